@@ -1,0 +1,46 @@
+import type { History } from "../workload/history.js";
+
+/** One record as it sits in a replica's log at the end of a run. */
+export interface LogRecord {
+  offset: number;
+  leaderEpoch: number;
+  key: string | null;
+  value: string;
+}
+
+/** A replica's final log, as a real cluster's `kafka-dump-log` would show it. */
+export interface FinalReplicaLog {
+  broker: string;
+  topic: string;
+  partition: number;
+  highWatermark: number;
+  logEndOffset: number;
+  logStartOffset: number;
+  records: LogRecord[];
+}
+
+/** What every checker may read: the history and the final logs. Nothing from live actors. */
+export interface CheckInput {
+  history: History;
+  logs: FinalReplicaLog[];
+}
+
+/** One anomaly, with the evidence a user needs to find it in the trace. */
+export interface Finding {
+  message: string;
+  /** Simulated µs of the most relevant moment, if any. */
+  atUs?: number;
+  evidence?: Record<string, unknown>;
+}
+
+export interface Checker {
+  name: string;
+  /** One line: what it finds. */
+  description: string;
+  run(input: CheckInput, params: unknown): Finding[];
+}
+
+/** Renders µs as seconds with ms precision, as shown in verdicts. */
+export function at(us: number): string {
+  return `${(us / 1e6).toFixed(3)}s`;
+}

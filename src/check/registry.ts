@@ -1,0 +1,18 @@
+import { falseSuspicion, staleWrite } from "./demoCheckers.js";
+import type { Checker } from "./input.js";
+
+const checkers = new Map<string, Checker>();
+
+export function registerChecker(c: Checker): void {
+  checkers.set(c.name, c);
+}
+
+export function checkerNamed(name: string): Checker | undefined {
+  return checkers.get(name);
+}
+
+export function checkerNames(): string[] {
+  return [...checkers.keys()].sort();
+}
+
+for (const c of [falseSuspicion, staleWrite]) registerChecker(c);

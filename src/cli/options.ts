@@ -1,0 +1,33 @@
+import { parseDurationMs } from "../scenario/duration.js";
+
+/** Thrown for a bad command-line value: printed alone, exit 2. */
+export class UsageError extends Error {}
+
+export function parseSeed(v: unknown): string | number | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim();
+  if (s === "") throw new UsageError("--seed: must be an integer or a non-empty string");
+  return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s;
+}
+
+export function parseDurationOption(v: unknown, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = parseDurationMs(String(v));
+  if (ms === null || ms <= 0) throw new UsageError(`${flag}: must be a positive duration with a unit, like 30s or 2m (got ${JSON.stringify(v)})`);
+  return ms;
+}
+
+export function parsePositiveInt(v: unknown, flag: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag}: must be a whole number ≥ 1 (got ${JSON.stringify(v)})`);
+  return n;
+}
+
+/** `--shard K/N`: this process runs the seeds whose position modulo N is K-1. */
+export function parseShard(v: unknown): { k: number; n: number } | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(String(v));
+  if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+    throw new UsageError(`--shard: must be K/N with 1 ≤ K ≤ N, like 2/4 (got ${JSON.stringify(v)})`);
+  return { k: Number(m[1]), n: Number(m[2]) };
+}

@@ -1,0 +1,41 @@
+/**
+ * kafkasim's public API (design.md §8: one public face). Everything not exported here is internal.
+ */
+export {
+  Simulation,
+  RandomStream,
+  streamName,
+  Disk,
+  KeyValueFile,
+  applyFault,
+  scheduleFaults,
+  boundOutages,
+  describeFault,
+  generateFaults,
+  faultScheduleArbitrary,
+  JsonLinesTrace,
+  DEFAULT_LINK,
+} from "./sim/index.js";
+export type {
+  Actor,
+  ActorContext,
+  ActorFactory,
+  FaultOp,
+  FaultKind,
+  FaultGeneratorBounds,
+  LatencyModel,
+  LinkBehaviour,
+  RunOutcome,
+  TraceRecord,
+  TraceObserver,
+} from "./sim/index.js";
+export { loadScenario, parseScenario } from "./scenario/load.js";
+export { ScenarioError } from "./scenario/errors.js";
+export type { ResolvedScenario, Expectation } from "./scenario/resolved.js";
+export { buildWorld, type World, type BuildOptions } from "./scenario/world.js";
+export { runScenario, exitCodeOf, type RunResult, type RunOptions, type CheckResult, type RunStatus } from "./runner/run.js";
+export { History, type HistoryOp, type SendValue } from "./workload/history.js";
+export { checkerNamed, checkerNames } from "./check/registry.js";
+export type { Checker, CheckInput, Finding, FinalReplicaLog, LogRecord } from "./check/input.js";
+export { PRODUCER_CONFIG } from "./kafka/config/producerConfig.js";
+export { BROKER_CONFIG, TOPIC_CONFIG } from "./kafka/config/brokerConfig.js";

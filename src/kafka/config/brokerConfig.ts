@@ -1,0 +1,31 @@
+import { bool, ConfigDef, int, long } from "./configDef.js";
+
+/**
+ * Broker and controller settings the model reads. Defaults are Kafka 4.0's (kafka-facts §3.3). Only keys the model
+ * actually uses are accepted: a key that changed nothing would be a silent lie.
+ */
+export const BROKER_CONFIG = new ConfigDef("broker", [
+  int("min.insync.replicas", 1, "ServerLogConfigs.MIN_IN_SYNC_REPLICAS_DEFAULT; effective value is min(this, RF)", 1),
+  int("default.replication.factor", 1, "ReplicationConfigs.REPLICATION_FACTOR_DEFAULT", 1),
+  bool("unclean.leader.election.enable", false, "LogConfig.DEFAULT_UNCLEAN_LEADER_ELECTION_ENABLE"),
+  long("replica.lag.time.max.ms", 30000, "ReplicationConfigs: a follower not caught up for this long leaves the ISR"),
+  int("replica.fetch.wait.max.ms", 500, "ReplicationConfigs: follower fetch long-poll wait"),
+  int("replica.fetch.backoff.ms", 1000, "ReplicationConfigs: follower back-off after a fetch error"),
+  int("broker.session.timeout.ms", 9000, "KRaftConfigs: broker fenced after this long without a heartbeat", 1),
+  int("broker.heartbeat.interval.ms", 2000, "KRaftConfigs", 1),
+  int("controller.quorum.election.timeout.ms", 1000, "QuorumConfig.DEFAULT_QUORUM_ELECTION_TIMEOUT_MS", 1),
+  int("controller.quorum.fetch.timeout.ms", 2000, "QuorumConfig: a voter starts an election after this long without a leader fetch response", 1),
+  int("controller.quorum.election.backoff.max.ms", 1000, "QuorumConfig", 1),
+  int("controller.quorum.request.timeout.ms", 2000, "QuorumConfig", 1),
+  int("controller.quorum.retry.backoff.ms", 20, "QuorumConfig"),
+  long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
+  long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),
+]);
+
+/** Per-topic overrides (Kafka `LogConfig` names: no `log.` prefix). */
+export const TOPIC_CONFIG = new ConfigDef("topic", [
+  int("min.insync.replicas", 1, "LogConfig", 1),
+  bool("unclean.leader.election.enable", false, "LogConfig"),
+  long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
+  long("flush.ms", Number.MAX_SAFE_INTEGER, "LogConfig: fsync when the oldest unflushed message is this old"),
+]);

@@ -1,0 +1,147 @@
+/**
+ * Kafka configuration definitions in the shape of Kafka's `ConfigDef`: a key, a type, a default, a validator and
+ * a doc line. Scenario files are validated against these, and the model reads resolved values from them only.
+ */
+export type ConfigType = "int" | "long" | "boolean" | "string" | "enum" | "list";
+
+export interface ConfigKey {
+  name: string;
+  type: ConfigType;
+  /** Kafka's default; null means "not set" (as Kafka's null defaults). */
+  default: number | boolean | string | string[] | null;
+  /** Inclusive numeric range. */
+  min?: number;
+  max?: number;
+  /** Allowed values for enum (and list items). */
+  values?: readonly string[];
+  doc: string;
+}
+
+export type ConfigValue = number | boolean | string | string[] | null;
+
+export interface ConfigProblem {
+  /** Path inside the config map, e.g. `acks`. */
+  key: string;
+  message: string;
+}
+
+const INT_MAX = 2147483647;
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
+
+export function int(name: string, def: number | null, doc: string, min = 0, max = INT_MAX): ConfigKey {
+  return { name, type: "int", default: def, min, max, doc };
+}
+export function long(name: string, def: number | null, doc: string, min = 0, max = LONG_MAX): ConfigKey {
+  return { name, type: "long", default: def, min, max, doc };
+}
+export function bool(name: string, def: boolean, doc: string): ConfigKey {
+  return { name, type: "boolean", default: def, doc };
+}
+export function str(name: string, def: string | null, doc: string): ConfigKey {
+  return { name, type: "string", default: def, doc };
+}
+export function oneOf(name: string, def: string, values: readonly string[], doc: string): ConfigKey {
+  return { name, type: "enum", default: def, values, doc };
+}
+export function list(name: string, def: string[], values: readonly string[], doc: string): ConfigKey {
+  return { name, type: "list", default: def, values, doc };
+}
+
+/** A set of config keys for one kind of thing (producer, consumer, broker, topic). */
+export class ConfigDef {
+  private readonly keys = new Map<string, ConfigKey>();
+
+  constructor(
+    readonly kind: string,
+    defs: ConfigKey[],
+  ) {
+    for (const d of defs) this.keys.set(d.name, d);
+  }
+
+  names(): string[] {
+    return [...this.keys.keys()].sort();
+  }
+
+  key(name: string): ConfigKey | undefined {
+    return this.keys.get(name);
+  }
+
+  /** Checks a user map: unknown keys and impossible values are problems; nothing is coerced silently. */
+  validate(input: Record<string, unknown>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const [k, v] of Object.entries(input)) {
+      const def = this.keys.get(k);
+      if (!def) {
+        problems.push({ key: k, message: `unknown ${this.kind} config "${k}" (known: ${this.names().join(", ")})` });
+        continue;
+      }
+      const err = checkValue(def, v);
+      if (err) problems.push({ key: k, message: err });
+    }
+    return problems;
+  }
+
+  /** Kafka defaults overlaid with the user's (already validated) values, normalised to their types. */
+  resolve(input: Record<string, unknown>): Map<string, ConfigValue> {
+    const out = new Map<string, ConfigValue>();
+    for (const [k, d] of this.keys) out.set(k, d.default);
+    for (const [k, v] of Object.entries(input)) {
+      const def = this.keys.get(k);
+      if (def) out.set(k, normalise(def, v));
+    }
+    return out;
+  }
+}
+
+function describeRange(def: ConfigKey): string {
+  return `an integer in [${def.min}, ${def.max === INT_MAX ? "2147483647" : def.max === LONG_MAX ? "Long.MAX_VALUE" : def.max}]`;
+}
+
+function checkValue(def: ConfigKey, v: unknown): string | null {
+  switch (def.type) {
+    case "int":
+    case "long": {
+      const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+      if (typeof n !== "number" || !Number.isInteger(n)) return `must be ${describeRange(def)} (got ${JSON.stringify(v)})`;
+      if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max))
+        return `must be ${describeRange(def)} (got ${n})`;
+      return null;
+    }
+    case "boolean":
+      if (typeof v === "boolean" || v === "true" || v === "false") return null;
+      return `must be true or false (got ${JSON.stringify(v)})`;
+    case "string":
+      if (v === null || typeof v === "string") return null;
+      return `must be a string (got ${JSON.stringify(v)})`;
+    case "enum": {
+      const s = typeof v === "number" ? String(v) : v;
+      if (typeof s === "string" && def.values!.includes(s)) return null;
+      return `must be one of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${JSON.stringify(v)})`;
+    }
+    case "list": {
+      const items = typeof v === "string" ? v.split(",").map((x) => x.trim()) : v;
+      if (!Array.isArray(items) || items.some((x) => typeof x !== "string"))
+        return `must be a list of ${def.values!.join(", ")} (got ${JSON.stringify(v)})`;
+      const bad = items.find((x) => !def.values!.includes(x as string));
+      if (bad !== undefined) return `must be a list of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${JSON.stringify(bad)})`;
+      if (items.length === 0) return `must not be empty`;
+      return null;
+    }
+  }
+}
+
+function normalise(def: ConfigKey, v: unknown): ConfigValue {
+  switch (def.type) {
+    case "int":
+    case "long":
+      return Number(v);
+    case "boolean":
+      return v === true || v === "true";
+    case "enum":
+      return String(v);
+    case "list":
+      return typeof v === "string" ? v.split(",").map((x) => x.trim()) : (v as string[]);
+    default:
+      return v as string | null;
+  }
+}

@@ -1,0 +1,23 @@
+import { bool, ConfigDef, int, long, oneOf } from "./configDef.js";
+
+const INT_MAX = 2147483647;
+
+/** Producer settings with Kafka 4.0 defaults (kafka-facts §3.1; Kafka `ProducerConfig.java`). */
+export const PRODUCER_CONFIG = new ConfigDef("producer", [
+  oneOf("acks", "all", ["all", "-1", "0", "1"], "ProducerConfig: in(\"all\",\"-1\",\"0\",\"1\")"),
+  bool("enable.idempotence", true, "ProducerConfig: true since 3.0"),
+  int("retries", INT_MAX, "ProducerConfig"),
+  int("max.in.flight.requests.per.connection", 5, "ProducerConfig", 1),
+  long("linger.ms", 5, "KIP-1030: 5 from Kafka 4.0"),
+  int("batch.size", 16384, "ProducerConfig; also the sticky-partition switch threshold (KIP-794)"),
+  int("delivery.timeout.ms", 120000, "ProducerConfig: upper bound of a record's life"),
+  int("request.timeout.ms", 30000, "ProducerConfig"),
+  long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
+  long("retry.backoff.max.ms", 1000, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MAX_MS"),
+  long("buffer.memory", 33554432, "ProducerConfig"),
+  long("max.block.ms", 60000, "ProducerConfig"),
+  long("metadata.max.age.ms", 300000, "ProducerConfig"),
+  bool("partitioner.ignore.keys", false, "ProducerConfig"),
+  bool("partitioner.adaptive.partitioning.enable", true, "ProducerConfig"),
+  long("partitioner.availability.timeout.ms", 0, "ProducerConfig"),
+]);

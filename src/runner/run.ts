@@ -1,0 +1,100 @@
+import { checkerNamed, checkerNames } from "../check/registry.js";
+import type { CheckInput, Finding } from "../check/input.js";
+import { ScenarioError } from "../scenario/errors.js";
+import type { ResolvedScenario } from "../scenario/resolved.js";
+import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
+import type { FaultOp, TraceObserver } from "../sim/index.js";
+import type { History } from "../workload/history.js";
+import { finalLogs, invariantsFor } from "./kafkaHooks.js";
+
+export interface CheckResult {
+  /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
+  name: string;
+  ok: boolean;
+  details: string[];
+  findings: Finding[];
+}
+
+/**
+ * How a run ended (TigerBeetle vopr style): each kind has its exit code. Bad input never gets this far: it is a
+ * ScenarioError (exit 2).
+ */
+export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "livelock";
+
+export interface RunResult {
+  scenario: string;
+  file: string;
+  seed: string | number;
+  digest: string;
+  events: number;
+  simulatedMs: number;
+  status: RunStatus;
+  ok: boolean;
+  checks: CheckResult[];
+  invariantViolations: string[];
+  faults: FaultOp[];
+  history: History;
+  world: World;
+}
+
+export interface RunOptions extends BuildOptions {
+  /** Receives every trace record (e.g. to write `--trace FILE`). */
+  observe?: TraceObserver;
+  traceMessages?: boolean;
+}
+
+export function exitCodeOf(status: RunStatus): number {
+  return status === "ok" ? 0 : 1;
+}
+
+/** Checks that every expectation names a known checker; a typo is bad input, not a failed run. */
+export function validateExpectations(s: ResolvedScenario): void {
+  for (const e of s.expect)
+    if (!checkerNamed(e.check))
+      throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
+}
+
+export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunResult {
+  validateExpectations(s);
+  const world = buildWorld(s, options);
+  const { sim } = world;
+  if (options.observe) sim.observe(options.observe);
+  sim.traceMessages = options.traceMessages ?? false;
+  const invariants = invariantsFor(world);
+  const violations: string[] = [];
+  for (const inv of invariants) sim.observe((r) => inv.observe(r, violations));
+  const outcome = sim.run(Math.round(world.durationMs * 1000));
+  const input: CheckInput = { history: world.history, logs: finalLogs(world) };
+  const checks = s.expect.map((e): CheckResult => {
+    const checker = checkerNamed(e.check)!;
+    const findings = checker.run(input, e.params);
+    const ok = e.mode === "none" ? findings.length === 0 : findings.length > 0;
+    const name = e.mode === "none" ? `no${e.check[0].toUpperCase()}${e.check.slice(1)}` : `anomaly: ${e.check}`;
+    const details =
+      e.mode === "none"
+        ? findings.slice(0, 10).map((f) => f.message).concat(findings.length > 10 ? [`... and ${findings.length - 10} more`] : [])
+        : findings.length > 0
+          ? [`${findings.length} found; first: ${findings[0].message}`]
+          : [`expected the anomaly, but ${e.check} found nothing`];
+    return { name, ok, details, findings };
+  });
+  let status: RunStatus = "ok";
+  if (outcome.status === "event-limit") status = "livelock";
+  else if (violations.length > 0) status = "invariant-broken";
+  else if (checks.some((c) => !c.ok)) status = "expectation-failed";
+  return {
+    scenario: s.name,
+    file: s.file,
+    seed: world.seed,
+    digest: outcome.digest,
+    events: outcome.events,
+    simulatedMs: outcome.simulatedUs / 1000,
+    status,
+    ok: status === "ok",
+    checks,
+    invariantViolations: violations,
+    faults: world.faults,
+    history: world.history,
+    world,
+  };
+}

@@ -1,0 +1,320 @@
+import type { ConfigDef } from "../kafka/config/configDef.js";
+import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
+import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
+import { producerConfigConflicts } from "../kafka/config/producerSettings.js";
+import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyModel, type LinkBehaviour } from "../sim/index.js";
+import { ScenarioError } from "./errors.js";
+import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
+import { FAULT_VERBS } from "./schema.js";
+import type { Expectation, ResolvedClient, ResolvedDemo, ResolvedScenario, ResolvedTopic } from "./resolved.js";
+
+const us = (ms: number) => Math.round(ms * 1000);
+
+export function latencyModel(l: LatencyInput): LatencyModel {
+  switch (l.model) {
+    case "constant":
+      return { model: "constant", valueUs: us(l.value) };
+    case "uniform":
+      return { model: "uniform", minUs: us(l.min), maxUs: us(l.max) };
+    case "normal":
+      return { model: "normal", meanUs: us(l.mean), stddevUs: us(l.stddev) };
+    case "lognormal":
+      return { model: "lognormal", medianUs: us(l.median), sigma: l.sigma };
+    case "pareto":
+      return { model: "pareto", scaleUs: us(l.scale), shape: l.shape };
+  }
+}
+
+/** Turns validated YAML input into the resolved scenario, checking everything that spans fields. */
+export function resolveScenario(input: ScenarioInput, file: string): ResolvedScenario {
+  const fail = (path: string, problem: string): never => {
+    throw new ScenarioError(file, path, problem);
+  };
+  const durationMs = input.duration;
+  if (durationMs <= 0) fail("duration", "must be longer than 0");
+
+  // Cluster.
+  const c = input.cluster ?? {};
+  const brokerCount = c.brokers ?? 0;
+  const controllerCount = c.controllers ?? (brokerCount > 0 ? 3 : 0);
+  if (brokerCount > 0 && controllerCount === 0) fail("cluster.controllers", "must be ≥ 1 when there are brokers (KRaft needs a controller quorum)");
+  const brokers = Array.from({ length: brokerCount }, (_, i) => `broker-${i + 1}`);
+  const controllers = Array.from({ length: controllerCount }, (_, i) => `controller-${i + 1}`);
+  const brokerUser = c.config ?? {};
+  checkConfig(BROKER_CONFIG, brokerUser, "cluster.config", fail);
+  const brokerConfig = BROKER_CONFIG.resolve(brokerUser);
+  const topics: ResolvedTopic[] = [];
+  const topicNames = new Set<string>();
+  (c.topics ?? []).forEach((t, i) => {
+    const p = `cluster.topics[${i}]`;
+    if (topicNames.has(t.name)) fail(`${p}.name`, `duplicate topic "${t.name}"`);
+    if (t.name.startsWith("__")) fail(`${p}.name`, "names starting with __ are Kafka's internal topics");
+    topicNames.add(t.name);
+    const rf = t.replicationFactor ?? (brokerConfig.get("default.replication.factor") as number);
+    if (brokerCount === 0) fail(`${p}`, "topics need brokers: set cluster.brokers");
+    if (rf > brokerCount)
+      fail(`${p}.replicationFactor`, `must be at most the number of brokers (${brokerCount}); got ${rf}`);
+    checkConfig(TOPIC_CONFIG, t.config ?? {}, `${p}.config`, fail);
+    const resolved = TOPIC_CONFIG.resolve(t.config ?? {});
+    const overrides = new Map(Object.keys(t.config ?? {}).map((k) => [k, resolved.get(k)!] as const));
+    topics.push({ name: t.name, partitions: t.partitions, replicationFactor: rf, config: overrides });
+  });
+
+  // Actors and their names.
+  const actorNames = new Set<string>([...brokers, ...controllers]);
+  const addActor = (n: string, path: string) => {
+    if (actorNames.has(n)) fail(path, `actor name "${n}" is used twice (brokers are broker-1..N, controllers controller-1..N)`);
+    actorNames.add(n);
+  };
+  const demo = resolveDemo(input, addActor, fail);
+  const clients: ResolvedClient[] = [];
+  (input.clients ?? []).forEach((cl, i) => {
+    const p = `clients[${i}]`;
+    addActor(cl.id, `${p}.id`);
+    const user = cl.config ?? {};
+    checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail);
+    const explicit = new Set(Object.keys(user));
+    const config = PRODUCER_CONFIG.resolve(user);
+    for (const conflict of producerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
+    const w = cl.workload;
+    const topic = topics.find((t) => t.name === w.topic);
+    if (!topic) fail(`${p}.workload.topic`, `unknown topic "${w.topic}" (topics: ${[...topicNames].join(", ") || "none"})`);
+    if (w.partition !== undefined && w.partition >= topic!.partitions)
+      fail(`${p}.workload.partition`, `topic "${w.topic}" has partitions 0..${topic!.partitions - 1}; got ${w.partition}`);
+    const startMs = cl.start ?? 0;
+    const stopMs = cl.stop ?? null;
+    if (startMs >= durationMs) fail(`${p}.start`, `must be before the end of the run (${durationMs}ms)`);
+    if (stopMs !== null && stopMs <= startMs) fail(`${p}.stop`, "must be after start");
+    const keys = w.keys ?? { distribution: "uniform" as const };
+    clients.push({
+      id: cl.id,
+      kind: cl.kind,
+      startMs,
+      stopMs,
+      config,
+      explicit,
+      workload: {
+        topic: w.topic,
+        ratePerSec: w.rate ?? 100,
+        keys: { distribution: keys.distribution, count: keys.count ?? 100, hotShare: keys.hotShare ?? 0.9 },
+        valueSize: w.valueSize ?? 100,
+        records: w.records ?? null,
+        partition: w.partition ?? null,
+      },
+    });
+  });
+
+  // Network.
+  const n = input.network ?? {};
+  const defaults: LinkBehaviour = {
+    latency: n.latency ? latencyModel(n.latency) : DEFAULT_LINK.latency,
+    lossRate: n.loss ?? 0,
+    duplicateRate: n.duplicate ?? 0,
+    reorderRate: n.reorder ?? 0,
+  };
+  if (n.latency) checkLatency(n.latency, "network.latency", fail);
+  const links: ResolvedScenario["network"]["links"] = [];
+  (n.links ?? []).forEach((l, i) => {
+    const p = `network.links[${i}]`;
+    const behaviour: Partial<LinkBehaviour> = {};
+    if (l.latency) {
+      checkLatency(l.latency, `${p}.latency`, fail);
+      behaviour.latency = latencyModel(l.latency);
+    }
+    if (l.loss !== undefined) behaviour.lossRate = l.loss;
+    if (l.duplicate !== undefined) behaviour.duplicateRate = l.duplicate;
+    if (l.reorder !== undefined) behaviour.reorderRate = l.reorder;
+    const known = (a: string, path: string) => {
+      if (!actorNames.has(a)) fail(path, unknownActor(a, actorNames));
+    };
+    if (l.between) {
+      if (l.from || l.to) fail(p, "use either between: [a, b] or from/to, not both");
+      known(l.between[0], `${p}.between[0]`);
+      known(l.between[1], `${p}.between[1]`);
+      links.push({ from: l.between[0], to: l.between[1], behaviour }, { from: l.between[1], to: l.between[0], behaviour });
+    } else if (l.from && l.to) {
+      known(l.from, `${p}.from`);
+      known(l.to, `${p}.to`);
+      links.push({ from: l.from, to: l.to, behaviour });
+    } else fail(p, "needs between: [a, b] or both from and to");
+  });
+
+  // Faults.
+  const faults = (input.faults ?? []).map((f, i) => resolveFault(f, `faults[${i}]`, durationMs, actorNames, fail));
+
+  // Random faults.
+  let randomFaults: ResolvedScenario["randomFaults"] = null;
+  if (input.randomFaults) {
+    const r = input.randomFaults;
+    const nodes = r.nodes ?? [...brokers, ...controllers];
+    r.nodes?.forEach((a, i) => {
+      if (!actorNames.has(a)) fail(`randomFaults.nodes[${i}]`, unknownActor(a, actorNames));
+    });
+    if (nodes.length === 0) fail("randomFaults.nodes", "no actors to fault: list some");
+    const count = typeof r.count === "number" ? { min: r.count, max: r.count } : (r.count ?? { min: 1, max: 4 });
+    if (count.max < count.min) fail("randomFaults.count", "max must be ≥ min");
+    const fromMs = r.from ?? durationMs * 0.1;
+    const untilMs = r.until ?? durationMs * 0.7;
+    if (untilMs < fromMs) fail("randomFaults.until", "must not be before from");
+    if (untilMs > durationMs) fail("randomFaults.until", `must be within the run (${durationMs}ms)`);
+    const dur = r.duration ?? { min: 1000, max: 10000 };
+    if (dur.max < dur.min) fail("randomFaults.duration", "max must be ≥ min");
+    randomFaults = {
+      nodes,
+      kinds: r.kinds ?? [...GENERATED_KINDS],
+      count,
+      fromMs,
+      untilMs,
+      durationMs: dur,
+      maxDown: r.maxDown ?? 1,
+      loseUnflushed: r.loseUnflushed ?? false,
+    };
+  }
+
+  const expect = (input.expect ?? []).map((e, i) => parseExpectation(e, `expect[${i}]`, fail));
+
+  return {
+    file,
+    name: input.name,
+    description: input.description.trim(),
+    seed: input.seed ?? 1,
+    durationMs,
+    maxEvents: input.simulator?.maxEvents ?? 20_000_000,
+    brokers,
+    controllers,
+    brokerConfig,
+    topics,
+    network: { defaults, links },
+    clients,
+    demo,
+    faults,
+    randomFaults,
+    expect,
+    simulator: { legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false },
+  };
+}
+
+type Fail = (path: string, problem: string) => never;
+
+function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail): void {
+  const problems = def.validate(user);
+  if (problems.length > 0) fail(`${path}.${problems[0].key}`, problems[0].message);
+}
+
+function checkLatency(l: LatencyInput, path: string, fail: Fail): void {
+  if (l.model === "uniform" && l.max < l.min) fail(`${path}.max`, "must be ≥ min");
+}
+
+function unknownActor(a: string, known: Set<string>): string {
+  return `unknown actor "${a}" (actors: ${[...known].join(", ")})`;
+}
+
+function resolveDemo(input: ScenarioInput, addActor: (n: string, p: string) => void, fail: Fail): ResolvedDemo {
+  const d = input.demo ?? {};
+  const out: ResolvedDemo = { heartbeat: null, lease: null };
+  if (d.heartbeat) {
+    const h = d.heartbeat;
+    addActor(h.monitor, "demo.heartbeat.monitor");
+    h.nodes.forEach((n, i) => addActor(n, `demo.heartbeat.nodes[${i}]`));
+    if (h.timeout <= 0) fail("demo.heartbeat.timeout", "must be longer than 0");
+    out.heartbeat = { monitor: h.monitor, nodes: h.nodes, intervalMs: h.interval, timeoutMs: h.timeout };
+  }
+  if (d.lease) {
+    const l = d.lease;
+    addActor(l.store, "demo.lease.store");
+    l.nodes.forEach((n, i) => addActor(n, `demo.lease.nodes[${i}]`));
+    if (l.lease <= 0) fail("demo.lease.lease", "must be longer than 0");
+    if (l.renewEvery <= 0) fail("demo.lease.renewEvery", "must be longer than 0");
+    if (l.writeEvery <= 0) fail("demo.lease.writeEvery", "must be longer than 0");
+    out.lease = {
+      store: l.store,
+      nodes: l.nodes,
+      leaseMs: l.lease,
+      renewEveryMs: l.renewEvery,
+      writeEveryMs: l.writeEvery,
+      fencingTokens: l.fencingTokens ?? false,
+    };
+  }
+  return out;
+}
+
+function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, fail: Fail): FaultOp {
+  const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
+  if (verbs.length !== 1)
+    fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
+  const verb = verbs[0];
+  const atMs = f.at;
+  if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${durationMs}ms); got ${atMs}ms`);
+  const forMs = f.for;
+  if (f.loseUnflushed !== undefined && verb !== "crash") fail(`${p}.loseUnflushed`, "only applies to crash");
+  if (forMs !== undefined && (verb === "restart" || verb === "resume" || verb === "heal"))
+    fail(`${p}.for`, `does not apply to ${verb}`);
+  const dur = forMs !== undefined ? { forMs } : {};
+  const known = (a: string, path: string) => {
+    if (!actors.has(a)) fail(path, unknownActor(a, actors));
+  };
+  let op: FaultOp;
+  switch (verb) {
+    case "crash":
+      op = { atMs, op: "crash", node: f.crash!, ...(f.loseUnflushed ? { loseUnflushed: true } : {}), ...dur };
+      break;
+    case "restart":
+      op = { atMs, op: "restart", node: f.restart! };
+      break;
+    case "shutdown":
+      op = { atMs, op: "shutdown", node: f.shutdown!, ...dur };
+      break;
+    case "pause":
+      op = { atMs, op: "pause", node: f.pause!, ...dur };
+      break;
+    case "resume":
+      op = { atMs, op: "resume", node: f.resume! };
+      break;
+    case "isolate":
+      op = { atMs, op: "isolate", node: f.isolate!, ...dur };
+      break;
+    case "heal":
+      op = { atMs, op: "heal" };
+      break;
+    case "partition": {
+      const part = f.partition!;
+      if (Array.isArray(part)) {
+        part.forEach((g, gi) => g.forEach((a, ai) => known(a, `${p}.partition[${gi}][${ai}]`)));
+        const all = part.flat();
+        if (new Set(all).size !== all.length) fail(`${p}.partition`, "an actor appears in more than one group");
+        op = { atMs, op: "partition", groups: part, ...dur };
+      } else {
+        part.from.forEach((a, ai) => known(a, `${p}.partition.from[${ai}]`));
+        part.to.forEach((a, ai) => known(a, `${p}.partition.to[${ai}]`));
+        op = { atMs, op: "partition-one-way", from: part.from, to: part.to, ...dur };
+      }
+      break;
+    }
+    case "slow-link": {
+      const s = f["slow-link"]!;
+      checkLatency(s.latency, `${p}.slow-link.latency`, fail);
+      op = { atMs, op: "slow-link", between: s.between, latency: latencyModel(s.latency), ...(s.oneWay ? { oneWay: true } : {}), ...dur };
+      break;
+    }
+  }
+  actorsNamed(op).forEach((a) => known(a, `${p}.${verb}`));
+  return op;
+}
+
+function parseExpectation(e: string | Record<string, unknown>, path: string, fail: Fail): Expectation {
+  if (typeof e === "string") {
+    const m = /^no([A-Z].*)$/.exec(e);
+    if (m) return { check: m[1][0].toLowerCase() + m[1].slice(1), mode: "none", params: null, path };
+    return { check: e, mode: "none", params: null, path };
+  }
+  const keys = Object.keys(e);
+  if (keys.length !== 1) fail(path, "must have exactly one key: a check name, or anomaly: <check>");
+  const k = keys[0];
+  if (k === "anomaly") {
+    if (typeof e.anomaly !== "string") fail(`${path}.anomaly`, "must name a check, e.g. lostAcknowledgedWrites");
+    return { check: e.anomaly as string, mode: "some", params: null, path };
+  }
+  const m = /^no([A-Z].*)$/.exec(k);
+  if (m) return { check: m[1][0].toLowerCase() + m[1].slice(1), mode: "none", params: e[k], path };
+  return { check: k, mode: "none", params: e[k], path };
+}

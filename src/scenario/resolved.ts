@@ -1,0 +1,81 @@
+import type { ConfigValue } from "../kafka/config/configDef.js";
+import type { FaultGeneratorBounds, FaultOp, LatencyModel, LinkBehaviour } from "../sim/index.js";
+
+/** The scenario after validation and defaults: the only type the world builder reads. Times in ms. */
+export interface ResolvedScenario {
+  file: string;
+  name: string;
+  description: string;
+  seed: string | number;
+  durationMs: number;
+  maxEvents: number;
+  brokers: string[];
+  controllers: string[];
+  brokerConfig: Map<string, ConfigValue>;
+  topics: ResolvedTopic[];
+  network: { defaults: LinkBehaviour; links: { from: string; to: string; behaviour: Partial<LinkBehaviour> }[] };
+  clients: ResolvedClient[];
+  demo: ResolvedDemo;
+  faults: FaultOp[];
+  randomFaults: FaultGeneratorBounds | null;
+  expect: Expectation[];
+  simulator: { legacyHighWatermarkTruncation: boolean };
+}
+
+export interface ResolvedTopic {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic overrides only (what the user set); the model falls back to broker config. */
+  config: Map<string, ConfigValue>;
+}
+
+export interface KeySpec {
+  distribution: "uniform" | "hot" | "fixed" | "none";
+  count: number;
+  hotShare: number;
+}
+
+export interface ProducerWorkloadSpec {
+  topic: string;
+  ratePerSec: number;
+  keys: KeySpec;
+  valueSize: number;
+  records: number | null;
+  partition: number | null;
+}
+
+export interface ResolvedClient {
+  id: string;
+  kind: "producer";
+  startMs: number;
+  stopMs: number | null;
+  /** Kafka defaults overlaid with the user's values. */
+  config: Map<string, ConfigValue>;
+  /** Keys the user set explicitly (Kafka's rules differ for explicit and implicit settings). */
+  explicit: Set<string>;
+  workload: ProducerWorkloadSpec;
+}
+
+export interface ResolvedDemo {
+  heartbeat: { monitor: string; nodes: string[]; intervalMs: number; timeoutMs: number } | null;
+  lease: {
+    store: string;
+    nodes: string[];
+    leaseMs: number;
+    renewEveryMs: number;
+    writeEveryMs: number;
+    fencingTokens: boolean;
+  } | null;
+}
+
+/** One `expect:` entry: `noX` (X finds nothing), `{anomaly: X}` (X finds something) or `{X: params}`. */
+export interface Expectation {
+  check: string;
+  mode: "none" | "some";
+  params: unknown;
+  /** Path in the file, for error messages (`expect[2]`). */
+  path: string;
+}
+
+export type { LatencyModel };

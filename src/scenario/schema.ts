@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { parseDurationMs } from "./duration.js";
+
+/**
+ * The YAML shape of a scenario (design.md §3): `ScenarioInput`. Every field is documented with its unit and
+ * default. `resolveScenario()` turns it into `ResolvedScenario`, the only type the world builder reads.
+ */
+
+const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';
+
+/** A duration string → milliseconds. */
+export const duration = z.unknown().transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  if (ms === null) {
+    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const rate = z.number({ error: "must be a probability between 0 and 1" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+const positiveInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be ${what}`).min(1, `must be ${what}`);
+const nonNegativeInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be ${what}`).min(0, `must be ${what}`);
+const name = z.string({ error: "must be a string" }).min(1, "must not be empty");
+
+export const latencyInput = z.discriminatedUnion(
+  "model",
+  [
+    z.strictObject({ model: z.literal("constant"), value: duration }),
+    z.strictObject({ model: z.literal("uniform"), min: duration, max: duration }),
+    z.strictObject({ model: z.literal("normal"), mean: duration, stddev: duration }),
+    z.strictObject({ model: z.literal("lognormal"), median: duration, sigma: z.number().positive("must be > 0") }),
+    z.strictObject({ model: z.literal("pareto"), scale: duration, shape: z.number().positive("must be > 0") }),
+  ],
+  { error: 'must have model: constant, uniform, normal, lognormal or pareto' },
+);
+export type LatencyInput = z.infer<typeof latencyInput>;
+
+const linkInput = z.strictObject({
+  /** Both directions between two actors. */
+  between: z.tuple([name, name]).optional(),
+  /** One direction: from → to. */
+  from: name.optional(),
+  to: name.optional(),
+  latency: latencyInput.optional(),
+  loss: rate.optional(),
+  duplicate: rate.optional(),
+  reorder: rate.optional(),
+});
+
+const networkInput = z.strictObject({
+  /** Default latency of every link (default uniform 0.5ms–1.5ms). */
+  latency: latencyInput.optional(),
+  /** Default per-message loss / duplication / reorder probability (default 0). */
+  loss: rate.optional(),
+  duplicate: rate.optional(),
+  reorder: rate.optional(),
+  links: z.array(linkInput).optional(),
+});
+
+const configMap = z.record(z.string(), z.unknown(), { error: "must be a map of Kafka config keys to values" });
+
+const topicInput = z.strictObject({
+  name: z
+    .string({ error: "must be a string" })
+    .regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be 1–249 characters of [a-zA-Z0-9._-] (Kafka's legal topic names)"),
+  partitions: positiveInt("a whole number of partitions ≥ 1"),
+  /** Default: the broker's default.replication.factor. */
+  replicationFactor: positiveInt("a whole number ≥ 1").optional(),
+  config: configMap.optional(),
+});
+
+const clusterInput = z.strictObject({
+  /** Number of brokers, named broker-1..N (default 0: no Kafka cluster, for engine demos). */
+  brokers: nonNegativeInt("a whole number of brokers ≥ 0").optional(),
+  /** KRaft controllers, named controller-1..N (default 3 when there are brokers). */
+  controllers: nonNegativeInt("a whole number of controllers ≥ 0").optional(),
+  config: configMap.optional(),
+  topics: z.array(topicInput).optional(),
+});
+
+const keysInput = z.strictObject({
+  /** uniform: each record picks one of `count` keys; hot: `hotShare` of records use key 0; fixed: keys in turn; none: keyless. */
+  distribution: z.enum(["uniform", "hot", "fixed", "none"], { error: 'must be "uniform", "hot", "fixed" or "none"' }),
+  count: positiveInt("a whole number of keys ≥ 1").optional(),
+  hotShare: rate.optional(),
+});
+
+const producerWorkloadInput = z.strictObject({
+  topic: name,
+  /** Records per second (default 100). */
+  rate: z.number({ error: "must be records per second" }).positive("must be > 0").optional(),
+  keys: keysInput.optional(),
+  /** Value size in bytes (default 100). */
+  valueSize: positiveInt("a size in bytes ≥ 1").optional(),
+  /** Stop producing after this many records (default: no limit). */
+  records: positiveInt("a whole number ≥ 1").optional(),
+  /** Send to this partition explicitly (an explicit partition beats the partitioner). */
+  partition: nonNegativeInt("a partition number ≥ 0").optional(),
+});
+
+const clientInput = z.strictObject({
+  id: name,
+  kind: z.enum(["producer"], { error: 'must be "producer" (consumers arrive with the consumer issues)' }),
+  /** When the client starts (default 0s) and stops (default: end of run). */
+  start: duration.optional(),
+  stop: duration.optional(),
+  config: configMap.optional(),
+  workload: producerWorkloadInput,
+});
+
+const heartbeatDemoInput = z.strictObject({
+  monitor: name,
+  nodes: z.array(name).min(1, "must list at least one node"),
+  interval: duration,
+  timeout: duration,
+});
+
+const leaseDemoInput = z.strictObject({
+  store: name,
+  nodes: z.array(name).min(1, "must list at least one node"),
+  lease: duration,
+  renewEvery: duration,
+  writeEvery: duration,
+  /** The store rejects writes carrying an older lease token than the newest it granted. */
+  fencingTokens: z.boolean().optional(),
+});
+
+const demoInput = z.strictObject({
+  heartbeat: heartbeatDemoInput.optional(),
+  lease: leaseDemoInput.optional(),
+});
+
+const groupList = z.array(z.array(name).min(1, "a group must name at least one actor"), {
+  error: "must be a list of groups, each a list of actor names, e.g. [[broker-1], [broker-2, broker-3]]",
+});
+
+export const faultInput = z.strictObject({
+  at: duration,
+  /** How long the fault lasts; its inverse (restart, resume, heal, restore) runs after it. */
+  for: duration.optional(),
+  crash: name.optional(),
+  /** With crash: the actor loses writes it had not fsynced. */
+  loseUnflushed: z.boolean().optional(),
+  restart: name.optional(),
+  shutdown: name.optional(),
+  pause: name.optional(),
+  resume: name.optional(),
+  isolate: name.optional(),
+  partition: z
+    .union([groupList, z.strictObject({ from: z.array(name).min(1), to: z.array(name).min(1) })], {
+      error: "must be a list of groups ([[a], [b, c]]) or a one-way cut {from: [a], to: [b]}",
+    })
+    .optional(),
+  heal: z.union([z.literal("all"), z.literal(true)], { error: 'must be "all"' }).optional(),
+  "slow-link": z
+    .strictObject({ between: z.tuple([name, name]), latency: latencyInput, oneWay: z.boolean().optional() })
+    .optional(),
+});
+export type FaultInput = z.infer<typeof faultInput>;
+export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link"] as const;
+
+const randomFaultsInput = z.strictObject({
+  /** Actors faults may hit (default: every broker and controller). */
+  nodes: z.array(name).optional(),
+  kinds: z
+    .array(z.enum(["crash", "shutdown", "pause", "isolate", "partition", "slow-link"], { error: "must be crash, shutdown, pause, isolate, partition or slow-link" }))
+    .min(1)
+    .optional(),
+  /** How many faults (default 1–4). */
+  count: z.union([nonNegativeInt("a whole number"), z.strictObject({ min: nonNegativeInt("a whole number"), max: nonNegativeInt("a whole number") })]).optional(),
+  /** Faults start between `from` and `until` (default 10% and 70% of the run). */
+  from: duration.optional(),
+  until: duration.optional(),
+  /** Each fault lasts between min and max (default 1s–10s). */
+  duration: z.strictObject({ min: duration, max: duration }).optional(),
+  /** At most this many actors down at once (default 1). */
+  maxDown: positiveInt("a whole number ≥ 1").optional(),
+  loseUnflushed: z.boolean().optional(),
+});
+
+const expectationInput = z.union([name, z.record(z.string(), z.unknown())], {
+  error: 'must be a check name (e.g. noLostAcknowledgedWrites) or {anomaly: <check>}',
+});
+
+const simulatorInput = z.strictObject({
+  /** Simulator option, not a Kafka config: followers truncate to their HW on becoming follower (pre-KIP-101). */
+  legacyHighWatermarkTruncation: z.boolean().optional(),
+  /** Event budget before a run is stopped as a possible livelock (default 20,000,000). */
+  maxEvents: positiveInt("a whole number ≥ 1").optional(),
+});
+
+export const scenarioInput = z.strictObject({
+  name,
+  description: z.string({ error: "must be a string explaining the incident" }).min(1, "must not be empty"),
+  /** Default seed when `--seed` is not given (default 1). */
+  seed: z.union([z.number().int(), z.string()], { error: "must be an integer or a string" }).optional(),
+  /** Simulated time to run (required). */
+  duration,
+  cluster: clusterInput.optional(),
+  network: networkInput.optional(),
+  clients: z.array(clientInput).optional(),
+  demo: demoInput.optional(),
+  faults: z.array(faultInput).optional(),
+  randomFaults: randomFaultsInput.optional(),
+  expect: z.array(expectationInput).optional(),
+  simulator: simulatorInput.optional(),
+});
+export type ScenarioInput = z.infer<typeof scenarioInput>;

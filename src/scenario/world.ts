@@ -1,0 +1,71 @@
+import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
+import { leaseNode, leaseStore } from "../demo/lease.js";
+import { type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
+import { History } from "../workload/history.js";
+import type { ResolvedScenario } from "./resolved.js";
+
+/** A built, not yet run, simulation of a scenario. */
+export interface World {
+  scenario: ResolvedScenario;
+  seed: string | number;
+  sim: Simulation;
+  history: History;
+  /** The fault schedule in force: the file's faults plus any generated from `randomFaults` for this seed. */
+  faults: FaultOp[];
+  durationMs: number;
+  /** Extra builders (the Kafka cluster) attach end-of-run readers here. */
+  extensions: WorldExtension[];
+}
+
+export interface WorldExtension {
+  name: string;
+}
+
+export interface BuildOptions {
+  seed?: string | number;
+  durationMs?: number;
+  /** Replace the scenario's faults (used by shrink and by property tests). */
+  faults?: FaultOp[];
+}
+
+/** Builders for parts of a world beyond the engine demos; the Kafka model registers one. */
+export type WorldBuilder = (world: World) => void;
+const builders: WorldBuilder[] = [];
+export function registerWorldBuilder(b: WorldBuilder): void {
+  if (!builders.includes(b)) builders.push(b);
+}
+
+/** The generated part of a fault schedule for one seed: drawn from its own named stream. */
+export function generatedFaults(s: ResolvedScenario, seed: string | number): FaultOp[] {
+  if (!s.randomFaults) return [];
+  return generateFaults(s.randomFaults, new RandomStream(streamName(seed, "faults")));
+}
+
+export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): World {
+  const seed = options.seed ?? s.seed;
+  const durationMs = options.durationMs ?? s.durationMs;
+  const sim = new Simulation({ seed, maxEvents: s.maxEvents, network: s.network.defaults });
+  const history = new History();
+  const faults = options.faults ?? [...s.faults, ...generatedFaults(s, seed)].sort((a, b) => a.atMs - b.atMs);
+  const world: World = { scenario: s, seed, sim, history, faults, durationMs, extensions: [] };
+
+  const h = s.demo.heartbeat;
+  if (h) {
+    sim.addActor(h.monitor, heartbeatMonitor(h.nodes, h.intervalMs, h.timeoutMs, history));
+    for (const n of h.nodes) sim.addActor(n, heartbeatNode(h.monitor, h.intervalMs));
+  }
+  const l = s.demo.lease;
+  if (l) {
+    sim.addActor(l.store, leaseStore(l.leaseMs, l.fencingTokens, history));
+    for (const n of l.nodes) sim.addActor(n, leaseNode(l.store, l.renewEveryMs, l.writeEveryMs));
+  }
+  for (const b of builders) b(world);
+
+  // Per-link overrides need every actor to exist.
+  for (const link of s.network.links) {
+    const names = sim.actorNames();
+    sim.network.setLink(names.indexOf(link.from), names.indexOf(link.to), link.behaviour);
+  }
+  scheduleFaults(sim, faults);
+  return world;
+}

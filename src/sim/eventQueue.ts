@@ -1,0 +1,139 @@
+/**
+ * The engine's event queue: a binary min-heap over typed arrays keyed by (time µs, insertion sequence). Ties are
+ * broken by insertion order, never by identity or hashing. Payloads live in slot-indexed typed arrays plus one
+ * reference array, so a push or pop allocates nothing (design.md §2 measured a heap of fresh objects 2–4x slower).
+ */
+export class EventQueue {
+  private heapTime: Float64Array;
+  private heapSeq: Float64Array;
+  private heapSlot: Int32Array;
+  private count = 0;
+  private nextSeq = 0;
+
+  // Payload by slot.
+  kind: Uint8Array;
+  target: Int32Array;
+  aux: Int32Array;
+  aux2: Int32Array;
+  refs: unknown[];
+  private free: Int32Array;
+  private freeTop: number;
+  private capacity: number;
+
+  constructor(initialCapacity = 1024) {
+    this.capacity = initialCapacity;
+    this.heapTime = new Float64Array(initialCapacity);
+    this.heapSeq = new Float64Array(initialCapacity);
+    this.heapSlot = new Int32Array(initialCapacity);
+    this.kind = new Uint8Array(initialCapacity);
+    this.target = new Int32Array(initialCapacity);
+    this.aux = new Int32Array(initialCapacity);
+    this.aux2 = new Int32Array(initialCapacity);
+    this.refs = new Array(initialCapacity).fill(undefined);
+    this.free = new Int32Array(initialCapacity);
+    for (let i = 0; i < initialCapacity; i++) this.free[i] = initialCapacity - 1 - i;
+    this.freeTop = initialCapacity;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Time of the earliest event; Infinity when empty. */
+  peekTime(): number {
+    return this.count === 0 ? Infinity : this.heapTime[0];
+  }
+
+  push(timeUs: number, kind: number, target: number, aux: number, aux2: number, ref: unknown): void {
+    if (this.freeTop === 0) this.grow();
+    const slot = this.free[--this.freeTop];
+    this.kind[slot] = kind;
+    this.target[slot] = target;
+    this.aux[slot] = aux;
+    this.aux2[slot] = aux2;
+    this.refs[slot] = ref;
+    const seq = this.nextSeq++;
+    // Sift up.
+    let i = this.count++;
+    const ht = this.heapTime;
+    const hs = this.heapSeq;
+    const hl = this.heapSlot;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = ht[p];
+      if (pt < timeUs || (pt === timeUs && hs[p] < seq)) break;
+      ht[i] = pt;
+      hs[i] = hs[p];
+      hl[i] = hl[p];
+      i = p;
+    }
+    ht[i] = timeUs;
+    hs[i] = seq;
+    hl[i] = slot;
+  }
+
+  /** Removes the earliest event and returns its slot; read the payload arrays, then call `release(slot)`. */
+  pop(): number {
+    const ht = this.heapTime;
+    const hs = this.heapSeq;
+    const hl = this.heapSlot;
+    const top = hl[0];
+    const n = --this.count;
+    if (n > 0) {
+      const t = ht[n];
+      const s = hs[n];
+      const l = hl[n];
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        const r = c + 1;
+        if (r < n && (ht[r] < ht[c] || (ht[r] === ht[c] && hs[r] < hs[c]))) c = r;
+        if (t < ht[c] || (t === ht[c] && s < hs[c])) break;
+        ht[i] = ht[c];
+        hs[i] = hs[c];
+        hl[i] = hl[c];
+        i = c;
+      }
+      ht[i] = t;
+      hs[i] = s;
+      hl[i] = l;
+    }
+    return top;
+  }
+
+  /** Time of the event just popped is not kept; callers read it with peekTime() before pop(). */
+  release(slot: number): void {
+    this.refs[slot] = undefined;
+    this.free[this.freeTop++] = slot;
+  }
+
+  private grow(): void {
+    const old = this.capacity;
+    const cap = old * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.heapTime = f64(this.heapTime);
+    this.heapSeq = f64(this.heapSeq);
+    this.heapSlot = i32(this.heapSlot);
+    const k = new Uint8Array(cap);
+    k.set(this.kind);
+    this.kind = k;
+    this.target = i32(this.target);
+    this.aux = i32(this.aux);
+    this.aux2 = i32(this.aux2);
+    for (let i = old; i < cap; i++) this.refs.push(undefined);
+    this.free = new Int32Array(cap);
+    this.freeTop = 0;
+    for (let i = cap - 1; i >= old; i--) this.free[this.freeTop++] = i;
+    this.capacity = cap;
+  }
+}

@@ -1,0 +1,12 @@
+export type { Actor, ActorContext, ActorFactory, ActorStatus, TimerId } from "./actor.js";
+export { Disk, KeyValueFile, type DiskResident } from "./disk.js";
+export { Digest } from "./digest.js";
+export { EventQueue } from "./eventQueue.js";
+export { applyFault, scheduleFaults, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind } from "./faults.js";
+export { generateFaults, GENERATED_KINDS, type FaultGeneratorBounds } from "./faultGenerator.js";
+export { nextLatencyUs, type LatencyModel } from "./latency.js";
+export { Network, type LinkBehaviour } from "./network.js";
+export { RandomStream, streamName } from "./random.js";
+export { Simulation, DEFAULT_LINK, type RunOutcome, type SimulationOptions } from "./simulation.js";
+export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";
+export { faultScheduleArbitrary } from "./faultArbitrary.js";

@@ -1,0 +1,64 @@
+import seedrandom from "seedrandom";
+
+/**
+ * A named, seeded random stream. Every random decision in a run comes from one of these, derived from the run seed
+ * and a name (`seed:actor:purpose`), so adding an actor or a purpose never shifts another stream's draws.
+ * alea is used because it draws ~7x faster than seedrandom's default ARC4 (design.md §2).
+ */
+export class RandomStream {
+  private readonly prng: () => number;
+
+  constructor(readonly name: string) {
+    this.prng = seedrandom.alea(name);
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.prng();
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.prng() * n);
+  }
+
+  /** Uniform in [min, max). */
+  between(min: number, max: number): number {
+    return min + (max - min) * this.prng();
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return p > 0 && this.prng() < p;
+  }
+
+  /** Java's `Utils.toPositive(ThreadLocalRandom.nextInt())`: a non-negative 31-bit int. */
+  positiveInt31(): number {
+    return Math.floor(this.prng() * 0x80000000);
+  }
+
+  /** Standard normal draw (Box–Muller, one value per call so the draw count stays predictable). */
+  normal(mean: number, stddev: number): number {
+    const u1 = 1 - this.prng();
+    const u2 = this.prng();
+    return mean + stddev * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  lognormal(median: number, sigma: number): number {
+    return median * Math.exp(this.normal(0, sigma));
+  }
+
+  /** Pareto with scale xm (the minimum) and shape alpha: a long tail. */
+  pareto(xm: number, alpha: number): number {
+    return xm / Math.pow(1 - this.prng(), 1 / alpha);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+}
+
+/** The name of a derived stream; one place so every caller derives names the same way. */
+export function streamName(seed: string | number, ...parts: string[]): string {
+  return [String(seed), ...parts].join(":");
+}

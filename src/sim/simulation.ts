@@ -1,0 +1,436 @@
+import type { Actor, ActorContext, ActorFactory, ActorStatus, TimerId } from "./actor.js";
+import { Digest } from "./digest.js";
+import { Disk } from "./disk.js";
+import { EventQueue } from "./eventQueue.js";
+import { nextLatencyUs } from "./latency.js";
+import { type LinkBehaviour, Network } from "./network.js";
+import { RandomStream, streamName } from "./random.js";
+import type { TraceObserver, TraceRecord } from "./trace.js";
+
+const DELIVER = 1;
+const TIMER = 2;
+const CALLBACK = 3;
+
+/** How a run ended. `event-limit` means the event budget ran out first: a possible livelock. */
+export interface RunOutcome {
+  status: "ok" | "event-limit";
+  events: number;
+  simulatedUs: number;
+  digest: string;
+}
+
+export interface SimulationOptions {
+  seed: string | number;
+  /** Maximum number of events one run may process before it is stopped as a possible livelock. */
+  maxEvents?: number;
+  network?: Partial<LinkBehaviour>;
+}
+
+interface Parked {
+  kind: number;
+  from: number;
+  ref: unknown;
+  timerId: number;
+}
+
+/** One actor's slot in the runtime: what survives crashes (disk, streams) and what does not (actor, timers). */
+class ActorSlot {
+  status: ActorStatus = "down";
+  actor: Actor | undefined;
+  /** Bumped on every start and every stop: events scheduled in another life are void. */
+  life = 0;
+  incarnation = 0;
+  readonly disk = new Disk();
+  readonly liveTimers = new Map<number, unknown>();
+  parked: Parked[] = [];
+  readonly streams = new Map<string, RandomStream>();
+  readonly netRandom: RandomStream;
+  readonly defaultRandom: RandomStream;
+  /**
+   * Latest scheduled delivery time to each receiver index (µs modulo 2^32), to keep each directed link FIFO like one
+   * TCP connection. 32 bits halve the memory of an all-to-all matrix; compared wrap-aware, which is exact while one
+   * message's latency stays under 35 minutes.
+   */
+  lastDeliveryUs = new Int32Array(0);
+  ctx!: ActorContext;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    readonly factory: ActorFactory,
+    seed: string | number,
+  ) {
+    this.netRandom = new RandomStream(streamName(seed, name, "net"));
+    this.defaultRandom = new RandomStream(streamName(seed, name, "default"));
+    this.streams.set("default", this.defaultRandom);
+  }
+}
+
+export const DEFAULT_LINK: LinkBehaviour = {
+  latency: { model: "uniform", minUs: 500, maxUs: 1500 },
+  lossRate: 0,
+  duplicateRate: 0,
+  reorderRate: 0,
+};
+
+/**
+ * The deterministic engine: virtual clock, event queue, actors, virtual network and fault verbs.
+ * It knows nothing of Kafka. Time advances only by events; ties are ordered by insertion.
+ */
+export class Simulation {
+  readonly seed: string | number;
+  readonly network: Network;
+  private readonly queue = new EventQueue(1024);
+  private readonly slots: ActorSlot[] = [];
+  private readonly byName = new Map<string, ActorSlot>();
+  private readonly digest = new Digest();
+  private readonly observers: TraceObserver[] = [];
+  private readonly maxEvents: number;
+  private readonly timerIds = { next: 1 };
+  private nowUsValue = 0;
+  private eventCount = 0;
+  /** Per-sender message counter, traced on drops so a user can find the message. */
+  traceMessages = false;
+
+  constructor(options: SimulationOptions) {
+    this.seed = options.seed;
+    this.maxEvents = options.maxEvents ?? 50_000_000;
+    this.network = new Network(() => this.slots.length, { ...DEFAULT_LINK, ...options.network });
+  }
+
+  get nowUs(): number {
+    return this.nowUsValue;
+  }
+
+  get events(): number {
+    return this.eventCount;
+  }
+
+  /** A named random stream for engine-level purposes (e.g. a fault generator). */
+  stream(...parts: string[]): RandomStream {
+    return new RandomStream(streamName(this.seed, ...parts));
+  }
+
+  observe(observer: TraceObserver): void {
+    this.observers.push(observer);
+  }
+
+  addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
+    if (this.byName.has(name)) throw new Error(`duplicate actor name: ${name}`);
+    const slot = new ActorSlot(name, this.slots.length, factory, this.seed);
+    slot.ctx = this.makeContext(slot);
+    this.slots.push(slot);
+    this.byName.set(name, slot);
+    if (startAtUs !== null) this.at(startAtUs, () => this.start(name));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  actorNames(): string[] {
+    return this.slots.map((s) => s.name);
+  }
+
+  status(name: string): ActorStatus {
+    return this.slot(name).status;
+  }
+
+  /** The live actor object, for end-of-run inspection and invariants; undefined while down. */
+  actorOf<T extends Actor>(name: string): T | undefined {
+    return this.slot(name).actor as T | undefined;
+  }
+
+  diskOf(name: string): Disk {
+    return this.slot(name).disk;
+  }
+
+  /** Schedules an engine callback at an absolute time (faults use this). */
+  at(timeUs: number, fn: () => void): void {
+    this.queue.push(Math.max(timeUs, this.nowUsValue), CALLBACK, -1, 0, 0, fn);
+  }
+
+  /** Traces an engine-level record (faults, lifecycle, drops). */
+  trace(actor: string, type: string, data?: Record<string, unknown>): void {
+    const d = this.digest;
+    d.foldNumber(this.nowUsValue);
+    d.foldString(actor);
+    d.foldString(type);
+    if (data !== undefined) d.foldValue(data);
+    if (this.observers.length > 0) {
+      const record: TraceRecord = data === undefined ? { t: this.nowUsValue, actor, type } : { t: this.nowUsValue, actor, type, data };
+      for (const o of this.observers) o(record);
+    }
+  }
+
+  // ---- fault verbs (design.md §8: faults are verbs with inverses) ----
+
+  start(name: string): void {
+    const s = this.slot(name);
+    if (s.status !== "down") return;
+    s.life++;
+    s.incarnation++;
+    s.status = "running";
+    this.trace(name, "sim.start", { incarnation: s.incarnation });
+    s.actor = s.factory(s.ctx);
+    s.actor.onStart?.();
+  }
+
+  restart(name: string): void {
+    this.start(name);
+  }
+
+  /** Unclean stop: volatile state, timers and parked messages are gone; optionally un-fsynced writes too. */
+  crash(name: string, loseUnflushed = false): void {
+    const s = this.slot(name);
+    if (s.status === "down") return;
+    this.trace(name, "sim.crash", { loseUnflushed });
+    if (loseUnflushed) s.disk.loseUnflushed();
+    this.stop(s);
+  }
+
+  /** Clean stop: the actor runs its shutdown hook, its disk is flushed, then it stops. */
+  shutdown(name: string): void {
+    const s = this.slot(name);
+    if (s.status === "down") return;
+    this.trace(name, "sim.shutdown");
+    if (s.status === "running") s.actor?.onShutdown?.();
+    s.disk.flush();
+    this.stop(s);
+  }
+
+  /** GC pause / SIGSTOP: nothing is processed; messages and timers wait and run (late) after resume. */
+  pause(name: string): void {
+    const s = this.slot(name);
+    if (s.status !== "running") return;
+    s.status = "paused";
+    this.trace(name, "sim.pause");
+  }
+
+  resume(name: string): void {
+    const s = this.slot(name);
+    if (s.status !== "paused") return;
+    s.status = "running";
+    this.trace(name, "sim.resume", { parked: s.parked.length });
+    const parked = s.parked;
+    s.parked = [];
+    for (const p of parked) {
+      if (p.kind === TIMER) this.queue.push(this.nowUsValue, TIMER, s.index, p.timerId, s.life, undefined);
+      else this.queue.push(this.nowUsValue, DELIVER, s.index, p.from, s.life, p.ref);
+    }
+  }
+
+  /** Symmetric partition between groups: every link between two different groups is cut. Returns a heal handle. */
+  partition(groups: string[][]): () => void {
+    const idx = groups.map((g) => g.map((n) => this.slot(n).index));
+    const keys: number[] = [];
+    for (let i = 0; i < idx.length; i++)
+      for (let j = 0; j < idx.length; j++) if (i !== j) keys.push(...this.network.cut(idx[i], idx[j]));
+    this.trace("sim", "sim.partition", { groups });
+    return () => {
+      this.network.uncut(keys);
+      this.trace("sim", "sim.heal", { groups });
+    };
+  }
+
+  /** One-way partition: messages from `from` to `to` are dropped; the reverse direction still works. */
+  partitionOneWay(from: string[], to: string[]): () => void {
+    const keys = this.network.cut(
+      from.map((n) => this.slot(n).index),
+      to.map((n) => this.slot(n).index),
+    );
+    this.trace("sim", "sim.partition", { from, to, oneWay: true });
+    return () => {
+      this.network.uncut(keys);
+      this.trace("sim", "sim.heal", { from, to, oneWay: true });
+    };
+  }
+
+  healAll(): void {
+    this.network.healAll();
+    this.trace("sim", "sim.heal", { all: true });
+  }
+
+  /** Overrides the latency of the links between a and b (both directions unless oneWay). Returns the inverse. */
+  slowLink(a: string, b: string, latency: LinkBehaviour["latency"], oneWay = false): () => void {
+    const ia = this.slot(a).index;
+    const ib = this.slot(b).index;
+    this.network.slow(ia, ib, latency);
+    if (!oneWay) this.network.slow(ib, ia, latency);
+    this.trace("sim", "sim.slow-link", { between: [a, b], oneWay });
+    return () => {
+      this.network.unslow(ia, ib, latency);
+      if (!oneWay) this.network.unslow(ib, ia, latency);
+      this.trace("sim", "sim.restore-link", { between: [a, b], oneWay });
+    };
+  }
+
+  // ---- running ----
+
+  /** Runs until simulated time `untilUs` (inclusive) or the event budget runs out. */
+  run(untilUs: number): RunOutcome {
+    const q = this.queue;
+    while (q.size > 0) {
+      const t = q.peekTime();
+      if (t > untilUs) break;
+      if (this.eventCount >= this.maxEvents) {
+        this.trace("sim", "sim.event-limit", { maxEvents: this.maxEvents });
+        return { status: "event-limit", events: this.eventCount, simulatedUs: this.nowUsValue, digest: this.digest.hex() };
+      }
+      const slot = q.pop();
+      this.nowUsValue = t;
+      this.eventCount++;
+      const kind = q.kind[slot];
+      const target = q.target[slot];
+      const aux = q.aux[slot];
+      const aux2 = q.aux2[slot];
+      const ref = q.refs[slot];
+      q.release(slot);
+      // Time folds modulo 2^32 (wrapping is fine for a hash) to keep the hot path on int32 arithmetic.
+      this.digest.foldInt(t | 0);
+      this.digest.foldInt(kind * 65536 + target);
+      if (kind === DELIVER) this.deliver(target, aux, aux2, ref);
+      else if (kind === TIMER) this.fireTimer(target, aux, aux2);
+      else (ref as () => void)();
+    }
+    if (untilUs > this.nowUsValue) this.nowUsValue = untilUs;
+    return { status: "ok", events: this.eventCount, simulatedUs: this.nowUsValue, digest: this.digest.hex() };
+  }
+
+  digestHex(): string {
+    return this.digest.hex();
+  }
+
+  // ---- internals ----
+
+  private slot(name: string): ActorSlot {
+    const s = this.byName.get(name);
+    if (!s) throw new Error(`unknown actor: ${name}`);
+    return s;
+  }
+
+  private stop(s: ActorSlot): void {
+    s.status = "down";
+    s.actor = undefined;
+    s.life++;
+    s.liveTimers.clear();
+    s.parked = [];
+  }
+
+  private send(from: ActorSlot, toName: string, msg: unknown): void {
+    const to = this.byName.get(toName);
+    if (!to) throw new Error(`${from.name} sent to unknown actor ${toName}`);
+    const net = this.network;
+    const b = net.pristine ? net.defaults : net.behaviour(from.index, to.index);
+    if (!net.pristine && net.isCut(from.index, to.index)) {
+      this.traceDrop(from, to, msg, "partition");
+      return;
+    }
+    const rnd = from.netRandom;
+    if (b.lossRate > 0 && rnd.chance(b.lossRate)) {
+      this.traceDrop(from, to, msg, "loss");
+      return;
+    }
+    const copies = b.duplicateRate > 0 && rnd.chance(b.duplicateRate) ? 2 : 1;
+    for (let c = 0; c < copies; c++) {
+      let when = this.nowUsValue + nextLatencyUs(b.latency, rnd);
+      const reorder = b.reorderRate > 0 && rnd.chance(b.reorderRate);
+      if (!reorder) {
+        // FIFO per directed link, as over one TCP connection: never deliver before an earlier message.
+        const lastDelivery = from.lastDeliveryUs;
+        if (lastDelivery.length <= to.index) {
+          const grown = new Int32Array(Math.max(this.slots.length, to.index + 1));
+          grown.set(lastDelivery);
+          from.lastDeliveryUs = grown;
+          grown.fill(this.nowUsValue | 0, lastDelivery.length);
+        }
+        const lag = (from.lastDeliveryUs[to.index] - (when | 0)) | 0;
+        if (lag > 0) when += lag;
+        from.lastDeliveryUs[to.index] = when | 0;
+      }
+      if (c === 1) this.trace(from.name, "net.duplicate", { to: to.name, msg: messageType(msg) });
+      this.queue.push(when, DELIVER, to.index, from.index, to.life, msg);
+    }
+  }
+
+  private traceDrop(from: ActorSlot, to: ActorSlot, msg: unknown, reason: string): void {
+    this.trace(from.name, "net.drop", { to: to.name, msg: messageType(msg), reason });
+  }
+
+  private deliver(target: number, from: number, life: number, msg: unknown): void {
+    const s = this.slots[target];
+    if (s.life !== life || s.status === "down") return; // addressed to a process that is gone
+    if (!this.network.pristine && this.network.isCut(from, target)) {
+      // A partition that started while the message was in flight drops it too.
+      this.trace(this.slots[from].name, "net.drop", { to: s.name, msg: messageType(msg), reason: "partition" });
+      return;
+    }
+    if (s.status === "paused") {
+      s.parked.push({ kind: DELIVER, from, ref: msg, timerId: 0 });
+      return;
+    }
+    if (this.traceMessages) this.trace(s.name, "net.deliver", { from: this.slots[from].name, msg: messageType(msg) });
+    s.actor!.onMessage(this.slots[from].name, msg);
+  }
+
+  private fireTimer(target: number, timerId: number, life: number): void {
+    const s = this.slots[target];
+    if (s.life !== life || s.status === "down") return;
+    if (!s.liveTimers.has(timerId)) return; // cancelled
+    if (s.status === "paused") {
+      s.parked.push({ kind: TIMER, from: -1, ref: undefined, timerId });
+      return;
+    }
+    const tag = s.liveTimers.get(timerId);
+    s.liveTimers.delete(timerId);
+    s.actor!.onTimer(tag);
+  }
+
+  private makeContext(s: ActorSlot): ActorContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sim = this;
+    return {
+      name: s.name,
+      get nowMs() {
+        return sim.nowUsValue / 1000;
+      },
+      get nowUs() {
+        return sim.nowUsValue;
+      },
+      get incarnation() {
+        return s.incarnation;
+      },
+      send: (to, msg) => {
+        if (s.status !== "running") return; // a stopped or paused process sends nothing
+        sim.send(s, to, msg);
+      },
+      setTimer: (delayMs, tag): TimerId => {
+        const id = sim.timerIds.next++;
+        s.liveTimers.set(id, tag);
+        const delayUs = delayMs > 0 ? Math.round(delayMs * 1000) : 0;
+        sim.queue.push(sim.nowUsValue + delayUs, TIMER, s.index, id, s.life, undefined);
+        return id;
+      },
+      cancelTimer: (id) => {
+        s.liveTimers.delete(id);
+      },
+      random: s.defaultRandom,
+      stream: (purpose) => {
+        let r = s.streams.get(purpose);
+        if (!r) {
+          r = new RandomStream(streamName(sim.seed, s.name, purpose));
+          s.streams.set(purpose, r);
+        }
+        return r;
+      },
+      disk: s.disk,
+      trace: (type, data) => sim.trace(s.name, type, data),
+      knows: (name) => sim.byName.has(name),
+    };
+  }
+}
+
+function messageType(msg: unknown): string {
+  if (msg !== null && typeof msg === "object" && "type" in msg) return String((msg as { type: unknown }).type);
+  return typeof msg;
+}

@@ -1,0 +1,159 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kafkasim-bad-"));
+let n = 0;
+function file(text: string): string {
+  const f = join(dir, `s${n++}.yaml`);
+  writeFileSync(f, text);
+  return f;
+}
+
+const DEMO = `name: t
+description: a test
+duration: 5s
+demo:
+  heartbeat: { monitor: m, nodes: [a, b], interval: 100ms, timeout: 500ms }
+`;
+const KAFKA = `name: t
+description: a test
+duration: 5s
+cluster:
+  brokers: 3
+  topics: [{ name: orders, partitions: 3, replicationFactor: 3 }]
+clients:
+  - id: p1
+    kind: producer
+    config: { acks: all }
+    workload: { topic: orders }
+  - id: p2
+    kind: producer
+    config: { acks: 1 }
+    workload: { topic: orders }
+`;
+
+/** Every bad input: exit 2, one message naming the file and the path, no stack trace. */
+async function expectBadInput(f: string, ...needles: string[]) {
+  const r = await cli("run", f);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(r.stderr).toContain(f);
+  for (const needle of needles) expect(r.stderr).toContain(needle);
+  expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(r.stderr.split("\n")).toHaveLength(1);
+}
+
+describe("bad input exits 2 with one precise message", () => {
+  it("a missing file", async () => {
+    await expectBadInput(join(dir, "nope.yaml"), "no such file");
+  });
+
+  it("a YAML syntax error names the line", async () => {
+    await expectBadInput(file("name: [unclosed\n"), "invalid YAML", "line");
+  });
+
+  it("a document that is not a mapping", async () => {
+    await expectBadInput(file("- 1\n- 2\n"), "must be a YAML mapping");
+  });
+
+  it("a missing required field", async () => {
+    await expectBadInput(file("name: t\nduration: 5s\n"), "description: is required");
+  });
+
+  it("an unknown top-level key lists what is allowed", async () => {
+    await expectBadInput(file(DEMO + "clusterz: {}\n"), 'clusterz: unknown key "clusterz"', "allowed: name, description");
+  });
+
+  it("a duration without a unit", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5")), "duration: must be a duration with a unit");
+  });
+
+  it("a negative duration", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: -5s")), "duration: must be a duration");
+  });
+
+  it("an unknown Kafka config key, at its path", async () => {
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { akcs: 1 }")), "clients[1].config.akcs", 'unknown producer config "akcs"');
+  });
+
+  it("an impossible config value says what is allowed", async () => {
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { acks: 2 }")), "clients[1].config.acks", 'must be one of "all", "-1", "0", "1"');
+  });
+
+  it("a config value of the wrong type", async () => {
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { linger.ms: soon }")), "clients[1].config.linger.ms", "must be an integer");
+  });
+
+  it("explicit idempotence with acks=1 is a ConfigException, as in Kafka", async () => {
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { acks: 1, enable.idempotence: true }")), "clients[1].config.acks", "idempotent");
+  });
+
+  it("a replication factor above the broker count", async () => {
+    await expectBadInput(file(KAFKA.replace("replicationFactor: 3", "replicationFactor: 4")), "cluster.topics[0].replicationFactor", "at most the number of brokers (3)");
+  });
+
+  it("a fault naming an unknown actor", async () => {
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
+  });
+
+  it("a fault with two verbs", async () => {
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
+  });
+
+  it("a fault after the end of the run", async () => {
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 10s, crash: a }\n"), "faults[0].at", "within the run");
+  });
+
+  it("an unknown check in expect", async () => {
+    await expectBadInput(file(DEMO + "expect:\n  - noSuchThing\n"), "expect[0]", 'unknown check "suchThing"');
+  });
+
+  it("a producer writing to an unknown topic", async () => {
+    await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
+  });
+
+  it("a billion-laughs alias bomb is refused, not expanded", async () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    await expectBadInput(file(bomb.join("\n") + "\n"), "invalid YAML");
+  });
+
+  it("a bad --seed or --duration on the command line", async () => {
+    const f = file(DEMO);
+    const r = await cli("run", f, "--duration", "soon");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--duration");
+  });
+
+  it("an unknown command or flag is a usage error", async () => {
+    expect((await cli("frobnicate")).code).toBe(2);
+    expect((await cli("run", file(DEMO), "--colour")).code).toBe(2);
+  });
+});
+
+describe("exit codes of good input", () => {
+  it("0 when expectations hold, 1 when they do not", async () => {
+    const holds = await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1s }\nexpect:\n  - anomaly: falseSuspicion\n"));
+    expect(holds.code).toBe(0);
+    const fails = await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1s }\nexpect:\n  - noFalseSuspicion\n"));
+    expect(fails.code).toBe(1);
+    expect(fails.stdout).toContain("replay: kafkasim run");
+  });
+
+  it("--json prints one object with the documented fields", async () => {
+    const r = await cli("run", file(DEMO), "--json", "--seed", "9");
+    const j = JSON.parse(r.stdout);
+    for (const k of ["scenario", "seed", "digest", "events", "simulatedMs", "wallMs", "checks", "ok"]) expect(j).toHaveProperty(k);
+    expect(j.seed).toBe(9);
+  });
+
+  it("a livelock is stopped by the event budget and reported, exit 1", async () => {
+    const f = file(DEMO.replace("interval: 100ms", "interval: 0ms") + "simulator: { maxEvents: 5000 }\n");
+    const r = await cli("run", f);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("event budget ran out (possible livelock)");
+  });
+});

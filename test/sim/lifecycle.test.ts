@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { type Actor, type ActorContext, Simulation } from "../../src/sim/index.js";
+import { recorder } from "../support/actors.js";
+
+describe("actor lifecycle", () => {
+  it("a paused actor processes nothing; its messages wait and its timers fire late after resume", () => {
+    const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: 1000 } } });
+    const log: string[] = [];
+    sim.addActor("p", (ctx) => ({ ...recorder(log)(ctx), onStart: () => ctx.setTimer(100, "t100") }));
+    sim.addActor("q", (ctx) => ({ onMessage: () => {}, onTimer: () => {}, onStart: () => ctx.setTimer(50, "x") }));
+    sim.addActor("s", (ctx) => ({ onMessage: () => {}, onTimer: () => ctx.send("p", "hello"), onStart: () => ctx.setTimer(200, "go") }));
+    sim.at(10_000, () => sim.pause("p"));
+    sim.at(500_000, () => sim.resume("p"));
+    sim.run(1_000_000);
+    // The timer due at 100ms and the message due at 201ms both run at the resume instant, in their original order.
+    expect(log).toEqual(['500000 p timer "t100"', '500000 p msg s "hello"']);
+  });
+
+  it("crash loses volatile state, timers and in-flight deliveries; restart rebuilds from the factory and disk", () => {
+    const sim = new Simulation({ seed: 1 });
+    const log: string[] = [];
+    let volatileCount = 0;
+    const counter = (ctx: ActorContext): Actor => {
+      let volatile = 0;
+      return {
+        onStart: () => {
+          ctx.disk.kv.put("starts", (ctx.disk.kv.get<number>("starts") ?? 0) + 1);
+          ctx.disk.kv.fsync();
+          log.push(`start ${ctx.incarnation} disk-starts=${ctx.disk.kv.get("starts")} volatile=${volatile}`);
+          ctx.setTimer(100, "tick");
+        },
+        onMessage: () => {},
+        onTimer: () => {
+          volatile++;
+          volatileCount = volatile;
+          ctx.setTimer(100, "tick");
+        },
+      };
+    };
+    sim.addActor("c", counter);
+    sim.at(550_000, () => sim.crash("c"));
+    sim.at(2_000_000, () => sim.restart("c"));
+    sim.run(2_250_000);
+    expect(log).toEqual(["start 1 disk-starts=1 volatile=0", "start 2 disk-starts=2 volatile=0"]);
+    expect(volatileCount).toBe(2); // 5 ticks before the crash, then 2 after the restart; nothing while down
+  });
+
+  it("an unclean crash can lose un-fsynced writes; a clean shutdown never does", () => {
+    const sim = new Simulation({ seed: 1 });
+    sim.addActor("d", (ctx) => ({
+      onStart: () => {
+        ctx.disk.kv.put("durable", 1);
+        ctx.disk.kv.fsync();
+        ctx.disk.kv.put("pending", 1);
+      },
+      onMessage: () => {},
+      onTimer: () => {},
+    }));
+    sim.addActor("e", (ctx) => ({ onStart: () => ctx.disk.kv.put("pending", 1), onMessage: () => {}, onTimer: () => {} }));
+    sim.at(1000, () => sim.crash("d", true));
+    sim.at(1000, () => sim.shutdown("e"));
+    sim.run(10_000);
+    expect(sim.diskOf("d").kv.get("durable")).toBe(1);
+    expect(sim.diskOf("d").kv.get("pending")).toBeUndefined();
+    expect(sim.diskOf("e").kv.get("pending")).toBe(1);
+  });
+
+  it("messages to a crashed actor are dropped, even if it restarts before they arrive", () => {
+    const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: 10_000 } } });
+    const log: string[] = [];
+    sim.addActor("r", recorder(log));
+    sim.addActor("s", (ctx) => ({ onStart: () => ctx.send("r", "lost"), onMessage: () => {}, onTimer: () => {} }));
+    sim.at(1000, () => sim.crash("r"));
+    sim.at(2000, () => sim.restart("r"));
+    sim.run(100_000);
+    expect(log.filter((l) => l.includes("msg"))).toEqual([]);
+  });
+
+  it("the event budget stops a livelock and says so", () => {
+    const sim = new Simulation({ seed: 1, maxEvents: 1000, network: { latency: { model: "constant", valueUs: 0 } } });
+    const ping = (peer: string) => (ctx: ActorContext): Actor => ({
+      onStart: () => ctx.send(peer, "ping"),
+      onMessage: () => ctx.send(peer, "ping"),
+      onTimer: () => {},
+    });
+    sim.addActor("a", ping("b"));
+    sim.addActor("b", ping("a"));
+    const out = sim.run(1_000_000);
+    expect(out.status).toBe("event-limit");
+    expect(out.events).toBe(1000);
+    expect(out.simulatedUs).toBe(0);
+  });
+});
