@@ -16,6 +16,8 @@ export interface FinalReplicaLog {
   highWatermark: number;
   logEndOffset: number;
   logStartOffset: number;
+  /** Whether this replica was the partition's leader at the end (a real cluster's metadata would say). */
+  leader: boolean;
   records: LogRecord[];
 }
 

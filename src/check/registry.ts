@@ -1,5 +1,9 @@
 import { falseSuspicion, staleWrite } from "./demoCheckers.js";
+import { duplicates } from "./duplicates.js";
 import type { Checker } from "./input.js";
+import { logDivergence } from "./logDivergence.js";
+import { lostAcknowledgedWrites } from "./lostWrites.js";
+import { reordering } from "./reordering.js";
 
 const checkers = new Map<string, Checker>();
 
@@ -15,4 +19,4 @@ export function checkerNames(): string[] {
   return [...checkers.keys()].sort();
 }
 
-for (const c of [falseSuspicion, staleWrite]) registerChecker(c);
+for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering]) registerChecker(c);

@@ -52,6 +52,7 @@ export function heartbeatMonitor(nodes: string[], intervalMs: number, timeoutMs:
       },
       onMessage: (from, msg) => {
         const hb = msg as Heartbeat;
+        if (hb.type !== "heartbeat") return;
         lastSeenUs.set(from, ctx.nowUs);
         lastIncarnation.set(from, hb.incarnation);
         const was = suspected.get(from);

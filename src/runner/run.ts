@@ -5,7 +5,8 @@ import type { ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
-import { finalLogs, invariantsFor } from "./kafkaHooks.js";
+import { kafkaInvariants } from "../kafka/invariants.js";
+import { readFinalLogs } from "./finalLogs.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -60,11 +61,11 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const { sim } = world;
   if (options.observe) sim.observe(options.observe);
   sim.traceMessages = options.traceMessages ?? false;
-  const invariants = invariantsFor(world);
+  const invariants = world.scenario.brokers.length > 0 ? kafkaInvariants() : [];
   const violations: string[] = [];
   for (const inv of invariants) sim.observe((r) => inv.observe(r, violations));
   const outcome = sim.run(Math.round(world.durationMs * 1000));
-  const input: CheckInput = { history: world.history, logs: finalLogs(world) };
+  const input: CheckInput = { history: world.history, logs: readFinalLogs(world) };
   const checks = s.expect.map((e): CheckResult => {
     const checker = checkerNamed(e.check)!;
     const findings = checker.run(input, e.params);

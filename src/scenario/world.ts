@@ -2,6 +2,7 @@ import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
 import { type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
 import { History } from "../workload/history.js";
+import { addKafkaCluster } from "./kafkaWorld.js";
 import type { ResolvedScenario } from "./resolved.js";
 
 /** A built, not yet run, simulation of a scenario. */
@@ -13,12 +14,6 @@ export interface World {
   /** The fault schedule in force: the file's faults plus any generated from `randomFaults` for this seed. */
   faults: FaultOp[];
   durationMs: number;
-  /** Extra builders (the Kafka cluster) attach end-of-run readers here. */
-  extensions: WorldExtension[];
-}
-
-export interface WorldExtension {
-  name: string;
 }
 
 export interface BuildOptions {
@@ -26,13 +21,6 @@ export interface BuildOptions {
   durationMs?: number;
   /** Replace the scenario's faults (used by shrink and by property tests). */
   faults?: FaultOp[];
-}
-
-/** Builders for parts of a world beyond the engine demos; the Kafka model registers one. */
-export type WorldBuilder = (world: World) => void;
-const builders: WorldBuilder[] = [];
-export function registerWorldBuilder(b: WorldBuilder): void {
-  if (!builders.includes(b)) builders.push(b);
 }
 
 /** The generated part of a fault schedule for one seed: drawn from its own named stream. */
@@ -47,7 +35,9 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   const sim = new Simulation({ seed, maxEvents: s.maxEvents, network: s.network.defaults });
   const history = new History();
   const faults = options.faults ?? [...s.faults, ...generatedFaults(s, seed)].sort((a, b) => a.atMs - b.atMs);
-  const world: World = { scenario: s, seed, sim, history, faults, durationMs, extensions: [] };
+  const world: World = { scenario: s, seed, sim, history, faults, durationMs };
+  // Kafka first: brokers and controllers start before the clients that need them.
+  addKafkaCluster(world);
 
   const h = s.demo.heartbeat;
   if (h) {
@@ -59,7 +49,6 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
     sim.addActor(l.store, leaseStore(l.leaseMs, l.fencingTokens, history));
     for (const n of l.nodes) sim.addActor(n, leaseNode(l.store, l.renewEveryMs, l.writeEveryMs));
   }
-  for (const b of builders) b(world);
 
   // Per-link overrides need every actor to exist.
   for (const link of s.network.links) {

@@ -7,6 +7,6 @@ export { generateFaults, GENERATED_KINDS, type FaultGeneratorBounds } from "./fa
 export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Network, type LinkBehaviour } from "./network.js";
 export { RandomStream, streamName } from "./random.js";
-export { Simulation, DEFAULT_LINK, type RunOutcome, type SimulationOptions } from "./simulation.js";
+export { Simulation, DEFAULT_LINK, DISCONNECTED_MESSAGE, type Disconnected, type RunOutcome, type SimulationOptions } from "./simulation.js";
 export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";
 export { faultScheduleArbitrary } from "./faultArbitrary.js";

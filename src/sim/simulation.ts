@@ -7,6 +7,12 @@ import { type LinkBehaviour, Network } from "./network.js";
 import { RandomStream, streamName } from "./random.js";
 import type { TraceObserver, TraceRecord } from "./trace.js";
 
+/** What a peer receives when an actor it was connected to stops: its connection was closed or reset. */
+export interface Disconnected {
+  type: "Disconnected";
+}
+export const DISCONNECTED_MESSAGE: Disconnected = Object.freeze({ type: "Disconnected" as const });
+
 const DELIVER = 1;
 const TIMER = 2;
 const CALLBACK = 3;
@@ -39,6 +45,8 @@ class ActorSlot {
   actor: Actor | undefined;
   /** Bumped on every start and every stop: events scheduled in another life are void. */
   life = 0;
+  /** The machine is down (power loss), not just the process: nothing answers for it. */
+  hostDown = false;
   incarnation = 0;
   readonly disk = new Disk();
   readonly liveTimers = new Map<number, unknown>();
@@ -52,6 +60,8 @@ class ActorSlot {
    * message's latency stays under 35 minutes.
    */
   lastDeliveryUs = new Int32Array(0);
+  /** Peers that sent this actor a message in its current life: its open connections, closed when it stops. */
+  connectedFrom = new Uint8Array(0);
   ctx!: ActorContext;
 
   constructor(
@@ -171,6 +181,7 @@ export class Simulation {
     s.life++;
     s.incarnation++;
     s.status = "running";
+    s.hostDown = false;
     this.trace(name, "sim.start", { incarnation: s.incarnation });
     s.actor = s.factory(s.ctx);
     s.actor.onStart?.();
@@ -180,12 +191,18 @@ export class Simulation {
     this.start(name);
   }
 
-  /** Unclean stop: volatile state, timers and parked messages are gone; optionally un-fsynced writes too. */
+  /**
+   * Unclean stop: volatile state, timers and parked messages are gone. A process crash closes its connections, so
+   * every peer connected to it gets a DISCONNECTED notice (as a TCP reset would tell it). With `loseUnflushed` the
+   * machine itself went down (power loss): un-fsynced writes are lost and no notice is sent.
+   */
   crash(name: string, loseUnflushed = false): void {
     const s = this.slot(name);
     if (s.status === "down") return;
     this.trace(name, "sim.crash", { loseUnflushed });
     if (loseUnflushed) s.disk.loseUnflushed();
+    else this.notifyDisconnected(s);
+    s.hostDown = loseUnflushed;
     this.stop(s);
   }
 
@@ -196,6 +213,7 @@ export class Simulation {
     this.trace(name, "sim.shutdown");
     if (s.status === "running") s.actor?.onShutdown?.();
     s.disk.flush();
+    this.notifyDisconnected(s);
     this.stop(s);
   }
 
@@ -309,6 +327,19 @@ export class Simulation {
     return s;
   }
 
+  /** Sends DISCONNECTED from `s` to each peer with an open connection to it (over the network, so cuts apply). */
+  private notifyDisconnected(s: ActorSlot): void {
+    const peers = s.connectedFrom;
+    for (let i = 0; i < peers.length; i++) {
+      if (peers[i] === 0) continue;
+      const peer = this.slots[i];
+      if (peer.status === "down" || (!this.network.pristine && this.network.isCut(s.index, i))) continue;
+      const b = this.network.behaviour(s.index, i);
+      this.queue.push(this.nowUsValue + nextLatencyUs(b.latency, s.netRandom), DELIVER, i, s.index, peer.life, DISCONNECTED_MESSAGE);
+    }
+    s.connectedFrom = new Uint8Array(0);
+  }
+
   private stop(s: ActorSlot): void {
     s.status = "down";
     s.actor = undefined;
@@ -359,7 +390,15 @@ export class Simulation {
 
   private deliver(target: number, from: number, life: number, msg: unknown): void {
     const s = this.slots[target];
-    if (s.life !== life || s.status === "down") return; // addressed to a process that is gone
+    if (s.life !== life || s.status === "down") {
+      // Addressed to a process that is gone. If its machine is up, the connection is refused or reset.
+      if (!s.hostDown && msg !== DISCONNECTED_MESSAGE && (this.network.pristine || !this.network.isCut(target, from))) {
+        const sender = this.slots[from];
+        const b = this.network.behaviour(target, from);
+        this.queue.push(this.nowUsValue + nextLatencyUs(b.latency, s.netRandom), DELIVER, from, target, sender.life, DISCONNECTED_MESSAGE);
+      }
+      return;
+    }
     if (!this.network.pristine && this.network.isCut(from, target)) {
       // A partition that started while the message was in flight drops it too.
       this.trace(this.slots[from].name, "net.drop", { to: s.name, msg: messageType(msg), reason: "partition" });
@@ -369,6 +408,12 @@ export class Simulation {
       s.parked.push({ kind: DELIVER, from, ref: msg, timerId: 0 });
       return;
     }
+    if (s.connectedFrom.length <= from) {
+      const grown = new Uint8Array(Math.max(this.slots.length, from + 1));
+      grown.set(s.connectedFrom);
+      s.connectedFrom = grown;
+    }
+    s.connectedFrom[from] = 1;
     if (this.traceMessages) this.trace(s.name, "net.deliver", { from: this.slots[from].name, msg: messageType(msg) });
     s.actor!.onMessage(this.slots[from].name, msg);
   }

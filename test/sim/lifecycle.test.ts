@@ -65,15 +65,36 @@ describe("actor lifecycle", () => {
     expect(sim.diskOf("e").kv.get("pending")).toBe(1);
   });
 
-  it("messages to a crashed actor are dropped, even if it restarts before they arrive", () => {
+  it("messages to a crashed process are dropped, even if it restarts first; the sender is told its connection was reset", () => {
     const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: 10_000 } } });
     const log: string[] = [];
+    const senderLog: string[] = [];
     sim.addActor("r", recorder(log));
-    sim.addActor("s", (ctx) => ({ onStart: () => ctx.send("r", "lost"), onMessage: () => {}, onTimer: () => {} }));
+    sim.addActor("s", (ctx) => ({ onStart: () => ctx.send("r", "lost"), onMessage: (from, m) => senderLog.push(`${ctx.nowUs} ${from} ${JSON.stringify(m)}`), onTimer: () => {} }));
     sim.at(1000, () => sim.crash("r"));
     sim.at(2000, () => sim.restart("r"));
     sim.run(100_000);
     expect(log.filter((l) => l.includes("msg"))).toEqual([]);
+    expect(senderLog).toEqual(['20000 r {"type":"Disconnected"}']);
+  });
+
+  it("a process crash resets its peers' connections; a machine going down (power loss) tells nobody", () => {
+    const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: 1000 } } });
+    const heard: string[] = [];
+    sim.addActor("server", (ctx) => ({ onMessage: () => {}, onTimer: () => {} }));
+    sim.addActor("server2", (ctx) => ({ onMessage: () => {}, onTimer: () => {} }));
+    sim.addActor("client", (ctx) => ({
+      onStart: () => {
+        ctx.send("server", "hello");
+        ctx.send("server2", "hello");
+      },
+      onMessage: (from, m) => heard.push(`${ctx.nowUs} ${from} ${JSON.stringify(m)}`),
+      onTimer: () => {},
+    }));
+    sim.at(10_000, () => sim.crash("server"));
+    sim.at(10_000, () => sim.crash("server2", true));
+    sim.run(100_000);
+    expect(heard).toEqual(['11000 server {"type":"Disconnected"}']);
   });
 
   it("the event budget stops a livelock and says so", () => {

@@ -18,6 +18,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("controller.quorum.election.backoff.max.ms", 1000, "QuorumConfig", 1),
   int("controller.quorum.request.timeout.ms", 2000, "QuorumConfig", 1),
   int("controller.quorum.retry.backoff.ms", 20, "QuorumConfig"),
+  long("replica.high.watermark.checkpoint.interval.ms", 5000, "ReplicationConfigs: how often the HW is checkpointed to disk", 1),
+  int("replica.socket.timeout.ms", 30000, "ReplicationConfigs: a follower fetch without an answer is retried after this", 1),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),
 ]);

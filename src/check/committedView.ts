@@ -1,0 +1,32 @@
+import type { FinalReplicaLog, LogRecord } from "./input.js";
+
+/** What a consumer would read of one partition at the end: the leader's log below its high watermark. */
+export interface CommittedPartition {
+  topic: string;
+  partition: number;
+  /** The replica judged: the leader, or (partition offline) the replica with the highest HW. */
+  broker: string;
+  offline: boolean;
+  highWatermark: number;
+  records: LogRecord[];
+  /** value → offsets where it appears below the HW. */
+  offsetsOf: Map<string, number[]>;
+}
+
+export function committedPartitions(logs: FinalReplicaLog[]): Map<string, CommittedPartition> {
+  const byTp = new Map<string, FinalReplicaLog[]>();
+  for (const l of logs) {
+    const k = `${l.topic}-${l.partition}`;
+    byTp.set(k, [...(byTp.get(k) ?? []), l]);
+  }
+  const out = new Map<string, CommittedPartition>();
+  for (const [k, replicas] of byTp) {
+    const leader = replicas.find((r) => r.leader);
+    const judged = leader ?? [...replicas].sort((a, b) => b.highWatermark - a.highWatermark)[0];
+    const records = judged.records.filter((r) => r.offset < judged.highWatermark);
+    const offsetsOf = new Map<string, number[]>();
+    for (const r of records) offsetsOf.set(r.value, [...(offsetsOf.get(r.value) ?? []), r.offset]);
+    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, records, offsetsOf });
+  }
+  return out;
+}

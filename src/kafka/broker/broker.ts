@@ -1,0 +1,356 @@
+import type { Actor, ActorContext } from "../../sim/index.js";
+import type { ConfigValue } from "../config/configDef.js";
+import type {
+  AlterPartitionRequest,
+  AlterPartitionResponse,
+  BrokerHeartbeatRequest,
+  BrokerHeartbeatResponse,
+  BrokerRegistrationRequest,
+  BrokerRegistrationResponse,
+  RaftFetch,
+  RaftFetchResponse,
+} from "../controller/messages.js";
+import { MetadataImage } from "../metadata/metadataImage.js";
+import type { PartitionState } from "../metadata/records.js";
+import type {
+  FetchRequest,
+  FetchResponse,
+  InitProducerIdRequest,
+  InitProducerIdResponse,
+  MetadataRequest,
+  MetadataResponse,
+  OffsetsForLeaderEpochRequest,
+  OffsetsForLeaderEpochResponse,
+  PartitionMetadata,
+  ProduceRequest,
+  ProduceResponse,
+} from "../protocol/messages.js";
+import { tpKey } from "../protocol/messages.js";
+import type { PartitionLog } from "../log/partitionLog.js";
+import type { BrokerSettings } from "./brokerSettings.js";
+import { ControllerChannel } from "./controllerChannel.js";
+import { Partition, type PartitionHost, type PartitionTimer } from "./partition.js";
+
+export interface BrokerConfig {
+  settings: BrokerSettings;
+  controllers: string[];
+  /** This broker's index, used to keep producer ids unique across brokers. */
+  brokerIndex: number;
+  controllerRequestTimeoutMs: number;
+}
+
+type BrokerTimer = PartitionTimer | { t: "heartbeat" } | { t: "hw-checkpoint" } | { t: "flush" } | { t: "metadata-retry" } | { t: "metadata-timeout" } | { t: "controller-timeout"; id: number };
+
+/**
+ * A Kafka broker (KRaft mode): registers with the active controller and heartbeats, replays the metadata log as an
+ * observer, and hosts partition replicas (Kafka `BrokerServer` + `ReplicaManager`). Client requests are answered
+ * from its own metadata image, which may be stale, exactly as a real broker's would be.
+ */
+export function brokerActor(cfg: BrokerConfig) {
+  return (ctx: ActorContext): Actor => {
+    const s = cfg.settings;
+    const image = new MetadataImage();
+    const partitions = new Map<string, Partition>();
+    let correlation = 0;
+    const nextId = () => ++correlation;
+    const channel = new ControllerChannel(ctx, cfg.controllers, cfg.controllerRequestTimeoutMs, 100, nextId);
+    let brokerEpoch = -1;
+    let registrationId = -1;
+    let fenced = true;
+    let metadataLeader = cfg.controllers[0];
+    let metadataEpoch = 0;
+    let metadataFetchId = -1;
+    let metadataTimer = -1;
+    const alterPartitionFor = new Map<number, string>();
+
+    const topicSetting = (topic: string, key: string): ConfigValue | undefined => image.topicConfig(topic, key);
+    const host: PartitionHost = {
+      ctx,
+      settings: s,
+      minIsr: (topic, rf) => Math.min((topicSetting(topic, "min.insync.replicas") as number | undefined) ?? s.minInsyncReplicas, rf),
+      flushMessages: (topic) => (topicSetting(topic, "flush.messages") as number | undefined) ?? s.flushMessages,
+      isBrokerActive: (b) => image.isActive(b),
+      nextCorrelationId: nextId,
+      sendAlterPartition: (p, newIsr) => {
+        const id = channel.send(
+          (correlationId): AlterPartitionRequest => ({
+            type: "AlterPartition",
+            correlationId,
+            broker: ctx.name,
+            brokerEpoch,
+            topic: p.topic,
+            partition: p.partition,
+            leaderEpoch: p.leaderEpoch,
+            partitionEpoch: p.partitionEpoch,
+            newIsr,
+          }),
+        );
+        alterPartitionFor.set(id, p.key);
+      },
+    };
+
+    // Partitions found on disk come back as replicas of unknown role until metadata says otherwise.
+    for (const name of ctx.disk.names()) {
+      if (!name.startsWith("log/")) continue;
+      const key = name.slice(4);
+      const i = key.lastIndexOf("-");
+      partitions.set(key, new Partition(key.slice(0, i), Number(key.slice(i + 1)), host));
+    }
+
+    function register(): void {
+      if (registrationId >= 0) channel.drop(registrationId);
+      registrationId = channel.send((correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: ctx.name, incarnation: ctx.incarnation }));
+    }
+
+    function heartbeat(wantShutDown = false): void {
+      if (brokerEpoch < 0) return;
+      channel.send((correlationId): BrokerHeartbeatRequest => ({ type: "BrokerHeartbeat", correlationId, broker: ctx.name, brokerEpoch, metadataOffset: image.offset, wantShutDown }));
+    }
+
+    function fetchMetadata(): void {
+      const req: RaftFetch = {
+        type: "RaftFetch",
+        correlationId: nextId(),
+        epoch: metadataEpoch,
+        replica: ctx.name,
+        observer: true,
+        fetchOffset: image.offset,
+        lastFetchedEpoch: 0,
+      };
+      metadataFetchId = req.correlationId;
+      ctx.send(metadataLeader, req);
+      if (metadataTimer >= 0) ctx.cancelTimer(metadataTimer);
+      // A long-polled fetch returns within 500ms; no answer after the request timeout means try another controller.
+      metadataTimer = ctx.setTimer(cfg.controllerRequestTimeoutMs + 500, { t: "metadata-timeout" } satisfies BrokerTimer);
+    }
+
+    function onMetadata(res: RaftFetchResponse): void {
+      if (res.correlationId !== metadataFetchId) return;
+      if (res.error !== "NONE") {
+        if (res.leader && res.leader !== metadataLeader) metadataLeader = res.leader;
+        else metadataLeader = cfg.controllers[(cfg.controllers.indexOf(metadataLeader) + 1) % cfg.controllers.length];
+        if (res.epoch > metadataEpoch) metadataEpoch = res.epoch;
+        if (metadataTimer >= 0) ctx.cancelTimer(metadataTimer);
+        metadataTimer = ctx.setTimer(50, { t: "metadata-retry" } satisfies BrokerTimer);
+        return;
+      }
+      metadataEpoch = res.epoch;
+      channel.hint(res.leader);
+      if (res.baseOffset === image.offset) {
+        const changed: PartitionState[] = [];
+        res.entries.forEach((e, i) => {
+          image.apply(e.record, res.baseOffset + i);
+          if (e.record.type === "Partition") changed.push(e.record.state);
+        });
+        for (const st of changed) applyPartition(image.partition(st.topic, st.partition)!);
+      }
+      fetchMetadata();
+    }
+
+    function applyPartition(st: PartitionState): void {
+      const key = tpKey(st.topic, st.partition);
+      let p = partitions.get(key);
+      if (!st.replicas.includes(ctx.name)) {
+        p?.stop();
+        return;
+      }
+      if (!p) {
+        p = new Partition(st.topic, st.partition, host);
+        partitions.set(key, p);
+      }
+      p.applyState(st);
+    }
+
+    function partitionMetadata(): PartitionMetadata[] {
+      return [...image.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, leader: p.leader, leaderEpoch: p.leaderEpoch, replicas: p.replicas, isr: p.isr }));
+    }
+
+    function handle(from: string, msg: { type: string; correlationId?: number }): void {
+      switch (msg.type) {
+        case "Disconnected":
+          for (const p of partitions.values()) p.fetcher.onDisconnected(from);
+          channel.onDisconnected(from);
+          if (from === metadataLeader) {
+            metadataLeader = cfg.controllers[(cfg.controllers.indexOf(metadataLeader) + 1) % cfg.controllers.length];
+            fetchMetadata();
+          }
+          return;
+        case "Metadata":
+          ctx.send(from, { type: "MetadataResponse", correlationId: (msg as MetadataRequest).correlationId, partitions: partitionMetadata() } satisfies MetadataResponse);
+          return;
+        case "Produce": {
+          const req = msg as ProduceRequest;
+          const p = partitions.get(tpKey(req.topic, req.partition));
+          if (!p) {
+            const error = image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION";
+            if (req.acks !== 0) ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: -1 } satisfies ProduceResponse);
+            return;
+          }
+          p.handleProduce(from, req);
+          return;
+        }
+        case "Fetch": {
+          const req = msg as FetchRequest;
+          const p = partitions.get(tpKey(req.topic, req.partition));
+          if (p) p.handleFollowerFetch(from, req);
+          else ctx.send(from, { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: "NOT_LEADER_OR_FOLLOWER", highWatermark: -1, logStartOffset: -1, batches: [] } satisfies FetchResponse);
+          return;
+        }
+        case "OffsetsForLeaderEpoch": {
+          const req = msg as OffsetsForLeaderEpochRequest;
+          const p = partitions.get(tpKey(req.topic, req.partition));
+          if (p) p.handleOffsetsForLeaderEpoch(from, req);
+          else ctx.send(from, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: "NOT_LEADER_OR_FOLLOWER", leaderEpoch: -1, endOffset: -1 } satisfies OffsetsForLeaderEpochResponse);
+          return;
+        }
+        case "FetchResponse": {
+          const res = msg as FetchResponse;
+          partitions.get(tpKey(res.topic, res.partition))?.fetcher.onFetchResponse(res);
+          return;
+        }
+        case "OffsetsForLeaderEpochResponse": {
+          const res = msg as OffsetsForLeaderEpochResponse;
+          partitions.get(tpKey(res.topic, res.partition))?.fetcher.onOffsetsForLeaderEpoch(res);
+          return;
+        }
+        case "InitProducerId": {
+          // Simplification: producer ids come from per-broker blocks on the broker's disk, not from the controller.
+          const next = (ctx.disk.kv.get<number>("producer-id.next") ?? 0) + 1;
+          ctx.disk.kv.put("producer-id.next", next);
+          ctx.disk.kv.fsync();
+          const producerId = cfg.brokerIndex * 1_000_000 + next;
+          ctx.trace("broker.init-producer-id", { producerId, producerEpoch: 0, for: from });
+          ctx.send(from, { type: "InitProducerIdResponse", correlationId: (msg as InitProducerIdRequest).correlationId, error: "NONE", producerId, producerEpoch: 0 } satisfies InitProducerIdResponse);
+          return;
+        }
+        case "RaftFetchResponse":
+          onMetadata(msg as RaftFetchResponse);
+          return;
+        case "BrokerRegistrationResponse": {
+          const res = msg as BrokerRegistrationResponse;
+          const original = channel.received(res.correlationId);
+          if (!original) return;
+          if (res.error === "NOT_CONTROLLER") return channel.redirect(res.correlationId, res.leaderHint, original);
+          if (res.error !== "NONE") return register();
+          registrationId = -1;
+          brokerEpoch = res.brokerEpoch;
+          ctx.trace("broker.registered", { brokerEpoch });
+          heartbeat();
+          return;
+        }
+        case "BrokerHeartbeatResponse": {
+          const res = msg as BrokerHeartbeatResponse;
+          if (!channel.received(res.correlationId)) return;
+          channel.hint(res.leaderHint);
+          if (res.error === "STALE_BROKER_EPOCH") {
+            brokerEpoch = -1;
+            return register();
+          }
+          if (res.error === "NONE" && res.isFenced !== fenced) {
+            fenced = res.isFenced;
+            ctx.trace(fenced ? "broker.fenced" : "broker.unfenced", { brokerEpoch });
+          }
+          return;
+        }
+        case "AlterPartitionResponse": {
+          const res = msg as AlterPartitionResponse;
+          if (!channel.received(res.correlationId)) return;
+          const key = alterPartitionFor.get(res.correlationId);
+          alterPartitionFor.delete(res.correlationId);
+          if (res.error === "NOT_CONTROLLER") channel.hint(res.leaderHint);
+          if (key) partitions.get(key)?.alterPartitionDone(res.error, res.state);
+          return;
+        }
+      }
+    }
+
+    function onTimer(tag: BrokerTimer): void {
+      switch (tag.t) {
+        case "heartbeat":
+          ctx.setTimer(s.brokerHeartbeatIntervalMs, { t: "heartbeat" } satisfies BrokerTimer);
+          if (brokerEpoch >= 0) heartbeat();
+          return;
+        case "hw-checkpoint":
+          ctx.setTimer(s.highWatermarkCheckpointIntervalMs, { t: "hw-checkpoint" } satisfies BrokerTimer);
+          for (const p of partitions.values()) p.checkpointHighWatermark();
+          return;
+        case "flush":
+          if (s.flushMs !== null) ctx.setTimer(s.flushMs, { t: "flush" } satisfies BrokerTimer);
+          for (const p of partitions.values()) p.log.flush();
+          return;
+        case "metadata-retry":
+          metadataTimer = -1;
+          fetchMetadata();
+          return;
+        case "metadata-timeout":
+          metadataTimer = -1;
+          metadataLeader = cfg.controllers[(cfg.controllers.indexOf(metadataLeader) + 1) % cfg.controllers.length];
+          fetchMetadata();
+          return;
+        case "controller-timeout": {
+          const key = alterPartitionFor.get(tag.id);
+          if (key !== undefined) {
+            // AlterPartition unanswered: give up on this attempt; the ISR check will ask again.
+            channel.drop(tag.id);
+            alterPartitionFor.delete(tag.id);
+            partitions.get(key)?.alterPartitionDone("REQUEST_TIMED_OUT", null);
+          } else channel.timedOut(tag.id);
+          return;
+        }
+        case "produce-timeout":
+          partitions.get(tag.p)?.produceTimedOut(tag.id);
+          return;
+        case "fetch-park":
+          partitions.get(tag.p)?.parkedFetchExpired(tag.replica);
+          return;
+        case "isr-expiration":
+          partitions.get(tag.p)?.maybeShrinkIsr();
+          return;
+        case "fetcher":
+          partitions.get(tag.p)?.fetcher.onTimer(tag.gen);
+          return;
+      }
+    }
+
+    const actor: BrokerActor = {
+      inspect: () =>
+        [...partitions.values()].map((p) => ({
+          topic: p.topic,
+          partition: p.partition,
+          role: p.role,
+          leaderEpoch: p.leaderEpoch,
+          highWatermark: p.highWatermark,
+          log: p.log,
+        })),
+      onStart: () => {
+        register();
+        fetchMetadata();
+        ctx.setTimer(s.brokerHeartbeatIntervalMs, { t: "heartbeat" } satisfies BrokerTimer);
+        ctx.setTimer(s.highWatermarkCheckpointIntervalMs, { t: "hw-checkpoint" } satisfies BrokerTimer);
+        if (s.flushMs !== null) ctx.setTimer(s.flushMs, { t: "flush" } satisfies BrokerTimer);
+      },
+      onMessage: (from, msg) => handle(from, msg as { type: string }),
+      onTimer: (tag) => onTimer(tag as BrokerTimer),
+      onShutdown: () => {
+        // Controlled shutdown: ask the controller to move leadership away; checkpoint HWs (the disk is flushed).
+        for (const p of partitions.values()) p.checkpointHighWatermark();
+        heartbeat(true);
+      },
+    };
+    return actor;
+  };
+}
+
+/** End-of-run view of a broker's replicas (for final-log readers; the model never uses it). */
+export interface ReplicaSnapshot {
+  topic: string;
+  partition: number;
+  role: "leader" | "follower" | "none";
+  leaderEpoch: number;
+  highWatermark: number;
+  log: PartitionLog;
+}
+
+export interface BrokerActor extends Actor {
+  inspect(): ReplicaSnapshot[];
+}

@@ -1,0 +1,163 @@
+import { UNDEFINED_EPOCH, UNDEFINED_OFFSET } from "../log/leaderEpochCache.js";
+import { lastOffsetOf } from "../log/recordBatch.js";
+import type { FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
+import type { Partition, PartitionHost, PartitionTimer } from "./partition.js";
+
+/**
+ * A follower's fetcher for one partition (Kafka `AbstractFetcherThread` / `ReplicaFetcherThread`, one per
+ * partition here rather than one per leader broker). On a new leader epoch it first truncates by leader epoch
+ * (KIP-101/KIP-279: OffsetsForLeaderEpoch, repeated until both sides agree on an epoch), then fetches from its log
+ * end and learns the HW from each fetch response, one fetch late as in Kafka. With the simulator's
+ * `legacyHighWatermarkTruncation` switch it truncates to its own HW instead (pre-KIP-101 behaviour).
+ */
+export class ReplicaFetcher {
+  state: "idle" | "truncating" | "fetching" = "idle";
+  private leader = "";
+  private leaderEpoch = -1;
+  private gen = 0;
+  private expected = -1;
+  private timer = -1;
+
+  constructor(
+    private readonly p: Partition,
+    private readonly host: PartitionHost,
+  ) {}
+
+  start(leader: string, leaderEpoch: number): void {
+    this.stop();
+    this.leader = leader;
+    this.leaderEpoch = leaderEpoch;
+    if (this.host.settings.legacyHighWatermarkTruncation || this.p.log.epochCache.latestEpoch() === UNDEFINED_EPOCH) {
+      this.truncate(this.p.highWatermark, this.host.settings.legacyHighWatermarkTruncation ? "legacy: truncate to high watermark" : "no leader epochs: truncate to high watermark");
+      this.state = "fetching";
+      this.sendFetch();
+    } else {
+      this.state = "truncating";
+      this.sendOffsetsForLeaderEpoch(this.p.log.epochCache.latestEpoch());
+    }
+  }
+
+  stop(): void {
+    this.gen++;
+    this.state = "idle";
+    this.expected = -1;
+    if (this.timer >= 0) this.host.ctx.cancelTimer(this.timer);
+    this.timer = -1;
+  }
+
+  private arm(delayMs: number): void {
+    if (this.timer >= 0) this.host.ctx.cancelTimer(this.timer);
+    this.timer = this.host.ctx.setTimer(delayMs, { p: this.p.key, t: "fetcher", gen: this.gen } satisfies PartitionTimer);
+  }
+
+  /** The leader's process went away: the request in flight is lost; back off and try again. */
+  onDisconnected(broker: string): void {
+    if (this.state === "idle" || broker !== this.leader) return;
+    this.backOff();
+  }
+
+  /** A request went unanswered (or a back-off ended): send again in the current state. */
+  onTimer(gen: number): void {
+    if (gen !== this.gen) return;
+    this.timer = -1;
+    if (this.state === "truncating") this.sendOffsetsForLeaderEpoch(this.p.log.epochCache.latestEpoch());
+    else if (this.state === "fetching") this.sendFetch();
+  }
+
+  private sendOffsetsForLeaderEpoch(epoch: number): void {
+    const ctx = this.host.ctx;
+    const req: OffsetsForLeaderEpochRequest = {
+      type: "OffsetsForLeaderEpoch",
+      correlationId: this.host.nextCorrelationId(),
+      replicaId: ctx.name,
+      topic: this.p.topic,
+      partition: this.p.partition,
+      currentLeaderEpoch: this.leaderEpoch,
+      leaderEpoch: epoch,
+    };
+    this.expected = req.correlationId;
+    ctx.send(this.leader, req);
+    this.arm(this.host.settings.replicaSocketTimeoutMs);
+  }
+
+  private sendFetch(): void {
+    const ctx = this.host.ctx;
+    const req: FetchRequest = {
+      type: "Fetch",
+      correlationId: this.host.nextCorrelationId(),
+      replicaId: ctx.name,
+      topic: this.p.topic,
+      partition: this.p.partition,
+      currentLeaderEpoch: this.leaderEpoch,
+      fetchOffset: this.p.log.logEndOffset,
+      maxWaitMs: this.host.settings.replicaFetchWaitMaxMs,
+    };
+    this.expected = req.correlationId;
+    ctx.send(this.leader, req);
+    this.arm(this.host.settings.replicaFetchWaitMaxMs + this.host.settings.replicaSocketTimeoutMs);
+  }
+
+  private backOff(): void {
+    this.expected = -1;
+    this.arm(this.host.settings.replicaFetchBackoffMs);
+  }
+
+  /** AbstractFetcherThread.getOffsetTruncationState, one round. */
+  onOffsetsForLeaderEpoch(res: OffsetsForLeaderEpochResponse): void {
+    if (this.state !== "truncating" || res.correlationId !== this.expected) return;
+    if (res.error !== "NONE") return this.backOff();
+    const log = this.p.log;
+    if (res.endOffset === UNDEFINED_OFFSET) {
+      this.truncate(this.p.highWatermark, "leader has no epoch at or below ours: truncate to high watermark");
+    } else {
+      const mine = log.epochCache.endOffsetFor(res.leaderEpoch, log.logEndOffset);
+      if (mine.endOffset === UNDEFINED_OFFSET) {
+        this.truncate(Math.min(res.endOffset, log.logEndOffset), `no local epoch ≤ ${res.leaderEpoch}`);
+      } else if (mine.epoch !== res.leaderEpoch) {
+        // KIP-279: we do not have the leader's epoch; cut back to the end of our largest smaller one and ask again.
+        this.truncate(Math.min(mine.endOffset, log.logEndOffset), `epoch ${res.leaderEpoch} unknown locally; retry with epoch ${mine.epoch}`);
+        this.sendOffsetsForLeaderEpoch(mine.epoch);
+        return;
+      } else {
+        this.truncate(Math.min(res.endOffset, mine.endOffset), `leader's epoch ${res.leaderEpoch} ends at ${res.endOffset}`);
+      }
+    }
+    this.state = "fetching";
+    this.sendFetch();
+  }
+
+  onFetchResponse(res: FetchResponse): void {
+    if (this.state !== "fetching" || res.correlationId !== this.expected) return;
+    if (res.error === "OFFSET_OUT_OF_RANGE") {
+      this.state = "truncating";
+      this.sendOffsetsForLeaderEpoch(this.p.log.epochCache.latestEpoch());
+      return;
+    }
+    if (res.error !== "NONE") return this.backOff();
+    const log = this.p.log;
+    for (const b of res.batches) {
+      if (lastOffsetOf(b) < log.logEndOffset) continue;
+      if (b.baseOffset !== log.logEndOffset) break;
+      log.appendAsFollower(b);
+      this.p.producerState.update(b);
+    }
+    if (res.batches.length > 0) {
+      this.p.trace("partition.replicate", { leader: this.leader, logEndOffset: log.logEndOffset });
+      if (log.unflushedMessages >= this.host.flushMessages(this.p.topic)) log.flush();
+    }
+    const hw = Math.min(res.highWatermark, log.logEndOffset);
+    if (hw > this.p.highWatermark) this.p.highWatermark = hw;
+    this.sendFetch();
+  }
+
+  private truncate(offset: number, why: string): void {
+    const log = this.p.log;
+    const before = log.logEndOffset;
+    const removed = log.truncateTo(offset);
+    if (removed > 0) {
+      this.p.trace("partition.truncate", { from: before, to: log.logEndOffset, removed, highWatermark: this.p.highWatermark, why });
+      this.p.producerState.rebuild(log.batches);
+    }
+    if (this.p.highWatermark > log.logEndOffset) this.p.highWatermark = log.logEndOffset;
+  }
+}

@@ -1,0 +1,89 @@
+import type { ActorContext } from "../../sim/index.js";
+import type { MetadataRequest, MetadataResponse, PartitionMetadata } from "../protocol/messages.js";
+
+/**
+ * A client's metadata cache (Kafka `Metadata` / `NetworkClient` metadata updater): asks one bootstrap broker at a
+ * time, refreshes on demand (after NOT_LEADER_OR_FOLLOWER and friends) and every `metadata.max.age.ms`, and moves
+ * to the next broker when a request goes unanswered for `request.timeout.ms`.
+ */
+export class ClientMetadata {
+  private readonly topics = new Map<string, PartitionMetadata[]>();
+  private target = 0;
+  private inFlight = -1;
+  private timer = -1;
+  private lastRefreshUs = -Infinity;
+  private correlation = 0;
+  /** Called after every successful refresh. */
+  onUpdate: () => void = () => {};
+
+  constructor(
+    private readonly ctx: ActorContext,
+    private readonly brokers: string[],
+    private readonly requestTimeoutMs: number,
+    private readonly maxAgeMs: number,
+    private readonly tagPrefix: string,
+  ) {
+    this.target = brokers.length > 0 ? ctx.stream("bootstrap").int(brokers.length) : 0;
+  }
+
+  partitionsFor(topic: string): PartitionMetadata[] | undefined {
+    return this.topics.get(topic);
+  }
+
+  leaderOf(topic: string, partition: number): PartitionMetadata | undefined {
+    return this.topics.get(topic)?.[partition];
+  }
+
+  /** Partitions of a topic that currently have a leader ("available" in Kafka's Cluster). */
+  availablePartitions(topic: string): number[] {
+    return (this.topics.get(topic) ?? []).filter((p) => p.leader !== null).map((p) => p.partition);
+  }
+
+  isStale(): boolean {
+    return (this.ctx.nowUs - this.lastRefreshUs) / 1000 >= this.maxAgeMs;
+  }
+
+  /** Requests a refresh unless one is already in flight. */
+  requestUpdate(): void {
+    if (this.inFlight >= 0 || this.brokers.length === 0) return;
+    const req: MetadataRequest = { type: "Metadata", correlationId: ++this.correlation };
+    this.inFlight = req.correlationId;
+    this.ctx.send(this.brokers[this.target], req);
+    this.timer = this.ctx.setTimer(this.requestTimeoutMs, `${this.tagPrefix}metadata-timeout`);
+  }
+
+  /** The broker we asked closed the connection: ask the next one now. */
+  onDisconnected(broker: string): void {
+    if (this.inFlight < 0 || this.brokers[this.target] !== broker) return;
+    if (this.timer >= 0) this.ctx.cancelTimer(this.timer);
+    this.timer = -1;
+    this.inFlight = -1;
+    this.target = (this.target + 1) % this.brokers.length;
+    this.requestUpdate();
+  }
+
+  onTimer(tag: string): boolean {
+    if (tag !== `${this.tagPrefix}metadata-timeout`) return false;
+    this.timer = -1;
+    this.inFlight = -1;
+    this.target = (this.target + 1) % this.brokers.length;
+    this.requestUpdate();
+    return true;
+  }
+
+  onResponse(res: MetadataResponse): boolean {
+    if (res.correlationId !== this.inFlight) return false;
+    if (this.timer >= 0) this.ctx.cancelTimer(this.timer);
+    this.timer = -1;
+    this.inFlight = -1;
+    this.lastRefreshUs = this.ctx.nowUs;
+    this.topics.clear();
+    for (const p of res.partitions) {
+      let list = this.topics.get(p.topic);
+      if (!list) this.topics.set(p.topic, (list = []));
+      list[p.partition] = p;
+    }
+    this.onUpdate();
+    return true;
+  }
+}

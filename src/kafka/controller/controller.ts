@@ -1,0 +1,234 @@
+import type { Actor, ActorContext } from "../../sim/index.js";
+import type { ConfigValue } from "../config/configDef.js";
+import { MetadataImage } from "../metadata/metadataImage.js";
+import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
+import type {
+  AlterPartitionRequest,
+  AlterPartitionResponse,
+  BrokerHeartbeatRequest,
+  BrokerHeartbeatResponse,
+  BrokerRegistrationRequest,
+  BrokerRegistrationResponse,
+} from "./messages.js";
+import { nextPartitionState } from "./partitionChange.js";
+import { type RaftConfig, RaftNode } from "./raft.js";
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  config: Record<string, ConfigValue>;
+}
+
+export interface ControllerConfig {
+  raft: RaftConfig;
+  brokers: string[];
+  topics: TopicSpec[];
+  brokerSessionTimeoutMs: number;
+  /** Cluster default for unclean.leader.election.enable (a topic may override it). */
+  uncleanLeaderElectionEnable: boolean;
+}
+
+/** How often the active controller looks for expired broker sessions and leaderless partitions. */
+const TICK_MS = 250;
+
+/**
+ * A KRaft controller (Kafka `QuorumController` + `ReplicationControlManager`, much reduced). All controllers replay
+ * the metadata log into an image; the active one (the Raft leader) also registers brokers, tracks their heartbeats,
+ * fences expired sessions, elects partition leaders and applies AlterPartition, by appending records. Responses to
+ * brokers are sent once the records they depend on are committed.
+ */
+export function controllerActor(cfg: ControllerConfig) {
+  return (ctx: ActorContext): Actor => {
+    let image = new MetadataImage();
+    const pending: { offset: number; send: () => void }[] = [];
+    let lastHeartbeatUs = new Map<string, number>();
+    let tickTimer = -1;
+    const raft: RaftNode = new RaftNode(ctx, cfg.raft, {
+      becameLeader: () => {
+        lastHeartbeatUs = new Map();
+        // Every registered broker gets a full session from the moment this controller takes over.
+        for (const b of image.brokers.keys()) lastHeartbeatUs.set(b, ctx.nowUs);
+        tickTimer = ctx.setTimer(TICK_MS, "tick");
+      },
+      resigned: () => {
+        pending.length = 0;
+        if (tickTimer >= 0) ctx.cancelTimer(tickTimer);
+        tickTimer = -1;
+      },
+      appended: (from) => {
+        for (let i = from; i < raft.log.endOffset; i++) image.apply(raft.log.entries[i].record, i);
+      },
+      truncated: () => rebuildImage(),
+      committed: (hw) => {
+        while (pending.length > 0 && pending[0].offset < hw) pending.shift()!.send();
+      },
+    });
+
+    function rebuildImage(): void {
+      image = new MetadataImage();
+      raft.log.entries.forEach((e, i) => image.apply(e.record, i));
+    }
+
+    function propose(record: MetadataRecord): number {
+      const offset = raft.append(record);
+      ctx.trace("controller.record", { offset, ...describeRecord(record) });
+      return offset;
+    }
+
+    /** Sends after the record at `offset` is committed. */
+    function afterCommit(offset: number, send: () => void): void {
+      if (offset < raft.highWatermark) send();
+      else pending.push({ offset, send });
+    }
+
+    function uncleanAllowed(topic: string): boolean {
+      const v = image.topicConfig(topic, "unclean.leader.election.enable");
+      return v === undefined ? cfg.uncleanLeaderElectionEnable : v === true;
+    }
+
+    function changePartitions(reason: string, removed?: string): void {
+      for (const p of [...image.partitions.values()]) {
+        const next = nextPartitionState(p, image, { uncleanAllowed: uncleanAllowed(p.topic) }, removed);
+        if (!next) continue;
+        if (next.leader !== p.leader) {
+          const unclean = next.leader !== null && !p.isr.includes(next.leader);
+          ctx.trace(unclean ? "controller.unclean-election" : "controller.election", {
+            tp: `${p.topic}-${p.partition}`,
+            oldLeader: p.leader,
+            newLeader: next.leader,
+            leaderEpoch: next.leaderEpoch,
+            isr: next.isr,
+            reason,
+          });
+        }
+        propose({ type: "Partition", state: next });
+      }
+    }
+
+    function fence(broker: string, reason: string): void {
+      ctx.trace("controller.fence", { broker, reason });
+      // Leadership and ISR move off the broker before it is marked fenced.
+      changePartitions(`${broker} ${reason}`, broker);
+      propose({ type: "FenceBroker", broker });
+    }
+
+    function maybeCreateTopics(): void {
+      const pendingTopics = cfg.topics.filter((t) => !image.topics.has(t.name));
+      if (pendingTopics.length === 0) return;
+      const active = cfg.brokers.filter((b) => image.isActive(b));
+      // Topics from the scenario are created once every configured broker is up, as an operator would.
+      if (active.length < cfg.brokers.length) return;
+      for (const t of pendingTopics) {
+        propose({ type: "Topic", name: t.name, partitions: t.partitions, config: t.config });
+        for (let p = 0; p < t.partitions; p++) {
+          // Replica placement: rotate over the brokers so leaders spread (a simple stand-in for StripedReplicaPlacer).
+          const replicas = Array.from({ length: t.replicationFactor }, (_, i) => cfg.brokers[(p + i) % cfg.brokers.length]);
+          const state: PartitionState = { topic: t.name, partition: p, replicas, isr: [...replicas], leader: replicas[0], leaderEpoch: 0, partitionEpoch: 0 };
+          propose({ type: "Partition", state });
+        }
+      }
+    }
+
+    function tick(): void {
+      tickTimer = ctx.setTimer(TICK_MS, "tick");
+      const now = ctx.nowUs;
+      for (const [b, reg] of image.brokers) {
+        if (reg.fenced) continue;
+        const last = lastHeartbeatUs.get(b) ?? now;
+        if (now - last > cfg.brokerSessionTimeoutMs * 1000) fence(b, "session expired");
+      }
+      changePartitions("periodic election check");
+      maybeCreateTopics();
+    }
+
+    const notLeader = () => raft.leader;
+
+    function handleRegistration(from: string, req: BrokerRegistrationRequest): void {
+      if (!raft.isLeader()) {
+        ctx.send(from, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NOT_CONTROLLER", brokerEpoch: -1, leaderHint: notLeader() } satisfies BrokerRegistrationResponse);
+        return;
+      }
+      const existing = image.brokers.get(req.broker);
+      let offset: number;
+      if (existing && existing.incarnation === req.incarnation) offset = existing.registrationOffset;
+      else {
+        if (existing && !existing.fenced) fence(req.broker, "re-registered after restart");
+        offset = propose({ type: "RegisterBroker", broker: req.broker, brokerEpoch: raft.log.endOffset, incarnation: req.incarnation });
+      }
+      lastHeartbeatUs.set(req.broker, ctx.nowUs);
+      const brokerEpoch = image.brokers.get(req.broker)!.brokerEpoch;
+      afterCommit(offset, () =>
+        ctx.send(from, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NONE", brokerEpoch, leaderHint: ctx.name } satisfies BrokerRegistrationResponse),
+      );
+    }
+
+    function handleHeartbeat(from: string, req: BrokerHeartbeatRequest): void {
+      const reply = (error: BrokerHeartbeatResponse["error"], isFenced: boolean) =>
+        ctx.send(from, { type: "BrokerHeartbeatResponse", correlationId: req.correlationId, error, isFenced, leaderHint: raft.leader } satisfies BrokerHeartbeatResponse);
+      if (!raft.isLeader()) return reply("NOT_CONTROLLER", true);
+      const reg = image.brokers.get(req.broker);
+      if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", true);
+      lastHeartbeatUs.set(req.broker, ctx.nowUs);
+      if (req.wantShutDown) {
+        if (!reg.fenced) fence(req.broker, "controlled shutdown");
+        return reply("NONE", true);
+      }
+      if (reg.fenced && req.metadataOffset >= reg.registrationOffset) {
+        // Caught up with its own registration: unfence, then offline partitions may elect it.
+        const offset = propose({ type: "UnfenceBroker", broker: req.broker });
+        ctx.trace("controller.unfence", { broker: req.broker });
+        changePartitions(`${req.broker} unfenced`);
+        maybeCreateTopics();
+        afterCommit(offset, () => reply("NONE", false));
+        return;
+      }
+      reply("NONE", reg.fenced);
+    }
+
+    function handleAlterPartition(from: string, req: AlterPartitionRequest): void {
+      const reply = (error: AlterPartitionResponse["error"], state: PartitionState | null) =>
+        ctx.send(from, { type: "AlterPartitionResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, state, leaderHint: raft.leader } satisfies AlterPartitionResponse);
+      if (!raft.isLeader()) return reply("NOT_CONTROLLER", null);
+      const reg = image.brokers.get(req.broker);
+      if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", null);
+      const p = image.partition(req.topic, req.partition);
+      if (!p) return reply("UNKNOWN_TOPIC_OR_PARTITION", null);
+      // ReplicationControlManager.alterPartition: only the current leader, in the current epochs, may change the ISR.
+      if (p.leader !== req.broker) return reply("NOT_LEADER_OR_FOLLOWER", null);
+      if (req.leaderEpoch !== p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
+      if (req.partitionEpoch !== p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
+      if (req.newIsr.some((b) => !p.isr.includes(b) && !image.isActive(b))) return reply("INELIGIBLE_REPLICA", null);
+      const next: PartitionState = { ...p, isr: [...req.newIsr], partitionEpoch: p.partitionEpoch + 1 };
+      ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: next.isr, by: req.broker });
+      const offset = propose({ type: "Partition", state: next });
+      afterCommit(offset, () => reply("NONE", next));
+    }
+
+    return {
+      onStart: () => {
+        rebuildImage();
+        raft.start();
+      },
+      onMessage: (from, raw) => {
+        const msg = raw as { type: string };
+        if (raft.onMessage(from, msg)) return;
+        switch (msg.type) {
+          case "BrokerRegistration":
+            return handleRegistration(from, msg as BrokerRegistrationRequest);
+          case "BrokerHeartbeat":
+            return handleHeartbeat(from, msg as BrokerHeartbeatRequest);
+          case "AlterPartition":
+            return handleAlterPartition(from, msg as AlterPartitionRequest);
+        }
+      },
+      onTimer: (tag) => {
+        if (tag === "tick") {
+          if (raft.isLeader()) tick();
+          return;
+        }
+        raft.onTimer(tag as string);
+      },
+    };
+  };
+}

@@ -1,0 +1,432 @@
+import type { ActorContext } from "../../sim/index.js";
+import type { MetadataRecord } from "../metadata/records.js";
+import type { BeginQuorumEpoch, RaftEntry, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "./messages.js";
+import { RaftLog } from "./raftLog.js";
+
+export interface RaftConfig {
+  voters: string[];
+  electionTimeoutMs: number;
+  fetchTimeoutMs: number;
+  electionBackoffMaxMs: number;
+  requestTimeoutMs: number;
+  /** How long the leader holds a fetch with nothing new (KRaft long-polls fetches). */
+  fetchMaxWaitMs: number;
+}
+
+type Role =
+  | { kind: "unattached" }
+  | { kind: "follower"; leader: string }
+  | { kind: "candidate"; votes: Set<string> }
+  | { kind: "leader"; matched: Map<string, number>; lastFetchUs: Map<string, number>; epochStartOffset: number };
+
+export interface RaftListener {
+  becameLeader(): void;
+  resigned(): void;
+  /** New entries were appended (by the leader or fetched): apply them to the image. */
+  appended(fromOffset: number): void;
+  /** The log was truncated: rebuild the image. */
+  truncated(): void;
+  committed(highWatermark: number): void;
+}
+
+interface Parked {
+  from: string;
+  request: RaftFetch;
+  timer: number;
+}
+
+/**
+ * One controller's KRaft state machine (KIP-595, Kafka `KafkaRaftClient`): pull-based replication of the metadata
+ * log, elections with randomized timeouts from the seeded stream, majority commit, and the leader's check-quorum
+ * resignation. Quorum state (epoch, vote) is durable. Simplification: no pre-vote (KIP-996), static voters.
+ */
+export class RaftNode {
+  epoch: number;
+  votedFor: string | null;
+  readonly log: RaftLog;
+  highWatermark = 0;
+  role: Role = { kind: "unattached" };
+  private electionTimer = -1;
+  private fetchTimeoutTimer = -1;
+  private fetchRetryTimer = -1;
+  private checkQuorumTimer = -1;
+  private readonly parked = new Map<string, Parked>();
+  private correlation = 0;
+  private readonly rnd;
+
+  constructor(
+    private readonly ctx: ActorContext,
+    private readonly cfg: RaftConfig,
+    private readonly listener: RaftListener,
+  ) {
+    this.log = ctx.disk.open("metadata-log", () => new RaftLog());
+    this.epoch = ctx.disk.kv.get<number>("quorum.epoch") ?? 0;
+    this.votedFor = ctx.disk.kv.get<string | null>("quorum.votedFor") ?? null;
+    this.rnd = ctx.stream("raft-election");
+  }
+
+  get majority(): number {
+    return Math.floor(this.cfg.voters.length / 2) + 1;
+  }
+
+  get leader(): string | null {
+    return this.role.kind === "leader" ? this.ctx.name : this.role.kind === "follower" ? this.role.leader : null;
+  }
+
+  isLeader(): boolean {
+    return this.role.kind === "leader";
+  }
+
+  start(): void {
+    this.resetElectionTimer();
+  }
+
+  /** Leader only: appends a record in the current epoch. Returns its offset. */
+  append(record: MetadataRecord): number {
+    if (this.role.kind !== "leader") throw new Error("append on a non-leader");
+    const offset = this.log.endOffset;
+    this.log.entries.push({ epoch: this.epoch, record });
+    this.listener.appended(offset);
+    this.role.matched.set(this.ctx.name, this.log.endOffset);
+    this.maybeAdvanceHighWatermark();
+    this.answerParked();
+    return offset;
+  }
+
+  onTimer(tag: string): boolean {
+    switch (tag) {
+      case "raft:election":
+        this.electionTimer = -1;
+        if (this.role.kind !== "leader") this.startElection();
+        return true;
+      case "raft:fetch-timeout":
+        this.fetchTimeoutTimer = -1;
+        if (this.role.kind === "follower") {
+          this.ctx.trace("raft.fetch-timeout", { leader: this.role.leader, epoch: this.epoch });
+          this.startElection();
+        }
+        return true;
+      case "raft:fetch-retry":
+        this.fetchRetryTimer = -1;
+        if (this.role.kind === "follower") this.sendFetch();
+        return true;
+      case "raft:check-quorum":
+        this.checkQuorumTimer = -1;
+        this.checkQuorum();
+        return true;
+    }
+    if (tag.startsWith("raft:park:")) {
+      const p = this.parked.get(tag.slice("raft:park:".length));
+      if (p) {
+        this.parked.delete(p.from);
+        this.answerFetch(p.from, p.request, true);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  onMessage(from: string, msg: { type: string }): boolean {
+    switch (msg.type) {
+      case "Vote":
+        this.handleVote(from, msg as VoteRequest);
+        return true;
+      case "VoteResponse":
+        this.handleVoteResponse(from, msg as VoteResponse);
+        return true;
+      case "BeginQuorumEpoch": {
+        const m = msg as BeginQuorumEpoch;
+        if (m.epoch >= this.epoch && !(m.epoch === this.epoch && this.role.kind === "leader")) this.becomeFollower(m.epoch, m.leader);
+        return true;
+      }
+      case "RaftFetch":
+        this.handleFetch(from, msg as RaftFetch);
+        return true;
+      case "RaftFetchResponse":
+        this.handleFetchResponse(from, msg as RaftFetchResponse);
+        return true;
+    }
+    return false;
+  }
+
+  // ---- elections ----
+
+  private persist(): void {
+    this.ctx.disk.kv.put("quorum.epoch", this.epoch);
+    this.ctx.disk.kv.put("quorum.votedFor", this.votedFor);
+    this.ctx.disk.kv.fsync();
+  }
+
+  private resetElectionTimer(): void {
+    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    // KRaft randomizes the election timeout in [T, 2T].
+    const t = this.cfg.electionTimeoutMs * (1 + this.rnd.next());
+    this.electionTimer = this.ctx.setTimer(t, "raft:election");
+  }
+
+  private startElection(): void {
+    const wasLeader = this.role.kind === "leader";
+    this.clearRoleTimers();
+    this.epoch++;
+    this.votedFor = this.ctx.name;
+    this.persist();
+    this.role = { kind: "candidate", votes: new Set([this.ctx.name]) };
+    if (wasLeader) this.listener.resigned();
+    this.ctx.trace("raft.candidate", { epoch: this.epoch, lastOffset: this.log.endOffset });
+    const req: VoteRequest = { type: "Vote", epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset };
+    for (const v of this.cfg.voters) if (v !== this.ctx.name) this.ctx.send(v, req);
+    if (this.role.votes.size >= this.majority) {
+      this.becomeLeader();
+      return;
+    }
+    // Election timeout plus a random back-off before the next attempt (controller.quorum.election.backoff.max.ms).
+    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    const t = this.cfg.electionTimeoutMs * (1 + this.rnd.next()) + this.rnd.next() * this.cfg.electionBackoffMaxMs;
+    this.electionTimer = this.ctx.setTimer(t, "raft:election");
+  }
+
+  private handleVote(from: string, req: VoteRequest): void {
+    if (req.epoch > this.epoch) this.becomeUnattached(req.epoch);
+    let granted = false;
+    if (req.epoch === this.epoch && this.role.kind !== "leader") {
+      const upToDate = req.lastEpoch > this.log.lastEpoch() || (req.lastEpoch === this.log.lastEpoch() && req.lastOffset >= this.log.endOffset);
+      if ((this.votedFor === null || this.votedFor === req.candidate) && upToDate) {
+        granted = true;
+        this.votedFor = req.candidate;
+        this.persist();
+        this.resetElectionTimer();
+      }
+    }
+    this.ctx.send(from, { type: "VoteResponse", epoch: this.epoch, granted } satisfies VoteResponse);
+  }
+
+  private handleVoteResponse(from: string, res: VoteResponse): void {
+    if (res.epoch > this.epoch) {
+      this.becomeUnattached(res.epoch);
+      return;
+    }
+    if (this.role.kind !== "candidate" || res.epoch !== this.epoch || !res.granted) return;
+    this.role.votes.add(from);
+    if (this.role.votes.size >= this.majority) this.becomeLeader();
+  }
+
+  private becomeUnattached(epoch: number): void {
+    const wasLeader = this.role.kind === "leader";
+    this.clearRoleTimers();
+    this.epoch = epoch;
+    this.votedFor = null;
+    this.persist();
+    this.role = { kind: "unattached" };
+    if (wasLeader) this.listener.resigned();
+    this.resetElectionTimer();
+  }
+
+  private becomeLeader(): void {
+    this.clearRoleTimers();
+    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    this.electionTimer = -1;
+    const matched = new Map<string, number>();
+    const lastFetchUs = new Map<string, number>();
+    for (const v of this.cfg.voters) {
+      matched.set(v, 0);
+      lastFetchUs.set(v, this.ctx.nowUs);
+    }
+    this.role = { kind: "leader", matched, lastFetchUs, epochStartOffset: this.log.endOffset };
+    this.ctx.trace("raft.leader", { epoch: this.epoch, logEnd: this.log.endOffset });
+    for (const v of this.cfg.voters) if (v !== this.ctx.name) this.ctx.send(v, { type: "BeginQuorumEpoch", epoch: this.epoch, leader: this.ctx.name } satisfies BeginQuorumEpoch);
+    // The LeaderChange record commits entries of earlier epochs once it is committed itself.
+    this.append({ type: "LeaderChange", leader: this.ctx.name, epoch: this.epoch });
+    this.checkQuorumTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs * 1.5, "raft:check-quorum");
+    this.listener.becameLeader();
+  }
+
+  private becomeFollower(epoch: number, leader: string): void {
+    const wasLeader = this.role.kind === "leader";
+    const changed = epoch !== this.epoch || this.role.kind !== "follower" || this.role.leader !== leader;
+    if (!changed) return;
+    this.clearRoleTimers();
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.votedFor = null;
+      this.persist();
+    }
+    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    this.electionTimer = -1;
+    this.role = { kind: "follower", leader };
+    if (wasLeader) this.listener.resigned();
+    this.ctx.trace("raft.follower", { epoch, leader });
+    this.sendFetch();
+  }
+
+  /** KRaft check-quorum: a leader that has not heard from a majority within 1.5 × fetch timeout resigns. */
+  private checkQuorum(): void {
+    if (this.role.kind !== "leader") return;
+    const windowUs = this.cfg.fetchTimeoutMs * 1.5 * 1000;
+    let heard = 1;
+    for (const [v, t] of this.role.lastFetchUs) if (v !== this.ctx.name && this.ctx.nowUs - t <= windowUs) heard++;
+    if (heard < this.majority) {
+      this.ctx.trace("raft.resign", { epoch: this.epoch, reason: "no majority fetched within check-quorum window" });
+      this.becomeUnattached(this.epoch);
+      this.votedFor = this.ctx.name;
+      this.persist();
+      return;
+    }
+    this.checkQuorumTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs * 1.5, "raft:check-quorum");
+  }
+
+  private clearRoleTimers(): void {
+    for (const t of [this.fetchTimeoutTimer, this.fetchRetryTimer, this.checkQuorumTimer]) if (t >= 0) this.ctx.cancelTimer(t);
+    this.fetchTimeoutTimer = this.fetchRetryTimer = this.checkQuorumTimer = -1;
+    for (const p of this.parked.values()) this.ctx.cancelTimer(p.timer);
+    this.parked.clear();
+  }
+
+  // ---- replication ----
+
+  private sendFetch(): void {
+    if (this.role.kind !== "follower") return;
+    const req: RaftFetch = {
+      type: "RaftFetch",
+      correlationId: ++this.correlation,
+      epoch: this.epoch,
+      replica: this.ctx.name,
+      observer: false,
+      fetchOffset: this.log.endOffset,
+      lastFetchedEpoch: this.log.lastEpoch(),
+    };
+    this.ctx.send(this.role.leader, req);
+    if (this.fetchRetryTimer >= 0) this.ctx.cancelTimer(this.fetchRetryTimer);
+    this.fetchRetryTimer = this.ctx.setTimer(this.cfg.requestTimeoutMs, "raft:fetch-retry");
+    if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs, "raft:fetch-timeout");
+  }
+
+  private handleFetch(from: string, req: RaftFetch): void {
+    if (req.epoch > this.epoch && !req.observer) {
+      this.becomeUnattached(req.epoch);
+    }
+    if (this.role.kind !== "leader") {
+      const res: RaftFetchResponse = {
+        type: "RaftFetchResponse",
+        correlationId: req.correlationId,
+        epoch: this.epoch,
+        leader: this.leader,
+        error: "NOT_LEADER_OR_FOLLOWER",
+        baseOffset: req.fetchOffset,
+        entries: [],
+        highWatermark: this.highWatermark,
+      };
+      this.ctx.send(from, res);
+      return;
+    }
+    if (req.epoch < this.epoch && !req.observer) {
+      // The fetcher missed an election: tell it who leads now.
+      this.ctx.send(from, {
+        type: "RaftFetchResponse",
+        correlationId: req.correlationId,
+        epoch: this.epoch,
+        leader: this.ctx.name,
+        error: "FENCED_LEADER_EPOCH",
+        baseOffset: req.fetchOffset,
+        entries: [],
+        highWatermark: this.highWatermark,
+      } satisfies RaftFetchResponse);
+      return;
+    }
+    if (!req.observer) {
+      this.role.lastFetchUs.set(req.replica, this.ctx.nowUs);
+      // A fetch at offset N with a matching last epoch proves the follower has everything below N.
+      const div = this.divergence(req);
+      if (!div) {
+        this.role.matched.set(req.replica, req.fetchOffset);
+        this.maybeAdvanceHighWatermark();
+      }
+    }
+    const limit = req.observer ? this.highWatermark : this.log.endOffset;
+    if (req.fetchOffset < limit || (!req.observer && this.divergence(req))) {
+      this.answerFetch(from, req, false);
+      return;
+    }
+    const old = this.parked.get(from);
+    if (old) this.ctx.cancelTimer(old.timer);
+    this.parked.set(from, { from, request: req, timer: this.ctx.setTimer(this.cfg.fetchMaxWaitMs, `raft:park:${from}`) });
+  }
+
+  private divergence(req: RaftFetch): { epoch: number; endOffset: number } | undefined {
+    if (req.fetchOffset === 0) return undefined;
+    const { epoch, endOffset } = this.log.endOffsetFor(req.lastFetchedEpoch);
+    if (epoch !== req.lastFetchedEpoch || endOffset < req.fetchOffset) return { epoch, endOffset };
+    return undefined;
+  }
+
+  private answerFetch(from: string, req: RaftFetch, _timedOut: boolean): void {
+    const div = req.observer ? undefined : this.divergence(req);
+    const limit = req.observer ? this.highWatermark : this.log.endOffset;
+    const entries = div || req.fetchOffset >= limit ? [] : this.log.entries.slice(req.fetchOffset, Math.min(limit, req.fetchOffset + 500));
+    const res: RaftFetchResponse = {
+      type: "RaftFetchResponse",
+      correlationId: req.correlationId,
+      epoch: this.epoch,
+      leader: this.ctx.name,
+      error: "NONE",
+      baseOffset: req.fetchOffset,
+      entries,
+      highWatermark: this.highWatermark,
+      ...(div ? { divergingEpoch: div } : {}),
+    };
+    this.ctx.send(from, res);
+  }
+
+  private answerParked(): void {
+    for (const p of [...this.parked.values()]) {
+      const limit = p.request.observer ? this.highWatermark : this.log.endOffset;
+      if (p.request.fetchOffset < limit || !p.request.observer) {
+        this.ctx.cancelTimer(p.timer);
+        this.parked.delete(p.from);
+        this.answerFetch(p.from, p.request, false);
+      }
+    }
+  }
+
+  private maybeAdvanceHighWatermark(): void {
+    if (this.role.kind !== "leader") return;
+    const offsets = this.cfg.voters.map((v) => this.role.kind === "leader" ? (v === this.ctx.name ? this.log.endOffset : this.role.matched.get(v) ?? 0) : 0).sort((a, b) => b - a);
+    const candidate = offsets[this.majority - 1];
+    // Only entries of the current epoch are committed by counting replicas (Raft §5.4.2).
+    if (candidate > this.highWatermark && candidate > this.role.epochStartOffset) {
+      this.highWatermark = candidate;
+      this.listener.committed(candidate);
+      this.answerParked();
+    }
+  }
+
+  private handleFetchResponse(from: string, res: RaftFetchResponse): void {
+    if (res.epoch > this.epoch) {
+      if (res.leader) this.becomeFollower(res.epoch, res.leader);
+      else this.becomeUnattached(res.epoch);
+      return;
+    }
+    if (this.role.kind !== "follower" || from !== this.role.leader || res.epoch !== this.epoch) return;
+    if (res.error !== "NONE") return;
+    if (this.fetchTimeoutTimer >= 0) this.ctx.cancelTimer(this.fetchTimeoutTimer);
+    this.fetchTimeoutTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs, "raft:fetch-timeout");
+    if (res.divergingEpoch) {
+      const mine = this.log.endOffsetFor(res.divergingEpoch.epoch);
+      const to = Math.min(res.divergingEpoch.endOffset, mine.endOffset);
+      this.ctx.trace("raft.truncate", { from: this.log.endOffset, to, epoch: this.epoch });
+      this.log.truncateTo(to);
+      this.listener.truncated();
+    } else if (res.baseOffset === this.log.endOffset && res.entries.length > 0) {
+      const from0 = this.log.endOffset;
+      this.log.entries.push(...res.entries);
+      this.listener.appended(from0);
+    }
+    const hw = Math.min(res.highWatermark, this.log.endOffset);
+    if (hw > this.highWatermark) {
+      this.highWatermark = hw;
+      this.listener.committed(hw);
+    }
+    this.sendFetch();
+  }
+}
+
+export type { RaftEntry };

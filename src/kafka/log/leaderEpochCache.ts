@@ -1,0 +1,57 @@
+/**
+ * The leader-epoch cache (KIP-101, Kafka `LeaderEpochFileCache`): for each leader epoch, the first offset written in
+ * it. It answers OffsetsForLeaderEpoch: where did epoch E end on this replica?
+ */
+export interface EpochEntry {
+  epoch: number;
+  startOffset: number;
+}
+
+export const UNDEFINED_EPOCH = -1;
+export const UNDEFINED_OFFSET = -1;
+
+export class LeaderEpochCache {
+  entries: EpochEntry[] = [];
+
+  latestEpoch(): number {
+    return this.entries.length === 0 ? UNDEFINED_EPOCH : this.entries[this.entries.length - 1].epoch;
+  }
+
+  /** Records that `epoch` starts at `startOffset`; ignores an epoch that is not newer than the latest. */
+  assign(epoch: number, startOffset: number): void {
+    const latest = this.entries[this.entries.length - 1];
+    if (latest && latest.epoch >= epoch) return;
+    // A new epoch starting at or below an older entry's start supersedes it (LeaderEpochFileCache.assign).
+    while (this.entries.length > 0 && this.entries[this.entries.length - 1].startOffset >= startOffset) this.entries.pop();
+    this.entries.push({ epoch, startOffset });
+  }
+
+  startOffsetOf(epoch: number): number | undefined {
+    return this.entries.find((e) => e.epoch === epoch)?.startOffset;
+  }
+
+  /**
+   * `LeaderEpochFileCache.endOffsetFor`: the largest epoch ≤ `requested` and the offset where it ends (the next
+   * epoch's start offset, or the log end for the latest epoch). UNDEFINED if `requested` is below every epoch.
+   */
+  endOffsetFor(requested: number, logEndOffset: number): { epoch: number; endOffset: number } {
+    if (requested === UNDEFINED_EPOCH || this.entries.length === 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
+    const latest = this.entries[this.entries.length - 1];
+    if (requested >= latest.epoch) return { epoch: latest.epoch, endOffset: logEndOffset };
+    let i = -1;
+    for (let k = 0; k < this.entries.length; k++) if (this.entries[k].epoch <= requested) i = k;
+    if (i < 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
+    return { epoch: this.entries[i].epoch, endOffset: this.entries[i + 1].startOffset };
+  }
+
+  /** Drops entries that start at or after `offset` (the log was truncated there). */
+  truncateFromEnd(offset: number): void {
+    while (this.entries.length > 0 && this.entries[this.entries.length - 1].startOffset >= offset) this.entries.pop();
+  }
+
+  clone(): LeaderEpochCache {
+    const c = new LeaderEpochCache();
+    c.entries = this.entries.map((e) => ({ ...e }));
+    return c;
+  }
+}

@@ -1,0 +1,46 @@
+/** A record as the model keeps it: key and value as strings (the workload's values identify each send). */
+export interface KafkaRecord {
+  key: string | null;
+  value: string;
+  /** Payload bytes beyond the value string, so record sizes can be modelled without building large strings. */
+  padBytes?: number;
+}
+
+export const NO_PRODUCER_ID = -1;
+export const NO_PRODUCER_EPOCH = -1;
+export const NO_SEQUENCE = -1;
+
+/**
+ * A record batch (Kafka `RecordBatch` v2): the unit of append, replication and idempotence. Immutable once
+ * appended: the leader stamps the base offset and its leader epoch, followers append the leader's batch as is.
+ */
+export interface RecordBatch {
+  baseOffset: number;
+  /** The partition leader epoch under which the leader appended this batch (KIP-101). */
+  leaderEpoch: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  isTransactional: boolean;
+  isControl: boolean;
+  records: readonly KafkaRecord[];
+  sizeBytes: number;
+}
+
+export function lastOffsetOf(b: RecordBatch): number {
+  return b.baseOffset + b.records.length - 1;
+}
+
+export function lastSequenceOf(b: RecordBatch): number {
+  if (b.baseSequence === NO_SEQUENCE) return NO_SEQUENCE;
+  // Sequences wrap at Integer.MAX_VALUE (ProducerAppendInfo: 0 follows Integer.MAX_VALUE).
+  const last = b.baseSequence + b.records.length - 1;
+  return last > 2147483647 ? last - 2147483648 : last;
+}
+
+/** Kafka's batch overhead is 61 bytes; each record adds a few bytes of framing plus key and value. */
+export const BATCH_OVERHEAD_BYTES = 61;
+
+export function recordSizeBytes(r: KafkaRecord): number {
+  return 8 + (r.key?.length ?? 0) + r.value.length + (r.padBytes ?? 0);
+}

@@ -1,0 +1,76 @@
+import type { ConfigValue } from "../config/configDef.js";
+import { tpKey } from "../protocol/messages.js";
+import type { MetadataRecord, PartitionState } from "./records.js";
+
+export interface BrokerRegistration {
+  broker: string;
+  brokerEpoch: number;
+  incarnation: number;
+  fenced: boolean;
+  /** Offset of the registration record; a broker is unfenced once its metadata has caught up to it. */
+  registrationOffset: number;
+}
+
+export interface TopicImage {
+  name: string;
+  partitions: number;
+  config: Record<string, ConfigValue>;
+}
+
+/**
+ * The cluster metadata obtained by replaying `__cluster_metadata` (Kafka `MetadataImage`). Controllers and
+ * brokers build the same image from the same records. Maps iterate in insertion order, so it is deterministic.
+ */
+export class MetadataImage {
+  readonly brokers = new Map<string, BrokerRegistration>();
+  readonly topics = new Map<string, TopicImage>();
+  readonly partitions = new Map<string, PartitionState>();
+  /** Offset of the next record to apply. */
+  offset = 0;
+
+  apply(record: MetadataRecord, offset: number): void {
+    switch (record.type) {
+      case "RegisterBroker":
+        this.brokers.set(record.broker, {
+          broker: record.broker,
+          brokerEpoch: record.brokerEpoch,
+          incarnation: record.incarnation,
+          fenced: true,
+          registrationOffset: offset,
+        });
+        break;
+      case "FenceBroker": {
+        const b = this.brokers.get(record.broker);
+        if (b) b.fenced = true;
+        break;
+      }
+      case "UnfenceBroker": {
+        const b = this.brokers.get(record.broker);
+        if (b) b.fenced = false;
+        break;
+      }
+      case "Topic":
+        this.topics.set(record.name, { name: record.name, partitions: record.partitions, config: record.config });
+        break;
+      case "Partition":
+        this.partitions.set(tpKey(record.state.topic, record.state.partition), record.state);
+        break;
+      case "LeaderChange":
+        break;
+    }
+    this.offset = offset + 1;
+  }
+
+  isActive(broker: string): boolean {
+    const b = this.brokers.get(broker);
+    return b !== undefined && !b.fenced;
+  }
+
+  partition(topic: string, partition: number): PartitionState | undefined {
+    return this.partitions.get(tpKey(topic, partition));
+  }
+
+  topicConfig(topic: string, key: string): ConfigValue | undefined {
+    return this.topics.get(topic)?.config[key];
+  }
+}

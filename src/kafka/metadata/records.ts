@@ -1,0 +1,34 @@
+import type { ConfigValue } from "../config/configDef.js";
+
+/** A partition's replication state as the controller records it (Kafka `PartitionRecord` + `PartitionChangeRecord`). */
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  replicas: string[];
+  isr: string[];
+  /** null is Kafka's leader -1: no leader (offline). */
+  leader: string | null;
+  leaderEpoch: number;
+  partitionEpoch: number;
+}
+
+/**
+ * Records of the `__cluster_metadata` log. Simplification: a partition change is written as the full new
+ * `PartitionState` rather than Kafka's delta `PartitionChangeRecord`; the content is the same.
+ */
+export type MetadataRecord =
+  /** Raft control record the new leader writes to commit entries of earlier epochs (KIP-595). */
+  | { type: "LeaderChange"; leader: string; epoch: number }
+  | { type: "RegisterBroker"; broker: string; brokerEpoch: number; incarnation: number }
+  | { type: "FenceBroker"; broker: string }
+  | { type: "UnfenceBroker"; broker: string }
+  | { type: "Topic"; name: string; partitions: number; config: Record<string, ConfigValue> }
+  | { type: "Partition"; state: PartitionState };
+
+export function describeRecord(r: MetadataRecord): Record<string, unknown> {
+  if (r.type === "Partition") {
+    const s = r.state;
+    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch };
+  }
+  return { record: r.type, ...(r as Record<string, unknown>) };
+}

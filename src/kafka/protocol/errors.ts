@@ -1,0 +1,36 @@
+/**
+ * Kafka error names with their codes and whether the client retries them (the exception extends
+ * RetriableException). Kafka `clients/.../common/protocol/Errors.java`; kafka-facts §4.1.
+ */
+export const ERRORS = {
+  NONE: { code: 0, retriable: false },
+  OFFSET_OUT_OF_RANGE: { code: 1, retriable: false },
+  NOT_LEADER_OR_FOLLOWER: { code: 6, retriable: true },
+  REQUEST_TIMED_OUT: { code: 7, retriable: true },
+  NETWORK_EXCEPTION: { code: 13, retriable: true },
+  NOT_ENOUGH_REPLICAS: { code: 19, retriable: true },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: { code: 20, retriable: true },
+  UNKNOWN_TOPIC_OR_PARTITION: { code: 3, retriable: true },
+  OUT_OF_ORDER_SEQUENCE_NUMBER: { code: 45, retriable: false },
+  DUPLICATE_SEQUENCE_NUMBER: { code: 46, retriable: false },
+  INVALID_PRODUCER_EPOCH: { code: 47, retriable: false },
+  UNKNOWN_PRODUCER_ID: { code: 59, retriable: false },
+  FENCED_LEADER_EPOCH: { code: 74, retriable: true },
+  UNKNOWN_LEADER_EPOCH: { code: 75, retriable: true },
+  LEADER_NOT_AVAILABLE: { code: 5, retriable: true },
+  STALE_BROKER_EPOCH: { code: 77, retriable: false },
+  INVALID_UPDATE_VERSION: { code: 95, retriable: false },
+  /** Client-side: a record's delivery.timeout.ms expired (TimeoutException in the Java client). */
+  DELIVERY_TIMEOUT: { code: 7, retriable: false },
+  /** Client-side: buffer.memory full for longer than max.block.ms (TimeoutException from send()). */
+  BUFFER_EXHAUSTED: { code: 7, retriable: false },
+  /** Client-side: the topic was not in metadata within max.block.ms (TimeoutException from send()). */
+  METADATA_TIMEOUT: { code: 7, retriable: false },
+  NOT_CONTROLLER: { code: 41, retriable: true },
+} as const;
+
+export type ErrorName = keyof typeof ERRORS;
+
+export function isRetriable(e: ErrorName): boolean {
+  return ERRORS[e].retriable;
+}

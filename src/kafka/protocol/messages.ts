@@ -1,0 +1,120 @@
+import type { RecordBatch } from "../log/recordBatch.js";
+import type { ErrorName } from "./errors.js";
+
+/**
+ * Protocol messages exchanged by brokers, controllers and clients. Names follow Kafka's APIs; fields keep only what
+ * the model needs. Requests carry a `correlationId` the response echoes, as on a Kafka connection.
+ */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export function tpKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+// ---- Client ↔ broker ----
+
+export interface MetadataRequest {
+  type: "Metadata";
+  correlationId: number;
+}
+
+export interface PartitionMetadata {
+  topic: string;
+  partition: number;
+  /** Broker name of the leader, or null when leaderless. */
+  leader: string | null;
+  leaderEpoch: number;
+  replicas: string[];
+  isr: string[];
+}
+
+export interface MetadataResponse {
+  type: "MetadataResponse";
+  correlationId: number;
+  partitions: PartitionMetadata[];
+}
+
+export interface ProduceRequest {
+  type: "Produce";
+  correlationId: number;
+  acks: -1 | 0 | 1;
+  timeoutMs: number;
+  topic: string;
+  partition: number;
+  /** The leader epoch the client believes current (KIP-320 style fencing), -1 if unknown. */
+  currentLeaderEpoch: number;
+  batch: RecordBatch;
+}
+
+export interface ProduceResponse {
+  type: "ProduceResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+  baseOffset: number;
+}
+
+export interface InitProducerIdRequest {
+  type: "InitProducerId";
+  correlationId: number;
+}
+
+export interface InitProducerIdResponse {
+  type: "InitProducerIdResponse";
+  correlationId: number;
+  error: ErrorName;
+  producerId: number;
+  producerEpoch: number;
+}
+
+// ---- Broker ↔ broker (replication) ----
+
+export interface FetchRequest {
+  type: "Fetch";
+  correlationId: number;
+  replicaId: string;
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  fetchOffset: number;
+  maxWaitMs: number;
+}
+
+export interface FetchResponse {
+  type: "FetchResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+  highWatermark: number;
+  logStartOffset: number;
+  batches: RecordBatch[];
+}
+
+export interface OffsetsForLeaderEpochRequest {
+  type: "OffsetsForLeaderEpoch";
+  correlationId: number;
+  replicaId: string;
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  leaderEpoch: number;
+}
+
+export interface OffsetsForLeaderEpochResponse {
+  type: "OffsetsForLeaderEpochResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+  /** The largest epoch ≤ the requested one that the leader has, and where it ends; -1/-1 if none. */
+  leaderEpoch: number;
+  endOffset: number;
+}
+
+export type ClientMessage = MetadataRequest | ProduceRequest | InitProducerIdRequest;
+export type ReplicationMessage = FetchRequest | FetchResponse | OffsetsForLeaderEpochRequest | OffsetsForLeaderEpochResponse;

@@ -1,0 +1,55 @@
+import type { BrokerActor } from "../kafka/broker/broker.js";
+import type { PartitionLog } from "../kafka/log/partitionLog.js";
+import type { FinalReplicaLog, LogRecord } from "../check/input.js";
+import type { World } from "../scenario/world.js";
+
+function records(log: PartitionLog): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (const b of log.batches) b.records.forEach((r, i) => out.push({ offset: b.baseOffset + i, leaderEpoch: b.leaderEpoch, key: r.key, value: r.value }));
+  return out;
+}
+
+/**
+ * Every replica's log at the end of the run, as `kafka-dump-log` would show them: read from the brokers' disks; the
+ * HW and leadership from the live broker where it runs, else from the last HW checkpoint.
+ */
+export function readFinalLogs(world: World): FinalReplicaLog[] {
+  const out: FinalReplicaLog[] = [];
+  for (const broker of world.scenario.brokers) {
+    const live = world.sim.actorOf<BrokerActor>(broker);
+    if (live) {
+      for (const r of live.inspect())
+        out.push({
+          broker,
+          topic: r.topic,
+          partition: r.partition,
+          highWatermark: r.highWatermark,
+          logEndOffset: r.log.logEndOffset,
+          logStartOffset: r.log.logStartOffset,
+          leader: r.role === "leader",
+          records: records(r.log),
+        });
+      continue;
+    }
+    const disk = world.sim.diskOf(broker);
+    for (const name of disk.names()) {
+      if (!name.startsWith("log/")) continue;
+      const key = name.slice(4);
+      const i = key.lastIndexOf("-");
+      const log = disk.open<PartitionLog>(name, () => {
+        throw new Error("log vanished");
+      });
+      out.push({
+        broker,
+        topic: key.slice(0, i),
+        partition: Number(key.slice(i + 1)),
+        highWatermark: Math.min(log.highWatermarkCheckpoint, log.logEndOffset),
+        logEndOffset: log.logEndOffset,
+        logStartOffset: log.logStartOffset,
+        leader: false,
+        records: records(log),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+import type { ProducerSettings } from "../kafka/config/producerSettings.js";
+import { KafkaProducer } from "../kafka/client/producer/producer.js";
+import type { Actor, ActorContext } from "../sim/index.js";
+import type { History, SendValue } from "./history.js";
+import { type KeyDistribution, nextKey } from "./keys.js";
+
+export interface ProducerWorkload {
+  topic: string;
+  ratePerSec: number;
+  keys: KeyDistribution;
+  valueSize: number;
+  records: number | null;
+  partition: number | null;
+  stopMs: number | null;
+}
+
+/**
+ * An application that produces at a steady rate and records, Jepsen-style, each send's invocation and its
+ * outcome: ok with partition and offset, fail with the Kafka error, or info when the outcome is unknown.
+ * Values are unique (`<client>-<n>`) so checkers can follow each record. A crash loses the process's pending sends:
+ * their invocations stay without completion (unknown).
+ */
+export function producerWorkloadActor(brokers: string[], settings: ProducerSettings, w: ProducerWorkload, history: History) {
+  return (ctx: ActorContext): Actor => {
+    const producer = new KafkaProducer(ctx, brokers, settings);
+    const keyRandom = ctx.stream("keys");
+    const tickMs = Math.max(1, 1000 / w.ratePerSec);
+    const perTick = (w.ratePerSec * tickMs) / 1000;
+    let owed = 0;
+    // Values stay unique across restarts of the same client: the incarnation is part of them.
+    let n = 0;
+    let sent = 0;
+
+    const sendOne = () => {
+      const key = nextKey(w.keys, n, keyRandom);
+      const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
+      const padBytes = Math.max(0, w.valueSize - value.length);
+      const v: SendValue = { topic: w.topic, partition: w.partition, key, value };
+      const inv = history.invoke(ctx.nowUs, ctx.name, "send", v);
+      producer.send({ topic: w.topic, key, value, padBytes, ...(w.partition !== null ? { partition: w.partition } : {}) }, (r) => {
+        if (r.ok) history.complete(ctx.nowUs, inv, "ok", { ...v, partition: r.partition, offset: r.offset });
+        else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { ...v, partition: r.partition }, r.error);
+      });
+      sent++;
+    };
+
+    return {
+      onStart: () => {
+        producer.start();
+        ctx.setTimer(tickMs, "workload:tick");
+      },
+      onMessage: (from, msg) => {
+        producer.onMessage(from, msg as { type: string });
+      },
+      onTimer: (tag) => {
+        if (producer.onTimer(tag)) return;
+        if (tag !== "workload:tick") return;
+        if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+        owed += perTick;
+        while (owed >= 1 && (w.records === null || sent < w.records)) {
+          owed -= 1;
+          sendOne();
+        }
+        if (w.records === null || sent < w.records) ctx.setTimer(tickMs, "workload:tick");
+      },
+      onShutdown: () => producer.close(),
+    };
+  };
+}
