@@ -39,3 +39,5 @@ export { checkerNamed, checkerNames } from "./check/registry.js";
 export type { Checker, CheckInput, Finding, FinalReplicaLog, LogRecord } from "./check/input.js";
 export { PRODUCER_CONFIG } from "./kafka/config/producerConfig.js";
 export { BROKER_CONFIG, TOPIC_CONFIG } from "./kafka/config/brokerConfig.js";
+export { murmur2, partitionForKey, toPositive, BuiltInPartitioner } from "./kafka/partitioner.js";
+export { ERRORS, type ErrorName } from "./kafka/protocol/errors.js";

@@ -4,6 +4,8 @@ import type { Checker } from "./input.js";
 import { logDivergence } from "./logDivergence.js";
 import { lostAcknowledgedWrites } from "./lostWrites.js";
 import { reordering } from "./reordering.js";
+import { replicasOutOfSync } from "./replicasOutOfSync.js";
+import { unavailability } from "./unavailability.js";
 
 const checkers = new Map<string, Checker>();
 
@@ -19,4 +21,4 @@ export function checkerNames(): string[] {
   return [...checkers.keys()].sort();
 }
 
-for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering]) registerChecker(c);
+for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync]) registerChecker(c);

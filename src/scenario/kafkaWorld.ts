@@ -2,7 +2,7 @@ import { brokerActor } from "../kafka/broker/broker.js";
 import { brokerSettings } from "../kafka/broker/brokerSettings.js";
 import type { ConfigValue } from "../kafka/config/configDef.js";
 import { producerSettings } from "../kafka/config/producerSettings.js";
-import { controllerActor } from "../kafka/controller/controller.js";
+import { type ControllerActor, controllerActor } from "../kafka/controller/controller.js";
 import { producerWorkloadActor } from "../workload/producerWorkload.js";
 import type { World } from "./world.js";
 
@@ -43,4 +43,34 @@ export function addKafkaCluster(world: World): void {
     const workload = { ...cl.workload, stopMs: cl.stopMs };
     sim.addActor(cl.id, producerWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), workload, history), Math.round(cl.startMs * 1000));
   }
+}
+
+/**
+ * Role names a fault may target instead of an actor, resolved when the fault fires: `active-controller` (the KRaft
+ * leader) and `leader:<topic>-<partition>` (that partition's leader as the active controller records it).
+ */
+export function kafkaRoles(world: World): (name: string) => string | undefined {
+  const active = (): ControllerActor | undefined => {
+    for (const c of world.scenario.controllers) {
+      const a = world.sim.actorOf<ControllerActor>(c);
+      if (a?.inspect().isActive) return a;
+    }
+    return undefined;
+  };
+  return (name) => {
+    if (name === "active-controller") {
+      for (const c of world.scenario.controllers) if (world.sim.actorOf<ControllerActor>(c)?.inspect().isActive) return c;
+      return undefined;
+    }
+    const m = /^leader:(.+)-(\d+)$/.exec(name);
+    if (m) return active()?.inspect().leaderOf(m[1], Number(m[2])) ?? undefined;
+    return undefined;
+  };
+}
+
+/** Whether a fault target names a role rather than an actor (for validation). */
+export function isKafkaRole(name: string, topics: { name: string; partitions: number }[]): boolean {
+  if (name === "active-controller") return true;
+  const m = /^leader:(.+)-(\d+)$/.exec(name);
+  return m !== null && topics.some((t) => t.name === m[1] && Number(m[2]) < t.partitions);
 }

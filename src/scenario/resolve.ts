@@ -4,6 +4,7 @@ import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts } from "../kafka/config/producerSettings.js";
 import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyModel, type LinkBehaviour } from "../sim/index.js";
 import { ScenarioError } from "./errors.js";
+import { isKafkaRole } from "./kafkaWorld.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { FAULT_VERBS } from "./schema.js";
 import type { Expectation, ResolvedClient, ResolvedDemo, ResolvedScenario, ResolvedTopic } from "./resolved.js";
@@ -140,7 +141,10 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   });
 
   // Faults.
-  const faults = (input.faults ?? []).map((f, i) => resolveFault(f, `faults[${i}]`, durationMs, actorNames, fail));
+  // Fault targets may also be roles resolved when the fault fires (active-controller, leader:<topic>-<p>).
+  const targets = new Set(actorNames);
+  const isRole = (n: string) => brokerCount > 0 && isKafkaRole(n, topics);
+  const faults = (input.faults ?? []).map((f, i) => resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));
 
   // Random faults.
   let randomFaults: ResolvedScenario["randomFaults"] = null;
@@ -238,7 +242,7 @@ function resolveDemo(input: ScenarioInput, addActor: (n: string, p: string) => v
   return out;
 }
 
-function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, fail: Fail): FaultOp {
+function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail): FaultOp {
   const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
   if (verbs.length !== 1)
     fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
@@ -251,7 +255,7 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
     fail(`${p}.for`, `does not apply to ${verb}`);
   const dur = forMs !== undefined ? { forMs } : {};
   const known = (a: string, path: string) => {
-    if (!actors.has(a)) fail(path, unknownActor(a, actors));
+    if (!actors.has(a) && !isRole(a)) fail(path, unknownActor(a, actors) + (isRole("active-controller") ? "; roles: active-controller, leader:<topic>-<partition>" : ""));
   };
   let op: FaultOp;
   switch (verb) {

@@ -2,7 +2,7 @@ import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
 import { type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
 import { History } from "../workload/history.js";
-import { addKafkaCluster } from "./kafkaWorld.js";
+import { addKafkaCluster, kafkaRoles } from "./kafkaWorld.js";
 import type { ResolvedScenario } from "./resolved.js";
 
 /** A built, not yet run, simulation of a scenario. */
@@ -55,6 +55,6 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
     const names = sim.actorNames();
     sim.network.setLink(names.indexOf(link.from), names.indexOf(link.to), link.behaviour);
   }
-  scheduleFaults(sim, faults);
+  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(world) : undefined);
   return world;
 }

@@ -42,8 +42,15 @@ export function actorsNamed(op: FaultOp): string[] {
   }
 }
 
+/**
+ * Resolves a role name (e.g. `active-controller`) to the actor holding that role at the moment the fault fires.
+ * The engine knows no roles; the world that builds the actors supplies this.
+ */
+export type RoleResolver = (name: string) => string | undefined;
+
 /** Executes one fault now and schedules its inverse if it has a duration. */
-export function applyFault(sim: Simulation, op: FaultOp): void {
+export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResolver): void {
+  const op = roles ? resolveRoles(original, roles) : original;
   let inverse: (() => void) | undefined;
   switch (op.op) {
     case "crash":
@@ -93,8 +100,20 @@ export function applyFault(sim: Simulation, op: FaultOp): void {
   }
 }
 
-export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[]): void {
-  for (const op of ops) sim.at(Math.round(op.atMs * 1000), () => applyFault(sim, op));
+export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[], roles?: RoleResolver): void {
+  for (const op of ops) sim.at(Math.round(op.atMs * 1000), () => applyFault(sim, op, roles));
+}
+
+function resolveRoles(op: FaultOp, roles: RoleResolver): FaultOp {
+  const r = (n: string) => roles(n) ?? n;
+  if ("node" in op) {
+    const node = r(op.node);
+    return { ...op, node } as FaultOp;
+  }
+  if (op.op === "partition") return { ...op, groups: op.groups.map((g) => g.map(r)) };
+  if (op.op === "partition-one-way") return { ...op, from: op.from.map(r), to: op.to.map(r) };
+  if (op.op === "slow-link") return { ...op, between: [r(op.between[0]), r(op.between[1])] };
+  return op;
 }
 
 /** Faults that take a node out of service (for "at most N down at a time" bounds). */

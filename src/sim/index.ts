@@ -2,7 +2,7 @@ export type { Actor, ActorContext, ActorFactory, ActorStatus, TimerId } from "./
 export { Disk, KeyValueFile, type DiskResident } from "./disk.js";
 export { Digest } from "./digest.js";
 export { EventQueue } from "./eventQueue.js";
-export { applyFault, scheduleFaults, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind } from "./faults.js";
+export { applyFault, scheduleFaults, type RoleResolver, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind } from "./faults.js";
 export { generateFaults, GENERATED_KINDS, type FaultGeneratorBounds } from "./faultGenerator.js";
 export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Network, type LinkBehaviour } from "./network.js";

@@ -3,6 +3,7 @@ import type { ConfigValue } from "../config/configDef.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
 import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
 import type {
+  RaftEntry,
   AlterPartitionRequest,
   AlterPartitionResponse,
   BrokerHeartbeatRequest,
@@ -205,7 +206,14 @@ export function controllerActor(cfg: ControllerConfig) {
       afterCommit(offset, () => reply("NONE", next));
     }
 
-    return {
+    const actor: ControllerActor = {
+      inspect: () => ({
+        isActive: raft.isLeader(),
+        epoch: raft.epoch,
+        highWatermark: raft.highWatermark,
+        log: raft.log.entries,
+        leaderOf: (topic, partition) => image.partition(topic, partition)?.leader ?? null,
+      }),
       onStart: () => {
         rebuildImage();
         raft.start();
@@ -230,5 +238,17 @@ export function controllerActor(cfg: ControllerConfig) {
         raft.onTimer(tag as string);
       },
     };
+    return actor;
+  };
+}
+
+/** End-of-run and fault-targeting view of a controller (the model never uses it). */
+export interface ControllerActor extends Actor {
+  inspect(): {
+    isActive: boolean;
+    epoch: number;
+    highWatermark: number;
+    log: readonly RaftEntry[];
+    leaderOf(topic: string, partition: number): string | null;
   };
 }

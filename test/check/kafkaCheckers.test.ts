@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { duplicates } from "../../src/check/duplicates.js";
+import { logDivergence } from "../../src/check/logDivergence.js";
+import { lostAcknowledgedWrites } from "../../src/check/lostWrites.js";
+import { reordering } from "../../src/check/reordering.js";
+import { replicasOutOfSync } from "../../src/check/replicasOutOfSync.js";
+import { unavailability } from "../../src/check/unavailability.js";
+import { replica, Story } from "../support/history.js";
+
+describe("lostAcknowledgedWrites", () => {
+  it("fires when an acknowledged value is not below the final HW of the leader", () => {
+    // a and b were acknowledged; the final leader has only a (b was on the old leader, truncated away).
+    const s = new Story().send("p", "a", { at: 1, offset: 0 }).send("p", "b", { at: 2, offset: 1 });
+    const found = lostAcknowledgedWrites.run({ history: s.history, logs: [replica("broker-2", ["a"], { leader: true }), replica("broker-1", ["a", "b"], { hw: 1 })] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain("b");
+    expect(found[0].evidence).toMatchObject({ value: "b", partition: "t-0", offset: 1 });
+  });
+
+  it("counts a value above the final HW as not committed, hence lost", () => {
+    const s = new Story().send("p", "a", { at: 1, offset: 0 });
+    expect(lostAcknowledgedWrites.run({ history: s.history, logs: [replica("broker-1", ["a"], { leader: true, hw: 0 })] }, null)).toHaveLength(1);
+  });
+
+  it("stays quiet when every acknowledged value is committed, and ignores failed or unknown sends", () => {
+    const s = new Story()
+      .send("p", "a", { at: 1, offset: 0 })
+      .send("p", "b", { at: 2, fail: "NOT_ENOUGH_REPLICAS" })
+      .send("p", "c", { at: 3, info: "REQUEST_TIMED_OUT" });
+    expect(lostAcknowledgedWrites.run({ history: s.history, logs: [replica("broker-1", ["a"], { leader: true })] }, null)).toEqual([]);
+  });
+});
+
+describe("duplicates", () => {
+  it("fires when one value sits at two offsets", () => {
+    const found = duplicates.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b", "a"], { leader: true })] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence).toMatchObject({ value: "a", offsets: [0, 2] });
+  });
+
+  it("stays quiet on a log of distinct values", () => {
+    expect(duplicates.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b", "c"], { leader: true })] }, null)).toEqual([]);
+  });
+});
+
+describe("logDivergence", () => {
+  it("fires when two replicas differ below both HWs", () => {
+    const found = logDivergence.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b", "c"]), replica("broker-2", ["a", "x", "c"])] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain("offset 1");
+  });
+
+  it("stays quiet when they differ only above the common HW (not yet committed)", () => {
+    expect(logDivergence.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b"], { hw: 1 }), replica("broker-2", ["a", "x"])] }, null)).toEqual([]);
+  });
+});
+
+describe("reordering", () => {
+  it("fires when a producer's later send of a key sits at a lower offset", () => {
+    // p sent a then b for key k; a retry put a after b in the log.
+    const s = new Story().send("p", "a", { key: "k", at: 1 }).send("p", "b", { key: "k", at: 1.001 });
+    const found = reordering.run({ history: s.history, logs: [replica("broker-1", ["b", "a"], { leader: true })] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence).toMatchObject({ producer: "p", key: "k" });
+  });
+
+  it("stays quiet when each key's records keep their send order, even interleaved with other keys and producers", () => {
+    const s = new Story().send("p", "a", { key: "k", at: 1 }).send("q", "x", { key: "k", at: 1 }).send("p", "b", { key: "j", at: 2 }).send("p", "c", { key: "k", at: 3 });
+    expect(reordering.run({ history: s.history, logs: [replica("broker-1", ["x", "b", "a", "c"], { leader: true })] }, null)).toEqual([]);
+  });
+});
+
+describe("unavailability", () => {
+  it("fires on a gap between acknowledgements longer than maxGap", () => {
+    const s = new Story().send("p", "a", { at: 1, offset: 0 }).send("p", "b", { at: 2, ack: 20, offset: 1 });
+    const found = unavailability.run({ history: s.history, logs: [] }, "10s");
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence).toMatchObject({ partition: "t-0" });
+  });
+
+  it("stays quiet when acknowledgements keep coming", () => {
+    const s = new Story();
+    for (let i = 0; i < 30; i++) s.send("p", `v${i}`, { at: i, offset: i });
+    expect(unavailability.run({ history: s.history, logs: [] }, "2s")).toEqual([]);
+  });
+});
+
+describe("replicasOutOfSync", () => {
+  it("fires when a follower ends behind its leader", () => {
+    expect(replicasOutOfSync.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b"], { leader: true }), replica("broker-2", ["a"])] }, null)).toHaveLength(1);
+  });
+
+  it("stays quiet when all replicas end at the leader's log end", () => {
+    expect(replicasOutOfSync.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b"], { leader: true }), replica("broker-2", ["a", "b"])] }, null)).toEqual([]);
+  });
+});

@@ -1,0 +1,7 @@
+export { faultScheduleArbitrary, type FaultOp } from "../../src/sim/index.js";
+import type { FaultOp } from "../../src/sim/index.js";
+
+/** Heal every partition at the end so the final logs can converge. */
+export function heal(atMs: number): FaultOp {
+  return { atMs, op: "heal" };
+}

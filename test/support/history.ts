@@ -1,0 +1,33 @@
+import type { FinalReplicaLog } from "../../src/check/input.js";
+import { History, type SendValue } from "../../src/workload/history.js";
+
+/** A little story-telling DSL for histories: each send is invoked and completed at the given seconds. */
+export class Story {
+  readonly history = new History();
+
+  send(process: string, value: string, opts: { key?: string; tp?: [string, number]; at: number; ack?: number; offset?: number; fail?: string; info?: string }): this {
+    const [topic, partition] = opts.tp ?? ["t", 0];
+    const v: SendValue = { topic, partition: null, key: opts.key ?? null, value };
+    const inv = this.history.invoke(opts.at * 1e6, process, "send", v);
+    const doneAt = (opts.ack ?? opts.at + 0.01) * 1e6;
+    if (opts.fail) this.history.complete(doneAt, inv, "fail", { ...v, partition }, opts.fail);
+    else if (opts.info) this.history.complete(doneAt, inv, "info", { ...v, partition }, opts.info);
+    else this.history.complete(doneAt, inv, "ok", { ...v, partition, offset: opts.offset ?? -1 });
+    return this;
+  }
+}
+
+/** A replica's final log from values in offset order (`null` leaves a gap, as a marker would). */
+export function replica(broker: string, values: string[], opts: { hw?: number; leader?: boolean; tp?: [string, number]; epochs?: number[] } = {}): FinalReplicaLog {
+  const [topic, partition] = opts.tp ?? ["t", 0];
+  return {
+    broker,
+    topic,
+    partition,
+    highWatermark: opts.hw ?? values.length,
+    logEndOffset: values.length,
+    logStartOffset: 0,
+    leader: opts.leader ?? false,
+    records: values.map((value, offset) => ({ offset, leaderEpoch: opts.epochs?.[offset] ?? 0, key: null, value })),
+  };
+}
