@@ -1,5 +1,6 @@
 import { falseSuspicion, staleWrite } from "./demoCheckers.js";
 import { duplicates } from "./duplicates.js";
+import { failedSends } from "./failedSends.js";
 import type { Checker } from "./input.js";
 import { logDivergence } from "./logDivergence.js";
 import { lostAcknowledgedWrites } from "./lostWrites.js";
@@ -21,4 +22,4 @@ export function checkerNames(): string[] {
   return [...checkers.keys()].sort();
 }
 
-for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync]) registerChecker(c);
+for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends]) registerChecker(c);

@@ -315,8 +315,14 @@ function parseExpectation(e: string | Record<string, unknown>, path: string, fai
   if (keys.length !== 1) fail(path, "must have exactly one key: a check name, or anomaly: <check>");
   const k = keys[0];
   if (k === "anomaly") {
-    if (typeof e.anomaly !== "string") fail(`${path}.anomaly`, "must name a check, e.g. lostAcknowledgedWrites");
-    return { check: e.anomaly as string, mode: "some", params: null, path };
+    const a = e.anomaly;
+    if (typeof a === "string") return { check: a, mode: "some", params: null, path };
+    // anomaly: { check: params }
+    if (a !== null && typeof a === "object" && !Array.isArray(a) && Object.keys(a).length === 1) {
+      const [check, params] = Object.entries(a)[0];
+      return { check, mode: "some", params, path };
+    }
+    fail(`${path}.anomaly`, "must name a check (anomaly: duplicates) or a check with parameters (anomaly: { failedSends: DELIVERY_TIMEOUT })");
   }
   const m = /^no([A-Z].*)$/.exec(k);
   if (m) return { check: m[1][0].toLowerCase() + m[1].slice(1), mode: "none", params: e[k], path };

@@ -3,6 +3,11 @@ import type { LatencyModel } from "./latency.js";
 /** Per-link behaviour beyond latency. Rates are probabilities per message. */
 export interface LinkBehaviour {
   latency: LatencyModel;
+  /**
+   * Probability that sending a message breaks the connection it travels on (as a TCP reset would): that message
+   * and every later one between the two actors, either way, are lost until both ends have been told (DISCONNECTED).
+   * Loss on a TCP connection never leaves a hole with later data delivered.
+   */
   lossRate: number;
   duplicateRate: number;
   /** Probability that a message ignores FIFO order (is not held behind earlier messages on the link). */
@@ -16,6 +21,8 @@ export interface LinkBehaviour {
 export class Network {
   private readonly linkOverrides = new Map<number, Partial<LinkBehaviour>>();
   private readonly slowOverrides = new Map<number, LatencyModel[]>();
+  /** Unordered actor pair → time (µs) until which their connection is broken after a loss. */
+  readonly brokenUntilUs = new Map<number, number>();
   /** Directed cut → number of active partitions that cut it (partitions may overlap and heal separately). */
   private readonly cuts = new Map<number, number>();
 
@@ -29,6 +36,20 @@ export class Network {
 
   key(from: number, to: number): number {
     return from * 65536 + to;
+  }
+
+  pairKey(a: number, b: number): number {
+    return a < b ? a * 65536 + b : b * 65536 + a;
+  }
+
+  /** Whether the connection between a and b is broken at `nowUs` (a loss happened and not both ends know yet). */
+  isBroken(a: number, b: number, nowUs: number): boolean {
+    if (this.brokenUntilUs.size === 0) return false;
+    const until = this.brokenUntilUs.get(this.pairKey(a, b));
+    if (until === undefined) return false;
+    if (nowUs < until) return true;
+    this.brokenUntilUs.delete(this.pairKey(a, b));
+    return false;
   }
 
   setLink(from: number, to: number, behaviour: Partial<LinkBehaviour>): void {

@@ -358,8 +358,12 @@ export class Simulation {
       return;
     }
     const rnd = from.netRandom;
+    if (net.isBroken(from.index, to.index, this.nowUsValue)) {
+      this.traceDrop(from, to, msg, "connection reset");
+      return;
+    }
     if (b.lossRate > 0 && rnd.chance(b.lossRate)) {
-      this.traceDrop(from, to, msg, "loss");
+      this.breakConnection(from, to, msg);
       return;
     }
     const copies = b.duplicateRate > 0 && rnd.chance(b.duplicateRate) ? 2 : 1;
@@ -382,6 +386,20 @@ export class Simulation {
       if (c === 1) this.trace(from.name, "net.duplicate", { to: to.name, msg: messageType(msg) });
       this.queue.push(when, DELIVER, to.index, from.index, to.life, msg);
     }
+  }
+
+  /**
+   * A loss breaks the connection: this message is lost, and so is everything either end sends the other until each
+   * has been told (DISCONNECTED after one link latency), as with a TCP reset; then they reconnect.
+   */
+  private breakConnection(from: ActorSlot, to: ActorSlot, msg: unknown): void {
+    this.traceDrop(from, to, msg, "loss");
+    const toFrom = nextLatencyUs(this.network.behaviour(from.index, to.index).latency, from.netRandom);
+    const toTo = nextLatencyUs(this.network.behaviour(to.index, from.index).latency, to.netRandom);
+    const until = this.nowUsValue + Math.max(toFrom, toTo, 1);
+    this.network.brokenUntilUs.set(this.network.pairKey(from.index, to.index), until);
+    this.queue.push(this.nowUsValue + toFrom, DELIVER, from.index, to.index, from.life, DISCONNECTED_MESSAGE);
+    if (to.status !== "down") this.queue.push(this.nowUsValue + toTo, DELIVER, to.index, from.index, to.life, DISCONNECTED_MESSAGE);
   }
 
   private traceDrop(from: ActorSlot, to: ActorSlot, msg: unknown, reason: string): void {

@@ -94,3 +94,12 @@ describe("replicasOutOfSync", () => {
     expect(replicasOutOfSync.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b"], { leader: true }), replica("broker-2", ["a", "b"])] }, null)).toEqual([]);
   });
 });
+
+describe("reordering by acknowledged offsets", () => {
+  it("fires when a retried record is acknowledged after a record sent later (its duplicate sits after it)", () => {
+    // a (offset 0) was written, its response lost; b was written at 1; a's retry was written again at 2.
+    const s = new Story().send("p", "a", { key: "k", at: 1, ack: 3, offset: 2 }).send("p", "b", { key: "k", at: 1.5, ack: 1.6, offset: 1 });
+    const found = reordering.run({ history: s.history, logs: [replica("broker-1", ["a", "b", "a"], { leader: true })] }, null);
+    expect(found).toHaveLength(1);
+  });
+});

@@ -311,7 +311,9 @@ export class KafkaProducer {
     const f = this.inFlight.get(correlationId);
     if (!f) return;
     this.ctx.trace("producer.request-timeout", { tp: f.batch.key, to: f.node, correlationId });
-    for (const [id, g] of [...this.inFlight]) if (g.node === f.node) this.completeBatch(this.takeInFlight(id)!.batch, "NETWORK_EXCEPTION", -1);
+    // Newest first, as NetworkClient.processDisconnection walks InFlightRequests.clearAll: each retry goes to the
+    // front of its queue, so the oldest ends up first again.
+    for (const [id, g] of [...this.inFlight].reverse()) if (g.node === f.node) this.completeBatch(this.takeInFlight(id)!.batch, "NETWORK_EXCEPTION", -1);
     this.metadata.requestUpdate();
     this.wakeAt(this.ctx.nowMs);
   }
@@ -320,7 +322,7 @@ export class KafkaProducer {
   private onDisconnected(node: string): void {
     this.metadata.onDisconnected(node);
     let failed = 0;
-    for (const [id, g] of [...this.inFlight])
+    for (const [id, g] of [...this.inFlight].reverse())
       if (g.node === node) {
         failed++;
         this.completeBatch(this.takeInFlight(id)!.batch, "NETWORK_EXCEPTION", -1);
@@ -359,10 +361,13 @@ export class KafkaProducer {
       if (METADATA_ERRORS.has(error)) this.metadata.requestUpdate();
       if (staleId) batch.baseSequence = -1; // re-sequenced under the new producer id
       this.ctx.trace("producer.retry", { tp: key, error, attempt: batch.attempts, baseSequence: batch.baseSequence });
+      batch.lastAttemptMs = this.ctx.nowMs; // ProducerBatch.reenqueued: the back-off counts from the failure
       this.accumulator.reenqueue(batch);
       return;
     }
-    this.failBatch(batch, error);
+    // Kafka's sender expires batches before it handles responses in the same pass, so a retriable failure past the
+    // delivery timeout surfaces as the delivery timeout.
+    this.failBatch(batch, retriable && !withinTimeout ? "DELIVERY_TIMEOUT" : error);
   }
 
   private failBatch(batch: ProducerBatch, error: ErrorName): void {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { runProducer } from "../support/producerHarness.js";
+
+// Records of ~100 bytes each (value padding), sent after metadata has arrived (t ≥ 100ms).
+const rec = (i: number, key: string | null = "k") => ({ topic: "t", key, value: `v${i}`, padBytes: 90 });
+
+describe("RecordAccumulator: batches close on batch.size or linger.ms, whichever first", () => {
+  it("a full batch is sent at once, long before linger.ms; the last, not full, waits linger.ms", () => {
+    const sends = Array.from({ length: 12 }, (_, i) => ({ atMs: 100 + i * 0.01, record: rec(i) }));
+    const { requests } = runProducer({ config: { "linger.ms": 5000, "batch.size": 500 }, sends });
+    // batch.size 500 holds 4 records of ~103 bytes plus the 61-byte batch overhead.
+    expect(requests.map((r) => r.records)).toEqual([4, 4, 4]);
+    expect(requests[1].atUs).toBeLessThan(110_000);
+    expect(requests[2].atUs).toBe(5_100_580); // opened by the 9th record at 100.08ms, lingered 5000ms, 0.5ms on the wire
+  });
+
+  it("a batch that does not fill waits linger.ms, then leaves with everything that arrived meanwhile", () => {
+    const sends = Array.from({ length: 5 }, (_, i) => ({ atMs: 100 + i * 10, record: rec(i) }));
+    const { requests } = runProducer({ config: { "linger.ms": 100, "batch.size": 16384 }, sends });
+    expect(requests.map((r) => r.records)).toEqual([5]);
+    // Created at 100ms, sent at 200ms (linger), received 0.5ms later.
+    expect(requests[0].atUs).toBe(200_500);
+  });
+
+  it("with linger.ms=0 each record leaves as soon as the sender runs", () => {
+    const sends = Array.from({ length: 3 }, (_, i) => ({ atMs: 100 + i * 10, record: rec(i) }));
+    const { requests } = runProducer({ config: { "linger.ms": 0 }, sends });
+    expect(requests.map((r) => r.records)).toEqual([1, 1, 1]);
+  });
+});
+
+describe("buffer.memory back-pressure and max.block.ms", () => {
+  it("sends block while the buffer is full and fail after max.block.ms; earlier ones stay pending", () => {
+    // Each batch takes batch.size (500) from a 1000-byte buffer; the broker never answers, so nothing frees.
+    const sends = Array.from({ length: 12 }, (_, i) => ({ atMs: 100 + i, record: rec(i) }));
+    const { results, requests } = runProducer({
+      config: { "batch.size": 500, "buffer.memory": 1000, "max.block.ms": 2000, "linger.ms": 0, "request.timeout.ms": 60000, "delivery.timeout.ms": 120000 },
+      sends,
+      silent: true,
+      untilMs: 5000,
+    });
+    expect(requests.length).toBe(2);
+    const blocked = results.filter((r) => !r.result.ok && r.result.error === "BUFFER_EXHAUSTED");
+    expect(blocked.length).toBe(10);
+    for (const b of blocked) expect(b.atUs).toBeGreaterThanOrEqual(2_100_000);
+  });
+});
+
+describe("delivery.timeout.ms", () => {
+  it("a record that cannot be delivered fails with a timeout after delivery.timeout.ms, as unknown outcome once sent", () => {
+    const { results } = runProducer({
+      config: { "delivery.timeout.ms": 3000, "request.timeout.ms": 1000, "linger.ms": 0 },
+      sends: [{ atMs: 100, record: rec(0) }],
+      silent: true,
+    });
+    expect(results).toHaveLength(1);
+    expect(results[0].result).toMatchObject({ ok: false, error: "DELIVERY_TIMEOUT", indeterminate: true });
+    expect(results[0].atUs).toBeGreaterThanOrEqual(3_100_000);
+    expect(results[0].atUs).toBeLessThan(3_200_000);
+  });
+});
+
+describe("partitioning in the producer", () => {
+  it("keyless records stick to a partition for batch.size bytes, then move, spreading over all partitions", () => {
+    const sends = Array.from({ length: 300 }, (_, i) => ({ atMs: 100 + i, record: rec(i, null) }));
+    const run = (seed: number) => runProducer({ config: { "batch.size": 1000, "linger.ms": 0 }, partitions: 3, sends, seed, untilMs: 2000 });
+    const { results } = run(1);
+    const parts = results.map((r) => (r.result.ok ? r.result.partition : -1));
+    // Runs of one partition, each about batch.size / ~103 bytes ≈ 9–10 records long.
+    const runs: number[] = [];
+    let len = 1;
+    for (let i = 1; i < parts.length; i++) {
+      if (parts[i] === parts[i - 1]) len++;
+      else {
+        runs.push(len);
+        len = 1;
+      }
+    }
+    expect(Math.max(...runs.slice(0, -1))).toBeLessThanOrEqual(20);
+    expect(new Set(parts)).toEqual(new Set([0, 1, 2]));
+    for (const p of [0, 1, 2]) expect(parts.filter((x) => x === p).length).toBeGreaterThan(50);
+    // Reproducible from the seed.
+    expect(run(1).results.map((r) => (r.result.ok ? r.result.partition : -1))).toEqual(parts);
+  });
+
+  it("an explicit partition wins; partitioner.ignore.keys makes keyed records sticky", () => {
+    const explicit = runProducer({ config: {}, partitions: 3, sends: [{ atMs: 100, record: { ...rec(0), partition: 2 } }] });
+    expect(explicit.results[0].result).toMatchObject({ ok: true, partition: 2 });
+    const sends = Array.from({ length: 30 }, (_, i) => ({ atMs: 100 + i, record: rec(i, `key-${i}`) }));
+    const ignored = runProducer({ config: { "partitioner.ignore.keys": true, "batch.size": 100000 }, partitions: 3, sends });
+    expect(new Set(ignored.results.map((r) => (r.result.ok ? r.result.partition : -1))).size).toBe(1);
+  });
+});

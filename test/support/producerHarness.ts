@@ -1,0 +1,71 @@
+import { producerSettings } from "../../src/kafka/config/producerSettings.js";
+import { PRODUCER_CONFIG } from "../../src/kafka/config/producerConfig.js";
+import { KafkaProducer, type ProducerRecord } from "../../src/kafka/client/producer/producer.js";
+import type { SendResult } from "../../src/kafka/client/producer/producerBatch.js";
+import type { ProduceRequest } from "../../src/kafka/protocol/messages.js";
+import { Simulation } from "../../src/sim/index.js";
+
+export interface SeenRequest {
+  atUs: number;
+  partition: number;
+  records: number;
+  values: string[];
+}
+
+/**
+ * A producer against one fake broker that leads every partition of topic "t" and answers (or, with
+ * `silent`, never answers) produce requests. Sends happen at the given simulated times.
+ */
+export function runProducer(opts: {
+  config: Record<string, unknown>;
+  partitions?: number;
+  sends: { atMs: number; record: ProducerRecord }[];
+  silent?: boolean;
+  untilMs?: number;
+  seed?: number;
+}) {
+  const sim = new Simulation({ seed: opts.seed ?? 1, network: { latency: { model: "constant", valueUs: 500 } } });
+  const requests: SeenRequest[] = [];
+  const results: { atUs: number; value: string; result: SendResult }[] = [];
+  const parts = opts.partitions ?? 1;
+  let nextOffset = 0;
+  sim.addActor("broker-1", (ctx) => ({
+    onMessage: (from, raw) => {
+      const msg = raw as { type: string; correlationId: number };
+      if (msg.type === "Metadata")
+        ctx.send(from, {
+          type: "MetadataResponse",
+          correlationId: msg.correlationId,
+          partitions: Array.from({ length: parts }, (_, p) => ({ topic: "t", partition: p, leader: "broker-1", leaderEpoch: 0, replicas: ["broker-1"], isr: ["broker-1"] })),
+        });
+      else if (msg.type === "InitProducerId") ctx.send(from, { type: "InitProducerIdResponse", correlationId: msg.correlationId, error: "NONE", producerId: 1, producerEpoch: 0 });
+      else if (msg.type === "Produce") {
+        const req = msg as ProduceRequest;
+        requests.push({ atUs: ctx.nowUs, partition: req.partition, records: req.batch.records.length, values: req.batch.records.map((r) => r.value) });
+        if (opts.silent) return;
+        ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: "NONE", baseOffset: nextOffset });
+        nextOffset += req.batch.records.length;
+      }
+    },
+    onTimer: () => {},
+  }));
+  const explicit = new Set(Object.keys(opts.config));
+  const settings = producerSettings(PRODUCER_CONFIG.resolve(opts.config), explicit);
+  sim.addActor("app", (ctx) => {
+    const producer = new KafkaProducer(ctx, ["broker-1"], settings);
+    return {
+      onStart: () => {
+        producer.start();
+        opts.sends.forEach((s, i) => ctx.setTimer(s.atMs, { send: i }));
+      },
+      onMessage: (from, msg) => producer.onMessage(from, msg as { type: string }),
+      onTimer: (tag) => {
+        if (producer.onTimer(tag)) return;
+        const s = opts.sends[(tag as { send: number }).send];
+        producer.send(s.record, (result) => results.push({ atUs: ctx.nowUs, value: s.record.value, result }));
+      },
+    };
+  });
+  sim.run((opts.untilMs ?? 10_000) * 1000);
+  return { requests, results };
+}
