@@ -1,4 +1,5 @@
 import { baselineEventsPerSec, engineEventsPerSec } from "./engineBench.js";
+import { exploreSeedsPerSec, kafkaSimulatedMsPerWallMs } from "./kafkaBench.js";
 
 /** `npm run bench`: one JSON object of figures (design.md §6). Ratios are what notes should quote. */
 function best<T extends { eventsPerSec: number }>(runs: number, f: () => T): T {
@@ -19,6 +20,8 @@ const figures: Record<string, unknown> = {
   engine,
   baseline,
   ratio: Number((engine.eventsPerSec / baseline.eventsPerSec).toFixed(3)),
+  kafka: kafkaSimulatedMsPerWallMs(),
+  explore: exploreSeedsPerSec(10),
   node: process.version,
 };
 process.stdout.write(JSON.stringify(figures, null, 2) + "\n");

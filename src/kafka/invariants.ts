@@ -6,6 +6,8 @@ import type { TraceRecord } from "../sim/index.js";
  */
 export interface Invariant {
   name: string;
+  /** The trace record types it reads (so no record is built for the others). */
+  types: string[];
   observe(record: TraceRecord, violations: string[]): void;
 }
 
@@ -16,6 +18,7 @@ export function monotonicHighWatermark(): Invariant {
   const last = new Map<string, number>();
   return {
     name: "MonotonicHighWatermark",
+    types: ["partition.hw"],
     observe(r, v) {
       if (r.type !== "partition.hw") return;
       const d = r.data as { tp: string; highWatermark: number; leaderEpoch: number };
@@ -33,6 +36,7 @@ export function singleLeaderPerEpoch(): Invariant {
   const leaders = new Map<string, string>();
   return {
     name: "SingleLeaderPerEpoch",
+    types: ["partition.become-leader"],
     observe(r, v) {
       if (r.type !== "partition.become-leader") return;
       const d = r.data as { tp: string; leaderEpoch: number };
@@ -48,6 +52,7 @@ export function singleLeaderPerEpoch(): Invariant {
 export function leaderInIsr(): Invariant {
   return {
     name: "LeaderInIsr",
+    types: ["controller.record"],
     observe(r, v) {
       if (r.type !== "controller.record") return;
       const d = r.data as { record: string; tp?: string; leader?: string | null; isr?: string[] };
@@ -62,6 +67,7 @@ export function singleControllerLeaderPerEpoch(): Invariant {
   const leaders = new Map<number, string>();
   return {
     name: "SingleControllerLeaderPerEpoch",
+    types: ["raft.leader"],
     observe(r, v) {
       if (r.type !== "raft.leader") return;
       const d = r.data as { epoch: number };

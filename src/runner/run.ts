@@ -63,7 +63,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   sim.traceMessages = options.traceMessages ?? false;
   const invariants = world.scenario.brokers.length > 0 ? kafkaInvariants() : [];
   const violations: string[] = [];
-  for (const inv of invariants) sim.observe((r) => inv.observe(r, violations));
+  for (const inv of invariants) sim.observe((r) => inv.observe(r, violations), inv.types);
   const outcome = sim.run(Math.round(world.durationMs * 1000));
   const input: CheckInput = { history: world.history, logs: readFinalLogs(world) };
   const checks = s.expect.map((e): CheckResult => {

@@ -94,7 +94,7 @@ export class Simulation {
   private readonly slots: ActorSlot[] = [];
   private readonly byName = new Map<string, ActorSlot>();
   private readonly digest = new Digest();
-  private readonly observers: TraceObserver[] = [];
+  private readonly observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
   private readonly maxEvents: number;
   private readonly timerIds = { next: 1 };
   private nowUsValue = 0;
@@ -121,8 +121,9 @@ export class Simulation {
     return new RandomStream(streamName(this.seed, ...parts));
   }
 
-  observe(observer: TraceObserver): void {
-    this.observers.push(observer);
+  /** Receives trace records; with `types`, only records of those types (no record is built for others). */
+  observe(observer: TraceObserver, types?: Iterable<string>): void {
+    this.observers.push({ fn: observer, types: types ? new Set(types) : null });
   }
 
   addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
@@ -168,8 +169,12 @@ export class Simulation {
     d.foldString(type);
     if (data !== undefined) d.foldValue(data);
     if (this.observers.length > 0) {
-      const record: TraceRecord = data === undefined ? { t: this.nowUsValue, actor, type } : { t: this.nowUsValue, actor, type, data };
-      for (const o of this.observers) o(record);
+      let record: TraceRecord | undefined;
+      for (const o of this.observers) {
+        if (o.types !== null && !o.types.has(type)) continue;
+        record ??= data === undefined ? { t: this.nowUsValue, actor, type } : { t: this.nowUsValue, actor, type, data };
+        o.fn(record);
+      }
     }
   }
 
@@ -470,7 +475,8 @@ export class Simulation {
       setTimer: (delayMs, tag): TimerId => {
         const id = sim.timerIds.next++;
         s.liveTimers.set(id, tag);
-        const delayUs = delayMs > 0 ? Math.round(delayMs * 1000) : 0;
+        // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
+        const delayUs = delayMs > 0 ? Math.max(1, Math.round(delayMs * 1000)) : 0;
         sim.queue.push(sim.nowUsValue + delayUs, TIMER, s.index, id, s.life, undefined);
         return id;
       },

@@ -1,5 +1,5 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
-import { KafkaProducer } from "../kafka/client/producer/producer.js";
+import { KafkaProducer, type ProducerRecord } from "../kafka/client/producer/producer.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, nextKey } from "./keys.js";
@@ -37,7 +37,8 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
       const padBytes = Math.max(0, w.valueSize - value.length);
       const v: SendValue = { topic: w.topic, partition: w.partition, key, value };
       const inv = history.invoke(ctx.nowUs, ctx.name, "send", v);
-      producer.send({ topic: w.topic, key, value, padBytes, ...(w.partition !== null ? { partition: w.partition } : {}) }, (r) => {
+      const record: ProducerRecord = w.partition !== null ? { topic: w.topic, key, value, padBytes, partition: w.partition } : { topic: w.topic, key, value, padBytes };
+      producer.send(record, (r) => {
         if (r.ok) history.complete(ctx.nowUs, inv, "ok", { ...v, partition: r.partition, offset: r.offset });
         else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { ...v, partition: r.partition }, r.error);
       });

@@ -21,6 +21,7 @@ describe("KRaft quorum under random partitions and crashes", () => {
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), faults, (seed, schedule) => {
         const committed = new Map<number, string>(); // offset → record as first seen committed
         const r = runScenario(clusterScenario({ acks: "all", minIsr: 2, durationS: 45 }), { seed, faults: [...schedule, heal(36_000)] });
+        expect(r.status === "livelock").toBe(false);
         // SingleControllerLeaderPerEpoch is an invariant checked after every event.
         expect(r.invariantViolations.filter((v) => v.startsWith("SingleControllerLeaderPerEpoch"))).toEqual([]);
         const live = CONTROLLERS.map((c) => r.world.sim.actorOf<ControllerActor>(c)?.inspect()).filter((x) => x !== undefined);

@@ -39,6 +39,7 @@ describe("replication under random faults", () => {
           clusterScenario({ acks: "1", minIsr: 1, extra: "network:\n  links:\n    - { between: [broker-1, broker-2], latency: { model: uniform, min: 20ms, max: 60ms } }\n    - { between: [broker-1, broker-3], latency: { model: uniform, min: 20ms, max: 60ms } }\n    - { between: [broker-2, broker-3], latency: { model: uniform, min: 20ms, max: 60ms } }" }),
           { seed, faults: [...faults, heal(40_000)] },
         );
+        expect(r.status === "livelock").toBe(false);
         return r.ok;
       }),
       { numRuns: 40, seed: 7 },

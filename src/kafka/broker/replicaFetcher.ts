@@ -141,10 +141,7 @@ export class ReplicaFetcher {
       log.appendAsFollower(b);
       this.p.producerState.update(b);
     }
-    if (res.batches.length > 0) {
-      this.p.trace("partition.replicate", { leader: this.leader, logEndOffset: log.logEndOffset });
-      if (log.unflushedMessages >= this.host.flushMessages(this.p.topic)) log.flush();
-    }
+    if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(this.p.topic)) log.flush();
     const hw = Math.min(res.highWatermark, log.logEndOffset);
     if (hw > this.p.highWatermark) this.p.highWatermark = hw;
     this.sendFetch();

@@ -12,6 +12,8 @@ export class ClientMetadata {
   private inFlight = -1;
   private timer = -1;
   private lastRefreshUs = -Infinity;
+  private lastRequestUs = -Infinity;
+  private delayed = -1;
   private correlation = 0;
   /** Called after every successful refresh. */
   onUpdate: () => void = () => {};
@@ -22,6 +24,8 @@ export class ClientMetadata {
     private readonly requestTimeoutMs: number,
     private readonly maxAgeMs: number,
     private readonly tagPrefix: string,
+    /** retry.backoff.ms: refreshes are at least this far apart (Metadata.timeToNextUpdate). */
+    private readonly refreshBackoffMs = 100,
   ) {
     this.target = brokers.length > 0 ? ctx.stream("bootstrap").int(brokers.length) : 0;
   }
@@ -45,7 +49,14 @@ export class ClientMetadata {
 
   /** Requests a refresh unless one is already in flight. */
   requestUpdate(): void {
-    if (this.inFlight >= 0 || this.brokers.length === 0) return;
+    if (this.inFlight >= 0 || this.brokers.length === 0 || this.delayed >= 0) return;
+    // In whole µs, so the wait can never round to nothing and spin.
+    const waitUs = Math.round(this.refreshBackoffMs * 1000) - (this.ctx.nowUs - this.lastRequestUs);
+    if (waitUs > 0) {
+      this.delayed = this.ctx.setTimer(waitUs / 1000, `${this.tagPrefix}metadata-backoff`);
+      return;
+    }
+    this.lastRequestUs = this.ctx.nowUs;
     const req: MetadataRequest = { type: "Metadata", correlationId: ++this.correlation };
     this.inFlight = req.correlationId;
     this.ctx.send(this.brokers[this.target], req);
@@ -63,6 +74,11 @@ export class ClientMetadata {
   }
 
   onTimer(tag: string): boolean {
+    if (tag === `${this.tagPrefix}metadata-backoff`) {
+      this.delayed = -1;
+      this.requestUpdate();
+      return true;
+    }
     if (tag !== `${this.tagPrefix}metadata-timeout`) return false;
     this.timer = -1;
     this.inFlight = -1;

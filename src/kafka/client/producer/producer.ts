@@ -3,7 +3,7 @@ import type { ProducerSettings } from "../../config/producerSettings.js";
 import type { KafkaRecord, RecordBatch } from "../../log/recordBatch.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { InitProducerIdRequest, InitProducerIdResponse, MetadataResponse, ProduceRequest, ProduceResponse } from "../../protocol/messages.js";
-import { BuiltInPartitioner, partitionForKey } from "../../partitioner.js";
+import { BuiltInPartitioner, murmur2, toPositive } from "../../partitioner.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { retryBackoffMs } from "./backoff.js";
 import type { ProducerBatch, SendCallback } from "./producerBatch.js";
@@ -48,6 +48,9 @@ export class KafkaProducer {
   readonly metadata: ClientMetadata;
   private readonly accumulator: RecordAccumulator;
   private readonly partitioners = new Map<string, BuiltInPartitioner>();
+  /** toPositive(murmur2(utf8(key))) per key: a pure function of the key, cached because keys repeat. */
+  private readonly keyHashes = new Map<string, number>();
+  private readonly encoder = new TextEncoder();
   private readonly inFlight = new Map<number, InFlight>();
   private readonly inFlightPerNode = new Map<string, number>();
   private waitingForMetadata: Waiting[] = [];
@@ -72,7 +75,7 @@ export class KafkaProducer {
     readonly settings: ProducerSettings,
     private readonly tag = "producer:",
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag);
+    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.onMetadataUpdate();
     this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory);
     this.backoffRandom = ctx.stream("producer-retry-backoff");
@@ -139,7 +142,7 @@ export class KafkaProducer {
 
   private partitionFor(r: ProducerRecord, numPartitions: number): { partition: number; sticky: BuiltInPartitioner | null } {
     if (r.partition !== undefined) return { partition: r.partition, sticky: null };
-    if (r.key !== null && !this.settings.partitionerIgnoreKeys) return { partition: partitionForKey(r.key, numPartitions), sticky: null };
+    if (r.key !== null && !this.settings.partitionerIgnoreKeys) return { partition: this.keyHash(r.key) % numPartitions, sticky: null };
     let bp = this.partitioners.get(r.topic);
     if (!bp) {
       const rnd = this.ctx.stream(`partitioner:${r.topic}`);
@@ -147,6 +150,17 @@ export class KafkaProducer {
       this.partitioners.set(r.topic, bp);
     }
     return { partition: bp.currentPartition(this.metadata.availablePartitions(r.topic), numPartitions), sticky: bp };
+  }
+
+  /** BuiltInPartitioner.partitionForKey's hash, memoised (bounded). */
+  private keyHash(key: string): number {
+    let h = this.keyHashes.get(key);
+    if (h === undefined) {
+      if (this.keyHashes.size >= 100_000) this.keyHashes.clear();
+      h = toPositive(murmur2(this.encoder.encode(key)));
+      this.keyHashes.set(key, h);
+    }
+    return h;
   }
 
   private appendOrBlock(w: Waiting): void {
@@ -405,6 +419,7 @@ export class KafkaProducer {
   }
 
   private expireWaiting(now: number): void {
+    if (this.waitingForMetadata.length === 0 && this.blocked.length === 0) return;
     const keep = (list: Waiting[], error: ErrorName) =>
       list.filter((w) => {
         if (w.deadlineMs > now) return true;
