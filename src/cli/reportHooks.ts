@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import type { RunResult } from "../runner/run.js";
+import { partitionLines, producerLines } from "../report/kafkaSummary.js";
 import { runJson } from "../report/summary.js";
 
-/** Extra lines of the human summary (e.g. per-partition state of the Kafka model). */
-export function extraSummary(_r: RunResult, _c: ChalkInstance): string[] {
-  return [];
+/** Extra lines of the human summary: the Kafka model's end state and the producers' outcomes. */
+export function extraSummary(r: RunResult, c: ChalkInstance): string[] {
+  return [...producerLines(r, c), ...partitionLines(r.logs, c)];
 }
 
 /** `--report DIR`: the run's JSON summary and its history, for later `kafkasim check`. */

@@ -1,5 +1,5 @@
 import { checkerNamed, checkerNames } from "../check/registry.js";
-import type { CheckInput, Finding } from "../check/input.js";
+import type { CheckInput, FinalReplicaLog, Finding } from "../check/input.js";
 import { ScenarioError } from "../scenario/errors.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
@@ -35,6 +35,8 @@ export interface RunResult {
   invariantViolations: string[];
   faults: FaultOp[];
   history: History;
+  /** Every replica's final log (what the checkers judged). */
+  logs: FinalReplicaLog[];
   world: World;
 }
 
@@ -96,6 +98,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     invariantViolations: violations,
     faults: world.faults,
     history: world.history,
+    logs: input.logs,
     world,
   };
 }

@@ -19,5 +19,4 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   long("metadata.max.age.ms", 300000, "ProducerConfig"),
   bool("partitioner.ignore.keys", false, "ProducerConfig"),
   bool("partitioner.adaptive.partitioning.enable", true, "ProducerConfig"),
-  long("partitioner.availability.timeout.ms", 0, "ProducerConfig"),
 ]);

@@ -18,7 +18,6 @@ export interface ProducerSettings {
   metadataMaxAgeMs: number;
   partitionerIgnoreKeys: boolean;
   partitionerAdaptive: boolean;
-  partitionerAvailabilityTimeoutMs: number;
 }
 
 export interface ConfigConflict {
@@ -68,6 +67,5 @@ export function producerSettings(c: Map<string, ConfigValue>, explicit: Set<stri
     metadataMaxAgeMs: c.get("metadata.max.age.ms") as number,
     partitionerIgnoreKeys: c.get("partitioner.ignore.keys") as boolean,
     partitionerAdaptive: c.get("partitioner.adaptive.partitioning.enable") as boolean,
-    partitionerAvailabilityTimeoutMs: c.get("partitioner.availability.timeout.ms") as number,
   };
 }
