@@ -91,3 +91,27 @@ describe("partitioning in the producer", () => {
     expect(new Set(ignored.results.map((r) => (r.result.ok ? r.result.partition : -1))).size).toBe(1);
   });
 });
+
+describe("idempotence on the client (KIP-360)", () => {
+  it("after a sequenced batch fails for good, the producer bumps its epoch locally and restarts sequences at 0", () => {
+    // The broker refuses the first batch as out of order although it is the next expected: it cannot be retried.
+    const sends = Array.from({ length: 3 }, (_, i) => ({ atMs: 100 + i * 20, record: rec(i) }));
+    const { requests, results } = runProducer({ config: { "linger.ms": 0 }, sends, answer: (_req, n) => (n === 0 ? "OUT_OF_ORDER_SEQUENCE_NUMBER" : "NONE") });
+    expect(results[0].result).toMatchObject({ ok: false, error: "OUT_OF_ORDER_SEQUENCE_NUMBER" });
+    expect(requests.map((r) => [r.producerEpoch, r.baseSequence])).toEqual([
+      [0, 0],
+      [1, 0],
+      [1, 1],
+    ]);
+    expect(results.slice(1).every((r) => r.result.ok)).toBe(true);
+  });
+
+  it("a retriable failure keeps the batch's sequence, so the broker can recognise the retry as a duplicate", () => {
+    const sends = [{ atMs: 100, record: rec(0) }];
+    const { requests } = runProducer({ config: { "linger.ms": 0 }, sends, answer: (_req, n) => (n === 0 ? "NOT_LEADER_OR_FOLLOWER" : "NONE") });
+    expect(requests.map((r) => [r.producerEpoch, r.baseSequence])).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+});

@@ -10,6 +10,8 @@ export interface SeenRequest {
   partition: number;
   records: number;
   values: string[];
+  producerEpoch: number;
+  baseSequence: number;
 }
 
 /**
@@ -21,6 +23,8 @@ export function runProducer(opts: {
   partitions?: number;
   sends: { atMs: number; record: ProducerRecord }[];
   silent?: boolean;
+  /** The error the fake broker answers a request with (default NONE). */
+  answer?: (req: ProduceRequest, n: number) => string;
   untilMs?: number;
   seed?: number;
 }) {
@@ -41,10 +45,11 @@ export function runProducer(opts: {
       else if (msg.type === "InitProducerId") ctx.send(from, { type: "InitProducerIdResponse", correlationId: msg.correlationId, error: "NONE", producerId: 1, producerEpoch: 0 });
       else if (msg.type === "Produce") {
         const req = msg as ProduceRequest;
-        requests.push({ atUs: ctx.nowUs, partition: req.partition, records: req.batch.records.length, values: req.batch.records.map((r) => r.value) });
+        requests.push({ atUs: ctx.nowUs, partition: req.partition, records: req.batch.records.length, values: req.batch.records.map((r) => r.value), producerEpoch: req.batch.producerEpoch, baseSequence: req.batch.baseSequence });
         if (opts.silent) return;
-        ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: "NONE", baseOffset: nextOffset });
-        nextOffset += req.batch.records.length;
+        const error = opts.answer?.(req, requests.length - 1) ?? "NONE";
+        ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: error === "NONE" ? nextOffset : -1 });
+        if (error === "NONE") nextOffset += req.batch.records.length;
       }
     },
     onTimer: () => {},

@@ -147,6 +147,35 @@ export function brokerActor(cfg: BrokerConfig) {
       fetchMetadata();
     }
 
+    /** flush.ms (topic) or log.flush.interval.ms (broker) for a topic; null when time never forces a flush. */
+    function flushMsFor(topic: string): number | null {
+      const t = topicSetting(topic, "flush.ms") as number | undefined;
+      return t !== undefined ? t : s.flushMs;
+    }
+
+    /** Time-based flushing (Kafka's log flusher): armed only while some log has a flush.ms, at its interval. */
+    let flushTimer = -1;
+    const lastFlushUs = new Map<string, number>();
+    function armFlush(): void {
+      if (flushTimer >= 0) return;
+      let every = Infinity;
+      for (const p of partitions.values()) every = Math.min(every, flushMsFor(p.topic) ?? Infinity);
+      if (s.flushMs !== null) every = Math.min(every, s.flushMs);
+      if (every < Infinity) flushTimer = ctx.setTimer(Math.max(every, 1), { t: "flush" } satisfies BrokerTimer);
+    }
+    function flushByAge(): void {
+      for (const p of partitions.values()) {
+        const ms = flushMsFor(p.topic);
+        if (ms === null) continue;
+        const last = lastFlushUs.get(p.key) ?? 0;
+        if (p.log.unflushedMessages > 0 && ctx.nowUs - last >= ms * 1000) {
+          p.log.flush();
+          lastFlushUs.set(p.key, ctx.nowUs);
+        }
+      }
+      armFlush();
+    }
+
     function applyPartition(st: PartitionState): void {
       const key = tpKey(st.topic, st.partition);
       let p = partitions.get(key);
@@ -159,6 +188,7 @@ export function brokerActor(cfg: BrokerConfig) {
         partitions.set(key, p);
       }
       p.applyState(st);
+      armFlush();
     }
 
     function partitionMetadata(): PartitionMetadata[] {
@@ -275,8 +305,8 @@ export function brokerActor(cfg: BrokerConfig) {
           for (const p of partitions.values()) p.checkpointHighWatermark();
           return;
         case "flush":
-          if (s.flushMs !== null) ctx.setTimer(s.flushMs, { t: "flush" } satisfies BrokerTimer);
-          for (const p of partitions.values()) p.log.flush();
+          flushTimer = -1;
+          flushByAge();
           return;
         case "metadata-retry":
           metadataTimer = -1;
@@ -327,7 +357,7 @@ export function brokerActor(cfg: BrokerConfig) {
         fetchMetadata();
         ctx.setTimer(s.brokerHeartbeatIntervalMs, { t: "heartbeat" } satisfies BrokerTimer);
         ctx.setTimer(s.highWatermarkCheckpointIntervalMs, { t: "hw-checkpoint" } satisfies BrokerTimer);
-        if (s.flushMs !== null) ctx.setTimer(s.flushMs, { t: "flush" } satisfies BrokerTimer);
+        armFlush();
       },
       onMessage: (from, msg) => handle(from, msg as { type: string }),
       onTimer: (tag) => onTimer(tag as BrokerTimer),

@@ -29,5 +29,5 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   int("min.insync.replicas", 1, "LogConfig", 1),
   bool("unclean.leader.election.enable", false, "LogConfig"),
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
-  long("flush.ms", Number.MAX_SAFE_INTEGER, "LogConfig: fsync when the oldest unflushed message is this old"),
+  long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
 ]);

@@ -41,8 +41,7 @@ const MAYBE_APPENDED: ReadonlySet<ErrorName> = new Set(["NETWORK_EXCEPTION", "RE
  * the idempotence part of `TransactionManager`), driven by the actor that hosts it.
  *
  * Simplifications (README "Fidelity"): one partition's batch per ProduceRequest, so max.in.flight counts batches per
- * broker; an unresolved idempotent sequence is recovered with a fresh producer id from InitProducerId rather than
- * a KIP-360 epoch bump of the same id; produce requests carry no leader epoch, as in the Java client.
+ * broker; produce requests carry no leader epoch, as in the Java client.
  */
 export class KafkaProducer {
   readonly metadata: ClientMetadata;
@@ -357,7 +356,7 @@ export class KafkaProducer {
     if (batch.done) return;
     const key = batch.key;
     if (error === "NONE") {
-      if (batch.baseSequence >= 0 && batch.producerId === this.producerId)
+      if (batch.baseSequence >= 0 && this.isCurrent(batch))
         this.lastAckedSequence.set(key, Math.max(this.lastAckedSequence.get(key) ?? -1, batch.lastSequence));
       this.ctx.trace("producer.ack", { tp: key, baseOffset, records: batch.records.length, attempts: batch.attempts });
       this.accumulator.release(batch);
@@ -366,14 +365,14 @@ export class KafkaProducer {
       return;
     }
     if (MAYBE_APPENDED.has(error)) batch.maybeAppended = true;
-    const staleId = batch.baseSequence >= 0 && batch.producerId !== this.producerId;
+    const staleId = batch.baseSequence >= 0 && !this.isCurrent(batch);
     // An out-of-order sequence behind an earlier batch that has not been acknowledged yet is retried (Sender.canRetry).
     const outOfOrderBehind = error === "OUT_OF_ORDER_SEQUENCE_NUMBER" && (staleId || batch.baseSequence !== (this.lastAckedSequence.get(key) ?? -1) + 1);
     const retriable = isRetriable(error) || outOfOrderBehind;
     const withinTimeout = this.ctx.nowMs - batch.createdMs < this.settings.deliveryTimeoutMs;
     if (retriable && batch.attempts <= this.settings.retries && withinTimeout && !this.closed) {
       if (METADATA_ERRORS.has(error)) this.metadata.requestUpdate();
-      if (staleId) batch.baseSequence = -1; // re-sequenced under the new producer id
+      if (staleId) batch.baseSequence = -1; // re-sequenced under the new epoch
       this.ctx.trace("producer.retry", { tp: key, error, attempt: batch.attempts, baseSequence: batch.baseSequence });
       batch.lastAttemptMs = this.ctx.nowMs; // ProducerBatch.reenqueued: the back-off counts from the failure
       this.accumulator.reenqueue(batch);
@@ -389,8 +388,8 @@ export class KafkaProducer {
     this.accumulator.release(batch);
     batch.fail(error);
     this.admitBlocked();
-    // A sequenced batch that failed leaves a gap the broker will never fill: start over with a new producer id.
-    if (this.settings.idempotence && batch.baseSequence >= 0 && batch.producerId === this.producerId) this.resetProducerId(error);
+    // A sequenced batch that failed leaves a gap the broker will never fill (an unresolved sequence): KIP-360.
+    if (this.settings.idempotence && batch.baseSequence >= 0 && this.isCurrent(batch)) this.bumpEpoch(error);
   }
 
   private expireBatches(now: number): number {
@@ -461,6 +460,25 @@ export class KafkaProducer {
     for (const q of this.accumulator.queues.values()) for (const b of q) if (b.baseSequence >= 0) b.baseSequence = -1;
     this.ctx.trace("producer.producer-id", { producerId: this.producerId, producerEpoch: this.producerEpoch });
     this.wakeAt(this.ctx.nowMs);
+  }
+
+  private isCurrent(batch: ProducerBatch): boolean {
+    return batch.producerId === this.producerId && batch.producerEpoch === this.producerEpoch;
+  }
+
+  /**
+   * KIP-360 for the idempotent (non-transactional) producer, as `TransactionManager.bumpIdempotentProducerEpoch`:
+   * bump the epoch locally and restart every partition's sequence at 0; brokers accept a new epoch starting at 0.
+   * An exhausted epoch gets a new producer id instead.
+   */
+  private bumpEpoch(cause: ErrorName): void {
+    if (this.producerId < 0) return;
+    if (this.producerEpoch >= 32766) return this.resetProducerId(cause);
+    this.producerEpoch++;
+    this.nextSequence.clear();
+    this.lastAckedSequence.clear();
+    for (const q of this.accumulator.queues.values()) for (const b of q) if (b.baseSequence >= 0) b.baseSequence = -1;
+    this.ctx.trace("producer.bump-epoch", { producerId: this.producerId, producerEpoch: this.producerEpoch, cause });
   }
 
   private resetProducerId(cause: ErrorName): void {
