@@ -16,6 +16,13 @@ export class Digest {
     this.b ^= this.b >>> 15;
   }
 
+  /** Folds two int32s at once, one per lane (the engine's per-event fold: time and event identity). */
+  foldPair(x: number, y: number): void {
+    this.a = Math.imul(this.a ^ (x | 0), PRIME);
+    this.b = Math.imul(this.b ^ (y | 0) ^ this.a, 0x5bd1e995);
+    this.b ^= this.b >>> 15;
+  }
+
   foldNumber(x: number): void {
     if (Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff) {
       this.foldInt(x);

@@ -55,13 +55,14 @@ class ActorSlot {
   readonly netRandom: RandomStream;
   readonly defaultRandom: RandomStream;
   /**
-   * Latest scheduled delivery time to each receiver index (µs modulo 2^32), to keep each directed link FIFO like one
-   * TCP connection. 32 bits halve the memory of an all-to-all matrix; compared wrap-aware, which is exact while one
-   * message's latency stays under 35 minutes.
+   * FIFO per directed link, as over one TCP connection: for each receiver with a message possibly still in flight,
+   * the latest delivery time scheduled. A small table scanned in full (keys in one cache line or two); entries whose
+   * time has passed are reused, so it stays the size of the links busy at once, not of all peers ever used.
    */
-  lastDeliveryUs = new Int32Array(0);
-  /** Peers that sent this actor a message in its current life: its open connections, closed when it stops. */
-  connectedFrom = new Uint8Array(0);
+  fifoReceiver = new Int32Array(8).fill(-1);
+  fifoDeliveryUs = new Float64Array(8);
+  /** Peers that sent this actor a message in its current life (a bitset): its open connections, closed when it stops. */
+  connectedFrom = new Uint32Array(0);
   ctx!: ActorContext;
 
   constructor(
@@ -92,6 +93,8 @@ export class Simulation {
   readonly network: Network;
   private readonly queue = new EventQueue(1024);
   private readonly slots: ActorSlot[] = [];
+  /** Actor names by index (a dense array of strings, read on every delivery). */
+  private readonly names: string[] = [];
   private readonly byName = new Map<string, ActorSlot>();
   private readonly digest = new Digest();
   private readonly observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
@@ -131,6 +134,7 @@ export class Simulation {
     const slot = new ActorSlot(name, this.slots.length, factory, this.seed);
     slot.ctx = this.makeContext(slot);
     this.slots.push(slot);
+    this.names.push(name);
     this.byName.set(name, slot);
     if (startAtUs !== null) this.at(startAtUs, () => this.start(name));
   }
@@ -310,8 +314,7 @@ export class Simulation {
       const ref = q.refs[slot];
       q.release(slot);
       // Time folds modulo 2^32 (wrapping is fine for a hash) to keep the hot path on int32 arithmetic.
-      this.digest.foldInt(t | 0);
-      this.digest.foldInt(kind * 65536 + target);
+      this.digest.foldPair(t | 0, kind * 65536 + target);
       if (kind === DELIVER) this.deliver(target, aux, aux2, ref);
       else if (kind === TIMER) this.fireTimer(target, aux, aux2);
       else (ref as () => void)();
@@ -335,14 +338,14 @@ export class Simulation {
   /** Sends DISCONNECTED from `s` to each peer with an open connection to it (over the network, so cuts apply). */
   private notifyDisconnected(s: ActorSlot): void {
     const peers = s.connectedFrom;
-    for (let i = 0; i < peers.length; i++) {
-      if (peers[i] === 0) continue;
+    for (let i = 0; i < peers.length * 32; i++) {
+      if ((peers[i >>> 5] & (1 << (i & 31))) === 0) continue;
       const peer = this.slots[i];
       if (peer.status === "down" || (!this.network.pristine && this.network.isCut(s.index, i))) continue;
       const b = this.network.behaviour(s.index, i);
       this.queue.push(this.nowUsValue + nextLatencyUs(b.latency, s.netRandom), DELIVER, i, s.index, peer.life, DISCONNECTED_MESSAGE);
     }
-    s.connectedFrom = new Uint8Array(0);
+    s.connectedFrom = new Uint32Array(0);
   }
 
   private stop(s: ActorSlot): void {
@@ -375,19 +378,7 @@ export class Simulation {
     for (let c = 0; c < copies; c++) {
       let when = this.nowUsValue + nextLatencyUs(b.latency, rnd);
       const reorder = b.reorderRate > 0 && rnd.chance(b.reorderRate);
-      if (!reorder) {
-        // FIFO per directed link, as over one TCP connection: never deliver before an earlier message.
-        const lastDelivery = from.lastDeliveryUs;
-        if (lastDelivery.length <= to.index) {
-          const grown = new Int32Array(Math.max(this.slots.length, to.index + 1));
-          grown.set(lastDelivery);
-          from.lastDeliveryUs = grown;
-          grown.fill(this.nowUsValue | 0, lastDelivery.length);
-        }
-        const lag = (from.lastDeliveryUs[to.index] - (when | 0)) | 0;
-        if (lag > 0) when += lag;
-        from.lastDeliveryUs[to.index] = when | 0;
-      }
+      if (!reorder) when = this.fifoDeliveryTime(from, to.index, when);
       if (c === 1) this.trace(from.name, "net.duplicate", { to: to.name, msg: messageType(msg) });
       this.queue.push(when, DELIVER, to.index, from.index, to.life, msg);
     }
@@ -405,6 +396,34 @@ export class Simulation {
     this.network.brokenUntilUs.set(this.network.pairKey(from.index, to.index), until);
     this.queue.push(this.nowUsValue + toFrom, DELIVER, from.index, to.index, from.life, DISCONNECTED_MESSAGE);
     if (to.status !== "down") this.queue.push(this.nowUsValue + toTo, DELIVER, to.index, from.index, to.life, DISCONNECTED_MESSAGE);
+  }
+
+  /** Never deliver before an earlier message on the same link (see ActorSlot.fifoReceiver). */
+  private fifoDeliveryTime(from: ActorSlot, to: number, when: number): number {
+    const keys = from.fifoReceiver;
+    const times = from.fifoDeliveryUs;
+    const now = this.nowUsValue;
+    let reuse = -1;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === to) {
+        if (when < times[i]) when = times[i];
+        times[i] = when;
+        return when;
+      }
+      if (reuse < 0 && (keys[i] === -1 || times[i] <= now)) reuse = i;
+    }
+    if (reuse < 0) {
+      reuse = keys.length;
+      const k = new Int32Array(keys.length * 2).fill(-1);
+      k.set(keys);
+      const t = new Float64Array(keys.length * 2);
+      t.set(times);
+      from.fifoReceiver = k;
+      from.fifoDeliveryUs = t;
+    }
+    from.fifoReceiver[reuse] = to;
+    from.fifoDeliveryUs[reuse] = when;
+    return when;
   }
 
   private traceDrop(from: ActorSlot, to: ActorSlot, msg: unknown, reason: string): void {
@@ -431,14 +450,16 @@ export class Simulation {
       s.parked.push({ kind: DELIVER, from, ref: msg, timerId: 0 });
       return;
     }
-    if (s.connectedFrom.length <= from) {
-      const grown = new Uint8Array(Math.max(this.slots.length, from + 1));
+    const word = from >>> 5;
+    if (s.connectedFrom.length <= word) {
+      const grown = new Uint32Array(Math.ceil(Math.max(this.slots.length, from + 1) / 32));
       grown.set(s.connectedFrom);
       s.connectedFrom = grown;
     }
-    s.connectedFrom[from] = 1;
+    const bit = 1 << (from & 31);
+    if ((s.connectedFrom[word] & bit) === 0) s.connectedFrom[word] |= bit;
     if (this.traceMessages) this.trace(s.name, "net.deliver", { from: this.slots[from].name, msg: messageType(msg) });
-    s.actor!.onMessage(this.slots[from].name, msg);
+    s.actor!.onMessage(this.names[from], msg);
   }
 
   private fireTimer(target: number, timerId: number, life: number): void {
