@@ -115,3 +115,26 @@ describe("idempotence on the client (KIP-360)", () => {
     ]);
   });
 });
+
+describe("adaptive partitioning (KIP-794) in the producer", () => {
+  it("keyless records go less to a partition whose broker is slow, because its queue is longer", () => {
+    // Partition 0's answers take 200ms; with max.in.flight=1 its batches queue up, so the CFT weights it down.
+    const sends = Array.from({ length: 1500 }, (_, i) => ({ atMs: 100 + i * 2, record: rec(i, null) }));
+    const run = (adaptive: boolean) =>
+      runProducer({
+        config: { "batch.size": 500, "linger.ms": 0, "max.in.flight.requests.per.connection": 1, "partitioner.adaptive.partitioning.enable": adaptive, "enable.idempotence": false },
+        partitions: 3,
+        sends,
+        delayMs: (p) => (p === 0 ? 200 : 0),
+        untilMs: 110_000, // long enough for every record to complete
+      });
+    const share = (r: ReturnType<typeof run>) => {
+      expect(r.results).toHaveLength(1500);
+      return r.results.filter((x) => x.result.ok && x.result.partition === 0).length / r.results.length;
+    };
+    const adaptive = share(run(true));
+    const uniform = share(run(false));
+    expect(uniform).toBeGreaterThan(0.25);
+    expect(adaptive).toBeLessThan(uniform * 0.75);
+  });
+});

@@ -23,6 +23,8 @@ export function runProducer(opts: {
   partitions?: number;
   sends: { atMs: number; record: ProducerRecord }[];
   silent?: boolean;
+  /** Milliseconds the fake broker holds its answer for a partition (default 0). */
+  delayMs?: (partition: number) => number;
   /** The error the fake broker answers a request with (default NONE). */
   answer?: (req: ProduceRequest, n: number) => string;
   untilMs?: number;
@@ -48,11 +50,17 @@ export function runProducer(opts: {
         requests.push({ atUs: ctx.nowUs, partition: req.partition, records: req.batch.records.length, values: req.batch.records.map((r) => r.value), producerEpoch: req.batch.producerEpoch, baseSequence: req.batch.baseSequence });
         if (opts.silent) return;
         const error = opts.answer?.(req, requests.length - 1) ?? "NONE";
-        ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: error === "NONE" ? nextOffset : -1 });
+        const response = { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: error === "NONE" ? nextOffset : -1 };
         if (error === "NONE") nextOffset += req.batch.records.length;
+        const delay = opts.delayMs?.(req.partition) ?? 0;
+        if (delay > 0) ctx.setTimer(delay, { respond: response, to: from });
+        else ctx.send(from, response);
       }
     },
-    onTimer: () => {},
+    onTimer: (tag) => {
+      const t = tag as { respond: unknown; to: string };
+      ctx.send(t.to, t.respond);
+    },
   }));
   const explicit = new Set(Object.keys(opts.config));
   const settings = producerSettings(PRODUCER_CONFIG.resolve(opts.config), explicit);
