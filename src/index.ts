@@ -41,3 +41,4 @@ export { PRODUCER_CONFIG } from "./kafka/config/producerConfig.js";
 export { BROKER_CONFIG, TOPIC_CONFIG } from "./kafka/config/brokerConfig.js";
 export { murmur2, partitionForKey, toPositive, BuiltInPartitioner } from "./kafka/partitioner.js";
 export { ERRORS, type ErrorName } from "./kafka/protocol/errors.js";
+export { assign, ASSIGNMENT_STRATEGIES, type AssignmentStrategy, type Assignment, type AssignorMember, type TopicPartitionRef } from "./kafka/assignors/index.js";
