@@ -1,4 +1,5 @@
 import { falseSuspicion, staleWrite } from "./demoCheckers.js";
+import { inconsistentOffsets, nonmonotonicPoll, pollSkip } from "./consumerCheckers.js";
 import { duplicates } from "./duplicates.js";
 import { failedSends } from "./failedSends.js";
 import type { Checker } from "./input.js";
@@ -22,4 +23,4 @@ export function checkerNames(): string[] {
   return [...checkers.keys()].sort();
 }
 
-for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends]) registerChecker(c);
+for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip]) registerChecker(c);

@@ -3,6 +3,8 @@ import { brokerSettings } from "../kafka/broker/brokerSettings.js";
 import type { ConfigValue } from "../kafka/config/configDef.js";
 import { producerSettings } from "../kafka/config/producerSettings.js";
 import { type ControllerActor, controllerActor } from "../kafka/controller/controller.js";
+import { consumerSettings } from "../kafka/config/consumerConfig.js";
+import { consumerWorkloadActor } from "../workload/consumerWorkload.js";
 import { producerWorkloadActor } from "../workload/producerWorkload.js";
 import type { World } from "./world.js";
 
@@ -40,8 +42,10 @@ export function addKafkaCluster(world: World): void {
     sim.addActor(name, brokerActor({ settings, controllers: s.controllers, brokerIndex: i + 1, controllerRequestTimeoutMs: num("controller.quorum.request.timeout.ms") })),
   );
   for (const cl of s.clients) {
-    const workload = { ...cl.workload, stopMs: cl.stopMs };
-    sim.addActor(cl.id, producerWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), workload, history), Math.round(cl.startMs * 1000));
+    const startUs = Math.round(cl.startMs * 1000);
+    if (cl.kind === "producer")
+      sim.addActor(cl.id, producerWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
+    else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, consumerSettings(cl.config), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
   }
 }
 

@@ -1,12 +1,15 @@
+import type { z } from "zod";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
+import { CONSUMER_CONFIG } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts } from "../kafka/config/producerSettings.js";
 import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyModel, type LinkBehaviour } from "../sim/index.js";
 import { ScenarioError } from "./errors.js";
 import { isKafkaRole } from "./kafkaWorld.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
-import { FAULT_VERBS } from "./schema.js";
+import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput } from "./schema.js";
+import { describeIssue } from "./zodIssues.js";
 import type { Expectation, ResolvedClient, ResolvedDemo, ResolvedScenario, ResolvedTopic } from "./resolved.js";
 
 const us = (ms: number) => Math.round(ms * 1000);
@@ -73,23 +76,45 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const p = `clients[${i}]`;
     addActor(cl.id, `${p}.id`);
     const user = cl.config ?? {};
-    checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail);
     const explicit = new Set(Object.keys(user));
-    const config = PRODUCER_CONFIG.resolve(user);
-    for (const conflict of producerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
-    const w = cl.workload;
-    const topic = topics.find((t) => t.name === w.topic);
-    if (!topic) fail(`${p}.workload.topic`, `unknown topic "${w.topic}" (topics: ${[...topicNames].join(", ") || "none"})`);
-    if (w.partition !== undefined && w.partition >= topic!.partitions)
-      fail(`${p}.workload.partition`, `topic "${w.topic}" has partitions 0..${topic!.partitions - 1}; got ${w.partition}`);
     const startMs = cl.start ?? 0;
     const stopMs = cl.stop ?? null;
     if (startMs >= durationMs) fail(`${p}.start`, `must be before the end of the run (${durationMs}ms)`);
     if (stopMs !== null && stopMs <= startMs) fail(`${p}.stop`, "must be after start");
+    const knownTopic = (topic: string, path: string) => {
+      const t = topics.find((x) => x.name === topic);
+      if (!t) fail(path, `unknown topic "${topic}" (topics: ${[...topicNames].join(", ") || "none"})`);
+      return t!;
+    };
+    if (cl.kind === "consumer") {
+      checkConfig(CONSUMER_CONFIG, user, `${p}.config`, fail);
+      const w = parseWith(consumerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
+      const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
+      w.assign.partitions?.forEach((part, j) => {
+        if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
+      });
+      clients.push({
+        id: cl.id,
+        kind: "consumer",
+        startMs,
+        stopMs,
+        config: CONSUMER_CONFIG.resolve(user),
+        explicit,
+        workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 },
+      });
+      return;
+    }
+    checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail);
+    const config = PRODUCER_CONFIG.resolve(user);
+    for (const conflict of producerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
+    const w = parseWith(producerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
+    const topic = knownTopic(w.topic, `${p}.workload.topic`);
+    if (w.partition !== undefined && w.partition >= topic.partitions)
+      fail(`${p}.workload.partition`, `topic "${w.topic}" has partitions 0..${topic.partitions - 1}; got ${w.partition}`);
     const keys = w.keys ?? { distribution: "uniform" as const };
     clients.push({
       id: cl.id,
-      kind: cl.kind,
+      kind: "producer",
       startMs,
       stopMs,
       config,
@@ -199,6 +224,16 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
 }
 
 type Fail = (path: string, problem: string) => never;
+
+const clientPath = (i: number): PropertyKey[] => ["clients", i];
+
+/** Validates a part of the input whose schema depends on another field (a client's workload by its kind). */
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: PropertyKey[], file: string): z.infer<S> {
+  const r = schema.safeParse(value, { reportInput: true });
+  if (r.success) return r.data;
+  const { path: at, message } = describeIssue(r.error.issues[0], schema, path);
+  throw new ScenarioError(file, at, message);
+}
 
 function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail): void {
   const problems = def.validate(user);

@@ -45,17 +45,23 @@ export interface ProducerWorkloadSpec {
   partition: number | null;
 }
 
-export interface ResolvedClient {
+export interface ConsumerWorkloadSpec {
+  topic: string;
+  partitions: number[] | null;
+  pollIntervalMs: number;
+}
+
+interface ClientBase {
   id: string;
-  kind: "producer";
   startMs: number;
   stopMs: number | null;
   /** Kafka defaults overlaid with the user's values. */
   config: Map<string, ConfigValue>;
   /** Keys the user set explicitly (Kafka's rules differ for explicit and implicit settings). */
   explicit: Set<string>;
-  workload: ProducerWorkloadSpec;
 }
+
+export type ResolvedClient = (ClientBase & { kind: "producer"; workload: ProducerWorkloadSpec }) | (ClientBase & { kind: "consumer"; workload: ConsumerWorkloadSpec });
 
 export interface ResolvedDemo {
   heartbeat: { monitor: string; nodes: string[]; intervalMs: number; timeoutMs: number } | null;

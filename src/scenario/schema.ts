@@ -86,7 +86,7 @@ const keysInput = z.strictObject({
   hotShare: rate.optional(),
 });
 
-const producerWorkloadInput = z.strictObject({
+export const producerWorkloadInput = z.strictObject({
   topic: name,
   /** Records per second (default 100). */
   rate: z.number({ error: "must be records per second" }).positive("must be > 0").optional(),
@@ -99,14 +99,25 @@ const producerWorkloadInput = z.strictObject({
   partition: nonNegativeInt("a partition number ≥ 0").optional(),
 });
 
+export const consumerWorkloadInput = z.strictObject({
+  /** assign() mode: the topic, and the partitions to read (default: all of them). Groups arrive with their issue. */
+  assign: z.strictObject({
+    topic: name,
+    partitions: z.array(nonNegativeInt("a partition number ≥ 0")).min(1, "must list at least one partition").optional(),
+  }),
+  /** How often the application calls poll() (default 100ms). */
+  pollInterval: duration.optional(),
+});
+
 const clientInput = z.strictObject({
   id: name,
-  kind: z.enum(["producer"], { error: 'must be "producer" (consumers arrive with the consumer issues)' }),
+  kind: z.enum(["producer", "consumer"], { error: 'must be "producer" or "consumer"' }),
   /** When the client starts (default 0s) and stops (default: end of run). */
   start: duration.optional(),
   stop: duration.optional(),
   config: configMap.optional(),
-  workload: producerWorkloadInput,
+  /** Checked against the kind's workload schema when the scenario is resolved. */
+  workload: z.unknown(),
 });
 
 const heartbeatDemoInput = z.strictObject({

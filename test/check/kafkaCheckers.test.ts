@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { inconsistentOffsets, nonmonotonicPoll, pollSkip } from "../../src/check/consumerCheckers.js";
 import { duplicates } from "../../src/check/duplicates.js";
 import { logDivergence } from "../../src/check/logDivergence.js";
 import { lostAcknowledgedWrites } from "../../src/check/lostWrites.js";
@@ -101,5 +102,56 @@ describe("reordering by acknowledged offsets", () => {
     const s = new Story().send("p", "a", { key: "k", at: 1, ack: 3, offset: 2 }).send("p", "b", { key: "k", at: 1.5, ack: 1.6, offset: 1 });
     const found = reordering.run({ history: s.history, logs: [replica("broker-1", ["a", "b", "a"], { leader: true })] }, null);
     expect(found).toHaveLength(1);
+  });
+});
+
+describe("consumer checks", () => {
+  const poll = (h: Story, process: string, at: number, value: Record<string, [number, string][]>) => {
+    const inv = h.history.invoke(at * 1e6, process, "poll", null);
+    h.history.complete(at * 1e6, inv, "ok", value);
+  };
+
+  it("inconsistentOffsets fires when a consumer read a value that the final log holds elsewhere at that offset", () => {
+    const s = new Story();
+    poll(s, "c", 1, { "t-0": [[0, "a"], [1, "b"]] });
+    const found = inconsistentOffsets.run({ history: s.history, logs: [replica("broker-3", ["a", "x"], { leader: true })] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence).toMatchObject({ partition: "t-0", offset: 1 });
+  });
+
+  it("inconsistentOffsets stays quiet when acks, polls and the log agree", () => {
+    const s = new Story().send("p", "a", { at: 0.5, offset: 0 });
+    poll(s, "c", 1, { "t-0": [[0, "a"], [1, "b"]] });
+    expect(inconsistentOffsets.run({ history: s.history, logs: [replica("broker-1", ["a", "b"], { leader: true })] }, null)).toEqual([]);
+  });
+
+  it("nonmonotonicPoll fires when a consumer reads a partition from an offset it already passed", () => {
+    const s = new Story();
+    poll(s, "c", 1, { "t-0": [[0, "a"], [1, "b"]] });
+    poll(s, "c", 2, { "t-0": [[1, "b"]] });
+    expect(nonmonotonicPoll.run({ history: s.history, logs: [] }, null)).toHaveLength(1);
+  });
+
+  it("nonmonotonicPoll stays quiet on steady progress, and after a re-assignment", () => {
+    const s = new Story();
+    poll(s, "c", 1, { "t-0": [[0, "a"]] });
+    poll(s, "c", 2, { "t-0": [[1, "b"]], "t-1": [[0, "z"]] });
+    s.history.event(3e6, "c", "assign", { topic: "t", partitions: [0] });
+    poll(s, "c", 4, { "t-0": [[0, "a"]] });
+    expect(nonmonotonicPoll.run({ history: s.history, logs: [] }, null)).toEqual([]);
+  });
+
+  it("pollSkip fires when a consumer jumps over records of the final log", () => {
+    const s = new Story();
+    poll(s, "c", 1, { "t-0": [[0, "a"]] });
+    poll(s, "c", 2, { "t-0": [[3, "d"]] });
+    expect(pollSkip.run({ history: s.history, logs: [replica("broker-1", ["a", "b", "c", "d"], { leader: true })] }, null)).toHaveLength(1);
+  });
+
+  it("pollSkip stays quiet when consecutive polls are contiguous", () => {
+    const s = new Story();
+    poll(s, "c", 1, { "t-0": [[0, "a"], [1, "b"]] });
+    poll(s, "c", 2, { "t-0": [[2, "c"], [3, "d"]] });
+    expect(pollSkip.run({ history: s.history, logs: [replica("broker-1", ["a", "b", "c", "d"], { leader: true })] }, null)).toEqual([]);
   });
 });

@@ -13,6 +13,10 @@ import type {
 import { MetadataImage } from "../metadata/metadataImage.js";
 import type { PartitionState } from "../metadata/records.js";
 import type {
+  ConsumerFetchRequest,
+  ConsumerFetchResponse,
+  ListOffsetsRequest,
+  ListOffsetsResponse,
   FetchRequest,
   FetchResponse,
   InitProducerIdRequest,
@@ -233,6 +237,21 @@ export function brokerActor(cfg: BrokerConfig) {
           else ctx.send(from, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: "NOT_LEADER_OR_FOLLOWER", leaderEpoch: -1, endOffset: -1 } satisfies OffsetsForLeaderEpochResponse);
           return;
         }
+        case "ConsumerFetch": {
+          const req = msg as ConsumerFetchRequest;
+          const p = partitions.get(tpKey(req.topic, req.partition));
+          if (p) p.consumerFetches.handleFetch(from, req);
+          else
+            ctx.send(from, { type: "ConsumerFetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: [] } satisfies ConsumerFetchResponse);
+          return;
+        }
+        case "ListOffsets": {
+          const req = msg as ListOffsetsRequest;
+          const p = partitions.get(tpKey(req.topic, req.partition));
+          if (p) p.consumerFetches.handleListOffsets(from, req);
+          else ctx.send(from, { type: "ListOffsetsResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", offset: -1 } satisfies ListOffsetsResponse);
+          return;
+        }
         case "FetchResponse": {
           const res = msg as FetchResponse;
           partitions.get(tpKey(res.topic, res.partition))?.fetcher.onFetchResponse(res);
@@ -338,6 +357,9 @@ export function brokerActor(cfg: BrokerConfig) {
           return;
         case "fetcher":
           partitions.get(tag.p)?.fetcher.onTimer(tag.gen);
+          return;
+        case "consumer-fetch-park":
+          partitions.get(tag.p)?.consumerFetches.expired(tag.id);
           return;
       }
     }

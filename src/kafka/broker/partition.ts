@@ -7,6 +7,7 @@ import type { ErrorName } from "../protocol/errors.js";
 import { type FetchRequest, type FetchResponse, type OffsetsForLeaderEpochRequest, type OffsetsForLeaderEpochResponse, type ProduceRequest, type ProduceResponse, tpKey } from "../protocol/messages.js";
 import type { BrokerSettings } from "./brokerSettings.js";
 import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isrState.js";
+import { ConsumerFetches } from "./consumerFetches.js";
 import { ReplicaFetcher } from "./replicaFetcher.js";
 
 /** What a partition needs from its broker. */
@@ -48,7 +49,8 @@ export type PartitionTimer =
   | { p: string; t: "produce-timeout"; id: number }
   | { p: string; t: "fetch-park"; replica: string }
   | { p: string; t: "isr-expiration" }
-  | { p: string; t: "fetcher"; gen: number };
+  | { p: string; t: "fetcher"; gen: number }
+  | { p: string; t: "consumer-fetch-park"; id: number };
 
 /**
  * One partition's replica on one broker (Kafka `core/.../cluster/Partition.scala`): the leader's produce path with
@@ -72,6 +74,7 @@ export class Partition {
   private isrTimer = -1;
   private nextDelayedId = 0;
   readonly fetcher: ReplicaFetcher;
+  readonly consumerFetches: ConsumerFetches;
 
   constructor(
     readonly topic: string,
@@ -85,6 +88,12 @@ export class Partition {
     this.highWatermark = Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset);
     this.producerState.rebuild(this.log.batches);
     this.fetcher = new ReplicaFetcher(this, host);
+    this.consumerFetches = new ConsumerFetches(this, host);
+  }
+
+  /** The last stable offset: the HW until transactions are modelled (then min(HW, first open transaction)). */
+  get lastStableOffset(): number {
+    return this.highWatermark;
   }
 
   private get ctx(): ActorContext {
@@ -162,6 +171,7 @@ export class Partition {
       this.respondFetch(f.from, f.request, "NOT_LEADER_OR_FOLLOWER", []);
     }
     this.parkedFetches.clear();
+    this.consumerFetches.failAll();
     if (this.isrTimer >= 0) this.ctx.cancelTimer(this.isrTimer);
     this.isrTimer = -1;
   }
@@ -347,6 +357,7 @@ export class Partition {
     this.highWatermark = hw;
     this.trace("partition.hw", { highWatermark: hw, leaderEpoch: this.leaderEpoch, isr: this.isrState.maximalIsr });
     this.completeDelayedProduces();
+    this.consumerFetches.onStableOffsetAdvanced();
     return true;
   }
 

@@ -118,3 +118,57 @@ export interface OffsetsForLeaderEpochResponse {
 
 export type ClientMessage = MetadataRequest | ProduceRequest | InitProducerIdRequest;
 export type ReplicationMessage = FetchRequest | FetchResponse | OffsetsForLeaderEpochRequest | OffsetsForLeaderEpochResponse;
+
+// ---- Consumer ↔ broker ----
+
+export type IsolationLevel = "read_uncommitted" | "read_committed";
+
+/** A consumer's Fetch (Kafka's Fetch API with replica id -1), for one partition. */
+export interface ConsumerFetchRequest {
+  type: "ConsumerFetch";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  fetchOffset: number;
+  maxWaitMs: number;
+  isolationLevel: IsolationLevel;
+}
+
+export interface FetchedRecord {
+  offset: number;
+  key: string | null;
+  value: string;
+}
+
+export interface ConsumerFetchResponse {
+  type: "ConsumerFetchResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: FetchedRecord[];
+}
+
+/** ListOffsets for auto.offset.reset: -2 earliest, -1 latest (the HW, or the LSO under read_committed). */
+export interface ListOffsetsRequest {
+  type: "ListOffsets";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  timestamp: -1 | -2;
+  isolationLevel: IsolationLevel;
+}
+
+export interface ListOffsetsResponse {
+  type: "ListOffsetsResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+  offset: number;
+}

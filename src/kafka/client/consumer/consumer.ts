@@ -1,0 +1,219 @@
+import type { ActorContext } from "../../../sim/index.js";
+import type { ConsumerSettings } from "../../config/consumerConfig.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse, MetadataResponse } from "../../protocol/messages.js";
+import { tpKey } from "../../protocol/messages.js";
+import { ClientMetadata } from "../clientMetadata.js";
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Next offset poll() returns; null until reset by auto.offset.reset. */
+  position: number | null;
+  /** Next offset to fetch (position plus what is buffered). */
+  fetchOffset: number;
+  buffer: FetchedRecord[];
+  inFlight: number;
+  inFlightTo: string;
+  timer: number;
+  backoffUntilUs: number;
+  resetting: boolean;
+  /** Set when auto.offset.reset=none left the position undefined (NoOffsetForPartitionException). */
+  error: ErrorName | null;
+}
+
+export interface PolledPartition {
+  topic: string;
+  partition: number;
+  records: FetchedRecord[];
+}
+
+/**
+ * The Java consumer in assign() mode (`KafkaConsumer` + `Fetcher`), without groups: it fetches each assigned
+ * partition from its leader with the leader epoch from its metadata, buffers what comes back, and hands out at most
+ * `max.poll.records` per poll(). Positions start from auto.offset.reset (ListOffsets). `isolation.level` bounds what
+ * brokers return (the HW, or the LSO under read_committed).
+ * Simplified: one partition per fetch request; no fetch sessions; no KIP-320 truncation detection on the consumer.
+ */
+export class KafkaConsumer {
+  readonly metadata: ClientMetadata;
+  private readonly parts = new Map<string, PartitionState>();
+  private correlation = 0;
+  private pumpTimer = -1;
+
+  constructor(
+    private readonly ctx: ActorContext,
+    brokers: string[],
+    readonly settings: ConsumerSettings,
+    private readonly tag = "consumer:",
+  ) {
+    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs);
+    this.metadata.onUpdate = () => this.pump();
+  }
+
+  start(): void {
+    this.metadata.requestUpdate();
+  }
+
+  /** KafkaConsumer.assign: replaces the assignment. */
+  assign(tps: { topic: string; partition: number }[]): void {
+    const keep = new Set(tps.map((t) => tpKey(t.topic, t.partition)));
+    for (const k of [...this.parts.keys()]) if (!keep.has(k)) this.parts.delete(k);
+    for (const t of tps) {
+      const k = tpKey(t.topic, t.partition);
+      if (!this.parts.has(k))
+        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, fetchOffset: 0, buffer: [], inFlight: -1, inFlightTo: "", timer: -1, backoffUntilUs: 0, resetting: false, error: null });
+    }
+    this.pump();
+  }
+
+  assignment(): { topic: string; partition: number }[] {
+    return [...this.parts.values()].map((p) => ({ topic: p.topic, partition: p.partition }));
+  }
+
+  /** Partitions whose position could not be reset (auto.offset.reset=none). */
+  errors(): { topic: string; partition: number; error: ErrorName }[] {
+    return [...this.parts.values()].filter((p) => p.error !== null).map((p) => ({ topic: p.topic, partition: p.partition, error: p.error! }));
+  }
+
+  /** KafkaConsumer.poll without waiting: up to max.poll.records buffered records, partition by partition. */
+  poll(): PolledPartition[] {
+    const out: PolledPartition[] = [];
+    let room = this.settings.maxPollRecords;
+    for (const p of this.parts.values()) {
+      if (room === 0) break;
+      if (p.buffer.length === 0 || p.position === null) continue;
+      const records = p.buffer.splice(0, room);
+      room -= records.length;
+      p.position = records[records.length - 1].offset + 1;
+      out.push({ topic: p.topic, partition: p.partition, records });
+    }
+    this.pump();
+    return out;
+  }
+
+  onMessage(from: string, msg: { type: string }): boolean {
+    switch (msg.type) {
+      case "MetadataResponse":
+        return this.metadata.onResponse(msg as MetadataResponse);
+      case "ConsumerFetchResponse":
+        this.onFetch(msg as ConsumerFetchResponse);
+        return true;
+      case "ListOffsetsResponse":
+        this.onListOffsets(msg as ListOffsetsResponse);
+        return true;
+      case "Disconnected":
+        this.metadata.onDisconnected(from);
+        for (const p of this.parts.values()) if (p.inFlight >= 0 && p.inFlightTo === from) this.failRequest(p, "NETWORK_EXCEPTION");
+        return true;
+    }
+    return false;
+  }
+
+  onTimer(tag: unknown): boolean {
+    if (typeof tag !== "string" || !tag.startsWith(this.tag)) return false;
+    if (this.metadata.onTimer(tag)) return true;
+    const rest = tag.slice(this.tag.length);
+    if (rest === "pump") {
+      this.pumpTimer = -1;
+      this.pump();
+    } else if (rest.startsWith("timeout:")) {
+      const p = this.parts.get(rest.slice("timeout:".length));
+      if (p && p.inFlight >= 0) this.failRequest(p, "REQUEST_TIMED_OUT");
+    }
+    return true;
+  }
+
+  private failRequest(p: PartitionState, error: ErrorName): void {
+    if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+    p.timer = -1;
+    p.inFlight = -1;
+    p.resetting = false;
+    this.retryLater(p, error);
+  }
+
+  private retryLater(p: PartitionState, error: string): void {
+    this.ctx.trace("consumer.retry", { tp: tpKey(p.topic, p.partition), error });
+    this.metadata.requestUpdate();
+    p.backoffUntilUs = this.ctx.nowUs + this.settings.retryBackoffMs * 1000;
+    this.wakeAt(p.backoffUntilUs);
+  }
+
+  private wakeAt(us: number): void {
+    if (this.pumpTimer >= 0) return;
+    this.pumpTimer = this.ctx.setTimer(Math.max(0, (us - this.ctx.nowUs) / 1000), `${this.tag}pump`);
+  }
+
+  /** Sends what can be sent: position resets and fetches for partitions with a leader and room in their buffer. */
+  private pump(): void {
+    if (this.metadata.isStale()) this.metadata.requestUpdate();
+    for (const [k, p] of this.parts) {
+      if (p.inFlight >= 0 || p.error !== null) continue;
+      if (this.ctx.nowUs < p.backoffUntilUs) {
+        this.wakeAt(p.backoffUntilUs);
+        continue;
+      }
+      const meta = this.metadata.leaderOf(p.topic, p.partition);
+      if (!meta || meta.leader === null) {
+        this.metadata.requestUpdate();
+        continue;
+      }
+      const id = ++this.correlation;
+      if (p.position === null) {
+        if (this.settings.autoOffsetReset === "none") {
+          p.error = "OFFSET_OUT_OF_RANGE";
+          continue;
+        }
+        p.resetting = true;
+        this.ctx.send(meta.leader, { type: "ListOffsets", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp: this.settings.autoOffsetReset === "earliest" ? -2 : -1, isolationLevel: this.settings.isolationLevel } satisfies ListOffsetsRequest);
+      } else {
+        if (p.buffer.length >= this.settings.maxPollRecords) continue;
+        this.ctx.send(meta.leader, { type: "ConsumerFetch", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.fetchOffset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel } satisfies ConsumerFetchRequest);
+      }
+      p.inFlight = id;
+      p.inFlightTo = meta.leader;
+      p.timer = this.ctx.setTimer(this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs, `${this.tag}timeout:${k}`);
+    }
+  }
+
+  private take(topic: string, partition: number, correlationId: number): PartitionState | undefined {
+    const p = this.parts.get(tpKey(topic, partition));
+    if (!p || p.inFlight !== correlationId) return undefined;
+    if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+    p.timer = -1;
+    p.inFlight = -1;
+    return p;
+  }
+
+  private onListOffsets(res: ListOffsetsResponse): void {
+    const p = this.take(res.topic, res.partition, res.correlationId);
+    if (!p) return;
+    p.resetting = false;
+    if (res.error !== "NONE") return this.retryLater(p, res.error);
+    p.position = res.offset;
+    p.fetchOffset = res.offset;
+    this.ctx.trace("consumer.reset-offset", { tp: tpKey(p.topic, p.partition), offset: res.offset, policy: this.settings.autoOffsetReset });
+    this.pump();
+  }
+
+  private onFetch(res: ConsumerFetchResponse): void {
+    const p = this.take(res.topic, res.partition, res.correlationId);
+    if (!p) return;
+    if (res.error === "OFFSET_OUT_OF_RANGE") {
+      // Fetcher.handleOffsetOutOfRange: reset by auto.offset.reset, dropping what was buffered.
+      this.ctx.trace("consumer.offset-out-of-range", { tp: tpKey(p.topic, p.partition), fetchOffset: p.fetchOffset });
+      p.position = null;
+      p.buffer = [];
+      this.pump();
+      return;
+    }
+    // Leader moved, epoch fenced, timeout: refresh metadata and fetch again after retry.backoff.ms.
+    if (res.error !== "NONE") return this.retryLater(p, res.error);
+    for (const r of res.records) {
+      if (r.offset < p.fetchOffset) continue;
+      p.buffer.push(r);
+      p.fetchOffset = r.offset + 1;
+    }
+    this.pump();
+  }
+}

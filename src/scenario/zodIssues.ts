@@ -1,0 +1,45 @@
+import type { z } from "zod";
+import { formatPath } from "./errors.js";
+
+/** One zod issue as a path inside the file and a message saying what is allowed. */
+export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix: PropertyKey[] = []): { path: string; message: string } {
+  const local = issue.path as PropertyKey[];
+  const base = [...prefix, ...local];
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0];
+    const allowed = allowedKeysAt(schema, local);
+    return {
+      path: formatPath([...base, key]),
+      message: `unknown key "${key}"${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`,
+    };
+  }
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === "invalid_type" && input === undefined) return { path: formatPath(base), message: "is required" };
+  return { path: formatPath(base), message: issue.message };
+}
+
+/** Best-effort: the keys the schema allows at a path, to list them in an "unknown key" message. */
+function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] | null {
+  let node: unknown = schema;
+  const unwrap = (n: unknown): unknown => {
+    let cur = n as { def?: { type?: string; innerType?: unknown; in?: unknown } };
+    for (let i = 0; i < 10 && cur?.def; i++) {
+      const t = cur.def.type;
+      if (t === "optional" || t === "nullable" || t === "default") cur = cur.def.innerType as typeof cur;
+      else if (t === "pipe") cur = cur.def.in as typeof cur;
+      else break;
+    }
+    return cur;
+  };
+  for (const p of path) {
+    node = unwrap(node);
+    const def = (node as { def?: { type?: string; shape?: Record<string, unknown>; element?: unknown } }).def;
+    if (!def) return null;
+    if (def.type === "object" && typeof p === "string") node = def.shape?.[p];
+    else if (def.type === "array" && typeof p === "number") node = def.element;
+    else return null;
+  }
+  node = unwrap(node);
+  const def = (node as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
+  return def?.type === "object" && def.shape ? Object.keys(def.shape) : null;
+}
