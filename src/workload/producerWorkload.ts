@@ -2,7 +2,7 @@ import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer, type ProducerRecord } from "../kafka/client/producer/producer.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
-import { type KeyDistribution, nextKey } from "./keys.js";
+import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
 
 export interface ProducerWorkload {
   topic: string;
@@ -24,6 +24,7 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
   return (ctx: ActorContext): Actor => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const keyRandom = ctx.stream("keys");
+    const names = keyNames(w.keys);
     const tickMs = Math.max(1, 1000 / w.ratePerSec);
     const perTick = (w.ratePerSec * tickMs) / 1000;
     let owed = 0;
@@ -32,15 +33,15 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
     let sent = 0;
 
     const sendOne = () => {
-      const key = nextKey(w.keys, n, keyRandom);
+      const key = nextKey(w.keys, n, keyRandom, names);
       const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
       const padBytes = Math.max(0, w.valueSize - value.length);
       const v: SendValue = { topic: w.topic, partition: w.partition, key, value };
       const inv = history.invoke(ctx.nowUs, ctx.name, "send", v);
       const record: ProducerRecord = w.partition !== null ? { topic: w.topic, key, value, padBytes, partition: w.partition } : { topic: w.topic, key, value, padBytes };
       producer.send(record, (r) => {
-        if (r.ok) history.complete(ctx.nowUs, inv, "ok", { ...v, partition: r.partition, offset: r.offset });
-        else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { ...v, partition: r.partition }, r.error);
+        if (r.ok) history.complete(ctx.nowUs, inv, "ok", { topic: v.topic, partition: r.partition, key, value, offset: r.offset } satisfies SendValue);
+        else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { topic: v.topic, partition: r.partition, key, value } satisfies SendValue, r.error);
       });
       sent++;
     };

@@ -99,7 +99,7 @@ export class KafkaProducer {
       this.wakeAt(nowMs + this.settings.maxBlockMs);
       return;
     }
-    this.appendOrBlock({ record, cb, deadlineMs: nowMs + this.settings.maxBlockMs });
+    this.append(record, cb, nowMs + this.settings.maxBlockMs);
   }
 
   onMessage(from: string, msg: { type: string }): boolean {
@@ -163,19 +163,24 @@ export class KafkaProducer {
   }
 
   private appendOrBlock(w: Waiting): void {
-    const parts = this.metadata.partitionsFor(w.record.topic)!;
-    const { partition, sticky } = this.partitionFor(w.record, parts.length);
-    const rec: KafkaRecord = w.record.padBytes ? { key: w.record.key, value: w.record.value, padBytes: w.record.padBytes } : { key: w.record.key, value: w.record.value };
-    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(w.record.topic, partition, rec) && !this.accumulator.hasRoom())) {
+    this.append(w.record, w.cb, w.deadlineMs);
+  }
+
+  /** The append path of send(), without allocating a holder per record (it is the producer's hot path). */
+  private append(record: ProducerRecord, cb: SendCallback, deadlineMs: number): void {
+    const parts = this.metadata.partitionsFor(record.topic)!;
+    const { partition, sticky } = this.partitionFor(record, parts.length);
+    const rec: KafkaRecord = record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
+    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec) && !this.accumulator.hasRoom())) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).
-      this.blocked.push(w);
-      this.wakeAt(w.deadlineMs);
+      this.blocked.push({ record, cb, deadlineMs });
+      this.wakeAt(deadlineMs);
       return;
     }
-    const { appendedBytes } = this.accumulator.append(w.record.topic, partition, rec, w.cb, this.ctx.nowMs);
+    const { appendedBytes } = this.accumulator.append(record.topic, partition, rec, cb, this.ctx.nowMs);
     if (sticky) {
-      const enableSwitch = this.accumulator.allBatchesFull(w.record.topic, partition);
-      sticky.updatePartitionInfo(partition, appendedBytes, enableSwitch, this.metadata.availablePartitions(w.record.topic), parts.length);
+      const enableSwitch = this.accumulator.allBatchesFull(record.topic, partition);
+      sticky.updatePartitionInfo(partition, appendedBytes, enableSwitch, this.metadata.availablePartitions(record.topic), parts.length);
     }
     this.wakeAt(this.ctx.nowMs);
   }
