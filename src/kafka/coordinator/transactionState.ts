@@ -1,0 +1,47 @@
+/**
+ * The transaction coordinator's states (Kafka `TransactionMetadata.scala` `TransactionState`; kafka-facts §5.3),
+ * with the id written to `__transaction_state` and the states each may follow.
+ */
+export type TransactionState =
+  | "Empty"
+  | "Ongoing"
+  | "PrepareCommit"
+  | "PrepareAbort"
+  | "CompleteCommit"
+  | "CompleteAbort"
+  | "Dead"
+  | "PrepareEpochFence";
+
+export const TRANSACTION_STATES: readonly TransactionState[] = ["Empty", "Ongoing", "PrepareCommit", "PrepareAbort", "CompleteCommit", "CompleteAbort", "Dead", "PrepareEpochFence"];
+
+export const TRANSACTION_STATE_ID: Record<TransactionState, number> = {
+  Empty: 0,
+  Ongoing: 1,
+  PrepareCommit: 2,
+  PrepareAbort: 3,
+  CompleteCommit: 4,
+  CompleteAbort: 5,
+  Dead: 6,
+  PrepareEpochFence: 7,
+};
+
+/** `validPreviousStates` of each state. */
+export const VALID_PREVIOUS_STATES: Record<TransactionState, readonly TransactionState[]> = {
+  // No transaction yet; AddPartitions / AddOffsets go to Ongoing. Expiration allowed.
+  Empty: ["Empty", "CompleteCommit", "CompleteAbort"],
+  // EndTxn(commit) → PrepareCommit, EndTxn(abort) → PrepareAbort; AddPartitions / AddOffsets stay Ongoing.
+  Ongoing: ["Ongoing", "Empty", "CompleteCommit", "CompleteAbort"],
+  // Once every partition acknowledged its marker: CompleteCommit.
+  PrepareCommit: ["Ongoing"],
+  PrepareAbort: ["Ongoing", "PrepareEpochFence"],
+  CompleteCommit: ["PrepareCommit"],
+  CompleteAbort: ["PrepareAbort"],
+  // The transactional id expired (transactional.id.expiration.ms).
+  Dead: ["Empty", "CompleteAbort", "CompleteCommit"],
+  // Bumping the epoch to fence an older producer; goes on to PrepareAbort.
+  PrepareEpochFence: ["Ongoing"],
+};
+
+export function isExpirationAllowed(s: TransactionState): boolean {
+  return s === "Empty" || s === "CompleteCommit" || s === "CompleteAbort";
+}
