@@ -11,6 +11,8 @@ export interface CommittedPartition {
   records: LogRecord[];
   /** value → offsets where it appears below the HW. */
   offsetsOf: Map<string, number[]>;
+  /** Every value in the judged replica's log, committed or not (a record above the HW is not lost yet). */
+  inLog: Set<string>;
 }
 
 export function committedPartitions(logs: FinalReplicaLog[]): Map<string, CommittedPartition> {
@@ -26,7 +28,8 @@ export function committedPartitions(logs: FinalReplicaLog[]): Map<string, Commit
     const records = judged.records.filter((r) => r.offset < judged.highWatermark);
     const offsetsOf = new Map<string, number[]>();
     for (const r of records) offsetsOf.set(r.value, [...(offsetsOf.get(r.value) ?? []), r.offset]);
-    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, records, offsetsOf });
+    const inLog = new Set(judged.records.map((r) => r.value));
+    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, records, offsetsOf, inLog });
   }
   return out;
 }

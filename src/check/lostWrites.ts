@@ -3,8 +3,9 @@ import { at, type Checker, type Finding } from "./input.js";
 import type { SendValue } from "../workload/history.js";
 
 /**
- * An acknowledged write is lost when its value is absent below the final high watermark of its partition
- * (the leader's log, or the best replica's if the partition ended offline). acks=0 sends have no offset and are
+ * An acknowledged write is lost when its value is not in the final log of its partition's leader (or, if the
+ * partition ended offline, of the replica with the highest HW). A record still above the HW when the run ends
+ * (acks=1 replication in progress) is not lost yet, so it is not reported. acks=0 sends have no offset and are
  * judged the same way: the client was told they succeeded.
  */
 export const lostAcknowledgedWrites: Checker = {
@@ -18,9 +19,9 @@ export const lostAcknowledgedWrites: Checker = {
       const v = done.value as SendValue;
       const key = `${v.topic}-${v.partition}`;
       const p = parts.get(key);
-      if (p?.offsetsOf.has(v.value)) continue;
+      if (p?.inLog.has(v.value)) continue;
       out.push({
-        message: `${v.value} (key ${v.key}) acknowledged at ${at(done.time)} at ${key} offset ${v.offset} is not below the final HW ${p?.highWatermark ?? "?"} of ${key}${p ? ` on ${p.broker}${p.offline ? " (partition offline at the end)" : ""}` : " (no replica)"}`,
+        message: `${v.value} (key ${v.key}) acknowledged at ${at(done.time)} at ${key} offset ${v.offset} is not in the final log of ${key}${p ? ` on ${p.broker} (HW ${p.highWatermark}${p.offline ? ", partition offline at the end" : ""})` : " (no replica)"}`,
         atUs: done.time,
         evidence: { value: v.value, key: v.key, partition: key, offset: v.offset, invokedAt: invoke.time, ackedAt: done.time, finalHighWatermark: p?.highWatermark },
       });

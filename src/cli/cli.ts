@@ -6,6 +6,7 @@ import type { CliIO } from "./io.js";
 import { listCommand } from "./listCommand.js";
 import { UsageError } from "./options.js";
 import { runCommand } from "./runCommand.js";
+import { shrinkCommand } from "./shrinkCommand.js";
 
 /**
  * The `kafkasim` command line, runnable in-process (tests pass their own IO). Returns the exit code:
@@ -59,12 +60,22 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       (a) => guard(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c)),
     )
     .command(
+      "shrink <scenario>",
+      "shrink a failing run's fault schedule and write it as a new scenario file",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true })
+          .option("seed", { type: "string", describe: "the failing seed (default: the scenario's)" })
+          .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" }),
+      (a) => guard(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c)),
+    )
+    .command(
       "list",
       "list the shipped scenarios",
       (y) => y.option("json", { type: "boolean" }),
       (a) => guard(() => listCommand(io, c, a.json ?? false)),
     )
-    .demandCommand(1, "name a command: run, explore or list")
+    .demandCommand(1, "name a command: run, explore, shrink or list")
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {

@@ -1,0 +1,46 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import type { ChalkInstance } from "chalk";
+import YAML from "yaml";
+import { faultToYaml } from "../scenario/faultYaml.js";
+import { loadScenario } from "../scenario/load.js";
+import { buildWorld } from "../scenario/world.js";
+import { describeFault } from "../sim/index.js";
+import { shrinkFaults } from "../runner/shrink.js";
+import type { CliIO } from "./io.js";
+import { parseSeed } from "./options.js";
+import { findScenario } from "./scenarioFiles.js";
+
+export interface ShrinkArgs {
+  scenario: string;
+  seed?: unknown;
+  out?: string;
+}
+
+/** `kafkasim shrink`: the smallest fault schedule that still fails the same way, written as a new scenario file. */
+export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): number {
+  const file = findScenario(args.scenario, io.cwd);
+  const scenario = loadScenario(file);
+  const seed = parseSeed(args.seed) ?? scenario.seed;
+  const faults = buildWorld(scenario, { seed }).faults;
+  const result = shrinkFaults(scenario, seed, faults);
+  if (!result) {
+    io.out(`${scenario.name} --seed ${seed}: every expectation holds; nothing to shrink.`);
+    return 0;
+  }
+  // The new file is the original with its faults replaced and the seed fixed.
+  const doc = YAML.parseDocument(readFileSync(file, "utf8"));
+  doc.set("name", `${scenario.name}-shrunk`);
+  doc.set("seed", seed);
+  doc.delete("randomFaults");
+  doc.set("faults", result.shrunk.map(faultToYaml));
+  const dir = resolve(io.cwd, args.out ?? "reports");
+  mkdirSync(dir, { recursive: true });
+  const outFile = join(dir, `${basename(file).replace(/\.ya?ml$/, "")}-shrunk-seed-${seed}.yaml`);
+  writeFileSync(outFile, doc.toString());
+  io.out(`${scenario.name} --seed ${seed} fails ${result.failing.join(", ")}`);
+  io.out(`shrunk ${result.original.length} faults to ${result.shrunk.length} in ${result.runs} runs:`);
+  for (const f of result.shrunk) io.out(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
+  io.out(c.dim(`written to ${outFile}; replay: kafkasim run ${outFile}`));
+  return 1;
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../src/scenario/load.js";
+import { runScenario } from "../../src/runner/run.js";
+import { cli } from "../support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kafkasim-shrink-"));
+
+describe("kafkasim shrink", () => {
+  it("writes a scenario with fewer faults that still fails the same way, and replays", async () => {
+    const f = join(dir, "acks1.yaml");
+    writeFileSync(
+      f,
+      `name: acks1-random
+description: acks=1 with slow replication under random faults
+duration: 40s
+cluster:
+  brokers: 3
+  topics: [{ name: t, partitions: 3, replicationFactor: 3 }]
+network:
+  links:
+    - { between: [broker-1, broker-2], latency: { model: uniform, min: 20ms, max: 60ms } }
+    - { between: [broker-1, broker-3], latency: { model: uniform, min: 20ms, max: 60ms } }
+    - { between: [broker-2, broker-3], latency: { model: uniform, min: 20ms, max: 60ms } }
+clients:
+  - { id: app, kind: producer, config: { acks: "1" }, workload: { topic: t, rate: 200 } }
+randomFaults: { nodes: [broker-1, broker-2, broker-3], kinds: [crash, pause, partition], count: { min: 3, max: 5 }, duration: { min: 1s, max: 8s } }
+expect: [noLostAcknowledgedWrites]
+`,
+    );
+    const out = join(dir, "out");
+    const r = await cli("shrink", f, "--seed", "1", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/shrunk \d+ faults to \d+/);
+    const written = join(out, readdirSync(out)[0]);
+    const shrunk = loadScenario(written);
+    const original = runScenario(loadScenario(f), { seed: 1 });
+    expect(shrunk.faults.length).toBeLessThan(original.faults.length);
+    expect(shrunk.randomFaults).toBeNull();
+    const replay = runScenario(shrunk);
+    expect(replay.checks.find((c) => c.name === "noLostAcknowledgedWrites")!.ok).toBe(false);
+  });
+
+  it("says there is nothing to shrink when the run passes", async () => {
+    const r = await cli("shrink", "engine/lease-gc-pause-fenced");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("nothing to shrink");
+  });
+});
