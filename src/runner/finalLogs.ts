@@ -5,7 +5,8 @@ import type { World } from "../scenario/world.js";
 
 function records(log: PartitionLog): LogRecord[] {
   const out: LogRecord[] = [];
-  for (const b of log.batches) b.records.forEach((r, i) => out.push({ offset: b.baseOffset + i, leaderEpoch: b.leaderEpoch, key: r.key, value: r.value }));
+  // Control records (transaction markers) are not data; they still take their offsets.
+  for (const b of log.batches) if (!b.isControl) b.records.forEach((r, i) => out.push({ offset: b.baseOffset + i, leaderEpoch: b.leaderEpoch, key: r.key, value: r.value }));
   return out;
 }
 
@@ -14,6 +15,10 @@ function records(log: PartitionLog): LogRecord[] {
  * HW and leadership from the live broker where it runs, else from the last HW checkpoint.
  */
 export function readFinalLogs(world: World): FinalReplicaLog[] {
+  return readAllLogs(world).filter((l) => !l.topic.startsWith("__")); // internal topics are not application data
+}
+
+function readAllLogs(world: World): FinalReplicaLog[] {
   const out: FinalReplicaLog[] = [];
   for (const broker of world.scenario.brokers) {
     const live = world.sim.actorOf<BrokerActor>(broker);

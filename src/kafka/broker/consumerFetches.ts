@@ -14,9 +14,10 @@ interface Parked {
 
 /**
  * The leader's side of consumer fetches for one partition (Kafka `ReplicaManager.fetchMessages` for replica id -1):
- * consumers read only below the high watermark (read_uncommitted) or the last stable offset (read_committed; without
- * transactions in the model yet, the LSO equals the HW). A fetch with nothing to return waits in the fetch purgatory
- * until the HW moves past its offset or `maxWaitMs` passes.
+ * consumers read only below the high watermark (read_uncommitted) or the last stable offset (read_committed, which
+ * also drops records of aborted transactions, as the client does with the aborted-transaction list). Control
+ * records are never returned. A fetch with nothing to return waits in the fetch purgatory until the HW or LSO moves
+ * past its offset or `maxWaitMs` passes.
  */
 export class ConsumerFetches {
   private parked: Parked[] = [];
@@ -27,9 +28,9 @@ export class ConsumerFetches {
     private readonly host: PartitionHost,
   ) {}
 
-  /** The offset a consumer may read up to (exclusive). */
-  private maxOffset(_isolation: ConsumerFetchRequest["isolationLevel"]): number {
-    return this.p.lastStableOffset;
+  /** The offset a consumer may read up to (exclusive): the HW, or the LSO under read_committed. */
+  private maxOffset(isolation: ConsumerFetchRequest["isolationLevel"]): number {
+    return isolation === "read_committed" ? this.p.lastStableOffset : this.p.highWatermark;
   }
 
   handleFetch(from: string, req: ConsumerFetchRequest): void {
@@ -89,8 +90,10 @@ export class ConsumerFetches {
     const limit = this.maxOffset(req.isolationLevel);
     const out: FetchedRecord[] = [];
     if (req.fetchOffset >= limit) return out;
+    const committedOnly = req.isolationLevel === "read_committed";
     for (const b of this.p.log.read(req.fetchOffset, 1_048_576)) {
       if (b.isControl) continue;
+      if (committedOnly && b.isTransactional && this.p.producerState.isAborted(b.producerId, b.baseOffset)) continue;
       for (let i = 0; i < b.records.length; i++) {
         const offset = b.baseOffset + i;
         if (offset < req.fetchOffset) continue;

@@ -30,10 +30,12 @@ interface FollowerState {
   lastFetchTimeUs: number;
 }
 
+/** Completion of a leader append once its acks are satisfied, or its failure. */
+export type AppendDone = (error: ErrorName, baseOffset: number) => void;
+
 interface DelayedProduce {
   id: number;
-  from: string;
-  request: ProduceRequest;
+  done: AppendDone;
   requiredOffset: number;
   baseOffset: number;
   timer: number;
@@ -91,9 +93,9 @@ export class Partition {
     this.consumerFetches = new ConsumerFetches(this, host);
   }
 
-  /** The last stable offset: the HW until transactions are modelled (then min(HW, first open transaction)). */
+  /** The last stable offset: min(HW, first offset of the oldest open transaction). */
   get lastStableOffset(): number {
-    return this.highWatermark;
+    return Math.min(this.highWatermark, this.producerState.firstUnstableOffset());
   }
 
   private get ctx(): ActorContext {
@@ -163,7 +165,7 @@ export class Partition {
     if (this.role !== "leader") return;
     for (const d of this.purgatory) {
       this.ctx.cancelTimer(d.timer);
-      this.respondProduce(d.from, d.request, "NOT_LEADER_OR_FOLLOWER", -1);
+      d.done("NOT_LEADER_OR_FOLLOWER", -1);
     }
     this.purgatory = [];
     for (const f of this.parkedFetches.values()) {
@@ -194,18 +196,27 @@ export class Partition {
   // ---- leader: produce (Partition.appendRecordsToLeader) ----
 
   handleProduce(from: string, req: ProduceRequest): void {
-    if (this.role !== "leader") return this.respondProduce(from, req, "NOT_LEADER_OR_FOLLOWER", -1);
-    const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
-    if (epochError !== "NONE") return this.respondProduce(from, req, epochError, -1);
-    if (req.acks === -1 && this.isrState.isr.length < this.effectiveMinIsr) {
+    this.appendRecordsToLeader(req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, (error, baseOffset) => this.respondProduce(from, req, error, baseOffset));
+  }
+
+  /**
+   * Partition.appendRecordsToLeader, for clients and for the broker's own writes (transaction markers, the
+   * transaction log): epoch and min-ISR checks, producer-state checks, the append, then the acks.
+   */
+  appendRecordsToLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, acks: -1 | 0 | 1, timeoutMs: number, currentLeaderEpoch: number, from: string, done: AppendDone): void {
+    if (this.role !== "leader") return done("NOT_LEADER_OR_FOLLOWER", -1);
+    const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
+    if (epochError !== "NONE") return done(epochError, -1);
+    if (acks === -1 && this.isrState.isr.length < this.effectiveMinIsr) {
       // Checked before the append: nothing is written.
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
-      return this.respondProduce(from, req, "NOT_ENOUGH_REPLICAS", -1);
+      return done("NOT_ENOUGH_REPLICAS", -1);
     }
-    const check = this.producerState.check(req.batch, true);
+    const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch };
+    const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
     if (check.kind === "error") {
-      this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: req.batch.producerId, producerEpoch: req.batch.producerEpoch, baseSequence: req.batch.baseSequence });
-      return this.respondProduce(from, req, check.error, -1);
+      this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
+      return done(check.error, -1);
     }
     let baseOffset: number;
     let lastOffset: number;
@@ -213,24 +224,34 @@ export class Partition {
       // UnifiedLog: "if we find a duplicate, we return the metadata of the appended batch".
       baseOffset = check.firstOffset;
       lastOffset = check.lastOffset;
-      this.trace("partition.duplicate-batch", { producerId: req.batch.producerId, baseSequence: req.batch.baseSequence, baseOffset });
+      this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset });
     } else {
-      const appended = this.log.appendAsLeader(req.batch, this.leaderEpoch);
+      const appended = this.log.appendAsLeader(batch, this.leaderEpoch);
       this.producerState.update(appended);
       baseOffset = appended.baseOffset;
       lastOffset = lastOffsetOf(appended);
-      this.trace("partition.append", { baseOffset, lastOffset, acks: req.acks, producerId: appended.producerId, baseSequence: appended.baseSequence, leaderEpoch: this.leaderEpoch, from });
+      this.trace(batch.isControl ? "partition.marker" : "partition.append", {
+        baseOffset,
+        lastOffset,
+        acks,
+        producerId: appended.producerId,
+        producerEpoch: appended.producerEpoch,
+        ...(batch.isControl ? { marker: batch.records[0].key } : { baseSequence: appended.baseSequence, transactional: appended.isTransactional }),
+        leaderEpoch: this.leaderEpoch,
+        from,
+      });
       this.maybeFlush();
       this.answerParkedFetches();
       this.maybeIncrementHighWatermark();
+      if (batch.isControl) this.consumerFetches.onStableOffsetAdvanced();
     }
-    if (req.acks === 0) return; // Kafka sends no response for acks=0
-    if (req.acks === 1) return this.respondProduce(from, req, "NONE", baseOffset);
+    if (acks === 0) return; // Kafka sends no response for acks=0
+    if (acks === 1) return done("NONE", baseOffset);
     const requiredOffset = lastOffset + 1;
-    if (this.highWatermark >= requiredOffset) return this.respondProduce(from, req, this.enoughReplicasError(), baseOffset);
+    if (this.highWatermark >= requiredOffset) return done(this.enoughReplicasError(), baseOffset);
     const id = this.nextDelayedId++;
-    const timer = this.ctx.setTimer(req.timeoutMs, { p: this.key, t: "produce-timeout", id } satisfies PartitionTimer);
-    this.purgatory.push({ id, from, request: req, requiredOffset, baseOffset, timer });
+    const timer = this.ctx.setTimer(timeoutMs, { p: this.key, t: "produce-timeout", id } satisfies PartitionTimer);
+    this.purgatory.push({ id, done, requiredOffset, baseOffset, timer });
   }
 
   /** Partition.checkEnoughReplicasReachOffset, once the HW has passed the batch. */
@@ -249,7 +270,7 @@ export class Partition {
     for (const d of this.purgatory) {
       if (this.highWatermark >= d.requiredOffset) {
         this.ctx.cancelTimer(d.timer);
-        this.respondProduce(d.from, d.request, this.enoughReplicasError(), d.baseOffset);
+        d.done(this.enoughReplicasError(), d.baseOffset);
       } else still.push(d);
     }
     this.purgatory = still;
@@ -260,7 +281,7 @@ export class Partition {
     if (i < 0) return;
     const [d] = this.purgatory.splice(i, 1);
     this.trace("partition.produce-timeout", { requiredOffset: d.requiredOffset, highWatermark: this.highWatermark, isr: this.isrState.isr });
-    this.respondProduce(d.from, d.request, "REQUEST_TIMED_OUT", -1);
+    d.done("REQUEST_TIMED_OUT", -1);
   }
 
   private maybeFlush(): void {

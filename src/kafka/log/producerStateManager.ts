@@ -29,8 +29,44 @@ const INT_MAX = 2147483647;
  * the producer epoch and the last five batches of each producer id. Rebuilt from the log on truncation and on
  * recovery, so it survives leader changes with the log itself.
  */
+/** An aborted transaction's range in the log (Kafka's aborted transaction index entry). */
+export interface AbortedTxn {
+  producerId: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
+/** The marker a control batch carries: its type in the key, the coordinator epoch in the value. */
+export function markerOf(batch: RecordBatch): { commit: boolean; coordinatorEpoch: number } {
+  const r = batch.records[0];
+  return { commit: r.key === "COMMIT", coordinatorEpoch: Number(r.value) };
+}
+
 export class ProducerStateManager {
   readonly producers = new Map<number, ProducerStateEntry>();
+  /** Producer id → first offset of its open transaction in this partition (bounds the LSO). */
+  readonly ongoing = new Map<number, number>();
+  readonly aborted: AbortedTxn[] = [];
+  /** Producer id → the coordinator epoch of the last marker written for it. */
+  private readonly coordinatorEpochs = new Map<number, number>();
+
+  /** First offset of the oldest open transaction, or Infinity. */
+  firstUnstableOffset(): number {
+    let min = Infinity;
+    for (const o of this.ongoing.values()) if (o < min) min = o;
+    return min;
+  }
+
+  /** ProducerAppendInfo.appendEndTxnMarker's checks: a stale coordinator or an older producer epoch is refused. */
+  checkMarker(producerId: number, producerEpoch: number, coordinatorEpoch: number): AppendCheck {
+    const last = this.coordinatorEpochs.get(producerId);
+    if (last !== undefined && coordinatorEpoch < last)
+      return { kind: "error", error: "TRANSACTION_COORDINATOR_FENCED", message: `coordinator epoch ${coordinatorEpoch} is older than ${last}` };
+    const entry = this.producers.get(producerId);
+    if (entry && producerEpoch < entry.producerEpoch)
+      return { kind: "error", error: "INVALID_PRODUCER_EPOCH", message: `marker epoch ${producerEpoch} is older than ${entry.producerEpoch}` };
+    return { kind: "append" };
+  }
 
   /**
    * Validates a batch before it is appended (kafka-facts §5.2). `fromClient` is false for replication, where an
@@ -38,6 +74,8 @@ export class ProducerStateManager {
    */
   check(batch: RecordBatch, fromClient: boolean): AppendCheck {
     if (batch.producerId < 0) return { kind: "append" };
+    if (fromClient && !batch.isTransactional && this.ongoing.has(batch.producerId))
+      return { kind: "error", error: "INVALID_TXN_STATE", message: "a non-transactional write while a transaction is open" };
     const entry = this.producers.get(batch.producerId);
     if (!entry) return { kind: "append" }; // no state (new, or expired): any sequence is accepted
     if (batch.producerEpoch < entry.producerEpoch) {
@@ -79,6 +117,8 @@ export class ProducerStateManager {
   /** Records an appended batch. */
   update(batch: RecordBatch): void {
     if (batch.producerId < 0) return;
+    if (batch.isControl) return this.updateMarker(batch);
+    if (batch.isTransactional && !this.ongoing.has(batch.producerId)) this.ongoing.set(batch.producerId, batch.baseOffset);
     let entry = this.producers.get(batch.producerId);
     if (!entry || batch.producerEpoch > entry.producerEpoch) {
       entry = { producerId: batch.producerId, producerEpoch: batch.producerEpoch, batches: [] };
@@ -93,9 +133,30 @@ export class ProducerStateManager {
     if (entry.batches.length > NUM_BATCHES_TO_RETAIN) entry.batches.shift();
   }
 
+  /** A commit or abort marker closes the producer's open transaction; an abort is indexed for read_committed. */
+  private updateMarker(batch: RecordBatch): void {
+    const { commit, coordinatorEpoch } = markerOf(batch);
+    const first = this.ongoing.get(batch.producerId);
+    this.ongoing.delete(batch.producerId);
+    if (!commit && first !== undefined) this.aborted.push({ producerId: batch.producerId, firstOffset: first, lastOffset: batch.baseOffset });
+    this.coordinatorEpochs.set(batch.producerId, coordinatorEpoch);
+    const entry = this.producers.get(batch.producerId);
+    // A marker at a newer epoch (KIP-890 TV2 bumps on every end) fences the old one here too.
+    if (!entry || batch.producerEpoch > entry.producerEpoch) this.producers.set(batch.producerId, { producerId: batch.producerId, producerEpoch: batch.producerEpoch, batches: [] });
+  }
+
+  /** Whether a record of `producerId` at `offset` belongs to an aborted transaction (read_committed drops it). */
+  isAborted(producerId: number, offset: number): boolean {
+    for (const a of this.aborted) if (a.producerId === producerId && offset >= a.firstOffset && offset <= a.lastOffset) return true;
+    return false;
+  }
+
   /** Rebuilds every producer's state by replaying the log (recovery, truncation, new leader). */
   rebuild(batches: readonly RecordBatch[]): void {
     this.producers.clear();
+    this.ongoing.clear();
+    this.aborted.length = 0;
+    this.coordinatorEpochs.clear();
     for (const b of batches) this.update(b);
   }
 }
