@@ -3,6 +3,7 @@ import { brokerSettings } from "../kafka/broker/brokerSettings.js";
 import type { ConfigValue } from "../kafka/config/configDef.js";
 import { producerSettings } from "../kafka/config/producerSettings.js";
 import { type ControllerActor, controllerActor } from "../kafka/controller/controller.js";
+import { TRANSACTION_STATE_TOPIC } from "../kafka/coordinator/transactionLog.js";
 import { consumerSettings } from "../kafka/config/consumerConfig.js";
 import { consumerWorkloadActor } from "../workload/consumerWorkload.js";
 import { producerWorkloadActor } from "../workload/producerWorkload.js";
@@ -27,19 +28,47 @@ export function addKafkaCluster(world: World): void {
           fetchMaxWaitMs: 500,
         },
         brokers: s.brokers,
-        topics: s.topics.map((t) => ({
-          name: t.name,
-          partitions: t.partitions,
-          replicationFactor: t.replicationFactor,
-          config: Object.fromEntries(t.config) as Record<string, ConfigValue>,
-        })),
+        topics: [
+          ...s.topics.map((t) => ({
+            name: t.name,
+            partitions: t.partitions,
+            replicationFactor: t.replicationFactor,
+            config: Object.fromEntries(t.config) as Record<string, ConfigValue>,
+          })),
+          // The transaction log, created (as Kafka does on first use) when the scenario has transactional producers.
+          ...(s.transactional
+            ? [
+                {
+                  name: TRANSACTION_STATE_TOPIC,
+                  partitions: num("transaction.state.log.num.partitions"),
+                  replicationFactor: num("transaction.state.log.replication.factor"),
+                  config: { "min.insync.replicas": num("transaction.state.log.min.isr"), "unclean.leader.election.enable": false } as Record<string, ConfigValue>,
+                },
+              ]
+            : []),
+        ],
         brokerSessionTimeoutMs: num("broker.session.timeout.ms"),
         uncleanLeaderElectionEnable: c.get("unclean.leader.election.enable") as boolean,
       }),
     );
   const settings = brokerSettings(c, s.simulator.legacyHighWatermarkTruncation);
   s.brokers.forEach((name, i) =>
-    sim.addActor(name, brokerActor({ settings, controllers: s.controllers, brokerIndex: i + 1, controllerRequestTimeoutMs: num("controller.quorum.request.timeout.ms") })),
+    sim.addActor(
+      name,
+      brokerActor({
+        settings,
+        controllers: s.controllers,
+        brokerIndex: i + 1,
+        controllerRequestTimeoutMs: num("controller.quorum.request.timeout.ms"),
+        transactions: {
+          numPartitions: num("transaction.state.log.num.partitions"),
+          maxTimeoutMs: num("transaction.max.timeout.ms"),
+          cleanupIntervalMs: num("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
+          verification: c.get("transaction.partition.verification.enable") as boolean,
+          transactionVersion: s.features.transactionVersion,
+        },
+      }),
+    ),
   );
   for (const cl of s.clients) {
     const startUs = Math.round(cl.startMs * 1000);

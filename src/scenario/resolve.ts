@@ -130,6 +130,13 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     });
   });
 
+  const transactional = clients.some((cl) => cl.kind === "producer" && cl.config.get("transactional.id") !== null);
+  if (transactional) {
+    const rf = brokerConfig.get("transaction.state.log.replication.factor") as number;
+    if (rf > brokerCount)
+      fail("cluster.config.transaction.state.log.replication.factor", `must be at most the number of brokers (${brokerCount}) for __transaction_state to be created; got ${rf}`);
+  }
+
   // Network.
   const n = input.network ?? {};
   const defaults: LinkBehaviour = {
@@ -213,6 +220,8 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     controllers,
     brokerConfig,
     topics,
+    features: { transactionVersion: c.features?.["transaction.version"] ?? 2 },
+    transactional,
     network: { defaults, links },
     clients,
     demo,

@@ -13,6 +13,10 @@ export interface ResolvedScenario {
   controllers: string[];
   brokerConfig: Map<string, ConfigValue>;
   topics: ResolvedTopic[];
+  /** Cluster feature levels. */
+  features: { transactionVersion: 1 | 2 };
+  /** Whether some producer has a transactional.id (then `__transaction_state` is created). */
+  transactional: boolean;
   network: { defaults: LinkBehaviour; links: { from: string; to: string; behaviour: Partial<LinkBehaviour> }[] };
   clients: ResolvedClient[];
   demo: ResolvedDemo;

@@ -77,6 +77,8 @@ const clusterInput = z.strictObject({
   controllers: nonNegativeInt("a whole number of controllers ≥ 0").optional(),
   config: configMap.optional(),
   topics: z.array(topicInput).optional(),
+  /** Cluster feature levels (kafka-features): transaction.version 2 (the 4.0 default) bumps epochs on every end (KIP-890 part 2). */
+  features: z.strictObject({ "transaction.version": z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2" }).optional() }).optional(),
 });
 
 const keysInput = z.strictObject({

@@ -31,19 +31,32 @@ import type {
 } from "../protocol/messages.js";
 import { tpKey } from "../protocol/messages.js";
 import type { PartitionLog } from "../log/partitionLog.js";
+import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
+import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
+import type { ErrorName } from "../protocol/errors.js";
+import type {
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  EndTxnRequest,
+  FindCoordinatorRequest,
+  TxnInitProducerIdRequest,
+  WriteTxnMarkersRequest,
+  WriteTxnMarkersResponse,
+} from "../protocol/transactionMessages.js";
 import type { BrokerSettings } from "./brokerSettings.js";
 import { ControllerChannel } from "./controllerChannel.js";
 import { Partition, type PartitionHost, type PartitionTimer } from "./partition.js";
 
 export interface BrokerConfig {
   settings: BrokerSettings;
+  transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
   controllers: string[];
   /** This broker's index, used to keep producer ids unique across brokers. */
   brokerIndex: number;
   controllerRequestTimeoutMs: number;
 }
 
-type BrokerTimer = PartitionTimer | { t: "heartbeat" } | { t: "hw-checkpoint" } | { t: "flush" } | { t: "metadata-retry" } | { t: "metadata-timeout" } | { t: "controller-timeout"; id: number };
+type BrokerTimer = PartitionTimer | { t: "verify-timeout"; id: number } | { t: "heartbeat" } | { t: "hw-checkpoint" } | { t: "flush" } | { t: "metadata-retry" } | { t: "metadata-timeout" } | { t: "controller-timeout"; id: number };
 
 /**
  * A Kafka broker (KRaft mode): registers with the active controller and heartbeats, replays the metadata log as an
@@ -92,6 +105,28 @@ export function brokerActor(cfg: BrokerConfig) {
         alterPartitionFor.set(id, p.key);
       },
     };
+
+    /** Simplification: producer ids come from per-broker blocks on the broker's disk, not from the controller. */
+    const allocateProducerId = (): number => {
+      const next = (ctx.disk.kv.get<number>("producer-id.next") ?? 0) + 1;
+      ctx.disk.kv.put("producer-id.next", next);
+      ctx.disk.kv.fsync();
+      return cfg.brokerIndex * 1_000_000 + next;
+    };
+    const txn = cfg.transactions;
+    const coordinator = new TransactionCoordinator({
+      ctx,
+      numPartitions: txn.numPartitions,
+      maxTimeoutMs: txn.maxTimeoutMs,
+      cleanupIntervalMs: txn.cleanupIntervalMs,
+      transactionVersion: txn.transactionVersion,
+      logPartition: (i) => partitions.get(tpKey(TRANSACTION_STATE_TOPIC, i)),
+      leaderOf: (topic, partition) => image.partition(topic, partition)?.leader ?? null,
+      allocateProducerId,
+      nextCorrelationId: nextId,
+    });
+    /** KIP-890 part 1: produce requests waiting for the coordinator to confirm their partition is in the transaction. */
+    const verifying = new Map<number, { from: string; req: ProduceRequest; timer: number }>();
 
     // Partitions found on disk come back as replicas of unknown role until metadata says otherwise.
     for (const name of ctx.disk.names()) {
@@ -191,8 +226,55 @@ export function brokerActor(cfg: BrokerConfig) {
         p = new Partition(st.topic, st.partition, host);
         partitions.set(key, p);
       }
+      const wasLeader = p.role === "leader" ? p.leaderEpoch : -1;
       p.applyState(st);
       armFlush();
+      if (st.topic === TRANSACTION_STATE_TOPIC) {
+        // The coordinator of a transaction log partition is its leader; the coordinator epoch is its leader epoch.
+        if (p.role === "leader" && p.leaderEpoch !== wasLeader) coordinator.onBecomeLeader(st.partition, p.leaderEpoch);
+        else if (p.role !== "leader" && wasLeader >= 0) coordinator.onResign(st.partition);
+      }
+    }
+
+    /** Produce, with KIP-890 part 1 for the first transactional write of a producer to this partition. */
+    function produce(from: string, req: ProduceRequest, p: Partition): void {
+      const b = req.batch;
+      if (!txn.verification || !b.isTransactional || !req.transactionalId || p.role !== "leader" || p.producerState.ongoing.has(b.producerId)) return p.handleProduce(from, req);
+      const coordinatorBroker = image.partition(TRANSACTION_STATE_TOPIC, coordinator.partitionFor(req.transactionalId))?.leader ?? null;
+      const reply = (error: ErrorName) => ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: -1 } satisfies ProduceResponse);
+      // AddPartitionsToTxnManager maps an unreachable coordinator to a retriable error for the producer.
+      if (coordinatorBroker === null) return reply("NOT_ENOUGH_REPLICAS");
+      const id = nextId();
+      ctx.send(coordinatorBroker, { type: "AddPartitionsToTxn", correlationId: id, transactionalId: req.transactionalId, producerId: b.producerId, producerEpoch: b.producerEpoch, partitions: [tpKey(req.topic, req.partition)], verifyOnly: true } satisfies AddPartitionsToTxnRequest);
+      verifying.set(id, { from, req, timer: ctx.setTimer(5000, { t: "verify-timeout", id } satisfies BrokerTimer) });
+    }
+
+    function verified(res: AddPartitionsToTxnResponse): void {
+      const v = verifying.get(res.correlationId);
+      if (!v) return;
+      verifying.delete(res.correlationId);
+      ctx.cancelTimer(v.timer);
+      const p = partitions.get(tpKey(v.req.topic, v.req.partition));
+      if (res.error === "NONE" && p) return p.handleProduce(v.from, v.req);
+      const error: ErrorName = res.error === "NONE" ? "NOT_LEADER_OR_FOLLOWER" : res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE" || res.error === "COORDINATOR_LOAD_IN_PROGRESS" || res.error === "CONCURRENT_TRANSACTIONS" ? "NOT_ENOUGH_REPLICAS" : res.error;
+      ctx.trace("partition.verification-failed", { tp: tpKey(v.req.topic, v.req.partition), producerId: v.req.batch.producerId, producerEpoch: v.req.batch.producerEpoch, error });
+      ctx.send(v.from, { type: "ProduceResponse", correlationId: v.req.correlationId, topic: v.req.topic, partition: v.req.partition, error, baseOffset: -1 } satisfies ProduceResponse);
+    }
+
+    function writeMarker(from: string, req: WriteTxnMarkersRequest): void {
+      const reply = (error: ErrorName) => ctx.send(from, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error } satisfies WriteTxnMarkersResponse);
+      const p = partitions.get(tpKey(req.topic, req.partition));
+      if (!p) return reply("NOT_LEADER_OR_FOLLOWER");
+      const batch = {
+        producerId: req.producerId,
+        producerEpoch: req.producerEpoch,
+        baseSequence: -1,
+        isTransactional: true,
+        isControl: true,
+        records: [{ key: req.commit ? "COMMIT" : "ABORT", value: String(req.coordinatorEpoch) }],
+        sizeBytes: 78,
+      };
+      p.appendRecordsToLeader(batch, -1, 5000, -1, from, (error) => reply(error));
     }
 
     function partitionMetadata(): PartitionMetadata[] {
@@ -220,9 +302,23 @@ export function brokerActor(cfg: BrokerConfig) {
             if (req.acks !== 0) ctx.send(from, { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: -1 } satisfies ProduceResponse);
             return;
           }
-          p.handleProduce(from, req);
+          produce(from, req, p);
           return;
         }
+        case "FindCoordinator":
+          return coordinator.handleFindCoordinator(from, msg as FindCoordinatorRequest);
+        case "TxnInitProducerId":
+          return coordinator.handleInitProducerId(from, msg as TxnInitProducerIdRequest);
+        case "AddPartitionsToTxn":
+          return coordinator.handleAddPartitions(from, msg as AddPartitionsToTxnRequest);
+        case "AddPartitionsToTxnResponse":
+          return verified(msg as AddPartitionsToTxnResponse);
+        case "EndTxn":
+          return coordinator.handleEndTxn(from, msg as EndTxnRequest);
+        case "WriteTxnMarkers":
+          return writeMarker(from, msg as WriteTxnMarkersRequest);
+        case "WriteTxnMarkersResponse":
+          return coordinator.handleMarkersResponse(msg as WriteTxnMarkersResponse);
         case "Fetch": {
           const req = msg as FetchRequest;
           const p = partitions.get(tpKey(req.topic, req.partition));
@@ -263,11 +359,7 @@ export function brokerActor(cfg: BrokerConfig) {
           return;
         }
         case "InitProducerId": {
-          // Simplification: producer ids come from per-broker blocks on the broker's disk, not from the controller.
-          const next = (ctx.disk.kv.get<number>("producer-id.next") ?? 0) + 1;
-          ctx.disk.kv.put("producer-id.next", next);
-          ctx.disk.kv.fsync();
-          const producerId = cfg.brokerIndex * 1_000_000 + next;
+          const producerId = allocateProducerId();
           ctx.trace("broker.init-producer-id", { producerId, producerEpoch: 0, for: from });
           ctx.send(from, { type: "InitProducerIdResponse", correlationId: (msg as InitProducerIdRequest).correlationId, error: "NONE", producerId, producerEpoch: 0 } satisfies InitProducerIdResponse);
           return;
@@ -314,7 +406,15 @@ export function brokerActor(cfg: BrokerConfig) {
     }
 
     function onTimer(tag: BrokerTimer): void {
+      if (coordinator.isCoordinatorTimer(tag as { t: string })) return coordinator.onTimer(tag as never);
       switch (tag.t) {
+        case "verify-timeout": {
+          const v = verifying.get(tag.id);
+          if (!v) return;
+          verifying.delete(tag.id);
+          ctx.send(v.from, { type: "ProduceResponse", correlationId: v.req.correlationId, topic: v.req.topic, partition: v.req.partition, error: "NOT_ENOUGH_REPLICAS", baseOffset: -1 } satisfies ProduceResponse);
+          return;
+        }
         case "heartbeat":
           ctx.setTimer(s.brokerHeartbeatIntervalMs, { t: "heartbeat" } satisfies BrokerTimer);
           if (brokerEpoch >= 0) heartbeat();

@@ -20,6 +20,12 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("controller.quorum.retry.backoff.ms", 20, "QuorumConfig"),
   long("replica.high.watermark.checkpoint.interval.ms", 5000, "ReplicationConfigs: how often the HW is checkpointed to disk", 1),
   int("replica.socket.timeout.ms", 30000, "ReplicationConfigs: a follower fetch without an answer is retried after this", 1),
+  int("transaction.state.log.num.partitions", 50, "TransactionLogConfig: partitions of __transaction_state", 1, 1000),
+  int("transaction.state.log.replication.factor", 3, "TransactionLogConfig", 1),
+  int("transaction.state.log.min.isr", 2, "TransactionLogConfig", 1),
+  int("transaction.max.timeout.ms", 900000, "TransactionStateManagerConfig", 1),
+  int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10000, "TransactionStateManagerConfig", 1),
+  bool("transaction.partition.verification.enable", true, "TransactionLogConfig: KIP-890 part 1, the leader verifies a transactional write with the coordinator"),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),
 ]);

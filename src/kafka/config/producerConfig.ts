@@ -1,4 +1,4 @@
-import { bool, ConfigDef, int, long, oneOf } from "./configDef.js";
+import { bool, ConfigDef, int, long, oneOf, str } from "./configDef.js";
 
 const INT_MAX = 2147483647;
 
@@ -19,4 +19,6 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   long("metadata.max.age.ms", 300000, "ProducerConfig"),
   bool("partitioner.ignore.keys", false, "ProducerConfig"),
   bool("partitioner.adaptive.partitioning.enable", true, "ProducerConfig"),
+  str("transactional.id", null, "ProducerConfig: setting it makes the producer transactional (and idempotent)"),
+  int("transaction.timeout.ms", 60000, "ProducerConfig: the coordinator aborts a transaction open longer than this", 1),
 ]);

@@ -18,6 +18,8 @@ export interface ProducerSettings {
   metadataMaxAgeMs: number;
   partitionerIgnoreKeys: boolean;
   partitionerAdaptive: boolean;
+  transactionalId: string | null;
+  transactionTimeoutMs: number;
 }
 
 export interface ConfigConflict {
@@ -31,8 +33,12 @@ export interface ConfigConflict {
  * at its default, idempotence is silently switched off instead (see `producerSettings`).
  */
 export function producerConfigConflicts(c: Map<string, ConfigValue>, explicit: Set<string>): ConfigConflict[] {
-  if (!explicit.has("enable.idempotence") || c.get("enable.idempotence") !== true) return [];
   const out: ConfigConflict[] = [];
+  // A transactional producer is idempotent; it cannot be told not to be (KafkaProducer configureTransactionState).
+  const transactional = c.get("transactional.id") !== null;
+  if (transactional && explicit.has("enable.idempotence") && c.get("enable.idempotence") === false)
+    out.push({ key: "enable.idempotence", message: "cannot be false with a transactional.id: transactions need idempotence (ConfigException in Kafka)" });
+  if (!(transactional || (explicit.has("enable.idempotence") && c.get("enable.idempotence") === true))) return out;
   if ((c.get("max.in.flight.requests.per.connection") as number) > 5)
     out.push({ key: "max.in.flight.requests.per.connection", message: "must be at most 5 to use the idempotent producer (ConfigException in Kafka)" });
   if ((c.get("retries") as number) === 0)
@@ -48,9 +54,9 @@ export function producerSettings(c: Map<string, ConfigValue>, explicit: Set<stri
   const acks = acksRaw === "all" || acksRaw === "-1" ? -1 : acksRaw === "0" ? 0 : 1;
   const maxInFlight = c.get("max.in.flight.requests.per.connection") as number;
   const retries = c.get("retries") as number;
-  let idempotence = c.get("enable.idempotence") as boolean;
+  let idempotence = (c.get("enable.idempotence") as boolean) || c.get("transactional.id") !== null;
   // Not set explicitly and a conflicting setting: Kafka disables idempotence rather than failing.
-  if (idempotence && !explicit.has("enable.idempotence") && (acks !== -1 || retries === 0 || maxInFlight > 5)) idempotence = false;
+  if (idempotence && !explicit.has("enable.idempotence") && c.get("transactional.id") === null && (acks !== -1 || retries === 0 || maxInFlight > 5)) idempotence = false;
   return {
     acks,
     idempotence,
@@ -67,5 +73,7 @@ export function producerSettings(c: Map<string, ConfigValue>, explicit: Set<stri
     metadataMaxAgeMs: c.get("metadata.max.age.ms") as number,
     partitionerIgnoreKeys: c.get("partitioner.ignore.keys") as boolean,
     partitionerAdaptive: c.get("partitioner.adaptive.partitioning.enable") as boolean,
+    transactionalId: c.get("transactional.id") as string | null,
+    transactionTimeoutMs: c.get("transaction.timeout.ms") as number,
   };
 }

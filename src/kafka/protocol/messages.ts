@@ -46,6 +46,8 @@ export interface ProduceRequest {
   partition: number;
   /** The leader epoch the client believes current (KIP-320 style fencing), -1 if unknown. */
   currentLeaderEpoch: number;
+  /** Set by transactional producers (the leader verifies with this id's coordinator: KIP-890 part 1). */
+  transactionalId?: string;
   batch: RecordBatch;
 }
 

@@ -1,0 +1,330 @@
+import type { ActorContext } from "../../sim/index.js";
+import type { Partition } from "../broker/partition.js";
+import type { ErrorName } from "../protocol/errors.js";
+import type {
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  EndTxnRequest,
+  EndTxnResponse,
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  TxnInitProducerIdRequest,
+  TxnInitProducerIdResponse,
+  WriteTxnMarkersRequest,
+  WriteTxnMarkersResponse,
+} from "../protocol/transactionMessages.js";
+import { encodeTransit, loadTransactions, TRANSACTION_STATE_TOPIC, transactionLogPartitionFor } from "./transactionLog.js";
+import { NO_PRODUCER_EPOCH, TransactionMetadata, type TxnTransitMetadata } from "./transactionMetadata.js";
+
+export interface CoordinatorHost {
+  ctx: ActorContext;
+  numPartitions: number;
+  maxTimeoutMs: number;
+  cleanupIntervalMs: number;
+  /** Transaction version 2 (KIP-890 part 2): every commit or abort bumps the producer epoch. */
+  transactionVersion: 1 | 2;
+  /** This broker's replica of a `__transaction_state` partition. */
+  logPartition(index: number): Partition | undefined;
+  leaderOf(topic: string, partition: number): string | null;
+  allocateProducerId(): number;
+  nextCorrelationId(): number;
+}
+
+interface Loaded {
+  coordinatorEpoch: number;
+  txns: Map<string, TransactionMetadata>;
+}
+
+interface MarkerInFlight {
+  transactionalId: string;
+  tp: string;
+  timer: number;
+}
+
+type CoordinatorTimer = { t: "txn-cleanup" } | { t: "txn-markers"; transactionalId: string } | { t: "txn-marker-timeout"; id: number };
+
+const MARKER_TIMEOUT_MS = 5000;
+const MARKER_RETRY_MS = 100;
+
+/**
+ * The transaction coordinator on a broker (Kafka `TransactionCoordinator` + `TransactionStateManager` +
+ * `TransactionMarkerChannelManager`): it owns the transactional ids of the `__transaction_state` partitions this
+ * broker leads, with the partition's leader epoch as the coordinator epoch; every state change is written to that
+ * partition and applied once replicated; a new leader loads the partition's log. EndTxn writes PrepareCommit or
+ * PrepareAbort, answers, sends markers to every partition of the transaction, then writes the Complete state.
+ * Simplified: no transactional id expiration (Dead), no AddOffsetsToTxn yet (consumer groups are another issue).
+ */
+export class TransactionCoordinator {
+  private readonly loaded = new Map<number, Loaded>();
+  private readonly markersInFlight = new Map<number, MarkerInFlight>();
+  /** Transactional id → partitions still waiting for their marker. */
+  private readonly pendingMarkers = new Map<string, Set<string>>();
+  private cleanupTimer = -1;
+
+  constructor(private readonly host: CoordinatorHost) {}
+
+  private get ctx(): ActorContext {
+    return this.host.ctx;
+  }
+
+  partitionFor(transactionalId: string): number {
+    return transactionLogPartitionFor(transactionalId, this.host.numPartitions);
+  }
+
+  // ---- leadership of __transaction_state partitions ----
+
+  /** This broker became leader of a transaction log partition: load it (TransactionStateManager.loadTransactionsForTxnTopicPartition). */
+  onBecomeLeader(index: number, leaderEpoch: number): void {
+    const p = this.host.logPartition(index);
+    if (!p) return;
+    const records = p.log.batches.flatMap((b) => (b.isControl ? [] : [...b.records]));
+    const txns = loadTransactions(records, this.ctx.nowMs);
+    this.loaded.set(index, { coordinatorEpoch: leaderEpoch, txns });
+    this.ctx.trace("txn-coordinator.load", { partition: index, coordinatorEpoch: leaderEpoch, transactionalIds: txns.size });
+    // Transactions caught between Prepare and Complete: finish sending their markers.
+    for (const m of txns.values()) if (m.state === "PrepareCommit" || m.state === "PrepareAbort") this.sendMarkers(m);
+    if (this.cleanupTimer < 0) this.cleanupTimer = this.ctx.setTimer(this.host.cleanupIntervalMs, { t: "txn-cleanup" } satisfies CoordinatorTimer);
+  }
+
+  onResign(index: number): void {
+    if (this.loaded.delete(index)) this.ctx.trace("txn-coordinator.unload", { partition: index });
+  }
+
+  private owner(transactionalId: string): Loaded | ErrorName {
+    const p = this.host.logPartition(this.partitionFor(transactionalId));
+    const l = this.loaded.get(this.partitionFor(transactionalId));
+    if (!p || p.role !== "leader" || !l) return "NOT_COORDINATOR";
+    if (l.coordinatorEpoch !== p.leaderEpoch) return "NOT_COORDINATOR";
+    return l;
+  }
+
+  /** Writes a prepared transition to the transaction log; applies it once replicated (acks=all). */
+  private write(m: TransactionMetadata, t: TxnTransitMetadata, then: (error: ErrorName) => void): void {
+    const index = this.partitionFor(m.transactionalId);
+    const p = this.host.logPartition(index);
+    const epochAtWrite = this.loaded.get(index)?.coordinatorEpoch;
+    if (!p) {
+      m.abortPendingTransition();
+      return then("NOT_COORDINATOR");
+    }
+    const batch = { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: [{ key: m.transactionalId, value: encodeTransit(t) }], sizeBytes: 200 };
+    p.appendRecordsToLeader(batch, -1, 5000, -1, this.ctx.name, (error) => {
+      if (error !== "NONE" || this.loaded.get(index)?.coordinatorEpoch !== epochAtWrite) {
+        m.abortPendingTransition();
+        return then(error === "NOT_LEADER_OR_FOLLOWER" || error === "NONE" ? "NOT_COORDINATOR" : "COORDINATOR_NOT_AVAILABLE");
+      }
+      m.completeTransitionTo(t);
+      this.ctx.trace("txn-coordinator.state", { transactionalId: m.transactionalId, state: m.state, producerId: m.producerId, producerEpoch: m.producerEpoch, partitions: [...m.topicPartitions] });
+      then("NONE");
+    });
+  }
+
+  // ---- requests ----
+
+  handleFindCoordinator(from: string, req: FindCoordinatorRequest): void {
+    const leader = this.host.leaderOf(TRANSACTION_STATE_TOPIC, this.partitionFor(req.key));
+    this.ctx.send(from, { type: "FindCoordinatorResponse", correlationId: req.correlationId, error: leader ? "NONE" : "COORDINATOR_NOT_AVAILABLE", coordinator: leader } satisfies FindCoordinatorResponse);
+  }
+
+  /** TransactionCoordinator.handleInitProducerId (kafka-facts §5.3). */
+  handleInitProducerId(from: string, req: TxnInitProducerIdRequest): void {
+    const reply = (error: ErrorName, producerId = -1, producerEpoch = -1) =>
+      this.ctx.send(from, { type: "TxnInitProducerIdResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies TxnInitProducerIdResponse);
+    const owner = this.owner(req.transactionalId);
+    if (typeof owner === "string") return reply(owner);
+    if (req.transactionTimeoutMs > this.host.maxTimeoutMs || req.transactionTimeoutMs <= 0) return reply("INVALID_TRANSACTION_TIMEOUT");
+    let m = owner.txns.get(req.transactionalId);
+    if (!m) {
+      m = TransactionMetadata.create(req.transactionalId, this.host.allocateProducerId(), req.transactionTimeoutMs, this.ctx.nowMs);
+      owner.txns.set(req.transactionalId, m);
+    }
+    if (m.pendingState !== null || m.state === "PrepareCommit" || m.state === "PrepareAbort" || m.state === "Dead") return reply("CONCURRENT_TRANSACTIONS");
+    if (m.state === "Ongoing") {
+      // Zombie fencing: bump the epoch, abort the open transaction, make the caller retry (CONCURRENT_TRANSACTIONS).
+      this.ctx.trace("txn-coordinator.fence", { transactionalId: m.transactionalId, producerId: m.producerId, oldEpoch: m.producerEpoch, reason: "InitProducerId during an open transaction" });
+      this.abortByFence(m, false);
+      return reply("CONCURRENT_TRANSACTIONS");
+    }
+    let transit: TxnTransitMetadata;
+    if (m.isProducerEpochExhausted) transit = m.prepareProducerIdRotation(this.host.allocateProducerId(), req.transactionTimeoutMs, this.ctx.nowMs, req.producerId >= 0);
+    else {
+      if (req.producerId >= 0 && req.producerId !== m.producerId) return reply("PRODUCER_FENCED");
+      const bump = m.prepareIncrementProducerEpoch(req.transactionTimeoutMs, req.producerId >= 0 ? req.producerEpoch : null, this.ctx.nowMs);
+      if (!bump.ok) {
+        this.ctx.trace("txn-coordinator.reject", { transactionalId: m.transactionalId, request: "InitProducerId", error: bump.error, producerEpoch: req.producerEpoch, currentEpoch: m.producerEpoch });
+        return reply(bump.error);
+      }
+      transit = bump.transit;
+    }
+    const meta = m;
+    this.write(meta, transit, (error) => (error === "NONE" ? reply("NONE", meta.producerId, meta.producerEpoch) : reply(error)));
+  }
+
+  /** Checks shared by AddPartitionsToTxn and EndTxn: the caller's id and epoch against the coordinator's. */
+  private validate(m: TransactionMetadata | undefined, producerId: number, producerEpoch: number): ErrorName {
+    if (!m || m.producerId !== producerId) return "INVALID_PRODUCER_ID_MAPPING";
+    if (m.producerEpoch !== producerEpoch) return "PRODUCER_FENCED";
+    if (m.pendingState !== null || m.state === "PrepareCommit" || m.state === "PrepareAbort") return "CONCURRENT_TRANSACTIONS";
+    return "NONE";
+  }
+
+  handleAddPartitions(from: string, req: AddPartitionsToTxnRequest): void {
+    const reply = (error: ErrorName) => this.ctx.send(from, { type: "AddPartitionsToTxnResponse", correlationId: req.correlationId, error } satisfies AddPartitionsToTxnResponse);
+    const owner = this.owner(req.transactionalId);
+    if (typeof owner === "string") return reply(owner);
+    const m = owner.txns.get(req.transactionalId);
+    const error = this.validate(m, req.producerId, req.producerEpoch);
+    if (req.verifyOnly) {
+      // KIP-890 part 1: "Partition was not added to the transaction".
+      const ok = error === "NONE" && m!.state === "Ongoing" && req.partitions.every((tp) => m!.topicPartitions.has(tp));
+      if (!ok) this.ctx.trace("txn-coordinator.verification-failed", { transactionalId: req.transactionalId, partitions: req.partitions, state: m?.state ?? null, error });
+      return reply(ok ? "NONE" : error === "PRODUCER_FENCED" ? "INVALID_PRODUCER_EPOCH" : "INVALID_TXN_STATE");
+    }
+    if (error !== "NONE") {
+      this.ctx.trace("txn-coordinator.reject", { transactionalId: req.transactionalId, request: "AddPartitionsToTxn", error, producerEpoch: req.producerEpoch, currentEpoch: m?.producerEpoch ?? null });
+      return reply(error);
+    }
+    if (m!.state === "Ongoing" && req.partitions.every((tp) => m!.topicPartitions.has(tp))) return reply("NONE");
+    this.write(m!, m!.prepareAddPartitions(req.partitions, this.ctx.nowMs), reply);
+  }
+
+  /** TransactionCoordinator.handleEndTransaction. */
+  handleEndTxn(from: string, req: EndTxnRequest): void {
+    const reply = (error: ErrorName, producerId = req.producerId, producerEpoch = req.producerEpoch) =>
+      this.ctx.send(from, { type: "EndTxnResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies EndTxnResponse);
+    const owner = this.owner(req.transactionalId);
+    if (typeof owner === "string") return reply(owner);
+    const m = owner.txns.get(req.transactionalId);
+    const completed = req.commit ? "CompleteCommit" : "CompleteAbort";
+    // TV2: a retried EndTxn arrives with the epoch from before the bump; a finished transaction answers it again.
+    if (m && m.producerId === req.producerId && this.host.transactionVersion === 2 && req.producerEpoch === m.lastProducerEpoch && m.state === completed && m.pendingState === null)
+      return reply("NONE", m.producerId, m.producerEpoch);
+    const error = this.validate(m, req.producerId, req.producerEpoch);
+    if (error !== "NONE") {
+      this.ctx.trace("txn-coordinator.reject", { transactionalId: req.transactionalId, request: req.commit ? "EndTxn(commit)" : "EndTxn(abort)", error, producerEpoch: req.producerEpoch, currentEpoch: m?.producerEpoch ?? null });
+      return reply(error);
+    }
+    if (m!.state === completed) return reply("NONE", m!.producerId, m!.producerEpoch); // a retry of a finished end
+    if (m!.state !== "Ongoing") return reply("INVALID_TXN_STATE");
+    const meta = m!;
+    this.write(meta, meta.prepareAbortOrCommit(req.commit ? "PrepareCommit" : "PrepareAbort", this.ctx.nowMs, this.host.transactionVersion === 2), (err) => {
+      if (err !== "NONE") return reply(err);
+      reply("NONE", meta.producerId, meta.producerEpoch);
+      this.sendMarkers(meta);
+    });
+  }
+
+  /**
+   * Fence an open transaction by bumping the epoch and aborting it: for a new instance's InitProducerId (the old one
+   * is a zombie) or for a timeout. After a timeout the old epoch is remembered, so the timed-out producer can recover
+   * with InitProducerId (KIP-588); after a fence by a new instance it cannot.
+   */
+  private abortByFence(m: TransactionMetadata, rememberOldEpoch: boolean): void {
+    const oldEpoch = m.producerEpoch;
+    const fence = m.prepareFenceProducerEpoch();
+    m.applyEpochFence(fence);
+    if (rememberOldEpoch) m.lastProducerEpoch = oldEpoch;
+    this.write(m, m.prepareAbortOrCommit("PrepareAbort", this.ctx.nowMs), (error) => {
+      if (error === "NONE") this.sendMarkers(m);
+    });
+  }
+
+  // ---- markers ----
+
+  private sendMarkers(m: TransactionMetadata): void {
+    const pending = new Set(m.topicPartitions);
+    this.pendingMarkers.set(m.transactionalId, pending);
+    if (pending.size === 0) return this.complete(m);
+    for (const tp of pending) this.sendMarker(m, tp);
+  }
+
+  private sendMarker(m: TransactionMetadata, tp: string): void {
+    const i = tp.lastIndexOf("-");
+    const topic = tp.slice(0, i);
+    const partition = Number(tp.slice(i + 1));
+    const leader = this.host.leaderOf(topic, partition);
+    const owner = this.owner(m.transactionalId);
+    if (typeof owner === "string") return; // no longer the coordinator: the new one resends
+    if (leader === null) {
+      this.ctx.setTimer(MARKER_RETRY_MS, { t: "txn-markers", transactionalId: m.transactionalId } satisfies CoordinatorTimer);
+      return;
+    }
+    const id = this.host.nextCorrelationId();
+    const req: WriteTxnMarkersRequest = { type: "WriteTxnMarkers", correlationId: id, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: owner.coordinatorEpoch, commit: m.state === "PrepareCommit", topic, partition };
+    this.ctx.send(leader, req);
+    const timer = this.ctx.setTimer(MARKER_TIMEOUT_MS, { t: "txn-marker-timeout", id } satisfies CoordinatorTimer);
+    this.markersInFlight.set(id, { transactionalId: m.transactionalId, tp, timer });
+  }
+
+  handleMarkersResponse(res: WriteTxnMarkersResponse): void {
+    const f = this.markersInFlight.get(res.correlationId);
+    if (!f) return;
+    this.markersInFlight.delete(res.correlationId);
+    this.ctx.cancelTimer(f.timer);
+    const owner = this.owner(f.transactionalId);
+    if (typeof owner === "string") return;
+    const m = owner.txns.get(f.transactionalId);
+    const pending = this.pendingMarkers.get(f.transactionalId);
+    if (!m || !pending) return;
+    // A fenced marker (stale coordinator or epoch) is done: the partition has moved on (TransactionMarkerRequestCompletionHandler).
+    if (res.error === "NONE" || res.error === "TRANSACTION_COORDINATOR_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") {
+      pending.delete(f.tp);
+      if (pending.size === 0) this.complete(m);
+    } else this.ctx.setTimer(MARKER_RETRY_MS, { t: "txn-markers", transactionalId: f.transactionalId } satisfies CoordinatorTimer);
+  }
+
+  private complete(m: TransactionMetadata): void {
+    this.pendingMarkers.delete(m.transactionalId);
+    if (m.pendingState !== null) return;
+    this.write(m, m.prepareComplete(this.ctx.nowMs), (error) => {
+      if (error !== "NONE") this.ctx.setTimer(MARKER_RETRY_MS, { t: "txn-markers", transactionalId: m.transactionalId } satisfies CoordinatorTimer);
+    });
+  }
+
+  onTimer(tag: CoordinatorTimer): void {
+    if (tag.t === "txn-cleanup") {
+      this.cleanupTimer = this.loaded.size > 0 ? this.ctx.setTimer(this.host.cleanupIntervalMs, { t: "txn-cleanup" } satisfies CoordinatorTimer) : -1;
+      this.abortTimedOutTransactions();
+      return;
+    }
+    if (tag.t === "txn-marker-timeout") {
+      const f = this.markersInFlight.get(tag.id);
+      if (!f) return;
+      this.markersInFlight.delete(tag.id);
+      this.retryMarkers(f.transactionalId);
+      return;
+    }
+    this.retryMarkers(tag.transactionalId);
+  }
+
+  private retryMarkers(transactionalId: string): void {
+    const owner = this.owner(transactionalId);
+    if (typeof owner === "string") return;
+    const m = owner.txns.get(transactionalId);
+    const pending = this.pendingMarkers.get(transactionalId);
+    if (!m) return;
+    if (!pending) {
+      if ((m.state === "PrepareCommit" || m.state === "PrepareAbort") && m.pendingState === null) this.sendMarkers(m);
+      return;
+    }
+    const inFlight = new Set([...this.markersInFlight.values()].filter((f) => f.transactionalId === transactionalId).map((f) => f.tp));
+    for (const tp of pending) if (!inFlight.has(tp)) this.sendMarker(m, tp);
+  }
+
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: abort transactions open past their timeout. */
+  private abortTimedOutTransactions(): void {
+    const now = this.ctx.nowMs;
+    for (const l of this.loaded.values())
+      for (const m of l.txns.values())
+        if (m.state === "Ongoing" && m.pendingState === null && now > m.txnStartTimestamp + m.txnTimeoutMs) {
+          this.ctx.trace("txn-coordinator.timeout", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, openMs: now - m.txnStartTimestamp });
+          this.abortByFence(m, true);
+        }
+  }
+
+  isCoordinatorTimer(tag: { t?: string }): tag is CoordinatorTimer {
+    return tag.t === "txn-cleanup" || tag.t === "txn-markers" || tag.t === "txn-marker-timeout";
+  }
+}
+
+export { NO_PRODUCER_EPOCH };

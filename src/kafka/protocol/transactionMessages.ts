@@ -1,0 +1,88 @@
+import type { ErrorName } from "./errors.js";
+
+/** FindCoordinator (key type transaction): which broker coordinates a transactional id. */
+export interface FindCoordinatorRequest {
+  type: "FindCoordinator";
+  correlationId: number;
+  key: string;
+}
+
+export interface FindCoordinatorResponse {
+  type: "FindCoordinatorResponse";
+  correlationId: number;
+  error: ErrorName;
+  coordinator: string | null;
+}
+
+export interface TxnInitProducerIdRequest {
+  type: "TxnInitProducerId";
+  correlationId: number;
+  transactionalId: string;
+  transactionTimeoutMs: number;
+  /** KIP-360: the id and epoch the producer has, or -1 / -1. */
+  producerId: number;
+  producerEpoch: number;
+}
+
+export interface TxnInitProducerIdResponse {
+  type: "TxnInitProducerIdResponse";
+  correlationId: number;
+  error: ErrorName;
+  producerId: number;
+  producerEpoch: number;
+}
+
+export interface AddPartitionsToTxnRequest {
+  type: "AddPartitionsToTxn";
+  correlationId: number;
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+  partitions: string[];
+  /** KIP-890 part 1: a partition leader asks whether the partitions are in the ongoing transaction. */
+  verifyOnly: boolean;
+}
+
+export interface AddPartitionsToTxnResponse {
+  type: "AddPartitionsToTxnResponse";
+  correlationId: number;
+  error: ErrorName;
+}
+
+export interface EndTxnRequest {
+  type: "EndTxn";
+  correlationId: number;
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+  commit: boolean;
+}
+
+export interface EndTxnResponse {
+  type: "EndTxnResponse";
+  correlationId: number;
+  error: ErrorName;
+  /** With transaction version 2 the epoch was bumped: the producer continues with this one. */
+  producerId: number;
+  producerEpoch: number;
+}
+
+/** Coordinator → partition leader: write a commit or abort marker. */
+export interface WriteTxnMarkersRequest {
+  type: "WriteTxnMarkers";
+  correlationId: number;
+  producerId: number;
+  producerEpoch: number;
+  coordinatorEpoch: number;
+  commit: boolean;
+  topic: string;
+  partition: number;
+}
+
+export interface WriteTxnMarkersResponse {
+  type: "WriteTxnMarkersResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+}
