@@ -7,6 +7,7 @@ import { TRANSACTION_STATE_TOPIC } from "../kafka/coordinator/transactionLog.js"
 import { consumerSettings } from "../kafka/config/consumerConfig.js";
 import { consumerWorkloadActor } from "../workload/consumerWorkload.js";
 import { producerWorkloadActor } from "../workload/producerWorkload.js";
+import { transactionalWorkloadActor } from "../workload/transactionalWorkload.js";
 import type { World } from "./world.js";
 
 /** Adds the scenario's KRaft controllers, brokers and Kafka clients to the world. */
@@ -74,6 +75,8 @@ export function addKafkaCluster(world: World): void {
     const startUs = Math.round(cl.startMs * 1000);
     if (cl.kind === "producer")
       sim.addActor(cl.id, producerWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
+    else if (cl.kind === "transactional-producer")
+      sim.addActor(cl.id, transactionalWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
     else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, consumerSettings(cl.config), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
   }
 }

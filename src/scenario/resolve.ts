@@ -8,7 +8,7 @@ import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyM
 import { ScenarioError } from "./errors.js";
 import { isKafkaRole } from "./kafkaWorld.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
-import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput } from "./schema.js";
+import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
 import { describeIssue } from "./zodIssues.js";
 import type { Expectation, ResolvedClient, ResolvedDemo, ResolvedScenario, ResolvedTopic } from "./resolved.js";
 
@@ -107,6 +107,33 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail);
     const config = PRODUCER_CONFIG.resolve(user);
     for (const conflict of producerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
+    const transactionalId = config.get("transactional.id") as string | null;
+    const wantsTxn = cl.workload !== null && typeof cl.workload === "object" && "transactions" in (cl.workload as object);
+    if (transactionalId !== null && !wantsTxn) fail(`${p}.workload`, "a producer with a transactional.id needs a transactions: { topic, ... } workload");
+    if (transactionalId === null && wantsTxn) fail(`${p}.config`, "a transactions: workload needs a transactional.id in the producer config");
+    if (wantsTxn) {
+      const t = parseWith(transactionalWorkloadInput, cl.workload, [...clientPath(i), "workload"], file).transactions;
+      knownTopic(t.topic, `${p}.workload.transactions.topic`);
+      const keys = t.keys ?? { distribution: "uniform" as const };
+      clients.push({
+        id: cl.id,
+        kind: "transactional-producer",
+        startMs,
+        stopMs,
+        config,
+        explicit,
+        workload: {
+          topic: t.topic,
+          recordsPerTransaction: t.recordsPerTransaction ?? 5,
+          everyMs: t.every ?? 200,
+          abortRatio: t.abortRatio ?? 0,
+          keys: { distribution: keys.distribution, count: keys.count ?? 100, hotShare: keys.hotShare ?? 0.9 },
+          valueSize: t.valueSize ?? 100,
+          app: t.app ?? transactionalId!,
+        },
+      });
+      return;
+    }
     const w = parseWith(producerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
     const topic = knownTopic(w.topic, `${p}.workload.topic`);
     if (w.partition !== undefined && w.partition >= topic.partitions)
@@ -130,7 +157,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     });
   });
 
-  const transactional = clients.some((cl) => cl.kind === "producer" && cl.config.get("transactional.id") !== null);
+  const transactional = clients.some((cl) => cl.kind === "transactional-producer");
   if (transactional) {
     const rf = brokerConfig.get("transaction.state.log.replication.factor") as number;
     if (rf > brokerCount)

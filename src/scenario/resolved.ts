@@ -49,6 +49,16 @@ export interface ProducerWorkloadSpec {
   partition: number | null;
 }
 
+export interface TransactionalWorkloadSpec {
+  topic: string;
+  recordsPerTransaction: number;
+  everyMs: number;
+  abortRatio: number;
+  keys: KeySpec;
+  valueSize: number;
+  app: string;
+}
+
 export interface ConsumerWorkloadSpec {
   topic: string;
   partitions: number[] | null;
@@ -65,7 +75,10 @@ interface ClientBase {
   explicit: Set<string>;
 }
 
-export type ResolvedClient = (ClientBase & { kind: "producer"; workload: ProducerWorkloadSpec }) | (ClientBase & { kind: "consumer"; workload: ConsumerWorkloadSpec });
+export type ResolvedClient =
+  | (ClientBase & { kind: "producer"; workload: ProducerWorkloadSpec })
+  | (ClientBase & { kind: "transactional-producer"; workload: TransactionalWorkloadSpec })
+  | (ClientBase & { kind: "consumer"; workload: ConsumerWorkloadSpec });
 
 export interface ResolvedDemo {
   heartbeat: { monitor: string; nodes: string[]; intervalMs: number; timeoutMs: number } | null;

@@ -101,6 +101,22 @@ export const producerWorkloadInput = z.strictObject({
   partition: nonNegativeInt("a partition number ≥ 0").optional(),
 });
 
+export const transactionalWorkloadInput = z.strictObject({
+  transactions: z.strictObject({
+    topic: name,
+    /** Records per transaction (default 5). */
+    recordsPerTransaction: positiveInt("a whole number ≥ 1").optional(),
+    /** Pause between transactions (default 200ms). */
+    every: duration.optional(),
+    /** Share of transactions the application aborts (default 0). */
+    abortRatio: rate.optional(),
+    keys: keysInput.optional(),
+    valueSize: positiveInt("a size in bytes ≥ 1").optional(),
+    /** The logical application (default: the transactional.id); instances of one app are a zombie and its replacement. */
+    app: name.optional(),
+  }),
+});
+
 export const consumerWorkloadInput = z.strictObject({
   /** assign() mode: the topic, and the partitions to read (default: all of them). Groups arrive with their issue. */
   assign: z.strictObject({

@@ -47,7 +47,7 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
         if (polled.length > 0) {
           const value: PollValue = {};
           for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);
-          const inv = history.invoke(ctx.nowUs, ctx.name, "poll", null);
+          const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { isolation: settings.isolationLevel });
           history.complete(ctx.nowUs, inv, "ok", value);
         }
         ctx.setTimer(w.pollIntervalMs, "workload:poll");

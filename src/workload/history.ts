@@ -27,6 +27,8 @@ export interface SendValue {
   key: string | null;
   value: string;
   offset?: number;
+  /** For a transactional send: the transaction it belongs to (`<app>-<instance>-<n>`). */
+  txn?: string;
 }
 
 export class History {

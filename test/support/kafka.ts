@@ -19,7 +19,7 @@ cluster:
 clients:
   - id: app
     kind: producer
-    config: { acks: "${opts.acks}", delivery.timeout.ms: 30000${opts.producerConfig ? `, ${opts.producerConfig}` : ""} }
+    config: { acks: "${opts.acks}", delivery.timeout.ms: 40000${opts.producerConfig ? `, ${opts.producerConfig}` : ""} }
     workload: { topic: t, rate: 200, keys: { distribution: uniform, count: 20 } }
 ${opts.extra ?? ""}
 expect:

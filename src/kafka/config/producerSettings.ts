@@ -34,6 +34,10 @@ export interface ConfigConflict {
  */
 export function producerConfigConflicts(c: Map<string, ConfigValue>, explicit: Set<string>): ConfigConflict[] {
   const out: ConfigConflict[] = [];
+  // KafkaProducer.configureDeliveryTimeout: an explicit delivery.timeout.ms below linger.ms + request.timeout.ms is an error.
+  const minDelivery = (c.get("linger.ms") as number) + (c.get("request.timeout.ms") as number);
+  if (explicit.has("delivery.timeout.ms") && (c.get("delivery.timeout.ms") as number) < minDelivery)
+    out.push({ key: "delivery.timeout.ms", message: `should be equal to or larger than linger.ms + request.timeout.ms (${minDelivery}) (ConfigException in Kafka)` });
   // A transactional producer is idempotent; it cannot be told not to be (KafkaProducer configureTransactionState).
   const transactional = c.get("transactional.id") !== null;
   if (transactional && explicit.has("enable.idempotence") && c.get("enable.idempotence") === false)
@@ -64,7 +68,8 @@ export function producerSettings(c: Map<string, ConfigValue>, explicit: Set<stri
     maxInFlight,
     lingerMs: c.get("linger.ms") as number,
     batchSize: c.get("batch.size") as number,
-    deliveryTimeoutMs: c.get("delivery.timeout.ms") as number,
+    // Not set explicitly and too small: Kafka raises it to linger.ms + request.timeout.ms (with a warning).
+    deliveryTimeoutMs: explicit.has("delivery.timeout.ms") ? (c.get("delivery.timeout.ms") as number) : Math.max(c.get("delivery.timeout.ms") as number, (c.get("linger.ms") as number) + (c.get("request.timeout.ms") as number)),
     requestTimeoutMs: c.get("request.timeout.ms") as number,
     retryBackoffMs: c.get("retry.backoff.ms") as number,
     retryBackoffMaxMs: c.get("retry.backoff.max.ms") as number,

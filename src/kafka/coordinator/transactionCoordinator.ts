@@ -173,13 +173,15 @@ export class TransactionCoordinator {
     const owner = this.owner(req.transactionalId);
     if (typeof owner === "string") return reply(owner);
     const m = owner.txns.get(req.transactionalId);
-    const error = this.validate(m, req.producerId, req.producerEpoch);
     if (req.verifyOnly) {
-      // KIP-890 part 1: "Partition was not added to the transaction".
+      // KIP-890 part 1 (TransactionCoordinator.handleVerifyPartitionsInTransaction): another partition being added
+      // (a pending write) does not matter; what matters is whether these partitions are in the open transaction.
+      const error: ErrorName = !m || m.producerId !== req.producerId ? "INVALID_PRODUCER_ID_MAPPING" : m.producerEpoch !== req.producerEpoch ? "PRODUCER_FENCED" : "NONE";
       const ok = error === "NONE" && m!.state === "Ongoing" && req.partitions.every((tp) => m!.topicPartitions.has(tp));
       if (!ok) this.ctx.trace("txn-coordinator.verification-failed", { transactionalId: req.transactionalId, partitions: req.partitions, state: m?.state ?? null, error });
       return reply(ok ? "NONE" : error === "PRODUCER_FENCED" ? "INVALID_PRODUCER_EPOCH" : "INVALID_TXN_STATE");
     }
+    const error = this.validate(m, req.producerId, req.producerEpoch);
     if (error !== "NONE") {
       this.ctx.trace("txn-coordinator.reject", { transactionalId: req.transactionalId, request: "AddPartitionsToTxn", error, producerEpoch: req.producerEpoch, currentEpoch: m?.producerEpoch ?? null });
       return reply(error);

@@ -8,6 +8,7 @@ import { ClientMetadata } from "../clientMetadata.js";
 import { retryBackoffMs } from "./backoff.js";
 import type { ProducerBatch, SendCallback } from "./producerBatch.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
+import { TransactionManager, type TxnCallback } from "./transactionManager.js";
 
 export interface ProducerRecord {
   topic: string;
@@ -67,6 +68,8 @@ export class KafkaProducer {
   private readonly nextSequence = new Map<string, number>();
   private readonly lastAckedSequence = new Map<string, number>();
   private closed = false;
+  /** Set for a transactional producer (transactional.id). */
+  readonly txn: TransactionManager | null = null;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -78,11 +81,53 @@ export class KafkaProducer {
     this.metadata.onUpdate = () => this.onMetadataUpdate();
     this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory);
     this.backoffRandom = ctx.stream("producer-retry-backoff");
+    if (settings.transactionalId !== null)
+      this.txn = new TransactionManager(ctx, brokers, settings.transactionalId, settings.transactionTimeoutMs, settings.retryBackoffMs, {
+        hasUnfinishedBatches: () => this.inFlight.size > 0 || this.waitingForMetadata.length > 0 || this.blocked.length > 0 || [...this.accumulator.queues.values()].some((q) => q.length > 0),
+        failQueuedBatches: (error) => {
+          for (const w of [...this.waitingForMetadata.splice(0), ...this.blocked.splice(0)])
+            w.cb({ ok: false, topic: w.record.topic, partition: w.record.partition ?? null, error, indeterminate: false });
+          for (const q of this.accumulator.queues.values())
+            for (const b of q.splice(0)) {
+              this.accumulator.release(b);
+              b.fail(error);
+            }
+        },
+        setProducerIdAndEpoch: (id, epoch) => {
+          this.producerId = id;
+          this.producerEpoch = epoch;
+          this.nextSequence.clear();
+          this.lastAckedSequence.clear();
+          this.ctx.trace("producer.producer-id", { producerId: id, producerEpoch: epoch, transactionalId: settings.transactionalId });
+        },
+        producerId: () => this.producerId,
+        producerEpoch: () => this.producerEpoch,
+        wake: () => this.wakeAt(this.ctx.nowMs),
+      }, tag);
   }
 
   start(): void {
     this.metadata.requestUpdate();
-    if (this.settings.idempotence) this.initProducerId();
+    // A transactional producer gets its id from the coordinator in initTransactions().
+    if (this.settings.idempotence && !this.txn) this.initProducerId();
+  }
+
+  // ---- transactions (KafkaProducer.initTransactions / beginTransaction / commitTransaction / abortTransaction) ----
+
+  initTransactions(cb: TxnCallback): void {
+    this.txn!.initTransactions(cb);
+  }
+
+  beginTransaction(): ErrorName | null {
+    return this.txn!.beginTransaction();
+  }
+
+  commitTransaction(cb: TxnCallback): void {
+    this.txn!.commitTransaction(cb);
+  }
+
+  abortTransaction(cb: TxnCallback): void {
+    this.txn!.abortTransaction(cb);
   }
 
   /** Stops sending: nothing more leaves this producer (the host is shutting down). */
@@ -93,6 +138,11 @@ export class KafkaProducer {
   /** KafkaProducer.send: asynchronous; the callback runs once with the record's outcome. */
   send(record: ProducerRecord, cb: SendCallback): void {
     const nowMs = this.ctx.nowMs;
+    if (this.txn && this.txn.state !== "IN_TRANSACTION") {
+      // Kafka throws IllegalStateException: a transactional send needs an open transaction.
+      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "INVALID_TXN_STATE", indeterminate: false });
+      return;
+    }
     if (!this.metadata.partitionsFor(record.topic)) {
       this.waitingForMetadata.push({ record, cb, deadlineMs: nowMs + this.settings.maxBlockMs });
       this.metadata.requestUpdate();
@@ -103,8 +153,10 @@ export class KafkaProducer {
   }
 
   onMessage(from: string, msg: { type: string }): boolean {
+    if (this.txn?.onMessage(msg)) return true;
     switch (msg.type) {
       case "Disconnected":
+        this.txn?.onDisconnected(from);
         this.onDisconnected(from);
         return true;
       case "MetadataResponse":
@@ -122,6 +174,7 @@ export class KafkaProducer {
   onTimer(tag: unknown): boolean {
     if (typeof tag !== "string" || !tag.startsWith(this.tag)) return false;
     if (this.metadata.onTimer(tag)) return true;
+    if (this.txn?.onTimer(tag)) return true;
     const rest = tag.slice(this.tag.length);
     if (rest === "drain") {
       this.drainTimer = -1;
@@ -215,11 +268,13 @@ export class KafkaProducer {
     if (this.closed) return;
     if (this.metadata.isStale()) this.metadata.requestUpdate();
     if (this.settings.idempotence && this.producerId < 0) {
-      this.initProducerId();
+      if (!this.txn) this.initProducerId();
       return;
     }
     if (this.settings.partitionerAdaptive) this.updateLoadStats();
     for (const [key, q] of this.accumulator.queues) {
+      // A transactional batch leaves only once its partition is in the transaction (AddPartitionsToTxn).
+      if (this.txn && q.length > 0 && !this.txn.canSend(key)) continue;
       while (q.length > 0) {
         const first = q[0];
         const meta = this.metadata.leaderOf(first.topic, first.partition);
@@ -276,7 +331,7 @@ export class KafkaProducer {
       producerId: batch.producerId,
       producerEpoch: batch.producerEpoch,
       baseSequence: batch.baseSequence,
-      isTransactional: false,
+      isTransactional: this.txn !== null,
       isControl: false,
       records: batch.records.slice(),
       sizeBytes: batch.sizeBytes,
@@ -289,6 +344,7 @@ export class KafkaProducer {
       topic: batch.topic,
       partition: batch.partition,
       currentLeaderEpoch: -1,
+      ...(this.txn ? { transactionalId: this.txn.transactionalId } : {}),
       batch: recordBatch,
     };
     this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.records.length, producerId: batch.producerId, baseSequence: batch.baseSequence });
@@ -367,6 +423,7 @@ export class KafkaProducer {
       this.accumulator.release(batch);
       batch.complete(baseOffset);
       this.admitBlocked();
+      this.txn?.onBatchDone();
       return;
     }
     if (MAYBE_APPENDED.has(error)) batch.maybeAppended = true;
@@ -393,6 +450,12 @@ export class KafkaProducer {
     this.accumulator.release(batch);
     batch.fail(error);
     this.admitBlocked();
+    if (this.txn) {
+      // In a transaction the failure makes the transaction abortable (or the producer fenced); the abort resets.
+      this.txn.onBatchFailed(error);
+      this.txn.onBatchDone();
+      return;
+    }
     // A sequenced batch that failed leaves a gap the broker will never fill (an unresolved sequence): KIP-360.
     if (this.settings.idempotence && batch.baseSequence >= 0 && this.isCurrent(batch)) this.bumpEpoch(error);
   }

@@ -1,0 +1,299 @@
+import type { ActorContext } from "../../../sim/index.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type {
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  EndTxnRequest,
+  EndTxnResponse,
+  FindCoordinatorRequest,
+  FindCoordinatorResponse,
+  TxnInitProducerIdRequest,
+  TxnInitProducerIdResponse,
+} from "../../protocol/transactionMessages.js";
+import { isTransitionValid, type TransactionManagerState } from "./transactionManagerState.js";
+
+export type TxnCallback = (error: ErrorName | null) => void;
+
+/** What the transaction manager needs from the producer it belongs to. */
+export interface TxnProducerHooks {
+  /** Batches of the transaction still queued or in flight. */
+  hasUnfinishedBatches(): boolean;
+  /** Fail every queued (not in-flight) batch, e.g. on abort. */
+  failQueuedBatches(error: ErrorName): void;
+  /** New producer id and epoch: sequences restart at 0. */
+  setProducerIdAndEpoch(producerId: number, producerEpoch: number): void;
+  producerId(): number;
+  producerEpoch(): number;
+  wake(): void;
+}
+
+type Op = { kind: "init"; cb: TxnCallback } | { kind: "end"; commit: boolean; cb: TxnCallback } | { kind: "recover"; cb: TxnCallback };
+
+const COORDINATOR_ERRORS: ReadonlySet<string> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS"]);
+
+/**
+ * The transactional side of the Java producer (Kafka `TransactionManager`): finds the coordinator, initialises the
+ * producer id and epoch (fencing any earlier instance), adds partitions to the transaction before their first batch
+ * leaves, and ends transactions once every batch is done. PRODUCER_FENCED is fatal; a failed batch makes the
+ * transaction abortable. After INVALID_PRODUCER_EPOCH from a partition (the coordinator aborted it on timeout),
+ * abortTransaction recovers with InitProducerId carrying the current id and epoch (KIP-588).
+ * Simplified: AddPartitionsToTxn is always sent explicitly (Kafka 4's TV2 clients add partitions implicitly).
+ */
+export class TransactionManager {
+  state: TransactionManagerState = "UNINITIALIZED";
+  private coordinator: string | null = null;
+  private findInFlight = -1;
+  private readonly added = new Set<string>();
+  private readonly toAdd = new Set<string>();
+  private addInFlight = -1;
+  private adding: string[] = [];
+  private op: Op | null = null;
+  private opInFlight = -1;
+  private lastError: ErrorName | null = null;
+  private correlation = 0;
+
+  constructor(
+    private readonly ctx: ActorContext,
+    private readonly brokers: string[],
+    readonly transactionalId: string,
+    private readonly timeoutMs: number,
+    private readonly retryBackoffMs: number,
+    private readonly hooks: TxnProducerHooks,
+    private readonly tag: string,
+  ) {}
+
+  private transition(to: TransactionManagerState, why: string): void {
+    if (!isTransitionValid(this.state, to)) throw new Error(`TransactionManager: invalid transition ${this.state} -> ${to}`);
+    this.ctx.trace("producer.txn-state", { transactionalId: this.transactionalId, from: this.state, to, why });
+    this.state = to;
+  }
+
+  private fatal(error: ErrorName): void {
+    this.lastError = error;
+    if (this.state !== "FATAL_ERROR") this.transition("FATAL_ERROR", error);
+    this.hooks.failQueuedBatches(error);
+    this.finishOp(error);
+  }
+
+  private finishOp(error: ErrorName | null): void {
+    const op = this.op;
+    this.op = null;
+    this.opInFlight = -1;
+    op?.cb(error);
+  }
+
+  // ---- the producer API ----
+
+  initTransactions(cb: TxnCallback): void {
+    if (this.state !== "UNINITIALIZED") return cb("INVALID_TXN_STATE");
+    this.transition("INITIALIZING", "initTransactions");
+    this.op = { kind: "init", cb };
+    this.pump();
+  }
+
+  beginTransaction(): ErrorName | null {
+    if (this.state !== "READY") return this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE";
+    this.added.clear();
+    this.toAdd.clear();
+    this.transition("IN_TRANSACTION", "beginTransaction");
+    return null;
+  }
+
+  commitTransaction(cb: TxnCallback): void {
+    if (this.state === "ABORTABLE_ERROR") return cb(this.lastError ?? "TRANSACTION_ABORTABLE");
+    if (this.state !== "IN_TRANSACTION") return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
+    this.transition("COMMITTING_TRANSACTION", "commitTransaction");
+    this.op = { kind: "end", commit: true, cb };
+    this.pump();
+  }
+
+  abortTransaction(cb: TxnCallback): void {
+    if (this.state !== "IN_TRANSACTION" && this.state !== "ABORTABLE_ERROR") return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
+    const recover = this.state === "ABORTABLE_ERROR" && this.lastError === "INVALID_PRODUCER_EPOCH";
+    this.transition("ABORTING_TRANSACTION", "abortTransaction");
+    this.hooks.failQueuedBatches("TRANSACTION_ABORTED");
+    this.op = recover ? { kind: "recover", cb } : { kind: "end", commit: false, cb };
+    this.pump();
+  }
+
+  /** May a batch of this partition be sent now? (only once the coordinator has it in the transaction) */
+  canSend(tp: string): boolean {
+    if (this.state !== "IN_TRANSACTION" && this.state !== "COMMITTING_TRANSACTION") return false;
+    if (this.added.has(tp)) return true;
+    if (!this.toAdd.has(tp)) {
+      this.toAdd.add(tp);
+      this.pump();
+    }
+    return false;
+  }
+
+  isSending(): boolean {
+    return this.state === "IN_TRANSACTION" || this.state === "COMMITTING_TRANSACTION" || this.state === "ABORTING_TRANSACTION";
+  }
+
+  /** A batch failed for good: the transaction can only be aborted now (or the producer is fenced). */
+  onBatchFailed(error: ErrorName): void {
+    if (error === "PRODUCER_FENCED" || error === "TRANSACTION_COORDINATOR_FENCED") return this.fatal(error);
+    if (error === "TRANSACTION_ABORTED") return;
+    if (this.state === "IN_TRANSACTION" || this.state === "COMMITTING_TRANSACTION") {
+      this.lastError = error;
+      this.transition("ABORTABLE_ERROR", error);
+      if (this.op?.kind === "end" && this.op.commit) this.finishOp(error);
+    }
+  }
+
+  /** Called whenever a batch completes: an end waiting for the last batch may go now. */
+  onBatchDone(): void {
+    if (this.op) this.pump();
+  }
+
+  // ---- requests ----
+
+  private pump(): void {
+    if (this.state === "FATAL_ERROR") return;
+    if (this.coordinator === null) return this.findCoordinator();
+    if (this.addInFlight < 0 && this.toAdd.size > 0 && (this.state === "IN_TRANSACTION" || this.state === "COMMITTING_TRANSACTION")) {
+      const partitions = [...this.toAdd];
+      this.adding = partitions;
+      const req: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: ++this.correlation, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), partitions, verifyOnly: false };
+      this.addInFlight = req.correlationId;
+      this.ctx.send(this.coordinator, req);
+      this.armTimeout(req.correlationId);
+    }
+    const op = this.op;
+    if (!op || this.opInFlight >= 0) return;
+    if (op.kind === "init" || op.kind === "recover") {
+      const recover = op.kind === "recover";
+      const req: TxnInitProducerIdRequest = {
+        type: "TxnInitProducerId",
+        correlationId: ++this.correlation,
+        transactionalId: this.transactionalId,
+        transactionTimeoutMs: this.timeoutMs,
+        producerId: recover ? this.hooks.producerId() : -1,
+        producerEpoch: recover ? this.hooks.producerEpoch() : -1,
+      };
+      this.opInFlight = req.correlationId;
+      this.ctx.send(this.coordinator, req);
+      this.armTimeout(req.correlationId);
+      return;
+    }
+    // EndTxn goes once every batch of the transaction is done (KafkaProducer flushes before committing).
+    if (this.hooks.hasUnfinishedBatches() || this.addInFlight >= 0) return;
+    if (this.added.size === 0) {
+      // Nothing reached the coordinator: the transaction never started there, so it ends locally
+      // (TransactionManager.beginCompletingTransaction sends EndTxn only for a started transaction).
+      this.transition("READY", op.commit ? "committed (empty)" : "aborted (empty)");
+      return this.finishOp(null);
+    }
+    const req: EndTxnRequest = { type: "EndTxn", correlationId: ++this.correlation, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), commit: op.commit };
+    this.opInFlight = req.correlationId;
+    this.ctx.send(this.coordinator, req);
+    this.armTimeout(req.correlationId);
+  }
+
+  private armTimeout(id: number): void {
+    this.ctx.setTimer(30_000, `${this.tag}txn-timeout:${id}`);
+  }
+
+  private findCoordinator(): void {
+    if (this.findInFlight >= 0) return;
+    const req: FindCoordinatorRequest = { type: "FindCoordinator", correlationId: ++this.correlation, key: this.transactionalId };
+    this.findInFlight = req.correlationId;
+    this.ctx.send(this.brokers[this.correlation % this.brokers.length], req);
+    this.armTimeout(req.correlationId);
+  }
+
+  private retryLater(): void {
+    this.ctx.setTimer(this.retryBackoffMs, `${this.tag}txn-retry`);
+  }
+
+  private lostCoordinator(): void {
+    this.coordinator = null;
+    this.retryLater();
+  }
+
+  onTimer(tag: string): boolean {
+    if (tag === `${this.tag}txn-retry`) {
+      this.pump();
+      return true;
+    }
+    if (!tag.startsWith(`${this.tag}txn-timeout:`)) return false;
+    const id = Number(tag.slice(`${this.tag}txn-timeout:`.length));
+    if (id === this.findInFlight) this.findInFlight = -1;
+    else if (id === this.addInFlight) this.addInFlight = -1;
+    else if (id === this.opInFlight) this.opInFlight = -1;
+    else return true;
+    this.lostCoordinator();
+    return true;
+  }
+
+  onDisconnected(from: string): void {
+    if (from !== this.coordinator) return;
+    this.addInFlight = -1;
+    this.opInFlight = -1;
+    this.findInFlight = -1;
+    this.lostCoordinator();
+  }
+
+  onMessage(msg: { type: string; correlationId?: number }): boolean {
+    switch (msg.type) {
+      case "FindCoordinatorResponse": {
+        const res = msg as FindCoordinatorResponse;
+        if (res.correlationId !== this.findInFlight) return true;
+        this.findInFlight = -1;
+        if (res.error !== "NONE" || res.coordinator === null) this.retryLater();
+        else {
+          this.coordinator = res.coordinator;
+          this.pump();
+        }
+        return true;
+      }
+      case "AddPartitionsToTxnResponse": {
+        const res = msg as AddPartitionsToTxnResponse;
+        if (res.correlationId !== this.addInFlight) return true;
+        this.addInFlight = -1;
+        if (res.error === "NONE") {
+          for (const tp of this.adding) {
+            this.added.add(tp);
+            this.toAdd.delete(tp);
+          }
+          this.hooks.wake();
+          this.pump();
+        } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
+        else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
+        else if (res.error === "PRODUCER_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") this.fatal("PRODUCER_FENCED");
+        else this.onBatchFailed(res.error);
+        return true;
+      }
+      case "TxnInitProducerIdResponse": {
+        const res = msg as TxnInitProducerIdResponse;
+        if (res.correlationId !== this.opInFlight) return true;
+        this.opInFlight = -1;
+        if (res.error === "NONE") {
+          this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
+          this.transition("READY", this.op?.kind === "recover" ? "recovered with InitProducerId (KIP-588)" : "InitProducerId");
+          this.lastError = null;
+          this.finishOp(null);
+        } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
+        else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
+        else this.fatal(res.error);
+        return true;
+      }
+      case "EndTxnResponse": {
+        const res = msg as EndTxnResponse;
+        if (res.correlationId !== this.opInFlight) return true;
+        this.opInFlight = -1;
+        if (res.error === "NONE") {
+          // TV2: the coordinator bumped the epoch on this end; the next transaction uses it, sequences from 0.
+          if (res.producerEpoch !== this.hooks.producerEpoch() || res.producerId !== this.hooks.producerId()) this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
+          this.transition("READY", this.op?.kind === "end" && this.op.commit ? "committed" : "aborted");
+          this.finishOp(null);
+        } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
+        else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
+        else this.fatal(res.error);
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,136 @@
+import type { ProducerSettings } from "../kafka/config/producerSettings.js";
+import { KafkaProducer } from "../kafka/client/producer/producer.js";
+import type { Actor, ActorContext } from "../sim/index.js";
+import type { History, SendValue } from "./history.js";
+import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
+
+/** How long after its sends the application ends a transaction. */
+const END_DELAY_MS = 20;
+
+export interface TransactionalWorkload {
+  topic: string;
+  recordsPerTransaction: number;
+  everyMs: number;
+  abortRatio: number;
+  keys: KeyDistribution;
+  valueSize: number;
+  /** The logical application: instances of one app that overlap in time are one zombie and its replacement. */
+  app: string;
+  stopMs: number | null;
+}
+
+/** What a transaction's completion records: its values and the producer id/epoch it ended with. */
+export interface TxnValue {
+  app: string;
+  transactionalId: string;
+  txn: string;
+  values: string[];
+  producerId: number;
+  producerEpoch: number;
+  /** When the application asked to commit (µs), if it did. */
+  commitRequestedUs: number | null;
+}
+
+/**
+ * A transactional application loop: initTransactions, then begin, send N records, commit (or abort, by ratio),
+ * again every `everyMs`. The history gets each send, each transaction's outcome (ok: committed; fail: aborted or
+ * failed, with the Kafka error) and each initTransactions (the fence moment of a replacement instance).
+ * A commit that fails with an abortable error is followed by abortTransaction, as the Java docs prescribe; a fatal
+ * error (PRODUCER_FENCED) stops the instance.
+ */
+export function transactionalWorkloadActor(brokers: string[], settings: ProducerSettings, w: TransactionalWorkload, history: History) {
+  return (ctx: ActorContext): Actor => {
+    const producer = new KafkaProducer(ctx, brokers, settings);
+    const tid = settings.transactionalId!;
+    const rnd = ctx.stream("transactions");
+    const names = keyNames(w.keys);
+    let n = 0;
+    let seq = 0;
+    let stopped = false;
+    let end: () => void = () => {};
+
+    const next = () => {
+      if (!stopped && (w.stopMs === null || ctx.nowMs < w.stopMs)) ctx.setTimer(w.everyMs, "workload:txn");
+    };
+
+    const run = () => {
+      if (stopped) return;
+      const beginError = producer.beginTransaction();
+      if (beginError) {
+        history.event(ctx.nowUs, ctx.name, "txn-begin", { transactionalId: tid, error: beginError }, "fail");
+        if (producer.txn!.state === "FATAL_ERROR") stopped = true;
+        else next();
+        return;
+      }
+      const txn = `${w.app}-${ctx.name}-${ctx.incarnation}-${n++}`;
+      const inv = history.invoke(ctx.nowUs, ctx.name, "txn", { app: w.app, transactionalId: tid, txn });
+      const values: string[] = [];
+      for (let i = 0; i < w.recordsPerTransaction; i++) {
+        const key = nextKey(w.keys, seq, rnd, names);
+        const value = `${ctx.name}-${ctx.incarnation}-${seq++}`;
+        values.push(value);
+        const v: SendValue = { topic: w.topic, partition: null, key, value, txn };
+        const sendInv = history.invoke(ctx.nowUs, ctx.name, "send", v);
+        producer.send({ topic: w.topic, key, value, padBytes: Math.max(0, w.valueSize - value.length) }, (r) => {
+          if (r.ok) history.complete(ctx.nowUs, sendInv, "ok", { topic: w.topic, partition: r.partition, key, value, offset: r.offset, txn } satisfies SendValue);
+          else history.complete(ctx.nowUs, sendInv, r.indeterminate ? "info" : "fail", { topic: w.topic, partition: r.partition, key, value, txn } satisfies SendValue, r.error);
+        });
+      }
+      const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs });
+      const aborted = (cause: string | null, commitRequestedUs: number | null) =>
+        producer.abortTransaction((error) => {
+          history.complete(ctx.nowUs, inv, "fail", outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");
+          if (error && producer.txn!.state === "FATAL_ERROR") {
+            stopped = true;
+            ctx.trace("workload.fenced", { transactionalId: tid, error });
+          } else next();
+        });
+      // The application ends the transaction a little later (its records have left by then), commit or abort.
+      end = () => {
+        if (rnd.chance(w.abortRatio)) return aborted(null, null);
+        commit();
+      };
+      ctx.setTimer(END_DELAY_MS, "workload:end");
+      const commit = () => {
+      const commitAt = ctx.nowUs;
+      producer.commitTransaction((error) => {
+        if (error === null) {
+          history.complete(ctx.nowUs, inv, "ok", outcome(commitAt));
+          return next();
+        }
+        if (producer.txn!.state === "FATAL_ERROR") {
+          history.complete(ctx.nowUs, inv, "fail", outcome(commitAt), error);
+          stopped = true;
+          ctx.trace("workload.fenced", { transactionalId: tid, error });
+          return;
+        }
+        aborted(error, commitAt);
+      });
+      };
+    };
+
+    return {
+      onStart: () => {
+        producer.start();
+        producer.initTransactions((error) => {
+          if (error) {
+            history.event(ctx.nowUs, ctx.name, "init", { app: w.app, transactionalId: tid, error }, "fail");
+            stopped = true;
+            return;
+          }
+          history.event(ctx.nowUs, ctx.name, "init", { app: w.app, transactionalId: tid, producerId: producer.producerId, producerEpoch: producer.producerEpoch });
+          run();
+        });
+      },
+      onMessage: (from, msg) => {
+        producer.onMessage(from, msg as { type: string });
+      },
+      onTimer: (tag) => {
+        if (producer.onTimer(tag)) return;
+        if (tag === "workload:txn") run();
+        else if (tag === "workload:end") end();
+      },
+      onShutdown: () => producer.close(),
+    };
+  };
+}
