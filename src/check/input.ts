@@ -19,6 +19,8 @@ export interface FinalReplicaLog {
   /** Whether this replica was the partition's leader at the end (a real cluster's metadata would say). */
   leader: boolean;
   records: LogRecord[];
+  /** Transactions open at the end (no commit or abort marker yet): producer id and first offset. */
+  openTransactions?: { producerId: number; firstOffset: number }[];
 }
 
 /** What every checker may read: the history and the final logs. Nothing from live actors. */

@@ -1,6 +1,7 @@
 import { falseSuspicion, staleWrite } from "./demoCheckers.js";
 import { inconsistentOffsets, nonmonotonicPoll, pollSkip } from "./consumerCheckers.js";
 import { duplicates } from "./duplicates.js";
+import { abortedRead, atomicity, hangingTransaction, uncommittedRead, zombieFenced, zombieWrite } from "./transactionCheckers.js";
 import { failedSends } from "./failedSends.js";
 import type { Checker } from "./input.js";
 import { logDivergence } from "./logDivergence.js";
@@ -15,12 +16,14 @@ export function registerChecker(c: Checker): void {
   checkers.set(c.name, c);
 }
 
+/** A checker by name; a plural reads as its singular (`noAbortedReads` is the abortedRead check). */
 export function checkerNamed(name: string): Checker | undefined {
-  return checkers.get(name);
+  return checkers.get(name) ?? (name.endsWith("s") ? checkers.get(name.slice(0, -1)) : undefined);
 }
 
 export function checkerNames(): string[] {
   return [...checkers.keys()].sort();
 }
 
-for (const c of [falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip]) registerChecker(c);
+for (const c of [
+  falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction]) registerChecker(c);

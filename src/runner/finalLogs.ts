@@ -1,7 +1,15 @@
 import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
+import { ProducerStateManager } from "../kafka/log/producerStateManager.js";
 import type { FinalReplicaLog, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
+
+/** Transactions with data but no marker yet, replayed from the log (as a restarted broker would). */
+function openTransactions(log: PartitionLog): { producerId: number; firstOffset: number }[] {
+  const state = new ProducerStateManager();
+  state.rebuild(log.batches);
+  return [...state.ongoing].map(([producerId, firstOffset]) => ({ producerId, firstOffset }));
+}
 
 function records(log: PartitionLog): LogRecord[] {
   const out: LogRecord[] = [];
@@ -33,6 +41,7 @@ function readAllLogs(world: World): FinalReplicaLog[] {
           logStartOffset: r.log.logStartOffset,
           leader: r.role === "leader",
           records: records(r.log),
+          openTransactions: openTransactions(r.log),
         });
       continue;
     }
@@ -53,6 +62,7 @@ function readAllLogs(world: World): FinalReplicaLog[] {
         logStartOffset: log.logStartOffset,
         leader: false,
         records: records(log),
+        openTransactions: openTransactions(log),
       });
     }
   }

@@ -72,7 +72,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     const checker = checkerNamed(e.check)!;
     const findings = checker.run(input, e.params);
     const ok = e.mode === "none" ? findings.length === 0 : findings.length > 0;
-    const name = e.mode === "none" ? `no${e.check[0].toUpperCase()}${e.check.slice(1)}` : `anomaly: ${e.check}`;
+    const name = e.label;
     const details =
       e.mode === "none"
         ? findings.slice(0, 10).map((f) => f.message).concat(findings.length > 10 ? [`... and ${findings.length - 10} more`] : [])

@@ -130,6 +130,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
           keys: { distribution: keys.distribution, count: keys.count ?? 100, hotShare: keys.hotShare ?? 0.9 },
           valueSize: t.valueSize ?? 100,
           app: t.app ?? transactionalId!,
+          openForMs: t.openFor ?? 20,
         },
       });
       return;
@@ -377,25 +378,25 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
 }
 
 function parseExpectation(e: string | Record<string, unknown>, path: string, fail: Fail): Expectation {
+  const lowerFirst = (x: string) => x[0].toLowerCase() + x.slice(1);
   if (typeof e === "string") {
     const m = /^no([A-Z].*)$/.exec(e);
-    if (m) return { check: m[1][0].toLowerCase() + m[1].slice(1), mode: "none", params: null, path };
-    return { check: e, mode: "none", params: null, path };
+    return { label: e, check: m ? lowerFirst(m[1]) : e, mode: "none", params: null, path };
   }
   const keys = Object.keys(e);
   if (keys.length !== 1) fail(path, "must have exactly one key: a check name, or anomaly: <check>");
   const k = keys[0];
   if (k === "anomaly") {
     const a = e.anomaly;
-    if (typeof a === "string") return { check: a, mode: "some", params: null, path };
+    if (typeof a === "string") return { label: `anomaly: ${a}`, check: a, mode: "some", params: null, path };
     // anomaly: { check: params }
     if (a !== null && typeof a === "object" && !Array.isArray(a) && Object.keys(a).length === 1) {
       const [check, params] = Object.entries(a)[0];
-      return { check, mode: "some", params, path };
+      return { label: `anomaly: ${check} ${JSON.stringify(params)}`, check, mode: "some", params, path };
     }
     fail(`${path}.anomaly`, "must name a check (anomaly: duplicates) or a check with parameters (anomaly: { failedSends: DELIVERY_TIMEOUT })");
   }
   const m = /^no([A-Z].*)$/.exec(k);
-  if (m) return { check: m[1][0].toLowerCase() + m[1].slice(1), mode: "none", params: e[k], path };
-  return { check: k, mode: "none", params: e[k], path };
+  const label = `${k}: ${typeof e[k] === "string" ? e[k] : JSON.stringify(e[k])}`;
+  return { label, check: m ? lowerFirst(m[1]) : k, mode: "none", params: e[k], path };
 }

@@ -57,6 +57,8 @@ export interface TransactionalWorkloadSpec {
   keys: KeySpec;
   valueSize: number;
   app: string;
+  /** How long a transaction stays open after its sends before it is ended. */
+  openForMs: number;
 }
 
 export interface ConsumerWorkloadSpec {
@@ -94,6 +96,8 @@ export interface ResolvedDemo {
 
 /** One `expect:` entry: `noX` (X finds nothing), `{anomaly: X}` (X finds something) or `{X: params}`. */
 export interface Expectation {
+  /** As written in the file (`noLostAcknowledgedWrites`, `anomaly: duplicates`, `zombieFenced: app-1`). */
+  label: string;
   check: string;
   mode: "none" | "some";
   params: unknown;

@@ -114,6 +114,8 @@ export const transactionalWorkloadInput = z.strictObject({
     valueSize: positiveInt("a size in bytes ≥ 1").optional(),
     /** The logical application (default: the transactional.id); instances of one app are a zombie and its replacement. */
     app: name.optional(),
+    /** How long each transaction stays open after its sends before commit or abort (default 20ms). */
+    openFor: duration.optional(),
   }),
 });
 

@@ -33,6 +33,11 @@ export interface ActorContext {
   trace(type: string, data?: Record<string, unknown>): void;
   /** Whether an actor of that name exists (the model may not invent addresses). */
   knows(name: string): boolean;
+  /**
+   * This actor closed its connection to `peer` and will open a new one: later messages are not held behind
+   * messages still in flight on the old one (which may still arrive, late).
+   */
+  reconnect(peer: string): void;
 }
 
 export type ActorFactory = (ctx: ActorContext) => Actor;

@@ -516,6 +516,12 @@ export class Simulation {
       disk: s.disk,
       trace: (type, data) => sim.trace(s.name, type, data),
       knows: (name) => sim.byName.has(name),
+      reconnect: (peer) => {
+        const to = sim.byName.get(peer);
+        if (!to) return;
+        const keys = s.fifoReceiver;
+        for (let i = 0; i < keys.length; i++) if (keys[i] === to.index) keys[i] = -1;
+      },
     };
   }
 }

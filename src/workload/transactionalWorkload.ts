@@ -4,9 +4,6 @@ import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
 
-/** How long after its sends the application ends a transaction. */
-const END_DELAY_MS = 20;
-
 export interface TransactionalWorkload {
   topic: string;
   recordsPerTransaction: number;
@@ -16,6 +13,8 @@ export interface TransactionalWorkload {
   valueSize: number;
   /** The logical application: instances of one app that overlap in time are one zombie and its replacement. */
   app: string;
+  /** How long after its sends the application ends a transaction. */
+  openForMs: number;
   stopMs: number | null;
 }
 
@@ -90,7 +89,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         if (rnd.chance(w.abortRatio)) return aborted(null, null);
         commit();
       };
-      ctx.setTimer(END_DELAY_MS, "workload:end");
+      ctx.setTimer(w.openForMs, "workload:end");
       const commit = () => {
       const commitAt = ctx.nowUs;
       producer.commitTransaction((error) => {

@@ -319,7 +319,7 @@ export class TransactionCoordinator {
     for (const l of this.loaded.values())
       for (const m of l.txns.values())
         if (m.state === "Ongoing" && m.pendingState === null && now > m.txnStartTimestamp + m.txnTimeoutMs) {
-          this.ctx.trace("txn-coordinator.timeout", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, openMs: now - m.txnStartTimestamp });
+          this.ctx.trace("txn-coordinator.timeout", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, openMs: Math.round(now - m.txnStartTimestamp) });
           this.abortByFence(m, true);
         }
   }

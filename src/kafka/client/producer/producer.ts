@@ -385,6 +385,7 @@ export class KafkaProducer {
     const f = this.inFlight.get(correlationId);
     if (!f) return;
     this.ctx.trace("producer.request-timeout", { tp: f.batch.key, to: f.node, correlationId });
+    this.ctx.reconnect(f.node); // NetworkClient closes the connection; requests still in flight on it may land late
     // Newest first, as NetworkClient.processDisconnection walks InFlightRequests.clearAll: each retry goes to the
     // front of its queue, so the oldest ends up first again.
     for (const [id, g] of [...this.inFlight].reverse()) if (g.node === f.node) this.completeBatch(this.takeInFlight(id)!.batch, "NETWORK_EXCEPTION", -1);

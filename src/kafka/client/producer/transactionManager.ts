@@ -27,7 +27,7 @@ export interface TxnProducerHooks {
   wake(): void;
 }
 
-type Op = { kind: "init"; cb: TxnCallback } | { kind: "end"; commit: boolean; cb: TxnCallback } | { kind: "recover"; cb: TxnCallback };
+type Op = { kind: "init"; cb: TxnCallback } | { kind: "end"; commit: boolean; bumpAfter: boolean; cb: TxnCallback } | { kind: "recover"; cb: TxnCallback };
 
 const COORDINATOR_ERRORS: ReadonlySet<string> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS"]);
 
@@ -103,7 +103,7 @@ export class TransactionManager {
     if (this.state === "ABORTABLE_ERROR") return cb(this.lastError ?? "TRANSACTION_ABORTABLE");
     if (this.state !== "IN_TRANSACTION") return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
     this.transition("COMMITTING_TRANSACTION", "commitTransaction");
-    this.op = { kind: "end", commit: true, cb };
+    this.op = { kind: "end", commit: true, bumpAfter: false, cb };
     this.pump();
   }
 
@@ -112,7 +112,9 @@ export class TransactionManager {
     const recover = this.state === "ABORTABLE_ERROR" && this.lastError === "INVALID_PRODUCER_EPOCH";
     this.transition("ABORTING_TRANSACTION", "abortTransaction");
     this.hooks.failQueuedBatches("TRANSACTION_ABORTED");
-    this.op = recover ? { kind: "recover", cb } : { kind: "end", commit: false, cb };
+    // A batch that failed left its sequence unresolved: after the abort, bump the epoch with InitProducerId
+    // carrying the current id and epoch, and restart sequences (KIP-360).
+    this.op = recover ? { kind: "recover", cb } : { kind: "end", commit: false, bumpAfter: this.lastError !== null, cb };
     this.pump();
   }
 
@@ -286,6 +288,11 @@ export class TransactionManager {
         if (res.error === "NONE") {
           // TV2: the coordinator bumped the epoch on this end; the next transaction uses it, sequences from 0.
           if (res.producerEpoch !== this.hooks.producerEpoch() || res.producerId !== this.hooks.producerId()) this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
+          if (this.op?.kind === "end" && this.op.bumpAfter) {
+            this.op = { kind: "recover", cb: this.op.cb };
+            this.pump();
+            return true;
+          }
           this.transition("READY", this.op?.kind === "end" && this.op.commit ? "committed" : "aborted");
           this.finishOp(null);
         } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();

@@ -1,0 +1,178 @@
+import { parseDurationMs } from "../scenario/duration.js";
+import type { PollValue } from "../workload/consumerWorkload.js";
+import type { HistoryOp, SendValue } from "../workload/history.js";
+import type { TxnValue } from "../workload/transactionalWorkload.js";
+import { committedPartitions } from "./committedView.js";
+import { at, type Checker, type CheckInput, type Finding } from "./input.js";
+
+interface TxnOutcome {
+  txn: string;
+  process: string;
+  /** ok: committed; fail: aborted (or failed); null: no answer by the end. */
+  outcome: "ok" | "fail" | null;
+  value: TxnValue | null;
+  endedUs: number | null;
+}
+
+/** Each transaction's outcome, and which transaction each sent value belongs to. */
+function transactions(input: CheckInput): { byTxn: Map<string, TxnOutcome>; txnOfValue: Map<string, string> } {
+  const byTxn = new Map<string, TxnOutcome>();
+  const txnOfValue = new Map<string, string>();
+  for (const op of input.history.ops) {
+    if (op.f === "send" && op.type === "invoke") {
+      const v = op.value as SendValue;
+      if (v.txn) txnOfValue.set(v.value, v.txn);
+    }
+    if (op.f !== "txn") continue;
+    if (op.type === "invoke") {
+      const txn = (op.value as { txn: string }).txn;
+      byTxn.set(txn, { txn, process: op.process, outcome: null, value: null, endedUs: null });
+    } else {
+      const v = op.value as TxnValue;
+      const t = byTxn.get(v.txn);
+      if (t) Object.assign(t, { outcome: op.type === "ok" ? "ok" : "fail", value: v, endedUs: op.time });
+    }
+  }
+  return { byTxn, txnOfValue };
+}
+
+function committedPolls(input: CheckInput): { op: HistoryOp; value: PollValue }[] {
+  const out: { op: HistoryOp; value: PollValue }[] = [];
+  for (const { invoke, done } of input.history.completed("poll"))
+    if (done.type === "ok" && (invoke.value as { isolation?: string } | null)?.isolation === "read_committed") out.push({ op: done, value: done.value as PollValue });
+  return out;
+}
+
+/** Jepsen's G1a: a read_committed poll returned a record of a transaction that aborted. */
+export const abortedRead: Checker = {
+  name: "abortedRead",
+  description: "a read_committed consumer read a record of an aborted transaction (G1a)",
+  run(input) {
+    const { byTxn, txnOfValue } = transactions(input);
+    const out: Finding[] = [];
+    for (const { op, value } of committedPolls(input))
+      for (const [tp, recs] of Object.entries(value))
+        for (const [offset, v] of recs) {
+          const t = byTxn.get(txnOfValue.get(v) ?? "");
+          if (t?.outcome === "fail")
+            out.push({ message: `${op.process} read ${v} at ${tp} offset ${offset} (${at(op.time)}) but its transaction ${t.txn} aborted`, atUs: op.time, evidence: { consumer: op.process, value: v, partition: tp, offset, txn: t.txn } });
+        }
+    return out;
+  },
+};
+
+/** A read_committed poll returned a record before its producer had even asked to commit it. */
+export const uncommittedRead: Checker = {
+  name: "uncommittedRead",
+  description: "a read_committed consumer read a record before its transaction committed",
+  run(input) {
+    const { byTxn, txnOfValue } = transactions(input);
+    const out: Finding[] = [];
+    for (const { op, value } of committedPolls(input))
+      for (const [tp, recs] of Object.entries(value))
+        for (const [offset, v] of recs) {
+          const t = byTxn.get(txnOfValue.get(v) ?? "");
+          if (!t || t.outcome === "fail") continue; // aborted: abortedRead's business
+          const askedUs = t.value?.commitRequestedUs ?? null;
+          if (t.outcome === null || askedUs === null || op.time < askedUs)
+            out.push({ message: `${op.process} read ${v} at ${tp} offset ${offset} at ${at(op.time)}, before transaction ${t.txn} was committed`, atUs: op.time, evidence: { consumer: op.process, value: v, txn: t.txn } });
+        }
+    return out;
+  },
+};
+
+/** A committed transaction's records are all in the final committed log, or none are. */
+export const atomicity: Checker = {
+  name: "atomicity",
+  description: "a committed transaction is only partly visible in the final committed log",
+  run(input) {
+    const { byTxn } = transactions(input);
+    const parts = committedPartitions(input.logs);
+    const visible = new Set<string>();
+    for (const p of parts.values()) for (const v of p.offsetsOf.keys()) visible.add(v);
+    const out: Finding[] = [];
+    for (const t of byTxn.values()) {
+      if (t.outcome !== "ok" || !t.value) continue;
+      const seen = t.value.values.filter((v) => visible.has(v));
+      if (seen.length > 0 && seen.length < t.value.values.length)
+        out.push({ message: `transaction ${t.txn} committed at ${at(t.endedUs!)} but only ${seen.length} of its ${t.value.values.length} records are visible`, atUs: t.endedUs!, evidence: { txn: t.txn, visible: seen, missing: t.value.values.filter((v) => !visible.has(v)) } });
+    }
+    return out;
+  },
+};
+
+/** Instances of each application: when each initialised (a replacement's init is the fence). */
+function inits(input: CheckInput): { process: string; app: string; time: number }[] {
+  return input.history.ops.filter((o) => o.f === "init" && o.type === "ok").map((o) => ({ process: o.process, app: (o.value as { app: string }).app, time: o.time }));
+}
+
+/** A replaced instance (a zombie) committed after its replacement had initialised: its write is visible. */
+export const zombieWrite: Checker = {
+  name: "zombieWrite",
+  description: "an instance committed a transaction after a newer instance of its application took over",
+  run(input) {
+    const { byTxn } = transactions(input);
+    const all = inits(input);
+    const out: Finding[] = [];
+    for (const t of byTxn.values()) {
+      if (t.outcome !== "ok" || !t.value) continue;
+      const mine = all.find((i) => i.process === t.process && i.app === t.value!.app);
+      if (!mine) continue;
+      const replacement = all.find((i) => i.app === t.value!.app && i.process !== t.process && i.time > mine.time && i.time < t.endedUs!);
+      if (replacement)
+        out.push({
+          message: `${t.process} committed ${t.txn} at ${at(t.endedUs!)}, after ${replacement.process} replaced it at ${at(replacement.time)}: ${t.value.values.length} records from the zombie are visible`,
+          atUs: t.endedUs!,
+          evidence: { zombie: t.process, replacement: replacement.process, txn: t.txn, values: t.value.values },
+        });
+    }
+    return out;
+  },
+};
+
+const FENCING_ERRORS = new Set(["PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"]);
+
+/** The named instance was fenced: some request of it failed with PRODUCER_FENCED or INVALID_PRODUCER_EPOCH. */
+export const zombieFenced: Checker = {
+  name: "zombieFenced",
+  description: "the named producer instance (e.g. zombieFenced: app-1) was fenced after being replaced",
+  run(input, params) {
+    const who = typeof params === "string" ? params : null;
+    if (who === null) return [{ message: "zombieFenced needs the instance, e.g. zombieFenced: app-1" }];
+    const fenced = input.history.ops.find((o) => o.process === who && (o.type === "fail" || o.type === "info") && o.error !== undefined && FENCING_ERRORS.has(o.error));
+    return fenced ? [] : [{ message: `${who} was never fenced (no PRODUCER_FENCED or INVALID_PRODUCER_EPOCH in its history)` }];
+  },
+};
+
+/**
+ * A hanging transaction (KIP-890): at the end, a partition's LSO is held by a transaction that has been open longer
+ * than the bound (default 30s), so read_committed consumers cannot get past it.
+ */
+export const hangingTransaction: Checker = {
+  name: "hangingTransaction",
+  description: "a transaction left open (no marker) holds a partition's LSO for longer than a bound (default 30s)",
+  run(input, params) {
+    const boundMs = (params === null || params === undefined ? null : parseDurationMs(params)) ?? 30_000;
+    const sentAt = new Map<string, number>();
+    let endUs = 0;
+    for (const op of input.history.ops) {
+      endUs = Math.max(endUs, op.time);
+      if (op.f === "send" && op.type === "invoke") sentAt.set((op.value as SendValue).value, op.time);
+    }
+    const out: Finding[] = [];
+    for (const l of input.logs) {
+      if (!l.leader) continue;
+      for (const t of l.openTransactions ?? []) {
+        const first = l.records.find((r) => r.offset >= t.firstOffset);
+        const since = first ? sentAt.get(first.value) : undefined;
+        if (since === undefined || (endUs - since) / 1000 <= boundMs) continue;
+        out.push({
+          message: `${l.topic}-${l.partition}: a transaction of producer ${t.producerId} open since ${at(since)} (offset ${t.firstOffset}, ${first!.value}) has no marker at the end; the LSO is stuck at ${t.firstOffset} (HW ${l.highWatermark})`,
+          atUs: since,
+          evidence: { partition: `${l.topic}-${l.partition}`, producerId: t.producerId, firstOffset: t.firstOffset },
+        });
+      }
+    }
+    return out;
+  },
+};
