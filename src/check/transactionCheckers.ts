@@ -101,9 +101,14 @@ export const atomicity: Checker = {
   },
 };
 
-/** Instances of each application: when each initialised (a replacement's init is the fence). */
-function inits(input: CheckInput): { process: string; app: string; time: number }[] {
-  return input.history.ops.filter((o) => o.f === "init" && o.type === "ok").map((o) => ({ process: o.process, app: (o.value as { app: string }).app, time: o.time }));
+/** Instances of each application (a restart is a new instance): when each initialised (a replacement's init is the fence). */
+function inits(input: CheckInput): { instance: string; process: string; app: string; time: number }[] {
+  return input.history.ops
+    .filter((o) => o.f === "init" && o.type === "ok")
+    .map((o) => {
+      const v = o.value as { app: string; instance?: string };
+      return { instance: v.instance ?? o.process, process: o.process, app: v.app, time: o.time };
+    });
 }
 
 /** A replaced instance (a zombie) committed after its replacement had initialised: its write is visible. */
@@ -116,14 +121,15 @@ export const zombieWrite: Checker = {
     const out: Finding[] = [];
     for (const t of byTxn.values()) {
       if (t.outcome !== "ok" || !t.value) continue;
-      const mine = all.find((i) => i.process === t.process && i.app === t.value!.app);
+      const instance = t.value.instance ?? t.process;
+      const mine = all.find((i) => i.instance === instance && i.app === t.value!.app);
       if (!mine) continue;
-      const replacement = all.find((i) => i.app === t.value!.app && i.process !== t.process && i.time > mine.time && i.time < t.endedUs!);
+      const replacement = all.find((i) => i.app === t.value!.app && i.instance !== instance && i.time > mine.time && i.time < t.endedUs!);
       if (replacement)
         out.push({
-          message: `${t.process} committed ${t.txn} at ${at(t.endedUs!)}, after ${replacement.process} replaced it at ${at(replacement.time)}: ${t.value.values.length} records from the zombie are visible`,
+          message: `${instance} committed ${t.txn} at ${at(t.endedUs!)}, after ${replacement.instance} replaced it at ${at(replacement.time)}: ${t.value.values.length} records from the zombie are visible`,
           atUs: t.endedUs!,
-          evidence: { zombie: t.process, replacement: replacement.process, txn: t.txn, values: t.value.values },
+          evidence: { zombie: instance, replacement: replacement.instance, txn: t.txn, values: t.value.values },
         });
     }
     return out;

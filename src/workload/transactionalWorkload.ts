@@ -21,6 +21,8 @@ export interface TransactionalWorkload {
 /** What a transaction's completion records: its values and the producer id/epoch it ended with. */
 export interface TxnValue {
   app: string;
+  /** This process incarnation (`<process>-<incarnation>`): a restart is a new instance. */
+  instance: string;
   transactionalId: string;
   txn: string;
   values: string[];
@@ -43,6 +45,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
     const tid = settings.transactionalId!;
     const rnd = ctx.stream("transactions");
     const names = keyNames(w.keys);
+    const instance = `${ctx.name}-${ctx.incarnation}`;
     let n = 0;
     let seq = 0;
     let stopped = false;
@@ -75,7 +78,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           else history.complete(ctx.nowUs, sendInv, r.indeterminate ? "info" : "fail", { topic: w.topic, partition: r.partition, key, value, txn } satisfies SendValue, r.error);
         });
       }
-      const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs });
+      const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, instance, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs });
       const aborted = (cause: string | null, commitRequestedUs: number | null) =>
         producer.abortTransaction((error) => {
           history.complete(ctx.nowUs, inv, "fail", outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");
@@ -113,11 +116,11 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         producer.start();
         producer.initTransactions((error) => {
           if (error) {
-            history.event(ctx.nowUs, ctx.name, "init", { app: w.app, transactionalId: tid, error }, "fail");
+            history.event(ctx.nowUs, ctx.name, "init", { app: w.app, instance, transactionalId: tid, error }, "fail");
             stopped = true;
             return;
           }
-          history.event(ctx.nowUs, ctx.name, "init", { app: w.app, transactionalId: tid, producerId: producer.producerId, producerEpoch: producer.producerEpoch });
+          history.event(ctx.nowUs, ctx.name, "init", { app: w.app, instance, transactionalId: tid, producerId: producer.producerId, producerEpoch: producer.producerEpoch });
           run();
         });
       },

@@ -103,3 +103,58 @@ describe("ProducerStateManager (kafka-facts §5.2)", () => {
     expect(append(rebuilt, b(0, 5))).toEqual({ kind: "append" });
   });
 });
+
+describe("ProducerStateManager and transactions", () => {
+  const txnBatch = (epoch: number, seq: number, offset: number, n = 1): RecordBatch => ({ ...b(epoch, seq, n), baseOffset: offset, isTransactional: true });
+  const marker = (epoch: number, offset: number, commit: boolean, coordinatorEpoch = 0): RecordBatch => ({
+    baseOffset: offset,
+    leaderEpoch: 0,
+    producerId: 7,
+    producerEpoch: epoch,
+    baseSequence: -1,
+    isTransactional: true,
+    isControl: true,
+    records: [{ key: commit ? "COMMIT" : "ABORT", value: String(coordinatorEpoch) }],
+    sizeBytes: 78,
+  });
+
+  it("the first transactional batch opens a transaction that bounds the LSO; a marker closes it", () => {
+    const m = new ProducerStateManager();
+    m.update(txnBatch(0, 0, 10, 2));
+    m.update(txnBatch(0, 2, 12));
+    expect(m.firstUnstableOffset()).toBe(10);
+    m.update(marker(0, 13, true));
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+  });
+
+  it("an abort marker indexes the aborted range for read_committed", () => {
+    const m = new ProducerStateManager();
+    m.update(txnBatch(0, 0, 5, 2));
+    m.update(marker(0, 7, false));
+    expect(m.aborted).toEqual([{ producerId: 7, firstOffset: 5, lastOffset: 7 }]);
+    expect(m.isAborted(7, 6)).toBe(true);
+    expect(m.isAborted(7, 8)).toBe(false);
+  });
+
+  it("a non-transactional write during an open transaction is INVALID_TXN_STATE", () => {
+    const m = new ProducerStateManager();
+    m.update(txnBatch(0, 0, 0));
+    expect(m.check(b(0, 1), true)).toMatchObject({ kind: "error", error: "INVALID_TXN_STATE" });
+  });
+
+  it("markers from an older coordinator epoch or producer epoch are refused", () => {
+    const m = new ProducerStateManager();
+    m.update(txnBatch(1, 0, 0));
+    m.update(marker(1, 1, true, 5));
+    expect(m.checkMarker(7, 1, 4)).toMatchObject({ kind: "error", error: "TRANSACTION_COORDINATOR_FENCED" });
+    expect(m.checkMarker(7, 0, 5)).toMatchObject({ kind: "error", error: "INVALID_PRODUCER_EPOCH" });
+    expect(m.checkMarker(7, 1, 5)).toEqual({ kind: "append" });
+  });
+
+  it("a marker at a newer epoch (TV2) fences writes of the old epoch", () => {
+    const m = new ProducerStateManager();
+    m.update(txnBatch(0, 0, 0));
+    m.update(marker(1, 1, false));
+    expect(m.check(txnBatch(0, 1, 2), true)).toMatchObject({ kind: "error", error: "INVALID_PRODUCER_EPOCH" });
+  });
+});
