@@ -27,6 +27,8 @@ export interface FinalReplicaLog {
 export interface CheckInput {
   history: History;
   logs: FinalReplicaLog[];
+  /** Committed consumer-group offsets at the end (what kafka-consumer-groups --describe would show). */
+  groupOffsets?: { group: string; topic: string; partition: number; offset: number }[];
 }
 
 /** One anomaly, with the evidence a user needs to find it in the trace. */

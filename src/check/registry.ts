@@ -1,7 +1,7 @@
 import { falseSuspicion, staleWrite } from "./demoCheckers.js";
 import { inconsistentOffsets, nonmonotonicPoll, pollSkip } from "./consumerCheckers.js";
 import { duplicates } from "./duplicates.js";
-import { abortedRead, atomicity, hangingTransaction, uncommittedRead, zombieFenced, zombieWrite } from "./transactionCheckers.js";
+import { abortedRead, atomicity, hangingTransaction, transactionalOffsets, uncommittedRead, zombieFenced, zombieWrite } from "./transactionCheckers.js";
 import { failedSends } from "./failedSends.js";
 import type { Checker } from "./input.js";
 import { logDivergence } from "./logDivergence.js";
@@ -26,4 +26,4 @@ export function checkerNames(): string[] {
 }
 
 for (const c of [
-  falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction]) registerChecker(c);
+  falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets]) registerChecker(c);

@@ -67,14 +67,17 @@ export const uncommittedRead: Checker = {
   description: "a read_committed consumer read a record before its transaction committed",
   run(input) {
     const { byTxn, txnOfValue } = transactions(input);
+    // When each commit was asked for (recorded at the call, so known even if its answer never came).
+    const asked = new Map<string, number>();
+    for (const op of input.history.ops) if (op.f === "txn-commit") asked.set((op.value as { txn: string }).txn, op.time);
     const out: Finding[] = [];
     for (const { op, value } of committedPolls(input))
       for (const [tp, recs] of Object.entries(value))
         for (const [offset, v] of recs) {
           const t = byTxn.get(txnOfValue.get(v) ?? "");
           if (!t || t.outcome === "fail") continue; // aborted: abortedRead's business
-          const askedUs = t.value?.commitRequestedUs ?? null;
-          if (t.outcome === null || askedUs === null || op.time < askedUs)
+          const askedUs = asked.get(t.txn) ?? t.value?.commitRequestedUs ?? null;
+          if (askedUs === null || op.time < askedUs)
             out.push({ message: `${op.process} read ${v} at ${tp} offset ${offset} at ${at(op.time)}, before transaction ${t.txn} was committed`, atUs: op.time, evidence: { consumer: op.process, value: v, txn: t.txn } });
         }
     return out;
@@ -178,6 +181,38 @@ export const hangingTransaction: Checker = {
           evidence: { partition: `${l.topic}-${l.partition}`, producerId: t.producerId, firstOffset: t.firstOffset },
         });
       }
+    }
+    return out;
+  },
+};
+
+/**
+ * Offsets sent with transactions (sendOffsetsToTransaction) are committed exactly when their transaction is: the
+ * group's final committed offset is the one of its last committed transaction, never one of an aborted transaction.
+ */
+export const transactionalOffsets: Checker = {
+  name: "transactionalOffsets",
+  description: "a group's final committed offset is not the one of its last committed transaction",
+  run(input) {
+    const { byTxn } = transactions(input);
+    const expected = new Map<string, { offset: number; txn: string; at: number }>();
+    const abortedOffsets = new Map<string, Set<number>>();
+    for (const t of [...byTxn.values()].sort((a, b) => (a.endedUs ?? 0) - (b.endedUs ?? 0))) {
+      const o = t.value?.offsets;
+      if (!o) continue;
+      const k = `${o.group}/${o.topic}-${o.partition}`;
+      if (t.outcome === "ok") expected.set(k, { offset: o.offset, txn: t.txn, at: t.endedUs! });
+      else if (t.outcome === "fail") abortedOffsets.set(k, new Set([...(abortedOffsets.get(k) ?? []), o.offset]));
+    }
+    const out: Finding[] = [];
+    const final = new Map((input.groupOffsets ?? []).map((g) => [`${g.group}/${g.topic}-${g.partition}`, g.offset]));
+    for (const [k, e] of expected) {
+      const got = final.get(k);
+      if (got !== e.offset)
+        out.push({
+          message: `${k}: the committed offset is ${got ?? "none"}, but the last committed transaction ${e.txn} (${at(e.at)}) committed ${e.offset}${got !== undefined && abortedOffsets.get(k)?.has(got) ? " (it is an aborted transaction's offset)" : ""}`,
+          evidence: { key: k, committed: got ?? null, expected: e.offset },
+        });
     }
     return out;
   },

@@ -1,6 +1,7 @@
 import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
 import { ProducerStateManager } from "../kafka/log/producerStateManager.js";
+import { CONSUMER_OFFSETS_TOPIC, replayOffsets } from "../kafka/coordinator/offsetLog.js";
 import type { FinalReplicaLog, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
 
@@ -22,6 +23,21 @@ function records(log: PartitionLog): LogRecord[] {
  * Every replica's log at the end of the run, as `kafka-dump-log` would show them: read from the brokers' disks; the
  * HW and leadership from the live broker where it runs, else from the last HW checkpoint.
  */
+/** Committed group offsets at the end, replayed from each `__consumer_offsets` partition's leader log. */
+export function readGroupOffsets(world: World): { group: string; topic: string; partition: number; offset: number }[] {
+  const out: { group: string; topic: string; partition: number; offset: number }[] = [];
+  for (const broker of world.scenario.brokers) {
+    const live = world.sim.actorOf<BrokerActor>(broker);
+    if (!live) continue;
+    for (const r of live.inspect()) {
+      if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
+      const state = replayOffsets(r.log.batches);
+      for (const [group, byTp] of state.committed) for (const o of byTp.values()) out.push({ group, topic: o.topic, partition: o.partition, offset: o.offset });
+    }
+  }
+  return out;
+}
+
 export function readFinalLogs(world: World): FinalReplicaLog[] {
   return readAllLogs(world).filter((l) => !l.topic.startsWith("__")); // internal topics are not application data
 }

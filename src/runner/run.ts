@@ -6,7 +6,7 @@ import { type BuildOptions, buildWorld, type World } from "../scenario/world.js"
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
 import { kafkaInvariants } from "../kafka/invariants.js";
-import { readFinalLogs } from "./finalLogs.js";
+import { readFinalLogs, readGroupOffsets } from "./finalLogs.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -67,7 +67,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const violations: string[] = [];
   for (const inv of invariants) sim.observe((r) => inv.observe(r, violations), inv.types);
   const outcome = sim.run(Math.round(world.durationMs * 1000));
-  const input: CheckInput = { history: world.history, logs: readFinalLogs(world) };
+  const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: readGroupOffsets(world) };
   const checks = s.expect.map((e): CheckResult => {
     const checker = checkerNamed(e.check)!;
     const findings = checker.run(input, e.params);

@@ -3,6 +3,7 @@ import { brokerSettings } from "../kafka/broker/brokerSettings.js";
 import type { ConfigValue } from "../kafka/config/configDef.js";
 import { producerSettings } from "../kafka/config/producerSettings.js";
 import { type ControllerActor, controllerActor } from "../kafka/controller/controller.js";
+import { CONSUMER_OFFSETS_TOPIC } from "../kafka/coordinator/offsetLog.js";
 import { TRANSACTION_STATE_TOPIC } from "../kafka/coordinator/transactionLog.js";
 import { consumerSettings } from "../kafka/config/consumerConfig.js";
 import { consumerWorkloadActor } from "../workload/consumerWorkload.js";
@@ -47,6 +48,17 @@ export function addKafkaCluster(world: World): void {
                 },
               ]
             : []),
+          // The offsets topic, when transactions commit consumer offsets (the group coordinator's log).
+          ...(s.clients.some((cl) => cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null)
+            ? [
+                {
+                  name: CONSUMER_OFFSETS_TOPIC,
+                  partitions: num("offsets.topic.num.partitions"),
+                  replicationFactor: num("offsets.topic.replication.factor"),
+                  config: { "min.insync.replicas": 1, "unclean.leader.election.enable": false } as Record<string, ConfigValue>,
+                },
+              ]
+            : []),
         ],
         brokerSessionTimeoutMs: num("broker.session.timeout.ms"),
         uncleanLeaderElectionEnable: c.get("unclean.leader.election.enable") as boolean,
@@ -61,6 +73,7 @@ export function addKafkaCluster(world: World): void {
         controllers: s.controllers,
         brokerIndex: i + 1,
         controllerRequestTimeoutMs: num("controller.quorum.request.timeout.ms"),
+        offsetsNumPartitions: num("offsets.topic.num.partitions"),
         transactions: {
           numPartitions: num("transaction.state.log.num.partitions"),
           maxTimeoutMs: num("transaction.max.timeout.ms"),

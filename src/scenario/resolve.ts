@@ -131,6 +131,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
           valueSize: t.valueSize ?? 100,
           app: t.app ?? transactionalId!,
           openForMs: t.openFor ?? 20,
+          offsetsGroup: t.offsets?.group ?? null,
         },
       });
       return;
@@ -163,6 +164,9 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const rf = brokerConfig.get("transaction.state.log.replication.factor") as number;
     if (rf > brokerCount)
       fail("cluster.config.transaction.state.log.replication.factor", `must be at most the number of brokers (${brokerCount}) for __transaction_state to be created; got ${rf}`);
+    const orf = brokerConfig.get("offsets.topic.replication.factor") as number;
+    if (clients.some((cl) => cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null) && orf > brokerCount)
+      fail("cluster.config.offsets.topic.replication.factor", `must be at most the number of brokers (${brokerCount}) for __consumer_offsets to be created; got ${orf}`);
   }
 
   // Network.

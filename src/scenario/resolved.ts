@@ -59,6 +59,8 @@ export interface TransactionalWorkloadSpec {
   app: string;
   /** How long a transaction stays open after its sends before it is ended. */
   openForMs: number;
+  /** sendOffsetsToTransaction for this group with each transaction, or null. */
+  offsetsGroup: string | null;
 }
 
 export interface ConsumerWorkloadSpec {

@@ -116,6 +116,8 @@ export const transactionalWorkloadInput = z.strictObject({
     app: name.optional(),
     /** How long each transaction stays open after its sends before commit or abort (default 20ms). */
     openFor: duration.optional(),
+    /** Commit an input position with each transaction (sendOffsetsToTransaction) for this consumer group. */
+    offsets: z.strictObject({ group: name }).optional(),
   }),
 });
 

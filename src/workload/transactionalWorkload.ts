@@ -15,6 +15,8 @@ export interface TransactionalWorkload {
   app: string;
   /** How long after its sends the application ends a transaction. */
   openForMs: number;
+  /** With each transaction, commit an input position for this group (sendOffsetsToTransaction). */
+  offsetsGroup: string | null;
   stopMs: number | null;
 }
 
@@ -30,6 +32,8 @@ export interface TxnValue {
   producerEpoch: number;
   /** When the application asked to commit (µs), if it did. */
   commitRequestedUs: number | null;
+  /** The input position committed with the transaction, if any. */
+  offsets?: { group: string; topic: string; partition: number; offset: number };
 }
 
 /**
@@ -78,7 +82,13 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           else history.complete(ctx.nowUs, sendInv, r.indeterminate ? "info" : "fail", { topic: w.topic, partition: r.partition, key, value, txn } satisfies SendValue, r.error);
         });
       }
-      const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, instance, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs });
+      // The "input position" this transaction consumed up to: the app's transaction count, on partition 0 of its topic.
+      const position = w.offsetsGroup !== null ? { group: w.offsetsGroup, topic: w.topic, partition: 0, offset: n } : undefined;
+      const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, instance, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs, ...(position ? { offsets: position } : {}) });
+      if (position)
+        producer.sendOffsetsToTransaction([{ topic: position.topic, partition: position.partition, offset: position.offset }], { groupId: position.group, generationId: -1, memberId: "" }, (error) => {
+          if (error) ctx.trace("workload.send-offsets-failed", { txn, error });
+        });
       const aborted = (cause: string | null, commitRequestedUs: number | null) =>
         producer.abortTransaction((error) => {
           history.complete(ctx.nowUs, inv, "fail", outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");
@@ -95,6 +105,8 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
       ctx.setTimer(w.openForMs, "workload:end");
       const commit = () => {
       const commitAt = ctx.nowUs;
+      // Recorded now: if the answer never comes (a partition, a crash), readers may still see it committed.
+      history.event(commitAt, ctx.name, "txn-commit", { txn });
       producer.commitTransaction((error) => {
         if (error === null) {
           history.complete(ctx.nowUs, inv, "ok", outcome(commitAt));

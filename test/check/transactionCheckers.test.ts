@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abortedRead, atomicity, hangingTransaction, uncommittedRead, zombieFenced, zombieWrite } from "../../src/check/transactionCheckers.js";
+import { abortedRead, atomicity, hangingTransaction, transactionalOffsets, uncommittedRead, zombieFenced, zombieWrite } from "../../src/check/transactionCheckers.js";
 import { History } from "../../src/workload/history.js";
 import { replica } from "../support/history.js";
 
@@ -12,13 +12,23 @@ class TxnStory {
     return this;
   }
 
-  txn(process: string, txn: string, values: string[], opts: { at: number; end: number; commit: boolean; commitAt?: number; instance?: string; error?: string }): this {
+  txn(process: string, txn: string, values: string[], opts: { at: number; end: number; commit: boolean; commitAt?: number; instance?: string; error?: string; offset?: number }): this {
     const inv = this.history.invoke(opts.at * 1e6, process, "txn", { app: "pay", transactionalId: "tx", txn });
     for (const v of values) {
       const s = this.history.invoke(opts.at * 1e6, process, "send", { topic: "t", partition: null, key: null, value: v, txn });
       this.history.complete(opts.at * 1e6 + 1000, s, "ok", { topic: "t", partition: 0, key: null, value: v, offset: 0, txn });
     }
-    const value = { app: "pay", instance: opts.instance ?? `${process}-1`, transactionalId: "tx", txn, values, producerId: 1, producerEpoch: 0, commitRequestedUs: opts.commit ? (opts.commitAt ?? opts.end) * 1e6 : null };
+    const value = {
+      app: "pay",
+      instance: opts.instance ?? `${process}-1`,
+      transactionalId: "tx",
+      txn,
+      values,
+      producerId: 1,
+      producerEpoch: 0,
+      commitRequestedUs: opts.commit ? (opts.commitAt ?? opts.end) * 1e6 : null,
+      ...(opts.offset !== undefined ? { offsets: { group: "g", topic: "in", partition: 0, offset: opts.offset } } : {}),
+    };
     this.history.complete(opts.end * 1e6, inv, opts.commit ? "ok" : "fail", value, opts.commit ? undefined : (opts.error ?? "TRANSACTION_ABORTED"));
     return this;
   }
@@ -102,5 +112,19 @@ describe("hangingTransaction", () => {
     expect(hangingTransaction.run({ history: story().history, logs: [replica("broker-1", ["a"], { leader: true })] }, "30s")).toEqual([]);
     const log = { ...replica("broker-1", ["a"], { leader: true }), openTransactions: [{ producerId: 1, firstOffset: 0 }] };
     expect(hangingTransaction.run({ history: story().history, logs: [log] }, "200s")).toEqual([]);
+  });
+});
+
+describe("transactionalOffsets", () => {
+  const story = () => new TxnStory().init("app", 1).txn("app", "a", ["x"], { at: 2, end: 3, commit: true, offset: 1 }).txn("app", "b", ["y"], { at: 4, end: 5, commit: false, offset: 2 });
+
+  it("fires when the group's committed offset is an aborted transaction's", () => {
+    const found = transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 2 }] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toContain("aborted");
+  });
+
+  it("stays quiet when it is the last committed transaction's", () => {
+    expect(transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 1 }] }, null)).toEqual([]);
   });
 });

@@ -32,11 +32,16 @@ import type {
 import { tpKey } from "../protocol/messages.js";
 import type { PartitionLog } from "../log/partitionLog.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
+import { OffsetCoordinator } from "../coordinator/offsetCoordinator.js";
+import { CONSUMER_OFFSETS_TOPIC } from "../coordinator/offsetLog.js";
 import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type {
+  AddOffsetsToTxnRequest,
   AddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse,
+  OffsetFetchRequest,
+  TxnOffsetCommitRequest,
   EndTxnRequest,
   FindCoordinatorRequest,
   TxnInitProducerIdRequest,
@@ -50,6 +55,7 @@ import { Partition, type PartitionHost, type PartitionTimer } from "./partition.
 export interface BrokerConfig {
   settings: BrokerSettings;
   transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
+  offsetsNumPartitions: number;
   controllers: string[];
   /** This broker's index, used to keep producer ids unique across brokers. */
   brokerIndex: number;
@@ -117,6 +123,7 @@ export function brokerActor(cfg: BrokerConfig) {
     const coordinator = new TransactionCoordinator({
       ctx,
       numPartitions: txn.numPartitions,
+      offsetsNumPartitions: cfg.offsetsNumPartitions,
       maxTimeoutMs: txn.maxTimeoutMs,
       cleanupIntervalMs: txn.cleanupIntervalMs,
       transactionVersion: txn.transactionVersion,
@@ -125,6 +132,7 @@ export function brokerActor(cfg: BrokerConfig) {
       allocateProducerId,
       nextCorrelationId: nextId,
     });
+    const offsets = new OffsetCoordinator({ ctx, numPartitions: cfg.offsetsNumPartitions, logPartition: (i) => partitions.get(tpKey(CONSUMER_OFFSETS_TOPIC, i)) });
     /** KIP-890 part 1: produce requests waiting for the coordinator to confirm their partition is in the transaction. */
     const verifying = new Map<number, { from: string; req: ProduceRequest; timer: number }>();
 
@@ -315,6 +323,12 @@ export function brokerActor(cfg: BrokerConfig) {
           return verified(msg as AddPartitionsToTxnResponse);
         case "EndTxn":
           return coordinator.handleEndTxn(from, msg as EndTxnRequest);
+        case "AddOffsetsToTxn":
+          return coordinator.handleAddOffsets(from, msg as AddOffsetsToTxnRequest);
+        case "TxnOffsetCommit":
+          return offsets.handleTxnOffsetCommit(from, msg as TxnOffsetCommitRequest);
+        case "OffsetFetch":
+          return offsets.handleOffsetFetch(from, msg as OffsetFetchRequest);
         case "WriteTxnMarkers":
           return writeMarker(from, msg as WriteTxnMarkersRequest);
         case "WriteTxnMarkersResponse":

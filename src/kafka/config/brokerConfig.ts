@@ -25,6 +25,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("transaction.state.log.min.isr", 2, "TransactionLogConfig", 1),
   int("transaction.max.timeout.ms", 900000, "TransactionStateManagerConfig", 1),
   int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10000, "TransactionStateManagerConfig", 1),
+  int("offsets.topic.num.partitions", 50, "GroupCoordinatorConfig: partitions of __consumer_offsets", 1, 1000),
+  int("offsets.topic.replication.factor", 3, "GroupCoordinatorConfig", 1),
   bool("transaction.partition.verification.enable", true, "TransactionLogConfig: KIP-890 part 1, the leader verifies a transactional write with the coordinator"),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),

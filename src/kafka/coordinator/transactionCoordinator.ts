@@ -2,6 +2,8 @@ import type { ActorContext } from "../../sim/index.js";
 import type { Partition } from "../broker/partition.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type {
+  AddOffsetsToTxnRequest,
+  AddOffsetsToTxnResponse,
   AddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse,
   EndTxnRequest,
@@ -13,12 +15,15 @@ import type {
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from "../protocol/transactionMessages.js";
+import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor } from "./offsetLog.js";
 import { encodeTransit, loadTransactions, TRANSACTION_STATE_TOPIC, transactionLogPartitionFor } from "./transactionLog.js";
 import { NO_PRODUCER_EPOCH, TransactionMetadata, type TxnTransitMetadata } from "./transactionMetadata.js";
 
 export interface CoordinatorHost {
   ctx: ActorContext;
   numPartitions: number;
+  /** Partitions of __consumer_offsets (AddOffsetsToTxn adds the group's one to the transaction). */
+  offsetsNumPartitions: number;
   maxTimeoutMs: number;
   cleanupIntervalMs: number;
   /** Transaction version 2 (KIP-890 part 2): every commit or abort bumps the producer epoch. */
@@ -122,7 +127,10 @@ export class TransactionCoordinator {
   // ---- requests ----
 
   handleFindCoordinator(from: string, req: FindCoordinatorRequest): void {
-    const leader = this.host.leaderOf(TRANSACTION_STATE_TOPIC, this.partitionFor(req.key));
+    const leader =
+      req.keyType === "group"
+        ? this.host.leaderOf(CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor(req.key, this.host.offsetsNumPartitions))
+        : this.host.leaderOf(TRANSACTION_STATE_TOPIC, this.partitionFor(req.key));
     this.ctx.send(from, { type: "FindCoordinatorResponse", correlationId: req.correlationId, error: leader ? "NONE" : "COORDINATOR_NOT_AVAILABLE", coordinator: leader } satisfies FindCoordinatorResponse);
   }
 
@@ -168,8 +176,8 @@ export class TransactionCoordinator {
     return "NONE";
   }
 
-  handleAddPartitions(from: string, req: AddPartitionsToTxnRequest): void {
-    const reply = (error: ErrorName) => this.ctx.send(from, { type: "AddPartitionsToTxnResponse", correlationId: req.correlationId, error } satisfies AddPartitionsToTxnResponse);
+  handleAddPartitions(from: string, req: AddPartitionsToTxnRequest, answer?: (error: ErrorName) => void): void {
+    const reply = answer ?? ((error: ErrorName) => this.ctx.send(from, { type: "AddPartitionsToTxnResponse", correlationId: req.correlationId, error } satisfies AddPartitionsToTxnResponse));
     const owner = this.owner(req.transactionalId);
     if (typeof owner === "string") return reply(owner);
     const m = owner.txns.get(req.transactionalId);
@@ -188,6 +196,16 @@ export class TransactionCoordinator {
     }
     if (m!.state === "Ongoing" && req.partitions.every((tp) => m!.topicPartitions.has(tp))) return reply("NONE");
     this.write(m!, m!.prepareAddPartitions(req.partitions, this.ctx.nowMs), reply);
+  }
+
+  /** AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction, as AddPartitionsToTxn does. */
+  handleAddOffsets(from: string, req: AddOffsetsToTxnRequest): void {
+    const tp = `${CONSUMER_OFFSETS_TOPIC}-${offsetsPartitionFor(req.groupId, this.host.offsetsNumPartitions)}`;
+    this.handleAddPartitions(
+      from,
+      { type: "AddPartitionsToTxn", correlationId: req.correlationId, transactionalId: req.transactionalId, producerId: req.producerId, producerEpoch: req.producerEpoch, partitions: [tp], verifyOnly: false },
+      (error) => this.ctx.send(from, { type: "AddOffsetsToTxnResponse", correlationId: req.correlationId, error } satisfies AddOffsetsToTxnResponse),
+    );
   }
 
   /** TransactionCoordinator.handleEndTransaction. */

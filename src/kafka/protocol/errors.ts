@@ -24,6 +24,9 @@ export const ERRORS = {
   COORDINATOR_NOT_AVAILABLE: { code: 15, retriable: true },
   NOT_COORDINATOR: { code: 16, retriable: true },
   PRODUCER_FENCED: { code: 90, retriable: false },
+  UNSTABLE_OFFSET_COMMIT: { code: 88, retriable: true },
+  ILLEGAL_GENERATION: { code: 22, retriable: false },
+  UNKNOWN_MEMBER_ID: { code: 25, retriable: false },
   TRANSACTION_ABORTABLE: { code: 120, retriable: false },
   /** Client-side: a record of a transaction the application aborted (TransactionAbortedException). */
   TRANSACTION_ABORTED: { code: 0, retriable: false },

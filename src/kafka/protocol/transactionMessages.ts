@@ -5,6 +5,8 @@ export interface FindCoordinatorRequest {
   type: "FindCoordinator";
   correlationId: number;
   key: string;
+  /** What the key names (FindCoordinatorRequest.CoordinatorType): a transactional id (default) or a group. */
+  keyType?: "transaction" | "group";
 }
 
 export interface FindCoordinatorResponse {
@@ -85,4 +87,60 @@ export interface WriteTxnMarkersResponse {
   topic: string;
   partition: number;
   error: ErrorName;
+}
+
+/** AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction. */
+export interface AddOffsetsToTxnRequest {
+  type: "AddOffsetsToTxn";
+  correlationId: number;
+  transactionalId: string;
+  producerId: number;
+  producerEpoch: number;
+  groupId: string;
+}
+
+export interface AddOffsetsToTxnResponse {
+  type: "AddOffsetsToTxnResponse";
+  correlationId: number;
+  error: ErrorName;
+}
+
+export interface OffsetEntry {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** TxnOffsetCommit to the group coordinator: offsets that become committed with the transaction (KIP-447 metadata). */
+export interface TxnOffsetCommitRequest {
+  type: "TxnOffsetCommit";
+  correlationId: number;
+  transactionalId: string;
+  groupId: string;
+  producerId: number;
+  producerEpoch: number;
+  generationId: number;
+  memberId: string;
+  offsets: OffsetEntry[];
+}
+
+export interface TxnOffsetCommitResponse {
+  type: "TxnOffsetCommitResponse";
+  correlationId: number;
+  error: ErrorName;
+}
+
+export interface OffsetFetchRequest {
+  type: "OffsetFetch";
+  correlationId: number;
+  groupId: string;
+  /** KIP-447: wait for pending transactional offsets (UNSTABLE_OFFSET_COMMIT while there are any). */
+  requireStable: boolean;
+}
+
+export interface OffsetFetchResponse {
+  type: "OffsetFetchResponse";
+  correlationId: number;
+  error: ErrorName;
+  offsets: OffsetEntry[];
 }

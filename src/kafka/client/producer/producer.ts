@@ -8,7 +8,8 @@ import { ClientMetadata } from "../clientMetadata.js";
 import { retryBackoffMs } from "./backoff.js";
 import type { ProducerBatch, SendCallback } from "./producerBatch.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
-import { TransactionManager, type TxnCallback } from "./transactionManager.js";
+import type { OffsetEntry } from "../../protocol/transactionMessages.js";
+import { type ConsumerGroupMetadata, TransactionManager, type TxnCallback } from "./transactionManager.js";
 
 export interface ProducerRecord {
   topic: string;
@@ -128,6 +129,10 @@ export class KafkaProducer {
 
   abortTransaction(cb: TxnCallback): void {
     this.txn!.abortTransaction(cb);
+  }
+
+  sendOffsetsToTransaction(offsets: OffsetEntry[], group: ConsumerGroupMetadata, cb: TxnCallback): void {
+    this.txn!.sendOffsetsToTransaction(offsets, group, cb);
   }
 
   /** Stops sending: nothing more leaves this producer (the host is shutting down). */

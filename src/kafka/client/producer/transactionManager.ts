@@ -1,6 +1,9 @@
 import type { ActorContext } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
+  AddOffsetsToTxnRequest,
+  OffsetEntry,
+  TxnOffsetCommitRequest,
   AddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse,
   EndTxnRequest,
@@ -27,6 +30,23 @@ export interface TxnProducerHooks {
   wake(): void;
 }
 
+/** The consumer group metadata a read-process-write application passes (KIP-447). */
+export interface ConsumerGroupMetadata {
+  groupId: string;
+  generationId: number;
+  memberId: string;
+  groupInstanceId?: string;
+}
+
+interface OffsetsOp {
+  offsets: OffsetEntry[];
+  group: ConsumerGroupMetadata;
+  stage: "add" | "find" | "commit";
+  groupCoordinator: string | null;
+  inFlight: number;
+  cb: TxnCallback;
+}
+
 type Op = { kind: "init"; cb: TxnCallback } | { kind: "end"; commit: boolean; bumpAfter: boolean; cb: TxnCallback } | { kind: "recover"; cb: TxnCallback };
 
 const COORDINATOR_ERRORS: ReadonlySet<string> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS"]);
@@ -50,6 +70,7 @@ export class TransactionManager {
   private op: Op | null = null;
   private opInFlight = -1;
   private lastError: ErrorName | null = null;
+  private offsetsOp: OffsetsOp | null = null;
   private correlation = 0;
 
   constructor(
@@ -118,6 +139,47 @@ export class TransactionManager {
     this.pump();
   }
 
+  /**
+   * KafkaProducer.sendOffsetsToTransaction: AddOffsetsToTxn to the transaction coordinator, then TxnOffsetCommit to
+   * the group's coordinator; the offsets become committed with the transaction. The end waits for it.
+   */
+  sendOffsetsToTransaction(offsets: OffsetEntry[], group: ConsumerGroupMetadata, cb: TxnCallback): void {
+    if (this.state !== "IN_TRANSACTION" || this.offsetsOp) return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
+    this.offsetsOp = { offsets, group, stage: "add", groupCoordinator: null, inFlight: -1, cb };
+    this.pump();
+  }
+
+  private finishOffsets(error: ErrorName | null): void {
+    const op = this.offsetsOp;
+    this.offsetsOp = null;
+    op?.cb(error);
+    if (error && error !== "PRODUCER_FENCED") this.onBatchFailed(error);
+    this.pump();
+  }
+
+  private pumpOffsets(): void {
+    const o = this.offsetsOp;
+    if (!o || o.inFlight >= 0 || this.coordinator === null) return;
+    const id = ++this.correlation;
+    if (o.stage === "add")
+      this.ctx.send(this.coordinator, { type: "AddOffsetsToTxn", correlationId: id, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), groupId: o.group.groupId } satisfies AddOffsetsToTxnRequest);
+    else if (o.stage === "find") this.ctx.send(this.brokers[id % this.brokers.length], { type: "FindCoordinator", correlationId: id, key: o.group.groupId, keyType: "group" } satisfies FindCoordinatorRequest);
+    else
+      this.ctx.send(o.groupCoordinator!, {
+        type: "TxnOffsetCommit",
+        correlationId: id,
+        transactionalId: this.transactionalId,
+        groupId: o.group.groupId,
+        producerId: this.hooks.producerId(),
+        producerEpoch: this.hooks.producerEpoch(),
+        generationId: o.group.generationId,
+        memberId: o.group.memberId,
+        offsets: o.offsets,
+      } satisfies TxnOffsetCommitRequest);
+    o.inFlight = id;
+    this.armTimeout(id);
+  }
+
   /** May a batch of this partition be sent now? (only once the coordinator has it in the transaction) */
   canSend(tp: string): boolean {
     if (this.state !== "IN_TRANSACTION" && this.state !== "COMMITTING_TRANSACTION") return false;
@@ -162,6 +224,7 @@ export class TransactionManager {
       this.ctx.send(this.coordinator, req);
       this.armTimeout(req.correlationId);
     }
+    this.pumpOffsets();
     const op = this.op;
     if (!op || this.opInFlight >= 0) return;
     if (op.kind === "init" || op.kind === "recover") {
@@ -180,7 +243,7 @@ export class TransactionManager {
       return;
     }
     // EndTxn goes once every batch of the transaction is done (KafkaProducer flushes before committing).
-    if (this.hooks.hasUnfinishedBatches() || this.addInFlight >= 0) return;
+    if (this.hooks.hasUnfinishedBatches() || this.addInFlight >= 0 || this.offsetsOp !== null) return;
     if (this.added.size === 0) {
       // Nothing reached the coordinator: the transaction never started there, so it ends locally
       // (TransactionManager.beginCompletingTransaction sends EndTxn only for a started transaction).
@@ -221,6 +284,12 @@ export class TransactionManager {
     }
     if (!tag.startsWith(`${this.tag}txn-timeout:`)) return false;
     const id = Number(tag.slice(`${this.tag}txn-timeout:`.length));
+    if (this.offsetsOp?.inFlight === id) {
+      this.offsetsOp.inFlight = -1;
+      if (this.offsetsOp.stage === "commit") this.offsetsOp.stage = "find";
+      this.retryLater();
+      return true;
+    }
     if (id === this.findInFlight) this.findInFlight = -1;
     else if (id === this.addInFlight) this.addInFlight = -1;
     else if (id === this.opInFlight) this.opInFlight = -1;
@@ -238,6 +307,38 @@ export class TransactionManager {
   }
 
   onMessage(msg: { type: string; correlationId?: number }): boolean {
+    const o = this.offsetsOp;
+    if (o && msg.correlationId === o.inFlight) {
+      o.inFlight = -1;
+      const error = (msg as unknown as { error: ErrorName }).error;
+      if (msg.type === "FindCoordinatorResponse") {
+        const res = msg as FindCoordinatorResponse;
+        if (error === "NONE" && res.coordinator) {
+          o.groupCoordinator = res.coordinator;
+          o.stage = "commit";
+          this.pump();
+        } else this.retryLater();
+        return true;
+      }
+      if (error === "NONE") {
+        if (msg.type === "AddOffsetsToTxnResponse") {
+          o.stage = "find";
+          this.pump();
+        } else this.finishOffsets(null);
+      } else if (COORDINATOR_ERRORS.has(error)) {
+        if (msg.type === "AddOffsetsToTxnResponse") this.lostCoordinator();
+        else {
+          o.stage = "find";
+          this.retryLater();
+        }
+      } else if (error === "CONCURRENT_TRANSACTIONS" || error === "UNSTABLE_OFFSET_COMMIT") this.retryLater();
+      else if (error === "PRODUCER_FENCED" || error === "INVALID_PRODUCER_EPOCH") {
+        this.offsetsOp = null;
+        o.cb("PRODUCER_FENCED");
+        this.fatal("PRODUCER_FENCED");
+      } else this.finishOffsets(error);
+      return true;
+    }
     switch (msg.type) {
       case "FindCoordinatorResponse": {
         const res = msg as FindCoordinatorResponse;

@@ -1,0 +1,58 @@
+import type { RecordBatch } from "../log/recordBatch.js";
+import { markerOf } from "../log/producerStateManager.js";
+import type { OffsetEntry } from "../protocol/transactionMessages.js";
+
+export const CONSUMER_OFFSETS_TOPIC = "__consumer_offsets";
+
+/** Java's String.hashCode (GroupCoordinator.partitionFor uses Utils.abs(groupId.hashCode) % partitions). */
+export function offsetsPartitionFor(groupId: string, partitions: number): number {
+  let h = 0;
+  for (let i = 0; i < groupId.length; i++) h = (Math.imul(h, 31) + groupId.charCodeAt(i)) | 0;
+  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
+}
+
+/** An offset commit record of `__consumer_offsets` (key: group, value: JSON of the offsets). */
+export function encodeOffsets(offsets: OffsetEntry[]): string {
+  return JSON.stringify(offsets);
+}
+
+/** Committed offsets per group, and transactional offsets still waiting for their producer's marker. */
+export interface OffsetsState {
+  committed: Map<string, Map<string, OffsetEntry>>;
+  pending: Map<number, Map<string, OffsetEntry[]>>;
+}
+
+/**
+ * Replays a `__consumer_offsets` partition: plain commits apply at once; transactional ones wait for their
+ * producer's marker (applied on COMMIT, dropped on ABORT), as GroupMetadataManager does with pending offsets.
+ */
+export function replayOffsets(batches: readonly RecordBatch[]): OffsetsState {
+  const state: OffsetsState = { committed: new Map(), pending: new Map() };
+  for (const b of batches) applyOffsetsBatch(state, b);
+  return state;
+}
+
+export function applyOffsetsBatch(state: OffsetsState, b: RecordBatch): void {
+  if (b.isControl) {
+    const pending = state.pending.get(b.producerId);
+    state.pending.delete(b.producerId);
+    if (pending && markerOf(b).commit) for (const [group, offsets] of pending) commit(state, group, offsets);
+    return;
+  }
+  for (const r of b.records) {
+    if (r.key === null) continue;
+    const offsets = JSON.parse(r.value) as OffsetEntry[];
+    if (!b.isTransactional) commit(state, r.key, offsets);
+    else {
+      let byGroup = state.pending.get(b.producerId);
+      if (!byGroup) state.pending.set(b.producerId, (byGroup = new Map()));
+      byGroup.set(r.key, [...(byGroup.get(r.key) ?? []), ...offsets]);
+    }
+  }
+}
+
+function commit(state: OffsetsState, group: string, offsets: OffsetEntry[]): void {
+  let g = state.committed.get(group);
+  if (!g) state.committed.set(group, (g = new Map()));
+  for (const o of offsets) g.set(`${o.topic}-${o.partition}`, o);
+}
