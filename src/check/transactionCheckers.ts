@@ -8,9 +8,11 @@ import { at, type Checker, type CheckInput, type Finding } from "./input.js";
 interface TxnOutcome {
   txn: string;
   process: string;
-  /** ok: committed; fail: aborted (or failed); null: no answer by the end. */
+  /** ok: committed; fail: aborted (or failed before commit was asked); null: unknown (no answer, or fenced mid-commit). */
   outcome: "ok" | "fail" | null;
   value: TxnValue | null;
+  /** The offsets the transaction carries, known from its start (so even when it never answered). */
+  offsets: TxnValue["offsets"];
   endedUs: number | null;
 }
 
@@ -25,12 +27,12 @@ function transactions(input: CheckInput): { byTxn: Map<string, TxnOutcome>; txnO
     }
     if (op.f !== "txn") continue;
     if (op.type === "invoke") {
-      const txn = (op.value as { txn: string }).txn;
-      byTxn.set(txn, { txn, process: op.process, outcome: null, value: null, endedUs: null });
+      const { txn, offsets } = op.value as Pick<TxnValue, "txn" | "offsets">;
+      byTxn.set(txn, { txn, process: op.process, outcome: null, value: null, offsets, endedUs: null });
     } else {
       const v = op.value as TxnValue;
       const t = byTxn.get(v.txn);
-      if (t) Object.assign(t, { outcome: op.type === "ok" ? "ok" : "fail", value: v, endedUs: op.time });
+      if (t) Object.assign(t, { outcome: op.type === "ok" ? "ok" : op.type === "fail" ? "fail" : null, value: v, endedUs: op.time });
     }
   }
   return { byTxn, txnOfValue };
@@ -195,20 +197,23 @@ export const transactionalOffsets: Checker = {
   description: "a group's final committed offset is not the one of its last committed transaction",
   run(input) {
     const { byTxn } = transactions(input);
-    const expected = new Map<string, { offset: number; txn: string; at: number }>();
+    const expected = new Map<string, { offset: number; txn: string; at: number; orLater: Set<number> }>();
     const abortedOffsets = new Map<string, Set<number>>();
-    for (const t of [...byTxn.values()].sort((a, b) => (a.endedUs ?? 0) - (b.endedUs ?? 0))) {
-      const o = t.value?.offsets;
+    const ordered = [...byTxn.values()].sort((a, b) => (a.endedUs ?? Infinity) - (b.endedUs ?? Infinity));
+    for (const t of ordered) {
+      const o = t.offsets;
       if (!o) continue;
       const k = `${o.group}/${o.topic}-${o.partition}`;
-      if (t.outcome === "ok") expected.set(k, { offset: o.offset, txn: t.txn, at: t.endedUs! });
+      if (t.outcome === "ok") expected.set(k, { offset: o.offset, txn: t.txn, at: t.endedUs!, orLater: new Set() });
       else if (t.outcome === "fail") abortedOffsets.set(k, new Set([...(abortedOffsets.get(k) ?? []), o.offset]));
+      // A later transaction whose outcome is unknown may have committed its offset instead.
+      else expected.get(k)?.orLater.add(o.offset);
     }
     const out: Finding[] = [];
     const final = new Map((input.groupOffsets ?? []).map((g) => [`${g.group}/${g.topic}-${g.partition}`, g.offset]));
     for (const [k, e] of expected) {
       const got = final.get(k);
-      if (got !== e.offset)
+      if (got !== e.offset && !(got !== undefined && e.orLater.has(got)))
         out.push({
           message: `${k}: the committed offset is ${got ?? "none"}, but the last committed transaction ${e.txn} (${at(e.at)}) committed ${e.offset}${got !== undefined && abortedOffsets.get(k)?.has(got) ? " (it is an aborted transaction's offset)" : ""}`,
           evidence: { key: k, committed: got ?? null, expected: e.offset },

@@ -69,7 +69,9 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         return;
       }
       const txn = `${w.app}-${ctx.name}-${ctx.incarnation}-${n++}`;
-      const inv = history.invoke(ctx.nowUs, ctx.name, "txn", { app: w.app, transactionalId: tid, txn });
+      // The "input position" this transaction consumed up to: the app's transaction count, on partition 0 of its topic.
+      const position = w.offsetsGroup !== null ? { group: w.offsetsGroup, topic: w.topic, partition: 0, offset: n } : undefined;
+      const inv = history.invoke(ctx.nowUs, ctx.name, "txn", { app: w.app, transactionalId: tid, txn, ...(position ? { offsets: position } : {}) });
       const values: string[] = [];
       for (let i = 0; i < w.recordsPerTransaction; i++) {
         const key = nextKey(w.keys, seq, rnd, names);
@@ -82,8 +84,6 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           else history.complete(ctx.nowUs, sendInv, r.indeterminate ? "info" : "fail", { topic: w.topic, partition: r.partition, key, value, txn } satisfies SendValue, r.error);
         });
       }
-      // The "input position" this transaction consumed up to: the app's transaction count, on partition 0 of its topic.
-      const position = w.offsetsGroup !== null ? { group: w.offsetsGroup, topic: w.topic, partition: 0, offset: n } : undefined;
       const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, instance, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs, ...(position ? { offsets: position } : {}) });
       if (position)
         producer.sendOffsetsToTransaction([{ topic: position.topic, partition: position.partition, offset: position.offset }], { groupId: position.group, generationId: -1, memberId: "" }, (error) => {
@@ -91,7 +91,9 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         });
       const aborted = (cause: string | null, commitRequestedUs: number | null) =>
         producer.abortTransaction((error) => {
-          history.complete(ctx.nowUs, inv, "fail", outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");
+          // An abort that failed after a commit was asked for leaves the outcome unknown: the commit may have won.
+          const type = error && commitRequestedUs !== null ? "info" : "fail";
+          history.complete(ctx.nowUs, inv, type, outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");
           if (error && producer.txn!.state === "FATAL_ERROR") {
             stopped = true;
             ctx.trace("workload.fenced", { transactionalId: tid, error });
@@ -113,7 +115,8 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           return next();
         }
         if (producer.txn!.state === "FATAL_ERROR") {
-          history.complete(ctx.nowUs, inv, "fail", outcome(commitAt), error);
+          // Fenced mid-commit: the coordinator completes a prepared commit before bumping the epoch, so unknown.
+          history.complete(ctx.nowUs, inv, "info", outcome(commitAt), error);
           stopped = true;
           ctx.trace("workload.fenced", { transactionalId: tid, error });
           return;

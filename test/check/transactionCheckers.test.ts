@@ -12,8 +12,9 @@ class TxnStory {
     return this;
   }
 
-  txn(process: string, txn: string, values: string[], opts: { at: number; end: number; commit: boolean; commitAt?: number; instance?: string; error?: string; offset?: number }): this {
-    const inv = this.history.invoke(opts.at * 1e6, process, "txn", { app: "pay", transactionalId: "tx", txn });
+  txn(process: string, txn: string, values: string[], opts: { at: number; end: number; commit: boolean; commitAt?: number; instance?: string; error?: string; offset?: number; unknown?: boolean }): this {
+    const offsets = opts.offset !== undefined ? { offsets: { group: "g", topic: "in", partition: 0, offset: opts.offset } } : {};
+    const inv = this.history.invoke(opts.at * 1e6, process, "txn", { app: "pay", transactionalId: "tx", txn, ...offsets });
     for (const v of values) {
       const s = this.history.invoke(opts.at * 1e6, process, "send", { topic: "t", partition: null, key: null, value: v, txn });
       this.history.complete(opts.at * 1e6 + 1000, s, "ok", { topic: "t", partition: 0, key: null, value: v, offset: 0, txn });
@@ -27,9 +28,10 @@ class TxnStory {
       producerId: 1,
       producerEpoch: 0,
       commitRequestedUs: opts.commit ? (opts.commitAt ?? opts.end) * 1e6 : null,
-      ...(opts.offset !== undefined ? { offsets: { group: "g", topic: "in", partition: 0, offset: opts.offset } } : {}),
+      ...offsets,
     };
-    this.history.complete(opts.end * 1e6, inv, opts.commit ? "ok" : "fail", value, opts.commit ? undefined : (opts.error ?? "TRANSACTION_ABORTED"));
+    const type = opts.unknown ? "info" : opts.commit ? "ok" : "fail";
+    this.history.complete(opts.end * 1e6, inv, type, value, opts.commit ? undefined : (opts.error ?? "TRANSACTION_ABORTED"));
     return this;
   }
 
@@ -126,5 +128,15 @@ describe("transactionalOffsets", () => {
 
   it("stays quiet when it is the last committed transaction's", () => {
     expect(transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 1 }] }, null)).toEqual([]);
+  });
+
+  it("stays quiet when it is a later transaction's whose commit outcome is unknown (fenced mid-commit)", () => {
+    const h = story().txn("app", "c", ["z"], { at: 6, end: 7, commit: true, unknown: true, error: "PRODUCER_FENCED", offset: 3 }).history;
+    expect(transactionalOffsets.run({ history: h, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 3 }] }, null)).toEqual([]);
+  });
+
+  it("still fires when an unknown-outcome transaction came before the last committed one", () => {
+    const h = new TxnStory().init("app", 1).txn("app", "c", ["z"], { at: 1, end: 1.5, commit: true, unknown: true, offset: 3 }).txn("app", "a", ["x"], { at: 2, end: 3, commit: true, offset: 4 }).history;
+    expect(transactionalOffsets.run({ history: h, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 3 }] }, null)).toHaveLength(1);
   });
 });

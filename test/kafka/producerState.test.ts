@@ -63,6 +63,15 @@ describe("ProducerStateManager (kafka-facts §5.2)", () => {
     expect(m.check({ ...original, baseOffset: 999 }, true)).toEqual({ kind: "duplicate", firstOffset: original.baseOffset, lastOffset: original.baseOffset + 2 });
   });
 
+  it("never takes a coordinator's NO_SEQUENCE write (a transactional offset commit) for a duplicate", () => {
+    const m = new ProducerStateManager();
+    const offsetsCommit = (): RecordBatch => ({ ...b(3, -1), isTransactional: true });
+    expect(append(m, offsetsCommit())).toEqual({ kind: "append" });
+    expect(append(m, offsetsCommit())).toEqual({ kind: "append" });
+    // …but an older epoch is still fenced.
+    expect(m.check({ ...offsetsCommit(), producerEpoch: 2 }, true)).toMatchObject({ kind: "error", error: "INVALID_PRODUCER_EPOCH" });
+  });
+
   it("fences an older epoch with INVALID_PRODUCER_EPOCH on client appends", () => {
     const m = new ProducerStateManager();
     append(m, b(1, 0));

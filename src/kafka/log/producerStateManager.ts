@@ -1,5 +1,5 @@
 import type { ErrorName } from "../protocol/errors.js";
-import { lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, type RecordBatch } from "./recordBatch.js";
+import { lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_SEQUENCE, type RecordBatch } from "./recordBatch.js";
 
 /** Kafka `ProducerStateEntry.NUM_BATCHES_TO_RETAIN`: the last 5 batches are remembered for duplicate detection. */
 export const NUM_BATCHES_TO_RETAIN = 5;
@@ -86,6 +86,9 @@ export class ProducerStateManager {
         message: `epoch ${batch.producerEpoch} is older than the last seen ${entry.producerEpoch}`,
       };
     }
+    // A coordinator's write (the group coordinator's transactional offset commit) carries NO_SEQUENCE: UnifiedLog
+    // checks duplicates and sequences only for AppendOrigin.CLIENT, so two such batches are never "duplicates".
+    if (batch.baseSequence === NO_SEQUENCE) return { kind: "append" };
     if (batch.producerEpoch === entry.producerEpoch) {
       const first = batch.baseSequence;
       const last = lastSequenceOf(batch);
