@@ -76,6 +76,11 @@ describe("atomicity", () => {
     const s = new TxnStory().init("app", 1).txn("app", "x", ["a", "b"], { at: 2, end: 3, commit: true }).txn("app", "y", ["c"], { at: 4, end: 5, commit: true });
     expect(atomicity.run({ history: s.history, logs: [replica("broker-1", ["a", "b"], { leader: true })] }, null)).toEqual([]);
   });
+
+  it("stays quiet when the rest is still in the leader's log above a stuck high watermark", () => {
+    const s = new TxnStory().init("app", 1).txn("app", "x", ["a", "b"], { at: 2, end: 3, commit: true });
+    expect(atomicity.run({ history: s.history, logs: [replica("broker-1", ["a", "b"], { leader: true, hw: 1 })] }, null)).toEqual([]);
+  });
 });
 
 describe("zombieWrite and zombieFenced", () => {
