@@ -1,5 +1,5 @@
 import type { PollValue } from "../workload/consumerWorkload.js";
-import type { SendValue } from "../workload/history.js";
+import type { HistoryOp, SendValue } from "../workload/history.js";
 import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
 
@@ -50,25 +50,36 @@ export const inconsistentOffsets: Checker = {
   },
 };
 
+/**
+ * Walks each consumer's successive non-empty polls of each partition, with where its previous poll of that partition
+ * ended (`furthest`: the furthest it ever read instead). A re-assignment starts the consumer afresh.
+ */
+function eachPollStep(input: CheckInput, furthest: boolean, step: (op: HistoryOp, tp: string, recs: PollValue[string], prev: number | undefined) => void): void {
+  const last = new Map<string, number>();
+  for (const op of input.history.ops) {
+    if (op.f === "assign") for (const k of [...last.keys()]) if (k.startsWith(`${op.process}/`)) last.delete(k);
+    if (op.f !== "poll" || op.type !== "ok") continue;
+    for (const [tp, recs] of Object.entries(op.value as PollValue)) {
+      if (recs.length === 0) continue;
+      const k = `${op.process}/${tp}`;
+      const prev = last.get(k);
+      step(op, tp, recs, prev);
+      const end = recs[recs.length - 1][0];
+      last.set(k, furthest ? Math.max(prev ?? -1, end) : end);
+    }
+  }
+}
+
 /** Per consumer and partition, successive polls must move forward (Jepsen's :nonmonotonic-poll), unless it re-assigned. */
 export const nonmonotonicPoll: Checker = {
   name: "nonmonotonicPoll",
   description: "a consumer's next poll of a partition starts at or before where its previous poll ended",
   run(input) {
     const out: Finding[] = [];
-    const last = new Map<string, number>();
-    for (const op of input.history.ops) {
-      if (op.f === "assign") for (const k of [...last.keys()]) if (k.startsWith(`${op.process}/`)) last.delete(k);
-      if (op.f !== "poll" || op.type !== "ok") continue;
-      for (const [tp, recs] of Object.entries(op.value as PollValue)) {
-        if (recs.length === 0) continue;
-        const k = `${op.process}/${tp}`;
-        const prev = last.get(k);
-        if (prev !== undefined && recs[0][0] <= prev)
-          out.push({ message: `${op.process} polled ${tp} from offset ${recs[0][0]} at ${at(op.time)} after having read up to ${prev}`, atUs: op.time, evidence: { consumer: op.process, partition: tp, from: recs[0][0], previous: prev } });
-        last.set(k, recs[recs.length - 1][0]);
-      }
-    }
+    eachPollStep(input, false, (op, tp, recs, prev) => {
+      if (prev !== undefined && recs[0][0] <= prev)
+        out.push({ message: `${op.process} polled ${tp} from offset ${recs[0][0]} at ${at(op.time)} after having read up to ${prev}`, atUs: op.time, evidence: { consumer: op.process, partition: tp, from: recs[0][0], previous: prev } });
+    });
     return out;
   },
 };
@@ -80,23 +91,13 @@ export const pollSkip: Checker = {
   run(input) {
     const parts = committedPartitions(input.logs);
     const out: Finding[] = [];
-    const last = new Map<string, number>();
-    for (const op of input.history.ops) {
-      if (op.f === "assign") for (const k of [...last.keys()]) if (k.startsWith(`${op.process}/`)) last.delete(k);
-      if (op.f !== "poll" || op.type !== "ok") continue;
-      for (const [tp, recs] of Object.entries(op.value as PollValue)) {
-        if (recs.length === 0) continue;
-        const k = `${op.process}/${tp}`;
-        const prev = last.get(k);
-        const first = recs[0][0];
-        if (prev !== undefined && first > prev + 1) {
-          const skipped = (parts.get(tp)?.records ?? []).filter((r) => r.offset > prev && r.offset < first);
-          if (skipped.length > 0)
-            out.push({ message: `${op.process} jumped from offset ${prev} to ${first} of ${tp} at ${at(op.time)}, skipping ${skipped.length} records of the final log`, atUs: op.time, evidence: { consumer: op.process, partition: tp, from: prev, to: first, skipped: skipped.length } });
-        }
-        last.set(k, Math.max(prev ?? -1, recs[recs.length - 1][0]));
-      }
-    }
+    eachPollStep(input, true, (op, tp, recs, prev) => {
+      const first = recs[0][0];
+      if (prev === undefined || first <= prev + 1) return;
+      const skipped = (parts.get(tp)?.records ?? []).filter((r) => r.offset > prev && r.offset < first);
+      if (skipped.length > 0)
+        out.push({ message: `${op.process} jumped from offset ${prev} to ${first} of ${tp} at ${at(op.time)}, skipping ${skipped.length} records of the final log`, atUs: op.time, evidence: { consumer: op.process, partition: tp, from: prev, to: first, skipped: skipped.length } });
+    });
     return out;
   },
 };
