@@ -15,6 +15,12 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
   }
   const input = (issue as { input?: unknown }).input;
   if (issue.code === "invalid_type" && input === undefined) return { path: formatPath(base), message: "is required" };
+  if (issue.code === "invalid_type") {
+    // In the file's own words: "a mapping" for an object, "a list" for an array; show what was written.
+    const want = { object: "a mapping (key: value)", array: "a list", string: "a string", number: "a number", boolean: "true or false" }[issue.expected as string] ?? issue.expected;
+    const got = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : JSON.stringify(input);
+    return { path: formatPath(base), message: `must be ${want} (got ${got})` };
+  }
   return { path: formatPath(base), message: issue.message };
 }
 
