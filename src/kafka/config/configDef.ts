@@ -54,6 +54,8 @@ export class ConfigDef {
   constructor(
     readonly kind: string,
     defs: ConfigKey[],
+    /** Real Kafka keys the model does not have yet, with why: refused with that reason, not as "unknown". */
+    private readonly notModelled: Record<string, string> = {},
   ) {
     for (const d of defs) this.keys.set(d.name, d);
   }
@@ -72,7 +74,8 @@ export class ConfigDef {
     for (const [k, v] of Object.entries(input)) {
       const def = this.keys.get(k);
       if (!def) {
-        problems.push({ key: k, message: `unknown ${this.kind} config "${k}" (known: ${this.names().join(", ")})` });
+        const why = Object.hasOwn(this.notModelled, k) ? this.notModelled[k] : null;
+        problems.push({ key: k, message: why ? `${this.kind} config "${k}" is Kafka's but not modelled: ${why} (modelled: ${this.names().join(", ")})` : `unknown ${this.kind} config "${k}" (known: ${this.names().join(", ")})` });
         continue;
       }
       const err = checkValue(def, v);

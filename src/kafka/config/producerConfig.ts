@@ -21,4 +21,8 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   bool("partitioner.adaptive.partitioning.enable", true, "ProducerConfig"),
   str("transactional.id", null, "ProducerConfig: setting it makes the producer transactional (and idempotent)"),
   int("transaction.timeout.ms", 60000, "ProducerConfig: the coordinator aborts a transaction open longer than this", 1),
-]);
+], {
+  "compression.type": "the model does not compress batches (sizes are uncompressed)",
+  "partitioner.availability.timeout.ms": "the adaptive partitioner's broker-availability timeout is not modelled",
+  "partitioner.class": "only the built-in partitioner (KIP-794) is modelled",
+});
