@@ -71,6 +71,9 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     actorNames.add(n);
   };
   const demo = resolveDemo(input, addActor, fail);
+  // Nothing would run: almost certainly a file cut short, so say so rather than report an empty success.
+  if (brokerCount === 0 && actorNames.size === 0 && (input.clients ?? []).length === 0)
+    fail(input.cluster ? "cluster.brokers" : "cluster", "the scenario has nothing to simulate: give cluster.brokers (and topics, clients) or a demo");
   const clients: ResolvedClient[] = [];
   (input.clients ?? []).forEach((cl, i) => {
     const p = `clients[${i}]`;

@@ -67,6 +67,10 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file("name: t\ndescription: d\nduration: 5s\ncluster: { brokers: 3 }\nclients: [null]\n"), "clients[0]: must be a mapping", "got null");
   });
 
+  it("a scenario with nothing to simulate", async () => {
+    await expectBadInput(file("name: t\ndescription: d\nduration: 5s\n"), "cluster: the scenario has nothing to simulate");
+  });
+
   it("an unknown top-level key lists what is allowed", async () => {
     await expectBadInput(file(DEMO + "clusterz: {}\n"), 'clusterz: unknown key "clusterz"', "allowed: name, description");
   });
