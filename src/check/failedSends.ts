@@ -8,6 +8,7 @@ import { at, type Checker, type Finding } from "./input.js";
 export const failedSends: Checker = {
   name: "failedSends",
   description: "sends that failed (optionally with one error name, e.g. DELIVERY_TIMEOUT)",
+  param: { kind: "name", example: "anomaly: { failedSends: DELIVERY_TIMEOUT }" },
   run({ history }, params) {
     const only = typeof params === "string" ? params : null;
     const out: Finding[] = [];

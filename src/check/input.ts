@@ -43,6 +43,8 @@ export interface Checker {
   name: string;
   /** One line: what it finds. */
   description: string;
+  /** What its parameter is, if it takes one (e.g. `noUnavailability: 15s`); checked when a scenario loads. */
+  param?: { kind: "duration" | "name"; example: string; required?: boolean };
   run(input: CheckInput, params: unknown): Finding[];
 }
 

@@ -153,6 +153,7 @@ const FENCING_ERRORS = new Set(["PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"]);
 export const zombieFenced: Checker = {
   name: "zombieFenced",
   description: "the named producer instance (e.g. zombieFenced: app-1) was fenced after being replaced",
+  param: { kind: "name", example: "zombieFenced: app-1", required: true },
   run(input, params) {
     const who = typeof params === "string" ? params : null;
     if (who === null) return [{ message: "zombieFenced needs the instance, e.g. zombieFenced: app-1" }];
@@ -168,6 +169,7 @@ export const zombieFenced: Checker = {
 export const hangingTransaction: Checker = {
   name: "hangingTransaction",
   description: "a transaction left open (no marker) holds a partition's LSO for longer than a bound (default 30s)",
+  param: { kind: "duration", example: "noHangingTransaction: 40s" },
   run(input, params) {
     const boundMs = (params === null || params === undefined ? null : parseDurationMs(params)) ?? 30_000;
     const sentAt = new Map<string, number>();

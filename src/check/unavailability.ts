@@ -10,6 +10,7 @@ import { at, type Checker, type Finding } from "./input.js";
 export const unavailability: Checker = {
   name: "unavailability",
   description: "a partition acknowledged no write for longer than maxGap (default 10s) while sends continued",
+  param: { kind: "duration", example: "noUnavailability: 15s" },
   run({ history }, params) {
     const maxGapMs = params === null || params === undefined ? 10_000 : parseDurationMs(params) ?? 10_000;
     const acks = new Map<string, number[]>();

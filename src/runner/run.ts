@@ -1,5 +1,6 @@
 import { checkerNamed, checkerNames } from "../check/registry.js";
-import type { CheckInput, FinalReplicaLog, Finding } from "../check/input.js";
+import type { Checker, CheckInput, FinalReplicaLog, Finding } from "../check/input.js";
+import { parseDurationMs } from "../scenario/duration.js";
 import { ScenarioError } from "../scenario/errors.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
@@ -52,9 +53,23 @@ export function exitCodeOf(status: RunStatus): number {
 
 /** Checks that every expectation names a known checker; a typo is bad input, not a failed run. */
 export function validateExpectations(s: ResolvedScenario): void {
-  for (const e of s.expect)
-    if (!checkerNamed(e.check))
-      throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
+  for (const e of s.expect) {
+    const checker = checkerNamed(e.check);
+    if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
+    const problem = paramProblem(checker, e.params);
+    if (problem) throw new ScenarioError(s.file, e.path, `${e.check}: ${problem}`);
+  }
+}
+
+/** A checker's parameter must be what it takes: a duration, a name, or nothing. */
+function paramProblem(checker: Checker, params: unknown): string | null {
+  const given = params !== null && params !== undefined;
+  const p = checker.param;
+  if (!p) return given ? `takes no parameter (got ${JSON.stringify(params)})` : null;
+  if (!given) return p.required ? `needs a parameter, e.g. ${p.example}` : null;
+  if (p.kind === "duration" && parseDurationMs(params) === null) return `the parameter must be a duration with a unit, e.g. ${p.example} (got ${JSON.stringify(params)})`;
+  if (p.kind === "name" && typeof params !== "string") return `the parameter must be a name, e.g. ${p.example} (got ${JSON.stringify(params)})`;
+  return null;
 }
 
 export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunResult {

@@ -115,6 +115,12 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 10s, crash: a }\n"), "faults[0].at", "within the run");
   });
 
+  it("a check's parameter of the wrong kind, one it does not take, or one it needs", async () => {
+    await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: banana\n"), "expect[0]", "must be a duration", '"banana"');
+    await expectBadInput(file(KAFKA + "expect:\n  - noDuplicates: 5s\n"), "expect[0]", "duplicates: takes no parameter");
+    await expectBadInput(file(KAFKA + "expect:\n  - zombieFenced\n"), "expect[0]", "needs a parameter, e.g. zombieFenced: app-1");
+  });
+
   it("an unknown check in expect", async () => {
     await expectBadInput(file(DEMO + "expect:\n  - noSuchThing\n"), "expect[0]", 'unknown check "suchThing"');
   });

@@ -105,26 +105,26 @@ function checkValue(def: ConfigKey, v: unknown): string | null {
     case "int":
     case "long": {
       const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
-      if (typeof n !== "number" || !Number.isInteger(n)) return `must be ${describeRange(def)} (got ${JSON.stringify(v)})`;
+      if (typeof n !== "number" || !Number.isInteger(n)) return `must be ${describeRange(def)} (got ${shown(v)})`;
       if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max))
         return `must be ${describeRange(def)} (got ${n})`;
       return null;
     }
     case "boolean":
       if (typeof v === "boolean" || v === "true" || v === "false") return null;
-      return `must be true or false (got ${JSON.stringify(v)})`;
+      return `must be true or false (got ${shown(v)})`;
     case "string":
       if (v === null || typeof v === "string") return null;
-      return `must be a string (got ${JSON.stringify(v)})`;
+      return `must be a string (got ${shown(v)})`;
     case "enum": {
       const s = typeof v === "number" ? String(v) : v;
       if (typeof s === "string" && def.values!.includes(s)) return null;
-      return `must be one of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${JSON.stringify(v)})`;
+      return `must be one of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${shown(v)})`;
     }
     case "list": {
       const items = typeof v === "string" ? v.split(",").map((x) => x.trim()) : v;
       if (!Array.isArray(items) || items.some((x) => typeof x !== "string"))
-        return `must be a list of ${def.values!.join(", ")} (got ${JSON.stringify(v)})`;
+        return `must be a list of ${def.values!.join(", ")} (got ${shown(v)})`;
       const bad = items.find((x) => !def.values!.includes(x as string));
       if (bad !== undefined) return `must be a list of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${JSON.stringify(bad)})`;
       if (items.length === 0) return `must not be empty`;
@@ -147,4 +147,9 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
     default:
       return v as string | null;
   }
+}
+
+/** A value as the user wrote it (JSON would turn a YAML `.inf` or 1e400 into null). */
+function shown(v: unknown): string {
+  return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
 }
