@@ -27,7 +27,11 @@ export function committedPartitions(logs: FinalReplicaLog[]): Map<string, Commit
     const judged = leader ?? [...replicas].sort((a, b) => b.highWatermark - a.highWatermark)[0];
     const records = judged.records.filter((r) => r.offset < judged.highWatermark);
     const offsetsOf = new Map<string, number[]>();
-    for (const r of records) offsetsOf.set(r.value, [...(offsetsOf.get(r.value) ?? []), r.offset]);
+    for (const r of records) {
+      const at = offsetsOf.get(r.value);
+      if (at) at.push(r.offset);
+      else offsetsOf.set(r.value, [r.offset]);
+    }
     const inLog = new Set(judged.records.map((r) => r.value));
     out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, records, offsetsOf, inLog });
   }

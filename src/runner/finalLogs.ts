@@ -19,10 +19,6 @@ function records(log: PartitionLog): LogRecord[] {
   return out;
 }
 
-/**
- * Every replica's log at the end of the run, as `kafka-dump-log` would show them: read from the brokers' disks; the
- * HW and leadership from the live broker where it runs, else from the last HW checkpoint.
- */
 /** Committed group offsets at the end, replayed from each `__consumer_offsets` partition's leader log. */
 export function readGroupOffsets(world: World): { group: string; topic: string; partition: number; offset: number }[] {
   const out: { group: string; topic: string; partition: number; offset: number }[] = [];
@@ -38,6 +34,10 @@ export function readGroupOffsets(world: World): { group: string; topic: string; 
   return out;
 }
 
+/**
+ * Every replica's log at the end of the run, as `kafka-dump-log` would show them: read from the brokers' disks; the
+ * HW and leadership from the live broker where it runs, else from the last HW checkpoint.
+ */
 export function readFinalLogs(world: World): FinalReplicaLog[] {
   return readAllLogs(world).filter((l) => !l.topic.startsWith("__")); // internal topics are not application data
 }
