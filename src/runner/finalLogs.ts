@@ -27,7 +27,7 @@ export function readGroupOffsets(world: World): { group: string; topic: string; 
     if (!live) continue;
     for (const r of live.inspect()) {
       if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
-      const state = replayOffsets(r.log.batches);
+      const state = replayOffsets(r.log.batches, r.highWatermark);
       for (const [group, byTp] of state.committed) for (const o of byTp.values()) out.push({ group, topic: o.topic, partition: o.partition, offset: o.offset });
     }
   }

@@ -2,6 +2,7 @@ import type { ActorContext } from "../../sim/index.js";
 import type { Partition } from "../broker/partition.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type { OffsetFetchRequest, OffsetFetchResponse, TxnOffsetCommitRequest, TxnOffsetCommitResponse } from "../protocol/transactionMessages.js";
+import { NO_SEQUENCE } from "../log/recordBatch.js";
 import { encodeOffsets, offsetsPartitionFor, replayOffsets } from "./offsetLog.js";
 
 export interface OffsetCoordinatorHost {
@@ -41,12 +42,13 @@ export class OffsetCoordinator {
     const batch = {
       producerId: req.producerId,
       producerEpoch: req.producerEpoch,
-      baseSequence: -1,
+      baseSequence: NO_SEQUENCE, // a coordinator's write: never deduplicated (AppendOrigin.COORDINATOR)
       isTransactional: true,
       isControl: false,
       records: [{ key: req.groupId, value: encodeOffsets(req.offsets) }],
       sizeBytes: 120,
     };
+    // acks=-1 with offsets.commit.timeout.ms (default 5000), as GroupMetadataManager.storeOffsets appends.
     p.appendRecordsToLeader(batch, -1, 5000, -1, from, (error) => {
       this.host.ctx.trace("group-coordinator.txn-offset-commit", { groupId: req.groupId, producerId: req.producerId, producerEpoch: req.producerEpoch, offsets: req.offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`), error });
       reply(error === "INVALID_PRODUCER_EPOCH" ? "PRODUCER_FENCED" : error === "NOT_LEADER_OR_FOLLOWER" ? "NOT_COORDINATOR" : error);
@@ -57,7 +59,7 @@ export class OffsetCoordinator {
     const reply = (error: ErrorName, offsets: OffsetFetchResponse["offsets"]) => this.host.ctx.send(from, { type: "OffsetFetchResponse", correlationId: req.correlationId, error, offsets } satisfies OffsetFetchResponse);
     const p = this.leaderPartition(req.groupId);
     if (!p) return reply("NOT_COORDINATOR", []);
-    const state = replayOffsets(p.log.batches);
+    const state = replayOffsets(p.log.batches, p.highWatermark);
     if (req.requireStable) for (const byGroup of state.pending.values()) if (byGroup.has(req.groupId)) return reply("UNSTABLE_OFFSET_COMMIT", []);
     reply("NONE", [...(state.committed.get(req.groupId)?.values() ?? [])]);
   }

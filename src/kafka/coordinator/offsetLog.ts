@@ -26,9 +26,10 @@ export interface OffsetsState {
  * Replays a `__consumer_offsets` partition: plain commits apply at once; transactional ones wait for their
  * producer's marker (applied on COMMIT, dropped on ABORT), as GroupMetadataManager does with pending offsets.
  */
-export function replayOffsets(batches: readonly RecordBatch[]): OffsetsState {
+export function replayOffsets(batches: readonly RecordBatch[], highWatermark: number): OffsetsState {
   const state: OffsetsState = { committed: new Map(), pending: new Map() };
-  for (const b of batches) applyOffsetsBatch(state, b);
+  // Kafka 4's coordinator runtime serves reads from its snapshot at the HW: nothing uncommitted is visible.
+  for (const b of batches) if (b.baseOffset < highWatermark) applyOffsetsBatch(state, b);
   return state;
 }
 
