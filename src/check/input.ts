@@ -23,12 +23,23 @@ export interface FinalReplicaLog {
   openTransactions?: { producerId: number; firstOffset: number }[];
 }
 
+/** A group's committed offset for one partition at the end, as OffsetFetch would answer. */
+export interface GroupOffset {
+  group: string;
+  topic: string;
+  partition: number;
+  /** Committed: replayed from the group's `__consumer_offsets` partition below its HW. */
+  offset: number | null;
+  /** Replayed over the leader's whole log: differs while a commit (or its marker) is not yet replicated. */
+  atLogEnd: number | null;
+}
+
 /** What every checker may read: the history and the final logs. Nothing from live actors. */
 export interface CheckInput {
   history: History;
   logs: FinalReplicaLog[];
   /** Committed consumer-group offsets at the end (what kafka-consumer-groups --describe would show). */
-  groupOffsets?: { group: string; topic: string; partition: number; offset: number }[];
+  groupOffsets?: GroupOffset[];
 }
 
 /** One anomaly, with the evidence a user needs to find it in the trace. */

@@ -2,7 +2,7 @@ import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
 import { ProducerStateManager } from "../kafka/log/producerStateManager.js";
 import { CONSUMER_OFFSETS_TOPIC, replayOffsets } from "../kafka/coordinator/offsetLog.js";
-import type { FinalReplicaLog, LogRecord } from "../check/input.js";
+import type { FinalReplicaLog, GroupOffset, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
 
 /** Transactions with data but no marker yet, replayed from the log (as a restarted broker would). */
@@ -19,19 +19,28 @@ function records(log: PartitionLog): LogRecord[] {
   return out;
 }
 
-/** Committed group offsets at the end, replayed from each `__consumer_offsets` partition's leader log. */
-export function readGroupOffsets(world: World): { group: string; topic: string; partition: number; offset: number }[] {
-  const out: { group: string; topic: string; partition: number; offset: number }[] = [];
+/** Group offsets at the end, replayed from each `__consumer_offsets` partition's leader log (below its HW, and whole). */
+export function readGroupOffsets(world: World): GroupOffset[] {
+  const out = new Map<string, GroupOffset>();
   for (const broker of world.scenario.brokers) {
     const live = world.sim.actorOf<BrokerActor>(broker);
     if (!live) continue;
     for (const r of live.inspect()) {
       if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
-      const state = replayOffsets(r.log.batches, r.highWatermark);
-      for (const [group, byTp] of state.committed) for (const o of byTp.values()) out.push({ group, topic: o.topic, partition: o.partition, offset: o.offset });
+      const views = [replayOffsets(r.log.batches, r.highWatermark), replayOffsets(r.log.batches, Infinity)];
+      views.forEach((state, i) => {
+        for (const [group, byTp] of state.committed)
+          for (const o of byTp.values()) {
+            const k = `${group}/${o.topic}-${o.partition}`;
+            const g = out.get(k) ?? { group, topic: o.topic, partition: o.partition, offset: null, atLogEnd: null };
+            if (i === 0) g.offset = o.offset;
+            else g.atLogEnd = o.offset;
+            out.set(k, g);
+          }
+      });
     }
   }
-  return out;
+  return [...out.values()];
 }
 
 /**

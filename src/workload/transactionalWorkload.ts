@@ -91,8 +91,8 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         });
       const aborted = (cause: string | null, commitRequestedUs: number | null) =>
         producer.abortTransaction((error) => {
-          // An abort that failed after a commit was asked for leaves the outcome unknown: the commit may have won.
-          const type = error && commitRequestedUs !== null ? "info" : "fail";
+          // An abort that failed after a commit was asked for leaves the outcome unknown if the commit may have won.
+          const type = error && commitRequestedUs !== null && producer.txn!.endOutcomeUnknown ? "info" : "fail";
           history.complete(ctx.nowUs, inv, type, outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");
           if (error && producer.txn!.state === "FATAL_ERROR") {
             stopped = true;
@@ -115,8 +115,9 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           return next();
         }
         if (producer.txn!.state === "FATAL_ERROR") {
-          // Fenced mid-commit: the coordinator completes a prepared commit before bumping the epoch, so unknown.
-          history.complete(ctx.nowUs, inv, "info", outcome(commitAt), error);
+          // Fenced while committing: aborted if every EndTxn was answered (the fence refused it), else unknown
+          // (an unanswered EndTxn may have prepared the commit, which the coordinator completes before fencing).
+          history.complete(ctx.nowUs, inv, producer.txn!.endOutcomeUnknown ? "info" : "fail", outcome(commitAt), error);
           stopped = true;
           ctx.trace("workload.fenced", { transactionalId: tid, error });
           return;

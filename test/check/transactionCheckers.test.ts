@@ -123,25 +123,30 @@ describe("hangingTransaction", () => {
 });
 
 describe("transactionalOffsets", () => {
+  const at = (offset: number, atLogEnd = offset) => ({ group: "g", topic: "in", partition: 0, offset, atLogEnd });
   const story = () => new TxnStory().init("app", 1).txn("app", "a", ["x"], { at: 2, end: 3, commit: true, offset: 1 }).txn("app", "b", ["y"], { at: 4, end: 5, commit: false, offset: 2 });
 
   it("fires when the group's committed offset is an aborted transaction's", () => {
-    const found = transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 2 }] }, null);
+    const found = transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [at(2)] }, null);
     expect(found).toHaveLength(1);
     expect(found[0].message).toContain("aborted");
   });
 
   it("stays quiet when it is the last committed transaction's", () => {
-    expect(transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 1 }] }, null)).toEqual([]);
+    expect(transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [at(1)] }, null)).toEqual([]);
   });
 
   it("stays quiet when it is a later transaction's whose commit outcome is unknown (fenced mid-commit)", () => {
     const h = story().txn("app", "c", ["z"], { at: 6, end: 7, commit: true, unknown: true, error: "PRODUCER_FENCED", offset: 3 }).history;
-    expect(transactionalOffsets.run({ history: h, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 3 }] }, null)).toEqual([]);
+    expect(transactionalOffsets.run({ history: h, logs: [], groupOffsets: [at(3)] }, null)).toEqual([]);
+  });
+
+  it("stays quiet when the last commit's marker is in the leader's log but not yet below the HW", () => {
+    expect(transactionalOffsets.run({ history: story().history, logs: [], groupOffsets: [at(0, 1)] }, null)).toEqual([]);
   });
 
   it("still fires when an unknown-outcome transaction came before the last committed one", () => {
     const h = new TxnStory().init("app", 1).txn("app", "c", ["z"], { at: 1, end: 1.5, commit: true, unknown: true, offset: 3 }).txn("app", "a", ["x"], { at: 2, end: 3, commit: true, offset: 4 }).history;
-    expect(transactionalOffsets.run({ history: h, logs: [], groupOffsets: [{ group: "g", topic: "in", partition: 0, offset: 3 }] }, null)).toHaveLength(1);
+    expect(transactionalOffsets.run({ history: h, logs: [], groupOffsets: [at(3)] }, null)).toHaveLength(1);
   });
 });

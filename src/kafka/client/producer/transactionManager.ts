@@ -69,6 +69,8 @@ export class TransactionManager {
   private adding: string[] = [];
   private op: Op | null = null;
   private opInFlight = -1;
+  /** An EndTxn of the current end went unanswered (timeout, disconnect): the coordinator may have acted on it. */
+  private endUnanswered = false;
   private lastError: ErrorName | null = null;
   private offsetsOp: OffsetsOp | null = null;
   private correlation = 0;
@@ -120,10 +122,19 @@ export class TransactionManager {
     return null;
   }
 
+  /**
+   * After a failed end: could the coordinator still have acted on it? Only if one of its EndTxn requests went
+   * unanswered. An EndTxn answered PRODUCER_FENCED was refused, so a transaction fenced that way was aborted.
+   */
+  get endOutcomeUnknown(): boolean {
+    return this.endUnanswered;
+  }
+
   commitTransaction(cb: TxnCallback): void {
     if (this.state === "ABORTABLE_ERROR") return cb(this.lastError ?? "TRANSACTION_ABORTABLE");
     if (this.state !== "IN_TRANSACTION") return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
     this.transition("COMMITTING_TRANSACTION", "commitTransaction");
+    this.endUnanswered = false;
     this.op = { kind: "end", commit: true, bumpAfter: false, cb };
     this.pump();
   }
@@ -292,8 +303,10 @@ export class TransactionManager {
     }
     if (id === this.findInFlight) this.findInFlight = -1;
     else if (id === this.addInFlight) this.addInFlight = -1;
-    else if (id === this.opInFlight) this.opInFlight = -1;
-    else return true;
+    else if (id === this.opInFlight) {
+      this.opInFlight = -1;
+      if (this.op?.kind === "end") this.endUnanswered = true;
+    } else return true;
     this.lostCoordinator();
     return true;
   }
@@ -301,6 +314,7 @@ export class TransactionManager {
   onDisconnected(from: string): void {
     if (from !== this.coordinator) return;
     this.addInFlight = -1;
+    if (this.opInFlight >= 0 && this.op?.kind === "end") this.endUnanswered = true;
     this.opInFlight = -1;
     this.findInFlight = -1;
     this.lostCoordinator();
