@@ -104,7 +104,7 @@ export class KafkaProducer {
         producerId: () => this.producerId,
         producerEpoch: () => this.producerEpoch,
         wake: () => this.wakeAt(this.ctx.nowMs),
-      }, tag);
+      }, tag, settings.requestTimeoutMs);
   }
 
   start(): void {

@@ -83,6 +83,8 @@ export class TransactionManager {
     private readonly retryBackoffMs: number,
     private readonly hooks: TxnProducerHooks,
     private readonly tag: string,
+    /** request.timeout.ms: a coordinator request unanswered this long is given up on (NetworkClient disconnects). */
+    private readonly requestTimeoutMs: number,
   ) {}
 
   private transition(to: TransactionManagerState, why: string): void {
@@ -268,7 +270,7 @@ export class TransactionManager {
   }
 
   private armTimeout(id: number): void {
-    this.ctx.setTimer(30_000, `${this.tag}txn-timeout:${id}`);
+    this.ctx.setTimer(this.requestTimeoutMs, `${this.tag}txn-timeout:${id}`);
   }
 
   private findCoordinator(): void {
