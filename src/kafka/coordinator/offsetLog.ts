@@ -1,14 +1,13 @@
+import { coordinatorPartitionFor } from "./coordinatorPartition.js";
 import type { RecordBatch } from "../log/recordBatch.js";
 import { markerOf } from "../log/producerStateManager.js";
 import type { OffsetEntry } from "../protocol/transactionMessages.js";
 
 export const CONSUMER_OFFSETS_TOPIC = "__consumer_offsets";
 
-/** Java's String.hashCode (GroupCoordinator.partitionFor uses Utils.abs(groupId.hashCode) % partitions). */
+/** GroupCoordinator.partitionFor: Utils.abs(groupId.hashCode) % partitions. */
 export function offsetsPartitionFor(groupId: string, partitions: number): number {
-  let h = 0;
-  for (let i = 0; i < groupId.length; i++) h = (Math.imul(h, 31) + groupId.charCodeAt(i)) | 0;
-  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
+  return coordinatorPartitionFor(groupId, partitions);
 }
 
 /** An offset commit record of `__consumer_offsets` (key: group, value: JSON of the offsets). */

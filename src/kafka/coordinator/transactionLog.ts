@@ -1,20 +1,13 @@
+import { coordinatorPartitionFor } from "./coordinatorPartition.js";
 import type { TransactionState } from "./transactionState.js";
 import type { TransactionMetadata, TxnTransitMetadata } from "./transactionMetadata.js";
 import { TransactionMetadata as Metadata } from "./transactionMetadata.js";
 
 export const TRANSACTION_STATE_TOPIC = "__transaction_state";
 
-/** Java's String.hashCode. */
-function javaHashCode(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
-  return h;
-}
-
 /** TransactionStateManager.partitionFor: Utils.abs(transactionalId.hashCode) % partitions. */
 export function transactionLogPartitionFor(transactionalId: string, partitions: number): number {
-  const h = javaHashCode(transactionalId);
-  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions;
+  return coordinatorPartitionFor(transactionalId, partitions);
 }
 
 /** A transaction log record's value (Kafka `TransactionLogValue`), as the model stores it: JSON. */
