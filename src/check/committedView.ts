@@ -15,7 +15,16 @@ export interface CommittedPartition {
   inLog: Set<string>;
 }
 
-export function committedPartitions(logs: FinalReplicaLog[]): Map<string, CommittedPartition> {
+/** Several checkers judge the same final logs: the view is built once per logs array. */
+const views = new WeakMap<readonly FinalReplicaLog[], ReadonlyMap<string, CommittedPartition>>();
+
+export function committedPartitions(logs: readonly FinalReplicaLog[]): ReadonlyMap<string, CommittedPartition> {
+  let view = views.get(logs);
+  if (!view) views.set(logs, (view = buildView(logs)));
+  return view;
+}
+
+function buildView(logs: readonly FinalReplicaLog[]): Map<string, CommittedPartition> {
   const byTp = new Map<string, FinalReplicaLog[]>();
   for (const l of logs) {
     const k = `${l.topic}-${l.partition}`;
