@@ -6,6 +6,8 @@ export interface LogRecord {
   leaderEpoch: number;
   key: string | null;
   value: string;
+  /** In a transaction that was aborted (true) or has no marker yet ("open"): invisible to read_committed readers. */
+  aborted?: true | "open";
 }
 
 /** A replica's final log, as a real cluster's `kafka-dump-log` would show it. */

@@ -3,6 +3,7 @@ import { inconsistentOffsets, nonmonotonicPoll, pollSkip } from "./consumerCheck
 import { duplicates } from "./duplicates.js";
 import { abortedRead, atomicity, hangingTransaction, transactionalOffsets, uncommittedRead, zombieFenced, zombieWrite } from "./transactionCheckers.js";
 import { failedSends } from "./failedSends.js";
+import { committedOffsetRegression, concurrentOwnership, consumedTwice, exactlyOnce, rebalanceStorm, skippedRecords } from "./groupCheckers.js";
 import type { Checker } from "./input.js";
 import { logDivergence } from "./logDivergence.js";
 import { lostAcknowledgedWrites } from "./lostWrites.js";
@@ -26,4 +27,5 @@ export function checkerNames(): string[] {
 }
 
 for (const c of [
-  falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets]) registerChecker(c);
+  falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets,
+  consumedTwice, skippedRecords, concurrentOwnership, committedOffsetRegression, exactlyOnce, rebalanceStorm]) registerChecker(c);

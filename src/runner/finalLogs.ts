@@ -1,6 +1,6 @@
 import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
-import { ProducerStateManager } from "../kafka/log/producerStateManager.js";
+import { markerOf, ProducerStateManager } from "../kafka/log/producerStateManager.js";
 import { CONSUMER_OFFSETS_TOPIC, replayOffsets } from "../kafka/coordinator/offsetLog.js";
 import type { FinalReplicaLog, GroupOffset, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
@@ -14,8 +14,30 @@ function openTransactions(log: PartitionLog): { producerId: number; firstOffset:
 
 function records(log: PartitionLog): LogRecord[] {
   const out: LogRecord[] = [];
-  // Control records (transaction markers) are not data; they still take their offsets.
-  for (const b of log.batches) if (!b.isControl) b.records.forEach((r, i) => out.push({ offset: b.baseOffset + i, leaderEpoch: b.leaderEpoch, key: r.key, value: r.value }));
+  // A transaction's records until its marker: an ABORT marker hides them from read_committed readers.
+  const open = new Map<number, LogRecord[]>();
+  for (const b of log.batches) {
+    if (b.isControl) {
+      // Control records (transaction markers) are not data; they still take their offsets.
+      const commit = markerOf(b).commit;
+      for (const r of open.get(b.producerId) ?? []) {
+        if (commit) delete r.aborted;
+        else r.aborted = true;
+      }
+      open.delete(b.producerId);
+      continue;
+    }
+    b.records.forEach((r, i) => {
+      const rec: LogRecord = { offset: b.baseOffset + i, leaderEpoch: b.leaderEpoch, key: r.key, value: r.value };
+      if (b.isTransactional) {
+        rec.aborted = "open";
+        let list = open.get(b.producerId);
+        if (!list) open.set(b.producerId, (list = []));
+        list.push(rec);
+      }
+      out.push(rec);
+    });
+  }
   return out;
 }
 

@@ -8,6 +8,8 @@ import { TRANSACTION_STATE_TOPIC } from "../kafka/coordinator/transactionLog.js"
 import { consumerSettings } from "../kafka/config/consumerConfig.js";
 import { consumerWorkloadActor } from "../workload/consumerWorkload.js";
 import { producerWorkloadActor } from "../workload/producerWorkload.js";
+import { groupConsumerWorkloadActor } from "../workload/groupConsumerWorkload.js";
+import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { transactionalWorkloadActor } from "../workload/transactionalWorkload.js";
 import type { World } from "./world.js";
 
@@ -48,8 +50,8 @@ export function addKafkaCluster(world: World): void {
                 },
               ]
             : []),
-          // The offsets topic, when transactions commit consumer offsets (the group coordinator's log).
-          ...(s.clients.some((cl) => cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null)
+          // The offsets topic, when some client uses a consumer group (the group coordinator's log).
+          ...(s.usesGroups
             ? [
                 {
                   name: CONSUMER_OFFSETS_TOPIC,
@@ -74,6 +76,11 @@ export function addKafkaCluster(world: World): void {
         brokerIndex: i + 1,
         controllerRequestTimeoutMs: num("controller.quorum.request.timeout.ms"),
         offsetsNumPartitions: num("offsets.topic.num.partitions"),
+        groups: {
+          initialRebalanceDelayMs: num("group.initial.rebalance.delay.ms"),
+          minSessionTimeoutMs: num("group.min.session.timeout.ms"),
+          maxSessionTimeoutMs: num("group.max.session.timeout.ms"),
+        },
         transactions: {
           numPartitions: num("transaction.state.log.num.partitions"),
           maxTimeoutMs: num("transaction.max.timeout.ms"),
@@ -90,7 +97,12 @@ export function addKafkaCluster(world: World): void {
       sim.addActor(cl.id, producerWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
     else if (cl.kind === "transactional-producer")
       sim.addActor(cl.id, transactionalWorkloadActor(s.brokers, producerSettings(cl.config, cl.explicit), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
-    else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, consumerSettings(cl.config), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
+    else if (cl.kind === "group-consumer") {
+      // A read-process-write app's producer: transactional, Kafka defaults otherwise.
+      const out = cl.workload.output;
+      const producer = out ? producerSettings(PRODUCER_CONFIG.resolve({ "transactional.id": out.transactionalId }), new Set(["transactional.id"])) : null;
+      sim.addActor(cl.id, groupConsumerWorkloadActor(s.brokers, consumerSettings(cl.config), producer, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
+    } else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, consumerSettings(cl.config), { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
   }
 }
 

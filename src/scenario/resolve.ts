@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
-import { CONSUMER_CONFIG } from "../kafka/config/consumerConfig.js";
+import { CONSUMER_CONFIG, consumerConfigConflicts } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts } from "../kafka/config/producerSettings.js";
 import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyModel, type LinkBehaviour } from "../sim/index.js";
@@ -91,19 +91,54 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     };
     if (cl.kind === "consumer") {
       checkConfig(CONSUMER_CONFIG, user, `${p}.config`, fail);
+      const config = CONSUMER_CONFIG.resolve(user);
+      for (const conflict of consumerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
       const w = parseWith(consumerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
-      const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
-      w.assign.partitions?.forEach((part, j) => {
-        if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
-      });
+      const groupId = config.get("group.id") as string | null;
+      if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");
+      if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
+      if (w.assign) {
+        for (const k of ["processing", "commit", "output"] as const) if (w[k] !== undefined) fail(`${p}.workload.${k}`, "is for subscribe: consumers in a group");
+        const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
+        w.assign.partitions?.forEach((part, j) => {
+          if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
+        });
+        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, config, explicit, workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
+        return;
+      }
+      w.subscribe!.forEach((t, j) => knownTopic(t, `${p}.workload.subscribe[${j}]`));
+      const autoCommit = config.get("enable.auto.commit") as boolean;
+      const commit = w.commit ?? (autoCommit ? "auto" : "sync");
+      if (commit === "auto" && !autoCommit) fail(`${p}.workload.commit`, "auto needs enable.auto.commit: true");
+      if (commit !== "auto" && autoCommit && w.commit !== undefined && explicit.has("enable.auto.commit")) fail(`${p}.workload.commit`, `${commit} with enable.auto.commit: true would commit twice; set enable.auto.commit: false`);
+      if (w.output) {
+        knownTopic(w.output.topic, `${p}.workload.output.topic`);
+        if (autoCommit) fail(`${p}.config.enable.auto.commit`, "must be false for read-process-write: offsets are committed with the transaction");
+        if (w.commit !== undefined) fail(`${p}.workload.commit`, "read-process-write commits offsets with its transactions (sendOffsetsToTransaction); leave commit out");
+      }
+      const model = (v: number | LatencyInput | undefined, path: string): LatencyModel | null => {
+        if (v === undefined) return null;
+        if (typeof v === "number") return { model: "constant", valueUs: Math.round(v * 1000) };
+        checkLatency(v, path, fail);
+        return latencyModel(v);
+      };
+      const pr = w.processing ?? {};
       clients.push({
         id: cl.id,
-        kind: "consumer",
+        kind: "group-consumer",
         startMs,
         stopMs,
-        config: CONSUMER_CONFIG.resolve(user),
+        config,
         explicit,
-        workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 },
+        workload: {
+          topics: w.subscribe!,
+          pollIntervalMs: w.pollInterval ?? 100,
+          perRecord: model(pr.perRecord, `${p}.workload.processing.perRecord`),
+          perPoll: model(pr.perPoll, `${p}.workload.processing.perPoll`),
+          stall: pr.stall ? { atMs: pr.stall.at, forMs: pr.stall.for } : null,
+          commit: w.output ? "sync" : commit,
+          output: w.output ? { topic: w.output.topic, transactionalId: w.output["transactional.id"] } : null,
+        },
       });
       return;
     }
@@ -162,14 +197,16 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     });
   });
 
-  const transactional = clients.some((cl) => cl.kind === "transactional-producer");
+  const transactional = clients.some((cl) => cl.kind === "transactional-producer" || (cl.kind === "group-consumer" && cl.workload.output !== null));
+  const usesGroups = clients.some((cl) => (cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null) || (cl.kind === "consumer" && cl.config.get("group.id") !== null) || cl.kind === "group-consumer");
+  if (usesGroups) {
+    const orf = brokerConfig.get("offsets.topic.replication.factor") as number;
+    if (orf > brokerCount) fail("cluster.config.offsets.topic.replication.factor", `must be at most the number of brokers (${brokerCount}) for __consumer_offsets to be created; got ${orf}`);
+  }
   if (transactional) {
     const rf = brokerConfig.get("transaction.state.log.replication.factor") as number;
     if (rf > brokerCount)
       fail("cluster.config.transaction.state.log.replication.factor", `must be at most the number of brokers (${brokerCount}) for __transaction_state to be created; got ${rf}`);
-    const orf = brokerConfig.get("offsets.topic.replication.factor") as number;
-    if (clients.some((cl) => cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null) && orf > brokerCount)
-      fail("cluster.config.offsets.topic.replication.factor", `must be at most the number of brokers (${brokerCount}) for __consumer_offsets to be created; got ${orf}`);
   }
 
   // Network.
@@ -257,6 +294,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     topics,
     features: { transactionVersion: c.features?.["transaction.version"] ?? 2 },
     transactional,
+    usesGroups,
     network: { defaults, links },
     clients,
     demo,

@@ -17,6 +17,8 @@ export interface ResolvedScenario {
   features: { transactionVersion: 1 | 2 };
   /** Whether some producer has a transactional.id (then `__transaction_state` is created). */
   transactional: boolean;
+  /** Whether some client uses a consumer group (then `__consumer_offsets` is created). */
+  usesGroups: boolean;
   network: { defaults: LinkBehaviour; links: { from: string; to: string; behaviour: Partial<LinkBehaviour> }[] };
   clients: ResolvedClient[];
   demo: ResolvedDemo;
@@ -64,9 +66,21 @@ export interface TransactionalWorkloadSpec {
 }
 
 export interface ConsumerWorkloadSpec {
+  /** assign() mode: one topic and its partitions (null: all). */
   topic: string;
   partitions: number[] | null;
   pollIntervalMs: number;
+}
+
+export interface GroupConsumerWorkloadSpec {
+  topics: string[];
+  pollIntervalMs: number;
+  perRecord: LatencyModel | null;
+  perPoll: LatencyModel | null;
+  stall: { atMs: number; forMs: number } | null;
+  commit: "auto" | "sync" | "async" | "before-processing";
+  /** Read-process-write: output topic and the producer's transactional.id. */
+  output: { topic: string; transactionalId: string } | null;
 }
 
 interface ClientBase {
@@ -82,7 +96,8 @@ interface ClientBase {
 export type ResolvedClient =
   | (ClientBase & { kind: "producer"; workload: ProducerWorkloadSpec })
   | (ClientBase & { kind: "transactional-producer"; workload: TransactionalWorkloadSpec })
-  | (ClientBase & { kind: "consumer"; workload: ConsumerWorkloadSpec });
+  | (ClientBase & { kind: "consumer"; workload: ConsumerWorkloadSpec })
+  | (ClientBase & { kind: "group-consumer"; workload: GroupConsumerWorkloadSpec });
 
 export interface ResolvedDemo {
   heartbeat: { monitor: string; nodes: string[]; intervalMs: number; timeoutMs: number } | null;

@@ -121,14 +121,39 @@ export const transactionalWorkloadInput = z.strictObject({
   }),
 });
 
+const processingTime = z.union([duration, latencyInput], { error: 'must be a duration ("20ms") or a latency model ({model: uniform, min: 10ms, max: 50ms})' });
+
 export const consumerWorkloadInput = z.strictObject({
-  /** assign() mode: the topic, and the partitions to read (default: all of them). Groups arrive with their issue. */
-  assign: z.strictObject({
-    topic: name,
-    partitions: z.array(nonNegativeInt("a partition number ≥ 0")).min(1, "must list at least one partition").optional(),
-  }),
-  /** How often the application calls poll() (default 100ms). */
+  /** assign() mode: the topic, and the partitions to read (default: all of them). */
+  assign: z
+    .strictObject({
+      topic: name,
+      partitions: z.array(nonNegativeInt("a partition number ≥ 0")).min(1, "must list at least one partition").optional(),
+    })
+    .optional(),
+  /** subscribe() mode (needs group.id): the topics the group consumes. */
+  subscribe: z.array(name).min(1, "must list at least one topic").optional(),
+  /** How long an idle poll() waits before the application polls again (default 100ms). */
   pollInterval: duration.optional(),
+  /** How long the application takes to process what a poll returned (default: no time). */
+  processing: z
+    .strictObject({
+      /** Time per record. */
+      perRecord: processingTime.optional(),
+      /** Time per non-empty poll, on top of perRecord. */
+      perPoll: processingTime.optional(),
+      /** The application hangs (a GC pause of the app thread, a stuck downstream call) at `at` for `for`. */
+      stall: z.strictObject({ at: duration, for: duration }).optional(),
+    })
+    .optional(),
+  /**
+   * When offsets are committed (group mode): auto (enable.auto.commit, on the poll path), sync (commitSync after
+   * processing each poll), async (commitAsync after each poll), before-processing (commitSync right after poll,
+   * then process: at-most-once). Default: auto when enable.auto.commit is true, else sync.
+   */
+  commit: z.enum(["auto", "sync", "async", "before-processing"], { error: 'must be "auto", "sync", "async" or "before-processing"' }).optional(),
+  /** Read-process-write (exactly-once): each processed record is written to this topic in a transaction with its offsets. */
+  output: z.strictObject({ topic: name, "transactional.id": name }).optional(),
 });
 
 const clientInput = z.strictObject({

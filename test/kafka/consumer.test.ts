@@ -41,7 +41,12 @@ describe("assign-mode consumer", () => {
       if (op.f === "poll" && op.type === "ok") expect(Object.values(op.value as PollValue).reduce((n, recs) => n + recs.length, 0)).toBeLessThanOrEqual(3);
   });
 
-  it("unknown consumer keys are refused until their feature exists (group.id arrives with consumer groups)", () => {
-    expect(() => run("group.id: g")).toThrow(/consumer config "group.id" is Kafka.s but not modelled: consumer groups/);
+  it("Kafka keys the model lacks are refused with the reason (KIP-848's server-side assignor)", () => {
+    expect(() => run("group.remote.assignor: uniform")).toThrow(/consumer config "group.remote.assignor" is Kafka.s but not modelled: KIP-848/);
+  });
+
+  it("group features without a group.id are refused, as the Java client refuses them", () => {
+    expect(() => run("enable.auto.commit: true")).toThrow(/enable.auto.commit: needs a group.id/);
+    expect(() => run("group.instance.id: a")).toThrow(/group.instance.id: needs a group.id/);
   });
 });

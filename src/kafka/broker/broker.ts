@@ -32,7 +32,8 @@ import type {
 import { tpKey } from "../protocol/messages.js";
 import type { PartitionLog } from "../log/partitionLog.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
-import { OffsetCoordinator } from "../coordinator/offsetCoordinator.js";
+import { GroupCoordinator, type GroupTimer } from "../coordinator/group/groupCoordinator.js";
+import type { HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest } from "../protocol/groupMessages.js";
 import { CONSUMER_OFFSETS_TOPIC } from "../coordinator/offsetLog.js";
 import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
 import type { ErrorName } from "../protocol/errors.js";
@@ -56,6 +57,8 @@ export interface BrokerConfig {
   settings: BrokerSettings;
   transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
   offsetsNumPartitions: number;
+  /** group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms. */
+  groups: { initialRebalanceDelayMs: number; minSessionTimeoutMs: number; maxSessionTimeoutMs: number };
   controllers: string[];
   /** This broker's index, used to keep producer ids unique across brokers. */
   brokerIndex: number;
@@ -132,7 +135,7 @@ export function brokerActor(cfg: BrokerConfig) {
       allocateProducerId,
       nextCorrelationId: nextId,
     });
-    const offsets = new OffsetCoordinator({ ctx, numPartitions: cfg.offsetsNumPartitions, logPartition: (i) => partitions.get(tpKey(CONSUMER_OFFSETS_TOPIC, i)) });
+    const groups = new GroupCoordinator({ ctx, numPartitions: cfg.offsetsNumPartitions, logPartition: (i) => partitions.get(tpKey(CONSUMER_OFFSETS_TOPIC, i)), ...cfg.groups });
     /** KIP-890 part 1: produce requests waiting for the coordinator to confirm their partition is in the transaction. */
     const verifying = new Map<number, { from: string; req: ProduceRequest; timer: number }>();
 
@@ -242,6 +245,11 @@ export function brokerActor(cfg: BrokerConfig) {
         if (p.role === "leader" && p.leaderEpoch !== wasLeader) coordinator.onBecomeLeader(st.partition, p.leaderEpoch);
         else if (p.role !== "leader" && wasLeader >= 0) coordinator.onResign(st.partition);
       }
+      if (st.topic === CONSUMER_OFFSETS_TOPIC) {
+        // The group coordinator of an offsets partition is its leader (GroupCoordinator.onElection/onResignation).
+        if (p.role === "leader" && p.leaderEpoch !== wasLeader) groups.onBecomeLeader(st.partition);
+        else if (p.role !== "leader" && wasLeader >= 0) groups.onResign(st.partition);
+      }
     }
 
     /** Produce, with KIP-890 part 1 for the first transactional write of a producer to this partition. */
@@ -326,9 +334,19 @@ export function brokerActor(cfg: BrokerConfig) {
         case "AddOffsetsToTxn":
           return coordinator.handleAddOffsets(from, msg as AddOffsetsToTxnRequest);
         case "TxnOffsetCommit":
-          return offsets.handleTxnOffsetCommit(from, msg as TxnOffsetCommitRequest);
+          return groups.handleTxnOffsetCommit(from, msg as TxnOffsetCommitRequest);
         case "OffsetFetch":
-          return offsets.handleOffsetFetch(from, msg as OffsetFetchRequest);
+          return groups.handleOffsetFetch(from, msg as OffsetFetchRequest);
+        case "JoinGroup":
+          return groups.handleJoinGroup(from, msg as JoinGroupRequest);
+        case "SyncGroup":
+          return groups.handleSyncGroup(from, msg as SyncGroupRequest);
+        case "Heartbeat":
+          return groups.handleHeartbeat(from, msg as HeartbeatRequest);
+        case "LeaveGroup":
+          return groups.handleLeaveGroup(from, msg as LeaveGroupRequest);
+        case "OffsetCommit":
+          return groups.handleOffsetCommit(from, msg as OffsetCommitRequest);
         case "WriteTxnMarkers":
           return writeMarker(from, msg as WriteTxnMarkersRequest);
         case "WriteTxnMarkersResponse":
@@ -421,6 +439,7 @@ export function brokerActor(cfg: BrokerConfig) {
 
     function onTimer(tag: BrokerTimer): void {
       if (coordinator.isCoordinatorTimer(tag as { t: string })) return coordinator.onTimer(tag as never);
+      if (groups.isGroupTimer(tag as { t: string })) return groups.onTimer(tag as unknown as GroupTimer);
       switch (tag.t) {
         case "verify-timeout": {
           const v = verifying.get(tag.id);

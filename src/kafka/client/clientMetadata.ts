@@ -26,7 +26,10 @@ export class ClientMetadata {
     private readonly tagPrefix: string,
     /** retry.backoff.ms: refreshes are at least this far apart (Metadata.timeToNextUpdate). */
     private readonly refreshBackoffMs = 100,
+    /** Where correlation ids start: clients sharing an actor (read-process-write) must not collide. */
+    correlationBase = 0,
   ) {
+    this.correlation = correlationBase;
     this.target = brokers.length > 0 ? ctx.stream("bootstrap").int(brokers.length) : 0;
   }
 

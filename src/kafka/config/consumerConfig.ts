@@ -1,13 +1,31 @@
+import type { AssignmentStrategy } from "../assignors/index.js";
 import type { ConfigValue } from "./configDef.js";
-import { ConfigDef, int, long, oneOf } from "./configDef.js";
+import { bool, ConfigDef, int, list, long, oneOf, str } from "./configDef.js";
 
-/**
- * Consumer settings the model reads (kafka-facts §3.2). Only the assign-mode consumer exists yet: group keys
- * (group.id, session.timeout.ms, ...) arrive with consumer groups and are refused until then.
- */
-const GROUPS = "consumer groups are not modelled yet; consumers run in assign() mode";
+/** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
+const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
+  "org.apache.kafka.clients.consumer.RangeAssignor": "range",
+  "org.apache.kafka.clients.consumer.RoundRobinAssignor": "roundrobin",
+  "org.apache.kafka.clients.consumer.StickyAssignor": "sticky",
+  "org.apache.kafka.clients.consumer.CooperativeStickyAssignor": "cooperative-sticky",
+  range: "range",
+  roundrobin: "roundrobin",
+  sticky: "sticky",
+  "cooperative-sticky": "cooperative-sticky",
+};
 
+/** Consumer settings the model reads (kafka-facts §3.2), with Kafka's defaults. */
 export const CONSUMER_CONFIG = new ConfigDef("consumer", [
+  str("group.id", null, "ConsumerConfig: without it the consumer runs in assign() mode"),
+  str("group.instance.id", null, "ConsumerConfig: set means a static member (KIP-345)"),
+  oneOf("group.protocol", "classic", ["classic"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL (KIP-848's \"consumer\" protocol is not modelled)"),
+  int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", 1),
+  int("heartbeat.interval.ms", 3000, "ConsumerConfig", 1),
+  int("max.poll.interval.ms", 300000, "ConsumerConfig: KIP-62, enforced by the client", 1),
+  list("partition.assignment.strategy", ["range", "cooperative-sticky"], Object.keys(ASSIGNOR_CLASSES), "ConsumerConfig: [RangeAssignor, CooperativeStickyAssignor]"),
+  bool("enable.auto.commit", true, "ConsumerConfig"),
+  int("auto.commit.interval.ms", 5000, "ConsumerConfig"),
+  int("default.api.timeout.ms", 60000, "ConsumerConfig: how long commitSync retries", 1),
   oneOf("isolation.level", "read_uncommitted", ["read_uncommitted", "read_committed"], "ConsumerConfig.DEFAULT_ISOLATION_LEVEL"),
   int("max.poll.records", 500, "ConsumerConfig.DEFAULT_MAX_POLL_RECORDS", 1),
   oneOf("auto.offset.reset", "latest", ["earliest", "latest", "none"], "ConsumerConfig"),
@@ -16,19 +34,19 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
 ], {
-  "group.id": GROUPS,
-  "group.instance.id": GROUPS,
-  "group.protocol": GROUPS,
-  "session.timeout.ms": GROUPS,
-  "heartbeat.interval.ms": GROUPS,
-  "max.poll.interval.ms": GROUPS,
-  "partition.assignment.strategy": GROUPS,
-  "enable.auto.commit": GROUPS,
-  "auto.commit.interval.ms": GROUPS,
-  "group.remote.assignor": GROUPS,
+  "group.remote.assignor": "KIP-848 (group.protocol=consumer) is not modelled",
 });
 
 export interface ConsumerSettings {
+  groupId: string | null;
+  groupInstanceId: string | null;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPollIntervalMs: number;
+  assignors: AssignmentStrategy[];
+  enableAutoCommit: boolean;
+  autoCommitIntervalMs: number;
+  defaultApiTimeoutMs: number;
   isolationLevel: "read_uncommitted" | "read_committed";
   maxPollRecords: number;
   autoOffsetReset: "earliest" | "latest" | "none";
@@ -38,8 +56,34 @@ export interface ConsumerSettings {
   metadataMaxAgeMs: number;
 }
 
+/**
+ * Settings that are each valid but do not go together (the Java client refuses them at construction): group
+ * features without a group.id. Returns key → message.
+ */
+export function consumerConfigConflicts(c: Map<string, ConfigValue>, explicit: Set<string>): { key: string; message: string }[] {
+  const out: { key: string; message: string }[] = [];
+  if (c.get("group.id") !== null) {
+    if (c.get("heartbeat.interval.ms")! >= c.get("session.timeout.ms")!) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c.get("session.timeout.ms")})` });
+    return out;
+  }
+  if (explicit.has("enable.auto.commit") && c.get("enable.auto.commit") === true) out.push({ key: "enable.auto.commit", message: "needs a group.id (InvalidConfigurationException in the Java client)" });
+  if (c.get("group.instance.id") !== null) out.push({ key: "group.instance.id", message: "needs a group.id" });
+  return out;
+}
+
 export function consumerSettings(c: Map<string, ConfigValue>): ConsumerSettings {
+  const groupId = c.get("group.id") as string | null;
   return {
+    groupId,
+    groupInstanceId: c.get("group.instance.id") as string | null,
+    sessionTimeoutMs: c.get("session.timeout.ms") as number,
+    heartbeatIntervalMs: c.get("heartbeat.interval.ms") as number,
+    maxPollIntervalMs: c.get("max.poll.interval.ms") as number,
+    assignors: (c.get("partition.assignment.strategy") as string[]).map((a) => ASSIGNOR_CLASSES[a]),
+    // Without a group.id the Java consumer never auto-commits.
+    enableAutoCommit: groupId !== null && (c.get("enable.auto.commit") as boolean),
+    autoCommitIntervalMs: c.get("auto.commit.interval.ms") as number,
+    defaultApiTimeoutMs: c.get("default.api.timeout.ms") as number,
     isolationLevel: c.get("isolation.level") as ConsumerSettings["isolationLevel"],
     maxPollRecords: c.get("max.poll.records") as number,
     autoOffsetReset: c.get("auto.offset.reset") as ConsumerSettings["autoOffsetReset"],

@@ -27,6 +27,11 @@ export const ERRORS = {
   UNSTABLE_OFFSET_COMMIT: { code: 88, retriable: true },
   ILLEGAL_GENERATION: { code: 22, retriable: false },
   UNKNOWN_MEMBER_ID: { code: 25, retriable: false },
+  INCONSISTENT_GROUP_PROTOCOL: { code: 23, retriable: false },
+  INVALID_SESSION_TIMEOUT: { code: 26, retriable: false },
+  REBALANCE_IN_PROGRESS: { code: 27, retriable: false },
+  MEMBER_ID_REQUIRED: { code: 79, retriable: false },
+  FENCED_INSTANCE_ID: { code: 82, retriable: false },
   TRANSACTION_ABORTABLE: { code: 120, retriable: false },
   /** Client-side: a record of a transaction the application aborted (TransactionAbortedException). */
   TRANSACTION_ABORTED: { code: 0, retriable: false },
@@ -42,6 +47,10 @@ export const ERRORS = {
   /** Client-side: the topic was not in metadata within max.block.ms (TimeoutException from send()). */
   METADATA_TIMEOUT: { code: 7, retriable: false },
   NOT_CONTROLLER: { code: 41, retriable: true },
+  /** Client-side: commitSync outside a stable generation (CommitFailedException in the Java client). */
+  COMMIT_FAILED: { code: 0, retriable: false },
+  /** Client-side: max.poll.interval.ms passed between two polls; the member left the group (KIP-62). */
+  POLL_TIMEOUT_EXPIRED: { code: 0, retriable: false },
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -121,6 +121,8 @@ export interface TxnOffsetCommitRequest {
   producerEpoch: number;
   generationId: number;
   memberId: string;
+  /** KIP-447: the static member's group.instance.id, fenced like an OffsetCommit's (null for dynamic members). */
+  groupInstanceId?: string | null;
   offsets: OffsetEntry[];
 }
 

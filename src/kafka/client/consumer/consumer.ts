@@ -4,6 +4,9 @@ import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse, MetadataResponse } from "../../protocol/messages.js";
 import { tpKey } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
+import type { OffsetEntry } from "../../protocol/transactionMessages.js";
+import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
+import { type CommitCallback, ConsumerCoordinator, type RebalanceListener } from "./consumerCoordinator.js";
 
 interface PartitionState {
   topic: string;
@@ -20,6 +23,8 @@ interface PartitionState {
   resetting: boolean;
   /** Set when auto.offset.reset=none left the position undefined (NoOffsetForPartitionException). */
   error: ErrorName | null;
+  /** Group mode: the committed offset has not been fetched yet (no fetching until it has). */
+  awaitingCommitted: boolean;
 }
 
 export interface PolledPartition {
@@ -29,9 +34,10 @@ export interface PolledPartition {
 }
 
 /**
- * The Java consumer in assign() mode (`KafkaConsumer` + `Fetcher`), without groups: it fetches each assigned
- * partition from its leader with the leader epoch from its metadata, buffers what comes back, and hands out at most
- * `max.poll.records` per poll(). Positions start from auto.offset.reset (ListOffsets). `isolation.level` bounds what
+ * The Java consumer (`KafkaConsumer` + `Fetcher`): assign() mode, or subscribe() with a group.id, when a
+ * `ConsumerCoordinator` decides the assignment. It fetches each assigned partition from its leader with the leader
+ * epoch from its metadata, buffers what comes back, and hands out at most `max.poll.records` per poll(). Positions
+ * start from the group's committed offset, else auto.offset.reset (ListOffsets). `isolation.level` bounds what
  * brokers return (the HW, or the LSO under read_committed).
  * Simplified: one partition per fetch request; no fetch sessions; no KIP-320 truncation detection on the consumer.
  */
@@ -40,14 +46,16 @@ export class KafkaConsumer {
   private readonly parts = new Map<string, PartitionState>();
   private correlation = 0;
   private pumpTimer = -1;
+  /** The group membership, once subscribe() was called. */
+  group: ConsumerCoordinator | null = null;
 
   constructor(
     private readonly ctx: ActorContext,
-    brokers: string[],
+    private readonly brokers: string[],
     readonly settings: ConsumerSettings,
     private readonly tag = "consumer:",
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs);
+    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs, 300_000_000);
     this.metadata.onUpdate = () => this.pump();
   }
 
@@ -57,14 +65,90 @@ export class KafkaConsumer {
 
   /** KafkaConsumer.assign: replaces the assignment. */
   assign(tps: { topic: string; partition: number }[]): void {
+    this.setAssignment(tps, false);
+  }
+
+  private setAssignment(tps: TopicPartitionRef[], fromGroup: boolean): void {
     const keep = new Set(tps.map((t) => tpKey(t.topic, t.partition)));
-    for (const k of [...this.parts.keys()]) if (!keep.has(k)) this.parts.delete(k);
+    for (const [k, p] of [...this.parts]) {
+      if (keep.has(k)) continue;
+      if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+      this.parts.delete(k);
+    }
     for (const t of tps) {
       const k = tpKey(t.topic, t.partition);
       if (!this.parts.has(k))
-        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, fetchOffset: 0, buffer: [], inFlight: -1, inFlightTo: "", timer: -1, backoffUntilUs: 0, resetting: false, error: null });
+        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, fetchOffset: 0, buffer: [], inFlight: -1, inFlightTo: "", timer: -1, backoffUntilUs: 0, resetting: false, error: null, awaitingCommitted: fromGroup });
     }
     this.pump();
+  }
+
+  /** KafkaConsumer.subscribe: join `settings.groupId` for these topics; the listener hears every rebalance. */
+  subscribe(topics: string[], listener: RebalanceListener): void {
+    const self = this;
+    this.group = new ConsumerCoordinator(this.ctx, this.brokers, this.settings, this.settings.groupId!, topics, this.metadata, {
+      owned: () => self.assignment(),
+      setAssignment: (tps) => self.setAssignment(tps, true),
+      awaitingCommitted: () => [...self.parts.values()].filter((p) => p.awaitingCommitted).map((p) => ({ topic: p.topic, partition: p.partition })),
+      setCommitted: (tp, offset) => {
+        const p = self.parts.get(tpKey(tp.topic, tp.partition));
+        if (!p || !p.awaitingCommitted) return;
+        p.awaitingCommitted = false;
+        if (offset !== null) {
+          p.position = p.fetchOffset = offset;
+          self.ctx.trace("consumer.committed-offset", { tp: tpKey(p.topic, p.partition), offset });
+        }
+        self.pump();
+      },
+      allConsumed: () => self.allConsumed(),
+    }, listener, `${this.tag}`);
+  }
+
+  /** SubscriptionState.allConsumed: the position of every assigned partition that has one. */
+  allConsumed(): OffsetEntry[] {
+    const out: OffsetEntry[] = [];
+    for (const p of this.parts.values()) if (p.position !== null && !p.awaitingCommitted) out.push({ topic: p.topic, partition: p.partition, offset: p.position });
+    return out;
+  }
+
+  /** KafkaConsumer.seek: the next poll returns from `offset` (the buffer is dropped). */
+  seek(tp: TopicPartitionRef, offset: number): void {
+    const p = this.parts.get(tpKey(tp.topic, tp.partition));
+    if (!p) return;
+    p.position = p.fetchOffset = offset;
+    p.buffer = [];
+    p.awaitingCommitted = false;
+    // An answer to a fetch already sent would be from the old offset: ignore it.
+    if (p.inFlight >= 0 && p.timer >= 0) this.ctx.cancelTimer(p.timer);
+    p.inFlight = -1;
+    p.timer = -1;
+    this.pump();
+  }
+
+  /** Rewind every assigned partition to its committed offset (the EOS pattern after an abort). */
+  seekToCommitted(): void {
+    for (const p of this.parts.values()) {
+      p.awaitingCommitted = true;
+      p.position = null;
+      p.buffer = [];
+      if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+      p.inFlight = -1;
+      p.timer = -1;
+    }
+  }
+
+  commitSync(offsets: OffsetEntry[] | null, cb: CommitCallback): void {
+    if (!this.group) return cb("COMMIT_FAILED");
+    this.group.commit(offsets ?? this.allConsumed(), true, cb);
+  }
+
+  commitAsync(offsets: OffsetEntry[] | null, cb: CommitCallback): void {
+    if (!this.group) return cb("COMMIT_FAILED");
+    this.group.commit(offsets ?? this.allConsumed(), false, cb);
+  }
+
+  close(): void {
+    this.group?.close();
   }
 
   assignment(): { topic: string; partition: number }[] {
@@ -79,6 +163,10 @@ export class KafkaConsumer {
   /** KafkaConsumer.poll without waiting: up to max.poll.records buffered records, partition by partition. */
   poll(): PolledPartition[] {
     const out: PolledPartition[] = [];
+    if (this.group) {
+      this.group.poll();
+      if (this.group.fatal) return out;
+    }
     let room = this.settings.maxPollRecords;
     for (const p of this.parts.values()) {
       if (room === 0) break;
@@ -96,6 +184,14 @@ export class KafkaConsumer {
     switch (msg.type) {
       case "MetadataResponse":
         return this.metadata.onResponse(msg as MetadataResponse);
+      case "FindCoordinatorResponse":
+      case "JoinGroupResponse":
+      case "SyncGroupResponse":
+      case "HeartbeatResponse":
+      case "LeaveGroupResponse":
+      case "OffsetCommitResponse":
+      case "OffsetFetchResponse":
+        return this.group?.onMessage(from, msg) ?? false;
       case "ConsumerFetchResponse":
         this.onFetch(msg as ConsumerFetchResponse);
         return true;
@@ -103,6 +199,7 @@ export class KafkaConsumer {
         this.onListOffsets(msg as ListOffsetsResponse);
         return true;
       case "Disconnected":
+        this.group?.onMessage(from, msg);
         this.metadata.onDisconnected(from);
         for (const p of this.parts.values()) if (p.inFlight >= 0 && p.inFlightTo === from) this.failRequest(p, "NETWORK_EXCEPTION");
         return true;
@@ -114,6 +211,10 @@ export class KafkaConsumer {
     if (typeof tag !== "string" || !tag.startsWith(this.tag)) return false;
     if (this.metadata.onTimer(tag)) return true;
     const rest = tag.slice(this.tag.length);
+    if (rest.startsWith("coord:")) {
+      this.group?.onTimer(rest.slice("coord:".length));
+      return true;
+    }
     if (rest === "pump") {
       this.pumpTimer = -1;
       this.pump();
@@ -148,7 +249,7 @@ export class KafkaConsumer {
   private pump(): void {
     if (this.metadata.isStale()) this.metadata.requestUpdate();
     for (const [k, p] of this.parts) {
-      if (p.inFlight >= 0 || p.error !== null) continue;
+      if (p.inFlight >= 0 || p.error !== null || p.awaitingCommitted) continue;
       if (this.ctx.nowUs < p.backoffUntilUs) {
         this.wakeAt(p.backoffUntilUs);
         continue;

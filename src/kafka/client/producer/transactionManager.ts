@@ -187,6 +187,7 @@ export class TransactionManager {
         producerEpoch: this.hooks.producerEpoch(),
         generationId: o.group.generationId,
         memberId: o.group.memberId,
+        groupInstanceId: o.group.groupInstanceId ?? null,
         offsets: o.offsets,
       } satisfies TxnOffsetCommitRequest);
     o.inFlight = id;

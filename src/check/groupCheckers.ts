@@ -1,0 +1,319 @@
+import type { CommitValue, ProcessValue, RebalanceValue } from "../workload/groupConsumerWorkload.js";
+import type { PollValue } from "../workload/consumerWorkload.js";
+import type { HistoryOp } from "../workload/history.js";
+import { committedPartitions } from "./committedView.js";
+import { at, type Checker, type CheckInput, type Finding } from "./input.js";
+
+/**
+ * Consumer-group checks. They read only the client history (polls, processed records, commits, rebalance
+ * callbacks) and the final logs and group offsets, so they could judge a real application's recorded history.
+ */
+
+interface Processing {
+  process: string;
+  startUs: number;
+  /** null: never finished (the process crashed or the run ended mid-record). */
+  endUs: number | null;
+  v: ProcessValue;
+}
+
+const processings = new WeakMap<CheckInput, Processing[]>();
+
+/** Every record an application began processing, with when it finished. */
+function processingOf(input: CheckInput): Processing[] {
+  let out = processings.get(input);
+  if (out) return out;
+  out = [];
+  const byInvoke = new Map<number, Processing>();
+  for (const op of input.history.ops) {
+    if (op.f !== "process") continue;
+    if (op.type === "invoke") {
+      const p: Processing = { process: op.process, startUs: op.time, endUs: null, v: op.value as ProcessValue };
+      byInvoke.set(op.index, p);
+      out.push(p);
+    } else if (op.type === "ok" && op.invoke !== undefined) {
+      const p = byInvoke.get(op.invoke);
+      if (p) p.endUs = op.time;
+    }
+  }
+  processings.set(input, out);
+  return out;
+}
+
+const tpOf = (v: { topic: string; partition: number }) => `${v.topic}-${v.partition}`;
+
+function rebalanceEvents(input: CheckInput): { op: HistoryOp; v: RebalanceValue }[] {
+  return input.history.ops.filter((op) => op.f === "assigned" || op.f === "revoked" || op.f === "lost").map((op) => ({ op, v: op.value as RebalanceValue }));
+}
+
+/** Final committed offsets per group and partition: the coordinator's at the end, else the last acknowledged commit. */
+function committedOffsets(input: CheckInput): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  const set = (group: string, tp: string, offset: number) => {
+    let g = out.get(group);
+    if (!g) out.set(group, (g = new Map()));
+    g.set(tp, offset);
+  };
+  for (const { done } of input.history.completed("commit")) {
+    if (done.type !== "ok") continue;
+    const v = done.value as CommitValue;
+    for (const [tp, o] of Object.entries(v.offsets)) set(v.group, tp, o);
+  }
+  for (const g of input.groupOffsets ?? []) if (g.offset !== null && out.has(g.group)) set(g.group, `${g.topic}-${g.partition}`, g.offset);
+  return out;
+}
+
+/** Summarises offsets as ranges: "5–9, 12". */
+function ranges(offsets: number[]): string {
+  const s = [...new Set(offsets)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
+    parts.push(i === j ? `${s[i]}` : `${s[i]}–${s[j]}`);
+    i = j + 1;
+  }
+  return parts.length > 6 ? `${parts.slice(0, 6).join(", ")}, …` : parts.join(", ");
+}
+
+/** A record processed more than once within a group: the at-least-once duplicate, with the rebalance behind it. */
+export const consumedTwice: Checker = {
+  name: "consumedTwice",
+  description: "a record was processed more than once within a consumer group (and the rebalance that caused it)",
+  run(input) {
+    const first = new Map<string, Processing>();
+    // group / partition / second processor / its generation → offsets processed again
+    const again = new Map<string, { v: ProcessValue; first: Processing; second: Processing; offsets: number[] }>();
+    for (const p of processingOf(input)) {
+      if (p.endUs === null) continue;
+      const k = `${p.v.group}/${tpOf(p.v)}@${p.v.offset}`;
+      const before = first.get(k);
+      if (!before) {
+        first.set(k, p);
+        continue;
+      }
+      const key = `${p.v.group}/${tpOf(p.v)}/${p.process}/${p.v.generation}`;
+      const a = again.get(key) ?? { v: p.v, first: before, second: p, offsets: [] };
+      a.offsets.push(p.v.offset);
+      again.set(key, a);
+    }
+    const events = rebalanceEvents(input);
+    return [...again.values()].map(({ v, first: f, second, offsets }) => {
+      const tp = tpOf(v);
+      const cause = events.filter((e) => e.op.process === second.process && e.op.f === "assigned" && e.v.partitions.includes(tp) && e.op.time <= second.startUs).pop();
+      const why = cause ? `; ${second.process} was assigned ${tp} in generation ${cause.v.generation} at ${at(cause.op.time)}` : second.process === f.process ? `; ${second.process} went back to the committed offset` : "";
+      return {
+        message: `group ${v.group}: ${offsets.length} record(s) of ${tp} (offsets ${ranges(offsets)}) processed again by ${second.process} (generation ${second.v.generation}) at ${at(second.startUs)}, first by ${f.process} (generation ${f.v.generation}) at ${at(f.startUs)}${why}`,
+        atUs: second.startUs,
+        evidence: { group: v.group, partition: tp, offsets: offsets.length, first: f.process, second: second.process, generation: second.v.generation, rebalanceAtUs: cause?.op.time ?? null },
+      };
+    });
+  },
+};
+
+/** The group committed past a record no member finished processing: at-most-once loss. */
+export const skippedRecords: Checker = {
+  name: "skippedRecords",
+  description: "a group committed an offset past records that no member processed (at-most-once loss)",
+  run(input) {
+    const parts = committedPartitions(input.logs);
+    const done = new Set<string>();
+    for (const p of processingOf(input)) if (p.endUs !== null) done.add(`${p.v.group}/${tpOf(p.v)}@${p.v.offset}`);
+    // Where each group's delivery of a partition began: records before it were never in its scope (auto.offset.reset).
+    const from = new Map<string, number>();
+    const readCommitted = new Set<string>();
+    for (const op of input.history.ops) {
+      if (op.f !== "poll") continue;
+      const inv = op.type === "invoke" ? (op.value as { group?: string; isolation?: string }) : null;
+      if (inv?.group && inv.isolation === "read_committed") readCommitted.add(inv.group);
+      if (op.type !== "ok" || op.invoke === undefined) continue;
+      const group = (input.history.ops[op.invoke].value as { group?: string }).group;
+      if (!group) continue;
+      for (const [tp, recs] of Object.entries(op.value as PollValue)) if (recs.length > 0) from.set(`${group}/${tp}`, Math.min(from.get(`${group}/${tp}`) ?? Infinity, recs[0][0]));
+    }
+    const out: Finding[] = [];
+    for (const [group, byTp] of committedOffsets(input))
+      for (const [tp, committed] of byTp) {
+        const start = from.get(`${group}/${tp}`) ?? committed;
+        const skipped = (parts.get(tp)?.records ?? []).filter((r) => r.offset >= start && r.offset < committed && !(r.aborted && readCommitted.has(group)) && !done.has(`${group}/${tp}@${r.offset}`)).map((r) => r.offset);
+        if (skipped.length > 0)
+          out.push({
+            message: `group ${group} committed ${tp} at offset ${committed}, past ${skipped.length} record(s) no member finished processing (offsets ${ranges(skipped)})`,
+            evidence: { group, partition: tp, committed, skipped: skipped.length, first: skipped[0] },
+          });
+      }
+    return out;
+  },
+};
+
+/** Two members processing records of one partition at the same moment: split brain. */
+export const concurrentOwnership: Checker = {
+  name: "concurrentOwnership",
+  description: "two members of a group processed the same partition at the same moment (split brain)",
+  run(input) {
+    const byTp = new Map<string, Processing[]>();
+    for (const p of processingOf(input)) {
+      const k = `${p.v.group}/${tpOf(p.v)}`;
+      byTp.set(k, [...(byTp.get(k) ?? []), p]);
+    }
+    const found = new Map<string, { group: string; tp: string; a: Processing; b: Processing; count: number }>();
+    for (const [k, list] of byTp) {
+      const [group, tp] = [k.slice(0, k.indexOf("/")), k.slice(k.indexOf("/") + 1)];
+      // Sweep in start order; an unfinished record counts for its start instant only.
+      const sorted = [...list].sort((x, y) => x.startUs - y.startUs);
+      const active: Processing[] = [];
+      for (const p of sorted) {
+        for (let i = active.length - 1; i >= 0; i--) if ((active[i].endUs ?? active[i].startUs) <= p.startUs) active.splice(i, 1);
+        for (const q of active) {
+          if (q.process === p.process) continue;
+          const key = `${k}/${[q.process, p.process].sort().join("+")}`;
+          const f = found.get(key);
+          if (f) f.count++;
+          else found.set(key, { group, tp, a: q, b: p, count: 1 });
+        }
+        active.push(p);
+      }
+    }
+    return [...found.values()].map(({ group, tp, a, b, count }) => ({
+      message: `group ${group}: ${a.process} (generation ${a.v.generation}) and ${b.process} (generation ${b.v.generation}) were both processing ${tp} at ${at(b.startUs)} (${count} overlap(s))`,
+      atUs: b.startUs,
+      evidence: { group, partition: tp, members: [a.process, b.process], generations: [a.v.generation, b.v.generation], overlaps: count },
+    }));
+  },
+};
+
+/** An acknowledged commit went backwards, or the group's final offset is below one it acknowledged. */
+export const committedOffsetRegression: Checker = {
+  name: "committedOffsetRegression",
+  description: "a group's committed offset for a partition moved backwards",
+  run(input) {
+    const best = new Map<string, { offset: number; time: number; process: string }>();
+    const out: Finding[] = [];
+    for (const { done } of input.history.completed("commit")) {
+      if (done.type !== "ok") continue;
+      const v = done.value as CommitValue;
+      for (const [tp, o] of Object.entries(v.offsets)) {
+        const k = `${v.group}/${tp}`;
+        const b = best.get(k);
+        if (b && o < b.offset)
+          out.push({ message: `group ${v.group}: ${done.process} committed ${tp} at ${o} at ${at(done.time)}, below ${b.offset} committed by ${b.process} at ${at(b.time)}`, atUs: done.time, evidence: { group: v.group, partition: tp, offset: o, previous: b.offset } });
+        if (!b || o > b.offset) best.set(k, { offset: o, time: done.time, process: done.process });
+      }
+    }
+    for (const g of input.groupOffsets ?? []) {
+      const b = best.get(`${g.group}/${g.topic}-${g.partition}`);
+      if (b && g.offset !== null && g.offset < b.offset)
+        out.push({ message: `group ${g.group}: the final committed offset of ${g.topic}-${g.partition} is ${g.offset}, below ${b.offset} acknowledged to ${b.process} at ${at(b.time)}`, evidence: { group: g.group, partition: `${g.topic}-${g.partition}`, offset: g.offset, acknowledged: b.offset } });
+    }
+    return out;
+  },
+};
+
+/**
+ * Read-process-write: each input record below the group's committed offset has exactly one output visible to
+ * read_committed readers, and none has more than one. Outputs name their input (`<topic>-<partition>@<offset>`).
+ */
+export const exactlyOnce: Checker = {
+  name: "exactlyOnce",
+  description: "an input record's output is missing or visible more than once to read_committed readers",
+  run(input) {
+    const parts = committedPartitions(input.logs);
+    const inputs = new Map<string, string>(); // input partition → group, for groups committing with transactions
+    for (const op of input.history.ops) {
+      if (op.f !== "commit" || op.type !== "invoke") continue;
+      const v = op.value as CommitValue;
+      if (v.kind === "transaction") for (const tp of Object.keys(v.offsets)) inputs.set(tp, v.group);
+    }
+    const outputs = new Map<string, number>();
+    for (const part of parts.values())
+      for (const r of part.records) {
+        if (r.aborted) continue;
+        const m = /^(.+-\d+)@(\d+)$/.exec(r.value);
+        if (m && inputs.has(m[1])) outputs.set(r.value, (outputs.get(r.value) ?? 0) + 1);
+      }
+    const committed = committedOffsets(input);
+    const out: Finding[] = [];
+    for (const [tp, group] of inputs) {
+      const upTo = committed.get(group)?.get(tp) ?? 0;
+      const missing: number[] = [];
+      const twice: number[] = [];
+      for (const r of parts.get(tp)?.records ?? []) {
+        if (r.aborted) continue;
+        const n = outputs.get(`${tp}@${r.offset}`) ?? 0;
+        if (n > 1) twice.push(r.offset);
+        else if (n === 0 && r.offset < upTo) missing.push(r.offset);
+      }
+      if (twice.length > 0) out.push({ message: `group ${group}: ${twice.length} input record(s) of ${tp} have more than one committed output (offsets ${ranges(twice)})`, evidence: { group, partition: tp, duplicated: twice.length } });
+      if (missing.length > 0) out.push({ message: `group ${group}: ${missing.length} input record(s) of ${tp} below the committed offset ${upTo} have no committed output (offsets ${ranges(missing)})`, evidence: { group, partition: tp, missing: missing.length } });
+    }
+    return out;
+  },
+};
+
+/** More than this many rebalances within one window is a storm. */
+const STORM_REBALANCES = 5;
+
+/**
+ * A rebalance storm: more than 5 rebalances (new generations) of a group within the window (default 60s), or a
+ * window in which the group processed nothing new although records were waiting.
+ */
+export const rebalanceStorm: Checker = {
+  name: "rebalanceStorm",
+  description: "a group rebalanced more than 5 times in a window (default 60s), or made no progress for a window while records waited",
+  param: { kind: "duration", example: "60s" },
+  run(input, params) {
+    const windowUs = (typeof params === "number" ? params : 60_000) * 1000;
+    const out: Finding[] = [];
+    const generations = new Map<string, Map<number, number>>(); // group → generation → first seen µs
+    for (const { op, v } of rebalanceEvents(input)) {
+      if (op.f !== "assigned") continue;
+      let g = generations.get(v.group);
+      if (!g) generations.set(v.group, (g = new Map()));
+      if (!g.has(v.generation)) g.set(v.generation, op.time);
+    }
+    const endUs = input.history.ops.length > 0 ? input.history.ops[input.history.ops.length - 1].time : 0;
+    for (const [group, gens] of generations) {
+      const times = [...gens.values()].sort((a, b) => a - b);
+      for (let i = 0, j = 0; j < times.length; j++) {
+        while (times[j] - times[i] > windowUs) i++;
+        if (j - i + 1 > STORM_REBALANCES) {
+          out.push({ message: `group ${group} rebalanced ${j - i + 1} times between ${at(times[i])} and ${at(times[j])} (more than ${STORM_REBALANCES} within ${windowUs / 1e6}s)`, atUs: times[j], evidence: { group, rebalances: j - i + 1, fromUs: times[i], toUs: times[j] } });
+          break;
+        }
+      }
+      const stall = stalledWindow(input, group, times[0], endUs, windowUs);
+      if (stall) out.push(stall);
+    }
+    return out;
+  },
+};
+
+/** The first stretch of at least `windowUs` in which a group processed no new record although some were waiting. */
+function stalledWindow(input: CheckInput, group: string, fromUs: number, endUs: number, windowUs: number): Finding | null {
+  const firstDone = new Map<string, number>(); // tp@offset → when the group first finished it
+  const scope = new Map<string, number>(); // tp → the first offset the group was delivered
+  for (const p of processingOf(input)) {
+    if (p.v.group !== group) continue;
+    const tp = tpOf(p.v);
+    scope.set(tp, Math.min(scope.get(tp) ?? Infinity, p.v.offset));
+    if (p.endUs === null) continue;
+    const k = `${tp}@${p.v.offset}`;
+    if (!firstDone.has(k) || firstDone.get(k)! > p.endUs) firstDone.set(k, p.endUs);
+  }
+  const acked: { tp: string; offset: number; time: number }[] = [];
+  for (const { done } of input.history.completed("send")) {
+    const v = done.value as { topic: string; partition: number | null; offset?: number };
+    if (done.type === "ok" && v.partition !== null && v.offset !== undefined && v.offset >= (scope.get(`${v.topic}-${v.partition}`) ?? Infinity)) acked.push({ tp: `${v.topic}-${v.partition}`, offset: v.offset, time: done.time });
+  }
+  const progress = [...firstDone.values()].filter((t) => t > fromUs).sort((a, b) => a - b);
+  const marks = [fromUs, ...progress, endUs];
+  for (let i = 0; i + 1 < marks.length; i++) {
+    const [a, b] = [marks[i], marks[i + 1]];
+    if (b - a < windowUs) continue;
+    // Waiting: acknowledged well before the stretch ended and not processed before it began.
+    const waiting = acked.filter((r) => r.time < a + (b - a) / 2 && (firstDone.get(`${r.tp}@${r.offset}`) ?? Infinity) > a).length;
+    if (waiting > 0)
+      return { message: `group ${group} processed nothing new for ${((b - a) / 1e6).toFixed(1)}s from ${at(a)} while ${waiting} record(s) waited (throughput collapsed)`, atUs: a, evidence: { group, fromUs: a, toUs: b, waiting } };
+  }
+  return null;
+}

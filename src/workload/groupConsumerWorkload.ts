@@ -1,0 +1,262 @@
+import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
+import type { ProducerSettings } from "../kafka/config/producerSettings.js";
+import { KafkaConsumer, type PolledPartition } from "../kafka/client/consumer/consumer.js";
+import { KafkaProducer } from "../kafka/client/producer/producer.js";
+import type { TopicPartitionRef } from "../kafka/protocol/groupMessages.js";
+import { tpKey } from "../kafka/protocol/messages.js";
+import type { OffsetEntry } from "../kafka/protocol/transactionMessages.js";
+import { type Actor, type ActorContext, type LatencyModel, nextLatencyUs } from "../sim/index.js";
+import type { PollValue } from "./consumerWorkload.js";
+import type { History, SendValue } from "./history.js";
+import type { TxnValue } from "./transactionalWorkload.js";
+
+export interface GroupConsumerWorkload {
+  topics: string[];
+  pollIntervalMs: number;
+  perRecord: LatencyModel | null;
+  perPoll: LatencyModel | null;
+  stall: { atMs: number; forMs: number } | null;
+  commit: "auto" | "sync" | "async" | "before-processing";
+  output: { topic: string; transactionalId: string } | null;
+  stopMs: number | null;
+}
+
+/** A record the application processed: its side effect, recorded as an invocation (start) and completion (end). */
+export interface ProcessValue {
+  group: string;
+  topic: string;
+  partition: number;
+  offset: number;
+  value: string;
+  /** The member's generation and id when it began (what it believed it owned). */
+  generation: number;
+  memberId: string;
+}
+
+/** A commit the member sent: positions per partition (`topic-partition` → next offset to read). */
+export interface CommitValue {
+  group: string;
+  offsets: Record<string, number>;
+  generation: number;
+  kind: "auto" | "sync" | "async" | "transaction";
+}
+
+/** A rebalance listener callback: `assigned`, `revoked` or `lost`. */
+export interface RebalanceValue {
+  group: string;
+  generation: number;
+  memberId: string;
+  partitions: string[];
+  protocol: string | null;
+}
+
+/**
+ * A consumer application in a group: subscribe, then poll → process each record (taking the configured time; a
+ * stall freezes the application thread, as a long GC or a stuck downstream call would) → commit as configured, in
+ * a loop, exactly as a Java application's thread would (nothing else runs in it while it processes, which is what
+ * makes max.poll.interval.ms bite). Records each processed record (`process`), each commit (`commit`), each
+ * rebalance callback and each poll in the history. With `output`, it is a read-process-write app: each poll's
+ * records are written to the output topic in one transaction with the input offsets (sendOffsetsToTransaction with
+ * the consumer's group metadata, KIP-447); on an abort it rewinds to the committed offsets.
+ */
+export function groupConsumerWorkloadActor(brokers: string[], settings: ConsumerSettings, producerSettings: ProducerSettings | null, w: GroupConsumerWorkload, history: History) {
+  return (ctx: ActorContext): Actor => {
+    const group = settings.groupId!;
+    const consumer = new KafkaConsumer(ctx, brokers, settings);
+    const producer = w.output && producerSettings ? new KafkaProducer(ctx, brokers, producerSettings) : null;
+    const rnd = ctx.stream("processing");
+    const instance = `${ctx.name}-${ctx.incarnation}`;
+    let stopped = false;
+    let ready = producer === null; // a read-process-write app first runs initTransactions
+    let batch: { records: (PolledPartition["records"][number] & { topic: string; partition: number })[]; i: number } | null = null;
+    let txnCount = 0;
+    let txn: { name: string; inv: number; values: string[] } | null = null;
+    let recordInv = -1;
+
+    const tps = (list: TopicPartitionRef[]) => list.map((t) => tpKey(t.topic, t.partition));
+    const protocol = () => consumer.group?.protocol ?? null;
+    consumer.subscribe(w.topics, {
+      onPartitionsRevoked: (list, generation) => history.event(ctx.nowUs, ctx.name, "revoked", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
+      onPartitionsAssigned: (list, generation, memberId) => history.event(ctx.nowUs, ctx.name, "assigned", { group, generation, memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
+      onPartitionsLost: (list, generation) => history.event(ctx.nowUs, ctx.name, "lost", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
+    });
+    consumer.group!.observeCommits = (offsets, generation, kind) => {
+      const inv = history.invoke(ctx.nowUs, ctx.name, "commit", { group, offsets: offsetMap(offsets), generation, kind } satisfies CommitValue);
+      return (error) => history.complete(ctx.nowUs, inv, error ? "fail" : "ok", { group, offsets: offsetMap(offsets), generation, kind } satisfies CommitValue, error ?? undefined);
+    };
+
+    const next = (ms: number) => {
+      if (!stopped) ctx.setTimer(ms, "workload:poll");
+    };
+
+    /** Processing time of the next record, stretched over a stall window it runs into. */
+    const processingUs = (first: boolean): number => {
+      let us = (w.perRecord ? nextLatencyUs(w.perRecord, rnd) : 0) + (first && w.perPoll ? nextLatencyUs(w.perPoll, rnd) : 0);
+      if (w.stall) {
+        const from = w.stall.atMs * 1000;
+        const to = from + w.stall.forMs * 1000;
+        if (ctx.nowUs < to && ctx.nowUs + us > from) us += to - Math.max(ctx.nowUs, from);
+      }
+      return us;
+    };
+
+    const loop = () => {
+      if (stopped || !ready) return;
+      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return stop();
+      const polled = consumer.poll();
+      const fatal = consumer.group!.fatal;
+      if (fatal) {
+        history.event(ctx.nowUs, ctx.name, "consumer-fatal", { group, error: fatal }, "fail");
+        stopped = true;
+        producer?.close();
+        return;
+      }
+      if (polled.length === 0) return next(w.pollIntervalMs);
+      const value: PollValue = {};
+      for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);
+      const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { group, isolation: settings.isolationLevel });
+      history.complete(ctx.nowUs, inv, "ok", value);
+      batch = { records: polled.flatMap((p) => p.records.map((r) => ({ ...r, topic: p.topic, partition: p.partition }))), i: 0 };
+      if (producer) beginTransaction();
+      if (w.commit === "before-processing") {
+        // At-most-once: the positions are committed before the records are processed.
+        return consumer.commitSync(null, () => processNext());
+      }
+      processNext();
+    };
+
+    const processNext = () => {
+      if (!batch) return;
+      if (batch.i >= batch.records.length) return afterBatch();
+      const r = batch.records[batch.i];
+      const g = consumer.group!;
+      recordInv = history.invoke(ctx.nowUs, ctx.name, "process", { group, topic: r.topic, partition: r.partition, offset: r.offset, value: r.value, generation: g.generation, memberId: g.memberId } satisfies ProcessValue);
+      ctx.setTimer(processingUs(batch.i === 0) / 1000, "workload:processed");
+    };
+
+    const processed = () => {
+      if (!batch) return;
+      const r = batch.records[batch.i++];
+      history.complete(ctx.nowUs, recordInv, "ok", history.ops[recordInv].value);
+      if (producer && txn) {
+        const out = `${r.topic}-${r.partition}@${r.offset}`;
+        txn.values.push(out);
+        const v: SendValue = { topic: w.output!.topic, partition: null, key: `${r.topic}-${r.partition}`, value: out, txn: txn.name };
+        const sendInv = history.invoke(ctx.nowUs, ctx.name, "send", v);
+        producer.send({ topic: v.topic, key: v.key, value: out, padBytes: 0 }, (res) => {
+          if (res.ok) history.complete(ctx.nowUs, sendInv, "ok", { ...v, partition: res.partition, offset: res.offset } satisfies SendValue);
+          else history.complete(ctx.nowUs, sendInv, res.indeterminate ? "info" : "fail", { ...v, partition: res.partition }, res.error);
+        });
+      }
+      processNext();
+    };
+
+    const afterBatch = () => {
+      batch = null;
+      if (producer) return commitTransaction();
+      if (w.commit === "sync") return consumer.commitSync(null, () => next(0));
+      if (w.commit === "async") consumer.commitAsync(null, () => {});
+      next(0);
+    };
+
+    // ---- read-process-write ----
+
+    const beginTransaction = () => {
+      const error = producer!.beginTransaction();
+      const name = `${ctx.name}-${ctx.incarnation}-${txnCount++}`;
+      if (error) {
+        history.event(ctx.nowUs, ctx.name, "txn-begin", { transactionalId: w.output!.transactionalId, error }, "fail");
+        txn = null;
+        return;
+      }
+      txn = { name, inv: history.invoke(ctx.nowUs, ctx.name, "txn", { app: w.output!.transactionalId, transactionalId: w.output!.transactionalId, txn: name }), values: [] };
+    };
+
+    const commitTransaction = () => {
+      const t = txn;
+      txn = null;
+      if (!t) return rewind("no transaction");
+      const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.output!.transactionalId, instance, transactionalId: w.output!.transactionalId, txn: t.name, values: t.values, producerId: producer!.producerId, producerEpoch: producer!.producerEpoch, commitRequestedUs });
+      const offsets = consumer.allConsumed();
+      const meta = consumer.group!.groupMetadata();
+      const commitInv = history.invoke(ctx.nowUs, ctx.name, "commit", { group, offsets: offsetMap(offsets), generation: meta.generationId, kind: "transaction" } satisfies CommitValue);
+      producer!.sendOffsetsToTransaction(offsets, meta, (error) => {
+        if (error) ctx.trace("workload.send-offsets-failed", { txn: t.name, error });
+      });
+      const askedUs = ctx.nowUs;
+      history.event(askedUs, ctx.name, "txn-commit", { txn: t.name });
+      producer!.commitTransaction((error) => {
+        const commitValue = history.ops[commitInv].value;
+        if (error === null) {
+          history.complete(ctx.nowUs, t.inv, "ok", outcome(askedUs));
+          history.complete(ctx.nowUs, commitInv, "ok", commitValue);
+          return next(0);
+        }
+        const unknown = producer!.txn!.endOutcomeUnknown;
+        if (producer!.txn!.state === "FATAL_ERROR") {
+          history.complete(ctx.nowUs, t.inv, unknown ? "info" : "fail", outcome(askedUs), error);
+          history.complete(ctx.nowUs, commitInv, unknown ? "info" : "fail", commitValue, error);
+          ctx.trace("workload.fenced", { transactionalId: w.output!.transactionalId, error });
+          stopped = true;
+          consumer.close();
+          return;
+        }
+        producer!.abortTransaction((abortError) => {
+          history.complete(ctx.nowUs, t.inv, abortError && unknown ? "info" : "fail", outcome(askedUs), abortError ?? error);
+          history.complete(ctx.nowUs, commitInv, "fail", commitValue, error);
+          rewind(error);
+        });
+      });
+    };
+
+    /** After an abort, the input positions go back to the committed offsets (KafkaConsumer.seek to committed). */
+    const rewind = (why: string) => {
+      ctx.trace("workload.rewind", { group, why });
+      consumer.seekToCommitted();
+      next(w.pollIntervalMs);
+    };
+
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      consumer.close();
+      producer?.close();
+    };
+
+    return {
+      onStart: () => {
+        consumer.start();
+        if (producer) {
+          producer.start();
+          producer.initTransactions((error) => {
+            if (error) {
+              history.event(ctx.nowUs, ctx.name, "init", { app: w.output!.transactionalId, instance, transactionalId: w.output!.transactionalId, error }, "fail");
+              stopped = true;
+              return;
+            }
+            history.event(ctx.nowUs, ctx.name, "init", { app: w.output!.transactionalId, instance, transactionalId: w.output!.transactionalId, producerId: producer.producerId, producerEpoch: producer.producerEpoch });
+            ready = true;
+            loop();
+          });
+        } else next(0);
+      },
+      onMessage: (from, msg) => {
+        // Both clients see every message; each answers only its own correlation ids.
+        const m = msg as { type: string };
+        producer?.onMessage(from, m);
+        consumer.onMessage(from, m);
+      },
+      onTimer: (tag) => {
+        if (producer?.onTimer(tag)) return;
+        if (consumer.onTimer(tag)) return;
+        if (tag === "workload:poll") loop();
+        else if (tag === "workload:processed") processed();
+      },
+      onShutdown: () => stop(),
+    };
+  };
+}
+
+function offsetMap(offsets: OffsetEntry[]): Record<string, number> {
+  return Object.fromEntries(offsets.map((o) => [`${o.topic}-${o.partition}`, o.offset]));
+}
