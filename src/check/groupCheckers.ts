@@ -251,15 +251,15 @@ export const exactlyOnce: Checker = {
 };
 
 /** More than this many rebalances within one window is a storm. */
-const STORM_REBALANCES = 5;
+const STORM_REBALANCES = 3;
 
 /**
- * A rebalance storm: more than 5 rebalances (new generations) of a group within the window (default 60s), or a
- * window in which the group processed nothing new although records were waiting.
+ * A rebalance storm: more than 3 rebalances (new generations) of a group within the window (default 60s), or a
+ * window in which the group finished almost no new records (under 5% of what arrived) while records waited.
  */
 export const rebalanceStorm: Checker = {
   name: "rebalanceStorm",
-  description: "a group rebalanced more than 5 times in a window (default 60s), or made no progress for a window while records waited",
+  description: "a group rebalanced more than 3 times in a window (default 60s), or its throughput collapsed (<5% of arrivals) for a window",
   param: { kind: "duration", example: "60s" },
   run(input, params) {
     const windowUs = (typeof params === "number" ? params : 60_000) * 1000;
@@ -281,15 +281,18 @@ export const rebalanceStorm: Checker = {
           break;
         }
       }
-      const stall = stalledWindow(input, group, times[0], endUs, windowUs);
+      const stall = collapsedWindow(input, group, times[0], endUs, windowUs);
       if (stall) out.push(stall);
     }
     return out;
   },
 };
 
-/** The first stretch of at least `windowUs` in which a group processed no new record although some were waiting. */
-function stalledWindow(input: CheckInput, group: string, fromUs: number, endUs: number, windowUs: number): Finding | null {
+/**
+ * The first window in which the group finished fewer than 5% as many new records as arrived for it (at least 10
+ * arrived), while it had a backlog: its throughput collapsed, although its members may be busy reprocessing.
+ */
+function collapsedWindow(input: CheckInput, group: string, fromUs: number, endUs: number, windowUs: number): Finding | null {
   const firstDone = new Map<string, number>(); // tp@offset → when the group first finished it
   const scope = new Map<string, number>(); // tp → the first offset the group was delivered
   for (const p of processingOf(input)) {
@@ -300,20 +303,37 @@ function stalledWindow(input: CheckInput, group: string, fromUs: number, endUs: 
     const k = `${tp}@${p.v.offset}`;
     if (!firstDone.has(k) || firstDone.get(k)! > p.endUs) firstDone.set(k, p.endUs);
   }
-  const acked: { tp: string; offset: number; time: number }[] = [];
+  const arrivals: number[] = [];
   for (const { done } of input.history.completed("send")) {
     const v = done.value as { topic: string; partition: number | null; offset?: number };
-    if (done.type === "ok" && v.partition !== null && v.offset !== undefined && v.offset >= (scope.get(`${v.topic}-${v.partition}`) ?? Infinity)) acked.push({ tp: `${v.topic}-${v.partition}`, offset: v.offset, time: done.time });
+    if (done.type === "ok" && v.partition !== null && v.offset !== undefined && v.offset >= (scope.get(`${v.topic}-${v.partition}`) ?? Infinity)) arrivals.push(done.time);
   }
-  const progress = [...firstDone.values()].filter((t) => t > fromUs).sort((a, b) => a - b);
-  const marks = [fromUs, ...progress, endUs];
-  for (let i = 0; i + 1 < marks.length; i++) {
-    const [a, b] = [marks[i], marks[i + 1]];
-    if (b - a < windowUs) continue;
-    // Waiting: acknowledged well before the stretch ended and not processed before it began.
-    const waiting = acked.filter((r) => r.time < a + (b - a) / 2 && (firstDone.get(`${r.tp}@${r.offset}`) ?? Infinity) > a).length;
-    if (waiting > 0)
-      return { message: `group ${group} processed nothing new for ${((b - a) / 1e6).toFixed(1)}s from ${at(a)} while ${waiting} record(s) waited (throughput collapsed)`, atUs: a, evidence: { group, fromUs: a, toUs: b, waiting } };
+  arrivals.sort((a, b) => a - b);
+  const finished = [...firstDone.values()].sort((a, b) => a - b);
+  const count = (xs: number[], a: number, b: number) => lowerBound(xs, b) - lowerBound(xs, a);
+  for (let a = fromUs; a + windowUs <= endUs; a += windowUs / 4) {
+    const b = a + windowUs;
+    const arrived = count(arrivals, a, b);
+    const progressed = count(finished, a, b);
+    const backlog = lowerBound(arrivals, a) - lowerBound(finished, a);
+    if (arrived >= 10 && backlog > 0 && progressed < arrived * 0.05)
+      return {
+        message: `group ${group} finished ${progressed} new record(s) between ${at(a)} and ${at(b)} while ${arrived} arrived (throughput collapsed; ${backlog} were already waiting)`,
+        atUs: a,
+        evidence: { group, fromUs: a, toUs: b, arrived, progressed, backlog },
+      };
   }
   return null;
+}
+
+/** Index of the first element ≥ x in a sorted array. */
+function lowerBound(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

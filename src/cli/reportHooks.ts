@@ -3,11 +3,12 @@ import { join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import type { RunResult } from "../runner/run.js";
 import { partitionLines, producerLines } from "../report/kafkaSummary.js";
+import { groupLines } from "../report/groupSummary.js";
 import { runJson } from "../report/summary.js";
 
 /** Extra lines of the human summary: the Kafka model's end state and the producers' outcomes. */
 export function extraSummary(r: RunResult, c: ChalkInstance): string[] {
-  return [...producerLines(r, c), ...partitionLines(r.logs, c)];
+  return [...producerLines(r, c), ...partitionLines(r.logs, c), ...groupLines(r, c)];
 }
 
 /** `--report DIR`: the run's JSON summary and its history, for later `kafkasim check`. */

@@ -65,6 +65,28 @@ export function readGroupOffsets(world: World): GroupOffset[] {
   return [...out.values()];
 }
 
+/** A group as its coordinator stored it last (the GroupMetadata record below the HW): `--describe --members`. */
+export interface GroupSnapshot {
+  group: string;
+  generationId: number;
+  protocol: string | null;
+  members: { memberId: string; clientId: string; groupInstanceId: string | null; assignment: string[] }[];
+}
+
+export function readGroups(world: World): GroupSnapshot[] {
+  const out: GroupSnapshot[] = [];
+  for (const broker of world.scenario.brokers) {
+    const live = world.sim.actorOf<BrokerActor>(broker);
+    if (!live) continue;
+    for (const r of live.inspect()) {
+      if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
+      for (const [group, g] of replayOffsets(r.log.batches, r.highWatermark).groups)
+        out.push({ group, generationId: g.generationId, protocol: g.protocolName, members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId, assignment: m.assignment.map((t) => `${t.topic}-${t.partition}`) })) });
+    }
+  }
+  return out.sort((a, b) => a.group.localeCompare(b.group));
+}
+
 /**
  * Every replica's log at the end of the run, as `kafka-dump-log` would show them: read from the brokers' disks; the
  * HW and leadership from the live broker where it runs, else from the last HW checkpoint.

@@ -1,5 +1,5 @@
 import { checkerNamed, checkerNames } from "../check/registry.js";
-import type { Checker, CheckInput, FinalReplicaLog, Finding } from "../check/input.js";
+import type { Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
 import { parseDurationMs } from "../scenario/duration.js";
 import { ScenarioError } from "../scenario/errors.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
@@ -7,7 +7,7 @@ import { type BuildOptions, buildWorld, type World } from "../scenario/world.js"
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
 import { kafkaInvariants } from "../kafka/invariants.js";
-import { readFinalLogs, readGroupOffsets } from "./finalLogs.js";
+import { type GroupSnapshot, readFinalLogs, readGroupOffsets, readGroups } from "./finalLogs.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -38,6 +38,9 @@ export interface RunResult {
   history: History;
   /** Every replica's final log (what the checkers judged). */
   logs: FinalReplicaLog[];
+  /** Committed group offsets and the groups' last stored membership, as kafka-consumer-groups would show them. */
+  groupOffsets: GroupOffset[];
+  groups: GroupSnapshot[];
   world: World;
 }
 
@@ -114,6 +117,8 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     faults: world.faults,
     history: world.history,
     logs: input.logs,
+    groupOffsets: input.groupOffsets ?? [],
+    groups: readGroups(world),
     world,
   };
 }
