@@ -1,6 +1,7 @@
 import type { CommitValue, ProcessValue, RebalanceValue } from "../workload/groupConsumerWorkload.js";
 import type { PollValue } from "../workload/consumerWorkload.js";
 import type { HistoryOp } from "../workload/history.js";
+import { parseDurationMs } from "../scenario/duration.js";
 import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
 
@@ -211,7 +212,8 @@ export const committedOffsetRegression: Checker = {
 
 /**
  * Read-process-write: each input record below the group's committed offset has exactly one output visible to
- * read_committed readers, and none has more than one. Outputs name their input (`<topic>-<partition>@<offset>`).
+ * read_committed readers, and none has more than one. Outputs name their input: `<topic>-<partition>@<offset>`,
+ * optionally followed by `#<anything>` (the workload adds its transaction, so values stay unique).
  */
 export const exactlyOnce: Checker = {
   name: "exactlyOnce",
@@ -228,8 +230,8 @@ export const exactlyOnce: Checker = {
     for (const part of parts.values())
       for (const r of part.records) {
         if (r.aborted) continue;
-        const m = /^(.+-\d+)@(\d+)$/.exec(r.value);
-        if (m && inputs.has(m[1])) outputs.set(r.value, (outputs.get(r.value) ?? 0) + 1);
+        const m = /^(.+-\d+)@(\d+)(#.*)?$/.exec(r.value);
+        if (m && inputs.has(m[1])) outputs.set(`${m[1]}@${m[2]}`, (outputs.get(`${m[1]}@${m[2]}`) ?? 0) + 1);
       }
     const committed = committedOffsets(input);
     const out: Finding[] = [];
@@ -262,7 +264,7 @@ export const rebalanceStorm: Checker = {
   description: "a group rebalanced more than 3 times in a window (default 60s), or its throughput collapsed (<5% of arrivals) for a window",
   param: { kind: "duration", example: "60s" },
   run(input, params) {
-    const windowUs = (typeof params === "number" ? params : 60_000) * 1000;
+    const windowUs = (params === null || params === undefined ? 60_000 : (parseDurationMs(params) ?? 60_000)) * 1000;
     const out: Finding[] = [];
     const generations = new Map<string, Map<number, number>>(); // group → generation → first seen µs
     for (const { op, v } of rebalanceEvents(input)) {

@@ -5,6 +5,13 @@ import type { CommitValue, ProcessValue, RebalanceValue } from "../workload/grou
 
 const sec = (us: number) => `${(us / 1e6).toFixed(1)}s`;
 
+/** `topic-partition` keys in topic, then numeric partition order. */
+function byPartition(a: string, b: string): number {
+  const [ta, pa] = [a.slice(0, a.lastIndexOf("-")), Number(a.slice(a.lastIndexOf("-") + 1))];
+  const [tb, pb] = [b.slice(0, b.lastIndexOf("-")), Number(b.slice(b.lastIndexOf("-") + 1))];
+  return ta.localeCompare(tb) || pa - pb;
+}
+
 /**
  * Consumer groups at the end of a run: `kafka-consumer-groups --describe`'s table (partition, committed offset,
  * log end offset, lag, owner), then per member the rebalances it went through, how long it owned nothing because of
@@ -24,7 +31,7 @@ export function groupLines(r: RunResult, c: ChalkInstance): string[] {
     lines.push(c.dim(`consumer group ${group} at the end (generation ${snapshot?.generationId ?? "?"}, ${snapshot?.protocol ?? "no protocol"}, ${snapshot?.members.length ?? 0} members):`));
     lines.push(c.dim(`  ${"PARTITION".padEnd(16)} ${"CURRENT-OFFSET".padStart(14)} ${"LOG-END-OFFSET".padStart(14)} ${"LAG".padStart(7)}  OWNER`));
     const tps = new Set<string>([...offsets.map((o) => `${o.topic}-${o.partition}`), ...owner.keys()]);
-    for (const tp of [...tps].sort()) {
+    for (const tp of [...tps].sort(byPartition)) {
       const o = offsets.find((x) => `${x.topic}-${x.partition}` === tp);
       const end = parts.get(tp)?.highWatermark;
       const cur = o?.offset ?? null;
@@ -46,6 +53,8 @@ function memberLines(r: RunResult, group: string, c: ChalkInstance): string[] {
     return s;
   };
   const generations = new Set<number>();
+  const lastOwner = new Map<string, string>();
+  let moves = 0;
   for (const op of r.history.ops) {
     if (op.f === "assigned" || op.f === "revoked" || op.f === "lost") {
       const v = op.value as RebalanceValue;
@@ -54,6 +63,11 @@ function memberLines(r: RunResult, group: string, c: ChalkInstance): string[] {
       if (op.f === "assigned") {
         generations.add(v.generation);
         s.generations.add(v.generation);
+        for (const tp of v.partitions) {
+          const prev = lastOwner.get(tp);
+          if (prev !== undefined && prev !== op.process) moves++;
+          lastOwner.set(tp, op.process);
+        }
         for (const tp of v.partitions) s.owned.add(tp);
         if (s.since !== null && s.owned.size > 0) {
           s.pausedUs += op.time - s.since;
@@ -75,7 +89,7 @@ function memberLines(r: RunResult, group: string, c: ChalkInstance): string[] {
     } else if (op.f === "commit" && op.type === "fail" && (op.value as CommitValue).group === group) get(op.process).commitsFailed++;
   }
   if (stats.size === 0) return [];
-  const lines = [c.dim(`  ${generations.size} rebalance(s) (generations ${[...generations].sort((a, b) => a - b).join(", ")}); per member: generations joined, time without partitions after a revoke or loss, records processed first / again, commits refused:`)];
+  const lines = [c.dim(`  ${generations.size} rebalance(s) (generations ${[...generations].sort((a, b) => a - b).join(", ")}), ${moves} partition move(s) between members; per member: generations joined, time without partitions after a revoke or loss, records processed first / again, commits refused:`)];
   for (const [p, s] of [...stats].sort(([a], [b]) => a.localeCompare(b)))
     lines.push(`    ${p.padEnd(14)} ${String(s.generations.size).padStart(3)} generations   paused ${sec(s.pausedUs).padStart(7)} over ${s.pauses} rebalance(s)   processed ${s.processed} / again ${s.again}   commits refused ${s.commitsFailed}`);
   return lines;
@@ -108,6 +122,6 @@ function lagLines(r: RunResult, group: string, c: ChalkInstance): string[] {
   if (commits.size === 0) return [];
   const at = <T extends { t: number }>(xs: T[] | undefined, t: number, f: (x: T) => number) => (xs ?? []).filter((x) => x.t <= t).reduce((m, x) => Math.max(m, f(x)), 0);
   const lines = [c.dim(`  lag over time (at ${marks.map((m) => sec(m)).join(" ")}):`)];
-  for (const tp of [...commits.keys()].sort()) lines.push(`    ${tp.padEnd(14)} ${marks.map((m) => String(Math.max(0, at(ends.get(tp), m, (x) => x.end) - at(commits.get(tp), m, (x) => x.offset)))).join(" ")}`);
+  for (const tp of [...commits.keys()].sort(byPartition)) lines.push(`    ${tp.padEnd(14)} ${marks.map((m) => String(Math.max(0, at(ends.get(tp), m, (x) => x.end) - at(commits.get(tp), m, (x) => x.offset)))).join(" ")}`);
   return lines;
 }

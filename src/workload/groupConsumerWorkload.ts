@@ -76,7 +76,15 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
     const tps = (list: TopicPartitionRef[]) => list.map((t) => tpKey(t.topic, t.partition));
     const protocol = () => consumer.group?.protocol ?? null;
     consumer.subscribe(w.topics, {
-      onPartitionsRevoked: (list, generation) => history.event(ctx.nowUs, ctx.name, "revoked", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
+      onPartitionsRevoked: (list, generation) => {
+        history.event(ctx.nowUs, ctx.name, "revoked", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue);
+        // The documented pattern for manual commits: commit what was processed of the partitions being given up.
+        if (w.commit !== "auto" && !producer) {
+          const gone = new Set(tps(list));
+          const offsets = consumer.allConsumed().filter((o) => gone.has(tpKey(o.topic, o.partition)));
+          if (offsets.length > 0) consumer.commitSync(offsets, () => {});
+        }
+      },
       onPartitionsAssigned: (list, generation, memberId) => history.event(ctx.nowUs, ctx.name, "assigned", { group, generation, memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
       onPartitionsLost: (list, generation) => history.event(ctx.nowUs, ctx.name, "lost", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
     });
@@ -139,9 +147,10 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       const r = batch.records[batch.i++];
       history.complete(ctx.nowUs, recordInv, "ok", history.ops[recordInv].value);
       if (producer && txn) {
-        const out = `${r.topic}-${r.partition}@${r.offset}`;
+        // The output names its input; the transaction suffix keeps values unique when a record is reprocessed.
+        const out = `${r.topic}-${r.partition}@${r.offset}#${txn.name}`;
         txn.values.push(out);
-        const v: SendValue = { topic: w.output!.topic, partition: null, key: `${r.topic}-${r.partition}`, value: out, txn: txn.name };
+        const v: SendValue = { topic: w.output!.topic, partition: null, key: `${r.topic}-${r.partition}@${r.offset}`, value: out, txn: txn.name };
         const sendInv = history.invoke(ctx.nowUs, ctx.name, "send", v);
         producer.send({ topic: v.topic, key: v.key, value: out, padBytes: 0 }, (res) => {
           if (res.ok) history.complete(ctx.nowUs, sendInv, "ok", { ...v, partition: res.partition, offset: res.offset } satisfies SendValue);

@@ -46,6 +46,7 @@ export class KafkaConsumer {
   private readonly parts = new Map<string, PartitionState>();
   private correlation = 0;
   private pumpTimer = -1;
+  private pollRotation = 0;
   /** The group membership, once subscribe() was called. */
   group: ConsumerCoordinator | null = null;
 
@@ -168,13 +169,18 @@ export class KafkaConsumer {
       if (this.group.fatal) return out;
     }
     let room = this.settings.maxPollRecords;
-    for (const p of this.parts.values()) {
-      if (room === 0) break;
+    // Partitions take turns being first, so a full poll does not always starve the same ones (the Java Fetcher
+    // moves a partition whose records were returned to the back of its queue).
+    const all = [...this.parts.values()];
+    const start = all.length > 0 ? this.pollRotation % all.length : 0;
+    for (let i = 0; i < all.length && room > 0; i++) {
+      const p = all[(start + i) % all.length];
       if (p.buffer.length === 0 || p.position === null) continue;
       const records = p.buffer.splice(0, room);
       room -= records.length;
       p.position = records[records.length - 1].offset + 1;
       out.push({ topic: p.topic, partition: p.partition, records });
+      this.pollRotation = (start + i + 1) % all.length;
     }
     this.pump();
     return out;

@@ -118,10 +118,14 @@ export class ConsumerCoordinator {
     return this.s.assignors.every((a) => a === "cooperative-sticky");
   }
 
-  /** KafkaConsumer.groupMetadata() for sendOffsetsToTransaction (KIP-447). */
+  /**
+   * KafkaConsumer.groupMetadata() for sendOffsetsToTransaction (KIP-447): ConsumerCoordinator keeps it as a field
+   * set when a join completes, so a member kicked out meanwhile still presents its old generation and is fenced.
+   */
   groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId?: string } {
-    return { groupId: this.groupId, generationId: this.generation, memberId: this.memberId, ...(this.s.groupInstanceId !== null ? { groupInstanceId: this.s.groupInstanceId } : {}) };
+    return { groupId: this.groupId, ...this.joined, ...(this.s.groupInstanceId !== null ? { groupInstanceId: this.s.groupInstanceId } : {}) };
   }
+  private joined = { generationId: -1, memberId: "" };
 
   rebalanceInProgress(): boolean {
     return this.state === "PREPARING_REBALANCE" || this.state === "COMPLETING_REBALANCE" || this.completed !== null;
@@ -301,6 +305,7 @@ export class ConsumerCoordinator {
   /** ConsumerCoordinator.onJoinComplete, on the poll thread. */
   private onJoinComplete(assignment: TopicPartitionRef[]): void {
     this.completed = null;
+    this.joined = { generationId: this.generation, memberId: this.memberId };
     this.prepared = false;
     const owned = this.subscriptions.owned();
     const key = (t: TopicPartitionRef) => tpKey(t.topic, t.partition);
