@@ -36,6 +36,9 @@ export type GroupTimer =
   | { t: "group-join"; group: string; token: number }
   | { t: "group-sync"; group: string; token: number };
 
+/** GroupCoordinator.NewMemberJoinTimeoutMs: how long a new member's first JoinGroup may wait. */
+const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
+
 /** offsets.commit.timeout.ms (GroupCoordinatorConfig default 5000): how long an offsets append waits for acks=all. */
 const COMMIT_TIMEOUT_MS = 5000;
 
@@ -219,7 +222,8 @@ export class GroupCoordinator {
     };
     if (g.state === "PreparingRebalance" && g.generationId === 0) g.newMemberAdded = true;
     g.add(m);
-    this.scheduleSession(g, m);
+    // A new member cannot heartbeat until its JoinGroup is answered: it gets NewMemberJoinTimeoutMs (5 minutes).
+    this.scheduleSession(g, m, NEW_MEMBER_JOIN_TIMEOUT_MS);
     this.ctx.trace("group-coordinator.member-added", { groupId: g.groupId, memberId, groupInstanceId: req.groupInstanceId, client: parked.from });
     if (g.state === "Stable" || g.state === "CompletingRebalance" || g.state === "Empty") this.prepareRebalance(g, `adding new member ${memberId}`);
   }
@@ -458,9 +462,9 @@ export class GroupCoordinator {
 
   // ---- session expiry ----
 
-  private scheduleSession(g: ClassicGroup, m: ClassicGroupMember): void {
-    m.deadlineUs = this.ctx.nowUs + m.sessionTimeoutMs * 1000;
-    this.ctx.setTimer(m.sessionTimeoutMs, { t: "group-session", group: g.groupId, member: m.memberId } satisfies GroupTimer);
+  private scheduleSession(g: ClassicGroup, m: ClassicGroupMember, timeoutMs = m.sessionTimeoutMs): void {
+    m.deadlineUs = this.ctx.nowUs + timeoutMs * 1000;
+    this.ctx.setTimer(timeoutMs, { t: "group-session", group: g.groupId, member: m.memberId } satisfies GroupTimer);
   }
 
   private onSessionTimer(g: ClassicGroup, memberId: string): void {
