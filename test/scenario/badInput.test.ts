@@ -103,6 +103,17 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("replicationFactor: 3", "replicationFactor: 4")), "cluster.topics[0].replicationFactor", "at most the number of brokers (3)");
   });
 
+  it("consumer-group mistakes: subscribe without group.id, KIP-848, an unknown assignor, auto commits twice", async () => {
+    const group = (config: string, workload: string) =>
+      file(`${KAFKA}  - { id: c1, kind: consumer, config: { ${config} }, workload: { ${workload} } }\n`);
+    await expectBadInput(group("auto.offset.reset: earliest", "subscribe: [orders]"), "clients[2].workload.subscribe", "needs a group.id");
+    await expectBadInput(group("group.id: g, group.protocol: consumer", "subscribe: [orders]"), "clients[2].config.group.protocol", "KIP-848");
+    await expectBadInput(group("group.id: g, partition.assignment.strategy: fair", "subscribe: [orders]"), "clients[2].config.partition.assignment.strategy", "cooperative-sticky");
+    await expectBadInput(group("group.id: g, enable.auto.commit: true", "subscribe: [orders], commit: sync"), "clients[2].workload.commit", "commit twice");
+    await expectBadInput(group("group.id: g", "subscribe: [orders], processing: { perRecord: soon }"), "clients[2].workload.processing.perRecord", "duration");
+    await expectBadInput(group("group.id: g", "subscribe: [orders], output: { topic: orders, transactional.id: x }"), "clients[2].config.enable.auto.commit", "must be false");
+  });
+
   it("a fault naming an unknown actor", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });

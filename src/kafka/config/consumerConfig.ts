@@ -18,7 +18,7 @@ const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
 export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   str("group.id", null, "ConsumerConfig: without it the consumer runs in assign() mode"),
   str("group.instance.id", null, "ConsumerConfig: set means a static member (KIP-345)"),
-  oneOf("group.protocol", "classic", ["classic"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL (KIP-848's \"consumer\" protocol is not modelled)"),
+  oneOf("group.protocol", "classic", ["classic", "consumer"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL (KIP-848's \"consumer\" protocol is not modelled)"),
   int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", 1),
   int("heartbeat.interval.ms", 3000, "ConsumerConfig", 1),
   int("max.poll.interval.ms", 300000, "ConsumerConfig: KIP-62, enforced by the client", 1),
@@ -62,6 +62,7 @@ export interface ConsumerSettings {
  */
 export function consumerConfigConflicts(c: Map<string, ConfigValue>, explicit: Set<string>): { key: string; message: string }[] {
   const out: { key: string; message: string }[] = [];
+  if (c.get("group.protocol") === "consumer") out.push({ key: "group.protocol", message: 'KIP-848\'s "consumer" protocol is not modelled; only "classic" (JoinGroup/SyncGroup) groups are' });
   if (c.get("group.id") !== null) {
     if (c.get("heartbeat.interval.ms")! >= c.get("session.timeout.ms")!) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c.get("session.timeout.ms")})` });
     return out;
