@@ -58,8 +58,8 @@ function eachPollStep(input: CheckInput, furthest: boolean, step: (op: HistoryOp
   const last = new Map<string, number>();
   for (const op of input.history.ops) {
     if (op.f === "assign") for (const k of [...last.keys()]) if (k.startsWith(`${op.process}/`)) last.delete(k);
-    // A group member that gives a partition up starts afresh on it if it comes back (from the committed offset).
-    if (op.f === "revoked" || op.f === "lost") for (const tp of (op.value as { partitions: string[] }).partitions) last.delete(`${op.process}/${tp}`);
+    // A group member that gives a partition up, or rewinds it on purpose, starts afresh on it.
+    if (op.f === "revoked" || op.f === "lost" || op.f === "seek") for (const tp of (op.value as { partitions: string[] }).partitions) last.delete(`${op.process}/${tp}`);
     if (op.f !== "poll" || op.type !== "ok") continue;
     for (const [tp, recs] of Object.entries(op.value as PollValue)) {
       if (recs.length === 0) continue;

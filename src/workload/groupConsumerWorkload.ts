@@ -221,6 +221,8 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
     /** After an abort, the input positions go back to the committed offsets (KafkaConsumer.seek to committed). */
     const rewind = (why: string) => {
       ctx.trace("workload.rewind", { group, why });
+      // Recorded so poll checks start afresh on these partitions: going back is the point here.
+      history.event(ctx.nowUs, ctx.name, "seek", { group, partitions: consumer.assignment().map((t) => tpKey(t.topic, t.partition)), to: "committed" });
       consumer.seekToCommitted();
       next(w.pollIntervalMs);
     };
