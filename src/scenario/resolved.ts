@@ -1,4 +1,5 @@
 import type { ConfigValue } from "../kafka/config/configDef.js";
+import type { GroupConsumerWorkload } from "../workload/groupConsumerWorkload.js";
 import type { FaultGeneratorBounds, FaultOp, LatencyModel, LinkBehaviour } from "../sim/index.js";
 
 /** The scenario after validation and defaults: the only type the world builder reads. Times in ms. */
@@ -72,16 +73,8 @@ export interface ConsumerWorkloadSpec {
   pollIntervalMs: number;
 }
 
-export interface GroupConsumerWorkloadSpec {
-  topics: string[];
-  pollIntervalMs: number;
-  perRecord: LatencyModel | null;
-  perPoll: LatencyModel | null;
-  stall: { atMs: number; forMs: number } | null;
-  commit: "auto" | "sync" | "async" | "before-processing";
-  /** Read-process-write: output topic and the producer's transactional.id. */
-  output: { topic: string; transactionalId: string } | null;
-}
+/** A group member's application loop (subscribe mode); the run's stop time is added by the world builder. */
+export type GroupConsumerWorkloadSpec = Omit<GroupConsumerWorkload, "stopMs">;
 
 interface ClientBase {
   id: string;

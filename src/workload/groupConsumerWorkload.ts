@@ -12,11 +12,14 @@ import type { TxnValue } from "./transactionalWorkload.js";
 
 export interface GroupConsumerWorkload {
   topics: string[];
+  /** How long an empty poll waits before the application polls again. */
   pollIntervalMs: number;
   perRecord: LatencyModel | null;
   perPoll: LatencyModel | null;
+  /** The application thread hangs from atMs for forMs. */
   stall: { atMs: number; forMs: number } | null;
   commit: "auto" | "sync" | "async" | "before-processing";
+  /** Read-process-write: output topic and the producer's transactional.id. */
   output: { topic: string; transactionalId: string } | null;
   stopMs: number | null;
 }

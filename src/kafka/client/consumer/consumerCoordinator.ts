@@ -262,15 +262,11 @@ export class ConsumerCoordinator {
         // KIP-394: join again at once with the id the coordinator gave us.
         this.memberId = res.memberId;
         return this.sendJoin();
-      case "UNKNOWN_MEMBER_ID":
-        return this.resetGeneration(true, res.error);
-      case "ILLEGAL_GENERATION":
-        return this.resetGeneration(false, res.error);
-      case "FENCED_INSTANCE_ID":
       case "INCONSISTENT_GROUP_PROTOCOL":
       case "INVALID_SESSION_TIMEOUT":
         return this.fail(res.error);
       default:
+        if (this.membershipError(res.error)) return;
         this.state = "UNJOINED";
         if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
         this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
@@ -288,17 +284,26 @@ export class ConsumerCoordinator {
       return;
     }
     this.ctx.trace("consumer.sync-group-failed", { groupId: this.groupId, memberId: this.memberId, error: res.error });
-    switch (res.error) {
+    if (this.membershipError(res.error)) return;
+    this.state = "UNJOINED";
+    this.rejoinNeeded = true;
+    if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
+  }
+
+  /** Errors that end this membership, the same for every group request (AbstractCoordinator's handlers). */
+  private membershipError(error: ErrorName): boolean {
+    switch (error) {
       case "UNKNOWN_MEMBER_ID":
-        return this.resetGeneration(true, res.error);
+        this.resetGeneration(true, error);
+        return true;
       case "ILLEGAL_GENERATION":
-        return this.resetGeneration(false, res.error);
+        this.resetGeneration(false, error);
+        return true;
       case "FENCED_INSTANCE_ID":
-        return this.fail(res.error);
+        this.fail(error);
+        return true;
       default:
-        this.state = "UNJOINED";
-        this.rejoinNeeded = true;
-        if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
+        return false;
     }
   }
 
@@ -371,14 +376,8 @@ export class ConsumerCoordinator {
           this.rejoinNeeded = true;
         }
         return;
-      case "UNKNOWN_MEMBER_ID":
-        return this.resetGeneration(true, res.error);
-      case "ILLEGAL_GENERATION":
-        return this.resetGeneration(false, res.error);
-      case "FENCED_INSTANCE_ID":
-        return this.fail(res.error);
       default:
-        if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
+        if (!this.membershipError(res.error) && COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
     }
   }
 

@@ -1,5 +1,6 @@
 import type { ErrorName } from "../../protocol/errors.js";
-import type { GroupProtocol, Subscription, TopicPartitionRef } from "../../protocol/groupMessages.js";
+import type { GroupProtocol, Subscription } from "../../protocol/groupMessages.js";
+import type { StoredMember } from "../offsetLog.js";
 
 /**
  * A classic consumer group as the coordinator holds it (Kafka `group-coordinator/.../classic/ClassicGroup.java`,
@@ -22,15 +23,8 @@ export interface Parked {
   correlationId: number;
 }
 
-export interface ClassicGroupMember {
-  memberId: string;
-  groupInstanceId: string | null;
-  /** The client actor (Kafka's clientId/host), for traces. */
-  clientId: string;
-  sessionTimeoutMs: number;
-  rebalanceTimeoutMs: number;
-  protocols: GroupProtocol[];
-  assignment: TopicPartitionRef[];
+/** A member: what the GroupMetadata record keeps of it, and the coordinator's live bookkeeping. */
+export interface ClassicGroupMember extends StoredMember {
   awaitingJoin: Parked | null;
   awaitingSync: Parked | null;
   /** Joined in the current rebalance and has not had a JoinGroup answer yet. */
