@@ -247,7 +247,12 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   // Faults.
   // Fault targets may also be roles resolved when the fault fires (active-controller, leader:<topic>-<p>).
   const targets = new Set(actorNames);
-  const isRole = (n: string) => brokerCount > 0 && isKafkaRole(n, topics);
+  // The internal topics may be targeted too (leader:__consumer_offsets-0 is a group coordinator).
+  const internal = [
+    ...(usesGroups ? [{ name: "__consumer_offsets", partitions: brokerConfig.get("offsets.topic.num.partitions") as number }] : []),
+    ...(transactional ? [{ name: "__transaction_state", partitions: brokerConfig.get("transaction.state.log.num.partitions") as number }] : []),
+  ];
+  const isRole = (n: string) => brokerCount > 0 && isKafkaRole(n, [...topics, ...internal]);
   const faults = (input.faults ?? []).map((f, i) => resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));
 
   // Random faults.

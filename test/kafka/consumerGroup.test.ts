@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { committedOffsetRegression, consumedTwice, skippedRecords } from "../../src/check/groupCheckers.js";
+import type { CheckInput } from "../../src/check/input.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { type RunResult, runScenario } from "../../src/runner/run.js";
+import type { RebalanceValue } from "../../src/workload/groupConsumerWorkload.js";
+
+/** A 3-broker cluster, a producer, and the given consumers and faults. */
+function run(clients: string, extra = "", seconds = 60): RunResult {
+  return runScenario(
+    parseScenario(
+      `name: group
+description: consumer group end to end
+duration: ${seconds}s
+cluster:
+  brokers: 3
+  config: { offsets.topic.num.partitions: 1 }
+  topics: [{ name: t, partitions: 4, replicationFactor: 3 }]
+clients:
+  - { id: producer, kind: producer, workload: { topic: t, rate: 50 } }
+${clients}
+${extra}`,
+      "<test>",
+    ),
+  );
+}
+
+const input = (r: RunResult): CheckInput => ({ history: r.history, logs: r.logs, groupOffsets: r.groupOffsets });
+const generations = (r: RunResult, group = "g") => new Set(r.history.ops.filter((op) => op.f === "assigned" && (op.value as RebalanceValue).group === group).map((op) => (op.value as RebalanceValue).generation));
+const member = (id: string, config = "", processing = "{ perRecord: 5ms }", extra = "") =>
+  `  - { id: ${id}, kind: consumer${extra}, config: { group.id: g, enable.auto.commit: false, auto.offset.reset: earliest, session.timeout.ms: 6000, heartbeat.interval.ms: 1000${config} }, workload: { subscribe: [t], processing: ${processing}, commit: sync } }`;
+
+describe("consumer groups end to end", () => {
+  it("a group shares the partitions, processes every acknowledged record once, and commits where it stopped", () => {
+    const r = run([member("c1"), member("c2")].join("\n"));
+    const owners = r.groups.find((g) => g.group === "g")!.members.map((m) => m.assignment.length);
+    expect(owners.sort()).toEqual([2, 2]);
+    expect(consumedTwice.run(input(r), null)).toEqual([]);
+    expect(skippedRecords.run(input(r), null)).toEqual([]);
+    const processed = new Set(r.history.ops.filter((op) => op.f === "process" && op.type === "ok").map((op) => JSON.stringify([(op.value as { partition: number }).partition, (op.value as { offset: number }).offset])));
+    const acked = r.history.ops.filter((op) => op.f === "send" && op.type === "ok" && op.time < 55e6);
+    for (const op of acked) expect(processed.has(JSON.stringify([(op.value as { partition: number }).partition, (op.value as { offset: number }).offset]))).toBe(true);
+  });
+
+  it("the group survives its coordinator's broker crashing: a new leader of __consumer_offsets loads the group", () => {
+    const r = run([member("c1"), member("c2")].join("\n"), "faults:\n  - { at: 20s, crash: 'leader:__consumer_offsets-0', for: 10s }");
+    expect(r.status).toBe("ok");
+    expect(skippedRecords.run(input(r), null)).toEqual([]);
+    expect(committedOffsetRegression.run(input(r), null)).toEqual([]);
+    // Processing went on after the crash, and commits were acknowledged by the new coordinator.
+    expect(r.history.ops.some((op) => op.f === "commit" && op.type === "ok" && op.time > 35e6)).toBe(true);
+  });
+
+  it("KIP-62: a member stuck past max.poll.interval.ms leaves although its heartbeats go on; its late commit is refused", () => {
+    const r = run([member("c1", ", max.poll.interval.ms: 10000", "{ perRecord: 5ms, stall: { at: 20s, for: 15s } }"), member("c2")].join("\n"));
+    const c1Commits = r.history.ops.filter((op) => op.process === "c1" && op.f === "commit" && op.type !== "invoke" && op.time > 34e6 && op.time < 36e6);
+    expect(c1Commits.map((op) => op.type)).toContain("fail");
+    // c2 took everything over while c1 was stuck: a generation with all four partitions on c2.
+    const c2All = r.history.ops.some((op) => op.process === "c2" && op.f === "assigned" && op.time > 20e6 && op.time < 35e6);
+    expect(c2All).toBe(true);
+    expect(generations(r).size).toBeGreaterThanOrEqual(3); // join, c1 leaves, c1 rejoins
+  });
+
+  it("a static member restarted within its session keeps its partitions without a rebalance; a dynamic one costs two", () => {
+    const stat = run([member("c1", ", group.instance.id: a"), member("c2", ", group.instance.id: b")].join("\n"), "faults:\n  - { at: 20s, shutdown: c1, for: 3s }");
+    expect([...generations(stat)]).toEqual([1]);
+    const dyn = run([member("c1"), member("c2")].join("\n"), "faults:\n  - { at: 20s, shutdown: c1, for: 3s }");
+    expect(generations(dyn).size).toBe(3);
+  });
+
+  it("two live instances with one group.instance.id: the older is fenced (FENCED_INSTANCE_ID) and stops", () => {
+    const r = run([member("c1", ", group.instance.id: same"), member("c2", ", group.instance.id: same", undefined, ", start: 15s")].join("\n"));
+    const fatal = r.history.ops.filter((op) => op.f === "consumer-fatal");
+    expect(fatal.map((op) => [op.process, (op.value as { error: string }).error])).toEqual([["c1", "FENCED_INSTANCE_ID"]]);
+  });
+
+  it("cooperative members keep their partitions across a join; eager ones give them all up", () => {
+    const strategy = (s: string) => run([member("c1", `, partition.assignment.strategy: ${s}`), member("c2", `, partition.assignment.strategy: ${s}`, undefined, ", start: 20s")].join("\n"), "", 40);
+    const revokedBy = (r: RunResult) => r.history.ops.filter((op) => op.process === "c1" && op.f === "revoked").map((op) => (op.value as RebalanceValue).partitions.length);
+    expect(revokedBy(strategy("range"))).toEqual([4]); // eager: everything, then two come back
+    expect(revokedBy(strategy("cooperative-sticky"))).toEqual([2]); // cooperative: only what moves
+  });
+});
