@@ -80,8 +80,12 @@ export function readGroups(world: World): GroupSnapshot[] {
     if (!live) continue;
     for (const r of live.inspect()) {
       if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
-      for (const [group, g] of replayOffsets(r.log.batches, r.highWatermark).groups)
-        out.push({ group, generationId: g.generationId, protocol: g.protocolName, members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId, assignment: m.assignment.map((t) => `${t.topic}-${t.partition}`) })) });
+      for (const [group, g] of replayOffsets(r.log.batches, r.highWatermark).groups) {
+        const tp = (t: { topic: string; partition: number }) => `${t.topic}-${t.partition}`;
+        if (g.kind === "consumer-group")
+          out.push({ group, generationId: g.groupEpoch, protocol: "consumer", members: g.members.filter((m) => m.memberEpoch >= 0).map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.instanceId, assignment: m.assigned.map(tp) })) });
+        else out.push({ group, generationId: g.generationId, protocol: g.protocolName, members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId, assignment: m.assignment.map(tp) })) });
+      }
     }
   }
   return out.sort((a, b) => a.group.localeCompare(b.group));

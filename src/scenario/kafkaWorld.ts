@@ -80,6 +80,11 @@ export function addKafkaCluster(world: World): void {
           initialRebalanceDelayMs: num("group.initial.rebalance.delay.ms"),
           minSessionTimeoutMs: num("group.min.session.timeout.ms"),
           maxSessionTimeoutMs: num("group.max.session.timeout.ms"),
+          consumerGroups: {
+            sessionTimeoutMs: num("group.consumer.session.timeout.ms"),
+            heartbeatIntervalMs: num("group.consumer.heartbeat.interval.ms"),
+            assignors: c.get("group.consumer.assignors") as string[],
+          },
         },
         transactions: {
           numPartitions: num("transaction.state.log.num.partitions"),

@@ -41,8 +41,8 @@ describe("assign-mode consumer", () => {
       if (op.f === "poll" && op.type === "ok") expect(Object.values(op.value as PollValue).reduce((n, recs) => n + recs.length, 0)).toBeLessThanOrEqual(3);
   });
 
-  it("Kafka keys the model lacks are refused with the reason (KIP-848's server-side assignor)", () => {
-    expect(() => run("group.remote.assignor: uniform")).toThrow(/consumer config "group.remote.assignor" is Kafka.s but not modelled: KIP-848/);
+  it("Kafka keys the model lacks are refused with the reason", () => {
+    expect(() => run("client.rack: a")).toThrow(/unknown consumer config "client.rack"/);
   });
 
   it("group features without a group.id are refused, as the Java client refuses them", () => {

@@ -37,7 +37,7 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     cancelTimer: () => {},
     trace: () => {},
   } as unknown as ActorContext;
-  const host = { ctx, numPartitions: 1, logPartition: () => partition as unknown as Partition, initialRebalanceDelayMs: opts.initialDelayMs ?? 0, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1800000 };
+  const host = { ctx, numPartitions: 1, logPartition: () => partition as unknown as Partition, partitionCount: () => 4, consumerGroups: { sessionTimeoutMs: 45000, heartbeatIntervalMs: 5000, assignors: ["uniform", "range"] }, initialRebalanceDelayMs: opts.initialDelayMs ?? 0, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1800000 };
   const gc = new GroupCoordinator(host);
   const protocols = (name = "range", topics = ["t"]): GroupProtocol[] => [{ name, metadata: { topics, ownedPartitions: [], generationId: -1 } }];
   const last = (to: string, type: string) => [...sent].reverse().find((s) => s.to === to && s.msg.type === type)?.msg;

@@ -103,11 +103,12 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("replicationFactor: 3", "replicationFactor: 4")), "cluster.topics[0].replicationFactor", "at most the number of brokers (3)");
   });
 
-  it("consumer-group mistakes: subscribe without group.id, KIP-848, an unknown assignor, auto commits twice", async () => {
+  it("consumer-group mistakes: subscribe without group.id, KIP-848 keys, an unknown assignor, auto commits twice", async () => {
     const group = (config: string, workload: string) =>
       file(`${KAFKA}  - { id: c1, kind: consumer, config: { ${config} }, workload: { ${workload} } }\n`);
     await expectBadInput(group("auto.offset.reset: earliest", "subscribe: [orders]"), "clients[2].workload.subscribe", "needs a group.id");
-    await expectBadInput(group("group.id: g, group.protocol: consumer", "subscribe: [orders]"), "clients[2].config.group.protocol", "KIP-848");
+    await expectBadInput(group("group.id: g, group.protocol: consumer, session.timeout.ms: 10000", "subscribe: [orders]"), "clients[2].config.session.timeout.ms", "not supported with group.protocol=consumer");
+    await expectBadInput(group("group.id: g, group.remote.assignor: uniform", "subscribe: [orders]"), "clients[2].config.group.remote.assignor", "needs group.protocol=consumer");
     await expectBadInput(group("group.id: g, partition.assignment.strategy: fair", "subscribe: [orders]"), "clients[2].config.partition.assignment.strategy", "cooperative-sticky");
     await expectBadInput(group("group.id: g, enable.auto.commit: true", "subscribe: [orders], commit: sync"), "clients[2].workload.commit", "commit twice");
     await expectBadInput(group("group.id: g", "subscribe: [orders], processing: { perRecord: soon }"), "clients[2].workload.processing.perRecord", "duration");

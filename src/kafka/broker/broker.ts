@@ -33,7 +33,7 @@ import { tpKey } from "../protocol/messages.js";
 import type { PartitionLog } from "../log/partitionLog.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
 import { GroupCoordinator, type GroupTimer } from "../coordinator/group/groupCoordinator.js";
-import type { HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest } from "../protocol/groupMessages.js";
+import type { ConsumerGroupHeartbeatRequest, HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest } from "../protocol/groupMessages.js";
 import { CONSUMER_OFFSETS_TOPIC } from "../coordinator/offsetLog.js";
 import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
 import type { ErrorName } from "../protocol/errors.js";
@@ -58,7 +58,7 @@ export interface BrokerConfig {
   transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
   offsetsNumPartitions: number;
   /** group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms. */
-  groups: { initialRebalanceDelayMs: number; minSessionTimeoutMs: number; maxSessionTimeoutMs: number };
+  groups: { initialRebalanceDelayMs: number; minSessionTimeoutMs: number; maxSessionTimeoutMs: number; consumerGroups: { sessionTimeoutMs: number; heartbeatIntervalMs: number; assignors: string[] } };
   controllers: string[];
   /** This broker's index, used to keep producer ids unique across brokers. */
   brokerIndex: number;
@@ -135,7 +135,13 @@ export function brokerActor(cfg: BrokerConfig) {
       allocateProducerId,
       nextCorrelationId: nextId,
     });
-    const groups = new GroupCoordinator({ ctx, numPartitions: cfg.offsetsNumPartitions, logPartition: (i) => partitions.get(tpKey(CONSUMER_OFFSETS_TOPIC, i)), ...cfg.groups });
+    const groups = new GroupCoordinator({
+      ctx,
+      numPartitions: cfg.offsetsNumPartitions,
+      logPartition: (i) => partitions.get(tpKey(CONSUMER_OFFSETS_TOPIC, i)),
+      partitionCount: (topic) => image.topics.get(topic)?.partitions,
+      ...cfg.groups,
+    });
     /** KIP-890 part 1: produce requests waiting for the coordinator to confirm their partition is in the transaction. */
     const verifying = new Map<number, { from: string; req: ProduceRequest; timer: number }>();
 
@@ -345,6 +351,8 @@ export function brokerActor(cfg: BrokerConfig) {
           return groups.handleHeartbeat(from, msg as HeartbeatRequest);
         case "LeaveGroup":
           return groups.handleLeaveGroup(from, msg as LeaveGroupRequest);
+        case "ConsumerGroupHeartbeat":
+          return groups.handleConsumerGroupHeartbeat(from, msg as ConsumerGroupHeartbeatRequest);
         case "OffsetCommit":
           return groups.handleOffsetCommit(from, msg as OffsetCommitRequest);
         case "WriteTxnMarkers":

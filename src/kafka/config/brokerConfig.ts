@@ -1,4 +1,4 @@
-import { bool, ConfigDef, int, long } from "./configDef.js";
+import { bool, ConfigDef, int, list, long } from "./configDef.js";
 
 /**
  * Broker and controller settings the model reads. Defaults are Kafka 4.0's (kafka-facts §3.3). Only keys the model
@@ -30,6 +30,9 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("group.initial.rebalance.delay.ms", 3000, "GroupCoordinatorConfig: the first rebalance of an empty group waits this long for more members"),
   int("group.min.session.timeout.ms", 6000, "GroupCoordinatorConfig: smallest session.timeout.ms a member may ask for", 1),
   int("group.max.session.timeout.ms", 1800000, "GroupCoordinatorConfig: largest session.timeout.ms a member may ask for", 1),
+  int("group.consumer.session.timeout.ms", 45000, "GroupCoordinatorConfig: KIP-848 member session timeout (set by the broker, not the client)", 1),
+  int("group.consumer.heartbeat.interval.ms", 5000, "GroupCoordinatorConfig: KIP-848 heartbeat interval given to members", 1),
+  list("group.consumer.assignors", ["uniform", "range"], ["uniform", "range"], "GroupCoordinatorConfig: KIP-848 server-side assignors, the first is the default"),
   bool("transaction.partition.verification.enable", true, "TransactionLogConfig: KIP-890 part 1, the leader verifies a transactional write with the coordinator"),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),

@@ -18,7 +18,7 @@ const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
 export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   str("group.id", null, "ConsumerConfig: without it the consumer runs in assign() mode"),
   str("group.instance.id", null, "ConsumerConfig: set means a static member (KIP-345)"),
-  oneOf("group.protocol", "classic", ["classic", "consumer"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL (KIP-848's \"consumer\" protocol is not modelled)"),
+  oneOf("group.protocol", "classic", ["classic", "consumer"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL: classic (JoinGroup/SyncGroup) or consumer (KIP-848)"),
   int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", 1),
   int("heartbeat.interval.ms", 3000, "ConsumerConfig", 1),
   int("max.poll.interval.ms", 300000, "ConsumerConfig: KIP-62, enforced by the client", 1),
@@ -26,6 +26,7 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   bool("enable.auto.commit", true, "ConsumerConfig"),
   int("auto.commit.interval.ms", 5000, "ConsumerConfig"),
   int("default.api.timeout.ms", 60000, "ConsumerConfig: how long commitSync retries", 1),
+  str("group.remote.assignor", null, "ConsumerConfig: KIP-848 server-side assignor (uniform or range; null: the broker's default)"),
   oneOf("isolation.level", "read_uncommitted", ["read_uncommitted", "read_committed"], "ConsumerConfig.DEFAULT_ISOLATION_LEVEL"),
   int("max.poll.records", 500, "ConsumerConfig.DEFAULT_MAX_POLL_RECORDS", 1),
   oneOf("auto.offset.reset", "latest", ["earliest", "latest", "none"], "ConsumerConfig"),
@@ -33,12 +34,13 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   int("request.timeout.ms", 30000, "ConsumerConfig", 1),
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
-], {
-  "group.remote.assignor": "KIP-848 (group.protocol=consumer) is not modelled",
-});
+], {});
 
 export interface ConsumerSettings {
   groupId: string | null;
+  groupProtocol: "classic" | "consumer";
+  /** group.remote.assignor (KIP-848): the server-side assignor to ask for, or null for the broker's default. */
+  remoteAssignor: string | null;
   groupInstanceId: string | null;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -62,7 +64,13 @@ export interface ConsumerSettings {
  */
 export function consumerConfigConflicts(c: Map<string, ConfigValue>, explicit: Set<string>): { key: string; message: string }[] {
   const out: { key: string; message: string }[] = [];
-  if (c.get("group.protocol") === "consumer") out.push({ key: "group.protocol", message: 'KIP-848\'s "consumer" protocol is not modelled; only "classic" (JoinGroup/SyncGroup) groups are' });
+  if (c.get("group.protocol") === "consumer") {
+    // KIP-848 moves these to the broker (ConsumerConfig refuses them with the consumer protocol).
+    for (const k of ["session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy"])
+      if (explicit.has(k)) out.push({ key: k, message: `is not supported with group.protocol=consumer (KIP-848 sets it on the broker: group.consumer.*)` });
+    const assignor = c.get("group.remote.assignor");
+    if (assignor !== null && assignor !== "uniform" && assignor !== "range") out.push({ key: "group.remote.assignor", message: `must be "uniform" or "range" (got ${JSON.stringify(assignor)})` });
+  } else if (explicit.has("group.remote.assignor")) out.push({ key: "group.remote.assignor", message: "needs group.protocol=consumer (KIP-848)" });
   if (c.get("group.id") !== null) {
     if (c.get("heartbeat.interval.ms")! >= c.get("session.timeout.ms")!) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c.get("session.timeout.ms")})` });
     return out;
@@ -76,6 +84,8 @@ export function consumerSettings(c: Map<string, ConfigValue>): ConsumerSettings 
   const groupId = c.get("group.id") as string | null;
   return {
     groupId,
+    groupProtocol: c.get("group.protocol") as ConsumerSettings["groupProtocol"],
+    remoteAssignor: c.get("group.remote.assignor") as string | null,
     groupInstanceId: c.get("group.instance.id") as string | null,
     sessionTimeoutMs: c.get("session.timeout.ms") as number,
     heartbeatIntervalMs: c.get("heartbeat.interval.ms") as number,

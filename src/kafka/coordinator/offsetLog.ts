@@ -3,6 +3,7 @@ import type { RecordBatch } from "../log/recordBatch.js";
 import { markerOf } from "../log/producerStateManager.js";
 import type { OffsetEntry } from "../protocol/transactionMessages.js";
 import type { GroupProtocol, TopicPartitionRef } from "../protocol/groupMessages.js";
+import type { ConsumerGroupMember } from "./group/consumerGroup.js";
 
 export const CONSUMER_OFFSETS_TOPIC = "__consumer_offsets";
 
@@ -40,7 +41,16 @@ export interface StoredGroup {
   members: StoredMember[];
 }
 
-export function encodeGroup(g: StoredGroup): string {
+/** A KIP-848 consumer group as written after each change (simplified: one record instead of Kafka's several). */
+export interface StoredConsumerGroup {
+  kind: "consumer-group";
+  groupEpoch: number;
+  targetAssignmentEpoch: number;
+  targetAssignment: [string, TopicPartitionRef[]][];
+  members: ConsumerGroupMember[];
+}
+
+export function encodeGroup(g: StoredGroup | StoredConsumerGroup): string {
   return JSON.stringify(g);
 }
 
@@ -48,7 +58,7 @@ export function encodeGroup(g: StoredGroup): string {
 export interface OffsetsState {
   committed: Map<string, Map<string, OffsetEntry>>;
   pending: Map<number, Map<string, OffsetEntry[]>>;
-  groups: Map<string, StoredGroup>;
+  groups: Map<string, StoredGroup | StoredConsumerGroup>;
 }
 
 /**
@@ -71,7 +81,7 @@ export function applyOffsetsBatch(state: OffsetsState, b: RecordBatch): void {
   }
   for (const r of b.records) {
     if (r.key === null) continue;
-    const parsed = JSON.parse(r.value) as OffsetEntry[] | StoredGroup;
+    const parsed = JSON.parse(r.value) as OffsetEntry[] | StoredGroup | StoredConsumerGroup;
     if (!Array.isArray(parsed)) {
       state.groups.set(r.key, parsed);
       continue;

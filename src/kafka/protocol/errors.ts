@@ -32,6 +32,11 @@ export const ERRORS = {
   REBALANCE_IN_PROGRESS: { code: 27, retriable: false },
   MEMBER_ID_REQUIRED: { code: 79, retriable: false },
   FENCED_INSTANCE_ID: { code: 82, retriable: false },
+  GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
+  FENCED_MEMBER_EPOCH: { code: 110, retriable: false },
+  UNRELEASED_INSTANCE_ID: { code: 111, retriable: false },
+  UNSUPPORTED_ASSIGNOR: { code: 112, retriable: false },
+  STALE_MEMBER_EPOCH: { code: 113, retriable: false },
   TRANSACTION_ABORTABLE: { code: 120, retriable: false },
   /** Client-side: a record of a transaction the application aborted (TransactionAbortedException). */
   TRANSACTION_ABORTED: { code: 0, retriable: false },

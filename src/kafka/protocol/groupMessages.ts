@@ -121,4 +121,34 @@ export interface OffsetCommitResponse {
   error: ErrorName;
 }
 
-export const GROUP_REQUESTS = ["JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "TxnOffsetCommit", "OffsetFetch"] as const;
+/**
+ * KIP-848 ConsumerGroupHeartbeat (`ConsumerGroupHeartbeatRequest.json`): the one request of the consumer protocol.
+ * memberEpoch 0 joins, -1 leaves, -2 is a static member's temporary leave.
+ */
+export interface ConsumerGroupHeartbeatRequest {
+  type: "ConsumerGroupHeartbeat";
+  correlationId: number;
+  groupId: string;
+  memberId: string;
+  memberEpoch: number;
+  instanceId: string | null;
+  rebalanceTimeoutMs: number;
+  subscribedTopicNames: string[];
+  /** group.remote.assignor, or null for the broker's default. */
+  serverAssignor: string | null;
+  /** The partitions the member owns now (revoked ones no longer listed). */
+  topicPartitions: TopicPartitionRef[];
+}
+
+export interface ConsumerGroupHeartbeatResponse {
+  type: "ConsumerGroupHeartbeatResponse";
+  correlationId: number;
+  error: ErrorName;
+  memberId: string;
+  memberEpoch: number;
+  heartbeatIntervalMs: number;
+  /** The member's assignment at its (new) epoch; null when unchanged. */
+  assignment: TopicPartitionRef[] | null;
+}
+
+export const GROUP_REQUESTS = ["JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "TxnOffsetCommit", "OffsetFetch", "ConsumerGroupHeartbeat"] as const;

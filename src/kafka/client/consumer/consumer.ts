@@ -6,7 +6,9 @@ import { tpKey } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import type { OffsetEntry } from "../../protocol/transactionMessages.js";
 import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
-import { type CommitCallback, ConsumerCoordinator, type RebalanceListener } from "./consumerCoordinator.js";
+import { ConsumerCoordinator } from "./consumerCoordinator.js";
+import { ConsumerMembershipManager } from "./consumerMembershipManager.js";
+import type { CommitCallback, GroupMember, GroupMemberDeps, RebalanceListener } from "./groupMember.js";
 
 interface PartitionState {
   topic: string;
@@ -48,7 +50,7 @@ export class KafkaConsumer {
   private pumpTimer = -1;
   private pollRotation = 0;
   /** The group membership, once subscribe() was called. */
-  group: ConsumerCoordinator | null = null;
+  group: GroupMember | null = null;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -87,22 +89,34 @@ export class KafkaConsumer {
   /** KafkaConsumer.subscribe: join `settings.groupId` for these topics; the listener hears every rebalance. */
   subscribe(topics: string[], listener: RebalanceListener): void {
     const self = this;
-    this.group = new ConsumerCoordinator(this.ctx, this.brokers, this.settings, this.settings.groupId!, topics, this.metadata, {
-      owned: () => self.assignment(),
-      setAssignment: (tps) => self.setAssignment(tps, true),
-      awaitingCommitted: () => [...self.parts.values()].filter((p) => p.awaitingCommitted).map((p) => ({ topic: p.topic, partition: p.partition })),
-      setCommitted: (tp, offset) => {
-        const p = self.parts.get(tpKey(tp.topic, tp.partition));
-        if (!p || !p.awaitingCommitted) return;
-        p.awaitingCommitted = false;
-        if (offset !== null) {
-          p.position = p.fetchOffset = offset;
-          self.ctx.trace("consumer.committed-offset", { tp: tpKey(p.topic, p.partition), offset });
-        }
-        self.pump();
+    const deps: GroupMemberDeps = {
+      ctx: this.ctx,
+      brokers: this.brokers,
+      settings: this.settings,
+      groupId: this.settings.groupId!,
+      topics,
+      metadata: this.metadata,
+      subscriptions: {
+        owned: () => self.assignment(),
+        setAssignment: (tps) => self.setAssignment(tps, true),
+        awaitingCommitted: () => [...self.parts.values()].filter((p) => p.awaitingCommitted).map((p) => ({ topic: p.topic, partition: p.partition })),
+        setCommitted: (tp, offset) => {
+          const p = self.parts.get(tpKey(tp.topic, tp.partition));
+          if (!p || !p.awaitingCommitted) return;
+          p.awaitingCommitted = false;
+          if (offset !== null) {
+            p.position = p.fetchOffset = offset;
+            self.ctx.trace("consumer.committed-offset", { tp: tpKey(p.topic, p.partition), offset });
+          }
+          self.pump();
+        },
+        allConsumed: () => self.allConsumed(),
       },
-      allConsumed: () => self.allConsumed(),
-    }, listener, `${this.tag}`);
+      listener,
+      tag: this.tag,
+    };
+    // group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848).
+    this.group = this.settings.groupProtocol === "consumer" ? new ConsumerMembershipManager(deps) : new ConsumerCoordinator(deps);
   }
 
   /** SubscriptionState.allConsumed: the position of every assigned partition that has one. */
@@ -195,6 +209,7 @@ export class KafkaConsumer {
       case "SyncGroupResponse":
       case "HeartbeatResponse":
       case "LeaveGroupResponse":
+      case "ConsumerGroupHeartbeatResponse":
       case "OffsetCommitResponse":
       case "OffsetFetchResponse":
         return this.group?.onMessage(from, msg) ?? false;

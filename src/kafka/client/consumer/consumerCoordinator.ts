@@ -1,6 +1,4 @@
-import type { ActorContext } from "../../../sim/index.js";
 import { assign, type AssignmentStrategy } from "../../assignors/index.js";
-import type { ConsumerSettings } from "../../config/consumerConfig.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
   HeartbeatRequest,
@@ -8,54 +6,15 @@ import type {
   JoinGroupRequest,
   JoinGroupResponse,
   LeaveGroupRequest,
-  OffsetCommitRequest,
-  OffsetCommitResponse,
   SyncGroupRequest,
   SyncGroupResponse,
   TopicPartitionRef,
 } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
-import type { FindCoordinatorRequest, FindCoordinatorResponse, OffsetEntry, OffsetFetchRequest, OffsetFetchResponse } from "../../protocol/transactionMessages.js";
-import type { ClientMetadata } from "../clientMetadata.js";
+import { COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
 
 /** AbstractCoordinator.MemberState. */
 export type MemberState = "UNJOINED" | "PREPARING_REBALANCE" | "COMPLETING_REBALANCE" | "STABLE";
-
-/** ConsumerRebalanceListener, with the generation the change belongs to. */
-export interface RebalanceListener {
-  onPartitionsRevoked(tps: TopicPartitionRef[], generation: number): void;
-  onPartitionsAssigned(tps: TopicPartitionRef[], generation: number, memberId: string): void;
-  onPartitionsLost(tps: TopicPartitionRef[], generation: number): void;
-}
-
-/** What the coordinator needs of the consumer's subscription state (SubscriptionState). */
-export interface OwnedPartitions {
-  owned(): TopicPartitionRef[];
-  /** Replace the assignment; partitions new to it wait for their committed offset. */
-  setAssignment(tps: TopicPartitionRef[]): void;
-  /** Partitions still waiting for their committed offset. */
-  awaitingCommitted(): TopicPartitionRef[];
-  /** The committed offset (null: none, reset by auto.offset.reset). */
-  setCommitted(tp: TopicPartitionRef, offset: number | null): void;
-  /** Positions of every assigned partition with one (SubscriptionState.allConsumed). */
-  allConsumed(): OffsetEntry[];
-}
-
-export type CommitCallback = (error: ErrorName | null) => void;
-
-/** Told of every OffsetCommit the member sends (auto, before a rebalance, or the application's), and its outcome. */
-export type CommitObserver = (offsets: OffsetEntry[], generation: number, kind: "auto" | "sync" | "async") => CommitCallback;
-
-interface PendingCommit {
-  offsets: OffsetEntry[];
-  sync: boolean;
-  cb: CommitCallback;
-  deadlineUs: number;
-  inFlight: number;
-}
-
-/** Errors after which the member forgets its coordinator and looks it up again (AbstractCoordinator). */
-const COORDINATOR_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "REQUEST_TIMED_OUT", "NETWORK_EXCEPTION"]);
 
 /**
  * The Java consumer's group membership (`AbstractCoordinator` + `ConsumerCoordinator`, classic protocol): finds the
@@ -69,48 +28,23 @@ const COORDINATOR_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_COORDINATOR", "
  * Simplified: one topic list per group; commits carry all consumed positions; no metadata-change rejoin except on
  * the leader's partition counts.
  */
-export class ConsumerCoordinator {
+export class ConsumerCoordinator extends GroupMember {
   state: MemberState = "UNJOINED";
-  memberId = "";
-  generation = -1;
-  protocol: AssignmentStrategy | null = null;
-  private coordinator: string | null = null;
-  private findInFlight = -1;
   private joinInFlight = -1;
   private syncInFlight = -1;
   private hbInFlight = -1;
-  private fetchInFlight = -1;
   private rejoinNeeded = true;
   /** onJoinPrepare has run for the rebalance under way (AbstractCoordinator.needsJoinPrepare). */
   private prepared = false;
   private completed: TopicPartitionRef[] | null = null;
-  private lastPollUs: number;
   private lastHeartbeatOkUs = 0;
-  private nextAutoCommitUs: number;
-  private retryAtUs = 0;
-  private correlation = 500_000_000; // shares the actor with a producer in read-process-write apps
-  private readonly commits: PendingCommit[] = [];
   private leaderPartitionCounts: string | null = null;
-  /** Set when the member was fenced or misconfigured: poll() fails with it from then on. */
-  fatal: ErrorName | null = null;
+  private leaderId = "";
   private hbTimer = -1;
-  private closed = false;
-  /** For the workload's history: every commit attempt and how it ended. */
-  observeCommits: CommitObserver | null = null;
+  private joined = { generationId: -1, memberId: "" };
 
-  constructor(
-    private readonly ctx: ActorContext,
-    private readonly brokers: string[],
-    private readonly s: ConsumerSettings,
-    private readonly groupId: string,
-    private readonly topics: string[],
-    private readonly metadata: ClientMetadata,
-    private readonly subscriptions: OwnedPartitions,
-    private readonly listener: RebalanceListener,
-    private readonly tag: string,
-  ) {
-    this.lastPollUs = ctx.nowUs;
-    this.nextAutoCommitUs = ctx.nowUs + s.autoCommitIntervalMs * 1000;
+  constructor(d: GroupMemberDeps) {
+    super(d);
   }
 
   /** KIP-429: the protocol is cooperative only if every configured assignor supports it. */
@@ -125,17 +59,9 @@ export class ConsumerCoordinator {
   groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId?: string } {
     return { groupId: this.groupId, ...this.joined, ...(this.s.groupInstanceId !== null ? { groupInstanceId: this.s.groupInstanceId } : {}) };
   }
-  private joined = { generationId: -1, memberId: "" };
 
   rebalanceInProgress(): boolean {
     return this.state === "PREPARING_REBALANCE" || this.state === "COMPLETING_REBALANCE" || this.completed !== null;
-  }
-
-  private send(to: string, build: (correlationId: number) => object, timeoutMs = this.s.requestTimeoutMs): number {
-    const id = ++this.correlation;
-    this.ctx.send(to, build(id));
-    this.ctx.setTimer(timeoutMs, `${this.tag}coord:timeout:${id}`);
-    return id;
   }
 
   // ---- the poll path ----
@@ -143,12 +69,8 @@ export class ConsumerCoordinator {
   /** ConsumerCoordinator.poll: called from KafkaConsumer.poll(). */
   poll(): void {
     if (this.fatal || this.closed) return;
-    this.lastPollUs = this.ctx.nowUs;
-    this.armPollTimer();
     if (this.completed !== null) this.onJoinComplete(this.completed);
-    // Subscribed topics not in metadata yet (e.g. still being created): keep asking, as the Java client does.
-    if (this.topics.some((t) => this.metadata.partitionsFor(t) === undefined)) this.metadata.requestUpdate();
-    this.ensureCoordinator();
+    this.pollCommon();
     if (this.state === "STABLE" && this.isLeader() && this.leaderPartitionCounts !== null && this.leaderPartitionCounts !== this.partitionCounts()) {
       this.ctx.trace("consumer.metadata-changed", { groupId: this.groupId });
       this.rejoinNeeded = true;
@@ -164,19 +86,8 @@ export class ConsumerCoordinator {
   private isLeader(): boolean {
     return this.leaderId === this.memberId && this.memberId !== "";
   }
-  private leaderId = "";
 
-  private ensureCoordinator(): void {
-    if (this.coordinator !== null || this.findInFlight >= 0 || this.closed) return;
-    const to = this.brokers[(this.correlation + 1) % this.brokers.length];
-    this.findInFlight = this.send(to, (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
-  }
-
-  /** AbstractCoordinator.markCoordinatorUnknown: requests in flight to it are abandoned. */
-  private coordinatorLost(why: string): void {
-    if (this.coordinator === null) return;
-    this.ctx.trace("consumer.coordinator-lost", { groupId: this.groupId, coordinator: this.coordinator, why });
-    this.coordinator = null;
+  protected onCoordinatorLost(): void {
     if (this.joinInFlight >= 0 || this.syncInFlight >= 0) {
       this.joinInFlight = this.syncInFlight = -1;
       // The JoinGroup is sent again (with the member id and generation kept) once the coordinator is found.
@@ -184,10 +95,6 @@ export class ConsumerCoordinator {
       this.rejoinNeeded = true;
     }
     this.hbInFlight = -1;
-    this.fetchInFlight = -1;
-    for (const c of this.commits) if (c.inFlight >= 0) this.commitFailed(c, "COORDINATOR_NOT_AVAILABLE");
-    this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
-    this.ctx.setTimer(this.s.retryBackoffMs, `${this.tag}coord:find`);
   }
 
   /** ConsumerCoordinator.onJoinPrepare: commit, then revoke (eager) or report lost partitions. */
@@ -251,7 +158,7 @@ export class ConsumerCoordinator {
           for (const m of res.members) for (const t of m.metadata.topics) counts[t] = this.metadata.partitionsFor(t)?.length ?? 0;
           this.leaderPartitionCounts = this.partitionCounts();
           const members = Object.fromEntries(res.members.map((m) => [m.memberId, { topics: m.metadata.topics, ownedPartitions: m.metadata.ownedPartitions, ...(m.groupInstanceId !== null ? { groupInstanceId: m.groupInstanceId } : {}) }]));
-          const result = assign(this.protocol, counts, members);
+          const result = assign(this.protocol as AssignmentStrategy, counts, members);
           assignments = Object.entries(result).map(([memberId, assignment]) => ({ memberId, assignment }));
           this.ctx.trace("consumer.assignment-computed", { groupId: this.groupId, generation: this.generation, protocol: this.protocol, assignment: Object.fromEntries(assignments.map((a) => [a.memberId, a.assignment.map((t) => tpKey(t.topic, t.partition))])) });
         }
@@ -336,24 +243,22 @@ export class ConsumerCoordinator {
     this.rejoinNeeded = true;
   }
 
-  private fail(error: ErrorName): void {
-    this.ctx.trace("consumer.fatal", { groupId: this.groupId, memberId: this.memberId, error });
-    this.fatal = error;
+  protected override fail(error: ErrorName): void {
+    super.fail(error);
     this.state = "UNJOINED";
-    for (const c of [...this.commits]) this.commitFailed(c, error);
   }
 
   // ---- heartbeats and the poll timer (AbstractCoordinator.HeartbeatThread) ----
 
   private startHeartbeats(): void {
     this.lastHeartbeatOkUs = this.ctx.nowUs;
-    if (this.hbTimer < 0) this.hbTimer = this.ctx.setTimer(this.s.heartbeatIntervalMs, `${this.tag}coord:hb`);
+    if (this.hbTimer < 0) this.hbTimer = this.timer(this.s.heartbeatIntervalMs, "hb");
   }
 
   private heartbeatTick(): void {
     this.hbTimer = -1;
     if (this.fatal || this.closed || this.state === "UNJOINED" || this.state === "PREPARING_REBALANCE") return;
-    this.hbTimer = this.ctx.setTimer(this.s.heartbeatIntervalMs, `${this.tag}coord:hb`);
+    this.hbTimer = this.timer(this.s.heartbeatIntervalMs, "hb");
     if (this.ctx.nowUs - this.lastHeartbeatOkUs > this.s.sessionTimeoutMs * 1000) {
       this.lastHeartbeatOkUs = this.ctx.nowUs;
       this.coordinatorLost("no heartbeat answer within session.timeout.ms");
@@ -381,20 +286,9 @@ export class ConsumerCoordinator {
     }
   }
 
-  private pollTimer = -1;
-  private armPollTimer(): void {
-    if (this.pollTimer < 0) this.pollTimer = this.ctx.setTimer(this.s.maxPollIntervalMs, `${this.tag}coord:poll-timeout`);
-  }
-
   /** KIP-62: the application did not poll within max.poll.interval.ms. */
-  private pollTimeout(): void {
-    this.pollTimer = -1;
-    const leftUs = this.lastPollUs + this.s.maxPollIntervalMs * 1000 - this.ctx.nowUs;
-    if (leftUs > 0) {
-      this.pollTimer = this.ctx.setTimer(leftUs / 1000, `${this.tag}coord:poll-timeout`);
-      return;
-    }
-    if (this.state === "UNJOINED" || this.fatal || this.closed) return;
+  protected onPollTimeout(): void {
+    if (this.state === "UNJOINED") return;
     this.ctx.trace("consumer.poll-timeout", { groupId: this.groupId, memberId: this.memberId, maxPollIntervalMs: this.s.maxPollIntervalMs, static: this.s.groupInstanceId !== null });
     this.maybeLeaveGroup("consumer poll timeout has expired");
   }
@@ -419,156 +313,45 @@ export class ConsumerCoordinator {
 
   // ---- offsets ----
 
-  private maybeAutoCommit(): void {
-    if (!this.s.enableAutoCommit || this.ctx.nowUs < this.nextAutoCommitUs) return;
-    if (this.coordinator === null) {
-      this.nextAutoCommitUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
-      return;
+  /** ConsumerCoordinator.sendOffsetCommitRequest: only a stable generation may commit. */
+  protected commitIdentity(): { generationId: number; memberId: string } | ErrorName {
+    if (this.state !== "STABLE") return this.rebalanceInProgress() ? "REBALANCE_IN_PROGRESS" : "COMMIT_FAILED";
+    return { generationId: this.generation, memberId: this.memberId };
+  }
+
+  protected onCommitMembershipError(error: ErrorName): boolean {
+    if (error === "REBALANCE_IN_PROGRESS") {
+      this.rejoinNeeded = true;
+      return true;
     }
-    this.nextAutoCommitUs = this.ctx.nowUs + this.s.autoCommitIntervalMs * 1000;
-    const offsets = this.subscriptions.allConsumed();
-    if (offsets.length > 0) this.commit(offsets, false, (error) => error && this.ctx.trace("consumer.auto-commit-failed", { groupId: this.groupId, error }), "auto");
-  }
-
-  /** commitSync (sync: retried until default.api.timeout.ms) or commitAsync (one attempt). */
-  commit(offsets: OffsetEntry[], sync: boolean, callback: CommitCallback, kind: "auto" | "sync" | "async" = sync ? "sync" : "async"): void {
-    const observed = offsets.length > 0 ? this.observeCommits?.(offsets, this.generation, kind) : undefined;
-    const cb: CommitCallback = observed ? (e) => (observed(e), callback(e)) : callback;
-    if (this.fatal) return cb(this.fatal);
-    // ConsumerCoordinator.sendOffsetCommitRequest: only a stable generation may commit.
-    if (this.state !== "STABLE") return cb(this.rebalanceInProgress() ? "REBALANCE_IN_PROGRESS" : "COMMIT_FAILED");
-    if (offsets.length === 0) return cb(null);
-    const c: PendingCommit = { offsets, sync, cb, deadlineUs: this.ctx.nowUs + this.s.defaultApiTimeoutMs * 1000, inFlight: -1 };
-    this.commits.push(c);
-    this.sendCommit(c);
-  }
-
-  private sendCommit(c: PendingCommit): void {
-    if (this.coordinator === null) {
-      if (!c.sync) return this.commitFailed(c, "COORDINATOR_NOT_AVAILABLE");
-      this.ensureCoordinator();
-      return; // sent again when the coordinator is found
-    }
-    const gen = { generationId: this.generation, memberId: this.memberId };
-    c.inFlight = this.send(this.coordinator, (correlationId) => ({ type: "OffsetCommit", correlationId, groupId: this.groupId, ...gen, groupInstanceId: this.s.groupInstanceId, offsets: c.offsets }) satisfies OffsetCommitRequest);
-  }
-
-  private commitFailed(c: PendingCommit, error: ErrorName): void {
-    c.inFlight = -1;
-    if (c.sync && !this.fatal && (COORDINATOR_ERRORS.has(error) || error === "COORDINATOR_LOAD_IN_PROGRESS") && this.ctx.nowUs < c.deadlineUs) {
-      this.ctx.setTimer(this.s.retryBackoffMs, `${this.tag}coord:commit-retry`);
-      return;
-    }
-    this.commits.splice(this.commits.indexOf(c), 1);
-    c.cb(error);
-  }
-
-  private onCommitResponse(res: OffsetCommitResponse): void {
-    const c = this.commits.find((x) => x.inFlight === res.correlationId);
-    if (!c) return;
-    c.inFlight = -1;
-    switch (res.error) {
-      case "NONE":
-        this.commits.splice(this.commits.indexOf(c), 1);
-        return c.cb(null);
-      case "UNKNOWN_MEMBER_ID":
-        this.resetGeneration(true, res.error);
-        break;
-      case "ILLEGAL_GENERATION":
-        this.resetGeneration(false, res.error);
-        break;
-      case "REBALANCE_IN_PROGRESS":
-        this.rejoinNeeded = true;
-        break;
-      case "FENCED_INSTANCE_ID":
-        this.commits.splice(this.commits.indexOf(c), 1);
-        c.cb(res.error);
-        return this.fail(res.error);
-      default:
-        if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.coordinatorLost(res.error);
-    }
-    this.commitFailed(c, res.error);
-  }
-
-  /** ConsumerCoordinator.fetchCommittedOffsets (require_stable, KIP-447) for partitions with no position yet. */
-  private fetchCommittedIfNeeded(): void {
-    if (this.fetchInFlight >= 0 || this.coordinator === null || this.subscriptions.awaitingCommitted().length === 0) return;
-    this.fetchInFlight = this.send(this.coordinator, (correlationId) => ({ type: "OffsetFetch", correlationId, groupId: this.groupId, requireStable: true }) satisfies OffsetFetchRequest);
-  }
-
-  private onOffsetFetch(res: OffsetFetchResponse): void {
-    this.fetchInFlight = -1;
-    if (res.error !== "NONE") {
-      if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.coordinatorLost(res.error);
-      this.ctx.setTimer(this.s.retryBackoffMs, `${this.tag}coord:fetch-retry`);
-      return;
-    }
-    const committed = new Map(res.offsets.map((o) => [tpKey(o.topic, o.partition), o.offset]));
-    for (const tp of this.subscriptions.awaitingCommitted()) this.subscriptions.setCommitted(tp, committed.get(tpKey(tp.topic, tp.partition)) ?? null);
+    return this.membershipError(error);
   }
 
   // ---- dispatch ----
 
-  onMessage(from: string, msg: { type: string; correlationId?: number }): boolean {
+  protected onProtocolMessage(_from: string, msg: { type: string; correlationId?: number }): boolean {
     const id = msg.correlationId ?? -1;
     switch (msg.type) {
-      case "FindCoordinatorResponse": {
-        if (id !== this.findInFlight) return false;
-        this.findInFlight = -1;
-        const res = msg as FindCoordinatorResponse;
-        if (res.error === "NONE" && res.coordinator) {
-          this.coordinator = res.coordinator;
-          this.ctx.trace("consumer.coordinator-found", { groupId: this.groupId, coordinator: res.coordinator });
-          for (const c of this.commits) if (c.inFlight < 0) this.sendCommit(c);
-          this.fetchCommittedIfNeeded();
-        } else this.ctx.setTimer(this.s.retryBackoffMs, `${this.tag}coord:find`);
-        return true;
-      }
       case "JoinGroupResponse":
-        if (id !== this.joinInFlight) return true;
-        this.onJoinResponse(msg as JoinGroupResponse);
+        if (id === this.joinInFlight) this.onJoinResponse(msg as JoinGroupResponse);
         return true;
       case "SyncGroupResponse":
-        if (id !== this.syncInFlight) return true;
-        this.onSyncResponse(msg as SyncGroupResponse);
+        if (id === this.syncInFlight) this.onSyncResponse(msg as SyncGroupResponse);
         return true;
       case "HeartbeatResponse":
-        if (id !== this.hbInFlight) return true;
-        this.onHeartbeatResponse(msg as HeartbeatResponse);
+        if (id === this.hbInFlight) this.onHeartbeatResponse(msg as HeartbeatResponse);
         return true;
       case "LeaveGroupResponse":
         return true;
-      case "OffsetCommitResponse":
-        this.onCommitResponse(msg as OffsetCommitResponse);
-        return true;
-      case "OffsetFetchResponse":
-        if (id !== this.fetchInFlight) return false;
-        this.onOffsetFetch(msg as OffsetFetchResponse);
-        return true;
-      case "Disconnected":
-        if (from === this.coordinator) this.coordinatorLost("disconnected");
-        return false;
     }
     return false;
   }
 
-  onTimer(rest: string): void {
-    if (rest === "hb") return this.heartbeatTick();
-    if (rest === "poll-timeout") return this.pollTimeout();
-    if (rest === "find") return this.ensureCoordinator();
-    if (rest === "commit-retry") {
-      for (const c of this.commits) if (c.inFlight < 0) this.sendCommit(c);
-      return;
-    }
-    if (rest === "fetch-retry") return this.fetchCommittedIfNeeded();
-    if (rest.startsWith("timeout:")) {
-      const id = Number(rest.slice("timeout:".length));
-      if (id === this.findInFlight) {
-        this.findInFlight = -1;
-        return this.ensureCoordinator();
-      }
-      const c = this.commits.find((x) => x.inFlight === id);
-      if (id === this.joinInFlight || id === this.syncInFlight || id === this.hbInFlight || id === this.fetchInFlight || c) this.coordinatorLost("request timed out");
-    }
+  protected onProtocolTimer(rest: string): void {
+    if (rest === "hb") this.heartbeatTick();
+  }
+
+  protected onRequestTimeout(id: number): boolean {
+    return id === this.joinInFlight || id === this.syncInFlight || id === this.hbInFlight;
   }
 }

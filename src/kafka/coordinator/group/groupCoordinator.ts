@@ -18,9 +18,15 @@ import type { OffsetEntry, OffsetFetchRequest, OffsetFetchResponse, TxnOffsetCom
 import { NO_SEQUENCE, type RecordBatch } from "../../log/recordBatch.js";
 import { encodeGroup, encodeOffsets, offsetsPartitionFor, replayOffsets, type StoredGroup } from "../offsetLog.js";
 import { ClassicGroup, type ClassicGroupMember, type Parked } from "./classicGroup.js";
+import { ConsumerGroupCoordinator, type ConsumerGroupSettings, type ConsumerGroupTimer } from "./consumerGroupCoordinator.js";
+import type { ConsumerGroupHeartbeatRequest } from "../../protocol/groupMessages.js";
 
 export interface GroupCoordinatorHost {
   ctx: ActorContext;
+  /** KIP-848 settings (group.consumer.*). */
+  consumerGroups: ConsumerGroupSettings;
+  /** A topic's partition count from the broker's metadata. */
+  partitionCount(topic: string): number | undefined;
   numPartitions: number;
   /** This broker's replica of a `__consumer_offsets` partition. */
   logPartition(index: number): Partition | undefined;
@@ -31,6 +37,7 @@ export interface GroupCoordinatorHost {
 }
 
 export type GroupTimer =
+  | ConsumerGroupTimer
   | { t: "group-session"; group: string; member: string }
   | { t: "group-pending"; group: string; member: string }
   | { t: "group-join"; group: string; token: number }
@@ -55,8 +62,31 @@ const COMMIT_TIMEOUT_MS = 5000;
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
   private memberSeq = 0;
+  /** KIP-848 groups (group.protocol=consumer), kept apart from classic ones. */
+  readonly consumerGroups: ConsumerGroupCoordinator;
 
-  constructor(private readonly host: GroupCoordinatorHost) {}
+  constructor(private readonly host: GroupCoordinatorHost) {
+    this.consumerGroups = new ConsumerGroupCoordinator({
+      ctx: host.ctx,
+      settings: host.consumerGroups,
+      isCoordinatorFor: (groupId) => this.leaderPartition(groupId) !== null,
+      partitionCount: (topic) => host.partitionCount(topic),
+      store: (groupId, record, done) => {
+        const p = this.leaderPartition(groupId);
+        if (!p) return done("NOT_COORDINATOR");
+        this.append(p, groupId, encodeGroup(record), null, done);
+      },
+    });
+  }
+
+  handleConsumerGroupHeartbeat(from: string, req: ConsumerGroupHeartbeatRequest): void {
+    const classic = this.groups.get(req.groupId);
+    if (classic && classic.state !== "Empty" && classic.state !== "Dead") {
+      // Simplified: no online migration between the protocols; a live classic group is not a consumer group.
+      return this.ctx.send(from, { type: "ConsumerGroupHeartbeatResponse", correlationId: req.correlationId, error: "GROUP_ID_NOT_FOUND", memberId: req.memberId, memberEpoch: -1, heartbeatIntervalMs: this.host.consumerGroups.heartbeatIntervalMs, assignment: null });
+    }
+    this.consumerGroups.handleHeartbeat(from, req);
+  }
 
   private get ctx(): ActorContext {
     return this.host.ctx;
@@ -85,9 +115,15 @@ export class GroupCoordinator {
     const p = this.host.logPartition(index);
     if (!p) return;
     for (const [groupId, g] of [...this.groups]) if (this.partitionFor(groupId) === index) this.unload(g);
+    for (const groupId of [...this.consumerGroups.groups.keys()]) if (this.partitionFor(groupId) === index) this.consumerGroups.unload(groupId);
     // Kafka 4's coordinator replays the whole log; what it serves is what is below the HW.
     const state = replayOffsets(p.log.batches, Infinity);
     for (const [groupId, stored] of state.groups) {
+      if (stored.kind === "consumer-group") {
+        this.consumerGroups.load(groupId, stored);
+        this.ctx.trace("group-coordinator.loaded", { groupId, partition: index, groupEpoch: stored.groupEpoch, protocol: "consumer", members: stored.members.length });
+        continue;
+      }
       const g = new ClassicGroup(groupId);
       g.generationId = stored.generationId;
       g.protocolName = stored.protocolName;
@@ -102,6 +138,7 @@ export class GroupCoordinator {
 
   onResign(index: number): void {
     for (const [groupId, g] of [...this.groups]) if (this.partitionFor(groupId) === index) this.unload(g);
+    for (const groupId of [...this.consumerGroups.groups.keys()]) if (this.partitionFor(groupId) === index) this.consumerGroups.unload(groupId);
   }
 
   /** GroupCoordinator.onGroupUnloaded: parked requests learn the coordinator moved. */
@@ -144,6 +181,7 @@ export class GroupCoordinator {
   handleJoinGroup(from: string, req: JoinGroupRequest): void {
     const parked: Parked = { from, correlationId: req.correlationId };
     if (!this.leaderPartition(req.groupId)) return this.answerJoin(parked, { error: "NOT_COORDINATOR" });
+    if (this.consumerGroups.groups.get(req.groupId)?.members.size) return this.answerJoin(parked, { error: "INCONSISTENT_GROUP_PROTOCOL", memberId: req.memberId });
     if (req.sessionTimeoutMs < this.host.minSessionTimeoutMs || req.sessionTimeoutMs > this.host.maxSessionTimeoutMs) return this.answerJoin(parked, { error: "INVALID_SESSION_TIMEOUT", memberId: req.memberId });
     let g = this.groups.get(req.groupId);
     if (!g) {
@@ -477,6 +515,7 @@ export class GroupCoordinator {
   }
 
   onTimer(tag: GroupTimer): void {
+    if (this.consumerGroups.isTimer(tag)) return this.consumerGroups.onTimer(tag);
     const g = this.groups.get(tag.group);
     if (!g) return;
     switch (tag.t) {
@@ -502,7 +541,7 @@ export class GroupCoordinator {
   }
 
   isGroupTimer(tag: { t?: string }): tag is GroupTimer {
-    return tag.t === "group-session" || tag.t === "group-pending" || tag.t === "group-join" || tag.t === "group-sync";
+    return tag.t === "group-session" || tag.t === "group-pending" || tag.t === "group-join" || tag.t === "group-sync" || this.consumerGroups.isTimer(tag);
   }
 
   // ---- persistence ----
@@ -549,6 +588,12 @@ export class GroupCoordinator {
     const reply = (error: ErrorName) => this.ctx.send(from, { type: "OffsetCommitResponse", correlationId: req.correlationId, error } satisfies OffsetCommitResponse);
     const p = this.leaderPartition(req.groupId);
     if (!p) return reply("NOT_COORDINATOR");
+    const modern = this.consumerGroups.groups.get(req.groupId);
+    if (modern) {
+      const invalid = modern.validateOffsetCommit(req.memberId, req.generationId);
+      if (invalid) return this.traceCommit(req, invalid, reply);
+      return this.append(p, req.groupId, encodeOffsets(req.offsets), null, (error) => this.traceCommit(req, storeOffsetsError(error), reply));
+    }
     let g = this.groups.get(req.groupId);
     if (!g) {
       // Only a commit outside group management may create the group.
@@ -578,11 +623,13 @@ export class GroupCoordinator {
     const reply = (error: ErrorName) => this.ctx.send(from, { type: "TxnOffsetCommitResponse", correlationId: req.correlationId, error } satisfies TxnOffsetCommitResponse);
     const p = this.leaderPartition(req.groupId);
     if (!p) return reply("NOT_COORDINATOR");
+    const modern = this.consumerGroups.groups.get(req.groupId);
     let g = this.groups.get(req.groupId);
-    if (!g) this.groups.set(req.groupId, (g = new ClassicGroup(req.groupId)));
+    if (!g && !modern) this.groups.set(req.groupId, (g = new ClassicGroup(req.groupId)));
     const trace = (error: ErrorName) =>
       this.ctx.trace("group-coordinator.txn-offset-commit", { groupId: req.groupId, producerId: req.producerId, producerEpoch: req.producerEpoch, generationId: req.generationId, memberId: req.memberId, offsets: req.offsets.map((o) => `${o.topic}-${o.partition}@${o.offset}`), error });
-    const invalid = g.validateOffsetCommit(req.generationId, req.memberId, req.groupInstanceId ?? null, true);
+    // KIP-447 fencing: a classic group checks the generation, a consumer group the member epoch (STALE_MEMBER_EPOCH).
+    const invalid = modern ? modern.validateOffsetCommit(req.memberId, req.generationId) : g!.validateOffsetCommit(req.generationId, req.memberId, req.groupInstanceId ?? null, true);
     if (invalid) {
       trace(invalid);
       return reply(invalid);

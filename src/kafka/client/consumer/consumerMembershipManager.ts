@@ -1,0 +1,215 @@
+import type { ErrorName } from "../../protocol/errors.js";
+import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
+import { tpKey } from "../../protocol/messages.js";
+import { COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
+
+/** The member states of Kafka's `MemberState` (clients/.../consumer/internals/MemberState.java) that the model uses. */
+export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STABLE" | "FENCED" | "STALE" | "LEAVING" | "UNSUBSCRIBED" | "FATAL";
+
+/**
+ * The Java consumer's KIP-848 membership (`ConsumerMembershipManager`, `ConsumerHeartbeatRequestManager`;
+ * group.protocol=consumer): no JoinGroup/SyncGroup barrier. The member joins with epoch 0, heartbeats at the interval
+ * the coordinator gives, and reconciles each assignment it receives on the next poll — revoking what left it
+ * (committing first with auto-commit), taking what arrived — then acknowledges at once with a heartbeat listing what
+ * it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it loses its partitions and rejoins with epoch 0; past
+ * max.poll.interval.ms it leaves (-1, or -2 when static) and rejoins on its next poll.
+ * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions.
+ */
+export class ConsumerMembershipManager extends GroupMember {
+  state: MembershipState = "JOINING";
+  private hbInFlight = -1;
+  private hbTimer = -1;
+  private intervalMs: number;
+  /** An assignment received and not yet reconciled (applied on the next poll). */
+  private target: TopicPartitionRef[] | null = null;
+  private lostPending = false;
+  private joined = { generationId: -1, memberId: "" };
+
+  constructor(d: GroupMemberDeps) {
+    super(d);
+    // Kafka 4 clients choose their member id (a UUID), kept across rejoins.
+    this.memberId = `${d.ctx.name}-${d.ctx.incarnation}-${d.ctx.stream("member-id").int(0x7fffffff).toString(36)}`;
+    this.generation = 0;
+    this.protocol = `consumer/${d.settings.remoteAssignor ?? "default"}`;
+    this.intervalMs = d.settings.retryBackoffMs;
+  }
+
+  groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId?: string } {
+    return { groupId: this.groupId, ...this.joined, ...(this.s.groupInstanceId !== null ? { groupInstanceId: this.s.groupInstanceId } : {}) };
+  }
+
+  rebalanceInProgress(): boolean {
+    return this.state === "JOINING" || this.state === "RECONCILING" || this.state === "ACKNOWLEDGING";
+  }
+
+  poll(): void {
+    if (this.fatal || this.closed) return;
+    if (this.lostPending || this.state === "STALE") this.rejoinAfterLoss();
+    if (this.target !== null) this.reconcile(this.target);
+    this.pollCommon();
+    if ((this.state === "JOINING" || this.state === "ACKNOWLEDGING") && this.hbInFlight < 0) this.heartbeat();
+    this.maybeAutoCommit();
+    this.fetchCommittedIfNeeded();
+  }
+
+  /** After a fence or a poll timeout: whatever was owned is lost; join again with epoch 0 (same member id). */
+  private rejoinAfterLoss(): void {
+    const owned = this.subscriptions.owned();
+    this.lostPending = false;
+    this.target = null;
+    if (owned.length > 0) {
+      this.listener.onPartitionsLost(owned, this.generation);
+      this.subscriptions.setAssignment([]);
+    }
+    this.generation = 0;
+    this.state = "JOINING";
+    this.ctx.trace("consumer.rejoin", { groupId: this.groupId, memberId: this.memberId });
+  }
+
+  /** ConsumerMembershipManager reconciliation, on the application thread: revoke, then assign, then acknowledge. */
+  private reconcile(target: TopicPartitionRef[]): void {
+    this.target = null;
+    const owned = this.subscriptions.owned();
+    const want = new Set(target.map((t) => tpKey(t.topic, t.partition)));
+    const have = new Set(owned.map((t) => tpKey(t.topic, t.partition)));
+    const revoked = owned.filter((t) => !want.has(tpKey(t.topic, t.partition)));
+    const added = target.filter((t) => !have.has(tpKey(t.topic, t.partition)));
+    if (revoked.length > 0) {
+      // Auto-commit what was consumed of the partitions leaving, before they go (autoCommitSyncBeforeRevocation).
+      if (this.s.enableAutoCommit) {
+        const leaving = new Set(revoked.map((t) => tpKey(t.topic, t.partition)));
+        this.commit(this.subscriptions.allConsumed().filter((o) => leaving.has(tpKey(o.topic, o.partition))), true, () => {}, "auto");
+      }
+      this.listener.onPartitionsRevoked(revoked, this.generation);
+    }
+    this.subscriptions.setAssignment(target);
+    this.joined = { generationId: this.generation, memberId: this.memberId };
+    if (added.length > 0 || revoked.length === 0) this.listener.onPartitionsAssigned(added, this.generation, this.memberId);
+    this.state = "ACKNOWLEDGING";
+    this.fetchCommittedIfNeeded();
+    if (this.hbInFlight < 0) this.heartbeat();
+  }
+
+  private heartbeat(epoch = this.generation): void {
+    if (this.coordinator === null) return this.ensureCoordinator();
+    if (this.ctx.nowUs < this.retryAtUs && epoch >= 0) return;
+    const req = (correlationId: number): ConsumerGroupHeartbeatRequest => ({
+      type: "ConsumerGroupHeartbeat",
+      correlationId,
+      groupId: this.groupId,
+      memberId: this.memberId,
+      memberEpoch: epoch,
+      instanceId: this.s.groupInstanceId,
+      rebalanceTimeoutMs: this.s.maxPollIntervalMs,
+      subscribedTopicNames: this.topics,
+      serverAssignor: this.s.remoteAssignor,
+      topicPartitions: epoch === 0 ? [] : this.subscriptions.owned(),
+    });
+    if (epoch < 0) {
+      this.send(this.coordinator, req); // leaving: nobody waits for the answer
+      return;
+    }
+    this.hbInFlight = this.send(this.coordinator, req);
+  }
+
+  private armHeartbeat(): void {
+    if (this.hbTimer < 0) this.hbTimer = this.timer(this.intervalMs, "hb");
+  }
+
+  private onHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void {
+    this.hbInFlight = -1;
+    if (this.fatal || this.closed || this.state === "STALE") return;
+    if (res.error === "NONE") {
+      this.intervalMs = res.heartbeatIntervalMs;
+      if (res.memberEpoch !== this.generation) this.ctx.trace("consumer.member-epoch", { groupId: this.groupId, memberId: this.memberId, memberEpoch: res.memberEpoch, previous: this.generation });
+      this.generation = res.memberEpoch;
+      const owned = JSON.stringify(this.subscriptions.owned().map((t) => tpKey(t.topic, t.partition)).sort());
+      if (res.assignment !== null && JSON.stringify(res.assignment.map((t) => tpKey(t.topic, t.partition)).sort()) !== owned) {
+        this.target = res.assignment;
+        this.state = "RECONCILING";
+      } else if (this.state !== "RECONCILING") this.state = "STABLE";
+      if (this.state === "STABLE" && this.joined.generationId !== this.generation) this.joined = { generationId: this.generation, memberId: this.memberId };
+      this.armHeartbeat();
+      return;
+    }
+    this.ctx.trace("consumer.heartbeat-failed", { groupId: this.groupId, memberId: this.memberId, memberEpoch: this.generation, error: res.error });
+    switch (res.error) {
+      case "FENCED_MEMBER_EPOCH":
+      case "UNKNOWN_MEMBER_ID":
+        // Fenced: the partitions are lost (on the next poll) and the member joins again with epoch 0.
+        this.state = "FENCED";
+        this.lostPending = true;
+        return;
+      case "UNRELEASED_INSTANCE_ID":
+      case "FENCED_INSTANCE_ID":
+      case "GROUP_ID_NOT_FOUND":
+      case "UNSUPPORTED_ASSIGNOR":
+        this.state = "FATAL";
+        return this.fail(res.error);
+      default:
+        if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
+        this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
+        this.armHeartbeat();
+    }
+  }
+
+  private heartbeatTick(): void {
+    this.hbTimer = -1;
+    if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED") return;
+    this.armHeartbeat();
+    if (this.hbInFlight < 0) this.heartbeat();
+  }
+
+  protected onPollTimeout(): void {
+    if (this.state === "STALE" || this.state === "FENCED") return;
+    this.ctx.trace("consumer.poll-timeout", { groupId: this.groupId, memberId: this.memberId, maxPollIntervalMs: this.s.maxPollIntervalMs, static: this.s.groupInstanceId !== null });
+    this.leave();
+    this.state = "STALE";
+  }
+
+  /** Leave with epoch -1, or -2 for a static member (it may come back to its assignment within the session). */
+  private leave(): void {
+    const epoch = this.s.groupInstanceId !== null ? -2 : -1;
+    this.ctx.trace("consumer.leave-group", { groupId: this.groupId, memberId: this.memberId, memberEpoch: epoch });
+    if (this.coordinator !== null) this.heartbeat(epoch);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (this.s.enableAutoCommit && this.generation > 0) this.commit(this.subscriptions.allConsumed(), false, () => {}, "auto");
+    this.leave();
+    this.state = "UNSUBSCRIBED";
+    this.closed = true;
+  }
+
+  protected commitIdentity(): { generationId: number; memberId: string } | ErrorName {
+    if (this.generation <= 0 || this.state === "FENCED" || this.state === "STALE") return "COMMIT_FAILED";
+    return { generationId: this.generation, memberId: this.memberId };
+  }
+
+  protected onCommitMembershipError(error: ErrorName): boolean {
+    if (error !== "UNKNOWN_MEMBER_ID") return false;
+    this.state = "FENCED";
+    this.lostPending = true;
+    return true;
+  }
+
+  protected onCoordinatorLost(): void {
+    this.hbInFlight = -1;
+    this.armHeartbeat();
+  }
+
+  protected onProtocolMessage(_from: string, msg: { type: string; correlationId?: number }): boolean {
+    if (msg.type !== "ConsumerGroupHeartbeatResponse") return false;
+    if (msg.correlationId === this.hbInFlight) this.onHeartbeatResponse(msg as ConsumerGroupHeartbeatResponse);
+    return true;
+  }
+
+  protected onProtocolTimer(rest: string): void {
+    if (rest === "hb") this.heartbeatTick();
+  }
+
+  protected onRequestTimeout(id: number): boolean {
+    return id === this.hbInFlight;
+  }
+}

@@ -1,0 +1,328 @@
+import type { ActorContext } from "../../../sim/index.js";
+import type { ConsumerSettings } from "../../config/consumerConfig.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { OffsetCommitRequest, OffsetCommitResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
+import { tpKey } from "../../protocol/messages.js";
+import type { FindCoordinatorRequest, FindCoordinatorResponse, OffsetEntry, OffsetFetchRequest, OffsetFetchResponse } from "../../protocol/transactionMessages.js";
+import type { ClientMetadata } from "../clientMetadata.js";
+
+/** ConsumerRebalanceListener, with the generation (or member epoch) the change belongs to. */
+export interface RebalanceListener {
+  onPartitionsRevoked(tps: TopicPartitionRef[], generation: number): void;
+  onPartitionsAssigned(tps: TopicPartitionRef[], generation: number, memberId: string): void;
+  onPartitionsLost(tps: TopicPartitionRef[], generation: number): void;
+}
+
+/** What group membership needs of the consumer's subscription state (SubscriptionState). */
+export interface OwnedPartitions {
+  owned(): TopicPartitionRef[];
+  /** Replace the assignment; partitions new to it wait for their committed offset. */
+  setAssignment(tps: TopicPartitionRef[]): void;
+  /** Partitions still waiting for their committed offset. */
+  awaitingCommitted(): TopicPartitionRef[];
+  /** The committed offset (null: none, reset by auto.offset.reset). */
+  setCommitted(tp: TopicPartitionRef, offset: number | null): void;
+  /** Positions of every assigned partition with one (SubscriptionState.allConsumed). */
+  allConsumed(): OffsetEntry[];
+}
+
+export type CommitCallback = (error: ErrorName | null) => void;
+
+/** Told of every OffsetCommit the member sends (auto, before a rebalance, or the application's), and its outcome. */
+export type CommitObserver = (offsets: OffsetEntry[], generation: number, kind: "auto" | "sync" | "async") => CommitCallback;
+
+interface PendingCommit {
+  offsets: OffsetEntry[];
+  sync: boolean;
+  cb: CommitCallback;
+  deadlineUs: number;
+  inFlight: number;
+}
+
+/** Errors after which the member forgets its coordinator and looks it up again (AbstractCoordinator). */
+export const COORDINATOR_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "REQUEST_TIMED_OUT", "NETWORK_EXCEPTION"]);
+
+export interface GroupMemberDeps {
+  ctx: ActorContext;
+  brokers: string[];
+  settings: ConsumerSettings;
+  groupId: string;
+  topics: string[];
+  metadata: ClientMetadata;
+  subscriptions: OwnedPartitions;
+  listener: RebalanceListener;
+  tag: string;
+}
+
+/**
+ * What the Java consumer's group membership does the same way under both protocols (`AbstractCoordinator` /
+ * `ConsumerCoordinator` classic, `ConsumerMembershipManager` + `CommitRequestManager` for KIP-848): finding the
+ * coordinator, committing offsets (sync retried until default.api.timeout.ms, async once, auto on the poll path),
+ * fetching committed offsets with require_stable (KIP-447), and the local max.poll.interval.ms timer (KIP-62).
+ * Subclasses speak their protocol: JoinGroup/SyncGroup/Heartbeat, or ConsumerGroupHeartbeat.
+ */
+export abstract class GroupMember {
+  memberId = "";
+  /** The classic generation, or the KIP-848 member epoch. */
+  generation = -1;
+  /** The assignor or protocol in use, for the history. */
+  protocol: string | null = null;
+  /** Set when the member was fenced or misconfigured: poll() fails with it from then on. */
+  fatal: ErrorName | null = null;
+  /** For the workload's history: every commit attempt and how it ended. */
+  observeCommits: CommitObserver | null = null;
+  protected coordinator: string | null = null;
+  protected closed = false;
+  protected lastPollUs: number;
+  protected retryAtUs = 0;
+  protected readonly ctx: ActorContext;
+  protected readonly s: ConsumerSettings;
+  protected readonly groupId: string;
+  protected readonly topics: string[];
+  protected readonly metadata: ClientMetadata;
+  protected readonly subscriptions: OwnedPartitions;
+  protected readonly listener: RebalanceListener;
+  private readonly brokers: string[];
+  private readonly tag: string;
+  private findInFlight = -1;
+  private fetchInFlight = -1;
+  private correlation = 500_000_000; // shares the actor with a producer in read-process-write apps
+  private readonly commits: PendingCommit[] = [];
+  private nextAutoCommitUs: number;
+  private pollTimer = -1;
+
+  constructor(d: GroupMemberDeps) {
+    this.ctx = d.ctx;
+    this.brokers = d.brokers;
+    this.s = d.settings;
+    this.groupId = d.groupId;
+    this.topics = d.topics;
+    this.metadata = d.metadata;
+    this.subscriptions = d.subscriptions;
+    this.listener = d.listener;
+    this.tag = d.tag;
+    this.lastPollUs = d.ctx.nowUs;
+    this.nextAutoCommitUs = d.ctx.nowUs + d.settings.autoCommitIntervalMs * 1000;
+  }
+
+  /** Called from KafkaConsumer.poll(). */
+  abstract poll(): void;
+  /** KafkaConsumer.close: leave the group (commit first with auto-commit). */
+  abstract close(): void;
+  /** A rebalance is under way (commits fail with REBALANCE_IN_PROGRESS). */
+  abstract rebalanceInProgress(): boolean;
+  /** KafkaConsumer.groupMetadata() for sendOffsetsToTransaction (KIP-447). */
+  abstract groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId?: string };
+  /** The generation or epoch a commit may carry now, or why none may be sent. */
+  protected abstract commitIdentity(): { generationId: number; memberId: string } | ErrorName;
+  /** An OffsetCommit answer that says the membership is over or stale: handled, or false if not such an error. */
+  protected abstract onCommitMembershipError(error: ErrorName): boolean;
+  /** The coordinator was lost: requests in flight to it are gone. */
+  protected abstract onCoordinatorLost(): void;
+  /** max.poll.interval.ms passed without a poll (KIP-62). */
+  protected abstract onPollTimeout(): void;
+  /** Protocol messages and timers of the subclass. */
+  protected abstract onProtocolMessage(from: string, msg: { type: string; correlationId?: number }): boolean;
+  protected abstract onProtocolTimer(rest: string): void;
+  /** The request with this correlation id was not answered in time. */
+  protected abstract onRequestTimeout(id: number): boolean;
+
+  protected send(to: string, build: (correlationId: number) => object, timeoutMs = this.s.requestTimeoutMs): number {
+    const id = ++this.correlation;
+    this.ctx.send(to, build(id));
+    this.ctx.setTimer(timeoutMs, `${this.tag}coord:timeout:${id}`);
+    return id;
+  }
+
+  protected timer(ms: number, name: string): number {
+    return this.ctx.setTimer(ms, `${this.tag}coord:${name}`);
+  }
+
+  /** The poll-path chores both protocols share; subclasses call it from poll(). */
+  protected pollCommon(): void {
+    this.lastPollUs = this.ctx.nowUs;
+    this.armPollTimer();
+    // Subscribed topics not in metadata yet (e.g. still being created): keep asking, as the Java client does.
+    if (this.topics.some((t) => this.metadata.partitionsFor(t) === undefined)) this.metadata.requestUpdate();
+    this.ensureCoordinator();
+  }
+
+  protected ensureCoordinator(): void {
+    if (this.coordinator !== null || this.findInFlight >= 0 || this.closed) return;
+    const to = this.brokers[(this.correlation + 1) % this.brokers.length];
+    this.findInFlight = this.send(to, (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
+  }
+
+  /** AbstractCoordinator.markCoordinatorUnknown: requests in flight to it are abandoned. */
+  protected coordinatorLost(why: string): void {
+    if (this.coordinator === null) return;
+    this.ctx.trace("consumer.coordinator-lost", { groupId: this.groupId, coordinator: this.coordinator, why });
+    this.coordinator = null;
+    this.fetchInFlight = -1;
+    this.onCoordinatorLost();
+    for (const c of this.commits) if (c.inFlight >= 0) this.commitFailed(c, "COORDINATOR_NOT_AVAILABLE");
+    this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
+    this.timer(this.s.retryBackoffMs, "find");
+  }
+
+  protected fail(error: ErrorName): void {
+    this.ctx.trace("consumer.fatal", { groupId: this.groupId, memberId: this.memberId, error });
+    this.fatal = error;
+    for (const c of [...this.commits]) this.commitFailed(c, error);
+  }
+
+  // ---- the poll timer (KIP-62) ----
+
+  private armPollTimer(): void {
+    if (this.pollTimer < 0) this.pollTimer = this.timer(this.s.maxPollIntervalMs, "poll-timeout");
+  }
+
+  private pollTimeout(): void {
+    this.pollTimer = -1;
+    const leftUs = this.lastPollUs + this.s.maxPollIntervalMs * 1000 - this.ctx.nowUs;
+    if (leftUs > 0) {
+      this.pollTimer = this.timer(leftUs / 1000, "poll-timeout");
+      return;
+    }
+    if (this.fatal || this.closed) return;
+    this.onPollTimeout();
+  }
+
+  // ---- offsets ----
+
+  protected maybeAutoCommit(): void {
+    if (!this.s.enableAutoCommit || this.ctx.nowUs < this.nextAutoCommitUs) return;
+    if (this.coordinator === null) {
+      this.nextAutoCommitUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
+      return;
+    }
+    this.nextAutoCommitUs = this.ctx.nowUs + this.s.autoCommitIntervalMs * 1000;
+    const offsets = this.subscriptions.allConsumed();
+    if (offsets.length > 0) this.commit(offsets, false, (error) => error && this.ctx.trace("consumer.auto-commit-failed", { groupId: this.groupId, error }), "auto");
+  }
+
+  /** commitSync (sync: retried until default.api.timeout.ms) or commitAsync (one attempt). */
+  commit(offsets: OffsetEntry[], sync: boolean, callback: CommitCallback, kind: "auto" | "sync" | "async" = sync ? "sync" : "async"): void {
+    const observed = offsets.length > 0 ? this.observeCommits?.(offsets, this.generation, kind) : undefined;
+    const cb: CommitCallback = observed ? (e) => (observed(e), callback(e)) : callback;
+    if (this.fatal) return cb(this.fatal);
+    const identity = this.commitIdentity();
+    if (typeof identity === "string") return cb(identity);
+    if (offsets.length === 0) return cb(null);
+    const c: PendingCommit = { offsets, sync, cb, deadlineUs: this.ctx.nowUs + this.s.defaultApiTimeoutMs * 1000, inFlight: -1 };
+    this.commits.push(c);
+    this.sendCommit(c);
+  }
+
+  private sendCommit(c: PendingCommit): void {
+    const identity = this.commitIdentity();
+    if (typeof identity === "string") return this.finishCommit(c, identity);
+    if (this.coordinator === null) {
+      if (!c.sync) return this.finishCommit(c, "COORDINATOR_NOT_AVAILABLE");
+      this.ensureCoordinator();
+      return; // sent again when the coordinator is found
+    }
+    c.inFlight = this.send(this.coordinator, (correlationId) => ({ type: "OffsetCommit", correlationId, groupId: this.groupId, ...identity, groupInstanceId: this.s.groupInstanceId, offsets: c.offsets }) satisfies OffsetCommitRequest);
+  }
+
+  private finishCommit(c: PendingCommit, error: ErrorName | null): void {
+    c.inFlight = -1;
+    const i = this.commits.indexOf(c);
+    if (i >= 0) this.commits.splice(i, 1);
+    c.cb(error);
+  }
+
+  /** A failed attempt: commitSync tries again (retriable errors, before its deadline); commitAsync reports it. */
+  private commitFailed(c: PendingCommit, error: ErrorName, retriable = COORDINATOR_ERRORS.has(error) || error === "COORDINATOR_LOAD_IN_PROGRESS"): void {
+    c.inFlight = -1;
+    if (c.sync && !this.fatal && retriable && this.ctx.nowUs < c.deadlineUs) {
+      this.timer(this.s.retryBackoffMs, "commit-retry");
+      return;
+    }
+    this.finishCommit(c, error);
+  }
+
+  private onCommitResponse(res: OffsetCommitResponse): void {
+    const c = this.commits.find((x) => x.inFlight === res.correlationId);
+    if (!c) return;
+    c.inFlight = -1;
+    if (res.error === "NONE") return this.finishCommit(c, null);
+    if (res.error === "FENCED_INSTANCE_ID") {
+      this.finishCommit(c, res.error);
+      return this.fail(res.error);
+    }
+    // KIP-848: a stale epoch is retried once the next heartbeat has brought the current one.
+    if (res.error === "STALE_MEMBER_EPOCH") return this.commitFailed(c, res.error, true);
+    if (!this.onCommitMembershipError(res.error) && (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE")) this.coordinatorLost(res.error);
+    this.commitFailed(c, res.error);
+  }
+
+  /** ConsumerCoordinator.fetchCommittedOffsets (require_stable, KIP-447) for partitions with no position yet. */
+  protected fetchCommittedIfNeeded(): void {
+    if (this.fetchInFlight >= 0 || this.coordinator === null || this.subscriptions.awaitingCommitted().length === 0) return;
+    this.fetchInFlight = this.send(this.coordinator, (correlationId) => ({ type: "OffsetFetch", correlationId, groupId: this.groupId, requireStable: true }) satisfies OffsetFetchRequest);
+  }
+
+  private onOffsetFetch(res: OffsetFetchResponse): void {
+    this.fetchInFlight = -1;
+    if (res.error !== "NONE") {
+      if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.coordinatorLost(res.error);
+      this.timer(this.s.retryBackoffMs, "fetch-retry");
+      return;
+    }
+    const committed = new Map(res.offsets.map((o) => [tpKey(o.topic, o.partition), o.offset]));
+    for (const tp of this.subscriptions.awaitingCommitted()) this.subscriptions.setCommitted(tp, committed.get(tpKey(tp.topic, tp.partition)) ?? null);
+  }
+
+  // ---- dispatch ----
+
+  onMessage(from: string, msg: { type: string; correlationId?: number }): boolean {
+    const id = msg.correlationId ?? -1;
+    switch (msg.type) {
+      case "FindCoordinatorResponse": {
+        if (id !== this.findInFlight) return false;
+        this.findInFlight = -1;
+        const res = msg as FindCoordinatorResponse;
+        if (res.error === "NONE" && res.coordinator) {
+          this.coordinator = res.coordinator;
+          this.ctx.trace("consumer.coordinator-found", { groupId: this.groupId, coordinator: res.coordinator });
+          for (const c of this.commits) if (c.inFlight < 0) this.sendCommit(c);
+          this.fetchCommittedIfNeeded();
+        } else this.timer(this.s.retryBackoffMs, "find");
+        return true;
+      }
+      case "OffsetCommitResponse":
+        this.onCommitResponse(msg as OffsetCommitResponse);
+        return true;
+      case "OffsetFetchResponse":
+        if (id !== this.fetchInFlight) return false;
+        this.onOffsetFetch(msg as OffsetFetchResponse);
+        return true;
+      case "Disconnected":
+        if (from === this.coordinator) this.coordinatorLost("disconnected");
+        return false;
+    }
+    return this.onProtocolMessage(from, msg);
+  }
+
+  onTimer(rest: string): void {
+    if (rest === "poll-timeout") return this.pollTimeout();
+    if (rest === "find") return this.ensureCoordinator();
+    if (rest === "commit-retry") {
+      for (const c of [...this.commits]) if (c.inFlight < 0) this.sendCommit(c);
+      return;
+    }
+    if (rest === "fetch-retry") return this.fetchCommittedIfNeeded();
+    if (rest.startsWith("timeout:")) {
+      const id = Number(rest.slice("timeout:".length));
+      if (id === this.findInFlight) {
+        this.findInFlight = -1;
+        return this.ensureCoordinator();
+      }
+      const late = id === this.fetchInFlight || this.commits.some((x) => x.inFlight === id) || this.onRequestTimeout(id);
+      if (late) this.coordinatorLost("request timed out");
+      return;
+    }
+    this.onProtocolTimer(rest);
+  }
+}

@@ -1,0 +1,154 @@
+import { rangeAssign } from "../../assignors/range.js";
+import { stickyAssign } from "../../assignors/sticky.js";
+import { sortAssignment } from "../../assignors/types.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
+
+/**
+ * A KIP-848 consumer group (Kafka `group-coordinator/.../modern/consumer/ConsumerGroup.java`,
+ * `ConsumerGroupMember.java`, `CurrentAssignmentBuilder.java`; kafka-facts §5.4, §6.12). Pure state: the
+ * coordinator drives it with heartbeats.
+ */
+export type MemberState = "STABLE" | "UNREVOKED_PARTITIONS" | "UNRELEASED_PARTITIONS";
+export type ConsumerGroupState = "Empty" | "Assigning" | "Reconciling" | "Stable";
+
+/** ConsumerGroupHeartbeatRequest.LEAVE_GROUP_MEMBER_EPOCH and LEAVE_GROUP_STATIC_MEMBER_EPOCH. */
+export const LEAVE_GROUP_MEMBER_EPOCH = -1;
+export const LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
+
+export interface ConsumerGroupMember {
+  memberId: string;
+  instanceId: string | null;
+  /** The client actor, for traces and reports. */
+  clientId: string;
+  memberEpoch: number;
+  previousMemberEpoch: number;
+  state: MemberState;
+  subscribedTopics: string[];
+  serverAssignor: string | null;
+  rebalanceTimeoutMs: number;
+  assigned: TopicPartitionRef[];
+  /** Partitions the member must give up before it may move to the target epoch. */
+  pendingRevocation: TopicPartitionRef[];
+}
+
+const key = (t: TopicPartitionRef) => `${t.topic}-${t.partition}`;
+const byKey = (a: TopicPartitionRef, b: TopicPartitionRef) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
+export const sortedPartitions = (l: TopicPartitionRef[]): TopicPartitionRef[] => [...l].sort(byKey);
+
+export class ConsumerGroup {
+  groupEpoch = 0;
+  targetAssignmentEpoch = 0;
+  readonly members = new Map<string, ConsumerGroupMember>();
+  /** memberId → its partitions in the target assignment. */
+  targetAssignment = new Map<string, TopicPartitionRef[]>();
+
+  constructor(readonly groupId: string) {}
+
+  /** ConsumerGroup.state: Assigning while the target lags the group epoch, Reconciling while members catch up. */
+  state(): ConsumerGroupState {
+    if (this.members.size === 0) return "Empty";
+    if (this.groupEpoch > this.targetAssignmentEpoch) return "Assigning";
+    for (const m of this.members.values()) if (m.memberEpoch !== this.targetAssignmentEpoch || m.state !== "STABLE") return "Reconciling";
+    return "Stable";
+  }
+
+  staticMember(instanceId: string): ConsumerGroupMember | undefined {
+    for (const m of this.members.values()) if (m.instanceId === instanceId) return m;
+    return undefined;
+  }
+
+  /**
+   * The target assignment for the group epoch, by the server-side assignor (`group.consumer.assignors`): `uniform`
+   * (UniformAssignor: balanced and sticky to the current target) or `range` (RangeAssignor: ranges per topic in
+   * member-id order). Simplified: uniform uses the same balanced-sticky procedure as the client's sticky assignor.
+   */
+  computeTargetAssignment(assignor: string, partitionsPerTopic: Record<string, number>): void {
+    const members = Object.fromEntries(
+      [...this.members.values()].map((m) => [m.memberId, { topics: m.subscribedTopics, ownedPartitions: this.targetAssignment.get(m.memberId) ?? [] }]),
+    );
+    const result = sortAssignment(assignor === "range" ? rangeAssign(partitionsPerTopic, members) : stickyAssign(partitionsPerTopic, members, false));
+    this.targetAssignment = new Map(Object.entries(result));
+    this.targetAssignmentEpoch = this.groupEpoch;
+  }
+
+  /** Who holds each partition now (assigned or still to revoke), for "unreleased" decisions. */
+  private owners(except: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const m of this.members.values()) {
+      if (m.memberId === except) continue;
+      for (const t of [...m.assigned, ...m.pendingRevocation]) out.set(key(t), m.memberId);
+    }
+    return out;
+  }
+
+  /**
+   * CurrentAssignmentBuilder: moves a member towards the target. It keeps its epoch while it has partitions to
+   * revoke (UNREVOKED_PARTITIONS) until its heartbeat no longer lists them; then it takes the target epoch and
+   * gets the target's partitions that nobody else still holds (UNRELEASED_PARTITIONS until they are released).
+   * `owned` is what the member's heartbeat listed (null: not known).
+   */
+  reconcile(m: ConsumerGroupMember, owned: TopicPartitionRef[] | null): void {
+    if (m.memberEpoch < 0) return;
+    switch (m.state) {
+      case "UNREVOKED_PARTITIONS": {
+        if (owned === null) return;
+        const still = new Set(owned.map(key));
+        if (m.pendingRevocation.some((t) => still.has(key(t)))) return; // not revoked yet
+        m.pendingRevocation = [];
+        return this.next(m);
+      }
+      case "UNRELEASED_PARTITIONS":
+      case "STABLE":
+        if (m.state === "STABLE" && m.memberEpoch === this.targetAssignmentEpoch) return;
+        return this.next(m);
+    }
+  }
+
+  private next(m: ConsumerGroupMember): void {
+    const target = this.targetAssignment.get(m.memberId) ?? [];
+    const targetKeys = new Set(target.map(key));
+    const assignedKeys = new Set(m.assigned.map(key));
+    const kept = m.assigned.filter((t) => targetKeys.has(key(t)));
+    const revoke = m.assigned.filter((t) => !targetKeys.has(key(t)));
+    if (revoke.length > 0) {
+      // Revocation first: the epoch stays until the member confirms it let these go.
+      m.assigned = kept;
+      m.pendingRevocation = revoke;
+      m.state = "UNREVOKED_PARTITIONS";
+      return;
+    }
+    const owners = this.owners(m.memberId);
+    const add = target.filter((t) => !assignedKeys.has(key(t)));
+    const free = add.filter((t) => !owners.has(key(t)));
+    m.assigned = sortedPartitions([...kept, ...free]);
+    m.state = free.length < add.length ? "UNRELEASED_PARTITIONS" : "STABLE";
+    if (m.memberEpoch !== this.targetAssignmentEpoch) {
+      m.previousMemberEpoch = m.memberEpoch;
+      m.memberEpoch = this.targetAssignmentEpoch;
+    }
+  }
+
+  /**
+   * ConsumerGroup.validateOffsetCommit: the member must exist and commit with its current epoch (STALE_MEMBER_EPOCH
+   * otherwise, kafka-facts §6.7); epoch -1 only while the group is empty (admin or assign() commits).
+   */
+  validateOffsetCommit(memberId: string, memberEpoch: number): ErrorName | null {
+    if (memberEpoch < 0 && this.members.size === 0) return null;
+    const m = this.members.get(memberId);
+    if (!m) return "UNKNOWN_MEMBER_ID";
+    return memberEpoch !== m.memberEpoch ? "STALE_MEMBER_EPOCH" : null;
+  }
+
+  /** GroupMetadataManager.throwIfMemberEpochIsInvalid: ahead, or behind without the lost-answer exception, is fenced. */
+  static epochError(m: ConsumerGroupMember, received: number, owned: TopicPartitionRef[] | null): ErrorName | null {
+    if (received > m.memberEpoch) return "FENCED_MEMBER_EPOCH";
+    if (received < m.memberEpoch) {
+      // The member may have missed our last answer: its previous epoch with nothing it no longer has is fine.
+      const assigned = new Set([...m.assigned, ...m.pendingRevocation].map(key));
+      if (received === m.previousMemberEpoch && owned !== null && owned.every((t) => assigned.has(key(t)))) return null;
+      return "FENCED_MEMBER_EPOCH";
+    }
+    return null;
+  }
+}
