@@ -3,7 +3,7 @@ import type { Partition } from "../../src/kafka/broker/partition.js";
 import { GroupCoordinator, type GroupTimer } from "../../src/kafka/coordinator/group/groupCoordinator.js";
 import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
 import type { ErrorName } from "../../src/kafka/protocol/errors.js";
-import type { GroupProtocol, JoinGroupResponse, SyncGroupResponse, TopicPartitionRef } from "../../src/kafka/protocol/groupMessages.js";
+import type { ConsumerGroupHeartbeatResponse, GroupProtocol, JoinGroupResponse, SyncGroupResponse, TopicPartitionRef } from "../../src/kafka/protocol/groupMessages.js";
 import type { ActorContext } from "../../src/sim/index.js";
 
 /**
@@ -85,6 +85,11 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     txnCommit(client: string, memberId: string, generationId: number): ErrorName {
       gc.handleTxnOffsetCommit(client, { type: "TxnOffsetCommit", correlationId: ++correlation, transactionalId: "tx", groupId: "g", producerId: 7, producerEpoch: 0, generationId, memberId, offsets: [{ topic: "t", partition: 0, offset: 3 }] });
       return last(client, "TxnOffsetCommitResponse")!.error;
+    },
+    /** A KIP-848 ConsumerGroupHeartbeat; returns its answer. */
+    cgh(client: string, memberId: string, memberEpoch: number, owned: TopicPartitionRef[] = [], instance: string | null = null) {
+      gc.handleConsumerGroupHeartbeat(client, { type: "ConsumerGroupHeartbeat", correlationId: ++correlation, groupId: "g", memberId, memberEpoch, instanceId: instance, rebalanceTimeoutMs: 30000, subscribedTopicNames: ["t"], serverAssignor: null, topicPartitions: owned });
+      return last(client, "ConsumerGroupHeartbeatResponse") as unknown as ConsumerGroupHeartbeatResponse;
     },
     leave(client: string, memberId: string, instance: string | null = null): ErrorName {
       gc.handleLeaveGroup(client, { type: "LeaveGroup", correlationId: ++correlation, groupId: "g", memberId, groupInstanceId: instance });
@@ -326,5 +331,102 @@ describe("classic group coordinator: moving between brokers", () => {
     h.gc.onResign(0);
     expect(parked()!.error).toBe("NOT_COORDINATOR");
     expect(h.gc.describe("g")).toBeNull();
+  });
+});
+
+describe("KIP-848 consumer groups on the coordinator", () => {
+  const tps = (...ps: number[]) => ps.map((partition) => ({ topic: "t", partition }));
+  /** The partitions an answer gives; null (unchanged) reads as what the member already had. */
+  const parts = (r: { assignment: TopicPartitionRef[] | null }, had: number[] = []) => r.assignment?.map((t) => t.partition) ?? had;
+
+  it("members join with epoch 0; a new member gets partitions only after their owner has revoked them", () => {
+    const h = harness();
+    const a1 = h.cgh("a", "A", 0);
+    expect(a1).toMatchObject({ error: "NONE", memberEpoch: 1 });
+    expect(parts(a1)).toEqual([0, 1, 2, 3]);
+    const b1 = h.cgh("b", "B", 0);
+    expect(b1.memberEpoch).toBe(2);
+    expect(parts(b1)).toEqual([]); // its target partitions are still A's: UNRELEASED_PARTITIONS
+    const a2 = h.cgh("a", "A", 1, tps(0, 1, 2, 3));
+    expect(a2.memberEpoch).toBe(1); // A keeps its epoch until it has revoked (UNREVOKED_PARTITIONS)
+    const keep = parts(a2)!;
+    expect(keep).toHaveLength(2);
+    const b2 = h.cgh("b", "B", 2);
+    expect(parts(b2)).toEqual([]); // still not released
+    const a3 = h.cgh("a", "A", 1, tps(...keep));
+    expect(a3.memberEpoch).toBe(2);
+    const b3 = h.cgh("b", "B", 2);
+    expect(parts(b3)).toEqual([0, 1, 2, 3].filter((p) => !keep.includes(p)));
+    expect(h.gc.consumerGroups.groups.get("g")!.state()).toBe("Stable");
+  });
+
+  it("fences epochs ahead of the member's, and behind it unless it is the previous one with nothing extra owned", () => {
+    const h = harness();
+    h.cgh("a", "A", 0);
+    h.cgh("b", "B", 0);
+    const a = h.cgh("a", "A", 1, tps(0, 1, 2, 3));
+    const keep = parts(a)!;
+    h.cgh("a", "A", 1, tps(...keep)); // A moves to epoch 2
+    expect(h.cgh("a", "A", 3, tps(...keep)).error).toBe("FENCED_MEMBER_EPOCH");
+    expect(h.cgh("a", "A", 1, tps(...keep)).error).toBe("NONE"); // its previous epoch: our answer may have been lost
+    expect(h.cgh("a", "A", 1, tps(0, 1, 2, 3)).error).toBe("FENCED_MEMBER_EPOCH"); // ... but it claims more than it has
+    expect(h.cgh("x", "X", 5).error).toBe("UNKNOWN_MEMBER_ID");
+    const other = harness();
+    expect(other.cgh("x", "X", 3).error).toBe("GROUP_ID_NOT_FOUND");
+  });
+
+  it("a member leaving (-1) or timing out bumps the group epoch and its partitions go to the others", () => {
+    const h = harness();
+    h.cgh("a", "A", 0);
+    h.cgh("b", "B", 0);
+    h.cgh("a", "A", 1, tps(0, 1, 2, 3));
+    const g = h.gc.consumerGroups.groups.get("g")!;
+    const before = g.groupEpoch;
+    expect(h.cgh("b", "B", -1).memberEpoch).toBe(-1);
+    expect(g.groupEpoch).toBe(before + 1);
+    expect([...g.targetAssignment.keys()]).toEqual(["A"]);
+    h.cgh("c", "C", 0);
+    for (let i = 0; i < 10; i++) {
+      h.advance(5000);
+      h.cgh("c", "C", g.members.get("C")!.memberEpoch, g.members.get("C")!.assigned);
+    }
+    expect(g.members.has("A")).toBe(false); // silent past group.consumer.session.timeout.ms
+    expect(g.members.get("C")!.assigned.map((t) => t.partition)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("a static member's -2 leave keeps its assignment for its return; another claim of the instance is refused", () => {
+    const h = harness();
+    h.cgh("s1", "S1", 0, [], "i1");
+    const g = h.gc.consumerGroups.groups.get("g")!;
+    const epoch = g.groupEpoch;
+    expect(h.cgh("s1", "S1", -2, tps(0, 1, 2, 3), "i1").memberEpoch).toBe(-2);
+    expect(g.groupEpoch).toBe(epoch); // no rebalance
+    const back = h.cgh("s1", "S1b", 0, [], "i1");
+    expect(back.error).toBe("NONE");
+    expect(parts(back)).toEqual([0, 1, 2, 3]);
+    expect(g.groupEpoch).toBe(epoch);
+    expect(h.cgh("s2", "S2", 0, [], "i1").error).toBe("UNRELEASED_INSTANCE_ID");
+  });
+
+  it("offset commits carry the member epoch: a stale one is STALE_MEMBER_EPOCH, also for TxnOffsetCommit (KIP-447)", () => {
+    const h = harness();
+    h.cgh("a", "A", 0);
+    expect(h.commit("a", "A", 1)).toBe("NONE");
+    expect(h.commit("a", "A", 0)).toBe("STALE_MEMBER_EPOCH");
+    expect(h.commit("x", "X", 1)).toBe("UNKNOWN_MEMBER_ID");
+    expect(h.txnCommit("a", "A", 0)).toBe("STALE_MEMBER_EPOCH");
+    expect(h.txnCommit("a", "A", 1)).toBe("NONE");
+    // A classic JoinGroup for a consumer group is refused.
+    expect(h.join("z")()!.error).toBe("INCONSISTENT_GROUP_PROTOCOL");
+  });
+
+  it("a new coordinator loads the consumer group: same epochs and assignments", () => {
+    const h = harness();
+    h.cgh("a", "A", 0);
+    const moved = harness();
+    moved.batches.push(...h.batches);
+    moved.gc.onBecomeLeader(0);
+    const r = moved.cgh("a", "A", 1, tps(0, 1, 2, 3));
+    expect(r).toMatchObject({ error: "NONE", memberEpoch: 1 });
   });
 });

@@ -19,10 +19,12 @@ const memberLife: fc.Arbitrary<MemberLife> = fc.record({
 
 /** A group of 2–4 members with random joins, leaves and crashes, over a 6-partition topic under steady load. */
 function groupScenario(strategy: string, members: MemberLife[]) {
+  // KIP-848 members take their session and heartbeat settings from the broker (group.consumer.*).
+  const protocol = strategy === "consumer" ? "group.protocol: consumer" : `partition.assignment.strategy: ${strategy}, session.timeout.ms: 6000, heartbeat.interval.ms: 1000`;
   const clients = members
     .map((m, i) => {
       const stop = m.leaveS !== null && m.leaveS > m.startS ? `, stop: ${m.leaveS}s` : "";
-      return `  - { id: c${i + 1}, kind: consumer, start: ${m.startS}s${stop}, config: { group.id: g, partition.assignment.strategy: ${strategy}, enable.auto.commit: false, auto.offset.reset: earliest, session.timeout.ms: 6000, heartbeat.interval.ms: 1000, max.poll.records: 30 }, workload: { subscribe: [t], processing: { perRecord: 5ms }, commit: sync } }`;
+      return `  - { id: c${i + 1}, kind: consumer, start: ${m.startS}s${stop}, config: { group.id: g, ${protocol}, enable.auto.commit: false, auto.offset.reset: earliest, max.poll.records: 30 }, workload: { subscribe: [t], processing: { perRecord: 5ms }, commit: sync } }`;
     })
     .join("\n");
   const faults = members
@@ -34,7 +36,7 @@ description: a consumer group under random joins, leaves and crashes
 duration: 60s
 cluster:
   brokers: 3
-  config: { offsets.topic.num.partitions: 3 }
+  config: { offsets.topic.num.partitions: 3, group.consumer.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000 }
   topics: [{ name: t, partitions: 6, replicationFactor: 3 }]
 clients:
   - { id: producer, kind: producer, workload: { topic: t, rate: 100 } }
@@ -53,6 +55,19 @@ describe("consumer groups under random membership changes", () => {
         const findings = concurrentOwnership.run({ history: r.history, logs: r.logs, groupOffsets: r.groupOffsets }, null);
         expect(findings.map((f) => f.message)).toEqual([]);
         expect(r.invariantViolations).toEqual([]);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("KIP-848 reconciliation never lets two members process one partition at once (revocation before assignment)", () => {
+    fc.assert(
+      fc.property(fc.array(memberLife, { minLength: 2, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), (members, seed) => {
+        const r = runScenario(groupScenario("consumer", members), { seed });
+        const i = { history: r.history, logs: r.logs, groupOffsets: r.groupOffsets };
+        expect(concurrentOwnership.run(i, null).map((f) => f.message)).toEqual([]);
+        expect(skippedRecords.run(i, null).map((f) => f.message)).toEqual([]);
+        expect(r.history.ops.some((op) => op.f === "process" && op.type === "ok")).toBe(true);
       }),
       { numRuns: 15 },
     );

@@ -84,7 +84,8 @@ export class ConsumerGroupCoordinator {
     }
 
     let m: ConsumerGroupMember | undefined;
-    let changed = false;
+    let changed = false; // bumps the group epoch
+    let dirty = false; // only needs writing
     if (req.memberEpoch === 0) {
       const previous = req.instanceId !== null ? group.staticMember(req.instanceId) : undefined;
       if (previous && previous.memberId !== req.memberId) {
@@ -99,7 +100,7 @@ export class ConsumerGroupCoordinator {
         if (target) group.targetAssignment.set(req.memberId, target);
         group.members.set(req.memberId, m);
         this.ctx.trace("group-coordinator.static-member-replaced", { groupId: group.groupId, instanceId: req.instanceId, oldMemberId: previous.memberId, memberId: req.memberId });
-        changed = true;
+        dirty = true;
       } else {
         m = group.members.get(req.memberId);
         if (!m) {
@@ -152,7 +153,7 @@ export class ConsumerGroupCoordinator {
     const owns = JSON.stringify(sortedPartitions(req.topicPartitions));
     const send = before !== after || req.memberEpoch === 0 || owns !== JSON.stringify(sortedPartitions(member.assigned)) ? member.assigned : null;
     if (before !== after) this.ctx.trace("group-coordinator.member-reconciled", { groupId: group.groupId, memberId: member.memberId, memberEpoch: member.memberEpoch, state: member.state, assigned: member.assigned.map((t) => `${t.topic}-${t.partition}`), revoking: member.pendingRevocation.map((t) => `${t.topic}-${t.partition}`) });
-    if (changed || before !== after) write(() => reply("NONE", member, send));
+    if (changed || dirty || before !== after) write(() => reply("NONE", member, send));
     else reply("NONE", member, send);
   }
 
