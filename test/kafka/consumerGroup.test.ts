@@ -80,4 +80,60 @@ describe("consumer groups end to end", () => {
     expect(revokedBy(strategy("range"))).toEqual([4]); // eager: everything, then two come back
     expect(revokedBy(strategy("cooperative-sticky"))).toEqual([2]); // cooperative: only what moves
   });
+
+  describe("KIP-848 (group.protocol=consumer)", () => {
+    const kip848 = (id: string, config = "", processing = "{ perRecord: 5ms }", extra = "") =>
+      `  - { id: ${id}, kind: consumer${extra}, config: { group.id: g, group.protocol: consumer, enable.auto.commit: false, auto.offset.reset: earliest${config} }, workload: { subscribe: [t], processing: ${processing}, commit: sync } }`;
+    const brokerConfig = "group.consumer.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000";
+    const runK = (clients: string, faults = "") =>
+      runScenario(
+        parseScenario(
+          `name: kip848
+description: KIP-848 end to end
+duration: 60s
+cluster:
+  brokers: 3
+  config: { offsets.topic.num.partitions: 1, ${brokerConfig} }
+  topics: [{ name: t, partitions: 4, replicationFactor: 3 }]
+clients:
+  - { id: producer, kind: producer, workload: { topic: t, rate: 50 } }
+${clients}
+${faults}`,
+          "<test>",
+        ),
+      );
+
+    it("members share the partitions without a barrier and nothing is processed twice or skipped", () => {
+      const r = runK([kip848("c1"), kip848("c2", "", undefined, ", start: 20s")].join("\n"));
+      expect(r.groups.find((g) => g.group === "g")!.members.map((m) => m.assignment.length).sort()).toEqual([2, 2]);
+      expect(consumedTwice.run(input(r), null)).toEqual([]);
+      expect(skippedRecords.run(input(r), null)).toEqual([]);
+      // Incremental: c1 revoked only what moved to c2, and never owned nothing.
+      const revoked = r.history.ops.filter((op) => op.process === "c1" && op.f === "revoked").map((op) => (op.value as RebalanceValue).partitions.length);
+      expect(revoked).toEqual([2]);
+    });
+
+    it("a static member restarted within its session comes back to its partitions with no new group epoch (-2 leave)", () => {
+      const r = runK([kip848("c1", ", group.instance.id: a"), kip848("c2", ", group.instance.id: b")].join("\n"), "faults:\n  - { at: 20s, shutdown: c1, for: 3s }");
+      // What c1 owned just before its shutdown, from its rebalance callbacks.
+      const owned = new Set<string>();
+      for (const op of r.history.ops) {
+        if (op.process !== "c1" || op.time >= 20e6) continue;
+        if (op.f === "assigned") for (const tp of (op.value as RebalanceValue).partitions) owned.add(tp);
+        if (op.f === "revoked" || op.f === "lost") for (const tp of (op.value as RebalanceValue).partitions) owned.delete(tp);
+      }
+      const after = r.history.ops.find((op) => op.process === "c1" && op.f === "assigned" && op.time > 20e6)!.value as RebalanceValue;
+      expect(after.partitions).toEqual([...owned].sort());
+      expect(r.history.ops.filter((op) => op.process === "c2" && op.f === "revoked")).toEqual([]);
+    });
+
+    it("KIP-62: a member stuck past max.poll.interval.ms leaves; its partitions move and its late commit is refused", () => {
+      const r = runK([kip848("c1", ", max.poll.interval.ms: 10000", "{ perRecord: 5ms, stall: { at: 20s, for: 15s } }"), kip848("c2")].join("\n"));
+      const late = r.history.ops.filter((op) => op.process === "c1" && op.f === "commit" && op.type === "fail" && op.time > 34e6);
+      expect(late.length).toBeGreaterThan(0);
+      expect(r.history.ops.some((op) => op.process === "c2" && op.f === "assigned" && op.time > 30e6 && op.time < 35e6)).toBe(true);
+      expect(skippedRecords.run(input(r), null)).toEqual([]);
+    });
+  });
 });
+
