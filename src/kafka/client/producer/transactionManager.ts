@@ -73,7 +73,8 @@ export class TransactionManager {
   private endUnanswered = false;
   private lastError: ErrorName | null = null;
   private offsetsOp: OffsetsOp | null = null;
-  private correlation = 0;
+  /** Its own id range: the sender numbers produce requests from 0 in the same actor, and answers are matched by id. */
+  private correlation = 200_000_000;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -325,7 +326,8 @@ export class TransactionManager {
 
   onMessage(msg: { type: string; correlationId?: number }): boolean {
     const o = this.offsetsOp;
-    if (o && msg.correlationId === o.inFlight) {
+    // Only the answer to the offsets step in flight (its type, not only its id) moves that step on.
+    if (o && msg.correlationId === o.inFlight && (msg.type === "FindCoordinatorResponse" || msg.type === "AddOffsetsToTxnResponse" || msg.type === "TxnOffsetCommitResponse")) {
       o.inFlight = -1;
       const error = (msg as unknown as { error: ErrorName }).error;
       if (msg.type === "FindCoordinatorResponse") {
