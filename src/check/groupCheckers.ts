@@ -189,6 +189,9 @@ export const committedOffsetRegression: Checker = {
   description: "a group's committed offset for a partition moved backwards",
   run(input) {
     const best = new Map<string, { offset: number; time: number; process: string }>();
+    // The final offsets are compared with OffsetCommits only: a transaction's offsets become visible with its
+    // marker, which may still be on its way when the run ends (transactionalOffsets judges those).
+    const bestPlain = new Map<string, { offset: number; time: number; process: string }>();
     const out: Finding[] = [];
     for (const { done } of input.history.completed("commit")) {
       if (done.type !== "ok") continue;
@@ -199,10 +202,12 @@ export const committedOffsetRegression: Checker = {
         if (b && o < b.offset)
           out.push({ message: `group ${v.group}: ${done.process} committed ${tp} at ${o} at ${at(done.time)}, below ${b.offset} committed by ${b.process} at ${at(b.time)}`, atUs: done.time, evidence: { group: v.group, partition: tp, offset: o, previous: b.offset } });
         if (!b || o > b.offset) best.set(k, { offset: o, time: done.time, process: done.process });
+        const p = bestPlain.get(k);
+        if (v.kind !== "transaction" && (!p || o > p.offset)) bestPlain.set(k, { offset: o, time: done.time, process: done.process });
       }
     }
     for (const g of input.groupOffsets ?? []) {
-      const b = best.get(`${g.group}/${g.topic}-${g.partition}`);
+      const b = bestPlain.get(`${g.group}/${g.topic}-${g.partition}`);
       if (b && g.offset !== null && g.offset < b.offset)
         out.push({ message: `group ${g.group}: the final committed offset of ${g.topic}-${g.partition} is ${g.offset}, below ${b.offset} acknowledged to ${b.process} at ${at(b.time)}`, evidence: { group: g.group, partition: `${g.topic}-${g.partition}`, offset: g.offset, acknowledged: b.offset } });
     }
