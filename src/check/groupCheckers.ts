@@ -218,41 +218,52 @@ export const committedOffsetRegression: Checker = {
 /**
  * Read-process-write: each input record below the group's committed offset has exactly one output visible to
  * read_committed readers, and none has more than one. Outputs name their input: `<topic>-<partition>@<offset>`,
- * optionally followed by `#<anything>` (the workload adds its transaction, so values stay unique).
+ * optionally followed by `#<transaction>` (the workload adds it, so values stay unique); the transaction's writer
+ * tells which group the output belongs to when several groups read the same input.
  */
 export const exactlyOnce: Checker = {
   name: "exactlyOnce",
   description: "an input record's output is missing or visible more than once to read_committed readers",
   run(input) {
     const parts = committedPartitions(input.logs);
-    const inputs = new Map<string, string>(); // input partition → group, for groups committing with transactions
+    // Input partitions per group, for groups committing with transactions; and which group each writer serves.
+    const inputs = new Map<string, Set<string>>();
+    const groupOf = new Map<string, string>(); // process → group
     for (const op of input.history.ops) {
       if (op.f !== "commit" || op.type !== "invoke") continue;
       const v = op.value as CommitValue;
-      if (v.kind === "transaction") for (const tp of Object.keys(v.offsets)) inputs.set(tp, v.group);
+      if (v.kind !== "transaction") continue;
+      groupOf.set(op.process, v.group);
+      for (const tp of Object.keys(v.offsets)) inputs.set(tp, (inputs.get(tp) ?? new Set()).add(v.group));
     }
-    const outputs = new Map<string, number>();
+    const writerOf = new Map<string, string>(); // transaction → the process that ran it
+    for (const op of input.history.ops) if (op.f === "send" && op.type === "invoke" && (op.value as { txn?: string }).txn) writerOf.set((op.value as { txn: string }).txn, op.process);
+    const outputs = new Map<string, number>(); // group/input@offset → visible outputs
     for (const part of parts.values())
       for (const r of part.records) {
         if (r.aborted) continue;
-        const m = /^(.+-\d+)@(\d+)(#.*)?$/.exec(r.value);
-        if (m && inputs.has(m[1])) outputs.set(`${m[1]}@${m[2]}`, (outputs.get(`${m[1]}@${m[2]}`) ?? 0) + 1);
+        const m = /^(.+-\d+)@(\d+)(?:#(.*))?$/.exec(r.value);
+        if (!m || !inputs.has(m[1])) continue;
+        // The writer's group when the output names its transaction, else every group reading that input.
+        const group = m[3] !== undefined ? groupOf.get(writerOf.get(m[3]) ?? "") : undefined;
+        for (const g of group !== undefined ? [group] : inputs.get(m[1])!) outputs.set(`${g}/${m[1]}@${m[2]}`, (outputs.get(`${g}/${m[1]}@${m[2]}`) ?? 0) + 1);
       }
     const committed = committedOffsets(input);
     const out: Finding[] = [];
-    for (const [tp, group] of inputs) {
-      const upTo = committed.get(group)?.get(tp) ?? 0;
-      const missing: number[] = [];
-      const twice: number[] = [];
-      for (const r of parts.get(tp)?.records ?? []) {
-        if (r.aborted) continue;
-        const n = outputs.get(`${tp}@${r.offset}`) ?? 0;
-        if (n > 1) twice.push(r.offset);
-        else if (n === 0 && r.offset < upTo) missing.push(r.offset);
+    for (const [tp, groups] of inputs)
+      for (const group of groups) {
+        const upTo = committed.get(group)?.get(tp) ?? 0;
+        const missing: number[] = [];
+        const twice: number[] = [];
+        for (const r of parts.get(tp)?.records ?? []) {
+          if (r.aborted) continue;
+          const n = outputs.get(`${group}/${tp}@${r.offset}`) ?? 0;
+          if (n > 1) twice.push(r.offset);
+          else if (n === 0 && r.offset < upTo) missing.push(r.offset);
+        }
+        if (twice.length > 0) out.push({ message: `group ${group}: ${twice.length} input record(s) of ${tp} have more than one committed output (offsets ${ranges(twice)})`, evidence: { group, partition: tp, duplicated: twice.length } });
+        if (missing.length > 0) out.push({ message: `group ${group}: ${missing.length} input record(s) of ${tp} below the committed offset ${upTo} have no committed output (offsets ${ranges(missing)})`, evidence: { group, partition: tp, missing: missing.length } });
       }
-      if (twice.length > 0) out.push({ message: `group ${group}: ${twice.length} input record(s) of ${tp} have more than one committed output (offsets ${ranges(twice)})`, evidence: { group, partition: tp, duplicated: twice.length } });
-      if (missing.length > 0) out.push({ message: `group ${group}: ${missing.length} input record(s) of ${tp} below the committed offset ${upTo} have no committed output (offsets ${ranges(missing)})`, evidence: { group, partition: tp, missing: missing.length } });
-    }
     return out;
   },
 };

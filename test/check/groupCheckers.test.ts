@@ -122,6 +122,16 @@ describe("exactlyOnce", () => {
     expect(f.map((x) => x.message)).toEqual([expect.stringMatching(/1 input record\(s\) of t-0 have more than one committed output \(offsets 1\)/), expect.stringMatching(/1 input record\(s\) of t-0 below the committed offset 3 have no committed output \(offsets 2\)/)]);
   });
 
+  it("tells the outputs of two groups reading the same input apart by their transactions' writers", () => {
+    const s = new GroupStory().commit("a", { "t-0": 1 }, { at: 1, kind: "transaction" });
+    const other = s.history.invoke(1e6, "b", "commit", { group: "h", offsets: { "t-0": 1 }, generation: 1, kind: "transaction" });
+    s.history.complete(1.01e6, other, "ok", { group: "h", offsets: { "t-0": 1 }, generation: 1, kind: "transaction" });
+    s.history.invoke(0.5e6, "a", "send", { topic: "out", partition: null, key: null, value: "t-0@0#ta", txn: "ta" });
+    s.history.invoke(0.5e6, "b", "send", { topic: "out", partition: null, key: null, value: "t-0@0#tb", txn: "tb" });
+    const committedH: GroupOffset[] = [{ group: "g", topic: "t", partition: 0, offset: 1, atLogEnd: 1 }];
+    expect(exactlyOnce.run(s.input([log(1), outputs(["t-0@0#ta", "t-0@0#tb"])], committedH), null)).toEqual([]);
+  });
+
   it("stays quiet when aborted outputs are the only repeats and inputs past the committed offset have none yet", () => {
     const s = new GroupStory().commit("c1", { "t-0": 2 }, { at: 1, kind: "transaction" });
     expect(exactlyOnce.run(s.input([log(4), outputs(["t-0@0#a", "t-0@1#a", "t-0@1#b"], [2])]), null)).toEqual([]);

@@ -38,6 +38,7 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
           return reply("EndTxnResponse");
       }
     },
+    onTimer: () => {},
   }));
   const settings = producerSettings(PRODUCER_CONFIG.resolve({ "transactional.id": "tx" }), new Set(["transactional.id"]));
   const outcome: { offsets?: ErrorName | null; commit?: ErrorName | null } = {};
