@@ -36,8 +36,8 @@ export interface PolledPartition {
 }
 
 /**
- * The Java consumer (`KafkaConsumer` + `Fetcher`): assign() mode, or subscribe() with a group.id, when a
- * `ConsumerCoordinator` decides the assignment. It fetches each assigned partition from its leader with the leader
+ * The Java consumer (`KafkaConsumer` + `Fetcher`): assign() mode, or subscribe() with a group.id, when the group
+ * membership (classic `ConsumerCoordinator` or KIP-848 `ConsumerMembershipManager`) decides the assignment. It fetches each assigned partition from its leader with the leader
  * epoch from its metadata, buffers what comes back, and hands out at most `max.poll.records` per poll(). Positions
  * start from the group's committed offset, else auto.offset.reset (ListOffsets). `isolation.level` bounds what
  * brokers return (the HW, or the LSO under read_committed).
@@ -124,20 +124,6 @@ export class KafkaConsumer {
     const out: OffsetEntry[] = [];
     for (const p of this.parts.values()) if (p.position !== null && !p.awaitingCommitted) out.push({ topic: p.topic, partition: p.partition, offset: p.position });
     return out;
-  }
-
-  /** KafkaConsumer.seek: the next poll returns from `offset` (the buffer is dropped). */
-  seek(tp: TopicPartitionRef, offset: number): void {
-    const p = this.parts.get(tpKey(tp.topic, tp.partition));
-    if (!p) return;
-    p.position = p.fetchOffset = offset;
-    p.buffer = [];
-    p.awaitingCommitted = false;
-    // An answer to a fetch already sent would be from the old offset: ignore it.
-    if (p.inFlight >= 0 && p.timer >= 0) this.ctx.cancelTimer(p.timer);
-    p.inFlight = -1;
-    p.timer = -1;
-    this.pump();
   }
 
   /** Rewind every assigned partition to its committed offset (the EOS pattern after an abort). */

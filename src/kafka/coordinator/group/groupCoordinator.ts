@@ -2,6 +2,7 @@ import type { ActorContext } from "../../../sim/index.js";
 import type { Partition } from "../../broker/partition.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
+  ConsumerGroupHeartbeatRequest,
   HeartbeatRequest,
   HeartbeatResponse,
   JoinGroupRequest,
@@ -19,7 +20,6 @@ import { NO_SEQUENCE, type RecordBatch } from "../../log/recordBatch.js";
 import { encodeGroup, encodeOffsets, offsetsPartitionFor, replayOffsets, type StoredGroup } from "../offsetLog.js";
 import { ClassicGroup, type ClassicGroupMember, type Parked } from "./classicGroup.js";
 import { ConsumerGroupCoordinator, type ConsumerGroupSettings, type ConsumerGroupTimer } from "./consumerGroupCoordinator.js";
-import type { ConsumerGroupHeartbeatRequest } from "../../protocol/groupMessages.js";
 
 export interface GroupCoordinatorHost {
   ctx: ActorContext;
@@ -55,7 +55,8 @@ const COMMIT_TIMEOUT_MS = 5000;
  * Follows Kafka's GroupCoordinator.scala / GroupMetadataManager.java (classic groups): JoinGroup with MEMBER_ID_REQUIRED,
  * the initial-rebalance delay, parked joins completed when every member has rejoined or the rebalance timeout fires,
  * SyncGroup stored as a GroupMetadata record before Stable, session expiry, static membership (KIP-345), and offset
- * commits validated against the generation (also for TxnOffsetCommit, KIP-447).
+ * commits validated against the generation (also for TxnOffsetCommit, KIP-447). KIP-848 groups on the same
+ * partitions are handled by its `ConsumerGroupCoordinator`; offsets are shared.
  * Simplified: group metadata and offsets are JSON records; no group.max.size, offset expiry or tombstones; loading
  * is instantaneous (no COORDINATOR_LOAD_IN_PROGRESS window).
  */
