@@ -52,6 +52,8 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details })),
     invariantViolations: r.invariantViolations,
     faults: r.faults,
+    // Consumer groups at the end, as kafka-consumer-groups --describe would show them.
+    ...(r.groups.length > 0 || r.groupOffsets.length > 0 ? { groups: r.groups, groupOffsets: r.groupOffsets } : {}),
     ok: r.ok,
   };
 }
