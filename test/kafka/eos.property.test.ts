@@ -1,8 +1,6 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { runScenario } from "../../src/runner/run.js";
-import { faultScheduleArbitrary, heal } from "../support/faultArbitraries.js";
+import { assertHoldsUnderFaults } from "../support/faultProperty.js";
 
 /**
  * Two read-process-write processors (one classic, one KIP-848 group) under random crashes, pauses and cuts of
@@ -35,22 +33,6 @@ expect:
 
 describe("read-process-write under random faults", () => {
   it("exactly-once holds for classic and KIP-848 groups whatever crashes, pauses and cuts hit processors and brokers", () => {
-    const faults = faultScheduleArbitrary({
-      nodes: ["p1", "k1", "broker-1", "broker-2", "broker-3"],
-      kinds: ["pause", "crash", "isolate", "partition"],
-      count: { min: 1, max: 4 },
-      fromMs: 5000,
-      untilMs: 35000,
-      durationMs: { min: 500, max: 12000 },
-      maxDown: 2,
-      loseUnflushed: false,
-    });
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), faults, (seed, schedule) => {
-        const r = runScenario(scenario, { seed, faults: [...schedule, heal(40_000)] });
-        expect({ status: r.status, failed: r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.details[0]}`), invariants: r.invariantViolations.slice(0, 2) }).toEqual({ status: "ok", failed: [], invariants: [] });
-      }),
-      { numRuns: 8 },
-    );
+    assertHoldsUnderFaults(scenario, ["p1", "k1", "broker-1", "broker-2", "broker-3"], { numRuns: 8, healAtMs: 40000, maxFaults: 4 });
   });
 });

@@ -1,8 +1,6 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { runScenario } from "../../src/runner/run.js";
-import { faultScheduleArbitrary, heal } from "../support/faultArbitraries.js";
+import { assertHoldsUnderFaults } from "../support/faultProperty.js";
 
 /** Two instances of one transactional app (the second starts later: a replacement), and a read_committed reader. */
 const scenario = parseScenario(
@@ -39,22 +37,6 @@ expect:
 
 describe("transactions under random faults", () => {
   it("instances that pause, crash and restart, with broker faults: no aborted read, no zombie write, atomicity and transactional offsets hold", () => {
-    const faults = faultScheduleArbitrary({
-      nodes: ["app-1", "app-2", "broker-1", "broker-2", "broker-3"],
-      kinds: ["pause", "crash", "isolate", "partition"],
-      count: { min: 1, max: 5 },
-      fromMs: 5000,
-      untilMs: 35000,
-      durationMs: { min: 500, max: 12000 },
-      maxDown: 2,
-      loseUnflushed: false,
-    });
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), faults, (seed, schedule) => {
-        const r = runScenario(scenario, { seed, faults: [...schedule, heal(42_000)] });
-        expect({ status: r.status, failed: r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.details[0]}`), invariants: r.invariantViolations.slice(0, 2) }).toEqual({ status: "ok", failed: [], invariants: [] });
-      }),
-      { numRuns: 12 },
-    );
+    assertHoldsUnderFaults(scenario, ["app-1", "app-2", "broker-1", "broker-2", "broker-3"], { numRuns: 12, healAtMs: 42000, maxFaults: 5 });
   });
 });
