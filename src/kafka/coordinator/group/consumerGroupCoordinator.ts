@@ -32,8 +32,9 @@ export type ConsumerGroupTimer = { t: "cg-session"; group: string; member: strin
  * assignment, and each member is reconciled towards it independently (revocation before assignment). Epochs
  * fence zombies (FENCED_MEMBER_EPOCH); a member silent for the session timeout, or slower than its rebalance
  * timeout to revoke, is removed.
- * Simplified: the whole group is one JSON record written after each change; no regex subscriptions, racks,
- * group size limit, or classic members in consumer groups (online upgrade).
+ * Simplified: the whole group is one JSON record written after each change, applied in memory first (a failed write
+ * is answered with an error but not rolled back, where Kafka's runtime reverts to its last committed snapshot); no
+ * regex subscriptions, racks, group size limit, or classic members in consumer groups (online upgrade).
  */
 export class ConsumerGroupCoordinator {
   readonly groups = new Map<string, ConsumerGroup>();
@@ -109,12 +110,12 @@ export class ConsumerGroupCoordinator {
           this.ctx.trace("group-coordinator.member-joined", { groupId: group.groupId, memberId: req.memberId, instanceId: req.instanceId, client: from });
           changed = true;
         } else if (m.memberEpoch !== 0) {
-          // A member rejoining after being fenced starts over: whatever it had is given up.
+          // A member rejoining after being fenced starts over: it gave up whatever it had (its target stays).
           m.memberEpoch = 0;
           m.assigned = [];
           m.pendingRevocation = [];
           m.state = "STABLE";
-          changed = true;
+          dirty = true;
         }
       }
     } else {
