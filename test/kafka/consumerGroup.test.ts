@@ -124,7 +124,8 @@ ${faults}`,
       }
       const after = r.history.ops.find((op) => op.process === "c1" && op.f === "assigned" && op.time > 20e6)!.value as RebalanceValue;
       expect(after.partitions).toEqual([...owned].sort());
-      expect(r.history.ops.filter((op) => op.process === "c2" && op.f === "revoked")).toEqual([]);
+      // Nothing moved around the restart: the other member gave up nothing from then on.
+      expect(r.history.ops.filter((op) => op.process === "c2" && op.f === "revoked" && op.time >= 20e6)).toEqual([]);
     });
 
     it("KIP-62: a member stuck past max.poll.interval.ms leaves; its partitions move and its late commit is refused", () => {
