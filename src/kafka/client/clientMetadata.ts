@@ -1,5 +1,6 @@
 import type { ActorContext } from "../../sim/index.js";
 import type { MetadataRequest, MetadataResponse, PartitionMetadata } from "../protocol/messages.js";
+import { nextRequestId } from "./requestIds.js";
 
 /**
  * A client's metadata cache (Kafka `Metadata` / `NetworkClient` metadata updater): asks one bootstrap broker at a
@@ -14,7 +15,6 @@ export class ClientMetadata {
   private lastRefreshUs = -Infinity;
   private lastRequestUs = -Infinity;
   private delayed = -1;
-  private correlation = 0;
   /** Called after every successful refresh. */
   onUpdate: () => void = () => {};
 
@@ -26,10 +26,7 @@ export class ClientMetadata {
     private readonly tagPrefix: string,
     /** retry.backoff.ms: refreshes are at least this far apart (Metadata.timeToNextUpdate). */
     private readonly refreshBackoffMs = 100,
-    /** Where correlation ids start: clients sharing an actor (read-process-write) must not collide. */
-    correlationBase = 0,
   ) {
-    this.correlation = correlationBase;
     this.target = brokers.length > 0 ? ctx.stream("bootstrap").int(brokers.length) : 0;
   }
 
@@ -60,7 +57,7 @@ export class ClientMetadata {
       return;
     }
     this.lastRequestUs = this.ctx.nowUs;
-    const req: MetadataRequest = { type: "Metadata", correlationId: ++this.correlation };
+    const req: MetadataRequest = { type: "Metadata", correlationId: nextRequestId(this.ctx) };
     this.inFlight = req.correlationId;
     this.ctx.send(this.brokers[this.target], req);
     this.timer = this.ctx.setTimer(this.requestTimeoutMs, `${this.tagPrefix}metadata-timeout`);

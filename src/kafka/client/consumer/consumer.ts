@@ -9,6 +9,7 @@ import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { ConsumerCoordinator } from "./consumerCoordinator.js";
 import { ConsumerMembershipManager } from "./consumerMembershipManager.js";
 import type { CommitCallback, GroupMember, GroupMemberDeps, RebalanceListener } from "./groupMember.js";
+import { nextRequestId } from "../requestIds.js";
 
 interface PartitionState {
   topic: string;
@@ -46,7 +47,6 @@ export interface PolledPartition {
 export class KafkaConsumer {
   readonly metadata: ClientMetadata;
   private readonly parts = new Map<string, PartitionState>();
-  private correlation = 0;
   private pumpTimer = -1;
   private pollRotation = 0;
   /** The group membership, once subscribe() was called. */
@@ -58,7 +58,7 @@ export class KafkaConsumer {
     readonly settings: ConsumerSettings,
     private readonly tag = "consumer:",
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs, 300_000_000);
+    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.pump();
   }
 
@@ -266,7 +266,7 @@ export class KafkaConsumer {
         this.metadata.requestUpdate();
         continue;
       }
-      const id = ++this.correlation;
+      const id = nextRequestId(this.ctx);
       if (p.position === null) {
         if (this.settings.autoOffsetReset === "none") {
           p.error = "OFFSET_OUT_OF_RANGE";

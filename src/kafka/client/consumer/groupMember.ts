@@ -5,6 +5,7 @@ import type { OffsetCommitRequest, OffsetCommitResponse, TopicPartitionRef } fro
 import { tpKey } from "../../protocol/messages.js";
 import type { FindCoordinatorRequest, FindCoordinatorResponse, OffsetEntry, OffsetFetchRequest, OffsetFetchResponse } from "../../protocol/transactionMessages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
+import { nextRequestId } from "../requestIds.js";
 
 /** ConsumerRebalanceListener, with the generation (or member epoch) the change belongs to. */
 export interface RebalanceListener {
@@ -86,7 +87,6 @@ export abstract class GroupMember {
   private readonly tag: string;
   private findInFlight = -1;
   private fetchInFlight = -1;
-  private correlation = 500_000_000; // shares the actor with a producer in read-process-write apps
   private readonly commits: PendingCommit[] = [];
   private nextAutoCommitUs: number;
   private pollTimer = -1;
@@ -127,9 +127,10 @@ export abstract class GroupMember {
   /** The request with this correlation id was not answered in time. */
   protected abstract onRequestTimeout(id: number): boolean;
 
-  protected send(to: string, build: (correlationId: number) => object, timeoutMs = this.s.requestTimeoutMs): number {
-    const id = ++this.correlation;
-    this.ctx.send(to, build(id));
+  /** Sends a request (to a broker, or to the one `to` picks for its id) and arms its timeout. */
+  protected send(to: string | ((correlationId: number) => string), build: (correlationId: number) => object, timeoutMs = this.s.requestTimeoutMs): number {
+    const id = nextRequestId(this.ctx);
+    this.ctx.send(typeof to === "string" ? to : to(id), build(id));
     this.ctx.setTimer(timeoutMs, `${this.tag}coord:timeout:${id}`);
     return id;
   }
@@ -149,8 +150,7 @@ export abstract class GroupMember {
 
   protected ensureCoordinator(): void {
     if (this.coordinator !== null || this.findInFlight >= 0 || this.closed) return;
-    const to = this.brokers[(this.correlation + 1) % this.brokers.length];
-    this.findInFlight = this.send(to, (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
+    this.findInFlight = this.send((id) => this.brokers[id % this.brokers.length], (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
   }
 
   /** AbstractCoordinator.markCoordinatorUnknown: requests in flight to it are abandoned. */

@@ -10,6 +10,7 @@ import type { ProducerBatch, SendCallback } from "./producerBatch.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
 import type { OffsetEntry } from "../../protocol/transactionMessages.js";
 import { type ConsumerGroupMetadata, TransactionManager, type TxnCallback } from "./transactionManager.js";
+import { nextRequestId } from "../requestIds.js";
 
 export interface ProducerRecord {
   topic: string;
@@ -58,7 +59,6 @@ export class KafkaProducer {
   private blocked: Waiting[] = [];
   private drainTimer = -1;
   private drainAtMs = Infinity;
-  private correlation = 0;
   private readonly backoffRandom: RandomStream;
   // Idempotence.
   producerId = -1;
@@ -329,7 +329,7 @@ export class KafkaProducer {
     }
     batch.attempts++;
     batch.lastAttemptMs = this.ctx.nowMs;
-    const correlationId = ++this.correlation;
+    const correlationId = nextRequestId(this.ctx);
     const recordBatch: RecordBatch = {
       baseOffset: 0,
       leaderEpoch: -1,
@@ -514,7 +514,7 @@ export class KafkaProducer {
 
   private initProducerId(): void {
     if (this.pidRequest >= 0 || this.brokers.length === 0) return;
-    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: ++this.correlation };
+    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: nextRequestId(this.ctx) };
     this.pidRequest = req.correlationId;
     this.ctx.send(this.brokers[this.pidTarget], req);
     this.pidTimer = this.ctx.setTimer(this.settings.requestTimeoutMs, `${this.tag}pid-timeout`);

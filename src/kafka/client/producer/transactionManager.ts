@@ -14,6 +14,7 @@ import type {
   TxnInitProducerIdResponse,
 } from "../../protocol/transactionMessages.js";
 import { isTransitionValid, type TransactionManagerState } from "./transactionManagerState.js";
+import { nextRequestId } from "../requestIds.js";
 
 export type TxnCallback = (error: ErrorName | null) => void;
 
@@ -73,8 +74,6 @@ export class TransactionManager {
   private endUnanswered = false;
   private lastError: ErrorName | null = null;
   private offsetsOp: OffsetsOp | null = null;
-  /** Its own id range: the sender numbers produce requests from 0 in the same actor, and answers are matched by id. */
-  private correlation = 200_000_000;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -174,7 +173,7 @@ export class TransactionManager {
   private pumpOffsets(): void {
     const o = this.offsetsOp;
     if (!o || o.inFlight >= 0 || this.coordinator === null) return;
-    const id = ++this.correlation;
+    const id = nextRequestId(this.ctx);
     if (o.stage === "add")
       this.ctx.send(this.coordinator, { type: "AddOffsetsToTxn", correlationId: id, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), groupId: o.group.groupId } satisfies AddOffsetsToTxnRequest);
     else if (o.stage === "find") this.ctx.send(this.brokers[id % this.brokers.length], { type: "FindCoordinator", correlationId: id, key: o.group.groupId, keyType: "group" } satisfies FindCoordinatorRequest);
@@ -234,7 +233,7 @@ export class TransactionManager {
     if (this.addInFlight < 0 && this.toAdd.size > 0 && (this.state === "IN_TRANSACTION" || this.state === "COMMITTING_TRANSACTION")) {
       const partitions = [...this.toAdd];
       this.adding = partitions;
-      const req: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: ++this.correlation, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), partitions, verifyOnly: false };
+      const req: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: nextRequestId(this.ctx), transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), partitions, verifyOnly: false };
       this.addInFlight = req.correlationId;
       this.ctx.send(this.coordinator, req);
       this.armTimeout(req.correlationId);
@@ -246,7 +245,7 @@ export class TransactionManager {
       const recover = op.kind === "recover";
       const req: TxnInitProducerIdRequest = {
         type: "TxnInitProducerId",
-        correlationId: ++this.correlation,
+        correlationId: nextRequestId(this.ctx),
         transactionalId: this.transactionalId,
         transactionTimeoutMs: this.timeoutMs,
         producerId: recover ? this.hooks.producerId() : -1,
@@ -265,7 +264,7 @@ export class TransactionManager {
       this.transition("READY", op.commit ? "committed (empty)" : "aborted (empty)");
       return this.finishOp(null);
     }
-    const req: EndTxnRequest = { type: "EndTxn", correlationId: ++this.correlation, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), commit: op.commit };
+    const req: EndTxnRequest = { type: "EndTxn", correlationId: nextRequestId(this.ctx), transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), commit: op.commit };
     this.opInFlight = req.correlationId;
     this.ctx.send(this.coordinator, req);
     this.armTimeout(req.correlationId);
@@ -277,9 +276,9 @@ export class TransactionManager {
 
   private findCoordinator(): void {
     if (this.findInFlight >= 0) return;
-    const req: FindCoordinatorRequest = { type: "FindCoordinator", correlationId: ++this.correlation, key: this.transactionalId };
+    const req: FindCoordinatorRequest = { type: "FindCoordinator", correlationId: nextRequestId(this.ctx), key: this.transactionalId };
     this.findInFlight = req.correlationId;
-    this.ctx.send(this.brokers[this.correlation % this.brokers.length], req);
+    this.ctx.send(this.brokers[req.correlationId % this.brokers.length], req);
     this.armTimeout(req.correlationId);
   }
 
