@@ -19,7 +19,7 @@ export interface ConsumerGroupHost {
   isCoordinatorFor(groupId: string): boolean;
   /** A topic's partition count from the broker's metadata (undefined: no such topic). */
   partitionCount(topic: string): number | undefined;
-  /** Writes the group's record (acks=all); the answer waits for it. */
+  /** Writes the group's record (acks=all); the answer waits for it. Errors come as the client should see them. */
   store(groupId: string, record: StoredConsumerGroup, done: (error: ErrorName) => void): void;
 }
 
@@ -69,7 +69,7 @@ export class ConsumerGroupCoordinator {
     }
     const group = g;
     const write = (then: () => void) =>
-      this.host.store(group.groupId, this.snapshot(group), (error) => (error === "NONE" ? then() : reply(error === "NOT_LEADER_OR_FOLLOWER" ? "NOT_COORDINATOR" : "COORDINATOR_NOT_AVAILABLE")));
+      this.host.store(group.groupId, this.snapshot(group), (error) => (error === "NONE" ? then() : reply(error)));
 
     // Leaving: -1 for good; -2 a static member's temporary leave (it keeps its assignment until its session ends).
     if (req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {

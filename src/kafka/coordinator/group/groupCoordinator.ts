@@ -17,7 +17,7 @@ import type {
 } from "../../protocol/groupMessages.js";
 import type { OffsetEntry, OffsetFetchRequest, OffsetFetchResponse, TxnOffsetCommitRequest, TxnOffsetCommitResponse } from "../../protocol/transactionMessages.js";
 import { NO_SEQUENCE, type RecordBatch } from "../../log/recordBatch.js";
-import { encodeGroup, encodeOffsets, offsetsPartitionFor, replayOffsets, type StoredGroup } from "../offsetLog.js";
+import { encodeGroup, encodeOffsets, offsetsPartitionFor, replayOffsets, type StoredConsumerGroup, type StoredGroup } from "../offsetLog.js";
 import { ClassicGroup, type ClassicGroupMember, type Parked } from "./classicGroup.js";
 import { ConsumerGroupCoordinator, type ConsumerGroupSettings, type ConsumerGroupTimer } from "./consumerGroupCoordinator.js";
 
@@ -72,11 +72,7 @@ export class GroupCoordinator {
       settings: host.consumerGroups,
       isCoordinatorFor: (groupId) => this.leaderPartition(groupId) !== null,
       partitionCount: (topic) => host.partitionCount(topic),
-      store: (groupId, record, done) => {
-        const p = this.leaderPartition(groupId);
-        if (!p) return done("NOT_COORDINATOR");
-        this.append(p, groupId, encodeGroup(record), null, done);
-      },
+      store: (groupId, record, done) => this.writeGroupRecord(groupId, record, done),
     });
   }
 
@@ -549,8 +545,6 @@ export class GroupCoordinator {
 
   /** Appends a GroupMetadata record (GroupCoordinatorRecordHelpers.newGroupMetadataRecord) with acks=all. */
   private storeGroup(g: ClassicGroup, done: (error: ErrorName) => void, assignment?: Map<string, TopicPartitionRef[]>): void {
-    const p = this.leaderPartition(g.groupId);
-    if (!p) return done("NOT_COORDINATOR");
     const stored: StoredGroup = {
       kind: "group",
       generationId: g.generationId,
@@ -566,7 +560,14 @@ export class GroupCoordinator {
         assignment: assignment ? (assignment.get(m.memberId) ?? []) : m.assignment,
       })),
     };
-    this.append(p, g.groupId, encodeGroup(stored), null, (error) => done(appendError(error)));
+    this.writeGroupRecord(g.groupId, stored, done);
+  }
+
+  /** A group record (classic or KIP-848) into the group's partition; errors as the client should see them. */
+  private writeGroupRecord(groupId: string, record: StoredGroup | StoredConsumerGroup, done: (error: ErrorName) => void): void {
+    const p = this.leaderPartition(groupId);
+    if (!p) return done("NOT_COORDINATOR");
+    this.append(p, groupId, encodeGroup(record), null, (error) => done(appendError(error)));
   }
 
   private append(p: Partition, key: string, value: string, txn: { producerId: number; producerEpoch: number } | null, done: (error: ErrorName) => void): void {
