@@ -23,10 +23,14 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Topic, then partition order. */
+export function compareTopicPartitions(x: TopicPartitionRef, y: TopicPartitionRef): number {
+  return compareStrings(x.topic, y.topic) || x.partition - y.partition;
+}
+
 /** Each member's list sorted by topic, then partition (the public API's promise). */
 export function sortAssignment(a: Assignment): Assignment {
   const out: Assignment = {};
-  for (const m of Object.keys(a).sort(compareStrings))
-    out[m] = [...a[m]].sort((x, y) => compareStrings(x.topic, y.topic) || x.partition - y.partition);
+  for (const m of Object.keys(a).sort(compareStrings)) out[m] = [...a[m]].sort(compareTopicPartitions);
   return out;
 }

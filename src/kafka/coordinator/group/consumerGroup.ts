@@ -1,6 +1,7 @@
 import { rangeAssign } from "../../assignors/range.js";
 import { stickyAssign } from "../../assignors/sticky.js";
-import { sortAssignment } from "../../assignors/types.js";
+import { compareTopicPartitions, sortAssignment } from "../../assignors/types.js";
+import { tpKey } from "../../protocol/messages.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
 
@@ -32,9 +33,8 @@ export interface ConsumerGroupMember {
   pendingRevocation: TopicPartitionRef[];
 }
 
-const key = (t: TopicPartitionRef) => `${t.topic}-${t.partition}`;
-const byKey = (a: TopicPartitionRef, b: TopicPartitionRef) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition);
-export const sortedPartitions = (l: TopicPartitionRef[]): TopicPartitionRef[] => [...l].sort(byKey);
+const key = (t: TopicPartitionRef) => tpKey(t.topic, t.partition);
+export const sortedPartitions = (l: TopicPartitionRef[]): TopicPartitionRef[] => [...l].sort(compareTopicPartitions);
 
 export class ConsumerGroup {
   groupEpoch = 0;
