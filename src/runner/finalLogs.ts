@@ -41,30 +41,6 @@ function records(log: PartitionLog): LogRecord[] {
   return out;
 }
 
-/** Group offsets at the end, replayed from each `__consumer_offsets` partition's leader log (below its HW, and whole). */
-export function readGroupOffsets(world: World): GroupOffset[] {
-  const out = new Map<string, GroupOffset>();
-  for (const broker of world.scenario.brokers) {
-    const live = world.sim.actorOf<BrokerActor>(broker);
-    if (!live) continue;
-    for (const r of live.inspect()) {
-      if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
-      const views = [replayOffsets(r.log.batches, r.highWatermark), replayOffsets(r.log.batches, Infinity)];
-      views.forEach((state, i) => {
-        for (const [group, byTp] of state.committed)
-          for (const o of byTp.values()) {
-            const k = `${group}/${o.topic}-${o.partition}`;
-            const g = out.get(k) ?? { group, topic: o.topic, partition: o.partition, offset: null, atLogEnd: null };
-            if (i === 0) g.offset = o.offset;
-            else g.atLogEnd = o.offset;
-            out.set(k, g);
-          }
-      });
-    }
-  }
-  return [...out.values()];
-}
-
 /** A group as its coordinator stored it last (the GroupMetadata record below the HW): `--describe --members`. */
 export interface GroupSnapshot {
   group: string;
@@ -73,22 +49,38 @@ export interface GroupSnapshot {
   members: { memberId: string; clientId: string; groupInstanceId: string | null; assignment: string[] }[];
 }
 
-export function readGroups(world: World): GroupSnapshot[] {
-  const out: GroupSnapshot[] = [];
+/**
+ * Consumer groups at the end, replayed from each `__consumer_offsets` partition's leader log: committed offsets
+ * (below the HW, and over the whole log) and each group's last stored membership (below the HW).
+ */
+export function readGroupState(world: World): { offsets: GroupOffset[]; groups: GroupSnapshot[] } {
+  const offsets = new Map<string, GroupOffset>();
+  const groups: GroupSnapshot[] = [];
+  const tp = (t: { topic: string; partition: number }) => `${t.topic}-${t.partition}`;
   for (const broker of world.scenario.brokers) {
     const live = world.sim.actorOf<BrokerActor>(broker);
     if (!live) continue;
     for (const r of live.inspect()) {
       if (r.topic !== CONSUMER_OFFSETS_TOPIC || r.role !== "leader") continue;
-      for (const [group, g] of replayOffsets(r.log.batches, r.highWatermark).groups) {
-        const tp = (t: { topic: string; partition: number }) => `${t.topic}-${t.partition}`;
+      const atHw = replayOffsets(r.log.batches, r.highWatermark);
+      [atHw, replayOffsets(r.log.batches, Infinity)].forEach((state, i) => {
+        for (const [group, byTp] of state.committed)
+          for (const o of byTp.values()) {
+            const k = `${group}/${o.topic}-${o.partition}`;
+            const g = offsets.get(k) ?? { group, topic: o.topic, partition: o.partition, offset: null, atLogEnd: null };
+            if (i === 0) g.offset = o.offset;
+            else g.atLogEnd = o.offset;
+            offsets.set(k, g);
+          }
+      });
+      for (const [group, g] of atHw.groups) {
         if (g.kind === "consumer-group")
-          out.push({ group, generationId: g.groupEpoch, protocol: "consumer", members: g.members.filter((m) => m.memberEpoch >= 0).map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.instanceId, assignment: m.assigned.map(tp) })) });
-        else out.push({ group, generationId: g.generationId, protocol: g.protocolName, members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId, assignment: m.assignment.map(tp) })) });
+          groups.push({ group, generationId: g.groupEpoch, protocol: "consumer", members: g.members.filter((m) => m.memberEpoch >= 0).map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.instanceId, assignment: m.assigned.map(tp) })) });
+        else groups.push({ group, generationId: g.generationId, protocol: g.protocolName, members: g.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, groupInstanceId: m.groupInstanceId, assignment: m.assignment.map(tp) })) });
       }
     }
   }
-  return out.sort((a, b) => a.group.localeCompare(b.group));
+  return { offsets: [...offsets.values()], groups: groups.sort((a, b) => a.group.localeCompare(b.group)) };
 }
 
 /**

@@ -7,7 +7,7 @@ import { type BuildOptions, buildWorld, type World } from "../scenario/world.js"
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
 import { kafkaInvariants } from "../kafka/invariants.js";
-import { type GroupSnapshot, readFinalLogs, readGroupOffsets, readGroups } from "./finalLogs.js";
+import { type GroupSnapshot, readFinalLogs, readGroupState } from "./finalLogs.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -85,7 +85,8 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const violations: string[] = [];
   for (const inv of invariants) sim.observe((r) => inv.observe(r, violations), inv.types);
   const outcome = sim.run(Math.round(world.durationMs * 1000));
-  const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: readGroupOffsets(world) };
+  const groupState = readGroupState(world);
+  const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: groupState.offsets };
   const checks = s.expect.map((e): CheckResult => {
     const checker = checkerNamed(e.check)!;
     const findings = checker.run(input, e.params);
@@ -118,7 +119,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     history: world.history,
     logs: input.logs,
     groupOffsets: input.groupOffsets ?? [],
-    groups: readGroups(world),
+    groups: groupState.groups,
     world,
   };
 }
