@@ -2,19 +2,28 @@ import { describe, expect, it } from "vitest";
 import { listScenarioFiles } from "../src/cli/scenarioFiles.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { runScenario } from "../src/runner/run.js";
+import { GOLDEN_SEEDS, goldenName, readGolden } from "./support/goldenDigests.js";
 
-/** Every shipped scenario: its expectations hold for several seeds, and it is deterministic. */
+/**
+ * Every shipped scenario: its expectations hold for several seeds, it is deterministic, and at the golden seeds its
+ * digest and event count are the fixture's (test/fixtures/golden-digests.json; `npm run golden:update` rewrites it
+ * when a change of behaviour is meant, in the same commit).
+ */
 const files = listScenarioFiles();
-const SEEDS = [1, 2, 3];
+const golden = readGolden();
 
-describe.each(files.map((f) => [f.replace(/.*scenarios\//, ""), f]))("scenario %s", (_name, file) => {
+describe.each(files.map((f) => [goldenName(f), f]))("scenario %s", (name, file) => {
   const scenario = loadScenario(file);
 
-  it("holds its expectations for its own seed and several others", () => {
-    for (const seed of [scenario.seed, ...SEEDS]) {
+  it("holds its expectations for its own seed and the golden seeds, with the golden digests", () => {
+    const seeds = [...new Set<string | number>([scenario.seed, ...GOLDEN_SEEDS])];
+    for (const seed of seeds) {
       const r = runScenario(scenario, { seed });
       const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.details.join("; ")}`);
       expect({ seed, status: r.status, failed, invariants: r.invariantViolations.slice(0, 3) }).toEqual({ seed, status: "ok", failed: [], invariants: [] });
+      const want = golden[name]?.[String(seed)];
+      if ((GOLDEN_SEEDS as readonly (string | number)[]).includes(seed))
+        expect({ seed, digest: r.digest, events: r.events }, `golden digest of ${name} (npm run golden:update if the change is meant)`).toEqual({ seed, ...want });
     }
   });
 
@@ -30,4 +39,8 @@ describe.each(files.map((f) => [f.replace(/.*scenarios\//, ""), f]))("scenario %
 
 it("ships at least two engine scenarios", () => {
   expect(files.filter((f) => f.includes("/engine/")).length).toBeGreaterThanOrEqual(2);
+});
+
+it("has a golden entry for every shipped scenario and none for a scenario that is gone", () => {
+  expect(Object.keys(golden).sort()).toEqual(files.map(goldenName).sort());
 });
