@@ -18,8 +18,8 @@ export interface CheckResult {
 }
 
 /**
- * How a run ended (TigerBeetle vopr style): each kind has its exit code. Bad input never gets this far: it is a
- * ScenarioError (exit 2).
+ * How a run ended (TigerBeetle vopr style). Every kind but `ok` exits 1 (`exitCodeOf`); the kind says why. Bad
+ * input never gets this far: it is a ScenarioError (exit 2).
  */
 export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "livelock";
 

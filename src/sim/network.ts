@@ -29,10 +29,7 @@ export class Network {
   /** True while no cut, override or slow link exists: the send path can skip every lookup. */
   pristine = true;
 
-  constructor(
-    private readonly actorCount: () => number,
-    public defaults: LinkBehaviour,
-  ) {}
+  constructor(public defaults: LinkBehaviour) {}
 
   key(from: number, to: number): number {
     return from * 65536 + to;
@@ -122,9 +119,5 @@ export class Network {
     if (i >= 0) list.splice(i, 1);
     if (list.length === 0) this.slowOverrides.delete(k);
     this.recomputePristine();
-  }
-
-  get nodeCount(): number {
-    return this.actorCount();
   }
 }

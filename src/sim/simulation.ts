@@ -102,13 +102,13 @@ export class Simulation {
   private readonly timerIds = { next: 1 };
   private nowUsValue = 0;
   private eventCount = 0;
-  /** Per-sender message counter, traced on drops so a user can find the message. */
+  /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
   traceMessages = false;
 
   constructor(options: SimulationOptions) {
     this.seed = options.seed;
     this.maxEvents = options.maxEvents ?? 50_000_000;
-    this.network = new Network(() => this.slots.length, { ...DEFAULT_LINK, ...options.network });
+    this.network = new Network({ ...DEFAULT_LINK, ...options.network });
   }
 
   get nowUs(): number {

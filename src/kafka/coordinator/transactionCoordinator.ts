@@ -17,7 +17,7 @@ import type {
 } from "../protocol/transactionMessages.js";
 import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor } from "./offsetLog.js";
 import { encodeTransit, loadTransactions, TRANSACTION_STATE_TOPIC, transactionLogPartitionFor } from "./transactionLog.js";
-import { NO_PRODUCER_EPOCH, TransactionMetadata, type TxnTransitMetadata } from "./transactionMetadata.js";
+import { TransactionMetadata, type TxnTransitMetadata } from "./transactionMetadata.js";
 
 export interface CoordinatorHost {
   ctx: ActorContext;
@@ -57,7 +57,7 @@ const MARKER_RETRY_MS = 100;
  * broker leads, with the partition's leader epoch as the coordinator epoch; every state change is written to that
  * partition and applied once replicated; a new leader loads the partition's log. EndTxn writes PrepareCommit or
  * PrepareAbort, answers, sends markers to every partition of the transaction, then writes the Complete state.
- * Simplified: no transactional id expiration (Dead), no AddOffsetsToTxn yet (consumer groups are another issue).
+ * Simplified: no transactional id expiration (Dead).
  */
 export class TransactionCoordinator {
   private readonly loaded = new Map<number, Loaded>();
@@ -346,5 +346,3 @@ export class TransactionCoordinator {
     return tag.t === "txn-cleanup" || tag.t === "txn-markers" || tag.t === "txn-marker-timeout";
   }
 }
-
-export { NO_PRODUCER_EPOCH };

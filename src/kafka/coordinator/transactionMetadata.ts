@@ -1,7 +1,7 @@
+import { NO_PRODUCER_EPOCH } from "../log/recordBatch.js";
 import { type TransactionState, VALID_PREVIOUS_STATES } from "./transactionState.js";
 
 export const NO_PRODUCER_ID = -1;
-export const NO_PRODUCER_EPOCH = -1;
 const SHORT_MAX = 32767;
 
 /** A prepared transition, written to the transaction log before it takes effect (`TxnTransitMetadata`). */

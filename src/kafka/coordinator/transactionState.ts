@@ -1,6 +1,6 @@
 /**
  * The transaction coordinator's states (Kafka `TransactionMetadata.scala` `TransactionState`; kafka-facts §5.3),
- * with the id written to `__transaction_state` and the states each may follow.
+ * and the states each may follow.
  */
 export type TransactionState =
   | "Empty"
@@ -13,17 +13,6 @@ export type TransactionState =
   | "PrepareEpochFence";
 
 export const TRANSACTION_STATES: readonly TransactionState[] = ["Empty", "Ongoing", "PrepareCommit", "PrepareAbort", "CompleteCommit", "CompleteAbort", "Dead", "PrepareEpochFence"];
-
-export const TRANSACTION_STATE_ID: Record<TransactionState, number> = {
-  Empty: 0,
-  Ongoing: 1,
-  PrepareCommit: 2,
-  PrepareAbort: 3,
-  CompleteCommit: 4,
-  CompleteAbort: 5,
-  Dead: 6,
-  PrepareEpochFence: 7,
-};
 
 /** `validPreviousStates` of each state. */
 export const VALID_PREVIOUS_STATES: Record<TransactionState, readonly TransactionState[]> = {
@@ -41,7 +30,3 @@ export const VALID_PREVIOUS_STATES: Record<TransactionState, readonly Transactio
   // Bumping the epoch to fence an older producer; goes on to PrepareAbort.
   PrepareEpochFence: ["Ongoing"],
 };
-
-export function isExpirationAllowed(s: TransactionState): boolean {
-  return s === "Empty" || s === "CompleteCommit" || s === "CompleteAbort";
-}
