@@ -51,10 +51,7 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   }
 
   // Per-link overrides need every actor to exist.
-  for (const link of s.network.links) {
-    const names = sim.actorNames();
-    sim.network.setLink(names.indexOf(link.from), names.indexOf(link.to), link.behaviour);
-  }
+  for (const link of s.network.links) sim.setLink(link.from, link.to, link.behaviour);
   scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(world) : undefined);
   return world;
 }

@@ -1,3 +1,8 @@
+/** The kinds of event the engine schedules (folded into the digest with their target). */
+export const EVENT_DELIVER = 1;
+export const EVENT_TIMER = 2;
+export const EVENT_CALLBACK = 3;
+
 /**
  * The engine's event queue: a binary min-heap over typed arrays keyed by (time µs, insertion sequence). Ties are
  * broken by insertion order, never by identity or hashing. Payloads live in slot-indexed typed arrays plus one

@@ -1,123 +1,241 @@
-import type { LatencyModel } from "./latency.js";
+import type { ActorStatus } from "./actor.js";
+import { type EventQueue, EVENT_DELIVER } from "./eventQueue.js";
+import { nextLatencyUs } from "./latency.js";
+import { type LinkBehaviour, Links } from "./links.js";
+import type { RandomStream } from "./random.js";
 
-/** Per-link behaviour beyond latency. Rates are probabilities per message. */
-export interface LinkBehaviour {
-  latency: LatencyModel;
-  /**
-   * Probability that sending a message breaks the connection it travels on (as a TCP reset would): that message
-   * and every later one between the two actors, either way, are lost until both ends have been told (DISCONNECTED).
-   * Loss on a TCP connection never leaves a hole with later data delivered.
-   */
-  lossRate: number;
-  duplicateRate: number;
-  /** Probability that a message ignores FIFO order (is not held behind earlier messages on the link). */
-  reorderRate: number;
+/** What a peer receives when an actor it was connected to stops: its connection was closed or reset. */
+export interface Disconnected {
+  type: "Disconnected";
+}
+export const DISCONNECTED_MESSAGE: Disconnected = Object.freeze({ type: "Disconnected" as const });
+
+/** What the network reads of a process (the runtime owns it): its name, whether it is up, in which life. */
+export interface ProcessView {
+  readonly name: string;
+  readonly index: number;
+  readonly status: ActorStatus;
+  /** Bumped on every start and stop: a message addressed to another life never reaches this one. */
+  readonly life: number;
+  /** The machine is down (power loss), not just the process: nothing answers for it. */
+  readonly hostDown: boolean;
 }
 
 /**
- * The virtual network's state: link settings, cuts (partitions) and slow-link overrides, keyed by directed
- * (from, to) actor indices. Delivery itself is scheduled by the Simulation; this holds only what a fault changes.
+ * One process's end of the network. It survives the process's restarts, as a host's network stack does.
+ * - The FIFO table: for each peer with a message possibly still in flight, the latest delivery time scheduled (a
+ *   TCP connection delivers in order). A small table scanned in full (keys in a cache line or two); entries whose
+ *   time has passed are reused, so it stays the size of the links busy at once, not of all peers ever used.
+ * - `connectedFrom`: the peers that sent this process a message in its current life (a bitset): its open
+ *   connections, which are closed (the peers told) when it stops.
+ */
+export class Endpoint {
+  fifoPeer = new Int32Array(8).fill(-1);
+  fifoDeliveryUs = new Float64Array(8);
+  connectedFrom = new Uint32Array(0);
+
+  constructor(
+    readonly process: ProcessView,
+    /** This endpoint's draws: latency, loss, duplication, reordering of what it sends. */
+    readonly random: RandomStream,
+  ) {}
+}
+
+/** Where the network reads the time and writes its trace records (the simulation). */
+export interface NetworkHost {
+  readonly nowUs: number;
+  trace(actor: string, type: string, data?: Record<string, unknown>): void;
+}
+
+/**
+ * The virtual network: it owns delivery. A message is scheduled for `now + latency(link)`; per directed pair it
+ * keeps FIFO order like one TCP connection (unless a reorder rate says otherwise); it drops across cuts, loses and
+ * duplicates where the link says so, and resets connections: a loss breaks the connection both ways until both
+ * ends are told (DISCONNECTED), a message to a process that is gone is refused, and a process that stops closes
+ * its connections. The simulation schedules what the network hands it and runs the actors; the links' settings
+ * and cuts (`links`) are what configuration and faults change.
  */
 export class Network {
-  private readonly linkOverrides = new Map<number, Partial<LinkBehaviour>>();
-  private readonly slowOverrides = new Map<number, LatencyModel[]>();
-  /** Unordered actor pair → time (µs) until which their connection is broken after a loss. */
-  readonly brokenUntilUs = new Map<number, number>();
-  /** Directed cut → number of active partitions that cut it (partitions may overlap and heal separately). */
-  private readonly cuts = new Map<number, number>();
+  readonly links: Links;
+  /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
+  traceMessages = false;
+  private readonly endpoints: Endpoint[] = [];
+  /** Unordered endpoint pair → time (µs) until which their connection is broken after a loss. */
+  private readonly brokenUntilUs = new Map<number, number>();
 
-  /** True while no cut, override or slow link exists: the send path can skip every lookup. */
-  pristine = true;
-
-  constructor(public defaults: LinkBehaviour) {}
-
-  key(from: number, to: number): number {
-    return from * 65536 + to;
+  constructor(
+    defaults: LinkBehaviour,
+    private readonly queue: EventQueue,
+    private readonly host: NetworkHost,
+  ) {
+    this.links = new Links(defaults);
   }
 
-  pairKey(a: number, b: number): number {
+  /** Connects a process to the network; its endpoint lives as long as the simulation. */
+  attach(process: ProcessView, random: RandomStream): Endpoint {
+    const e = new Endpoint(process, random);
+    this.endpoints[process.index] = e;
+    return e;
+  }
+
+  /** Sends `msg` from one endpoint to another: dropped, lost, or scheduled for delivery (possibly twice). */
+  send(from: Endpoint, to: Endpoint, msg: unknown): void {
+    const links = this.links;
+    const f = from.process.index;
+    const t = to.process.index;
+    const b = links.pristine ? links.defaults : links.behaviour(f, t);
+    if (!links.pristine && links.isCut(f, t)) {
+      this.traceDrop(from, to, msg, "partition");
+      return;
+    }
+    const rnd = from.random;
+    if (this.isBroken(f, t)) {
+      this.traceDrop(from, to, msg, "connection reset");
+      return;
+    }
+    if (b.lossRate > 0 && rnd.chance(b.lossRate)) {
+      this.breakConnection(from, to, msg);
+      return;
+    }
+    const now = this.host.nowUs;
+    const copies = b.duplicateRate > 0 && rnd.chance(b.duplicateRate) ? 2 : 1;
+    for (let c = 0; c < copies; c++) {
+      let when = now + nextLatencyUs(b.latency, rnd);
+      const reorder = b.reorderRate > 0 && rnd.chance(b.reorderRate);
+      if (!reorder) when = this.fifoDeliveryTime(from, t, when);
+      if (c === 1) this.host.trace(from.process.name, "net.duplicate", { to: to.process.name, msg: messageType(msg) });
+      this.queue.push(when, EVENT_DELIVER, t, f, to.process.life, msg);
+    }
+  }
+
+  /**
+   * A delivery came due: whether the receiver may have it. A message addressed to a process that is gone (another
+   * life, or down) is refused: if its machine is up, the sender is told its connection was reset. A partition that
+   * started while the message was in flight drops it too.
+   */
+  admit(to: Endpoint, from: number, life: number, msg: unknown): boolean {
+    const p = to.process;
+    const links = this.links;
+    if (p.life !== life || p.status === "down") {
+      if (!p.hostDown && msg !== DISCONNECTED_MESSAGE && (links.pristine || !links.isCut(p.index, from))) {
+        const sender = this.endpoints[from];
+        const b = links.behaviour(p.index, from);
+        this.queue.push(this.host.nowUs + nextLatencyUs(b.latency, to.random), EVENT_DELIVER, from, p.index, sender.process.life, DISCONNECTED_MESSAGE);
+      }
+      return false;
+    }
+    if (!links.pristine && links.isCut(from, p.index)) {
+      this.host.trace(this.endpoints[from].process.name, "net.drop", { to: p.name, msg: messageType(msg), reason: "partition" });
+      return false;
+    }
+    return true;
+  }
+
+  /** The receiver takes the message: the sender's connection to it is open from now on. */
+  received(to: Endpoint, from: number, msg: unknown): void {
+    const word = from >>> 5;
+    if (to.connectedFrom.length <= word) {
+      const grown = new Uint32Array(Math.ceil(Math.max(this.endpoints.length, from + 1) / 32));
+      grown.set(to.connectedFrom);
+      to.connectedFrom = grown;
+    }
+    const bit = 1 << (from & 31);
+    if ((to.connectedFrom[word] & bit) === 0) to.connectedFrom[word] |= bit;
+    if (this.traceMessages) this.host.trace(to.process.name, "net.deliver", { from: this.endpoints[from].process.name, msg: messageType(msg) });
+  }
+
+  /**
+   * The process behind `e` stopped (crash or shutdown): every peer with an open connection to it is sent
+   * DISCONNECTED over the network (so cuts apply), as a TCP reset or FIN would tell it.
+   */
+  closeConnections(e: Endpoint): void {
+    const peers = e.connectedFrom;
+    const from = e.process.index;
+    const links = this.links;
+    for (let i = 0; i < peers.length * 32; i++) {
+      if ((peers[i >>> 5] & (1 << (i & 31))) === 0) continue;
+      const peer = this.endpoints[i].process;
+      if (peer.status === "down" || (!links.pristine && links.isCut(from, i))) continue;
+      const b = links.behaviour(from, i);
+      this.queue.push(this.host.nowUs + nextLatencyUs(b.latency, e.random), EVENT_DELIVER, i, from, peer.life, DISCONNECTED_MESSAGE);
+    }
+    e.connectedFrom = new Uint32Array(0);
+  }
+
+  /**
+   * `e` closed its connection to `peer` and will open a new one: later messages are not held behind messages still
+   * in flight on the old one (which may still arrive, late).
+   */
+  reconnect(e: Endpoint, peer: number): void {
+    const keys = e.fifoPeer;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === peer) keys[i] = -1;
+  }
+
+  private pairKey(a: number, b: number): number {
     return a < b ? a * 65536 + b : b * 65536 + a;
   }
 
-  /** Whether the connection between a and b is broken at `nowUs` (a loss happened and not both ends know yet). */
-  isBroken(a: number, b: number, nowUs: number): boolean {
+  /** Whether the connection between a and b is broken now (a loss happened and not both ends know yet). */
+  private isBroken(a: number, b: number): boolean {
     if (this.brokenUntilUs.size === 0) return false;
     const until = this.brokenUntilUs.get(this.pairKey(a, b));
     if (until === undefined) return false;
-    if (nowUs < until) return true;
+    if (this.host.nowUs < until) return true;
     this.brokenUntilUs.delete(this.pairKey(a, b));
     return false;
   }
 
-  setLink(from: number, to: number, behaviour: Partial<LinkBehaviour>): void {
-    const k = this.key(from, to);
-    this.linkOverrides.set(k, { ...this.linkOverrides.get(k), ...behaviour });
-    this.pristine = false;
+  /**
+   * A loss breaks the connection: this message is lost, and so is everything either end sends the other until each
+   * has been told (DISCONNECTED after one link latency), as with a TCP reset; then they reconnect.
+   */
+  private breakConnection(from: Endpoint, to: Endpoint, msg: unknown): void {
+    this.traceDrop(from, to, msg, "loss");
+    const f = from.process.index;
+    const t = to.process.index;
+    const now = this.host.nowUs;
+    const toFrom = nextLatencyUs(this.links.behaviour(f, t).latency, from.random);
+    const toTo = nextLatencyUs(this.links.behaviour(t, f).latency, to.random);
+    const until = now + Math.max(toFrom, toTo, 1);
+    this.brokenUntilUs.set(this.pairKey(f, t), until);
+    this.queue.push(now + toFrom, EVENT_DELIVER, f, t, from.process.life, DISCONNECTED_MESSAGE);
+    if (to.process.status !== "down") this.queue.push(now + toTo, EVENT_DELIVER, t, f, to.process.life, DISCONNECTED_MESSAGE);
   }
 
-  /** The behaviour in force on a directed link now (slow-link override beats the configured latency). */
-  behaviour(from: number, to: number): LinkBehaviour {
-    if (this.linkOverrides.size === 0 && this.slowOverrides.size === 0) return this.defaults;
-    const k = this.key(from, to);
-    const o = this.linkOverrides.get(k);
-    const slow = this.slowOverrides.get(k);
-    if (!o && !slow) return this.defaults;
-    const b = { ...this.defaults, ...o };
-    if (slow && slow.length > 0) b.latency = slow[slow.length - 1];
-    return b;
-  }
-
-  isCut(from: number, to: number): boolean {
-    return this.cuts.size > 0 && (this.cuts.get(this.key(from, to)) ?? 0) > 0;
-  }
-
-  /** Cuts every directed link from a node in `from` to a node in `to`. Returns the cut keys, for healing. */
-  cut(from: number[], to: number[]): number[] {
-    const keys: number[] = [];
-    for (const f of from)
-      for (const t of to) {
-        if (f === t) continue;
-        const k = this.key(f, t);
-        this.cuts.set(k, (this.cuts.get(k) ?? 0) + 1);
-        this.pristine = false;
-        keys.push(k);
+  /** Never deliver before an earlier message on the same link (see `Endpoint`). */
+  private fifoDeliveryTime(from: Endpoint, to: number, when: number): number {
+    const keys = from.fifoPeer;
+    const times = from.fifoDeliveryUs;
+    const now = this.host.nowUs;
+    let reuse = -1;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === to) {
+        if (when < times[i]) when = times[i];
+        times[i] = when;
+        return when;
       }
-    return keys;
-  }
-
-  uncut(keys: number[]): void {
-    for (const k of keys) {
-      const n = (this.cuts.get(k) ?? 0) - 1;
-      if (n <= 0) this.cuts.delete(k);
-      else this.cuts.set(k, n);
+      if (reuse < 0 && (keys[i] === -1 || times[i] <= now)) reuse = i;
     }
-    this.recomputePristine();
+    if (reuse < 0) {
+      reuse = keys.length;
+      const k = new Int32Array(keys.length * 2).fill(-1);
+      k.set(keys);
+      const t = new Float64Array(keys.length * 2);
+      t.set(times);
+      from.fifoPeer = k;
+      from.fifoDeliveryUs = t;
+    }
+    from.fifoPeer[reuse] = to;
+    from.fifoDeliveryUs[reuse] = when;
+    return when;
   }
 
-  healAll(): void {
-    this.cuts.clear();
-    this.recomputePristine();
+  private traceDrop(from: Endpoint, to: Endpoint, msg: unknown, reason: string): void {
+    this.host.trace(from.process.name, "net.drop", { to: to.process.name, msg: messageType(msg), reason });
   }
+}
 
-  private recomputePristine(): void {
-    this.pristine = this.cuts.size === 0 && this.linkOverrides.size === 0 && this.slowOverrides.size === 0;
-  }
-
-  slow(from: number, to: number, latency: LatencyModel): void {
-    const k = this.key(from, to);
-    const list = this.slowOverrides.get(k) ?? [];
-    list.push(latency);
-    this.slowOverrides.set(k, list);
-    this.pristine = false;
-  }
-
-  unslow(from: number, to: number, latency: LatencyModel): void {
-    const k = this.key(from, to);
-    const list = this.slowOverrides.get(k);
-    if (!list) return;
-    const i = list.lastIndexOf(latency);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.slowOverrides.delete(k);
-    this.recomputePristine();
-  }
+function messageType(msg: unknown): string {
+  if (msg !== null && typeof msg === "object" && "type" in msg) return String((msg as { type: unknown }).type);
+  return typeof msg;
 }

@@ -1,21 +1,11 @@
 import type { Actor, ActorContext, ActorFactory, ActorStatus, TimerId } from "./actor.js";
 import { Digest } from "./digest.js";
 import { Disk } from "./disk.js";
-import { EventQueue } from "./eventQueue.js";
-import { nextLatencyUs } from "./latency.js";
-import { type LinkBehaviour, Network } from "./network.js";
+import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_TIMER, EventQueue } from "./eventQueue.js";
+import type { LinkBehaviour } from "./links.js";
+import { type Endpoint, Network } from "./network.js";
 import { RandomStream, streamName } from "./random.js";
 import type { TraceObserver, TraceRecord } from "./trace.js";
-
-/** What a peer receives when an actor it was connected to stops: its connection was closed or reset. */
-export interface Disconnected {
-  type: "Disconnected";
-}
-export const DISCONNECTED_MESSAGE: Disconnected = Object.freeze({ type: "Disconnected" as const });
-
-const DELIVER = 1;
-const TIMER = 2;
-const CALLBACK = 3;
 
 /** How a run ended. `event-limit` means the event budget ran out first: a possible livelock. */
 export interface RunOutcome {
@@ -39,7 +29,10 @@ interface Parked {
   timerId: number;
 }
 
-/** One actor's slot in the runtime: what survives crashes (disk, streams) and what does not (actor, timers). */
+/**
+ * One actor's slot in the runtime: what survives crashes (disk, streams, its network endpoint) and what does not
+ * (actor, timers, parked messages).
+ */
 class ActorSlot {
   status: ActorStatus = "down";
   actor: Actor | undefined;
@@ -52,17 +45,8 @@ class ActorSlot {
   readonly liveTimers = new Map<number, unknown>();
   parked: Parked[] = [];
   readonly streams = new Map<string, RandomStream>();
-  readonly netRandom: RandomStream;
   readonly defaultRandom: RandomStream;
-  /**
-   * FIFO per directed link, as over one TCP connection: for each receiver with a message possibly still in flight,
-   * the latest delivery time scheduled. A small table scanned in full (keys in one cache line or two); entries whose
-   * time has passed are reused, so it stays the size of the links busy at once, not of all peers ever used.
-   */
-  fifoReceiver = new Int32Array(8).fill(-1);
-  fifoDeliveryUs = new Float64Array(8);
-  /** Peers that sent this actor a message in its current life (a bitset): its open connections, closed when it stops. */
-  connectedFrom = new Uint32Array(0);
+  endpoint!: Endpoint;
   ctx!: ActorContext;
 
   constructor(
@@ -71,7 +55,6 @@ class ActorSlot {
     readonly factory: ActorFactory,
     seed: string | number,
   ) {
-    this.netRandom = new RandomStream(streamName(seed, name, "net"));
     this.defaultRandom = new RandomStream(streamName(seed, name, "default"));
     this.streams.set("default", this.defaultRandom);
   }
@@ -85,8 +68,9 @@ export const DEFAULT_LINK: LinkBehaviour = {
 };
 
 /**
- * The deterministic engine: virtual clock, event queue, actors, virtual network and fault verbs.
- * It knows nothing of Kafka. Time advances only by events; ties are ordered by insertion.
+ * The deterministic engine: the virtual clock, the event queue and the actor runtime (start, stop, pause, timers,
+ * contexts), with the fault verbs. Delivery is the `Network`'s. It knows nothing of Kafka. Time advances only by
+ * events; ties are ordered by insertion.
  */
 export class Simulation {
   readonly seed: string | number;
@@ -102,13 +86,20 @@ export class Simulation {
   private readonly timerIds = { next: 1 };
   private nowUsValue = 0;
   private eventCount = 0;
-  /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
-  traceMessages = false;
 
   constructor(options: SimulationOptions) {
     this.seed = options.seed;
     this.maxEvents = options.maxEvents ?? 50_000_000;
-    this.network = new Network({ ...DEFAULT_LINK, ...options.network });
+    this.network = new Network({ ...DEFAULT_LINK, ...options.network }, this.queue, this);
+  }
+
+  /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
+  get traceMessages(): boolean {
+    return this.network.traceMessages;
+  }
+
+  set traceMessages(on: boolean) {
+    this.network.traceMessages = on;
   }
 
   get nowUs(): number {
@@ -132,6 +123,7 @@ export class Simulation {
   addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
     if (this.byName.has(name)) throw new Error(`duplicate actor name: ${name}`);
     const slot = new ActorSlot(name, this.slots.length, factory, this.seed);
+    slot.endpoint = this.network.attach(slot, new RandomStream(streamName(this.seed, name, "net")));
     slot.ctx = this.makeContext(slot);
     this.slots.push(slot);
     this.names.push(name);
@@ -162,7 +154,7 @@ export class Simulation {
 
   /** Schedules an engine callback at an absolute time (faults use this). */
   at(timeUs: number, fn: () => void): void {
-    this.queue.push(Math.max(timeUs, this.nowUsValue), CALLBACK, -1, 0, 0, fn);
+    this.queue.push(Math.max(timeUs, this.nowUsValue), EVENT_CALLBACK, -1, 0, 0, fn);
   }
 
   /** Traces an engine-level record (faults, lifecycle, drops). */
@@ -210,7 +202,7 @@ export class Simulation {
     if (s.status === "down") return;
     this.trace(name, "sim.crash", { loseUnflushed });
     if (loseUnflushed) s.disk.loseUnflushed();
-    else this.notifyDisconnected(s);
+    else this.network.closeConnections(s.endpoint);
     s.hostDown = loseUnflushed;
     this.stop(s);
   }
@@ -222,7 +214,7 @@ export class Simulation {
     this.trace(name, "sim.shutdown");
     if (s.status === "running") s.actor?.onShutdown?.();
     s.disk.flush();
-    this.notifyDisconnected(s);
+    this.network.closeConnections(s.endpoint);
     this.stop(s);
   }
 
@@ -242,8 +234,8 @@ export class Simulation {
     const parked = s.parked;
     s.parked = [];
     for (const p of parked) {
-      if (p.kind === TIMER) this.queue.push(this.nowUsValue, TIMER, s.index, p.timerId, s.life, undefined);
-      else this.queue.push(this.nowUsValue, DELIVER, s.index, p.from, s.life, p.ref);
+      if (p.kind === EVENT_TIMER) this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, undefined);
+      else this.queue.push(this.nowUsValue, EVENT_DELIVER, s.index, p.from, s.life, p.ref);
     }
   }
 
@@ -252,29 +244,34 @@ export class Simulation {
     const idx = groups.map((g) => g.map((n) => this.slot(n).index));
     const keys: number[] = [];
     for (let i = 0; i < idx.length; i++)
-      for (let j = 0; j < idx.length; j++) if (i !== j) keys.push(...this.network.cut(idx[i], idx[j]));
+      for (let j = 0; j < idx.length; j++) if (i !== j) keys.push(...this.network.links.cut(idx[i], idx[j]));
     this.trace("sim", "sim.partition", { groups });
     return () => {
-      this.network.uncut(keys);
+      this.network.links.uncut(keys);
       this.trace("sim", "sim.heal", { groups });
     };
   }
 
   /** One-way partition: messages from `from` to `to` are dropped; the reverse direction still works. */
   partitionOneWay(from: string[], to: string[]): () => void {
-    const keys = this.network.cut(
+    const keys = this.network.links.cut(
       from.map((n) => this.slot(n).index),
       to.map((n) => this.slot(n).index),
     );
     this.trace("sim", "sim.partition", { from, to, oneWay: true });
     return () => {
-      this.network.uncut(keys);
+      this.network.links.uncut(keys);
       this.trace("sim", "sim.heal", { from, to, oneWay: true });
     };
   }
 
+  /** Overrides a directed link's behaviour (a scenario's per-link latency, loss, duplication or reordering). */
+  setLink(from: string, to: string, behaviour: Partial<LinkBehaviour>): void {
+    this.network.links.setLink(this.slot(from).index, this.slot(to).index, behaviour);
+  }
+
   healAll(): void {
-    this.network.healAll();
+    this.network.links.healAll();
     this.trace("sim", "sim.heal", { all: true });
   }
 
@@ -282,12 +279,12 @@ export class Simulation {
   slowLink(a: string, b: string, latency: LinkBehaviour["latency"], oneWay = false): () => void {
     const ia = this.slot(a).index;
     const ib = this.slot(b).index;
-    this.network.slow(ia, ib, latency);
-    if (!oneWay) this.network.slow(ib, ia, latency);
+    this.network.links.slow(ia, ib, latency);
+    if (!oneWay) this.network.links.slow(ib, ia, latency);
     this.trace("sim", "sim.slow-link", { between: [a, b], oneWay });
     return () => {
-      this.network.unslow(ia, ib, latency);
-      if (!oneWay) this.network.unslow(ib, ia, latency);
+      this.network.links.unslow(ia, ib, latency);
+      if (!oneWay) this.network.links.unslow(ib, ia, latency);
       this.trace("sim", "sim.restore-link", { between: [a, b], oneWay });
     };
   }
@@ -315,8 +312,8 @@ export class Simulation {
       q.release(slot);
       // Time folds modulo 2^32 (wrapping is fine for a hash) to keep the hot path on int32 arithmetic.
       this.digest.foldPair(t | 0, kind * 65536 + target);
-      if (kind === DELIVER) this.deliver(target, aux, aux2, ref);
-      else if (kind === TIMER) this.fireTimer(target, aux, aux2);
+      if (kind === EVENT_DELIVER) this.deliver(target, aux, aux2, ref);
+      else if (kind === EVENT_TIMER) this.fireTimer(target, aux, aux2);
       else (ref as () => void)();
     }
     if (untilUs > this.nowUsValue) this.nowUsValue = untilUs;
@@ -335,19 +332,6 @@ export class Simulation {
     return s;
   }
 
-  /** Sends DISCONNECTED from `s` to each peer with an open connection to it (over the network, so cuts apply). */
-  private notifyDisconnected(s: ActorSlot): void {
-    const peers = s.connectedFrom;
-    for (let i = 0; i < peers.length * 32; i++) {
-      if ((peers[i >>> 5] & (1 << (i & 31))) === 0) continue;
-      const peer = this.slots[i];
-      if (peer.status === "down" || (!this.network.pristine && this.network.isCut(s.index, i))) continue;
-      const b = this.network.behaviour(s.index, i);
-      this.queue.push(this.nowUsValue + nextLatencyUs(b.latency, s.netRandom), DELIVER, i, s.index, peer.life, DISCONNECTED_MESSAGE);
-    }
-    s.connectedFrom = new Uint32Array(0);
-  }
-
   private stop(s: ActorSlot): void {
     s.status = "down";
     s.actor = undefined;
@@ -359,106 +343,17 @@ export class Simulation {
   private send(from: ActorSlot, toName: string, msg: unknown): void {
     const to = this.byName.get(toName);
     if (!to) throw new Error(`${from.name} sent to unknown actor ${toName}`);
-    const net = this.network;
-    const b = net.pristine ? net.defaults : net.behaviour(from.index, to.index);
-    if (!net.pristine && net.isCut(from.index, to.index)) {
-      this.traceDrop(from, to, msg, "partition");
-      return;
-    }
-    const rnd = from.netRandom;
-    if (net.isBroken(from.index, to.index, this.nowUsValue)) {
-      this.traceDrop(from, to, msg, "connection reset");
-      return;
-    }
-    if (b.lossRate > 0 && rnd.chance(b.lossRate)) {
-      this.breakConnection(from, to, msg);
-      return;
-    }
-    const copies = b.duplicateRate > 0 && rnd.chance(b.duplicateRate) ? 2 : 1;
-    for (let c = 0; c < copies; c++) {
-      let when = this.nowUsValue + nextLatencyUs(b.latency, rnd);
-      const reorder = b.reorderRate > 0 && rnd.chance(b.reorderRate);
-      if (!reorder) when = this.fifoDeliveryTime(from, to.index, when);
-      if (c === 1) this.trace(from.name, "net.duplicate", { to: to.name, msg: messageType(msg) });
-      this.queue.push(when, DELIVER, to.index, from.index, to.life, msg);
-    }
-  }
-
-  /**
-   * A loss breaks the connection: this message is lost, and so is everything either end sends the other until each
-   * has been told (DISCONNECTED after one link latency), as with a TCP reset; then they reconnect.
-   */
-  private breakConnection(from: ActorSlot, to: ActorSlot, msg: unknown): void {
-    this.traceDrop(from, to, msg, "loss");
-    const toFrom = nextLatencyUs(this.network.behaviour(from.index, to.index).latency, from.netRandom);
-    const toTo = nextLatencyUs(this.network.behaviour(to.index, from.index).latency, to.netRandom);
-    const until = this.nowUsValue + Math.max(toFrom, toTo, 1);
-    this.network.brokenUntilUs.set(this.network.pairKey(from.index, to.index), until);
-    this.queue.push(this.nowUsValue + toFrom, DELIVER, from.index, to.index, from.life, DISCONNECTED_MESSAGE);
-    if (to.status !== "down") this.queue.push(this.nowUsValue + toTo, DELIVER, to.index, from.index, to.life, DISCONNECTED_MESSAGE);
-  }
-
-  /** Never deliver before an earlier message on the same link (see ActorSlot.fifoReceiver). */
-  private fifoDeliveryTime(from: ActorSlot, to: number, when: number): number {
-    const keys = from.fifoReceiver;
-    const times = from.fifoDeliveryUs;
-    const now = this.nowUsValue;
-    let reuse = -1;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === to) {
-        if (when < times[i]) when = times[i];
-        times[i] = when;
-        return when;
-      }
-      if (reuse < 0 && (keys[i] === -1 || times[i] <= now)) reuse = i;
-    }
-    if (reuse < 0) {
-      reuse = keys.length;
-      const k = new Int32Array(keys.length * 2).fill(-1);
-      k.set(keys);
-      const t = new Float64Array(keys.length * 2);
-      t.set(times);
-      from.fifoReceiver = k;
-      from.fifoDeliveryUs = t;
-    }
-    from.fifoReceiver[reuse] = to;
-    from.fifoDeliveryUs[reuse] = when;
-    return when;
-  }
-
-  private traceDrop(from: ActorSlot, to: ActorSlot, msg: unknown, reason: string): void {
-    this.trace(from.name, "net.drop", { to: to.name, msg: messageType(msg), reason });
+    this.network.send(from.endpoint, to.endpoint, msg);
   }
 
   private deliver(target: number, from: number, life: number, msg: unknown): void {
     const s = this.slots[target];
-    if (s.life !== life || s.status === "down") {
-      // Addressed to a process that is gone. If its machine is up, the connection is refused or reset.
-      if (!s.hostDown && msg !== DISCONNECTED_MESSAGE && (this.network.pristine || !this.network.isCut(target, from))) {
-        const sender = this.slots[from];
-        const b = this.network.behaviour(target, from);
-        this.queue.push(this.nowUsValue + nextLatencyUs(b.latency, s.netRandom), DELIVER, from, target, sender.life, DISCONNECTED_MESSAGE);
-      }
-      return;
-    }
-    if (!this.network.pristine && this.network.isCut(from, target)) {
-      // A partition that started while the message was in flight drops it too.
-      this.trace(this.slots[from].name, "net.drop", { to: s.name, msg: messageType(msg), reason: "partition" });
-      return;
-    }
+    if (!this.network.admit(s.endpoint, from, life, msg)) return;
     if (s.status === "paused") {
-      s.parked.push({ kind: DELIVER, from, ref: msg, timerId: 0 });
+      s.parked.push({ kind: EVENT_DELIVER, from, ref: msg, timerId: 0 });
       return;
     }
-    const word = from >>> 5;
-    if (s.connectedFrom.length <= word) {
-      const grown = new Uint32Array(Math.ceil(Math.max(this.slots.length, from + 1) / 32));
-      grown.set(s.connectedFrom);
-      s.connectedFrom = grown;
-    }
-    const bit = 1 << (from & 31);
-    if ((s.connectedFrom[word] & bit) === 0) s.connectedFrom[word] |= bit;
-    if (this.traceMessages) this.trace(s.name, "net.deliver", { from: this.slots[from].name, msg: messageType(msg) });
+    this.network.received(s.endpoint, from, msg);
     s.actor!.onMessage(this.names[from], msg);
   }
 
@@ -467,7 +362,7 @@ export class Simulation {
     if (s.life !== life || s.status === "down") return;
     if (!s.liveTimers.has(timerId)) return; // cancelled
     if (s.status === "paused") {
-      s.parked.push({ kind: TIMER, from: -1, ref: undefined, timerId });
+      s.parked.push({ kind: EVENT_TIMER, from: -1, ref: undefined, timerId });
       return;
     }
     const tag = s.liveTimers.get(timerId);
@@ -498,7 +393,7 @@ export class Simulation {
         s.liveTimers.set(id, tag);
         // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
         const delayUs = delayMs > 0 ? Math.max(1, Math.round(delayMs * 1000)) : 0;
-        sim.queue.push(sim.nowUsValue + delayUs, TIMER, s.index, id, s.life, undefined);
+        sim.queue.push(sim.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, undefined);
         return id;
       },
       cancelTimer: (id) => {
@@ -518,15 +413,8 @@ export class Simulation {
       knows: (name) => sim.byName.has(name),
       reconnect: (peer) => {
         const to = sim.byName.get(peer);
-        if (!to) return;
-        const keys = s.fifoReceiver;
-        for (let i = 0; i < keys.length; i++) if (keys[i] === to.index) keys[i] = -1;
+        if (to) sim.network.reconnect(s.endpoint, to.index);
       },
     };
   }
-}
-
-function messageType(msg: unknown): string {
-  if (msg !== null && typeof msg === "object" && "type" in msg) return String((msg as { type: unknown }).type);
-  return typeof msg;
 }
