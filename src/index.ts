@@ -20,6 +20,8 @@ export type {
   Actor,
   ActorContext,
   ActorFactory,
+  Timer,
+  TimerId,
   FaultOp,
   FaultKind,
   FaultGeneratorBounds,

@@ -5,15 +5,27 @@ import type { RandomStream } from "./random.js";
  * An actor is a state machine driven by the engine. It never owns time or chance: it acts only through its
  * context. Volatile state lives in the object; durable state lives on `ctx.disk`.
  */
-export interface Actor {
+export interface Actor<Message = unknown> {
   onStart?(): void;
-  onMessage(from: string, msg: unknown): void;
-  onTimer(tag: unknown): void;
+  /** A message delivered from `from`; an actor's message type is its side of the protocol it speaks. */
+  onMessage(from: string, msg: Message): void;
+  /** Timers set with `ctx.setTimer` (a component with its own timers uses `ctx.timer` instead). */
+  onTimer?(tag: unknown): void;
   /** Called on a clean shutdown before the actor stops (e.g. a broker's controlled shutdown). */
   onShutdown?(): void;
 }
 
 export type TimerId = number;
+
+/**
+ * A timer owned by one component (from `ctx.timer(onFire)`): `set` schedules a call of `onFire(payload)` after
+ * `delayMs`, `cancel` forgets one. A cancelled timer's event still comes due (it is an event like any other) but
+ * calls nothing. The payload is the component's own, typed; nobody else parses it.
+ */
+export interface Timer<Payload = void> {
+  set(delayMs: number, payload: Payload): TimerId;
+  cancel(id: TimerId): void;
+}
 
 export interface ActorContext {
   readonly name: string;
@@ -23,6 +35,9 @@ export interface ActorContext {
   /** How many times this actor has been (re)started; 1 on the first start. */
   readonly incarnation: number;
   send(to: string, msg: unknown): void;
+  /** A timer owned by the caller: it calls `onFire` with the payload each `set` gave (see `Timer`). */
+  timer<Payload = void>(onFire: (payload: Payload) => void): Timer<Payload>;
+  /** The actor's own timer: `onTimer(tag)` after `delayMs`. */
   setTimer(delayMs: number, tag: unknown): TimerId;
   cancelTimer(id: TimerId): void;
   /** The actor's default random stream. */
@@ -40,6 +55,6 @@ export interface ActorContext {
   reconnect(peer: string): void;
 }
 
-export type ActorFactory = (ctx: ActorContext) => Actor;
+export type ActorFactory<Message = unknown> = (ctx: ActorContext) => Actor<Message>;
 
 export type ActorStatus = "down" | "running" | "paused";

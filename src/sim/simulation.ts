@@ -1,4 +1,4 @@
-import type { Actor, ActorContext, ActorFactory, ActorStatus, TimerId } from "./actor.js";
+import type { Actor, ActorContext, ActorFactory, ActorStatus, Timer, TimerId } from "./actor.js";
 import { Digest } from "./digest.js";
 import { Disk } from "./disk.js";
 import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_TIMER, EventQueue } from "./eventQueue.js";
@@ -22,9 +22,13 @@ export interface SimulationOptions {
   network?: Partial<LinkBehaviour>;
 }
 
+/** What a timer calls when it fires: its owner's callback, with the payload its `set` gave. */
+type TimerCallback = (payload: unknown) => void;
+
 interface Parked {
   kind: number;
   from: number;
+  /** The message, or the timer's callback. */
   ref: unknown;
   timerId: number;
 }
@@ -42,7 +46,10 @@ class ActorSlot {
   hostDown = false;
   incarnation = 0;
   readonly disk = new Disk();
+  /** Timers set and not yet fired or cancelled, with their payloads. */
   readonly liveTimers = new Map<number, unknown>();
+  /** `ctx.setTimer`'s callback: the actor's own `onTimer`. */
+  readonly onTimer: TimerCallback = (tag) => this.actor!.onTimer?.(tag);
   parked: Parked[] = [];
   readonly streams = new Map<string, RandomStream>();
   readonly defaultRandom: RandomStream;
@@ -234,7 +241,7 @@ export class Simulation {
     const parked = s.parked;
     s.parked = [];
     for (const p of parked) {
-      if (p.kind === EVENT_TIMER) this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, undefined);
+      if (p.kind === EVENT_TIMER) this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, p.ref);
       else this.queue.push(this.nowUsValue, EVENT_DELIVER, s.index, p.from, s.life, p.ref);
     }
   }
@@ -313,7 +320,7 @@ export class Simulation {
       // Time folds modulo 2^32 (wrapping is fine for a hash) to keep the hot path on int32 arithmetic.
       this.digest.foldPair(t | 0, kind * 65536 + target);
       if (kind === EVENT_DELIVER) this.deliver(target, aux, aux2, ref);
-      else if (kind === EVENT_TIMER) this.fireTimer(target, aux, aux2);
+      else if (kind === EVENT_TIMER) this.fireTimer(target, aux, aux2, ref as TimerCallback);
       else (ref as () => void)();
     }
     if (untilUs > this.nowUsValue) this.nowUsValue = untilUs;
@@ -357,17 +364,26 @@ export class Simulation {
     s.actor!.onMessage(this.names[from], msg);
   }
 
-  private fireTimer(target: number, timerId: number, life: number): void {
+  private setTimer(s: ActorSlot, delayMs: number, payload: unknown, onFire: TimerCallback): TimerId {
+    const id = this.timerIds.next++;
+    s.liveTimers.set(id, payload);
+    // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
+    const delayUs = delayMs > 0 ? Math.max(1, Math.round(delayMs * 1000)) : 0;
+    this.queue.push(this.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, onFire);
+    return id;
+  }
+
+  private fireTimer(target: number, timerId: number, life: number, onFire: TimerCallback): void {
     const s = this.slots[target];
     if (s.life !== life || s.status === "down") return;
     if (!s.liveTimers.has(timerId)) return; // cancelled
     if (s.status === "paused") {
-      s.parked.push({ kind: EVENT_TIMER, from: -1, ref: undefined, timerId });
+      s.parked.push({ kind: EVENT_TIMER, from: -1, ref: onFire, timerId });
       return;
     }
-    const tag = s.liveTimers.get(timerId);
+    const payload = s.liveTimers.get(timerId);
     s.liveTimers.delete(timerId);
-    s.actor!.onTimer(tag);
+    onFire(payload);
   }
 
   private makeContext(s: ActorSlot): ActorContext {
@@ -388,14 +404,16 @@ export class Simulation {
         if (s.status !== "running") return; // a stopped or paused process sends nothing
         sim.send(s, to, msg);
       },
-      setTimer: (delayMs, tag): TimerId => {
-        const id = sim.timerIds.next++;
-        s.liveTimers.set(id, tag);
-        // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
-        const delayUs = delayMs > 0 ? Math.max(1, Math.round(delayMs * 1000)) : 0;
-        sim.queue.push(sim.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, undefined);
-        return id;
+      timer: <P>(onFire: (payload: P) => void): Timer<P> => {
+        const callback = onFire as TimerCallback;
+        return {
+          set: (delayMs, payload) => sim.setTimer(s, delayMs, payload, callback),
+          cancel: (id) => {
+            s.liveTimers.delete(id);
+          },
+        };
       },
+      setTimer: (delayMs, tag) => sim.setTimer(s, delayMs, tag, s.onTimer),
       cancelTimer: (id) => {
         s.liveTimers.delete(id);
       },

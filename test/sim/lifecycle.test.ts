@@ -16,6 +16,29 @@ describe("actor lifecycle", () => {
     expect(log).toEqual(['500000 p timer "t100"', '500000 p msg s "hello"']);
   });
 
+  it("a component's own timer calls it back with its payload; a cancelled one calls nothing; a paused one fires late", () => {
+    const sim = new Simulation({ seed: 1 });
+    const fired: string[] = [];
+    sim.addActor("c", (ctx) => {
+      // Two components of one actor, each with its timer and its own payload type: nobody routes or parses tags.
+      const retries = ctx.timer((attempt: number) => fired.push(`${ctx.nowUs} retry ${attempt}`));
+      const expiries = ctx.timer((member: { group: string; id: string }) => fired.push(`${ctx.nowUs} expire ${member.group}/${member.id}`));
+      return {
+        onStart: () => {
+          retries.set(10, 1);
+          const cancelled = retries.set(20, 2);
+          expiries.set(30, { group: "g", id: "m-1" });
+          retries.cancel(cancelled);
+        },
+        onMessage: () => {},
+      };
+    });
+    sim.at(25_000, () => sim.pause("c"));
+    sim.at(100_000, () => sim.resume("c"));
+    sim.run(1_000_000);
+    expect(fired).toEqual(["10000 retry 1", "100000 expire g/m-1"]);
+  });
+
   it("crash loses volatile state, timers and in-flight deliveries; restart rebuilds from the factory and disk", () => {
     const sim = new Simulation({ seed: 1 });
     const log: string[] = [];
