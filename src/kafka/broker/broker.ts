@@ -7,9 +7,8 @@ import type {
   BrokerHeartbeatResponse,
   BrokerRegistrationRequest,
   BrokerRegistrationResponse,
-  RaftFetch,
-  RaftFetchResponse,
-} from "../controller/messages.js";
+} from "../protocol/controllerMessages.js";
+import type { RaftFetch, RaftFetchResponse } from "../protocol/raftMessages.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
 import type { PartitionState } from "../metadata/records.js";
 import type {

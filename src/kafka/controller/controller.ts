@@ -2,15 +2,8 @@ import type { Actor, ActorContext } from "../../sim/index.js";
 import type { ConfigValue } from "../config/configDef.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
 import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
-import type {
-  RaftEntry,
-  AlterPartitionRequest,
-  AlterPartitionResponse,
-  BrokerHeartbeatRequest,
-  BrokerHeartbeatResponse,
-  BrokerRegistrationRequest,
-  BrokerRegistrationResponse,
-} from "./messages.js";
+import type { AlterPartitionRequest, AlterPartitionResponse, BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
+import type { RaftEntry } from "../protocol/raftMessages.js";
 import { nextPartitionState } from "./partitionChange.js";
 import { type RaftConfig, RaftNode } from "./raft.js";
 

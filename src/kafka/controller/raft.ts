@@ -1,6 +1,6 @@
 import type { ActorContext } from "../../sim/index.js";
 import type { MetadataRecord } from "../metadata/records.js";
-import type { BeginQuorumEpoch, RaftEntry, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "./messages.js";
+import type { BeginQuorumEpoch, RaftEntry, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftLog } from "./raftLog.js";
 
 export interface RaftConfig {
@@ -429,4 +429,3 @@ export class RaftNode {
   }
 }
 
-export type { RaftEntry };

@@ -1,4 +1,4 @@
-import type { RaftEntry } from "./messages.js";
+import type { RaftEntry } from "../protocol/raftMessages.js";
 
 /**
  * The controller's copy of `__cluster_metadata`. KRaft fsyncs before it counts an entry as written, so the model

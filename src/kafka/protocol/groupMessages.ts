@@ -150,5 +150,3 @@ export interface ConsumerGroupHeartbeatResponse {
   /** The member's assignment at its (new) epoch; null when unchanged. */
   assignment: TopicPartitionRef[] | null;
 }
-
-export const GROUP_REQUESTS = ["JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "TxnOffsetCommit", "OffsetFetch", "ConsumerGroupHeartbeat"] as const;

@@ -1,15 +1,13 @@
 import type { RecordBatch } from "../log/recordBatch.js";
 import type { ErrorName } from "./errors.js";
 
-/**
- * Protocol messages exchanged by brokers, controllers and clients. Names follow Kafka's APIs; fields keep only what
- * the model needs. Requests carry a `correlationId` the response echoes, as on a Kafka connection.
+/*
+ * Protocol messages between clients and brokers, and between brokers (replication). Names follow Kafka's APIs
+ * (`clients/src/main/resources/common/message/*.json`); fields keep only what the model needs. Requests carry a
+ * `correlationId` the response echoes, as on a Kafka connection. `apis.ts` lists every API and who receives what.
  */
-export interface TopicPartition {
-  topic: string;
-  partition: number;
-}
 
+/** A topic-partition's key in maps and traces: `<topic>-<partition>`, as Kafka's TopicPartition.toString. */
 export function tpKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
@@ -117,9 +115,6 @@ export interface OffsetsForLeaderEpochResponse {
   leaderEpoch: number;
   endOffset: number;
 }
-
-export type ClientMessage = MetadataRequest | ProduceRequest | InitProducerIdRequest;
-export type ReplicationMessage = FetchRequest | FetchResponse | OffsetsForLeaderEpochRequest | OffsetsForLeaderEpochResponse;
 
 // ---- Consumer ↔ broker ----
 

@@ -1,0 +1,62 @@
+import type { PartitionState } from "../metadata/records.js";
+import type { ErrorName } from "./errors.js";
+
+/**
+ * A broker's requests to the active controller (Kafka `BrokerRegistrationRequest.json`,
+ * `BrokerHeartbeatRequest.json`, `AlterPartitionRequest.json`): fields the model reads.
+ */
+
+export interface BrokerRegistrationRequest {
+  type: "BrokerRegistration";
+  correlationId: number;
+  broker: string;
+  incarnation: number;
+}
+
+export interface BrokerRegistrationResponse {
+  type: "BrokerRegistrationResponse";
+  correlationId: number;
+  error: ErrorName;
+  brokerEpoch: number;
+  leaderHint: string | null;
+}
+
+export interface BrokerHeartbeatRequest {
+  type: "BrokerHeartbeat";
+  correlationId: number;
+  broker: string;
+  brokerEpoch: number;
+  /** How far the broker has replayed the metadata log. */
+  metadataOffset: number;
+  wantShutDown: boolean;
+}
+
+export interface BrokerHeartbeatResponse {
+  type: "BrokerHeartbeatResponse";
+  correlationId: number;
+  error: ErrorName;
+  isFenced: boolean;
+  leaderHint: string | null;
+}
+
+export interface AlterPartitionRequest {
+  type: "AlterPartition";
+  correlationId: number;
+  broker: string;
+  brokerEpoch: number;
+  topic: string;
+  partition: number;
+  leaderEpoch: number;
+  partitionEpoch: number;
+  newIsr: string[];
+}
+
+export interface AlterPartitionResponse {
+  type: "AlterPartitionResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName | "INELIGIBLE_REPLICA";
+  state: PartitionState | null;
+  leaderHint: string | null;
+}

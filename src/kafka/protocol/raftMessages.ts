@@ -1,0 +1,57 @@
+import type { MetadataRecord } from "../metadata/records.js";
+
+/** One entry of the metadata log: the record and the Raft epoch it was appended in. */
+export interface RaftEntry {
+  epoch: number;
+  record: MetadataRecord;
+}
+
+/**
+ * KRaft (KIP-595): the controllers' quorum protocol, and brokers fetching the metadata log as observers
+ * (Kafka `clients/src/main/resources/common/message/{Vote,BeginQuorumEpoch,Fetch}*.json`).
+ * Not modelled: EndQuorumEpoch (a resigning leader lets the election timeout pass) and BeginQuorumEpoch's answer.
+ */
+
+export interface VoteRequest {
+  type: "Vote";
+  epoch: number;
+  candidate: string;
+  lastEpoch: number;
+  lastOffset: number;
+}
+
+export interface VoteResponse {
+  type: "VoteResponse";
+  epoch: number;
+  granted: boolean;
+}
+
+export interface BeginQuorumEpoch {
+  type: "BeginQuorumEpoch";
+  epoch: number;
+  leader: string;
+}
+
+export interface RaftFetch {
+  type: "RaftFetch";
+  correlationId: number;
+  epoch: number;
+  replica: string;
+  /** Observers (brokers) are served committed entries only and never vote. */
+  observer: boolean;
+  fetchOffset: number;
+  lastFetchedEpoch: number;
+}
+
+export interface RaftFetchResponse {
+  type: "RaftFetchResponse";
+  correlationId: number;
+  epoch: number;
+  leader: string | null;
+  error: "NONE" | "NOT_LEADER_OR_FOLLOWER" | "FENCED_LEADER_EPOCH";
+  baseOffset: number;
+  entries: RaftEntry[];
+  highWatermark: number;
+  /** Set when the fetcher's log diverges: truncate to `endOffset` of `epoch` and fetch again. */
+  divergingEpoch?: { epoch: number; endOffset: number };
+}
