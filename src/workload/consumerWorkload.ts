@@ -1,5 +1,7 @@
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import { KafkaConsumer } from "../kafka/client/consumer/consumer.js";
+import type { ConsumerMessages } from "../kafka/protocol/apis.js";
+import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History } from "./history.js";
 
@@ -19,7 +21,7 @@ export type PollValue = Record<string, [number, string][]>;
  * (Jepsen's `[:poll]` completing as `[:poll {k [[offset v] ...]}]`, a key standing for one topic-partition).
  */
 export function consumerWorkloadActor(brokers: string[], settings: ConsumerSettings, w: ConsumerWorkload, history: History) {
-  return (ctx: ActorContext): Actor => {
+  return (ctx: ActorContext): Actor<MessageOf<ConsumerMessages>> => {
     const consumer = new KafkaConsumer(ctx, brokers, settings);
     const tryAssign = () => {
       if (consumer.assignment().length > 0) return;
@@ -29,28 +31,26 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
         history.event(ctx.nowUs, ctx.name, "assign", { topic: w.topic, partitions: parts });
       } else consumer.metadata.requestUpdate(); // the topic is not in metadata yet (partitionsFor would wait)
     };
+    const poll = ctx.timer(() => {
+      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+      tryAssign();
+      const polled = consumer.poll();
+      if (polled.length > 0) {
+        const value: PollValue = {};
+        for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);
+        const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { isolation: settings.isolationLevel });
+        history.complete(ctx.nowUs, inv, "ok", value);
+      }
+      poll.set(w.pollIntervalMs);
+    });
     return {
       onStart: () => {
         consumer.start();
-        ctx.setTimer(w.pollIntervalMs, "workload:poll");
+        poll.set(w.pollIntervalMs);
       },
       onMessage: (from, msg) => {
-        consumer.onMessage(from, msg as { type: string });
+        dispatch(consumer.handlers, msg.type, from, msg);
         tryAssign();
-      },
-      onTimer: (tag) => {
-        if (consumer.onTimer(tag)) return;
-        if (tag !== "workload:poll") return;
-        if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
-        tryAssign();
-        const polled = consumer.poll();
-        if (polled.length > 0) {
-          const value: PollValue = {};
-          for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);
-          const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { isolation: settings.isolationLevel });
-          history.complete(ctx.nowUs, inv, "ok", value);
-        }
-        ctx.setTimer(w.pollIntervalMs, "workload:poll");
       },
     };
   };

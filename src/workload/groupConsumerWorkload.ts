@@ -2,6 +2,8 @@ import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaConsumer, type PolledPartition } from "../kafka/client/consumer/consumer.js";
 import { KafkaProducer } from "../kafka/client/producer/producer.js";
+import type { ClientMessages } from "../kafka/protocol/apis.js";
+import { dispatch, type Handlers, type MessageOf } from "../kafka/protocol/dispatch.js";
 import type { TopicPartitionRef } from "../kafka/protocol/groupMessages.js";
 import { tpKey } from "../kafka/protocol/messages.js";
 import type { OffsetEntry } from "../kafka/protocol/transactionMessages.js";
@@ -63,7 +65,7 @@ export interface RebalanceValue {
  * the consumer's group metadata, KIP-447); on an abort it rewinds to the committed offsets.
  */
 export function groupConsumerWorkloadActor(brokers: string[], settings: ConsumerSettings, producerSettings: ProducerSettings | null, w: GroupConsumerWorkload, history: History) {
-  return (ctx: ActorContext): Actor => {
+  return (ctx: ActorContext): Actor<MessageOf<ClientMessages>> => {
     const group = settings.groupId!;
     const consumer = new KafkaConsumer(ctx, brokers, settings);
     const producer = w.output && producerSettings ? new KafkaProducer(ctx, brokers, producerSettings) : null;
@@ -96,8 +98,11 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       return (error) => history.complete(ctx.nowUs, inv, error ? "fail" : "ok", { group, offsets: offsetMap(offsets), generation, kind } satisfies CommitValue, error ?? undefined);
     };
 
+    /** The application thread: its next poll, and the end of the record it is processing. */
+    const pollAt = ctx.timer(() => loop());
+    const processedAt = ctx.timer(() => processed());
     const next = (ms: number) => {
-      if (!stopped) ctx.setTimer(ms, "workload:poll");
+      if (!stopped) pollAt.set(ms);
     };
 
     /** Processing time of the next record, stretched over a stall window it runs into. */
@@ -142,7 +147,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       const r = batch.records[batch.i];
       const g = consumer.group!;
       recordInv = history.invoke(ctx.nowUs, ctx.name, "process", { group, topic: r.topic, partition: r.partition, offset: r.offset, value: r.value, generation: g.generation, memberId: g.memberId } satisfies ProcessValue);
-      ctx.setTimer(processingUs(batch.i === 0) / 1000, "workload:processed");
+      processedAt.set(processingUs(batch.i === 0) / 1000);
     };
 
     const processed = () => {
@@ -237,6 +242,28 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       producer?.close();
     };
 
+    // Each answer goes to the client that asked; metadata, coordinator lookups and disconnects to both (producer
+    // first), as each may be waiting for one (each checks the correlation id is its own).
+    const shared =
+      <K extends "MetadataResponse" | "FindCoordinatorResponse" | "Disconnected">(type: K) =>
+      (from: string, msg: ClientMessages[K]) => {
+        producer?.handlers[type](from, msg);
+        consumer.handlers[type](from, msg);
+      };
+    const handlers: Handlers<ClientMessages> = {
+      ...consumer.handlers,
+      ProduceResponse: (from, res) => producer?.handlers.ProduceResponse(from, res),
+      InitProducerIdResponse: (from, res) => producer?.handlers.InitProducerIdResponse(from, res),
+      TxnInitProducerIdResponse: (from, res) => producer?.handlers.TxnInitProducerIdResponse(from, res),
+      AddPartitionsToTxnResponse: (from, res) => producer?.handlers.AddPartitionsToTxnResponse(from, res),
+      AddOffsetsToTxnResponse: (from, res) => producer?.handlers.AddOffsetsToTxnResponse(from, res),
+      TxnOffsetCommitResponse: (from, res) => producer?.handlers.TxnOffsetCommitResponse(from, res),
+      EndTxnResponse: (from, res) => producer?.handlers.EndTxnResponse(from, res),
+      MetadataResponse: shared("MetadataResponse"),
+      FindCoordinatorResponse: shared("FindCoordinatorResponse"),
+      Disconnected: shared("Disconnected"),
+    };
+
     return {
       onStart: () => {
         consumer.start();
@@ -254,18 +281,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
           });
         } else next(0);
       },
-      onMessage: (from, msg) => {
-        // Both clients see every message; each answers only its own correlation ids.
-        const m = msg as { type: string };
-        producer?.onMessage(from, m);
-        consumer.onMessage(from, m);
-      },
-      onTimer: (tag) => {
-        if (producer?.onTimer(tag)) return;
-        if (consumer.onTimer(tag)) return;
-        if (tag === "workload:poll") loop();
-        else if (tag === "workload:processed") processed();
-      },
+      onMessage: (from, msg) => dispatch(handlers, msg.type, from, msg),
       onShutdown: () => stop(),
     };
   };

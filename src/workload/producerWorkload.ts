@@ -1,5 +1,7 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer, type ProducerRecord } from "../kafka/client/producer/producer.js";
+import type { ProducerMessages } from "../kafka/protocol/apis.js";
+import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
@@ -21,7 +23,7 @@ export interface ProducerWorkload {
  * their invocations stay without completion (unknown).
  */
 export function producerWorkloadActor(brokers: string[], settings: ProducerSettings, w: ProducerWorkload, history: History) {
-  return (ctx: ActorContext): Actor => {
+  return (ctx: ActorContext): Actor<MessageOf<ProducerMessages>> => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const keyRandom = ctx.stream("keys");
     const names = keyNames(w.keys);
@@ -46,25 +48,22 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
       sent++;
     };
 
+    const tick = ctx.timer(() => {
+      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+      owed += perTick;
+      while (owed >= 1 && (w.records === null || sent < w.records)) {
+        owed -= 1;
+        sendOne();
+      }
+      if (w.records === null || sent < w.records) tick.set(tickMs);
+    });
+
     return {
       onStart: () => {
         producer.start();
-        ctx.setTimer(tickMs, "workload:tick");
+        tick.set(tickMs);
       },
-      onMessage: (from, msg) => {
-        producer.onMessage(from, msg as { type: string });
-      },
-      onTimer: (tag) => {
-        if (producer.onTimer(tag)) return;
-        if (tag !== "workload:tick") return;
-        if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
-        owed += perTick;
-        while (owed >= 1 && (w.records === null || sent < w.records)) {
-          owed -= 1;
-          sendOne();
-        }
-        if (w.records === null || sent < w.records) ctx.setTimer(tickMs, "workload:tick");
-      },
+      onMessage: (from, msg) => dispatch(producer.handlers, msg.type, from, msg),
       onShutdown: () => producer.close(),
     };
   };

@@ -1,5 +1,7 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer } from "../kafka/client/producer/producer.js";
+import type { ProducerMessages } from "../kafka/protocol/apis.js";
+import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
@@ -44,7 +46,7 @@ export interface TxnValue {
  * error (PRODUCER_FENCED) stops the instance.
  */
 export function transactionalWorkloadActor(brokers: string[], settings: ProducerSettings, w: TransactionalWorkload, history: History) {
-  return (ctx: ActorContext): Actor => {
+  return (ctx: ActorContext): Actor<MessageOf<ProducerMessages>> => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const tid = settings.transactionalId!;
     const rnd = ctx.stream("transactions");
@@ -54,9 +56,12 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
     let seq = 0;
     let stopped = false;
     let end: () => void = () => {};
+    /** The next transaction; the end (commit or abort) of the open one. */
+    const nextTxn = ctx.timer(() => run());
+    const endTxn = ctx.timer(() => end());
 
     const next = () => {
-      if (!stopped && (w.stopMs === null || ctx.nowMs < w.stopMs)) ctx.setTimer(w.everyMs, "workload:txn");
+      if (!stopped && (w.stopMs === null || ctx.nowMs < w.stopMs)) nextTxn.set(w.everyMs);
     };
 
     const run = () => {
@@ -104,7 +109,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         if (rnd.chance(w.abortRatio)) return aborted(null, null);
         commit();
       };
-      ctx.setTimer(w.openForMs, "workload:end");
+      endTxn.set(w.openForMs);
       const commit = () => {
       const commitAt = ctx.nowUs;
       // Recorded now: if the answer never comes (a partition, a crash), readers may still see it committed.
@@ -140,14 +145,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           run();
         });
       },
-      onMessage: (from, msg) => {
-        producer.onMessage(from, msg as { type: string });
-      },
-      onTimer: (tag) => {
-        if (producer.onTimer(tag)) return;
-        if (tag === "workload:txn") run();
-        else if (tag === "workload:end") end();
-      },
+      onMessage: (from, msg) => dispatch(producer.handlers, msg.type, from, msg),
       onShutdown: () => producer.close(),
     };
   };

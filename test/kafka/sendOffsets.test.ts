@@ -1,3 +1,5 @@
+import type { ProducerMessages } from "../../src/kafka/protocol/apis.js";
+import { dispatch, type MessageOf } from "../../src/kafka/protocol/dispatch.js";
 import { describe, expect, it } from "vitest";
 import { KafkaProducer } from "../../src/kafka/client/producer/producer.js";
 import { PRODUCER_CONFIG } from "../../src/kafka/config/producerConfig.js";
@@ -54,8 +56,7 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
           producer.commitTransaction((e) => (outcome.commit = e));
         });
       },
-      onMessage: (from, msg) => producer.onMessage(from, msg as { type: string }),
-      onTimer: (tag) => producer.onTimer(tag),
+      onMessage: (from, msg: MessageOf<ProducerMessages>) => dispatch(producer.handlers, msg.type, from, msg),
     };
   });
   sim.run(3_000_000);

@@ -1,3 +1,5 @@
+import type { ProducerMessages } from "../../src/kafka/protocol/apis.js";
+import { dispatch, type MessageOf } from "../../src/kafka/protocol/dispatch.js";
 import { producerSettings } from "../../src/kafka/config/producerSettings.js";
 import { PRODUCER_CONFIG } from "../../src/kafka/config/producerConfig.js";
 import { KafkaProducer, type ProducerRecord } from "../../src/kafka/client/producer/producer.js";
@@ -71,9 +73,8 @@ export function runProducer(opts: {
         producer.start();
         opts.sends.forEach((s, i) => ctx.setTimer(s.atMs, { send: i }));
       },
-      onMessage: (from, msg) => producer.onMessage(from, msg as { type: string }),
+      onMessage: (from, msg: MessageOf<ProducerMessages>) => dispatch(producer.handlers, msg.type, from, msg),
       onTimer: (tag) => {
-        if (producer.onTimer(tag)) return;
         const s = opts.sends[(tag as { send: number }).send];
         producer.send(s.record, (result) => results.push({ atUs: ctx.nowUs, value: s.record.value, result }));
       },

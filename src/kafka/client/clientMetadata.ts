@@ -1,4 +1,4 @@
-import type { ActorContext } from "../../sim/index.js";
+import type { ActorContext, Timer } from "../../sim/index.js";
 import type { MetadataRequest, MetadataResponse, PartitionMetadata } from "../protocol/messages.js";
 import { nextRequestId } from "./requestIds.js";
 
@@ -15,6 +15,10 @@ export class ClientMetadata {
   private lastRefreshUs = -Infinity;
   private lastRequestUs = -Infinity;
   private delayed = -1;
+  /** The refresh waiting out its back-off. */
+  private readonly backoffTimer: Timer;
+  /** request.timeout.ms of the refresh in flight. */
+  private readonly timeoutTimer: Timer;
   /** Called after every successful refresh. */
   onUpdate: () => void = () => {};
 
@@ -23,11 +27,20 @@ export class ClientMetadata {
     private readonly brokers: string[],
     private readonly requestTimeoutMs: number,
     private readonly maxAgeMs: number,
-    private readonly tagPrefix: string,
     /** retry.backoff.ms: refreshes are at least this far apart (Metadata.timeToNextUpdate). */
     private readonly refreshBackoffMs = 100,
   ) {
     this.target = brokers.length > 0 ? ctx.stream("bootstrap").int(brokers.length) : 0;
+    this.backoffTimer = ctx.timer(() => {
+      this.delayed = -1;
+      this.requestUpdate();
+    });
+    this.timeoutTimer = ctx.timer(() => {
+      this.timer = -1;
+      this.inFlight = -1;
+      this.target = (this.target + 1) % this.brokers.length;
+      this.requestUpdate();
+    });
   }
 
   partitionsFor(topic: string): PartitionMetadata[] | undefined {
@@ -53,43 +66,30 @@ export class ClientMetadata {
     // In whole µs, so the wait can never round to nothing and spin.
     const waitUs = Math.round(this.refreshBackoffMs * 1000) - (this.ctx.nowUs - this.lastRequestUs);
     if (waitUs > 0) {
-      this.delayed = this.ctx.setTimer(waitUs / 1000, `${this.tagPrefix}metadata-backoff`);
+      this.delayed = this.backoffTimer.set(waitUs / 1000);
       return;
     }
     this.lastRequestUs = this.ctx.nowUs;
     const req: MetadataRequest = { type: "Metadata", correlationId: nextRequestId(this.ctx) };
     this.inFlight = req.correlationId;
     this.ctx.send(this.brokers[this.target], req);
-    this.timer = this.ctx.setTimer(this.requestTimeoutMs, `${this.tagPrefix}metadata-timeout`);
+    this.timer = this.timeoutTimer.set(this.requestTimeoutMs);
   }
 
   /** The broker we asked closed the connection: ask the next one now. */
   onDisconnected(broker: string): void {
     if (this.inFlight < 0 || this.brokers[this.target] !== broker) return;
-    if (this.timer >= 0) this.ctx.cancelTimer(this.timer);
+    if (this.timer >= 0) this.timeoutTimer.cancel(this.timer);
     this.timer = -1;
     this.inFlight = -1;
     this.target = (this.target + 1) % this.brokers.length;
     this.requestUpdate();
   }
 
-  onTimer(tag: string): boolean {
-    if (tag === `${this.tagPrefix}metadata-backoff`) {
-      this.delayed = -1;
-      this.requestUpdate();
-      return true;
-    }
-    if (tag !== `${this.tagPrefix}metadata-timeout`) return false;
-    this.timer = -1;
-    this.inFlight = -1;
-    this.target = (this.target + 1) % this.brokers.length;
-    this.requestUpdate();
-    return true;
-  }
-
+  /** A MetadataResponse: applied if it answers the refresh in flight (whether it did is returned). */
   onResponse(res: MetadataResponse): boolean {
     if (res.correlationId !== this.inFlight) return false;
-    if (this.timer >= 0) this.ctx.cancelTimer(this.timer);
+    if (this.timer >= 0) this.timeoutTimer.cancel(this.timer);
     this.timer = -1;
     this.inFlight = -1;
     this.lastRefreshUs = this.ctx.nowUs;

@@ -98,7 +98,10 @@ type Notices = { Disconnected: Disconnected };
 
 /** What a client process receives: answers to the requests of its producer and consumer (`KafkaProducer`, `KafkaConsumer`). */
 export type ProducerMessages = Responses<"Metadata" | "Produce" | "InitProducerId" | "FindCoordinator" | "TxnInitProducerId" | "AddPartitionsToTxn" | "AddOffsetsToTxn" | "EndTxn" | "TxnOffsetCommit"> & Notices;
-export type ConsumerMessages = Responses<"Metadata" | "ConsumerFetch" | "ListOffsets" | "FindCoordinator" | "OffsetCommit" | "OffsetFetch" | "JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup" | "ConsumerGroupHeartbeat"> & Notices;
+export type ConsumerMessages = Responses<"Metadata" | "ConsumerFetch" | "ListOffsets"> & GroupMemberMessages;
+/** What a consumer's group membership receives (the classic protocol's answers, or KIP-848's heartbeat's). */
+export type GroupMemberMessages = Responses<"FindCoordinator" | "OffsetCommit" | "OffsetFetch"> & ClassicMemberMessages & Responses<"ConsumerGroupHeartbeat"> & Notices;
+export type ClassicMemberMessages = Responses<"JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup">;
 /** A process hosting both (a read-process-write application). */
 export type ClientMessages = ProducerMessages & ConsumerMessages;
 

@@ -1,5 +1,7 @@
-import type { ActorContext } from "../../../sim/index.js";
+import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
+import type { ConsumerMessages } from "../../protocol/apis.js";
+import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse, MetadataResponse } from "../../protocol/messages.js";
 import { tpKey } from "../../protocol/messages.js";
@@ -51,15 +53,26 @@ export class KafkaConsumer {
   private pollRotation = 0;
   /** The group membership, once subscribe() was called. */
   group: GroupMember | null = null;
+  /** The fetcher's next pass (after a back-off). */
+  private readonly pumpAt: Timer;
+  /** fetch.max.wait.ms + request.timeout.ms of a partition's fetch or ListOffsets, by topic-partition. */
+  private readonly requestTimeout: Timer<string>;
 
   constructor(
     private readonly ctx: ActorContext,
     private readonly brokers: string[],
     readonly settings: ConsumerSettings,
-    private readonly tag = "consumer:",
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, tag, settings.retryBackoffMs);
+    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.pump();
+    this.pumpAt = ctx.timer(() => {
+      this.pumpTimer = -1;
+      this.pump();
+    });
+    this.requestTimeout = ctx.timer((tp) => {
+      const p = this.parts.get(tp);
+      if (p && p.inFlight >= 0) this.failRequest(p, "REQUEST_TIMED_OUT");
+    });
   }
 
   start(): void {
@@ -75,7 +88,7 @@ export class KafkaConsumer {
     const keep = new Set(tps.map((t) => tpKey(t.topic, t.partition)));
     for (const [k, p] of [...this.parts]) {
       if (keep.has(k)) continue;
-      if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+      if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
       this.parts.delete(k);
     }
     for (const t of tps) {
@@ -113,7 +126,6 @@ export class KafkaConsumer {
         allConsumed: () => self.allConsumed(),
       },
       listener,
-      tag: this.tag,
     };
     // group.protocol: classic (JoinGroup/SyncGroup) or consumer (KIP-848).
     this.group = this.settings.groupProtocol === "consumer" ? new ConsumerMembershipManager(deps) : new ConsumerCoordinator(deps);
@@ -132,7 +144,7 @@ export class KafkaConsumer {
       p.awaitingCommitted = true;
       p.position = null;
       p.buffer = [];
-      if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+      if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
       p.inFlight = -1;
       p.timer = -1;
     }
@@ -186,54 +198,30 @@ export class KafkaConsumer {
     return out;
   }
 
-  onMessage(from: string, msg: { type: string }): boolean {
-    switch (msg.type) {
-      case "MetadataResponse":
-        return this.metadata.onResponse(msg as MetadataResponse);
-      case "FindCoordinatorResponse":
-      case "JoinGroupResponse":
-      case "SyncGroupResponse":
-      case "HeartbeatResponse":
-      case "LeaveGroupResponse":
-      case "ConsumerGroupHeartbeatResponse":
-      case "OffsetCommitResponse":
-      case "OffsetFetchResponse":
-        return this.group?.onMessage(from, msg) ?? false;
-      case "ConsumerFetchResponse":
-        this.onFetch(msg as ConsumerFetchResponse);
-        return true;
-      case "ListOffsetsResponse":
-        this.onListOffsets(msg as ListOffsetsResponse);
-        return true;
-      case "Disconnected":
-        this.group?.onMessage(from, msg);
-        this.metadata.onDisconnected(from);
-        for (const p of this.parts.values()) if (p.inFlight >= 0 && p.inFlightTo === from) this.failRequest(p, "NETWORK_EXCEPTION");
-        return true;
-    }
-    return false;
-  }
-
-  onTimer(tag: unknown): boolean {
-    if (typeof tag !== "string" || !tag.startsWith(this.tag)) return false;
-    if (this.metadata.onTimer(tag)) return true;
-    const rest = tag.slice(this.tag.length);
-    if (rest.startsWith("coord:")) {
-      this.group?.onTimer(rest.slice("coord:".length));
-      return true;
-    }
-    if (rest === "pump") {
-      this.pumpTimer = -1;
-      this.pump();
-    } else if (rest.startsWith("timeout:")) {
-      const p = this.parts.get(rest.slice("timeout:".length));
-      if (p && p.inFlight >= 0) this.failRequest(p, "REQUEST_TIMED_OUT");
-    }
-    return true;
-  }
+  /** Every message a consumer receives: its fetcher's answers, its metadata's, and its group membership's. */
+  readonly handlers: Handlers<ConsumerMessages> = {
+    MetadataResponse: (_from, res) => {
+      this.metadata.onResponse(res);
+    },
+    ConsumerFetchResponse: (_from, res) => this.onFetch(res),
+    ListOffsetsResponse: (_from, res) => this.onListOffsets(res),
+    FindCoordinatorResponse: (from, res) => this.group?.handlers.FindCoordinatorResponse(from, res),
+    OffsetCommitResponse: (from, res) => this.group?.handlers.OffsetCommitResponse(from, res),
+    OffsetFetchResponse: (from, res) => this.group?.handlers.OffsetFetchResponse(from, res),
+    JoinGroupResponse: (from, res) => this.group?.handlers.JoinGroupResponse(from, res),
+    SyncGroupResponse: (from, res) => this.group?.handlers.SyncGroupResponse(from, res),
+    HeartbeatResponse: (from, res) => this.group?.handlers.HeartbeatResponse(from, res),
+    LeaveGroupResponse: (from, res) => this.group?.handlers.LeaveGroupResponse(from, res),
+    ConsumerGroupHeartbeatResponse: (from, res) => this.group?.handlers.ConsumerGroupHeartbeatResponse(from, res),
+    Disconnected: (from, msg) => {
+      this.group?.handlers.Disconnected(from, msg);
+      this.metadata.onDisconnected(from);
+      for (const p of this.parts.values()) if (p.inFlight >= 0 && p.inFlightTo === from) this.failRequest(p, "NETWORK_EXCEPTION");
+    },
+  };
 
   private failRequest(p: PartitionState, error: ErrorName): void {
-    if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+    if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
     p.timer = -1;
     p.inFlight = -1;
     p.resetting = false;
@@ -249,7 +237,7 @@ export class KafkaConsumer {
 
   private wakeAt(us: number): void {
     if (this.pumpTimer >= 0) return;
-    this.pumpTimer = this.ctx.setTimer(Math.max(0, (us - this.ctx.nowUs) / 1000), `${this.tag}pump`);
+    this.pumpTimer = this.pumpAt.set(Math.max(0, (us - this.ctx.nowUs) / 1000));
   }
 
   /** Sends what can be sent: position resets and fetches for partitions with a leader and room in their buffer. */
@@ -280,14 +268,14 @@ export class KafkaConsumer {
       }
       p.inFlight = id;
       p.inFlightTo = meta.leader;
-      p.timer = this.ctx.setTimer(this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs, `${this.tag}timeout:${k}`);
+      p.timer = this.requestTimeout.set(this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs, k);
     }
   }
 
   private take(topic: string, partition: number, correlationId: number): PartitionState | undefined {
     const p = this.parts.get(tpKey(topic, partition));
     if (!p || p.inFlight !== correlationId) return undefined;
-    if (p.timer >= 0) this.ctx.cancelTimer(p.timer);
+    if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
     p.timer = -1;
     p.inFlight = -1;
     return p;

@@ -1,4 +1,7 @@
+import type { Timer } from "../../../sim/index.js";
 import { assign, type AssignmentStrategy } from "../../assignors/index.js";
+import type { ClassicMemberMessages } from "../../protocol/apis.js";
+import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
   HeartbeatRequest,
@@ -42,9 +45,12 @@ export class ConsumerCoordinator extends GroupMember {
   private leaderId = "";
   private hbTimer = -1;
   private joined = { generationId: -1, memberId: "" };
+  /** heartbeat.interval.ms: the background heartbeat thread's next beat. */
+  private readonly heartbeatTimer: Timer;
 
   constructor(d: GroupMemberDeps) {
     super(d);
+    this.heartbeatTimer = d.ctx.timer(() => this.heartbeatTick());
   }
 
   /** KIP-429: the protocol is cooperative only if every configured assignor supports it. */
@@ -252,13 +258,13 @@ export class ConsumerCoordinator extends GroupMember {
 
   private startHeartbeats(): void {
     this.lastHeartbeatOkUs = this.ctx.nowUs;
-    if (this.hbTimer < 0) this.hbTimer = this.timer(this.s.heartbeatIntervalMs, "hb");
+    if (this.hbTimer < 0) this.hbTimer = this.heartbeatTimer.set(this.s.heartbeatIntervalMs);
   }
 
   private heartbeatTick(): void {
     this.hbTimer = -1;
     if (this.fatal || this.closed || this.state === "UNJOINED" || this.state === "PREPARING_REBALANCE") return;
-    this.hbTimer = this.timer(this.s.heartbeatIntervalMs, "hb");
+    this.hbTimer = this.heartbeatTimer.set(this.s.heartbeatIntervalMs);
     if (this.ctx.nowUs - this.lastHeartbeatOkUs > this.s.sessionTimeoutMs * 1000) {
       this.lastHeartbeatOkUs = this.ctx.nowUs;
       this.coordinatorLost("no heartbeat answer within session.timeout.ms");
@@ -327,29 +333,24 @@ export class ConsumerCoordinator extends GroupMember {
     return this.membershipError(error);
   }
 
-  // ---- dispatch ----
+  // ---- answers ----
 
-  protected onProtocolMessage(_from: string, msg: { type: string; correlationId?: number }): boolean {
-    const id = msg.correlationId ?? -1;
-    switch (msg.type) {
-      case "JoinGroupResponse":
-        if (id === this.joinInFlight) this.onJoinResponse(msg as JoinGroupResponse);
-        return true;
-      case "SyncGroupResponse":
-        if (id === this.syncInFlight) this.onSyncResponse(msg as SyncGroupResponse);
-        return true;
-      case "HeartbeatResponse":
-        if (id === this.hbInFlight) this.onHeartbeatResponse(msg as HeartbeatResponse);
-        return true;
-      case "LeaveGroupResponse":
-        return true;
-    }
-    return false;
-  }
+  protected readonly classicHandlers: Handlers<ClassicMemberMessages> = {
+    JoinGroupResponse: (_from, res) => {
+      if (res.correlationId === this.joinInFlight) this.onJoinResponse(res);
+    },
+    SyncGroupResponse: (_from, res) => {
+      if (res.correlationId === this.syncInFlight) this.onSyncResponse(res);
+    },
+    HeartbeatResponse: (_from, res) => {
+      if (res.correlationId === this.hbInFlight) this.onHeartbeatResponse(res);
+    },
+    // Nobody waits for a LeaveGroup's answer (AbstractCoordinator.maybeLeaveGroup sends and forgets).
+    LeaveGroupResponse: () => {},
+  };
 
-  protected onProtocolTimer(rest: string): void {
-    if (rest === "hb") this.heartbeatTick();
-  }
+  /** A classic member sends no ConsumerGroupHeartbeat: nothing to answer. */
+  protected onConsumerGroupHeartbeatResponse(): void {}
 
   protected onRequestTimeout(id: number): boolean {
     return id === this.joinInFlight || id === this.syncInFlight || id === this.hbInFlight;

@@ -1,3 +1,6 @@
+import type { Timer } from "../../../sim/index.js";
+import type { ClassicMemberMessages } from "../../protocol/apis.js";
+import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
@@ -24,9 +27,12 @@ export class ConsumerMembershipManager extends GroupMember {
   private target: TopicPartitionRef[] | null = null;
   private lostPending = false;
   private joined = { generationId: -1, memberId: "" };
+  /** The heartbeat interval the coordinator gave: the next heartbeat. */
+  private readonly heartbeatTimer: Timer;
 
   constructor(d: GroupMemberDeps) {
     super(d);
+    this.heartbeatTimer = d.ctx.timer(() => this.heartbeatTick());
     // Kafka 4 clients choose their member id (a UUID), kept across rejoins.
     this.memberId = `${d.ctx.name}-${d.ctx.incarnation}-${d.ctx.stream("member-id").int(0x7fffffff).toString(36)}`;
     this.generation = 0;
@@ -113,7 +119,7 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   private armHeartbeat(): void {
-    if (this.hbTimer < 0) this.hbTimer = this.timer(this.intervalMs, "hb");
+    if (this.hbTimer < 0) this.hbTimer = this.heartbeatTimer.set(this.intervalMs);
   }
 
   private onHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void {
@@ -199,14 +205,16 @@ export class ConsumerMembershipManager extends GroupMember {
     this.armHeartbeat();
   }
 
-  protected onProtocolMessage(_from: string, msg: { type: string; correlationId?: number }): boolean {
-    if (msg.type !== "ConsumerGroupHeartbeatResponse") return false;
-    if (msg.correlationId === this.hbInFlight) this.onHeartbeatResponse(msg as ConsumerGroupHeartbeatResponse);
-    return true;
-  }
+  /** A KIP-848 member sends none of the classic protocol's requests: nothing to answer. */
+  protected readonly classicHandlers: Handlers<ClassicMemberMessages> = {
+    JoinGroupResponse: () => {},
+    SyncGroupResponse: () => {},
+    HeartbeatResponse: () => {},
+    LeaveGroupResponse: () => {},
+  };
 
-  protected onProtocolTimer(rest: string): void {
-    if (rest === "hb") this.heartbeatTick();
+  protected onConsumerGroupHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void {
+    if (res.correlationId === this.hbInFlight) this.onHeartbeatResponse(res);
   }
 
   protected onRequestTimeout(id: number): boolean {

@@ -1,7 +1,9 @@
-import type { ActorContext } from "../../../sim/index.js";
+import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
+import type { ClassicMemberMessages, GroupMemberMessages } from "../../protocol/apis.js";
+import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
-import type { OffsetCommitRequest, OffsetCommitResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
+import type { ConsumerGroupHeartbeatResponse, OffsetCommitRequest, OffsetCommitResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
 import type { FindCoordinatorRequest, FindCoordinatorResponse, OffsetEntry, OffsetFetchRequest, OffsetFetchResponse } from "../../protocol/transactionMessages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
@@ -52,7 +54,6 @@ export interface GroupMemberDeps {
   metadata: ClientMetadata;
   subscriptions: OwnedPartitions;
   listener: RebalanceListener;
-  tag: string;
 }
 
 /**
@@ -84,12 +85,19 @@ export abstract class GroupMember {
   protected readonly subscriptions: OwnedPartitions;
   protected readonly listener: RebalanceListener;
   private readonly brokers: string[];
-  private readonly tag: string;
   private findInFlight = -1;
   private fetchInFlight = -1;
   private readonly commits: PendingCommit[] = [];
   private nextAutoCommitUs: number;
   private pollTimer = -1;
+  /** request.timeout.ms of one group request, by correlation id. */
+  private readonly requestTimeout: Timer<number>;
+  /** retry.backoff.ms before looking the coordinator up again. */
+  private readonly findTimer: Timer;
+  /** max.poll.interval.ms since the last poll (KIP-62). */
+  private readonly pollTimeoutTimer: Timer;
+  private readonly commitRetryTimer: Timer;
+  private readonly fetchRetryTimer: Timer;
 
   constructor(d: GroupMemberDeps) {
     this.ctx = d.ctx;
@@ -100,9 +108,15 @@ export abstract class GroupMember {
     this.metadata = d.metadata;
     this.subscriptions = d.subscriptions;
     this.listener = d.listener;
-    this.tag = d.tag;
     this.lastPollUs = d.ctx.nowUs;
     this.nextAutoCommitUs = d.ctx.nowUs + d.settings.autoCommitIntervalMs * 1000;
+    this.requestTimeout = d.ctx.timer((id) => this.onRequestTimedOut(id));
+    this.findTimer = d.ctx.timer(() => this.ensureCoordinator());
+    this.pollTimeoutTimer = d.ctx.timer(() => this.pollTimeout());
+    this.commitRetryTimer = d.ctx.timer(() => {
+      for (const c of [...this.commits]) if (c.inFlight < 0) this.sendCommit(c);
+    });
+    this.fetchRetryTimer = d.ctx.timer(() => this.fetchCommittedIfNeeded());
   }
 
   /** Called from KafkaConsumer.poll(). */
@@ -121,22 +135,18 @@ export abstract class GroupMember {
   protected abstract onCoordinatorLost(): void;
   /** max.poll.interval.ms passed without a poll (KIP-62). */
   protected abstract onPollTimeout(): void;
-  /** Protocol messages and timers of the subclass. */
-  protected abstract onProtocolMessage(from: string, msg: { type: string; correlationId?: number }): boolean;
-  protected abstract onProtocolTimer(rest: string): void;
-  /** The request with this correlation id was not answered in time. */
+  /** The answers of the protocol's own requests (JoinGroup and friends, or ConsumerGroupHeartbeat). */
+  protected abstract readonly classicHandlers: Handlers<ClassicMemberMessages>;
+  protected abstract onConsumerGroupHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void;
+  /** Whether the request with this correlation id, not answered in time, was one of the protocol's own. */
   protected abstract onRequestTimeout(id: number): boolean;
 
   /** Sends a request (to a broker, or to the one `to` picks for its id) and arms its timeout. */
   protected send(to: string | ((correlationId: number) => string), build: (correlationId: number) => object, timeoutMs = this.s.requestTimeoutMs): number {
     const id = nextRequestId(this.ctx);
     this.ctx.send(typeof to === "string" ? to : to(id), build(id));
-    this.ctx.setTimer(timeoutMs, `${this.tag}coord:timeout:${id}`);
+    this.requestTimeout.set(timeoutMs, id);
     return id;
-  }
-
-  protected timer(ms: number, name: string): number {
-    return this.ctx.setTimer(ms, `${this.tag}coord:${name}`);
   }
 
   /** The poll-path chores both protocols share; subclasses call it from poll(). */
@@ -162,7 +172,7 @@ export abstract class GroupMember {
     this.onCoordinatorLost();
     for (const c of this.commits) if (c.inFlight >= 0) this.commitFailed(c, "COORDINATOR_NOT_AVAILABLE");
     this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
-    this.timer(this.s.retryBackoffMs, "find");
+    this.findTimer.set(this.s.retryBackoffMs);
   }
 
   protected fail(error: ErrorName): void {
@@ -174,14 +184,14 @@ export abstract class GroupMember {
   // ---- the poll timer (KIP-62) ----
 
   private armPollTimer(): void {
-    if (this.pollTimer < 0) this.pollTimer = this.timer(this.s.maxPollIntervalMs, "poll-timeout");
+    if (this.pollTimer < 0) this.pollTimer = this.pollTimeoutTimer.set(this.s.maxPollIntervalMs);
   }
 
   private pollTimeout(): void {
     this.pollTimer = -1;
     const leftUs = this.lastPollUs + this.s.maxPollIntervalMs * 1000 - this.ctx.nowUs;
     if (leftUs > 0) {
-      this.pollTimer = this.timer(leftUs / 1000, "poll-timeout");
+      this.pollTimer = this.pollTimeoutTimer.set(leftUs / 1000);
       return;
     }
     if (this.fatal || this.closed) return;
@@ -236,7 +246,7 @@ export abstract class GroupMember {
   private commitFailed(c: PendingCommit, error: ErrorName, retriable = COORDINATOR_ERRORS.has(error) || error === "COORDINATOR_LOAD_IN_PROGRESS"): void {
     c.inFlight = -1;
     if (c.sync && !this.fatal && retriable && this.ctx.nowUs < c.deadlineUs) {
-      this.timer(this.s.retryBackoffMs, "commit-retry");
+      this.commitRetryTimer.set(this.s.retryBackoffMs);
       return;
     }
     this.finishCommit(c, error);
@@ -267,62 +277,50 @@ export abstract class GroupMember {
     this.fetchInFlight = -1;
     if (res.error !== "NONE") {
       if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.coordinatorLost(res.error);
-      this.timer(this.s.retryBackoffMs, "fetch-retry");
+      this.fetchRetryTimer.set(this.s.retryBackoffMs);
       return;
     }
     const committed = new Map(res.offsets.map((o) => [tpKey(o.topic, o.partition), o.offset]));
     for (const tp of this.subscriptions.awaitingCommitted()) this.subscriptions.setCommitted(tp, committed.get(tpKey(tp.topic, tp.partition)) ?? null);
   }
 
-  // ---- dispatch ----
+  // ---- answers ----
 
-  onMessage(from: string, msg: { type: string; correlationId?: number }): boolean {
-    const id = msg.correlationId ?? -1;
-    switch (msg.type) {
-      case "FindCoordinatorResponse": {
-        if (id !== this.findInFlight) return false;
-        this.findInFlight = -1;
-        const res = msg as FindCoordinatorResponse;
-        if (res.error === "NONE" && res.coordinator) {
-          this.coordinator = res.coordinator;
-          this.ctx.trace("consumer.coordinator-found", { groupId: this.groupId, coordinator: res.coordinator });
-          for (const c of this.commits) if (c.inFlight < 0) this.sendCommit(c);
-          this.fetchCommittedIfNeeded();
-        } else this.timer(this.s.retryBackoffMs, "find");
-        return true;
-      }
-      case "OffsetCommitResponse":
-        this.onCommitResponse(msg as OffsetCommitResponse);
-        return true;
-      case "OffsetFetchResponse":
-        if (id !== this.fetchInFlight) return false;
-        this.onOffsetFetch(msg as OffsetFetchResponse);
-        return true;
-      case "Disconnected":
-        if (from === this.coordinator) this.coordinatorLost("disconnected");
-        return false;
-    }
-    return this.onProtocolMessage(from, msg);
+  /** Every message a group member receives; the protocol's own answers go to the subclass. */
+  readonly handlers: Handlers<GroupMemberMessages> = {
+    FindCoordinatorResponse: (_from, res) => this.onFindCoordinatorResponse(res),
+    OffsetCommitResponse: (_from, res) => this.onCommitResponse(res),
+    OffsetFetchResponse: (_from, res) => {
+      if (res.correlationId === this.fetchInFlight) this.onOffsetFetch(res);
+    },
+    JoinGroupResponse: (from, res) => this.classicHandlers.JoinGroupResponse(from, res),
+    SyncGroupResponse: (from, res) => this.classicHandlers.SyncGroupResponse(from, res),
+    HeartbeatResponse: (from, res) => this.classicHandlers.HeartbeatResponse(from, res),
+    LeaveGroupResponse: (from, res) => this.classicHandlers.LeaveGroupResponse(from, res),
+    ConsumerGroupHeartbeatResponse: (_from, res) => this.onConsumerGroupHeartbeatResponse(res),
+    Disconnected: (from) => {
+      if (from === this.coordinator) this.coordinatorLost("disconnected");
+    },
+  };
+
+  private onFindCoordinatorResponse(res: FindCoordinatorResponse): void {
+    if (res.correlationId !== this.findInFlight) return;
+    this.findInFlight = -1;
+    if (res.error === "NONE" && res.coordinator) {
+      this.coordinator = res.coordinator;
+      this.ctx.trace("consumer.coordinator-found", { groupId: this.groupId, coordinator: res.coordinator });
+      for (const c of this.commits) if (c.inFlight < 0) this.sendCommit(c);
+      this.fetchCommittedIfNeeded();
+    } else this.findTimer.set(this.s.retryBackoffMs);
   }
 
-  onTimer(rest: string): void {
-    if (rest === "poll-timeout") return this.pollTimeout();
-    if (rest === "find") return this.ensureCoordinator();
-    if (rest === "commit-retry") {
-      for (const c of [...this.commits]) if (c.inFlight < 0) this.sendCommit(c);
-      return;
+  /** A group request went unanswered for its timeout: the coordinator is presumed lost (or looked up again). */
+  private onRequestTimedOut(id: number): void {
+    if (id === this.findInFlight) {
+      this.findInFlight = -1;
+      return this.ensureCoordinator();
     }
-    if (rest === "fetch-retry") return this.fetchCommittedIfNeeded();
-    if (rest.startsWith("timeout:")) {
-      const id = Number(rest.slice("timeout:".length));
-      if (id === this.findInFlight) {
-        this.findInFlight = -1;
-        return this.ensureCoordinator();
-      }
-      const late = id === this.fetchInFlight || this.commits.some((x) => x.inFlight === id) || this.onRequestTimeout(id);
-      if (late) this.coordinatorLost("request timed out");
-      return;
-    }
-    this.onProtocolTimer(rest);
+    const late = id === this.fetchInFlight || this.commits.some((x) => x.inFlight === id) || this.onRequestTimeout(id);
+    if (late) this.coordinatorLost("request timed out");
   }
 }

@@ -1,22 +1,23 @@
-import type { ActorContext } from "../../../sim/index.js";
+import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
-  AddOffsetsToTxnRequest,
-  OffsetEntry,
-  TxnOffsetCommitRequest,
+  AddOffsetsToTxnResponse,
   AddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse,
   EndTxnRequest,
   EndTxnResponse,
   FindCoordinatorRequest,
   FindCoordinatorResponse,
+  OffsetEntry,
   TxnInitProducerIdRequest,
   TxnInitProducerIdResponse,
+  TxnOffsetCommitResponse,
 } from "../../protocol/transactionMessages.js";
-import { isTransitionValid, type TransactionManagerState } from "./transactionManagerState.js";
 import { nextRequestId } from "../requestIds.js";
+import { COORDINATOR_ERRORS, type ConsumerGroupMetadata, SendOffsets, type TxnCallback } from "./sendOffsets.js";
+import { isTransitionValid, type TransactionManagerState } from "./transactionManagerState.js";
 
-export type TxnCallback = (error: ErrorName | null) => void;
+export type { ConsumerGroupMetadata, TxnCallback };
 
 /** What the transaction manager needs from the producer it belongs to. */
 export interface TxnProducerHooks {
@@ -31,26 +32,7 @@ export interface TxnProducerHooks {
   wake(): void;
 }
 
-/** The consumer group metadata a read-process-write application passes (KIP-447). */
-export interface ConsumerGroupMetadata {
-  groupId: string;
-  generationId: number;
-  memberId: string;
-  groupInstanceId?: string;
-}
-
-interface OffsetsOp {
-  offsets: OffsetEntry[];
-  group: ConsumerGroupMetadata;
-  stage: "add" | "find" | "commit";
-  groupCoordinator: string | null;
-  inFlight: number;
-  cb: TxnCallback;
-}
-
 type Op = { kind: "init"; cb: TxnCallback } | { kind: "end"; commit: boolean; bumpAfter: boolean; cb: TxnCallback } | { kind: "recover"; cb: TxnCallback };
-
-const COORDINATOR_ERRORS: ReadonlySet<string> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS"]);
 
 /**
  * The transactional side of the Java producer (Kafka `TransactionManager`): finds the coordinator, initialises the
@@ -73,7 +55,11 @@ export class TransactionManager {
   /** An EndTxn of the current end went unanswered (timeout, disconnect): the coordinator may have acted on it. */
   private endUnanswered = false;
   private lastError: ErrorName | null = null;
-  private offsetsOp: OffsetsOp | null = null;
+  private offsetsOp: SendOffsets | null = null;
+  /** retry.backoff.ms before the next attempt. */
+  private readonly retryTimer: Timer;
+  /** request.timeout.ms of one coordinator request, by correlation id. */
+  private readonly requestTimeout: Timer<number>;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -81,11 +67,13 @@ export class TransactionManager {
     readonly transactionalId: string,
     private readonly timeoutMs: number,
     private readonly retryBackoffMs: number,
-    private readonly hooks: TxnProducerHooks,
-    private readonly tag: string,
     /** request.timeout.ms: a coordinator request unanswered this long is given up on (NetworkClient disconnects). */
     private readonly requestTimeoutMs: number,
-  ) {}
+    private readonly hooks: TxnProducerHooks,
+  ) {
+    this.retryTimer = ctx.timer(() => this.pump());
+    this.requestTimeout = ctx.timer((id) => this.onRequestTimeout(id));
+  }
 
   private transition(to: TransactionManagerState, why: string): void {
     if (!isTransitionValid(this.state, to)) throw new Error(`TransactionManager: invalid transition ${this.state} -> ${to}`);
@@ -158,7 +146,7 @@ export class TransactionManager {
    */
   sendOffsetsToTransaction(offsets: OffsetEntry[], group: ConsumerGroupMetadata, cb: TxnCallback): void {
     if (this.state !== "IN_TRANSACTION" || this.offsetsOp) return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
-    this.offsetsOp = { offsets, group, stage: "add", groupCoordinator: null, inFlight: -1, cb };
+    this.offsetsOp = new SendOffsets(offsets, group, cb);
     this.pump();
   }
 
@@ -173,25 +161,12 @@ export class TransactionManager {
   private pumpOffsets(): void {
     const o = this.offsetsOp;
     if (!o || o.inFlight >= 0 || this.coordinator === null) return;
-    const id = nextRequestId(this.ctx);
-    if (o.stage === "add")
-      this.ctx.send(this.coordinator, { type: "AddOffsetsToTxn", correlationId: id, transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), groupId: o.group.groupId } satisfies AddOffsetsToTxnRequest);
-    else if (o.stage === "find") this.ctx.send(this.brokers[id % this.brokers.length], { type: "FindCoordinator", correlationId: id, key: o.group.groupId, keyType: "group" } satisfies FindCoordinatorRequest);
-    else
-      this.ctx.send(o.groupCoordinator!, {
-        type: "TxnOffsetCommit",
-        correlationId: id,
-        transactionalId: this.transactionalId,
-        groupId: o.group.groupId,
-        producerId: this.hooks.producerId(),
-        producerEpoch: this.hooks.producerEpoch(),
-        generationId: o.group.generationId,
-        memberId: o.group.memberId,
-        groupInstanceId: o.group.groupInstanceId ?? null,
-        offsets: o.offsets,
-      } satisfies TxnOffsetCommitRequest);
-    o.inFlight = id;
-    this.armTimeout(id);
+    const { to, req } = o.request(
+      { transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), coordinator: this.coordinator, anyBroker: (id) => this.brokers[id % this.brokers.length] },
+      nextRequestId(this.ctx),
+    );
+    this.ctx.send(to, req);
+    this.armTimeout(req.correlationId);
   }
 
   /** May a batch of this partition be sent now? (only once the coordinator has it in the transaction) */
@@ -271,7 +246,7 @@ export class TransactionManager {
   }
 
   private armTimeout(id: number): void {
-    this.ctx.setTimer(this.requestTimeoutMs, `${this.tag}txn-timeout:${id}`);
+    this.requestTimeout.set(this.requestTimeoutMs, id);
   }
 
   private findCoordinator(): void {
@@ -283,7 +258,7 @@ export class TransactionManager {
   }
 
   private retryLater(): void {
-    this.ctx.setTimer(this.retryBackoffMs, `${this.tag}txn-retry`);
+    this.retryTimer.set(this.retryBackoffMs);
   }
 
   private lostCoordinator(): void {
@@ -291,27 +266,20 @@ export class TransactionManager {
     this.retryLater();
   }
 
-  onTimer(tag: string): boolean {
-    if (tag === `${this.tag}txn-retry`) {
-      this.pump();
-      return true;
-    }
-    if (!tag.startsWith(`${this.tag}txn-timeout:`)) return false;
-    const id = Number(tag.slice(`${this.tag}txn-timeout:`.length));
+  /** A coordinator request went unanswered for request.timeout.ms: look the coordinator up again. */
+  private onRequestTimeout(id: number): void {
     if (this.offsetsOp?.inFlight === id) {
-      this.offsetsOp.inFlight = -1;
-      if (this.offsetsOp.stage === "commit") this.offsetsOp.stage = "find";
+      this.offsetsOp.timedOut();
       this.retryLater();
-      return true;
+      return;
     }
     if (id === this.findInFlight) this.findInFlight = -1;
     else if (id === this.addInFlight) this.addInFlight = -1;
     else if (id === this.opInFlight) {
       this.opInFlight = -1;
       if (this.op?.kind === "end") this.endUnanswered = true;
-    } else return true;
+    } else return;
     this.lostCoordinator();
-    return true;
   }
 
   onDisconnected(from: string): void {
@@ -323,103 +291,89 @@ export class TransactionManager {
     this.lostCoordinator();
   }
 
-  onMessage(msg: { type: string; correlationId?: number }): boolean {
-    const o = this.offsetsOp;
-    // Only the answer to the offsets step in flight (its type, not only its id) moves that step on.
-    if (o && msg.correlationId === o.inFlight && (msg.type === "FindCoordinatorResponse" || msg.type === "AddOffsetsToTxnResponse" || msg.type === "TxnOffsetCommitResponse")) {
-      o.inFlight = -1;
-      const error = (msg as unknown as { error: ErrorName }).error;
-      if (msg.type === "FindCoordinatorResponse") {
-        const res = msg as FindCoordinatorResponse;
-        if (error === "NONE" && res.coordinator) {
-          o.groupCoordinator = res.coordinator;
-          o.stage = "commit";
-          this.pump();
-        } else this.retryLater();
-        return true;
-      }
-      if (error === "NONE") {
-        if (msg.type === "AddOffsetsToTxnResponse") {
-          o.stage = "find";
-          this.pump();
-        } else this.finishOffsets(null);
-      } else if (COORDINATOR_ERRORS.has(error)) {
-        if (msg.type === "AddOffsetsToTxnResponse") this.lostCoordinator();
-        else {
-          o.stage = "find";
-          this.retryLater();
-        }
-      } else if (error === "CONCURRENT_TRANSACTIONS" || error === "UNSTABLE_OFFSET_COMMIT") this.retryLater();
-      else if (error === "PRODUCER_FENCED" || error === "INVALID_PRODUCER_EPOCH") {
-        this.offsetsOp = null;
-        o.cb("PRODUCER_FENCED");
-        this.fatal("PRODUCER_FENCED");
-      } else this.finishOffsets(error);
-      return true;
+  // ---- answers (each is the answer to the request with its correlation id, if still in flight) ----
+
+  /** The answer to the offsets step in flight (by its id) moves that step on. */
+  private onOffsetsStepResponse(res: FindCoordinatorResponse | AddOffsetsToTxnResponse | TxnOffsetCommitResponse): void {
+    const o = this.offsetsOp!;
+    const next = o.onResponse(res);
+    if (next === "pump") this.pump();
+    else if (next === "retry") this.retryLater();
+    else if (next === "lost-coordinator") this.lostCoordinator();
+    else if (next === "fenced") {
+      this.offsetsOp = null;
+      o.cb("PRODUCER_FENCED");
+      this.fatal("PRODUCER_FENCED");
+    } else this.finishOffsets(next.done);
+  }
+
+  private isOffsetsStep(correlationId: number): boolean {
+    return this.offsetsOp !== null && correlationId === this.offsetsOp.inFlight;
+  }
+
+  onFindCoordinatorResponse(res: FindCoordinatorResponse): void {
+    if (this.isOffsetsStep(res.correlationId)) return this.onOffsetsStepResponse(res);
+    if (res.correlationId !== this.findInFlight) return;
+    this.findInFlight = -1;
+    if (res.error !== "NONE" || res.coordinator === null) this.retryLater();
+    else {
+      this.coordinator = res.coordinator;
+      this.pump();
     }
-    switch (msg.type) {
-      case "FindCoordinatorResponse": {
-        const res = msg as FindCoordinatorResponse;
-        if (res.correlationId !== this.findInFlight) return true;
-        this.findInFlight = -1;
-        if (res.error !== "NONE" || res.coordinator === null) this.retryLater();
-        else {
-          this.coordinator = res.coordinator;
-          this.pump();
-        }
-        return true;
+  }
+
+  onAddOffsetsResponse(res: AddOffsetsToTxnResponse): void {
+    if (this.isOffsetsStep(res.correlationId)) this.onOffsetsStepResponse(res);
+  }
+
+  onTxnOffsetCommitResponse(res: TxnOffsetCommitResponse): void {
+    if (this.isOffsetsStep(res.correlationId)) this.onOffsetsStepResponse(res);
+  }
+
+  onAddPartitionsResponse(res: AddPartitionsToTxnResponse): void {
+    if (res.correlationId !== this.addInFlight) return;
+    this.addInFlight = -1;
+    if (res.error === "NONE") {
+      for (const tp of this.adding) {
+        this.added.add(tp);
+        this.toAdd.delete(tp);
       }
-      case "AddPartitionsToTxnResponse": {
-        const res = msg as AddPartitionsToTxnResponse;
-        if (res.correlationId !== this.addInFlight) return true;
-        this.addInFlight = -1;
-        if (res.error === "NONE") {
-          for (const tp of this.adding) {
-            this.added.add(tp);
-            this.toAdd.delete(tp);
-          }
-          this.hooks.wake();
-          this.pump();
-        } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
-        else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
-        else if (res.error === "PRODUCER_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") this.fatal("PRODUCER_FENCED");
-        else this.onBatchFailed(res.error);
-        return true;
+      this.hooks.wake();
+      this.pump();
+    } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
+    else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
+    else if (res.error === "PRODUCER_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") this.fatal("PRODUCER_FENCED");
+    else this.onBatchFailed(res.error);
+  }
+
+  onInitProducerIdResponse(res: TxnInitProducerIdResponse): void {
+    if (res.correlationId !== this.opInFlight) return;
+    this.opInFlight = -1;
+    if (res.error === "NONE") {
+      this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
+      this.transition("READY", this.op?.kind === "recover" ? "recovered with InitProducerId (KIP-588)" : "InitProducerId");
+      this.lastError = null;
+      this.finishOp(null);
+    } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
+    else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
+    else this.fatal(res.error);
+  }
+
+  onEndTxnResponse(res: EndTxnResponse): void {
+    if (res.correlationId !== this.opInFlight) return;
+    this.opInFlight = -1;
+    if (res.error === "NONE") {
+      // TV2: the coordinator bumped the epoch on this end; the next transaction uses it, sequences from 0.
+      if (res.producerEpoch !== this.hooks.producerEpoch() || res.producerId !== this.hooks.producerId()) this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
+      if (this.op?.kind === "end" && this.op.bumpAfter) {
+        this.op = { kind: "recover", cb: this.op.cb };
+        this.pump();
+        return;
       }
-      case "TxnInitProducerIdResponse": {
-        const res = msg as TxnInitProducerIdResponse;
-        if (res.correlationId !== this.opInFlight) return true;
-        this.opInFlight = -1;
-        if (res.error === "NONE") {
-          this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
-          this.transition("READY", this.op?.kind === "recover" ? "recovered with InitProducerId (KIP-588)" : "InitProducerId");
-          this.lastError = null;
-          this.finishOp(null);
-        } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
-        else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
-        else this.fatal(res.error);
-        return true;
-      }
-      case "EndTxnResponse": {
-        const res = msg as EndTxnResponse;
-        if (res.correlationId !== this.opInFlight) return true;
-        this.opInFlight = -1;
-        if (res.error === "NONE") {
-          // TV2: the coordinator bumped the epoch on this end; the next transaction uses it, sequences from 0.
-          if (res.producerEpoch !== this.hooks.producerEpoch() || res.producerId !== this.hooks.producerId()) this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
-          if (this.op?.kind === "end" && this.op.bumpAfter) {
-            this.op = { kind: "recover", cb: this.op.cb };
-            this.pump();
-            return true;
-          }
-          this.transition("READY", this.op?.kind === "end" && this.op.commit ? "committed" : "aborted");
-          this.finishOp(null);
-        } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
-        else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
-        else this.fatal(res.error);
-        return true;
-      }
-    }
-    return false;
+      this.transition("READY", this.op?.kind === "end" && this.op.commit ? "committed" : "aborted");
+      this.finishOp(null);
+    } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
+    else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
+    else this.fatal(res.error);
   }
 }

@@ -1,0 +1,131 @@
+import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { ErrorName } from "../../protocol/errors.js";
+import type { InitProducerIdRequest, InitProducerIdResponse } from "../../protocol/messages.js";
+import { nextRequestId } from "../requestIds.js";
+import type { ProducerBatch } from "./producerBatch.js";
+
+/** What the producer id manager needs from its producer. */
+export interface ProducerIdHost {
+  /** Batches still queued and already sequenced get their sequence again under the new id or epoch. */
+  resequenceQueuedBatches(): void;
+  /** Run the sender now (a producer id arrived). */
+  wake(): void;
+}
+
+/**
+ * The idempotent producer's identity (Kafka `TransactionManager`'s `ProducerIdAndEpoch` and `TxnPartitionMap`):
+ * the producer id and epoch, each partition's next sequence and last acknowledged one, and, for a producer
+ * without a transactional id, the InitProducerId request that obtains them (retried on the next bootstrap broker
+ * after request.timeout.ms or a disconnect) and the KIP-360 epoch bump after an unresolved sequence. A
+ * transactional producer's id comes from its coordinator instead (`TransactionManager`, through `set`).
+ */
+export class ProducerIdManager {
+  producerId = -1;
+  producerEpoch = -1;
+  private readonly nextSequence = new Map<string, number>();
+  private readonly lastAckedSequence = new Map<string, number>();
+  private pidRequest = -1;
+  private pidTimer = -1;
+  private pidTarget = 0;
+  /** request.timeout.ms of the InitProducerId in flight: ask the next broker. */
+  private readonly pidTimeout: Timer;
+
+  constructor(
+    private readonly ctx: ActorContext,
+    private readonly brokers: string[],
+    private readonly requestTimeoutMs: number,
+    private readonly host: ProducerIdHost,
+  ) {
+    this.pidTimeout = ctx.timer(() => {
+      this.pidRequest = -1;
+      this.pidTimer = -1;
+      this.pidTarget = (this.pidTarget + 1) % this.brokers.length;
+      this.initProducerId();
+    });
+  }
+
+  /** A new id and epoch (from the coordinator, or a bump): sequences restart at 0. */
+  set(producerId: number, producerEpoch: number): void {
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.nextSequence.clear();
+    this.lastAckedSequence.clear();
+  }
+
+  /** Whether the batch was sequenced under the current id and epoch. */
+  isCurrent(batch: ProducerBatch): boolean {
+    return batch.producerId === this.producerId && batch.producerEpoch === this.producerEpoch;
+  }
+
+  /** Gives a batch leaving for the first time (under this id) its id, epoch and base sequence. */
+  assignSequence(batch: ProducerBatch): void {
+    const seq = this.nextSequence.get(batch.key) ?? 0;
+    batch.producerId = this.producerId;
+    batch.producerEpoch = this.producerEpoch;
+    batch.baseSequence = seq;
+    this.nextSequence.set(batch.key, seq + batch.records.length);
+  }
+
+  /** The last sequence the broker acknowledged for a partition (-1: none). */
+  lastAcked(tp: string): number {
+    return this.lastAckedSequence.get(tp) ?? -1;
+  }
+
+  /** A batch of the current id was acknowledged. */
+  acknowledged(batch: ProducerBatch): void {
+    this.lastAckedSequence.set(batch.key, Math.max(this.lastAckedSequence.get(batch.key) ?? -1, batch.lastSequence));
+  }
+
+  /** Asks a broker for a producer id (InitProducerId without a transactional id), unless a request is in flight. */
+  initProducerId(): void {
+    if (this.pidRequest >= 0 || this.brokers.length === 0) return;
+    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: nextRequestId(this.ctx) };
+    this.pidRequest = req.correlationId;
+    this.ctx.send(this.brokers[this.pidTarget], req);
+    this.pidTimer = this.pidTimeout.set(this.requestTimeoutMs);
+  }
+
+  onInitProducerIdResponse(res: InitProducerIdResponse): void {
+    if (res.correlationId !== this.pidRequest) return;
+    this.pidRequest = -1;
+    this.pidTimeout.cancel(this.pidTimer);
+    this.pidTimer = -1;
+    if (res.error !== "NONE") return;
+    this.set(res.producerId, res.producerEpoch);
+    // Queued batches sequenced under an old id are sequenced again under the new one.
+    this.host.resequenceQueuedBatches();
+    this.ctx.trace("producer.producer-id", { producerId: this.producerId, producerEpoch: this.producerEpoch });
+    this.host.wake();
+  }
+
+  /** The broker asked for an id closed the connection: ask the next one. */
+  onDisconnected(node: string): void {
+    if (this.pidRequest < 0 || this.brokers[this.pidTarget] !== node) return;
+    this.pidTimeout.cancel(this.pidTimer);
+    this.pidRequest = -1;
+    this.pidTarget = (this.pidTarget + 1) % this.brokers.length;
+    this.initProducerId();
+  }
+
+  /**
+   * KIP-360 for the idempotent (non-transactional) producer, as `TransactionManager.bumpIdempotentProducerEpoch`:
+   * bump the epoch locally and restart every partition's sequence at 0; brokers accept a new epoch starting at 0.
+   * An exhausted epoch gets a new producer id instead.
+   */
+  bumpEpoch(cause: ErrorName): void {
+    if (this.producerId < 0) return;
+    if (this.producerEpoch >= 32766) return this.resetProducerId(cause);
+    this.producerEpoch++;
+    this.nextSequence.clear();
+    this.lastAckedSequence.clear();
+    this.host.resequenceQueuedBatches();
+    this.ctx.trace("producer.bump-epoch", { producerId: this.producerId, producerEpoch: this.producerEpoch, cause });
+  }
+
+  private resetProducerId(cause: ErrorName): void {
+    this.ctx.trace("producer.reset-producer-id", { oldProducerId: this.producerId, cause });
+    this.producerId = -1;
+    this.producerEpoch = -1;
+    this.initProducerId();
+  }
+}
