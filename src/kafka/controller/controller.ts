@@ -2,6 +2,8 @@ import type { Actor, ActorContext } from "../../sim/index.js";
 import type { ConfigValue } from "../config/configDef.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
 import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
+import type { ControllerMessages } from "../protocol/apis.js";
+import { dispatch, type Handlers, type MessageOf } from "../protocol/dispatch.js";
 import type { AlterPartitionRequest, AlterPartitionResponse, BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { RaftEntry } from "../protocol/raftMessages.js";
 import { nextPartitionState } from "./partitionChange.js";
@@ -33,21 +35,25 @@ const TICK_MS = 250;
  * brokers are sent once the records they depend on are committed.
  */
 export function controllerActor(cfg: ControllerConfig) {
-  return (ctx: ActorContext): Actor => {
+  return (ctx: ActorContext): ControllerActor => {
     let image = new MetadataImage();
     const pending: { offset: number; send: () => void }[] = [];
     let lastHeartbeatUs = new Map<string, number>();
     let tickTimer = -1;
+    /** The active controller's periodic check (every TICK_MS). */
+    const tickPeriod = ctx.timer(() => {
+      if (raft.isLeader()) tick();
+    });
     const raft: RaftNode = new RaftNode(ctx, cfg.raft, {
       becameLeader: () => {
         lastHeartbeatUs = new Map();
         // Every registered broker gets a full session from the moment this controller takes over.
         for (const b of image.brokers.keys()) lastHeartbeatUs.set(b, ctx.nowUs);
-        tickTimer = ctx.setTimer(TICK_MS, "tick");
+        tickTimer = tickPeriod.set(TICK_MS);
       },
       resigned: () => {
         pending.length = 0;
-        if (tickTimer >= 0) ctx.cancelTimer(tickTimer);
+        if (tickTimer >= 0) tickPeriod.cancel(tickTimer);
         tickTimer = -1;
       },
       appended: (from) => {
@@ -125,7 +131,7 @@ export function controllerActor(cfg: ControllerConfig) {
     }
 
     function tick(): void {
-      tickTimer = ctx.setTimer(TICK_MS, "tick");
+      tickTimer = tickPeriod.set(TICK_MS);
       const now = ctx.nowUs;
       for (const [b, reg] of image.brokers) {
         if (reg.fenced) continue;
@@ -199,7 +205,21 @@ export function controllerActor(cfg: ControllerConfig) {
       afterCommit(offset, () => reply("NONE", next));
     }
 
-    const actor: ControllerActor = {
+    /** ControllerApis and the KRaft client: every message a controller receives. */
+    const handlers: Handlers<ControllerMessages> = {
+      Vote: (from, req) => raft.handleVote(from, req),
+      VoteResponse: (from, res) => raft.handleVoteResponse(from, res),
+      BeginQuorumEpoch: (_from, req) => raft.handleBeginQuorumEpoch(req),
+      RaftFetch: (from, req) => raft.handleFetch(from, req),
+      RaftFetchResponse: (from, res) => raft.handleFetchResponse(from, res),
+      BrokerRegistration: handleRegistration,
+      BrokerHeartbeat: handleHeartbeat,
+      AlterPartition: handleAlterPartition,
+      // A peer went away: the quorum notices by its timeouts, as KRaft does.
+      Disconnected: () => {},
+    };
+
+    return {
       inspect: () => ({
         isActive: raft.isLeader(),
         epoch: raft.epoch,
@@ -211,32 +231,13 @@ export function controllerActor(cfg: ControllerConfig) {
         rebuildImage();
         raft.start();
       },
-      onMessage: (from, raw) => {
-        const msg = raw as { type: string };
-        if (raft.onMessage(from, msg)) return;
-        switch (msg.type) {
-          case "BrokerRegistration":
-            return handleRegistration(from, msg as BrokerRegistrationRequest);
-          case "BrokerHeartbeat":
-            return handleHeartbeat(from, msg as BrokerHeartbeatRequest);
-          case "AlterPartition":
-            return handleAlterPartition(from, msg as AlterPartitionRequest);
-        }
-      },
-      onTimer: (tag) => {
-        if (tag === "tick") {
-          if (raft.isLeader()) tick();
-          return;
-        }
-        raft.onTimer(tag as string);
-      },
+      onMessage: (from, msg) => dispatch(handlers, msg.type, from, msg),
     };
-    return actor;
   };
 }
 
 /** End-of-run and fault-targeting view of a controller (the model never uses it). */
-export interface ControllerActor extends Actor {
+export interface ControllerActor extends Actor<MessageOf<ControllerMessages>> {
   inspect(): {
     isActive: boolean;
     epoch: number;

@@ -1,6 +1,7 @@
-import type { ActorContext } from "../../sim/index.js";
+import type { ActorContext, Timer } from "../../sim/index.js";
 import type { MetadataRecord } from "../metadata/records.js";
-import type { BeginQuorumEpoch, RaftEntry, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
+import type { BeginQuorumEpoch, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
+import { RaftFetches } from "./raftFetches.js";
 import { RaftLog } from "./raftLog.js";
 
 export interface RaftConfig {
@@ -29,12 +30,6 @@ export interface RaftListener {
   committed(highWatermark: number): void;
 }
 
-interface Parked {
-  from: string;
-  request: RaftFetch;
-  timer: number;
-}
-
 /**
  * One controller's KRaft state machine (KIP-595, Kafka `KafkaRaftClient`): pull-based replication of the metadata
  * log, elections with randomized timeouts from the seeded stream, majority commit, and the leader's check-quorum
@@ -50,9 +45,17 @@ export class RaftNode {
   private fetchTimeoutTimer = -1;
   private fetchRetryTimer = -1;
   private checkQuorumTimer = -1;
-  private readonly parked = new Map<string, Parked>();
   private correlation = 0;
   private readonly rnd;
+  private readonly fetches: RaftFetches;
+  /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
+  private readonly election: Timer;
+  /** controller.quorum.fetch.timeout.ms without a leader's answer: a follower starts an election. */
+  private readonly fetchTimeout: Timer;
+  /** A follower's fetch unanswered for the request timeout: fetch again. */
+  private readonly fetchRetry: Timer;
+  /** The leader's check-quorum period. */
+  private readonly checkQuorumPeriod: Timer;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -63,6 +66,26 @@ export class RaftNode {
     this.epoch = ctx.disk.kv.get<number>("quorum.epoch") ?? 0;
     this.votedFor = ctx.disk.kv.get<string | null>("quorum.votedFor") ?? null;
     this.rnd = ctx.stream("raft-election");
+    this.fetches = new RaftFetches(ctx, this, cfg.fetchMaxWaitMs);
+    this.election = ctx.timer(() => {
+      this.electionTimer = -1;
+      if (this.role.kind !== "leader") this.startElection();
+    });
+    this.fetchTimeout = ctx.timer(() => {
+      this.fetchTimeoutTimer = -1;
+      if (this.role.kind === "follower") {
+        this.ctx.trace("raft.fetch-timeout", { leader: this.role.leader, epoch: this.epoch });
+        this.startElection();
+      }
+    });
+    this.fetchRetry = ctx.timer(() => {
+      this.fetchRetryTimer = -1;
+      if (this.role.kind === "follower") this.sendFetch();
+    });
+    this.checkQuorumPeriod = ctx.timer(() => {
+      this.checkQuorumTimer = -1;
+      this.checkQuorum();
+    });
   }
 
   get majority(): number {
@@ -89,64 +112,13 @@ export class RaftNode {
     this.listener.appended(offset);
     this.role.matched.set(this.ctx.name, this.log.endOffset);
     this.maybeAdvanceHighWatermark();
-    this.answerParked();
+    this.fetches.answerParked();
     return offset;
   }
 
-  onTimer(tag: string): boolean {
-    switch (tag) {
-      case "raft:election":
-        this.electionTimer = -1;
-        if (this.role.kind !== "leader") this.startElection();
-        return true;
-      case "raft:fetch-timeout":
-        this.fetchTimeoutTimer = -1;
-        if (this.role.kind === "follower") {
-          this.ctx.trace("raft.fetch-timeout", { leader: this.role.leader, epoch: this.epoch });
-          this.startElection();
-        }
-        return true;
-      case "raft:fetch-retry":
-        this.fetchRetryTimer = -1;
-        if (this.role.kind === "follower") this.sendFetch();
-        return true;
-      case "raft:check-quorum":
-        this.checkQuorumTimer = -1;
-        this.checkQuorum();
-        return true;
-    }
-    if (tag.startsWith("raft:park:")) {
-      const p = this.parked.get(tag.slice("raft:park:".length));
-      if (p) {
-        this.parked.delete(p.from);
-        this.answerFetch(p.from, p.request, true);
-      }
-      return true;
-    }
-    return false;
-  }
-
-  onMessage(from: string, msg: { type: string }): boolean {
-    switch (msg.type) {
-      case "Vote":
-        this.handleVote(from, msg as VoteRequest);
-        return true;
-      case "VoteResponse":
-        this.handleVoteResponse(from, msg as VoteResponse);
-        return true;
-      case "BeginQuorumEpoch": {
-        const m = msg as BeginQuorumEpoch;
-        if (m.epoch >= this.epoch && !(m.epoch === this.epoch && this.role.kind === "leader")) this.becomeFollower(m.epoch, m.leader);
-        return true;
-      }
-      case "RaftFetch":
-        this.handleFetch(from, msg as RaftFetch);
-        return true;
-      case "RaftFetchResponse":
-        this.handleFetchResponse(from, msg as RaftFetchResponse);
-        return true;
-    }
-    return false;
+  /** A higher epoch's leader announced itself (KIP-595 BeginQuorumEpoch). */
+  handleBeginQuorumEpoch(m: BeginQuorumEpoch): void {
+    if (m.epoch >= this.epoch && !(m.epoch === this.epoch && this.role.kind === "leader")) this.becomeFollower(m.epoch, m.leader);
   }
 
   // ---- elections ----
@@ -158,10 +130,10 @@ export class RaftNode {
   }
 
   private resetElectionTimer(): void {
-    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
     // KRaft randomizes the election timeout in [T, 2T].
     const t = this.cfg.electionTimeoutMs * (1 + this.rnd.next());
-    this.electionTimer = this.ctx.setTimer(t, "raft:election");
+    this.electionTimer = this.election.set(t);
   }
 
   private startElection(): void {
@@ -180,12 +152,12 @@ export class RaftNode {
       return;
     }
     // Election timeout plus a random back-off before the next attempt (controller.quorum.election.backoff.max.ms).
-    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
     const t = this.cfg.electionTimeoutMs * (1 + this.rnd.next()) + this.rnd.next() * this.cfg.electionBackoffMaxMs;
-    this.electionTimer = this.ctx.setTimer(t, "raft:election");
+    this.electionTimer = this.election.set(t);
   }
 
-  private handleVote(from: string, req: VoteRequest): void {
+  handleVote(from: string, req: VoteRequest): void {
     if (req.epoch > this.epoch) this.becomeUnattached(req.epoch);
     let granted = false;
     if (req.epoch === this.epoch && this.role.kind !== "leader") {
@@ -200,7 +172,7 @@ export class RaftNode {
     this.ctx.send(from, { type: "VoteResponse", epoch: this.epoch, granted } satisfies VoteResponse);
   }
 
-  private handleVoteResponse(from: string, res: VoteResponse): void {
+  handleVoteResponse(from: string, res: VoteResponse): void {
     if (res.epoch > this.epoch) {
       this.becomeUnattached(res.epoch);
       return;
@@ -223,7 +195,7 @@ export class RaftNode {
 
   private becomeLeader(): void {
     this.clearRoleTimers();
-    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
     this.electionTimer = -1;
     const matched = new Map<string, number>();
     const lastFetchUs = new Map<string, number>();
@@ -236,7 +208,7 @@ export class RaftNode {
     for (const v of this.cfg.voters) if (v !== this.ctx.name) this.ctx.send(v, { type: "BeginQuorumEpoch", epoch: this.epoch, leader: this.ctx.name } satisfies BeginQuorumEpoch);
     // The LeaderChange record commits entries of earlier epochs once it is committed itself.
     this.append({ type: "LeaderChange", leader: this.ctx.name, epoch: this.epoch });
-    this.checkQuorumTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs * 1.5, "raft:check-quorum");
+    this.checkQuorumTimer = this.checkQuorumPeriod.set(this.cfg.fetchTimeoutMs * 1.5);
     this.listener.becameLeader();
   }
 
@@ -250,7 +222,7 @@ export class RaftNode {
       this.votedFor = null;
       this.persist();
     }
-    if (this.electionTimer >= 0) this.ctx.cancelTimer(this.electionTimer);
+    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
     this.electionTimer = -1;
     this.role = { kind: "follower", leader };
     if (wasLeader) this.listener.resigned();
@@ -271,14 +243,15 @@ export class RaftNode {
       this.persist();
       return;
     }
-    this.checkQuorumTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs * 1.5, "raft:check-quorum");
+    this.checkQuorumTimer = this.checkQuorumPeriod.set(this.cfg.fetchTimeoutMs * 1.5);
   }
 
   private clearRoleTimers(): void {
-    for (const t of [this.fetchTimeoutTimer, this.fetchRetryTimer, this.checkQuorumTimer]) if (t >= 0) this.ctx.cancelTimer(t);
+    if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
+    if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
+    if (this.checkQuorumTimer >= 0) this.checkQuorumPeriod.cancel(this.checkQuorumTimer);
     this.fetchTimeoutTimer = this.fetchRetryTimer = this.checkQuorumTimer = -1;
-    for (const p of this.parked.values()) this.ctx.cancelTimer(p.timer);
-    this.parked.clear();
+    this.fetches.clear();
   }
 
   // ---- replication ----
@@ -295,12 +268,12 @@ export class RaftNode {
       lastFetchedEpoch: this.log.lastEpoch(),
     };
     this.ctx.send(this.role.leader, req);
-    if (this.fetchRetryTimer >= 0) this.ctx.cancelTimer(this.fetchRetryTimer);
-    this.fetchRetryTimer = this.ctx.setTimer(this.cfg.requestTimeoutMs, "raft:fetch-retry");
-    if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs, "raft:fetch-timeout");
+    if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
+    this.fetchRetryTimer = this.fetchRetry.set(this.cfg.requestTimeoutMs);
+    if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
   }
 
-  private handleFetch(from: string, req: RaftFetch): void {
+  handleFetch(from: string, req: RaftFetch): void {
     if (req.epoch > this.epoch && !req.observer) {
       this.becomeUnattached(req.epoch);
     }
@@ -335,56 +308,13 @@ export class RaftNode {
     if (!req.observer) {
       this.role.lastFetchUs.set(req.replica, this.ctx.nowUs);
       // A fetch at offset N with a matching last epoch proves the follower has everything below N.
-      const div = this.divergence(req);
+      const div = this.fetches.divergence(req);
       if (!div) {
         this.role.matched.set(req.replica, req.fetchOffset);
         this.maybeAdvanceHighWatermark();
       }
     }
-    const limit = req.observer ? this.highWatermark : this.log.endOffset;
-    if (req.fetchOffset < limit || (!req.observer && this.divergence(req))) {
-      this.answerFetch(from, req, false);
-      return;
-    }
-    const old = this.parked.get(from);
-    if (old) this.ctx.cancelTimer(old.timer);
-    this.parked.set(from, { from, request: req, timer: this.ctx.setTimer(this.cfg.fetchMaxWaitMs, `raft:park:${from}`) });
-  }
-
-  private divergence(req: RaftFetch): { epoch: number; endOffset: number } | undefined {
-    if (req.fetchOffset === 0) return undefined;
-    const { epoch, endOffset } = this.log.endOffsetFor(req.lastFetchedEpoch);
-    if (epoch !== req.lastFetchedEpoch || endOffset < req.fetchOffset) return { epoch, endOffset };
-    return undefined;
-  }
-
-  private answerFetch(from: string, req: RaftFetch, _timedOut: boolean): void {
-    const div = req.observer ? undefined : this.divergence(req);
-    const limit = req.observer ? this.highWatermark : this.log.endOffset;
-    const entries = div || req.fetchOffset >= limit ? [] : this.log.entries.slice(req.fetchOffset, Math.min(limit, req.fetchOffset + 500));
-    const res: RaftFetchResponse = {
-      type: "RaftFetchResponse",
-      correlationId: req.correlationId,
-      epoch: this.epoch,
-      leader: this.ctx.name,
-      error: "NONE",
-      baseOffset: req.fetchOffset,
-      entries,
-      highWatermark: this.highWatermark,
-      ...(div ? { divergingEpoch: div } : {}),
-    };
-    this.ctx.send(from, res);
-  }
-
-  private answerParked(): void {
-    for (const p of [...this.parked.values()]) {
-      const limit = p.request.observer ? this.highWatermark : this.log.endOffset;
-      if (p.request.fetchOffset < limit || !p.request.observer) {
-        this.ctx.cancelTimer(p.timer);
-        this.parked.delete(p.from);
-        this.answerFetch(p.from, p.request, false);
-      }
-    }
+    this.fetches.answerOrPark(from, req);
   }
 
   private maybeAdvanceHighWatermark(): void {
@@ -395,11 +325,11 @@ export class RaftNode {
     if (candidate > this.highWatermark && candidate > this.role.epochStartOffset) {
       this.highWatermark = candidate;
       this.listener.committed(candidate);
-      this.answerParked();
+      this.fetches.answerParked();
     }
   }
 
-  private handleFetchResponse(from: string, res: RaftFetchResponse): void {
+  handleFetchResponse(from: string, res: RaftFetchResponse): void {
     if (res.epoch > this.epoch) {
       if (res.leader) this.becomeFollower(res.epoch, res.leader);
       else this.becomeUnattached(res.epoch);
@@ -407,8 +337,8 @@ export class RaftNode {
     }
     if (this.role.kind !== "follower" || from !== this.role.leader || res.epoch !== this.epoch) return;
     if (res.error !== "NONE") return;
-    if (this.fetchTimeoutTimer >= 0) this.ctx.cancelTimer(this.fetchTimeoutTimer);
-    this.fetchTimeoutTimer = this.ctx.setTimer(this.cfg.fetchTimeoutMs, "raft:fetch-timeout");
+    if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
+    this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
     if (res.divergingEpoch) {
       const mine = this.log.endOffsetFor(res.divergingEpoch.epoch);
       const to = Math.min(res.divergingEpoch.endOffset, mine.endOffset);
