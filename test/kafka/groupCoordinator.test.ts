@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Partition } from "../../src/kafka/broker/partition.js";
-import { GroupCoordinator, type GroupTimer } from "../../src/kafka/coordinator/group/groupCoordinator.js";
+import { GroupCoordinator } from "../../src/kafka/coordinator/group/groupCoordinator.js";
+import type { PartitionWriter } from "../../src/kafka/coordinator/partitionWriter.js";
 import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
 import type { ErrorName } from "../../src/kafka/protocol/errors.js";
 import type { ConsumerGroupHeartbeatResponse, GroupProtocol, JoinGroupResponse, SyncGroupResponse, TopicPartitionRef } from "../../src/kafka/protocol/groupMessages.js";
@@ -14,14 +14,13 @@ function harness(opts: { initialDelayMs?: number } = {}) {
   let now = 0;
   let correlation = 0;
   const sent: { to: string; msg: { type: string; correlationId: number; error: ErrorName } & Record<string, unknown> }[] = [];
-  const timers: { atUs: number; tag: GroupTimer; seq: number }[] = [];
+  const timers: { atUs: number; fire: () => void; seq: number }[] = [];
   let appendError: ErrorName = "NONE";
   const batches: RecordBatch[] = [];
-  const partition = {
-    role: "leader",
-    log: { batches },
-    highWatermark: Number.MAX_SAFE_INTEGER,
-    appendRecordsToLeader: (b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, _acks: number, _t: number, _e: number, _from: string, cb: (e: ErrorName) => void) => {
+  const replica = { role: "leader" as const, leaderEpoch: 0, log: { batches }, highWatermark: Number.MAX_SAFE_INTEGER };
+  const writer: PartitionWriter = {
+    replica: () => replica,
+    append: (_topic, _partition, b, _timeoutMs, cb) => {
       if (appendError === "NONE") batches.push({ ...b, baseOffset: batches.length, leaderEpoch: 0 } as RecordBatch);
       cb(appendError);
     },
@@ -33,11 +32,13 @@ function harness(opts: { initialDelayMs?: number } = {}) {
       return now;
     },
     send: (to: string, msg: never) => sent.push({ to, msg }),
-    setTimer: (ms: number, tag: GroupTimer) => timers.push({ atUs: now + ms * 1000, tag, seq: timers.length }),
-    cancelTimer: () => {},
+    timer: <P>(onFire: (payload: P) => void) => ({
+      set: (ms: number, payload: P) => timers.push({ atUs: now + ms * 1000, fire: () => onFire(payload), seq: timers.length }),
+      cancel: () => {},
+    }),
     trace: () => {},
   } as unknown as ActorContext;
-  const host = { ctx, numPartitions: 1, logPartition: () => partition as unknown as Partition, partitionCount: () => 4, consumerGroups: { sessionTimeoutMs: 45000, heartbeatIntervalMs: 5000, assignors: ["uniform", "range"] }, initialRebalanceDelayMs: opts.initialDelayMs ?? 0, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1800000 };
+  const host = { ctx, numPartitions: 1, writer, partitionCount: () => 4, consumerGroups: { sessionTimeoutMs: 45000, heartbeatIntervalMs: 5000, assignors: ["uniform", "range"] }, initialRebalanceDelayMs: opts.initialDelayMs ?? 0, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1800000 };
   const gc = new GroupCoordinator(host);
   const protocols = (name = "range", topics = ["t"]): GroupProtocol[] => [{ name, metadata: { topics, ownedPartitions: [], generationId: -1 } }];
   const last = (to: string, type: string) => [...sent].reverse().find((s) => s.to === to && s.msg.type === type)?.msg;
@@ -55,7 +56,7 @@ function harness(opts: { initialDelayMs?: number } = {}) {
         if (!t || t.atUs > until) break;
         timers.shift();
         now = t.atUs;
-        gc.onTimer(t.tag);
+        t.fire();
       }
       now = until;
     },

@@ -1,16 +1,16 @@
-import type { ActorContext } from "../../sim/index.js";
+import type { ActorContext, Timer } from "../../sim/index.js";
 import { PartitionLog } from "../log/partitionLog.js";
 import { ProducerStateManager } from "../log/producerStateManager.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
-import { type FetchRequest, type FetchResponse, type OffsetsForLeaderEpochRequest, type OffsetsForLeaderEpochResponse, type ProduceRequest, type ProduceResponse, tpKey } from "../protocol/messages.js";
+import { type FetchRequest, tpKey } from "../protocol/messages.js";
 import type { BrokerSettings } from "./brokerSettings.js";
+import { DelayedFetchPurgatory, FETCH_MAX_BYTES } from "./delayedFetch.js";
+import { DelayedProducePurgatory } from "./delayedProduce.js";
 import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isrState.js";
-import { ConsumerFetches } from "./consumerFetches.js";
-import { ReplicaFetcher } from "./replicaFetcher.js";
 
-/** What a partition needs from its broker. */
+/** What a partition needs from its broker (the ReplicaManager). */
 export interface PartitionHost {
   ctx: ActorContext;
   settings: BrokerSettings;
@@ -19,8 +19,13 @@ export interface PartitionHost {
   flushMessages(topic: string): number;
   isBrokerActive(broker: string): boolean;
   sendAlterPartition(p: Partition, newIsr: string[]): void;
-  nextCorrelationId(): number;
 }
+
+/** A leader append's outcome (Kafka `LogAppendInfo`): the batch's offsets, or why nothing was appended. */
+export type LeaderAppend = { ok: true; baseOffset: number; lastOffset: number } | { ok: false; error: ErrorName };
+
+/** A follower fetch as the leader reads it: the batches from its fetch offset, or an error. */
+export type FollowerRead = { ok: true; batches: RecordBatch[] } | { ok: false; error: ErrorName };
 
 /** What the leader knows of a follower (Kafka `Replica` / `ReplicaState`). */
 interface FollowerState {
@@ -30,34 +35,12 @@ interface FollowerState {
   lastFetchTimeUs: number;
 }
 
-/** Completion of a leader append once its acks are satisfied, or its failure. */
-export type AppendDone = (error: ErrorName, baseOffset: number) => void;
-
-interface DelayedProduce {
-  id: number;
-  done: AppendDone;
-  requiredOffset: number;
-  baseOffset: number;
-  timer: number;
-}
-
-interface ParkedFetch {
-  from: string;
-  request: FetchRequest;
-  timer: number;
-}
-
-export type PartitionTimer =
-  | { p: string; t: "produce-timeout"; id: number }
-  | { p: string; t: "fetch-park"; replica: string }
-  | { p: string; t: "isr-expiration" }
-  | { p: string; t: "fetcher"; gen: number }
-  | { p: string; t: "consumer-fetch-park"; id: number };
-
 /**
- * One partition's replica on one broker (Kafka `core/.../cluster/Partition.scala`): the leader's produce path with
- * acks and the purgatory, follower fetch handling, ISR shrink/expand through the controller, the high watermark;
- * and, as a follower, the fetcher that truncates by leader epoch and replicates.
+ * One partition's replica on one broker (Kafka `core/.../cluster/Partition.scala`): becoming leader or follower,
+ * the leader's append (epoch and min.insync.replicas checks, producer state, the append itself), the followers'
+ * fetch state, ISR shrink/expand through the controller and the high watermark. What waits on the partition — acks=all
+ * appends, parked fetches — is in its purgatories, which it tells when the log grows, the HW moves or leadership
+ * ends (Kafka's `tryCompleteDelayedRequests`). A follower's fetching is the ReplicaManager's `ReplicaFetcher`.
  */
 export class Partition {
   readonly key: string;
@@ -71,12 +54,13 @@ export class Partition {
   highWatermark: number;
   isrState: IsrState = committedIsr([]);
   private readonly followers = new Map<string, FollowerState>();
-  private purgatory: DelayedProduce[] = [];
-  private readonly parkedFetches = new Map<string, ParkedFetch>();
   private isrTimer = -1;
-  private nextDelayedId = 0;
-  readonly fetcher: ReplicaFetcher;
-  readonly consumerFetches: ConsumerFetches;
+  /** Every replica.lag.time.max.ms / 2: the leader's ISR check (Kafka's isr-expiration task). */
+  private readonly isrExpiration: Timer;
+  /** acks=all appends waiting for the HW. */
+  readonly delayedProduces: DelayedProducePurgatory;
+  /** Follower and consumer fetches waiting for data. */
+  readonly delayedFetches: DelayedFetchPurgatory;
 
   constructor(
     readonly topic: string,
@@ -89,8 +73,9 @@ export class Partition {
     // Recovery: HW from the checkpoint, producer state replayed from the log.
     this.highWatermark = Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset);
     this.producerState.rebuild(this.log.batches);
-    this.fetcher = new ReplicaFetcher(this, host);
-    this.consumerFetches = new ConsumerFetches(this, host);
+    this.isrExpiration = ctx.timer(() => this.maybeShrinkIsr());
+    this.delayedProduces = new DelayedProducePurgatory(ctx, this);
+    this.delayedFetches = new DelayedFetchPurgatory(ctx, this);
   }
 
   /** The last stable offset: min(HW, first offset of the oldest open transaction). */
@@ -112,23 +97,34 @@ export class Partition {
 
   // ---- metadata: becoming leader or follower (Partition.makeLeader / makeFollower) ----
 
-  applyState(state: PartitionState): void {
+  /**
+   * Applies the partition's state from the metadata log. Returns what this replica became — "leader", "follower"
+   * (of `state.leader`, or of nobody when it is null) — or null when its role did not change.
+   */
+  applyState(state: PartitionState): "leader" | "follower" | null {
     const me = this.ctx.name;
     this.replicas = state.replicas;
     if (state.leader === me) {
-      if (state.leaderEpoch > this.leaderEpoch || this.role !== "leader") this.makeLeader(state);
-      else if (state.partitionEpoch > this.partitionEpoch) {
+      if (state.leaderEpoch > this.leaderEpoch || this.role !== "leader") {
+        this.makeLeader(state);
+        return "leader";
+      }
+      if (state.partitionEpoch > this.partitionEpoch) {
         this.partitionEpoch = state.partitionEpoch;
         this.setIsr(committedIsr(state.isr), "metadata");
       }
-    } else if (state.leaderEpoch > this.leaderEpoch || this.leader !== state.leader || this.role === "leader") {
+      return null;
+    }
+    if (state.leaderEpoch > this.leaderEpoch || this.leader !== state.leader || this.role === "leader") {
       this.makeFollower(state);
-    } else this.partitionEpoch = Math.max(this.partitionEpoch, state.partitionEpoch);
+      return "follower";
+    }
+    this.partitionEpoch = Math.max(this.partitionEpoch, state.partitionEpoch);
+    return null;
   }
 
   private makeLeader(state: PartitionState): void {
     const wasLeader = this.role === "leader";
-    this.fetcher.stop();
     this.role = "leader";
     this.leader = this.ctx.name;
     this.leaderEpoch = state.leaderEpoch;
@@ -146,7 +142,7 @@ export class Partition {
           lastFetchTimeUs: 0,
         });
     this.trace("partition.become-leader", { leaderEpoch: this.leaderEpoch, isr: state.isr, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark, wasLeader });
-    if (this.isrTimer < 0) this.isrTimer = this.ctx.setTimer(this.host.settings.replicaLagTimeMaxMs / 2, { p: this.key, t: "isr-expiration" } satisfies PartitionTimer);
+    if (this.isrTimer < 0) this.isrTimer = this.isrExpiration.set(this.host.settings.replicaLagTimeMaxMs / 2);
     this.maybeIncrementHighWatermark();
   }
 
@@ -157,31 +153,19 @@ export class Partition {
     this.leaderEpoch = state.leaderEpoch;
     this.partitionEpoch = state.partitionEpoch;
     this.trace("partition.become-follower", { leader: state.leader, leaderEpoch: state.leaderEpoch, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark });
-    if (state.leader === null) this.fetcher.stop();
-    else this.fetcher.start(state.leader, state.leaderEpoch);
   }
 
   private resignLeadership(): void {
     if (this.role !== "leader") return;
-    for (const d of this.purgatory) {
-      this.ctx.cancelTimer(d.timer);
-      d.done("NOT_LEADER_OR_FOLLOWER", -1);
-    }
-    this.purgatory = [];
-    for (const f of this.parkedFetches.values()) {
-      this.ctx.cancelTimer(f.timer);
-      this.respondFetch(f.from, f.request, "NOT_LEADER_OR_FOLLOWER", []);
-    }
-    this.parkedFetches.clear();
-    this.consumerFetches.failAll();
-    if (this.isrTimer >= 0) this.ctx.cancelTimer(this.isrTimer);
+    this.delayedProduces.failAll();
+    this.delayedFetches.failAll();
+    if (this.isrTimer >= 0) this.isrExpiration.cancel(this.isrTimer);
     this.isrTimer = -1;
   }
 
-  /** Stops serving (the broker lost the partition or is shutting down). */
+  /** Stops serving (the broker lost the partition or is shutting down); its fetcher is stopped by the caller. */
   stop(): void {
     this.resignLeadership();
-    this.fetcher.stop();
     this.role = "none";
   }
 
@@ -193,144 +177,72 @@ export class Partition {
     return requestEpoch < this.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH";
   }
 
-  // ---- leader: produce (Partition.appendRecordsToLeader) ----
-
-  handleProduce(from: string, req: ProduceRequest): void {
-    this.appendRecordsToLeader(req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, (error, baseOffset) => this.respondProduce(from, req, error, baseOffset));
-  }
+  // ---- leader: appends (Partition.appendRecordsToLeader) ----
 
   /**
    * Partition.appendRecordsToLeader, for clients and for the broker's own writes (transaction markers, the
-   * transaction log): epoch and min-ISR checks, producer-state checks, the append, then the acks.
+   * coordinators' logs): the epoch check, min.insync.replicas for acks=all (checked before the append: nothing is
+   * written), the producer-state checks, then the append. What the acks then wait for is the ReplicaManager's.
    */
-  appendRecordsToLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, acks: -1 | 0 | 1, timeoutMs: number, currentLeaderEpoch: number, from: string, done: AppendDone): void {
-    if (this.role !== "leader") return done("NOT_LEADER_OR_FOLLOWER", -1);
+  appendRecordsToLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, requiredAcks: -1 | 0 | 1, currentLeaderEpoch: number, from: string): LeaderAppend {
+    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
     const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
-    if (epochError !== "NONE") return done(epochError, -1);
-    if (acks === -1 && this.isrState.isr.length < this.effectiveMinIsr) {
-      // Checked before the append: nothing is written.
+    if (epochError !== "NONE") return { ok: false, error: epochError };
+    if (requiredAcks === -1 && this.isrState.isr.length < this.effectiveMinIsr) {
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
-      return done("NOT_ENOUGH_REPLICAS", -1);
+      return { ok: false, error: "NOT_ENOUGH_REPLICAS" };
     }
     const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch };
     const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
     if (check.kind === "error") {
       this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
-      return done(check.error, -1);
+      return { ok: false, error: check.error };
     }
-    let baseOffset: number;
-    let lastOffset: number;
     if (check.kind === "duplicate") {
       // UnifiedLog: "if we find a duplicate, we return the metadata of the appended batch".
-      baseOffset = check.firstOffset;
-      lastOffset = check.lastOffset;
-      this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset });
-    } else {
-      const appended = this.log.appendAsLeader(batch, this.leaderEpoch);
-      this.producerState.update(appended);
-      baseOffset = appended.baseOffset;
-      lastOffset = lastOffsetOf(appended);
-      this.trace(batch.isControl ? "partition.marker" : "partition.append", {
-        baseOffset,
-        lastOffset,
-        acks,
-        producerId: appended.producerId,
-        producerEpoch: appended.producerEpoch,
-        ...(batch.isControl ? { marker: batch.records[0].key } : { baseSequence: appended.baseSequence, transactional: appended.isTransactional }),
-        leaderEpoch: this.leaderEpoch,
-        from,
-      });
-      this.maybeFlush();
-      this.answerParkedFetches();
-      this.maybeIncrementHighWatermark();
-      if (batch.isControl) this.consumerFetches.onStableOffsetAdvanced();
+      this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset: check.firstOffset });
+      return { ok: true, baseOffset: check.firstOffset, lastOffset: check.lastOffset };
     }
-    if (acks === 0) return; // Kafka sends no response for acks=0
-    if (acks === 1) return done("NONE", baseOffset);
-    const requiredOffset = lastOffset + 1;
-    if (this.highWatermark >= requiredOffset) return done(this.enoughReplicasError(), baseOffset);
-    const id = this.nextDelayedId++;
-    const timer = this.ctx.setTimer(timeoutMs, { p: this.key, t: "produce-timeout", id } satisfies PartitionTimer);
-    this.purgatory.push({ id, done, requiredOffset, baseOffset, timer });
+    const appended = this.log.appendAsLeader(batch, this.leaderEpoch);
+    this.producerState.update(appended);
+    const baseOffset = appended.baseOffset;
+    const lastOffset = lastOffsetOf(appended);
+    this.trace(batch.isControl ? "partition.marker" : "partition.append", {
+      baseOffset,
+      lastOffset,
+      acks: requiredAcks,
+      producerId: appended.producerId,
+      producerEpoch: appended.producerEpoch,
+      ...(batch.isControl ? { marker: batch.records[0].key } : { baseSequence: appended.baseSequence, transactional: appended.isTransactional }),
+      leaderEpoch: this.leaderEpoch,
+      from,
+    });
+    this.maybeFlush();
+    this.delayedFetches.checkAndCompleteFollowers();
+    this.maybeIncrementHighWatermark();
+    if (batch.isControl) this.delayedFetches.checkAndCompleteConsumers();
+    return { ok: true, baseOffset, lastOffset };
   }
 
   /** Partition.checkEnoughReplicasReachOffset, once the HW has passed the batch. */
-  private enoughReplicasError(): ErrorName {
+  enoughReplicasError(): ErrorName {
     return this.effectiveMinIsr <= this.isrState.isr.length ? "NONE" : "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
-  }
-
-  private respondProduce(to: string, req: ProduceRequest, error: ErrorName, baseOffset: number): void {
-    if (req.acks === 0) return;
-    this.ctx.send(to, { type: "ProduceResponse", correlationId: req.correlationId, topic: this.topic, partition: this.partition, error, baseOffset } satisfies ProduceResponse);
-  }
-
-  private completeDelayedProduces(): void {
-    if (this.purgatory.length === 0) return;
-    const still: DelayedProduce[] = [];
-    for (const d of this.purgatory) {
-      if (this.highWatermark >= d.requiredOffset) {
-        this.ctx.cancelTimer(d.timer);
-        d.done(this.enoughReplicasError(), d.baseOffset);
-      } else still.push(d);
-    }
-    this.purgatory = still;
-  }
-
-  produceTimedOut(id: number): void {
-    const i = this.purgatory.findIndex((d) => d.id === id);
-    if (i < 0) return;
-    const [d] = this.purgatory.splice(i, 1);
-    this.trace("partition.produce-timeout", { requiredOffset: d.requiredOffset, highWatermark: this.highWatermark, isr: this.isrState.isr });
-    d.done("REQUEST_TIMED_OUT", -1);
   }
 
   private maybeFlush(): void {
     if (this.log.unflushedMessages >= this.host.flushMessages(this.topic)) this.log.flush();
   }
 
-  // ---- leader: follower fetches ----
+  // ---- leader: follower fetches (Partition.fetchRecords for a follower) ----
 
-  handleFollowerFetch(from: string, req: FetchRequest): void {
-    if (this.role !== "leader") return this.respondFetch(from, req, "NOT_LEADER_OR_FOLLOWER", []);
+  /** A follower's fetch: checks, then its fetch state (which may expand the ISR and move the HW), then the read. */
+  fetchRecordsForFollower(req: FetchRequest): FollowerRead {
+    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
     const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
-    if (epochError !== "NONE") return this.respondFetch(from, req, epochError, []);
-    if (req.fetchOffset > this.log.logEndOffset) return this.respondFetch(from, req, "OFFSET_OUT_OF_RANGE", []);
+    if (epochError !== "NONE") return { ok: false, error: epochError };
+    if (req.fetchOffset > this.log.logEndOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
     this.updateFollowerFetchState(req.replicaId, req.fetchOffset);
-    const batches = this.log.read(req.fetchOffset, 1_048_576);
-    if (batches.length > 0 || req.maxWaitMs <= 0) return this.respondFetch(from, req, "NONE", batches);
-    // Long poll: hold the fetch until data arrives or replica.fetch.wait.max.ms passes.
-    const old = this.parkedFetches.get(req.replicaId);
-    if (old) this.ctx.cancelTimer(old.timer);
-    const timer = this.ctx.setTimer(req.maxWaitMs, { p: this.key, t: "fetch-park", replica: req.replicaId } satisfies PartitionTimer);
-    this.parkedFetches.set(req.replicaId, { from, request: req, timer });
-  }
-
-  parkedFetchExpired(replica: string): void {
-    const f = this.parkedFetches.get(replica);
-    if (!f) return;
-    this.parkedFetches.delete(replica);
-    this.respondFetch(f.from, f.request, "NONE", this.log.read(f.request.fetchOffset, 1_048_576));
-  }
-
-  private answerParkedFetches(): void {
-    for (const f of [...this.parkedFetches.values()]) {
-      this.ctx.cancelTimer(f.timer);
-      this.parkedFetches.delete(f.request.replicaId);
-      this.respondFetch(f.from, f.request, "NONE", this.log.read(f.request.fetchOffset, 1_048_576));
-    }
-  }
-
-  private respondFetch(to: string, req: FetchRequest, error: ErrorName, batches: RecordBatch[]): void {
-    this.ctx.send(to, {
-      type: "FetchResponse",
-      correlationId: req.correlationId,
-      topic: this.topic,
-      partition: this.partition,
-      error,
-      highWatermark: this.highWatermark,
-      logStartOffset: this.log.logStartOffset,
-      batches,
-    } satisfies FetchResponse);
+    return { ok: true, batches: this.log.read(req.fetchOffset, FETCH_MAX_BYTES) };
   }
 
   /** Replica.updateFetchState: when did this follower last catch up with the leader's log end? */
@@ -348,14 +260,13 @@ export class Partition {
     this.maybeIncrementHighWatermark();
   }
 
-  handleOffsetsForLeaderEpoch(from: string, req: OffsetsForLeaderEpochRequest): void {
-    const reply = (error: ErrorName, leaderEpoch: number, endOffset: number) =>
-      this.ctx.send(from, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: this.topic, partition: this.partition, error, leaderEpoch, endOffset } satisfies OffsetsForLeaderEpochResponse);
-    if (this.role !== "leader") return reply("NOT_LEADER_OR_FOLLOWER", -1, -1);
-    const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
-    if (epochError !== "NONE") return reply(epochError, -1, -1);
-    const r = this.log.epochCache.endOffsetFor(req.leaderEpoch, this.log.logEndOffset);
-    reply("NONE", r.epoch, r.endOffset);
+  /** Partition.lastOffsetForLeaderEpoch (KIP-101): the largest epoch ≤ `leaderEpoch` this leader has, and its end. */
+  lastOffsetForLeaderEpoch(currentLeaderEpoch: number, leaderEpoch: number): { error: ErrorName; leaderEpoch: number; endOffset: number } {
+    if (this.role !== "leader") return { error: "NOT_LEADER_OR_FOLLOWER", leaderEpoch: -1, endOffset: -1 };
+    const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
+    if (epochError !== "NONE") return { error: epochError, leaderEpoch: -1, endOffset: -1 };
+    const r = this.log.epochCache.endOffsetFor(leaderEpoch, this.log.logEndOffset);
+    return { error: "NONE", leaderEpoch: r.epoch, endOffset: r.endOffset };
   }
 
   // ---- leader: ISR and HW ----
@@ -377,14 +288,14 @@ export class Partition {
     if (hw <= this.highWatermark) return false;
     this.highWatermark = hw;
     this.trace("partition.hw", { highWatermark: hw, leaderEpoch: this.leaderEpoch, isr: this.isrState.maximalIsr });
-    this.completeDelayedProduces();
-    this.consumerFetches.onStableOffsetAdvanced();
+    this.delayedProduces.checkAndComplete();
+    this.delayedFetches.checkAndCompleteConsumers();
     return true;
   }
 
   /** Periodic (every replica.lag.time.max.ms / 2): drop followers not caught up within replica.lag.time.max.ms. */
   maybeShrinkIsr(): boolean {
-    this.isrTimer = this.ctx.setTimer(this.host.settings.replicaLagTimeMaxMs / 2, { p: this.key, t: "isr-expiration" } satisfies PartitionTimer);
+    this.isrTimer = this.isrExpiration.set(this.host.settings.replicaLagTimeMaxMs / 2);
     if (this.role !== "leader" || this.isrState.kind !== "committed") return false;
     const outOfSync = this.outOfSyncReplicas(this.ctx.nowUs);
     if (outOfSync.length === 0) return false;
@@ -435,7 +346,7 @@ export class Partition {
     this.isrState = s;
     this.trace("partition.isr", { kind: s.kind, isr: s.isr, maximalIsr: s.maximalIsr, partitionEpoch: this.partitionEpoch, why });
     this.maybeIncrementHighWatermark();
-    this.completeDelayedProduces();
+    this.delayedProduces.checkAndComplete();
   }
 
   /** Writes the HW checkpoint (replica.high.watermark.checkpoint.interval.ms). */

@@ -1,7 +1,17 @@
+import type { ActorContext, Timer } from "../../sim/index.js";
 import { UNDEFINED_EPOCH, UNDEFINED_OFFSET } from "../log/leaderEpochCache.js";
 import { lastOffsetOf } from "../log/recordBatch.js";
 import type { FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
-import type { Partition, PartitionHost, PartitionTimer } from "./partition.js";
+import type { BrokerSettings } from "./brokerSettings.js";
+import type { Partition } from "./partition.js";
+
+/** What a fetcher needs from its broker. */
+export interface FetcherHost {
+  ctx: ActorContext;
+  settings: BrokerSettings;
+  flushMessages(topic: string): number;
+  nextCorrelationId(): number;
+}
 
 /**
  * A follower's fetcher for one partition (Kafka `AbstractFetcherThread` / `ReplicaFetcherThread`, one per
@@ -17,11 +27,15 @@ export class ReplicaFetcher {
   private gen = 0;
   private expected = -1;
   private timer = -1;
+  /** A request unanswered, or a back-off ended: send again (the payload is the fetcher's generation). */
+  private readonly retry: Timer<number>;
 
   constructor(
     private readonly p: Partition,
-    private readonly host: PartitionHost,
-  ) {}
+    private readonly host: FetcherHost,
+  ) {
+    this.retry = host.ctx.timer((gen) => this.onTimer(gen));
+  }
 
   start(leader: string, leaderEpoch: number): void {
     this.stop();
@@ -41,13 +55,13 @@ export class ReplicaFetcher {
     this.gen++;
     this.state = "idle";
     this.expected = -1;
-    if (this.timer >= 0) this.host.ctx.cancelTimer(this.timer);
+    if (this.timer >= 0) this.retry.cancel(this.timer);
     this.timer = -1;
   }
 
   private arm(delayMs: number): void {
-    if (this.timer >= 0) this.host.ctx.cancelTimer(this.timer);
-    this.timer = this.host.ctx.setTimer(delayMs, { p: this.p.key, t: "fetcher", gen: this.gen } satisfies PartitionTimer);
+    if (this.timer >= 0) this.retry.cancel(this.timer);
+    this.timer = this.retry.set(delayMs, this.gen);
   }
 
   /** The leader's process went away: the request in flight is lost; back off and try again. */
@@ -57,7 +71,7 @@ export class ReplicaFetcher {
   }
 
   /** A request went unanswered (or a back-off ended): send again in the current state. */
-  onTimer(gen: number): void {
+  private onTimer(gen: number): void {
     if (gen !== this.gen) return;
     this.timer = -1;
     if (this.state === "truncating") this.sendOffsetsForLeaderEpoch(this.p.log.epochCache.latestEpoch());

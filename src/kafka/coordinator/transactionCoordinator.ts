@@ -1,6 +1,6 @@
-import type { ActorContext } from "../../sim/index.js";
-import type { Partition } from "../broker/partition.js";
+import type { ActorContext, Timer } from "../../sim/index.js";
 import type { ErrorName } from "../protocol/errors.js";
+import type { InitProducerIdRequest, InitProducerIdResponse } from "../protocol/messages.js";
 import type {
   AddOffsetsToTxnRequest,
   AddOffsetsToTxnResponse,
@@ -8,14 +8,13 @@ import type {
   AddPartitionsToTxnResponse,
   EndTxnRequest,
   EndTxnResponse,
-  FindCoordinatorRequest,
-  FindCoordinatorResponse,
   TxnInitProducerIdRequest,
   TxnInitProducerIdResponse,
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from "../protocol/transactionMessages.js";
 import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor } from "./offsetLog.js";
+import type { CoordinatorReplica, PartitionWriter } from "./partitionWriter.js";
 import { encodeTransit, loadTransactions, TRANSACTION_STATE_TOPIC, transactionLogPartitionFor } from "./transactionLog.js";
 import { TransactionMetadata, type TxnTransitMetadata } from "./transactionMetadata.js";
 
@@ -28,8 +27,8 @@ export interface CoordinatorHost {
   cleanupIntervalMs: number;
   /** Transaction version 2 (KIP-890 part 2): every commit or abort bumps the producer epoch. */
   transactionVersion: 1 | 2;
-  /** This broker's replica of a `__transaction_state` partition. */
-  logPartition(index: number): Partition | undefined;
+  /** The `__transaction_state` partitions, through the broker's replica manager. */
+  writer: PartitionWriter;
   leaderOf(topic: string, partition: number): string | null;
   allocateProducerId(): number;
   nextCorrelationId(): number;
@@ -45,8 +44,6 @@ interface MarkerInFlight {
   tp: string;
   timer: number;
 }
-
-type CoordinatorTimer = { t: "txn-cleanup" } | { t: "txn-markers"; transactionalId: string } | { t: "txn-marker-timeout"; id: number };
 
 const MARKER_TIMEOUT_MS = 5000;
 const MARKER_RETRY_MS = 100;
@@ -65,8 +62,30 @@ export class TransactionCoordinator {
   /** Transactional id → partitions still waiting for their marker. */
   private readonly pendingMarkers = new Map<string, Set<string>>();
   private cleanupTimer = -1;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms. */
+  private readonly cleanup: Timer;
+  /** A transaction's markers to retry (a leader unknown, a marker refused, the Complete write failed). */
+  private readonly markerRetry: Timer<string>;
+  /** A WriteTxnMarkers unanswered, by correlation id. */
+  private readonly markerTimeout: Timer<number>;
 
-  constructor(private readonly host: CoordinatorHost) {}
+  constructor(private readonly host: CoordinatorHost) {
+    this.cleanup = host.ctx.timer(() => {
+      this.cleanupTimer = this.loaded.size > 0 ? this.cleanup.set(this.host.cleanupIntervalMs) : -1;
+      this.abortTimedOutTransactions();
+    });
+    this.markerRetry = host.ctx.timer((transactionalId) => this.retryMarkers(transactionalId));
+    this.markerTimeout = host.ctx.timer((id) => {
+      const f = this.markersInFlight.get(id);
+      if (!f) return;
+      this.markersInFlight.delete(id);
+      this.retryMarkers(f.transactionalId);
+    });
+  }
+
+  private replica(index: number): CoordinatorReplica | undefined {
+    return this.host.writer.replica(TRANSACTION_STATE_TOPIC, index);
+  }
 
   private get ctx(): ActorContext {
     return this.host.ctx;
@@ -80,7 +99,7 @@ export class TransactionCoordinator {
 
   /** This broker became leader of a transaction log partition: load it (TransactionStateManager.loadTransactionsForTxnTopicPartition). */
   onBecomeLeader(index: number, leaderEpoch: number): void {
-    const p = this.host.logPartition(index);
+    const p = this.replica(index);
     if (!p) return;
     const records = p.log.batches.flatMap((b) => (b.isControl ? [] : [...b.records]));
     const txns = loadTransactions(records, this.ctx.nowMs);
@@ -88,7 +107,7 @@ export class TransactionCoordinator {
     this.ctx.trace("txn-coordinator.load", { partition: index, coordinatorEpoch: leaderEpoch, transactionalIds: txns.size });
     // Transactions caught between Prepare and Complete: finish sending their markers.
     for (const m of txns.values()) if (m.state === "PrepareCommit" || m.state === "PrepareAbort") this.sendMarkers(m);
-    if (this.cleanupTimer < 0) this.cleanupTimer = this.ctx.setTimer(this.host.cleanupIntervalMs, { t: "txn-cleanup" } satisfies CoordinatorTimer);
+    if (this.cleanupTimer < 0) this.cleanupTimer = this.cleanup.set(this.host.cleanupIntervalMs);
   }
 
   onResign(index: number): void {
@@ -96,7 +115,7 @@ export class TransactionCoordinator {
   }
 
   private owner(transactionalId: string): Loaded | ErrorName {
-    const p = this.host.logPartition(this.partitionFor(transactionalId));
+    const p = this.replica(this.partitionFor(transactionalId));
     const l = this.loaded.get(this.partitionFor(transactionalId));
     if (!p || p.role !== "leader" || !l) return "NOT_COORDINATOR";
     if (l.coordinatorEpoch !== p.leaderEpoch) return "NOT_COORDINATOR";
@@ -106,14 +125,14 @@ export class TransactionCoordinator {
   /** Writes a prepared transition to the transaction log; applies it once replicated (acks=all). */
   private write(m: TransactionMetadata, t: TxnTransitMetadata, then: (error: ErrorName) => void): void {
     const index = this.partitionFor(m.transactionalId);
-    const p = this.host.logPartition(index);
+    const p = this.replica(index);
     const epochAtWrite = this.loaded.get(index)?.coordinatorEpoch;
     if (!p) {
       m.abortPendingTransition();
       return then("NOT_COORDINATOR");
     }
     const batch = { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: [{ key: m.transactionalId, value: encodeTransit(t) }], sizeBytes: 200 };
-    p.appendRecordsToLeader(batch, -1, 5000, -1, this.ctx.name, (error) => {
+    this.host.writer.append(TRANSACTION_STATE_TOPIC, index, batch, 5000, (error) => {
       if (error !== "NONE" || this.loaded.get(index)?.coordinatorEpoch !== epochAtWrite) {
         m.abortPendingTransition();
         return then(error === "NOT_LEADER_OR_FOLLOWER" || error === "NONE" ? "NOT_COORDINATOR" : "COORDINATOR_NOT_AVAILABLE");
@@ -126,12 +145,14 @@ export class TransactionCoordinator {
 
   // ---- requests ----
 
-  handleFindCoordinator(from: string, req: FindCoordinatorRequest): void {
-    const leader =
-      req.keyType === "group"
-        ? this.host.leaderOf(CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor(req.key, this.host.offsetsNumPartitions))
-        : this.host.leaderOf(TRANSACTION_STATE_TOPIC, this.partitionFor(req.key));
-    this.ctx.send(from, { type: "FindCoordinatorResponse", correlationId: req.correlationId, error: leader ? "NONE" : "COORDINATOR_NOT_AVAILABLE", coordinator: leader } satisfies FindCoordinatorResponse);
+  /**
+   * InitProducerId without a transactional id (an idempotent producer): a new producer id at epoch 0, nothing written
+   * (TransactionCoordinator.handleInitProducerId's first case).
+   */
+  handleIdempotentInitProducerId(from: string, req: InitProducerIdRequest): void {
+    const producerId = this.host.allocateProducerId();
+    this.ctx.trace("broker.init-producer-id", { producerId, producerEpoch: 0, for: from });
+    this.ctx.send(from, { type: "InitProducerIdResponse", correlationId: req.correlationId, error: "NONE", producerId, producerEpoch: 0 } satisfies InitProducerIdResponse);
   }
 
   /** TransactionCoordinator.handleInitProducerId (kafka-facts §5.3). */
@@ -266,13 +287,13 @@ export class TransactionCoordinator {
     const owner = this.owner(m.transactionalId);
     if (typeof owner === "string") return; // no longer the coordinator: the new one resends
     if (leader === null) {
-      this.ctx.setTimer(MARKER_RETRY_MS, { t: "txn-markers", transactionalId: m.transactionalId } satisfies CoordinatorTimer);
+      this.markerRetry.set(MARKER_RETRY_MS, m.transactionalId);
       return;
     }
     const id = this.host.nextCorrelationId();
     const req: WriteTxnMarkersRequest = { type: "WriteTxnMarkers", correlationId: id, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: owner.coordinatorEpoch, commit: m.state === "PrepareCommit", topic, partition };
     this.ctx.send(leader, req);
-    const timer = this.ctx.setTimer(MARKER_TIMEOUT_MS, { t: "txn-marker-timeout", id } satisfies CoordinatorTimer);
+    const timer = this.markerTimeout.set(MARKER_TIMEOUT_MS, id);
     this.markersInFlight.set(id, { transactionalId: m.transactionalId, tp, timer });
   }
 
@@ -280,7 +301,7 @@ export class TransactionCoordinator {
     const f = this.markersInFlight.get(res.correlationId);
     if (!f) return;
     this.markersInFlight.delete(res.correlationId);
-    this.ctx.cancelTimer(f.timer);
+    this.markerTimeout.cancel(f.timer);
     const owner = this.owner(f.transactionalId);
     if (typeof owner === "string") return;
     const m = owner.txns.get(f.transactionalId);
@@ -290,31 +311,15 @@ export class TransactionCoordinator {
     if (res.error === "NONE" || res.error === "TRANSACTION_COORDINATOR_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") {
       pending.delete(f.tp);
       if (pending.size === 0) this.complete(m);
-    } else this.ctx.setTimer(MARKER_RETRY_MS, { t: "txn-markers", transactionalId: f.transactionalId } satisfies CoordinatorTimer);
+    } else this.markerRetry.set(MARKER_RETRY_MS, f.transactionalId);
   }
 
   private complete(m: TransactionMetadata): void {
     this.pendingMarkers.delete(m.transactionalId);
     if (m.pendingState !== null) return;
     this.write(m, m.prepareComplete(this.ctx.nowMs), (error) => {
-      if (error !== "NONE") this.ctx.setTimer(MARKER_RETRY_MS, { t: "txn-markers", transactionalId: m.transactionalId } satisfies CoordinatorTimer);
+      if (error !== "NONE") this.markerRetry.set(MARKER_RETRY_MS, m.transactionalId);
     });
-  }
-
-  onTimer(tag: CoordinatorTimer): void {
-    if (tag.t === "txn-cleanup") {
-      this.cleanupTimer = this.loaded.size > 0 ? this.ctx.setTimer(this.host.cleanupIntervalMs, { t: "txn-cleanup" } satisfies CoordinatorTimer) : -1;
-      this.abortTimedOutTransactions();
-      return;
-    }
-    if (tag.t === "txn-marker-timeout") {
-      const f = this.markersInFlight.get(tag.id);
-      if (!f) return;
-      this.markersInFlight.delete(tag.id);
-      this.retryMarkers(f.transactionalId);
-      return;
-    }
-    this.retryMarkers(tag.transactionalId);
   }
 
   private retryMarkers(transactionalId: string): void {
@@ -340,9 +345,5 @@ export class TransactionCoordinator {
           this.ctx.trace("txn-coordinator.timeout", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, openMs: Math.round(now - m.txnStartTimestamp) });
           this.abortByFence(m, true);
         }
-  }
-
-  isCoordinatorTimer(tag: { t?: string }): tag is CoordinatorTimer {
-    return tag.t === "txn-cleanup" || tag.t === "txn-markers" || tag.t === "txn-marker-timeout";
   }
 }

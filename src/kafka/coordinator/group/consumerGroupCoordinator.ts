@@ -1,4 +1,4 @@
-import type { ActorContext } from "../../../sim/index.js";
+import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import type { StoredConsumerGroup } from "../offsetLog.js";
@@ -23,8 +23,6 @@ export interface ConsumerGroupHost {
   store(groupId: string, record: StoredConsumerGroup, done: (error: ErrorName) => void): void;
 }
 
-export type ConsumerGroupTimer = { t: "cg-session"; group: string; member: string } | { t: "cg-revoke"; group: string; member: string };
-
 /**
  * KIP-848's group coordinator side (`GroupMetadataManager.consumerGroupHeartbeat`): members join with epoch 0, leave
  * with -1 (-2 for a static member's temporary leave), and otherwise heartbeat with their epoch and owned partitions.
@@ -41,8 +39,15 @@ export class ConsumerGroupCoordinator {
   private readonly deadlines = new Map<string, number>(); // group/member → session deadline µs
   private readonly revokeDeadlines = new Map<string, number>();
   private readonly partitionSignature = new Map<string, string>();
+  /** group.consumer.session.timeout.ms of a member (the deadline decides; each heartbeat moves it). */
+  private readonly sessionTimeout: Timer<{ group: string; member: string }>;
+  /** A member's rebalance timeout to revoke what it must give up. */
+  private readonly revocationTimeout: Timer<{ group: string; member: string }>;
 
-  constructor(private readonly host: ConsumerGroupHost) {}
+  constructor(private readonly host: ConsumerGroupHost) {
+    this.sessionTimeout = host.ctx.timer(({ group, member }) => this.expire(group, member, "session"));
+    this.revocationTimeout = host.ctx.timer(({ group, member }) => this.expire(group, member, "revocation"));
+  }
 
   private get ctx(): ActorContext {
     return this.host.ctx;
@@ -184,28 +189,25 @@ export class ConsumerGroupCoordinator {
 
   private scheduleSession(g: ConsumerGroup, m: ConsumerGroupMember): void {
     this.deadlines.set(`${g.groupId}/${m.memberId}`, this.ctx.nowUs + this.host.settings.sessionTimeoutMs * 1000);
-    this.ctx.setTimer(this.host.settings.sessionTimeoutMs, { t: "cg-session", group: g.groupId, member: m.memberId } satisfies ConsumerGroupTimer);
+    this.sessionTimeout.set(this.host.settings.sessionTimeoutMs, { group: g.groupId, member: m.memberId });
   }
 
   private scheduleRevocation(g: ConsumerGroup, m: ConsumerGroupMember): void {
     this.revokeDeadlines.set(`${g.groupId}/${m.memberId}`, this.ctx.nowUs + m.rebalanceTimeoutMs * 1000);
-    this.ctx.setTimer(m.rebalanceTimeoutMs, { t: "cg-revoke", group: g.groupId, member: m.memberId } satisfies ConsumerGroupTimer);
+    this.revocationTimeout.set(m.rebalanceTimeoutMs, { group: g.groupId, member: m.memberId });
   }
 
-  onTimer(tag: ConsumerGroupTimer): void {
-    const g = this.groups.get(tag.group);
-    const m = g?.members.get(tag.member);
+  /** A session or revocation timeout: the member is removed if its deadline has really passed. */
+  private expire(group: string, member: string, what: "session" | "revocation"): void {
+    const g = this.groups.get(group);
+    const m = g?.members.get(member);
     if (!g || !m) return;
-    const k = `${tag.group}/${tag.member}`;
-    const deadline = (tag.t === "cg-session" ? this.deadlines : this.revokeDeadlines).get(k);
+    const k = `${group}/${member}`;
+    const deadline = (what === "session" ? this.deadlines : this.revokeDeadlines).get(k);
     if (deadline === undefined || this.ctx.nowUs < deadline) return;
-    if (tag.t === "cg-revoke" && m.state !== "UNREVOKED_PARTITIONS") return;
-    this.removeMember(g, m, tag.t === "cg-session" ? `session timeout (${this.host.settings.sessionTimeoutMs}ms) expired` : `did not revoke its partitions within its rebalance timeout (${m.rebalanceTimeoutMs}ms)`);
+    if (what === "revocation" && m.state !== "UNREVOKED_PARTITIONS") return;
+    this.removeMember(g, m, what === "session" ? `session timeout (${this.host.settings.sessionTimeoutMs}ms) expired` : `did not revoke its partitions within its rebalance timeout (${m.rebalanceTimeoutMs}ms)`);
     this.host.store(g.groupId, this.snapshot(g), () => {});
-  }
-
-  isTimer(tag: { t?: string }): tag is ConsumerGroupTimer {
-    return tag.t === "cg-session" || tag.t === "cg-revoke";
   }
 
   snapshot(g: ConsumerGroup): StoredConsumerGroup {

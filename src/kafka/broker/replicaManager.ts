@@ -1,0 +1,291 @@
+import type { ActorContext, Timer } from "../../sim/index.js";
+import type { PartitionLog } from "../log/partitionLog.js";
+import type { RecordBatch } from "../log/recordBatch.js";
+import type { MetadataImage } from "../metadata/metadataImage.js";
+import type { PartitionState } from "../metadata/records.js";
+import type { CoordinatorReplica, PartitionWriter } from "../coordinator/partitionWriter.js";
+import type { ErrorName } from "../protocol/errors.js";
+import {
+  type ConsumerFetchRequest,
+  type FetchRequest,
+  type FetchResponse,
+  type ListOffsetsRequest,
+  type ListOffsetsResponse,
+  type OffsetsForLeaderEpochRequest,
+  type OffsetsForLeaderEpochResponse,
+  type ProduceRequest,
+  type ProduceResponse,
+  tpKey,
+} from "../protocol/messages.js";
+import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
+import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
+import type { BrokerSettings } from "./brokerSettings.js";
+import { consumerFetchResponse, consumerRecords, followerFetchResponse, maxConsumerOffset } from "./delayedFetch.js";
+import type { AppendDone } from "./delayedProduce.js";
+import { LogFlusher } from "./logFlusher.js";
+import { Partition, type PartitionHost } from "./partition.js";
+import { ReplicaFetcher } from "./replicaFetcher.js";
+
+/** What the replica manager needs from its broker. */
+export interface ReplicaManagerHost {
+  ctx: ActorContext;
+  settings: BrokerSettings;
+  /** The broker's metadata image: topic configs, which brokers are active. */
+  image: MetadataImage;
+  nextCorrelationId(): number;
+  /** Sends a leader's ISR change to the controller (AlterPartitionManager). */
+  alterPartition(p: Partition, newIsr: string[]): void;
+}
+
+/** End-of-run view of a broker's replicas (for final-log readers; the model never uses it). */
+export interface ReplicaSnapshot {
+  topic: string;
+  partition: number;
+  role: "leader" | "follower" | "none";
+  leaderEpoch: number;
+  highWatermark: number;
+  log: PartitionLog;
+}
+
+/** A produce's answer: the one place a ProduceResponse is built. */
+function produceResponse(req: ProduceRequest, error: ErrorName, baseOffset: number): ProduceResponse {
+  return { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset };
+}
+
+/**
+ * The partitions a broker hosts (Kafka `ReplicaManager`): it becomes leader or follower of each as the metadata
+ * says (starting and stopping its follower fetcher), appends produce requests, markers and the coordinators' writes
+ * with what their acks ask, answers follower and consumer fetches (parking them in the partition's purgatory when
+ * there is nothing to read yet), ListOffsets and OffsetsForLeaderEpoch, checkpoints high watermarks and flushes logs
+ * by age. It is the coordinators' `PartitionWriter`.
+ */
+export class ReplicaManager implements PartitionWriter {
+  private readonly partitions = new Map<string, Partition>();
+  /** Each hosted partition's follower fetcher (Kafka's ReplicaFetcherManager: one per partition here). */
+  private readonly fetchers = new Map<string, ReplicaFetcher>();
+  readonly flusher: LogFlusher;
+  /** replica.high.watermark.checkpoint.interval.ms. */
+  private readonly checkpoint: Timer;
+  private readonly partitionHost: PartitionHost;
+  private verifier: AddPartitionsToTxnManager | null = null;
+
+  constructor(private readonly host: ReplicaManagerHost) {
+    const { ctx, settings: s, image } = host;
+    this.partitionHost = {
+      ctx,
+      settings: s,
+      minIsr: (topic, rf) => Math.min((image.topicConfig(topic, "min.insync.replicas") as number | undefined) ?? s.minInsyncReplicas, rf),
+      flushMessages: (topic) => this.flushMessages(topic),
+      isBrokerActive: (b) => image.isActive(b),
+      sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
+    };
+    this.flusher = new LogFlusher(
+      ctx,
+      s.flushMs,
+      (topic) => {
+        const t = image.topicConfig(topic, "flush.ms") as number | undefined;
+        return t !== undefined ? t : s.flushMs;
+      },
+      () => this.partitions.values(),
+    );
+    this.checkpoint = ctx.timer(() => {
+      this.checkpoint.set(s.highWatermarkCheckpointIntervalMs);
+      this.checkpointHighWatermarks();
+    });
+    // Partitions found on disk come back as replicas of unknown role until metadata says otherwise.
+    for (const name of ctx.disk.names()) {
+      if (!name.startsWith("log/")) continue;
+      const key = name.slice(4);
+      const i = key.lastIndexOf("-");
+      this.hostPartition(key.slice(0, i), Number(key.slice(i + 1)));
+    }
+  }
+
+  private get ctx(): ActorContext {
+    return this.host.ctx;
+  }
+
+  private flushMessages(topic: string): number {
+    return (this.host.image.topicConfig(topic, "flush.messages") as number | undefined) ?? this.host.settings.flushMessages;
+  }
+
+  /** KIP-890 verification of transactional produces (set once the broker has built its AddPartitionsToTxnManager). */
+  verifyTransactionsWith(verifier: AddPartitionsToTxnManager): void {
+    this.verifier = verifier;
+  }
+
+  partition(key: string): Partition | undefined {
+    return this.partitions.get(key);
+  }
+
+  /** Starts hosting a replica (its log is opened from disk, or created). */
+  private hostPartition(topic: string, partition: number): Partition {
+    const p = new Partition(topic, partition, this.partitionHost);
+    this.partitions.set(p.key, p);
+    this.fetchers.set(p.key, new ReplicaFetcher(p, { ctx: this.ctx, settings: this.host.settings, flushMessages: (t) => this.flushMessages(t), nextCorrelationId: this.host.nextCorrelationId }));
+    return p;
+  }
+
+  // ---- metadata (ReplicaManager.applyDelta: makeLeaders / makeFollowers) ----
+
+  /**
+   * A partition's state from the metadata log: become its leader or a follower (starting or stopping the follower
+   * fetcher), or stop hosting it. Returns the partition and the leader epoch it led in before (-1: it did not lead),
+   * or null when this broker is not a replica.
+   */
+  applyPartitionState(st: PartitionState): { partition: Partition; wasLeaderEpoch: number } | null {
+    const key = tpKey(st.topic, st.partition);
+    let p = this.partitions.get(key);
+    if (!st.replicas.includes(this.ctx.name)) {
+      if (p) {
+        p.stop();
+        this.fetchers.get(key)!.stop();
+      }
+      return null;
+    }
+    if (!p) p = this.hostPartition(st.topic, st.partition);
+    const wasLeaderEpoch = p.role === "leader" ? p.leaderEpoch : -1;
+    const became = p.applyState(st);
+    const fetcher = this.fetchers.get(key)!;
+    if (became === "leader" || (became === "follower" && st.leader === null)) fetcher.stop();
+    else if (became === "follower") fetcher.start(st.leader!, st.leaderEpoch);
+    this.flusher.arm();
+    return { partition: p, wasLeaderEpoch };
+  }
+
+  // ---- appends (ReplicaManager.appendRecords) ----
+
+  /**
+   * Appends to a partition this broker leads, and completes `done` as `acks` asks: 0 — never (nobody waits for an
+   * answer); 1 — once the leader has appended; all (-1) — once the high watermark has passed the batch (the delayed
+   * produce purgatory), or with the error that stopped it.
+   */
+  appendRecords(p: Partition, batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, acks: -1 | 0 | 1, timeoutMs: number, currentLeaderEpoch: number, from: string, done: AppendDone): void {
+    const r = p.appendRecordsToLeader(batch, acks, currentLeaderEpoch, from);
+    if (!r.ok) return done(r.error, -1);
+    if (acks === 0) return;
+    if (acks === 1) return done("NONE", r.baseOffset);
+    p.delayedProduces.tryCompleteElseWatch(r.lastOffset + 1, r.baseOffset, timeoutMs, done);
+  }
+
+  /** Produce (KafkaApis.handleProduceRequest → appendRecords), with KIP-890 verification of a transaction's first write. */
+  handleProduce(from: string, req: ProduceRequest): void {
+    // acks=0: Kafka sends no response at all, not even an error; every answer below goes through here.
+    const respond: AppendDone = req.acks === 0 ? () => {} : (error, baseOffset) => this.ctx.send(from, produceResponse(req, error, baseOffset));
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    if (!p) return respond(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
+    if (!this.verifier?.required(req, p)) return this.appendRecords(p, req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, respond);
+    this.verifier.verify(req, {
+      append: () => {
+        const hosted = this.partitions.get(tpKey(req.topic, req.partition));
+        if (!hosted) return false;
+        this.appendRecords(hosted, req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, respond);
+        return true;
+      },
+      respond: (error) => respond(error, -1),
+    });
+  }
+
+  /** WriteTxnMarkers from a transaction coordinator: the marker is a control batch appended with acks=all. */
+  writeTxnMarkers(from: string, req: WriteTxnMarkersRequest): void {
+    const reply = (error: ErrorName) => this.ctx.send(from, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error } satisfies WriteTxnMarkersResponse);
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    if (!p) return reply("NOT_LEADER_OR_FOLLOWER");
+    const batch = {
+      producerId: req.producerId,
+      producerEpoch: req.producerEpoch,
+      baseSequence: -1,
+      isTransactional: true,
+      isControl: true,
+      records: [{ key: req.commit ? "COMMIT" : "ABORT", value: String(req.coordinatorEpoch) }],
+      sizeBytes: 78,
+    };
+    this.appendRecords(p, batch, -1, 5000, -1, from, (error) => reply(error));
+  }
+
+  // ---- PartitionWriter, for the coordinators ----
+
+  replica(topic: string, partition: number): CoordinatorReplica | undefined {
+    return this.partitions.get(tpKey(topic, partition));
+  }
+
+  append(topic: string, partition: number, batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, timeoutMs: number, done: (error: ErrorName) => void): void {
+    this.appendRecords(this.partitions.get(tpKey(topic, partition))!, batch, -1, timeoutMs, -1, this.ctx.name, done);
+  }
+
+  // ---- fetches (ReplicaManager.fetchMessages) ----
+
+  /** A follower's Fetch: answered at once when there is data (or an error), else parked until there is. */
+  handleFetch(from: string, req: FetchRequest): void {
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    if (!p) return this.ctx.send(from, followerFetchResponse(req, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
+    const r = p.fetchRecordsForFollower(req);
+    if (!r.ok) return p.delayedFetches.respondFollower(from, req, r.error, []);
+    if (r.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondFollower(from, req, "NONE", r.batches);
+    p.delayedFetches.watchFollower(from, req);
+  }
+
+  /** A consumer's Fetch (replica id -1): what it may read (see `consumerRecords`), or parked until there is some. */
+  handleConsumerFetch(from: string, req: ConsumerFetchRequest): void {
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    if (!p) return this.ctx.send(from, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, []));
+    const fetches = p.delayedFetches;
+    if (p.role !== "leader") return fetches.respondConsumer(from, req, "NOT_LEADER_OR_FOLLOWER", []);
+    const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
+    if (epochError !== "NONE") return fetches.respondConsumer(from, req, epochError, []);
+    const log = p.log;
+    if (req.fetchOffset < log.logStartOffset || req.fetchOffset > log.logEndOffset) return fetches.respondConsumer(from, req, "OFFSET_OUT_OF_RANGE", []);
+    const records = consumerRecords(p, req);
+    if (records.length > 0 || req.maxWaitMs <= 0) return fetches.respondConsumer(from, req, "NONE", records);
+    fetches.watchConsumer(from, req);
+  }
+
+  /** ListOffsets for auto.offset.reset (ReplicaManager.fetchOffset): earliest is the log start, latest the HW (or LSO). */
+  handleListOffsets(from: string, req: ListOffsetsRequest): void {
+    const reply = (error: ErrorName, offset: number) =>
+      this.ctx.send(from, { type: "ListOffsetsResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, offset } satisfies ListOffsetsResponse);
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    if (!p) return reply(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
+    if (p.role !== "leader") return reply("NOT_LEADER_OR_FOLLOWER", -1);
+    const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
+    if (epochError !== "NONE") return reply(epochError, -1);
+    reply("NONE", req.timestamp === -2 ? p.log.logStartOffset : maxConsumerOffset(p, req.isolationLevel));
+  }
+
+  /** OffsetsForLeaderEpoch from a follower (KIP-101/KIP-279 truncation). */
+  handleOffsetsForLeaderEpoch(from: string, req: OffsetsForLeaderEpochRequest): void {
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    const r = p ? p.lastOffsetForLeaderEpoch(req.currentLeaderEpoch, req.leaderEpoch) : { error: "NOT_LEADER_OR_FOLLOWER" as const, leaderEpoch: -1, endOffset: -1 };
+    this.ctx.send(from, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: r.error, leaderEpoch: r.leaderEpoch, endOffset: r.endOffset } satisfies OffsetsForLeaderEpochResponse);
+  }
+
+  // ---- the follower fetchers' answers and disconnects ----
+
+  onFetchResponse(res: FetchResponse): void {
+    this.fetchers.get(tpKey(res.topic, res.partition))?.onFetchResponse(res);
+  }
+
+  onOffsetsForLeaderEpochResponse(res: OffsetsForLeaderEpochResponse): void {
+    this.fetchers.get(tpKey(res.topic, res.partition))?.onOffsetsForLeaderEpoch(res);
+  }
+
+  /** A broker's process went away: fetchers fetching from it back off and try again. */
+  onDisconnected(broker: string): void {
+    for (const f of this.fetchers.values()) f.onDisconnected(broker);
+  }
+
+  // ---- HW checkpoints and the end of the process ----
+
+  startCheckpoints(): void {
+    this.checkpoint.set(this.host.settings.highWatermarkCheckpointIntervalMs);
+  }
+
+  /** Writes every partition's HW to its checkpoint (replica.high.watermark.checkpoint.interval.ms, and on shutdown). */
+  checkpointHighWatermarks(): void {
+    for (const p of this.partitions.values()) p.checkpointHighWatermark();
+  }
+
+  inspect(): ReplicaSnapshot[] {
+    return [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, role: p.role, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, log: p.log }));
+  }
+}
