@@ -1,12 +1,12 @@
 import type { z } from "zod";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
-import { CONSUMER_CONFIG, consumerConfigConflicts } from "../kafka/config/consumerConfig.js";
+import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
-import { producerConfigConflicts } from "../kafka/config/producerSettings.js";
+import { producerConfigConflicts, producerSettings } from "../kafka/config/producerSettings.js";
 import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyModel, type LinkBehaviour } from "../sim/index.js";
 import { ScenarioError } from "./errors.js";
-import { isKafkaRole } from "./kafkaWorld.js";
+import { isKafkaRole } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
 import { describeIssue } from "./zodIssues.js";
@@ -54,14 +54,12 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     if (topicNames.has(t.name)) fail(`${p}.name`, `duplicate topic "${t.name}"`);
     if (t.name.startsWith("__")) fail(`${p}.name`, "names starting with __ are Kafka's internal topics");
     topicNames.add(t.name);
-    const rf = t.replicationFactor ?? (brokerConfig.get("default.replication.factor") as number);
+    const rf = t.replicationFactor ?? brokerConfig["default.replication.factor"];
     if (brokerCount === 0) fail(`${p}`, "topics need brokers: set cluster.brokers");
     if (rf > brokerCount)
       fail(`${p}.replicationFactor`, `must be at most the number of brokers (${brokerCount}); got ${rf}`);
     checkConfig(TOPIC_CONFIG, t.config ?? {}, `${p}.config`, fail);
-    const resolved = TOPIC_CONFIG.resolve(t.config ?? {});
-    const overrides = new Map(Object.keys(t.config ?? {}).map((k) => [k, resolved.get(k)!] as const));
-    topics.push({ name: t.name, partitions: t.partitions, replicationFactor: rf, config: overrides });
+    topics.push({ name: t.name, partitions: t.partitions, replicationFactor: rf, config: TOPIC_CONFIG.overrides(t.config ?? {}) });
   });
 
   // Actors and their names.
@@ -94,7 +92,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
       const config = CONSUMER_CONFIG.resolve(user);
       for (const conflict of consumerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
       const w = parseWith(consumerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
-      const groupId = config.get("group.id") as string | null;
+      const groupId = config["group.id"];
       if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");
       if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
       if (w.assign) {
@@ -103,11 +101,11 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         w.assign.partitions?.forEach((part, j) => {
           if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
         });
-        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, config, explicit, workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
+        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
         return;
       }
       w.subscribe!.forEach((t, j) => knownTopic(t, `${p}.workload.subscribe[${j}]`));
-      const autoCommit = config.get("enable.auto.commit") as boolean;
+      const autoCommit = config["enable.auto.commit"];
       const commit = w.commit ?? (autoCommit ? "auto" : "sync");
       if (commit === "auto" && !autoCommit) fail(`${p}.workload.commit`, "auto needs enable.auto.commit: true");
       if (commit !== "auto" && autoCommit && w.commit !== undefined && explicit.has("enable.auto.commit")) fail(`${p}.workload.commit`, `${commit} with enable.auto.commit: true would commit twice; set enable.auto.commit: false`);
@@ -128,8 +126,8 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         kind: "group-consumer",
         startMs,
         stopMs,
-        config,
-        explicit,
+        settings: consumerSettings(config),
+        outputProducer: w.output ? producerSettings(PRODUCER_CONFIG.resolve({ "transactional.id": w.output["transactional.id"] }), new Set(["transactional.id"])) : null,
         workload: {
           topics: w.subscribe!,
           pollIntervalMs: w.pollInterval ?? 100,
@@ -145,7 +143,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail);
     const config = PRODUCER_CONFIG.resolve(user);
     for (const conflict of producerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
-    const transactionalId = config.get("transactional.id") as string | null;
+    const transactionalId = config["transactional.id"];
     const wantsTxn = cl.workload !== null && typeof cl.workload === "object" && "transactions" in (cl.workload as object);
     if (transactionalId !== null && !wantsTxn) fail(`${p}.workload`, "a producer with a transactional.id needs a transactions: { topic, ... } workload");
     if (transactionalId === null && wantsTxn) fail(`${p}.config`, "a transactions: workload needs a transactional.id in the producer config");
@@ -158,8 +156,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         kind: "transactional-producer",
         startMs,
         stopMs,
-        config,
-        explicit,
+        settings: producerSettings(config, explicit),
         workload: {
           topic: t.topic,
           recordsPerTransaction: t.recordsPerTransaction ?? 5,
@@ -184,8 +181,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
       kind: "producer",
       startMs,
       stopMs,
-      config,
-      explicit,
+      settings: producerSettings(config, explicit),
       workload: {
         topic: w.topic,
         ratePerSec: w.rate ?? 100,
@@ -198,13 +194,13 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   });
 
   const transactional = clients.some((cl) => cl.kind === "transactional-producer" || (cl.kind === "group-consumer" && cl.workload.output !== null));
-  const usesGroups = clients.some((cl) => (cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null) || (cl.kind === "consumer" && cl.config.get("group.id") !== null) || cl.kind === "group-consumer");
+  const usesGroups = clients.some((cl) => (cl.kind === "transactional-producer" && cl.workload.offsetsGroup !== null) || (cl.kind === "consumer" && cl.settings.groupId !== null) || cl.kind === "group-consumer");
   if (usesGroups) {
-    const orf = brokerConfig.get("offsets.topic.replication.factor") as number;
+    const orf = brokerConfig["offsets.topic.replication.factor"];
     if (orf > brokerCount) fail("cluster.config.offsets.topic.replication.factor", `must be at most the number of brokers (${brokerCount}) for __consumer_offsets to be created; got ${orf}`);
   }
   if (transactional) {
-    const rf = brokerConfig.get("transaction.state.log.replication.factor") as number;
+    const rf = brokerConfig["transaction.state.log.replication.factor"];
     if (rf > brokerCount)
       fail("cluster.config.transaction.state.log.replication.factor", `must be at most the number of brokers (${brokerCount}) for __transaction_state to be created; got ${rf}`);
   }
@@ -249,8 +245,8 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   const targets = new Set(actorNames);
   // The internal topics may be targeted too (leader:__consumer_offsets-0 is a group coordinator).
   const internal = [
-    ...(usesGroups ? [{ name: "__consumer_offsets", partitions: brokerConfig.get("offsets.topic.num.partitions") as number }] : []),
-    ...(transactional ? [{ name: "__transaction_state", partitions: brokerConfig.get("transaction.state.log.num.partitions") as number }] : []),
+    ...(usesGroups ? [{ name: "__consumer_offsets", partitions: brokerConfig["offsets.topic.num.partitions"] }] : []),
+    ...(transactional ? [{ name: "__transaction_state", partitions: brokerConfig["transaction.state.log.num.partitions"] }] : []),
   ];
   const isRole = (n: string) => brokerCount > 0 && isKafkaRole(n, [...topics, ...internal]);
   const faults = (input.faults ?? []).map((f, i) => resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));

@@ -1,4 +1,6 @@
-import type { ConfigValue } from "../kafka/config/configDef.js";
+import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
+import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
+import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import type { GroupConsumerWorkload } from "../workload/groupConsumerWorkload.js";
 import type { FaultGeneratorBounds, FaultOp, LatencyModel, LinkBehaviour } from "../sim/index.js";
 
@@ -12,7 +14,8 @@ export interface ResolvedScenario {
   maxEvents: number;
   brokers: string[];
   controllers: string[];
-  brokerConfig: Map<string, ConfigValue>;
+  /** Every broker's (and controller's) configuration: Kafka's defaults overlaid with the scenario's, typed. */
+  brokerConfig: KafkaConfig;
   topics: ResolvedTopic[];
   /** Cluster feature levels. */
   features: { transactionVersion: 1 | 2 };
@@ -33,8 +36,8 @@ export interface ResolvedTopic {
   name: string;
   partitions: number;
   replicationFactor: number;
-  /** Topic overrides only (what the user set); the model falls back to broker config. */
-  config: Map<string, ConfigValue>;
+  /** Topic overrides only (what the user set, in the order written); the model falls back to broker config. */
+  config: Partial<LogConfig>;
 }
 
 export interface KeySpec {
@@ -80,17 +83,15 @@ interface ClientBase {
   id: string;
   startMs: number;
   stopMs: number | null;
-  /** Kafka defaults overlaid with the user's values. */
-  config: Map<string, ConfigValue>;
-  /** Keys the user set explicitly (Kafka's rules differ for explicit and implicit settings). */
-  explicit: Set<string>;
 }
 
+/** A client with its settings: Kafka's defaults overlaid with the user's config, resolved once. */
 export type ResolvedClient =
-  | (ClientBase & { kind: "producer"; workload: ProducerWorkloadSpec })
-  | (ClientBase & { kind: "transactional-producer"; workload: TransactionalWorkloadSpec })
-  | (ClientBase & { kind: "consumer"; workload: ConsumerWorkloadSpec })
-  | (ClientBase & { kind: "group-consumer"; workload: GroupConsumerWorkloadSpec });
+  | (ClientBase & { kind: "producer"; settings: ProducerSettings; workload: ProducerWorkloadSpec })
+  | (ClientBase & { kind: "transactional-producer"; settings: ProducerSettings; workload: TransactionalWorkloadSpec })
+  | (ClientBase & { kind: "consumer"; settings: ConsumerSettings; workload: ConsumerWorkloadSpec })
+  /** A read-process-write app also has a producer: transactional, Kafka's defaults otherwise. */
+  | (ClientBase & { kind: "group-consumer"; settings: ConsumerSettings; outputProducer: ProducerSettings | null; workload: GroupConsumerWorkloadSpec });
 
 export interface ResolvedDemo {
   heartbeat: { monitor: string; nodes: string[]; intervalMs: number; timeoutMs: number } | null;

@@ -2,7 +2,8 @@ import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
 import { type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
 import { History } from "../workload/history.js";
-import { addKafkaCluster, kafkaRoles } from "./kafkaWorld.js";
+import { kafkaRoles } from "./kafkaRoles.js";
+import { addKafkaCluster } from "./kafkaWorld.js";
 import type { ResolvedScenario } from "./resolved.js";
 
 /** A built, not yet run, simulation of a scenario. */
@@ -37,7 +38,7 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   const faults = options.faults ?? [...s.faults, ...generatedFaults(s, seed)].sort((a, b) => a.atMs - b.atMs);
   const world: World = { scenario: s, seed, sim, history, faults, durationMs };
   // Kafka first: brokers and controllers start before the clients that need them.
-  addKafkaCluster(world);
+  addKafkaCluster(sim, s, history);
 
   const h = s.demo.heartbeat;
   if (h) {
@@ -52,6 +53,6 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
 
   // Per-link overrides need every actor to exist.
   for (const link of s.network.links) sim.setLink(link.from, link.to, link.behaviour);
-  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(world) : undefined);
+  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(sim, s.controllers) : undefined);
   return world;
 }

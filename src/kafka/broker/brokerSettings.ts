@@ -1,4 +1,4 @@
-import type { ConfigValue } from "../config/configDef.js";
+import type { KafkaConfig } from "../config/brokerConfig.js";
 
 /** Broker-wide settings, typed, from the resolved broker config (kafka-facts §3.3). */
 export interface BrokerSettings {
@@ -17,19 +17,20 @@ export interface BrokerSettings {
   legacyHighWatermarkTruncation: boolean;
 }
 
-export function brokerSettings(c: Map<string, ConfigValue>, legacyHighWatermarkTruncation: boolean): BrokerSettings {
+/** The broker's settings from its resolved config, and the simulator's legacy truncation switch. */
+export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: boolean): BrokerSettings {
   return {
-    minInsyncReplicas: c.get("min.insync.replicas") as number,
-    uncleanLeaderElectionEnable: c.get("unclean.leader.election.enable") as boolean,
-    replicaLagTimeMaxMs: c.get("replica.lag.time.max.ms") as number,
-    replicaFetchWaitMaxMs: c.get("replica.fetch.wait.max.ms") as number,
-    replicaFetchBackoffMs: c.get("replica.fetch.backoff.ms") as number,
-    replicaSocketTimeoutMs: c.get("replica.socket.timeout.ms") as number,
-    brokerHeartbeatIntervalMs: c.get("broker.heartbeat.interval.ms") as number,
-    brokerSessionTimeoutMs: c.get("broker.session.timeout.ms") as number,
-    highWatermarkCheckpointIntervalMs: c.get("replica.high.watermark.checkpoint.interval.ms") as number,
-    flushMessages: c.get("log.flush.interval.messages") as number,
-    flushMs: c.get("log.flush.interval.ms") as number | null,
+    minInsyncReplicas: c["min.insync.replicas"],
+    uncleanLeaderElectionEnable: c["unclean.leader.election.enable"],
+    replicaLagTimeMaxMs: c["replica.lag.time.max.ms"],
+    replicaFetchWaitMaxMs: c["replica.fetch.wait.max.ms"],
+    replicaFetchBackoffMs: c["replica.fetch.backoff.ms"],
+    replicaSocketTimeoutMs: c["replica.socket.timeout.ms"],
+    brokerHeartbeatIntervalMs: c["broker.heartbeat.interval.ms"],
+    brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
+    highWatermarkCheckpointIntervalMs: c["replica.high.watermark.checkpoint.interval.ms"],
+    flushMessages: c["log.flush.interval.messages"],
+    flushMs: c["log.flush.interval.ms"],
     legacyHighWatermarkTruncation,
   };
 }

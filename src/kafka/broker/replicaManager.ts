@@ -74,7 +74,7 @@ export class ReplicaManager implements PartitionWriter {
     this.partitionHost = {
       ctx,
       settings: s,
-      minIsr: (topic, rf) => Math.min((image.topicConfig(topic, "min.insync.replicas") as number | undefined) ?? s.minInsyncReplicas, rf),
+      minIsr: (topic, rf) => Math.min(image.topicConfig(topic, "min.insync.replicas") ?? s.minInsyncReplicas, rf),
       flushMessages: (topic) => this.flushMessages(topic),
       isBrokerActive: (b) => image.isActive(b),
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
@@ -83,7 +83,7 @@ export class ReplicaManager implements PartitionWriter {
       ctx,
       s.flushMs,
       (topic) => {
-        const t = image.topicConfig(topic, "flush.ms") as number | undefined;
+        const t = image.topicConfig(topic, "flush.ms");
         return t !== undefined ? t : s.flushMs;
       },
       () => this.partitions.values(),
@@ -106,7 +106,7 @@ export class ReplicaManager implements PartitionWriter {
   }
 
   private flushMessages(topic: string): number {
-    return (this.host.image.topicConfig(topic, "flush.messages") as number | undefined) ?? this.host.settings.flushMessages;
+    return this.host.image.topicConfig(topic, "flush.messages") ?? this.host.settings.flushMessages;
   }
 
   /** KIP-890 verification of transactional produces (set once the broker has built its AddPartitionsToTxnManager). */

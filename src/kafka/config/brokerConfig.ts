@@ -1,4 +1,4 @@
-import { bool, ConfigDef, int, list, long } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, int, list, long } from "./configDef.js";
 
 /**
  * Broker and controller settings the model reads. Defaults are Kafka 4.0's (kafka-facts §3.3). Only keys the model
@@ -45,3 +45,9 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
   long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
 ]);
+
+/** A broker's (and controller's) resolved configuration: Kafka's keys, typed (Kafka `KafkaConfig`). */
+export type KafkaConfig = ConfigOf<typeof BROKER_CONFIG>;
+
+/** A topic's configuration, typed (Kafka `LogConfig`); a topic carries only the keys it overrides. */
+export type LogConfig = ConfigOf<typeof TOPIC_CONFIG>;

@@ -1,14 +1,16 @@
 /**
  * Kafka configuration definitions in the shape of Kafka's `ConfigDef`: a key, a type, a default, a validator and
- * a doc line. Scenario files are validated against these, and the model reads resolved values from them only.
+ * a doc line. Scenario files are validated against these, and resolved once into typed values keyed by Kafka's own
+ * names (`ConfigValues`), which is all the model reads.
  */
 export type ConfigType = "int" | "long" | "boolean" | "string" | "enum" | "list";
 
-export interface ConfigKey {
-  name: string;
+/** One key: its Kafka name, its type, its default (the value's TypeScript type is `Value`). */
+export interface ConfigKey<Name extends string = string, Value extends ConfigValue = ConfigValue> {
+  name: Name;
   type: ConfigType;
   /** Kafka's default; null means "not set" (as Kafka's null defaults). */
-  default: number | boolean | string | string[] | null;
+  default: Value;
   /** Inclusive numeric range. */
   min?: number;
   max?: number;
@@ -28,32 +30,42 @@ export interface ConfigProblem {
 const INT_MAX = 2147483647;
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 
-export function int(name: string, def: number | null, doc: string, min = 0, max = INT_MAX): ConfigKey {
+export function int<N extends string>(name: N, def: number, doc: string, min = 0, max = INT_MAX): ConfigKey<N, number> {
   return { name, type: "int", default: def, min, max, doc };
 }
-export function long(name: string, def: number | null, doc: string, min = 0, max = LONG_MAX): ConfigKey {
+/** A long; a null default (Kafka's "not set") makes the value `number | null`. */
+export function long<N extends string>(name: N, def: number, doc: string, min?: number, max?: number): ConfigKey<N, number>;
+export function long<N extends string>(name: N, def: null, doc: string, min?: number, max?: number): ConfigKey<N, number | null>;
+export function long<N extends string>(name: N, def: number | null, doc: string, min = 0, max = LONG_MAX): ConfigKey<N, number | null> {
   return { name, type: "long", default: def, min, max, doc };
 }
-export function bool(name: string, def: boolean, doc: string): ConfigKey {
+export function bool<N extends string>(name: N, def: boolean, doc: string): ConfigKey<N, boolean> {
   return { name, type: "boolean", default: def, doc };
 }
-export function str(name: string, def: string | null, doc: string): ConfigKey {
+/** A string whose default is Kafka's null ("not set"). */
+export function str<N extends string>(name: N, def: null, doc: string): ConfigKey<N, string | null> {
   return { name, type: "string", default: def, doc };
 }
-export function oneOf(name: string, def: string, values: readonly string[], doc: string): ConfigKey {
+export function oneOf<N extends string, const V extends string>(name: N, def: V, values: readonly V[], doc: string): ConfigKey<N, V> {
   return { name, type: "enum", default: def, values, doc };
 }
-export function list(name: string, def: string[], values: readonly string[], doc: string): ConfigKey {
+export function list<N extends string>(name: N, def: string[], values: readonly string[], doc: string): ConfigKey<N, string[]> {
   return { name, type: "list", default: def, values, doc };
 }
 
+/** The values of a set of keys, typed, by Kafka name: what `ConfigDef.resolve` returns. */
+export type ConfigValues<Keys extends ConfigKey> = { [K in Keys as K["name"]]: K["default"] };
+
+/** The resolved values of a ConfigDef. */
+export type ConfigOf<D> = D extends ConfigDef<infer Keys> ? ConfigValues<Keys> : never;
+
 /** A set of config keys for one kind of thing (producer, consumer, broker, topic). */
-export class ConfigDef {
+export class ConfigDef<Keys extends ConfigKey = ConfigKey> {
   private readonly keys = new Map<string, ConfigKey>();
 
   constructor(
     readonly kind: string,
-    defs: ConfigKey[],
+    defs: readonly Keys[],
     /** Real Kafka keys the model does not have yet, with why: refused with that reason, not as "unknown". */
     private readonly notModelled: Record<string, string> = {},
   ) {
@@ -85,14 +97,22 @@ export class ConfigDef {
   }
 
   /** Kafka defaults overlaid with the user's (already validated) values, normalised to their types. */
-  resolve(input: Record<string, unknown>): Map<string, ConfigValue> {
-    const out = new Map<string, ConfigValue>();
-    for (const [k, d] of this.keys) out.set(k, d.default);
+  resolve(input: Record<string, unknown>): ConfigValues<Keys> {
+    const out: Record<string, ConfigValue> = {};
+    for (const [k, d] of this.keys) out[k] = d.default;
+    Object.assign(out, this.overrides(input));
+    // Every key of the definition has its default or a value its validator accepted: the typed shape holds.
+    return out as ConfigValues<Keys>;
+  }
+
+  /** Only the keys the user set (normalised, in the order written): overrides of defaults that live elsewhere. */
+  overrides(input: Record<string, unknown>): Partial<ConfigValues<Keys>> {
+    const out: Record<string, ConfigValue> = {};
     for (const [k, v] of Object.entries(input)) {
       const def = this.keys.get(k);
-      if (def) out.set(k, normalise(def, v));
+      if (def) out[k] = normalise(def, v);
     }
-    return out;
+    return out as Partial<ConfigValues<Keys>>;
   }
 }
 

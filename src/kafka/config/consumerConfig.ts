@@ -1,6 +1,5 @@
 import type { AssignmentStrategy } from "../assignors/index.js";
-import type { ConfigValue } from "./configDef.js";
-import { bool, ConfigDef, int, list, long, oneOf, str } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, int, list, long, oneOf, str } from "./configDef.js";
 
 /** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
 const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
@@ -36,6 +35,9 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
 ], {});
 
+/** A consumer's resolved configuration: Kafka's keys, typed (Kafka `ConsumerConfig`). */
+export type ConsumerConfig = ConfigOf<typeof CONSUMER_CONFIG>;
+
 export interface ConsumerSettings {
   groupId: string | null;
   groupProtocol: "classic" | "consumer";
@@ -62,45 +64,46 @@ export interface ConsumerSettings {
  * Settings that are each valid but do not go together (the Java client refuses them at construction): group
  * features without a group.id. Returns key → message.
  */
-export function consumerConfigConflicts(c: Map<string, ConfigValue>, explicit: Set<string>): { key: string; message: string }[] {
+export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet<string>): { key: string; message: string }[] {
   const out: { key: string; message: string }[] = [];
-  if (c.get("group.protocol") === "consumer") {
+  if (c["group.protocol"] === "consumer") {
     // KIP-848 moves these to the broker (ConsumerConfig refuses them with the consumer protocol).
     for (const k of ["session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy"])
       if (explicit.has(k)) out.push({ key: k, message: `is not supported with group.protocol=consumer (KIP-848 sets it on the broker: group.consumer.*)` });
-    const assignor = c.get("group.remote.assignor");
+    const assignor = c["group.remote.assignor"];
     if (assignor !== null && assignor !== "uniform" && assignor !== "range") out.push({ key: "group.remote.assignor", message: `must be "uniform" or "range" (got ${JSON.stringify(assignor)})` });
   } else if (explicit.has("group.remote.assignor")) out.push({ key: "group.remote.assignor", message: "needs group.protocol=consumer (KIP-848)" });
-  if (c.get("group.id") !== null) {
-    if (c.get("heartbeat.interval.ms")! >= c.get("session.timeout.ms")!) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c.get("session.timeout.ms")})` });
+  if (c["group.id"] !== null) {
+    if (c["heartbeat.interval.ms"] >= c["session.timeout.ms"]) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c["session.timeout.ms"]})` });
     return out;
   }
-  if (explicit.has("enable.auto.commit") && c.get("enable.auto.commit") === true) out.push({ key: "enable.auto.commit", message: "needs a group.id (InvalidConfigurationException in the Java client)" });
-  if (c.get("group.instance.id") !== null) out.push({ key: "group.instance.id", message: "needs a group.id" });
+  if (explicit.has("enable.auto.commit") && c["enable.auto.commit"] === true) out.push({ key: "enable.auto.commit", message: "needs a group.id (InvalidConfigurationException in the Java client)" });
+  if (c["group.instance.id"] !== null) out.push({ key: "group.instance.id", message: "needs a group.id" });
   return out;
 }
 
-export function consumerSettings(c: Map<string, ConfigValue>): ConsumerSettings {
-  const groupId = c.get("group.id") as string | null;
+/** The consumer's settings from its resolved config. */
+export function consumerSettings(c: ConsumerConfig): ConsumerSettings {
+  const groupId = c["group.id"];
   return {
     groupId,
-    groupProtocol: c.get("group.protocol") as ConsumerSettings["groupProtocol"],
-    remoteAssignor: c.get("group.remote.assignor") as string | null,
-    groupInstanceId: c.get("group.instance.id") as string | null,
-    sessionTimeoutMs: c.get("session.timeout.ms") as number,
-    heartbeatIntervalMs: c.get("heartbeat.interval.ms") as number,
-    maxPollIntervalMs: c.get("max.poll.interval.ms") as number,
-    assignors: (c.get("partition.assignment.strategy") as string[]).map((a) => ASSIGNOR_CLASSES[a]),
+    groupProtocol: c["group.protocol"],
+    remoteAssignor: c["group.remote.assignor"],
+    groupInstanceId: c["group.instance.id"],
+    sessionTimeoutMs: c["session.timeout.ms"],
+    heartbeatIntervalMs: c["heartbeat.interval.ms"],
+    maxPollIntervalMs: c["max.poll.interval.ms"],
+    assignors: c["partition.assignment.strategy"].map((a) => ASSIGNOR_CLASSES[a]),
     // Without a group.id the Java consumer never auto-commits.
-    enableAutoCommit: groupId !== null && (c.get("enable.auto.commit") as boolean),
-    autoCommitIntervalMs: c.get("auto.commit.interval.ms") as number,
-    defaultApiTimeoutMs: c.get("default.api.timeout.ms") as number,
-    isolationLevel: c.get("isolation.level") as ConsumerSettings["isolationLevel"],
-    maxPollRecords: c.get("max.poll.records") as number,
-    autoOffsetReset: c.get("auto.offset.reset") as ConsumerSettings["autoOffsetReset"],
-    fetchMaxWaitMs: c.get("fetch.max.wait.ms") as number,
-    requestTimeoutMs: c.get("request.timeout.ms") as number,
-    retryBackoffMs: c.get("retry.backoff.ms") as number,
-    metadataMaxAgeMs: c.get("metadata.max.age.ms") as number,
+    enableAutoCommit: groupId !== null && c["enable.auto.commit"],
+    autoCommitIntervalMs: c["auto.commit.interval.ms"],
+    defaultApiTimeoutMs: c["default.api.timeout.ms"],
+    isolationLevel: c["isolation.level"],
+    maxPollRecords: c["max.poll.records"],
+    autoOffsetReset: c["auto.offset.reset"],
+    fetchMaxWaitMs: c["fetch.max.wait.ms"],
+    requestTimeoutMs: c["request.timeout.ms"],
+    retryBackoffMs: c["retry.backoff.ms"],
+    metadataMaxAgeMs: c["metadata.max.age.ms"],
   };
 }

@@ -1,4 +1,4 @@
-import { bool, ConfigDef, int, long, oneOf, str } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, int, long, oneOf, str } from "./configDef.js";
 
 const INT_MAX = 2147483647;
 
@@ -26,3 +26,6 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   "partitioner.availability.timeout.ms": "the adaptive partitioner's broker-availability timeout is not modelled",
   "partitioner.class": "only the built-in partitioner (KIP-794) is modelled",
 });
+
+/** A producer's resolved configuration: Kafka's keys, typed (Kafka `ProducerConfig`). */
+export type ProducerConfig = ConfigOf<typeof PRODUCER_CONFIG>;

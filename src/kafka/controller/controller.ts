@@ -1,5 +1,5 @@
 import type { Actor, ActorContext } from "../../sim/index.js";
-import type { ConfigValue } from "../config/configDef.js";
+import type { LogConfig } from "../config/brokerConfig.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
 import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
 import type { ControllerMessages } from "../protocol/apis.js";
@@ -13,7 +13,8 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   replicationFactor: number;
-  config: Record<string, ConfigValue>;
+  /** The configs the topic overrides. */
+  config: Partial<LogConfig>;
 }
 
 export interface ControllerConfig {

@@ -1,4 +1,4 @@
-import type { ConfigValue } from "../config/configDef.js";
+import type { LogConfig } from "../config/brokerConfig.js";
 import { tpKey } from "../protocol/messages.js";
 import type { MetadataRecord, PartitionState } from "./records.js";
 
@@ -14,7 +14,8 @@ export interface BrokerRegistration {
 export interface TopicImage {
   name: string;
   partitions: number;
-  config: Record<string, ConfigValue>;
+  /** The configs the topic overrides; the broker's apply to the rest. */
+  config: Partial<LogConfig>;
 }
 
 /**
@@ -70,7 +71,8 @@ export class MetadataImage {
     return this.partitions.get(tpKey(topic, partition));
   }
 
-  topicConfig(topic: string, key: string): ConfigValue | undefined {
+  /** A topic's override of a config, if it has one. */
+  topicConfig<K extends keyof LogConfig>(topic: string, key: K): LogConfig[K] | undefined {
     return this.topics.get(topic)?.config[key];
   }
 }

@@ -1,4 +1,4 @@
-import type { ConfigValue } from "../config/configDef.js";
+import type { LogConfig } from "../config/brokerConfig.js";
 
 /** A partition's replication state as the controller records it (Kafka `PartitionRecord` + `PartitionChangeRecord`). */
 export interface PartitionState {
@@ -22,7 +22,8 @@ export type MetadataRecord =
   | { type: "RegisterBroker"; broker: string; brokerEpoch: number; incarnation: number }
   | { type: "FenceBroker"; broker: string }
   | { type: "UnfenceBroker"; broker: string }
-  | { type: "Topic"; name: string; partitions: number; config: Record<string, ConfigValue> }
+  /** A topic and the configs it overrides (Kafka `TopicRecord` + its `ConfigRecord`s). */
+  | { type: "Topic"; name: string; partitions: number; config: Partial<LogConfig> }
   | { type: "Partition"; state: PartitionState };
 
 export function describeRecord(r: MetadataRecord): Record<string, unknown> {
