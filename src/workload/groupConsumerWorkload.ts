@@ -254,7 +254,6 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       ...consumer.handlers,
       ProduceResponse: (from, res) => producer?.handlers.ProduceResponse(from, res),
       InitProducerIdResponse: (from, res) => producer?.handlers.InitProducerIdResponse(from, res),
-      TxnInitProducerIdResponse: (from, res) => producer?.handlers.TxnInitProducerIdResponse(from, res),
       AddPartitionsToTxnResponse: (from, res) => producer?.handlers.AddPartitionsToTxnResponse(from, res),
       AddOffsetsToTxnResponse: (from, res) => producer?.handlers.AddOffsetsToTxnResponse(from, res),
       TxnOffsetCommitResponse: (from, res) => producer?.handlers.TxnOffsetCommitResponse(from, res),

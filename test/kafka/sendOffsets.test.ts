@@ -26,8 +26,8 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
           return reply("MetadataResponse", { partitions: [{ topic: "t", partition: 0, leader: "broker-1", leaderEpoch: 0, replicas: ["broker-1"], isr: ["broker-1"] }] });
         case "FindCoordinator":
           return reply("FindCoordinatorResponse", { coordinator: "broker-1" });
-        case "TxnInitProducerId":
-          return reply("TxnInitProducerIdResponse", { producerId: 7, producerEpoch: 0 });
+        case "InitProducerId":
+          return reply("InitProducerIdResponse", { producerId: 7, producerEpoch: 0 });
         case "AddPartitionsToTxn":
           return reply("AddPartitionsToTxnResponse");
         case "AddOffsetsToTxn":

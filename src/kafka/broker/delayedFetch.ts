@@ -27,7 +27,7 @@ export function followerFetchResponse(req: FetchRequest, error: ErrorName, highW
 
 /** Kafka's FetchResponse for a consumer (replica id -1): the records it may read (see `consumerRecords`). */
 export function consumerFetchResponse(req: ConsumerFetchRequest, error: ErrorName, highWatermark: number, lastStableOffset: number, logStartOffset: number, records: FetchedRecord[]): ConsumerFetchResponse {
-  return { type: "ConsumerFetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, lastStableOffset, logStartOffset, records };
+  return { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, lastStableOffset, logStartOffset, records };
 }
 
 /** The offset a consumer may read up to (exclusive): the HW, or the LSO under read_committed. */

@@ -51,17 +51,17 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
 
     // ---- the replica manager: data ----
     Produce: (from, req) => rm.handleProduce(from, req),
-    Fetch: (from, req) => rm.handleFetch(from, req),
-    ConsumerFetch: (from, req) => rm.handleConsumerFetch(from, req),
+    // ReplicaManager.fetchMessages: a follower's fetch has its replica id, a consumer's -1 (FetchRequest.CONSUMER_REPLICA_ID).
+    Fetch: (from, req) => (req.replicaId === -1 ? rm.handleConsumerFetch(from, req) : rm.handleFetch(from, req)),
     ListOffsets: (from, req) => rm.handleListOffsets(from, req),
     OffsetsForLeaderEpoch: (from, req) => rm.handleOffsetsForLeaderEpoch(from, req),
     WriteTxnMarkers: (from, req) => rm.writeTxnMarkers(from, req),
-    FetchResponse: (_from, res) => rm.onFetchResponse(res),
+    // A leader's answer carries record batches; the controller's (on its own listener) metadata log entries.
+    FetchResponse: (_from, res) => ("entries" in res ? r.metadataLoader.onFetchResponse(res) : rm.onFetchResponse(res)),
     OffsetsForLeaderEpochResponse: (_from, res) => rm.onOffsetsForLeaderEpochResponse(res),
 
     // ---- the transaction coordinator ----
-    InitProducerId: (from, req) => txn.handleIdempotentInitProducerId(from, req),
-    TxnInitProducerId: (from, req) => txn.handleInitProducerId(from, req),
+    InitProducerId: (from, req) => txn.handleInitProducerId(from, req),
     AddPartitionsToTxn: (from, req) => txn.handleAddPartitions(from, req),
     AddOffsetsToTxn: (from, req) => txn.handleAddOffsets(from, req),
     EndTxn: (from, req) => txn.handleEndTxn(from, req),
@@ -79,7 +79,6 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
     OffsetFetch: (from, req) => groups.handleOffsetFetch(from, req),
 
     // ---- the controllers' answers ----
-    RaftFetchResponse: (_from, res) => r.metadataLoader.onFetchResponse(res),
     BrokerRegistrationResponse: (_from, res) => r.lifecycle.onRegistrationResponse(res),
     BrokerHeartbeatResponse: (_from, res) => r.lifecycle.onHeartbeatResponse(res),
     AlterPartitionResponse: (_from, res) => r.alterPartitionManager.onResponse(res),

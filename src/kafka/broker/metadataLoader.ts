@@ -1,7 +1,7 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import type { MetadataImage } from "../metadata/metadataImage.js";
 import type { PartitionState } from "../metadata/records.js";
-import type { RaftFetch, RaftFetchResponse } from "../protocol/raftMessages.js";
+import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 
 /** Where the loader hands what changed (Kafka `MetadataPublisher`). */
@@ -48,8 +48,8 @@ export class MetadataLoader {
 
   /** Fetches the metadata log from where the image is. */
   fetch(): void {
-    const req: RaftFetch = {
-      type: "RaftFetch",
+    const req: RaftFetchRequest = {
+      type: "Fetch",
       correlationId: this.nextCorrelationId(),
       epoch: this.epoch,
       replica: this.ctx.name,

@@ -1,6 +1,6 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import type { MetadataRecord } from "../metadata/records.js";
-import type { BeginQuorumEpoch, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
+import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
 import { RaftLog } from "./raftLog.js";
 
@@ -258,8 +258,8 @@ export class RaftNode {
 
   private sendFetch(): void {
     if (this.role.kind !== "follower") return;
-    const req: RaftFetch = {
-      type: "RaftFetch",
+    const req: RaftFetchRequest = {
+      type: "Fetch",
       correlationId: ++this.correlation,
       epoch: this.epoch,
       replica: this.ctx.name,
@@ -273,13 +273,13 @@ export class RaftNode {
     if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
   }
 
-  handleFetch(from: string, req: RaftFetch): void {
+  handleFetch(from: string, req: RaftFetchRequest): void {
     if (req.epoch > this.epoch && !req.observer) {
       this.becomeUnattached(req.epoch);
     }
     if (this.role.kind !== "leader") {
       const res: RaftFetchResponse = {
-        type: "RaftFetchResponse",
+        type: "FetchResponse",
         correlationId: req.correlationId,
         epoch: this.epoch,
         leader: this.leader,
@@ -294,7 +294,7 @@ export class RaftNode {
     if (req.epoch < this.epoch && !req.observer) {
       // The fetcher missed an election: tell it who leads now.
       this.ctx.send(from, {
-        type: "RaftFetchResponse",
+        type: "FetchResponse",
         correlationId: req.correlationId,
         epoch: this.epoch,
         leader: this.ctx.name,

@@ -1,5 +1,5 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
-import type { RaftFetch, RaftFetchResponse } from "../protocol/raftMessages.js";
+import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
 import type { RaftLog } from "./raftLog.js";
 
 /** What answering fetches reads of the leader (`RaftNode`). */
@@ -11,7 +11,7 @@ export interface RaftFetchSource {
 
 interface Parked {
   from: string;
-  request: RaftFetch;
+  request: RaftFetchRequest;
   timer: number;
 }
 
@@ -40,7 +40,7 @@ export class RaftFetches {
   }
 
   /** Where a fetcher's log diverges from the leader's: the largest common epoch and where it ends. */
-  divergence(req: RaftFetch): { epoch: number; endOffset: number } | undefined {
+  divergence(req: RaftFetchRequest): { epoch: number; endOffset: number } | undefined {
     if (req.fetchOffset === 0) return undefined;
     const { epoch, endOffset } = this.leader.log.endOffsetFor(req.lastFetchedEpoch);
     if (epoch !== req.lastFetchedEpoch || endOffset < req.fetchOffset) return { epoch, endOffset };
@@ -48,7 +48,7 @@ export class RaftFetches {
   }
 
   /** Answers at once when there is something to read (or a divergence to report); otherwise parks the fetch. */
-  answerOrPark(from: string, req: RaftFetch): void {
+  answerOrPark(from: string, req: RaftFetchRequest): void {
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
     if (req.fetchOffset < limit || (!req.observer && this.divergence(req))) {
       this.answer(from, req);
@@ -77,12 +77,12 @@ export class RaftFetches {
     this.parked.clear();
   }
 
-  private answer(from: string, req: RaftFetch): void {
+  private answer(from: string, req: RaftFetchRequest): void {
     const div = req.observer ? undefined : this.divergence(req);
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
     const entries = div || req.fetchOffset >= limit ? [] : this.leader.log.entries.slice(req.fetchOffset, Math.min(limit, req.fetchOffset + 500));
     const res: RaftFetchResponse = {
-      type: "RaftFetchResponse",
+      type: "FetchResponse",
       correlationId: req.correlationId,
       epoch: this.leader.epoch,
       leader: this.ctx.name,

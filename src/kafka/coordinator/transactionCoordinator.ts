@@ -8,8 +8,6 @@ import type {
   AddPartitionsToTxnResponse,
   EndTxnRequest,
   EndTxnResponse,
-  TxnInitProducerIdRequest,
-  TxnInitProducerIdResponse,
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from "../protocol/transactionMessages.js";
@@ -146,26 +144,25 @@ export class TransactionCoordinator {
   // ---- requests ----
 
   /**
-   * InitProducerId without a transactional id (an idempotent producer): a new producer id at epoch 0, nothing written
-   * (TransactionCoordinator.handleInitProducerId's first case).
+   * TransactionCoordinator.handleInitProducerId (kafka-facts §5.3). Without a transactional id (an idempotent
+   * producer) it hands out a new producer id at epoch 0 and writes nothing; with one, it owns the id's state.
    */
-  handleIdempotentInitProducerId(from: string, req: InitProducerIdRequest): void {
-    const producerId = this.host.allocateProducerId();
-    this.ctx.trace("broker.init-producer-id", { producerId, producerEpoch: 0, for: from });
-    this.ctx.send(from, { type: "InitProducerIdResponse", correlationId: req.correlationId, error: "NONE", producerId, producerEpoch: 0 } satisfies InitProducerIdResponse);
-  }
-
-  /** TransactionCoordinator.handleInitProducerId (kafka-facts §5.3). */
-  handleInitProducerId(from: string, req: TxnInitProducerIdRequest): void {
+  handleInitProducerId(from: string, req: InitProducerIdRequest): void {
     const reply = (error: ErrorName, producerId = -1, producerEpoch = -1) =>
-      this.ctx.send(from, { type: "TxnInitProducerIdResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies TxnInitProducerIdResponse);
-    const owner = this.owner(req.transactionalId);
+      this.ctx.send(from, { type: "InitProducerIdResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies InitProducerIdResponse);
+    if (req.transactionalId === null) {
+      const producerId = this.host.allocateProducerId();
+      this.ctx.trace("broker.init-producer-id", { producerId, producerEpoch: 0, for: from });
+      return reply("NONE", producerId, 0);
+    }
+    const transactionalId = req.transactionalId;
+    const owner = this.owner(transactionalId);
     if (typeof owner === "string") return reply(owner);
     if (req.transactionTimeoutMs > this.host.maxTimeoutMs || req.transactionTimeoutMs <= 0) return reply("INVALID_TRANSACTION_TIMEOUT");
-    let m = owner.txns.get(req.transactionalId);
+    let m = owner.txns.get(transactionalId);
     if (!m) {
-      m = TransactionMetadata.create(req.transactionalId, this.host.allocateProducerId(), req.transactionTimeoutMs, this.ctx.nowMs);
-      owner.txns.set(req.transactionalId, m);
+      m = TransactionMetadata.create(transactionalId, this.host.allocateProducerId(), req.transactionTimeoutMs, this.ctx.nowMs);
+      owner.txns.set(transactionalId, m);
     }
     if (m.pendingState !== null || m.state === "PrepareCommit" || m.state === "PrepareAbort" || m.state === "Dead") return reply("CONCURRENT_TRANSACTIONS");
     if (m.state === "Ongoing") {

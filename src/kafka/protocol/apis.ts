@@ -30,7 +30,7 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from "./messages.js";
-import type { BeginQuorumEpoch, RaftFetch, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
+import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
 import type {
   AddOffsetsToTxnRequest,
   AddOffsetsToTxnResponse,
@@ -42,8 +42,6 @@ import type {
   FindCoordinatorResponse,
   OffsetFetchRequest,
   OffsetFetchResponse,
-  TxnInitProducerIdRequest,
-  TxnInitProducerIdResponse,
   TxnOffsetCommitRequest,
   TxnOffsetCommitResponse,
   WriteTxnMarkersRequest,
@@ -52,17 +50,16 @@ import type {
 
 /**
  * Every API of the model, by its Kafka name (Kafka `ApiKeys`), with its request and response. A message's `type`
- * is its API name, or the name plus `Response`.
+ * is its API name, or the name plus `Response`. Fetch has three callers, as in Kafka: a follower (its replica id),
+ * a consumer (replica id -1) and, on the controller listener, KRaft's fetch of the metadata log.
  */
 export interface KafkaApis {
   Metadata: { request: MetadataRequest; response: MetadataResponse };
   Produce: { request: ProduceRequest; response: ProduceResponse };
-  Fetch: { request: FetchRequest; response: FetchResponse };
-  ConsumerFetch: { request: ConsumerFetchRequest; response: ConsumerFetchResponse };
+  Fetch: { request: FetchRequest | ConsumerFetchRequest | RaftFetchRequest; response: FetchResponse | ConsumerFetchResponse | RaftFetchResponse };
   ListOffsets: { request: ListOffsetsRequest; response: ListOffsetsResponse };
   OffsetsForLeaderEpoch: { request: OffsetsForLeaderEpochRequest; response: OffsetsForLeaderEpochResponse };
   InitProducerId: { request: InitProducerIdRequest; response: InitProducerIdResponse };
-  TxnInitProducerId: { request: TxnInitProducerIdRequest; response: TxnInitProducerIdResponse };
   FindCoordinator: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
   AddPartitionsToTxn: { request: AddPartitionsToTxnRequest; response: AddPartitionsToTxnResponse };
   AddOffsetsToTxn: { request: AddOffsetsToTxnRequest; response: AddOffsetsToTxnResponse };
@@ -82,7 +79,6 @@ export interface KafkaApis {
   Vote: { request: VoteRequest; response: VoteResponse };
   /** The model sends no BeginQuorumEpoch response: the new leader learns of its followers from their fetches. */
   BeginQuorumEpoch: { request: BeginQuorumEpoch; response: never };
-  RaftFetch: { request: RaftFetch; response: RaftFetchResponse };
 }
 
 export type ApiKey = keyof KafkaApis;
@@ -97,24 +93,21 @@ type Responses<A extends ApiKey> = { [K in A as `${K}Response`]: ResponseOf<K> }
 type Notices = { Disconnected: Disconnected };
 
 /** What a client process receives: answers to the requests of its producer and consumer (`KafkaProducer`, `KafkaConsumer`). */
-export type ProducerMessages = Responses<"Metadata" | "Produce" | "InitProducerId" | "FindCoordinator" | "TxnInitProducerId" | "AddPartitionsToTxn" | "AddOffsetsToTxn" | "EndTxn" | "TxnOffsetCommit"> & Notices;
-export type ConsumerMessages = Responses<"Metadata" | "ConsumerFetch" | "ListOffsets"> & GroupMemberMessages;
+export type ProducerMessages = Responses<"Metadata" | "Produce" | "InitProducerId" | "FindCoordinator" | "AddPartitionsToTxn" | "AddOffsetsToTxn" | "EndTxn" | "TxnOffsetCommit"> & Notices;
+export type ConsumerMessages = Responses<"Metadata" | "ListOffsets"> & { FetchResponse: ConsumerFetchResponse } & GroupMemberMessages;
 /** What a consumer's group membership receives (the classic protocol's answers, or KIP-848's heartbeat's). */
 export type GroupMemberMessages = Responses<"FindCoordinator" | "OffsetCommit" | "OffsetFetch"> & ClassicMemberMessages & Responses<"ConsumerGroupHeartbeat"> & Notices;
 export type ClassicMemberMessages = Responses<"JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup">;
 /** A process hosting both (a read-process-write application). */
 export type ClientMessages = ProducerMessages & ConsumerMessages;
 
-/** The APIs a broker serves (Kafka `KafkaApis`): to clients, and to other brokers (replication, markers, KIP-890 verification). */
+/** The APIs a broker serves (Kafka `KafkaApis`) besides Fetch: to clients, and to other brokers (markers, KIP-890 verification). */
 export type BrokerApi =
   | "Metadata"
   | "Produce"
-  | "Fetch"
-  | "ConsumerFetch"
   | "ListOffsets"
   | "OffsetsForLeaderEpoch"
   | "InitProducerId"
-  | "TxnInitProducerId"
   | "FindCoordinator"
   | "AddPartitionsToTxn"
   | "AddOffsetsToTxn"
@@ -134,8 +127,13 @@ export type BrokerApi =
  * markers, verification) and the controllers (registration, heartbeats, AlterPartition, the metadata log).
  */
 export type BrokerMessages = Requests<BrokerApi> &
-  Responses<"Fetch" | "OffsetsForLeaderEpoch" | "WriteTxnMarkers" | "AddPartitionsToTxn" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "RaftFetch"> &
-  Notices;
+  Responses<"OffsetsForLeaderEpoch" | "WriteTxnMarkers" | "AddPartitionsToTxn" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> & {
+    /** From followers and consumers (Kafka's broker listener). */
+    Fetch: FetchRequest | ConsumerFetchRequest;
+    /** From the leaders this broker follows, and from the active controller (the metadata log). */
+    FetchResponse: FetchResponse | RaftFetchResponse;
+  } & Notices;
 
 /** What a controller receives (Kafka `ControllerApis` and the KRaft client): the quorum's traffic and the brokers' requests. */
-export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "RaftFetch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> & Responses<"Vote" | "RaftFetch"> & Notices;
+export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> &
+  Responses<"Vote"> & { Fetch: RaftFetchRequest; FetchResponse: RaftFetchResponse } & Notices;

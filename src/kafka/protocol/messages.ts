@@ -58,9 +58,21 @@ export interface ProduceResponse {
   baseOffset: number;
 }
 
+/**
+ * InitProducerId (Kafka `InitProducerIdRequest.json`). With a transactional id it goes to that id's transaction
+ * coordinator, which bumps the epoch and so fences any older instance (KIP-98), or recovers a producer that gives its
+ * current id and epoch (KIP-360/KIP-588). Without one (an idempotent producer) any broker hands out a new producer id
+ * at epoch 0 (TransactionCoordinator.handleInitProducerId's first case).
+ */
 export interface InitProducerIdRequest {
   type: "InitProducerId";
   correlationId: number;
+  transactionalId: string | null;
+  /** The idempotent producer sends Integer.MAX_VALUE (TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded). */
+  transactionTimeoutMs: number;
+  /** KIP-360: the id and epoch the producer has, or -1 / -1. */
+  producerId: number;
+  producerEpoch: number;
 }
 
 export interface InitProducerIdResponse {
@@ -73,9 +85,11 @@ export interface InitProducerIdResponse {
 
 // ---- Broker ↔ broker (replication) ----
 
+/** A follower's Fetch (Kafka's Fetch API with the follower's replica id), for one partition. */
 export interface FetchRequest {
   type: "Fetch";
   correlationId: number;
+  /** The follower broker (Kafka: its broker id; a consumer's Fetch has -1). */
   replicaId: string;
   topic: string;
   partition: number;
@@ -84,6 +98,7 @@ export interface FetchRequest {
   maxWaitMs: number;
 }
 
+/** The answer to a follower's Fetch: record batches as they are in the leader's log. */
 export interface FetchResponse {
   type: "FetchResponse";
   correlationId: number;
@@ -120,9 +135,10 @@ export interface OffsetsForLeaderEpochResponse {
 
 export type IsolationLevel = "read_uncommitted" | "read_committed";
 
-/** A consumer's Fetch (Kafka's Fetch API with replica id -1), for one partition. */
+/** A consumer's Fetch (Kafka's Fetch API with replica id -1, FetchRequest.CONSUMER_REPLICA_ID), for one partition. */
 export interface ConsumerFetchRequest {
-  type: "ConsumerFetch";
+  type: "Fetch";
+  replicaId: -1;
   correlationId: number;
   topic: string;
   partition: number;
@@ -138,8 +154,9 @@ export interface FetchedRecord {
   value: string;
 }
 
+/** The answer to a consumer's Fetch: the records it may read (the broker drops control and aborted records). */
 export interface ConsumerFetchResponse {
-  type: "ConsumerFetchResponse";
+  type: "FetchResponse";
   correlationId: number;
   topic: string;
   partition: number;

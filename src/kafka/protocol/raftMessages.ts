@@ -32,8 +32,12 @@ export interface BeginQuorumEpoch {
   leader: string;
 }
 
-export interface RaftFetch {
-  type: "RaftFetch";
+/**
+ * KRaft's Fetch of the metadata log (Kafka's Fetch API sent to the controller listener, for `__cluster_metadata`):
+ * voters replicate with it, observers (brokers) read what is committed.
+ */
+export interface RaftFetchRequest {
+  type: "Fetch";
   correlationId: number;
   epoch: number;
   replica: string;
@@ -44,7 +48,7 @@ export interface RaftFetch {
 }
 
 export interface RaftFetchResponse {
-  type: "RaftFetchResponse";
+  type: "FetchResponse";
   correlationId: number;
   epoch: number;
   leader: string | null;

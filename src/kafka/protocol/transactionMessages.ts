@@ -16,24 +16,6 @@ export interface FindCoordinatorResponse {
   coordinator: string | null;
 }
 
-export interface TxnInitProducerIdRequest {
-  type: "TxnInitProducerId";
-  correlationId: number;
-  transactionalId: string;
-  transactionTimeoutMs: number;
-  /** KIP-360: the id and epoch the producer has, or -1 / -1. */
-  producerId: number;
-  producerEpoch: number;
-}
-
-export interface TxnInitProducerIdResponse {
-  type: "TxnInitProducerIdResponse";
-  correlationId: number;
-  error: ErrorName;
-  producerId: number;
-  producerEpoch: number;
-}
-
 export interface AddPartitionsToTxnRequest {
   type: "AddPartitionsToTxn";
   correlationId: number;

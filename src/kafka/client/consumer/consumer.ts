@@ -203,7 +203,7 @@ export class KafkaConsumer {
     MetadataResponse: (_from, res) => {
       this.metadata.onResponse(res);
     },
-    ConsumerFetchResponse: (_from, res) => this.onFetch(res),
+    FetchResponse: (_from, res) => this.onFetch(res),
     ListOffsetsResponse: (_from, res) => this.onListOffsets(res),
     FindCoordinatorResponse: (from, res) => this.group?.handlers.FindCoordinatorResponse(from, res),
     OffsetCommitResponse: (from, res) => this.group?.handlers.OffsetCommitResponse(from, res),
@@ -264,7 +264,7 @@ export class KafkaConsumer {
         this.ctx.send(meta.leader, { type: "ListOffsets", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp: this.settings.autoOffsetReset === "earliest" ? -2 : -1, isolationLevel: this.settings.isolationLevel } satisfies ListOffsetsRequest);
       } else {
         if (p.buffer.length >= this.settings.maxPollRecords) continue;
-        this.ctx.send(meta.leader, { type: "ConsumerFetch", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.fetchOffset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel } satisfies ConsumerFetchRequest);
+        this.ctx.send(meta.leader, { type: "Fetch", correlationId: id, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.fetchOffset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel } satisfies ConsumerFetchRequest);
       }
       p.inFlight = id;
       p.inFlightTo = meta.leader;

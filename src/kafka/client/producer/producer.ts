@@ -165,9 +165,9 @@ export class KafkaProducer {
       this.metadata.onResponse(res);
     },
     ProduceResponse: (_from, res) => this.sender.onProduceResponse(res),
-    InitProducerIdResponse: (_from, res) => this.ids.onInitProducerIdResponse(res),
+    // A transactional producer's id comes from its coordinator; an idempotent producer's from any broker.
+    InitProducerIdResponse: (_from, res) => (this.txn ? this.txn.onInitProducerIdResponse(res) : this.ids.onInitProducerIdResponse(res)),
     FindCoordinatorResponse: (_from, res) => this.txn?.onFindCoordinatorResponse(res),
-    TxnInitProducerIdResponse: (_from, res) => this.txn?.onInitProducerIdResponse(res),
     AddPartitionsToTxnResponse: (_from, res) => this.txn?.onAddPartitionsResponse(res),
     AddOffsetsToTxnResponse: (_from, res) => this.txn?.onAddOffsetsResponse(res),
     TxnOffsetCommitResponse: (_from, res) => this.txn?.onTxnOffsetCommitResponse(res),

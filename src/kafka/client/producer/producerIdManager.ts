@@ -79,7 +79,8 @@ export class ProducerIdManager {
   /** Asks a broker for a producer id (InitProducerId without a transactional id), unless a request is in flight. */
   initProducerId(): void {
     if (this.pidRequest >= 0 || this.brokers.length === 0) return;
-    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: nextRequestId(this.ctx) };
+    // No transactional id: any broker hands out a new id (TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded).
+    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: nextRequestId(this.ctx), transactionalId: null, transactionTimeoutMs: 2147483647, producerId: -1, producerEpoch: -1 };
     this.pidRequest = req.correlationId;
     this.ctx.send(this.brokers[this.pidTarget], req);
     this.pidTimer = this.pidTimeout.set(this.requestTimeoutMs);

@@ -9,10 +9,9 @@ import type {
   FindCoordinatorRequest,
   FindCoordinatorResponse,
   OffsetEntry,
-  TxnInitProducerIdRequest,
-  TxnInitProducerIdResponse,
   TxnOffsetCommitResponse,
 } from "../../protocol/transactionMessages.js";
+import type { InitProducerIdRequest, InitProducerIdResponse } from "../../protocol/messages.js";
 import { nextRequestId } from "../requestIds.js";
 import { COORDINATOR_ERRORS, type ConsumerGroupMetadata, SendOffsets, type TxnCallback } from "./sendOffsets.js";
 import { isTransitionValid, type TransactionManagerState } from "./transactionManagerState.js";
@@ -218,8 +217,8 @@ export class TransactionManager {
     if (!op || this.opInFlight >= 0) return;
     if (op.kind === "init" || op.kind === "recover") {
       const recover = op.kind === "recover";
-      const req: TxnInitProducerIdRequest = {
-        type: "TxnInitProducerId",
+      const req: InitProducerIdRequest = {
+        type: "InitProducerId",
         correlationId: nextRequestId(this.ctx),
         transactionalId: this.transactionalId,
         transactionTimeoutMs: this.timeoutMs,
@@ -346,7 +345,7 @@ export class TransactionManager {
     else this.onBatchFailed(res.error);
   }
 
-  onInitProducerIdResponse(res: TxnInitProducerIdResponse): void {
+  onInitProducerIdResponse(res: InitProducerIdResponse): void {
     if (res.correlationId !== this.opInFlight) return;
     this.opInFlight = -1;
     if (res.error === "NONE") {
