@@ -3,7 +3,7 @@ import type { ConsumerSettings } from "../../config/consumerConfig.js";
 import type { ConsumerMessages } from "../../protocol/apis.js";
 import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
-import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse, MetadataResponse } from "../../protocol/messages.js";
+import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse } from "../../protocol/messages.js";
 import { tpKey } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import type { OffsetEntry } from "../../protocol/transactionMessages.js";
