@@ -6,7 +6,7 @@ export { applyFault, scheduleFaults, type RoleResolver, boundOutages, describeFa
 export { generateFaults, GENERATED_KINDS, type FaultGeneratorBounds } from "./faultGenerator.js";
 export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Links, type LinkBehaviour } from "./links.js";
-export { Network, DISCONNECTED_MESSAGE, type Disconnected } from "./network.js";
+export { Network, DISCONNECTED_MESSAGE, type Disconnected, type MessageObserver } from "./network.js";
 export { RandomStream, streamName } from "./random.js";
 export { Simulation, DEFAULT_LINK, type RunOutcome, type SimulationOptions } from "./simulation.js";
 export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";

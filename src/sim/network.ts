@@ -41,6 +41,13 @@ export class Endpoint {
   ) {}
 }
 
+/**
+ * A message's life outside the trace: `send` when an actor sends it (before any drop), `deliver` when the receiver
+ * takes it (after a pause, when the receiver resumes), `drop` when a cut, a broken connection or a receiver that is
+ * gone loses it. The same message object may be sent to several receivers. Read the time from the simulation.
+ */
+export type MessageObserver = (event: "send" | "deliver" | "drop", from: string, to: string, msg: unknown) => void;
+
 /** Where the network reads the time and writes its trace records (the simulation). */
 export interface NetworkHost {
   readonly nowUs: number;
@@ -59,6 +66,11 @@ export class Network {
   readonly links: Links;
   /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
   traceMessages = false;
+  /**
+   * Sees every message sent, taken or dropped, without tracing it: the digest stays as it is, so a run with a report
+   * keeps the digest and replay line of the same run without one. Only reports set it.
+   */
+  messageObserver: MessageObserver | null = null;
   private readonly endpoints: Endpoint[] = [];
   /** Unordered endpoint pair → time (µs) until which their connection is broken after a loss. */
   private readonly brokenUntilUs = new Map<number, number>();
@@ -83,6 +95,7 @@ export class Network {
     const links = this.links;
     const f = from.process.index;
     const t = to.process.index;
+    this.messageObserver?.("send", from.process.name, to.process.name, msg);
     const b = links.pristine ? links.defaults : links.behaviour(f, t);
     if (!links.pristine && links.isCut(f, t)) {
       this.traceDrop(from, to, msg, "partition");
@@ -117,6 +130,7 @@ export class Network {
     const p = to.process;
     const links = this.links;
     if (p.life !== life || p.status === "down") {
+      if (msg !== DISCONNECTED_MESSAGE) this.messageObserver?.("drop", this.endpoints[from].process.name, p.name, msg);
       if (!p.hostDown && msg !== DISCONNECTED_MESSAGE && (links.pristine || !links.isCut(p.index, from))) {
         const sender = this.endpoints[from];
         const b = links.behaviour(p.index, from);
@@ -125,6 +139,7 @@ export class Network {
       return false;
     }
     if (!links.pristine && links.isCut(from, p.index)) {
+      this.messageObserver?.("drop", this.endpoints[from].process.name, p.name, msg);
       this.host.trace(this.endpoints[from].process.name, "net.drop", { to: p.name, msg: messageType(msg), reason: "partition" });
       return false;
     }
@@ -142,6 +157,7 @@ export class Network {
     const bit = 1 << (from & 31);
     if ((to.connectedFrom[word] & bit) === 0) to.connectedFrom[word] |= bit;
     if (this.traceMessages) this.host.trace(to.process.name, "net.deliver", { from: this.endpoints[from].process.name, msg: messageType(msg) });
+    this.messageObserver?.("deliver", this.endpoints[from].process.name, to.process.name, msg);
   }
 
   /**
@@ -231,6 +247,7 @@ export class Network {
   }
 
   private traceDrop(from: Endpoint, to: Endpoint, msg: unknown, reason: string): void {
+    this.messageObserver?.("drop", from.process.name, to.process.name, msg);
     this.host.trace(from.process.name, "net.drop", { to: to.process.name, msg: messageType(msg), reason });
   }
 }

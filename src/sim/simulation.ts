@@ -3,7 +3,7 @@ import { Digest } from "./digest.js";
 import { Disk } from "./disk.js";
 import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_TIMER, EventQueue } from "./eventQueue.js";
 import type { LinkBehaviour } from "./links.js";
-import { type Endpoint, Network } from "./network.js";
+import { type Endpoint, type MessageObserver, Network } from "./network.js";
 import { RandomStream, streamName } from "./random.js";
 import type { TraceObserver, TraceRecord } from "./trace.js";
 
@@ -107,6 +107,15 @@ export class Simulation {
 
   set traceMessages(on: boolean) {
     this.network.traceMessages = on;
+  }
+
+  /** Sees every message sent, taken or dropped, outside the trace (see Network.messageObserver): for reports. */
+  get messageObserver(): MessageObserver | null {
+    return this.network.messageObserver;
+  }
+
+  set messageObserver(o: MessageObserver | null) {
+    this.network.messageObserver = o;
   }
 
   get nowUs(): number {
