@@ -48,6 +48,8 @@ export interface RunOptions extends BuildOptions {
   /** Receives every trace record (e.g. to write `--trace FILE`). */
   observe?: TraceObserver;
   traceMessages?: boolean;
+  /** Called with the built world before the run starts (a report's recorder subscribes to the trace here). */
+  attach?: (world: World) => void;
 }
 
 export function exitCodeOf(status: RunStatus): number {
@@ -81,6 +83,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const { sim } = world;
   if (options.observe) sim.observe(options.observe);
   sim.traceMessages = options.traceMessages ?? false;
+  options.attach?.(world);
   const invariants = world.scenario.brokers.length > 0 ? kafkaInvariants() : [];
   const violations: string[] = [];
   for (const inv of invariants) sim.observe((r) => inv.observe(r, violations), inv.types);

@@ -1,0 +1,243 @@
+import type { TraceRecord } from "../../sim/index.js";
+import { list, type Moment } from "./moments.js";
+import { StateSeries, StepSeries } from "./series.js";
+
+/**
+ * One partition over the run. `leader` and `isr` are the controller's metadata (every Partition record it wrote);
+ * `logEndOffset`, `highWatermark` and `lastStableOffset` are the acting leader's (the broker that last became
+ * leader), so they stay flat while no broker leads.
+ */
+export interface PartitionLane {
+  tp: string;
+  topic: string;
+  partition: number;
+  /** An internal topic (`__consumer_offsets`, `__transaction_state`). */
+  internal: boolean;
+  /** `broker-2 e3` (leader and leader epoch), or `none e4` while the partition is offline. */
+  leader: StateSeries;
+  /** The ISR as `broker-1,broker-2`. */
+  isr: StateSeries;
+  logEndOffset: StepSeries;
+  highWatermark: StepSeries;
+  /**
+   * LSO = min(HW, first offset of the oldest open transaction), followed from the leader's transactional appends
+   * and markers (ProducerStateManager.firstUnstableOffset); a derived view, not a traced value.
+   */
+  lastStableOffset: StepSeries;
+  truncations: { atUs: number; broker: string; from: number; to: number; removed: number; why: string }[];
+  /** Data batches appended by leaders (0 for an internal partition nobody used). */
+  appends: number;
+}
+
+export const PARTITION_TYPES = [
+  "controller.record",
+  "controller.election",
+  "controller.unclean-election",
+  "controller.fence",
+  "raft.leader",
+  "raft.truncate",
+  "partition.become-leader",
+  "partition.become-follower",
+  "partition.append",
+  "partition.marker",
+  "partition.hw",
+  "partition.truncate",
+  "partition.isr-shrink",
+  "partition.isr-expand",
+];
+
+interface Live {
+  lane: PartitionLane;
+  actingLeader: string | null;
+  leaderName: string | null;
+  leaderEpoch: number;
+  isr: string[];
+  /** Open transactions at the acting leader: producer id → first offset. */
+  open: Map<number, number>;
+  /** Why the ISR is about to change (the leader's request, or a broker being fenced). */
+  isrReason: string | null;
+}
+
+/** Partition lanes and the cluster's moments: controller elections, leader changes, ISR changes, truncations. */
+export class PartitionRecorder {
+  private readonly live = new Map<string, Live>();
+  private lastFence: { atUs: number; broker: string; reason: string } | null = null;
+
+  constructor(
+    private readonly moments: Moment[],
+    private readonly bucketUs: number,
+  ) {}
+
+  lanes(): PartitionLane[] {
+    return [...this.live.values()].map((l) => l.lane);
+  }
+
+  private get(tp: string): Live {
+    let l = this.live.get(tp);
+    if (!l) {
+      const cut = tp.lastIndexOf("-");
+      const topic = tp.slice(0, cut);
+      const lane: PartitionLane = {
+        tp,
+        topic,
+        partition: Number(tp.slice(cut + 1)),
+        internal: topic.startsWith("__"),
+        leader: new StateSeries(),
+        isr: new StateSeries(),
+        logEndOffset: new StepSeries(this.bucketUs),
+        highWatermark: new StepSeries(this.bucketUs),
+        lastStableOffset: new StepSeries(this.bucketUs),
+        truncations: [],
+        appends: 0,
+      };
+      this.live.set(tp, (l = { lane, actingLeader: null, leaderName: null, leaderEpoch: -1, isr: [], open: new Map(), isrReason: null }));
+    }
+    return l;
+  }
+
+  /** The broker stopped: it leads nothing any more (its lanes stay flat until a new leader says otherwise). */
+  brokerDown(broker: string): void {
+    for (const l of this.live.values()) if (l.actingLeader === broker) l.actingLeader = null;
+  }
+
+  observe(r: TraceRecord): void {
+    const d = r.data ?? {};
+    const t = r.t;
+    switch (r.type) {
+      case "raft.leader":
+        this.moments.push({ atUs: t, kind: "controller", text: `${r.actor} is the active controller (KRaft epoch ${d.epoch})`, subject: "active controller changes", actors: [r.actor] });
+        return;
+      case "raft.truncate":
+        this.moments.push({ atUs: t, kind: "truncate", text: `${r.actor} truncated its metadata log from ${d.from} to ${d.to} (KRaft epoch ${d.epoch})`, subject: `${r.actor} metadata log truncations`, actors: [r.actor] });
+        return;
+      case "controller.fence":
+        this.lastFence = { atUs: t, broker: String(d.broker), reason: String(d.reason) };
+        this.moments.push({ atUs: t, kind: "controller", text: `${r.actor} fenced ${d.broker} (${d.reason})`, subject: `${d.broker} fenced`, merge: "fence", actors: [r.actor, String(d.broker)] });
+        return;
+      case "controller.record":
+        if (d.record === "Partition") this.onPartitionRecord(t, d);
+        return;
+      case "controller.election":
+      case "controller.unclean-election":
+        this.onElection(r.type === "controller.unclean-election", t, r.actor, d);
+        return;
+    }
+    const tp = d.tp as string | undefined;
+    if (tp === undefined) return;
+    const l = this.get(tp);
+    const lane = l.lane;
+    switch (r.type) {
+      case "partition.become-leader":
+        l.actingLeader = r.actor;
+        lane.logEndOffset.push(t, d.logEndOffset as number, true);
+        lane.highWatermark.push(t, d.highWatermark as number, true);
+        this.updateLso(t, l, true);
+        return;
+      case "partition.become-follower":
+        if (l.actingLeader === r.actor) l.actingLeader = null;
+        return;
+      case "partition.append":
+      case "partition.marker": {
+        if (r.actor !== l.actingLeader) return;
+        lane.logEndOffset.push(t, (d.lastOffset as number) + 1);
+        const pid = d.producerId as number;
+        if (r.type === "partition.marker") l.open.delete(pid);
+        else {
+          lane.appends++;
+          if (d.transactional && !l.open.has(pid)) l.open.set(pid, d.baseOffset as number);
+        }
+        this.updateLso(t, l, false);
+        return;
+      }
+      case "partition.hw":
+        if (r.actor !== l.actingLeader) return;
+        lane.highWatermark.push(t, d.highWatermark as number);
+        this.updateLso(t, l, false);
+        return;
+      case "partition.truncate": {
+        const entry = { atUs: t, broker: r.actor, from: d.from as number, to: d.to as number, removed: d.removed as number, why: String(d.why) };
+        lane.truncations.push(entry);
+        if (r.actor === l.actingLeader) lane.logEndOffset.push(t, entry.to, true);
+        this.moments.push({
+          atUs: t,
+          kind: "truncate",
+          text: `${r.actor} truncated ${tp} from ${entry.from} to ${entry.to}: ${entry.removed} record(s) removed (${entry.why})`,
+          subject: `${tp} truncations`,
+          actors: [r.actor],
+          tp,
+          internal: lane.internal,
+        });
+        return;
+      }
+      case "partition.isr-shrink":
+        l.isrReason = `${list(d.outOfSync as string[])} not caught up within replica.lag.time.max.ms=${d.lagMaxMs}`;
+        return;
+      case "partition.isr-expand":
+        l.isrReason = `${d.replica} caught up (log end ${d.followerLogEndOffset})`;
+        return;
+    }
+  }
+
+  private updateLso(t: number, l: Live, keep: boolean): void {
+    let lso = l.lane.highWatermark.last ?? 0;
+    for (const first of l.open.values()) if (first < lso) lso = first;
+    l.lane.lastStableOffset.push(t, lso, keep);
+  }
+
+  private onPartitionRecord(t: number, d: Record<string, unknown>): void {
+    const tp = d.tp as string;
+    const known = this.live.has(tp);
+    const l = this.get(tp);
+    const leader = (d.leader as string | null) ?? null;
+    const epoch = d.leaderEpoch as number;
+    const isr = (d.isr as string[]) ?? [];
+    l.lane.leader.push(t, `${leader ?? "none"} e${epoch}`);
+    l.lane.isr.push(t, isr.join(","));
+    const sameLeader = leader === l.leaderName && epoch === l.leaderEpoch;
+    if (known && sameLeader && isr.join(",") !== l.isr.join(",")) {
+      const removed = l.isr.filter((b) => !isr.includes(b));
+      const added = isr.filter((b) => !l.isr.includes(b));
+      const fence = this.lastFence && this.lastFence.atUs === t && removed.includes(this.lastFence.broker) ? `${this.lastFence.broker} fenced (${this.lastFence.reason})` : null;
+      const why = fence ?? l.isrReason;
+      const change = [removed.length ? `${list(removed)} out` : "", added.length ? `${list(added)} in` : ""].filter(Boolean).join(", ");
+      this.moments.push({
+        atUs: t,
+        kind: "isr",
+        text: `${tp} ISR ${removed.length ? "shrinks" : "expands"} to ${list(isr)} (${change})${why ? `: ${why}` : ""}`,
+        subject: `${tp} ISR changes`,
+        merge: "isr",
+        actors: [...removed, ...added, ...(leader ? [leader] : [])],
+        tp,
+        internal: l.lane.internal,
+      });
+    }
+    l.isrReason = null;
+    l.leaderName = leader;
+    l.leaderEpoch = epoch;
+    l.isr = isr;
+  }
+
+  private onElection(unclean: boolean, t: number, controller: string, d: Record<string, unknown>): void {
+    const tp = d.tp as string;
+    const lane = this.get(tp).lane;
+    const oldLeader = (d.oldLeader as string | null) ?? null;
+    const newLeader = (d.newLeader as string | null) ?? null;
+    const isr = list((d.isr as string[]) ?? []);
+    const reason = d.reason ? `: ${d.reason}` : "";
+    const text = unclean
+      ? `${tp} UNCLEAN election: ${newLeader} (not in the ISR) leads in epoch ${d.leaderEpoch}; what only ${oldLeader ?? "the old ISR"} had is lost${reason}`
+      : newLeader === null
+        ? `${tp} offline: no ISR replica can lead (was ${oldLeader ?? "none"}, epoch ${d.leaderEpoch}, ISR ${isr})${reason}`
+        : `${tp} leader ${oldLeader ?? "none"} -> ${newLeader} (leader epoch ${d.leaderEpoch}, ISR ${isr})${reason}`;
+    this.moments.push({
+      atUs: t,
+      kind: unclean ? "unclean" : "leader",
+      text,
+      subject: `${tp} leader changes`,
+      ...(unclean ? {} : { merge: "leader" }),
+      actors: [controller, ...(oldLeader ? [oldLeader] : []), ...(newLeader ? [newLeader] : [])],
+      tp,
+      internal: lane.internal,
+    });
+  }
+}
