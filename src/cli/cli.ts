@@ -43,7 +43,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("json", { type: "boolean", describe: "print one JSON object" })
           .option("trace", { type: "string", describe: "write the trace as JSON lines to FILE" })
           .option("trace-messages", { type: "boolean", describe: "also trace every delivered message" })
-          .option("report", { type: "string", describe: "write the run summary and history to DIR" })
+          .option("report", { type: "string", describe: "write DIR/index.html (a self-contained page: lanes, timeline, message diagram), DIR/summary.json and the history" })
+          .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
           .option("quiet", { type: "boolean", describe: "print nothing unless the run fails" }),
       (a) => guard(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c)),
     )
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("seeds", { type: "string", demandOption: true, describe: "how many seeds" })
           .option("from", { type: "string", describe: "first seed (default: the scenario's)" })
           .option("shard", { type: "string", describe: "K/N: run only this shard of the seeds" })
+          .option("report", { type: "string", describe: "write DIR/index.html listing the failing seeds, with a page per failing seed in DIR/seed-N/" })
           .option("json", { type: "boolean" }),
       (a) => guard(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c)),
     )

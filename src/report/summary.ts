@@ -7,7 +7,7 @@ export function replayLine(r: Pick<RunResult, "file" | "seed">): string {
   return `kafkasim run ${r.file} --seed ${r.seed}`;
 }
 
-const STATUS_TEXT: Record<RunResult["status"], string> = {
+export const STATUS_TEXT: Record<RunResult["status"], string> = {
   ok: "OK: every expectation holds",
   "expectation-failed": "FAILED: an expectation does not hold",
   "invariant-broken": "FAILED: a model invariant was broken",

@@ -1,0 +1,77 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import type { RunResult } from "../runner/run.js";
+import { pageAssets } from "../report/html/assets.js";
+import { type ExploreEntry, renderExploreIndex, renderRunPage } from "../report/html/page.js";
+import { buildReportData } from "../report/html/reportData.js";
+import { HISTORY_FILE, historyLines } from "../report/historyFile.js";
+import type { RunRecorder } from "../report/recorder/runRecorder.js";
+import { runJson } from "../report/summary.js";
+import { findingMoments, mergeMoments } from "../report/timeline.js";
+import { UsageError } from "./options.js";
+
+/** The files one run's report holds, inside its folder. */
+export const RUN_REPORT_FILES = ["index.html", "summary.json", HISTORY_FILE];
+
+/**
+ * Makes sure a report can be written to `dir` (resolved against `cwd`) before any simulation runs: creates it if
+ * needed and checks that it is a writable folder and that none of `files` is a folder in the way. Returns the
+ * absolute path. Throws UsageError (exit 2, one line) otherwise.
+ */
+export function prepareReportDir(dir: string, cwd: string, files: readonly string[] = RUN_REPORT_FILES, flag = "--report"): string {
+  const abs = resolve(cwd, dir);
+  const say = (why: string) => new UsageError(`${flag} ${dir}: ${why}`);
+  if (existsSync(abs) && !statSync(abs).isDirectory()) throw say("a file is in the way (the report needs a folder there)");
+  try {
+    mkdirSync(abs, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOTDIR" || code === "EEXIST") throw say("a file is in the way of the folder");
+    throw say(`cannot create the folder (${code ?? (e as Error).message})`);
+  }
+  try {
+    accessSync(abs, constants.W_OK);
+  } catch (e) {
+    throw say(`the folder is not writable (${(e as NodeJS.ErrnoException).code ?? "no access"})`);
+  }
+  for (const f of files) {
+    const p = join(abs, f);
+    if (existsSync(p) && statSync(p).isDirectory()) throw say(`${f} is a folder in the way`);
+  }
+  return abs;
+}
+
+/** `dir/name`, refusing any name that would land outside `dir` (names here are fixed, this is a second lock). */
+export function inside(dir: string, name: string): string {
+  const p = resolve(dir, name);
+  const rel = relative(dir, p);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) throw new Error(`refusing to write outside the report folder: ${name}`);
+  return p;
+}
+
+/** A folder name from a seed: letters, digits, `-`, `_` and `.` only (a string seed may hold anything). */
+export function safeName(s: string): string {
+  const cleaned = s.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[.]+/, "_").slice(0, 80);
+  return cleaned === "" ? "_" : cleaned;
+}
+
+/**
+ * Writes one run's report into `dir` (already prepared): index.html (self-contained), summary.json (the --json
+ * object with the timeline) and the history. Returns the page's size in bytes.
+ */
+export function writeRunReport(dir: string, r: RunResult, recorder: RunRecorder, wallMs: number): number {
+  const assets = pageAssets();
+  const data = buildReportData(r, recorder, assets.version, wallMs);
+  const page = renderRunPage(data, assets);
+  writeFileSync(inside(dir, "index.html"), page);
+  const moments = mergeMoments(recorder.moments, findingMoments(r.checks, Math.round(r.simulatedMs * 1000)));
+  const summary = { ...runJson(r, wallMs), version: assets.version, replay: data.meta.replay, timeline: moments.map((m) => ({ atUs: m.atUs, kind: m.kind, text: m.text })) };
+  writeFileSync(inside(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+  writeFileSync(inside(dir, HISTORY_FILE), historyLines(r.history));
+  return Buffer.byteLength(page);
+}
+
+/** Writes `explore --report DIR`'s index page. */
+export function writeExploreIndex(dir: string, scenario: string, file: string, seeds: number, from: number, entries: ExploreEntry[]): void {
+  writeFileSync(inside(dir, "index.html"), renderExploreIndex(scenario, file, seeds, from, entries, pageAssets().version));
+}
