@@ -65,8 +65,8 @@ export interface ReportData {
     inFlight: Steps<number> | null;
     errors: Steps<number>;
     errorNames: Record<string, number>;
-    /** Acknowledgement latency per bucket (ms): bucket end times, median and maximum. */
-    latency: { t: number[]; p50: number[]; max: number[] };
+    /** Acknowledgement latency per bucket (ms): bucket end times, median and maximum (null: no acknowledgement). */
+    latency: { t: number[]; p50: (number | null)[]; max: (number | null)[] };
     sends: { invoked: number; ok: number; fail: number; info: number };
   }[];
   messages: MessageData | null;
@@ -306,13 +306,15 @@ function producerData(r: RunResult, rec: RunRecorder, endUs: number): ReportData
   return clients.map((client) => {
     const lane = lanes.get(client);
     const s = get(client);
-    const keys = [...s.buckets.keys()].sort((a, b) => a - b);
-    const p50: number[] = [];
-    const max: number[] = [];
+    // Every bucket from the first acknowledgement on, empty ones as null: a gap in the line is a stretch without acks.
+    const first = Math.min(...s.buckets.keys());
+    const keys = s.buckets.size === 0 ? [] : Array.from({ length: Math.ceil(endUs / bucketUs) - first }, (_, i) => first + i);
+    const p50: (number | null)[] = [];
+    const max: (number | null)[] = [];
     for (const k of keys) {
-      const xs = s.buckets.get(k)!.sort((a, b) => a - b);
-      p50.push(Math.round(xs[Math.floor(xs.length / 2)] * 100) / 100);
-      max.push(Math.round(xs[xs.length - 1] * 100) / 100);
+      const xs = s.buckets.get(k)?.sort((a, b) => a - b);
+      p50.push(xs ? Math.round(xs[Math.floor(xs.length / 2)] * 100) / 100 : null);
+      max.push(xs ? Math.round(xs[xs.length - 1] * 100) / 100 : null);
     }
     const errors = lane ? lane.errors.entries() : { t: [], v: [] };
     return {
