@@ -1,0 +1,40 @@
+import { Chalk } from "chalk";
+import { describe, expect, it } from "vitest";
+import { groupLines } from "../../src/report/groupSummary.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { runScenario } from "../../src/runner/run.js";
+
+const c = new Chalk({ level: 0 });
+
+/** The table rows of `kafka-consumer-groups --describe`'s view: partition, committed, position, log end, lag, owner. */
+function rows(lines: string[]): string[][] {
+  return lines.filter((l) => /^ {2}\S+-\d+ /.test(l)).map((l) => l.trim().split(/\s+/));
+}
+
+describe("the consumer group view", () => {
+  it("rebalance-storm: a row for each of the 6 partitions though nothing is committed, and a backlog that grows", () => {
+    const r = runScenario(loadScenario("scenarios/rebalance-storm.yaml"), { durationMs: 60_000 });
+    const lines = groupLines(r, c);
+    const table = rows(lines);
+    expect(table.map((x) => x[0])).toEqual(["invoices-0", "invoices-1", "invoices-2", "invoices-3", "invoices-4", "invoices-5"]);
+    for (const row of table) {
+      expect(row[1]).toBe("-"); // CURRENT-OFFSET: nothing committed
+      expect(Number(row[2])).toBeGreaterThan(0); // POSITION: records were processed
+      expect(Number(row[4])).toBe(Number(row[3]) - Number(row[2])); // LAG = log end - position
+    }
+    const lag = lines.slice(lines.findIndex((l) => l.includes("lag over time")) + 1).filter((l) => /^ {4}invoices-\d+ /.test(l));
+    expect(lag).toHaveLength(6);
+    const total = (i: number) => lag.reduce((s, l) => s + Number(l.trim().split(/\s+/)[1 + i]), 0);
+    expect(total(9)).toBeGreaterThan(total(2) * 1.5); // the backlog grows over the run
+  });
+
+  it("rebalance-storm-fixed: committed offsets show, and the lag stays small", () => {
+    const r = runScenario(loadScenario("scenarios/rebalance-storm-fixed.yaml"), { durationMs: 60_000 });
+    const table = rows(groupLines(r, c));
+    expect(table).toHaveLength(6);
+    for (const row of table) {
+      expect(Number.isInteger(Number(row[1]))).toBe(true);
+      expect(Number(row[4])).toBeLessThan(500);
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadScenario } from "../../src/scenario/load.js";
+import { type RunResult, runScenario } from "../../src/runner/run.js";
+import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
+import { FATE_DELIVERED, FATE_DROPPED } from "../../src/report/recorder/messageLog.js";
+import { StepSeries, StateSeries } from "../../src/report/recorder/series.js";
+
+// kip-101-truncation's story, as the recorder must tell it from the trace: a pause, a cut, two crashes, two
+// elections, two truncations, and the producer's epoch bump after OUT_OF_ORDER_SEQUENCE_NUMBER.
+describe("the run recorder on kip-101-truncation", () => {
+  let rec: RunRecorder;
+  let r: RunResult;
+  beforeAll(() => {
+    rec = new RunRecorder({ messages: true });
+    r = runScenario(loadScenario("scenarios/kip-101-truncation.yaml"), { attach: rec.attach });
+  });
+
+  it("leaves the run's digest as it is (messages are observed outside the trace)", () => {
+    const plain = runScenario(loadScenario("scenarios/kip-101-truncation.yaml"));
+    expect(r.digest).toBe(plain.digest);
+    expect(r.events).toBe(plain.events);
+  });
+
+  it("tells faults, elections and truncations as moments, in time order", () => {
+    const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
+    expect(texts).toContain("fault pause app");
+    expect(texts).toContain("fault crash broker-1");
+    expect(texts).toContain("heal restart broker-2 (incarnation 2)");
+    expect(texts.some((t) => /^leader ledger-0 leader broker-1 -> broker-2 \(leader epoch 1, ISR \[broker-2, broker-3\]\)/.test(t))).toBe(true);
+    expect(texts.some((t) => /^truncate broker-3 truncated ledger-0 from \d+ to \d+: \d+ record\(s\) removed \(legacy/.test(t))).toBe(true);
+    expect(texts.some((t) => /^producer app bumps its epoch to 1/.test(t))).toBe(true);
+    const times = rec.moments.map((m) => m.atUs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it("keeps the fault bands with their start and end", () => {
+    expect(rec.faultBands.map((b) => [b.kind, b.actors.join(","), b.fromUs, b.toUs])).toEqual([
+      ["pause", "app", 9_900_000, 12_900_000],
+      ["partition", "broker-3,broker-2", 10_000_000, 50_000_000],
+      ["crash", "broker-1", 10_100_000, 50_100_000],
+      ["crash", "broker-2", 25_000_000, 50_000_000],
+    ]);
+  });
+
+  it("follows the partition's leader, ISR, HW and log end", () => {
+    const lane = rec.partitionLanes().find((l) => l.tp === "ledger-0")!;
+    expect(lane.leader.v).toEqual(["broker-1 e0", "broker-2 e1", "broker-3 e2"]);
+    expect(lane.isr.v[0]).toBe("broker-1,broker-2,broker-3");
+    expect(lane.isr.last).toBe("broker-3");
+    const leader = r.logs.find((l) => l.leader)!;
+    expect(lane.highWatermark.last).toBe(leader.highWatermark);
+    expect(lane.logEndOffset.last).toBe(leader.logEndOffset);
+    expect(lane.truncations.map((t) => t.broker)).toEqual(["broker-3", "broker-2"]);
+    // Downsampled: far fewer points than appends, but every change of leader kept.
+    expect(lane.highWatermark.t.length).toBeLessThan(2000);
+    expect(lane.appends).toBeGreaterThan(10_000);
+  });
+
+  it("follows the producer's epoch and its requests in flight", () => {
+    const p = rec.producerLanes().find((l) => l.client === "app")!;
+    expect(p.epoch.v.map((v) => v.replace(/pid \d+/, "pid"))).toEqual(["pid e0", "pid e1"]);
+    expect(Math.min(...p.inFlight!.v)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...p.inFlight!.v)).toBeLessThanOrEqual(5); // max.in.flight.requests.per.connection
+    expect(p.errorNames.get("NETWORK_EXCEPTION")).toBeGreaterThan(0);
+  });
+
+  it("keeps every message with its send and delivery or drop time", () => {
+    const log = rec.messages!;
+    expect(log.count).toBeGreaterThan(10_000);
+    let delivered = 0;
+    let dropped = 0;
+    let outOfOrder = 0;
+    for (let i = 0; i < log.count; i++) {
+      if (i > 0 && log.sendUs[i] < log.sendUs[i - 1]) outOfOrder++;
+      if (log.fate[i] === FATE_DELIVERED) {
+        delivered++;
+        if (log.endUs[i] < log.sendUs[i]) outOfOrder++;
+      } else if (log.fate[i] === FATE_DROPPED) dropped++;
+    }
+    expect(outOfOrder).toBe(0);
+    expect(delivered).toBeGreaterThan(log.count * 0.9);
+    expect(dropped).toBeGreaterThan(0); // across the cut and to the crashed brokers
+    expect(log.types).toContain("Produce");
+  });
+});
+
+describe("lane series", () => {
+  it("a step series keeps about one point per bucket, the last value, and every point pushed with keep", () => {
+    const s = new StepSeries(1000);
+    for (let t = 0; t < 100_000; t += 10) s.push(t, t);
+    s.push(100_000, 5, true);
+    s.push(100_010, 6);
+    expect(s.t.length).toBeLessThanOrEqual(103);
+    expect(s.t).toContain(100_000);
+    expect(s.last).toBe(6);
+  });
+
+  it("a step series never keeps a value equal to the one before", () => {
+    const s = new StepSeries(1_000_000);
+    s.push(0, 1);
+    s.push(1, 1);
+    s.push(2, 2);
+    s.push(3, 1);
+    expect(s.v).toEqual([1]);
+  });
+
+  it("a state series keeps every change, and the last of two in one µs", () => {
+    const s = new StateSeries();
+    s.push(0, "a");
+    s.push(5, "b");
+    s.push(5, "c");
+    s.push(9, "c");
+    expect([s.t, s.v]).toEqual([
+      [0, 5],
+      ["a", "c"],
+    ]);
+  });
+});

@@ -1,0 +1,84 @@
+import { Chalk } from "chalk";
+import { describe, expect, it } from "vitest";
+import type { Moment } from "../../src/report/recorder/moments.js";
+import { BRIEF_MAX_LINES, findingMoments, timelineLines } from "../../src/report/timeline.js";
+
+const c = new Chalk({ level: 0 });
+const m = (atUs: number, kind: Moment["kind"], text: string, subject: string, extra: Partial<Moment> = {}): Moment => ({ atUs, kind, text, subject, actors: [], ...extra });
+const body = (lines: string[]) => lines.slice(1);
+
+describe("the terminal timeline", () => {
+  it("prints one line per moment with its virtual time (full)", () => {
+    const lines = timelineLines([m(12_004_000, "fault", "crash broker-1", "broker-1 down and up"), m(19_184_000, "leader", "ledger-0 leader broker-1 -> broker-2", "ledger-0 leader changes")], "full", c);
+    expect(body(lines)).toEqual(["    12.004s  FAULT       crash broker-1", "    19.184s  LEADER      ledger-0 leader broker-1 -> broker-2"]);
+  });
+
+  it("prints nothing with none, or with no moments", () => {
+    expect(timelineLines([m(1, "fault", "x", "x")], "none", c)).toEqual([]);
+    expect(timelineLines([], "brief", c)).toEqual([]);
+  });
+
+  it("brief: merges changes of one kind within 1ms into one line, not those further apart", () => {
+    const lines = body(
+      timelineLines(
+        [
+          m(5_000_000, "leader", "orders-0 leader broker-1 -> broker-2", "orders-0 leader changes", { merge: "leader", tp: "orders-0" }),
+          m(5_000_400, "leader", "orders-1 leader broker-1 -> broker-3", "orders-1 leader changes", { merge: "leader", tp: "orders-1" }),
+          m(5_000_900, "leader", "orders-2 leader broker-1 -> broker-2", "orders-2 leader changes", { merge: "leader", tp: "orders-2" }),
+          m(9_000_000, "leader", "orders-0 leader broker-2 -> broker-1", "orders-0 leader changes", { merge: "leader", tp: "orders-0" }),
+        ],
+        "brief",
+        c,
+      ),
+    );
+    expect(lines).toEqual(["     5.000s  LEADER      orders-0 leader broker-1 -> broker-2  (the same for orders-1, orders-2)", "     9.000s  LEADER      orders-0 leader broker-2 -> broker-1"]);
+  });
+
+  it("brief: never merges moments without a merge key (a fault and a heal stay apart)", () => {
+    const lines = body(timelineLines([m(1_000, "heal", "heal [a] | [b]", "partition [a] | [b]"), m(1_000, "heal", "restart b (incarnation 2)", "b down and up")], "brief", c));
+    expect(lines).toHaveLength(2);
+  });
+
+  it("brief: a subject that repeats is shown six times, then summed up in one line", () => {
+    const storm = Array.from({ length: 20 }, (_, i) => m((i + 1) * 1_000_000, "rebalance", `group g generation ${i + 1} is Stable`, "group g rebalances"));
+    const lines = body(timelineLines(storm, "brief", c));
+    expect(lines).toHaveLength(7);
+    expect(lines[5]).toContain("generation 6 is Stable");
+    expect(lines[6]).toBe("     7.000s  REBALANCE   ... 14 more like these: group g rebalances, until 20.000s");
+  });
+
+  it("brief: each check's findings are its first finding and a count", () => {
+    const findings = findingMoments(
+      [
+        { name: "noLostAcknowledgedWrites", ok: false, details: [], findings: [{ message: "a lost", atUs: 2_000_000 }, { message: "b lost", atUs: 3_000_000 }, { message: "c lost" }] },
+        { name: "noDuplicates", ok: true, details: [], findings: [] },
+      ],
+      10_000_000,
+    );
+    expect(findings.map((f) => f.atUs)).toEqual([2_000_000, 3_000_000, 10_000_000]); // no time: the end of the run
+    const lines = body(timelineLines(findings, "brief", c));
+    expect(lines).toEqual(["     2.000s  FINDING     noLostAcknowledgedWrites: a lost  (+2 more)"]);
+  });
+
+  it(`brief: at most ${BRIEF_MAX_LINES} lines, the least telling cut first, and says so`, () => {
+    const many = Array.from({ length: 100 }, (_, i) => m(i * 1_000_000, "member", `member ${i} left`, `member ${i}`));
+    many.push(m(50_500_000, "fault", "crash broker-1", "broker-1 down and up"), ...findingMoments([{ name: "noX", ok: false, details: [], findings: [{ message: "x", atUs: 70_500_000 }] }], 100e6));
+    const lines = body(timelineLines(many, "brief", c));
+    expect(lines).toHaveLength(BRIEF_MAX_LINES + 1);
+    expect(lines.some((l) => l.includes("crash broker-1"))).toBe(true);
+    expect(lines.some((l) => l.includes("FINDING"))).toBe(true);
+    expect(lines[lines.length - 1]).toBe("  ... 62 more line(s) of lesser moments left out (--timeline full shows every moment)");
+  });
+
+  it("brief: leaves out internal topics' partitions, but not their truncations", () => {
+    const lines = body(
+      timelineLines(
+        [m(1, "leader", "__consumer_offsets-3 leader a -> b", "x", { internal: true }), m(2, "truncate", "b truncated __consumer_offsets-3", "y", { internal: true })],
+        "brief",
+        c,
+      ),
+    );
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("TRUNCATE");
+  });
+});
