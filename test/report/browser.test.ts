@@ -1,0 +1,142 @@
+import { mkdirSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REFERENCE_WORKLOAD } from "../../src/bench/kafkaBench.js";
+import { cli } from "../support/cli.js";
+import { launchBrowser, openReport } from "../support/browser.js";
+
+// The report pages in a real browser (Debian's chromium through playwright-core): they load with no error and no
+// request, draw what the run holds, jump to a finding, and a hostile scenario's page runs nothing.
+const dir = mkdtempSync(join(tmpdir(), "kafkasim-browser-"));
+/** Where the screenshot for a person to look at goes (reports/ is not committed). */
+const SCREENSHOT = resolve("reports", "browser-test", "kip-101-truncation.png");
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function report(name: string, ...args: string[]): Promise<string> {
+  const out = join(dir, name.replace(/[^a-z0-9-]/gi, "_"));
+  const r = await cli("run", name, "--report", out, "--quiet", ...args);
+  expect(r.code).toBeLessThan(2);
+  return join(out, "index.html");
+}
+
+describe("the report page of kip-101-truncation", () => {
+  let file: string;
+  beforeAll(async () => {
+    file = await report("kip-101-truncation");
+  });
+
+  it("loads with no console error and no request, and draws the lanes, fault bands and diagram", async () => {
+    const { page, errors, requests } = await openReport(browser, file);
+    expect(await page.getAttribute("body", "data-ready")).toBe("1");
+    expect(await page.locator("#scenario-name").textContent()).toBe("kip-101-truncation");
+    // pause app, partition [broker-3] | [broker-2], crash broker-1, crash broker-2
+    expect(await page.locator(".fault-band").count()).toBe(4);
+    expect(await page.locator(".fault-band.crash").count()).toBe(2);
+    // 8 lost writes, all acknowledged at the same moment: one dot
+    expect(await page.locator(".finding-marker").count()).toBe(1);
+    expect(await page.locator(".finding-marker").getAttribute("data-count")).toBe("8");
+    expect(await page.locator('.lane[data-lane="partition"]').count()).toBe(1);
+    expect(await page.locator('.lane[data-lane="producer"]').count()).toBe(1);
+    expect(await page.locator('.lane[data-lane="group"]').count()).toBe(0);
+    expect(await page.locator("#moments tr").count()).toBeGreaterThan(15);
+    const svg = page.locator("#diagram-wrap svg.lamport");
+    expect(Number(await svg.getAttribute("data-arrows"))).toBeGreaterThan(0);
+    expect(await svg.locator("text").filter({ hasText: /^broker-1$/ }).count()).toBe(1);
+    // Lanes draw their charts as they come into view: the partition's state and offsets.
+    await page.locator('.lane[data-lane="partition"]').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('.lane[data-lane="partition"] canvas').count()).toBe(2);
+    mkdirSync(resolve(SCREENSHOT, ".."), { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    console.log(`report screenshot for a person to look at: ${SCREENSHOT}`);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it("clicking a finding scrolls to its lane at its moment, rings its record and lights its messages", async () => {
+    const { page, errors } = await openReport(browser, file);
+    const lane = page.locator('.lane[data-lane="partition"][data-tp="ledger-0"]');
+    expect(await lane.evaluate((el) => el.getBoundingClientRect().top > window.innerHeight)).toBe(true);
+    await page.locator("button.finding").first().click();
+    await expect.poll(() => lane.getAttribute("class")).toContain("highlight");
+    const box = await lane.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+    });
+    expect(box.bottom).toBeGreaterThan(0);
+    expect(box.top).toBeLessThan(box.height);
+    expect(await page.locator("#moments tr.selected").count()).toBe(1);
+    expect(await page.locator("button.finding.selected").count()).toBe(1);
+    // The diagram moved to the finding's moment, and lit the producer's requests to ledger-0.
+    const svg = page.locator("#diagram-wrap svg.lamport");
+    const from = Number(await svg.getAttribute("data-from-us"));
+    const to = Number(await svg.getAttribute("data-to-us"));
+    expect(from).toBeLessThanOrEqual(12_900_000);
+    expect(to).toBeGreaterThanOrEqual(12_900_000);
+    expect(await svg.locator("line.msg.hl").count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("the report page of rebalance-storm (45s)", () => {
+  it("draws the group: its state, coordinator and each member's partitions, and the lag of each partition", async () => {
+    const file = await report("rebalance-storm", "--duration", "45s");
+    const { page, errors, requests } = await openReport(browser, file);
+    const lane = page.locator('.lane[data-lane="group"][data-group="billing"]');
+    expect(await lane.count()).toBe(1);
+    await lane.scrollIntoViewIfNeeded();
+    await expect.poll(() => lane.locator("canvas").count()).toBe(2);
+    expect(await lane.locator(".u-legend th").allTextContents()).toEqual(expect.arrayContaining(["member-1", "member-2", "member-3", "invoices-0", "invoices-5"]));
+    expect(await page.locator('.lane[data-lane="partition"]').count()).toBe(6 + 1); // invoices-0..5 and the group's __consumer_offsets partition
+    expect(await page.locator("details[data-internal] .lane").count()).toBe(1);
+    expect(await page.locator(".fault-band").count()).toBe(0);
+    expect(await page.locator(".finding-marker").count()).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe("a hostile scenario's page", () => {
+  it("runs no script of the scenario's and loads nothing; a script added later is blocked by its policy", async () => {
+    const file = await report("test/fixtures/report-hostile.yaml");
+    const { page, errors, requests } = await openReport(browser, file);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.locator("img, iframe, svg[onload]").count()).toBe(0);
+    expect(await page.locator("#scenario-name").textContent()).toBe("hostile</title><script>window.__pwned = 'name'</script>");
+    expect(await page.title()).toContain("</title><script>");
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    // Even markup that escaped escaping could not run: the policy allows only the page's own scripts.
+    await page.evaluate(() => {
+      const s = document.createElement("script");
+      s.textContent = "window.__pwned = 'injected'";
+      document.body.append(s);
+    });
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    await expect.poll(() => errors.some((e) => /CSP violation: script-src/.test(e))).toBe(true);
+  });
+});
+
+describe("the report of the reference workload (3 brokers, 6 partitions RF3, acks=all, 5,000 rec/s, 60s)", () => {
+  it("is under 10 MB and loads with no error", async () => {
+    const scenario = join(dir, "reference.yaml");
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(scenario, REFERENCE_WORKLOAD);
+    const file = await report(scenario);
+    expect(statSync(file).size).toBeLessThan(10 * 1024 * 1024);
+    const { page, errors, requests } = await openReport(browser, file);
+    expect(await page.locator('.lane[data-lane="partition"]').count()).toBe(6);
+    expect(Number(await page.locator("#diagram-wrap svg.lamport").getAttribute("data-arrows"))).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+});
