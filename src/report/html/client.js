@@ -145,7 +145,7 @@
       const x0 = Math.max(left, u.valToPos(f.from / 1e6, "x", true));
       const x1 = Math.min(left + width, u.valToPos((f.to === null ? END : f.to) / 1e6, "x", true));
       if (x1 <= x0) continue;
-      ctx.fillStyle = f.kind === "pause" ? "rgba(255,183,77,.13)" : f.kind === "partition" ? "rgba(149,117,205,.12)" : f.kind === "slow-link" ? "rgba(253,216,53,.14)" : "rgba(229,115,115,.12)";
+      ctx.fillStyle = f.kind === "pause" ? "rgba(255,183,77,.12)" : f.kind === "partition" ? "rgba(149,117,205,.08)" : f.kind === "slow-link" ? "rgba(253,216,53,.12)" : "rgba(229,115,115,.08)";
       ctx.fillRect(x0, top, x1 - x0, height);
     }
     ctx.restore();
@@ -260,7 +260,7 @@
   }
 
   const ROW_H = 24;
-  /** Every chart's left axis is this wide, and its right side this wide, so all time axes line up. */
+  /** Every chart's left axis is this wide, and its right margin this wide, so all time axes line up. */
   const LEFT_AXIS = 130;
   const RIGHT_AXIS = 64;
 
@@ -337,14 +337,13 @@
   /**
    * Numeric series (offsets, lag, latency) on the shared time axis.
    * @param {HTMLElement} container
-   * @param {{ label: string, t: number[], v: (number|null)[], step?: boolean, color: string, scale?: string, dash?: number[], points?: boolean }[]} list
-   * @param {{ y: string, y2?: string, log?: boolean, fromZero?: boolean, height?: number, draw?: (u: any) => void }} opts
+   * @param {{ label: string, t: number[], v: (number|null)[], step?: boolean, color: string, dash?: number[], points?: boolean }[]} list
+   * @param {{ y: string, log?: boolean, fromZero?: boolean, height?: number, draw?: (u: any) => void }} opts
    */
   function numberChart(container, list, opts) {
     const data = align(list.map((s) => ({ t: s.t, v: s.v, step: !!s.step })));
     // uPlot adds an axis label's size to the axis size: the two together match the state charts' axes.
     const axes = [{ values: secAxis }, { label: opts.y, size: LEFT_AXIS - 20, labelSize: 20 }];
-    if (opts.y2) axes.push(/** @type {any} */ ({ scale: "y2", side: 1, label: opts.y2, size: RIGHT_AXIS - 20, labelSize: 20, grid: { show: false } }));
     const scales = /** @type {any} */ ({
       y: opts.log
         ? { distr: 3, log: 10, range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.max(0.1, min / 1.5), Math.max(1, max * 1.5)] }
@@ -352,19 +351,17 @@
           ? { range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => (max > min ? [min - (max - min) * 0.05, max + (max - min) * 0.05] : [min - 1, max + 1]) }
           : { range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] },
     });
-    if (opts.y2) scales.y2 = { range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] };
     return makeChart(
       container,
       {
         height: opts.height || 190,
-        padding: [10, opts.y2 ? 0 : RIGHT_AXIS, 0, 0],
+        padding: [10, RIGHT_AXIS, 0, 0],
         scales,
         axes,
         series: list.map((s) => ({
           label: s.label,
           stroke: s.color,
           width: 1.5,
-          scale: s.scale || "y",
           dash: s.dash,
           spanGaps: false,
           paths: s.points ? () => null : s.step ? uPlot.paths.stepped({ align: 1 }) : undefined,
@@ -737,8 +734,8 @@
       const series = [];
       if (p.inFlight) series.push({ label: "produce requests in flight", ...abs(p.inFlight), step: true, color: "#7f7f7f" });
       const errs = abs(p.errors);
-      if (errs.t.length) series.push({ label: "errors (retried or failed batches) per bucket", ...errs, points: true, color: "#d62728", scale: p.inFlight ? "y2" : "y" });
-      if (series.length) numberChart(flightEl, series, { y: p.inFlight ? "in flight" : "errors", y2: p.inFlight && errs.t.length ? "errors" : undefined, height: 150 });
+      if (errs.t.length) series.push({ label: "errors (retried or failed batches) per bucket", ...errs, points: true, color: "#d62728" });
+      if (series.length) numberChart(flightEl, series, { y: "count", height: 150 });
     });
     producerLaneEls.set(p.client, lane);
     return lane;

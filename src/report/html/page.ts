@@ -63,6 +63,7 @@ button.finding { border: 1px solid var(--line); background: #fff; border-radius:
 .lane.highlight { border-left-color: var(--bad); background: #fff6f6; }
 .lane-summary { color: var(--muted); font-size: 12.5px; margin: 2px 0 4px; }
 .chart { margin: 2px 0; }
+#faults-chart { margin-left: 11px; } /* the lanes' border and padding: every time axis lines up */
 .uplot { font-family: inherit; } .u-legend { font-size: 12px; text-align: left; } .u-legend .u-marker { width: 10px; height: 10px; }
 .fault-band { position: absolute; top: 0; opacity: .75; border-radius: 2px; pointer-events: auto; }
 .fault-band.crash, .fault-band.shutdown { background: #e57373; } .fault-band.pause { background: #ffb74d; }
