@@ -144,7 +144,7 @@ export function renderRunPage(data: ReportData, assets: PageAssets): string {
 </main>
 <script type="application/json" id="kafkasim-data">${jsonForScript(data)}</script>
 <script>${assets.uplotJs}</script>
-<script type="module">${assets.clientJs}</script>
+<script>${assets.clientJs}</script>
 </body>
 </html>
 `;
