@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { pageAssets } from "../../src/report/html/assets.js";
+import { bundleClient, CLIENT_PARTS, pageAssets } from "../../src/report/html/assets.js";
 import { escapeHtml, jsonForScript, renderRunPage } from "../../src/report/html/page.js";
-import { buildReportData, MAX_MESSAGES, messageWindows } from "../../src/report/html/reportData.js";
+import { buildReportData } from "../../src/report/html/reportData.js";
+import { MAX_MESSAGES, messageWindows } from "../../src/report/html/messageData.js";
 import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
 import type { Moment } from "../../src/report/recorder/moments.js";
 import { loadScenario } from "../../src/scenario/load.js";
@@ -80,5 +84,20 @@ describe("which messages a page keeps", () => {
     const kept = windows.reduce((s, [a, b]) => s + (b - a) / 50, 0);
     expect(kept).toBeLessThanOrEqual(MAX_MESSAGES + windows.length);
     expect(windows.length).toBeGreaterThan(10); // spread over the run
+  });
+});
+
+describe("the page script", () => {
+  it("is its parts joined into one script that imports and exports nothing", () => {
+    const js = pageAssets().clientJs;
+    expect(/^\s*(import|export)\b/m.test(js)).toBe(false);
+    for (const part of CLIENT_PARTS) expect(js).toContain(`// ---- ${part} ----`);
+    expect(() => new Function(js)).not.toThrow(); // it parses
+  });
+
+  it("refuses a part that imports anything but another part", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kafkasim-parts-"));
+    for (const part of CLIENT_PARTS) writeFileSync(join(dir, part), part === "lanes.js" ? 'import { x } from "https://example.org/x.js";\n' : "export const a = 1;\n");
+    expect(() => bundleClient(dir)).toThrow("lanes.js imports or exports something the page cannot load");
   });
 });
