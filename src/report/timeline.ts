@@ -63,12 +63,12 @@ interface Line {
 }
 
 /**
- * The brief timeline: internal topics' partitions left out; moments with the same merge key within 1ms one line;
+ * The brief timeline: internal topics' partitions and routine steps left out; moments with the same merge key within 1ms one line;
  * each check's findings as its first one and a count; a subject whose lines repeat shown BRIEF_REPEATS times and
  * then summed up in one line; and at most BRIEF_MAX_LINES lines, the least telling kinds cut first.
  */
 function brief(all: readonly Moment[]): { lines: Line[]; cut: number } {
-  const moments = all.filter((m) => !m.internal || m.kind === "unclean" || m.kind === "truncate");
+  const moments = all.filter((m) => !m.routine && (!m.internal || m.kind === "unclean" || m.kind === "truncate"));
   // 1. Merge simultaneous moments of one kind of change (a crash moves many leaders at once); findings: first + count.
   const merged: (Line & { subject: string })[] = [];
   const findings = new Map<string, number>();

@@ -81,4 +81,10 @@ describe("the terminal timeline", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("TRUNCATE");
   });
+
+  it("brief: leaves out routine steps (a transactional producer's epoch moving on), full keeps them", () => {
+    const moments = [m(1, "producer", "app has producer id 7, epoch 0", "app producer id and epoch"), m(2, "producer", "app's epoch moves on to 1 (producer id 7)", "app epoch steps", { routine: true })];
+    expect(body(timelineLines(moments, "brief", c))).toHaveLength(1);
+    expect(body(timelineLines(moments, "full", c))).toHaveLength(2);
+  });
 });

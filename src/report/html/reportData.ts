@@ -2,7 +2,6 @@ import type { RunResult } from "../../runner/run.js";
 import type { SendValue } from "../../workload/history.js";
 import type { RebalanceValue } from "../../workload/groupConsumerWorkload.js";
 import { groupPartitions, groupProgress, groupsOf, lagAt, type Point } from "../groupProgress.js";
-import type { Moment } from "../recorder/moments.js";
 import type { RunRecorder } from "../recorder/runRecorder.js";
 import type { StateSeries, StepSeries } from "../recorder/series.js";
 import { replayLine, STATUS_TEXT } from "../summary.js";
@@ -33,8 +32,8 @@ export interface ReportData {
   };
   checks: { name: string; ok: boolean; details: string[]; findings: number[] }[];
   invariantViolations: string[];
-  /** Moments in time order: time, kind, text, actors, topic-partition, group, internal, finding index. */
-  moments: { t: number; k: string; x: string; a: string[]; tp?: string; g?: string; i?: 1; f?: number }[];
+  /** Moments in time order: time, kind, text, actors, topic-partition, group, internal, routine, finding index. */
+  moments: { t: number; k: string; x: string; a: string[]; tp?: string; g?: string; i?: 1; r?: 1; f?: number }[];
   /** Moments left out to keep the page small (the first MAX_MOMENTS are kept). */
   momentsLeftOut: number;
   findings: { t: number; atEnd: boolean; check: string; failed: boolean; message: string; tp?: string; actors: string[]; offset?: number; fromUs?: number; toUs?: number }[];
@@ -147,7 +146,7 @@ export function buildReportData(r: RunResult, rec: RunRecorder, version: string,
   const all = mergeMoments(rec.moments, findingList);
   const moments = all.slice(0, MAX_MOMENTS).map((m) => {
     const f = findingIndex.get(m);
-    return { t: m.atUs, k: m.kind, x: m.text, a: m.actors, ...(m.tp ? { tp: m.tp } : {}), ...(m.group ? { g: m.group } : {}), ...(m.internal ? { i: 1 as const } : {}), ...(f !== undefined ? { f } : {}) };
+    return { t: m.atUs, k: m.kind, x: m.text, a: m.actors, ...(m.tp ? { tp: m.tp } : {}), ...(m.group ? { g: m.group } : {}), ...(m.internal ? { i: 1 as const } : {}), ...(m.routine ? { r: 1 as const } : {}), ...(f !== undefined ? { f } : {}) };
   });
   return {
     v: 1,

@@ -36,6 +36,11 @@ export interface Moment {
    * leaders at once). Unset: never merged.
    */
   merge?: string;
+  /**
+   * A routine step the brief timeline leaves out: a transactional producer's epoch moving on by one under the same
+   * producer id, as it does at the end of every transaction with KIP-890 (transaction.version 2).
+   */
+  routine?: true;
   /** About an internal topic's partition (`__consumer_offsets-17`): the brief timeline leaves those out. */
   internal?: boolean;
   /** For findings: the check that found it, and whether the check failed (false for an expected anomaly). */

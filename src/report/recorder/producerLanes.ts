@@ -41,6 +41,8 @@ interface Live {
   /** Requests in flight per topic-partition. */
   perTp: Map<string, number>;
   total: number;
+  /** The producer id and epoch it last had. */
+  id: { producerId: number; producerEpoch: number } | null;
 }
 
 /** Producer lanes, and the moments of producer ids, epoch bumps, fencing, failed sends and transaction timeouts. */
@@ -70,7 +72,7 @@ export class ProducerRecorder {
         errors: new BucketCounts(this.bucketUs),
         errorNames: new Map(),
       };
-      this.live.set(client, (l = { lane, perTp: new Map(), total: 0 }));
+      this.live.set(client, (l = { lane, perTp: new Map(), total: 0, id: null }));
     }
     return l;
   }
@@ -112,11 +114,19 @@ export class ProducerRecorder {
     const l = this.get(r.actor);
     const lane = l.lane;
     switch (r.type) {
-      case "producer.producer-id":
+      case "producer.producer-id": {
+        const before = l.id;
+        l.id = { producerId: d.producerId as number, producerEpoch: d.producerEpoch as number };
         lane.epoch.push(t, `pid ${d.producerId} e${d.producerEpoch}`);
+        if (before && before.producerId === d.producerId && before.producerEpoch + 1 === d.producerEpoch) {
+          this.moments.push({ atUs: t, kind: "producer", text: `${r.actor}'s epoch moves on to ${d.producerEpoch} (producer id ${d.producerId})`, subject: `${r.actor} epoch steps`, actors: [r.actor], routine: true });
+          return;
+        }
         say("producer", `${r.actor} has producer id ${d.producerId}, epoch ${d.producerEpoch}${d.transactionalId ? ` (transactional.id ${d.transactionalId})` : ""}`, `${r.actor} producer id and epoch`);
         return;
+      }
       case "producer.bump-epoch":
+        l.id = { producerId: d.producerId as number, producerEpoch: d.producerEpoch as number };
         lane.epoch.push(t, `pid ${d.producerId} e${d.producerEpoch}`);
         say("producer", `${r.actor} bumps its epoch to ${d.producerEpoch} (producer id ${d.producerId}): ${d.cause}`, `${r.actor} producer id and epoch`);
         return;

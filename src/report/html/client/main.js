@@ -127,10 +127,11 @@ function renderMoments() {
   const kinds = [...new Set(D.moments.map((m) => m.k))];
   const hidden = new Set();
   let hideInternal = true;
+  let hideRoutine = true;
   const apply = () => {
     for (const [i, row] of momentRows) {
       const m = D.moments[i];
-      row.style.display = hidden.has(m.k) || (hideInternal && m.i) ? "none" : "";
+      row.style.display = hidden.has(m.k) || (hideInternal && m.i) || (hideRoutine && m.r) ? "none" : "";
     }
   };
   for (const k of kinds) {
@@ -149,6 +150,12 @@ function renderMoments() {
     apply();
   });
   filters.append(h("label", null, internal, " internal topics' partitions"));
+  const routine = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox" }));
+  routine.addEventListener("change", () => {
+    hideRoutine = !routine.checked;
+    apply();
+  });
+  filters.append(h("label", null, routine, " routine steps (a transactional producer's epoch moving on)"));
   const body = h("tbody");
   D.moments.forEach((m, i) => {
     const row = h("tr", { "data-moment": i, on: { click: () => (m.f !== undefined ? selectFinding(m.f, false) : selectTime(m.t, m.tp, m.a)) } }, h("td", { class: "t", text: sec(m.t) }), h("td", { class: `k k-${m.k}`, text: KIND_LABEL[m.k] || m.k }), h("td", { text: m.x }));
