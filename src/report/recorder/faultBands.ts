@@ -12,6 +12,7 @@ export interface FaultBand {
   toUs: number | null;
 }
 
+/** The engine records a FaultRecorder reads. */
 export const FAULT_TYPES = ["sim.crash", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link"];
 
 function cutLabel(d: Record<string, unknown>): { label: string; actors: string[]; key: string } {

@@ -17,6 +17,7 @@ export interface GroupLane {
   rebalances: number;
 }
 
+/** The trace records a GroupRecorder reads (group coordinator and consumer events). */
 export const GROUP_TYPES = [
   "group-coordinator.prepare-rebalance",
   "group-coordinator.generation",

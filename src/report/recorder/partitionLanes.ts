@@ -29,6 +29,7 @@ export interface PartitionLane {
   appends: number;
 }
 
+/** The trace records a PartitionRecorder reads (controller, KRaft and partition events). */
 export const PARTITION_TYPES = [
   "controller.record",
   "controller.election",

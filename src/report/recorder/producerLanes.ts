@@ -21,6 +21,7 @@ export interface ProducerLane {
   errorNames: Map<string, number>;
 }
 
+/** The trace records a ProducerRecorder reads (producer, transaction coordinator and workload events). */
 export const PRODUCER_TYPES = [
   "producer.producer-id",
   "producer.bump-epoch",
@@ -33,7 +34,6 @@ export const PRODUCER_TYPES = [
   "txn-coordinator.fence",
   "txn-coordinator.timeout",
   "txn-coordinator.load",
-  "broker.init-producer-id",
 ];
 
 interface Live {
@@ -106,9 +106,7 @@ export class ProducerRecorder {
         return;
       }
       case "workload.fenced":
-        say("fenced", `${r.actor} is fenced (${d.error}) as transactional.id ${d.transactionalId}: a newer instance took over`, `${r.actor} fenced`);
-        return;
-      case "broker.init-producer-id":
+        say("fenced", `${r.actor} is fenced as transactional.id ${d.transactionalId} (${d.error}): its epoch is older than the coordinator's`, `${r.actor} fenced`);
         return;
     }
     const l = this.get(r.actor);
