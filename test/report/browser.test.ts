@@ -54,7 +54,10 @@ describe("the report page of kip-101-truncation", () => {
     expect(await page.locator('.lane[data-lane="producer"]').count()).toBe(1);
     expect(await page.locator('.lane[data-lane="group"]').count()).toBe(0);
     expect(await page.locator("#moments tr").count()).toBeGreaterThan(15);
+    // The diagram is drawn when its section comes into view.
     const svg = page.locator("#diagram-wrap svg.lamport");
+    await page.locator("#messages").scrollIntoViewIfNeeded();
+    await expect.poll(() => svg.count()).toBe(1);
     expect(Number(await svg.getAttribute("data-arrows"))).toBeGreaterThan(0);
     expect(await svg.locator("text").filter({ hasText: /^broker-1$/ }).count()).toBe(1);
     // Lanes draw their charts as they come into view: the partition's state and offsets.
@@ -142,6 +145,8 @@ describe("the report of the reference workload (3 brokers, 6 partitions RF3, ack
     expect(statSync(file).size).toBeLessThan(10 * 1024 * 1024);
     const { page, errors, requests } = await openReport(browser, file);
     expect(await page.locator('.lane[data-lane="partition"]').count()).toBe(6);
+    await page.locator("#messages").scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator("#diagram-wrap svg.lamport").count()).toBe(1);
     expect(Number(await page.locator("#diagram-wrap svg.lamport").getAttribute("data-arrows"))).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);

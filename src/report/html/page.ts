@@ -59,7 +59,7 @@ ul.checks { list-style: none; padding: 0; margin: 0; }
 ul.checks > li { margin: 6px 0; } .check-ok { color: var(--ok); } .check-bad { color: var(--bad); } .check-expected { color: var(--warn); }
 ol.findings { margin: 4px 0 4px 22px; padding: 0; } ol.findings li { margin: 2px 0; }
 button.finding { border: 1px solid var(--line); background: #fff; border-radius: 3px; padding: 0 5px; font-family: ui-monospace, monospace; font-size: 12px; }
-.lane { border-left: 3px solid transparent; padding-left: 8px; margin: 6px 0 14px; }
+.lane { border-left: 3px solid transparent; padding-left: 8px; margin: 6px 0 14px; scroll-margin-top: 48px; }
 .lane.highlight { border-left-color: var(--bad); background: #fff6f6; }
 .lane-summary { color: var(--muted); font-size: 12.5px; margin: 2px 0 4px; }
 .chart { margin: 2px 0; }

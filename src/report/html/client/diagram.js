@@ -10,7 +10,22 @@ import { D, END, selected } from "./state.js";
 // ---- the space-time diagram ----
 
 const MAX_ARROWS = 4000;
-export const M = decodeMessages();
+/** The decoded messages, once the diagram is first needed (decoding a big run's takes a moment). */
+let M = /** @type {ReturnType<typeof decodeMessages>} */ (null);
+let ready = false;
+
+/** Decodes the messages and builds the controls, the first time the diagram is needed (idempotent). */
+export function ensureDiagram() {
+  if (ready) return;
+  ready = true;
+  M = decodeMessages();
+  renderDiagramControls();
+}
+
+/** Whether the diagram has been built (a resize redraws it then). */
+export function diagramReady() {
+  return ready;
+}
 export const diagram = {
   start: 0,
   len: 100_000,
@@ -61,7 +76,7 @@ function covered(t) {
   return !!D.messages && D.messages.windows.some(([a, b]) => t >= a && t <= b);
 }
 
-export function renderDiagramControls() {
+function renderDiagramControls() {
   const box = byId("diagram-controls");
   if (!M || !D.messages) {
     byId("diagram-note").textContent = "This report was written without message data.";

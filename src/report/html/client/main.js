@@ -6,9 +6,9 @@
  * finding or a moment, and the start.
  */
 import { byId, h, sec } from "./dom.js";
-import { chartWidth, drawNow, forgetWidth, redrawAll, ROW_H, stateChart, zoomAll } from "./charts.js";
+import { chartWidth, drawNow, drawWhenSeen, forgetWidth, redrawAll, ROW_H, stateChart, zoomAll } from "./charts.js";
 import { groupLaneEls, partitionLaneEls, producerLaneEls, renderLanes } from "./lanes.js";
-import { diagram, M, renderDiagram, renderDiagramControls } from "./diagram.js";
+import { diagram, diagramReady, ensureDiagram, renderDiagram } from "./diagram.js";
 import { charts, D, END, selected, shared } from "./state.js";
 // ---- header: checks and their findings ----
 
@@ -188,7 +188,8 @@ function show(t, tp, actors, target) {
     drawNow(target);
     target.classList.add("highlight");
   }
-  if (M) {
+  if (D.messages) {
+    ensureDiagram();
     diagram.start = Math.max(0, t - diagram.len / 3);
     diagram.highlight = { actors: new Set(actors), tp };
     renderDiagram();
@@ -226,7 +227,11 @@ function selectFinding(i, scroll = true) {
     const box = /** @type {HTMLElement} */ (row.closest(".scroll"));
     if (box) box.scrollTop = row.offsetTop - box.clientHeight / 2;
   }
-  if (scroll) (target || row || byId("timeline")).scrollIntoView({ block: "center" });
+  if (scroll) {
+    // A lane's top (its name) under the sticky bar, else the finding's line in the timeline.
+    if (target) target.scrollIntoView({ block: "start" });
+    else (row || byId("timeline")).scrollIntoView({ block: "center" });
+  }
 }
 
 // ---- start ----
@@ -236,7 +241,7 @@ function resize() {
   const w = chartWidth();
   for (const c of charts) c.setSize({ width: w, height: c.height });
   placeOverlays();
-  if (M) renderDiagram();
+  if (diagramReady()) renderDiagram();
 }
 
 try {
@@ -244,8 +249,11 @@ try {
   renderOverview();
   renderMoments();
   renderLanes();
-  renderDiagramControls();
-  renderDiagram();
+  // The diagram is drawn when its section comes near the viewport (or a finding jumps to it).
+  drawWhenSeen(byId("messages"), () => {
+    ensureDiagram();
+    renderDiagram();
+  });
   let resizeFrame = 0;
   window.addEventListener("resize", () => {
     cancelAnimationFrame(resizeFrame);
