@@ -18,7 +18,7 @@ export function byPartition(a: string, b: string): number {
 /** Every consumer group of a run: from its scenario's clients, the history and the groups stored at the end. */
 export function groupsOf(r: RunResult): string[] {
   const groups = new Set<string>([...r.groupOffsets.map((g) => g.group), ...r.groups.map((g) => g.group)]);
-  for (const c of r.world.scenario.clients) if (c.kind === "group-consumer" && c.config.get("group.id")) groups.add(String(c.config.get("group.id")));
+  for (const c of r.world.scenario.clients) if (c.kind === "group-consumer" && c.settings.groupId) groups.add(c.settings.groupId);
   for (const op of r.history.ops) if (op.f === "assigned") groups.add((op.value as RebalanceValue).group);
   return [...groups].sort();
 }
@@ -30,7 +30,7 @@ export function groupsOf(r: RunResult): string[] {
 export function groupPartitions(r: RunResult, group: string): string[] {
   const tps = new Set<string>();
   for (const c of r.world.scenario.clients) {
-    if (c.kind !== "group-consumer" || String(c.config.get("group.id")) !== group) continue;
+    if (c.kind !== "group-consumer" || c.settings.groupId !== group) continue;
     for (const topic of c.workload.topics) {
       const t = r.world.scenario.topics.find((x) => x.name === topic);
       for (let p = 0; p < (t?.partitions ?? 0); p++) tps.add(`${topic}-${p}`);

@@ -35,7 +35,7 @@ export class RunRecorder {
   readonly attach = (world: World): void => {
     this.durationUs = Math.round(world.durationMs * 1000);
     const bucketUs = Math.max(1, Math.ceil(this.durationUs / (this.options.points ?? 1500)));
-    const acksZero = new Set(world.scenario.clients.filter((c) => String(c.config.get("acks")) === "0").map((c) => c.id));
+    const acksZero = new Set(world.scenario.clients.filter((c) => (c.kind === "producer" || c.kind === "transactional-producer") && c.settings.acks === 0).map((c) => c.id));
     this.faults = new FaultRecorder(this.moments);
     this.partitions = new PartitionRecorder(this.moments, bucketUs);
     this.groups = new GroupRecorder(this.moments);
