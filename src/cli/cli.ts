@@ -1,4 +1,7 @@
-import { Chalk } from "chalk";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Chalk, type ChalkInstance } from "chalk";
 import yargs from "yargs";
 import { ScenarioError } from "../scenario/errors.js";
 import { exploreCommand } from "./exploreCommand.js";
@@ -12,26 +15,34 @@ import { shrinkCommand } from "./shrinkCommand.js";
  * The `kafkasim` command line, runnable in-process (tests pass their own IO). Returns the exit code:
  * 0 every expectation holds, 1 an expectation (or invariant) failed, 2 bad input, 3 internal error.
  */
+/** The package's own version, from its package.json (next to dist/ or src/). */
+export function packageVersion(): string {
+  const file = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+}
+
+/** Thrown from yargs' fail hook so that parsing stops there: no command handler runs after a usage mistake. */
+class ParseFailure extends Error {}
+
+/**
+ * The `kafkasim` command line, runnable in-process (tests pass their own IO). Returns the exit code:
+ * 0 every expectation holds, 1 an expectation (or invariant) failed, 2 bad input, 3 internal error.
+ *
+ * Parsing is strict and finishes before any work starts: a handler only records which command to run, so an unknown
+ * flag, a missing option or an extra positional exits 2 at once instead of after a whole simulation.
+ */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const c = new Chalk({ level: io.colorLevel });
-  let code = 0;
-  let usageProblem: string | null = null;
-  const guard = (fn: () => number) => {
-    try {
-      code = fn();
-    } catch (e) {
-      if (e instanceof ScenarioError || e instanceof UsageError) {
-        io.err(c.red(e.message));
-        code = 2;
-      } else {
-        io.err(`kafkasim: internal error (a bug in kafkasim, not in your scenario):\n${(e as Error).stack ?? String(e)}`);
-        code = 3;
-      }
-    }
+  let job: (() => number) | null = null;
+  const later = (fn: () => number) => {
+    job = fn;
   };
   const parser = yargs(argv)
     .scriptName("kafkasim")
-    .usage("$0 <command> [options]\n\nDeterministic simulation of Kafka clusters under faults.")
+    .usage("$0 <command> [options]\n\nDeterministic simulation of Kafka clusters under faults, reproducible from one seed.")
+    .example("$0 run acks-1-leader-failover", "one run and its verdict")
+    .example("$0 explore acks-1-random-leader-crashes --seeds 50", "50 seeds, each its own random faults")
+    .example("$0 shrink acks-1-random-leader-crashes --seed N", "fewest faults that still fail")
     .command(
       "run <scenario>",
       "run one scenario and check its expectations",
@@ -45,55 +56,80 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("trace-messages", { type: "boolean", describe: "also trace every delivered message" })
           .option("report", { type: "string", describe: "write DIR/index.html (a self-contained page: lanes, timeline, message diagram), DIR/summary.json and the history" })
           .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
-          .option("quiet", { type: "boolean", describe: "print nothing unless the run fails" }),
-      (a) => guard(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c)),
+          .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it" }),
+      (a) => later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c)),
     )
     .command(
       "explore <scenario>",
-      "run many seeds and table the failing ones",
+      "run many seeds (each its own random fault schedule) and table the failing ones",
       (y) =>
         y
-          .positional("scenario", { type: "string", demandOption: true })
+          .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
           .option("seeds", { type: "string", demandOption: true, describe: "how many seeds" })
           .option("from", { type: "string", describe: "first seed (default: the scenario's)" })
           .option("shard", { type: "string", describe: "K/N: run only this shard of the seeds" })
           .option("report", { type: "string", describe: "write DIR/index.html listing the failing seeds, with a page per failing seed in DIR/seed-N/" })
-          .option("json", { type: "boolean" }),
-      (a) => guard(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c)),
+          .option("json", { type: "boolean", describe: "print one JSON object" }),
+      (a) => later(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c)),
     )
     .command(
       "shrink <scenario>",
       "shrink a failing run's fault schedule and write it as a new scenario file",
       (y) =>
         y
-          .positional("scenario", { type: "string", demandOption: true })
+          .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
           .option("seed", { type: "string", describe: "the failing seed (default: the scenario's)" })
           .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" }),
-      (a) => guard(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c)),
+      (a) => later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c)),
     )
     .command(
       "list",
       "list the shipped scenarios",
-      (y) => y.option("json", { type: "boolean" }),
-      (a) => guard(() => listCommand(io, c, a.json ?? false)),
+      (y) => y.option("json", { type: "boolean", describe: "print a JSON array" }),
+      (a) => later(() => listCommand(io, c, a.json ?? false)),
     )
     .demandCommand(1, "name a command: run, explore, shrink or list")
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
-      usageProblem = msg ?? err?.message ?? "bad usage";
+      throw new ParseFailure(msg ?? err?.message ?? "bad usage");
     })
     .help()
-    .version(false)
+    .alias("help", "h")
+    .version("version", "show the version number", packageVersion())
+    .alias("version", "V")
     .wrap(Math.min(110, process.stdout.columns ?? 110));
   let output = "";
-  await parser.parseAsync(argv, {}, (_err, _argv, out) => {
-    output = out;
-  });
-  if (usageProblem !== null) {
-    io.err(`kafkasim: ${usageProblem}\nRun "kafkasim --help" for usage.`);
+  try {
+    await parser.parseAsync(argv, {}, (_err, _argv, out) => {
+      output = out;
+    });
+  } catch (e) {
+    if (!(e instanceof ParseFailure)) throw e;
+    io.err(`kafkasim: ${e.message}\nRun "kafkasim --help" for usage.`);
     return 2;
   }
   if (output) io.out(output);
-  return code;
+  if (job === null) return 0; // --help or --version
+  return guard(job, io, c);
+}
+
+/** Runs a command: a user's mistake (bad scenario, bad value, unusable path) is exit 2 with its one line. */
+function guard(fn: () => number, io: CliIO, c: ChalkInstance): number {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof UsageError) {
+      io.err(c.red(e.message));
+      return 2;
+    }
+    // A file-system error nobody mapped (a write in a new command, a full disk): the user's environment, not a bug.
+    const fsErr = e as NodeJS.ErrnoException;
+    if (typeof fsErr?.code === "string" && typeof fsErr.path === "string") {
+      io.err(c.red(`kafkasim: ${fsErr.path}: ${fsErr.message}`));
+      return 2;
+    }
+    io.err(`kafkasim: internal error (a bug in kafkasim, not in your scenario):\n${(e as Error).stack ?? String(e)}`);
+    return 3;
+  }
 }

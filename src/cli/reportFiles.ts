@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { RunResult } from "../runner/run.js";
 import { pageAssets } from "../report/html/assets.js";
@@ -9,34 +9,24 @@ import type { RunRecorder } from "../report/recorder/runRecorder.js";
 import { runJson } from "../report/summary.js";
 import { findingMoments, mergeMoments } from "../report/timeline.js";
 import { UsageError } from "./options.js";
+import { checkOutputDir, makeOutputDir } from "./outputPaths.js";
 
 /** The files one run's report holds, inside its folder. */
 export const RUN_REPORT_FILES = ["index.html", "summary.json", HISTORY_FILE];
 
 /**
- * Makes sure a report can be written to `dir` (resolved against `cwd`) before any simulation runs: creates it if
- * needed and checks that it is a writable folder and that none of `files` is a folder in the way. Returns the
+ * Makes sure a report can be written to `dir` (resolved against `cwd`) before any simulation runs: checks it as
+ * outputPaths.ts does (a writable folder; a missing one is made if its parent exists), makes it, and checks that
+ * none of `files` is a folder in the way. Returns the
  * absolute path. Throws UsageError (exit 2, one line) otherwise.
  */
 export function prepareReportDir(dir: string, cwd: string, files: readonly string[] = RUN_REPORT_FILES, flag = "--report"): string {
-  const abs = resolve(cwd, dir);
-  const say = (why: string) => new UsageError(`${flag} ${dir}: ${why}`);
-  if (existsSync(abs) && !statSync(abs).isDirectory()) throw say("a file is in the way (the report needs a folder there)");
-  try {
-    mkdirSync(abs, { recursive: true });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOTDIR" || code === "EEXIST") throw say("a file is in the way of the folder");
-    throw say(`cannot create the folder (${code ?? (e as Error).message})`);
-  }
-  try {
-    accessSync(abs, constants.W_OK);
-  } catch (e) {
-    throw say(`the folder is not writable (${(e as NodeJS.ErrnoException).code ?? "no access"})`);
-  }
+  // The shared output-path rules (outputPaths.ts): a writable folder, or one that can be made in an existing folder.
+  const abs = checkOutputDir(dir, flag, cwd, "the report");
+  makeOutputDir(abs, flag);
   for (const f of files) {
     const p = join(abs, f);
-    if (existsSync(p) && statSync(p).isDirectory()) throw say(`${f} is a folder in the way`);
+    if (existsSync(p) && statSync(p).isDirectory()) throw new UsageError(`${flag} ${dir}: ${f} is a folder in the way`);
   }
   return abs;
 }

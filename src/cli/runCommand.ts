@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { loadScenario } from "../scenario/load.js";
@@ -9,6 +8,7 @@ import { exitCodeOf, runScenario } from "../runner/run.js";
 import { JsonLinesTrace } from "../sim/index.js";
 import type { CliIO } from "./io.js";
 import { parseDurationOption, parseSeed, UsageError } from "./options.js";
+import { checkOutputFile, writeOutputFile } from "./outputPaths.js";
 import { prepareReportDir, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
 import { extraSummary } from "./reportHooks.js";
@@ -34,20 +34,21 @@ function parseTimeline(v: unknown): TimelineMode {
 }
 
 export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
-  const file = findScenario(args.scenario, io.cwd);
   const seed = parseSeed(args.seed);
   const durationMs = parseDurationOption(args.duration, "--duration");
   const timeline = parseTimeline(args.timeline);
-  const scenario = loadScenario(file);
-  // The report folder is checked (and made) before the run, so a bad path costs no simulation.
+  // Every output path is checked before the run (the report folder is also made): a typo must not cost a simulation.
+  const tracePath = args.trace !== undefined ? checkOutputFile(args.trace, "--trace", io.cwd) : undefined;
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd) : undefined;
-  const trace = args.trace ? new JsonLinesTrace() : undefined;
+  const file = findScenario(args.scenario, io.cwd);
+  const scenario = loadScenario(file);
+  const trace = tracePath !== undefined ? new JsonLinesTrace() : undefined;
   const human = !args.json && !args.quiet;
   const recorder = reportDir || (human && timeline !== "none") ? new RunRecorder({ messages: reportDir !== undefined }) : undefined;
   const started = performance.now();
   const result = runScenario(scenario, { seed, durationMs, observe: trace?.observer, traceMessages: args.traceMessages, attach: recorder?.attach });
   const wallMs = performance.now() - started;
-  if (trace && args.trace) writeFileSync(args.trace, trace.text());
+  if (trace && tracePath !== undefined) writeOutputFile(tracePath, trace.text(), "--trace");
   if (reportDir && recorder) writeRunReport(reportDir, result, recorder, wallMs);
   if (args.json) io.out(JSON.stringify(runJson(result, wallMs)));
   else if (!args.quiet) {

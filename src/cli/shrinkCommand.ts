@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import YAML from "yaml";
 import { faultToYaml } from "../scenario/faultYaml.js";
@@ -9,6 +9,7 @@ import { describeFault } from "../sim/index.js";
 import { shrinkFaults } from "../runner/shrink.js";
 import type { CliIO } from "./io.js";
 import { parseSeed } from "./options.js";
+import { checkOutputDir, makeOutputDir, writeOutputFile } from "./outputPaths.js";
 import { findScenario } from "./scenarioFiles.js";
 
 export interface ShrinkArgs {
@@ -19,9 +20,11 @@ export interface ShrinkArgs {
 
 /** `kafkasim shrink`: the smallest fault schedule that still fails the same way, written as a new scenario file. */
 export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): number {
+  const seedArg = parseSeed(args.seed);
+  const dir = checkOutputDir(args.out ?? "reports", "--out", io.cwd, "the shrunk scenario");
   const file = findScenario(args.scenario, io.cwd);
   const scenario = loadScenario(file);
-  const seed = parseSeed(args.seed) ?? scenario.seed;
+  const seed = seedArg ?? scenario.seed;
   const faults = buildWorld(scenario, { seed }).faults;
   const result = shrinkFaults(scenario, seed, faults);
   if (!result) {
@@ -34,10 +37,9 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   doc.set("seed", seed);
   doc.delete("randomFaults");
   doc.set("faults", result.shrunk.map(faultToYaml));
-  const dir = resolve(io.cwd, args.out ?? "reports");
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir, "--out");
   const outFile = join(dir, `${basename(file).replace(/\.ya?ml$/, "")}-shrunk-seed-${seed}.yaml`);
-  writeFileSync(outFile, doc.toString());
+  writeOutputFile(outFile, doc.toString(), "--out");
   io.out(`${scenario.name} --seed ${seed} fails ${result.failing.join(", ")}`);
   io.out(`shrunk ${result.original.length} faults to ${result.shrunk.length} in ${result.runs} runs:`);
   for (const f of result.shrunk) io.out(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
