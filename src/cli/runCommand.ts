@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { loadScenario } from "../scenario/load.js";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
-import { formatRunSummary, runJson } from "../report/summary.js";
+import { formatRunSummary, replayLine, runJson } from "../report/summary.js";
 import { findingMoments, mergeMoments, type TimelineMode, timelineLines } from "../report/timeline.js";
 import { exitCodeOf, runScenario } from "../runner/run.js";
 import { JsonLinesTrace } from "../sim/index.js";
@@ -55,6 +55,10 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
     const moments = recorder ? mergeMoments(recorder.moments, findingMoments(result.checks, Math.round(result.simulatedMs * 1000))) : [];
     io.out(formatRunSummary(result, c, wallMs, [...timelineLines(moments, timeline, c), ...extraSummary(result, c)]));
     if (args.report) io.out(c.dim(`report: ${join(args.report, "index.html")} (open it in a browser)`));
-  } else if (!result.ok) io.out(`${result.status}: ${result.file} --seed ${result.seed}`);
+  } else if (!result.ok) {
+    // stdout: only the line that replays the run, so it can be pasted or captured; stderr: what failed.
+    io.out(replayLine(result));
+    io.err(`${result.status}: ${[...result.checks.filter((x) => !x.ok).map((x) => x.name), ...(result.invariantViolations.length ? ["invariant"] : [])].join(", ") || result.status}`);
+  }
   return exitCodeOf(result.status);
 }

@@ -7,6 +7,7 @@ import { loadScenario } from "../scenario/load.js";
 import { buildWorld } from "../scenario/world.js";
 import { describeFault } from "../sim/index.js";
 import { shrinkFaults } from "../runner/shrink.js";
+import { shellQuote } from "../report/shellQuote.js";
 import type { CliIO } from "./io.js";
 import { parseSeed } from "./options.js";
 import { checkOutputDir, makeOutputDir, writeOutputFile } from "./outputPaths.js";
@@ -18,7 +19,11 @@ export interface ShrinkArgs {
   out?: string;
 }
 
-/** `kafkasim shrink`: the smallest fault schedule that still fails the same way, written as a new scenario file. */
+/**
+ * `kafkasim shrink`: the smallest fault schedule that still fails the same way, written as a new scenario file.
+ * Exit 0 when it wrote a failing scenario (smaller, or already minimal), 1 when the run does not fail (nothing to
+ * reproduce), 2 for bad input.
+ */
 export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): number {
   const seedArg = parseSeed(args.seed);
   const dir = checkOutputDir(args.out ?? "reports", "--out", io.cwd, "the shrunk scenario");
@@ -28,8 +33,8 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const faults = buildWorld(scenario, { seed }).faults;
   const result = shrinkFaults(scenario, seed, faults);
   if (!result) {
-    io.out(`${scenario.name} --seed ${seed}: every expectation holds; nothing to shrink.`);
-    return 0;
+    io.out(`${scenario.name} --seed ${seed}: every expectation holds, so there is no failure to reproduce and nothing to shrink.`);
+    return 1;
   }
   // The new file is the original with its faults replaced and the seed fixed.
   const doc = YAML.parseDocument(readFileSync(file, "utf8"));
@@ -38,11 +43,11 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   doc.delete("randomFaults");
   doc.set("faults", result.shrunk.map(faultToYaml));
   makeOutputDir(dir, "--out");
-  const outFile = join(dir, `${basename(file).replace(/\.ya?ml$/, "")}-shrunk-seed-${seed}.yaml`);
+  const outFile = join(dir, `${basename(file).replace(/\.ya?ml$/, "")}-shrunk-seed-${String(seed).replace(/[^A-Za-z0-9_.-]/g, "_")}.yaml`);
   writeOutputFile(outFile, doc.toString(), "--out");
   io.out(`${scenario.name} --seed ${seed} fails ${result.failing.join(", ")}`);
   io.out(`shrunk ${result.original.length} faults to ${result.shrunk.length} in ${result.runs} runs:`);
   for (const f of result.shrunk) io.out(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
-  io.out(c.dim(`written to ${outFile}; replay: kafkasim run ${outFile}`));
-  return 1;
+  io.out(c.dim(`written to ${outFile}; replay: kafkasim run ${shellQuote(outFile)}`));
+  return 0;
 }

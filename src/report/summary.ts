@@ -1,10 +1,11 @@
 import type { ChalkInstance } from "chalk";
 import { describeFault } from "../sim/index.js";
 import type { RunResult } from "../runner/run.js";
+import { shellQuote } from "./shellQuote.js";
 
-/** The replay line every failure prints (design.md §8: failures are replayable). */
+/** The replay line every failure prints (design.md §8: failures are replayable), shell-quoted so it runs as printed. */
 export function replayLine(r: Pick<RunResult, "file" | "seed">): string {
-  return `kafkasim run ${r.file} --seed ${r.seed}`;
+  return `kafkasim run ${shellQuote(r.file)} --seed ${shellQuote(String(r.seed))}`;
 }
 
 export const STATUS_TEXT: Record<RunResult["status"], string> = {

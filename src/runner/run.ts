@@ -2,6 +2,7 @@ import { checkerNamed, checkerNames } from "../check/registry.js";
 import type { Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
 import { parseDurationMs } from "../scenario/duration.js";
 import { ScenarioError } from "../scenario/errors.js";
+import { nearest } from "../scenario/suggest.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
 import type { FaultOp, TraceObserver } from "../sim/index.js";
@@ -56,11 +57,26 @@ export function exitCodeOf(status: RunStatus): number {
   return status === "ok" ? 0 : 1;
 }
 
-/** Checks that every expectation names a known checker; a typo is bad input, not a failed run. */
+/**
+ * Checks that every expectation names a known checker; a typo is bad input, not a failed run. The message keeps the
+ * name as the user wrote it (`noSuchCheck`, not the check name `suchCheck` derived from it) and suggests the nearest
+ * known name in the same form.
+ */
 export function validateExpectations(s: ResolvedScenario): void {
   for (const e of s.expect) {
     const checker = checkerNamed(e.check);
-    if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
+    if (!checker) {
+      const written = e.mode === "some" ? e.check : e.label.split(":")[0].trim();
+      const negated = e.mode === "none" && written !== e.check;
+      const forms = checkerNames().flatMap((n) => (n.endsWith("s") ? [n] : [n, `${n}s`]));
+      const candidates = negated ? forms.map((n) => `no${n[0].toUpperCase()}${n.slice(1)}`) : forms;
+      const guess = nearest(written, candidates);
+      throw new ScenarioError(
+        s.file,
+        e.path,
+        `unknown check "${written}"${guess ? ` (did you mean ${guess}?)` : ""}; known checks: ${checkerNames().join(", ")} (write noX for "X must not happen", anomaly: X for "X must happen")`,
+      );
+    }
     const problem = paramProblem(checker, e.params);
     if (problem) throw new ScenarioError(s.file, e.path, `${e.check}: ${problem}`);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ expect: [noLostAcknowledgedWrites]
     );
     const out = join(dir, "out");
     const r = await cli("shrink", f, "--seed", "1", "--out", out);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0); // it did what it was asked: wrote a smaller failing scenario
     expect(r.stdout).toMatch(/shrunk \d+ faults to \d+/);
     const written = join(out, readdirSync(out)[0]);
     const shrunk = loadScenario(written);
@@ -43,9 +43,16 @@ expect: [noLostAcknowledgedWrites]
     expect(replay.checks.find((c) => c.name === "noLostAcknowledgedWrites")!.ok).toBe(false);
   });
 
-  it("says there is nothing to shrink when the run passes", async () => {
-    const r = await cli("shrink", "engine/lease-gc-pause-fenced");
-    expect(r.code).toBe(0);
+  it("exits 1 when the run does not fail (nothing to shrink), and writes nothing", async () => {
+    const out = join(dir, "none");
+    const r = await cli("shrink", "engine/lease-gc-pause-fenced", "--out", out);
+    expect(r.code).toBe(1);
     expect(r.stdout).toContain("nothing to shrink");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("exits 2 for bad input: an unknown scenario, a bad seed", async () => {
+    expect((await cli("shrink", "no-such-scenario")).code).toBe(2);
+    expect((await cli("shrink", "engine/lease-gc-pause-fenced", "--seed", " ")).code).toBe(2);
   });
 });

@@ -1,5 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { shellQuote } from "../../src/report/shellQuote.js";
 import { cli } from "../support/cli.js";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -56,3 +59,72 @@ describe("small CLI truths", () => {
     expect(r.stderr).toContain("name a command");
   });
 });
+
+describe("replay lines can be pasted into a shell", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kafkasim replay "));
+  const failing = join(dir, "my scenario's file.yaml");
+  writeFileSync(
+    failing,
+    `name: t
+description: a pause the monitor takes for a crash
+duration: 5s
+demo:
+  heartbeat: { monitor: m, nodes: [a, b], interval: 100ms, timeout: 500ms }
+faults:
+  - { at: 1s, pause: a, for: 1s }
+expect:
+  - noFalseSuspicion
+`,
+  );
+
+  it("quotes a path with spaces and quotes, and a string seed", async () => {
+    const r = await cli("run", failing, "--seed", "two words");
+    expect(r.code).toBe(1);
+    const line = /replay: (.*)$/m.exec(r.stdout)![1];
+    expect(line).toBe(`kafkasim run ${shellQuote(failing)} --seed 'two words'`);
+    expect(shellWords(line)).toEqual(["kafkasim", "run", failing, "--seed", "two words"]);
+  });
+
+  it("--quiet prints only a runnable replay line when the run fails, nothing when it holds", async () => {
+    const r = await cli("run", failing, "--quiet", "--seed", "4");
+    expect(r.code).toBe(1);
+    expect(r.stdout.split("\n")).toHaveLength(1);
+    expect(r.stdout).toMatch(/^kafkasim run /);
+    expect(shellWords(r.stdout)).toEqual(["kafkasim", "run", failing, "--seed", "4"]);
+    const ok = await cli("run", "engine/heartbeat-false-suspicion", "--quiet");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe("");
+  });
+});
+
+describe("shellQuote", () => {
+  it("leaves plain words alone and single-quotes the rest", () => {
+    expect(shellQuote("scenarios/acks-1.yaml")).toBe("scenarios/acks-1.yaml");
+    expect(shellQuote("a b")).toBe("'a b'");
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shellQuote("")).toBe("''");
+    expect(shellQuote("$HOME")).toBe("'$HOME'");
+  });
+});
+
+/** What a POSIX shell makes of a line of plain and single-quoted words (enough to check our quoting). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let cur: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === "'") {
+      const end = line.indexOf("'", i + 1);
+      cur = (cur ?? "") + line.slice(i + 1, end);
+      i = end;
+    } else if (ch === "\\") {
+      cur = (cur ?? "") + line[++i];
+    } else if (ch === " ") {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else if (ch === "#") break;
+    else cur = (cur ?? "") + ch;
+  }
+  if (cur !== null) words.push(cur);
+  return words;
+}

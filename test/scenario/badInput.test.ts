@@ -133,8 +133,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "expect:\n  - zombieFenced\n"), "expect[0]", "needs a parameter, e.g. zombieFenced: app-1");
   });
 
-  it("an unknown check in expect", async () => {
-    await expectBadInput(file(DEMO + "expect:\n  - noSuchThing\n"), "expect[0]", 'unknown check "suchThing"');
+  it("an unknown check keeps the name as written and suggests the nearest", async () => {
+    await expectBadInput(file(DEMO + "expect:\n  - noSuchCheck\n"), "expect[0]", 'unknown check "noSuchCheck"');
+    const r = await cli("run", file(DEMO + "expect:\n  - noSuchCheck\n"));
+    expect(r.stderr).not.toContain('"suchCheck"');
+    await expectBadInput(file(KAFKA + "expect:\n  - noLostAcknowledgedWrite\n"), 'unknown check "noLostAcknowledgedWrite"', "did you mean noLostAcknowledgedWrites?");
+    await expectBadInput(file(KAFKA + "expect:\n  - noDuplicates\n  - noReorderings\n  - noDuplicats\n"), "expect[2]", 'unknown check "noDuplicats"', "did you mean noDuplicates?");
+    await expectBadInput(file(KAFKA + "expect:\n  - anomaly: lostAcknowledgedWrites\n  - anomaly: duplicatez\n"), "expect[1]", 'unknown check "duplicatez"', "did you mean duplicates?");
+    await expectBadInput(file(KAFKA + "expect:\n  - noUnavailabilty: 5s\n"), 'unknown check "noUnavailabilty"', "did you mean noUnavailability?");
   });
 
   it("a producer writing to an unknown topic", async () => {
