@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import YAML from "yaml";
 import { faultToYaml } from "../scenario/faultYaml.js";
-import { loadScenario } from "../scenario/load.js";
+import { loadScenario, readScenarioText } from "../scenario/load.js";
 import { buildWorld } from "../scenario/world.js";
 import { describeFault } from "../sim/index.js";
 import { shrinkFaults } from "../runner/shrink.js";
@@ -37,7 +36,7 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
     return 1;
   }
   // The new file is the original with its faults replaced and the seed fixed.
-  const doc = YAML.parseDocument(readFileSync(file, "utf8"));
+  const doc = YAML.parseDocument(readScenarioText(file));
   doc.set("name", `${scenario.name}-shrunk`);
   doc.set("seed", seed);
   doc.delete("randomFaults");

@@ -4,22 +4,43 @@ import { ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { resolveScenario } from "./resolve.js";
 import { scenarioInput } from "./schema.js";
+import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./scenarioText.js";
 import { describeIssue } from "./zodIssues.js";
 
 /** Reads, parses, validates and resolves a scenario file. Every user mistake becomes one ScenarioError. */
 export function loadScenario(file: string): ResolvedScenario {
-  let text: string;
+  return parseScenario(readScenarioText(file), file);
+}
+
+/**
+ * A scenario file's text: UTF-8 (a byte-order mark is dropped), at most 1 MiB. Throws ScenarioError for a missing or
+ * unreadable file and for another encoding (named: UTF-16, UTF-32, Latin-1, binary).
+ */
+export function readScenarioText(file: string): string {
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read (${code ?? String(e)})`);
   }
-  return parseScenario(text, file);
+  try {
+    return decodeScenarioBytes(bytes);
+  } catch (e) {
+    if (e instanceof ScenarioTextProblem) throw new ScenarioError(file, e.where, e.problem);
+    throw e;
+  }
 }
 
-/** Parses scenario text (YAML). `file` is only used in messages. */
+/** Parses scenario text (YAML). `file` is only used in messages. Throws ScenarioError. */
 export function parseScenario(text: string, file: string): ResolvedScenario {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    checkScenarioText(text);
+  } catch (e) {
+    if (e instanceof ScenarioTextProblem) throw new ScenarioError(file, e.where, e.problem);
+    throw e;
+  }
   let data: unknown;
   // maxAliasCount bounds alias expansion ("billion laughs"); uniqueKeys rejects a key given twice.
   const lineCounter = new YAML.LineCounter();

@@ -189,3 +189,51 @@ describe("exit codes of good input", () => {
     expect(r.stdout).toContain("event budget ran out (possible livelock)");
   });
 });
+
+describe("file encodings and YAML limits", () => {
+  const utf8 = DEMO + "expect:\n  - noFalseSuspicion\n";
+  function bytes(name: string, b: Buffer): string {
+    const f = join(dir, name);
+    writeFileSync(f, b);
+    return f;
+  }
+  const utf16le = (s: string) => Buffer.from(s, "utf16le");
+  const utf16be = (s: string) => utf16le(s).swap16();
+
+  it("UTF-8 with a byte-order mark loads like UTF-8", async () => {
+    const plain = await cli("run", bytes("plain.yaml", Buffer.from(utf8)), "--json");
+    const bom = await cli("run", bytes("bom.yaml", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(utf8)])), "--json");
+    expect(bom.code).toBe(plain.code);
+    expect(JSON.parse(bom.stdout).digest).toBe(JSON.parse(plain.stdout).digest);
+  });
+
+  it("UTF-16 (either byte order, with or without a BOM) is named, with how to convert it", async () => {
+    await expectBadInput(bytes("le-bom.yaml", Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le(utf8)])), "UTF-16 (little-endian)", "save it as UTF-8");
+    await expectBadInput(bytes("be-bom.yaml", Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(utf8)])), "UTF-16 (big-endian)", "save it as UTF-8");
+    await expectBadInput(bytes("le.yaml", utf16le(utf8)), "UTF-16 (little-endian)");
+  });
+
+  it("UTF-32, other 8-bit encodings and binary files are named too", async () => {
+    await expectBadInput(bytes("u32.yaml", Buffer.from([0xff, 0xfe, 0, 0, 0x6e, 0, 0, 0])), "UTF-32 (little-endian)");
+    await expectBadInput(bytes("latin1.yaml", Buffer.from("name: t\ndescription: caf\xe9\n", "latin1")), "not valid UTF-8", "line 2", "0xE9");
+    await expectBadInput(bytes("bin.yaml", Buffer.from([0x6e, 0x3a, 0x20, 0x00, 0x01, 0x02, 0x03, 0x6e, 0x6e])), "binary");
+  });
+
+  it("YAML nested 5,000 deep is refused with the limit, not a stack overflow", async () => {
+    const limit = "nested more than 64 levels deep";
+    await expectBadInput(file(`name: t\nx: ${"[".repeat(5000)}${"]".repeat(5000)}\n`), limit, "line 2");
+    await expectBadInput(file(`name: t\nx: ${"{a: ".repeat(5000)}1${"}".repeat(5000)}\n`), limit);
+    await expectBadInput(file("x:\n" + Array.from({ length: 1000 }, (_, i) => `${" ".repeat(i + 1)}- b:`).join("\n") + "\n"), limit);
+    for (const r of [await cli("run", file(`x: ${"[".repeat(5000)}`))]) expect(r.stderr).not.toContain("call stack");
+  });
+
+  it("deep-looking text inside quotes, comments and block scalars is not nesting", async () => {
+    const text = DEMO.replace("description: a test", `description: "${"[".repeat(200)}"\n# ${"{".repeat(200)}\nseed: 1`) + "expect:\n  - noFalseSuspicion\n";
+    const block = DEMO.replace("description: a test", "description: |\n" + Array.from({ length: 100 }, (_, i) => `  ${" ".repeat(i)}line ${i}`).join("\n"));
+    for (const f of [file(text), file(block)]) expect((await cli("run", f, "--quiet")).code).not.toBe(2);
+  });
+
+  it("a file over 1 MiB is refused with the limit", async () => {
+    await expectBadInput(file(DEMO + "#" + "x".repeat(1024 * 1024) + "\n"), "1 MiB");
+  });
+});
