@@ -51,7 +51,10 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   if (trace && tracePath !== undefined) writeOutputFile(tracePath, trace.text(), "--trace");
   if (reportDir && recorder) writeRunReport(reportDir, result, recorder, wallMs);
   if (args.json) io.out(JSON.stringify(runJson(result, wallMs)));
-  else if (!args.quiet) {
+  else if (result.status === "event-budget") {
+    // The run is incomplete because the budget is too small for it: like a run refused up front, one line, exit 2.
+    io.err(c.red(`${result.file}: simulator.maxEvents: ${result.eventBudget!.message}`));
+  } else if (!args.quiet) {
     const moments = recorder ? mergeMoments(recorder.moments, findingMoments(result.checks, Math.round(result.simulatedMs * 1000))) : [];
     io.out(formatRunSummary(result, c, wallMs, [...timelineLines(moments, timeline, c), ...extraSummary(result, c)]));
     if (args.report) io.out(c.dim(`report: ${join(args.report, "index.html")} (open it in a browser)`));

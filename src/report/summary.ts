@@ -12,7 +12,8 @@ export const STATUS_TEXT: Record<RunResult["status"], string> = {
   ok: "OK: every expectation holds",
   "expectation-failed": "FAILED: an expectation does not hold",
   "invariant-broken": "FAILED: a model invariant was broken",
-  livelock: "FAILED: the event budget ran out (possible livelock)",
+  livelock: "FAILED: livelock (the event budget ran out while simulated time stood still)",
+  "event-budget": "INCOMPLETE: the event budget ran out before the end of the run",
 };
 
 /** Human summary of one run, for the terminal. */
@@ -35,6 +36,7 @@ export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number,
     for (const d of shown) lines.push(c.dim(`      ${d}`));
   }
   if (r.checks.length === 0) lines.push(c.dim("  (no expectations)"));
+  if (r.eventBudget) lines.push(c.red(`  ${r.eventBudget.message}`));
   lines.push(r.ok ? c.green.bold(STATUS_TEXT[r.status]) : c.red.bold(STATUS_TEXT[r.status]) + c.dim(`  replay: ${replayLine(r)}`));
   return lines.join("\n");
 }
@@ -53,6 +55,7 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details })),
     invariantViolations: r.invariantViolations,
     faults: r.faults,
+    ...(r.eventBudget ? { eventBudget: { stuck: r.eventBudget.stuck, message: r.eventBudget.message, reachedMs: r.eventBudget.reachedMs, neededEvents: r.eventBudget.neededEvents, repeating: r.eventBudget.lastEvents?.repeating ?? [] } } : {}),
     // Consumer groups at the end, as kafka-consumer-groups --describe would show them.
     ...(r.groups.length > 0 || r.groupOffsets.length > 0 ? { groups: r.groups, groupOffsets: r.groupOffsets } : {}),
     ok: r.ok,

@@ -9,6 +9,8 @@ import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
 import { kafkaInvariants } from "../kafka/invariants.js";
 import { type GroupSnapshot, readFinalLogs, readGroupState } from "./finalLogs.js";
+import { type EventBudgetReport, eventBudgetReport } from "./eventBudget.js";
+import { checkWorkBudget } from "../scenario/workEstimate.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -19,10 +21,12 @@ export interface CheckResult {
 }
 
 /**
- * How a run ended (TigerBeetle vopr style). Every kind but `ok` exits 1 (`exitCodeOf`); the kind says why. Bad
- * input never gets this far: it is a ScenarioError (exit 2).
+ * How a run ended (TigerBeetle vopr style): each kind has its exit code (`exitCodeOf`); the kind says why. Bad
+ * input never gets this far: it is a ScenarioError (exit 2). `livelock`: the event budget ran out while simulated time stood still (exit 1: the model
+ * found a livelock); `event-budget`: it ran out while time was still advancing, so the run is incomplete because
+ * the budget is too small for the duration asked (exit 2, like a run refused up front by its estimate).
  */
-export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "livelock";
+export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "livelock" | "event-budget";
 
 export interface RunResult {
   scenario: string;
@@ -43,10 +47,12 @@ export interface RunResult {
   groupOffsets: GroupOffset[];
   groups: GroupSnapshot[];
   world: World;
+  /** When the event budget ran out: long run or livelock, and what to do (null otherwise). */
+  eventBudget: EventBudgetReport | null;
 }
 
 export interface RunOptions extends BuildOptions {
-  /** Receives every trace record (e.g. to write `--trace FILE`). */
+  /** Receives every trace record (e.g. to write `--trace FILE`); counted in the memory estimate as kept. */
   observe?: TraceObserver;
   traceMessages?: boolean;
   /** Called with the built world before the run starts (a report's recorder subscribes to the trace here). */
@@ -54,7 +60,7 @@ export interface RunOptions extends BuildOptions {
 }
 
 export function exitCodeOf(status: RunStatus): number {
-  return status === "ok" ? 0 : 1;
+  return status === "ok" ? 0 : status === "event-budget" ? 2 : 1;
 }
 
 /**
@@ -93,8 +99,13 @@ function paramProblem(checker: Checker, params: unknown): string | null {
   return null;
 }
 
+/**
+ * Runs a scenario once. Throws ScenarioError for an unknown check and for a run estimated past its event or memory
+ * budget (`simulator.maxEvents`, `simulator.maxMemoryMiB`; see workEstimate.ts), before anything is built.
+ */
 export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunResult {
   validateExpectations(s);
+  checkWorkBudget(s, { durationMs: options.durationMs, trace: options.observe ? (options.traceMessages ? "messages" : "events") : "none" });
   const world = buildWorld(s, options);
   const { sim } = world;
   if (options.observe) sim.observe(options.observe);
@@ -120,7 +131,8 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     return { name, ok, details, findings };
   });
   let status: RunStatus = "ok";
-  if (outcome.status === "event-limit") status = "livelock";
+  const eventBudget = outcome.status === "event-limit" ? eventBudgetReport(outcome, s.maxEvents, world.durationMs) : null;
+  if (eventBudget) status = eventBudget.stuck ? "livelock" : "event-budget";
   else if (violations.length > 0) status = "invariant-broken";
   else if (checks.some((c) => !c.ok)) status = "expectation-failed";
   return {
@@ -140,5 +152,6 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     groupOffsets: input.groupOffsets ?? [],
     groups: groupState.groups,
     world,
+    eventBudget,
   };
 }

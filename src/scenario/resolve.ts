@@ -289,6 +289,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     seed: input.seed ?? 1,
     durationMs,
     maxEvents: input.simulator?.maxEvents ?? 20_000_000,
+    maxMemoryMiB: input.simulator?.maxMemoryMiB ?? 2048,
     brokers,
     controllers,
     brokerConfig,

@@ -12,6 +12,8 @@ export interface ResolvedScenario {
   seed: string | number;
   durationMs: number;
   maxEvents: number;
+  /** Memory bound (MiB) for the estimate checked before a run (simulator.maxMemoryMiB). */
+  maxMemoryMiB: number;
   brokers: string[];
   controllers: string[];
   /** Every broker's (and controller's) configuration: Kafka's defaults overlaid with the scenario's, typed. */

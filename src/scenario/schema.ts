@@ -8,11 +8,18 @@ import { parseDurationMs } from "./duration.js";
 
 const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';
 
+/** The longest duration accepted anywhere (a year): past it, integer-µs time and event budgets stop making sense. */
+const MAX_DURATION_MS = 365 * 24 * 3_600_000;
+
 /** A duration string → milliseconds. */
 export const duration = z.unknown().transform((v, ctx) => {
   const ms = parseDurationMs(v);
   if (ms === null) {
     ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  if (ms > MAX_DURATION_MS) {
+    ctx.addIssue({ code: "custom", message: `must be at most 365 days (got ${JSON.stringify(v)})` });
     return z.NEVER;
   }
   return ms;
@@ -21,6 +28,17 @@ export const duration = z.unknown().transform((v, ctx) => {
 const rate = z.number({ error: "must be a probability between 0 and 1" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 const positiveInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be ${what}`).min(1, `must be ${what}`);
 const nonNegativeInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be ${what}`).min(0, `must be ${what}`);
+/**
+ * Schema bounds: a whole number in [min, max], the range in the message. The bounds only stop absurd values (10,000
+ * brokers, a rate of 1e9/s); whether a scenario fits a run is the work estimate's call (workEstimate.ts).
+ */
+const intIn = (what: string, min: number, max: number) => {
+  const msg = `must be ${what} from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
+  return z.number({ error: msg }).int(msg).min(min, msg).max(max, msg);
+};
+/** Bounds of lists a scenario may hold (clients, topics, faults, links, demo nodes). */
+const MAX_LIST = 10_000;
+const listOf = <T extends z.ZodType>(item: T, what: string) => z.array(item).max(MAX_LIST, `must list at most ${MAX_LIST.toLocaleString("en-US")} ${what}`);
 const name = z.string({ error: "must be a string" }).min(1, "must not be empty");
 
 export const latencyInput = z.discriminatedUnion(
@@ -55,7 +73,7 @@ const networkInput = z.strictObject({
   loss: rate.optional(),
   duplicate: rate.optional(),
   reorder: rate.optional(),
-  links: z.array(linkInput).optional(),
+  links: listOf(linkInput, "links").optional(),
 });
 
 const configMap = z.record(z.string(), z.unknown(), { error: "must be a map of Kafka config keys to values" });
@@ -64,19 +82,19 @@ const topicInput = z.strictObject({
   name: z
     .string({ error: "must be a string" })
     .regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be 1–249 characters of [a-zA-Z0-9._-] (Kafka's legal topic names)"),
-  partitions: positiveInt("a whole number of partitions ≥ 1"),
+  partitions: intIn("a whole number of partitions", 1, 10_000),
   /** Default: the broker's default.replication.factor. */
-  replicationFactor: positiveInt("a whole number ≥ 1").optional(),
+  replicationFactor: intIn("a whole number", 1, 1_000).optional(),
   config: configMap.optional(),
 });
 
 const clusterInput = z.strictObject({
   /** Number of brokers, named broker-1..N (default 0: no Kafka cluster, for engine demos). */
-  brokers: nonNegativeInt("a whole number of brokers ≥ 0").optional(),
+  brokers: intIn("a whole number of brokers", 0, 1_000).optional(),
   /** KRaft controllers, named controller-1..N (default 3 when there are brokers). */
-  controllers: nonNegativeInt("a whole number of controllers ≥ 0").optional(),
+  controllers: intIn("a whole number of controllers", 0, 15).optional(),
   config: configMap.optional(),
-  topics: z.array(topicInput).optional(),
+  topics: z.array(topicInput).max(1_000, "must list at most 1,000 topics").optional(),
   /** Cluster feature levels (kafka-features): transaction.version 2 (the 4.0 default) bumps epochs on every end (KIP-890 part 2). */
   features: z.strictObject({ "transaction.version": z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2" }).optional() }).optional(),
 });
@@ -84,34 +102,38 @@ const clusterInput = z.strictObject({
 const keysInput = z.strictObject({
   /** uniform: each record picks one of `count` keys; hot: `hotShare` of records use key 0; fixed: keys in turn; none: keyless. */
   distribution: z.enum(["uniform", "hot", "fixed", "none"], { error: 'must be "uniform", "hot", "fixed" or "none"' }),
-  count: positiveInt("a whole number of keys ≥ 1").optional(),
+  count: intIn("a whole number of keys", 1, 1_000_000).optional(),
   hotShare: rate.optional(),
 });
 
 export const producerWorkloadInput = z.strictObject({
   topic: name,
-  /** Records per second (default 100). */
-  rate: z.number({ error: "must be records per second" }).positive("must be > 0").optional(),
+  /** Records per second (default 100, at most 1,000,000). */
+  rate: z
+    .number({ error: "must be records per second" })
+    .positive("must be records per second > 0")
+    .max(1_000_000, "must be records per second, at most 1,000,000")
+    .optional(),
   keys: keysInput.optional(),
   /** Value size in bytes (default 100). */
-  valueSize: positiveInt("a size in bytes ≥ 1").optional(),
+  valueSize: intIn("a size in bytes", 1, 10 * 1024 * 1024).optional(),
   /** Stop producing after this many records (default: no limit). */
-  records: positiveInt("a whole number ≥ 1").optional(),
+  records: intIn("a whole number of records", 1, 1_000_000_000).optional(),
   /** Send to this partition explicitly (an explicit partition beats the partitioner). */
-  partition: nonNegativeInt("a partition number ≥ 0").optional(),
+  partition: intIn("a partition number", 0, 9_999).optional(),
 });
 
 export const transactionalWorkloadInput = z.strictObject({
   transactions: z.strictObject({
     topic: name,
     /** Records per transaction (default 5). */
-    recordsPerTransaction: positiveInt("a whole number ≥ 1").optional(),
+    recordsPerTransaction: intIn("a whole number of records", 1, 100_000).optional(),
     /** Pause between transactions (default 200ms). */
     every: duration.optional(),
     /** Share of transactions the application aborts (default 0). */
     abortRatio: rate.optional(),
     keys: keysInput.optional(),
-    valueSize: positiveInt("a size in bytes ≥ 1").optional(),
+    valueSize: intIn("a size in bytes", 1, 10 * 1024 * 1024).optional(),
     /** The logical application (default: the transactional.id); instances of one app are a zombie and its replacement. */
     app: name.optional(),
     /** How long each transaction stays open after its sends before commit or abort (default 20ms). */
@@ -169,14 +191,14 @@ const clientInput = z.strictObject({
 
 const heartbeatDemoInput = z.strictObject({
   monitor: name,
-  nodes: z.array(name).min(1, "must list at least one node"),
+  nodes: z.array(name).min(1, "must list at least one node").max(1_000, "must list at most 1,000 nodes"),
   interval: duration,
   timeout: duration,
 });
 
 const leaseDemoInput = z.strictObject({
   store: name,
-  nodes: z.array(name).min(1, "must list at least one node"),
+  nodes: z.array(name).min(1, "must list at least one node").max(1_000, "must list at most 1,000 nodes"),
   lease: duration,
   renewEvery: duration,
   writeEvery: duration,
@@ -220,20 +242,22 @@ export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */
-  nodes: z.array(name).optional(),
+  nodes: z.array(name).max(1_000, "must list at most 1,000 nodes").optional(),
   kinds: z
     .array(z.enum(["crash", "shutdown", "pause", "isolate", "partition", "slow-link"], { error: "must be crash, shutdown, pause, isolate, partition or slow-link" }))
     .min(1)
     .optional(),
   /** How many faults (default 1–4). */
-  count: z.union([nonNegativeInt("a whole number"), z.strictObject({ min: nonNegativeInt("a whole number"), max: nonNegativeInt("a whole number") })]).optional(),
+  count: z
+    .union([intIn("a whole number of faults", 0, 1_000), z.strictObject({ min: intIn("a whole number of faults", 0, 1_000), max: intIn("a whole number of faults", 0, 1_000) })])
+    .optional(),
   /** Faults start between `from` and `until` (default 10% and 70% of the run). */
   from: duration.optional(),
   until: duration.optional(),
   /** Each fault lasts between min and max (default 1s–10s). */
   duration: z.strictObject({ min: duration, max: duration }).optional(),
   /** At most this many actors down at once (default 1). */
-  maxDown: positiveInt("a whole number ≥ 1").optional(),
+  maxDown: intIn("a whole number", 1, 1_000).optional(),
   loseUnflushed: z.boolean().optional(),
 });
 
@@ -244,8 +268,10 @@ const expectationInput = z.union([name, z.record(z.string(), z.unknown())], {
 const simulatorInput = z.strictObject({
   /** Simulator option, not a Kafka config: followers truncate to their HW on becoming follower (pre-KIP-101). */
   legacyHighWatermarkTruncation: z.boolean().optional(),
-  /** Event budget before a run is stopped as a possible livelock (default 20,000,000). */
-  maxEvents: positiveInt("a whole number ≥ 1").optional(),
+  /** Event budget: a run estimated past it is refused, one that reaches it is stopped (default 20,000,000). */
+  maxEvents: intIn("a whole number of events", 1, 1_000_000_000_000).optional(),
+  /** Memory bound in MiB: a run estimated to need more is refused before it starts (default 2048). */
+  maxMemoryMiB: intIn("a whole number of MiB", 1, 1_048_576).optional(),
 });
 
 export const scenarioInput = z.strictObject({
@@ -257,11 +283,11 @@ export const scenarioInput = z.strictObject({
   duration,
   cluster: clusterInput.optional(),
   network: networkInput.optional(),
-  clients: z.array(clientInput).optional(),
+  clients: z.array(clientInput).max(1_000, "must list at most 1,000 clients").optional(),
   demo: demoInput.optional(),
-  faults: z.array(faultInput).optional(),
+  faults: listOf(faultInput, "faults").optional(),
   randomFaults: randomFaultsInput.optional(),
-  expect: z.array(expectationInput).optional(),
+  expect: z.array(expectationInput).max(100, "must list at most 100 expectations").optional(),
   simulator: simulatorInput.optional(),
 });
 export type ScenarioInput = z.infer<typeof scenarioInput>;

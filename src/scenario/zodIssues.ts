@@ -21,6 +21,9 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
     const got = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : JSON.stringify(input);
     return { path: formatPath(base), message: `must be ${want} (got ${got})` };
   }
+  // A number out of range: show what was written next to the range.
+  if ((issue.code === "too_big" || issue.code === "too_small" || issue.code === "not_multiple_of") && typeof input === "number")
+    return { path: formatPath(base), message: `${issue.message} (got ${input})` };
   return { path: formatPath(base), message: issue.message };
 }
 

@@ -7,12 +7,23 @@ import { type Endpoint, type MessageObserver, Network } from "./network.js";
 import { RandomStream, streamName } from "./random.js";
 import type { TraceObserver, TraceRecord } from "./trace.js";
 
-/** How a run ended. `event-limit` means the event budget ran out first: a possible livelock. */
+/** How a run ended. `event-limit` means the event budget ran out first: a long run, or a livelock. */
 export interface RunOutcome {
   status: "ok" | "event-limit";
   events: number;
   simulatedUs: number;
   digest: string;
+  /** With `event-limit`: what the last events of the budget were, to tell a long run from a livelock. */
+  lastEvents?: LastEvents;
+}
+
+/** The last events before the budget ran out: how far simulated time moved over them, and what they were. */
+export interface LastEvents {
+  count: number;
+  /** Simulated time (µs) at the first of them; equal to the end time when time stood still. */
+  fromUs: number;
+  /** (actor, event) pairs by frequency: a message type, a timer tag, or "callback". */
+  repeating: { actor: string; event: string; count: number }[];
 }
 
 export interface SimulationOptions {
@@ -310,12 +321,15 @@ export class Simulation {
   /** Runs until simulated time `untilUs` (inclusive) or the event budget runs out. */
   run(untilUs: number): RunOutcome {
     const q = this.queue;
+    // The last events of the budget are tallied (only those: no cost before), so running out can say what repeated.
+    const tallyFrom = this.maxEvents - Math.min(10_000, Math.ceil(this.maxEvents / 10));
     while (q.size > 0) {
       const t = q.peekTime();
       if (t > untilUs) break;
       if (this.eventCount >= this.maxEvents) {
         this.trace("sim", "sim.event-limit", { maxEvents: this.maxEvents });
-        return { status: "event-limit", events: this.eventCount, simulatedUs: this.nowUsValue, digest: this.digest.hex() };
+        const lastEvents = this.lastEvents ?? undefined;
+        return { status: "event-limit", events: this.eventCount, simulatedUs: this.nowUsValue, digest: this.digest.hex(), lastEvents: tallied(lastEvents) };
       }
       const slot = q.pop();
       this.nowUsValue = t;
@@ -326,6 +340,7 @@ export class Simulation {
       const aux2 = q.aux2[slot];
       const ref = q.refs[slot];
       q.release(slot);
+      if (this.eventCount > tallyFrom) this.tally(t, kind, target, aux, ref);
       // Time folds modulo 2^32 (wrapping is fine for a hash) to keep the hot path on int32 arithmetic.
       this.digest.foldPair(t | 0, kind * 65536 + target);
       if (kind === EVENT_DELIVER) this.deliver(target, aux, aux2, ref);
@@ -341,6 +356,21 @@ export class Simulation {
   }
 
   // ---- internals ----
+
+  private lastEvents: { count: number; fromUs: number; byKey: Map<string, { actor: string; event: string; count: number }> } | null = null;
+
+  /** Counts one of the budget's last events by actor and what it was (a message type, a timer tag, a callback). */
+  private tally(t: number, kind: number, target: number, aux: number, ref: unknown): void {
+    this.lastEvents ??= { count: 0, fromUs: t, byKey: new Map() };
+    const actor = kind === EVENT_CALLBACK ? "sim" : this.names[target];
+    const payload = kind === EVENT_TIMER ? this.slots[target].liveTimers.get(aux) : undefined;
+    const event = kind === EVENT_DELIVER ? messageType(ref) : kind === EVENT_TIMER ? `timer ${typeof payload === "string" ? payload : messageType(payload)}` : "callback";
+    const key = `${actor}\u0000${event}`;
+    const e = this.lastEvents.byKey.get(key);
+    if (e) e.count++;
+    else this.lastEvents.byKey.set(key, { actor, event, count: 1 });
+    this.lastEvents.count++;
+  }
 
   private slot(name: string): ActorSlot {
     const s = this.byName.get(name);
@@ -444,4 +474,15 @@ export class Simulation {
       },
     };
   }
+}
+
+function tallied(l: { count: number; fromUs: number; byKey: Map<string, { actor: string; event: string; count: number }> } | undefined): LastEvents | undefined {
+  if (!l) return undefined;
+  const repeating = [...l.byKey.values()].sort((a, b) => b.count - a.count || (a.actor < b.actor ? -1 : a.actor > b.actor ? 1 : a.event < b.event ? -1 : 1));
+  return { count: l.count, fromUs: l.fromUs, repeating: repeating.slice(0, 5) };
+}
+
+function messageType(msg: unknown): string {
+  if (msg !== null && typeof msg === "object" && "type" in msg) return String((msg as { type: unknown }).type);
+  return typeof msg;
 }
