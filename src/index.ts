@@ -12,6 +12,7 @@ export {
   boundOutages,
   describeFault,
   generateFaults,
+  withFaultDefaults,
   faultScheduleArbitrary,
   JsonLinesTrace,
   DEFAULT_LINK,
@@ -25,6 +26,7 @@ export type {
   FaultOp,
   FaultKind,
   FaultGeneratorBounds,
+  ResolvedFaultBounds,
   LatencyModel,
   LinkBehaviour,
   RunOutcome,
@@ -32,6 +34,8 @@ export type {
   TraceObserver,
 } from "./sim/index.js";
 export { loadScenario, parseScenario } from "./scenario/load.js";
+export { scenariosDir, shippedScenarioPath, listScenarioFiles } from "./scenario/shipped.js";
+export { estimateWork, type WorkEstimate, type WorkShape } from "./scenario/workEstimate.js";
 export { ScenarioError } from "./scenario/errors.js";
 export type { ResolvedScenario, Expectation } from "./scenario/resolved.js";
 export { buildWorld, type World, type BuildOptions } from "./scenario/world.js";

@@ -1,14 +1,20 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
 import { ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { resolveScenario } from "./resolve.js";
 import { scenarioInput } from "./schema.js";
+import { shippedScenarioPath } from "./shipped.js";
 import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./scenarioText.js";
 import { describeIssue } from "./zodIssues.js";
 
-/** Reads, parses, validates and resolves a scenario file. Every user mistake becomes one ScenarioError. */
-export function loadScenario(file: string): ResolvedScenario {
+/**
+ * Reads, parses, validates and resolves a scenario: a file path, or the name of a shipped scenario
+ * (`acks-1-leader-failover`, `engine/lease-gc-pause`) when no such file exists. Every user mistake becomes one
+ * ScenarioError naming the file and the path inside it.
+ */
+export function loadScenario(fileOrName: string): ResolvedScenario {
+  const file = existsSync(fileOrName) ? fileOrName : (shippedScenarioPath(fileOrName) ?? fileOrName);
   return parseScenario(readScenarioText(file), file);
 }
 

@@ -2,7 +2,7 @@ import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import type { GroupConsumerWorkload } from "../workload/groupConsumerWorkload.js";
-import type { FaultGeneratorBounds, FaultOp, LatencyModel, LinkBehaviour } from "../sim/index.js";
+import type { FaultOp, LatencyModel, LinkBehaviour, ResolvedFaultBounds } from "../sim/index.js";
 
 /** The scenario after validation and defaults: the only type the world builder reads. Times in ms. */
 export interface ResolvedScenario {
@@ -29,7 +29,7 @@ export interface ResolvedScenario {
   clients: ResolvedClient[];
   demo: ResolvedDemo;
   faults: FaultOp[];
-  randomFaults: FaultGeneratorBounds | null;
+  randomFaults: ResolvedFaultBounds | null;
   expect: Expectation[];
   simulator: { legacyHighWatermarkTruncation: boolean };
 }

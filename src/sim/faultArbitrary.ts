@@ -1,13 +1,15 @@
 import fc from "fast-check";
 import type { FaultGeneratorBounds } from "./faultGenerator.js";
-import { makeFault } from "./faultGenerator.js";
+import { makeFault, withFaultDefaults } from "./faultGenerator.js";
 import { boundOutages, type FaultOp } from "./faults.js";
 
 /**
  * A fast-check arbitrary of fault schedules: the same FaultOp list a scenario's `faults:` loads into, so a failing
- * property shrinks to a short schedule that can be pasted into a scenario file.
+ * property shrinks to a short schedule that can be pasted into a scenario file. Only `nodes` is required; the other
+ * bounds default as FaultGeneratorBounds says.
  */
-export function faultScheduleArbitrary(b: FaultGeneratorBounds): fc.Arbitrary<FaultOp[]> {
+export function faultScheduleArbitrary(bounds: FaultGeneratorBounds): fc.Arbitrary<FaultOp[]> {
+  const b = withFaultDefaults(bounds);
   const one = fc
     .record({
       kind: fc.constantFrom(...b.kinds),

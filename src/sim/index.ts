@@ -3,7 +3,7 @@ export { Disk, KeyValueFile, type DiskResident } from "./disk.js";
 export { Digest } from "./digest.js";
 export { EventQueue } from "./eventQueue.js";
 export { applyFault, scheduleFaults, type RoleResolver, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind } from "./faults.js";
-export { generateFaults, GENERATED_KINDS, type FaultGeneratorBounds } from "./faultGenerator.js";
+export { generateFaults, withFaultDefaults, GENERATED_KINDS, type FaultGeneratorBounds, type ResolvedFaultBounds } from "./faultGenerator.js";
 export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Links, type LinkBehaviour } from "./links.js";
 export { Network, DISCONNECTED_MESSAGE, type Disconnected, type MessageObserver } from "./network.js";
