@@ -5,6 +5,7 @@ import { loadScenario } from "../scenario/load.js";
 import type { ExploreEntry } from "../report/html/page.js";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
 import { replayLine } from "../report/summary.js";
+import { shellQuote } from "../report/shellQuote.js";
 import { type RunResult, runScenario } from "../runner/run.js";
 import type { CliIO } from "./io.js";
 import { parsePositiveInt, parseSeed, parseShard, UsageError } from "./options.js";
@@ -76,12 +77,14 @@ export function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInstance): 
     io.out(JSON.stringify({ scenario: scenario.name, file, seeds: seeds.length, from, failures, events, wallMs: Math.round(wallMs), seedsPerSec: seeds.length / (wallMs / 1000), ok: failures.length === 0 }));
   } else {
     io.out(`${scenario.name}: ${seeds.length} seeds from ${from}, ${failures.length} failing  ${c.dim(`(${Math.round(wallMs)}ms wall, ${events} events)`)}`);
+    if (scenario.sweep) io.out(c.dim(`  a sweep: the seeds that break ${scenario.sweep.finds.join(", ")} are its findings`));
     if (failures.length > 0) {
       const byCheck = new Map<string, number[]>();
       for (const f of failures) for (const name of f.failed.length ? f.failed : [f.status]) byCheck.set(name, [...(byCheck.get(name) ?? []), f.seed]);
       io.out(c.bold("  failing check".padEnd(40) + "seeds"));
       for (const [name, s] of byCheck) io.out(`  ${name.padEnd(38)}${s.slice(0, 12).join(" ")}${s.length > 12 ? ` ... (${s.length})` : ""}`);
       io.out(c.dim(`  replay one: ${replayLine({ file, seed: failures[0].seed })}`));
+      io.out(c.dim(`  shrink it:  kafkasim shrink ${shellQuote(file)} --seed ${failures[0].seed}`));
     }
     if (args.report) io.out(c.dim(`report: ${join(args.report, "index.html")} (open it in a browser)`));
   }

@@ -14,12 +14,12 @@ function firstSentence(text: string): string {
 
 export function listCommand(io: CliIO, c: ChalkInstance, json: boolean): number {
   const dir = shippedScenarioDir();
-  const rows: { name: string; file: string; description: string }[] = [];
+  const rows: { name: string; file: string; description: string; sweep?: string[] }[] = [];
   for (const file of listScenarioFiles(dir)) {
     const shown = relative(dir, file).replace(/\.ya?ml$/, "");
     try {
       const s = loadScenario(file);
-      rows.push({ name: shown, file: relative(io.cwd, file), description: firstSentence(s.description) });
+      rows.push({ name: shown, file: relative(io.cwd, file), description: firstSentence(s.description), ...(s.sweep ? { sweep: s.sweep.finds } : {}) });
     } catch (e) {
       if (!(e instanceof ScenarioError)) throw e;
       rows.push({ name: shown, file: relative(io.cwd, file), description: `(invalid: ${e.problem})` });

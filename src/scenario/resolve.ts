@@ -281,6 +281,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   }
 
   const expect = (input.expect ?? []).map((e, i) => parseExpectation(e, `expect[${i}]`, fail));
+  const sweep = resolveSweep(input, expect, fail);
 
   return {
     file,
@@ -303,6 +304,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     faults,
     randomFaults,
     expect,
+    sweep,
     simulator: { legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false },
   };
 }
@@ -422,6 +424,18 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
   }
   actorsNamed(op).forEach((a) => known(a, `${p}.${verb}`));
   return op;
+}
+
+/** `sweep.finds` must name expectations of the scenario, as written under `expect:`. */
+function resolveSweep(input: ScenarioInput, expect: Expectation[], fail: Fail): ResolvedScenario["sweep"] {
+  if (!input.sweep) return null;
+  const finds = typeof input.sweep.finds === "string" ? [input.sweep.finds] : input.sweep.finds;
+  const labels = expect.map((e) => e.label);
+  finds.forEach((f, i) => {
+    if (!labels.includes(f))
+      fail(typeof input.sweep!.finds === "string" ? "sweep.finds" : `sweep.finds[${i}]`, `"${f}" is not one of the expectations (expect: ${labels.join(", ") || "none"})`);
+  });
+  return { finds };
 }
 
 function parseExpectation(e: string | Record<string, unknown>, path: string, fail: Fail): Expectation {

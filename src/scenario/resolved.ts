@@ -31,6 +31,8 @@ export interface ResolvedScenario {
   faults: FaultOp[];
   randomFaults: ResolvedFaultBounds | null;
   expect: Expectation[];
+  /** A sweep scenario: the expectation labels some seeds break (what explore is for); null for an ordinary one. */
+  sweep: { finds: string[] } | null;
   simulator: { legacyHighWatermarkTruncation: boolean };
 }
 

@@ -274,6 +274,17 @@ const simulatorInput = z.strictObject({
   maxMemoryMiB: intIn("a whole number of MiB", 1, 1_048_576).optional(),
 });
 
+/**
+ * A sweep scenario: its expectations say what must not happen, and some seeds break them; that is what `explore` is
+ * for. `finds` names the expectation(s) the sweep exists to break (as written under `expect:`); the others must hold
+ * on every seed. The scenario's own `seed` is one that breaks them.
+ */
+const sweepInput = z.strictObject({
+  finds: z.union([name, z.array(name).min(1, "must name at least one expectation")], {
+    error: "must name the expectation the sweep finds broken (e.g. noLostAcknowledgedWrites), or a list of them",
+  }),
+});
+
 export const scenarioInput = z.strictObject({
   name,
   description: z.string({ error: "must be a string explaining the incident" }).min(1, "must not be empty"),
@@ -288,6 +299,7 @@ export const scenarioInput = z.strictObject({
   faults: listOf(faultInput, "faults").optional(),
   randomFaults: randomFaultsInput.optional(),
   expect: z.array(expectationInput).max(100, "must list at most 100 expectations").optional(),
+  sweep: sweepInput.optional(),
   simulator: simulatorInput.optional(),
 });
 export type ScenarioInput = z.infer<typeof scenarioInput>;

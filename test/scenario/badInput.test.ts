@@ -143,6 +143,12 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "expect:\n  - noUnavailabilty: 5s\n"), 'unknown check "noUnavailabilty"', "did you mean noUnavailability?");
   });
 
+  it("a sweep that finds an expectation the scenario does not have", async () => {
+    await expectBadInput(file(DEMO + "expect:\n  - noFalseSuspicion\nsweep: { finds: noStaleWrite }\n"), "sweep.finds", '"noStaleWrite" is not one of the expectations (expect: noFalseSuspicion)');
+    await expectBadInput(file(DEMO + "expect:\n  - noFalseSuspicion\nsweep: { finds: [noFalseSuspicion, x] }\n"), "sweep.finds[1]");
+    await expectBadInput(file(DEMO + "sweep: { find: x }\n"), "sweep.finds: must name the expectation");
+  });
+
   it("a producer writing to an unknown topic", async () => {
     await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
   });

@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { listScenarioFiles } from "../../src/scenario/shipped.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { runScenario } from "../../src/runner/run.js";
+import { goldenName } from "./goldenDigests.js";
+
+/**
+ * `npm run test:sweep`: every shipped scenario on seeds 1..N (default 20), in worker processes (default: one per
+ * core, at most 2), then one table: per scenario pass or FAIL and which seeds failed which check. Exit 0 when every
+ * scenario passes, 1 otherwise. A scenario passes when every expectation holds at every seed, except that a sweep
+ * scenario (`sweep: { finds }`) may break what it finds (that is its point; the table counts the seeds that do).
+ *
+ *   npm run test:sweep                      # all scenarios, seeds 1..20
+ *   npm run test:sweep -- --seeds 50 acks-1-random-leader-crashes
+ *   npm run test:sweep -- --workers 1
+ */
+
+interface ScenarioSweep {
+  name: string;
+  sweep: string[] | null;
+  /** Seed → what failed there (check names, or the run status); seeds that held are absent. */
+  failures: Record<string, string[]>;
+  wallMs: number;
+}
+
+/** Runs one scenario on seeds 1..n (in this process). */
+export function sweepScenario(file: string, n: number): ScenarioSweep {
+  const s = loadScenario(file);
+  const started = performance.now();
+  const failures: Record<string, string[]> = {};
+  for (let seed = 1; seed <= n; seed++) {
+    const r = runScenario(s, { seed });
+    if (r.ok) continue;
+    const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
+    failures[seed] = [...failed, ...(r.invariantViolations.length > 0 ? ["invariant"] : []), ...(r.status === "livelock" || r.status === "event-budget" ? [r.status] : [])];
+  }
+  return { name: goldenName(file), sweep: s.sweep?.finds ?? null, failures, wallMs: Math.round(performance.now() - started) };
+}
+
+/** Whether a scenario's failures are allowed: none, or (for a sweep) only what it finds. */
+export function passes(r: ScenarioSweep): boolean {
+  return Object.values(r.failures).every((f) => r.sweep !== null && f.every((x) => r.sweep!.includes(x)));
+}
+
+function table(results: ScenarioSweep[], n: number): string {
+  const width = Math.max(...results.map((r) => r.name.length), 8) + 2;
+  const lines = [`${"scenario".padEnd(width)}${"result".padEnd(8)}${"wall".padStart(7)}  failing seeds (of 1..${n}) by check`];
+  for (const r of results) {
+    const byCheck = new Map<string, number[]>();
+    for (const [seed, checks] of Object.entries(r.failures)) for (const c of checks) byCheck.set(c, [...(byCheck.get(c) ?? []), Number(seed)]);
+    const detail = [...byCheck].map(([c, seeds]) => `${c}${r.sweep?.includes(c) ? " (found by the sweep)" : ""}: ${seeds.sort((a, b) => a - b).join(" ")}`).join("; ");
+    lines.push(`${r.name.padEnd(width)}${(passes(r) ? "pass" : "FAIL").padEnd(8)}${`${(r.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${detail || "-"}`);
+  }
+  const failing = results.filter((r) => !passes(r)).length;
+  lines.push(`${results.length - failing} passed, ${failing} failed (${results.length} scenarios × ${n} seeds)`);
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  let n = 20;
+  let workers = Math.min(2, availableParallelism());
+  const names: string[] = [];
+  let worker = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--seeds") n = Number(argv[++i]);
+    else if (argv[i] === "--workers") workers = Number(argv[++i]);
+    else if (argv[i] === "--worker") worker = true;
+    else names.push(argv[i]);
+  }
+  if (!Number.isSafeInteger(n) || n < 1 || !Number.isSafeInteger(workers) || workers < 1) {
+    process.stderr.write("usage: npm run test:sweep -- [--seeds N] [--workers W] [scenario names]\n");
+    return 2;
+  }
+  const all = listScenarioFiles();
+  const files = names.length === 0 ? all : all.filter((f) => names.includes(goldenName(f)));
+  if (files.length < names.length) {
+    process.stderr.write(`unknown scenario among: ${names.join(", ")}\n`);
+    return 2;
+  }
+  if (worker) {
+    // A worker: one JSON line per scenario, for the parent to table.
+    for (const f of files) process.stdout.write(JSON.stringify(sweepScenario(f, n)) + "\n");
+    return 0;
+  }
+  const chunks: string[][] = Array.from({ length: Math.min(workers, files.length) }, () => []);
+  files.forEach((f, i) => chunks[i % chunks.length].push(goldenName(f)));
+  const self = fileURLToPath(import.meta.url);
+  const started = performance.now();
+  const results = (
+    await Promise.all(
+      chunks.map(
+        (chunk) =>
+          new Promise<ScenarioSweep[]>((done, fail) => {
+            const p = spawn(process.execPath, ["--import", "tsx", self, "--worker", "--seeds", String(n), ...chunk], { stdio: ["ignore", "pipe", "inherit"] });
+            let out = "";
+            p.stdout.on("data", (d) => {
+              out += d;
+              process.stderr.write(".");
+            });
+            p.on("close", (code) => (code === 0 ? done(out.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as ScenarioSweep)) : fail(new Error(`a sweep worker exited ${code}`))));
+          }),
+      ),
+    )
+  )
+    .flat()
+    .sort((a, b) => a.name.localeCompare(b.name));
+  process.stderr.write("\n");
+  process.stdout.write(table(results, n) + `\n(${Math.round((performance.now() - started) / 1000)}s wall, ${chunks.length} workers)\n`);
+  return results.every(passes) ? 0 : 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
