@@ -37,6 +37,10 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const later = (fn: () => number) => {
     job = fn;
   };
+  // yargs turns a flag given twice into a list; every option here takes one value.
+  const once = (a: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(a)) if (k !== "_" && Array.isArray(v) && !k.includes("-")) throw new ParseFailure(`--${k} given more than once`);
+  };
   const parser = yargs(argv)
     .scriptName("kafkasim")
     .usage("$0 <command> [options]\n\nDeterministic simulation of Kafka clusters under faults, reproducible from one seed.")
@@ -57,7 +61,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("report", { type: "string", describe: "write DIR/index.html (a self-contained page: lanes, timeline, message diagram), DIR/summary.json and the history" })
           .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
           .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it" }),
-      (a) => later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c)),
+      (a) => (once(a), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
     )
     .command(
       "explore <scenario>",
@@ -70,7 +74,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("shard", { type: "string", describe: "K/N: run only this shard of the seeds" })
           .option("report", { type: "string", describe: "write DIR/index.html listing the failing seeds, with a page per failing seed in DIR/seed-N/" })
           .option("json", { type: "boolean", describe: "print one JSON object" }),
-      (a) => later(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c)),
+      (a) => (once(a), later(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(
       "shrink <scenario>",
@@ -80,13 +84,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
           .option("seed", { type: "string", describe: "the failing seed (default: the scenario's)" })
           .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" }),
-      (a) => later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c)),
+      (a) => (once(a), later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(
       "list",
       "list the shipped scenarios",
       (y) => y.option("json", { type: "boolean", describe: "print a JSON array" }),
-      (a) => later(() => listCommand(io, c, a.json ?? false)),
+      (a) => (once(a), later(() => listCommand(io, c, a.json ?? false))),
     )
     .demandCommand(1, "name a command: run, explore, shrink or list")
     .strict()

@@ -3,7 +3,8 @@ import type { ChalkInstance } from "chalk";
 import YAML from "yaml";
 import { faultToYaml } from "../scenario/faultYaml.js";
 import { loadScenario, readScenarioText } from "../scenario/load.js";
-import { buildWorld } from "../scenario/world.js";
+import { generatedFaults } from "../scenario/world.js";
+import { checkWorkBudget } from "../scenario/workEstimate.js";
 import { describeFault } from "../sim/index.js";
 import { shrinkFaults } from "../runner/shrink.js";
 import { shellQuote } from "../report/shellQuote.js";
@@ -29,7 +30,8 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const file = findScenario(args.scenario, io.cwd);
   const scenario = loadScenario(file);
   const seed = seedArg ?? scenario.seed;
-  const faults = buildWorld(scenario, { seed }).faults;
+  checkWorkBudget(scenario); // before building anything: a scenario too big to run is refused with the reason
+  const faults = [...scenario.faults, ...generatedFaults(scenario, seed)].sort((a, b) => a.atMs - b.atMs);
   const result = shrinkFaults(scenario, seed, faults);
   if (!result) {
     io.out(`${scenario.name} --seed ${seed}: every expectation holds, so there is no failure to reproduce and nothing to shrink.`);

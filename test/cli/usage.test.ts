@@ -31,6 +31,10 @@ describe("every argument is checked before the simulation runs", () => {
     await expectUsageError(["run", "engine/lease-gc-pause", "extra"], "Unknown argument");
   });
 
+  it("an option given twice exits 2 instead of picking one", async () => {
+    await expectUsageError(["run", "engine/lease-gc-pause", "--seed", "1", "--seed", "2"], "--seed given more than once");
+  });
+
   it("a bad option value exits 2 before the run", async () => {
     await expectUsageError(["run", "engine/lease-gc-pause", "--seed", ""], "--seed");
     await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "0"], "--seeds");
