@@ -11,10 +11,6 @@ import { UsageError } from "./options.js";
 import { runCommand } from "./runCommand.js";
 import { shrinkCommand } from "./shrinkCommand.js";
 
-/**
- * The `kafkasim` command line, runnable in-process (tests pass their own IO). Returns the exit code:
- * 0 every expectation holds, 1 an expectation (or invariant) failed, 2 bad input, 3 internal error.
- */
 /** The package's own version, from its package.json (next to dist/ or src/). */
 export function packageVersion(): string {
   const file = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { listScenarioFiles } from "../../src/scenario/shipped.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { runScenario } from "../../src/runner/run.js";
-import { goldenName } from "./goldenDigests.js";
+import { goldenName, readGolden } from "./goldenDigests.js";
 
 /**
  * `npm run test:sweep`: every shipped scenario on seeds 1..N (default 20), in worker processes (default: one per
@@ -84,30 +84,34 @@ async function main(argv: string[]): Promise<number> {
     for (const f of files) process.stdout.write(JSON.stringify(sweepScenario(f, n)) + "\n");
     return 0;
   }
-  const chunks: string[][] = Array.from({ length: Math.min(workers, files.length) }, () => []);
-  files.forEach((f, i) => chunks[i % chunks.length].push(goldenName(f)));
+  // A pool of `workers` processes, one scenario each, the costliest first (by their golden event counts), so the
+  // long ones do not end up queued behind each other.
+  const golden = readGolden();
+  const cost = (name: string) => Object.values(golden[name] ?? {}).reduce((a, r) => a + r.events, 0);
+  const queue = files.map(goldenName).sort((a, b) => cost(b) - cost(a));
   const self = fileURLToPath(import.meta.url);
   const started = performance.now();
-  const results = (
-    await Promise.all(
-      chunks.map(
-        (chunk) =>
-          new Promise<ScenarioSweep[]>((done, fail) => {
-            const p = spawn(process.execPath, ["--import", "tsx", self, "--worker", "--seeds", String(n), ...chunk], { stdio: ["ignore", "pipe", "inherit"] });
-            let out = "";
-            p.stdout.on("data", (d) => {
-              out += d;
-              process.stderr.write(".");
-            });
-            p.on("close", (code) => (code === 0 ? done(out.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as ScenarioSweep)) : fail(new Error(`a sweep worker exited ${code}`))));
-          }),
-      ),
-    )
-  )
-    .flat()
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const runOne = (name: string) =>
+    new Promise<ScenarioSweep>((done, fail) => {
+      const p = spawn(process.execPath, ["--import", "tsx", self, "--worker", "--seeds", String(n), name], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      p.stdout.on("data", (d) => (out += d));
+      p.on("close", (code) => {
+        if (code !== 0) return fail(new Error(`the sweep of ${name} exited ${code}`));
+        process.stderr.write(".");
+        done(JSON.parse(out.trim()) as ScenarioSweep);
+      });
+    });
+  const results: ScenarioSweep[] = [];
+  const pool = Math.min(workers, queue.length);
+  await Promise.all(
+    Array.from({ length: pool }, async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) results.push(await runOne(name));
+    }),
+  );
+  results.sort((a, b) => a.name.localeCompare(b.name));
   process.stderr.write("\n");
-  process.stdout.write(table(results, n) + `\n(${Math.round((performance.now() - started) / 1000)}s wall, ${chunks.length} workers)\n`);
+  process.stdout.write(table(results, n) + `\n(${Math.round((performance.now() - started) / 1000)}s wall, ${pool} workers)\n`);
   return results.every(passes) ? 0 : 1;
 }
 
