@@ -3,6 +3,12 @@ import chalk from "chalk";
 import { runCli } from "./cli.js";
 
 // The only place that touches process.argv, real streams and the exit code.
+// A reader that goes away (`kafkasim list | head`) is not an error: stop writing, keep the exit code.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(process.exitCode ?? 0);
+  });
 const io = {
   out: (t: string) => process.stdout.write(t + "\n"),
   err: (t: string) => process.stderr.write(t + "\n"),

@@ -47,7 +47,12 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const outFile = join(dir, `${basename(file).replace(/\.ya?ml$/, "")}-shrunk-seed-${String(seed).replace(/[^A-Za-z0-9_.-]/g, "_")}.yaml`);
   writeOutputFile(outFile, doc.toString(), "--out");
   io.out(`${scenario.name} --seed ${seed} fails ${result.failing.join(", ")}`);
-  io.out(`shrunk ${result.original.length} faults to ${result.shrunk.length} in ${result.runs} runs:`);
+  const count = (n: number) => `${n} fault${n === 1 ? "" : "s"}`;
+  io.out(
+    result.shrunk.length < result.original.length
+      ? `shrunk ${count(result.original.length)} to ${result.shrunk.length} in ${result.runs} runs:`
+      : `kept ${count(result.original.length)} (none can go), shortened where it still fails, in ${result.runs} runs:`,
+  );
   for (const f of result.shrunk) io.out(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
   io.out(c.dim(`written to ${outFile}; replay: kafkasim run ${shellQuote(outFile)}`));
   return 0;

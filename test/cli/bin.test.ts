@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 // The installed binary, as a user runs it (npm ci builds dist/ through the prepare script).
@@ -21,6 +21,19 @@ describe("the kafkasim binary", () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("digest");
     expect(run.stdout).not.toMatch(/\u001b\[/);
+  });
+
+  it("a reader that goes away (kafkasim ... | head) ends it quietly, not with an EPIPE stack trace", () => {
+    // `true` exits at once, so every write finds the pipe closed.
+    const r = spawnSync("bash", ["-c", `set -o pipefail; node ${BIN} run engine/lease-gc-pause | true`], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("--version prints the package's version", () => {
+    const r = spawnSync("node", [BIN, "--version"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
   });
 
   it("exits 2 with one line and no stack trace on bad input", () => {
