@@ -41,7 +41,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .scriptName("kafkasim")
     .usage("$0 <command> [options]\n\nDeterministic simulation of Kafka clusters under faults, reproducible from one seed.")
     .example("$0 run acks-1-leader-failover", "one run and its verdict")
-    .example("$0 explore acks-1-random-leader-crashes --seeds 50", "50 seeds, each its own random faults")
+    .example("$0 explore acks-1-random-leader-crashes --seeds 20", "20 seeds, each its own random faults")
     .example("$0 shrink acks-1-random-leader-crashes --seed N", "fewest faults that still fail")
     .command(
       "run <scenario>",
