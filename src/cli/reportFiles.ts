@@ -17,8 +17,7 @@ export const RUN_REPORT_FILES = ["index.html", "summary.json", HISTORY_FILE];
 /**
  * Makes sure a report can be written to `dir` (resolved against `cwd`) before any simulation runs: checks it as
  * outputPaths.ts does (a writable folder; a missing one is made if its parent exists), makes it, and checks that
- * none of `files` is a folder in the way. Returns the
- * absolute path. Throws UsageError (exit 2, one line) otherwise.
+ * none of `files` is a folder in the way. Returns the absolute path. Throws UsageError (exit 2, one line) otherwise.
  */
 export function prepareReportDir(dir: string, cwd: string, files: readonly string[] = RUN_REPORT_FILES, flag = "--report"): string {
   // The shared output-path rules (outputPaths.ts): a writable folder, or one that can be made in an existing folder.
