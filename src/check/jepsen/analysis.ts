@@ -1,0 +1,81 @@
+import type { Anomalies } from "./cases.js";
+import type { AnalysisContext } from "./context.js";
+import { allowedAnomalyTypes } from "./allowed.js";
+import { cycleCases } from "./cycles/cycleCases.js";
+import { duplicateCases } from "./duplicate.js";
+import { buildFacts } from "./facts.js";
+import { IndexedHistory } from "./indexedHistory.js";
+import { intPollCases, intSendCases } from "./internalOrder.js";
+import { lostWriteCases } from "./lostWrite.js";
+import { nonmonotonicSendCases } from "./nonmonotonicSend.js";
+import type { JepsenOp } from "./ops.js";
+import { pollSkipCases } from "./pollSkip.js";
+import { g1aCases, precommittedReadCases } from "./readAnomalies.js";
+import { unseenCases } from "./unseen.js";
+import { buildVersionOrders } from "./versionOrders.js";
+
+export interface AnalysisOptions {
+  /** Infer write-write dependencies from offsets (Jepsen's `:ww-deps`; default off, as in Jepsen's tests). */
+  wwDeps?: boolean;
+  /** Whether the test subscribed (Jepsen's `(:subscribe (:sub-via test))`); default: some op is a subscribe. */
+  subscribe?: boolean;
+  /** See IndexOptions.sessionField: the field naming a sequential client (default Jepsen's `process`). */
+  sessionField?: string;
+  /** kafkasim's refinement of poll-skip: a rebalance-log key starts afresh (see PollSkipOptions). */
+  rebalanceResets?: boolean;
+  /** Skip the cycle search (for callers that read no cycle anomaly). */
+  cycles?: boolean;
+}
+
+export interface KafkaAnalysis {
+  ctx: AnalysisContext;
+  /** Every anomaly found, by Jepsen's key (internal ids; see render.ts). */
+  anomalies: Anomalies;
+  /** Keys present, sorted (Jepsen's :error-types). */
+  anomalyTypes: string[];
+  /** The tolerated keys (allowed-error-types). */
+  allowed: string[];
+  /** No anomaly outside the allowed set (Jepsen's :valid?). */
+  valid: boolean;
+  subscribe: boolean;
+  wwDeps: boolean;
+}
+
+/**
+ * Jepsen's Kafka analysis (kafka.clj `analysis` and `checker`) over a history of Jepsen-shaped ops: builds the
+ * shared structures once (indexed history, writer/reader facts, version orders) and runs each `…Cases` function
+ * over them, keeping only the kinds that found something. Linear in the history apart from per-key sorts and the
+ * cycle search, which only works inside strongly connected components.
+ */
+export function analyzeKafkaHistory(history: readonly JepsenOp[], options: AnalysisOptions = {}): KafkaAnalysis {
+  const h = IndexedHistory.build(history, { sessionField: options.sessionField });
+  const facts = buildFacts(h);
+  const vo = buildVersionOrders(h, facts);
+  const wwDeps = options.wwDeps ?? false;
+  const ctx: AnalysisContext = { h, facts, vo, wwDeps };
+  const a: Anomalies = {};
+  const put = (k: string, cases: unknown[] | undefined) => {
+    if (cases && cases.length > 0) a[k] = cases;
+  };
+  put("duplicate", duplicateCases(ctx));
+  const intPoll = intPollCases(ctx);
+  put("int-poll-skip", intPoll.skip);
+  put("int-nonmonotonic-poll", intPoll.nonmonotonic);
+  const intSend = intSendCases(ctx);
+  put("int-nonmonotonic-send", intSend.nonmonotonic);
+  put("int-send-skip", intSend.skip);
+  put("inconsistent-offsets", vo.conflicts);
+  put("precommitted-read", precommittedReadCases(ctx));
+  put("G1a", g1aCases(ctx));
+  put("lost-write", lostWriteCases(ctx));
+  const polls = pollSkipCases(ctx, { rebalanceResets: options.rebalanceResets });
+  put("nonmonotonic-poll", polls.nonmonotonic);
+  put("nonmonotonic-send", nonmonotonicSendCases(ctx));
+  put("poll-skip", polls.skip);
+  put("unseen", unseenCases(ctx));
+  if (options.cycles !== false) for (const [k, cases] of Object.entries(cycleCases(ctx))) put(k, cases);
+  const subscribe = options.subscribe ?? h.subscribes;
+  const allowed = allowedAnomalyTypes({ subscribe, wwDeps });
+  const anomalyTypes = Object.keys(a).sort();
+  return { ctx, anomalies: a, anomalyTypes, allowed: [...allowed].sort(), valid: anomalyTypes.every((t) => allowed.has(t)), subscribe, wwDeps };
+}
