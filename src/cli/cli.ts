@@ -1,6 +1,7 @@
 import { Chalk } from "chalk";
 import yargs from "yargs";
 import { ScenarioError } from "../scenario/errors.js";
+import { checkCommand } from "./checkCommand.js";
 import { exploreCommand } from "./exploreCommand.js";
 import type { CliIO } from "./io.js";
 import { listCommand } from "./listCommand.js";
@@ -72,12 +73,23 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       (a) => guard(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c)),
     )
     .command(
+      "check <history>",
+      "judge a history in Jepsen's Kafka shape (JSON, JSON lines or history.edn) with Jepsen's Kafka analysis",
+      (y) =>
+        y
+          .positional("history", { type: "string", demandOption: true, describe: "the history file" })
+          .option("json", { type: "boolean", describe: "print one JSON object" })
+          .option("ww-deps", { type: "boolean", describe: "infer write-write dependencies from offsets (Jepsen's :ww-deps)" })
+          .option("subscribe", { type: "boolean", describe: "the test subscribed (default: some op is a subscribe)" }),
+      (a) => guard(() => checkCommand({ history: a.history!, json: a.json, wwDeps: a["ww-deps"], subscribe: a.subscribe }, io, c)),
+    )
+    .command(
       "list",
       "list the shipped scenarios",
       (y) => y.option("json", { type: "boolean" }),
       (a) => guard(() => listCommand(io, c, a.json ?? false)),
     )
-    .demandCommand(1, "name a command: run, explore, shrink or list")
+    .demandCommand(1, "name a command: run, explore, shrink, check or list")
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {

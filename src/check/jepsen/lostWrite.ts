@@ -24,12 +24,11 @@ export function lostWriteCases({ h, facts, vo }: AnalysisContext): LostWriteCase
       if (fi > bound) bound = fi;
     }
     if (!anyRead || bound < 0) continue;
+    // Jepsen takes the first value (in hash order) whose last index is the bound; one someone read shows more.
     let maxRead = -1;
-    for (let j = order.valStart[bound]; j < order.valStart[bound + 1]; j++) {
+    for (let j = order.valStart[bound]; j < order.valStart[bound + 1] && maxRead < 0; j++) {
       const v = order.vals[j];
-      if (order.lastIndex[v] !== bound) continue;
-      maxRead = firstReader[base + v];
-      break;
+      if (order.lastIndex[v] === bound) maxRead = firstReader[base + v];
     }
     for (let d = 0; d <= bound; d++)
       for (let j = order.valStart[d]; j < order.valStart[d + 1]; j++) {
