@@ -4,7 +4,7 @@ import { allowedAnomalyTypes } from "./allowed.js";
 import { cycleCases } from "./cycles/cycleCases.js";
 import { duplicateCases } from "./duplicate.js";
 import { buildFacts } from "./facts.js";
-import { IndexedHistory } from "./indexedHistory.js";
+import { IndexedHistory, type IndexOptions } from "./indexedHistory.js";
 import { intPollCases, intSendCases } from "./internalOrder.js";
 import { lostWriteCases } from "./lostWrite.js";
 import { nonmonotonicSendCases } from "./nonmonotonicSend.js";
@@ -19,8 +19,8 @@ export interface AnalysisOptions {
   wwDeps?: boolean;
   /** Whether the test subscribed (Jepsen's `(:subscribe (:sub-via test))`); default: some op is a subscribe. */
   subscribe?: boolean;
-  /** See IndexOptions.sessionField: the field naming a sequential client (default Jepsen's `process`). */
-  sessionField?: string;
+  /** See IndexOptions.sessionOf: which client an op belongs to (default Jepsen's `process`). */
+  sessionOf?: IndexOptions["sessionOf"];
   /** kafkasim's refinement of poll-skip: a rebalance-log key starts afresh (see PollSkipOptions). */
   rebalanceResets?: boolean;
   /** Skip the cycle search (for callers that read no cycle anomaly). */
@@ -47,8 +47,8 @@ export interface KafkaAnalysis {
  * over them, keeping only the kinds that found something. Linear in the history apart from per-key sorts and the
  * cycle search, which only works inside strongly connected components.
  */
-export function analyzeKafkaHistory(history: readonly JepsenOp[], options: AnalysisOptions = {}): KafkaAnalysis {
-  const h = IndexedHistory.build(history, { sessionField: options.sessionField });
+export function analyzeKafkaHistory(history: readonly JepsenOp[] | IndexedHistory, options: AnalysisOptions = {}): KafkaAnalysis {
+  const h = history instanceof IndexedHistory ? history : IndexedHistory.build(history, { sessionOf: options.sessionOf });
   const facts = buildFacts(h);
   const vo = buildVersionOrders(h, facts);
   const wwDeps = options.wwDeps ?? false;

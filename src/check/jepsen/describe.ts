@@ -22,6 +22,10 @@ export function describeCase(ctx: AnalysisContext, kind: string, c: AnyCase): st
   const at = (v: unknown) => `${val(v)} (offset ${off(v)})`;
   const op = (i: unknown) => (typeof i === "number" && i >= 0 ? opLabel(ctx, i) : "no op");
   const pair = (vs: unknown) => (vs as number[]).map(at).join(" then ");
+  const some = (vs: unknown) => {
+    const list = vs as number[];
+    return list.length <= 4 ? list.map(at).join(", ") : `${list.slice(0, 3).map(at).join(", ")}, …, ${at(list[list.length - 1])}`;
+  };
   switch (kind) {
     case "duplicate":
       return `${key}: value ${val(c.value)} appears at ${c.count} offsets: ${(c.offsets as number[]).join(", ")}`;
@@ -34,25 +38,25 @@ export function describeCase(ctx: AnalysisContext, kind: string, c: AnyCase): st
     case "lost-write":
       return `${key}: ${at(c.value)} written by ${op(c.writer)} was never read, though ${op(c["max-read"])} read past it (to index ${c["max-read-index"]})`;
     case "poll-skip":
-      return `${key}: ${op((c.ops as number[])[1])} skipped ${(c.skipped as number[]).length} value(s) (${(c.skipped as number[]).map(at).join(", ")}) after ${op((c.ops as number[])[0])}`;
+      return `${key}: ${op((c.ops as number[])[1])} skipped ${(c.skipped as number[]).length} value(s) (${some(c.skipped)}) after ${op((c.ops as number[])[0])}`;
     case "nonmonotonic-poll":
       return `${key}: ${op((c.ops as number[])[1])} went back to ${at((c.values as number[])[1])} after ${op((c.ops as number[])[0])} read up to ${at((c.values as number[])[0])}`;
     case "nonmonotonic-send":
       return `${key}: ${op((c.ops as number[])[1])} sent ${at((c.values as number[])[1])}, before ${at((c.values as number[])[0])} sent earlier by ${op((c.ops as number[])[0])}`;
     case "int-poll-skip":
     case "int-send-skip":
-      return `${key}: within ${op(c.op)}, ${pair(c.values)} skip ${(c.skipped as number[]).length} value(s) (${(c.skipped as number[]).map(at).join(", ")})`;
+      return `${key}: within ${op(c.op)}, ${pair(c.values)} skip ${(c.skipped as number[]).length} value(s) (${some(c.skipped)})`;
     case "int-nonmonotonic-poll":
     case "int-nonmonotonic-send":
       return `${key}: within ${op(c.op)}, ${pair(c.values)} go backwards (delta ${c.delta})`;
     case "unseen":
-      return `${key}: ${c.count} acknowledged value(s) never polled: ${(c.messages as number[]).slice(0, 8).map(at).join(", ")}${(c.count as number) > 8 ? ", …" : ""}`;
+      return `${key}: ${c.count} acknowledged value(s) never polled: ${some(c.messages)}`;
     case "empty-transaction-graph":
       return "no op depends on another: nothing sent was polled and no op followed another in time";
     case "cycle-search-timeout":
       return `the search for ${c["anomaly-spec-type"]} in a component of ${c["scc-size"]} ops ran out of its step budget`;
     default:
-      if (Array.isArray(c.steps)) return `${(c.cycle as number[]).map((i) => `op ${h.ops[i].index}`).join(" → ")}: ${(c.steps as CycleStep[]).map((s, j) => describeStep(ctx, s, (c.cycle as number[])[j], (c.cycle as number[])[j + 1])).join("; ")}`;
+      if (Array.isArray(c.steps)) return `${(c.cycle as number[]).map((i) => `op ${h.opIndex[i]}`).join(" → ")}: ${(c.steps as CycleStep[]).map((s, j) => describeStep(ctx, s, (c.cycle as number[])[j], (c.cycle as number[])[j + 1])).join("; ")}`;
       if (typeof c.not === "string") return `${c["scc-size"]} ops (${(c.scc as number[]).slice(0, 8).join(", ")}${(c.scc as number[]).length > 8 ? ", …" : ""}) form a cycle that rules out ${c.not}`;
       return JSON.stringify(c);
   }
@@ -60,8 +64,8 @@ export function describeCase(ctx: AnalysisContext, kind: string, c: AnyCase): st
 
 function describeStep(ctx: AnalysisContext, s: CycleStep, a: number, b: number): string {
   const { h } = ctx;
-  const A = `op ${h.ops[a].index}`;
-  const B = `op ${h.ops[b].index}`;
+  const A = `op ${h.opIndex[a]}`;
+  const B = `op ${h.opIndex[b]}`;
   if (s.type === "realtime") return `${A} completed before ${B} was invoked`;
   const v = (x: number) => fmt(h.keys.values[s.key][x]);
   if (s.type === "ww") return `${A} sent ${v(s.value)} to key ${String(h.keys.shown[s.key])} before ${B} sent ${v(s["value'"])}`;
@@ -69,8 +73,8 @@ function describeStep(ctx: AnalysisContext, s: CycleStep, a: number, b: number):
 }
 
 export function opLabel(ctx: AnalysisContext, i: number): string {
-  const op = ctx.h.ops[i];
-  const who = typeof op.client === "string" ? `${op.client}, process ${op.process}` : `process ${op.process}`;
+  const op = ctx.h.opRef(i)!;
+  const who = op.client !== undefined ? `${op.client}${op.incarnation !== undefined && op.incarnation > 1 ? ` #${op.incarnation}` : ""}, process ${op.process}` : `process ${op.process}`;
   return `op ${op.index} (${who}, ${op.type})`;
 }
 

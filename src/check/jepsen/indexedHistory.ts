@@ -1,5 +1,5 @@
 import { FloatColumn, IntColumn } from "./growable.js";
-import { describe, HistoryFormatError, type JepsenOp } from "./ops.js";
+import { describe, HistoryFormatError, type JepsenOp, type JepsenType } from "./ops.js";
 
 /** Op types as small ints (Jepsen's :invoke :ok :fail :info). */
 export const INVOKE = 0;
@@ -7,6 +7,7 @@ export const OK = 1;
 export const FAIL = 2;
 export const INFO = 3;
 const TYPE_CODE: Record<string, number> = { invoke: INVOKE, ok: OK, fail: FAIL, info: INFO };
+const TYPE_NAME: JepsenType[] = ["invoke", "ok", "fail", "info"];
 
 /** Op functions as small ints. */
 export const F_OTHER = 0;
@@ -23,29 +24,40 @@ export const E_POLL = 2;
 
 /**
  * Keys (topic-partitions) and, per key, its values, interned to small ints: value ids are local to their key
- * (Jepsen's list-append generator reuses values across keys).
+ * (Jepsen's list-append generator reuses values across keys). JSON object keys are strings, so 11 and "11" are one
+ * key; a key is shown as a number if it was ever written as one.
  */
 export class KeyTable {
   readonly id = new Map<string, number>();
-  /** Canonical key text (JSON object keys are strings, so 11 and "11" are one key). */
+  private readonly numeric = new Map<number, number>();
   readonly names: string[] = [];
-  /** How the key is shown: a number if it was ever written as one. */
   readonly shown: (string | number)[] = [];
   readonly values: unknown[][] = [];
   readonly valueIds: Map<unknown, number>[] = [];
 
   keyOf(raw: unknown, position: number): number {
+    if (typeof raw === "number") {
+      const known = this.numeric.get(raw);
+      if (known !== undefined) return known;
+      const k = this.named(String(raw));
+      this.shown[k] = raw;
+      this.numeric.set(raw, k);
+      return k;
+    }
     if (raw === null || raw === undefined) throw new HistoryFormatError(position, "a micro-op names no key");
-    const name = typeof raw === "string" ? raw : typeof raw === "number" || typeof raw === "bigint" ? String(raw) : JSON.stringify(raw);
+    return this.named(typeof raw === "string" ? raw : typeof raw === "bigint" ? String(raw) : JSON.stringify(raw));
+  }
+
+  private named(name: string): number {
     let k = this.id.get(name);
     if (k === undefined) {
       k = this.names.length;
       this.id.set(name, k);
       this.names.push(name);
-      this.shown.push(typeof raw === "number" ? raw : name);
+      this.shown.push(name);
       this.values.push([]);
       this.valueIds.push(new Map());
-    } else if (typeof raw === "number") this.shown[k] = raw;
+    }
     return k;
   }
 
@@ -66,34 +78,45 @@ export class KeyTable {
   }
 }
 
-export interface IndexOptions {
-  /**
-   * Which op field names the sequential client for the per-process analyses (poll-skip, nonmonotonic-send):
-   * Jepsen's `process` (default), or another field such as kafkasim's `client`, for clients that pipeline
-   * several operations (a producer with requests in flight). Within one, ops are taken in invocation order.
-   */
-  sessionField?: string;
+/** An op as anomalies name it: enough to find it in the history file. */
+export interface OpRef {
+  index: number;
+  process: number | string;
+  type: JepsenType;
+  f: string;
+  time?: number;
+  /** kafkasim's client (the process is one of its lanes) and which life of it, for converted histories. */
+  client?: string;
+  incarnation?: number;
 }
 
 /**
- * A history indexed for the analysis: client ops in history order with their type, function, process and paired
- * invocation, and every send and polled record as a row of flat columns (key, value, offset, micro-op). Built in
- * one pass; memory is linear in the history. Invocations are paired with the next completion of their process, as
- * Jepsen's `jepsen.history` does; nemesis ops are left out (`h/client-ops`).
+ * A history indexed for the analysis, as flat columns: per op its type, function, process, session and paired
+ * invocation; per send micro-op and per polled record one entry row (key, value, offset, micro-op). No object per
+ * op or record is kept, so memory is linear in the history and small. Built by HistoryBuilder, from Jepsen op
+ * objects (`fromJepsenOps`) or straight from a kafkasim run (`toJepsenHistory` into a builder).
  */
 export class IndexedHistory {
-  readonly ops: JepsenOp[] = [];
   readonly keys = new KeyTable();
+  n = 0;
   type!: Uint8Array;
   f!: Uint8Array;
-  /** Interned process per op. */
+  /** Interned process per op (processNames). */
   proc!: Int32Array;
   readonly processNames: (string | number)[] = [];
-  /** Interned session per op (== proc unless sessionField says otherwise). */
+  /** Interned session per op (== proc unless a session function says otherwise). */
   session!: Int32Array;
   sessionCount = 0;
   /** For a completion: the position of its invocation (-1 if none); for an invocation: of its completion. */
   pair!: Int32Array;
+  /** The op's own index (Jepsen's :index) and time (ns; NaN if none). */
+  opIndex!: Int32Array;
+  time!: Float64Array;
+  /** Interned kafkasim client per op (-1 none) and its incarnation. */
+  client!: Int32Array;
+  incarnation!: Int32Array;
+  readonly clientNames: string[] = [];
+  readonly fNames: string[] = [];
   /** Entry rows of op i: opStart[i] .. opStart[i+1]. Only completions of send/poll/txn ops have entries. */
   opStart!: Int32Array;
   eKind!: Uint8Array;
@@ -107,100 +130,29 @@ export class IndexedHistory {
   readonly subKeys = new Map<number, Int32Array>();
   /** Ops with a :rebalance-log: the keys the rebalances touched. */
   readonly rebalanceKeys = new Map<number, Int32Array>();
+  /** Extra fields some ops carry that views read (isolation, error, txn, acks). */
+  readonly attrs = new Map<number, Record<string, unknown>>();
   /** Whether any op subscribes (Jepsen's `(:subscribe (:sub-via test))`). */
   subscribes = false;
-
-  get n(): number {
-    return this.ops.length;
-  }
 
   get entries(): number {
     return this.eKey.length;
   }
 
-  static build(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
-    const h = new IndexedHistory();
-    const client: JepsenOp[] = [];
-    for (const op of history) if (op.process !== "nemesis" && op.process !== ":nemesis") client.push(op);
-    const n = client.length;
-    h.type = new Uint8Array(n);
-    h.f = new Uint8Array(n);
-    h.proc = new Int32Array(n);
-    h.session = new Int32Array(n);
-    h.pair = new Int32Array(n).fill(-1);
-    h.opStart = new Int32Array(n + 1);
-    const kind = new IntColumn(n * 2);
-    const key = new IntColumn(n * 2);
-    const val = new IntColumn(n * 2);
-    const off = new FloatColumn(n * 2);
-    const mopIx = new IntColumn(n * 2);
-    const procId = new Map<unknown, number>();
-    const sessionId = new Map<unknown, number>();
-    const open: number[] = []; // per process: position of its open invocation, or -1
-    const sessionField = options.sessionField;
-
-    for (let i = 0; i < n; i++) {
-      const op = client[i];
-      h.ops.push(op);
-      const pos = op.index;
-      const t = TYPE_CODE[op.type];
-      const fc = F_CODE[op.f] ?? F_OTHER;
-      h.type[i] = t;
-      h.f[i] = fc;
-      let p = procId.get(op.process);
-      if (p === undefined) {
-        p = h.processNames.length;
-        procId.set(op.process, p);
-        h.processNames.push(op.process);
-        open.push(-1);
-      }
-      h.proc[i] = p;
-      const sessionKey = sessionField === undefined ? op.process : (op[sessionField] ?? op.process);
-      let s = sessionId.get(sessionKey);
-      if (s === undefined) sessionId.set(sessionKey, (s = sessionId.size));
-      h.session[i] = s;
-      if (t === INVOKE) {
-        if (open[p] >= 0) throw new HistoryFormatError(pos, `process ${describe(op.process)} invokes while its op ${client[open[p]].index} is still open (a process runs one op at a time)`);
-        open[p] = i;
-      } else if (open[p] >= 0) {
-        h.pair[i] = open[p];
-        h.pair[open[p]] = i;
-        open[p] = -1;
-      }
-      h.opStart[i] = key.length;
-      if (fc === F_SEND || fc === F_POLL || fc === F_TXN) {
-        if (!Array.isArray(op.value)) throw new HistoryFormatError(pos, `a ${op.f} op's value must be a list of micro-ops (got ${describe(op.value)})`);
-        if (t !== INVOKE) readMops(h, op, fc, kind, key, val, off, mopIx);
-        else checkInvocationMops(op);
-      } else if (fc === F_ASSIGN || fc === F_SUBSCRIBE) {
-        if (!Array.isArray(op.value)) throw new HistoryFormatError(pos, `an ${op.f} op's value must be a list of keys (got ${describe(op.value)})`);
-        h.subKeys.set(i, Int32Array.from(op.value as unknown[], (k) => h.keys.keyOf(k, pos)));
-        if (fc === F_SUBSCRIBE) h.subscribes = true;
-      }
-      const log = op["rebalance-log"];
-      if (log !== undefined && log !== null) {
-        if (!Array.isArray(log)) throw new HistoryFormatError(pos, `rebalance-log must be a list of {keys: [...]} (got ${describe(log)})`);
-        const ks: number[] = [];
-        for (const r of log) {
-          const keysOf = r instanceof Map ? r.get("keys") : (r as { keys?: unknown })?.keys;
-          if (Array.isArray(keysOf)) for (const k of keysOf) ks.push(h.keys.keyOf(k, pos));
-        }
-        h.rebalanceKeys.set(i, Int32Array.from(ks));
-      }
-    }
-    h.opStart[n] = key.length;
-    h.sessionCount = sessionId.size;
-    h.eKind = Uint8Array.from(kind.view());
-    h.eKey = key.view();
-    h.eVal = val.view();
-    h.eOff = off.view();
-    h.eMop = mopIx.view();
-    return h;
-  }
-
   /** Where op i comes in its session's order: its invocation's position (its own without one). */
   orderOf(i: number): number {
     return this.type[i] === INVOKE || this.pair[i] < 0 ? i : this.pair[i];
+  }
+
+  opRef(i: number): OpRef | null {
+    if (i < 0) return null;
+    const ref: OpRef = { index: this.opIndex[i], process: this.processNames[this.proc[i]], type: TYPE_NAME[this.type[i]], f: this.fNames[i] };
+    if (this.time[i] === this.time[i]) ref.time = this.time[i];
+    if (this.client[i] >= 0) {
+      ref.client = this.clientNames[this.client[i]];
+      ref.incarnation = this.incarnation[i];
+    }
+    return ref;
   }
 
   /** The completions of each session, in invocation order (history order for Jepsen's sequential processes). */
@@ -217,47 +169,234 @@ export class IndexedHistory {
     }
     return out;
   }
+
+  /** Indexes Jepsen op objects (see fromJepsenOps). */
+  static build(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
+    return fromJepsenOps(history, options);
+  }
 }
 
-function readMops(h: IndexedHistory, op: JepsenOp, fc: number, kind: IntColumn, key: IntColumn, val: IntColumn, off: FloatColumn, mopIx: IntColumn): void {
+export interface IndexOptions {
+  /**
+   * Which client an op belongs to for the per-process analyses (poll-skip, nonmonotonic-send): Jepsen's `process`
+   * (default), or, for a client that pipelines several operations (a producer with requests in flight), something
+   * naming the client, such as kafkasim's client and life. Within one, ops are taken in invocation order.
+   */
+  sessionOf?: (op: { process: number | string; client?: string; incarnation?: number }) => unknown;
+}
+
+/**
+ * Builds an IndexedHistory op by op: `op(...)` starts one, then its send and poll micro-ops, keys or rebalances.
+ * Invocations are paired with the next completion of their process, as Jepsen's `jepsen.history` does (a process
+ * that invokes twice without completing is malformed); nemesis ops are left out (`h/client-ops`).
+ */
+export class HistoryBuilder {
+  private readonly h = new IndexedHistory();
+  private readonly type = new IntColumn();
+  private readonly f = new IntColumn();
+  private readonly proc = new IntColumn();
+  private readonly session = new IntColumn();
+  private readonly pair = new IntColumn();
+  private readonly opIndex = new IntColumn();
+  private readonly time = new FloatColumn();
+  private readonly client = new IntColumn();
+  private readonly incarnation = new IntColumn();
+  private readonly opStart = new IntColumn();
+  private readonly kind = new IntColumn();
+  private readonly key = new IntColumn();
+  private readonly val = new IntColumn();
+  private readonly off = new FloatColumn();
+  private readonly mop = new IntColumn();
+  private readonly procId = new Map<unknown, number>();
+  private readonly sessionId = new Map<unknown, number>();
+  private readonly clientId = new Map<string, number>();
+  private readonly open: number[] = [];
+  private current = -1;
+  private position = 0;
+
+  constructor(private readonly options: IndexOptions = {}) {}
+
+  /** Starts an op; returns its position, or -1 for a nemesis op (left out). */
+  op(index: number, time: number | undefined, process: number | string, type: JepsenType, f: string, client?: string, incarnation?: number): number {
+    this.position = index;
+    if (process === "nemesis" || process === ":nemesis") return (this.current = -1);
+    const h = this.h;
+    const i = this.type.length;
+    const t = TYPE_CODE[type];
+    this.type.push(t);
+    const fc = F_CODE[f] ?? F_OTHER;
+    this.f.push(fc);
+    h.fNames.push(f);
+    let p = this.procId.get(process);
+    if (p === undefined) {
+      p = h.processNames.length;
+      this.procId.set(process, p);
+      h.processNames.push(process);
+      this.open.push(-1);
+    }
+    this.proc.push(p);
+    const sessionKey = this.options.sessionOf === undefined ? process : this.options.sessionOf({ process, client, incarnation });
+    let s = this.sessionId.get(sessionKey);
+    if (s === undefined) this.sessionId.set(sessionKey, (s = this.sessionId.size));
+    this.session.push(s);
+    this.opIndex.push(index);
+    this.time.push(time ?? NaN);
+    if (client !== undefined) {
+      let c = this.clientId.get(client);
+      if (c === undefined) {
+        c = h.clientNames.length;
+        this.clientId.set(client, c);
+        h.clientNames.push(client);
+      }
+      this.client.push(c);
+    } else this.client.push(-1);
+    this.incarnation.push(incarnation ?? 0);
+    this.pair.push(-1);
+    if (t === INVOKE) {
+      if (this.open[p] >= 0) throw new HistoryFormatError(index, `process ${describe(process)} invokes while its op ${this.opIndex.data[this.open[p]]} is still open (a process runs one op at a time)`);
+      this.open[p] = i;
+    } else if (this.open[p] >= 0) {
+      this.pair.data[i] = this.open[p];
+      this.pair.data[this.open[p]] = i;
+      this.open[p] = -1;
+    }
+    this.opStart.push(this.key.length);
+    this.current = i;
+    return i;
+  }
+
+  /** A `[:send k v]` micro-op of the current op (offset NaN when unknown). Kept only where Jepsen's op-writes looks. */
+  send(k: unknown, value: unknown, offset: number, mopIndex: number): void {
+    const i = this.current;
+    if (i < 0 || this.type.data[i] === INVOKE) return;
+    const f = this.f.data[i];
+    if (f !== F_SEND && f !== F_TXN) return;
+    const key = this.h.keys.keyOf(k, this.position);
+    this.row(E_SEND, key, this.h.keys.valueOf(key, value), offset, mopIndex);
+  }
+
+  /** One `[offset v]` pair a poll micro-op returned for key k. Kept only where Jepsen's op-reads looks. */
+  polled(k: unknown, offset: number, value: unknown, mopIndex: number): void {
+    const i = this.current;
+    if (i < 0 || this.type.data[i] === INVOKE) return;
+    const f = this.f.data[i];
+    if (f !== F_POLL && f !== F_TXN) return;
+    const key = this.h.keys.keyOf(k, this.position);
+    this.row(E_POLL, key, this.h.keys.valueOf(key, value), offset, mopIndex);
+  }
+
+  /** The keys an assign or subscribe op names. */
+  keys(ks: readonly unknown[]): void {
+    if (this.current < 0) return;
+    this.h.subKeys.set(this.current, Int32Array.from(ks, (k) => this.h.keys.keyOf(k, this.position)));
+    if (this.f.data[this.current] === F_SUBSCRIBE) this.h.subscribes = true;
+  }
+
+  /** The keys a rebalance moved during the current op (its :rebalance-log). */
+  rebalanced(ks: readonly unknown[]): void {
+    if (this.current < 0) return;
+    const prev = this.h.rebalanceKeys.get(this.current);
+    const next = Int32Array.from(ks, (k) => this.h.keys.keyOf(k, this.position));
+    this.h.rebalanceKeys.set(this.current, prev ? Int32Array.from([...prev, ...next]) : next);
+  }
+
+  /** Extra fields of the current op that views read. */
+  attr(name: string, value: unknown): void {
+    if (this.current < 0) return;
+    const a = this.h.attrs.get(this.current);
+    if (a) a[name] = value;
+    else this.h.attrs.set(this.current, { [name]: value });
+  }
+
+  private row(kind: number, key: number, val: number, offset: number, mopIndex: number): void {
+    this.kind.push(kind);
+    this.key.push(key);
+    this.val.push(val);
+    this.off.push(offset);
+    this.mop.push(mopIndex);
+  }
+
+  build(): IndexedHistory {
+    const h = this.h;
+    h.n = this.type.length;
+    this.opStart.push(this.key.length);
+    h.type = Uint8Array.from(this.type.view());
+    h.f = Uint8Array.from(this.f.view());
+    h.proc = this.proc.view();
+    h.session = this.session.view();
+    h.sessionCount = this.sessionId.size;
+    h.pair = this.pair.view();
+    h.opIndex = this.opIndex.view();
+    h.time = this.time.view();
+    h.client = this.client.view();
+    h.incarnation = this.incarnation.view();
+    h.opStart = this.opStart.view();
+    h.eKind = Uint8Array.from(this.kind.view());
+    h.eKey = this.key.view();
+    h.eVal = this.val.view();
+    h.eOff = this.off.view();
+    h.eMop = this.mop.view();
+    return h;
+  }
+}
+
+/**
+ * Indexes Jepsen op objects (from a file): checks each send/poll/txn op's micro-ops and each assign/subscribe
+ * op's keys, throwing HistoryFormatError at the op that is malformed.
+ */
+export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
+  const b = new HistoryBuilder(options);
+  for (const op of history) {
+    const pos = op.index;
+    const i = b.op(pos, op.time, op.process, op.type, op.f, typeof op.client === "string" ? op.client : undefined, typeof op.incarnation === "number" ? op.incarnation : undefined);
+    if (i < 0) continue;
+    const fc = F_CODE[op.f] ?? F_OTHER;
+    if (fc === F_SEND || fc === F_POLL || fc === F_TXN) {
+      if (!Array.isArray(op.value)) throw new HistoryFormatError(pos, `a ${op.f} op's value must be a list of micro-ops (got ${describe(op.value)})`);
+      readMops(b, op);
+    } else if (fc === F_ASSIGN || fc === F_SUBSCRIBE) {
+      if (!Array.isArray(op.value)) throw new HistoryFormatError(pos, `an ${op.f} op's value must be a list of keys (got ${describe(op.value)})`);
+      b.keys(op.value as unknown[]);
+    }
+    const log = op["rebalance-log"];
+    if (log !== undefined && log !== null) {
+      if (!Array.isArray(log)) throw new HistoryFormatError(pos, `rebalance-log must be a list of {keys: [...]} (got ${describe(log)})`);
+      for (const r of log) {
+        const keysOf = r instanceof Map ? r.get("keys") : (r as { keys?: unknown })?.keys;
+        if (Array.isArray(keysOf)) b.rebalanced(keysOf);
+      }
+    }
+    for (const name of ["isolation", "error", "txn", "acks"]) if (op[name] !== undefined) b.attr(name, op[name]);
+  }
+  return b.build();
+}
+
+function readMops(b: HistoryBuilder, op: JepsenOp): void {
   const pos = op.index;
   const mops = op.value as unknown[];
+  const completed = op.type !== "invoke";
   for (let m = 0; m < mops.length; m++) {
     const mop = mops[m];
     if (!Array.isArray(mop) || mop.length === 0) throw new HistoryFormatError(pos, `micro-op ${m} must be ["send", k, v] or ["poll", ...] (got ${describe(mop)})`);
     const verb = mop[0];
     if (verb === "send") {
       if (mop.length !== 3) throw new HistoryFormatError(pos, `micro-op ${m} must be ["send", k, v] or ["send", k, [offset, v]] (got ${describe(mop)})`);
-      if (fc === F_POLL) continue; // Jepsen's op-writes reads sends of :send and :txn ops only
-      const k = h.keys.keyOf(mop[1], pos);
+      if (!completed) continue;
       const v = mop[2];
-      let offset = NaN;
-      let value = v;
       if (Array.isArray(v)) {
         if (v.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: a completed send is [offset, value] (got ${describe(v)})`);
-        offset = offsetOf(v[0], pos, m);
-        value = v[1];
-      }
-      kind.push(E_SEND);
-      key.push(k);
-      val.push(h.keys.valueOf(k, value));
-      off.push(offset);
-      mopIx.push(m);
+        b.send(mop[1], v[1], offsetOf(v[0], pos, m), m);
+      } else b.send(mop[1], v, NaN, m);
     } else if (verb === "poll") {
       if (mop.length > 2) throw new HistoryFormatError(pos, `micro-op ${m} must be ["poll"] or ["poll", {k: [[offset, v], ...]}] (got ${describe(mop)})`);
-      if (mop.length === 1 || mop[1] === null || fc === F_SEND) continue;
+      if (mop.length === 1 || mop[1] === null || !completed) continue;
       const polled = mop[1];
       if (typeof polled !== "object" || Array.isArray(polled)) throw new HistoryFormatError(pos, `micro-op ${m}: a completed poll is a map of key to [[offset, value], ...] (got ${describe(polled)})`);
       const each = (rawKey: unknown, pairs: unknown) => {
         if (!Array.isArray(pairs)) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)} must map to a list of [offset, value] pairs (got ${describe(pairs)})`);
-        const k = h.keys.keyOf(rawKey, pos);
         for (const pair of pairs) {
           if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)}: each record is [offset, value] (got ${describe(pair)})`);
-          kind.push(E_POLL);
-          key.push(k);
-          val.push(h.keys.valueOf(k, pair[1]));
-          off.push(offsetOf(pair[0], pos, m));
-          mopIx.push(m);
+          b.polled(rawKey, offsetOf(pair[0], pos, m), pair[1], m);
         }
       };
       if (polled instanceof Map) for (const [k, pairs] of polled) each(k, pairs);
@@ -271,12 +410,4 @@ function offsetOf(raw: unknown, pos: number, m: number): number {
   if (typeof raw === "bigint") return Number(raw);
   if (typeof raw !== "number" || !Number.isInteger(raw)) throw new HistoryFormatError(pos, `micro-op ${m}: an offset must be a whole number or null (got ${describe(raw)})`);
   return raw < 0 ? NaN : raw; // the Java client reports -1 when it has no offset (acks=0)
-}
-
-function checkInvocationMops(op: JepsenOp): void {
-  const mops = op.value as unknown[];
-  for (let m = 0; m < mops.length; m++) {
-    const mop = mops[m];
-    if (!Array.isArray(mop) || (mop[0] !== "send" && mop[0] !== "poll")) throw new HistoryFormatError(op.index, `micro-op ${m} must be ["send", k, v] or ["poll"] (got ${describe(mop)})`);
-  }
 }

@@ -7,7 +7,7 @@ import { OpKeys } from "./opKeys.js";
  * kafka.clj `nonmonotonic-send-cases`: per process, over its ok and info ops in order, the first value an op sends
  * to a key must come after the last value the process's previous send to that key landed at, in the version order.
  * An ok or info assign/subscribe keeps only the keys it names. With kafkasim's pipelined producers the process is
- * the client and the order is the order of send() calls (IndexOptions.sessionField), which is Kafka's per-partition
+ * the client and the order is the order of send() calls (IndexOptions.sessionOf), which is Kafka's per-partition
  * ordering promise.
  */
 export function nonmonotonicSendCases(ctx: AnalysisContext): NonmonotonicSendCase[] {

@@ -1,16 +1,7 @@
 import type { KafkaAnalysis } from "./analysis.js";
-import type { IndexedHistory } from "./indexedHistory.js";
+import type { IndexedHistory, OpRef } from "./indexedHistory.js";
 
-/** An op as anomalies name it: enough to find it in the history file. */
-export interface OpRef {
-  index: number;
-  process: number | string;
-  type: string;
-  f: string;
-  time?: number;
-  /** kafkasim's client (the process is a lane of it) when the history came from kafkasim. */
-  client?: string;
-}
+export type { OpRef };
 
 /** One anomaly as printed: Jepsen's field names, with the file's keys, values and ops. */
 export type RenderedCase = Record<string, unknown>;
@@ -21,12 +12,7 @@ const VALUE_FIELDS = new Set(["value", "value'"]);
 const VALUES_FIELDS = new Set(["values", "skipped", "messages"]);
 
 export function opRef(h: IndexedHistory, i: number): OpRef | null {
-  if (i < 0) return null;
-  const op = h.ops[i];
-  const ref: OpRef = { index: op.index, process: op.process, type: op.type, f: op.f };
-  if (typeof op.time === "number") ref.time = op.time;
-  if (typeof op.client === "string") ref.client = op.client;
-  return ref;
+  return h.opRef(i);
 }
 
 /** Renders one internal case (ids) into the file's terms. */

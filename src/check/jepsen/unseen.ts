@@ -12,7 +12,7 @@ export function unseenCases({ h, facts }: AnalysisContext): UnseenCase[] {
   let time = 0;
   for (let i = h.n - 1; i >= 0; i--)
     if (h.type[i] === OK) {
-      time = h.ops[i].time ?? 0;
+      time = h.time[i] === h.time[i] ? h.time[i] : 0;
       break;
     }
   const out: UnseenCase[] = [];

@@ -74,7 +74,7 @@ function cycleExistsCases(ctx: AnalysisContext, g: DependencyGraph, search: Cycl
     for (let c = 0; c < real.length; c++) if (real[c] >= 2 && (best < 0 || real[c] < real[best])) best = c;
     if (best < 0) continue;
     const scc: number[] = [];
-    for (let j = 0; j < nodes.length; j++) if (comp[j] === best && nodes[j] < g.vertices) scc.push(ctx.h.ops[g.opOf[nodes[j]]].index);
+    for (let j = 0; j < nodes.length; j++) if (comp[j] === best && nodes[j] < g.vertices) scc.push(ctx.h.opIndex[g.opOf[nodes[j]]]);
     scc.sort((a, b) => a - b);
     out.push({ type: `${spec.model}-cycle-exists`, not: spec.friendly, subgraph: spec.subgraph, "scc-size": scc.length, scc });
     for (const m of impossibleWith(spec.model)) redundant.add(m);
