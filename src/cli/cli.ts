@@ -46,6 +46,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("trace-messages", { type: "boolean", describe: "also trace every delivered message" })
           .option("report", { type: "string", describe: "write DIR/index.html (a self-contained page: lanes, timeline, message diagram), DIR/summary.json and the history" })
           .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
+          .option("history", { type: "string", describe: "write the client history in Jepsen's Kafka shape to FILE (.edn: history.edn; else JSON lines)" })
           .option("quiet", { type: "boolean", describe: "print nothing unless the run fails" }),
       (a) => guard(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c)),
     )

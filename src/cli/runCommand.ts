@@ -12,6 +12,7 @@ import { parseDurationOption, parseSeed, UsageError } from "./options.js";
 import { prepareReportDir, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
 import { extraSummary } from "./reportHooks.js";
+import { writeJepsenHistory } from "./historyFile.js";
 
 export interface RunArgs {
   scenario: string;
@@ -23,6 +24,8 @@ export interface RunArgs {
   report?: string;
   quiet?: boolean;
   timeline?: unknown;
+  /** Write the run's client history in Jepsen's Kafka shape (history.edn if FILE ends in .edn, else JSON lines). */
+  history?: string;
 }
 
 const TIMELINE_MODES: readonly TimelineMode[] = ["brief", "full", "none"];
@@ -49,6 +52,7 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   const wallMs = performance.now() - started;
   if (trace && args.trace) writeFileSync(args.trace, trace.text());
   if (reportDir && recorder) writeRunReport(reportDir, result, recorder, wallMs);
+  if (args.history) writeJepsenHistory(args.history, result);
   if (args.json) io.out(JSON.stringify(runJson(result, wallMs)));
   else if (!args.quiet) {
     const moments = recorder ? mergeMoments(recorder.moments, findingMoments(result.checks, Math.round(result.simulatedMs * 1000))) : [];

@@ -1,12 +1,15 @@
 import { checkerNamed, checkerNames } from "../check/registry.js";
-import type { Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
-import { parseDurationMs } from "../scenario/duration.js";
-import { ScenarioError } from "../scenario/errors.js";
+import type { AnyChecker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
+import type { ParamRefs } from "../check/params.js";
+import { formatPath, ScenarioError } from "../scenario/errors.js";
+import { describeIssue } from "../scenario/zodIssues.js";
+import type { Expectation } from "../scenario/resolved.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
 import { kafkaInvariants } from "../kafka/invariants.js";
+import { metadataMonitor } from "./metadataMonitor.js";
 import { type GroupSnapshot, readFinalLogs, readGroupState } from "./finalLogs.js";
 
 export interface CheckResult {
@@ -56,31 +59,86 @@ export function exitCodeOf(status: RunStatus): number {
   return status === "ok" ? 0 : 1;
 }
 
-/** Checks that every expectation names a known checker; a typo is bad input, not a failed run. */
-export function validateExpectations(s: ResolvedScenario): void {
-  for (const e of s.expect) {
-    const checker = checkerNamed(e.check);
-    if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
-    const problem = paramProblem(checker, e.params);
-    if (problem) throw new ScenarioError(s.file, e.path, `${e.check}: ${problem}`);
-  }
+/** An expectation with its checker found and its parameter parsed by the checker's schema. */
+export interface CheckedExpectation {
+  expectation: Expectation;
+  checker: AnyChecker;
+  /** The parsed parameter (undefined when none was given). */
+  params: unknown;
 }
 
-/** A checker's parameter must be what it takes: a duration, a name, or nothing. */
-function paramProblem(checker: Checker, params: unknown): string | null {
-  const given = params !== null && params !== undefined;
+/**
+ * Finds every expectation's checker and parses its parameter with the checker's own schema, checking the names
+ * it refers to (clients, groups, topic-partitions) against the scenario. A typo or a bad parameter is bad input
+ * (ScenarioError at the path inside the file, exit 2), found before anything runs.
+ */
+export function checkExpectations(s: ResolvedScenario): CheckedExpectation[] {
+  return s.expect.map((e) => {
+    const checker = checkerNamed(e.check);
+    if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
+    return { expectation: e, checker, params: parseParam(s, e, checker) };
+  });
+}
+
+/** Checks that every expectation names a known checker with a parameter it takes; a typo is bad input, not a failed run. */
+export function validateExpectations(s: ResolvedScenario): void {
+  checkExpectations(s);
+}
+
+function parseParam(s: ResolvedScenario, e: Expectation, checker: AnyChecker): unknown {
+  const given = e.params !== null && e.params !== undefined;
   const p = checker.param;
-  if (!p) return given ? `takes no parameter (got ${JSON.stringify(params)})` : null;
-  if (!given) return p.required ? `needs a parameter, e.g. ${p.example}` : null;
-  if (p.kind === "duration" && parseDurationMs(params) === null) return `the parameter must be a duration with a unit, e.g. ${p.example} (got ${JSON.stringify(params)})`;
-  if (p.kind === "name" && typeof params !== "string") return `the parameter must be a name, e.g. ${p.example} (got ${JSON.stringify(params)})`;
-  return null;
+  if (!p) {
+    if (given) throw new ScenarioError(s.file, e.path, `${e.check}: takes no parameter (got ${JSON.stringify(e.params)})`);
+    return undefined;
+  }
+  if (!given) {
+    if (p.required) throw new ScenarioError(s.file, e.path, `${e.check}: needs a parameter, e.g. ${p.example}`);
+    return undefined;
+  }
+  const r = p.schema.safeParse(e.params);
+  if (!r.success) {
+    const issue = describeIssue(r.error.issues[0], p.schema);
+    throw new ScenarioError(s.file, issue.path === "" ? e.paramPath : `${e.paramPath}${issue.path.startsWith("[") ? "" : "."}${issue.path}`, `${e.check}: ${issue.message} (e.g. ${p.example})`);
+  }
+  if (p.refs) checkRefs(s, e, p.refs(r.data));
+  return r.data;
+}
+
+/** The names a scenario defines, for parameters that refer to them. */
+function scenarioNames(s: ResolvedScenario): { clients: Set<string>; groups: Set<string>; partitions: Set<string> } {
+  const clients = new Set(s.clients.map((c) => c.id));
+  const groups = new Set<string>();
+  for (const c of s.clients) {
+    const g = c.config.get("group.id");
+    if (typeof g === "string" && g !== "") groups.add(g);
+    if (c.kind === "transactional-producer" && c.workload.offsetsGroup) groups.add(c.workload.offsetsGroup);
+  }
+  const partitions = new Set<string>();
+  for (const t of s.topics) for (let p = 0; p < t.partitions; p++) partitions.add(`${t.name}-${p}`);
+  return { clients, groups, partitions };
+}
+
+function checkRefs(s: ResolvedScenario, e: Expectation, refs: ParamRefs): void {
+  const names = scenarioNames(s);
+  const at = (path: (string | number)[]) => (path.length === 0 ? e.paramPath : `${e.paramPath}${typeof path[0] === "number" ? "" : "."}${formatPath(path)}`);
+  const known = (what: string, set: Set<string>) => (set.size > 0 ? ` (the scenario has ${what}: ${[...set].join(", ")})` : ` (the scenario has no ${what})`);
+  for (const r of refs.clients ?? []) if (!names.clients.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown client "${r.name}"${known("clients", names.clients)}`);
+  for (const r of refs.groups ?? []) if (!names.groups.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown consumer group "${r.name}"${known("groups", names.groups)}`);
+  for (const r of refs.partitions ?? []) if (!names.partitions.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown partition "${r.name}" (write topic-partition, e.g. orders-0)${known("partitions", names.partitions)}`);
 }
 
 export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunResult {
-  validateExpectations(s);
+  const expectations = checkExpectations(s);
   const world = buildWorld(s, options);
   const { sim } = world;
+  // A restarted client is a new process: the history records which life of it each op came from.
+  world.history.incarnationOf = (name) => sim.incarnationOf(name);
+  // What an operator would see of leadership: the metadata the brokers publish (checks like leaderless read it).
+  if (world.scenario.brokers.length > 0) {
+    const monitor = metadataMonitor(world.history);
+    sim.observe((r) => monitor.observe(r), monitor.types);
+  }
   if (options.observe) sim.observe(options.observe);
   sim.traceMessages = options.traceMessages ?? false;
   options.attach?.(world);
@@ -90,9 +148,8 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const outcome = sim.run(Math.round(world.durationMs * 1000));
   const groupState = readGroupState(world);
   const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: groupState.offsets };
-  const checks = s.expect.map((e): CheckResult => {
-    const checker = checkerNamed(e.check)!;
-    const findings = checker.run(input, e.params);
+  const checks = expectations.map(({ expectation: e, checker, params }): CheckResult => {
+    const findings = checker.run(input, params);
     const ok = e.mode === "none" ? findings.length === 0 : findings.length > 0;
     const name = e.label;
     const details =

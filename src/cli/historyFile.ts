@@ -1,0 +1,14 @@
+import { writeFileSync } from "node:fs";
+import { toJepsenHistory } from "../check/kafkasim/toJepsen.js";
+import { toEdnLines, toJsonLines } from "../check/jepsen/writeHistory.js";
+import type { RunResult } from "../runner/run.js";
+
+/**
+ * `run --history FILE`: the run's client history in the shape of Jepsen's Kafka workload, final reads included, so
+ * `kafkasim check FILE` or Jepsen's own checker can judge it. `.edn` writes Jepsen's history.edn; anything else
+ * JSON lines.
+ */
+export function writeJepsenHistory(file: string, result: RunResult): void {
+  const ops = toJepsenHistory(result.history.ops, result.logs);
+  writeFileSync(file, file.endsWith(".edn") ? toEdnLines(ops) : toJsonLines(ops));
+}
