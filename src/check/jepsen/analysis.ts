@@ -4,6 +4,7 @@ import { allowedAnomalyTypes } from "./allowed.js";
 import { cycleCases } from "./cycles/cycleCases.js";
 import { duplicateCases } from "./duplicate.js";
 import { buildFacts } from "./facts.js";
+import { Arena } from "./arena.js";
 import { IndexedHistory, type IndexOptions } from "./indexedHistory.js";
 import { intPollCases, intSendCases } from "./internalOrder.js";
 import { lostWriteCases } from "./lostWrite.js";
@@ -49,10 +50,14 @@ export interface KafkaAnalysis {
  */
 export function analyzeKafkaHistory(history: readonly JepsenOp[] | IndexedHistory, options: AnalysisOptions = {}): KafkaAnalysis {
   const h = history instanceof IndexedHistory ? history : IndexedHistory.build(history, { sessionOf: options.sessionOf });
-  const facts = buildFacts(h);
-  const vo = buildVersionOrders(h, facts);
+  // The rest of the analysis' arrays, in one buffer sized from what the index holds (see Arena).
+  let kv = 0;
+  for (let k = 0; k < h.keys.count; k++) kv += h.keys.values[k].length;
+  const arena = new Arena(31 * kv + 56 * h.entries + 64 * h.n + 64 * h.keys.count + 1024);
+  const facts = buildFacts(h, arena);
+  const vo = buildVersionOrders(h, facts, arena);
   const wwDeps = options.wwDeps ?? false;
-  const ctx: AnalysisContext = { h, facts, vo, wwDeps };
+  const ctx: AnalysisContext = { h, facts, vo, wwDeps, arena };
   const a: Anomalies = {};
   const put = (k: string, cases: unknown[] | undefined) => {
     if (cases && cases.length > 0) a[k] = cases;

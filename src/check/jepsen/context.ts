@@ -1,3 +1,4 @@
+import type { Arena } from "./arena.js";
 import type { Facts } from "./facts.js";
 import type { IndexedHistory } from "./indexedHistory.js";
 import type { VersionOrders } from "./versionOrders.js";
@@ -9,4 +10,6 @@ export interface AnalysisContext {
   vo: VersionOrders;
   /** Infer write-write dependencies from log offsets (Jepsen's `:ww-deps` test option). */
   wwDeps: boolean;
+  /** Where the analysis' large arrays come from (see Arena). */
+  arena: Arena;
 }

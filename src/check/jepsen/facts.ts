@@ -1,3 +1,4 @@
+import { type Arena, NO_ARENA } from "./arena.js";
 import { E_SEND, F_POLL, F_SEND, F_TXN, FAIL, INFO, INVOKE, OK, type IndexedHistory } from "./indexedHistory.js";
 
 /**
@@ -25,17 +26,17 @@ export interface Facts {
 }
 
 /** Builds the facts in two passes over the entries. */
-export function buildFacts(h: IndexedHistory): Facts {
+export function buildFacts(h: IndexedHistory, arena: Arena = NO_ARENA): Facts {
   const keys = h.keys;
-  const kvBase = new Int32Array(keys.count + 1);
+  const kvBase = arena.int32(keys.count + 1);
   for (let k = 0; k < keys.count; k++) kvBase[k + 1] = kvBase[k] + keys.values[k].length;
   const kvCount = kvBase[keys.count];
-  const writer = new Int32Array(kvCount).fill(-1);
-  const firstReader = new Int32Array(kvCount).fill(-1);
-  const failed = new Uint8Array(kvCount);
-  const sentOk = new Uint8Array(kvCount);
-  const readOk = new Uint8Array(kvCount);
-  const committed = new Uint8Array(h.n);
+  const writer = arena.int32(kvCount).fill(-1);
+  const firstReader = arena.int32(kvCount).fill(-1);
+  const failed = arena.uint8(kvCount);
+  const sentOk = arena.uint8(kvCount);
+  const readOk = arena.uint8(kvCount);
+  const committed = arena.uint8(h.n);
   const { opStart, eKind, eKey, eVal } = h;
   for (let i = 0; i < h.n; i++) {
     const t = h.type[i];

@@ -1,4 +1,6 @@
-import { FloatColumn, IntColumn } from "./growable.js";
+import { Arena } from "./arena.js";
+import { ByteColumn, FloatColumn, IntColumn } from "./growable.js";
+import { IntIds } from "./intIds.js";
 import { describe, HistoryFormatError, type JepsenOp, type JepsenType } from "./ops.js";
 
 /** Op types as small ints (Jepsen's :invoke :ok :fail :info). */
@@ -17,6 +19,7 @@ export const F_TXN = 3;
 export const F_ASSIGN = 4;
 export const F_SUBSCRIBE = 5;
 const F_CODE: Record<string, number> = { send: F_SEND, poll: F_POLL, txn: F_TXN, assign: F_ASSIGN, subscribe: F_SUBSCRIBE };
+const F_NAME = ["", "send", "poll", "txn", "assign", "subscribe"];
 
 /** Entry kinds: one row per `[:send k v]` micro-op and per `[offset v]` pair a poll returned. */
 export const E_SEND = 1;
@@ -33,7 +36,10 @@ export class KeyTable {
   readonly names: string[] = [];
   readonly shown: (string | number)[] = [];
   readonly values: unknown[][] = [];
+  /** Per key: value → id, for values that are not 32-bit integers. */
   readonly valueIds: Map<unknown, number>[] = [];
+  /** Per key: value → id for 32-bit integers (Jepsen's values), the fast path. */
+  private readonly intIds: IntIds[] = [];
 
   keyOf(raw: unknown, position: number): number {
     if (typeof raw === "number") {
@@ -57,11 +63,22 @@ export class KeyTable {
       this.shown.push(name);
       this.values.push([]);
       this.valueIds.push(new Map());
+      this.intIds.push(new IntIds());
     }
     return k;
   }
 
   valueOf(k: number, raw: unknown): number {
+    if (typeof raw === "number" && (raw | 0) === raw) {
+      const ints = this.intIds[k];
+      let id = ints.get(raw);
+      if (id < 0) {
+        id = this.values[k].length;
+        ints.set(raw, id);
+        this.values[k].push(raw);
+      }
+      return id;
+    }
     const v = raw !== null && typeof raw === "object" ? JSON.stringify(raw) : typeof raw === "bigint" ? Number(raw) : raw;
     const ids = this.valueIds[k];
     let id = ids.get(v);
@@ -71,6 +88,15 @@ export class KeyTable {
       this.values[k].push(v);
     }
     return id;
+  }
+
+  /** The id of a value already interned (the inverse of values[k][id]); undefined if the key never saw it. */
+  idOf(k: number, raw: unknown): number | undefined {
+    if (typeof raw === "number" && (raw | 0) === raw) {
+      const id = this.intIds[k].get(raw);
+      return id < 0 ? undefined : id;
+    }
+    return this.valueIds[k].get(raw);
   }
 
   get count(): number {
@@ -112,11 +138,12 @@ export class IndexedHistory {
   /** The op's own index (Jepsen's :index) and time (ns; NaN if none). */
   opIndex!: Int32Array;
   time!: Float64Array;
-  /** Interned kafkasim client per op (-1 none) and its incarnation. */
+  /** Interned kafkasim client per op (-1 none) and its incarnation; empty when no op names a client. */
   client!: Int32Array;
   incarnation!: Int32Array;
   readonly clientNames: string[] = [];
-  readonly fNames: string[] = [];
+  /** The `f` of ops whose function the analysis does not know (crash, debug-topic-partitions, …). */
+  readonly otherF = new Map<number, string>();
   /** Entry rows of op i: opStart[i] .. opStart[i+1]. Only completions of send/poll/txn ops have entries. */
   opStart!: Int32Array;
   eKind!: Uint8Array;
@@ -146,9 +173,9 @@ export class IndexedHistory {
 
   opRef(i: number): OpRef | null {
     if (i < 0) return null;
-    const ref: OpRef = { index: this.opIndex[i], process: this.processNames[this.proc[i]], type: TYPE_NAME[this.type[i]], f: this.fNames[i] };
+    const ref: OpRef = { index: this.opIndex[i], process: this.processNames[this.proc[i]], type: TYPE_NAME[this.type[i]], f: this.f[i] === F_OTHER ? (this.otherF.get(i) ?? "") : F_NAME[this.f[i]] };
     if (this.time[i] === this.time[i]) ref.time = this.time[i];
-    if (this.client[i] >= 0) {
+    if (i < this.client.length && this.client[i] >= 0) {
       ref.client = this.clientNames[this.client[i]];
       ref.incarnation = this.incarnation[i];
     }
@@ -157,9 +184,17 @@ export class IndexedHistory {
 
   /** The completions of each session, in invocation order (history order for Jepsen's sequential processes). */
   completionsBySession(): Int32Array[] {
+    if (this.bySession) return this.bySession;
     const counts = new Int32Array(this.sessionCount);
     for (let i = 0; i < this.n; i++) if (this.type[i] !== INVOKE) counts[this.session[i]]++;
-    const out = Array.from(counts, (c) => new Int32Array(c));
+    // One buffer for all sessions' lists (see Arena).
+    const all = new Int32Array(this.n);
+    let at = 0;
+    const out = Array.from(counts, (c) => {
+      const list = all.subarray(at, at + c);
+      at += c;
+      return list;
+    });
     const fill = new Int32Array(this.sessionCount);
     for (let i = 0; i < this.n; i++) if (this.type[i] !== INVOKE) out[this.session[i]][fill[this.session[i]]++] = i;
     for (const list of out) {
@@ -167,8 +202,11 @@ export class IndexedHistory {
       for (let j = 1; j < list.length && sorted; j++) if (this.orderOf(list[j]) < this.orderOf(list[j - 1])) sorted = false;
       if (!sorted) list.sort((a, b) => this.orderOf(a) - this.orderOf(b));
     }
+    this.bySession = out;
     return out;
   }
+
+  private bySession: Int32Array[] | null = null;
 
   /** Indexes Jepsen op objects (see fromJepsenOps). */
   static build(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
@@ -192,29 +230,61 @@ export interface IndexOptions {
  */
 export class HistoryBuilder {
   private readonly h = new IndexedHistory();
-  private readonly type = new IntColumn();
-  private readonly f = new IntColumn();
-  private readonly proc = new IntColumn();
-  private readonly session = new IntColumn();
-  private readonly pair = new IntColumn();
-  private readonly opIndex = new IntColumn();
-  private readonly time = new FloatColumn();
-  private readonly client = new IntColumn();
-  private readonly incarnation = new IntColumn();
-  private readonly opStart = new IntColumn();
-  private readonly kind = new IntColumn();
-  private readonly key = new IntColumn();
-  private readonly val = new IntColumn();
-  private readonly off = new FloatColumn();
-  private readonly mop = new IntColumn();
+  private readonly type: ByteColumn;
+  private readonly f: ByteColumn;
+  private readonly proc: IntColumn;
+  /** Only when a session function is given; otherwise the session is the process. */
+  private readonly session: IntColumn | null;
+  private readonly pair: IntColumn;
+  private readonly opIndex: IntColumn;
+  private readonly time: FloatColumn;
+  /** Only once some op names a kafkasim client (converted histories); Jepsen's files have none. */
+  private client: IntColumn | null = null;
+  private incarnation: IntColumn | null = null;
+  private readonly opStart: IntColumn;
+  private readonly kind: ByteColumn;
+  private readonly key: IntColumn;
+  private readonly val: IntColumn;
+  private readonly off: FloatColumn;
+  private readonly mop: IntColumn;
   private readonly procId = new Map<unknown, number>();
   private readonly sessionId = new Map<unknown, number>();
   private readonly clientId = new Map<string, number>();
   private readonly open: number[] = [];
   private current = -1;
   private position = 0;
+  private readonly capacity: number;
 
-  constructor(private readonly options: IndexOptions = {}) {}
+  /**
+   * `expectedOps`: roughly how many ops will come, and `expectedRows` how many send micro-ops and polled records
+   * (the columns are reserved in one buffer of that size, see Arena, and grow past it).
+   */
+  constructor(
+    private readonly options: IndexOptions = {},
+    expectedOps = 1024,
+    expectedRows = expectedOps * 2,
+  ) {
+    const ops = expectedOps;
+    const rows = expectedRows;
+    const arena = new Arena(ops * 42 + rows * 21 + 256);
+    this.arena = arena;
+    this.type = new ByteColumn(ops, arena);
+    this.f = new ByteColumn(ops, arena);
+    this.proc = new IntColumn(ops, arena);
+    this.session = options.sessionOf !== undefined ? new IntColumn(ops, arena) : null;
+    this.pair = new IntColumn(ops, arena);
+    this.opIndex = new IntColumn(ops, arena);
+    this.time = new FloatColumn(ops, arena);
+    this.capacity = ops;
+    this.opStart = new IntColumn(ops + 1, arena);
+    this.kind = new ByteColumn(rows, arena);
+    this.key = new IntColumn(rows, arena);
+    this.val = new IntColumn(rows, arena);
+    this.off = new FloatColumn(rows, arena);
+    this.mop = new IntColumn(rows, arena);
+  }
+
+  private readonly arena: Arena;
 
   /** Starts an op; returns its position, or -1 for a nemesis op (left out). */
   op(index: number, time: number | undefined, process: number | string, type: JepsenType, f: string, client?: string, incarnation?: number): number {
@@ -226,7 +296,7 @@ export class HistoryBuilder {
     this.type.push(t);
     const fc = F_CODE[f] ?? F_OTHER;
     this.f.push(fc);
-    h.fNames.push(f);
+    if (fc === F_OTHER) h.otherF.set(i, f);
     let p = this.procId.get(process);
     if (p === undefined) {
       p = h.processNames.length;
@@ -235,22 +305,36 @@ export class HistoryBuilder {
       this.open.push(-1);
     }
     this.proc.push(p);
-    const sessionKey = this.options.sessionOf === undefined ? process : this.options.sessionOf({ process, client, incarnation });
-    let s = this.sessionId.get(sessionKey);
-    if (s === undefined) this.sessionId.set(sessionKey, (s = this.sessionId.size));
-    this.session.push(s);
+    if (this.session !== null) {
+      const sessionKey = this.options.sessionOf!({ process, client, incarnation });
+      let s = this.sessionId.get(sessionKey);
+      if (s === undefined) this.sessionId.set(sessionKey, (s = this.sessionId.size));
+      this.session.push(s);
+    }
     this.opIndex.push(index);
     this.time.push(time ?? NaN);
-    if (client !== undefined) {
-      let c = this.clientId.get(client);
-      if (c === undefined) {
-        c = h.clientNames.length;
-        this.clientId.set(client, c);
-        h.clientNames.push(client);
+    if (client !== undefined && this.client === null) {
+      // The first op naming a client: the ops before it had none.
+      this.client = new IntColumn(this.capacity, this.arena);
+      this.incarnation = new IntColumn(this.capacity, this.arena);
+      for (let j = 0; j < i; j++) {
+        this.client.push(-1);
+        this.incarnation.push(0);
+      }
+    }
+    if (this.client !== null) {
+      let c = -1;
+      if (client !== undefined) {
+        c = this.clientId.get(client) ?? -1;
+        if (c < 0) {
+          c = h.clientNames.length;
+          this.clientId.set(client, c);
+          h.clientNames.push(client);
+        }
       }
       this.client.push(c);
-    } else this.client.push(-1);
-    this.incarnation.push(incarnation ?? 0);
+      this.incarnation!.push(incarnation ?? 0);
+    }
     this.pair.push(-1);
     if (t === INVOKE) {
       if (this.open[p] >= 0) throw new HistoryFormatError(index, `process ${describe(process)} invokes while its op ${this.opIndex.data[this.open[p]]} is still open (a process runs one op at a time)`);
@@ -320,18 +404,18 @@ export class HistoryBuilder {
     const h = this.h;
     h.n = this.type.length;
     this.opStart.push(this.key.length);
-    h.type = Uint8Array.from(this.type.view());
-    h.f = Uint8Array.from(this.f.view());
+    h.type = this.type.view();
+    h.f = this.f.view();
     h.proc = this.proc.view();
-    h.session = this.session.view();
-    h.sessionCount = this.sessionId.size;
+    h.session = this.session !== null ? this.session.view() : h.proc;
+    h.sessionCount = this.session !== null ? this.sessionId.size : h.processNames.length;
     h.pair = this.pair.view();
     h.opIndex = this.opIndex.view();
     h.time = this.time.view();
-    h.client = this.client.view();
-    h.incarnation = this.incarnation.view();
+    h.client = this.client !== null ? this.client.view() : new Int32Array(0);
+    h.incarnation = this.incarnation !== null ? this.incarnation.view() : new Int32Array(0);
     h.opStart = this.opStart.view();
-    h.eKind = Uint8Array.from(this.kind.view());
+    h.eKind = this.kind.view();
     h.eKey = this.key.view();
     h.eVal = this.val.view();
     h.eOff = this.off.view();
@@ -345,7 +429,7 @@ export class HistoryBuilder {
  * op's keys, throwing HistoryFormatError at the op that is malformed.
  */
 export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
-  const b = new HistoryBuilder(options);
+  const b = new HistoryBuilder(options, history.length, countRows(history));
   for (const op of history) {
     const pos = op.index;
     const i = b.op(pos, op.time, op.process, op.type, op.f, typeof op.client === "string" ? op.client : undefined, typeof op.incarnation === "number" ? op.incarnation : undefined);
@@ -366,9 +450,30 @@ export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOption
         if (Array.isArray(keysOf)) b.rebalanced(keysOf);
       }
     }
-    for (const name of ["isolation", "error", "txn", "acks"]) if (op[name] !== undefined) b.attr(name, op[name]);
+    if (op.isolation !== undefined) b.attr("isolation", op.isolation);
+    if (op.error !== undefined) b.attr("error", op.error);
+    if (op.txn !== undefined) b.attr("txn", op.txn);
+    if (op.acks !== undefined) b.attr("acks", op.acks);
   }
   return b.build();
+}
+
+/** How many entry rows a history will have (send micro-ops and polled records of completions), to size the columns. */
+function countRows(history: readonly JepsenOp[]): number {
+  let rows = 0;
+  for (const op of history) {
+    if (op.type === "invoke" || !Array.isArray(op.value)) continue;
+    for (const mop of op.value as unknown[]) {
+      if (!Array.isArray(mop)) continue;
+      if (mop[0] === "send") rows++;
+      else if (mop[0] === "poll" && mop[1] !== null && typeof mop[1] === "object") {
+        const polled = mop[1] as Record<string, unknown> | Map<unknown, unknown>;
+        if (polled instanceof Map) for (const pairs of polled.values()) rows += Array.isArray(pairs) ? pairs.length : 0;
+        else for (const k in polled) rows += Array.isArray(polled[k]) ? (polled[k] as unknown[]).length : 0;
+      }
+    }
+  }
+  return rows;
 }
 
 function readMops(b: HistoryBuilder, op: JepsenOp): void {
@@ -392,16 +497,18 @@ function readMops(b: HistoryBuilder, op: JepsenOp): void {
       if (mop.length === 1 || mop[1] === null || !completed) continue;
       const polled = mop[1];
       if (typeof polled !== "object" || Array.isArray(polled)) throw new HistoryFormatError(pos, `micro-op ${m}: a completed poll is a map of key to [[offset, value], ...] (got ${describe(polled)})`);
-      const each = (rawKey: unknown, pairs: unknown) => {
-        if (!Array.isArray(pairs)) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)} must map to a list of [offset, value] pairs (got ${describe(pairs)})`);
-        for (const pair of pairs) {
-          if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)}: each record is [offset, value] (got ${describe(pair)})`);
-          b.polled(rawKey, offsetOf(pair[0], pos, m), pair[1], m);
-        }
-      };
-      if (polled instanceof Map) for (const [k, pairs] of polled) each(k, pairs);
-      else for (const k of Object.keys(polled)) each(k, (polled as Record<string, unknown>)[k]);
+      if (polled instanceof Map) for (const [k, pairs] of polled) readPairs(b, pos, m, k, pairs);
+      else for (const k in polled) readPairs(b, pos, m, k, (polled as Record<string, unknown>)[k]);
     } else throw new HistoryFormatError(pos, `micro-op ${m}: unknown function ${describe(verb)} (Kafka histories use "send" and "poll")`);
+  }
+}
+
+function readPairs(b: HistoryBuilder, pos: number, m: number, rawKey: unknown, pairs: unknown): void {
+  if (!Array.isArray(pairs)) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)} must map to a list of [offset, value] pairs (got ${describe(pairs)})`);
+  for (let j = 0; j < pairs.length; j++) {
+    const pair = pairs[j];
+    if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)}: each record is [offset, value] (got ${describe(pair)})`);
+    b.polled(rawKey, offsetOf(pair[0], pos, m), pair[1], m);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Facts } from "./facts.js";
+import { type Arena, NO_ARENA } from "./arena.js";
 import { FloatColumn, IntColumn } from "./growable.js";
 import { E_POLL, E_SEND, F_POLL, F_SEND, F_TXN, INVOKE, type IndexedHistory } from "./indexedHistory.js";
 
@@ -42,10 +43,10 @@ export interface VersionOrders {
  * Kafka's transaction design are *always* supposed to emit safe data"). O(entries) plus a sort per key whose
  * offsets arrive out of order (a counting sort when the key's offsets are dense).
  */
-export function buildVersionOrders(h: IndexedHistory, facts: Facts): VersionOrders {
-  const pk = new IntColumn(h.entries);
-  const po = new FloatColumn(h.entries);
-  const pv = new IntColumn(h.entries);
+export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena = NO_ARENA): VersionOrders {
+  const pk = new IntColumn(h.entries, arena);
+  const po = new FloatColumn(h.entries, arena);
+  const pv = new IntColumn(h.entries, arena);
   const { opStart, eKind, eKey, eVal, eOff } = h;
   for (let i = 0; i < h.n; i++) {
     if (h.type[i] === INVOKE) continue;
@@ -67,46 +68,51 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts): VersionOrde
   const offOf = po.view();
   const valOf = pv.view();
   // Bucket pair ids by key, keeping history order within a key.
-  const start = new Int32Array(keyCount + 1);
+  const start = arena.int32(keyCount + 1);
   for (let p = 0; p < pairs; p++) start[keyOf[p] + 1]++;
   for (let k = 0; k < keyCount; k++) start[k + 1] += start[k];
-  const fill = start.slice(0, keyCount);
-  const byKey = new Int32Array(pairs);
+  const fill = arena.int32(keyCount);
+  fill.set(start.subarray(0, keyCount));
+  const byKey = arena.int32(pairs);
   for (let p = 0; p < pairs; p++) byKey[fill[keyOf[p]]++] = p;
 
   const orders: KeyOrder[] = [];
   const conflicts: OffsetConflict[] = [];
   for (let k = 0; k < keyCount; k++) {
-    const ids = sortByOffset(byKey.subarray(start[k], start[k + 1]), offOf);
+    const ids = sortByOffset(byKey.subarray(start[k], start[k + 1]), offOf, arena);
     const nv = h.keys.values[k].length;
-    const stamp = new Int32Array(nv).fill(-1);
-    const offsets = new FloatColumn(ids.length);
-    const valStart = new IntColumn(ids.length + 1);
-    const vals = new IntColumn(ids.length);
+    const stamp = arena.int32(nv).fill(-1);
+    // Sized for the worst case (every pair its own offset), no growing.
+    const offsetsAll = arena.float64(ids.length);
+    const vStartAll = arena.int32(ids.length + 1);
+    const valsAll = arena.int32(ids.length);
     let d = -1;
+    let nv2 = 0;
     let lastOff = NaN;
-    for (const p of ids) {
+    for (let j = 0; j < ids.length; j++) {
+      const p = ids[j];
       const o = offOf[p];
       if (o !== lastOff) {
         d++;
         lastOff = o;
-        offsets.push(o);
-        valStart.push(vals.length);
+        offsetsAll[d] = o;
+        vStartAll[d] = nv2;
       }
       const v = valOf[p];
       if (stamp[v] !== d) {
         stamp[v] = d;
-        vals.push(v);
+        valsAll[nv2++] = v;
       }
     }
-    valStart.push(vals.length);
-    const D = offsets.length;
-    const vs = vals.view();
-    const vStart = valStart.view();
-    const byIndex = new Int32Array(D);
-    const byValue = new Int32Array(nv).fill(-1);
-    const firstIndex = new Int32Array(nv).fill(-1);
-    const lastIndex = new Int32Array(nv).fill(-1);
+    const D = d + 1;
+    vStartAll[D] = nv2;
+    const offsets = offsetsAll.subarray(0, D);
+    const vs = valsAll.subarray(0, nv2);
+    const vStart = vStartAll.subarray(0, D + 1);
+    const byIndex = arena.int32(D);
+    const byValue = arena.int32(nv).fill(-1);
+    const firstIndex = arena.int32(nv).fill(-1);
+    const lastIndex = arena.int32(nv).fill(-1);
     for (let x = 0; x < D; x++) {
       byIndex[x] = vs[vStart[x]];
       byValue[vs[vStart[x]]] = x;
@@ -115,15 +121,15 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts): VersionOrde
         if (firstIndex[v] < 0) firstIndex[v] = x;
         lastIndex[v] = x;
       }
-      if (vStart[x + 1] - vStart[x] > 1) conflicts.push({ key: k, offset: offsets.data[x], index: x, values: Array.from(vs.subarray(vStart[x], vStart[x + 1])) });
+      if (vStart[x + 1] - vStart[x] > 1) conflicts.push({ key: k, offset: offsets[x], index: x, values: Array.from(vs.subarray(vStart[x], vStart[x + 1])) });
     }
-    orders.push({ offsets: offsets.view(), valStart: vStart, vals: vs, byIndex, byValue, firstIndex, lastIndex });
+    orders.push({ offsets, valStart: vStart, vals: vs, byIndex, byValue, firstIndex, lastIndex });
   }
   return { orders, conflicts };
 }
 
 /** Pair ids ordered by offset, stable (history order within an offset). */
-function sortByOffset(ids: Int32Array, off: Float64Array): Int32Array {
+function sortByOffset(ids: Int32Array, off: Float64Array, arena: Arena): Int32Array {
   let sorted = true;
   let min = Infinity;
   let max = -Infinity;
@@ -137,10 +143,10 @@ function sortByOffset(ids: Int32Array, off: Float64Array): Int32Array {
   const range = max - min + 1;
   if (range <= 4 * ids.length + 1024) {
     // Counting sort over the offset range: Kafka offsets are dense.
-    const count = new Int32Array(range + 1);
+    const count = arena.int32(range + 1);
     for (let j = 0; j < ids.length; j++) count[off[ids[j]] - min + 1]++;
     for (let r = 0; r < range; r++) count[r + 1] += count[r];
-    const out = new Int32Array(ids.length);
+    const out = arena.int32(ids.length);
     for (let j = 0; j < ids.length; j++) out[count[off[ids[j]] - min]++] = ids[j];
     return out;
   }

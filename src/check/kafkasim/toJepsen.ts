@@ -240,7 +240,7 @@ export function toJepsenHistory(ops: readonly HistoryOp[], logs: readonly FinalR
  * kafkasim's client and life as the process of the per-client checks.
  */
 export function indexRunHistory(ops: readonly HistoryOp[], logs: readonly FinalReplicaLog[]): IndexedHistory {
-  const b = new HistoryBuilder({ sessionOf: kafkasimSession });
+  const b = new HistoryBuilder({ sessionOf: kafkasimSession }, ops.length + 16);
   let index = 0;
   let mop = 0;
   convertHistory(ops, logs, {
@@ -343,19 +343,16 @@ class Lanes {
 
 /** What the conversion needs to know ahead: partitions, transactions' sends, and which polls fold into txns. */
 function prescan(ops: readonly HistoryOp[], logs: readonly FinalReplicaLog[]) {
-  // Where each value was seen, for a send whose partition the client never learned: built on the first such send.
+  // Where each value was seen, for a send whose partition the client never learned: built on the first such send,
+  // from the judged replica of each partition and from polls. kafkasim's values are unique across topics; the
+  // topic is checked on lookup.
   let partitionOfValue: Map<string, string> | null = null;
   const seenAt = () => {
     if (partitionOfValue) return partitionOfValue;
     const m = (partitionOfValue = new Map<string, string>());
-    for (const l of logs) for (const r of l.records) m.set(`${l.topic}\u0000${r.value}`, `${l.topic}-${l.partition}`);
-    for (const op of ops) {
-      if (op.f === "send" && op.type !== "invoke") {
-        const v = op.value as SendValue;
-        if (v.partition !== null) m.set(`${v.topic}\u0000${v.value}`, `${v.topic}-${v.partition}`);
-      } else if (op.f === "poll" && op.type === "ok")
-        for (const [tp, recs] of Object.entries(op.value as PollValue)) for (const [, v] of recs) m.set(`${tp.slice(0, tp.lastIndexOf("-"))}\u0000${v}`, tp);
-    }
+    for (const [tp, part] of committedPartitions(logs)) for (const v of part.inLog) m.set(v, tp);
+    for (const op of ops)
+      if (op.f === "poll" && op.type === "ok") for (const [tp, recs] of Object.entries(op.value as PollValue)) for (const [, v] of recs) m.set(v, tp);
     return m;
   };
   const partitionsOf = new Map<string, Set<number>>();
@@ -426,17 +423,17 @@ function prescan(ops: readonly HistoryOp[], logs: readonly FinalReplicaLog[]) {
     failedBeginPoll,
     groupSessions,
     /**
-     * The key a send goes to: the partition it was acknowledged or failed at, else the one it named, else where its
-     * value was seen, else the topic's only partition; `topic-?` when nothing tells (it never reached anyone).
+     * The key a send goes to: the partition it was acknowledged or failed at, else the one it named, else the
+     * topic's only partition, else where its value was seen; `topic-?` when nothing tells (it never reached anyone).
      */
     keyOf(v: SendValue, op: HistoryOp): string {
       const done = op.type === "invoke" ? completionOf[op.index] : op.index;
       const p = (done >= 0 ? (ops[done].value as SendValue).partition : null) ?? v.partition;
       if (p !== null && p !== undefined) return tpName(v.topic, p);
-      const seen = seenAt().get(`${v.topic}\u0000${v.value}`);
-      if (seen !== undefined) return seen;
       const only = partitionsOf.get(v.topic);
-      return only?.size === 1 ? tpName(v.topic, [...only][0]) : `${v.topic}-?`;
+      if (only?.size === 1) return tpName(v.topic, [...only][0]);
+      const seen = seenAt().get(v.value);
+      return seen !== undefined && seen.startsWith(`${v.topic}-`) && seen.lastIndexOf("-") === v.topic.length ? seen : `${v.topic}-?`;
     },
     /** A subscribed session's keys: every known partition of the topics it read or was assigned. */
     subscribedKeys(s: string): string[] {

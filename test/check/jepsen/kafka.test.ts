@@ -44,7 +44,7 @@ describe("version orders (kafka_test version-orders-test, log->…-index tests)"
     const a = analyzeKafkaHistory(history(h));
     const x = a.ctx.h.keys.id.get("x")!;
     const order = a.ctx.vo.orders[x];
-    const idOf = (v: string) => a.ctx.h.keys.valueIds[x].get(v)!;
+    const idOf = (v: string) => a.ctx.h.keys.idOf(x, v)!;
     expect(["a", "b", "c", "d"].map((v) => order.firstIndex[idOf(v)])).toEqual([0, 1, 1, 3]);
     // log->last-index->values: [nil #{a b} nil #{c} #{d}]
     expect(["a", "b", "c", "d"].map((v) => order.lastIndex[idOf(v)])).toEqual([1, 1, 3, 4]);

@@ -3,6 +3,7 @@ import type { AnalysisContext } from "../context.js";
 import { E_POLL, E_SEND } from "../indexedHistory.js";
 import { buildDependencyGraph, type DependencyGraph, RT, WR, WW } from "./graph.js";
 import { CYCLE_EXISTS_SPECS, CYCLE_SPECS, CYCLE_TYPES, type CycleType, IMPLIED, impossibleCycleTypes, impossibleWith } from "./models.js";
+import { SccWorkspace } from "./scc.js";
 import { CycleSearch } from "./search.js";
 
 /** Search work allowed per component and kind of cycle, in edge visits (Elle allows one second of wall time). */
@@ -26,18 +27,22 @@ export function cycleCases(ctx: AnalysisContext): CycleAnomalies {
     out["empty-transaction-graph"] = [true];
     return out;
   }
-  const search = new CycleSearch(g, STEPS_PER_SEARCH);
-  const all = Int32Array.from({ length: g.nodes }, (_, x) => x);
-  const { comp, real } = search.project(all, WW | WR | RT);
+  // One Tarjan pass over the whole graph; a healthy history has no component with two ops and stops here.
+  const scc = new SccWorkspace(g, ctx.arena);
+  const count = scc.runAll(WW | WR | RT);
+  const real = new Int32Array(count);
+  for (let x = 0; x < g.vertices; x++) real[scc.comp[x]]++;
   const members = new Map<number, number[]>();
   for (let x = 0; x < g.nodes; x++) {
-    const c = comp[x];
+    const c = scc.comp[x];
     if (c >= 0 && real[c] >= 2) {
       const list = members.get(c);
       if (list) list.push(x);
       else members.set(c, [x]);
     }
   }
+  if (members.size === 0) return out;
+  const search = new CycleSearch(g, STEPS_PER_SEARCH, scc);
   const add = (type: string, c: CycleCase | CycleExistsCase | CycleSearchTimeoutCase) => (out[type] ??= []).push(c);
   // Components in the order of their first op, so the output does not depend on Tarjan's numbering.
   const components = [...members.values()].sort((a, b) => a[0] - b[0]);

@@ -1,5 +1,4 @@
 import type { AnalysisContext } from "../context.js";
-import { IntColumn } from "../growable.js";
 import { E_POLL, E_SEND, F_POLL, F_SEND, F_TXN, INVOKE, OK } from "../indexedHistory.js";
 
 /** Dependency kinds as bits (Elle's rels: ww, wr, realtime; kafka.clj draws no rw or process edges). */
@@ -37,54 +36,17 @@ export interface DependencyGraph {
  * any outcome (Elle links to failed and crashed ops too).
  */
 export function buildDependencyGraph(ctx: AnalysisContext): DependencyGraph {
-  const { h, facts, vo, wwDeps } = ctx;
-  const vertexOf = new Int32Array(h.n).fill(-1);
-  const opOf = new IntColumn(h.n);
+  const { h, facts, vo, wwDeps, arena } = ctx;
+  const vertexOf = arena.int32(h.n).fill(-1);
+  let V = 0;
   for (let i = 0; i < h.n; i++) {
     const f = h.f[i];
-    if (h.type[i] !== INVOKE && (f === F_SEND || f === F_POLL || f === F_TXN)) {
-      vertexOf[i] = opOf.length;
-      opOf.push(i);
-    }
+    if (h.type[i] !== INVOKE && (f === F_SEND || f === F_POLL || f === F_TXN)) vertexOf[i] = V++;
   }
-  const V = opOf.length;
-  const src = new IntColumn(h.entries + 2 * V);
-  const dst = new IntColumn(h.entries + 2 * V);
-  const kind = new IntColumn(h.entries + 2 * V);
-  const link = (a: number, b: number, k: number) => {
-    src.push(a);
-    dst.push(b);
-    kind.push(k);
-  };
-  let dataEdges = 0;
-  const { kvBase, writer } = facts;
-  for (let i = 0; i < h.n; i++) {
-    const b = vertexOf[i];
-    if (b < 0) continue;
-    for (let e = h.opStart[i]; e < h.opStart[i + 1]; e++) {
-      const k = h.eKey[e];
-      const v = h.eVal[e];
-      if (h.eKind[e] === E_POLL) {
-        const w = writer[kvBase[k] + v];
-        if (w >= 0 && w !== i) {
-          link(vertexOf[w], b, WR);
-          dataEdges++;
-        }
-      } else if (wwDeps && h.eKind[e] === E_SEND && writer[kvBase[k] + v] === i) {
-        // Once per written value (writer-of keeps the last writer): its predecessor's writer → this op.
-        const order = vo.orders[k];
-        const i2 = order.byValue[v];
-        if (i2 <= 0) continue;
-        const w = writer[kvBase[k] + order.byIndex[i2 - 1]];
-        if (w >= 0 && w !== i) {
-          link(vertexOf[w], b, WW);
-          dataEdges++;
-        }
-      }
-    }
-  }
+  const opOf = arena.int32(V);
+  for (let i = 0; i < h.n; i++) if (vertexOf[i] >= 0) opOf[vertexOf[i]] = i;
   // Time points: the completion of each ok vertex and the invocation of each vertex that has one.
-  const point = new Int32Array(h.n).fill(-1);
+  const point = arena.int32(h.n).fill(-1);
   let points = 0;
   let firstOkCompletion = Infinity;
   let lastInvocation = -1;
@@ -101,48 +63,60 @@ export function buildDependencyGraph(ctx: AnalysisContext): DependencyGraph {
       if (i < firstOkCompletion) firstOkCompletion = i;
     }
   }
-  let prev = -1;
-  for (let i = 0; i < h.n; i++) {
-    const p = point[i];
-    if (p < 0) continue;
-    if (prev >= 0) link(prev, p, RT);
-    prev = p;
-    if (h.type[i] === INVOKE) link(p, vertexOf[h.pair[i]], RT);
-    else link(vertexOf[i], p, RT);
-  }
   const nodes = V + points;
-  const { start, to, bits } = toCsr(nodes, src.view(), dst.view(), kind.view());
-  return { nodes, vertices: V, opOf: opOf.view(), vertexOf, start, dst: to, bits, empty: dataEdges === 0 && !(firstOkCompletion < lastInvocation) };
-}
-
-/** Counting sort by source; parallel edges between the same pair merge their kind bits. */
-function toCsr(nodes: number, src: Int32Array, dst: Int32Array, kind: Int32Array): { start: Int32Array; to: Int32Array; bits: Uint8Array } {
-  const m = src.length;
-  const count = new Int32Array(nodes + 1);
-  for (let e = 0; e < m; e++) count[src[e] + 1]++;
-  for (let x = 0; x < nodes; x++) count[x + 1] += count[x];
-  const fill = count.slice(0, nodes);
-  const order = new Int32Array(m);
-  for (let e = 0; e < m; e++) order[fill[src[e]]++] = e;
-  const start = new Int32Array(nodes + 1);
-  const to = new Int32Array(m);
-  const bits = new Uint8Array(m);
-  const seenAt = new Int32Array(nodes).fill(-1);
-  let out = 0;
-  for (let x = 0; x < nodes; x++) {
-    start[x] = out;
-    for (let j = count[x]; j < count[x + 1]; j++) {
-      const e = order[j];
-      const y = dst[e];
-      const at = seenAt[y];
-      if (at >= start[x]) bits[at] |= kind[e];
-      else {
-        seenAt[y] = out;
-        to[out] = y;
-        bits[out++] = kind[e];
+  // Two passes over the same edges, without materialising an edge list: count out-degrees, then fill the CSR.
+  // Parallel edges (a writer read twice by one reader) are kept: Tarjan and the search do not mind them.
+  const start = arena.int32(nodes + 1);
+  let dst: Int32Array = new Int32Array(0);
+  let bits: Uint8Array = new Uint8Array(0);
+  let dataEdges = 0;
+  const { kvBase, writer } = facts;
+  const each = (link: (a: number, b: number, kind: number) => void) => {
+    for (let i = 0; i < h.n; i++) {
+      const b = vertexOf[i];
+      if (b < 0) continue;
+      for (let e = h.opStart[i]; e < h.opStart[i + 1]; e++) {
+        const k = h.eKey[e];
+        const v = h.eVal[e];
+        if (h.eKind[e] === E_POLL) {
+          const w = writer[kvBase[k] + v];
+          if (w >= 0 && w !== i) link(vertexOf[w], b, WR);
+        } else if (wwDeps && h.eKind[e] === E_SEND && writer[kvBase[k] + v] === i) {
+          // Once per written value (writer-of keeps the last writer): its predecessor's writer → this op.
+          const order = vo.orders[k];
+          const i2 = order.byValue[v];
+          if (i2 <= 0) continue;
+          const w = writer[kvBase[k] + order.byIndex[i2 - 1]];
+          if (w >= 0 && w !== i) link(vertexOf[w], b, WW);
+        }
       }
     }
-  }
-  start[nodes] = out;
-  return { start, to: to.subarray(0, out), bits: bits.subarray(0, out) };
+    let prev = -1;
+    for (let i = 0; i < h.n; i++) {
+      const p = point[i];
+      if (p < 0) continue;
+      if (prev >= 0) link(prev, p, RT);
+      prev = p;
+      if (h.type[i] === INVOKE) link(p, vertexOf[h.pair[i]], RT);
+      else link(vertexOf[i], p, RT);
+    }
+  };
+  each((a, _b, kind) => {
+    start[a + 1]++;
+    if (kind !== RT) dataEdges++;
+  });
+  for (let x = 0; x < nodes; x++) start[x + 1] += start[x];
+  dst = arena.int32(start[nodes]);
+  bits = arena.uint8(start[nodes]);
+  // Fill each node's slots from the back, moving start[a + 1] down to a's first slot; then shift the array left by
+  // one: no second offsets array.
+  const total = start[nodes];
+  each((a, b, kind) => {
+    const at = --start[a + 1];
+    dst[at] = b;
+    bits[at] = kind;
+  });
+  for (let x = 0; x < nodes; x++) start[x] = start[x + 1];
+  start[nodes] = total;
+  return { nodes, vertices: V, opOf, vertexOf, start, dst, bits, empty: dataEdges === 0 && !(firstOkCompletion < lastInvocation) };
 }

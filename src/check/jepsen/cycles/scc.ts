@@ -1,3 +1,4 @@
+import { type Arena, NO_ARENA } from "../arena.js";
 import type { DependencyGraph } from "./graph.js";
 
 /**
@@ -15,21 +16,48 @@ export class SccWorkspace {
   private readonly onStack: Uint8Array;
   private touched: ArrayLike<number> = [];
 
-  constructor(private readonly g: DependencyGraph) {
-    this.index = new Int32Array(g.nodes).fill(-1);
-    this.low = new Int32Array(g.nodes);
-    this.comp = new Int32Array(g.nodes).fill(-1);
-    this.onStack = new Uint8Array(g.nodes);
+  constructor(
+    private readonly g: DependencyGraph,
+    arena: Arena = NO_ARENA,
+  ) {
+    this.index = arena.int32(g.nodes).fill(-1);
+    this.low = arena.int32(g.nodes);
+    this.comp = arena.int32(g.nodes).fill(-1);
+    this.onStack = arena.uint8(g.nodes);
+  }
+
+  /** Components of the whole graph over `mask` edges; returns their count. */
+  runAll(mask: number): number {
+    this.reset();
+    const all = { length: this.g.nodes } as ArrayLike<number>;
+    this.touched = { length: 0 };
+    return this.search(all, () => true, mask, true);
   }
 
   /** Components of the subgraph; returns their count (ids 0..count-1 in comp). */
   run(nodes: ArrayLike<number>, inside: (x: number) => boolean, mask: number): number {
+    this.reset();
+    this.touched = nodes;
+    return this.search(nodes, inside, mask, false);
+  }
+
+  private resetAll = false;
+
+  private reset(): void {
+    if (this.resetAll) {
+      this.index.fill(-1);
+      this.comp.fill(-1);
+      this.resetAll = false;
+    }
     for (let j = 0; j < this.touched.length; j++) {
       const x = this.touched[j];
       this.index[x] = -1;
       this.comp[x] = -1;
     }
-    this.touched = nodes;
+  }
+
+  private search(nodes: ArrayLike<number>, inside: (x: number) => boolean, mask: number, all: boolean): number {
+    if (all) this.resetAll = true;
     const { index, low, comp, onStack } = this;
     const { start, dst, bits } = this.g;
     const stack: number[] = [];
@@ -38,7 +66,7 @@ export class SccWorkspace {
     let next = 0;
     let count = 0;
     for (let r = 0; r < nodes.length; r++) {
-      const root = nodes[r];
+      const root = all ? r : nodes[r];
       if (index[root] >= 0 || !inside(root)) continue;
       index[root] = low[root] = next++;
       stack.push(root);

@@ -31,8 +31,9 @@ export class CycleSearch {
   constructor(
     private readonly g: DependencyGraph,
     private readonly budget: number,
+    scc?: SccWorkspace,
   ) {
-    this.scc = new SccWorkspace(g);
+    this.scc = scc ?? new SccWorkspace(g);
     this.parent = new Int32Array(g.nodes);
     this.seen = new Int32Array(g.nodes);
   }
