@@ -1,4 +1,6 @@
 import type { TraceRecord } from "../sim/index.js";
+import { kip848SpecInvariants } from "./invariants/kip848Spec.js";
+import { replicationSpecInvariants } from "./invariants/replicationSpec.js";
 
 /**
  * Invariants over the model's own state changes, checked after every event that changes them (the pattern of
@@ -78,6 +80,10 @@ export function singleControllerLeaderPerEpoch(): Invariant {
   };
 }
 
+/**
+ * Every invariant checked during a Kafka run: the model's own, and the safety properties of the TLA+ specifications
+ * of Kafka's replication and KIP-848 group protocols (invariants/replicationSpec.ts, invariants/kip848Spec.ts).
+ */
 export function kafkaInvariants(): Invariant[] {
-  return [monotonicHighWatermark(), singleLeaderPerEpoch(), leaderInIsr(), singleControllerLeaderPerEpoch()];
+  return [monotonicHighWatermark(), singleLeaderPerEpoch(), leaderInIsr(), singleControllerLeaderPerEpoch(), ...replicationSpecInvariants(), ...kip848SpecInvariants()];
 }

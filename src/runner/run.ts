@@ -1,5 +1,6 @@
 import { checkerNamed, checkerNames } from "../check/registry.js";
-import type { AnyChecker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
+import type { AnyChecker, Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
+import { z } from "zod";
 import type { ParamRefs } from "../check/params.js";
 import { formatPath, ScenarioError } from "../scenario/errors.js";
 import { describeIssue } from "../scenario/zodIssues.js";
@@ -36,6 +37,7 @@ export interface RunResult {
   status: RunStatus;
   ok: boolean;
   checks: CheckResult[];
+  /** Invariant violations, except of invariants the scenario expects to break (`invariantBroken`). */
   invariantViolations: string[];
   faults: FaultOp[];
   history: History;
@@ -59,6 +61,25 @@ export function exitCodeOf(status: RunStatus): number {
   return status === "ok" ? 0 : 1;
 }
 
+const INVARIANT_NAMES = kafkaInvariants().map((i) => i.name);
+
+/**
+ * `invariantBroken: <Invariant>`: the scenario shows a protocol that breaks this invariant on purpose (e.g. the
+ * pre-KIP-101 truncation behind `simulator.legacyHighWatermarkTruncation` breaks the TLA+ LeaderCompleteness
+ * property): the expectation holds when the invariant broke, and its violations do not break the run. Not a
+ * checker of the history: invariants watch the model itself, so the runner judges it.
+ */
+const INVARIANT_BROKEN: Checker<string> = {
+  name: "invariantBroken",
+  description: "the named model invariant broke (for scenarios that show a deliberately older protocol)",
+  param: {
+    example: "invariantBroken: LeaderCompleteness",
+    required: true,
+    schema: z.string().refine((n) => INVARIANT_NAMES.includes(n), { error: (issue) => `must name an invariant (got ${JSON.stringify(issue.input)}; known: ${INVARIANT_NAMES.join(", ")})` }),
+  },
+  run: () => [],
+};
+
 /** An expectation with its checker found and its parameter parsed by the checker's schema. */
 export interface CheckedExpectation {
   expectation: Expectation;
@@ -74,6 +95,7 @@ export interface CheckedExpectation {
  */
 export function checkExpectations(s: ResolvedScenario): CheckedExpectation[] {
   return s.expect.map((e) => {
+    if (e.check === INVARIANT_BROKEN.name) return { expectation: e, checker: INVARIANT_BROKEN, params: parseParam(s, e, INVARIANT_BROKEN) };
     const checker = checkerNamed(e.check);
     if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
     return { expectation: e, checker, params: parseParam(s, e, checker) };
@@ -148,7 +170,13 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const outcome = sim.run(Math.round(world.durationMs * 1000));
   const groupState = readGroupState(world);
   const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: groupState.offsets };
+  const expectedBroken = expectations.filter((x) => x.checker === INVARIANT_BROKEN).map((x) => `${String(x.params)}:`);
+  const unexpected = violations.filter((v) => !expectedBroken.some((p) => v.startsWith(p)));
   const checks = expectations.map(({ expectation: e, checker, params }): CheckResult => {
+    if (checker === INVARIANT_BROKEN) {
+      const mine = violations.filter((v) => v.startsWith(`${String(params)}:`)).map((message): Finding => ({ message }));
+      return { name: e.label, ok: mine.length > 0, details: mine.length > 0 ? [`${mine.length} violation(s); first: ${mine[0].message}`] : [`expected ${String(params)} to break, but it held`], findings: mine };
+    }
     const findings = checker.run(input, params);
     const ok = e.mode === "none" ? findings.length === 0 : findings.length > 0;
     const name = e.label;
@@ -162,7 +190,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   });
   let status: RunStatus = "ok";
   if (outcome.status === "event-limit") status = "livelock";
-  else if (violations.length > 0) status = "invariant-broken";
+  else if (unexpected.length > 0) status = "invariant-broken";
   else if (checks.some((c) => !c.ok)) status = "expectation-failed";
   return {
     scenario: s.name,
@@ -174,7 +202,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     status,
     ok: status === "ok",
     checks,
-    invariantViolations: violations,
+    invariantViolations: unexpected,
     faults: world.faults,
     history: world.history,
     logs: input.logs,
