@@ -59,18 +59,34 @@ export const rebalances: Checker<RebalancesParams> = {
   },
 };
 
+export interface AssignmentUnchangedParams {
+  member: string;
+  /** Judge from this moment (ms), once the group has settled after its start; default from the first assignment. */
+  afterMs?: number;
+}
+
 /**
- * The member's partitions never changed: after its first assignment, every time it owns partitions again (after a
- * rebalance, or when it comes back from a restart) they are the same ones. Eager rebalances that take everything
- * away and give the same back pass; a cooperative handover of one partition does not. What static membership
- * (KIP-345) promises a member that restarts within its session timeout.
+ * The member's partitions never changed: after its first assignment (or the first at or after `after`), every time
+ * it owns partitions again (after a rebalance, or when it comes back from a restart) they are the same ones. Eager
+ * rebalances that take everything away and give the same back pass; a cooperative handover of one partition does
+ * not. What static membership (KIP-345) promises a member that restarts within its session timeout.
+ * `assignmentUnchanged: member-1`, or `{ member: member-1, after: 10s }` to skip the group's first settling.
  */
-export const assignmentUnchanged: Checker<string> = {
+export const assignmentUnchanged: Checker<AssignmentUnchangedParams> = {
   name: "assignmentUnchanged",
-  description: "the member's partitions changed after its first assignment",
-  param: { example: "assignmentUnchanged: member-1", required: true, schema: nameParam, refs: (member) => ({ clients: [{ path: [], name: member }] }) },
-  run(input, member) {
-    if (!member) return [{ message: "assignmentUnchanged needs a member" }];
+  description: "the member's partitions changed after its first assignment (or after a given moment)",
+  param: {
+    example: "assignmentUnchanged: { member: member-1, after: 10s }",
+    required: true,
+    schema: z.union([nameParam.transform((member) => ({ member })), z.strictObject({ member: nameParam, after: durationMs }).transform((p) => ({ member: p.member, afterMs: p.after }))], {
+      error: "must be a member (assignmentUnchanged: member-1) or { member, after } (assignmentUnchanged: { member: member-1, after: 10s })",
+    }),
+    refs: (p) => ({ clients: [{ path: typeof p === "object" && p.afterMs !== undefined ? ["member"] : [], name: p.member }] }),
+  },
+  run(input, p) {
+    if (!p) return [{ message: "assignmentUnchanged needs a member" }];
+    const member = p.member;
+    const fromUs = (p.afterMs ?? 0) * 1000;
     let first: string[] | null = null;
     let owned = new Set<string>();
     let life: number | undefined;
@@ -84,7 +100,7 @@ export const assignmentUnchanged: Checker<string> = {
       const v = op.value as RebalanceValue;
       if (op.f === "assigned") for (const tp of v.partitions) owned.add(tp);
       else for (const tp of v.partitions) owned.delete(tp);
-      if (owned.size === 0) continue;
+      if (owned.size === 0 || op.time < fromUs) continue;
       const now = [...owned].sort();
       if (first === null) first = now;
       else if (now.join(",") !== first.join(",")) {

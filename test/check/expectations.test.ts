@@ -77,12 +77,18 @@ describe("assignmentUnchanged", () => {
       .rebalance("assigned", "m1", ["t-1", "t-0"], { at: 5.1, gen: 2 })
       .restart()
       .rebalance("assigned", "m1", ["t-0", "t-1"], { at: 20, gen: 2 });
-    expect(assignmentUnchanged.run(r.input(), "m1")).toEqual([]);
+    expect(assignmentUnchanged.run(r.input(), { member: "m1" })).toEqual([]);
+  });
+
+  it("after: judges only from then on (a group still settling at its start hands partitions around)", () => {
+    const r = new Run().rebalance("assigned", "m1", ["t-0", "t-1"], { at: 1, gen: 1 }).rebalance("revoked", "m1", ["t-1"], { at: 2, gen: 1 }).rebalance("assigned", "m1", [], { at: 2.1, gen: 2 });
+    expect(assignmentUnchanged.run(r.input(), { member: "m1" })).toHaveLength(1);
+    expect(assignmentUnchanged.run(r.input(), { member: "m1", afterMs: 1500 })).toEqual([]);
   });
 
   it("fires when a cooperative rebalance hands one of its partitions over", () => {
     const r = new Run().rebalance("assigned", "m1", ["t-0", "t-1"], { at: 1, gen: 1 }).rebalance("revoked", "m1", ["t-1"], { at: 5, gen: 1 });
-    expect(assignmentUnchanged.run(r.input(), "m1")).toMatchObject([{ evidence: { member: "m1", first: ["t-0", "t-1"], now: ["t-0"] } }]);
+    expect(assignmentUnchanged.run(r.input(), { member: "m1" })).toMatchObject([{ evidence: { member: "m1", first: ["t-0", "t-1"], now: ["t-0"] } }]);
   });
 });
 

@@ -123,3 +123,23 @@ describe("kafkasim check on bad input: exit 2, one line naming the file and the 
     expect(r.stderr).toMatch(/op 2: process 0 invokes while its op 0 is still open/);
   });
 });
+
+describe("run --history FILE, then check FILE", () => {
+  it("writes the run's client history as history.edn that kafkasim check judges with Jepsen's keys", async () => {
+    const edn = join(dir, "acks1.edn");
+    const run = await cli("run", "scenarios/acks-1-leader-failover.yaml", "--seed", "1", "--quiet", "--history", edn);
+    expect(run.code).toBe(0);
+    const r = await cli("check", edn, "--json");
+    expect(r.code).toBe(1);
+    // acks=1 lost acknowledged writes when the leader crashed: Jepsen sees the lost writes and the reused offsets.
+    expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, anomalyTypes: ["inconsistent-offsets", "lost-write", "unseen"] });
+  });
+
+  it("writes JSON lines for any other name, and --report DIR writes the Jepsen history next to the summary", async () => {
+    const jsonl = join(dir, "acksall.jsonl");
+    const report = join(dir, "report");
+    expect((await cli("run", "scenarios/acks-all-leader-failover.yaml", "--seed", "1", "--quiet", "--history", jsonl, "--report", report)).code).toBe(0);
+    expect((await cli("check", jsonl)).code).toBe(0);
+    expect((await cli("check", join(report, "acks-all-leader-failover-seed-1.jepsen.edn"))).code).toBe(0);
+  });
+});
