@@ -1,5 +1,5 @@
 import type { TraceRecord } from "../../sim/index.js";
-import type { Invariant } from "../invariants.js";
+import type { Invariant } from "./invariant.js";
 
 /**
  * Safety properties of Kafka's replication protocol from Jack Vanlightly's TLA+ specification (kafka-tlaplus,
