@@ -1,6 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { toJepsenHistory } from "../check/kafkasim/toJepsen.js";
-import { toEdnLines, toJsonLines } from "../check/jepsen/writeHistory.js";
+import { jepsenHistoryText } from "../report/historyFile.js";
 import type { RunResult } from "../runner/run.js";
 
 /**
@@ -9,6 +8,5 @@ import type { RunResult } from "../runner/run.js";
  * JSON lines.
  */
 export function writeJepsenHistory(file: string, result: RunResult): void {
-  const ops = toJepsenHistory(result.history.ops, result.logs);
-  writeFileSync(file, file.endsWith(".edn") ? toEdnLines(ops) : toJsonLines(ops));
+  writeFileSync(file, jepsenHistoryText(result.history, result.logs, file.endsWith(".edn") ? "edn" : "jsonl"));
 }

@@ -132,8 +132,7 @@ function scenarioNames(s: ResolvedScenario): { clients: Set<string>; groups: Set
   const clients = new Set(s.clients.map((c) => c.id));
   const groups = new Set<string>();
   for (const c of s.clients) {
-    const g = c.config.get("group.id");
-    if (typeof g === "string" && g !== "") groups.add(g);
+    if ((c.kind === "group-consumer" || c.kind === "consumer") && c.settings.groupId) groups.add(c.settings.groupId);
     if (c.kind === "transactional-producer" && c.workload.offsetsGroup) groups.add(c.workload.offsetsGroup);
   }
   const partitions = new Set<string>();

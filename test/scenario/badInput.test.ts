@@ -143,7 +143,7 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("leaderless: { partition: orders-0, max: 10s, extra: 1 }", "expect[0].leaderless.extra", 'unknown key "extra"', "partition, max, min");
     await bad("errorSeen: { client: p1, error: BANANA }", "expect[0].errorSeen.error", "must be a Kafka error name", "PRODUCER_FENCED");
     await bad("errorNotSeen: { client: p9, error: PRODUCER_FENCED }", "expect[0].errorNotSeen.client", 'unknown client "p9"', "p1, p2");
-    await bad("assignmentUnchanged", "expect[0]", "needs a parameter, e.g. assignmentUnchanged: member-1");
+    await bad("assignmentUnchanged", "expect[0]", "needs a parameter, e.g. assignmentUnchanged: { member: member-1, after: 10s }");
     await bad("consumerProgress: { group: g, within: 5 }", "expect[0].consumerProgress.within", "must be a duration");
     await bad("anomaly: { failedSends: TIMEOUT }", "expect[0].anomaly.failedSends", "must be a Kafka error name");
     await bad("noUnconfirmedSends: 3", "expect[0]", "unconfirmedSends: takes no parameter");
