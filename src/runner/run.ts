@@ -4,8 +4,7 @@ import { z } from "zod";
 import type { ParamRefs } from "../check/params.js";
 import { formatPath, ScenarioError } from "../scenario/errors.js";
 import { describeIssue } from "../scenario/zodIssues.js";
-import type { Expectation } from "../scenario/resolved.js";
-import type { ResolvedScenario } from "../scenario/resolved.js";
+import type { Expectation, ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
@@ -97,7 +96,7 @@ export function checkExpectations(s: ResolvedScenario): CheckedExpectation[] {
   return s.expect.map((e) => {
     if (e.check === INVARIANT_BROKEN.name) return { expectation: e, checker: INVARIANT_BROKEN, params: parseParam(s, e, INVARIANT_BROKEN) };
     const checker = checkerNamed(e.check);
-    if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${checkerNames().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
+    if (!checker) throw new ScenarioError(s.file, e.path, `unknown check "${e.check}" (known: ${[...checkerNames(), INVARIANT_BROKEN.name].sort().join(", ")}; write noX for "X must not happen" or anomaly: X)`);
     return { expectation: e, checker, params: parseParam(s, e, checker) };
   });
 }
