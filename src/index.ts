@@ -43,6 +43,11 @@ export { runScenario, exitCodeOf, type RunResult, type RunOptions, type CheckRes
 export { History, type HistoryOp, type SendValue } from "./workload/history.js";
 export { checkerNamed, checkerNames } from "./check/registry.js";
 export type { Checker, CheckInput, Finding, FinalReplicaLog, LogRecord } from "./check/input.js";
+export { analyzeKafkaHistory, type AnalysisOptions, type KafkaAnalysis } from "./check/jepsen/analysis.js";
+export { parseHistoryText } from "./check/jepsen/parseHistory.js";
+export { renderAnalysis } from "./check/jepsen/render.js";
+export { HistoryFormatError, type JepsenOp } from "./check/jepsen/ops.js";
+export { toJepsenHistory } from "./check/kafkasim/toJepsen.js";
 export { PRODUCER_CONFIG } from "./kafka/config/producerConfig.js";
 export { BROKER_CONFIG, TOPIC_CONFIG } from "./kafka/config/brokerConfig.js";
 export { murmur2, partitionForKey, toPositive, BuiltInPartitioner } from "./kafka/partitioner.js";

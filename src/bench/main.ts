@@ -1,5 +1,6 @@
 import { baselineEventsPerSec, engineEventsPerSec } from "./engineBench.js";
 import { exploreSeedsPerSec, kafkaSimulatedMsPerWallMs } from "./kafkaBench.js";
+import { checkOpsPerSec } from "./checkBench.js";
 
 /** `npm run bench`: one JSON object of figures (design.md §6). Ratios are what notes should quote. */
 function best<T extends { eventsPerSec: number }>(runs: number, f: () => T): T {
@@ -22,6 +23,7 @@ const figures: Record<string, unknown> = {
   ratio: Number((engine.eventsPerSec / baseline.eventsPerSec).toFixed(3)),
   kafka: kafkaSimulatedMsPerWallMs(),
   explore: exploreSeedsPerSec(10),
+  check: checkOpsPerSec(),
   node: process.version,
 };
 process.stdout.write(JSON.stringify(figures, null, 2) + "\n");

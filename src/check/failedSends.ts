@@ -1,16 +1,17 @@
 import type { SendValue } from "../workload/history.js";
 import { at, type Checker, type Finding } from "./input.js";
+import { errorName } from "./errorParams.js";
 
 /**
  * Sends that completed with an error (definitely failed, or unknown outcome), optionally only those with the given
  * Kafka error name (e.g. DELIVERY_TIMEOUT). Used to assert that records were reported failed rather than lost.
  */
-export const failedSends: Checker = {
+export const failedSends: Checker<string> = {
   name: "failedSends",
   description: "sends that failed (optionally with one error name, e.g. DELIVERY_TIMEOUT)",
-  param: { kind: "name", example: "anomaly: { failedSends: DELIVERY_TIMEOUT }" },
-  run({ history }, params) {
-    const only = typeof params === "string" ? params : null;
+  param: { example: "anomaly: { failedSends: DELIVERY_TIMEOUT }", schema: errorName },
+  run({ history }, error) {
+    const only = error ?? null;
     const out: Finding[] = [];
     for (const { done } of history.completed("send")) {
       if (done.type === "ok" || (only !== null && done.error !== only)) continue;

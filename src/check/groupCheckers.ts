@@ -1,9 +1,9 @@
 import type { CommitValue, ProcessValue, RebalanceValue } from "../workload/groupConsumerWorkload.js";
 import type { PollValue } from "../workload/consumerWorkload.js";
 import type { HistoryOp } from "../workload/history.js";
-import { parseDurationMs } from "../scenario/duration.js";
 import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
+import { durationMs } from "./params.js";
 
 /**
  * Consumer-group checks. They read only the client history (polls, processed records, commits, rebalance
@@ -183,33 +183,77 @@ export const concurrentOwnership: Checker = {
   },
 };
 
-/** An acknowledged commit went backwards, or the group's final offset is below one it acknowledged. */
+interface CommitWindow {
+  process: string;
+  offset: number;
+  /** The request was sent (µs) … */
+  startUs: number;
+  /** … and answered (µs); Infinity when no answer says it was refused (not acknowledged, or never answered). */
+  endUs: number;
+  acked: boolean;
+  kind: CommitValue["kind"];
+}
+
+/**
+ * A group's committed offset moved backwards. A commit takes effect somewhere inside its request window: after it
+ * was sent and before it was answered (the coordinator may apply it, then the member pause, and the answer arrive
+ * much later). So only commits whose windows do not overlap are ordered: an acknowledged commit that went out
+ * after another was acknowledged must not go below it. And the group's final committed offset must not be below an
+ * acknowledged OffsetCommit unless a commit of that final offset could have taken effect after it (its window ends
+ * later, or it was never answered). Transactional offsets wait for their marker: transactionalOffsets judges those.
+ */
 export const committedOffsetRegression: Checker = {
   name: "committedOffsetRegression",
   description: "a group's committed offset for a partition moved backwards",
   run(input) {
-    const best = new Map<string, { offset: number; time: number; process: string }>();
-    // The final offsets are compared with OffsetCommits only: a transaction's offsets become visible with its
-    // marker, which may still be on its way when the run ends (transactionalOffsets judges those).
-    const bestPlain = new Map<string, { offset: number; time: number; process: string }>();
-    const out: Finding[] = [];
-    for (const { done } of input.history.completed("commit")) {
-      if (done.type !== "ok") continue;
-      const v = done.value as CommitValue;
-      for (const [tp, o] of Object.entries(v.offsets)) {
+    const windows = new Map<string, CommitWindow[]>(); // group/tp → commits
+    const answered = new Map<number, HistoryOp>();
+    for (const op of input.history.ops) if (op.f === "commit" && op.type !== "invoke" && op.invoke !== undefined) answered.set(op.invoke, op);
+    for (const op of input.history.ops) {
+      if (op.f !== "commit" || op.type !== "invoke") continue;
+      const v = op.value as CommitValue;
+      const done = answered.get(op.index);
+      const acked = done?.type === "ok";
+      for (const [tp, offset] of Object.entries(v.offsets)) {
         const k = `${v.group}/${tp}`;
-        const b = best.get(k);
-        if (b && o < b.offset)
-          out.push({ message: `group ${v.group}: ${done.process} committed ${tp} at ${o} at ${at(done.time)}, below ${b.offset} committed by ${b.process} at ${at(b.time)}`, atUs: done.time, evidence: { group: v.group, partition: tp, offset: o, previous: b.offset } });
-        if (!b || o > b.offset) best.set(k, { offset: o, time: done.time, process: done.process });
-        const p = bestPlain.get(k);
-        if (v.kind !== "transaction" && (!p || o > p.offset)) bestPlain.set(k, { offset: o, time: done.time, process: done.process });
+        const list = windows.get(k) ?? [];
+        list.push({ process: op.process, offset, startUs: op.time, endUs: acked ? done!.time : Infinity, acked, kind: v.kind });
+        windows.set(k, list);
+      }
+    }
+    const out: Finding[] = [];
+    for (const [k, list] of windows) {
+      const [group, tp] = [k.slice(0, k.indexOf("/")), k.slice(k.indexOf("/") + 1)];
+      // Acknowledged commits in request order; the highest offset among those answered before each one was sent.
+      const acked = list.filter((c) => c.acked).sort((a, b) => a.startUs - b.startUs);
+      const byEnd = [...acked].sort((a, b) => a.endUs - b.endUs);
+      let e = 0;
+      let top: CommitWindow | null = null;
+      for (const c of acked) {
+        while (e < byEnd.length && byEnd[e].endUs < c.startUs) {
+          if (!top || byEnd[e].offset > top.offset) top = byEnd[e];
+          e++;
+        }
+        if (top && c.offset < top.offset)
+          out.push({
+            message: `group ${group}: ${c.process} committed ${tp} at ${c.offset} (sent ${at(c.startUs)}), below ${top.offset} that ${top.process} had committed and been told so at ${at(top.endUs)}`,
+            atUs: c.startUs,
+            evidence: { group, partition: tp, offset: c.offset, previous: top.offset, previousBy: top.process },
+          });
       }
     }
     for (const g of input.groupOffsets ?? []) {
-      const b = bestPlain.get(`${g.group}/${g.topic}-${g.partition}`);
-      if (b && g.offset !== null && g.offset < b.offset)
-        out.push({ message: `group ${g.group}: the final committed offset of ${g.topic}-${g.partition} is ${g.offset}, below ${b.offset} acknowledged to ${b.process} at ${at(b.time)}`, evidence: { group: g.group, partition: `${g.topic}-${g.partition}`, offset: g.offset, acknowledged: b.offset } });
+      if (g.offset === null) continue;
+      const tp = `${g.topic}-${g.partition}`;
+      const list = windows.get(`${g.group}/${tp}`) ?? [];
+      // The latest any commit of the final offset could have taken effect.
+      const lastOfFinal = Math.max(-Infinity, ...list.filter((c) => c.offset === g.offset).map((c) => c.endUs));
+      const worst = list.filter((c) => c.acked && c.kind !== "transaction" && c.offset > g.offset! && lastOfFinal < c.startUs).sort((a, b) => b.offset - a.offset)[0];
+      if (worst)
+        out.push({
+          message: `group ${g.group}: the final committed offset of ${tp} is ${g.offset}, below ${worst.offset} acknowledged to ${worst.process} at ${at(worst.endUs)}, and no commit of ${g.offset} could have come after it`,
+          evidence: { group: g.group, partition: tp, offset: g.offset, acknowledged: worst.offset },
+        });
     }
     return out;
   },
@@ -275,12 +319,12 @@ const STORM_REBALANCES = 3;
  * A rebalance storm: more than 3 rebalances (new generations) of a group within the window (default 60s), or a
  * window in which the group finished almost no new records (under 5% of what arrived) while records waited.
  */
-export const rebalanceStorm: Checker = {
+export const rebalanceStorm: Checker<number> = {
   name: "rebalanceStorm",
   description: "a group rebalanced more than 3 times in a window (default 60s), or its throughput collapsed (<5% of arrivals) for a window",
-  param: { kind: "duration", example: "60s" },
-  run(input, params) {
-    const windowUs = (params === null || params === undefined ? 60_000 : (parseDurationMs(params) ?? 60_000)) * 1000;
+  param: { example: "noRebalanceStorm: 60s", schema: durationMs },
+  run(input, window) {
+    const windowUs = (window ?? 60_000) * 1000;
     const out: Finding[] = [];
     const generations = new Map<string, Map<number, number>>(); // group → generation → first seen µs
     for (const { op, v } of rebalanceEvents(input)) {

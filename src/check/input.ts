@@ -1,4 +1,5 @@
 import type { History } from "../workload/history.js";
+import type { ParamSpec } from "./params.js";
 
 /** One record as it sits in a replica's log at the end of a run. */
 export interface LogRecord {
@@ -49,17 +50,29 @@ export interface Finding {
   message: string;
   /** Simulated µs of the most relevant moment, if any. */
   atUs?: number;
+  /** The key Jepsen's Kafka analysis files the same anomaly under (lost-write, G1a, poll-skip, …), where one exists. */
+  jepsenKey?: string;
   evidence?: Record<string, unknown>;
 }
 
-export interface Checker {
+/**
+ * A check over a run (or a real cluster's) history and final logs. `P` is its parsed parameter: scenario files
+ * give it after the check's name, and it is parsed and checked when the scenario loads (`param.schema`), so `run`
+ * gets it typed.
+ */
+export interface Checker<P = unknown> {
   name: string;
   /** One line: what it finds. */
   description: string;
-  /** What its parameter is, if it takes one (e.g. `noUnavailability: 15s`); checked when a scenario loads. */
-  param?: { kind: "duration" | "name"; example: string; required?: boolean };
-  run(input: CheckInput, params: unknown): Finding[];
+  /** Its parameter, if it takes one (e.g. `noUnavailability: 15s`). */
+  param?: ParamSpec<P>;
+  /** `params` is the parsed parameter, or null/undefined when the scenario gives none. */
+  run(input: CheckInput, params: P | null | undefined): Finding[];
 }
+
+/** Any checker, whatever its parameter (the registry's element type). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyChecker = Checker<any>;
 
 /** Renders µs as seconds with ms precision, as shown in verdicts. */
 export function at(us: number): string {

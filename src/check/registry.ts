@@ -4,21 +4,25 @@ import { duplicates } from "./duplicates.js";
 import { abortedRead, atomicity, hangingTransaction, transactionalOffsets, uncommittedRead, zombieFenced, zombieWrite } from "./transactionCheckers.js";
 import { failedSends } from "./failedSends.js";
 import { committedOffsetRegression, concurrentOwnership, consumedTwice, exactlyOnce, rebalanceStorm, skippedRecords } from "./groupCheckers.js";
-import type { Checker } from "./input.js";
+import type { AnyChecker } from "./input.js";
 import { logDivergence } from "./logDivergence.js";
 import { lostAcknowledgedWrites } from "./lostWrites.js";
 import { reordering } from "./reordering.js";
 import { replicasOutOfSync } from "./replicasOutOfSync.js";
 import { unavailability } from "./unavailability.js";
+import { unconfirmedSends } from "./unconfirmedSends.js";
+import { errorNotSeen, errorSeen } from "./errorCheckers.js";
+import { assignmentUnchanged, consumerProgress, rebalances } from "./groupExpectations.js";
+import { leaderless } from "./leaderless.js";
 
-const checkers = new Map<string, Checker>();
+const checkers = new Map<string, AnyChecker>();
 
-export function registerChecker(c: Checker): void {
+export function registerChecker(c: AnyChecker): void {
   checkers.set(c.name, c);
 }
 
 /** A checker by name; a plural reads as its singular (`noAbortedReads` is the abortedRead check). */
-export function checkerNamed(name: string): Checker | undefined {
+export function checkerNamed(name: string): AnyChecker | undefined {
   return checkers.get(name) ?? (name.endsWith("s") ? checkers.get(name.slice(0, -1)) : undefined);
 }
 
@@ -28,4 +32,5 @@ export function checkerNames(): string[] {
 
 for (const c of [
   falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets,
-  consumedTwice, skippedRecords, concurrentOwnership, committedOffsetRegression, exactlyOnce, rebalanceStorm]) registerChecker(c);
+  consumedTwice, skippedRecords, concurrentOwnership, committedOffsetRegression, exactlyOnce, rebalanceStorm,
+  unconfirmedSends, rebalances, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless]) registerChecker(c);

@@ -1,36 +1,44 @@
-import { committedPartitions } from "./committedView.js";
-import type { Checker, Finding } from "./input.js";
-import type { SendValue } from "../workload/history.js";
+import { at, type Checker, type Finding } from "./input.js";
+import type { IntNonmonotonicCase, NonmonotonicSendCase } from "./jepsen/cases.js";
+import { runAnalysis } from "./kafkasim/runAnalysis.js";
+import { CaseReader } from "./kafkasim/viewSupport.js";
 
 /**
- * For one producer and key, the log order differs from the send order (Jepsen's :nonmonotonic-send, per key): a
- * record sent later sits at a lower offset than one sent before it. The offset judged is the one the producer was
- * acknowledged with (a retried duplicate is acknowledged at its second copy, after records sent later), or for
- * sends acknowledged without an offset (acks=0), the record's first place in the final log.
+ * A producer's records sit in a partition in a different order than it sent them: Jepsen's `nonmonotonic-send`
+ * (a later send lands at or before an earlier one) and, within one transaction, `int-nonmonotonic-send`. Kafka
+ * promises order per producer and partition (with idempotence, or one request in flight), not per record key. The
+ * producer is the client (a restarted one is a new producer) and its order is the order of its send() calls; the
+ * position judged is where each record was acknowledged, or (acks=0, unknown outcome) where it was read.
  */
 export const reordering: Checker = {
   name: "reordering",
-  description: "for one producer and key, records sit in the log in a different order than they were sent",
-  run({ history, logs }) {
-    const parts = committedPartitions(logs);
+  description: "a producer's records sit in a partition in a different order than it sent them",
+  run(input) {
+    const ra = runAnalysis(input);
+    const r = new CaseReader(ra);
     const out: Finding[] = [];
-    const lastByProducerKey = new Map<string, { value: string; offset: number }>();
-    const inLog = (v: SendValue) => parts.get(`${v.topic}-${v.partition}`)?.offsetsOf.get(v.value)?.[0];
-    const sends = [...history.completed("send")].filter(({ done }) => done.type === "ok").sort((a, b) => a.invoke.index - b.invoke.index);
-    for (const { invoke, done } of sends) {
-      const v = done.value as SendValue;
-      if (v.key === null) continue;
-      const offset = v.offset !== undefined && v.offset >= 0 ? v.offset : inLog(v);
-      if (offset === undefined) continue;
-      const k = `${invoke.process}/${v.topic}/${v.key}`;
-      const prev = lastByProducerKey.get(k);
-      if (prev && offset < prev.offset)
-        out.push({
-          message: `${invoke.process} sent ${prev.value} before ${v.value} (key ${v.key}) but they were written at offsets ${prev.offset} and ${offset} of ${v.topic}-${v.partition}`,
-          atUs: done.time,
-          evidence: { producer: invoke.process, key: v.key, earlier: prev, later: { value: v.value, offset } },
-        });
-      if (!prev || offset > prev.offset) lastByProducerKey.set(k, { value: v.value, offset });
+    for (const c of (ra.analysis.anomalies["nonmonotonic-send"] ?? []) as NonmonotonicSendCase[]) {
+      const tp = r.tp(c.key);
+      const [a, b] = c.ops;
+      const earlier = { value: r.value(c.key, c.values[0]), offset: r.offset(c.key, c.values[0]) };
+      const later = { value: r.value(c.key, c.values[1]), offset: r.offset(c.key, c.values[1]) };
+      out.push({
+        message: `${r.client(b)} sent ${earlier.value} before ${later.value} to ${tp}, but they were written at offsets ${earlier.offset} and ${later.offset} (acknowledged at ${at(r.atUs(a))} and ${at(r.atUs(b))})`,
+        atUs: r.atUs(b),
+        jepsenKey: "nonmonotonic-send",
+        evidence: { producer: r.client(b), partition: tp, earlier, later },
+      });
+    }
+    for (const c of (ra.analysis.anomalies["int-nonmonotonic-send"] ?? []) as IntNonmonotonicCase[]) {
+      const tp = r.tp(c.key);
+      const earlier = { value: r.value(c.key, c.values[0]), offset: r.offset(c.key, c.values[0]) };
+      const later = { value: r.value(c.key, c.values[1]), offset: r.offset(c.key, c.values[1]) };
+      out.push({
+        message: `within transaction ${String(r.attr(c.op, "txn") ?? "?")}, ${r.client(c.op)} sent ${earlier.value} before ${later.value} to ${tp}, but they were written at offsets ${earlier.offset} and ${later.offset}`,
+        atUs: r.atUs(c.op),
+        jepsenKey: "int-nonmonotonic-send",
+        evidence: { producer: r.client(c.op), partition: tp, earlier, later },
+      });
     }
     return out;
   },

@@ -1,9 +1,13 @@
-import { parseDurationMs } from "../scenario/duration.js";
 import type { PollValue } from "../workload/consumerWorkload.js";
 import type { HistoryOp, SendValue } from "../workload/history.js";
 import type { TxnValue } from "../workload/transactionalWorkload.js";
 import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
+import { durationMs, nameParam } from "./params.js";
+import type { G1aCase } from "./jepsen/cases.js";
+import { F_TXN } from "./jepsen/indexedHistory.js";
+import { runAnalysis } from "./kafkasim/runAnalysis.js";
+import { CaseReader } from "./kafkasim/viewSupport.js";
 
 interface TxnOutcome {
   txn: string;
@@ -45,20 +49,34 @@ function committedPolls(input: CheckInput): { op: HistoryOp; value: PollValue }[
   return out;
 }
 
-/** Jepsen's G1a: a read_committed poll returned a record of a transaction that aborted. */
+/**
+ * Jepsen's G1a (aborted read): a consumer read a record whose write failed. For a transaction that aborted, only a
+ * read_committed reader is wrong to return it (read_uncommitted readers see aborted records, as Kafka documents);
+ * a plain send that failed for certain was never written, so nobody may read it. A view of the run's Jepsen
+ * analysis.
+ */
 export const abortedRead: Checker = {
   name: "abortedRead",
   description: "a read_committed consumer read a record of an aborted transaction (G1a)",
   run(input) {
-    const { byTxn, txnOfValue } = transactions(input);
+    const ra = runAnalysis(input);
+    const r = new CaseReader(ra);
+    const h = ra.analysis.ctx.h;
     const out: Finding[] = [];
-    for (const { op, value } of committedPolls(input))
-      for (const [tp, recs] of Object.entries(value))
-        for (const [offset, v] of recs) {
-          const t = byTxn.get(txnOfValue.get(v) ?? "");
-          if (t?.outcome === "fail")
-            out.push({ message: `${op.process} read ${v} at ${tp} offset ${offset} (${at(op.time)}) but its transaction ${t.txn} aborted`, atUs: op.time, evidence: { consumer: op.process, value: v, partition: tp, offset, txn: t.txn } });
-        }
+    for (const c of (ra.analysis.anomalies.G1a ?? []) as G1aCase[]) {
+      const txn = h.f[c.writer] === F_TXN;
+      if (txn && r.attr(c.reader, "isolation") !== "read_committed") continue;
+      const tp = r.tp(c.key);
+      const value = r.value(c.key, c.value);
+      const offset = r.offset(c.key, c.value);
+      const why = txn ? `its transaction ${String(r.attr(c.writer, "txn") ?? "?")} aborted` : `its send failed (${String(r.attr(c.writer, "error") ?? "error")})`;
+      out.push({
+        message: `${r.client(c.reader)} read ${value} at ${tp} offset ${offset} (${at(r.atUs(c.reader))}) but ${why}`,
+        atUs: r.atUs(c.reader),
+        jepsenKey: "G1a",
+        evidence: { consumer: r.client(c.reader), value, partition: tp, offset, txn: r.attr(c.writer, "txn") ?? null },
+      });
+    }
     return out;
   },
 };
@@ -150,13 +168,12 @@ export const zombieWrite: Checker = {
 const FENCING_ERRORS = new Set(["PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"]);
 
 /** The named instance was fenced: some request of it failed with PRODUCER_FENCED or INVALID_PRODUCER_EPOCH. */
-export const zombieFenced: Checker = {
+export const zombieFenced: Checker<string> = {
   name: "zombieFenced",
   description: "the named producer instance (e.g. zombieFenced: app-1) was fenced after being replaced",
-  param: { kind: "name", example: "zombieFenced: app-1", required: true },
-  run(input, params) {
-    const who = typeof params === "string" ? params : null;
-    if (who === null) return [{ message: "zombieFenced needs the instance, e.g. zombieFenced: app-1" }];
+  param: { example: "zombieFenced: app-1", required: true, schema: nameParam, refs: (name) => ({ clients: [{ path: [], name }] }) },
+  run(input, who) {
+    if (who === undefined) return [{ message: "zombieFenced needs the instance, e.g. zombieFenced: app-1" }];
     const fenced = input.history.ops.find((o) => o.process === who && (o.type === "fail" || o.type === "info") && o.error !== undefined && FENCING_ERRORS.has(o.error));
     return fenced ? [] : [{ message: `${who} was never fenced (no PRODUCER_FENCED or INVALID_PRODUCER_EPOCH in its history)` }];
   },
@@ -166,12 +183,12 @@ export const zombieFenced: Checker = {
  * A hanging transaction (KIP-890): at the end, a partition's LSO is held by a transaction that has been open longer
  * than the bound (default 30s), so read_committed consumers cannot get past it.
  */
-export const hangingTransaction: Checker = {
+export const hangingTransaction: Checker<number> = {
   name: "hangingTransaction",
   description: "a transaction left open (no marker) holds a partition's LSO for longer than a bound (default 30s)",
-  param: { kind: "duration", example: "noHangingTransaction: 40s" },
-  run(input, params) {
-    const boundMs = (params === null || params === undefined ? null : parseDurationMs(params)) ?? 30_000;
+  param: { example: "noHangingTransaction: 40s", schema: durationMs },
+  run(input, bound) {
+    const boundMs = bound ?? 30_000;
     const sentAt = new Map<string, number>();
     let endUs = 0;
     for (const op of input.history.ops) {

@@ -1,18 +1,18 @@
-import { parseDurationMs } from "../scenario/duration.js";
 import type { SendValue } from "../workload/history.js";
 import { at, type Checker, type Finding } from "./input.js";
+import { durationMs } from "./params.js";
 
 /**
  * A partition acknowledged nothing for longer than `maxGap` (default 10s) while the application kept sending:
  * the window in which the partition was, to its producers, unavailable. Gaps are measured between acknowledgements
  * of one partition, and from its last acknowledgement to the last send of the run.
  */
-export const unavailability: Checker = {
+export const unavailability: Checker<number> = {
   name: "unavailability",
   description: "a partition acknowledged no write for longer than maxGap (default 10s) while sends continued",
-  param: { kind: "duration", example: "noUnavailability: 15s" },
-  run({ history }, params) {
-    const maxGapMs = params === null || params === undefined ? 10_000 : parseDurationMs(params) ?? 10_000;
+  param: { example: "noUnavailability: 15s", schema: durationMs },
+  run({ history }, maxGap) {
+    const maxGapMs = maxGap ?? 10_000;
     const acks = new Map<string, number[]>();
     let lastInvokeUs = 0;
     for (const op of history.ops) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Chalk, type ChalkInstance } from "chalk";
 import yargs from "yargs";
 import { ScenarioError } from "../scenario/errors.js";
+import { checkCommand } from "./checkCommand.js";
 import { exploreCommand } from "./exploreCommand.js";
 import type { CliIO } from "./io.js";
 import { listCommand } from "./listCommand.js";
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("trace-messages", { type: "boolean", describe: "also trace every delivered message" })
           .option("report", { type: "string", describe: "write DIR/index.html (a self-contained page: lanes, timeline, message diagram), DIR/summary.json and the history" })
           .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
+          .option("history", { type: "string", describe: "write the client history in Jepsen's Kafka shape to FILE (.edn: history.edn; else JSON lines)" })
           .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it" }),
       (a) => (once(a), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
     )
@@ -83,12 +85,23 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       (a) => (once(a), later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(
+      "check <history>",
+      "judge a history in Jepsen's Kafka shape (JSON, JSON lines or history.edn) with Jepsen's Kafka analysis",
+      (y) =>
+        y
+          .positional("history", { type: "string", demandOption: true, describe: "the history file" })
+          .option("json", { type: "boolean", describe: "print one JSON object" })
+          .option("ww-deps", { type: "boolean", describe: "infer write-write dependencies from offsets (Jepsen's :ww-deps)" })
+          .option("subscribe", { type: "boolean", describe: "the test subscribed (default: some op is a subscribe)" }),
+      (a) => (once(a), later(() => checkCommand({ history: a.history!, json: a.json, wwDeps: a["ww-deps"], subscribe: a.subscribe }, io, c))),
+    )
+    .command(
       "list",
       "list the shipped scenarios",
       (y) => y.option("json", { type: "boolean", describe: "print a JSON array" }),
       (a) => (once(a), later(() => listCommand(io, c, a.json ?? false))),
     )
-    .demandCommand(1, "name a command: run, explore, shrink or list")
+    .demandCommand(1, "name a command: run, explore, shrink, check or list")
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {

@@ -4,7 +4,7 @@ import type { RunResult } from "../runner/run.js";
 import { pageAssets } from "../report/html/assets.js";
 import { type ExploreEntry, renderExploreIndex, renderRunPage } from "../report/html/page.js";
 import { buildReportData } from "../report/html/reportData.js";
-import { HISTORY_FILE, historyLines } from "../report/historyFile.js";
+import { HISTORY_FILE, historyLines, JEPSEN_HISTORY_FILE, jepsenHistoryText } from "../report/historyFile.js";
 import type { RunRecorder } from "../report/recorder/runRecorder.js";
 import { runJson } from "../report/summary.js";
 import { findingMoments, mergeMoments } from "../report/timeline.js";
@@ -46,7 +46,8 @@ export function safeName(s: string): string {
 
 /**
  * Writes one run's report into `dir` (already prepared): index.html (self-contained), summary.json (the --json
- * object with the timeline) and the history. Returns the page's size in bytes.
+ * object with the timeline), the history, and for a Kafka run the history in Jepsen's shape. Returns the page's size
+ * in bytes.
  */
 export function writeRunReport(dir: string, r: RunResult, recorder: RunRecorder, wallMs: number): number {
   const assets = pageAssets();
@@ -57,6 +58,7 @@ export function writeRunReport(dir: string, r: RunResult, recorder: RunRecorder,
   const summary = { ...runJson(r, wallMs), version: assets.version, replay: data.meta.replay, timeline: moments.map((m) => ({ atUs: m.atUs, kind: m.kind, text: m.text })) };
   writeFileSync(inside(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   writeFileSync(inside(dir, HISTORY_FILE), historyLines(r.history));
+  if (r.logs.length > 0) writeFileSync(inside(dir, JEPSEN_HISTORY_FILE), jepsenHistoryText(r.history, r.logs, "edn"));
   return Buffer.byteLength(page);
 }
 

@@ -12,6 +12,7 @@ import { checkOutputFile, writeOutputFile } from "./outputPaths.js";
 import { prepareReportDir, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
 import { extraSummary } from "./reportHooks.js";
+import { writeJepsenHistory } from "./historyFile.js";
 
 export interface RunArgs {
   scenario: string;
@@ -23,6 +24,8 @@ export interface RunArgs {
   report?: string;
   quiet?: boolean;
   timeline?: unknown;
+  /** Write the run's client history in Jepsen's Kafka shape (history.edn if FILE ends in .edn, else JSON lines). */
+  history?: string;
 }
 
 const TIMELINE_MODES: readonly TimelineMode[] = ["brief", "full", "none"];
@@ -40,6 +43,7 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   // Every output path is checked before the run (the report folder is also made): a typo must not cost a simulation.
   const tracePath = args.trace !== undefined ? checkOutputFile(args.trace, "--trace", io.cwd) : undefined;
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd) : undefined;
+  const historyPath = args.history !== undefined ? checkOutputFile(args.history, "--history", io.cwd) : undefined;
   const file = findScenario(args.scenario, io.cwd);
   const scenario = loadScenario(file);
   const trace = tracePath !== undefined ? new JsonLinesTrace() : undefined;
@@ -50,6 +54,7 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   const wallMs = performance.now() - started;
   if (trace && tracePath !== undefined) writeOutputFile(tracePath, trace.text(), "--trace");
   if (reportDir && recorder) writeRunReport(reportDir, result, recorder, wallMs);
+  if (historyPath !== undefined) writeJepsenHistory(historyPath, result);
   if (args.json) io.out(JSON.stringify(runJson(result, wallMs)));
   else if (result.status === "event-budget") {
     // The run is incomplete because the budget is too small for it: like a run refused up front, one line, exit 2.

@@ -1,15 +1,8 @@
-import type { TraceRecord } from "../sim/index.js";
+import type { Invariant } from "./invariants/invariant.js";
+import { kip848SpecInvariants } from "./invariants/kip848Spec.js";
+import { replicationSpecInvariants } from "./invariants/replicationSpec.js";
 
-/**
- * Invariants over the model's own state changes, checked after every event that changes them (the pattern of
- * Kafka's `RaftEventSimulationTest`). They read trace records, not actor internals. Failures read "old -> new".
- */
-export interface Invariant {
-  name: string;
-  /** The trace record types it reads (so no record is built for the others). */
-  types: string[];
-  observe(record: TraceRecord, violations: string[]): void;
-}
+export type { Invariant };
 
 const at = (t: number) => `${(t / 1e6).toFixed(3)}s`;
 
@@ -78,6 +71,10 @@ export function singleControllerLeaderPerEpoch(): Invariant {
   };
 }
 
+/**
+ * Every invariant checked during a Kafka run: the model's own, and the safety properties of the TLA+ specifications
+ * of Kafka's replication and KIP-848 group protocols (invariants/replicationSpec.ts, invariants/kip848Spec.ts).
+ */
 export function kafkaInvariants(): Invariant[] {
-  return [monotonicHighWatermark(), singleLeaderPerEpoch(), leaderInIsr(), singleControllerLeaderPerEpoch()];
+  return [monotonicHighWatermark(), singleLeaderPerEpoch(), leaderInIsr(), singleControllerLeaderPerEpoch(), ...replicationSpecInvariants(), ...kip848SpecInvariants()];
 }

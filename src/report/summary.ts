@@ -52,7 +52,8 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     simulatedMs: r.simulatedMs,
     wallMs: Math.round(wallMs),
     status: r.status,
-    checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details })),
+    // Each finding carries the key Jepsen's Kafka analysis files it under, where one exists.
+    checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details, findings: c.findings.slice(0, 100).map((f) => ({ message: f.message, ...(f.jepsenKey ? { jepsenKey: f.jepsenKey } : {}), ...(f.atUs !== undefined ? { atUs: f.atUs } : {}), ...(f.evidence ? { evidence: f.evidence } : {}) })) })),
     invariantViolations: r.invariantViolations,
     faults: r.faults,
     ...(r.eventBudget ? { eventBudget: { stuck: r.eventBudget.stuck, message: r.eventBudget.message, reachedMs: r.eventBudget.reachedMs, neededEvents: r.eventBudget.neededEvents, repeating: r.eventBudget.lastEvents?.repeating ?? [] } } : {}),

@@ -1,13 +1,16 @@
 import { checkerNamed, checkerNames } from "../check/registry.js";
-import type { Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
-import { parseDurationMs } from "../scenario/duration.js";
-import { ScenarioError } from "../scenario/errors.js";
+import type { AnyChecker, Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
+import { z } from "zod";
+import type { ParamRefs } from "../check/params.js";
+import { formatPath, ScenarioError } from "../scenario/errors.js";
 import { nearest } from "../scenario/suggest.js";
-import type { ResolvedScenario } from "../scenario/resolved.js";
+import { describeIssue } from "../scenario/zodIssues.js";
+import type { Expectation, ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";
 import type { FaultOp, TraceObserver } from "../sim/index.js";
 import type { History } from "../workload/history.js";
 import { kafkaInvariants } from "../kafka/invariants.js";
+import { metadataMonitor } from "./metadataMonitor.js";
 import { type GroupSnapshot, readFinalLogs, readGroupState } from "./finalLogs.js";
 import { type EventBudgetReport, eventBudgetReport } from "./eventBudget.js";
 import { checkWorkBudget } from "../scenario/workEstimate.js";
@@ -38,6 +41,7 @@ export interface RunResult {
   status: RunStatus;
   ok: boolean;
   checks: CheckResult[];
+  /** Invariant violations, except of invariants the scenario expects to break (`invariantBroken`). */
   invariantViolations: string[];
   faults: FaultOp[];
   history: History;
@@ -63,40 +67,110 @@ export function exitCodeOf(status: RunStatus): number {
   return status === "ok" ? 0 : status === "event-budget" ? 2 : 1;
 }
 
+const INVARIANT_NAMES = kafkaInvariants().map((i) => i.name);
+
 /**
- * Checks that every expectation names a known checker; a typo is bad input, not a failed run. The message keeps the
- * name as the user wrote it (`noSuchCheck`, not the check name `suchCheck` derived from it) and suggests the nearest
- * known name in the same form.
+ * `invariantBroken: <Invariant>`: the scenario shows a protocol that breaks this invariant on purpose (e.g. the
+ * pre-KIP-101 truncation behind `simulator.legacyHighWatermarkTruncation` breaks the TLA+ LeaderCompleteness
+ * property): the expectation holds when the invariant broke, and its violations do not break the run. Not a
+ * checker of the history: invariants watch the model itself, so the runner judges it.
  */
-export function validateExpectations(s: ResolvedScenario): void {
-  for (const e of s.expect) {
-    const checker = checkerNamed(e.check);
-    if (!checker) {
-      const written = e.mode === "some" ? e.check : e.label.split(":")[0].trim();
-      const negated = e.mode === "none" && written !== e.check;
-      const forms = checkerNames().flatMap((n) => (n.endsWith("s") ? [n] : [n, `${n}s`]));
-      const candidates = negated ? forms.map((n) => `no${n[0].toUpperCase()}${n.slice(1)}`) : forms;
-      const guess = nearest(written, candidates);
-      throw new ScenarioError(
-        s.file,
-        e.path,
-        `unknown check "${written}"${guess ? ` (did you mean ${guess}?)` : ""}; known checks: ${checkerNames().join(", ")} (write noX for "X must not happen", anomaly: X for "X must happen")`,
-      );
-    }
-    const problem = paramProblem(checker, e.params);
-    if (problem) throw new ScenarioError(s.file, e.path, `${e.check}: ${problem}`);
-  }
+const INVARIANT_BROKEN: Checker<string> = {
+  name: "invariantBroken",
+  description: "the named model invariant broke (for scenarios that show a deliberately older protocol)",
+  param: {
+    example: "invariantBroken: LeaderCompleteness",
+    required: true,
+    schema: z.string().refine((n) => INVARIANT_NAMES.includes(n), { error: (issue) => `must name an invariant (got ${JSON.stringify(issue.input)}; known: ${INVARIANT_NAMES.join(", ")})` }),
+  },
+  run: () => [],
+};
+
+/** An expectation with its checker found and its parameter parsed by the checker's schema. */
+export interface CheckedExpectation {
+  expectation: Expectation;
+  checker: AnyChecker;
+  /** The parsed parameter (undefined when none was given). */
+  params: unknown;
 }
 
-/** A checker's parameter must be what it takes: a duration, a name, or nothing. */
-function paramProblem(checker: Checker, params: unknown): string | null {
-  const given = params !== null && params !== undefined;
+/**
+ * Finds every expectation's checker and parses its parameter with the checker's own schema, checking the names
+ * it refers to (clients, groups, topic-partitions) against the scenario. A typo or a bad parameter is bad input
+ * (ScenarioError at the path inside the file, exit 2), found before anything runs.
+ */
+export function checkExpectations(s: ResolvedScenario): CheckedExpectation[] {
+  return s.expect.map((e) => {
+    if (e.check === INVARIANT_BROKEN.name) return { expectation: e, checker: INVARIANT_BROKEN, params: parseParam(s, e, INVARIANT_BROKEN) };
+    const checker = checkerNamed(e.check);
+    if (!checker) throw unknownCheck(s, e);
+    return { expectation: e, checker, params: parseParam(s, e, checker) };
+  });
+}
+
+/**
+ * An unknown check: the message keeps the name as the user wrote it (`noSuchCheck`, not the check name `suchCheck`
+ * derived from it) and suggests the nearest known name in the same form.
+ */
+function unknownCheck(s: ResolvedScenario, e: Expectation): ScenarioError {
+  const names = [...checkerNames(), INVARIANT_BROKEN.name].sort();
+  const written = e.mode === "some" ? e.check : e.label.split(":")[0].trim();
+  const negated = e.mode === "none" && written !== e.check;
+  const forms = names.flatMap((n) => (n.endsWith("s") ? [n] : [n, `${n}s`]));
+  const candidates = negated ? forms.map((n) => `no${n[0].toUpperCase()}${n.slice(1)}`) : forms;
+  const guess = nearest(written, candidates);
+  return new ScenarioError(
+    s.file,
+    e.path,
+    `unknown check "${written}"${guess ? ` (did you mean ${guess}?)` : ""}; known checks: ${names.join(", ")} (write noX for "X must not happen", anomaly: X for "X must happen")`,
+  );
+}
+
+/** Checks that every expectation names a known checker with a parameter it takes; a typo is bad input, not a failed run. */
+export function validateExpectations(s: ResolvedScenario): void {
+  checkExpectations(s);
+}
+
+function parseParam(s: ResolvedScenario, e: Expectation, checker: AnyChecker): unknown {
+  const given = e.params !== null && e.params !== undefined;
   const p = checker.param;
-  if (!p) return given ? `takes no parameter (got ${JSON.stringify(params)})` : null;
-  if (!given) return p.required ? `needs a parameter, e.g. ${p.example}` : null;
-  if (p.kind === "duration" && parseDurationMs(params) === null) return `the parameter must be a duration with a unit, e.g. ${p.example} (got ${JSON.stringify(params)})`;
-  if (p.kind === "name" && typeof params !== "string") return `the parameter must be a name, e.g. ${p.example} (got ${JSON.stringify(params)})`;
-  return null;
+  if (!p) {
+    if (given) throw new ScenarioError(s.file, e.path, `${e.check}: takes no parameter (got ${JSON.stringify(e.params)})`);
+    return undefined;
+  }
+  if (!given) {
+    if (p.required) throw new ScenarioError(s.file, e.path, `${e.check}: needs a parameter, e.g. ${p.example}`);
+    return undefined;
+  }
+  const r = p.schema.safeParse(e.params);
+  if (!r.success) {
+    const issue = describeIssue(r.error.issues[0], p.schema);
+    throw new ScenarioError(s.file, issue.path === "" ? e.paramPath : `${e.paramPath}${issue.path.startsWith("[") ? "" : "."}${issue.path}`, `${e.check}: ${issue.message} (e.g. ${p.example})`);
+  }
+  if (p.refs) checkRefs(s, e, p.refs(r.data));
+  return r.data;
+}
+
+/** The names a scenario defines, for parameters that refer to them. */
+function scenarioNames(s: ResolvedScenario): { clients: Set<string>; groups: Set<string>; partitions: Set<string> } {
+  const clients = new Set(s.clients.map((c) => c.id));
+  const groups = new Set<string>();
+  for (const c of s.clients) {
+    if ((c.kind === "group-consumer" || c.kind === "consumer") && c.settings.groupId) groups.add(c.settings.groupId);
+    if (c.kind === "transactional-producer" && c.workload.offsetsGroup) groups.add(c.workload.offsetsGroup);
+  }
+  const partitions = new Set<string>();
+  for (const t of s.topics) for (let p = 0; p < t.partitions; p++) partitions.add(`${t.name}-${p}`);
+  return { clients, groups, partitions };
+}
+
+function checkRefs(s: ResolvedScenario, e: Expectation, refs: ParamRefs): void {
+  const names = scenarioNames(s);
+  const at = (path: (string | number)[]) => (path.length === 0 ? e.paramPath : `${e.paramPath}${typeof path[0] === "number" ? "" : "."}${formatPath(path)}`);
+  const known = (what: string, set: Set<string>) => (set.size > 0 ? ` (the scenario has ${what}: ${[...set].join(", ")})` : ` (the scenario has no ${what})`);
+  for (const r of refs.clients ?? []) if (!names.clients.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown client "${r.name}"${known("clients", names.clients)}`);
+  for (const r of refs.groups ?? []) if (!names.groups.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown consumer group "${r.name}"${known("groups", names.groups)}`);
+  for (const r of refs.partitions ?? []) if (!names.partitions.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown partition "${r.name}" (write topic-partition, e.g. orders-0)${known("partitions", names.partitions)}`);
 }
 
 /**
@@ -104,10 +178,17 @@ function paramProblem(checker: Checker, params: unknown): string | null {
  * budget (`simulator.maxEvents`, `simulator.maxMemoryMiB`; see workEstimate.ts), before anything is built.
  */
 export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunResult {
-  validateExpectations(s);
+  const expectations = checkExpectations(s);
   checkWorkBudget(s, { durationMs: options.durationMs, trace: options.observe ? (options.traceMessages ? "messages" : "events") : "none" });
   const world = buildWorld(s, options);
   const { sim } = world;
+  // A restarted client is a new process: the history records which life of it each op came from.
+  world.history.incarnationOf = (name) => sim.incarnationOf(name);
+  // What an operator would see of leadership: the metadata the brokers publish (checks like leaderless read it).
+  if (world.scenario.brokers.length > 0) {
+    const monitor = metadataMonitor(world.history);
+    sim.observe((r) => monitor.observe(r), monitor.types);
+  }
   if (options.observe) sim.observe(options.observe);
   sim.traceMessages = options.traceMessages ?? false;
   options.attach?.(world);
@@ -117,9 +198,14 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   const outcome = sim.run(Math.round(world.durationMs * 1000));
   const groupState = readGroupState(world);
   const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: groupState.offsets };
-  const checks = s.expect.map((e): CheckResult => {
-    const checker = checkerNamed(e.check)!;
-    const findings = checker.run(input, e.params);
+  const expectedBroken = expectations.filter((x) => x.checker === INVARIANT_BROKEN).map((x) => `${String(x.params)}:`);
+  const unexpected = violations.filter((v) => !expectedBroken.some((p) => v.startsWith(p)));
+  const checks = expectations.map(({ expectation: e, checker, params }): CheckResult => {
+    if (checker === INVARIANT_BROKEN) {
+      const mine = violations.filter((v) => v.startsWith(`${String(params)}:`)).map((message): Finding => ({ message }));
+      return { name: e.label, ok: mine.length > 0, details: mine.length > 0 ? [`${mine.length} violation(s); first: ${mine[0].message}`] : [`expected ${String(params)} to break, but it held`], findings: mine };
+    }
+    const findings = checker.run(input, params);
     const ok = e.mode === "none" ? findings.length === 0 : findings.length > 0;
     const name = e.label;
     const details =
@@ -133,7 +219,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
   let status: RunStatus = "ok";
   const eventBudget = outcome.status === "event-limit" ? eventBudgetReport(outcome, s.maxEvents, world.durationMs) : null;
   if (eventBudget) status = eventBudget.stuck ? "livelock" : "event-budget";
-  else if (violations.length > 0) status = "invariant-broken";
+  else if (unexpected.length > 0) status = "invariant-broken";
   else if (checks.some((c) => !c.ok)) status = "expectation-failed";
   return {
     scenario: s.name,
@@ -145,7 +231,7 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     status,
     ok: status === "ok",
     checks,
-    invariantViolations: violations,
+    invariantViolations: unexpected,
     faults: world.faults,
     history: world.history,
     logs: input.logs,

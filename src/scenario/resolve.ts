@@ -442,22 +442,22 @@ function parseExpectation(e: string | Record<string, unknown>, path: string, fai
   const lowerFirst = (x: string) => x[0].toLowerCase() + x.slice(1);
   if (typeof e === "string") {
     const m = /^no([A-Z].*)$/.exec(e);
-    return { label: e, check: m ? lowerFirst(m[1]) : e, mode: "none", params: null, path };
+    return { label: e, check: m ? lowerFirst(m[1]) : e, mode: "none", params: null, path, paramPath: path };
   }
   const keys = Object.keys(e);
   if (keys.length !== 1) fail(path, "must have exactly one key: a check name, or anomaly: <check>");
   const k = keys[0];
   if (k === "anomaly") {
     const a = e.anomaly;
-    if (typeof a === "string") return { label: `anomaly: ${a}`, check: a, mode: "some", params: null, path };
+    if (typeof a === "string") return { label: `anomaly: ${a}`, check: a, mode: "some", params: null, path, paramPath: `${path}.anomaly` };
     // anomaly: { check: params }
     if (a !== null && typeof a === "object" && !Array.isArray(a) && Object.keys(a).length === 1) {
       const [check, params] = Object.entries(a)[0];
-      return { label: `anomaly: ${check} ${JSON.stringify(params)}`, check, mode: "some", params, path };
+      return { label: `anomaly: ${check} ${JSON.stringify(params)}`, check, mode: "some", params, path, paramPath: `${path}.anomaly.${check}` };
     }
     fail(`${path}.anomaly`, "must name a check (anomaly: duplicates) or a check with parameters (anomaly: { failedSends: DELIVERY_TIMEOUT })");
   }
   const m = /^no([A-Z].*)$/.exec(k);
   const label = `${k}: ${typeof e[k] === "string" ? e[k] : JSON.stringify(e[k])}`;
-  return { label, check: m ? lowerFirst(m[1]) : k, mode: "none", params: e[k], path };
+  return { label, check: m ? lowerFirst(m[1]) : k, mode: "none", params: e[k], path, paramPath: `${path}.${k}` };
 }

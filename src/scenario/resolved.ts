@@ -109,7 +109,11 @@ export interface ResolvedDemo {
   } | null;
 }
 
-/** One `expect:` entry: `noX` (X finds nothing), `{anomaly: X}` (X finds something) or `{X: params}`. */
+/**
+ * One `expect:` entry as written: `noX` (X finds nothing), `{anomaly: X}` (X finds something) or `{X: params}`.
+ * The parameter is raw here; the runner parses it with the check's own schema when the scenario is checked
+ * (runner `checkExpectations`), so a bad one is bad input at `paramPath`.
+ */
 export interface Expectation {
   /** As written in the file (`noLostAcknowledgedWrites`, `anomaly: duplicates`, `zombieFenced: app-1`). */
   label: string;
@@ -118,6 +122,8 @@ export interface Expectation {
   params: unknown;
   /** Path in the file, for error messages (`expect[2]`). */
   path: string;
+  /** Path of the parameter in the file (`expect[2].rebalances`, `expect[0].anomaly.failedSends`). */
+  paramPath: string;
 }
 
 export type { LatencyModel };

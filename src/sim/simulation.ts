@@ -175,6 +175,11 @@ export class Simulation {
     return this.slot(name).actor as T | undefined;
   }
 
+  /** Which life of the actor is running or ran last: 1 after its first start, +1 per restart; undefined if unknown. */
+  incarnationOf(name: string): number | undefined {
+    return this.byName.get(name)?.incarnation;
+  }
+
   diskOf(name: string): Disk {
     return this.slot(name).disk;
   }

@@ -38,12 +38,13 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
       const key = nextKey(w.keys, n, keyRandom, names);
       const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
       const padBytes = Math.max(0, w.valueSize - value.length);
-      const v: SendValue = { topic: w.topic, partition: w.partition, key, value };
+      const v: SendValue = { topic: w.topic, partition: w.partition, key, value, ...(settings.acks === 0 ? { acks: "0" as const } : {}) };
       const inv = history.invoke(ctx.nowUs, ctx.name, "send", v);
       const record: ProducerRecord = w.partition !== null ? { topic: w.topic, key, value, padBytes, partition: w.partition } : { topic: w.topic, key, value, padBytes };
       producer.send(record, (r) => {
-        if (r.ok) history.complete(ctx.nowUs, inv, "ok", { topic: v.topic, partition: r.partition, key, value, offset: r.offset } satisfies SendValue);
-        else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { topic: v.topic, partition: r.partition, key, value } satisfies SendValue, r.error);
+        const acks = v.acks !== undefined ? { acks: v.acks } : {};
+        if (r.ok) history.complete(ctx.nowUs, inv, "ok", { topic: v.topic, partition: r.partition, key, value, offset: r.offset, ...acks } satisfies SendValue);
+        else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { topic: v.topic, partition: r.partition, key, value, ...acks } satisfies SendValue, r.error);
       });
       sent++;
     };

@@ -16,10 +16,10 @@ class GroupStory {
     return this;
   }
 
-  commit(proc: string, offsets: Record<string, number>, o: { at: number; ok?: boolean; kind?: string; gen?: number }): this {
+  commit(proc: string, offsets: Record<string, number>, o: { at: number; answeredAt?: number; ok?: boolean; kind?: string; gen?: number }): this {
     const v = { group: "g", offsets, generation: o.gen ?? 1, kind: o.kind ?? "sync" };
     const inv = this.history.invoke(o.at * 1e6, proc, "commit", v);
-    this.history.complete((o.at + 0.01) * 1e6, inv, o.ok === false ? "fail" : "ok", v, o.ok === false ? "ILLEGAL_GENERATION" : undefined);
+    this.history.complete((o.answeredAt ?? o.at + 0.01) * 1e6, inv, o.ok === false ? "fail" : "ok", v, o.ok === false ? "ILLEGAL_GENERATION" : undefined);
     return this;
   }
 
@@ -107,6 +107,31 @@ describe("committedOffsetRegression", () => {
     const s = new GroupStory().commit("c1", { "t-0": 5 }, { at: 1 }).commit("c2", { "t-0": 2 }, { at: 2, ok: false }).commit("c2", { "t-0": 9 }, { at: 3 });
     expect(committedOffsetRegression.run(s.input([], [{ group: "g", topic: "t", partition: 0, offset: 9, atLogEnd: 9 }]), null)).toEqual([]);
   });
+
+  it("stays quiet when the commits' request windows overlap: either may have taken effect last (regression, issue 12)", () => {
+    // c1 sent its commit of 10 at 1s; the coordinator applied it, then c1 was paused and heard back only at 28s.
+    // Meanwhile c2, the partition's new owner, committed 12 (at 5s) — and then, having read from 10 after a
+    // rebalance, committed 11 at 20s. Ordering by answers would call 10 (answered at 28s) a step back from 11.
+    const s = new GroupStory()
+      .commit("c1", { "t-0": 10 }, { at: 1, answeredAt: 28 })
+      .commit("c2", { "t-0": 12 }, { at: 5, answeredAt: 5.01 })
+      .commit("c2", { "t-0": 13 }, { at: 20, answeredAt: 20.01 });
+    expect(committedOffsetRegression.run(s.input([], [{ group: "g", topic: "t", partition: 0, offset: 13, atLogEnd: 13 }]), null)).toEqual([]);
+  });
+
+  it("fires between commits whose windows do not overlap", () => {
+    const s = new GroupStory().commit("c1", { "t-0": 10 }, { at: 1, answeredAt: 2 }).commit("c2", { "t-0": 8 }, { at: 3, answeredAt: 4 });
+    expect(committedOffsetRegression.run(s.input(), null)).toMatchObject([{ evidence: { offset: 8, previous: 10, previousBy: "c1" } }]);
+  });
+
+  it("the final offset may be an earlier-acknowledged value only if a commit of it could have landed later", () => {
+    // 7 was committed by c2 in a request answered after c1's 10 had been sent: it may have landed last.
+    const s = new GroupStory().commit("c1", { "t-0": 10 }, { at: 2, answeredAt: 2.5 }).commit("c2", { "t-0": 7 }, { at: 1, answeredAt: 3 });
+    expect(committedOffsetRegression.run(s.input([], [{ group: "g", topic: "t", partition: 0, offset: 7, atLogEnd: 7 }]), null)).toEqual([]);
+    // Here 7's commit was answered before 10's was sent: 10 must have overwritten it.
+    const t = new GroupStory().commit("c2", { "t-0": 7 }, { at: 1, answeredAt: 1.5 }).commit("c1", { "t-0": 10 }, { at: 2, answeredAt: 2.5 });
+    expect(committedOffsetRegression.run(t.input([], [{ group: "g", topic: "t", partition: 0, offset: 7, atLogEnd: 7 }]), null)).toHaveLength(1);
+  });
 });
 
 describe("exactlyOnce", () => {
@@ -143,7 +168,7 @@ describe("rebalanceStorm", () => {
     const s = new GroupStory();
     for (let g = 1; g <= 5; g++) s.assigned("c1", ["t-0"], { at: g * 5, gen: g });
     expect(rebalanceStorm.run(s.input(), null)[0].message).toMatch(/rebalanced 4 times|rebalanced 5 times/);
-    expect(rebalanceStorm.run(s.input(), "10s")).toEqual([]); // a narrower window holds fewer
+    expect(rebalanceStorm.run(s.input(), 10_000)).toEqual([]); // a narrower window holds fewer
   });
 
   it("fires when throughput collapses: records arrive and nothing new is finished for a window", () => {

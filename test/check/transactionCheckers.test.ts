@@ -112,13 +112,13 @@ describe("hangingTransaction", () => {
 
   it("fires when a transaction open since long ago holds the LSO at the end", () => {
     const log = { ...replica("broker-1", ["a", "b"], { leader: true }), openTransactions: [{ producerId: 1, firstOffset: 0 }] };
-    expect(hangingTransaction.run({ history: story().history, logs: [log] }, "30s")).toHaveLength(1);
+    expect(hangingTransaction.run({ history: story().history, logs: [log] }, 30_000)).toHaveLength(1);
   });
 
   it("stays quiet without open transactions, or when the open one is recent", () => {
-    expect(hangingTransaction.run({ history: story().history, logs: [replica("broker-1", ["a"], { leader: true })] }, "30s")).toEqual([]);
+    expect(hangingTransaction.run({ history: story().history, logs: [replica("broker-1", ["a"], { leader: true })] }, 30_000)).toEqual([]);
     const log = { ...replica("broker-1", ["a"], { leader: true }), openTransactions: [{ producerId: 1, firstOffset: 0 }] };
-    expect(hangingTransaction.run({ history: story().history, logs: [log] }, "200s")).toEqual([]);
+    expect(hangingTransaction.run({ history: story().history, logs: [log] }, 200_000)).toEqual([]);
   });
 });
 

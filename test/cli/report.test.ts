@@ -12,7 +12,7 @@ describe("kafkasim run --report", () => {
     const out = join(dir, "kip101");
     const r = await cli("run", "kip-101-truncation", "--report", out, "--timeline", "none");
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(["history.jsonl", "index.html", "summary.json"]);
+    expect(readdirSync(out).sort()).toEqual(["history.jepsen.edn", "history.jsonl", "index.html", "summary.json"]);
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
     expect(summary.scenario).toBe("kip-101-truncation");
     expect(summary.wallMs).toBeGreaterThan(0);
@@ -71,7 +71,7 @@ describe("kafkasim run --report", () => {
     const r = await cli("run", scenario, "--report", out, "--quiet");
     expect(r.code).toBe(1);
     expect(readdirSync(parent).sort()).toEqual(["out", "s.yaml"]);
-    expect(readdirSync(out).sort()).toEqual(["history.jsonl", "index.html", "summary.json"]);
+    expect(readdirSync(out).sort()).toEqual(["history.jepsen.edn", "history.jsonl", "index.html", "summary.json"]);
     expect(existsSync(join(dir, "escape"))).toBe(false);
   });
 });
@@ -95,7 +95,8 @@ describe("kafkasim run --timeline", () => {
 
   it("full shows every moment, none shows no timeline", async () => {
     const full = await cli("run", "kip-101-truncation", "--timeline", "full");
-    expect(full.stdout.split("\n").filter((l) => l.includes("FINDING"))).toHaveLength(8);
+    // The lost writes, and the LeaderCompleteness violation the scenario expects (invariantBroken).
+    expect(full.stdout.split("\n").filter((l) => l.includes("FINDING"))).toHaveLength(9);
     const none = await cli("run", "kip-101-truncation", "--timeline", "none");
     expect(none.stdout).not.toContain("timeline");
     expect(none.stdout).toContain("lostAcknowledgedWrites");

@@ -149,6 +149,22 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "sweep: { find: x }\n"), "sweep.finds: must name the expectation");
   });
 
+  it("the operator expectations' parameters, checked at load at their path", async () => {
+    const bad = (line: string, ...needles: string[]) => expectBadInput(file(KAFKA + `expect:\n  - ${line}\n`), ...needles);
+    await bad("rebalances: { group: nope, max: 2 }", "expect[0].rebalances.group", 'unknown consumer group "nope"', "the scenario has no groups");
+    await bad("leaderless: { partition: orders-0 }", "expect[0].leaderless", "needs exactly one of max");
+    await bad("leaderless: { partition: orders-0, max: 10s, min: 1s }", "expect[0].leaderless", "needs exactly one of max");
+    await bad("leaderless: { partition: orders-9, max: 10s }", "expect[0].leaderless.partition", 'unknown partition "orders-9"', "orders-0, orders-1, orders-2");
+    await bad("leaderless: { partition: orders-0, max: soon }", "expect[0].leaderless.max", "must be a duration");
+    await bad("leaderless: { partition: orders-0, max: 10s, extra: 1 }", "expect[0].leaderless.extra", 'unknown key "extra"', "partition, max, min");
+    await bad("errorSeen: { client: p1, error: BANANA }", "expect[0].errorSeen.error", "must be a Kafka error name", "PRODUCER_FENCED");
+    await bad("errorNotSeen: { client: p9, error: PRODUCER_FENCED }", "expect[0].errorNotSeen.client", 'unknown client "p9"', "p1, p2");
+    await bad("assignmentUnchanged", "expect[0]", "needs a parameter, e.g. assignmentUnchanged: { member: member-1, after: 10s }");
+    await bad("consumerProgress: { group: g, within: 5 }", "expect[0].consumerProgress.within", "must be a duration");
+    await bad("anomaly: { failedSends: TIMEOUT }", "expect[0].anomaly.failedSends", "must be a Kafka error name");
+    await bad("noUnconfirmedSends: 3", "expect[0]", "unconfirmedSends: takes no parameter");
+  });
+
   it("a producer writing to an unknown topic", async () => {
     await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
   });

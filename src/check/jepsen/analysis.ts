@@ -1,0 +1,86 @@
+import type { Anomalies } from "./cases.js";
+import type { AnalysisContext } from "./context.js";
+import { allowedAnomalyTypes } from "./allowed.js";
+import { cycleCases } from "./cycles/cycleCases.js";
+import { duplicateCases } from "./duplicate.js";
+import { buildFacts } from "./facts.js";
+import { Arena } from "./arena.js";
+import { IndexedHistory, type IndexOptions } from "./indexedHistory.js";
+import { intPollCases, intSendCases } from "./internalOrder.js";
+import { lostWriteCases } from "./lostWrite.js";
+import { nonmonotonicSendCases } from "./nonmonotonicSend.js";
+import type { JepsenOp } from "./ops.js";
+import { pollSkipCases } from "./pollSkip.js";
+import { g1aCases, precommittedReadCases } from "./readAnomalies.js";
+import { unseenCases } from "./unseen.js";
+import { buildVersionOrders } from "./versionOrders.js";
+
+export interface AnalysisOptions {
+  /** Infer write-write dependencies from offsets (Jepsen's `:ww-deps`; default off, as in Jepsen's tests). */
+  wwDeps?: boolean;
+  /** Whether the test subscribed (Jepsen's `(:subscribe (:sub-via test))`); default: some op is a subscribe. */
+  subscribe?: boolean;
+  /** See IndexOptions.sessionOf: which client an op belongs to (default Jepsen's `process`). */
+  sessionOf?: IndexOptions["sessionOf"];
+  /** kafkasim's refinement of poll-skip: a rebalance-log key starts afresh (see PollSkipOptions). */
+  rebalanceResets?: boolean;
+  /** Skip the cycle search (for callers that read no cycle anomaly). */
+  cycles?: boolean;
+}
+
+export interface KafkaAnalysis {
+  ctx: AnalysisContext;
+  /** Every anomaly found, by Jepsen's key (internal ids; see render.ts). */
+  anomalies: Anomalies;
+  /** Keys present, sorted (Jepsen's :error-types). */
+  anomalyTypes: string[];
+  /** The tolerated keys (allowed-error-types). */
+  allowed: string[];
+  /** No anomaly outside the allowed set (Jepsen's :valid?). */
+  valid: boolean;
+  subscribe: boolean;
+  wwDeps: boolean;
+}
+
+/**
+ * Jepsen's Kafka analysis (kafka.clj `analysis` and `checker`) over a history of Jepsen-shaped ops: builds the
+ * shared structures once (indexed history, writer/reader facts, version orders) and runs each `…Cases` function
+ * over them, keeping only the kinds that found something. Linear in the history apart from per-key sorts and the
+ * cycle search, which only works inside strongly connected components.
+ */
+export function analyzeKafkaHistory(history: readonly JepsenOp[] | IndexedHistory, options: AnalysisOptions = {}): KafkaAnalysis {
+  const h = history instanceof IndexedHistory ? history : IndexedHistory.build(history, { sessionOf: options.sessionOf });
+  // The rest of the analysis' arrays, in one buffer sized from what the index holds (see Arena).
+  let kv = 0;
+  for (let k = 0; k < h.keys.count; k++) kv += h.keys.values[k].length;
+  const arena = new Arena(31 * kv + 56 * h.entries + 64 * h.n + 64 * h.keys.count + 1024);
+  const facts = buildFacts(h, arena);
+  const vo = buildVersionOrders(h, facts, arena);
+  const wwDeps = options.wwDeps ?? false;
+  const ctx: AnalysisContext = { h, facts, vo, wwDeps, arena };
+  const a: Anomalies = {};
+  const put = (k: string, cases: unknown[] | undefined) => {
+    if (cases && cases.length > 0) a[k] = cases;
+  };
+  put("duplicate", duplicateCases(ctx));
+  const intPoll = intPollCases(ctx);
+  put("int-poll-skip", intPoll.skip);
+  put("int-nonmonotonic-poll", intPoll.nonmonotonic);
+  const intSend = intSendCases(ctx);
+  put("int-nonmonotonic-send", intSend.nonmonotonic);
+  put("int-send-skip", intSend.skip);
+  put("inconsistent-offsets", vo.conflicts);
+  put("precommitted-read", precommittedReadCases(ctx));
+  put("G1a", g1aCases(ctx));
+  put("lost-write", lostWriteCases(ctx));
+  const polls = pollSkipCases(ctx, { rebalanceResets: options.rebalanceResets });
+  put("nonmonotonic-poll", polls.nonmonotonic);
+  put("nonmonotonic-send", nonmonotonicSendCases(ctx));
+  put("poll-skip", polls.skip);
+  put("unseen", unseenCases(ctx));
+  if (options.cycles !== false) for (const [k, cases] of Object.entries(cycleCases(ctx))) put(k, cases);
+  const subscribe = options.subscribe ?? h.subscribes;
+  const allowed = allowedAnomalyTypes({ subscribe, wwDeps });
+  const anomalyTypes = Object.keys(a).sort();
+  return { ctx, anomalies: a, anomalyTypes, allowed: [...allowed].sort(), valid: anomalyTypes.every((t) => allowed.has(t)), subscribe, wwDeps };
+}

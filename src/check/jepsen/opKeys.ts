@@ -1,0 +1,41 @@
+import { E_POLL, E_SEND, type IndexedHistory } from "./indexedHistory.js";
+
+/**
+ * Per op, the keys it read (or sent to) with each key's values in micro-op order: kafka.clj's `op-reads` and
+ * `op-writes`, as a reusable scratch (no allocation per op) over the entry rows.
+ */
+export class OpKeys {
+  /** Keys in order of first appearance in the op. */
+  readonly keys: number[] = [];
+  private readonly stamp: Int32Array;
+  private readonly slot: Int32Array;
+  /** Per key slot: value ids in order. */
+  readonly values: number[][] = [];
+
+  constructor(keyCount: number) {
+    this.stamp = new Int32Array(keyCount).fill(-1);
+    this.slot = new Int32Array(keyCount);
+  }
+
+  /** Loads op i's polled (E_POLL) or sent (E_SEND) values; returns the number of keys. */
+  load(h: IndexedHistory, i: number, kind: typeof E_POLL | typeof E_SEND): number {
+    this.keys.length = 0;
+    for (let e = h.opStart[i]; e < h.opStart[i + 1]; e++) {
+      if (h.eKind[e] !== kind) continue;
+      const k = h.eKey[e];
+      if (this.stamp[k] !== i) {
+        this.stamp[k] = i;
+        this.slot[k] = this.keys.length;
+        if (this.values.length === this.keys.length) this.values.push([]);
+        this.values[this.keys.length].length = 0;
+        this.keys.push(k);
+      }
+      this.values[this.slot[k]].push(h.eVal[e]);
+    }
+    return this.keys.length;
+  }
+
+  valuesOf(j: number): number[] {
+    return this.values[j];
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { parseDurationMs } from "../common/duration.js";
+
+/**
+ * A checker's parameter, as scenario files write it after the check's name (`noUnavailability: 15s`,
+ * `rebalances: { group: billing, max: 2 }`): a zod schema that parses the YAML value into what `run` receives,
+ * checked when the scenario loads (a bad one is bad input, exit 2 at its path). `refs` names the clients, groups
+ * and topic-partitions it mentions, so the loader can check they exist in the scenario.
+ */
+export interface ParamSpec<P> {
+  /** How a valid one reads, for error messages. */
+  example: string;
+  /** The check means nothing without it (e.g. zombieFenced: <instance>). */
+  required?: boolean;
+  schema: z.ZodType<P>;
+  refs?: (p: P) => ParamRefs;
+}
+
+/** Names a parameter refers to, each with its path inside the parameter (for the error message). */
+export interface ParamRefs {
+  clients?: { path: (string | number)[]; name: string }[];
+  groups?: { path: (string | number)[]; name: string }[];
+  /** `topic-partition` names. */
+  partitions?: { path: (string | number)[]; name: string }[];
+}
+
+const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';
+
+/** A duration with a unit → milliseconds. */
+export const durationMs = z.unknown().transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  if (ms === null) {
+    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const nameParam = z.string({ error: "must be a name" }).min(1, "must not be empty");
+
+export const countParam = z.number({ error: "must be a whole number ≥ 0" }).int("must be a whole number ≥ 0").min(0, "must be a whole number ≥ 0");

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ChalkInstance } from "chalk";
+import { analyzeKafkaHistory } from "../check/jepsen/analysis.js";
+import { describeAnalysis } from "../check/jepsen/describe.js";
+import { HistoryFormatError } from "../check/jepsen/ops.js";
+import { parseHistoryText } from "../check/jepsen/parseHistory.js";
+import { renderAnalysis } from "../check/jepsen/render.js";
+import type { CliIO } from "./io.js";
+import { UsageError } from "./options.js";
+
+export interface CheckArgs {
+  history: string;
+  json?: boolean;
+  wwDeps?: boolean;
+  subscribe?: boolean;
+}
+
+/**
+ * `kafkasim check FILE`: Jepsen's Kafka analysis of a history in Jepsen's op shape (JSON array, JSON lines or
+ * Jepsen's history.edn). Prints each anomaly with the ops involved; `--json` prints exactly one object
+ * `{valid, anomalies, anomalyTypes, allowed, ops}`. Exit 0 valid, 1 an anomaly outside the allowed set, 2 the file
+ * is unreadable or malformed (one line naming the file and the op).
+ */
+export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): number {
+  const file = args.history;
+  let text: string;
+  try {
+    text = readFileSync(resolve(io.cwd, file), "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a history file" : `cannot read (${code ?? (e as Error).message})`}`);
+  }
+  let analysis;
+  let ops: number;
+  try {
+    const history = parseHistoryText(text);
+    ops = history.length;
+    analysis = analyzeKafkaHistory(history, { wwDeps: args.wwDeps, subscribe: args.subscribe });
+  } catch (e) {
+    if (e instanceof HistoryFormatError) throw new UsageError(`${file}: op ${e.opIndex}: ${e.problem}`);
+    throw e;
+  }
+  if (args.json) io.out(JSON.stringify(renderAnalysis(analysis, ops)));
+  else {
+    const lines: string[] = [];
+    lines.push(c.bold(file) + c.dim(`  ${ops} ops, ${analysis.subscribe ? "subscribe" : "assign"}${analysis.wwDeps ? ", ww-deps" : ""}`));
+    for (const group of describeAnalysis(analysis)) {
+      const head = `${group.kind} (${group.count})${group.allowed ? " — allowed" : ""}`;
+      lines.push(group.allowed ? c.yellow(`  ~ ${head}`) : c.red(`  ✗ ${head}`));
+      for (const l of group.lines) lines.push(c.dim(`      ${l}`));
+    }
+    if (analysis.anomalyTypes.length === 0) lines.push(c.dim("  no anomalies"));
+    lines.push(analysis.valid ? c.green.bold("VALID: no anomaly outside the allowed set") : c.red.bold(`INVALID: ${analysis.anomalyTypes.filter((t) => !analysis.allowed.includes(t)).join(", ")}`));
+    io.out(lines.join("\n"));
+  }
+  return analysis.valid ? 0 : 1;
+}

@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "../support/cli.js";
+
+const FIX = "test/fixtures/jepsen";
+const dir = mkdtempSync(join(tmpdir(), "kafkasim-check-"));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+/** A small Jepsen history: process 0 sends a and b to key 1; process 1 polls only b. a is lost. */
+const lostOps = [
+  { index: 0, time: 10, process: 0, type: "invoke", f: "send", value: [["send", 1, "a"]] },
+  { index: 1, time: 20, process: 0, type: "ok", f: "send", value: [["send", 1, [0, "a"]]] },
+  { index: 2, time: 30, process: 0, type: "invoke", f: "send", value: [["send", 1, "b"]] },
+  { index: 3, time: 40, process: 0, type: "ok", f: "send", value: [["send", 1, [1, "b"]]] },
+  { index: 4, time: 50, process: 1, type: "invoke", f: "poll", value: [["poll"]] },
+  { index: 5, time: 60, process: 1, type: "ok", f: "poll", value: [["poll", { "1": [[1, "b"]] }]] },
+];
+
+describe("kafkasim check on Jepsen's history.edn", () => {
+  it("judges a clean assign-mode history (Op records, nemesis ops, crashes, final polls) valid: exit 0", async () => {
+    const r = await cli("check", `${FIX}/kafka-assign-clean.edn`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("VALID");
+  });
+
+  it("finds what a partition did to key 2 and a consumer that skipped a record: exit 1, Jepsen's keys", async () => {
+    // Key 2's leader was cut off with its last acknowledged record; the new leader reused offset 0 for the next
+    // send, so the final polls read 1 where 0 had been acknowledged. A consumer's position jumped one record ahead.
+    const r = await cli("check", `${FIX}/kafka-assign-lost-write.edn`, "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(["valid", "anomalies", "anomalyTypes", "allowed", "ops"]);
+    expect(out).toMatchObject({ valid: false, anomalyTypes: ["inconsistent-offsets", "lost-write", "poll-skip", "unseen"], ops: 194 });
+    expect(out.anomalies["lost-write"][0]).toMatchObject({ key: 2, value: 0, index: 0, "max-read-index": 0, writer: { index: 31, process: 2, type: "ok", f: "send" } });
+    expect(out.anomalies["inconsistent-offsets"]).toEqual([{ key: 2, offset: 0, index: 0, values: [0, 1] }]);
+    expect(out.anomalies["poll-skip"][0]).toMatchObject({ key: 1, delta: 2, skipped: [6], ops: [{ index: 79 }, { index: 109 }] });
+    expect(out.allowed).not.toContain("poll-skip");
+  });
+
+  it("a transactional subscribe history: an aborted transaction's write read (G1a), poll-skip tolerated", async () => {
+    // Process 2's second transaction aborted (invalid producer epoch), yet process 1 read its 2 at key 1 offset 2.
+    // The final read_committed poll then jumps from 1 to 3 over that 2: an int-poll-skip that follows from it.
+    const r = await cli("check", `${FIX}/kafka-txn-subscribe.edn`, "--json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.anomalyTypes).toEqual(["G1a", "int-poll-skip"]);
+    expect(out.anomalies.G1a).toEqual([{ key: 1, value: 2, writer: expect.objectContaining({ index: 9, type: "fail" }), reader: expect.objectContaining({ index: 11 }) }]);
+    expect(out.allowed).toEqual(expect.arrayContaining(["poll-skip", "nonmonotonic-poll"]));
+  });
+
+  it("prints each anomaly with its ops, key and offsets", async () => {
+    const r = await cli("check", `${FIX}/kafka-txn-subscribe.edn`);
+    expect(r.stdout).toContain("key 1: op 11 (process 1, ok) read 2 (offset 2), written by op 9 (process 2, fail)");
+    expect(r.stdout).toContain("INVALID: G1a, int-poll-skip");
+  });
+});
+
+describe("kafkasim check on JSON and JSON lines", () => {
+  it("reads the same history as a JSON array and as JSON lines, with the same verdict", async () => {
+    const a = await cli("check", file("h.json", JSON.stringify(lostOps)), "--json");
+    const b = await cli("check", file("h.jsonl", lostOps.map((o) => JSON.stringify(o)).join("\n")), "--json");
+    expect(a.code).toBe(1);
+    expect(b.stdout).toBe(a.stdout);
+    expect(JSON.parse(a.stdout)).toMatchObject({ valid: false, anomalyTypes: ["lost-write", "unseen"], ops: 6 });
+  });
+
+  it("a history where every write is read is valid", async () => {
+    const ok = [...lostOps.slice(0, 4), { ...lostOps[4] }, { ...lostOps[5], value: [["poll", { "1": [[0, "a"], [1, "b"]] }]] }];
+    const r = await cli("check", file("ok.json", JSON.stringify(ok)), "--json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ valid: true, anomalies: {}, anomalyTypes: [], allowed: ["G0", "G0-process", "G0-realtime", "PL-1-cycle-exists", "int-send-skip", "strong-PL-1-cycle-exists"], ops: 6 });
+  });
+
+  it("--ww-deps widens the allowed set to G1c", async () => {
+    const r = await cli("check", file("ww.json", JSON.stringify(lostOps)), "--json", "--ww-deps");
+    expect(JSON.parse(r.stdout).allowed).toContain("G1c");
+  });
+});
+
+describe("kafkasim check on bad input: exit 2, one line naming the file and the op", () => {
+  it("a missing file", async () => {
+    const r = await cli("check", "no-such-history.edn");
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toBe("no-such-history.edn: no such file");
+  });
+
+  it("an op with an unknown type", async () => {
+    const p = file("badtype.json", JSON.stringify([lostOps[0], lostOps[1], { ...lostOps[2], type: "done" }]));
+    const r = await cli("check", p);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${p}: op 2: type must be one of invoke, ok, fail, info (got "done")`);
+  });
+
+  it("a malformed micro-op", async () => {
+    const p = file("badmop.jsonl", [lostOps[0], { ...lostOps[1], value: [["send", 1]] }].map((o) => JSON.stringify(o)).join("\n"));
+    const r = await cli("check", p);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${p}: op 1: micro-op 0 must be ["send", k, v] or ["send", k, [offset, v]] (got ["send",1])`);
+  });
+
+  it("broken JSON names the op it broke in", async () => {
+    const text = JSON.stringify(lostOps).replace('"ok","f":"poll"', '"ok" "f":"poll"');
+    const r = await cli("check", file("broken.json", text));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.json: op 5: not valid JSON/);
+  });
+
+  it("broken EDN names the line's op", async () => {
+    const r = await cli("check", file("broken.edn", '{:index 0, :type :invoke, :process 0, :f :poll, :value [[:poll]]}\n{:index 1, :type :ok, :process 0, :f :poll, :value [[:poll {1 [[0 :a]}]]}\n'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.edn: op 1: /);
+  });
+
+  it("a process that invokes twice without completing", async () => {
+    const r = await cli("check", file("double.json", JSON.stringify([lostOps[0], lostOps[2]])));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/op 2: process 0 invokes while its op 0 is still open/);
+  });
+});
+
+describe("run --history FILE, then check FILE", () => {
+  it("writes the run's client history as history.edn that kafkasim check judges with Jepsen's keys", async () => {
+    const edn = join(dir, "acks1.edn");
+    const run = await cli("run", "scenarios/acks-1-leader-failover.yaml", "--seed", "1", "--quiet", "--history", edn);
+    expect(run.code).toBe(0);
+    const r = await cli("check", edn, "--json");
+    expect(r.code).toBe(1);
+    // acks=1 lost acknowledged writes when the leader crashed: Jepsen sees the lost writes and the reused offsets.
+    expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, anomalyTypes: ["inconsistent-offsets", "lost-write", "unseen"] });
+  });
+
+  it("writes JSON lines for any other name, and --report DIR writes the Jepsen history next to the summary", async () => {
+    const jsonl = join(dir, "acksall.jsonl");
+    const report = join(dir, "report");
+    expect((await cli("run", "scenarios/acks-all-leader-failover.yaml", "--seed", "1", "--quiet", "--history", jsonl, "--report", report)).code).toBe(0);
+    expect((await cli("check", jsonl)).code).toBe(0);
+    expect((await cli("check", join(report, "history.jepsen.edn"))).code).toBe(0);
+  });
+});
