@@ -5,7 +5,9 @@ import { Chalk, type ChalkInstance } from "chalk";
 import yargs from "yargs";
 import { ScenarioError } from "../scenario/errors.js";
 import { checkCommand } from "./checkCommand.js";
+import { compareCommand } from "./compareCommand.js";
 import { exploreCommand } from "./exploreCommand.js";
+import { mergeCommand } from "./mergeCommand.js";
 import type { CliIO } from "./io.js";
 import { listCommand } from "./listCommand.js";
 import { UsageError } from "./options.js";
@@ -17,6 +19,17 @@ export function packageVersion(): string {
   const file = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
   return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
 }
+
+/** Options that are lists on purpose (a flag given once per item); every other option takes one value. */
+const LISTS = new Set(["set", "files"]);
+
+/** The options of a sweep (explore and compare). */
+const SWEEP_OPTIONS = {
+  workers: { type: "string", describe: "worker threads (default: the machine's cores); results do not depend on it" },
+  duration: { type: "string", describe: "simulated time per seed, e.g. 30s (default: the scenario's)" },
+  shard: { type: "string", describe: "K/N: run only this shard of the seeds (with --out, for kafkasim merge)" },
+  out: { type: "string", describe: "write FILE.jsonl: a header line, then one line per seed (status, failed checks, digest, wall time)" },
+} as const;
 
 /** Thrown from yargs' fail hook so that parsing stops there: no command handler runs after a usage mistake. */
 class ParseFailure extends Error {}
@@ -30,13 +43,13 @@ class ParseFailure extends Error {}
  */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const c = new Chalk({ level: io.colorLevel });
-  let job: (() => number) | null = null;
-  const later = (fn: () => number) => {
+  let job: (() => number | Promise<number>) | null = null;
+  const later = (fn: () => number | Promise<number>) => {
     job = fn;
   };
   // yargs turns a flag given twice into a list; every option here takes one value.
   const once = (a: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(a)) if (k !== "_" && Array.isArray(v) && !k.includes("-")) throw new ParseFailure(`--${k} given more than once`);
+    for (const [k, v] of Object.entries(a)) if (k !== "_" && !LISTS.has(k) && Array.isArray(v) && !k.includes("-")) throw new ParseFailure(`--${k} given more than once`);
   };
   const parser = yargs(argv)
     .scriptName("kafkasim")
@@ -44,6 +57,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .example("$0 run acks-1-leader-failover", "one run and its verdict")
     .example("$0 explore acks-1-random-leader-crashes --seeds 20", "20 seeds, each its own random faults")
     .example("$0 shrink acks-1-random-leader-crashes --seed N", "fewest faults that still fail")
+    .example("$0 compare acks-1-random-leader-crashes --set clients.producer.config.acks=all --set clients.producer.config.acks=1 --seeds 50", "the same seeds under two settings")
     .command(
       "run <scenario>",
       "run one scenario and check its expectations",
@@ -69,10 +83,33 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
           .option("seeds", { type: "string", demandOption: true, describe: "how many seeds" })
           .option("from", { type: "string", describe: "first seed (default: the scenario's)" })
-          .option("shard", { type: "string", describe: "K/N: run only this shard of the seeds" })
+          .options(SWEEP_OPTIONS)
+          .option("check-determinism", { type: "boolean", describe: "run each failing seed twice more and compare digests; a mismatch names the first event where the runs part" })
           .option("report", { type: "string", describe: "write DIR/index.html listing the failing seeds, with a page per failing seed in DIR/seed-N/" })
           .option("json", { type: "boolean", describe: "print one JSON object" }),
-      (a) => (once(a), later(() => exploreCommand({ ...a, scenario: a.scenario! }, io, c))),
+      (a) => (once(a), later(() => exploreCommand({ ...a, scenario: a.scenario!, checkDeterminism: a["check-determinism"] }, io, c))),
+    )
+    .command(
+      "compare <scenario>",
+      "run the same seeds (and fault schedules) under each --set variant and count, per variant, the seeds that failed each check",
+      (y) =>
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
+          .option("set", { type: "string", array: true, describe: "KEY=VALUE: one variant per --set, e.g. clients.p1.config.acks=all, brokers.config.min.insync.replicas=2, features.transaction.version=1" })
+          .option("seeds", { type: "string", demandOption: true, describe: "how many seeds (each run under every variant)" })
+          .option("from", { type: "string", describe: "first seed (default: the scenario's)" })
+          .options(SWEEP_OPTIONS)
+          .option("json", { type: "boolean", describe: "print one JSON object" }),
+      (a) => (once(a), later(() => compareCommand({ ...a, scenario: a.scenario! }, io, c))),
+    )
+    .command(
+      "merge <files..>",
+      "table the shard files of one explore or compare sweep (--shard K/N --out FILE.jsonl) as one run over all seeds",
+      (y) =>
+        y
+          .positional("files", { type: "string", array: true, demandOption: true, describe: "the shard files (.jsonl), one per shard" })
+          .option("json", { type: "boolean", describe: "print one JSON object" }),
+      (a) => (once(a), later(() => mergeCommand({ files: (a.files ?? []).map(String), json: a.json }, io, c))),
     )
     .command(
       "shrink <scenario>",
@@ -101,7 +138,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       (y) => y.option("json", { type: "boolean", describe: "print a JSON array" }),
       (a) => (once(a), later(() => listCommand(io, c, a.json ?? false))),
     )
-    .demandCommand(1, "name a command: run, explore, shrink, check or list")
+    .demandCommand(1, "name a command: run, explore, compare, merge, shrink, check or list")
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
@@ -128,9 +165,9 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** Runs a command: a user's mistake (bad scenario, bad value, unusable path) is exit 2 with its one line. */
-function guard(fn: () => number, io: CliIO, c: ChalkInstance): number {
+async function guard(fn: () => number | Promise<number>, io: CliIO, c: ChalkInstance): Promise<number> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     if (e instanceof ScenarioError || e instanceof UsageError) {
       io.err(c.red(e.message));

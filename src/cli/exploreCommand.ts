@@ -1,22 +1,24 @@
-import cliProgress from "cli-progress";
 import type { ChalkInstance } from "chalk";
 import { join } from "node:path";
 import { loadScenario } from "../scenario/load.js";
+import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { ExploreEntry } from "../report/html/page.js";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
 import { replayLine } from "../report/summary.js";
-import { shellQuote } from "../report/shellQuote.js";
-import { type RunResult, runScenario } from "../runner/run.js";
+import { runScenario } from "../runner/run.js";
 import type { CliIO } from "./io.js";
-import { parsePositiveInt, parseSeed, parseShard, UsageError } from "./options.js";
+import { writeOutputFile } from "./outputPaths.js";
 import { prepareReportDir, RUN_REPORT_FILES, safeName, writeExploreIndex, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
+import { runSweep } from "./seedPool.js";
+import type { SeedTask, TimedOutcome } from "./seedTask.js";
+import { fileSha256, type ShardHeader, shardText } from "./shardFile.js";
+import { EXIT_INTERRUPTED, interruptible, planSweep, scenarioPath, type SweepArgs } from "./sweepSetup.js";
+import { startProgress } from "./sweepProgress.js";
+import { formatSweep, type SweepFailure, summarizeSweep } from "./sweepSummary.js";
 
-export interface ExploreArgs {
+export interface ExploreArgs extends SweepArgs {
   scenario: string;
-  seeds: unknown;
-  from?: unknown;
-  shard?: unknown;
   json?: boolean;
   report?: string;
 }
@@ -24,78 +26,69 @@ export interface ExploreArgs {
 /** `explore --report DIR` writes a page for at most this many failing seeds (each is one more run). */
 export const MAX_SEED_REPORTS = 20;
 
-interface Failure {
-  seed: number;
-  status: string;
-  failed: string[];
-  firstFinding: string;
-}
-
-/** The first thing that went wrong in a failed run, in one line. */
-function firstProblem(r: RunResult): string {
-  const c = r.checks.find((x) => !x.ok);
-  if (c) return `${c.name}: ${c.details[0] ?? ""}`;
-  if (r.invariantViolations.length > 0) return `invariant: ${r.invariantViolations[0]}`;
-  return r.status;
-}
-
-/** Runs many seeds one after another and tables the ones whose expectations fail. */
-export function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInstance): number {
+/**
+ * `kafkasim explore`: many seeds (each its own random faults and, for a swarm scenario, its own configuration) on
+ * `--workers` threads, tabled in seed order with the failing checks and the rare moments reached. Exit 0 all hold,
+ * 1 some seed failed, 2 bad input, 130 interrupted (the table of the seeds finished so far is printed first).
+ */
+export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInstance): Promise<number> {
   const file = findScenario(args.scenario, io.cwd);
-  const count = parsePositiveInt(args.seeds, "--seeds");
-  const fromRaw = parseSeed(args.from);
-  if (typeof fromRaw === "string") throw new UsageError("--from: must be an integer seed");
-  const shard = parseShard(args.shard);
   const scenario = loadScenario(file);
+  const plan = planSweep(args, scenario, io);
   // The report folder is checked (and made) before any seed runs.
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd, ["index.html"]) : undefined;
-  const from = fromRaw ?? (typeof scenario.seed === "number" ? scenario.seed : 1);
-  const seeds: number[] = [];
-  for (let i = 0; i < count; i++) if (!shard || i % shard.n === shard.k - 1) seeds.push(from + i);
-
-  const bar =
-    io.interactive && !args.json
-      ? new cliProgress.SingleBar(
-          { format: "  {bar} {value}/{total} seeds  {failed} failing", stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-  bar?.start(seeds.length, 0, { failed: 0 });
-  const failures: Failure[] = [];
+  const path = scenarioPath(file, io);
+  const tasks: SeedTask[] = plan.seeds.map((seed) => ({ path, overrides: [], variant: 0, seed, durationMs: plan.durationMs, checkDeterminism: args.checkDeterminism }));
+  const workers = Math.max(1, Math.min(plan.workers, tasks.length));
+  const progress = args.json && io.interactive ? undefined : startProgress(io, tasks.length);
+  const interrupt = interruptible(io);
   const started = performance.now();
-  let events = 0;
-  for (const seed of seeds) {
-    const r = runScenario(scenario, { seed });
-    events += r.events;
-    if (!r.ok) failures.push({ seed, status: r.status, failed: [...r.checks.filter((x) => !x.ok).map((x) => x.name), ...r.invariantViolations.slice(0, 1).map(() => "invariant")], firstFinding: firstProblem(r) });
-    bar?.increment(1, { failed: failures.length });
+  let run;
+  try {
+    run = await runSweep(tasks, { workers, signal: interrupt.signal, onResult: (o) => progress?.seedDone(!o.ok) });
+  } finally {
+    interrupt.done();
+    progress?.stop();
   }
-  bar?.stop();
   const wallMs = performance.now() - started;
-  if (reportDir) writeExploreReport(reportDir, scenario, file, seeds.length, from, failures);
-  if (args.json) {
-    io.out(JSON.stringify({ scenario: scenario.name, file, seeds: seeds.length, from, failures, events, wallMs: Math.round(wallMs), seedsPerSec: seeds.length / (wallMs / 1000), ok: failures.length === 0 }));
-  } else {
-    io.out(`${scenario.name}: ${seeds.length} seeds from ${from}, ${failures.length} failing  ${c.dim(`(${Math.round(wallMs)}ms wall, ${events} events)`)}`);
-    if (scenario.sweep) io.out(c.dim(`  a sweep: the seeds that break ${scenario.sweep.finds.join(", ")} are its findings`));
-    if (failures.length > 0) {
-      const byCheck = new Map<string, number[]>();
-      for (const f of failures) for (const name of f.failed.length ? f.failed : [f.status]) byCheck.set(name, [...(byCheck.get(name) ?? []), f.seed]);
-      io.out(c.bold("  failing check".padEnd(40) + "seeds"));
-      for (const [name, s] of byCheck) io.out(`  ${name.padEnd(38)}${s.slice(0, 12).join(" ")}${s.length > 12 ? ` ... (${s.length})` : ""}`);
-      io.out(c.dim(`  replay one: ${replayLine({ file, seed: failures[0].seed })}`));
-      io.out(c.dim(`  shrink it:  kafkasim shrink ${shellQuote(file)} --seed ${failures[0].seed}`));
-    }
-    if (args.report) io.out(c.dim(`report: ${join(args.report, "index.html")} (open it in a browser)`));
+  const done = run.results.filter((o): o is TimedOutcome => o !== undefined);
+  const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
+  if (plan.outPath !== undefined) {
+    const header: ShardHeader = {
+      kafkasim: "sweep-shard",
+      version: 1,
+      command: "explore",
+      scenario: scenario.name,
+      file,
+      scenarioSha256: fileSha256(path),
+      from: plan.from,
+      seeds: plan.count,
+      shard: plan.shard ?? { k: 1, n: 1 },
+      variants: [],
+      durationMs: plan.durationMs ?? null,
+      checkDeterminism: args.checkDeterminism ?? false,
+      complete: !run.interrupted,
+      ...(scenario.sweep ? { finds: scenario.sweep.finds } : {}),
+    };
+    writeOutputFile(plan.outPath, shardText(header, done), "--out");
   }
-  return failures.length === 0 ? 0 : 1;
+  const summary = summarizeSweep(done, { scenario: scenario.name, file, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
+  if (reportDir && !run.interrupted) writeExploreReport(reportDir, scenario, file, summary.seeds, plan.from, summary.failures, plan.durationMs);
+  if (args.json) io.out(JSON.stringify(summary));
+  else {
+    for (const l of formatSweep(summary, c, scenario.sweep?.finds)) io.out(l);
+    if (reportDir) io.out(c.dim(`report: ${join(args.report!, "index.html")} (open it in a browser)`));
+    if (plan.outPath) io.out(c.dim(`seeds written to ${args.out}; kafkasim merge FILE... tables every shard as one run`));
+  }
+  if (run.interrupted) return EXIT_INTERRUPTED;
+  return summary.failures.length === 0 ? 0 : 1;
 }
 
 /**
  * Runs each failing seed again (the same run: determinism) with a recorder, writes its page into DIR/seed-N/, and
  * the index page listing every failing seed. Pages only for the first MAX_SEED_REPORTS failing seeds.
  */
-function writeExploreReport(dir: string, scenario: ReturnType<typeof loadScenario>, file: string, seeds: number, from: number, failures: Failure[]): void {
+function writeExploreReport(dir: string, scenario: ResolvedScenario, file: string, seeds: number, from: number, failures: SweepFailure[], durationMs?: number): void {
   const entries: ExploreEntry[] = failures.map((f, i) => {
     let href: string | null = null;
     if (i < MAX_SEED_REPORTS) {
@@ -103,7 +96,7 @@ function writeExploreReport(dir: string, scenario: ReturnType<typeof loadScenari
       const seedDir = prepareReportDir(join(dir, sub), dir, RUN_REPORT_FILES);
       const recorder = new RunRecorder({ messages: true });
       const started = performance.now();
-      const r = runScenario(scenario, { seed: f.seed, attach: recorder.attach });
+      const r = runScenario(scenario, { seed: f.seed, durationMs, attach: recorder.attach });
       writeRunReport(seedDir, r, recorder, performance.now() - started);
       href = `${sub}/index.html`;
     }

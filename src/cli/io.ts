@@ -7,4 +7,9 @@ export interface CliIO {
   /** chalk colour level: 0 none (NO_COLOR, non-TTY), 1–3 colour. */
   colorLevel: 0 | 1 | 2 | 3;
   cwd: string;
+  /**
+   * Subscribes to Ctrl-C (SIGINT) for the length of a sweep; returns the unsubscribe. Absent: no interrupts (tests
+   * pass their own to interrupt a sweep).
+   */
+  onInterrupt?(handler: () => void): () => void;
 }

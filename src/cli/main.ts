@@ -16,6 +16,13 @@ const io = {
   // chalk's own detection: NO_COLOR, FORCE_COLOR and a non-TTY stdout decide.
   colorLevel: chalk.level,
   cwd: process.cwd(),
+  // Ctrl-C during a sweep: the first stops it (its table of the seeds so far is printed, exit 130); a second exits at once.
+  onInterrupt(handler: () => void) {
+    let count = 0;
+    const on = () => (++count === 1 ? handler() : process.exit(130));
+    process.on("SIGINT", on);
+    return () => process.off("SIGINT", on);
+  },
 };
 runCli(process.argv.slice(2), io).then(
   (code) => {

@@ -14,6 +14,8 @@ import { metadataMonitor } from "./metadataMonitor.js";
 import { type GroupSnapshot, readFinalLogs, readGroupState } from "./finalLogs.js";
 import { type EventBudgetReport, eventBudgetReport } from "./eventBudget.js";
 import { checkWorkBudget } from "../scenario/workEstimate.js";
+import type { Drawn } from "../scenario/swarm.js";
+import { scenarioForSeed } from "../scenario/swarmScenario.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -53,6 +55,8 @@ export interface RunResult {
   world: World;
   /** When the event budget ran out: long run or livelock, and what to do (null otherwise). */
   eventBudget: EventBudgetReport | null;
+  /** A swarm scenario: the configuration this seed drew, by path (`clients[0].config.acks`); null otherwise. */
+  drawn: Drawn | null;
 }
 
 export interface RunOptions extends BuildOptions {
@@ -174,10 +178,12 @@ function checkRefs(s: ResolvedScenario, e: Expectation, refs: ParamRefs): void {
 }
 
 /**
- * Runs a scenario once. Throws ScenarioError for an unknown check and for a run estimated past its event or memory
+ * Runs a scenario once (a swarm scenario with the configuration the seed draws). Throws ScenarioError for an unknown check and for a run estimated past its event or memory
  * budget (`simulator.maxEvents`, `simulator.maxMemoryMiB`; see workEstimate.ts), before anything is built.
  */
-export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunResult {
+export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}): RunResult {
+  // A swarm scenario: this seed's own draw of its knobs.
+  const s = scenarioForSeed(scenario, options.seed ?? scenario.seed);
   const expectations = checkExpectations(s);
   checkWorkBudget(s, { durationMs: options.durationMs, trace: options.observe ? (options.traceMessages ? "messages" : "events") : "none" });
   const world = buildWorld(s, options);
@@ -239,5 +245,6 @@ export function runScenario(s: ResolvedScenario, options: RunOptions = {}): RunR
     groups: groupState.groups,
     world,
     eventBudget,
+    drawn: s.swarm?.drawn ?? null,
   };
 }

@@ -2,20 +2,21 @@ import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
 import { ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
-import { resolveScenario } from "./resolve.js";
-import { scenarioInput } from "./schema.js";
+import { applyOverride, type Override } from "./overrides.js";
+import { scenarioFromData } from "./fromData.js";
+import { findKnobs } from "./swarm.js";
+import { resolveSwarmScenario } from "./swarmScenario.js";
 import { shippedScenarioPath } from "./shipped.js";
 import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./scenarioText.js";
-import { describeIssue } from "./zodIssues.js";
 
 /**
  * Reads, parses, validates and resolves a scenario: a file path, or the name of a shipped scenario
  * (`acks-1-leader-failover`, `engine/lease-gc-pause`) when no such file exists. Every user mistake becomes one
  * ScenarioError naming the file and the path inside it.
  */
-export function loadScenario(fileOrName: string): ResolvedScenario {
+export function loadScenario(fileOrName: string, options: LoadOptions = {}): ResolvedScenario {
   const file = existsSync(fileOrName) ? fileOrName : (shippedScenarioPath(fileOrName) ?? fileOrName);
-  return parseScenario(readScenarioText(file), file);
+  return parseScenario(readScenarioText(file), file, options);
 }
 
 /**
@@ -38,8 +39,18 @@ export function readScenarioText(file: string): string {
   }
 }
 
-/** Parses scenario text (YAML). `file` is only used in messages. Throws ScenarioError. */
-export function parseScenario(text: string, file: string): ResolvedScenario {
+/** How a scenario is changed as it loads (`kafkasim compare --set`). */
+export interface LoadOptions {
+  /** Settings changed in the YAML data before it is validated (throws OverrideError for a key that names nothing). */
+  overrides?: readonly Override[];
+}
+
+/**
+ * Parses scenario text (YAML). `file` is only used in messages. Throws ScenarioError. A scenario with swarm knobs
+ * (`oneOf`, `someOf`, `range`; swarm.ts) resolves to its own seed's draw and carries the knobs, so runScenario draws
+ * again for every other seed.
+ */
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): ResolvedScenario {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     checkScenarioText(text);
@@ -64,13 +75,8 @@ export function parseScenario(text: string, file: string): ResolvedScenario {
   }
   if (data === null || typeof data !== "object" || Array.isArray(data))
     throw new ScenarioError(file, "", "must be a YAML mapping with name, description, duration, ...");
-  const parsed = scenarioInput.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const more = parsed.error.issues.length - 1;
-    const { path, message } = describeIssue(issue, scenarioInput);
-    throw new ScenarioError(file, path, message + (more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : ""));
-  }
-  return resolveScenario(parsed.data, file);
+  for (const o of options.overrides ?? []) data = applyOverride(data, o);
+  const knobs = findKnobs(data, file);
+  return knobs.length > 0 ? resolveSwarmScenario(data, knobs, file) : scenarioFromData(data, file);
 }
 

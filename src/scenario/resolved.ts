@@ -1,3 +1,4 @@
+import type { Drawn, Knob } from "./swarm.js";
 import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
@@ -34,6 +35,11 @@ export interface ResolvedScenario {
   /** A sweep scenario: the expectation labels some seeds break (what explore is for); null for an ordinary one. */
   sweep: { finds: string[] } | null;
   simulator: { legacyHighWatermarkTruncation: boolean };
+  /**
+   * A swarm scenario (swarm.ts): the knobs, the raw data they sit in, and the seed whose draw this resolution is
+   * (runScenario resolves again for another seed: scenarioForSeed). Absent for an ordinary scenario.
+   */
+  swarm?: { data: unknown; knobs: Knob[]; seed: string | number; drawn: Drawn };
 }
 
 export interface ResolvedTopic {

@@ -1,0 +1,86 @@
+import type { ChalkInstance } from "chalk";
+import { ScenarioError } from "../scenario/errors.js";
+import { loadScenario } from "../scenario/load.js";
+import { OverrideError, parseOverride } from "../scenario/overrides.js";
+import type { ResolvedScenario } from "../scenario/resolved.js";
+import type { CliIO } from "./io.js";
+import { UsageError } from "./options.js";
+import { writeOutputFile } from "./outputPaths.js";
+import { findScenario } from "./scenarioFiles.js";
+import { runSweep } from "./seedPool.js";
+import type { SeedTask, TimedOutcome } from "./seedTask.js";
+import { fileSha256, type ShardHeader, shardText } from "./shardFile.js";
+import { formatCompare, summarizeCompare } from "./compareSummary.js";
+import { EXIT_INTERRUPTED, interruptible, planSweep, scenarioPath, type SweepArgs } from "./sweepSetup.js";
+import { startProgress } from "./sweepProgress.js";
+
+export interface CompareArgs extends SweepArgs {
+  scenario: string;
+  set?: unknown;
+  json?: boolean;
+}
+
+/**
+ * `kafkasim compare SCENARIO --set KEY=A --set KEY=B --seeds N`: the same seeds (so the same random fault
+ * schedules: they come from the seed's own stream) under each variant, and per variant how many seeds failed which
+ * check. A report, not a verdict on one setting: exit 0 whatever fails (2 bad input, 130 interrupted).
+ */
+export async function compareCommand(args: CompareArgs, io: CliIO, c: ChalkInstance): Promise<number> {
+  const sets = (Array.isArray(args.set) ? args.set : args.set === undefined ? [] : [args.set]).map(String);
+  if (sets.length < 2) throw new UsageError("compare: give at least two variants, e.g. --set clients.p1.config.acks=1 --set clients.p1.config.acks=all");
+  if (new Set(sets).size !== sets.length) throw new UsageError("compare: the same --set is given twice");
+  const file = findScenario(args.scenario, io.cwd);
+  const scenarios = sets.map((text) => loadVariant(file, text));
+  const plan = planSweep(args, scenarios[0], io);
+  for (const s of scenarios.slice(1)) planSweep(args, s, io); // every variant within its budget
+  const path = scenarioPath(file, io);
+  const tasks: SeedTask[] = sets.flatMap((text, variant) =>
+    plan.seeds.map((seed) => ({ path, overrides: [text], variant, seed, durationMs: plan.durationMs, checkDeterminism: args.checkDeterminism })),
+  );
+  const workers = Math.max(1, Math.min(plan.workers, tasks.length));
+  const progress = args.json && io.interactive ? undefined : startProgress(io, tasks.length, "runs");
+  const interrupt = interruptible(io);
+  const started = performance.now();
+  let run;
+  try {
+    run = await runSweep(tasks, { workers, signal: interrupt.signal, onResult: (o) => progress?.seedDone(!o.ok) });
+  } finally {
+    interrupt.done();
+    progress?.stop();
+  }
+  const done = run.results.filter((o): o is TimedOutcome => o !== undefined);
+  const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
+  if (plan.outPath !== undefined) {
+    const header: ShardHeader = {
+      kafkasim: "sweep-shard",
+      version: 1,
+      command: "compare",
+      scenario: scenarios[0].name,
+      file,
+      scenarioSha256: fileSha256(path),
+      from: plan.from,
+      seeds: plan.count,
+      shard: plan.shard ?? { k: 1, n: 1 },
+      variants: sets,
+      durationMs: plan.durationMs ?? null,
+      checkDeterminism: args.checkDeterminism ?? false,
+      complete: !run.interrupted,
+    };
+    writeOutputFile(plan.outPath, shardText(header, done), "--out");
+  }
+  const summary = summarizeCompare(done, { scenario: scenarios[0].name, file, from: plan.from, shard, variants: sets, asked: plan.seeds.length, interrupted: run.interrupted, wallMs: performance.now() - started, workers });
+  if (args.json) io.out(JSON.stringify(summary));
+  else for (const l of formatCompare(summary, c)) io.out(l);
+  return run.interrupted ? EXIT_INTERRUPTED : 0;
+}
+
+/** The scenario under one `--set`; a bad key or value is exit 2 naming the --set and the path in the file. */
+function loadVariant(file: string, text: string): ResolvedScenario {
+  try {
+    return loadScenario(file, { overrides: [parseOverride(text)] });
+  } catch (e) {
+    if (e instanceof OverrideError) throw new UsageError(e.message);
+    if (e instanceof ScenarioError && e.path !== "") throw new UsageError(`--set ${text}: ${e.message}`);
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+import YAML from "yaml";
+
+/**
+ * `--set KEY=VALUE` (kafkasim compare): one setting changed in a scenario's YAML before it is validated, so a variant
+ * is checked exactly as if the file said it.
+ *
+ * KEY is a dotted path from the top of the file, with readable shortcuts:
+ * - `clients.<id>.config.<kafka key>`: a client by its `id` (a list element is chosen by `id`, `name` or index);
+ * - `brokers.config.<kafka key>`: the brokers' config (`cluster.config`); `topics.<name>.config.<kafka key>`: a
+ *   topic's (`cluster.topics`); `features.transaction.version`: a feature level (`cluster.features`);
+ * - anything else as written: `randomFaults.maxDown`, `network.latency.max`, `duration`.
+ * Under a `config` or `features` map the rest of KEY is one Kafka key, dots and all (`min.insync.replicas`).
+ * VALUE is read as YAML: `1` is a number, `all` a string, `true` a boolean, `"1"` the string 1.
+ */
+export interface Override {
+  /** As the user wrote it: `clients.p1.config.acks=1` (the variant's label). */
+  label: string;
+  key: string;
+  value: unknown;
+}
+
+/** Thrown for a malformed KEY=VALUE or a KEY that names nothing in the scenario; the CLI prints it alone (exit 2). */
+export class OverrideError extends Error {}
+
+const SHORTCUTS: Record<string, string[]> = { brokers: ["cluster"], features: ["cluster", "features"], topics: ["cluster", "topics"] };
+/** Maps a --set may create when the file has none (a client without `config:`, a cluster without `features:`). */
+const CREATABLE = new Set(["cluster", "config", "features", "network", "randomFaults", "simulator", "latency"]);
+/** Feature levels (kafka-features), which users often think of as broker configs. */
+const FEATURES = new Set(["transaction.version"]);
+/** Maps whose keys are Kafka's dotted names: the rest of the path is one key. */
+const DOTTED_MAPS = new Set(["config", "features"]);
+
+/** Parses `KEY=VALUE`. Throws OverrideError. */
+export function parseOverride(text: string): Override {
+  const eq = text.indexOf("=");
+  if (eq <= 0) throw new OverrideError(`--set ${text}: must be KEY=VALUE, like clients.p1.config.acks=all`);
+  const key = text.slice(0, eq).trim();
+  let value: unknown;
+  try {
+    value = YAML.parse(text.slice(eq + 1));
+  } catch {
+    value = text.slice(eq + 1);
+  }
+  if (key.split(".").some((s) => s === "")) throw new OverrideError(`--set ${text}: KEY has an empty part`);
+  return { label: text, key, value: value === null ? "" : value };
+}
+
+/** A copy of the raw scenario data with the override applied. Throws OverrideError naming what was not found. */
+export function applyOverride(data: unknown, o: Override): unknown {
+  const root = structuredClone(data) as Record<string, unknown>;
+  let segs = o.key.split(".");
+  const short = SHORTCUTS[segs[0]];
+  if (short && !(segs[0] in root)) segs = [...short, ...segs.slice(1)];
+  let cur: unknown = root;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    const last = i === segs.length - 1;
+    const parentKey = i > 0 ? segs[i - 1] : "";
+    if (Array.isArray(cur)) {
+      const idx = /^\d+$/.test(seg) ? Number(seg) : cur.findIndex((x) => x && typeof x === "object" && ((x as { id?: unknown }).id === seg || (x as { name?: unknown }).name === seg));
+      if (idx < 0 || idx >= cur.length) {
+        const names = cur.map((x, j) => (x && typeof x === "object" ? ((x as { id?: string }).id ?? (x as { name?: string }).name ?? j) : j));
+        throw new OverrideError(`--set ${o.label}: ${segs.slice(0, i).join(".")} has no "${seg}" (it has: ${names.join(", ")})`);
+      }
+      if (last) cur[idx] = o.value;
+      else cur = cur[idx];
+      continue;
+    }
+    if (cur === null || typeof cur !== "object") throw new OverrideError(`--set ${o.label}: ${segs.slice(0, i).join(".")} is a value, not a map`);
+    const map = cur as Record<string, unknown>;
+    if (DOTTED_MAPS.has(parentKey) && i > 0) {
+      const kafkaKey = segs.slice(i).join(".");
+      if (parentKey === "config" && FEATURES.has(kafkaKey)) throw new OverrideError(`--set ${o.label}: ${kafkaKey} is a feature level, not a config: write features.${kafkaKey}=${String(o.value)}`);
+      map[kafkaKey] = o.value;
+      return root;
+    }
+    if (last) {
+      map[seg] = o.value;
+      return root;
+    }
+    if (map[seg] === undefined) {
+      if (!CREATABLE.has(seg)) throw new OverrideError(`--set ${o.label}: the scenario has no ${segs.slice(0, i + 1).join(".")}`);
+      map[seg] = {};
+    }
+    cur = map[seg];
+  }
+  return root;
+}
