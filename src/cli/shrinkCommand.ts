@@ -5,6 +5,9 @@ import { faultToYaml } from "../scenario/faultYaml.js";
 import { loadScenario, readScenarioText } from "../scenario/load.js";
 import { generatedFaults } from "../scenario/world.js";
 import { checkWorkBudget } from "../scenario/workEstimate.js";
+import { formatPath } from "../scenario/errors.js";
+import { describeDrawn } from "../scenario/swarm.js";
+import { scenarioForSeed } from "../scenario/swarmScenario.js";
 import { describeFault } from "../sim/index.js";
 import { shrinkFaults } from "../runner/shrink.js";
 import { shellQuote } from "../report/shellQuote.js";
@@ -20,7 +23,8 @@ export interface ShrinkArgs {
 }
 
 /**
- * `kafkasim shrink`: the smallest fault schedule that still fails the same way, written as a new scenario file.
+ * `kafkasim shrink`: the smallest fault schedule that still fails the same way, written as a new scenario file (a
+ * swarm scenario's knobs written as the values the seed drew: a concrete scenario).
  * Exit 0 when it wrote a failing scenario (smaller, or already minimal), 1 when the run does not fail (nothing to
  * reproduce), 2 for bad input.
  */
@@ -28,8 +32,9 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const seedArg = parseSeed(args.seed);
   const dir = checkOutputDir(args.out ?? "reports", "--out", io.cwd, "the shrunk scenario");
   const file = findScenario(args.scenario, io.cwd);
-  const scenario = loadScenario(file);
-  const seed = seedArg ?? scenario.seed;
+  const seed = seedArg ?? loadScenario(file).seed;
+  // A swarm scenario: the configuration this seed draws is what failed; the shrunk file fixes it.
+  const scenario = scenarioForSeed(loadScenario(file), seed);
   checkWorkBudget(scenario); // before building anything: a scenario too big to run is refused with the reason
   const faults = [...scenario.faults, ...generatedFaults(scenario, seed)].sort((a, b) => a.atMs - b.atMs);
   const result = shrinkFaults(scenario, seed, faults);
@@ -43,10 +48,13 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   doc.set("seed", seed);
   doc.delete("randomFaults");
   doc.set("faults", result.shrunk.map(faultToYaml));
+  // randomFaults is gone (the shrunk schedule replaces it), and with it its knobs.
+  for (const k of scenario.swarm?.knobs ?? []) if (k.path[0] !== "randomFaults") doc.setIn(k.path, doc.createNode(scenario.swarm!.drawn[formatPath(k.path)]));
   makeOutputDir(dir, "--out");
   const outFile = join(dir, `${basename(file).replace(/\.ya?ml$/, "")}-shrunk-seed-${String(seed).replace(/[^A-Za-z0-9_.-]/g, "_")}.yaml`);
   writeOutputFile(outFile, doc.toString(), "--out");
   io.out(`${scenario.name} --seed ${seed} fails ${result.failing.join(", ")}`);
+  if (scenario.swarm) io.out(`with the configuration it drew: ${describeDrawn(scenario.swarm.drawn)}`);
   const count = (n: number) => `${n} fault${n === 1 ? "" : "s"}`;
   io.out(
     result.shrunk.length < result.original.length

@@ -10,6 +10,8 @@ import { applyValues, drawConfiguration, drawKnob, type Knob, knobAlternatives }
  */
 export function resolveSwarmScenario(data: unknown, knobs: Knob[], file: string): ResolvedScenario {
   const firsts = knobs.map((k) => knobAlternatives(k)[0].value);
+  // A mistake that is not about a knob shows as it would in a scenario without knobs.
+  const base = scenarioFromData(applyValues(data, knobs, firsts), file);
   knobs.forEach((k, i) => {
     for (const alt of knobAlternatives(k)) {
       const values = firsts.map((v, j) => (j === i ? alt.value : v));
@@ -20,8 +22,7 @@ export function resolveSwarmScenario(data: unknown, knobs: Knob[], file: string)
       }
     }
   });
-  const seed = scenarioFromData(applyValues(data, knobs, firsts), file).seed;
-  return concrete(data, knobs, file, seed);
+  return concrete(data, knobs, file, base.seed);
 }
 
 /** The error moved to the knob's own path when it is about the knob's value, else told which value caused it. */

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/cli.js";
+import { cli } from "../support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kafkasim-sweep-"));
+
+// Random pauses against a heartbeat detector: some seeds make the monitor suspect a live node. Cheap (engine only).
+const RANDOM = join(dir, "random.yaml");
+writeFileSync(
+  RANDOM,
+  `name: random-pauses
+description: random pauses against a heartbeat detector
+duration: 10s
+demo:
+  heartbeat: { monitor: m, nodes: [a, b], interval: 100ms, timeout: 1s }
+randomFaults: { nodes: [a, b], kinds: [pause], count: 1, duration: { min: 200ms, max: 2s } }
+expect:
+  - noFalseSuspicion
+`,
+);
+
+/** The explore/merge JSON object without its timing fields (the only ones that may differ). */
+function untimed(text: string): Record<string, unknown> {
+  const j = JSON.parse(text) as Record<string, unknown>;
+  for (const k of ["wallMs", "seedsPerSec", "workers", "shard"]) delete j[k];
+  return j;
+}
+
+describe("explore --workers", () => {
+  it("gives the same seeds, failures, digests and coverage on 2 worker threads as in one thread", async () => {
+    const seq = await cli("explore", RANDOM, "--seeds", "10", "--workers", "1", "--json", "--out", join(dir, "seq.jsonl"));
+    const par = await cli("explore", RANDOM, "--seeds", "10", "--workers", "2", "--json", "--out", join(dir, "par.jsonl"));
+    expect(par.code).toBe(seq.code);
+    expect(seq.code).toBe(1);
+    expect(untimed(par.stdout)).toEqual(untimed(seq.stdout));
+    const digests = (f: string) => readFileSync(join(dir, f), "utf8").trim().split("\n").slice(1).map((l) => [JSON.parse(l).seed, JSON.parse(l).digest]);
+    expect(digests("par.jsonl")).toEqual(digests("seq.jsonl"));
+    expect(digests("seq.jsonl").map(([s]) => s)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("takes --duration as run does, and refuses a bad one or a bad --workers", async () => {
+    const j = JSON.parse((await cli("explore", RANDOM, "--seeds", "2", "--workers", "1", "--duration", "2s", "--json")).stdout);
+    const full = JSON.parse((await cli("explore", RANDOM, "--seeds", "2", "--workers", "1", "--json")).stdout);
+    expect(j.events).toBeLessThan(full.events);
+    expect((await cli("explore", RANDOM, "--seeds", "2", "--duration", "soon")).code).toBe(2);
+    expect((await cli("explore", RANDOM, "--seeds", "2", "--workers", "0")).code).toBe(2);
+  });
+
+  it("on Ctrl-C prints the table of the seeds finished so far and exits 130", async () => {
+    const out: string[] = [];
+    let done = 0;
+    const code = await runCli(["explore", RANDOM, "--seeds", "50", "--workers", "1"], {
+      out: (t) => out.push(t),
+      err: () => {},
+      interactive: false,
+      colorLevel: 0,
+      cwd: process.cwd(),
+      // Interrupt once the sweep is under way (after its first seed yields).
+      onInterrupt: (h) => {
+        const t = setImmediate(() => (done++, h()));
+        return () => clearImmediate(t);
+      },
+    });
+    expect(done).toBe(1);
+    expect(code).toBe(130);
+    expect(out.join("\n")).toMatch(/interrupted: \d+ of 50 seeds finished/);
+  });
+});
+
+describe("explore --shard --out and merge", () => {
+  it("merges shards into the same table, --json object and exit code as one run over all seeds", async () => {
+    const files = [1, 2, 3].map((k) => join(dir, `shard-${k}.jsonl`));
+    for (const [i, f] of files.entries()) expect((await cli("explore", RANDOM, "--seeds", "10", "--shard", `${i + 1}/3`, "--out", f, "--workers", "1", "--json")).code).toBeLessThan(2);
+    const one = await cli("explore", RANDOM, "--seeds", "10", "--workers", "1", "--json");
+    const merged = await cli("merge", ...files, "--json");
+    expect(merged.code).toBe(one.code);
+    expect(untimed(merged.stdout)).toEqual(untimed(one.stdout));
+    const table = (t: string) => t.split("\n").slice(1).join("\n"); // the first line has the wall time
+    expect(table((await cli("merge", ...files.reverse())).stdout)).toBe(table((await cli("explore", RANDOM, "--seeds", "10", "--workers", "1")).stdout));
+  });
+
+  it("refuses overlapping, missing and mismatched shards with exit 2", async () => {
+    const f = (k: number, n: number, seeds = "6") => join(dir, `m-${k}-${n}-${seeds}.jsonl`);
+    for (const [k, n, s] of [[1, 2, "6"], [2, 2, "6"], [2, 2, "8"]] as const) await cli("explore", RANDOM, "--seeds", s, "--shard", `${k}/${n}`, "--out", f(k, n, s), "--workers", "1", "--json");
+    const overlap = await cli("merge", f(1, 2), f(1, 2));
+    expect(overlap.code).toBe(2);
+    expect(overlap.stderr).toMatch(/both shard 1\/2/);
+    const missing = await cli("merge", f(1, 2));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/missing shard 2\/2/);
+    const mismatch = await cli("merge", f(1, 2), f(2, 2, "8"));
+    expect(mismatch.code).toBe(2);
+    expect(mismatch.stderr).toMatch(/not shards of one sweep \(seeds/);
+    writeFileSync(join(dir, "junk.jsonl"), "hello\n");
+    expect((await cli("merge", join(dir, "junk.jsonl"))).code).toBe(2);
+    expect((await cli("explore", RANDOM, "--seeds", "2", "--out", join(dir, "x.json"))).code).toBe(2);
+  });
+});

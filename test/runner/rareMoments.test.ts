@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../src/scenario/load.js";
+import { runSeed } from "../../src/runner/seedOutcome.js";
+import { runScenario } from "../../src/runner/run.js";
+import { RareMomentCounter, sumCoverage } from "../../src/runner/rareMoments.js";
+
+describe("rare-moment coverage", () => {
+  it("counts an unclean election and the truncation it causes where the scenario has them", () => {
+    const s = loadScenario("unclean-leader-election");
+    const o = runSeed(s, Number(s.seed));
+    expect(o.moments.uncleanElection).toBeGreaterThan(0);
+    expect(o.moments.logTruncation).toBeGreaterThan(0);
+    expect(o.moments.producerFenced).toBe(0);
+  });
+
+  it("counts the zombie's fencing, and no unclean election when unclean.leader.election.enable is false", () => {
+    const s = loadScenario("zombie-producer");
+    const o = runSeed(s, Number(s.seed));
+    expect(o.moments.producerFenced).toBeGreaterThan(0);
+    expect(o.moments.uncleanElection).toBe(0);
+  });
+
+  it("observes without changing the digest", () => {
+    const s = loadScenario("zombie-producer");
+    expect(runSeed(s, 3).digest).toBe(runScenario(s, { seed: 3 }).digest);
+  });
+
+  it("tells an ISR down to the leader, a moved coordinator and a rebalance inside a transaction from their look-alikes", () => {
+    const c = new RareMomentCounter();
+    const r = (t: number, actor: string, type: string, data: Record<string, unknown>) => c.observe({ t, actor, type, data });
+    r(1, "broker-1", "partition.isr-shrink", { newIsr: ["broker-1", "broker-2"] });
+    r(2, "broker-1", "txn-coordinator.load", { partition: 0 });
+    r(3, "broker-1", "group-coordinator.prepare-rebalance", { groupId: "g" });
+    expect(Object.values(c.counts).every((n) => n === 0)).toBe(true);
+    r(4, "broker-1", "partition.isr-shrink", { newIsr: ["broker-1"] });
+    r(5, "broker-2", "txn-coordinator.load", { partition: 0 });
+    r(6, "app", "producer.txn-state", { from: "READY", to: "IN_TRANSACTION" });
+    r(7, "broker-1", "group-coordinator.prepare-rebalance", { groupId: "g" });
+    r(8, "app", "producer.txn-state", { from: "IN_TRANSACTION", to: "COMMITTING_TRANSACTION" });
+    r(9, "app", "producer.txn-state", { from: "COMMITTING_TRANSACTION", to: "READY" });
+    r(10, "broker-1", "group-coordinator.prepare-rebalance", { groupId: "g" });
+    expect(c.counts).toMatchObject({ isrLeaderOnly: 1, coordinatorMoved: 1, rebalanceDuringTransaction: 1 });
+    expect(sumCoverage([c.counts, c.counts]).isrLeaderOnly).toEqual({ seeds: 2, times: 2 });
+  });
+});
