@@ -1,6 +1,7 @@
 import { baselineEventsPerSec, engineEventsPerSec } from "./engineBench.js";
 import { exploreSeedsPerSec, kafkaSimulatedMsPerWallMs } from "./kafkaBench.js";
 import { checkOpsPerSec } from "./checkBench.js";
+import { exploreWorkersSeedsPerSec } from "./exploreBench.js";
 
 /** `npm run bench`: one JSON object of figures (design.md §6). Ratios are what notes should quote. */
 function best<T extends { eventsPerSec: number }>(runs: number, f: () => T): T {
@@ -22,7 +23,7 @@ const figures: Record<string, unknown> = {
   baseline,
   ratio: Number((engine.eventsPerSec / baseline.eventsPerSec).toFixed(3)),
   kafka: kafkaSimulatedMsPerWallMs(),
-  explore: exploreSeedsPerSec(10),
+  explore: { ...exploreSeedsPerSec(10), ...(await exploreWorkersSeedsPerSec(2, 60)) },
   check: checkOpsPerSec(),
   node: process.version,
 };

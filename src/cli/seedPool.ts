@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import Tinypool from "tinypool";
 import { runSeedTask, type SeedTask, type TaskResult, type TimedOutcome } from "./seedTask.js";
@@ -53,6 +54,7 @@ export async function runSweep(tasks: SeedTask[], o: SweepOptions): Promise<Swee
   }
   const pool = new Tinypool({ filename: workerEntry(), minThreads: workers, maxThreads: workers });
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one listener per queued task (tinypool's own cancellation)
   const onAbort = () => stop.abort();
   o.signal?.addEventListener("abort", onAbort);
   let failure: unknown = null;
