@@ -107,8 +107,9 @@ export class DelayedFetchPurgatory {
     });
   }
 
-  respondFollower(to: string, req: FetchRequest, error: ErrorName, batches: RecordBatch[]): void {
-    this.ctx.send(to, followerFetchResponse(req, error, this.p.highWatermark, this.p.log.logStartOffset, batches));
+  /** Answers a follower's fetch; `highWatermark` is the one read with the data (default: the HW now). */
+  respondFollower(to: string, req: FetchRequest, error: ErrorName, batches: RecordBatch[], highWatermark = this.p.highWatermark): void {
+    this.ctx.send(to, followerFetchResponse(req, error, highWatermark, this.p.log.logStartOffset, batches));
   }
 
   respondConsumer(to: string, req: ConsumerFetchRequest, error: ErrorName, records: FetchedRecord[]): void {

@@ -24,8 +24,8 @@ export interface PartitionHost {
 /** A leader append's outcome (Kafka `LogAppendInfo`): the batch's offsets, or why nothing was appended. */
 export type LeaderAppend = { ok: true; baseOffset: number; lastOffset: number } | { ok: false; error: ErrorName };
 
-/** A follower fetch as the leader reads it: the batches from its fetch offset, or an error. */
-export type FollowerRead = { ok: true; batches: RecordBatch[] } | { ok: false; error: ErrorName };
+/** A follower fetch as the leader reads it: the batches from its fetch offset and the HW read before them, or an error. */
+export type FollowerRead = { ok: true; batches: RecordBatch[]; highWatermark: number } | { ok: false; error: ErrorName };
 
 /** What the leader knows of a follower (Kafka `Replica` / `ReplicaState`). */
 interface FollowerState {
@@ -235,14 +235,21 @@ export class Partition {
 
   // ---- leader: follower fetches (Partition.fetchRecords for a follower) ----
 
-  /** A follower's fetch: checks, then its fetch state (which may expand the ISR and move the HW), then the read. */
+  /**
+   * A follower's fetch (Partition.fetchRecords with isFromFollower): checks, the read, then the follower's fetch
+   * state (which may expand the ISR and move the HW). Partition.readRecords reads the HW before it reads the log
+   * (`initialHighWatermark`) and updateFollowerFetchState runs after, so the answer carries the HW from before this
+   * fetch: a follower learns an HW its own fetch moved on its next fetch.
+   */
   fetchRecordsForFollower(req: FetchRequest): FollowerRead {
     if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
     const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError };
     if (req.fetchOffset > this.log.logEndOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
+    const highWatermark = this.highWatermark;
+    const batches = this.log.read(req.fetchOffset, FETCH_MAX_BYTES);
     this.updateFollowerFetchState(req.replicaId, req.fetchOffset);
-    return { ok: true, batches: this.log.read(req.fetchOffset, FETCH_MAX_BYTES) };
+    return { ok: true, batches, highWatermark };
   }
 
   /** Replica.updateFetchState: when did this follower last catch up with the leader's log end? */

@@ -215,13 +215,17 @@ export class ReplicaManager implements PartitionWriter {
 
   // ---- fetches (ReplicaManager.fetchMessages) ----
 
-  /** A follower's Fetch: answered at once when there is data (or an error), else parked until there is. */
+  /**
+   * A follower's Fetch: answered at once when there is data (or an error), with the HW read before the follower's
+   * state was updated; else parked until there is data, and then answered with the HW of that moment (DelayedFetch
+   * reads again, without updating the follower's state).
+   */
   handleFetch(from: string, req: FetchRequest): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return this.ctx.send(from, followerFetchResponse(req, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
     const r = p.fetchRecordsForFollower(req);
     if (!r.ok) return p.delayedFetches.respondFollower(from, req, r.error, []);
-    if (r.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondFollower(from, req, "NONE", r.batches);
+    if (r.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondFollower(from, req, "NONE", r.batches, r.highWatermark);
     p.delayedFetches.watchFollower(from, req);
   }
 
