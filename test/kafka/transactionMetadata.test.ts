@@ -59,11 +59,14 @@ describe("TransactionMetadata transitions (kafka-facts §5.3)", () => {
     m.completeTransitionTo(m.prepareAbortOrCommit("PrepareAbort", 2000));
     m.completeTransitionTo(m.prepareComplete(3000));
     expect([m.state, m.producerEpoch]).toEqual(["CompleteAbort", 4]);
-    // A fence whose log write failed is not bumped again.
+    // A fence whose PrepareAbort write failed (the coordinator marks it: TransactionCoordinator.endTransaction) is
+    // not bumped again: the next fence reuses the epoch nobody was given.
     const n = inState("Ongoing");
-    n.prepareFenceProducerEpoch();
+    n.applyEpochFence(n.prepareFenceProducerEpoch());
+    n.prepareAbortOrCommit("PrepareAbort", 2000);
     n.abortPendingTransition();
-    expect(n.prepareFenceProducerEpoch().producerEpoch).toBe(3);
+    n.hasFailedEpochFence = true;
+    expect(n.prepareFenceProducerEpoch().producerEpoch).toBe(4);
   });
 
   it("InitProducerId epochs follow KIP-360: current → bump, last → retry, other → PRODUCER_FENCED", () => {

@@ -166,10 +166,11 @@ export class TransactionCoordinator {
     }
     if (m.pendingState !== null || m.state === "PrepareCommit" || m.state === "PrepareAbort" || m.state === "Dead") return reply("CONCURRENT_TRANSACTIONS");
     if (m.state === "Ongoing") {
-      // Zombie fencing: bump the epoch, abort the open transaction, make the caller retry (CONCURRENT_TRANSACTIONS).
+      // Zombie fencing: bump the epoch and abort the open transaction; once PrepareAbort is written the caller is
+      // told to retry (CONCURRENT_TRANSACTIONS), and if the write fails it gets the write's error
+      // (handleInitProducerId's sendRetriableErrorCallback, called back by endTransaction).
       this.ctx.trace("txn-coordinator.fence", { transactionalId: m.transactionalId, producerId: m.producerId, oldEpoch: m.producerEpoch, reason: "InitProducerId during an open transaction" });
-      this.abortByFence(m, false);
-      return reply("CONCURRENT_TRANSACTIONS");
+      return this.abortByFence(m, false, (error) => reply(error === "NONE" ? "CONCURRENT_TRANSACTIONS" : error));
     }
     let transit: TxnTransitMetadata;
     if (m.isProducerEpochExhausted) transit = m.prepareProducerIdRotation(this.host.allocateProducerId(), req.transactionTimeoutMs, this.ctx.nowMs, req.producerId >= 0);
@@ -255,15 +256,24 @@ export class TransactionCoordinator {
   /**
    * Fence an open transaction by bumping the epoch and aborting it: for a new instance's InitProducerId (the old one
    * is a zombie) or for a timeout. After a timeout the old epoch is remembered, so the timed-out producer can recover
-   * with InitProducerId (KIP-588); after a fence by a new instance it cannot.
+   * with InitProducerId (KIP-588); after a fence by a new instance it cannot. `done` hears how the PrepareAbort
+   * write ended (then the markers go out). As in TransactionCoordinator.endTransaction, the bumped epoch stays even
+   * if that write fails, and the metadata is marked `hasFailedEpochFence` so the next fence does not bump again: the
+   * bumped epoch was never handed to anyone.
    */
-  private abortByFence(m: TransactionMetadata, rememberOldEpoch: boolean): void {
+  private abortByFence(m: TransactionMetadata, rememberOldEpoch: boolean, done: (error: ErrorName) => void = () => {}): void {
     const oldEpoch = m.producerEpoch;
     const fence = m.prepareFenceProducerEpoch();
     m.applyEpochFence(fence);
     if (rememberOldEpoch) m.lastProducerEpoch = oldEpoch;
     this.write(m, m.prepareAbortOrCommit("PrepareAbort", this.ctx.nowMs), (error) => {
-      if (error === "NONE") this.sendMarkers(m);
+      if (error !== "NONE") {
+        m.hasFailedEpochFence = true;
+        this.ctx.trace("txn-coordinator.fence-failed", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, error });
+        return done(error);
+      }
+      done("NONE");
+      this.sendMarkers(m);
     });
   }
 

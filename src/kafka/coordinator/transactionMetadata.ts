@@ -151,9 +151,11 @@ export class TransactionMetadata {
     };
   }
 
-  /** The log write of a prepared transition failed: drop it (the state is unchanged). */
+  /**
+   * The log write of a prepared transition failed: drop it (the state is unchanged). A failed epoch fence is marked
+   * by the coordinator, which knows the write was a fence's (the PrepareEpochFence itself is never written).
+   */
   abortPendingTransition(): void {
-    if (this.pendingState === "PrepareEpochFence") this.hasFailedEpochFence = true;
     this.pendingState = null;
   }
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { transactionCoordinatorHarness } from "../support/transactionCoordinatorHarness.js";
+
+/** app-1 initialised (epoch 0) and opened a transaction on t-0. */
+function ongoing() {
+  const h = transactionCoordinatorHarness();
+  const init = h.initProducerId("app-1")()!;
+  expect(init).toMatchObject({ error: "NONE", producerEpoch: 0 });
+  expect(h.addPartitions("app-1", init.producerId, 0)).toBe("NONE");
+  return { h, producerId: init.producerId };
+}
+
+describe("TransactionCoordinator.handleInitProducerId on an Ongoing transaction (zombie fencing)", () => {
+  it("answers CONCURRENT_TRANSACTIONS only once PrepareAbort at the fenced epoch is written", () => {
+    // TransactionCoordinator.handleInitProducerId: a PrepareEpochFence result goes through endTransaction(ABORT,
+    // isFromClient = false), whose callback (sendRetriableErrorCallback) answers after appendTransactionToLog.
+    const { h } = ongoing();
+    h.holdAppends();
+    const answer = h.initProducerId("app-2");
+    expect(answer()).toBeUndefined();
+    h.release();
+    expect(answer()?.error).toBe("CONCURRENT_TRANSACTIONS");
+    expect(h.states()).toContain("PrepareAbort@1");
+  });
+
+  it("a failed fence write answers its error, and the retry does not bump the epoch a second time (hasFailedEpochFence)", () => {
+    // endTransaction: when the PrepareAbort append of an epoch fence fails, the error goes back to the caller and
+    // the metadata is marked hasFailedEpochFence, so prepareFenceProducerEpoch reuses the bumped epoch (it was never
+    // handed out). The write's NOT_ENOUGH_REPLICAS is COORDINATOR_NOT_AVAILABLE to clients (appendTransactionToLog).
+    const { h, producerId } = ongoing();
+    h.failAppends("NOT_ENOUGH_REPLICAS");
+    expect(h.initProducerId("app-2")()?.error).toBe("COORDINATOR_NOT_AVAILABLE");
+    h.failAppends("NONE");
+    expect(h.initProducerId("app-2")()?.error).toBe("CONCURRENT_TRANSACTIONS");
+    expect(h.states()).toEqual(["Empty@0", "Ongoing@0", "PrepareAbort@1"]);
+    for (const m of h.markers()) {
+      expect(m).toMatchObject({ producerId, producerEpoch: 1, commit: false });
+      h.answerMarker(m);
+    }
+    expect(h.initProducerId("app-2")()).toMatchObject({ error: "NONE", producerId, producerEpoch: 2 });
+  });
+});

@@ -1,0 +1,79 @@
+import type { PartitionWriter } from "../../src/kafka/coordinator/partitionWriter.js";
+import { TransactionCoordinator } from "../../src/kafka/coordinator/transactionCoordinator.js";
+import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
+import type { ErrorName } from "../../src/kafka/protocol/errors.js";
+import type { InitProducerIdResponse } from "../../src/kafka/protocol/messages.js";
+import type { WriteTxnMarkersRequest } from "../../src/kafka/protocol/transactionMessages.js";
+import { fakeContext } from "./fakeContext.js";
+
+/**
+ * A transaction coordinator on broker-1 driven directly: one `__transaction_state` partition it leads (epoch 0)
+ * through a fake partition writer whose appends succeed at once, fail with a given error, or wait until released;
+ * partitions of transactions are led by broker-2.
+ */
+export function transactionCoordinatorHarness() {
+  const f = fakeContext("broker-1");
+  const batches: RecordBatch[] = [];
+  let appendError: ErrorName = "NONE";
+  let hold = false;
+  const held: (() => void)[] = [];
+  const replica = { role: "leader" as const, leaderEpoch: 0, log: { batches }, highWatermark: Number.MAX_SAFE_INTEGER };
+  const writer: PartitionWriter = {
+    replica: () => replica,
+    append: (_topic, _partition, b, _timeoutMs, done) => {
+      const error = appendError;
+      const finish = () => {
+        if (error === "NONE") batches.push({ ...b, baseOffset: batches.length, leaderEpoch: 0 } as RecordBatch);
+        done(error);
+      };
+      if (hold) held.push(finish);
+      else finish();
+    },
+  };
+  let correlation = 0;
+  let producerIds = 1000;
+  const tc = new TransactionCoordinator({
+    ctx: f.ctx,
+    numPartitions: 1,
+    offsetsNumPartitions: 1,
+    maxTimeoutMs: 900000,
+    cleanupIntervalMs: 10000,
+    transactionVersion: 1,
+    writer,
+    leaderOf: () => "broker-2",
+    allocateProducerId: () => producerIds++,
+    nextCorrelationId: () => ++correlation,
+  });
+  tc.onBecomeLeader(0, 0);
+  const h = {
+    ...f,
+    tc,
+    /** Appends from now on fail with this error ("NONE": succeed again). */
+    failAppends: (e: ErrorName) => (appendError = e),
+    /** Appends from now on wait until `release()`. */
+    holdAppends: () => (hold = true),
+    release() {
+      hold = false;
+      for (const finish of held.splice(0)) finish();
+    },
+    initProducerId(client: string, producerId = -1, producerEpoch = -1): () => InitProducerIdResponse | undefined {
+      const correlationId = ++correlation;
+      tc.handleInitProducerId(client, { type: "InitProducerId", correlationId, transactionalId: "tx", transactionTimeoutMs: 60000, producerId, producerEpoch });
+      return () => f.sent.find((s) => s.to === client && s.msg.correlationId === correlationId)?.msg as unknown as InitProducerIdResponse | undefined;
+    },
+    addPartitions(client: string, producerId: number, producerEpoch: number, partitions = ["t-0"]): ErrorName | undefined {
+      const correlationId = ++correlation;
+      tc.handleAddPartitions(client, { type: "AddPartitionsToTxn", correlationId, transactionalId: "tx", producerId, producerEpoch, partitions, verifyOnly: false });
+      return f.sent.find((s) => s.to === client && s.msg.correlationId === correlationId)?.msg.error as ErrorName | undefined;
+    },
+    /** WriteTxnMarkers requests sent so far. */
+    markers: () => f.sent.filter((s) => s.msg.type === "WriteTxnMarkers").map((s) => s.msg as unknown as WriteTxnMarkersRequest),
+    /** broker-2 answers a marker request. */
+    answerMarker(req: WriteTxnMarkersRequest, error: ErrorName = "NONE") {
+      tc.handleMarkersResponse({ type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error });
+    },
+    /** The coordinator's states, as traced (`txn-coordinator.state`). */
+    states: () => f.traces.filter((t) => t.type === "txn-coordinator.state").map((t) => `${t.data.state}@${t.data.producerEpoch}`),
+  };
+  return h;
+}
