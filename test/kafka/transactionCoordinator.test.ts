@@ -40,3 +40,31 @@ describe("TransactionCoordinator.handleInitProducerId on an Ongoing transaction 
     expect(h.initProducerId("app-2")()).toMatchObject({ error: "NONE", producerId, producerEpoch: 2 });
   });
 });
+
+describe("TransactionMarkerChannelManager: WriteTxnMarkers requests", () => {
+  /** app-1 asked to commit; the PrepareCommit is written and the marker to broker-2 is out. */
+  function committing(requestTimeoutMs?: number) {
+    const h = transactionCoordinatorHarness({ requestTimeoutMs });
+    const init = h.initProducerId("app-1")()!;
+    h.addPartitions("app-1", init.producerId, 0);
+    h.tc.handleEndTxn("app-1", { type: "EndTxn", correlationId: 99, transactionalId: "tx", producerId: init.producerId, producerEpoch: 0, commit: true });
+    expect(h.markers()).toHaveLength(1);
+    return h;
+  }
+
+  it("time out after the broker's request.timeout.ms (the channel's NetworkClient), then go out again", () => {
+    // TransactionMarkerChannelManager builds its NetworkClient (and InterBrokerSendThread) with
+    // config.requestTimeoutMs; a request that times out is failed as disconnected, and
+    // TransactionMarkerRequestCompletionHandler re-enqueues its markers.
+    const h = committing();
+    h.advance(29_999);
+    expect(h.markers()).toHaveLength(1);
+    h.advance(1);
+    expect(h.markers()).toHaveLength(2);
+    const again = committing(12_000);
+    again.advance(11_999);
+    expect(again.markers()).toHaveLength(1);
+    again.advance(1);
+    expect(again.markers()).toHaveLength(2);
+  });
+});

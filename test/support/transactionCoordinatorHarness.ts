@@ -9,9 +9,10 @@ import { fakeContext } from "./fakeContext.js";
 /**
  * A transaction coordinator on broker-1 driven directly: one `__transaction_state` partition it leads (epoch 0)
  * through a fake partition writer whose appends succeed at once, fail with a given error, or wait until released;
- * partitions of transactions are led by broker-2.
+ * partitions of transactions are led by broker-2. `requestTimeoutMs` is the broker's request.timeout.ms
+ * (default Kafka's 30000).
  */
-export function transactionCoordinatorHarness() {
+export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number } = {}) {
   const f = fakeContext("broker-1");
   const batches: RecordBatch[] = [];
   let appendError: ErrorName = "NONE";
@@ -39,6 +40,7 @@ export function transactionCoordinatorHarness() {
     maxTimeoutMs: 900000,
     cleanupIntervalMs: 10000,
     transactionVersion: 1,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 30000,
     writer,
     leaderOf: () => "broker-2",
     allocateProducerId: () => producerIds++,

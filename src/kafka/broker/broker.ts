@@ -58,6 +58,7 @@ export function brokerActor(cfg: BrokerConfig) {
       maxTimeoutMs: txn.maxTimeoutMs,
       cleanupIntervalMs: txn.cleanupIntervalMs,
       transactionVersion: txn.transactionVersion,
+      requestTimeoutMs: s.requestTimeoutMs,
       writer: replicaManager,
       leaderOf: (topic, partition) => image.partition(topic, partition)?.leader ?? null,
       allocateProducerId: producerIdAllocator(ctx, cfg.brokerIndex),

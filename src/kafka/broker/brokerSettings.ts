@@ -8,6 +8,8 @@ export interface BrokerSettings {
   replicaFetchWaitMaxMs: number;
   replicaFetchBackoffMs: number;
   replicaSocketTimeoutMs: number;
+  /** request.timeout.ms: WriteTxnMarkers requests and their appends (TransactionMarkerChannelManager, KafkaApis). */
+  requestTimeoutMs: number;
   brokerHeartbeatIntervalMs: number;
   brokerSessionTimeoutMs: number;
   highWatermarkCheckpointIntervalMs: number;
@@ -26,6 +28,7 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     replicaFetchWaitMaxMs: c["replica.fetch.wait.max.ms"],
     replicaFetchBackoffMs: c["replica.fetch.backoff.ms"],
     replicaSocketTimeoutMs: c["replica.socket.timeout.ms"],
+    requestTimeoutMs: c["request.timeout.ms"],
     brokerHeartbeatIntervalMs: c["broker.heartbeat.interval.ms"],
     brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
     highWatermarkCheckpointIntervalMs: c["replica.high.watermark.checkpoint.interval.ms"],

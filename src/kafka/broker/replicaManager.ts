@@ -186,7 +186,10 @@ export class ReplicaManager implements PartitionWriter {
     });
   }
 
-  /** WriteTxnMarkers from a transaction coordinator: the marker is a control batch appended with acks=all. */
+  /**
+   * WriteTxnMarkers from a transaction coordinator: the marker is a control batch appended with acks=all, waiting
+   * at most request.timeout.ms (KafkaApis.handleWriteTxnMarkersRequest).
+   */
   writeTxnMarkers(from: string, req: WriteTxnMarkersRequest): void {
     const reply = (error: ErrorName) => this.ctx.send(from, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error } satisfies WriteTxnMarkersResponse);
     const p = this.partitions.get(tpKey(req.topic, req.partition));
@@ -200,7 +203,7 @@ export class ReplicaManager implements PartitionWriter {
       records: [{ key: req.commit ? "COMMIT" : "ABORT", value: String(req.coordinatorEpoch) }],
       sizeBytes: 78,
     };
-    this.appendRecords(p, batch, -1, 5000, -1, from, (error) => reply(error));
+    this.appendRecords(p, batch, -1, this.host.settings.requestTimeoutMs, -1, from, (error) => reply(error));
   }
 
   // ---- PartitionWriter, for the coordinators ----

@@ -19,6 +19,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("controller.quorum.request.timeout.ms", 2000, "QuorumConfig", 1),
   int("controller.quorum.retry.backoff.ms", 20, "QuorumConfig"),
   long("replica.high.watermark.checkpoint.interval.ms", 5000, "ReplicationConfigs: how often the HW is checkpointed to disk", 1),
+  int("request.timeout.ms", 30000, "ServerConfigs.REQUEST_TIMEOUT_MS_DEFAULT: the broker's own requests to other brokers (transaction markers) and its appends for them", 1),
   int("replica.socket.timeout.ms", 30000, "ReplicationConfigs: a follower fetch without an answer is retried after this", 1),
   int("transaction.state.log.num.partitions", 50, "TransactionLogConfig: partitions of __transaction_state", 1, 1000),
   int("transaction.state.log.replication.factor", 3, "TransactionLogConfig", 1),

@@ -25,6 +25,8 @@ export interface CoordinatorHost {
   cleanupIntervalMs: number;
   /** Transaction version 2 (KIP-890 part 2): every commit or abort bumps the producer epoch. */
   transactionVersion: 1 | 2;
+  /** The broker's request.timeout.ms: how long a WriteTxnMarkers request may go unanswered. */
+  requestTimeoutMs: number;
   /** The `__transaction_state` partitions, through the broker's replica manager. */
   writer: PartitionWriter;
   leaderOf(topic: string, partition: number): string | null;
@@ -43,7 +45,6 @@ interface MarkerInFlight {
   timer: number;
 }
 
-const MARKER_TIMEOUT_MS = 5000;
 const MARKER_RETRY_MS = 100;
 
 /**
@@ -130,7 +131,8 @@ export class TransactionCoordinator {
       return then("NOT_COORDINATOR");
     }
     const batch = { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: [{ key: m.transactionalId, value: encodeTransit(t) }], sizeBytes: 200 };
-    this.host.writer.append(TRANSACTION_STATE_TOPIC, index, batch, 5000, (error) => {
+    // TransactionStateManager.appendTransactionToLog waits for acks=all at most the transaction's timeout.
+    this.host.writer.append(TRANSACTION_STATE_TOPIC, index, batch, t.txnTimeoutMs, (error) => {
       if (error !== "NONE" || this.loaded.get(index)?.coordinatorEpoch !== epochAtWrite) {
         m.abortPendingTransition();
         return then(error === "NOT_LEADER_OR_FOLLOWER" || error === "NONE" ? "NOT_COORDINATOR" : "COORDINATOR_NOT_AVAILABLE");
@@ -300,7 +302,9 @@ export class TransactionCoordinator {
     const id = this.host.nextCorrelationId();
     const req: WriteTxnMarkersRequest = { type: "WriteTxnMarkers", correlationId: id, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: owner.coordinatorEpoch, commit: m.state === "PrepareCommit", topic, partition };
     this.ctx.send(leader, req);
-    const timer = this.markerTimeout.set(MARKER_TIMEOUT_MS, id);
+    // TransactionMarkerChannelManager's NetworkClient times requests out after the broker's request.timeout.ms; the
+    // request then fails as disconnected and TransactionMarkerRequestCompletionHandler re-enqueues its markers.
+    const timer = this.markerTimeout.set(this.host.requestTimeoutMs, id);
     this.markersInFlight.set(id, { transactionalId: m.transactionalId, tp, timer });
   }
 
