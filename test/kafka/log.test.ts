@@ -22,13 +22,21 @@ describe("LeaderEpochCache (KIP-101 / KIP-279)", () => {
     expect(cache().endOffsetFor(2, 12)).toEqual({ epoch: 2, endOffset: 9 });
     expect(cache().endOffsetFor(4, 12)).toEqual({ epoch: 2, endOffset: 9 });
     expect(cache().endOffsetFor(5, 12)).toEqual({ epoch: 5, endOffset: 12 });
-    expect(cache().endOffsetFor(9, 12)).toEqual({ epoch: 5, endOffset: 12 });
   });
 
-  it("is undefined below the first epoch", () => {
+  it("is undefined for the undefined epoch and above the latest epoch (LeaderEpochFileCache.endOffsetFor)", () => {
+    expect(cache().endOffsetFor(-1, 12)).toEqual({ epoch: -1, endOffset: -1 });
+    expect(cache().endOffsetFor(9, 12)).toEqual({ epoch: -1, endOffset: -1 });
+    expect(new LeaderEpochCache().endOffsetFor(0, 0)).toEqual({ epoch: -1, endOffset: -1 });
+  });
+
+  it("below the first epoch answers the requested epoch ending where the first known epoch starts", () => {
+    // LeaderEpochFileCache.endOffsetFor: "the requested epoch is smaller than any known epoch, so we return the start
+    // offset of the first known epoch which is larger than it" -- the data before it is gone from this log.
     const c = new LeaderEpochCache();
-    c.assign(3, 0);
-    expect(c.endOffsetFor(2, 10)).toEqual({ epoch: -1, endOffset: -1 });
+    c.assign(3, 4);
+    c.assign(5, 9);
+    expect(c.endOffsetFor(2, 10)).toEqual({ epoch: 2, endOffset: 4 });
   });
 
   it("truncation from the end drops epochs that start at or after the offset", () => {

@@ -126,7 +126,7 @@ export class ReplicaFetcher {
     } else {
       const mine = log.epochCache.endOffsetFor(res.leaderEpoch, log.logEndOffset);
       if (mine.endOffset === UNDEFINED_OFFSET) {
-        this.truncate(Math.min(res.endOffset, log.logEndOffset), `no local epoch ≤ ${res.leaderEpoch}`);
+        this.truncate(Math.min(res.endOffset, log.logEndOffset), `no local epochs to compare with ${res.leaderEpoch}`);
       } else if (mine.epoch !== res.leaderEpoch) {
         // KIP-279: we do not have the leader's epoch; cut back to the end of our largest smaller one and ask again.
         this.truncate(Math.min(mine.endOffset, log.logEndOffset), `epoch ${res.leaderEpoch} unknown locally; retry with epoch ${mine.epoch}`);

@@ -31,17 +31,21 @@ export class LeaderEpochCache {
   }
 
   /**
-   * `LeaderEpochFileCache.endOffsetFor`: the largest epoch ≤ `requested` and the offset where it ends (the next
-   * epoch's start offset, or the log end for the latest epoch). UNDEFINED if `requested` is below every epoch.
+   * `LeaderEpochFileCache.endOffsetFor`, case by case: the latest epoch ends at the log end; an older one at the
+   * start of the next epoch this replica has, answered as the largest epoch ≤ `requested` it has; an epoch below all
+   * of them as `requested` itself, ending where the first known epoch starts (what came before is gone from this
+   * log); UNDEFINED for the undefined epoch, an empty cache, or an epoch above the latest.
    */
   endOffsetFor(requested: number, logEndOffset: number): { epoch: number; endOffset: number } {
-    if (requested === UNDEFINED_EPOCH || this.entries.length === 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
+    const undefinedAnswer = { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
+    if (requested === UNDEFINED_EPOCH || this.entries.length === 0) return undefinedAnswer;
     const latest = this.entries[this.entries.length - 1];
-    if (requested >= latest.epoch) return { epoch: latest.epoch, endOffset: logEndOffset };
-    let i = -1;
-    for (let k = 0; k < this.entries.length; k++) if (this.entries[k].epoch <= requested) i = k;
-    if (i < 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
-    return { epoch: this.entries[i].epoch, endOffset: this.entries[i + 1].startOffset };
+    if (requested === latest.epoch) return { epoch: latest.epoch, endOffset: logEndOffset };
+    // higherEntry: the first epoch above the requested one; none means the request is above the latest epoch.
+    const higher = this.entries.findIndex((e) => e.epoch > requested);
+    if (higher < 0) return undefinedAnswer;
+    if (higher === 0) return { epoch: requested, endOffset: this.entries[0].startOffset };
+    return { epoch: this.entries[higher - 1].epoch, endOffset: this.entries[higher].startOffset };
   }
 
   /** Drops entries that start at or after `offset` (the log was truncated there). */
