@@ -3,10 +3,9 @@ import type { PartitionLog } from "../log/partitionLog.js";
 import type { ProducerStateManager } from "../log/producerStateManager.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { ErrorName } from "../protocol/errors.js";
-import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, FetchRequest, FetchResponse } from "../protocol/messages.js";
+import type { AbortedTransaction, ConsumerFetchRequest, ConsumerFetchResponse, FetchRequest, FetchResponse } from "../protocol/messages.js";
 
-const MAX_RECORDS_PER_FETCH = 2000;
-/** replica.fetch.max.bytes / fetch.max.bytes as the model reads a log: 1 MiB a fetch. */
+/** replica.fetch.max.bytes / max.partition.fetch.bytes as the model reads a log: 1 MiB a fetch. */
 export const FETCH_MAX_BYTES = 1_048_576;
 
 /** What fetches read of their partition. */
@@ -18,6 +17,8 @@ export interface FetchSource {
   readonly lastStableOffset: number;
   readonly log: PartitionLog;
   readonly producerState: ProducerStateManager;
+  /** Partition.checkCurrentLeaderEpoch (KIP-320). */
+  checkLeaderEpoch(requestEpoch: number): ErrorName;
 }
 
 /** Kafka's FetchResponse for a follower (replica id ≥ 0): record batches as they are in the log. */
@@ -25,9 +26,15 @@ export function followerFetchResponse(req: FetchRequest, error: ErrorName, highW
   return { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, logStartOffset, batches };
 }
 
-/** Kafka's FetchResponse for a consumer (replica id -1): the records it may read (see `consumerRecords`). */
-export function consumerFetchResponse(req: ConsumerFetchRequest, error: ErrorName, highWatermark: number, lastStableOffset: number, logStartOffset: number, records: FetchedRecord[]): ConsumerFetchResponse {
-  return { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, lastStableOffset, logStartOffset, records };
+/** A consumer's read of the leader's log: batches and the aborted transactions among them, or why not. */
+export type ConsumerRead = { ok: true; batches: RecordBatch[]; abortedTransactions: AbortedTransaction[] | null } | { ok: false; error: ErrorName };
+
+const NOTHING_READ: ConsumerRead & { ok: true } = { ok: true, batches: [], abortedTransactions: null };
+
+/** Kafka's FetchResponse for a consumer (replica id -1): what `readRecordsForConsumer` read, or an error. */
+export function consumerFetchResponse(req: ConsumerFetchRequest, error: ErrorName, highWatermark: number, lastStableOffset: number, logStartOffset: number, read: ConsumerRead | null): ConsumerFetchResponse {
+  const data = read?.ok ? read : NOTHING_READ;
+  return { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, lastStableOffset, logStartOffset, batches: data.batches, abortedTransactions: req.isolationLevel === "read_committed" ? data.abortedTransactions ?? [] : null };
 }
 
 /** The offset a consumer may read up to (exclusive): the HW, or the LSO under read_committed. */
@@ -36,28 +43,32 @@ export function maxConsumerOffset(p: FetchSource, isolation: ConsumerFetchReques
 }
 
 /**
- * What a consumer's fetch returns from the leader's log (Kafka `ReplicaManager.readFromLog` for replica id -1):
- * records below the HW (read_uncommitted) or the LSO (read_committed, which also drops records of aborted
- * transactions, as the client does with the aborted-transaction list), at most 2,000. Control records are never
- * returned.
+ * A consumer's fetch as the leader reads it (Kafka `Partition.fetchRecords` for replica id -1 → `readRecords` →
+ * `UnifiedLog.read` → `LocalLog.read`): NOT_LEADER_OR_FOLLOWER or an epoch error first; OFFSET_OUT_OF_RANGE below
+ * the log start (UnifiedLog.checkLogStartOffset) or beyond the log end (LocalLog.read); nothing, and no error, from
+ * the HW (LSO under read_committed) up to the log end; else whole batches from the one holding the fetch offset,
+ * those that end below the HW (LSO), control batches included, about FETCH_MAX_BYTES at most (at least one). Under
+ * read_committed the aborted transactions overlapping them are listed, as the transaction index gives them
+ * (UnifiedLog.collectAbortedTransactions: last offset ≥ the fetch offset, first offset below the end of the read).
  */
-export function consumerRecords(p: FetchSource, req: ConsumerFetchRequest): FetchedRecord[] {
+export function readRecordsForConsumer(p: FetchSource, req: ConsumerFetchRequest): ConsumerRead {
+  if (p.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
+  const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
+  if (epochError !== "NONE") return { ok: false, error: epochError };
+  const log = p.log;
+  if (req.fetchOffset < log.logStartOffset || req.fetchOffset > log.logEndOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
   const limit = maxConsumerOffset(p, req.isolationLevel);
-  const out: FetchedRecord[] = [];
-  if (req.fetchOffset >= limit) return out;
-  const committedOnly = req.isolationLevel === "read_committed";
-  for (const b of p.log.read(req.fetchOffset, FETCH_MAX_BYTES)) {
-    if (b.isControl) continue;
-    if (committedOnly && b.isTransactional && p.producerState.isAborted(b.producerId, b.baseOffset)) continue;
-    for (let i = 0; i < b.records.length; i++) {
-      const offset = b.baseOffset + i;
-      if (offset < req.fetchOffset) continue;
-      if (offset >= limit || out.length >= MAX_RECORDS_PER_FETCH) return out;
-      out.push({ offset, key: b.records[i].key, value: b.records[i].value });
-    }
-    if (lastOffsetOf(b) + 1 >= limit) break;
+  if (req.fetchOffset >= limit) return NOTHING_READ;
+  const batches: RecordBatch[] = [];
+  for (const b of log.read(req.fetchOffset, FETCH_MAX_BYTES)) {
+    if (lastOffsetOf(b) >= limit) break;
+    batches.push(b);
   }
-  return out;
+  if (req.isolationLevel !== "read_committed" || batches.length === 0) return { ok: true, batches, abortedTransactions: null };
+  const upper = lastOffsetOf(batches[batches.length - 1]) + 1;
+  const abortedTransactions: AbortedTransaction[] = [];
+  for (const a of p.producerState.aborted) if (a.lastOffset >= req.fetchOffset && a.firstOffset < upper) abortedTransactions.push({ producerId: a.producerId, firstOffset: a.firstOffset });
+  return { ok: true, batches, abortedTransactions };
 }
 
 interface ParkedFollowerFetch {
@@ -76,7 +87,7 @@ interface ParkedConsumerFetch {
 /**
  * The fetches of one partition waiting for data (Kafka `DelayedFetch` in `ReplicaManager`'s fetch purgatory, keyed
  * by partition): a follower's fetch waits until the leader's log grows; a consumer's until the HW (or LSO) passes
- * its offset. Either waits at most its `maxWaitMs`, then answers with what there is; a change of leader answers
+ * the end of a batch at its offset. Either waits at most its `maxWaitMs`, then answers with what there is; a change of leader answers
  * NOT_LEADER_OR_FOLLOWER at once. One parked fetch per follower (a new one replaces it).
  */
 export class DelayedFetchPurgatory {
@@ -102,8 +113,7 @@ export class DelayedFetchPurgatory {
       const i = this.consumers.findIndex((f) => f.id === id);
       if (i < 0) return;
       const [f] = this.consumers.splice(i, 1);
-      const leader = this.p.role === "leader";
-      this.respondConsumer(f.from, f.request, leader ? "NONE" : "NOT_LEADER_OR_FOLLOWER", leader ? consumerRecords(this.p, f.request) : []);
+      this.respondConsumer(f.from, f.request, readRecordsForConsumer(this.p, f.request));
     });
   }
 
@@ -112,8 +122,10 @@ export class DelayedFetchPurgatory {
     this.ctx.send(to, followerFetchResponse(req, error, highWatermark, this.p.log.logStartOffset, batches));
   }
 
-  respondConsumer(to: string, req: ConsumerFetchRequest, error: ErrorName, records: FetchedRecord[]): void {
-    this.ctx.send(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, records));
+  /** Answers a consumer's fetch with what was read (DelayedFetch.onComplete reads again), or with an error. */
+  respondConsumer(to: string, req: ConsumerFetchRequest, read: ConsumerRead | ErrorName): void {
+    const error = typeof read === "string" ? read : read.ok ? "NONE" : read.error;
+    this.ctx.send(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, typeof read === "string" ? null : read));
   }
 
   /** Long poll: hold a follower's fetch until data arrives or replica.fetch.wait.max.ms passes. */
@@ -140,16 +152,20 @@ export class DelayedFetchPurgatory {
     }
   }
 
-  /** The HW (or LSO) moved: parked consumer fetches that now have something to read get it. */
+  /**
+   * The HW (or LSO) moved: parked consumer fetches that now have batches to read get them (DelayedFetch.tryComplete
+   * Case G: bytes between the fetch offset and the HW/LSO, a marker's as much as a record's), and so does one whose
+   * offset is now above the HW/LSO (Case F).
+   */
   checkAndCompleteConsumers(): void {
     if (this.consumers.length === 0) return;
     const still: ParkedConsumerFetch[] = [];
     for (const f of this.consumers) {
-      const records = consumerRecords(this.p, f.request);
-      if (records.length === 0) still.push(f);
+      const read = readRecordsForConsumer(this.p, f.request);
+      if (read.ok && read.batches.length === 0 && f.request.fetchOffset <= maxConsumerOffset(this.p, f.request.isolationLevel)) still.push(f);
       else {
         this.consumerWait.cancel(f.timer);
-        this.respondConsumer(f.from, f.request, "NONE", records);
+        this.respondConsumer(f.from, f.request, read);
       }
     }
     this.consumers = still;
@@ -164,7 +180,7 @@ export class DelayedFetchPurgatory {
     this.followers.clear();
     for (const f of this.consumers) {
       this.consumerWait.cancel(f.timer);
-      this.respondConsumer(f.from, f.request, "NOT_LEADER_OR_FOLLOWER", []);
+      this.respondConsumer(f.from, f.request, "NOT_LEADER_OR_FOLLOWER");
     }
     this.consumers = [];
   }

@@ -20,7 +20,7 @@ import {
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
 import type { BrokerSettings } from "./brokerSettings.js";
-import { consumerFetchResponse, consumerRecords, followerFetchResponse, maxConsumerOffset } from "./delayedFetch.js";
+import { consumerFetchResponse, followerFetchResponse, maxConsumerOffset, readRecordsForConsumer } from "./delayedFetch.js";
 import type { AppendDone } from "./delayedProduce.js";
 import { LogFlusher } from "./logFlusher.js";
 import { Partition, type PartitionHost } from "./partition.js";
@@ -232,19 +232,17 @@ export class ReplicaManager implements PartitionWriter {
     p.delayedFetches.watchFollower(from, req);
   }
 
-  /** A consumer's Fetch (replica id -1): what it may read (see `consumerRecords`), or parked until there is some. */
+  /**
+   * A consumer's Fetch (replica id -1; see `readRecordsForConsumer`): answered at once with an error, with data, or
+   * when it may not wait (ReplicaManager.fetchMessages); also at once, empty, when its offset is above the HW (LSO)
+   * but not past the log end (DelayedFetch.tryComplete completes such a fetch at once: "Case F"). Else parked.
+   */
   handleConsumerFetch(from: string, req: ConsumerFetchRequest): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p) return this.ctx.send(from, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, []));
-    const fetches = p.delayedFetches;
-    if (p.role !== "leader") return fetches.respondConsumer(from, req, "NOT_LEADER_OR_FOLLOWER", []);
-    const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
-    if (epochError !== "NONE") return fetches.respondConsumer(from, req, epochError, []);
-    const log = p.log;
-    if (req.fetchOffset < log.logStartOffset || req.fetchOffset > log.logEndOffset) return fetches.respondConsumer(from, req, "OFFSET_OUT_OF_RANGE", []);
-    const records = consumerRecords(p, req);
-    if (records.length > 0 || req.maxWaitMs <= 0) return fetches.respondConsumer(from, req, "NONE", records);
-    fetches.watchConsumer(from, req);
+    if (!p) return this.ctx.send(from, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, null));
+    const read = readRecordsForConsumer(p, req);
+    if (!read.ok || read.batches.length > 0 || req.maxWaitMs <= 0 || req.fetchOffset > maxConsumerOffset(p, req.isolationLevel)) return p.delayedFetches.respondConsumer(from, req, read);
+    p.delayedFetches.watchConsumer(from, req);
   }
 
   /** ListOffsets for auto.offset.reset (ReplicaManager.fetchOffset): earliest is the log start, latest the HW (or LSO). */

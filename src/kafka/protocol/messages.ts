@@ -148,13 +148,25 @@ export interface ConsumerFetchRequest {
   isolationLevel: IsolationLevel;
 }
 
+/** A record as poll() hands it to the application (Kafka `ConsumerRecord`: offset, key, value). */
 export interface FetchedRecord {
   offset: number;
   key: string | null;
   value: string;
 }
 
-/** The answer to a consumer's Fetch: the records it may read (the broker drops control and aborted records). */
+/** An aborted transaction in a fetched range (Kafka `FetchResponseData.AbortedTransaction`). */
+export interface AbortedTransaction {
+  producerId: number;
+  /** The offset of the transaction's first record in this partition. */
+  firstOffset: number;
+}
+
+/**
+ * The answer to a consumer's Fetch: whole record batches as they are in the leader's log, from the batch holding
+ * the fetch offset up to the HW (or the LSO under read_committed), control batches (transaction markers)
+ * included; the client skips markers, and under read_committed the batches of the aborted transactions listed.
+ */
 export interface ConsumerFetchResponse {
   type: "FetchResponse";
   correlationId: number;
@@ -164,7 +176,9 @@ export interface ConsumerFetchResponse {
   highWatermark: number;
   lastStableOffset: number;
   logStartOffset: number;
-  records: FetchedRecord[];
+  batches: RecordBatch[];
+  /** read_committed: the aborted transactions that overlap the batches (UnifiedLog.collectAbortedTransactions); null otherwise. */
+  abortedTransactions: AbortedTransaction[] | null;
 }
 
 /** ListOffsets for auto.offset.reset: -2 earliest, -1 latest (the HW, or the LSO under read_committed). */

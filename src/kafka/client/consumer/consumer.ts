@@ -4,6 +4,7 @@ import type { ConsumerMessages } from "../../protocol/apis.js";
 import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse } from "../../protocol/messages.js";
+import { CompletedFetch } from "./completedFetch.js";
 import { tpKey } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import type { OffsetEntry } from "../../protocol/transactionMessages.js";
@@ -16,13 +17,14 @@ import { nextRequestId } from "../requestIds.js";
 interface PartitionState {
   topic: string;
   partition: number;
-  /** Next offset poll() returns; null until reset by auto.offset.reset. */
+  /** The next offset poll() gives out and the next fetch asks for; null until reset by auto.offset.reset. */
   position: number | null;
-  /** Next offset to fetch (position plus what is buffered). */
-  fetchOffset: number;
-  buffer: FetchedRecord[];
+  /** The fetched batches poll() has not used up yet; no new fetch while there are some (AbstractFetch.fetchablePartitions). */
+  completed: CompletedFetch | null;
   inFlight: number;
   inFlightTo: string;
+  /** The fetch offset of the fetch in flight (its answer is used only if the position is still there). */
+  inFlightOffset: number;
   timer: number;
   backoffUntilUs: number;
   resetting: boolean;
@@ -94,7 +96,7 @@ export class KafkaConsumer {
     for (const t of tps) {
       const k = tpKey(t.topic, t.partition);
       if (!this.parts.has(k))
-        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, fetchOffset: 0, buffer: [], inFlight: -1, inFlightTo: "", timer: -1, backoffUntilUs: 0, resetting: false, error: null, awaitingCommitted: fromGroup });
+        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, completed: null, inFlight: -1, inFlightTo: "", inFlightOffset: -1, timer: -1, backoffUntilUs: 0, resetting: false, error: null, awaitingCommitted: fromGroup });
     }
     this.pump();
   }
@@ -118,7 +120,7 @@ export class KafkaConsumer {
           if (!p || !p.awaitingCommitted) return;
           p.awaitingCommitted = false;
           if (offset !== null) {
-            p.position = p.fetchOffset = offset;
+            p.position = offset;
             self.ctx.trace("consumer.committed-offset", { tp: tpKey(p.topic, p.partition), offset });
           }
           self.pump();
@@ -143,7 +145,7 @@ export class KafkaConsumer {
     for (const p of this.parts.values()) {
       p.awaitingCommitted = true;
       p.position = null;
-      p.buffer = [];
+      p.completed = null;
       if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
       p.inFlight = -1;
       p.timer = -1;
@@ -187,10 +189,15 @@ export class KafkaConsumer {
     const start = all.length > 0 ? this.pollRotation % all.length : 0;
     for (let i = 0; i < all.length && room > 0; i++) {
       const p = all[(start + i) % all.length];
-      if (p.buffer.length === 0 || p.position === null) continue;
-      const records = p.buffer.splice(0, room);
+      const c = p.completed;
+      if (c === null || p.position === null) continue;
+      // FetchCollector.fetchRecords: only a fetch that starts at the position is used; the position then moves to
+      // the fetch's next offset, past markers and aborted batches too, even when no record is returned.
+      const records = c.nextFetchOffset === p.position ? c.fetchRecords(room) : [];
+      if (c.nextFetchOffset > p.position) p.position = c.nextFetchOffset;
+      if (c.isConsumed || c.nextFetchOffset !== p.position) p.completed = null;
+      if (records.length === 0) continue;
       room -= records.length;
-      p.position = records[records.length - 1].offset + 1;
       out.push({ topic: p.topic, partition: p.partition, records });
       this.pollRotation = (start + i + 1) % all.length;
     }
@@ -263,11 +270,12 @@ export class KafkaConsumer {
         p.resetting = true;
         this.ctx.send(meta.leader, { type: "ListOffsets", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp: this.settings.autoOffsetReset === "earliest" ? -2 : -1, isolationLevel: this.settings.isolationLevel } satisfies ListOffsetsRequest);
       } else {
-        if (p.buffer.length >= this.settings.maxPollRecords) continue;
-        this.ctx.send(meta.leader, { type: "Fetch", correlationId: id, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.fetchOffset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel } satisfies ConsumerFetchRequest);
+        if (p.completed !== null) continue;
+        this.ctx.send(meta.leader, { type: "Fetch", correlationId: id, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.position, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel } satisfies ConsumerFetchRequest);
       }
       p.inFlight = id;
       p.inFlightTo = meta.leader;
+      p.inFlightOffset = p.position ?? -1;
       p.timer = this.requestTimeout.set(this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs, k);
     }
   }
@@ -287,7 +295,6 @@ export class KafkaConsumer {
     p.resetting = false;
     if (res.error !== "NONE") return this.retryLater(p, res.error);
     p.position = res.offset;
-    p.fetchOffset = res.offset;
     this.ctx.trace("consumer.reset-offset", { tp: tpKey(p.topic, p.partition), offset: res.offset, policy: this.settings.autoOffsetReset });
     this.pump();
   }
@@ -297,19 +304,16 @@ export class KafkaConsumer {
     if (!p) return;
     if (res.error === "OFFSET_OUT_OF_RANGE") {
       // Fetcher.handleOffsetOutOfRange: reset by auto.offset.reset, dropping what was buffered.
-      this.ctx.trace("consumer.offset-out-of-range", { tp: tpKey(p.topic, p.partition), fetchOffset: p.fetchOffset });
+      this.ctx.trace("consumer.offset-out-of-range", { tp: tpKey(p.topic, p.partition), fetchOffset: p.position });
       p.position = null;
-      p.buffer = [];
+      p.completed = null;
       this.pump();
       return;
     }
     // Leader moved, epoch fenced, timeout: refresh metadata and fetch again after retry.backoff.ms.
     if (res.error !== "NONE") return this.retryLater(p, res.error);
-    for (const r of res.records) {
-      if (r.offset < p.fetchOffset) continue;
-      p.buffer.push(r);
-      p.fetchOffset = r.offset + 1;
-    }
+    // FetchCollector.handleInitializeSuccess: an answer for an offset that is no longer the position is stale.
+    if (res.batches.length > 0 && p.position === p.inFlightOffset) p.completed = new CompletedFetch(p.inFlightOffset, res.batches, res.abortedTransactions, this.settings.isolationLevel);
     this.pump();
   }
 }
