@@ -1,5 +1,5 @@
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
-import { KafkaConsumer } from "../kafka/client/consumer/consumer.js";
+import { type ConsumerPollError, KafkaConsumer } from "../kafka/client/consumer/consumer.js";
 import type { ConsumerMessages } from "../kafka/protocol/apis.js";
 import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
 import type { Actor, ActorContext } from "../sim/index.js";
@@ -17,8 +17,28 @@ export interface ConsumerWorkload {
 export type PollValue = Record<string, [number, string][]>;
 
 /**
+ * A poll that threw instead (a `poll` op completing `fail` with the exception's name as its error): for each
+ * topic-partition the exception names, the offset it was at (null: none) and, for a truncation, the first offset
+ * known to diverge.
+ */
+export interface PollErrorValue {
+  group?: string;
+  partitions: Record<string, { offset: number | null; divergentOffset?: number }>;
+}
+
+/** Records a poll that threw, as the invocation and failure of one `poll` op. */
+export function recordPollError(history: History, timeUs: number, process: string, invokeValue: Record<string, unknown>, e: ConsumerPollError, group?: string): void {
+  const inv = history.invoke(timeUs, process, "poll", invokeValue);
+  const partitions: PollErrorValue["partitions"] = {};
+  for (const p of e.partitions) partitions[`${p.topic}-${p.partition}`] = { offset: p.offset, ...(p.divergentOffset !== undefined ? { divergentOffset: p.divergentOffset } : {}) };
+  history.complete(timeUs, inv, "fail", { ...(group !== undefined ? { group } : {}), partitions } satisfies PollErrorValue, e.exception);
+}
+
+/**
  * An application that assigns itself partitions and polls them at a steady pace, recording each non-empty poll
- * (Jepsen's `[:poll]` completing as `[:poll {k [[offset v] ...]}]`, a key standing for one topic-partition).
+ * (Jepsen's `[:poll]` completing as `[:poll {k [[offset v] ...]}]`, a key standing for one topic-partition). A poll
+ * that throws (auto.offset.reset=none) is recorded as a failed poll and ends the application, as an uncaught
+ * exception ends a Java application's poll loop.
  */
 export function consumerWorkloadActor(brokers: string[], settings: ConsumerSettings, w: ConsumerWorkload, history: History) {
   return (ctx: ActorContext): Actor<MessageOf<ConsumerMessages>> => {
@@ -34,7 +54,9 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
     const poll = ctx.timer(() => {
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
       tryAssign();
-      const polled = consumer.poll();
+      const result = consumer.poll();
+      if (!result.ok) return recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
+      const polled = result.partitions;
       if (polled.length > 0) {
         const value: PollValue = {};
         for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);

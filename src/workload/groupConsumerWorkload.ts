@@ -8,7 +8,7 @@ import type { TopicPartitionRef } from "../kafka/protocol/groupMessages.js";
 import { tpKey } from "../kafka/protocol/messages.js";
 import type { OffsetEntry } from "../kafka/protocol/transactionMessages.js";
 import { type Actor, type ActorContext, type LatencyModel, nextLatencyUs } from "../sim/index.js";
-import type { PollValue } from "./consumerWorkload.js";
+import { type PollValue, recordPollError } from "./consumerWorkload.js";
 import type { History, SendValue } from "./history.js";
 import type { TxnValue } from "./transactionalWorkload.js";
 
@@ -62,7 +62,9 @@ export interface RebalanceValue {
  * makes max.poll.interval.ms bite). Records each processed record (`process`), each commit (`commit`), each
  * rebalance callback and each poll in the history. With `output`, it is a read-process-write app: each poll's
  * records are written to the output topic in one transaction with the input offsets (sendOffsetsToTransaction with
- * the consumer's group metadata, KIP-447); on an abort it rewinds to the committed offsets.
+ * the consumer's group metadata, KIP-447); on an abort it rewinds to the committed offsets. A poll that throws
+ * (NoOffsetForPartitionException, OffsetOutOfRangeException or LogTruncationException under auto.offset.reset=none)
+ * is recorded as a failed poll and ends the application, as an uncaught exception ends its poll loop.
  */
 export function groupConsumerWorkloadActor(brokers: string[], settings: ConsumerSettings, producerSettings: ProducerSettings | null, w: GroupConsumerWorkload, history: History) {
   return (ctx: ActorContext): Actor<MessageOf<ClientMessages>> => {
@@ -119,7 +121,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
     const loop = () => {
       if (stopped || !ready) return;
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return stop();
-      const polled = consumer.poll();
+      const result = consumer.poll();
       const fatal = consumer.group!.fatal;
       if (fatal) {
         history.event(ctx.nowUs, ctx.name, "consumer-fatal", { group, error: fatal }, "fail");
@@ -127,6 +129,12 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
         producer?.close();
         return;
       }
+      if (!result.ok) {
+        // The exception ends the application's poll loop; closing the consumer leaves the group.
+        recordPollError(history, ctx.nowUs, ctx.name, { group, isolation: settings.isolationLevel }, result.error, group);
+        return stop();
+      }
+      const polled = result.partitions;
       if (polled.length === 0) return next(w.pollIntervalMs);
       const value: PollValue = {};
       for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);

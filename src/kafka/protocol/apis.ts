@@ -94,7 +94,7 @@ type Notices = { Disconnected: Disconnected };
 
 /** What a client process receives: answers to the requests of its producer and consumer (`KafkaProducer`, `KafkaConsumer`). */
 export type ProducerMessages = Responses<"Metadata" | "Produce" | "InitProducerId" | "FindCoordinator" | "AddPartitionsToTxn" | "AddOffsetsToTxn" | "EndTxn" | "TxnOffsetCommit"> & Notices;
-export type ConsumerMessages = Responses<"Metadata" | "ListOffsets"> & { FetchResponse: ConsumerFetchResponse } & GroupMemberMessages;
+export type ConsumerMessages = Responses<"Metadata" | "ListOffsets" | "OffsetsForLeaderEpoch"> & { FetchResponse: ConsumerFetchResponse } & GroupMemberMessages;
 /** What a consumer's group membership receives (the classic protocol's answers, or KIP-848's heartbeat's). */
 export type GroupMemberMessages = Responses<"FindCoordinator" | "OffsetCommit" | "OffsetFetch"> & ClassicMemberMessages & Responses<"ConsumerGroupHeartbeat"> & Notices;
 export type ClassicMemberMessages = Responses<"JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup">;

@@ -110,10 +110,12 @@ export interface FetchResponse {
   batches: RecordBatch[];
 }
 
+/** OffsetsForLeaderEpoch: from a follower truncating (KIP-101/279), or from a consumer validating its position (KIP-320). */
 export interface OffsetsForLeaderEpochRequest {
   type: "OffsetsForLeaderEpoch";
   correlationId: number;
-  replicaId: string;
+  /** The follower broker, or -1 for a consumer (OffsetsForLeaderEpochRequest.CONSUMER_REPLICA_ID). */
+  replicaId: string | -1;
   topic: string;
   partition: number;
   currentLeaderEpoch: number;

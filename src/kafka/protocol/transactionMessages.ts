@@ -87,10 +87,13 @@ export interface AddOffsetsToTxnResponse {
   error: ErrorName;
 }
 
+/** A committed offset (Kafka `OffsetAndMetadata` as OffsetCommit / OffsetFetch carry it). */
 export interface OffsetEntry {
   topic: string;
   partition: number;
   offset: number;
+  /** committedLeaderEpoch (KIP-320): the leader epoch of the record before `offset`; absent when unknown. */
+  leaderEpoch?: number;
 }
 
 /** TxnOffsetCommit to the group coordinator: offsets that become committed with the transaction (KIP-447 metadata). */

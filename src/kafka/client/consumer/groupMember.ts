@@ -23,8 +23,8 @@ export interface OwnedPartitions {
   setAssignment(tps: TopicPartitionRef[]): void;
   /** Partitions still waiting for their committed offset. */
   awaitingCommitted(): TopicPartitionRef[];
-  /** The committed offset (null: none, reset by auto.offset.reset). */
-  setCommitted(tp: TopicPartitionRef, offset: number | null): void;
+  /** The committed offset and its leader epoch (null: none, reset by auto.offset.reset). */
+  setCommitted(tp: TopicPartitionRef, committed: OffsetEntry | null): void;
   /** Positions of every assigned partition with one (SubscriptionState.allConsumed). */
   allConsumed(): OffsetEntry[];
 }
@@ -280,7 +280,7 @@ export abstract class GroupMember {
       this.fetchRetryTimer.set(this.s.retryBackoffMs);
       return;
     }
-    const committed = new Map(res.offsets.map((o) => [tpKey(o.topic, o.partition), o.offset]));
+    const committed = new Map(res.offsets.map((o) => [tpKey(o.topic, o.partition), o]));
     for (const tp of this.subscriptions.awaitingCommitted()) this.subscriptions.setCommitted(tp, committed.get(tpKey(tp.topic, tp.partition)) ?? null);
   }
 
