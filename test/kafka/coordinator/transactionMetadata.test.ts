@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { IllegalTransition, TransactionMetadata } from "../../src/kafka/coordinator/transactionMetadata.js";
-import { TRANSACTION_STATES, type TransactionState, VALID_PREVIOUS_STATES } from "../../src/kafka/coordinator/transactionState.js";
+import { IllegalTransition, TransactionMetadata } from "../../../src/kafka/coordinator/transactionMetadata.js";
+import { TRANSACTION_STATES, type TransactionState, VALID_PREVIOUS_STATES } from "../../../src/kafka/coordinator/transactionState.js";
 
 function inState(state: TransactionState): TransactionMetadata {
   const m = new TransactionMetadata("tx", 100, -1, 3, -1, 60000, state, state === "Empty" ? -1 : 1000, 1000);

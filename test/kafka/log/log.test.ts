@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LeaderEpochCache } from "../../src/kafka/log/leaderEpochCache.js";
-import { PartitionLog } from "../../src/kafka/log/partitionLog.js";
-import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
+import { LeaderEpochCache } from "../../../src/kafka/log/leaderEpochCache.js";
+import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
+import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
 
 function batch(values: string[]): Omit<RecordBatch, "baseOffset" | "leaderEpoch"> {
   return { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: values.map((value) => ({ key: null, value })), sizeBytes: 100 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ProducerStateManager } from "../../src/kafka/log/producerStateManager.js";
-import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
+import { ProducerStateManager } from "../../../src/kafka/log/producerStateManager.js";
+import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
 
 let nextOffset = 0;
 /** A batch of `n` records from producer 7 at `epoch`, starting at sequence `seq`, appended at the next offset. */
