@@ -1,4 +1,6 @@
 // @ts-check
+import { existsSync, readdirSync } from "node:fs";
+
 /**
  * Mutation testing with StrykerJS (issue 10 item 9): which behaviour of the core model does no test pin down?
  * Slow, so it is not part of `npm test` or CI. Run one file set at a time, with only its nearest unit tests:
@@ -61,8 +63,22 @@ function mirrorTestPattern(sourcePattern) {
   return ["test", ...dirs.slice(1), "**", "*.test.ts"].join("/");
 }
 
+/**
+ * Whether a mirrored test pattern names at least one test file. Without this check, Stryker given no matching test
+ * file would quietly run the whole suite (every scenario, every property) for each mutant: hours, not minutes.
+ * @param {string} testPattern
+ */
+function hasTests(testPattern) {
+  const dir = testPattern.slice(0, testPattern.indexOf("/**/"));
+  return existsSync(dir) && readdirSync(dir, { recursive: true }).some((f) => String(f).endsWith(".test.ts"));
+}
+
 const mutate = mutatePatternsFromArgv(process.argv) ?? TARGETS;
 const testFiles = [...new Set(mutate.filter((p) => !p.startsWith("!")).map(mirrorTestPattern))];
+const explicitTests = process.argv.some((a) => a === "--testFiles" || a === "-t" || a.startsWith("--testFiles="));
+const untested = testFiles.filter((t) => !hasTests(t));
+if (!explicitTests && untested.length > 0)
+  throw new Error(`stryker.config: no unit tests in ${untested.join(", ")} for the mutated files; write them or pass --testFiles`);
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 const config = {
