@@ -17,12 +17,22 @@ export class LeaderEpochCache {
     return this.entries.length === 0 ? UNDEFINED_EPOCH : this.entries[this.entries.length - 1].epoch;
   }
 
-  /** Records that `epoch` starts at `startOffset`; ignores an epoch that is not newer than the latest. */
+  /**
+   * `LeaderEpochFileCache.assign`: records that `epoch` starts at `startOffset`. Nothing changes when `epoch` is the
+   * latest and starts at or before `startOffset` (every later batch of the epoch calls this too). Otherwise the
+   * entries that would break the cache's order (an epoch ≥ `epoch`, or a start ≥ `startOffset`) are dropped first
+   * (`maybeTruncateNonMonotonicEntries`), so epochs and start offsets both only increase. Throws on a negative epoch
+   * or offset (Kafka's IllegalArgumentException).
+   */
   assign(epoch: number, startOffset: number): void {
+    if (epoch < 0 || startOffset < 0) throw new Error(`invalid leader epoch entry (epoch ${epoch}, start offset ${startOffset})`);
     const latest = this.entries[this.entries.length - 1];
-    if (latest && latest.epoch >= epoch) return;
-    // A new epoch starting at or below an older entry's start supersedes it (LeaderEpochFileCache.assign).
-    while (this.entries.length > 0 && this.entries[this.entries.length - 1].startOffset >= startOffset) this.entries.pop();
+    if (latest && latest.epoch === epoch && latest.startOffset <= startOffset) return;
+    while (this.entries.length > 0) {
+      const last = this.entries[this.entries.length - 1];
+      if (last.epoch < epoch && last.startOffset < startOffset) break;
+      this.entries.pop();
+    }
     this.entries.push({ epoch, startOffset });
   }
 
@@ -31,17 +41,15 @@ export class LeaderEpochCache {
   }
 
   /**
-   * `LeaderEpochFileCache.endOffsetFor`, case by case: the latest epoch ends at the log end; an older one at the
-   * start of the next epoch this replica has, answered as the largest epoch ≤ `requested` it has; an epoch below all
-   * of them as `requested` itself, ending where the first known epoch starts (what came before is gone from this
-   * log); UNDEFINED for the undefined epoch, an empty cache, or an epoch above the latest.
+   * `LeaderEpochFileCache.endOffsetFor`, in offsets: the largest epoch ≤ `requested` and the offset where it ends (the
+   * next epoch's start offset, or `logEndOffset` for the latest epoch). Below the first epoch it answers `requested`
+   * with the first epoch's start (the follower truncates there; Kafka's javadoc still says UNDEFINED, its code does
+   * not). UNDEFINED for an undefined or unknown-future epoch, or an empty cache.
    */
   endOffsetFor(requested: number, logEndOffset: number): { epoch: number; endOffset: number } {
     const undefinedAnswer = { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
-    if (requested === UNDEFINED_EPOCH || this.entries.length === 0) return undefinedAnswer;
-    const latest = this.entries[this.entries.length - 1];
-    if (requested === latest.epoch) return { epoch: latest.epoch, endOffset: logEndOffset };
-    // higherEntry: the first epoch above the requested one; none means the request is above the latest epoch.
+    if (requested === UNDEFINED_EPOCH) return undefinedAnswer;
+    if (this.latestEpoch() === requested) return { epoch: requested, endOffset: logEndOffset };
     const higher = this.entries.findIndex((e) => e.epoch > requested);
     if (higher < 0) return undefinedAnswer;
     if (higher === 0) return { epoch: requested, endOffset: this.entries[0].startOffset };

@@ -1,50 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LeaderEpochCache } from "../../../src/kafka/log/leaderEpochCache.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
 
 function batch(values: string[]): Omit<RecordBatch, "baseOffset" | "leaderEpoch"> {
   return { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: values.map((value) => ({ key: null, value })), sizeBytes: 100 };
 }
-
-describe("LeaderEpochCache (KIP-101 / KIP-279)", () => {
-  const cache = () => {
-    const c = new LeaderEpochCache();
-    c.assign(0, 0);
-    c.assign(2, 5);
-    c.assign(5, 9);
-    return c;
-  };
-
-  it("answers the end offset of the largest epoch at or below the one asked", () => {
-    expect(cache().endOffsetFor(0, 12)).toEqual({ epoch: 0, endOffset: 5 });
-    expect(cache().endOffsetFor(1, 12)).toEqual({ epoch: 0, endOffset: 5 });
-    expect(cache().endOffsetFor(2, 12)).toEqual({ epoch: 2, endOffset: 9 });
-    expect(cache().endOffsetFor(4, 12)).toEqual({ epoch: 2, endOffset: 9 });
-    expect(cache().endOffsetFor(5, 12)).toEqual({ epoch: 5, endOffset: 12 });
-  });
-
-  it("is undefined for the undefined epoch and above the latest epoch (LeaderEpochFileCache.endOffsetFor)", () => {
-    expect(cache().endOffsetFor(-1, 12)).toEqual({ epoch: -1, endOffset: -1 });
-    expect(cache().endOffsetFor(9, 12)).toEqual({ epoch: -1, endOffset: -1 });
-    expect(new LeaderEpochCache().endOffsetFor(0, 0)).toEqual({ epoch: -1, endOffset: -1 });
-  });
-
-  it("below the first epoch answers the requested epoch ending where the first known epoch starts", () => {
-    // LeaderEpochFileCache.endOffsetFor: "the requested epoch is smaller than any known epoch, so we return the start
-    // offset of the first known epoch which is larger than it" -- the data before it is gone from this log.
-    const c = new LeaderEpochCache();
-    c.assign(3, 4);
-    c.assign(5, 9);
-    expect(c.endOffsetFor(2, 10)).toEqual({ epoch: 2, endOffset: 4 });
-  });
-
-  it("truncation from the end drops epochs that start at or after the offset", () => {
-    const c = cache();
-    c.truncateFromEnd(9);
-    expect(c.latestEpoch()).toBe(2);
-  });
-});
 
 describe("PartitionLog", () => {
   it("stamps offsets and epochs, truncates mid-batch, and keeps the epoch cache in step", () => {
