@@ -23,12 +23,29 @@ export type AppendCheck =
   | { kind: "error"; error: ErrorName; message: string };
 
 const INT_MAX = 2147483647;
+const APPEND: AppendCheck = { kind: "append" };
+
+/** ProducerAppendInfo.inSequence: the next sequence, or 0 after Integer.MAX_VALUE. */
+function inSequence(lastSeq: number, nextSeq: number): boolean {
+  return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === INT_MAX);
+}
 
 /**
- * Per-partition idempotent-producer state on a broker (Kafka `ProducerStateManager` / `ProducerAppendInfo`):
- * the producer epoch and the last five batches of each producer id. Rebuilt from the log on truncation and on
- * recovery, so it survives leader changes with the log itself.
+ * ProducerAppendInfo.checkSequence for a batch at the entry's epoch or a newer one: a new epoch starts at 0 (unless
+ * the entry has no epoch); within the epoch the batch follows the last retained one, or is 0 when none is retained
+ * (a marker or an epoch bump left the entry empty). An entry with no epoch accepts any sequence.
  */
+function checkSequence(entry: ProducerStateEntry, batch: RecordBatch): AppendCheck | null {
+  if (entry.producerEpoch === NO_PRODUCER_EPOCH) return null;
+  if (batch.producerEpoch !== entry.producerEpoch) {
+    if (batch.baseSequence === 0) return null;
+    return { kind: "error", error: "OUT_OF_ORDER_SEQUENCE_NUMBER", message: `new epoch ${batch.producerEpoch} must start at sequence 0, got ${batch.baseSequence}` };
+  }
+  const lastSeq = entry.batches.length === 0 ? NO_SEQUENCE : entry.batches[entry.batches.length - 1].lastSeq;
+  if (inSequence(lastSeq, batch.baseSequence)) return null;
+  return { kind: "error", error: "OUT_OF_ORDER_SEQUENCE_NUMBER", message: `expected sequence ${lastSeq + 1}, got ${batch.baseSequence}` };
+}
+
 /** An aborted transaction's range in the log (Kafka's aborted transaction index entry). */
 export interface AbortedTxn {
   producerId: number;
@@ -42,6 +59,11 @@ export function markerOf(batch: RecordBatch): { commit: boolean; coordinatorEpoc
   return { commit: r.key === "COMMIT", coordinatorEpoch: Number(r.value) };
 }
 
+/**
+ * Per-partition idempotent-producer state on a broker (Kafka `ProducerStateManager` / `ProducerAppendInfo`):
+ * the producer epoch and the last five batches of each producer id. Rebuilt from the log on truncation and on
+ * recovery, so it survives leader changes with the log itself.
+ */
 export class ProducerStateManager {
   readonly producers = new Map<number, ProducerStateEntry>();
   /** Producer id → first offset of its open transaction in this partition (bounds the LSO). */
@@ -57,76 +79,60 @@ export class ProducerStateManager {
     return min;
   }
 
-  /** ProducerAppendInfo.appendEndTxnMarker's checks: a stale coordinator or an older producer epoch is refused. */
+  /**
+   * ProducerAppendInfo.appendEndTxnMarker's checks, in its order: a marker for an older producer epoch
+   * (INVALID_PRODUCER_EPOCH), then one from an older coordinator (TRANSACTION_COORDINATOR_FENCED), is refused.
+   */
   checkMarker(producerId: number, producerEpoch: number, coordinatorEpoch: number): AppendCheck {
-    const last = this.coordinatorEpochs.get(producerId);
-    if (last !== undefined && coordinatorEpoch < last)
-      return { kind: "error", error: "TRANSACTION_COORDINATOR_FENCED", message: `coordinator epoch ${coordinatorEpoch} is older than ${last}` };
     const entry = this.producers.get(producerId);
     if (entry && producerEpoch < entry.producerEpoch)
       return { kind: "error", error: "INVALID_PRODUCER_EPOCH", message: `marker epoch ${producerEpoch} is older than ${entry.producerEpoch}` };
-    return { kind: "append" };
+    const last = this.coordinatorEpochs.get(producerId);
+    if (last !== undefined && coordinatorEpoch < last)
+      return { kind: "error", error: "TRANSACTION_COORDINATOR_FENCED", message: `coordinator epoch ${coordinatorEpoch} is older than ${last}` };
+    return APPEND;
   }
 
   /**
-   * Validates a batch before it is appended (kafka-facts §5.2). `fromClient` is false for replication, where an
-   * old epoch is only a warning in Kafka and sequences are not checked.
+   * Validates a batch before it is appended (kafka-facts §5.2), in the order of `UnifiedLog.analyzeAndValidateProducerState`
+   * and `ProducerAppendInfo.appendDataBatch`: a client's retry of a retained batch is a duplicate; then the epoch
+   * (an older one is INVALID_PRODUCER_EPOCH), the sequence (OUT_OF_ORDER_SEQUENCE_NUMBER) and the open transaction
+   * (a plain write during one is INVALID_TXN_STATE). `fromClient` is false for replication, which Kafka does not
+   * validate (an old epoch is only a warning) and which looks for no duplicates.
    */
   check(batch: RecordBatch, fromClient: boolean): AppendCheck {
-    if (batch.producerId < 0) return { kind: "append" };
-    if (fromClient && !batch.isTransactional && this.ongoing.has(batch.producerId))
-      return { kind: "error", error: "INVALID_TXN_STATE", message: "a non-transactional write while a transaction is open" };
+    if (!fromClient) return APPEND;
+    // A batch with no producer id (NO_PRODUCER_ID, not idempotent) finds no entry and no open transaction here:
+    // update() keeps none for it.
     const entry = this.producers.get(batch.producerId);
-    if (!entry) return { kind: "append" }; // no state (new, or expired): any sequence is accepted
-    if (batch.producerEpoch < entry.producerEpoch) {
-      if (!fromClient) return { kind: "append" };
-      return {
-        kind: "error",
-        error: "INVALID_PRODUCER_EPOCH",
-        message: `epoch ${batch.producerEpoch} is older than the last seen ${entry.producerEpoch}`,
-      };
+    if (entry) {
+      // A coordinator's write (the group coordinator's transactional offset commit) carries NO_SEQUENCE: UnifiedLog
+      // checks duplicates and sequences only for AppendOrigin.CLIENT, so two such batches are never "duplicates".
+      const sequenced = batch.baseSequence !== NO_SEQUENCE;
+      if (sequenced && batch.producerEpoch === entry.producerEpoch) {
+        const first = batch.baseSequence;
+        const last = lastSequenceOf(batch);
+        const dup = entry.batches.find((b) => b.firstSeq === first && b.lastSeq === last);
+        if (dup) return { kind: "duplicate", firstOffset: dup.firstOffset, lastOffset: dup.lastOffset };
+      }
+      if (batch.producerEpoch < entry.producerEpoch)
+        return { kind: "error", error: "INVALID_PRODUCER_EPOCH", message: `epoch ${batch.producerEpoch} is older than the last seen ${entry.producerEpoch}` };
+      if (sequenced) {
+        const sequenceError = checkSequence(entry, batch);
+        if (sequenceError) return sequenceError;
+      }
     }
-    // A coordinator's write (the group coordinator's transactional offset commit) carries NO_SEQUENCE: UnifiedLog
-    // checks duplicates and sequences only for AppendOrigin.CLIENT, so two such batches are never "duplicates".
-    if (batch.baseSequence === NO_SEQUENCE) return { kind: "append" };
-    if (batch.producerEpoch === entry.producerEpoch) {
-      const first = batch.baseSequence;
-      const last = lastSequenceOf(batch);
-      const dup = entry.batches.find((b) => b.firstSeq === first && b.lastSeq === last);
-      if (dup) return { kind: "duplicate", firstOffset: dup.firstOffset, lastOffset: dup.lastOffset };
-    }
-    if (!fromClient) return { kind: "append" };
-    if (batch.producerEpoch > entry.producerEpoch) {
-      // ProducerAppendInfo.checkSequence: a new epoch must start at 0, unless there was no prior epoch.
-      if (batch.baseSequence !== 0 && entry.producerEpoch !== NO_PRODUCER_EPOCH)
-        return {
-          kind: "error",
-          error: "OUT_OF_ORDER_SEQUENCE_NUMBER",
-          message: `new epoch ${batch.producerEpoch} must start at sequence 0, got ${batch.baseSequence}`,
-        };
-      return { kind: "append" };
-    }
-    const lastSeq = entry.batches.length === 0 ? -1 : entry.batches[entry.batches.length - 1].lastSeq;
-    const inSequence = batch.baseSequence === lastSeq + 1 || (batch.baseSequence === 0 && lastSeq === INT_MAX);
-    if (entry.batches.length > 0 && !inSequence)
-      return {
-        kind: "error",
-        error: "OUT_OF_ORDER_SEQUENCE_NUMBER",
-        message: `expected sequence ${lastSeq + 1}, got ${batch.baseSequence}`,
-      };
-    return { kind: "append" };
+    if (!batch.isTransactional && this.ongoing.has(batch.producerId))
+      return { kind: "error", error: "INVALID_TXN_STATE", message: "a non-transactional write while a transaction is open" };
+    return APPEND;
   }
 
-  /** Records an appended batch. */
+  /** Records an appended batch (ProducerAppendInfo.appendDataBatch / appendEndTxnMarker, then `update`). */
   update(batch: RecordBatch): void {
     if (batch.producerId < 0) return;
     if (batch.isControl) return this.updateMarker(batch);
     if (batch.isTransactional && !this.ongoing.has(batch.producerId)) this.ongoing.set(batch.producerId, batch.baseOffset);
-    let entry = this.producers.get(batch.producerId);
-    if (!entry || batch.producerEpoch > entry.producerEpoch) {
-      entry = { producerId: batch.producerId, producerEpoch: batch.producerEpoch, batches: [] };
-      this.producers.set(batch.producerId, entry);
-    } else if (batch.producerEpoch < entry.producerEpoch) return; // replicated old-epoch data: keep the newer state
+    const entry = this.entryAt(batch.producerId, batch.producerEpoch);
     entry.batches.push({
       firstSeq: batch.baseSequence,
       lastSeq: lastSequenceOf(batch),
@@ -136,6 +142,19 @@ export class ProducerStateManager {
     if (entry.batches.length > NUM_BATCHES_TO_RETAIN) entry.batches.shift();
   }
 
+  /**
+   * The producer's entry at `producerEpoch`. `ProducerStateEntry.maybeUpdateProducerEpoch`: any other epoch starts
+   * afresh (no batches), a newer one as well as an older one a follower replicates (Kafka only warns about it).
+   */
+  private entryAt(producerId: number, producerEpoch: number): ProducerStateEntry {
+    let entry = this.producers.get(producerId);
+    if (!entry || entry.producerEpoch !== producerEpoch) {
+      entry = { producerId, producerEpoch, batches: [] };
+      this.producers.set(producerId, entry);
+    }
+    return entry;
+  }
+
   /** A commit or abort marker closes the producer's open transaction; an abort is indexed for read_committed. */
   private updateMarker(batch: RecordBatch): void {
     const { commit, coordinatorEpoch } = markerOf(batch);
@@ -143,9 +162,8 @@ export class ProducerStateManager {
     this.ongoing.delete(batch.producerId);
     if (!commit && first !== undefined) this.aborted.push({ producerId: batch.producerId, firstOffset: first, lastOffset: batch.baseOffset });
     this.coordinatorEpochs.set(batch.producerId, coordinatorEpoch);
-    const entry = this.producers.get(batch.producerId);
-    // A marker at a newer epoch (KIP-890 TV2 bumps on every end) fences the old one here too.
-    if (!entry || batch.producerEpoch > entry.producerEpoch) this.producers.set(batch.producerId, { producerId: batch.producerId, producerEpoch: batch.producerEpoch, batches: [] });
+    // A marker at a newer epoch (KIP-890 TV2 bumps on every end) fences the old one here too, and resets sequences.
+    this.entryAt(batch.producerId, batch.producerEpoch);
   }
 
   /** Whether a record of `producerId` at `offset` belongs to an aborted transaction (read_committed drops it). */
