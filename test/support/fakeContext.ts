@@ -1,70 +1,139 @@
-import { Disk } from "../../src/sim/index.js";
-import type { ActorContext } from "../../src/sim/index.js";
+import { type ActorContext, Disk, RandomStream, type Timer, type TimerId } from "../../src/sim/index.js";
 
-/** A message a component under test sent, with its destination. */
+/** A message the component under test sent, with the simulated time it sent it (µs). */
+export interface SentMessage {
+  atUs: number;
+  to: string;
+  msg: unknown;
+}
+
+/** A trace record the component wrote. */
+export interface TraceEntry {
+  atUs: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+interface PendingTimer {
+  id: TimerId;
+  dueUs: number;
+  fire: () => void;
+}
+
+/**
+ * An `ActorContext` for unit tests of one model component (a Partition, a purgatory) without an engine: the clock
+ * moves only when the test calls `advance`, which fires the timers that come due in (due time, set order), as the
+ * engine does. Messages and trace records are kept for the test to read. No network, no other actors.
+ */
+export class FakeContext implements ActorContext {
+  nowUs = 0;
+  readonly incarnation = 1;
+  readonly random: RandomStream;
+  readonly sent: SentMessage[] = [];
+  readonly traces: TraceEntry[] = [];
+  private pending: PendingTimer[] = [];
+  private nextTimerId = 1;
+
+  /** `disk` is the actor's durable state: pass the disk of an earlier context to model a restart. */
+  constructor(
+    readonly name: string,
+    readonly disk: Disk = new Disk(),
+  ) {
+    this.random = new RandomStream(`test:${name}`);
+  }
+
+  get nowMs(): number {
+    return this.nowUs / 1000;
+  }
+
+  send(to: string, msg: unknown): void {
+    this.sent.push({ atUs: this.nowUs, to, msg });
+  }
+
+  timer<Payload = void>(onFire: (payload: Payload) => void): Timer<Payload> {
+    return {
+      set: (delayMs, payload) => this.schedule(delayMs, () => onFire(payload)),
+      cancel: (id) => this.cancelTimer(id),
+    };
+  }
+
+  setTimer(delayMs: number, _tag: unknown): TimerId {
+    return this.schedule(delayMs, () => {});
+  }
+
+  cancelTimer(id: TimerId): void {
+    this.pending = this.pending.filter((t) => t.id !== id);
+  }
+
+  stream(purpose: string): RandomStream {
+    return new RandomStream(`test:${this.name}:${purpose}`);
+  }
+
+  trace(type: string, data: Record<string, unknown> = {}): void {
+    this.traces.push({ atUs: this.nowUs, type, data });
+  }
+
+  knows(_name: string): boolean {
+    return true;
+  }
+
+  reconnect(_peer: string): void {}
+
+  /** Moves the clock `ms` forward, firing every timer that comes due on the way (at its own due time). */
+  advance(ms: number): void {
+    const until = this.nowUs + Math.round(ms * 1000);
+    for (;;) {
+      const due = this.pending.filter((t) => t.dueUs <= until).sort((a, b) => a.dueUs - b.dueUs || a.id - b.id)[0];
+      if (!due) break;
+      this.pending = this.pending.filter((t) => t !== due);
+      this.nowUs = due.dueUs;
+      due.fire();
+    }
+    this.nowUs = until;
+  }
+
+  /** How many timers are set and not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.pending.length;
+  }
+
+  /** The trace records of one type, in order. */
+  tracesOf(type: string): TraceEntry[] {
+    return this.traces.filter((t) => t.type === type);
+  }
+
+  /** Messages sent since the last call, and forgets them. */
+  takeSent(): SentMessage[] {
+    return this.sent.splice(0, this.sent.length);
+  }
+
+  private schedule(delayMs: number, fire: () => void): TimerId {
+    const id = this.nextTimerId++;
+    this.pending.push({ id, dueUs: this.nowUs + Math.round(delayMs * 1000), fire });
+    return id;
+  }
+}
+
+/** A message as the coordinator and replica-manager harnesses read it: its type, correlation id and error. */
 export interface Sent {
+  atUs: number;
   to: string;
   msg: { type: string; correlationId?: number; error?: string } & Record<string, unknown>;
 }
 
 /**
- * An `ActorContext` for driving one model component directly (no engine, no network): it records what the
- * component sends and traces, keeps its timers in a list `advance(ms)` fires in order, and gives it a disk.
- * Time is in µs as the engine keeps it; `advance` takes ms.
+ * The same context in the shape the coordinator and replica-manager harnesses use: the context, what it sent and
+ * traced, `advance(ms)`, and the last message of a type sent to a destination.
  */
 export function fakeContext(name = "broker-1") {
-  let nowUs = 0;
-  const sent: Sent[] = [];
-  const traces: { type: string; data: Record<string, unknown> }[] = [];
-  const timers: { atUs: number; seq: number; id: number; fire: () => void }[] = [];
-  let nextTimer = 0;
-  const disk = new Disk();
-  const ctx = {
-    name,
-    incarnation: 1,
-    get nowUs() {
-      return nowUs;
-    },
-    get nowMs() {
-      return nowUs / 1000;
-    },
-    send: (to: string, msg: Sent["msg"]) => sent.push({ to, msg }),
-    timer: <P>(onFire: (payload: P) => void) => ({
-      set: (ms: number, payload: P) => {
-        const id = nextTimer++;
-        timers.push({ atUs: nowUs + Math.round(ms * 1000), seq: id, id, fire: () => onFire(payload) });
-        return id;
-      },
-      cancel: (id: number) => {
-        const i = timers.findIndex((t) => t.id === id);
-        if (i >= 0) timers.splice(i, 1);
-      },
-    }),
-    trace: (type: string, data: Record<string, unknown> = {}) => traces.push({ type, data }),
-    disk,
-    knows: () => true,
-    reconnect: () => {},
-  } as unknown as ActorContext;
+  const ctx = new FakeContext(name);
   return {
-    ctx,
-    sent,
-    traces,
-    /** Moves time forward by `ms`, firing due timers in (time, creation) order. */
-    advance(ms: number) {
-      const until = nowUs + Math.round(ms * 1000);
-      for (;;) {
-        timers.sort((a, b) => a.atUs - b.atUs || a.seq - b.seq);
-        const t = timers[0];
-        if (!t || t.atUs > until) break;
-        timers.shift();
-        nowUs = t.atUs;
-        t.fire();
-      }
-      nowUs = until;
-    },
-    /** The last message of this type sent to `to`. */
+    ctx: ctx as ActorContext,
+    sent: ctx.sent as Sent[],
+    traces: ctx.traces,
+    advance: (ms: number) => ctx.advance(ms),
     last(to: string, type: string): Sent["msg"] | undefined {
-      return [...sent].reverse().find((s) => s.to === to && s.msg.type === type)?.msg;
+      return [...(ctx.sent as Sent[])].reverse().find((s) => s.to === to && s.msg.type === type)?.msg;
     },
   };
 }

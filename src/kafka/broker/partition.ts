@@ -133,13 +133,15 @@ export class Partition {
     this.log.epochCache.assign(state.leaderEpoch, this.log.logEndOffset);
     this.isrState = committedIsr(state.isr);
     this.followers.clear();
+    // Replica.resetReplicaState: an ISR member counts as caught up now; any other one never was (Kafka's 0 ms is
+    // "never" on the wall clock; the simulation's clock starts at 0, so never is -Infinity here).
     for (const r of state.replicas)
       if (r !== this.ctx.name)
         this.followers.set(r, {
           logEndOffset: -1,
-          lastCaughtUpTimeUs: state.isr.includes(r) ? this.ctx.nowUs : 0,
-          lastFetchLeaderLogEndOffset: 0,
-          lastFetchTimeUs: 0,
+          lastCaughtUpTimeUs: state.isr.includes(r) ? this.ctx.nowUs : Number.NEGATIVE_INFINITY,
+          lastFetchLeaderLogEndOffset: -1,
+          lastFetchTimeUs: Number.NEGATIVE_INFINITY,
         });
     this.trace("partition.become-leader", { leaderEpoch: this.leaderEpoch, isr: state.isr, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark, wasLeader });
     if (this.isrTimer < 0) this.isrTimer = this.isrExpiration.set(this.host.settings.replicaLagTimeMaxMs / 2);
@@ -224,9 +226,9 @@ export class Partition {
     return { ok: true, baseOffset, lastOffset };
   }
 
-  /** Partition.checkEnoughReplicasReachOffset, once the HW has passed the batch. */
+  /** Partition.checkEnoughReplicasReachOffset, once the HW has passed the batch: the maximal ISR is what counts. */
   enoughReplicasError(): ErrorName {
-    return this.effectiveMinIsr <= this.isrState.isr.length ? "NONE" : "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+    return this.effectiveMinIsr <= this.isrState.maximalIsr.length ? "NONE" : "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
   }
 
   private maybeFlush(): void {
@@ -239,32 +241,38 @@ export class Partition {
    * A follower's fetch (Partition.fetchRecords with isFromFollower): checks, the read, then the follower's fetch
    * state (which may expand the ISR and move the HW). Partition.readRecords reads the HW before it reads the log
    * (`initialHighWatermark`) and updateFollowerFetchState runs after, so the answer carries the HW from before this
-   * fetch: a follower learns an HW its own fetch moved on its next fetch.
+   * fetch: a follower learns an HW its own fetch moved on its next fetch. A broker that is not one of the replicas
+   * is refused (Partition.followerReplicaOrThrow): UNKNOWN_LEADER_EPOCH when the fetch names the leader epoch,
+   * NOT_LEADER_OR_FOLLOWER when it does not.
    */
   fetchRecordsForFollower(req: FetchRequest): FollowerRead {
     if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
     const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError };
+    const follower = this.followers.get(req.replicaId);
+    if (!follower) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER" };
     if (req.fetchOffset > this.log.logEndOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
     const highWatermark = this.highWatermark;
     const batches = this.log.read(req.fetchOffset, FETCH_MAX_BYTES);
-    this.updateFollowerFetchState(req.replicaId, req.fetchOffset);
+    this.updateFollowerFetchState(req.replicaId, follower, req.fetchOffset);
     return { ok: true, batches, highWatermark };
   }
 
-  /** Replica.updateFetchState: when did this follower last catch up with the leader's log end? */
-  private updateFollowerFetchState(replica: string, fetchOffset: number): void {
-    const f = this.followers.get(replica);
-    if (!f) return;
+  /**
+   * Partition.updateFollowerFetchState / Replica.updateFetchStateOrThrow: when did this follower last catch up with
+   * the leader's log end? Then the ISR may expand, and the HW is recomputed if the follower's log end moved.
+   */
+  private updateFollowerFetchState(replica: string, f: FollowerState, fetchOffset: number): void {
     const now = this.ctx.nowUs;
     const leo = this.log.logEndOffset;
     if (fetchOffset >= leo) f.lastCaughtUpTimeUs = Math.max(f.lastCaughtUpTimeUs, now);
     else if (fetchOffset >= f.lastFetchLeaderLogEndOffset) f.lastCaughtUpTimeUs = Math.max(f.lastCaughtUpTimeUs, f.lastFetchTimeUs);
+    const previousLogEndOffset = f.logEndOffset;
     f.logEndOffset = fetchOffset;
     f.lastFetchLeaderLogEndOffset = leo;
     f.lastFetchTimeUs = now;
     this.maybeExpandIsr(replica, f);
-    this.maybeIncrementHighWatermark();
+    if (f.logEndOffset !== previousLogEndOffset) this.maybeIncrementHighWatermark();
   }
 
   /** Partition.lastOffsetForLeaderEpoch (KIP-101): the largest epoch ≤ `leaderEpoch` this leader has, and its end. */
@@ -279,18 +287,19 @@ export class Partition {
   // ---- leader: ISR and HW ----
 
   /**
-   * Partition.maybeIncrementLeaderHW: HW = min LEO over the leader and the maximal ISR, never backwards, and not
-   * at all while the ISR is below min.insync.replicas (KIP-966). Returns whether it moved.
+   * Partition.maybeIncrementLeaderHW: HW = min LEO over the leader, the maximal ISR and any follower outside it
+   * that is caught up and eligible to join it (`shouldWaitForReplicaToJoinIsr`: not fenced), never backwards, and
+   * not at all while the ISR is below min.insync.replicas (KIP-966). Returns whether it moved.
    */
   maybeIncrementHighWatermark(): boolean {
     if (this.role !== "leader") return false;
     if (this.isrState.isr.length < this.effectiveMinIsr) return false;
-    let hw = this.log.logEndOffset;
-    for (const r of this.isrState.maximalIsr) {
-      if (r === this.ctx.name) continue;
-      const f = this.followers.get(r);
-      const leo = f ? f.logEndOffset : -1;
-      if (leo < hw) hw = leo;
+    const leo = this.log.logEndOffset;
+    const now = this.ctx.nowUs;
+    let hw = leo;
+    for (const [r, f] of this.followers) {
+      if (f.logEndOffset >= hw) continue;
+      if (this.isrState.maximalIsr.includes(r) || (this.isCaughtUp(f, leo, now) && this.host.isBrokerActive(r))) hw = f.logEndOffset;
     }
     if (hw <= this.highWatermark) return false;
     this.highWatermark = hw;
@@ -315,14 +324,17 @@ export class Partition {
 
   /** Partition.getOutOfSyncReplicas: ISR followers whose last catch-up is older than replica.lag.time.max.ms. */
   outOfSyncReplicas(nowUs: number): string[] {
-    const lagUs = this.host.settings.replicaLagTimeMaxMs * 1000;
     const leo = this.log.logEndOffset;
     return this.isrState.isr.filter((r) => {
       if (r === this.ctx.name) return false;
       const f = this.followers.get(r);
-      if (!f) return true;
-      return !(f.logEndOffset === leo || nowUs - f.lastCaughtUpTimeUs <= lagUs);
+      return !f || !this.isCaughtUp(f, leo, nowUs);
     });
+  }
+
+  /** ReplicaState.isCaughtUp: at the leader's log end, or caught up within replica.lag.time.max.ms. */
+  private isCaughtUp(f: FollowerState, leaderLogEndOffset: number, nowUs: number): boolean {
+    return f.logEndOffset === leaderLogEndOffset || nowUs - f.lastCaughtUpTimeUs <= this.host.settings.replicaLagTimeMaxMs * 1000;
   }
 
   /** A follower rejoins once it reached the HW and the start of the leader's epoch (KIP-320 rule 4). */

@@ -1,0 +1,283 @@
+import { describe, expect, it } from "vitest";
+import { type ConsumerRead, consumerFetchResponse, DelayedFetchPurgatory, FETCH_MAX_BYTES, type FetchSource, followerFetchResponse, maxConsumerOffset, readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
+import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
+import { ProducerStateManager } from "../../../src/kafka/log/producerStateManager.js";
+import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
+import { FakeContext } from "../../support/fakeContext.js";
+import { consumerFetch, followerFetch } from "../../support/partitionHarness.js";
+
+/**
+ * What a fetch reads from the leader (Kafka `ReplicaManager.readFromLog`, `Partition.readRecords`) and the fetches
+ * that wait for data (`DelayedFetch` in the fetch purgatory): a follower's until the leader's log grows, a
+ * consumer's until the HW (or, under read_committed, the LSO) passes its offset; each at most its max wait.
+ */
+
+type Source = FetchSource & { role: "leader" | "follower" | "none"; highWatermark: number; lastStableOffset: number };
+
+/** A leader's partition t-0 whose log, HW and LSO the test sets. */
+function source(): Source & { leaderEpoch: number } {
+  const s = {
+    topic: "t",
+    partition: 0,
+    role: "leader" as Source["role"],
+    highWatermark: 0,
+    lastStableOffset: 0,
+    log: new PartitionLog(),
+    producerState: new ProducerStateManager(),
+    leaderEpoch: 0,
+    // Partition.checkCurrentLeaderEpoch: -1 (a client that does not say) always passes.
+    checkLeaderEpoch: (e: number) => (e === -1 || e === s.leaderEpoch ? "NONE" : e < s.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH"),
+  };
+  return s as Source & { leaderEpoch: number };
+}
+
+/** Appends a batch to the source's log and producer state, as the leader does. */
+function append(s: Source, values: string[], opts: { pid?: number; transactional?: boolean; control?: boolean; sizeBytes?: number } = {}): RecordBatch {
+  const b = s.log.appendAsLeader(
+    {
+      producerId: opts.pid ?? -1,
+      producerEpoch: opts.pid === undefined ? -1 : 0,
+      baseSequence: -1,
+      isTransactional: opts.transactional ?? false,
+      isControl: opts.control ?? false,
+      records: values.map((value) => ({ key: opts.control ? value : `k-${value}`, value: opts.control ? "0" : value })),
+      sizeBytes: opts.sizeBytes ?? 100,
+    },
+    0,
+  );
+  s.producerState.update(b);
+  return b;
+}
+
+const offsetsOf = (records: { offset: number }[]) => records.map((r) => r.offset);
+/** The base offsets of the batches a read returned, or its error. */
+const read = (r: ConsumerRead) => (r.ok ? r.batches.map((b) => b.baseOffset) : r.error);
+
+describe("readRecordsForConsumer: what a consumer's fetch returns", () => {
+  it("read_uncommitted reads whole batches that end below the high watermark, from the batch holding the fetch offset", () => {
+    // LocalLog.read returns the batch containing the fetch offset; the client skips the records before it.
+    const s = source();
+    append(s, ["a", "b", "c"]); // 0-2
+    append(s, ["d", "e"]); // 3-4
+    s.highWatermark = 4;
+    expect(maxConsumerOffset(s, "read_uncommitted")).toBe(4);
+    expect(read(readRecordsForConsumer(s, consumerFetch(1)))).toEqual([0]);
+    s.highWatermark = 5;
+    expect(read(readRecordsForConsumer(s, consumerFetch(1)))).toEqual([0, 3]);
+  });
+
+  it("nothing, and no error, from the limit up to the log end", () => {
+    const s = source();
+    append(s, ["a", "b"]);
+    s.highWatermark = 2;
+    expect(read(readRecordsForConsumer(s, consumerFetch(2)))).toEqual([]);
+    s.highWatermark = 0;
+    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toEqual([]);
+  });
+
+  it("OFFSET_OUT_OF_RANGE beyond the log end or below the log start (UnifiedLog.read, checkLogStartOffset)", () => {
+    const s = source();
+    append(s, ["a", "b"]);
+    s.highWatermark = 2;
+    expect(read(readRecordsForConsumer(s, consumerFetch(3)))).toBe("OFFSET_OUT_OF_RANGE");
+    s.log.logStartOffset = 1; // as retention or DeleteRecords would move it (the model has neither yet)
+    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toBe("OFFSET_OUT_OF_RANGE");
+  });
+
+  it("a follower or a stale epoch is refused before the log is read (KIP-320)", () => {
+    const s = source();
+    append(s, ["a"]);
+    s.highWatermark = 1;
+    s.leaderEpoch = 3;
+    expect(read(readRecordsForConsumer(s, { ...consumerFetch(0), currentLeaderEpoch: 2 }))).toBe("FENCED_LEADER_EPOCH");
+    expect(read(readRecordsForConsumer(s, { ...consumerFetch(0), currentLeaderEpoch: 4 }))).toBe("UNKNOWN_LEADER_EPOCH");
+    expect(read(readRecordsForConsumer(s, { ...consumerFetch(0), currentLeaderEpoch: 3 }))).toEqual([0]);
+    s.role = "follower";
+    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toBe("NOT_LEADER_OR_FOLLOWER");
+  });
+
+  it("read_committed reads up to the last stable offset, control batches included, and lists the aborted transactions", () => {
+    // The client drops aborted data with the response's aborted-transaction list and skips markers itself.
+    const s = source();
+    append(s, ["p0"]); // 0
+    append(s, ["x1", "x2"], { pid: 7, transactional: true }); // 1-2
+    append(s, ["ABORT"], { pid: 7, transactional: true, control: true }); // 3
+    append(s, ["y4"], { pid: 8, transactional: true }); // 4
+    append(s, ["COMMIT"], { pid: 8, transactional: true, control: true }); // 5
+    append(s, ["z6"], { pid: 9, transactional: true }); // 6, still open
+    s.highWatermark = 7;
+    s.lastStableOffset = 6;
+    expect(maxConsumerOffset(s, "read_committed")).toBe(6);
+    const committed = readRecordsForConsumer(s, consumerFetch(0, "read_committed"));
+    expect(read(committed)).toEqual([0, 1, 3, 4, 5]);
+    expect(committed.ok && committed.abortedTransactions).toEqual([{ producerId: 7, firstOffset: 1 }]);
+    // read_uncommitted reads to the HW and lists nothing.
+    const uncommitted = readRecordsForConsumer(s, consumerFetch(0, "read_uncommitted"));
+    expect(read(uncommitted)).toEqual([0, 1, 3, 4, 5, 6]);
+    expect(uncommitted.ok && uncommitted.abortedTransactions).toBeNull();
+    // A fetch past the aborted transaction is not told about it.
+    const later = readRecordsForConsumer(s, consumerFetch(4, "read_committed"));
+    expect(later.ok && later.abortedTransactions).toEqual([]);
+  });
+
+  it("reads at most about fetch.max.bytes (1 MiB) a fetch, and always at least one batch", () => {
+    const s = source();
+    append(s, ["a"], { sizeBytes: FETCH_MAX_BYTES - 10 });
+    append(s, ["b"], { sizeBytes: 100 });
+    s.highWatermark = 2;
+    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toEqual([0]);
+    expect(FETCH_MAX_BYTES).toBe(1_048_576);
+  });
+});
+
+describe("fetch responses", () => {
+  it("a follower's carries the leader's batches as they are, its HW and log start", () => {
+    const b = { baseOffset: 0 } as RecordBatch;
+    expect(followerFetchResponse(followerFetch("broker-2", 0, 3), "NONE", 7, 0, [b])).toEqual({ type: "FetchResponse", correlationId: 1, topic: "t", partition: 0, error: "NONE", highWatermark: 7, logStartOffset: 0, batches: [b] });
+  });
+
+  it("a consumer's carries the batches, the HW, the LSO, the log start, and under read_committed the aborted list", () => {
+    expect(consumerFetchResponse(consumerFetch(0), "NONE", 7, 5, 0, null)).toEqual({ type: "FetchResponse", correlationId: 2, topic: "t", partition: 0, error: "NONE", highWatermark: 7, lastStableOffset: 5, logStartOffset: 0, batches: [], abortedTransactions: null });
+    expect(consumerFetchResponse(consumerFetch(0, "read_committed"), "NONE", 7, 5, 0, null)).toMatchObject({ batches: [], abortedTransactions: [] });
+  });
+});
+
+describe("DelayedFetchPurgatory: follower fetches", () => {
+  function setup() {
+    const ctx = new FakeContext("broker-1");
+    const s = source();
+    const purgatory = new DelayedFetchPurgatory(ctx, s);
+    const answers = () => ctx.takeSent().map((m) => ({ to: m.to, atMs: m.atUs / 1000, error: (m.msg as { error: string }).error, offsets: (m.msg as { batches: RecordBatch[] }).batches.map((b) => b.baseOffset) }));
+    return { ctx, s, purgatory, answers };
+  }
+
+  it("a parked follower fetch is answered as soon as the leader's log grows", () => {
+    const { s, purgatory, answers, ctx } = setup();
+    append(s, ["a"]);
+    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    expect(answers()).toEqual([]);
+    append(s, ["b"]);
+    purgatory.checkAndCompleteFollowers();
+    expect(answers()).toEqual([{ to: "broker-2", atMs: 0, error: "NONE", offsets: [1] }]);
+    ctx.advance(1000);
+    expect(answers()).toEqual([]);
+  });
+
+  it("waits replica.fetch.wait.max.ms at most, then answers with what there is", () => {
+    const { ctx, s, purgatory, answers } = setup();
+    append(s, ["a"]);
+    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    ctx.advance(499);
+    expect(answers()).toEqual([]);
+    ctx.advance(1);
+    expect(answers()).toEqual([{ to: "broker-2", atMs: 500, error: "NONE", offsets: [] }]);
+  });
+
+  it("one parked fetch per follower: a new one replaces the old, which is never answered", () => {
+    const { ctx, s, purgatory, answers } = setup();
+    append(s, ["a"]);
+    purgatory.watchFollower("broker-2", followerFetch("broker-2", 0, 1, 500));
+    ctx.advance(300);
+    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    purgatory.watchFollower("broker-3", followerFetch("broker-3", 1, 1, 500));
+    ctx.advance(1000);
+    expect(answers()).toEqual([
+      { to: "broker-2", atMs: 800, error: "NONE", offsets: [] },
+      { to: "broker-3", atMs: 800, error: "NONE", offsets: [] },
+    ]);
+  });
+
+  it("when leadership moves away, parked fetches learn it at once: NOT_LEADER_OR_FOLLOWER", () => {
+    const { ctx, purgatory } = setup();
+    purgatory.watchFollower("broker-2", followerFetch("broker-2", 0, 1, 500));
+    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    purgatory.failAll();
+    expect(ctx.sent.map((m) => [m.to, (m.msg as { error: string }).error])).toEqual([
+      ["broker-2", "NOT_LEADER_OR_FOLLOWER"],
+      ["app", "NOT_LEADER_OR_FOLLOWER"],
+    ]);
+    ctx.takeSent();
+    ctx.advance(1000);
+    expect(ctx.sent).toEqual([]);
+  });
+
+  it("the answer carries the partition's HW and log start at the time it is sent", () => {
+    const { ctx, s, purgatory } = setup();
+    append(s, ["a"]);
+    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    s.highWatermark = 1;
+    ctx.advance(500);
+    expect(ctx.sent[0].msg).toMatchObject({ highWatermark: 1, logStartOffset: 0, correlationId: 1 });
+  });
+});
+
+describe("DelayedFetchPurgatory: consumer fetches", () => {
+  function setup() {
+    const ctx = new FakeContext("broker-1");
+    const s = source();
+    const purgatory = new DelayedFetchPurgatory(ctx, s);
+    const answers = () => ctx.takeSent().map((m) => ({ to: m.to, atMs: m.atUs / 1000, error: (m.msg as { error: string }).error, offsets: (m.msg as { batches: RecordBatch[] }).batches.map((b) => b.baseOffset) }));
+    return { ctx, s, purgatory, answers };
+  }
+
+  it("a parked consumer fetch is answered when the HW passes its offset, and not before", () => {
+    // DelayedFetch.tryComplete: enough bytes (fetch.min.bytes, 1 by default) below the HW; a fetch above the HW
+    // waits too (no Case F: the model's log is one segment).
+    const { ctx, s, purgatory, answers } = setup();
+    append(s, ["a"]);
+    append(s, ["b"]);
+    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watchConsumer("other", consumerFetch(1, "read_uncommitted", 500));
+    purgatory.checkAndCompleteConsumers();
+    expect(answers()).toEqual([]);
+    s.highWatermark = 1;
+    purgatory.checkAndCompleteConsumers();
+    expect(answers()).toEqual([{ to: "app", atMs: 0, error: "NONE", offsets: [0] }]);
+    s.highWatermark = 2;
+    purgatory.checkAndCompleteConsumers();
+    expect(answers()).toEqual([{ to: "other", atMs: 0, error: "NONE", offsets: [1] }]);
+    ctx.advance(1000);
+    expect(answers()).toEqual([]);
+  });
+
+  it("waits fetch.max.wait.ms at most, then answers with what there is", () => {
+    const { ctx, s, purgatory, answers } = setup();
+    append(s, ["a"]);
+    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    ctx.advance(499);
+    expect(answers()).toEqual([]);
+    ctx.advance(1);
+    expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NONE", offsets: [] }]);
+  });
+
+  it("a consumer fetch that expires after the replica stopped leading is told NOT_LEADER_OR_FOLLOWER", () => {
+    const { ctx, s, purgatory, answers } = setup();
+    append(s, ["a"]);
+    s.highWatermark = 1;
+    purgatory.watchConsumer("app", consumerFetch(1, "read_uncommitted", 500));
+    s.role = "follower";
+    ctx.advance(500);
+    expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NOT_LEADER_OR_FOLLOWER", offsets: [] }]);
+  });
+
+  it("a consumer fetch that expires on the leader gets the batches there are by then", () => {
+    const { ctx, s, purgatory, answers } = setup();
+    append(s, ["a", "b"]);
+    append(s, ["c"]);
+    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    s.highWatermark = 2;
+    ctx.advance(500);
+    expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NONE", offsets: [0] }]);
+  });
+
+  it("its answer carries the HW and the LSO", () => {
+    const { ctx, s, purgatory } = setup();
+    append(s, ["a"]);
+    append(s, ["b"]);
+    s.highWatermark = 2;
+    s.lastStableOffset = 1;
+    purgatory.watchConsumer("app", consumerFetch(0, "read_committed", 500));
+    purgatory.checkAndCompleteConsumers();
+    expect(ctx.sent[0].msg).toMatchObject({ highWatermark: 2, lastStableOffset: 1, logStartOffset: 0, correlationId: 2 });
+  });
+});

@@ -1,0 +1,70 @@
+import { BROKER_CONFIG } from "../../src/kafka/config/brokerConfig.js";
+import { brokerSettings } from "../../src/kafka/broker/brokerSettings.js";
+import { Partition, type PartitionHost } from "../../src/kafka/broker/partition.js";
+import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
+import type { PartitionState } from "../../src/kafka/metadata/records.js";
+import type { ConsumerFetchRequest, FetchRequest } from "../../src/kafka/protocol/messages.js";
+import type { Disk } from "../../src/sim/index.js";
+import { FakeContext } from "./fakeContext.js";
+
+/** The replicas of the partition under test, "t-0": broker-1 first. */
+export const REPLICAS = ["broker-1", "broker-2", "broker-3"];
+
+/** Partition t-0's state as the metadata log would give it: led by broker-1 at leader epoch 1 unless said. */
+export function partitionState(o: Partial<PartitionState> = {}): PartitionState {
+  return { topic: "t", partition: 0, replicas: REPLICAS, isr: REPLICAS, leader: "broker-1", leaderEpoch: 1, partitionEpoch: 1, ...o };
+}
+
+/** A plain (non-idempotent) batch of the given values, as a leader append takes it. */
+export function plainBatch(values: string[]): Omit<RecordBatch, "baseOffset" | "leaderEpoch"> {
+  return { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: values.map((value) => ({ key: null, value })), sizeBytes: 100 };
+}
+
+/** A follower's Fetch of t-0 from `fetchOffset`, at `currentLeaderEpoch`. */
+export function followerFetch(replicaId: string, fetchOffset: number, currentLeaderEpoch: number, maxWaitMs = 500): FetchRequest {
+  return { type: "Fetch", correlationId: 1, replicaId, topic: "t", partition: 0, currentLeaderEpoch, fetchOffset, maxWaitMs };
+}
+
+/** A consumer's Fetch of t-0 (replica id -1). */
+export function consumerFetch(fetchOffset: number, isolationLevel: ConsumerFetchRequest["isolationLevel"] = "read_uncommitted", maxWaitMs = 500): ConsumerFetchRequest {
+  return { type: "Fetch", replicaId: -1, correlationId: 2, topic: "t", partition: 0, currentLeaderEpoch: -1, fetchOffset, maxWaitMs, isolationLevel };
+}
+
+/**
+ * One Partition of topic "t" on one broker with a fake ReplicaManager around it: the clock is a `FakeContext`,
+ * min.insync.replicas and the flush interval are the test's, brokers in `fenced` are not active (fenced or shutting
+ * down), and AlterPartition requests are recorded in `alters` instead of going to a controller.
+ */
+export class PartitionHarness {
+  readonly ctx: FakeContext;
+  readonly alters: string[][] = [];
+  readonly fenced = new Set<string>();
+  minIsr: number;
+  flushMessages: number;
+  readonly p: Partition;
+
+  constructor(opts: { broker?: string; minIsr?: number; lagMs?: number; flushMessages?: number; disk?: Disk } = {}) {
+    this.ctx = new FakeContext(opts.broker ?? "broker-1", opts.disk);
+    this.minIsr = opts.minIsr ?? 1;
+    this.flushMessages = opts.flushMessages ?? Number.MAX_SAFE_INTEGER;
+    const host: PartitionHost = {
+      ctx: this.ctx,
+      settings: brokerSettings(BROKER_CONFIG.resolve({ "replica.lag.time.max.ms": opts.lagMs ?? 10_000 }), false),
+      minIsr: (_topic, replicationFactor) => Math.min(this.minIsr, replicationFactor),
+      flushMessages: () => this.flushMessages,
+      isBrokerActive: (b) => !this.fenced.has(b),
+      sendAlterPartition: (_p, newIsr) => this.alters.push(newIsr),
+    };
+    this.p = new Partition("t", 0, host);
+  }
+
+  /** Appends plain records as leader with acks=all; returns the outcome. */
+  produce(values: string[], acks: -1 | 0 | 1 = -1) {
+    return this.p.appendRecordsToLeader(plainBatch(values), acks, -1, "app");
+  }
+
+  /** A follower's fetch at the leader's current epoch. */
+  fetch(replica: string, offset: number) {
+    return this.p.fetchRecordsForFollower(followerFetch(replica, offset, this.p.leaderEpoch));
+  }
+}
