@@ -154,15 +154,15 @@ export class DelayedFetchPurgatory {
 
   /**
    * The HW (or LSO) moved: parked consumer fetches that now have batches to read get them (DelayedFetch.tryComplete
-   * Case G: bytes between the fetch offset and the HW/LSO, a marker's as much as a record's), and so does one whose
-   * offset is now above the HW/LSO (Case F).
+   * Case G: bytes between the fetch offset and the HW/LSO, a marker's as much as a record's); one that now reads an
+   * error (OFFSET_OUT_OF_RANGE after a truncation, say) gets it. No Case F: the model's log is one segment.
    */
   checkAndCompleteConsumers(): void {
     if (this.consumers.length === 0) return;
     const still: ParkedConsumerFetch[] = [];
     for (const f of this.consumers) {
       const read = readRecordsForConsumer(this.p, f.request);
-      if (read.ok && read.batches.length === 0 && f.request.fetchOffset <= maxConsumerOffset(this.p, f.request.isolationLevel)) still.push(f);
+      if (read.ok && read.batches.length === 0) still.push(f);
       else {
         this.consumerWait.cancel(f.timer);
         this.respondConsumer(f.from, f.request, read);

@@ -234,14 +234,15 @@ export class ReplicaManager implements PartitionWriter {
 
   /**
    * A consumer's Fetch (replica id -1; see `readRecordsForConsumer`): answered at once with an error, with data, or
-   * when it may not wait (ReplicaManager.fetchMessages); also at once, empty, when its offset is above the HW (LSO)
-   * but not past the log end (DelayedFetch.tryComplete completes such a fetch at once: "Case F"). Else parked.
+   * when it may not wait (ReplicaManager.fetchMessages); else parked, also when its offset is above the HW (LSO) but
+   * not past the log end: DelayedFetch.tryComplete's Case F completes early only when the HW is on an older segment
+   * than the fetch offset, and the model's log is one segment.
    */
   handleConsumerFetch(from: string, req: ConsumerFetchRequest): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return this.ctx.send(from, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, null));
     const read = readRecordsForConsumer(p, req);
-    if (!read.ok || read.batches.length > 0 || req.maxWaitMs <= 0 || req.fetchOffset > maxConsumerOffset(p, req.isolationLevel)) return p.delayedFetches.respondConsumer(from, req, read);
+    if (!read.ok || read.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondConsumer(from, req, read);
     p.delayedFetches.watchConsumer(from, req);
   }
 
