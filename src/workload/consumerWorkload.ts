@@ -17,12 +17,14 @@ export interface ConsumerWorkload {
 export type PollValue = Record<string, [number, string][]>;
 
 /**
- * A poll that threw instead (a `poll` op completing `fail` with the exception's name as its error): for each
+ * A poll that threw instead (a `poll` op completing `fail` with the exception's error name as its error): for each
  * topic-partition the exception names, the offset it was at (null: none) and, for a truncation, the first offset
  * known to diverge.
  */
 export interface PollErrorValue {
   group?: string;
+  /** The Java exception poll() threw (the op's error is its error name: LOG_TRUNCATION, OFFSET_OUT_OF_RANGE, ...). */
+  exception: string;
   partitions: Record<string, { offset: number | null; divergentOffset?: number }>;
 }
 
@@ -31,7 +33,7 @@ export function recordPollError(history: History, timeUs: number, process: strin
   const inv = history.invoke(timeUs, process, "poll", invokeValue);
   const partitions: PollErrorValue["partitions"] = {};
   for (const p of e.partitions) partitions[`${p.topic}-${p.partition}`] = { offset: p.offset, ...(p.divergentOffset !== undefined ? { divergentOffset: p.divergentOffset } : {}) };
-  history.complete(timeUs, inv, "fail", { ...(group !== undefined ? { group } : {}), partitions } satisfies PollErrorValue, e.exception);
+  history.complete(timeUs, inv, "fail", { ...(group !== undefined ? { group } : {}), exception: e.exception, partitions } satisfies PollErrorValue, e.error);
 }
 
 /**

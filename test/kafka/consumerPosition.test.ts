@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/scenario/load.js";
+import { shippedScenarioPath } from "../../src/scenario/shipped.js";
+import { loadScenario, parseScenario } from "../../src/scenario/load.js";
 import { runScenario } from "../../src/runner/run.js";
 
 /**
@@ -47,4 +48,36 @@ describe("the consumer's position after a fetch (CompletedFetch / FetchCollector
         expect({ partition: l.partition, committed: committed?.offset }).toEqual({ partition: l.partition, committed: l.logEndOffset });
       }
     });
+});
+
+describe("after an unclean election truncated the log under the group's position (issue 11 item 5, KIP-320)", () => {
+  const file = shippedScenarioPath("offset-out-of-range-after-unclean-election")!;
+
+  it("the group resumes at the first offset that diverges, not at the log start", () => {
+    // Before KIP-320 handling the fetch at the old position (~2000, past the new leader's end) was answered
+    // OFFSET_OUT_OF_RANGE and auto.offset.reset=earliest sent the group back to 0, re-reading ~500 records that were
+    // never truncated. With validation (SubscriptionState.maybeCompleteValidation) it goes back only to where its
+    // epoch ends on the new leader: the first offset whose record differs from what it had read.
+    const r = runScenario(loadScenario(file), { seed: 1 });
+    const polls = r.history.ops.filter((op) => op.f === "poll" && op.type === "ok" && op.process === "reader").map((op) => (op.value as Record<string, [number, string][]>)["events-0"] ?? []);
+    const read = new Map<number, string>();
+    let rewind: number | null = null;
+    let frontier = -1;
+    for (const recs of polls) {
+      if (recs.length === 0) continue;
+      if (recs[0][0] <= frontier) {
+        rewind = recs[0][0];
+        break;
+      }
+      for (const [o, v] of recs) read.set(o, v);
+      frontier = recs[recs.length - 1][0];
+    }
+    const leaderLog = r.logs.find((l) => l.topic === "events" && l.partition === 0 && l.leader)!;
+    const finalValue = new Map(leaderLog.records.map((x) => [x.offset, x.value]));
+    let divergence = 0;
+    while (read.has(divergence) && finalValue.get(divergence) === read.get(divergence)) divergence++;
+    expect(divergence).toBeGreaterThan(100);
+    expect(rewind).toBe(divergence);
+    expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+  });
 });

@@ -163,8 +163,11 @@ export function convertHistory(ops: readonly HistoryOp[], logs: readonly FinalRe
         sink.op(ns(inv.time), p, "invoke", "poll", op.process, life);
         sink.poll();
         sink.op(ns(op.time), p, op.type, "poll", op.process, life);
-        sink.poll(op.value as PollValue);
-        fields(undefined, isolationOf(inv), takeRebalances(s));
+        // A poll that threw (auto.offset.reset=none: OFFSET_OUT_OF_RANGE, LOG_TRUNCATION, NO_OFFSET_FOR_PARTITION)
+        // read nothing: a failed ["poll"] with its error.
+        if (op.type === "ok") sink.poll(op.value as PollValue);
+        else sink.poll();
+        fields(op.type === "ok" ? undefined : op.error, isolationOf(inv), takeRebalances(s));
         lanes.release(s, p);
         break;
       }

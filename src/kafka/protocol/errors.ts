@@ -54,6 +54,13 @@ export const ERRORS = {
   NOT_CONTROLLER: { code: 41, retriable: true },
   /** Client-side: commitSync outside a stable generation (CommitFailedException in the Java client). */
   COMMIT_FAILED: { code: 0, retriable: false },
+  /**
+   * Client-side: KIP-320 validation found the position past where its epoch ends on the leader (the log was
+   * truncated under it) and auto.offset.reset=none (LogTruncationException from poll(), an OffsetOutOfRangeException).
+   */
+  LOG_TRUNCATION: { code: 1, retriable: false },
+  /** Client-side: no committed offset and auto.offset.reset=none (NoOffsetForPartitionException from poll()). */
+  NO_OFFSET_FOR_PARTITION: { code: 0, retriable: false },
   /** Client-side: max.poll.interval.ms passed between two polls; the member left the group (KIP-62). */
   POLL_TIMEOUT_EXPIRED: { code: 0, retriable: false },
 } as const;

@@ -30,9 +30,18 @@ import { type FetchPosition, type LeaderAndEpoch, type LogTruncation, TopicParti
  */
 export type ConsumerPositionException = "NoOffsetForPartitionException" | "OffsetOutOfRangeException" | "LogTruncationException";
 
+/** Each exception's error name, as the history records it (see `ERRORS`). */
+export const POSITION_EXCEPTION_ERRORS = {
+  NoOffsetForPartitionException: "NO_OFFSET_FOR_PARTITION",
+  OffsetOutOfRangeException: "OFFSET_OUT_OF_RANGE",
+  LogTruncationException: "LOG_TRUNCATION",
+} as const satisfies Record<ConsumerPositionException, ErrorName>;
+
 /** What poll() raised instead of returning records, with the partitions and offsets the exception names. */
 export interface ConsumerPollError {
   exception: ConsumerPositionException;
+  /** The exception's error name (POSITION_EXCEPTION_ERRORS). */
+  error: ErrorName;
   partitions: { topic: string; partition: number; offset: number | null; divergentOffset?: number }[];
 }
 
@@ -292,7 +301,7 @@ export class KafkaConsumer {
     });
     this.ctx.trace("consumer.poll-error", { exception, partitions: partitions.map((x) => `${x.topic}-${x.partition}@${x.offset ?? "none"}`) });
     this.pump();
-    return { ok: false, error: { exception, partitions } };
+    return { ok: false, error: { exception, error: POSITION_EXCEPTION_ERRORS[exception], partitions } };
   }
 
   /** Every message a consumer receives: its fetcher's answers, its metadata's, and its group membership's. */
