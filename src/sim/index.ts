@@ -1,4 +1,4 @@
-export type { Actor, ActorContext, ActorFactory, ActorStatus, Timer, TimerId } from "./actor.js";
+export type { Actor, ActorContext, ActorFactory, ActorStatus, ConnectionEvent, ConnectionId, Timer, TimerId } from "./actor.js";
 export { Disk, KeyValueFile, type DiskResident } from "./disk.js";
 export { Digest } from "./digest.js";
 export { EventQueue } from "./eventQueue.js";
