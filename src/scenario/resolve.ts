@@ -101,7 +101,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         w.assign.partitions?.forEach((part, j) => {
           if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
         });
-        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
+        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config, explicit), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
         return;
       }
       w.subscribe!.forEach((t, j) => knownTopic(t, `${p}.workload.subscribe[${j}]`));
@@ -126,7 +126,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         kind: "group-consumer",
         startMs,
         stopMs,
-        settings: consumerSettings(config),
+        settings: consumerSettings(config, explicit),
         outputProducer: w.output ? producerSettings(PRODUCER_CONFIG.resolve({ "transactional.id": w.output["transactional.id"] }), new Set(["transactional.id"])) : null,
         workload: {
           topics: w.subscribe!,

@@ -61,11 +61,6 @@ export interface ActorContext {
   write(conn: ConnectionId, msg: unknown): void;
   /** Closes this actor's end of a connection: the peer gets FIN after everything written before. */
   close(conn: ConnectionId): void;
-  /**
-   * This actor closed its connection to `peer` and will open a new one: later messages are not held behind
-   * messages still in flight on the old one (which may still arrive, late).
-   */
-  reconnect(peer: string): void;
   /** A timer owned by the caller: it calls `onFire` with the payload each `set` gave (see `Timer`). */
   timer<Payload = void>(onFire: (payload: Payload) => void): Timer<Payload>;
   /** The actor's own timer: `onTimer(tag)` after `delayMs`. */

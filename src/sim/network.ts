@@ -194,15 +194,6 @@ export class Network {
   }
 
 
-  /**
-   * `e` closed its connection to `peer` and will open a new one: later messages are not held behind messages still
-   * in flight on the old one (which may still arrive, late).
-   */
-  reconnect(e: Endpoint, peer: number): void {
-    const keys = e.fifoPeer;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === peer) keys[i] = -1;
-  }
-
   private pairKey(a: number, b: number): number {
     return a < b ? a * 65536 + b : b * 65536 + a;
   }

@@ -576,10 +576,6 @@ export class Simulation {
       disk: s.disk,
       trace: (type, data) => sim.trace(s.name, type, data),
       knows: (name) => sim.byName.has(name),
-      reconnect: (peer) => {
-        const to = sim.byName.get(peer);
-        if (to) sim.network.reconnect(s.endpoint, to.index);
-      },
     };
   }
 }

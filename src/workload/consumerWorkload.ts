@@ -1,7 +1,6 @@
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import { KafkaConsumer } from "../kafka/client/consumer/consumer.js";
-import type { ConsumerMessages } from "../kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
+import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History } from "./history.js";
 
@@ -21,7 +20,7 @@ export type PollValue = Record<string, [number, string][]>;
  * (Jepsen's `[:poll]` completing as `[:poll {k [[offset v] ...]}]`, a key standing for one topic-partition).
  */
 export function consumerWorkloadActor(brokers: string[], settings: ConsumerSettings, w: ConsumerWorkload, history: History) {
-  return (ctx: ActorContext): Actor<MessageOf<ConsumerMessages>> => {
+  return (ctx: ActorContext): Actor => {
     const consumer = new KafkaConsumer(ctx, brokers, settings);
     const tryAssign = () => {
       if (consumer.assignment().length > 0) return;
@@ -43,15 +42,17 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
       }
       poll.set(w.pollIntervalMs);
     });
+    const net = clientProcess(ctx);
     return {
       onStart: () => {
         consumer.start();
         poll.set(w.pollIntervalMs);
       },
-      onMessage: (from, msg) => {
-        dispatch(consumer.handlers, msg.type, from, msg);
+      onMessage: (from, msg, conn) => {
+        net.onMessage(from, msg, conn);
         tryAssign();
       },
+      onConnection: net.onConnection,
     };
   };
 }

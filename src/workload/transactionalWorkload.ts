@@ -1,7 +1,6 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer } from "../kafka/client/producer/producer.js";
-import type { ProducerMessages } from "../kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
+import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
@@ -46,7 +45,7 @@ export interface TxnValue {
  * error (PRODUCER_FENCED) stops the instance.
  */
 export function transactionalWorkloadActor(brokers: string[], settings: ProducerSettings, w: TransactionalWorkload, history: History) {
-  return (ctx: ActorContext): Actor<MessageOf<ProducerMessages>> => {
+  return (ctx: ActorContext): Actor => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const tid = settings.transactionalId!;
     const rnd = ctx.stream("transactions");
@@ -145,7 +144,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           run();
         });
       },
-      onMessage: (from, msg) => dispatch(producer.handlers, msg.type, from, msg),
+      ...clientProcess(ctx),
       onShutdown: () => producer.close(),
     };
   };

@@ -17,6 +17,7 @@ describe("acks-0-leader-crash", () => {
   const CRASH_US = 15_000_000;
   /** The crash's reset reaches the producer one link latency later (at most 1.5 ms here). */
   const RESET_KNOWN_US = CRASH_US + 2_000;
+  const END_US = 40_000_000;
 
   it.each([1, 2])("batches wait for the new leader: only sends written before the crash can be lost (seed %i)", (seed) => {
     const r = runScenario(scenario, { seed });
@@ -25,7 +26,8 @@ describe("acks-0-leader-crash", () => {
     const lost = completed.filter(({ done }) => !inLog.has((done.value as SendValue).value));
     // Sends completed (written to a socket) once the producer knew of the reset went to a live leader: none of them
     // is lost. Those written before, into broker-1's log or its dying connection, may be (acks=0 is never confirmed).
-    const lostAfterCrash = lost.filter(({ done }) => done.time > RESET_KNOWN_US);
+    // (Sends of the run's last moment are still on the wire when it ends.)
+    const lostAfterCrash = lost.filter(({ done }) => done.time > RESET_KNOWN_US && done.time < END_US - 100_000);
     expect(lostAfterCrash.map(({ done }) => `${(done.value as SendValue).value} at ${done.time}µs`)).toEqual([]);
     // And the producer did go on: sends written after the crash reached the new leader's log.
     expect(completed.filter(({ done }) => done.time > CRASH_US + 1_000_000).length).toBeGreaterThan(1000);

@@ -8,6 +8,9 @@ export interface BrokerSettings {
   replicaFetchWaitMaxMs: number;
   replicaFetchBackoffMs: number;
   replicaSocketTimeoutMs: number;
+  /** socket.connection.setup.timeout.ms / .max.ms of the broker's own connections. */
+  connectionSetupTimeoutMs: number;
+  connectionSetupTimeoutMaxMs: number;
   brokerHeartbeatIntervalMs: number;
   brokerSessionTimeoutMs: number;
   highWatermarkCheckpointIntervalMs: number;
@@ -26,6 +29,8 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     replicaFetchWaitMaxMs: c["replica.fetch.wait.max.ms"],
     replicaFetchBackoffMs: c["replica.fetch.backoff.ms"],
     replicaSocketTimeoutMs: c["replica.socket.timeout.ms"],
+    connectionSetupTimeoutMs: c["socket.connection.setup.timeout.ms"],
+    connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
     brokerHeartbeatIntervalMs: c["broker.heartbeat.interval.ms"],
     brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
     highWatermarkCheckpointIntervalMs: c["replica.high.watermark.checkpoint.interval.ms"],

@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
 import type { PartitionLog } from "../log/partitionLog.js";
 import type { ProducerStateManager } from "../log/producerStateManager.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
@@ -61,14 +61,16 @@ export function consumerRecords(p: FetchSource, req: ConsumerFetchRequest): Fetc
 }
 
 interface ParkedFollowerFetch {
-  from: string;
+  /** The connection the fetch came on: its answer goes back on it. */
+  from: ConnectionId;
   request: FetchRequest;
   timer: number;
 }
 
 interface ParkedConsumerFetch {
   id: number;
-  from: string;
+  /** The connection the fetch came on: its answer goes back on it. */
+  from: ConnectionId;
   request: ConsumerFetchRequest;
   timer: number;
 }
@@ -107,16 +109,16 @@ export class DelayedFetchPurgatory {
     });
   }
 
-  respondFollower(to: string, req: FetchRequest, error: ErrorName, batches: RecordBatch[]): void {
-    this.ctx.send(to, followerFetchResponse(req, error, this.p.highWatermark, this.p.log.logStartOffset, batches));
+  respondFollower(to: ConnectionId, req: FetchRequest, error: ErrorName, batches: RecordBatch[]): void {
+    this.ctx.write(to, followerFetchResponse(req, error, this.p.highWatermark, this.p.log.logStartOffset, batches));
   }
 
-  respondConsumer(to: string, req: ConsumerFetchRequest, error: ErrorName, records: FetchedRecord[]): void {
-    this.ctx.send(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, records));
+  respondConsumer(to: ConnectionId, req: ConsumerFetchRequest, error: ErrorName, records: FetchedRecord[]): void {
+    this.ctx.write(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, records));
   }
 
   /** Long poll: hold a follower's fetch until data arrives or replica.fetch.wait.max.ms passes. */
-  watchFollower(from: string, req: FetchRequest): void {
+  watchFollower(from: ConnectionId, req: FetchRequest): void {
     const old = this.followers.get(req.replicaId);
     if (old) this.followerWait.cancel(old.timer);
     const timer = this.followerWait.set(req.maxWaitMs, req.replicaId);
@@ -124,7 +126,7 @@ export class DelayedFetchPurgatory {
   }
 
   /** Hold a consumer's fetch until the HW (or LSO) passes its offset or fetch.max.wait.ms passes. */
-  watchConsumer(from: string, req: ConsumerFetchRequest): void {
+  watchConsumer(from: ConnectionId, req: ConsumerFetchRequest): void {
     const id = this.nextId++;
     const timer = this.consumerWait.set(req.maxWaitMs, id);
     this.consumers.push({ id, from, request: req, timer });

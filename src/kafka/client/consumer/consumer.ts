@@ -1,7 +1,6 @@
 import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
-import type { ConsumerMessages } from "../../protocol/apis.js";
-import type { Handlers } from "../../protocol/dispatch.js";
+import { type Disconnect, NetworkClient } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchedRecord, ListOffsetsRequest, ListOffsetsResponse } from "../../protocol/messages.js";
 import { tpKey } from "../../protocol/messages.js";
@@ -22,8 +21,6 @@ interface PartitionState {
   fetchOffset: number;
   buffer: FetchedRecord[];
   inFlight: number;
-  inFlightTo: string;
-  timer: number;
   backoffUntilUs: number;
   resetting: boolean;
   /** Set when auto.offset.reset=none left the position undefined (NoOffsetForPartitionException). */
@@ -43,35 +40,42 @@ export interface PolledPartition {
  * membership (classic `ConsumerCoordinator` or KIP-848 `ConsumerMembershipManager`) decides the assignment. It fetches each assigned partition from its leader with the leader
  * epoch from its metadata, buffers what comes back, and hands out at most `max.poll.records` per poll(). Positions
  * start from the group's committed offset, else auto.offset.reset (ListOffsets). `isolation.level` bounds what
- * brokers return (the HW, or the LSO under read_committed).
+ * brokers return (the HW, or the LSO under read_committed). It fetches only from leaders whose connection is ready
+ * (Fetcher.prepareFetchRequests skips nodes that are not); a fetch whose connection closes or times out is retried
+ * after retry.backoff.ms with fresh metadata. Fetches and the group's requests share the consumer's NetworkClient.
  * Simplified: one partition per fetch request; no fetch sessions; no KIP-320 truncation detection on the consumer.
  */
 export class KafkaConsumer {
   readonly metadata: ClientMetadata;
+  /** The consumer's connections to the brokers (Kafka: ConsumerNetworkClient). */
+  readonly client: NetworkClient;
   private readonly parts = new Map<string, PartitionState>();
   private pumpTimer = -1;
   private pollRotation = 0;
   /** The group membership, once subscribe() was called. */
   group: GroupMember | null = null;
+  private pumpAtUs = Infinity;
   /** The fetcher's next pass (after a back-off). */
   private readonly pumpAt: Timer;
-  /** fetch.max.wait.ms + request.timeout.ms of a partition's fetch or ListOffsets, by topic-partition. */
-  private readonly requestTimeout: Timer<string>;
 
   constructor(
     private readonly ctx: ActorContext,
     private readonly brokers: string[],
     readonly settings: ConsumerSettings,
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, settings.retryBackoffMs);
+    // KafkaConsumer: up to 100 requests in flight per connection (ConsumerUtils.CONSUMER_MAX_INFLIGHT_REQUESTS_PER_CONNECTION).
+    this.client = new NetworkClient(ctx, { name: "consumer", requestTimeoutMs: settings.requestTimeoutMs, maxInFlightRequestsPerConnection: 100, ...settings.network }, () => nextRequestId(ctx));
+    this.metadata = new ClientMetadata(ctx, this.client, brokers, settings.metadataMaxAgeMs, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.pump();
     this.pumpAt = ctx.timer(() => {
       this.pumpTimer = -1;
+      this.pumpAtUs = Infinity;
       this.pump();
     });
-    this.requestTimeout = ctx.timer((tp) => {
-      const p = this.parts.get(tp);
-      if (p && p.inFlight >= 0) this.failRequest(p, "REQUEST_TIMED_OUT");
+    // A connection ready: fetch on it; one lost: fresh metadata (the leader may have moved), and fetch again.
+    this.client.onStateChange((_node, state) => {
+      if (state === "DISCONNECTED") this.metadata.requestUpdate();
+      this.wakeAt(this.ctx.nowUs);
     });
   }
 
@@ -86,15 +90,11 @@ export class KafkaConsumer {
 
   private setAssignment(tps: TopicPartitionRef[], fromGroup: boolean): void {
     const keep = new Set(tps.map((t) => tpKey(t.topic, t.partition)));
-    for (const [k, p] of [...this.parts]) {
-      if (keep.has(k)) continue;
-      if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
-      this.parts.delete(k);
-    }
+    for (const k of [...this.parts.keys()]) if (!keep.has(k)) this.parts.delete(k);
     for (const t of tps) {
       const k = tpKey(t.topic, t.partition);
       if (!this.parts.has(k))
-        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, fetchOffset: 0, buffer: [], inFlight: -1, inFlightTo: "", timer: -1, backoffUntilUs: 0, resetting: false, error: null, awaitingCommitted: fromGroup });
+        this.parts.set(k, { topic: t.topic, partition: t.partition, position: null, fetchOffset: 0, buffer: [], inFlight: -1, backoffUntilUs: 0, resetting: false, error: null, awaitingCommitted: fromGroup });
     }
     this.pump();
   }
@@ -104,6 +104,7 @@ export class KafkaConsumer {
     const self = this;
     const deps: GroupMemberDeps = {
       ctx: this.ctx,
+      client: this.client,
       brokers: this.brokers,
       settings: this.settings,
       groupId: this.settings.groupId!,
@@ -144,9 +145,7 @@ export class KafkaConsumer {
       p.awaitingCommitted = true;
       p.position = null;
       p.buffer = [];
-      if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
-      p.inFlight = -1;
-      p.timer = -1;
+      p.inFlight = -1; // an answer still on its way is dropped
     }
   }
 
@@ -198,31 +197,7 @@ export class KafkaConsumer {
     return out;
   }
 
-  /** Every message a consumer receives: its fetcher's answers, its metadata's, and its group membership's. */
-  readonly handlers: Handlers<ConsumerMessages> = {
-    MetadataResponse: (_from, res) => {
-      this.metadata.onResponse(res);
-    },
-    FetchResponse: (_from, res) => this.onFetch(res),
-    ListOffsetsResponse: (_from, res) => this.onListOffsets(res),
-    FindCoordinatorResponse: (from, res) => this.group?.handlers.FindCoordinatorResponse(from, res),
-    OffsetCommitResponse: (from, res) => this.group?.handlers.OffsetCommitResponse(from, res),
-    OffsetFetchResponse: (from, res) => this.group?.handlers.OffsetFetchResponse(from, res),
-    JoinGroupResponse: (from, res) => this.group?.handlers.JoinGroupResponse(from, res),
-    SyncGroupResponse: (from, res) => this.group?.handlers.SyncGroupResponse(from, res),
-    HeartbeatResponse: (from, res) => this.group?.handlers.HeartbeatResponse(from, res),
-    LeaveGroupResponse: (from, res) => this.group?.handlers.LeaveGroupResponse(from, res),
-    ConsumerGroupHeartbeatResponse: (from, res) => this.group?.handlers.ConsumerGroupHeartbeatResponse(from, res),
-    Disconnected: (from, msg) => {
-      this.group?.handlers.Disconnected(from, msg);
-      this.metadata.onDisconnected(from);
-      for (const p of this.parts.values()) if (p.inFlight >= 0 && p.inFlightTo === from) this.failRequest(p, "NETWORK_EXCEPTION");
-    },
-  };
-
   private failRequest(p: PartitionState, error: ErrorName): void {
-    if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
-    p.timer = -1;
     p.inFlight = -1;
     p.resetting = false;
     this.retryLater(p, error);
@@ -236,7 +211,9 @@ export class KafkaConsumer {
   }
 
   private wakeAt(us: number): void {
-    if (this.pumpTimer >= 0) return;
+    if (this.pumpTimer >= 0 && this.pumpAtUs <= us) return;
+    if (this.pumpTimer >= 0) this.pumpAt.cancel(this.pumpTimer);
+    this.pumpAtUs = us;
     this.pumpTimer = this.pumpAt.set(Math.max(0, (us - this.ctx.nowUs) / 1000));
   }
 
@@ -254,29 +231,40 @@ export class KafkaConsumer {
         this.metadata.requestUpdate();
         continue;
       }
-      const id = nextRequestId(this.ctx);
-      if (p.position === null) {
-        if (this.settings.autoOffsetReset === "none") {
-          p.error = "OFFSET_OUT_OF_RANGE";
-          continue;
-        }
-        p.resetting = true;
-        this.ctx.send(meta.leader, { type: "ListOffsets", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp: this.settings.autoOffsetReset === "earliest" ? -2 : -1, isolationLevel: this.settings.isolationLevel } satisfies ListOffsetsRequest);
-      } else {
-        if (p.buffer.length >= this.settings.maxPollRecords) continue;
-        this.ctx.send(meta.leader, { type: "Fetch", correlationId: id, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.fetchOffset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel } satisfies ConsumerFetchRequest);
+      if (p.position === null && this.settings.autoOffsetReset === "none") {
+        p.error = "OFFSET_OUT_OF_RANGE";
+        continue;
       }
+      if (p.position !== null && p.buffer.length >= this.settings.maxPollRecords) continue;
+      // Only a ready connection is fetched from; the client wakes the fetcher when it is (or when it fails).
+      if (!this.client.ready(meta.leader)) {
+        const delay = this.client.connectionDelayMs(meta.leader);
+        if (delay > 0 && delay < Infinity && !this.client.isConnecting(meta.leader)) this.wakeAt(this.ctx.nowUs + delay * 1000);
+        continue;
+      }
+      const id = this.client.correlationId();
       p.inFlight = id;
-      p.inFlightTo = meta.leader;
-      p.timer = this.requestTimeout.set(this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs, k);
+      if (p.position === null) {
+        p.resetting = true;
+        const req: ListOffsetsRequest = { type: "ListOffsets", correlationId: id, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp: this.settings.autoOffsetReset === "earliest" ? -2 : -1, isolationLevel: this.settings.isolationLevel };
+        this.client.send(meta.leader, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(k, id, res) : this.onListOffsets(res)));
+      } else {
+        const req: ConsumerFetchRequest = { type: "Fetch", correlationId: id, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, fetchOffset: p.fetchOffset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel };
+        // A fetch may wait fetch.max.wait.ms at the broker, on top of the request timeout.
+        this.client.send(meta.leader, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(k, id, res) : this.onFetch(res as ConsumerFetchResponse)), this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs);
+      }
     }
+  }
+
+  /** A fetch or ListOffsets whose connection closed or timed out: again after retry.backoff.ms. */
+  private onRequestFailed(tp: string, id: number, why: Disconnect): void {
+    const p = this.parts.get(tp);
+    if (p && p.inFlight === id) this.failRequest(p, why.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
   }
 
   private take(topic: string, partition: number, correlationId: number): PartitionState | undefined {
     const p = this.parts.get(tpKey(topic, partition));
     if (!p || p.inFlight !== correlationId) return undefined;
-    if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
-    p.timer = -1;
     p.inFlight = -1;
     return p;
   }
