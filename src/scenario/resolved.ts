@@ -75,6 +75,8 @@ export interface TransactionalWorkloadSpec {
   app: string;
   /** How long a transaction stays open after its sends before it is ended. */
   openForMs: number;
+  /** Time between two sends of one transaction (0: all at once). */
+  sendEveryMs: number;
   /** sendOffsetsToTransaction for this group with each transaction, or null. */
   offsetsGroup: string | null;
 }

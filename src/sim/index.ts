@@ -2,7 +2,7 @@ export type { Actor, ActorContext, ActorFactory, ActorStatus, ConnectionEvent, C
 export { Disk, KeyValueFile, type DiskResident } from "./disk.js";
 export { Digest } from "./digest.js";
 export { EventQueue } from "./eventQueue.js";
-export { applyFault, scheduleFaults, type RoleResolver, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind } from "./faults.js";
+export { applyFault, scheduleFaults, type RoleResolver, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind, type FaultAction, type FaultTrigger } from "./faults.js";
 export { generateFaults, withFaultDefaults, GENERATED_KINDS, type FaultGeneratorBounds, type ResolvedFaultBounds } from "./faultGenerator.js";
 export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Links, type LinkBehaviour } from "./links.js";
@@ -11,3 +11,4 @@ export { RandomStream, streamName } from "./random.js";
 export { Simulation, DEFAULT_LINK, type RunOutcome, type LastEvents, type SimulationOptions } from "./simulation.js";
 export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";
 export { faultScheduleArbitrary } from "./faultArbitrary.js";
+export { ENGINE_TRACE_EVENTS, fitsKind, matchableKind, type TraceEventSpecs, type TraceFieldKind } from "./traceEvents.js";

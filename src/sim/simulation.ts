@@ -110,7 +110,8 @@ export class Simulation {
   private readonly names: string[] = [];
   private readonly byName = new Map<string, ActorSlot>();
   private readonly digest = new Digest();
-  private readonly observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
+  /** Replaced, never changed in place, when one leaves: a record being handed out goes to the list it started with. */
+  private observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
   private readonly maxEvents: number;
   private readonly timerIds = { next: 1 };
   private nowUsValue = 0;
@@ -154,9 +155,16 @@ export class Simulation {
     return new RandomStream(streamName(this.seed, ...parts));
   }
 
-  /** Receives trace records; with `types`, only records of those types (no record is built for others). */
-  observe(observer: TraceObserver, types?: Iterable<string>): void {
-    this.observers.push({ fn: observer, types: types ? new Set(types) : null });
+  /**
+   * Receives trace records; with `types`, only records of those types (no record is built for others). Returns a
+   * function that stops the observing (from inside the observer too).
+   */
+  observe(observer: TraceObserver, types?: Iterable<string>): () => void {
+    const entry = { fn: observer, types: types ? new Set(types) : null };
+    this.observers = [...this.observers, entry];
+    return () => {
+      this.observers = this.observers.filter((o) => o !== entry);
+    };
   }
 
   addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
@@ -302,12 +310,17 @@ export class Simulation {
     }
   }
 
-  /** Holds messages of one type from one actor to another (and what follows them on their connection). Returns the release. */
-  hold(from: string, to: string, type: string): () => void {
-    const release = this.network.tcp.hold(this.slot(from).index, this.slot(to).index, type);
-    this.trace("sim", "sim.hold", { from, to, type });
+  /**
+   * Holds messages of one type (or of any of several) from one actor to another, and what follows them on their
+   * connection, until the returned release is called; then they go on in order. With `count`, only the first
+   * `count` matching messages are caught. Returns the release.
+   */
+  hold(from: string, to: string, type: string | readonly string[], count?: number): () => void {
+    const types = typeof type === "string" ? [type] : type;
+    const release = this.network.tcp.hold(this.slot(from).index, this.slot(to).index, types, count);
+    this.trace("sim", "sim.hold", { from, to, type: types.join(","), ...(count !== undefined ? { count } : {}) });
     return () => {
-      this.trace("sim", "sim.release", { from, to, type });
+      this.trace("sim", "sim.release", { from, to, type: types.join(",") });
       release();
     };
   }

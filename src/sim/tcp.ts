@@ -115,11 +115,13 @@ export class Connection {
   }
 }
 
-/** A hold rule: messages of one type from one process to another are kept by the network until released. */
+/** A hold rule: messages of some types from one process to another are kept by the network until released. */
 interface HoldRule {
   from: number;
   to: number;
-  type: string;
+  types: readonly string[];
+  /** How many more messages it may catch (each pins its connection's direction); Infinity for all of them. */
+  remaining: number;
   pinned: { c: Connection; dir: number }[];
 }
 
@@ -227,9 +229,12 @@ export class Tcp {
     }
   }
 
-  /** Holds messages of `type` from one process to another (and what follows them on their connection) until released. */
-  hold(from: number, to: number, type: string): () => void {
-    const rule: HoldRule = { from, to, type, pinned: [] };
+  /**
+   * Holds messages of `types` from one process to another (and what follows them on their connection) until
+   * released; with `count`, only the first `count` such messages (a retry on another connection then passes).
+   */
+  hold(from: number, to: number, types: readonly string[], count = Infinity): () => void {
+    const rule: HoldRule = { from, to, types, remaining: count, pinned: [] };
     this.holds.push(rule);
     return () => {
       const i = this.holds.indexOf(rule);
@@ -437,8 +442,10 @@ export class Tcp {
     const to = c.ends[1 - dir].process.index;
     const type = messageType(msg);
     for (const h of this.holds) {
-      if (h.from !== from || h.to !== to || h.type !== type) continue;
+      if (h.from !== from || h.to !== to || !h.types.includes(type)) continue;
       if (!h.pinned.some((p) => p.c === c && p.dir === dir)) {
+        if (h.remaining <= 0) continue;
+        h.remaining--;
         h.pinned.push({ c, dir });
         c.dirs[dir].pinned++;
       }
