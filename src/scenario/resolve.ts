@@ -4,7 +4,7 @@ import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts, producerSettings } from "../kafka/config/producerSettings.js";
-import { actorsNamed, DEFAULT_LINK, type FaultOp, type FaultTrigger, fitsKind, GENERATED_KINDS, type LatencyModel, type LinkBehaviour, matchableKind } from "../sim/index.js";
+import { actorsNamed, DEFAULT_LINK, DEFAULT_TCP_USER_TIMEOUT_US, type FaultOp, type FaultTrigger, fitsKind, GENERATED_KINDS, type LatencyModel, type LinkBehaviour, matchableKind } from "../sim/index.js";
 import { ScenarioError } from "./errors.js";
 import { isKafkaRole } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
@@ -307,7 +307,10 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     randomFaults,
     expect,
     sweep,
-    simulator: { legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false },
+    simulator: {
+      legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false,
+      tcpUserTimeoutMs: input.simulator?.tcpUserTimeout ?? DEFAULT_TCP_USER_TIMEOUT_US / 1000,
+    },
   };
 }
 

@@ -306,6 +306,11 @@ const simulatorInput = z.strictObject({
   maxEvents: intIn("a whole number of events", 1, 1_000_000_000_000).optional(),
   /** Memory bound in MiB: a run estimated to need more is refused before it starts (default 2048). */
   maxMemoryMiB: intIn("a whole number of MiB", 1, 1_048_576).optional(),
+  /**
+   * How long TCP retransmits unacknowledged data before it resets the connection (default 924.6s: Linux's
+   * net.ipv4.tcp_retries2 = 15 with RTOs from 200 ms doubling to 120 s; TCP_USER_TIMEOUT, RFC 5482, sets its own).
+   */
+  tcpUserTimeout: duration.optional(),
 });
 
 /**

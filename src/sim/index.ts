@@ -8,6 +8,7 @@ export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Links, type LinkBehaviour } from "./links.js";
 export { Network, DISCONNECTED_MESSAGE, type Disconnected, type MessageObserver } from "./network.js";
 export { RandomStream, streamName } from "./random.js";
+export { DEFAULT_TCP_USER_TIMEOUT_US } from "./tcp.js";
 export { Simulation, DEFAULT_LINK, type RunOutcome, type LastEvents, type SimulationOptions } from "./simulation.js";
 export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";
 export { faultScheduleArbitrary } from "./faultArbitrary.js";

@@ -141,3 +141,12 @@ describe("hold: and on: are checked like the rest of the file", () => {
     expect(bad(`  - { at: 1s, delay: 1s, pause: app-1 }\n`)).toMatch(/faults\[0\]\.delay.*only applies with on:/);
   });
 });
+
+describe("simulator.tcpUserTimeout", () => {
+  it("defaults to Linux's tcp_retries2 give-up time and can be set", async () => {
+    const { buildWorld } = await import("../../src/scenario/world.js");
+    expect(buildWorld(scenario("  - { at: 1s, pause: app-1 }\n")).sim.network.tcp.userTimeoutUs).toBe(924_600_000);
+    const s = parseScenario(`${BASE}simulator: { tcpUserTimeout: 30s }\n`, "t.yaml");
+    expect(buildWorld(s).sim.network.tcp.userTimeoutUs).toBe(30_000_000);
+  });
+});
