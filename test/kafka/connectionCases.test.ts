@@ -48,3 +48,16 @@ describe("txn-coordinator-clean-shutdown", () => {
     expect(gapUs).toBeLessThan(5_000_000);
   });
 });
+
+describe("txn-coordinator-shutdown (shipped), seed 9: a retry re-enqueued while the transaction aborts", () => {
+  const scenario = loadScenario(join(CASES, "..", "..", "..", "scenarios", "txn-coordinator-shutdown.yaml"));
+
+  it("is aborted with the transaction (RecordAccumulator.abortUndrainedBatches), so the EndTxn goes and the producer carries on", () => {
+    // At 21.13 s the application aborts while a batch for payments-3 comes back NOT_LEADER_OR_FOLLOWER (the controlled
+    // shutdown moved its leader) and is re-enqueued; nothing drains an aborting transaction's batches, so the abort
+    // waited for it forever and txn-1 wrote nothing more.
+    const r = runScenario(scenario, { seed: 9 });
+    const commits = r.history.ops.filter((o) => o.process === "txn-1" && o.f === "txn" && o.type === "ok" && o.time > 25_000_000);
+    expect(commits.length).toBeGreaterThan(50);
+  });
+});

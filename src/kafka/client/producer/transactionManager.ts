@@ -217,6 +217,10 @@ export class TransactionManager {
 
   /** Sends what is due (called from each pass of the Sender, and when an answer or a back-off moves things on). */
   maybeSendTransactionalRequest(): void {
+    // Sender.maybeSendAndPollTransactionalRequest: while the transaction is aborting (or abortable), what is still in
+    // the accumulator, retries re-enqueued after the abort began included, is aborted
+    // (RecordAccumulator.abortUndrainedBatches); otherwise a retry nobody drains would hold the EndTxn forever.
+    if (this.state === "ABORTING_TRANSACTION" || this.state === "ABORTABLE_ERROR") this.hooks.failQueuedBatches(this.lastError ?? "TRANSACTION_ABORTED");
     this.pump();
   }
 
