@@ -9,6 +9,7 @@ import type { TraceEventSpecs } from "../sim/traceEvents.js";
  */
 export const KAFKA_TRACE_EVENTS = {
   "broker.controlled-shutdown": { brokerEpoch: "number" },
+  "broker.fenced": { brokerEpoch: "number" },
   "broker.init-producer-id": { producerId: "number", producerEpoch: "number", for: "string" },
   "broker.registered": { brokerEpoch: "number" },
   "broker.shutdown-approved": { brokerEpoch: "number" },
