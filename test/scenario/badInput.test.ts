@@ -163,7 +163,7 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("consumerProgress: { group: g, within: 5 }", "expect[0].consumerProgress.within", "must be a duration");
     await bad("anomaly: { failedSends: TIMEOUT }", "expect[0].anomaly.failedSends", "must be a Kafka error name");
     await bad("noUnconfirmedSends: 3", "expect[0].noUnconfirmedSends", "must be a duration");
-    await bad("noAbortedReads: 3", "expect[0]", "abortedRead: takes no parameter");
+    await bad("noAbortedReads: 3", "expect[0]", "abortedReads: takes no parameter");
   });
 
   it("a producer writing to an unknown topic", async () => {
