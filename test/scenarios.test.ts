@@ -3,6 +3,7 @@ import { listScenarioFiles } from "../src/cli/scenarioFiles.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { runScenario } from "../src/runner/run.js";
 import { GOLDEN_SEEDS, goldenName, readGolden } from "./support/goldenDigests.js";
+import { traceConformance } from "./support/traceConformance.js";
 
 /**
  * Every shipped scenario, at its own seed and the golden seeds: its digest and event count are the fixture's
@@ -10,6 +11,7 @@ import { GOLDEN_SEEDS, goldenName, readGolden } from "./support/goldenDigests.js
  * the same commit), which proves determinism across processes and machines, and its expectations hold.
  * A sweep scenario (`sweep: { finds: ... }`) is one whose expectations some seeds break, the finding `explore` is
  * for: its other expectations hold at every seed, and at its own seed it does break what it finds.
+ * At seed 1 every record it traces must be declared in the trace event registries (what `on:` triggers name).
  * `npm run test:sweep` runs every scenario on seeds 1..20.
  */
 const files = listScenarioFiles();
@@ -25,7 +27,9 @@ describe.each(files.map((f) => [goldenName(f), f]))("scenario %s", (name, file) 
   it(title, () => {
     const seeds = [...new Set<string | number>([scenario.seed, ...GOLDEN_SEEDS])];
     for (const seed of seeds) {
-      const r = runScenario(scenario, { seed });
+      const conformance = seed === 1 ? traceConformance() : undefined;
+      const r = runScenario(scenario, { seed, observe: conformance?.observe });
+      expect([...(conformance?.problems ?? [])], "trace records the registries (src/*/traceEvents.ts) do not declare").toEqual([]);
       const failed = r.checks.filter((c) => !c.ok && !finds.has(c.name)).map((c) => `${c.name}: ${c.details.join("; ")}`);
       const status = finds.size > 0 && r.status === "expectation-failed" && failed.length === 0 ? "ok" : r.status;
       expect({ seed, status, failed, invariants: r.invariantViolations.slice(0, 3) }).toEqual({ seed, status: "ok", failed: [], invariants: [] });

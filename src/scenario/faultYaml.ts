@@ -1,4 +1,4 @@
-import type { FaultOp, LatencyModel } from "../sim/index.js";
+import type { FaultOp, FaultTrigger, LatencyModel } from "../sim/index.js";
 import { formatDurationMs } from "./duration.js";
 
 const us = (x: number) => formatDurationMs(x / 1000);
@@ -20,7 +20,8 @@ function latencyYaml(l: LatencyModel): Record<string, unknown> {
 
 /** A fault as a scenario file writes it (the inverse of resolveFault), so a schedule can be saved and replayed. */
 export function faultToYaml(op: FaultOp): Record<string, unknown> {
-  const out: Record<string, unknown> = { at: formatDurationMs(op.atMs) };
+  const out: Record<string, unknown> = op.on && op.atMs === 0 ? {} : { at: formatDurationMs(op.atMs) };
+  if (op.on) out.on = triggerYaml(op.on);
   switch (op.op) {
     case "crash":
       out.crash = op.node;
@@ -42,10 +43,25 @@ export function faultToYaml(op: FaultOp): Record<string, unknown> {
     case "heal":
       out.heal = "all";
       break;
+    case "hold":
+      // The scenario layer holds an API's requests and responses: its first type is the API's name.
+      out.hold = { from: op.from, to: op.to, api: op.types[0], ...(op.count !== undefined ? { count: op.count } : {}) };
+      break;
     case "slow-link":
       out["slow-link"] = { between: op.between, latency: latencyYaml(op.latency), ...(op.oneWay ? { oneWay: true } : {}) };
       break;
   }
   if ("forMs" in op && op.forMs !== undefined) out.for = formatDurationMs(op.forMs);
+  if (op.until) out.until = triggerYaml(op.until);
   return out;
+}
+
+function triggerYaml(t: FaultTrigger): Record<string, unknown> {
+  return {
+    ...(t.actor !== undefined ? { actor: t.actor } : {}),
+    event: t.event,
+    ...(t.where !== undefined ? { where: { ...t.where } } : {}),
+    ...(t.nth !== 1 ? { nth: t.nth } : {}),
+    ...(t.delayMs > 0 ? { delay: formatDurationMs(t.delayMs) } : {}),
+  };
 }

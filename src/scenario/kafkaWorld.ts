@@ -25,6 +25,7 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
           fetchTimeoutMs: c["controller.quorum.fetch.timeout.ms"],
           electionBackoffMaxMs: c["controller.quorum.election.backoff.max.ms"],
           requestTimeoutMs: c["controller.quorum.request.timeout.ms"],
+          retryBackoffMs: c["controller.quorum.retry.backoff.ms"],
           fetchMaxWaitMs: 500,
         },
         brokers: s.brokers,
@@ -60,6 +61,8 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
         ],
         brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
         uncleanLeaderElectionEnable: c["unclean.leader.election.enable"],
+        connectionSetupTimeoutMs: c["socket.connection.setup.timeout.ms"],
+        connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
       }),
     );
   const settings = brokerSettings(c, s.simulator.legacyHighWatermarkTruncation);

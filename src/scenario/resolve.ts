@@ -4,11 +4,12 @@ import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts, producerSettings } from "../kafka/config/producerSettings.js";
-import { actorsNamed, DEFAULT_LINK, type FaultOp, GENERATED_KINDS, type LatencyModel, type LinkBehaviour } from "../sim/index.js";
+import { actorsNamed, DEFAULT_LINK, DEFAULT_TCP_USER_TIMEOUT_US, type FaultOp, type FaultTrigger, fitsKind, GENERATED_KINDS, type LatencyModel, type LinkBehaviour, matchableKind } from "../sim/index.js";
 import { ScenarioError } from "./errors.js";
 import { isKafkaRole } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
+import { HOLDABLE_APIS, messageTypesOfApi, TRACE_EVENTS } from "./traceEventRegistry.js";
 import { describeIssue } from "./zodIssues.js";
 import type { Expectation, ResolvedClient, ResolvedDemo, ResolvedScenario, ResolvedTopic } from "./resolved.js";
 
@@ -101,7 +102,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         w.assign.partitions?.forEach((part, j) => {
           if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
         });
-        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
+        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config, explicit), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
         return;
       }
       w.subscribe!.forEach((t, j) => knownTopic(t, `${p}.workload.subscribe[${j}]`));
@@ -126,7 +127,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         kind: "group-consumer",
         startMs,
         stopMs,
-        settings: consumerSettings(config),
+        settings: consumerSettings(config, explicit),
         outputProducer: w.output ? producerSettings(PRODUCER_CONFIG.resolve({ "transactional.id": w.output["transactional.id"] }), new Set(["transactional.id"])) : null,
         workload: {
           topics: w.subscribe!,
@@ -166,6 +167,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
           valueSize: t.valueSize ?? 100,
           app: t.app ?? transactionalId!,
           openForMs: t.openFor ?? 20,
+          sendEveryMs: t.sendEvery ?? 0,
           offsetsGroup: t.offsets?.group ?? null,
         },
       });
@@ -305,7 +307,10 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     randomFaults,
     expect,
     sweep,
-    simulator: { legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false },
+    simulator: {
+      legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false,
+      tcpUserTimeoutMs: input.simulator?.tcpUserTimeout ?? DEFAULT_TCP_USER_TIMEOUT_US / 1000,
+    },
   };
 }
 
@@ -368,12 +373,17 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
   if (verbs.length !== 1)
     fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
   const verb = verbs[0];
-  const atMs = f.at;
+  if (f.at === undefined && f.on === undefined) fail(p, "needs at: <time> or on: <trace event> (or both: on, watching from at)");
+  const atMs = f.at ?? 0;
   if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${durationMs}ms); got ${atMs}ms`);
+  if (f.delay !== undefined && f.on === undefined) fail(`${p}.delay`, "only applies with on: (a timed fault says its time in at:)");
   const forMs = f.for;
   if (f.loseUnflushed !== undefined && verb !== "crash") fail(`${p}.loseUnflushed`, "only applies to crash");
   if (forMs !== undefined && (verb === "restart" || verb === "resume" || verb === "heal"))
     fail(`${p}.for`, `does not apply to ${verb}`);
+  if (f.until !== undefined && (verb === "restart" || verb === "resume" || verb === "heal"))
+    fail(`${p}.until`, `does not apply to ${verb}`);
+  if (f.until !== undefined && forMs !== undefined) fail(`${p}.until`, "give for: or until:, not both");
   const dur = forMs !== undefined ? { forMs } : {};
   const known = (a: string, path: string) => {
     if (!actors.has(a) && !isRole(a)) fail(path, unknownActor(a, actors) + (isRole("active-controller") ? "; roles: active-controller, leader:<topic>-<partition>" : ""));
@@ -421,8 +431,21 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
       op = { atMs, op: "slow-link", between: s.between, latency: latencyModel(s.latency), ...(s.oneWay ? { oneWay: true } : {}), ...dur };
       break;
     }
+    case "hold": {
+      const h = f.hold!;
+      known(h.from, `${p}.hold.from`);
+      known(h.to, `${p}.hold.to`);
+      if (!HOLDABLE_APIS.includes(h.api)) fail(`${p}.hold.api`, `unknown API "${h.api}" (Kafka's API names: ${HOLDABLE_APIS.join(", ")})`);
+      op = { atMs, op: "hold", from: h.from, to: h.to, types: messageTypesOfApi(h.api), ...(h.count !== undefined ? { count: h.count } : {}), ...dur };
+      break;
+    }
   }
   actorsNamed(op).forEach((a) => known(a, `${p}.${verb}`));
+  if (f.on) {
+    if (f.delay !== undefined && f.on.delay !== undefined) fail(`${p}.delay`, "give the delay once: in on: or beside it");
+    op = { ...op, on: resolveTrigger(f.on, f.delay, `${p}.on`, actors, fail) };
+  }
+  if (f.until) op = { ...op, until: resolveTrigger(f.until, undefined, `${p}.until`, actors, fail) };
   return op;
 }
 
@@ -436,6 +459,32 @@ function resolveSweep(input: ScenarioInput, expect: Expectation[], fail: Fail): 
       fail(typeof input.sweep!.finds === "string" ? "sweep.finds" : `sweep.finds[${i}]`, `"${f}" is not one of the expectations (expect: ${labels.join(", ") || "none"})`);
   });
   return { finds };
+}
+
+/** An `on:` or `until:` trigger, checked against the trace event registries: the event, each `where` field and its value. */
+function resolveTrigger(on: NonNullable<FaultInput["on"]>, delayBeside: number | undefined, p: string, actors: Set<string>, fail: Fail): FaultTrigger {
+  if (on.actor !== undefined && !actors.has(on.actor)) fail(`${p}.actor`, unknownActor(on.actor, actors));
+  const fields = TRACE_EVENTS[on.event];
+  if (!fields) {
+    const prefix = on.event.split(".")[0];
+    const near = Object.keys(TRACE_EVENTS).filter((e) => e.startsWith(`${prefix}.`));
+    fail(`${p}.event`, `unknown trace event "${on.event}" (${near.length > 0 ? `${prefix} events: ${near.join(", ")}` : `events: ${Object.keys(TRACE_EVENTS).join(", ")}`})`);
+  }
+  const matchable = Object.entries(fields).filter(([, k]) => matchableKind(k));
+  const allowed = matchable.length > 0 ? matchable.map(([n, k]) => `${n} (${k.replace(/\?$/, "")})`).join(", ") : "none";
+  for (const [field, value] of Object.entries(on.where ?? {})) {
+    const kind = fields[field];
+    if (kind === undefined) fail(`${p}.where.${field}`, `${on.event} has no field "${field}" (fields: ${allowed})`);
+    if (!matchableKind(kind)) fail(`${p}.where.${field}`, `${on.event}.${field} is a ${kind.replace(/\?$/, "")} and cannot be matched (fields: ${allowed})`);
+    if (!fitsKind(kind, value)) fail(`${p}.where.${field}`, `must be a ${kind.replace(/\?$/, "")} (got ${JSON.stringify(value)})`);
+  }
+  return {
+    ...(on.actor !== undefined ? { actor: on.actor } : {}),
+    event: on.event,
+    ...(on.where !== undefined ? { where: on.where } : {}),
+    nth: on.nth ?? 1,
+    delayMs: on.delay ?? delayBeside ?? 0,
+  };
 }
 
 function parseExpectation(e: string | Record<string, unknown>, path: string, fail: Fail): Expectation {

@@ -34,7 +34,8 @@ export interface ResolvedScenario {
   expect: Expectation[];
   /** A sweep scenario: the expectation labels some seeds break (what explore is for); null for an ordinary one. */
   sweep: { finds: string[] } | null;
-  simulator: { legacyHighWatermarkTruncation: boolean };
+  /** Simulator options (not Kafka's): pre-KIP-101 truncation; how long TCP retransmits before a reset (ms). */
+  simulator: { legacyHighWatermarkTruncation: boolean; tcpUserTimeoutMs: number };
   /**
    * A swarm scenario (swarm.ts): the knobs, the raw data they sit in, and the seed whose draw this resolution is
    * (runScenario resolves again for another seed: scenarioForSeed). Absent for an ordinary scenario.
@@ -75,6 +76,8 @@ export interface TransactionalWorkloadSpec {
   app: string;
   /** How long a transaction stays open after its sends before it is ended. */
   openForMs: number;
+  /** Time between two sends of one transaction (0: all at once). */
+  sendEveryMs: number;
   /** sendOffsetsToTransaction for this group with each transaction, or null. */
   offsetsGroup: string | null;
 }

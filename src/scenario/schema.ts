@@ -138,6 +138,8 @@ export const transactionalWorkloadInput = z.strictObject({
     app: name.optional(),
     /** How long each transaction stays open after its sends before commit or abort (default 20ms). */
     openFor: duration.optional(),
+    /** Time between two sends of one transaction (default 0: all at once); openFor counts from the last. */
+    sendEvery: duration.optional(),
     /** Commit an input position with each transaction (sendOffsetsToTransaction) for this consumer group. */
     offsets: z.strictObject({ group: name }).optional(),
   }),
@@ -215,8 +217,30 @@ const groupList = z.array(z.array(name).min(1, "a group must name at least one a
   error: "must be a list of groups, each a list of actor names, e.g. [[broker-1], [broker-2, broker-3]]",
 });
 
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, a number, true/false or null" });
+
+/** `on:` — fire the fault at a trace event instead of a time (the engine's `FaultTrigger`). */
+const triggerInput = z.strictObject({
+  /** The actor whose trace record counts (default: any actor). */
+  actor: name.optional(),
+  /** A trace record type, e.g. producer.txn-state (checked against the trace event registries). */
+  event: name,
+  /** Fields of the record that must have these values. */
+  where: z.record(z.string(), scalar, { error: "must be a map of the event's fields to values" }).optional(),
+  /** Which matching record fires the fault (default 1: the first). */
+  nth: positiveInt("a whole number ≥ 1").optional(),
+  /** Time from the record to the fault (default 0: right after the step that recorded it). */
+  delay: duration.optional(),
+});
+
 export const faultInput = z.strictObject({
-  at: duration,
+  /** When the fault fires; with `on`, when its trigger starts watching (default 0s then). */
+  at: duration.optional(),
+  on: triggerInput.optional(),
+  /** With on: time from the trigger's event to the fault (also accepted inside on:). */
+  delay: duration.optional(),
+  /** Instead of for: the fault's inverse (restart, resume, heal, release...) runs at this trace event, counted from the fault. */
+  until: triggerInput.optional(),
   /** How long the fault lasts; its inverse (restart, resume, heal, restore) runs after it. */
   for: duration.optional(),
   crash: name.optional(),
@@ -236,9 +260,19 @@ export const faultInput = z.strictObject({
   "slow-link": z
     .strictObject({ between: z.tuple([name, name]), latency: latencyInput, oneWay: z.boolean().optional() })
     .optional(),
+  /** Holds one API's messages (Kafka's API name: requests and their responses) from one actor to another, then releases them in order. */
+  hold: z
+    .strictObject({
+      from: name,
+      to: name,
+      api: name,
+      /** Hold only the first `count` matching messages (and what follows each on its connection); default: all. */
+      count: positiveInt("a whole number ≥ 1").optional(),
+    })
+    .optional(),
 });
 export type FaultInput = z.infer<typeof faultInput>;
-export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link"] as const;
+export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold"] as const;
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */
@@ -272,6 +306,11 @@ const simulatorInput = z.strictObject({
   maxEvents: intIn("a whole number of events", 1, 1_000_000_000_000).optional(),
   /** Memory bound in MiB: a run estimated to need more is refused before it starts (default 2048). */
   maxMemoryMiB: intIn("a whole number of MiB", 1, 1_048_576).optional(),
+  /**
+   * How long TCP retransmits unacknowledged data before it resets the connection (default 924.6s: Linux's
+   * net.ipv4.tcp_retries2 = 15 with RTOs from 200 ms doubling to 120 s; TCP_USER_TIMEOUT, RFC 5482, sets its own).
+   */
+  tcpUserTimeout: duration.optional(),
 });
 
 /**

@@ -33,7 +33,7 @@ export function generatedFaults(s: ResolvedScenario, seed: string | number): Fau
 export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): World {
   const seed = options.seed ?? s.seed;
   const durationMs = options.durationMs ?? s.durationMs;
-  const sim = new Simulation({ seed, maxEvents: s.maxEvents, network: s.network.defaults });
+  const sim = new Simulation({ seed, maxEvents: s.maxEvents, network: s.network.defaults, tcpUserTimeoutUs: Math.round(s.simulator.tcpUserTimeoutMs * 1000) });
   const history = new History();
   const faults = options.faults ?? [...s.faults, ...generatedFaults(s, seed)].sort((a, b) => a.atMs - b.atMs);
   const world: World = { scenario: s, seed, sim, history, faults, durationMs };

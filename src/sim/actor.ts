@@ -1,5 +1,9 @@
 import type { Disk } from "./disk.js";
 import type { RandomStream } from "./random.js";
+import type { ActorStatus } from "./process.js";
+import type { ConnectionEvent, ConnectionId } from "./tcp.js";
+
+export type { ActorStatus, ConnectionEvent, ConnectionId };
 
 /**
  * An actor is a state machine driven by the engine. It never owns time or chance: it acts only through its
@@ -7,12 +11,21 @@ import type { RandomStream } from "./random.js";
  */
 export interface Actor<Message = unknown> {
   onStart?(): void;
-  /** A message delivered from `from`; an actor's message type is its side of the protocol it speaks. */
-  onMessage(from: string, msg: Message): void;
+  /**
+   * A message delivered from `from`; an actor's message type is its side of the protocol it speaks. `conn` is the
+   * connection it came on (-1 for `ctx.send`'s connectionless messages).
+   */
+  onMessage(from: string, msg: Message, conn: ConnectionId): void;
+  /** Something happened to one of this actor's connections (see `ConnectionEvent`). */
+  onConnection?(conn: ConnectionId, peer: string, event: ConnectionEvent): void;
   /** Timers set with `ctx.setTimer` (a component with its own timers uses `ctx.timer` instead). */
   onTimer?(tag: unknown): void;
-  /** Called on a clean shutdown before the actor stops (e.g. a broker's controlled shutdown). */
-  onShutdown?(): void;
+  /**
+   * Called on a clean shutdown. An actor with work to finish first (a broker's controlled shutdown) calls `done`
+   * when it has finished and returns the longest the engine should wait for it (ms; Kafka's own bound); meanwhile it
+   * runs as usual. Returning nothing stops it at once. Then its disk is flushed and its connections closed.
+   */
+  onShutdown?(done: () => void): number | void;
 }
 
 export type TimerId = number;
@@ -34,7 +47,20 @@ export interface ActorContext {
   readonly nowUs: number;
   /** How many times this actor has been (re)started; 1 on the first start. */
   readonly incarnation: number;
+  /**
+   * A connectionless message to `to` (the engine demos' way): FIFO per pair of actors, dropped across a cut, and
+   * the peers of a process that stops are told (`Disconnected`). Kafka's processes use connections instead.
+   */
   send(to: string, msg: unknown): void;
+  /**
+   * Opens a TCP connection to `to` (see `Tcp`): `onConnection(conn, to, "connected")` one round trip later, or
+   * `refused` / `timeout`. Messages written on it arrive in order, each as `onMessage(from, msg, conn)`.
+   */
+  connect(to: string): ConnectionId;
+  /** Writes a message on one of this actor's connections (nothing is sent if its end is closed). */
+  write(conn: ConnectionId, msg: unknown): void;
+  /** Closes this actor's end of a connection: the peer gets FIN after everything written before. */
+  close(conn: ConnectionId): void;
   /** A timer owned by the caller: it calls `onFire` with the payload each `set` gave (see `Timer`). */
   timer<Payload = void>(onFire: (payload: Payload) => void): Timer<Payload>;
   /** The actor's own timer: `onTimer(tag)` after `delayMs`. */
@@ -48,13 +74,7 @@ export interface ActorContext {
   trace(type: string, data?: Record<string, unknown>): void;
   /** Whether an actor of that name exists (the model may not invent addresses). */
   knows(name: string): boolean;
-  /**
-   * This actor closed its connection to `peer` and will open a new one: later messages are not held behind
-   * messages still in flight on the old one (which may still arrive, late).
-   */
-  reconnect(peer: string): void;
 }
 
 export type ActorFactory<Message = unknown> = (ctx: ActorContext) => Actor<Message>;
 
-export type ActorStatus = "down" | "running" | "paused";

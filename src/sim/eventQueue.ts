@@ -2,6 +2,12 @@
 export const EVENT_DELIVER = 1;
 export const EVENT_TIMER = 2;
 export const EVENT_CALLBACK = 3;
+/** A TCP segment arriving (target: the receiving process; aux: the connection; aux2: (sequence << 1) | direction). */
+export const EVENT_SEGMENT = 4;
+/** A TCP retransmission timer (target: the sending process; aux: the connection; aux2: (generation << 1) | direction). */
+export const EVENT_RETRANSMIT = 5;
+/** A connection message or notice that waited while its process was paused, handed over after the resume. */
+export const EVENT_PARKED = 6;
 
 /**
  * The engine's event queue: a binary min-heap over typed arrays keyed by (time µs, insertion sequence). Ties are

@@ -2,11 +2,35 @@ import type { LatencyModel } from "./latency.js";
 import type { Simulation } from "./simulation.js";
 
 /**
+ * What fires an event-triggered fault: the `nth` trace record of type `event` (by `actor`, when given) whose data
+ * has every field of `where` equal to its value, counted from the fault's `atMs`. The fault runs `delayMs` later (0:
+ * at the same simulated moment, right after the step that traced the record: an actor is never stopped inside a
+ * handler). Deterministic, as the trace is.
+ */
+export interface FaultTrigger {
+  /** The actor whose record counts; any actor when absent. */
+  actor?: string;
+  /** A trace record type (e.g. `producer.txn-state`). */
+  event: string;
+  /** Fields of the record's data that must equal these values (strings, numbers, booleans or null). */
+  where?: Readonly<Record<string, string | number | boolean | null>>;
+  /** Which matching record fires it (1 = the first). */
+  nth: number;
+  /** Time between the record and the fault (ms). */
+  delayMs: number;
+}
+
+/**
  * A fault schedule is data: a list of timed operations. Scenario files load into this type, the random generator
  * and the fast-check arbitrary produce it, and `scheduleFaults` is the one implementation that executes it.
  * Operations with `forMs` schedule their own inverse (crash → restart, pause → resume, partition → heal, ...).
+ * With `on`, an operation waits from `atMs` for a trace record (see `FaultTrigger`) instead of firing at `atMs`;
+ * with `until`, its inverse runs at a trace record counted from the moment it fired (instead of after `forMs`).
  */
-export type FaultOp =
+export type FaultOp = FaultAction & { on?: FaultTrigger; until?: FaultTrigger };
+
+/** One fault verb with its arguments (times in ms). */
+export type FaultAction =
   | { atMs: number; op: "crash"; node: string; loseUnflushed?: boolean; forMs?: number }
   | { atMs: number; op: "restart"; node: string }
   | { atMs: number; op: "shutdown"; node: string; forMs?: number }
@@ -17,7 +41,9 @@ export type FaultOp =
   | { atMs: number; op: "partition-one-way"; from: string[]; to: string[]; forMs?: number }
   | { atMs: number; op: "isolate"; node: string; forMs?: number }
   | { atMs: number; op: "heal" }
-  | { atMs: number; op: "slow-link"; between: [string, string]; latency: LatencyModel; oneWay?: boolean; forMs?: number };
+  | { atMs: number; op: "slow-link"; between: [string, string]; latency: LatencyModel; oneWay?: boolean; forMs?: number }
+  /** Messages of these types from `from` to `to` (and what follows them on their connection) are held, then released in order. */
+  | { atMs: number; op: "hold"; from: string; to: string; types: string[]; count?: number; forMs?: number };
 
 export type FaultKind = FaultOp["op"];
 
@@ -37,6 +63,8 @@ export function actorsNamed(op: FaultOp): string[] {
       return [...op.from, ...op.to];
     case "slow-link":
       return [...op.between];
+    case "hold":
+      return [op.from, op.to];
     case "heal":
       return [];
   }
@@ -92,16 +120,43 @@ export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResol
     case "slow-link":
       inverse = sim.slowLink(op.between[0], op.between[1], op.latency, op.oneWay ?? false);
       break;
+    case "hold":
+      inverse = sim.hold(op.from, op.to, op.types, op.count);
+      break;
   }
   const forMs = "forMs" in op ? op.forMs : undefined;
-  if (inverse && forMs !== undefined) {
-    const undo = inverse;
-    sim.at(sim.nowUs + Math.round(forMs * 1000), undo);
+  if (inverse && op.until) watchTrace(sim, op.until, inverse);
+  else if (inverse && forMs !== undefined) sim.at(sim.nowUs + Math.round(forMs * 1000), inverse);
+}
+
+/** Schedules every fault of a schedule: at its time, or (with `on`) armed at its time to wait for its trigger. */
+export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[], roles?: RoleResolver): void {
+  for (const op of ops) {
+    const fire = op.on ? () => armTrigger(sim, op, op.on!, roles) : () => applyFault(sim, op, roles);
+    sim.at(Math.round(op.atMs * 1000), fire);
   }
 }
 
-export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[], roles?: RoleResolver): void {
-  for (const op of ops) sim.at(Math.round(op.atMs * 1000), () => applyFault(sim, op, roles));
+/**
+ * Watches the trace for a fault's trigger; at its nth match the watch ends and the fault is scheduled `delayMs`
+ * later (never run inside the traced step itself: the record may come from inside an actor's handler).
+ */
+function armTrigger(sim: Simulation, op: FaultOp, t: FaultTrigger, roles?: RoleResolver): void {
+  watchTrace(sim, t, () => applyFault(sim, op, roles), op.op);
+}
+
+/** Calls `then` `t.delayMs` after the trace's nth record matching `t` from now on (once; traced as sim.trigger). */
+function watchTrace(sim: Simulation, t: FaultTrigger, then: () => void, what = "end"): void {
+  const where = t.where ? Object.entries(t.where) : [];
+  let seen = 0;
+  const stop = sim.observe((r) => {
+    if (t.actor !== undefined && r.actor !== t.actor) return;
+    for (const [k, v] of where) if (r.data?.[k] !== v) return;
+    if (++seen < t.nth) return;
+    stop();
+    sim.trace("sim", "sim.trigger", { event: t.event, actor: r.actor, nth: t.nth, fault: what });
+    sim.at(sim.nowUs + Math.round(t.delayMs * 1000), then);
+  }, [t.event]);
 }
 
 function resolveRoles(op: FaultOp, roles: RoleResolver): FaultOp {
@@ -113,6 +168,7 @@ function resolveRoles(op: FaultOp, roles: RoleResolver): FaultOp {
   if (op.op === "partition") return { ...op, groups: op.groups.map((g) => g.map(r)) };
   if (op.op === "partition-one-way") return { ...op, from: op.from.map(r), to: op.to.map(r) };
   if (op.op === "slow-link") return { ...op, between: [r(op.between[0]), r(op.between[1])] };
+  if (op.op === "hold") return { ...op, from: r(op.from), to: r(op.to) };
   return op;
 }
 
@@ -144,6 +200,23 @@ export function boundOutages(ops: readonly FaultOp[], maxDown: number): FaultOp[
 }
 
 export function describeFault(op: FaultOp): string {
+  const what = describeAction(op);
+  return what + (op.on ? ` on ${describeTrigger(op.on)}` : "") + (op.until ? ` until ${describeTrigger(op.until)}` : "");
+}
+
+function describeTrigger(t: FaultTrigger): string {
+  const where = t.where ? ` where ${Object.entries(t.where).map(([k, v]) => `${k}=${v}`).join(",")}` : "";
+  const delay = t.delayMs > 0 ? ` + ${t.delayMs}ms` : "";
+  return `${t.actor ?? "any actor"}'s ${ordinal(t.nth)} ${t.event}${where}${delay}`;
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
+
+function describeAction(op: FaultOp): string {
   const dur = "forMs" in op && op.forMs !== undefined ? ` for ${op.forMs}ms` : "";
   switch (op.op) {
     case "partition":
@@ -154,6 +227,8 @@ export function describeFault(op: FaultOp): string {
       return `slow link ${op.between.join(op.oneWay ? " -> " : " <-> ")}${dur}`;
     case "heal":
       return "heal all partitions";
+    case "hold":
+      return `hold ${op.count !== undefined ? `the first ${op.count} ` : ""}${op.types.join("/")} ${op.from} -> ${op.to}${dur}`;
     case "crash":
       return `crash ${op.node}${op.loseUnflushed ? " (losing unflushed writes)" : ""}${dur}`;
     default:

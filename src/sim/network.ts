@@ -1,25 +1,15 @@
-import type { ActorStatus } from "./actor.js";
 import { type EventQueue, EVENT_DELIVER } from "./eventQueue.js";
 import { nextLatencyUs } from "./latency.js";
 import { type LinkBehaviour, Links } from "./links.js";
+import type { ProcessView } from "./process.js";
 import type { RandomStream } from "./random.js";
+import { type Connection, type ConnectionEvent, type ConnectionId, messageType, Tcp, type TcpEndpoint } from "./tcp.js";
 
 /** What a peer receives when an actor it was connected to stops: its connection was closed or reset. */
 export interface Disconnected {
   type: "Disconnected";
 }
 export const DISCONNECTED_MESSAGE: Disconnected = Object.freeze({ type: "Disconnected" as const });
-
-/** What the network reads of a process (the runtime owns it): its name, whether it is up, in which life. */
-export interface ProcessView {
-  readonly name: string;
-  readonly index: number;
-  readonly status: ActorStatus;
-  /** Bumped on every start and stop: a message addressed to another life never reaches this one. */
-  readonly life: number;
-  /** The machine is down (power loss), not just the process: nothing answers for it. */
-  readonly hostDown: boolean;
-}
 
 /**
  * One process's end of the network. It survives the process's restarts, as a host's network stack does.
@@ -29,10 +19,12 @@ export interface ProcessView {
  * - `connectedFrom`: the peers that sent this process a message in its current life (a bitset): its open
  *   connections, which are closed (the peers told) when it stops.
  */
-export class Endpoint {
+export class Endpoint implements TcpEndpoint {
   fifoPeer = new Int32Array(8).fill(-1);
   fifoDeliveryUs = new Float64Array(8);
   connectedFrom = new Uint32Array(0);
+  /** Its TCP connections with an end still open or data still to retransmit (see `Tcp`). */
+  readonly conns = new Set<Connection>();
 
   constructor(
     readonly process: ProcessView,
@@ -48,10 +40,14 @@ export class Endpoint {
  */
 export type MessageObserver = (event: "send" | "deliver" | "drop", from: string, to: string, msg: unknown) => void;
 
-/** Where the network reads the time and writes its trace records (the simulation). */
+/** Where the network reads the time, writes its trace records and hands over what arrives (the simulation). */
 export interface NetworkHost {
   readonly nowUs: number;
   trace(actor: string, type: string, data?: Record<string, unknown>): void;
+  /** A message arrived on a connection for the process behind `to`. */
+  deliverOn(to: TcpEndpoint, from: TcpEndpoint, conn: ConnectionId, msg: unknown): void;
+  /** Something happened to one of the connections of the process behind `to`. */
+  notify(to: TcpEndpoint, peer: TcpEndpoint, conn: ConnectionId, event: ConnectionEvent): void;
 }
 
 /**
@@ -62,8 +58,12 @@ export interface NetworkHost {
  * its connections. The simulation schedules what the network hands it and runs the actors; the links' settings
  * and cuts (`links`) are what configuration and faults change.
  */
+export type { ProcessView };
+
 export class Network {
   readonly links: Links;
+  /** TCP connections (`connect`, `write`, `close`): how the Kafka model's processes talk. */
+  readonly tcp: Tcp;
   /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
   traceMessages = false;
   /**
@@ -81,6 +81,21 @@ export class Network {
     private readonly host: NetworkHost,
   ) {
     this.links = new Links(defaults);
+    const links = this.links;
+    this.tcp = new Tcp({
+      get nowUs() {
+        return host.nowUs;
+      },
+      links,
+      queue,
+      trace: (actor, type, data) => host.trace(actor, type, data),
+      deliver: (to, from, conn, msg) => {
+        if (this.traceMessages) host.trace(to.process.name, "net.deliver", { from: from.process.name, msg: messageType(msg), conn });
+        host.deliverOn(to, from, conn, msg);
+      },
+      notify: (to, peer, conn, event) => host.notify(to, peer, conn, event),
+      message: (event, from, to, msg) => this.messageObserver?.(event, from.process.name, to.process.name, msg),
+    });
   }
 
   /** Connects a process to the network; its endpoint lives as long as the simulation. */
@@ -178,14 +193,6 @@ export class Network {
     e.connectedFrom = new Uint32Array(0);
   }
 
-  /**
-   * `e` closed its connection to `peer` and will open a new one: later messages are not held behind messages still
-   * in flight on the old one (which may still arrive, late).
-   */
-  reconnect(e: Endpoint, peer: number): void {
-    const keys = e.fifoPeer;
-    for (let i = 0; i < keys.length; i++) if (keys[i] === peer) keys[i] = -1;
-  }
 
   private pairKey(a: number, b: number): number {
     return a < b ? a * 65536 + b : b * 65536 + a;
@@ -250,9 +257,4 @@ export class Network {
     this.messageObserver?.("drop", from.process.name, to.process.name, msg);
     this.host.trace(from.process.name, "net.drop", { to: to.process.name, msg: messageType(msg), reason });
   }
-}
-
-function messageType(msg: unknown): string {
-  if (msg !== null && typeof msg === "object" && "type" in msg) return String((msg as { type: unknown }).type);
-  return typeof msg;
 }

@@ -1,9 +1,10 @@
 import type { Actor, ActorContext, ActorFactory, ActorStatus, Timer, TimerId } from "./actor.js";
 import { Digest } from "./digest.js";
 import { Disk } from "./disk.js";
-import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_TIMER, EventQueue } from "./eventQueue.js";
+import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_PARKED, EVENT_RETRANSMIT, EVENT_SEGMENT, EVENT_TIMER, EventQueue } from "./eventQueue.js";
 import type { LinkBehaviour } from "./links.js";
 import { type Endpoint, type MessageObserver, Network } from "./network.js";
+import type { ConnectionEvent, ConnectionId, TcpEndpoint } from "./tcp.js";
 import { RandomStream, streamName } from "./random.js";
 import type { TraceObserver, TraceRecord } from "./trace.js";
 
@@ -31,6 +32,8 @@ export interface SimulationOptions {
   /** Maximum number of events one run may process before it is stopped as a possible livelock. */
   maxEvents?: number;
   network?: Partial<LinkBehaviour>;
+  /** How long TCP keeps retransmitting unacknowledged data before it resets the connection (µs; see `Tcp`). */
+  tcpUserTimeoutUs?: number;
 }
 
 /** What a timer calls when it fires: its owner's callback, with the payload its `set` gave. */
@@ -42,6 +45,10 @@ interface Parked {
   /** The message, or the timer's callback. */
   ref: unknown;
   timerId: number;
+  /** The connection a message came on, or -1. */
+  conn: number;
+  /** A connection notice instead of a message. */
+  event?: ConnectionEvent;
 }
 
 /**
@@ -55,6 +62,10 @@ class ActorSlot {
   life = 0;
   /** The machine is down (power loss), not just the process: nothing answers for it. */
   hostDown = false;
+  /** A clean shutdown is under way: the actor finishes its work, then stops (see `Actor.onShutdown`). */
+  stopping = false;
+  /** A restart asked for while it was still shutting down: it starts again as soon as it has stopped. */
+  restartWhenStopped = false;
   incarnation = 0;
   readonly disk = new Disk();
   /** Timers set and not yet fired or cancelled, with their payloads. */
@@ -99,7 +110,8 @@ export class Simulation {
   private readonly names: string[] = [];
   private readonly byName = new Map<string, ActorSlot>();
   private readonly digest = new Digest();
-  private readonly observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
+  /** Replaced, never changed in place, when one leaves: a record being handed out goes to the list it started with. */
+  private observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
   private readonly maxEvents: number;
   private readonly timerIds = { next: 1 };
   private nowUsValue = 0;
@@ -109,6 +121,7 @@ export class Simulation {
     this.seed = options.seed;
     this.maxEvents = options.maxEvents ?? 50_000_000;
     this.network = new Network({ ...DEFAULT_LINK, ...options.network }, this.queue, this);
+    if (options.tcpUserTimeoutUs !== undefined) this.network.tcp.userTimeoutUs = options.tcpUserTimeoutUs;
   }
 
   /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
@@ -142,9 +155,16 @@ export class Simulation {
     return new RandomStream(streamName(this.seed, ...parts));
   }
 
-  /** Receives trace records; with `types`, only records of those types (no record is built for others). */
-  observe(observer: TraceObserver, types?: Iterable<string>): void {
-    this.observers.push({ fn: observer, types: types ? new Set(types) : null });
+  /**
+   * Receives trace records; with `types`, only records of those types (no record is built for others). Returns a
+   * function that stops the observing (from inside the observer too).
+   */
+  observe(observer: TraceObserver, types?: Iterable<string>): () => void {
+    const entry = { fn: observer, types: types ? new Set(types) : null };
+    this.observers = [...this.observers, entry];
+    return () => {
+      this.observers = this.observers.filter((o) => o !== entry);
+    };
   }
 
   addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
@@ -210,6 +230,7 @@ export class Simulation {
 
   start(name: string): void {
     const s = this.slot(name);
+    if (s.stopping) s.restartWhenStopped = true;
     if (s.status !== "down") return;
     s.life++;
     s.incarnation++;
@@ -236,18 +257,35 @@ export class Simulation {
     if (loseUnflushed) s.disk.loseUnflushed();
     else this.network.closeConnections(s.endpoint);
     s.hostDown = loseUnflushed;
+    this.network.tcp.processStopped(s.endpoint, loseUnflushed ? "power-loss" : "crash");
     this.stop(s);
   }
 
-  /** Clean stop: the actor runs its shutdown hook, its disk is flushed, then it stops. */
+  /**
+   * Clean stop: the actor runs its shutdown hook and may finish its work first, for as long as the hook says (see
+   * `Actor.onShutdown`); then its disk is flushed, its connections are closed (FIN after their data) and it stops.
+   */
   shutdown(name: string): void {
     const s = this.slot(name);
-    if (s.status === "down") return;
+    if (s.status === "down" || s.stopping) return;
     this.trace(name, "sim.shutdown");
-    if (s.status === "running") s.actor?.onShutdown?.();
-    s.disk.flush();
-    this.network.closeConnections(s.endpoint);
-    this.stop(s);
+    const life = s.life;
+    const startedUs = this.nowUsValue;
+    const finish = (why: string) => {
+      if (s.life !== life || !s.stopping) return;
+      s.stopping = false;
+      if (why !== "at once") this.trace(name, "sim.stopped", { after: why, tookMs: (this.nowUsValue - startedUs) / 1000 });
+      const restart = s.restartWhenStopped;
+      s.disk.flush();
+      this.network.closeConnections(s.endpoint);
+      this.network.tcp.processStopped(s.endpoint, "shutdown");
+      this.stop(s);
+      if (restart) this.start(name);
+    };
+    s.stopping = true;
+    const boundMs = s.status === "running" ? s.actor?.onShutdown?.(() => finish("done")) : undefined;
+    if (typeof boundMs !== "number" || boundMs <= 0) return finish("at once");
+    this.at(this.nowUsValue + Math.round(boundMs * 1000), () => finish("timeout"));
   }
 
   /** GC pause / SIGSTOP: nothing is processed; messages and timers wait and run (late) after resume. */
@@ -267,8 +305,24 @@ export class Simulation {
     s.parked = [];
     for (const p of parked) {
       if (p.kind === EVENT_TIMER) this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, p.ref);
+      else if (p.kind === EVENT_PARKED) this.queue.push(this.nowUsValue, EVENT_PARKED, s.index, 0, s.life, p);
       else this.queue.push(this.nowUsValue, EVENT_DELIVER, s.index, p.from, s.life, p.ref);
     }
+  }
+
+  /**
+   * Holds messages of one type (or of any of several) from one actor to another, and what follows them on their
+   * connection, until the returned release is called; then they go on in order. With `count`, only the first
+   * `count` matching messages are caught. Returns the release.
+   */
+  hold(from: string, to: string, type: string | readonly string[], count?: number): () => void {
+    const types = typeof type === "string" ? [type] : type;
+    const release = this.network.tcp.hold(this.slot(from).index, this.slot(to).index, types, count);
+    this.trace("sim", "sim.hold", { from, to, type: types.join(","), ...(count !== undefined ? { count } : {}) });
+    return () => {
+      this.trace("sim", "sim.release", { from, to, type: types.join(",") });
+      release();
+    };
   }
 
   /** Symmetric partition between groups: every link between two different groups is cut. Returns a heal handle. */
@@ -348,8 +402,11 @@ export class Simulation {
       if (this.eventCount > tallyFrom) this.tally(t, kind, target, aux, ref);
       // Time folds modulo 2^32 (wrapping is fine for a hash) to keep the hot path on int32 arithmetic.
       this.digest.foldPair(t | 0, kind * 65536 + target);
-      if (kind === EVENT_DELIVER) this.deliver(target, aux, aux2, ref);
+      if (kind === EVENT_SEGMENT) this.network.tcp.arrive(aux, aux2, ref);
       else if (kind === EVENT_TIMER) this.fireTimer(target, aux, aux2, ref as TimerCallback);
+      else if (kind === EVENT_DELIVER) this.deliver(target, aux, aux2, ref);
+      else if (kind === EVENT_RETRANSMIT) this.network.tcp.retransmit(aux, aux2);
+      else if (kind === EVENT_PARKED) this.unpark(target, aux2, ref as Parked);
       else (ref as () => void)();
     }
     if (untilUs > this.nowUsValue) this.nowUsValue = untilUs;
@@ -369,7 +426,16 @@ export class Simulation {
     this.lastEvents ??= { count: 0, fromUs: t, byKey: new Map() };
     const actor = kind === EVENT_CALLBACK ? "sim" : this.names[target];
     const payload = kind === EVENT_TIMER ? this.slots[target].liveTimers.get(aux) : undefined;
-    const event = kind === EVENT_DELIVER ? messageType(ref) : kind === EVENT_TIMER ? `timer ${typeof payload === "string" ? payload : messageType(payload)}` : "callback";
+    const event =
+      kind === EVENT_DELIVER || kind === EVENT_SEGMENT
+        ? messageType(ref)
+        : kind === EVENT_TIMER
+          ? `timer ${typeof payload === "string" ? payload : messageType(payload)}`
+          : kind === EVENT_RETRANSMIT
+            ? "tcp retransmission"
+            : kind === EVENT_PARKED
+              ? ((ref as Parked).event ?? messageType((ref as Parked).ref))
+              : "callback";
     const key = `${actor}\u0000${event}`;
     const e = this.lastEvents.byKey.get(key);
     if (e) e.count++;
@@ -385,6 +451,8 @@ export class Simulation {
 
   private stop(s: ActorSlot): void {
     s.status = "down";
+    s.stopping = false;
+    s.restartWhenStopped = false;
     s.actor = undefined;
     s.life++;
     s.liveTimers.clear();
@@ -401,11 +469,48 @@ export class Simulation {
     const s = this.slots[target];
     if (!this.network.admit(s.endpoint, from, life, msg)) return;
     if (s.status === "paused") {
-      s.parked.push({ kind: EVENT_DELIVER, from, ref: msg, timerId: 0 });
+      s.parked.push({ kind: EVENT_DELIVER, from, ref: msg, timerId: 0, conn: -1 });
       return;
     }
     this.network.received(s.endpoint, from, msg);
-    s.actor!.onMessage(this.names[from], msg);
+    s.actor!.onMessage(this.names[from], msg, -1);
+  }
+
+  /** A message arrived on a connection (from the network's TCP): to the actor, or parked while it is paused. */
+  deliverOn(to: TcpEndpoint, from: TcpEndpoint, conn: ConnectionId, msg: unknown): void {
+    const s = this.slots[to.process.index];
+    if (s.status === "down") return;
+    if (s.status === "paused") {
+      s.parked.push({ kind: EVENT_PARKED, from: from.process.index, ref: msg, timerId: 0, conn });
+      return;
+    }
+    this.network.messageObserver?.("deliver", this.names[from.process.index], s.name, msg);
+    s.actor!.onMessage(this.names[from.process.index], msg, conn);
+  }
+
+  /** Something happened to a connection of an actor (from the network's TCP): told now, or after a pause. */
+  notify(to: TcpEndpoint, peer: TcpEndpoint, conn: ConnectionId, event: ConnectionEvent): void {
+    const s = this.slots[to.process.index];
+    if (s.status === "down") return;
+    if (s.status === "paused") {
+      s.parked.push({ kind: EVENT_PARKED, from: peer.process.index, ref: undefined, timerId: 0, conn, event });
+      return;
+    }
+    s.actor!.onConnection?.(conn, this.names[peer.process.index], event);
+  }
+
+  private unpark(target: number, life: number, p: Parked): void {
+    const s = this.slots[target];
+    if (s.life !== life || s.status === "down") return;
+    if (s.status === "paused") {
+      s.parked.push(p);
+      return;
+    }
+    if (p.event !== undefined) s.actor!.onConnection?.(p.conn, this.names[p.from], p.event);
+    else {
+      this.network.messageObserver?.("deliver", this.names[p.from], s.name, p.ref);
+      s.actor!.onMessage(this.names[p.from], p.ref, p.conn);
+    }
   }
 
   private setTimer(s: ActorSlot, delayMs: number, payload: unknown, onFire: TimerCallback): TimerId {
@@ -422,7 +527,7 @@ export class Simulation {
     if (s.life !== life || s.status === "down") return;
     if (!s.liveTimers.has(timerId)) return; // cancelled
     if (s.status === "paused") {
-      s.parked.push({ kind: EVENT_TIMER, from: -1, ref: onFire, timerId });
+      s.parked.push({ kind: EVENT_TIMER, from: -1, ref: onFire, timerId, conn: -1 });
       return;
     }
     const payload = s.liveTimers.get(timerId);
@@ -447,6 +552,17 @@ export class Simulation {
       send: (to, msg) => {
         if (s.status !== "running") return; // a stopped or paused process sends nothing
         sim.send(s, to, msg);
+      },
+      connect: (to) => {
+        const peer = sim.byName.get(to);
+        if (!peer) throw new Error(`${s.name} connected to unknown actor ${to}`);
+        return sim.network.tcp.connect(s.endpoint, peer.endpoint);
+      },
+      write: (conn, msg) => {
+        if (s.status === "running") sim.network.tcp.write(s.endpoint, conn, msg);
+      },
+      close: (conn) => {
+        if (s.status !== "down") sim.network.tcp.close(s.endpoint, conn);
       },
       timer: <P>(onFire: (payload: P) => void): Timer<P> => {
         const callback = onFire as TimerCallback;
@@ -473,10 +589,6 @@ export class Simulation {
       disk: s.disk,
       trace: (type, data) => sim.trace(s.name, type, data),
       knows: (name) => sim.byName.has(name),
-      reconnect: (peer) => {
-        const to = sim.byName.get(peer);
-        if (to) sim.network.reconnect(s.endpoint, to.index);
-      },
     };
   }
 }

@@ -1,7 +1,6 @@
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import { type ConsumerPollError, KafkaConsumer } from "../kafka/client/consumer/consumer.js";
-import type { ConsumerMessages } from "../kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
+import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History } from "./history.js";
 
@@ -43,7 +42,7 @@ export function recordPollError(history: History, timeUs: number, process: strin
  * exception ends a Java application's poll loop.
  */
 export function consumerWorkloadActor(brokers: string[], settings: ConsumerSettings, w: ConsumerWorkload, history: History) {
-  return (ctx: ActorContext): Actor<MessageOf<ConsumerMessages>> => {
+  return (ctx: ActorContext): Actor => {
     const consumer = new KafkaConsumer(ctx, brokers, settings);
     const tryAssign = () => {
       if (consumer.assignment().length > 0) return;
@@ -67,15 +66,17 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
       }
       poll.set(w.pollIntervalMs);
     });
+    const net = clientProcess(ctx);
     return {
       onStart: () => {
         consumer.start();
         poll.set(w.pollIntervalMs);
       },
-      onMessage: (from, msg) => {
-        dispatch(consumer.handlers, msg.type, from, msg);
+      onMessage: (from, msg, conn) => {
+        net.onMessage(from, msg, conn);
         tryAssign();
       },
+      onConnection: net.onConnection,
     };
   };
 }

@@ -2,8 +2,7 @@ import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaConsumer, type PolledPartition } from "../kafka/client/consumer/consumer.js";
 import { KafkaProducer } from "../kafka/client/producer/producer.js";
-import type { ClientMessages } from "../kafka/protocol/apis.js";
-import { dispatch, type Handlers, type MessageOf } from "../kafka/protocol/dispatch.js";
+import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { TopicPartitionRef } from "../kafka/protocol/groupMessages.js";
 import { tpKey } from "../kafka/protocol/messages.js";
 import type { OffsetEntry } from "../kafka/protocol/transactionMessages.js";
@@ -67,7 +66,7 @@ export interface RebalanceValue {
  * is recorded as a failed poll and ends the application, as an uncaught exception ends its poll loop.
  */
 export function groupConsumerWorkloadActor(brokers: string[], settings: ConsumerSettings, producerSettings: ProducerSettings | null, w: GroupConsumerWorkload, history: History) {
-  return (ctx: ActorContext): Actor<MessageOf<ClientMessages>> => {
+  return (ctx: ActorContext): Actor => {
     const group = settings.groupId!;
     const consumer = new KafkaConsumer(ctx, brokers, settings);
     const producer = w.output && producerSettings ? new KafkaProducer(ctx, brokers, producerSettings) : null;
@@ -250,26 +249,8 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       producer?.close();
     };
 
-    // Each answer goes to the client that asked; metadata, coordinator lookups and disconnects to both (producer
-    // first), as each may be waiting for one (each checks the correlation id is its own).
-    const shared =
-      <K extends "MetadataResponse" | "FindCoordinatorResponse" | "Disconnected">(type: K) =>
-      (from: string, msg: ClientMessages[K]) => {
-        producer?.handlers[type](from, msg);
-        consumer.handlers[type](from, msg);
-      };
-    const handlers: Handlers<ClientMessages> = {
-      ...consumer.handlers,
-      ProduceResponse: (from, res) => producer?.handlers.ProduceResponse(from, res),
-      InitProducerIdResponse: (from, res) => producer?.handlers.InitProducerIdResponse(from, res),
-      AddPartitionsToTxnResponse: (from, res) => producer?.handlers.AddPartitionsToTxnResponse(from, res),
-      AddOffsetsToTxnResponse: (from, res) => producer?.handlers.AddOffsetsToTxnResponse(from, res),
-      TxnOffsetCommitResponse: (from, res) => producer?.handlers.TxnOffsetCommitResponse(from, res),
-      EndTxnResponse: (from, res) => producer?.handlers.EndTxnResponse(from, res),
-      MetadataResponse: shared("MetadataResponse"),
-      FindCoordinatorResponse: shared("FindCoordinatorResponse"),
-      Disconnected: shared("Disconnected"),
-    };
+    // Each answer goes to the client that asked (the producer and the consumer each have their own connections).
+    const net = clientProcess(ctx);
 
     return {
       onStart: () => {
@@ -288,7 +269,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
           });
         } else next(0);
       },
-      onMessage: (from, msg) => dispatch(handlers, msg.type, from, msg),
+      ...net,
       onShutdown: () => stop(),
     };
   };

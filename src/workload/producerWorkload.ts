@@ -1,7 +1,6 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer, type ProducerRecord } from "../kafka/client/producer/producer.js";
-import type { ProducerMessages } from "../kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
+import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
@@ -23,7 +22,7 @@ export interface ProducerWorkload {
  * their invocations stay without completion (unknown).
  */
 export function producerWorkloadActor(brokers: string[], settings: ProducerSettings, w: ProducerWorkload, history: History) {
-  return (ctx: ActorContext): Actor<MessageOf<ProducerMessages>> => {
+  return (ctx: ActorContext): Actor => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const keyRandom = ctx.stream("keys");
     const names = keyNames(w.keys);
@@ -64,7 +63,7 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
         producer.start();
         tick.set(tickMs);
       },
-      onMessage: (from, msg) => dispatch(producer.handlers, msg.type, from, msg),
+      ...clientProcess(ctx),
       onShutdown: () => producer.close(),
     };
   };

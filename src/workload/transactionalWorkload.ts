@@ -1,7 +1,6 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer } from "../kafka/client/producer/producer.js";
-import type { ProducerMessages } from "../kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../kafka/protocol/dispatch.js";
+import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
 import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
@@ -17,6 +16,8 @@ export interface TransactionalWorkload {
   app: string;
   /** How long after its sends the application ends a transaction. */
   openForMs: number;
+  /** Time between two sends of one transaction (0: all at once), as an application writing while it processes. */
+  sendEveryMs: number;
   /** With each transaction, commit an input position for this group (sendOffsetsToTransaction). */
   offsetsGroup: string | null;
   stopMs: number | null;
@@ -46,7 +47,7 @@ export interface TxnValue {
  * error (PRODUCER_FENCED) stops the instance.
  */
 export function transactionalWorkloadActor(brokers: string[], settings: ProducerSettings, w: TransactionalWorkload, history: History) {
-  return (ctx: ActorContext): Actor<MessageOf<ProducerMessages>> => {
+  return (ctx: ActorContext): Actor => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const tid = settings.transactionalId!;
     const rnd = ctx.stream("transactions");
@@ -59,6 +60,9 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
     /** The next transaction; the end (commit or abort) of the open one. */
     const nextTxn = ctx.timer(() => run());
     const endTxn = ctx.timer(() => end());
+    /** The next send of the open transaction (with sendEveryMs). */
+    let sendNext: () => void = () => {};
+    const nextSend = ctx.timer(() => sendNext());
 
     const next = () => {
       if (!stopped && (w.stopMs === null || ctx.nowMs < w.stopMs)) nextTxn.set(w.everyMs);
@@ -78,7 +82,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
       const position = w.offsetsGroup !== null ? { group: w.offsetsGroup, topic: w.topic, partition: 0, offset: n } : undefined;
       const inv = history.invoke(ctx.nowUs, ctx.name, "txn", { app: w.app, transactionalId: tid, txn, ...(position ? { offsets: position } : {}) });
       const values: string[] = [];
-      for (let i = 0; i < w.recordsPerTransaction; i++) {
+      const sendOne = () => {
         const key = nextKey(w.keys, seq, rnd, names);
         const value = `${ctx.name}-${ctx.incarnation}-${seq++}`;
         values.push(value);
@@ -88,7 +92,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           if (r.ok) history.complete(ctx.nowUs, sendInv, "ok", { topic: w.topic, partition: r.partition, key, value, offset: r.offset, txn } satisfies SendValue);
           else history.complete(ctx.nowUs, sendInv, r.indeterminate ? "info" : "fail", { topic: w.topic, partition: r.partition, key, value, txn } satisfies SendValue, r.error);
         });
-      }
+      };
       const outcome = (commitRequestedUs: number | null): TxnValue => ({ app: w.app, instance, transactionalId: tid, txn, values, producerId: producer.producerId, producerEpoch: producer.producerEpoch, commitRequestedUs, ...(position ? { offsets: position } : {}) });
       if (position)
         producer.sendOffsetsToTransaction([{ topic: position.topic, partition: position.partition, offset: position.offset }], { groupId: position.group, generationId: -1, memberId: "" }, (error) => {
@@ -109,7 +113,19 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         if (rnd.chance(w.abortRatio)) return aborted(null, null);
         commit();
       };
-      endTxn.set(w.openForMs);
+      if (w.sendEveryMs <= 0) {
+        for (let i = 0; i < w.recordsPerTransaction; i++) sendOne();
+        endTxn.set(w.openForMs);
+      } else {
+        let sent = 0;
+        sendNext = () => {
+          if (stopped) return;
+          sendOne();
+          if (++sent < w.recordsPerTransaction) nextSend.set(w.sendEveryMs);
+          else endTxn.set(w.openForMs);
+        };
+        sendNext();
+      }
       const commit = () => {
       const commitAt = ctx.nowUs;
       // Recorded now: if the answer never comes (a partition, a crash), readers may still see it committed.
@@ -145,7 +161,7 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
           run();
         });
       },
-      onMessage: (from, msg) => dispatch(producer.handlers, msg.type, from, msg),
+      ...clientProcess(ctx),
       onShutdown: () => producer.close(),
     };
   };

@@ -154,6 +154,19 @@ describe("unconfirmedSends, and acks=0 is never an acknowledged loss (regression
     expect(unconfirmedSends.run(r.input(logs), null)).toMatchObject([{ evidence: { partition: "t-0", sent: 3, missing: 1 } }]);
   });
 
+  it("with a span, tolerates missing sends that lie within it and reports those spread wider", () => {
+    // b (sent at 2 s) and d (at 4.5 s) are missing: 2.5 s apart.
+    const spread = new Run().send("p", "a", { at: 1, acks0: true }).send("p", "b", { at: 2, acks0: true }).send("p", "c", { at: 3, acks0: true }).send("p", "d", { at: 4.5, acks0: true }).send("p", "e", { at: 8, acks0: true });
+    const log = [replica("broker-2", ["a", "c", "e"], { leader: true })];
+    expect(unconfirmedSends.run(spread.input(log), 1000)).toMatchObject([{ evidence: { partition: "t-0", sent: 4, missing: 2 } }]);
+    expect(unconfirmedSends.run(spread.input(log), 3000)).toEqual([]);
+    expect(unconfirmedSends.run(r.input(logs), 1000)).toEqual([]);
+    // Sends of the run's last second are still on their way: with a span they do not count.
+    const late = new Run().send("p", "a", { at: 1, acks0: true }).send("p", "b", { at: 2, acks0: true }).send("p", "c", { at: 9.5, acks0: true });
+    expect(unconfirmedSends.run(late.input([replica("broker-2", ["a"], { leader: true })]), 1000)).toEqual([]);
+    expect(unconfirmedSends.run(late.input([replica("broker-2", ["a"], { leader: true })]), null)).toHaveLength(1);
+  });
+
   it("stays quiet when every acks=0 send is in the log or was read", () => {
     expect(unconfirmedSends.run(r.input([replica("broker-2", ["a", "b", "c"], { leader: true })]), null)).toEqual([]);
   });

@@ -31,12 +31,13 @@ expect: [noLostAcknowledgedWrites]
 `,
     );
     const out = join(dir, "out");
-    const r = await cli("shrink", f, "--seed", "2", "--out", out);
+    // Seed 8 draws four faults and loses acknowledged writes (on connections, seed 2 no longer does).
+    const r = await cli("shrink", f, "--seed", "8", "--out", out);
     expect(r.code).toBe(0); // it did what it was asked: wrote a smaller failing scenario
     expect(r.stdout).toMatch(/shrunk \d+ faults to \d+/);
     const written = join(out, readdirSync(out)[0]);
     const shrunk = loadScenario(written);
-    const original = runScenario(loadScenario(f), { seed: 2 });
+    const original = runScenario(loadScenario(f), { seed: 8 });
     expect(shrunk.faults.length).toBeLessThan(original.faults.length);
     expect(shrunk.randomFaults).toBeNull();
     const replay = runScenario(shrunk);

@@ -13,6 +13,9 @@ import type { ActorContext } from "../../src/sim/index.js";
 function harness(opts: { initialDelayMs?: number } = {}) {
   let now = 0;
   let correlation = 0;
+  /** Each client's connection, by number (the coordinator answers on the connection a request came on). */
+  const clients: string[] = [];
+  const conn = (client: string) => (clients.includes(client) ? clients.indexOf(client) : clients.push(client) - 1);
   const sent: { to: string; msg: { type: string; correlationId: number; error: ErrorName } & Record<string, unknown> }[] = [];
   const timers: { atUs: number; fire: () => void; seq: number }[] = [];
   let appendError: ErrorName = "NONE";
@@ -31,7 +34,7 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     get nowUs() {
       return now;
     },
-    send: (to: string, msg: never) => sent.push({ to, msg }),
+    write: (conn: number, msg: never) => sent.push({ to: clients[conn], msg }),
     timer: <P>(onFire: (payload: P) => void) => ({
       set: (ms: number, payload: P) => timers.push({ atUs: now + ms * 1000, fire: () => onFire(payload), seq: timers.length }),
       cancel: () => {},
@@ -62,7 +65,7 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     },
     join(client: string, memberId = "", o: { instance?: string | null; session?: number; protocols?: GroupProtocol[] } = {}) {
       const correlationId = ++correlation;
-      gc.handleJoinGroup(client, { type: "JoinGroup", correlationId, groupId: "g", memberId, groupInstanceId: o.instance ?? null, sessionTimeoutMs: o.session ?? 10000, rebalanceTimeoutMs: 30000, protocolType: "consumer", protocols: o.protocols ?? protocols() });
+      gc.handleJoinGroup(client, { type: "JoinGroup", correlationId, groupId: "g", memberId, groupInstanceId: o.instance ?? null, sessionTimeoutMs: o.session ?? 10000, rebalanceTimeoutMs: 30000, protocolType: "consumer", protocols: o.protocols ?? protocols() }, conn(client));
       return () => sent.find((s) => s.to === client && s.msg.correlationId === correlationId)?.msg as unknown as JoinGroupResponse | undefined;
     },
     /** A dynamic member's full join: MEMBER_ID_REQUIRED, then a join with the id it was given. */
@@ -72,32 +75,32 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     },
     sync(client: string, memberId: string, generationId: number, assignments: Record<string, TopicPartitionRef[]> = {}, instance: string | null = null) {
       const correlationId = ++correlation;
-      gc.handleSyncGroup(client, { type: "SyncGroup", correlationId, groupId: "g", generationId, memberId, groupInstanceId: instance, assignments: Object.entries(assignments).map(([m, a]) => ({ memberId: m, assignment: a })) });
+      gc.handleSyncGroup(client, { type: "SyncGroup", correlationId, groupId: "g", generationId, memberId, groupInstanceId: instance, assignments: Object.entries(assignments).map(([m, a]) => ({ memberId: m, assignment: a })) }, conn(client));
       return () => sent.find((s) => s.to === client && s.msg.correlationId === correlationId)?.msg as unknown as SyncGroupResponse | undefined;
     },
     heartbeat(client: string, memberId: string, generationId: number, instance: string | null = null): ErrorName {
-      gc.handleHeartbeat(client, { type: "Heartbeat", correlationId: ++correlation, groupId: "g", generationId, memberId, groupInstanceId: instance });
+      gc.handleHeartbeat(client, { type: "Heartbeat", correlationId: ++correlation, groupId: "g", generationId, memberId, groupInstanceId: instance }, conn(client));
       return last(client, "HeartbeatResponse")!.error;
     },
     commit(client: string, memberId: string, generationId: number, offset = 5, instance: string | null = null): ErrorName {
-      gc.handleOffsetCommit(client, { type: "OffsetCommit", correlationId: ++correlation, groupId: "g", generationId, memberId, groupInstanceId: instance, offsets: [{ topic: "t", partition: 0, offset }] });
+      gc.handleOffsetCommit({ type: "OffsetCommit", correlationId: ++correlation, groupId: "g", generationId, memberId, groupInstanceId: instance, offsets: [{ topic: "t", partition: 0, offset }] }, conn(client));
       return last(client, "OffsetCommitResponse")!.error;
     },
     txnCommit(client: string, memberId: string, generationId: number): ErrorName {
-      gc.handleTxnOffsetCommit(client, { type: "TxnOffsetCommit", correlationId: ++correlation, transactionalId: "tx", groupId: "g", producerId: 7, producerEpoch: 0, generationId, memberId, offsets: [{ topic: "t", partition: 0, offset: 3 }] });
+      gc.handleTxnOffsetCommit({ type: "TxnOffsetCommit", correlationId: ++correlation, transactionalId: "tx", groupId: "g", producerId: 7, producerEpoch: 0, generationId, memberId, offsets: [{ topic: "t", partition: 0, offset: 3 }] }, conn(client));
       return last(client, "TxnOffsetCommitResponse")!.error;
     },
     /** A KIP-848 ConsumerGroupHeartbeat; returns its answer. */
     cgh(client: string, memberId: string, memberEpoch: number, owned: TopicPartitionRef[] = [], instance: string | null = null) {
-      gc.handleConsumerGroupHeartbeat(client, { type: "ConsumerGroupHeartbeat", correlationId: ++correlation, groupId: "g", memberId, memberEpoch, instanceId: instance, rebalanceTimeoutMs: 30000, subscribedTopicNames: ["t"], serverAssignor: null, topicPartitions: owned });
+      gc.handleConsumerGroupHeartbeat(client, { type: "ConsumerGroupHeartbeat", correlationId: ++correlation, groupId: "g", memberId, memberEpoch, instanceId: instance, rebalanceTimeoutMs: 30000, subscribedTopicNames: ["t"], serverAssignor: null, topicPartitions: owned }, conn(client));
       return last(client, "ConsumerGroupHeartbeatResponse") as unknown as ConsumerGroupHeartbeatResponse;
     },
     leave(client: string, memberId: string, instance: string | null = null): ErrorName {
-      gc.handleLeaveGroup(client, { type: "LeaveGroup", correlationId: ++correlation, groupId: "g", memberId, groupInstanceId: instance });
+      gc.handleLeaveGroup(client, { type: "LeaveGroup", correlationId: ++correlation, groupId: "g", memberId, groupInstanceId: instance }, conn(client));
       return last(client, "LeaveGroupResponse")!.error;
     },
     fetch(): { error: ErrorName; offsets: { offset: number }[] } {
-      gc.handleOffsetFetch("admin", { type: "OffsetFetch", correlationId: ++correlation, groupId: "g", requireStable: true });
+      gc.handleOffsetFetch({ type: "OffsetFetch", correlationId: ++correlation, groupId: "g", requireStable: true }, conn("admin"));
       return last("admin", "OffsetFetchResponse") as never;
     },
     state: () => gc.describe("g")?.state,

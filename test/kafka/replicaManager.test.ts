@@ -13,7 +13,7 @@ describe("ReplicaManager: a follower's fetch (Partition.fetchRecords for a follo
     h.append(["d", "e", "f"]);
     const fetch = (replicaId: string, fetchOffset: number): FetchResponse => {
       const req: FetchRequest = { type: "Fetch", correlationId: h.nextCorrelationId(), replicaId, topic: "t", partition: 0, currentLeaderEpoch: 1, fetchOffset, maxWaitMs: 500 };
-      h.rm.handleFetch(replicaId, req);
+      h.rm.handleFetch(req, h.conn(replicaId));
       return h.last(replicaId, "FetchResponse") as unknown as FetchResponse;
     };
     expect(fetch("broker-2", 3).highWatermark).toBe(0);

@@ -1,5 +1,4 @@
-import type { ProducerMessages } from "../../src/kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../../src/kafka/protocol/dispatch.js";
+import { clientProcess } from "../../src/kafka/network/connectionRouter.js";
 import { describe, expect, it } from "vitest";
 import { KafkaProducer } from "../../src/kafka/client/producer/producer.js";
 import { PRODUCER_CONFIG } from "../../src/kafka/config/producerConfig.js";
@@ -17,10 +16,10 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
   const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: 500 } } });
   const received: string[] = [];
   sim.addActor("broker-1", (ctx) => ({
-    onMessage: (from, raw) => {
+    onMessage: (from, raw, conn) => {
       const m = raw as { type: string; correlationId: number; topic?: string; partition?: number };
       received.push(m.type);
-      const reply = (type: string, extra: Record<string, unknown> = {}) => ctx.send(from, { type, correlationId: m.correlationId, error: "NONE", ...extra });
+      const reply = (type: string, extra: Record<string, unknown> = {}) => ctx.write(conn, { type, correlationId: m.correlationId, error: "NONE", ...extra });
       switch (m.type) {
         case "Metadata":
           return reply("MetadataResponse", { partitions: [{ topic: "t", partition: 0, leader: "broker-1", leaderEpoch: 0, replicas: ["broker-1"], isr: ["broker-1"] }] });
@@ -56,7 +55,7 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
           producer.commitTransaction((e) => (outcome.commit = e));
         });
       },
-      onMessage: (from, msg: MessageOf<ProducerMessages>) => dispatch(producer.handlers, msg.type, from, msg),
+      ...clientProcess(ctx),
     };
   });
   sim.run(3_000_000);

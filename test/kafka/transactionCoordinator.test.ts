@@ -47,7 +47,7 @@ describe("TransactionMarkerChannelManager: WriteTxnMarkers requests", () => {
     const h = transactionCoordinatorHarness({ requestTimeoutMs });
     const init = h.initProducerId("app-1")()!;
     h.addPartitions("app-1", init.producerId, 0);
-    h.tc.handleEndTxn("app-1", { type: "EndTxn", correlationId: 99, transactionalId: "tx", producerId: init.producerId, producerEpoch: 0, commit: true });
+    h.tc.handleEndTxn({ type: "EndTxn", correlationId: 99, transactionalId: "tx", producerId: init.producerId, producerEpoch: 0, commit: true }, h.conn("app-1"));
     expect(h.markers()).toHaveLength(1);
     return h;
   }
@@ -55,14 +55,21 @@ describe("TransactionMarkerChannelManager: WriteTxnMarkers requests", () => {
   it("time out after the broker's request.timeout.ms (the channel's NetworkClient), then go out again", () => {
     // TransactionMarkerChannelManager builds its NetworkClient (and InterBrokerSendThread) with
     // config.requestTimeoutMs; a request that times out is failed as disconnected, and
-    // TransactionMarkerRequestCompletionHandler re-enqueues its markers.
+    // TransactionMarkerRequestCompletionHandler re-enqueues its markers. The timeout also closes the connection
+    // (NetworkClient.handleTimedOutRequests), so the markers go out again after the model's 100 ms retry, on a new one.
     const h = committing();
     h.advance(29_999);
+    expect(h.markers()).toHaveLength(1);
+    h.advance(1);
+    expect(h.traces.filter((t) => t.type === "network.request-timeout")).toHaveLength(1);
+    h.advance(99);
     expect(h.markers()).toHaveLength(1);
     h.advance(1);
     expect(h.markers()).toHaveLength(2);
     const again = committing(12_000);
     again.advance(11_999);
+    expect(again.markers()).toHaveLength(1);
+    again.advance(100);
     expect(again.markers()).toHaveLength(1);
     again.advance(1);
     expect(again.markers()).toHaveLength(2);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/scenario/load.js";
 import { type RunResult, runScenario } from "../../src/runner/run.js";
 import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
-import { FATE_DELIVERED, FATE_DROPPED } from "../../src/report/recorder/messageLog.js";
+import { FATE_DELIVERED } from "../../src/report/recorder/messageLog.js";
 import { StepSeries, StateSeries } from "../../src/report/recorder/series.js";
 
 // kip-101-truncation's story, as the recorder must tell it from the trace: a pause, a cut, two crashes, two
@@ -46,8 +46,7 @@ describe("the run recorder on kip-101-truncation", () => {
     const lane = rec.partitionLanes().find((l) => l.tp === "ledger-0")!;
     expect(lane.leader.v).toEqual(["broker-1 e0", "broker-2 e1", "broker-3 e2"]);
     expect(lane.isr.v[0]).toBe("broker-1,broker-2,broker-3");
-    // broker-2, back at 50s, catches up and rejoins: the leader's HW waits for a caught-up follower that may join
-    // the ISR (Partition.maybeIncrementLeaderHW), so it reaches the HW while the producer keeps writing.
+    // broker-2, restarted at 50 s, catches up and rejoins before the end.
     expect(lane.isr.last).toBe("broker-3,broker-2");
     const leader = r.logs.find((l) => l.leader)!;
     expect(lane.highWatermark.last).toBe(leader.highWatermark);
@@ -70,18 +69,20 @@ describe("the run recorder on kip-101-truncation", () => {
     const log = rec.messages!;
     expect(log.count).toBeGreaterThan(10_000);
     let delivered = 0;
-    let dropped = 0;
+    let notDelivered = 0;
     let outOfOrder = 0;
     for (let i = 0; i < log.count; i++) {
       if (i > 0 && log.sendUs[i] < log.sendUs[i - 1]) outOfOrder++;
       if (log.fate[i] === FATE_DELIVERED) {
         delivered++;
         if (log.endUs[i] < log.sendUs[i]) outOfOrder++;
-      } else if (log.fate[i] === FATE_DROPPED) dropped++;
+      } else notDelivered++;
     }
     expect(outOfOrder).toBe(0);
     expect(delivered).toBeGreaterThan(log.count * 0.9);
-    expect(dropped).toBeGreaterThan(0); // across the cut and to the crashed brokers
+    // TCP keeps what crosses the cut and retransmits it rather than dropping it: some is never delivered (the cut
+    // lasts until 50 s, the RTO has grown by then, and broker-2 crashed meanwhile).
+    expect(notDelivered).toBeGreaterThan(0);
     expect(log.types).toContain("Produce");
   });
 });

@@ -162,7 +162,8 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("assignmentUnchanged", "expect[0]", "needs a parameter, e.g. assignmentUnchanged: { member: member-1, after: 10s }");
     await bad("consumerProgress: { group: g, within: 5 }", "expect[0].consumerProgress.within", "must be a duration");
     await bad("anomaly: { failedSends: TIMEOUT }", "expect[0].anomaly.failedSends", "must be a Kafka error name");
-    await bad("noUnconfirmedSends: 3", "expect[0]", "unconfirmedSends: takes no parameter");
+    await bad("noUnconfirmedSends: 3", "expect[0].noUnconfirmedSends", "must be a duration");
+    await bad("noAbortedReads: 3", "expect[0]", "abortedReads: takes no parameter");
   });
 
   it("a producer writing to an unknown topic", async () => {

@@ -1,10 +1,13 @@
-import { type ActorContext, Disk, RandomStream, type Timer, type TimerId } from "../../src/sim/index.js";
+import { ConnectionRouter } from "../../src/kafka/network/connectionRouter.js";
+import { type ActorContext, type ConnectionId, Disk, RandomStream, type Timer, type TimerId } from "../../src/sim/index.js";
 
 /** A message the component under test sent, with the simulated time it sent it (µs). */
 export interface SentMessage {
   atUs: number;
   to: string;
   msg: unknown;
+  /** The connection it was written on (undefined: a connectionless `send`). */
+  conn?: ConnectionId;
 }
 
 /** A trace record the component wrote. */
@@ -23,7 +26,10 @@ interface PendingTimer {
 /**
  * An `ActorContext` for unit tests of one model component (a Partition, a purgatory) without an engine: the clock
  * moves only when the test calls `advance`, which fires the timers that come due in (due time, set order), as the
- * engine does. Messages and trace records are kept for the test to read. No network, no other actors.
+ * engine does. Messages and trace records are kept for the test to read. No network, no other actors: a connection
+ * the component opens (`connect`) is established at once, its "connected" notice delivered to the process's
+ * ConnectionRouter by a zero-delay timer (so on the next `advance`, `advance(0)` included); `conn(peer)` stands for
+ * a connection a peer opened to the component (its requests' answers are written on it).
  */
 export class FakeContext implements ActorContext {
   nowUs = 0;
@@ -33,6 +39,9 @@ export class FakeContext implements ActorContext {
   readonly traces: TraceEntry[] = [];
   private pending: PendingTimer[] = [];
   private nextTimerId = 1;
+  private nextConn = 1;
+  private readonly peers = new Map<ConnectionId, string>();
+  private readonly accepted = new Map<string, ConnectionId>();
 
   /** `disk` is the actor's durable state: pass the disk of an earlier context to model a restart. */
   constructor(
@@ -48,6 +57,37 @@ export class FakeContext implements ActorContext {
 
   send(to: string, msg: unknown): void {
     this.sent.push({ atUs: this.nowUs, to, msg });
+  }
+
+  connect(to: string): ConnectionId {
+    const conn = this.nextConn++;
+    this.peers.set(conn, to);
+    this.schedule(0, () => ConnectionRouter.of(this).onConnection(conn, "connected"));
+    return conn;
+  }
+
+  write(conn: ConnectionId, msg: unknown): void {
+    this.sent.push({ atUs: this.nowUs, to: this.peers.get(conn) ?? `conn-${conn}`, msg, conn });
+  }
+
+  close(conn: ConnectionId): void {
+    this.peers.delete(conn);
+  }
+
+  /** The connection `peer` opened to this process (one per peer): pass it where a handler takes the request's connection. */
+  conn(peer: string): ConnectionId {
+    let c = this.accepted.get(peer);
+    if (c === undefined) {
+      c = this.nextConn++;
+      this.accepted.set(peer, c);
+      this.peers.set(c, peer);
+    }
+    return c;
+  }
+
+  /** An answer arriving on a connection this process opened (routed to the NetworkClient that opened it). */
+  receive(conn: ConnectionId, msg: unknown): void {
+    ConnectionRouter.of(this).onMessage(conn, msg);
   }
 
   timer<Payload = void>(onFire: (payload: Payload) => void): Timer<Payload> {
@@ -119,6 +159,7 @@ export interface Sent {
   atUs: number;
   to: string;
   msg: { type: string; correlationId?: number; error?: string } & Record<string, unknown>;
+  conn?: ConnectionId;
 }
 
 /**
@@ -129,6 +170,9 @@ export function fakeContext(name = "broker-1") {
   const ctx = new FakeContext(name);
   return {
     ctx: ctx as ActorContext,
+    fake: ctx,
+    /** The connection `peer` opened to this process (see FakeContext.conn). */
+    conn: (peer: string) => ctx.conn(peer),
     sent: ctx.sent as Sent[],
     traces: ctx.traces,
     advance: (ms: number) => ctx.advance(ms),

@@ -1,5 +1,4 @@
-import type { ProducerMessages } from "../../src/kafka/protocol/apis.js";
-import { dispatch, type MessageOf } from "../../src/kafka/protocol/dispatch.js";
+import { clientProcess } from "../../src/kafka/network/connectionRouter.js";
 import { producerSettings } from "../../src/kafka/config/producerSettings.js";
 import { PRODUCER_CONFIG } from "../../src/kafka/config/producerConfig.js";
 import { KafkaProducer, type ProducerRecord } from "../../src/kafka/client/producer/producer.js";
@@ -38,15 +37,15 @@ export function runProducer(opts: {
   const parts = opts.partitions ?? 1;
   let nextOffset = 0;
   sim.addActor("broker-1", (ctx) => ({
-    onMessage: (from, raw) => {
+    onMessage: (from, raw, conn) => {
       const msg = raw as { type: string; correlationId: number };
       if (msg.type === "Metadata")
-        ctx.send(from, {
+        ctx.write(conn, {
           type: "MetadataResponse",
           correlationId: msg.correlationId,
           partitions: Array.from({ length: parts }, (_, p) => ({ topic: "t", partition: p, leader: "broker-1", leaderEpoch: 0, replicas: ["broker-1"], isr: ["broker-1"] })),
         });
-      else if (msg.type === "InitProducerId") ctx.send(from, { type: "InitProducerIdResponse", correlationId: msg.correlationId, error: "NONE", producerId: 1, producerEpoch: 0 });
+      else if (msg.type === "InitProducerId") ctx.write(conn, { type: "InitProducerIdResponse", correlationId: msg.correlationId, error: "NONE", producerId: 1, producerEpoch: 0 });
       else if (msg.type === "Produce") {
         const req = msg as ProduceRequest;
         requests.push({ atUs: ctx.nowUs, partition: req.partition, records: req.batch.records.length, values: req.batch.records.map((r) => r.value), producerEpoch: req.batch.producerEpoch, baseSequence: req.batch.baseSequence });
@@ -55,13 +54,13 @@ export function runProducer(opts: {
         const response = { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: error === "NONE" ? nextOffset : -1 };
         if (error === "NONE") nextOffset += req.batch.records.length;
         const delay = opts.delayMs?.(req.partition) ?? 0;
-        if (delay > 0) ctx.setTimer(delay, { respond: response, to: from });
-        else ctx.send(from, response);
+        if (delay > 0) ctx.setTimer(delay, { respond: response, to: conn });
+        else ctx.write(conn, response);
       }
     },
     onTimer: (tag) => {
-      const t = tag as { respond: unknown; to: string };
-      ctx.send(t.to, t.respond);
+      const t = tag as { respond: unknown; to: number };
+      ctx.write(t.to, t.respond);
     },
   }));
   const explicit = new Set(Object.keys(opts.config));
@@ -73,7 +72,7 @@ export function runProducer(opts: {
         producer.start();
         opts.sends.forEach((s, i) => ctx.setTimer(s.atMs, { send: i }));
       },
-      onMessage: (from, msg: MessageOf<ProducerMessages>) => dispatch(producer.handlers, msg.type, from, msg),
+      ...clientProcess(ctx),
       onTimer: (tag) => {
         const s = opts.sends[(tag as { send: number }).send];
         producer.send(s.record, (result) => results.push({ atUs: ctx.nowUs, value: s.record.value, result }));

@@ -3,18 +3,24 @@ import { ReplicaManager } from "../../src/kafka/broker/replicaManager.js";
 import { BROKER_CONFIG } from "../../src/kafka/config/brokerConfig.js";
 import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
 import { MetadataImage } from "../../src/kafka/metadata/metadataImage.js";
+import { NetworkClient } from "../../src/kafka/network/networkClient.js";
 import { fakeContext } from "./fakeContext.js";
 
 /**
  * One broker's ReplicaManager driven directly: broker-1 leads `t-0` (replicas broker-1..3 unless told) in leader
- * epoch 1, with Kafka's default broker settings. Requests go in through its handlers, answers are read from `sent`.
+ * epoch 1, with Kafka's default broker settings. Requests go in through its handlers (on the connection `conn(peer)`), answers are read from `sent`.
  */
 export function replicaManagerHarness(opts: { replicas?: string[]; isr?: string[]; leaderEpoch?: number } = {}) {
   const f = fakeContext("broker-1");
   const image = new MetadataImage();
   const settings = brokerSettings(BROKER_CONFIG.resolve({}), false);
   let correlation = 0;
-  const rm = new ReplicaManager({ ctx: f.ctx, settings, image, nextCorrelationId: () => ++correlation, alterPartition: () => {} });
+  const fetcherClient = new NetworkClient(
+    f.ctx,
+    { name: "replica-fetcher", requestTimeoutMs: settings.replicaSocketTimeoutMs, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, connectionSetupTimeoutMs: settings.connectionSetupTimeoutMs, connectionSetupTimeoutMaxMs: settings.connectionSetupTimeoutMaxMs, maxInFlightRequestsPerConnection: Infinity },
+    () => ++correlation,
+  );
+  const rm = new ReplicaManager({ ctx: f.ctx, settings, image, fetcherClient, alterPartition: () => {} });
   const replicas = opts.replicas ?? ["broker-1", "broker-2", "broker-3"];
   rm.applyPartitionState({ topic: "t", partition: 0, replicas, isr: opts.isr ?? replicas, leader: "broker-1", leaderEpoch: opts.leaderEpoch ?? 1, partitionEpoch: 1 });
   const p = rm.partition("t-0")!;

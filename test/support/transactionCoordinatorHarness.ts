@@ -1,5 +1,6 @@
 import type { PartitionWriter } from "../../src/kafka/coordinator/partitionWriter.js";
 import { TransactionCoordinator } from "../../src/kafka/coordinator/transactionCoordinator.js";
+import { NetworkClient } from "../../src/kafka/network/networkClient.js";
 import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
 import type { ErrorName } from "../../src/kafka/protocol/errors.js";
 import type { InitProducerIdResponse } from "../../src/kafka/protocol/messages.js";
@@ -44,7 +45,12 @@ export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number 
     writer,
     leaderOf: () => "broker-2",
     allocateProducerId: () => producerIds++,
-    nextCorrelationId: () => ++correlation,
+    // The marker channel's NetworkClient: its connection to broker-2 is up on the fake context's next advance.
+    markerClient: new NetworkClient(
+      f.ctx,
+      { name: "txn-marker-channel", requestTimeoutMs: opts.requestTimeoutMs ?? 30000, reconnectBackoffMs: 50, reconnectBackoffMaxMs: 1000, connectionSetupTimeoutMs: 10000, connectionSetupTimeoutMaxMs: 30000, maxInFlightRequestsPerConnection: Infinity },
+      () => ++correlation,
+    ),
   });
   tc.onBecomeLeader(0, 0);
   const h = {
@@ -60,19 +66,23 @@ export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number 
     },
     initProducerId(client: string, producerId = -1, producerEpoch = -1): () => InitProducerIdResponse | undefined {
       const correlationId = ++correlation;
-      tc.handleInitProducerId(client, { type: "InitProducerId", correlationId, transactionalId: "tx", transactionTimeoutMs: 60000, producerId, producerEpoch });
+      tc.handleInitProducerId(client, { type: "InitProducerId", correlationId, transactionalId: "tx", transactionTimeoutMs: 60000, producerId, producerEpoch }, f.conn(client));
       return () => f.sent.find((s) => s.to === client && s.msg.correlationId === correlationId)?.msg as unknown as InitProducerIdResponse | undefined;
     },
     addPartitions(client: string, producerId: number, producerEpoch: number, partitions = ["t-0"]): ErrorName | undefined {
       const correlationId = ++correlation;
-      tc.handleAddPartitions(client, { type: "AddPartitionsToTxn", correlationId, transactionalId: "tx", producerId, producerEpoch, partitions, verifyOnly: false });
+      tc.handleAddPartitions({ type: "AddPartitionsToTxn", correlationId, transactionalId: "tx", producerId, producerEpoch, partitions, verifyOnly: false }, f.conn(client));
       return f.sent.find((s) => s.to === client && s.msg.correlationId === correlationId)?.msg.error as ErrorName | undefined;
     },
-    /** WriteTxnMarkers requests sent so far. */
-    markers: () => f.sent.filter((s) => s.msg.type === "WriteTxnMarkers").map((s) => s.msg as unknown as WriteTxnMarkersRequest),
-    /** broker-2 answers a marker request. */
+    /** WriteTxnMarkers requests sent so far (after letting a connection being opened to broker-2 come up). */
+    markers: () => {
+      f.advance(0);
+      return f.sent.filter((s) => s.msg.type === "WriteTxnMarkers").map((s) => s.msg as unknown as WriteTxnMarkersRequest);
+    },
+    /** broker-2 answers a marker request, on the connection it came on. */
     answerMarker(req: WriteTxnMarkersRequest, error: ErrorName = "NONE") {
-      tc.handleMarkersResponse({ type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error });
+      const conn = f.sent.find((s) => s.msg === (req as unknown))!.conn!;
+      f.fake.receive(conn, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error });
     },
     /** The coordinator's states, as traced (`txn-coordinator.state`). */
     states: () => f.traces.filter((t) => t.type === "txn-coordinator.state").map((t) => `${t.data.state}@${t.data.producerEpoch}`),

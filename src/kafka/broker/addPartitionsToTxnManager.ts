@@ -1,4 +1,5 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext } from "../../sim/index.js";
+import type { NetworkClient } from "../network/networkClient.js";
 import type { ErrorName } from "../protocol/errors.js";
 import { type ProduceRequest, tpKey } from "../protocol/messages.js";
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from "../protocol/transactionMessages.js";
@@ -18,12 +19,11 @@ const VERIFICATION_TIMEOUT_MS = 5000;
  * KIP-890 part 1 on the partition leader (Kafka `AddPartitionsToTxnManager`): before the first transactional write
  * of a producer to a partition, the leader asks the transaction's coordinator (AddPartitionsToTxn with verifyOnly)
  * whether the partition is in the ongoing transaction, so a hanging transaction cannot start from a late write.
- * An unreachable coordinator and the coordinator's retriable errors become NOT_ENOUGH_REPLICAS for the producer,
- * which retries.
+ * An unreachable coordinator (unknown, a connection that fails, no answer within the timeout) and the
+ * coordinator's retriable errors become NOT_ENOUGH_REPLICAS for the producer, which retries.
  */
 export class AddPartitionsToTxnManager {
-  private readonly verifying = new Map<number, { req: ProduceRequest; cb: VerificationCallback; timer: number }>();
-  private readonly timeout: Timer<number>;
+  private readonly verifying = new Map<number, { req: ProduceRequest; cb: VerificationCallback }>();
 
   constructor(
     private readonly ctx: ActorContext,
@@ -31,15 +31,9 @@ export class AddPartitionsToTxnManager {
     private readonly enabled: boolean,
     /** The broker leading the transactional id's `__transaction_state` partition, per this broker's metadata. */
     private readonly coordinatorFor: (transactionalId: string) => string | null,
-    private readonly nextCorrelationId: () => number,
-  ) {
-    this.timeout = ctx.timer((id) => {
-      const v = this.verifying.get(id);
-      if (!v) return;
-      this.verifying.delete(id);
-      v.cb.respond("NOT_ENOUGH_REPLICAS");
-    });
-  }
+    /** The manager's own NetworkClient to the coordinators (Kafka's AddPartitionsToTxnManager is an InterBrokerSendThread). */
+    private readonly client: NetworkClient,
+  ) {}
 
   /**
    * Whether a produce must be verified first: a transactional batch to a partition this broker leads, from a
@@ -54,17 +48,23 @@ export class AddPartitionsToTxnManager {
     const coordinator = this.coordinatorFor(req.transactionalId!);
     // AddPartitionsToTxnManager maps an unreachable coordinator to a retriable error for the producer.
     if (coordinator === null) return cb.respond("NOT_ENOUGH_REPLICAS");
-    const id = this.nextCorrelationId();
+    const id = this.client.correlationId();
     const b = req.batch;
-    this.ctx.send(coordinator, { type: "AddPartitionsToTxn", correlationId: id, transactionalId: req.transactionalId!, producerId: b.producerId, producerEpoch: b.producerEpoch, partitions: [tpKey(req.topic, req.partition)], verifyOnly: true } satisfies AddPartitionsToTxnRequest);
-    this.verifying.set(id, { req, cb, timer: this.timeout.set(VERIFICATION_TIMEOUT_MS, id) });
+    const request: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: id, transactionalId: req.transactionalId!, producerId: b.producerId, producerEpoch: b.producerEpoch, partitions: [tpKey(req.topic, req.partition)], verifyOnly: true };
+    this.verifying.set(id, { req, cb });
+    this.client.sendWhenReady(coordinator, request, (res) => {
+      if (res.type !== "Disconnected") return this.onResponse(res);
+      const v = this.verifying.get(id);
+      if (!v) return;
+      this.verifying.delete(id);
+      v.cb.respond("NOT_ENOUGH_REPLICAS");
+    }, VERIFICATION_TIMEOUT_MS);
   }
 
-  onResponse(res: AddPartitionsToTxnResponse): void {
+  private onResponse(res: AddPartitionsToTxnResponse): void {
     const v = this.verifying.get(res.correlationId);
     if (!v) return;
     this.verifying.delete(res.correlationId);
-    this.timeout.cancel(v.timer);
     if (res.error === "NONE" && v.cb.append()) return;
     const error: ErrorName = res.error === "NONE" ? "NOT_LEADER_OR_FOLLOWER" : res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE" || res.error === "COORDINATOR_LOAD_IN_PROGRESS" || res.error === "CONCURRENT_TRANSACTIONS" ? "NOT_ENOUGH_REPLICAS" : res.error;
     this.ctx.trace("partition.verification-failed", { tp: tpKey(v.req.topic, v.req.partition), producerId: v.req.batch.producerId, producerEpoch: v.req.batch.producerEpoch, error });

@@ -32,6 +32,7 @@ export class AlterPartitionManager {
         partitionEpoch: p.partitionEpoch,
         newIsr,
       }),
+      (res) => this.onResponse(res),
       () => {
         // AlterPartition unanswered: give up on this attempt; the ISR check will ask again.
         this.inFlight.delete(id);
@@ -41,8 +42,7 @@ export class AlterPartitionManager {
     this.inFlight.set(id, key);
   }
 
-  onResponse(res: AlterPartitionResponse): void {
-    if (!this.channel.received(res.correlationId)) return;
+  private onResponse(res: AlterPartitionResponse): void {
     const key = this.inFlight.get(res.correlationId);
     this.inFlight.delete(res.correlationId);
     if (res.error === "NOT_CONTROLLER") this.channel.hint(res.leaderHint);

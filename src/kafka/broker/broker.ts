@@ -4,6 +4,8 @@ import { producerIdAllocator } from "../coordinator/producerIds.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
 import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
+import { ConnectionRouter } from "../network/connectionRouter.js";
+import { NetworkClient, type NetworkClientConfig } from "../network/networkClient.js";
 import type { BrokerMessages } from "../protocol/apis.js";
 import { dispatch, type MessageOf } from "../protocol/dispatch.js";
 import { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
@@ -32,13 +34,19 @@ export interface BrokerConfig {
 
 /** How long a NOT_CONTROLLER without a hint waits before trying the next controller. */
 const CONTROLLER_RETRY_BACKOFF_MS = 100;
+/** KafkaBroker.shutdown(): the controlled shutdown waits at most 5 minutes for the controller. */
+const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 300_000;
 
 /**
  * A Kafka broker in KRaft mode (Kafka `BrokerServer`), assembled from its parts: the `BrokerLifecycleManager`
  * (registration, heartbeats, fencing) and the `MetadataLoader` (the metadata log, published to the others) talk to
  * the controllers through the `ControllerChannel`; the `ReplicaManager` hosts the partition replicas; the
  * `AddPartitionsToTxnManager` verifies transactional writes (KIP-890); the transaction and group coordinators run
- * on the partitions of their internal topics this broker leads; `kafkaApis` routes every message to its part.
+ * on the partitions of their internal topics this broker leads; `kafkaApis` routes every request to its part. Each
+ * part that asks other nodes has its own NetworkClient, as in Kafka (replica fetchers, the channel to the
+ * controller, the KRaft client, AddPartitionsToTxnManager, the transaction marker channel); their answers come back
+ * to it through the process's ConnectionRouter. A clean shutdown is Kafka's controlled shutdown: the broker asks
+ * the controller to move its leaderships away and stops once it may (BrokerServer.shutdown, at most 5 minutes).
  */
 export function brokerActor(cfg: BrokerConfig) {
   return (ctx: ActorContext): BrokerActor => {
@@ -46,9 +54,27 @@ export function brokerActor(cfg: BrokerConfig) {
     const image = new MetadataImage();
     let correlation = 0;
     const nextId = () => ++correlation;
-    const channel = new ControllerChannel(ctx, cfg.controllers, cfg.controllerRequestTimeoutMs, CONTROLLER_RETRY_BACKOFF_MS, nextId);
+    const router = ConnectionRouter.of(ctx);
+    const client = (name: string, requestTimeoutMs: number, reconnectBackoffMs: number, reconnectBackoffMaxMs: number, maxInFlight: number): NetworkClient => {
+      const config: NetworkClientConfig = {
+        name,
+        requestTimeoutMs,
+        reconnectBackoffMs,
+        reconnectBackoffMaxMs,
+        connectionSetupTimeoutMs: s.connectionSetupTimeoutMs,
+        connectionSetupTimeoutMaxMs: s.connectionSetupTimeoutMaxMs,
+        maxInFlightRequestsPerConnection: maxInFlight,
+      };
+      return new NetworkClient(ctx, config, nextId);
+    };
+    // NodeToControllerChannelManager: reconnect back-off 50 ms. The model sends one AlterPartition per partition
+    // change (Kafka batches them into one request), so it allows more than one request in flight.
+    const channel = new ControllerChannel(ctx, client("controller-channel", cfg.controllerRequestTimeoutMs, 50, 50, Infinity), cfg.controllers, CONTROLLER_RETRY_BACKOFF_MS);
     const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, () => image.offset);
-    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, nextCorrelationId: nextId, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr) });
+    // BrokerBlockingSender: no reconnect back-off (the fetcher backs off itself). One fetcher per partition here, so
+    // their connection to a leader carries one request per partition rather than one.
+    const fetcherClient = client("replica-fetcher", s.replicaSocketTimeoutMs, 0, 0, Infinity);
+    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr) });
     const alterPartitionManager = new AlterPartitionManager(ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));
     const txn = cfg.transactions;
     const transactions = new TransactionCoordinator({
@@ -62,7 +88,7 @@ export function brokerActor(cfg: BrokerConfig) {
       writer: replicaManager,
       leaderOf: (topic, partition) => image.partition(topic, partition)?.leader ?? null,
       allocateProducerId: producerIdAllocator(ctx, cfg.brokerIndex),
-      nextCorrelationId: nextId,
+      markerClient: client("txn-marker-channel", s.requestTimeoutMs, 50, 1000, Infinity),
     });
     const groups = new GroupCoordinator({
       ctx,
@@ -71,10 +97,12 @@ export function brokerActor(cfg: BrokerConfig) {
       partitionCount: (topic) => image.topics.get(topic)?.partitions,
       ...cfg.groups,
     });
-    const addPartitionsToTxnManager = new AddPartitionsToTxnManager(ctx, txn.verification, (id) => image.partition(TRANSACTION_STATE_TOPIC, transactions.partitionFor(id))?.leader ?? null, nextId);
+    const addPartitionsToTxnManager = new AddPartitionsToTxnManager(ctx, txn.verification, (id) => image.partition(TRANSACTION_STATE_TOPIC, transactions.partitionFor(id))?.leader ?? null, client("add-partitions-to-txn", s.replicaSocketTimeoutMs, 50, 1000, Infinity));
     replicaManager.verifyTransactionsWith(addPartitionsToTxnManager);
-    const metadataLoader = new MetadataLoader(ctx, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs, nextId);
-    const handlers = kafkaApis({ ctx, image, replicaManager, transactions, groups, addPartitionsToTxnManager, alterPartitionManager, lifecycle, metadataLoader, controllerChannel: channel });
+    // KafkaRaftManager's NetworkClient: one request in flight, reconnect back-off 50 ms up to 500 ms.
+    const raftClient = client("raft-client", cfg.controllerRequestTimeoutMs, 50, 500, 1);
+    const metadataLoader = new MetadataLoader(ctx, raftClient, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs);
+    const handlers = kafkaApis({ ctx, image, replicaManager, transactions, groups });
 
     return {
       inspect: () => replicaManager.inspect(),
@@ -85,17 +113,28 @@ export function brokerActor(cfg: BrokerConfig) {
         replicaManager.startCheckpoints();
         replicaManager.flusher.arm();
       },
-      onMessage: (from, msg) => dispatch(handlers, msg.type, from, msg),
-      onShutdown: () => {
-        // Controlled shutdown: checkpoint HWs (the disk is flushed), then ask the controller to move leadership away.
+      // An answer to one of the broker's own requests goes to the client that sent it; anything else is a request.
+      onMessage: (from, msg, conn) => {
+        if (router.onMessage(conn, msg)) return;
+        const req = msg as MessageOf<BrokerMessages>;
+        dispatch(handlers, req.type, from, req, conn);
+      },
+      onConnection: (conn, _peer, event) => router.onConnection(conn, event),
+      onShutdown: (done) => {
+        // Controlled shutdown: the controller moves leadership away first; then checkpoint HWs and stop (they are
+        // checkpointed now too, in case the controller never answers within the bound).
         replicaManager.checkpointHighWatermarks();
-        lifecycle.heartbeat(true);
+        lifecycle.beginControlledShutdown(() => {
+          replicaManager.checkpointHighWatermarks();
+          done();
+        });
+        return CONTROLLED_SHUTDOWN_TIMEOUT_MS;
       },
     };
   };
 }
 
-export interface BrokerActor extends Actor<MessageOf<BrokerMessages>> {
+export interface BrokerActor extends Actor {
   /** End-of-run view of the broker's replicas (for final-log readers; the model never uses it). */
   inspect(): ReplicaSnapshot[];
 }

@@ -5,16 +5,23 @@ import type { ControllerChannel } from "./controllerChannel.js";
 /**
  * A broker's standing with the controller (Kafka `BrokerLifecycleManager`): it registers (its incarnation tells
  * the controller it restarted), heartbeats every broker.heartbeat.interval.ms with how far it has replayed the
- * metadata log, learns whether it is fenced, registers again after STALE_BROKER_EPOCH, and asks to shut down in a
- * controlled shutdown (wantShutDown) so the controller moves its leaderships first.
+ * metadata log, learns whether it is fenced, registers again after STALE_BROKER_EPOCH, and runs the controlled
+ * shutdown: heartbeats ask to shut down (wantShutDown) while the controller moves the broker's leaderships away, until
+ * an answer says it may (shouldShutDown). One heartbeat is in flight at a time.
  */
 export class BrokerLifecycleManager {
   /** -1 until registered. */
   brokerEpoch = -1;
   private registrationId = -1;
+  private heartbeatId = -1;
   private fenced = true;
+  /** A controlled shutdown waits for the controller's shouldShutDown, then calls this. */
+  private pendingShutdown: (() => void) | null = null;
+  private gotControlledShutdownResponse = false;
   /** broker.heartbeat.interval.ms. */
   private readonly beat: Timer;
+  /** One heartbeat sooner than the interval (controlled shutdown). */
+  private readonly soon: Timer;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -27,27 +34,42 @@ export class BrokerLifecycleManager {
       this.beat.set(this.heartbeatIntervalMs);
       if (this.brokerEpoch >= 0) this.heartbeat();
     });
+    this.soon = ctx.timer(() => this.heartbeat());
   }
 
   register(): void {
     if (this.registrationId >= 0) this.channel.drop(this.registrationId);
-    this.registrationId = this.channel.send((correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation }));
+    this.registrationId = this.channel.send((correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation }), (res) => this.onRegistrationResponse(res));
   }
 
   startHeartbeats(): void {
     this.beat.set(this.heartbeatIntervalMs);
   }
 
-  /** One BrokerHeartbeat (once registered); `wantShutDown` for a controlled shutdown. */
-  heartbeat(wantShutDown = false): void {
+  /** One BrokerHeartbeat (once registered), replacing one still unanswered; it asks to shut down during a controlled shutdown. */
+  heartbeat(): void {
     if (this.brokerEpoch < 0) return;
-    this.channel.send((correlationId): BrokerHeartbeatRequest => ({ type: "BrokerHeartbeat", correlationId, broker: this.ctx.name, brokerEpoch: this.brokerEpoch, metadataOffset: this.metadataOffset(), wantShutDown }));
+    if (this.heartbeatId >= 0) this.channel.drop(this.heartbeatId);
+    const wantShutDown = this.pendingShutdown !== null;
+    this.heartbeatId = this.channel.send(
+      (correlationId): BrokerHeartbeatRequest => ({ type: "BrokerHeartbeat", correlationId, broker: this.ctx.name, brokerEpoch: this.brokerEpoch, metadataOffset: this.metadataOffset(), wantShutDown }),
+      (res) => this.onHeartbeatResponse(res),
+    );
   }
 
-  onRegistrationResponse(res: BrokerRegistrationResponse): void {
-    const original = this.channel.received(res.correlationId);
-    if (!original) return;
-    if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint, original);
+  /**
+   * BrokerLifecycleManager.beginControlledShutdown: the next heartbeat (sent now) asks to shut down; `done` runs
+   * when the controller answers shouldShutDown. A broker not registered yet has nothing to hand over: done at once.
+   */
+  beginControlledShutdown(done: () => void): void {
+    if (this.brokerEpoch < 0) return done();
+    this.ctx.trace("broker.controlled-shutdown", { brokerEpoch: this.brokerEpoch });
+    this.pendingShutdown = done;
+    this.heartbeat();
+  }
+
+  private onRegistrationResponse(res: BrokerRegistrationResponse): void {
+    if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
     if (res.error !== "NONE") return this.register();
     this.registrationId = -1;
     this.brokerEpoch = res.brokerEpoch;
@@ -55,8 +77,8 @@ export class BrokerLifecycleManager {
     this.heartbeat();
   }
 
-  onHeartbeatResponse(res: BrokerHeartbeatResponse): void {
-    if (!this.channel.received(res.correlationId)) return;
+  private onHeartbeatResponse(res: BrokerHeartbeatResponse): void {
+    if (res.correlationId === this.heartbeatId) this.heartbeatId = -1;
     this.channel.hint(res.leaderHint);
     if (res.error === "STALE_BROKER_EPOCH") {
       this.brokerEpoch = -1;
@@ -66,5 +88,15 @@ export class BrokerLifecycleManager {
       this.fenced = res.isFenced;
       this.ctx.trace(this.fenced ? "broker.fenced" : "broker.unfenced", { brokerEpoch: this.brokerEpoch });
     }
+    if (res.error !== "NONE" || this.pendingShutdown === null) return;
+    if (res.shouldShutDown) {
+      this.ctx.trace("broker.shutdown-approved", { brokerEpoch: this.brokerEpoch });
+      const done = this.pendingShutdown;
+      this.pendingShutdown = null;
+      return done();
+    }
+    // The first "not yet" brings the next heartbeat sooner (50 ms), in case the move is quick.
+    if (!this.gotControlledShutdownResponse) this.soon.set(50);
+    this.gotControlledShutdownResponse = true;
   }
 }

@@ -10,6 +10,9 @@ export interface BrokerSettings {
   replicaSocketTimeoutMs: number;
   /** request.timeout.ms: WriteTxnMarkers requests and their appends (TransactionMarkerChannelManager, KafkaApis). */
   requestTimeoutMs: number;
+  /** socket.connection.setup.timeout.ms / .max.ms of the broker's own connections. */
+  connectionSetupTimeoutMs: number;
+  connectionSetupTimeoutMaxMs: number;
   brokerHeartbeatIntervalMs: number;
   brokerSessionTimeoutMs: number;
   highWatermarkCheckpointIntervalMs: number;
@@ -29,6 +32,8 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     replicaFetchBackoffMs: c["replica.fetch.backoff.ms"],
     replicaSocketTimeoutMs: c["replica.socket.timeout.ms"],
     requestTimeoutMs: c["request.timeout.ms"],
+    connectionSetupTimeoutMs: c["socket.connection.setup.timeout.ms"],
+    connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
     brokerHeartbeatIntervalMs: c["broker.heartbeat.interval.ms"],
     brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
     highWatermarkCheckpointIntervalMs: c["replica.high.watermark.checkpoint.interval.ms"],

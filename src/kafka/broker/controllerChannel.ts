@@ -1,38 +1,36 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
+import type { AnyRequest, NetworkClient, ResponseTo } from "../network/networkClient.js";
 
-interface InFlight {
-  msg: { correlationId: number };
-  timer: number;
-  /** Waiting out a back-off before it is sent again (not really in flight). */
-  held?: boolean;
+interface Pending {
+  request: AnyRequest;
+  onResponse: (res: never) => void;
   /** What an unanswered request does instead of being sent again (AlterPartition gives up). */
   onTimeout?: () => void;
 }
 
 /**
- * A broker's connection to the active controller (Kafka `NodeToControllerChannelManager`): requests go to the
- * controller believed active; NOT_CONTROLLER answers carry a hint; an unanswered request is retried on the next
- * controller after `controller.quorum.request.timeout.ms` (unless it gives up instead).
+ * A broker's channel to the active controller (Kafka `NodeToControllerChannelManager`): requests go, through the
+ * channel's own NetworkClient, to the controller believed active; a NOT_CONTROLLER answer carries a hint; a request
+ * whose connection fails or that goes unanswered for `controller.quorum.request.timeout.ms` is sent again to the
+ * next controller after a short back-off (unless it gives up instead).
  */
 export class ControllerChannel {
   private target = 0;
-  private readonly inFlight = new Map<number, InFlight>();
-  /** A request's timeout (or the end of a held request's back-off), by correlation id. */
-  private readonly timeout: Timer<number>;
+  private readonly pending = new Map<number, Pending>();
+  /** The request whose answer is being handled (a NOT_CONTROLLER answer sends it again with `redirect`). */
+  private answered: { id: number; p: Pending } | null = null;
+  /** A request waiting out its back-off before it is sent again, by correlation id. */
+  private readonly resend: Timer<number>;
 
   constructor(
-    private readonly ctx: ActorContext,
+    ctx: ActorContext,
+    private readonly client: NetworkClient,
     private readonly controllers: string[],
-    private readonly requestTimeoutMs: number,
     private readonly retryBackoffMs: number,
-    private readonly nextId: () => number,
   ) {
-    this.timeout = ctx.timer((id) => {
-      const f = this.inFlight.get(id);
-      if (f?.onTimeout) {
-        this.drop(id);
-        f.onTimeout();
-      } else this.timedOut(id);
+    this.resend = ctx.timer((id) => {
+      const p = this.pending.get(id);
+      if (p) this.dispatch(id, p);
     });
   }
 
@@ -48,68 +46,57 @@ export class ControllerChannel {
     }
   }
 
-  /** Sends a request to the active controller; returns its correlation id. `onTimeout`: give up instead of retrying. */
-  send<T extends { correlationId: number }>(make: (correlationId: number) => T, onTimeout?: () => void): number {
-    const msg = make(this.nextId());
-    this.ctx.send(this.active, msg);
-    const timer = this.timeout.set(this.requestTimeoutMs, msg.correlationId);
-    this.inFlight.set(msg.correlationId, onTimeout ? { msg, timer, onTimeout } : { msg, timer });
-    return msg.correlationId;
-  }
-
-  /** The request a response answers, if it is still waiting (else the response is stale: ignore it). */
-  received(correlationId: number): { correlationId: number } | undefined {
-    const f = this.inFlight.get(correlationId);
-    if (!f) return undefined;
-    this.timeout.cancel(f.timer);
-    this.inFlight.delete(correlationId);
-    return f.msg;
+  /**
+   * Sends a request to the active controller; its answer goes to `onResponse`. Returns its correlation id.
+   * `onTimeout`: give up when it goes unanswered instead of sending it again.
+   */
+  send<R extends AnyRequest>(make: (correlationId: number) => R, onResponse: (res: ResponseTo<R>) => void, onTimeout?: () => void): number {
+    const request = make(this.client.correlationId());
+    const p: Pending = onTimeout ? { request, onResponse: onResponse as (res: never) => void, onTimeout } : { request, onResponse: onResponse as (res: never) => void };
+    this.pending.set(request.correlationId, p);
+    this.dispatch(request.correlationId, p);
+    return request.correlationId;
   }
 
   /**
-   * NOT_CONTROLLER: resend the same request to the hinted controller at once; without a hint (no leader elected
-   * yet) wait a back-off first, then try the next controller, so an election in progress is not flooded.
+   * NOT_CONTROLLER: send the same request to the hinted controller at once; without a hint (no leader elected yet)
+   * wait a back-off first, then try the next controller, so an election in progress is not flooded.
    */
-  redirect(correlationId: number, leader: string | null, message: { correlationId: number }): void {
+  redirect(correlationId: number, leader: string | null): void {
+    const p = this.pending.get(correlationId) ?? (this.answered?.id === correlationId ? this.answered.p : undefined);
+    if (!p) return;
+    this.pending.set(correlationId, p);
     if (leader !== null && leader !== this.active) {
       this.hint(leader);
-      this.ctx.send(this.active, message);
-      const timer = this.timeout.set(this.requestTimeoutMs, correlationId);
-      this.inFlight.set(correlationId, { msg: message, timer });
+      this.dispatch(correlationId, p);
       return;
     }
     this.target = (this.target + 1) % this.controllers.length;
-    // Held as "in flight" with a short timer: when it fires, timedOut() sends it on.
-    const timer = this.timeout.set(this.retryBackoffMs, correlationId);
-    this.inFlight.set(correlationId, { msg: message, timer, held: true });
+    this.resend.set(this.retryBackoffMs, correlationId);
   }
 
-  /** A request timed out (or a held one is due): send it again, to the next controller if it timed out. */
-  private timedOut(correlationId: number): void {
-    const f = this.inFlight.get(correlationId);
-    if (!f) return;
-    this.timeout.cancel(f.timer);
-    this.inFlight.delete(correlationId);
-    if (!f.held) this.target = (this.target + 1) % this.controllers.length;
-    this.ctx.send(this.active, f.msg);
-    const timer = this.timeout.set(this.requestTimeoutMs, correlationId);
-    this.inFlight.set(correlationId, f.onTimeout ? { msg: f.msg, timer, onTimeout: f.onTimeout } : { msg: f.msg, timer });
-  }
-
-  /** The controller we talk to went away: resend what was in flight to it, to the next controller. */
-  onDisconnected(controller: string): void {
-    if (controller !== this.active) return;
-    for (const [id, f] of [...this.inFlight]) {
-      if (f.held) continue;
-      this.timeout.cancel(f.timer);
-      this.timedOut(id);
-    }
-  }
-
-  /** Forget a request (e.g. a heartbeat superseded by the next one). */
+  /** Forget a request (e.g. a registration superseded by the next one): its answer, if any, is ignored. */
   drop(correlationId: number): void {
-    const f = this.inFlight.get(correlationId);
-    if (f) this.timeout.cancel(f.timer);
-    this.inFlight.delete(correlationId);
+    this.pending.delete(correlationId);
+  }
+
+  private dispatch(id: number, p: Pending): void {
+    this.client.sendWhenReady(this.active, p.request, (res) => {
+      if (this.pending.get(id) !== p) return;
+      if (res.type !== "Disconnected") {
+        this.pending.delete(id);
+        this.answered = { id, p };
+        p.onResponse(res as never);
+        this.answered = null;
+        return;
+      }
+      if (p.onTimeout) {
+        this.pending.delete(id);
+        return p.onTimeout();
+      }
+      // NodeToControllerRequestThread: a disconnected request is queued again; the controller may have moved.
+      this.target = (this.target + 1) % this.controllers.length;
+      this.resend.set(this.retryBackoffMs, id);
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
 import type { PartitionLog } from "../log/partitionLog.js";
 import type { ProducerStateManager } from "../log/producerStateManager.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
@@ -72,14 +72,16 @@ export function readRecordsForConsumer(p: FetchSource, req: ConsumerFetchRequest
 }
 
 interface ParkedFollowerFetch {
-  from: string;
+  /** The connection the fetch came on: its answer goes back on it. */
+  from: ConnectionId;
   request: FetchRequest;
   timer: number;
 }
 
 interface ParkedConsumerFetch {
   id: number;
-  from: string;
+  /** The connection the fetch came on: its answer goes back on it. */
+  from: ConnectionId;
   request: ConsumerFetchRequest;
   timer: number;
 }
@@ -118,18 +120,18 @@ export class DelayedFetchPurgatory {
   }
 
   /** Answers a follower's fetch; `highWatermark` is the one read with the data (default: the HW now). */
-  respondFollower(to: string, req: FetchRequest, error: ErrorName, batches: RecordBatch[], highWatermark = this.p.highWatermark): void {
-    this.ctx.send(to, followerFetchResponse(req, error, highWatermark, this.p.log.logStartOffset, batches));
+  respondFollower(to: ConnectionId, req: FetchRequest, error: ErrorName, batches: RecordBatch[], highWatermark = this.p.highWatermark): void {
+    this.ctx.write(to, followerFetchResponse(req, error, highWatermark, this.p.log.logStartOffset, batches));
   }
 
   /** Answers a consumer's fetch with what was read (DelayedFetch.onComplete reads again), or with an error. */
-  respondConsumer(to: string, req: ConsumerFetchRequest, read: ConsumerRead | ErrorName): void {
+  respondConsumer(to: ConnectionId, req: ConsumerFetchRequest, read: ConsumerRead | ErrorName): void {
     const error = typeof read === "string" ? read : read.ok ? "NONE" : read.error;
-    this.ctx.send(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, typeof read === "string" ? null : read));
+    this.ctx.write(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, typeof read === "string" ? null : read));
   }
 
   /** Long poll: hold a follower's fetch until data arrives or replica.fetch.wait.max.ms passes. */
-  watchFollower(from: string, req: FetchRequest): void {
+  watchFollower(from: ConnectionId, req: FetchRequest): void {
     const old = this.followers.get(req.replicaId);
     if (old) this.followerWait.cancel(old.timer);
     const timer = this.followerWait.set(req.maxWaitMs, req.replicaId);
@@ -137,7 +139,7 @@ export class DelayedFetchPurgatory {
   }
 
   /** Hold a consumer's fetch until the HW (or LSO) passes its offset or fetch.max.wait.ms passes. */
-  watchConsumer(from: string, req: ConsumerFetchRequest): void {
+  watchConsumer(from: ConnectionId, req: ConsumerFetchRequest): void {
     const id = this.nextId++;
     const timer = this.consumerWait.set(req.maxWaitMs, id);
     this.consumers.push({ id, from, request: req, timer });

@@ -1,8 +1,12 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import type { MetadataImage } from "../metadata/metadataImage.js";
+import type { NetworkClient } from "../network/networkClient.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
+
+/** How long a failed fetch waits before the next (KRaft's request manager backs off too). */
+const RETRY_BACKOFF_MS = 50;
 
 /** Where the loader hands what changed (Kafka `MetadataPublisher`). */
 export interface MetadataPublisher {
@@ -12,34 +16,30 @@ export interface MetadataPublisher {
 
 /**
  * The broker's metadata loader (Kafka `MetadataLoader` over the KRaft client, the broker as an observer): it
- * long-polls the active controller for `__cluster_metadata` (Fetch from its replayed offset), applies what comes back
- * to the broker's `MetadataImage`, and publishes each changed partition. An error answer moves it to the hinted (or
- * next) controller after a short back-off; no answer within the request timeout, or a disconnect, moves it at once.
+ * long-polls the active controller for `__cluster_metadata` (Fetch from its replayed offset, through the KRaft
+ * client's own NetworkClient), applies what comes back to the broker's `MetadataImage`, and publishes each changed
+ * partition. An error answer moves it to the hinted (or next) controller; so does a fetch whose connection fails or
+ * that goes unanswered within the request timeout; either way after a short back-off.
  * Client requests are answered from this image, which may be stale, exactly as a real broker's would be.
  */
 export class MetadataLoader {
   private leader: string;
   private epoch = 0;
   private fetchId = -1;
-  private timer = -1;
-  /** The fetch's back-off after an error ("retry"), or its timeout ("timeout"): then fetch again. */
-  private readonly wait: Timer<"retry" | "timeout">;
+  /** The fetch's back-off after an error: then fetch again. */
+  private readonly wait: Timer;
 
   constructor(
     private readonly ctx: ActorContext,
+    private readonly client: NetworkClient,
     private readonly controllers: string[],
     private readonly image: MetadataImage,
     private readonly channel: ControllerChannel,
     private readonly publisher: MetadataPublisher,
     private readonly requestTimeoutMs: number,
-    private readonly nextCorrelationId: () => number,
   ) {
     this.leader = controllers[0];
-    this.wait = ctx.timer((why) => {
-      this.timer = -1;
-      if (why === "timeout") this.leader = this.nextController();
-      this.fetch();
-    });
+    this.wait = ctx.timer(() => this.fetch());
   }
 
   private nextController(): string {
@@ -50,7 +50,7 @@ export class MetadataLoader {
   fetch(): void {
     const req: RaftFetchRequest = {
       type: "Fetch",
-      correlationId: this.nextCorrelationId(),
+      correlationId: this.client.correlationId(),
       epoch: this.epoch,
       replica: this.ctx.name,
       observer: true,
@@ -58,20 +58,21 @@ export class MetadataLoader {
       lastFetchedEpoch: 0,
     };
     this.fetchId = req.correlationId;
-    this.ctx.send(this.leader, req);
-    if (this.timer >= 0) this.wait.cancel(this.timer);
     // A long-polled fetch returns within 500ms; no answer after the request timeout means try another controller.
-    this.timer = this.wait.set(this.requestTimeoutMs + 500, "timeout");
+    this.client.sendWhenReady(this.leader, req, (res) => {
+      if (req.correlationId !== this.fetchId) return;
+      if (res.type !== "Disconnected") return this.onFetchResponse(res as RaftFetchResponse);
+      this.leader = this.nextController();
+      this.wait.set(RETRY_BACKOFF_MS);
+    }, this.requestTimeoutMs + 500);
   }
 
-  onFetchResponse(res: RaftFetchResponse): void {
-    if (res.correlationId !== this.fetchId) return;
+  private onFetchResponse(res: RaftFetchResponse): void {
     if (res.error !== "NONE") {
       if (res.leader && res.leader !== this.leader) this.leader = res.leader;
       else this.leader = this.nextController();
       if (res.epoch > this.epoch) this.epoch = res.epoch;
-      if (this.timer >= 0) this.wait.cancel(this.timer);
-      this.timer = this.wait.set(50, "retry");
+      this.wait.set(RETRY_BACKOFF_MS);
       return;
     }
     this.epoch = res.epoch;
@@ -87,10 +88,4 @@ export class MetadataLoader {
     this.fetch();
   }
 
-  /** The controller we fetch from went away: fetch from the next one now. */
-  onDisconnected(from: string): void {
-    if (from !== this.leader) return;
-    this.leader = this.nextController();
-    this.fetch();
-  }
 }

@@ -1,4 +1,5 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
+import type { NetworkClient } from "../network/networkClient.js";
 import { UNDEFINED_EPOCH, UNDEFINED_OFFSET } from "../log/leaderEpochCache.js";
 import { lastOffsetOf } from "../log/recordBatch.js";
 import type { FetchRequest, FetchResponse, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
@@ -10,15 +11,18 @@ export interface FetcherHost {
   ctx: ActorContext;
   settings: BrokerSettings;
   flushMessages(topic: string): number;
-  nextCorrelationId(): number;
+  /** The broker's replica fetchers' NetworkClient. */
+  client: NetworkClient;
 }
 
 /**
  * A follower's fetcher for one partition (Kafka `AbstractFetcherThread` / `ReplicaFetcherThread`, one per
  * partition here rather than one per leader broker). On a new leader epoch it first truncates by leader epoch
  * (KIP-101/KIP-279: OffsetsForLeaderEpoch, repeated until both sides agree on an epoch), then fetches from its log
- * end and learns the HW from each fetch response, one fetch late as in Kafka. With the simulator's
- * `legacyHighWatermarkTruncation` switch it truncates to its own HW instead (pre-KIP-101 behaviour).
+ * end and learns the HW from each fetch response, one fetch late as in Kafka. A request whose connection to the
+ * leader fails, or that goes unanswered past replica.socket.timeout.ms (plus the fetch's wait), is sent again after
+ * replica.fetch.backoff.ms. With the simulator's `legacyHighWatermarkTruncation` switch it truncates to its own HW
+ * instead (pre-KIP-101 behaviour).
  */
 export class ReplicaFetcher {
   state: "idle" | "truncating" | "fetching" = "idle";
@@ -27,7 +31,7 @@ export class ReplicaFetcher {
   private gen = 0;
   private expected = -1;
   private timer = -1;
-  /** A request unanswered, or a back-off ended: send again (the payload is the fetcher's generation). */
+  /** A back-off ended: send again (the payload is the fetcher's generation). */
   private readonly retry: Timer<number>;
 
   constructor(
@@ -64,13 +68,13 @@ export class ReplicaFetcher {
     this.timer = this.retry.set(delayMs, this.gen);
   }
 
-  /** The leader's process went away: the request in flight is lost; back off and try again. */
-  onDisconnected(broker: string): void {
-    if (this.state === "idle" || broker !== this.leader) return;
+  /** A request's connection to the leader failed or timed out: back off and try again. */
+  private onRequestFailed(gen: number, id: number): void {
+    if (gen !== this.gen || id !== this.expected) return;
     this.backOff();
   }
 
-  /** A request went unanswered (or a back-off ended): send again in the current state. */
+  /** A back-off ended: send again in the current state. */
   private onTimer(gen: number): void {
     if (gen !== this.gen) return;
     this.timer = -1;
@@ -82,7 +86,7 @@ export class ReplicaFetcher {
     const ctx = this.host.ctx;
     const req: OffsetsForLeaderEpochRequest = {
       type: "OffsetsForLeaderEpoch",
-      correlationId: this.host.nextCorrelationId(),
+      correlationId: this.host.client.correlationId(),
       replicaId: ctx.name,
       topic: this.p.topic,
       partition: this.p.partition,
@@ -90,15 +94,15 @@ export class ReplicaFetcher {
       leaderEpoch: epoch,
     };
     this.expected = req.correlationId;
-    ctx.send(this.leader, req);
-    this.arm(this.host.settings.replicaSocketTimeoutMs);
+    const gen = this.gen;
+    this.host.client.sendWhenReady(this.leader, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(gen, req.correlationId) : this.onOffsetsForLeaderEpoch(res)), this.host.settings.replicaSocketTimeoutMs);
   }
 
   private sendFetch(): void {
     const ctx = this.host.ctx;
     const req: FetchRequest = {
       type: "Fetch",
-      correlationId: this.host.nextCorrelationId(),
+      correlationId: this.host.client.correlationId(),
       replicaId: ctx.name,
       topic: this.p.topic,
       partition: this.p.partition,
@@ -107,8 +111,9 @@ export class ReplicaFetcher {
       maxWaitMs: this.host.settings.replicaFetchWaitMaxMs,
     };
     this.expected = req.correlationId;
-    ctx.send(this.leader, req);
-    this.arm(this.host.settings.replicaFetchWaitMaxMs + this.host.settings.replicaSocketTimeoutMs);
+    const gen = this.gen;
+    const timeoutMs = this.host.settings.replicaFetchWaitMaxMs + this.host.settings.replicaSocketTimeoutMs;
+    this.host.client.sendWhenReady(this.leader, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(gen, req.correlationId) : this.onFetchResponse(res as FetchResponse)), timeoutMs);
   }
 
   private backOff(): void {
@@ -117,7 +122,7 @@ export class ReplicaFetcher {
   }
 
   /** AbstractFetcherThread.getOffsetTruncationState, one round. */
-  onOffsetsForLeaderEpoch(res: OffsetsForLeaderEpochResponse): void {
+  private onOffsetsForLeaderEpoch(res: OffsetsForLeaderEpochResponse): void {
     if (this.state !== "truncating" || res.correlationId !== this.expected) return;
     if (res.error !== "NONE") return this.backOff();
     const log = this.p.log;
@@ -140,7 +145,7 @@ export class ReplicaFetcher {
     this.sendFetch();
   }
 
-  onFetchResponse(res: FetchResponse): void {
+  private onFetchResponse(res: FetchResponse): void {
     if (this.state !== "fetching" || res.correlationId !== this.expected) return;
     if (res.error === "OFFSET_OUT_OF_RANGE") {
       this.state = "truncating";

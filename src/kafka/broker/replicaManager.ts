@@ -1,4 +1,5 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
+import type { NetworkClient } from "../network/networkClient.js";
 import type { PartitionLog } from "../log/partitionLog.js";
 import type { RecordBatch } from "../log/recordBatch.js";
 import type { MetadataImage } from "../metadata/metadataImage.js";
@@ -8,7 +9,6 @@ import type { ErrorName } from "../protocol/errors.js";
 import {
   type ConsumerFetchRequest,
   type FetchRequest,
-  type FetchResponse,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
   type OffsetsForLeaderEpochRequest,
@@ -32,7 +32,8 @@ export interface ReplicaManagerHost {
   settings: BrokerSettings;
   /** The broker's metadata image: topic configs, which brokers are active. */
   image: MetadataImage;
-  nextCorrelationId(): number;
+  /** The follower fetchers' NetworkClient (Kafka: the replica fetcher threads' BrokerBlockingSender). */
+  fetcherClient: NetworkClient;
   /** Sends a leader's ISR change to the controller (AlterPartitionManager). */
   alterPartition(p: Partition, newIsr: string[]): void;
 }
@@ -122,7 +123,7 @@ export class ReplicaManager implements PartitionWriter {
   private hostPartition(topic: string, partition: number): Partition {
     const p = new Partition(topic, partition, this.partitionHost);
     this.partitions.set(p.key, p);
-    this.fetchers.set(p.key, new ReplicaFetcher(p, { ctx: this.ctx, settings: this.host.settings, flushMessages: (t) => this.flushMessages(t), nextCorrelationId: this.host.nextCorrelationId }));
+    this.fetchers.set(p.key, new ReplicaFetcher(p, { ctx: this.ctx, settings: this.host.settings, flushMessages: (t) => this.flushMessages(t), client: this.host.fetcherClient }));
     return p;
   }
 
@@ -169,9 +170,9 @@ export class ReplicaManager implements PartitionWriter {
   }
 
   /** Produce (KafkaApis.handleProduceRequest → appendRecords), with KIP-890 verification of a transaction's first write. */
-  handleProduce(from: string, req: ProduceRequest): void {
+  handleProduce(from: string, req: ProduceRequest, conn: ConnectionId): void {
     // acks=0: Kafka sends no response at all, not even an error; every answer below goes through here.
-    const respond: AppendDone = req.acks === 0 ? () => {} : (error, baseOffset) => this.ctx.send(from, produceResponse(req, error, baseOffset));
+    const respond: AppendDone = req.acks === 0 ? () => {} : (error, baseOffset) => this.ctx.write(conn, produceResponse(req, error, baseOffset));
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return respond(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
     if (!this.verifier?.required(req, p)) return this.appendRecords(p, req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, respond);
@@ -190,8 +191,8 @@ export class ReplicaManager implements PartitionWriter {
    * WriteTxnMarkers from a transaction coordinator: the marker is a control batch appended with acks=all, waiting
    * at most request.timeout.ms (KafkaApis.handleWriteTxnMarkersRequest).
    */
-  writeTxnMarkers(from: string, req: WriteTxnMarkersRequest): void {
-    const reply = (error: ErrorName) => this.ctx.send(from, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error } satisfies WriteTxnMarkersResponse);
+  writeTxnMarkers(from: string, req: WriteTxnMarkersRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName) => this.ctx.write(conn, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error } satisfies WriteTxnMarkersResponse);
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return reply("NOT_LEADER_OR_FOLLOWER");
     const batch = {
@@ -223,13 +224,13 @@ export class ReplicaManager implements PartitionWriter {
    * state was updated; else parked until there is data, and then answered with the HW of that moment (DelayedFetch
    * reads again, without updating the follower's state).
    */
-  handleFetch(from: string, req: FetchRequest): void {
+  handleFetch(req: FetchRequest, conn: ConnectionId): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p) return this.ctx.send(from, followerFetchResponse(req, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
+    if (!p) return this.ctx.write(conn, followerFetchResponse(req, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
     const r = p.fetchRecordsForFollower(req);
-    if (!r.ok) return p.delayedFetches.respondFollower(from, req, r.error, []);
-    if (r.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondFollower(from, req, "NONE", r.batches, r.highWatermark);
-    p.delayedFetches.watchFollower(from, req);
+    if (!r.ok) return p.delayedFetches.respondFollower(conn, req, r.error, []);
+    if (r.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondFollower(conn, req, "NONE", r.batches, r.highWatermark);
+    p.delayedFetches.watchFollower(conn, req);
   }
 
   /**
@@ -238,18 +239,18 @@ export class ReplicaManager implements PartitionWriter {
    * not past the log end: DelayedFetch.tryComplete's Case F completes early only when the HW is on an older segment
    * than the fetch offset, and the model's log is one segment.
    */
-  handleConsumerFetch(from: string, req: ConsumerFetchRequest): void {
+  handleConsumerFetch(req: ConsumerFetchRequest, conn: ConnectionId): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p) return this.ctx.send(from, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, null));
+    if (!p) return this.ctx.write(conn, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, null));
     const read = readRecordsForConsumer(p, req);
-    if (!read.ok || read.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondConsumer(from, req, read);
-    p.delayedFetches.watchConsumer(from, req);
+    if (!read.ok || read.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondConsumer(conn, req, read);
+    p.delayedFetches.watchConsumer(conn, req);
   }
 
   /** ListOffsets for auto.offset.reset (ReplicaManager.fetchOffset): earliest is the log start, latest the HW (or LSO). */
-  handleListOffsets(from: string, req: ListOffsetsRequest): void {
+  handleListOffsets(req: ListOffsetsRequest, conn: ConnectionId): void {
     const reply = (error: ErrorName, offset: number) =>
-      this.ctx.send(from, { type: "ListOffsetsResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, offset } satisfies ListOffsetsResponse);
+      this.ctx.write(conn, { type: "ListOffsetsResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, offset } satisfies ListOffsetsResponse);
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return reply(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
     if (p.role !== "leader") return reply("NOT_LEADER_OR_FOLLOWER", -1);
@@ -259,25 +260,10 @@ export class ReplicaManager implements PartitionWriter {
   }
 
   /** OffsetsForLeaderEpoch from a follower (KIP-101/KIP-279 truncation). */
-  handleOffsetsForLeaderEpoch(from: string, req: OffsetsForLeaderEpochRequest): void {
+  handleOffsetsForLeaderEpoch(req: OffsetsForLeaderEpochRequest, conn: ConnectionId): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     const r = p ? p.lastOffsetForLeaderEpoch(req.currentLeaderEpoch, req.leaderEpoch) : { error: "NOT_LEADER_OR_FOLLOWER" as const, leaderEpoch: -1, endOffset: -1 };
-    this.ctx.send(from, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: r.error, leaderEpoch: r.leaderEpoch, endOffset: r.endOffset } satisfies OffsetsForLeaderEpochResponse);
-  }
-
-  // ---- the follower fetchers' answers and disconnects ----
-
-  onFetchResponse(res: FetchResponse): void {
-    this.fetchers.get(tpKey(res.topic, res.partition))?.onFetchResponse(res);
-  }
-
-  onOffsetsForLeaderEpochResponse(res: OffsetsForLeaderEpochResponse): void {
-    this.fetchers.get(tpKey(res.topic, res.partition))?.onOffsetsForLeaderEpoch(res);
-  }
-
-  /** A broker's process went away: fetchers fetching from it back off and try again. */
-  onDisconnected(broker: string): void {
-    for (const f of this.fetchers.values()) f.onDisconnected(broker);
+    this.ctx.write(conn, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error: r.error, leaderEpoch: r.leaderEpoch, endOffset: r.endOffset } satisfies OffsetsForLeaderEpochResponse);
   }
 
   // ---- HW checkpoints and the end of the process ----

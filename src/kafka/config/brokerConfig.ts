@@ -21,6 +21,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("replica.high.watermark.checkpoint.interval.ms", 5000, "ReplicationConfigs: how often the HW is checkpointed to disk", 1),
   int("request.timeout.ms", 30000, "ServerConfigs.REQUEST_TIMEOUT_MS_DEFAULT: the broker's own requests to other brokers (transaction markers) and its appends for them", 1),
   int("replica.socket.timeout.ms", 30000, "ReplicationConfigs: a follower fetch without an answer is retried after this", 1),
+  long("socket.connection.setup.timeout.ms", 10000, "SocketServerConfigs: a broker's connection to another node not established in time is given up", 1),
+  long("socket.connection.setup.timeout.max.ms", 30000, "SocketServerConfigs: the set-up timeout's cap (doubling per failed attempt)", 1),
   int("transaction.state.log.num.partitions", 50, "TransactionLogConfig: partitions of __transaction_state", 1, 1000),
   int("transaction.state.log.replication.factor", 3, "TransactionLogConfig", 1),
   int("transaction.state.log.min.isr", 2, "TransactionLogConfig", 1),

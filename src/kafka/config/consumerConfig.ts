@@ -1,4 +1,5 @@
 import type { AssignmentStrategy } from "../assignors/index.js";
+import { CLIENT_NETWORK_KEYS, type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import { bool, ConfigDef, type ConfigOf, int, list, long, oneOf, str } from "./configDef.js";
 
 /** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
@@ -33,6 +34,7 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   int("request.timeout.ms", 30000, "ConsumerConfig", 1),
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
+  ...CLIENT_NETWORK_KEYS,
 ], {});
 
 /** A consumer's resolved configuration: Kafka's keys, typed (Kafka `ConsumerConfig`). */
@@ -58,6 +60,8 @@ export interface ConsumerSettings {
   requestTimeoutMs: number;
   retryBackoffMs: number;
   metadataMaxAgeMs: number;
+  /** reconnect.backoff.*, socket.connection.setup.timeout.* */
+  network: ClientNetworkSettings;
 }
 
 /**
@@ -82,8 +86,8 @@ export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet
   return out;
 }
 
-/** The consumer's settings from its resolved config. */
-export function consumerSettings(c: ConsumerConfig): ConsumerSettings {
+/** The consumer's settings from its resolved config (`explicit`: the keys the user set). */
+export function consumerSettings(c: ConsumerConfig, explicit: ReadonlySet<string> = new Set()): ConsumerSettings {
   const groupId = c["group.id"];
   return {
     groupId,
@@ -105,5 +109,6 @@ export function consumerSettings(c: ConsumerConfig): ConsumerSettings {
     requestTimeoutMs: c["request.timeout.ms"],
     retryBackoffMs: c["retry.backoff.ms"],
     metadataMaxAgeMs: c["metadata.max.age.ms"],
+    network: clientNetworkSettings(c, explicit),
   };
 }

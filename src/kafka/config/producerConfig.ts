@@ -1,3 +1,4 @@
+import { CLIENT_NETWORK_KEYS } from "./clientNetworkConfig.js";
 import { bool, ConfigDef, type ConfigOf, int, long, oneOf, str } from "./configDef.js";
 
 const INT_MAX = 2147483647;
@@ -21,6 +22,7 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   bool("partitioner.adaptive.partitioning.enable", true, "ProducerConfig"),
   str("transactional.id", null, "ProducerConfig: setting it makes the producer transactional (and idempotent)"),
   int("transaction.timeout.ms", 60000, "ProducerConfig: the coordinator aborts a transaction open longer than this", 1),
+  ...CLIENT_NETWORK_KEYS,
 ], {
   "compression.type": "the model does not compress batches (sizes are uncompressed)",
   "partitioner.availability.timeout.ms": "the adaptive partitioner's broker-availability timeout is not modelled",

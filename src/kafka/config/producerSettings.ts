@@ -1,3 +1,4 @@
+import { type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import type { ProducerConfig } from "./producerConfig.js";
 
 /** The producer's settings as typed fields, read once from the resolved config map. */
@@ -20,6 +21,8 @@ export interface ProducerSettings {
   partitionerAdaptive: boolean;
   transactionalId: string | null;
   transactionTimeoutMs: number;
+  /** reconnect.backoff.*, socket.connection.setup.timeout.* */
+  network: ClientNetworkSettings;
 }
 
 export interface ConfigConflict {
@@ -80,5 +83,6 @@ export function producerSettings(c: ProducerConfig, explicit: ReadonlySet<string
     partitionerAdaptive: c["partitioner.adaptive.partitioning.enable"],
     transactionalId: c["transactional.id"],
     transactionTimeoutMs: c["transaction.timeout.ms"],
+    network: clientNetworkSettings(c, explicit),
   };
 }

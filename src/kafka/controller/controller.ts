@@ -1,6 +1,8 @@
-import type { Actor, ActorContext } from "../../sim/index.js";
+import type { Actor, ActorContext, ConnectionId } from "../../sim/index.js";
 import type { LogConfig } from "../config/brokerConfig.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
+import { ConnectionRouter } from "../network/connectionRouter.js";
+import { NetworkClient } from "../network/networkClient.js";
 import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
 import type { ControllerMessages } from "../protocol/apis.js";
 import { dispatch, type Handlers, type MessageOf } from "../protocol/dispatch.js";
@@ -24,6 +26,9 @@ export interface ControllerConfig {
   brokerSessionTimeoutMs: number;
   /** Cluster default for unclean.leader.election.enable (a topic may override it). */
   uncleanLeaderElectionEnable: boolean;
+  /** socket.connection.setup.timeout.ms / .max.ms of the KRaft client's connections. */
+  connectionSetupTimeoutMs: number;
+  connectionSetupTimeoutMaxMs: number;
 }
 
 /** How often the active controller looks for expired broker sessions and leaderless partitions. */
@@ -40,7 +45,27 @@ export function controllerActor(cfg: ControllerConfig) {
     let image = new MetadataImage();
     const pending: { offset: number; send: () => void }[] = [];
     let lastHeartbeatUs = new Map<string, number>();
+    /** Brokers in controlled shutdown, with the log offset their leadership moves end at (BrokerHeartbeatManager). */
+    let shuttingDown = new Map<string, number>();
+    /** How far each broker had replayed the metadata log at its last heartbeat. */
+    let metadataOffsets = new Map<string, number>();
     let tickTimer = -1;
+    const router = ConnectionRouter.of(ctx);
+    let correlation = 0;
+    // KafkaRaftManager's NetworkClient: one request in flight per connection, reconnect back-off 50 ms up to 500 ms.
+    const raftClient = new NetworkClient(
+      ctx,
+      {
+        name: "raft-client",
+        requestTimeoutMs: cfg.raft.requestTimeoutMs,
+        reconnectBackoffMs: 50,
+        reconnectBackoffMaxMs: 500,
+        connectionSetupTimeoutMs: cfg.connectionSetupTimeoutMs,
+        connectionSetupTimeoutMaxMs: cfg.connectionSetupTimeoutMaxMs,
+        maxInFlightRequestsPerConnection: 1,
+      },
+      () => ++correlation,
+    );
     /** The active controller's periodic check (every TICK_MS). */
     const tickPeriod = ctx.timer(() => {
       if (raft.isLeader()) tick();
@@ -48,6 +73,8 @@ export function controllerActor(cfg: ControllerConfig) {
     const raft: RaftNode = new RaftNode(ctx, cfg.raft, {
       becameLeader: () => {
         lastHeartbeatUs = new Map();
+        shuttingDown = new Map();
+        metadataOffsets = new Map();
         // Every registered broker gets a full session from the moment this controller takes over.
         for (const b of image.brokers.keys()) lastHeartbeatUs.set(b, ctx.nowUs);
         tickTimer = tickPeriod.set(TICK_MS);
@@ -64,7 +91,7 @@ export function controllerActor(cfg: ControllerConfig) {
       committed: (hw) => {
         while (pending.length > 0 && pending[0].offset < hw) pending.shift()!.send();
       },
-    });
+    }, raftClient);
 
     function rebuildImage(): void {
       image = new MetadataImage();
@@ -89,8 +116,10 @@ export function controllerActor(cfg: ControllerConfig) {
     }
 
     function changePartitions(reason: string, removed?: string): void {
+      const gone = new Set(shuttingDown.keys());
+      if (removed !== undefined) gone.add(removed);
       for (const p of [...image.partitions.values()]) {
-        const next = nextPartitionState(p, image, { uncleanAllowed: uncleanAllowed(p.topic) }, removed);
+        const next = nextPartitionState(p, image, { uncleanAllowed: uncleanAllowed(p.topic) }, gone);
         if (!next) continue;
         if (next.leader !== p.leader) {
           const unclean = next.leader !== null && !p.isr.includes(next.leader);
@@ -145,9 +174,9 @@ export function controllerActor(cfg: ControllerConfig) {
 
     const notLeader = () => raft.leader;
 
-    function handleRegistration(from: string, req: BrokerRegistrationRequest): void {
+    function handleRegistration(_from: string, req: BrokerRegistrationRequest, conn: ConnectionId): void {
       if (!raft.isLeader()) {
-        ctx.send(from, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NOT_CONTROLLER", brokerEpoch: -1, leaderHint: notLeader() } satisfies BrokerRegistrationResponse);
+        ctx.write(conn, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NOT_CONTROLLER", brokerEpoch: -1, leaderHint: notLeader() } satisfies BrokerRegistrationResponse);
         return;
       }
       const existing = image.brokers.get(req.broker);
@@ -155,25 +184,52 @@ export function controllerActor(cfg: ControllerConfig) {
       if (existing && existing.incarnation === req.incarnation) offset = existing.registrationOffset;
       else {
         if (existing && !existing.fenced) fence(req.broker, "re-registered after restart");
+        shuttingDown.delete(req.broker);
         offset = propose({ type: "RegisterBroker", broker: req.broker, brokerEpoch: raft.log.endOffset, incarnation: req.incarnation });
       }
       lastHeartbeatUs.set(req.broker, ctx.nowUs);
       const brokerEpoch = image.brokers.get(req.broker)!.brokerEpoch;
       afterCommit(offset, () =>
-        ctx.send(from, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NONE", brokerEpoch, leaderHint: ctx.name } satisfies BrokerRegistrationResponse),
+        ctx.write(conn, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NONE", brokerEpoch, leaderHint: ctx.name } satisfies BrokerRegistrationResponse),
       );
     }
 
-    function handleHeartbeat(from: string, req: BrokerHeartbeatRequest): void {
-      const reply = (error: BrokerHeartbeatResponse["error"], isFenced: boolean) =>
-        ctx.send(from, { type: "BrokerHeartbeatResponse", correlationId: req.correlationId, error, isFenced, leaderHint: raft.leader } satisfies BrokerHeartbeatResponse);
+    /**
+     * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown: the first wantShutDown moves the
+     * broker's leaderships and ISR places away (it may not lead or rejoin an ISR from then on); it may stop
+     * (shouldShutDown) once it leads nothing, the move is committed and every other active broker has replayed it
+     * (lowestActiveOffset), so their clients find the new leaders at once; it is fenced then. A fenced broker may
+     * stop at once.
+     */
+    function controlledShutdown(broker: string, fenced: boolean): boolean {
+      if (fenced) return true;
+      let offset = shuttingDown.get(broker);
+      if (offset === undefined) {
+        ctx.trace("controller.controlled-shutdown", { broker });
+        shuttingDown.set(broker, -1);
+        changePartitions(`${broker} controlled shutdown`);
+        offset = raft.log.endOffset;
+        shuttingDown.set(broker, offset);
+      }
+      if ([...image.partitions.values()].some((p) => p.leader === broker)) return false;
+      if (raft.highWatermark < offset) return false;
+      for (const [b, reg] of image.brokers) if (!reg.fenced && (metadataOffsets.get(b) ?? -1) < offset) return false;
+      shuttingDown.delete(broker);
+      fence(broker, "controlled shutdown");
+      return true;
+    }
+
+    function handleHeartbeat(_from: string, req: BrokerHeartbeatRequest, conn: ConnectionId): void {
+      const reply = (error: BrokerHeartbeatResponse["error"], isFenced: boolean, shouldShutDown = false) =>
+        ctx.write(conn, { type: "BrokerHeartbeatResponse", correlationId: req.correlationId, error, isFenced, shouldShutDown, leaderHint: raft.leader } satisfies BrokerHeartbeatResponse);
       if (!raft.isLeader()) return reply("NOT_CONTROLLER", true);
       const reg = image.brokers.get(req.broker);
       if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", true);
       lastHeartbeatUs.set(req.broker, ctx.nowUs);
+      metadataOffsets.set(req.broker, req.metadataOffset);
       if (req.wantShutDown) {
-        if (!reg.fenced) fence(req.broker, "controlled shutdown");
-        return reply("NONE", true);
+        const stop = controlledShutdown(req.broker, reg.fenced);
+        return reply("NONE", stop || reg.fenced, stop);
       }
       if (reg.fenced && req.metadataOffset >= reg.registrationOffset) {
         // Caught up with its own registration: unfence, then offline partitions may elect it.
@@ -187,9 +243,9 @@ export function controllerActor(cfg: ControllerConfig) {
       reply("NONE", reg.fenced);
     }
 
-    function handleAlterPartition(from: string, req: AlterPartitionRequest): void {
+    function handleAlterPartition(_from: string, req: AlterPartitionRequest, conn: ConnectionId): void {
       const reply = (error: AlterPartitionResponse["error"], state: PartitionState | null) =>
-        ctx.send(from, { type: "AlterPartitionResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, state, leaderHint: raft.leader } satisfies AlterPartitionResponse);
+        ctx.write(conn, { type: "AlterPartitionResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, state, leaderHint: raft.leader } satisfies AlterPartitionResponse);
       if (!raft.isLeader()) return reply("NOT_CONTROLLER", null);
       const reg = image.brokers.get(req.broker);
       if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", null);
@@ -199,25 +255,22 @@ export function controllerActor(cfg: ControllerConfig) {
       if (p.leader !== req.broker) return reply("NOT_LEADER_OR_FOLLOWER", null);
       if (req.leaderEpoch !== p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
       if (req.partitionEpoch !== p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
-      if (req.newIsr.some((b) => !p.isr.includes(b) && !image.isActive(b))) return reply("INELIGIBLE_REPLICA", null);
+      // ReplicationControlManager.isEligibleReplica: not fenced, and not in controlled shutdown.
+      if (req.newIsr.some((b) => !p.isr.includes(b) && (!image.isActive(b) || shuttingDown.has(b)))) return reply("INELIGIBLE_REPLICA", null);
       const next: PartitionState = { ...p, isr: [...req.newIsr], partitionEpoch: p.partitionEpoch + 1 };
       ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: next.isr, by: req.broker });
       const offset = propose({ type: "Partition", state: next });
       afterCommit(offset, () => reply("NONE", next));
     }
 
-    /** ControllerApis and the KRaft client: every message a controller receives. */
+    /** ControllerApis and the KRaft client: every request a controller serves (answers go to the raft's NetworkClient). */
     const handlers: Handlers<ControllerMessages> = {
-      Vote: (from, req) => raft.handleVote(from, req),
-      VoteResponse: (from, res) => raft.handleVoteResponse(from, res),
+      Vote: (_from, req, conn) => raft.handleVote(req, conn),
       BeginQuorumEpoch: (_from, req) => raft.handleBeginQuorumEpoch(req),
-      Fetch: (from, req) => raft.handleFetch(from, req),
-      FetchResponse: (from, res) => raft.handleFetchResponse(from, res),
+      Fetch: (from, req, conn) => raft.handleFetch(from, req, conn),
       BrokerRegistration: handleRegistration,
       BrokerHeartbeat: handleHeartbeat,
       AlterPartition: handleAlterPartition,
-      // A peer went away: the quorum notices by its timeouts, as KRaft does.
-      Disconnected: () => {},
     };
 
     return {
@@ -232,13 +285,19 @@ export function controllerActor(cfg: ControllerConfig) {
         rebuildImage();
         raft.start();
       },
-      onMessage: (from, msg) => dispatch(handlers, msg.type, from, msg),
+      onMessage: (from, msg, conn) => {
+        if (router.onMessage(conn, msg)) return;
+        const req = msg as MessageOf<ControllerMessages>;
+        dispatch(handlers, req.type, from, req, conn);
+      },
+      // A peer went away: the quorum notices by its timeouts, as KRaft does.
+      onConnection: (conn, _peer, event) => router.onConnection(conn, event),
     };
   };
 }
 
 /** End-of-run and fault-targeting view of a controller (the model never uses it). */
-export interface ControllerActor extends Actor<MessageOf<ControllerMessages>> {
+export interface ControllerActor extends Actor {
   inspect(): {
     isActive: boolean;
     epoch: number;

@@ -11,11 +11,13 @@ export interface ElectionPolicy {
  * active brokers but never to empty (the last replica stays, "last replica standing" — KIP-966 motivation), keep a
  * valid leader, otherwise elect the first replica (in assignment order) that is in the ISR and active; with unclean
  * election allowed and no such replica, the first active replica becomes leader with ISR = [it].
+ * `removed`: brokers to treat as gone although they are active (a broker whose session expired, one in controlled
+ * shutdown: it may neither lead nor stay in an ISR).
  * Returns null when nothing changes. Leader changes bump the leader epoch; every change bumps the partition epoch.
  * Simplification: no ELR (KIP-966 eligible leader replicas; off by default in Kafka 4.0).
  */
-export function nextPartitionState(p: PartitionState, image: MetadataImage, policy: ElectionPolicy, removed?: string): PartitionState | null {
-  const active = (b: string) => b !== removed && image.isActive(b);
+export function nextPartitionState(p: PartitionState, image: MetadataImage, policy: ElectionPolicy, removed?: ReadonlySet<string>): PartitionState | null {
+  const active = (b: string) => !removed?.has(b) && image.isActive(b);
   let isr = p.isr.filter(active);
   if (isr.length === 0) isr = p.isr.length > 0 ? [p.isr.includes(p.leader ?? "") ? p.leader! : p.isr[0]] : [];
   let leader = p.leader !== null && active(p.leader) && isr.includes(p.leader) ? p.leader : null;

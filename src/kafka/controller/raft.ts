@@ -1,4 +1,5 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
+import type { NetworkClient } from "../network/networkClient.js";
 import type { MetadataRecord } from "../metadata/records.js";
 import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
@@ -10,6 +11,8 @@ export interface RaftConfig {
   fetchTimeoutMs: number;
   electionBackoffMaxMs: number;
   requestTimeoutMs: number;
+  /** controller.quorum.retry.backoff.ms: a failed fetch is sent again after this. */
+  retryBackoffMs: number;
   /** How long the leader holds a fetch with nothing new (KRaft long-polls fetches). */
   fetchMaxWaitMs: number;
 }
@@ -33,7 +36,9 @@ export interface RaftListener {
 /**
  * One controller's KRaft state machine (KIP-595, Kafka `KafkaRaftClient`): pull-based replication of the metadata
  * log, elections with randomized timeouts from the seeded stream, majority commit, and the leader's check-quorum
- * resignation. Quorum state (epoch, vote) is durable. Simplification: no pre-vote (KIP-996), static voters.
+ * resignation. Quorum state (epoch, vote) is durable. Requests go through the controller's KRaft NetworkClient (one
+ * request in flight per connection, as KafkaRaftManager's); answers come back on the connection they were asked on.
+ * Simplification: no pre-vote (KIP-996), static voters.
  */
 export class RaftNode {
   epoch: number;
@@ -45,14 +50,13 @@ export class RaftNode {
   private fetchTimeoutTimer = -1;
   private fetchRetryTimer = -1;
   private checkQuorumTimer = -1;
-  private correlation = 0;
   private readonly rnd;
   private readonly fetches: RaftFetches;
   /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
   private readonly election: Timer;
   /** controller.quorum.fetch.timeout.ms without a leader's answer: a follower starts an election. */
   private readonly fetchTimeout: Timer;
-  /** A follower's fetch unanswered for the request timeout: fetch again. */
+  /** A follower's fetch whose connection failed or timed out: fetch again after the retry back-off. */
   private readonly fetchRetry: Timer;
   /** The leader's check-quorum period. */
   private readonly checkQuorumPeriod: Timer;
@@ -61,6 +65,7 @@ export class RaftNode {
     private readonly ctx: ActorContext,
     private readonly cfg: RaftConfig,
     private readonly listener: RaftListener,
+    private readonly client: NetworkClient,
   ) {
     this.log = ctx.disk.open("metadata-log", () => new RaftLog());
     this.epoch = ctx.disk.kv.get<number>("quorum.epoch") ?? 0;
@@ -145,8 +150,13 @@ export class RaftNode {
     this.role = { kind: "candidate", votes: new Set([this.ctx.name]) };
     if (wasLeader) this.listener.resigned();
     this.ctx.trace("raft.candidate", { epoch: this.epoch, lastOffset: this.log.endOffset });
-    const req: VoteRequest = { type: "Vote", epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset };
-    for (const v of this.cfg.voters) if (v !== this.ctx.name) this.ctx.send(v, req);
+    for (const v of this.cfg.voters) {
+      if (v === this.ctx.name) continue;
+      const req: VoteRequest = { type: "Vote", correlationId: this.client.correlationId(), epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset };
+      this.client.sendWhenReady(v, req, (res) => {
+        if (res.type !== "Disconnected") this.handleVoteResponse(v, res);
+      });
+    }
     if (this.role.votes.size >= this.majority) {
       this.becomeLeader();
       return;
@@ -157,7 +167,7 @@ export class RaftNode {
     this.electionTimer = this.election.set(t);
   }
 
-  handleVote(from: string, req: VoteRequest): void {
+  handleVote(req: VoteRequest, conn: ConnectionId): void {
     if (req.epoch > this.epoch) this.becomeUnattached(req.epoch);
     let granted = false;
     if (req.epoch === this.epoch && this.role.kind !== "leader") {
@@ -169,10 +179,10 @@ export class RaftNode {
         this.resetElectionTimer();
       }
     }
-    this.ctx.send(from, { type: "VoteResponse", epoch: this.epoch, granted } satisfies VoteResponse);
+    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, granted } satisfies VoteResponse);
   }
 
-  handleVoteResponse(from: string, res: VoteResponse): void {
+  private handleVoteResponse(from: string, res: VoteResponse): void {
     if (res.epoch > this.epoch) {
       this.becomeUnattached(res.epoch);
       return;
@@ -205,7 +215,9 @@ export class RaftNode {
     }
     this.role = { kind: "leader", matched, lastFetchUs, epochStartOffset: this.log.endOffset };
     this.ctx.trace("raft.leader", { epoch: this.epoch, logEnd: this.log.endOffset });
-    for (const v of this.cfg.voters) if (v !== this.ctx.name) this.ctx.send(v, { type: "BeginQuorumEpoch", epoch: this.epoch, leader: this.ctx.name } satisfies BeginQuorumEpoch);
+    // The model does not wait for BeginQuorumEpoch's answer: the new leader learns of its followers from their fetches.
+    for (const v of this.cfg.voters)
+      if (v !== this.ctx.name) this.client.sendWhenReady(v, { type: "BeginQuorumEpoch", correlationId: this.client.correlationId(), epoch: this.epoch, leader: this.ctx.name } satisfies BeginQuorumEpoch, null);
     // The LeaderChange record commits entries of earlier epochs once it is committed itself.
     this.append({ type: "LeaderChange", leader: this.ctx.name, epoch: this.epoch });
     this.checkQuorumTimer = this.checkQuorumPeriod.set(this.cfg.fetchTimeoutMs * 1.5);
@@ -260,20 +272,25 @@ export class RaftNode {
     if (this.role.kind !== "follower") return;
     const req: RaftFetchRequest = {
       type: "Fetch",
-      correlationId: ++this.correlation,
+      correlationId: this.client.correlationId(),
       epoch: this.epoch,
       replica: this.ctx.name,
       observer: false,
       fetchOffset: this.log.endOffset,
       lastFetchedEpoch: this.log.lastEpoch(),
     };
-    this.ctx.send(this.role.leader, req);
-    if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
-    this.fetchRetryTimer = this.fetchRetry.set(this.cfg.requestTimeoutMs);
+    const leader = this.role.leader;
+    const epoch = this.epoch;
+    this.client.sendWhenReady(leader, req, (res) => {
+      if (res.type !== "Disconnected") return this.handleFetchResponse(leader, res as RaftFetchResponse);
+      if (this.role.kind !== "follower" || this.role.leader !== leader || this.epoch !== epoch) return;
+      if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
+      this.fetchRetryTimer = this.fetchRetry.set(this.cfg.retryBackoffMs);
+    });
     if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
   }
 
-  handleFetch(from: string, req: RaftFetchRequest): void {
+  handleFetch(from: string, req: RaftFetchRequest, conn: ConnectionId): void {
     if (req.epoch > this.epoch && !req.observer) {
       this.becomeUnattached(req.epoch);
     }
@@ -288,12 +305,12 @@ export class RaftNode {
         entries: [],
         highWatermark: this.highWatermark,
       };
-      this.ctx.send(from, res);
+      this.ctx.write(conn, res);
       return;
     }
     if (req.epoch < this.epoch && !req.observer) {
       // The fetcher missed an election: tell it who leads now.
-      this.ctx.send(from, {
+      this.ctx.write(conn, {
         type: "FetchResponse",
         correlationId: req.correlationId,
         epoch: this.epoch,
@@ -314,7 +331,7 @@ export class RaftNode {
         this.maybeAdvanceHighWatermark();
       }
     }
-    this.fetches.answerOrPark(from, req);
+    this.fetches.answerOrPark(from, req, conn);
   }
 
   private maybeAdvanceHighWatermark(): void {
@@ -329,7 +346,7 @@ export class RaftNode {
     }
   }
 
-  handleFetchResponse(from: string, res: RaftFetchResponse): void {
+  private handleFetchResponse(from: string, res: RaftFetchResponse): void {
     if (res.epoch > this.epoch) {
       if (res.leader) this.becomeFollower(res.epoch, res.leader);
       else this.becomeUnattached(res.epoch);

@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
 import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
 import type { RaftLog } from "./raftLog.js";
 
@@ -10,7 +10,10 @@ export interface RaftFetchSource {
 }
 
 interface Parked {
+  /** The fetcher (the parked fetches are keyed by it). */
   from: string;
+  /** The connection the fetch came on: its answer goes back on it. */
+  conn: ConnectionId;
   request: RaftFetchRequest;
   timer: number;
 }
@@ -34,7 +37,7 @@ export class RaftFetches {
       const p = this.parked.get(from);
       if (p) {
         this.parked.delete(p.from);
-        this.answer(p.from, p.request);
+        this.answer(p.conn, p.request);
       }
     });
   }
@@ -48,15 +51,15 @@ export class RaftFetches {
   }
 
   /** Answers at once when there is something to read (or a divergence to report); otherwise parks the fetch. */
-  answerOrPark(from: string, req: RaftFetchRequest): void {
+  answerOrPark(from: string, req: RaftFetchRequest, conn: ConnectionId): void {
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
     if (req.fetchOffset < limit || (!req.observer && this.divergence(req))) {
-      this.answer(from, req);
+      this.answer(conn, req);
       return;
     }
     const old = this.parked.get(from);
     if (old) this.parkTimer.cancel(old.timer);
-    this.parked.set(from, { from, request: req, timer: this.parkTimer.set(this.fetchMaxWaitMs, from) });
+    this.parked.set(from, { from, conn, request: req, timer: this.parkTimer.set(this.fetchMaxWaitMs, from) });
   }
 
   /** Entries were appended or committed: parked fetches with something to read now get it. */
@@ -66,7 +69,7 @@ export class RaftFetches {
       if (p.request.fetchOffset < limit || !p.request.observer) {
         this.parkTimer.cancel(p.timer);
         this.parked.delete(p.from);
-        this.answer(p.from, p.request);
+        this.answer(p.conn, p.request);
       }
     }
   }
@@ -77,7 +80,7 @@ export class RaftFetches {
     this.parked.clear();
   }
 
-  private answer(from: string, req: RaftFetchRequest): void {
+  private answer(conn: ConnectionId, req: RaftFetchRequest): void {
     const div = req.observer ? undefined : this.divergence(req);
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
     const entries = div || req.fetchOffset >= limit ? [] : this.leader.log.entries.slice(req.fetchOffset, Math.min(limit, req.fetchOffset + 500));
@@ -92,6 +95,6 @@ export class RaftFetches {
       highWatermark: this.leader.highWatermark,
       ...(div ? { divergingEpoch: div } : {}),
     };
-    this.ctx.send(from, res);
+    this.ctx.write(conn, res);
   }
 }

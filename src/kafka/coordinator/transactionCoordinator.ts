@@ -1,4 +1,5 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
+import type { NetworkClient } from "../network/networkClient.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type { InitProducerIdRequest, InitProducerIdResponse } from "../protocol/messages.js";
 import type {
@@ -31,7 +32,8 @@ export interface CoordinatorHost {
   writer: PartitionWriter;
   leaderOf(topic: string, partition: number): string | null;
   allocateProducerId(): number;
-  nextCorrelationId(): number;
+  /** The NetworkClient that carries markers to partition leaders (Kafka `TransactionMarkerChannelManager`). */
+  markerClient: NetworkClient;
 }
 
 interface Loaded {
@@ -42,7 +44,6 @@ interface Loaded {
 interface MarkerInFlight {
   transactionalId: string;
   tp: string;
-  timer: number;
 }
 
 const MARKER_RETRY_MS = 100;
@@ -63,10 +64,8 @@ export class TransactionCoordinator {
   private cleanupTimer = -1;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms. */
   private readonly cleanup: Timer;
-  /** A transaction's markers to retry (a leader unknown, a marker refused, the Complete write failed). */
+  /** A transaction's markers to retry (a leader unknown, a marker refused or unanswered, the Complete write failed). */
   private readonly markerRetry: Timer<string>;
-  /** A WriteTxnMarkers unanswered, by correlation id. */
-  private readonly markerTimeout: Timer<number>;
 
   constructor(private readonly host: CoordinatorHost) {
     this.cleanup = host.ctx.timer(() => {
@@ -74,12 +73,6 @@ export class TransactionCoordinator {
       this.abortTimedOutTransactions();
     });
     this.markerRetry = host.ctx.timer((transactionalId) => this.retryMarkers(transactionalId));
-    this.markerTimeout = host.ctx.timer((id) => {
-      const f = this.markersInFlight.get(id);
-      if (!f) return;
-      this.markersInFlight.delete(id);
-      this.retryMarkers(f.transactionalId);
-    });
   }
 
   private replica(index: number): CoordinatorReplica | undefined {
@@ -149,9 +142,9 @@ export class TransactionCoordinator {
    * TransactionCoordinator.handleInitProducerId (kafka-facts §5.3). Without a transactional id (an idempotent
    * producer) it hands out a new producer id at epoch 0 and writes nothing; with one, it owns the id's state.
    */
-  handleInitProducerId(from: string, req: InitProducerIdRequest): void {
+  handleInitProducerId(from: string, req: InitProducerIdRequest, conn: ConnectionId): void {
     const reply = (error: ErrorName, producerId = -1, producerEpoch = -1) =>
-      this.ctx.send(from, { type: "InitProducerIdResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies InitProducerIdResponse);
+      this.ctx.write(conn, { type: "InitProducerIdResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies InitProducerIdResponse);
     if (req.transactionalId === null) {
       const producerId = this.host.allocateProducerId();
       this.ctx.trace("broker.init-producer-id", { producerId, producerEpoch: 0, for: from });
@@ -197,8 +190,8 @@ export class TransactionCoordinator {
     return "NONE";
   }
 
-  handleAddPartitions(from: string, req: AddPartitionsToTxnRequest, answer?: (error: ErrorName) => void): void {
-    const reply = answer ?? ((error: ErrorName) => this.ctx.send(from, { type: "AddPartitionsToTxnResponse", correlationId: req.correlationId, error } satisfies AddPartitionsToTxnResponse));
+  handleAddPartitions(req: AddPartitionsToTxnRequest, conn: ConnectionId, answer?: (error: ErrorName) => void): void {
+    const reply = answer ?? ((error: ErrorName) => this.ctx.write(conn, { type: "AddPartitionsToTxnResponse", correlationId: req.correlationId, error } satisfies AddPartitionsToTxnResponse));
     const owner = this.owner(req.transactionalId);
     if (typeof owner === "string") return reply(owner);
     const m = owner.txns.get(req.transactionalId);
@@ -220,19 +213,19 @@ export class TransactionCoordinator {
   }
 
   /** AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction, as AddPartitionsToTxn does. */
-  handleAddOffsets(from: string, req: AddOffsetsToTxnRequest): void {
+  handleAddOffsets(req: AddOffsetsToTxnRequest, conn: ConnectionId): void {
     const tp = `${CONSUMER_OFFSETS_TOPIC}-${offsetsPartitionFor(req.groupId, this.host.offsetsNumPartitions)}`;
     this.handleAddPartitions(
-      from,
       { type: "AddPartitionsToTxn", correlationId: req.correlationId, transactionalId: req.transactionalId, producerId: req.producerId, producerEpoch: req.producerEpoch, partitions: [tp], verifyOnly: false },
-      (error) => this.ctx.send(from, { type: "AddOffsetsToTxnResponse", correlationId: req.correlationId, error } satisfies AddOffsetsToTxnResponse),
+      conn,
+      (error) => this.ctx.write(conn, { type: "AddOffsetsToTxnResponse", correlationId: req.correlationId, error } satisfies AddOffsetsToTxnResponse),
     );
   }
 
   /** TransactionCoordinator.handleEndTransaction. */
-  handleEndTxn(from: string, req: EndTxnRequest): void {
+  handleEndTxn(req: EndTxnRequest, conn: ConnectionId): void {
     const reply = (error: ErrorName, producerId = req.producerId, producerEpoch = req.producerEpoch) =>
-      this.ctx.send(from, { type: "EndTxnResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies EndTxnResponse);
+      this.ctx.write(conn, { type: "EndTxnResponse", correlationId: req.correlationId, error, producerId, producerEpoch } satisfies EndTxnResponse);
     const owner = this.owner(req.transactionalId);
     if (typeof owner === "string") return reply(owner);
     const m = owner.txns.get(req.transactionalId);
@@ -299,20 +292,26 @@ export class TransactionCoordinator {
       this.markerRetry.set(MARKER_RETRY_MS, m.transactionalId);
       return;
     }
-    const id = this.host.nextCorrelationId();
+    const client = this.host.markerClient;
+    const id = client.correlationId();
     const req: WriteTxnMarkersRequest = { type: "WriteTxnMarkers", correlationId: id, producerId: m.producerId, producerEpoch: m.producerEpoch, coordinatorEpoch: owner.coordinatorEpoch, commit: m.state === "PrepareCommit", topic, partition };
-    this.ctx.send(leader, req);
-    // TransactionMarkerChannelManager's NetworkClient times requests out after the broker's request.timeout.ms; the
-    // request then fails as disconnected and TransactionMarkerRequestCompletionHandler re-enqueues its markers.
-    const timer = this.markerTimeout.set(this.host.requestTimeoutMs, id);
-    this.markersInFlight.set(id, { transactionalId: m.transactionalId, tp, timer });
+    this.markersInFlight.set(id, { transactionalId: m.transactionalId, tp });
+    client.sendWhenReady(leader, req, (res) => {
+      if (res.type !== "Disconnected") return this.handleMarkersResponse(res);
+      // Unanswered or disconnected: the leader may have moved; send the markers again. TransactionMarkerChannelManager's
+      // NetworkClient times requests out after the broker's request.timeout.ms; the request then fails as disconnected
+      // and TransactionMarkerRequestCompletionHandler re-enqueues its markers.
+      const f = this.markersInFlight.get(id);
+      if (!f) return;
+      this.markersInFlight.delete(id);
+      this.markerRetry.set(MARKER_RETRY_MS, f.transactionalId);
+    }, this.host.requestTimeoutMs);
   }
 
-  handleMarkersResponse(res: WriteTxnMarkersResponse): void {
+  private handleMarkersResponse(res: WriteTxnMarkersResponse): void {
     const f = this.markersInFlight.get(res.correlationId);
     if (!f) return;
     this.markersInFlight.delete(res.correlationId);
-    this.markerTimeout.cancel(f.timer);
     const owner = this.owner(f.transactionalId);
     if (typeof owner === "string") return;
     const m = owner.txns.get(f.transactionalId);

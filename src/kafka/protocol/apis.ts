@@ -1,4 +1,3 @@
-import type { Disconnected } from "../../sim/index.js";
 import type { AlterPartitionRequest, AlterPartitionResponse, BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "./controllerMessages.js";
 import type {
   ConsumerGroupHeartbeatRequest,
@@ -85,24 +84,46 @@ export type ApiKey = keyof KafkaApis;
 export type RequestOf<A extends ApiKey> = KafkaApis[A]["request"];
 export type ResponseOf<A extends ApiKey> = KafkaApis[A]["response"];
 
+/** Every API's name, at run time (the scenario layer checks a hold's `api` against it). */
+export const API_KEYS = [
+  "Metadata",
+  "Produce",
+  "Fetch",
+  "ListOffsets",
+  "OffsetsForLeaderEpoch",
+  "InitProducerId",
+  "FindCoordinator",
+  "AddPartitionsToTxn",
+  "AddOffsetsToTxn",
+  "EndTxn",
+  "WriteTxnMarkers",
+  "TxnOffsetCommit",
+  "OffsetCommit",
+  "OffsetFetch",
+  "JoinGroup",
+  "SyncGroup",
+  "Heartbeat",
+  "LeaveGroup",
+  "ConsumerGroupHeartbeat",
+  "BrokerRegistration",
+  "BrokerHeartbeat",
+  "AlterPartition",
+  "Vote",
+  "BeginQuorumEpoch",
+] as const satisfies readonly ApiKey[];
+/** The compiler proves the list complete: this type is `true` only if no API is missing from API_KEYS. */
+type ListsEveryApi = Exclude<ApiKey, (typeof API_KEYS)[number]> extends never ? true : false;
+export const API_KEYS_COMPLETE: ListsEveryApi = true;
+
 /** The requests of some APIs, keyed by their `type`. */
 type Requests<A extends ApiKey> = { [K in A]: RequestOf<K> };
-/** The responses of some APIs, keyed by their `type` (`<Api>Response`). */
-type Responses<A extends ApiKey> = { [K in A as `${K}Response`]: ResponseOf<K> };
-/** Told by the network when a peer's connection closed (its process stopped, or a loss reset the connection). */
-type Notices = { Disconnected: Disconnected };
 
-/** What a client process receives: answers to the requests of its producer and consumer (`KafkaProducer`, `KafkaConsumer`). */
-export type ProducerMessages = Responses<"Metadata" | "Produce" | "InitProducerId" | "FindCoordinator" | "AddPartitionsToTxn" | "AddOffsetsToTxn" | "EndTxn" | "TxnOffsetCommit"> & Notices;
-export type ConsumerMessages = Responses<"Metadata" | "ListOffsets" | "OffsetsForLeaderEpoch"> & { FetchResponse: ConsumerFetchResponse } & GroupMemberMessages;
-/** What a consumer's group membership receives (the classic protocol's answers, or KIP-848's heartbeat's). */
-export type GroupMemberMessages = Responses<"FindCoordinator" | "OffsetCommit" | "OffsetFetch"> & ClassicMemberMessages & Responses<"ConsumerGroupHeartbeat"> & Notices;
-export type ClassicMemberMessages = Responses<"JoinGroup" | "SyncGroup" | "Heartbeat" | "LeaveGroup">;
-/** A process hosting both (a read-process-write application). */
-export type ClientMessages = ProducerMessages & ConsumerMessages;
-
-/** The APIs a broker serves (Kafka `KafkaApis`) besides Fetch: to clients, and to other brokers (markers, KIP-890 verification). */
-export type BrokerApi =
+/**
+ * What a broker serves (Kafka `KafkaApis`): clients' requests, other brokers' (follower fetches, markers, KIP-890
+ * verification) and, on the broker's listener, nothing of the controllers'. Answers to the broker's own requests go
+ * to the NetworkClient that sent them, by connection and correlation id, never through this table.
+ */
+export type BrokerMessages = Requests<
   | "Metadata"
   | "Produce"
   | "ListOffsets"
@@ -120,20 +141,11 @@ export type BrokerApi =
   | "SyncGroup"
   | "Heartbeat"
   | "LeaveGroup"
-  | "ConsumerGroupHeartbeat";
+  | "ConsumerGroupHeartbeat"
+> & {
+  /** From followers and consumers (Kafka's broker listener). */
+  Fetch: FetchRequest | ConsumerFetchRequest;
+};
 
-/**
- * What a broker receives: the requests it serves, and the answers to what it asks other brokers (follower fetches,
- * markers, verification) and the controllers (registration, heartbeats, AlterPartition, the metadata log).
- */
-export type BrokerMessages = Requests<BrokerApi> &
-  Responses<"OffsetsForLeaderEpoch" | "WriteTxnMarkers" | "AddPartitionsToTxn" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> & {
-    /** From followers and consumers (Kafka's broker listener). */
-    Fetch: FetchRequest | ConsumerFetchRequest;
-    /** From the leaders this broker follows, and from the active controller (the metadata log). */
-    FetchResponse: FetchResponse | RaftFetchResponse;
-  } & Notices;
-
-/** What a controller receives (Kafka `ControllerApis` and the KRaft client): the quorum's traffic and the brokers' requests. */
-export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> &
-  Responses<"Vote"> & { Fetch: RaftFetchRequest; FetchResponse: RaftFetchResponse } & Notices;
+/** What a controller serves (Kafka `ControllerApis` and the KRaft client): the quorum's requests and the brokers'. */
+export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> & { Fetch: RaftFetchRequest };

@@ -36,6 +36,8 @@ export interface BrokerHeartbeatResponse {
   correlationId: number;
   error: ErrorName;
   isFenced: boolean;
+  /** The controller lets a broker in controlled shutdown stop: it leads nothing any more (BrokerHeartbeatManager). */
+  shouldShutDown: boolean;
   leaderHint: string | null;
 }
 

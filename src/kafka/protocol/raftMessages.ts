@@ -14,6 +14,7 @@ export interface RaftEntry {
 
 export interface VoteRequest {
   type: "Vote";
+  correlationId: number;
   epoch: number;
   candidate: string;
   lastEpoch: number;
@@ -22,12 +23,14 @@ export interface VoteRequest {
 
 export interface VoteResponse {
   type: "VoteResponse";
+  correlationId: number;
   epoch: number;
   granted: boolean;
 }
 
 export interface BeginQuorumEpoch {
   type: "BeginQuorumEpoch";
+  correlationId: number;
   epoch: number;
   leader: string;
 }

@@ -154,7 +154,7 @@ describe("DelayedFetchPurgatory: follower fetches", () => {
   it("a parked follower fetch is answered as soon as the leader's log grows", () => {
     const { s, purgatory, answers, ctx } = setup();
     append(s, ["a"]);
-    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
     expect(answers()).toEqual([]);
     append(s, ["b"]);
     purgatory.checkAndCompleteFollowers();
@@ -166,7 +166,7 @@ describe("DelayedFetchPurgatory: follower fetches", () => {
   it("waits replica.fetch.wait.max.ms at most, then answers with what there is", () => {
     const { ctx, s, purgatory, answers } = setup();
     append(s, ["a"]);
-    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
     ctx.advance(499);
     expect(answers()).toEqual([]);
     ctx.advance(1);
@@ -176,10 +176,10 @@ describe("DelayedFetchPurgatory: follower fetches", () => {
   it("one parked fetch per follower: a new one replaces the old, which is never answered", () => {
     const { ctx, s, purgatory, answers } = setup();
     append(s, ["a"]);
-    purgatory.watchFollower("broker-2", followerFetch("broker-2", 0, 1, 500));
+    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 0, 1, 500));
     ctx.advance(300);
-    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
-    purgatory.watchFollower("broker-3", followerFetch("broker-3", 1, 1, 500));
+    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
+    purgatory.watchFollower(ctx.conn("broker-3"), followerFetch("broker-3", 1, 1, 500));
     ctx.advance(1000);
     expect(answers()).toEqual([
       { to: "broker-2", atMs: 800, error: "NONE", offsets: [] },
@@ -189,8 +189,8 @@ describe("DelayedFetchPurgatory: follower fetches", () => {
 
   it("when leadership moves away, parked fetches learn it at once: NOT_LEADER_OR_FOLLOWER", () => {
     const { ctx, purgatory } = setup();
-    purgatory.watchFollower("broker-2", followerFetch("broker-2", 0, 1, 500));
-    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 0, 1, 500));
+    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
     purgatory.failAll();
     expect(ctx.sent.map((m) => [m.to, (m.msg as { error: string }).error])).toEqual([
       ["broker-2", "NOT_LEADER_OR_FOLLOWER"],
@@ -204,7 +204,7 @@ describe("DelayedFetchPurgatory: follower fetches", () => {
   it("the answer carries the partition's HW and log start at the time it is sent", () => {
     const { ctx, s, purgatory } = setup();
     append(s, ["a"]);
-    purgatory.watchFollower("broker-2", followerFetch("broker-2", 1, 1, 500));
+    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
     s.highWatermark = 1;
     ctx.advance(500);
     expect(ctx.sent[0].msg).toMatchObject({ highWatermark: 1, logStartOffset: 0, correlationId: 1 });
@@ -226,8 +226,8 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
     const { ctx, s, purgatory, answers } = setup();
     append(s, ["a"]);
     append(s, ["b"]);
-    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
-    purgatory.watchConsumer("other", consumerFetch(1, "read_uncommitted", 500));
+    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watchConsumer(ctx.conn("other"), consumerFetch(1, "read_uncommitted", 500));
     purgatory.checkAndCompleteConsumers();
     expect(answers()).toEqual([]);
     s.highWatermark = 1;
@@ -243,7 +243,7 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
   it("waits fetch.max.wait.ms at most, then answers with what there is", () => {
     const { ctx, s, purgatory, answers } = setup();
     append(s, ["a"]);
-    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
     ctx.advance(499);
     expect(answers()).toEqual([]);
     ctx.advance(1);
@@ -254,7 +254,7 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
     const { ctx, s, purgatory, answers } = setup();
     append(s, ["a"]);
     s.highWatermark = 1;
-    purgatory.watchConsumer("app", consumerFetch(1, "read_uncommitted", 500));
+    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(1, "read_uncommitted", 500));
     s.role = "follower";
     ctx.advance(500);
     expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NOT_LEADER_OR_FOLLOWER", offsets: [] }]);
@@ -264,7 +264,7 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
     const { ctx, s, purgatory, answers } = setup();
     append(s, ["a", "b"]);
     append(s, ["c"]);
-    purgatory.watchConsumer("app", consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
     s.highWatermark = 2;
     ctx.advance(500);
     expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NONE", offsets: [0] }]);
@@ -276,7 +276,7 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
     append(s, ["b"]);
     s.highWatermark = 2;
     s.lastStableOffset = 1;
-    purgatory.watchConsumer("app", consumerFetch(0, "read_committed", 500));
+    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_committed", 500));
     purgatory.checkAndCompleteConsumers();
     expect(ctx.sent[0].msg).toMatchObject({ highWatermark: 2, lastStableOffset: 1, logStartOffset: 0, correlationId: 2 });
   });

@@ -93,8 +93,8 @@ describe("becoming follower (Partition.makeFollower)", () => {
     const h = leader({ records: 2 });
     const done: string[] = [];
     h.p.delayedProduces.tryCompleteElseWatch(2, 0, 30_000, (error) => done.push(error));
-    h.p.delayedFetches.watchFollower("broker-2", followerFetch("broker-2", 2, 1));
-    h.p.delayedFetches.watchConsumer("app", consumerFetch(2));
+    h.p.delayedFetches.watchFollower(h.ctx.conn("broker-2"), followerFetch("broker-2", 2, 1));
+    h.p.delayedFetches.watchConsumer(h.ctx.conn("app"), consumerFetch(2));
     expect(h.p.applyState(partitionState({ replicas: TWO, isr: TWO, leader: "broker-2", leaderEpoch: 2, partitionEpoch: 2 }))).toBe("follower");
     expect([h.p.role, h.p.leader, h.p.leaderEpoch, h.p.partitionEpoch]).toEqual(["follower", "broker-2", 2, 2]);
     expect(done).toEqual(["NOT_LEADER_OR_FOLLOWER"]);
@@ -238,7 +238,7 @@ describe("appends (Partition.appendRecordsToLeader)", () => {
   it("a follower's fetch parked for data is answered as soon as the log grows", () => {
     // Partition.tryCompleteDelayedRequests after an append completes DelayedFetch.
     const h = leader({ records: 1 });
-    h.p.delayedFetches.watchFollower("broker-2", followerFetch("broker-2", 1, 1));
+    h.p.delayedFetches.watchFollower(h.ctx.conn("broker-2"), followerFetch("broker-2", 1, 1));
     h.produce(["b"], 1);
     expect(h.ctx.sent.map((s) => [s.to, (s.msg as { batches: RecordBatch[] }).batches.map((b) => b.baseOffset)])).toEqual([["broker-2", [1]]]);
   });
@@ -247,7 +247,7 @@ describe("appends (Partition.appendRecordsToLeader)", () => {
     // The transaction's records are below the HW but not below the LSO until the commit marker.
     const h = leader({ isr: ["broker-1"] });
     h.p.appendRecordsToLeader(idempotent(0, ["a"], true), 1, -1, "app");
-    h.p.delayedFetches.watchConsumer("app", consumerFetch(0, "read_committed"));
+    h.p.delayedFetches.watchConsumer(h.ctx.conn("app"), consumerFetch(0, "read_committed"));
     expect(h.ctx.sent).toEqual([]);
     h.p.appendRecordsToLeader(marker("COMMIT"), 1, -1, "coordinator");
     // The answer carries the transaction's batch and its marker (the client skips the marker, moving past it).

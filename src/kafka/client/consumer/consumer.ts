@@ -1,7 +1,6 @@
 import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
-import type { ConsumerMessages } from "../../protocol/apis.js";
-import type { Handlers } from "../../protocol/dispatch.js";
+import { type AnyRequest, type Disconnect, NetworkClient, type ResponseTo } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
 import type {
@@ -60,14 +59,12 @@ class AssignedPartition extends TopicPartitionState {
   completed: CompletedFetch | null = null;
   /** Group mode: the committed offset has not been fetched yet (no reset and no fetching until it has). */
   awaitingCommitted: boolean;
-  /** The request in flight for this partition (-1: none), where it went, and what it asked. */
+  /** The request in flight for this partition (-1: none), and what it asked. */
   inFlight = -1;
-  inFlightTo = "";
   inFlightKind: "fetch" | "reset" | "validate" = "fetch";
   /** Fetch: its offset; validation: the position it validates. */
   inFlightOffset = -1;
   inFlightPosition: FetchPosition | null = null;
-  timer = -1;
   /** Raised by the next poll(): an out-of-range fetch or a truncation with auto.offset.reset=none. */
   raise: { exception: "OffsetOutOfRangeException" | "LogTruncationException"; offset: number; truncation?: LogTruncation } | null = null;
 
@@ -99,39 +96,48 @@ const RETRIABLE_VALIDATION_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_LEADER
  * position's leader with its epoch; poll() hands out at most `max.poll.records`, partitions taking turns, and moves
  * each position to the fetch's next offset (past transaction markers, see `CompletedFetch`).
  *
+ * Requests go through the consumer's NetworkClient (shared with the group membership) and only to a broker whose
+ * connection is ready (AbstractFetch.prepareFetchRequests and OffsetFetcher skip nodes that are not); one whose
+ * connection closes or times out is retried after retry.backoff.ms with fresh metadata.
+ *
  * Simplified: one partition per request; no fetch sessions; a request's error other than out of range waits
  * retry.backoff.ms; requests are sent as soon as they can be, not only from inside poll().
  */
 export class KafkaConsumer {
   readonly metadata: ClientMetadata;
+  /** The consumer's connections to the brokers (Kafka: ConsumerNetworkClient). */
+  readonly client: NetworkClient;
   private readonly parts = new Map<string, AssignedPartition>();
   private pumpTimer = -1;
   private pollRotation = 0;
   private closed = false;
   /** The group membership, once subscribe() was called. */
   group: GroupMember | null = null;
+  private pumpAtUs = Infinity;
   /** The fetcher's next pass (after a back-off). */
   private readonly pumpAt: Timer;
-  /** How long a partition's request may go unanswered (fetch.max.wait.ms + request.timeout.ms for a fetch), by topic-partition. */
-  private readonly requestTimeout: Timer<string>;
 
   constructor(
     private readonly ctx: ActorContext,
     private readonly brokers: string[],
     readonly settings: ConsumerSettings,
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, settings.retryBackoffMs);
+    // KafkaConsumer: up to 100 requests in flight per connection (ConsumerUtils.CONSUMER_MAX_INFLIGHT_REQUESTS_PER_CONNECTION).
+    this.client = new NetworkClient(ctx, { name: "consumer", requestTimeoutMs: settings.requestTimeoutMs, maxInFlightRequestsPerConnection: 100, ...settings.network }, () => nextRequestId(ctx));
+    this.metadata = new ClientMetadata(ctx, this.client, brokers, settings.metadataMaxAgeMs, settings.retryBackoffMs);
     this.metadata.onUpdate = () => {
       this.validatePositionsOnMetadataChange();
       this.pump();
     };
     this.pumpAt = ctx.timer(() => {
       this.pumpTimer = -1;
+      this.pumpAtUs = Infinity;
       this.pump();
     });
-    this.requestTimeout = ctx.timer((tp) => {
-      const p = this.parts.get(tp);
-      if (p && p.inFlight >= 0) this.failRequest(p, "REQUEST_TIMED_OUT");
+    // A connection ready: send on it; one lost: fresh metadata (the leader may have moved), and send again.
+    this.client.onStateChange((_node, state) => {
+      if (state === "DISCONNECTED") this.metadata.requestUpdate();
+      this.wakeAt(this.ctx.nowUs);
     });
   }
 
@@ -164,6 +170,7 @@ export class KafkaConsumer {
     const self = this;
     const deps: GroupMemberDeps = {
       ctx: this.ctx,
+      client: this.client,
       brokers: this.brokers,
       settings: this.settings,
       groupId: this.settings.groupId!,
@@ -304,29 +311,6 @@ export class KafkaConsumer {
     return { ok: false, error: { exception, error: POSITION_EXCEPTION_ERRORS[exception], partitions } };
   }
 
-  /** Every message a consumer receives: its fetcher's answers, its metadata's, and its group membership's. */
-  readonly handlers: Handlers<ConsumerMessages> = {
-    MetadataResponse: (_from, res) => {
-      this.metadata.onResponse(res);
-    },
-    FetchResponse: (_from, res) => this.onFetch(res),
-    ListOffsetsResponse: (_from, res) => this.onListOffsets(res),
-    OffsetsForLeaderEpochResponse: (_from, res) => this.onOffsetsForLeaderEpoch(res),
-    FindCoordinatorResponse: (from, res) => this.group?.handlers.FindCoordinatorResponse(from, res),
-    OffsetCommitResponse: (from, res) => this.group?.handlers.OffsetCommitResponse(from, res),
-    OffsetFetchResponse: (from, res) => this.group?.handlers.OffsetFetchResponse(from, res),
-    JoinGroupResponse: (from, res) => this.group?.handlers.JoinGroupResponse(from, res),
-    SyncGroupResponse: (from, res) => this.group?.handlers.SyncGroupResponse(from, res),
-    HeartbeatResponse: (from, res) => this.group?.handlers.HeartbeatResponse(from, res),
-    LeaveGroupResponse: (from, res) => this.group?.handlers.LeaveGroupResponse(from, res),
-    ConsumerGroupHeartbeatResponse: (from, res) => this.group?.handlers.ConsumerGroupHeartbeatResponse(from, res),
-    Disconnected: (from, msg) => {
-      this.group?.handlers.Disconnected(from, msg);
-      this.metadata.onDisconnected(from);
-      for (const p of this.parts.values()) if (p.inFlight >= 0 && p.inFlightTo === from) this.failRequest(p, "NETWORK_EXCEPTION");
-    },
-  };
-
   // ---- positions and the metadata ----
 
   /** The partition's leader and epoch in the metadata (Metadata.currentLeader). */
@@ -353,9 +337,8 @@ export class KafkaConsumer {
 
   // ---- requests ----
 
+  /** Forget the partition's request: an answer still on its way is dropped (`take` matches the correlation id). */
   private abandonRequest(p: AssignedPartition): void {
-    if (p.timer >= 0) this.requestTimeout.cancel(p.timer);
-    p.timer = -1;
     p.inFlight = -1;
   }
 
@@ -373,7 +356,9 @@ export class KafkaConsumer {
   }
 
   private wakeAt(us: number): void {
-    if (this.pumpTimer >= 0) return;
+    if (this.pumpTimer >= 0 && this.pumpAtUs <= us) return;
+    if (this.pumpTimer >= 0) this.pumpAt.cancel(this.pumpTimer);
+    this.pumpAtUs = us;
     this.pumpTimer = this.pumpAt.set(Math.max(0, (us - this.ctx.nowUs) / 1000));
   }
 
@@ -398,13 +383,27 @@ export class KafkaConsumer {
     }
   }
 
-  private send(p: AssignedPartition, to: string, kind: AssignedPartition["inFlightKind"], build: (correlationId: number) => object, timeoutMs: number): void {
-    const id = nextRequestId(this.ctx);
-    this.ctx.send(to, build(id));
+  /**
+   * Sends a partition's request through the NetworkClient if `to`'s connection is ready (else the client wakes the
+   * fetcher when it is, or when it fails); the answer, or the connection's loss or timeout, comes back to `onAnswer`.
+   */
+  private send<R extends AnyRequest>(p: AssignedPartition, to: string, kind: AssignedPartition["inFlightKind"], build: (correlationId: number) => R, onAnswer: (res: ResponseTo<R>) => void, timeoutMs: number): boolean {
+    if (!this.client.ready(to)) {
+      const delay = this.client.connectionDelayMs(to);
+      if (delay > 0 && delay < Infinity && !this.client.isConnecting(to)) this.wakeAt(this.ctx.nowUs + delay * 1000);
+      return false;
+    }
+    const id = this.client.correlationId();
     p.inFlight = id;
-    p.inFlightTo = to;
     p.inFlightKind = kind;
-    p.timer = this.requestTimeout.set(timeoutMs, p.key);
+    this.client.send(to, build(id), (res) => (res.type === "Disconnected" ? this.onRequestFailed(p.key, id, res) : onAnswer(res as ResponseTo<R>)), timeoutMs);
+    return true;
+  }
+
+  /** A request whose connection closed or timed out: again after retry.backoff.ms. */
+  private onRequestFailed(tp: string, id: number, why: Disconnect): void {
+    const p = this.parts.get(tp);
+    if (p && p.inFlight === id) this.failRequest(p, why.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
   }
 
   /** OffsetFetcher.resetPositionsIfNeeded: ListOffsets for the earliest offset, or the latest (HW, or LSO). */
@@ -412,7 +411,14 @@ export class KafkaConsumer {
     const meta = this.metadata.leaderOf(p.topic, p.partition);
     if (!meta || meta.leader === null) return this.metadata.requestUpdate();
     const timestamp = p.resetStrategy === "earliest" ? -2 : -1;
-    this.send(p, meta.leader, "reset", (correlationId) => ({ type: "ListOffsets", correlationId, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp, isolationLevel: this.settings.isolationLevel }) satisfies ListOffsetsRequest, this.settings.requestTimeoutMs);
+    this.send(
+      p,
+      meta.leader,
+      "reset",
+      (correlationId): ListOffsetsRequest => ({ type: "ListOffsets", correlationId, topic: p.topic, partition: p.partition, currentLeaderEpoch: meta.leaderEpoch, timestamp, isolationLevel: this.settings.isolationLevel }),
+      (res) => this.onListOffsets(res),
+      this.settings.requestTimeoutMs,
+    );
   }
 
   /** OffsetFetcher.validatePositionsAsync (KIP-320): where does the position's epoch end on the current leader? */
@@ -420,14 +426,15 @@ export class KafkaConsumer {
     const position = p.position!;
     const leader = position.currentLeader.leader;
     if (leader === null || position.offsetEpoch === null) return this.metadata.requestUpdate();
-    p.inFlightPosition = position;
-    this.send(
+    const sent = this.send(
       p,
       leader,
       "validate",
-      (correlationId) => ({ type: "OffsetsForLeaderEpoch", correlationId, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, leaderEpoch: position.offsetEpoch! }) satisfies OffsetsForLeaderEpochRequest,
+      (correlationId): OffsetsForLeaderEpochRequest => ({ type: "OffsetsForLeaderEpoch", correlationId, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, leaderEpoch: position.offsetEpoch! }),
+      (res) => this.onOffsetsForLeaderEpoch(res),
       this.settings.requestTimeoutMs,
     );
+    if (sent) p.inFlightPosition = position;
   }
 
   /** AbstractFetch.prepareFetchRequests: from the position, to its leader, with its leader epoch. */
@@ -435,14 +442,16 @@ export class KafkaConsumer {
     const position = p.position!;
     const leader = position.currentLeader.leader;
     if (leader === null) return this.metadata.requestUpdate();
-    p.inFlightOffset = position.offset;
-    this.send(
+    // A fetch may wait fetch.max.wait.ms at the broker, on top of the request timeout.
+    const sent = this.send(
       p,
       leader,
       "fetch",
-      (correlationId) => ({ type: "Fetch", correlationId, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, fetchOffset: position.offset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel }) satisfies ConsumerFetchRequest,
+      (correlationId): ConsumerFetchRequest => ({ type: "Fetch", correlationId, replicaId: -1, topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, fetchOffset: position.offset, maxWaitMs: this.settings.fetchMaxWaitMs, isolationLevel: this.settings.isolationLevel }),
+      (res) => this.onFetch(res as unknown as ConsumerFetchResponse),
       this.settings.fetchMaxWaitMs + this.settings.requestTimeoutMs,
     );
+    if (sent) p.inFlightOffset = position.offset;
   }
 
   /** The partition whose request this answers, with the request closed; undefined for an answer nobody waits for. */

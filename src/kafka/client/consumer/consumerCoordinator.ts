@@ -1,7 +1,5 @@
 import type { Timer } from "../../../sim/index.js";
 import { assign, type AssignmentStrategy } from "../../assignors/index.js";
-import type { ClassicMemberMessages } from "../../protocol/apis.js";
-import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
   HeartbeatRequest,
@@ -14,7 +12,7 @@ import type {
   TopicPartitionRef,
 } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
-import { COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
+import { type ClassicResponseHandlers, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
 
 /** AbstractCoordinator.MemberState. */
 export type MemberState = "UNJOINED" | "PREPARING_REBALANCE" | "COMPLETING_REBALANCE" | "STABLE";
@@ -335,14 +333,14 @@ export class ConsumerCoordinator extends GroupMember {
 
   // ---- answers ----
 
-  protected readonly classicHandlers: Handlers<ClassicMemberMessages> = {
-    JoinGroupResponse: (_from, res) => {
+  protected readonly classicHandlers: ClassicResponseHandlers = {
+    JoinGroupResponse: (res) => {
       if (res.correlationId === this.joinInFlight) this.onJoinResponse(res);
     },
-    SyncGroupResponse: (_from, res) => {
+    SyncGroupResponse: (res) => {
       if (res.correlationId === this.syncInFlight) this.onSyncResponse(res);
     },
-    HeartbeatResponse: (_from, res) => {
+    HeartbeatResponse: (res) => {
       if (res.correlationId === this.hbInFlight) this.onHeartbeatResponse(res);
     },
     // Nobody waits for a LeaveGroup's answer (AbstractCoordinator.maybeLeaveGroup sends and forgets).

@@ -1,10 +1,8 @@
 import type { Timer } from "../../../sim/index.js";
-import type { ClassicMemberMessages } from "../../protocol/apis.js";
-import type { Handlers } from "../../protocol/dispatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
-import { COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
+import { type ClassicResponseHandlers, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
 
 /** The member states of Kafka's `MemberState` (clients/.../consumer/internals/MemberState.java) that the model uses. */
 export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STABLE" | "FENCED" | "STALE" | "LEAVING" | "UNSUBSCRIBED" | "FATAL";
@@ -206,7 +204,7 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   /** A KIP-848 member sends none of the classic protocol's requests: nothing to answer. */
-  protected readonly classicHandlers: Handlers<ClassicMemberMessages> = {
+  protected readonly classicHandlers: ClassicResponseHandlers = {
     JoinGroupResponse: () => {},
     SyncGroupResponse: () => {},
     HeartbeatResponse: () => {},

@@ -1,13 +1,31 @@
 import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
-import type { ClassicMemberMessages, GroupMemberMessages } from "../../protocol/apis.js";
-import type { Handlers } from "../../protocol/dispatch.js";
+import type { AnyRequest, NetworkClient } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
-import type { ConsumerGroupHeartbeatResponse, OffsetCommitRequest, OffsetCommitResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
+import type {
+  ConsumerGroupHeartbeatResponse,
+  HeartbeatResponse,
+  JoinGroupResponse,
+  LeaveGroupResponse,
+  OffsetCommitRequest,
+  OffsetCommitResponse,
+  SyncGroupResponse,
+  TopicPartitionRef,
+} from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
 import type { FindCoordinatorRequest, FindCoordinatorResponse, OffsetEntry, OffsetFetchRequest, OffsetFetchResponse } from "../../protocol/transactionMessages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
-import { nextRequestId } from "../requestIds.js";
+
+/** The answers of the classic group protocol's own requests, one handler each. */
+export interface ClassicResponseHandlers {
+  JoinGroupResponse(res: JoinGroupResponse): void;
+  SyncGroupResponse(res: SyncGroupResponse): void;
+  HeartbeatResponse(res: HeartbeatResponse): void;
+  LeaveGroupResponse(res: LeaveGroupResponse): void;
+}
+
+/** Every answer a group member gets. */
+type GroupResponse = FindCoordinatorResponse | OffsetCommitResponse | OffsetFetchResponse | JoinGroupResponse | SyncGroupResponse | HeartbeatResponse | LeaveGroupResponse | ConsumerGroupHeartbeatResponse;
 
 /** ConsumerRebalanceListener, with the generation (or member epoch) the change belongs to. */
 export interface RebalanceListener {
@@ -47,6 +65,8 @@ export const COORDINATOR_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_COORDINA
 
 export interface GroupMemberDeps {
   ctx: ActorContext;
+  /** The consumer's NetworkClient (Kafka: the ConsumerNetworkClient the coordinator shares with the fetcher). */
+  client: NetworkClient;
   brokers: string[];
   settings: ConsumerSettings;
   groupId: string;
@@ -84,14 +104,13 @@ export abstract class GroupMember {
   protected readonly metadata: ClientMetadata;
   protected readonly subscriptions: OwnedPartitions;
   protected readonly listener: RebalanceListener;
+  protected readonly client: NetworkClient;
   private readonly brokers: string[];
   private findInFlight = -1;
   private fetchInFlight = -1;
   private readonly commits: PendingCommit[] = [];
   private nextAutoCommitUs: number;
   private pollTimer = -1;
-  /** request.timeout.ms of one group request, by correlation id. */
-  private readonly requestTimeout: Timer<number>;
   /** retry.backoff.ms before looking the coordinator up again. */
   private readonly findTimer: Timer;
   /** max.poll.interval.ms since the last poll (KIP-62). */
@@ -101,6 +120,7 @@ export abstract class GroupMember {
 
   constructor(d: GroupMemberDeps) {
     this.ctx = d.ctx;
+    this.client = d.client;
     this.brokers = d.brokers;
     this.s = d.settings;
     this.groupId = d.groupId;
@@ -110,7 +130,6 @@ export abstract class GroupMember {
     this.listener = d.listener;
     this.lastPollUs = d.ctx.nowUs;
     this.nextAutoCommitUs = d.ctx.nowUs + d.settings.autoCommitIntervalMs * 1000;
-    this.requestTimeout = d.ctx.timer((id) => this.onRequestTimedOut(id));
     this.findTimer = d.ctx.timer(() => this.ensureCoordinator());
     this.pollTimeoutTimer = d.ctx.timer(() => this.pollTimeout());
     this.commitRetryTimer = d.ctx.timer(() => {
@@ -136,16 +155,20 @@ export abstract class GroupMember {
   /** max.poll.interval.ms passed without a poll (KIP-62). */
   protected abstract onPollTimeout(): void;
   /** The answers of the protocol's own requests (JoinGroup and friends, or ConsumerGroupHeartbeat). */
-  protected abstract readonly classicHandlers: Handlers<ClassicMemberMessages>;
+  protected abstract readonly classicHandlers: ClassicResponseHandlers;
   protected abstract onConsumerGroupHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void;
   /** Whether the request with this correlation id, not answered in time, was one of the protocol's own. */
   protected abstract onRequestTimeout(id: number): boolean;
 
-  /** Sends a request (to a broker, or to the one `to` picks for its id) and arms its timeout. */
-  protected send(to: string | ((correlationId: number) => string), build: (correlationId: number) => object, timeoutMs = this.s.requestTimeoutMs): number {
-    const id = nextRequestId(this.ctx);
-    this.ctx.send(typeof to === "string" ? to : to(id), build(id));
-    this.requestTimeout.set(timeoutMs, id);
+  /**
+   * Sends a request through the consumer's NetworkClient, as soon as the node's connection is ready; its answer
+   * comes back to the handler of its type, and a connection that closes or times out first ends it like a timeout.
+   * Returns its correlation id.
+   */
+  protected send(to: string, build: (correlationId: number) => AnyRequest, timeoutMs = this.s.requestTimeoutMs): number {
+    const req = build(this.client.correlationId());
+    const id = req.correlationId;
+    this.client.sendWhenReady(to, req, (res) => (res.type === "Disconnected" ? this.onRequestTimedOut(id) : this.onResponse(res as GroupResponse)), timeoutMs);
     return id;
   }
 
@@ -158,9 +181,15 @@ export abstract class GroupMember {
     this.ensureCoordinator();
   }
 
+  /** AbstractCoordinator.ensureCoordinatorReady: FindCoordinator to the least loaded broker. */
   protected ensureCoordinator(): void {
     if (this.coordinator !== null || this.findInFlight >= 0 || this.closed) return;
-    this.findInFlight = this.send((id) => this.brokers[id % this.brokers.length], (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
+    const node = this.client.leastLoadedNode(this.brokers);
+    if (node === null) {
+      this.findTimer.set(this.client.config.reconnectBackoffMs);
+      return;
+    }
+    this.findInFlight = this.send(node, (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
   }
 
   /** AbstractCoordinator.markCoordinatorUnknown: requests in flight to it are abandoned. */
@@ -286,22 +315,28 @@ export abstract class GroupMember {
 
   // ---- answers ----
 
-  /** Every message a group member receives; the protocol's own answers go to the subclass. */
-  readonly handlers: Handlers<GroupMemberMessages> = {
-    FindCoordinatorResponse: (_from, res) => this.onFindCoordinatorResponse(res),
-    OffsetCommitResponse: (_from, res) => this.onCommitResponse(res),
-    OffsetFetchResponse: (_from, res) => {
-      if (res.correlationId === this.fetchInFlight) this.onOffsetFetch(res);
-    },
-    JoinGroupResponse: (from, res) => this.classicHandlers.JoinGroupResponse(from, res),
-    SyncGroupResponse: (from, res) => this.classicHandlers.SyncGroupResponse(from, res),
-    HeartbeatResponse: (from, res) => this.classicHandlers.HeartbeatResponse(from, res),
-    LeaveGroupResponse: (from, res) => this.classicHandlers.LeaveGroupResponse(from, res),
-    ConsumerGroupHeartbeatResponse: (_from, res) => this.onConsumerGroupHeartbeatResponse(res),
-    Disconnected: (from) => {
-      if (from === this.coordinator) this.coordinatorLost("disconnected");
-    },
-  };
+  /** Every answer a group member gets, to the part that asked; the protocol's own go to the subclass. */
+  private onResponse(res: GroupResponse): void {
+    switch (res.type) {
+      case "FindCoordinatorResponse":
+        return this.onFindCoordinatorResponse(res);
+      case "OffsetCommitResponse":
+        return this.onCommitResponse(res);
+      case "OffsetFetchResponse":
+        if (res.correlationId === this.fetchInFlight) this.onOffsetFetch(res);
+        return;
+      case "JoinGroupResponse":
+        return this.classicHandlers.JoinGroupResponse(res);
+      case "SyncGroupResponse":
+        return this.classicHandlers.SyncGroupResponse(res);
+      case "HeartbeatResponse":
+        return this.classicHandlers.HeartbeatResponse(res);
+      case "LeaveGroupResponse":
+        return this.classicHandlers.LeaveGroupResponse(res);
+      case "ConsumerGroupHeartbeatResponse":
+        return this.onConsumerGroupHeartbeatResponse(res);
+    }
+  }
 
   private onFindCoordinatorResponse(res: FindCoordinatorResponse): void {
     if (res.correlationId !== this.findInFlight) return;
@@ -314,7 +349,10 @@ export abstract class GroupMember {
     } else this.findTimer.set(this.s.retryBackoffMs);
   }
 
-  /** A group request went unanswered for its timeout: the coordinator is presumed lost (or looked up again). */
+  /**
+   * A group request's connection closed or timed out before its answer: the coordinator is presumed lost
+   * (AbstractCoordinator marks it unknown on a disconnect), or looked up again.
+   */
   private onRequestTimedOut(id: number): void {
     if (id === this.findInFlight) {
       this.findInFlight = -1;

@@ -1,12 +1,12 @@
 import type { ActorContext } from "../../../sim/index.js";
 import type { ProducerSettings } from "../../config/producerSettings.js";
 import type { KafkaRecord } from "../../log/recordBatch.js";
-import type { ProducerMessages } from "../../protocol/apis.js";
-import type { Handlers } from "../../protocol/dispatch.js";
+import { NetworkClient } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { OffsetEntry } from "../../protocol/transactionMessages.js";
 import { BuiltInPartitioner, murmur2, toPositive } from "../../partitioner.js";
 import { ClientMetadata } from "../clientMetadata.js";
+import { nextRequestId } from "../requestIds.js";
 import type { SendCallback } from "./producerBatch.js";
 import { ProducerIdManager } from "./producerIdManager.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
@@ -34,11 +34,13 @@ interface Waiting {
  * (explicit partition, key hash, or the KIP-794 built-in sticky partitioner) and appends it to the
  * `RecordAccumulator`, blocking up to max.block.ms for metadata or buffer memory; the `Sender` drains the
  * accumulator; the `ProducerIdManager` keeps the idempotent producer's id, epoch and sequences, and a
- * `TransactionManager` runs transactions when transactional.id is set. `handlers` answers every message a
- * producer receives.
+ * `TransactionManager` runs transactions when transactional.id is set. All of them talk to the brokers through the
+ * producer's one `NetworkClient`, which routes each answer to the request it answers.
  */
 export class KafkaProducer {
   readonly metadata: ClientMetadata;
+  /** The producer's connections to the brokers (Kafka: the Sender's NetworkClient). */
+  readonly client: NetworkClient;
   private readonly accumulator: RecordAccumulator;
   private readonly partitioners = new Map<string, BuiltInPartitioner>();
   /** toPositive(murmur2(utf8(key))) per key: a pure function of the key, cached because keys repeat. */
@@ -56,17 +58,22 @@ export class KafkaProducer {
     brokers: string[],
     readonly settings: ProducerSettings,
   ) {
-    this.metadata = new ClientMetadata(ctx, brokers, settings.requestTimeoutMs, settings.metadataMaxAgeMs, settings.retryBackoffMs);
+    this.client = new NetworkClient(
+      ctx,
+      { name: "producer", requestTimeoutMs: settings.requestTimeoutMs, maxInFlightRequestsPerConnection: settings.maxInFlight, ...settings.network },
+      () => nextRequestId(ctx),
+    );
+    this.metadata = new ClientMetadata(ctx, this.client, brokers, settings.metadataMaxAgeMs, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.onMetadataUpdate();
     this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory);
-    this.ids = new ProducerIdManager(ctx, brokers, settings.requestTimeoutMs, {
+    this.ids = new ProducerIdManager(ctx, this.client, brokers, settings.retryBackoffMs, {
       resequenceQueuedBatches: () => {
         for (const q of this.accumulator.queues.values()) for (const b of q) if (b.baseSequence >= 0) b.baseSequence = -1;
       },
       wake: () => this.sender.wakeAt(this.ctx.nowMs),
     });
     if (settings.transactionalId !== null)
-      this.txn = new TransactionManager(ctx, brokers, settings.transactionalId, settings.transactionTimeoutMs, settings.retryBackoffMs, settings.requestTimeoutMs, {
+      this.txn = new TransactionManager(ctx, this.client, brokers, settings.transactionalId, settings.transactionTimeoutMs, settings.retryBackoffMs, {
         hasUnfinishedBatches: () => this.sender.hasInFlightBatches || this.waitingForMetadata.length > 0 || this.blocked.length > 0 || [...this.accumulator.queues.values()].some((q) => q.length > 0),
         failQueuedBatches: (error) => {
           for (const w of [...this.waitingForMetadata.splice(0), ...this.blocked.splice(0)])
@@ -85,7 +92,7 @@ export class KafkaProducer {
         producerEpoch: () => this.ids.producerEpoch,
         wake: () => this.sender.wakeAt(this.ctx.nowMs),
       });
-    this.sender = new Sender(ctx, settings, this.metadata, this.accumulator, this.ids, this.txn, {
+    this.sender = new Sender(ctx, this.client, settings, this.metadata, this.accumulator, this.ids, this.txn, {
       expireWaiting: (now) => this.expireWaiting(now),
       nextWaitingDeadlineMs: () => {
         let next = Infinity;
@@ -94,6 +101,12 @@ export class KafkaProducer {
       },
       admitBlocked: () => this.admitBlocked(),
       updateLoadStats: () => this.updateLoadStats(),
+    });
+    // A connection ready or lost: the sender's loop runs again (NetworkClient.poll returns); a lost one also means
+    // metadata may be stale (DefaultMetadataUpdater.handleServerDisconnect).
+    this.client.onStateChange((_node, state) => {
+      if (state === "DISCONNECTED") this.metadata.requestUpdate();
+      this.sender.wakeAt(this.ctx.nowMs);
     });
   }
 
@@ -153,34 +166,6 @@ export class KafkaProducer {
       return;
     }
     this.append(record, cb, nowMs + this.settings.maxBlockMs);
-  }
-
-  /** Every message a producer receives, each to the part of the producer that asked for it. */
-  readonly handlers: Handlers<ProducerMessages> = {
-    Disconnected: (from) => {
-      this.txn?.onDisconnected(from);
-      this.onDisconnected(from);
-    },
-    MetadataResponse: (_from, res) => {
-      this.metadata.onResponse(res);
-    },
-    ProduceResponse: (_from, res) => this.sender.onProduceResponse(res),
-    // A transactional producer's id comes from its coordinator; an idempotent producer's from any broker.
-    InitProducerIdResponse: (_from, res) => (this.txn ? this.txn.onInitProducerIdResponse(res) : this.ids.onInitProducerIdResponse(res)),
-    FindCoordinatorResponse: (_from, res) => this.txn?.onFindCoordinatorResponse(res),
-    AddPartitionsToTxnResponse: (_from, res) => this.txn?.onAddPartitionsResponse(res),
-    AddOffsetsToTxnResponse: (_from, res) => this.txn?.onAddOffsetsResponse(res),
-    TxnOffsetCommitResponse: (_from, res) => this.txn?.onTxnOffsetCommitResponse(res),
-    EndTxnResponse: (_from, res) => this.txn?.onEndTxnResponse(res),
-  };
-
-  /** A broker closed our connection: what was in flight to it failed; refresh metadata and send again. */
-  private onDisconnected(node: string): void {
-    this.metadata.onDisconnected(node);
-    this.sender.failInFlightTo(node);
-    this.ids.onDisconnected(node);
-    this.metadata.requestUpdate();
-    this.sender.wakeAt(this.ctx.nowMs);
   }
 
   // ---- partitioning and appending ----

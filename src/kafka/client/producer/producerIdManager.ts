@@ -1,7 +1,7 @@
 import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { NetworkClient } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { InitProducerIdRequest, InitProducerIdResponse } from "../../protocol/messages.js";
-import { nextRequestId } from "../requestIds.js";
 import type { ProducerBatch } from "./producerBatch.js";
 
 /** What the producer id manager needs from its producer. */
@@ -15,8 +15,8 @@ export interface ProducerIdHost {
 /**
  * The idempotent producer's identity (Kafka `TransactionManager`'s `ProducerIdAndEpoch` and `TxnPartitionMap`):
  * the producer id and epoch, each partition's next sequence and last acknowledged one, and, for a producer
- * without a transactional id, the InitProducerId request that obtains them (retried on the next bootstrap broker
- * after request.timeout.ms or a disconnect) and the KIP-360 epoch bump after an unresolved sequence. A
+ * without a transactional id, the InitProducerId request that obtains them (to the least loaded broker, again after
+ * retry.backoff.ms if its connection fails or it times out) and the KIP-360 epoch bump after an unresolved sequence. A
  * transactional producer's id comes from its coordinator instead (`TransactionManager`, through `set`).
  */
 export class ProducerIdManager {
@@ -25,22 +25,18 @@ export class ProducerIdManager {
   private readonly nextSequence = new Map<string, number>();
   private readonly lastAckedSequence = new Map<string, number>();
   private pidRequest = -1;
-  private pidTimer = -1;
-  private pidTarget = 0;
-  /** request.timeout.ms of the InitProducerId in flight: ask the next broker. */
-  private readonly pidTimeout: Timer;
+  /** retry.backoff.ms after a failed InitProducerId. */
+  private readonly retry: Timer;
 
   constructor(
     private readonly ctx: ActorContext,
+    private readonly client: NetworkClient,
     private readonly brokers: string[],
-    private readonly requestTimeoutMs: number,
+    private readonly retryBackoffMs: number,
     private readonly host: ProducerIdHost,
   ) {
-    this.pidTimeout = ctx.timer(() => {
-      this.pidRequest = -1;
-      this.pidTimer = -1;
-      this.pidTarget = (this.pidTarget + 1) % this.brokers.length;
-      this.initProducerId();
+    this.retry = ctx.timer(() => {
+      if (this.producerId < 0) this.initProducerId();
     });
   }
 
@@ -79,33 +75,37 @@ export class ProducerIdManager {
   /** Asks a broker for a producer id (InitProducerId without a transactional id), unless a request is in flight. */
   initProducerId(): void {
     if (this.pidRequest >= 0 || this.brokers.length === 0) return;
-    // No transactional id: any broker hands out a new id (TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded).
-    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: nextRequestId(this.ctx), transactionalId: null, transactionTimeoutMs: 2147483647, producerId: -1, producerEpoch: -1 };
+    // No transactional id: any broker hands out a new id (TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded),
+    // and the Sender sends it to the least loaded node.
+    const node = this.client.leastLoadedNode(this.brokers);
+    if (node === null) {
+      this.retry.set(this.client.config.reconnectBackoffMs);
+      return;
+    }
+    const req: InitProducerIdRequest = { type: "InitProducerId", correlationId: this.client.correlationId(), transactionalId: null, transactionTimeoutMs: 2147483647, producerId: -1, producerEpoch: -1 };
     this.pidRequest = req.correlationId;
-    this.ctx.send(this.brokers[this.pidTarget], req);
-    this.pidTimer = this.pidTimeout.set(this.requestTimeoutMs);
+    this.client.sendWhenReady(node, req, (res) => {
+      if (res.type === "Disconnected") {
+        this.pidRequest = -1;
+        this.retry.set(this.retryBackoffMs);
+        return;
+      }
+      this.onInitProducerIdResponse(res);
+    });
   }
 
-  onInitProducerIdResponse(res: InitProducerIdResponse): void {
+  private onInitProducerIdResponse(res: InitProducerIdResponse): void {
     if (res.correlationId !== this.pidRequest) return;
     this.pidRequest = -1;
-    this.pidTimeout.cancel(this.pidTimer);
-    this.pidTimer = -1;
-    if (res.error !== "NONE") return;
+    if (res.error !== "NONE") {
+      this.retry.set(this.retryBackoffMs);
+      return;
+    }
     this.set(res.producerId, res.producerEpoch);
     // Queued batches sequenced under an old id are sequenced again under the new one.
     this.host.resequenceQueuedBatches();
     this.ctx.trace("producer.producer-id", { producerId: this.producerId, producerEpoch: this.producerEpoch });
     this.host.wake();
-  }
-
-  /** The broker asked for an id closed the connection: ask the next one. */
-  onDisconnected(node: string): void {
-    if (this.pidRequest < 0 || this.brokers[this.pidTarget] !== node) return;
-    this.pidTimeout.cancel(this.pidTimer);
-    this.pidRequest = -1;
-    this.pidTarget = (this.pidTarget + 1) % this.brokers.length;
-    this.initProducerId();
   }
 
   /**

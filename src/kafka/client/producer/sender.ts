@@ -1,10 +1,10 @@
 import type { ActorContext, RandomStream, Timer } from "../../../sim/index.js";
 import type { ProducerSettings } from "../../config/producerSettings.js";
 import type { RecordBatch } from "../../log/recordBatch.js";
+import type { Disconnect, NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { ProduceRequest, ProduceResponse } from "../../protocol/messages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
-import { nextRequestId } from "../requestIds.js";
 import { retryBackoffMs } from "./backoff.js";
 import type { ProducerBatch } from "./producerBatch.js";
 import type { ProducerIdManager } from "./producerIdManager.js";
@@ -26,7 +26,6 @@ export interface SenderHost {
 interface InFlight {
   batch: ProducerBatch;
   node: string;
-  timer: number;
 }
 
 /** Errors after which Kafka refreshes metadata (InvalidMetadataException and disconnects). */
@@ -35,27 +34,28 @@ const METADATA_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_LEADER_OR_FOLLOWER
 const MAYBE_APPENDED: ReadonlySet<ErrorName> = new Set(["NETWORK_EXCEPTION", "REQUEST_TIMED_OUT", "NOT_ENOUGH_REPLICAS_AFTER_APPEND"]);
 
 /**
- * The producer's I/O side (Kafka `Sender`): drains sendable batches to their leaders within
- * max.in.flight.requests.per.connection, expires batches past delivery.timeout.ms, times requests out after
- * request.timeout.ms (closing the connection, failing everything in flight on it), and completes, retries or fails
- * each batch from its ProduceResponse (`Sender.completeBatch`).
+ * The producer's I/O side (Kafka `Sender`): each pass first lets the transaction manager send its request, then
+ * drains sendable batches to their leaders, but only to leaders whose connection is ready (`NetworkClient.ready`:
+ * established, within max.in.flight.requests.per.connection); the batches of a leader that is not wait, and its
+ * connection is opened (Sender.sendProducerData drops the nodes that are not ready; RecordAccumulator.drain only
+ * drains ready ones). It expires batches past delivery.timeout.ms and completes, retries or fails each batch from
+ * its ProduceResponse (`Sender.completeBatch`); a request whose connection closed fails with NETWORK_EXCEPTION, one
+ * whose connection timed out (request.timeout.ms, NetworkClient) with REQUEST_TIMED_OUT.
  * Simplification (README "Fidelity"): one partition's batch per ProduceRequest, so max.in.flight counts batches
  * per broker; produce requests carry no leader epoch, as in the Java client.
  */
 export class Sender {
   private readonly inFlight = new Map<number, InFlight>();
-  private readonly inFlightPerNode = new Map<string, number>();
   private drainTimer = -1;
   private drainAtMs = Infinity;
   private closed = false;
   private readonly backoffRandom: RandomStream;
   /** The next pass of the sender. */
   private readonly drainAt: Timer;
-  /** request.timeout.ms of one request, by correlation id. */
-  private readonly requestTimeout: Timer<number>;
 
   constructor(
     private readonly ctx: ActorContext,
+    private readonly client: NetworkClient,
     private readonly settings: ProducerSettings,
     private readonly metadata: ClientMetadata,
     private readonly accumulator: RecordAccumulator,
@@ -69,7 +69,6 @@ export class Sender {
       this.drainAtMs = Infinity;
       this.drain();
     });
-    this.requestTimeout = ctx.timer((correlationId) => this.onRequestTimeout(correlationId));
   }
 
   /** Batches of the producer still in flight. */
@@ -92,7 +91,7 @@ export class Sender {
 
   private backoffFor = (b: ProducerBatch): number => retryBackoffMs(b.attempts, this.settings.retryBackoffMs, this.settings.retryBackoffMaxMs, this.backoffRandom);
 
-  /** One pass of `Sender.sendProducerData`. */
+  /** One pass of `Sender.runOnce`: the transaction manager's request, then `sendProducerData`. */
   private drain(): void {
     const now = this.ctx.nowMs;
     let next = Infinity;
@@ -100,6 +99,7 @@ export class Sender {
     next = Math.min(next, this.expireBatches(now));
     if (this.closed) return;
     if (this.metadata.isStale()) this.metadata.requestUpdate();
+    this.txn?.maybeSendTransactionalRequest();
     if (this.settings.idempotence && this.ids.producerId < 0) {
       if (!this.txn) this.ids.initProducerId();
       return;
@@ -120,7 +120,13 @@ export class Sender {
           next = Math.min(next, at);
           break;
         }
-        if ((this.inFlightPerNode.get(meta.leader) ?? 0) >= this.settings.maxInFlight) break;
+        // Only a ready connection is drained to (it also has room for another request); a leader that is not ready
+        // is being connected to (or waits out its reconnect back-off), and its batches wait for it.
+        if (!this.client.ready(meta.leader)) {
+          const delay = this.client.connectionDelayMs(meta.leader);
+          if (delay > 0 && delay < Infinity && !this.client.isConnecting(meta.leader)) next = Math.min(next, now + delay);
+          break;
+        }
         // max.in.flight=1 guarantees order by muting the partition while a batch is in flight.
         if (this.settings.maxInFlight === 1 && this.hasInFlight(key)) break;
         // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
@@ -142,7 +148,7 @@ export class Sender {
     if (this.settings.idempotence && batch.baseSequence < 0) this.ids.assignSequence(batch);
     batch.attempts++;
     batch.lastAttemptMs = this.ctx.nowMs;
-    const correlationId = nextRequestId(this.ctx);
+    const correlationId = this.client.correlationId();
     const recordBatch: RecordBatch = {
       baseOffset: 0,
       leaderEpoch: -1,
@@ -166,9 +172,10 @@ export class Sender {
       batch: recordBatch,
     };
     this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.records.length, producerId: batch.producerId, baseSequence: batch.baseSequence });
-    this.ctx.send(node, req);
     if (this.settings.acks === 0) {
-      // acks=0: no response; the callback fires at once with an unknown offset (-1), as in Kafka.
+      // acks=0: no response; the callback fires once the request is written, with an unknown offset (-1), as in
+      // Kafka. Only what is written to a live connection can be lost with it.
+      this.client.send(node, req, null);
       batch.maybeAppended = true;
       this.accumulator.release(batch);
       this.host.admitBlocked();
@@ -176,50 +183,28 @@ export class Sender {
       return;
     }
     batch.inFlight = correlationId;
-    const timer = this.requestTimeout.set(this.settings.requestTimeoutMs, correlationId);
-    this.inFlight.set(correlationId, { batch, node, timer });
-    this.inFlightPerNode.set(node, (this.inFlightPerNode.get(node) ?? 0) + 1);
+    this.inFlight.set(correlationId, { batch, node });
+    this.client.send(node, req, (res) => this.onProduceResult(correlationId, res));
   }
 
   private takeInFlight(correlationId: number): InFlight | undefined {
     const f = this.inFlight.get(correlationId);
     if (!f) return undefined;
     this.inFlight.delete(correlationId);
-    this.requestTimeout.cancel(f.timer);
-    this.inFlightPerNode.set(f.node, (this.inFlightPerNode.get(f.node) ?? 1) - 1);
     f.batch.inFlight = -1;
     return f;
   }
 
-  onProduceResponse(res: ProduceResponse): void {
-    const f = this.takeInFlight(res.correlationId);
-    if (!f) return; // a response on a connection we already gave up on
-    this.completeBatch(f.batch, res.error, res.baseOffset);
+  /**
+   * Sender.handleProduceResponse: the answer, or the connection's end. A request whose connection timed out fails
+   * with REQUEST_TIMED_OUT, one whose connection closed with NETWORK_EXCEPTION; both may have been appended.
+   */
+  private onProduceResult(correlationId: number, res: ProduceResponse | Disconnect): void {
+    const f = this.takeInFlight(correlationId);
+    if (!f) return; // expired meanwhile (delivery.timeout.ms)
+    if (res.type === "Disconnected") this.completeBatch(f.batch, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION", -1);
+    else this.completeBatch(f.batch, res.error, res.baseOffset);
     this.wakeAt(this.ctx.nowMs);
-  }
-
-  /** request.timeout.ms passed: the client closes the connection, failing every request in flight on it. */
-  private onRequestTimeout(correlationId: number): void {
-    const f = this.inFlight.get(correlationId);
-    if (!f) return;
-    this.ctx.trace("producer.request-timeout", { tp: f.batch.key, to: f.node, correlationId });
-    this.ctx.reconnect(f.node); // NetworkClient closes the connection; requests still in flight on it may land late
-    // Newest first, as NetworkClient.processDisconnection walks InFlightRequests.clearAll: each retry goes to the
-    // front of its queue, so the oldest ends up first again.
-    for (const [id, g] of [...this.inFlight].reverse()) if (g.node === f.node) this.completeBatch(this.takeInFlight(id)!.batch, "NETWORK_EXCEPTION", -1);
-    this.metadata.requestUpdate();
-    this.wakeAt(this.ctx.nowMs);
-  }
-
-  /** A broker closed our connection (its process died): every request in flight on it fails as a network error. */
-  failInFlightTo(node: string): void {
-    let failed = 0;
-    for (const [id, g] of [...this.inFlight].reverse())
-      if (g.node === node) {
-        failed++;
-        this.completeBatch(this.takeInFlight(id)!.batch, "NETWORK_EXCEPTION", -1);
-      }
-    if (failed > 0) this.ctx.trace("producer.disconnected", { from: node, failedRequests: failed });
   }
 
   /** `Sender.completeBatch`: success, retry, or failure of one batch. */

@@ -1,4 +1,5 @@
 import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { Disconnect, NetworkClient } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
   AddOffsetsToTxnResponse,
@@ -12,7 +13,6 @@ import type {
   TxnOffsetCommitResponse,
 } from "../../protocol/transactionMessages.js";
 import type { InitProducerIdRequest, InitProducerIdResponse } from "../../protocol/messages.js";
-import { nextRequestId } from "../requestIds.js";
 import { COORDINATOR_ERRORS, type ConsumerGroupMetadata, SendOffsets, type TxnCallback } from "./sendOffsets.js";
 import { isTransitionValid, type TransactionManagerState } from "./transactionManagerState.js";
 
@@ -38,7 +38,11 @@ type Op = { kind: "init"; cb: TxnCallback } | { kind: "end"; commit: boolean; bu
  * producer id and epoch (fencing any earlier instance), adds partitions to the transaction before their first batch
  * leaves, and ends transactions once every batch is done. PRODUCER_FENCED is fatal; a failed batch makes the
  * transaction abortable. After INVALID_PRODUCER_EPOCH from a partition (the coordinator aborted it on timeout),
- * abortTransaction recovers with InitProducerId carrying the current id and epoch (KIP-588).
+ * abortTransaction recovers with InitProducerId carrying the current id and epoch (KIP-588). Its requests are sent
+ * from the Sender's loop (Sender.maybeSendAndPollTransactionalRequest): a coordinator request waits for the
+ * coordinator's connection to be ready; if that connection failed, or a request's connection closes or times out,
+ * the coordinator is looked up again at once (Sender.maybeFindCoordinatorAndRetry, TxnRequestHandler.onComplete)
+ * and the request goes again after retry.backoff.ms.
  * Simplified: AddPartitionsToTxn is always sent explicitly (Kafka 4's TV2 clients add partitions implicitly).
  */
 export class TransactionManager {
@@ -55,23 +59,22 @@ export class TransactionManager {
   private endUnanswered = false;
   private lastError: ErrorName | null = null;
   private offsetsOp: SendOffsets | null = null;
+  /** A coordinator request failed: the next one waits until then (TxnRequestHandler.isRetry: retry.backoff.ms). */
+  private retryAfterMs = -Infinity;
+  private retryArmedAtMs = -Infinity;
   /** retry.backoff.ms before the next attempt. */
   private readonly retryTimer: Timer;
-  /** request.timeout.ms of one coordinator request, by correlation id. */
-  private readonly requestTimeout: Timer<number>;
 
   constructor(
     private readonly ctx: ActorContext,
+    private readonly client: NetworkClient,
     private readonly brokers: string[],
     readonly transactionalId: string,
     private readonly timeoutMs: number,
     private readonly retryBackoffMs: number,
-    /** request.timeout.ms: a coordinator request unanswered this long is given up on (NetworkClient disconnects). */
-    private readonly requestTimeoutMs: number,
     private readonly hooks: TxnProducerHooks,
   ) {
     this.retryTimer = ctx.timer(() => this.pump());
-    this.requestTimeout = ctx.timer((id) => this.onRequestTimeout(id));
   }
 
   private transition(to: TransactionManagerState, why: string): void {
@@ -160,12 +163,23 @@ export class TransactionManager {
   private pumpOffsets(): void {
     const o = this.offsetsOp;
     if (!o || o.inFlight >= 0 || this.coordinator === null) return;
+    // AddOffsetsToTxn goes to the transaction coordinator (once its connection is ready); FindCoordinator for the
+    // group to the least loaded broker, TxnOffsetCommit to the group's coordinator.
+    if (o.stage === "add" && !this.coordinatorReady()) return;
+    const anyBroker = this.client.leastLoadedNode(this.brokers);
+    if (o.stage === "find" && anyBroker === null) return this.retryLater();
     const { to, req } = o.request(
-      { transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), coordinator: this.coordinator, anyBroker: (id) => this.brokers[id % this.brokers.length] },
-      nextRequestId(this.ctx),
+      { transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), coordinator: this.coordinator, anyBroker: () => anyBroker! },
+      this.client.correlationId(),
     );
-    this.ctx.send(to, req);
-    this.armTimeout(req.correlationId);
+    const id = req.correlationId;
+    const onAnswer = (res: FindCoordinatorResponse | AddOffsetsToTxnResponse | TxnOffsetCommitResponse | Disconnect) => {
+      if (res.type === "Disconnected") this.onRequestFailed(id);
+      else if (this.isOffsetsStep(id)) this.onOffsetsStepResponse(res);
+    };
+    if (req.type === "AddOffsetsToTxn") this.client.send(to, req, onAnswer);
+    else if (req.type === "FindCoordinator") this.client.sendWhenReady(to, req, onAnswer);
+    else this.client.sendWhenReady(to, req, onAnswer);
   }
 
   /** May a batch of this partition be sent now? (only once the coordinator has it in the transaction) */
@@ -201,33 +215,50 @@ export class TransactionManager {
 
   // ---- requests ----
 
+  /** Sends what is due (called from each pass of the Sender, and when an answer or a back-off moves things on). */
+  maybeSendTransactionalRequest(): void {
+    // Sender.maybeSendAndPollTransactionalRequest: while the transaction is aborting (or abortable), what is still in
+    // the accumulator, retries re-enqueued after the abort began included, is aborted
+    // (RecordAccumulator.abortUndrainedBatches); otherwise a retry nobody drains would hold the EndTxn forever.
+    if (this.state === "ABORTING_TRANSACTION" || this.state === "ABORTABLE_ERROR") this.hooks.failQueuedBatches(this.lastError ?? "TRANSACTION_ABORTED");
+    this.pump();
+  }
+
   private pump(): void {
     if (this.state === "FATAL_ERROR") return;
     if (this.coordinator === null) return this.findCoordinator();
+    const nowMs = this.ctx.nowMs;
+    if (nowMs < this.retryAfterMs) {
+      if (this.retryArmedAtMs !== this.retryAfterMs) {
+        this.retryArmedAtMs = this.retryAfterMs;
+        this.retryTimer.set(this.retryAfterMs - nowMs);
+      }
+      return;
+    }
     if (this.addInFlight < 0 && this.toAdd.size > 0 && (this.state === "IN_TRANSACTION" || this.state === "COMMITTING_TRANSACTION")) {
+      if (!this.coordinatorReady()) return;
       const partitions = [...this.toAdd];
       this.adding = partitions;
-      const req: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: nextRequestId(this.ctx), transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), partitions, verifyOnly: false };
+      const req: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: this.client.correlationId(), transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), partitions, verifyOnly: false };
       this.addInFlight = req.correlationId;
-      this.ctx.send(this.coordinator, req);
-      this.armTimeout(req.correlationId);
+      this.client.send(this.coordinator, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(req.correlationId) : this.onAddPartitionsResponse(res)));
     }
     this.pumpOffsets();
     const op = this.op;
-    if (!op || this.opInFlight >= 0) return;
+    if (!op || this.opInFlight >= 0 || this.coordinator === null) return;
     if (op.kind === "init" || op.kind === "recover") {
+      if (!this.coordinatorReady()) return;
       const recover = op.kind === "recover";
       const req: InitProducerIdRequest = {
         type: "InitProducerId",
-        correlationId: nextRequestId(this.ctx),
+        correlationId: this.client.correlationId(),
         transactionalId: this.transactionalId,
         transactionTimeoutMs: this.timeoutMs,
         producerId: recover ? this.hooks.producerId() : -1,
         producerEpoch: recover ? this.hooks.producerEpoch() : -1,
       };
       this.opInFlight = req.correlationId;
-      this.ctx.send(this.coordinator, req);
-      this.armTimeout(req.correlationId);
+      this.client.send(this.coordinator, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(req.correlationId) : this.onInitProducerIdResponse(res)));
       return;
     }
     // EndTxn goes once every batch of the transaction is done (KafkaProducer flushes before committing).
@@ -238,55 +269,69 @@ export class TransactionManager {
       this.transition("READY", op.commit ? "committed (empty)" : "aborted (empty)");
       return this.finishOp(null);
     }
-    const req: EndTxnRequest = { type: "EndTxn", correlationId: nextRequestId(this.ctx), transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), commit: op.commit };
+    if (!this.coordinatorReady()) return;
+    const req: EndTxnRequest = { type: "EndTxn", correlationId: this.client.correlationId(), transactionalId: this.transactionalId, producerId: this.hooks.producerId(), producerEpoch: this.hooks.producerEpoch(), commit: op.commit };
     this.opInFlight = req.correlationId;
-    this.ctx.send(this.coordinator, req);
-    this.armTimeout(req.correlationId);
+    this.client.send(this.coordinator, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(req.correlationId) : this.onEndTxnResponse(res)));
   }
 
-  private armTimeout(id: number): void {
-    this.requestTimeout.set(this.requestTimeoutMs, id);
+  /**
+   * Sender.awaitNodeReady for the coordinator. Ready: send. Its connection failed (refused, reset, timed out, or in
+   * its reconnect back-off): the coordinator may have moved, so look it up again at once. Connecting: wait (the
+   * client wakes the sender when the connection is ready or fails).
+   */
+  private coordinatorReady(): boolean {
+    const c = this.coordinator!;
+    if (this.client.ready(c)) return true;
+    if (this.client.connectionFailed(c)) this.lostCoordinator();
+    return false;
   }
 
   private findCoordinator(): void {
     if (this.findInFlight >= 0) return;
-    const req: FindCoordinatorRequest = { type: "FindCoordinator", correlationId: nextRequestId(this.ctx), key: this.transactionalId };
+    const node = this.client.leastLoadedNode(this.brokers);
+    if (node === null) return this.retryLater();
+    const req: FindCoordinatorRequest = { type: "FindCoordinator", correlationId: this.client.correlationId(), key: this.transactionalId };
     this.findInFlight = req.correlationId;
-    this.ctx.send(this.brokers[req.correlationId % this.brokers.length], req);
-    this.armTimeout(req.correlationId);
+    this.client.sendWhenReady(node, req, (res) => {
+      if (res.type === "Disconnected") {
+        if (req.correlationId !== this.findInFlight) return;
+        this.findInFlight = -1;
+        return this.retryLater(); // not a coordinator request: again after retry.backoff.ms, to another broker
+      }
+      if (this.isOffsetsStep(res.correlationId)) return this.onOffsetsStepResponse(res);
+      this.onFindCoordinatorResponse(res);
+    });
   }
 
   private retryLater(): void {
     this.retryTimer.set(this.retryBackoffMs);
   }
 
+  /**
+   * TransactionManager.lookupCoordinator: forget the coordinator and find it again now; the request that failed goes
+   * again once it is found, after retry.backoff.ms (a retried TxnRequestHandler sleeps first).
+   */
   private lostCoordinator(): void {
     this.coordinator = null;
-    this.retryLater();
+    this.retryAfterMs = this.ctx.nowMs + this.retryBackoffMs;
+    this.findCoordinator();
   }
 
-  /** A coordinator request went unanswered for request.timeout.ms: look the coordinator up again. */
-  private onRequestTimeout(id: number): void {
+  /** A request's connection closed or timed out (TxnRequestHandler.onComplete, wasDisconnected): find the coordinator again. */
+  private onRequestFailed(id: number): void {
     if (this.offsetsOp?.inFlight === id) {
+      const toTxnCoordinator = this.offsetsOp.stage === "add";
       this.offsetsOp.timedOut();
-      this.retryLater();
+      if (toTxnCoordinator) this.lostCoordinator();
+      else this.retryLater();
       return;
     }
-    if (id === this.findInFlight) this.findInFlight = -1;
-    else if (id === this.addInFlight) this.addInFlight = -1;
+    if (id === this.addInFlight) this.addInFlight = -1;
     else if (id === this.opInFlight) {
       this.opInFlight = -1;
       if (this.op?.kind === "end") this.endUnanswered = true;
     } else return;
-    this.lostCoordinator();
-  }
-
-  onDisconnected(from: string): void {
-    if (from !== this.coordinator) return;
-    this.addInFlight = -1;
-    if (this.opInFlight >= 0 && this.op?.kind === "end") this.endUnanswered = true;
-    this.opInFlight = -1;
-    this.findInFlight = -1;
     this.lostCoordinator();
   }
 

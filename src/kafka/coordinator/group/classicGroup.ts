@@ -1,3 +1,4 @@
+import type { ConnectionId } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { GroupProtocol, Subscription } from "../../protocol/groupMessages.js";
 import type { StoredMember } from "../offsetLog.js";
@@ -17,9 +18,10 @@ const VALID_PREVIOUS: Record<ClassicGroupState, readonly ClassicGroupState[]> = 
   Dead: ["Stable", "PreparingRebalance", "CompletingRebalance", "Empty", "Dead"],
 };
 
-/** A parked JoinGroup or SyncGroup: who to answer, under which correlation id. */
+/** A parked JoinGroup or SyncGroup: who to answer, on which connection, under which correlation id. */
 export interface Parked {
   from: string;
+  conn: ConnectionId;
   correlationId: number;
 }
 

@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { ClassicGroup, type ClassicGroupMember, type Parked } from "./classicGroup.js";
@@ -28,12 +28,12 @@ const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
 
 /** The JoinGroupResponse (one place builds it): unset fields are a failed join's. */
 export function sendJoinResponse(ctx: ActorContext, to: Parked, r: Partial<JoinGroupResponse> & { error: ErrorName }): void {
-  ctx.send(to.from, { type: "JoinGroupResponse", correlationId: to.correlationId, generationId: -1, protocolName: null, leader: "", memberId: "", members: [], ...r } satisfies JoinGroupResponse);
+  ctx.write(to.conn, { type: "JoinGroupResponse", correlationId: to.correlationId, generationId: -1, protocolName: null, leader: "", memberId: "", members: [], ...r } satisfies JoinGroupResponse);
 }
 
 /** The SyncGroupResponse (one place builds it). */
 export function sendSyncResponse(ctx: ActorContext, to: Parked, error: ErrorName, assignment: TopicPartitionRef[]): void {
-  ctx.send(to.from, { type: "SyncGroupResponse", correlationId: to.correlationId, error, assignment } satisfies SyncGroupResponse);
+  ctx.write(to.conn, { type: "SyncGroupResponse", correlationId: to.correlationId, error, assignment } satisfies SyncGroupResponse);
 }
 
 /**
@@ -85,8 +85,8 @@ export class ClassicGroupJoin {
 
   // ---- JoinGroup (GroupMetadataManager.classicGroupJoin) ----
 
-  handleJoinGroup(from: string, req: JoinGroupRequest): void {
-    const parked: Parked = { from, correlationId: req.correlationId };
+  handleJoinGroup(from: string, req: JoinGroupRequest, conn: ConnectionId): void {
+    const parked: Parked = { from, conn, correlationId: req.correlationId };
     if (!this.host.isCoordinatorFor(req.groupId)) return sendJoinResponse(this.ctx, parked, { error: "NOT_COORDINATOR" });
     if (this.host.isConsumerGroup(req.groupId)) return sendJoinResponse(this.ctx, parked, { error: "INCONSISTENT_GROUP_PROTOCOL", memberId: req.memberId });
     if (req.sessionTimeoutMs < this.host.minSessionTimeoutMs || req.sessionTimeoutMs > this.host.maxSessionTimeoutMs) return sendJoinResponse(this.ctx, parked, { error: "INVALID_SESSION_TIMEOUT", memberId: req.memberId });
@@ -183,7 +183,7 @@ export class ClassicGroupJoin {
     if (!m || g.state === "Empty" || g.state === "Dead") return sendJoinResponse(this.ctx, parked, { error: "UNKNOWN_MEMBER_ID", memberId: req.memberId });
     const changed = !ClassicGroup.sameProtocols(m.protocols, req.protocols);
     const update = () => {
-      if (m.awaitingJoin && (m.awaitingJoin.from !== parked.from || m.awaitingJoin.correlationId !== parked.correlationId)) sendJoinResponse(this.ctx, m.awaitingJoin, { error: "UNKNOWN_MEMBER_ID", memberId: m.memberId });
+      if (m.awaitingJoin && (m.awaitingJoin.conn !== parked.conn || m.awaitingJoin.correlationId !== parked.correlationId)) sendJoinResponse(this.ctx, m.awaitingJoin, { error: "UNKNOWN_MEMBER_ID", memberId: m.memberId });
       m.protocols = req.protocols;
       m.sessionTimeoutMs = req.sessionTimeoutMs;
       m.rebalanceTimeoutMs = req.rebalanceTimeoutMs;

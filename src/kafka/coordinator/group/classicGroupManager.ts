@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, LeaveGroupRequest, LeaveGroupResponse, SyncGroupRequest, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import type { StoredConsumerGroup, StoredGroup } from "../offsetLog.js";
@@ -68,8 +68,8 @@ export class ClassicGroupManager {
     return this.host.ctx;
   }
 
-  handleJoinGroup(from: string, req: JoinGroupRequest): void {
-    this.join.handleJoinGroup(from, req);
+  handleJoinGroup(from: string, req: JoinGroupRequest, conn: ConnectionId): void {
+    this.join.handleJoinGroup(from, req, conn);
   }
 
   /** A classic group read back from its GroupMetadata record (a new coordinator after a leadership move). */
@@ -104,8 +104,8 @@ export class ClassicGroupManager {
 
   // ---- SyncGroup ----
 
-  handleSyncGroup(from: string, req: SyncGroupRequest): void {
-    const parked: Parked = { from, correlationId: req.correlationId };
+  handleSyncGroup(from: string, req: SyncGroupRequest, conn: ConnectionId): void {
+    const parked: Parked = { from, conn, correlationId: req.correlationId };
     if (!this.host.isCoordinatorFor(req.groupId)) return sendSyncResponse(this.ctx, parked, "NOT_COORDINATOR", []);
     const g = this.groups.get(req.groupId);
     if (!g) return sendSyncResponse(this.ctx, parked, "UNKNOWN_MEMBER_ID", []);
@@ -158,8 +158,8 @@ export class ClassicGroupManager {
 
   // ---- Heartbeat, LeaveGroup ----
 
-  handleHeartbeat(from: string, req: HeartbeatRequest): void {
-    const reply = (error: ErrorName) => this.ctx.send(from, { type: "HeartbeatResponse", correlationId: req.correlationId, error } satisfies HeartbeatResponse);
+  handleHeartbeat(from: string, req: HeartbeatRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName) => this.ctx.write(conn, { type: "HeartbeatResponse", correlationId: req.correlationId, error } satisfies HeartbeatResponse);
     if (!this.host.isCoordinatorFor(req.groupId)) return reply("NOT_COORDINATOR");
     const g = this.groups.get(req.groupId);
     if (!g) return reply("UNKNOWN_MEMBER_ID");
@@ -181,8 +181,8 @@ export class ClassicGroupManager {
     }
   }
 
-  handleLeaveGroup(from: string, req: LeaveGroupRequest): void {
-    const reply = (error: ErrorName) => this.ctx.send(from, { type: "LeaveGroupResponse", correlationId: req.correlationId, error } satisfies LeaveGroupResponse);
+  handleLeaveGroup(from: string, req: LeaveGroupRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName) => this.ctx.write(conn, { type: "LeaveGroupResponse", correlationId: req.correlationId, error } satisfies LeaveGroupResponse);
     if (!this.host.isCoordinatorFor(req.groupId)) return reply("NOT_COORDINATOR");
     const g = this.groups.get(req.groupId);
     if (!g) return reply("UNKNOWN_MEMBER_ID");

@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import type { StoredConsumerGroup } from "../offsetLog.js";
@@ -53,9 +53,9 @@ export class ConsumerGroupCoordinator {
     return this.host.ctx;
   }
 
-  handleHeartbeat(from: string, req: ConsumerGroupHeartbeatRequest): void {
+  handleHeartbeat(from: string, req: ConsumerGroupHeartbeatRequest, conn: ConnectionId): void {
     const reply = (error: ErrorName, m?: ConsumerGroupMember, assignment: TopicPartitionRef[] | null = null) =>
-      this.ctx.send(from, {
+      this.ctx.write(conn, {
         type: "ConsumerGroupHeartbeatResponse",
         correlationId: req.correlationId,
         error,

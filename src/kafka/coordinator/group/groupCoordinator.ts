@@ -1,4 +1,4 @@
-import type { ActorContext } from "../../../sim/index.js";
+import type { ActorContext, ConnectionId } from "../../../sim/index.js";
 import { NO_SEQUENCE, type RecordBatch } from "../../log/recordBatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest, TopicPartitionRef } from "../../protocol/groupMessages.js";
@@ -83,41 +83,41 @@ export class GroupCoordinator {
 
   // ---- requests ----
 
-  handleJoinGroup(from: string, req: JoinGroupRequest): void {
-    this.classic.handleJoinGroup(from, req);
+  handleJoinGroup(from: string, req: JoinGroupRequest, conn: ConnectionId): void {
+    this.classic.handleJoinGroup(from, req, conn);
   }
 
-  handleSyncGroup(from: string, req: SyncGroupRequest): void {
-    this.classic.handleSyncGroup(from, req);
+  handleSyncGroup(from: string, req: SyncGroupRequest, conn: ConnectionId): void {
+    this.classic.handleSyncGroup(from, req, conn);
   }
 
-  handleHeartbeat(from: string, req: HeartbeatRequest): void {
-    this.classic.handleHeartbeat(from, req);
+  handleHeartbeat(from: string, req: HeartbeatRequest, conn: ConnectionId): void {
+    this.classic.handleHeartbeat(from, req, conn);
   }
 
-  handleLeaveGroup(from: string, req: LeaveGroupRequest): void {
-    this.classic.handleLeaveGroup(from, req);
+  handleLeaveGroup(from: string, req: LeaveGroupRequest, conn: ConnectionId): void {
+    this.classic.handleLeaveGroup(from, req, conn);
   }
 
-  handleConsumerGroupHeartbeat(from: string, req: ConsumerGroupHeartbeatRequest): void {
+  handleConsumerGroupHeartbeat(from: string, req: ConsumerGroupHeartbeatRequest, conn: ConnectionId): void {
     const classic = this.classic.groups.get(req.groupId);
     if (classic && classic.state !== "Empty" && classic.state !== "Dead") {
       // Simplified: no online migration between the protocols; a live classic group is not a consumer group.
-      return this.ctx.send(from, { type: "ConsumerGroupHeartbeatResponse", correlationId: req.correlationId, error: "GROUP_ID_NOT_FOUND", memberId: req.memberId, memberEpoch: -1, heartbeatIntervalMs: this.host.consumerGroups.heartbeatIntervalMs, assignment: null });
+      return this.ctx.write(conn, { type: "ConsumerGroupHeartbeatResponse", correlationId: req.correlationId, error: "GROUP_ID_NOT_FOUND", memberId: req.memberId, memberEpoch: -1, heartbeatIntervalMs: this.host.consumerGroups.heartbeatIntervalMs, assignment: null });
     }
-    this.consumerGroups.handleHeartbeat(from, req);
+    this.consumerGroups.handleHeartbeat(from, req, conn);
   }
 
-  handleOffsetCommit(from: string, req: OffsetCommitRequest): void {
-    this.offsets.handleOffsetCommit(from, req);
+  handleOffsetCommit(req: OffsetCommitRequest, conn: ConnectionId): void {
+    this.offsets.handleOffsetCommit(req, conn);
   }
 
-  handleTxnOffsetCommit(from: string, req: TxnOffsetCommitRequest): void {
-    this.offsets.handleTxnOffsetCommit(from, req);
+  handleTxnOffsetCommit(req: TxnOffsetCommitRequest, conn: ConnectionId): void {
+    this.offsets.handleTxnOffsetCommit(req, conn);
   }
 
-  handleOffsetFetch(from: string, req: OffsetFetchRequest): void {
-    this.offsets.handleOffsetFetch(from, req);
+  handleOffsetFetch(req: OffsetFetchRequest, conn: ConnectionId): void {
+    this.offsets.handleOffsetFetch(req, conn);
   }
 
   /** For tests and reports: a group's state as `kafka-consumer-groups --describe --state` would show it. */

@@ -1,4 +1,4 @@
-import type { ActorContext } from "../../../sim/index.js";
+import type { ActorContext, ConnectionId } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { OffsetCommitRequest, OffsetCommitResponse } from "../../protocol/groupMessages.js";
 import type { OffsetEntry, OffsetFetchRequest, OffsetFetchResponse, TxnOffsetCommitRequest, TxnOffsetCommitResponse } from "../../protocol/transactionMessages.js";
@@ -35,8 +35,8 @@ export class OffsetManager {
   }
 
   /** GroupCoordinator.handleCommitOffsets (classic groups). */
-  handleOffsetCommit(from: string, req: OffsetCommitRequest): void {
-    const reply = (error: ErrorName) => this.ctx.send(from, { type: "OffsetCommitResponse", correlationId: req.correlationId, error } satisfies OffsetCommitResponse);
+  handleOffsetCommit(req: OffsetCommitRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName) => this.ctx.write(conn, { type: "OffsetCommitResponse", correlationId: req.correlationId, error } satisfies OffsetCommitResponse);
     const p = this.host.leaderReplica(req.groupId);
     if (!p) return reply("NOT_COORDINATOR");
     const modern = this.host.consumerGroups.get(req.groupId);
@@ -70,8 +70,8 @@ export class OffsetManager {
    * become committed with its commit marker and vanish with an abort (KIP-98); the generation check is the one
    * OffsetCommit makes, which fences a zombie that lost its partitions in a rebalance (KIP-447).
    */
-  handleTxnOffsetCommit(from: string, req: TxnOffsetCommitRequest): void {
-    const reply = (error: ErrorName) => this.ctx.send(from, { type: "TxnOffsetCommitResponse", correlationId: req.correlationId, error } satisfies TxnOffsetCommitResponse);
+  handleTxnOffsetCommit(req: TxnOffsetCommitRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName) => this.ctx.write(conn, { type: "TxnOffsetCommitResponse", correlationId: req.correlationId, error } satisfies TxnOffsetCommitResponse);
     const p = this.host.leaderReplica(req.groupId);
     if (!p) return reply("NOT_COORDINATOR");
     const modern = this.host.consumerGroups.get(req.groupId);
@@ -91,8 +91,8 @@ export class OffsetManager {
     });
   }
 
-  handleOffsetFetch(from: string, req: OffsetFetchRequest): void {
-    const reply = (error: ErrorName, offsets: OffsetEntry[]) => this.ctx.send(from, { type: "OffsetFetchResponse", correlationId: req.correlationId, error, offsets } satisfies OffsetFetchResponse);
+  handleOffsetFetch(req: OffsetFetchRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName, offsets: OffsetEntry[]) => this.ctx.write(conn, { type: "OffsetFetchResponse", correlationId: req.correlationId, error, offsets } satisfies OffsetFetchResponse);
     const p = this.host.leaderReplica(req.groupId);
     if (!p) return reply("NOT_COORDINATOR", []);
     const state = replayOffsets(p.log.batches, p.highWatermark);

@@ -8,7 +8,8 @@ import { FakeContext } from "../../../support/fakeContext.js";
 /**
  * A consumer's position when the log under it changes (issue 11 item 5), driven message by message: one consumer in
  * assign() mode on partition t-0, led by broker-1. What it asks for is read from what it sent; the brokers' answers
- * are written by hand. Follows Kafka's FetchCollector.handleInitializeErrors (OFFSET_OUT_OF_RANGE),
+ * are written by hand, on the connection the request went on (the fake context brings a connection up on its next
+ * `advance`, so the helpers advance 0 ms before they look). Follows Kafka's FetchCollector.handleInitializeErrors (OFFSET_OUT_OF_RANGE),
  * OffsetFetcherUtils / SubscriptionState (KIP-320 validation) and SubscriptionState.resetInitializingPositions.
  */
 
@@ -18,31 +19,36 @@ function consumer(autoOffsetReset: "earliest" | "latest" | "none") {
   const ctx = new FakeContext("reader");
   const c = new KafkaConsumer(ctx, ["broker-1"], consumerSettings(CONSUMER_CONFIG.resolve({ "auto.offset.reset": autoOffsetReset })));
   let mark = 0;
-  const sent = (from = 0) => ctx.sent.slice(from).map((m) => m.msg as Sent);
+  const sent = (from = 0) => {
+    ctx.advance(0);
+    return ctx.sent.slice(from);
+  };
   /** The last request of a type the consumer sent since the test's last `look()`, if any. */
-  const last = (type: string): Sent | undefined => [...sent(mark)].reverse().find((m) => m.type === type);
-  /** The last request of a type ever sent: the one an answer written by the test answers. */
-  const pending = (type: string): Sent | undefined => [...sent()].reverse().find((m) => m.type === type);
+  const last = (type: string): Sent | undefined => [...sent(mark)].reverse().find((m) => (m.msg as Sent).type === type)?.msg as Sent | undefined;
+  /** The last request of a type ever sent (with its connection): the one an answer written by the test answers. */
+  const pendingOn = (type: string) => [...sent()].reverse().find((m) => (m.msg as Sent).type === type);
+  /** broker-1's answer to the last request of `type`, on that request's connection. */
+  const answer = (type: string, res: (req: Sent) => object) => {
+    const m = pendingOn(type);
+    if (!m) throw new Error(`no ${type} request`);
+    ctx.receive(m.conn!, res(m.msg as Sent));
+  };
   /** From now on, `last` sees only what is sent after this. */
   const look = () => {
+    ctx.advance(0);
     mark = ctx.sent.length;
   };
   const metadata = (leaderEpoch: number) => {
-    const req = pending("Metadata");
-    if (!req) throw new Error("no Metadata request");
-    c.handlers.MetadataResponse("broker-1", { type: "MetadataResponse", correlationId: req.correlationId, partitions: [{ topic: "t", partition: 0, leader: "broker-1", leaderEpoch, replicas: ["broker-1"], isr: ["broker-1"] }] });
+    answer("Metadata", (req) => ({ type: "MetadataResponse", correlationId: req.correlationId, partitions: [{ topic: "t", partition: 0, leader: "broker-1", leaderEpoch, replicas: ["broker-1"], isr: ["broker-1"] }] }));
   };
   const listOffsets = (offset: number) => {
-    const req = pending("ListOffsets")!;
-    c.handlers.ListOffsetsResponse("broker-1", { type: "ListOffsetsResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", offset });
+    answer("ListOffsets", (req) => ({ type: "ListOffsetsResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", offset }));
   };
   const fetch = (error: ErrorName, batches: RecordBatch[] = []) => {
-    const req = pending("Fetch")!;
-    c.handlers.FetchResponse("broker-1", { type: "FetchResponse", correlationId: req.correlationId, topic: "t", partition: 0, error, highWatermark: 100, lastStableOffset: 100, logStartOffset: 0, batches, abortedTransactions: null });
+    answer("Fetch", (req) => ({ type: "FetchResponse", correlationId: req.correlationId, topic: "t", partition: 0, error, highWatermark: 100, lastStableOffset: 100, logStartOffset: 0, batches, abortedTransactions: null }));
   };
   const offsetsForLeaderEpoch = (leaderEpoch: number, endOffset: number) => {
-    const req = pending("OffsetsForLeaderEpoch")!;
-    c.handlers.OffsetsForLeaderEpochResponse("broker-1", { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", leaderEpoch, endOffset });
+    answer("OffsetsForLeaderEpoch", (req) => ({ type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", leaderEpoch, endOffset }));
   };
   c.start();
   metadata(3);
