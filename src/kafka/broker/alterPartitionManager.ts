@@ -1,5 +1,6 @@
 import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/controllerMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
+import type { IsrState } from "./isrState.js";
 import type { Partition } from "./partition.js";
 
 /**
@@ -8,8 +9,8 @@ import type { Partition } from "./partition.js";
  * partition; an unanswered one is given up after the request timeout (the partition's next ISR check asks again).
  */
 export class AlterPartitionManager {
-  /** Correlation id → the partition that asked. */
-  private readonly inFlight = new Map<number, string>();
+  /** Correlation id → the partition that asked, and the ISR state it asked from (Kafka's proposedIsrState). */
+  private readonly inFlight = new Map<number, { key: string; proposed: IsrState }>();
 
   constructor(
     private readonly name: string,
@@ -20,6 +21,7 @@ export class AlterPartitionManager {
 
   send(p: Partition, newIsr: string[]): void {
     const key = p.key;
+    const proposed = p.isrState;
     const id = this.channel.send(
       (correlationId): AlterPartitionRequest => ({
         type: "AlterPartition",
@@ -36,16 +38,16 @@ export class AlterPartitionManager {
       () => {
         // AlterPartition unanswered: give up on this attempt; the ISR check will ask again.
         this.inFlight.delete(id);
-        this.partition(key)?.alterPartitionDone("REQUEST_TIMED_OUT", null);
+        this.partition(key)?.alterPartitionDone("REQUEST_TIMED_OUT", null, proposed);
       },
     );
-    this.inFlight.set(id, key);
+    this.inFlight.set(id, { key, proposed });
   }
 
   private onResponse(res: AlterPartitionResponse): void {
-    const key = this.inFlight.get(res.correlationId);
+    const asked = this.inFlight.get(res.correlationId);
     this.inFlight.delete(res.correlationId);
     if (res.error === "NOT_CONTROLLER") this.channel.hint(res.leaderHint);
-    if (key) this.partition(key)?.alterPartitionDone(res.error, res.state);
+    if (asked) this.partition(asked.key)?.alterPartitionDone(res.error, res.state, asked.proposed);
   }
 }

@@ -352,9 +352,14 @@ export class Partition {
     return true;
   }
 
-  /** The controller's answer to our AlterPartition. */
-  alterPartitionDone(error: string, state: PartitionState | null): void {
-    if (this.role !== "leader") return;
+  /**
+   * The controller's answer to our AlterPartition. `proposed` is the ISR state the request was sent from (default:
+   * the current one). As in Partition.submitAlterPartition's completion, an answer for a proposal that is no longer
+   * the partition's state (the metadata moved it on and a newer request is in flight) is out of date and ignored:
+   * undoing the newer pending change would let the controller's ISR hold a replica the leader's maximal ISR lacks.
+   */
+  alterPartitionDone(error: string, state: PartitionState | null, proposed: IsrState = this.isrState): void {
+    if (this.role !== "leader" || proposed !== this.isrState) return;
     if (error === "NONE" && state && state.leaderEpoch === this.leaderEpoch && state.partitionEpoch > this.partitionEpoch) {
       this.partitionEpoch = state.partitionEpoch;
       this.setIsr(committedIsr(state.isr), "AlterPartition committed");

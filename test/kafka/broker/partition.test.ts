@@ -492,6 +492,25 @@ describe("the ISR expands (Partition.maybeExpandIsr)", () => {
     expect([h.p.isrState.kind, h.p.isrState.isr]).toEqual(["committed", ["broker-1"]]);
   });
 
+  it("an answer for a proposal the metadata already overtook is ignored, not taken for a failure of the newer one", () => {
+    // Partition.submitAlterPartition's completion: partitionState != proposedIsrState means the answer is out of
+    // date. Here the first expand's answer arrives after the metadata committed it and a second expand is in
+    // flight; undoing the second would leave the controller's next ISR with a replica the maximal ISR lacks.
+    const THREE = ["broker-1", "broker-2", "broker-3"];
+    const h = leader({ replicas: THREE, isr: ["broker-1"], records: 3 });
+    h.fetch("broker-2", 3);
+    const first = h.p.isrState;
+    h.p.applyState(partitionState({ replicas: THREE, isr: TWO, partitionEpoch: 2 }));
+    h.fetch("broker-3", 3);
+    const second = h.p.isrState;
+    expect(second).toMatchObject({ kind: "pendingExpand", maximalIsr: THREE });
+    h.p.alterPartitionDone("NONE", partitionState({ replicas: THREE, isr: TWO, partitionEpoch: 2 }), first);
+    expect(h.p.isrState).toBe(second);
+    expect(h.ctx.tracesOf("partition.alter-failed")).toEqual([]);
+    h.p.alterPartitionDone("NONE", partitionState({ replicas: THREE, isr: THREE, partitionEpoch: 3 }), second);
+    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.partitionEpoch]).toEqual(["committed", THREE, 3]);
+  });
+
   it("an answer after leadership moved away is ignored", () => {
     const h = leader({ isr: ["broker-1"], records: 3 });
     h.fetch("broker-2", 3);
