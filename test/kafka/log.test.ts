@@ -22,13 +22,21 @@ describe("LeaderEpochCache (KIP-101 / KIP-279)", () => {
     expect(cache().endOffsetFor(2, 12)).toEqual({ epoch: 2, endOffset: 9 });
     expect(cache().endOffsetFor(4, 12)).toEqual({ epoch: 2, endOffset: 9 });
     expect(cache().endOffsetFor(5, 12)).toEqual({ epoch: 5, endOffset: 12 });
-    expect(cache().endOffsetFor(9, 12)).toEqual({ epoch: 5, endOffset: 12 });
+    // Above the latest epoch: undefined (Kafka: "should never be hit because the latest cached epoch is always the largest").
+    expect(cache().endOffsetFor(9, 12)).toEqual({ epoch: -1, endOffset: -1 });
   });
 
-  it("is undefined below the first epoch", () => {
+  it("below the first epoch answers the epoch asked with the first epoch's start offset (LeaderEpochFileCache.endOffsetFor)", () => {
+    // A leader that came back empty after a power loss has only its new epoch; a follower asking for its own older
+    // epoch learns to truncate to where the leader's log begins (before, it kept its longer log and fetched past the
+    // leader's end forever: kip-966-last-replica-standing never refilled its ISR).
     const c = new LeaderEpochCache();
     c.assign(3, 0);
-    expect(c.endOffsetFor(2, 10)).toEqual({ epoch: -1, endOffset: -1 });
+    expect(c.endOffsetFor(2, 10)).toEqual({ epoch: 2, endOffset: 0 });
+    const later = new LeaderEpochCache();
+    later.assign(3, 40);
+    expect(later.endOffsetFor(1, 50)).toEqual({ epoch: 1, endOffset: 40 });
+    expect(new LeaderEpochCache().endOffsetFor(1, 50)).toEqual({ epoch: -1, endOffset: -1 });
   });
 
   it("truncation from the end drops epochs that start at or after the offset", () => {

@@ -31,16 +31,20 @@ export class LeaderEpochCache {
   }
 
   /**
-   * `LeaderEpochFileCache.endOffsetFor`: the largest epoch ≤ `requested` and the offset where it ends (the next
-   * epoch's start offset, or the log end for the latest epoch). UNDEFINED if `requested` is below every epoch.
+   * `LeaderEpochFileCache.endOffsetFor`: for the latest epoch, the log end; for an older one, the largest epoch ≤
+   * `requested` and the offset where it ends (the next epoch's start offset). Below every epoch, `requested` itself
+   * with the first epoch's start offset ("the data has already been removed": a follower whose epochs the leader
+   * never had truncates to where the leader's log begins, e.g. to a leader that came back empty after a power loss).
+   * UNDEFINED for UNDEFINED_EPOCH, an empty cache, or an epoch above the latest.
    */
   endOffsetFor(requested: number, logEndOffset: number): { epoch: number; endOffset: number } {
     if (requested === UNDEFINED_EPOCH || this.entries.length === 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
     const latest = this.entries[this.entries.length - 1];
-    if (requested >= latest.epoch) return { epoch: latest.epoch, endOffset: logEndOffset };
+    if (requested === latest.epoch) return { epoch: latest.epoch, endOffset: logEndOffset };
+    if (requested > latest.epoch) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
     let i = -1;
     for (let k = 0; k < this.entries.length; k++) if (this.entries[k].epoch <= requested) i = k;
-    if (i < 0) return { epoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_OFFSET };
+    if (i < 0) return { epoch: requested, endOffset: this.entries[0].startOffset };
     return { epoch: this.entries[i].epoch, endOffset: this.entries[i + 1].startOffset };
   }
 

@@ -121,6 +121,13 @@ export class FaultRecorder {
       }
       case "sim.slow-link":
       case "sim.restore-link": {
+        if (d.all) {
+          // The liveness phase restores every slowed link at once.
+          for (const b of this.slow.values()) b.toUs = t;
+          this.slow.clear();
+          this.moments.push({ atUs: t, kind: "heal", text: "restore every slowed link (faults stop)", subject: "restore every slowed link", actors: [] });
+          return;
+        }
         const between = (d.between as string[]) ?? [];
         const arrow = d.oneWay ? "->" : "<->";
         const key = JSON.stringify([between, d.oneWay ?? false]);
