@@ -18,9 +18,9 @@ export interface LivenessResult {
 }
 
 /**
- * Faults stop (TigerBeetle's VOPR liveness mode): nothing scheduled fires any more, every cut heals, every slow link
- * is restored, paused processes resume, and crashed or shut-down processes restart, except those a crash or
- * shutdown without `for` took down with no later restart: the scenario says they stay down (a Kafka engineer's
+ * Faults stop (TigerBeetle's VOPR liveness mode): nothing scheduled or triggered fires any more, every cut heals,
+ * every slow link is restored, every hold is released, paused processes resume, and crashed or shut-down processes
+ * restart, except those a crash or shutdown without `for` or `until` took down with no later restart: the scenario says they stay down (a Kafka engineer's
  * "that broker is gone"), and convergence is judged without them. Producers already stopped sending at the end of
  * the duration (world builder); consumers keep reading.
  */
@@ -29,10 +29,13 @@ export function stopFaults(world: World): void {
   faultLog.ended = true;
   sim.healAll();
   sim.restoreAllLinks();
+  sim.releaseAllHolds();
   for (const name of sim.actorNames()) {
     const status = sim.status(name);
     if (status === "paused") sim.resume(name);
-    else if (status === "down" && !faultLog.staysDown.has(name) && (sim.incarnationOf(name) ?? 0) > 0) sim.restart(name);
+    // restart() brings a down process back, and one still in a controlled shutdown back once it has stopped (a
+    // running process is left as it is).
+    if (!faultLog.staysDown.has(name) && (sim.incarnationOf(name) ?? 0) > 0) sim.restart(name);
   }
 }
 

@@ -123,6 +123,8 @@ export class Simulation {
   private readonly byName = new Map<string, ActorSlot>();
   private readonly digest = new Digest();
   /** Replaced, never changed in place, when one leaves: a record being handed out goes to the list it started with. */
+  /** Releases of the holds in force, in the order they began (Set iteration is insertion order: deterministic). */
+  private readonly activeHolds = new Set<() => void>();
   private observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
   private readonly maxEvents: number;
   private readonly timerIds = { next: 1 };
@@ -331,10 +333,18 @@ export class Simulation {
     const types = typeof type === "string" ? [type] : type;
     const release = this.network.tcp.hold(this.slot(from).index, this.slot(to).index, types, count);
     this.trace("sim", "sim.hold", { from, to, type: types.join(","), ...(count !== undefined ? { count } : {}) });
-    return () => {
+    const undo = () => {
+      if (!this.activeHolds.delete(undo)) return;
       this.trace("sim", "sim.release", { from, to, type: types.join(",") });
       release();
     };
+    this.activeHolds.add(undo);
+    return undo;
+  }
+
+  /** Releases every hold still in force, oldest first (a run's liveness phase: faults stop). */
+  releaseAllHolds(): void {
+    for (const undo of [...this.activeHolds]) undo();
   }
 
   /** Symmetric partition between groups: every link between two different groups is cut. Returns a heal handle. */

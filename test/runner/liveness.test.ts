@@ -106,6 +106,33 @@ expect: [noLostAcknowledgedWrites, noReplicasOutOfSync, noLogDivergence]
     expect(r.liveness?.convergedAtMs).not.toBeNull();
   });
 
+  it("ends the net verbs too: a hold in force is released, a pending until: or on: never fires", () => {
+    // broker-2 crashes until its own restart, a record that only the phase will trace (so it is not kept down, and
+    // the until: must not fire after the faults stopped); app's Produce to broker-1 is held with no end (released by
+    // the phase); a crash of broker-3 armed on that same record must not fire either.
+    const s = parseScenario(
+      scenario(`faults:
+  - { at: 6s, crash: broker-2, until: { actor: broker-2, event: sim.start, nth: 1 } }
+  - { at: 8s, hold: { from: app, to: broker-1, api: Produce } }
+  - on: { actor: broker-2, event: sim.start, nth: 1 }
+    at: 7s
+    crash: broker-3
+expect: [noLostAcknowledgedWrites, noReplicasOutOfSync, noLogDivergence]
+`),
+      "net-verbs.yaml",
+    );
+    const records: { type: string; actor: string; t: number; data?: Record<string, unknown> }[] = [];
+    const r = runScenario(s, { observe: (rec) => records.push(rec as (typeof records)[number]) });
+    expect(r.liveness?.keptDown).toEqual([]);
+    expect(r.liveness?.convergedAtMs).not.toBeNull();
+    expect(r.status).toBe("ok");
+    const end = 12_000_000;
+    expect(records.some((x) => x.type === "sim.release" && x.t === end && x.data?.from === "app")).toBe(true);
+    expect(records.some((x) => x.type === "sim.start" && x.actor === "broker-2" && x.t >= end)).toBe(true);
+    expect(records.filter((x) => x.type === "sim.trigger")).toEqual([]);
+    expect(records.some((x) => x.type === "sim.crash" && x.actor === "broker-3")).toBe(false);
+  });
+
   it("liveness: none turns it off: the run ends at its duration with faults still in force", () => {
     const s = parseScenario(scenario(`liveness: none\nfaults:\n  - { at: 6s, crash: broker-1 }\n`, "{ name: orders, partitions: 3, replicationFactor: 1 }"), "none.yaml");
     expect(s.livenessMs).toBeNull();
