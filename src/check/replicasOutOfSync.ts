@@ -4,8 +4,8 @@ import type { Checker, FinalReplicaLog, Finding } from "./input.js";
  * At the end, a replica does not hold everything its leader has committed: its log ends below the leader's high
  * watermark, so it never caught up (or rejoined) after the faults. Judged on the committed prefix only: records
  * above the HW are still on their way (a producer still writing when the run ends leaves a record or two in
- * flight), and divergence below the HW is logDivergence's business. Until runs have a liveness phase that lets the
- * cluster settle, this is as far as "in sync" can be judged fairly.
+ * flight), and divergence below the HW is logDivergence's business. A run with a liveness phase hands it the
+ * converged cluster (runner/liveness.ts), where every live replica is at the leader's log end.
  */
 export const replicasOutOfSync: Checker = {
   name: "replicasOutOfSync",

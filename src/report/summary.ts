@@ -12,6 +12,7 @@ export const STATUS_TEXT: Record<RunResult["status"], string> = {
   ok: "OK: every expectation holds",
   "expectation-failed": "FAILED: an expectation does not hold",
   "invariant-broken": "FAILED: a model invariant was broken",
+  "did-not-converge": "FAILED: the cluster did not converge after the faults stopped",
   livelock: "FAILED: livelock (the event budget ran out while simulated time stood still)",
   "event-budget": "INCOMPLETE: the event budget ran out before the end of the run",
 };
@@ -37,8 +38,23 @@ export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number,
   }
   if (r.checks.length === 0) lines.push(c.dim("  (no expectations)"));
   if (r.eventBudget) lines.push(c.red(`  ${r.eventBudget.message}`));
+  const live = livenessLine(r);
+  if (live) lines.push(r.liveness!.convergedAtMs === null ? c.red(`  ✗ ${live}`) : c.dim(`  ${live}`));
+  for (const g of r.liveness?.gaps.slice(1) ?? []) lines.push(c.dim(`      ${g}`));
   lines.push(r.ok ? c.green.bold(STATUS_TEXT[r.status]) : c.red.bold(STATUS_TEXT[r.status]) + c.dim(`  replay: ${replayLine(r)}`));
   return lines.join("\n");
+}
+
+/**
+ * One line on the liveness phase: `converged 2.345s after the faults stopped (limit 60s)`, or `did not converge:
+ * <first gap> (within 60s ...)`; null when the run had none (or the event budget ended it first).
+ */
+export function livenessLine(r: Pick<RunResult, "liveness">): string | null {
+  const l = r.liveness;
+  if (!l) return null;
+  const down = l.keptDown.length > 0 ? `; kept down: ${l.keptDown.join(", ")}` : "";
+  if (l.convergedAtMs !== null) return `liveness: converged ${((l.convergedAtMs - l.faultsStoppedAtMs) / 1000).toFixed(3)}s after the faults stopped at ${l.faultsStoppedAtMs / 1000}s (limit ${l.limitMs / 1000}s${down})`;
+  return `did not converge: ${l.gaps[0] ?? "(the event budget ran out)"} (faults stopped, waited ${l.limitMs / 1000}s${down})`;
 }
 
 /** The `--json` object (design.md §4). */
@@ -56,6 +72,7 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details, findings: c.findings.slice(0, 100).map((f) => ({ message: f.message, ...(f.jepsenKey ? { jepsenKey: f.jepsenKey } : {}), ...(f.atUs !== undefined ? { atUs: f.atUs } : {}), ...(f.evidence ? { evidence: f.evidence } : {}) })) })),
     invariantViolations: r.invariantViolations,
     faults: r.faults,
+    ...(r.liveness ? { liveness: { ...r.liveness, converged: r.liveness.convergedAtMs !== null, ...(r.liveness.convergedAtMs === null ? { message: livenessLine(r) } : {}) } } : {}),
     ...(r.eventBudget ? { eventBudget: { stuck: r.eventBudget.stuck, message: r.eventBudget.message, reachedMs: r.eventBudget.reachedMs, neededEvents: r.eventBudget.neededEvents, repeating: r.eventBudget.lastEvents?.repeating ?? [] } } : {}),
     // Consumer groups at the end, as kafka-consumer-groups --describe would show them.
     ...(r.groups.length > 0 || r.groupOffsets.length > 0 ? { groups: r.groups, groupOffsets: r.groupOffsets } : {}),

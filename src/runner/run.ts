@@ -16,6 +16,7 @@ import { type EventBudgetReport, eventBudgetReport } from "./eventBudget.js";
 import { checkWorkBudget } from "../scenario/workEstimate.js";
 import type { Drawn } from "../scenario/swarm.js";
 import { scenarioForSeed } from "../scenario/swarmScenario.js";
+import { type LivenessResult, runLivenessPhase } from "./liveness.js";
 
 export interface CheckResult {
   /** How the expectation reads in the file: `noLostAcknowledgedWrites` or `anomaly: lostAcknowledgedWrites`. */
@@ -30,8 +31,9 @@ export interface CheckResult {
  * input never gets this far: it is a ScenarioError (exit 2). `livelock`: the event budget ran out while simulated time stood still (exit 1: the model
  * found a livelock); `event-budget`: it ran out while time was still advancing, so the run is incomplete because
  * the budget is too small for the duration asked (exit 2, like a run refused up front by its estimate).
+ * `did-not-converge`: the liveness phase ran out before the cluster converged (exit 1; `liveness.gaps` says what).
  */
-export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "livelock" | "event-budget";
+export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "did-not-converge" | "livelock" | "event-budget";
 
 export interface RunResult {
   scenario: string;
@@ -57,6 +59,8 @@ export interface RunResult {
   eventBudget: EventBudgetReport | null;
   /** A swarm scenario: the configuration this seed drew, by path (`clients[0].config.acks`); null otherwise. */
   drawn: Drawn | null;
+  /** The liveness phase after the duration (null when the run has none): converged when, or what did not. */
+  liveness: LivenessResult | null;
 }
 
 export interface RunOptions extends BuildOptions {
@@ -201,7 +205,11 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   const invariants = world.scenario.brokers.length > 0 ? kafkaInvariants() : [];
   const violations: string[] = [];
   for (const inv of invariants) sim.observe((r) => inv.observe(r, violations), inv.types);
-  const outcome = sim.run(Math.round(world.durationMs * 1000));
+  let outcome = sim.run(Math.round(world.durationMs * 1000));
+  // The liveness phase: faults stop, and the run goes on until the cluster converges (the checks then judge the
+  // converged state: replicasOutOfSync and logDivergence no longer see records still in flight).
+  let liveness: LivenessResult | null = null;
+  if (world.livenessMs !== null && outcome.status === "ok") ({ outcome, liveness } = runLivenessPhase(world, world.livenessMs));
   const groupState = readGroupState(world);
   const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: groupState.offsets };
   const expectedBroken = expectations.filter((x) => x.checker === INVARIANT_BROKEN).map((x) => `${String(x.params)}:`);
@@ -226,6 +234,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   const eventBudget = outcome.status === "event-limit" ? eventBudgetReport(outcome, s.maxEvents, world.durationMs) : null;
   if (eventBudget) status = eventBudget.stuck ? "livelock" : "event-budget";
   else if (unexpected.length > 0) status = "invariant-broken";
+  else if (liveness && liveness.convergedAtMs === null) status = "did-not-converge";
   else if (checks.some((c) => !c.ok)) status = "expectation-failed";
   return {
     scenario: s.name,
@@ -246,5 +255,6 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     world,
     eventBudget,
     drawn: s.swarm?.drawn ?? null,
+    liveness,
   };
 }

@@ -38,6 +38,7 @@ export function firstProblem(r: RunResult): string {
   const c = r.checks.find((x) => !x.ok);
   if (c) return `${c.name}: ${c.details[0] ?? ""}`;
   if (r.invariantViolations.length > 0) return `invariant: ${r.invariantViolations[0]}`;
+  if (r.liveness && r.liveness.convergedAtMs === null) return `did not converge: ${r.liveness.gaps[0] ?? "(the event budget ran out)"}`;
   return r.status;
 }
 
@@ -52,7 +53,7 @@ export function runSeed(s: ResolvedScenario, seed: number, o: SeedOptions = {}):
     o.attach?.(w);
   };
   const r = runScenario(s, { seed, durationMs: o.durationMs, attach });
-  const failed = [...r.checks.filter((x) => !x.ok).map((x) => x.name), ...(r.invariantViolations.length > 0 ? ["invariant"] : [])];
+  const failed = [...r.checks.filter((x) => !x.ok).map((x) => x.name), ...(r.invariantViolations.length > 0 ? ["invariant"] : []), ...(r.liveness?.convergedAtMs === null ? ["did-not-converge"] : [])];
   const out: SeedOutcome = {
     seed,
     status: r.status,

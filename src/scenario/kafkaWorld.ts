@@ -11,8 +11,12 @@ import { producerWorkloadActor } from "../workload/producerWorkload.js";
 import { transactionalWorkloadActor } from "../workload/transactionalWorkload.js";
 import type { ResolvedScenario } from "./resolved.js";
 
-/** Adds the scenario's KRaft controllers, brokers and Kafka clients to the simulation; clients record to `history`. */
-export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History): void {
+/**
+ * Adds the scenario's KRaft controllers, brokers and Kafka clients to the simulation; clients record to `history`.
+ * With `sendUntilMs` (a run with a liveness phase), producers send nothing new from then on (what they have in
+ * flight still completes); consumers keep reading, so their groups can drain their lag.
+ */
+export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History, sendUntilMs: number | null = null): void {
   if (s.brokers.length === 0) return;
   const c = s.brokerConfig;
   for (const name of s.controllers)
@@ -95,10 +99,11 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
       }),
     ),
   );
+  const sendStop = (stopMs: number | null) => (sendUntilMs === null ? stopMs : Math.min(stopMs ?? sendUntilMs, sendUntilMs));
   for (const cl of s.clients) {
     const startUs = Math.round(cl.startMs * 1000);
-    if (cl.kind === "producer") sim.addActor(cl.id, producerWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
-    else if (cl.kind === "transactional-producer") sim.addActor(cl.id, transactionalWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
+    if (cl.kind === "producer") sim.addActor(cl.id, producerWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: sendStop(cl.stopMs) }, history), startUs);
+    else if (cl.kind === "transactional-producer") sim.addActor(cl.id, transactionalWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: sendStop(cl.stopMs) }, history), startUs);
     else if (cl.kind === "group-consumer") sim.addActor(cl.id, groupConsumerWorkloadActor(s.brokers, cl.settings, cl.outputProducer, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
     else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
   }

@@ -283,6 +283,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   }
 
   const expect = (input.expect ?? []).map((e, i) => parseExpectation(e, `expect[${i}]`, fail));
+  if (input.liveness != null && brokers.length === 0) fail("liveness", 'the liveness phase waits for a Kafka cluster to converge, and this scenario has no brokers (remove it, or write "none")');
   const sweep = resolveSweep(input, expect, fail);
 
   return {
@@ -291,6 +292,8 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     description: input.description.trim(),
     seed: input.seed ?? 1,
     durationMs,
+    // Faults of either kind turn the liveness phase on by default (60s); a fault-free run has nothing to recover from.
+    livenessMs: input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness,
     maxEvents: input.simulator?.maxEvents ?? 20_000_000,
     maxMemoryMiB: input.simulator?.maxMemoryMiB ?? 2048,
     brokers,
@@ -315,6 +318,9 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
 }
 
 type Fail = (path: string, problem: string) => never;
+
+/** How long a liveness phase may last when the scenario has faults and does not say (issue 12 item 4). */
+export const DEFAULT_LIVENESS_MS = 60_000;
 
 const clientPath = (i: number): PropertyKey[] => ["clients", i];
 

@@ -12,6 +12,11 @@ export interface ResolvedScenario {
   description: string;
   seed: string | number;
   durationMs: number;
+  /**
+   * The liveness phase's limit (ms) after `durationMs`, or null when it is off (`liveness: none`, or a scenario
+   * without faults that does not ask for one): see runner/liveness.ts.
+   */
+  livenessMs: number | null;
   maxEvents: number;
   /** Memory bound (MiB) for the estimate checked before a run (simulator.maxMemoryMiB). */
   maxMemoryMiB: number;

@@ -25,6 +25,20 @@ export const duration = z.unknown().transform((v, ctx) => {
   return ms;
 });
 
+/**
+ * `liveness:` → ms, or null for `none`. Faults stop after the duration and the run continues up to this long until
+ * the cluster has converged (runner/liveness.ts).
+ */
+export const livenessInput = z.unknown().transform((v, ctx) => {
+  if (v === "none") return null;
+  const ms = parseDurationMs(v);
+  if (ms === null || ms <= 0 || ms > MAX_DURATION_MS) {
+    ctx.addIssue({ code: "custom", message: `must be a duration up to 365 days, like "60s" or "2m", or "none" to turn the liveness phase off (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const rate = z.number({ error: "must be a probability between 0 and 1" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 const positiveInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be ${what}`).min(1, `must be ${what}`);
 const nonNegativeInt = (what: string) => z.number({ error: `must be ${what}` }).int(`must be ${what}`).min(0, `must be ${what}`);
@@ -331,6 +345,12 @@ export const scenarioInput = z.strictObject({
   seed: z.union([z.number().int(), z.string()], { error: "must be an integer or a string" }).optional(),
   /** Simulated time to run (required). */
   duration,
+  /**
+   * The liveness phase after `duration`: faults stop, producers stop sending, and the run goes on up to this long
+   * until the cluster has converged, or fails with "did not converge". Default 60s when the scenario has faults, off
+   * without; `none` turns it off (a scenario that shows a permanent outage).
+   */
+  liveness: livenessInput.optional(),
   cluster: clusterInput.optional(),
   network: networkInput.optional(),
   clients: z.array(clientInput).max(1_000, "must list at most 1,000 clients").optional(),

@@ -18,6 +18,8 @@ import type { ResolvedScenario } from "./resolved.js";
  *            + 55 × consumers                (poll loop, heartbeats, commits)
  *            + 5 × records read/s            (processing, commits)
  *            + 2.4 × demo ticks/s            (engine demos: heartbeats, lease renewals and writes)
+ * plus, for a run with a liveness phase, its limit (s) × the background terms (followers, brokers, controllers, fetch
+ * streams, consumers): producers have stopped, and a phase that never converges runs to its limit.
  * The coefficients are a non-negative least-squares fit (relative error) to the measured event counts of every
  * shipped scenario at seed 1 and of 28 synthetic clusters (3–100 brokers, 3–1,000 partitions, 10–5,000 records/s,
  * linger 0–50ms, 1–6 consumers in groups, transactions every 20–200ms). Measured / estimated lies between 0.65 and
@@ -187,7 +189,14 @@ export function estimateWork(s: ResolvedScenario, options: EstimateOptions = {})
     EVENTS_PER_CONSUMER * w.consumers +
     EVENTS_PER_CONSUMED_RECORD * w.recordsReadPerSec +
     EVENTS_PER_DEMO_TICK * w.demoTicksPerSec;
-  const events = Math.round(perSec * w.durationS);
+  // The liveness phase (at most livenessMs more, producers stopped): the cluster's and consumers' background work.
+  const idlePerSec =
+    EVENTS_PER_FOLLOWER * w.followerReplicas +
+    EVENTS_PER_BROKER * w.brokers +
+    EVENTS_PER_CONTROLLER * w.controllers +
+    EVENTS_PER_FETCH_STREAM * w.fetchStreams +
+    EVENTS_PER_CONSUMER * w.consumers;
+  const events = Math.round(perSec * w.durationS + idlePerSec * ((s.livenessMs ?? 0) / 1000));
   const traced = options.trace === "messages" ? 2 * BYTES_PER_TRACED_EVENT : options.trace === "events" ? BYTES_PER_TRACED_EVENT : 0;
   const bytes =
     BYTES_PER_RECORD * w.records +

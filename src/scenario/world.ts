@@ -1,6 +1,6 @@
 import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
-import { type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
+import { FaultLog, type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
 import { History } from "../workload/history.js";
 import { kafkaRoles } from "./kafkaRoles.js";
 import { addKafkaCluster } from "./kafkaWorld.js";
@@ -14,7 +14,11 @@ export interface World {
   history: History;
   /** The fault schedule in force: the file's faults plus any generated from `randomFaults` for this seed. */
   faults: FaultOp[];
+  /** What the faults left down for good, and the switch that ends them (the liveness phase). */
+  faultLog: FaultLog;
   durationMs: number;
+  /** The liveness phase's limit after `durationMs` (ms), or null when the run has none. */
+  livenessMs: number | null;
 }
 
 export interface BuildOptions {
@@ -22,6 +26,8 @@ export interface BuildOptions {
   durationMs?: number;
   /** Replace the scenario's faults (used by shrink and by property tests). */
   faults?: FaultOp[];
+  /** Override the scenario's liveness phase (ms after the duration; null: none). */
+  livenessMs?: number | null;
 }
 
 /** The generated part of a fault schedule for one seed: drawn from its own named stream. */
@@ -36,9 +42,11 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   const sim = new Simulation({ seed, maxEvents: s.maxEvents, network: s.network.defaults, tcpUserTimeoutUs: Math.round(s.simulator.tcpUserTimeoutMs * 1000) });
   const history = new History();
   const faults = options.faults ?? [...s.faults, ...generatedFaults(s, seed)].sort((a, b) => a.atMs - b.atMs);
-  const world: World = { scenario: s, seed, sim, history, faults, durationMs };
+  const livenessMs = options.livenessMs !== undefined ? options.livenessMs : s.livenessMs;
+  const faultLog = new FaultLog();
+  const world: World = { scenario: s, seed, sim, history, faults, faultLog, durationMs, livenessMs };
   // Kafka first: brokers and controllers start before the clients that need them.
-  addKafkaCluster(sim, s, history);
+  addKafkaCluster(sim, s, history, livenessMs !== null ? durationMs : null);
 
   const h = s.demo.heartbeat;
   if (h) {
@@ -53,6 +61,6 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
 
   // Per-link overrides need every actor to exist.
   for (const link of s.network.links) sim.setLink(link.from, link.to, link.behaviour);
-  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(sim, s.controllers) : undefined);
+  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(sim, s.controllers) : undefined, faultLog);
   return world;
 }

@@ -76,8 +76,20 @@ export function actorsNamed(op: FaultOp): string[] {
  */
 export type RoleResolver = (name: string) => string | undefined;
 
-/** Executes one fault now and schedules its inverse if it has a duration. */
-export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResolver): void {
+/**
+ * What a schedule's faults leave behind: the nodes a crash or shutdown without `forMs` or `until`
+ * took down for good (a later `restart` of the node brings it back), and whether the schedule has ended (a run's
+ * liveness phase: after it, no scheduled fault, trigger or inverse fires).
+ */
+export class FaultLog {
+  ended = false;
+  /** Nodes (resolved from roles) down with no inverse scheduled: the scenario says they stay down. */
+  readonly staysDown = new Set<string>();
+}
+
+/** Executes one fault now and schedules its inverse if it has a duration; nothing once `log` has ended. */
+export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResolver, log?: FaultLog): void {
+  if (log?.ended) return;
   const op = roles ? resolveRoles(original, roles) : original;
   let inverse: (() => void) | undefined;
   switch (op.op) {
@@ -125,14 +137,27 @@ export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResol
       break;
   }
   const forMs = "forMs" in op ? op.forMs : undefined;
-  if (inverse && op.until) watchTrace(sim, op.until, inverse);
-  else if (inverse && forMs !== undefined) sim.at(sim.nowUs + Math.round(forMs * 1000), inverse);
+  if (log && (op.op === "crash" || op.op === "shutdown")) {
+    // Down for good only when nothing brings it back: neither `for` nor `until`.
+    if (forMs === undefined && !op.until) log.staysDown.add(op.node);
+    else log.staysDown.delete(op.node);
+  } else if (log && op.op === "restart") log.staysDown.delete(op.node);
+  if (!inverse) return;
+  const undo = inverse;
+  const guarded = () => {
+    if (!log?.ended) undo();
+  };
+  if (op.until) watchTrace(sim, op.until, guarded, "end", log);
+  else if (forMs !== undefined) sim.at(sim.nowUs + Math.round(forMs * 1000), guarded);
 }
 
-/** Schedules every fault of a schedule: at its time, or (with `on`) armed at its time to wait for its trigger. */
-export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[], roles?: RoleResolver): void {
+/**
+ * Schedules every fault of a schedule: at its time, or (with `on`) armed at its time to wait for its trigger. With a
+ * `log`, what they leave down is recorded and `log.ended` stops them (scheduled faults, armed triggers, inverses).
+ */
+export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[], roles?: RoleResolver, log?: FaultLog): void {
   for (const op of ops) {
-    const fire = op.on ? () => armTrigger(sim, op, op.on!, roles) : () => applyFault(sim, op, roles);
+    const fire = op.on ? () => armTrigger(sim, op, op.on!, roles, log) : () => applyFault(sim, op, roles, log);
     sim.at(Math.round(op.atMs * 1000), fire);
   }
 }
@@ -141,15 +166,23 @@ export function scheduleFaults(sim: Simulation, ops: readonly FaultOp[], roles?:
  * Watches the trace for a fault's trigger; at its nth match the watch ends and the fault is scheduled `delayMs`
  * later (never run inside the traced step itself: the record may come from inside an actor's handler).
  */
-function armTrigger(sim: Simulation, op: FaultOp, t: FaultTrigger, roles?: RoleResolver): void {
-  watchTrace(sim, t, () => applyFault(sim, op, roles), op.op);
+function armTrigger(sim: Simulation, op: FaultOp, t: FaultTrigger, roles?: RoleResolver, log?: FaultLog): void {
+  if (log?.ended) return;
+  watchTrace(sim, t, () => applyFault(sim, op, roles, log), op.op, log);
 }
 
-/** Calls `then` `t.delayMs` after the trace's nth record matching `t` from now on (once; traced as sim.trigger). */
-function watchTrace(sim: Simulation, t: FaultTrigger, then: () => void, what = "end"): void {
+/**
+ * Calls `then` `t.delayMs` after the trace's nth record matching `t` from now on (once; traced as sim.trigger).
+ * Once `log` has ended the watch stops without firing.
+ */
+function watchTrace(sim: Simulation, t: FaultTrigger, then: () => void, what = "end", log?: FaultLog): void {
   const where = t.where ? Object.entries(t.where) : [];
   let seen = 0;
   const stop = sim.observe((r) => {
+    if (log?.ended) {
+      stop();
+      return;
+    }
     if (t.actor !== undefined && r.actor !== t.actor) return;
     for (const [k, v] of where) if (r.data?.[k] !== v) return;
     if (++seen < t.nth) return;

@@ -2,14 +2,14 @@ export type { Actor, ActorContext, ActorFactory, ActorStatus, ConnectionEvent, C
 export { Disk, KeyValueFile, type DiskResident } from "./disk.js";
 export { Digest } from "./digest.js";
 export { EventQueue } from "./eventQueue.js";
-export { applyFault, scheduleFaults, type RoleResolver, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind, type FaultAction, type FaultTrigger } from "./faults.js";
+export { applyFault, scheduleFaults, FaultLog, type RoleResolver, boundOutages, describeFault, actorsNamed, type FaultOp, type FaultKind, type FaultAction, type FaultTrigger } from "./faults.js";
 export { generateFaults, withFaultDefaults, GENERATED_KINDS, type FaultGeneratorBounds, type ResolvedFaultBounds } from "./faultGenerator.js";
 export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Links, type LinkBehaviour } from "./links.js";
 export { Network, DISCONNECTED_MESSAGE, type Disconnected, type MessageObserver } from "./network.js";
 export { RandomStream, streamName } from "./random.js";
 export { DEFAULT_TCP_USER_TIMEOUT_US } from "./tcp.js";
-export { Simulation, DEFAULT_LINK, type RunOutcome, type LastEvents, type SimulationOptions } from "./simulation.js";
+export { Simulation, DEFAULT_LINK, type RunOutcome, type StopCondition, type LastEvents, type SimulationOptions } from "./simulation.js";
 export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";
 export { faultScheduleArbitrary } from "./faultArbitrary.js";
 export { ENGINE_TRACE_EVENTS, fitsKind, matchableKind, type TraceEventSpecs, type TraceFieldKind } from "./traceEvents.js";

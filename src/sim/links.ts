@@ -83,6 +83,12 @@ export class Links {
     this.recomputePristine();
   }
 
+  /** Ends every slow-link override (the configured latencies apply again). */
+  unslowAll(): void {
+    this.slowOverrides.clear();
+    this.recomputePristine();
+  }
+
   private recomputePristine(): void {
     this.pristine = this.cuts.size === 0 && this.linkOverrides.size === 0 && this.slowOverrides.size === 0;
   }

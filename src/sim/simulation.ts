@@ -16,6 +16,18 @@ export interface RunOutcome {
   digest: string;
   /** With `event-limit`: what the last events of the budget were, to tell a long run from a livelock. */
   lastEvents?: LastEvents;
+  /** The run's `stopWhen` condition held (at `simulatedUs`) before `untilUs`. */
+  stopped?: boolean;
+}
+
+/**
+ * A condition that ends a run early (a liveness phase's convergence): `holds` reads state and changes nothing; it is
+ * read before the first event and then after an event once at least `everyUs` of simulated time has passed since
+ * the last read (so its cost is bounded per simulated second, not per event).
+ */
+export interface StopCondition {
+  holds(): boolean;
+  everyUs: number;
 }
 
 /** The last events before the budget ran out: how far simulated time moved over them, and what they were. */
@@ -111,6 +123,8 @@ export class Simulation {
   private readonly byName = new Map<string, ActorSlot>();
   private readonly digest = new Digest();
   /** Replaced, never changed in place, when one leaves: a record being handed out goes to the list it started with. */
+  /** Releases of the holds in force, in the order they began (Set iteration is insertion order: deterministic). */
+  private readonly activeHolds = new Set<() => void>();
   private observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
   private readonly maxEvents: number;
   private readonly timerIds = { next: 1 };
@@ -319,10 +333,18 @@ export class Simulation {
     const types = typeof type === "string" ? [type] : type;
     const release = this.network.tcp.hold(this.slot(from).index, this.slot(to).index, types, count);
     this.trace("sim", "sim.hold", { from, to, type: types.join(","), ...(count !== undefined ? { count } : {}) });
-    return () => {
+    const undo = () => {
+      if (!this.activeHolds.delete(undo)) return;
       this.trace("sim", "sim.release", { from, to, type: types.join(",") });
       release();
     };
+    this.activeHolds.add(undo);
+    return undo;
+  }
+
+  /** Releases every hold still in force, oldest first (a run's liveness phase: faults stop). */
+  releaseAllHolds(): void {
+    for (const undo of [...this.activeHolds]) undo();
   }
 
   /** Symmetric partition between groups: every link between two different groups is cut. Returns a heal handle. */
@@ -361,6 +383,12 @@ export class Simulation {
     this.trace("sim", "sim.heal", { all: true });
   }
 
+  /** Ends every slow-link fault at once (a run's liveness phase: faults stop); per-link settings stay. */
+  restoreAllLinks(): void {
+    this.network.links.unslowAll();
+    this.trace("sim", "sim.restore-link", { all: true });
+  }
+
   /** Overrides the latency of the links between a and b (both directions unless oneWay). Returns the inverse. */
   slowLink(a: string, b: string, latency: LinkBehaviour["latency"], oneWay = false): () => void {
     const ia = this.slot(a).index;
@@ -377,9 +405,14 @@ export class Simulation {
 
   // ---- running ----
 
-  /** Runs until simulated time `untilUs` (inclusive) or the event budget runs out. */
-  run(untilUs: number): RunOutcome {
+  /**
+   * Runs until simulated time `untilUs` (inclusive), the event budget runs out, or `stopWhen` holds (then the clock
+   * stays at the moment it held: `stopped` in the outcome).
+   */
+  run(untilUs: number, stopWhen?: StopCondition): RunOutcome {
     const q = this.queue;
+    let nextReadUs = this.nowUsValue;
+    if (stopWhen && stopWhen.holds()) return { status: "ok", events: this.eventCount, simulatedUs: this.nowUsValue, digest: this.digest.hex(), stopped: true };
     // The last events of the budget are tallied (only those: no cost before), so running out can say what repeated.
     const tallyFrom = this.maxEvents - Math.min(10_000, Math.ceil(this.maxEvents / 10));
     while (q.size > 0) {
@@ -408,6 +441,10 @@ export class Simulation {
       else if (kind === EVENT_RETRANSMIT) this.network.tcp.retransmit(aux, aux2);
       else if (kind === EVENT_PARKED) this.unpark(target, aux2, ref as Parked);
       else (ref as () => void)();
+      if (stopWhen && t >= nextReadUs) {
+        nextReadUs = t + stopWhen.everyUs;
+        if (stopWhen.holds()) return { status: "ok", events: this.eventCount, simulatedUs: t, digest: this.digest.hex(), stopped: true };
+      }
     }
     if (untilUs > this.nowUsValue) this.nowUsValue = untilUs;
     return { status: "ok", events: this.eventCount, simulatedUs: this.nowUsValue, digest: this.digest.hex() };

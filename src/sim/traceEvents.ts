@@ -42,7 +42,7 @@ export const ENGINE_TRACE_EVENTS = {
   "sim.partition": { groups: "list?", from: "list?", to: "list?", oneWay: "boolean?" },
   "sim.heal": { groups: "list?", from: "list?", to: "list?", oneWay: "boolean?", all: "boolean?" },
   "sim.slow-link": { between: "list", oneWay: "boolean" },
-  "sim.restore-link": { between: "list", oneWay: "boolean" },
+  "sim.restore-link": { between: "list?", oneWay: "boolean?", all: "boolean?" },
   "sim.hold": { from: "string", to: "string", type: "string", count: "number?" },
   "sim.release": { from: "string", to: "string", type: "string" },
   "sim.trigger": { event: "string", actor: "string", nth: "number", fault: "string" },

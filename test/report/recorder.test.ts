@@ -119,3 +119,20 @@ describe("lane series", () => {
     ]);
   });
 });
+
+// delayed-txn-message-tv1 holds one EndTxn of the producer on its connection to the transaction coordinator: the
+// page shows the hold as a band from the hold to the release, and both as moments.
+describe("the run recorder on a hold", () => {
+  it("draws a held API's traffic as a band from the hold to its release", () => {
+    const rec = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/delayed-txn-message-tv1.yaml"), { attach: rec.attach });
+    const holds = rec.faultBands.filter((b) => b.kind === "hold");
+    expect(holds).toHaveLength(1);
+    expect(holds[0].label).toMatch(/^hold EndTxn app-1 -> broker-\d \(first 1\)$/);
+    expect(holds[0].toUs).not.toBeNull();
+    expect(holds[0].toUs!).toBeGreaterThan(holds[0].fromUs);
+    const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
+    expect(texts.some((t) => /^fault hold EndTxn app-1 -> broker-\d/.test(t))).toBe(true);
+    expect(texts.some((t) => /^heal release EndTxn app-1 -> broker-\d \(in order\)/.test(t))).toBe(true);
+  });
+});

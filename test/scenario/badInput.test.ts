@@ -127,6 +127,15 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 10s, crash: a }\n"), "faults[0].at", "within the run");
   });
 
+  it("a liveness phase that is not a duration or none, or on a scenario without brokers", async () => {
+    await expectBadInput(file(KAFKA + "liveness: 60\n"), "liveness", 'or "none"', "(got 60)");
+    await expectBadInput(file(KAFKA + "liveness: forever\n"), "liveness", 'like "60s"', '"forever"');
+    await expectBadInput(file(KAFKA + "liveness: 0s\n"), "liveness", "a duration");
+    await expectBadInput(file(KAFKA + "liveness: 400d\n"), "liveness", "365 days");
+    await expectBadInput(file(KAFKA + "liveness: [30s]\n"), "liveness", '"none"');
+    await expectBadInput(file(DEMO + "liveness: 30s\n"), "liveness", "no brokers");
+  });
+
   it("a check's parameter of the wrong kind, one it does not take, or one it needs", async () => {
     await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: banana\n"), "expect[0]", "must be a duration", '"banana"');
     await expectBadInput(file(KAFKA + "expect:\n  - noDuplicates: 5s\n"), "expect[0]", "duplicates: takes no parameter");

@@ -34,7 +34,7 @@ export function sweepScenario(file: string, n: number): ScenarioSweep {
     const r = runScenario(s, { seed });
     if (r.ok) continue;
     const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
-    failures[seed] = [...failed, ...(r.invariantViolations.length > 0 ? ["invariant"] : []), ...(r.status === "livelock" || r.status === "event-budget" ? [r.status] : [])];
+    failures[seed] = [...failed, ...(r.invariantViolations.length > 0 ? ["invariant"] : []), ...(r.status === "livelock" || r.status === "event-budget" ? [r.status] : []), ...(r.liveness && r.liveness.convergedAtMs === null ? [`did not converge: ${r.liveness.gaps[0] ?? "?"}`] : [])];
   }
   return { name: goldenName(file), sweep: s.sweep?.finds ?? null, failures, wallMs: Math.round(performance.now() - started) };
 }

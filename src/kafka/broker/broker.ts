@@ -1,5 +1,5 @@
 import type { Actor, ActorContext } from "../../sim/index.js";
-import { GroupCoordinator } from "../coordinator/group/groupCoordinator.js";
+import { type CoordinatedGroup, GroupCoordinator } from "../coordinator/group/groupCoordinator.js";
 import { producerIdAllocator } from "../coordinator/producerIds.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
 import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
@@ -106,6 +106,7 @@ export function brokerActor(cfg: BrokerConfig) {
 
     return {
       inspect: () => replicaManager.inspect(),
+      inspectGroups: () => groups.inspectGroups(),
       onStart: () => {
         lifecycle.register();
         metadataLoader.fetch();
@@ -137,4 +138,6 @@ export function brokerActor(cfg: BrokerConfig) {
 export interface BrokerActor extends Actor {
   /** End-of-run view of the broker's replicas (for final-log readers; the model never uses it). */
   inspect(): ReplicaSnapshot[];
+  /** The consumer groups this broker coordinates now (for a run's liveness phase and reports). */
+  inspectGroups(): CoordinatedGroup[];
 }

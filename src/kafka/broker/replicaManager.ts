@@ -46,6 +46,11 @@ export interface ReplicaSnapshot {
   leaderEpoch: number;
   highWatermark: number;
   log: PartitionLog;
+  /** The assigned replicas and the ISR as this broker last learned them (the leader's committed ISR). */
+  replicas: string[];
+  isr: string[];
+  /** Producers with a transaction open on this replica (no marker yet): each holds the LSO back. */
+  openTransactions: number;
 }
 
 /** A produce's answer: the one place a ProduceResponse is built. */
@@ -278,6 +283,6 @@ export class ReplicaManager implements PartitionWriter {
   }
 
   inspect(): ReplicaSnapshot[] {
-    return [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, role: p.role, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, log: p.log }));
+    return [...this.partitions.values()].map((p) => ({ topic: p.topic, partition: p.partition, role: p.role, leaderEpoch: p.leaderEpoch, highWatermark: p.highWatermark, log: p.log, replicas: p.replicas, isr: p.isrState.isr, openTransactions: p.producerState.ongoing.size }));
   }
 }

@@ -276,6 +276,7 @@ export function controllerActor(cfg: ControllerConfig) {
     return {
       inspect: () => ({
         isActive: raft.isLeader(),
+        leader: raft.leader,
         epoch: raft.epoch,
         highWatermark: raft.highWatermark,
         log: raft.log.entries,
@@ -300,6 +301,8 @@ export function controllerActor(cfg: ControllerConfig) {
 export interface ControllerActor extends Actor {
   inspect(): {
     isActive: boolean;
+    /** The quorum leader this controller knows of (itself when active), or null while it knows none. */
+    leader: string | null;
     epoch: number;
     highWatermark: number;
     log: readonly RaftEntry[];

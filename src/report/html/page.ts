@@ -67,7 +67,7 @@ button.finding { border: 1px solid var(--line); background: #fff; border-radius:
 .uplot { font-family: inherit; } .u-legend { font-size: 12px; text-align: left; } .u-legend .u-marker { width: 10px; height: 10px; }
 .fault-band { position: absolute; top: 0; opacity: .75; border-radius: 2px; pointer-events: auto; }
 .fault-band.crash, .fault-band.shutdown { background: #e57373; } .fault-band.pause { background: #ffb74d; }
-.fault-band.partition { background: #9575cd; } .fault-band.slow-link { background: #fdd835; }
+.fault-band.partition { background: #9575cd; } .fault-band.slow-link { background: #fdd835; } .fault-band.hold { background: #4db6ac; }
 .finding-marker { position: absolute; width: 12px; height: 12px; margin-left: -6px; border: 0; padding: 0; border-radius: 50%; background: var(--bad); box-shadow: 0 0 0 2px #fff; pointer-events: auto; }
 .finding-marker.expected { background: var(--warn); }
 .finding-marker.selected, button.finding.selected { outline: 3px solid #222; }

@@ -3,7 +3,7 @@ import { list, type Moment } from "./moments.js";
 
 /** One injected fault over time: from when it began to when it was undone (null: still in force at the end). */
 export interface FaultBand {
-  kind: "crash" | "shutdown" | "pause" | "partition" | "slow-link";
+  kind: "crash" | "shutdown" | "pause" | "partition" | "slow-link" | "hold";
   /** One line: `crash broker-1 (power loss)`, `partition [broker-3] | [broker-2]`. */
   label: string;
   /** The actors it hits (for a partition or a slow link: every actor named). */
@@ -13,7 +13,7 @@ export interface FaultBand {
 }
 
 /** The engine records a FaultRecorder reads. */
-export const FAULT_TYPES = ["sim.crash", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link"];
+export const FAULT_TYPES = ["sim.crash", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link", "sim.hold", "sim.release"];
 
 function cutLabel(d: Record<string, unknown>): { label: string; actors: string[]; key: string } {
   if (Array.isArray(d.groups)) {
@@ -35,6 +35,7 @@ export class FaultRecorder {
   private readonly paused = new Map<string, FaultBand>();
   private readonly cuts = new Map<string, FaultBand>();
   private readonly slow = new Map<string, FaultBand>();
+  private readonly holds = new Map<string, FaultBand>();
 
   constructor(private readonly moments: Moment[]) {}
 
@@ -96,8 +97,37 @@ export class FaultRecorder {
         this.moments.push({ atUs: t, kind: "heal", text: `heal ${cut.label}`, subject: `partition ${cut.label}`, actors: cut.actors });
         return;
       }
+      case "sim.hold":
+      case "sim.release": {
+        // One API's traffic held on its connections (the `hold` verb), then released in order.
+        const from = String(d.from);
+        const to = String(d.to);
+        // The engine names the message types held (`EndTxn,EndTxnResponse`); the page names the API.
+        const api = [...new Set(String(d.type).split(",").map((m) => m.replace(/Response$/, "")))].join(", ");
+        const subject = `hold ${api} ${from} -> ${to}`;
+        const key = JSON.stringify([from, to, d.type]);
+        if (r.type === "sim.hold") {
+          const band: FaultBand = { kind: "hold", label: `${subject}${d.count !== undefined ? ` (first ${d.count})` : ""}`, actors: [from, to], fromUs: t, toUs: null };
+          this.bands.push(band);
+          this.holds.set(key, band);
+          this.moments.push({ atUs: t, kind: "fault", text: band.label, subject, actors: [from, to] });
+        } else {
+          const band = this.holds.get(key);
+          if (band) band.toUs = t;
+          this.holds.delete(key);
+          this.moments.push({ atUs: t, kind: "heal", text: `release ${api} ${from} -> ${to} (in order)`, subject, actors: [from, to] });
+        }
+        return;
+      }
       case "sim.slow-link":
       case "sim.restore-link": {
+        if (d.all) {
+          // The liveness phase restores every slowed link at once.
+          for (const b of this.slow.values()) b.toUs = t;
+          this.slow.clear();
+          this.moments.push({ atUs: t, kind: "heal", text: "restore every slowed link (faults stop)", subject: "restore every slowed link", actors: [] });
+          return;
+        }
         const between = (d.between as string[]) ?? [];
         const arrow = d.oneWay ? "->" : "<->";
         const key = JSON.stringify([between, d.oneWay ?? false]);

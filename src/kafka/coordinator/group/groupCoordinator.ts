@@ -24,6 +24,15 @@ export interface GroupCoordinatorHost {
   maxSessionTimeoutMs: number;
 }
 
+/** A coordinated group as `kafka-consumer-groups --describe --state --members` shows it (GroupCoordinator.inspectGroups). */
+export interface CoordinatedGroup {
+  group: string;
+  protocol: "classic" | "consumer";
+  /** ClassicGroupState (Empty, PreparingRebalance, CompletingRebalance, Stable, Dead) or ConsumerGroupState. */
+  state: string;
+  members: { memberId: string; clientId: string; assignment: string[] }[];
+}
+
 /** offsets.commit.timeout.ms (GroupCoordinatorConfig default 5000): how long an offsets append waits for acks=all. */
 const COMMIT_TIMEOUT_MS = 5000;
 
@@ -125,6 +134,23 @@ export class GroupCoordinator {
     const g = this.classic.groups.get(groupId);
     if (!g) return null;
     return { state: g.state, generationId: g.generationId, protocol: g.protocolName, leader: g.leaderId, members: [...g.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, assignment: m.assignment })) };
+  }
+
+  /**
+   * For a run's liveness phase and reports (the model never calls it): the groups this broker coordinates now (it
+   * leads their `__consumer_offsets` partition), classic and KIP-848, with their state (Kafka's state names) and
+   * each member's client and current assignment (`topic-partition`).
+   */
+  inspectGroups(): CoordinatedGroup[] {
+    const out: CoordinatedGroup[] = [];
+    const tp = (t: TopicPartitionRef) => `${t.topic}-${t.partition}`;
+    for (const g of this.classic.groups.values())
+      if (this.leaderReplica(g.groupId) && (g.members.size > 0 || !this.consumerGroups.groups.has(g.groupId)))
+        out.push({ group: g.groupId, protocol: "classic", state: g.state, members: [...g.members.values()].map((m) => ({ memberId: m.memberId, clientId: m.clientId, assignment: m.assignment.map(tp) })) });
+    for (const g of this.consumerGroups.groups.values())
+      if (this.leaderReplica(g.groupId) && (g.members.size > 0 || !this.classic.groups.has(g.groupId)))
+        out.push({ group: g.groupId, protocol: "consumer", state: g.state(), members: [...g.members.values()].map((m) => ({ memberId: m.memberId, clientId: m.clientId, assignment: m.assigned.map(tp) })) });
+    return out;
   }
 
   // ---- loading and unloading (GroupCoordinator.onElection / onResignation) ----

@@ -37,7 +37,7 @@ function drawFaultShade(u) {
     const x0 = Math.max(left, u.valToPos(f.from / 1e6, "x", true));
     const x1 = Math.min(left + width, u.valToPos((f.to === null ? END : f.to) / 1e6, "x", true));
     if (x1 <= x0) continue;
-    ctx.fillStyle = f.kind === "pause" ? "rgba(255,183,77,.12)" : f.kind === "partition" ? "rgba(149,117,205,.08)" : f.kind === "slow-link" ? "rgba(253,216,53,.12)" : "rgba(229,115,115,.08)";
+    ctx.fillStyle = f.kind === "pause" ? "rgba(255,183,77,.12)" : f.kind === "partition" ? "rgba(149,117,205,.08)" : f.kind === "slow-link" ? "rgba(253,216,53,.12)" : f.kind === "hold" ? "rgba(77,182,172,.12)" : "rgba(229,115,115,.08)";
     ctx.fillRect(x0, top, x1 - x0, height);
   }
   ctx.restore();

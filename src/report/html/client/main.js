@@ -58,7 +58,7 @@ function renderOverview() {
     if (i < 0) i = rowKeys.push(key) - 1;
     return i;
   };
-  const bands = D.faults.map((f) => ({ f, row: rowOf(f.kind === "partition" || f.kind === "slow-link" ? f.label : f.actors[0] || f.label) }));
+  const bands = D.faults.map((f) => ({ f, row: rowOf(f.kind === "partition" || f.kind === "slow-link" || f.kind === "hold" ? f.label : f.actors[0] || f.label) }));
   const findingRow = D.findings.length > 0 ? rowOf("findings") : -1;
   if (rowKeys.length === 0) {
     container.append(h("p", { class: "note" }, "No fault was injected and no check found anything."));
