@@ -128,6 +128,8 @@ export class Simulation {
   private observers: { fn: TraceObserver; types: ReadonlySet<string> | null }[] = [];
   private readonly maxEvents: number;
   private readonly timerIds = { next: 1 };
+  /** Timer id → its event's queue slot while it is queued, so a cancelled timer leaves the queue at once. */
+  private readonly timerSlots = new Map<number, number>();
   private nowUsValue = 0;
   private eventCount = 0;
 
@@ -318,8 +320,9 @@ export class Simulation {
     const parked = s.parked;
     s.parked = [];
     for (const p of parked) {
-      if (p.kind === EVENT_TIMER) this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, p.ref);
-      else if (p.kind === EVENT_PARKED) this.queue.push(this.nowUsValue, EVENT_PARKED, s.index, 0, s.life, p);
+      if (p.kind === EVENT_TIMER) {
+        if (s.liveTimers.has(p.timerId)) this.timerSlots.set(p.timerId, this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, p.ref));
+      } else if (p.kind === EVENT_PARKED) this.queue.push(this.nowUsValue, EVENT_PARKED, s.index, 0, s.life, p);
       else this.queue.push(this.nowUsValue, EVENT_DELIVER, s.index, p.from, s.life, p.ref);
     }
   }
@@ -492,6 +495,7 @@ export class Simulation {
     s.restartWhenStopped = false;
     s.actor = undefined;
     s.life++;
+    for (const id of s.liveTimers.keys()) this.unqueueTimer(id);
     s.liveTimers.clear();
     s.parked = [];
   }
@@ -555,11 +559,24 @@ export class Simulation {
     s.liveTimers.set(id, payload);
     // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
     const delayUs = delayMs > 0 ? Math.max(1, Math.round(delayMs * 1000)) : 0;
-    this.queue.push(this.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, onFire);
+    this.timerSlots.set(id, this.queue.push(this.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, onFire));
     return id;
   }
 
+  /** A timer cancelled (or its process stopped) before it fired: its event leaves the queue, costing nothing. */
+  private cancelTimer(s: ActorSlot, id: number): void {
+    if (s.liveTimers.delete(id)) this.unqueueTimer(id);
+  }
+
+  private unqueueTimer(id: number): void {
+    const slot = this.timerSlots.get(id);
+    if (slot === undefined) return; // parked by a pause: it is dropped when the process resumes
+    this.timerSlots.delete(id);
+    this.queue.remove(slot);
+  }
+
   private fireTimer(target: number, timerId: number, life: number, onFire: TimerCallback): void {
+    this.timerSlots.delete(timerId);
     const s = this.slots[target];
     if (s.life !== life || s.status === "down") return;
     if (!s.liveTimers.has(timerId)) return; // cancelled
@@ -605,15 +622,11 @@ export class Simulation {
         const callback = onFire as TimerCallback;
         return {
           set: (delayMs, payload) => sim.setTimer(s, delayMs, payload, callback),
-          cancel: (id) => {
-            s.liveTimers.delete(id);
-          },
+          cancel: (id) => sim.cancelTimer(s, id),
         };
       },
       setTimer: (delayMs, tag) => sim.setTimer(s, delayMs, tag, s.onTimer),
-      cancelTimer: (id) => {
-        s.liveTimers.delete(id);
-      },
+      cancelTimer: (id) => sim.cancelTimer(s, id),
       random: s.defaultRandom,
       stream: (purpose) => {
         let r = s.streams.get(purpose);

@@ -41,4 +41,40 @@ describe("EventQueue", () => {
       }),
     );
   });
+
+  it("matches a stable sort when events are removed before they come due (cancelled timers)", () => {
+    // ops: a time pushes; -1 pops the earliest; -2-k removes the k-th still-queued event (by insertion), if any.
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constant(-1), fc.integer({ min: -40, max: -2 })), { maxLength: 300 }), (ops) => {
+        const q = new EventQueue(4);
+        const model: { t: number; id: number; slot: number }[] = [];
+        let id = 0;
+        for (const op of ops) {
+          if (op >= 0) {
+            model.push({ t: op, id, slot: q.push(op, 0, id, 0, 0, null) });
+            id++;
+          } else if (op === -1 && model.length > 0) {
+            let best = 0;
+            for (let i = 1; i < model.length; i++) if (model[i].t < model[best].t) best = i;
+            const want = model.splice(best, 1)[0];
+            expect(q.peekTime()).toBe(want.t);
+            const s = q.pop();
+            expect(q.target[s]).toBe(want.id);
+            q.release(s);
+          } else if (op <= -2 && model.length > 0) {
+            const gone = model.splice((-op - 2) % model.length, 1)[0];
+            q.remove(gone.slot);
+          }
+        }
+        expect(q.size).toBe(model.length);
+      }),
+    );
+  });
+
+  it("refuses to remove an event that is not queued", () => {
+    const q = new EventQueue(2);
+    const slot = q.push(1, 0, 0, 0, 0, null);
+    q.release(q.pop());
+    expect(() => q.remove(slot)).toThrow(/not queued/);
+  });
 });

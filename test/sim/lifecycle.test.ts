@@ -16,6 +16,37 @@ describe("actor lifecycle", () => {
     expect(log).toEqual(['500000 p timer "t100"', '500000 p msg s "hello"']);
   });
 
+  it("a cancelled timer, or one of a stopped process, leaves the queue: it costs no event and no digest fold", () => {
+    const run = (cancel: boolean) => {
+      const sim = new Simulation({ seed: 1 });
+      sim.addActor("c", (ctx) => {
+        const t = ctx.timer(() => {});
+        return {
+          onStart: () => {
+            // A request timeout set per request and cancelled by its answer, as the clients do.
+            for (let i = 0; i < 100; i++) {
+              const id = t.set(30, undefined);
+              if (cancel) t.cancel(id);
+            }
+            ctx.setTimer(1, "crash-me");
+          },
+          onMessage: () => {},
+          onTimer: () => {},
+        };
+      });
+      sim.addActor("d", (ctx) => ({ onStart: () => ctx.setTimer(60, "later"), onMessage: () => {}, onTimer: () => {} }));
+      sim.at(5_000, () => sim.crash("d"));
+      return sim.run(100_000);
+    };
+    const cancelled = run(true);
+    const kept = run(false);
+    // Both runs: the starts, the 1-ms timer, the crash. The second also fires its hundred 30-ms timers; neither fires
+    // d's 60-ms timer, which left the queue when d crashed.
+    expect(kept.events - cancelled.events).toBe(100);
+    // The two starts, c's 1-ms timer and the crash: d's timer would be a fifth.
+    expect(cancelled.events).toBe(4);
+  });
+
   it("a component's own timer calls it back with its payload; a cancelled one calls nothing; a paused one fires late", () => {
     const sim = new Simulation({ seed: 1 });
     const fired: string[] = [];
