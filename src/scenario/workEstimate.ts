@@ -23,8 +23,9 @@ import type { ResolvedScenario } from "./resolved.js";
  * The coefficients are a non-negative least-squares fit (relative error) to the measured event counts of every
  * shipped scenario at seed 1 and of 28 synthetic clusters (3–100 brokers, 3–1,000 partitions, 10–5,000 records/s,
  * linger 0–50ms, 1–6 consumers in groups, transactions every 20–200ms). Measured / estimated lies between 0.65 and
- * 3.2 (geometric spread 1.4): the estimate leans low, so a scenario is refused only when it is clearly past the
- * budget; one that is close runs and, if it does run out, is told so mid-run.
+ * 3.2 (geometric spread 1.4) at the fit: the estimate leans low, so a scenario is refused only when it is clearly past
+ * the budget; one that is close runs and, if it does run out, is told so mid-run. (Scaled since: see
+ * CANCELLED_TIMERS_GONE.)
  *
  * Memory (retained heap after a forced GC, measured at 0.6M–1.8M stored records and 3,000–9,000 partition
  * replicas): about 400 bytes per record produced (its history entries and its leader copy), 70 per follower copy,
@@ -41,6 +42,13 @@ export const EVENTS_PER_FETCH_STREAM = 30;
 export const EVENTS_PER_CONSUMER = 55;
 export const EVENTS_PER_CONSUMED_RECORD = 5;
 export const EVENTS_PER_DEMO_TICK = 2.4;
+/**
+ * The coefficients were fitted when a cancelled timer still fired as a no-op event. Since the engine removes them
+ * from the queue, the shipped catalogue (seeds 1..3) runs 32 % fewer events (19.29M -> 13.13M), so the fit is scaled
+ * by 0.68 until it is refitted; measured / estimated is then about 0.35 to 1.5 on the shipped scenarios, leaning
+ * high for short transactional scenarios whose liveness phase converges at once.
+ */
+export const CANCELLED_TIMERS_GONE = 0.68;
 
 const BYTES_PER_RECORD = 400;
 const BYTES_PER_FOLLOWER_COPY = 70;
@@ -196,7 +204,7 @@ export function estimateWork(s: ResolvedScenario, options: EstimateOptions = {})
     EVENTS_PER_CONTROLLER * w.controllers +
     EVENTS_PER_FETCH_STREAM * w.fetchStreams +
     EVENTS_PER_CONSUMER * w.consumers;
-  const events = Math.round(perSec * w.durationS + idlePerSec * ((s.livenessMs ?? 0) / 1000));
+  const events = Math.round(CANCELLED_TIMERS_GONE * (perSec * w.durationS + idlePerSec * ((s.livenessMs ?? 0) / 1000)));
   const traced = options.trace === "messages" ? 2 * BYTES_PER_TRACED_EVENT : options.trace === "events" ? BYTES_PER_TRACED_EVENT : 0;
   const bytes =
     BYTES_PER_RECORD * w.records +
