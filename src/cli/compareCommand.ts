@@ -5,14 +5,10 @@ import { OverrideError, parseOverride } from "../scenario/overrides.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./options.js";
-import { writeOutputFile } from "./outputPaths.js";
 import { findScenario } from "./scenarioFiles.js";
-import { runSweep } from "./seedPool.js";
-import type { SeedTask, TimedOutcome } from "./seedTask.js";
-import { fileSha256, type ShardHeader, shardText } from "./shardFile.js";
+import type { SeedTask } from "./seedTask.js";
 import { formatCompare, summarizeCompare } from "./compareSummary.js";
-import { EXIT_INTERRUPTED, interruptible, planSweep, scenarioPath, type SweepArgs } from "./sweepSetup.js";
-import { startProgress } from "./sweepProgress.js";
+import { EXIT_INTERRUPTED, planSweep, runPlannedSweep, scenarioPath, type SweepArgs, writeShardFile } from "./sweepSetup.js";
 
 export interface CompareArgs extends SweepArgs {
   scenario: string;
@@ -37,38 +33,11 @@ export async function compareCommand(args: CompareArgs, io: CliIO, c: ChalkInsta
   const tasks: SeedTask[] = sets.flatMap((text, variant) =>
     plan.seeds.map((seed) => ({ path, overrides: [text], variant, seed, durationMs: plan.durationMs, checkDeterminism: args.checkDeterminism })),
   );
-  const workers = Math.max(1, Math.min(plan.workers, tasks.length));
-  const progress = args.json && io.interactive ? undefined : startProgress(io, tasks.length, "runs");
-  const interrupt = interruptible(io);
-  const started = performance.now();
-  let run;
-  try {
-    run = await runSweep(tasks, { workers, signal: interrupt.signal, onResult: (o) => progress?.seedDone(!o.ok) });
-  } finally {
-    interrupt.done();
-    progress?.stop();
-  }
-  const done = run.results.filter((o): o is TimedOutcome => o !== undefined);
+  const run = await runPlannedSweep(tasks, plan, io, args.json, "runs");
+  const { done, workers } = run;
   const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
-  if (plan.outPath !== undefined) {
-    const header: ShardHeader = {
-      kafkasim: "sweep-shard",
-      version: 1,
-      command: "compare",
-      scenario: scenarios[0].name,
-      file,
-      scenarioSha256: fileSha256(path),
-      from: plan.from,
-      seeds: plan.count,
-      shard: plan.shard ?? { k: 1, n: 1 },
-      variants: sets,
-      durationMs: plan.durationMs ?? null,
-      checkDeterminism: args.checkDeterminism ?? false,
-      complete: !run.interrupted,
-    };
-    writeOutputFile(plan.outPath, shardText(header, done), "--out");
-  }
-  const summary = summarizeCompare(done, { scenario: scenarios[0].name, file, from: plan.from, shard, variants: sets, asked: plan.seeds.length, interrupted: run.interrupted, wallMs: performance.now() - started, workers });
+  writeShardFile(plan, run, { command: "compare", scenario: scenarios[0].name, file, path, variants: sets, checkDeterminism: args.checkDeterminism });
+  const summary = summarizeCompare(done, { scenario: scenarios[0].name, file, from: plan.from, shard, variants: sets, asked: plan.seeds.length, interrupted: run.interrupted, wallMs: run.wallMs, workers });
   if (args.json) io.out(JSON.stringify(summary));
   else for (const l of formatCompare(summary, c)) io.out(l);
   return run.interrupted ? EXIT_INTERRUPTED : 0;

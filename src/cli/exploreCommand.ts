@@ -7,14 +7,10 @@ import { RunRecorder } from "../report/recorder/runRecorder.js";
 import { replayLine } from "../report/summary.js";
 import { runScenario } from "../runner/run.js";
 import type { CliIO } from "./io.js";
-import { writeOutputFile } from "./outputPaths.js";
 import { prepareReportDir, RUN_REPORT_FILES, safeName, writeExploreIndex, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
-import { runSweep } from "./seedPool.js";
-import type { SeedTask, TimedOutcome } from "./seedTask.js";
-import { fileSha256, type ShardHeader, shardText } from "./shardFile.js";
-import { EXIT_INTERRUPTED, interruptible, planSweep, scenarioPath, type SweepArgs } from "./sweepSetup.js";
-import { startProgress } from "./sweepProgress.js";
+import type { SeedTask } from "./seedTask.js";
+import { EXIT_INTERRUPTED, planSweep, runPlannedSweep, scenarioPath, type SweepArgs, writeShardFile } from "./sweepSetup.js";
 import { formatSweep, type SweepFailure, summarizeSweep } from "./sweepSummary.js";
 
 export interface ExploreArgs extends SweepArgs {
@@ -39,39 +35,10 @@ export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInsta
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd, ["index.html"]) : undefined;
   const path = scenarioPath(file, io);
   const tasks: SeedTask[] = plan.seeds.map((seed) => ({ path, overrides: [], variant: 0, seed, durationMs: plan.durationMs, checkDeterminism: args.checkDeterminism }));
-  const workers = Math.max(1, Math.min(plan.workers, tasks.length));
-  const progress = args.json && io.interactive ? undefined : startProgress(io, tasks.length);
-  const interrupt = interruptible(io);
-  const started = performance.now();
-  let run;
-  try {
-    run = await runSweep(tasks, { workers, signal: interrupt.signal, onResult: (o) => progress?.seedDone(!o.ok) });
-  } finally {
-    interrupt.done();
-    progress?.stop();
-  }
-  const wallMs = performance.now() - started;
-  const done = run.results.filter((o): o is TimedOutcome => o !== undefined);
+  const run = await runPlannedSweep(tasks, plan, io, args.json);
+  const { done, wallMs, workers } = run;
   const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
-  if (plan.outPath !== undefined) {
-    const header: ShardHeader = {
-      kafkasim: "sweep-shard",
-      version: 1,
-      command: "explore",
-      scenario: scenario.name,
-      file,
-      scenarioSha256: fileSha256(path),
-      from: plan.from,
-      seeds: plan.count,
-      shard: plan.shard ?? { k: 1, n: 1 },
-      variants: [],
-      durationMs: plan.durationMs ?? null,
-      checkDeterminism: args.checkDeterminism ?? false,
-      complete: !run.interrupted,
-      ...(scenario.sweep ? { finds: scenario.sweep.finds } : {}),
-    };
-    writeOutputFile(plan.outPath, shardText(header, done), "--out");
-  }
+  writeShardFile(plan, run, { command: "explore", scenario: scenario.name, file, path, variants: [], checkDeterminism: args.checkDeterminism, extra: scenario.sweep ? { finds: scenario.sweep.finds } : {} });
   const summary = summarizeSweep(done, { scenario: scenario.name, file, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
   if (reportDir && !run.interrupted) writeExploreReport(reportDir, scenario, file, summary.seeds, plan.from, summary.failures, plan.durationMs);
   if (args.json) io.out(JSON.stringify(summary));

@@ -4,8 +4,11 @@ import { checkWorkBudget } from "../scenario/workEstimate.js";
 import type { CliIO } from "./io.js";
 import { parseDurationOption, parsePositiveInt, parseSeed, parseShard, UsageError } from "./options.js";
 import { checkOutputFile } from "./outputPaths.js";
-import { defaultWorkers } from "./seedPool.js";
-import { shardSeeds } from "./shardFile.js";
+import { defaultWorkers, runSweep } from "./seedPool.js";
+import type { SeedTask, TimedOutcome } from "./seedTask.js";
+import { fileSha256, type ShardHeader, shardSeeds, shardText } from "./shardFile.js";
+import { writeOutputFile } from "./outputPaths.js";
+import { startProgress } from "./sweepProgress.js";
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
@@ -58,4 +61,61 @@ export function interruptible(io: CliIO): { signal: AbortSignal; done: () => voi
   const ac = new AbortController();
   const off = io.onInterrupt?.(() => ac.abort()) ?? (() => {});
   return { signal: ac.signal, done: off };
+}
+
+/** What a planned sweep produced: the outcomes finished (in task order), whether Ctrl-C cut it short, its wall time. */
+export interface PlannedSweepRun {
+  done: TimedOutcome[];
+  interrupted: boolean;
+  wallMs: number;
+  workers: number;
+}
+
+/**
+ * Runs `tasks` on the plan's workers (never more than tasks) with a progress line (none for `--json` on a terminal)
+ * and Ctrl-C wired to stop it: the part `explore` and `compare` share. `label` names what the progress counts.
+ */
+export async function runPlannedSweep(tasks: SeedTask[], plan: SweepPlan, io: CliIO, json: boolean | undefined, label?: string): Promise<PlannedSweepRun> {
+  const workers = Math.max(1, Math.min(plan.workers, tasks.length));
+  const progress = json && io.interactive ? undefined : startProgress(io, tasks.length, label);
+  const interrupt = interruptible(io);
+  const started = performance.now();
+  let run;
+  try {
+    run = await runSweep(tasks, { workers, signal: interrupt.signal, onResult: (o) => progress?.seedDone(!o.ok) });
+  } finally {
+    interrupt.done();
+    progress?.stop();
+  }
+  const wallMs = performance.now() - started;
+  return { done: run.results.filter((o): o is TimedOutcome => o !== undefined), interrupted: run.interrupted, wallMs, workers };
+}
+
+/**
+ * `--out FILE.jsonl`: writes the shard file (its header, then one line per finished seed) when the plan asks for it.
+ * `command`, `variants` and `extra` are what differs between explore and compare.
+ */
+export function writeShardFile(
+  plan: SweepPlan,
+  run: PlannedSweepRun,
+  s: { command: "explore" | "compare"; scenario: string; file: string; path: string; variants: string[]; checkDeterminism?: boolean; extra?: Partial<ShardHeader> },
+): void {
+  if (plan.outPath === undefined) return;
+  const header: ShardHeader = {
+    kafkasim: "sweep-shard",
+    version: 1,
+    command: s.command,
+    scenario: s.scenario,
+    file: s.file,
+    scenarioSha256: fileSha256(s.path),
+    from: plan.from,
+    seeds: plan.count,
+    shard: plan.shard ?? { k: 1, n: 1 },
+    variants: s.variants,
+    durationMs: plan.durationMs ?? null,
+    checkDeterminism: s.checkDeterminism ?? false,
+    complete: !run.interrupted,
+    ...s.extra,
+  };
+  writeOutputFile(plan.outPath, shardText(header, run.done), "--out");
 }
