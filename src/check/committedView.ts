@@ -8,6 +8,8 @@ export interface CommittedPartition {
   broker: string;
   offline: boolean;
   highWatermark: number;
+  /** The judged replica's log start: records below it were deleted (retention, DeleteRecords), not lost. */
+  logStartOffset: number;
   records: LogRecord[];
   /** value → offsets where it appears below the HW. */
   offsetsOf: Map<string, number[]>;
@@ -42,7 +44,7 @@ function buildView(logs: readonly FinalReplicaLog[]): Map<string, CommittedParti
       else offsetsOf.set(r.value, [r.offset]);
     }
     const inLog = new Set(judged.records.map((r) => r.value));
-    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, records, offsetsOf, inLog });
+    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, logStartOffset: judged.logStartOffset, records, offsetsOf, inLog });
   }
   return out;
 }

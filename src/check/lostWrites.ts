@@ -7,7 +7,8 @@ import type { SendValue } from "../workload/history.js";
  * An acknowledged write is lost when its value is not in the final log of its partition's leader (or, if the
  * partition ended offline, of the replica with the highest HW). A record still above the HW when the run ends
  * (acks=1 replication in progress) is not lost yet, so it is not reported. acks=0 sends are never acknowledged
- * (the broker sends no response): they are `unconfirmedSends`, not losses.
+ * (the broker sends no response): they are `unconfirmedSends`, not losses. A record acknowledged at an offset below
+ * the final log start offset was deleted by retention or DeleteRecords: not a loss either.
  *
  * A view of the run's Jepsen analysis: each finding carries the key Jepsen files it under, `lost-write` (a later
  * record was read, this one never) or `unseen` (acknowledged, never read by anyone, final read included). A value
@@ -31,6 +32,8 @@ export const lostAcknowledgedWrites: Checker = {
       const key = `${v.topic}-${v.partition}`;
       const p = parts.get(key);
       if (p?.inLog.has(v.value)) continue;
+      // Below the final log start the record was deleted on purpose (retention.ms/bytes, DeleteRecords), not lost.
+      if (p && v.offset !== undefined && v.offset < p.logStartOffset) continue;
       const id = `${key}\u0000${v.value}`;
       const jepsenKey = lost.has(id) ? "lost-write" : unseen.has(id) ? "unseen" : undefined;
       out.push({

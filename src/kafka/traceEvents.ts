@@ -4,10 +4,13 @@ import type { TraceEventSpecs } from "../sim/traceEvents.js";
  * Every trace record the Kafka model emits, by type, with its fields (see `TraceFieldKind`): what a scenario's
  * event-triggered fault may name (`on: { event: producer.txn-state, where: { to: COMMITTING_TRANSACTION } }`).
  * Prefixes name the component: broker, controller, raft, partition (a replica of one partition on a broker),
- * group-coordinator, txn-coordinator, network (a NetworkClient), producer, consumer. test/kafka/traceEvents.test.ts
- * runs every shipped scenario and checks each record against this table.
+ * group-coordinator, txn-coordinator, network (a NetworkClient), producer, consumer, admin (the operator's admin
+ * client), log (a replica's segments and log start), producer-state (a replica's producer state).
+ * test/kafka/traceEvents.test.ts runs every shipped scenario and checks each record against this table.
  */
 export const KAFKA_TRACE_EVENTS = {
+  "admin.delete-records": { tp: "string", offset: "number", error: "string", lowWatermark: "number", tries: "number" },
+  "admin.retry": { tp: "string", error: "string" },
   "broker.controlled-shutdown": { brokerEpoch: "number" },
   "broker.fenced": { brokerEpoch: "number" },
   "broker.init-producer-id": { producerId: "number", producerEpoch: "number", for: "string" },
@@ -40,9 +43,11 @@ export const KAFKA_TRACE_EVENTS = {
   "controller.alter-partition": { tp: "string", oldIsr: "list", newIsr: "list", by: "string" },
   "controller.controlled-shutdown": { broker: "string" },
   "controller.election": { tp: "string", oldLeader: "string|null", newLeader: "string|null", leaderEpoch: "number", isr: "list", reason: "string" },
+  "controller.elr-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", elr: "list", reason: "string" },
   "controller.fence": { broker: "string", reason: "string" },
-  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?" },
+  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?" },
   "controller.unclean-election": { tp: "string", oldLeader: "string", newLeader: "string", leaderEpoch: "number", isr: "list", reason: "string" },
+  "controller.unclean-shutdown": { broker: "string", previousBrokerEpoch: "number", brokerEpoch: "number" },
   "controller.unfence": { broker: "string" },
   "group-coordinator.assignment-received": { groupId: "string", generationId: "number", leader: "string" },
   "group-coordinator.generation": { groupId: "string", generationId: "number", state: "string", protocol: "string|null?", leader: "string|null?", members: "list" },
@@ -63,6 +68,9 @@ export const KAFKA_TRACE_EVENTS = {
   "group-coordinator.target-assignment": { groupId: "string", epoch: "number", assignor: "string", assignment: "map" },
   "group-coordinator.txn-offset-commit": { groupId: "string", producerId: "number", producerEpoch: "number", generationId: "number", memberId: "string", offsets: "list", error: "string" },
   "group-coordinator.unloaded": { groupId: "string", generationId: "number" },
+  "log.delete-segments": { tp: "string", reason: "string", baseOffsets: "list", oldLogStartOffset: "number", logStartOffset: "number", highWatermark: "number" },
+  "log.roll": { tp: "string", baseOffset: "number", segments: "number" },
+  "log.start-offset": { tp: "string", oldLogStartOffset: "number", logStartOffset: "number", reason: "string" },
   "network.connection-setup-timeout": { client: "string", node: "string", timeoutMs: "number" },
   "network.disconnected": { client: "string", node: "string", inFlight: "number", unsent: "number", timedOut: "boolean" },
   "network.request-timeout": { client: "string", node: "string", api: "string", correlationId: "number" },
@@ -79,7 +87,10 @@ export const KAFKA_TRACE_EVENTS = {
   "partition.produce-timeout": { tp: "string", requiredOffset: "number", highWatermark: "number", isr: "list" },
   "partition.reject-produce": { tp: "string", error: "string", isr: "list?", minIsr: "number?", reason: "string?", producerId: "number?", producerEpoch: "number?", baseSequence: "number?" },
   "partition.truncate": { tp: "string", from: "number", to: "number", removed: "number", highWatermark: "number", why: "string" },
+  "partition.truncate-fully": { tp: "string", from: "number", to: "number", why: "string" },
+  "partition.unknown-producer": { tp: "string", producerId: "number", producerEpoch: "number", baseSequence: "number", logStartOffset: "number" },
   "partition.verification-failed": { tp: "string", producerId: "number", producerEpoch: "number", error: "string" },
+  "producer-state.expired": { tp: "string", producerIds: "list", expirationMs: "number" },
   "producer.ack": { tp: "string", baseOffset: "number", records: "number", attempts: "number" },
   "producer.bump-epoch": { producerId: "number", producerEpoch: "number", cause: "string" },
   "producer.fail": { tp: "string", error: "string", attempts: "number", records: "number", indeterminate: "boolean" },

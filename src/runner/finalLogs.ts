@@ -38,7 +38,8 @@ function records(log: PartitionLog): LogRecord[] {
       out.push(rec);
     });
   }
-  return out;
+  // Below the log start (DeleteRecords moved it inside a segment) nothing is readable any more.
+  return out[0]?.offset < log.logStartOffset ? out.filter((r) => r.offset >= log.logStartOffset) : out;
 }
 
 /** A group as its coordinator stored it last (the GroupMetadata record below the HW): `--describe --members`. */

@@ -67,6 +67,8 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
         uncleanLeaderElectionEnable: c["unclean.leader.election.enable"],
         connectionSetupTimeoutMs: c["socket.connection.setup.timeout.ms"],
         connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
+        minInsyncReplicas: c["min.insync.replicas"],
+        eligibleLeaderReplicasEnabled: s.features.eligibleLeaderReplicasVersion >= 1,
       }),
     );
   const settings = brokerSettings(c, s.simulator.legacyHighWatermarkTruncation);

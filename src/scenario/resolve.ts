@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
@@ -251,7 +252,14 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     ...(transactional ? [{ name: "__transaction_state", partitions: brokerConfig["transaction.state.log.num.partitions"] }] : []),
   ];
   const isRole = (n: string) => brokerCount > 0 && isKafkaRole(n, [...topics, ...internal]);
-  const faults = (input.faults ?? []).map((f, i) => resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));
+  const faults: FaultOp[] = [];
+  const adminOps: AdminOp[] = [];
+  (input.faults ?? []).forEach((f, i) => {
+    if (f.deleteRecords !== undefined) adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, [...topics, ...internal], fail));
+    else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));
+  });
+  if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
+    fail("faults", `deleteRecords is made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
 
   // Random faults.
   let randomFaults: ResolvedScenario["randomFaults"] = null;
@@ -300,13 +308,14 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     controllers,
     brokerConfig,
     topics,
-    features: { transactionVersion: c.features?.["transaction.version"] ?? 2 },
+    features: { transactionVersion: c.features?.["transaction.version"] ?? 2, eligibleLeaderReplicasVersion: c.features?.["eligible.leader.replicas.version"] ?? 0 },
     transactional,
     usesGroups,
     network: { defaults, links },
     clients,
     demo,
     faults,
+    adminOps,
     randomFaults,
     expect,
     sweep,
@@ -374,11 +383,35 @@ function resolveDemo(input: ScenarioInput, addActor: (n: string, p: string) => v
   return out;
 }
 
+/** The actor that makes the scenario's admin calls (DeleteRecords). */
+export const ADMIN_CLIENT = "admin";
+
+/** A `deleteRecords` entry: a known topic-partition and an offset ≥ -1 (the schema checked its shape). */
+function resolveAdminOp(f: FaultInput, p: string, durationMs: number, topics: { name: string; partitions: number }[], fail: Fail): AdminOp {
+  const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
+  if (verbs.length !== 1) fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")} (got ${verbs.join(" and ")})`);
+  if (f.for !== undefined) fail(`${p}.for`, "does not apply to deleteRecords");
+  // An admin call is made at a time; trace-event triggers (on:, until:, delay:) are for faults.
+  if (f.on !== undefined) fail(`${p}.on`, "does not apply to deleteRecords (an admin call is made at a time: give at:)");
+  if (f.until !== undefined) fail(`${p}.until`, "does not apply to deleteRecords");
+  if (f.delay !== undefined) fail(`${p}.delay`, "does not apply to deleteRecords");
+  if (f.at === undefined) fail(p, "needs at: <time> (when the admin call is made)");
+  if (f.at > durationMs) fail(`${p}.at`, `must be within the run (duration ${durationMs}ms); got ${f.at}ms`);
+  const d = f.deleteRecords!;
+  const m = /^(.+)-(\d+)$/.exec(d.partition);
+  const topic = m ? topics.find((t) => t.name === m[1]) : undefined;
+  if (!m || !topic || Number(m[2]) >= topic.partitions) {
+    const known = topics.map((t) => (t.partitions === 1 ? `${t.name}-0` : `${t.name}-0..${t.partitions - 1}`)).join(", ");
+    fail(`${p}.deleteRecords.partition`, `"${d.partition}" is not a partition of the cluster (partitions: ${known || "none"})`);
+  }
+  return { atMs: f.at, op: "deleteRecords", topic: m![1], partition: Number(m![2]), offset: d.offset };
+}
+
 function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail): FaultOp {
   const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
   if (verbs.length !== 1)
     fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
-  const verb = verbs[0];
+  const verb = verbs[0] as Exclude<(typeof FAULT_VERBS)[number], "deleteRecords">;
   if (f.at === undefined && f.on === undefined) fail(p, "needs at: <time> or on: <trace event> (or both: on, watching from at)");
   const atMs = f.at ?? 0;
   if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${durationMs}ms); got ${atMs}ms`);

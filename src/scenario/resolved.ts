@@ -3,6 +3,7 @@ import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import type { GroupConsumerWorkload } from "../workload/groupConsumerWorkload.js";
+import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import type { FaultOp, LatencyModel, LinkBehaviour, ResolvedFaultBounds } from "../sim/index.js";
 
 /** The scenario after validation and defaults: the only type the world builder reads. Times in ms. */
@@ -26,7 +27,7 @@ export interface ResolvedScenario {
   brokerConfig: KafkaConfig;
   topics: ResolvedTopic[];
   /** Cluster feature levels. */
-  features: { transactionVersion: 1 | 2 };
+  features: { transactionVersion: 1 | 2; eligibleLeaderReplicasVersion: 0 | 1 };
   /** Whether some producer has a transactional.id (then `__transaction_state` is created). */
   transactional: boolean;
   /** Whether some client uses a consumer group (then `__consumer_offsets` is created). */
@@ -35,6 +36,8 @@ export interface ResolvedScenario {
   clients: ResolvedClient[];
   demo: ResolvedDemo;
   faults: FaultOp[];
+  /** The operator's admin calls from `faults:` (DeleteRecords), made by the `admin` client; not shrunk. */
+  adminOps: AdminOp[];
   randomFaults: ResolvedFaultBounds | null;
   expect: Expectation[];
   /** A sweep scenario: the expectation labels some seeds break (what explore is for); null for an ordinary one. */

@@ -109,8 +109,16 @@ const clusterInput = z.strictObject({
   controllers: intIn("a whole number of controllers", 0, 15).optional(),
   config: configMap.optional(),
   topics: z.array(topicInput).max(1_000, "must list at most 1,000 topics").optional(),
-  /** Cluster feature levels (kafka-features): transaction.version 2 (the 4.0 default) bumps epochs on every end (KIP-890 part 2). */
-  features: z.strictObject({ "transaction.version": z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2" }).optional() }).optional(),
+  /**
+   * Cluster feature levels (kafka-features): transaction.version 2 (the 4.0 default) bumps epochs on every end
+   * (KIP-890 part 2); eligible.leader.replicas.version 1 turns on KIP-966 ELR (Kafka 4.0's default is 0: off).
+   */
+  features: z
+    .strictObject({
+      "transaction.version": z.union([z.literal(1), z.literal(2)], { error: "must be 1 or 2" }).optional(),
+      "eligible.leader.replicas.version": z.union([z.literal(0), z.literal(1)], { error: "must be 0 or 1" }).optional(),
+    })
+    .optional(),
 });
 
 const keysInput = z.strictObject({
@@ -284,9 +292,19 @@ export const faultInput = z.strictObject({
       count: positiveInt("a whole number ≥ 1").optional(),
     })
     .optional(),
+  /**
+   * An operator's DeleteRecords (Kafka Admin `deleteRecords`): move `partition`'s log start to `offset` (a whole
+   * number ≥ 0, or -1 for the high watermark). Sent by the scenario's admin client to the partition's leader.
+   */
+  deleteRecords: z
+    .strictObject({
+      partition: z.string({ error: "must be a topic-partition such as orders-0" }),
+      offset: z.number({ error: "must be a whole number ≥ 0 (or -1: the high watermark)" }).int("must be a whole number ≥ 0 (or -1: the high watermark)").min(-1, "must be a whole number ≥ 0 (or -1: the high watermark)").max(Number.MAX_SAFE_INTEGER, "is too large"),
+    })
+    .optional(),
 });
 export type FaultInput = z.infer<typeof faultInput>;
-export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold"] as const;
+export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords"] as const;
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */

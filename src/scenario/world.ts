@@ -1,8 +1,10 @@
+import { adminClientActor } from "../kafka/client/admin/adminClient.js";
 import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
 import { FaultLog, type FaultOp, generateFaults, RandomStream, scheduleFaults, Simulation, streamName } from "../sim/index.js";
 import { History } from "../workload/history.js";
 import { kafkaRoles } from "./kafkaRoles.js";
+import { ADMIN_CLIENT } from "./resolve.js";
 import { addKafkaCluster } from "./kafkaWorld.js";
 import type { ResolvedScenario } from "./resolved.js";
 
@@ -47,6 +49,8 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   const world: World = { scenario: s, seed, sim, history, faults, faultLog, durationMs, livenessMs };
   // Kafka first: brokers and controllers start before the clients that need them.
   addKafkaCluster(sim, s, history, livenessMs !== null ? durationMs : null);
+  // The operator's admin client, only when the scenario makes admin calls (so other runs keep their actors).
+  if (s.adminOps.length > 0) sim.addActor(ADMIN_CLIENT, adminClientActor(s.brokers, s.adminOps));
 
   const h = s.demo.heartbeat;
   if (h) {

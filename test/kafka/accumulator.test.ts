@@ -93,17 +93,27 @@ describe("partitioning in the producer", () => {
 });
 
 describe("idempotence on the client (KIP-360)", () => {
-  it("after a sequenced batch fails for good, the producer bumps its epoch locally and restarts sequences at 0", () => {
-    // The broker refuses the first batch as out of order although it is the next expected: it cannot be retried.
+  it("an out-of-order refusal of the next batch in sequence is a gap: the producer bumps its epoch locally and retries it at sequence 0 (Kafka 4 TransactionManager.canRetry)", () => {
+    // The broker refuses the first batch as out of order although it is the next expected: a real gap.
     const sends = Array.from({ length: 3 }, (_, i) => ({ atMs: 100 + i * 20, record: rec(i) }));
     const { requests, results } = runProducer({ config: { "linger.ms": 0 }, sends, answer: (_req, n) => (n === 0 ? "OUT_OF_ORDER_SEQUENCE_NUMBER" : "NONE") });
-    expect(results[0].result).toMatchObject({ ok: false, error: "OUT_OF_ORDER_SEQUENCE_NUMBER" });
+    // The retry leads the new epoch; the records queued behind it follow in order.
     expect(requests.map((r) => [r.producerEpoch, r.baseSequence])).toEqual([
       [0, 0],
       [1, 0],
       [1, 1],
     ]);
-    expect(results.slice(1).every((r) => r.result.ok)).toBe(true);
+    expect(results.map((r) => r.result.ok)).toEqual([true, true, true]);
+  });
+
+  it("UNKNOWN_PRODUCER_ID (an older broker that lost the producer's state) is retried the same way", () => {
+    const sends = [{ atMs: 100, record: rec(0) }];
+    const { requests, results } = runProducer({ config: { "linger.ms": 0 }, sends, answer: (_req, n) => (n === 0 ? "UNKNOWN_PRODUCER_ID" : "NONE") });
+    expect(requests.map((r) => [r.producerEpoch, r.baseSequence])).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(results[0].result.ok).toBe(true);
   });
 
   it("a retriable failure keeps the batch's sequence, so the broker can recognise the retry as a duplicate", () => {

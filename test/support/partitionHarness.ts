@@ -47,9 +47,11 @@ export class PartitionHarness {
     this.ctx = new FakeContext(opts.broker ?? "broker-1", opts.disk);
     this.minIsr = opts.minIsr ?? 1;
     this.flushMessages = opts.flushMessages ?? Number.MAX_SAFE_INTEGER;
+    const settings = brokerSettings(BROKER_CONFIG.resolve({ "replica.lag.time.max.ms": opts.lagMs ?? 10_000 }), false);
     const host: PartitionHost = {
       ctx: this.ctx,
-      settings: brokerSettings(BROKER_CONFIG.resolve({ "replica.lag.time.max.ms": opts.lagMs ?? 10_000 }), false),
+      settings,
+      logConfig: () => settings.log,
       minIsr: (_topic, replicationFactor) => Math.min(this.minIsr, replicationFactor),
       flushMessages: () => this.flushMessages,
       isBrokerActive: (b) => !this.fenced.has(b),

@@ -127,6 +127,9 @@ export function brokerActor(cfg: BrokerConfig) {
         replicaManager.checkpointHighWatermarks();
         lifecycle.beginControlledShutdown(() => {
           replicaManager.checkpointHighWatermarks();
+          // LogManager.shutdown, after the controlled shutdown: the clean-shutdown file proves the log whole
+          // (KIP-966). Simplification: a shutdown that runs out its bound stops without it (counted as unclean).
+          lifecycle.recordCleanShutdown();
           done();
         });
         return CONTROLLED_SHUTDOWN_TIMEOUT_MS;

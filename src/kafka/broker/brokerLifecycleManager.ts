@@ -1,4 +1,4 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
+import { type ActorContext, KeyValueFile, type Timer } from "../../sim/index.js";
 import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 
@@ -22,6 +22,10 @@ export class BrokerLifecycleManager {
   private readonly beat: Timer;
   /** One heartbeat sooner than the interval (controlled shutdown). */
   private readonly soon: Timer;
+  /** The clean-shutdown file (Kafka's `.kafka_cleanshutdown`, KIP-966): the broker epoch at the last clean shutdown. */
+  private readonly cleanShutdownFile: KeyValueFile;
+  /** What that file said at start-up (-1: the last shutdown was not clean); the file is then cleared. */
+  private readonly previousBrokerEpoch: number;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -30,6 +34,10 @@ export class BrokerLifecycleManager {
     /** How far the broker has replayed the metadata log. */
     private readonly metadataOffset: () => number,
   ) {
+    this.cleanShutdownFile = ctx.disk.open("meta/clean-shutdown", () => new KeyValueFile());
+    this.previousBrokerEpoch = this.cleanShutdownFile.get<number>("brokerEpoch") ?? -1;
+    this.cleanShutdownFile.put("brokerEpoch", -1);
+    this.cleanShutdownFile.fsync();
     this.beat = ctx.timer(() => {
       this.beat.set(this.heartbeatIntervalMs);
       if (this.brokerEpoch >= 0) this.heartbeat();
@@ -39,7 +47,16 @@ export class BrokerLifecycleManager {
 
   register(): void {
     if (this.registrationId >= 0) this.channel.drop(this.registrationId);
-    this.registrationId = this.channel.send((correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation }), (res) => this.onRegistrationResponse(res));
+    this.registrationId = this.channel.send(
+      (correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation, previousBrokerEpoch: this.previousBrokerEpoch }),
+      (res) => this.onRegistrationResponse(res),
+    );
+  }
+
+  /** A clean shutdown records the broker epoch, so the next registration proves the log is whole (KIP-966). */
+  recordCleanShutdown(): void {
+    this.cleanShutdownFile.put("brokerEpoch", this.brokerEpoch);
+    this.cleanShutdownFile.fsync();
   }
 
   startHeartbeats(): void {

@@ -18,8 +18,41 @@ export interface BrokerSettings {
   highWatermarkCheckpointIntervalMs: number;
   flushMessages: number;
   flushMs: number | null;
+  /** The topic defaults of segments and retention (topic `segment.bytes` etc. override them). */
+  log: LogDefaults;
+  /** log.retention.check.interval.ms, and log.initial.task.delay.ms before the first check. */
+  retentionCheckIntervalMs: number;
+  logInitialTaskDelayMs: number;
+  /** producer.id.expiration.ms and producer.id.expiration.check.interval.ms. */
+  producerIdExpirationMs: number;
+  producerIdExpirationCheckIntervalMs: number;
   /** Simulator option, not a Kafka config: followers truncate to their HW on becoming follower (pre-KIP-101). */
   legacyHighWatermarkTruncation: boolean;
+}
+
+/** A log's segment and retention settings (Kafka `LogConfig`): bytes, ms; -1 is "no limit". */
+export interface LogDefaults {
+  segmentBytes: number;
+  segmentMs: number;
+  retentionMs: number;
+  retentionBytes: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The broker's topic defaults for segments and retention, with KafkaConfig's precedence (`logRetentionTimeMillis`:
+ * log.retention.ms, else log.retention.minutes, else log.retention.hours; `logRollTimeMillis`: log.roll.ms, else
+ * log.roll.hours). A negative retention means "never".
+ */
+export function logDefaults(c: KafkaConfig): LogDefaults {
+  const retentionMs = c["log.retention.ms"] ?? (c["log.retention.minutes"] !== null ? c["log.retention.minutes"] * 60_000 : c["log.retention.hours"] * HOUR_MS);
+  return {
+    segmentBytes: c["log.segment.bytes"],
+    segmentMs: c["log.roll.ms"] ?? c["log.roll.hours"] * HOUR_MS,
+    retentionMs: retentionMs < 0 ? -1 : retentionMs,
+    retentionBytes: c["log.retention.bytes"],
+  };
 }
 
 /** The broker's settings from its resolved config, and the simulator's legacy truncation switch. */
@@ -39,6 +72,11 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     highWatermarkCheckpointIntervalMs: c["replica.high.watermark.checkpoint.interval.ms"],
     flushMessages: c["log.flush.interval.messages"],
     flushMs: c["log.flush.interval.ms"],
+    log: logDefaults(c),
+    retentionCheckIntervalMs: c["log.retention.check.interval.ms"],
+    logInitialTaskDelayMs: c["log.initial.task.delay.ms"],
+    producerIdExpirationMs: c["producer.id.expiration.ms"],
+    producerIdExpirationCheckIntervalMs: c["producer.id.expiration.check.interval.ms"],
     legacyHighWatermarkTruncation,
   };
 }

@@ -46,6 +46,7 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
     // ReplicaManager.fetchMessages: a follower's fetch has its replica id, a consumer's -1 (FetchRequest.CONSUMER_REPLICA_ID).
     Fetch: (_from, req, conn) => (req.replicaId === -1 ? rm.handleConsumerFetch(req, conn) : rm.handleFetch(req, conn)),
     ListOffsets: (_from, req, conn) => rm.handleListOffsets(req, conn),
+    DeleteRecords: (_from, req, conn) => rm.handleDeleteRecords(req, conn),
     OffsetsForLeaderEpoch: (_from, req, conn) => rm.handleOffsetsForLeaderEpoch(req, conn),
     WriteTxnMarkers: (from, req, conn) => rm.writeTxnMarkers(from, req, conn),
 

@@ -1,11 +1,12 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import { PartitionLog } from "../log/partitionLog.js";
 import { ProducerStateManager } from "../log/producerStateManager.js";
+import { deleteOldSegments } from "../log/retention.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
 import { type FetchRequest, tpKey } from "../protocol/messages.js";
-import type { BrokerSettings } from "./brokerSettings.js";
+import type { BrokerSettings, LogDefaults } from "./brokerSettings.js";
 import { DelayedFetchPurgatory, FETCH_MAX_BYTES } from "./delayedFetch.js";
 import { DelayedProducePurgatory } from "./delayedProduce.js";
 import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isrState.js";
@@ -17,6 +18,8 @@ export interface PartitionHost {
   /** Effective min.insync.replicas for the topic: min(topic or broker setting, replication factor). */
   minIsr(topic: string, replicationFactor: number): number;
   flushMessages(topic: string): number;
+  /** The topic's segment and retention settings (topic overrides, else the broker's log.* defaults). */
+  logConfig(topic: string): LogDefaults;
   isBrokerActive(broker: string): boolean;
   sendAlterPartition(p: Partition, newIsr: string[]): void;
 }
@@ -71,8 +74,8 @@ export class Partition {
     const ctx = host.ctx;
     this.log = ctx.disk.open(`log/${this.key}`, () => new PartitionLog());
     // Recovery: HW from the checkpoint, producer state replayed from the log.
-    this.highWatermark = Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset);
-    this.producerState.rebuild(this.log.batches);
+    this.highWatermark = Math.max(this.log.logStartOffset, Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset));
+    this.rebuildProducerState();
     this.isrExpiration = ctx.timer(() => this.maybeShrinkIsr());
     this.delayedProduces = new DelayedProducePurgatory(ctx, this);
     this.delayedFetches = new DelayedFetchPurgatory(ctx, this);
@@ -85,6 +88,70 @@ export class Partition {
 
   private get ctx(): ActorContext {
     return this.host.ctx;
+  }
+
+  /** Producer state from the latest snapshot on disk and the log after it (recovery, truncation). */
+  rebuildProducerState(): void {
+    this.producerState.rebuild(this.log.batches, this.log.latestProducerSnapshot(), this.log.logStartOffset);
+  }
+
+  // ---- the log: appends with segment rolls, retention, DeleteRecords (UnifiedLog) ----
+
+  /**
+   * `UnifiedLog.maybeRoll` then the append: rolls a new segment (with a producer-state snapshot at its base
+   * offset, as `LocalLog.roll` → `ProducerStateManager.takeSnapshot`) when the batch would not fit segment.bytes or
+   * is segment.ms newer than the active segment's first batch.
+   */
+  private maybeRoll(sizeBytes: number, timestampMs: number): void {
+    const cfg = this.host.logConfig(this.topic);
+    if (!this.log.shouldRoll(sizeBytes, timestampMs, cfg)) return;
+    const seg = this.log.roll(this.ctx.nowMs, this.producerState.snapshot(this.log.logEndOffset));
+    this.trace("log.roll", { baseOffset: seg.baseOffset, segments: this.log.segments.length });
+  }
+
+  /** A follower's append of the leader's batch (ReplicaFetcherThread.processPartitionData → appendAsFollower). */
+  appendAsFollower(b: RecordBatch): void {
+    this.maybeRoll(b.sizeBytes, b.maxTimestampMs ?? 0);
+    this.log.appendAsFollower(b);
+    this.producerState.update(b);
+  }
+
+  /** Retention on this replica (`deleteOldSegments`, below its own HW); each deletion is traced. */
+  deleteOldSegments(nowMs: number): number {
+    let deleted = 0;
+    for (const d of deleteOldSegments(this.log, this.highWatermark, this.host.logConfig(this.topic), nowMs)) {
+      deleted += d.baseOffsets.length;
+      this.trace("log.delete-segments", { ...d, highWatermark: this.highWatermark });
+    }
+    return deleted;
+  }
+
+  /**
+   * `Partition.deleteRecordsOnLeader`: moves the leader's log start to `offset` (-1: the HW, Kafka's
+   * DeleteRecordsRequest.HIGH_WATERMARK). OFFSET_OUT_OF_RANGE above the HW; NOT_LEADER_OR_FOLLOWER off the leader.
+   * Returns the error and the new log start (Kafka's low watermark is the smallest log start over the replicas; the
+   * answer here does not wait for the followers: see README Fidelity).
+   */
+  deleteRecordsOnLeader(offset: number): { error: ErrorName; lowWatermark: number } {
+    if (this.role !== "leader") return { error: "NOT_LEADER_OR_FOLLOWER", lowWatermark: -1 };
+    const target = offset === -1 ? this.highWatermark : offset;
+    if (target < 0 || target > this.highWatermark) return { error: "OFFSET_OUT_OF_RANGE", lowWatermark: -1 };
+    const before = this.log.logStartOffset;
+    if (this.log.maybeIncrementLogStartOffset(target)) this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "DeleteRecords" });
+    return { error: "NONE", lowWatermark: this.log.logStartOffset };
+  }
+
+  /** A follower learns the leader's log start from each fetch response (ReplicaFetcherThread.processPartitionData). */
+  followerLogStartOffset(leaderLogStartOffset: number): void {
+    const target = Math.min(leaderLogStartOffset, this.highWatermark);
+    const before = this.log.logStartOffset;
+    if (this.log.maybeIncrementLogStartOffset(target)) this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "leader-offset-incremented" });
+  }
+
+  /** Producer state removal by age (UnifiedLog's PeriodicProducerExpirationCheck → removeExpiredProducers). */
+  removeExpiredProducers(nowMs: number, expirationMs: number): void {
+    const removed = this.producerState.removeExpiredProducers(nowMs, expirationMs);
+    if (removed.length > 0) this.trace("producer-state.expired", { producerIds: removed, expirationMs });
   }
 
   get effectiveMinIsr(): number {
@@ -194,7 +261,7 @@ export class Partition {
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
       return { ok: false, error: "NOT_ENOUGH_REPLICAS" };
     }
-    const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch };
+    const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch, maxTimestampMs: this.ctx.nowMs };
     const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
     if (check.kind === "error") {
       this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
@@ -205,7 +272,13 @@ export class Partition {
       this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset: check.firstOffset });
       return { ok: true, baseOffset: check.firstOffset, lastOffset: check.lastOffset };
     }
-    const appended = this.log.appendAsLeader(batch, this.leaderEpoch);
+    // ProducerAppendInfo.checkSequence: with no state for the producer (expired by producer.id.expiration.ms, or its
+    // batches deleted and no snapshot kept it) any sequence is accepted — Kafka 4 no longer answers
+    // UNKNOWN_PRODUCER_ID (KIP-360). Traced, as it is where the idempotence window ends.
+    if (batch.producerId >= 0 && batch.baseSequence > 0 && !batch.isControl && !this.producerState.producers.has(batch.producerId))
+      this.trace("partition.unknown-producer", { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, logStartOffset: this.log.logStartOffset });
+    this.maybeRoll(batch.sizeBytes, this.ctx.nowMs);
+    const appended = this.log.appendAsLeader(batch, this.leaderEpoch, this.ctx.nowMs);
     this.producerState.update(appended);
     const baseOffset = appended.baseOffset;
     const lastOffset = lastOffsetOf(appended);
@@ -251,7 +324,8 @@ export class Partition {
     if (epochError !== "NONE") return { ok: false, error: epochError };
     const follower = this.followers.get(req.replicaId);
     if (!follower) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER" };
-    if (req.fetchOffset > this.log.logEndOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
+    // Partition.fetchRecords → UnifiedLog.read: below the log start or above the log end is out of range.
+    if (req.fetchOffset > this.log.logEndOffset || req.fetchOffset < this.log.logStartOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
     const highWatermark = this.highWatermark;
     const batches = this.log.read(req.fetchOffset, FETCH_MAX_BYTES);
     this.updateFollowerFetchState(req.replicaId, follower, req.fetchOffset);

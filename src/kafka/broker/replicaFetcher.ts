@@ -147,6 +147,18 @@ export class ReplicaFetcher {
 
   private onFetchResponse(res: FetchResponse): void {
     if (this.state !== "fetching" || res.correlationId !== this.expected) return;
+    if (res.error === "OFFSET_OUT_OF_RANGE" && res.logStartOffset > this.p.log.logEndOffset) {
+      // AbstractFetcherThread.fetchOffsetAndTruncate: the leader's log start passed our log end (retention or
+      // DeleteRecords removed what we miss), so start over, empty, at the leader's log start. Simplification: the
+      // leader's log start comes from this response rather than a ListOffsets(earliest) round trip.
+      const log = this.p.log;
+      this.p.trace("partition.truncate-fully", { from: log.logEndOffset, to: res.logStartOffset, why: "fetch offset below the leader's log start" });
+      log.truncateFullyAndStartAt(res.logStartOffset, this.host.ctx.nowMs);
+      this.p.rebuildProducerState();
+      this.p.highWatermark = Math.max(this.p.highWatermark, res.logStartOffset);
+      this.sendFetch();
+      return;
+    }
     if (res.error === "OFFSET_OUT_OF_RANGE") {
       this.state = "truncating";
       this.sendOffsetsForLeaderEpoch(this.p.log.epochCache.latestEpoch());
@@ -157,12 +169,12 @@ export class ReplicaFetcher {
     for (const b of res.batches) {
       if (lastOffsetOf(b) < log.logEndOffset) continue;
       if (b.baseOffset !== log.logEndOffset) break;
-      log.appendAsFollower(b);
-      this.p.producerState.update(b);
+      this.p.appendAsFollower(b);
     }
     if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(this.p.topic)) log.flush();
     const hw = Math.min(res.highWatermark, log.logEndOffset);
     if (hw > this.p.highWatermark) this.p.highWatermark = hw;
+    this.p.followerLogStartOffset(res.logStartOffset);
     this.sendFetch();
   }
 
@@ -172,7 +184,7 @@ export class ReplicaFetcher {
     const removed = log.truncateTo(offset);
     if (removed > 0) {
       this.p.trace("partition.truncate", { from: before, to: log.logEndOffset, removed, highWatermark: this.p.highWatermark, why });
-      this.p.producerState.rebuild(log.batches);
+      this.p.rebuildProducerState();
     }
     if (this.p.highWatermark > log.logEndOffset) this.p.highWatermark = log.logEndOffset;
   }

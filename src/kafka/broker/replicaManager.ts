@@ -8,6 +8,8 @@ import type { CoordinatorReplica, PartitionWriter } from "../coordinator/partiti
 import type { ErrorName } from "../protocol/errors.js";
 import {
   type ConsumerFetchRequest,
+  type DeleteRecordsRequest,
+  type DeleteRecordsResponse,
   type FetchRequest,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
@@ -19,7 +21,7 @@ import {
 } from "../protocol/messages.js";
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
-import type { BrokerSettings } from "./brokerSettings.js";
+import type { BrokerSettings, LogDefaults } from "./brokerSettings.js";
 import { consumerFetchResponse, followerFetchResponse, maxConsumerOffset, readRecordsForConsumer } from "./delayedFetch.js";
 import type { AppendDone } from "./delayedProduce.js";
 import { LogFlusher } from "./logFlusher.js";
@@ -72,7 +74,12 @@ export class ReplicaManager implements PartitionWriter {
   readonly flusher: LogFlusher;
   /** replica.high.watermark.checkpoint.interval.ms. */
   private readonly checkpoint: Timer;
+  /** LogManager's kafka-log-retention task (cleanupLogs). */
+  private readonly retention: Timer;
+  /** UnifiedLog's PeriodicProducerExpirationCheck (one task for all of the broker's logs here). */
+  private readonly producerExpiration: Timer;
   private readonly partitionHost: PartitionHost;
+  private readonly logConfigs = new Map<string, LogDefaults>();
   private verifier: AddPartitionsToTxnManager | null = null;
 
   constructor(private readonly host: ReplicaManagerHost) {
@@ -82,6 +89,19 @@ export class ReplicaManager implements PartitionWriter {
       settings: s,
       minIsr: (topic, rf) => Math.min(image.topicConfig(topic, "min.insync.replicas") ?? s.minInsyncReplicas, rf),
       flushMessages: (topic) => this.flushMessages(topic),
+      logConfig: (topic) => {
+        // Topic configs are fixed at creation (no alterConfig yet): resolved once per topic the image knows.
+        let c = this.logConfigs.get(topic);
+        if (c) return c;
+        c = {
+          segmentBytes: image.topicConfig(topic, "segment.bytes") ?? s.log.segmentBytes,
+          segmentMs: image.topicConfig(topic, "segment.ms") ?? s.log.segmentMs,
+          retentionMs: image.topicConfig(topic, "retention.ms") ?? s.log.retentionMs,
+          retentionBytes: image.topicConfig(topic, "retention.bytes") ?? s.log.retentionBytes,
+        };
+        if (image.topics.has(topic)) this.logConfigs.set(topic, c);
+        return c;
+      },
       isBrokerActive: (b) => image.isActive(b),
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
     };
@@ -94,6 +114,14 @@ export class ReplicaManager implements PartitionWriter {
       },
       () => this.partitions.values(),
     );
+    this.retention = ctx.timer(() => {
+      this.retention.set(s.retentionCheckIntervalMs);
+      this.cleanupLogs();
+    });
+    this.producerExpiration = ctx.timer(() => {
+      this.producerExpiration.set(s.producerIdExpirationCheckIntervalMs);
+      for (const p of this.partitions.values()) p.removeExpiredProducers(ctx.nowMs, s.producerIdExpirationMs);
+    });
     this.checkpoint = ctx.timer(() => {
       this.checkpoint.set(s.highWatermarkCheckpointIntervalMs);
       this.checkpointHighWatermarks();
@@ -264,6 +292,21 @@ export class ReplicaManager implements PartitionWriter {
     reply("NONE", req.timestamp === -2 ? p.log.logStartOffset : maxConsumerOffset(p, req.isolationLevel));
   }
 
+  /**
+   * `ReplicaManager.deleteRecords` (DeleteRecords from an admin client): the leader moves its log start; followers
+   * learn it from their next fetch response, and every replica's retention task then deletes the segments wholly
+   * below it. Simplification: answered at once with the leader's log start, where Kafka parks the request
+   * (DelayedDeleteRecords) until every replica's log start — the low watermark — has reached the offset.
+   */
+  handleDeleteRecords(req: DeleteRecordsRequest, conn: ConnectionId): void {
+    const reply = (error: ErrorName, lowWatermark: number) =>
+      this.ctx.write(conn, { type: "DeleteRecordsResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, lowWatermark } satisfies DeleteRecordsResponse);
+    const p = this.partitions.get(tpKey(req.topic, req.partition));
+    if (!p) return reply(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
+    const r = p.deleteRecordsOnLeader(req.offset);
+    reply(r.error, r.lowWatermark);
+  }
+
   /** OffsetsForLeaderEpoch from a follower (KIP-101/KIP-279 truncation). */
   handleOffsetsForLeaderEpoch(req: OffsetsForLeaderEpochRequest, conn: ConnectionId): void {
     const p = this.partitions.get(tpKey(req.topic, req.partition));
@@ -274,7 +317,18 @@ export class ReplicaManager implements PartitionWriter {
   // ---- HW checkpoints and the end of the process ----
 
   startCheckpoints(): void {
-    this.checkpoint.set(this.host.settings.highWatermarkCheckpointIntervalMs);
+    const st = this.host.settings;
+    this.checkpoint.set(st.highWatermarkCheckpointIntervalMs);
+    // LogManager.startup: retention first runs log.initial.task.delay.ms (30s) after start, then every
+    // log.retention.check.interval.ms; producer expiry every producer.id.expiration.check.interval.ms.
+    this.retention.set(st.logInitialTaskDelayMs);
+    this.producerExpiration.set(st.producerIdExpirationCheckIntervalMs);
+  }
+
+  /** LogManager.cleanupLogs: every hosted replica deletes the segments retention or its log start allow. */
+  cleanupLogs(): void {
+    const now = this.ctx.nowMs;
+    for (const p of this.partitions.values()) p.deleteOldSegments(now);
   }
 
   /** Writes every partition's HW to its checkpoint (replica.high.watermark.checkpoint.interval.ms, and on shutdown). */

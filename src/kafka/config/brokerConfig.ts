@@ -39,6 +39,20 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   bool("transaction.partition.verification.enable", true, "TransactionLogConfig: KIP-890 part 1, the leader verifies a transactional write with the coordinator"),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),
+  // Segments and retention (LogConfig's server defaults, ServerLogConfigs). Precedence as KafkaConfig.logRetentionTimeMillis
+  // and logRollTimeMillis: the .ms key, else .minutes, else .hours.
+  int("log.segment.bytes", 1073741824, "ServerLogConfigs: roll a new segment when the active one would exceed this", 14),
+  long("log.roll.ms", null, "ServerLogConfigs: roll a segment whose first batch is older than this (default: log.roll.hours)", 1),
+  int("log.roll.hours", 168, "ServerLogConfigs", 1),
+  long("log.retention.ms", null, "ServerLogConfigs: delete segments older than this; -1: never (default: log.retention.minutes, else log.retention.hours)", -1),
+  long("log.retention.minutes", null, "ServerLogConfigs (an int in Kafka; default null: log.retention.hours)", -1),
+  int("log.retention.hours", 168, "ServerLogConfigs", -1),
+  long("log.retention.bytes", -1, "ServerLogConfigs: delete oldest segments while the log is larger than this; -1: no limit", -1),
+  long("log.initial.task.delay.ms", 30000, "ServerLogConfigs (internal): LogManager's background tasks first run this long after start"),
+  long("log.retention.check.interval.ms", 300000, "ServerLogConfigs: how often LogManager.cleanupLogs runs (first run 30s after start)", 1),
+  // Producer state (TransactionLogConfig).
+  int("producer.id.expiration.ms", 86400000, "TransactionLogConfig: a producer's state on a partition expires after this long without a write", 1),
+  int("producer.id.expiration.check.interval.ms", 600000, "TransactionLogConfig (internal): how often expired producer state is removed", 1),
 ]);
 
 /** Per-topic overrides (Kafka `LogConfig` names: no `log.` prefix). */
@@ -47,6 +61,10 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   bool("unclean.leader.election.enable", false, "LogConfig"),
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
   long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
+  int("segment.bytes", 1073741824, "LogConfig: roll a new segment when the active one would exceed this", 14),
+  long("segment.ms", 604800000, "LogConfig: roll a segment whose first batch is older than this", 1),
+  long("retention.ms", 604800000, "LogConfig: delete segments whose newest batch is older than this; -1: never", -1),
+  long("retention.bytes", -1, "LogConfig: delete oldest segments while the log is larger than this; -1: no limit", -1),
 ]);
 
 /** A broker's (and controller's) resolved configuration: Kafka's keys, typed (Kafka `KafkaConfig`). */

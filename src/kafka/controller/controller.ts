@@ -8,7 +8,7 @@ import type { ControllerMessages } from "../protocol/apis.js";
 import { dispatch, type Handlers, type MessageOf } from "../protocol/dispatch.js";
 import type { AlterPartitionRequest, AlterPartitionResponse, BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { RaftEntry } from "../protocol/raftMessages.js";
-import { nextPartitionState } from "./partitionChange.js";
+import { nextPartitionState, targetElr } from "./partitionChange.js";
 import { type RaftConfig, RaftNode } from "./raft.js";
 
 export interface TopicSpec {
@@ -29,6 +29,10 @@ export interface ControllerConfig {
   /** socket.connection.setup.timeout.ms / .max.ms of the KRaft client's connections. */
   connectionSetupTimeoutMs: number;
   connectionSetupTimeoutMaxMs: number;
+  /** Cluster default for min.insync.replicas (a topic may override it), for KIP-966 ELR. */
+  minInsyncReplicas: number;
+  /** KIP-966 ELR: the eligible.leader.replicas.version feature at 1 (Kafka 4.0's default is 0). */
+  eligibleLeaderReplicasEnabled: boolean;
 }
 
 /** How often the active controller looks for expired broker sessions and leaderless partitions. */
@@ -115,20 +119,27 @@ export function controllerActor(cfg: ControllerConfig) {
       return v === undefined ? cfg.uncleanLeaderElectionEnable : v === true;
     }
 
-    function changePartitions(reason: string, removed?: string): void {
+    /** ReplicationControlManager.getTopicEffectiveMinIsr: min(the topic's or the cluster's min.insync.replicas, RF). */
+    function effectiveMinIsr(p: PartitionState): number {
+      return Math.min(image.topicConfig(p.topic, "min.insync.replicas") ?? cfg.minInsyncReplicas, p.replicas.length);
+    }
+
+    function changePartitions(reason: string, removed?: string, uncleanShutdown?: string): void {
       const gone = new Set(shuttingDown.keys());
       if (removed !== undefined) gone.add(removed);
       for (const p of [...image.partitions.values()]) {
-        const next = nextPartitionState(p, image, { uncleanAllowed: uncleanAllowed(p.topic) }, gone);
+        const next = nextPartitionState(p, image, { uncleanAllowed: uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: effectiveMinIsr(p) }, gone, uncleanShutdown);
         if (!next) continue;
         if (next.leader !== p.leader) {
-          const unclean = next.leader !== null && !p.isr.includes(next.leader);
-          ctx.trace(unclean ? "controller.unclean-election" : "controller.election", {
+          const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
+          const unclean = next.leader !== null && !p.isr.includes(next.leader) && !fromElr;
+          ctx.trace(unclean ? "controller.unclean-election" : fromElr ? "controller.elr-election" : "controller.election", {
             tp: `${p.topic}-${p.partition}`,
             oldLeader: p.leader,
             newLeader: next.leader,
             leaderEpoch: next.leaderEpoch,
             isr: next.isr,
+            ...(fromElr ? { elr: p.elr } : {}),
             reason,
           });
         }
@@ -185,6 +196,12 @@ export function controllerActor(cfg: ControllerConfig) {
       else {
         if (existing && !existing.fenced) fence(req.broker, "re-registered after restart");
         shuttingDown.delete(req.broker);
+        // KIP-966 (ReplicationControlManager.handleBrokerUncleanShutdown): a broker back without proof of a clean
+        // shutdown may have lost its log tail; with ELR it leaves every ISR and ELR before it registers again.
+        if (existing && cfg.eligibleLeaderReplicasEnabled && req.previousBrokerEpoch !== existing.brokerEpoch) {
+          ctx.trace("controller.unclean-shutdown", { broker: req.broker, previousBrokerEpoch: req.previousBrokerEpoch, brokerEpoch: existing.brokerEpoch });
+          changePartitions(`${req.broker} unclean shutdown`, undefined, req.broker);
+        }
         offset = propose({ type: "RegisterBroker", broker: req.broker, brokerEpoch: raft.log.endOffset, incarnation: req.incarnation });
       }
       lastHeartbeatUs.set(req.broker, ctx.nowUs);
@@ -258,6 +275,14 @@ export function controllerActor(cfg: ControllerConfig) {
       // ReplicationControlManager.isEligibleReplica: not fenced, and not in controlled shutdown.
       if (req.newIsr.some((b) => !p.isr.includes(b) && (!image.isActive(b) || shuttingDown.has(b)))) return reply("INELIGIBLE_REPLICA", null);
       const next: PartitionState = { ...p, isr: [...req.newIsr], partitionEpoch: p.partitionEpoch + 1 };
+      // PartitionChangeBuilder.maybePopulateTargetElr: an ISR shrink below min ISR keeps the leavers eligible.
+      if (cfg.eligibleLeaderReplicasEnabled) {
+        const e = targetElr(p, next.isr, effectiveMinIsr(p));
+        delete next.elr;
+        delete next.lastKnownElr;
+        if (e.elr.length > 0) next.elr = e.elr;
+        if (e.lastKnownElr.length > 0) next.lastKnownElr = e.lastKnownElr;
+      }
       ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: next.isr, by: req.broker });
       const offset = propose({ type: "Partition", state: next });
       afterCommit(offset, () => reply("NONE", next));

@@ -61,6 +61,17 @@ export class LeaderEpochCache {
     while (this.entries.length > 0 && this.entries[this.entries.length - 1].startOffset >= offset) this.entries.pop();
   }
 
+  /**
+   * `LeaderEpochFileCache.truncateFromStart`: the log start moved to `offset`; entries wholly below it go, and the
+   * entry covering it now starts there.
+   */
+  truncateFromStart(offset: number): void {
+    let i = 0;
+    while (i + 1 < this.entries.length && this.entries[i + 1].startOffset <= offset) i++;
+    this.entries.splice(0, i);
+    if (this.entries.length > 0 && this.entries[0].startOffset < offset) this.entries[0] = { ...this.entries[0], startOffset: offset };
+  }
+
   clone(): LeaderEpochCache {
     const c = new LeaderEpochCache();
     c.entries = this.entries.map((e) => ({ ...e }));

@@ -1,6 +1,29 @@
 import type { DiskResident } from "../../sim/index.js";
 import { LeaderEpochCache } from "./leaderEpochCache.js";
+import type { ProducerSnapshot } from "./producerStateManager.js";
 import { lastOffsetOf, type RecordBatch } from "./recordBatch.js";
+
+/**
+ * One segment of a log (Kafka `LogSegment`), by its offsets and sizes only: its batches are the log's batches from
+ * `baseOffset` up to the next segment's base offset. Sizes are the batches' modelled sizes (batch overhead plus
+ * each record's framing, key, value and padding bytes: `recordSizeBytes`), not real wire bytes.
+ */
+export interface LogSegment {
+  baseOffset: number;
+  sizeBytes: number;
+  /** Max timestamp (ms) of the segment's first batch (`LogSegment.rollingBasedTimestamp`), -1 while empty. */
+  firstBatchTimestampMs: number;
+  /** `LogSegment.largestTimestamp`: the newest batch's max timestamp (ms); its creation time while empty. */
+  largestTimestampMs: number;
+  /** The producer-state snapshot taken when this segment was rolled in (at its base offset), if any. */
+  producerSnapshot?: ProducerSnapshot;
+}
+
+/** When a log rolls a new segment (`LogConfig` segment.bytes, segment.ms). */
+export interface RollConfig {
+  segmentBytes: number;
+  segmentMs: number;
+}
 
 /**
  * One replica's log of one partition, resident on the broker's disk. Appends land in the page cache and become
@@ -9,6 +32,12 @@ import { lastOffsetOf, type RecordBatch } from "./recordBatch.js";
  */
 export class PartitionLog implements DiskResident {
   batches: RecordBatch[] = [];
+  /** The segments, oldest first; the last is the active segment. Never empty. */
+  segments: LogSegment[] = [{ baseOffset: 0, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 0 }];
+  /**
+   * The first offset a reader may fetch. Moved by segment deletion (retention) and by DeleteRecords; durable at once
+   * (simplification: Kafka checkpoints it every log.flush.start.offset.checkpoint.interval.ms, 60s).
+   */
   logStartOffset = 0;
   logEndOffset = 0;
   /** Everything below this offset is fsynced. */
@@ -18,9 +47,9 @@ export class PartitionLog implements DiskResident {
   /** `replication-offset-checkpoint`: the HW as last checkpointed. */
   highWatermarkCheckpoint = 0;
 
-  /** Appends a batch as leader: stamps the next offset and the leader epoch. */
-  appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number): RecordBatch {
-    const stamped: RecordBatch = { ...batch, baseOffset: this.logEndOffset, leaderEpoch };
+  /** Appends a batch as leader: stamps the next offset, the leader epoch and the append time (ms). */
+  appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number, nowMs = 0): RecordBatch {
+    const stamped: RecordBatch = { ...batch, baseOffset: this.logEndOffset, leaderEpoch, maxTimestampMs: nowMs };
     this.append(stamped);
     return stamped;
   }
@@ -36,6 +65,120 @@ export class PartitionLog implements DiskResident {
     this.epochCache.assign(b.leaderEpoch, b.baseOffset);
     this.batches.push(b);
     this.logEndOffset = lastOffsetOf(b) + 1;
+    const seg = this.activeSegment;
+    const ts = b.maxTimestampMs ?? 0;
+    seg.sizeBytes += b.sizeBytes;
+    if (seg.firstBatchTimestampMs < 0) seg.firstBatchTimestampMs = ts;
+    seg.largestTimestampMs = Math.max(seg.largestTimestampMs, ts);
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /** The log's size in bytes (`UnifiedLog.size`): the sum of its segments. */
+  get sizeBytes(): number {
+    let n = 0;
+    for (const s of this.segments) n += s.sizeBytes;
+    return n;
+  }
+
+  /**
+   * `LogSegment.shouldRoll` (from `UnifiedLog.maybeRoll`, before an append): the active segment cannot take
+   * `batchBytes` more within segment.bytes, or it is not empty and the batch is segment.ms newer than its first
+   * batch (segment.jitter.ms is 0 by default; index-full rolls are not modelled).
+   */
+  shouldRoll(batchBytes: number, batchTimestampMs: number, cfg: RollConfig): boolean {
+    const seg = this.activeSegment;
+    const waitedMs = seg.firstBatchTimestampMs < 0 ? 0 : batchTimestampMs - seg.firstBatchTimestampMs;
+    return seg.sizeBytes > cfg.segmentBytes - batchBytes || (seg.sizeBytes > 0 && waitedMs > cfg.segmentMs);
+  }
+
+  /**
+   * `LocalLog.roll`: a new, empty active segment at the log end, carrying the producer-state snapshot taken at that
+   * offset. An empty active segment is replaced rather than followed.
+   */
+  roll(nowMs: number, snapshot?: ProducerSnapshot): LogSegment {
+    if (this.activeSegment.sizeBytes === 0 && this.activeSegment.baseOffset === this.logEndOffset) this.segments.pop();
+    const seg: LogSegment = { baseOffset: this.logEndOffset, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: nowMs, ...(snapshot ? { producerSnapshot: snapshot } : {}) };
+    this.segments.push(seg);
+    return seg;
+  }
+
+  /**
+   * The newest producer-state snapshot usable for recovery and truncation: at or below the log end and above the
+   * log start (`ProducerStateManager.truncateAndReload` deletes snapshots outside (logStartOffset, logEndOffset]).
+   */
+  latestProducerSnapshot(): ProducerSnapshot | undefined {
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const snap = this.segments[i].producerSnapshot;
+      if (snap && snap.offset <= this.logEndOffset && snap.offset > this.logStartOffset) return snap;
+    }
+    return undefined;
+  }
+
+  /**
+   * `UnifiedLog.maybeIncrementLogStartOffset`: moves the log start forward (never back, never past `highWatermark`:
+   * the caller checks that). The leader-epoch cache forgets epochs wholly below it. Returns whether it moved.
+   */
+  maybeIncrementLogStartOffset(offset: number): boolean {
+    if (offset <= this.logStartOffset) return false;
+    this.logStartOffset = offset;
+    this.epochCache.truncateFromStart(offset);
+    this.flushedEpochCache.truncateFromStart(offset);
+    return true;
+  }
+
+  /**
+   * `UnifiedLog.deletableSegments`: the oldest segments, in order, while `predicate` holds, each wholly below the
+   * high watermark (its next segment's base offset, or the log end for the last, at most `highWatermark`). A last,
+   * empty segment is never deletable.
+   */
+  deletableSegments(highWatermark: number, predicate: (seg: LogSegment, next: LogSegment | undefined) => boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i];
+      const next = this.segments[i + 1];
+      const upper = next ? next.baseOffset : this.logEndOffset;
+      if (!next && seg.sizeBytes === 0) break;
+      if (!(highWatermark >= upper && predicate(seg, next))) break;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * `UnifiedLog.deleteSegments`: removes the oldest `count` segments and their batches, and moves the log start to
+   * the first segment left. Deleting every segment rolls a new empty one first (Kafka keeps at least one segment),
+   * so the new active segment is never deleted. Returns the new log start offset.
+   */
+  deleteSegments(count: number, nowMs: number): number {
+    if (count <= 0) return this.logStartOffset;
+    if (count >= this.segments.length) {
+      this.roll(nowMs);
+      count = Math.min(count, this.segments.length - 1);
+    }
+    const newStart = this.segments[count].baseOffset;
+    this.maybeIncrementLogStartOffset(newStart);
+    this.segments.splice(0, count);
+    let drop = 0;
+    while (drop < this.batches.length && lastOffsetOf(this.batches[drop]) < newStart) drop++;
+    this.batches.splice(0, drop);
+    return this.logStartOffset;
+  }
+
+  /**
+   * `UnifiedLog.truncateFullyAndStartAt`: everything goes and the log restarts, empty, at `offset` (a follower far
+   * behind a leader whose log start passed it).
+   */
+  truncateFullyAndStartAt(offset: number, nowMs: number): void {
+    this.batches = [];
+    this.segments = [{ baseOffset: offset, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: nowMs }];
+    this.logStartOffset = offset;
+    this.logEndOffset = offset;
+    this.flushedOffset = offset;
+    this.epochCache.entries = [];
+    this.flushedEpochCache = new LeaderEpochCache();
   }
 
   get unflushedMessages(): number {
@@ -55,9 +198,30 @@ export class PartitionLog implements DiskResident {
       }
     }
     this.logEndOffset = Math.max(offset, this.logStartOffset);
+    this.truncateSegments();
     this.epochCache.truncateFromEnd(this.logEndOffset);
     if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
     return removed;
+  }
+
+  /** `LocalLog.truncateTo` for segments: those starting above the log end go; the last one's size is recounted. */
+  private truncateSegments(): void {
+    while (this.segments.length > 1 && this.activeSegment.baseOffset > this.logEndOffset) this.segments.pop();
+    const seg = this.activeSegment;
+    if (seg.baseOffset > this.logEndOffset) seg.baseOffset = this.logEndOffset;
+    let size = 0;
+    let first = -1;
+    let largest = -1;
+    for (let k = this.batches.length - 1; k >= 0 && this.batches[k].baseOffset >= seg.baseOffset; k--) {
+      const b = this.batches[k];
+      size += b.sizeBytes;
+      first = b.maxTimestampMs ?? 0;
+      largest = Math.max(largest, b.maxTimestampMs ?? 0);
+    }
+    seg.sizeBytes = size;
+    seg.firstBatchTimestampMs = first;
+    if (largest >= 0) seg.largestTimestampMs = largest;
+    if (seg.producerSnapshot && seg.producerSnapshot.offset > this.logEndOffset) delete seg.producerSnapshot;
   }
 
   /** Batches holding offsets ≥ `fromOffset`, at least one batch, up to about `maxBytes`. */

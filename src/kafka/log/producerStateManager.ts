@@ -15,6 +15,20 @@ export interface ProducerStateEntry {
   producerId: number;
   producerEpoch: number;
   batches: BatchMetadata[];
+  /** Max timestamp (ms) of the producer's last write here: `producer.id.expiration.ms` counts from it. */
+  lastTimestampMs: number;
+}
+
+/**
+ * A producer-state snapshot (Kafka's `<offset>.snapshot` file, taken when a segment rolls): the state as of
+ * `offset`, so a restarted broker keeps producers whose batches retention has since deleted.
+ */
+export interface ProducerSnapshot {
+  offset: number;
+  producers: ProducerStateEntry[];
+  ongoing: [number, number][];
+  aborted: AbortedTxn[];
+  coordinatorEpochs: [number, number][];
 }
 
 export type AppendCheck =
@@ -133,6 +147,7 @@ export class ProducerStateManager {
     if (batch.isControl) return this.updateMarker(batch);
     if (batch.isTransactional && !this.ongoing.has(batch.producerId)) this.ongoing.set(batch.producerId, batch.baseOffset);
     const entry = this.entryAt(batch.producerId, batch.producerEpoch);
+    entry.lastTimestampMs = Math.max(entry.lastTimestampMs, batch.maxTimestampMs ?? 0);
     entry.batches.push({
       firstSeq: batch.baseSequence,
       lastSeq: lastSequenceOf(batch),
@@ -149,7 +164,7 @@ export class ProducerStateManager {
   private entryAt(producerId: number, producerEpoch: number): ProducerStateEntry {
     let entry = this.producers.get(producerId);
     if (!entry || entry.producerEpoch !== producerEpoch) {
-      entry = { producerId, producerEpoch, batches: [] };
+      entry = { producerId, producerEpoch, batches: [], lastTimestampMs: 0 };
       this.producers.set(producerId, entry);
     }
     return entry;
@@ -163,7 +178,31 @@ export class ProducerStateManager {
     if (!commit && first !== undefined) this.aborted.push({ producerId: batch.producerId, firstOffset: first, lastOffset: batch.baseOffset });
     this.coordinatorEpochs.set(batch.producerId, coordinatorEpoch);
     // A marker at a newer epoch (KIP-890 TV2 bumps on every end) fences the old one here too, and resets sequences.
-    this.entryAt(batch.producerId, batch.producerEpoch);
+    const entry = this.entryAt(batch.producerId, batch.producerEpoch);
+    entry.lastTimestampMs = Math.max(entry.lastTimestampMs, batch.maxTimestampMs ?? 0);
+  }
+
+  /**
+   * `ProducerStateManager.removeExpiredProducers`: forgets every producer without an open transaction whose last
+   * write is at least `producer.id.expiration.ms` old. Returns the ids removed, in ascending order.
+   */
+  removeExpiredProducers(nowMs: number, expirationMs: number): number[] {
+    const removed: number[] = [];
+    for (const [id, e] of this.producers) if (!this.ongoing.has(id) && nowMs - e.lastTimestampMs >= expirationMs) removed.push(id);
+    removed.sort((a, b) => a - b);
+    for (const id of removed) this.producers.delete(id);
+    return removed;
+  }
+
+  /** `ProducerStateManager.takeSnapshot`: the state as of `offset` (the log end when a segment rolls). */
+  snapshot(offset: number): ProducerSnapshot {
+    return {
+      offset,
+      producers: [...this.producers.values()].map((e) => ({ ...e, batches: e.batches.map((b) => ({ ...b })) })),
+      ongoing: [...this.ongoing],
+      aborted: this.aborted.map((a) => ({ ...a })),
+      coordinatorEpochs: [...this.coordinatorEpochs],
+    };
   }
 
   /** Whether a record of `producerId` at `offset` belongs to an aborted transaction (read_committed drops it). */
@@ -172,12 +211,27 @@ export class ProducerStateManager {
     return false;
   }
 
-  /** Rebuilds every producer's state by replaying the log (recovery, truncation, new leader). */
-  rebuild(batches: readonly RecordBatch[]): void {
+  /**
+   * Rebuilds every producer's state (recovery, truncation; Kafka `UnifiedLog.rebuildProducerState` /
+   * `ProducerStateManager.truncateAndReload`): from the latest snapshot, if there is one, then the batches after it;
+   * else by replaying the log from its start. A producer whose batches are all gone and that no snapshot holds
+   * is forgotten (the KAFKA-7190 family).
+   */
+  rebuild(batches: readonly RecordBatch[], snapshot?: ProducerSnapshot, logStartOffset = 0): void {
     this.producers.clear();
     this.ongoing.clear();
     this.aborted.length = 0;
     this.coordinatorEpochs.clear();
-    for (const b of batches) this.update(b);
+    // Without a snapshot, replay from the log start: batches wholly below it (DeleteRecords inside a segment) are
+    // not read (UnifiedLog.rebuildProducerState reads from the log start).
+    let from = logStartOffset;
+    if (snapshot) {
+      from = snapshot.offset;
+      for (const e of snapshot.producers) this.producers.set(e.producerId, { ...e, batches: e.batches.map((b) => ({ ...b })) });
+      for (const [id, o] of snapshot.ongoing) this.ongoing.set(id, o);
+      for (const a of snapshot.aborted) this.aborted.push({ ...a });
+      for (const [id, e] of snapshot.coordinatorEpochs) this.coordinatorEpochs.set(id, e);
+    }
+    for (const b of batches) if (lastOffsetOf(b) >= from) this.update(b);
   }
 }

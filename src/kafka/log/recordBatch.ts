@@ -25,6 +25,12 @@ export interface RecordBatch {
   isControl: boolean;
   records: readonly KafkaRecord[];
   sizeBytes: number;
+  /**
+   * The batch's max timestamp in ms of simulated time, stamped by the leader at append (as
+   * `message.timestamp.type=LogAppendTime`; with Kafka's default CreateTime it is the producer's clock, which here is
+   * the same clock a send latency earlier). Retention and segment.ms read it. Absent on hand-built batches (0).
+   */
+  maxTimestampMs?: number;
 }
 
 export function lastOffsetOf(b: RecordBatch): number {

@@ -10,6 +10,10 @@ export interface PartitionState {
   leader: string | null;
   leaderEpoch: number;
   partitionEpoch: number;
+  /** KIP-966 eligible leader replicas: left the ISR while it was below min.insync.replicas (absent: none). */
+  elr?: string[];
+  /** KIP-966 last known ELR: former ELR members (e.g. shut down uncleanly), kept for the operator (absent: none). */
+  lastKnownElr?: string[];
 }
 
 /**
@@ -29,7 +33,8 @@ export type MetadataRecord =
 export function describeRecord(r: MetadataRecord): Record<string, unknown> {
   if (r.type === "Partition") {
     const s = r.state;
-    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch };
+    const elr = s.elr?.length || s.lastKnownElr?.length ? { elr: s.elr ?? [], lastKnownElr: s.lastKnownElr ?? [] } : {};
+    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch, ...elr };
   }
   return { record: r.type, ...(r as Record<string, unknown>) };
 }

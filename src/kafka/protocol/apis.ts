@@ -16,6 +16,8 @@ import type {
 import type {
   ConsumerFetchRequest,
   ConsumerFetchResponse,
+  DeleteRecordsRequest,
+  DeleteRecordsResponse,
   FetchRequest,
   FetchResponse,
   InitProducerIdRequest,
@@ -57,6 +59,7 @@ export interface KafkaApis {
   Produce: { request: ProduceRequest; response: ProduceResponse };
   Fetch: { request: FetchRequest | ConsumerFetchRequest | RaftFetchRequest; response: FetchResponse | ConsumerFetchResponse | RaftFetchResponse };
   ListOffsets: { request: ListOffsetsRequest; response: ListOffsetsResponse };
+  DeleteRecords: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
   OffsetsForLeaderEpoch: { request: OffsetsForLeaderEpochRequest; response: OffsetsForLeaderEpochResponse };
   InitProducerId: { request: InitProducerIdRequest; response: InitProducerIdResponse };
   FindCoordinator: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
@@ -90,6 +93,7 @@ export const API_KEYS = [
   "Produce",
   "Fetch",
   "ListOffsets",
+  "DeleteRecords",
   "OffsetsForLeaderEpoch",
   "InitProducerId",
   "FindCoordinator",
@@ -127,6 +131,7 @@ export type BrokerMessages = Requests<
   | "Metadata"
   | "Produce"
   | "ListOffsets"
+  | "DeleteRecords"
   | "OffsetsForLeaderEpoch"
   | "InitProducerId"
   | "FindCoordinator"

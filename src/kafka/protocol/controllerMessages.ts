@@ -11,6 +11,8 @@ export interface BrokerRegistrationRequest {
   correlationId: number;
   broker: string;
   incarnation: number;
+  /** KIP-966: the broker epoch it had when it last shut down cleanly, -1 after an unclean shutdown (or none). */
+  previousBrokerEpoch: number;
 }
 
 export interface BrokerRegistrationResponse {

@@ -183,6 +183,28 @@ export interface ConsumerFetchResponse {
   abortedTransactions: AbortedTransaction[] | null;
 }
 
+/**
+ * DeleteRecords (Kafka's Admin `deleteRecords`), for one partition, sent to its leader: move the log start to
+ * `offset` (-1: the high watermark). The answer carries the partition's new low watermark (its log start).
+ */
+export interface DeleteRecordsRequest {
+  type: "DeleteRecords";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  offset: number;
+  timeoutMs: number;
+}
+
+export interface DeleteRecordsResponse {
+  type: "DeleteRecordsResponse";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  error: ErrorName;
+  lowWatermark: number;
+}
+
 /** ListOffsets for auto.offset.reset: -2 earliest, -1 latest (the HW, or the LSO under read_committed). */
 export interface ListOffsetsRequest {
   type: "ListOffsets";

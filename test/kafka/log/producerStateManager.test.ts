@@ -61,7 +61,7 @@ describe("idempotence: sequence numbers within an epoch", () => {
     // entry has no epoch (RecordBatch.NO_PRODUCER_EPOCH).
     const m = new ProducerStateManager();
     expect(append(m, data(0, 42, 0))).toEqual({ kind: "append" });
-    expect(m.producers.get(7)).toEqual({ producerId: 7, producerEpoch: 0, batches: [{ firstSeq: 42, lastSeq: 42, firstOffset: 0, lastOffset: 0 }] });
+    expect(m.producers.get(7)).toEqual({ lastTimestampMs: 0, producerId: 7, producerEpoch: 0, batches: [{ firstSeq: 42, lastSeq: 42, firstOffset: 0, lastOffset: 0 }] });
   });
 
   it("accepts the next sequence, and remembers each batch's sequences and offsets", () => {
@@ -218,7 +218,7 @@ describe("replication: the follower takes the leader's batches as they are", () 
     const old = data(0, 5, 1);
     expect(m.check(old, false)).toEqual({ kind: "append" });
     m.update(old);
-    expect(m.producers.get(7)).toEqual({ producerId: 7, producerEpoch: 0, batches: [{ firstSeq: 5, lastSeq: 5, firstOffset: 1, lastOffset: 1 }] });
+    expect(m.producers.get(7)).toEqual({ lastTimestampMs: 0, producerId: 7, producerEpoch: 0, batches: [{ firstSeq: 5, lastSeq: 5, firstOffset: 1, lastOffset: 1 }] });
   });
 
   it("appends a sequence gap, and does not look for duplicates", () => {
@@ -335,7 +335,7 @@ describe("transactions: markers", () => {
     // is out of order "so that the producer can reset its state"; sequence 0 is accepted.
     const m = new ProducerStateManager();
     m.update(marker("COMMIT", 2, 27));
-    expect(m.producers.get(7)).toEqual({ producerId: 7, producerEpoch: 2, batches: [] });
+    expect(m.producers.get(7)).toEqual({ lastTimestampMs: 0, producerId: 7, producerEpoch: 2, batches: [] });
     expect(m.check(data(0, 0, 28), true)).toMatchObject({ kind: "error", error: "INVALID_PRODUCER_EPOCH" });
     expect(m.check(data(2, 17, 28), true)).toMatchObject({ kind: "error", error: "OUT_OF_ORDER_SEQUENCE_NUMBER" });
     expect(append(m, data(2, 0, 28))).toEqual({ kind: "append" });
@@ -347,7 +347,7 @@ describe("transactions: markers", () => {
     append(m, txn(0, 0, 0));
     append(m, txn(0, 1, 1));
     m.update(marker("ABORT", 1, 2));
-    expect(m.producers.get(7)).toEqual({ producerId: 7, producerEpoch: 1, batches: [] });
+    expect(m.producers.get(7)).toEqual({ lastTimestampMs: 0, producerId: 7, producerEpoch: 1, batches: [] });
     expect(m.check(txn(0, 2, 3), true)).toMatchObject({ kind: "error", error: "INVALID_PRODUCER_EPOCH" });
     expect(m.check(txn(1, 2, 3), true)).toMatchObject({ kind: "error", error: "OUT_OF_ORDER_SEQUENCE_NUMBER" });
     expect(m.check(txn(2, 2, 3), true)).toMatchObject({ kind: "error", error: "OUT_OF_ORDER_SEQUENCE_NUMBER" });

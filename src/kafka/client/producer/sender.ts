@@ -224,11 +224,18 @@ export class Sender {
     const staleId = batch.baseSequence >= 0 && !this.ids.isCurrent(batch);
     // An out-of-order sequence behind an earlier batch that has not been acknowledged yet is retried (Sender.canRetry).
     const outOfOrderBehind = error === "OUT_OF_ORDER_SEQUENCE_NUMBER" && (staleId || batch.baseSequence !== this.ids.lastAcked(key) + 1);
-    const retriable = isRetriable(error) || outOfOrderBehind;
+    // TransactionManager.canRetry (Kafka 4): the idempotent, non-transactional producer retries every
+    // OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID; when the batch is the next in sequence (a real gap, or
+    // the broker lost the producer's state) it first bumps its epoch (KIP-360 `requestEpochBumpForPartition`), so
+    // the retry starts the partition's sequences at 0 under the new epoch.
+    const sequenceError = error === "OUT_OF_ORDER_SEQUENCE_NUMBER" || error === "UNKNOWN_PRODUCER_ID";
+    const bumpAndRetry = sequenceError && !this.txn && this.settings.idempotence && batch.baseSequence >= 0 && !outOfOrderBehind;
+    const retriable = isRetriable(error) || outOfOrderBehind || bumpAndRetry;
     const withinTimeout = this.ctx.nowMs - batch.createdMs < this.settings.deliveryTimeoutMs;
     if (retriable && batch.attempts <= this.settings.retries && withinTimeout && !this.closed) {
+      if (bumpAndRetry && this.ids.isCurrent(batch)) this.ids.bumpEpoch(error);
       if (METADATA_ERRORS.has(error)) this.metadata.requestUpdate();
-      if (staleId) batch.baseSequence = -1; // re-sequenced under the new epoch
+      if (batch.baseSequence >= 0 && !this.ids.isCurrent(batch)) batch.baseSequence = -1; // re-sequenced under the new epoch
       this.ctx.trace("producer.retry", { tp: key, error, attempt: batch.attempts, baseSequence: batch.baseSequence });
       batch.lastAttemptMs = this.ctx.nowMs; // ProducerBatch.reenqueued: the back-off counts from the failure
       this.accumulator.reenqueue(batch);
