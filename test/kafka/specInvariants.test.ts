@@ -11,7 +11,7 @@ import type { TraceRecord } from "../../src/sim/index.js";
  * The safety properties of Jack Vanlightly's TLA+ specifications of Kafka (kafka-tlaplus), as run-time invariants.
  * Each must fire on a deliberately broken model — a real run with an older protocol or a patched broker where that
  * can be arranged, otherwise the trace such a model would produce — and stay quiet on Kafka's protocol (the shipped
- * scenarios run with every invariant on: test/scenarios.test.ts).
+ * scenarios run with every invariant on: test/scenarios/shipped-part*.test.ts).
  */
 function feed(inv: Invariant, records: [number, string, string, Record<string, unknown>?][]): string[] {
   const violations: string[] = [];

@@ -1,0 +1,4 @@
+import { describeShippedScenarios } from "../support/shippedScenarioCases.js";
+
+// Part 1 of 3 of the shipped scenarios (see describeShippedScenarios): three files so vitest runs them in parallel.
+describeShippedScenarios(0, 3);
