@@ -302,9 +302,21 @@ export const faultInput = z.strictObject({
       offset: z.number({ error: "must be a whole number ≥ 0 (or -1: the high watermark)" }).int("must be a whole number ≥ 0 (or -1: the high watermark)").min(-1, "must be a whole number ≥ 0 (or -1: the high watermark)").max(Number.MAX_SAFE_INTEGER, "is too large"),
     })
     .optional(),
+  /**
+   * An operator's IncrementalAlterConfigs of one topic config (Kafka Admin `incrementalAlterConfigs`): SET `key` to
+   * `value`, or remove the topic's override with `value: null` (DELETE). Sent by the scenario's admin client to a
+   * broker, which forwards it to the active controller.
+   */
+  alterConfig: z
+    .strictObject({
+      topic: z.string({ error: "must be a topic name" }),
+      key: z.string({ error: "must be a topic config name such as min.insync.replicas" }),
+      value: z.union([z.number(), z.boolean(), z.string(), z.null()], { error: "must be the config's value (a number, true/false or a string), or null to remove the topic's override" }),
+    })
+    .optional(),
 });
 export type FaultInput = z.infer<typeof faultInput>;
-export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords"] as const;
+export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig"] as const;
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */

@@ -13,6 +13,7 @@ import { AlterPartitionManager } from "./alterPartitionManager.js";
 import { BrokerLifecycleManager } from "./brokerLifecycleManager.js";
 import type { BrokerSettings } from "./brokerSettings.js";
 import { ControllerChannel } from "./controllerChannel.js";
+import { ForwardingManager } from "./forwardingManager.js";
 import { kafkaApis } from "./kafkaApis.js";
 import { MetadataLoader } from "./metadataLoader.js";
 import { BrokerMetadataPublisher } from "./metadataPublisher.js";
@@ -102,7 +103,7 @@ export function brokerActor(cfg: BrokerConfig) {
     // KafkaRaftManager's NetworkClient: one request in flight, reconnect back-off 50 ms up to 500 ms.
     const raftClient = client("raft-client", cfg.controllerRequestTimeoutMs, 50, 500, 1);
     const metadataLoader = new MetadataLoader(ctx, raftClient, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs);
-    const handlers = kafkaApis({ ctx, image, replicaManager, transactions, groups });
+    const handlers = kafkaApis({ ctx, image, replicaManager, transactions, groups, forwarding: new ForwardingManager(ctx, channel) });
 
     return {
       inspect: () => replicaManager.inspect(),

@@ -8,6 +8,7 @@ import type { Handlers } from "../protocol/dispatch.js";
 import type { MetadataResponse } from "../protocol/messages.js";
 import type { FindCoordinatorResponse } from "../protocol/transactionMessages.js";
 import type { ActorContext } from "../../sim/index.js";
+import type { ForwardingManager } from "./forwardingManager.js";
 import type { ReplicaManager } from "./replicaManager.js";
 
 /** The broker's parts a request may be routed to. */
@@ -17,6 +18,7 @@ export interface BrokerRooms {
   replicaManager: ReplicaManager;
   transactions: TransactionCoordinator;
   groups: GroupCoordinator;
+  forwarding: ForwardingManager;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface BrokerRooms {
  * to the NetworkClient that sent the request.
  */
 export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
-  const { ctx, image, replicaManager: rm, transactions: txn, groups } = r;
+  const { ctx, image, replicaManager: rm, transactions: txn, groups, forwarding } = r;
   return {
     // ---- clients: metadata and coordinators ----
     Metadata: (_from, req, conn) => {
@@ -49,6 +51,9 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
     DeleteRecords: (_from, req, conn) => rm.handleDeleteRecords(req, conn),
     OffsetsForLeaderEpoch: (_from, req, conn) => rm.handleOffsetsForLeaderEpoch(req, conn),
     WriteTxnMarkers: (from, req, conn) => rm.writeTxnMarkers(from, req, conn),
+
+    // ---- forwarded to the active controller (KRaft: ControllerApis decides configs) ----
+    IncrementalAlterConfigs: (_from, req, conn) => forwarding.forward(req, conn),
 
     // ---- the transaction coordinator ----
     InitProducerId: (from, req, conn) => txn.handleInitProducerId(from, req, conn),

@@ -12,6 +12,8 @@ const RETRY_BACKOFF_MS = 50;
 export interface MetadataPublisher {
   /** A partition's state changed in the image (called with its latest state). */
   publishPartition(state: PartitionState): void;
+  /** A topic's config changed at run time (a `ConfigRecord`): settings read from it must be read again. */
+  publishTopicConfig(topic: string): void;
 }
 
 /**
@@ -82,6 +84,7 @@ export class MetadataLoader {
       res.entries.forEach((e, i) => {
         this.image.apply(e.record, res.baseOffset + i);
         if (e.record.type === "Partition") changed.push(e.record.state);
+        if (e.record.type === "Config") this.publisher.publishTopicConfig(e.record.topic);
       });
       for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);
     }

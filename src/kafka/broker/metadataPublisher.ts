@@ -19,6 +19,11 @@ export class BrokerMetadataPublisher implements MetadataPublisher {
     private readonly groups: GroupCoordinator,
   ) {}
 
+  /** DynamicConfigPublisher: a topic's new configs reach its logs (segment and retention settings are cached). */
+  publishTopicConfig(topic: string): void {
+    this.replicaManager.topicConfigChanged(topic);
+  }
+
   publishPartition(st: PartitionState): void {
     const change = this.replicaManager.applyPartitionState(st);
     if (!change) return;

@@ -270,6 +270,9 @@ export class Partition {
     if (check.kind === "duplicate") {
       // UnifiedLog: "if we find a duplicate, we return the metadata of the appended batch".
       this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset: check.firstOffset });
+      // Partition.appendRecordsToLeader calls maybeIncrementLeaderHW after every append, a duplicate's too: a retry
+      // is what moves a HW held back by a min.insync.replicas that was lowered at run time.
+      this.maybeIncrementHighWatermark();
       return { ok: true, baseOffset: check.firstOffset, lastOffset: check.lastOffset };
     }
     // ProducerAppendInfo.checkSequence: with no state for the producer (expired by producer.id.expiration.ms, or its

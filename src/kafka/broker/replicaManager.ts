@@ -90,7 +90,7 @@ export class ReplicaManager implements PartitionWriter {
       minIsr: (topic, rf) => Math.min(image.topicConfig(topic, "min.insync.replicas") ?? s.minInsyncReplicas, rf),
       flushMessages: (topic) => this.flushMessages(topic),
       logConfig: (topic) => {
-        // Topic configs are fixed at creation (no alterConfig yet): resolved once per topic the image knows.
+        // Resolved once per topic the image knows, and again after an IncrementalAlterConfigs (topicConfigChanged).
         let c = this.logConfigs.get(topic);
         if (c) return c;
         c = {
@@ -141,6 +141,15 @@ export class ReplicaManager implements PartitionWriter {
 
   private flushMessages(topic: string): number {
     return this.host.image.topicConfig(topic, "flush.messages") ?? this.host.settings.flushMessages;
+  }
+
+  /**
+   * A topic's configs changed (Kafka `DynamicConfigPublisher` → `LogManager.updateTopicConfig`): its logs read the
+   * segment and retention settings afresh. min.insync.replicas, unclean.leader.election.enable and flush.* are read
+   * from the metadata image at each use, so they apply at once.
+   */
+  topicConfigChanged(topic: string): void {
+    this.logConfigs.delete(topic);
   }
 
   /** KIP-890 verification of transactional produces (set once the broker has built its AddPartitionsToTxnManager). */

@@ -8,6 +8,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("min.insync.replicas", 1, "ServerLogConfigs.MIN_IN_SYNC_REPLICAS_DEFAULT; effective value is min(this, RF)", 1),
   int("default.replication.factor", 1, "ReplicationConfigs.REPLICATION_FACTOR_DEFAULT", 1),
   bool("unclean.leader.election.enable", false, "LogConfig.DEFAULT_UNCLEAN_LEADER_ELECTION_ENABLE"),
+  long("unclean.leader.election.interval.ms", 300000, "ReplicationConfigs (internal): how often the active controller elects unclean leaders for leaderless partitions whose topic allows it (QuorumController.maybeScheduleNextElectUncleanLeaders)", 1),
   long("replica.lag.time.max.ms", 30000, "ReplicationConfigs: a follower not caught up for this long leaves the ISR"),
   int("replica.fetch.wait.max.ms", 500, "ReplicationConfigs: follower fetch long-poll wait"),
   int("replica.fetch.backoff.ms", 1000, "ReplicationConfigs: follower back-off after a fetch error"),

@@ -6,6 +6,8 @@ import { NetworkClient } from "../network/networkClient.js";
 import { describeRecord, type MetadataRecord, type PartitionState } from "../metadata/records.js";
 import type { ControllerMessages } from "../protocol/apis.js";
 import { dispatch, type Handlers, type MessageOf } from "../protocol/dispatch.js";
+import { TOPIC_CONFIG } from "../config/brokerConfig.js";
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "../protocol/configMessages.js";
 import type { AlterPartitionRequest, AlterPartitionResponse, BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { RaftEntry } from "../protocol/raftMessages.js";
 import { nextPartitionState, targetElr } from "./partitionChange.js";
@@ -26,6 +28,8 @@ export interface ControllerConfig {
   brokerSessionTimeoutMs: number;
   /** Cluster default for unclean.leader.election.enable (a topic may override it). */
   uncleanLeaderElectionEnable: boolean;
+  /** unclean.leader.election.interval.ms: how long a leaderless partition waits for the periodic unclean election. */
+  uncleanLeaderElectionCheckIntervalMs: number;
   /** socket.connection.setup.timeout.ms / .max.ms of the KRaft client's connections. */
   connectionSetupTimeoutMs: number;
   connectionSetupTimeoutMaxMs: number;
@@ -70,6 +74,12 @@ export function controllerActor(cfg: ControllerConfig) {
       },
       () => ++correlation,
     );
+    /** QuorumController's uncleanScheduled: a periodic unclean election is waiting (its timer id), or none (-1). */
+    let uncleanTimer = -1;
+    const uncleanCheck = ctx.timer(() => {
+      uncleanTimer = -1;
+      if (raft.isLeader()) maybeElectUncleanLeaders();
+    });
     /** The active controller's periodic check (every TICK_MS). */
     const tickPeriod = ctx.timer(() => {
       if (raft.isLeader()) tick();
@@ -87,6 +97,9 @@ export function controllerActor(cfg: ControllerConfig) {
         pending.length = 0;
         if (tickTimer >= 0) tickPeriod.cancel(tickTimer);
         tickTimer = -1;
+        // QuorumController.renounce → cancelMaybeNextElectUncleanLeaders.
+        if (uncleanTimer >= 0) uncleanCheck.cancel(uncleanTimer);
+        uncleanTimer = -1;
       },
       appended: (from) => {
         for (let i = from; i < raft.log.endOffset; i++) image.apply(raft.log.entries[i].record, i);
@@ -124,11 +137,16 @@ export function controllerActor(cfg: ControllerConfig) {
       return Math.min(image.topicConfig(p.topic, "min.insync.replicas") ?? cfg.minInsyncReplicas, p.replicas.length);
     }
 
-    function changePartitions(reason: string, removed?: string, uncleanShutdown?: string): void {
+    /**
+     * New leaders and ISRs after a broker event (ReplicationControlManager.generateLeaderAndIsrUpdates). An unclean
+     * election is made where the topic allows it, except by the periodic check (`unclean: false`): a topic whose
+     * unclean.leader.election.enable was turned on at run time waits for `maybeElectUncleanLeaders`, as in Kafka.
+     */
+    function changePartitions(reason: string, removed?: string, uncleanShutdown?: string, unclean = true): void {
       const gone = new Set(shuttingDown.keys());
       if (removed !== undefined) gone.add(removed);
       for (const p of [...image.partitions.values()]) {
-        const next = nextPartitionState(p, image, { uncleanAllowed: uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: effectiveMinIsr(p) }, gone, uncleanShutdown);
+        const next = nextPartitionState(p, image, { uncleanAllowed: unclean && uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: effectiveMinIsr(p) }, gone, uncleanShutdown);
         if (!next) continue;
         if (next.leader !== p.leader) {
           const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
@@ -179,8 +197,57 @@ export function controllerActor(cfg: ControllerConfig) {
         const last = lastHeartbeatUs.get(b) ?? now;
         if (now - last > cfg.brokerSessionTimeoutMs * 1000) fence(b, "session expired");
       }
-      changePartitions("periodic election check");
+      changePartitions("periodic election check", undefined, undefined, false);
       maybeCreateTopics();
+      maybeScheduleNextElectUncleanLeaders();
+    }
+
+    /**
+     * QuorumController.maybeScheduleNextElectUncleanLeaders (run after every write; here with the periodic check):
+     * while some partition has no leader, an unclean election is scheduled unclean.leader.election.interval.ms ahead.
+     */
+    function maybeScheduleNextElectUncleanLeaders(): void {
+      if (uncleanTimer >= 0) return;
+      if (![...image.partitions.values()].some((p) => p.leader === null)) return;
+      uncleanTimer = uncleanCheck.set(cfg.uncleanLeaderElectionCheckIntervalMs);
+    }
+
+    /**
+     * ReplicationControlManager.maybeTriggerUncleanLeaderElectionForLeaderlessPartitions: every leaderless partition
+     * whose topic allows it gets an unclean leader now (the one way a topic's unclean.leader.election.enable turned
+     * on at run time takes effect before the next broker event).
+     */
+    function maybeElectUncleanLeaders(): void {
+      changePartitions("periodic unclean election check");
+      maybeScheduleNextElectUncleanLeaders();
+    }
+
+    /**
+     * ConfigurationControlManager.incrementalAlterConfigs for a topic (forwarded by a broker): each key is checked
+     * as Kafka's LogConfig.validate would (INVALID_CONFIG), a ConfigRecord is written per change, and the answer
+     * goes once they are committed. Errors: NOT_CONTROLLER (with a hint), UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    function handleIncrementalAlterConfigs(_from: string, req: IncrementalAlterConfigsRequest, conn: ConnectionId): void {
+      const reply = (error: IncrementalAlterConfigsResponse["error"], errorMessage: string | null = null) =>
+        ctx.write(conn, { type: "IncrementalAlterConfigsResponse", correlationId: req.correlationId, topic: req.topic, error, errorMessage, leaderHint: raft.leader } satisfies IncrementalAlterConfigsResponse);
+      if (!raft.isLeader()) return reply("NOT_CONTROLLER");
+      if (!image.topics.has(req.topic)) return reply("UNKNOWN_TOPIC_OR_PARTITION", `topic ${req.topic} does not exist`);
+      for (const c of req.configs) {
+        if (c.value === null) {
+          if (!TOPIC_CONFIG.key(c.name)) return reply("INVALID_CONFIG", `unknown topic config ${c.name}`);
+          continue;
+        }
+        const problems = TOPIC_CONFIG.validate({ [c.name]: c.value });
+        if (problems.length > 0) return reply("INVALID_CONFIG", `${c.name}: ${problems[0].message}`);
+      }
+      let offset = -1;
+      for (const c of req.configs) {
+        ctx.trace("controller.alter-config", { topic: req.topic, name: c.name, value: c.value === null ? null : String(c.value) });
+        offset = propose({ type: "Config", topic: req.topic, name: c.name, value: c.value });
+      }
+      maybeScheduleNextElectUncleanLeaders();
+      if (offset < 0) return reply("NONE");
+      afterCommit(offset, () => reply("NONE"));
     }
 
     const notLeader = () => raft.leader;
@@ -296,6 +363,7 @@ export function controllerActor(cfg: ControllerConfig) {
       BrokerRegistration: handleRegistration,
       BrokerHeartbeat: handleHeartbeat,
       AlterPartition: handleAlterPartition,
+      IncrementalAlterConfigs: handleIncrementalAlterConfigs,
     };
 
     return {

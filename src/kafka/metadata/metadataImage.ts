@@ -53,6 +53,16 @@ export class MetadataImage {
       case "Topic":
         this.topics.set(record.name, { name: record.name, partitions: record.partitions, config: record.config });
         break;
+      case "Config": {
+        // ConfigurationImage: a SET replaces the override, a DELETE (null) removes it.
+        const t = this.topics.get(record.topic);
+        if (!t) break;
+        const config: Record<string, unknown> = { ...t.config };
+        if (record.value === null) delete config[record.name];
+        else config[record.name] = record.value;
+        this.topics.set(record.topic, { ...t, config: config as Partial<LogConfig> });
+        break;
+      }
       case "Partition":
         this.partitions.set(tpKey(record.state.topic, record.state.partition), record.state);
         break;

@@ -1,4 +1,5 @@
 import type { LogConfig } from "../config/brokerConfig.js";
+import type { ConfigValue } from "../config/configDef.js";
 
 /** A partition's replication state as the controller records it (Kafka `PartitionRecord` + `PartitionChangeRecord`). */
 export interface PartitionState {
@@ -28,7 +29,9 @@ export type MetadataRecord =
   | { type: "UnfenceBroker"; broker: string }
   /** A topic and the configs it overrides (Kafka `TopicRecord` + its `ConfigRecord`s). */
   | { type: "Topic"; name: string; partitions: number; config: Partial<LogConfig> }
-  | { type: "Partition"; state: PartitionState };
+  | { type: "Partition"; state: PartitionState }
+  /** A topic config set (or, with value null, its override removed) at run time (Kafka `ConfigRecord`, resource type TOPIC). */
+  | { type: "Config"; topic: string; name: string; value: ConfigValue };
 
 export function describeRecord(r: MetadataRecord): Record<string, unknown> {
   if (r.type === "Partition") {
@@ -36,5 +39,6 @@ export function describeRecord(r: MetadataRecord): Record<string, unknown> {
     const elr = s.elr?.length || s.lastKnownElr?.length ? { elr: s.elr ?? [], lastKnownElr: s.lastKnownElr ?? [] } : {};
     return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch, ...elr };
   }
+  if (r.type === "Config") return { record: r.type, topic: r.topic, name: r.name, value: r.value === null ? null : String(r.value) };
   return { record: r.type, ...(r as Record<string, unknown>) };
 }

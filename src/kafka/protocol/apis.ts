@@ -31,6 +31,7 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from "./messages.js";
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "./configMessages.js";
 import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
 import type {
   AddOffsetsToTxnRequest,
@@ -60,6 +61,7 @@ export interface KafkaApis {
   Fetch: { request: FetchRequest | ConsumerFetchRequest | RaftFetchRequest; response: FetchResponse | ConsumerFetchResponse | RaftFetchResponse };
   ListOffsets: { request: ListOffsetsRequest; response: ListOffsetsResponse };
   DeleteRecords: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
+  IncrementalAlterConfigs: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse };
   OffsetsForLeaderEpoch: { request: OffsetsForLeaderEpochRequest; response: OffsetsForLeaderEpochResponse };
   InitProducerId: { request: InitProducerIdRequest; response: InitProducerIdResponse };
   FindCoordinator: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
@@ -94,6 +96,7 @@ export const API_KEYS = [
   "Fetch",
   "ListOffsets",
   "DeleteRecords",
+  "IncrementalAlterConfigs",
   "OffsetsForLeaderEpoch",
   "InitProducerId",
   "FindCoordinator",
@@ -132,6 +135,7 @@ export type BrokerMessages = Requests<
   | "Produce"
   | "ListOffsets"
   | "DeleteRecords"
+  | "IncrementalAlterConfigs"
   | "OffsetsForLeaderEpoch"
   | "InitProducerId"
   | "FindCoordinator"
@@ -153,4 +157,4 @@ export type BrokerMessages = Requests<
 };
 
 /** What a controller serves (Kafka `ControllerApis` and the KRaft client): the quorum's requests and the brokers'. */
-export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition"> & { Fetch: RaftFetchRequest };
+export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs"> & { Fetch: RaftFetchRequest };

@@ -52,6 +52,7 @@ export const ERRORS = {
   /** Client-side: the topic was not in metadata within max.block.ms (TimeoutException from send()). */
   METADATA_TIMEOUT: { code: 7, retriable: false },
   NOT_CONTROLLER: { code: 41, retriable: true },
+  INVALID_CONFIG: { code: 40, retriable: false },
   /** Client-side: commitSync outside a stable generation (CommitFailedException in the Java client). */
   COMMIT_FAILED: { code: 0, retriable: false },
   /**

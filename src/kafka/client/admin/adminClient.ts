@@ -2,12 +2,17 @@ import type { Actor, ActorContext, Timer } from "../../../sim/index.js";
 import { clientProcess } from "../../network/connectionRouter.js";
 import { NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
+import type { ConfigValue } from "../../config/configDef.js";
+import type { IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
 import type { DeleteRecordsRequest } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
 
-/** An operator's admin call at a moment of the run (a `faults:` entry such as `deleteRecords`). */
-export interface AdminOp {
+/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords` or `alterConfig`). */
+export type AdminOp = DeleteRecordsOp | AlterConfigOp;
+
+/** Admin `deleteRecords` for one partition, sent to its leader. */
+export interface DeleteRecordsOp {
   /** When the call is made, in ms of simulated time. */
   atMs: number;
   op: "deleteRecords";
@@ -15,6 +20,15 @@ export interface AdminOp {
   partition: number;
   /** The new log start offset asked for (-1: the high watermark, Kafka's DeleteRecordsRequest.HIGH_WATERMARK). */
   offset: number;
+}
+
+/** Admin `incrementalAlterConfigs` of one topic config (SET, or DELETE with value null), sent to any broker. */
+export interface AlterConfigOp {
+  atMs: number;
+  op: "alterConfig";
+  topic: string;
+  key: string;
+  value: ConfigValue;
 }
 
 /**
@@ -39,11 +53,13 @@ interface Call {
 }
 
 /**
- * An operator's admin client (Kafka `KafkaAdminClient`) as an actor: at each op's time it looks the partition's
- * leader up in metadata, sends it DeleteRecords over the client's one `NetworkClient`, and retries on a retriable
- * error (NOT_LEADER_OR_FOLLOWER after a leader change, a lost connection, a request past request.timeout.ms) with a
- * metadata refresh and retry.backoff.ms, until default.api.timeout.ms. Each call's outcome is traced
- * (`admin.delete-records`); non-retriable errors (OFFSET_OUT_OF_RANGE above the HW) end it.
+ * An operator's admin client (Kafka `KafkaAdminClient`) as an actor. DeleteRecords: at the op's time it looks the
+ * partition's leader up in metadata and sends it the request over the client's one `NetworkClient`.
+ * IncrementalAlterConfigs: sent to the least loaded broker (`LeastLoadedNodeProvider`), which forwards it to the
+ * active controller. Both retry on a retriable error (NOT_LEADER_OR_FOLLOWER after a leader change, a lost
+ * connection, a request past request.timeout.ms) with a metadata refresh and retry.backoff.ms, until
+ * default.api.timeout.ms. Each call's outcome is traced (`admin.delete-records`, `admin.alter-configs`);
+ * non-retriable errors (OFFSET_OUT_OF_RANGE above the HW, INVALID_CONFIG) end it.
  */
 export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
   return (ctx: ActorContext): Actor => {
@@ -72,12 +88,16 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
       if (state === "DISCONNECTED") metadata.requestUpdate();
     });
 
-    const finish = (call: Call, error: ErrorName, lowWatermark: number) =>
-      ctx.trace("admin.delete-records", { tp: `${call.op.topic}-${call.op.partition}`, offset: call.op.offset, error, lowWatermark, tries: call.tries });
+    const finish = (call: Call, error: ErrorName, lowWatermark: number) => {
+      const op = call.op;
+      if (op.op === "deleteRecords") ctx.trace("admin.delete-records", { tp: `${op.topic}-${op.partition}`, offset: op.offset, error, lowWatermark, tries: call.tries });
+      else ctx.trace("admin.alter-configs", { topic: op.topic, configs: { [op.key]: op.value === null ? null : String(op.value) }, error, tries: call.tries });
+    };
+    const target = (op: AdminOp) => (op.op === "deleteRecords" ? `${op.topic}-${op.partition}` : op.topic);
 
     function again(call: Call, error: ErrorName): void {
       if (ctx.nowMs >= call.deadlineMs) return finish(call, "REQUEST_TIMED_OUT", -1);
-      ctx.trace("admin.retry", { tp: `${call.op.topic}-${call.op.partition}`, error });
+      ctx.trace("admin.retry", { tp: target(call.op), error });
       waiting.push(call);
       metadata.requestUpdate();
     }
@@ -85,12 +105,28 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
     function sendWaiting(): void {
       const still: Call[] = [];
       for (const call of waiting) {
-        const leader = metadata.leaderOf(call.op.topic, call.op.partition)?.leader ?? null;
+        const op = call.op;
+        if (op.op === "alterConfig") {
+          const node = client.leastLoadedNode(brokers);
+          if (node === null) {
+            still.push(call);
+            continue;
+          }
+          const req: IncrementalAlterConfigsRequest = { type: "IncrementalAlterConfigs", correlationId: client.correlationId(), topic: op.topic, configs: [{ name: op.key, value: op.value }] };
+          call.tries++;
+          client.sendWhenReady(node, req, (res) => {
+            if (res.type === "Disconnected") return again(call, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
+            if (res.error === "NONE" || !isRetriable(res.error)) return finish(call, res.error, -1);
+            again(call, res.error);
+          });
+          continue;
+        }
+        const leader = metadata.leaderOf(op.topic, op.partition)?.leader ?? null;
         if (leader === null) {
           still.push(call);
           continue;
         }
-        const req: DeleteRecordsRequest = { type: "DeleteRecords", correlationId: client.correlationId(), topic: call.op.topic, partition: call.op.partition, offset: call.op.offset, timeoutMs: cfg.requestTimeoutMs };
+        const req: DeleteRecordsRequest = { type: "DeleteRecords", correlationId: client.correlationId(), topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
         call.tries++;
         client.sendWhenReady(leader, req, (res) => {
           if (res.type === "Disconnected") return again(call, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
