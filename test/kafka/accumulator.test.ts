@@ -29,6 +29,32 @@ describe("RecordAccumulator: batches close on batch.size or linger.ms, whichever
   });
 });
 
+describe("the sender wakes when a batch is ready, not on every send (KafkaProducer.doSend, RecordAccumulator.ready)", () => {
+  it("records that join an open batch cost no sender pass: twice the records in one batch, a handful more events", () => {
+    // One batch, lingering 100 ms, filled by n sends. Each send is one event (its timer); if each also woke the
+    // sender, the run would grow by two events per record (the wake-up and nothing else).
+    const run = (n: number) => runProducer({ config: { "linger.ms": 100, "batch.size": 1_000_000 }, sends: Array.from({ length: n }, (_, i) => ({ atMs: 100 + i * 0.1, record: rec(i) })) });
+    const small = run(20);
+    const large = run(40);
+    expect(small.requests.map((r) => r.records)).toEqual([20]);
+    expect(large.requests.map((r) => r.records)).toEqual([40]);
+    // The twenty extra sends add their own twenty events (and their callbacks' nothing).
+    expect(large.events - small.events).toBe(20);
+    // Still sent when the linger ends: created at 100 ms, sent at 200 ms, received 0.5 ms later.
+    expect(large.requests[0].atUs).toBe(200_500);
+  });
+
+  it("a batch that fills wakes the sender at once, and so does a second batch queued behind the first", () => {
+    const sends = Array.from({ length: 5 }, (_, i) => ({ atMs: 100 + i * 0.01, record: rec(i) }));
+    const { requests } = runProducer({ config: { "linger.ms": 60_000, "batch.size": 500, "delivery.timeout.ms": 120_000 }, sends, untilMs: 70_000 });
+    // The fifth record opens a second batch: the first (4 records) leaves at once, the second lingers.
+    expect(requests.map((r) => [r.records, r.atUs < 101_000])).toEqual([
+      [4, true],
+      [1, false],
+    ]);
+  });
+});
+
 describe("buffer.memory back-pressure and max.block.ms", () => {
   it("sends block while the buffer is full and fail after max.block.ms; earlier ones stay pending", () => {
     // Each batch takes batch.size (500) from a 1000-byte buffer; the broker never answers, so nothing frees.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FetchRequest, FetchResponse } from "../../src/kafka/protocol/messages.js";
+import type { FetchRequest, FetchResponse, FetchResponsePartition } from "../../src/kafka/protocol/messages.js";
 import { replicaManagerHarness } from "../support/replicaManagerHarness.js";
 
 describe("ReplicaManager: a follower's fetch (Partition.fetchRecords for a follower)", () => {
@@ -11,10 +11,10 @@ describe("ReplicaManager: a follower's fetch (Partition.fetchRecords for a follo
     const h = replicaManagerHarness();
     h.append(["a", "b", "c"]);
     h.append(["d", "e", "f"]);
-    const fetch = (replicaId: string, fetchOffset: number): FetchResponse => {
-      const req: FetchRequest = { type: "Fetch", correlationId: h.nextCorrelationId(), replicaId, topic: "t", partition: 0, currentLeaderEpoch: 1, fetchOffset, maxWaitMs: 500 };
+    const fetch = (replicaId: string, fetchOffset: number): FetchResponsePartition => {
+      const req: FetchRequest = { type: "Fetch", correlationId: h.nextCorrelationId(), replicaId, maxWaitMs: 500, partitions: [{ topic: "t", partition: 0, currentLeaderEpoch: 1, fetchOffset }] };
       h.rm.handleFetch(req, h.conn(replicaId));
-      return h.last(replicaId, "FetchResponse") as unknown as FetchResponse;
+      return (h.last(replicaId, "FetchResponse") as unknown as FetchResponse).partitions[0];
     };
     expect(fetch("broker-2", 3).highWatermark).toBe(0);
     expect(h.p.highWatermark).toBe(0); // broker-3 has not fetched yet

@@ -3,7 +3,8 @@ import { brokerSettings } from "../../src/kafka/broker/brokerSettings.js";
 import { Partition, type PartitionHost } from "../../src/kafka/broker/partition.js";
 import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
 import type { PartitionState } from "../../src/kafka/metadata/records.js";
-import type { ConsumerFetchRequest, FetchRequest } from "../../src/kafka/protocol/messages.js";
+import { DelayedFetchPurgatory } from "../../src/kafka/broker/delayedFetch.js";
+import type { ConsumerFetchRequest, FetchPartition, FetchRequest } from "../../src/kafka/protocol/messages.js";
 import type { Disk } from "../../src/sim/index.js";
 import { FakeContext } from "./fakeContext.js";
 
@@ -20,14 +21,19 @@ export function plainBatch(values: string[]): Omit<RecordBatch, "baseOffset" | "
   return { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: values.map((value) => ({ key: null, value })), sizeBytes: 100 };
 }
 
+/** Partition t-0 (or `partition` of "t") in a Fetch, from `fetchOffset`, at `currentLeaderEpoch`. */
+export function fetchPartition(fetchOffset: number, currentLeaderEpoch: number, partition = 0): FetchPartition {
+  return { topic: "t", partition, currentLeaderEpoch, fetchOffset };
+}
+
 /** A follower's Fetch of t-0 from `fetchOffset`, at `currentLeaderEpoch`. */
 export function followerFetch(replicaId: string, fetchOffset: number, currentLeaderEpoch: number, maxWaitMs = 500): FetchRequest {
-  return { type: "Fetch", correlationId: 1, replicaId, topic: "t", partition: 0, currentLeaderEpoch, fetchOffset, maxWaitMs };
+  return { type: "Fetch", correlationId: 1, replicaId, maxWaitMs, partitions: [fetchPartition(fetchOffset, currentLeaderEpoch)] };
 }
 
 /** A consumer's Fetch of t-0 (replica id -1). */
 export function consumerFetch(fetchOffset: number, isolationLevel: ConsumerFetchRequest["isolationLevel"] = "read_uncommitted", maxWaitMs = 500): ConsumerFetchRequest {
-  return { type: "Fetch", replicaId: -1, correlationId: 2, topic: "t", partition: 0, currentLeaderEpoch: -1, fetchOffset, maxWaitMs, isolationLevel };
+  return { type: "Fetch", replicaId: -1, correlationId: 2, maxWaitMs, isolationLevel, partitions: [fetchPartition(fetchOffset, -1)] };
 }
 
 /**
@@ -42,6 +48,8 @@ export class PartitionHarness {
   minIsr: number;
   flushMessages: number;
   readonly p: Partition;
+  /** The broker's fetch purgatory, holding fetches parked on this partition. */
+  readonly delayedFetches: DelayedFetchPurgatory;
 
   constructor(opts: { broker?: string; minIsr?: number; lagMs?: number; flushMessages?: number; disk?: Disk } = {}) {
     this.ctx = new FakeContext(opts.broker ?? "broker-1", opts.disk);
@@ -56,7 +64,9 @@ export class PartitionHarness {
       flushMessages: () => this.flushMessages,
       isBrokerActive: (b) => !this.fenced.has(b),
       sendAlterPartition: (_p, newIsr) => this.alters.push(newIsr),
+      tryCompleteDelayedFetch: (key) => this.delayedFetches.checkAndComplete(key),
     };
+    this.delayedFetches = new DelayedFetchPurgatory({ ctx: this.ctx, source: (key) => (key === this.p.key ? this.p : undefined), knowsTopic: (topic) => topic === "t" });
     this.p = new Partition("t", 0, host);
   }
 
@@ -67,6 +77,6 @@ export class PartitionHarness {
 
   /** A follower's fetch at the leader's current epoch. */
   fetch(replica: string, offset: number) {
-    return this.p.fetchRecordsForFollower(followerFetch(replica, offset, this.p.leaderEpoch));
+    return this.p.fetchRecordsForFollower(replica, fetchPartition(offset, this.p.leaderEpoch));
   }
 }

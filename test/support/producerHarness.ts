@@ -80,5 +80,6 @@ export function runProducer(opts: {
     };
   });
   sim.run((opts.untilMs ?? 10_000) * 1000);
-  return { requests, results };
+  /** `events`: every event the run processed (sends, deliveries, the sender's passes, ...). */
+  return { requests, results, events: sim.events };
 }

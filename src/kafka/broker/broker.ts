@@ -72,8 +72,10 @@ export function brokerActor(cfg: BrokerConfig) {
     // change (Kafka batches them into one request), so it allows more than one request in flight.
     const channel = new ControllerChannel(ctx, client("controller-channel", cfg.controllerRequestTimeoutMs, 50, 50, Infinity), cfg.controllers, CONTROLLER_RETRY_BACKOFF_MS);
     const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, () => image.offset);
-    // BrokerBlockingSender: no reconnect back-off (the fetcher backs off itself). One fetcher per partition here, so
-    // their connection to a leader carries one request per partition rather than one.
+    // BrokerBlockingSender: no reconnect back-off (the fetcher backs off itself). Each fetcher thread has at most
+    // one Fetch in flight; its OffsetsForLeaderEpoch requests (one per truncating partition here) share the
+    // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives
+    // each its own.
     const fetcherClient = client("replica-fetcher", s.replicaSocketTimeoutMs, 0, 0, Infinity);
     const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr) });
     const alterPartitionManager = new AlterPartitionManager(ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));

@@ -7,6 +7,8 @@ export interface BrokerSettings {
   replicaLagTimeMaxMs: number;
   replicaFetchWaitMaxMs: number;
   replicaFetchBackoffMs: number;
+  /** num.replica.fetchers: fetcher threads (one Fetch in flight each) per source broker. */
+  numReplicaFetchers: number;
   replicaSocketTimeoutMs: number;
   /** request.timeout.ms: WriteTxnMarkers requests and their appends (TransactionMarkerChannelManager, KafkaApis). */
   requestTimeoutMs: number;
@@ -63,6 +65,7 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     replicaLagTimeMaxMs: c["replica.lag.time.max.ms"],
     replicaFetchWaitMaxMs: c["replica.fetch.wait.max.ms"],
     replicaFetchBackoffMs: c["replica.fetch.backoff.ms"],
+    numReplicaFetchers: c["num.replica.fetchers"],
     replicaSocketTimeoutMs: c["replica.socket.timeout.ms"],
     requestTimeoutMs: c["request.timeout.ms"],
     connectionSetupTimeoutMs: c["socket.connection.setup.timeout.ms"],

@@ -3,9 +3,20 @@ import type { PartitionLog } from "../log/partitionLog.js";
 import type { ProducerStateManager } from "../log/producerStateManager.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { ErrorName } from "../protocol/errors.js";
-import type { AbortedTransaction, ConsumerFetchRequest, ConsumerFetchResponse, FetchRequest, FetchResponse } from "../protocol/messages.js";
+import {
+  type AbortedTransaction,
+  type ConsumerFetchRequest,
+  type ConsumerFetchResponse,
+  type ConsumerFetchResponsePartition,
+  type FetchPartition,
+  type FetchRequest,
+  type FetchResponse,
+  type FetchResponsePartition,
+  type IsolationLevel,
+  tpKey,
+} from "../protocol/messages.js";
 
-/** replica.fetch.max.bytes / max.partition.fetch.bytes as the model reads a log: 1 MiB a fetch. */
+/** replica.fetch.max.bytes / max.partition.fetch.bytes as the model reads a log: 1 MiB a partition. */
 export const FETCH_MAX_BYTES = 1_048_576;
 
 /** What fetches read of their partition. */
@@ -21,9 +32,9 @@ export interface FetchSource {
   checkLeaderEpoch(requestEpoch: number): ErrorName;
 }
 
-/** Kafka's FetchResponse for a follower (replica id ≥ 0): record batches as they are in the log. */
-export function followerFetchResponse(req: FetchRequest, error: ErrorName, highWatermark: number, logStartOffset: number, batches: RecordBatch[]): FetchResponse {
-  return { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, logStartOffset, batches };
+/** One partition of Kafka's FetchResponse for a follower (replica id ≥ 0): record batches as they are in the log. */
+export function followerFetchPartition(fp: FetchPartition, error: ErrorName, highWatermark: number, logStartOffset: number, batches: RecordBatch[]): FetchResponsePartition {
+  return { topic: fp.topic, partition: fp.partition, error, highWatermark, logStartOffset, batches };
 }
 
 /** A consumer's read of the leader's log: batches and the aborted transactions among them, or why not. */
@@ -31,159 +42,190 @@ export type ConsumerRead = { ok: true; batches: RecordBatch[]; abortedTransactio
 
 const NOTHING_READ: ConsumerRead & { ok: true } = { ok: true, batches: [], abortedTransactions: null };
 
-/** Kafka's FetchResponse for a consumer (replica id -1): what `readRecordsForConsumer` read, or an error. */
-export function consumerFetchResponse(req: ConsumerFetchRequest, error: ErrorName, highWatermark: number, lastStableOffset: number, logStartOffset: number, read: ConsumerRead | null): ConsumerFetchResponse {
+/** One partition of Kafka's FetchResponse for a consumer (replica id -1): what `readRecordsForConsumer` read, or an error. */
+export function consumerFetchPartition(fp: FetchPartition, isolation: IsolationLevel, error: ErrorName, highWatermark: number, lastStableOffset: number, logStartOffset: number, read: ConsumerRead | null): ConsumerFetchResponsePartition {
   const data = read?.ok ? read : NOTHING_READ;
-  return { type: "FetchResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, highWatermark, lastStableOffset, logStartOffset, batches: data.batches, abortedTransactions: req.isolationLevel === "read_committed" ? data.abortedTransactions ?? [] : null };
+  return { topic: fp.topic, partition: fp.partition, error, highWatermark, lastStableOffset, logStartOffset, batches: data.batches, abortedTransactions: isolation === "read_committed" ? (data.abortedTransactions ?? []) : null };
+}
+
+/** The answer for a partition this broker does not host: NOT_LEADER_OR_FOLLOWER, or UNKNOWN_TOPIC_OR_PARTITION for a topic it does not know. */
+export function unknownPartitionError(knowsTopic: boolean): ErrorName {
+  return knowsTopic ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION";
 }
 
 /** The offset a consumer may read up to (exclusive): the HW, or the LSO under read_committed. */
-export function maxConsumerOffset(p: FetchSource, isolation: ConsumerFetchRequest["isolationLevel"]): number {
+export function maxConsumerOffset(p: FetchSource, isolation: IsolationLevel): number {
   return isolation === "read_committed" ? p.lastStableOffset : p.highWatermark;
 }
 
+/** The checks every fetch of a partition passes before the log is read: leader, leader epoch (KIP-320), offset in range. */
+function fetchError(p: FetchSource, fp: FetchPartition): ErrorName {
+  if (p.role !== "leader") return "NOT_LEADER_OR_FOLLOWER";
+  const epochError = p.checkLeaderEpoch(fp.currentLeaderEpoch);
+  if (epochError !== "NONE") return epochError;
+  // UnifiedLog.checkLogStartOffset / LocalLog.read: below the log start or beyond the log end is out of range.
+  if (fp.fetchOffset < p.log.logStartOffset || fp.fetchOffset > p.log.logEndOffset) return "OFFSET_OUT_OF_RANGE";
+  return "NONE";
+}
+
 /**
- * A consumer's fetch as the leader reads it (Kafka `Partition.fetchRecords` for replica id -1 → `readRecords` →
- * `UnifiedLog.read` → `LocalLog.read`): NOT_LEADER_OR_FOLLOWER or an epoch error first; OFFSET_OUT_OF_RANGE below
- * the log start (UnifiedLog.checkLogStartOffset) or beyond the log end (LocalLog.read); nothing, and no error, from
- * the HW (LSO under read_committed) up to the log end; else whole batches from the one holding the fetch offset,
- * those that end below the HW (LSO), control batches included, about FETCH_MAX_BYTES at most (at least one). Under
- * read_committed the aborted transactions overlapping them are listed, as the transaction index gives them
- * (UnifiedLog.collectAbortedTransactions: last offset ≥ the fetch offset, first offset below the end of the read).
+ * A consumer's fetch of one partition as the leader reads it (Kafka `Partition.fetchRecords` for replica id -1 →
+ * `readRecords` → `UnifiedLog.read` → `LocalLog.read`): NOT_LEADER_OR_FOLLOWER or an epoch error first;
+ * OFFSET_OUT_OF_RANGE below the log start (UnifiedLog.checkLogStartOffset) or beyond the log end (LocalLog.read);
+ * nothing, and no error, from the HW (LSO under read_committed) up to the log end; else whole batches from the one
+ * holding the fetch offset, those that end below the HW (LSO), control batches included, about FETCH_MAX_BYTES at
+ * most (at least one). Under read_committed the aborted transactions overlapping them are listed, as the
+ * transaction index gives them (UnifiedLog.collectAbortedTransactions: last offset ≥ the fetch offset, first offset
+ * below the end of the read).
  */
-export function readRecordsForConsumer(p: FetchSource, req: ConsumerFetchRequest): ConsumerRead {
-  if (p.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
-  const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
-  if (epochError !== "NONE") return { ok: false, error: epochError };
-  const log = p.log;
-  if (req.fetchOffset < log.logStartOffset || req.fetchOffset > log.logEndOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
-  const limit = maxConsumerOffset(p, req.isolationLevel);
-  if (req.fetchOffset >= limit) return NOTHING_READ;
+export function readRecordsForConsumer(p: FetchSource, fp: FetchPartition, isolation: IsolationLevel): ConsumerRead {
+  const error = fetchError(p, fp);
+  if (error !== "NONE") return { ok: false, error };
+  const limit = maxConsumerOffset(p, isolation);
+  if (fp.fetchOffset >= limit) return NOTHING_READ;
   const batches: RecordBatch[] = [];
-  for (const b of log.read(req.fetchOffset, FETCH_MAX_BYTES)) {
+  for (const b of p.log.read(fp.fetchOffset, FETCH_MAX_BYTES)) {
     if (lastOffsetOf(b) >= limit) break;
     batches.push(b);
   }
-  if (req.isolationLevel !== "read_committed" || batches.length === 0) return { ok: true, batches, abortedTransactions: null };
+  if (isolation !== "read_committed" || batches.length === 0) return { ok: true, batches, abortedTransactions: null };
   const upper = lastOffsetOf(batches[batches.length - 1]) + 1;
   const abortedTransactions: AbortedTransaction[] = [];
-  for (const a of p.producerState.aborted) if (a.lastOffset >= req.fetchOffset && a.firstOffset < upper) abortedTransactions.push({ producerId: a.producerId, firstOffset: a.firstOffset });
+  for (const a of p.producerState.aborted) if (a.lastOffset >= fp.fetchOffset && a.firstOffset < upper) abortedTransactions.push({ producerId: a.producerId, firstOffset: a.firstOffset });
   return { ok: true, batches, abortedTransactions };
 }
 
-interface ParkedFollowerFetch {
-  /** The connection the fetch came on: its answer goes back on it. */
-  from: ConnectionId;
-  request: FetchRequest;
-  timer: number;
-}
-
-interface ParkedConsumerFetch {
-  id: number;
-  /** The connection the fetch came on: its answer goes back on it. */
-  from: ConnectionId;
-  request: ConsumerFetchRequest;
-  timer: number;
+/**
+ * A parked follower fetch's read of one partition when it completes (DelayedFetch.onComplete → readFromLog with
+ * `readFromPurgatory`: the follower's fetch state is not updated again): the same checks as the first read, then
+ * the batches from the fetch offset and the HW of this moment.
+ */
+export function readForDelayedFollower(p: FetchSource, fp: FetchPartition): FetchResponsePartition {
+  const error = fetchError(p, fp);
+  if (error !== "NONE") return followerFetchPartition(fp, error, p.highWatermark, p.log.logStartOffset, []);
+  return followerFetchPartition(fp, "NONE", p.highWatermark, p.log.logStartOffset, p.log.read(fp.fetchOffset, FETCH_MAX_BYTES));
 }
 
 /**
- * The fetches of one partition waiting for data (Kafka `DelayedFetch` in `ReplicaManager`'s fetch purgatory, keyed
- * by partition): a follower's fetch waits until the leader's log grows; a consumer's until the HW (or LSO) passes
- * the end of a batch at its offset. Either waits at most its `maxWaitMs`, then answers with what there is; a change of leader answers
- * NOT_LEADER_OR_FOLLOWER at once. One parked fetch per follower (a new one replaces it).
+ * DelayedFetch.tryComplete for one partition: an error to report (Cases A–D: not the leader any more, a fenced
+ * epoch, out of range), or bytes to return (fetch.min.bytes / replica.fetch.min.bytes are 1 by default, so one
+ * batch is enough): for a follower, anything beyond its fetch offset; for a consumer, a whole batch at its offset
+ * below the HW (LSO). No Case F (the fetch offset on an older segment than the HW): a consumer above the HW waits.
+ */
+function partitionCanComplete(p: FetchSource | undefined, fp: FetchPartition, consumer: IsolationLevel | null): boolean {
+  if (!p || fetchError(p, fp) !== "NONE") return true;
+  if (consumer === null) return fp.fetchOffset < p.log.logEndOffset;
+  const limit = maxConsumerOffset(p, consumer);
+  if (fp.fetchOffset >= limit) return false;
+  const i = p.log.batchIndexFor(fp.fetchOffset);
+  return i >= 0 && lastOffsetOf(p.log.batches[i]) < limit;
+}
+
+/** A fetch parked in the purgatory (Kafka `DelayedFetch`): the request, the connection its answer goes back on, its timer. */
+interface DelayedFetch {
+  id: number;
+  from: ConnectionId;
+  request: FetchRequest | ConsumerFetchRequest;
+  timer: number;
+  done: boolean;
+}
+
+/** How the purgatory finds a partition by its key (the ReplicaManager's partitions). */
+export interface DelayedFetchHost {
+  ctx: ActorContext;
+  /** The hosted partition `topic-partition`, if any. */
+  source(key: string): FetchSource | undefined;
+  /** Whether the broker knows the topic (else a partition it does not host is UNKNOWN_TOPIC_OR_PARTITION). */
+  knowsTopic(topic: string): boolean;
+}
+
+/**
+ * DelayedFetch.onComplete: every partition of a parked fetch read again (a follower's without updating its fetch
+ * state), as one answer in the request's order.
+ */
+export function delayedFetchResponse(req: FetchRequest | ConsumerFetchRequest, host: DelayedFetchHost): FetchResponse | ConsumerFetchResponse {
+  if (req.replicaId !== -1) {
+    const partitions = (req as FetchRequest).partitions.map((fp) => {
+      const p = host.source(tpKey(fp.topic, fp.partition));
+      return p ? readForDelayedFollower(p, fp) : followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []);
+    });
+    return { type: "FetchResponse", correlationId: req.correlationId, partitions };
+  }
+  const creq = req as ConsumerFetchRequest;
+  const partitions = creq.partitions.map((fp) => {
+    const p = host.source(tpKey(fp.topic, fp.partition));
+    if (!p) return consumerFetchPartition(fp, creq.isolationLevel, unknownPartitionError(host.knowsTopic(fp.topic)), -1, -1, -1, null);
+    const read = readRecordsForConsumer(p, fp, creq.isolationLevel);
+    return consumerFetchPartition(fp, creq.isolationLevel, read.ok ? "NONE" : read.error, p.highWatermark, p.lastStableOffset, p.log.logStartOffset, read);
+  });
+  return { type: "FetchResponse", correlationId: req.correlationId, partitions };
+}
+
+/**
+ * The broker's fetch purgatory (Kafka `ReplicaManager.delayedFetchPurgatory` of `DelayedFetch`, watched by
+ * `TopicPartitionOperationKey`): a Fetch that found nothing to return waits here, watched under each of its
+ * partitions, until any of them has data or an error (`checkAndComplete(key)`, called when a partition's log grows,
+ * its HW moves or its leadership ends: Partition.tryCompleteDelayedRequests) or until its maxWaitMs passes; then
+ * every partition is read again and the whole answer goes back at once.
  */
 export class DelayedFetchPurgatory {
-  private readonly followers = new Map<string, ParkedFollowerFetch>();
-  private consumers: ParkedConsumerFetch[] = [];
+  private readonly watchers = new Map<string, DelayedFetch[]>();
+  private readonly byId = new Map<number, DelayedFetch>();
   private nextId = 0;
-  /** replica.fetch.wait.max.ms of a follower's parked fetch, by replica. */
-  private readonly followerWait: Timer<string>;
-  /** fetch.max.wait.ms of a consumer's parked fetch, by its id here. */
-  private readonly consumerWait: Timer<number>;
+  /** A parked fetch's maxWaitMs, by its id here. */
+  private readonly expiration: Timer<number>;
 
-  constructor(
-    private readonly ctx: ActorContext,
-    private readonly p: FetchSource,
-  ) {
-    this.followerWait = ctx.timer((replica) => {
-      const f = this.followers.get(replica);
-      if (!f) return;
-      this.followers.delete(replica);
-      this.respondFollower(f.from, f.request, "NONE", this.p.log.read(f.request.fetchOffset, FETCH_MAX_BYTES));
-    });
-    this.consumerWait = ctx.timer((id) => {
-      const i = this.consumers.findIndex((f) => f.id === id);
-      if (i < 0) return;
-      const [f] = this.consumers.splice(i, 1);
-      this.respondConsumer(f.from, f.request, readRecordsForConsumer(this.p, f.request));
+  constructor(private readonly host: DelayedFetchHost) {
+    this.expiration = host.ctx.timer((id) => {
+      const op = this.byId.get(id);
+      if (op) this.forceComplete(op);
     });
   }
 
-  /** Answers a follower's fetch; `highWatermark` is the one read with the data (default: the HW now). */
-  respondFollower(to: ConnectionId, req: FetchRequest, error: ErrorName, batches: RecordBatch[], highWatermark = this.p.highWatermark): void {
-    this.ctx.write(to, followerFetchResponse(req, error, highWatermark, this.p.log.logStartOffset, batches));
+  /** Fetches parked now. */
+  get size(): number {
+    return this.byId.size;
   }
 
-  /** Answers a consumer's fetch with what was read (DelayedFetch.onComplete reads again), or with an error. */
-  respondConsumer(to: ConnectionId, req: ConsumerFetchRequest, read: ConsumerRead | ErrorName): void {
-    const error = typeof read === "string" ? read : read.ok ? "NONE" : read.error;
-    this.ctx.write(to, consumerFetchResponse(req, error, this.p.highWatermark, this.p.lastStableOffset, this.p.log.logStartOffset, typeof read === "string" ? null : read));
-  }
-
-  /** Long poll: hold a follower's fetch until data arrives or replica.fetch.wait.max.ms passes. */
-  watchFollower(from: ConnectionId, req: FetchRequest): void {
-    const old = this.followers.get(req.replicaId);
-    if (old) this.followerWait.cancel(old.timer);
-    const timer = this.followerWait.set(req.maxWaitMs, req.replicaId);
-    this.followers.set(req.replicaId, { from, request: req, timer });
-  }
-
-  /** Hold a consumer's fetch until the HW (or LSO) passes its offset or fetch.max.wait.ms passes. */
-  watchConsumer(from: ConnectionId, req: ConsumerFetchRequest): void {
+  /** Parks a fetch, watched under each of its partitions, for at most its maxWaitMs. */
+  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest): void {
     const id = this.nextId++;
-    const timer = this.consumerWait.set(req.maxWaitMs, id);
-    this.consumers.push({ id, from, request: req, timer });
-  }
-
-  /** The leader's log grew: parked follower fetches read it now. */
-  checkAndCompleteFollowers(): void {
-    for (const f of [...this.followers.values()]) {
-      this.followerWait.cancel(f.timer);
-      this.followers.delete(f.request.replicaId);
-      this.respondFollower(f.from, f.request, "NONE", this.p.log.read(f.request.fetchOffset, FETCH_MAX_BYTES));
+    const op: DelayedFetch = { id, from, request, timer: this.expiration.set(request.maxWaitMs, id), done: false };
+    this.byId.set(id, op);
+    for (const fp of request.partitions) {
+      const key = tpKey(fp.topic, fp.partition);
+      let list = this.watchers.get(key);
+      if (!list) this.watchers.set(key, (list = []));
+      list.push(op);
     }
   }
 
-  /**
-   * The HW (or LSO) moved: parked consumer fetches that now have batches to read get them (DelayedFetch.tryComplete
-   * Case G: bytes between the fetch offset and the HW/LSO, a marker's as much as a record's); one that now reads an
-   * error (OFFSET_OUT_OF_RANGE after a truncation, say) gets it. No Case F: the model's log is one segment.
-   */
-  checkAndCompleteConsumers(): void {
-    if (this.consumers.length === 0) return;
-    const still: ParkedConsumerFetch[] = [];
-    for (const f of this.consumers) {
-      const read = readRecordsForConsumer(this.p, f.request);
-      if (read.ok && read.batches.length === 0) still.push(f);
-      else {
-        this.consumerWait.cancel(f.timer);
-        this.respondConsumer(f.from, f.request, read);
-      }
-    }
-    this.consumers = still;
+  /** DelayedOperationPurgatory.checkAndComplete: the fetches watching `key` that can complete now do. */
+  checkAndComplete(key: string): void {
+    const list = this.watchers.get(key);
+    if (!list || list.length === 0) return;
+    for (const op of list.slice()) if (!op.done && this.tryComplete(op)) this.forceComplete(op);
   }
 
-  /** Leadership moved away: parked fetches learn it now (followers first, then consumers). */
-  failAll(): void {
-    for (const f of this.followers.values()) {
-      this.followerWait.cancel(f.timer);
-      this.respondFollower(f.from, f.request, "NOT_LEADER_OR_FOLLOWER", []);
+  /** DelayedFetch.tryComplete: any partition of the fetch with data or an error completes it. */
+  private tryComplete(op: DelayedFetch): boolean {
+    const isolation = op.request.replicaId === -1 ? (op.request as ConsumerFetchRequest).isolationLevel : null;
+    for (const fp of op.request.partitions) if (partitionCanComplete(this.host.source(tpKey(fp.topic, fp.partition)), fp, isolation)) return true;
+    return false;
+  }
+
+  private forceComplete(op: DelayedFetch): void {
+    op.done = true;
+    this.expiration.cancel(op.timer);
+    this.byId.delete(op.id);
+    for (const fp of op.request.partitions) {
+      const key = tpKey(fp.topic, fp.partition);
+      const list = this.watchers.get(key);
+      if (!list) continue;
+      const i = list.indexOf(op);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.watchers.delete(key);
     }
-    this.followers.clear();
-    for (const f of this.consumers) {
-      this.consumerWait.cancel(f.timer);
-      this.respondConsumer(f.from, f.request, "NOT_LEADER_OR_FOLLOWER");
-    }
-    this.consumers = [];
+    this.host.ctx.write(op.from, delayedFetchResponse(op.request, this.host));
   }
 }

@@ -5,9 +5,9 @@ import { deleteOldSegments } from "../log/retention.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
-import { type FetchRequest, tpKey } from "../protocol/messages.js";
+import { type FetchPartition, tpKey } from "../protocol/messages.js";
 import type { BrokerSettings, LogDefaults } from "./brokerSettings.js";
-import { DelayedFetchPurgatory, FETCH_MAX_BYTES } from "./delayedFetch.js";
+import { FETCH_MAX_BYTES } from "./delayedFetch.js";
 import { DelayedProducePurgatory } from "./delayedProduce.js";
 import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isrState.js";
 
@@ -22,6 +22,11 @@ export interface PartitionHost {
   logConfig(topic: string): LogDefaults;
   isBrokerActive(broker: string): boolean;
   sendAlterPartition(p: Partition, newIsr: string[]): void;
+  /**
+   * The broker's fetch purgatory should look at the fetches parked on this partition: its log grew, its HW (LSO)
+   * moved or its leadership ended (Partition.tryCompleteDelayedRequests → delayedFetchPurgatory.checkAndComplete).
+   */
+  tryCompleteDelayedFetch(key: string): void;
 }
 
 /** A leader append's outcome (Kafka `LogAppendInfo`): the batch's offsets, or why nothing was appended. */
@@ -43,7 +48,7 @@ interface FollowerState {
  * the leader's append (epoch and min.insync.replicas checks, producer state, the append itself), the followers'
  * fetch state, ISR shrink/expand through the controller and the high watermark. What waits on the partition — acks=all
  * appends, parked fetches — is in its purgatories, which it tells when the log grows, the HW moves or leadership
- * ends (Kafka's `tryCompleteDelayedRequests`). A follower's fetching is the ReplicaManager's `ReplicaFetcher`.
+ * ends (Kafka's `tryCompleteDelayedRequests`). A follower's fetching is its broker's `ReplicaFetcherThread` for the leader.
  */
 export class Partition {
   readonly key: string;
@@ -62,8 +67,6 @@ export class Partition {
   private readonly isrExpiration: Timer;
   /** acks=all appends waiting for the HW. */
   readonly delayedProduces: DelayedProducePurgatory;
-  /** Follower and consumer fetches waiting for data. */
-  readonly delayedFetches: DelayedFetchPurgatory;
 
   constructor(
     readonly topic: string,
@@ -78,7 +81,6 @@ export class Partition {
     this.rebuildProducerState();
     this.isrExpiration = ctx.timer(() => this.maybeShrinkIsr());
     this.delayedProduces = new DelayedProducePurgatory(ctx, this);
-    this.delayedFetches = new DelayedFetchPurgatory(ctx, this);
   }
 
   /** The last stable offset: min(HW, first offset of the oldest open transaction). */
@@ -222,12 +224,13 @@ export class Partition {
     this.leaderEpoch = state.leaderEpoch;
     this.partitionEpoch = state.partitionEpoch;
     this.trace("partition.become-follower", { leader: state.leader, leaderEpoch: state.leaderEpoch, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark });
+    // Fetches parked on the former leader learn NOT_LEADER_OR_FOLLOWER now.
+    this.host.tryCompleteDelayedFetch(this.key);
   }
 
   private resignLeadership(): void {
     if (this.role !== "leader") return;
     this.delayedProduces.failAll();
-    this.delayedFetches.failAll();
     if (this.isrTimer >= 0) this.isrExpiration.cancel(this.isrTimer);
     this.isrTimer = -1;
   }
@@ -236,6 +239,7 @@ export class Partition {
   stop(): void {
     this.resignLeadership();
     this.role = "none";
+    this.host.tryCompleteDelayedFetch(this.key);
   }
 
   // ---- leader: epochs ----
@@ -296,9 +300,9 @@ export class Partition {
       from,
     });
     this.maybeFlush();
-    this.delayedFetches.checkAndCompleteFollowers();
-    this.maybeIncrementHighWatermark();
-    if (batch.isControl) this.delayedFetches.checkAndCompleteConsumers();
+    // ReplicaManager.appendRecords: the HW moved (its move checks the purgatory) or, if not, the fetches parked on
+    // the partition look again anyway (LeaderHwChange.SAME): followers have data now, a marker may move the LSO.
+    if (!this.maybeIncrementHighWatermark()) this.host.tryCompleteDelayedFetch(this.key);
     return { ok: true, baseOffset, lastOffset };
   }
 
@@ -321,17 +325,17 @@ export class Partition {
    * is refused (Partition.followerReplicaOrThrow): UNKNOWN_LEADER_EPOCH when the fetch names the leader epoch,
    * NOT_LEADER_OR_FOLLOWER when it does not.
    */
-  fetchRecordsForFollower(req: FetchRequest): FollowerRead {
+  fetchRecordsForFollower(replicaId: string, req: FetchPartition): FollowerRead {
     if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
     const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError };
-    const follower = this.followers.get(req.replicaId);
+    const follower = this.followers.get(replicaId);
     if (!follower) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER" };
     // Partition.fetchRecords → UnifiedLog.read: below the log start or above the log end is out of range.
     if (req.fetchOffset > this.log.logEndOffset || req.fetchOffset < this.log.logStartOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
     const highWatermark = this.highWatermark;
     const batches = this.log.read(req.fetchOffset, FETCH_MAX_BYTES);
-    this.updateFollowerFetchState(req.replicaId, follower, req.fetchOffset);
+    this.updateFollowerFetchState(replicaId, follower, req.fetchOffset);
     return { ok: true, batches, highWatermark };
   }
 
@@ -385,7 +389,7 @@ export class Partition {
     this.highWatermark = hw;
     this.trace("partition.hw", { highWatermark: hw, leaderEpoch: this.leaderEpoch, isr: this.isrState.maximalIsr });
     this.delayedProduces.checkAndComplete();
-    this.delayedFetches.checkAndCompleteConsumers();
+    this.host.tryCompleteDelayedFetch(this.key);
     return true;
   }
 

@@ -8,9 +8,12 @@ import type { CoordinatorReplica, PartitionWriter } from "../coordinator/partiti
 import type { ErrorName } from "../protocol/errors.js";
 import {
   type ConsumerFetchRequest,
+  type ConsumerFetchResponse,
   type DeleteRecordsRequest,
   type DeleteRecordsResponse,
   type FetchRequest,
+  type FetchResponse,
+  type FetchResponsePartition,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
   type OffsetsForLeaderEpochRequest,
@@ -22,11 +25,11 @@ import {
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
 import type { BrokerSettings, LogDefaults } from "./brokerSettings.js";
-import { consumerFetchResponse, followerFetchResponse, maxConsumerOffset, readRecordsForConsumer } from "./delayedFetch.js";
+import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer, unknownPartitionError } from "./delayedFetch.js";
 import type { AppendDone } from "./delayedProduce.js";
 import { LogFlusher } from "./logFlusher.js";
 import { Partition, type PartitionHost } from "./partition.js";
-import { ReplicaFetcher } from "./replicaFetcher.js";
+import { ReplicaFetcherManager } from "./replicaFetcherThread.js";
 
 /** What the replica manager needs from its broker. */
 export interface ReplicaManagerHost {
@@ -69,8 +72,10 @@ function produceResponse(req: ProduceRequest, error: ErrorName, baseOffset: numb
  */
 export class ReplicaManager implements PartitionWriter {
   private readonly partitions = new Map<string, Partition>();
-  /** Each hosted partition's follower fetcher (Kafka's ReplicaFetcherManager: one per partition here). */
-  private readonly fetchers = new Map<string, ReplicaFetcher>();
+  /** The follower fetchers: one thread per source broker (num.replica.fetchers) for all partitions it leads. */
+  readonly replicaFetcherManager: ReplicaFetcherManager;
+  /** Fetches waiting for data (Kafka's delayedFetchPurgatory). */
+  readonly delayedFetchPurgatory: DelayedFetchPurgatory;
   readonly flusher: LogFlusher;
   /** replica.high.watermark.checkpoint.interval.ms. */
   private readonly checkpoint: Timer;
@@ -104,7 +109,10 @@ export class ReplicaManager implements PartitionWriter {
       },
       isBrokerActive: (b) => image.isActive(b),
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
+      tryCompleteDelayedFetch: (key) => this.delayedFetchPurgatory.checkAndComplete(key),
     };
+    this.delayedFetchPurgatory = new DelayedFetchPurgatory({ ctx, source: (key) => this.partitions.get(key), knowsTopic: (topic) => image.topics.has(topic) });
+    this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => this.flushMessages(t), client: host.fetcherClient });
     this.flusher = new LogFlusher(
       ctx,
       s.flushMs,
@@ -165,7 +173,6 @@ export class ReplicaManager implements PartitionWriter {
   private hostPartition(topic: string, partition: number): Partition {
     const p = new Partition(topic, partition, this.partitionHost);
     this.partitions.set(p.key, p);
-    this.fetchers.set(p.key, new ReplicaFetcher(p, { ctx: this.ctx, settings: this.host.settings, flushMessages: (t) => this.flushMessages(t), client: this.host.fetcherClient }));
     return p;
   }
 
@@ -182,16 +189,15 @@ export class ReplicaManager implements PartitionWriter {
     if (!st.replicas.includes(this.ctx.name)) {
       if (p) {
         p.stop();
-        this.fetchers.get(key)!.stop();
+        this.replicaFetcherManager.removeFetcherForPartition(key);
       }
       return null;
     }
     if (!p) p = this.hostPartition(st.topic, st.partition);
     const wasLeaderEpoch = p.role === "leader" ? p.leaderEpoch : -1;
     const became = p.applyState(st);
-    const fetcher = this.fetchers.get(key)!;
-    if (became === "leader" || (became === "follower" && st.leader === null)) fetcher.stop();
-    else if (became === "follower") fetcher.start(st.leader!, st.leaderEpoch);
+    if (became === "leader" || (became === "follower" && st.leader === null)) this.replicaFetcherManager.removeFetcherForPartition(key);
+    else if (became === "follower") this.replicaFetcherManager.addFetcherForPartition(p, st.leader!, st.leaderEpoch);
     this.flusher.arm();
     return { partition: p, wasLeaderEpoch };
   }
@@ -262,31 +268,51 @@ export class ReplicaManager implements PartitionWriter {
   // ---- fetches (ReplicaManager.fetchMessages) ----
 
   /**
-   * A follower's Fetch: answered at once when there is data (or an error), with the HW read before the follower's
-   * state was updated; else parked until there is data, and then answered with the HW of that moment (DelayedFetch
-   * reads again, without updating the follower's state).
+   * A follower's Fetch (ReplicaManager.fetchMessages → readFromLog → Partition.fetchRecords for each partition):
+   * each partition is read with the HW from before the follower's state was updated. Answered at once when any
+   * partition has data or an error (or the fetch may not wait); else parked in the purgatory until one has, and
+   * then answered with every partition read again, with the HW of that moment (DelayedFetch.onComplete, without
+   * updating the follower's state).
    */
   handleFetch(req: FetchRequest, conn: ConnectionId): void {
-    const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p) return this.ctx.write(conn, followerFetchResponse(req, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
-    const r = p.fetchRecordsForFollower(req);
-    if (!r.ok) return p.delayedFetches.respondFollower(conn, req, r.error, []);
-    if (r.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondFollower(conn, req, "NONE", r.batches, r.highWatermark);
-    p.delayedFetches.watchFollower(conn, req);
+    const partitions: FetchResponsePartition[] = [];
+    let complete = req.maxWaitMs <= 0;
+    for (const fp of req.partitions) {
+      const p = this.partitions.get(tpKey(fp.topic, fp.partition));
+      if (!p) {
+        partitions.push(followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
+        complete = true;
+        continue;
+      }
+      const r = p.fetchRecordsForFollower(req.replicaId, fp);
+      if (!r.ok) partitions.push(followerFetchPartition(fp, r.error, p.highWatermark, p.log.logStartOffset, []));
+      else partitions.push(followerFetchPartition(fp, "NONE", r.highWatermark, p.log.logStartOffset, r.batches));
+      if (!r.ok || r.batches.length > 0) complete = true;
+    }
+    if (complete) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies FetchResponse);
+    else this.delayedFetchPurgatory.watch(conn, req);
   }
 
   /**
-   * A consumer's Fetch (replica id -1; see `readRecordsForConsumer`): answered at once with an error, with data, or
-   * when it may not wait (ReplicaManager.fetchMessages); else parked, also when its offset is above the HW (LSO) but
-   * not past the log end: DelayedFetch.tryComplete's Case F completes early only when the HW is on an older segment
-   * than the fetch offset, and the model's log is one segment.
+   * A consumer's Fetch (replica id -1; see `readRecordsForConsumer`): answered at once when any partition has an
+   * error or data, or when it may not wait (ReplicaManager.fetchMessages); else parked, also when an offset is above
+   * the HW (LSO) but not past the log end: DelayedFetch.tryComplete's Case F completes early only when the HW is on
+   * an older segment than the fetch offset, and the model's log is one segment.
    */
   handleConsumerFetch(req: ConsumerFetchRequest, conn: ConnectionId): void {
-    const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p) return this.ctx.write(conn, consumerFetchResponse(req, this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, null));
-    const read = readRecordsForConsumer(p, req);
-    if (!read.ok || read.batches.length > 0 || req.maxWaitMs <= 0) return p.delayedFetches.respondConsumer(conn, req, read);
-    p.delayedFetches.watchConsumer(conn, req);
+    let complete = req.maxWaitMs <= 0;
+    const partitions = req.partitions.map((fp) => {
+      const p = this.partitions.get(tpKey(fp.topic, fp.partition));
+      if (!p) {
+        complete = true;
+        return consumerFetchPartition(fp, req.isolationLevel, unknownPartitionError(this.host.image.topics.has(fp.topic)), -1, -1, -1, null);
+      }
+      const read = readRecordsForConsumer(p, fp, req.isolationLevel);
+      if (!read.ok || read.batches.length > 0) complete = true;
+      return consumerFetchPartition(fp, req.isolationLevel, read.ok ? "NONE" : read.error, p.highWatermark, p.lastStableOffset, p.log.logStartOffset, read);
+    });
+    if (complete) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies ConsumerFetchResponse);
+    else this.delayedFetchPurgatory.watch(conn, req);
   }
 
   /** ListOffsets for auto.offset.reset (ReplicaManager.fetchOffset): earliest is the log start, latest the HW (or LSO). */

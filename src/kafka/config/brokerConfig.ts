@@ -12,6 +12,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("replica.lag.time.max.ms", 30000, "ReplicationConfigs: a follower not caught up for this long leaves the ISR"),
   int("replica.fetch.wait.max.ms", 500, "ReplicationConfigs: follower fetch long-poll wait"),
   int("replica.fetch.backoff.ms", 1000, "ReplicationConfigs: follower back-off after a fetch error"),
+  int("num.replica.fetchers", 1, "ReplicationConfigs.NUM_REPLICA_FETCHERS_DEFAULT: fetcher threads per source broker; each sends one Fetch for its partitions", 1),
   int("broker.session.timeout.ms", 9000, "KRaftConfigs: broker fenced after this long without a heartbeat", 1),
   int("broker.heartbeat.interval.ms", 2000, "KRaftConfigs", 1),
   int("controller.quorum.election.timeout.ms", 1000, "QuorumConfig.DEFAULT_QUORUM_ELECTION_TIMEOUT_MS", 1),

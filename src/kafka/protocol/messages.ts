@@ -85,29 +85,44 @@ export interface InitProducerIdResponse {
 
 // ---- Broker ↔ broker (replication) ----
 
-/** A follower's Fetch (Kafka's Fetch API with the follower's replica id), for one partition. */
+/** One partition of a Fetch (Kafka `FetchRequestData.FetchPartition`): where to read from, at which leader epoch. */
+export interface FetchPartition {
+  topic: string;
+  partition: number;
+  /** KIP-320: the leader epoch the fetcher believes current (-1: none given). */
+  currentLeaderEpoch: number;
+  fetchOffset: number;
+}
+
+/**
+ * A follower's Fetch (Kafka's Fetch API with the follower's replica id): one request for every partition the
+ * follower's fetcher follows from this leader (ReplicaFetcherThread.buildFetch).
+ */
 export interface FetchRequest {
   type: "Fetch";
   correlationId: number;
   /** The follower broker (Kafka: its broker id; a consumer's Fetch has -1). */
   replicaId: string;
-  topic: string;
-  partition: number;
-  currentLeaderEpoch: number;
-  fetchOffset: number;
+  /** replica.fetch.wait.max.ms: how long the leader may hold the request when no partition has data. */
   maxWaitMs: number;
+  partitions: FetchPartition[];
 }
 
-/** The answer to a follower's Fetch: record batches as they are in the leader's log. */
-export interface FetchResponse {
-  type: "FetchResponse";
-  correlationId: number;
+/** One partition's part of the answer to a follower's Fetch: record batches as they are in the leader's log, or an error. */
+export interface FetchResponsePartition {
   topic: string;
   partition: number;
   error: ErrorName;
   highWatermark: number;
   logStartOffset: number;
   batches: RecordBatch[];
+}
+
+/** The answer to a follower's Fetch: one entry per partition asked for, each with its own error (Kafka `FetchResponseData`). */
+export interface FetchResponse {
+  type: "FetchResponse";
+  correlationId: number;
+  partitions: FetchResponsePartition[];
 }
 
 /** OffsetsForLeaderEpoch: from a follower truncating (KIP-101/279), or from a consumer validating its position (KIP-320). */
@@ -137,17 +152,18 @@ export interface OffsetsForLeaderEpochResponse {
 
 export type IsolationLevel = "read_uncommitted" | "read_committed";
 
-/** A consumer's Fetch (Kafka's Fetch API with replica id -1, FetchRequest.CONSUMER_REPLICA_ID), for one partition. */
+/**
+ * A consumer's Fetch (Kafka's Fetch API with replica id -1, FetchRequest.CONSUMER_REPLICA_ID): one request per
+ * node for every assigned partition that node leads (AbstractFetch.prepareFetchRequests).
+ */
 export interface ConsumerFetchRequest {
   type: "Fetch";
   replicaId: -1;
   correlationId: number;
-  topic: string;
-  partition: number;
-  currentLeaderEpoch: number;
-  fetchOffset: number;
+  /** fetch.max.wait.ms: how long the leader may hold the request when no partition has data. */
   maxWaitMs: number;
   isolationLevel: IsolationLevel;
+  partitions: FetchPartition[];
 }
 
 /** A record as poll() hands it to the application (Kafka `ConsumerRecord`: offset, key, value). */
@@ -165,13 +181,12 @@ export interface AbortedTransaction {
 }
 
 /**
- * The answer to a consumer's Fetch: whole record batches as they are in the leader's log, from the batch holding
- * the fetch offset up to the HW (or the LSO under read_committed), control batches (transaction markers)
- * included; the client skips markers, and under read_committed the batches of the aborted transactions listed.
+ * One partition's part of the answer to a consumer's Fetch: whole record batches as they are in the leader's log,
+ * from the batch holding the fetch offset up to the HW (or the LSO under read_committed), control batches
+ * (transaction markers) included; the client skips markers, and under read_committed the batches of the aborted
+ * transactions listed. Or an error for this partition alone.
  */
-export interface ConsumerFetchResponse {
-  type: "FetchResponse";
-  correlationId: number;
+export interface ConsumerFetchResponsePartition {
   topic: string;
   partition: number;
   error: ErrorName;
@@ -181,6 +196,13 @@ export interface ConsumerFetchResponse {
   batches: RecordBatch[];
   /** read_committed: the aborted transactions that overlap the batches (UnifiedLog.collectAbortedTransactions); null otherwise. */
   abortedTransactions: AbortedTransaction[] | null;
+}
+
+/** The answer to a consumer's Fetch: one entry per partition asked for, in the request's order. */
+export interface ConsumerFetchResponse {
+  type: "FetchResponse";
+  correlationId: number;
+  partitions: ConsumerFetchResponsePartition[];
 }
 
 /**

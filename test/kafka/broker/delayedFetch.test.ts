@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type ConsumerRead, consumerFetchResponse, DelayedFetchPurgatory, FETCH_MAX_BYTES, type FetchSource, followerFetchResponse, maxConsumerOffset, readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
+import { type ConsumerRead, consumerFetchPartition, DelayedFetchPurgatory, FETCH_MAX_BYTES, type FetchSource, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
+import type { ConsumerFetchRequest, FetchRequest } from "../../../src/kafka/protocol/messages.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 import { ProducerStateManager } from "../../../src/kafka/log/producerStateManager.js";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
 import { FakeContext } from "../../support/fakeContext.js";
-import { consumerFetch, followerFetch } from "../../support/partitionHarness.js";
+import { consumerFetch, fetchPartition, followerFetch } from "../../support/partitionHarness.js";
 
 /**
  * What a fetch reads from the leader (Kafka `ReplicaManager.readFromLog`, `Partition.readRecords`) and the fetches
@@ -49,7 +50,10 @@ function append(s: Source, values: string[], opts: { pid?: number; transactional
   return b;
 }
 
-const offsetsOf = (records: { offset: number }[]) => records.map((r) => r.offset);
+/** A consumer's one-partition Fetch as `readRecordsForConsumer` reads it. */
+const consumerRead = (s: FetchSource, req: ConsumerFetchRequest) => readRecordsForConsumer(s, req.partitions[0], req.isolationLevel);
+/** The same Fetch at another leader epoch. */
+const withEpoch = (req: ConsumerFetchRequest, currentLeaderEpoch: number): ConsumerFetchRequest => ({ ...req, partitions: [{ ...req.partitions[0], currentLeaderEpoch }] });
 /** The base offsets of the batches a read returned, or its error. */
 const read = (r: ConsumerRead) => (r.ok ? r.batches.map((b) => b.baseOffset) : r.error);
 
@@ -61,27 +65,27 @@ describe("readRecordsForConsumer: what a consumer's fetch returns", () => {
     append(s, ["d", "e"]); // 3-4
     s.highWatermark = 4;
     expect(maxConsumerOffset(s, "read_uncommitted")).toBe(4);
-    expect(read(readRecordsForConsumer(s, consumerFetch(1)))).toEqual([0]);
+    expect(read(consumerRead(s, consumerFetch(1)))).toEqual([0]);
     s.highWatermark = 5;
-    expect(read(readRecordsForConsumer(s, consumerFetch(1)))).toEqual([0, 3]);
+    expect(read(consumerRead(s, consumerFetch(1)))).toEqual([0, 3]);
   });
 
   it("nothing, and no error, from the limit up to the log end", () => {
     const s = source();
     append(s, ["a", "b"]);
     s.highWatermark = 2;
-    expect(read(readRecordsForConsumer(s, consumerFetch(2)))).toEqual([]);
+    expect(read(consumerRead(s, consumerFetch(2)))).toEqual([]);
     s.highWatermark = 0;
-    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toEqual([]);
+    expect(read(consumerRead(s, consumerFetch(0)))).toEqual([]);
   });
 
   it("OFFSET_OUT_OF_RANGE beyond the log end or below the log start (UnifiedLog.read, checkLogStartOffset)", () => {
     const s = source();
     append(s, ["a", "b"]);
     s.highWatermark = 2;
-    expect(read(readRecordsForConsumer(s, consumerFetch(3)))).toBe("OFFSET_OUT_OF_RANGE");
+    expect(read(consumerRead(s, consumerFetch(3)))).toBe("OFFSET_OUT_OF_RANGE");
     s.log.logStartOffset = 1; // as retention or DeleteRecords would move it (the model has neither yet)
-    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toBe("OFFSET_OUT_OF_RANGE");
+    expect(read(consumerRead(s, consumerFetch(0)))).toBe("OFFSET_OUT_OF_RANGE");
   });
 
   it("a follower or a stale epoch is refused before the log is read (KIP-320)", () => {
@@ -89,11 +93,11 @@ describe("readRecordsForConsumer: what a consumer's fetch returns", () => {
     append(s, ["a"]);
     s.highWatermark = 1;
     s.leaderEpoch = 3;
-    expect(read(readRecordsForConsumer(s, { ...consumerFetch(0), currentLeaderEpoch: 2 }))).toBe("FENCED_LEADER_EPOCH");
-    expect(read(readRecordsForConsumer(s, { ...consumerFetch(0), currentLeaderEpoch: 4 }))).toBe("UNKNOWN_LEADER_EPOCH");
-    expect(read(readRecordsForConsumer(s, { ...consumerFetch(0), currentLeaderEpoch: 3 }))).toEqual([0]);
+    expect(read(consumerRead(s, withEpoch(consumerFetch(0), 2)))).toBe("FENCED_LEADER_EPOCH");
+    expect(read(consumerRead(s, withEpoch(consumerFetch(0), 4)))).toBe("UNKNOWN_LEADER_EPOCH");
+    expect(read(consumerRead(s, withEpoch(consumerFetch(0), 3)))).toEqual([0]);
     s.role = "follower";
-    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toBe("NOT_LEADER_OR_FOLLOWER");
+    expect(read(consumerRead(s, consumerFetch(0)))).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
   it("read_committed reads up to the last stable offset, control batches included, and lists the aborted transactions", () => {
@@ -108,15 +112,15 @@ describe("readRecordsForConsumer: what a consumer's fetch returns", () => {
     s.highWatermark = 7;
     s.lastStableOffset = 6;
     expect(maxConsumerOffset(s, "read_committed")).toBe(6);
-    const committed = readRecordsForConsumer(s, consumerFetch(0, "read_committed"));
+    const committed = consumerRead(s, consumerFetch(0, "read_committed"));
     expect(read(committed)).toEqual([0, 1, 3, 4, 5]);
     expect(committed.ok && committed.abortedTransactions).toEqual([{ producerId: 7, firstOffset: 1 }]);
     // read_uncommitted reads to the HW and lists nothing.
-    const uncommitted = readRecordsForConsumer(s, consumerFetch(0, "read_uncommitted"));
+    const uncommitted = consumerRead(s, consumerFetch(0, "read_uncommitted"));
     expect(read(uncommitted)).toEqual([0, 1, 3, 4, 5, 6]);
     expect(uncommitted.ok && uncommitted.abortedTransactions).toBeNull();
     // A fetch past the aborted transaction is not told about it.
-    const later = readRecordsForConsumer(s, consumerFetch(4, "read_committed"));
+    const later = consumerRead(s, consumerFetch(4, "read_committed"));
     expect(later.ok && later.abortedTransactions).toEqual([]);
   });
 
@@ -125,159 +129,233 @@ describe("readRecordsForConsumer: what a consumer's fetch returns", () => {
     append(s, ["a"], { sizeBytes: FETCH_MAX_BYTES - 10 });
     append(s, ["b"], { sizeBytes: 100 });
     s.highWatermark = 2;
-    expect(read(readRecordsForConsumer(s, consumerFetch(0)))).toEqual([0]);
+    expect(read(consumerRead(s, consumerFetch(0)))).toEqual([0]);
     expect(FETCH_MAX_BYTES).toBe(1_048_576);
   });
 });
 
 describe("fetch responses", () => {
-  it("a follower's carries the leader's batches as they are, its HW and log start", () => {
+  it("a follower's partition carries the leader's batches as they are, its HW and log start", () => {
     const b = { baseOffset: 0 } as RecordBatch;
-    expect(followerFetchResponse(followerFetch("broker-2", 0, 3), "NONE", 7, 0, [b])).toEqual({ type: "FetchResponse", correlationId: 1, topic: "t", partition: 0, error: "NONE", highWatermark: 7, logStartOffset: 0, batches: [b] });
+    expect(followerFetchPartition(fetchPartition(0, 3), "NONE", 7, 0, [b])).toEqual({ topic: "t", partition: 0, error: "NONE", highWatermark: 7, logStartOffset: 0, batches: [b] });
   });
 
-  it("a consumer's carries the batches, the HW, the LSO, the log start, and under read_committed the aborted list", () => {
-    expect(consumerFetchResponse(consumerFetch(0), "NONE", 7, 5, 0, null)).toEqual({ type: "FetchResponse", correlationId: 2, topic: "t", partition: 0, error: "NONE", highWatermark: 7, lastStableOffset: 5, logStartOffset: 0, batches: [], abortedTransactions: null });
-    expect(consumerFetchResponse(consumerFetch(0, "read_committed"), "NONE", 7, 5, 0, null)).toMatchObject({ batches: [], abortedTransactions: [] });
+  it("a consumer's partition carries the batches, the HW, the LSO, the log start, and under read_committed the aborted list", () => {
+    expect(consumerFetchPartition(fetchPartition(0, -1), "read_uncommitted", "NONE", 7, 5, 0, null)).toEqual({ topic: "t", partition: 0, error: "NONE", highWatermark: 7, lastStableOffset: 5, logStartOffset: 0, batches: [], abortedTransactions: null });
+    expect(consumerFetchPartition(fetchPartition(0, -1), "read_committed", "NONE", 7, 5, 0, null)).toMatchObject({ batches: [], abortedTransactions: [] });
   });
 });
 
-describe("DelayedFetchPurgatory: follower fetches", () => {
-  function setup() {
-    const ctx = new FakeContext("broker-1");
-    const s = source();
-    const purgatory = new DelayedFetchPurgatory(ctx, s);
-    const answers = () => ctx.takeSent().map((m) => ({ to: m.to, atMs: m.atUs / 1000, error: (m.msg as { error: string }).error, offsets: (m.msg as { batches: RecordBatch[] }).batches.map((b) => b.baseOffset) }));
-    return { ctx, s, purgatory, answers };
-  }
+/** Two partitions of "t" on the leader, t-0 and t-1, and the broker's purgatory over them. */
+function purgatorySetup() {
+  const ctx = new FakeContext("broker-1");
+  const s = source();
+  const s1 = { ...source(), partition: 1 };
+  const sources = new Map<string, Source & { leaderEpoch: number }>([
+    ["t-0", s],
+    ["t-1", s1],
+  ]);
+  const purgatory = new DelayedFetchPurgatory({ ctx, source: (key) => sources.get(key), knowsTopic: (topic) => topic === "t" });
+  type Part = { partition: number; error: string; highWatermark: number; logStartOffset: number; batches: RecordBatch[] };
+  /** Every answer since the last call: to whom, when, and per partition its error and batch offsets. */
+  const answers = () =>
+    ctx.takeSent().map((m) => ({ to: m.to, atMs: m.atUs / 1000, partitions: (m.msg as { partitions: Part[] }).partitions.map((p) => ({ partition: p.partition, error: p.error, offsets: p.batches.map((b) => b.baseOffset) })) }));
+  /** What the first partition of each answer says (for one-partition fetches). */
+  const firsts = () => answers().map((a) => ({ to: a.to, atMs: a.atMs, ...a.partitions[0] }));
+  return { ctx, s, s1, sources, purgatory, answers, firsts };
+}
 
+/** A follower's Fetch of t-0 and t-1. */
+function followerFetchBoth(replicaId: string, offset0: number, offset1: number): FetchRequest {
+  return { type: "Fetch", correlationId: 5, replicaId, maxWaitMs: 500, partitions: [fetchPartition(offset0, 0, 0), fetchPartition(offset1, 0, 1)] };
+}
+
+describe("DelayedFetchPurgatory: follower fetches", () => {
   it("a parked follower fetch is answered as soon as the leader's log grows", () => {
-    const { s, purgatory, answers, ctx } = setup();
+    const { s, purgatory, firsts, ctx } = purgatorySetup();
     append(s, ["a"]);
-    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
-    expect(answers()).toEqual([]);
+    purgatory.watch(ctx.conn("broker-2"), followerFetch("broker-2", 1, 0, 500));
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toEqual([]);
     append(s, ["b"]);
-    purgatory.checkAndCompleteFollowers();
-    expect(answers()).toEqual([{ to: "broker-2", atMs: 0, error: "NONE", offsets: [1] }]);
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toEqual([{ to: "broker-2", atMs: 0, partition: 0, error: "NONE", offsets: [1] }]);
     ctx.advance(1000);
-    expect(answers()).toEqual([]);
+    expect(firsts()).toEqual([]);
+    expect(purgatory.size).toBe(0);
   });
 
   it("waits replica.fetch.wait.max.ms at most, then answers with what there is", () => {
-    const { ctx, s, purgatory, answers } = setup();
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
     append(s, ["a"]);
-    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
+    purgatory.watch(ctx.conn("broker-2"), followerFetch("broker-2", 1, 0, 500));
     ctx.advance(499);
-    expect(answers()).toEqual([]);
+    expect(firsts()).toEqual([]);
     ctx.advance(1);
-    expect(answers()).toEqual([{ to: "broker-2", atMs: 500, error: "NONE", offsets: [] }]);
+    expect(firsts()).toEqual([{ to: "broker-2", atMs: 500, partition: 0, error: "NONE", offsets: [] }]);
   });
 
-  it("one parked fetch per follower: a new one replaces the old, which is never answered", () => {
-    const { ctx, s, purgatory, answers } = setup();
+  it("one Fetch for two partitions: data on either completes it, and the answer carries both (DelayedFetch.tryComplete)", () => {
+    // ReplicaFetcherThread.buildFetch puts every partition the follower follows from this leader in one Fetch;
+    // the leader parks it under both partitions' keys and answers it whole when any of them has data.
+    const { ctx, s, s1, purgatory, answers } = purgatorySetup();
     append(s, ["a"]);
-    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 0, 1, 500));
-    ctx.advance(300);
-    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
-    purgatory.watchFollower(ctx.conn("broker-3"), followerFetch("broker-3", 1, 1, 500));
-    ctx.advance(1000);
+    append(s1, ["x"]);
+    purgatory.watch(ctx.conn("broker-2"), followerFetchBoth("broker-2", 1, 1));
+    purgatory.checkAndComplete("t-0");
+    expect(answers()).toEqual([]);
+    append(s1, ["y"]);
+    purgatory.checkAndComplete("t-1");
     expect(answers()).toEqual([
-      { to: "broker-2", atMs: 800, error: "NONE", offsets: [] },
-      { to: "broker-3", atMs: 800, error: "NONE", offsets: [] },
+      {
+        to: "broker-2",
+        atMs: 0,
+        partitions: [
+          { partition: 0, error: "NONE", offsets: [] },
+          { partition: 1, error: "NONE", offsets: [1] },
+        ],
+      },
     ]);
+    // Answered once: neither key holds it any more, nor does its timer fire.
+    append(s, ["b"]);
+    purgatory.checkAndComplete("t-0");
+    ctx.advance(1000);
+    expect(answers()).toEqual([]);
+  });
+
+  it("each partition has its own error in the one answer: one that lost its leadership does not hide the other's data", () => {
+    const { ctx, s, s1, purgatory, answers } = purgatorySetup();
+    append(s, ["a"]);
+    append(s1, ["x"]);
+    s.highWatermark = 1;
+    purgatory.watch(ctx.conn("broker-2"), followerFetchBoth("broker-2", 1, 1));
+    s1.role = "follower";
+    purgatory.checkAndComplete("t-1");
+    expect(answers()).toEqual([
+      {
+        to: "broker-2",
+        atMs: 0,
+        partitions: [
+          { partition: 0, error: "NONE", offsets: [] },
+          { partition: 1, error: "NOT_LEADER_OR_FOLLOWER", offsets: [] },
+        ],
+      },
+    ]);
+  });
+
+  it("a partition this broker no longer hosts answers NOT_LEADER_OR_FOLLOWER at once", () => {
+    const { ctx, sources, purgatory, answers } = purgatorySetup();
+    purgatory.watch(ctx.conn("broker-2"), followerFetchBoth("broker-2", 0, 0));
+    sources.delete("t-1");
+    purgatory.checkAndComplete("t-1");
+    expect(answers().map((a) => a.partitions.map((p) => p.error))).toEqual([["NONE", "NOT_LEADER_OR_FOLLOWER"]]);
   });
 
   it("when leadership moves away, parked fetches learn it at once: NOT_LEADER_OR_FOLLOWER", () => {
-    const { ctx, purgatory } = setup();
-    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 0, 1, 500));
-    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
-    purgatory.failAll();
-    expect(ctx.sent.map((m) => [m.to, (m.msg as { error: string }).error])).toEqual([
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
+    purgatory.watch(ctx.conn("broker-2"), followerFetch("broker-2", 0, 0, 500));
+    purgatory.watch(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
+    s.role = "follower";
+    purgatory.checkAndComplete("t-0");
+    expect(firsts().map((a) => [a.to, a.error])).toEqual([
       ["broker-2", "NOT_LEADER_OR_FOLLOWER"],
       ["app", "NOT_LEADER_OR_FOLLOWER"],
     ]);
-    ctx.takeSent();
     ctx.advance(1000);
-    expect(ctx.sent).toEqual([]);
+    expect(firsts()).toEqual([]);
   });
 
   it("the answer carries the partition's HW and log start at the time it is sent", () => {
-    const { ctx, s, purgatory } = setup();
+    const { ctx, s, purgatory } = purgatorySetup();
     append(s, ["a"]);
-    purgatory.watchFollower(ctx.conn("broker-2"), followerFetch("broker-2", 1, 1, 500));
+    purgatory.watch(ctx.conn("broker-2"), followerFetch("broker-2", 1, 0, 500));
     s.highWatermark = 1;
     ctx.advance(500);
-    expect(ctx.sent[0].msg).toMatchObject({ highWatermark: 1, logStartOffset: 0, correlationId: 1 });
+    expect(ctx.sent[0].msg).toMatchObject({ correlationId: 1, partitions: [{ highWatermark: 1, logStartOffset: 0 }] });
   });
 });
 
 describe("DelayedFetchPurgatory: consumer fetches", () => {
-  function setup() {
-    const ctx = new FakeContext("broker-1");
-    const s = source();
-    const purgatory = new DelayedFetchPurgatory(ctx, s);
-    const answers = () => ctx.takeSent().map((m) => ({ to: m.to, atMs: m.atUs / 1000, error: (m.msg as { error: string }).error, offsets: (m.msg as { batches: RecordBatch[] }).batches.map((b) => b.baseOffset) }));
-    return { ctx, s, purgatory, answers };
-  }
-
   it("a parked consumer fetch is answered when the HW passes its offset, and not before", () => {
     // DelayedFetch.tryComplete: enough bytes (fetch.min.bytes, 1 by default) below the HW; a fetch above the HW
     // waits too (no Case F: the model's log is one segment).
-    const { ctx, s, purgatory, answers } = setup();
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
     append(s, ["a"]);
     append(s, ["b"]);
-    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
-    purgatory.watchConsumer(ctx.conn("other"), consumerFetch(1, "read_uncommitted", 500));
-    purgatory.checkAndCompleteConsumers();
-    expect(answers()).toEqual([]);
+    purgatory.watch(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watch(ctx.conn("other"), consumerFetch(1, "read_uncommitted", 500));
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toEqual([]);
     s.highWatermark = 1;
-    purgatory.checkAndCompleteConsumers();
-    expect(answers()).toEqual([{ to: "app", atMs: 0, error: "NONE", offsets: [0] }]);
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toEqual([{ to: "app", atMs: 0, partition: 0, error: "NONE", offsets: [0] }]);
     s.highWatermark = 2;
-    purgatory.checkAndCompleteConsumers();
-    expect(answers()).toEqual([{ to: "other", atMs: 0, error: "NONE", offsets: [1] }]);
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toEqual([{ to: "other", atMs: 0, partition: 0, error: "NONE", offsets: [1] }]);
     ctx.advance(1000);
+    expect(firsts()).toEqual([]);
+  });
+
+  it("one Fetch per node: the HW moving on one of its partitions answers it with every partition read again", () => {
+    const { ctx, s, s1, purgatory, answers } = purgatorySetup();
+    append(s, ["a"]);
+    append(s1, ["x"]);
+    const req: ConsumerFetchRequest = { type: "Fetch", replicaId: -1, correlationId: 9, maxWaitMs: 500, isolationLevel: "read_uncommitted", partitions: [fetchPartition(0, -1, 0), fetchPartition(0, -1, 1)] };
+    purgatory.watch(ctx.conn("app"), req);
+    purgatory.checkAndComplete("t-0");
     expect(answers()).toEqual([]);
+    s1.highWatermark = 1;
+    purgatory.checkAndComplete("t-1");
+    expect(answers()).toEqual([
+      {
+        to: "app",
+        atMs: 0,
+        partitions: [
+          { partition: 0, error: "NONE", offsets: [] },
+          { partition: 1, error: "NONE", offsets: [0] },
+        ],
+      },
+    ]);
   });
 
   it("waits fetch.max.wait.ms at most, then answers with what there is", () => {
-    const { ctx, s, purgatory, answers } = setup();
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
     append(s, ["a"]);
-    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watch(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
     ctx.advance(499);
-    expect(answers()).toEqual([]);
+    expect(firsts()).toEqual([]);
     ctx.advance(1);
-    expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NONE", offsets: [] }]);
+    expect(firsts()).toEqual([{ to: "app", atMs: 500, partition: 0, error: "NONE", offsets: [] }]);
   });
 
   it("a consumer fetch that expires after the replica stopped leading is told NOT_LEADER_OR_FOLLOWER", () => {
-    const { ctx, s, purgatory, answers } = setup();
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
     append(s, ["a"]);
     s.highWatermark = 1;
-    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(1, "read_uncommitted", 500));
+    purgatory.watch(ctx.conn("app"), consumerFetch(1, "read_uncommitted", 500));
     s.role = "follower";
     ctx.advance(500);
-    expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NOT_LEADER_OR_FOLLOWER", offsets: [] }]);
+    expect(firsts()).toEqual([{ to: "app", atMs: 500, partition: 0, error: "NOT_LEADER_OR_FOLLOWER", offsets: [] }]);
   });
 
   it("a consumer fetch that expires on the leader gets the batches there are by then", () => {
-    const { ctx, s, purgatory, answers } = setup();
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
     append(s, ["a", "b"]);
     append(s, ["c"]);
-    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
+    purgatory.watch(ctx.conn("app"), consumerFetch(0, "read_uncommitted", 500));
     s.highWatermark = 2;
     ctx.advance(500);
-    expect(answers()).toEqual([{ to: "app", atMs: 500, error: "NONE", offsets: [0] }]);
+    expect(firsts()).toEqual([{ to: "app", atMs: 500, partition: 0, error: "NONE", offsets: [0] }]);
   });
 
   it("its answer carries the HW and the LSO", () => {
-    const { ctx, s, purgatory } = setup();
+    const { ctx, s, purgatory } = purgatorySetup();
     append(s, ["a"]);
     append(s, ["b"]);
     s.highWatermark = 2;
     s.lastStableOffset = 1;
-    purgatory.watchConsumer(ctx.conn("app"), consumerFetch(0, "read_committed", 500));
-    purgatory.checkAndCompleteConsumers();
-    expect(ctx.sent[0].msg).toMatchObject({ highWatermark: 2, lastStableOffset: 1, logStartOffset: 0, correlationId: 2 });
+    purgatory.watch(ctx.conn("app"), consumerFetch(0, "read_committed", 500));
+    purgatory.checkAndComplete("t-0");
+    expect(ctx.sent[0].msg).toMatchObject({ correlationId: 2, partitions: [{ highWatermark: 2, lastStableOffset: 1, logStartOffset: 0 }] });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
-import { consumerFetch, followerFetch, PartitionHarness, partitionState } from "../../support/partitionHarness.js";
+import { consumerFetch, fetchPartition, followerFetch, PartitionHarness, partitionState } from "../../support/partitionHarness.js";
 
 /**
  * One partition's replica on its broker (Kafka `core/.../cluster/Partition.scala`), driven directly with a fake
@@ -93,12 +93,12 @@ describe("becoming follower (Partition.makeFollower)", () => {
     const h = leader({ records: 2 });
     const done: string[] = [];
     h.p.delayedProduces.tryCompleteElseWatch(2, 0, 30_000, (error) => done.push(error));
-    h.p.delayedFetches.watchFollower(h.ctx.conn("broker-2"), followerFetch("broker-2", 2, 1));
-    h.p.delayedFetches.watchConsumer(h.ctx.conn("app"), consumerFetch(2));
+    h.delayedFetches.watch(h.ctx.conn("broker-2"), followerFetch("broker-2", 2, 1));
+    h.delayedFetches.watch(h.ctx.conn("app"), consumerFetch(2));
     expect(h.p.applyState(partitionState({ replicas: TWO, isr: TWO, leader: "broker-2", leaderEpoch: 2, partitionEpoch: 2 }))).toBe("follower");
     expect([h.p.role, h.p.leader, h.p.leaderEpoch, h.p.partitionEpoch]).toEqual(["follower", "broker-2", 2, 2]);
     expect(done).toEqual(["NOT_LEADER_OR_FOLLOWER"]);
-    expect(h.ctx.sent.map((s) => [s.to, (s.msg as { error: string }).error])).toEqual([
+    expect(h.ctx.sent.map((s) => [s.to, (s.msg as { partitions: { error: string }[] }).partitions[0].error])).toEqual([
       ["broker-2", "NOT_LEADER_OR_FOLLOWER"],
       ["app", "NOT_LEADER_OR_FOLLOWER"],
     ]);
@@ -159,7 +159,7 @@ describe("leader epochs in requests (Partition.checkCurrentLeaderEpoch, KIP-320)
     // testLeaderEpochValidationOnLeader / testOffsetForLeaderEpochValidationForLeader.
     const h = leader({ leaderEpoch: 5, records: 1 });
     expect(h.p.appendRecordsToLeader(idempotent(0, ["x"]), 1, 4, "app")).toEqual({ ok: false, error: "FENCED_LEADER_EPOCH" });
-    expect(h.p.fetchRecordsForFollower(followerFetch("broker-2", 0, 6))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH" });
+    expect(h.p.fetchRecordsForFollower("broker-2", fetchPartition(0, 6))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH" });
     expect(h.p.lastOffsetForLeaderEpoch(4, 5)).toEqual({ error: "FENCED_LEADER_EPOCH", leaderEpoch: -1, endOffset: -1 });
     expect(h.p.log.logEndOffset).toBe(1);
   });
@@ -238,20 +238,20 @@ describe("appends (Partition.appendRecordsToLeader)", () => {
   it("a follower's fetch parked for data is answered as soon as the log grows", () => {
     // Partition.tryCompleteDelayedRequests after an append completes DelayedFetch.
     const h = leader({ records: 1 });
-    h.p.delayedFetches.watchFollower(h.ctx.conn("broker-2"), followerFetch("broker-2", 1, 1));
+    h.delayedFetches.watch(h.ctx.conn("broker-2"), followerFetch("broker-2", 1, 1));
     h.produce(["b"], 1);
-    expect(h.ctx.sent.map((s) => [s.to, (s.msg as { batches: RecordBatch[] }).batches.map((b) => b.baseOffset)])).toEqual([["broker-2", [1]]]);
+    expect(h.ctx.sent.map((s) => [s.to, (s.msg as { partitions: { batches: RecordBatch[] }[] }).partitions[0].batches.map((b) => b.baseOffset)])).toEqual([["broker-2", [1]]]);
   });
 
   it("a consumer's fetch parked under read_committed is answered when a marker moves the LSO", () => {
     // The transaction's records are below the HW but not below the LSO until the commit marker.
     const h = leader({ isr: ["broker-1"] });
     h.p.appendRecordsToLeader(idempotent(0, ["a"], true), 1, -1, "app");
-    h.p.delayedFetches.watchConsumer(h.ctx.conn("app"), consumerFetch(0, "read_committed"));
+    h.delayedFetches.watch(h.ctx.conn("app"), consumerFetch(0, "read_committed"));
     expect(h.ctx.sent).toEqual([]);
     h.p.appendRecordsToLeader(marker("COMMIT"), 1, -1, "coordinator");
     // The answer carries the transaction's batch and its marker (the client skips the marker, moving past it).
-    expect(h.ctx.sent.map((s) => (s.msg as { batches: RecordBatch[] }).batches.map((b) => [b.baseOffset, b.isControl]))).toEqual([
+    expect(h.ctx.sent.map((s) => (s.msg as { partitions: { batches: RecordBatch[] }[] }).partitions[0].batches.map((b) => [b.baseOffset, b.isControl]))).toEqual([
       [
         [0, false],
         [1, true],
@@ -543,8 +543,8 @@ describe("follower fetches (Partition.fetchRecords for a follower)", () => {
     // carries the leader epoch (the follower may know of a reassignment the leader has not seen yet), else
     // NOT_LEADER_OR_FOLLOWER.
     const h = leader({ records: 2 });
-    expect(h.p.fetchRecordsForFollower(followerFetch("broker-9", 0, 1))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH" });
-    expect(h.p.fetchRecordsForFollower(followerFetch("broker-9", 0, -1))).toEqual({ ok: false, error: "NOT_LEADER_OR_FOLLOWER" });
+    expect(h.p.fetchRecordsForFollower("broker-9", fetchPartition(0, 1))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH" });
+    expect(h.p.fetchRecordsForFollower("broker-9", fetchPartition(0, -1))).toEqual({ ok: false, error: "NOT_LEADER_OR_FOLLOWER" });
     expect(h.p.highWatermark).toBe(0);
   });
 });

@@ -208,12 +208,13 @@ export class KafkaProducer {
       this.sender.wakeAt(deadlineMs);
       return;
     }
-    const { appendedBytes } = this.accumulator.append(record.topic, partition, rec, cb, this.ctx.nowMs);
+    const { batch, appendedBytes, newBatch, batchIsFull } = this.accumulator.append(record.topic, partition, rec, cb, this.ctx.nowMs);
     if (sticky) {
       const enableSwitch = this.accumulator.allBatchesFull(record.topic, partition);
       sticky.updatePartitionInfo(partition, appendedBytes, enableSwitch, this.metadata.availablePartitions(record.topic), parts.length);
     }
-    this.sender.wakeAt(this.ctx.nowMs);
+    this.txn?.maybeAddPartition(batch.key);
+    this.sender.onAppend(batch, newBatch, batchIsFull);
   }
 
   private onMetadataUpdate(): void {

@@ -16,8 +16,11 @@ export class RecordAccumulator {
     readonly bufferMemory: number,
   ) {}
 
-  /** Appends to the partition's last batch or opens a new one. */
-  append(topic: string, partition: number, r: KafkaRecord, cb: SendCallback, nowMs: number): { batch: ProducerBatch; appendedBytes: number; newBatch: boolean } {
+  /**
+   * Appends to the partition's last batch or opens a new one (RecordAccumulator.append). `batchIsFull` is Kafka's
+   * RecordAppendResult.batchIsFull: more than one batch queued or the last one full, so the first is ready now.
+   */
+  append(topic: string, partition: number, r: KafkaRecord, cb: SendCallback, nowMs: number): { batch: ProducerBatch; appendedBytes: number; newBatch: boolean; batchIsFull: boolean } {
     const key = `${topic}-${partition}`;
     let q = this.queues.get(key);
     if (!q) this.queues.set(key, (q = []));
@@ -30,7 +33,7 @@ export class RecordAccumulator {
       this.usedBytes += this.batchSize; // Kafka allocates batch.size from the buffer pool per batch
     }
     const appendedBytes = batch.add(r, cb);
-    return { batch, appendedBytes, newBatch };
+    return { batch, appendedBytes, newBatch, batchIsFull: q.length > 1 || batch.isFull() };
   }
 
   /** Whether appending `r` would open a new batch (and so need buffer memory). */

@@ -46,6 +46,10 @@ const MAYBE_APPENDED: ReadonlySet<ErrorName> = new Set(["NETWORK_EXCEPTION", "RE
  */
 export class Sender {
   private readonly inFlight = new Map<number, InFlight>();
+  /** The batches in flight per partition (Kafka `Sender.inFlightBatches`): muting and sequence order read these. */
+  private readonly inFlightByPartition = new Map<string, ProducerBatch[]>();
+  /** RecordAccumulator.nextExpiryTimeMs: no batch expires before this, so the expiry scan waits for it. */
+  private nextExpiryMs = -Infinity;
   private drainTimer = -1;
   private drainAtMs = Infinity;
   private closed = false;
@@ -89,6 +93,17 @@ export class Sender {
     this.drainTimer = this.drainAt.set(Math.max(0, ms - this.ctx.nowMs));
   }
 
+  /**
+   * A record was appended (KafkaProducer.doSend): the sender wakes only when a batch filled up or a new one was
+   * opened, and for a new batch not before its linger.ms ends, which is when Kafka's ready() would next look
+   * (nextReadyCheckDelayMs). A record that joins an open batch wakes nobody: a pass is already due by then.
+   */
+  onAppend(batch: ProducerBatch, newBatch: boolean, batchIsFull: boolean): void {
+    if (newBatch) this.nextExpiryMs = Math.min(this.nextExpiryMs, batch.createdMs + this.settings.deliveryTimeoutMs);
+    if (batchIsFull) this.wakeAt(this.ctx.nowMs);
+    else if (newBatch) this.wakeAt(batch.createdMs + this.settings.lingerMs);
+  }
+
   private backoffFor = (b: ProducerBatch): number => retryBackoffMs(b.attempts, this.settings.retryBackoffMs, this.settings.retryBackoffMaxMs, this.backoffRandom);
 
   /** One pass of `Sender.runOnce`: the transaction manager's request, then `sendProducerData`. */
@@ -96,7 +111,8 @@ export class Sender {
     const now = this.ctx.nowMs;
     let next = Infinity;
     this.host.expireWaiting(now);
-    next = Math.min(next, this.expireBatches(now));
+    if (now >= this.nextExpiryMs) this.nextExpiryMs = this.expireBatches(now);
+    next = Math.min(next, this.nextExpiryMs);
     if (this.closed) return;
     if (this.metadata.isStale()) this.metadata.requestUpdate();
     this.txn?.maybeSendTransactionalRequest();
@@ -140,7 +156,9 @@ export class Sender {
   }
 
   private hasInFlight(key: string, belowSequence = Infinity): boolean {
-    for (const f of this.inFlight.values()) if (f.batch.key === key && f.batch.baseSequence < belowSequence) return true;
+    const list = this.inFlightByPartition.get(key);
+    if (!list) return false;
+    for (const b of list) if (b.baseSequence < belowSequence) return true;
     return false;
   }
 
@@ -157,7 +175,8 @@ export class Sender {
       baseSequence: batch.baseSequence,
       isTransactional: this.txn !== null,
       isControl: false,
-      records: batch.records.slice(),
+      // The batch is closed once drained (no append reopens it), so the request shares its records.
+      records: batch.records,
       sizeBytes: batch.sizeBytes,
     };
     const req: ProduceRequest = {
@@ -184,6 +203,9 @@ export class Sender {
     }
     batch.inFlight = correlationId;
     this.inFlight.set(correlationId, { batch, node });
+    const list = this.inFlightByPartition.get(batch.key);
+    if (list) list.push(batch);
+    else this.inFlightByPartition.set(batch.key, [batch]);
     this.client.send(node, req, (res) => this.onProduceResult(correlationId, res));
   }
 
@@ -192,6 +214,9 @@ export class Sender {
     if (!f) return undefined;
     this.inFlight.delete(correlationId);
     f.batch.inFlight = -1;
+    const list = this.inFlightByPartition.get(f.batch.key)!;
+    list.splice(list.indexOf(f.batch), 1);
+    if (list.length === 0) this.inFlightByPartition.delete(f.batch.key);
     return f;
   }
 
@@ -276,7 +301,8 @@ export class Sender {
         }
       }
     }
-    for (const [id, f] of [...this.inFlight]) {
+    // Deleting the entry being visited is safe in a Map's iteration: no copy of the in-flight list.
+    for (const [id, f] of this.inFlight) {
       if (now - f.batch.createdMs >= timeout) {
         this.takeInFlight(id);
         f.batch.maybeAppended = true;

@@ -186,11 +186,19 @@ export class TransactionManager {
   canSend(tp: string): boolean {
     if (this.state !== "IN_TRANSACTION" && this.state !== "COMMITTING_TRANSACTION") return false;
     if (this.added.has(tp)) return true;
-    if (!this.toAdd.has(tp)) {
-      this.toAdd.add(tp);
-      this.pump();
-    }
+    this.maybeAddPartition(tp);
     return false;
+  }
+
+  /**
+   * TransactionManager.maybeAddPartition, called by send() (KafkaProducer.doSend) for the record's partition: a
+   * partition new to the transaction is queued for AddPartitionsToTxn at once, not when its batch is drained.
+   */
+  maybeAddPartition(tp: string): void {
+    if (this.state !== "IN_TRANSACTION" && this.state !== "COMMITTING_TRANSACTION") return;
+    if (this.added.has(tp) || this.toAdd.has(tp)) return;
+    this.toAdd.add(tp);
+    this.pump();
   }
 
   isSending(): boolean {

@@ -45,7 +45,7 @@ function consumer(autoOffsetReset: "earliest" | "latest" | "none") {
     answer("ListOffsets", (req) => ({ type: "ListOffsetsResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", offset }));
   };
   const fetch = (error: ErrorName, batches: RecordBatch[] = []) => {
-    answer("Fetch", (req) => ({ type: "FetchResponse", correlationId: req.correlationId, topic: "t", partition: 0, error, highWatermark: 100, lastStableOffset: 100, logStartOffset: 0, batches, abortedTransactions: null }));
+    answer("Fetch", (req) => ({ type: "FetchResponse", correlationId: req.correlationId, partitions: [{ topic: "t", partition: 0, error, highWatermark: 100, lastStableOffset: 100, logStartOffset: 0, batches, abortedTransactions: null }] }));
   };
   const offsetsForLeaderEpoch = (leaderEpoch: number, endOffset: number) => {
     answer("OffsetsForLeaderEpoch", (req) => ({ type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", leaderEpoch, endOffset }));
@@ -84,7 +84,7 @@ describe("a fetch answered OFFSET_OUT_OF_RANGE (FetchCollector.handleInitializeE
     const h = consumer(policy === "none" ? "earliest" : policy);
     h.c.assign([{ topic: "t", partition: 0 }]);
     h.listOffsets(50);
-    expect(h.last("Fetch")).toMatchObject({ fetchOffset: 50, currentLeaderEpoch: 3, replicaId: -1 });
+    expect(h.last("Fetch")).toMatchObject({ replicaId: -1, partitions: [{ topic: "t", partition: 0, fetchOffset: 50, currentLeaderEpoch: 3 }] });
     if (policy === "none") (h.c.settings as { autoOffsetReset: string }).autoOffsetReset = "none";
     h.look();
     return h;
@@ -96,7 +96,7 @@ describe("a fetch answered OFFSET_OUT_OF_RANGE (FetchCollector.handleInitializeE
       h.fetch("OFFSET_OUT_OF_RANGE");
       expect(h.last("ListOffsets")).toMatchObject({ timestamp });
       h.listOffsets(7);
-      expect(h.last("Fetch")).toMatchObject({ fetchOffset: 7 });
+      expect(h.last("Fetch")).toMatchObject({ partitions: [{ fetchOffset: 7 }] });
     }
   });
 
@@ -127,7 +127,7 @@ describe("KIP-320: a position checked against a new leader epoch (OffsetFetcherU
   it("the fetch carries the leader epoch the consumer knows (the leader refuses a stale one: FENCED_LEADER_EPOCH)", () => {
     const h = readTen("earliest");
     h.fetch("NONE");
-    expect(h.last("Fetch")).toMatchObject({ fetchOffset: 10, currentLeaderEpoch: 3 });
+    expect(h.last("Fetch")).toMatchObject({ partitions: [{ fetchOffset: 10, currentLeaderEpoch: 3 }] });
   });
 
   it("a new leader epoch: OffsetsForLeaderEpoch for the position's epoch before any fetch", () => {
@@ -146,7 +146,12 @@ describe("KIP-320: a position checked against a new leader epoch (OffsetFetcherU
     h.c["metadata"].requestUpdate();
     h.metadata(4);
     h.offsetsForLeaderEpoch(3, 10);
-    expect(h.last("Fetch")).toMatchObject({ fetchOffset: 10, currentLeaderEpoch: 4 });
+    // The Fetch sent at epoch 3 is still in flight to broker-1, and no new Fetch goes to a node while one is
+    // (AbstractFetch.nodesWithPendingFetchRequests); its answer (fenced) is ignored for the revalidated partition.
+    expect(h.last("Fetch")).toBeUndefined();
+    h.fetch("FENCED_LEADER_EPOCH");
+    expect(h.ctx.tracesOf("consumer.retry")).toEqual([]);
+    expect(h.last("Fetch")).toMatchObject({ partitions: [{ fetchOffset: 10, currentLeaderEpoch: 4 }] });
   });
 
   it("the epoch ends below the position (the log was truncated): the position moves back to that end", () => {
@@ -155,7 +160,12 @@ describe("KIP-320: a position checked against a new leader epoch (OffsetFetcherU
     h.c["metadata"].requestUpdate();
     h.metadata(4);
     h.offsetsForLeaderEpoch(3, 6);
-    expect(h.last("Fetch")).toMatchObject({ fetchOffset: 6, currentLeaderEpoch: 4 });
+    // The Fetch sent at epoch 3 is still in flight to broker-1, and no new Fetch goes to a node while one is
+    // (AbstractFetch.nodesWithPendingFetchRequests); its answer (fenced) is ignored for the revalidated partition.
+    expect(h.last("Fetch")).toBeUndefined();
+    h.fetch("FENCED_LEADER_EPOCH");
+    expect(h.ctx.tracesOf("consumer.retry")).toEqual([]);
+    expect(h.last("Fetch")).toMatchObject({ partitions: [{ fetchOffset: 6, currentLeaderEpoch: 4 }] });
     expect(h.ctx.tracesOf("consumer.truncation-detected").map((t) => t.data)).toEqual([{ tp: "t-0", offset: 10, offsetEpoch: 3, leaderEpoch: 3, endOffset: 6, action: "seek" }]);
   });
 

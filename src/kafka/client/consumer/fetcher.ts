@@ -1,0 +1,97 @@
+import type { ConsumerFetchRequest, ConsumerFetchResponse, ConsumerFetchResponsePartition, FetchPartition } from "../../protocol/messages.js";
+import type { AssignedPartition } from "./assignedPartition.js";
+import { CompletedFetch } from "./completedFetch.js";
+import { type ConsumerRequestHost, disconnectError, readyOrWake } from "./consumerRequests.js";
+
+/**
+ * The consumer's fetcher (Kafka `AbstractFetch` / `Fetcher`): one Fetch per node for every fetchable partition that
+ * node leads, each from its position with its leader epoch (`prepareFetchRequests`), and no new Fetch to a node
+ * while one is in flight to it (`nodesWithPendingFetchRequests`). Each partition of the answer is taken on its own
+ * (`FetchCollector.initialize`): data becomes the partition's completed fetch, OFFSET_OUT_OF_RANGE resets by
+ * auto.offset.reset (or is raised by poll()), any other error retries after retry.backoff.ms with fresh metadata.
+ * Simplification: no fetch sessions (KIP-227): every Fetch lists all its partitions (see README "Fidelity").
+ */
+export class Fetcher {
+  /** Nodes with a Fetch in flight, and its correlation id (AbstractFetch.nodesWithPendingFetchRequests). */
+  private readonly pending = new Map<string, number>();
+
+  constructor(private readonly host: ConsumerRequestHost) {}
+
+  /** AbstractFetch.prepareFetchRequests + sendFetches: `fetchable` grouped by leader, one Fetch per ready node. */
+  sendFetches(fetchable: AssignedPartition[]): void {
+    let byNode: Map<string, AssignedPartition[]> | null = null;
+    for (const p of fetchable) {
+      const leader = p.position!.currentLeader.leader;
+      if (leader === null) {
+        this.host.metadata.requestUpdate();
+        continue;
+      }
+      if (this.pending.has(leader)) continue;
+      byNode ??= new Map();
+      const list = byNode.get(leader);
+      if (list) list.push(p);
+      else byNode.set(leader, [p]);
+    }
+    if (byNode === null) return;
+    for (const [node, parts] of byNode) if (readyOrWake(this.host, node)) this.sendFetch(node, parts);
+  }
+
+  private sendFetch(node: string, parts: AssignedPartition[]): void {
+    const { client, settings } = this.host;
+    const id = client.correlationId();
+    const partitions: FetchPartition[] = [];
+    for (const p of parts) {
+      const position = p.position!;
+      p.inFlight = id;
+      p.inFlightKind = "fetch";
+      p.inFlightOffset = position.offset;
+      partitions.push({ topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, fetchOffset: position.offset });
+    }
+    const req: ConsumerFetchRequest = { type: "Fetch", correlationId: id, replicaId: -1, maxWaitMs: settings.fetchMaxWaitMs, isolationLevel: settings.isolationLevel, partitions };
+    this.pending.set(node, id);
+    // A fetch may wait fetch.max.wait.ms at the broker, on top of the request timeout.
+    client.send(
+      node,
+      req,
+      (res) => {
+        if (this.pending.get(node) === id) this.pending.delete(node);
+        if (res.type === "Disconnected") {
+          // AbstractFetch.handleFetchFailure: each partition still waiting for this answer retries later.
+          for (const p of parts) if (this.take(p, id)) this.host.retryLater(p, disconnectError(res));
+        } else {
+          const answer = (res as unknown as ConsumerFetchResponse).partitions;
+          for (let i = 0; i < parts.length; i++) if (this.take(parts[i], id)) this.onPartition(parts[i], answer[i]);
+        }
+        this.host.pump();
+      },
+      settings.fetchMaxWaitMs + settings.requestTimeoutMs,
+    );
+  }
+
+  /** Whether `p` is still assigned and waiting for this Fetch's answer; if so its request is closed. */
+  private take(p: AssignedPartition, id: number): boolean {
+    if (this.host.partition(p.key) !== p || p.inFlight !== id || p.inFlightKind !== "fetch") return false;
+    p.abandonRequest();
+    return true;
+  }
+
+  /** FetchCollector.initialize: the answer for the position asked becomes the partition's completed fetch. */
+  private onPartition(p: AssignedPartition, res: ConsumerFetchResponsePartition): void {
+    const { ctx, settings } = this.host;
+    // An answer for a position that has moved (or is no longer valid) since it was asked for is stale.
+    if (!p.hasValidPosition || p.position === null || p.position.offset !== p.inFlightOffset) return;
+    if (res.error === "OFFSET_OUT_OF_RANGE") {
+      // FetchCollector.handleInitializeErrors: reset by auto.offset.reset, or OffsetOutOfRangeException from poll().
+      ctx.trace("consumer.offset-out-of-range", { tp: p.key, fetchOffset: p.inFlightOffset, logStartOffset: res.logStartOffset, highWatermark: res.highWatermark, policy: settings.autoOffsetReset });
+      if (settings.autoOffsetReset !== "none") p.reset(settings.autoOffsetReset);
+      else {
+        p.raise = { exception: "OffsetOutOfRangeException", offset: p.inFlightOffset };
+        p.nextRetryTimeUs = ctx.nowUs + settings.retryBackoffMs * 1000;
+      }
+      return;
+    }
+    // Leader moved, epoch fenced, timeout: refresh metadata and fetch again after retry.backoff.ms.
+    if (res.error !== "NONE") return this.host.retryLater(p, res.error);
+    if (res.batches.length > 0) p.completed = new CompletedFetch(p.inFlightOffset, res.batches, res.abortedTransactions, settings.isolationLevel);
+  }
+}

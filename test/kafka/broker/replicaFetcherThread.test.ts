@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { brokerSettings } from "../../../src/kafka/broker/brokerSettings.js";
+import { fetcherId } from "../../../src/kafka/broker/replicaFetcherThread.js";
+import { ReplicaManager } from "../../../src/kafka/broker/replicaManager.js";
+import { BROKER_CONFIG } from "../../../src/kafka/config/brokerConfig.js";
+import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
+import { MetadataImage } from "../../../src/kafka/metadata/metadataImage.js";
+import { NetworkClient } from "../../../src/kafka/network/networkClient.js";
+import type { FetchRequest, FetchResponsePartition } from "../../../src/kafka/protocol/messages.js";
+import { FakeContext } from "../../support/fakeContext.js";
+
+/**
+ * A follower's replica fetchers (Kafka `ReplicaFetcherManager` → `ReplicaFetcherThread`): broker-2 follows
+ * partitions of "t" whose leaders the test sets. Its Fetch requests are read from what it sent; answers are
+ * written back on the request's connection.
+ */
+function follower(config: Record<string, number> = {}) {
+  const ctx = new FakeContext("broker-2");
+  const settings = brokerSettings(BROKER_CONFIG.resolve(config), false);
+  let correlation = 0;
+  const fetcherClient = new NetworkClient(
+    ctx,
+    { name: "replica-fetcher", requestTimeoutMs: settings.replicaSocketTimeoutMs, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, connectionSetupTimeoutMs: settings.connectionSetupTimeoutMs, connectionSetupTimeoutMaxMs: settings.connectionSetupTimeoutMaxMs, maxInFlightRequestsPerConnection: Infinity },
+    () => ++correlation,
+  );
+  const rm = new ReplicaManager({ ctx, settings, image: new MetadataImage(), fetcherClient, alterPartition: () => {} });
+  const follow = (partition: number, leader: string, leaderEpoch = 1) =>
+    rm.applyPartitionState({ topic: "t", partition, replicas: ["broker-1", "broker-2", "broker-3"], isr: ["broker-1", "broker-2", "broker-3"], leader, leaderEpoch, partitionEpoch: leaderEpoch });
+  /** The Fetch requests sent since the last call: to whom, and which partitions from which offsets. */
+  const fetches = () => {
+    ctx.advance(0);
+    return ctx
+      .takeSent()
+      .filter((m) => (m.msg as { type: string }).type === "Fetch")
+      .map((m) => ({ to: m.to, conn: m.conn!, req: m.msg as FetchRequest, parts: (m.msg as FetchRequest).partitions.map((p) => `${p.topic}-${p.partition}@${p.fetchOffset}`) }));
+  };
+  /** The leader's answer to `req`, one entry per partition (in the request's order). */
+  const answer = (f: { conn: number; req: FetchRequest }, parts: Partial<FetchResponsePartition>[]) => {
+    ctx.receive(
+      f.conn,
+      { type: "FetchResponse", correlationId: f.req.correlationId, partitions: f.req.partitions.map((p, i) => ({ topic: p.topic, partition: p.partition, error: "NONE", highWatermark: 0, logStartOffset: 0, batches: [], ...parts[i] })) },
+    );
+  };
+  return { ctx, rm, follow, fetches, answer, settings };
+}
+
+/** A batch of `n` records from `baseOffset` at leader epoch 1, as the leader's log holds it. */
+function batch(baseOffset: number, n: number): RecordBatch {
+  return { baseOffset, leaderEpoch: 1, producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: Array.from({ length: n }, (_, i) => ({ key: null, value: `v${baseOffset + i}` })), sizeBytes: 100 };
+}
+
+describe("ReplicaFetcherThread: one Fetch per source broker (num.replica.fetchers = 1)", () => {
+  it("the partitions followed from one leader travel in one Fetch; those of another leader in another", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    h.follow(2, "broker-3");
+    const sent = h.fetches();
+    // The thread runs after the metadata change added both partitions, so its first Fetch carries them both.
+    expect(sent.map((f) => [f.to, f.parts])).toEqual([
+      ["broker-1", ["t-0@0", "t-1@0"]],
+      ["broker-3", ["t-2@0"]],
+    ]);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.keys()]).toEqual(["broker-1/0", "broker-3/0"]);
+  });
+
+  it("no second Fetch while one is in flight; the answer's data is appended per partition and the next Fetch follows at once", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    const [first] = h.fetches();
+    h.follow(3, "broker-1");
+    expect(h.fetches()).toEqual([]);
+    h.answer(first, [{ batches: [batch(0, 2)], highWatermark: 0 }, { batches: [batch(0, 1)], highWatermark: 0 }]);
+    expect(h.rm.partition("t-0")!.log.logEndOffset).toBe(2);
+    expect(h.rm.partition("t-1")!.log.logEndOffset).toBe(1);
+    expect(h.fetches().map((f) => f.parts)).toEqual([["t-0@2", "t-1@1", "t-3@0"]]);
+  });
+
+  it("per-partition errors: one partition backs off replica.fetch.backoff.ms while the others keep fetching", () => {
+    // AbstractFetcherThread.processFetchRequest: NOT_LEADER_OR_FOLLOWER puts that partition in partitionsWithError
+    // (delayPartitions); the rest of the answer is processed as usual.
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ batches: [batch(0, 1)] }, { error: "NOT_LEADER_OR_FOLLOWER" }]);
+    expect(h.fetches().map((f) => f.parts)).toEqual([["t-0@1"]]);
+    expect(h.rm.partition("t-0")!.log.logEndOffset).toBe(1);
+    h.ctx.advance(h.settings.replicaFetchBackoffMs);
+    expect(h.fetches()).toEqual([]); // the Fetch for t-0 is still in flight
+  });
+
+  it("a partition whose leader moves leaves the old leader's Fetch and its answer there is ignored", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    const [first] = h.fetches();
+    h.follow(1, "broker-3", 2);
+    const toNew = h.fetches();
+    expect(toNew.map((f) => [f.to, f.parts])).toEqual([["broker-3", ["t-1@0"]]]);
+    // The old leader's answer carries data for t-1: no longer followed from broker-1, so it is not appended.
+    h.answer(first, [{}, { batches: [batch(0, 3)] }]);
+    expect(h.rm.partition("t-1")!.log.logEndOffset).toBe(0);
+    expect(h.fetches().map((f) => [f.to, f.parts])).toEqual([["broker-1", ["t-0@0"]]]);
+  });
+
+  it("a fetcher that follows nothing any more is shut down (shutdownIdleFetcherThreads)", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.fetches();
+    h.follow(0, "broker-2", 2); // broker-2 becomes leader
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.keys()]).toEqual([]);
+  });
+
+  it("a Fetch that fails delays all its partitions, then one Fetch carries them again", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    h.fetches();
+    // No answer within replica.fetch.wait.max.ms + replica.socket.timeout.ms: the request times out.
+    h.ctx.advance(h.settings.replicaFetchWaitMaxMs + h.settings.replicaSocketTimeoutMs);
+    h.fetches();
+    h.ctx.advance(h.settings.replicaFetchBackoffMs);
+    const again = h.fetches();
+    expect(again.map((f) => [f.to, f.parts])).toEqual([["broker-1", ["t-0@0", "t-1@0"]]]);
+  });
+
+  it("num.replica.fetchers = 2 spreads one leader's partitions over two threads by Kafka's fetcher id", () => {
+    const h = follower({ "num.replica.fetchers": 2 });
+    for (let p = 0; p < 4; p++) h.follow(p, "broker-1");
+    const ids = [0, 1, 2, 3].map((p) => fetcherId("t", p, 2));
+    expect(new Set(ids).size).toBe(2);
+    const sent = h.fetches();
+    expect(sent.length).toBe(2);
+    expect(sent.flatMap((f) => f.parts).sort()).toEqual(["t-0@0", "t-1@0", "t-2@0", "t-3@0"]);
+  });
+});
+
+describe("fetcherId (AbstractFetcherManager.getFetcherId)", () => {
+  it("is abs(31 * topic.hashCode + partition) % num.replica.fetchers, with Java's String.hashCode", () => {
+    // "t".hashCode() = 116; 31 * 116 + 3 = 3599.
+    expect(fetcherId("t", 3, 7)).toBe(3599 % 7);
+    expect(fetcherId("t", 3, 1)).toBe(0);
+    // A long topic name overflows 32 bits as Java's int arithmetic does, and the result is never negative.
+    const id = fetcherId("a-rather-long-topic-name-for-overflow", 5, 3);
+    expect(id >= 0 && id < 3).toBe(true);
+  });
+});
