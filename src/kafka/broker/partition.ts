@@ -368,12 +368,10 @@ export class Partition {
   // ---- leader: ISR and HW ----
 
   /**
-   * Partition.maybeIncrementLeaderHW: HW = min LEO over the leader and the maximal ISR, never backwards, and not at
-   * all while the ISR is below min.insync.replicas (KIP-966). Returns whether it moved.
-   * Not yet as Kafka: Kafka also waits for a follower outside the ISR that is caught up and eligible to join it
-   * (`shouldWaitForReplicaToJoinIsr`). With that rule the seeded EOS property (test/kafka/eos.property.test.ts) finds
-   * an exactlyOnce violation in a KIP-848 group (seed 273796; crash broker-2 at 10.254 s for 10.616 s, pause k1 at
-   * 15.363 s for 3.17 s): the rule is parked until that is understood.
+   * Partition.maybeIncrementLeaderHW: HW = min LEO over the leader, the maximal ISR and any follower outside it
+   * that is caught up and eligible to join it (`shouldWaitForReplicaToJoinIsr`: caught up within
+   * replica.lag.time.max.ms and not fenced or shutting down), never backwards, and not at all while the ISR is below
+   * min.insync.replicas (KIP-966). Returns whether it moved.
    */
   maybeIncrementHighWatermark(): boolean {
     if (this.role !== "leader") return false;
@@ -383,7 +381,7 @@ export class Partition {
     let hw = leo;
     for (const [r, f] of this.followers) {
       if (f.logEndOffset >= hw) continue;
-      if (this.isrState.maximalIsr.includes(r)) hw = f.logEndOffset;
+      if (this.isrState.maximalIsr.includes(r) || (this.isCaughtUp(f, leo, now) && this.host.isBrokerActive(r))) hw = f.logEndOffset;
     }
     if (hw <= this.highWatermark) return false;
     this.highWatermark = hw;

@@ -295,9 +295,7 @@ describe("the high watermark (Partition.maybeIncrementLeaderHW)", () => {
     expect(h.p.highWatermark).toBe(5);
   });
 
-  // Parked with the rule itself (see Partition.maybeIncrementHighWatermark): it exposes an exactlyOnce violation in
-  // the seeded EOS property that is not understood yet.
-  it.skip("also waits for a caught-up replica outside the ISR that may join it, but not for a fenced one", () => {
+  it("also waits for a caught-up replica outside the ISR that may join it, but not for a fenced one", () => {
     // testHighWatermarkIncreasesWithFencedOrShutdownFollower (kafka-facts §5.1): the controller removed broker-2 from
     // the ISR although it is caught up; while it is eligible, the HW waits for it; once fenced, it does not.
     const h = leader({ records: 10 });
