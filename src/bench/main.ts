@@ -2,6 +2,7 @@ import { baselineEventsPerSec, engineEventsPerSec } from "./engineBench.js";
 import { exploreSeedsPerSec, kafkaSimulatedMsPerWallMs } from "./kafkaBench.js";
 import { checkOpsPerSec } from "./checkBench.js";
 import { exploreWorkersSeedsPerSec } from "./exploreBench.js";
+import { peakRssOfTenMinuteRun } from "./rssBench.js";
 
 /** `npm run bench`: one JSON object of figures (design.md §6). Ratios are what notes should quote. */
 function best<T extends { eventsPerSec: number }>(runs: number, f: () => T): T {
@@ -22,7 +23,7 @@ const figures: Record<string, unknown> = {
   engine,
   baseline,
   ratio: Number((engine.eventsPerSec / baseline.eventsPerSec).toFixed(3)),
-  kafka: kafkaSimulatedMsPerWallMs(),
+  kafka: { ...kafkaSimulatedMsPerWallMs(), ...peakRssOfTenMinuteRun() },
   explore: { ...exploreSeedsPerSec(10), ...(await exploreWorkersSeedsPerSec(2, 60)) },
   check: checkOpsPerSec(),
   node: process.version,

@@ -26,16 +26,32 @@ export function committedPartitions(logs: readonly FinalReplicaLog[]): ReadonlyM
   return view;
 }
 
-function buildView(logs: readonly FinalReplicaLog[]): Map<string, CommittedPartition> {
-  const byTp = new Map<string, FinalReplicaLog[]>();
+/** The replica a partition is judged by at the end: its leader, or (offline) the first replica with the highest HW. */
+export interface JudgedReplica {
+  replica: FinalReplicaLog;
+  offline: boolean;
+}
+
+const judgedViews = new WeakMap<readonly FinalReplicaLog[], ReadonlyMap<string, JudgedReplica>>();
+
+/** Each partition's judged replica (`topic-partition` → replica), without reading any records; built once per logs array. */
+export function judgedReplicas(logs: readonly FinalReplicaLog[]): ReadonlyMap<string, JudgedReplica> {
+  let view = judgedViews.get(logs);
+  if (view) return view;
+  const out = new Map<string, JudgedReplica>();
   for (const l of logs) {
     const k = `${l.topic}-${l.partition}`;
-    byTp.set(k, [...(byTp.get(k) ?? []), l]);
+    const j = out.get(k);
+    if (!j) out.set(k, { replica: l, offline: !l.leader });
+    else if (j.offline && (l.leader || l.highWatermark > j.replica.highWatermark)) out.set(k, { replica: l, offline: !l.leader });
   }
+  judgedViews.set(logs, (view = out));
+  return view;
+}
+
+function buildView(logs: readonly FinalReplicaLog[]): Map<string, CommittedPartition> {
   const out = new Map<string, CommittedPartition>();
-  for (const [k, replicas] of byTp) {
-    const leader = replicas.find((r) => r.leader);
-    const judged = leader ?? [...replicas].sort((a, b) => b.highWatermark - a.highWatermark)[0];
+  for (const [k, { replica: judged, offline }] of judgedReplicas(logs)) {
     const records = judged.records.filter((r) => r.offset < judged.highWatermark);
     const offsetsOf = new Map<string, number[]>();
     for (const r of records) {
@@ -44,7 +60,7 @@ function buildView(logs: readonly FinalReplicaLog[]): Map<string, CommittedParti
       else offsetsOf.set(r.value, [r.offset]);
     }
     const inLog = new Set(judged.records.map((r) => r.value));
-    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline: !leader, highWatermark: judged.highWatermark, logStartOffset: judged.logStartOffset, records, offsetsOf, inLog });
+    out.set(k, { topic: judged.topic, partition: judged.partition, broker: judged.broker, offline, highWatermark: judged.highWatermark, logStartOffset: judged.logStartOffset, records, offsetsOf, inLog });
   }
   return out;
 }

@@ -24,6 +24,12 @@ export interface FinalReplicaLog {
   records: LogRecord[];
   /** Transactions open at the end (no commit or abort marker yet): producer id and first offset. */
   openTransactions?: { producerId: number; firstOffset: number }[];
+  /**
+   * The value of the data record at `offset` (undefined for a gap, a marker or below the log start), answered
+   * without building `records` (a simulated run's logs give it; a log read from elsewhere may not, and checkers
+   * then read `records`).
+   */
+  valueAt?: (offset: number) => string | undefined;
 }
 
 /** A group's committed offset for one partition at the end, as OffsetFetch would answer. */

@@ -1,7 +1,6 @@
-import { committedPartitions } from "./committedView.js";
-import { at, type Checker, type Finding } from "./input.js";
+import { judgedReplicas } from "./committedView.js";
+import { at, type Checker, type FinalReplicaLog, type Finding } from "./input.js";
 import { runAnalysis } from "./kafkasim/runAnalysis.js";
-import type { SendValue } from "../workload/history.js";
 
 /**
  * An acknowledged write is lost when its value is not in the final log of its partition's leader (or, if the
@@ -10,39 +9,84 @@ import type { SendValue } from "../workload/history.js";
  * (the broker sends no response): they are `unconfirmedSends`, not losses. A record acknowledged at an offset below
  * the final log start offset was deleted by retention or DeleteRecords: not a loss either.
  *
- * A view of the run's Jepsen analysis: each finding carries the key Jepsen files it under, `lost-write` (a later
- * record was read, this one never) or `unseen` (acknowledged, never read by anyone, final read included). A value
- * a consumer read before it vanished from the log is neither in Jepsen's terms (Jepsen has no final log): it is
- * reported here without a Jepsen key.
+ * One pass over the history's columns: an acknowledged send is found at the offset it was acknowledged at in the
+ * judged replica's log (`valueAt`, no records built); only when it is not there is the replica's whole log searched
+ * (it may sit at another offset after a retry), and only when something is lost is the run's Jepsen analysis built,
+ * to give each finding the key Jepsen files it under: `lost-write` (a later record was read, this one never) or
+ * `unseen` (acknowledged, never read by anyone, final read included). A value a consumer read before it vanished
+ * from the log is neither in Jepsen's terms (Jepsen has no final log): it is reported here without a Jepsen key.
  */
 export const lostAcknowledgedWrites: Checker = {
   name: "lostAcknowledgedWrites",
   description: "an acknowledged send is not in the final committed log of its partition",
   run(input) {
     const { history, logs } = input;
-    const parts = committedPartitions(logs);
-    const ra = runAnalysis(input);
-    const lost = ra.valueCases("lost-write");
-    const unseen = ra.valueCases("unseen");
-    const out: Finding[] = [];
-    for (const { invoke, done } of history.completed("send")) {
-      if (done.type !== "ok") continue;
-      const v = done.value as SendValue;
-      if (v.acks === "0") continue; // unconfirmed, not acknowledged
-      const key = `${v.topic}-${v.partition}`;
-      const p = parts.get(key);
-      if (p?.inLog.has(v.value)) continue;
-      // Below the final log start the record was deleted on purpose (retention.ms/bytes, DeleteRecords), not lost.
-      if (p && v.offset !== undefined && v.offset < p.logStartOffset) continue;
-      const id = `${key}\u0000${v.value}`;
-      const jepsenKey = lost.has(id) ? "lost-write" : unseen.has(id) ? "unseen" : undefined;
-      out.push({
-        message: `${v.value} (key ${v.key}) acknowledged at ${at(done.time)} at ${key} offset ${v.offset} is not in the final log of ${key}${p ? ` on ${p.broker} (HW ${p.highWatermark}${p.offline ? ", partition offline at the end" : ""})` : " (no replica)"}${jepsenKey ? "" : " (a consumer had read it before it vanished)"}`,
-        atUs: done.time,
-        ...(jepsenKey ? { jepsenKey } : {}),
-        evidence: { value: v.value, key: v.key, partition: key, offset: v.offset, invokedAt: invoke.time, ackedAt: done.time, finalHighWatermark: p?.highWatermark },
-      });
+    const judged = judgedReplicas(logs);
+    const lookups = new Map<FinalReplicaLog, ValueLookup>();
+    const lookupOf = (l: FinalReplicaLog) => {
+      let v = lookups.get(l);
+      if (!v) lookups.set(l, (v = new ValueLookup(l)));
+      return v;
+    };
+    const lost: { invoke: number; done: number; key: string }[] = [];
+    for (let i = 0; i < history.length; i++) {
+      const inv = history.invokeAt(i);
+      if (inv < 0 || history.typeAt(i) !== "ok" || history.fAt(i) !== "send") continue;
+      if (history.sendAcks0At(i)) continue; // unconfirmed, not acknowledged
+      const key = `${history.sendTopicAt(i)}-${history.sendPartitionAt(i)}`;
+      const j = judged.get(key);
+      const offset = history.sendOffsetAt(i);
+      if (j) {
+        const value = history.sendValueAt(i);
+        const look = lookupOf(j.replica);
+        if (offset !== undefined && look.at(offset) === value) continue;
+        if (look.has(value)) continue;
+        // Below the final log start the record was deleted on purpose (retention.ms/bytes, DeleteRecords), not lost.
+        if (offset !== undefined && offset < j.replica.logStartOffset) continue;
+      }
+      lost.push({ invoke: inv, done: i, key });
     }
-    return out;
+    if (lost.length === 0) return [];
+    const ra = runAnalysis(input);
+    const lostCases = ra.valueCases("lost-write");
+    const unseen = ra.valueCases("unseen");
+    return lost.map(({ invoke, done, key }): Finding => {
+      const j = judged.get(key);
+      const p = j?.replica;
+      const value = history.sendValueAt(done);
+      const k = history.sendKeyAt(done);
+      const offset = history.sendOffsetAt(done);
+      const doneAt = history.timeAt(done);
+      const id = `${key}\u0000${value}`;
+      const jepsenKey = lostCases.has(id) ? "lost-write" : unseen.has(id) ? "unseen" : undefined;
+      return {
+        message: `${value} (key ${k}) acknowledged at ${at(doneAt)} at ${key} offset ${offset} is not in the final log of ${key}${p ? ` on ${p.broker} (HW ${p.highWatermark}${j.offline ? ", partition offline at the end" : ""})` : " (no replica)"}${jepsenKey ? "" : " (a consumer had read it before it vanished)"}`,
+        atUs: doneAt,
+        ...(jepsenKey ? { jepsenKey } : {}),
+        evidence: { value, key: k, partition: key, offset, invokedAt: history.timeAt(invoke), ackedAt: doneAt, finalHighWatermark: p?.highWatermark },
+      };
+    });
   },
 };
+
+/**
+ * A replica's values by offset (`valueAt` when the log offers it, else its records) and, built only when first
+ * asked, the set of every value in it (committed or not: a record above the HW is not lost yet).
+ */
+class ValueLookup {
+  private all: Set<string> | null = null;
+  private byOffset: Map<number, string> | null = null;
+
+  constructor(private readonly log: FinalReplicaLog) {}
+
+  at(offset: number): string | undefined {
+    if (this.log.valueAt) return this.log.valueAt(offset);
+    if (!this.byOffset) this.byOffset = new Map(this.log.records.map((r) => [r.offset, r.value]));
+    return this.byOffset.get(offset);
+  }
+
+  has(value: string): boolean {
+    if (!this.all) this.all = new Set(this.log.records.map((r) => r.value));
+    return this.all.has(value);
+  }
+}

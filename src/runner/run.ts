@@ -69,6 +69,8 @@ export interface RunOptions extends BuildOptions {
   traceMessages?: boolean;
   /** Called with the built world before the run starts (a report's recorder subscribes to the trace here). */
   attach?: (world: World) => void;
+  /** Called when the simulation has ended, before the final logs are read and judged (the bench times the checks). */
+  beforeChecks?: () => void;
 }
 
 export function exitCodeOf(status: RunStatus): number {
@@ -210,6 +212,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   // converged state: replicasOutOfSync and logDivergence no longer see records still in flight).
   let liveness: LivenessResult | null = null;
   if (world.livenessMs !== null && outcome.status === "ok") ({ outcome, liveness } = runLivenessPhase(world, world.livenessMs));
+  options.beforeChecks?.();
   const groupState = readGroupState(world);
   const input: CheckInput = { history: world.history, logs: readFinalLogs(world), groupOffsets: groupState.offsets };
   const expectedBroken = expectations.filter((x) => x.checker === INVARIANT_BROKEN).map((x) => `${String(x.params)}:`);

@@ -160,7 +160,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
     const processed = () => {
       if (!batch) return;
       const r = batch.records[batch.i++];
-      history.complete(ctx.nowUs, recordInv, "ok", history.ops[recordInv].value);
+      history.complete(ctx.nowUs, recordInv, "ok", history.valueAt(recordInv));
       if (producer && txn) {
         // The output names its input; the transaction suffix keeps values unique when a record is reprocessed.
         const out = `${r.topic}-${r.partition}@${r.offset}#${txn.name}`;

@@ -1,3 +1,5 @@
+import { Float64Column, Int32Column, Interner, Uint16Column, Uint8Column } from "./historyColumns.js";
+
 /**
  * The client-observed history, Jepsen-style: each operation is an invocation followed by a completion
  * (`ok`, `fail` with an error name, or `info` when the outcome is unknown). Checkers read only this and final logs.
@@ -41,42 +43,259 @@ export interface SendValue {
   acks?: "0";
 }
 
+const TYPES: readonly OpType[] = ["invoke", "ok", "fail", "info"];
+const TYPE_CODE: Record<OpType, number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
+// meta bits: type in bits 0-1, then how the value is held.
+const TYPE_MASK = 3;
+const SEND = 4; // a send held in the send columns (topic, partition, key, value, offset, acks)
+const ACKS0 = 8;
+const HAS_OFFSET = 16;
+const NULL_PARTITION = 32;
+
+/**
+ * The history, recorded in columns (issue 14 item 4): one row per op over typed arrays, names interned, and the
+ * sends of a producer workload (`invokeSend` / `completeSend`, the hot path) in columns of their own, so a
+ * 10-minute run's millions of sends cost tens of bytes each rather than an op object and a value object each.
+ * Other ops keep their value object as given.
+ *
+ * `ops` still offers the Jepsen-style op objects, built on first use and then kept up to date (a run whose checks
+ * read only the columns never builds them); checkers on a hot path read the columns through `length`, `fAt`,
+ * `typeAt`, `timeAt`, `invokeAt` and the `send*At` accessors instead. A columnar send's value object is built in the
+ * order the producer workload always wrote it: `{topic, partition, key, value, offset?, acks?}`.
+ */
 export class History {
-  readonly ops: HistoryOp[] = [];
   /** Tells which life of a process is running (set by the runner from the engine); unset: not recorded. */
   incarnationOf?: (process: string) => number | undefined;
 
+  private readonly times = new Float64Column();
+  private readonly procs = new Int32Column();
+  private readonly meta = new Uint8Column();
+  private readonly fs = new Uint16Column();
+  private readonly invokes = new Int32Column();
+  private readonly incarnations = new Int32Column();
+  /** Interned error + 1; 0: none. */
+  private readonly errors = new Uint16Column();
+  private readonly topics = new Int32Column();
+  /** Interned key + 1; 0: a null key. */
+  private readonly keys = new Int32Column();
+  private readonly partitions = new Int32Column();
+  private readonly offsets = new Float64Column();
+  /** A columnar send's value string (shared with the record the producer sent); undefined for other ops. */
+  private readonly sendValues: (string | undefined)[] = [];
+  /** Values of the ops not held in columns, by op index. */
+  private readonly objects = new Map<number, unknown>();
+  private readonly processNames = new Interner();
+  private readonly topicNames = new Interner();
+  private readonly keyNames = new Interner();
+  /** Op names and error names (few: they fit the Uint16 columns). */
+  private readonly labels = new Interner();
+  private materialized: HistoryOp[] | null = null;
+
+  /** How many ops have been recorded. */
+  get length(): number {
+    return this.times.length;
+  }
+
   invoke(time: number, process: string, f: string, value: unknown): number {
-    const index = this.ops.length;
-    this.ops.push(this.stamp({ index, time, process, type: "invoke", f, value }));
-    return index;
+    const i = this.row(time, process, TYPE_CODE.invoke, f, -1, this.stampOf(process), undefined);
+    this.objects.set(i, value);
+    this.sendValues.push(undefined);
+    this.publish(i);
+    return i;
   }
 
   complete(time: number, invoke: number, type: Exclude<OpType, "invoke">, value: unknown, error?: string): void {
-    const inv = this.ops[invoke];
-    const op: HistoryOp = { index: this.ops.length, time, process: inv.process, type, f: inv.f, value, invoke };
-    if (error !== undefined) op.error = error;
-    if (inv.incarnation !== undefined) op.incarnation = inv.incarnation;
-    this.ops.push(op);
+    const i = this.row(time, this.processAt(invoke), TYPE_CODE[type], this.fAt(invoke), invoke, this.incarnations.get(invoke), error);
+    this.objects.set(i, value);
+    this.sendValues.push(undefined);
+    this.publish(i);
   }
 
   /** A single-step observation (no invocation), e.g. a monitor's verdict. */
   event(time: number, process: string, f: string, value: unknown, type: Exclude<OpType, "invoke"> = "ok"): void {
-    this.ops.push(this.stamp({ index: this.ops.length, time, process, type, f, value }));
+    const i = this.row(time, process, TYPE_CODE[type], f, -1, this.stampOf(process), undefined);
+    this.objects.set(i, value);
+    this.sendValues.push(undefined);
+    this.publish(i);
   }
 
-  private stamp(op: HistoryOp): HistoryOp {
-    const n = this.incarnationOf?.(op.process);
-    if (n !== undefined) op.incarnation = n;
+  /**
+   * A producer's `send` invocation held in columns (the same op as `invoke(time, process, "send", v)`). A value
+   * with an offset or a transaction is kept as given instead.
+   */
+  invokeSend(time: number, process: string, v: SendValue): number {
+    if (v.offset !== undefined || v.txn !== undefined) return this.invoke(time, process, "send", v);
+    const i = this.row(time, process, TYPE_CODE.invoke, "send", -1, this.stampOf(process), undefined);
+    this.sendRow(i, v.topic, v.partition, v.key, v.value, undefined, v.acks === "0");
+    this.publish(i);
+    return i;
+  }
+
+  /**
+   * The completion of a send: `{topic, partition, key, value, offset?, acks?}` with topic, key, value and acks the
+   * invocation's (the same op as `complete(...)` with that value). `offset` is given for an `ok` (the broker's
+   * answer, -1 for acks=0), undefined otherwise.
+   */
+  completeSend(time: number, invoke: number, type: Exclude<OpType, "invoke">, partition: number | null, offset: number | undefined, error?: string): void {
+    if (!this.isColumnarSend(invoke)) {
+      const v = this.valueAt(invoke) as SendValue;
+      const acks = v.acks !== undefined ? { acks: v.acks } : {};
+      const value: SendValue = offset !== undefined ? { topic: v.topic, partition, key: v.key, value: v.value, offset, ...acks } : { topic: v.topic, partition, key: v.key, value: v.value, ...acks };
+      this.complete(time, invoke, type, value, error);
+      return;
+    }
+    const i = this.row(time, this.processAt(invoke), TYPE_CODE[type], "send", invoke, this.incarnations.get(invoke), error);
+    this.sendColumns(i, this.topics.get(invoke), partition, this.keys.get(invoke), this.sendValues[invoke]!, offset, (this.meta.get(invoke) & ACKS0) !== 0);
+    this.publish(i);
+  }
+
+  private stampOf(process: string): number {
+    return this.incarnationOf?.(process) ?? 0;
+  }
+
+  private row(time: number, process: string, type: number, f: string, invoke: number, incarnation: number, error: string | undefined): number {
+    const i = this.times.length;
+    this.times.push(time);
+    this.procs.push(this.processNames.id(process));
+    this.meta.push(type);
+    this.fs.push(this.label(f));
+    this.invokes.push(invoke);
+    this.incarnations.push(incarnation);
+    this.errors.push(error === undefined ? 0 : this.label(error) + 1);
+    this.topics.push(-1);
+    this.keys.push(0);
+    this.partitions.push(0);
+    this.offsets.push(0);
+    return i;
+  }
+
+  private label(s: string): number {
+    const id = this.labels.id(s);
+    if (id >= 0xfffe) throw new Error(`history: more than ${0xfffe} distinct op or error names`);
+    return id;
+  }
+
+  private sendRow(i: number, topic: string, partition: number | null, key: string | null, value: string, offset: number | undefined, acks0: boolean): void {
+    this.sendColumns(i, this.topicNames.id(topic), partition, key === null ? 0 : this.keyNames.id(key) + 1, value, offset, acks0);
+  }
+
+  /** `keyId`: the interned key + 1, 0 for a null key. */
+  private sendColumns(i: number, topicId: number, partition: number | null, keyId: number, value: string, offset: number | undefined, acks0: boolean): void {
+    let m = this.meta.get(i) | SEND;
+    if (acks0) m |= ACKS0;
+    if (partition === null) m |= NULL_PARTITION;
+    else this.partitions.set(i, partition);
+    if (offset !== undefined) {
+      m |= HAS_OFFSET;
+      this.offsets.set(i, offset);
+    }
+    this.meta.set(i, m);
+    this.topics.set(i, topicId);
+    this.keys.set(i, keyId);
+    this.sendValues.push(value);
+  }
+
+  /** Keeps the op objects, once built, up to date. */
+  private publish(i: number): void {
+    if (this.materialized) this.materialized.push(this.build(i));
+  }
+
+  /** The ops as Jepsen-style objects (built on first use, then kept). Prefer the column accessors on hot paths. */
+  get ops(): readonly HistoryOp[] {
+    if (!this.materialized) {
+      const out: HistoryOp[] = new Array(this.length);
+      for (let i = 0; i < out.length; i++) out[i] = this.build(i);
+      this.materialized = out;
+    }
+    return this.materialized;
+  }
+
+  /** Op `i` as an object (the kept one when `ops` was built, else a fresh one). */
+  opAt(i: number): HistoryOp {
+    return this.materialized ? this.materialized[i] : this.build(i);
+  }
+
+  private build(i: number): HistoryOp {
+    const op: HistoryOp = { index: i, time: this.times.get(i), process: this.processAt(i), type: this.typeAt(i), f: this.fAt(i), value: this.valueAt(i) };
+    const inv = this.invokes.get(i);
+    if (inv >= 0) op.invoke = inv;
+    const e = this.errors.get(i);
+    if (e > 0) op.error = this.labels.names[e - 1];
+    const n = this.incarnations.get(i);
+    if (n !== 0) op.incarnation = n;
     return op;
+  }
+
+  timeAt(i: number): number {
+    return this.times.get(i);
+  }
+  processAt(i: number): string {
+    return this.processNames.names[this.procs.get(i)];
+  }
+  typeAt(i: number): OpType {
+    return TYPES[this.meta.get(i) & TYPE_MASK];
+  }
+  fAt(i: number): string {
+    return this.labels.names[this.fs.get(i)];
+  }
+  /** The invocation a completion answers, or -1. */
+  invokeAt(i: number): number {
+    return this.invokes.get(i);
+  }
+  errorAt(i: number): string | undefined {
+    const e = this.errors.get(i);
+    return e > 0 ? this.labels.names[e - 1] : undefined;
+  }
+  /** Op `i`'s value (a columnar send's value object is built fresh each call). */
+  valueAt(i: number): unknown {
+    if (!this.isColumnarSend(i)) return this.objects.get(i);
+    const m = this.meta.get(i);
+    const v: SendValue = { topic: this.sendTopicAt(i), partition: this.sendPartitionAt(i), key: this.sendKeyAt(i), value: this.sendValues[i]! };
+    if (m & HAS_OFFSET) v.offset = this.offsets.get(i);
+    if (m & ACKS0) v.acks = "0";
+    return v;
+  }
+
+  /**
+   * Whether op `i` is a send held in columns: then the `send*At` accessors read it without building objects. Other
+   * sends (transactional ones, or those recorded with `invoke`/`complete`) are read through `valueAt`.
+   */
+  isColumnarSend(i: number): boolean {
+    return (this.meta.get(i) & SEND) !== 0;
+  }
+  sendTopicAt(i: number): string {
+    return this.isColumnarSend(i) ? this.topicNames.names[this.topics.get(i)] : (this.objects.get(i) as SendValue).topic;
+  }
+  sendPartitionAt(i: number): number | null {
+    if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).partition;
+    return this.meta.get(i) & NULL_PARTITION ? null : this.partitions.get(i);
+  }
+  sendKeyAt(i: number): string | null {
+    if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).key;
+    const k = this.keys.get(i);
+    return k === 0 ? null : this.keyNames.names[k - 1];
+  }
+  sendValueAt(i: number): string {
+    return this.isColumnarSend(i) ? this.sendValues[i]! : (this.objects.get(i) as SendValue).value;
+  }
+  /** The acknowledged offset (undefined when none was given). */
+  sendOffsetAt(i: number): number | undefined {
+    if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).offset;
+    return this.meta.get(i) & HAS_OFFSET ? this.offsets.get(i) : undefined;
+  }
+  /** acks=0: never acknowledged. */
+  sendAcks0At(i: number): boolean {
+    return this.isColumnarSend(i) ? (this.meta.get(i) & ACKS0) !== 0 : (this.objects.get(i) as SendValue).acks === "0";
   }
 
   /** Completions paired with their invocations. */
   *completed(f?: string): Generator<{ invoke: HistoryOp; done: HistoryOp }> {
-    for (const op of this.ops) {
-      if (op.type === "invoke" || op.invoke === undefined) continue;
-      if (f !== undefined && op.f !== f) continue;
-      yield { invoke: this.ops[op.invoke], done: op };
+    const fId = f === undefined ? -1 : this.labels.find(f);
+    if (f !== undefined && fId < 0) return;
+    for (let i = 0; i < this.length; i++) {
+      const inv = this.invokes.get(i);
+      if (inv < 0 || (fId >= 0 && this.fs.get(i) !== fId)) continue;
+      yield { invoke: this.opAt(inv), done: this.opAt(i) };
     }
   }
 }

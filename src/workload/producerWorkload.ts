@@ -38,12 +38,12 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
       const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
       const padBytes = Math.max(0, w.valueSize - value.length);
       const v: SendValue = { topic: w.topic, partition: w.partition, key, value, ...(settings.acks === 0 ? { acks: "0" as const } : {}) };
-      const inv = history.invoke(ctx.nowUs, ctx.name, "send", v);
+      // Held in the history's columns: no op or value object per send (issue 14 item 4).
+      const inv = history.invokeSend(ctx.nowUs, ctx.name, v);
       const record: ProducerRecord = w.partition !== null ? { topic: w.topic, key, value, padBytes, partition: w.partition } : { topic: w.topic, key, value, padBytes };
       producer.send(record, (r) => {
-        const acks = v.acks !== undefined ? { acks: v.acks } : {};
-        if (r.ok) history.complete(ctx.nowUs, inv, "ok", { topic: v.topic, partition: r.partition, key, value, offset: r.offset, ...acks } satisfies SendValue);
-        else history.complete(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", { topic: v.topic, partition: r.partition, key, value, ...acks } satisfies SendValue, r.error);
+        if (r.ok) history.completeSend(ctx.nowUs, inv, "ok", r.partition, r.offset);
+        else history.completeSend(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", r.partition, undefined, r.error);
       });
       sent++;
     };

@@ -180,3 +180,20 @@ describe("consumer checks", () => {
     expect(pollSkip.run({ history: s.history, logs: [replica("broker-1", ["a", "b", "c", "d"], { leader: true })] }, null)).toEqual([]);
   });
 });
+
+describe("lostAcknowledgedWrites over a log that answers valueAt (a simulated run's final logs)", () => {
+  /** The replica helper's log, answering offsets itself as readFinalLogs' logs do (records still there for a fallback). */
+  const withValueAt = (l: ReturnType<typeof replica>) => ({ ...l, valueAt: (o: number) => l.records.find((r) => r.offset === o)?.value });
+
+  it("fires for a value whose offset holds another value and which is nowhere else in the log", () => {
+    // b was acknowledged at offset 1; the new leader wrote c there after truncating.
+    const s = new Story().send("p", "a", { at: 1, offset: 0 }).send("p", "b", { at: 2, offset: 1 });
+    const found = lostAcknowledgedWrites.run({ history: s.history, logs: [withValueAt(replica("broker-2", ["a", "c"], { leader: true }))] }, null);
+    expect(found.map((f) => f.evidence?.value)).toEqual(["b"]);
+  });
+
+  it("stays quiet for a value found at another offset than acknowledged (it is in the log)", () => {
+    const s = new Story().send("p", "a", { at: 1, offset: 0 }).send("p", "b", { at: 2, offset: 5 });
+    expect(lostAcknowledgedWrites.run({ history: s.history, logs: [withValueAt(replica("broker-2", ["a", "b"], { leader: true }))] }, null)).toEqual([]);
+  });
+});
