@@ -10,6 +10,7 @@ import { nextRequestId } from "../requestIds.js";
 import type { SendCallback } from "./producerBatch.js";
 import { ProducerIdManager } from "./producerIdManager.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
+import { recordTooLarge } from "./recordSizeLimits.js";
 import { Sender } from "./sender.js";
 import { type ConsumerGroupMetadata, TransactionManager, type TxnCallback } from "./transactionManager.js";
 
@@ -199,16 +200,23 @@ export class KafkaProducer {
 
   /** The append path of send(), without allocating a holder per record (it is the producer's hot path). */
   private append(record: ProducerRecord, cb: SendCallback, deadlineMs: number): void {
+    const rec: KafkaRecord = record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
+    const tooLarge = recordTooLarge(rec, this.settings);
+    if (tooLarge !== null) {
+      this.ctx.trace("producer.record-too-large", { topic: record.topic, ...tooLarge });
+      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "RECORD_TOO_LARGE", indeterminate: false });
+      return;
+    }
     const parts = this.metadata.partitionsFor(record.topic)!;
     const { partition, sticky } = this.partitionFor(record, parts.length);
-    const rec: KafkaRecord = record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
-    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec) && !this.accumulator.hasRoom())) {
+    const nowMs = this.ctx.nowMs;
+    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec)))) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).
       this.blocked.push({ record, cb, deadlineMs });
       this.sender.wakeAt(deadlineMs);
       return;
     }
-    const { appendedBytes } = this.accumulator.append(record.topic, partition, rec, cb, this.ctx.nowMs);
+    const { appendedBytes } = this.accumulator.append(record.topic, partition, rec, cb, nowMs);
     if (sticky) {
       const enableSwitch = this.accumulator.allBatchesFull(record.topic, partition);
       sticky.updatePartitionInfo(partition, appendedBytes, enableSwitch, this.metadata.availablePartitions(record.topic), parts.length);
