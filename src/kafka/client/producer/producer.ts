@@ -152,6 +152,15 @@ export class KafkaProducer {
     this.sender.close();
   }
 
+  /**
+   * Whether a send() to `topic` now would be appended at once rather than wait: its metadata is known, no earlier
+   * send is blocked and buffer.memory has room for a batch. What a load generator that sends as fast as send()
+   * returns (kafka-producer-perf-test --throughput -1) stops at: the next send would block.
+   */
+  canAppendWithoutBlocking(topic: string): boolean {
+    return this.metadata.partitionsFor(topic) !== undefined && this.waitingForMetadata.length === 0 && this.blocked.length === 0 && this.accumulator.hasRoom();
+  }
+
   /** KafkaProducer.send: asynchronous; the callback runs once with the record's outcome. */
   send(record: ProducerRecord, cb: SendCallback): void {
     const nowMs = this.ctx.nowMs;
