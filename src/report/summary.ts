@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import { describeFault } from "../sim/index.js";
 import type { RunResult } from "../runner/run.js";
+import { formatPerformance } from "./performanceSummary.js";
 import { shellQuote } from "./shellQuote.js";
 
 /** The replay line every failure prints (design.md §8: failures are replayable), shell-quoted so it runs as printed. */
@@ -26,6 +27,7 @@ export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number,
     for (const f of r.faults) lines.push(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
   }
   lines.push(...extra);
+  if (r.performance) lines.push(...formatPerformance(r.performance));
   lines.push(
     c.dim(`events ${r.events}  simulated ${(r.simulatedMs / 1000).toFixed(3)}s  wall ${Math.round(wallMs)}ms  digest `) + r.digest,
   );
@@ -76,6 +78,7 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     ...(r.eventBudget ? { eventBudget: { stuck: r.eventBudget.stuck, message: r.eventBudget.message, reachedMs: r.eventBudget.reachedMs, neededEvents: r.eventBudget.neededEvents, repeating: r.eventBudget.lastEvents?.repeating ?? [] } } : {}),
     // Consumer groups at the end, as kafka-consumer-groups --describe would show them.
     ...(r.groups.length > 0 || r.groupOffsets.length > 0 ? { groups: r.groups, groupOffsets: r.groupOffsets } : {}),
+    ...(r.performance ? { performance: r.performance } : {}),
     ok: r.ok,
   };
 }

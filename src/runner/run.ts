@@ -1,3 +1,4 @@
+import { measurePerformance, type Performance } from "./performance.js";
 import { checkerNamed, checkerNames } from "../check/registry.js";
 import type { AnyChecker, Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
 import { z } from "zod";
@@ -61,6 +62,8 @@ export interface RunResult {
   drawn: Drawn | null;
   /** The liveness phase after the duration (null when the run has none): converged when, or what did not. */
   liveness: LivenessResult | null;
+  /** Throughput, latencies and NIC utilisation (performance.ts); only for a scenario with `capacity:`, else null. */
+  performance: Performance | null;
 }
 
 export interface RunOptions extends BuildOptions {
@@ -259,5 +262,6 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     eventBudget,
     drawn: s.swarm?.drawn ?? null,
     liveness,
+    performance: s.capacity ? measurePerformance(s, world.history, sim, outcome.simulatedUs) : null,
   };
 }

@@ -1,3 +1,4 @@
+import { resolveCapacity } from "./capacity.js";
 import type { z } from "zod";
 import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import type { ConfigDef } from "../kafka/config/configDef.js";
@@ -187,7 +188,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
       settings: producerSettings(config, explicit),
       workload: {
         topic: w.topic,
-        ratePerSec: w.rate ?? 100,
+        ratePerSec: w.rate === "max" ? Infinity : (w.rate ?? 100),
         keys: { distribution: keys.distribution, count: keys.count ?? 100, hotShare: keys.hotShare ?? 0.9 },
         valueSize: w.valueSize ?? 100,
         records: w.records ?? null,
@@ -312,6 +313,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     transactional,
     usesGroups,
     network: { defaults, links },
+    ...(input.capacity ? { capacity: resolveCapacity(input.capacity, [...actorNames], fail) } : {}),
     clients,
     demo,
     faults,

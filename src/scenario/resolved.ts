@@ -1,3 +1,4 @@
+import type { ResolvedCapacity } from "./capacity.js";
 import type { Drawn, Knob } from "./swarm.js";
 import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
@@ -33,6 +34,8 @@ export interface ResolvedScenario {
   /** Whether some client uses a consumer group (then `__consumer_offsets` is created). */
   usesGroups: boolean;
   network: { defaults: LinkBehaviour; links: { from: string; to: string; behaviour: Partial<LinkBehaviour> }[] };
+  /** The hosts' resources (`capacity:`); absent: unlimited, as before, and no performance measurements. */
+  capacity?: ResolvedCapacity;
   clients: ResolvedClient[];
   demo: ResolvedDemo;
   faults: FaultOp[];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { capacityInput } from "./capacity.js";
 import { parseDurationMs } from "./duration.js";
 
 /**
@@ -130,11 +131,14 @@ const keysInput = z.strictObject({
 
 export const producerWorkloadInput = z.strictObject({
   topic: name,
-  /** Records per second (default 100, at most 1,000,000). */
+  /**
+   * Records per second (default 100, at most 1,000,000), or `max`: as fast as send() takes them without blocking
+   * (kafka-producer-perf-test --throughput -1).
+   */
   rate: z
-    .number({ error: "must be records per second" })
-    .positive("must be records per second > 0")
-    .max(1_000_000, "must be records per second, at most 1,000,000")
+    .union([z.literal("max"), z.number({ error: 'must be records per second or "max"' }).positive("must be records per second > 0").max(1_000_000, "must be records per second, at most 1,000,000")], {
+      error: 'must be records per second or "max"',
+    })
     .optional(),
   keys: keysInput.optional(),
   /** Value size in bytes (default 100). */
@@ -383,6 +387,8 @@ export const scenarioInput = z.strictObject({
   liveness: livenessInput.optional(),
   cluster: clusterInput.optional(),
   network: networkInput.optional(),
+  /** The hosts' resources (capacity.ts): NIC bandwidth. Off unless set. */
+  capacity: capacityInput.optional(),
   clients: z.array(clientInput).max(1_000, "must list at most 1,000 clients").optional(),
   demo: demoInput.optional(),
   faults: listOf(faultInput, "faults").optional(),

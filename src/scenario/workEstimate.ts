@@ -126,6 +126,12 @@ export function workShape(s: ResolvedScenario, durationMs = s.durationMs): WorkS
       let ratePerSec: number;
       if (cl.kind === "producer") {
         ratePerSec = cl.workload.ratePerSec;
+        if (ratePerSec === Infinity) {
+          // rate: max runs as fast as the producer's NIC lets it (its values and ~10 bytes of framing a record), or
+          // at the schema's highest rate without one.
+          const nic = s.capacity?.nics.find((x) => x.name === cl.id)?.nic;
+          ratePerSec = nic && nic.txBytesPerSec < Infinity ? nic.txBytesPerSec / (cl.workload.valueSize + 10) : 1_000_000;
+        }
         producerTicksPerSec += Math.min(ratePerSec, 1000);
       } else {
         const txnPerSec = 1000 / Math.max(1, cl.workload.everyMs + cl.workload.openForMs);

@@ -1,3 +1,4 @@
+import { applyCapacity } from "./capacityWorld.js";
 import { adminClientActor } from "../kafka/client/admin/adminClient.js";
 import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
@@ -65,6 +66,7 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
 
   // Per-link overrides need every actor to exist.
   for (const link of s.network.links) sim.setLink(link.from, link.to, link.behaviour);
+  applyCapacity(sim, s.capacity);
   scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(sim, s.controllers) : undefined, faultLog);
   return world;
 }

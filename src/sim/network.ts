@@ -1,6 +1,7 @@
 import { type EventQueue, EVENT_DELIVER } from "./eventQueue.js";
 import { nextLatencyUs } from "./latency.js";
 import { type LinkBehaviour, Links } from "./links.js";
+import { Nics } from "./nics.js";
 import type { ProcessView } from "./process.js";
 import type { RandomStream } from "./random.js";
 import { type Connection, type ConnectionEvent, type ConnectionId, messageType, Tcp, type TcpEndpoint } from "./tcp.js";
@@ -64,6 +65,8 @@ export class Network {
   readonly links: Links;
   /** TCP connections (`connect`, `write`, `close`): how the Kafka model's processes talk. */
   readonly tcp: Tcp;
+  /** Bandwidth per process's host (off until a NIC is set): what TCP connections' segments wait for. */
+  readonly nics = new Nics();
   /** Trace every delivery as `net.deliver` (for trace files that follow messages; off by default). */
   traceMessages = false;
   /**
@@ -88,6 +91,7 @@ export class Network {
       },
       links,
       queue,
+      nics: this.nics,
       trace: (actor, type, data) => host.trace(actor, type, data),
       deliver: (to, from, conn, msg) => {
         if (this.traceMessages) host.trace(to.process.name, "net.deliver", { from: from.process.name, msg: messageType(msg), conn });

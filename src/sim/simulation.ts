@@ -3,6 +3,7 @@ import { Digest } from "./digest.js";
 import { Disk } from "./disk.js";
 import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_PARKED, EVENT_RETRANSMIT, EVENT_SEGMENT, EVENT_TIMER, EventQueue } from "./eventQueue.js";
 import type { LinkBehaviour } from "./links.js";
+import type { Nic, NicSettings } from "./nics.js";
 import { type Endpoint, type MessageObserver, Network } from "./network.js";
 import type { ConnectionEvent, ConnectionId, TcpEndpoint } from "./tcp.js";
 import { RandomStream, streamName } from "./random.js";
@@ -380,6 +381,19 @@ export class Simulation {
   setLink(from: string, to: string, behaviour: Partial<LinkBehaviour>): void {
     this.network.links.setLink(this.slot(from).index, this.slot(to).index, behaviour);
   }
+  /**
+   * Gives the host of process `name` a full-duplex NIC (`Nics`): its messages leave at `txBytesPerSec` and arrive at
+   * `rxBytesPerSec`, sized by `network.nics.messageBytes` (set that first). Throws for an unknown process.
+   */
+  setNic(name: string, settings: NicSettings): void {
+    this.network.nics.set(this.slot(name).index, settings);
+  }
+
+  /** The NIC of process `name`'s host, with what it carried (bytes, busy µs), or undefined if it has none. */
+  nicOf(name: string): Nic | undefined {
+    return this.network.nics.get(this.slot(name).index);
+  }
+
 
   healAll(): void {
     this.network.links.healAll();

@@ -1,6 +1,7 @@
 import { EVENT_RETRANSMIT, EVENT_SEGMENT, type EventQueue } from "./eventQueue.js";
 import { nextLatencyUs } from "./latency.js";
 import type { Links } from "./links.js";
+import type { Nics } from "./nics.js";
 import type { ProcessView } from "./process.js";
 import type { RandomStream } from "./random.js";
 
@@ -130,6 +131,8 @@ export interface TcpHost {
   readonly nowUs: number;
   readonly links: Links;
   readonly queue: EventQueue;
+  /** NICs with a bandwidth (`nics.ts`); while none is set (`active` false) delivery ignores message sizes. */
+  readonly nics?: Nics;
   trace(actor: string, type: string, data?: Record<string, unknown>): void;
   /** Hand a message to the process behind an endpoint (it may be paused: then it waits). */
   deliver(to: Endpoint, from: Endpoint, conn: ConnectionId, msg: unknown): void;
@@ -325,12 +328,24 @@ export class Tcp {
     this.schedule(c, dir, d, d.nextSeq++, msg);
   }
 
-  /** A segment arrives after the link's latency, never before an earlier one of its direction (FIFO). */
+  /**
+   * A segment arrives after the link's latency, never before an earlier one of its direction (FIFO). With NICs
+   * (`Nics`), it first waits its turn on the sender's transmit queue and is then taken at the receiver's rate.
+   */
   private schedule(c: Connection, dir: number, d: Direction, seq: number, msg: unknown): void {
     const from = c.ends[dir];
     const to = c.ends[1 - dir].process.index;
     const links = this.host.links;
     const b = links.pristine ? links.defaults : links.behaviour(from.process.index, to);
+    const nics = this.host.nics;
+    if (nics !== undefined && nics.active) {
+      let when = nics.transmitDoneUs(from.process.index, this.host.nowUs, msg) + nextLatencyUs(b.latency, from.random);
+      if (when < d.lastArrivalUs) when = d.lastArrivalUs;
+      when = Math.ceil(nics.receiveDoneUs(to, when, msg)); // the queue keeps whole µs
+      d.lastArrivalUs = when;
+      this.host.queue.push(when, EVENT_SEGMENT, to, c.id, (seq << 1) | dir, msg);
+      return;
+    }
     let when = this.host.nowUs + nextLatencyUs(b.latency, from.random);
     if (when < d.lastArrivalUs) when = d.lastArrivalUs;
     d.lastArrivalUs = when;

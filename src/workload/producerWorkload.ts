@@ -7,6 +7,7 @@ import { type KeyDistribution, keyNames, nextKey } from "./keys.js";
 
 export interface ProducerWorkload {
   topic: string;
+  /** Records per second; Infinity: as fast as send() takes them without blocking (`rate: max`). */
   ratePerSec: number;
   keys: KeyDistribution;
   valueSize: number;
@@ -26,7 +27,8 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
     const producer = new KafkaProducer(ctx, brokers, settings);
     const keyRandom = ctx.stream("keys");
     const names = keyNames(w.keys);
-    const tickMs = Math.max(1, 1000 / w.ratePerSec);
+    const asFastAsPossible = w.ratePerSec === Infinity;
+    const tickMs = asFastAsPossible ? 1 : Math.max(1, 1000 / w.ratePerSec);
     const perTick = (w.ratePerSec * tickMs) / 1000;
     let owed = 0;
     // Values stay unique across restarts of the same client: the incarnation is part of them.
@@ -50,6 +52,15 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
 
     const tick = ctx.timer(() => {
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+      if (asFastAsPossible) {
+        // kafka-producer-perf-test --throughput -1: send() in a loop, which blocks once buffer.memory is full. The
+        // application here stops where send() would block and tries again a millisecond later (one send while the
+        // topic's metadata is unknown, which asks for it).
+        do sendOne();
+        while (producer.canAppendWithoutBlocking(w.topic) && (w.records === null || sent < w.records));
+        if (w.records === null || sent < w.records) tick.set(tickMs);
+        return;
+      }
       owed += perTick;
       while (owed >= 1 && (w.records === null || sent < w.records)) {
         owed -= 1;

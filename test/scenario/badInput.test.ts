@@ -115,6 +115,12 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(group("group.id: g", "subscribe: [orders], output: { topic: orders, transactional.id: x }"), "clients[2].config.enable.auto.commit", "must be false");
   });
 
+  it("capacity: a host that is no actor, and a bandwidth that is no bandwidth", async () => {
+    await expectBadInput(file(KAFKA + "capacity:\n  hosts: { broker-9: { nicMbitPerSec: 1000 } }\n"), "capacity.hosts.broker-9", 'unknown actor "broker-9"', "actors: broker-1");
+    await expectBadInput(file(KAFKA + "capacity:\n  nicMbitPerSec: -1\n"), "capacity.nicMbitPerSec", "Mbit/s > 0");
+    await expectBadInput(file(KAFKA + "capacity:\n  nicGbps: 1\n"), "capacity", "nicGbps");
+  });
+
   it("a fault naming an unknown actor", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });

@@ -51,11 +51,14 @@ export class PartitionHarness {
   /** The broker's fetch purgatory, holding fetches parked on this partition. */
   readonly delayedFetches: DelayedFetchPurgatory;
 
-  constructor(opts: { broker?: string; minIsr?: number; lagMs?: number; flushMessages?: number; disk?: Disk } = {}) {
+  constructor(opts: { broker?: string; minIsr?: number; lagMs?: number; flushMessages?: number; disk?: Disk; maxMessageBytes?: number } = {}) {
     this.ctx = new FakeContext(opts.broker ?? "broker-1", opts.disk);
     this.minIsr = opts.minIsr ?? 1;
     this.flushMessages = opts.flushMessages ?? Number.MAX_SAFE_INTEGER;
-    const settings = brokerSettings(BROKER_CONFIG.resolve({ "replica.lag.time.max.ms": opts.lagMs ?? 10_000 }), false);
+    const settings = brokerSettings(
+      BROKER_CONFIG.resolve({ "replica.lag.time.max.ms": opts.lagMs ?? 10_000, ...(opts.maxMessageBytes !== undefined ? { "message.max.bytes": opts.maxMessageBytes } : {}) }),
+      false,
+    );
     const host: PartitionHost = {
       ctx: this.ctx,
       settings,

@@ -34,6 +34,8 @@ export interface BrokerSettings {
 
 /** A log's segment and retention settings (Kafka `LogConfig`): bytes, ms; -1 is "no limit". */
 export interface LogDefaults {
+  /** max.message.bytes (broker: message.max.bytes): the largest batch a leader appends, bytes. */
+  maxMessageBytes: number;
   segmentBytes: number;
   segmentMs: number;
   retentionMs: number;
@@ -50,6 +52,7 @@ const HOUR_MS = 3_600_000;
 export function logDefaults(c: KafkaConfig): LogDefaults {
   const retentionMs = c["log.retention.ms"] ?? (c["log.retention.minutes"] !== null ? c["log.retention.minutes"] * 60_000 : c["log.retention.hours"] * HOUR_MS);
   return {
+    maxMessageBytes: c["message.max.bytes"],
     segmentBytes: c["log.segment.bytes"],
     segmentMs: c["log.roll.ms"] ?? c["log.roll.hours"] * HOUR_MS,
     retentionMs: retentionMs < 0 ? -1 : retentionMs,

@@ -265,6 +265,13 @@ export class Partition {
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
       return { ok: false, error: "NOT_ENOUGH_REPLICAS" };
     }
+    // UnifiedLog.analyzeAndValidateRecords: a batch larger than max.message.bytes is refused before any producer-state
+    // check (RecordTooLargeException → MESSAGE_TOO_LARGE). The broker's own writes (markers, coordinators) are small.
+    const maxMessageBytes = this.host.logConfig(this.topic).maxMessageBytes;
+    if (batch.sizeBytes > maxMessageBytes) {
+      this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
+      return { ok: false, error: "MESSAGE_TOO_LARGE" };
+    }
     const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch, maxTimestampMs: this.ctx.nowMs };
     const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
     if (check.kind === "error") {

@@ -99,6 +99,7 @@ export class ReplicaManager implements PartitionWriter {
         let c = this.logConfigs.get(topic);
         if (c) return c;
         c = {
+          maxMessageBytes: image.topicConfig(topic, "max.message.bytes") ?? s.log.maxMessageBytes,
           segmentBytes: image.topicConfig(topic, "segment.bytes") ?? s.log.segmentBytes,
           segmentMs: image.topicConfig(topic, "segment.ms") ?? s.log.segmentMs,
           retentionMs: image.topicConfig(topic, "retention.ms") ?? s.log.retentionMs,

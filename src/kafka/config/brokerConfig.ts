@@ -43,6 +43,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),
   // Segments and retention (LogConfig's server defaults, ServerLogConfigs). Precedence as KafkaConfig.logRetentionTimeMillis
   // and logRollTimeMillis: the .ms key, else .minutes, else .hours.
+  int("message.max.bytes", 1048588, "ServerLogConfigs.MAX_MESSAGE_BYTES_DEFAULT (1 MiB + Records.LOG_OVERHEAD): the largest record batch a topic takes, default of topic max.message.bytes", 0),
   int("log.segment.bytes", 1073741824, "ServerLogConfigs: roll a new segment when the active one would exceed this", 14),
   long("log.roll.ms", null, "ServerLogConfigs: roll a segment whose first batch is older than this (default: log.roll.hours)", 1),
   int("log.roll.hours", 168, "ServerLogConfigs", 1),
@@ -63,6 +64,7 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   bool("unclean.leader.election.enable", false, "LogConfig"),
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
   long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
+  int("max.message.bytes", 1048588, "LogConfig: the largest record batch (bytes) a leader appends; larger gets MESSAGE_TOO_LARGE", 0),
   int("segment.bytes", 1073741824, "LogConfig: roll a new segment when the active one would exceed this", 14),
   long("segment.ms", 604800000, "LogConfig: roll a segment whose first batch is older than this", 1),
   long("retention.ms", 604800000, "LogConfig: delete segments whose newest batch is older than this; -1: never", -1),

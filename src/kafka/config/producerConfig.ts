@@ -11,6 +11,7 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   int("max.in.flight.requests.per.connection", 5, "ProducerConfig", 1),
   long("linger.ms", 5, "KIP-1030: 5 from Kafka 4.0"),
   int("batch.size", 16384, "ProducerConfig; also the sticky-partition switch threshold (KIP-794)"),
+  int("max.request.size", 1048576, "ProducerConfig: a record whose batch bound exceeds it fails with RecordTooLargeException; also caps a request", 1),
   int("delivery.timeout.ms", 120000, "ProducerConfig: upper bound of a record's life"),
   int("request.timeout.ms", 30000, "ProducerConfig"),
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),

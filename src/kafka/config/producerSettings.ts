@@ -10,6 +10,8 @@ export interface ProducerSettings {
   maxInFlight: number;
   lingerMs: number;
   batchSize: number;
+  /** max.request.size, bytes. */
+  maxRequestSize: number;
   deliveryTimeoutMs: number;
   requestTimeoutMs: number;
   retryBackoffMs: number;
@@ -71,6 +73,7 @@ export function producerSettings(c: ProducerConfig, explicit: ReadonlySet<string
     maxInFlight,
     lingerMs: c["linger.ms"],
     batchSize: c["batch.size"],
+    maxRequestSize: c["max.request.size"],
     // Not set explicitly and too small: Kafka raises it to linger.ms + request.timeout.ms (with a warning).
     deliveryTimeoutMs: explicit.has("delivery.timeout.ms") ? c["delivery.timeout.ms"] : Math.max(c["delivery.timeout.ms"], c["linger.ms"] + c["request.timeout.ms"]),
     requestTimeoutMs: c["request.timeout.ms"],

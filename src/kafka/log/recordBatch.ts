@@ -1,3 +1,5 @@
+import { utf8Length } from "./recordSize.js";
+
 /** A record as the model keeps it: key and value as strings (the workload's values identify each send). */
 export interface KafkaRecord {
   key: string | null;
@@ -44,9 +46,12 @@ export function lastSequenceOf(b: RecordBatch): number {
   return last > 2147483647 ? last - 2147483648 : last;
 }
 
-/** Kafka's batch overhead is 61 bytes; each record adds a few bytes of framing plus key and value. */
-export const BATCH_OVERHEAD_BYTES = 61;
+/** A record's key bytes as the wire has them (UTF-8), -1 for a null key. */
+export function keyBytesOf(r: KafkaRecord): number {
+  return r.key === null ? -1 : utf8Length(r.key);
+}
 
-export function recordSizeBytes(r: KafkaRecord): number {
-  return 8 + (r.key?.length ?? 0) + r.value.length + (r.padBytes ?? 0);
+/** A record's value bytes: the value string (UTF-8) and its padding (`padBytes`). */
+export function valueBytesOf(r: KafkaRecord): number {
+  return utf8Length(r.value) + (r.padBytes ?? 0);
 }

@@ -6,6 +6,8 @@ export const ERRORS = {
   NONE: { code: 0, retriable: false },
   OFFSET_OUT_OF_RANGE: { code: 1, retriable: false },
   NOT_LEADER_OR_FOLLOWER: { code: 6, retriable: true },
+  /** A batch larger than the topic's max.message.bytes (broker: message.max.bytes); RecordTooLargeException. */
+  MESSAGE_TOO_LARGE: { code: 10, retriable: false },
   REQUEST_TIMED_OUT: { code: 7, retriable: true },
   NETWORK_EXCEPTION: { code: 13, retriable: true },
   NOT_ENOUGH_REPLICAS: { code: 19, retriable: true },
@@ -47,6 +49,11 @@ export const ERRORS = {
   INVALID_UPDATE_VERSION: { code: 95, retriable: false },
   /** Client-side: a record's delivery.timeout.ms expired (TimeoutException in the Java client). */
   DELIVERY_TIMEOUT: { code: 7, retriable: false },
+  /**
+   * Client-side: a record whose serialized bound exceeds max.request.size or buffer.memory
+   * (KafkaProducer.ensureValidRecordSize throws RecordTooLargeException, whose broker code is MESSAGE_TOO_LARGE).
+   */
+  RECORD_TOO_LARGE: { code: 10, retriable: false },
   /** Client-side: buffer.memory full for longer than max.block.ms (TimeoutException from send()). */
   BUFFER_EXHAUSTED: { code: 7, retriable: false },
   /** Client-side: the topic was not in metadata within max.block.ms (TimeoutException from send()). */

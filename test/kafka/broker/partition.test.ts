@@ -192,6 +192,19 @@ describe("appends (Partition.appendRecordsToLeader)", () => {
     expect(atMin.produce(["x"], -1)).toMatchObject({ ok: true });
   });
 
+  it("a batch larger than max.message.bytes is refused before any producer-state check: MESSAGE_TOO_LARGE", () => {
+    // UnifiedLog.analyzeAndValidateRecords: "if (batch.sizeInBytes > config.maxMessageSize) throw new
+    // RecordTooLargeException", which the produce response carries as MESSAGE_TOO_LARGE; nothing is written and the
+    // producer's sequence is not consumed. The default is 1048588 (1 MiB + the 12-byte log overhead).
+    const h = new PartitionHarness({ maxMessageBytes: 100 });
+    h.p.applyState(partitionState());
+    expect(h.p.appendRecordsToLeader({ ...idempotent(5, ["x"]), sizeBytes: 101 }, 1, -1, "app")).toEqual({ ok: false, error: "MESSAGE_TOO_LARGE" });
+    expect(h.p.log.logEndOffset).toBe(0);
+    expect(h.ctx.tracesOf("partition.reject-produce").map((t) => t.data)).toEqual([{ tp: "t-0", error: "MESSAGE_TOO_LARGE", sizeBytes: 101, maxMessageBytes: 100 }]);
+    expect(h.p.appendRecordsToLeader({ ...idempotent(0, ["x"]), sizeBytes: 100 }, 1, -1, "app")).toMatchObject({ ok: true, baseOffset: 0 });
+    expect(new PartitionHarness().p["host"].logConfig("t").maxMessageBytes).toBe(1048588);
+  });
+
   it("min.insync.replicas is the topic's, capped at the replication factor", () => {
     // Partition.effectiveMinIsr: min(minInSyncReplicas, replicas).
     const h = leader({ minIsr: 3 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BATCH_OVERHEAD_BYTES, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, type RecordBatch, recordSizeBytes } from "../../../src/kafka/log/recordBatch.js";
+import { fc, test } from "@fast-check/vitest";
+import { keyBytesOf, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, type RecordBatch, valueBytesOf } from "../../../src/kafka/log/recordBatch.js";
+import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes, sizeOfVarint, sizeOfVarlong, utf8Length } from "../../../src/kafka/log/recordSize.js";
 
 /** A record batch (Kafka `DefaultRecordBatch`, message format v2): its last offset and last sequence, and sizes. */
 
@@ -45,12 +47,41 @@ describe("RecordBatch", () => {
     expect(lastSequenceOf(batchOf(5, 0, MAX - 1))).toBe(2);
   });
 
-  it("sizes: Kafka's 61-byte batch header, and each record's framing, key, value and padding", () => {
-    // DefaultRecordBatch.RECORD_BATCH_OVERHEAD is 61. A record's own framing (attributes, varint deltas and lengths)
-    // is modelled as 8 bytes; `padBytes` stands for payload the model does not build as a string.
-    expect(BATCH_OVERHEAD_BYTES).toBe(61);
-    expect(recordSizeBytes({ key: null, value: "abcd" })).toBe(12);
-    expect(recordSizeBytes({ key: "k1", value: "abcd" })).toBe(14);
-    expect(recordSizeBytes({ key: "k1", value: "abcd", padBytes: 100 })).toBe(114);
+  it("sizes: Kafka's 61-byte batch header and DefaultRecord.sizeInBytes for each record", () => {
+    expect(RECORD_BATCH_OVERHEAD_BYTES).toBe(61);
+    // A 100-byte value, null key, first in its batch: attributes 1, offsetDelta 1, timestampDelta 1, key -1 (1),
+    // value length 2 (zig-zag 200 needs two 7-bit groups) + 100, headers count 1 = body 107, plus its own length
+    // varint 2 = 109 (kafka-producer-perf-test's --record-size 100 records: 149 of them fill a 16384-byte batch).
+    expect(recordSizeInBytes(0, 0, -1, 100)).toBe(109);
+    expect(Math.floor((16384 - 61) / 109)).toBe(149);
+    expect(recordSizeInBytes(0, 0, -1, 63)).toBe(1 + 1 + 1 + 1 + (1 + 63) + 1 + 2); // a 63-byte value: 1-byte length; body 69: 2
+    // A 1 KiB value with a 3-byte key, 200th in its batch, 70 ms after the first: 2-byte value length, 2-byte offset
+    // delta (200 > 63), 2-byte timestamp delta (70 > 63), 2-byte body length (body > 127).
+    expect(recordSizeInBytes(200, 70, 3, 1024)).toBe(1 + 2 + 2 + (1 + 3) + (2 + 1024) + 1 + 2);
+    // The producer's bound: header + MAX_RECORD_OVERHEAD (21) + key and value with their lengths + headers count.
+    expect(batchSizeUpperBound(-1, 100)).toBe(61 + 21 + 1 + 102 + 1);
+    expect(keyBytesOf({ key: null, value: "x" })).toBe(-1);
+    expect(keyBytesOf({ key: "κ1", value: "x" })).toBe(3); // UTF-8
+    expect(valueBytesOf({ key: null, value: "abcd", padBytes: 100 })).toBe(104);
+  });
+
+  // ByteUtils.writeVarint / writeVarlong: zig-zag, then 7 bits a byte.
+  const encodedBytes = (v: bigint, bits: bigint) => {
+    let z = BigInt.asUintN(Number(bits), (v << 1n) ^ (v >> (bits - 1n)));
+    let n = 1;
+    while (z >= 128n) {
+      z >>= 7n;
+      n++;
+    }
+    return n;
+  };
+  test.prop([fc.integer()])("sizeOfVarint is the length of the zig-zag varint encoding", (v) => {
+    expect(sizeOfVarint(v)).toBe(encodedBytes(BigInt(v), 32n));
+  });
+  test.prop([fc.integer({ min: -(2 ** 50), max: 2 ** 50 })])("sizeOfVarlong is the length of the zig-zag varlong encoding", (v) => {
+    expect(sizeOfVarlong(v)).toBe(encodedBytes(BigInt(v), 64n));
+  });
+  test.prop([fc.string({ unit: "binary" })])("utf8Length is TextEncoder's byte count", (s) => {
+    expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 });

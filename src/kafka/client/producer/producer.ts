@@ -10,6 +10,7 @@ import { nextRequestId } from "../requestIds.js";
 import type { SendCallback } from "./producerBatch.js";
 import { ProducerIdManager } from "./producerIdManager.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
+import { recordTooLarge } from "./recordSizeLimits.js";
 import { Sender } from "./sender.js";
 import { type ConsumerGroupMetadata, TransactionManager, type TxnCallback } from "./transactionManager.js";
 
@@ -151,6 +152,15 @@ export class KafkaProducer {
     this.sender.close();
   }
 
+  /**
+   * Whether a send() to `topic` now would be appended at once rather than wait: its metadata is known, no earlier
+   * send is blocked and buffer.memory has room for a batch. What a load generator that sends as fast as send()
+   * returns (kafka-producer-perf-test --throughput -1) stops at: the next send would block.
+   */
+  canAppendWithoutBlocking(topic: string): boolean {
+    return this.metadata.partitionsFor(topic) !== undefined && this.waitingForMetadata.length === 0 && this.blocked.length === 0 && this.accumulator.hasRoom();
+  }
+
   /** KafkaProducer.send: asynchronous; the callback runs once with the record's outcome. */
   send(record: ProducerRecord, cb: SendCallback): void {
     const nowMs = this.ctx.nowMs;
@@ -199,16 +209,23 @@ export class KafkaProducer {
 
   /** The append path of send(), without allocating a holder per record (it is the producer's hot path). */
   private append(record: ProducerRecord, cb: SendCallback, deadlineMs: number): void {
+    const rec: KafkaRecord = record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
+    const tooLarge = recordTooLarge(rec, this.settings);
+    if (tooLarge !== null) {
+      this.ctx.trace("producer.record-too-large", { topic: record.topic, ...tooLarge });
+      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "RECORD_TOO_LARGE", indeterminate: false });
+      return;
+    }
     const parts = this.metadata.partitionsFor(record.topic)!;
     const { partition, sticky } = this.partitionFor(record, parts.length);
-    const rec: KafkaRecord = record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
-    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec) && !this.accumulator.hasRoom())) {
+    const nowMs = this.ctx.nowMs;
+    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec)))) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).
       this.blocked.push({ record, cb, deadlineMs });
       this.sender.wakeAt(deadlineMs);
       return;
     }
-    const { batch, appendedBytes, newBatch, batchIsFull } = this.accumulator.append(record.topic, partition, rec, cb, this.ctx.nowMs);
+    const { batch, appendedBytes, newBatch, batchIsFull } = this.accumulator.append(record.topic, partition, rec, cb, nowMs);
     if (sticky) {
       const enableSwitch = this.accumulator.allBatchesFull(record.topic, partition);
       sticky.updatePartitionInfo(partition, appendedBytes, enableSwitch, this.metadata.availablePartitions(record.topic), parts.length);

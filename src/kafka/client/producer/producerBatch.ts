@@ -1,5 +1,6 @@
 import type { ErrorName } from "../../protocol/errors.js";
-import { BATCH_OVERHEAD_BYTES, type KafkaRecord, recordSizeBytes } from "../../log/recordBatch.js";
+import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
+import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes } from "../../log/recordSize.js";
 
 /** What the application learns about one record: acknowledged at an offset, or failed. */
 export type SendResult =
@@ -22,7 +23,8 @@ export type SendCallback = (result: SendResult) => void;
 export class ProducerBatch {
   readonly records: KafkaRecord[] = [];
   readonly callbacks: SendCallback[] = [];
-  sizeBytes = BATCH_OVERHEAD_BYTES;
+  /** The batch's bytes on the wire so far (`MemoryRecordsBuilder.estimatedBytesWritten`, uncompressed): header and records. */
+  sizeBytes = RECORD_BATCH_OVERHEAD_BYTES;
   attempts = 0;
   lastAttemptMs: number;
   producerId = -1;
@@ -33,31 +35,57 @@ export class ProducerBatch {
   /** The correlation id of the request carrying it, while in flight. */
   inFlight = -1;
   done = false;
+  /** `closeForRecordAppends`: a batch made by splitting takes no new records. */
+  closedForAppends = false;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     readonly createdMs: number,
-    readonly batchSize: number,
+    /**
+     * The builder's write limit in bytes: batch.size, or more for a first record that does not fit in it
+     * (RecordAccumulator allocates `max(batch.size, estimateSizeInBytesUpperBound(record))`). It is also what the
+     * batch holds of buffer.memory.
+     */
+    readonly writeLimit: number,
   ) {
     this.lastAttemptMs = createdMs;
+  }
+
+  /** The write limit of a batch opened for `first` with `batchSize` (RecordAccumulator.append, `Math.max`). */
+  static writeLimitFor(first: KafkaRecord, batchSize: number): number {
+    return Math.max(batchSize, batchSizeUpperBound(keyBytesOf(first), valueBytesOf(first)));
   }
 
   get key(): string {
     return `${this.topic}-${this.partition}`;
   }
 
-  /** Room for one more record? A first record always fits (an oversized record gets a batch of its own). */
-  hasRoomFor(r: KafkaRecord): boolean {
-    return this.records.length === 0 || this.sizeBytes + recordSizeBytes(r) <= this.batchSize;
+  /**
+   * `MemoryRecordsBuilder.hasRoomFor`: not when full; a first record always fits (an oversized record gets a batch of
+   * its own); else when the record, framed at its offset and timestamp deltas, stays within the write limit.
+   */
+  hasRoomFor(r: KafkaRecord, nowMs: number): boolean {
+    if (this.isFull()) return false;
+    return this.records.length === 0 || this.sizeBytes + this.recordBytes(r, nowMs) <= this.writeLimit;
   }
 
+  /** `MemoryRecordsBuilder.isFull`: a record in it and the write limit reached. */
   isFull(): boolean {
-    return this.sizeBytes >= this.batchSize;
+    return this.records.length > 0 && this.sizeBytes >= this.writeLimit;
   }
 
-  add(r: KafkaRecord, cb: SendCallback): number {
-    const bytes = recordSizeBytes(r);
+  /**
+   * `DefaultRecord.sizeInBytes` of `r` appended now: its offset delta is its index, its timestamp delta the time since
+   * the batch's first record (the batch's base timestamp: the model's records carry their send time, CreateTime).
+   */
+  private recordBytes(r: KafkaRecord, nowMs: number): number {
+    return recordSizeInBytes(this.records.length, nowMs - this.createdMs, keyBytesOf(r), valueBytesOf(r));
+  }
+
+  /** Appends a record sent at `nowMs`; returns its bytes in the batch. */
+  add(r: KafkaRecord, cb: SendCallback, nowMs: number): number {
+    const bytes = this.recordBytes(r, nowMs);
     this.records.push(r);
     this.callbacks.push(cb);
     this.sizeBytes += bytes;

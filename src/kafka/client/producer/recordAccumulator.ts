@@ -1,4 +1,5 @@
-import type { KafkaRecord } from "../../log/recordBatch.js";
+import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
+import { recordSizeInBytes } from "../../log/recordSize.js";
 import { ProducerBatch, type SendCallback } from "./producerBatch.js";
 
 /**
@@ -26,21 +27,28 @@ export class RecordAccumulator {
     if (!q) this.queues.set(key, (q = []));
     let batch = q[q.length - 1];
     let newBatch = false;
-    if (this.wouldOpenBatch(topic, partition, r)) {
-      batch = new ProducerBatch(topic, partition, nowMs, this.batchSize);
+    if (this.wouldOpenBatch(topic, partition, r, nowMs)) {
+      batch = new ProducerBatch(topic, partition, nowMs, ProducerBatch.writeLimitFor(r, this.batchSize));
       q.push(batch);
       newBatch = true;
-      this.usedBytes += this.batchSize; // Kafka allocates batch.size from the buffer pool per batch
+      this.usedBytes += batch.writeLimit; // Kafka allocates max(batch.size, the record's bound) from the buffer pool
     }
-    const appendedBytes = batch.add(r, cb);
+    const recordBytes = batch.add(r, cb, nowMs);
+    // RecordAppendResult.appendedBytes: a new batch counts its header too (`batch.estimatedSizeInBytes()`).
+    const appendedBytes = newBatch ? batch.sizeBytes : recordBytes;
     return { batch, appendedBytes, newBatch, batchIsFull: q.length > 1 || batch.isFull() };
   }
 
-  /** Whether appending `r` would open a new batch (and so need buffer memory). */
-  wouldOpenBatch(topic: string, partition: number, r: KafkaRecord): boolean {
+  /** Whether appending `r` now would open a new batch (and so need buffer memory). */
+  wouldOpenBatch(topic: string, partition: number, r: KafkaRecord, nowMs: number): boolean {
     const q = this.queues.get(`${topic}-${partition}`);
     const last = q?.[q.length - 1];
-    return !last || last.attempts > 0 || last.baseSequence >= 0 || !last.hasRoomFor(r);
+    return !last || last.attempts > 0 || last.baseSequence >= 0 || last.closedForAppends || !last.hasRoomFor(r, nowMs);
+  }
+
+  /** The buffer memory in bytes a new batch for `r` would take (`max(batch.size, its size bound)`). */
+  newBatchBytes(r: KafkaRecord): number {
+    return ProducerBatch.writeLimitFor(r, this.batchSize);
   }
 
   /** True when every batch of the partition is full (the sticky partitioner may then switch). */
@@ -61,6 +69,49 @@ export class RecordAccumulator {
     return first.createdMs + this.lingerMs;
   }
 
+  /**
+   * `RecordAccumulator.splitAndReenqueue` after MESSAGE_TOO_LARGE (`ProducerBatch.split(batch.size)`): the records
+   * go, in order, into new batches of at most batch.size each (a record alone may be larger), closed for appends,
+   * keeping the big batch's creation time (so its delivery.timeout.ms); a sequenced batch's sequences are handed on
+   * (`setProducerState`). They are queued in its place; it releases its memory. Returns the new batches.
+   * Simplified: the records' timestamp deltas in the new batches are taken as 0 (a byte or so per record).
+   * A batch that came from a split splits into halves (`max(its largest record, its size / 2)`), as KAFKA-8350's fix
+   * (apache/kafka#20358, Kafka 4.2) does; before it, a batch no larger than batch.size split into itself again
+   * whenever max.message.bytes < batch.size and was resent until delivery.timeout.ms.
+   */
+  splitAndReenqueue(big: ProducerBatch): ProducerBatch[] {
+    const out: ProducerBatch[] = [];
+    let cur: ProducerBatch | null = null;
+    let splitSize = this.batchSize;
+    if (big.closedForAppends) {
+      let largest = 0;
+      big.records.forEach((r, i) => (largest = Math.max(largest, recordSizeInBytes(i, 0, keyBytesOf(r), valueBytesOf(r)))));
+      splitSize = Math.max(largest, Math.floor(big.sizeBytes / 2));
+    }
+    big.records.forEach((r, i) => {
+      if (cur === null || !cur.hasRoomFor(r, big.createdMs)) {
+        cur = new ProducerBatch(big.topic, big.partition, big.createdMs, ProducerBatch.writeLimitFor(r, splitSize));
+        cur.closedForAppends = true;
+        cur.maybeAppended = big.maybeAppended;
+        out.push(cur);
+        this.usedBytes += cur.writeLimit;
+      }
+      cur.add(r, big.callbacks[i], big.createdMs);
+    });
+    if (big.baseSequence >= 0) {
+      let sequence = big.baseSequence;
+      for (const b of out) {
+        b.producerId = big.producerId;
+        b.producerEpoch = big.producerEpoch;
+        b.baseSequence = sequence;
+        sequence += b.records.length;
+      }
+    }
+    this.release(big);
+    for (let i = out.length - 1; i >= 0; i--) this.reenqueue(out[i]);
+    return out;
+  }
+
   /** Puts a failed batch back for a retry, in sequence order when it has one (Kafka `insertInSequenceOrder`). */
   reenqueue(batch: ProducerBatch): void {
     let q = this.queues.get(batch.key);
@@ -75,10 +126,11 @@ export class RecordAccumulator {
   }
 
   release(batch: ProducerBatch): void {
-    this.usedBytes -= this.batchSize;
+    this.usedBytes -= batch.writeLimit;
   }
 
-  hasRoom(): boolean {
-    return this.usedBytes + this.batchSize <= this.bufferMemory;
+  /** Whether buffer.memory has `bytes` free (default: one batch.size), as BufferPool.allocate would without blocking. */
+  hasRoom(bytes = this.batchSize): boolean {
+    return this.usedBytes + bytes <= this.bufferMemory;
   }
 }

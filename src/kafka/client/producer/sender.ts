@@ -245,6 +245,12 @@ export class Sender {
       this.txn?.onBatchDone();
       return;
     }
+    if (error === "MESSAGE_TOO_LARGE" && batch.records.length > 1) {
+      // Sender.completeBatch: a batch the broker found too large is split and sent again; no retry is counted.
+      const parts = this.accumulator.splitAndReenqueue(batch);
+      this.ctx.trace("producer.split-batch", { tp: key, records: batch.records.length, sizeBytes: batch.sizeBytes, batches: parts.length });
+      return;
+    }
     if (MAYBE_APPENDED.has(error)) batch.maybeAppended = true;
     const staleId = batch.baseSequence >= 0 && !this.ids.isCurrent(batch);
     // An out-of-order sequence behind an earlier batch that has not been acknowledged yet is retried (Sender.canRetry).

@@ -1,0 +1,82 @@
+/**
+ * Sizes of record batch v2 on Kafka's wire and in its log, byte for byte (Kafka `DefaultRecordBatch`,
+ * `DefaultRecord`, `ByteUtils`). The model keeps keys and values as short strings plus padding bytes
+ * (`KafkaRecord.padBytes`), so a size here is that of the record the workload stands for, not of its strings.
+ * Headers are not modelled: every record has zero headers (one varint byte).
+ */
+
+/**
+ * `DefaultRecordBatch.RECORD_BATCH_OVERHEAD`: baseOffset 8, length 4, partitionLeaderEpoch 4, magic 1, crc 4,
+ * attributes 2, lastOffsetDelta 4, baseTimestamp 8, maxTimestamp 8, producerId 8, producerEpoch 2, baseSequence 4,
+ * records count 4 = 61 bytes, before the first record.
+ */
+export const RECORD_BATCH_OVERHEAD_BYTES = 61;
+
+/** `Records.LOG_OVERHEAD`: the offset (8) and length (4) fields every batch starts with. */
+export const LOG_OVERHEAD_BYTES = 12;
+
+/** `DefaultRecord.MAX_RECORD_OVERHEAD`: the largest framing of one record beside key, value and headers (21 bytes). */
+export const MAX_RECORD_OVERHEAD_BYTES = 21;
+
+/** `ByteUtils.sizeOfVarint(value)`: bytes of a zig-zag encoded 32-bit varint (1..5). */
+export function sizeOfVarint(value: number): number {
+  // Zig-zag: (v << 1) ^ (v >> 31), as an unsigned 32-bit value.
+  let v = ((value << 1) ^ (value >> 31)) >>> 0;
+  let bytes = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    bytes++;
+  }
+  return bytes;
+}
+
+/** `ByteUtils.sizeOfVarlong(value)`: bytes of a zig-zag encoded 64-bit varint (1..10); exact for |value| < 2^52. */
+export function sizeOfVarlong(value: number): number {
+  let v = value >= 0 ? value * 2 : -value * 2 - 1;
+  let bytes = 1;
+  while (v >= 128) {
+    v = Math.floor(v / 128);
+    bytes++;
+  }
+  return bytes;
+}
+
+/** Bytes of a string as UTF-8 (`Utils.utf8Length`); the model's keys and values are ASCII, so usually its length. */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** `DefaultRecord.sizeOf(keySize, valueSize, headers)` with no headers: key and value with their length varints. */
+function sizeOfKeyValue(keyBytes: number, valueBytes: number): number {
+  const key = keyBytes < 0 ? 1 : sizeOfVarint(keyBytes) + keyBytes; // NULL_VARINT_SIZE_BYTES = 1
+  const value = valueBytes < 0 ? 1 : sizeOfVarint(valueBytes) + valueBytes;
+  return key + value + 1; // headers count: varint 0
+}
+
+/**
+ * `DefaultRecord.sizeInBytes(offsetDelta, timestampDelta, keySize, valueSize, headers)` with no headers: one
+ * record's bytes in a v2 batch. `keyBytes` -1 for a null key; `timestampDeltaMs` from the batch's base timestamp.
+ */
+export function recordSizeInBytes(offsetDelta: number, timestampDeltaMs: number, keyBytes: number, valueBytes: number): number {
+  const body = 1 + sizeOfVarint(offsetDelta) + sizeOfVarlong(timestampDeltaMs) + sizeOfKeyValue(keyBytes, valueBytes);
+  return body + sizeOfVarint(body);
+}
+
+/**
+ * `DefaultRecordBatch.estimateBatchSizeUpperBound` (what `AbstractRecords.estimateSizeInBytesUpperBound` gives for
+ * magic v2, compressed or not): the largest a batch holding only this record can be. KafkaProducer checks it
+ * against max.request.size and buffer.memory (`ensureValidRecordSize`) and RecordAccumulator allocates at least it.
+ */
+export function batchSizeUpperBound(keyBytes: number, valueBytes: number): number {
+  return RECORD_BATCH_OVERHEAD_BYTES + MAX_RECORD_OVERHEAD_BYTES + sizeOfKeyValue(keyBytes, valueBytes);
+}

@@ -1,0 +1,39 @@
+import type { RecordBatch } from "../log/recordBatch.js";
+
+/**
+ * Bytes of a Kafka request or response on the wire, for NICs with a bandwidth (src/sim/nics.ts). Record batches
+ * count their v2 size (`RecordBatch.sizeBytes`); the rest is the frame and headers of the flexible versions of
+ * Kafka 3.x/4.x's schemas (clients/src/main/resources/common/message/*.json), for one topic-partition as the model
+ * sends them:
+ * - every message: the 4-byte size prefix;
+ * - a request header v2: api key 2, version 2, correlation id 4, client id (2 + ~16), tagged fields 1 = 27;
+ * - a response header v1: correlation id 4, tagged fields 1 = 5;
+ * - ProduceRequest v9+: transactional id 1 (+ its length), acks 2, timeout 4, topics 1, name 1 + ~8, partitions 1,
+ *   index 4, records length 3, tagged 3 = 28, then the batch;
+ * - FetchResponse v12+: throttle 4, error 2, session 4, topics 1, topic id 16, partitions 1, index 4, error 2,
+ *   high watermark 8, last stable offset 8, log start offset 8, aborted 1, preferred replica 4, records length 3,
+ *   tagged 3 = 69, then the batches.
+ * Other messages (metadata, offsets, group and transaction requests, KRaft's) are small: a flat 100 bytes.
+ * Simplified: names and ids are taken at typical lengths, not counted; sizes do not depend on the API version.
+ */
+export function kafkaWireBytes(msg: unknown): number {
+  const m = msg as { type?: string; batch?: RecordBatch; batches?: RecordBatch[]; transactionalId?: string };
+  switch (m.type) {
+    case "Produce":
+      return 4 + 27 + 28 + (m.transactionalId?.length ?? 0) + (m.batch?.sizeBytes ?? 0);
+    case "FetchResponse": {
+      let bytes = 4 + 5 + 69;
+      if (m.batches) for (const b of m.batches) bytes += b.sizeBytes;
+      return bytes;
+    }
+    case "ProduceResponse":
+      // topics 1, name ~9, partitions 1, index 4, error 2, base offset 8, log append time 8, log start 8, errors 1,
+      // message 1, tagged 3, throttle 4, tagged 1.
+      return 4 + 5 + 51;
+    case "Fetch":
+      // replica state, max wait, min/max bytes, isolation, session, one topic id and partition with its offsets.
+      return 4 + 27 + 80;
+    default:
+      return 100;
+  }
+}
