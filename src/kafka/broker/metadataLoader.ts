@@ -14,6 +14,8 @@ export interface MetadataPublisher {
   publishPartition(state: PartitionState): void;
   /** A topic's config changed at run time (a `ConfigRecord`): settings read from it must be read again. */
   publishTopicConfig(topic: string): void;
+  /** These brokers were fenced (they may no longer join an ISR). */
+  publishBrokersFenced(brokers: string[]): void;
 }
 
 /**
@@ -81,12 +83,15 @@ export class MetadataLoader {
     this.channel.hint(res.leader);
     if (res.baseOffset === this.image.offset) {
       const changed: PartitionState[] = [];
+      const fenced: string[] = [];
       res.entries.forEach((e, i) => {
         this.image.apply(e.record, res.baseOffset + i);
         if (e.record.type === "Partition") changed.push(e.record.state);
         if (e.record.type === "Config") this.publisher.publishTopicConfig(e.record.topic);
+        if (e.record.type === "FenceBroker") fenced.push(e.record.broker);
       });
       for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);
+      if (fenced.length > 0) this.publisher.publishBrokersFenced(fenced);
     }
     this.fetch();
   }

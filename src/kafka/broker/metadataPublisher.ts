@@ -24,6 +24,16 @@ export class BrokerMetadataPublisher implements MetadataPublisher {
     this.replicaManager.topicConfigChanged(topic);
   }
 
+  /**
+   * Brokers were fenced. Kafka's controller writes a fenced broker's ISR removals and its fence record in one atomic
+   * batch, which the broker applies as one delta, so the leader's HW is recomputed (Partition.makeLeader →
+   * maybeIncrementLeaderHW) with the broker already ineligible. The model's metadata fetch may split them, so a
+   * leader whose HW that broker could be holding back (shouldWaitForReplicaToJoinIsr) recomputes it on the fence.
+   */
+  publishBrokersFenced(brokers: string[]): void {
+    this.replicaManager.brokersFenced(brokers);
+  }
+
   publishPartition(st: PartitionState): void {
     const change = this.replicaManager.applyPartitionState(st);
     if (!change) return;

@@ -398,6 +398,16 @@ export class Partition {
     return true;
   }
 
+  /**
+   * Whether this leader's HW may be waiting for `replica` (shouldWaitForReplicaToJoinIsr): a follower outside the
+   * maximal ISR, caught up within replica.lag.time.max.ms.
+   */
+  mayWaitFor(replica: string): boolean {
+    if (this.role !== "leader" || this.isrState.maximalIsr.includes(replica)) return false;
+    const f = this.followers.get(replica);
+    return f !== undefined && this.isCaughtUp(f, this.log.logEndOffset, this.ctx.nowUs);
+  }
+
   /** Periodic (every replica.lag.time.max.ms / 2): drop followers not caught up within replica.lag.time.max.ms. */
   maybeShrinkIsr(): boolean {
     this.isrTimer = this.isrExpiration.set(this.host.settings.replicaLagTimeMaxMs / 2);

@@ -161,6 +161,11 @@ export class ReplicaManager implements PartitionWriter {
     this.logConfigs.delete(topic);
   }
 
+  /** Other brokers were fenced: a led partition whose HW one of them could hold back recomputes it. */
+  brokersFenced(brokers: string[]): void {
+    for (const p of this.partitions.values()) if (brokers.some((b) => p.mayWaitFor(b))) p.maybeIncrementHighWatermark();
+  }
+
   /** KIP-890 verification of transactional produces (set once the broker has built its AddPartitionsToTxnManager). */
   verifyTransactionsWith(verifier: AddPartitionsToTxnManager): void {
     this.verifier = verifier;
