@@ -128,6 +128,8 @@ function colour(c: ChalkInstance, l: Line): (s: string) => string {
       return l.failed ? c.red.bold : c.yellow;
     case "fault":
       return c.red;
+    case "admin":
+      return c.yellow;
     case "heal":
       return c.green;
     case "unclean":

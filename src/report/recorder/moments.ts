@@ -5,6 +5,7 @@
 export type MomentKind =
   | "fault"
   | "heal"
+  | "admin"
   | "controller"
   | "leader"
   | "unclean"
@@ -51,6 +52,7 @@ export interface Moment {
 export const KIND_LABEL: Record<MomentKind, string> = {
   fault: "FAULT",
   heal: "HEAL",
+  admin: "ADMIN",
   controller: "CONTROLLER",
   leader: "LEADER",
   unclean: "UNCLEAN",
@@ -70,6 +72,7 @@ export const KIND_PRIORITY: Record<MomentKind, number> = {
   finding: 9,
   fault: 8,
   heal: 8,
+  admin: 8,
   unclean: 7,
   truncate: 7,
   fenced: 7,

@@ -43,8 +43,11 @@ export const PARTITION_TYPES = [
   "partition.marker",
   "partition.hw",
   "partition.truncate",
+  "partition.truncate-fully",
   "partition.isr-shrink",
   "partition.isr-expand",
+  "admin.alter-configs",
+  "admin.delete-records",
 ];
 
 interface Live {
@@ -118,6 +121,15 @@ export class PartitionRecorder {
       case "controller.record":
         if (d.record === "Partition") this.onPartitionRecord(t, d);
         return;
+      // An operator's admin calls (the scenario's deleteRecords and alterConfig entries), with their outcome.
+      case "admin.alter-configs": {
+        const configs = Object.entries((d.configs ?? {}) as Record<string, unknown>).map(([k, v]) => (v === null ? `delete ${k}` : `${k}=${v}`));
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs topic ${d.topic}: ${configs.join(", ")} → ${d.error}`, subject: `admin ${d.topic} configs`, actors: [r.actor] });
+        return;
+      }
+      case "admin.delete-records":
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} deleteRecords ${d.tp} before offset ${d.offset} → ${d.error}${d.error === "NONE" ? ` (log start ${d.lowWatermark})` : ""}`, subject: `admin ${d.tp} deleteRecords`, actors: [r.actor], tp: d.tp as string });
+        return;
       case "controller.election":
       case "controller.unclean-election":
         this.onElection(r.type === "controller.unclean-election", t, r.actor, d);
@@ -170,6 +182,11 @@ export class PartitionRecorder {
         });
         return;
       }
+      case "partition.truncate-fully":
+        // Below the leader's log start: the follower empties its log and restarts at it (no records lost, as the
+        // leader deleted them).
+        this.moments.push({ atUs: t, kind: "truncate", text: `${r.actor} truncated ${tp} fully and restarts at the leader's log start ${d.to} (its log end ${d.from}): ${d.why}`, subject: `${tp} truncations`, actors: [r.actor], tp, internal: lane.internal });
+        return;
       case "partition.isr-shrink":
         l.isrReason = `${list(d.outOfSync as string[])} not caught up within replica.lag.time.max.ms=${d.lagMaxMs}`;
         return;

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { runScenario } from "../../src/runner/run.js";
+
+/** An operator's admin calls and a follower's full truncation are moments of the timeline (and the report). */
+describe("admin calls and full truncations in the timeline", () => {
+  it("retention-delete-records: the deleteRecords call with its outcome, and broker-3's full truncation", () => {
+    const rec = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/retention-delete-records.yaml"), { attach: rec.attach });
+    const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
+    expect(texts.filter((t) => t.startsWith("admin "))).toEqual(["admin admin deleteRecords orders-0 before offset 7000 → NONE (log start 7000)"]);
+    expect(texts.some((t) => /^truncate broker-3 truncated orders-0 fully and restarts at the leader's log start \d+/.test(t))).toBe(true);
+  });
+
+  it("unclean-election-enabled-at-runtime: the alterConfigs call, and no admin moment in a run without one", () => {
+    const rec = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/unclean-election-enabled-at-runtime.yaml"), { attach: rec.attach });
+    expect(rec.moments.filter((m) => m.kind === "admin").map((m) => m.text)).toEqual(["admin alterConfigs topic events: unclean.leader.election.enable=true → NONE"]);
+    const plain = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/unclean-leader-election-disabled.yaml"), { attach: plain.attach });
+    expect(plain.moments.filter((m) => m.kind === "admin")).toEqual([]);
+  });
+});
