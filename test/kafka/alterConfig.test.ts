@@ -35,6 +35,25 @@ function run(text: string) {
   return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
 }
 
+/**
+ * orders-0's ISR shrinks to broker-1 and broker-2 while broker-3 is cut off; both crash at 12s, so once they are
+ * fenced the partition is leaderless; at 30s the operator alters one topic config (`key, value` as YAML).
+ */
+function leaderlessThenAlter(keyValue: string): string {
+  return scenario({
+    duration: "50s",
+    topicConfig: "min.insync.replicas: 1",
+    brokerConfig: "replica.lag.time.max.ms: 2000, unclean.leader.election.interval.ms: 10000",
+    acks: "1",
+    faults: [
+      "  - { at: 2s, partition: [[broker-3], [broker-1, broker-2]], for: 25s }",
+      "  - { at: 12s, crash: broker-1 }",
+      "  - { at: 12s, crash: broker-2 }",
+      `  - { at: 30s, alterConfig: { topic: orders, key: ${keyValue} } }`,
+    ].join("\n"),
+  });
+}
+
 const bad = (faults: string) => () => parseScenario(scenario({ faults }), "t.yaml");
 
 describe("alterConfig: an operator's IncrementalAlterConfigs at run time", () => {
@@ -84,20 +103,7 @@ describe("alterConfig: an operator's IncrementalAlterConfigs at run time", () =>
   });
 
   it("unclean.leader.election.enable turned on: the leaderless partition gets an unclean leader at the next periodic check, not at once", () => {
-    const { of } = run(
-      scenario({
-        duration: "50s",
-        topicConfig: "min.insync.replicas: 1",
-        brokerConfig: "replica.lag.time.max.ms: 2000, unclean.leader.election.interval.ms: 10000",
-        acks: "1",
-        faults: [
-          "  - { at: 2s, partition: [[broker-3], [broker-1, broker-2]], for: 25s }",
-          "  - { at: 12s, crash: broker-1 }",
-          "  - { at: 12s, crash: broker-2 }",
-          "  - { at: 30s, alterConfig: { topic: orders, key: unclean.leader.election.enable, value: true } }",
-        ].join("\n"),
-      }),
-    );
+    const { of } = run(leaderlessThenAlter("unclean.leader.election.enable, value: true"));
     const offline = of("controller.election").find((t) => t.data!.newLeader === null)!;
     expect(offline).toBeDefined();
     const altered = of("controller.alter-config")[0];
@@ -110,20 +116,7 @@ describe("alterConfig: an operator's IncrementalAlterConfigs at run time", () =>
   });
 
   it("unclean.leader.election.enable left off: the partition stays leaderless through the periodic checks", () => {
-    const { of } = run(
-      scenario({
-        duration: "50s",
-        topicConfig: "min.insync.replicas: 1",
-        brokerConfig: "replica.lag.time.max.ms: 2000, unclean.leader.election.interval.ms: 10000",
-        acks: "1",
-        faults: [
-          "  - { at: 2s, partition: [[broker-3], [broker-1, broker-2]], for: 25s }",
-          "  - { at: 12s, crash: broker-1 }",
-          "  - { at: 12s, crash: broker-2 }",
-          "  - { at: 30s, alterConfig: { topic: orders, key: retention.ms, value: 3600000 } }",
-        ].join("\n"),
-      }),
-    );
+    const { of } = run(leaderlessThenAlter("retention.ms, value: 3600000"));
     expect(of("controller.alter-config").length).toBe(1);
     expect(of("controller.unclean-election")).toEqual([]);
   });
