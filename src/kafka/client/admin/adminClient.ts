@@ -106,31 +106,21 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
       const still: Call[] = [];
       for (const call of waiting) {
         const op = call.op;
-        if (op.op === "alterConfig") {
-          const node = client.leastLoadedNode(brokers);
-          if (node === null) {
-            still.push(call);
-            continue;
-          }
-          const req: IncrementalAlterConfigsRequest = { type: "IncrementalAlterConfigs", correlationId: client.correlationId(), topic: op.topic, configs: [{ name: op.key, value: op.value }] };
-          call.tries++;
-          client.sendWhenReady(node, req, (res) => {
-            if (res.type === "Disconnected") return again(call, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
-            if (res.error === "NONE" || !isRetriable(res.error)) return finish(call, res.error, -1);
-            again(call, res.error);
-          });
-          continue;
-        }
-        const leader = metadata.leaderOf(op.topic, op.partition)?.leader ?? null;
-        if (leader === null) {
+        // DeleteRecords goes to the partition's leader; IncrementalAlterConfigs to any broker (it forwards it).
+        const node = op.op === "alterConfig" ? client.leastLoadedNode(brokers) : (metadata.leaderOf(op.topic, op.partition)?.leader ?? null);
+        if (node === null) {
           still.push(call);
           continue;
         }
-        const req: DeleteRecordsRequest = { type: "DeleteRecords", correlationId: client.correlationId(), topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
+        const correlationId = client.correlationId();
+        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest =
+          op.op === "alterConfig"
+            ? { type: "IncrementalAlterConfigs", correlationId, topic: op.topic, configs: [{ name: op.key, value: op.value }] }
+            : { type: "DeleteRecords", correlationId, topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
         call.tries++;
-        client.sendWhenReady(leader, req, (res) => {
+        client.sendWhenReady(node, req, (res) => {
           if (res.type === "Disconnected") return again(call, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
-          if (res.error === "NONE" || !isRetriable(res.error)) return finish(call, res.error, res.lowWatermark);
+          if (res.error === "NONE" || !isRetriable(res.error)) return finish(call, res.error, res.type === "DeleteRecordsResponse" ? res.lowWatermark : -1);
           again(call, res.error);
         });
       }
