@@ -61,7 +61,8 @@ export interface RebalanceValue {
  * makes max.poll.interval.ms bite). Records each processed record (`process`), each commit (`commit`), each
  * rebalance callback and each poll in the history. With `output`, it is a read-process-write app: each poll's
  * records are written to the output topic in one transaction with the input offsets (sendOffsetsToTransaction with
- * the consumer's group metadata, KIP-447); on an abort it rewinds to the committed offsets. A poll that throws
+ * the consumer's group metadata, KIP-447); on an abort it rewinds to the committed offsets. With manual commits, a
+ * poll that returned nothing but moved a position past markers is committed too (see `commitNeeded`). A poll that throws
  * (NoOffsetForPartitionException, OffsetOutOfRangeException or LogTruncationException under auto.offset.reset=none)
  * is recorded as a failed poll and ends the application, as an uncaught exception ends its poll loop.
  */
@@ -78,12 +79,15 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
     let txnCount = 0;
     let txn: { name: string; inv: number; values: string[] } | null = null;
     let recordInv = -1;
+    /** Offset of the last record processed per partition (`topic-partition`), as StreamTask.consumedOffsets. */
+    const consumed = new Map<string, number>();
 
     const tps = (list: TopicPartitionRef[]) => list.map((t) => tpKey(t.topic, t.partition));
     const protocol = () => consumer.group?.protocol ?? null;
     consumer.subscribe(w.topics, {
       onPartitionsRevoked: (list, generation) => {
         history.event(ctx.nowUs, ctx.name, "revoked", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue);
+        for (const k of tps(list)) consumed.delete(k);
         // The documented pattern for manual commits: commit what was processed of the partitions being given up.
         if (w.commit !== "auto" && !producer) {
           const gone = new Set(tps(list));
@@ -92,7 +96,10 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
         }
       },
       onPartitionsAssigned: (list, generation, memberId) => history.event(ctx.nowUs, ctx.name, "assigned", { group, generation, memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
-      onPartitionsLost: (list, generation) => history.event(ctx.nowUs, ctx.name, "lost", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue),
+      onPartitionsLost: (list, generation) => {
+        for (const k of tps(list)) consumed.delete(k);
+        history.event(ctx.nowUs, ctx.name, "lost", { group, generation, memberId: consumer.group!.memberId, partitions: tps(list), protocol: protocol() } satisfies RebalanceValue);
+      },
     });
     consumer.group!.observeCommits = (offsets, generation, kind) => {
       const inv = history.invoke(ctx.nowUs, ctx.name, "commit", { group, offsets: offsetMap(offsets), generation, kind } satisfies CommitValue);
@@ -134,7 +141,15 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
         return stop();
       }
       const polled = result.partitions;
-      if (polled.length === 0) return next(w.pollIntervalMs);
+      if (polled.length === 0) {
+        if (!commitNeeded()) return next(w.pollIntervalMs);
+        // Nothing to process, but the positions moved past control records (and aborted batches): commit them,
+        // in a transaction of offsets alone for a read-process-write app, as a batch of no records.
+        batch = { records: [], i: 0 };
+        if (producer) beginTransaction();
+        if (w.commit === "before-processing") return consumer.commitSync(null, () => processNext());
+        return processNext();
+      }
       const value: PollValue = {};
       for (const p of polled) value[`${p.topic}-${p.partition}`] = p.records.map((r) => [r.offset, r.value]);
       const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { group, isolation: settings.isolationLevel });
@@ -146,6 +161,26 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
         return consumer.commitSync(null, () => processNext());
       }
       processNext();
+    };
+
+    /**
+     * StreamTask.commitNeeded: with manual commits, a poll that returned nothing still moved a position when the
+     * consumer skipped transaction markers or aborted batches (position > last processed offset + 1). Committing
+     * then is what keeps a read_committed group's lag from sticking at the markers (KAFKA-6607). Auto-commit needs
+     * no help: it commits the positions on its own.
+     */
+    const commitNeeded = (): boolean => {
+      if (w.commit === "auto" && !producer) return false;
+      let needed = false;
+      for (const o of consumer.allConsumed()) {
+        const k = tpKey(o.topic, o.partition);
+        const last = consumed.get(k);
+        if (last !== undefined && o.offset > last + 1) {
+          consumed.set(k, o.offset - 1);
+          needed = true;
+        }
+      }
+      return needed;
     };
 
     const processNext = () => {
@@ -161,6 +196,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       if (!batch) return;
       const r = batch.records[batch.i++];
       history.complete(ctx.nowUs, recordInv, "ok", history.valueAt(recordInv));
+      consumed.set(tpKey(r.topic, r.partition), r.offset);
       if (producer && txn) {
         // The output names its input; the transaction suffix keeps values unique when a record is reprocessed.
         const out = `${r.topic}-${r.partition}@${r.offset}#${txn.name}`;
