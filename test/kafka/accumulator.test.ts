@@ -158,12 +158,14 @@ describe("idempotence on the client (KIP-360)", () => {
 
 describe("adaptive partitioning (KIP-794) in the producer", () => {
   it("keyless records go less to a partition whose broker is slow, because its queue is longer", () => {
-    // Partition 0's answers take 200ms; with max.in.flight=1 its batches queue up, so the CFT weights it down.
+    // Each partition has its own leader; partition 0's (broker-1's) answers take 200ms. With max.in.flight=1 its
+    // batches queue up, so the CFT weights it down. (On one broker the partitions would share each request.)
     const sends = Array.from({ length: 1500 }, (_, i) => ({ atMs: 100 + i * 2, record: rec(i, null) }));
     const run = (adaptive: boolean) =>
       runProducer({
         config: { "batch.size": 500, "linger.ms": 0, "max.in.flight.requests.per.connection": 1, "partitioner.adaptive.partitioning.enable": adaptive, "enable.idempotence": false },
         partitions: 3,
+        brokers: 3,
         sends,
         delayMs: (p) => (p === 0 ? 200 : 0),
         untilMs: 110_000, // long enough for every record to complete

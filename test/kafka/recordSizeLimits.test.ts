@@ -41,7 +41,7 @@ describe("MESSAGE_TOO_LARGE from the broker (max.message.bytes): Sender.complete
     const { requests, results } = runProducer({
       config: { "linger.ms": 10 },
       sends,
-      answer: (req) => (req.batch.sizeBytes > 400 ? "MESSAGE_TOO_LARGE" : "NONE"),
+      answer: (d) => (d.batch.sizeBytes > 400 ? "MESSAGE_TOO_LARGE" : "NONE"),
     });
     expect(results.map((r) => r.result.ok)).toEqual(Array(12).fill(true));
     expect(results.map((r) => (r.result.ok ? r.result.offset : -1))).toEqual([...Array(12).keys()]);

@@ -17,7 +17,7 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
   const received: string[] = [];
   sim.addActor("broker-1", (ctx) => ({
     onMessage: (from, raw, conn) => {
-      const m = raw as { type: string; correlationId: number; topic?: string; partition?: number };
+      const m = raw as { type: string; correlationId: number; partitions?: { topic: string; partition: number }[] };
       received.push(m.type);
       const reply = (type: string, extra: Record<string, unknown> = {}) => ctx.write(conn, { type, correlationId: m.correlationId, error: "NONE", ...extra });
       switch (m.type) {
@@ -32,9 +32,9 @@ function run(answerTxnOffsetCommitWith: "ProduceResponse" | "TxnOffsetCommitResp
         case "AddOffsetsToTxn":
           return reply("AddOffsetsToTxnResponse");
         case "TxnOffsetCommit":
-          return answerTxnOffsetCommitWith === "ProduceResponse" ? reply("ProduceResponse", { topic: "t", partition: 0, baseOffset: 0 }) : reply("TxnOffsetCommitResponse");
+          return answerTxnOffsetCommitWith === "ProduceResponse" ? reply("ProduceResponse", { responses: [{ topic: "t", partition: 0, error: "NONE", baseOffset: 0 }] }) : reply("TxnOffsetCommitResponse");
         case "Produce":
-          return reply("ProduceResponse", { topic: m.topic, partition: m.partition, baseOffset: 0 });
+          return reply("ProduceResponse", { responses: m.partitions!.map((d) => ({ topic: d.topic, partition: d.partition, error: "NONE", baseOffset: 0 })) });
         case "EndTxn":
           return reply("EndTxnResponse");
       }

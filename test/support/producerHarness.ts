@@ -3,11 +3,15 @@ import { producerSettings } from "../../src/kafka/config/producerSettings.js";
 import { PRODUCER_CONFIG } from "../../src/kafka/config/producerConfig.js";
 import { KafkaProducer, type ProducerRecord } from "../../src/kafka/client/producer/producer.js";
 import type { SendResult } from "../../src/kafka/client/producer/producerBatch.js";
-import type { ProduceRequest } from "../../src/kafka/protocol/messages.js";
+import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest } from "../../src/kafka/protocol/messages.js";
 import { Simulation } from "../../src/sim/index.js";
 
+/** One batch of a ProduceRequest the fake broker saw (a request with several partitions gives several). */
 export interface SeenRequest {
   atUs: number;
+  /** The request's correlation id (batches of one request share it) and the broker it went to. */
+  correlationId: number;
+  broker: string;
   partition: number;
   records: number;
   values: string[];
@@ -16,18 +20,19 @@ export interface SeenRequest {
 }
 
 /**
- * A producer against one fake broker that leads every partition of topic "t" and answers (or, with
- * `silent`, never answers) produce requests. Sends happen at the given simulated times.
+ * A producer against fake brokers (one by default; with `brokers: n`, partition p is led by broker-(p mod n + 1))
+ * that answer (or, with `silent`, never answer) produce requests. Sends happen at the given simulated times.
  */
 export function runProducer(opts: {
   config: Record<string, unknown>;
   partitions?: number;
   sends: { atMs: number; record: ProducerRecord }[];
   silent?: boolean;
-  /** Milliseconds the fake broker holds its answer for a partition (default 0). */
+  brokers?: number;
+  /** Milliseconds the fake broker holds its answer for a partition (default 0; a request waits for its slowest). */
   delayMs?: (partition: number) => number;
-  /** The error the fake broker answers a request with (default NONE). */
-  answer?: (req: ProduceRequest, n: number) => string;
+  /** The error the fake broker answers a batch with (default NONE); `n` counts batches seen. */
+  answer?: (d: ProducePartitionData, n: number) => string;
   untilMs?: number;
   seed?: number;
 }) {
@@ -36,37 +41,48 @@ export function runProducer(opts: {
   const results: { atUs: number; value: string; result: SendResult }[] = [];
   const parts = opts.partitions ?? 1;
   let nextOffset = 0;
-  sim.addActor("broker-1", (ctx) => ({
-    onMessage: (from, raw, conn) => {
-      const msg = raw as { type: string; correlationId: number };
-      if (msg.type === "Metadata")
-        ctx.write(conn, {
-          type: "MetadataResponse",
-          correlationId: msg.correlationId,
-          partitions: Array.from({ length: parts }, (_, p) => ({ topic: "t", partition: p, leader: "broker-1", leaderEpoch: 0, replicas: ["broker-1"], isr: ["broker-1"] })),
-        });
-      else if (msg.type === "InitProducerId") ctx.write(conn, { type: "InitProducerIdResponse", correlationId: msg.correlationId, error: "NONE", producerId: 1, producerEpoch: 0 });
-      else if (msg.type === "Produce") {
-        const req = msg as ProduceRequest;
-        requests.push({ atUs: ctx.nowUs, partition: req.partition, records: req.batch.records.length, values: req.batch.records.map((r) => r.value), producerEpoch: req.batch.producerEpoch, baseSequence: req.batch.baseSequence });
-        if (opts.silent) return;
-        const error = opts.answer?.(req, requests.length - 1) ?? "NONE";
-        const response = { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset: error === "NONE" ? nextOffset : -1 };
-        if (error === "NONE") nextOffset += req.batch.records.length;
-        const delay = opts.delayMs?.(req.partition) ?? 0;
-        if (delay > 0) ctx.setTimer(delay, { respond: response, to: conn });
-        else ctx.write(conn, response);
-      }
-    },
-    onTimer: (tag) => {
-      const t = tag as { respond: unknown; to: number };
-      ctx.write(t.to, t.respond);
-    },
-  }));
+  const brokerCount = opts.brokers ?? 1;
+  const brokers = Array.from({ length: brokerCount }, (_, i) => `broker-${i + 1}`);
+  for (const name of brokers)
+    sim.addActor(name, (ctx) => ({
+      onMessage: (from, raw, conn) => {
+        const msg = raw as { type: string; correlationId: number };
+        if (msg.type === "Metadata")
+          ctx.write(conn, {
+            type: "MetadataResponse",
+            correlationId: msg.correlationId,
+            partitions: Array.from({ length: parts }, (_, p) => {
+              const leader = brokers[p % brokerCount];
+              return { topic: "t", partition: p, leader, leaderEpoch: 0, replicas: [leader], isr: [leader] };
+            }),
+          });
+        else if (msg.type === "InitProducerId") ctx.write(conn, { type: "InitProducerIdResponse", correlationId: msg.correlationId, error: "NONE", producerId: 1, producerEpoch: 0 });
+        else if (msg.type === "Produce") {
+          const req = msg as ProduceRequest;
+          const responses: ProducePartitionResponse[] = [];
+          let delay = 0;
+          for (const d of req.partitions) {
+            requests.push({ atUs: ctx.nowUs, correlationId: req.correlationId, broker: name, partition: d.partition, records: d.batch.records.length, values: d.batch.records.map((r) => r.value), producerEpoch: d.batch.producerEpoch, baseSequence: d.batch.baseSequence });
+            const error = (opts.answer?.(d, requests.length - 1) ?? "NONE") as ProducePartitionResponse["error"];
+            responses.push({ topic: d.topic, partition: d.partition, error, baseOffset: error === "NONE" ? nextOffset : -1 });
+            if (error === "NONE") nextOffset += d.batch.records.length;
+            delay = Math.max(delay, opts.delayMs?.(d.partition) ?? 0);
+          }
+          if (opts.silent) return;
+          const response = { type: "ProduceResponse", correlationId: req.correlationId, responses };
+          if (delay > 0) ctx.setTimer(delay, { respond: response, to: conn });
+          else ctx.write(conn, response);
+        }
+      },
+      onTimer: (tag) => {
+        const t = tag as { respond: unknown; to: number };
+        ctx.write(t.to, t.respond);
+      },
+    }));
   const explicit = new Set(Object.keys(opts.config));
   const settings = producerSettings(PRODUCER_CONFIG.resolve(opts.config), explicit);
   sim.addActor("app", (ctx) => {
-    const producer = new KafkaProducer(ctx, ["broker-1"], settings);
+    const producer = new KafkaProducer(ctx, brokers, settings);
     return {
       onStart: () => {
         producer.start();

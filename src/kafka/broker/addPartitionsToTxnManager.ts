@@ -1,14 +1,14 @@
 import type { ActorContext } from "../../sim/index.js";
 import type { NetworkClient } from "../network/networkClient.js";
 import type { ErrorName } from "../protocol/errors.js";
-import { type ProduceRequest, tpKey } from "../protocol/messages.js";
+import { type ProducePartitionData, type ProduceRequest, tpKey } from "../protocol/messages.js";
 import type { AddPartitionsToTxnRequest, AddPartitionsToTxnResponse } from "../protocol/transactionMessages.js";
 
 /** What a produce waiting for verification does next. */
 export interface VerificationCallback {
-  /** The partition is in the transaction: append now. Returns false if this broker no longer hosts the partition. */
-  append(): boolean;
-  /** The produce fails with this error (the ProduceResponse). */
+  /** The partitions are in the transaction: append the request now. */
+  append(): void;
+  /** The verified partitions fail with this error (in the ProduceResponse); the request's others are appended. */
   respond(error: ErrorName): void;
 }
 
@@ -23,7 +23,7 @@ const VERIFICATION_TIMEOUT_MS = 5000;
  * coordinator's retriable errors become NOT_ENOUGH_REPLICAS for the producer, which retries.
  */
 export class AddPartitionsToTxnManager {
-  private readonly verifying = new Map<number, { req: ProduceRequest; cb: VerificationCallback }>();
+  private readonly verifying = new Map<number, { req: ProduceRequest; partitions: ProducePartitionData[]; cb: VerificationCallback }>();
 
   constructor(
     private readonly ctx: ActorContext,
@@ -36,22 +36,26 @@ export class AddPartitionsToTxnManager {
   ) {}
 
   /**
-   * Whether a produce must be verified first: a transactional batch to a partition this broker leads, from a
-   * producer with no transaction open on it yet (ReplicaManager.appendRecords' verification guard).
+   * Whether a produce's partition must be verified first: a transactional batch to a partition this broker leads,
+   * from a producer with no transaction open on it yet (ReplicaManager.appendRecords' verification guard).
    */
-  required(req: ProduceRequest, p: { role: string; producerState: { ongoing: ReadonlyMap<number, unknown> } }): boolean {
-    const b = req.batch;
+  required(req: ProduceRequest, d: ProducePartitionData, p: { role: string; producerState: { ongoing: ReadonlyMap<number, unknown> } }): boolean {
+    const b = d.batch;
     return this.enabled && b.isTransactional && !!req.transactionalId && p.role === "leader" && !p.producerState.ongoing.has(b.producerId);
   }
 
-  verify(req: ProduceRequest, cb: VerificationCallback): void {
+  /**
+   * AddPartitionsToTxnManager.verifyTransaction: one verifyOnly AddPartitionsToTxn for the request's partitions that
+   * need it (ReplicaManager.appendRecordsWithTransactionVerification holds the whole request until it is answered).
+   */
+  verify(req: ProduceRequest, partitions: ProducePartitionData[], cb: VerificationCallback): void {
     const coordinator = this.coordinatorFor(req.transactionalId!);
     // AddPartitionsToTxnManager maps an unreachable coordinator to a retriable error for the producer.
     if (coordinator === null) return cb.respond("NOT_ENOUGH_REPLICAS");
     const id = this.client.correlationId();
-    const b = req.batch;
-    const request: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: id, transactionalId: req.transactionalId!, producerId: b.producerId, producerEpoch: b.producerEpoch, partitions: [tpKey(req.topic, req.partition)], verifyOnly: true };
-    this.verifying.set(id, { req, cb });
+    const b = partitions[0].batch;
+    const request: AddPartitionsToTxnRequest = { type: "AddPartitionsToTxn", correlationId: id, transactionalId: req.transactionalId!, producerId: b.producerId, producerEpoch: b.producerEpoch, partitions: partitions.map((d) => tpKey(d.topic, d.partition)), verifyOnly: true };
+    this.verifying.set(id, { req, partitions, cb });
     this.client.sendWhenReady(coordinator, request, (res) => {
       if (res.type !== "Disconnected") return this.onResponse(res);
       const v = this.verifying.get(id);
@@ -65,9 +69,9 @@ export class AddPartitionsToTxnManager {
     const v = this.verifying.get(res.correlationId);
     if (!v) return;
     this.verifying.delete(res.correlationId);
-    if (res.error === "NONE" && v.cb.append()) return;
-    const error: ErrorName = res.error === "NONE" ? "NOT_LEADER_OR_FOLLOWER" : res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE" || res.error === "COORDINATOR_LOAD_IN_PROGRESS" || res.error === "CONCURRENT_TRANSACTIONS" ? "NOT_ENOUGH_REPLICAS" : res.error;
-    this.ctx.trace("partition.verification-failed", { tp: tpKey(v.req.topic, v.req.partition), producerId: v.req.batch.producerId, producerEpoch: v.req.batch.producerEpoch, error });
+    if (res.error === "NONE") return v.cb.append();
+    const error: ErrorName = res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE" || res.error === "COORDINATOR_LOAD_IN_PROGRESS" || res.error === "CONCURRENT_TRANSACTIONS" ? "NOT_ENOUGH_REPLICAS" : res.error;
+    for (const d of v.partitions) this.ctx.trace("partition.verification-failed", { tp: tpKey(d.topic, d.partition), producerId: d.batch.producerId, producerEpoch: d.batch.producerEpoch, error });
     v.cb.respond(error);
   }
 }

@@ -18,6 +18,7 @@ import {
   type ListOffsetsResponse,
   type OffsetsForLeaderEpochRequest,
   type OffsetsForLeaderEpochResponse,
+  type ProducePartitionResponse,
   type ProduceRequest,
   type ProduceResponse,
   tpKey,
@@ -58,10 +59,6 @@ export interface ReplicaSnapshot {
   openTransactions: number;
 }
 
-/** A produce's answer: the one place a ProduceResponse is built. */
-function produceResponse(req: ProduceRequest, error: ErrorName, baseOffset: number): ProduceResponse {
-  return { type: "ProduceResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, baseOffset };
-}
 
 /**
  * The partitions a broker hosts (Kafka `ReplicaManager`): it becomes leader or follower of each as the metadata
@@ -223,22 +220,58 @@ export class ReplicaManager implements PartitionWriter {
     p.delayedProduces.tryCompleteElseWatch(r.lastOffset + 1, r.baseOffset, timeoutMs, done);
   }
 
-  /** Produce (KafkaApis.handleProduceRequest → appendRecords), with KIP-890 verification of a transaction's first write. */
+  /**
+   * Produce (KafkaApis.handleProduceRequest → ReplicaManager.appendRecords): each partition's batch is appended
+   * (and, with acks=all, waits in the purgatory), and one ProduceResponse answers when every partition has its
+   * outcome. KIP-890 verification (appendRecordsWithTransactionVerification): if a transactional partition needs it,
+   * the whole request waits for the coordinator's answer; partitions that fail it get its error, the others are
+   * appended. Simplified: each partition waits in its own partition's purgatory rather than one DelayedProduce for
+   * the request; they share the request's timeout, so they time out together as Kafka's one operation does.
+   */
   handleProduce(from: string, req: ProduceRequest, conn: ConnectionId): void {
+    const responses: ProducePartitionResponse[] = req.partitions.map((d) => ({ topic: d.topic, partition: d.partition, error: "NONE", baseOffset: -1 }));
+    let pending = responses.length;
     // acks=0: Kafka sends no response at all, not even an error; every answer below goes through here.
-    const respond: AppendDone = req.acks === 0 ? () => {} : (error, baseOffset) => this.ctx.write(conn, produceResponse(req, error, baseOffset));
-    const p = this.partitions.get(tpKey(req.topic, req.partition));
-    if (!p) return respond(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
-    if (!this.verifier?.required(req, p)) return this.appendRecords(p, req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, respond);
-    this.verifier.verify(req, {
-      append: () => {
-        const hosted = this.partitions.get(tpKey(req.topic, req.partition));
-        if (!hosted) return false;
-        this.appendRecords(hosted, req.batch, req.acks, req.timeoutMs, req.currentLeaderEpoch, from, respond);
-        return true;
+    const settle =
+      (i: number): AppendDone =>
+      (error, baseOffset) => {
+        responses[i].error = error;
+        responses[i].baseOffset = baseOffset;
+        if (--pending === 0 && req.acks !== 0) this.ctx.write(conn, { type: "ProduceResponse", correlationId: req.correlationId, responses } satisfies ProduceResponse);
+      };
+    const append = (i: number) => {
+      const d = req.partitions[i];
+      const p = this.partitions.get(tpKey(d.topic, d.partition));
+      if (!p) return settle(i)(this.host.image.topics.has(d.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
+      this.appendRecords(p, d.batch, req.acks, req.timeoutMs, d.currentLeaderEpoch, from, settle(i));
+    };
+    const verify: number[] = [];
+    if (this.verifier)
+      for (let i = 0; i < req.partitions.length; i++) {
+        const d = req.partitions[i];
+        const p = this.partitions.get(tpKey(d.topic, d.partition));
+        if (p && this.verifier.required(req, d, p)) verify.push(i);
+      }
+    if (verify.length === 0) {
+      for (let i = 0; i < req.partitions.length; i++) append(i);
+      return;
+    }
+    this.verifier!.verify(
+      req,
+      verify.map((i) => req.partitions[i]),
+      {
+        append: () => {
+          for (let i = 0; i < req.partitions.length; i++) append(i);
+        },
+        respond: (error) => {
+          const failed = new Set(verify);
+          for (let i = 0; i < req.partitions.length; i++) {
+            if (failed.has(i)) settle(i)(error, -1);
+            else append(i);
+          }
+        },
       },
-      respond: (error) => respond(error, -1),
-    });
+    );
   }
 
   /**

@@ -35,27 +35,43 @@ export interface MetadataResponse {
   partitions: PartitionMetadata[];
 }
 
+/** One partition's data in a ProduceRequest (`ProduceRequest.json` TopicProduceData/PartitionProduceData). */
+export interface ProducePartitionData {
+  topic: string;
+  partition: number;
+  /** The leader epoch the client believes current, -1 if unknown (the Java producer sends none: always -1). */
+  currentLeaderEpoch: number;
+  batch: RecordBatch;
+}
+
+/**
+ * Produce (Kafka `ProduceRequest.json`): one request per leader carries one batch for each of the partitions the
+ * sender drained for it (RecordAccumulator.drain: at most one batch per partition per request).
+ */
 export interface ProduceRequest {
   type: "Produce";
   correlationId: number;
   acks: -1 | 0 | 1;
   timeoutMs: number;
-  topic: string;
-  partition: number;
-  /** The leader epoch the client believes current (KIP-320 style fencing), -1 if unknown. */
-  currentLeaderEpoch: number;
   /** Set by transactional producers (the leader verifies with this id's coordinator: KIP-890 part 1). */
   transactionalId?: string;
-  batch: RecordBatch;
+  partitions: ProducePartitionData[];
 }
 
-export interface ProduceResponse {
-  type: "ProduceResponse";
-  correlationId: number;
+/** One partition's outcome in a ProduceResponse (`PartitionProduceResponse`): its error, or the base offset. */
+export interface ProducePartitionResponse {
   topic: string;
   partition: number;
   error: ErrorName;
+  /** The offset of the batch's first record, -1 on an error. */
   baseOffset: number;
+}
+
+/** The answer to a ProduceRequest: one entry per partition it carried, in the request's order. */
+export interface ProduceResponse {
+  type: "ProduceResponse";
+  correlationId: number;
+  responses: ProducePartitionResponse[];
 }
 
 /**

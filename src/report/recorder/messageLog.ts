@@ -7,8 +7,8 @@ export const FATE_DROPPED = 2;
 
 /**
  * Every message of a run in columns (about 24 bytes each), for the report's space-time diagram: send time, delivery
- * or drop time (µs), sender, receiver, message type, and the topic-partition a request names (Produce, Fetch of
- * one partition), if any. Filled by the engine's message observer, which is outside the trace, so collecting it
+ * or drop time (µs), sender, receiver, message type, and the topic-partition a request names (Produce: its first, and
+ * how many more; Fetch of one partition), if any. Filled by the engine's message observer, which is outside the trace, so collecting it
  * leaves the digest alone. Holds at most `capacity` messages; later ones are only counted.
  */
 export class MessageLog {
@@ -84,9 +84,15 @@ export class MessageLog {
     let type = typeof msg;
     let tp = 0;
     if (msg !== null && typeof msg === "object") {
-      const m = msg as { type?: unknown; topic?: unknown; partition?: unknown };
+      const m = msg as { type?: unknown; topic?: unknown; partition?: unknown; partitions?: unknown };
       if (typeof m.type === "string") type = m.type as typeof type;
       if (typeof m.topic === "string" && typeof m.partition === "number") tp = 1 + this.index(this.tpIndex, this.tps, `${m.topic}-${m.partition}`);
+      else if (m.type === "Produce" && Array.isArray(m.partitions) && m.partitions.length > 0) {
+        // A ProduceRequest carries a batch per partition: named by its first, with how many more.
+        const first = m.partitions[0] as { topic: string; partition: number };
+        const more = m.partitions.length > 1 ? ` +${m.partitions.length - 1}` : "";
+        tp = 1 + this.index(this.tpIndex, this.tps, `${first.topic}-${first.partition}${more}`);
+      }
       const before = this.pending.get(msg);
       if (before === undefined) this.pending.set(msg, i);
       else if (typeof before === "number") this.pending.set(msg, [before, i]);

@@ -27,6 +27,8 @@ export class ProducerBatch {
   sizeBytes = RECORD_BATCH_OVERHEAD_BYTES;
   attempts = 0;
   lastAttemptMs: number;
+  /** When a retried batch's back-off ends (ms): drawn once when it is re-enqueued (retry.backoff.ms with jitter). */
+  retryAtMs = 0;
   producerId = -1;
   producerEpoch = -1;
   baseSequence = -1;

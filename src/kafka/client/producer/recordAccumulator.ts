@@ -61,10 +61,10 @@ export class RecordAccumulator {
     return this.queues.get(`${topic}-${partition}`)?.length ?? 0;
   }
 
-  /** When the first batch of a queue may be sent: now if full or queued behind, else after linger / back-off. */
-  sendableAtMs(q: ProducerBatch[], backoffMs: (b: ProducerBatch) => number): number {
+  /** When the first batch of a queue may be sent (ms): now if full or queued behind, else after linger / back-off. */
+  sendableAtMs(q: ProducerBatch[]): number {
     const first = q[0];
-    if (first.attempts > 0) return first.lastAttemptMs + backoffMs(first);
+    if (first.attempts > 0) return first.retryAtMs;
     if (q.length > 1 || first.isFull()) return first.createdMs;
     return first.createdMs + this.lingerMs;
   }

@@ -3,7 +3,7 @@ import type { ProducerSettings } from "../../config/producerSettings.js";
 import type { RecordBatch } from "../../log/recordBatch.js";
 import type { Disconnect, NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
-import type { ProduceRequest, ProduceResponse } from "../../protocol/messages.js";
+import type { ProducePartitionData, ProduceRequest, ProduceResponse } from "../../protocol/messages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
 import { retryBackoffMs } from "./backoff.js";
 import type { ProducerBatch } from "./producerBatch.js";
@@ -23,8 +23,9 @@ export interface SenderHost {
   updateLoadStats(): void;
 }
 
+/** A ProduceRequest in flight: its batches, one per partition, that have not completed yet. */
 interface InFlight {
-  batch: ProducerBatch;
+  batches: ProducerBatch[];
   node: string;
 }
 
@@ -35,17 +36,24 @@ const MAYBE_APPENDED: ReadonlySet<ErrorName> = new Set(["NETWORK_EXCEPTION", "RE
 
 /**
  * The producer's I/O side (Kafka `Sender`): each pass first lets the transaction manager send its request, then
- * drains sendable batches to their leaders, but only to leaders whose connection is ready (`NetworkClient.ready`:
- * established, within max.in.flight.requests.per.connection); the batches of a leader that is not wait, and its
- * connection is opened (Sender.sendProducerData drops the nodes that are not ready; RecordAccumulator.drain only
- * drains ready ones). It expires batches past delivery.timeout.ms and completes, retries or fails each batch from
- * its ProduceResponse (`Sender.completeBatch`); a request whose connection closed fails with NETWORK_EXCEPTION, one
- * whose connection timed out (request.timeout.ms, NetworkClient) with REQUEST_TIMED_OUT.
- * Simplification (README "Fidelity"): one partition's batch per ProduceRequest, so max.in.flight counts batches
- * per broker; produce requests carry no leader epoch, as in the Java client.
+ * finds the leaders with a sendable batch (RecordAccumulator.ready: full, lingered, or past its retry back-off) and
+ * drains them, but only leaders whose connection is ready (`NetworkClient.ready`: established, within
+ * max.in.flight.requests.per.connection); the batches of a leader that is not wait, and its connection is opened
+ * (Sender.sendProducerData drops the nodes that are not ready). A drain builds one ProduceRequest per leader with
+ * at most one batch per partition it leads, lingered or not, up to max.request.size (RecordAccumulator.drain /
+ * drainBatchesForOneNode), and drains again while the connection has room, as Sender.runOnce's next pass would
+ * at once. It expires batches past delivery.timeout.ms and completes, retries or fails each batch from its
+ * partition's entry in the ProduceResponse (`Sender.completeBatch`); a request whose connection closed fails all its
+ * batches with NETWORK_EXCEPTION, one whose connection timed out (request.timeout.ms, NetworkClient) with
+ * REQUEST_TIMED_OUT. Produce requests carry no leader epoch, as in the Java client.
  */
 export class Sender {
   private readonly inFlight = new Map<number, InFlight>();
+  /**
+   * RecordAccumulator.nodesDrainIndex: where each leader's next drain starts among its partitions (fairness).
+   * Simplified: the index runs over the leader's partitions with queued batches, not over all it leads.
+   */
+  private readonly drainIndex = new Map<string, number>();
   /** The batches in flight per partition (Kafka `Sender.inFlightBatches`): muting and sequence order read these. */
   private readonly inFlightByPartition = new Map<string, ProducerBatch[]>();
   /** RecordAccumulator.nextExpiryTimeMs: no batch expires before this, so the expiry scan waits for it. */
@@ -121,38 +129,89 @@ export class Sender {
       return;
     }
     if (this.settings.partitionerAdaptive) this.host.updateLoadStats();
+    // RecordAccumulator.ready: the leaders with a sendable batch, and (in queue order) the partitions each leads.
+    const nodes = new Map<string, { ready: boolean; keys: string[] }>();
     for (const [key, q] of this.accumulator.queues) {
+      if (q.length === 0) continue;
       // A transactional batch leaves only once its partition is in the transaction (AddPartitionsToTxn).
-      if (this.txn && q.length > 0 && !this.txn.canSend(key)) continue;
-      while (q.length > 0) {
-        const first = q[0];
-        const meta = this.metadata.leaderOf(first.topic, first.partition);
-        if (!meta || meta.leader === null) {
-          this.metadata.requestUpdate();
-          break;
-        }
-        const at = this.accumulator.sendableAtMs(q, this.backoffFor);
-        if (at > now) {
-          next = Math.min(next, at);
-          break;
-        }
-        // Only a ready connection is drained to (it also has room for another request); a leader that is not ready
-        // is being connected to (or waits out its reconnect back-off), and its batches wait for it.
-        if (!this.client.ready(meta.leader)) {
-          const delay = this.client.connectionDelayMs(meta.leader);
-          if (delay > 0 && delay < Infinity && !this.client.isConnecting(meta.leader)) next = Math.min(next, now + delay);
-          break;
-        }
-        // max.in.flight=1 guarantees order by muting the partition while a batch is in flight.
-        if (this.settings.maxInFlight === 1 && this.hasInFlight(key)) break;
-        // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
-        if (first.baseSequence >= 0 && this.hasInFlight(key, first.baseSequence)) break;
-        q.shift();
-        this.sendBatch(first, meta.leader);
+      if (this.txn && !this.txn.canSend(key)) continue;
+      const first = q[0];
+      const meta = this.metadata.leaderOf(first.topic, first.partition);
+      if (!meta || meta.leader === null) {
+        this.metadata.requestUpdate();
+        continue;
+      }
+      let node = nodes.get(meta.leader);
+      if (!node) nodes.set(meta.leader, (node = { ready: false, keys: [] }));
+      node.keys.push(key);
+      const at = this.accumulator.sendableAtMs(q);
+      if (at <= now) node.ready = true;
+      else next = Math.min(next, at);
+    }
+    for (const [leader, node] of nodes) {
+      if (!node.ready) continue;
+      // Sender.runOnce passes again at once while the leader still has a sendable batch and room on its connection.
+      let sendable = true;
+      while (sendable && this.client.ready(leader)) {
+        const batches = this.drainBatchesForOneNode(leader, node.keys, now);
+        if (batches.length === 0) break;
+        this.sendProduceRequest(leader, batches);
+        const at = this.nextSendableAtMs(node.keys);
+        sendable = at <= now;
+        if (!sendable) next = Math.min(next, at);
+      }
+      // Only a ready connection is drained to (it also has room for another request); a leader that is not ready
+      // is being connected to (or waits out its reconnect back-off, or for its last request to be written), and its
+      // batches wait for it.
+      if (sendable && !this.client.ready(leader)) {
+        const delay = this.client.connectionDelayMs(leader);
+        if (delay > 0 && delay < Infinity && !this.client.isConnecting(leader)) next = Math.min(next, now + delay);
       }
     }
     next = Math.min(next, this.host.nextWaitingDeadlineMs());
     if (next < Infinity) this.wakeAt(next);
+  }
+
+  /** RecordAccumulator.ready for one leader: when one of its partitions next has a batch to send (ms; Infinity: none). */
+  private nextSendableAtMs(keys: string[]): number {
+    let at = Infinity;
+    for (const key of keys) {
+      const q = this.accumulator.queues.get(key)!;
+      if (q.length > 0) at = Math.min(at, this.accumulator.sendableAtMs(q));
+    }
+    return at;
+  }
+
+  /**
+   * RecordAccumulator.drainBatchesForOneNode: the first batch of each of the leader's partitions, starting where the
+   * last drain for it stopped, skipping partitions that are muted (max.in.flight=1 with a batch in flight) or whose
+   * first batch is in its retry back-off, until the next batch would take the request past max.request.size (the
+   * first always fits). A retried sequenced batch that is not the first in flight of its partition stops the drain
+   * (shouldStopDrainBatchesForPartition, which breaks out of the loop as Kafka's does).
+   */
+  private drainBatchesForOneNode(node: string, keys: string[], now: number): ProducerBatch[] {
+    const ready: ProducerBatch[] = [];
+    let size = 0;
+    const start = (this.drainIndex.get(node) ?? 0) % keys.length;
+    let i = start;
+    do {
+      const key = keys[i];
+      this.drainIndex.set(node, i); // updateDrainIndex: the next drain starts where this one stopped
+      i = (i + 1) % keys.length;
+      // max.in.flight=1 guarantees order by muting the partition while a batch is in flight.
+      if (this.settings.maxInFlight === 1 && this.hasInFlight(key)) continue;
+      const q = this.accumulator.queues.get(key)!;
+      const first = q[0];
+      if (first === undefined) continue;
+      if (first.attempts > 0 && now < first.retryAtMs) continue;
+      if (size + first.sizeBytes > this.settings.maxRequestSize && ready.length > 0) break;
+      // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
+      if (first.baseSequence >= 0 && this.hasInFlight(key, first.baseSequence)) break;
+      q.shift();
+      size += first.sizeBytes;
+      ready.push(first);
+    } while (i !== start);
+    return ready;
   }
 
   private hasInFlight(key: string, belowSequence = Infinity): boolean {
@@ -162,73 +221,88 @@ export class Sender {
     return false;
   }
 
-  private sendBatch(batch: ProducerBatch, node: string): void {
-    if (this.settings.idempotence && batch.baseSequence < 0) this.ids.assignSequence(batch);
-    batch.attempts++;
-    batch.lastAttemptMs = this.ctx.nowMs;
+  /** Sender.sendProduceRequest: one ProduceRequest to `node` carrying the drained batches, one per partition. */
+  private sendProduceRequest(node: string, batches: ProducerBatch[]): void {
     const correlationId = this.client.correlationId();
-    const recordBatch: RecordBatch = {
-      baseOffset: 0,
-      leaderEpoch: -1,
-      producerId: batch.producerId,
-      producerEpoch: batch.producerEpoch,
-      baseSequence: batch.baseSequence,
-      isTransactional: this.txn !== null,
-      isControl: false,
-      // The batch is closed once drained (no append reopens it), so the request shares its records.
-      records: batch.records,
-      sizeBytes: batch.sizeBytes,
-    };
+    const partitions: ProducePartitionData[] = [];
+    for (const batch of batches) {
+      if (this.settings.idempotence && batch.baseSequence < 0) this.ids.assignSequence(batch);
+      batch.attempts++;
+      batch.lastAttemptMs = this.ctx.nowMs;
+      const recordBatch: RecordBatch = {
+        baseOffset: 0,
+        leaderEpoch: -1,
+        producerId: batch.producerId,
+        producerEpoch: batch.producerEpoch,
+        baseSequence: batch.baseSequence,
+        isTransactional: this.txn !== null,
+        isControl: false,
+        // The batch is closed once drained (no append reopens it), so the request shares its records.
+        records: batch.records,
+        sizeBytes: batch.sizeBytes,
+      };
+      partitions.push({ topic: batch.topic, partition: batch.partition, currentLeaderEpoch: -1, batch: recordBatch });
+      this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.records.length, producerId: batch.producerId, baseSequence: batch.baseSequence });
+    }
     const req: ProduceRequest = {
       type: "Produce",
       correlationId,
       acks: this.settings.acks,
       timeoutMs: this.settings.requestTimeoutMs,
-      topic: batch.topic,
-      partition: batch.partition,
-      currentLeaderEpoch: -1,
       ...(this.txn ? { transactionalId: this.txn.transactionalId } : {}),
-      batch: recordBatch,
+      partitions,
     };
-    this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.records.length, producerId: batch.producerId, baseSequence: batch.baseSequence });
     if (this.settings.acks === 0) {
       // acks=0: no response; the callback fires once the request is written, with an unknown offset (-1), as in
       // Kafka. Only what is written to a live connection can be lost with it.
       this.client.send(node, req, null);
-      batch.maybeAppended = true;
-      this.accumulator.release(batch);
-      this.host.admitBlocked();
-      batch.completeWithoutOffsets();
+      for (const batch of batches) {
+        batch.maybeAppended = true;
+        this.accumulator.release(batch);
+        this.host.admitBlocked();
+        batch.completeWithoutOffsets();
+      }
       return;
     }
-    batch.inFlight = correlationId;
-    this.inFlight.set(correlationId, { batch, node });
-    const list = this.inFlightByPartition.get(batch.key);
-    if (list) list.push(batch);
-    else this.inFlightByPartition.set(batch.key, [batch]);
+    for (const batch of batches) {
+      batch.inFlight = correlationId;
+      const list = this.inFlightByPartition.get(batch.key);
+      if (list) list.push(batch);
+      else this.inFlightByPartition.set(batch.key, [batch]);
+    }
+    this.inFlight.set(correlationId, { batches, node });
     this.client.send(node, req, (res) => this.onProduceResult(correlationId, res));
   }
 
-  private takeInFlight(correlationId: number): InFlight | undefined {
-    const f = this.inFlight.get(correlationId);
-    if (!f) return undefined;
-    this.inFlight.delete(correlationId);
-    f.batch.inFlight = -1;
-    const list = this.inFlightByPartition.get(f.batch.key)!;
-    list.splice(list.indexOf(f.batch), 1);
-    if (list.length === 0) this.inFlightByPartition.delete(f.batch.key);
-    return f;
+  /** Takes a batch out of the in-flight bookkeeping (its answer came, or it expired). */
+  private takeInFlight(batch: ProducerBatch): void {
+    batch.inFlight = -1;
+    const list = this.inFlightByPartition.get(batch.key)!;
+    list.splice(list.indexOf(batch), 1);
+    if (list.length === 0) this.inFlightByPartition.delete(batch.key);
   }
 
   /**
-   * Sender.handleProduceResponse: the answer, or the connection's end. A request whose connection timed out fails
-   * with REQUEST_TIMED_OUT, one whose connection closed with NETWORK_EXCEPTION; both may have been appended.
+   * Sender.handleProduceResponse: the answer, or the connection's end. Each batch still in flight completes from its
+   * partition's entry; a request whose connection timed out fails them with REQUEST_TIMED_OUT, one whose connection
+   * closed with NETWORK_EXCEPTION; both may have been appended.
    */
   private onProduceResult(correlationId: number, res: ProduceResponse | Disconnect): void {
-    const f = this.takeInFlight(correlationId);
-    if (!f) return; // expired meanwhile (delivery.timeout.ms)
-    if (res.type === "Disconnected") this.completeBatch(f.batch, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION", -1);
-    else this.completeBatch(f.batch, res.error, res.baseOffset);
+    const f = this.inFlight.get(correlationId);
+    if (!f) return;
+    this.inFlight.delete(correlationId);
+    for (const batch of f.batches) {
+      if (batch.inFlight !== correlationId) continue; // expired meanwhile (delivery.timeout.ms)
+      this.takeInFlight(batch);
+      if (res.type === "Disconnected") this.completeBatch(batch, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION", -1);
+      else {
+        const r = res.responses.find((x) => x.partition === batch.partition && x.topic === batch.topic);
+        // A partition the broker left out of its answer: Sender.handleProduceResponse has no such case; treat it as
+        // a lost answer (it may have been appended).
+        if (r) this.completeBatch(batch, r.error, r.baseOffset);
+        else this.completeBatch(batch, "NETWORK_EXCEPTION", -1);
+      }
+    }
     this.wakeAt(this.ctx.nowMs);
   }
 
@@ -269,6 +343,7 @@ export class Sender {
       if (batch.baseSequence >= 0 && !this.ids.isCurrent(batch)) batch.baseSequence = -1; // re-sequenced under the new epoch
       this.ctx.trace("producer.retry", { tp: key, error, attempt: batch.attempts, baseSequence: batch.baseSequence });
       batch.lastAttemptMs = this.ctx.nowMs; // ProducerBatch.reenqueued: the back-off counts from the failure
+      batch.retryAtMs = this.ctx.nowMs + this.backoffFor(batch);
       this.accumulator.reenqueue(batch);
       return;
     }
@@ -307,13 +382,17 @@ export class Sender {
         }
       }
     }
-    // Deleting the entry being visited is safe in a Map's iteration: no copy of the in-flight list.
-    for (const [id, f] of this.inFlight) {
-      if (now - f.batch.createdMs >= timeout) {
-        this.takeInFlight(id);
-        f.batch.maybeAppended = true;
-        this.failBatch(f.batch, "DELIVERY_TIMEOUT");
-      } else next = Math.min(next, f.batch.createdMs + timeout);
+    // Sender.getExpiredInflightBatches: an in-flight batch past its delivery timeout fails now; its request's answer
+    // later finds it no longer in flight.
+    for (const f of this.inFlight.values()) {
+      for (const b of f.batches) {
+        if (b.inFlight < 0) continue;
+        if (now - b.createdMs >= timeout) {
+          this.takeInFlight(b);
+          b.maybeAppended = true;
+          this.failBatch(b, "DELIVERY_TIMEOUT");
+        } else next = Math.min(next, b.createdMs + timeout);
+      }
     }
     return next;
   }
