@@ -113,6 +113,6 @@ simulator: { maxEvents: 50000 }
     expect(formatSimTime(11_340_000)).toBe("3h09m");
     expect(formatSimTime(360_000_000)).toBe("100h");
     expect(formatSimTime(245_000)).toBe("4m05s");
-    expect(formatSimTime(12_500)).toBe("12.500s");
+    expect(formatSimTime(12_500)).toBe("12.5s");
   });
 });
