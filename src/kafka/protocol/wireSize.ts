@@ -21,10 +21,13 @@ export function kafkaWireBytes(msg: unknown): number {
   switch (msg.type) {
     case "Produce":
       return 4 + 27 + 28 + (msg.transactionalId?.length ?? 0) + msg.batch.sizeBytes;
-    case "FetchResponse":
-      // Not yet the batches: they are in `partitions[i].batches` (a follower's or consumer's answer), which this
-      // count has never looked at; the next commit counts them.
-      return 4 + 5 + 69;
+    case "FetchResponse": {
+      // A follower's or a consumer's answer carries its batches per partition; KRaft's fetch of the metadata log
+      // (entries, not record batches) counts as its frame only.
+      let bytes = 4 + 5 + 69;
+      if ("partitions" in msg) for (const p of msg.partitions) for (const b of p.batches) bytes += b.sizeBytes;
+      return bytes;
+    }
     case "ProduceResponse":
       // topics 1, name ~9, partitions 1, index 4, error 2, base offset 8, log append time 8, log start 8, errors 1,
       // message 1, tagged 3, throttle 4, tagged 1.
