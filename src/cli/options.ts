@@ -1,13 +1,15 @@
+import { parseSeedText, SEED_RULE } from "../common/seed.js";
 import { parseDurationMs } from "../scenario/duration.js";
 
 /** Thrown for a bad command-line value: printed alone, exit 2. */
 export class UsageError extends Error {}
 
-export function parseSeed(v: unknown): string | number | undefined {
+/** `--seed N` (`flag` names it in the message): an integer, as a scenario's `seed:` (src/common/seed.ts); else exit 2. */
+export function parseSeed(v: unknown, flag = "--seed"): number | undefined {
   if (v === undefined) return undefined;
-  const s = String(v).trim();
-  if (s === "") throw new UsageError("--seed: must be an integer or a non-empty string");
-  return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : s;
+  const n = parseSeedText(String(v));
+  if (n === null) throw new UsageError(`${flag}: ${SEED_RULE} (got ${JSON.stringify(v)})`);
+  return n;
 }
 
 export function parseDurationOption(v: unknown, flag: string): number | undefined {

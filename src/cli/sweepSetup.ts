@@ -38,8 +38,7 @@ export interface SweepPlan {
 /** Parses and checks the shared options (UsageError, exit 2) before anything runs; `from` defaults to the scenario's seed. */
 export function planSweep(a: SweepArgs, scenario: ResolvedScenario, io: CliIO): SweepPlan {
   const count = parsePositiveInt(a.seeds, "--seeds");
-  const fromRaw = parseSeed(a.from);
-  if (typeof fromRaw === "string") throw new UsageError("--from: must be an integer seed");
+  const fromRaw = parseSeed(a.from, "--from");
   const shard = parseShard(a.shard);
   const workers = a.workers === undefined ? defaultWorkers() : parsePositiveInt(a.workers, "--workers");
   const durationMs = parseDurationOption(a.duration, "--duration");

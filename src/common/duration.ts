@@ -14,9 +14,26 @@ export function parseDurationMs(v: unknown): number | null {
   return n * factor;
 }
 
+/** A duration as a scenario file writes it, exactly (parseDurationMs reads it back): `90s`, `2m`, `1500ms`, `500us`. */
 export function formatDurationMs(ms: number): string {
   if (ms >= 60000 && ms % 60000 === 0) return `${ms / 60000}m`;
   if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
   if (Number.isInteger(ms)) return `${ms}ms`;
   return `${Math.round(ms * 1000)}us`;
+}
+
+/**
+ * A duration (ms) for people, the one formatter for durations the CLI, reports and errors print: `250ms`, `1.5s`,
+ * `10s`, `4m05s`, `2m`, `3h09m`, `100h` (under a millisecond: `500us`). Up to a minute it is exact to the µs;
+ * past a minute it drops the parts of a second (past an hour, the seconds).
+ */
+export function formatDuration(ms: number): string {
+  if (ms > 0 && ms < 1) return `${+(ms * 1000).toFixed(0)}us`;
+  if (ms < 1000) return `${+ms.toFixed(3)}ms`;
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(3)}s`;
+  const totalS = Math.floor(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  if (ms < 3_600_000) return totalS % 60 === 0 ? `${totalS / 60}m` : `${Math.floor(totalS / 60)}m${pad(totalS % 60)}s`;
+  const totalM = Math.floor(totalS / 60);
+  return totalM % 60 === 0 ? `${totalM / 60}h` : `${Math.floor(totalM / 60)}h${pad(totalM % 60)}m`;
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from "../common/duration.js";
 import type { LastEvents, RunOutcome } from "../sim/index.js";
 
 /**
@@ -52,17 +53,8 @@ export function eventBudgetReport(outcome: RunOutcome, maxEvents: number, durati
   };
 }
 
-/** Simulated time for people: `950ms`, `12.500s`, `4m05s`, `3h09m`, `100h`. */
-export function formatSimTime(ms: number): string {
-  if (ms < 1000) return `${+ms.toFixed(3)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(3)}s`;
-  const totalS = Math.floor(ms / 1000);
-  if (ms < 3_600_000) return `${Math.floor(totalS / 60)}m${String(totalS % 60).padStart(2, "0")}s`;
-  const totalM = Math.floor(totalS / 60);
-  const h = Math.floor(totalM / 60);
-  const m = totalM % 60;
-  return m === 0 ? `${h}h` : `${h}h${String(m).padStart(2, "0")}m`;
-}
+/** Simulated time for people (the shared duration formatter): `950ms`, `12.5s`, `4m05s`, `3h09m`, `100h`. */
+export const formatSimTime = formatDuration;
 
 function roundUp(n: number): number {
   const mag = 10 ** Math.max(0, Math.floor(Math.log10(n)) - 1);

@@ -3,12 +3,18 @@
  * alone and exits 2; it never shows a stack trace for one of these.
  */
 export class ScenarioError extends Error {
+  /**
+   * `more`: the file's other problems, each with its path; the message names each on a line of its own after the
+   * first (the first line is the same with or without them).
+   */
   constructor(
     readonly file: string,
     readonly path: string,
     readonly problem: string,
+    readonly more: readonly { path: string; problem: string }[] = [],
   ) {
-    super(`${file}: ${path ? `${path}: ` : ""}${problem}`);
+    const line = (path: string, problem: string) => `${file}: ${path ? `${path}: ` : ""}${problem}`;
+    super([line(path, problem), ...more.map((m) => line(m.path, m.problem))].join("\n"));
     this.name = "ScenarioError";
   }
 }

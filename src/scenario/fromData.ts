@@ -6,16 +6,17 @@ import { describeIssue } from "./zodIssues.js";
 
 /**
  * Validates a scenario's parsed YAML data against the schema and resolves it (defaults, names, Kafka configs).
- * Throws ScenarioError naming the file, the first problem's path and what is allowed (with how many more there are).
+ * Throws ScenarioError naming the file, the first problem's path and what is allowed (with how many more there are),
+ * then each other problem on a line of its own with its path.
  */
 export function scenarioFromData(data: unknown, file: string): ResolvedScenario {
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new ScenarioError(file, "", "must be a YAML mapping with name, description, duration, ...");
   const parsed = scenarioInput.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const more = parsed.error.issues.length - 1;
-    const { path, message } = describeIssue(issue, scenarioInput);
-    throw new ScenarioError(file, path, message + (more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : ""));
+    const [first, ...rest] = parsed.error.issues.map((issue) => describeIssue(issue, scenarioInput));
+    const more = rest.length;
+    const others = rest.map(({ path, message }) => ({ path, problem: message }));
+    throw new ScenarioError(file, first.path, first.message + (more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : ""), others);
   }
   return resolveScenario(parsed.data, file);
 }

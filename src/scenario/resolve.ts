@@ -1,3 +1,4 @@
+import { formatDuration } from "../common/duration.js";
 import { resolveCapacity } from "./capacity.js";
 import type { z } from "zod";
 import type { AdminOp } from "../kafka/client/admin/adminClient.js";
@@ -83,7 +84,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const explicit = new Set(Object.keys(user));
     const startMs = cl.start ?? 0;
     const stopMs = cl.stop ?? null;
-    if (startMs >= durationMs) fail(`${p}.start`, `must be before the end of the run (${durationMs}ms)`);
+    if (startMs >= durationMs) fail(`${p}.start`, `must be before the end of the run (${formatDuration(durationMs)})`);
     if (stopMs !== null && stopMs <= startMs) fail(`${p}.stop`, "must be after start");
     const knownTopic = (topic: string, path: string) => {
       const t = topics.find((x) => x.name === topic);
@@ -276,7 +277,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const fromMs = r.from ?? durationMs * 0.1;
     const untilMs = r.until ?? durationMs * 0.7;
     if (untilMs < fromMs) fail("randomFaults.until", "must not be before from");
-    if (untilMs > durationMs) fail("randomFaults.until", `must be within the run (${durationMs}ms)`);
+    if (untilMs > durationMs) fail("randomFaults.until", `must be within the run (${formatDuration(durationMs)})`);
     const dur = r.duration ?? { min: 1000, max: 10000 };
     if (dur.max < dur.min) fail("randomFaults.duration", "max must be ≥ min");
     randomFaults = {
@@ -402,7 +403,7 @@ function resolveAdminOp(f: FaultInput, p: string, durationMs: number, topics: { 
   if (f.until !== undefined) fail(`${p}.until`, `does not apply to ${verb}`);
   if (f.delay !== undefined) fail(`${p}.delay`, `does not apply to ${verb}`);
   if (f.at === undefined) fail(p, "needs at: <time> (when the admin call is made)");
-  if (f.at > durationMs) fail(`${p}.at`, `must be within the run (duration ${durationMs}ms); got ${f.at}ms`);
+  if (f.at > durationMs) fail(`${p}.at`, `must be within the run (duration ${formatDuration(durationMs)}); got ${formatDuration(f.at)}`);
   if (f.alterConfig !== undefined) {
     const a = f.alterConfig;
     // Kafka's internal topics take configs too, but the model fixes theirs (offsets and transaction state).
@@ -432,7 +433,7 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
   const verb = verbs[0] as Exclude<(typeof FAULT_VERBS)[number], "deleteRecords" | "alterConfig">;
   if (f.at === undefined && f.on === undefined) fail(p, "needs at: <time> or on: <trace event> (or both: on, watching from at)");
   const atMs = f.at ?? 0;
-  if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${durationMs}ms); got ${atMs}ms`);
+  if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${formatDuration(durationMs)}); got ${formatDuration(atMs)}`);
   if (f.delay !== undefined && f.on === undefined) fail(`${p}.delay`, "only applies with on: (a timed fault says its time in at:)");
   const forMs = f.for;
   if (f.loseUnflushed !== undefined && verb !== "crash") fail(`${p}.loseUnflushed`, "only applies to crash");

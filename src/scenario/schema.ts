@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { capacityInput } from "./capacity.js";
 import { parseDurationMs } from "./duration.js";
+import { isSeed, SEED_RULE } from "../common/seed.js";
 
 /**
  * The YAML shape of a scenario (design.md §3): `ScenarioInput`. Every field is documented with its unit and
@@ -375,8 +376,8 @@ const sweepInput = z.strictObject({
 export const scenarioInput = z.strictObject({
   name,
   description: z.string({ error: "must be a string explaining the incident" }).min(1, "must not be empty"),
-  /** Default seed when `--seed` is not given (default 1). */
-  seed: z.union([z.number().int(), z.string()], { error: "must be an integer or a string" }).optional(),
+  /** Default seed when `--seed` is not given (default 1): an integer, the same rule as `--seed` (src/common/seed.ts). */
+  seed: z.custom<number>(isSeed, { error: (issue) => `${SEED_RULE} (got ${JSON.stringify(issue.input)})` }).optional(),
   /** Simulated time to run (required). */
   duration,
   /**

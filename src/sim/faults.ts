@@ -1,3 +1,4 @@
+import { formatDuration } from "../common/duration.js";
 import type { LatencyModel } from "./latency.js";
 import type { Simulation } from "./simulation.js";
 
@@ -239,7 +240,7 @@ export function describeFault(op: FaultOp): string {
 
 function describeTrigger(t: FaultTrigger): string {
   const where = t.where ? ` where ${Object.entries(t.where).map(([k, v]) => `${k}=${v}`).join(",")}` : "";
-  const delay = t.delayMs > 0 ? ` + ${t.delayMs}ms` : "";
+  const delay = t.delayMs > 0 ? ` + ${formatDuration(t.delayMs)}` : "";
   return `${t.actor ?? "any actor"}'s ${ordinal(t.nth)} ${t.event}${where}${delay}`;
 }
 
@@ -250,7 +251,7 @@ function ordinal(n: number): string {
 }
 
 function describeAction(op: FaultOp): string {
-  const dur = "forMs" in op && op.forMs !== undefined ? ` for ${op.forMs}ms` : "";
+  const dur = "forMs" in op && op.forMs !== undefined ? ` for ${formatDuration(op.forMs)}` : "";
   switch (op.op) {
     case "partition":
       return `partition ${op.groups.map((g) => `[${g.join(",")}]`).join(" | ")}${dur}`;

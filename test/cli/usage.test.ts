@@ -39,6 +39,21 @@ describe("every argument is checked before the simulation runs", () => {
     await expectUsageError(["run", "engine/lease-gc-pause", "--seed", ""], "--seed");
     await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "0"], "--seeds");
   });
+
+  it("a seed that is not an integer exits 2 with one line naming the flag and what is allowed (README: --seed N)", async () => {
+    for (const bad of ["abc", "1.5", "4O", "99999999999999999999"]) {
+      const r = await cli("run", "engine/lease-gc-pause", "--seed", bad);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n")).toEqual([`--seed: must be an integer, like 42 (got ${JSON.stringify(bad)})`]);
+    }
+    await expectUsageError(["shrink", "engine/lease-gc-pause", "--seed", "abc"], "--seed: must be an integer");
+    await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "2", "--from", "abc"], "--from: must be an integer");
+  });
+
+  it("an integer seed, negative included, runs", async () => {
+    expect((await cli("run", "engine/lease-gc-pause", "--seed", "-7", "--quiet")).code).not.toBe(2);
+  });
 });
 
 describe("small CLI truths", () => {
@@ -81,12 +96,12 @@ expect:
 `,
   );
 
-  it("quotes a path with spaces and quotes, and a string seed", async () => {
-    const r = await cli("run", failing, "--seed", "two words");
+  it("quotes a path with spaces and quotes", async () => {
+    const r = await cli("run", failing, "--seed", "2");
     expect(r.code).toBe(1);
     const line = /replay: (.*)$/m.exec(r.stdout)![1];
-    expect(line).toBe(`kafkasim run ${shellQuote(failing)} --seed 'two words'`);
-    expect(shellWords(line)).toEqual(["kafkasim", "run", failing, "--seed", "two words"]);
+    expect(line).toBe(`kafkasim run ${shellQuote(failing)} --seed 2`);
+    expect(shellWords(line)).toEqual(["kafkasim", "run", failing, "--seed", "2"]);
   });
 
   it("--quiet prints only a runnable replay line when the run fails, nothing when it holds", async () => {

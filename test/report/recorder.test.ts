@@ -4,6 +4,9 @@ import { type RunResult, runScenario } from "../../src/runner/run.js";
 import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
 import { FATE_DELIVERED } from "../../src/report/recorder/messageLog.js";
 import { StepSeries, StateSeries } from "../../src/report/recorder/series.js";
+import { FaultRecorder } from "../../src/report/recorder/faultBands.js";
+import { readGolden } from "../support/goldenDigests.js";
+import type { Moment } from "../../src/report/recorder/moments.js";
 
 // kip-101-truncation's story, as the recorder must tell it from the trace: a pause, a cut, two crashes, two
 // elections, two truncations, and the producer's epoch bump after OUT_OF_ORDER_SEQUENCE_NUMBER.
@@ -16,9 +19,8 @@ describe("the run recorder on kip-101-truncation", () => {
   });
 
   it("leaves the run's digest as it is (messages are observed outside the trace)", () => {
-    const plain = runScenario(loadScenario("scenarios/kip-101-truncation.yaml"));
-    expect(r.digest).toBe(plain.digest);
-    expect(r.events).toBe(plain.events);
+    // The plain run at the scenario's seed (1) is the golden fixture's (test/scenarios/shipped-part*.test.ts).
+    expect({ digest: r.digest, events: r.events }).toEqual(readGolden()["kip-101-truncation"]["1"]);
   });
 
   it("tells faults, elections and truncations as moments, in time order", () => {
@@ -134,5 +136,40 @@ describe("the run recorder on a hold", () => {
     const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
     expect(texts.some((t) => /^fault hold EndTxn app-1 -> broker-\d/.test(t))).toBe(true);
     expect(texts.some((t) => /^heal release EndTxn app-1 -> broker-\d \(in order\)/.test(t))).toBe(true);
+  });
+});
+
+describe("fault moments say only what happened", () => {
+  // The liveness phase heals every cut and restores every slowed link at once (sim.heal / sim.restore-link with
+  // `all`); the timeline says so only when a cut or a slowed link was in force.
+  const moments = (records: { t: number; type: string; data?: Record<string, unknown> }[]) => {
+    const seen: Moment[] = [];
+    const faults = new FaultRecorder(seen);
+    for (const r of records) faults.observe({ actor: "sim", ...r });
+    return seen.map((m) => m.text);
+  };
+
+  it("no cut, no slowed link: the liveness phase's heal-all and restore-all are not moments", () => {
+    expect(moments([{ t: 5, type: "sim.heal", data: { all: true } }, { t: 5, type: "sim.restore-link", data: { all: true } }])).toEqual([]);
+  });
+
+  it("a cut or a slowed link in force: the heal-all and restore-all are", () => {
+    const texts = moments([
+      { t: 1, type: "sim.partition", data: { groups: [["a"], ["b"]] } },
+      { t: 2, type: "sim.slow-link", data: { between: ["a", "b"] } },
+      { t: 5, type: "sim.heal", data: { all: true } },
+      { t: 5, type: "sim.restore-link", data: { all: true } },
+    ]);
+    expect(texts).toContain("heal every partition");
+    expect(texts).toContain("restore every slowed link (faults stop)");
+  });
+
+  it("a cut healed on its own before the liveness phase leaves nothing for the heal-all to say", () => {
+    const texts = moments([
+      { t: 1, type: "sim.partition", data: { groups: [["a"], ["b"]] } },
+      { t: 2, type: "sim.heal", data: { groups: [["a"], ["b"]] } },
+      { t: 5, type: "sim.heal", data: { all: true } },
+    ]);
+    expect(texts).toEqual(["partition [a] | [b]", "heal [a] | [b]"]);
   });
 });

@@ -35,7 +35,10 @@ clients:
     workload: { topic: orders }
 `;
 
-/** Every bad input: exit 2, one message naming the file and the path, no stack trace. */
+/**
+ * Every bad input: exit 2, one message naming the file and the path, no stack trace. A file with more problems says
+ * "(and N more problems)" on that line and names each of them on a line of its own, with the file and its path.
+ */
 async function expectBadInput(f: string, ...needles: string[]) {
   const r = await cli("run", f);
   expect(r.code).toBe(2);
@@ -43,7 +46,10 @@ async function expectBadInput(f: string, ...needles: string[]) {
   expect(r.stderr).toContain(f);
   for (const needle of needles) expect(r.stderr).toContain(needle);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(r.stderr.split("\n")).toHaveLength(1);
+  const lines = r.stderr.split("\n");
+  const more = Number(/\(and (\d+) more problems?\)$/.exec(lines[0])?.[1] ?? 0);
+  expect(lines).toHaveLength(1 + more);
+  for (const line of lines.slice(1)) expect(line.startsWith(`${f}: `)).toBe(true);
 }
 
 describe("bad input exits 2 with one precise message", () => {
@@ -73,6 +79,24 @@ describe("bad input exits 2 with one precise message", () => {
 
   it("an unknown top-level key lists what is allowed", async () => {
     await expectBadInput(file(DEMO + "clusterz: {}\n"), 'clusterz: unknown key "clusterz"', "allowed: name, description");
+  });
+
+  it("a seed that is not an integer, as --seed would refuse it", async () => {
+    await expectBadInput(file(DEMO + "seed: abc\n"), 'seed: must be an integer, like 42 (got "abc")');
+    await expectBadInput(file(DEMO + "seed: 1.5\n"), "seed: must be an integer, like 42 (got 1.5)");
+  });
+
+  it("a file with two problems names both, each on its own line with its path; the first line is as with one", async () => {
+    const f = file(DEMO.replace("duration: 5s", "duration: 5") + "clusterz: {}\n");
+    const r = await cli("run", f);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\S+: .* \\(and 1 more problem\\)$`));
+    const text = lines.join("\n");
+    expect(text).toContain(`${f}: duration: must be a duration with a unit`);
+    expect(text).toContain(`${f}: clusterz: unknown key "clusterz"`);
+    await expectBadInput(f);
   });
 
   it("a duration without a unit", async () => {

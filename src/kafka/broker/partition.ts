@@ -1,25 +1,21 @@
-import type { ActorContext, Timer } from "../../sim/index.js";
-import { PartitionLog } from "../log/partitionLog.js";
-import { ProducerStateManager } from "../log/producerStateManager.js";
-import { deleteOldSegments } from "../log/retention.js";
+import type { Timer } from "../../sim/index.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
-import { type FetchPartition, tpKey } from "../protocol/messages.js";
-import type { BrokerSettings, LogDefaults } from "./brokerSettings.js";
+import type { FetchPartition } from "../protocol/messages.js";
+import type { BrokerSettings } from "./brokerSettings.js";
 import { FETCH_MAX_BYTES } from "./delayedFetch.js";
 import { DelayedProducePurgatory } from "./delayedProduce.js";
 import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isrState.js";
+import { Replica } from "./replica.js";
+import { ReplicaLog, type ReplicaLogHost } from "./replicaLog.js";
 
 /** What a partition needs from its broker (the ReplicaManager). */
-export interface PartitionHost {
-  ctx: ActorContext;
+export interface PartitionHost extends ReplicaLogHost {
   settings: BrokerSettings;
   /** Effective min.insync.replicas for the topic: min(topic or broker setting, replication factor). */
   minIsr(topic: string, replicationFactor: number): number;
   flushMessages(topic: string): number;
-  /** The topic's segment and retention settings (topic overrides, else the broker's log.* defaults). */
-  logConfig(topic: string): LogDefaults;
   isBrokerActive(broker: string): boolean;
   sendAlterPartition(p: Partition, newIsr: string[]): void;
   /**
@@ -35,33 +31,22 @@ export type LeaderAppend = { ok: true; baseOffset: number; lastOffset: number } 
 /** A follower fetch as the leader reads it: the batches from its fetch offset and the HW read before them, or an error. */
 export type FollowerRead = { ok: true; batches: RecordBatch[]; highWatermark: number } | { ok: false; error: ErrorName };
 
-/** What the leader knows of a follower (Kafka `Replica` / `ReplicaState`). */
-interface FollowerState {
-  logEndOffset: number;
-  lastCaughtUpTimeUs: number;
-  lastFetchLeaderLogEndOffset: number;
-  lastFetchTimeUs: number;
-}
-
 /**
  * One partition's replica on one broker (Kafka `core/.../cluster/Partition.scala`): becoming leader or follower,
  * the leader's append (epoch and min.insync.replicas checks, producer state, the append itself), the followers'
  * fetch state, ISR shrink/expand through the controller and the high watermark. What waits on the partition — acks=all
  * appends, parked fetches — is in its purgatories, which it tells when the log grows, the HW moves or leadership
  * ends (Kafka's `tryCompleteDelayedRequests`). A follower's fetching is its broker's `ReplicaFetcherThread` for the leader.
+ * The log and what Kafka's UnifiedLog keeps beside it (producer state, HW, rolls, retention) are its `ReplicaLog`.
  */
-export class Partition {
-  readonly key: string;
-  readonly log: PartitionLog;
-  readonly producerState = new ProducerStateManager();
+export class Partition extends ReplicaLog {
   replicas: string[] = [];
   leader: string | null = null;
   leaderEpoch = -1;
   partitionEpoch = -1;
   role: "leader" | "follower" | "none" = "none";
-  highWatermark: number;
   isrState: IsrState = committedIsr([]);
-  private readonly followers = new Map<string, FollowerState>();
+  private readonly followers = new Map<string, Replica>();
   private isrTimer = -1;
   /** Every replica.lag.time.max.ms / 2: the leader's ISR check (Kafka's isr-expiration task). */
   private readonly isrExpiration: Timer;
@@ -69,63 +54,14 @@ export class Partition {
   readonly delayedProduces: DelayedProducePurgatory;
 
   constructor(
-    readonly topic: string,
-    readonly partition: number,
+    topic: string,
+    partition: number,
     private readonly host: PartitionHost,
   ) {
-    this.key = tpKey(topic, partition);
+    super(topic, partition, host);
     const ctx = host.ctx;
-    this.log = ctx.disk.open(`log/${this.key}`, () => new PartitionLog());
-    // Recovery: HW from the checkpoint, producer state replayed from the log.
-    this.highWatermark = Math.max(this.log.logStartOffset, Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset));
-    this.rebuildProducerState();
     this.isrExpiration = ctx.timer(() => this.maybeShrinkIsr());
     this.delayedProduces = new DelayedProducePurgatory(ctx, this);
-  }
-
-  /** The last stable offset: min(HW, first offset of the oldest open transaction). */
-  get lastStableOffset(): number {
-    return Math.min(this.highWatermark, this.producerState.firstUnstableOffset());
-  }
-
-  private get ctx(): ActorContext {
-    return this.host.ctx;
-  }
-
-  /** Producer state from the latest snapshot on disk and the log after it (recovery, truncation). */
-  rebuildProducerState(): void {
-    this.producerState.rebuild(this.log.batches, this.log.latestProducerSnapshot(), this.log.logStartOffset);
-  }
-
-  // ---- the log: appends with segment rolls, retention, DeleteRecords (UnifiedLog) ----
-
-  /**
-   * `UnifiedLog.maybeRoll` then the append: rolls a new segment (with a producer-state snapshot at its base
-   * offset, as `LocalLog.roll` → `ProducerStateManager.takeSnapshot`) when the batch would not fit segment.bytes or
-   * is segment.ms newer than the active segment's first batch.
-   */
-  private maybeRoll(sizeBytes: number, timestampMs: number): void {
-    const cfg = this.host.logConfig(this.topic);
-    if (!this.log.shouldRoll(sizeBytes, timestampMs, cfg)) return;
-    const seg = this.log.roll(this.ctx.nowMs, this.producerState.snapshot(this.log.logEndOffset));
-    this.trace("log.roll", { baseOffset: seg.baseOffset, segments: this.log.segments.length });
-  }
-
-  /** A follower's append of the leader's batch (ReplicaFetcherThread.processPartitionData → appendAsFollower). */
-  appendAsFollower(b: RecordBatch): void {
-    this.maybeRoll(b.sizeBytes, b.maxTimestampMs ?? 0);
-    this.log.appendAsFollower(b);
-    this.producerState.update(b);
-  }
-
-  /** Retention on this replica (`deleteOldSegments`, below its own HW); each deletion is traced. */
-  deleteOldSegments(nowMs: number): number {
-    let deleted = 0;
-    for (const d of deleteOldSegments(this.log, this.highWatermark, this.host.logConfig(this.topic), nowMs)) {
-      deleted += d.baseOffsets.length;
-      this.trace("log.delete-segments", { ...d, highWatermark: this.highWatermark });
-    }
-    return deleted;
   }
 
   /**
@@ -143,25 +79,8 @@ export class Partition {
     return { error: "NONE", lowWatermark: this.log.logStartOffset };
   }
 
-  /** A follower learns the leader's log start from each fetch response (ReplicaFetcherThread.processPartitionData). */
-  followerLogStartOffset(leaderLogStartOffset: number): void {
-    const target = Math.min(leaderLogStartOffset, this.highWatermark);
-    const before = this.log.logStartOffset;
-    if (this.log.maybeIncrementLogStartOffset(target)) this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "leader-offset-incremented" });
-  }
-
-  /** Producer state removal by age (UnifiedLog's PeriodicProducerExpirationCheck → removeExpiredProducers). */
-  removeExpiredProducers(nowMs: number, expirationMs: number): void {
-    const removed = this.producerState.removeExpiredProducers(nowMs, expirationMs);
-    if (removed.length > 0) this.trace("producer-state.expired", { producerIds: removed, expirationMs });
-  }
-
   get effectiveMinIsr(): number {
     return this.host.minIsr(this.topic, this.replicas.length);
-  }
-
-  trace(type: string, data: Record<string, unknown>): void {
-    this.ctx.trace(type, { tp: this.key, ...data });
   }
 
   // ---- metadata: becoming leader or follower (Partition.makeLeader / makeFollower) ----
@@ -202,16 +121,8 @@ export class Partition {
     this.log.epochCache.assign(state.leaderEpoch, this.log.logEndOffset);
     this.isrState = committedIsr(state.isr);
     this.followers.clear();
-    // Replica.resetReplicaState: an ISR member counts as caught up now; any other one never was (Kafka's 0 ms is
-    // "never" on the wall clock; the simulation's clock starts at 0, so never is -Infinity here).
-    for (const r of state.replicas)
-      if (r !== this.ctx.name)
-        this.followers.set(r, {
-          logEndOffset: -1,
-          lastCaughtUpTimeUs: state.isr.includes(r) ? this.ctx.nowUs : Number.NEGATIVE_INFINITY,
-          lastFetchLeaderLogEndOffset: -1,
-          lastFetchTimeUs: Number.NEGATIVE_INFINITY,
-        });
+    // Replica.resetReplicaState: an ISR member counts as caught up now; any other one never was.
+    for (const r of state.replicas) if (r !== this.ctx.name) this.followers.set(r, new Replica(state.isr.includes(r) ? this.ctx.nowUs : Number.NEGATIVE_INFINITY));
     this.trace("partition.become-leader", { leaderEpoch: this.leaderEpoch, isr: state.isr, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark, wasLeader });
     if (this.isrTimer < 0) this.isrTimer = this.isrExpiration.set(this.host.settings.replicaLagTimeMaxMs / 2);
     this.maybeIncrementHighWatermark();
@@ -350,15 +261,8 @@ export class Partition {
    * Partition.updateFollowerFetchState / Replica.updateFetchStateOrThrow: when did this follower last catch up with
    * the leader's log end? Then the ISR may expand, and the HW is recomputed if the follower's log end moved.
    */
-  private updateFollowerFetchState(replica: string, f: FollowerState, fetchOffset: number): void {
-    const now = this.ctx.nowUs;
-    const leo = this.log.logEndOffset;
-    if (fetchOffset >= leo) f.lastCaughtUpTimeUs = Math.max(f.lastCaughtUpTimeUs, now);
-    else if (fetchOffset >= f.lastFetchLeaderLogEndOffset) f.lastCaughtUpTimeUs = Math.max(f.lastCaughtUpTimeUs, f.lastFetchTimeUs);
-    const previousLogEndOffset = f.logEndOffset;
-    f.logEndOffset = fetchOffset;
-    f.lastFetchLeaderLogEndOffset = leo;
-    f.lastFetchTimeUs = now;
+  private updateFollowerFetchState(replica: string, f: Replica, fetchOffset: number): void {
+    const previousLogEndOffset = f.updateFetchState(fetchOffset, this.log.logEndOffset, this.ctx.nowUs);
     this.maybeExpandIsr(replica, f);
     if (f.logEndOffset !== previousLogEndOffset) this.maybeIncrementHighWatermark();
   }
@@ -432,12 +336,12 @@ export class Partition {
   }
 
   /** ReplicaState.isCaughtUp: at the leader's log end, or caught up within replica.lag.time.max.ms. */
-  private isCaughtUp(f: FollowerState, leaderLogEndOffset: number, nowUs: number): boolean {
-    return f.logEndOffset === leaderLogEndOffset || nowUs - f.lastCaughtUpTimeUs <= this.host.settings.replicaLagTimeMaxMs * 1000;
+  private isCaughtUp(f: Replica, leaderLogEndOffset: number, nowUs: number): boolean {
+    return f.isCaughtUp(leaderLogEndOffset, nowUs, this.host.settings.replicaLagTimeMaxMs);
   }
 
   /** A follower rejoins once it reached the HW and the start of the leader's epoch (KIP-320 rule 4). */
-  private maybeExpandIsr(replica: string, f: FollowerState): boolean {
+  private maybeExpandIsr(replica: string, f: Replica): boolean {
     if (this.isrState.kind !== "committed" || this.isrState.isr.includes(replica)) return false;
     const epochStart = this.log.epochCache.startOffsetOf(this.leaderEpoch) ?? 0;
     if (f.logEndOffset < this.highWatermark || f.logEndOffset < epochStart) return false;
@@ -470,10 +374,5 @@ export class Partition {
     this.trace("partition.isr", { kind: s.kind, isr: s.isr, maximalIsr: s.maximalIsr, partitionEpoch: this.partitionEpoch, why });
     this.maybeIncrementHighWatermark();
     this.delayedProduces.checkAndComplete();
-  }
-
-  /** Writes the HW checkpoint (replica.high.watermark.checkpoint.interval.ms). */
-  checkpointHighWatermark(): void {
-    this.log.highWatermarkCheckpoint = this.highWatermark;
   }
 }

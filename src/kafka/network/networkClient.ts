@@ -1,7 +1,9 @@
 import type { ActorContext, ConnectionEvent, ConnectionId, RandomStream, Timer } from "../../sim/index.js";
 import type { ApiKey, RequestOf, ResponseOf } from "../protocol/apis.js";
+import { ClusterConnectionStates, type ConnectionBackoffConfig, type ConnectionState, type NodeConnectionState } from "./clusterConnectionStates.js";
 import { ConnectionRouter, type ConnectionOwner } from "./connectionRouter.js";
-import { exponentialBackoffMs } from "./exponentialBackoff.js";
+
+export type { ConnectionState };
 
 /** What a request gets instead of an answer when its connection went away (`timedOut`: by request.timeout.ms). */
 export interface Disconnect {
@@ -15,69 +17,70 @@ export const TIMED_OUT: Disconnect = Object.freeze({ type: "Disconnected" as con
 
 /** Any request of the protocol (each carries the correlation id its answer echoes). */
 export type AnyRequest = RequestOf<ApiKey> & { correlationId: number };
+/** Any answer of the protocol (it echoes its request's correlation id). */
+export type AnyResponse = ResponseOf<ApiKey> & { correlationId: number };
 /** The answer to a request, by the request's API. */
 export type ResponseTo<R> = R extends { type: infer A extends ApiKey } ? ResponseOf<A> : never;
 /** Called once per request: with its answer, or with why none will come. */
 export type ResponseHandler<R> = (response: ResponseTo<R> | Disconnect) => void;
 
+/**
+ * Whether a message that arrived on a client's connection is an answer of the protocol (the engine carries messages
+ * untyped; Kafka's NetworkClient reads a response header, with its correlation id, from every answer).
+ */
+export function isResponse(msg: unknown): msg is AnyResponse {
+  return typeof msg === "object" && msg !== null && "type" in msg && typeof msg.type === "string" && "correlationId" in msg && typeof msg.correlationId === "number";
+}
+
+/** Whether `res` is an answer of `request`'s API (Kafka parses an answer with its request's API): `<Api>Response`. */
+export function isResponseTo<R extends AnyRequest>(request: R, res: AnyResponse): res is AnyResponse & ResponseTo<R> {
+  return res.type === `${request.type}Response`;
+}
+
+/** A request's handler with its request's type checked: given an answer of any API, or a Disconnect. */
+type Completion = (response: AnyResponse | Disconnect) => void;
+
+function completion<R extends AnyRequest>(request: R, handler: ResponseHandler<R>): Completion {
+  return (res) => {
+    if (res.type === "Disconnected") handler(res);
+    else if (isResponseTo(request, res)) handler(res);
+  };
+}
+
 /** The settings of one NetworkClient (Kafka's client configs, or the fixed values a broker's clients use). */
-export interface NetworkClientConfig {
+export interface NetworkClientConfig extends ConnectionBackoffConfig {
   /** For traces and the client's own random stream: "producer", "consumer", "replica-fetcher", ... */
   name: string;
   /** request.timeout.ms: a request unanswered this long closes its connection (a request may give its own). */
   requestTimeoutMs: number;
-  /** reconnect.backoff.ms / reconnect.backoff.max.ms (ClusterConnectionStates: exponential, ±20% jitter). */
-  reconnectBackoffMs: number;
-  reconnectBackoffMaxMs: number;
-  /** socket.connection.setup.timeout.ms / .max.ms (exponential per failed attempt, ±20% jitter). */
-  connectionSetupTimeoutMs: number;
-  connectionSetupTimeoutMaxMs: number;
   /** max.in.flight.requests.per.connection (InFlightRequests.canSendMore). */
   maxInFlightRequestsPerConnection: number;
 }
 
-/** ClusterConnectionStates.ConnectionState, the states the model uses (no SASL, no ApiVersions round trip). */
-export type ConnectionState = "CONNECTING" | "READY" | "DISCONNECTED";
-
 interface InFlightRequest {
-  node: NodeConnectionState;
+  node: ClientNode;
   correlationId: number;
-  api: string;
-  handler: ResponseHandler<AnyRequest> | null;
+  api: ApiKey;
+  complete: Completion;
   timer: number;
 }
 
 interface Unsent {
   request: AnyRequest;
-  handler: ResponseHandler<AnyRequest> | null;
+  complete: Completion | null;
   timeoutMs: number;
   timer: number;
   /** What it fails with when its timer fires: TIMED_OUT, or DISCONNECTED for a node in its reconnect back-off. */
   failWith: Disconnect;
 }
 
-/** ClusterConnectionStates.NodeConnectionState, with the node's in-flight and not-yet-sent requests. */
-interface NodeConnectionState {
-  node: string;
-  state: ConnectionState;
-  conn: ConnectionId;
-  /** In whole µs, so back-off comparisons never miss by a rounding error and spin. */
-  lastConnectAttemptUs: number;
-  failedAttempts: number;
-  reconnectBackoffMs: number;
-  failedConnectAttempts: number;
-  connectionSetupTimeoutMs: number;
-  setupTimer: number;
+/** A node's connection state, with its in-flight and not-yet-sent requests. */
+interface ClientNode extends NodeConnectionState {
   /** Oldest first. */
   inFlight: InFlightRequest[];
   /** Waiting for the connection to be ready (ConsumerNetworkClient's unsent queue). */
   unsent: Unsent[];
 }
-
-const RECONNECT_BACKOFF_EXP_BASE = 2;
-const RECONNECT_BACKOFF_JITTER = 0.2;
-const CONNECTION_SETUP_TIMEOUT_EXP_BASE = 2;
-const CONNECTION_SETUP_TIMEOUT_JITTER = 0.2;
 
 /**
  * Kafka's `NetworkClient` (with `ClusterConnectionStates` and `InFlightRequests`), one per client as in Kafka: a
@@ -91,18 +94,19 @@ const CONNECTION_SETUP_TIMEOUT_JITTER = 0.2;
  * closes (reset, refused, closed by the peer) fails them as disconnected; the next request opens a new connection.
  * `send` needs a ready node, as Kafka's; `sendWhenReady` queues until the node is ready (ConsumerNetworkClient),
  * failing the request if connecting fails or it waits past its timeout.
+ * The connection states and their back-offs are its `ClusterConnectionStates` (clusterConnectionStates.ts).
  * Simplified: answers are matched by correlation id in any order (a Kafka broker reads one request per connection
  * at a time, so they come in order there); no ApiVersions round trip, SASL or throttling.
  */
 export class NetworkClient implements ConnectionOwner {
-  private readonly nodes = new Map<string, NodeConnectionState>();
-  private readonly byConn = new Map<ConnectionId, NodeConnectionState>();
+  private readonly nodes: ClusterConnectionStates<ClientNode>;
+  private readonly byConn = new Map<ConnectionId, ClientNode>();
   private readonly listeners: ((node: string, state: ConnectionState) => void)[] = [];
   private readonly random: RandomStream;
   private readonly router: ConnectionRouter;
   private readonly requestTimer: Timer<InFlightRequest>;
-  private readonly unsentTimer: Timer<{ n: NodeConnectionState; u: Unsent }>;
-  private readonly setupTimer: Timer<{ n: NodeConnectionState; conn: ConnectionId }>;
+  private readonly unsentTimer: Timer<{ n: ClientNode; u: Unsent }>;
+  private readonly setupTimer: Timer<{ n: ClientNode; conn: ConnectionId }>;
   private closed = false;
 
   constructor(
@@ -111,13 +115,14 @@ export class NetworkClient implements ConnectionOwner {
     private readonly nextCorrelationId: () => number,
   ) {
     this.random = ctx.stream(`network-client:${config.name}`);
+    this.nodes = new ClusterConnectionStates(config, this.random, (base) => ({ ...base, inFlight: [], unsent: [] }));
     this.router = ConnectionRouter.of(ctx);
     this.requestTimer = ctx.timer((r) => this.onRequestTimeout(r));
     this.unsentTimer = ctx.timer(({ n, u }) => {
       const i = n.unsent.indexOf(u);
       if (i < 0) return;
       n.unsent.splice(i, 1);
-      u.handler?.(u.failWith);
+      u.complete?.(u.failWith);
     });
     this.setupTimer = ctx.timer(({ n, conn }) => {
       if (n.conn !== conn || n.state !== "CONNECTING") return;
@@ -134,7 +139,7 @@ export class NetworkClient implements ConnectionOwner {
   /** NetworkClient.ready: whether a request can be sent to `node` now; if not, starts connecting when allowed. */
   ready(node: string): boolean {
     if (this.isReady(node)) return true;
-    const n = this.state(node);
+    const n = this.nodes.state(node);
     if (this.canConnect(n)) this.initiateConnect(n);
     return false;
   }
@@ -157,11 +162,7 @@ export class NetworkClient implements ConnectionOwner {
 
   /** NetworkClient.connectionDelay: ms until a connection to the node may be attempted (0: now, Infinity: connected). */
   connectionDelayMs(node: string): number {
-    const n = this.nodes.get(node);
-    if (n === undefined) return 0;
-    if (n.state === "CONNECTING") return n.connectionSetupTimeoutMs;
-    if (n.state === "DISCONNECTED") return Math.max(n.reconnectBackoffMs * 1000 - (this.ctx.nowUs - n.lastConnectAttemptUs), 0) / 1000;
-    return Infinity;
+    return this.nodes.connectionDelayMs(node, this.ctx.nowUs);
   }
 
   inFlightCount(node: string): number {
@@ -209,11 +210,15 @@ export class NetworkClient implements ConnectionOwner {
    * done once written. Returns the correlation id.
    */
   send<R extends AnyRequest>(node: string, request: R, handler: ResponseHandler<R> | null, timeoutMs = this.config.requestTimeoutMs): number {
+    return this.write(node, request, handler && completion(request, handler), timeoutMs);
+  }
+
+  private write(node: string, request: AnyRequest, complete: Completion | null, timeoutMs: number): number {
     const n = this.nodes.get(node);
     if (n === undefined || n.state !== "READY") throw new Error(`NetworkClient ${this.config.name}: ${node} is not ready`);
     this.ctx.write(n.conn, request);
-    if (handler === null) return request.correlationId;
-    const r: InFlightRequest = { node: n, correlationId: request.correlationId, api: request.type, handler: handler as ResponseHandler<AnyRequest>, timer: -1 };
+    if (complete === null) return request.correlationId;
+    const r: InFlightRequest = { node: n, correlationId: request.correlationId, api: request.type, complete, timer: -1 };
     r.timer = this.requestTimer.set(timeoutMs, r);
     n.inFlight.push(r);
     return request.correlationId;
@@ -230,11 +235,11 @@ export class NetworkClient implements ConnectionOwner {
       this.send(node, request, handler, timeoutMs);
       return;
     }
-    const n = this.state(node);
+    const n = this.nodes.state(node);
     // ConsumerNetworkClient.checkDisconnects: a node in its reconnect back-off fails the request at once (as the
     // next poll would), and the caller retries after its own back-off.
     const failed = n.state === "DISCONNECTED";
-    const u: Unsent = { request, handler: handler as ResponseHandler<AnyRequest> | null, timeoutMs, timer: -1, failWith: failed ? DISCONNECTED : TIMED_OUT };
+    const u: Unsent = { request, complete: handler && completion(request, handler), timeoutMs, timer: -1, failWith: failed ? DISCONNECTED : TIMED_OUT };
     u.timer = this.unsentTimer.set(failed ? 0 : timeoutMs, { n, u });
     n.unsent.push(u);
   }
@@ -254,23 +259,22 @@ export class NetworkClient implements ConnectionOwner {
   /** Closes every connection; requests still waiting fail as disconnected (the client is shutting down). */
   close(): void {
     this.closed = true;
-    for (const n of this.nodes.values()) if (n.state !== "DISCONNECTED") this.processDisconnection(n, false);
+    for (const n of this.nodes.all()) if (n.state !== "DISCONNECTED") this.processDisconnection(n, false);
   }
 
   // ---- from the process's connections (ConnectionRouter) ----
 
   onResponse(conn: ConnectionId, msg: unknown): void {
     const n = this.byConn.get(conn);
-    if (n === undefined) return;
-    const { correlationId, type } = msg as { correlationId?: number; type?: string };
-    const i = n.inFlight.findIndex((r) => r.correlationId === correlationId);
+    if (n === undefined || !isResponse(msg)) return;
+    const i = n.inFlight.findIndex((r) => r.correlationId === msg.correlationId);
     if (i < 0) return; // an answer nobody waits for any more
     // Kafka parses an answer with its request's API: a message of another API is not its answer.
-    if (type !== `${n.inFlight[i].api}Response`) return;
+    if (msg.type !== `${n.inFlight[i].api}Response`) return;
     const r = n.inFlight[i];
     n.inFlight.splice(i, 1);
     this.requestTimer.cancel(r.timer);
-    r.handler!(msg as ResponseTo<AnyRequest>);
+    r.complete(msg);
     this.trySendUnsent(n);
   }
 
@@ -279,11 +283,7 @@ export class NetworkClient implements ConnectionOwner {
     if (n === undefined || n.conn !== conn) return;
     if (event === "connected") {
       if (n.state !== "CONNECTING") return;
-      // ClusterConnectionStates.ready: the back-offs start over.
-      n.state = "READY";
-      n.failedAttempts = 0;
-      n.reconnectBackoffMs = this.reconnectBackoff(0);
-      this.resetConnectionSetupTimeout(n);
+      this.nodes.ready(n);
       this.setupTimer.cancel(n.setupTimer);
       this.trySendUnsent(n);
       this.tell(n, "READY");
@@ -294,40 +294,14 @@ export class NetworkClient implements ConnectionOwner {
 
   // ---- internals ----
 
-  private state(node: string): NodeConnectionState {
-    let n = this.nodes.get(node);
-    if (n === undefined) {
-      n = {
-        node,
-        state: "DISCONNECTED",
-        conn: -1,
-        lastConnectAttemptUs: -Infinity,
-        failedAttempts: 0,
-        reconnectBackoffMs: 0,
-        failedConnectAttempts: 0,
-        connectionSetupTimeoutMs: 0,
-        setupTimer: -1,
-        inFlight: [],
-        unsent: [],
-      };
-      this.nodes.set(node, n);
-    }
-    return n;
-  }
-
-  /** ClusterConnectionStates.canConnect: disconnected, and the reconnect back-off has passed. */
-  private canConnect(n: NodeConnectionState): boolean {
-    return !this.closed && n.state === "DISCONNECTED" && this.ctx.nowUs - n.lastConnectAttemptUs >= n.reconnectBackoffMs * 1000;
+  /** ClusterConnectionStates.canConnect, while the client is open. */
+  private canConnect(n: ClientNode): boolean {
+    return !this.closed && this.nodes.canConnect(n, this.ctx.nowUs);
   }
 
   /** NetworkClient.initiateConnect + ClusterConnectionStates.connecting. */
-  private initiateConnect(n: NodeConnectionState): void {
-    if (n.lastConnectAttemptUs === -Infinity) {
-      n.reconnectBackoffMs = this.reconnectBackoff(0);
-      n.connectionSetupTimeoutMs = this.connectionSetupTimeout(0);
-    }
-    n.state = "CONNECTING";
-    n.lastConnectAttemptUs = this.ctx.nowUs;
+  private initiateConnect(n: ClientNode): void {
+    this.nodes.connecting(n, this.ctx.nowUs);
     n.conn = this.ctx.connect(n.node);
     this.byConn.set(n.conn, n);
     this.router.register(n.conn, this);
@@ -338,22 +312,12 @@ export class NetworkClient implements ConnectionOwner {
    * NetworkClient.processDisconnection: the connection is closed, the node enters the reconnect back-off (longer
    * after each failure), and every request in flight on it fails, oldest first (InFlightRequests.clearAll).
    */
-  private processDisconnection(n: NodeConnectionState, timedOut: boolean): void {
-    const wasConnecting = n.state === "CONNECTING";
+  private processDisconnection(n: ClientNode, timedOut: boolean): void {
     this.ctx.close(n.conn);
     this.byConn.delete(n.conn);
     this.router.unregister(n.conn);
     this.setupTimer.cancel(n.setupTimer);
-    n.state = "DISCONNECTED";
-    n.conn = -1;
-    // ClusterConnectionStates.disconnected.
-    n.lastConnectAttemptUs = this.ctx.nowUs;
-    n.reconnectBackoffMs = this.reconnectBackoff(n.failedAttempts);
-    n.failedAttempts++;
-    if (wasConnecting) {
-      n.failedConnectAttempts++;
-      n.connectionSetupTimeoutMs = this.connectionSetupTimeout(n.failedConnectAttempts);
-    } else this.resetConnectionSetupTimeout(n);
+    this.nodes.disconnected(n, this.ctx.nowUs);
     const failed = n.inFlight;
     n.inFlight = [];
     const unsent = n.unsent;
@@ -363,12 +327,12 @@ export class NetworkClient implements ConnectionOwner {
     const why = timedOut ? TIMED_OUT : DISCONNECTED;
     for (const r of failed) {
       this.requestTimer.cancel(r.timer);
-      r.handler!(why);
+      r.complete(why);
     }
     // ConsumerNetworkClient.checkDisconnects: what waited for this node fails too.
     for (const u of unsent) {
       this.unsentTimer.cancel(u.timer);
-      u.handler?.(DISCONNECTED);
+      u.complete?.(DISCONNECTED);
     }
     this.tell(n, "DISCONNECTED");
   }
@@ -381,30 +345,15 @@ export class NetworkClient implements ConnectionOwner {
     this.processDisconnection(n, true);
   }
 
-  private trySendUnsent(n: NodeConnectionState): void {
+  private trySendUnsent(n: ClientNode): void {
     while (n.unsent.length > 0 && n.state === "READY" && n.inFlight.length < this.config.maxInFlightRequestsPerConnection) {
       const u = n.unsent.shift()!;
       this.unsentTimer.cancel(u.timer);
-      this.send(n.node, u.request, u.handler, u.timeoutMs);
+      this.write(n.node, u.request, u.complete, u.timeoutMs);
     }
   }
 
-  private tell(n: NodeConnectionState, state: ConnectionState): void {
+  private tell(n: ClientNode, state: ConnectionState): void {
     for (const l of this.listeners) l(n.node, state);
-  }
-
-  private reconnectBackoff(attempts: number): number {
-    const c = this.config;
-    return exponentialBackoffMs(c.reconnectBackoffMs, RECONNECT_BACKOFF_EXP_BASE, c.reconnectBackoffMaxMs, RECONNECT_BACKOFF_JITTER, attempts, this.random);
-  }
-
-  private connectionSetupTimeout(attempts: number): number {
-    const c = this.config;
-    return exponentialBackoffMs(c.connectionSetupTimeoutMs, CONNECTION_SETUP_TIMEOUT_EXP_BASE, c.connectionSetupTimeoutMaxMs, CONNECTION_SETUP_TIMEOUT_JITTER, attempts, this.random);
-  }
-
-  private resetConnectionSetupTimeout(n: NodeConnectionState): void {
-    n.failedConnectAttempts = 0;
-    n.connectionSetupTimeoutMs = this.connectionSetupTimeout(0);
   }
 }

@@ -89,6 +89,17 @@ export type ApiKey = keyof KafkaApis;
 export type RequestOf<A extends ApiKey> = KafkaApis[A]["request"];
 export type ResponseOf<A extends ApiKey> = KafkaApis[A]["response"];
 
+/** Any request or response of the protocol, discriminated by its `type`. */
+export type ProtocolMessage = RequestOf<ApiKey> | ResponseOf<ApiKey>;
+
+/**
+ * Whether a message the engine carries (untyped) is one of the protocol's: an object with a string `type`. Its
+ * `type` then discriminates it; a `type` no API has is matched by no case.
+ */
+export function isProtocolMessage(msg: unknown): msg is ProtocolMessage {
+  return typeof msg === "object" && msg !== null && "type" in msg && typeof msg.type === "string";
+}
+
 /** Every API's name, at run time (the scenario layer checks a hold's `api` against it). */
 export const API_KEYS = [
   "Metadata",

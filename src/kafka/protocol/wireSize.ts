@@ -1,4 +1,4 @@
-import type { RecordBatch } from "../log/recordBatch.js";
+import { isProtocolMessage } from "./apis.js";
 
 /**
  * Bytes of a Kafka request or response on the wire, for NICs with a bandwidth (src/sim/nics.ts). Record batches
@@ -18,25 +18,27 @@ import type { RecordBatch } from "../log/recordBatch.js";
  * Simplified: names and ids are taken at typical lengths, not counted; sizes do not depend on the API version.
  */
 export function kafkaWireBytes(msg: unknown): number {
-  const m = msg as { type?: string; partitions?: { topic: string; batch: RecordBatch }[]; responses?: { topic: string }[]; batches?: RecordBatch[]; transactionalId?: string };
-  switch (m.type) {
+  if (!isProtocolMessage(msg)) return 100;
+  switch (msg.type) {
     case "Produce": {
       const topics = new Set<string>();
-      let bytes = 4 + 27 + 8 + (m.transactionalId?.length ?? 0);
-      for (const p of m.partitions!) {
+      let bytes = 4 + 27 + 8 + (msg.transactionalId?.length ?? 0);
+      for (const p of msg.partitions) {
         topics.add(p.topic);
         bytes += 9 + p.batch.sizeBytes;
       }
       return bytes + 11 * topics.size;
     }
     case "FetchResponse": {
+      // A follower's or a consumer's answer carries its batches per partition; KRaft's fetch of the metadata log
+      // (entries, not record batches) counts as its frame only.
       let bytes = 4 + 5 + 69;
-      if (m.batches) for (const b of m.batches) bytes += b.sizeBytes;
+      if ("partitions" in msg) for (const p of msg.partitions) for (const b of p.batches) bytes += b.sizeBytes;
       return bytes;
     }
     case "ProduceResponse": {
-      const topics = new Set(m.responses!.map((r) => r.topic));
-      return 4 + 5 + 6 + 12 * topics.size + 33 * m.responses!.length;
+      const topics = new Set(msg.responses.map((r) => r.topic));
+      return 4 + 5 + 6 + 12 * topics.size + 33 * msg.responses.length;
     }
     case "Fetch":
       // replica state, max wait, min/max bytes, isolation, session, one topic id and partition with its offsets.

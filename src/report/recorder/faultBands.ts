@@ -85,6 +85,8 @@ export class FaultRecorder {
       }
       case "sim.heal": {
         if (d.all) {
+          // A `heal` fault or the liveness phase heals every cut at once; it is a moment only if a cut was in force.
+          if (this.cuts.size === 0) return;
           for (const b of this.cuts.values()) b.toUs = t;
           this.cuts.clear();
           this.moments.push({ atUs: t, kind: "heal", text: "heal every partition", subject: "heal every partition", actors: [] });
@@ -122,7 +124,8 @@ export class FaultRecorder {
       case "sim.slow-link":
       case "sim.restore-link": {
         if (d.all) {
-          // The liveness phase restores every slowed link at once.
+          // The liveness phase restores every slowed link at once; a moment only if a link was slowed.
+          if (this.slow.size === 0) return;
           for (const b of this.slow.values()) b.toUs = t;
           this.slow.clear();
           this.moments.push({ atUs: t, kind: "heal", text: "restore every slowed link (faults stop)", subject: "restore every slowed link", actors: [] });
