@@ -70,6 +70,7 @@ export const KAFKA_TRACE_EVENTS = {
   "group-coordinator.target-assignment": { groupId: "string", epoch: "number", assignor: "string", assignment: "map" },
   "group-coordinator.txn-offset-commit": { groupId: "string", producerId: "number", producerEpoch: "number", generationId: "number", memberId: "string", offsets: "list", error: "string" },
   "group-coordinator.unloaded": { groupId: "string", generationId: "number" },
+  "log.clean": { tp: "string", firstDirtyOffset: "number", endOffset: "number", recordsRemoved: "number", batchesRemoved: "number", tombstonesRemoved: "number", markersRemoved: "number", bytesBefore: "number", bytesAfter: "number", highWatermark: "number" },
   "log.delete-segments": { tp: "string", reason: "string", baseOffsets: "list", oldLogStartOffset: "number", logStartOffset: "number", highWatermark: "number" },
   "log.roll": { tp: "string", baseOffset: "number", segments: "number" },
   "log.start-offset": { tp: "string", oldLogStartOffset: "number", logStartOffset: "number", reason: "string" },

@@ -1,6 +1,8 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import { PartitionLog } from "../log/partitionLog.js";
 import { ProducerStateManager } from "../log/producerStateManager.js";
+import { cleanReplica, logToClean, type LogToClean } from "../log/logCleaner.js";
+import { compactedTopicRecordError } from "../log/logValidator.js";
 import { deleteOldSegments } from "../log/retention.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
@@ -126,6 +128,17 @@ export class Partition {
       this.trace("log.delete-segments", { ...d, highWatermark: this.highWatermark });
     }
     return deleted;
+  }
+
+  /** The cleaner's view of this replica's log (`LogCleanerManager`: below its own LSO; log/logCleaner.ts). */
+  logToClean(nowMs: number): LogToClean {
+    return logToClean(this.log, this.lastStableOffset, nowMs, this.host.logConfig(this.topic));
+  }
+
+  /** The cleaner cleans this replica's log (each replica on its own, as each broker's LogCleaner does); traced. */
+  clean(l: LogToClean, nowMs: number): void {
+    const r = cleanReplica(this, l, nowMs, this.host.logConfig(this.topic));
+    if (r) this.trace("log.clean", { ...r, highWatermark: this.highWatermark });
   }
 
   /**
@@ -271,6 +284,11 @@ export class Partition {
     if (batch.sizeBytes > maxMessageBytes) {
       this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
       return { ok: false, error: "MESSAGE_TOO_LARGE" };
+    }
+    const recordError = compactedTopicRecordError(batch, this.host.logConfig(this.topic).compact);
+    if (recordError) {
+      this.trace("partition.reject-produce", { error: "INVALID_RECORD", reason: recordError });
+      return { ok: false, error: "INVALID_RECORD" };
     }
     const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch, maxTimestampMs: this.ctx.nowMs };
     const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
