@@ -110,6 +110,7 @@ export const KAFKA_TRACE_EVENTS = {
   "raft.leader": { epoch: "number", logEnd: "number" },
   "raft.resign": { epoch: "number", reason: "string" },
   "raft.truncate": { from: "number", to: "number", epoch: "number" },
+  "txn-coordinator.expired": { transactionalId: "string", producerId: "number", producerEpoch: "number", idleMs: "number" },
   "txn-coordinator.fence": { transactionalId: "string", producerId: "number", oldEpoch: "number", reason: "string" },
   "txn-coordinator.fence-failed": { transactionalId: "string", producerId: "number", producerEpoch: "number", error: "string" },
   "txn-coordinator.load": { partition: "number", coordinatorEpoch: "number", transactionalIds: "number" },

@@ -32,6 +32,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("transaction.state.log.min.isr", 2, "TransactionLogConfig", 1),
   int("transaction.max.timeout.ms", 900000, "TransactionStateManagerConfig", 1),
   int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10000, "TransactionStateManagerConfig", 1),
+  int("transactional.id.expiration.ms", 604800000, "TransactionStateManagerConfig: a transactional id whose transaction has not been updated for this long is expired (its metadata removed with a tombstone)", 1),
+  int("transaction.remove.expired.transaction.cleanup.interval.ms", 3600000, "TransactionStateManagerConfig: how often expired transactional ids are removed", 1),
   int("offsets.topic.num.partitions", 50, "GroupCoordinatorConfig: partitions of __consumer_offsets", 1, 1000),
   int("offsets.topic.replication.factor", 3, "GroupCoordinatorConfig", 1),
   int("group.initial.rebalance.delay.ms", 3000, "GroupCoordinatorConfig: the first rebalance of an empty group waits this long for more members"),
