@@ -180,3 +180,16 @@ describe("the log cleaner (Cleaner.doClean)", () => {
     expect(b.log.read(0, 1 << 20)[0].baseOffset).toBe(2);
   });
 });
+
+describe("a follower's log after its leader cleaned", () => {
+  it("appends a batch that starts past its log end (the batches in between were cleaned away) but never one behind it", () => {
+    const follower = new PartitionLog();
+    const batch = (baseOffset: number, n: number): RecordBatch => ({ baseOffset, leaderEpoch: 0, producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: `v${baseOffset + i}` })), sizeBytes: 100 });
+    follower.appendAsFollower(batch(0, 2));
+    follower.appendAsFollower(batch(7, 1));
+    expect(follower.logEndOffset).toBe(8);
+    expect(() => follower.appendAsFollower(batch(5, 1))).toThrow();
+    expect(follower.read(3, 1 << 20).map((b) => b.baseOffset)).toEqual([7]);
+    expect(follower.batchIndexFrom(8)).toBe(-1);
+  });
+});
