@@ -7,6 +7,8 @@ export interface LogRecord {
   leaderEpoch: number;
   key: string | null;
   value: string;
+  /** A tombstone (a null value: the delete of `key` on a compacted topic); `value` names the send that wrote it. */
+  tombstone?: true;
   /** In a transaction that was aborted (true) or has no marker yet ("open"): invisible to read_committed readers. */
   aborted?: true | "open";
 }
@@ -19,6 +21,11 @@ export interface FinalReplicaLog {
   highWatermark: number;
   logEndOffset: number;
   logStartOffset: number;
+  /**
+   * The topic is compacted (`cleanup.policy` has `compact`, as `kafka-configs --describe` would say): records
+   * superseded by a newer record of their key, and tombstones past delete.retention.ms, may be gone on purpose.
+   */
+  compacted?: true;
   /** Whether this replica was the partition's leader at the end (a real cluster's metadata would say). */
   leader: boolean;
   records: LogRecord[];

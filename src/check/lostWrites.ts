@@ -1,4 +1,5 @@
 import { judgedReplicas } from "./committedView.js";
+import { type LatestWrite, latestAcknowledgedWrites, sendIsTombstone } from "./compaction.js";
 import { at, type Checker, type FinalReplicaLog, type Finding } from "./input.js";
 import { runAnalysis } from "./kafkasim/runAnalysis.js";
 
@@ -7,7 +8,9 @@ import { runAnalysis } from "./kafkasim/runAnalysis.js";
  * partition ended offline, of the replica with the highest HW). A record still above the HW when the run ends
  * (acks=1 replication in progress) is not lost yet, so it is not reported. acks=0 sends are never acknowledged
  * (the broker sends no response): they are `unconfirmedSends`, not losses. A record acknowledged at an offset below
- * the final log start offset was deleted by retention or DeleteRecords: not a loss either.
+ * the final log start offset was deleted by retention or DeleteRecords: not a loss either. On a compacted topic the
+ * cleaner removes, on purpose, a record a newer acknowledged write of its key superseded, and a tombstone once
+ * delete.retention.ms passed: neither is lost (whether the latest value of each key survived is `compactedKeyLost`).
  *
  * One pass over the history's columns: an acknowledged send is found at the offset it was acknowledged at in the
  * judged replica's log (`valueAt`, no records built); only when it is not there is the replica's whole log searched
@@ -28,6 +31,19 @@ export const lostAcknowledgedWrites: Checker = {
       if (!v) lookups.set(l, (v = new ValueLookup(l)));
       return v;
     };
+    let latest: Map<string, Map<string, LatestWrite>> | null = null;
+    const cleanedOnPurpose = (i: number, tp: string, offset: number | undefined): boolean => {
+      if (sendIsTombstone(history, i)) return true;
+      const k = history.sendKeyAt(i);
+      if (k === null || offset === undefined) return false;
+      if (!latest) {
+        const compacted = new Set<string>();
+        for (const [p, j] of judged) if (j.replica.compacted) compacted.add(p);
+        latest = latestAcknowledgedWrites(history, compacted);
+      }
+      const w = latest.get(tp)?.get(k);
+      return w !== undefined && w.offset > offset;
+    };
     const lost: { invoke: number; done: number; key: string }[] = [];
     for (let i = 0; i < history.length; i++) {
       const inv = history.invokeAt(i);
@@ -43,6 +59,7 @@ export const lostAcknowledgedWrites: Checker = {
         if (look.has(value)) continue;
         // Below the final log start the record was deleted on purpose (retention.ms/bytes, DeleteRecords), not lost.
         if (offset !== undefined && offset < j.replica.logStartOffset) continue;
+        if (j.replica.compacted && cleanedOnPurpose(i, key, offset)) continue;
       }
       lost.push({ invoke: inv, done: i, key });
     }

@@ -14,6 +14,7 @@ import { unconfirmedSends } from "./unconfirmedSends.js";
 import { errorNotSeen, errorSeen } from "./errorCheckers.js";
 import { assignmentUnchanged, consumerProgress, rebalances } from "./groupExpectations.js";
 import { leaderless } from "./leaderless.js";
+import { compactedKeyLost, missedTombstone } from "./compaction.js";
 
 const checkers = new Map<string, AnyChecker>();
 
@@ -33,4 +34,4 @@ export function checkerNames(): string[] {
 for (const c of [
   falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets,
   consumedTwice, skippedRecords, concurrentOwnership, committedOffsetRegression, exactlyOnce, rebalanceStorm,
-  unconfirmedSends, rebalances, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless]) registerChecker(c);
+  unconfirmedSends, rebalances, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless, compactedKeyLost, missedTombstone]) registerChecker(c);

@@ -3,7 +3,7 @@ import type { ReplicaSnapshot } from "../kafka/broker/replicaManager.js";
 import type { ControllerActor } from "../kafka/controller/controller.js";
 import type { CoordinatedGroup } from "../kafka/coordinator/group/groupCoordinator.js";
 import { CONSUMER_OFFSETS_TOPIC, offsetsPartitionFor, replayOffsets } from "../kafka/coordinator/offsetLog.js";
-import type { RecordBatch } from "../kafka/log/recordBatch.js";
+import { type KafkaRecord, lastOffsetOf, offsetOfRecord, type RecordBatch } from "../kafka/log/recordBatch.js";
 import type { World } from "../scenario/world.js";
 import type { HistoryOp } from "../workload/history.js";
 
@@ -137,7 +137,7 @@ export function convergenceProbe(world: World): ConvergenceProbe {
             // Logs only grow or truncate: with the same epochs, log ends and batch counts, a log found equal still is.
             const shape = `${l.leaderEpoch}/${leo}/${l.log.logStartOffset}/${l.log.batches.length}/${f.log.logStartOffset}/${f.log.batches.length}`;
             if (sameLog.get(`${tp}/${b}`) !== shape) {
-              const diverged = firstDifference(l.log.batches, f.log.batches);
+              const diverged = l.log.cleanerCheckpoint >= 0 || f.log.cleanerCheckpoint >= 0 ? firstDifferenceCleaned(l.log.batches, f.log.batches) : firstDifference(l.log.batches, f.log.batches);
               if (diverged !== null) out.push(`${tp}: ${b}'s log differs from leader ${leader.broker}'s at offset ${diverged}`);
               else sameLog.set(`${tp}/${b}`, shape);
             }
@@ -226,9 +226,27 @@ function endOfLastData(batches: readonly RecordBatch[], highWatermark: number): 
   for (let i = batches.length - 1; i >= 0; i--) {
     const b = batches[i];
     if (b.isControl || b.baseOffset >= highWatermark) continue;
-    return b.baseOffset + b.records.length;
+    return lastOffsetOf(b) + 1;
   }
   return 0;
+}
+
+/**
+ * `firstDifference` for logs the cleaner has been at: each replica cleans its own log (LogCleaner runs per broker),
+ * so which records remain differs; two logs differ where both hold a record at one offset and they are not the same.
+ */
+function firstDifferenceCleaned(a: readonly RecordBatch[], b: readonly RecordBatch[]): number | null {
+  const at = new Map<number, KafkaRecord>();
+  for (const x of a) if (!x.isControl) x.records.forEach((r, i) => at.set(offsetOfRecord(x, i), r));
+  for (const y of b) {
+    if (y.isControl) continue;
+    for (let i = 0; i < y.records.length; i++) {
+      const o = offsetOfRecord(y, i);
+      const r = at.get(o);
+      if (r && (r.value !== y.records[i].value || r.key !== y.records[i].key)) return o;
+    }
+  }
+  return null;
 }
 
 /** The base offset of the first batch two logs disagree on (offset, epoch, producer, records, control), or null. */

@@ -1,6 +1,7 @@
 import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
 import { markerOf, ProducerStateManager } from "../kafka/log/producerStateManager.js";
+import { offsetOfRecord, recordIndexOf } from "../kafka/log/recordBatch.js";
 import { CONSUMER_OFFSETS_TOPIC, replayOffsets } from "../kafka/coordinator/offsetLog.js";
 import type { FinalReplicaLog, GroupOffset, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
@@ -18,6 +19,8 @@ function records(log: PartitionLog): LogRecord[] {
   const open = new Map<number, LogRecord[]>();
   for (const b of log.batches) {
     if (b.isControl) {
+      // An empty control batch is one the cleaner emptied (kept for its producer's epoch): no marker to apply.
+      if (b.records.length === 0) continue;
       // Control records (transaction markers) are not data; they still take their offsets.
       const commit = markerOf(b).commit;
       for (const r of open.get(b.producerId) ?? []) {
@@ -28,7 +31,8 @@ function records(log: PartitionLog): LogRecord[] {
       continue;
     }
     b.records.forEach((r, i) => {
-      const rec: LogRecord = { offset: b.baseOffset + i, leaderEpoch: b.leaderEpoch, key: r.key, value: r.value };
+      const rec: LogRecord = { offset: offsetOfRecord(b, i), leaderEpoch: b.leaderEpoch, key: r.key, value: r.value };
+      if (r.tombstone) rec.tombstone = true;
       if (b.isTransactional) {
         rec.aborted = "open";
         let list = open.get(b.producerId);
@@ -90,8 +94,9 @@ export function readGroupState(world: World): { offsets: GroupOffset[]; groups: 
  * objects (issue 14 item 4: the end-of-run view of every replica was 900k objects for a 60-s reference run). Both are
  * enumerable, so JSON and spreads see them as before. The log must not change afterwards (the run has ended).
  */
-function finalLog(base: Omit<FinalReplicaLog, "records" | "openTransactions" | "valueAt">, log: PartitionLog): FinalReplicaLog {
+function finalLog(base: Omit<FinalReplicaLog, "records" | "openTransactions" | "valueAt">, log: PartitionLog, world: World): FinalReplicaLog {
   const out = base as FinalReplicaLog;
+  if (isCompacted(world, base.topic, log)) out.compacted = true;
   lazy(out, "records", () => records(log));
   lazy(out, "openTransactions", () => openTransactions(log));
   Object.defineProperty(out, "valueAt", { value: (offset: number) => valueAt(log, offset), enumerable: false });
@@ -113,13 +118,25 @@ function lazy<K extends "records" | "openTransactions">(o: FinalReplicaLog, key:
   });
 }
 
+/**
+ * Whether the topic is compacted, as its configs say (the scenario's cleanup.policy, else log.cleanup.policy), or
+ * its log was cleaned (an alterConfig made it compacted during the run).
+ */
+function isCompacted(world: World, topic: string, log: PartitionLog): boolean {
+  if (log.cleanerCheckpoint >= 0) return true;
+  const t = world.scenario.topics.find((x) => x.name === topic);
+  return (t?.config["cleanup.policy"] ?? world.scenario.brokerConfig["log.cleanup.policy"]).includes("compact");
+}
+
 /** The value of the data record at `offset` (not a marker, not below the log start), without building records. */
 function valueAt(log: PartitionLog, offset: number): string | undefined {
   if (offset < log.logStartOffset) return undefined;
   const i = log.batchIndexFor(offset);
   if (i < 0) return undefined;
   const b = log.batches[i];
-  return b.isControl ? undefined : b.records[offset - b.baseOffset]?.value;
+  if (b.isControl) return undefined;
+  const k = recordIndexOf(b, offset);
+  return k < 0 ? undefined : b.records[k].value;
 }
 
 /**
@@ -136,7 +153,7 @@ function readAllLogs(world: World): FinalReplicaLog[] {
     const live = world.sim.actorOf<BrokerActor>(broker);
     if (live) {
       for (const r of live.inspect())
-        out.push(finalLog({ broker, topic: r.topic, partition: r.partition, highWatermark: r.highWatermark, logEndOffset: r.log.logEndOffset, logStartOffset: r.log.logStartOffset, leader: r.role === "leader" }, r.log));
+        out.push(finalLog({ broker, topic: r.topic, partition: r.partition, highWatermark: r.highWatermark, logEndOffset: r.log.logEndOffset, logStartOffset: r.log.logStartOffset, leader: r.role === "leader" }, r.log, world));
       continue;
     }
     const disk = world.sim.diskOf(broker);
@@ -148,7 +165,7 @@ function readAllLogs(world: World): FinalReplicaLog[] {
         throw new Error("log vanished");
       });
       const base = { broker, topic: key.slice(0, i), partition: Number(key.slice(i + 1)), highWatermark: Math.min(log.highWatermarkCheckpoint, log.logEndOffset), logEndOffset: log.logEndOffset, logStartOffset: log.logStartOffset, leader: false };
-      out.push(finalLog(base, log));
+      out.push(finalLog(base, log, world));
     }
   }
   return out;

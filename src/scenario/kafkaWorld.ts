@@ -96,6 +96,8 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
           numPartitions: c["transaction.state.log.num.partitions"],
           maxTimeoutMs: c["transaction.max.timeout.ms"],
           cleanupIntervalMs: c["transaction.abort.timed.out.transaction.cleanup.interval.ms"],
+          transactionalIdExpirationMs: c["transactional.id.expiration.ms"],
+          removeExpiredIntervalMs: c["transaction.remove.expired.transaction.cleanup.interval.ms"],
           verification: c["transaction.partition.verification.enable"],
           transactionVersion: s.features.transactionVersion,
         },

@@ -181,6 +181,8 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     if (w.partition !== undefined && w.partition >= topic.partitions)
       fail(`${p}.workload.partition`, `topic "${w.topic}" has partitions 0..${topic.partitions - 1}; got ${w.partition}`);
     const keys = w.keys ?? { distribution: "uniform" as const };
+    if ((w.tombstoneRatio ?? 0) > 0 && keys.distribution === "none")
+      fail(`${p}.workload.tombstoneRatio`, "a tombstone deletes a key: tombstones need keys (keys.distribution uniform, hot or fixed, not none)");
     clients.push({
       id: cl.id,
       kind: "producer",
@@ -194,6 +196,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         valueSize: w.valueSize ?? 100,
         records: w.records ?? null,
         partition: w.partition ?? null,
+        tombstoneRatio: w.tombstoneRatio ?? 0,
       },
     });
   });

@@ -75,6 +75,8 @@ export interface ProducerWorkloadSpec {
   valueSize: number;
   records: number | null;
   partition: number | null;
+  /** Share of sends that are tombstones (null values), 0..1. */
+  tombstoneRatio: number;
 }
 
 export interface TransactionalWorkloadSpec {

@@ -148,6 +148,8 @@ export const producerWorkloadInput = z.strictObject({
   records: intIn("a whole number of records", 1, 1_000_000_000).optional(),
   /** Send to this partition explicitly (an explicit partition beats the partitioner). */
   partition: intIn("a partition number", 0, 9_999).optional(),
+  /** Share of sends that are tombstones (a null value: the delete of the record's key; default 0). Needs keys. */
+  tombstoneRatio: rate.optional(),
 });
 
 export const transactionalWorkloadInput = z.strictObject({

@@ -41,6 +41,8 @@ export interface SendValue {
    * offset (-1, as Kafka's RecordMetadata does). Such a send is unconfirmed, never acknowledged.
    */
   acks?: "0";
+  /** A tombstone: the record was sent with a null value (the delete of `key`); `value` names the send. */
+  tombstone?: true;
 }
 
 const TYPES: readonly OpType[] = ["invoke", "ok", "fail", "info"];
@@ -121,10 +123,10 @@ export class History {
 
   /**
    * A producer's `send` invocation held in columns (the same op as `invoke(time, process, "send", v)`). A value
-   * with an offset or a transaction is kept as given instead.
+   * with an offset, a transaction or a tombstone is kept as given instead.
    */
   invokeSend(time: number, process: string, v: SendValue): number {
-    if (v.offset !== undefined || v.txn !== undefined) return this.invoke(time, process, "send", v);
+    if (v.offset !== undefined || v.txn !== undefined || v.tombstone) return this.invoke(time, process, "send", v);
     const i = this.row(time, process, TYPE_CODE.invoke, "send", -1, this.stampOf(process), undefined);
     this.sendRow(i, v.topic, v.partition, v.key, v.value, undefined, v.acks === "0");
     this.publish(i);
@@ -139,7 +141,7 @@ export class History {
   completeSend(time: number, invoke: number, type: Exclude<OpType, "invoke">, partition: number | null, offset: number | undefined, error?: string): void {
     if (!this.isColumnarSend(invoke)) {
       const v = this.valueAt(invoke) as SendValue;
-      const acks = v.acks !== undefined ? { acks: v.acks } : {};
+      const acks = { ...(v.acks !== undefined ? { acks: v.acks } : {}), ...(v.tombstone ? { tombstone: v.tombstone } : {}) };
       const value: SendValue = offset !== undefined ? { topic: v.topic, partition, key: v.key, value: v.value, offset, ...acks } : { topic: v.topic, partition, key: v.key, value: v.value, ...acks };
       this.complete(time, invoke, type, value, error);
       return;

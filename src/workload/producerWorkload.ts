@@ -14,6 +14,8 @@ export interface ProducerWorkload {
   records: number | null;
   partition: number | null;
   stopMs: number | null;
+  /** Share of sends that are tombstones (a null value, the delete of the key on a compacted topic); 0..1. */
+  tombstoneRatio: number;
 }
 
 /**
@@ -26,6 +28,8 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
   return (ctx: ActorContext): Actor => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const keyRandom = ctx.stream("keys");
+    // Its own stream, drawn only when tombstones are asked for: other workloads' draws do not move.
+    const tombstoneRandom = w.tombstoneRatio > 0 ? ctx.stream("tombstones") : null;
     const names = keyNames(w.keys);
     const asFastAsPossible = w.ratePerSec === Infinity;
     const tickMs = asFastAsPossible ? 1 : Math.max(1, 1000 / w.ratePerSec);
@@ -38,11 +42,16 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
     const sendOne = () => {
       const key = nextKey(w.keys, n, keyRandom, names);
       const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
-      const padBytes = Math.max(0, w.valueSize - value.length);
-      const v: SendValue = { topic: w.topic, partition: w.partition, key, value, ...(settings.acks === 0 ? { acks: "0" as const } : {}) };
-      // Held in the history's columns: no op or value object per send (issue 14 item 4).
+      const tombstone = tombstoneRandom !== null && key !== null && tombstoneRandom.chance(w.tombstoneRatio);
+      const padBytes = tombstone ? 0 : Math.max(0, w.valueSize - value.length);
+      const v: SendValue = { topic: w.topic, partition: w.partition, key, value, ...(settings.acks === 0 ? { acks: "0" as const } : {}), ...(tombstone ? { tombstone: true as const } : {}) };
+      // Held in the history's columns: no op or value object per send (issue 14 item 4); a tombstone is an object.
       const inv = history.invokeSend(ctx.nowUs, ctx.name, v);
-      const record: ProducerRecord = w.partition !== null ? { topic: w.topic, key, value, padBytes, partition: w.partition } : { topic: w.topic, key, value, padBytes };
+      const record: ProducerRecord = tombstone
+        ? { topic: w.topic, key, value, tombstone: true, ...(w.partition !== null ? { partition: w.partition } : {}) }
+        : w.partition !== null
+          ? { topic: w.topic, key, value, padBytes, partition: w.partition }
+          : { topic: w.topic, key, value, padBytes };
       producer.send(record, (r) => {
         if (r.ok) history.completeSend(ctx.nowUs, inv, "ok", r.partition, r.offset);
         else history.completeSend(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", r.partition, undefined, r.error);

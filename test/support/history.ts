@@ -5,9 +5,9 @@ import { History, type SendValue } from "../../src/workload/history.js";
 export class Story {
   readonly history = new History();
 
-  send(process: string, value: string, opts: { key?: string; tp?: [string, number]; at: number; ack?: number; offset?: number; fail?: string; info?: string }): this {
+  send(process: string, value: string, opts: { key?: string; tp?: [string, number]; at: number; ack?: number; offset?: number; fail?: string; info?: string; tombstone?: true }): this {
     const [topic, partition] = opts.tp ?? ["t", 0];
-    const v: SendValue = { topic, partition: null, key: opts.key ?? null, value };
+    const v: SendValue = { topic, partition: null, key: opts.key ?? null, value, ...(opts.tombstone ? { tombstone: true as const } : {}) };
     const inv = this.history.invoke(opts.at * 1e6, process, "send", v);
     const doneAt = (opts.ack ?? opts.at + 0.01) * 1e6;
     if (opts.fail) this.history.complete(doneAt, inv, "fail", { ...v, partition }, opts.fail);
@@ -29,5 +29,31 @@ export function replica(broker: string, values: string[], opts: { hw?: number; l
     logStartOffset: 0,
     leader: opts.leader ?? false,
     records: values.map((value, offset) => ({ offset, leaderEpoch: opts.epochs?.[offset] ?? 0, key: null, value })),
+  };
+}
+
+/** A poll of partition `t-0` (or `tp`) completing at `at` seconds with [offset, value] pairs. */
+export function poll(story: Story, process: string, at: number, records: [number, string][], tp = "t-0"): Story {
+  const inv = story.history.invoke(at * 1e6, process, "poll", {});
+  story.history.complete(at * 1e6, inv, "ok", { [tp]: records });
+  return story;
+}
+
+/**
+ * A compacted topic's final log (`compacted: true`) from [offset, key, value] records, offsets sparse as the cleaner
+ * leaves them; a value ending in "!" is a tombstone. HW and log end are the last offset + 1 unless given.
+ */
+export function compactedReplica(broker: string, records: [number, string, string][], opts: { hw?: number; leader?: boolean; logStart?: number } = {}): FinalReplicaLog {
+  const end = records.length > 0 ? records[records.length - 1][0] + 1 : 0;
+  return {
+    broker,
+    topic: "t",
+    partition: 0,
+    highWatermark: opts.hw ?? end,
+    logEndOffset: end,
+    logStartOffset: opts.logStart ?? 0,
+    leader: opts.leader ?? true,
+    compacted: true,
+    records: records.map(([offset, key, value]) => ({ offset, leaderEpoch: 0, key, value, ...(value.endsWith("!") ? { tombstone: true as const } : {}) })),
   };
 }

@@ -11,9 +11,9 @@ import { fakeContext } from "./fakeContext.js";
  * A transaction coordinator on broker-1 driven directly: one `__transaction_state` partition it leads (epoch 0)
  * through a fake partition writer whose appends succeed at once, fail with a given error, or wait until released;
  * partitions of transactions are led by broker-2. `requestTimeoutMs` is the broker's request.timeout.ms
- * (default Kafka's 30000).
+ * (default Kafka's 30000); transactional.id.expiration.ms and its check interval default to Kafka's.
  */
-export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number } = {}) {
+export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number; transactionalIdExpirationMs?: number; removeExpiredIntervalMs?: number } = {}) {
   const f = fakeContext("broker-1");
   const batches: RecordBatch[] = [];
   let appendError: ErrorName = "NONE";
@@ -40,6 +40,8 @@ export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number 
     offsetsNumPartitions: 1,
     maxTimeoutMs: 900000,
     cleanupIntervalMs: 10000,
+    transactionalIdExpirationMs: opts.transactionalIdExpirationMs ?? 604800000,
+    removeExpiredIntervalMs: opts.removeExpiredIntervalMs ?? 3600000,
     transactionVersion: 1,
     requestTimeoutMs: opts.requestTimeoutMs ?? 30000,
     writer,
@@ -56,6 +58,8 @@ export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number 
   const h = {
     ...f,
     tc,
+    /** The `__transaction_state` batches written so far. */
+    batches,
     /** Appends from now on fail with this error ("NONE": succeed again). */
     failAppends: (e: ErrorName) => (appendError = e),
     /** Appends from now on wait until `release()`. */

@@ -23,7 +23,7 @@ export type { ReplicaSnapshot };
 
 export interface BrokerConfig {
   settings: BrokerSettings;
-  transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
+  transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; transactionalIdExpirationMs: number; removeExpiredIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
   offsetsNumPartitions: number;
   /** group.initial.rebalance.delay.ms, group.min.session.timeout.ms, group.max.session.timeout.ms. */
   groups: { initialRebalanceDelayMs: number; minSessionTimeoutMs: number; maxSessionTimeoutMs: number; consumerGroups: { sessionTimeoutMs: number; heartbeatIntervalMs: number; assignors: string[] } };
@@ -86,6 +86,8 @@ export function brokerActor(cfg: BrokerConfig) {
       offsetsNumPartitions: cfg.offsetsNumPartitions,
       maxTimeoutMs: txn.maxTimeoutMs,
       cleanupIntervalMs: txn.cleanupIntervalMs,
+      transactionalIdExpirationMs: txn.transactionalIdExpirationMs,
+      removeExpiredIntervalMs: txn.removeExpiredIntervalMs,
       transactionVersion: txn.transactionVersion,
       requestTimeoutMs: s.requestTimeoutMs,
       writer: replicaManager,

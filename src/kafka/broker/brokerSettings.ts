@@ -1,4 +1,5 @@
 import type { KafkaConfig } from "../config/brokerConfig.js";
+import type { CompactionConfig } from "../log/logCleaner.js";
 
 /** Broker-wide settings, typed, from the resolved broker config (kafka-facts §3.3). */
 export interface BrokerSettings {
@@ -25,6 +26,9 @@ export interface BrokerSettings {
   /** log.retention.check.interval.ms, and log.initial.task.delay.ms before the first check. */
   retentionCheckIntervalMs: number;
   logInitialTaskDelayMs: number;
+  /** log.cleaner.enable and log.cleaner.backoff.ms: the log cleaner thread (LogCleaner, CleanerConfig). */
+  logCleanerEnable: boolean;
+  logCleanerBackoffMs: number;
   /** producer.id.expiration.ms and producer.id.expiration.check.interval.ms. */
   producerIdExpirationMs: number;
   producerIdExpirationCheckIntervalMs: number;
@@ -32,8 +36,8 @@ export interface BrokerSettings {
   legacyHighWatermarkTruncation: boolean;
 }
 
-/** A log's segment and retention settings (Kafka `LogConfig`): bytes, ms; -1 is "no limit". */
-export interface LogDefaults {
+/** A log's segment, retention and cleanup settings (Kafka `LogConfig`): bytes, ms; -1 is "no limit". */
+export interface LogDefaults extends CompactionConfig {
   /** max.message.bytes (broker: message.max.bytes): the largest batch a leader appends, bytes. */
   maxMessageBytes: number;
   segmentBytes: number;
@@ -43,6 +47,12 @@ export interface LogDefaults {
 }
 
 const HOUR_MS = 3_600_000;
+
+/** `LogConfig.compact` / `LogConfig.delete` from a topic's cleanup.policy, else the broker's log.cleanup.policy. */
+export function compactionConfig(policy: readonly string[] | undefined, defaults: LogDefaults): { compact: boolean; delete: boolean } {
+  if (policy === undefined) return { compact: defaults.compact, delete: defaults.delete };
+  return { compact: policy.includes("compact"), delete: policy.includes("delete") };
+}
 
 /**
  * The broker's topic defaults for segments and retention, with KafkaConfig's precedence (`logRetentionTimeMillis`:
@@ -57,6 +67,12 @@ export function logDefaults(c: KafkaConfig): LogDefaults {
     segmentMs: c["log.roll.ms"] ?? c["log.roll.hours"] * HOUR_MS,
     retentionMs: retentionMs < 0 ? -1 : retentionMs,
     retentionBytes: c["log.retention.bytes"],
+    compact: c["log.cleanup.policy"].includes("compact"),
+    delete: c["log.cleanup.policy"].includes("delete"),
+    deleteRetentionMs: c["log.cleaner.delete.retention.ms"],
+    minCleanableDirtyRatio: c["log.cleaner.min.cleanable.ratio"],
+    minCompactionLagMs: c["log.cleaner.min.compaction.lag.ms"],
+    maxCompactionLagMs: c["log.cleaner.max.compaction.lag.ms"],
   };
 }
 
@@ -81,6 +97,8 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     log: logDefaults(c),
     retentionCheckIntervalMs: c["log.retention.check.interval.ms"],
     logInitialTaskDelayMs: c["log.initial.task.delay.ms"],
+    logCleanerEnable: c["log.cleaner.enable"],
+    logCleanerBackoffMs: c["log.cleaner.backoff.ms"],
     producerIdExpirationMs: c["producer.id.expiration.ms"],
     producerIdExpirationCheckIntervalMs: c["producer.id.expiration.check.interval.ms"],
     legacyHighWatermarkTruncation,

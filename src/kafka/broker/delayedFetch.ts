@@ -117,7 +117,7 @@ function partitionCanComplete(p: FetchSource | undefined, fp: FetchPartition, co
   if (consumer === null) return fp.fetchOffset < p.log.logEndOffset;
   const limit = maxConsumerOffset(p, consumer);
   if (fp.fetchOffset >= limit) return false;
-  const i = p.log.batchIndexFor(fp.fetchOffset);
+  const i = p.log.batchIndexFrom(fp.fetchOffset);
   return i >= 0 && lastOffsetOf(p.log.batches[i]) < limit;
 }
 

@@ -1,4 +1,5 @@
 import type { Timer } from "../../sim/index.js";
+import { compactedTopicRecordError } from "../log/logValidator.js";
 import { lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
@@ -182,6 +183,11 @@ export class Partition extends ReplicaLog {
     if (batch.sizeBytes > maxMessageBytes) {
       this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
       return { ok: false, error: "MESSAGE_TOO_LARGE" };
+    }
+    const recordError = compactedTopicRecordError(batch, this.host.logConfig(this.topic).compact);
+    if (recordError) {
+      this.trace("partition.reject-produce", { error: "INVALID_RECORD", reason: recordError });
+      return { ok: false, error: "INVALID_RECORD" };
     }
     const candidate = { ...batch, baseOffset: this.log.logEndOffset, leaderEpoch: this.leaderEpoch, maxTimestampMs: this.ctx.nowMs };
     const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);

@@ -229,7 +229,8 @@ export class ReplicaFetcherThread {
     if (res.error !== "NONE") return this.delay(st);
     for (const b of res.batches) {
       if (lastOffsetOf(b) < log.logEndOffset) continue;
-      if (b.baseOffset !== log.logEndOffset) break;
+      // A batch past our log end: the leader's cleaner removed the batches in between (offsets are sparse).
+      if (b.baseOffset < log.logEndOffset) break;
       p.appendAsFollower(b);
     }
     if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(p.topic)) log.flush();

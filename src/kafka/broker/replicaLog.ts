@@ -1,6 +1,7 @@
 import type { ActorContext } from "../../sim/index.js";
 import { PartitionLog } from "../log/partitionLog.js";
 import { ProducerStateManager } from "../log/producerStateManager.js";
+import { cleanReplica, logToClean, type LogToClean } from "../log/logCleaner.js";
 import { deleteOldSegments } from "../log/retention.js";
 import type { RecordBatch } from "../log/recordBatch.js";
 import { tpKey } from "../protocol/messages.js";
@@ -83,6 +84,17 @@ export class ReplicaLog {
       this.trace("log.delete-segments", { ...d, highWatermark: this.highWatermark });
     }
     return deleted;
+  }
+
+  /** The cleaner's view of this replica's log (`LogCleanerManager`: below its own LSO; log/logCleaner.ts). */
+  logToClean(nowMs: number): LogToClean {
+    return logToClean(this.log, this.lastStableOffset, nowMs, this.logHost.logConfig(this.topic));
+  }
+
+  /** The cleaner cleans this replica's log (each replica on its own, as each broker's LogCleaner does); traced. */
+  clean(l: LogToClean, nowMs: number): void {
+    const r = cleanReplica(this, l, nowMs, this.logHost.logConfig(this.topic));
+    if (r) this.trace("log.clean", { ...r, highWatermark: this.highWatermark });
   }
 
   /** A follower learns the leader's log start from each fetch response (ReplicaFetcherThread.processPartitionData). */

@@ -25,9 +25,10 @@ import {
 } from "../protocol/messages.js";
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
-import type { BrokerSettings, LogDefaults } from "./brokerSettings.js";
+import { type BrokerSettings, compactionConfig, type LogDefaults } from "./brokerSettings.js";
 import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer, unknownPartitionError } from "./delayedFetch.js";
 import type { AppendDone } from "./delayedProduce.js";
+import { LogCleanerThread } from "./logCleanerThread.js";
 import { LogFlusher } from "./logFlusher.js";
 import { Partition, type PartitionHost } from "./partition.js";
 import { ReplicaFetcherManager } from "./replicaFetcherThread.js";
@@ -78,6 +79,8 @@ export class ReplicaManager implements PartitionWriter {
   private readonly checkpoint: Timer;
   /** LogManager's kafka-log-retention task (cleanupLogs). */
   private readonly retention: Timer;
+  /** The log cleaner (compacted topics). */
+  readonly cleaner: LogCleanerThread;
   /** UnifiedLog's PeriodicProducerExpirationCheck (one task for all of the broker's logs here). */
   private readonly producerExpiration: Timer;
   private readonly partitionHost: PartitionHost;
@@ -101,6 +104,11 @@ export class ReplicaManager implements PartitionWriter {
           segmentMs: image.topicConfig(topic, "segment.ms") ?? s.log.segmentMs,
           retentionMs: image.topicConfig(topic, "retention.ms") ?? s.log.retentionMs,
           retentionBytes: image.topicConfig(topic, "retention.bytes") ?? s.log.retentionBytes,
+          ...compactionConfig(image.topicConfig(topic, "cleanup.policy"), s.log),
+          deleteRetentionMs: image.topicConfig(topic, "delete.retention.ms") ?? s.log.deleteRetentionMs,
+          minCleanableDirtyRatio: image.topicConfig(topic, "min.cleanable.dirty.ratio") ?? s.log.minCleanableDirtyRatio,
+          minCompactionLagMs: image.topicConfig(topic, "min.compaction.lag.ms") ?? s.log.minCompactionLagMs,
+          maxCompactionLagMs: image.topicConfig(topic, "max.compaction.lag.ms") ?? s.log.maxCompactionLagMs,
         };
         if (image.topics.has(topic)) this.logConfigs.set(topic, c);
         return c;
@@ -120,6 +128,7 @@ export class ReplicaManager implements PartitionWriter {
       },
       () => this.partitions.values(),
     );
+    this.cleaner = new LogCleanerThread(ctx, s, () => this.partitions.values(), (topic) => this.partitionHost.logConfig(topic));
     this.retention = ctx.timer(() => {
       this.retention.set(s.retentionCheckIntervalMs);
       this.cleanupLogs();
@@ -156,6 +165,7 @@ export class ReplicaManager implements PartitionWriter {
    */
   topicConfigChanged(topic: string): void {
     this.logConfigs.delete(topic);
+    this.cleaner.maybeSchedule();
   }
 
   /** Other brokers were fenced: a led partition whose HW one of them could hold back recomputes it. */
@@ -176,6 +186,7 @@ export class ReplicaManager implements PartitionWriter {
   private hostPartition(topic: string, partition: number): Partition {
     const p = new Partition(topic, partition, this.partitionHost);
     this.partitions.set(p.key, p);
+    this.cleaner?.maybeSchedule();
     return p;
   }
 
@@ -397,6 +408,7 @@ export class ReplicaManager implements PartitionWriter {
     // log.retention.check.interval.ms; producer expiry every producer.id.expiration.check.interval.ms.
     this.retention.set(st.logInitialTaskDelayMs);
     this.producerExpiration.set(st.producerIdExpirationCheckIntervalMs);
+    this.cleaner.start();
   }
 
   /** LogManager.cleanupLogs: every hosted replica deletes the segments retention or its log start allow. */

@@ -1,4 +1,6 @@
-import { bool, ConfigDef, type ConfigOf, int, list, long } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, double, int, list, long } from "./configDef.js";
+
+const LONG_MAX = Number.MAX_SAFE_INTEGER;
 
 /**
  * Broker and controller settings the model reads. Defaults are Kafka 4.0's (kafka-facts §3.3). Only keys the model
@@ -30,6 +32,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("transaction.state.log.min.isr", 2, "TransactionLogConfig", 1),
   int("transaction.max.timeout.ms", 900000, "TransactionStateManagerConfig", 1),
   int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10000, "TransactionStateManagerConfig", 1),
+  int("transactional.id.expiration.ms", 604800000, "TransactionStateManagerConfig: a transactional id whose transaction has not been updated for this long is expired (its metadata removed with a tombstone)", 1),
+  int("transaction.remove.expired.transaction.cleanup.interval.ms", 3600000, "TransactionStateManagerConfig: how often expired transactional ids are removed", 1),
   int("offsets.topic.num.partitions", 50, "GroupCoordinatorConfig: partitions of __consumer_offsets", 1, 1000),
   int("offsets.topic.replication.factor", 3, "GroupCoordinatorConfig", 1),
   int("group.initial.rebalance.delay.ms", 3000, "GroupCoordinatorConfig: the first rebalance of an empty group waits this long for more members"),
@@ -53,6 +57,14 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("log.retention.bytes", -1, "ServerLogConfigs: delete oldest segments while the log is larger than this; -1: no limit", -1),
   long("log.initial.task.delay.ms", 30000, "ServerLogConfigs (internal): LogManager's background tasks first run this long after start"),
   long("log.retention.check.interval.ms", 300000, "ServerLogConfigs: how often LogManager.cleanupLogs runs (first run 30s after start)", 1),
+  // Compaction (CleanerConfig, ServerLogConfigs): the log cleaner's thread and the topic defaults of cleanup.*.
+  list("log.cleanup.policy", ["delete"], ["compact", "delete"], "ServerLogConfigs: default of topic cleanup.policy"),
+  bool("log.cleaner.enable", true, "CleanerConfig: run the log cleaner (compacted topics are never cleaned without it)"),
+  long("log.cleaner.backoff.ms", 15000, "CleanerConfig: how long the cleaner sleeps when no log is cleanable", 0),
+  double("log.cleaner.min.cleanable.ratio", 0.5, "CleanerConfig: default of topic min.cleanable.dirty.ratio", 0, 1),
+  long("log.cleaner.min.compaction.lag.ms", 0, "CleanerConfig: default of topic min.compaction.lag.ms", 0),
+  long("log.cleaner.max.compaction.lag.ms", LONG_MAX, "CleanerConfig: default of topic max.compaction.lag.ms (Long.MAX_VALUE)", 1),
+  long("log.cleaner.delete.retention.ms", 86400000, "CleanerConfig: default of topic delete.retention.ms", 0),
   // Producer state (TransactionLogConfig).
   int("producer.id.expiration.ms", 86400000, "TransactionLogConfig: a producer's state on a partition expires after this long without a write", 1),
   int("producer.id.expiration.check.interval.ms", 600000, "TransactionLogConfig (internal): how often expired producer state is removed", 1),
@@ -69,6 +81,11 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   long("segment.ms", 604800000, "LogConfig: roll a segment whose first batch is older than this", 1),
   long("retention.ms", 604800000, "LogConfig: delete segments whose newest batch is older than this; -1: never", -1),
   long("retention.bytes", -1, "LogConfig: delete oldest segments while the log is larger than this; -1: no limit", -1),
+  list("cleanup.policy", ["delete"], ["compact", "delete"], "LogConfig: delete (retention), compact (keep the latest record per key), or both"),
+  long("delete.retention.ms", 86400000, "LogConfig: a tombstone (and a transaction marker) is kept this long after the cleaner first cleaned its batch", 0),
+  double("min.cleanable.dirty.ratio", 0.5, "LogConfig: the cleaner cleans a log once its dirty bytes are more than this share of its cleanable bytes", 0, 1),
+  long("min.compaction.lag.ms", 0, "LogConfig: a record stays uncompacted at least this long (segments whose newest batch is younger are not cleaned)", 0),
+  long("max.compaction.lag.ms", LONG_MAX, "LogConfig: a dirty segment older than this is cleaned whatever the dirty ratio", 1),
 ]);
 
 /** A broker's (and controller's) resolved configuration: Kafka's keys, typed (Kafka `KafkaConfig`). */

@@ -3,7 +3,7 @@
  * a doc line. Scenario files are validated against these, and resolved once into typed values keyed by Kafka's own
  * names (`ConfigValues`), which is all the model reads.
  */
-export type ConfigType = "int" | "long" | "boolean" | "string" | "enum" | "list";
+export type ConfigType = "int" | "long" | "double" | "boolean" | "string" | "enum" | "list";
 
 /** One key: its Kafka name, its type, its default (the value's TypeScript type is `Value`). */
 export interface ConfigKey<Name extends string = string, Value extends ConfigValue = ConfigValue> {
@@ -38,6 +38,10 @@ export function long<N extends string>(name: N, def: number, doc: string, min?: 
 export function long<N extends string>(name: N, def: null, doc: string, min?: number, max?: number): ConfigKey<N, number | null>;
 export function long<N extends string>(name: N, def: number | null, doc: string, min = 0, max = LONG_MAX): ConfigKey<N, number | null> {
   return { name, type: "long", default: def, min, max, doc };
+}
+/** A double (Kafka `Type.DOUBLE`) in the inclusive range [min, max]. */
+export function double<N extends string>(name: N, def: number, doc: string, min: number, max: number): ConfigKey<N, number> {
+  return { name, type: "double", default: def, min, max, doc };
 }
 export function bool<N extends string>(name: N, def: boolean, doc: string): ConfigKey<N, boolean> {
   return { name, type: "boolean", default: def, doc };
@@ -130,6 +134,11 @@ function checkValue(def: ConfigKey, v: unknown): string | null {
         return `must be ${describeRange(def)} (got ${n})`;
       return null;
     }
+    case "double": {
+      const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+      if (typeof n !== "number" || !Number.isFinite(n) || n < def.min! || n > def.max!) return `must be a number in [${def.min}, ${def.max}] (got ${shown(v)})`;
+      return null;
+    }
     case "boolean":
       if (typeof v === "boolean" || v === "true" || v === "false") return null;
       return `must be true or false (got ${shown(v)})`;
@@ -157,6 +166,7 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
   switch (def.type) {
     case "int":
     case "long":
+    case "double":
       return Number(v);
     case "boolean":
       return v === true || v === "true";

@@ -24,6 +24,9 @@ export interface CoordinatorHost {
   offsetsNumPartitions: number;
   maxTimeoutMs: number;
   cleanupIntervalMs: number;
+  /** transactional.id.expiration.ms and transaction.remove.expired.transaction.cleanup.interval.ms. */
+  transactionalIdExpirationMs: number;
+  removeExpiredIntervalMs: number;
   /** Transaction version 2 (KIP-890 part 2): every commit or abort bumps the producer epoch. */
   transactionVersion: 1 | 2;
   /** The broker's request.timeout.ms: how long a WriteTxnMarkers request may go unanswered. */
@@ -54,7 +57,7 @@ const MARKER_RETRY_MS = 100;
  * broker leads, with the partition's leader epoch as the coordinator epoch; every state change is written to that
  * partition and applied once replicated; a new leader loads the partition's log. EndTxn writes PrepareCommit or
  * PrepareAbort, answers, sends markers to every partition of the transaction, then writes the Complete state.
- * Simplified: no transactional id expiration (Dead).
+ * Transactional ids idle for transactional.id.expiration.ms are removed with a tombstone (Dead).
  */
 export class TransactionCoordinator {
   private readonly loaded = new Map<number, Loaded>();
@@ -64,6 +67,9 @@ export class TransactionCoordinator {
   private cleanupTimer = -1;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms. */
   private readonly cleanup: Timer;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms (TransactionStateManager.enableTransactionalIdExpiration). */
+  private readonly expiration: Timer;
+  private expirationTimer = -1;
   /** A transaction's markers to retry (a leader unknown, a marker refused or unanswered, the Complete write failed). */
   private readonly markerRetry: Timer<string>;
 
@@ -73,6 +79,10 @@ export class TransactionCoordinator {
       this.abortTimedOutTransactions();
     });
     this.markerRetry = host.ctx.timer((transactionalId) => this.retryMarkers(transactionalId));
+    this.expiration = host.ctx.timer(() => {
+      this.expirationTimer = this.loaded.size > 0 ? this.expiration.set(this.host.removeExpiredIntervalMs) : -1;
+      this.removeExpiredTransactionalIds();
+    });
   }
 
   private replica(index: number): CoordinatorReplica | undefined {
@@ -100,6 +110,7 @@ export class TransactionCoordinator {
     // Transactions caught between Prepare and Complete: finish sending their markers.
     for (const m of txns.values()) if (m.state === "PrepareCommit" || m.state === "PrepareAbort") this.sendMarkers(m);
     if (this.cleanupTimer < 0) this.cleanupTimer = this.cleanup.set(this.host.cleanupIntervalMs);
+    if (this.expirationTimer < 0) this.expirationTimer = this.expiration.set(this.host.removeExpiredIntervalMs);
   }
 
   onResign(index: number): void {
@@ -355,5 +366,33 @@ export class TransactionCoordinator {
           this.ctx.trace("txn-coordinator.timeout", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, openMs: Math.round(now - m.txnStartTimestamp) });
           this.abortByFence(m, true);
         }
+  }
+
+  /**
+   * TransactionStateManager.removeExpiredTransactionalIds: every id this coordinator owns that may expire (Empty,
+   * CompleteCommit or CompleteAbort, no transition pending: `TransactionState.isExpirationAllowed`) and whose last
+   * update is at least transactional.id.expiration.ms old (`shouldExpire`) goes to Dead and its tombstone (key the
+   * id, value null) is written to its __transaction_state partition; once it is replicated the metadata is removed
+   * from the cache (`writeTombstonesForExpiredTransactionalIds`), else the pending Dead is dropped. A producer that
+   * comes back with the id gets a new producer id at epoch 0 from InitProducerId; a zombie still holding the old
+   * producer id is refused with INVALID_PRODUCER_ID_MAPPING by AddPartitionsToTxn and EndTxn.
+   */
+  private removeExpiredTransactionalIds(): void {
+    const now = this.ctx.nowMs;
+    for (const [index, l] of this.loaded)
+      for (const m of [...l.txns.values()]) {
+        if (m.pendingState !== null || !(m.state === "Empty" || m.state === "CompleteCommit" || m.state === "CompleteAbort")) continue;
+        if (m.txnLastUpdateTimestamp > now - this.host.transactionalIdExpirationMs) continue;
+        const transit = m.prepareDead();
+        const epochAtWrite = l.coordinatorEpoch;
+        const batch = { producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: [{ key: m.transactionalId, value: `tombstone:${m.transactionalId}`, tombstone: true as const }], sizeBytes: 100 };
+        this.host.writer.append(TRANSACTION_STATE_TOPIC, index, batch, this.host.requestTimeoutMs, (error) => {
+          const current = this.loaded.get(index);
+          if (error === "NONE" && current?.coordinatorEpoch === epochAtWrite && m.pendingState === "Dead" && m.producerEpoch === transit.producerEpoch && current.txns.get(m.transactionalId) === m) {
+            current.txns.delete(m.transactionalId);
+            this.ctx.trace("txn-coordinator.expired", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, idleMs: Math.round(now - m.txnLastUpdateTimestamp) });
+          } else m.abortPendingTransition();
+        });
+      }
   }
 }

@@ -1,7 +1,7 @@
 import type { DiskResident } from "../../sim/index.js";
 import { LeaderEpochCache } from "./leaderEpochCache.js";
 import type { ProducerSnapshot } from "./producerStateManager.js";
-import { lastOffsetOf, type RecordBatch } from "./recordBatch.js";
+import { batchBelow, lastOffsetOf, type RecordBatch } from "./recordBatch.js";
 
 /**
  * One segment of a log (Kafka `LogSegment`), by its offsets and sizes only: its batches are the log's batches from
@@ -46,6 +46,11 @@ export class PartitionLog implements DiskResident {
   private flushedEpochCache = new LeaderEpochCache();
   /** `replication-offset-checkpoint`: the HW as last checkpointed. */
   highWatermarkCheckpoint = 0;
+  /**
+   * `cleaner-offset-checkpoint`: the first dirty offset (everything below was cleaned), -1 before the first clean.
+   * Durable with the log (Kafka writes it after each cleaning).
+   */
+  cleanerCheckpoint = -1;
 
   /** Appends a batch as leader: stamps the next offset, the leader epoch and the append time (ms). */
   appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number, nowMs = 0): RecordBatch {
@@ -54,9 +59,13 @@ export class PartitionLog implements DiskResident {
     return stamped;
   }
 
-  /** Appends a batch fetched from the leader, as it is. */
+  /**
+   * Appends a batch fetched from the leader, as it is. It may start past the log end when the leader's cleaner
+   * removed the batches in between (offsets are sparse on a compacted log; `LogSegment.append` only asks that
+   * offsets grow).
+   */
   appendAsFollower(batch: RecordBatch): void {
-    if (batch.baseOffset !== this.logEndOffset)
+    if (batch.baseOffset < this.logEndOffset)
       throw new Error(`follower append at ${batch.baseOffset} but log end is ${this.logEndOffset}`);
     this.append(batch);
   }
@@ -168,6 +177,34 @@ export class PartitionLog implements DiskResident {
   }
 
   /**
+   * `UnifiedLog.replaceSegments` after a cleaning: the batches below `upper` (the first `replacedCount` of the log's)
+   * become `cleaned`, and the segments wholly below `upper` are recounted (size and first/newest batch timestamps;
+   * an emptied segment keeps its newest timestamp, as `LogSegment.largestTimestamp` falls back to its mtime).
+   */
+  replaceCleaned(cleaned: RecordBatch[], replacedCount: number, upper: number): void {
+    this.batches = [...cleaned, ...this.batches.slice(replacedCount)];
+    let k = 0;
+    for (let i = 0; i < this.segments.length - 1 && this.segments[i + 1].baseOffset <= upper; i++) {
+      const seg = this.segments[i];
+      const end = this.segments[i + 1].baseOffset;
+      while (k < cleaned.length && cleaned[k].baseOffset < seg.baseOffset) k++;
+      let size = 0;
+      let first = -1;
+      let largest = -1;
+      for (; k < cleaned.length && cleaned[k].baseOffset < end; k++) {
+        const b = cleaned[k];
+        const ts = b.maxTimestampMs ?? 0;
+        size += b.sizeBytes;
+        if (first < 0) first = ts;
+        largest = Math.max(largest, ts);
+      }
+      seg.sizeBytes = size;
+      seg.firstBatchTimestampMs = first;
+      if (largest >= 0) seg.largestTimestampMs = largest;
+    }
+  }
+
+  /**
    * `UnifiedLog.truncateFullyAndStartAt`: everything goes and the log restarts, empty, at `offset` (a follower far
    * behind a leader whose log start passed it).
    */
@@ -193,7 +230,7 @@ export class PartitionLog implements DiskResident {
       const last = this.batches[this.batches.length - 1];
       if (last.baseOffset >= offset) this.batches.pop();
       else {
-        if (lastOffsetOf(last) >= offset) this.batches[this.batches.length - 1] = { ...last, records: last.records.slice(0, offset - last.baseOffset) };
+        if (lastOffsetOf(last) >= offset) this.batches[this.batches.length - 1] = batchBelow(last, offset);
         break;
       }
     }
@@ -224,9 +261,13 @@ export class PartitionLog implements DiskResident {
     if (seg.producerSnapshot && seg.producerSnapshot.offset > this.logEndOffset) delete seg.producerSnapshot;
   }
 
-  /** Batches holding offsets ≥ `fromOffset`, at least one batch, up to about `maxBytes`. */
+  /**
+   * Batches holding offsets ≥ `fromOffset`, at least one batch, up to about `maxBytes`: from the first batch whose
+   * last offset is at or past it (`LogSegment.translateOffset`), so a read into a range the cleaner emptied returns
+   * the next batch that exists.
+   */
   read(fromOffset: number, maxBytes: number): RecordBatch[] {
-    const i = this.batchIndexFor(fromOffset);
+    const i = this.batchIndexFrom(fromOffset);
     if (i < 0) return [];
     const out: RecordBatch[] = [];
     let bytes = 0;
@@ -239,7 +280,19 @@ export class PartitionLog implements DiskResident {
     return out;
   }
 
-  /** Index of the batch containing `offset`, or -1. */
+  /** Index of the first batch whose last offset is ≥ `offset`, or -1 when there is none. */
+  batchIndexFrom(offset: number): number {
+    let lo = 0;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lastOffsetOf(this.batches[mid]) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.batches.length ? lo : -1;
+  }
+
+  /** Index of the batch whose offset range holds `offset` (the record itself may have been cleaned), or -1. */
   batchIndexFor(offset: number): number {
     let lo = 0;
     let hi = this.batches.length - 1;

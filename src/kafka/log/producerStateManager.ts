@@ -172,6 +172,9 @@ export class ProducerStateManager {
 
   /** A commit or abort marker closes the producer's open transaction; an abort is indexed for read_committed. */
   private updateMarker(batch: RecordBatch): void {
+    // ProducerAppendInfo.append: "an empty control batch means the entire transaction has been cleaned from the
+    // log" (the cleaner kept it empty for the producer's epoch): nothing to apply.
+    if (batch.records.length === 0) return;
     const { commit, coordinatorEpoch } = markerOf(batch);
     const first = this.ongoing.get(batch.producerId);
     this.ongoing.delete(batch.producerId);
@@ -192,6 +195,25 @@ export class ProducerStateManager {
     removed.sort((a, b) => a - b);
     for (const id of removed) this.producers.delete(id);
     return removed;
+  }
+
+  /**
+   * `ProducerStateManager.activeProducers` as `UnifiedLog.lastRecordsOfActiveProducers` gives them to the cleaner:
+   * each producer's last data offset (-1 when its entry holds no batch: its last write was a marker) and epoch.
+   */
+  lastRecordsOfActiveProducers(): Map<number, { lastDataOffset: number; producerEpoch: number }> {
+    const out = new Map<number, { lastDataOffset: number; producerEpoch: number }>();
+    for (const [id, e] of this.producers) out.set(id, { lastDataOffset: e.batches.length > 0 ? e.batches[e.batches.length - 1].lastOffset : -1, producerEpoch: e.producerEpoch });
+    return out;
+  }
+
+  /** The cleaner rewrote the transaction index below `upTo`: aborted transactions there are kept only if listed. */
+  retainAbortedBelow(upTo: number, kept: readonly AbortedTxn[]): void {
+    const keep = new Set(kept.map((a) => `${a.producerId}:${a.firstOffset}`));
+    for (let i = this.aborted.length - 1; i >= 0; i--) {
+      const a = this.aborted[i];
+      if (a.lastOffset < upTo && !keep.has(`${a.producerId}:${a.firstOffset}`)) this.aborted.splice(i, 1);
+    }
   }
 
   /** `ProducerStateManager.takeSnapshot`: the state as of `offset` (the log end when a segment rolls). */

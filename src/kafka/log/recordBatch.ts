@@ -6,6 +6,12 @@ export interface KafkaRecord {
   value: string;
   /** Payload bytes beyond the value string, so record sizes can be modelled without building large strings. */
   padBytes?: number;
+  /**
+   * A tombstone: its value is null on the wire (a delete of `key` on a compacted topic). Simplification: the model
+   * keeps the send's id in `value` so the history can name the delete; sizes count a null value (-1) and the
+   * cleaner treats the record as Kafka treats a record without a value (`Record.hasValue` false).
+   */
+  tombstone?: true;
 }
 
 export const NO_PRODUCER_ID = -1;
@@ -33,16 +39,54 @@ export interface RecordBatch {
    * the same clock a send latency earlier). Retention and segment.ms read it. Absent on hand-built batches (0).
    */
   maxTimestampMs?: number;
+  /**
+   * Set once the log cleaner removed records from the batch (Kafka rebuilds it keeping its base offset, its last
+   * offset — `MemoryRecords.buildRetainedRecordsInto` → `overrideLastOffset` — and each record's offset delta): the
+   * offset delta of each record kept. Absent: the records sit at consecutive offsets from `baseOffset`.
+   */
+  offsetDeltas?: readonly number[];
+  /** `lastOffsetDelta` of a cleaned batch (kept even when its last records, or all, were removed). */
+  lastOffsetDelta?: number;
+  /**
+   * KIP-534: the delete horizon (ms) the cleaner stamped on a batch holding tombstones or a removable marker when it
+   * first cleaned it (now + delete.retention.ms); a later cleaning past it removes them.
+   */
+  deleteHorizonMs?: number;
 }
 
+/** The batch's last offset (`RecordBatch.lastOffset`: base offset + lastOffsetDelta, kept through cleaning). */
 export function lastOffsetOf(b: RecordBatch): number {
-  return b.baseOffset + b.records.length - 1;
+  return b.baseOffset + (b.lastOffsetDelta ?? b.records.length - 1);
+}
+
+/** The offset of the batch's `i`-th record (consecutive, or its offset delta once the cleaner removed records). */
+export function offsetOfRecord(b: RecordBatch, i: number): number {
+  return b.baseOffset + (b.offsetDeltas ? b.offsetDeltas[i] : i);
+}
+
+/** Index of the record at `offset` in the batch, or -1 (a gap the cleaner left, or outside the batch). */
+export function recordIndexOf(b: RecordBatch, offset: number): number {
+  const d = offset - b.baseOffset;
+  if (!b.offsetDeltas) return d >= 0 && d < b.records.length ? d : -1;
+  return b.offsetDeltas.indexOf(d);
+}
+
+/**
+ * The batch cut to its records below `offset` (a truncation inside it): last offset is that of the last record
+ * kept, as a rebuilt batch would have it. Sizes are left to the caller.
+ */
+export function batchBelow(b: RecordBatch, offset: number): RecordBatch {
+  if (!b.offsetDeltas) return { ...b, records: b.records.slice(0, Math.max(0, offset - b.baseOffset)) };
+  let n = 0;
+  while (n < b.offsetDeltas.length && b.baseOffset + b.offsetDeltas[n] < offset) n++;
+  return { ...b, records: b.records.slice(0, n), offsetDeltas: b.offsetDeltas.slice(0, n), lastOffsetDelta: Math.min(b.lastOffsetDelta ?? 0, offset - 1 - b.baseOffset) };
 }
 
 export function lastSequenceOf(b: RecordBatch): number {
   if (b.baseSequence === NO_SEQUENCE) return NO_SEQUENCE;
   // Sequences wrap at Integer.MAX_VALUE (ProducerAppendInfo: 0 follows Integer.MAX_VALUE).
-  const last = b.baseSequence + b.records.length - 1;
+  // DefaultRecordBatch.lastSequence: base sequence + lastOffsetDelta (kept through cleaning).
+  const last = b.baseSequence + (lastOffsetOf(b) - b.baseOffset);
   return last > 2147483647 ? last - 2147483648 : last;
 }
 
@@ -51,7 +95,8 @@ export function keyBytesOf(r: KafkaRecord): number {
   return r.key === null ? -1 : utf8Length(r.key);
 }
 
-/** A record's value bytes: the value string (UTF-8) and its padding (`padBytes`). */
+/** A record's value bytes: the value string (UTF-8) and its padding (`padBytes`); -1 for a tombstone (null value). */
 export function valueBytesOf(r: KafkaRecord): number {
+  if (r.tombstone) return -1;
   return utf8Length(r.value) + (r.padBytes ?? 0);
 }

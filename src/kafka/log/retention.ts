@@ -4,6 +4,8 @@ import type { PartitionLog } from "./partitionLog.js";
 export interface RetentionConfig {
   retentionMs: number;
   retentionBytes: number;
+  /** cleanup.policy has `delete`: without it (compact only) retention.ms / retention.bytes do not apply. */
+  delete: boolean;
 }
 
 /** One deletion step: why, which segments (by base offset), and the log start before and after. */
@@ -15,7 +17,8 @@ export interface SegmentDeletion {
 }
 
 /**
- * `UnifiedLog.deleteOldSegments` for `cleanup.policy=delete` (the only policy modelled), run by
+ * `UnifiedLog.deleteOldSegments` (for `cleanup.policy` `delete` and `compact,delete`; a `compact`-only log deletes only
+ * the segments below its log start, as `if (config.delete) ... else deleteLogStartOffsetBreachedSegments()`), run by
  * `LogManager.cleanupLogs` on every replica: segments wholly below the log start (after DeleteRecords)
  * (`deleteLogStartOffsetBreachedSegments`), then the oldest while the log is over retention.bytes
  * (`deleteRetentionSizeBreachedSegments`), then those whose newest batch is more than retention.ms older than
@@ -32,6 +35,7 @@ export function deleteOldSegments(log: PartitionLog, highWatermark: number, cfg:
     out.push({ reason, baseOffsets, oldLogStartOffset, logStartOffset: log.logStartOffset });
   };
   remove(log.deletableSegments(highWatermark, (_s, next) => next !== undefined && next.baseOffset <= log.logStartOffset), "log-start-offset-breach");
+  if (!cfg.delete) return out;
   if (cfg.retentionBytes >= 0 && log.sizeBytes >= cfg.retentionBytes) {
     let diff = log.sizeBytes - cfg.retentionBytes;
     const n = log.deletableSegments(highWatermark, (s) => {

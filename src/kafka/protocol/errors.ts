@@ -54,6 +54,8 @@ export const ERRORS = {
    * (KafkaProducer.ensureValidRecordSize throws RecordTooLargeException, whose broker code is MESSAGE_TOO_LARGE).
    */
   RECORD_TOO_LARGE: { code: 10, retriable: false },
+  /** A record the broker's LogValidator refused (a compacted topic's record without a key): InvalidRecordException. */
+  INVALID_RECORD: { code: 87, retriable: false },
   /** Client-side: buffer.memory full for longer than max.block.ms (TimeoutException from send()). */
   BUFFER_EXHAUSTED: { code: 7, retriable: false },
   /** Client-side: the topic was not in metadata within max.block.ms (TimeoutException from send()). */

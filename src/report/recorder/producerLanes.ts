@@ -33,6 +33,7 @@ export const PRODUCER_TYPES = [
   "workload.fenced",
   "txn-coordinator.fence",
   "txn-coordinator.timeout",
+  "txn-coordinator.expired",
   "txn-coordinator.load",
 ];
 
@@ -97,6 +98,9 @@ export class ProducerRecorder {
       case "txn-coordinator.timeout":
         say("txn", `${r.actor} aborts ${d.transactionalId}'s transaction (producer id ${d.producerId}, epoch ${d.producerEpoch}): open ${d.openMs}ms, past transaction.timeout.ms`, `${d.transactionalId} transaction timeouts`);
         return;
+      case "txn-coordinator.expired":
+        say("txn", `${r.actor} expires transactional.id ${d.transactionalId} (producer id ${d.producerId}, epoch ${d.producerEpoch}): idle ${d.idleMs}ms, past transactional.id.expiration.ms`, `${d.transactionalId} expired`);
+        return;
       case "txn-coordinator.load": {
         const p = d.partition as number;
         const before = this.txnCoordinators.get(p);
@@ -106,7 +110,7 @@ export class ProducerRecorder {
         return;
       }
       case "workload.fenced":
-        say("fenced", `${r.actor} is fenced as transactional.id ${d.transactionalId} (${d.error}): its epoch is older than the coordinator's`, `${r.actor} fenced`);
+        say("fenced", `${r.actor} is fenced as transactional.id ${d.transactionalId} (${d.error}): ${d.error === "INVALID_PRODUCER_ID_MAPPING" ? "the coordinator no longer maps the id to its producer id" : "its epoch is older than the coordinator's"}`, `${r.actor} fenced`);
         return;
     }
     const l = this.get(r.actor);

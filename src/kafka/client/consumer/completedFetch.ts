@@ -1,4 +1,4 @@
-import { lastOffsetOf, NO_PRODUCER_ID, type RecordBatch } from "../../log/recordBatch.js";
+import { lastOffsetOf, NO_PRODUCER_ID, offsetOfRecord, type RecordBatch } from "../../log/recordBatch.js";
 import type { AbortedTransaction, FetchedRecord, IsolationLevel } from "../../protocol/messages.js";
 
 /**
@@ -70,7 +70,7 @@ export class CompletedFetch {
         }
         continue;
       }
-      const offset = b.baseOffset + this.recordIndex;
+      const offset = offsetOfRecord(b, this.recordIndex); // sparse once the cleaner removed records
       const record = b.records[this.recordIndex++];
       if (offset < this.nextFetchOffset) continue; // before the fetch offset (the batch began earlier)
       // Control records are never returned; the position moves past them.

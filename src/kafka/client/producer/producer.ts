@@ -22,6 +22,8 @@ export interface ProducerRecord {
   padBytes?: number;
   /** An explicit partition beats the partitioner. */
   partition?: number;
+  /** A tombstone: sent with a null value (see KafkaRecord.tombstone). */
+  tombstone?: true;
 }
 
 interface Waiting {
@@ -209,7 +211,7 @@ export class KafkaProducer {
 
   /** The append path of send(), without allocating a holder per record (it is the producer's hot path). */
   private append(record: ProducerRecord, cb: SendCallback, deadlineMs: number): void {
-    const rec: KafkaRecord = record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
+    const rec: KafkaRecord = record.tombstone ? { key: record.key, value: record.value, tombstone: true } : record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
     const tooLarge = recordTooLarge(rec, this.settings);
     if (tooLarge !== null) {
       this.ctx.trace("producer.record-too-large", { topic: record.topic, ...tooLarge });
