@@ -307,14 +307,16 @@ export const faultInput = z.strictObject({
     })
     .optional(),
   /**
-   * An operator's IncrementalAlterConfigs of one topic config (Kafka Admin `incrementalAlterConfigs`): SET `key` to
-   * `value`, or remove the topic's override with `value: null` (DELETE). Sent by the scenario's admin client to a
-   * broker, which forwards it to the active controller.
+   * An operator's IncrementalAlterConfigs of one config (Kafka Admin `incrementalAlterConfigs`): SET `key` to
+   * `value`, or remove the override with `value: null` (DELETE). Either a topic's config (`topic`), or a dynamic
+   * broker config (`broker`: a broker's number N or name broker-N for that broker, `all` or "" for the cluster
+   * default). Sent by the scenario's admin client to a broker, which forwards it to the active controller.
    */
   alterConfig: z
     .strictObject({
-      topic: z.string({ error: "must be a topic name" }),
-      key: z.string({ error: "must be a topic config name such as min.insync.replicas" }),
+      topic: z.string({ error: "must be a topic name" }).optional(),
+      broker: z.union([z.number().int().min(1), z.string()], { error: 'must be a broker number (1), a broker name (broker-1), or "all" for the cluster default' }).optional(),
+      key: z.string({ error: "must be a config name such as min.insync.replicas" }),
       value: z.union([z.number(), z.boolean(), z.string(), z.null()], { error: "must be the config's value (a number, true/false or a string), or null to remove the topic's override" }),
     })
     .optional(),

@@ -15,15 +15,25 @@ export class ConfigurationControlManager {
     private readonly written: () => void,
   ) {}
 
-  /** unclean.leader.election.enable for `topic`: its override, else the cluster's. */
+  /**
+   * unclean.leader.election.enable for `topic` (ConfigurationControlManager.uncleanLeaderElectionEnabledForTopic →
+   * getTopicConfig): its override, else the dynamic cluster default, else the static config. A per-broker dynamic
+   * value is not read: the controller resolves with its own node's config, and a broker's is not its own.
+   */
   uncleanAllowed(topic: string): boolean {
-    const v = this.c.image().topicConfig(topic, "unclean.leader.election.enable");
+    const image = this.c.image();
+    const v = image.topicConfig(topic, "unclean.leader.election.enable") ?? image.brokerConfigs.get("")?.get("unclean.leader.election.enable");
     return v === undefined ? this.c.cfg.uncleanLeaderElectionEnable : v === true;
   }
 
-  /** ReplicationControlManager.getTopicEffectiveMinIsr: min(the topic's or the cluster's min.insync.replicas, RF). */
+  /**
+   * ReplicationControlManager.getTopicEffectiveMinIsr: min(min.insync.replicas, RF), the setting resolved as
+   * getTopicConfig does: the topic's, else the dynamic cluster default, else the static config.
+   */
   effectiveMinIsr(p: PartitionState): number {
-    return Math.min(this.c.image().topicConfig(p.topic, "min.insync.replicas") ?? this.c.cfg.minInsyncReplicas, p.replicas.length);
+    const image = this.c.image();
+    const v = image.topicConfig(p.topic, "min.insync.replicas") ?? (image.brokerConfigs.get("")?.get("min.insync.replicas") as number | undefined);
+    return Math.min(v ?? this.c.cfg.minInsyncReplicas, p.replicas.length);
   }
 
   /**
@@ -37,6 +47,7 @@ export class ConfigurationControlManager {
     const reply = (error: IncrementalAlterConfigsResponse["error"], errorMessage: string | null = null) =>
       ctx.write(conn, { type: "IncrementalAlterConfigsResponse", correlationId: req.correlationId, topic: req.topic, error, errorMessage, leaderHint: raft.leader } satisfies IncrementalAlterConfigsResponse);
     if (!raft.isLeader()) return reply("NOT_CONTROLLER");
+    if (req.broker !== undefined) return this.alterBrokerConfigs(req, reply);
     if (!image.topics.has(req.topic)) return reply("UNKNOWN_TOPIC_OR_PARTITION", `topic ${req.topic} does not exist`);
     for (const c of req.configs) {
       if (c.value === null) {
@@ -50,6 +61,23 @@ export class ConfigurationControlManager {
     for (const c of req.configs) {
       ctx.trace("controller.alter-config", { topic: req.topic, name: c.name, value: c.value === null ? null : String(c.value) });
       offset = this.c.propose({ type: "Config", topic: req.topic, name: c.name, value: c.value });
+    }
+    this.written();
+    if (offset < 0) return reply("NONE");
+    this.c.afterCommit(offset, () => reply("NONE"));
+  }
+
+  /**
+   * A BROKER resource (per broker, or "" the cluster default): the forwarding broker has checked its keys
+   * (ConfigAdminManager.preprocess), so the controller's own check (ControllerConfigurationValidator) only takes
+   * the change; a BROKER ConfigRecord is written per key and the answer goes once they are committed.
+   */
+  private alterBrokerConfigs(req: IncrementalAlterConfigsRequest, reply: (error: IncrementalAlterConfigsResponse["error"]) => void): void {
+    const broker = req.broker!;
+    let offset = -1;
+    for (const c of req.configs) {
+      this.c.ctx.trace("controller.alter-config", { broker, name: c.name, value: c.value === null ? null : String(c.value) });
+      offset = this.c.propose({ type: "BrokerConfig", broker, name: c.name, value: c.value });
     }
     this.written();
     if (offset < 0) return reply("NONE");

@@ -12,14 +12,18 @@ export interface AlterableConfig {
 }
 
 /**
- * IncrementalAlterConfigs for one topic (Kafka's Admin `incrementalAlterConfigs`, resource type TOPIC). A client
- * sends it to any broker, which forwards it to the active controller (KRaft: `ForwardingManager`; the model
- * forwards the request as it is, without Kafka's Envelope). Broker resources are not modelled.
+ * IncrementalAlterConfigs for one resource (Kafka's Admin `incrementalAlterConfigs`): a topic (resource type TOPIC,
+ * named by `topic`), or, when `broker` is given, a broker (resource type BROKER: `broker` is one broker's name, or
+ * "" for the cluster default; `topic` is then ""). A client sends a topic's or the cluster default's to any broker
+ * and one broker's to that broker; the broker checks a BROKER resource (ConfigAdminManager.preprocess) and forwards
+ * it to the active controller (KRaft: `ForwardingManager`; the model forwards the request as it is, without
+ * Kafka's Envelope).
  */
 export interface IncrementalAlterConfigsRequest {
   type: "IncrementalAlterConfigs";
   correlationId: number;
   topic: string;
+  broker?: string;
   configs: AlterableConfig[];
 }
 
@@ -27,7 +31,10 @@ export interface IncrementalAlterConfigsResponse {
   type: "IncrementalAlterConfigsResponse";
   correlationId: number;
   topic: string;
-  /** NONE, NOT_CONTROLLER (with a hint, between controller and broker), UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG. */
+  /**
+   * NONE, NOT_CONTROLLER (with a hint, between controller and broker), UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG,
+   * INVALID_REQUEST (a broker config that is not dynamic, or another broker's resource).
+   */
   error: ErrorName;
   errorMessage: string | null;
   leaderHint: string | null;

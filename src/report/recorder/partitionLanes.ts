@@ -124,7 +124,8 @@ export class PartitionRecorder {
       // An operator's admin calls (the scenario's deleteRecords and alterConfig entries), with their outcome.
       case "admin.alter-configs": {
         const configs = Object.entries((d.configs ?? {}) as Record<string, unknown>).map(([k, v]) => (v === null ? `delete ${k}` : `${k}=${v}`));
-        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs topic ${d.topic}: ${configs.join(", ")} → ${d.error}`, subject: `admin ${d.topic} configs`, actors: [r.actor] });
+        const resource = d.broker === undefined ? `topic ${d.topic}` : d.broker === "" ? "cluster default (all brokers)" : `broker ${d.broker}`;
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs ${resource}: ${configs.join(", ")} → ${d.error}`, subject: `admin ${d.broker === undefined ? d.topic : resource} configs`, actors: [r.actor] });
         return;
       }
       case "admin.delete-records":
