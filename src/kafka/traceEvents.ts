@@ -10,6 +10,7 @@ import type { TraceEventSpecs } from "../sim/traceEvents.js";
  */
 export const KAFKA_TRACE_EVENTS = {
   "admin.alter-configs": { topic: "string?", broker: "string?", configs: "map", error: "string", tries: "number" },
+  "admin.alter-partition-reassignments": { tp: "string", replicas: "list", error: "string", tries: "number" },
   "admin.delete-records": { tp: "string", offset: "number", error: "string", lowWatermark: "number", tries: "number" },
   "admin.retry": { tp: "string", error: "string" },
   "broker.controlled-shutdown": { brokerEpoch: "number" },
@@ -47,7 +48,8 @@ export const KAFKA_TRACE_EVENTS = {
   "controller.election": { tp: "string", oldLeader: "string|null", newLeader: "string|null", leaderEpoch: "number", isr: "list", reason: "string" },
   "controller.elr-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", elr: "list", reason: "string" },
   "controller.fence": { broker: "string", reason: "string" },
-  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?" },
+  "controller.reassignment": { tp: "string", phase: "string", replicas: "list", addingReplicas: "list", removingReplicas: "list", isr: "list", leader: "string|null" },
+  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?", replicas: "list?", addingReplicas: "list?", removingReplicas: "list?" },
   "controller.unclean-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", reason: "string" },
   "controller.unclean-shutdown": { broker: "string", previousBrokerEpoch: "number", brokerEpoch: "number" },
   "controller.unfence": { broker: "string" },

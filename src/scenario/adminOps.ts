@@ -6,7 +6,7 @@ import { FAULT_VERBS } from "./schema.js";
 type Fail = (path: string, problem: string) => never;
 
 /** The fault verbs that are admin calls (made by the scenario's admin client, not by the fault injector). */
-export const ADMIN_VERBS = ["deleteRecords", "alterConfig"] as const;
+export const ADMIN_VERBS = ["deleteRecords", "alterConfig", "reassign"] as const;
 
 /** What an admin entry is checked against: the cluster's topics (with internal ones) and broker names. */
 export interface AdminCluster {
@@ -47,6 +47,7 @@ export function resolveAdminOp(f: FaultInput, p: string, durationMs: number, clu
     }
     return { atMs: f.at, op: "alterConfig", topic: a.topic, key: a.key, value: a.value };
   }
+  if (f.reassign !== undefined) return resolveReassign(f.reassign, `${p}.reassign`, f.at, cluster, fail);
   const d = f.deleteRecords!;
   const m = /^(.+)-(\d+)$/.exec(d.partition);
   const topic = m ? topics.find((t) => t.name === m[1]) : undefined;
@@ -76,4 +77,27 @@ function resolveBrokerAlterConfig(a: NonNullable<FaultInput["alterConfig"]>, p: 
     if (problems.length > 0) fail(`${p}.value`, problems[0].message);
   }
   return { atMs, op: "alterConfig", topic: "", broker: name, key: a.key, value: a.value };
+}
+
+/**
+ * A `reassign` entry: a partition of the scenario's own topics and a non-empty list of its brokers (by number or
+ * name), none twice. The replication factor may change (Kafka allows it); the controller checks again at run time.
+ */
+function resolveReassign(r: NonNullable<FaultInput["reassign"]>, p: string, atMs: number, cluster: AdminCluster, fail: Fail): AdminOp {
+  const topics = cluster.topics.filter((t) => !t.name.startsWith("__"));
+  const m = /^(.+)-(\d+)$/.exec(r.partition);
+  const topic = m ? topics.find((t) => t.name === m[1]) : undefined;
+  if (!m || !topic || Number(m[2]) >= topic.partitions) {
+    const known = topics.map((t) => (t.partitions === 1 ? `${t.name}-0` : `${t.name}-0..${t.partitions - 1}`)).join(", ");
+    fail(`${p}.partition`, `"${r.partition}" is not a partition of the scenario's topics (partitions: ${known || "none"})`);
+  }
+  if (r.replicas.length === 0) fail(`${p}.replicas`, "must name at least one broker");
+  const replicas = r.replicas.map((b, i) => {
+    const name = typeof b === "number" ? `broker-${b}` : b;
+    if (!cluster.brokers.includes(name)) fail(`${p}.replicas[${i}]`, `${JSON.stringify(b)} is not a broker of the cluster (brokers: ${cluster.brokers.map((x) => x.slice("broker-".length)).join(", ")})`);
+    return name;
+  });
+  const dup = replicas.findIndex((b, i) => replicas.indexOf(b) !== i);
+  if (dup >= 0) fail(`${p}.replicas[${dup}]`, `${replicas[dup]} is listed twice`);
+  return { atMs, op: "reassign", topic: m![1], partition: Number(m![2]), replicas };
 }

@@ -61,6 +61,8 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
       ctx.write(conn, { type: "IncrementalAlterConfigsResponse", correlationId: req.correlationId, topic: req.topic, error: refused.error, errorMessage: refused.message, leaderHint: null } satisfies IncrementalAlterConfigsResponse);
     },
 
+    AlterPartitionReassignments: (_from, req, conn) => forwarding.forwardReassignments(req, conn),
+
     // ---- the transaction coordinator ----
     InitProducerId: (from, req, conn) => txn.handleInitProducerId(from, req, conn),
     AddPartitionsToTxn: (_from, req, conn) => txn.handleAddPartitions(req, conn),

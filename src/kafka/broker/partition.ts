@@ -182,6 +182,8 @@ export class Partition {
         this.partitionEpoch = state.partitionEpoch;
         this.setIsr(committedIsr(state.isr), "metadata");
       }
+      // Partition.updateAssignmentAndIsr: replicas a reassignment adds are followers from now on, never caught up.
+      for (const r of state.replicas) if (r !== me && !this.followers.has(r)) this.followers.set(r, { logEndOffset: -1, lastCaughtUpTimeUs: Number.NEGATIVE_INFINITY, lastFetchLeaderLogEndOffset: -1, lastFetchTimeUs: Number.NEGATIVE_INFINITY });
       return null;
     }
     if (state.leaderEpoch > this.leaderEpoch || this.leader !== state.leader || this.role === "leader") {

@@ -137,6 +137,7 @@ export function controllerActor(cfg: ControllerConfig) {
       BrokerHeartbeat: (from, req, conn) => cluster.handleHeartbeat(from, req, conn),
       AlterPartition: (from, req, conn) => replication.handleAlterPartition(from, req, conn),
       IncrementalAlterConfigs: (from, req, conn) => configs.handleIncrementalAlterConfigs(from, req, conn),
+      AlterPartitionReassignments: (from, req, conn) => replication.handleAlterPartitionReassignments(from, req, conn),
     };
 
     return {

@@ -3,7 +3,9 @@ import type { PartitionState } from "../metadata/records.js";
 import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/controllerMessages.js";
 import type { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerContext } from "./controllerContext.js";
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from "../protocol/configMessages.js";
 import { nextPartitionState, targetElr } from "./partitionChange.js";
+import { completeReassignmentIfNeeded, isReassigning, startReassignment } from "./partitionReassignment.js";
 
 /**
  * Partitions as the active controller manages them (Kafka `ReplicationControlManager`): topic creation, leader
@@ -28,8 +30,9 @@ export class ReplicationControlManager {
     const gone = new Set(this.inControlledShutdown().keys());
     if (removed !== undefined) gone.add(removed);
     for (const p of [...image.partitions.values()]) {
-      const next = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
-      if (!next) continue;
+      const built = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
+      if (!built) continue;
+      const next = this.maybeCompleteReassignment(p, built);
       if (next.leader !== p.leader) {
         const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
         const unclean = next.leader !== null && !p.isr.includes(next.leader) && !fromElr;
@@ -104,7 +107,55 @@ export class ReplicationControlManager {
       if (e.lastKnownElr.length > 0) next.lastKnownElr = e.lastKnownElr;
     }
     ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: next.isr, by: req.broker });
+    // PartitionChangeBuilder.build: a reassignment completes once its target replicas are all in the ISR.
+    const built = this.maybeCompleteReassignment(p, next);
+    if (built.leader !== p.leader)
+      ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: built.leader, leaderEpoch: built.leaderEpoch, isr: built.isr, reason: "reassignment completed" });
+    const offset = this.c.propose({ type: "Partition", state: built });
+    this.c.afterCommit(offset, () => reply("NONE", built));
+  }
+
+  /** `completeReassignmentIfNeeded` on a partition's next state, traced when it completes. */
+  private maybeCompleteReassignment(p: PartitionState, next: PartitionState): PartitionState {
+    if (!isReassigning(next)) return next;
+    const done = completeReassignmentIfNeeded(p, next);
+    if (!isReassigning(done)) this.traceReassignment("completed", done);
+    return done;
+  }
+
+  private traceReassignment(phase: "started" | "completed", s: PartitionState): void {
+    this.c.ctx.trace("controller.reassignment", { tp: `${s.topic}-${s.partition}`, phase, replicas: s.replicas, addingReplicas: s.addingReplicas ?? [], removingReplicas: s.removingReplicas ?? [], isr: s.isr, leader: s.leader });
+  }
+
+  /**
+   * ReplicationControlManager.alterPartitionReassignments for one partition (forwarded by a broker): the target is
+   * checked as validateManualPartitionAssignment does (INVALID_REPLICA_ASSIGNMENT: empty, a broker twice, a broker
+   * that is not registered), then a PartitionChangeRecord starts the move (`startReassignment`), completed at once
+   * when nothing needs to catch up. The answer goes once it is committed; the move itself completes later, when the
+   * leader's AlterPartition puts the new replicas in the ISR. Errors: NOT_CONTROLLER, UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  handleAlterPartitionReassignments(_from: string, req: AlterPartitionReassignmentsRequest, conn: ConnectionId): void {
+    const { ctx, raft } = this.c;
+    const image = this.c.image();
+    const reply = (error: AlterPartitionReassignmentsResponse["error"], errorMessage: string | null = null) =>
+      ctx.write(conn, { type: "AlterPartitionReassignmentsResponse", correlationId: req.correlationId, error, errorMessage, leaderHint: raft.leader } satisfies AlterPartitionReassignmentsResponse);
+    if (!raft.isLeader()) return reply("NOT_CONTROLLER");
+    const p = image.partition(req.topic, req.partition);
+    if (!p) return reply("UNKNOWN_TOPIC_OR_PARTITION", `${req.topic}-${req.partition} does not exist`);
+    if (req.replicas.length === 0) return reply("INVALID_REPLICA_ASSIGNMENT", "The manual partition assignment includes an empty replica list.");
+    const dup = req.replicas.find((r, i) => req.replicas.indexOf(r) !== i);
+    if (dup !== undefined) return reply("INVALID_REPLICA_ASSIGNMENT", `The manual partition assignment includes the partition ${dup} more than once.`);
+    const unknown = req.replicas.find((r) => !image.brokers.has(r));
+    if (unknown !== undefined) return reply("INVALID_REPLICA_ASSIGNMENT", `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
+    const next = startReassignment(p, req.replicas);
+    if (!next) return reply("NONE");
+    if (isReassigning(next)) this.traceReassignment("started", next);
+    else {
+      this.traceReassignment("completed", next);
+      if (next.leader !== p.leader)
+        ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: next.leader, leaderEpoch: next.leaderEpoch, isr: next.isr, reason: "reassignment completed" });
+    }
     const offset = this.c.propose({ type: "Partition", state: next });
-    this.c.afterCommit(offset, () => reply("NONE", next));
+    this.c.afterCommit(offset, () => reply("NONE"));
   }
 }

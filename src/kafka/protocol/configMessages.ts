@@ -39,3 +39,28 @@ export interface IncrementalAlterConfigsResponse {
   errorMessage: string | null;
   leaderHint: string | null;
 }
+
+/**
+ * AlterPartitionReassignments for one partition (Kafka Admin `alterPartitionReassignments`,
+ * `AlterPartitionReassignmentsRequest.json`): `replicas` is the target replica list (brokers by name, the first the
+ * preferred leader). Sent to any broker, which forwards it to the active controller (KIP-590).
+ */
+export interface AlterPartitionReassignmentsRequest {
+  type: "AlterPartitionReassignments";
+  correlationId: number;
+  topic: string;
+  partition: number;
+  replicas: string[];
+}
+
+export interface AlterPartitionReassignmentsResponse {
+  type: "AlterPartitionReassignmentsResponse";
+  correlationId: number;
+  /**
+   * NONE (the reassignment is recorded; it completes later), NOT_CONTROLLER (between controller and broker),
+   * UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICA_ASSIGNMENT.
+   */
+  error: ErrorName;
+  errorMessage: string | null;
+  leaderHint: string | null;
+}

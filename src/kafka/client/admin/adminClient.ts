@@ -3,13 +3,22 @@ import { clientProcess } from "../../network/connectionRouter.js";
 import { NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { ConfigValue } from "../../config/configDef.js";
-import type { IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
 import type { DeleteRecordsRequest } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
 
 /** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords` or `alterConfig`). */
-export type AdminOp = DeleteRecordsOp | AlterConfigOp;
+export type AdminOp = DeleteRecordsOp | AlterConfigOp | ReassignOp;
+
+/** Admin `alterPartitionReassignments` of one partition to `replicas` (broker names), sent to any broker. */
+export interface ReassignOp {
+  atMs: number;
+  op: "reassign";
+  topic: string;
+  partition: number;
+  replicas: string[];
+}
 
 /** Admin `deleteRecords` for one partition, sent to its leader. */
 export interface DeleteRecordsOp {
@@ -96,9 +105,10 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
     const finish = (call: Call, error: ErrorName, lowWatermark: number) => {
       const op = call.op;
       if (op.op === "deleteRecords") ctx.trace("admin.delete-records", { tp: `${op.topic}-${op.partition}`, offset: op.offset, error, lowWatermark, tries: call.tries });
+      else if (op.op === "reassign") ctx.trace("admin.alter-partition-reassignments", { tp: `${op.topic}-${op.partition}`, replicas: op.replicas, error, tries: call.tries });
       else ctx.trace("admin.alter-configs", { ...(op.broker !== undefined ? { broker: op.broker } : { topic: op.topic }), configs: { [op.key]: op.value === null ? null : String(op.value) }, error, tries: call.tries });
     };
-    const target = (op: AdminOp) => (op.op === "deleteRecords" ? `${op.topic}-${op.partition}` : op.broker !== undefined ? `broker ${op.broker || "<default>"}` : op.topic);
+    const target = (op: AdminOp) => (op.op !== "alterConfig" ? `${op.topic}-${op.partition}` : op.broker !== undefined ? `broker ${op.broker || "<default>"}` : op.topic);
 
     /**
      * KafkaAdminClient's node for each call: DeleteRecords the partition's leader; IncrementalAlterConfigs of one
@@ -106,6 +116,7 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
      */
     const nodeFor = (op: AdminOp): string | null => {
       if (op.op === "deleteRecords") return metadata.leaderOf(op.topic, op.partition)?.leader ?? null;
+      if (op.op === "reassign") return client.leastLoadedNode(brokers);
       if (op.broker !== undefined && op.broker !== "") return op.broker;
       return client.leastLoadedNode(brokers);
     };
@@ -127,10 +138,12 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
           continue;
         }
         const correlationId = client.correlationId();
-        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest =
+        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest | AlterPartitionReassignmentsRequest =
           op.op === "alterConfig"
             ? { type: "IncrementalAlterConfigs", correlationId, topic: op.topic, ...(op.broker !== undefined ? { broker: op.broker } : {}), configs: [{ name: op.key, value: op.value }] }
-            : { type: "DeleteRecords", correlationId, topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
+            : op.op === "reassign"
+              ? { type: "AlterPartitionReassignments", correlationId, topic: op.topic, partition: op.partition, replicas: op.replicas }
+              : { type: "DeleteRecords", correlationId, topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
         call.tries++;
         client.sendWhenReady(node, req, (res) => {
           if (res.type === "Disconnected") return again(call, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");
