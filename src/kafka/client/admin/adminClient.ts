@@ -8,7 +8,7 @@ import type { DeleteRecordsRequest } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
 
-/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords` or `alterConfig`). */
+/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords`, `alterConfig` or `reassign`). */
 export type AdminOp = DeleteRecordsOp | AlterConfigOp | ReassignOp;
 
 /** Admin `alterPartitionReassignments` of one partition to `replicas` (broker names), sent to any broker. */
@@ -112,7 +112,8 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
 
     /**
      * KafkaAdminClient's node for each call: DeleteRecords the partition's leader; IncrementalAlterConfigs of one
-     * broker's configs that broker (ConstantNodeIdProvider), any other the least loaded broker (it forwards it).
+     * broker's configs that broker (ConstantNodeIdProvider); any other IncrementalAlterConfigs and
+     * AlterPartitionReassignments the least loaded broker (it forwards them to the active controller).
      */
     const nodeFor = (op: AdminOp): string | null => {
       if (op.op === "deleteRecords") return metadata.leaderOf(op.topic, op.partition)?.leader ?? null;
