@@ -9,7 +9,8 @@ import type { TraceEventSpecs } from "../sim/traceEvents.js";
  * test/kafka/traceEvents.test.ts runs every shipped scenario and checks each record against this table.
  */
 export const KAFKA_TRACE_EVENTS = {
-  "admin.alter-configs": { topic: "string", configs: "map", error: "string", tries: "number" },
+  "admin.alter-configs": { topic: "string?", broker: "string?", configs: "map", error: "string", tries: "number" },
+  "admin.alter-partition-reassignments": { tp: "string", replicas: "list", error: "string", tries: "number" },
   "admin.delete-records": { tp: "string", offset: "number", error: "string", lowWatermark: "number", tries: "number" },
   "admin.retry": { tp: "string", error: "string" },
   "broker.controlled-shutdown": { brokerEpoch: "number" },
@@ -41,13 +42,14 @@ export const KAFKA_TRACE_EVENTS = {
   "consumer.sync-group-failed": { groupId: "string", memberId: "string", error: "string" },
   "consumer.truncation-detected": { tp: "string", offset: "number", offsetEpoch: "number|null", leaderEpoch: "number", endOffset: "number", action: "string" },
   "consumer.validation-error": { tp: "string", error: "string" },
-  "controller.alter-config": { topic: "string", name: "string", value: "string|null" },
+  "controller.alter-config": { topic: "string?", broker: "string?", name: "string", value: "string|null" },
   "controller.alter-partition": { tp: "string", oldIsr: "list", newIsr: "list", by: "string" },
   "controller.controlled-shutdown": { broker: "string" },
   "controller.election": { tp: "string", oldLeader: "string|null", newLeader: "string|null", leaderEpoch: "number", isr: "list", reason: "string" },
   "controller.elr-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", elr: "list", reason: "string" },
   "controller.fence": { broker: "string", reason: "string" },
-  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?" },
+  "controller.reassignment": { tp: "string", phase: "string", replicas: "list", addingReplicas: "list", removingReplicas: "list", isr: "list", leader: "string|null" },
+  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?", replicas: "list?", addingReplicas: "list?", removingReplicas: "list?" },
   "controller.unclean-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", reason: "string" },
   "controller.unclean-shutdown": { broker: "string", previousBrokerEpoch: "number", brokerEpoch: "number" },
   "controller.unfence": { broker: "string" },

@@ -1,13 +1,16 @@
 import { formatDuration } from "../common/duration.js";
 import { resolveCapacity } from "./capacity.js";
 import type { z } from "zod";
-import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts, producerSettings } from "../kafka/config/producerSettings.js";
 import { actorsNamed, DEFAULT_LINK, DEFAULT_TCP_USER_TIMEOUT_US, type FaultOp, type FaultTrigger, fitsKind, GENERATED_KINDS, type LatencyModel, type LinkBehaviour, matchableKind } from "../sim/index.js";
+import type { AdminOp } from "../kafka/client/admin/adminClient.js";
+import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
+
+export { ADMIN_CLIENT };
 import { ScenarioError } from "./errors.js";
 import { isKafkaRole } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
@@ -260,11 +263,11 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   const faults: FaultOp[] = [];
   const adminOps: AdminOp[] = [];
   (input.faults ?? []).forEach((f, i) => {
-    if (f.deleteRecords !== undefined || f.alterConfig !== undefined) adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, [...topics, ...internal], fail));
+    if (ADMIN_VERBS.some((v) => f[v] !== undefined)) adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, { topics: [...topics, ...internal], brokers }, fail));
     else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));
   });
   if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
-    fail("faults", `deleteRecords and alterConfig are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
+    fail("faults", `deleteRecords, alterConfig and reassign are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
 
   // Random faults.
   let randomFaults: ResolvedScenario["randomFaults"] = null;
@@ -389,51 +392,11 @@ function resolveDemo(input: ScenarioInput, addActor: (n: string, p: string) => v
   return out;
 }
 
-/** The actor that makes the scenario's admin calls (DeleteRecords, IncrementalAlterConfigs). */
-export const ADMIN_CLIENT = "admin";
-
-/**
- * A `deleteRecords` entry (a known topic-partition and an offset ≥ -1; the schema checked its shape) or an
- * `alterConfig` entry (a topic of the scenario, and a key and value TOPIC_CONFIG accepts; null removes the override).
- */
-function resolveAdminOp(f: FaultInput, p: string, durationMs: number, topics: { name: string; partitions: number }[], fail: Fail): AdminOp {
-  const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
-  if (verbs.length !== 1) fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")} (got ${verbs.join(" and ")})`);
-  const verb = verbs[0];
-  if (f.for !== undefined) fail(`${p}.for`, `does not apply to ${verb}`);
-  // An admin call is made at a time; trace-event triggers (on:, until:, delay:) are for faults.
-  if (f.on !== undefined) fail(`${p}.on`, `does not apply to ${verb} (an admin call is made at a time: give at:)`);
-  if (f.until !== undefined) fail(`${p}.until`, `does not apply to ${verb}`);
-  if (f.delay !== undefined) fail(`${p}.delay`, `does not apply to ${verb}`);
-  if (f.at === undefined) fail(p, "needs at: <time> (when the admin call is made)");
-  if (f.at > durationMs) fail(`${p}.at`, `must be within the run (duration ${formatDuration(durationMs)}); got ${formatDuration(f.at)}`);
-  if (f.alterConfig !== undefined) {
-    const a = f.alterConfig;
-    // Kafka's internal topics take configs too, but the model fixes theirs (offsets and transaction state).
-    if (!topics.some((t) => t.name === a.topic && !t.name.startsWith("__")))
-      fail(`${p}.alterConfig.topic`, `"${a.topic}" is not a topic of the scenario (topics: ${topics.filter((t) => !t.name.startsWith("__")).map((t) => t.name).join(", ") || "none"})`);
-    if (!TOPIC_CONFIG.key(a.key)) fail(`${p}.alterConfig.key`, `"${a.key}" is not a topic config the model has (topic configs: ${TOPIC_CONFIG.names().join(", ")})`);
-    if (a.value !== null) {
-      const problems = TOPIC_CONFIG.validate({ [a.key]: a.value });
-      if (problems.length > 0) fail(`${p}.alterConfig.value`, problems[0].message);
-    }
-    return { atMs: f.at, op: "alterConfig", topic: a.topic, key: a.key, value: a.value };
-  }
-  const d = f.deleteRecords!;
-  const m = /^(.+)-(\d+)$/.exec(d.partition);
-  const topic = m ? topics.find((t) => t.name === m[1]) : undefined;
-  if (!m || !topic || Number(m[2]) >= topic.partitions) {
-    const known = topics.map((t) => (t.partitions === 1 ? `${t.name}-0` : `${t.name}-0..${t.partitions - 1}`)).join(", ");
-    fail(`${p}.deleteRecords.partition`, `"${d.partition}" is not a partition of the cluster (partitions: ${known || "none"})`);
-  }
-  return { atMs: f.at, op: "deleteRecords", topic: m![1], partition: Number(m![2]), offset: d.offset };
-}
-
 function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail): FaultOp {
   const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
   if (verbs.length !== 1)
     fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
-  const verb = verbs[0] as Exclude<(typeof FAULT_VERBS)[number], "deleteRecords" | "alterConfig">;
+  const verb = verbs[0] as Exclude<(typeof FAULT_VERBS)[number], (typeof ADMIN_VERBS)[number]>;
   if (f.at === undefined && f.on === undefined) fail(p, "needs at: <time> or on: <trace event> (or both: on, watching from at)");
   const atMs = f.at ?? 0;
   if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${formatDuration(durationMs)}); got ${formatDuration(atMs)}`);

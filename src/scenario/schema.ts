@@ -310,20 +310,33 @@ export const faultInput = z.strictObject({
     })
     .optional(),
   /**
-   * An operator's IncrementalAlterConfigs of one topic config (Kafka Admin `incrementalAlterConfigs`): SET `key` to
-   * `value`, or remove the topic's override with `value: null` (DELETE). Sent by the scenario's admin client to a
-   * broker, which forwards it to the active controller.
+   * An operator's IncrementalAlterConfigs of one config (Kafka Admin `incrementalAlterConfigs`): SET `key` to
+   * `value`, or remove the override with `value: null` (DELETE). Either a topic's config (`topic`), or a dynamic
+   * broker config (`broker`: a broker's number N or name broker-N for that broker, `all` or "" for the cluster
+   * default). Sent by the scenario's admin client to a broker, which forwards it to the active controller.
    */
   alterConfig: z
     .strictObject({
-      topic: z.string({ error: "must be a topic name" }),
-      key: z.string({ error: "must be a topic config name such as min.insync.replicas" }),
+      topic: z.string({ error: "must be a topic name" }).optional(),
+      broker: z.union([z.number().int().min(1), z.string()], { error: 'must be a broker number (1), a broker name (broker-1), or "all" for the cluster default' }).optional(),
+      key: z.string({ error: "must be a config name such as min.insync.replicas" }),
       value: z.union([z.number(), z.boolean(), z.string(), z.null()], { error: "must be the config's value (a number, true/false or a string), or null to remove the topic's override" }),
+    })
+    .optional(),
+  /**
+   * An operator's AlterPartitionReassignments of one partition (Kafka Admin `alterPartitionReassignments`,
+   * kafka-reassign-partitions.sh): `replicas` is the target replica list, brokers by number (1) or name (broker-1),
+   * the first the preferred leader. New replicas catch up and join the ISR, then the move completes.
+   */
+  reassign: z
+    .strictObject({
+      partition: z.string({ error: "must be a topic-partition such as orders-0" }),
+      replicas: z.array(z.union([z.number().int().min(1), z.string()]), { error: "must be a list of brokers, such as [2, 3, 4]" }),
     })
     .optional(),
 });
 export type FaultInput = z.infer<typeof faultInput>;
-export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig"] as const;
+export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig", "reassign"] as const;
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */

@@ -51,7 +51,8 @@ const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 300_000;
  */
 export function brokerActor(cfg: BrokerConfig) {
   return (ctx: ActorContext): BrokerActor => {
-    const s = cfg.settings;
+    // The broker's own copy: dynamic broker configs change it in place (applyDynamicBrokerConfigs).
+    const s: BrokerSettings = { ...cfg.settings };
     const image = new MetadataImage();
     let correlation = 0;
     const nextId = () => ++correlation;

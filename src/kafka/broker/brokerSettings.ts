@@ -1,5 +1,6 @@
 import type { KafkaConfig } from "../config/brokerConfig.js";
 import type { CompactionConfig } from "../log/logCleaner.js";
+import type { ConfigValue } from "../config/configDef.js";
 
 /** Broker-wide settings, typed, from the resolved broker config (kafka-facts §3.3). */
 export interface BrokerSettings {
@@ -34,6 +35,8 @@ export interface BrokerSettings {
   producerIdExpirationCheckIntervalMs: number;
   /** Simulator option, not a Kafka config: followers truncate to their HW on becoming follower (pre-KIP-101). */
   legacyHighWatermarkTruncation: boolean;
+  /** The static config these settings came from (the server.properties under the dynamic configs). */
+  staticConfig: KafkaConfig;
 }
 
 /** A log's segment, retention and cleanup settings (Kafka `LogConfig`): bytes, ms; -1 is "no limit". */
@@ -102,5 +105,22 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     producerIdExpirationMs: c["producer.id.expiration.ms"],
     producerIdExpirationCheckIntervalMs: c["producer.id.expiration.check.interval.ms"],
     legacyHighWatermarkTruncation,
+    staticConfig: c,
   };
+}
+
+/**
+ * Applies the dynamic broker configs (`dyn`: per-broker over cluster default, from the metadata image) to a
+ * broker's own settings, in place (Kafka `DynamicBrokerConfig.updateCurrentConfig`: a new KafkaConfig from the
+ * static props with the dynamic ones over them, then `DynamicLogConfig.reconfigure` for the log defaults). Only the
+ * dynamic keys of DYNAMIC_BROKER_CONFIGS reach here (brokers refuse the rest). The synonyms keep KafkaConfig's
+ * precedence: a static log.retention.ms still wins over a dynamic log.retention.hours, as in Kafka.
+ */
+export function applyDynamicBrokerConfigs(s: BrokerSettings, dyn: Record<string, ConfigValue>): void {
+  const fresh = brokerSettings({ ...s.staticConfig, ...dyn } as KafkaConfig, s.legacyHighWatermarkTruncation);
+  s.minInsyncReplicas = fresh.minInsyncReplicas;
+  s.uncleanLeaderElectionEnable = fresh.uncleanLeaderElectionEnable;
+  s.flushMessages = fresh.flushMessages;
+  s.flushMs = fresh.flushMs;
+  s.log = fresh.log;
 }

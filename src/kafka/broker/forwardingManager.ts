@@ -1,5 +1,5 @@
 import type { ActorContext, ConnectionId } from "../../sim/index.js";
-import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "../protocol/configMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 
 /**
@@ -22,6 +22,17 @@ export class ForwardingManager {
       (res) => {
         if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
         this.ctx.write(conn, { ...res, correlationId: req.correlationId, leaderHint: null } satisfies IncrementalAlterConfigsResponse);
+      },
+    );
+  }
+
+  /** Forwards an AlterPartitionReassignments the same way. */
+  forwardReassignments(req: AlterPartitionReassignmentsRequest, conn: ConnectionId): void {
+    this.channel.send(
+      (correlationId): AlterPartitionReassignmentsRequest => ({ ...req, correlationId }),
+      (res) => {
+        if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
+        this.ctx.write(conn, { ...res, correlationId: req.correlationId, leaderHint: null } satisfies AlterPartitionReassignmentsResponse);
       },
     );
   }

@@ -8,6 +8,8 @@ import type { Handlers } from "../protocol/dispatch.js";
 import type { MetadataResponse } from "../protocol/messages.js";
 import type { FindCoordinatorResponse } from "../protocol/transactionMessages.js";
 import type { ActorContext } from "../../sim/index.js";
+import type { IncrementalAlterConfigsResponse } from "../protocol/configMessages.js";
+import { preprocessIncrementalAlterConfigs } from "./configAdminManager.js";
 import type { ForwardingManager } from "./forwardingManager.js";
 import type { ReplicaManager } from "./replicaManager.js";
 
@@ -53,7 +55,13 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
     WriteTxnMarkers: (from, req, conn) => rm.writeTxnMarkers(from, req, conn),
 
     // ---- forwarded to the active controller (KRaft: ControllerApis decides configs) ----
-    IncrementalAlterConfigs: (_from, req, conn) => forwarding.forward(req, conn),
+    IncrementalAlterConfigs: (_from, req, conn) => {
+      const refused = preprocessIncrementalAlterConfigs(ctx.name, req);
+      if (refused === null) return forwarding.forward(req, conn);
+      ctx.write(conn, { type: "IncrementalAlterConfigsResponse", correlationId: req.correlationId, topic: req.topic, error: refused.error, errorMessage: refused.message, leaderHint: null } satisfies IncrementalAlterConfigsResponse);
+    },
+
+    AlterPartitionReassignments: (_from, req, conn) => forwarding.forwardReassignments(req, conn),
 
     // ---- the transaction coordinator ----
     InitProducerId: (from, req, conn) => txn.handleInitProducerId(from, req, conn),

@@ -20,8 +20,8 @@ export class LogFlusher {
 
   constructor(
     private readonly ctx: ActorContext,
-    /** log.flush.interval.ms: the broker's default, null for never. */
-    private readonly brokerFlushMs: number | null,
+    /** log.flush.interval.ms: the broker's default (dynamic, so read at each use), null for never. */
+    private readonly brokerFlushMs: () => number | null,
     /** A topic's flush.ms, falling back to the broker's; null when time never forces a flush. */
     private readonly flushMsFor: (topic: string) => number | null,
     private readonly logs: () => Iterable<FlushableLog>,
@@ -37,7 +37,8 @@ export class LogFlusher {
     if (this.timer >= 0) return;
     let every = Infinity;
     for (const p of this.logs()) every = Math.min(every, this.flushMsFor(p.topic) ?? Infinity);
-    if (this.brokerFlushMs !== null) every = Math.min(every, this.brokerFlushMs);
+    const brokerFlushMs = this.brokerFlushMs();
+    if (brokerFlushMs !== null) every = Math.min(every, brokerFlushMs);
     if (every < Infinity) this.timer = this.tick.set(Math.max(every, 1));
   }
 

@@ -14,6 +14,8 @@ export interface MetadataPublisher {
   publishPartition(state: PartitionState): void;
   /** A topic's config changed at run time (a `ConfigRecord`): settings read from it must be read again. */
   publishTopicConfig(topic: string): void;
+  /** A dynamic broker config for this broker or the cluster default changed (a BROKER `ConfigRecord`). */
+  publishBrokerConfig(): void;
   /** These brokers were fenced (they may no longer join an ISR). */
   publishBrokersFenced(brokers: string[]): void;
 }
@@ -88,6 +90,7 @@ export class MetadataLoader {
         this.image.apply(e.record, res.baseOffset + i);
         if (e.record.type === "Partition") changed.push(e.record.state);
         if (e.record.type === "Config") this.publisher.publishTopicConfig(e.record.topic);
+        if (e.record.type === "BrokerConfig" && (e.record.broker === "" || e.record.broker === this.ctx.name)) this.publisher.publishBrokerConfig();
         if (e.record.type === "FenceBroker") fenced.push(e.record.broker);
       });
       for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);

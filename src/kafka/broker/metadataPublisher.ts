@@ -24,6 +24,11 @@ export class BrokerMetadataPublisher implements MetadataPublisher {
     this.replicaManager.topicConfigChanged(topic);
   }
 
+  /** DynamicConfigPublisher for BROKER resources: the broker's current config is rebuilt from the image. */
+  publishBrokerConfig(): void {
+    this.replicaManager.brokerConfigChanged();
+  }
+
   /**
    * Brokers were fenced. Kafka's controller writes a fenced broker's ISR removals and its fence record in one atomic
    * batch, which the broker applies as one delta, so the leader's HW is recomputed (Partition.makeLeader →

@@ -102,6 +102,8 @@ export class Partition extends ReplicaLog {
         this.partitionEpoch = state.partitionEpoch;
         this.setIsr(committedIsr(state.isr), "metadata");
       }
+      // Partition.updateAssignmentAndIsr: replicas a reassignment adds are followers from now on, never caught up.
+      for (const r of state.replicas) if (r !== me && !this.followers.has(r)) this.followers.set(r, new Replica(Number.NEGATIVE_INFINITY));
       return null;
     }
     if (state.leaderEpoch > this.leaderEpoch || this.leader !== state.leader || this.role === "leader") {

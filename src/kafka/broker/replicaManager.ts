@@ -25,7 +25,7 @@ import {
 } from "../protocol/messages.js";
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
-import { type BrokerSettings, compactionConfig, type LogDefaults } from "./brokerSettings.js";
+import { applyDynamicBrokerConfigs, type BrokerSettings, compactionConfig, type LogDefaults } from "./brokerSettings.js";
 import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer, unknownPartitionError } from "./delayedFetch.js";
 import type { AppendDone } from "./delayedProduce.js";
 import { LogCleanerThread } from "./logCleanerThread.js";
@@ -121,7 +121,7 @@ export class ReplicaManager implements PartitionWriter {
     this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => this.flushMessages(t), client: host.fetcherClient });
     this.flusher = new LogFlusher(
       ctx,
-      s.flushMs,
+      () => s.flushMs,
       (topic) => {
         const t = image.topicConfig(topic, "flush.ms");
         return t !== undefined ? t : s.flushMs;
@@ -165,6 +165,19 @@ export class ReplicaManager implements PartitionWriter {
    */
   topicConfigChanged(topic: string): void {
     this.logConfigs.delete(topic);
+    this.cleaner.maybeSchedule();
+  }
+
+  /**
+   * A dynamic broker config of this broker (or the cluster default) changed (Kafka `DynamicConfigPublisher` →
+   * `DynamicBrokerConfig.updateBrokerConfig` / `updateDefaultConfig`): the broker's settings take the image's
+   * dynamic configs over its static ones, and every log reads its defaults again (`LogManager.reconfigureDefaultLogConfig`).
+   * min.insync.replicas and flush.* are read at each use, so they apply at once.
+   */
+  brokerConfigChanged(): void {
+    applyDynamicBrokerConfigs(this.host.settings, this.host.image.dynamicBrokerConfigs(this.ctx.name));
+    this.logConfigs.clear();
+    this.flusher.arm();
     this.cleaner.maybeSchedule();
   }
 

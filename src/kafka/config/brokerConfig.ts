@@ -70,6 +70,28 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("producer.id.expiration.check.interval.ms", 600000, "TransactionLogConfig (internal): how often expired producer state is removed", 1),
 ]);
 
+/**
+ * The broker configs the model has that Kafka updates at run time (IncrementalAlterConfigs of a BROKER resource):
+ * `DynamicLogConfig.ReconfigurableConfigs`, the server synonyms of topic configs (`ServerTopicConfigSynonyms`).
+ * Every other broker key is refused as `DynamicBrokerConfig.validateConfigs` refuses it ("Cannot update these configs
+ * dynamically", INVALID_REQUEST). None of these is per-broker only, so each may be set per broker or as the cluster
+ * default.
+ */
+export const DYNAMIC_BROKER_CONFIGS: readonly string[] = [
+  "min.insync.replicas",
+  "unclean.leader.election.enable",
+  "message.max.bytes",
+  "log.segment.bytes",
+  "log.roll.ms",
+  "log.roll.hours",
+  "log.retention.ms",
+  "log.retention.minutes",
+  "log.retention.hours",
+  "log.retention.bytes",
+  "log.flush.interval.messages",
+  "log.flush.interval.ms",
+];
+
 /** Per-topic overrides (Kafka `LogConfig` names: no `log.` prefix). */
 export const TOPIC_CONFIG = new ConfigDef("topic", [
   int("min.insync.replicas", 1, "LogConfig", 1),

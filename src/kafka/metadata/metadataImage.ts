@@ -1,4 +1,5 @@
 import type { LogConfig } from "../config/brokerConfig.js";
+import type { ConfigValue } from "../config/configDef.js";
 import { tpKey } from "../protocol/messages.js";
 import type { MetadataRecord, PartitionState } from "./records.js";
 
@@ -26,6 +27,8 @@ export class MetadataImage {
   readonly brokers = new Map<string, BrokerRegistration>();
   readonly topics = new Map<string, TopicImage>();
   readonly partitions = new Map<string, PartitionState>();
+  /** Dynamic broker configs (ConfigurationImage, resource type BROKER): per broker name, "" the cluster default. */
+  readonly brokerConfigs = new Map<string, Map<string, ConfigValue>>();
   /** Offset of the next record to apply. */
   offset = 0;
 
@@ -63,6 +66,13 @@ export class MetadataImage {
         this.topics.set(record.topic, { ...t, config: config as Partial<LogConfig> });
         break;
       }
+      case "BrokerConfig": {
+        let m = this.brokerConfigs.get(record.broker);
+        if (!m) this.brokerConfigs.set(record.broker, (m = new Map()));
+        if (record.value === null) m.delete(record.name);
+        else m.set(record.name, record.value);
+        break;
+      }
       case "Partition":
         this.partitions.set(tpKey(record.state.topic, record.state.partition), record.state);
         break;
@@ -79,6 +89,18 @@ export class MetadataImage {
 
   partition(topic: string, partition: number): PartitionState | undefined {
     return this.partitions.get(tpKey(topic, partition));
+  }
+
+  /**
+   * The dynamic broker configs that apply to `broker` (Kafka `DynamicBrokerConfig`'s precedence: its per-broker
+   * configs over the cluster default), as key → value; the static config applies to the keys not here. With
+   * `broker` "" only the cluster defaults (what a KRaft controller, not a broker, reads).
+   */
+  dynamicBrokerConfigs(broker: string): Record<string, ConfigValue> {
+    const out: Record<string, ConfigValue> = {};
+    for (const [k, v] of this.brokerConfigs.get("") ?? []) out[k] = v;
+    if (broker !== "") for (const [k, v] of this.brokerConfigs.get(broker) ?? []) out[k] = v;
+    return out;
   }
 
   /** A topic's override of a config, if it has one. */

@@ -15,6 +15,10 @@ export interface PartitionState {
   elr?: string[];
   /** KIP-966 last known ELR: former ELR members (e.g. shut down uncleanly), kept for the operator (absent: none). */
   lastKnownElr?: string[];
+  /** A reassignment in progress (PartitionRecord's addingReplicas): target replicas not in the original set. */
+  addingReplicas?: string[];
+  /** A reassignment in progress (removingReplicas): original replicas not in the target set. */
+  removingReplicas?: string[];
 }
 
 /**
@@ -31,14 +35,21 @@ export type MetadataRecord =
   | { type: "Topic"; name: string; partitions: number; config: Partial<LogConfig> }
   | { type: "Partition"; state: PartitionState }
   /** A topic config set (or, with value null, its override removed) at run time (Kafka `ConfigRecord`, resource type TOPIC). */
-  | { type: "Config"; topic: string; name: string; value: ConfigValue };
+  | { type: "Config"; topic: string; name: string; value: ConfigValue }
+  /**
+   * A dynamic broker config set (or, with value null, removed) at run time (Kafka `ConfigRecord`, resource type
+   * BROKER): `broker` names one broker (a per-broker config) or is "" (the cluster default, Kafka's empty resource name).
+   */
+  | { type: "BrokerConfig"; broker: string; name: string; value: ConfigValue };
 
 export function describeRecord(r: MetadataRecord): Record<string, unknown> {
   if (r.type === "Partition") {
     const s = r.state;
     const elr = s.elr?.length || s.lastKnownElr?.length ? { elr: s.elr ?? [], lastKnownElr: s.lastKnownElr ?? [] } : {};
-    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch, ...elr };
+    const moving = s.addingReplicas || s.removingReplicas ? { replicas: s.replicas, addingReplicas: s.addingReplicas ?? [], removingReplicas: s.removingReplicas ?? [] } : {};
+    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch, ...elr, ...moving };
   }
+  if (r.type === "BrokerConfig") return { record: r.type, broker: r.broker, name: r.name, value: r.value === null ? null : String(r.value) };
   if (r.type === "Config") return { record: r.type, topic: r.topic, name: r.name, value: r.value === null ? null : String(r.value) };
   return { record: r.type, ...(r as Record<string, unknown>) };
 }

@@ -31,7 +31,7 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from "./messages.js";
-import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "./configMessages.js";
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "./configMessages.js";
 import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
 import type {
   AddOffsetsToTxnRequest,
@@ -62,6 +62,7 @@ export interface KafkaApis {
   ListOffsets: { request: ListOffsetsRequest; response: ListOffsetsResponse };
   DeleteRecords: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
   IncrementalAlterConfigs: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse };
+  AlterPartitionReassignments: { request: AlterPartitionReassignmentsRequest; response: AlterPartitionReassignmentsResponse };
   OffsetsForLeaderEpoch: { request: OffsetsForLeaderEpochRequest; response: OffsetsForLeaderEpochResponse };
   InitProducerId: { request: InitProducerIdRequest; response: InitProducerIdResponse };
   FindCoordinator: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
@@ -108,6 +109,7 @@ export const API_KEYS = [
   "ListOffsets",
   "DeleteRecords",
   "IncrementalAlterConfigs",
+  "AlterPartitionReassignments",
   "OffsetsForLeaderEpoch",
   "InitProducerId",
   "FindCoordinator",
@@ -147,6 +149,7 @@ export type BrokerMessages = Requests<
   | "ListOffsets"
   | "DeleteRecords"
   | "IncrementalAlterConfigs"
+  | "AlterPartitionReassignments"
   | "OffsetsForLeaderEpoch"
   | "InitProducerId"
   | "FindCoordinator"
@@ -168,4 +171,4 @@ export type BrokerMessages = Requests<
 };
 
 /** What a controller serves (Kafka `ControllerApis` and the KRaft client): the quorum's requests and the brokers'. */
-export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs"> & { Fetch: RaftFetchRequest };
+export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs" | "AlterPartitionReassignments"> & { Fetch: RaftFetchRequest };

@@ -62,6 +62,10 @@ export const ERRORS = {
   METADATA_TIMEOUT: { code: 7, retriable: false },
   NOT_CONTROLLER: { code: 41, retriable: true },
   INVALID_CONFIG: { code: 40, retriable: false },
+  /** A malformed or refused admin request (a broker config that is not dynamic; another broker's resource). */
+  INVALID_REQUEST: { code: 42, retriable: false },
+  /** AlterPartitionReassignments names a broker that is not registered, twice, or none (InvalidReplicaAssignmentException). */
+  INVALID_REPLICA_ASSIGNMENT: { code: 39, retriable: false },
   /** Client-side: commitSync outside a stable generation (CommitFailedException in the Java client). */
   COMMIT_FAILED: { code: 0, retriable: false },
   /**

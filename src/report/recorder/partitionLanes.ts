@@ -48,6 +48,8 @@ export const PARTITION_TYPES = [
   "partition.isr-expand",
   "admin.alter-configs",
   "admin.delete-records",
+  "admin.alter-partition-reassignments",
+  "controller.reassignment",
 ];
 
 interface Live {
@@ -124,7 +126,16 @@ export class PartitionRecorder {
       // An operator's admin calls (the scenario's deleteRecords and alterConfig entries), with their outcome.
       case "admin.alter-configs": {
         const configs = Object.entries((d.configs ?? {}) as Record<string, unknown>).map(([k, v]) => (v === null ? `delete ${k}` : `${k}=${v}`));
-        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs topic ${d.topic}: ${configs.join(", ")} → ${d.error}`, subject: `admin ${d.topic} configs`, actors: [r.actor] });
+        const resource = d.broker === undefined ? `topic ${d.topic}` : d.broker === "" ? "cluster default (all brokers)" : `broker ${d.broker}`;
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs ${resource}: ${configs.join(", ")} → ${d.error}`, subject: `admin ${d.broker === undefined ? d.topic : resource} configs`, actors: [r.actor] });
+        return;
+      }
+      case "admin.alter-partition-reassignments":
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterPartitionReassignments ${d.tp} to [${(d.replicas as string[]).join(", ")}] → ${d.error}`, subject: `admin ${d.tp} reassignment`, actors: [r.actor], tp: d.tp as string });
+        return;
+      case "controller.reassignment": {
+        const moving = d.phase === "started" ? ` (adding ${(d.addingReplicas as string[]).join(", ") || "none"}, removing ${(d.removingReplicas as string[]).join(", ") || "none"})` : `, leader ${d.leader}`;
+        this.moments.push({ atUs: t, kind: "controller", text: `${r.actor}: reassignment of ${d.tp} ${d.phase}: replicas [${(d.replicas as string[]).join(", ")}]${moving}`, subject: `${d.tp} reassignment`, actors: [r.actor], tp: d.tp as string });
         return;
       }
       case "admin.delete-records":

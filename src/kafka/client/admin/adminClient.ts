@@ -3,13 +3,22 @@ import { clientProcess } from "../../network/connectionRouter.js";
 import { NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { ConfigValue } from "../../config/configDef.js";
-import type { IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
 import type { DeleteRecordsRequest } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
 
-/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords` or `alterConfig`). */
-export type AdminOp = DeleteRecordsOp | AlterConfigOp;
+/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords`, `alterConfig` or `reassign`). */
+export type AdminOp = DeleteRecordsOp | AlterConfigOp | ReassignOp;
+
+/** Admin `alterPartitionReassignments` of one partition to `replicas` (broker names), sent to any broker. */
+export interface ReassignOp {
+  atMs: number;
+  op: "reassign";
+  topic: string;
+  partition: number;
+  replicas: string[];
+}
 
 /** Admin `deleteRecords` for one partition, sent to its leader. */
 export interface DeleteRecordsOp {
@@ -22,11 +31,16 @@ export interface DeleteRecordsOp {
   offset: number;
 }
 
-/** Admin `incrementalAlterConfigs` of one topic config (SET, or DELETE with value null), sent to any broker. */
+/**
+ * Admin `incrementalAlterConfigs` of one config (SET, or DELETE with value null): a topic's (`topic`), or with
+ * `broker` a dynamic broker config of one broker (its name) or the cluster default ("").
+ */
 export interface AlterConfigOp {
   atMs: number;
   op: "alterConfig";
+  /** The topic (TOPIC resource); "" for a BROKER resource. */
   topic: string;
+  broker?: string;
   key: string;
   value: ConfigValue;
 }
@@ -91,9 +105,22 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
     const finish = (call: Call, error: ErrorName, lowWatermark: number) => {
       const op = call.op;
       if (op.op === "deleteRecords") ctx.trace("admin.delete-records", { tp: `${op.topic}-${op.partition}`, offset: op.offset, error, lowWatermark, tries: call.tries });
-      else ctx.trace("admin.alter-configs", { topic: op.topic, configs: { [op.key]: op.value === null ? null : String(op.value) }, error, tries: call.tries });
+      else if (op.op === "reassign") ctx.trace("admin.alter-partition-reassignments", { tp: `${op.topic}-${op.partition}`, replicas: op.replicas, error, tries: call.tries });
+      else ctx.trace("admin.alter-configs", { ...(op.broker !== undefined ? { broker: op.broker } : { topic: op.topic }), configs: { [op.key]: op.value === null ? null : String(op.value) }, error, tries: call.tries });
     };
-    const target = (op: AdminOp) => (op.op === "deleteRecords" ? `${op.topic}-${op.partition}` : op.topic);
+    const target = (op: AdminOp) => (op.op !== "alterConfig" ? `${op.topic}-${op.partition}` : op.broker !== undefined ? `broker ${op.broker || "<default>"}` : op.topic);
+
+    /**
+     * KafkaAdminClient's node for each call: DeleteRecords the partition's leader; IncrementalAlterConfigs of one
+     * broker's configs that broker (ConstantNodeIdProvider); any other IncrementalAlterConfigs and
+     * AlterPartitionReassignments the least loaded broker (it forwards them to the active controller).
+     */
+    const nodeFor = (op: AdminOp): string | null => {
+      if (op.op === "deleteRecords") return metadata.leaderOf(op.topic, op.partition)?.leader ?? null;
+      if (op.op === "reassign") return client.leastLoadedNode(brokers);
+      if (op.broker !== undefined && op.broker !== "") return op.broker;
+      return client.leastLoadedNode(brokers);
+    };
 
     function again(call: Call, error: ErrorName): void {
       if (ctx.nowMs >= call.deadlineMs) return finish(call, "REQUEST_TIMED_OUT", -1);
@@ -106,17 +133,18 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
       const still: Call[] = [];
       for (const call of waiting) {
         const op = call.op;
-        // DeleteRecords goes to the partition's leader; IncrementalAlterConfigs to any broker (it forwards it).
-        const node = op.op === "alterConfig" ? client.leastLoadedNode(brokers) : (metadata.leaderOf(op.topic, op.partition)?.leader ?? null);
+        const node = nodeFor(op);
         if (node === null) {
           still.push(call);
           continue;
         }
         const correlationId = client.correlationId();
-        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest =
+        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest | AlterPartitionReassignmentsRequest =
           op.op === "alterConfig"
-            ? { type: "IncrementalAlterConfigs", correlationId, topic: op.topic, configs: [{ name: op.key, value: op.value }] }
-            : { type: "DeleteRecords", correlationId, topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
+            ? { type: "IncrementalAlterConfigs", correlationId, topic: op.topic, ...(op.broker !== undefined ? { broker: op.broker } : {}), configs: [{ name: op.key, value: op.value }] }
+            : op.op === "reassign"
+              ? { type: "AlterPartitionReassignments", correlationId, topic: op.topic, partition: op.partition, replicas: op.replicas }
+              : { type: "DeleteRecords", correlationId, topic: op.topic, partition: op.partition, offset: op.offset, timeoutMs: cfg.requestTimeoutMs };
         call.tries++;
         client.sendWhenReady(node, req, (res) => {
           if (res.type === "Disconnected") return again(call, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION");

@@ -1,0 +1,128 @@
+import type { ConnectionId } from "../../sim/index.js";
+import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
+import type { ControllerContext } from "./controllerContext.js";
+import type { ReplicationControlManager } from "./replicationControl.js";
+
+/**
+ * Brokers as the active controller knows them (Kafka `ClusterControlManager` + `BrokerHeartbeatManager`):
+ * registrations, heartbeats and sessions, fencing and unfencing, controlled shutdown.
+ */
+export class ClusterControlManager {
+  private lastHeartbeatUs = new Map<string, number>();
+  /** Brokers in controlled shutdown, with the log offset their leadership moves end at (BrokerHeartbeatManager). */
+  private shuttingDown = new Map<string, number>();
+  /** How far each broker had replayed the metadata log at its last heartbeat. */
+  private metadataOffsets = new Map<string, number>();
+  /** Set once built (the two managers refer to each other). */
+  replication!: ReplicationControlManager;
+
+  constructor(private readonly c: ControllerContext) {}
+
+  /** Brokers in controlled shutdown (they may neither lead nor join an ISR). */
+  inControlledShutdown(): ReadonlyMap<string, number> {
+    return this.shuttingDown;
+  }
+
+  /** A new active controller: every registered broker gets a full session from now. */
+  becameLeader(): void {
+    this.lastHeartbeatUs = new Map();
+    this.shuttingDown = new Map();
+    this.metadataOffsets = new Map();
+    for (const b of this.c.image().brokers.keys()) this.lastHeartbeatUs.set(b, this.c.ctx.nowUs);
+  }
+
+  /** Fences every unfenced broker whose session (broker.session.timeout.ms) expired. */
+  checkSessions(): void {
+    const now = this.c.ctx.nowUs;
+    for (const [b, reg] of this.c.image().brokers) {
+      if (reg.fenced) continue;
+      const last = this.lastHeartbeatUs.get(b) ?? now;
+      if (now - last > this.c.cfg.brokerSessionTimeoutMs * 1000) this.fence(b, "session expired");
+    }
+  }
+
+  fence(broker: string, reason: string): void {
+    this.c.ctx.trace("controller.fence", { broker, reason });
+    // Leadership and ISR move off the broker before it is marked fenced.
+    this.replication.changePartitions(`${broker} ${reason}`, broker);
+    this.c.propose({ type: "FenceBroker", broker });
+  }
+
+  handleRegistration(_from: string, req: BrokerRegistrationRequest, conn: ConnectionId): void {
+    const { ctx, cfg, raft } = this.c;
+    if (!raft.isLeader()) {
+      ctx.write(conn, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NOT_CONTROLLER", brokerEpoch: -1, leaderHint: raft.leader } satisfies BrokerRegistrationResponse);
+      return;
+    }
+    const existing = this.c.image().brokers.get(req.broker);
+    let offset: number;
+    if (existing && existing.incarnation === req.incarnation) offset = existing.registrationOffset;
+    else {
+      if (existing && !existing.fenced) this.fence(req.broker, "re-registered after restart");
+      this.shuttingDown.delete(req.broker);
+      // KIP-966 (ReplicationControlManager.handleBrokerUncleanShutdown): a broker back without proof of a clean
+      // shutdown may have lost its log tail; with ELR it leaves every ISR and ELR before it registers again.
+      if (existing && cfg.eligibleLeaderReplicasEnabled && req.previousBrokerEpoch !== existing.brokerEpoch) {
+        ctx.trace("controller.unclean-shutdown", { broker: req.broker, previousBrokerEpoch: req.previousBrokerEpoch, brokerEpoch: existing.brokerEpoch });
+        this.replication.changePartitions(`${req.broker} unclean shutdown`, undefined, req.broker);
+      }
+      offset = this.c.propose({ type: "RegisterBroker", broker: req.broker, brokerEpoch: raft.log.endOffset, incarnation: req.incarnation });
+    }
+    this.lastHeartbeatUs.set(req.broker, ctx.nowUs);
+    const brokerEpoch = this.c.image().brokers.get(req.broker)!.brokerEpoch;
+    this.c.afterCommit(offset, () =>
+      ctx.write(conn, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "NONE", brokerEpoch, leaderHint: ctx.name } satisfies BrokerRegistrationResponse),
+    );
+  }
+
+  /**
+   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown: the first wantShutDown moves the
+   * broker's leaderships and ISR places away (it may not lead or rejoin an ISR from then on); it may stop
+   * (shouldShutDown) once it leads nothing, the move is committed and every other active broker has replayed it
+   * (lowestActiveOffset), so their clients find the new leaders at once; it is fenced then. A fenced broker may
+   * stop at once.
+   */
+  private controlledShutdown(broker: string, fenced: boolean): boolean {
+    if (fenced) return true;
+    const { ctx, raft } = this.c;
+    let offset = this.shuttingDown.get(broker);
+    if (offset === undefined) {
+      ctx.trace("controller.controlled-shutdown", { broker });
+      this.shuttingDown.set(broker, -1);
+      this.replication.changePartitions(`${broker} controlled shutdown`);
+      offset = raft.log.endOffset;
+      this.shuttingDown.set(broker, offset);
+    }
+    if (this.replication.leadsAny(broker)) return false;
+    if (raft.highWatermark < offset) return false;
+    for (const [b, reg] of this.c.image().brokers) if (!reg.fenced && (this.metadataOffsets.get(b) ?? -1) < offset) return false;
+    this.shuttingDown.delete(broker);
+    this.fence(broker, "controlled shutdown");
+    return true;
+  }
+
+  handleHeartbeat(_from: string, req: BrokerHeartbeatRequest, conn: ConnectionId): void {
+    const { ctx, raft } = this.c;
+    const reply = (error: BrokerHeartbeatResponse["error"], isFenced: boolean, shouldShutDown = false) =>
+      ctx.write(conn, { type: "BrokerHeartbeatResponse", correlationId: req.correlationId, error, isFenced, shouldShutDown, leaderHint: raft.leader } satisfies BrokerHeartbeatResponse);
+    if (!raft.isLeader()) return reply("NOT_CONTROLLER", true);
+    const reg = this.c.image().brokers.get(req.broker);
+    if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", true);
+    this.lastHeartbeatUs.set(req.broker, ctx.nowUs);
+    this.metadataOffsets.set(req.broker, req.metadataOffset);
+    if (req.wantShutDown) {
+      const stop = this.controlledShutdown(req.broker, reg.fenced);
+      return reply("NONE", stop || reg.fenced, stop);
+    }
+    if (reg.fenced && req.metadataOffset >= reg.registrationOffset) {
+      // Caught up with its own registration: unfence, then offline partitions may elect it.
+      const offset = this.c.propose({ type: "UnfenceBroker", broker: req.broker });
+      ctx.trace("controller.unfence", { broker: req.broker });
+      this.replication.changePartitions(`${req.broker} unfenced`);
+      this.replication.maybeCreateTopics();
+      this.c.afterCommit(offset, () => reply("NONE", false));
+      return;
+    }
+    reply("NONE", reg.fenced);
+  }
+}

@@ -1,0 +1,161 @@
+import type { ConnectionId } from "../../sim/index.js";
+import type { PartitionState } from "../metadata/records.js";
+import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/controllerMessages.js";
+import type { ConfigurationControlManager } from "./configurationControl.js";
+import type { ControllerContext } from "./controllerContext.js";
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from "../protocol/configMessages.js";
+import { nextPartitionState, targetElr } from "./partitionChange.js";
+import { completeReassignmentIfNeeded, isReassigning, startReassignment } from "./partitionReassignment.js";
+
+/**
+ * Partitions as the active controller manages them (Kafka `ReplicationControlManager`): topic creation, leader
+ * elections and ISR changes after broker events, and the leaders' AlterPartition requests.
+ */
+export class ReplicationControlManager {
+  constructor(
+    private readonly c: ControllerContext,
+    private readonly configs: ConfigurationControlManager,
+    /** Brokers in controlled shutdown (BrokerHeartbeatManager's state): they may neither lead nor join an ISR. */
+    private readonly inControlledShutdown: () => ReadonlyMap<string, number>,
+  ) {}
+
+  /**
+   * New leaders and ISRs after a broker event (ReplicationControlManager.generateLeaderAndIsrUpdates). An unclean
+   * election is made where the topic allows it, except by the periodic check (`unclean: false`): a topic whose
+   * unclean.leader.election.enable was turned on at run time waits for `maybeElectUncleanLeaders`, as in Kafka.
+   */
+  changePartitions(reason: string, removed?: string, uncleanShutdown?: string, unclean = true): void {
+    const { ctx, cfg } = this.c;
+    const image = this.c.image();
+    const gone = new Set(this.inControlledShutdown().keys());
+    if (removed !== undefined) gone.add(removed);
+    for (const p of [...image.partitions.values()]) {
+      const built = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
+      if (!built) continue;
+      const next = this.maybeCompleteReassignment(p, built);
+      if (next.leader !== p.leader) {
+        const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
+        const unclean = next.leader !== null && !p.isr.includes(next.leader) && !fromElr;
+        ctx.trace(unclean ? "controller.unclean-election" : fromElr ? "controller.elr-election" : "controller.election", {
+          tp: `${p.topic}-${p.partition}`,
+          oldLeader: p.leader,
+          newLeader: next.leader,
+          leaderEpoch: next.leaderEpoch,
+          isr: next.isr,
+          ...(fromElr ? { elr: p.elr } : {}),
+          reason,
+        });
+      }
+      this.c.propose({ type: "Partition", state: next });
+    }
+  }
+
+  /** Creates the scenario's topics once every configured broker is up (ReplicationControlManager.createTopics). */
+  maybeCreateTopics(): void {
+    const { cfg } = this.c;
+    const image = this.c.image();
+    const pendingTopics = cfg.topics.filter((t) => !image.topics.has(t.name));
+    if (pendingTopics.length === 0) return;
+    const active = cfg.brokers.filter((b) => image.isActive(b));
+    // Topics from the scenario are created once every configured broker is up, as an operator would.
+    if (active.length < cfg.brokers.length) return;
+    for (const t of pendingTopics) {
+      this.c.propose({ type: "Topic", name: t.name, partitions: t.partitions, config: t.config });
+      for (let p = 0; p < t.partitions; p++) {
+        // Replica placement: rotate over the brokers so leaders spread (a simple stand-in for StripedReplicaPlacer).
+        const replicas = Array.from({ length: t.replicationFactor }, (_, i) => cfg.brokers[(p + i) % cfg.brokers.length]);
+        const state: PartitionState = { topic: t.name, partition: p, replicas, isr: [...replicas], leader: replicas[0], leaderEpoch: 0, partitionEpoch: 0 };
+        this.c.propose({ type: "Partition", state });
+      }
+    }
+  }
+
+  /** Whether some partition has no leader (QuorumController.maybeScheduleNextElectUncleanLeaders asks). */
+  hasLeaderlessPartitions(): boolean {
+    return [...this.c.image().partitions.values()].some((p) => p.leader === null);
+  }
+
+  /** Whether `broker` leads some partition. */
+  leadsAny(broker: string): boolean {
+    return [...this.c.image().partitions.values()].some((p) => p.leader === broker);
+  }
+
+  handleAlterPartition(_from: string, req: AlterPartitionRequest, conn: ConnectionId): void {
+    const { ctx, cfg, raft } = this.c;
+    const image = this.c.image();
+    const reply = (error: AlterPartitionResponse["error"], state: PartitionState | null) =>
+      ctx.write(conn, { type: "AlterPartitionResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, state, leaderHint: raft.leader } satisfies AlterPartitionResponse);
+    if (!raft.isLeader()) return reply("NOT_CONTROLLER", null);
+    const reg = image.brokers.get(req.broker);
+    if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", null);
+    const p = image.partition(req.topic, req.partition);
+    if (!p) return reply("UNKNOWN_TOPIC_OR_PARTITION", null);
+    // ReplicationControlManager.alterPartition: only the current leader, in the current epochs, may change the ISR.
+    if (p.leader !== req.broker) return reply("NOT_LEADER_OR_FOLLOWER", null);
+    if (req.leaderEpoch !== p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
+    if (req.partitionEpoch !== p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
+    // ReplicationControlManager.isEligibleReplica: not fenced, and not in controlled shutdown.
+    const shuttingDown = this.inControlledShutdown();
+    if (req.newIsr.some((b) => !p.isr.includes(b) && (!image.isActive(b) || shuttingDown.has(b)))) return reply("INELIGIBLE_REPLICA", null);
+    const next: PartitionState = { ...p, isr: [...req.newIsr], partitionEpoch: p.partitionEpoch + 1 };
+    // PartitionChangeBuilder.maybePopulateTargetElr: an ISR shrink below min ISR keeps the leavers eligible.
+    if (cfg.eligibleLeaderReplicasEnabled) {
+      const e = targetElr(p, next.isr, this.configs.effectiveMinIsr(p));
+      delete next.elr;
+      delete next.lastKnownElr;
+      if (e.elr.length > 0) next.elr = e.elr;
+      if (e.lastKnownElr.length > 0) next.lastKnownElr = e.lastKnownElr;
+    }
+    ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: next.isr, by: req.broker });
+    // PartitionChangeBuilder.build: a reassignment completes once its target replicas are all in the ISR.
+    const built = this.maybeCompleteReassignment(p, next);
+    if (built.leader !== p.leader)
+      ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: built.leader, leaderEpoch: built.leaderEpoch, isr: built.isr, reason: "reassignment completed" });
+    const offset = this.c.propose({ type: "Partition", state: built });
+    this.c.afterCommit(offset, () => reply("NONE", built));
+  }
+
+  /** `completeReassignmentIfNeeded` on a partition's next state, traced when it completes. */
+  private maybeCompleteReassignment(p: PartitionState, next: PartitionState): PartitionState {
+    if (!isReassigning(next)) return next;
+    const done = completeReassignmentIfNeeded(p, next);
+    if (!isReassigning(done)) this.traceReassignment("completed", done);
+    return done;
+  }
+
+  private traceReassignment(phase: "started" | "completed", s: PartitionState): void {
+    this.c.ctx.trace("controller.reassignment", { tp: `${s.topic}-${s.partition}`, phase, replicas: s.replicas, addingReplicas: s.addingReplicas ?? [], removingReplicas: s.removingReplicas ?? [], isr: s.isr, leader: s.leader });
+  }
+
+  /**
+   * ReplicationControlManager.alterPartitionReassignments for one partition (forwarded by a broker): the target is
+   * checked as validateManualPartitionAssignment does (INVALID_REPLICA_ASSIGNMENT: empty, a broker twice, a broker
+   * that is not registered), then a PartitionChangeRecord starts the move (`startReassignment`), completed at once
+   * when nothing needs to catch up. The answer goes once it is committed; the move itself completes later, when the
+   * leader's AlterPartition puts the new replicas in the ISR. Errors: NOT_CONTROLLER, UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  handleAlterPartitionReassignments(_from: string, req: AlterPartitionReassignmentsRequest, conn: ConnectionId): void {
+    const { ctx, raft } = this.c;
+    const image = this.c.image();
+    const reply = (error: AlterPartitionReassignmentsResponse["error"], errorMessage: string | null = null) =>
+      ctx.write(conn, { type: "AlterPartitionReassignmentsResponse", correlationId: req.correlationId, error, errorMessage, leaderHint: raft.leader } satisfies AlterPartitionReassignmentsResponse);
+    if (!raft.isLeader()) return reply("NOT_CONTROLLER");
+    const p = image.partition(req.topic, req.partition);
+    if (!p) return reply("UNKNOWN_TOPIC_OR_PARTITION", `${req.topic}-${req.partition} does not exist`);
+    if (req.replicas.length === 0) return reply("INVALID_REPLICA_ASSIGNMENT", "The manual partition assignment includes an empty replica list.");
+    const dup = req.replicas.find((r, i) => req.replicas.indexOf(r) !== i);
+    if (dup !== undefined) return reply("INVALID_REPLICA_ASSIGNMENT", `The manual partition assignment includes the partition ${dup} more than once.`);
+    const unknown = req.replicas.find((r) => !image.brokers.has(r));
+    if (unknown !== undefined) return reply("INVALID_REPLICA_ASSIGNMENT", `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
+    const next = startReassignment(p, req.replicas);
+    if (!next) return reply("NONE");
+    if (isReassigning(next)) this.traceReassignment("started", next);
+    else {
+      this.traceReassignment("completed", next);
+      if (next.leader !== p.leader)
+        ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: next.leader, leaderEpoch: next.leaderEpoch, isr: next.isr, reason: "reassignment completed" });
+    }
+    const offset = this.c.propose({ type: "Partition", state: next });
+    this.c.afterCommit(offset, () => reply("NONE"));
+  }
+}
