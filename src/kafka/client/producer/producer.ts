@@ -236,6 +236,11 @@ export class KafkaProducer {
     this.sender.onAppend(batch, newBatch, batchIsFull);
   }
 
+  /**
+   * New metadata: sends waiting for their topic go on; if a topic is still unknown (the cluster is not up yet, or
+   * the topic not created) another refresh is asked for, retry.backoff.ms after the last, as
+   * KafkaProducer.waitOnMetadata loops (requestUpdateForTopic, awaitUpdate) until max.block.ms.
+   */
   private onMetadataUpdate(): void {
     const waiting = this.waitingForMetadata;
     this.waitingForMetadata = [];
@@ -243,6 +248,7 @@ export class KafkaProducer {
       if (this.metadata.partitionsFor(w.record.topic)) this.appendOrBlock(w);
       else this.waitingForMetadata.push(w);
     }
+    if (this.waitingForMetadata.length > 0) this.metadata.requestUpdate();
     this.sender.wakeAt(this.ctx.nowMs);
   }
 
