@@ -18,9 +18,7 @@ import {
   type ListOffsetsResponse,
   type OffsetsForLeaderEpochRequest,
   type OffsetsForLeaderEpochResponse,
-  type ProducePartitionResponse,
   type ProduceRequest,
-  type ProduceResponse,
   tpKey,
 } from "../protocol/messages.js";
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
@@ -30,6 +28,7 @@ import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, 
 import type { AppendDone } from "./delayedProduce.js";
 import { LogCleanerThread } from "./logCleanerThread.js";
 import { LogFlusher } from "./logFlusher.js";
+import { handleProduceRequest } from "./produceRequest.js";
 import { Partition, type PartitionHost } from "./partition.js";
 import { ReplicaFetcherManager } from "./replicaFetcherThread.js";
 
@@ -244,57 +243,17 @@ export class ReplicaManager implements PartitionWriter {
     p.delayedProduces.tryCompleteElseWatch(r.lastOffset + 1, r.baseOffset, timeoutMs, done);
   }
 
-  /**
-   * Produce (KafkaApis.handleProduceRequest → ReplicaManager.appendRecords): each partition's batch is appended
-   * (and, with acks=all, waits in the purgatory), and one ProduceResponse answers when every partition has its
-   * outcome. KIP-890 verification (appendRecordsWithTransactionVerification): if a transactional partition needs it,
-   * the whole request waits for the coordinator's answer; partitions that fail it get its error, the others are
-   * appended. Simplified: each partition waits in its own partition's purgatory rather than one DelayedProduce for
-   * the request; they share the request's timeout, so they time out together as Kafka's one operation does.
-   */
+  /** Produce (KafkaApis.handleProduceRequest): every partition's batch appended, one answer (produceRequest.ts). */
   handleProduce(from: string, req: ProduceRequest, conn: ConnectionId): void {
-    const responses: ProducePartitionResponse[] = req.partitions.map((d) => ({ topic: d.topic, partition: d.partition, error: "NONE", baseOffset: -1 }));
-    let pending = responses.length;
-    // acks=0: Kafka sends no response at all, not even an error; every answer below goes through here.
-    const settle =
-      (i: number): AppendDone =>
-      (error, baseOffset) => {
-        responses[i].error = error;
-        responses[i].baseOffset = baseOffset;
-        if (--pending === 0 && req.acks !== 0) this.ctx.write(conn, { type: "ProduceResponse", correlationId: req.correlationId, responses } satisfies ProduceResponse);
-      };
-    const append = (i: number) => {
-      const d = req.partitions[i];
-      const p = this.partitions.get(tpKey(d.topic, d.partition));
-      if (!p) return settle(i)(this.host.image.topics.has(d.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
-      this.appendRecords(p, d.batch, req.acks, req.timeoutMs, d.currentLeaderEpoch, from, settle(i));
-    };
-    const verify: number[] = [];
-    if (this.verifier)
-      for (let i = 0; i < req.partitions.length; i++) {
-        const d = req.partitions[i];
-        const p = this.partitions.get(tpKey(d.topic, d.partition));
-        if (p && this.verifier.required(req, d, p)) verify.push(i);
-      }
-    if (verify.length === 0) {
-      for (let i = 0; i < req.partitions.length; i++) append(i);
-      return;
-    }
-    this.verifier!.verify(
+    handleProduceRequest(
       req,
-      verify.map((i) => req.partitions[i]),
       {
-        append: () => {
-          for (let i = 0; i < req.partitions.length; i++) append(i);
-        },
-        respond: (error) => {
-          const failed = new Set(verify);
-          for (let i = 0; i < req.partitions.length; i++) {
-            if (failed.has(i)) settle(i)(error, -1);
-            else append(i);
-          }
-        },
+        partition: (d) => this.partitions.get(tpKey(d.topic, d.partition)),
+        topicExists: (topic) => this.host.image.topics.has(topic),
+        verifier: this.verifier,
+        append: (p, d, done) => this.appendRecords(p, d.batch, req.acks, req.timeoutMs, d.currentLeaderEpoch, from, done),
       },
+      (res) => this.ctx.write(conn, res),
     );
   }
 
