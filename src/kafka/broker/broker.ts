@@ -7,7 +7,7 @@ import { MetadataImage } from "../metadata/metadataImage.js";
 import { ConnectionRouter } from "../network/connectionRouter.js";
 import { NetworkClient, type NetworkClientConfig } from "../network/networkClient.js";
 import type { BrokerMessages } from "../protocol/apis.js";
-import { dispatch, type MessageOf } from "../protocol/dispatch.js";
+import { dispatch, isMessageOf } from "../protocol/dispatch.js";
 import { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
 import { AlterPartitionManager } from "./alterPartitionManager.js";
 import { BrokerLifecycleManager } from "./brokerLifecycleManager.js";
@@ -123,8 +123,7 @@ export function brokerActor(cfg: BrokerConfig) {
       // An answer to one of the broker's own requests goes to the client that sent it; anything else is a request.
       onMessage: (from, msg, conn) => {
         if (router.onMessage(conn, msg)) return;
-        const req = msg as MessageOf<BrokerMessages>;
-        dispatch(handlers, req.type, from, req, conn);
+        if (isMessageOf(handlers, msg)) dispatch(handlers, msg.type, from, msg, conn);
       },
       onConnection: (conn, _peer, event) => router.onConnection(conn, event),
       onShutdown: (done) => {

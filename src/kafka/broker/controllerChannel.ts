@@ -1,9 +1,10 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
-import type { AnyRequest, NetworkClient, ResponseTo } from "../network/networkClient.js";
+import { type AnyRequest, type AnyResponse, isResponseTo, type NetworkClient, type ResponseTo } from "../network/networkClient.js";
 
 interface Pending {
   request: AnyRequest;
-  onResponse: (res: never) => void;
+  /** The caller's handler, behind a check that the answer is of the request's API. */
+  onResponse: (res: AnyResponse) => void;
   /** What an unanswered request does instead of being sent again (AlterPartition gives up). */
   onTimeout?: () => void;
 }
@@ -52,7 +53,10 @@ export class ControllerChannel {
    */
   send<R extends AnyRequest>(make: (correlationId: number) => R, onResponse: (res: ResponseTo<R>) => void, onTimeout?: () => void): number {
     const request = make(this.client.correlationId());
-    const p: Pending = onTimeout ? { request, onResponse: onResponse as (res: never) => void, onTimeout } : { request, onResponse: onResponse as (res: never) => void };
+    const handle = (res: AnyResponse) => {
+      if (isResponseTo(request, res)) onResponse(res);
+    };
+    const p: Pending = onTimeout ? { request, onResponse: handle, onTimeout } : { request, onResponse: handle };
     this.pending.set(request.correlationId, p);
     this.dispatch(request.correlationId, p);
     return request.correlationId;
@@ -86,7 +90,7 @@ export class ControllerChannel {
       if (res.type !== "Disconnected") {
         this.pending.delete(id);
         this.answered = { id, p };
-        p.onResponse(res as never);
+        p.onResponse(res);
         this.answered = null;
         return;
       }

@@ -4,7 +4,7 @@ import { ConnectionRouter } from "../network/connectionRouter.js";
 import { NetworkClient } from "../network/networkClient.js";
 import { describeRecord, type MetadataRecord } from "../metadata/records.js";
 import type { ControllerMessages } from "../protocol/apis.js";
-import { dispatch, type Handlers, type MessageOf } from "../protocol/dispatch.js";
+import { dispatch, type Handlers, isMessageOf } from "../protocol/dispatch.js";
 import type { RaftEntry } from "../protocol/raftMessages.js";
 import { ClusterControlManager } from "./clusterControl.js";
 import { ConfigurationControlManager } from "./configurationControl.js";
@@ -155,8 +155,7 @@ export function controllerActor(cfg: ControllerConfig) {
       },
       onMessage: (from, msg, conn) => {
         if (router.onMessage(conn, msg)) return;
-        const req = msg as MessageOf<ControllerMessages>;
-        dispatch(handlers, req.type, from, req, conn);
+        if (isMessageOf(handlers, msg)) dispatch(handlers, msg.type, from, msg, conn);
       },
       // A peer went away: the quorum notices by its timeouts, as KRaft does.
       onConnection: (conn, _peer, event) => router.onConnection(conn, event),

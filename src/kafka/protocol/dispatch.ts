@@ -20,3 +20,12 @@ export type MessageOf<M> = M[keyof M];
 export function dispatch<M extends MessageMap<M>, K extends keyof M>(handlers: Handlers<M>, type: K, from: string, msg: M[K], conn: ConnectionId): void {
   handlers[type](from, msg, conn);
 }
+
+/**
+ * Whether `msg`, as the engine hands it over (unknown), is a message some handler of the table serves: an object
+ * whose `type` is one of the table's keys. An actor drops anything else (a Kafka broker closes the connection on an
+ * API it does not know; the model's peers never send one).
+ */
+export function isMessageOf<M extends MessageMap<M>>(handlers: Handlers<M>, msg: unknown): msg is MessageOf<M> {
+  return typeof msg === "object" && msg !== null && "type" in msg && typeof msg.type === "string" && Object.hasOwn(handlers, msg.type);
+}
