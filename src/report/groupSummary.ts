@@ -29,11 +29,12 @@ export function groupLines(r: RunResult, c: ChalkInstance): string[] {
       const end = parts.get(tp)?.highWatermark;
       const committed = o?.offset ?? null;
       const position = progress.get(tp)?.position.at(-1)?.v ?? null;
-      const from = position ?? committed;
+      // kafka-consumer-groups --describe: LAG is log end minus CURRENT-OFFSET; with nothing committed, the position.
+      const from = committed ?? position;
       const lag = end !== undefined && from !== null ? String(Math.max(0, end - from)) : "-";
       lines.push(`  ${tp.padEnd(16)} ${String(committed ?? "-").padStart(14)} ${String(position ?? "-").padStart(9)} ${String(end ?? "-").padStart(14)} ${lag.padStart(7)}  ${owner.get(tp) ?? "-"}`);
     }
-    lines.push(c.dim("  (CURRENT-OFFSET: committed, - when nothing is; POSITION: the next offset the group would process, from the records it processed; LAG: log end minus POSITION, or minus CURRENT-OFFSET)"));
+    lines.push(c.dim("  (CURRENT-OFFSET: committed, - when nothing is; POSITION: the next offset the group would process, from the records it processed; LAG: log end minus CURRENT-OFFSET, as kafka-consumer-groups, or minus POSITION when nothing is committed)"));
     lines.push(...memberLines(r, group, c), ...lagLines(r, group, c));
   }
   return lines;

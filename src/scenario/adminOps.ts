@@ -1,6 +1,6 @@
 import { formatDuration } from "../common/duration.js";
 import type { AdminOp } from "../kafka/client/admin/adminClient.js";
-import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
+import { BROKER_CONFIG, DYNAMIC_BROKER_CONFIGS, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import type { FaultInput } from "./schema.js";
 import { FAULT_VERBS } from "./schema.js";
 
@@ -62,9 +62,9 @@ export function resolveAdminOp(f: FaultInput, p: string, durationMs: number, clu
 
 /**
  * An `alterConfig` entry for a BROKER resource: `broker` is N or broker-N (that broker's per-broker config) or
- * "all" / "" (the cluster default); the key must be a broker config the model has and the value one it accepts. A
- * key Kafka does not update dynamically is taken here: the broker refuses it at run time (INVALID_REQUEST), as
- * Kafka's does.
+ * "all" / "" (the cluster default); the key must be a broker config Kafka updates dynamically
+ * (DYNAMIC_BROKER_CONFIGS; a static one exits 2 here, where Kafka's broker would answer INVALID_REQUEST) and the
+ * value one it accepts.
  */
 function resolveBrokerAlterConfig(a: NonNullable<FaultInput["alterConfig"]>, p: string, atMs: number, brokers: string[], fail: Fail): AdminOp {
   if (a.topic !== undefined) fail(p, "takes topic: (a topic config) or broker: (a broker config), not both");
@@ -73,6 +73,10 @@ function resolveBrokerAlterConfig(a: NonNullable<FaultInput["alterConfig"]>, p: 
   if (name !== "" && !brokers.includes(name))
     fail(`${p}.broker`, `${JSON.stringify(b)} is not a broker of the cluster (brokers: ${brokers.map((x) => x.slice("broker-".length)).join(", ") || "none"}, or "all" for the cluster default)`);
   if (!BROKER_CONFIG.key(a.key)) fail(`${p}.key`, `"${a.key}" is not a broker config the model has (broker configs: ${BROKER_CONFIG.names().join(", ")})`);
+  // Kafka's broker would refuse it (INVALID_REQUEST, "Cannot update these configs dynamically"): in a scenario that
+  // is a mistake to say up front, with the keys that can change at run time.
+  if (!DYNAMIC_BROKER_CONFIGS.includes(a.key))
+    fail(`${p}.key`, `"${a.key}" is a static broker config: Kafka does not update it at run time (set it under cluster.config; dynamic broker configs: ${DYNAMIC_BROKER_CONFIGS.join(", ")})`);
   if (a.value !== null) {
     const problems = BROKER_CONFIG.validate({ [a.key]: a.value });
     if (problems.length > 0) fail(`${p}.value`, problems[0].message);
