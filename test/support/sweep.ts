@@ -15,6 +15,7 @@ import { goldenName, readGolden } from "./goldenDigests.js";
  *   npm run test:sweep                      # all scenarios, seeds 1..20
  *   npm run test:sweep -- --seeds 50 acks-1-random-leader-crashes
  *   npm run test:sweep -- --workers 1
+ *   npm run test:sweep -- --from 4          # seeds 4..20: CI's run, the test command has run seeds 1..3
  */
 
 interface ScenarioSweep {
@@ -25,12 +26,12 @@ interface ScenarioSweep {
   wallMs: number;
 }
 
-/** Runs one scenario on seeds 1..n (in this process). */
-export function sweepScenario(file: string, n: number): ScenarioSweep {
+/** Runs one scenario on seeds from..n (in this process). */
+export function sweepScenario(file: string, n: number, from = 1): ScenarioSweep {
   const s = loadScenario(file);
   const started = performance.now();
   const failures: Record<string, string[]> = {};
-  for (let seed = 1; seed <= n; seed++) {
+  for (let seed = from; seed <= n; seed++) {
     const r = runScenario(s, { seed });
     if (r.ok) continue;
     const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
@@ -44,9 +45,9 @@ export function passes(r: ScenarioSweep): boolean {
   return Object.values(r.failures).every((f) => r.sweep !== null && f.every((x) => r.sweep!.includes(x)));
 }
 
-function table(results: ScenarioSweep[], n: number): string {
+function table(results: ScenarioSweep[], n: number, from: number): string {
   const width = Math.max(...results.map((r) => r.name.length), 8) + 2;
-  const lines = [`${"scenario".padEnd(width)}${"result".padEnd(8)}${"wall".padStart(7)}  failing seeds (of 1..${n}) by check`];
+  const lines = [`${"scenario".padEnd(width)}${"result".padEnd(8)}${"wall".padStart(7)}  failing seeds (of ${from}..${n}) by check`];
   for (const r of results) {
     const byCheck = new Map<string, number[]>();
     for (const [seed, checks] of Object.entries(r.failures)) for (const c of checks) byCheck.set(c, [...(byCheck.get(c) ?? []), Number(seed)]);
@@ -54,23 +55,25 @@ function table(results: ScenarioSweep[], n: number): string {
     lines.push(`${r.name.padEnd(width)}${(passes(r) ? "pass" : "FAIL").padEnd(8)}${`${(r.wallMs / 1000).toFixed(1)}s`.padStart(7)}  ${detail || "-"}`);
   }
   const failing = results.filter((r) => !passes(r)).length;
-  lines.push(`${results.length - failing} passed, ${failing} failed (${results.length} scenarios × ${n} seeds)`);
+  lines.push(`${results.length - failing} passed, ${failing} failed (${results.length} scenarios × seeds ${from}..${n})`);
   return lines.join("\n");
 }
 
 async function main(argv: string[]): Promise<number> {
   let n = 20;
+  let from = 1;
   let workers = Math.min(2, availableParallelism());
   const names: string[] = [];
   let worker = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--seeds") n = Number(argv[++i]);
+    else if (argv[i] === "--from") from = Number(argv[++i]);
     else if (argv[i] === "--workers") workers = Number(argv[++i]);
     else if (argv[i] === "--worker") worker = true;
     else names.push(argv[i]);
   }
-  if (!Number.isSafeInteger(n) || n < 1 || !Number.isSafeInteger(workers) || workers < 1) {
-    process.stderr.write("usage: npm run test:sweep -- [--seeds N] [--workers W] [scenario names]\n");
+  if (!Number.isSafeInteger(n) || n < 1 || !Number.isSafeInteger(from) || from < 1 || from > n || !Number.isSafeInteger(workers) || workers < 1) {
+    process.stderr.write("usage: npm run test:sweep -- [--seeds N] [--from F] [--workers W] [scenario names]\n");
     return 2;
   }
   const all = listScenarioFiles();
@@ -81,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (worker) {
     // A worker: one JSON line per scenario, for the parent to table.
-    for (const f of files) process.stdout.write(JSON.stringify(sweepScenario(f, n)) + "\n");
+    for (const f of files) process.stdout.write(JSON.stringify(sweepScenario(f, n, from)) + "\n");
     return 0;
   }
   // A pool of `workers` processes, one scenario each, the costliest first (by their golden event counts), so the
@@ -93,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   const started = performance.now();
   const runOne = (name: string) =>
     new Promise<ScenarioSweep>((done, fail) => {
-      const p = spawn(process.execPath, ["--import", "tsx", self, "--worker", "--seeds", String(n), name], { stdio: ["ignore", "pipe", "inherit"] });
+      const p = spawn(process.execPath, ["--import", "tsx", self, "--worker", "--seeds", String(n), "--from", String(from), name], { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       p.stdout.on("data", (d) => (out += d));
       p.on("close", (code) => {
@@ -111,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
   );
   results.sort((a, b) => a.name.localeCompare(b.name));
   process.stderr.write("\n");
-  process.stdout.write(table(results, n) + `\n(${Math.round((performance.now() - started) / 1000)}s wall, ${pool} workers)\n`);
+  process.stdout.write(table(results, n, from) + `\n(${Math.round((performance.now() - started) / 1000)}s wall, ${pool} workers)\n`);
   return results.every(passes) ? 0 : 1;
 }
 
