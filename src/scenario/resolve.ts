@@ -309,7 +309,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     seed: input.seed ?? 1,
     durationMs,
     // Faults of either kind turn the liveness phase on by default (60s); a fault-free run has nothing to recover from.
-    livenessMs: input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness,
+    livenessMs: input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness,
     maxEvents: input.simulator?.maxEvents ?? 20_000_000,
     maxMemoryMiB: input.simulator?.maxMemoryMiB ?? 2048,
     brokers,

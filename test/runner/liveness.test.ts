@@ -37,6 +37,14 @@ function file(text: string): string {
 }
 
 describe("liveness phase", () => {
+  it("is on by default for faults and admin calls alike, off for a run with neither", () => {
+    // An operator's call (alterConfig, reassign, deleteRecords) perturbs the cluster as a fault does: the run must
+    // show the cluster settles after it (found by a newcomer: a reassignment ended with sends still unanswered).
+    expect(parseScenario(scenario(""), "none.yaml").livenessMs).toBeNull();
+    expect(parseScenario(scenario(`faults:\n  - { at: 5s, alterConfig: { topic: orders, key: retention.ms, value: 60000 } }\n`), "admin.yaml").livenessMs).toBe(60_000);
+    expect(parseScenario(scenario(`faults:\n  - { at: 5s, crash: broker-2, for: 2s }\n`), "fault.yaml").livenessMs).toBe(60_000);
+  });
+
   it("converges after faults that are still in force at the end: a broker still down, a cut still open", () => {
     // broker-2 is crashed and the reader cut off from everyone when the 12s end; the phase restarts and heals them.
     const s = parseScenario(
