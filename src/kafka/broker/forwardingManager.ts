@@ -1,6 +1,9 @@
 import type { ActorContext, ConnectionId } from "../../sim/index.js";
-import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, IncrementalAlterConfigsRequest } from "../protocol/configMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
+
+/** The admin requests a broker forwards to the controller. */
+type ForwardedRequest = IncrementalAlterConfigsRequest | AlterPartitionReassignmentsRequest;
 
 /**
  * A broker's forwarding of admin requests it may not decide itself to the active controller (Kafka
@@ -15,24 +18,16 @@ export class ForwardingManager {
     private readonly channel: ControllerChannel,
   ) {}
 
-  /** Forwards an IncrementalAlterConfigs from a client on `conn`; answers it there with the controller's answer. */
-  forward(req: IncrementalAlterConfigsRequest, conn: ConnectionId): void {
+  /**
+   * Forwards an IncrementalAlterConfigs or AlterPartitionReassignments from a client on `conn`; answers it there with
+   * the controller's answer (under the client's correlation id, without the controller's leader hint).
+   */
+  forward(req: ForwardedRequest, conn: ConnectionId): void {
     this.channel.send(
-      (correlationId): IncrementalAlterConfigsRequest => ({ ...req, correlationId }),
+      (correlationId): ForwardedRequest => ({ ...req, correlationId }),
       (res) => {
         if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
-        this.ctx.write(conn, { ...res, correlationId: req.correlationId, leaderHint: null } satisfies IncrementalAlterConfigsResponse);
-      },
-    );
-  }
-
-  /** Forwards an AlterPartitionReassignments the same way. */
-  forwardReassignments(req: AlterPartitionReassignmentsRequest, conn: ConnectionId): void {
-    this.channel.send(
-      (correlationId): AlterPartitionReassignmentsRequest => ({ ...req, correlationId }),
-      (res) => {
-        if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
-        this.ctx.write(conn, { ...res, correlationId: req.correlationId, leaderHint: null } satisfies AlterPartitionReassignmentsResponse);
+        this.ctx.write(conn, { ...res, correlationId: req.correlationId, leaderHint: null });
       },
     );
   }

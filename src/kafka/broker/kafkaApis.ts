@@ -61,7 +61,7 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
       ctx.write(conn, { type: "IncrementalAlterConfigsResponse", correlationId: req.correlationId, topic: req.topic, error: refused.error, errorMessage: refused.message, leaderHint: null } satisfies IncrementalAlterConfigsResponse);
     },
 
-    AlterPartitionReassignments: (_from, req, conn) => forwarding.forwardReassignments(req, conn),
+    AlterPartitionReassignments: (_from, req, conn) => forwarding.forward(req, conn),
 
     // ---- the transaction coordinator ----
     InitProducerId: (from, req, conn) => txn.handleInitProducerId(from, req, conn),
