@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
-import { runScenario } from "../../src/runner/run.js";
-import type { TraceRecord } from "../../src/sim/index.js";
+import { alterConfigScenario, type AlterConfigScenarioOptions, runTraced } from "../support/alterConfigScenario.js";
 import { MetadataImage } from "../../src/kafka/metadata/metadataImage.js";
 
 /**
@@ -10,30 +9,11 @@ import { MetadataImage } from "../../src/kafka/metadata/metadataImage.js";
  * by a broker to the active controller (ForwardingManager), written as a ConfigRecord, and read by brokers and the
  * controller from their metadata images.
  */
-function scenario(opts: { faults: string; topicConfig?: string; brokerConfig?: string; duration?: string; acks?: string }): string {
-  return `name: t
-description: alterConfig test
-duration: ${opts.duration ?? "20s"}
-cluster:
-  brokers: 3
-  config: { ${opts.brokerConfig ?? ""} }
-  topics:
-    - { name: orders, partitions: 1, replicationFactor: 3, config: { ${opts.topicConfig ?? "min.insync.replicas: 2"} } }
-clients:
-  - id: app
-    kind: producer
-    config: { acks: ${opts.acks ?? "all"} }
-    workload: { topic: orders, rate: 100 }
-faults:
-${opts.faults}
-`;
+function scenario(opts: AlterConfigScenarioOptions): string {
+  return alterConfigScenario("alterConfig test", { ...opts, topicConfig: opts.topicConfig ?? "min.insync.replicas: 2" });
 }
 
-function run(text: string) {
-  const trace: TraceRecord[] = [];
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
-}
+const run = runTraced;
 
 /**
  * orders-0's ISR shrinks to broker-1 and broker-2 while broker-3 is cut off; both crash at 12s, so once they are

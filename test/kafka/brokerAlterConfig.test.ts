@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { runScenario } from "../../src/runner/run.js";
-import type { TraceRecord } from "../../src/sim/index.js";
+import { alterConfigScenario, type AlterConfigScenarioOptions, runTraced } from "../support/alterConfigScenario.js";
 import { MetadataImage } from "../../src/kafka/metadata/metadataImage.js";
 import { preprocessIncrementalAlterConfigs } from "../../src/kafka/broker/configAdminManager.js";
 
@@ -10,30 +9,11 @@ import { preprocessIncrementalAlterConfigs } from "../../src/kafka/broker/config
  * BROKER resource (Kafka DynamicBrokerConfig): one broker's config, or the cluster default ("all"), with the
  * precedence topic > per-broker > cluster default > static. orders-0's replicas are broker-1 (leader), 2, 3.
  */
-function scenario(opts: { faults: string; topicConfig?: string; brokerConfig?: string; duration?: string; acks?: string }): string {
-  return `name: t
-description: broker alterConfig test
-duration: ${opts.duration ?? "20s"}
-cluster:
-  brokers: 3
-  config: { replica.lag.time.max.ms: 2000, ${opts.brokerConfig ?? ""} }
-  topics:
-    - { name: orders, partitions: 1, replicationFactor: 3, config: { ${opts.topicConfig ?? ""} } }
-clients:
-  - id: app
-    kind: producer
-    config: { acks: ${opts.acks ?? "all"} }
-    workload: { topic: orders, rate: 100 }
-faults:
-${opts.faults}
-`;
+function scenario(opts: AlterConfigScenarioOptions): string {
+  return alterConfigScenario("broker alterConfig test", { ...opts, brokerConfig: `replica.lag.time.max.ms: 2000, ${opts.brokerConfig ?? ""}` });
 }
 
-function run(text: string) {
-  const trace: TraceRecord[] = [];
-  runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { trace, of: (type: string) => trace.filter((t) => t.type === type) };
-}
+const run = runTraced;
 
 /** broker-3 crashes at 3s (the ISR shrinks to broker-1, broker-2); at 10s one dynamic broker config is altered. */
 const minIsrAfterCrash = (broker: string, topicConfig = "") =>
