@@ -85,7 +85,7 @@ function brief(all: readonly Moment[]): { lines: Line[]; cut: number } {
       continue;
     }
     if (prev && m.merge !== undefined && prev.m.merge === m.merge && m.atUs - prev.m.atUs <= 1000) {
-      prev.names.push(m.tp ?? m.actors[m.actors.length - 1] ?? "?");
+      prev.names.push(m.tp ?? m.group ?? m.actors[m.actors.length - 1] ?? "?");
       const names = prev.names.length > 6 ? `${prev.names.slice(0, 6).join(", ")} and ${prev.names.length - 6} more` : prev.names.join(", ");
       prev.line.text = `${prev.m.text}  (the same for ${names})`;
       continue;

@@ -34,6 +34,16 @@ describe("the terminal timeline", () => {
     expect(lines).toEqual(["     5.000s  LEADER      orders-0 leader broker-1 -> broker-2  (the same for orders-1, orders-2)", "     9.000s  LEADER      orders-0 leader broker-2 -> broker-1"]);
   });
 
+  it("brief: merged coordinator moves are named by their group, and only moves between the same brokers merge", () => {
+    const move = (atUs: number, group: string, from: string, to: string) =>
+      m(atUs, "coordinator", `group ${group}: coordinator moved from ${from} to ${to}`, `group ${group} coordinator moves`, { merge: `coordinator ${from} ${to}`, group, actors: [from, to] });
+    const lines = body(timelineLines([move(3_000_000, "billing", "broker-4", "broker-5"), move(3_000_200, "audit", "broker-4", "broker-5"), move(3_000_300, "clicks", "broker-4", "broker-6")], "brief", c));
+    expect(lines).toEqual([
+      "     3.000s  COORDINATOR group billing: coordinator moved from broker-4 to broker-5  (the same for audit)",
+      "     3.000s  COORDINATOR group clicks: coordinator moved from broker-4 to broker-6",
+    ]);
+  });
+
   it("brief: never merges moments without a merge key (a fault and a heal stay apart)", () => {
     const lines = body(timelineLines([m(1_000, "heal", "heal [a] | [b]", "partition [a] | [b]"), m(1_000, "heal", "restart b (incarnation 2)", "b down and up")], "brief", c));
     expect(lines).toHaveLength(2);

@@ -9,14 +9,14 @@ describe("admin calls and full truncations in the timeline", () => {
     const rec = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/retention-delete-records.yaml"), { attach: rec.attach });
     const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
-    expect(texts.filter((t) => t.startsWith("admin "))).toEqual(["admin admin deleteRecords orders-0 before offset 7000 → NONE (log start 7000)"]);
+    expect(texts.filter((t) => t.startsWith("admin "))).toEqual(["admin admin deleteRecords orders-0 before offset 7000 → ok (log start 7000)"]);
     expect(texts.some((t) => /^truncate broker-3 truncated orders-0 fully and restarts at the leader's log start \d+/.test(t))).toBe(true);
   });
 
   it("unclean-election-enabled-at-runtime: the alterConfigs call, and no admin moment in a run without one", () => {
     const rec = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/unclean-election-enabled-at-runtime.yaml"), { attach: rec.attach });
-    expect(rec.moments.filter((m) => m.kind === "admin").map((m) => m.text)).toEqual(["admin alterConfigs topic events: unclean.leader.election.enable=true → NONE"]);
+    expect(rec.moments.filter((m) => m.kind === "admin").map((m) => m.text)).toEqual(["admin alterConfigs topic events: unclean.leader.election.enable=true → ok"]);
     const plain = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/unclean-leader-election-disabled.yaml"), { attach: plain.attach });
     expect(plain.moments.filter((m) => m.kind === "admin")).toEqual([]);

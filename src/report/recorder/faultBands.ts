@@ -72,7 +72,7 @@ export class FaultRecorder {
         const band = this.paused.get(r.actor);
         if (band) band.toUs = t;
         this.paused.delete(r.actor);
-        this.moments.push({ atUs: t, kind: "heal", text: `resume ${r.actor} (${d.parked ?? 0} messages and timers waited for it)`, subject: `${r.actor} paused and resumed`, actors: [r.actor] });
+        this.moments.push({ atUs: t, kind: "heal", text: `resume ${r.actor} (${plural(Number(d.parked ?? 0), "message or timer", "messages and timers")} waited for it)`, subject: `${r.actor} paused and resumed`, actors: [r.actor] });
         return;
       }
       case "sim.partition": {
@@ -149,4 +149,9 @@ export class FaultRecorder {
       }
     }
   }
+}
+
+/** "1 message or timer", "3 messages and timers". */
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

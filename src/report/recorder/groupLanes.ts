@@ -84,7 +84,7 @@ export class GroupRecorder {
     if (r.type.startsWith("group-coordinator.")) {
       const before = lane.coordinator.last;
       lane.coordinator.push(t, r.actor);
-      if (before !== undefined && before !== r.actor) say("coordinator", `group ${group}: coordinator moved from ${before} to ${r.actor}`, `group ${group} coordinator moves`, [before, r.actor], "coordinator");
+      if (before !== undefined && before !== r.actor) say("coordinator", `group ${group}: coordinator moved from ${before} to ${r.actor}`, `group ${group} coordinator moves`, [before, r.actor], `coordinator ${before} ${r.actor}`);
     }
     switch (r.type) {
       case "group-coordinator.member-added":

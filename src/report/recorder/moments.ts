@@ -34,7 +34,9 @@ export interface Moment {
   group?: string;
   /**
    * Moments with the same merge key within 1ms are one line in the brief timeline (a broker's crash moves many
-   * leaders at once). Unset: never merged.
+   * leaders at once), named by their partition, else their group, else their last actor ("(the same for
+   * orders-1, orders-2)"); so the key holds all the text has in common (a coordinator move's from and to). Unset:
+   * never merged.
    */
   merge?: string;
   /**

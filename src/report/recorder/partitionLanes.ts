@@ -127,11 +127,11 @@ export class PartitionRecorder {
       case "admin.alter-configs": {
         const configs = Object.entries((d.configs ?? {}) as Record<string, unknown>).map(([k, v]) => (v === null ? `delete ${k}` : `${k}=${v}`));
         const resource = d.broker === undefined ? `topic ${d.topic}` : d.broker === "" ? "cluster default (all brokers)" : `broker ${d.broker}`;
-        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs ${resource}: ${configs.join(", ")} → ${d.error}`, subject: `admin ${d.broker === undefined ? d.topic : resource} configs`, actors: [r.actor] });
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs ${resource}: ${configs.join(", ")} → ${adminOutcome(d.error)}`, subject: `admin ${d.broker === undefined ? d.topic : resource} configs`, actors: [r.actor] });
         return;
       }
       case "admin.alter-partition-reassignments":
-        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterPartitionReassignments ${d.tp} to [${(d.replicas as string[]).join(", ")}] → ${d.error}`, subject: `admin ${d.tp} reassignment`, actors: [r.actor], tp: d.tp as string });
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterPartitionReassignments ${d.tp} to [${(d.replicas as string[]).join(", ")}] → ${adminOutcome(d.error)}`, subject: `admin ${d.tp} reassignment`, actors: [r.actor], tp: d.tp as string });
         return;
       case "controller.reassignment": {
         const moving = d.phase === "started" ? ` (adding ${(d.addingReplicas as string[]).join(", ") || "none"}, removing ${(d.removingReplicas as string[]).join(", ") || "none"})` : `, leader ${d.leader}`;
@@ -139,7 +139,7 @@ export class PartitionRecorder {
         return;
       }
       case "admin.delete-records":
-        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} deleteRecords ${d.tp} before offset ${d.offset} → ${d.error}${d.error === "NONE" ? ` (log start ${d.lowWatermark})` : ""}`, subject: `admin ${d.tp} deleteRecords`, actors: [r.actor], tp: d.tp as string });
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} deleteRecords ${d.tp} before offset ${d.offset} → ${adminOutcome(d.error)}${d.error === "NONE" ? ` (log start ${d.lowWatermark})` : ""}`, subject: `admin ${d.tp} deleteRecords`, actors: [r.actor], tp: d.tp as string });
         return;
       case "controller.election":
       case "controller.unclean-election":
@@ -269,4 +269,9 @@ export class PartitionRecorder {
       internal: lane.internal,
     });
   }
+}
+
+/** An admin response's error as a timeline says it: Kafka's NONE is "ok", any other error keeps Kafka's name. */
+function adminOutcome(error: unknown): string {
+  return error === "NONE" ? "ok" : `failed: ${String(error)}`;
 }
