@@ -57,7 +57,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .example("$0 run acks-1-leader-failover", "one run and its verdict")
     .example("$0 explore acks-1-random-leader-crashes --seeds 20", "20 seeds, each its own random faults")
     .example("$0 shrink acks-1-random-leader-crashes --seed N", "fewest faults that still fail")
-    .example("$0 compare acks-1-random-leader-crashes --set clients.producer.config.acks=all --set clients.producer.config.acks=1 --seeds 50", "the same seeds under two settings")
+    .example("$0 compare acks-1-random-leader-crashes --set clients.app.config.acks=all --set clients.app.config.acks=1 --seeds 50", "the same seeds under two settings")
     .command(
       "run <scenario>",
       "run one scenario and check its expectations",

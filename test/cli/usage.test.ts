@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../../src/report/shellQuote.js";
+import { parseOverride } from "../../src/scenario/overrides.js";
+import { shippedScenarioPath } from "../../src/scenario/shipped.js";
+import { loadScenario } from "../../src/scenario/load.js";
 import { cli } from "../support/cli.js";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -147,3 +150,15 @@ function shellWords(line: string): string[] {
   if (cur !== null) words.push(cur);
   return words;
 }
+
+describe("the --help examples", () => {
+  it("name shipped scenarios, and their --set keys exist in those scenarios (a newcomer copies them)", () => {
+    const examples = [...readFileSync("src/cli/cli.ts", "utf8").matchAll(/\.example\("\$0 (\w+) ([^" ]+)([^"]*)"/g)];
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const [, , name, rest] of examples) {
+      const file = shippedScenarioPath(name);
+      expect(file, `${name} is a shipped scenario`).toBeDefined();
+      for (const [, text] of rest.matchAll(/--set (\S+)/g)) expect(() => loadScenario(file!, { overrides: [parseOverride(text)] }), `--set ${text}`).not.toThrow();
+    }
+  });
+});
