@@ -6,7 +6,9 @@ import { applyOverride, type Override } from "./overrides.js";
 import { scenarioFromData } from "./fromData.js";
 import { findKnobs } from "./swarm.js";
 import { resolveSwarmScenario } from "./swarmScenario.js";
-import { shippedScenarioPath } from "./shipped.js";
+import { relative } from "node:path";
+import { listScenarioFiles, scenariosDir, shippedScenarioPath } from "./shipped.js";
+import { nearest } from "./suggest.js";
 import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./scenarioText.js";
 
 /**
@@ -16,7 +18,20 @@ import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./s
  */
 export function loadScenario(fileOrName: string, options: LoadOptions = {}): ResolvedScenario {
   const file = existsSync(fileOrName) ? fileOrName : (shippedScenarioPath(fileOrName) ?? fileOrName);
+  if (!existsSync(file)) throw new ScenarioError(file, "", notFound(file));
   return parseScenario(readScenarioText(file), file, options);
+}
+
+/**
+ * A scenario that is neither a file nor a shipped name: a bare name (no folder, no .yaml) is said to be neither,
+ * with the nearest shipped name; a path is "no such file".
+ */
+function notFound(fileOrName: string): string {
+  const looksLikeName = !/[\\/]/.test(fileOrName.replace(/^engine\//, "")) && !/\.ya?ml$/.test(fileOrName);
+  if (!looksLikeName) return "no such file";
+  const names = listScenarioFiles().map((f) => relative(scenariosDir, f).replace(/\\/g, "/").replace(/\.ya?ml$/, ""));
+  const near = nearest(fileOrName, names);
+  return `no such file, nor a shipped scenario${near ? ` (did you mean ${near}?)` : ""}; \`kafkasim list\` names the shipped ones`;
 }
 
 /**

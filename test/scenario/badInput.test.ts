@@ -57,6 +57,11 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(join(dir, "nope.yaml"), "no such file");
   });
 
+  it("a bare name that is neither a file nor a shipped scenario says so, with the nearest shipped name", async () => {
+    await expectBadInput("acks-1-leader-failvoer", "no such file, nor a shipped scenario (did you mean acks-1-leader-failover?)", "kafkasim list");
+    await expectBadInput("nosuch-scenario", "nor a shipped scenario;");
+  });
+
   it("a YAML syntax error names the line", async () => {
     await expectBadInput(file("name: [unclosed\n"), "invalid YAML", "line");
   });
