@@ -4,7 +4,7 @@ import type { AnyChecker, Checker, CheckInput, FinalReplicaLog, Finding, GroupOf
 import { z } from "zod";
 import type { ParamRefs } from "../check/params.js";
 import { formatPath, ScenarioError } from "../scenario/errors.js";
-import { nearest } from "../scenario/suggest.js";
+import { nearest } from "../common/suggest.js";
 import { describeIssue } from "../scenario/zodIssues.js";
 import type { Expectation, ResolvedScenario } from "../scenario/resolved.js";
 import { type BuildOptions, buildWorld, type World } from "../scenario/world.js";

@@ -8,7 +8,7 @@ import { findKnobs } from "./swarm.js";
 import { resolveSwarmScenario } from "./swarmScenario.js";
 import { relative } from "node:path";
 import { listScenarioFiles, scenariosDir, shippedScenarioPath } from "./shipped.js";
-import { nearest } from "./suggest.js";
+import { nearest } from "../common/suggest.js";
 import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./scenarioText.js";
 
 /**

@@ -38,8 +38,8 @@ export function latencyModel(l: LatencyInput): LatencyModel {
 
 /** Turns validated YAML input into the resolved scenario, checking everything that spans fields. */
 export function resolveScenario(input: ScenarioInput, file: string): ResolvedScenario {
-  const fail = (path: string, problem: string): never => {
-    throw new ScenarioError(file, path, problem);
+  const fail = (path: string, problem: string, more: readonly { path: string; problem: string }[] = []): never => {
+    throw new ScenarioError(file, path, problem + (more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? "s" : ""})` : ""), more);
   };
   const durationMs = input.duration;
   if (durationMs <= 0) fail("duration", "must be longer than 0");
@@ -335,7 +335,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   };
 }
 
-type Fail = (path: string, problem: string) => never;
+type Fail = (path: string, problem: string, more?: readonly { path: string; problem: string }[]) => never;
 
 /** How long a liveness phase may last when the scenario has faults and does not say (issue 12 item 4). */
 export const DEFAULT_LIVENESS_MS = 60_000;
@@ -346,13 +346,15 @@ const clientPath = (i: number): PropertyKey[] => ["clients", i];
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: PropertyKey[], file: string): z.infer<S> {
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  const { path: at, message } = describeIssue(r.error.issues[0], schema, path);
-  throw new ScenarioError(file, at, message);
+  const [first, ...rest] = r.error.issues.map((issue) => describeIssue(issue, schema, path));
+  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
+  throw new ScenarioError(file, first.path, first.message + more, rest.map(({ path: at, message }) => ({ path: at, problem: message })));
 }
 
 function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail): void {
-  const problems = def.validate(user);
-  if (problems.length > 0) fail(`${path}.${problems[0].key}`, problems[0].message);
+  // Every problem of the block, not only the first: a user fixing one key at a time would run once per key.
+  const [first, ...rest] = def.validate(user);
+  if (first) fail(`${path}.${first.key}`, first.message, rest.map((p) => ({ path: `${path}.${p.key}`, problem: p.message })));
 }
 
 function checkLatency(l: LatencyInput, path: string, fail: Fail): void {

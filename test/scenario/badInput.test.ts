@@ -116,6 +116,11 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { akcs: 1 }")), "clients[1].config.akcs", 'unknown producer config "akcs"');
   });
 
+  it("every bad key of a config block, each at its path, and the nearest known key for a typo", async () => {
+    const f = file(KAFKA.replace("config: { acks: 1 }", "config: { acks: 2, linger.mss: 5, retries: -1 }"));
+    await expectBadInput(f, "clients[1].config.acks", "(and 2 more problems)", 'clients[1].config.linger.mss: unknown producer config "linger.mss"; did you mean "linger.ms"?', "clients[1].config.retries");
+  });
+
   it("an impossible config value says what is allowed", async () => {
     await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { acks: 2 }")), "clients[1].config.acks", 'must be one of "all", "-1", "0", "1"');
   });

@@ -3,6 +3,8 @@
  * a doc line. Scenario files are validated against these, and resolved once into typed values keyed by Kafka's own
  * names (`ConfigValues`), which is all the model reads.
  */
+import { nearest } from "../../common/suggest.js";
+
 export type ConfigType = "int" | "long" | "double" | "boolean" | "string" | "enum" | "list";
 
 /** One key: its Kafka name, its type, its default (the value's TypeScript type is `Value`). */
@@ -91,7 +93,7 @@ export class ConfigDef<Keys extends ConfigKey = ConfigKey> {
       const def = this.keys.get(k);
       if (!def) {
         const why = Object.hasOwn(this.notModelled, k) ? this.notModelled[k] : null;
-        problems.push({ key: k, message: why ? `${this.kind} config "${k}" is Kafka's but not modelled: ${why} (modelled: ${this.names().join(", ")})` : `unknown ${this.kind} config "${k}" (known: ${this.names().join(", ")})` });
+        problems.push({ key: k, message: why ? `${this.kind} config "${k}" is Kafka's but not modelled: ${why} (modelled: ${this.names().join(", ")})` : `unknown ${this.kind} config "${k}"${didYouMean(k, this.names())} (known: ${this.names().join(", ")})` });
         continue;
       }
       const err = checkValue(def, v);
@@ -182,4 +184,10 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
 /** A value as the user wrote it (JSON would turn a YAML `.inf` or 1e400 into null). */
 function shown(v: unknown): string {
   return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
+/** `; did you mean "linger.ms"?` when a known key is a typo away, else "". */
+function didYouMean(written: string, names: readonly string[]): string {
+  const near = nearest(written, names);
+  return near ? `; did you mean "${near}"?` : "";
 }
