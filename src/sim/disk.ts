@@ -60,6 +60,11 @@ export class Disk {
     return [...this.residents.keys()];
   }
 
+  /** Deletes a named durable object (a log directory removed): the next `open` creates it afresh. */
+  delete(name: string): void {
+    this.residents.delete(name);
+  }
+
   loseUnflushed(): void {
     for (const r of this.residents.values()) (r as Partial<DiskResident>).loseUnflushed?.();
   }

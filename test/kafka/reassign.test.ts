@@ -76,6 +76,8 @@ describe("reassign: AlterPartitionReassignments", () => {
     expect(of("controller.election").find((t) => t.data!.reason === "reassignment completed")!.data).toMatchObject({ oldLeader: "broker-1", newLeader: "broker-2" });
     expect(of("partition.become-leader").some((t) => t.actor === "broker-2" && t.t > completed.t)).toBe(true);
     expect(r.checks.map((c) => [c.name, c.ok])).toEqual([["noLostAcknowledgedWrites", true]]);
+    // The removed replica's log is deleted (ReplicaManager.stopPartitions, deleteLocalLog); the others keep theirs.
+    expect(r.logs.filter((l) => l.topic === "orders").map((l) => l.broker).sort()).toEqual(["broker-2", "broker-3", "broker-4"]);
   });
 
   it("a target replica that is down never catches up: the move stays in progress and the leader stays", () => {

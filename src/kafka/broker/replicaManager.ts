@@ -213,9 +213,13 @@ export class ReplicaManager implements PartitionWriter {
     const key = tpKey(st.topic, st.partition);
     let p = this.partitions.get(key);
     if (!st.replicas.includes(this.ctx.name)) {
+      // No longer a replica (a reassignment removed it): ReplicaManager.applyDelta's deletes → stopPartitions with
+      // deleteLocalLog = true: the fetcher stops, the partition leaves the map and its log is deleted.
       if (p) {
         p.stop();
         this.replicaFetcherManager.removeFetcherForPartition(key);
+        this.partitions.delete(key);
+        this.ctx.disk.delete(`log/${key}`);
       }
       return null;
     }
