@@ -107,8 +107,10 @@ function brief(all: readonly Moment[]): { lines: Line[]; cut: number } {
     const n = total.get(l.subject)!;
     const k = (seen.get(l.subject) ?? 0) + 1;
     seen.set(l.subject, k);
-    if (n <= BRIEF_REPEATS + 1 || k <= BRIEF_REPEATS) lines.push(l);
-    else if (k === BRIEF_REPEATS + 1) lines.push({ ...l, text: `... ${n - BRIEF_REPEATS} more like these: ${l.subject}, until ${seconds(lastOf.get(l.subject)!)}` });
+    // Routine upkeep (the cleaner's passes) is shown once; changes of state a few times.
+    const repeats = l.kind === "clean" ? 1 : BRIEF_REPEATS;
+    if (n <= repeats + 1 || k <= repeats) lines.push(l);
+    else if (k === repeats + 1) lines.push({ ...l, text: `... ${n - repeats} more like these: ${l.subject}, until ${seconds(lastOf.get(l.subject)!)}` });
   }
   if (lines.length <= BRIEF_MAX_LINES) return { lines, cut: 0 };
   // 3. Keep the most telling lines, still in time order.

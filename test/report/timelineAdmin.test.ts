@@ -21,4 +21,15 @@ describe("admin calls and full truncations in the timeline", () => {
     runScenario(loadScenario("scenarios/unclean-leader-election-disabled.yaml"), { attach: plain.attach });
     expect(plain.moments.filter((m) => m.kind === "admin")).toEqual([]);
   });
+
+  it("compacted-changelog: the leader's cleaner passes are CLEAN moments; a run without compaction has none", () => {
+    const rec = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/compacted-changelog.yaml"), { attach: rec.attach, durationMs: 10_000 });
+    const cleans = rec.moments.filter((m) => m.kind === "clean");
+    expect(cleans.length).toBeGreaterThan(0);
+    expect(cleans[0].text).toMatch(/^broker-1 cleaned changelog-0 below offset \d+: \d+ superseded records removed \(\d+ -> \d+ bytes\)$/);
+    const plain = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/retention-delete-records.yaml"), { attach: plain.attach });
+    expect(plain.moments.filter((m) => m.kind === "clean")).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ export type MomentKind =
   | "unclean"
   | "isr"
   | "truncate"
+  | "clean"
   | "producer"
   | "fenced"
   | "coordinator"
@@ -60,6 +61,7 @@ export const KIND_LABEL: Record<MomentKind, string> = {
   unclean: "UNCLEAN",
   isr: "ISR",
   truncate: "TRUNCATE",
+  clean: "CLEAN",
   producer: "PRODUCER",
   fenced: "FENCED",
   coordinator: "COORDINATOR",
@@ -86,6 +88,7 @@ export const KIND_PRIORITY: Record<MomentKind, number> = {
   coordinator: 4,
   producer: 3,
   member: 2,
+  clean: 2,
 };
 
 /** `[a, b]` as Kafka tools print lists. */

@@ -50,6 +50,7 @@ export const PARTITION_TYPES = [
   "admin.delete-records",
   "admin.alter-partition-reassignments",
   "controller.reassignment",
+  "log.clean",
 ];
 
 interface Live {
@@ -191,6 +192,16 @@ export class PartitionRecorder {
           tp,
           internal: lane.internal,
         });
+        return;
+      }
+      case "log.clean": {
+        // The log cleaner compacted the leader's log (LogCleaner.doClean): a moment when it removed something. Each
+        // follower cleans its own copy the same way; the leader's is the one consumers read.
+        if (r.actor !== l.actingLeader) return;
+        const removed = [[d.recordsRemoved, "superseded record"], [d.tombstonesRemoved, "tombstone"], [d.markersRemoved, "transaction marker"]] as const;
+        const what = removed.filter(([n]) => Number(n) > 0).map(([n, w]) => `${n} ${w}${n === 1 ? "" : "s"}`);
+        if (what.length === 0) return;
+        this.moments.push({ atUs: t, kind: "clean", text: `${r.actor} cleaned ${tp} below offset ${d.endOffset}: ${what.join(", ")} removed (${d.bytesBefore} -> ${d.bytesAfter} bytes)`, subject: `${tp} cleaned`, actors: [r.actor], tp, internal: lane.internal });
         return;
       }
       case "partition.truncate-fully":
