@@ -12,6 +12,14 @@ import { runScenario } from "../../src/runner/run.js";
  */
 export const GOLDEN_SEEDS = [1, 2, 3] as const;
 
+/**
+ * The fixture's seeds the test command runs for every shipped scenario (with the scenario's own seed): seed 1, which
+ * proves each run deterministic across processes and machines. The long sweep (`npm run test:sweep`, run by CI after
+ * the tests) checks the other fixture seeds' digests as it runs seeds 2..20 (issue 15 item 6: the test command
+ * under 5 minutes on 2 cores).
+ */
+export const TEST_SEEDS = [1] as const;
+
 export interface GoldenRun {
   digest: string;
   events: number;
