@@ -51,6 +51,7 @@ export const KAFKA_TRACE_EVENTS = {
   "controller.reassignment": { tp: "string", phase: "string", replicas: "list", addingReplicas: "list", removingReplicas: "list", isr: "list", leader: "string|null" },
   "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?", replicas: "list?", addingReplicas: "list?", removingReplicas: "list?" },
   "controller.unclean-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", reason: "string" },
+  "controller.log-dirs-changed": { broker: "string", previous: "list", logDirs: "list" },
   "controller.unclean-shutdown": { broker: "string", previousBrokerEpoch: "number", brokerEpoch: "number" },
   "controller.unfence": { broker: "string" },
   "group-coordinator.assignment-received": { groupId: "string", generationId: "number", leader: "string" },

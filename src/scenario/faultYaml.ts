@@ -27,6 +27,9 @@ export function faultToYaml(op: FaultOp): Record<string, unknown> {
       out.crash = op.node;
       if (op.loseUnflushed) out.loseUnflushed = true;
       break;
+    case "replace-disk":
+      out.replaceDisk = op.node;
+      break;
     case "restart":
     case "shutdown":
     case "pause":

@@ -264,7 +264,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   const adminOps: AdminOp[] = [];
   (input.faults ?? []).forEach((f, i) => {
     if (ADMIN_VERBS.some((v) => f[v] !== undefined)) adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, { topics: [...topics, ...internal], brokers }, fail));
-    else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail));
+    else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail, brokers));
   });
   if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
     fail("faults", `deleteRecords, alterConfig and reassign are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
@@ -394,7 +394,7 @@ function resolveDemo(input: ScenarioInput, addActor: (n: string, p: string) => v
   return out;
 }
 
-function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail): FaultOp {
+function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail, brokers: string[]): FaultOp {
   const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
   if (verbs.length !== 1)
     fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
@@ -419,6 +419,15 @@ function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<
     case "crash":
       op = { atMs, op: "crash", node: f.crash!, ...(f.loseUnflushed ? { loseUnflushed: true } : {}), ...dur };
       break;
+    case "replaceDisk": {
+      // Only a broker has a log directory to replace: a controller's or a client's is refused here.
+      const r = f.replaceDisk!;
+      const node = typeof r === "number" ? `broker-${r}` : r;
+      if (!brokers.includes(node) && !(node.startsWith("leader:") && isRole(node)))
+        fail(`${p}.replaceDisk`, `${JSON.stringify(r)} is not a broker of the cluster (brokers: ${brokers.map((x) => x.slice("broker-".length)).join(", ") || "none"}, by number or name, or a role leader:<topic>-<partition>)`);
+      op = { atMs, op: "replace-disk", node, ...dur };
+      break;
+    }
     case "restart":
       op = { atMs, op: "restart", node: f.restart! };
       break;

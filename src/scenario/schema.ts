@@ -275,6 +275,12 @@ export const faultInput = z.strictObject({
   crash: name.optional(),
   /** With crash: the actor loses writes it had not fsynced. */
   loseUnflushed: z.boolean().optional(),
+  /**
+   * The operator replaces a broker's disk (KAFKA-14139): the broker stops as in a crash, its log directory is
+   * replaced by an empty, freshly formatted one (new meta.properties and directory.id: KIP-858), and with `for:` it
+   * starts again after that long. A broker's number N, its name broker-N, or a role (leader:<topic>-<partition>).
+   */
+  replaceDisk: z.union([z.number().int().min(1), name], { error: "must be a broker's number (1) or name (broker-1)" }).optional(),
   restart: name.optional(),
   shutdown: name.optional(),
   pause: name.optional(),
@@ -336,7 +342,7 @@ export const faultInput = z.strictObject({
     .optional(),
 });
 export type FaultInput = z.infer<typeof faultInput>;
-export const FAULT_VERBS = ["crash", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig", "reassign"] as const;
+export const FAULT_VERBS = ["crash", "replaceDisk", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig", "reassign"] as const;
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */

@@ -65,6 +65,14 @@ export class Disk {
     this.residents.delete(name);
   }
 
+  /**
+   * The disk is replaced by a new, empty one: every resident object is gone, flushed or not. Objects opened after
+   * this start empty (`open` creates them afresh). Only for an actor that is down.
+   */
+  wipe(): void {
+    this.residents.clear();
+  }
+
   loseUnflushed(): void {
     for (const r of this.residents.values()) (r as Partial<DiskResident>).loseUnflushed?.();
   }

@@ -33,6 +33,8 @@ export type FaultOp = FaultAction & { on?: FaultTrigger; until?: FaultTrigger };
 /** One fault verb with its arguments (times in ms). */
 export type FaultAction =
   | { atMs: number; op: "crash"; node: string; loseUnflushed?: boolean; forMs?: number }
+  /** The node stops as in a crash and its disk is replaced by an empty one; with forMs it starts again after it. */
+  | { atMs: number; op: "replace-disk"; node: string; forMs?: number }
   | { atMs: number; op: "restart"; node: string }
   | { atMs: number; op: "shutdown"; node: string; forMs?: number }
   | { atMs: number; op: "pause"; node: string; forMs?: number }
@@ -52,6 +54,7 @@ export type FaultKind = FaultOp["op"];
 export function actorsNamed(op: FaultOp): string[] {
   switch (op.op) {
     case "crash":
+    case "replace-disk":
     case "restart":
     case "shutdown":
     case "pause":
@@ -98,6 +101,10 @@ export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResol
       sim.crash(op.node, op.loseUnflushed ?? false);
       inverse = () => sim.restart(op.node);
       break;
+    case "replace-disk":
+      sim.replaceDisk(op.node);
+      inverse = () => sim.restart(op.node);
+      break;
     case "restart":
       sim.restart(op.node);
       break;
@@ -138,7 +145,7 @@ export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResol
       break;
   }
   const forMs = "forMs" in op ? op.forMs : undefined;
-  if (log && (op.op === "crash" || op.op === "shutdown")) {
+  if (log && (op.op === "crash" || op.op === "replace-disk" || op.op === "shutdown")) {
     // Down for good only when nothing brings it back: neither `for` nor `until`.
     if (forMs === undefined && !op.until) log.staysDown.add(op.node);
     else log.staysDown.delete(op.node);
@@ -207,7 +214,7 @@ function resolveRoles(op: FaultOp, roles: RoleResolver): FaultOp {
 }
 
 /** Faults that take a node out of service (for "at most N down at a time" bounds). */
-const OUTAGE: ReadonlySet<FaultKind> = new Set(["crash", "shutdown", "pause", "isolate"]);
+const OUTAGE: ReadonlySet<FaultKind> = new Set(["crash", "replace-disk", "shutdown", "pause", "isolate"]);
 
 /**
  * Keeps a schedule within an outage bound: sorts by time and drops any outage that would make more than
@@ -265,6 +272,8 @@ function describeAction(op: FaultOp): string {
       return `hold ${op.count !== undefined ? `the first ${op.count} ` : ""}${op.types.join("/")} ${op.from} -> ${op.to}${dur}`;
     case "crash":
       return `crash ${op.node}${op.loseUnflushed ? " (losing unflushed writes)" : ""}${dur}`;
+    case "replace-disk":
+      return `replace the disk of ${op.node}${dur}`;
     default:
       return `${op.op} ${op.node}${dur}`;
   }

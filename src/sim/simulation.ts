@@ -279,6 +279,18 @@ export class Simulation {
   }
 
   /**
+   * The operator replaces the actor's disk: the process stops as in `crash` (if it was up), then everything on its
+   * disk is gone, fsynced or not; the next start finds an empty disk. A fault verb, not a machine's own failure:
+   * nothing of the old disk comes back. Traced as sim.replace-disk (after the crash's sim.crash).
+   */
+  replaceDisk(name: string): void {
+    const s = this.slot(name);
+    this.crash(name);
+    this.trace(name, "sim.replace-disk", { residents: s.disk.names().length });
+    s.disk.wipe();
+  }
+
+  /**
    * Clean stop: the actor runs its shutdown hook and may finish its work first, for as long as the hook says (see
    * `Actor.onShutdown`); then its disk is flushed, its connections are closed (FIN after their data) and it stops.
    */

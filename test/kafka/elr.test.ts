@@ -10,7 +10,7 @@ import type { TraceRecord } from "../../src/sim/index.js";
 function image(active: string[], all = ["b1", "b2", "b3"]): MetadataImage {
   const img = new MetadataImage();
   let o = 0;
-  all.forEach((b, i) => img.apply({ type: "RegisterBroker", broker: b, brokerEpoch: i, incarnation: 1 }, o++));
+  all.forEach((b, i) => img.apply({ type: "RegisterBroker", broker: b, brokerEpoch: i, incarnation: 1, logDirs: [`dir-${b}`] }, o++));
   for (const b of all) img.apply(active.includes(b) ? { type: "UnfenceBroker", broker: b } : { type: "FenceBroker", broker: b }, o++);
   return img;
 }

@@ -1,6 +1,7 @@
 import { type ActorContext, KeyValueFile, type Timer } from "../../sim/index.js";
 import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
+import { MetaProperties } from "./metaProperties.js";
 
 /**
  * A broker's standing with the controller (Kafka `BrokerLifecycleManager`): it registers (its incarnation tells
@@ -26,6 +27,8 @@ export class BrokerLifecycleManager {
   private readonly cleanShutdownFile: KeyValueFile;
   /** What that file said at start-up (-1: the last shutdown was not clean); the file is then cleared. */
   private readonly previousBrokerEpoch: number;
+  /** The log directory's meta.properties: its directory.id goes in the registration's LogDirs (KIP-858). */
+  private readonly metaProperties: MetaProperties;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -34,6 +37,7 @@ export class BrokerLifecycleManager {
     /** How far the broker has replayed the metadata log. */
     private readonly metadataOffset: () => number,
   ) {
+    this.metaProperties = new MetaProperties(ctx);
     this.cleanShutdownFile = ctx.disk.open("meta/clean-shutdown", () => new KeyValueFile());
     this.previousBrokerEpoch = this.cleanShutdownFile.get<number>("brokerEpoch") ?? -1;
     this.cleanShutdownFile.put("brokerEpoch", -1);
@@ -48,7 +52,7 @@ export class BrokerLifecycleManager {
   register(): void {
     if (this.registrationId >= 0) this.channel.drop(this.registrationId);
     this.registrationId = this.channel.send(
-      (correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation, previousBrokerEpoch: this.previousBrokerEpoch }),
+      (correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation, previousBrokerEpoch: this.previousBrokerEpoch, logDirs: [this.metaProperties.directoryId] }),
       (res) => this.onRegistrationResponse(res),
     );
   }

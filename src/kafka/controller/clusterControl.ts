@@ -60,13 +60,22 @@ export class ClusterControlManager {
     else {
       if (existing && !existing.fenced) this.fence(req.broker, "re-registered after restart");
       this.shuttingDown.delete(req.broker);
-      // KIP-966 (ReplicationControlManager.handleBrokerUncleanShutdown): a broker back without proof of a clean
-      // shutdown may have lost its log tail; with ELR it leaves every ISR and ELR before it registers again.
+      // KIP-858: a log directory the broker did not have at its last registration (a replaced, freshly formatted
+      // disk) comes with a new directory.id. The controller records the new set (RegisterBrokerRecord.LogDirs,
+      // ClusterControlManager.updateDirectories); nothing in it says the log is gone.
+      if (existing && !sameDirs(existing.directories, req.logDirs))
+        ctx.trace("controller.log-dirs-changed", { broker: req.broker, previous: existing.directories, logDirs: req.logDirs });
+      // KIP-966 (ClusterControlManager.registerBroker: isCleanShutdown = storedBrokerEpoch == previousBrokerEpoch;
+      // ReplicationControlManager.handleBrokerShutdown): a broker back without proof of a clean shutdown — a crash,
+      // or a new disk, whose .kafka_cleanshutdown went with the old one — may have lost its log; with ELR it leaves
+      // every ISR and ELR before it registers again. Otherwise (clean, or ELR off) Kafka removes it from the ISRs as a
+      // fenced broker: here it was fenced above, or already, and a fenced broker has left every ISR it may leave
+      // (without ELR the last ISR member stays: KAFKA-14139 when its disk was replaced).
       if (existing && cfg.eligibleLeaderReplicasEnabled && req.previousBrokerEpoch !== existing.brokerEpoch) {
         ctx.trace("controller.unclean-shutdown", { broker: req.broker, previousBrokerEpoch: req.previousBrokerEpoch, brokerEpoch: existing.brokerEpoch });
         this.replication.changePartitions(`${req.broker} unclean shutdown`, undefined, req.broker);
       }
-      offset = this.c.propose({ type: "RegisterBroker", broker: req.broker, brokerEpoch: raft.log.endOffset, incarnation: req.incarnation });
+      offset = this.c.propose({ type: "RegisterBroker", broker: req.broker, brokerEpoch: raft.log.endOffset, incarnation: req.incarnation, logDirs: [...req.logDirs] });
     }
     this.lastHeartbeatUs.set(req.broker, ctx.nowUs);
     const brokerEpoch = this.c.image().brokers.get(req.broker)!.brokerEpoch;
@@ -125,4 +134,8 @@ export class ClusterControlManager {
     }
     reply("NONE", reg.fenced);
   }
+}
+
+function sameDirs(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((d) => b.includes(d));
 }

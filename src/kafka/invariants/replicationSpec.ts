@@ -7,13 +7,14 @@ import type { Invariant } from "./invariant.js";
  * `kip_966_properties.tla`), checked after every trace record that can break them. They read trace records only,
  * like the other invariants: the brokers' HW advances (`partition.hw`), elections (`partition.become-leader`,
  * `controller.unclean-election`), ISR changes on both sides (`partition.isr`, `partition.isr-expand`,
- * `controller.record`) and lossy crashes (`sim.crash` with loseUnflushed).
+ * `controller.record`) and lossy crashes (`sim.crash` with loseUnflushed, `sim.replace-disk`).
  *
  * The spec's "true HWM" is the highest HW any leader of the partition ever reached: everything below it was
  * committed (acknowledged to acks=all producers, readable by consumers).
  *
- * The spec's exclusions are kept: completeness is not asked of a replica that lost unflushed data in a power loss
- * until it has rejoined the ISR (the spec's UncleanShutdown truncates the log, and its `AvoidLastReplicaStanding`
+ * The spec's exclusions are kept: completeness is not asked of a replica that lost unflushed data in a power loss,
+ * or its whole log with a replaced disk (`sim.replace-disk`: the spec's UncleanShutdown truncated to 0), until it has
+ * rejoined the ISR (the spec's UncleanShutdown truncates the log, and its `AvoidLastReplicaStanding`
  * switch exists because Kafka without ELR loses data there, which is a scenario kafkasim shows), nor across an
  * unclean leader election, which gives up committed data by configuration (the spec has no unclean election).
  */
@@ -58,14 +59,14 @@ class SpecState {
       const p = this.of(d!.tp as string);
       p.trueHw = Math.max(p.trueHw, d!.highWatermark as number);
     } else if (r.type === "controller.unclean-election") this.of(d!.tp as string).uncleanEpochs.add(d!.leaderEpoch as number);
-    else if (r.type === "sim.crash" && d?.loseUnflushed === true) {
+    else if ((r.type === "sim.crash" && d?.loseUnflushed === true) || r.type === "sim.replace-disk") {
       this.lossy.add(r.actor);
       for (const p of this.partitions.values()) p.dirty.add(r.actor);
     } else if (r.type === "partition.isr-expand") this.of(d!.tp as string).dirty.delete(d!.replica as string);
   }
 }
 
-const TRACKED = ["partition.hw", "controller.unclean-election", "sim.crash", "partition.isr-expand", "partition.become-leader"];
+const TRACKED = ["partition.hw", "controller.unclean-election", "sim.crash", "sim.replace-disk", "partition.isr-expand", "partition.become-leader"];
 const at = (t: number) => `${(t / 1e6).toFixed(3)}s`;
 
 /**

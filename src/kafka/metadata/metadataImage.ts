@@ -10,6 +10,8 @@ export interface BrokerRegistration {
   fenced: boolean;
   /** Offset of the registration record; a broker is unfenced once its metadata has caught up to it. */
   registrationOffset: number;
+  /** Its online log directories' directory.ids (KIP-858, BrokerRegistration.directories). */
+  directories: string[];
 }
 
 export interface TopicImage {
@@ -41,6 +43,7 @@ export class MetadataImage {
           incarnation: record.incarnation,
           fenced: true,
           registrationOffset: offset,
+          directories: record.logDirs,
         });
         break;
       case "FenceBroker": {

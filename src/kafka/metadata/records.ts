@@ -28,7 +28,8 @@ export interface PartitionState {
 export type MetadataRecord =
   /** Raft control record the new leader writes to commit entries of earlier epochs (KIP-595). */
   | { type: "LeaderChange"; leader: string; epoch: number }
-  | { type: "RegisterBroker"; broker: string; brokerEpoch: number; incarnation: number }
+  /** logDirs: the broker's online log directories' directory.ids (KIP-858, RegisterBrokerRecord.LogDirs). */
+  | { type: "RegisterBroker"; broker: string; brokerEpoch: number; incarnation: number; logDirs: string[] }
   | { type: "FenceBroker"; broker: string }
   | { type: "UnfenceBroker"; broker: string }
   /** A topic and the configs it overrides (Kafka `TopicRecord` + its `ConfigRecord`s). */
@@ -51,5 +52,11 @@ export function describeRecord(r: MetadataRecord): Record<string, unknown> {
   }
   if (r.type === "BrokerConfig") return { record: r.type, broker: r.broker, name: r.name, value: r.value === null ? null : String(r.value) };
   if (r.type === "Config") return { record: r.type, topic: r.topic, name: r.name, value: r.value === null ? null : String(r.value) };
+  if (r.type === "RegisterBroker") {
+    // The directory ids stay out of the record's trace (they would change every run's digest without changing what
+    // happens); controller.log-dirs-changed names them when a broker comes back with a different set (KIP-858).
+    const { logDirs: _logDirs, ...rest } = r;
+    return { record: r.type, ...rest };
+  }
   return { record: r.type, ...(r as Record<string, unknown>) };
 }

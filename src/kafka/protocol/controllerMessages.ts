@@ -13,6 +13,8 @@ export interface BrokerRegistrationRequest {
   incarnation: number;
   /** KIP-966: the broker epoch it had when it last shut down cleanly, -1 after an unclean shutdown (or none). */
   previousBrokerEpoch: number;
+  /** KIP-858: the directory.id of each of the broker's online log directories (from their meta.properties). */
+  logDirs: string[];
 }
 
 export interface BrokerRegistrationResponse {

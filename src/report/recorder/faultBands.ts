@@ -13,7 +13,7 @@ export interface FaultBand {
 }
 
 /** The engine records a FaultRecorder reads. */
-export const FAULT_TYPES = ["sim.crash", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link", "sim.hold", "sim.release"];
+export const FAULT_TYPES = ["sim.crash", "sim.replace-disk", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link", "sim.hold", "sim.release"];
 
 function cutLabel(d: Record<string, unknown>): { label: string; actors: string[]; key: string } {
   if (Array.isArray(d.groups)) {
@@ -51,6 +51,13 @@ export class FaultRecorder {
         this.bands.push(band);
         this.down.set(r.actor, band);
         this.moments.push({ atUs: t, kind: "fault", text: label, subject: `${r.actor} down and up`, actors: [r.actor] });
+        return;
+      }
+      case "sim.replace-disk": {
+        // The crash just traced stands for the operator's disk replacement: its band says so.
+        const band = this.down.get(r.actor);
+        if (band) band.label += ", disk replaced (empty log directory)";
+        this.moments.push({ atUs: t, kind: "fault", text: `replace the disk of ${r.actor}: its log directory is empty`, subject: `${r.actor} down and up`, actors: [r.actor] });
         return;
       }
       case "sim.start": {
