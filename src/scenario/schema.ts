@@ -280,7 +280,7 @@ export const faultInput = z.strictObject({
    * replaced by an empty, freshly formatted one (new meta.properties and directory.id: KIP-858), and with `for:` it
    * starts again after that long. A broker's number N, its name broker-N, or a role (leader:<topic>-<partition>).
    */
-  replaceDisk: z.union([z.number().int().min(1), name], { error: "must be a broker's number (1) or name (broker-1)" }).optional(),
+  replaceDisk: z.union([z.number().int().min(1, "must be a broker's number (1) or name (broker-1)"), name], { error: "must be a broker's number (1) or name (broker-1)" }).optional(),
   restart: name.optional(),
   shutdown: name.optional(),
   pause: name.optional(),
