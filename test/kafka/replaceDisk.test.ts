@@ -3,7 +3,9 @@ import { runScenario } from "../../src/runner/run.js";
 import { faultToYaml } from "../../src/scenario/faultYaml.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
-import type { TraceRecord } from "../../src/sim/index.js";
+import { Simulation, type TraceRecord } from "../../src/sim/index.js";
+import { MetaProperties } from "../../src/kafka/broker/metaProperties.js";
+import { producerIdAllocator } from "../../src/kafka/coordinator/producerIds.js";
 
 /**
  * payments-0 (RF 3, min.insync.replicas 2) led by broker-1; its followers are cut off from it at 4s, so the ISR
@@ -126,5 +128,29 @@ describe("replaceDisk in a scenario file", () => {
     expect(bad("  - { at: 10s, replaceDisk: app }")).toThrow(/faults\[1\]\.replaceDisk/);
     expect(bad("  - { at: 10s, replaceDisk: 0 }")).toThrow(/faults\[1\]\.replaceDisk: must be a broker's number \(1\) or name \(broker-1\)/);
     expect(bad("  - { at: 10s, replaceDisk: broker-1, loseUnflushed: true }")).toThrow(/faults\[1\]\.loseUnflushed: only applies to crash/);
+  });
+});
+
+describe("a broker's new disk", () => {
+  it("gets a new directory.id; the producer ids its old disk counted are not handed out again", () => {
+    const sim = new Simulation({ seed: 1 });
+    const seen: { dir: string; pid: number }[] = [];
+    sim.addActor("broker-1", (ctx) => ({
+      onStart: () => {
+        const dir = new MetaProperties(ctx).directoryId;
+        const next = producerIdAllocator(ctx, 1);
+        seen.push({ dir, pid: next() }, { dir, pid: next() });
+      },
+      onMessage: () => {},
+      onTimer: () => {},
+    }));
+    sim.at(1000, () => sim.crash("broker-1"));
+    sim.at(2000, () => sim.restart("broker-1"));
+    sim.at(3000, () => sim.replaceDisk("broker-1"));
+    sim.at(4000, () => sim.restart("broker-1"));
+    sim.run(10_000);
+    expect(seen.map((s) => s.pid)).toEqual([1_000_001, 1_000_002, 1_000_003, 1_000_004, 1_300_001, 1_300_002]);
+    expect(seen[2].dir).toBe(seen[0].dir);
+    expect(seen[4].dir).not.toBe(seen[0].dir);
   });
 });

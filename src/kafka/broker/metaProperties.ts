@@ -21,6 +21,12 @@ export class MetaProperties {
       this.directoryId = newDirectoryId(ctx);
       file.put("directory.id", this.directoryId);
       file.fsync();
+      // A disk formatted after the broker's first start replaced one: the producer ids the old disk counted were
+      // handed out all the same (see producerIdAllocator).
+      if (ctx.incarnation > 1) {
+        ctx.disk.kv.put("producer-id.start", ctx.incarnation * 100_000);
+        ctx.disk.kv.fsync();
+      }
     }
   }
 }
