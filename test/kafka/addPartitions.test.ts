@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
 import { runScenario } from "../../src/runner/run.js";
+import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
 import type { TraceRecord } from "../../src/sim/index.js";
 import type { SendValue } from "../../src/workload/history.js";
 import { placeReplicas } from "../../src/kafka/controller/replicaPlacer.js";
@@ -33,8 +34,9 @@ expect:
 
 function run(text: string) {
   const trace: TraceRecord[] = [];
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
+  const recorder = new RunRecorder({ messages: false });
+  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec), attach: recorder.attach });
+  return { r, trace, recorder, of: (type: string) => trace.filter((t) => t.type === type) };
 }
 
 /** Acknowledged sends as [time µs, partition, key]. */
@@ -89,9 +91,17 @@ describe("addPartitions: CreatePartitions", () => {
   });
 
   it("a second call that is no increase gets INVALID_PARTITIONS from the controller (in the trace); nothing else changes", () => {
-    const { of } = run(scenario("  - { at: 6s, addPartitions: { topic: orders, count: 3 } }\n  - { at: 9s, addPartitions: { topic: orders, count: 3 } }\n  - { at: 12s, addPartitions: { topic: orders, count: 2 } }", { duration: "15s" }));
+    const { of, recorder } = run(scenario("  - { at: 6s, addPartitions: { topic: orders, count: 3 } }\n  - { at: 9s, addPartitions: { topic: orders, count: 3 } }\n  - { at: 12s, addPartitions: { topic: orders, count: 2 } }", { duration: "15s" }));
     expect(of("admin.create-partitions").map((t) => t.data!.error)).toEqual(["NONE", "INVALID_PARTITIONS", "INVALID_PARTITIONS"]);
     expect(of("controller.create-partitions").map((t) => t.data!.message)).toEqual([null, "Topic already has 3 partition(s).", "The topic orders currently has 3 partition(s); 2 would not be an increase."]);
+    // The timeline: each ADMIN call with its outcome, and the controller's growth once.
+    const moments = recorder.moments.filter((m) => m.kind === "admin" || m.text.includes("grows to")).map((m) => `${m.kind} ${m.text.replace(/^controller-\d/, "controller-N")}`);
+    expect(moments).toEqual([
+      "controller controller-N: orders grows to 3 partitions: orders-1 [broker-2, broker-3], orders-2 [broker-3, broker-1]",
+      "admin admin createPartitions orders to 3 partitions → ok",
+      "admin admin createPartitions orders to 3 partitions → failed: INVALID_PARTITIONS",
+      "admin admin createPartitions orders to 2 partitions → failed: INVALID_PARTITIONS",
+    ]);
   });
 
   it("a fenced broker gets no new replica while enough brokers are usable", () => {
