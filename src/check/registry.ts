@@ -15,6 +15,7 @@ import { errorNotSeen, errorSeen } from "./errorCheckers.js";
 import { assignmentUnchanged, consumerProgress, rebalances } from "./groupExpectations.js";
 import { leaderless } from "./leaderless.js";
 import { compactedKeyLost, missedTombstone } from "./compaction.js";
+import { keyReordering } from "./keyOrder.js";
 
 const checkers = new Map<string, AnyChecker>();
 
@@ -34,4 +35,4 @@ export function checkerNames(): string[] {
 for (const c of [
   falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets,
   consumedTwice, skippedRecords, concurrentOwnership, committedOffsetRegression, exactlyOnce, rebalanceStorm,
-  unconfirmedSends, rebalances, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless, compactedKeyLost, missedTombstone]) registerChecker(c);
+  unconfirmedSends, rebalances, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless, compactedKeyLost, missedTombstone, keyReordering]) registerChecker(c);

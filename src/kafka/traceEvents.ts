@@ -11,6 +11,7 @@ import type { TraceEventSpecs } from "../sim/traceEvents.js";
 export const KAFKA_TRACE_EVENTS = {
   "admin.alter-configs": { topic: "string?", broker: "string?", configs: "map", error: "string", tries: "number" },
   "admin.alter-partition-reassignments": { tp: "string", replicas: "list", error: "string", tries: "number" },
+  "admin.create-partitions": { topic: "string", count: "number", error: "string", tries: "number" },
   "admin.delete-records": { tp: "string", offset: "number", error: "string", lowWatermark: "number", tries: "number" },
   "admin.retry": { tp: "string", error: "string" },
   "broker.controlled-shutdown": { brokerEpoch: "number" },
@@ -45,6 +46,7 @@ export const KAFKA_TRACE_EVENTS = {
   "controller.alter-config": { topic: "string?", broker: "string?", name: "string", value: "string|null" },
   "controller.alter-partition": { tp: "string", oldIsr: "list", newIsr: "list", by: "string" },
   "controller.controlled-shutdown": { broker: "string" },
+  "controller.create-partitions": { topic: "string", count: "number", error: "string", message: "string|null", partitions: "list" },
   "controller.election": { tp: "string", oldLeader: "string|null", newLeader: "string|null", leaderEpoch: "number", isr: "list", reason: "string" },
   "controller.elr-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", elr: "list", reason: "string" },
   "controller.fence": { broker: "string", reason: "string" },

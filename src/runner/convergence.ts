@@ -100,6 +100,8 @@ export function convergenceProbe(world: World): ConvergenceProbe {
         let list = byTp.get(tp);
         if (!list) byTp.set(tp, (list = []));
         list.push({ broker: b, r });
+        // Partitions an addPartitions created count too, once some broker hosts them.
+        if ((partitionCount.get(r.topic) ?? Infinity) <= r.partition) partitionCount.set(r.topic, r.partition + 1);
       }
     const leaderOf = new Map<string, { broker: string; r: ReplicaSnapshot }>();
     for (const [topic, n] of partitionCount)

@@ -7,7 +7,7 @@ import { FAULT_VERBS } from "./schema.js";
 type Fail = (path: string, problem: string) => never;
 
 /** The fault verbs that are admin calls (made by the scenario's admin client, not by the fault injector). */
-export const ADMIN_VERBS = ["deleteRecords", "alterConfig", "reassign"] as const;
+export const ADMIN_VERBS = ["deleteRecords", "alterConfig", "reassign", "addPartitions"] as const;
 
 /** What an admin entry is checked against: the cluster's topics (with internal ones) and broker names. */
 export interface AdminCluster {
@@ -15,7 +15,7 @@ export interface AdminCluster {
   brokers: string[];
 }
 
-/** The actor that makes the scenario's admin calls (DeleteRecords, IncrementalAlterConfigs). */
+/** The actor that makes the scenario's admin calls (DeleteRecords, IncrementalAlterConfigs, AlterPartitionReassignments, CreatePartitions). */
 export const ADMIN_CLIENT = "admin";
 
 /**
@@ -49,6 +49,7 @@ export function resolveAdminOp(f: FaultInput, p: string, durationMs: number, clu
     return { atMs: f.at, op: "alterConfig", topic: a.topic, key: a.key, value: a.value };
   }
   if (f.reassign !== undefined) return resolveReassign(f.reassign, `${p}.reassign`, f.at, cluster, fail);
+  if (f.addPartitions !== undefined) return resolveAddPartitions(f.addPartitions, `${p}.addPartitions`, f.at, cluster, fail);
   const d = f.deleteRecords!;
   const m = /^(.+)-(\d+)$/.exec(d.partition);
   const topic = m ? topics.find((t) => t.name === m[1]) : undefined;
@@ -105,4 +106,20 @@ function resolveReassign(r: NonNullable<FaultInput["reassign"]>, p: string, atMs
   const dup = replicas.findIndex((b, i) => replicas.indexOf(b) !== i);
   if (dup >= 0) fail(`${p}.replicas[${dup}]`, `${replicas[dup]} is listed twice`);
   return { atMs, op: "reassign", topic: m![1], partition: Number(m![2]), replicas };
+}
+
+/**
+ * An `addPartitions` entry: a topic of the scenario's own (Kafka's internal topics are left alone) and a count above
+ * the partitions it is created with. Kafka's controller answers INVALID_PARTITIONS to a count that is no increase;
+ * the scenario knows the topic's first count, so that mistake exits 2 here. A count at or below an earlier
+ * addPartitions' of the same topic is left to the controller (the earlier call may fail), whose INVALID_PARTITIONS
+ * then shows in the trace (`admin.create-partitions`).
+ */
+function resolveAddPartitions(a: NonNullable<FaultInput["addPartitions"]>, p: string, atMs: number, cluster: AdminCluster, fail: Fail): AdminOp {
+  const topics = cluster.topics.filter((t) => !t.name.startsWith("__"));
+  const topic = topics.find((t) => t.name === a.topic);
+  if (!topic) fail(`${p}.topic`, `"${a.topic}" is not a topic of the scenario (topics: ${topics.map((t) => t.name).join(", ") || "none"})`);
+  if (a.count <= topic!.partitions)
+    fail(`${p}.count`, `must be more than the ${topic!.partitions} partition(s) ${a.topic} is created with (partitions can only be added; Kafka answers INVALID_PARTITIONS); got ${a.count}`);
+  return { atMs, op: "addPartitions", topic: a.topic, count: a.count };
 }

@@ -267,7 +267,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail, brokers));
   });
   if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
-    fail("faults", `deleteRecords, alterConfig and reassign are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
+    fail("faults", `deleteRecords, alterConfig, reassign and addPartitions are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
 
   // Random faults.
   let randomFaults: ResolvedScenario["randomFaults"] = null;

@@ -340,9 +340,20 @@ export const faultInput = z.strictObject({
       replicas: z.array(z.union([z.number().int().min(1), z.string()]), { error: "must be a list of brokers, such as [2, 3, 4]" }),
     })
     .optional(),
+  /**
+   * An operator's CreatePartitions (Kafka Admin `createPartitions`, kafka-topics.sh --alter --partitions): grow
+   * `topic` to `count` partitions in all (more than it has). Clients see them at their next metadata refresh;
+   * keyed records then hash to other partitions.
+   */
+  addPartitions: z
+    .strictObject({
+      topic: z.string({ error: "must be a topic name" }),
+      count: intIn("a whole number of partitions", 1, 10_000),
+    })
+    .optional(),
 });
 export type FaultInput = z.infer<typeof faultInput>;
-export const FAULT_VERBS = ["crash", "replaceDisk", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig", "reassign"] as const;
+export const FAULT_VERBS = ["crash", "replaceDisk", "restart", "shutdown", "pause", "resume", "isolate", "partition", "heal", "slow-link", "hold", "deleteRecords", "alterConfig", "reassign", "addPartitions"] as const;
 
 const randomFaultsInput = z.strictObject({
   /** Actors faults may hit (default: every broker and controller). */

@@ -1,9 +1,9 @@
 import type { ActorContext, ConnectionId } from "../../sim/index.js";
-import type { AlterPartitionReassignmentsRequest, IncrementalAlterConfigsRequest } from "../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, CreatePartitionsRequest, IncrementalAlterConfigsRequest } from "../protocol/configMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 
 /** The admin requests a broker forwards to the controller. */
-type ForwardedRequest = IncrementalAlterConfigsRequest | AlterPartitionReassignmentsRequest;
+type ForwardedRequest = IncrementalAlterConfigsRequest | AlterPartitionReassignmentsRequest | CreatePartitionsRequest;
 
 /**
  * A broker's forwarding of admin requests it may not decide itself to the active controller (Kafka
@@ -19,7 +19,7 @@ export class ForwardingManager {
   ) {}
 
   /**
-   * Forwards an IncrementalAlterConfigs or AlterPartitionReassignments from a client on `conn`; answers it there with
+   * Forwards an IncrementalAlterConfigs, AlterPartitionReassignments or CreatePartitions from a client on `conn`; answers it there with
    * the controller's answer (under the client's correlation id, without the controller's leader hint).
    */
   forward(req: ForwardedRequest, conn: ConnectionId): void {

@@ -62,6 +62,7 @@ export function kafkaApis(r: BrokerRooms): Handlers<BrokerMessages> {
     },
 
     AlterPartitionReassignments: (_from, req, conn) => forwarding.forward(req, conn),
+    CreatePartitions: (_from, req, conn) => forwarding.forward(req, conn),
 
     // ---- the transaction coordinator ----
     InitProducerId: (from, req, conn) => txn.handleInitProducerId(from, req, conn),

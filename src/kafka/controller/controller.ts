@@ -138,6 +138,7 @@ export function controllerActor(cfg: ControllerConfig) {
       AlterPartition: (from, req, conn) => replication.handleAlterPartition(from, req, conn),
       IncrementalAlterConfigs: (from, req, conn) => configs.handleIncrementalAlterConfigs(from, req, conn),
       AlterPartitionReassignments: (from, req, conn) => replication.handleAlterPartitionReassignments(from, req, conn),
+      CreatePartitions: (from, req, conn) => replication.handleCreatePartitions(from, req, conn),
     };
 
     return {

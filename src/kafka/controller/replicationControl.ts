@@ -3,13 +3,15 @@ import type { PartitionState } from "../metadata/records.js";
 import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/controllerMessages.js";
 import type { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerContext } from "./controllerContext.js";
-import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from "../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, CreatePartitionsRequest, CreatePartitionsResponse } from "../protocol/configMessages.js";
 import { nextPartitionState, targetElr } from "./partitionChange.js";
 import { completeReassignmentIfNeeded, isReassigning, startReassignment } from "./partitionReassignment.js";
+import { placeReplicas } from "./replicaPlacer.js";
 
 /**
  * Partitions as the active controller manages them (Kafka `ReplicationControlManager`): topic creation, leader
- * elections and ISR changes after broker events, and the leaders' AlterPartition requests.
+ * elections and ISR changes after broker events, the leaders' AlterPartition requests, and the admin's
+ * AlterPartitionReassignments and CreatePartitions.
  */
 export class ReplicationControlManager {
   constructor(
@@ -62,8 +64,9 @@ export class ReplicationControlManager {
     for (const t of pendingTopics) {
       this.c.propose({ type: "Topic", name: t.name, partitions: t.partitions, config: t.config });
       for (let p = 0; p < t.partitions; p++) {
-        // Replica placement: rotate over the brokers so leaders spread (a simple stand-in for StripedReplicaPlacer).
-        const replicas = Array.from({ length: t.replicationFactor }, (_, i) => cfg.brokers[(p + i) % cfg.brokers.length]);
+        // Every broker is up: the placer rotates over all of them (the scenario's replication factor fits).
+        const replicas = placeReplicas(cfg.brokers, [], p, t.replicationFactor);
+        if (!Array.isArray(replicas)) throw new Error(`topic ${t.name}: ${replicas.error}`);
         const state: PartitionState = { topic: t.name, partition: p, replicas, isr: [...replicas], leader: replicas[0], leaderEpoch: 0, partitionEpoch: 0 };
         this.c.propose({ type: "Partition", state });
       }
@@ -157,5 +160,47 @@ export class ReplicationControlManager {
     }
     const offset = this.c.propose({ type: "Partition", state: next });
     this.c.afterCommit(offset, () => reply("NONE"));
+  }
+
+  /**
+   * ReplicationControlManager.createPartitions for one topic without manual assignments (forwarded by a broker):
+   * `count` must exceed the topic's partition count (INVALID_PARTITIONS, Kafka's messages); the new partitions
+   * `current..count-1` take the replication factor of the topic's first partition and are placed by `placeReplicas`
+   * over the usable brokers (INVALID_REPLICATION_FACTOR when it cannot); each gets a PartitionRecord with ISR = its
+   * active replicas, leader the first of them, epochs 0 (buildPartitionRegistration). All records or none (Kafka's
+   * `ControllerResult.atomicOf`); the answer goes once the last is committed. Brokers create the new partitions'
+   * logs when they apply the records (ReplicaManager.applyDelta). Errors: NOT_CONTROLLER, UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  handleCreatePartitions(_from: string, req: CreatePartitionsRequest, conn: ConnectionId): void {
+    const { ctx, cfg, raft } = this.c;
+    const image = this.c.image();
+    const answer = (error: CreatePartitionsResponse["error"], errorMessage: string | null = null) =>
+      ctx.write(conn, { type: "CreatePartitionsResponse", correlationId: req.correlationId, error, errorMessage, leaderHint: raft.leader } satisfies CreatePartitionsResponse);
+    const refuse = (error: CreatePartitionsResponse["error"], message: string) => {
+      ctx.trace("controller.create-partitions", { topic: req.topic, count: req.count, error, message, partitions: [] });
+      answer(error, message);
+    };
+    if (!raft.isLeader()) return answer("NOT_CONTROLLER");
+    const topic = image.topics.get(req.topic);
+    const first = image.partition(req.topic, 0);
+    if (!topic || !first) return refuse("UNKNOWN_TOPIC_OR_PARTITION", `topic ${req.topic} does not exist`);
+    const current = topic.partitions;
+    if (req.count === current) return refuse("INVALID_PARTITIONS", `Topic already has ${current} partition(s).`);
+    if (req.count < current) return refuse("INVALID_PARTITIONS", `The topic ${req.topic} currently has ${current} partition(s); ${req.count} would not be an increase.`);
+    const replicationFactor = first.replicas.length;
+    const shuttingDown = this.inControlledShutdown();
+    const usable = cfg.brokers.filter((b) => image.isActive(b) && !shuttingDown.has(b));
+    const fenced = cfg.brokers.filter((b) => image.brokers.has(b) && !usable.includes(b));
+    const states: PartitionState[] = [];
+    for (let p = current; p < req.count; p++) {
+      const replicas = placeReplicas(usable, fenced, p, replicationFactor);
+      if (!Array.isArray(replicas)) return refuse("INVALID_REPLICATION_FACTOR", `Unable to replicate the partition ${replicationFactor} time(s): ${replicas.error}`);
+      const isr = replicas.filter((b) => usable.includes(b));
+      states.push({ topic: req.topic, partition: p, replicas, isr, leader: isr[0], leaderEpoch: 0, partitionEpoch: 0 });
+    }
+    ctx.trace("controller.create-partitions", { topic: req.topic, count: req.count, error: "NONE", message: null, partitions: states.map((st) => `${st.topic}-${st.partition} [${st.replicas.join(", ")}]`) });
+    let offset = -1;
+    for (const state of states) offset = this.c.propose({ type: "Partition", state });
+    this.c.afterCommit(offset, () => answer("NONE"));
   }
 }

@@ -76,9 +76,13 @@ export class MetadataImage {
         else m.set(record.name, record.value);
         break;
       }
-      case "Partition":
+      case "Partition": {
         this.partitions.set(tpKey(record.state.topic, record.state.partition), record.state);
+        // Kafka's TopicImage counts its partitions: a PartitionRecord past the count (CreatePartitions) grows it.
+        const t = this.topics.get(record.state.topic);
+        if (t && record.state.partition >= t.partitions) this.topics.set(t.name, { ...t, partitions: record.state.partition + 1 });
         break;
+      }
       case "LeaderChange":
         break;
     }

@@ -31,7 +31,7 @@ import type {
   ProduceRequest,
   ProduceResponse,
 } from "./messages.js";
-import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "./configMessages.js";
+import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, CreatePartitionsRequest, CreatePartitionsResponse, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "./configMessages.js";
 import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
 import type {
   AddOffsetsToTxnRequest,
@@ -63,6 +63,7 @@ export interface KafkaApis {
   DeleteRecords: { request: DeleteRecordsRequest; response: DeleteRecordsResponse };
   IncrementalAlterConfigs: { request: IncrementalAlterConfigsRequest; response: IncrementalAlterConfigsResponse };
   AlterPartitionReassignments: { request: AlterPartitionReassignmentsRequest; response: AlterPartitionReassignmentsResponse };
+  CreatePartitions: { request: CreatePartitionsRequest; response: CreatePartitionsResponse };
   OffsetsForLeaderEpoch: { request: OffsetsForLeaderEpochRequest; response: OffsetsForLeaderEpochResponse };
   InitProducerId: { request: InitProducerIdRequest; response: InitProducerIdResponse };
   FindCoordinator: { request: FindCoordinatorRequest; response: FindCoordinatorResponse };
@@ -110,6 +111,7 @@ export const API_KEYS = [
   "DeleteRecords",
   "IncrementalAlterConfigs",
   "AlterPartitionReassignments",
+  "CreatePartitions",
   "OffsetsForLeaderEpoch",
   "InitProducerId",
   "FindCoordinator",
@@ -150,6 +152,7 @@ export type BrokerMessages = Requests<
   | "DeleteRecords"
   | "IncrementalAlterConfigs"
   | "AlterPartitionReassignments"
+  | "CreatePartitions"
   | "OffsetsForLeaderEpoch"
   | "InitProducerId"
   | "FindCoordinator"
@@ -171,4 +174,4 @@ export type BrokerMessages = Requests<
 };
 
 /** What a controller serves (Kafka `ControllerApis` and the KRaft client): the quorum's requests and the brokers'. */
-export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs" | "AlterPartitionReassignments"> & { Fetch: RaftFetchRequest };
+export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs" | "AlterPartitionReassignments" | "CreatePartitions"> & { Fetch: RaftFetchRequest };

@@ -64,3 +64,27 @@ export interface AlterPartitionReassignmentsResponse {
   errorMessage: string | null;
   leaderHint: string | null;
 }
+
+/**
+ * CreatePartitions for one topic (Kafka Admin `createPartitions`, `CreatePartitionsRequest.json` without manual
+ * assignments): grow `topic` to `count` partitions, the new ones placed by the controller. Sent to any broker, which
+ * forwards it to the active controller (KIP-590).
+ */
+export interface CreatePartitionsRequest {
+  type: "CreatePartitions";
+  correlationId: number;
+  topic: string;
+  count: number;
+}
+
+export interface CreatePartitionsResponse {
+  type: "CreatePartitionsResponse";
+  correlationId: number;
+  /**
+   * NONE (the new partitions are recorded), NOT_CONTROLLER (between controller and broker),
+   * UNKNOWN_TOPIC_OR_PARTITION, INVALID_PARTITIONS (count not above the current one), INVALID_REPLICATION_FACTOR.
+   */
+  error: ErrorName;
+  errorMessage: string | null;
+  leaderHint: string | null;
+}

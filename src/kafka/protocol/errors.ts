@@ -66,6 +66,10 @@ export const ERRORS = {
   INVALID_REQUEST: { code: 42, retriable: false },
   /** AlterPartitionReassignments names a broker that is not registered, twice, or none (InvalidReplicaAssignmentException). */
   INVALID_REPLICA_ASSIGNMENT: { code: 39, retriable: false },
+  /** CreatePartitions asks for no more partitions than the topic has (InvalidPartitionsException). */
+  INVALID_PARTITIONS: { code: 37, retriable: false },
+  /** New partitions cannot be placed: fewer brokers than the replication factor, or none unfenced (InvalidReplicationFactorException). */
+  INVALID_REPLICATION_FACTOR: { code: 38, retriable: false },
   /** Client-side: commitSync outside a stable generation (CommitFailedException in the Java client). */
   COMMIT_FAILED: { code: 0, retriable: false },
   /**

@@ -51,6 +51,8 @@ export const PARTITION_TYPES = [
   "admin.alter-partition-reassignments",
   "controller.reassignment",
   "log.clean",
+  "admin.create-partitions",
+  "controller.create-partitions",
 ];
 
 interface Live {
@@ -133,6 +135,13 @@ export class PartitionRecorder {
       }
       case "admin.alter-partition-reassignments":
         this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterPartitionReassignments ${d.tp} to [${(d.replicas as string[]).join(", ")}] → ${adminOutcome(d.error)}`, subject: `admin ${d.tp} reassignment`, actors: [r.actor], tp: d.tp as string });
+        return;
+      case "admin.create-partitions":
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} createPartitions ${d.topic} to ${d.count} partitions → ${adminOutcome(d.error)}`, subject: `admin ${d.topic} createPartitions`, actors: [r.actor] });
+        return;
+      case "controller.create-partitions":
+        if (d.error !== "NONE") return;
+        this.moments.push({ atUs: t, kind: "controller", text: `${r.actor}: ${d.topic} grows to ${d.count} partitions: ${(d.partitions as string[]).join(", ")}`, subject: `${d.topic} partitions`, actors: [r.actor] });
         return;
       case "controller.reassignment": {
         const moving = d.phase === "started" ? ` (adding ${(d.addingReplicas as string[]).join(", ") || "none"}, removing ${(d.removingReplicas as string[]).join(", ") || "none"})` : `, leader ${d.leader}`;

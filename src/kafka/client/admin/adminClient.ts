@@ -3,13 +3,21 @@ import { clientProcess } from "../../network/connectionRouter.js";
 import { NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { ConfigValue } from "../../config/configDef.js";
-import type { AlterPartitionReassignmentsRequest, IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
+import type { AlterPartitionReassignmentsRequest, CreatePartitionsRequest, IncrementalAlterConfigsRequest } from "../../protocol/configMessages.js";
 import type { DeleteRecordsRequest } from "../../protocol/messages.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
 
-/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords`, `alterConfig` or `reassign`). */
-export type AdminOp = DeleteRecordsOp | AlterConfigOp | ReassignOp;
+/** An operator's admin call at a moment of the run (a `faults:` entry: `deleteRecords`, `alterConfig`, `reassign` or `addPartitions`). */
+export type AdminOp = DeleteRecordsOp | AlterConfigOp | ReassignOp | AddPartitionsOp;
+
+/** Admin `createPartitions` of one topic to `count` partitions in all (kafka-topics.sh --alter --partitions), sent to any broker. */
+export interface AddPartitionsOp {
+  atMs: number;
+  op: "addPartitions";
+  topic: string;
+  count: number;
+}
 
 /** Admin `alterPartitionReassignments` of one partition to `replicas` (broker names), sent to any broker. */
 export interface ReassignOp {
@@ -69,11 +77,13 @@ interface Call {
 /**
  * An operator's admin client (Kafka `KafkaAdminClient`) as an actor. DeleteRecords: at the op's time it looks the
  * partition's leader up in metadata and sends it the request over the client's one `NetworkClient`.
- * IncrementalAlterConfigs: sent to the least loaded broker (`LeastLoadedNodeProvider`), which forwards it to the
- * active controller. Both retry on a retriable error (NOT_LEADER_OR_FOLLOWER after a leader change, a lost
+ * IncrementalAlterConfigs, AlterPartitionReassignments and CreatePartitions: sent to the least loaded broker
+ * (`LeastLoadedNodeProvider`), which forwards them to the active controller. All retry on a retriable error
+ * (NOT_LEADER_OR_FOLLOWER after a leader change, UNKNOWN_TOPIC_OR_PARTITION before the topic exists, a lost
  * connection, a request past request.timeout.ms) with a metadata refresh and retry.backoff.ms, until
- * default.api.timeout.ms. Each call's outcome is traced (`admin.delete-records`, `admin.alter-configs`);
- * non-retriable errors (OFFSET_OUT_OF_RANGE above the HW, INVALID_CONFIG) end it.
+ * default.api.timeout.ms. Each call's outcome is traced (`admin.delete-records`, `admin.alter-configs`,
+ * `admin.alter-partition-reassignments`, `admin.create-partitions`); non-retriable errors (OFFSET_OUT_OF_RANGE above
+ * the HW, INVALID_CONFIG, INVALID_PARTITIONS) end it.
  */
 export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
   return (ctx: ActorContext): Actor => {
@@ -106,18 +116,20 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
       const op = call.op;
       if (op.op === "deleteRecords") ctx.trace("admin.delete-records", { tp: `${op.topic}-${op.partition}`, offset: op.offset, error, lowWatermark, tries: call.tries });
       else if (op.op === "reassign") ctx.trace("admin.alter-partition-reassignments", { tp: `${op.topic}-${op.partition}`, replicas: op.replicas, error, tries: call.tries });
+      else if (op.op === "addPartitions") ctx.trace("admin.create-partitions", { topic: op.topic, count: op.count, error, tries: call.tries });
       else ctx.trace("admin.alter-configs", { ...(op.broker !== undefined ? { broker: op.broker } : { topic: op.topic }), configs: { [op.key]: op.value === null ? null : String(op.value) }, error, tries: call.tries });
     };
-    const target = (op: AdminOp) => (op.op !== "alterConfig" ? `${op.topic}-${op.partition}` : op.broker !== undefined ? `broker ${op.broker || "<default>"}` : op.topic);
+    const target = (op: AdminOp) => (op.op === "addPartitions" ? op.topic : op.op !== "alterConfig" ? `${op.topic}-${op.partition}` : op.broker !== undefined ? `broker ${op.broker || "<default>"}` : op.topic);
 
     /**
      * KafkaAdminClient's node for each call: DeleteRecords the partition's leader; IncrementalAlterConfigs of one
      * broker's configs that broker (ConstantNodeIdProvider); any other IncrementalAlterConfigs and
-     * AlterPartitionReassignments the least loaded broker (it forwards them to the active controller).
+     * AlterPartitionReassignments and CreatePartitions the least loaded broker (it forwards them to the active
+     * controller; KafkaAdminClient's ControllerNodeProvider gets a random broker as "controller" from a KRaft cluster).
      */
     const nodeFor = (op: AdminOp): string | null => {
       if (op.op === "deleteRecords") return metadata.leaderOf(op.topic, op.partition)?.leader ?? null;
-      if (op.op === "reassign") return client.leastLoadedNode(brokers);
+      if (op.op === "reassign" || op.op === "addPartitions") return client.leastLoadedNode(brokers);
       if (op.broker !== undefined && op.broker !== "") return op.broker;
       return client.leastLoadedNode(brokers);
     };
@@ -139,8 +151,10 @@ export function adminClientActor(brokers: string[], ops: readonly AdminOp[]) {
           continue;
         }
         const correlationId = client.correlationId();
-        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest | AlterPartitionReassignmentsRequest =
-          op.op === "alterConfig"
+        const req: IncrementalAlterConfigsRequest | DeleteRecordsRequest | AlterPartitionReassignmentsRequest | CreatePartitionsRequest =
+          op.op === "addPartitions"
+            ? { type: "CreatePartitions", correlationId, topic: op.topic, count: op.count }
+            : op.op === "alterConfig"
             ? { type: "IncrementalAlterConfigs", correlationId, topic: op.topic, ...(op.broker !== undefined ? { broker: op.broker } : {}), configs: [{ name: op.key, value: op.value }] }
             : op.op === "reassign"
               ? { type: "AlterPartitionReassignments", correlationId, topic: op.topic, partition: op.partition, replicas: op.replicas }
