@@ -1,7 +1,7 @@
 import type { DiskResident } from "../../sim/index.js";
 import { LeaderEpochCache } from "./leaderEpochCache.js";
 import type { ProducerSnapshot } from "./producerStateManager.js";
-import { batchBelow, lastOffsetOf, type RecordBatch } from "./recordBatch.js";
+import { batchBelow, lastOffsetOf, type RecordBatch, stampedBatch } from "./recordBatch.js";
 
 /**
  * One segment of a log (Kafka `LogSegment`), by its offsets and sizes only: its batches are the log's batches from
@@ -54,7 +54,7 @@ export class PartitionLog implements DiskResident {
 
   /** Appends a batch as leader: stamps the next offset, the leader epoch and the append time (ms). */
   appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number, nowMs = 0): RecordBatch {
-    const stamped: RecordBatch = { ...batch, baseOffset: this.logEndOffset, leaderEpoch, maxTimestampMs: nowMs };
+    const stamped = stampedBatch(batch, this.logEndOffset, leaderEpoch, nowMs);
     this.append(stamped);
     return stamped;
   }
