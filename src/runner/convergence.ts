@@ -242,10 +242,11 @@ function firstDifferenceCleaned(a: readonly RecordBatch[], b: readonly RecordBat
   for (const x of a) if (!x.isControl) x.records.forEach((r, i) => at.set(offsetOfRecord(x, i), r));
   for (const y of b) {
     if (y.isControl) continue;
-    for (let i = 0; i < y.records.length; i++) {
+    const ys = y.records; // built afresh on each read for a packed batch: read once
+    for (let i = 0; i < ys.length; i++) {
       const o = offsetOfRecord(y, i);
       const r = at.get(o);
-      if (r && (r.value !== y.records[i].value || r.key !== y.records[i].key)) return o;
+      if (r && (r.value !== ys[i].value || r.key !== ys[i].key)) return o;
     }
   }
   return null;
@@ -258,8 +259,11 @@ function firstDifference(a: readonly RecordBatch[], b: readonly RecordBatch[]): 
     const x = a[i];
     const y = b[i];
     if (!x || !y) return (x ?? y).baseOffset;
-    if (x.baseOffset !== y.baseOffset || x.leaderEpoch !== y.leaderEpoch || x.producerId !== y.producerId || x.isControl !== y.isControl || x.records.length !== y.records.length) return Math.min(x.baseOffset, y.baseOffset);
-    for (let j = 0; j < x.records.length; j++) if (x.records[j].value !== y.records[j].value || x.records[j].key !== y.records[j].key) return x.baseOffset + j;
+    if (x === y) continue; // a follower appends the leader's batch object itself
+    const xs = x.records; // built afresh on each read for a packed batch: read once
+    const ys = y.records;
+    if (x.baseOffset !== y.baseOffset || x.leaderEpoch !== y.leaderEpoch || x.producerId !== y.producerId || x.isControl !== y.isControl || xs.length !== ys.length) return Math.min(x.baseOffset, y.baseOffset);
+    for (let j = 0; j < xs.length; j++) if (xs[j].value !== ys[j].value || xs[j].key !== ys[j].key) return x.baseOffset + j;
   }
   return null;
 }

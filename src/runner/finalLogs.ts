@@ -1,7 +1,7 @@
 import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
 import { markerOf, ProducerStateManager } from "../kafka/log/producerStateManager.js";
-import { offsetOfRecord, recordIndexOf } from "../kafka/log/recordBatch.js";
+import { offsetOfRecord, recordIndexOf, recordValueAt } from "../kafka/log/recordBatch.js";
 import { CONSUMER_OFFSETS_TOPIC, replayOffsets } from "../kafka/coordinator/offsetLog.js";
 import type { FinalReplicaLog, GroupOffset, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
@@ -136,7 +136,7 @@ function valueAt(log: PartitionLog, offset: number): string | undefined {
   const b = log.batches[i];
   if (b.isControl) return undefined;
   const k = recordIndexOf(b, offset);
-  return k < 0 ? undefined : b.records[k].value;
+  return k < 0 ? undefined : recordValueAt(b, k);
 }
 
 /**

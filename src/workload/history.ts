@@ -1,3 +1,4 @@
+import { seqOf, seqPrefixLength } from "../common/seqValue.js";
 import { Float64Column, Int32Column, Interner, Uint16Column, Uint8Column } from "./historyColumns.js";
 
 /**
@@ -56,9 +57,10 @@ const NULL_PARTITION = 32;
 
 /**
  * The history, recorded in columns (issue 14 item 4): one row per op over typed arrays, names interned, and the
- * sends of a producer workload (`invokeSend` / `completeSend`, the hot path) in columns of their own, so a
- * 10-minute run's millions of sends cost tens of bytes each rather than an op object and a value object each.
- * Other ops keep their value object as given.
+ * sends of a producer workload (`invokeSend` / `completeSend`, the hot path) in send columns shared by a send's
+ * invocation and completion, its value held as prefix and number (common/seqValue.ts) rather than a string, so a
+ * send costs ~85 bytes of typed arrays outside the JS heap (the reference workload's 10-minute run: 3M sends, 6M
+ * ops) rather than an op object and a value object each. Other ops keep their value object as given.
  *
  * `ops` still offers the Jepsen-style op objects, built on first use and then kept up to date (a run whose checks
  * read only the columns never builds them); checkers on a hot path read the columns through `length`, `fAt`,
@@ -69,21 +71,35 @@ export class History {
   /** Tells which life of a process is running (set by the runner from the engine); unset: not recorded. */
   incarnationOf?: (process: string) => number | undefined;
 
+  // One row per op.
   private readonly times = new Float64Column();
-  private readonly procs = new Int32Column();
+  private readonly procs = new Uint16Column();
   private readonly meta = new Uint8Column();
   private readonly fs = new Uint16Column();
   private readonly invokes = new Int32Column();
   private readonly incarnations = new Int32Column();
   /** Interned error + 1; 0: none. */
   private readonly errors = new Uint16Column();
-  private readonly topics = new Int32Column();
-  /** Interned key + 1; 0: a null key. */
-  private readonly keys = new Int32Column();
+  /** A columnar send's partition (NULL_PARTITION in meta: null). */
   private readonly partitions = new Int32Column();
-  private readonly offsets = new Float64Column();
-  /** A columnar send's value string (shared with the record the producer sent); undefined for other ops. */
-  private readonly sendValues: (string | undefined)[] = [];
+  /** A columnar send's row in the send columns below; -1 for other ops. */
+  private readonly sendRows = new Int32Column();
+  // One row per columnar send, shared by its invocation and its completion: what the two have in common once.
+  private readonly sendTopics = new Uint16Column();
+  /** Interned key + 1; 0: a null key. */
+  private readonly sendKeys = new Int32Column();
+  /**
+   * The send's value as `prefix + seq` (common/seqValue.ts): the interned prefix, or -1 when the value is kept whole
+   * in `wholeValues`; the string is built again when read (no string per send stays alive).
+   */
+  private readonly sendValuePrefixes = new Int32Column();
+  private readonly sendValueSeqs = new Int32Column();
+  private readonly wholeValues = new Map<number, string>();
+  private readonly valuePrefixes = new Interner();
+  /** The acknowledged offset, written by the completion that has one (HAS_OFFSET in its meta). */
+  private readonly sendOffsets = new Float64Column();
+  /** 1 once a completion wrote `sendOffsets` (a second one, which a workload never records, gets a row of its own). */
+  private readonly sendOffsetTaken = new Uint8Column();
   /** Values of the ops not held in columns, by op index. */
   private readonly objects = new Map<number, unknown>();
   private readonly processNames = new Interner();
@@ -101,7 +117,6 @@ export class History {
   invoke(time: number, process: string, f: string, value: unknown): number {
     const i = this.row(time, process, TYPE_CODE.invoke, f, -1, this.stampOf(process), undefined);
     this.objects.set(i, value);
-    this.sendValues.push(undefined);
     this.publish(i);
     return i;
   }
@@ -109,7 +124,6 @@ export class History {
   complete(time: number, invoke: number, type: Exclude<OpType, "invoke">, value: unknown, error?: string): void {
     const i = this.row(time, this.processAt(invoke), TYPE_CODE[type], this.fAt(invoke), invoke, this.incarnations.get(invoke), error);
     this.objects.set(i, value);
-    this.sendValues.push(undefined);
     this.publish(i);
   }
 
@@ -117,7 +131,6 @@ export class History {
   event(time: number, process: string, f: string, value: unknown, type: Exclude<OpType, "invoke"> = "ok"): void {
     const i = this.row(time, process, TYPE_CODE[type], f, -1, this.stampOf(process), undefined);
     this.objects.set(i, value);
-    this.sendValues.push(undefined);
     this.publish(i);
   }
 
@@ -128,7 +141,8 @@ export class History {
   invokeSend(time: number, process: string, v: SendValue): number {
     if (v.offset !== undefined || v.txn !== undefined || v.tombstone) return this.invoke(time, process, "send", v);
     const i = this.row(time, process, TYPE_CODE.invoke, "send", -1, this.stampOf(process), undefined);
-    this.sendRow(i, v.topic, v.partition, v.key, v.value, undefined, v.acks === "0");
+    const s = this.sendRow(this.topicId(v.topic), v.key === null ? 0 : this.keyNames.id(v.key) + 1, v.value);
+    this.sendColumns(i, s, v.partition, undefined, v.acks === "0");
     this.publish(i);
     return i;
   }
@@ -147,7 +161,10 @@ export class History {
       return;
     }
     const i = this.row(time, this.processAt(invoke), TYPE_CODE[type], "send", invoke, this.incarnations.get(invoke), error);
-    this.sendColumns(i, this.topics.get(invoke), partition, this.keys.get(invoke), this.sendValues[invoke]!, offset, (this.meta.get(invoke) & ACKS0) !== 0);
+    let s = this.sendRows.get(invoke);
+    // The invocation's send row takes the first completion's offset; another completion with one gets its own row.
+    if (offset !== undefined && this.sendOffsetTaken.get(s) !== 0) s = this.sendRow(this.sendTopics.get(s), this.sendKeys.get(s), this.sendValue(s));
+    this.sendColumns(i, s, partition, offset, (this.meta.get(invoke) & ACKS0) !== 0);
     this.publish(i);
   }
 
@@ -158,43 +175,69 @@ export class History {
   private row(time: number, process: string, type: number, f: string, invoke: number, incarnation: number, error: string | undefined): number {
     const i = this.times.length;
     this.times.push(time);
-    this.procs.push(this.processNames.id(process));
+    this.procs.push(this.small(this.processNames, process, "process names"));
     this.meta.push(type);
     this.fs.push(this.label(f));
     this.invokes.push(invoke);
     this.incarnations.push(incarnation);
     this.errors.push(error === undefined ? 0 : this.label(error) + 1);
-    this.topics.push(-1);
-    this.keys.push(0);
     this.partitions.push(0);
-    this.offsets.push(0);
+    this.sendRows.push(-1);
     return i;
   }
 
   private label(s: string): number {
-    const id = this.labels.id(s);
-    if (id >= 0xfffe) throw new Error(`history: more than ${0xfffe} distinct op or error names`);
+    return this.small(this.labels, s, "op or error names");
+  }
+
+  private topicId(topic: string): number {
+    return this.small(this.topicNames, topic, "topics");
+  }
+
+  /** `s`'s id in `names`, which must fit a Uint16 column (0xfffe ids: one is kept for "none"). */
+  private small(names: Interner, s: string, what: string): number {
+    const id = names.id(s);
+    if (id >= 0xfffe) throw new Error(`history: more than ${0xfffe} distinct ${what}`);
     return id;
   }
 
-  private sendRow(i: number, topic: string, partition: number | null, key: string | null, value: string, offset: number | undefined, acks0: boolean): void {
-    this.sendColumns(i, this.topicNames.id(topic), partition, key === null ? 0 : this.keyNames.id(key) + 1, value, offset, acks0);
+  /** A new send row; `keyId` is the interned key + 1, 0 for a null key. Returns its index. */
+  private sendRow(topicId: number, keyId: number, value: string): number {
+    const s = this.sendTopics.length;
+    this.sendTopics.push(topicId);
+    this.sendKeys.push(keyId);
+    const k = seqPrefixLength(value);
+    if (k < 0) {
+      this.sendValuePrefixes.push(-1);
+      this.sendValueSeqs.push(0);
+      this.wholeValues.set(s, value);
+    } else {
+      this.sendValuePrefixes.push(this.valuePrefixes.id(value.slice(0, k)));
+      this.sendValueSeqs.push(seqOf(value, k));
+    }
+    this.sendOffsets.push(0);
+    this.sendOffsetTaken.push(0);
+    return s;
   }
 
-  /** `keyId`: the interned key + 1, 0 for a null key. */
-  private sendColumns(i: number, topicId: number, partition: number | null, keyId: number, value: string, offset: number | undefined, acks0: boolean): void {
+  /** Send row `s`'s value string. */
+  private sendValue(s: number): string {
+    const p = this.sendValuePrefixes.get(s);
+    return p < 0 ? this.wholeValues.get(s)! : this.valuePrefixes.names[p] + this.sendValueSeqs.get(s);
+  }
+
+  private sendColumns(i: number, s: number, partition: number | null, offset: number | undefined, acks0: boolean): void {
     let m = this.meta.get(i) | SEND;
     if (acks0) m |= ACKS0;
     if (partition === null) m |= NULL_PARTITION;
     else this.partitions.set(i, partition);
     if (offset !== undefined) {
       m |= HAS_OFFSET;
-      this.offsets.set(i, offset);
+      this.sendOffsets.set(s, offset);
+      this.sendOffsetTaken.set(s, 1);
     }
     this.meta.set(i, m);
-    this.topics.set(i, topicId);
-    this.keys.set(i, keyId);
-    this.sendValues.push(value);
+    this.sendRows.set(i, s);
   }
 
   /** Keeps the op objects, once built, up to date. */
@@ -252,8 +295,8 @@ export class History {
   valueAt(i: number): unknown {
     if (!this.isColumnarSend(i)) return this.objects.get(i);
     const m = this.meta.get(i);
-    const v: SendValue = { topic: this.sendTopicAt(i), partition: this.sendPartitionAt(i), key: this.sendKeyAt(i), value: this.sendValues[i]! };
-    if (m & HAS_OFFSET) v.offset = this.offsets.get(i);
+    const v: SendValue = { topic: this.sendTopicAt(i), partition: this.sendPartitionAt(i), key: this.sendKeyAt(i), value: this.sendValueAt(i) };
+    if (m & HAS_OFFSET) v.offset = this.sendOffsetAt(i);
     if (m & ACKS0) v.acks = "0";
     return v;
   }
@@ -266,7 +309,7 @@ export class History {
     return (this.meta.get(i) & SEND) !== 0;
   }
   sendTopicAt(i: number): string {
-    return this.isColumnarSend(i) ? this.topicNames.names[this.topics.get(i)] : (this.objects.get(i) as SendValue).topic;
+    return this.isColumnarSend(i) ? this.topicNames.names[this.sendTopics.get(this.sendRows.get(i))] : (this.objects.get(i) as SendValue).topic;
   }
   sendPartitionAt(i: number): number | null {
     if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).partition;
@@ -274,16 +317,16 @@ export class History {
   }
   sendKeyAt(i: number): string | null {
     if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).key;
-    const k = this.keys.get(i);
+    const k = this.sendKeys.get(this.sendRows.get(i));
     return k === 0 ? null : this.keyNames.names[k - 1];
   }
   sendValueAt(i: number): string {
-    return this.isColumnarSend(i) ? this.sendValues[i]! : (this.objects.get(i) as SendValue).value;
+    return this.isColumnarSend(i) ? this.sendValue(this.sendRows.get(i)) : (this.objects.get(i) as SendValue).value;
   }
   /** The acknowledged offset (undefined when none was given). */
   sendOffsetAt(i: number): number | undefined {
     if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).offset;
-    return this.meta.get(i) & HAS_OFFSET ? this.offsets.get(i) : undefined;
+    return this.meta.get(i) & HAS_OFFSET ? this.sendOffsets.get(this.sendRows.get(i)) : undefined;
   }
   /** acks=0: never acknowledged. */
   sendAcks0At(i: number): boolean {

@@ -1,6 +1,6 @@
 import type { Timer } from "../../sim/index.js";
 import { compactedTopicRecordError } from "../log/logValidator.js";
-import { lastOffsetOf, type RecordBatch, stampedBatch } from "../log/recordBatch.js";
+import { candidateBatch, lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type { FetchPartition } from "../protocol/messages.js";
@@ -191,7 +191,7 @@ export class Partition extends ReplicaLog {
       this.trace("partition.reject-produce", { error: "INVALID_RECORD", reason: recordError });
       return { ok: false, error: "INVALID_RECORD" };
     }
-    const candidate = stampedBatch(batch, this.log.logEndOffset, this.leaderEpoch, this.ctx.nowMs);
+    const candidate = candidateBatch(batch, this.log.logEndOffset, this.leaderEpoch, this.ctx.nowMs);
     const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
     if (check.kind === "error") {
       this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });

@@ -1,7 +1,7 @@
 import { CleanedTransactionMetadata } from "./cleanedTransactionMetadata.js";
 import type { LogSegment, PartitionLog } from "./partitionLog.js";
 import type { AbortedTxn } from "./producerStateManager.js";
-import { type KafkaRecord, keyBytesOf, lastOffsetOf, offsetOfRecord, type RecordBatch, valueBytesOf } from "./recordBatch.js";
+import { type KafkaRecord, keyBytesOf, lastOffsetOf, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, valueBytesOf } from "./recordBatch.js";
 import { RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes } from "./recordSize.js";
 
 /** A log's cleanup settings (Kafka `LogConfig`): cleanup.policy and the cleaner's per-topic keys; ms, a ratio. */
@@ -173,8 +173,8 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
     const retainEmpty = lastOfProducer || lastOffsetOf(b) + 1 === upper;
     if (!retainEmpty && discardBatchRecords) {
       batchesRemoved++;
-      recordsRemoved += b.records.length;
-      if (b.isControl && b.records.length > 0) markersRemoved++;
+      recordsRemoved += recordCountOf(b);
+      if (b.isControl && recordCountOf(b) > 0) markersRemoved++;
       continue;
     }
     const keptRecords: KafkaRecord[] = [];
@@ -199,13 +199,13 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
         if (r.tombstone) containsTombstones = true;
       } else recordsRemoved++;
     });
-    if (keptRecords.length === 0 && b.isControl && b.records.length > 0) markersRemoved++;
+    if (keptRecords.length === 0 && b.isControl && recordCountOf(b) > 0) markersRemoved++;
     if (keptRecords.length === 0 && !retainEmpty) {
       batchesRemoved++;
       continue;
     }
     const needToSetDeleteHorizon = keptRecords.length > 0 && (containsTombstones || (canDiscardBatch && b.isControl)) && b.deleteHorizonMs === undefined;
-    if (keptRecords.length === b.records.length && !needToSetDeleteHorizon) {
+    if (keptRecords.length === recordCountOf(b) && !needToSetDeleteHorizon) {
       out.push(b);
       continue;
     }
@@ -230,7 +230,7 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
 function rebuilt(b: RecordBatch, records: KafkaRecord[], deltas: number[], deleteHorizonMs: number | undefined): RecordBatch {
   let sizeBytes = RECORD_BATCH_OVERHEAD_BYTES;
   records.forEach((r, i) => (sizeBytes += recordSizeInBytes(deltas[i], 0, keyBytesOf(r), valueBytesOf(r))));
-  const out: RecordBatch = { ...b, records, offsetDeltas: deltas, lastOffsetDelta: lastOffsetOf(b) - b.baseOffset, sizeBytes: Math.min(sizeBytes, b.sizeBytes) };
+  const out: RecordBatch = { ...plainBatch(b), records, offsetDeltas: deltas, lastOffsetDelta: lastOffsetOf(b) - b.baseOffset, sizeBytes: Math.min(sizeBytes, b.sizeBytes) };
   if (deleteHorizonMs !== undefined) out.deleteHorizonMs = deleteHorizonMs;
   else delete out.deleteHorizonMs;
   return out;

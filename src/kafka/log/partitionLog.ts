@@ -1,6 +1,7 @@
 import type { DiskResident } from "../../sim/index.js";
 import { LeaderEpochCache } from "./leaderEpochCache.js";
 import type { ProducerSnapshot } from "./producerStateManager.js";
+import { PackedRecordBatch } from "./packedRecordBatch.js";
 import { batchBelow, lastOffsetOf, type RecordBatch, stampedBatch } from "./recordBatch.js";
 
 /**
@@ -51,10 +52,13 @@ export class PartitionLog implements DiskResident {
    * Durable with the log (Kafka writes it after each cleaning).
    */
   cleanerCheckpoint = -1;
+  /** The last packed batch's value prefix, shared with the next (one string per producer life, not per batch). */
+  private valuePrefix: string | null = null;
 
   /** Appends a batch as leader: stamps the next offset, the leader epoch and the append time (ms). */
   appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number, nowMs = 0): RecordBatch {
-    const stamped = stampedBatch(batch, this.logEndOffset, leaderEpoch, nowMs);
+    const stamped = stampedBatch(batch, this.logEndOffset, leaderEpoch, nowMs, this.valuePrefix);
+    if (stamped instanceof PackedRecordBatch) this.valuePrefix = stamped.prefix;
     this.append(stamped);
     return stamped;
   }

@@ -1,3 +1,4 @@
+import { PackedRecordBatch } from "./packedRecordBatch.js";
 import { utf8Length } from "./recordSize.js";
 
 /** A record as the model keeps it: key and value as strings (the workload's values identify each send). */
@@ -55,13 +56,27 @@ export interface RecordBatch {
 }
 
 /**
- * `b` as the leader appends it: its base offset, leader epoch and append time (ms) stamped, its records in an array
- * of their own, exactly sized (the producer's array grows with slack while the batch fills). Built field by field,
- * not as `{ ...b, baseOffset, … }`: V8 gives every object made by a spread followed by more properties a hidden
- * class of its own (a map and a descriptor array, ~330 bytes per batch, the largest per-batch cost a long run had),
- * where a literal shares one. Optional fields are copied only when `b` has them.
+ * `b` stamped with its base offset, leader epoch and append time (ms), sharing its records: what the producer-state
+ * checks read before the append. Built field by field, not as `{ ...b, baseOffset, … }`: V8 gives every object made
+ * by a spread followed by more properties a hidden class of its own (a map and a descriptor array, ~330 bytes per
+ * batch kept, the largest per-batch cost a long run had), where a literal shares one. Optional fields are copied
+ * only when `b` has them.
  */
-export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number): RecordBatch {
+export function candidateBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number): RecordBatch {
+  return stamp(b, b.records, baseOffset, leaderEpoch, maxTimestampMs);
+}
+
+/**
+ * `b` as the leader appends it, stamped as `candidateBatch` stamps it: packed (PackedRecordBatch: one array of cells,
+ * what the records share held once) when its records fit that shape, else with its records in an array of its own,
+ * exactly sized (the producer's grows with slack while the batch fills). `prefixHint`: the last packed batch's value
+ * prefix, shared when equal.
+ */
+export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number, prefixHint: string | null = null): RecordBatch {
+  return PackedRecordBatch.pack(b, b.records, baseOffset, leaderEpoch, maxTimestampMs, prefixHint) ?? stamp(b, b.records.slice(), baseOffset, leaderEpoch, maxTimestampMs);
+}
+
+function stamp(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, records: readonly KafkaRecord[], baseOffset: number, leaderEpoch: number, maxTimestampMs: number): RecordBatch {
   const out: RecordBatch = {
     baseOffset,
     leaderEpoch,
@@ -70,7 +85,7 @@ export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">,
     baseSequence: b.baseSequence,
     isTransactional: b.isTransactional,
     isControl: b.isControl,
-    records: b.records.slice(),
+    records,
     sizeBytes: b.sizeBytes,
     maxTimestampMs,
   };
@@ -80,9 +95,27 @@ export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">,
   return out;
 }
 
+/**
+ * `b` as a plain batch (its records as objects in an array): for code that copies a batch with a spread and
+ * changes its records (truncation, the cleaner), which must not carry a packed batch's cells along.
+ */
+export function plainBatch(b: RecordBatch): RecordBatch {
+  return b instanceof PackedRecordBatch ? stamp(b, b.records, b.baseOffset, b.leaderEpoch, b.maxTimestampMs) : b;
+}
+
+/** How many records the batch holds (its records are not built for a packed batch). */
+export function recordCountOf(b: RecordBatch): number {
+  return b instanceof PackedRecordBatch ? b.recordCount : b.records.length;
+}
+
+/** The value of the batch's `i`-th record (not built for a packed batch). */
+export function recordValueAt(b: RecordBatch, i: number): string {
+  return b instanceof PackedRecordBatch ? b.valueAt(i) : b.records[i].value;
+}
+
 /** The batch's last offset (`RecordBatch.lastOffset`: base offset + lastOffsetDelta, kept through cleaning). */
 export function lastOffsetOf(b: RecordBatch): number {
-  return b.baseOffset + (b.lastOffsetDelta ?? b.records.length - 1);
+  return b.baseOffset + (b.lastOffsetDelta ?? recordCountOf(b) - 1);
 }
 
 /** The offset of the batch's `i`-th record (consecutive, or its offset delta once the cleaner removed records). */
@@ -93,7 +126,7 @@ export function offsetOfRecord(b: RecordBatch, i: number): number {
 /** Index of the record at `offset` in the batch, or -1 (a gap the cleaner left, or outside the batch). */
 export function recordIndexOf(b: RecordBatch, offset: number): number {
   const d = offset - b.baseOffset;
-  if (!b.offsetDeltas) return d >= 0 && d < b.records.length ? d : -1;
+  if (!b.offsetDeltas) return d >= 0 && d < recordCountOf(b) ? d : -1;
   return b.offsetDeltas.indexOf(d);
 }
 
@@ -101,7 +134,8 @@ export function recordIndexOf(b: RecordBatch, offset: number): number {
  * The batch cut to its records below `offset` (a truncation inside it): last offset is that of the last record
  * kept, as a rebuilt batch would have it. Sizes are left to the caller.
  */
-export function batchBelow(b: RecordBatch, offset: number): RecordBatch {
+export function batchBelow(packed: RecordBatch, offset: number): RecordBatch {
+  const b = plainBatch(packed);
   if (!b.offsetDeltas) return { ...b, records: b.records.slice(0, Math.max(0, offset - b.baseOffset)) };
   let n = 0;
   while (n < b.offsetDeltas.length && b.baseOffset + b.offsetDeltas[n] < offset) n++;

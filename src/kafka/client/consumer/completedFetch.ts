@@ -1,4 +1,4 @@
-import { lastOffsetOf, NO_PRODUCER_ID, offsetOfRecord, type RecordBatch } from "../../log/recordBatch.js";
+import { type KafkaRecord, lastOffsetOf, NO_PRODUCER_ID, offsetOfRecord, type RecordBatch } from "../../log/recordBatch.js";
 import type { AbortedTransaction, FetchedRecord, IsolationLevel } from "../../protocol/messages.js";
 
 /**
@@ -16,6 +16,8 @@ export class CompletedFetch {
   isConsumed = false;
   private batchIndex = 0;
   private current: RecordBatch | null = null;
+  /** `current`'s records, read once (a packed batch builds them on each read). */
+  private currentRecords: readonly KafkaRecord[] = [];
   /** Next record of `current` to look at; -1 when no batch is open. */
   private recordIndex = -1;
   /** Aborted transactions not yet reached, by first offset (the client's PriorityQueue). */
@@ -49,7 +51,7 @@ export class CompletedFetch {
   private nextFetchedRecord(): FetchedRecord | null {
     for (;;) {
       const b = this.current;
-      if (b === null || this.recordIndex >= b.records.length) {
+      if (b === null || this.recordIndex >= this.currentRecords.length) {
         if (this.batchIndex >= this.batches.length) {
           if (b !== null) this.nextFetchOffset = lastOffsetOf(b) + 1;
           this.isConsumed = true;
@@ -57,6 +59,7 @@ export class CompletedFetch {
         }
         const next = this.batches[this.batchIndex++];
         this.current = next;
+        this.currentRecords = next.records; // built afresh on each read for a packed batch: read once
         this.recordIndex = 0;
         this.lastEpoch = next.leaderEpoch < 0 ? null : next.leaderEpoch;
         if (this.isolation === "read_committed" && next.producerId !== NO_PRODUCER_ID) {
@@ -65,13 +68,13 @@ export class CompletedFetch {
           else if (next.isTransactional && this.abortedProducerIds.has(next.producerId)) {
             // An aborted batch is skipped whole.
             this.nextFetchOffset = lastOffsetOf(next) + 1;
-            this.recordIndex = next.records.length;
+            this.recordIndex = this.currentRecords.length;
           }
         }
         continue;
       }
       const offset = offsetOfRecord(b, this.recordIndex); // sparse once the cleaner removed records
-      const record = b.records[this.recordIndex++];
+      const record = this.currentRecords[this.recordIndex++];
       if (offset < this.nextFetchOffset) continue; // before the fetch offset (the batch began earlier)
       // Control records are never returned; the position moves past them.
       if (b.isControl) this.nextFetchOffset = offset + 1;

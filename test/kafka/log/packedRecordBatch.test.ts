@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { fc, test } from "@fast-check/vitest";
+import { PackedRecordBatch } from "../../../src/kafka/log/packedRecordBatch.js";
+import { batchBelow, candidateBatch, type KafkaRecord, lastOffsetOf, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt, stampedBatch } from "../../../src/kafka/log/recordBatch.js";
+import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
+
+/**
+ * The leader keeps a producer's batch packed (issue 14 item 4): its records read back exactly as appended, and a
+ * batch that does not fit the packed shape stays as it was given.
+ */
+
+function batch(records: KafkaRecord[]): Omit<RecordBatch, "baseOffset" | "leaderEpoch"> {
+  return { producerId: 7, producerEpoch: 1, baseSequence: 40, isTransactional: false, isControl: false, records, sizeBytes: 300 };
+}
+
+describe("PackedRecordBatch", () => {
+  it("packs a producer's records and gives them back as appended, with the stamps", () => {
+    const records: KafkaRecord[] = [
+      { key: "k1", value: "app-1-9", padBytes: 91 },
+      { key: null, value: "app-1-10", padBytes: 91 },
+      { key: "k1", value: "app-1-0", padBytes: 91 },
+    ];
+    const b = stampedBatch(batch(records), 100, 3, 12.5);
+    expect(b).toBeInstanceOf(PackedRecordBatch);
+    expect(b.records).toEqual(records);
+    expect([b.baseOffset, b.leaderEpoch, b.maxTimestampMs, b.producerId, b.producerEpoch, b.baseSequence, b.sizeBytes, b.isControl]).toEqual([100, 3, 12.5, 7, 1, 40, 300, false]);
+    expect(lastOffsetOf(b)).toBe(102);
+    expect(recordCountOf(b)).toBe(3);
+    expect(recordValueAt(b, 1)).toBe("app-1-10");
+    expect(recordIndexOf(b, 102)).toBe(2);
+  });
+
+  it("keeps a record without padding without padBytes", () => {
+    const b = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, 0);
+    expect(b).toBeInstanceOf(PackedRecordBatch);
+    expect(b.records[0]).toStrictEqual({ key: "a", value: "v1" });
+  });
+
+  it("leaves plain what does not fit: other values, tombstones, uneven padding, mixed prefixes, control batches", () => {
+    const plain = (records: KafkaRecord[], control = false) => {
+      const b = stampedBatch({ ...batch(records), isControl: control }, 5, 1, 1);
+      expect(b).not.toBeInstanceOf(PackedRecordBatch);
+      expect(b.records).toEqual(records);
+      expect(b.records).not.toBe(records); // an exactly sized copy, not the producer's array
+    };
+    plain([{ key: "a", value: "{\"x\":1}" }]);
+    plain([{ key: "a", value: "v007" }]); // a leading zero would not come back from the number
+    plain([{ key: "a", value: "v1234567890" }]); // past 9 digits
+    plain([{ key: "a", value: "v1", tombstone: true }]);
+    plain([{ key: "a", value: "v1", padBytes: 3 }, { key: "a", value: "v2", padBytes: 4 }]);
+    plain([{ key: "a", value: "app-1-1" }, { key: "a", value: "app-2-1" }]);
+    plain([{ key: "COMMIT", value: "0" }], true);
+  });
+
+  it("a candidate for the producer-state checks shares the records it was given", () => {
+    const records: KafkaRecord[] = [{ key: "a", value: "x-1" }];
+    const c = candidateBatch(batch(records), 9, 2, 4);
+    expect(c.records).toBe(records);
+    expect([c.baseOffset, c.leaderEpoch, c.maxTimestampMs]).toEqual([9, 2, 4]);
+  });
+
+  it("truncating inside a packed batch gives a plain batch of the records below", () => {
+    const b = stampedBatch(batch([{ key: "a", value: "p-1" }, { key: "b", value: "p-2" }, { key: "c", value: "p-3" }]), 10, 0, 0);
+    const cut = batchBelow(b, 12);
+    expect(cut).not.toBeInstanceOf(PackedRecordBatch);
+    expect(cut.records).toEqual([{ key: "a", value: "p-1" }, { key: "b", value: "p-2" }]);
+    expect(lastOffsetOf(cut)).toBe(11);
+    expect(Object.keys(plainBatch(b))).toEqual(["baseOffset", "leaderEpoch", "producerId", "producerEpoch", "baseSequence", "isTransactional", "isControl", "records", "sizeBytes", "maxTimestampMs"]);
+  });
+
+  it("a log shares one value prefix string between its packed batches", () => {
+    const log = new PartitionLog();
+    const a = log.appendAsLeader(batch([{ key: "a", value: "app-1-1" }]), 0, 0) as PackedRecordBatch;
+    const b = log.appendAsLeader(batch([{ key: "a", value: "app-1-2" }]), 0, 0) as PackedRecordBatch;
+    expect(a.prefix).toBe("app-1-");
+    expect(b.prefix).toBe(a.prefix);
+    expect(log.read(0, 1 << 20).flatMap((x) => x.records.map((r) => r.value))).toEqual(["app-1-1", "app-1-2"]);
+  });
+
+  test.prop([fc.array(fc.record({ key: fc.option(fc.string(), { nil: null }), value: fc.oneof(fc.string(), fc.nat().map((n) => `app-3-${n}`)), padBytes: fc.option(fc.nat(200), { nil: undefined }) }), { minLength: 1, maxLength: 20 })])(
+    "any records read back equal to those appended, packed or not",
+    (rs) => {
+      const records: KafkaRecord[] = rs.map((r) => (r.padBytes ? { key: r.key, value: r.value, padBytes: r.padBytes } : { key: r.key, value: r.value }));
+      const b = stampedBatch(batch(records), 0, 0, 0);
+      expect(b.records).toEqual(records);
+      expect(recordCountOf(b)).toBe(records.length);
+      records.forEach((r, i) => expect(recordValueAt(b, i)).toBe(r.value));
+    },
+  );
+});
