@@ -1,5 +1,5 @@
 import { seqOf, seqPrefixLength } from "../../common/seqValue.js";
-import type { KafkaRecord, RecordBatch } from "./recordBatch.js";
+import { type KafkaRecord, type PackedRecords, type RecordBatch, withStamps } from "./recordBatch.js";
 
 /**
  * A data batch as the log keeps it once the leader appended it (issue 14 item 4): its records are not an object each
@@ -13,7 +13,7 @@ import type { KafkaRecord, RecordBatch } from "./recordBatch.js";
  * object and a value string each) and keeps ~330 packed. Followers append the leader's batch object as is, so one
  * batch serves every replica.
  */
-export class PackedRecordBatch implements RecordBatch {
+export class PackedRecordBatch implements RecordBatch, PackedRecords {
   readonly isControl = false;
 
   private constructor(
@@ -87,4 +87,14 @@ export class PackedRecordBatch implements RecordBatch {
   valueAt(i: number): string {
     return this.valuePrefix + (this.cells[2 * i + 1] as number);
   }
+}
+
+/**
+ * `b` as the leader appends it, stamped with its base offset, leader epoch and append time (ms) as `candidateBatch`
+ * stamps it: packed when its records fit that shape, else with its records in an array of its own, exactly sized
+ * (the producer's grows with slack while the batch fills). `prefixHint`: the last packed batch's value prefix,
+ * shared when equal.
+ */
+export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number, prefixHint: string | null = null): RecordBatch {
+  return PackedRecordBatch.pack(b, b.records, baseOffset, leaderEpoch, maxTimestampMs, prefixHint) ?? withStamps(b, b.records.slice(), baseOffset, leaderEpoch, maxTimestampMs);
 }

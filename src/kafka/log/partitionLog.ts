@@ -1,8 +1,8 @@
 import type { DiskResident } from "../../sim/index.js";
 import { LeaderEpochCache } from "./leaderEpochCache.js";
 import type { ProducerSnapshot } from "./producerStateManager.js";
-import { PackedRecordBatch } from "./packedRecordBatch.js";
-import { batchBelow, lastOffsetOf, type RecordBatch, stampedBatch } from "./recordBatch.js";
+import { PackedRecordBatch, stampedBatch } from "./packedRecordBatch.js";
+import { batchBelow, lastOffsetOf, type RecordBatch } from "./recordBatch.js";
 
 /**
  * One segment of a log (Kafka `LogSegment`), by its offsets and sizes only: its batches are the log's batches from

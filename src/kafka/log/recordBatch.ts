@@ -1,4 +1,3 @@
-import { PackedRecordBatch } from "./packedRecordBatch.js";
 import { utf8Length } from "./recordSize.js";
 
 /** A record as the model keeps it: key and value as strings (the workload's values identify each send). */
@@ -63,20 +62,11 @@ export interface RecordBatch {
  * only when `b` has them.
  */
 export function candidateBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number): RecordBatch {
-  return stamp(b, b.records, baseOffset, leaderEpoch, maxTimestampMs);
+  return withStamps(b, b.records, baseOffset, leaderEpoch, maxTimestampMs);
 }
 
-/**
- * `b` as the leader appends it, stamped as `candidateBatch` stamps it: packed (PackedRecordBatch: one array of cells,
- * what the records share held once) when its records fit that shape, else with its records in an array of its own,
- * exactly sized (the producer's grows with slack while the batch fills). `prefixHint`: the last packed batch's value
- * prefix, shared when equal.
- */
-export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number, prefixHint: string | null = null): RecordBatch {
-  return PackedRecordBatch.pack(b, b.records, baseOffset, leaderEpoch, maxTimestampMs, prefixHint) ?? stamp(b, b.records.slice(), baseOffset, leaderEpoch, maxTimestampMs);
-}
-
-function stamp(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, records: readonly KafkaRecord[], baseOffset: number, leaderEpoch: number, maxTimestampMs: number): RecordBatch {
+/** `b` with the given records and stamps, built field by field (see candidateBatch); optional fields only when set. */
+export function withStamps(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, records: readonly KafkaRecord[], baseOffset: number, leaderEpoch: number, maxTimestampMs: number): RecordBatch {
   const out: RecordBatch = {
     baseOffset,
     leaderEpoch,
@@ -100,17 +90,30 @@ function stamp(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, records: read
  * changes its records (truncation, the cleaner), which must not carry a packed batch's cells along.
  */
 export function plainBatch(b: RecordBatch): RecordBatch {
-  return b instanceof PackedRecordBatch ? stamp(b, b.records, b.baseOffset, b.leaderEpoch, b.maxTimestampMs) : b;
+  return isPacked(b) ? withStamps(b, b.records, b.baseOffset, b.leaderEpoch, b.maxTimestampMs ?? 0) : b;
+}
+
+/**
+ * What a packed batch (PackedRecordBatch, packedRecordBatch.ts) offers beyond RecordBatch: its records' count and
+ * values, read without building the records.
+ */
+export interface PackedRecords {
+  readonly recordCount: number;
+  valueAt(i: number): string;
+}
+
+function isPacked(b: RecordBatch): b is RecordBatch & PackedRecords {
+  return (b as Partial<PackedRecords>).recordCount !== undefined;
 }
 
 /** How many records the batch holds (its records are not built for a packed batch). */
 export function recordCountOf(b: RecordBatch): number {
-  return b instanceof PackedRecordBatch ? b.recordCount : b.records.length;
+  return isPacked(b) ? b.recordCount : b.records.length;
 }
 
 /** The value of the batch's `i`-th record (not built for a packed batch). */
 export function recordValueAt(b: RecordBatch, i: number): string {
-  return b instanceof PackedRecordBatch ? b.valueAt(i) : b.records[i].value;
+  return isPacked(b) ? b.valueAt(i) : b.records[i].value;
 }
 
 /** The batch's last offset (`RecordBatch.lastOffset`: base offset + lastOffsetDelta, kept through cleaning). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { PackedRecordBatch } from "../../../src/kafka/log/packedRecordBatch.js";
-import { batchBelow, candidateBatch, type KafkaRecord, lastOffsetOf, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt, stampedBatch } from "../../../src/kafka/log/recordBatch.js";
+import { PackedRecordBatch, stampedBatch } from "../../../src/kafka/log/packedRecordBatch.js";
+import { batchBelow, candidateBatch, type KafkaRecord, lastOffsetOf, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt } from "../../../src/kafka/log/recordBatch.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 
 /**
