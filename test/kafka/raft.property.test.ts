@@ -10,21 +10,21 @@ import { BROKERS, CONTROLLERS, clusterScenario } from "../support/kafka.js";
  * start: with snapshots the older entries are in a snapshot), the final leader holds every committed entry still in a
  * log, and the quorum recovers.
  */
-function quorumProperty(brokerConfig: string | undefined, numRuns: number) {
+function quorumProperty(opts: { brokerConfig?: string; numRuns: number; untilMs: number; maxFaultMs: number; healMs: number; durationS: number }) {
   const faults = faultScheduleArbitrary({
     nodes: [...CONTROLLERS, ...BROKERS],
     kinds: ["crash", "pause", "isolate", "partition"],
     count: { min: 1, max: 6 },
     fromMs: 3000,
-    untilMs: 30000,
-    durationMs: { min: 200, max: 6000 },
+    untilMs: opts.untilMs,
+    durationMs: { min: 200, max: opts.maxFaultMs },
     maxDown: 1,
     loseUnflushed: false,
   });
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 1_000_000 }), faults, (seed, schedule) => {
       const committed = new Map<number, string>(); // offset → record as first seen committed
-      const r = runScenario(clusterScenario({ acks: "all", minIsr: 2, durationS: 45, brokerConfig }), { seed, faults: [...schedule, heal(36_000)] });
+      const r = runScenario(clusterScenario({ acks: "all", minIsr: 2, durationS: opts.durationS, brokerConfig: opts.brokerConfig }), { seed, faults: [...schedule, heal(opts.healMs)] });
       expect(r.status === "livelock").toBe(false);
       // SingleControllerLeaderPerEpoch is an invariant checked after every event.
       expect(r.invariantViolations.filter((v) => v.startsWith("SingleControllerLeaderPerEpoch"))).toEqual([]);
@@ -46,16 +46,17 @@ function quorumProperty(brokerConfig: string | undefined, numRuns: number) {
       // The quorum recovered: there is a leader at the end once partitions healed.
       expect(leader).toBeDefined();
     }),
-    { numRuns },
+    { numRuns: opts.numRuns },
   );
 }
 
 describe("KRaft quorum under random partitions and crashes", () => {
   it("one leader per epoch, and no committed metadata record is ever lost or rewritten", () => {
-    quorumProperty(undefined, 15);
+    quorumProperty({ numRuns: 15, untilMs: 30_000, maxFaultMs: 6000, healMs: 36_000, durationS: 45 });
   });
 
   it("the same with a metadata snapshot every few records and the log cleaned below it (FetchSnapshot for laggards)", () => {
-    quorumProperty("metadata.log.max.record.bytes.between.snapshots: 600, metadata.max.retention.bytes: 1", 5);
+    // Longer faults over a longer run, so that a node can be down across the controllers' 60-s log clean.
+    quorumProperty({ brokerConfig: "metadata.log.max.record.bytes.between.snapshots: 600, metadata.max.retention.bytes: 1", numRuns: 4, untilMs: 70_000, maxFaultMs: 30_000, healMs: 80_000, durationS: 90 });
   });
 });
