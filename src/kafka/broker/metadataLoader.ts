@@ -7,6 +7,9 @@ import type { PartitionState } from "../metadata/records.js";
 import type { RaftEntry, RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 
+/** The disk resident holding the broker's metadata snapshot. */
+const SNAPSHOT_FILE = "metadata-snapshots";
+
 /** How long a failed fetch waits before the next (KRaft's request manager backs off too). */
 const RETRY_BACKOFF_MS = 50;
 
@@ -54,7 +57,6 @@ export class MetadataLoader {
   private lastEpoch = 0;
   /** A snapshot loaded from disk at start is published with the first fetch answer. */
   private publishAllOnFetch = false;
-  private readonly snapshotFile: BrokerSnapshotFile;
   private readonly generator: SnapshotGenerator;
   private readonly snapshotFetcher: SnapshotFetcher;
   /** The fetch's back-off after an error: then fetch again. */
@@ -72,14 +74,22 @@ export class MetadataLoader {
   ) {
     this.leader = controllers[0];
     this.wait = ctx.timer(() => this.fetch());
-    this.snapshotFile = ctx.disk.open("metadata-snapshots", () => new BrokerSnapshotFile());
     this.generator = new SnapshotGenerator(snapshotPolicy, ctx.nowMs);
     this.snapshotFetcher = new SnapshotFetcher(ctx, client, requestTimeoutMs);
   }
 
+  /**
+   * The broker's snapshot file, if a snapshot was ever written to this disk. Created on the first write only, so a
+   * broker that never takes a snapshot has the same disk as before snapshots existed (a replaced disk lists it).
+   */
+  private snapshotFile(create: boolean): BrokerSnapshotFile | undefined {
+    if (!create && !this.ctx.disk.names().includes(SNAPSHOT_FILE)) return undefined;
+    return this.ctx.disk.open(SNAPSHOT_FILE, () => new BrokerSnapshotFile());
+  }
+
   /** Loads the latest local snapshot, if any, then fetches the log after it (BrokerServer start-up). */
   start(): void {
-    const s = this.snapshotFile.latest;
+    const s = this.snapshotFile(false)?.latest;
     if (s) {
       this.image.copyFrom(s.image);
       this.lastEpoch = s.id.epoch;
@@ -165,7 +175,7 @@ export class MetadataLoader {
     if (!reason) return;
     this.generator.reset(this.ctx.nowMs);
     const s = makeSnapshot(this.image.copy(), { endOffset: this.image.offset, epoch: this.lastEpoch }, this.ctx.nowMs);
-    this.snapshotFile.latest = s;
+    this.snapshotFile(true)!.latest = s;
     this.ctx.trace("metadata.snapshot", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, reason });
   }
 
@@ -175,7 +185,7 @@ export class MetadataLoader {
     this.publishAllOnFetch = false;
     this.image.copyFrom(s.image);
     this.lastEpoch = s.id.epoch;
-    this.snapshotFile.latest = s;
+    this.snapshotFile(true)!.latest = s;
     this.generator.reset(this.ctx.nowMs);
     this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "leader" });
     this.publishDelta(before);
