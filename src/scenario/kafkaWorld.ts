@@ -19,6 +19,7 @@ import type { ResolvedScenario } from "./resolved.js";
 export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History, sendUntilMs: number | null = null): void {
   if (s.brokers.length === 0) return;
   const c = s.brokerConfig;
+  const snapshotPolicy = { maxBytesBetweenSnapshots: c["metadata.log.max.record.bytes.between.snapshots"], maxIntervalMs: c["metadata.log.max.snapshot.interval.ms"] };
   for (const name of s.controllers)
     sim.addActor(
       name,
@@ -31,6 +32,7 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
           requestTimeoutMs: c["controller.quorum.request.timeout.ms"],
           retryBackoffMs: c["controller.quorum.retry.backoff.ms"],
           fetchMaxWaitMs: 500,
+          retention: { retentionBytes: c["metadata.max.retention.bytes"], retentionMs: c["metadata.max.retention.ms"] },
         },
         brokers: s.brokers,
         topics: [
@@ -70,6 +72,7 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
         connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
         minInsyncReplicas: c["min.insync.replicas"],
         eligibleLeaderReplicasEnabled: s.features.eligibleLeaderReplicasVersion >= 1,
+        snapshots: snapshotPolicy,
       }),
     );
   const settings = brokerSettings(c, s.simulator.legacyHighWatermarkTruncation);
@@ -81,6 +84,7 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
         controllers: s.controllers,
         brokerIndex: i + 1,
         controllerRequestTimeoutMs: c["controller.quorum.request.timeout.ms"],
+        snapshots: snapshotPolicy,
         offsetsNumPartitions: c["offsets.topic.num.partitions"],
         groups: {
           initialRebalanceDelayMs: c["group.initial.rebalance.delay.ms"],

@@ -4,6 +4,7 @@ import { producerIdAllocator } from "../coordinator/producerIds.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
 import { TRANSACTION_STATE_TOPIC } from "../coordinator/transactionLog.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
+import type { SnapshotPolicy } from "../metadata/metadataSnapshot.js";
 import { ConnectionRouter } from "../network/connectionRouter.js";
 import { NetworkClient, type NetworkClientConfig } from "../network/networkClient.js";
 import type { BrokerMessages } from "../protocol/apis.js";
@@ -31,6 +32,8 @@ export interface BrokerConfig {
   /** This broker's index, used to keep producer ids unique across brokers. */
   brokerIndex: number;
   controllerRequestTimeoutMs: number;
+  /** metadata.log.max.record.bytes.between.snapshots / metadata.log.max.snapshot.interval.ms. */
+  snapshots: SnapshotPolicy;
 }
 
 /** How long a NOT_CONTROLLER without a hint waits before trying the next controller. */
@@ -107,15 +110,16 @@ export function brokerActor(cfg: BrokerConfig) {
     replicaManager.verifyTransactionsWith(addPartitionsToTxnManager);
     // KafkaRaftManager's NetworkClient: one request in flight, reconnect back-off 50 ms up to 500 ms.
     const raftClient = client("raft-client", cfg.controllerRequestTimeoutMs, 50, 500, 1);
-    const metadataLoader = new MetadataLoader(ctx, raftClient, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs);
+    const metadataLoader = new MetadataLoader(ctx, raftClient, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs, cfg.snapshots);
     const handlers = kafkaApis({ ctx, image, replicaManager, transactions, groups, forwarding: new ForwardingManager(ctx, channel) });
 
     return {
       inspect: () => replicaManager.inspect(),
       inspectGroups: () => groups.inspectGroups(),
+      inspectMetadata: () => image,
       onStart: () => {
         lifecycle.register();
-        metadataLoader.fetch();
+        metadataLoader.start();
         lifecycle.startHeartbeats();
         replicaManager.startCheckpoints();
         replicaManager.flusher.arm();
@@ -148,4 +152,6 @@ export interface BrokerActor extends Actor {
   inspect(): ReplicaSnapshot[];
   /** The consumer groups this broker coordinates now (for a run's liveness phase and reports). */
   inspectGroups(): CoordinatedGroup[];
+  /** The broker's metadata image now (for tests: a restarted broker's against one that replayed the whole log). */
+  inspectMetadata(): MetadataImage;
 }

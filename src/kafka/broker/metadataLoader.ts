@@ -1,9 +1,14 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import type { MetadataImage } from "../metadata/metadataImage.js";
+import { makeSnapshot, type MetadataSnapshot, recordSizeBytes, SnapshotGenerator, type SnapshotPolicy } from "../metadata/metadataSnapshot.js";
+import { SnapshotFetcher } from "../metadata/snapshotFetcher.js";
 import type { NetworkClient } from "../network/networkClient.js";
 import type { PartitionState } from "../metadata/records.js";
-import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
+import type { RaftEntry, RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
+
+/** The disk resident holding the broker's metadata snapshot. */
+const SNAPSHOT_FILE = "metadata-snapshots";
 
 /** How long a failed fetch waits before the next (KRaft's request manager backs off too). */
 const RETRY_BACKOFF_MS = 50;
@@ -21,17 +26,39 @@ export interface MetadataPublisher {
 }
 
 /**
+ * The broker's metadata snapshots on its disk (the `__cluster_metadata-0/*.checkpoint` files), fsynced when written:
+ * the model keeps the latest only (Kafka's broker cleans older ones by metadata.max.retention.*).
+ */
+export class BrokerSnapshotFile {
+  latest: MetadataSnapshot | null = null;
+}
+
+/**
  * The broker's metadata loader (Kafka `MetadataLoader` over the KRaft client, the broker as an observer): it
  * long-polls the active controller for `__cluster_metadata` (Fetch from its replayed offset, through the KRaft
  * client's own NetworkClient), applies what comes back to the broker's `MetadataImage`, and publishes each changed
  * partition. An error answer moves it to the hinted (or next) controller; so does a fetch whose connection fails or
  * that goes unanswered within the request timeout; either way after a short back-off.
  * Client requests are answered from this image, which may be stale, exactly as a real broker's would be.
+ *
+ * Snapshots (KIP-630): the broker takes one as a controller does (`SnapshotGenerator` on the records it replays) and
+ * keeps it on disk; a restarted broker loads it (`MetadataLoader.handleLoadSnapshot`) and fetches the log after it.
+ * A fetch below the leader's log start is answered with the leader's snapshot id: the loader downloads it
+ * (FetchSnapshot), loads it and fetches on from its end. Simplification: the broker keeps no local copy of the log
+ * after its snapshot (a restarted broker fetches it again from the controller), and it publishes a snapshot loaded
+ * from its disk with the first fetch answer after it, not once caught up to the high watermark
+ * (MetadataLoader.stillNeedToCatchUp) — the model publishes replayed records as they come, so it does the same.
  */
 export class MetadataLoader {
   private leader: string;
   private epoch = 0;
   private fetchId = -1;
+  /** Epoch of the last record in the image (for the id of a snapshot of it). */
+  private lastEpoch = 0;
+  /** A snapshot loaded from disk at start is published with the first fetch answer. */
+  private publishAllOnFetch = false;
+  private readonly generator: SnapshotGenerator;
+  private readonly snapshotFetcher: SnapshotFetcher;
   /** The fetch's back-off after an error: then fetch again. */
   private readonly wait: Timer;
 
@@ -43,9 +70,33 @@ export class MetadataLoader {
     private readonly channel: ControllerChannel,
     private readonly publisher: MetadataPublisher,
     private readonly requestTimeoutMs: number,
+    snapshotPolicy: SnapshotPolicy,
   ) {
     this.leader = controllers[0];
     this.wait = ctx.timer(() => this.fetch());
+    this.generator = new SnapshotGenerator(snapshotPolicy, ctx.nowMs);
+    this.snapshotFetcher = new SnapshotFetcher(ctx, client, requestTimeoutMs);
+  }
+
+  /**
+   * The broker's snapshot file, if a snapshot was ever written to this disk. Created on the first write only, so a
+   * broker that never takes a snapshot has the same disk as before snapshots existed (a replaced disk lists it).
+   */
+  private snapshotFile(create: boolean): BrokerSnapshotFile | undefined {
+    if (!create && !this.ctx.disk.names().includes(SNAPSHOT_FILE)) return undefined;
+    return this.ctx.disk.open(SNAPSHOT_FILE, () => new BrokerSnapshotFile());
+  }
+
+  /** Loads the latest local snapshot, if any, then fetches the log after it (BrokerServer start-up). */
+  start(): void {
+    const s = this.snapshotFile(false)?.latest;
+    if (s) {
+      this.image.copyFrom(s.image);
+      this.lastEpoch = s.id.epoch;
+      this.publishAllOnFetch = true;
+      this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "disk" });
+    }
+    this.fetch();
   }
 
   private nextController(): string {
@@ -83,20 +134,75 @@ export class MetadataLoader {
     }
     this.epoch = res.epoch;
     this.channel.hint(res.leader);
-    if (res.baseOffset === this.image.offset) {
-      const changed: PartitionState[] = [];
-      const fenced: string[] = [];
-      res.entries.forEach((e, i) => {
-        this.image.apply(e.record, res.baseOffset + i);
-        if (e.record.type === "Partition") changed.push(e.record.state);
-        if (e.record.type === "Config") this.publisher.publishTopicConfig(e.record.topic);
-        if (e.record.type === "BrokerConfig" && (e.record.broker === "" || e.record.broker === this.ctx.name)) this.publisher.publishBrokerConfig();
-        if (e.record.type === "FenceBroker") fenced.push(e.record.broker);
+    if (res.snapshotId) {
+      // KafkaRaftClient.handleFetchResponse: below the leader's log start, fetch its snapshot first.
+      const leader = this.leader;
+      this.snapshotFetcher.start(leader, res.epoch, res.snapshotId, (s) => this.loadFetchedSnapshot(s), (r) => {
+        if (r && r.leader && r.leader !== leader) this.leader = r.leader;
+        this.wait.set(RETRY_BACKOFF_MS);
       });
-      for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);
-      if (fenced.length > 0) this.publisher.publishBrokersFenced(fenced);
+      return;
+    }
+    if (res.baseOffset === this.image.offset) {
+      if (this.publishAllOnFetch) {
+        this.publishAllOnFetch = false;
+        for (const e of res.entries) this.image.apply(e.record, this.image.offset);
+        this.publishDelta(null);
+      } else {
+        const changed: PartitionState[] = [];
+        const fenced: string[] = [];
+        res.entries.forEach((e, i) => {
+          this.image.apply(e.record, res.baseOffset + i);
+          if (e.record.type === "Partition") changed.push(e.record.state);
+          if (e.record.type === "Config") this.publisher.publishTopicConfig(e.record.topic);
+          if (e.record.type === "BrokerConfig" && (e.record.broker === "" || e.record.broker === this.ctx.name)) this.publisher.publishBrokerConfig();
+          if (e.record.type === "FenceBroker") fenced.push(e.record.broker);
+        });
+        for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);
+        if (fenced.length > 0) this.publisher.publishBrokersFenced(fenced);
+      }
+      if (res.entries.length > 0) this.publishLogDelta(res.entries);
     }
     this.fetch();
+  }
+
+  /** SnapshotGenerator on the replayed records: takes a snapshot of the image when one is due. */
+  private publishLogDelta(entries: readonly RaftEntry[]): void {
+    let bytes = 0;
+    for (const e of entries) bytes += recordSizeBytes(e.record);
+    this.lastEpoch = entries[entries.length - 1].epoch;
+    const reason = this.generator.publishLogDelta(bytes, this.ctx.nowMs);
+    if (!reason) return;
+    this.generator.reset(this.ctx.nowMs);
+    const s = makeSnapshot(this.image.copy(), { endOffset: this.image.offset, epoch: this.lastEpoch }, this.ctx.nowMs);
+    this.snapshotFile(true)!.latest = s;
+    this.ctx.trace("metadata.snapshot", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, reason });
+  }
+
+  /** A snapshot downloaded from the leader: it becomes the image (handleLoadSnapshot) and the broker's local snapshot. */
+  private loadFetchedSnapshot(s: MetadataSnapshot): void {
+    const before = this.publishAllOnFetch ? null : this.image.copy();
+    this.publishAllOnFetch = false;
+    this.image.copyFrom(s.image);
+    this.lastEpoch = s.id.epoch;
+    this.snapshotFile(true)!.latest = s;
+    this.generator.reset(this.ctx.nowMs);
+    this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "leader" });
+    this.publishDelta(before);
+    this.fetch();
+  }
+
+  /**
+   * Publishes what differs between `before` (null: an empty image) and the image now, as MetadataLoader publishes a
+   * snapshot's delta: changed partitions, changed topic configs, this broker's dynamic configs, newly fenced brokers.
+   */
+  private publishDelta(before: MetadataImage | null): void {
+    for (const [k, st] of this.image.partitions) if (before?.partitions.get(k) !== st) this.publisher.publishPartition(st);
+    if (before) for (const [name, t] of this.image.topics) if (before.topics.has(name) && before.topics.get(name)!.config !== t.config) this.publisher.publishTopicConfig(name);
+    const dyn = (img: MetadataImage | null) => JSON.stringify(img ? img.dynamicBrokerConfigs(this.ctx.name) : {});
+    if (dyn(before) !== dyn(this.image)) this.publisher.publishBrokerConfig();
+    const fenced = [...this.image.brokers.values()].filter((b) => b.fenced && !(before?.brokers.get(b.broker)?.fenced ?? false)).map((b) => b.broker);
+    if (fenced.length > 0) this.publisher.publishBrokersFenced(fenced);
   }
 
 }

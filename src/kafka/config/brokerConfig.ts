@@ -22,6 +22,11 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("controller.quorum.election.backoff.max.ms", 1000, "QuorumConfig", 1),
   int("controller.quorum.request.timeout.ms", 2000, "QuorumConfig", 1),
   int("controller.quorum.retry.backoff.ms", 20, "QuorumConfig"),
+  // KRaft metadata snapshots and the metadata log's retention (KRaftConfigs), for controllers and brokers alike.
+  long("metadata.log.max.record.bytes.between.snapshots", 20971520, "KRaftConfigs: take a metadata snapshot once this many bytes of records were replayed since the last one (SnapshotGenerator)", 1),
+  long("metadata.log.max.snapshot.interval.ms", 3600000, "KRaftConfigs: take a metadata snapshot once this long has passed since the last one and new records arrived; 0 disables time-based snapshots", 0),
+  long("metadata.max.retention.bytes", 104857600, "KRaftConfigs: the metadata log plus its snapshots may grow to this before the oldest snapshot and the log below the next are deleted; -1: no limit", -1),
+  long("metadata.max.retention.ms", 604800000, "KRaftConfigs: a metadata snapshot older than this is deleted with the log below the next one; -1: no limit", -1),
   long("replica.high.watermark.checkpoint.interval.ms", 5000, "ReplicationConfigs: how often the HW is checkpointed to disk", 1),
   int("request.timeout.ms", 30000, "ServerConfigs.REQUEST_TIMEOUT_MS_DEFAULT: the broker's own requests to other brokers (transaction markers) and its appends for them", 1),
   int("replica.socket.timeout.ms", 30000, "ReplicationConfigs: a follower fetch without an answer is retried after this", 1),

@@ -1,5 +1,6 @@
 import type { Actor, ActorContext } from "../../sim/index.js";
 import { MetadataImage } from "../metadata/metadataImage.js";
+import type { SnapshotId } from "../metadata/metadataSnapshot.js";
 import { ConnectionRouter } from "../network/connectionRouter.js";
 import { NetworkClient } from "../network/networkClient.js";
 import { describeRecord, type MetadataRecord } from "../metadata/records.js";
@@ -7,6 +8,7 @@ import type { ControllerMessages } from "../protocol/apis.js";
 import { dispatch, type Handlers, isMessageOf } from "../protocol/dispatch.js";
 import type { RaftEntry } from "../protocol/raftMessages.js";
 import { ClusterControlManager } from "./clusterControl.js";
+import { ControllerSnapshots, imageOfLog } from "./controllerSnapshots.js";
 import { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerConfig, ControllerContext } from "./controllerContext.js";
 import { RaftNode } from "./raft.js";
@@ -69,17 +71,23 @@ export function controllerActor(cfg: ControllerConfig) {
         uncleanTimer = -1;
       },
       appended: (from) => {
-        for (let i = from; i < raft.log.endOffset; i++) image.apply(raft.log.entries[i].record, i);
+        for (let i = from; i < raft.log.endOffset; i++) image.apply(raft.log.entryAt(i).record, i);
       },
       truncated: () => rebuildImage(),
+      loadedSnapshot: (s) => {
+        rebuildImage();
+        snapshots.loaded(s);
+      },
       committed: (hw) => {
         while (pending.length > 0 && pending[0].offset < hw) pending.shift()!.send();
+        snapshots.committed(hw);
       },
     }, raftClient);
+    const snapshots = new ControllerSnapshots(ctx, raft, cfg.snapshots);
 
+    /** The image of the whole local log: the latest snapshot, then the entries after it (uncommitted ones too). */
     function rebuildImage(): void {
-      image = new MetadataImage();
-      raft.log.entries.forEach((e, i) => image.apply(e.record, i));
+      image = imageOfLog(raft.log, raft.log.endOffset);
     }
 
     function propose(record: MetadataRecord): number {
@@ -133,6 +141,7 @@ export function controllerActor(cfg: ControllerConfig) {
       Vote: (_from, req, conn) => raft.handleVote(req, conn),
       BeginQuorumEpoch: (_from, req) => raft.handleBeginQuorumEpoch(req),
       Fetch: (from, req, conn) => raft.handleFetch(from, req, conn),
+      FetchSnapshot: (_from, req, conn) => raft.handleFetchSnapshot(req, conn),
       BrokerRegistration: (from, req, conn) => cluster.handleRegistration(from, req, conn),
       BrokerHeartbeat: (from, req, conn) => cluster.handleHeartbeat(from, req, conn),
       AlterPartition: (from, req, conn) => replication.handleAlterPartition(from, req, conn),
@@ -147,11 +156,16 @@ export function controllerActor(cfg: ControllerConfig) {
         leader: raft.leader,
         epoch: raft.epoch,
         highWatermark: raft.highWatermark,
+        logStartOffset: raft.log.startOffset,
         log: raft.log.entries,
+        snapshots: raft.log.snapshots.map((s) => s.id),
+        image: () => image,
         leaderOf: (topic, partition) => image.partition(topic, partition)?.leader ?? null,
       }),
       onStart: () => {
         rebuildImage();
+        const s = raft.log.latestSnapshot();
+        if (s) ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "disk" });
         raft.start();
       },
       onMessage: (from, msg, conn) => {
@@ -172,7 +186,13 @@ export interface ControllerActor extends Actor {
     leader: string | null;
     epoch: number;
     highWatermark: number;
+    /** The metadata log's start offset: `log[0]` is the entry at it (older entries are in a snapshot). */
+    logStartOffset: number;
     log: readonly RaftEntry[];
+    /** The ids of the snapshots this controller holds, oldest first. */
+    snapshots: SnapshotId[];
+    /** The controller's metadata image (all of its log, committed or not). */
+    image(): MetadataImage;
     leaderOf(topic: string, partition: number): string | null;
   };
 }

@@ -1,6 +1,7 @@
 import type { ActorContext } from "../../sim/index.js";
 import type { LogConfig } from "../config/brokerConfig.js";
 import type { MetadataImage } from "../metadata/metadataImage.js";
+import type { SnapshotPolicy } from "../metadata/metadataSnapshot.js";
 import type { MetadataRecord } from "../metadata/records.js";
 import type { RaftConfig, RaftNode } from "./raft.js";
 
@@ -28,6 +29,8 @@ export interface ControllerConfig {
   minInsyncReplicas: number;
   /** KIP-966 ELR: the eligible.leader.replicas.version feature at 1 (Kafka 4.0's default is 0). */
   eligibleLeaderReplicasEnabled: boolean;
+  /** metadata.log.max.record.bytes.between.snapshots / metadata.log.max.snapshot.interval.ms. */
+  snapshots: SnapshotPolicy;
 }
 
 /**

@@ -1,9 +1,14 @@
 import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
 import type { NetworkClient } from "../network/networkClient.js";
+import type { MetadataSnapshot } from "../metadata/metadataSnapshot.js";
+import { SnapshotFetcher } from "../metadata/snapshotFetcher.js";
 import type { MetadataRecord } from "../metadata/records.js";
-import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
+import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
-import { RaftLog } from "./raftLog.js";
+import { type MetadataRetention, RaftLog } from "./raftLog.js";
+
+/** RaftMetadataLogCleanerManager: KafkaRaftClient cleans its log (KafkaMetadataLog.maybeClean) every 60 s. */
+const LOG_CLEAN_INTERVAL_MS = 60_000;
 
 export interface RaftConfig {
   voters: string[];
@@ -15,6 +20,8 @@ export interface RaftConfig {
   retryBackoffMs: number;
   /** How long the leader holds a fetch with nothing new (KRaft long-polls fetches). */
   fetchMaxWaitMs: number;
+  /** metadata.max.retention.bytes / .ms: when old snapshots and the log below the next one are deleted. */
+  retention: MetadataRetention;
 }
 
 type Role =
@@ -30,6 +37,8 @@ export interface RaftListener {
   appended(fromOffset: number): void;
   /** The log was truncated: rebuild the image. */
   truncated(): void;
+  /** A snapshot fetched from the leader replaced the log (FetchSnapshot): rebuild the image from it. */
+  loadedSnapshot(snapshot: MetadataSnapshot): void;
   committed(highWatermark: number): void;
 }
 
@@ -38,6 +47,8 @@ export interface RaftListener {
  * log, elections with randomized timeouts from the seeded stream, majority commit, and the leader's check-quorum
  * resignation. Quorum state (epoch, vote) is durable. Requests go through the controller's KRaft NetworkClient (one
  * request in flight per connection, as KafkaRaftManager's); answers come back on the connection they were asked on.
+ * A follower below the leader's log start downloads the leader's latest snapshot (KIP-630, FetchSnapshot); snapshots
+ * are taken by the controller (`createSnapshot`) and let the log start move (`KafkaMetadataLog.maybeClean`).
  * Simplification: no pre-vote (KIP-996), static voters.
  */
 export class RaftNode {
@@ -52,6 +63,10 @@ export class RaftNode {
   private checkQuorumTimer = -1;
   private readonly rnd;
   private readonly fetches: RaftFetches;
+  /** A follower's snapshot download (FollowerState.fetchingSnapshot). */
+  private readonly snapshotFetcher: SnapshotFetcher;
+  /** When the log is next checked for retention (RaftMetadataLogCleanerManager), ms. */
+  private nextCleanMs: number;
   /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
   private readonly election: Timer;
   /** controller.quorum.fetch.timeout.ms without a leader's answer: a follower starts an election. */
@@ -72,6 +87,8 @@ export class RaftNode {
     this.votedFor = ctx.disk.kv.get<string | null>("quorum.votedFor") ?? null;
     this.rnd = ctx.stream("raft-election");
     this.fetches = new RaftFetches(ctx, this, cfg.fetchMaxWaitMs);
+    this.snapshotFetcher = new SnapshotFetcher(ctx, client);
+    this.nextCleanMs = ctx.nowMs + LOG_CLEAN_INTERVAL_MS;
     this.election = ctx.timer(() => {
       this.electionTimer = -1;
       if (this.role.kind !== "leader") this.startElection();
@@ -113,7 +130,7 @@ export class RaftNode {
   append(record: MetadataRecord): number {
     if (this.role.kind !== "leader") throw new Error("append on a non-leader");
     const offset = this.log.endOffset;
-    this.log.entries.push({ epoch: this.epoch, record });
+    this.log.append([{ epoch: this.epoch, record }]);
     this.listener.appended(offset);
     this.role.matched.set(this.ctx.name, this.log.endOffset);
     this.maybeAdvanceHighWatermark();
@@ -124,6 +141,28 @@ export class RaftNode {
   /** A higher epoch's leader announced itself (KIP-595 BeginQuorumEpoch). */
   handleBeginQuorumEpoch(m: BeginQuorumEpoch): void {
     if (m.epoch >= this.epoch && !(m.epoch === this.epoch && this.role.kind === "leader")) this.becomeFollower(m.epoch, m.leader);
+  }
+
+  /**
+   * RaftClient.createSnapshot + onSnapshotFrozen: keeps `snapshot` (of committed state: its end offset is at most
+   * the high watermark, and newer than the latest snapshot held). Returns whether it kept it.
+   */
+  createSnapshot(snapshot: MetadataSnapshot): boolean {
+    const latest = this.log.latestSnapshot();
+    if (snapshot.id.endOffset > this.highWatermark || snapshot.id.endOffset < this.log.startOffset || (latest && snapshot.id.endOffset <= latest.id.endOffset)) return false;
+    this.log.addSnapshot(snapshot);
+    return true;
+  }
+
+  /**
+   * KafkaRaftClient.poll's periodic log clean (RaftMetadataLogCleanerManager, every 60 s): checked on each Fetch the
+   * leader serves or the follower is answered, as Kafka's poll loop runs on them, and after a snapshot is taken.
+   */
+  maybeCleanLog(): void {
+    if (this.ctx.nowMs < this.nextCleanMs) return;
+    this.nextCleanMs = this.ctx.nowMs + LOG_CLEAN_INTERVAL_MS;
+    const from = this.log.startOffset;
+    if (this.log.maybeClean(this.ctx.nowMs, this.cfg.retention)) this.ctx.trace("raft.log-start", { from, to: this.log.startOffset, sizeBytes: this.log.sizeBytes });
   }
 
   // ---- elections ----
@@ -264,6 +303,7 @@ export class RaftNode {
     if (this.checkQuorumTimer >= 0) this.checkQuorumPeriod.cancel(this.checkQuorumTimer);
     this.fetchTimeoutTimer = this.fetchRetryTimer = this.checkQuorumTimer = -1;
     this.fetches.clear();
+    this.snapshotFetcher.cancel();
   }
 
   // ---- replication ----
@@ -325,13 +365,13 @@ export class RaftNode {
     if (!req.observer) {
       this.role.lastFetchUs.set(req.replica, this.ctx.nowUs);
       // A fetch at offset N with a matching last epoch proves the follower has everything below N.
-      const div = this.fetches.divergence(req);
-      if (!div) {
+      if (this.fetches.validate(req).kind === "valid") {
         this.role.matched.set(req.replica, req.fetchOffset);
         this.maybeAdvanceHighWatermark();
       }
     }
     this.fetches.answerOrPark(from, req, conn);
+    this.maybeCleanLog();
   }
 
   private maybeAdvanceHighWatermark(): void {
@@ -354,6 +394,7 @@ export class RaftNode {
     }
     if (this.role.kind !== "follower" || from !== this.role.leader || res.epoch !== this.epoch) return;
     if (res.error !== "NONE") return;
+    this.maybeCleanLog();
     if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
     this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
     if (res.divergingEpoch) {
@@ -362,17 +403,62 @@ export class RaftNode {
       this.ctx.trace("raft.truncate", { from: this.log.endOffset, to, epoch: this.epoch });
       this.log.truncateTo(to);
       this.listener.truncated();
+    } else if (res.snapshotId) {
+      // KafkaRaftClient.handleFetchResponse: the leader asks for a snapshot fetch; the log is fetched after it.
+      const leader = from;
+      const epoch = this.epoch;
+      this.snapshotFetcher.start(
+        leader,
+        epoch,
+        res.snapshotId,
+        (s) => this.onSnapshotFetched(s),
+        () => {
+          if (this.role.kind === "follower" && this.role.leader === leader && this.epoch === epoch) this.sendFetch();
+        },
+      );
+      return;
     } else if (res.baseOffset === this.log.endOffset && res.entries.length > 0) {
       const from0 = this.log.endOffset;
-      this.log.entries.push(...res.entries);
+      this.log.append(res.entries);
       this.listener.appended(from0);
     }
-    const hw = Math.min(res.highWatermark, this.log.endOffset);
+    this.advanceFollowerHighWatermark(res.highWatermark);
+    this.sendFetch();
+  }
+
+  private advanceFollowerHighWatermark(leaderHighWatermark: number): void {
+    const hw = Math.min(leaderHighWatermark, this.log.endOffset);
     if (hw > this.highWatermark) {
       this.highWatermark = hw;
       this.listener.committed(hw);
     }
+  }
+
+  /**
+   * handleFetchSnapshotResponse, the last chunk: the snapshot is frozen (onSnapshotFrozen), the log truncated to it
+   * (truncateToLatestSnapshot), the listener loads it (handleLoadSnapshot) and the HW is at least its end.
+   */
+  private onSnapshotFetched(s: MetadataSnapshot): void {
+    if (this.role.kind !== "follower") return;
+    if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
+    this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
+    this.log.addSnapshot(s);
+    if (this.log.truncateToLatestSnapshot()) {
+      this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "leader" });
+      this.listener.loadedSnapshot(s);
+    }
+    this.advanceFollowerHighWatermark(s.id.endOffset);
     this.sendFetch();
+  }
+
+  /**
+   * KafkaRaftClient.handleFetchSnapshotRequest (leader only): a chunk of the snapshot asked for, from its position;
+   * a voter's FetchSnapshot counts for check-quorum as its Fetch does.
+   */
+  handleFetchSnapshot(req: FetchSnapshotRequest, conn: ConnectionId): void {
+    if (this.role.kind === "leader" && req.epoch === this.epoch && this.cfg.voters.includes(req.replica)) this.role.lastFetchUs.set(req.replica, this.ctx.nowUs);
+    const error = this.role.kind !== "leader" ? "NOT_LEADER_OR_FOLLOWER" : req.epoch < this.epoch ? "FENCED_LEADER_EPOCH" : null;
+    this.fetches.answerFetchSnapshot(req, conn, error, this.leader);
   }
 }
 

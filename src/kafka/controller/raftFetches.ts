@@ -1,6 +1,9 @@
 import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
-import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
-import type { RaftLog } from "./raftLog.js";
+import type { FetchSnapshotRequest, FetchSnapshotResponse, RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
+import type { RaftLog, ValidOffsetAndEpoch } from "./raftLog.js";
+
+/** KafkaRaftClient.MAX_FETCH_SIZE_BYTES: the largest chunk of a snapshot one FetchSnapshot answer carries. */
+const MAX_FETCH_SIZE_BYTES = 8 * 1024 * 1024;
 
 /** What answering fetches reads of the leader (`RaftNode`). */
 export interface RaftFetchSource {
@@ -21,7 +24,8 @@ interface Parked {
 /**
  * The leader's answers to Fetch of the metadata log (Kafka `KafkaRaftClient.handleFetchRequest` with its fetch
  * purgatory): voters read up to the log end, observers (brokers) only what is committed; a fetcher whose last epoch
- * diverges from the leader's log is told where to truncate (KIP-595 DivergingEpoch); a fetch with nothing to read
+ * diverges from the leader's log is told where to truncate (KIP-595 DivergingEpoch); one below the log start is
+ * given the latest snapshot's id (KIP-630, `tryCompleteFetchRequest`'s SNAPSHOT answer); a fetch with nothing to read
  * waits until something is appended or committed, or for `fetchMaxWaitMs` (KRaft long-polls fetches).
  */
 export class RaftFetches {
@@ -42,18 +46,24 @@ export class RaftFetches {
     });
   }
 
-  /** Where a fetcher's log diverges from the leader's: the largest common epoch and where it ends. */
-  divergence(req: RaftFetchRequest): { epoch: number; endOffset: number } | undefined {
-    if (req.fetchOffset === 0) return undefined;
-    const { epoch, endOffset } = this.leader.log.endOffsetFor(req.lastFetchedEpoch);
-    if (epoch !== req.lastFetchedEpoch || endOffset < req.fetchOffset) return { epoch, endOffset };
-    return undefined;
+  /**
+   * KafkaRaftClient.tryCompleteFetchRequest's check of a fetch: a fetcher at offset 0 while the leader has a snapshot
+   * is sent the snapshot (cheaper than the whole log); otherwise ReplicatedLog.validateOffsetAndEpoch. Simplification:
+   * the model's observers (brokers) send no last fetched epoch and read only committed entries, so only their offset
+   * is checked (below the log start: the snapshot).
+   */
+  validate(req: RaftFetchRequest): ValidOffsetAndEpoch {
+    const log = this.leader.log;
+    const latest = log.latestSnapshot();
+    if (latest && (req.fetchOffset === 0 || (req.observer && req.fetchOffset < log.startOffset))) return { kind: "snapshot", snapshotId: latest.id };
+    if (req.observer) return { kind: "valid" };
+    return log.validateOffsetAndEpoch(req.fetchOffset, req.lastFetchedEpoch);
   }
 
   /** Answers at once when there is something to read (or a divergence to report); otherwise parks the fetch. */
   answerOrPark(from: string, req: RaftFetchRequest, conn: ConnectionId): void {
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
-    if (req.fetchOffset < limit || (!req.observer && this.divergence(req))) {
+    if (req.fetchOffset < limit || this.validate(req).kind !== "valid") {
       this.answer(conn, req);
       return;
     }
@@ -80,10 +90,34 @@ export class RaftFetches {
     this.parked.clear();
   }
 
+  /**
+   * KafkaRaftClient.handleFetchSnapshotRequest: the chunk of the snapshot from `position`, up to 8 MiB; the last
+   * chunk carries the snapshot's content. SNAPSHOT_NOT_FOUND when the leader no longer (or never) held it. `error`
+   * is the leader check's (not the leader, or a stale epoch).
+   */
+  answerFetchSnapshot(req: FetchSnapshotRequest, conn: ConnectionId, error: "NOT_LEADER_OR_FOLLOWER" | "FENCED_LEADER_EPOCH" | null, leader: string | null): void {
+    const snapshot = error ? undefined : this.leader.log.snapshot(req.snapshotId);
+    const base = { type: "FetchSnapshotResponse", correlationId: req.correlationId, epoch: this.leader.epoch, leader, snapshotId: req.snapshotId, position: req.position } as const;
+    if (!snapshot || req.position > snapshot.sizeBytes) {
+      this.ctx.write(conn, { ...base, error: error ?? "SNAPSHOT_NOT_FOUND", size: 0, chunkBytes: 0 } satisfies FetchSnapshotResponse);
+      return;
+    }
+    const chunkBytes = Math.min(MAX_FETCH_SIZE_BYTES, snapshot.sizeBytes - req.position);
+    const last = req.position + chunkBytes >= snapshot.sizeBytes;
+    this.ctx.write(conn, {
+      ...base,
+      error: "NONE",
+      size: snapshot.sizeBytes,
+      chunkBytes,
+      ...(last ? { image: snapshot.image, lastContainedTimestampMs: snapshot.lastContainedTimestampMs } : {}),
+    } satisfies FetchSnapshotResponse);
+  }
+
   private answer(conn: ConnectionId, req: RaftFetchRequest): void {
-    const div = req.observer ? undefined : this.divergence(req);
+    const v = this.validate(req);
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
-    const entries = div || req.fetchOffset >= limit ? [] : this.leader.log.entries.slice(req.fetchOffset, Math.min(limit, req.fetchOffset + 500));
+    const log = this.leader.log;
+    const entries = v.kind !== "valid" || req.fetchOffset >= limit ? [] : log.entries.slice(req.fetchOffset - log.startOffset, Math.min(limit, req.fetchOffset + 500) - log.startOffset);
     const res: RaftFetchResponse = {
       type: "FetchResponse",
       correlationId: req.correlationId,
@@ -93,7 +127,8 @@ export class RaftFetches {
       baseOffset: req.fetchOffset,
       entries,
       highWatermark: this.leader.highWatermark,
-      ...(div ? { divergingEpoch: div } : {}),
+      ...(v.kind === "diverging" ? { divergingEpoch: { epoch: v.epoch, endOffset: v.endOffset } } : {}),
+      ...(v.kind === "snapshot" ? { snapshotId: v.snapshotId } : {}),
     };
     this.ctx.write(conn, res);
   }

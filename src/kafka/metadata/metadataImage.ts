@@ -89,6 +89,50 @@ export class MetadataImage {
     this.offset = offset + 1;
   }
 
+  /**
+   * A deep copy of this image (what a snapshot holds, and what a loaded snapshot becomes): the maps and the objects
+   * `apply` changes in place (broker registrations, per-broker config maps) are copied; partition states and topic
+   * images are replaced, never changed, by `apply`, so they are shared.
+   */
+  copy(): MetadataImage {
+    const c = new MetadataImage();
+    c.copyFrom(this);
+    return c;
+  }
+
+  /**
+   * Makes this image a copy of `src` (Kafka `MetadataLoader.handleLoadSnapshot`: the image becomes the snapshot's).
+   * In place, because the broker's parts hold this image by reference.
+   */
+  copyFrom(src: MetadataImage): void {
+    this.brokers.clear();
+    this.topics.clear();
+    this.partitions.clear();
+    this.brokerConfigs.clear();
+    for (const [k, b] of src.brokers) this.brokers.set(k, { ...b });
+    for (const [k, t] of src.topics) this.topics.set(k, t);
+    for (const [k, p] of src.partitions) this.partitions.set(k, p);
+    for (const [k, m] of src.brokerConfigs) this.brokerConfigs.set(k, new Map(m));
+    this.offset = src.offset;
+  }
+
+  /**
+   * The image written as records (Kafka `MetadataImage.write(ImageWriter)`, what a snapshot file holds): each
+   * broker's registration (and its unfencing), each topic with its configs, each partition, each dynamic broker
+   * config. The model counts a snapshot's size in bytes from them (`recordSizeBytes`).
+   */
+  records(): MetadataRecord[] {
+    const out: MetadataRecord[] = [];
+    for (const b of this.brokers.values()) {
+      out.push({ type: "RegisterBroker", broker: b.broker, brokerEpoch: b.brokerEpoch, incarnation: b.incarnation, logDirs: b.directories });
+      if (!b.fenced) out.push({ type: "UnfenceBroker", broker: b.broker });
+    }
+    for (const t of this.topics.values()) out.push({ type: "Topic", name: t.name, partitions: t.partitions, config: t.config });
+    for (const p of this.partitions.values()) out.push({ type: "Partition", state: p });
+    for (const [broker, m] of this.brokerConfigs) for (const [name, value] of m) out.push({ type: "BrokerConfig", broker, name, value });
+    return out;
+  }
+
   isActive(broker: string): boolean {
     const b = this.brokers.get(broker);
     return b !== undefined && !b.fenced;

@@ -32,7 +32,7 @@ import type {
   ProduceResponse,
 } from "./messages.js";
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, CreatePartitionsRequest, CreatePartitionsResponse, IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from "./configMessages.js";
-import type { BeginQuorumEpoch, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
+import type { BeginQuorumEpoch, FetchSnapshotRequest, FetchSnapshotResponse, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "./raftMessages.js";
 import type {
   AddOffsetsToTxnRequest,
   AddOffsetsToTxnResponse,
@@ -85,6 +85,7 @@ export interface KafkaApis {
   Vote: { request: VoteRequest; response: VoteResponse };
   /** The model sends no BeginQuorumEpoch response: the new leader learns of its followers from their fetches. */
   BeginQuorumEpoch: { request: BeginQuorumEpoch; response: never };
+  FetchSnapshot: { request: FetchSnapshotRequest; response: FetchSnapshotResponse };
 }
 
 export type ApiKey = keyof KafkaApis;
@@ -132,6 +133,7 @@ export const API_KEYS = [
   "AlterPartition",
   "Vote",
   "BeginQuorumEpoch",
+  "FetchSnapshot",
 ] as const satisfies readonly ApiKey[];
 /** The compiler proves the list complete: this type is `true` only if no API is missing from API_KEYS. */
 type ListsEveryApi = Exclude<ApiKey, (typeof API_KEYS)[number]> extends never ? true : false;
@@ -174,4 +176,4 @@ export type BrokerMessages = Requests<
 };
 
 /** What a controller serves (Kafka `ControllerApis` and the KRaft client): the quorum's requests and the brokers'. */
-export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs" | "AlterPartitionReassignments" | "CreatePartitions"> & { Fetch: RaftFetchRequest };
+export type ControllerMessages = Requests<"Vote" | "BeginQuorumEpoch" | "FetchSnapshot" | "BrokerRegistration" | "BrokerHeartbeat" | "AlterPartition" | "IncrementalAlterConfigs" | "AlterPartitionReassignments" | "CreatePartitions"> & { Fetch: RaftFetchRequest };

@@ -1,3 +1,5 @@
+import type { MetadataImage } from "../metadata/metadataImage.js";
+import type { SnapshotId } from "../metadata/metadataSnapshot.js";
 import type { MetadataRecord } from "../metadata/records.js";
 
 /** One entry of the metadata log: the record and the Raft epoch it was appended in. */
@@ -8,7 +10,7 @@ export interface RaftEntry {
 
 /**
  * KRaft (KIP-595): the controllers' quorum protocol, and brokers fetching the metadata log as observers
- * (Kafka `clients/src/main/resources/common/message/{Vote,BeginQuorumEpoch,Fetch}*.json`).
+ * (Kafka `clients/src/main/resources/common/message/{Vote,BeginQuorumEpoch,Fetch,FetchSnapshot}*.json`).
  * Not modelled: EndQuorumEpoch (a resigning leader lets the election timeout pass) and BeginQuorumEpoch's answer.
  */
 
@@ -61,4 +63,43 @@ export interface RaftFetchResponse {
   highWatermark: number;
   /** Set when the fetcher's log diverges: truncate to `endOffset` of `epoch` and fetch again. */
   divergingEpoch?: { epoch: number; endOffset: number };
+  /**
+   * Set when the fetcher is below what the leader's log still holds (KafkaRaftClient's SNAPSHOT answer): fetch this
+   * snapshot with FetchSnapshot, then the log after it.
+   */
+  snapshotId?: SnapshotId;
+}
+
+/**
+ * KRaft's FetchSnapshot (KIP-630): a follower or observer reads a snapshot from the leader in chunks, from
+ * `position` (bytes).
+ */
+export interface FetchSnapshotRequest {
+  type: "FetchSnapshot";
+  correlationId: number;
+  epoch: number;
+  replica: string;
+  snapshotId: SnapshotId;
+  position: number;
+}
+
+export interface FetchSnapshotResponse {
+  type: "FetchSnapshotResponse";
+  correlationId: number;
+  epoch: number;
+  leader: string | null;
+  error: "NONE" | "NOT_LEADER_OR_FOLLOWER" | "FENCED_LEADER_EPOCH" | "SNAPSHOT_NOT_FOUND";
+  snapshotId: SnapshotId;
+  /** The snapshot's whole size, bytes. */
+  size: number;
+  position: number;
+  /** The chunk's length, bytes (at most KafkaRaftClient.MAX_FETCH_SIZE_BYTES). */
+  chunkBytes: number;
+  /**
+   * The snapshot's content, carried with the chunk that ends it (the model's snapshot is an image, not bytes; the
+   * chunks before it carry only their length). Never changed by the receiver: it copies it.
+   */
+  image?: MetadataImage;
+  /** When the snapshot was taken (`MetadataSnapshot.lastContainedTimestampMs`), with the last chunk. */
+  lastContainedTimestampMs?: number;
 }
