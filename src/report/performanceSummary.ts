@@ -3,6 +3,8 @@ import type { Performance } from "../runner/performance.js";
 /**
  * The performance lines of a run summary (a scenario with `capacity:`), in kafka-producer-perf-test's words:
  * `app: 821557 records/sec (78.35 MiB/sec), 2.10 ms avg latency, ... 1.00 ms 50th, 5.00 ms 99th, 9.00 ms 99.9th.`
+ * Then per broker with `capacity.brokerCpu` its request queue time and thread utilisation, per NIC its load, and the
+ * ten busiest partitions' bytes (in: produced, out: consumed, replication out: to followers).
  */
 export function formatPerformance(p: Performance): string[] {
   const lines: string[] = [];
@@ -15,6 +17,16 @@ export function formatPerformance(p: Performance): string[] {
     const l = x.endToEnd;
     lines.push(`  ${x.client}: ${x.records} records consumed${l ? `, end-to-end ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th` : ""}`);
   }
+  for (const b of p.brokers) {
+    if (b.ioThreadUtilisation === null) continue;
+    const pct = (x: number | null) => `${((x ?? 0) * 100).toFixed(1)} %`;
+    const blocked = (b.networkThreadBlocked ?? 0) > 0 ? `, network threads blocked on a full request queue ${pct(b.networkThreadBlocked)} of the time` : "";
+    lines.push(`  ${b.broker}: ${b.requests} requests, request queue time ${(b.requestQueueP50Ms ?? 0).toFixed(2)} ms 50th, ${(b.requestQueueP99Ms ?? 0).toFixed(2)} ms 99th; network threads ${pct(b.networkThreadUtilisation)} busy, I/O threads ${pct(b.ioThreadUtilisation)} busy${blocked}`);
+  }
   for (const n of p.nics) lines.push(`  ${n.host} NIC: tx ${n.txMiB.toFixed(1)} MiB (${(n.txUtilisation * 100).toFixed(1)} % busy), rx ${n.rxMiB.toFixed(1)} MiB (${(n.rxUtilisation * 100).toFixed(1)} % busy)`);
+  // The busiest partitions (hot ones show first): at most 10 lines, and how many more there are.
+  const shown = p.partitions.slice(0, 10);
+  for (const x of shown) lines.push(`  ${x.topic}-${x.partition}: in ${x.inMiB.toFixed(2)} MiB (${x.inMiBPerSec.toFixed(2)} MiB/sec), out ${x.outMiB.toFixed(2)} MiB (${x.outMiBPerSec.toFixed(2)} MiB/sec), replication out ${x.replicationOutMiB.toFixed(2)} MiB`);
+  if (p.partitions.length > shown.length) lines.push(`  ... ${p.partitions.length - shown.length} more partitions (all in --json)`);
   return lines.length > 0 ? ["performance:", ...lines] : [];
 }

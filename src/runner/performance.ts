@@ -1,3 +1,4 @@
+import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { Simulation } from "../sim/index.js";
 import type { History, SendValue } from "../workload/history.js";
@@ -50,10 +51,45 @@ export interface NicPerformance {
   rxUtilisation: number;
 }
 
+/**
+ * One broker's request path over the run (Kafka's RequestQueueTimeMs and the threads' idle percentages, as busy
+ * shares): null figures where `capacity.brokerCpu` is not set (nothing queues, no thread is busy).
+ */
+export interface BrokerPerformance {
+  broker: string;
+  /** Requests its I/O threads took. */
+  requests: number;
+  /** Request queue time in ms (network thread's read to an I/O thread), p50 and p99, nearest rank; null without brokerCpu. */
+  requestQueueP50Ms: number | null;
+  requestQueueP99Ms: number | null;
+  /** Busy share 0..1 of all network threads / all I/O threads over the run; null without brokerCpu. */
+  networkThreadUtilisation: number | null;
+  ioThreadUtilisation: number | null;
+  /** Share 0..1 of the network threads' time spent blocked on a full request queue (queued.max.requests). */
+  networkThreadBlocked: number | null;
+}
+
+/** One partition's bytes over the run, summed over brokers (MiB of record batches), and per second of the run. */
+export interface PartitionPerformance {
+  topic: string;
+  partition: number;
+  /** Produced to its leaders (BytesIn). */
+  inMiB: number;
+  /** Fetched by consumers (BytesOut). */
+  outMiB: number;
+  /** Fetched by followers (ReplicationBytesOut). */
+  replicationOutMiB: number;
+  inMiBPerSec: number;
+  outMiBPerSec: number;
+}
+
 export interface Performance {
   producers: ProducerPerformance[];
   consumers: ConsumerPerformance[];
   nics: NicPerformance[];
+  brokers: BrokerPerformance[];
+  /** Partitions with any bytes, busiest (in + out) first. */
+  partitions: PartitionPerformance[];
 }
 
 /**
@@ -79,7 +115,7 @@ function summarise(latenciesUs: number[]): LatencySummary | null {
  * latency from send() to the callback; per consumer, the end-to-end latency from send() to the poll that first
  * returned the record; per host with a NIC, bytes and utilisation each way over `simulatedUs`.
  */
-export function measurePerformance(s: ResolvedScenario, history: History, sim: Simulation, simulatedUs: number): Performance {
+export function measurePerformance(s: ResolvedScenario, history: History, sim: Simulation, simulatedUs: number, brokerMetrics: ReadonlyMap<string, BrokerRequestMetrics> = new Map()): Performance {
   const valueBytes = new Map<string, number>();
   for (const c of s.clients) if (c.kind === "producer" || c.kind === "transactional-producer") valueBytes.set(c.id, c.workload.valueSize);
   const sentAtUs = new Map<string, number>();
@@ -138,5 +174,43 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
     const mib = (b: number) => Math.round((b / 1048576) * 100) / 100;
     return { host: name, txMiB: mib(nic.txBytes), rxMiB: mib(nic.rxBytes), txUtilisation: share(nic.txBusyUs), rxUtilisation: share(nic.rxBusyUs) };
   });
-  return { producers, consumers, nics };
+  return { producers, consumers, nics, ...measureBrokers(brokerMetrics, simulatedUs) };
+}
+
+/**
+ * Per broker, the request path's queue time and thread utilisation; per partition, its bytes summed over the
+ * brokers (a partition's leader moves: each broker counted what it served).
+ */
+export function measureBrokers(metrics: ReadonlyMap<string, BrokerRequestMetrics>, simulatedUs: number): { brokers: BrokerPerformance[]; partitions: PartitionPerformance[] } {
+  const span = Math.max(simulatedUs, 1);
+  const share = (busy: number, threads: number) => (threads > 0 ? Math.round((busy / (span * threads)) * 1000) / 1000 : null);
+  const brokers: BrokerPerformance[] = [];
+  const parts = new Map<string, { topic: string; partition: number; bytesIn: number; bytesOut: number; replicationBytesOut: number }>();
+  for (const [broker, m] of metrics) {
+    const timed = m.ioThreads > 0;
+    const q = timed && m.queueTimesUs.length > 0 ? Float64Array.from(m.queueTimesUs).sort() : null;
+    const ms = (us: number) => Math.round(us) / 1000;
+    brokers.push({
+      broker,
+      requests: m.queueTimesUs.length,
+      requestQueueP50Ms: q ? ms(percentile(q, 0.5)) : timed ? 0 : null,
+      requestQueueP99Ms: q ? ms(percentile(q, 0.99)) : timed ? 0 : null,
+      networkThreadUtilisation: share(m.networkBusyUs, m.networkThreads),
+      ioThreadUtilisation: share(m.ioBusyUs, m.ioThreads),
+      networkThreadBlocked: share(m.networkBlockedUs, m.networkThreads),
+    });
+    for (const [key, p] of m.partitions) {
+      let sum = parts.get(key);
+      if (!sum) parts.set(key, (sum = { topic: p.topic, partition: p.partition, bytesIn: 0, bytesOut: 0, replicationBytesOut: 0 }));
+      sum.bytesIn += p.bytesIn;
+      sum.bytesOut += p.bytesOut;
+      sum.replicationBytesOut += p.replicationBytesOut;
+    }
+  }
+  const mib = (b: number) => Math.round((b / 1048576) * 100) / 100;
+  const perSec = (b: number) => Math.round((b / 1048576 / (span / 1e6)) * 100) / 100;
+  const partitions = [...parts.values()]
+    .sort((a, b) => b.bytesIn + b.bytesOut - (a.bytesIn + a.bytesOut) || (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
+    .map((p): PartitionPerformance => ({ topic: p.topic, partition: p.partition, inMiB: mib(p.bytesIn), outMiB: mib(p.bytesOut), replicationOutMiB: mib(p.replicationBytesOut), inMiBPerSec: perSec(p.bytesIn), outMiBPerSec: perSec(p.bytesOut) }));
+  return { brokers, partitions };
 }

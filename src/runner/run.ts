@@ -262,6 +262,6 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     eventBudget,
     drawn: s.swarm?.drawn ?? null,
     liveness,
-    performance: s.capacity ? measurePerformance(s, world.history, sim, outcome.simulatedUs) : null,
+    performance: s.capacity ? measurePerformance(s, world.history, sim, outcome.simulatedUs, world.brokerMetrics) : null,
   };
 }

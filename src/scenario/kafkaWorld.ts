@@ -1,4 +1,6 @@
 import { brokerActor } from "../kafka/broker/broker.js";
+import { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
+import type { RequestPathSettings } from "../kafka/broker/requestPath.js";
 import { brokerSettings } from "../kafka/broker/brokerSettings.js";
 import { controllerActor } from "../kafka/controller/controller.js";
 import { CONSUMER_OFFSETS_TOPIC } from "../kafka/coordinator/offsetLog.js";
@@ -16,8 +18,9 @@ import type { ResolvedScenario } from "./resolved.js";
  * With `sendUntilMs` (a run with a liveness phase), producers send nothing new from then on (what they have in
  * flight still completes); consumers keep reading, so their groups can drain their lag.
  */
-export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History, sendUntilMs: number | null = null): void {
-  if (s.brokers.length === 0) return;
+export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History, sendUntilMs: number | null = null): Map<string, BrokerRequestMetrics> {
+  const brokerMetrics = new Map<string, BrokerRequestMetrics>();
+  if (s.brokers.length === 0) return brokerMetrics;
   const c = s.brokerConfig;
   const snapshotPolicy = { maxBytesBetweenSnapshots: c["metadata.log.max.record.bytes.between.snapshots"], maxIntervalMs: c["metadata.log.max.snapshot.interval.ms"] };
   for (const name of s.controllers)
@@ -76,11 +79,21 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
       }),
     );
   const settings = brokerSettings(c, s.simulator.legacyHighWatermarkTruncation);
-  s.brokers.forEach((name, i) =>
+  const cpu = s.capacity?.brokerCpu ?? null;
+  const pathSettings: RequestPathSettings | null = cpu ? { numNetworkThreads: c["num.network.threads"], numIoThreads: c["num.io.threads"], queuedMaxRequests: c["queued.max.requests"], cpu } : null;
+  s.brokers.forEach((name, i) => {
+    // With `capacity:`, each broker's requests go through its request path (measured; timed with brokerCpu).
+    let requestPath: { settings: RequestPathSettings | null; metrics: BrokerRequestMetrics } | undefined;
+    if (s.capacity) {
+      const metrics = new BrokerRequestMetrics(pathSettings?.numNetworkThreads ?? 0, pathSettings?.numIoThreads ?? 0);
+      brokerMetrics.set(name, metrics);
+      requestPath = { settings: pathSettings, metrics };
+    }
     sim.addActor(
       name,
       brokerActor({
         settings,
+        ...(requestPath ? { requestPath } : {}),
         controllers: s.controllers,
         brokerIndex: i + 1,
         controllerRequestTimeoutMs: c["controller.quorum.request.timeout.ms"],
@@ -106,8 +119,8 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
           transactionVersion: s.features.transactionVersion,
         },
       }),
-    ),
-  );
+    );
+  });
   const sendStop = (stopMs: number | null) => (sendUntilMs === null ? stopMs : Math.min(stopMs ?? sendUntilMs, sendUntilMs));
   for (const cl of s.clients) {
     const startUs = Math.round(cl.startMs * 1000);
@@ -116,4 +129,5 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
     else if (cl.kind === "group-consumer") sim.addActor(cl.id, groupConsumerWorkloadActor(s.brokers, cl.settings, cl.outputProducer, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
     else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
   }
+  return brokerMetrics;
 }

@@ -1,4 +1,5 @@
 import { applyCapacity } from "./capacityWorld.js";
+import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import { adminClientActor } from "../kafka/client/admin/adminClient.js";
 import { heartbeatMonitor, heartbeatNode } from "../demo/heartbeat.js";
 import { leaseNode, leaseStore } from "../demo/lease.js";
@@ -22,6 +23,8 @@ export interface World {
   durationMs: number;
   /** The liveness phase's limit after `durationMs` (ms), or null when the run has none. */
   livenessMs: number | null;
+  /** Each broker's request-path measurements, with `capacity:` (empty without). */
+  brokerMetrics: Map<string, BrokerRequestMetrics>;
 }
 
 export interface BuildOptions {
@@ -47,9 +50,9 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   const faults = options.faults ?? [...s.faults, ...generatedFaults(s, seed)].sort((a, b) => a.atMs - b.atMs);
   const livenessMs = options.livenessMs !== undefined ? options.livenessMs : s.livenessMs;
   const faultLog = new FaultLog();
-  const world: World = { scenario: s, seed, sim, history, faults, faultLog, durationMs, livenessMs };
   // Kafka first: brokers and controllers start before the clients that need them.
-  addKafkaCluster(sim, s, history, livenessMs !== null ? durationMs : null);
+  const brokerMetrics = addKafkaCluster(sim, s, history, livenessMs !== null ? durationMs : null);
+  const world: World = { scenario: s, seed, sim, history, faults, faultLog, durationMs, livenessMs, brokerMetrics };
   // The operator's admin client, only when the scenario makes admin calls (so other runs keep their actors).
   if (s.adminOps.length > 0) sim.addActor(ADMIN_CLIENT, adminClientActor(s.brokers, s.adminOps));
 

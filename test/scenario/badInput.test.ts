@@ -155,6 +155,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "capacity:\n  nicGbps: 1\n"), "capacity", "nicGbps");
   });
 
+  it("capacity.brokerCpu: a negative cost, an unknown cost, and threads the broker cannot have", async () => {
+    await expectBadInput(file(KAFKA + "capacity:\n  brokerCpu: { requestUs: -5 }\n"), "capacity.brokerCpu.requestUs", "µs >= 0");
+    await expectBadInput(file(KAFKA + "capacity:\n  brokerCpu: { produceNsPerByte: fast }\n"), "capacity.brokerCpu.produceNsPerByte", "must be a number");
+    await expectBadInput(file(KAFKA + "capacity:\n  brokerCpu: { requestMs: 1 }\n"), "capacity.brokerCpu", "requestMs");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { num.io.threads: 0 }\n")), "cluster.config.num.io.threads");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { queued.max.requests: 0 }\n")), "cluster.config.queued.max.requests");
+  });
+
   it("a fault naming an unknown actor", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });

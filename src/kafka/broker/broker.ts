@@ -19,6 +19,8 @@ import { kafkaApis } from "./kafkaApis.js";
 import { MetadataLoader } from "./metadataLoader.js";
 import { BrokerMetadataPublisher } from "./metadataPublisher.js";
 import { ReplicaManager, type ReplicaSnapshot } from "./replicaManager.js";
+import type { BrokerRequestMetrics } from "./requestMetrics.js";
+import { RequestPath, type RequestPathSettings } from "./requestPath.js";
 
 export type { ReplicaSnapshot };
 
@@ -34,6 +36,12 @@ export interface BrokerConfig {
   controllerRequestTimeoutMs: number;
   /** metadata.log.max.record.bytes.between.snapshots / metadata.log.max.snapshot.interval.ms. */
   snapshots: SnapshotPolicy;
+  /**
+   * The request path (requestPath.ts), only with `capacity:`: `settings` (threads, queue, CPU costs) with
+   * `capacity.brokerCpu`, else null (bytes are counted, nothing is delayed); `metrics` outlives restarts.
+   * Absent: requests go straight to their handlers, as before.
+   */
+  requestPath?: { settings: RequestPathSettings | null; metrics: BrokerRequestMetrics };
 }
 
 /** How long a NOT_CONTROLLER without a hint waits before trying the next controller. */
@@ -53,7 +61,11 @@ const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 300_000;
  * the controller to move its leaderships away and stops once it may (BrokerServer.shutdown, at most 5 minutes).
  */
 export function brokerActor(cfg: BrokerConfig) {
-  return (ctx: ActorContext): BrokerActor => {
+  return (processCtx: ActorContext): BrokerActor => {
+    // With a request path, the broker's parts write through it (responses leave via its network threads).
+    let path: RequestPath | null = null;
+    if (cfg.requestPath) path = new RequestPath(processCtx, cfg.requestPath.settings, cfg.requestPath.metrics, (from, msg, conn) => dispatch(handlers, (msg as { type: keyof BrokerMessages }).type, from, msg as never, conn));
+    const ctx = path?.ctx ?? processCtx;
     // The broker's own copy: dynamic broker configs change it in place (applyDynamicBrokerConfigs).
     const s: BrokerSettings = { ...cfg.settings };
     const image = new MetadataImage();
@@ -127,9 +139,14 @@ export function brokerActor(cfg: BrokerConfig) {
       // An answer to one of the broker's own requests goes to the client that sent it; anything else is a request.
       onMessage: (from, msg, conn) => {
         if (router.onMessage(conn, msg)) return;
-        if (isMessageOf(handlers, msg)) dispatch(handlers, msg.type, from, msg, conn);
+        if (!isMessageOf(handlers, msg)) return;
+        if (path) path.onRequest(from, msg, conn);
+        else dispatch(handlers, msg.type, from, msg, conn);
       },
-      onConnection: (conn, _peer, event) => router.onConnection(conn, event),
+      onConnection: (conn, _peer, event) => {
+        path?.onConnection(conn, event);
+        router.onConnection(conn, event);
+      },
       onShutdown: (done) => {
         // Controlled shutdown: the controller moves leadership away first; then checkpoint HWs and stop (they are
         // checkpointed now too, in case the controller never answers within the bound).

@@ -70,6 +70,10 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("log.cleaner.min.compaction.lag.ms", 0, "CleanerConfig: default of topic min.compaction.lag.ms", 0),
   long("log.cleaner.max.compaction.lag.ms", LONG_MAX, "CleanerConfig: default of topic max.compaction.lag.ms (Long.MAX_VALUE)", 1),
   long("log.cleaner.delete.retention.ms", 86400000, "CleanerConfig: default of topic delete.retention.ms", 0),
+  // The request path (SocketServerConfigs, ServerConfigs): in force with `capacity.brokerCpu` (src/kafka/broker/requestPath.ts).
+  int("num.network.threads", 3, "SocketServerConfigs.NUM_NETWORK_THREADS_DEFAULT: Processor threads reading requests and writing responses (with capacity.brokerCpu)", 1, 1000),
+  int("num.io.threads", 8, "ServerConfigs.NUM_IO_THREADS_DEFAULT: KafkaRequestHandler threads handling requests (with capacity.brokerCpu)", 1, 1000),
+  int("queued.max.requests", 500, "SocketServerConfigs.QUEUED_MAX_REQUESTS_DEFAULT: requests the request queue holds before the network threads block (with capacity.brokerCpu)", 1),
   // Producer state (TransactionLogConfig).
   int("producer.id.expiration.ms", 86400000, "TransactionLogConfig: a producer's state on a partition expires after this long without a write", 1),
   int("producer.id.expiration.check.interval.ms", 600000, "TransactionLogConfig (internal): how often expired producer state is removed", 1),
