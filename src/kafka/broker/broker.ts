@@ -57,7 +57,9 @@ const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 300_000;
  * on the partitions of their internal topics this broker leads; `kafkaApis` routes every request to its part. Each
  * part that asks other nodes has its own NetworkClient, as in Kafka (replica fetchers, the channel to the
  * controller, the KRaft client, AddPartitionsToTxnManager, the transaction marker channel); their answers come back
- * to it through the process's ConnectionRouter. A clean shutdown is Kafka's controlled shutdown: the broker asks
+ * to it through the process's ConnectionRouter. With `capacity:` requests pass through the `RequestPath` (Kafka's
+ * SocketServer, RequestChannel and request handler pool: threads with CPU costs when `capacity.brokerCpu` asks for
+ * them) before `kafkaApis`, and responses on their way out. A clean shutdown is Kafka's controlled shutdown: the broker asks
  * the controller to move its leaderships away and stops once it may (BrokerServer.shutdown, at most 5 minutes).
  */
 export function brokerActor(cfg: BrokerConfig) {

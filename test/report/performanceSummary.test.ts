@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { Performance } from "../../src/runner/performance.js";
+import { formatPerformance } from "../../src/report/performanceSummary.js";
+
+const base: Performance = { producers: [], consumers: [], nics: [], brokers: [], partitions: [] };
+const part = (partition: number, inMiB: number) => ({ topic: "t", partition, inMiB, outMiB: 0, replicationOutMiB: 0, inMiBPerSec: inMiB / 2, outMiBPerSec: 0 });
+
+describe("the run summary's performance lines", () => {
+  it("per broker with brokerCpu: queue time, thread busy shares, and a blocked share only when blocked", () => {
+    const lines = formatPerformance({
+      ...base,
+      brokers: [
+        { broker: "broker-1", requests: 828, requestQueueP50Ms: 5.48, requestQueueP99Ms: 9.51, networkThreadUtilisation: 0.001, ioThreadUtilisation: 0.414, networkThreadBlocked: 0 },
+        { broker: "broker-2", requests: 428, requestQueueP50Ms: 15, requestQueueP99Ms: 20, networkThreadUtilisation: 0, ioThreadUtilisation: 0.428, networkThreadBlocked: 0.314 },
+        { broker: "broker-3", requests: 0, requestQueueP50Ms: null, requestQueueP99Ms: null, networkThreadUtilisation: null, ioThreadUtilisation: null, networkThreadBlocked: null },
+      ],
+    });
+    expect(lines[0]).toBe("performance:");
+    expect(lines[1]).toBe("  broker-1: 828 requests, request queue time 5.48 ms 50th, 9.51 ms 99th; network threads 0.1 % busy, I/O threads 41.4 % busy");
+    expect(lines[2]).toContain("network threads blocked on a full request queue 31.4 % of the time");
+    // A broker without brokerCpu has no thread figures to show.
+    expect(lines.some((l) => l.includes("broker-3"))).toBe(false);
+  });
+
+  it("the ten busiest partitions, and how many more there are", () => {
+    const lines = formatPerformance({ ...base, partitions: Array.from({ length: 12 }, (_, i) => part(i, 12 - i)) });
+    expect(lines[1]).toBe("  t-0: in 12.00 MiB (6.00 MiB/sec), out 0.00 MiB (0.00 MiB/sec), replication out 0.00 MiB");
+    expect(lines).toHaveLength(1 + 10 + 1);
+    expect(lines[11]).toBe("  ... 2 more partitions (all in --json)");
+  });
+
+  it("nothing measured: no lines", () => {
+    expect(formatPerformance(base)).toEqual([]);
+  });
+});
