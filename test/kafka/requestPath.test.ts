@@ -74,6 +74,31 @@ describe("the request path: I/O threads", () => {
   });
 });
 
+describe("the request path: purgatory", () => {
+  it("a fetch parked in DelayedFetch frees its I/O thread: one thread still serves the producer at once", () => {
+    const text = `
+name: parked
+description: consumers long-polling an empty topic beside a producer, one I/O thread
+duration: 5s
+cluster:
+  brokers: 1
+  config: { num.io.threads: 1 }
+  topics: [{ name: t, partitions: 1, replicationFactor: 1 }, { name: idle, partitions: 1, replicationFactor: 1 }]
+capacity: { brokerCpu: { requestUs: 200 } }
+clients:
+  - { id: p, kind: producer, start: 3s, config: { acks: 1, linger.ms: 0 }, workload: { topic: t, rate: 200 } }
+  - { id: c1, kind: consumer, workload: { assign: { topic: idle } } }
+  - { id: c2, kind: consumer, workload: { assign: { topic: idle } } }
+`;
+    const r = runScenario(parseScenario(text, "parked.yaml"));
+    expect(r.status).toBe("ok");
+    const p = r.performance!;
+    // Each consumer's fetch waits fetch.max.wait.ms (500 ms) in purgatory; were the thread held, sends would wait too.
+    expect(p.producers[0].latency!.p99Ms).toBeLessThan(5);
+    expect(p.brokers[0].requestQueueP99Ms).toBeLessThan(1);
+  });
+});
+
 describe("the request path: queued.max.requests", () => {
   it("a full request queue blocks the network threads; a roomy one never does", () => {
     // One I/O thread at 5 ms, four producers: one request in service, up to three waiting.
