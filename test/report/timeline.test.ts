@@ -45,10 +45,10 @@ describe("the terminal timeline", () => {
   });
 
   it("brief: the cleaner's passes are shown once, then summed up; full shows each", () => {
-    const clean = (s: number) => m(s * 1e6, "clean", `broker-1 cleaned t-0 below offset ${s * 100}: 5 superseded records removed (900 -> 400 bytes)`, "t-0 cleaned", { tp: "t-0" });
+    const clean = (s: number) => m(s * 1e6, "clean", `broker-1 cleaned t-0 below offset ${s * 100}: 5 records removed (900 -> 400 bytes)`, "t-0 cleaned", { tp: "t-0" });
     const all = [clean(3), clean(4), clean(5), clean(6)];
     expect(body(timelineLines(all, "brief", c))).toEqual([
-      "     3.000s  CLEAN       broker-1 cleaned t-0 below offset 300: 5 superseded records removed (900 -> 400 bytes)",
+      "     3.000s  CLEAN       broker-1 cleaned t-0 below offset 300: 5 records removed (900 -> 400 bytes)",
       "     4.000s  CLEAN       ... 3 more like these: t-0 cleaned, until 6.000s",
     ]);
     expect(body(timelineLines(all, "full", c))).toHaveLength(4);

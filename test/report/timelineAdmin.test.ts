@@ -16,7 +16,7 @@ describe("admin calls and full truncations in the timeline", () => {
   it("unclean-election-enabled-at-runtime: the alterConfigs call, and no admin moment in a run without one", () => {
     const rec = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/unclean-election-enabled-at-runtime.yaml"), { attach: rec.attach });
-    expect(rec.moments.filter((m) => m.kind === "admin").map((m) => m.text)).toEqual(["admin alterConfigs topic events: unclean.leader.election.enable=true → ok"]);
+    expect(rec.moments.filter((m) => m.kind === "admin").map((m) => m.text)).toEqual(["admin incrementalAlterConfigs topic events: unclean.leader.election.enable=true → ok"]);
     const plain = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/unclean-leader-election-disabled.yaml"), { attach: plain.attach });
     expect(plain.moments.filter((m) => m.kind === "admin")).toEqual([]);
@@ -27,9 +27,17 @@ describe("admin calls and full truncations in the timeline", () => {
     runScenario(loadScenario("scenarios/compacted-changelog.yaml"), { attach: rec.attach, durationMs: 10_000 });
     const cleans = rec.moments.filter((m) => m.kind === "clean");
     expect(cleans.length).toBeGreaterThan(0);
-    expect(cleans[0].text).toMatch(/^broker-1 cleaned changelog-0 below offset \d+: \d+ superseded records removed \(\d+ -> \d+ bytes\)$/);
+    expect(cleans[0].text).toMatch(/^broker-1 cleaned changelog-0 below offset \d+: \d+ records removed \(\d+ -> \d+ bytes\)$/);
     const plain = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/retention-delete-records.yaml"), { attach: plain.attach });
     expect(plain.moments.filter((m) => m.kind === "clean")).toEqual([]);
+  });
+
+  it("replace-disk-in-isr-kip966: the ELR election and the unclean-shutdown registration are moments", () => {
+    const rec = new RunRecorder({ messages: false });
+    runScenario(loadScenario("scenarios/replace-disk-in-isr-kip966.yaml"), { attach: rec.attach });
+    const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
+    expect(texts.some((t) => /^leader payments-0 leader \S+ -> broker-2 from the ELR \[/.test(t))).toBe(true);
+    expect(texts.some((t) => /^controller \S+: broker-1 registered after an unclean shutdown/.test(t))).toBe(true);
   });
 });

@@ -34,6 +34,8 @@ export const PARTITION_TYPES = [
   "controller.record",
   "controller.election",
   "controller.unclean-election",
+  "controller.elr-election",
+  "controller.unclean-shutdown",
   "controller.fence",
   "raft.leader",
   "raft.truncate",
@@ -130,7 +132,7 @@ export class PartitionRecorder {
       case "admin.alter-configs": {
         const configs = Object.entries((d.configs ?? {}) as Record<string, unknown>).map(([k, v]) => (v === null ? `delete ${k}` : `${k}=${v}`));
         const resource = d.broker === undefined ? `topic ${d.topic}` : d.broker === "" ? "cluster default (all brokers)" : `broker ${d.broker}`;
-        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} alterConfigs ${resource}: ${configs.join(", ")} → ${adminOutcome(d.error)}`, subject: `admin ${d.broker === undefined ? d.topic : resource} configs`, actors: [r.actor] });
+        this.moments.push({ atUs: t, kind: "admin", text: `${r.actor} incrementalAlterConfigs ${resource}: ${configs.join(", ")} → ${adminOutcome(d.error)}`, subject: `admin ${d.broker === undefined ? d.topic : resource} configs`, actors: [r.actor] });
         return;
       }
       case "admin.alter-partition-reassignments":
@@ -153,7 +155,12 @@ export class PartitionRecorder {
         return;
       case "controller.election":
       case "controller.unclean-election":
-        this.onElection(r.type === "controller.unclean-election", t, r.actor, d);
+      case "controller.elr-election":
+        this.onElection(r.type === "controller.unclean-election", t, r.actor, d, r.type === "controller.elr-election");
+        return;
+      case "controller.unclean-shutdown":
+        // KIP-966: a broker registered without the broker epoch it shut down cleanly with; it leaves ISR and ELR.
+        this.moments.push({ atUs: t, kind: "controller", text: `${r.actor}: ${d.broker} registered after an unclean shutdown (previous broker epoch ${d.previousBrokerEpoch}, expected ${d.brokerEpoch}): removed from every ISR and ELR`, subject: `${d.broker} unclean shutdown`, actors: [r.actor, String(d.broker)] });
         return;
     }
     const tp = d.tp as string | undefined;
@@ -207,8 +214,14 @@ export class PartitionRecorder {
         // The log cleaner compacted the leader's log (LogCleaner.doClean): a moment when it removed something. Each
         // follower cleans its own copy the same way; the leader's is the one consumers read.
         if (r.actor !== l.actingLeader) return;
-        const removed = [[d.recordsRemoved, "superseded record"], [d.tombstonesRemoved, "tombstone"], [d.markersRemoved, "transaction marker"]] as const;
-        const what = removed.filter(([n]) => Number(n) > 0).map(([n, w]) => `${n} ${w}${n === 1 ? "" : "s"}`);
+        // recordsRemoved counts every record removed, the tombstones among them; markers are control batches.
+        const records = Number(d.recordsRemoved);
+        const tombstones = Number(d.tombstonesRemoved);
+        const markers = Number(d.markersRemoved);
+        const what = [
+          ...(records > 0 ? [`${records} record${records === 1 ? "" : "s"}${tombstones > 0 ? ` (${tombstones} of them tombstone${tombstones === 1 ? "" : "s"})` : ""}`] : []),
+          ...(markers > 0 ? [`${markers} transaction marker${markers === 1 ? "" : "s"}`] : []),
+        ];
         if (what.length === 0) return;
         this.moments.push({ atUs: t, kind: "clean", text: `${r.actor} cleaned ${tp} below offset ${d.endOffset}: ${what.join(", ")} removed (${d.bytesBefore} -> ${d.bytesAfter} bytes)`, subject: `${tp} cleaned`, actors: [r.actor], tp, internal: lane.internal });
         return;
@@ -266,7 +279,7 @@ export class PartitionRecorder {
     l.isr = isr;
   }
 
-  private onElection(unclean: boolean, t: number, controller: string, d: Record<string, unknown>): void {
+  private onElection(unclean: boolean, t: number, controller: string, d: Record<string, unknown>, fromElr = false): void {
     const tp = d.tp as string;
     const lane = this.get(tp).lane;
     const oldLeader = (d.oldLeader as string | null) ?? null;
@@ -276,8 +289,8 @@ export class PartitionRecorder {
     const text = unclean
       ? `${tp} UNCLEAN election: ${newLeader} (not in the ISR) leads in epoch ${d.leaderEpoch}; what only ${oldLeader ?? "the old ISR"} had is lost${reason}`
       : newLeader === null
-        ? `${tp} offline: no ISR replica can lead (was ${oldLeader ?? "none"}, epoch ${d.leaderEpoch}, ISR ${isr})${reason}`
-        : `${tp} leader ${oldLeader ?? "none"} -> ${newLeader} (leader epoch ${d.leaderEpoch}, ISR ${isr})${reason}`;
+        ? `${tp} offline: no ISR replica can lead (was ${oldLeader ?? "none"}; leader epoch now ${d.leaderEpoch}, ISR ${isr})${reason}`
+        : `${tp} leader ${oldLeader ?? "none"} -> ${newLeader}${fromElr ? ` from the ELR ${list((d.elr as string[]) ?? [])}` : ""} (leader epoch ${d.leaderEpoch}, ISR ${isr})${reason}`;
     this.moments.push({
       atUs: t,
       kind: unclean ? "unclean" : "leader",
