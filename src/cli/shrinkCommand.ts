@@ -1,6 +1,7 @@
 import { basename, join } from "node:path";
 import type { ChalkInstance } from "chalk";
 import YAML from "yaml";
+import { ADMIN_VERBS } from "../scenario/adminOps.js";
 import { faultToYaml } from "../scenario/faultYaml.js";
 import { loadScenario, readScenarioText } from "../scenario/load.js";
 import { generatedFaults } from "../scenario/world.js";
@@ -47,7 +48,13 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   doc.set("name", `${scenario.name}-shrunk`);
   doc.set("seed", seed);
   doc.delete("randomFaults");
-  doc.set("faults", result.shrunk.map(faultToYaml));
+  // The admin calls (operator verbs) stay as written: shrinking varies the injected faults only, and every run it
+  // made had them.
+  const adminEntries = (scenario.adminOps.length > 0 ? (doc.toJS() as { faults?: Record<string, unknown>[] }).faults ?? [] : []).filter((e) => ADMIN_VERBS.some((v) => e[v] !== undefined));
+  doc.set("faults", [...result.shrunk.map(faultToYaml), ...adminEntries]);
+  // The description told the original story; say what this file is before it.
+  const description = doc.get("description");
+  doc.set("description", `Shrunk by kafkasim shrink from ${scenario.name} at seed ${seed}: the fewest faults that still fail ${result.failing[0]}. The original description follows (its fault times and durations may no longer match). ${typeof description === "string" ? description : ""}`.trim());
   // randomFaults is gone (the shrunk schedule replaces it), and with it its knobs.
   for (const k of scenario.swarm?.knobs ?? []) if (k.path[0] !== "randomFaults") doc.setIn(k.path, doc.createNode(scenario.swarm!.drawn[formatPath(k.path)]));
   makeOutputDir(dir, "--out");
@@ -62,6 +69,7 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
       : `kept ${count(result.original.length)} (none can go), shortened where it still fails, in ${result.runs} runs:`,
   );
   for (const f of result.shrunk) io.out(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
+  if (adminEntries.length > 0) io.out(`kept the ${adminEntries.length} admin call${adminEntries.length === 1 ? "" : "s"} as written (shrink varies injected faults only)`);
   io.out(c.dim(`written to ${outFile}; replay: kafkasim run ${shellQuote(outFile)}`));
   return 0;
 }

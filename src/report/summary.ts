@@ -22,9 +22,11 @@ export const STATUS_TEXT: Record<RunResult["status"], string> = {
 export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number, extra: string[] = []): string {
   const lines: string[] = [];
   lines.push(c.bold(`${r.scenario}`) + c.dim(`  (${r.file}, seed ${r.seed})`));
-  if (r.faults.length > 0) {
-    lines.push(c.dim("faults:"));
-    for (const f of r.faults) lines.push(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${describeFault(f)}`);
+  // The faults and the operator's admin calls, in time order (a fault first at the same instant).
+  const scheduled = [...r.faults.map((f) => ({ atMs: f.atMs, text: describeFault(f) })), ...r.adminOps.map((op) => ({ atMs: op.atMs, text: op.description }))];
+  if (scheduled.length > 0) {
+    lines.push(c.dim(r.adminOps.length > 0 ? "faults and admin calls:" : "faults:"));
+    for (const f of scheduled.sort((a, b) => a.atMs - b.atMs)) lines.push(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${f.text}`);
   }
   lines.push(...extra);
   if (r.performance) lines.push(...formatPerformance(r.performance));
@@ -74,6 +76,7 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details, findings: c.findings.slice(0, 100).map((f) => ({ message: f.message, ...(f.jepsenKey ? { jepsenKey: f.jepsenKey } : {}), ...(f.atUs !== undefined ? { atUs: f.atUs } : {}), ...(f.evidence ? { evidence: f.evidence } : {}) })) })),
     invariantViolations: r.invariantViolations,
     faults: r.faults,
+    ...(r.adminOps.length > 0 ? { adminOps: r.adminOps } : {}),
     ...(r.liveness ? { liveness: { ...r.liveness, converged: r.liveness.convergedAtMs !== null, ...(r.liveness.convergedAtMs === null ? { message: livenessLine(r) } : {}) } } : {}),
     ...(r.eventBudget ? { eventBudget: { stuck: r.eventBudget.stuck, message: r.eventBudget.message, reachedMs: r.eventBudget.reachedMs, neededEvents: r.eventBudget.neededEvents, repeating: r.eventBudget.lastEvents?.repeating ?? [] } } : {}),
     // Consumer groups at the end, as kafka-consumer-groups --describe would show them.

@@ -15,6 +15,8 @@ import { metadataMonitor } from "./metadataMonitor.js";
 import { type GroupSnapshot, readFinalLogs, readGroupState } from "./finalLogs.js";
 import { type EventBudgetReport, eventBudgetReport } from "./eventBudget.js";
 import { checkWorkBudget } from "../scenario/workEstimate.js";
+import { describeAdminOp } from "../scenario/adminOps.js";
+import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import type { Drawn } from "../scenario/swarm.js";
 import { scenarioForSeed } from "../scenario/swarmScenario.js";
 import { type LivenessResult, runLivenessPhase } from "./liveness.js";
@@ -49,6 +51,8 @@ export interface RunResult {
   /** Invariant violations, except of invariants the scenario expects to break (`invariantBroken`). */
   invariantViolations: string[];
   faults: FaultOp[];
+  /** The scenario's admin calls (the operator verbs of its fault schedule), in schedule order, each with its line. */
+  adminOps: (AdminOp & { description: string })[];
   history: History;
   /** Every replica's final log (what the checkers judged). */
   logs: FinalReplicaLog[];
@@ -254,6 +258,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     checks,
     invariantViolations: unexpected,
     faults: world.faults,
+    adminOps: world.scenario.adminOps.map((op) => ({ ...op, description: describeAdminOp(op) })),
     history: world.history,
     logs: input.logs,
     groupOffsets: input.groupOffsets ?? [],

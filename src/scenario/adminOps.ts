@@ -123,3 +123,22 @@ function resolveAddPartitions(a: NonNullable<FaultInput["addPartitions"]>, p: st
     fail(`${p}.count`, `must be more than the ${topic!.partitions} partition(s) ${a.topic} is created with (partitions can only be added; Kafka answers INVALID_PARTITIONS); got ${a.count}`);
   return { atMs, op: "addPartitions", topic: a.topic, count: a.count };
 }
+
+/**
+ * One line for an admin call in a run's fault list, with the Kafka Admin API it is (`createPartitions orders to 6
+ * partitions`). Shapes: an AdminOp as resolved; no errors.
+ */
+export function describeAdminOp(op: AdminOp): string {
+  switch (op.op) {
+    case "addPartitions":
+      return `admin createPartitions ${op.topic} to ${op.count} partitions`;
+    case "reassign":
+      return `admin alterPartitionReassignments ${op.topic}-${op.partition} to [${op.replicas.join(", ")}]`;
+    case "deleteRecords":
+      return `admin deleteRecords ${op.topic}-${op.partition} before ${op.offset < 0 ? "the high watermark" : `offset ${op.offset}`}`;
+    case "alterConfig": {
+      const resource = op.broker === undefined ? `topic ${op.topic}` : op.broker === "" ? "cluster default (all brokers)" : `broker ${op.broker}`;
+      return `admin incrementalAlterConfigs ${resource}: ${op.value === null ? `delete ${op.key}` : `${op.key}=${op.value}`}`;
+    }
+  }
+}

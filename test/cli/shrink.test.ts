@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/scenario/load.js";
+import { shippedScenarioPath } from "../../src/scenario/shipped.js";
 import { runScenario } from "../../src/runner/run.js";
 import { cli } from "../support/cli.js";
 
@@ -42,6 +43,22 @@ expect: [noLostAcknowledgedWrites]
     expect(shrunk.randomFaults).toBeNull();
     const replay = runScenario(shrunk);
     expect(replay.checks.find((c) => c.name === "noLostAcknowledgedWrites")!.ok).toBe(false);
+  });
+
+  it("keeps the scenario's admin calls as written (it shrinks injected faults only) and says so", async () => {
+    // acks-1-leader-failover's loss, expected as a failure (noLostAcknowledgedWrites), with an operator's call beside.
+    const yaml = readFileSync(shippedScenarioPath("acks-1-leader-failover")!, "utf8")
+      .replace("  - anomaly: lostAcknowledgedWrites", "  - noLostAcknowledgedWrites")
+      .replace("faults:\n", "faults:\n  - { at: 5s, alterConfig: { topic: orders, key: retention.ms, value: 600000 } }\n");
+    const f = join(dir, "with-admin.yaml");
+    writeFileSync(f, yaml);
+    const out = join(dir, "admin-out");
+    const r = await cli("shrink", f, "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("kept the 1 admin call as written");
+    const shrunk = loadScenario(join(out, readdirSync(out)[0]));
+    expect(shrunk.adminOps).toEqual([expect.objectContaining({ op: "alterConfig", topic: "orders", key: "retention.ms" })]);
+    expect(shrunk.description).toMatch(/^Shrunk by kafkasim shrink from acks-1-leader-failover at seed 1: /);
   });
 
   it("exits 1 when the run does not fail (nothing to shrink), and writes nothing", async () => {
