@@ -110,7 +110,7 @@ export function readForDelayedFollower(p: FetchSource, fp: FetchPartition): Fetc
  * DelayedFetch.tryComplete for one partition: an error to report (Cases A–D: not the leader any more, a fenced
  * epoch, out of range), or bytes to return (fetch.min.bytes / replica.fetch.min.bytes are 1 by default, so one
  * batch is enough): for a follower, anything beyond its fetch offset; for a consumer, a whole batch at its offset
- * below the HW (LSO). No Case F (the fetch offset on an older segment than the HW): a consumer above the HW waits.
+ * below the HW (LSO). No Case F (the fetch offset on another segment than the HW's): a consumer above the HW waits.
  */
 function partitionCanComplete(p: FetchSource | undefined, fp: FetchPartition, consumer: IsolationLevel | null): boolean {
   if (!p || fetchError(p, fp) !== "NONE") return true;

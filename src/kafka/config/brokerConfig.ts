@@ -53,7 +53,9 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   // Segments and retention (LogConfig's server defaults, ServerLogConfigs). Precedence as KafkaConfig.logRetentionTimeMillis
   // and logRollTimeMillis: the .ms key, else .minutes, else .hours.
   int("message.max.bytes", 1048588, "ServerLogConfigs.MAX_MESSAGE_BYTES_DEFAULT (1 MiB + Records.LOG_OVERHEAD): the largest record batch a topic takes, default of topic max.message.bytes", 0),
-  int("log.segment.bytes", 1073741824, "ServerLogConfigs: roll a new segment when the active one would exceed this", 14),
+  // At least 1 MiB since Kafka 4.0 (KIP-1030, ServerLogConfigs LOG_SEGMENT_BYTES atLeast(1024 * 1024)); the topic's
+  // segment.bytes keeps its old floor of 14 in 4.0 (4.1 raises it too, KAFKA-19080), so scenarios roll small segments there.
+  int("log.segment.bytes", 1073741824, "ServerLogConfigs: roll a new segment when the active one would exceed this", 1048576),
   long("log.roll.ms", null, "ServerLogConfigs: roll a segment whose first batch is older than this (default: log.roll.hours)", 1),
   int("log.roll.hours", 168, "ServerLogConfigs", 1),
   long("log.retention.ms", null, "ServerLogConfigs: delete segments older than this; -1: never (default: log.retention.minutes, else log.retention.hours)", -1),
