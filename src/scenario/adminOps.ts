@@ -1,4 +1,5 @@
 import { formatDuration } from "../common/duration.js";
+import { nearest } from "../common/suggest.js";
 import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import { BROKER_CONFIG, DYNAMIC_BROKER_CONFIGS, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import type { FaultInput } from "./schema.js";
@@ -70,10 +71,14 @@ export function resolveAdminOp(f: FaultInput, p: string, durationMs: number, clu
 function resolveBrokerAlterConfig(a: NonNullable<FaultInput["alterConfig"]>, p: string, atMs: number, brokers: string[], fail: Fail): AdminOp {
   if (a.topic !== undefined) fail(p, "takes topic: (a topic config) or broker: (a broker config), not both");
   const b = a.broker!;
-  const name = b === "all" || b === "" ? "" : typeof b === "number" ? `broker-${b}` : b;
+  // A BROKER resource is named by the broker id as a string ("3"), as Kafka's ConfigResource has it; 3 and broker-3 too.
+  const name = b === "all" || b === "" ? "" : typeof b === "number" || /^\d+$/.test(b) ? `broker-${b}` : b;
   if (name !== "" && !brokers.includes(name))
     fail(`${p}.broker`, `${JSON.stringify(b)} is not a broker of the cluster (brokers: ${brokers.map((x) => x.slice("broker-".length)).join(", ") || "none"}, or "all" for the cluster default)`);
-  if (!BROKER_CONFIG.key(a.key)) fail(`${p}.key`, `"${a.key}" is not a broker config the model has (broker configs: ${BROKER_CONFIG.names().join(", ")})`);
+  if (!BROKER_CONFIG.key(a.key)) {
+    const near = nearest(a.key, [...DYNAMIC_BROKER_CONFIGS]);
+    fail(`${p}.key`, `"${a.key}" is not a broker config the model has${near ? `; did you mean "${near}"?` : ""} (dynamic broker configs: ${[...DYNAMIC_BROKER_CONFIGS].join(", ")})`);
+  }
   // Kafka's broker would refuse it (INVALID_REQUEST, "Cannot update these configs dynamically"): in a scenario that
   // is a mistake to say up front, with the keys that can change at run time.
   if (!DYNAMIC_BROKER_CONFIGS.includes(a.key))

@@ -119,5 +119,13 @@ describe("alterConfig of a broker: dynamic broker configs", () => {
     expect(bad("  - { at: 5s, alterConfig: { broker: 1, topic: orders, key: min.insync.replicas, value: 2 } }")).toThrow(/faults\[0\]\.alterConfig: takes topic: .* or broker: .*not both/);
     expect(bad("  - { at: 5s, alterConfig: { key: min.insync.replicas, value: 2 } }")).toThrow(/faults\[0\]\.alterConfig: needs topic: <name>/);
     expect(bad("  - { at: 5s, alterConfig: { broker: true, key: min.insync.replicas, value: 2 } }")).toThrow(/faults\[0\]\.alterConfig\.broker/);
+    // A typo gets the nearest dynamic key, and the list is of the dynamic keys only (not every broker config).
+    expect(bad("  - { at: 5s, alterConfig: { broker: all, key: min.insync.replica, value: 2 } }")).toThrow(/is not a broker config the model has; did you mean "min\.insync\.replicas"\? \(dynamic broker configs: /);
+  });
+
+  it("takes a BROKER resource named by its id as a string, as Kafka's ConfigResource does", () => {
+    const s = parseScenario(scenario({ faults: '  - { at: 5s, alterConfig: { broker: "3", key: min.insync.replicas, value: 2 } }' }), "t.yaml");
+    expect(s.adminOps).toEqual([expect.objectContaining({ op: "alterConfig", broker: "broker-3", key: "min.insync.replicas" })]);
+    expect(bad('  - { at: 5s, alterConfig: { broker: "9", key: min.insync.replicas, value: 2 } }')).toThrow(/faults\[0\]\.alterConfig\.broker: "9" is not a broker of the cluster/);
   });
 });
