@@ -107,6 +107,9 @@ export const missedTombstone: Checker = {
     // Each reader's table, per partition: key → offset of the value it holds.
     const tables = new Map<string, Map<string, Map<string, { offset: number; value: string; atUs: number }>>>();
     const lastRead = new Map<string, number>();
+    // When each reader's furthest offset read moved on (per partition, in history order): a finding is placed where
+    // the reader first read past the tombstone it never saw.
+    const progress = new Map<string, { offset: number; atUs: number }[]>();
     for (let i = 0; i < history.length; i++) {
       if (history.invokeAt(i) < 0 || history.typeAt(i) !== "ok" || history.fAt(i) !== "poll") continue;
       const polled = history.valueAt(i) as Record<string, unknown>;
@@ -120,7 +123,13 @@ export const missedTombstone: Checker = {
         if (!table) byTp.set(tp, (table = new Map()));
         for (const [offset, value] of recs as [number, string][]) {
           const key = keyOf.get(`${topic}\u0000${value}`);
-          lastRead.set(`${reader}\u0000${tp}`, Math.max(lastRead.get(`${reader}\u0000${tp}`) ?? -1, offset));
+          const rk = `${reader}\u0000${tp}`;
+          if (offset > (lastRead.get(rk) ?? -1)) {
+            lastRead.set(rk, offset);
+            let steps = progress.get(rk);
+            if (!steps) progress.set(rk, (steps = []));
+            steps.push({ offset, atUs: history.timeAt(i) });
+          }
           if (key === undefined) continue;
           if (tombstoneValues.has(value)) table.delete(key);
           else table.set(key, { offset, value, atUs: history.timeAt(i) });
@@ -138,9 +147,10 @@ export const missedTombstone: Checker = {
           const latest = latestWrites.get(tp)?.get(key);
           if (!latest || !latest.tombstone || latest.offset <= held.offset || latest.offset >= last) continue;
           const t = latest.offset;
+          const passed = progress.get(`${reader}\u0000${tp}`)?.find((p) => p.offset > t);
           out.push({
-            message: `${reader} still holds key ${key} of ${tp} (${held.value} from offset ${held.offset}, read at ${at(held.atUs)}): it read past offset ${last} without seeing the key's tombstone at offset ${t}, cleaned before it got there (delete.retention.ms)`,
-            atUs: held.atUs,
+            message: `${reader} still holds key ${key} of ${tp} (${held.value} from offset ${held.offset}, read at ${at(held.atUs)}): it read past offset ${t}${passed ? ` at ${at(passed.atUs)}` : ""} (up to ${last}) without seeing the key's tombstone there, cleaned before it got there (delete.retention.ms)`,
+            atUs: passed?.atUs ?? held.atUs,
             evidence: { reader, partition: tp, key, heldValue: held.value, heldOffset: held.offset, tombstoneOffset: t, lastOffsetRead: last },
           });
         }

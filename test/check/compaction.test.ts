@@ -47,6 +47,10 @@ describe("missedTombstone", () => {
     const found = missedTombstone.run({ history: s.history, logs: [log()] }, null);
     expect(found).toHaveLength(1);
     expect(found[0].evidence).toMatchObject({ reader: "reader", key: "b", heldOffset: 1, tombstoneOffset: 3, lastOffsetRead: 4 });
+    // Placed when it read past the tombstone (the second poll), not when it read the value it still holds.
+    const second = s.history.ops.filter((o) => o.f === "poll" && o.type === "ok").at(-1)!;
+    expect(found[0].atUs).toBe(second.time);
+    expect(found[0].message).toMatch(/read past offset 3 at /);
   });
 
   it("stays quiet when the reader saw the tombstone, or has not reached it yet", () => {
