@@ -107,8 +107,8 @@ function brief(all: readonly Moment[]): { lines: Line[]; cut: number } {
     const n = total.get(l.subject)!;
     const k = (seen.get(l.subject) ?? 0) + 1;
     seen.set(l.subject, k);
-    // Routine upkeep (the cleaner's passes) is shown once; changes of state a few times.
-    const repeats = l.kind === "clean" ? 1 : BRIEF_REPEATS;
+    // Routine upkeep (cleaner passes, retention, metadata snapshots) is shown once; changes of state a few times.
+    const repeats = l.kind === "clean" || l.kind === "retention" || l.kind === "snapshot" ? 1 : BRIEF_REPEATS;
     if (n <= repeats + 1 || k <= repeats) lines.push(l);
     else if (k === repeats + 1) lines.push({ ...l, text: `... ${n - repeats} more like these: ${l.subject}, until ${seconds(lastOf.get(l.subject)!)}` });
   }

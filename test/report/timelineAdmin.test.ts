@@ -11,6 +11,8 @@ describe("admin calls and full truncations in the timeline", () => {
     const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
     expect(texts.filter((t) => t.startsWith("admin "))).toEqual(["admin admin deleteRecords orders-0 before offset 7000 → ok (log start 7000)"]);
     expect(texts.some((t) => /^truncate broker-3 truncated orders-0 fully and restarts at the leader's log start \d+/.test(t))).toBe(true);
+    // Retention moving the leader's log start, a RETENTION moment each time.
+    expect(texts.some((t) => /^retention broker-1 deleted \d+ segment\(s\) of orders-0 \(retention-size-breach\): log start 0 -> \d+$/.test(t))).toBe(true);
   });
 
   it("unclean-election-enabled-at-runtime: the alterConfigs call, and no admin moment in a run without one", () => {
@@ -39,5 +41,14 @@ describe("admin calls and full truncations in the timeline", () => {
     const texts = rec.moments.map((m) => `${m.kind} ${m.text}`);
     expect(texts.some((t) => /^leader payments-0 leader \S+ -> broker-2 from the ELR \[/.test(t))).toBe(true);
     expect(texts.some((t) => /^controller \S+: broker-1 registered after an unclean shutdown/.test(t))).toBe(true);
+  });
+
+  it("kraft-metadata-snapshots: a restarted broker loading its snapshot is a SNAPSHOT moment; a run with Kafka's defaults has none", () => {
+    const rec = new RunRecorder({ messages: false });
+    runScenario(loadScenario("kraft-metadata-snapshots"), { attach: rec.attach, durationMs: 25_000 });
+    expect(rec.moments.filter((m) => m.kind === "snapshot").map((m) => m.text)).toContain("broker-2 loaded the metadata snapshot at offset 13 (KRaft epoch 1, 1323 bytes) from its disk");
+    const plain = new RunRecorder({ messages: false });
+    runScenario(loadScenario("controller-failover"), { attach: plain.attach });
+    expect(plain.moments.filter((m) => m.kind === "snapshot" || m.kind === "retention")).toEqual([]);
   });
 });

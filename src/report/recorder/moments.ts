@@ -12,6 +12,8 @@ export type MomentKind =
   | "isr"
   | "truncate"
   | "clean"
+  | "retention"
+  | "snapshot"
   | "producer"
   | "fenced"
   | "coordinator"
@@ -62,6 +64,8 @@ export const KIND_LABEL: Record<MomentKind, string> = {
   isr: "ISR",
   truncate: "TRUNCATE",
   clean: "CLEAN",
+  retention: "RETENTION",
+  snapshot: "SNAPSHOT",
   producer: "PRODUCER",
   fenced: "FENCED",
   coordinator: "COORDINATOR",
@@ -89,6 +93,8 @@ export const KIND_PRIORITY: Record<MomentKind, number> = {
   producer: 3,
   member: 2,
   clean: 2,
+  retention: 2,
+  snapshot: 2,
 };
 
 /** `[a, b]` as Kafka tools print lists. */

@@ -55,6 +55,11 @@ export const PARTITION_TYPES = [
   "log.clean",
   "admin.create-partitions",
   "controller.create-partitions",
+  "log.delete-segments",
+  "log.start-offset",
+  "metadata.snapshot-load",
+  "raft.fetch-snapshot",
+  "raft.log-start",
 ];
 
 interface Live {
@@ -158,6 +163,17 @@ export class PartitionRecorder {
       case "controller.elr-election":
         this.onElection(r.type === "controller.unclean-election", t, r.actor, d, r.type === "controller.elr-election");
         return;
+      // KRaft metadata snapshots: a node loading one (from its disk at a restart, or fetched from the leader), a
+      // FetchSnapshot, and the controllers' metadata log cleaned below a snapshot. Taking one is routine: trace only.
+      case "metadata.snapshot-load":
+        this.moments.push({ atUs: t, kind: "snapshot", text: `${r.actor} loaded the metadata snapshot at offset ${d.endOffset} (KRaft epoch ${d.epoch}, ${d.sizeBytes} bytes) from ${d.from === "leader" ? "the quorum leader (FetchSnapshot)" : `its ${d.from}`}`, subject: `${r.actor} metadata snapshot loads`, actors: [r.actor] });
+        return;
+      case "raft.fetch-snapshot":
+        this.moments.push({ atUs: t, kind: "snapshot", text: `${r.actor} fetches below ${d.leader}'s metadata log start: FetchSnapshot of the snapshot at offset ${d.endOffset} (KRaft epoch ${d.epoch})`, subject: `${r.actor} FetchSnapshot`, actors: [r.actor, String(d.leader)] });
+        return;
+      case "raft.log-start":
+        this.moments.push({ atUs: t, kind: "snapshot", text: `${r.actor}'s metadata log cleaned below its snapshot: it starts at offset ${d.to} (was ${d.from})`, subject: `${r.actor} metadata log start`, actors: [r.actor] });
+        return;
       case "controller.unclean-shutdown":
         // KIP-966: a broker registered without the broker epoch it shut down cleanly with; it leaves ISR and ELR.
         this.moments.push({ atUs: t, kind: "controller", text: `${r.actor}: ${d.broker} registered after an unclean shutdown (previous broker epoch ${d.previousBrokerEpoch}, expected ${d.brokerEpoch}): removed from every ISR and ELR`, subject: `${d.broker} unclean shutdown`, actors: [r.actor, String(d.broker)] });
@@ -210,6 +226,15 @@ export class PartitionRecorder {
         });
         return;
       }
+      // Retention and DeleteRecords move the leader's log start (UnifiedLog.deleteOldSegments / maybeIncrementLogStartOffset).
+      case "log.delete-segments":
+        if (r.actor !== l.actingLeader) return;
+        this.moments.push({ atUs: t, kind: "retention", text: `${r.actor} deleted ${(d.baseOffsets as unknown[]).length} segment(s) of ${tp} (${d.reason}): log start ${d.oldLogStartOffset} -> ${d.logStartOffset}`, subject: `${tp} log start moves`, actors: [r.actor], tp, internal: lane.internal });
+        return;
+      case "log.start-offset":
+        if (r.actor !== l.actingLeader) return;
+        this.moments.push({ atUs: t, kind: "retention", text: `${r.actor} moved the log start of ${tp} ${d.oldLogStartOffset} -> ${d.logStartOffset} (${d.reason})`, subject: `${tp} log start moves`, actors: [r.actor], tp, internal: lane.internal });
+        return;
       case "log.clean": {
         // The log cleaner compacted the leader's log (LogCleaner.doClean): a moment when it removed something. Each
         // follower cleans its own copy the same way; the leader's is the one consumers read.

@@ -119,7 +119,7 @@ function placeOverlays() {
 
 /** @type {Map<number, HTMLElement>} */
 const momentRows = new Map();
-const KIND_LABEL = /** @type {Record<string, string>} */ ({ fault: "FAULT", heal: "HEAL", admin: "ADMIN", controller: "CONTROLLER", leader: "LEADER", unclean: "UNCLEAN", isr: "ISR", truncate: "TRUNCATE", clean: "CLEAN", producer: "PRODUCER", fenced: "FENCED", coordinator: "COORDINATOR", rebalance: "REBALANCE", member: "MEMBER", txn: "TXN", finding: "FINDING" });
+const KIND_LABEL = /** @type {Record<string, string>} */ ({ fault: "FAULT", heal: "HEAL", admin: "ADMIN", controller: "CONTROLLER", leader: "LEADER", unclean: "UNCLEAN", isr: "ISR", truncate: "TRUNCATE", clean: "CLEAN", retention: "RETENTION", snapshot: "SNAPSHOT", producer: "PRODUCER", fenced: "FENCED", coordinator: "COORDINATOR", rebalance: "REBALANCE", member: "MEMBER", txn: "TXN", finding: "FINDING" });
 
 function renderMoments() {
   const table = byId("moments");
