@@ -9,7 +9,7 @@ import { renderRunPage } from "../../src/report/html/page.js";
 import { buildReportData } from "../../src/report/html/reportData.js";
 import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
 import { runScenario } from "../../src/runner/run.js";
-import { parseScenario } from "../../src/scenario/load.js";
+import { loadScenario, parseScenario } from "../../src/scenario/load.js";
 import { cli } from "../support/cli.js";
 import { launchBrowser, openReport } from "../support/browser.js";
 
@@ -56,6 +56,8 @@ describe("the report page of kip-101-truncation", () => {
     expect(await page.locator('.lane[data-lane="producer"]').count()).toBe(1);
     expect(await page.locator('.lane[data-lane="group"]').count()).toBe(0);
     expect(await page.locator("#moments tr").count()).toBeGreaterThan(15);
+    // No capacity: no performance section.
+    expect(await page.locator('#performance, nav a[href="#performance"]').count()).toBe(0);
     // The diagram is drawn when its section comes into view.
     const svg = page.locator("#diagram-wrap svg.lamport");
     await page.locator("#messages").scrollIntoViewIfNeeded();
@@ -111,6 +113,45 @@ describe("the report page of rebalance-storm (45s)", () => {
     expect(await page.locator("details[data-internal] .lane").count()).toBe(1);
     expect(await page.locator(".fault-band").count()).toBe(0);
     expect(await page.locator(".finding-marker").count()).toBeGreaterThan(5);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe("the report page of a run with capacity: (test/fixtures/report-capacity.yaml)", () => {
+  it("draws the performance tables: producers, consumers, brokers, other hosts' NICs, the partitions with their bars", async () => {
+    const recorder = new RunRecorder({ messages: true });
+    const r = runScenario(loadScenario("test/fixtures/report-capacity.yaml"), { attach: recorder.attach });
+    const file = join(dir, "capacity.html");
+    writeFileSync(file, renderRunPage(buildReportData(r, recorder, "test", 0), pageAssets()));
+    const { page, errors, requests } = await openReport(browser, file);
+    expect(await page.getAttribute("body", "data-ready")).toBe("1");
+    expect(await page.locator('nav a[href="#performance"]').textContent()).toBe("Performance");
+    const section = page.locator("#performance");
+    expect(await section.locator("h3").allTextContents()).toEqual(["Producers", "Consumers", "Brokers", "Other hosts' NICs", "Partitions by bytes"]);
+    const rows = (table: string) => section.locator(`table[data-table="${table}"] tbody tr`);
+    expect(await rows("perf-producers").count()).toBe(1);
+    const producer = await rows("perf-producers").first().locator("td").allTextContents();
+    expect(producer[0]).toBe("app");
+    expect(Number(producer[3].replace(/,/g, ""))).toBe(r.performance!.producers[0].recordsPerSec);
+    expect(await rows("perf-consumers").locator("td").first().textContent()).toBe("reader");
+    expect(await rows("perf-brokers").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-key")))).toEqual(["broker-1", "broker-2", "broker-3"]);
+    expect(await rows("perf-nics").count()).toBeGreaterThanOrEqual(2);
+    // The partitions busiest first, each with a bar; the hot key's partition has the full one, the next a short one.
+    const parts = rows("perf-partitions");
+    expect(await parts.count()).toBe(r.performance!.partitions.length);
+    const widths = await parts.evaluateAll((trs) =>
+      trs.map((tr) => {
+        const bar = tr.querySelector(".bar")!.getBoundingClientRect().width;
+        const filled = [...tr.querySelectorAll(".bar > span")].reduce((s, e) => s + e.getBoundingClientRect().width, 0);
+        return filled / bar;
+      }),
+    );
+    expect(widths[0]).toBeCloseTo(1, 2);
+    expect(widths[1]).toBeLessThan(0.5);
+    expect([...widths].sort((a, b) => b - a)).toEqual(widths);
+    await section.scrollIntoViewIfNeeded();
+    expect(await section.isVisible()).toBe(true);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   });

@@ -90,8 +90,20 @@ svg.lamport .down { stroke: #e57373; stroke-width: 6; opacity: .6; } svg.lamport
 svg.lamport .cut { stroke: #9575cd; stroke-width: 6; opacity: .45; }
 svg.lamport circle.moment { stroke: #fff; stroke-width: 1; } svg.lamport .selected-time { stroke: var(--bad); stroke-dasharray: 6 4; }
 details > summary { cursor: pointer; margin: 8px 0; color: #0b57d0; }
+table.perf { border-collapse: collapse; font-size: 12.5px; margin: 2px 0 6px; }
+table.perf th, table.perf td { padding: 2px 8px; border-bottom: 1px solid #eef0f2; text-align: left; white-space: nowrap; }
+table.perf th { color: var(--muted); font-weight: 600; border-bottom-color: var(--line); }
+table.perf .n { text-align: right; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; } table.perf th.n { font-family: inherit; }
+table.perf td.hot { color: var(--bad); font-weight: 600; }
+table.perf tbody tr:hover { background: var(--soft); }
+.bar { display: flex; width: 260px; height: 11px; background: var(--soft); border-radius: 2px; overflow: hidden; }
+.bar > span { display: block; height: 100%; } .bar-in { background: #1f77b4; } .bar-out { background: #2ca02c; }
+#perf-tables .scroll { display: inline-block; max-width: 100%; }
 table.index { border-collapse: collapse; } table.index td, table.index th { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 `;
+
+/** The performance section (only for a run with `capacity:`): its tables are drawn by the page script (client/perf.js). */
+const PERFORMANCE_SECTION = `<section id="performance"><h2>Performance</h2><p class="note">The run's capacity figures (its scenario has <code>capacity:</code>), as in its summary and <code>--json</code>.</p><div id="perf-tables"></div></section>\n`;
 
 /** One run's page: the header and checks written here (escaped), the lanes and diagram drawn by the page script. */
 export function renderRunPage(data: ReportData, assets: PageAssets): string {
@@ -107,6 +119,7 @@ export function renderRunPage(data: ReportData, assets: PageAssets): string {
       return `<li class="${cls}" data-check="${escapeHtml(c.name)}"><strong>${c.ok ? "✓" : "✗"} ${escapeHtml(c.name)}</strong>${details}</li>`;
     })
     .join("");
+  const perf = data.performance !== null;
   const invariants = data.invariantViolations.map((v) => `<li class="check-bad">✗ invariant: ${escapeHtml(v)}</li>`).join("");
   return `<!doctype html>
 <html lang="en">
@@ -132,10 +145,10 @@ export function renderRunPage(data: ReportData, assets: PageAssets): string {
 <dt>kafkasim</dt><dd>${escapeHtml(m.version)}</dd>
 </dl>
 </header>
-<nav><a href="#checks">Checks</a><a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note">drag on a chart to zoom all; double-click to reset</span></nav>
+<nav><a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note">drag on a chart to zoom all; double-click to reset</span></nav>
 <main>
 <section id="checks"><h2>Checks</h2><ul class="checks">${invariants}${checks || '<li class="note">no expectations</li>'}</ul></section>
-<section id="overview"><h2>Faults and findings</h2><p class="note">Each bar is an injected fault (crash, clean shutdown, pause, network partition, slow link); each dot a check finding: click one to jump to its moment.</p><div id="faults-chart" class="chart"></div></section>
+${perf ? PERFORMANCE_SECTION : ""}<section id="overview"><h2>Faults and findings</h2><p class="note">Each bar is an injected fault (crash, clean shutdown, pause, network partition, slow link); each dot a check finding: click one to jump to its moment.</p><div id="faults-chart" class="chart"></div></section>
 <section id="timeline"><h2>Timeline</h2><div class="filters" id="moment-filters"></div><div class="scroll"><table class="moments" id="moments"></table></div></section>
 <section id="partitions"><h2>Partitions</h2><p class="note">Leader (with leader epoch) and ISR as the controller recorded them; log end offset, high watermark and last stable offset at the acting leader.</p><div id="partition-lanes"></div></section>
 <section id="groups"><h2>Consumer groups</h2><div id="group-lanes"></div></section>

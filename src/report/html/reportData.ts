@@ -1,3 +1,4 @@
+import type { Performance } from "../../runner/performance.js";
 import type { RunResult } from "../../runner/run.js";
 import type { SendValue } from "../../workload/history.js";
 import type { RebalanceValue } from "../../workload/groupConsumerWorkload.js";
@@ -69,6 +70,11 @@ export interface ReportData {
     sends: { invoked: number; ok: number; fail: number; info: number };
   }[];
   messages: MessageData | null;
+  /**
+   * The run's performance figures as `--json` has them (src/runner/performance.ts: throughput in records/s and
+   * MiB/s, latencies in ms, busy shares 0..1, partition bytes in MiB, busiest first); null without `capacity:`.
+   */
+  performance: Performance | null;
 }
 
 export interface Steps<T> {
@@ -174,6 +180,7 @@ export function buildReportData(r: RunResult, rec: RunRecorder, version: string,
     groups: groupData(r, rec, endUs),
     producers: producerData(r, rec, endUs),
     messages: rec.messages ? messageData(rec.messages, [...all], endUs) : null,
+    performance: r.performance,
   };
 }
 

@@ -3,12 +3,13 @@
 /// <reference lib="dom.iterable" />
 /**
  * The report page: the checks and their findings, the overview of faults and findings, the moments, selecting a
- * finding or a moment, and the start.
+ * finding or a moment, and the start (which also draws the performance tables, perf.js, when the run has them).
  */
 import { byId, h, sec } from "./dom.js";
 import { chartWidth, drawNow, drawWhenSeen, forgetWidth, redrawAll, ROW_H, stateChart, zoomAll } from "./charts.js";
 import { groupLaneEls, partitionLaneEls, producerLaneEls, renderLanes } from "./lanes.js";
 import { diagram, diagramReady, ensureDiagram, renderDiagram } from "./diagram.js";
+import { renderPerformance } from "./perf.js";
 import { charts, D, END, selected, shared } from "./state.js";
 // ---- header: checks and their findings ----
 
@@ -246,6 +247,7 @@ function resize() {
 
 try {
   renderChecks();
+  if (D.performance) renderPerformance(byId("perf-tables"), D.performance);
   renderOverview();
   renderMoments();
   renderLanes();
