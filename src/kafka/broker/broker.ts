@@ -95,7 +95,7 @@ export function brokerActor(cfg: BrokerConfig) {
     // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives
     // each its own.
     const fetcherClient = client("replica-fetcher", s.replicaSocketTimeoutMs, 0, 0, Infinity);
-    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr) });
+    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr), chargeIoNs: (ns) => path?.chargeIoNs(ns) });
     const alterPartitionManager = new AlterPartitionManager(ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));
     const txn = cfg.transactions;
     const transactions = new TransactionCoordinator({

@@ -1,3 +1,4 @@
+import type { BrokerCompressionType } from "../log/compression.js";
 import type { KafkaConfig } from "../config/brokerConfig.js";
 import type { CompactionConfig } from "../log/logCleaner.js";
 import type { ConfigValue } from "../config/configDef.js";
@@ -41,6 +42,8 @@ export interface BrokerSettings {
 
 /** A log's segment, retention and cleanup settings (Kafka `LogConfig`): bytes, ms; -1 is "no limit". */
 export interface LogDefaults extends CompactionConfig {
+  /** compression.type (broker default: compression.type, `producer`): the codec batches are stored with. */
+  compressionType: BrokerCompressionType;
   /** max.message.bytes (broker: message.max.bytes): the largest batch a leader appends, bytes. */
   maxMessageBytes: number;
   segmentBytes: number;
@@ -65,6 +68,7 @@ export function compactionConfig(policy: readonly string[] | undefined, defaults
 export function logDefaults(c: KafkaConfig): LogDefaults {
   const retentionMs = c["log.retention.ms"] ?? (c["log.retention.minutes"] !== null ? c["log.retention.minutes"] * 60_000 : c["log.retention.hours"] * HOUR_MS);
   return {
+    compressionType: c["compression.type"],
     maxMessageBytes: c["message.max.bytes"],
     segmentBytes: c["log.segment.bytes"],
     segmentMs: c["log.roll.ms"] ?? c["log.roll.hours"] * HOUR_MS,

@@ -1,5 +1,5 @@
 import type { Timer } from "../../sim/index.js";
-import { compactedTopicRecordError } from "../log/logValidator.js";
+import { compactedTopicRecordError, validateCompression } from "../log/logValidator.js";
 import { candidateBatch, lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
@@ -24,6 +24,11 @@ export interface PartitionHost extends ReplicaLogHost {
    * moved or its leadership ended (Partition.tryCompleteDelayedRequests → delayedFetchPurgatory.checkAndComplete).
    */
   tryCompleteDelayedFetch(key: string): void;
+  /**
+   * CPU ns the append spent on codecs (LogValidator: decompression, recompression), charged to the I/O thread handling
+   * the request when the broker has a request path with CPU costs (capacity.brokerCpu); absent or a no-op otherwise.
+   */
+  chargeIoNs?(ns: number): void;
 }
 
 /** A leader append's outcome (Kafka `LogAppendInfo`): the batch's offsets, or why nothing was appended. */
@@ -185,6 +190,19 @@ export class Partition extends ReplicaLog {
     if (batch.sizeBytes > maxMessageBytes) {
       this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
       return { ok: false, error: "MESSAGE_TOO_LARGE" };
+    }
+    // LogValidator's codec step: decompress to validate, recompress when the topic's compression.type asks for
+    // another codec. Internal topics keep what their writer sends (Kafka creates them with their own compression.type).
+    if (!this.topic.startsWith("__")) {
+      const v = validateCompression(batch, this.host.logConfig(this.topic).compressionType);
+      if (v.cpuNs > 0) this.host.chargeIoNs?.(v.cpuNs);
+      if (v.recompressed) {
+        batch = v.batch;
+        if (batch.sizeBytes > maxMessageBytes) {
+          this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
+          return { ok: false, error: "MESSAGE_TOO_LARGE" };
+        }
+      }
     }
     const recordError = compactedTopicRecordError(batch, this.host.logConfig(this.topic).compact);
     if (recordError) {

@@ -42,6 +42,8 @@ export interface ReplicaManagerHost {
   fetcherClient: NetworkClient;
   /** Sends a leader's ISR change to the controller (AlterPartitionManager). */
   alterPartition(p: Partition, newIsr: string[]): void;
+  /** Charges CPU ns to the I/O thread handling the current request (RequestPath.chargeIoNs); absent: nothing. */
+  chargeIoNs?(ns: number): void;
 }
 
 /** End-of-run view of a broker's replicas (for final-log readers; the model never uses it). */
@@ -98,6 +100,7 @@ export class ReplicaManager implements PartitionWriter {
         let c = this.logConfigs.get(topic);
         if (c) return c;
         c = {
+          compressionType: image.topicConfig(topic, "compression.type") ?? s.log.compressionType,
           maxMessageBytes: image.topicConfig(topic, "max.message.bytes") ?? s.log.maxMessageBytes,
           segmentBytes: image.topicConfig(topic, "segment.bytes") ?? s.log.segmentBytes,
           segmentMs: image.topicConfig(topic, "segment.ms") ?? s.log.segmentMs,
@@ -115,6 +118,7 @@ export class ReplicaManager implements PartitionWriter {
       isBrokerActive: (b) => image.isActive(b),
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetchPurgatory.checkAndComplete(key),
+      chargeIoNs: (ns) => host.chargeIoNs?.(ns),
     };
     this.delayedFetchPurgatory = new DelayedFetchPurgatory({ ctx, source: (key) => this.partitions.get(key), knowsTopic: (topic) => image.topics.has(topic) });
     this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => this.flushMessages(t), client: host.fetcherClient });

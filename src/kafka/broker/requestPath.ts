@@ -39,6 +39,8 @@ interface Request {
   readUs: number;
   /** Writes the handler made on served connections (responses), sent by the network threads once it is done. */
   responses: { conn: ConnectionId; msg: unknown }[];
+  /** CPU ns the handler charged beyond the per-request and per-byte costs (codecs: chargeIoNs). */
+  extraNs: number;
 }
 
 type NetworkJob = { kind: "read"; from: string; msg: unknown; conn: ConnectionId } | { kind: "write"; conn: ConnectionId; msg: unknown };
@@ -110,7 +112,7 @@ export class RequestPath {
             this.metrics.networkBusyUs += us;
             return us;
           },
-          finish: (job) => (job.kind === "read" ? this.enqueue(processor, { from: job.from, msg: job.msg, conn: job.conn, readUs: raw.nowUs, responses: [] }) : this.sent(job.conn, job.msg)),
+          finish: (job) => (job.kind === "read" ? this.enqueue(processor, { from: job.from, msg: job.msg, conn: job.conn, readUs: raw.nowUs, responses: [], extraNs: 0 }) : this.sent(job.conn, job.msg)),
         }),
       );
     }
@@ -126,7 +128,7 @@ export class RequestPath {
         } finally {
           this.handling = null;
         }
-        const us = cpu.requestUs + (produceBytes(r.msg) * cpu.produceNsPerByte + fetchedBytes(r.responses) * cpu.fetchNsPerByte) / 1000;
+        const us = cpu.requestUs + (produceBytes(r.msg) * cpu.produceNsPerByte + fetchedBytes(r.responses) * cpu.fetchNsPerByte + r.extraNs) / 1000;
         this.metrics.ioBusyUs += us;
         return us;
       },
@@ -138,6 +140,15 @@ export class RequestPath {
       },
       dequeued: () => this.unblock(),
     });
+  }
+
+  /**
+   * The handler running on an I/O thread spent `ns` of CPU beyond the request's fixed and per-byte costs (the leader's
+   * LogValidator decompressing or recompressing a batch, src/kafka/log/compression.ts): its thread is busy that much
+   * longer. Nothing without CPU costs or outside a handler.
+   */
+  chargeIoNs(ns: number): void {
+    if (this.handling) this.handling.extraNs += ns;
   }
 
   /** A request arrived on a served connection (Kafka: a complete receive on the Processor's selector). */

@@ -1,4 +1,5 @@
-import { bool, ConfigDef, type ConfigOf, double, int, list, long } from "./configDef.js";
+import { BROKER_COMPRESSION_TYPES } from "../log/compression.js";
+import { bool, ConfigDef, type ConfigOf, double, int, list, long, oneOf } from "./configDef.js";
 
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 
@@ -52,6 +53,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("log.flush.interval.ms", null, "fsync when the oldest unflushed message is this old (Kafka default null: never)"),
   // Segments and retention (LogConfig's server defaults, ServerLogConfigs). Precedence as KafkaConfig.logRetentionTimeMillis
   // and logRollTimeMillis: the .ms key, else .minutes, else .hours.
+  oneOf("compression.type", "producer", BROKER_COMPRESSION_TYPES, "ServerLogConfigs.COMPRESSION_TYPE_DEFAULT: default of topic compression.type (producer: keep the producer's codec)"),
   int("message.max.bytes", 1048588, "ServerLogConfigs.MAX_MESSAGE_BYTES_DEFAULT (1 MiB + Records.LOG_OVERHEAD): the largest record batch a topic takes, default of topic max.message.bytes", 0),
   // At least 1 MiB since Kafka 4.0 (KIP-1030, ServerLogConfigs LOG_SEGMENT_BYTES atLeast(1024 * 1024)); the topic's
   // segment.bytes keeps its old floor of 14 in 4.0 (4.1 raises it too, KAFKA-19080), so scenarios roll small segments there.
@@ -109,6 +111,7 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   bool("unclean.leader.election.enable", false, "LogConfig"),
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
   long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
+  oneOf("compression.type", "producer", BROKER_COMPRESSION_TYPES, "LogConfig: the codec batches are stored with; producer keeps the producer's, uncompressed or a codec makes the leader recompress (LogValidator)"),
   int("max.message.bytes", 1048588, "LogConfig: the largest record batch (bytes) a leader appends; larger gets MESSAGE_TOO_LARGE", 0),
   int("segment.bytes", 1073741824, "LogConfig: roll a new segment when the active one would exceed this", 14),
   long("segment.ms", 604800000, "LogConfig: roll a segment whose first batch is older than this", 1),

@@ -1,4 +1,5 @@
 import { CLIENT_NETWORK_KEYS } from "./clientNetworkConfig.js";
+import { COMPRESSION_TYPES } from "../log/compression.js";
 import { bool, ConfigDef, type ConfigOf, int, long, oneOf, str } from "./configDef.js";
 
 const INT_MAX = 2147483647;
@@ -10,6 +11,7 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   int("retries", INT_MAX, "ProducerConfig"),
   int("max.in.flight.requests.per.connection", 5, "ProducerConfig", 1),
   long("linger.ms", 5, "KIP-1030: 5 from Kafka 4.0"),
+  oneOf("compression.type", "none", COMPRESSION_TYPES, "ProducerConfig: the codec of the producer's batches (src/kafka/log/compression.ts: ratios and CPU costs)"),
   int("batch.size", 16384, "ProducerConfig; also the sticky-partition switch threshold (KIP-794)"),
   int("max.request.size", 1048576, "ProducerConfig: a record whose batch bound exceeds it fails with RecordTooLargeException; also caps a request", 1),
   int("delivery.timeout.ms", 120000, "ProducerConfig: upper bound of a record's life"),
@@ -25,7 +27,9 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   int("transaction.timeout.ms", 60000, "ProducerConfig: the coordinator aborts a transaction open longer than this", 1),
   ...CLIENT_NETWORK_KEYS,
 ], {
-  "compression.type": "the model does not compress batches (sizes are uncompressed)",
+  "compression.gzip.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
+  "compression.lz4.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
+  "compression.zstd.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
   "partitioner.availability.timeout.ms": "the adaptive partitioner's broker-availability timeout is not modelled",
   "partitioner.class": "only the built-in partitioner (KIP-794) is modelled",
 });

@@ -1,3 +1,4 @@
+import type { CompressionType } from "../log/compression.js";
 import { type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import type { ProducerConfig } from "./producerConfig.js";
 
@@ -10,6 +11,8 @@ export interface ProducerSettings {
   maxInFlight: number;
   lingerMs: number;
   batchSize: number;
+  /** compression.type: the codec of the producer's batches (src/kafka/log/compression.ts). */
+  compressionType: CompressionType;
   /** max.request.size, bytes. */
   maxRequestSize: number;
   deliveryTimeoutMs: number;
@@ -73,6 +76,7 @@ export function producerSettings(c: ProducerConfig, explicit: ReadonlySet<string
     maxInFlight,
     lingerMs: c["linger.ms"],
     batchSize: c["batch.size"],
+    compressionType: c["compression.type"],
     maxRequestSize: c["max.request.size"],
     // Not set explicitly and too small: Kafka raises it to linger.ms + request.timeout.ms (with a warning).
     deliveryTimeoutMs: explicit.has("delivery.timeout.ms") ? c["delivery.timeout.ms"] : Math.max(c["delivery.timeout.ms"], c["linger.ms"] + c["request.timeout.ms"]),

@@ -1,7 +1,8 @@
 import { CleanedTransactionMetadata } from "./cleanedTransactionMetadata.js";
 import type { LogSegment, PartitionLog } from "./partitionLog.js";
 import type { AbortedTxn } from "./producerStateManager.js";
-import { type KafkaRecord, keyBytesOf, lastOffsetOf, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, valueBytesOf } from "./recordBatch.js";
+import { compressedRecordsBytes } from "./compression.js";
+import { compressionOf, type KafkaRecord, keyBytesOf, lastOffsetOf, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, valueBytesOf } from "./recordBatch.js";
 import { RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes } from "./recordSize.js";
 
 /** A log's cleanup settings (Kafka `LogConfig`): cleanup.policy and the cleaner's per-topic keys; ms, a ratio. */
@@ -225,11 +226,13 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
  * `MemoryRecords.buildRetainedRecordsInto` (or `DefaultRecordBatch.writeEmptyHeader` when nothing is kept): the same
  * base offset, producer fields, epoch and last offset, the kept records at their offsets, its delete horizon. Its
  * size is recounted with each record's offset delta and a timestamp delta of 0 (the model keeps one timestamp per
- * batch).
+ * batch). A compressed batch is rebuilt with its own codec (`filterTo` writes with the batch's compression type), its
+ * records compressed by the codec's ratio (src/kafka/log/compression.ts).
  */
 function rebuilt(b: RecordBatch, records: KafkaRecord[], deltas: number[], deleteHorizonMs: number | undefined): RecordBatch {
-  let sizeBytes = RECORD_BATCH_OVERHEAD_BYTES;
-  records.forEach((r, i) => (sizeBytes += recordSizeInBytes(deltas[i], 0, keyBytesOf(r), valueBytesOf(r))));
+  let recordsBytes = 0;
+  records.forEach((r, i) => (recordsBytes += recordSizeInBytes(deltas[i], 0, keyBytesOf(r), valueBytesOf(r))));
+  const sizeBytes = RECORD_BATCH_OVERHEAD_BYTES + compressedRecordsBytes(recordsBytes, compressionOf(b));
   const out: RecordBatch = { ...plainBatch(b), records, offsetDeltas: deltas, lastOffsetDelta: lastOffsetOf(b) - b.baseOffset, sizeBytes: Math.min(sizeBytes, b.sizeBytes) };
   if (deleteHorizonMs !== undefined) out.deleteHorizonMs = deleteHorizonMs;
   else delete out.deleteHorizonMs;

@@ -30,6 +30,8 @@ export class PackedRecordBatch implements RecordBatch, PackedRecords {
     private readonly valuePrefix: string,
     /** Every record's padBytes (0: none, as a record without padBytes). */
     private readonly padBytes: number,
+    /** The batch's codec, undefined for none (RecordBatch.compression). */
+    readonly compression: RecordBatch["compression"],
   ) {}
 
   /**
@@ -58,7 +60,7 @@ export class PackedRecordBatch implements RecordBatch, PackedRecords {
       cells[2 * i] = r.key;
       cells[2 * i + 1] = seqOf(r.value, k);
     }
-    return new PackedRecordBatch(baseOffset, leaderEpoch, b.producerId, b.producerEpoch, b.baseSequence, b.isTransactional, b.sizeBytes, maxTimestampMs, cells, prefix, padBytes);
+    return new PackedRecordBatch(baseOffset, leaderEpoch, b.producerId, b.producerEpoch, b.baseSequence, b.isTransactional, b.sizeBytes, maxTimestampMs, cells, prefix, padBytes, b.compression);
   }
 
   /** The values' common prefix (to share with the next batch packed). */

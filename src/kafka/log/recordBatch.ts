@@ -1,3 +1,4 @@
+import type { CompressionType } from "./compression.js";
 import { utf8Length } from "./recordSize.js";
 
 /** A record as the model keeps it: key and value as strings (the workload's values identify each send). */
@@ -32,7 +33,13 @@ export interface RecordBatch {
   isTransactional: boolean;
   isControl: boolean;
   records: readonly KafkaRecord[];
+  /** Bytes of the batch on the wire and in the log: its v2 header and its records, compressed when it is. */
   sizeBytes: number;
+  /**
+   * The batch's codec (the attributes' compression bits); absent: none. The model keeps the records as they are and
+   * counts `sizeBytes` compressed (src/kafka/log/compression.ts).
+   */
+  compression?: Exclude<CompressionType, "none">;
   /**
    * The batch's max timestamp in ms of simulated time, stamped by the leader at append (as
    * `message.timestamp.type=LogAppendTime`; with Kafka's default CreateTime it is the producer's clock, which here is
@@ -79,6 +86,7 @@ export function withStamps(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, r
     sizeBytes: b.sizeBytes,
     maxTimestampMs,
   };
+  if (b.compression !== undefined) out.compression = b.compression;
   if (b.offsetDeltas !== undefined) out.offsetDeltas = b.offsetDeltas;
   if (b.lastOffsetDelta !== undefined) out.lastOffsetDelta = b.lastOffsetDelta;
   if (b.deleteHorizonMs !== undefined) out.deleteHorizonMs = b.deleteHorizonMs;
@@ -151,6 +159,11 @@ export function lastSequenceOf(b: RecordBatch): number {
   // DefaultRecordBatch.lastSequence: base sequence + lastOffsetDelta (kept through cleaning).
   const last = b.baseSequence + (lastOffsetOf(b) - b.baseOffset);
   return last > 2147483647 ? last - 2147483648 : last;
+}
+
+/** The batch's codec: none when it carries no `compression`. */
+export function compressionOf(b: Pick<RecordBatch, "compression">): CompressionType {
+  return b.compression ?? "none";
 }
 
 /** A record's key bytes as the wire has them (UTF-8), -1 for a null key. */

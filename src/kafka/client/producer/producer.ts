@@ -68,7 +68,7 @@ export class KafkaProducer {
     );
     this.metadata = new ClientMetadata(ctx, this.client, brokers, settings.metadataMaxAgeMs, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.onMetadataUpdate();
-    this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory);
+    this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory, settings.compressionType);
     this.ids = new ProducerIdManager(ctx, this.client, brokers, settings.retryBackoffMs, {
       resequenceQueuedBatches: () => {
         for (const q of this.accumulator.queues.values()) for (const b of q) if (b.baseSequence >= 0) b.baseSequence = -1;

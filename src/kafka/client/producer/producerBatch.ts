@@ -1,5 +1,6 @@
 import type { ErrorName } from "../../protocol/errors.js";
 import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
+import { COMPRESSION_RATE_ESTIMATION_FACTOR, type CompressionType, compressedRecordsBytes } from "../../log/compression.js";
 import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes } from "../../log/recordSize.js";
 
 /** What the application learns about one record: acknowledged at an offset, or failed. */
@@ -23,8 +24,8 @@ export type SendCallback = (result: SendResult) => void;
 export class ProducerBatch {
   readonly records: KafkaRecord[] = [];
   readonly callbacks: SendCallback[] = [];
-  /** The batch's bytes on the wire so far (`MemoryRecordsBuilder.estimatedBytesWritten`, uncompressed): header and records. */
-  sizeBytes = RECORD_BATCH_OVERHEAD_BYTES;
+  /** Bytes of its records, uncompressed (`MemoryRecordsBuilder.uncompressedRecordsSizeInBytes`). */
+  recordsBytes = 0;
   attempts = 0;
   lastAttemptMs: number;
   /** When a retried batch's back-off ends (ms): drawn once when it is re-enqueued (retry.backoff.ms with jitter). */
@@ -50,8 +51,32 @@ export class ProducerBatch {
      * batch holds of buffer.memory.
      */
     readonly writeLimit: number,
+    /** compression.type of the producer. */
+    readonly compression: CompressionType = "none",
+    /** The topic's CompressionRatioEstimator estimate when the batch was opened (ProducerBatch's constructor). */
+    readonly estimatedRatio = 1,
   ) {
     this.lastAttemptMs = createdMs;
+  }
+
+  /**
+   * `MemoryRecordsBuilder.estimatedBytesWritten`: the header and the records, uncompressed; compressed, the records
+   * × the estimated ratio × 1.05 (COMPRESSION_RATE_ESTIMATION_FACTOR). What batch.size and max.request.size are
+   * checked against while the batch is open.
+   */
+  get sizeBytes(): number {
+    if (this.compression === "none") return RECORD_BATCH_OVERHEAD_BYTES + this.recordsBytes;
+    return RECORD_BATCH_OVERHEAD_BYTES + Math.floor(this.recordsBytes * this.estimatedRatio * COMPRESSION_RATE_ESTIMATION_FACTOR);
+  }
+
+  /** The closed batch's bytes on the wire (`MemoryRecords.sizeInBytes`): the header and its records compressed by the codec. */
+  get wireBytes(): number {
+    return RECORD_BATCH_OVERHEAD_BYTES + compressedRecordsBytes(this.recordsBytes, this.compression);
+  }
+
+  /** `MemoryRecordsBuilder.compressionRatio` once closed: compressed / uncompressed bytes of the records. */
+  get actualCompressionRatio(): number {
+    return this.recordsBytes === 0 ? 1 : compressedRecordsBytes(this.recordsBytes, this.compression) / this.recordsBytes;
   }
 
   /** The write limit of a batch opened for `first` with `batchSize` (RecordAccumulator.append, `Math.max`). */
@@ -65,7 +90,9 @@ export class ProducerBatch {
 
   /**
    * `MemoryRecordsBuilder.hasRoomFor`: not when full; a first record always fits (an oversized record gets a batch of
-   * its own); else when the record, framed at its offset and timestamp deltas, stays within the write limit.
+   * its own); else when the record, framed at its offset and timestamp deltas, stays within the write limit
+   * (counted uncompressed on top of the estimate: "be conservative and not take compression of the new record into
+   * consideration").
    */
   hasRoomFor(r: KafkaRecord, nowMs: number): boolean {
     if (this.isFull()) return false;
@@ -90,7 +117,7 @@ export class ProducerBatch {
     const bytes = this.recordBytes(r, nowMs);
     this.records.push(r);
     this.callbacks.push(cb);
-    this.sizeBytes += bytes;
+    this.recordsBytes += bytes;
     return bytes;
   }
 

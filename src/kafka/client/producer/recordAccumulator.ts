@@ -1,4 +1,5 @@
 import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
+import { type CompressionType, CompressionRatioEstimator } from "../../log/compression.js";
 import { recordSizeInBytes } from "../../log/recordSize.js";
 import { ProducerBatch, type SendCallback } from "./producerBatch.js";
 
@@ -10,12 +11,30 @@ import { ProducerBatch, type SendCallback } from "./producerBatch.js";
 export class RecordAccumulator {
   readonly queues = new Map<string, ProducerBatch[]>();
   usedBytes = 0;
+  /** The compression ratio estimates per topic (Kafka's is static per JVM; here per producer). */
+  readonly estimator = new CompressionRatioEstimator();
 
   constructor(
     private readonly batchSize: number,
     private readonly lingerMs: number,
     readonly bufferMemory: number,
+    /** compression.type: the codec of every batch. */
+    private readonly compression: CompressionType = "none",
   ) {}
+
+  /** A new batch: with a codec it takes the topic's current ratio estimate (ProducerBatch's constructor). */
+  private newBatch(topic: string, partition: number, createdMs: number, writeLimit: number): ProducerBatch {
+    if (this.compression === "none") return new ProducerBatch(topic, partition, createdMs, writeLimit);
+    return new ProducerBatch(topic, partition, createdMs, writeLimit, this.compression, this.estimator.estimation(topic));
+  }
+
+  /**
+   * `ProducerBatch.close` when the batch is drained: its observed compression ratio updates the topic's estimate
+   * (`CompressionRatioEstimator.updateEstimation`). Nothing for an uncompressed producer.
+   */
+  onClose(batch: ProducerBatch): void {
+    if (this.compression !== "none") this.estimator.updateEstimation(batch.topic, batch.actualCompressionRatio);
+  }
 
   /**
    * Appends to the partition's last batch or opens a new one (RecordAccumulator.append). `batchIsFull` is Kafka's
@@ -28,7 +47,7 @@ export class RecordAccumulator {
     let batch = q[q.length - 1];
     let newBatch = false;
     if (this.wouldOpenBatch(topic, partition, r, nowMs)) {
-      batch = new ProducerBatch(topic, partition, nowMs, ProducerBatch.writeLimitFor(r, this.batchSize));
+      batch = this.newBatch(topic, partition, nowMs, ProducerBatch.writeLimitFor(r, this.batchSize));
       q.push(batch);
       newBatch = true;
       this.usedBytes += batch.writeLimit; // Kafka allocates max(batch.size, the record's bound) from the buffer pool
@@ -88,9 +107,12 @@ export class RecordAccumulator {
       big.records.forEach((r, i) => (largest = Math.max(largest, recordSizeInBytes(i, 0, keyBytesOf(r), valueBytesOf(r)))));
       splitSize = Math.max(largest, Math.floor(big.sizeBytes / 2));
     }
+    // Kafka: "Reset the estimated compression ratio to the initial value or the big batch compression ratio,
+    // whichever is bigger" (CompressionRatioEstimator.setEstimation).
+    if (this.compression !== "none") this.estimator.setEstimation(big.topic, Math.max(1, big.actualCompressionRatio));
     big.records.forEach((r, i) => {
       if (cur === null || !cur.hasRoomFor(r, big.createdMs)) {
-        cur = new ProducerBatch(big.topic, big.partition, big.createdMs, ProducerBatch.writeLimitFor(r, splitSize));
+        cur = this.newBatch(big.topic, big.partition, big.createdMs, ProducerBatch.writeLimitFor(r, splitSize));
         cur.closedForAppends = true;
         cur.maybeAppended = big.maybeAppended;
         out.push(cur);

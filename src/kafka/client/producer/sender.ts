@@ -208,7 +208,10 @@ export class Sender {
       // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
       if (first.baseSequence >= 0 && this.hasInFlight(key, first.baseSequence)) break;
       q.shift();
-      size += first.sizeBytes;
+      // RecordAccumulator.drainBatchesForOneNode: `batch.close()` (the estimator learns the batch's ratio), then the
+      // request counts the closed batch's size (compressed).
+      this.accumulator.onClose(first);
+      size += first.wireBytes;
       ready.push(first);
     } while (i !== start);
     return ready;
@@ -239,8 +242,9 @@ export class Sender {
         isControl: false,
         // The batch is closed once drained (no append reopens it), so the request shares its records.
         records: batch.records,
-        sizeBytes: batch.sizeBytes,
+        sizeBytes: batch.wireBytes,
       };
+      if (batch.compression !== "none") recordBatch.compression = batch.compression;
       partitions.push({ topic: batch.topic, partition: batch.partition, currentLeaderEpoch: -1, batch: recordBatch });
       this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.records.length, producerId: batch.producerId, baseSequence: batch.baseSequence });
     }
@@ -322,7 +326,7 @@ export class Sender {
     if (error === "MESSAGE_TOO_LARGE" && batch.records.length > 1) {
       // Sender.completeBatch: a batch the broker found too large is split and sent again; no retry is counted.
       const parts = this.accumulator.splitAndReenqueue(batch);
-      this.ctx.trace("producer.split-batch", { tp: key, records: batch.records.length, sizeBytes: batch.sizeBytes, batches: parts.length });
+      this.ctx.trace("producer.split-batch", { tp: key, records: batch.records.length, sizeBytes: batch.wireBytes, batches: parts.length });
       return;
     }
     if (MAYBE_APPENDED.has(error)) batch.maybeAppended = true;
