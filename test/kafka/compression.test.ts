@@ -162,6 +162,33 @@ describe("compression in a run: bytes sent and stored, and the broker's recompre
     expect(toLz4).toBeGreaterThan(kept + 0.002);
   });
 
+  it("a batch that fits max.message.bytes compressed but not once the topic stores it uncompressed is refused (MESSAGE_TOO_LARGE) and split", () => {
+    // Three ~1 KB records a batch (batch.size 4000): ~1.2 KB in gzip, ~3.1 KB uncompressed, over the topic's 3000.
+    const text = `
+name: recompressed-too-large
+description: recompression grows a batch past max.message.bytes
+duration: 5s
+cluster:
+  brokers: 1
+  topics: [{ name: t, partitions: 1, replicationFactor: 1, config: { compression.type: uncompressed, max.message.bytes: 3000 } }]
+clients:
+  - { id: p, kind: producer, start: 3s, config: { acks: all, compression.type: gzip, batch.size: 4000, linger.ms: 50 }, workload: { topic: t, rate: 200, keys: { distribution: none }, valueSize: 1000 } }
+`;
+    const rejected: { sizeBytes: number }[] = [];
+    const r = runScenario(parseScenario(text, "too-large.yaml"), {
+      observe: (t) => {
+        if (t.type === "partition.reject-produce" && (t.data as { error: string }).error === "MESSAGE_TOO_LARGE") rejected.push(t.data as { sizeBytes: number });
+      },
+    });
+    expect(r.status).toBe("ok");
+    expect(rejected.length).toBeGreaterThan(0);
+    // Refused at its recompressed (uncompressed) size, not at the size it arrived with.
+    for (const x of rejected) expect(x.sizeBytes).toBeGreaterThan(3000);
+    const sends = r.history.ops.filter((o) => o.f === "send" && o.type !== "invoke");
+    expect(sends.length).toBeGreaterThan(300);
+    expect(sends.every((o) => o.type === "ok")).toBe(true);
+  });
+
   it("with the default (none) and no codec anywhere nothing changes: compression.type none is the run without it", () => {
     const text = (cfg: string) => `
 name: same
