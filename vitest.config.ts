@@ -47,7 +47,7 @@ export default defineConfig({
     // the files run.
     isolate: false,
     // Vitest's default is one worker fewer than the cores: one on a 2-core CI machine. The suite is CPU-bound test
-    // files, so every core runs one (5.3 min on 2 cores instead of about 9).
+    // files, so every core runs one (half the time of one worker).
     maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirstSequencer },
     setupFiles: ["test/support/fastCheckSeed.ts"],
