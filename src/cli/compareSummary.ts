@@ -85,10 +85,14 @@ export function formatCompare(s: CompareSummary, c: ChalkInstance): string[] {
     c.bold(`  ${"--set".padEnd(setWidth)}${col("failing")}${checks.map(col).join("")}`),
   ];
   for (const v of s.variants) lines.push(`  ${v.set.padEnd(setWidth)}${col(`${v.failing}/${v.seeds}`)}${checks.map((n) => col(String(v.checks[n] ?? 0))).join("")}`);
+  // An `anomaly:` expectation fails where the anomaly is NOT found: a variant that fixes it counts as failing there.
+  const anomalies = checks.filter((n) => n.startsWith("anomaly"));
+  if (anomalies.length > 0) lines.push(c.dim(`  (${anomalies.join(", ")}: the scenario expects the anomaly, so a seed counts as failing there when the anomaly did NOT happen)`));
   const reached = RARE_MOMENT_NAMES.filter((n) => s.variants.some((v) => v.coverage[n].seeds > 0));
   if (reached.length > 0) {
     lines.push(c.bold(`  ${"rare moment (seeds reached)".padEnd(setWidth)}${s.variants.map((_, i) => col(`#${i + 1}`)).join("")}`));
     for (const n of reached) lines.push(`  ${n.padEnd(setWidth)}${s.variants.map((v) => col(String(v.coverage[n].seeds))).join("")}`);
+    lines.push(c.dim(`  ${s.variants.map((v, i) => `#${i + 1}: --set ${v.set}`).join("   ")}`));
   }
   return lines;
 }
