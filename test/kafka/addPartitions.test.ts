@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
 import { runScenario } from "../../src/runner/run.js";
 import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
-import type { TraceRecord } from "../../src/sim/index.js";
 import type { SendValue } from "../../src/workload/history.js";
 import { placeReplicas } from "../../src/kafka/controller/replicaPlacer.js";
+import { runTraced } from "../support/tracedRun.js";
 
 /**
  * addPartitions (issue 16 item 4): `addPartitions: { topic, count }` is the admin's CreatePartitions, forwarded to
@@ -33,10 +33,8 @@ expect:
 }
 
 function run(text: string) {
-  const trace: TraceRecord[] = [];
   const recorder = new RunRecorder({ messages: false });
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec), attach: recorder.attach });
-  return { r, trace, recorder, of: (type: string) => trace.filter((t) => t.type === type) };
+  return { ...runTraced(text, recorder.attach), recorder };
 }
 
 /** Acknowledged sends as [time µs, partition, key]. */

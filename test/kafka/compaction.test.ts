@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { runScenario } from "../../src/runner/run.js";
-import type { TraceRecord } from "../../src/sim/index.js";
+import { runTraced } from "../support/tracedRun.js";
 
 /** A 3-broker cluster with one partition of `kv`, a keyed acks=all producer; configs and the workload vary. */
 function scenario(opts: { topicConfig?: string; brokerConfig?: string; workload?: string; duration?: string; expect?: string }): string {
@@ -22,11 +21,7 @@ expect: ${opts.expect ?? "[noLostAcknowledgedWrites, noCompactedKeyLost, noLogDi
 `;
 }
 
-function run(text: string) {
-  const trace: TraceRecord[] = [];
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
-}
+const run = runTraced;
 
 describe("compaction in a run", () => {
   it("with cleanup.policy=delete (Kafka's default) the cleaner never runs", () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
-import { runScenario } from "../../src/runner/run.js";
-import type { TraceRecord } from "../../src/sim/index.js";
 import type { PartitionState } from "../../src/kafka/metadata/records.js";
 import { completeReassignmentIfNeeded, startReassignment } from "../../src/kafka/controller/partitionReassignment.js";
+import { runTraced } from "../support/tracedRun.js";
 
 /**
  * Partition reassignment (issue 16 item 4): `reassign: { partition, replicas }` is AlterPartitionReassignments,
@@ -30,11 +29,7 @@ expect:
 `;
 }
 
-function run(text: string) {
-  const trace: TraceRecord[] = [];
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
-}
+const run = runTraced;
 
 const state = (over: Partial<PartitionState> = {}): PartitionState => ({ topic: "t", partition: 0, replicas: ["b1", "b2", "b3"], isr: ["b1", "b2", "b3"], leader: "b1", leaderEpoch: 5, partitionEpoch: 9, ...over });
 const bad = (faults: string) => () => parseScenario(scenario(faults), "t.yaml");

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
-import { runScenario } from "../../src/runner/run.js";
-import type { TraceRecord } from "../../src/sim/index.js";
+import { runTraced } from "../support/tracedRun.js";
 
 /** A 3-broker cluster with one partition of `orders` and an acks=all producer; `topicConfig` and `extra` vary. */
 function scenario(opts: { topicConfig?: string; brokerConfig?: string; faults?: string; reader?: string; duration?: string }): string {
@@ -25,11 +24,7 @@ expect: [noLostAcknowledgedWrites, noDuplicates, noLogDivergence]
 `;
 }
 
-function run(text: string) {
-  const trace: TraceRecord[] = [];
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
-}
+const run = runTraced;
 
 const FAST = "log.retention.check.interval.ms: 1000, log.initial.task.delay.ms: 1000";
 

@@ -1,7 +1,3 @@
-import { runScenario } from "../../src/runner/run.js";
-import { parseScenario } from "../../src/scenario/load.js";
-import type { TraceRecord } from "../../src/sim/index.js";
-
 /** The knobs of an alterConfig test scenario; `faults` is the YAML of the fault list's entries. */
 export interface AlterConfigScenarioOptions {
   faults: string;
@@ -35,9 +31,4 @@ ${opts.faults}
 `;
 }
 
-/** Runs a scenario text, keeping its trace: the result, every trace record, and the records of one type. */
-export function runTraced(text: string) {
-  const trace: TraceRecord[] = [];
-  const r = runScenario(parseScenario(text, "t.yaml"), { observe: (rec) => trace.push(rec) });
-  return { r, trace, of: (type: string) => trace.filter((t) => t.type === type) };
-}
+export { runTraced } from "./tracedRun.js";
