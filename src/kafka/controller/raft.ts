@@ -5,6 +5,7 @@ import { SnapshotFetcher } from "../metadata/snapshotFetcher.js";
 import type { MetadataRecord } from "../metadata/records.js";
 import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
+import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
 
 /** RaftMetadataLogCleanerManager: KafkaRaftClient cleans its log (KafkaMetadataLog.maybeClean) every 60 s. */
@@ -28,7 +29,7 @@ type Role =
   | { kind: "unattached" }
   | { kind: "follower"; leader: string }
   | { kind: "candidate"; votes: Set<string> }
-  | { kind: "leader"; matched: Map<string, number>; lastFetchUs: Map<string, number>; epochStartOffset: number };
+  | { kind: "leader"; state: RaftLeaderState };
 
 export interface RaftListener {
   becameLeader(): void;
@@ -132,7 +133,7 @@ export class RaftNode {
     const offset = this.log.endOffset;
     this.log.append([{ epoch: this.epoch, record }]);
     this.listener.appended(offset);
-    this.role.matched.set(this.ctx.name, this.log.endOffset);
+    this.role.state.updateLocalState(this.log.endOffset);
     this.maybeAdvanceHighWatermark();
     this.fetches.answerParked();
     return offset;
@@ -246,13 +247,7 @@ export class RaftNode {
     this.clearRoleTimers();
     if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
     this.electionTimer = -1;
-    const matched = new Map<string, number>();
-    const lastFetchUs = new Map<string, number>();
-    for (const v of this.cfg.voters) {
-      matched.set(v, 0);
-      lastFetchUs.set(v, this.ctx.nowUs);
-    }
-    this.role = { kind: "leader", matched, lastFetchUs, epochStartOffset: this.log.endOffset };
+    this.role = { kind: "leader", state: new RaftLeaderState(this.ctx.name, this.cfg.voters, this.log.endOffset, this.ctx.nowUs) };
     this.ctx.trace("raft.leader", { epoch: this.epoch, logEnd: this.log.endOffset });
     // The model does not wait for BeginQuorumEpoch's answer: the new leader learns of its followers from their fetches.
     for (const v of this.cfg.voters)
@@ -285,9 +280,7 @@ export class RaftNode {
   private checkQuorum(): void {
     if (this.role.kind !== "leader") return;
     const windowUs = this.cfg.fetchTimeoutMs * 1.5 * 1000;
-    let heard = 1;
-    for (const [v, t] of this.role.lastFetchUs) if (v !== this.ctx.name && this.ctx.nowUs - t <= windowUs) heard++;
-    if (heard < this.majority) {
+    if (this.role.state.votersHeardWithin(this.ctx.nowUs, windowUs) < this.majority) {
       this.ctx.trace("raft.resign", { epoch: this.epoch, reason: "no majority fetched within check-quorum window" });
       this.becomeUnattached(this.epoch);
       this.votedFor = this.ctx.name;
@@ -334,39 +327,14 @@ export class RaftNode {
     if (req.epoch > this.epoch && !req.observer) {
       this.becomeUnattached(req.epoch);
     }
-    if (this.role.kind !== "leader") {
-      const res: RaftFetchResponse = {
-        type: "FetchResponse",
-        correlationId: req.correlationId,
-        epoch: this.epoch,
-        leader: this.leader,
-        error: "NOT_LEADER_OR_FOLLOWER",
-        baseOffset: req.fetchOffset,
-        entries: [],
-        highWatermark: this.highWatermark,
-      };
-      this.ctx.write(conn, res);
-      return;
-    }
-    if (req.epoch < this.epoch && !req.observer) {
-      // The fetcher missed an election: tell it who leads now.
-      this.ctx.write(conn, {
-        type: "FetchResponse",
-        correlationId: req.correlationId,
-        epoch: this.epoch,
-        leader: this.ctx.name,
-        error: "FENCED_LEADER_EPOCH",
-        baseOffset: req.fetchOffset,
-        entries: [],
-        highWatermark: this.highWatermark,
-      } satisfies RaftFetchResponse);
-      return;
-    }
+    if (this.role.kind !== "leader") return this.fetches.refuse(req, conn, "NOT_LEADER_OR_FOLLOWER", this.epoch, this.leader, this.highWatermark);
+    // A voter that missed an election is told who leads now.
+    if (req.epoch < this.epoch && !req.observer) return this.fetches.refuse(req, conn, "FENCED_LEADER_EPOCH", this.epoch, this.ctx.name, this.highWatermark);
     if (!req.observer) {
-      this.role.lastFetchUs.set(req.replica, this.ctx.nowUs);
+      this.role.state.recordFetch(req.replica, this.ctx.nowUs);
       // A fetch at offset N with a matching last epoch proves the follower has everything below N.
       if (this.fetches.validate(req).kind === "valid") {
-        this.role.matched.set(req.replica, req.fetchOffset);
+        this.role.state.updateReplicaState(req.replica, req.fetchOffset);
         this.maybeAdvanceHighWatermark();
       }
     }
@@ -376,10 +344,8 @@ export class RaftNode {
 
   private maybeAdvanceHighWatermark(): void {
     if (this.role.kind !== "leader") return;
-    const offsets = this.cfg.voters.map((v) => this.role.kind === "leader" ? (v === this.ctx.name ? this.log.endOffset : this.role.matched.get(v) ?? 0) : 0).sort((a, b) => b - a);
-    const candidate = offsets[this.majority - 1];
-    // Only entries of the current epoch are committed by counting replicas (Raft §5.4.2).
-    if (candidate > this.highWatermark && candidate > this.role.epochStartOffset) {
+    const candidate = this.role.state.highWatermarkCandidate(this.log.endOffset, this.majority, this.highWatermark);
+    if (candidate !== null) {
       this.highWatermark = candidate;
       this.listener.committed(candidate);
       this.fetches.answerParked();
@@ -456,7 +422,7 @@ export class RaftNode {
    * a voter's FetchSnapshot counts for check-quorum as its Fetch does.
    */
   handleFetchSnapshot(req: FetchSnapshotRequest, conn: ConnectionId): void {
-    if (this.role.kind === "leader" && req.epoch === this.epoch && this.cfg.voters.includes(req.replica)) this.role.lastFetchUs.set(req.replica, this.ctx.nowUs);
+    if (this.role.kind === "leader" && req.epoch === this.epoch && this.cfg.voters.includes(req.replica)) this.role.state.recordFetch(req.replica, this.ctx.nowUs);
     const error = this.role.kind !== "leader" ? "NOT_LEADER_OR_FOLLOWER" : req.epoch < this.epoch ? "FENCED_LEADER_EPOCH" : null;
     this.fetches.answerFetchSnapshot(req, conn, error, this.leader);
   }

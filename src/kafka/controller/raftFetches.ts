@@ -60,6 +60,15 @@ export class RaftFetches {
     return log.validateOffsetAndEpoch(req.fetchOffset, req.lastFetchedEpoch);
   }
 
+  /**
+   * KafkaRaftClient.handleFetchRequest's refusals: NOT_LEADER_OR_FOLLOWER from a node that does not lead, or
+   * FENCED_LEADER_EPOCH to a voter fetching in an older epoch; either names the epoch and leader the node knows,
+   * so the fetcher can find the leader.
+   */
+  refuse(req: RaftFetchRequest, conn: ConnectionId, error: "NOT_LEADER_OR_FOLLOWER" | "FENCED_LEADER_EPOCH", epoch: number, leader: string | null, highWatermark: number): void {
+    this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, epoch, leader, error, baseOffset: req.fetchOffset, entries: [], highWatermark } satisfies RaftFetchResponse);
+  }
+
   /** Answers at once when there is something to read (or a divergence to report); otherwise parks the fetch. */
   answerOrPark(from: string, req: RaftFetchRequest, conn: ConnectionId): void {
     const limit = req.observer ? this.leader.highWatermark : this.leader.log.endOffset;
