@@ -66,7 +66,10 @@ export function brokerActor(cfg: BrokerConfig) {
   return (processCtx: ActorContext): BrokerActor => {
     // With a request path, the broker's parts write through it (responses leave via its network threads).
     let path: RequestPath | null = null;
-    if (cfg.requestPath) path = new RequestPath(processCtx, cfg.requestPath.settings, cfg.requestPath.metrics, (from, msg, conn) => dispatch(handlers, (msg as { type: keyof BrokerMessages }).type, from, msg as never, conn));
+    if (cfg.requestPath) path = new RequestPath(processCtx, cfg.requestPath.settings, cfg.requestPath.metrics, (from, msg, conn) => {
+        // The path holds requests as the engine hands them over; onMessage let only the broker's own APIs in.
+        if (isMessageOf(handlers, msg)) dispatch(handlers, msg.type, from, msg, conn);
+      });
     const ctx = path?.ctx ?? processCtx;
     // The broker's own copy: dynamic broker configs change it in place (applyDynamicBrokerConfigs).
     const s: BrokerSettings = { ...cfg.settings };

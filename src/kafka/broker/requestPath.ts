@@ -1,4 +1,5 @@
 import { type ActorContext, type ConnectionEvent, type ConnectionId, ServerPool } from "../../sim/index.js";
+import type { ConsumerFetchRequest, ConsumerFetchResponse, ConsumerFetchResponsePartition, FetchRequest, FetchResponse, FetchResponsePartition, ProduceRequest } from "../protocol/messages.js";
 import { kafkaWireBytes } from "../protocol/wireSize.js";
 import type { BrokerRequestMetrics } from "./requestMetrics.js";
 
@@ -231,11 +232,15 @@ export class RequestPath {
   }
 }
 
+/** Whether a message, as the engine hands it over, is the protocol message `T` (its `type` field says so). */
+function hasType<T extends { type: string }>(msg: unknown, type: T["type"]): msg is T {
+  return typeof msg === "object" && msg !== null && "type" in msg && msg.type === type;
+}
+
 function produceBytes(msg: unknown): number {
-  const m = msg as { type?: string; partitions?: { batch?: { sizeBytes: number } }[] };
-  if (m.type !== "Produce" || !m.partitions) return 0;
+  if (!hasType<ProduceRequest>(msg, "Produce")) return 0;
   let bytes = 0;
-  for (const p of m.partitions) bytes += p.batch?.sizeBytes ?? 0;
+  for (const p of msg.partitions) bytes += p.batch.sizeBytes;
   return bytes;
 }
 
@@ -245,22 +250,19 @@ function fetchedBytes(responses: { msg: unknown }[]): number {
   return bytes;
 }
 
-function fetchPartitions(msg: unknown): { topic: string; partition: number; batches: { sizeBytes: number }[] }[] {
-  const m = msg as { type?: string; partitions?: { topic: string; partition: number; batches?: { sizeBytes: number }[] }[] };
-  if (m.type !== "FetchResponse" || !m.partitions) return [];
-  return m.partitions.filter((p): p is { topic: string; partition: number; batches: { sizeBytes: number }[] } => Array.isArray(p.batches));
+/** The partitions of a follower's or a consumer's FetchResponse (both carry whole batches), or none. */
+function fetchPartitions(msg: unknown): readonly (FetchResponsePartition | ConsumerFetchResponsePartition)[] {
+  return hasType<FetchResponse | ConsumerFetchResponse>(msg, "FetchResponse") ? msg.partitions : [];
 }
 
 function isAcksZeroProduce(msg: unknown): boolean {
-  const m = msg as { type?: string; acks?: number };
-  return m.type === "Produce" && m.acks === 0;
+  return hasType<ProduceRequest>(msg, "Produce") && msg.acks === 0;
 }
 
 /** BytesInPerSec of each partition of a produce request; a Fetch marks its connection as a follower's or not. */
 function countRequest(metrics: BrokerRequestMetrics, msg: unknown, s: Served): void {
-  const m = msg as { type?: string; replicaId?: unknown; partitions?: { topic: string; partition: number; batch?: { sizeBytes: number } }[] };
-  if (m.type === "Fetch") s.follower = m.replicaId !== -1;
-  else if (m.type === "Produce" && m.partitions) for (const p of m.partitions) metrics.partition(p.topic, p.partition).bytesIn += p.batch?.sizeBytes ?? 0;
+  if (hasType<FetchRequest | ConsumerFetchRequest>(msg, "Fetch")) s.follower = msg.replicaId !== -1;
+  else if (hasType<ProduceRequest>(msg, "Produce")) for (const p of msg.partitions) metrics.partition(p.topic, p.partition).bytesIn += p.batch.sizeBytes;
 }
 
 /** BytesOutPerSec (a consumer's fetch) or ReplicationBytesOutPerSec (a follower's) of each partition answered. */
