@@ -259,12 +259,16 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     ...(usesGroups ? [{ name: "__consumer_offsets", partitions: brokerConfig["offsets.topic.num.partitions"] }] : []),
     ...(transactional ? [{ name: "__transaction_state", partitions: brokerConfig["transaction.state.log.num.partitions"] }] : []),
   ];
-  const isRole = (n: string) => brokerCount > 0 && isKafkaRole(n, [...topics, ...internal]);
+  const created = [...topics, ...internal];
+  // A partition an addPartitions entry creates may be named by the faults and admin calls at or after its time
+  // (an entry without at:, fired by a trace event, may name any partition some addPartitions creates).
+  const grown = (f: { at?: number }) => topicsAfterAddPartitions(created, input.faults ?? [], f.at ?? Infinity);
   const faults: FaultOp[] = [];
   const adminOps: AdminOp[] = [];
   (input.faults ?? []).forEach((f, i) => {
-    if (ADMIN_VERBS.some((v) => f[v] !== undefined)) adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, { topics: [...topics, ...internal], brokers }, fail));
-    else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, isRole, fail, brokers));
+    if (ADMIN_VERBS.some((v) => f[v] !== undefined))
+      adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, { topics: f.addPartitions ? created : grown(f), brokers }, fail));
+    else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, (n) => brokerCount > 0 && isKafkaRole(n, grown(f)), fail, brokers));
   });
   if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
     fail("faults", `deleteRecords, alterConfig, reassign and addPartitions are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
@@ -544,4 +548,17 @@ function parseExpectation(e: string | Record<string, unknown>, path: string, fai
   const m = /^no([A-Z].*)$/.exec(k);
   const label = `${k}: ${typeof e[k] === "string" ? e[k] : JSON.stringify(e[k])}`;
   return { label, check: m ? lowerFirst(m[1]) : k, mode: "none", params: e[k], path, paramPath: `${path}.${k}` };
+}
+
+/**
+ * The topics (name, partition count) as they stand at `atMs`: as created, each raised to the largest count an
+ * `addPartitions` entry at or before `atMs` asks for (whether CreatePartitions succeeds is the controller's to say;
+ * validation only keeps a scenario from naming a partition no entry could have created).
+ */
+function topicsAfterAddPartitions(created: { name: string; partitions: number }[], faults: readonly { at?: number; addPartitions?: { topic: string; count: number } }[], atMs: number): { name: string; partitions: number }[] {
+  return created.map((t) => {
+    let partitions = t.partitions;
+    for (const f of faults) if (f.addPartitions?.topic === t.name && (f.at ?? Infinity) <= atMs) partitions = Math.max(partitions, f.addPartitions.count);
+    return partitions === t.partitions ? t : { name: t.name, partitions };
+  });
 }

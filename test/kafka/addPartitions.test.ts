@@ -145,6 +145,15 @@ describe("addPartitions: CreatePartitions", () => {
     expect(bad("  - { at: 5s, addPartitions: { topic: orders } }")).toThrow(/faults\[0\]\.addPartitions\.count/);
   });
 
+  it("faults and admin calls may name a partition an earlier addPartitions creates, not one it has not yet created", () => {
+    const grown = "  - { at: 5s, addPartitions: { topic: orders, count: 3 } }\n";
+    const ok = parseScenario(scenario(grown + '  - { at: 6s, crash: "leader:orders-2", for: 1s }\n  - { at: 7s, deleteRecords: { partition: orders-2, offset: 0 } }'), "t.yaml");
+    expect(ok.faults.map((f) => f.op)).toEqual(["crash"]);
+    expect(ok.adminOps.map((o) => o.op)).toEqual(["addPartitions", "deleteRecords"]);
+    expect(bad(grown + '  - { at: 4s, crash: "leader:orders-2", for: 1s }')).toThrow(/faults\[1\]\.crash: unknown actor "leader:orders-2"/);
+    expect(bad(grown + "  - { at: 4s, deleteRecords: { partition: orders-2, offset: 0 } }")).toThrow(/faults\[1\]\.deleteRecords\.partition: "orders-2" is not a partition of the cluster \(partitions: orders-0\)/);
+  });
+
   it("the shipped incident's lagging group delivers every key in order when no partitions are added (keyReordering quiet)", () => {
     const shipped = readFileSync("scenarios/add-partitions-breaks-key-order.yaml", "utf8");
     const text = shipped
