@@ -104,13 +104,16 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
       if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
       if (w.assign) {
         for (const k of ["processing", "commit", "output"] as const) if (w[k] !== undefined) fail(`${p}.workload.${k}`, "is for subscribe: consumers in a group");
+        if (w.pollTimeout !== undefined && w.pollInterval !== undefined) fail(`${p}.workload.pollTimeout`, "replaces pollInterval (a blocking poll(Duration) loop); give one of them");
+        if (w.pollTimeout !== undefined && w.pollTimeout <= 0) fail(`${p}.workload.pollTimeout`, "must be a duration > 0 (e.g. 100ms)");
         const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
         w.assign.partitions?.forEach((part, j) => {
           if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
         });
-        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config, explicit), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100 } });
+        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config, explicit), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100, pollTimeoutMs: w.pollTimeout ?? null } });
         return;
       }
+      if (w.pollTimeout !== undefined) fail(`${p}.workload.pollTimeout`, "is for assign: consumers for now (a group member polls every pollInterval)");
       w.subscribe!.forEach((t, j) => knownTopic(t, `${p}.workload.subscribe[${j}]`));
       const autoCommit = config["enable.auto.commit"];
       const commit = w.commit ?? (autoCommit ? "auto" : "sync");

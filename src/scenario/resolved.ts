@@ -100,6 +100,8 @@ export interface ConsumerWorkloadSpec {
   topic: string;
   partitions: number[] | null;
   pollIntervalMs: number;
+  /** poll(Duration)'s timeout in ms (`pollTimeout`), or null: the application polls every `pollIntervalMs`. */
+  pollTimeoutMs: number | null;
 }
 
 /** A group member's application loop (subscribe mode); the run's stop time is added by the world builder. */

@@ -188,6 +188,11 @@ export const consumerWorkloadInput = z.strictObject({
   subscribe: z.array(name).min(1, "must list at least one topic").optional(),
   /** How long an idle poll() waits before the application polls again (default 100ms). */
   pollInterval: duration.optional(),
+  /**
+   * assign: consumers: the application calls poll(Duration) with this timeout in a loop, as a Java application does:
+   * an empty poll blocks until a Fetch brings records (returning at once) or the timeout passes. Instead of pollInterval.
+   */
+  pollTimeout: duration.optional(),
   /** How long the application takes to process what a poll returned (default: no time). */
   processing: z
     .strictObject({

@@ -8,7 +8,14 @@ export interface ConsumerWorkload {
   topic: string;
   /** Partitions to assign; null means all partitions of the topic (known from metadata). */
   partitions: number[] | null;
+  /** How long the application waits after an empty poll before it polls again. */
   pollIntervalMs: number;
+  /**
+   * Null, or the application calls poll(Duration) with this timeout in ms, as a Java application's loop does: a poll
+   * that finds nothing blocks until a Fetch answer brings records (then returns at once) or the timeout passes, and
+   * a poll that returned records is followed by the next at once. Replaces `pollIntervalMs`.
+   */
+  pollTimeoutMs: number | null;
   stopMs: number | null;
 }
 
@@ -36,7 +43,8 @@ export function recordPollError(history: History, timeUs: number, process: strin
 }
 
 /**
- * An application that assigns itself partitions and polls them at a steady pace, recording each non-empty poll
+ * An application that assigns itself partitions and polls them at a steady pace (or, with `pollTimeoutMs`, in a
+ * loop of blocking poll(Duration) calls, as OpenMessaging Benchmark's Kafka consumer does), recording each non-empty poll
  * (Jepsen's `[:poll]` completing as `[:poll {k [[offset v] ...]}]`, a key standing for one topic-partition). A poll
  * that throws (auto.offset.reset=none) is recorded as a failed poll and ends the application, as an uncaught
  * exception ends a Java application's poll loop.
@@ -52,7 +60,12 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
         history.event(ctx.nowUs, ctx.name, "assign", { topic: w.topic, partitions: parts });
       } else consumer.metadata.requestUpdate(); // the topic is not in metadata yet (partitionsFor would wait)
     };
-    const poll = ctx.timer(() => {
+    /** The pending poll timer (the next poll, or a blocked poll's timeout), -1: none; blocked: waiting in poll(Duration). */
+    let pending = -1;
+    let blocked = false;
+    const run = () => {
+      pending = -1;
+      blocked = false;
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
       tryAssign();
       const result = consumer.poll();
@@ -64,13 +77,26 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
         const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { isolation: settings.isolationLevel });
         history.complete(ctx.nowUs, inv, "ok", value);
       }
-      poll.set(w.pollIntervalMs);
-    });
+      if (w.pollTimeoutMs === null) pending = poll.set(w.pollIntervalMs);
+      else if (polled.length > 0) pending = poll.set(0);
+      else {
+        // KafkaConsumer.poll(Duration): blocked until a Fetch brings records or the timeout passes.
+        blocked = true;
+        pending = poll.set(w.pollTimeoutMs);
+      }
+    };
+    const poll = ctx.timer(run);
+    if (w.pollTimeoutMs !== null)
+      consumer.onFetchAvailable = () => {
+        if (!blocked) return;
+        poll.cancel(pending);
+        run();
+      };
     const net = clientProcess(ctx);
     return {
       onStart: () => {
         consumer.start();
-        poll.set(w.pollIntervalMs);
+        pending = poll.set(w.pollTimeoutMs === null ? w.pollIntervalMs : 0);
       },
       onMessage: (from, msg, conn) => {
         net.onMessage(from, msg, conn);

@@ -50,6 +50,12 @@ export class KafkaConsumer {
   private closed = false;
   /** The group membership, once subscribe() was called. */
   group: GroupMember | null = null;
+  /**
+   * Called when a Fetch answer brought records poll() can return: an application blocked in poll(Duration) sets it
+   * to return at once (KafkaConsumer.pollForFetches waits in `client.poll` until `fetcher.hasAvailableFetches()`).
+   * Null: the application polls on its own schedule.
+   */
+  onFetchAvailable: (() => void) | null = null;
   private pumpAtUs = Infinity;
   /** The fetcher's next pass (after a back-off). */
   private readonly pumpAt: Timer;
@@ -84,6 +90,7 @@ export class KafkaConsumer {
       retryLater: (p, error) => self.retryLater(p, error),
       wakeAt: (us) => self.wakeAt(us),
       pump: () => self.pump(),
+      fetchAvailable: () => self.onFetchAvailable?.(),
     };
     this.fetcher = new Fetcher(host);
     this.offsetFetcher = new OffsetFetcher(host);

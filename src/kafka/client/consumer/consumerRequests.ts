@@ -20,6 +20,12 @@ export interface ConsumerRequestHost {
   wakeAt(us: number): void;
   /** Sends what can be sent now. */
   pump(): void;
+  /**
+   * A Fetch answer gave at least one partition records to return (Fetcher.hasAvailableFetches turned true): an
+   * application blocked in poll(Duration) returns now (KafkaConsumer.pollForFetches' `client.poll(timer, () ->
+   * !fetcher.hasAvailableFetches())`). Called before the consumer sends its next Fetch.
+   */
+  fetchAvailable(): void;
 }
 
 /**

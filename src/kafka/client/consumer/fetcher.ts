@@ -60,7 +60,11 @@ export class Fetcher {
           for (const p of parts) if (this.take(p, id)) this.host.retryLater(p, disconnectError(res));
         } else {
           const answer = (res as unknown as ConsumerFetchResponse).partitions;
-          for (let i = 0; i < parts.length; i++) if (this.take(parts[i], id)) this.onPartition(parts[i], answer[i]);
+          let available = false;
+          for (let i = 0; i < parts.length; i++) if (this.take(parts[i], id) && this.onPartition(parts[i], answer[i])) available = true;
+          // An application blocked in poll() takes the records first; its poll sends the next Fetch, with the
+          // partitions it drained (KafkaConsumer.poll sends fetches after collecting, before returning).
+          if (available) this.host.fetchAvailable();
         }
         this.host.pump();
       },
@@ -75,11 +79,14 @@ export class Fetcher {
     return true;
   }
 
-  /** FetchCollector.initialize: the answer for the position asked becomes the partition's completed fetch. */
-  private onPartition(p: AssignedPartition, res: ConsumerFetchResponsePartition): void {
+  /**
+   * FetchCollector.initialize: the answer for the position asked becomes the partition's completed fetch. Returns
+   * whether it holds batches for poll() to return.
+   */
+  private onPartition(p: AssignedPartition, res: ConsumerFetchResponsePartition): boolean {
     const { ctx, settings } = this.host;
     // An answer for a position that has moved (or is no longer valid) since it was asked for is stale.
-    if (!p.hasValidPosition || p.position === null || p.position.offset !== p.inFlightOffset) return;
+    if (!p.hasValidPosition || p.position === null || p.position.offset !== p.inFlightOffset) return false;
     if (res.error === "OFFSET_OUT_OF_RANGE") {
       // FetchCollector.handleInitializeErrors: reset by auto.offset.reset, or OffsetOutOfRangeException from poll().
       ctx.trace("consumer.offset-out-of-range", { tp: p.key, fetchOffset: p.inFlightOffset, logStartOffset: res.logStartOffset, highWatermark: res.highWatermark, policy: settings.autoOffsetReset });
@@ -88,10 +95,15 @@ export class Fetcher {
         p.raise = { exception: "OffsetOutOfRangeException", offset: p.inFlightOffset };
         p.nextRetryTimeUs = ctx.nowUs + settings.retryBackoffMs * 1000;
       }
-      return;
+      return false;
     }
     // Leader moved, epoch fenced, timeout: refresh metadata and fetch again after retry.backoff.ms.
-    if (res.error !== "NONE") return this.host.retryLater(p, res.error);
-    if (res.batches.length > 0) p.completed = new CompletedFetch(p.inFlightOffset, res.batches, res.abortedTransactions, settings.isolationLevel);
+    if (res.error !== "NONE") {
+      this.host.retryLater(p, res.error);
+      return false;
+    }
+    if (res.batches.length === 0) return false;
+    p.completed = new CompletedFetch(p.inFlightOffset, res.batches, res.abortedTransactions, settings.isolationLevel);
+    return true;
   }
 }
