@@ -100,7 +100,8 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-function summarise(latenciesUs: number[]): LatencySummary | null {
+/** Count, mean and nearest-rank percentiles in ms (µs-rounded) of latencies in µs; null for none. */
+export function summarise(latenciesUs: number[]): LatencySummary | null {
   if (latenciesUs.length === 0) return null;
   const s = Float64Array.from(latenciesUs).sort();
   let sum = 0;
@@ -109,27 +110,28 @@ function summarise(latenciesUs: number[]): LatencySummary | null {
   return { count: s.length, avgMs: ms(sum / s.length), p50Ms: ms(percentile(s, 0.5)), p99Ms: ms(percentile(s, 0.99)), p999Ms: ms(percentile(s, 0.999)), maxMs: ms(s[s.length - 1]) };
 }
 
+/** One producer's steady-state samples: send() to callback latencies (µs) of the sends made from its first acknowledgement on. */
+export interface ProduceSamples {
+  latenciesUs: number[];
+  failed: number;
+  /** Its first and last acknowledgement (µs), and the acknowledgements after the first. */
+  firstAckUs: number;
+  lastAckUs: number;
+  acksAfterFirst: number;
+}
+
 /**
- * The measurements a performance engineer reads after a run, from the recorded history (so they hold for any
- * history with send and poll ops) and the hosts' NIC counters: per producer, acknowledged records/s, MiB/s and the
- * latency from send() to the callback; per consumer, the end-to-end latency from send() to the poll that first
- * returned the record; per host with a NIC, bytes and utilisation each way over `simulatedUs`.
+ * Per producer (history process), the steady-state produce samples (see ProducerPerformance): sends invoked before
+ * its first acknowledgement waited out the cluster's start-up and are left out. In the history's process order.
  */
-export function measurePerformance(s: ResolvedScenario, history: History, sim: Simulation, simulatedUs: number, brokerMetrics: ReadonlyMap<string, BrokerRequestMetrics> = new Map()): Performance {
-  const valueBytes = new Map<string, number>();
-  for (const c of s.clients) if (c.kind === "producer" || c.kind === "transactional-producer") valueBytes.set(c.id, c.workload.valueSize);
-  const sentAtUs = new Map<string, number>();
-  const perProducer = new Map<string, { latencies: number[]; failed: number; firstAckUs: number; lastAckUs: number; acksAfterFirst: number }>();
+export function produceSamples(history: History): Map<string, ProduceSamples> {
+  const perProducer = new Map<string, ProduceSamples>();
   const ops = history.ops;
-  // Pass 1: each producer's first and last acknowledgement, and when each value was sent (for end-to-end latency).
+  // Pass 1: each producer's first and last acknowledgement.
   for (const op of ops) {
-    if (op.f !== "send") continue;
-    if (op.type === "invoke") {
-      sentAtUs.set((op.value as SendValue).value, op.time);
-      continue;
-    }
+    if (op.f !== "send" || op.type === "invoke") continue;
     let p = perProducer.get(op.process);
-    if (!p) perProducer.set(op.process, (p = { latencies: [], failed: 0, firstAckUs: Infinity, lastAckUs: -Infinity, acksAfterFirst: 0 }));
+    if (!p) perProducer.set(op.process, (p = { latenciesUs: [], failed: 0, firstAckUs: Infinity, lastAckUs: -Infinity, acksAfterFirst: 0 }));
     if (op.type === "ok") {
       if (op.time < p.firstAckUs) p.firstAckUs = op.time;
       if (op.time > p.lastAckUs) p.lastAckUs = op.time;
@@ -142,20 +144,33 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
     if (op.type === "ok" && op.time > p.firstAckUs) p.acksAfterFirst++;
     const invokedUs = ops[op.invoke].time;
     if (invokedUs < p.firstAckUs) continue;
-    if (op.type === "ok") p.latencies.push(op.time - invokedUs);
+    if (op.type === "ok") p.latenciesUs.push(op.time - invokedUs);
     else p.failed++;
   }
-  const producers = [...perProducer].map(([client, p]): ProducerPerformance => {
-    // Records acknowledged with the first acknowledgement (one batch, or several at once) open the window.
-    const seconds = (p.lastAckUs - p.firstAckUs) / 1e6;
-    const recordsPerSec = seconds > 0 ? p.acksAfterFirst / seconds : 0;
-    return { client, acknowledged: p.latencies.length, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summarise(p.latencies) };
-  });
-  const perConsumer = new Map<string, { seen: Set<string>; latencies: number[] }>();
+  return perProducer;
+}
+
+/**
+ * Acknowledged records per second in the steady state: those acknowledged after the first acknowledgement, over the
+ * time from it to the last (records acknowledged with the first open the window); 0 for fewer than two.
+ */
+export function steadyRecordsPerSec(p: ProduceSamples): number {
+  const seconds = (p.lastAckUs - p.firstAckUs) / 1e6;
+  return seconds > 0 ? p.acksAfterFirst / seconds : 0;
+}
+
+/**
+ * Per consumer (history process), the end-to-end latency in µs of each record it returned: from the record's send()
+ * to the first poll that returned it (a value returned again is not counted again). In the history's process order.
+ */
+export function endToEndSamples(history: History): Map<string, { records: number; latenciesUs: number[] }> {
+  const sentAtUs = new Map<string, number>();
+  for (const op of history.ops) if (op.f === "send" && op.type === "invoke") sentAtUs.set((op.value as SendValue).value, op.time);
+  const perConsumer = new Map<string, { seen: Set<string>; latenciesUs: number[] }>();
   for (const { done } of history.completed("poll")) {
     if (done.type !== "ok" || done.value === null || typeof done.value !== "object") continue;
     let c = perConsumer.get(done.process);
-    if (!c) perConsumer.set(done.process, (c = { seen: new Set(), latencies: [] }));
+    if (!c) perConsumer.set(done.process, (c = { seen: new Set(), latenciesUs: [] }));
     for (const records of Object.values(done.value as Record<string, unknown>)) {
       if (!Array.isArray(records)) continue;
       for (const r of records) {
@@ -163,11 +178,27 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
         if (typeof value !== "string" || c.seen.has(value)) continue;
         c.seen.add(value);
         const at = sentAtUs.get(value);
-        if (at !== undefined) c.latencies.push(done.time - at);
+        if (at !== undefined) c.latenciesUs.push(done.time - at);
       }
     }
   }
-  const consumers = [...perConsumer].map(([client, c]): ConsumerPerformance => ({ client, records: c.seen.size, endToEnd: summarise(c.latencies) }));
+  return new Map([...perConsumer].map(([k, c]) => [k, { records: c.seen.size, latenciesUs: c.latenciesUs }]));
+}
+
+/**
+ * The measurements a performance engineer reads after a run, from the recorded history (so they hold for any
+ * history with send and poll ops) and the hosts' NIC counters: per producer, acknowledged records/s, MiB/s and the
+ * latency from send() to the callback; per consumer, the end-to-end latency from send() to the poll that first
+ * returned the record; per host with a NIC, bytes and utilisation each way over `simulatedUs`.
+ */
+export function measurePerformance(s: ResolvedScenario, history: History, sim: Simulation, simulatedUs: number, brokerMetrics: ReadonlyMap<string, BrokerRequestMetrics> = new Map()): Performance {
+  const valueBytes = new Map<string, number>();
+  for (const c of s.clients) if (c.kind === "producer" || c.kind === "transactional-producer") valueBytes.set(c.id, c.workload.valueSize);
+  const producers = [...produceSamples(history)].map(([client, p]): ProducerPerformance => {
+    const recordsPerSec = steadyRecordsPerSec(p);
+    return { client, acknowledged: p.latenciesUs.length, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summarise(p.latenciesUs) };
+  });
+  const consumers = [...endToEndSamples(history)].map(([client, c]): ConsumerPerformance => ({ client, records: c.records, endToEnd: summarise(c.latenciesUs) }));
   const nics: NicPerformance[] = (s.capacity?.nics ?? []).map(({ name }) => {
     const nic = sim.nicOf(name)!;
     const share = (busy: number) => Math.round((busy / Math.max(simulatedUs, 1)) * 1000) / 1000;

@@ -1,4 +1,5 @@
 import { measurePerformance, type Performance } from "./performance.js";
+import { performanceExpectation } from "./performanceExpectation.js";
 import { checkerNamed, checkerNames } from "../check/registry.js";
 import type { AnyChecker, Checker, CheckInput, FinalReplicaLog, Finding, GroupOffset } from "../check/input.js";
 import { z } from "zod";
@@ -119,6 +120,8 @@ export interface CheckedExpectation {
 export function checkExpectations(s: ResolvedScenario): CheckedExpectation[] {
   return s.expect.map((e) => {
     if (e.check === INVARIANT_BROKEN.name) return { expectation: e, checker: INVARIANT_BROKEN, params: parseParam(s, e, INVARIANT_BROKEN) };
+    // The run's own measurements (performance.ts) against bounds: the runner's, as the measurements are.
+    if (e.check === performanceExpectation.name) return { expectation: e, checker: performanceExpectation, params: parseParam(s, e, performanceExpectation) };
     const checker = checkerNamed(e.check);
     if (!checker) throw unknownCheck(s, e);
     return { expectation: e, checker, params: parseParam(s, e, checker) };
@@ -130,7 +133,7 @@ export function checkExpectations(s: ResolvedScenario): CheckedExpectation[] {
  * derived from it) and suggests the nearest known name in the same form.
  */
 function unknownCheck(s: ResolvedScenario, e: Expectation): ScenarioError {
-  const names = [...checkerNames(), INVARIANT_BROKEN.name].sort();
+  const names = [...checkerNames(), INVARIANT_BROKEN.name, performanceExpectation.name].sort();
   const written = e.mode === "some" ? e.check : e.label.split(":")[0].trim();
   const negated = e.mode === "none" && written !== e.check;
   const forms = names.flatMap((n) => (n.endsWith("s") ? [n] : [n, `${n}s`]));

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import type { Checker, Finding } from "../check/input.js";
+import { endToEndSamples, produceSamples, steadyRecordsPerSec, summarise, type LatencySummary } from "./performance.js";
+
+/** A bound on one figure: at least `min`, at most `max` (either or both), in the figure's unit. */
+const bound = z
+  .strictObject({ min: z.number({ error: "must be a number" }).finite().optional(), max: z.number({ error: "must be a number" }).finite().optional() })
+  .refine((b) => b.min !== undefined || b.max !== undefined, { error: "needs min, max or both" })
+  .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, { error: "min must not exceed max" });
+
+const LATENCY_FIGURES = ["avgMs", "p50Ms", "p99Ms", "p999Ms", "maxMs"] as const;
+const THROUGHPUT_FIGURES = ["recordsPerSec"] as const;
+
+const schema = z
+  .strictObject({
+    /**
+     * What is measured: `endToEnd` (send() to the consumer's first poll that returned the record, over the named
+     * consumers' records), `produceLatency` (send() to the callback, each producer's steady state), `throughput`
+     * (acknowledged records per second, each producer's steady state, summed over the producers).
+     */
+    measure: z.enum(["endToEnd", "produceLatency", "throughput"], { error: "must be endToEnd, produceLatency or throughput" }),
+    /** The clients measured together (default: every consumer for endToEnd, every producer otherwise). */
+    clients: z.array(z.string().min(1)).min(1, "must list at least one client").optional(),
+    avgMs: bound.optional(),
+    p50Ms: bound.optional(),
+    p99Ms: bound.optional(),
+    p999Ms: bound.optional(),
+    maxMs: bound.optional(),
+    recordsPerSec: bound.optional(),
+  })
+  .superRefine((p, ctx) => {
+    const latency = LATENCY_FIGURES.filter((f) => p[f] !== undefined);
+    const throughput = THROUGHPUT_FIGURES.filter((f) => p[f] !== undefined);
+    if (p.measure === "throughput" && latency.length > 0) ctx.addIssue({ code: "custom", path: [latency[0]], message: `is a latency figure; throughput takes ${THROUGHPUT_FIGURES.join(", ")}` });
+    if (p.measure !== "throughput" && throughput.length > 0) ctx.addIssue({ code: "custom", path: [throughput[0]], message: `is a throughput figure; ${p.measure} takes ${LATENCY_FIGURES.join(", ")}` });
+    if (latency.length + throughput.length === 0) ctx.addIssue({ code: "custom", message: `needs at least one figure with a bound (${p.measure === "throughput" ? THROUGHPUT_FIGURES.join(", ") : LATENCY_FIGURES.join(", ")})` });
+  });
+
+/** The parsed `performance:` parameter. */
+export type PerformanceBounds = z.infer<typeof schema>;
+
+const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
+
+/**
+ * `performance: { measure, clients?, <figure>: { min?, max? }, ... }`: the run's measured figures lie within the
+ * bounds, as a benchmark's published figures are checked (README "Capacity", "Validation"). Latency figures are
+ * nearest-rank percentiles in ms of the named clients' samples merged (as OpenMessaging Benchmark merges its
+ * workers' histograms and kafka-producer-perf-test ranks its latencies), the same samples as the run's `performance`
+ * summary; throughput is the producers' steady-state records/s summed. Judged from the history alone (send and poll
+ * operations), so a real cluster's history could be judged the same way. One finding per figure out of bounds, and
+ * one when nothing was measured (no samples: the bound cannot hold).
+ */
+export const performanceExpectation: Checker<PerformanceBounds> = {
+  name: "performance",
+  description: "measured latency percentiles or throughput lie within bounds (for validation against published benchmarks)",
+  param: {
+    example: "performance: { measure: endToEnd, p50Ms: { min: 2, max: 4 }, p99Ms: { max: 8 } }",
+    required: true,
+    schema,
+    refs: (p) => ({ clients: (p.clients ?? []).map((name, i) => ({ path: ["clients", i], name })) }),
+  },
+  run(input, p) {
+    if (!p) return [];
+    const out: Finding[] = [];
+    const check = (figure: string, value: number, unit: string, what: string) => {
+      const b = p[figure as keyof PerformanceBounds] as { min?: number; max?: number } | undefined;
+      if (!b) return;
+      if (b.min !== undefined && value < b.min) out.push({ message: `${what} ${figure} ${fmt(value)} ${unit} is below the min ${fmt(b.min)}`, evidence: { figure, value, min: b.min } });
+      if (b.max !== undefined && value > b.max) out.push({ message: `${what} ${figure} ${fmt(value)} ${unit} is above the max ${fmt(b.max)}`, evidence: { figure, value, max: b.max } });
+    };
+    if (p.measure === "throughput") {
+      const samples = [...produceSamples(input.history)].filter(([c]) => !p.clients || p.clients.includes(c));
+      if (samples.length === 0) return [{ message: "throughput: no producer acknowledged anything" }];
+      const total = samples.reduce((sum, [, s]) => sum + steadyRecordsPerSec(s), 0);
+      check("recordsPerSec", Math.round(total), "records/s", `throughput of ${samples.map(([c]) => c).join(", ")}:`);
+      return out;
+    }
+    const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
+    const chosen = source.filter(([c]) => !p.clients || p.clients.includes(c));
+    const merged = chosen.flatMap(([, l]) => l);
+    const summary: LatencySummary | null = summarise(merged);
+    const label = p.measure === "endToEnd" ? "end-to-end latency" : "produce latency";
+    if (!summary) return [{ message: `${label}: no samples${p.clients ? ` from ${p.clients.join(", ")}` : ""}` }];
+    const what = `${label} of ${chosen.map(([c]) => c).join(", ")} (${fmt(summary.count)} records):`;
+    for (const f of LATENCY_FIGURES) check(f, summary[f], "ms", what);
+    return out;
+  },
+};
