@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runScenario } from "../../src/runner/run.js";
+import { readFileSync } from "node:fs";
+import { checkExpectations, runScenario } from "../../src/runner/run.js";
 import { parseScenario } from "../../src/scenario/load.js";
 
 /**
@@ -59,5 +60,12 @@ describe("performance: expectations", () => {
     expect(bad(`  - performance: { measure: endToEnd, p99Ms: { min: 5, max: 1 } }`)).toThrow(/p99Ms: performance: min must not exceed max/);
     expect(bad(`  - performance: { measure: endToEnd, clients: [nobody], p99Ms: { max: 1 } }`)).toThrow(/expect\[0\]\.performance\.clients\[0\]: performance: unknown client "nobody"/);
     expect(bad(`  - performance: { measure: latency, p99Ms: { max: 1 } }`)).toThrow(/must be endToEnd, produceLatency or throughput/);
+  });
+
+  it("the Confluent 2020 validation setup loads, its expectations parsed (running it takes ~15 s: not here)", () => {
+    const file = "test/fixtures/validation/perf-confluent-2020-latency.yaml";
+    const s = parseScenario(readFileSync(file, "utf8"), file);
+    expect(checkExpectations(s).map((x) => x.checker.name)).toEqual(["performance", "performance", "lostAcknowledgedWrites"]);
+    expect(s.clients.filter((c) => c.kind === "producer")).toHaveLength(4);
   });
 });
