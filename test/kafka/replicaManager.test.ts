@@ -12,7 +12,7 @@ describe("ReplicaManager: a follower's fetch (Partition.fetchRecords for a follo
     h.append(["a", "b", "c"]);
     h.append(["d", "e", "f"]);
     const fetch = (replicaId: string, fetchOffset: number): FetchResponsePartition => {
-      const req: FetchRequest = { type: "Fetch", correlationId: h.nextCorrelationId(), replicaId, maxWaitMs: 500, partitions: [{ topic: "t", partition: 0, currentLeaderEpoch: 1, fetchOffset }] };
+      const req: FetchRequest = { type: "Fetch", correlationId: h.nextCorrelationId(), replicaId, maxWaitMs: 500, minBytes: 1, maxBytes: 10485760, partitions: [{ topic: "t", partition: 0, currentLeaderEpoch: 1, fetchOffset, partitionMaxBytes: 1048576 }] };
       h.rm.handleFetch(req, h.conn(replicaId));
       return (h.last(replicaId, "FetchResponse") as unknown as FetchResponse).partitions[0];
     };

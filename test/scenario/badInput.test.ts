@@ -163,6 +163,16 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { queued.max.requests: 0 }\n")), "cluster.config.queued.max.requests");
   });
 
+  it("fetch limits out of Kafka's bounds (ConsumerConfig and ReplicationConfigs atLeast(0); the broker's fetch.max.bytes atLeast(1024))", async () => {
+    const consumer = (config: string) => file(`${KAFKA}  - { id: c1, kind: consumer, config: { ${config} }, workload: { assign: { topic: orders } } }\n`);
+    await expectBadInput(consumer("max.partition.fetch.bytes: -1"), "clients[2].config.max.partition.fetch.bytes", "must be an integer in [0, 2147483647] (got -1)");
+    await expectBadInput(consumer("fetch.max.bytes: -5"), "clients[2].config.fetch.max.bytes", "[0, 2147483647]");
+    await expectBadInput(consumer("fetch.min.bytes: lots"), "clients[2].config.fetch.min.bytes", "must be an integer");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { replica.fetch.max.bytes: -1 }\n")), "cluster.config.replica.fetch.max.bytes", "[0, 2147483647]");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { replica.fetch.response.max.bytes: -1 }\n")), "cluster.config.replica.fetch.response.max.bytes", "[0, 2147483647]");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { fetch.max.bytes: 1000 }\n")), "cluster.config.fetch.max.bytes", "[1024, 2147483647]");
+  });
+
   it("a fault naming an unknown actor", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });

@@ -22,18 +22,18 @@ export function plainBatch(values: string[]): Omit<RecordBatch, "baseOffset" | "
 }
 
 /** Partition t-0 (or `partition` of "t") in a Fetch, from `fetchOffset`, at `currentLeaderEpoch`. */
-export function fetchPartition(fetchOffset: number, currentLeaderEpoch: number, partition = 0): FetchPartition {
-  return { topic: "t", partition, currentLeaderEpoch, fetchOffset };
+export function fetchPartition(fetchOffset: number, currentLeaderEpoch: number, partition = 0, partitionMaxBytes = 1048576): FetchPartition {
+  return { topic: "t", partition, currentLeaderEpoch, fetchOffset, partitionMaxBytes };
 }
 
 /** A follower's Fetch of t-0 from `fetchOffset`, at `currentLeaderEpoch`. */
 export function followerFetch(replicaId: string, fetchOffset: number, currentLeaderEpoch: number, maxWaitMs = 500): FetchRequest {
-  return { type: "Fetch", correlationId: 1, replicaId, maxWaitMs, partitions: [fetchPartition(fetchOffset, currentLeaderEpoch)] };
+  return { type: "Fetch", correlationId: 1, replicaId, maxWaitMs, minBytes: 1, maxBytes: 10485760, partitions: [fetchPartition(fetchOffset, currentLeaderEpoch)] };
 }
 
 /** A consumer's Fetch of t-0 (replica id -1). */
 export function consumerFetch(fetchOffset: number, isolationLevel: ConsumerFetchRequest["isolationLevel"] = "read_uncommitted", maxWaitMs = 500): ConsumerFetchRequest {
-  return { type: "Fetch", replicaId: -1, correlationId: 2, maxWaitMs, isolationLevel, partitions: [fetchPartition(fetchOffset, -1)] };
+  return { type: "Fetch", replicaId: -1, correlationId: 2, maxWaitMs, minBytes: 1, maxBytes: 52428800, isolationLevel, partitions: [fetchPartition(fetchOffset, -1)] };
 }
 
 /**
@@ -69,7 +69,7 @@ export class PartitionHarness {
       sendAlterPartition: (_p, newIsr) => this.alters.push(newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetches.checkAndComplete(key),
     };
-    this.delayedFetches = new DelayedFetchPurgatory({ ctx: this.ctx, source: (key) => (key === this.p.key ? this.p : undefined), knowsTopic: (topic) => topic === "t" });
+    this.delayedFetches = new DelayedFetchPurgatory({ ctx: this.ctx, source: (key) => (key === this.p.key ? this.p : undefined), knowsTopic: (topic) => topic === "t", brokerFetchMaxBytes: 57671680 });
     this.p = new Partition("t", 0, host);
   }
 

@@ -10,6 +10,14 @@ export interface BrokerSettings {
   replicaLagTimeMaxMs: number;
   replicaFetchWaitMaxMs: number;
   replicaFetchBackoffMs: number;
+  /** replica.fetch.min.bytes: bytes of records the leader waits for before it answers a follower's Fetch. */
+  replicaFetchMinBytes: number;
+  /** replica.fetch.max.bytes: bytes of records a partition may carry in a follower's Fetch response. */
+  replicaFetchMaxBytes: number;
+  /** replica.fetch.response.max.bytes: bytes of records a follower's Fetch response may carry in all. */
+  replicaFetchResponseMaxBytes: number;
+  /** fetch.max.bytes (broker): the cap on any Fetch response's bytes of records (KafkaApis.handleFetchRequest). */
+  fetchMaxBytes: number;
   /** num.replica.fetchers: fetcher threads (one Fetch in flight each) per source broker. */
   numReplicaFetchers: number;
   replicaSocketTimeoutMs: number;
@@ -91,6 +99,10 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     replicaLagTimeMaxMs: c["replica.lag.time.max.ms"],
     replicaFetchWaitMaxMs: c["replica.fetch.wait.max.ms"],
     replicaFetchBackoffMs: c["replica.fetch.backoff.ms"],
+    replicaFetchMinBytes: c["replica.fetch.min.bytes"],
+    replicaFetchMaxBytes: c["replica.fetch.max.bytes"],
+    replicaFetchResponseMaxBytes: c["replica.fetch.response.max.bytes"],
+    fetchMaxBytes: c["fetch.max.bytes"],
     numReplicaFetchers: c["num.replica.fetchers"],
     replicaSocketTimeoutMs: c["replica.socket.timeout.ms"],
     requestTimeoutMs: c["request.timeout.ms"],

@@ -15,9 +15,7 @@ import {
   type IsolationLevel,
   tpKey,
 } from "../protocol/messages.js";
-
-/** replica.fetch.max.bytes / max.partition.fetch.bytes as the model reads a log: 1 MiB a partition. */
-export const FETCH_MAX_BYTES = 1_048_576;
+import { bytesAvailable, EMPTY_READ, type FetchParams, fetchParams, type PartitionRead, readFromLog, readPartition } from "./logRead.js";
 
 /** What fetches read of their partition. */
 export interface FetchSource {
@@ -33,19 +31,28 @@ export interface FetchSource {
 }
 
 /** One partition of Kafka's FetchResponse for a follower (replica id ≥ 0): record batches as they are in the log. */
-export function followerFetchPartition(fp: FetchPartition, error: ErrorName, highWatermark: number, logStartOffset: number, batches: RecordBatch[]): FetchResponsePartition {
-  return { topic: fp.topic, partition: fp.partition, error, highWatermark, logStartOffset, batches };
+export function followerFetchPartition(fp: FetchPartition, error: ErrorName, highWatermark: number, logStartOffset: number, batches: RecordBatch[], partialBytes = 0): FetchResponsePartition {
+  const out: FetchResponsePartition = { topic: fp.topic, partition: fp.partition, error, highWatermark, logStartOffset, batches };
+  if (partialBytes > 0) out.partialBytes = partialBytes;
+  return out;
 }
 
-/** A consumer's read of the leader's log: batches and the aborted transactions among them, or why not. */
-export type ConsumerRead = { ok: true; batches: RecordBatch[]; abortedTransactions: AbortedTransaction[] | null } | { ok: false; error: ErrorName };
+/**
+ * A consumer's read of the leader's log: batches (and the head of a cut one, `partialBytes`; `bytes` in all) and the
+ * aborted transactions among them, or why not (`bytes` 0).
+ */
+export type ConsumerRead = ({ ok: true; abortedTransactions: AbortedTransaction[] | null } & PartitionRead) | { ok: false; error: ErrorName; bytes: 0 };
 
-const NOTHING_READ: ConsumerRead & { ok: true } = { ok: true, batches: [], abortedTransactions: null };
+const NOTHING_READ: ConsumerRead & { ok: true } = { ok: true, ...EMPTY_READ, abortedTransactions: null };
+/** A partition the broker does not host (its error is chosen by the caller). */
+const NOT_HOSTED: ConsumerRead = { ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
 
 /** One partition of Kafka's FetchResponse for a consumer (replica id -1): what `readRecordsForConsumer` read, or an error. */
 export function consumerFetchPartition(fp: FetchPartition, isolation: IsolationLevel, error: ErrorName, highWatermark: number, lastStableOffset: number, logStartOffset: number, read: ConsumerRead | null): ConsumerFetchResponsePartition {
   const data = read?.ok ? read : NOTHING_READ;
-  return { topic: fp.topic, partition: fp.partition, error, highWatermark, lastStableOffset, logStartOffset, batches: data.batches, abortedTransactions: isolation === "read_committed" ? (data.abortedTransactions ?? []) : null };
+  const out: ConsumerFetchResponsePartition = { topic: fp.topic, partition: fp.partition, error, highWatermark, lastStableOffset, logStartOffset, batches: data.batches, abortedTransactions: isolation === "read_committed" ? (data.abortedTransactions ?? []) : null };
+  if (data.partialBytes > 0) out.partialBytes = data.partialBytes;
+  return out;
 }
 
 /** The answer for a partition this broker does not host: NOT_LEADER_OR_FOLLOWER, or UNKNOWN_TOPIC_OR_PARTITION for a topic it does not know. */
@@ -73,52 +80,46 @@ function fetchError(p: FetchSource, fp: FetchPartition): ErrorName {
  * `readRecords` → `UnifiedLog.read` → `LocalLog.read`): NOT_LEADER_OR_FOLLOWER or an epoch error first;
  * OFFSET_OUT_OF_RANGE below the log start (UnifiedLog.checkLogStartOffset) or beyond the log end (LocalLog.read);
  * nothing, and no error, from the HW (LSO under read_committed) up to the log end; else whole batches from the one
- * holding the fetch offset, those that end below the HW (LSO), control batches included, about FETCH_MAX_BYTES at
- * most (at least one). Under read_committed the aborted transactions overlapping them are listed, as the
- * transaction index gives them (UnifiedLog.collectAbortedTransactions: last offset ≥ the fetch offset, first offset
- * below the end of the read).
+ * holding the fetch offset, those that end below the HW (LSO), control batches included, up to `maxBytes` bytes
+ * (`readPartition`: with `minOneMessage` the first batch comes whole whatever its size). Under read_committed the
+ * aborted transactions overlapping them are listed, as the transaction index gives them
+ * (UnifiedLog.collectAbortedTransactions: last offset ≥ the fetch offset, first offset below the end of the read).
  */
-export function readRecordsForConsumer(p: FetchSource, fp: FetchPartition, isolation: IsolationLevel): ConsumerRead {
+export function readRecordsForConsumer(p: FetchSource, fp: FetchPartition, isolation: IsolationLevel, maxBytes: number, minOneMessage: boolean): ConsumerRead {
   const error = fetchError(p, fp);
-  if (error !== "NONE") return { ok: false, error };
-  const limit = maxConsumerOffset(p, isolation);
-  if (fp.fetchOffset >= limit) return NOTHING_READ;
-  const batches: RecordBatch[] = [];
-  for (const b of p.log.read(fp.fetchOffset, FETCH_MAX_BYTES)) {
-    if (lastOffsetOf(b) >= limit) break;
-    batches.push(b);
-  }
-  if (isolation !== "read_committed" || batches.length === 0) return { ok: true, batches, abortedTransactions: null };
+  if (error !== "NONE") return { ok: false, error, bytes: 0 };
+  const read = readPartition(p.log, fp.fetchOffset, maxConsumerOffset(p, isolation), maxBytes, minOneMessage);
+  const batches = read.batches;
+  if (isolation !== "read_committed" || batches.length === 0) return { ok: true, ...read, abortedTransactions: null };
   const upper = lastOffsetOf(batches[batches.length - 1]) + 1;
   const abortedTransactions: AbortedTransaction[] = [];
   for (const a of p.producerState.aborted) if (a.lastOffset >= fp.fetchOffset && a.firstOffset < upper) abortedTransactions.push({ producerId: a.producerId, firstOffset: a.firstOffset });
-  return { ok: true, batches, abortedTransactions };
+  return { ok: true, ...read, abortedTransactions };
 }
 
 /**
  * A parked follower fetch's read of one partition when it completes (DelayedFetch.onComplete → readFromLog with
  * `readFromPurgatory`: the follower's fetch state is not updated again): the same checks as the first read, then
- * the batches from the fetch offset and the HW of this moment.
+ * the batches from the fetch offset up to `maxBytes` (`readPartition`) and the HW of this moment.
  */
-export function readForDelayedFollower(p: FetchSource, fp: FetchPartition): FetchResponsePartition {
+export function readForDelayedFollower(p: FetchSource, fp: FetchPartition, maxBytes: number, minOneMessage: boolean): FetchResponsePartition & { bytes: number } {
   const error = fetchError(p, fp);
-  if (error !== "NONE") return followerFetchPartition(fp, error, p.highWatermark, p.log.logStartOffset, []);
-  return followerFetchPartition(fp, "NONE", p.highWatermark, p.log.logStartOffset, p.log.read(fp.fetchOffset, FETCH_MAX_BYTES));
+  if (error !== "NONE") return { ...followerFetchPartition(fp, error, p.highWatermark, p.log.logStartOffset, []), bytes: 0 };
+  const read = readPartition(p.log, fp.fetchOffset, p.log.logEndOffset, maxBytes, minOneMessage);
+  return { ...followerFetchPartition(fp, "NONE", p.highWatermark, p.log.logStartOffset, read.batches, read.partialBytes), bytes: read.bytes };
 }
 
 /**
- * DelayedFetch.tryComplete for one partition: an error to report (Cases A–D: not the leader any more, a fenced
- * epoch, out of range), or bytes to return (fetch.min.bytes / replica.fetch.min.bytes are 1 by default, so one
- * batch is enough): for a follower, anything beyond its fetch offset; for a consumer, a whole batch at its offset
- * below the HW (LSO). No Case F (the fetch offset on another segment than the HW's): a consumer above the HW waits.
+ * DelayedFetch.tryComplete for one partition: -1 when it has an error to report (Cases A–E: not the leader any more,
+ * a fenced epoch, out of range), else the bytes it could return now (Case G: for a follower, the batches from its
+ * fetch offset to the log end; for a consumer, those that end below the HW (LSO); at most the partition's max bytes),
+ * counted as far as `enough`. No Case F (the fetch offset on another segment than the HW's): a consumer above the HW
+ * waits.
  */
-function partitionCanComplete(p: FetchSource | undefined, fp: FetchPartition, consumer: IsolationLevel | null): boolean {
-  if (!p || fetchError(p, fp) !== "NONE") return true;
-  if (consumer === null) return fp.fetchOffset < p.log.logEndOffset;
-  const limit = maxConsumerOffset(p, consumer);
-  if (fp.fetchOffset >= limit) return false;
-  const i = p.log.batchIndexFrom(fp.fetchOffset);
-  return i >= 0 && lastOffsetOf(p.log.batches[i]) < limit;
+function partitionBytesNow(p: FetchSource | undefined, fp: FetchPartition, consumer: IsolationLevel | null, enough: number): number {
+  if (!p || fetchError(p, fp) !== "NONE") return -1;
+  const maxOffset = consumer === null ? p.log.logEndOffset : maxConsumerOffset(p, consumer);
+  return bytesAvailable(p.log, fp.fetchOffset, maxOffset, fp.partitionMaxBytes, enough);
 }
 
 /** A fetch parked in the purgatory (Kafka `DelayedFetch`): the request, the connection its answer goes back on, its timer. */
@@ -126,6 +127,7 @@ interface DelayedFetch {
   id: number;
   from: ConnectionId;
   request: FetchRequest | ConsumerFetchRequest;
+  params: FetchParams;
   timer: number;
   done: boolean;
 }
@@ -137,25 +139,35 @@ export interface DelayedFetchHost {
   source(key: string): FetchSource | undefined;
   /** Whether the broker knows the topic (else a partition it does not host is UNKNOWN_TOPIC_OR_PARTITION). */
   knowsTopic(topic: string): boolean;
+  /** The broker's fetch.max.bytes (KafkaApis caps every Fetch's max_bytes with it). */
+  brokerFetchMaxBytes: number;
 }
 
 /**
  * DelayedFetch.onComplete: every partition of a parked fetch read again (a follower's without updating its fetch
- * state), as one answer in the request's order.
+ * state) under the fetch's limits (`readFromLog`), as one answer in the request's order.
  */
-export function delayedFetchResponse(req: FetchRequest | ConsumerFetchRequest, host: DelayedFetchHost): FetchResponse | ConsumerFetchResponse {
+export function delayedFetchResponse(req: FetchRequest | ConsumerFetchRequest, host: DelayedFetchHost, params: FetchParams = fetchParams(req, host.brokerFetchMaxBytes)): FetchResponse | ConsumerFetchResponse {
   if (req.replicaId !== -1) {
-    const partitions = (req as FetchRequest).partitions.map((fp) => {
+    const freq = req as FetchRequest;
+    const reads = readFromLog(freq, params, (i, maxBytes, minOneMessage) => {
+      const fp = freq.partitions[i];
       const p = host.source(tpKey(fp.topic, fp.partition));
-      return p ? readForDelayedFollower(p, fp) : followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []);
+      return p ? readForDelayedFollower(p, fp, maxBytes, minOneMessage) : { ...followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []), bytes: 0 };
     });
+    const partitions = reads.map(({ bytes: _bytes, ...part }) => part);
     return { type: "FetchResponse", correlationId: req.correlationId, partitions };
   }
   const creq = req as ConsumerFetchRequest;
-  const partitions = creq.partitions.map((fp) => {
-    const p = host.source(tpKey(fp.topic, fp.partition));
+  const sources = creq.partitions.map((fp) => host.source(tpKey(fp.topic, fp.partition)));
+  const reads = readFromLog(creq, params, (i, maxBytes, minOneMessage) => {
+    const p = sources[i];
+    return p ? readRecordsForConsumer(p, creq.partitions[i], creq.isolationLevel, maxBytes, minOneMessage) : NOT_HOSTED;
+  });
+  const partitions = creq.partitions.map((fp, i) => {
+    const p = sources[i];
     if (!p) return consumerFetchPartition(fp, creq.isolationLevel, unknownPartitionError(host.knowsTopic(fp.topic)), -1, -1, -1, null);
-    const read = readRecordsForConsumer(p, fp, creq.isolationLevel);
+    const read = reads[i];
     return consumerFetchPartition(fp, creq.isolationLevel, read.ok ? "NONE" : read.error, p.highWatermark, p.lastStableOffset, p.log.logStartOffset, read);
   });
   return { type: "FetchResponse", correlationId: req.correlationId, partitions };
@@ -187,10 +199,10 @@ export class DelayedFetchPurgatory {
     return this.byId.size;
   }
 
-  /** Parks a fetch, watched under each of its partitions, for at most its maxWaitMs. */
-  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest): void {
+  /** Parks a fetch, watched under each of its partitions, for at most its maxWaitMs; `params`: its limits as the broker applies them. */
+  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest, params: FetchParams = fetchParams(request, this.host.brokerFetchMaxBytes)): void {
     const id = this.nextId++;
-    const op: DelayedFetch = { id, from, request, timer: this.expiration.set(request.maxWaitMs, id), done: false };
+    const op: DelayedFetch = { id, from, request, params, timer: this.expiration.set(request.maxWaitMs, id), done: false };
     this.byId.set(id, op);
     for (const fp of request.partitions) {
       const key = tpKey(fp.topic, fp.partition);
@@ -207,11 +219,21 @@ export class DelayedFetchPurgatory {
     for (const op of list.slice()) if (!op.done && this.tryComplete(op)) this.forceComplete(op);
   }
 
-  /** DelayedFetch.tryComplete: any partition of the fetch with data or an error completes it. */
+  /**
+   * DelayedFetch.tryComplete: a partition with an error completes the fetch, and so do the bytes its partitions
+   * could return now once they add up to its min bytes (Case G).
+   */
   private tryComplete(op: DelayedFetch): boolean {
     const isolation = op.request.replicaId === -1 ? (op.request as ConsumerFetchRequest).isolationLevel : null;
-    for (const fp of op.request.partitions) if (partitionCanComplete(this.host.source(tpKey(fp.topic, fp.partition)), fp, isolation)) return true;
-    return false;
+    const minBytes = op.params.minBytes;
+    let accumulated = 0;
+    for (const fp of op.request.partitions) {
+      const bytes = partitionBytesNow(this.host.source(tpKey(fp.topic, fp.partition)), fp, isolation, Math.max(1, minBytes - accumulated));
+      if (bytes < 0) return true;
+      accumulated += bytes;
+      if (accumulated >= minBytes && accumulated > 0) return true;
+    }
+    return accumulated >= minBytes;
   }
 
   private forceComplete(op: DelayedFetch): void {
@@ -226,6 +248,6 @@ export class DelayedFetchPurgatory {
       if (i >= 0) list.splice(i, 1);
       if (list.length === 0) this.watchers.delete(key);
     }
-    this.host.ctx.write(op.from, delayedFetchResponse(op.request, this.host));
+    this.host.ctx.write(op.from, delayedFetchResponse(op.request, this.host, op.params));
   }
 }

@@ -5,7 +5,7 @@ import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type { FetchPartition } from "../protocol/messages.js";
 import type { BrokerSettings } from "./brokerSettings.js";
-import { FETCH_MAX_BYTES } from "./delayedFetch.js";
+import { type PartitionRead, readPartition } from "./logRead.js";
 import { DelayedProducePurgatory } from "./delayedProduce.js";
 import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isrState.js";
 import { Replica } from "./replica.js";
@@ -35,7 +35,7 @@ export interface PartitionHost extends ReplicaLogHost {
 export type LeaderAppend = { ok: true; baseOffset: number; lastOffset: number } | { ok: false; error: ErrorName };
 
 /** A follower fetch as the leader reads it: the batches from its fetch offset and the HW read before them, or an error. */
-export type FollowerRead = { ok: true; batches: RecordBatch[]; highWatermark: number } | { ok: false; error: ErrorName };
+export type FollowerRead = ({ ok: true; highWatermark: number } & PartitionRead) | { ok: false; error: ErrorName; bytes: 0 };
 
 /**
  * One partition's replica on one broker (Kafka `core/.../cluster/Partition.scala`): becoming leader or follower,
@@ -262,25 +262,41 @@ export class Partition extends ReplicaLog {
   // ---- leader: follower fetches (Partition.fetchRecords for a follower) ----
 
   /**
-   * A follower's fetch (Partition.fetchRecords with isFromFollower): checks, the read, then the follower's fetch
-   * state (which may expand the ISR and move the HW). Partition.readRecords reads the HW before it reads the log
-   * (`initialHighWatermark`) and updateFollowerFetchState runs after, so the answer carries the HW from before this
-   * fetch: a follower learns an HW its own fetch moved on its next fetch. A broker that is not one of the replicas
-   * is refused (Partition.followerReplicaOrThrow): UNKNOWN_LEADER_EPOCH when the fetch names the leader epoch,
-   * NOT_LEADER_OR_FOLLOWER when it does not.
+   * A follower's fetch (Partition.fetchRecords with isFromFollower), its read: the checks, then up to `maxBytes` of
+   * batches from the fetch offset to the log end (`readPartition`; with `minOneMessage` the first batch comes whole).
+   * Partition.readRecords reads the HW before it reads the log (`initialHighWatermark`) and updateFollowerFetchState
+   * (`followerFetched`, called after) runs after, so the answer carries the HW from before this fetch: a follower
+   * learns an HW its own fetch moved on its next fetch. A broker that is not one of the replicas is refused
+   * (Partition.followerReplicaOrThrow): UNKNOWN_LEADER_EPOCH when the fetch names the leader epoch,
+   * NOT_LEADER_OR_FOLLOWER when it does not. Changes nothing.
    */
-  fetchRecordsForFollower(replicaId: string, req: FetchPartition): FollowerRead {
-    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
+  readForFollower(replicaId: string, req: FetchPartition, maxBytes: number, minOneMessage: boolean): FollowerRead {
+    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
     const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
-    if (epochError !== "NONE") return { ok: false, error: epochError };
-    const follower = this.followers.get(replicaId);
-    if (!follower) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER" };
+    if (epochError !== "NONE") return { ok: false, error: epochError, bytes: 0 };
+    if (!this.followers.has(replicaId)) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
     // Partition.fetchRecords → UnifiedLog.read: below the log start or above the log end is out of range.
-    if (req.fetchOffset > this.log.logEndOffset || req.fetchOffset < this.log.logStartOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE" };
-    const highWatermark = this.highWatermark;
-    const batches = this.log.read(req.fetchOffset, FETCH_MAX_BYTES);
-    this.updateFollowerFetchState(replicaId, follower, req.fetchOffset);
-    return { ok: true, batches, highWatermark };
+    if (req.fetchOffset > this.log.logEndOffset || req.fetchOffset < this.log.logStartOffset) return { ok: false, error: "OFFSET_OUT_OF_RANGE", bytes: 0 };
+    return { ok: true, highWatermark: this.highWatermark, ...readPartition(this.log, req.fetchOffset, this.log.logEndOffset, maxBytes, minOneMessage) };
+  }
+
+  /**
+   * A follower's fetch of this partition alone (Kafka `Partition.fetchRecords`): `readForFollower`, then, if it read,
+   * `followerFetched`. `maxBytes` defaults to the request's partition_max_bytes.
+   */
+  fetchRecordsForFollower(replicaId: string, req: FetchPartition, maxBytes = req.partitionMaxBytes, minOneMessage = true): FollowerRead {
+    const r = this.readForFollower(replicaId, req, maxBytes, minOneMessage);
+    if (r.ok) this.followerFetched(replicaId, req.fetchOffset);
+    return r;
+  }
+
+  /**
+   * The rest of a follower's fetch once its partition was read (`readForFollower` answered ok): the follower's fetch
+   * state (Partition.updateFollowerFetchState), which may expand the ISR and move the HW.
+   */
+  followerFetched(replicaId: string, fetchOffset: number): void {
+    const follower = this.followers.get(replicaId);
+    if (follower) this.updateFollowerFetchState(replicaId, follower, fetchOffset);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { NetworkClient } from "../network/networkClient.js";
 import { UNDEFINED_EPOCH, UNDEFINED_OFFSET } from "../log/leaderEpochCache.js";
 import { lastOffsetOf } from "../log/recordBatch.js";
 import { type FetchPartition, type FetchRequest, type FetchResponse, type FetchResponsePartition, type OffsetsForLeaderEpochRequest, type OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
+import { FetchSessionOrder } from "../protocol/fetchSessionOrder.js";
 import type { BrokerSettings } from "./brokerSettings.js";
 import type { Partition } from "./partition.js";
 
@@ -53,6 +54,8 @@ export class ReplicaFetcherThread {
   private shutdown = false;
   /** The next pass after a back-off. */
   private readonly wake: Timer;
+  /** The order the leader reads this thread's partitions in (its fetch session's, KIP-227). */
+  private readonly session = new FetchSessionOrder();
 
   constructor(
     readonly leader: string,
@@ -104,7 +107,7 @@ export class ReplicaFetcherThread {
       if (st.state === "truncating") {
         if (st.truncationInFlight < 0) this.sendOffsetsForLeaderEpoch(st, st.p.log.epochCache.latestEpoch());
       } else if (this.fetchInFlight < 0) {
-        partitions.push({ topic: st.p.topic, partition: st.p.partition, currentLeaderEpoch: st.leaderEpoch, fetchOffset: st.p.log.logEndOffset });
+        partitions.push({ topic: st.p.topic, partition: st.p.partition, currentLeaderEpoch: st.leaderEpoch, fetchOffset: st.p.log.logEndOffset, partitionMaxBytes: this.host.settings.replicaFetchMaxBytes });
         sent.push(st);
       }
     }
@@ -154,10 +157,25 @@ export class ReplicaFetcherThread {
     );
   }
 
-  /** ReplicaFetcherThread.buildFetch: one Fetch for every partition ready to fetch. */
+  /**
+   * RemoteLeaderEndPoint.buildFetch: one Fetch for every partition ready to fetch, each at most
+   * replica.fetch.max.bytes, the whole at most replica.fetch.response.max.bytes, answered once replica.fetch.min.bytes
+   * are there (or replica.fetch.wait.max.ms passed), read in the fetch session's order (`FetchSessionOrder`).
+   */
   private sendFetch(partitions: FetchPartition[], sent: PartitionFetchState[]): void {
     const { ctx, client, settings } = this.host;
-    const req: FetchRequest = { type: "Fetch", correlationId: client.correlationId(), replicaId: ctx.name, maxWaitMs: settings.replicaFetchWaitMaxMs, partitions };
+    const keys = sent.map((st) => st.p.key);
+    const readOrder = this.session.readOrder(keys);
+    const req: FetchRequest = {
+      type: "Fetch",
+      correlationId: client.correlationId(),
+      replicaId: ctx.name,
+      maxWaitMs: settings.replicaFetchWaitMaxMs,
+      minBytes: settings.replicaFetchMinBytes,
+      maxBytes: settings.replicaFetchResponseMaxBytes,
+      readOrder,
+      partitions,
+    };
     this.fetchInFlight = req.correlationId;
     const timeoutMs = settings.replicaFetchWaitMaxMs + settings.replicaSocketTimeoutMs;
     client.sendWhenReady(
@@ -167,10 +185,13 @@ export class ReplicaFetcherThread {
         if (this.shutdown || this.fetchInFlight !== req.correlationId) return;
         this.fetchInFlight = -1;
         if (res.type === "Disconnected") {
-          // processFetchRequest: a failed request puts every partition it carried in partitionsWithError.
+          // processFetchRequest: a failed request puts every partition it carried in partitionsWithError, and
+          // FetchSessionHandler.handleError ends the session.
+          this.session.reset();
           for (const st of sent) if (this.isCurrent(st)) this.delay(st);
         } else {
           const parts = (res as FetchResponse).partitions;
+          this.session.moveToEnd(readOrder.filter((i) => parts[i].batches.length > 0 || (parts[i].partialBytes ?? 0) > 0).map((i) => keys[i]));
           for (let i = 0; i < parts.length; i++) {
             const st = sent[i];
             // Only if the partition is still ready for fetch from the offset asked (it may have been removed,

@@ -25,11 +25,12 @@ import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protoco
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
 import { applyDynamicBrokerConfigs, type BrokerSettings, compactionConfig, type LogDefaults } from "./brokerSettings.js";
 import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer, unknownPartitionError } from "./delayedFetch.js";
+import { fetchParams, readFromLog } from "./logRead.js";
 import type { AppendDone } from "./delayedProduce.js";
 import { LogCleanerThread } from "./logCleanerThread.js";
 import { LogFlusher } from "./logFlusher.js";
 import { handleProduceRequest } from "./produceRequest.js";
-import { Partition, type PartitionHost } from "./partition.js";
+import { type FollowerRead, Partition, type PartitionHost } from "./partition.js";
 import { ReplicaFetcherManager } from "./replicaFetcherThread.js";
 
 /** What the replica manager needs from its broker. */
@@ -120,7 +121,7 @@ export class ReplicaManager implements PartitionWriter {
       tryCompleteDelayedFetch: (key) => this.delayedFetchPurgatory.checkAndComplete(key),
       chargeIoNs: (ns) => host.chargeIoNs?.(ns),
     };
-    this.delayedFetchPurgatory = new DelayedFetchPurgatory({ ctx, source: (key) => this.partitions.get(key), knowsTopic: (topic) => image.topics.has(topic) });
+    this.delayedFetchPurgatory = new DelayedFetchPurgatory({ ctx, source: (key) => this.partitions.get(key), knowsTopic: (topic) => image.topics.has(topic), brokerFetchMaxBytes: s.fetchMaxBytes });
     this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => this.flushMessages(t), client: host.fetcherClient });
     this.flusher = new LogFlusher(
       ctx,
@@ -299,50 +300,70 @@ export class ReplicaManager implements PartitionWriter {
 
   /**
    * A follower's Fetch (ReplicaManager.fetchMessages → readFromLog → Partition.fetchRecords for each partition):
-   * each partition is read with the HW from before the follower's state was updated. Answered at once when any
-   * partition has data or an error (or the fetch may not wait); else parked in the purgatory until one has, and
-   * then answered with every partition read again, with the HW of that moment (DelayedFetch.onComplete, without
-   * updating the follower's state).
+   * the partitions are read in the fetch session's order under the Fetch's limits (`readFromLog`: each at most
+   * replica.fetch.max.bytes, all at most replica.fetch.response.max.bytes and the broker's fetch.max.bytes, the first
+   * batch of the first partition with data whole), each with the HW from before the follower's state is updated.
+   * Answered at once when the bytes read reach the Fetch's min bytes (replica.fetch.min.bytes), any partition has an
+   * error, or the fetch may not wait; else parked in the purgatory until enough bytes or an error are there, and then
+   * answered with every partition read again, with the HW of that moment (DelayedFetch.onComplete, without updating
+   * the follower's state). Simplified: the leader updates the follower's fetch state partition by partition in the
+   * request's order after reading them all in the session's order (Kafka reads and updates each in the session's
+   * order); partitions do not affect each other's logs, so only the order of same-instant effects differs.
    */
   handleFetch(req: FetchRequest, conn: ConnectionId): void {
+    const params = fetchParams(req, this.host.settings.fetchMaxBytes);
+    const sources = req.partitions.map((fp) => this.partitions.get(tpKey(fp.topic, fp.partition)));
+    const reads = readFromLog(req, params, (i, maxBytes, minOneMessage): FollowerRead => {
+      const p = sources[i];
+      return p ? p.readForFollower(req.replicaId, req.partitions[i], maxBytes, minOneMessage) : { ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
+    });
     const partitions: FetchResponsePartition[] = [];
-    let complete = req.maxWaitMs <= 0;
-    for (const fp of req.partitions) {
-      const p = this.partitions.get(tpKey(fp.topic, fp.partition));
-      if (!p) {
-        partitions.push(followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
-        complete = true;
-        continue;
+    let complete = req.maxWaitMs <= 0 || req.partitions.length === 0;
+    let bytesReadable = 0;
+    for (let i = 0; i < req.partitions.length; i++) {
+      const fp = req.partitions[i];
+      const p = sources[i];
+      const r = reads[i];
+      if (!p) partitions.push(followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []));
+      else if (!r.ok) partitions.push(followerFetchPartition(fp, r.error, p.highWatermark, p.log.logStartOffset, []));
+      else {
+        partitions.push(followerFetchPartition(fp, "NONE", r.highWatermark, p.log.logStartOffset, r.batches, r.partialBytes));
+        p.followerFetched(req.replicaId, fp.fetchOffset);
       }
-      const r = p.fetchRecordsForFollower(req.replicaId, fp);
-      if (!r.ok) partitions.push(followerFetchPartition(fp, r.error, p.highWatermark, p.log.logStartOffset, []));
-      else partitions.push(followerFetchPartition(fp, "NONE", r.highWatermark, p.log.logStartOffset, r.batches));
-      if (!r.ok || r.batches.length > 0) complete = true;
+      if (!r.ok) complete = true;
+      bytesReadable += r.bytes;
     }
-    if (complete) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies FetchResponse);
-    else this.delayedFetchPurgatory.watch(conn, req);
+    if (complete || bytesReadable >= params.minBytes) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies FetchResponse);
+    else this.delayedFetchPurgatory.watch(conn, req, params);
   }
 
   /**
-   * A consumer's Fetch (replica id -1; see `readRecordsForConsumer`): answered at once when any partition has an
-   * error or data, or when it may not wait (ReplicaManager.fetchMessages); else parked, also when an offset is above
-   * the HW (LSO) but not past the log end: DelayedFetch.tryComplete's Case F completes early only when the HW is on
-   * an older segment than the fetch offset, and the model's log is one segment.
+   * A consumer's Fetch (replica id -1; see `readRecordsForConsumer`), its partitions read as a follower's are
+   * (`readFromLog`: max.partition.fetch.bytes each, fetch.max.bytes and the broker's fetch.max.bytes in all):
+   * answered at once when any partition has an error, the bytes read reach fetch.min.bytes, or it may not wait
+   * (ReplicaManager.fetchMessages); else parked, also when an offset is above the HW (LSO) but not past the log end:
+   * DelayedFetch.tryComplete's Case F completes early only when the HW is on an older segment than the fetch offset,
+   * and the model's log is one segment.
    */
   handleConsumerFetch(req: ConsumerFetchRequest, conn: ConnectionId): void {
-    let complete = req.maxWaitMs <= 0;
-    const partitions = req.partitions.map((fp) => {
-      const p = this.partitions.get(tpKey(fp.topic, fp.partition));
-      if (!p) {
-        complete = true;
-        return consumerFetchPartition(fp, req.isolationLevel, unknownPartitionError(this.host.image.topics.has(fp.topic)), -1, -1, -1, null);
-      }
-      const read = readRecordsForConsumer(p, fp, req.isolationLevel);
-      if (!read.ok || read.batches.length > 0) complete = true;
+    const params = fetchParams(req, this.host.settings.fetchMaxBytes);
+    const sources = req.partitions.map((fp) => this.partitions.get(tpKey(fp.topic, fp.partition)));
+    const reads = readFromLog(req, params, (i, maxBytes, minOneMessage) => {
+      const p = sources[i];
+      return p ? readRecordsForConsumer(p, req.partitions[i], req.isolationLevel, maxBytes, minOneMessage) : { ok: false as const, error: "NOT_LEADER_OR_FOLLOWER" as const, bytes: 0 as const };
+    });
+    let complete = req.maxWaitMs <= 0 || req.partitions.length === 0;
+    let bytesReadable = 0;
+    const partitions = req.partitions.map((fp, i) => {
+      const p = sources[i];
+      const read = reads[i];
+      bytesReadable += read.bytes;
+      if (!read.ok) complete = true;
+      if (!p) return consumerFetchPartition(fp, req.isolationLevel, unknownPartitionError(this.host.image.topics.has(fp.topic)), -1, -1, -1, null);
       return consumerFetchPartition(fp, req.isolationLevel, read.ok ? "NONE" : read.error, p.highWatermark, p.lastStableOffset, p.log.logStartOffset, read);
     });
-    if (complete) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies ConsumerFetchResponse);
-    else this.delayedFetchPurgatory.watch(conn, req);
+    if (complete || bytesReadable >= params.minBytes) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies ConsumerFetchResponse);
+    else this.delayedFetchPurgatory.watch(conn, req, params);
   }
 
   /** ListOffsets for auto.offset.reset (ReplicaManager.fetchOffset): earliest is the log start, latest the HW (or LSO). */

@@ -30,7 +30,10 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   oneOf("isolation.level", "read_uncommitted", ["read_uncommitted", "read_committed"], "ConsumerConfig.DEFAULT_ISOLATION_LEVEL"),
   int("max.poll.records", 500, "ConsumerConfig.DEFAULT_MAX_POLL_RECORDS", 1),
   oneOf("auto.offset.reset", "latest", ["earliest", "latest", "none"], "ConsumerConfig"),
-  int("fetch.max.wait.ms", 500, "ConsumerConfig"),
+  int("fetch.max.wait.ms", 500, "ConsumerConfig.DEFAULT_FETCH_MAX_WAIT_MS: how long the broker may hold a Fetch that has less than fetch.min.bytes to return"),
+  int("fetch.min.bytes", 1, "ConsumerConfig.DEFAULT_FETCH_MIN_BYTES: the broker answers a Fetch once this many bytes can be returned (or fetch.max.wait.ms passed)"),
+  int("fetch.max.bytes", 52428800, "ConsumerConfig.DEFAULT_FETCH_MAX_BYTES: the most bytes of records one Fetch response carries (the first batch of the first non-empty partition is returned whole even if larger: KIP-74)"),
+  int("max.partition.fetch.bytes", 1048576, "ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES: the most bytes of records one partition contributes to a Fetch response (with the same KIP-74 exception)"),
   int("request.timeout.ms", 30000, "ConsumerConfig", 1),
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
@@ -57,6 +60,12 @@ export interface ConsumerSettings {
   maxPollRecords: number;
   autoOffsetReset: "earliest" | "latest" | "none";
   fetchMaxWaitMs: number;
+  /** fetch.min.bytes: bytes of records the broker waits for before it answers a Fetch (up to fetchMaxWaitMs). */
+  fetchMinBytes: number;
+  /** fetch.max.bytes: bytes of records a Fetch response may carry in all (the Fetch's max_bytes). */
+  fetchMaxBytes: number;
+  /** max.partition.fetch.bytes: bytes of records a partition may carry in a Fetch response (partition_max_bytes). */
+  maxPartitionFetchBytes: number;
   requestTimeoutMs: number;
   retryBackoffMs: number;
   metadataMaxAgeMs: number;
@@ -106,6 +115,9 @@ export function consumerSettings(c: ConsumerConfig, explicit: ReadonlySet<string
     maxPollRecords: c["max.poll.records"],
     autoOffsetReset: c["auto.offset.reset"],
     fetchMaxWaitMs: c["fetch.max.wait.ms"],
+    fetchMinBytes: c["fetch.min.bytes"],
+    fetchMaxBytes: c["fetch.max.bytes"],
+    maxPartitionFetchBytes: c["max.partition.fetch.bytes"],
     requestTimeoutMs: c["request.timeout.ms"],
     retryBackoffMs: c["retry.backoff.ms"],
     metadataMaxAgeMs: c["metadata.max.age.ms"],

@@ -108,13 +108,33 @@ export interface FetchPartition {
   /** KIP-320: the leader epoch the fetcher believes current (-1: none given). */
   currentLeaderEpoch: number;
   fetchOffset: number;
+  /**
+   * partition_max_bytes: the most bytes of records this partition may return (max.partition.fetch.bytes,
+   * replica.fetch.max.bytes), except that the first batch of the first partition with data comes whole (KIP-74).
+   */
+  partitionMaxBytes: number;
+}
+
+/**
+ * The limits of a Fetch (Kafka `FetchRequestData` min_bytes / max_bytes) and the order the leader reads its
+ * partitions in. `readOrder` stands for the fetch session's partition order (KIP-227, `FetchSession.partitionMap`,
+ * where a partition that returned records moves to the end): the model keeps no sessions at the broker, so the
+ * fetcher keeps that order (`FetchSessionOrder`) and sends it; absent, the request's order.
+ */
+export interface FetchLimits {
+  /** min_bytes (fetch.min.bytes, replica.fetch.min.bytes): answer at once only with at least this many bytes of records. */
+  minBytes: number;
+  /** max_bytes (fetch.max.bytes, replica.fetch.response.max.bytes): bytes of records the response may carry in all. */
+  maxBytes: number;
+  /** Indices into `partitions`, in the order the leader reads them. */
+  readOrder?: number[];
 }
 
 /**
  * A follower's Fetch (Kafka's Fetch API with the follower's replica id): one request for every partition the
  * follower's fetcher follows from this leader (ReplicaFetcherThread.buildFetch).
  */
-export interface FetchRequest {
+export interface FetchRequest extends FetchLimits {
   type: "Fetch";
   correlationId: number;
   /** The follower broker (Kafka: its broker id; a consumer's Fetch has -1). */
@@ -132,6 +152,8 @@ export interface FetchResponsePartition {
   highWatermark: number;
   logStartOffset: number;
   batches: RecordBatch[];
+  /** Bytes of an incomplete batch after `batches` (see ConsumerFetchResponsePartition.partialBytes); absent: none. */
+  partialBytes?: number;
 }
 
 /** The answer to a follower's Fetch: one entry per partition asked for, each with its own error (Kafka `FetchResponseData`). */
@@ -172,7 +194,7 @@ export type IsolationLevel = "read_uncommitted" | "read_committed";
  * A consumer's Fetch (Kafka's Fetch API with replica id -1, FetchRequest.CONSUMER_REPLICA_ID): one request per
  * node for every assigned partition that node leads (AbstractFetch.prepareFetchRequests).
  */
-export interface ConsumerFetchRequest {
+export interface ConsumerFetchRequest extends FetchLimits {
   type: "Fetch";
   replicaId: -1;
   correlationId: number;
@@ -210,6 +232,12 @@ export interface ConsumerFetchResponsePartition {
   lastStableOffset: number;
   logStartOffset: number;
   batches: RecordBatch[];
+  /**
+   * Bytes of an incomplete batch after `batches`: LogSegment.read slices the log at the byte limit, so the response
+   * carries the head of the next batch (counted on the wire and against max_bytes), which the receiver drops.
+   * Absent: none.
+   */
+  partialBytes?: number;
   /** read_committed: the aborted transactions that overlap the batches (UnifiedLog.collectAbortedTransactions); null otherwise. */
   abortedTransactions: AbortedTransaction[] | null;
 }

@@ -13,9 +13,12 @@ import { isProtocolMessage } from "./apis.js";
  *   partition index 4, error 2, base offset 8, log append time 8, log start 8, record errors 1, message 1, tagged 1;
  * - FetchResponse v12+: throttle 4, error 2, session 4, topics 1, topic id 16, partitions 1, index 4, error 2,
  *   high watermark 8, last stable offset 8, log start offset 8, aborted 1, preferred replica 4, records length 3,
- *   tagged 3 = 69, then the batches.
+ *   tagged 3 = 69, then the records: whole batches and the head of a batch a byte limit cut (`partialBytes`:
+ *   LogSegment.read slices the log at the limit, and the receiver drops the incomplete batch).
  * Other messages (metadata, offsets, group and transaction requests, KRaft's) are small: a flat 100 bytes.
- * Simplified: names and ids are taken at typical lengths, not counted; sizes do not depend on the API version.
+ * Simplified: names and ids are taken at typical lengths, not counted; sizes do not depend on the API version; a
+ * Fetch and its response carry one partition's framing whatever their number of partitions (as an incremental fetch
+ * session's mostly do: they list only partitions that changed).
  */
 export function kafkaWireBytes(msg: unknown): number {
   if (!isProtocolMessage(msg)) return 100;
@@ -33,7 +36,11 @@ export function kafkaWireBytes(msg: unknown): number {
       // A follower's or a consumer's answer carries its batches per partition; KRaft's fetch of the metadata log
       // (entries, not record batches) counts as its frame only.
       let bytes = 4 + 5 + 69;
-      if ("partitions" in msg) for (const p of msg.partitions) for (const b of p.batches) bytes += b.sizeBytes;
+      if ("partitions" in msg)
+        for (const p of msg.partitions) {
+          for (const b of p.batches) bytes += b.sizeBytes;
+          bytes += p.partialBytes ?? 0;
+        }
       return bytes;
     }
     case "ProduceResponse": {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ConsumerRead, consumerFetchPartition, DelayedFetchPurgatory, FETCH_MAX_BYTES, type FetchSource, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
+import { type ConsumerRead, consumerFetchPartition, DelayedFetchPurgatory, type FetchSource, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
 import type { ConsumerFetchRequest, FetchRequest } from "../../../src/kafka/protocol/messages.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 import { ProducerStateManager } from "../../../src/kafka/log/producerStateManager.js";
@@ -51,7 +51,7 @@ function append(s: Source, values: string[], opts: { pid?: number; transactional
 }
 
 /** A consumer's one-partition Fetch as `readRecordsForConsumer` reads it. */
-const consumerRead = (s: FetchSource, req: ConsumerFetchRequest) => readRecordsForConsumer(s, req.partitions[0], req.isolationLevel);
+const consumerRead = (s: FetchSource, req: ConsumerFetchRequest) => readRecordsForConsumer(s, req.partitions[0], req.isolationLevel, req.partitions[0].partitionMaxBytes, true);
 /** The same Fetch at another leader epoch. */
 const withEpoch = (req: ConsumerFetchRequest, currentLeaderEpoch: number): ConsumerFetchRequest => ({ ...req, partitions: [{ ...req.partitions[0], currentLeaderEpoch }] });
 /** The base offsets of the batches a read returned, or its error. */
@@ -124,13 +124,12 @@ describe("readRecordsForConsumer: what a consumer's fetch returns", () => {
     expect(later.ok && later.abortedTransactions).toEqual([]);
   });
 
-  it("reads at most about fetch.max.bytes (1 MiB) a fetch, and always at least one batch", () => {
+  it("reads at most max.partition.fetch.bytes (1 MiB by default) a partition, and always at least one batch", () => {
     const s = source();
-    append(s, ["a"], { sizeBytes: FETCH_MAX_BYTES - 10 });
+    append(s, ["a"], { sizeBytes: 1_048_576 - 10 });
     append(s, ["b"], { sizeBytes: 100 });
     s.highWatermark = 2;
     expect(read(consumerRead(s, consumerFetch(0)))).toEqual([0]);
-    expect(FETCH_MAX_BYTES).toBe(1_048_576);
   });
 });
 
@@ -155,7 +154,7 @@ function purgatorySetup() {
     ["t-0", s],
     ["t-1", s1],
   ]);
-  const purgatory = new DelayedFetchPurgatory({ ctx, source: (key) => sources.get(key), knowsTopic: (topic) => topic === "t" });
+  const purgatory = new DelayedFetchPurgatory({ ctx, source: (key) => sources.get(key), knowsTopic: (topic) => topic === "t", brokerFetchMaxBytes: 57671680 });
   type Part = { partition: number; error: string; highWatermark: number; logStartOffset: number; batches: RecordBatch[] };
   /** Every answer since the last call: to whom, when, and per partition its error and batch offsets. */
   const answers = () =>
@@ -167,7 +166,7 @@ function purgatorySetup() {
 
 /** A follower's Fetch of t-0 and t-1. */
 function followerFetchBoth(replicaId: string, offset0: number, offset1: number): FetchRequest {
-  return { type: "Fetch", correlationId: 5, replicaId, maxWaitMs: 500, partitions: [fetchPartition(offset0, 0, 0), fetchPartition(offset1, 0, 1)] };
+  return { type: "Fetch", correlationId: 5, replicaId, maxWaitMs: 500, minBytes: 1, maxBytes: 10485760, partitions: [fetchPartition(offset0, 0, 0), fetchPartition(offset1, 0, 1)] };
 }
 
 describe("DelayedFetchPurgatory: follower fetches", () => {
@@ -300,7 +299,7 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
     const { ctx, s, s1, purgatory, answers } = purgatorySetup();
     append(s, ["a"]);
     append(s1, ["x"]);
-    const req: ConsumerFetchRequest = { type: "Fetch", replicaId: -1, correlationId: 9, maxWaitMs: 500, isolationLevel: "read_uncommitted", partitions: [fetchPartition(0, -1, 0), fetchPartition(0, -1, 1)] };
+    const req: ConsumerFetchRequest = { type: "Fetch", replicaId: -1, correlationId: 9, maxWaitMs: 500, minBytes: 1, maxBytes: 52428800, isolationLevel: "read_uncommitted", partitions: [fetchPartition(0, -1, 0), fetchPartition(0, -1, 1)] };
     purgatory.watch(ctx.conn("app"), req);
     purgatory.checkAndComplete("t-0");
     expect(answers()).toEqual([]);
@@ -313,6 +312,57 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
         partitions: [
           { partition: 0, error: "NONE", offsets: [] },
           { partition: 1, error: "NONE", offsets: [0] },
+        ],
+      },
+    ]);
+  });
+
+  it("fetch.min.bytes: waits until its partitions' bytes below the HW add up to it (DelayedFetch.tryComplete, Case G)", () => {
+    const { ctx, s, s1, purgatory, answers } = purgatorySetup();
+    const req: ConsumerFetchRequest = { type: "Fetch", replicaId: -1, correlationId: 9, maxWaitMs: 500, minBytes: 250, maxBytes: 52428800, isolationLevel: "read_uncommitted", partitions: [fetchPartition(0, -1, 0), fetchPartition(0, -1, 1)] };
+    purgatory.watch(ctx.conn("app"), req);
+    append(s, ["a"]); // 100 bytes on t-0
+    s.highWatermark = 1;
+    purgatory.checkAndComplete("t-0");
+    append(s1, ["x"]); // 100 on t-1, not yet below its HW
+    purgatory.checkAndComplete("t-1");
+    expect(answers()).toEqual([]);
+    s1.highWatermark = 1;
+    purgatory.checkAndComplete("t-1");
+    expect(answers()).toEqual([]);
+    append(s, ["b"]);
+    s.highWatermark = 2;
+    purgatory.checkAndComplete("t-0");
+    // 300 bytes ≥ 250: answered with all of them.
+    expect(answers()).toEqual([
+      {
+        to: "app",
+        atMs: 0,
+        partitions: [
+          { partition: 0, error: "NONE", offsets: [0, 1] },
+          { partition: 1, error: "NONE", offsets: [0] },
+        ],
+      },
+    ]);
+  });
+
+  it("a parked fetch's answer keeps to its limits: max_bytes over its partitions, the first batch whole", () => {
+    const { ctx, s, s1, purgatory, answers } = purgatorySetup();
+    const req: ConsumerFetchRequest = { type: "Fetch", replicaId: -1, correlationId: 9, maxWaitMs: 500, minBytes: 1, maxBytes: 150, isolationLevel: "read_uncommitted", partitions: [fetchPartition(0, -1, 0, 50), fetchPartition(0, -1, 1, 50)] };
+    purgatory.watch(ctx.conn("app"), req);
+    append(s, ["a"]);
+    append(s1, ["x"]);
+    s.highWatermark = 1;
+    s1.highWatermark = 1;
+    purgatory.checkAndComplete("t-1");
+    // t-0's 100-byte batch comes whole (first with data); t-1's does not fit the 50 bytes left: nothing.
+    expect(answers()).toEqual([
+      {
+        to: "app",
+        atMs: 0,
+        partitions: [
+          { partition: 0, error: "NONE", offsets: [0] },
+          { partition: 1, error: "NONE", offsets: [] },
         ],
       },
     ]);

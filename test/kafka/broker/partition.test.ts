@@ -159,7 +159,7 @@ describe("leader epochs in requests (Partition.checkCurrentLeaderEpoch, KIP-320)
     // testLeaderEpochValidationOnLeader / testOffsetForLeaderEpochValidationForLeader.
     const h = leader({ leaderEpoch: 5, records: 1 });
     expect(h.p.appendRecordsToLeader(idempotent(0, ["x"]), 1, 4, "app")).toEqual({ ok: false, error: "FENCED_LEADER_EPOCH" });
-    expect(h.p.fetchRecordsForFollower("broker-2", fetchPartition(0, 6))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH" });
+    expect(h.p.fetchRecordsForFollower("broker-2", fetchPartition(0, 6))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH", bytes: 0 });
     expect(h.p.lastOffsetForLeaderEpoch(4, 5)).toEqual({ error: "FENCED_LEADER_EPOCH", leaderEpoch: -1, endOffset: -1 });
     expect(h.p.log.logEndOffset).toBe(1);
   });
@@ -543,10 +543,10 @@ describe("follower fetches (Partition.fetchRecords for a follower)", () => {
 
   it("a fetch beyond the log end is OFFSET_OUT_OF_RANGE; a replica that is not leader refuses it", () => {
     const h = leader({ records: 2 });
-    expect(h.fetch("broker-2", 3)).toEqual({ ok: false, error: "OFFSET_OUT_OF_RANGE" });
+    expect(h.fetch("broker-2", 3)).toEqual({ ok: false, error: "OFFSET_OUT_OF_RANGE", bytes: 0 });
     const f = new PartitionHarness({ broker: "broker-2" });
     f.p.applyState(partitionState());
-    expect(f.fetch("broker-3", 0)).toEqual({ ok: false, error: "NOT_LEADER_OR_FOLLOWER" });
+    expect(f.fetch("broker-3", 0)).toEqual({ ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 });
   });
 
   it("a broker that is not one of the partition's replicas is refused", () => {
@@ -554,8 +554,8 @@ describe("follower fetches (Partition.fetchRecords for a follower)", () => {
     // carries the leader epoch (the follower may know of a reassignment the leader has not seen yet), else
     // NOT_LEADER_OR_FOLLOWER.
     const h = leader({ records: 2 });
-    expect(h.p.fetchRecordsForFollower("broker-9", fetchPartition(0, 1))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH" });
-    expect(h.p.fetchRecordsForFollower("broker-9", fetchPartition(0, -1))).toEqual({ ok: false, error: "NOT_LEADER_OR_FOLLOWER" });
+    expect(h.p.fetchRecordsForFollower("broker-9", fetchPartition(0, 1))).toEqual({ ok: false, error: "UNKNOWN_LEADER_EPOCH", bytes: 0 });
+    expect(h.p.fetchRecordsForFollower("broker-9", fetchPartition(0, -1))).toEqual({ ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 });
     expect(h.p.highWatermark).toBe(0);
   });
 });

@@ -137,6 +137,34 @@ describe("ReplicaFetcherThread: one Fetch per source broker (num.replica.fetcher
   });
 });
 
+describe("num.replica.fetchers = 2: which thread fetches which partition", () => {
+  it("each thread's Fetch holds exactly the partitions Kafka's hash gives it", () => {
+    // "clicks".hashCode() = -1357714453; Utils.abs(31 * it + p) % 2 for p = 0..5 is 1, 0, 1, 0, 1, 0 (computed
+    // independently with Java's int arithmetic).
+    expect([0, 1, 2, 3, 4, 5].map((p) => fetcherId("clicks", p, 2))).toEqual([1, 0, 1, 0, 1, 0]);
+    expect([0, 1, 2, 3, 4, 5].map((p) => fetcherId("clicks", p, 3))).toEqual([0, 1, 2, 0, 1, 2]);
+    const h = follower({ "num.replica.fetchers": 2 });
+    for (let p = 0; p < 6; p++)
+      h.rm.applyPartitionState({ topic: "clicks", partition: p, replicas: ["broker-1", "broker-2", "broker-3"], isr: ["broker-1", "broker-2", "broker-3"], leader: "broker-1", leaderEpoch: 1, partitionEpoch: 1 });
+    const sent = h.fetches();
+    expect(sent.map((f) => f.parts.sort()).sort()).toEqual([
+      ["clicks-0@0", "clicks-2@0", "clicks-4@0"],
+      ["clicks-1@0", "clicks-3@0", "clicks-5@0"],
+    ]);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.keys()].sort()).toEqual(["broker-1/0", "broker-1/1"]);
+  });
+
+  it("a Fetch carries the replication limits: replica.fetch.max.bytes a partition, replica.fetch.response.max.bytes and replica.fetch.min.bytes", () => {
+    const h = follower({ "replica.fetch.max.bytes": 65536, "replica.fetch.response.max.bytes": 200000, "replica.fetch.min.bytes": 10 });
+    h.follow(0, "broker-1");
+    const [f] = h.fetches();
+    expect(f.req).toMatchObject({ minBytes: 10, maxBytes: 200000, partitions: [{ partitionMaxBytes: 65536 }] });
+    const d = follower();
+    d.follow(0, "broker-1");
+    expect(d.fetches()[0].req).toMatchObject({ minBytes: 1, maxBytes: 10485760, partitions: [{ partitionMaxBytes: 1048576 }] });
+  });
+});
+
 describe("fetcherId (AbstractFetcherManager.getFetcherId)", () => {
   it("is abs(31 * topic.hashCode + partition) % num.replica.fetchers, with Java's String.hashCode", () => {
     // "t".hashCode() = 116; 31 * 116 + 3 = 3599.

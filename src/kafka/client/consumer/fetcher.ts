@@ -1,4 +1,5 @@
 import type { ConsumerFetchRequest, ConsumerFetchResponse, ConsumerFetchResponsePartition, FetchPartition } from "../../protocol/messages.js";
+import { FetchSessionOrder } from "../../protocol/fetchSessionOrder.js";
 import type { AssignedPartition } from "./assignedPartition.js";
 import { CompletedFetch } from "./completedFetch.js";
 import { type ConsumerRequestHost, disconnectError, readyOrWake } from "./consumerRequests.js";
@@ -9,11 +10,17 @@ import { type ConsumerRequestHost, disconnectError, readyOrWake } from "./consum
  * while one is in flight to it (`nodesWithPendingFetchRequests`). Each partition of the answer is taken on its own
  * (`FetchCollector.initialize`): data becomes the partition's completed fetch, OFFSET_OUT_OF_RANGE resets by
  * auto.offset.reset (or is raised by poll()), any other error retries after retry.backoff.ms with fresh metadata.
- * Simplification: no fetch sessions (KIP-227): every Fetch lists all its partitions (see README "Fidelity").
+ * Each Fetch asks for at most max.partition.fetch.bytes a partition and fetch.max.bytes in all, and for an answer
+ * once fetch.min.bytes are there (or fetch.max.wait.ms passed); a partition's incomplete last batch is dropped (only
+ * its whole batches become the completed fetch).
+ * Simplification: no fetch sessions (KIP-227): every Fetch lists all its partitions, with the order the session
+ * would read them in (`FetchSessionOrder`; see README "Fidelity").
  */
 export class Fetcher {
   /** Nodes with a Fetch in flight, and its correlation id (AbstractFetch.nodesWithPendingFetchRequests). */
   private readonly pending = new Map<string, number>();
+  /** Per node, the order its leader reads our partitions in (the fetch session's, KIP-227). */
+  private readonly sessions = new Map<string, FetchSessionOrder>();
 
   constructor(private readonly host: ConsumerRequestHost) {}
 
@@ -45,9 +52,22 @@ export class Fetcher {
       p.inFlight = id;
       p.inFlightKind = "fetch";
       p.inFlightOffset = position.offset;
-      partitions.push({ topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, fetchOffset: position.offset });
+      partitions.push({ topic: p.topic, partition: p.partition, currentLeaderEpoch: position.currentLeader.epoch ?? -1, fetchOffset: position.offset, partitionMaxBytes: settings.maxPartitionFetchBytes });
     }
-    const req: ConsumerFetchRequest = { type: "Fetch", correlationId: id, replicaId: -1, maxWaitMs: settings.fetchMaxWaitMs, isolationLevel: settings.isolationLevel, partitions };
+    let session = this.sessions.get(node);
+    if (!session) this.sessions.set(node, (session = new FetchSessionOrder()));
+    const readOrder = session.readOrder(parts.map((p) => p.key));
+    const req: ConsumerFetchRequest = {
+      type: "Fetch",
+      correlationId: id,
+      replicaId: -1,
+      maxWaitMs: settings.fetchMaxWaitMs,
+      minBytes: settings.fetchMinBytes,
+      maxBytes: settings.fetchMaxBytes,
+      readOrder,
+      isolationLevel: settings.isolationLevel,
+      partitions,
+    };
     this.pending.set(node, id);
     // A fetch may wait fetch.max.wait.ms at the broker, on top of the request timeout.
     client.send(
@@ -56,10 +76,13 @@ export class Fetcher {
       (res) => {
         if (this.pending.get(node) === id) this.pending.delete(node);
         if (res.type === "Disconnected") {
-          // AbstractFetch.handleFetchFailure: each partition still waiting for this answer retries later.
+          // AbstractFetch.handleFetchFailure: each partition still waiting for this answer retries later, and the
+          // fetch session ends (FetchSessionHandler.handleError).
+          session.reset();
           for (const p of parts) if (this.take(p, id)) this.host.retryLater(p, disconnectError(res));
         } else {
           const answer = (res as unknown as ConsumerFetchResponse).partitions;
+          session.moveToEnd(readOrder.filter((i) => answer[i].batches.length > 0).map((i) => parts[i].key));
           let available = false;
           for (let i = 0; i < parts.length; i++) if (this.take(parts[i], id) && this.onPartition(parts[i], answer[i])) available = true;
           // An application blocked in poll() takes the records first; its poll sends the next Fetch, with the

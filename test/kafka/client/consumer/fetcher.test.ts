@@ -10,9 +10,9 @@ import { FakeContext, type SentMessage } from "../../../support/fakeContext.js";
  * t-1 (led by broker-1) and t-2 (led by broker-2), every position reset to offset 0. Requests are read from what it
  * sent; answers are written by hand on the request's connection.
  */
-function consumer() {
+function consumer(config: Record<string, number> = {}) {
   const ctx = new FakeContext("reader");
-  const c = new KafkaConsumer(ctx, ["broker-1", "broker-2"], consumerSettings(CONSUMER_CONFIG.resolve({ "auto.offset.reset": "earliest" })));
+  const c = new KafkaConsumer(ctx, ["broker-1", "broker-2"], consumerSettings(CONSUMER_CONFIG.resolve({ "auto.offset.reset": "earliest", ...config })));
   const leaders = ["broker-1", "broker-1", "broker-2"];
   const taken: SentMessage[] = [];
   /** What was sent since the last call, of one type. */
@@ -63,6 +63,32 @@ describe("the consumer's Fetch: one per node for all its partitions there (Abstr
     ]);
     h.answer(sent[0], [{}]);
     expect(h.fetches().map((f) => [f.to, f.parts])).toEqual([["broker-1", ["0@0", "1@0"]]]);
+  });
+
+  it("carries fetch.min.bytes, fetch.max.bytes and max.partition.fetch.bytes (Kafka's defaults: 1, 52428800, 1048576)", () => {
+    const [f] = consumer().fetches();
+    expect(f.req).toMatchObject({ minBytes: 1, maxBytes: 52428800, partitions: [{ partitionMaxBytes: 1048576 }] });
+    const [g] = consumer({ "fetch.min.bytes": 1000, "fetch.max.bytes": 30000, "max.partition.fetch.bytes": 5000 }).fetches();
+    expect(g.req).toMatchObject({ minBytes: 1000, maxBytes: 30000, partitions: [{ partitionMaxBytes: 5000 }] });
+  });
+
+  it("reads in its fetch session's order: a partition that returned records goes last next time (KIP-74 round robin)", () => {
+    const h = consumer();
+    const [first] = h.fetches();
+    h.answer(first, [{}]);
+    const [both] = h.fetches();
+    expect(both.parts).toEqual(["0@0", "1@0"]);
+    expect(both.req.readOrder).toEqual([0, 1]);
+    h.answer(both, [{ batches: [batch(0, 2)] }, {}]);
+    // t-0's records wait for poll(): it is left out (forgotten by the session), t-1 fetches alone.
+    const [alone] = h.fetches();
+    expect(alone.parts).toEqual(["1@0"]);
+    expect(h.c.poll().ok).toBe(true);
+    h.answer(alone, [{}]);
+    const [next] = h.fetches();
+    // t-0 rejoins the session at its end: the leader reads t-1 first now.
+    expect(next.parts).toEqual(["0@2", "1@0"]);
+    expect(next.req.readOrder).toEqual([1, 0]);
   });
 
   it("no new Fetch to a node while one is in flight to it (nodesWithPendingFetchRequests)", () => {
