@@ -246,11 +246,18 @@ function produceBytes(msg: unknown): number {
 
 function fetchedBytes(responses: { msg: unknown }[]): number {
   let bytes = 0;
-  for (const { msg } of responses) for (const p of fetchPartitions(msg)) for (const b of p.batches) bytes += b.sizeBytes;
+  for (const { msg } of responses) for (const p of fetchPartitions(msg)) bytes += recordsSize(p);
   return bytes;
 }
 
-/** The partitions of a follower's or a consumer's FetchResponse (both carry whole batches), or none. */
+/** A fetched partition's bytes of records (Kafka `FetchResponse.recordsSize`): its batches and the head of one a byte limit cut. */
+function recordsSize(p: FetchResponsePartition | ConsumerFetchResponsePartition): number {
+  let bytes = p.partialBytes ?? 0;
+  for (const b of p.batches) bytes += b.sizeBytes;
+  return bytes;
+}
+
+/** The partitions of a follower's or a consumer's FetchResponse, or none. */
 function fetchPartitions(msg: unknown): readonly (FetchResponsePartition | ConsumerFetchResponsePartition)[] {
   return hasType<FetchResponse | ConsumerFetchResponse>(msg, "FetchResponse") ? msg.partitions : [];
 }
@@ -268,8 +275,7 @@ function countRequest(metrics: BrokerRequestMetrics, msg: unknown, s: Served): v
 /** BytesOutPerSec (a consumer's fetch) or ReplicationBytesOutPerSec (a follower's) of each partition answered. */
 function countResponse(metrics: BrokerRequestMetrics, msg: unknown, s: Served): void {
   for (const p of fetchPartitions(msg)) {
-    let bytes = 0;
-    for (const b of p.batches) bytes += b.sizeBytes;
+    const bytes = recordsSize(p);
     if (bytes === 0) continue;
     const counts = metrics.partition(p.topic, p.partition);
     if (s.follower) counts.replicationBytesOut += bytes;
