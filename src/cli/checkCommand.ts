@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
-import { analyzeKafkaHistory } from "../check/jepsen/analysis.js";
+import { analyzeKafkaHistory, NOT_JUDGED_WHEN_COMPACTED } from "../check/jepsen/analysis.js";
 import { describeAnalysis } from "../check/jepsen/describe.js";
 import { HistoryFormatError } from "../check/jepsen/ops.js";
 import { parseHistoryText } from "../check/jepsen/parseHistory.js";
@@ -14,6 +14,8 @@ export interface CheckArgs {
   json?: boolean;
   wwDeps?: boolean;
   subscribe?: boolean;
+  /** Compacted topics (`--compacted`): see AnalysisOptions.compactedTopics. */
+  compacted?: string[];
 }
 
 /**
@@ -31,12 +33,14 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a history file" : `cannot read (${code ?? (e as Error).message})`}`);
   }
+  const compacted = (args.compacted ?? []).flatMap((t) => String(t).split(",")).map((t) => t.trim());
+  if (compacted.some((t) => t === "")) throw new UsageError("--compacted: give a topic name (e.g. --compacted changelog)");
   let analysis;
   let ops: number;
   try {
     const history = parseHistoryText(text);
     ops = history.length;
-    analysis = analyzeKafkaHistory(history, { wwDeps: args.wwDeps, subscribe: args.subscribe });
+    analysis = analyzeKafkaHistory(history, { wwDeps: args.wwDeps, subscribe: args.subscribe, compactedTopics: compacted });
   } catch (e) {
     if (e instanceof HistoryFormatError) throw new UsageError(`${file}: op ${e.opIndex}: ${e.problem}`);
     throw e;
@@ -45,6 +49,7 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
   else {
     const lines: string[] = [];
     lines.push(c.bold(file) + c.dim(`  ${ops} ops, ${analysis.subscribe ? "subscribe" : "assign"}${analysis.wwDeps ? ", ww-deps" : ""}`));
+    if (compacted.length > 0) lines.push(c.dim(`  compacted: ${compacted.join(", ")} (${NOT_JUDGED_WHEN_COMPACTED.join(", ")} not judged on their partitions)`));
     for (const group of describeAnalysis(analysis)) {
       const head = `${group.kind} (${group.count})${group.allowed ? " — allowed" : ""}`;
       lines.push(group.allowed ? c.yellow(`  ~ ${head}`) : c.red(`  ✗ ${head}`));

@@ -21,7 +21,7 @@ export function packageVersion(): string {
 }
 
 /** Options that are lists on purpose (a flag given once per item); every other option takes one value. */
-const LISTS = new Set(["set", "files"]);
+const LISTS = new Set(["compacted", "set", "files"]);
 
 /** The options of a sweep (explore and compare). */
 const SWEEP_OPTIONS = {
@@ -129,8 +129,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .positional("history", { type: "string", demandOption: true, describe: "the history file" })
           .option("json", { type: "boolean", describe: "print one JSON object" })
           .option("ww-deps", { type: "boolean", describe: "infer write-write dependencies from offsets (Jepsen's :ww-deps)" })
-          .option("subscribe", { type: "boolean", describe: "the test subscribed (default: some op is a subscribe)" }),
-      (a) => (once(a), later(() => checkCommand({ history: a.history!, json: a.json, wwDeps: a["ww-deps"], subscribe: a.subscribe }, io, c))),
+          .option("subscribe", { type: "boolean", describe: "the test subscribed (default: some op is a subscribe)" })
+          .option("compacted", {
+            type: "string",
+            array: true,
+            describe: "a compacted topic (repeat for more): its partitions are not judged for lost-write, unseen, poll-skip and int-poll-skip, as the log cleaner removes superseded records",
+          }),
+      (a) => (once(a), later(() => checkCommand({ history: a.history!, json: a.json, wwDeps: a["ww-deps"], subscribe: a.subscribe, compacted: a.compacted }, io, c))),
     )
     .command(
       "list",

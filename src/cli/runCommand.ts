@@ -63,6 +63,12 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
     const moments = recorder ? mergeMoments(recorder.moments, findingMoments(result.checks, Math.round(result.simulatedMs * 1000))) : [];
     io.out(formatRunSummary(result, c, wallMs, [...timelineLines(moments, timeline, c), ...extraSummary(result, c)]));
     if (args.report) io.out(c.dim(`report: ${join(args.report, "index.html")} (open it in a browser)`));
+    if (historyPath !== undefined) {
+      // Jepsen's analysis reads a record missing from later reads as lost; the log cleaner removes superseded ones.
+      const compacted = [...new Set(result.logs.filter((l) => l.compacted).map((l) => l.topic))].sort();
+      const flags = compacted.map((t) => ` --compacted ${t}`).join("");
+      io.out(c.dim(`history: ${args.history}${compacted.length > 0 ? ` (compacted topics: check it with kafkasim check ${args.history}${flags})` : ""}`));
+    }
   } else if (!result.ok) {
     // stdout: only the line that replays the run, so it can be pasted or captured; stderr: what failed.
     io.out(replayLine(result));
