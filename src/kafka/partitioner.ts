@@ -97,6 +97,14 @@ export class BuiltInPartitioner {
     return this.sticky.partition;
   }
 
+  /**
+   * Bytes the sticky partition may still take before `updatePartitionInfo` must switch whatever the batches
+   * (2 × batch.size produced); Infinity before a partition is chosen. A run appended in one go stops there.
+   */
+  bytesBeforeForcedSwitch(): number {
+    return this.sticky === null ? Infinity : this.stickyBatchSize * 2 - this.sticky.producedBytes;
+  }
+
   /** `updatePartitionInfo`: count appended bytes; switch after batch.size (if allowed) or 2 × batch.size (always). */
   updatePartitionInfo(partition: number, appendedBytes: number, enableSwitch: boolean, availablePartitions: number[], numPartitions: number): void {
     if (this.sticky === null || this.sticky.partition !== partition) return;

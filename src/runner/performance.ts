@@ -2,6 +2,7 @@ import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { Simulation } from "../sim/index.js";
 import type { History, SendValue } from "../workload/history.js";
+import type { LatencyHistogram, PerfTestStats } from "../workload/perfTestStats.js";
 
 /** Latency percentiles in ms, as kafka-producer-perf-test prints them (50th, 99th, 99.9th, max), and the mean. */
 export interface LatencySummary {
@@ -32,6 +33,8 @@ export interface ProducerPerformance {
   /** The same in MiB/s of record values (`valueSize` bytes each), as kafka-producer-perf-test's MB/sec. */
   mibPerSec: number;
   latency: LatencySummary | null;
+  /** True for a perf-test client: its figures come from its counters, not from a recorded history. */
+  perfTest?: true;
 }
 
 /** One consumer's end-to-end latency: from a record's send() to the poll that returned it (its first time). */
@@ -39,6 +42,14 @@ export interface ConsumerPerformance {
   client: string;
   records: number;
   endToEnd: LatencySummary | null;
+  /**
+   * A perf-test consumer only (kafka-consumer-perf-test's figures): records read per second of simulated time from
+   * its first poll that returned records to its last, and the same in MiB/s of values.
+   */
+  recordsPerSec?: number;
+  mibPerSec?: number;
+  /** True for a perf-test client: its figures come from its counters, not from a recorded history. */
+  perfTest?: true;
 }
 
 /** One host's NIC: what it carried (framed bytes) and how busy it was over the run, each way. */
@@ -98,6 +109,36 @@ export interface Performance {
  */
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** The summary of a histogram of latencies (µs), the same figures `summarise` gives for the latencies listed. */
+function summariseHistogram(h: LatencyHistogram): LatencySummary | null {
+  if (h.count === 0) return null;
+  const [p50, p99, p999, max] = h.percentilesUs([0.5, 0.99, 0.999, 1]);
+  const ms = (us: number) => Math.round(us) / 1000;
+  return { count: h.count, avgMs: ms(h.meanUs), p50Ms: ms(p50), p99Ms: ms(p99), p999Ms: ms(p999), maxMs: ms(max) };
+}
+
+/**
+ * The figures of perf-test clients (issue 17 item 5) from their counters (History.perfTest), by the rules the
+ * history-based figures follow: the producer's steady state from its first acknowledgement; a consumer's rate from
+ * its first poll that returned records to its last.
+ */
+function perfTestFigures(stats: PerfTestStats, valueBytes: ReadonlyMap<string, number>): { producers: ProducerPerformance[]; consumers: ConsumerPerformance[] } {
+  const producers: ProducerPerformance[] = [];
+  for (const [client, p] of stats.producers) {
+    const seconds = p.firstAckUs === null ? 0 : (p.lastAckUs - p.firstAckUs) / 1e6;
+    const recordsPerSec = seconds > 0 ? p.acksAfterFirst / seconds : 0;
+    producers.push({ client, acknowledged: p.latency.count, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summariseHistogram(p.latency), perfTest: true });
+  }
+  const consumers: ConsumerPerformance[] = [];
+  for (const [client, c] of stats.consumers) {
+    const seconds = c.firstPollUs === null ? 0 : (c.lastPollUs - c.firstPollUs) / 1e6;
+    const recordsPerSec = seconds > 0 ? c.recordsAfterFirst / seconds : 0;
+    const bytesPerRecord = c.records > 0 ? c.valueBytes / c.records : 0;
+    consumers.push({ client, records: c.records, endToEnd: summariseHistogram(c.endToEnd), recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round(((recordsPerSec * bytesPerRecord) / 1048576) * 100) / 100, perfTest: true });
+  }
+  return { producers, consumers };
 }
 
 /** Count, mean and nearest-rank percentiles in ms (µs-rounded) of latencies in µs; null for none. */
@@ -199,6 +240,9 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
     return { client, acknowledged: p.latenciesUs.length, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summarise(p.latenciesUs) };
   });
   const consumers = [...endToEndSamples(history)].map(([client, c]): ConsumerPerformance => ({ client, records: c.records, endToEnd: summarise(c.latenciesUs) }));
+  const perf = perfTestFigures(history.perfTest, valueBytes);
+  producers.push(...perf.producers);
+  consumers.push(...perf.consumers);
   const nics: NicPerformance[] = (s.capacity?.nics ?? []).map(({ name }) => {
     const nic = sim.nicOf(name)!;
     const share = (busy: number) => Math.round((busy / Math.max(simulatedUs, 1)) * 1000) / 1000;

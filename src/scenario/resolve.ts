@@ -3,6 +3,7 @@ import { resolveCapacity } from "./capacity.js";
 import type { z } from "zod";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
+import { magicOfMessageFormatVersion } from "../kafka/log/recordSize.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
 import { producerConfigConflicts, producerSettings } from "../kafka/config/producerSettings.js";
@@ -102,15 +103,17 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
       const groupId = config["group.id"];
       if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");
       if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
+      if (w.perfTest && w.subscribe) fail(`${p}.workload.perfTest`, "a perf-test consumer reads assigned partitions: use assign: {topic}, not subscribe:");
       if (w.assign) {
         for (const k of ["processing", "commit", "output"] as const) if (w[k] !== undefined) fail(`${p}.workload.${k}`, "is for subscribe: consumers in a group");
         if (w.pollTimeout !== undefined && w.pollInterval !== undefined) fail(`${p}.workload.pollTimeout`, "replaces pollInterval (a blocking poll(Duration) loop); give one of them");
         if (w.pollTimeout !== undefined && w.pollTimeout <= 0) fail(`${p}.workload.pollTimeout`, "must be a duration > 0 (e.g. 100ms)");
+        if (w.perfTest && groupId !== null) fail(`${p}.workload.perfTest`, "a perf-test consumer assigns its partitions: leave group.id out of its config");
         const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
         w.assign.partitions?.forEach((part, j) => {
           if (part >= topic.partitions) fail(`${p}.workload.assign.partitions[${j}]`, `topic "${topic.name}" has partitions 0..${topic.partitions - 1}; got ${part}`);
         });
-        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config, explicit), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100, pollTimeoutMs: w.pollTimeout ?? null } });
+        clients.push({ id: cl.id, kind: "consumer", startMs, stopMs, settings: consumerSettings(config, explicit), workload: { topic: w.assign.topic, partitions: w.assign.partitions ?? null, pollIntervalMs: w.pollInterval ?? 100, pollTimeoutMs: w.pollTimeout ?? null, ...(w.perfTest ? { perfTest: true } : {}) } });
         return;
       }
       if (w.pollTimeout !== undefined) fail(`${p}.workload.pollTimeout`, "is for assign: consumers for now (a group member polls every pollInterval)");
@@ -189,12 +192,19 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const keys = w.keys ?? { distribution: "uniform" as const };
     if ((w.tombstoneRatio ?? 0) > 0 && keys.distribution === "none")
       fail(`${p}.workload.tombstoneRatio`, "a tombstone deletes a key: tombstones need keys (keys.distribution uniform, hot or fixed, not none)");
+    if (w.perfTest && keys.distribution !== "none") fail(`${p}.workload.keys`, "a perf-test producer sends keyless records, as kafka-producer-perf-test does: set keys: {distribution: none}");
+    // Topics whose message.format.version is legacy: the producer writes them as MessageSets of that magic.
+    const legacyMessageFormat: Record<string, 0 | 1> = {};
+    for (const t of topics) {
+      const magic = magicOfMessageFormatVersion(t.config["message.format.version"] ?? brokerConfig["log.message.format.version"]);
+      if (magic < 2) legacyMessageFormat[t.name] = magic as 0 | 1;
+    }
     clients.push({
       id: cl.id,
       kind: "producer",
       startMs,
       stopMs,
-      settings: producerSettings(config, explicit),
+      settings: Object.keys(legacyMessageFormat).length > 0 ? { ...producerSettings(config, explicit), legacyMessageFormat } : producerSettings(config, explicit),
       workload: {
         topic: w.topic,
         ratePerSec: w.rate === "max" ? Infinity : (w.rate ?? 100),
@@ -203,6 +213,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         records: w.records ?? null,
         partition: w.partition ?? null,
         tombstoneRatio: w.tombstoneRatio ?? 0,
+        ...(w.perfTest ? { perfTest: true } : {}),
       },
     });
   });

@@ -77,6 +77,8 @@ export interface ProducerWorkloadSpec {
   partition: number | null;
   /** Share of sends that are tombstones (null values), 0..1. */
   tombstoneRatio: number;
+  /** kafka-producer-perf-test mode: counted, not recorded (producerWorkload.ts perfTestProducerActor). */
+  perfTest?: boolean;
 }
 
 export interface TransactionalWorkloadSpec {
@@ -102,6 +104,8 @@ export interface ConsumerWorkloadSpec {
   pollIntervalMs: number;
   /** poll(Duration)'s timeout in ms (`pollTimeout`), or null: the application polls every `pollIntervalMs`. */
   pollTimeoutMs: number | null;
+  /** kafka-consumer-perf-test mode: counted, not recorded (consumerWorkload.ts perfTestConsumerActor). */
+  perfTest?: boolean;
 }
 
 /** A group member's application loop (subscribe mode); the run's stop time is added by the world builder. */

@@ -150,6 +150,11 @@ export const producerWorkloadInput = z.strictObject({
   partition: intIn("a partition number", 0, 9_999).optional(),
   /** Share of sends that are tombstones (a null value: the delete of the record's key; default 0). Needs keys. */
   tombstoneRatio: rate.optional(),
+  /**
+   * kafka-producer-perf-test mode (default false): keyless records sent in runs, counted for the performance figures
+   * but not recorded in the history (no check judges them). Needs keys: {distribution: none}.
+   */
+  perfTest: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 export const transactionalWorkloadInput = z.strictObject({
@@ -193,6 +198,11 @@ export const consumerWorkloadInput = z.strictObject({
    * an empty poll blocks until a Fetch brings records (returning at once) or the timeout passes. Instead of pollInterval.
    */
   pollTimeout: duration.optional(),
+  /**
+   * kafka-consumer-perf-test mode (default false; assign: only): polls again at once while records come, counts them
+   * for the performance figures and records no polls in the history (no check judges them).
+   */
+  perfTest: z.boolean({ error: "must be true or false" }).optional(),
   /** How long the application takes to process what a poll returned (default: no time). */
   processing: z
     .strictObject({

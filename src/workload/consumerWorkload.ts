@@ -3,6 +3,8 @@ import { type ConsumerPollError, KafkaConsumer } from "../kafka/client/consumer/
 import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History } from "./history.js";
+import { type RecordBatch, valueBytesOf } from "../kafka/log/recordBatch.js";
+import { RunRecordBatch } from "../kafka/log/runRecordBatch.js";
 
 export interface ConsumerWorkload {
   topic: string;
@@ -17,6 +19,11 @@ export interface ConsumerWorkload {
    */
   pollTimeoutMs: number | null;
   stopMs: number | null;
+  /**
+   * kafka-consumer-perf-test mode (issue 17 item 5): poll again at once while polls return records, count them
+   * (and the end-to-end latency of perf-test producers' records) in `History.perfTest`, record no polls.
+   */
+  perfTest?: boolean;
 }
 
 /** A poll's completion, in Jepsen's shape: for each topic-partition, the [offset, value] pairs returned. */
@@ -50,6 +57,7 @@ export function recordPollError(history: History, timeUs: number, process: strin
  * exception ends a Java application's poll loop.
  */
 export function consumerWorkloadActor(brokers: string[], settings: ConsumerSettings, w: ConsumerWorkload, history: History) {
+  if (w.perfTest) return perfTestConsumerActor(brokers, settings, w, history);
   return (ctx: ActorContext): Actor => {
     const consumer = new KafkaConsumer(ctx, brokers, settings);
     const tryAssign = () => {
@@ -97,6 +105,60 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
       onStart: () => {
         consumer.start();
         pending = poll.set(w.pollTimeoutMs === null ? w.pollIntervalMs : 0);
+      },
+      onMessage: (from, msg, conn) => {
+        net.onMessage(from, msg, conn);
+        tryAssign();
+      },
+      onConnection: net.onConnection,
+    };
+  };
+}
+
+/**
+ * kafka-consumer-perf-test (`perfTest: true`): assigns itself the partitions and polls as fast as records come: at
+ * once again while a poll returns records, after `pollIntervalMs` when one returns none (a poll(timeout) that found
+ * nothing). The records are not built (KafkaConsumer.poll with a visitor): each stretch of a batch is counted, with
+ * its value bytes, and for a perf-test producer's batch (RunRecordBatch) the end-to-end latency of each record from
+ * its send time, as ranges, in `history.perfTest`. Nothing is recorded in the history. A poll that throws ends the
+ * application, as it ends the per-record consumer's (and is recorded, as there).
+ */
+function perfTestConsumerActor(brokers: string[], settings: ConsumerSettings, w: ConsumerWorkload, history: History) {
+  return (ctx: ActorContext): Actor => {
+    const consumer = new KafkaConsumer(ctx, brokers, settings);
+    const stats = history.perfTest;
+    stats.consumer(ctx.name);
+    const tryAssign = () => {
+      if (consumer.assignment().length > 0) return;
+      const parts = w.partitions ?? consumer.metadata.partitionsFor(w.topic)?.map((p) => p.partition) ?? null;
+      if (parts && parts.length > 0) consumer.assign(parts.map((partition) => ({ topic: w.topic, partition })));
+      else consumer.metadata.requestUpdate();
+    };
+    // One visitor for every poll: no closure per batch or record.
+    const visit = (_topic: string, _partition: number, b: RecordBatch, from: number, count: number) => {
+      if (b instanceof RunRecordBatch) {
+        stats.consumerRecords(ctx.name, ctx.nowUs, count, count * b.valueSize, null);
+        stats.consumerRunLatencies(ctx.name, ctx.nowUs, b.runs, from, count);
+        return;
+      }
+      const records = b.records;
+      let bytes = 0;
+      for (let i = from; i < from + count; i++) bytes += Math.max(0, valueBytesOf(records[i]));
+      stats.consumerRecords(ctx.name, ctx.nowUs, count, bytes, null);
+    };
+    const poll = ctx.timer(() => {
+      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+      tryAssign();
+      const before = stats.consumer(ctx.name).records;
+      const result = consumer.poll(visit);
+      if (!result.ok) return recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
+      poll.set(stats.consumer(ctx.name).records > before ? 0 : w.pollIntervalMs);
+    });
+    const net = clientProcess(ctx);
+    return {
+      onStart: () => {
+        consumer.start();
+        poll.set(w.pollIntervalMs);
       },
       onMessage: (from, msg, conn) => {
         net.onMessage(from, msg, conn);

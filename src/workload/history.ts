@@ -1,3 +1,4 @@
+import { PerfTestStats } from "./perfTestStats.js";
 import { seqOf, seqPrefixLength } from "../common/seqValue.js";
 import { Float64Column, Int32Column, Interner, Uint16Column, Uint8Column } from "./historyColumns.js";
 
@@ -68,6 +69,11 @@ const NULL_PARTITION = 32;
  * order the producer workload always wrote it: `{topic, partition, key, value, offset?, acks?}`.
  */
 export class History {
+  /**
+   * What perf-test clients (`perfTest: true`) keep instead of ops: counters and latency histograms (perfTestStats.ts).
+   * Their sends and polls are not in the history, so no check judges them.
+   */
+  readonly perfTest = new PerfTestStats();
   /** Tells which life of a process is running (set by the runner from the engine); unset: not recorded. */
   incarnationOf?: (process: string) => number | undefined;
 

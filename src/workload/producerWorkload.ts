@@ -1,5 +1,6 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer, type ProducerRecord } from "../kafka/client/producer/producer.js";
+import type { RunBatchListener } from "../kafka/client/producer/producerBatch.js";
 import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
@@ -16,6 +17,11 @@ export interface ProducerWorkload {
   stopMs: number | null;
   /** Share of sends that are tombstones (a null value, the delete of the key on a compacted topic); 0..1. */
   tombstoneRatio: number;
+  /**
+   * kafka-producer-perf-test mode (issue 17 item 5): keyless records appended in runs, one operation per tick,
+   * counted in `History.perfTest` instead of recorded as ops (perfTestProducer below). Needs keys `none`, no tombstones.
+   */
+  perfTest?: boolean;
 }
 
 /**
@@ -25,6 +31,7 @@ export interface ProducerWorkload {
  * their invocations stay without completion (unknown).
  */
 export function producerWorkloadActor(brokers: string[], settings: ProducerSettings, w: ProducerWorkload, history: History) {
+  if (w.perfTest) return perfTestProducerActor(brokers, settings, w, history);
   return (ctx: ActorContext): Actor => {
     const producer = new KafkaProducer(ctx, brokers, settings);
     const keyRandom = ctx.stream("keys");
@@ -78,6 +85,57 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
       if (w.records === null || sent < w.records) tick.set(tickMs);
     });
 
+    return {
+      onStart: () => {
+        producer.start();
+        tick.set(tickMs);
+      },
+      ...clientProcess(ctx),
+      onShutdown: () => producer.close(),
+    };
+  };
+}
+
+/**
+ * kafka-producer-perf-test (`perfTest: true`; issue 17 items 5 and 6): sends keyless records as fast as send()
+ * takes them (`rate: max`, perf-test's `--throughput -1`) or at a fixed rate, the records of a tick appended to the
+ * producer in one operation (KafkaProducer.appendRun: the same batches, partitions and blocking as one send() per
+ * record). Nothing is recorded per record: each batch's completion updates the client's counters and latency
+ * histogram in `history.perfTest` (its records' send times travel with the batch as runs). Values are
+ * `<client>-<incarnation>-<n>` padded to `valueSize`, as the per-record workload's.
+ * Simplified: where send() would block (buffer.memory full, metadata unknown) the application waits and sends the
+ * rest on a later tick instead of blocking its thread; it never fails a send with max.block.ms (BUFFER_EXHAUSTED).
+ */
+function perfTestProducerActor(brokers: string[], settings: ProducerSettings, w: ProducerWorkload, history: History) {
+  return (ctx: ActorContext): Actor => {
+    const producer = new KafkaProducer(ctx, brokers, settings);
+    const stats = history.perfTest;
+    const counters = stats.producer(ctx.name);
+    const values = { prefix: `${ctx.name}-${ctx.incarnation}-`, valueSize: w.valueSize };
+    const asFastAsPossible = w.ratePerSec === Infinity;
+    const tickMs = asFastAsPossible ? 1 : Math.max(1, 1000 / w.ratePerSec);
+    const perTick = (w.ratePerSec * tickMs) / 1000;
+    // One listener for every batch: no closure per send.
+    const listener: RunBatchListener = (batch, result) => stats.producerBatchDone(ctx.name, ctx.nowUs, batch.runs!, result.ok);
+    let owed = 0;
+    let n = 0;
+    const remaining = () => (w.records === null ? Number.MAX_SAFE_INTEGER : w.records - n);
+    const tick = ctx.timer(() => {
+      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+      let want: number;
+      if (asFastAsPossible) want = remaining();
+      else {
+        owed += perTick;
+        want = Math.min(Math.floor(owed), remaining());
+      }
+      if (want > 0) {
+        const appended = producer.appendRun(w.topic, w.partition, values, n, want, listener);
+        n += appended;
+        counters.sent += appended;
+        if (!asFastAsPossible) owed -= appended;
+      }
+      if (remaining() > 0) tick.set(tickMs);
+    });
     return {
       onStart: () => {
         producer.start();

@@ -4,6 +4,13 @@ import { bool, ConfigDef, type ConfigOf, double, int, list, long, oneOf } from "
 const LONG_MAX = Number.MAX_SAFE_INTEGER;
 
 /**
+ * `message.format.version` values (Kafka `MetadataVersion` short versions): 0.8.x and 0.9.0 write magic 0, 0.10.x
+ * magic 1, 0.11.0 and later record batch v2 (recordSize.ts `magicOfMessageFormatVersion`). Kafka 3.x's default is
+ * 3.0-IV1; Kafka 4.0 removed the setting (KIP-724).
+ */
+export const MESSAGE_FORMAT_VERSIONS = ["0.8.0", "0.8.1", "0.8.2", "0.9.0", "0.10.0", "0.10.1", "0.10.2", "0.11.0", "1.0", "1.1", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7", "2.8", "3.0", "3.0-IV1"] as const;
+
+/**
  * Broker and controller settings the model reads. Defaults are Kafka 4.0's (kafka-facts §3.3). Only keys the model
  * actually uses are accepted: a key that changed nothing would be a silent lie.
  */
@@ -58,6 +65,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   // Segments and retention (LogConfig's server defaults, ServerLogConfigs). Precedence as KafkaConfig.logRetentionTimeMillis
   // and logRollTimeMillis: the .ms key, else .minutes, else .hours.
   oneOf("compression.type", "producer", BROKER_COMPRESSION_TYPES, "ServerLogConfigs.COMPRESSION_TYPE_DEFAULT: default of topic compression.type (producer: keep the producer's codec)"),
+  oneOf("log.message.format.version", "3.0-IV1", MESSAGE_FORMAT_VERSIONS, "ServerLogConfigs (deprecated, removed in Kafka 4.0 by KIP-724): default of topic message.format.version; before 0.11.0 batches are legacy MessageSets (magic 0 or 1, LegacyRecord) on the wire and in the log"),
   int("message.max.bytes", 1048588, "ServerLogConfigs.MAX_MESSAGE_BYTES_DEFAULT (1 MiB + Records.LOG_OVERHEAD): the largest record batch a topic takes, default of topic max.message.bytes", 0),
   // At least 1 MiB since Kafka 4.0 (KIP-1030, ServerLogConfigs LOG_SEGMENT_BYTES atLeast(1024 * 1024)); the topic's
   // segment.bytes keeps its old floor of 14 in 4.0 (4.1 raises it too, KAFKA-19080), so scenarios roll small segments there.
@@ -116,6 +124,7 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
   long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
   oneOf("compression.type", "producer", BROKER_COMPRESSION_TYPES, "LogConfig: the codec batches are stored with; producer keeps the producer's, uncompressed or a codec makes the leader recompress (LogValidator)"),
+  oneOf("message.format.version", "3.0-IV1", MESSAGE_FORMAT_VERSIONS, "LogConfig (deprecated, removed in Kafka 4.0 by KIP-724): the record format of the topic's batches; before 0.11.0 a legacy MessageSet (magic 0: 26 bytes a message beside key and value, magic 1: 34; LegacyRecord), which the producer writes as a producer of that version did"),
   int("max.message.bytes", 1048588, "LogConfig: the largest record batch (bytes) a leader appends; larger gets MESSAGE_TOO_LARGE", 0),
   int("segment.bytes", 1073741824, "LogConfig: roll a new segment when the active one would exceed this", 14),
   long("segment.ms", 604800000, "LogConfig: roll a segment whose first batch is older than this", 1),

@@ -28,6 +28,12 @@ export interface ProducerSettings {
   transactionTimeoutMs: number;
   /** reconnect.backoff.*, socket.connection.setup.timeout.* */
   network: ClientNetworkSettings;
+  /**
+   * Topics whose message.format.version names a legacy format (magic 0 or 1): the producer writes their batches as
+   * legacy MessageSets, as a producer of that Kafka version did (its newest ProduceRequest version carried that
+   * magic). Absent or not listed: record batch v2. Set by the scenario from the topic configs, not a producer key.
+   */
+  legacyMessageFormat?: Readonly<Record<string, 0 | 1>>;
 }
 
 export interface ConfigConflict {

@@ -1,5 +1,6 @@
 import { seqOf, seqPrefixLength } from "../../common/seqValue.js";
 import { type KafkaRecord, type PackedRecords, type RecordBatch, withStamps } from "./recordBatch.js";
+import { RunRecordBatch } from "./runRecordBatch.js";
 
 /**
  * A data batch as the log keeps it once the leader appended it (issue 14 item 4): its records are not an object each
@@ -95,8 +96,10 @@ export class PackedRecordBatch implements RecordBatch, PackedRecords {
  * `b` as the leader appends it, stamped with its base offset, leader epoch and append time (ms) as `candidateBatch`
  * stamps it: packed when its records fit that shape, else with its records in an array of its own, exactly sized
  * (the producer's grows with slack while the batch fills). `prefixHint`: the last packed batch's value prefix,
- * shared when equal.
+ * shared when equal. A RunRecordBatch stays one (stamped).
  */
 export function stampedBatch(b: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, baseOffset: number, leaderEpoch: number, maxTimestampMs: number, prefixHint: string | null = null): RecordBatch {
+  // A perf-test producer's batch keeps its runs (nothing built per record).
+  if (b instanceof RunRecordBatch) return b.stamp(baseOffset, leaderEpoch, maxTimestampMs);
   return PackedRecordBatch.pack(b, b.records, baseOffset, leaderEpoch, maxTimestampMs, prefixHint) ?? withStamps(b, b.records.slice(), baseOffset, leaderEpoch, maxTimestampMs);
 }

@@ -80,3 +80,38 @@ export function recordSizeInBytes(offsetDelta: number, timestampDeltaMs: number,
 export function batchSizeUpperBound(keyBytes: number, valueBytes: number): number {
   return RECORD_BATCH_OVERHEAD_BYTES + MAX_RECORD_OVERHEAD_BYTES + sizeOfKeyValue(keyBytes, valueBytes);
 }
+
+/**
+ * The magic of a record format: 0 and 1 are the legacy message formats (Kafka `LegacyRecord`, a MessageSet of
+ * messages each framed by its offset and size), 2 the record batch of Kafka 0.11+ (`DefaultRecordBatch`).
+ */
+export type RecordMagic = 0 | 1 | 2;
+
+/** `LegacyRecord.RECORD_OVERHEAD_V0`: crc 4, magic 1, attributes 1, key length 4, value length 4 = 14 bytes. */
+export const LEGACY_RECORD_OVERHEAD_V0_BYTES = 14;
+
+/** `LegacyRecord.RECORD_OVERHEAD_V1`: v0's 14 and an 8-byte timestamp = 22 bytes. */
+export const LEGACY_RECORD_OVERHEAD_V1_BYTES = 22;
+
+/**
+ * One uncompressed message of a legacy MessageSet (magic 0 or 1) in bytes: `Records.LOG_OVERHEAD` (offset 8, size 4)
+ * and `LegacyRecord.recordSize(magic, keySize, valueSize)` = its overhead + key + value bytes (a null key or value
+ * takes none: its length field says -1). Kafka `AbstractLegacyRecordBatch` / `LegacyRecord.recordSize`.
+ * A 100-byte keyless value: 12 + 14 + 100 = 126 bytes in v0, 134 in v1.
+ */
+export function legacyRecordSizeInBytes(magic: 0 | 1, keyBytes: number, valueBytes: number): number {
+  return LOG_OVERHEAD_BYTES + (magic === 0 ? LEGACY_RECORD_OVERHEAD_V0_BYTES : LEGACY_RECORD_OVERHEAD_V1_BYTES) + Math.max(0, keyBytes) + Math.max(0, valueBytes);
+}
+
+/**
+ * The message format a `message.format.version` (topic) / `log.message.format.version` (broker) value stands for
+ * (Kafka `MetadataVersion.highestSupportedRecordVersion` of the version named): before 0.10.0 magic 0, 0.10.x magic 1,
+ * from 0.11.0 on magic 2. Kafka 3.x ignores the setting when inter.broker.protocol.version is 3.0 or newer and
+ * Kafka 4.0 removed it (KIP-724); the model keeps it to size a benchmark of its day.
+ */
+export function magicOfMessageFormatVersion(version: string): RecordMagic {
+  const [major, minor] = version.split(".").map((x) => Number.parseInt(x, 10));
+  if (major === 0 && minor < 10) return 0;
+  if (major === 0 && minor === 10) return 1;
+  return 2;
+}

@@ -1,4 +1,4 @@
-import { type KafkaRecord, lastOffsetOf, NO_PRODUCER_ID, offsetOfRecord, type RecordBatch } from "../../log/recordBatch.js";
+import { type KafkaRecord, lastOffsetOf, NO_PRODUCER_ID, offsetOfRecord, type RecordBatch, recordCountOf } from "../../log/recordBatch.js";
 import type { AbortedTransaction, FetchedRecord, IsolationLevel } from "../../protocol/messages.js";
 
 /**
@@ -16,8 +16,10 @@ export class CompletedFetch {
   isConsumed = false;
   private batchIndex = 0;
   private current: RecordBatch | null = null;
-  /** `current`'s records, read once (a packed batch builds them on each read). */
-  private currentRecords: readonly KafkaRecord[] = [];
+  /** `current`'s records, read once when first needed (a packed batch builds them on each read); null: not read yet. */
+  private currentRecords: readonly KafkaRecord[] | null = null;
+  /** How many records `current` holds. */
+  private currentCount = 0;
   /** Next record of `current` to look at; -1 when no batch is open. */
   private recordIndex = -1;
   /** Aborted transactions not yet reached, by first offset (the client's PriorityQueue). */
@@ -47,33 +49,82 @@ export class CompletedFetch {
     return out;
   }
 
+  /**
+   * fetchRecords without building the records (a perf-test consumer, issue 17 item 6): up to `maxRecords` records,
+   * the same ones fetchRecords would return, handed to `visit` as stretches of one batch (`batch`, index of the first
+   * record in it, count), advancing `nextFetchOffset` past them. Returns how many were visited.
+   */
+  visitRecords(maxRecords: number, visit: (batch: RecordBatch, fromIndex: number, count: number) => void): number {
+    let n = 0;
+    while (n < maxRecords) {
+      const b = this.current;
+      if (b === null || this.recordIndex >= this.currentCount) {
+        if (!this.nextBatch()) break;
+        continue;
+      }
+      if (b.isControl || b.offsetDeltas !== undefined) {
+        // Markers and cleaned batches (sparse offsets): one record at a time, as nextFetchedRecord.
+        const offset = offsetOfRecord(b, this.recordIndex++);
+        if (offset < this.nextFetchOffset) continue;
+        this.nextFetchOffset = offset + 1;
+        if (b.isControl) continue;
+        visit(b, this.recordIndex - 1, 1);
+        n++;
+        continue;
+      }
+      // Consecutive offsets: skip those before the fetch offset, then take as many as the poll has room for.
+      if (b.baseOffset + this.recordIndex < this.nextFetchOffset) {
+        this.recordIndex = Math.min(this.currentCount, this.nextFetchOffset - b.baseOffset);
+        continue;
+      }
+      const k = Math.min(maxRecords - n, this.currentCount - this.recordIndex);
+      visit(b, this.recordIndex, k);
+      this.recordIndex += k;
+      n += k;
+      this.nextFetchOffset = b.baseOffset + this.recordIndex;
+    }
+    return n;
+  }
+
+  /**
+   * Opens the next batch (the first part of CompletedFetch.nextFetchedRecord): false, and the fetch used up with its
+   * position past the last batch, when there is none. Under read_committed an aborted batch is skipped whole.
+   */
+  private nextBatch(): boolean {
+    const b = this.current;
+    if (this.batchIndex >= this.batches.length) {
+      if (b !== null) this.nextFetchOffset = lastOffsetOf(b) + 1;
+      this.isConsumed = true;
+      return false;
+    }
+    const next = this.batches[this.batchIndex++];
+    this.current = next;
+    this.currentRecords = null;
+    this.currentCount = recordCountOf(next);
+    this.recordIndex = 0;
+    this.lastEpoch = next.leaderEpoch < 0 ? null : next.leaderEpoch;
+    if (this.isolation === "read_committed" && next.producerId !== NO_PRODUCER_ID) {
+      this.consumeAbortedTransactionsUpTo(lastOffsetOf(next));
+      if (next.isControl && next.records[0]?.key === "ABORT") this.abortedProducerIds.delete(next.producerId);
+      else if (next.isTransactional && this.abortedProducerIds.has(next.producerId)) {
+        // An aborted batch is skipped whole.
+        this.nextFetchOffset = lastOffsetOf(next) + 1;
+        this.recordIndex = this.currentCount;
+      }
+    }
+    return true;
+  }
+
   /** CompletedFetch.nextFetchedRecord: the next record the application may see, or null when the fetch is used up. */
   private nextFetchedRecord(): FetchedRecord | null {
     for (;;) {
       const b = this.current;
-      if (b === null || this.recordIndex >= this.currentRecords.length) {
-        if (this.batchIndex >= this.batches.length) {
-          if (b !== null) this.nextFetchOffset = lastOffsetOf(b) + 1;
-          this.isConsumed = true;
-          return null;
-        }
-        const next = this.batches[this.batchIndex++];
-        this.current = next;
-        this.currentRecords = next.records; // built afresh on each read for a packed batch: read once
-        this.recordIndex = 0;
-        this.lastEpoch = next.leaderEpoch < 0 ? null : next.leaderEpoch;
-        if (this.isolation === "read_committed" && next.producerId !== NO_PRODUCER_ID) {
-          this.consumeAbortedTransactionsUpTo(lastOffsetOf(next));
-          if (next.isControl && next.records[0]?.key === "ABORT") this.abortedProducerIds.delete(next.producerId);
-          else if (next.isTransactional && this.abortedProducerIds.has(next.producerId)) {
-            // An aborted batch is skipped whole.
-            this.nextFetchOffset = lastOffsetOf(next) + 1;
-            this.recordIndex = this.currentRecords.length;
-          }
-        }
+      if (b === null || this.recordIndex >= this.currentCount) {
+        if (!this.nextBatch()) return null;
         continue;
       }
       const offset = offsetOfRecord(b, this.recordIndex); // sparse once the cleaner removed records
+      this.currentRecords ??= b.records; // built afresh on each read for a packed batch: read once
       const record = this.currentRecords[this.recordIndex++];
       if (offset < this.nextFetchOffset) continue; // before the fetch offset (the batch began earlier)
       // Control records are never returned; the position moves past them.

@@ -1,3 +1,4 @@
+import type { RecordBatch } from "../../log/recordBatch.js";
 import type { ActorContext, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
 import { NetworkClient } from "../../network/networkClient.js";
@@ -213,8 +214,10 @@ export class KafkaConsumer {
    * (NoOffsetForPartitionException, SubscriptionState.resetInitializingPositions); then up to max.poll.records
    * records, partition by partition (FetchCollector.collectFetch); an out-of-range fetch with no reset policy is
    * thrown only when no record was collected (OffsetOutOfRangeException).
+   * `visit` (a perf-test consumer): the records are not built but handed to it as stretches of their batches
+   * (CompletedFetch.visitRecords), and the result lists no partitions; the positions move the same.
    */
-  poll(): PollResult {
+  poll(visit?: (topic: string, partition: number, batch: RecordBatch, fromIndex: number, count: number) => void): PollResult {
     const out: PolledPartition[] = [];
     if (this.group) {
       this.group.poll();
@@ -241,14 +244,15 @@ export class KafkaConsumer {
         p.completed = null;
         continue;
       }
-      const records = c.fetchRecords(room);
+      const records = visit ? null : c.fetchRecords(room);
+      const got = records ? records.length : c.visitRecords(room, (b, from, count) => visit!(p.topic, p.partition, b, from, count));
       // The position moves to the fetch's next offset, past markers and aborted batches too, with the epoch of the
       // last batch read, even when no record is returned.
       if (c.nextFetchOffset > position.offset) p.position = { offset: c.nextFetchOffset, offsetEpoch: c.lastEpoch, currentLeader: position.currentLeader };
       if (c.isConsumed) p.completed = null;
-      if (records.length === 0) continue;
-      room -= records.length;
-      out.push({ topic: p.topic, partition: p.partition, records });
+      if (got === 0) continue;
+      room -= got;
+      if (records) out.push({ topic: p.topic, partition: p.partition, records });
       this.pollRotation = (start + i + 1) % all.length;
     }
     if (out.length === 0) {

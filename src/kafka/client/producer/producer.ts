@@ -7,7 +7,7 @@ import type { OffsetEntry } from "../../protocol/transactionMessages.js";
 import { BuiltInPartitioner, murmur2, toPositive } from "../../partitioner.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
-import type { SendCallback } from "./producerBatch.js";
+import type { RunBatchListener, RunValues, SendCallback } from "./producerBatch.js";
 import { ProducerIdManager } from "./producerIdManager.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
 import { recordTooLarge } from "./recordSizeLimits.js";
@@ -68,7 +68,7 @@ export class KafkaProducer {
     );
     this.metadata = new ClientMetadata(ctx, this.client, brokers, settings.metadataMaxAgeMs, settings.retryBackoffMs);
     this.metadata.onUpdate = () => this.onMetadataUpdate();
-    this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory, settings.compressionType);
+    this.accumulator = new RecordAccumulator(settings.batchSize, settings.lingerMs, settings.bufferMemory, settings.compressionType, settings.legacyMessageFormat);
     this.ids = new ProducerIdManager(ctx, this.client, brokers, settings.retryBackoffMs, {
       resequenceQueuedBatches: () => {
         for (const q of this.accumulator.queues.values()) for (const b of q) if (b.baseSequence >= 0) b.baseSequence = -1;
@@ -180,18 +180,64 @@ export class KafkaProducer {
     this.append(record, cb, nowMs + this.settings.maxBlockMs);
   }
 
+  /**
+   * `count` keyless records sent at once by a perf-test workload (issue 17 item 6): what `count` calls of send()
+   * without a key would do, record for record (the sticky partitioner's choice and switch points, batch.size,
+   * buffer.memory), without an object, a callback or an event per record. Values are `values.prefix + n` for n from
+   * `firstN`, padded to `values.valueSize` bytes; `partition` explicit or null (the partitioner). Returns how many were
+   * appended: fewer than `count` where the next send() would block (metadata unknown, which asks for it, or
+   * buffer.memory full); the caller sends the rest later. Each batch completes through `listener`.
+   * Not for a transactional producer (throws).
+   */
+  appendRun(topic: string, partition: number | null, values: RunValues, firstN: number, count: number, listener: RunBatchListener): number {
+    if (this.txn) throw new Error("appendRun: a perf-test workload is not transactional");
+    const parts = this.metadata.partitionsFor(topic);
+    if (!parts) {
+      this.metadata.requestUpdate();
+      return 0;
+    }
+    if (this.blocked.length > 0 || this.waitingForMetadata.length > 0) return 0;
+    const nowMs = this.ctx.nowMs;
+    const sendUs = this.ctx.nowUs;
+    const magic = this.accumulator.magicOf(topic);
+    let available: number[] | null = null;
+    let done = 0;
+    while (done < count) {
+      let p: number;
+      let sticky: BuiltInPartitioner | null = null;
+      if (partition !== null) p = partition;
+      else {
+        sticky = this.partitionerOf(topic);
+        available ??= this.metadata.availablePartitions(topic);
+        p = sticky.currentPartition(available, parts.length);
+      }
+      const r = this.accumulator.appendRun(topic, p, values, firstN + done, count - done, sendUs, nowMs, magic, listener, sticky ? sticky.bytesBeforeForcedSwitch() : Infinity);
+      if (r === null) break; // buffer.memory is full: send() would block
+      done += r.appended;
+      if (sticky) sticky.updatePartitionInfo(p, r.appendedBytes, this.accumulator.allBatchesFull(topic, p), available!, parts.length);
+      this.sender.onAppend(r.batch, r.newBatch, r.batchIsFull);
+    }
+    return done;
+  }
+
   // ---- partitioning and appending ----
 
   private partitionFor(r: ProducerRecord, numPartitions: number): { partition: number; sticky: BuiltInPartitioner | null } {
     if (r.partition !== undefined) return { partition: r.partition, sticky: null };
     if (r.key !== null && !this.settings.partitionerIgnoreKeys) return { partition: this.keyHash(r.key) % numPartitions, sticky: null };
-    let bp = this.partitioners.get(r.topic);
-    if (!bp) {
-      const rnd = this.ctx.stream(`partitioner:${r.topic}`);
-      bp = new BuiltInPartitioner(r.topic, this.settings.batchSize, () => rnd.positiveInt31());
-      this.partitioners.set(r.topic, bp);
-    }
+    const bp = this.partitionerOf(r.topic);
     return { partition: bp.currentPartition(this.metadata.availablePartitions(r.topic), numPartitions), sticky: bp };
+  }
+
+  /** The topic's built-in (sticky) partitioner, made on first use with its own random stream. */
+  private partitionerOf(topic: string): BuiltInPartitioner {
+    let bp = this.partitioners.get(topic);
+    if (!bp) {
+      const rnd = this.ctx.stream(`partitioner:${topic}`);
+      bp = new BuiltInPartitioner(topic, this.settings.batchSize, () => rnd.positiveInt31());
+      this.partitioners.set(topic, bp);
+    }
+    return bp;
   }
 
   /** BuiltInPartitioner.partitionForKey's hash, memoised (bounded). */
@@ -221,7 +267,7 @@ export class KafkaProducer {
     const parts = this.metadata.partitionsFor(record.topic)!;
     const { partition, sticky } = this.partitionFor(record, parts.length);
     const nowMs = this.ctx.nowMs;
-    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec)))) {
+    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec, record.topic)))) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).
       this.blocked.push({ record, cb, deadlineMs });
       this.sender.wakeAt(deadlineMs);

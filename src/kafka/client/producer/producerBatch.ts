@@ -1,7 +1,9 @@
 import type { ErrorName } from "../../protocol/errors.js";
 import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
 import { COMPRESSION_RATE_ESTIMATION_FACTOR, type CompressionType, compressedRecordsBytes } from "../../log/compression.js";
-import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes } from "../../log/recordSize.js";
+import { batchSizeUpperBound, LEGACY_RECORD_OVERHEAD_V0_BYTES, LEGACY_RECORD_OVERHEAD_V1_BYTES, legacyRecordSizeInBytes, LOG_OVERHEAD_BYTES, RECORD_BATCH_OVERHEAD_BYTES, type RecordMagic, recordSizeInBytes } from "../../log/recordSize.js";
+import type { SendTimeRun } from "../../log/runRecordBatch.js";
+import { utf8Length } from "../../log/recordSize.js";
 
 /** What the application learns about one record: acknowledged at an offset, or failed. */
 export type SendResult =
@@ -16,6 +18,19 @@ export type SendResult =
     };
 
 export type SendCallback = (result: SendResult) => void;
+
+/**
+ * What a perf-test workload learns of a batch of its runs (one call per batch, not per record): acknowledged
+ * (`ok`, at `baseOffset`, -1 for acks=0) or failed with `error`; the batch's `runs` say which records and when
+ * each was sent.
+ */
+export type RunBatchListener = (batch: ProducerBatch, result: { ok: true; baseOffset: number } | { ok: false; error: ErrorName; indeterminate: boolean }) => void;
+
+/** The values a run batch's records carry: `prefix + n`, padded to `valueSize` bytes (as the per-record workload pads). */
+export interface RunValues {
+  prefix: string;
+  valueSize: number;
+}
 
 /**
  * A batch in the producer (Kafka `ProducerBatch`): records for one partition, with its retry bookkeeping and,
@@ -40,6 +55,19 @@ export class ProducerBatch {
   done = false;
   /** `closeForRecordAppends`: a batch made by splitting takes no new records. */
   closedForAppends = false;
+  /**
+   * A perf-test workload's batch (issue 17 item 6): its records are runs (`appendRun`), not `records`, and it
+   * completes through `runListener` (one call per batch) instead of a callback per record. Null: a batch of records.
+   */
+  runs: SendTimeRun[] | null = null;
+  runValues: RunValues | null = null;
+  runListener: RunBatchListener | null = null;
+  private runRecordCount = 0;
+  /**
+   * The record format the batch is written in: 2 (a v2 record batch) unless the topic's message.format.version names
+   * a legacy one (0 or 1: a MessageSet, no batch header, each message framed alone; recordSize.ts).
+   */
+  magic: RecordMagic = 2;
 
   constructor(
     readonly topic: string,
@@ -65,13 +93,30 @@ export class ProducerBatch {
    * checked against while the batch is open.
    */
   get sizeBytes(): number {
-    if (this.compression === "none") return RECORD_BATCH_OVERHEAD_BYTES + this.recordsBytes;
-    return RECORD_BATCH_OVERHEAD_BYTES + Math.floor(this.recordsBytes * this.estimatedRatio * COMPRESSION_RATE_ESTIMATION_FACTOR);
+    const header = this.headerBytes;
+    if (this.compression === "none") return header + this.recordsBytes;
+    return header + Math.floor(this.recordsBytes * this.estimatedRatio * COMPRESSION_RATE_ESTIMATION_FACTOR);
   }
 
-  /** The closed batch's bytes on the wire (`MemoryRecords.sizeInBytes`): the header and its records compressed by the codec. */
+  /**
+   * The closed batch's bytes on the wire (`MemoryRecords.sizeInBytes`): the header and its records compressed by the
+   * codec. A legacy MessageSet has no header; compressed, its messages travel inside one wrapper message (its offset,
+   * size and legacy overhead, `AbstractLegacyRecordBatch`).
+   */
   get wireBytes(): number {
-    return RECORD_BATCH_OVERHEAD_BYTES + compressedRecordsBytes(this.recordsBytes, this.compression);
+    return this.headerBytes + compressedRecordsBytes(this.recordsBytes, this.compression);
+  }
+
+  /** The bytes before the records: a v2 batch header, nothing for an uncompressed legacy MessageSet, a wrapper message's framing for a compressed one. */
+  private get headerBytes(): number {
+    if (this.magic === 2) return RECORD_BATCH_OVERHEAD_BYTES;
+    if (this.compression === "none") return 0;
+    return LOG_OVERHEAD_BYTES + (this.magic === 0 ? LEGACY_RECORD_OVERHEAD_V0_BYTES : LEGACY_RECORD_OVERHEAD_V1_BYTES);
+  }
+
+  /** How many records the batch holds (its runs' or its records'). */
+  get recordCount(): number {
+    return this.runs !== null ? this.runRecordCount : this.records.length;
   }
 
   /** `MemoryRecordsBuilder.compressionRatio` once closed: compressed / uncompressed bytes of the records. */
@@ -80,8 +125,16 @@ export class ProducerBatch {
   }
 
   /** The write limit of a batch opened for `first` with `batchSize` (RecordAccumulator.append, `Math.max`). */
-  static writeLimitFor(first: KafkaRecord, batchSize: number): number {
-    return Math.max(batchSize, batchSizeUpperBound(keyBytesOf(first), valueBytesOf(first)));
+  static writeLimitFor(first: KafkaRecord, batchSize: number, magic: RecordMagic = 2): number {
+    return ProducerBatch.writeLimitForSizes(keyBytesOf(first), valueBytesOf(first), batchSize, magic);
+  }
+
+  /**
+   * The same from the first record's key and value bytes: `AbstractRecords.estimateSizeInBytesUpperBound` (v2: the
+   * batch bound; legacy: the message and its LOG_OVERHEAD).
+   */
+  static writeLimitForSizes(keyBytes: number, valueBytes: number, batchSize: number, magic: RecordMagic = 2): number {
+    return Math.max(batchSize, magic === 2 ? batchSizeUpperBound(keyBytes, valueBytes) : legacyRecordSizeInBytes(magic, keyBytes, valueBytes));
   }
 
   get key(): string {
@@ -96,12 +149,12 @@ export class ProducerBatch {
    */
   hasRoomFor(r: KafkaRecord, nowMs: number): boolean {
     if (this.isFull()) return false;
-    return this.records.length === 0 || this.sizeBytes + this.recordBytes(r, nowMs) <= this.writeLimit;
+    return this.recordCount === 0 || this.sizeBytes + this.recordBytes(r, nowMs) <= this.writeLimit;
   }
 
   /** `MemoryRecordsBuilder.isFull`: a record in it and the write limit reached. */
   isFull(): boolean {
-    return this.records.length > 0 && this.sizeBytes >= this.writeLimit;
+    return this.recordCount > 0 && this.sizeBytes >= this.writeLimit;
   }
 
   /**
@@ -109,7 +162,61 @@ export class ProducerBatch {
    * the batch's first record (the batch's base timestamp: the model's records carry their send time, CreateTime).
    */
   private recordBytes(r: KafkaRecord, nowMs: number): number {
-    return recordSizeInBytes(this.records.length, nowMs - this.createdMs, keyBytesOf(r), valueBytesOf(r));
+    return this.sizeOfRecord(this.recordCount, nowMs - this.createdMs, keyBytesOf(r), valueBytesOf(r));
+  }
+
+  /** One record's bytes in this batch's format: `DefaultRecord.sizeInBytes` (v2) or a legacy message with its LOG_OVERHEAD. */
+  private sizeOfRecord(offsetDelta: number, timestampDeltaMs: number, keyBytes: number, valueBytes: number): number {
+    return this.magic === 2 ? recordSizeInBytes(offsetDelta, timestampDeltaMs, keyBytes, valueBytes) : legacyRecordSizeInBytes(this.magic, keyBytes, valueBytes);
+  }
+
+  /**
+   * `RecordAccumulator.tryAppend` for `count` keyless records at once (a perf-test workload's run, issue 17 item 6):
+   * the records `values.prefix + (firstN + i)`, each padded to `values.valueSize` bytes, sent at `sendUs` (µs) now
+   * (`nowMs`), appended while `hasRoomFor` would take each one, exactly as appending them one by one would, but
+   * without an object per record: a run merges into the batch's last run when it continues it (next value, sent one
+   * interval later). `stopAfterBytes`: stop once this many bytes were appended (the sticky partitioner's switch
+   * point, so the caller can update it as after each record). Returns the records appended (0: no room) and their bytes.
+   */
+  appendRun(values: RunValues, firstN: number, count: number, sendUs: number, nowMs: number, stopAfterBytes = Infinity): { appended: number; bytes: number } {
+    if (this.runs === null) {
+      if (this.records.length > 0) return { appended: 0, bytes: 0 };
+      this.runs = [];
+      this.runValues = values;
+    }
+    const tsDelta = nowMs - this.createdMs;
+    const prefixBytes = utf8Length(values.prefix);
+    let appended = 0;
+    let bytes = 0;
+    while (appended < count) {
+      if (this.isFull()) break;
+      const n = firstN + appended;
+      const valueBytes = Math.max(values.valueSize, prefixBytes + digitsOf(n));
+      const size = this.sizeOfRecord(this.runRecordCount, tsDelta, -1, valueBytes);
+      if (this.runRecordCount > 0 && this.sizeBytes + size > this.writeLimit) break;
+      this.recordsBytes += size;
+      this.runRecordCount++;
+      appended++;
+      bytes += size;
+      if (bytes >= stopAfterBytes) break;
+    }
+    if (appended > 0) {
+      const last = this.runs[this.runs.length - 1];
+      if (last !== undefined && last.firstN + last.count === firstN) {
+        // The next values: one more point of an arithmetic run of send times, or more records sent at its one time.
+        if (last.count === 1 && appended === 1) {
+          last.intervalUs = sendUs - last.firstSendUs;
+          last.count = 2;
+          return { appended, bytes };
+        }
+        if (sendUs === last.firstSendUs + last.count * last.intervalUs && (appended === 1 || last.intervalUs === 0)) {
+          last.count += appended;
+          return { appended, bytes };
+        }
+      }
+      this.runs.push({ firstN, count: appended, firstSendUs: sendUs, intervalUs: 0 });
+    }
+    return { appended, bytes };
   }
 
   /** Appends a record sent at `nowMs`; returns its bytes in the batch. */
@@ -122,22 +229,35 @@ export class ProducerBatch {
   }
 
   get lastSequence(): number {
-    return this.baseSequence < 0 ? -1 : this.baseSequence + this.records.length - 1;
+    return this.baseSequence < 0 ? -1 : this.baseSequence + this.recordCount - 1;
   }
 
   complete(baseOffset: number): void {
     this.done = true;
+    if (this.runListener) this.runListener(this, { ok: true, baseOffset });
     this.callbacks.forEach((cb, i) => cb({ ok: true, topic: this.topic, partition: this.partition, offset: baseOffset + i }));
   }
 
   /** acks=0: the send succeeded as far as the client can know; offsets are unknown (-1). */
   completeWithoutOffsets(): void {
     this.done = true;
+    if (this.runListener) this.runListener(this, { ok: true, baseOffset: -1 });
     for (const cb of this.callbacks) cb({ ok: true, topic: this.topic, partition: this.partition, offset: -1 });
   }
 
   fail(error: ErrorName): void {
     this.done = true;
+    if (this.runListener) this.runListener(this, { ok: false, error, indeterminate: this.maybeAppended });
     for (const cb of this.callbacks) cb({ ok: false, topic: this.topic, partition: this.partition, error, indeterminate: this.maybeAppended });
   }
+}
+
+/** Decimal digits of a non-negative integer (the length of `String(n)`). */
+function digitsOf(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
 }

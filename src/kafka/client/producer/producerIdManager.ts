@@ -59,7 +59,7 @@ export class ProducerIdManager {
     batch.producerId = this.producerId;
     batch.producerEpoch = this.producerEpoch;
     batch.baseSequence = seq;
-    this.nextSequence.set(batch.key, seq + batch.records.length);
+    this.nextSequence.set(batch.key, seq + batch.recordCount);
   }
 
   /** The last sequence the broker acknowledged for a partition (-1: none). */

@@ -1,7 +1,7 @@
 import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
 import { type CompressionType, CompressionRatioEstimator } from "../../log/compression.js";
-import { recordSizeInBytes } from "../../log/recordSize.js";
-import { ProducerBatch, type SendCallback } from "./producerBatch.js";
+import { type RecordMagic, recordSizeInBytes, utf8Length } from "../../log/recordSize.js";
+import { ProducerBatch, type RunBatchListener, type RunValues, type SendCallback } from "./producerBatch.js";
 
 /**
  * Per-partition queues of batches (Kafka `RecordAccumulator`). A batch is sendable when it is full, when more
@@ -20,7 +20,14 @@ export class RecordAccumulator {
     readonly bufferMemory: number,
     /** compression.type: the codec of every batch. */
     private readonly compression: CompressionType = "none",
+    /** Topics written in a legacy message format (ProducerSettings.legacyMessageFormat). */
+    private readonly legacyFormat: Readonly<Record<string, 0 | 1>> = {},
   ) {}
+
+  /** The record format batches of `topic` are written in (2 unless its message.format.version is legacy). */
+  magicOf(topic: string): RecordMagic {
+    return this.legacyFormat[topic] ?? 2;
+  }
 
   /** A new batch: with a codec it takes the topic's current ratio estimate (ProducerBatch's constructor). */
   private newBatch(topic: string, partition: number, createdMs: number, writeLimit: number): ProducerBatch {
@@ -47,7 +54,9 @@ export class RecordAccumulator {
     let batch = q[q.length - 1];
     let newBatch = false;
     if (this.wouldOpenBatch(topic, partition, r, nowMs)) {
-      batch = this.newBatch(topic, partition, nowMs, ProducerBatch.writeLimitFor(r, this.batchSize));
+      const magic = this.magicOf(topic);
+      batch = this.newBatch(topic, partition, nowMs, ProducerBatch.writeLimitFor(r, this.batchSize, magic));
+      batch.magic = magic;
       q.push(batch);
       newBatch = true;
       this.usedBytes += batch.writeLimit; // Kafka allocates max(batch.size, the record's bound) from the buffer pool
@@ -58,16 +67,57 @@ export class RecordAccumulator {
     return { batch, appendedBytes, newBatch, batchIsFull: q.length > 1 || batch.isFull() };
   }
 
+  /**
+   * `RecordAccumulator.append` for a run of `count` keyless records of a perf-test workload (issue 17 item 6): into
+   * the partition's open run batch while it has room, else a new batch (of format `magic`) if buffer.memory has room
+   * for it, as appending them one by one would; at most `stopAfterBytes` bytes (the sticky partitioner's switch
+   * point; a new batch counts its header, as `appendedBytes` does). Returns null when a new batch is needed and
+   * buffer.memory is full (send() would block), else the batch, the records appended and the RecordAppendResult
+   * fields.
+   */
+  appendRun(
+    topic: string,
+    partition: number,
+    values: RunValues,
+    firstN: number,
+    count: number,
+    sendUs: number,
+    nowMs: number,
+    magic: RecordMagic,
+    listener: RunBatchListener,
+    stopAfterBytes: number,
+  ): { batch: ProducerBatch; appended: number; appendedBytes: number; newBatch: boolean; batchIsFull: boolean } | null {
+    const key = `${topic}-${partition}`;
+    let q = this.queues.get(key);
+    if (!q) this.queues.set(key, (q = []));
+    const last = q[q.length - 1];
+    if (last !== undefined && last.runs !== null && last.attempts === 0 && last.baseSequence < 0 && !last.closedForAppends) {
+      const r = last.appendRun(values, firstN, count, sendUs, nowMs, stopAfterBytes);
+      if (r.appended > 0) return { batch: last, appended: r.appended, appendedBytes: r.bytes, newBatch: false, batchIsFull: q.length > 1 || last.isFull() };
+    }
+    const valueBytes = Math.max(values.valueSize, utf8Length(values.prefix) + String(firstN).length);
+    const writeLimit = ProducerBatch.writeLimitForSizes(-1, valueBytes, this.batchSize, magic);
+    if (!this.hasRoom(writeLimit)) return null;
+    const batch = this.newBatch(topic, partition, nowMs, writeLimit);
+    batch.magic = magic;
+    batch.runListener = listener;
+    q.push(batch);
+    this.usedBytes += writeLimit;
+    const header = batch.sizeBytes;
+    const r = batch.appendRun(values, firstN, count, sendUs, nowMs, stopAfterBytes - header);
+    return { batch, appended: r.appended, appendedBytes: batch.sizeBytes, newBatch: true, batchIsFull: q.length > 1 || batch.isFull() };
+  }
+
   /** Whether appending `r` now would open a new batch (and so need buffer memory). */
   wouldOpenBatch(topic: string, partition: number, r: KafkaRecord, nowMs: number): boolean {
     const q = this.queues.get(`${topic}-${partition}`);
     const last = q?.[q.length - 1];
-    return !last || last.attempts > 0 || last.baseSequence >= 0 || last.closedForAppends || !last.hasRoomFor(r, nowMs);
+    return !last || last.runs !== null || last.attempts > 0 || last.baseSequence >= 0 || last.closedForAppends || !last.hasRoomFor(r, nowMs);
   }
 
   /** The buffer memory in bytes a new batch for `r` would take (`max(batch.size, its size bound)`). */
-  newBatchBytes(r: KafkaRecord): number {
-    return ProducerBatch.writeLimitFor(r, this.batchSize);
+  newBatchBytes(r: KafkaRecord, topic?: string): number {
+    return ProducerBatch.writeLimitFor(r, this.batchSize, topic === undefined ? 2 : this.magicOf(topic));
   }
 
   /** True when every batch of the partition is full (the sticky partitioner may then switch). */
@@ -104,15 +154,23 @@ export class RecordAccumulator {
     let splitSize = this.batchSize;
     if (big.closedForAppends) {
       let largest = 0;
-      big.records.forEach((r, i) => (largest = Math.max(largest, recordSizeInBytes(i, 0, keyBytesOf(r), valueBytesOf(r)))));
+      if (big.runs !== null) {
+        // A run batch's largest record is its last (the most digits in its value, the largest offset delta).
+        const v = big.runValues!;
+        const lastRun = big.runs[big.runs.length - 1];
+        const valueBytes = Math.max(v.valueSize, utf8Length(v.prefix) + String(lastRun.firstN + lastRun.count - 1).length);
+        largest = recordSizeInBytes(big.recordCount - 1, 0, -1, valueBytes);
+      } else big.records.forEach((r, i) => (largest = Math.max(largest, recordSizeInBytes(i, 0, keyBytesOf(r), valueBytesOf(r)))));
       splitSize = Math.max(largest, Math.floor(big.sizeBytes / 2));
     }
     // Kafka: "Reset the estimated compression ratio to the initial value or the big batch compression ratio,
     // whichever is bigger" (CompressionRatioEstimator.setEstimation).
     if (this.compression !== "none") this.estimator.setEstimation(big.topic, Math.max(1, big.actualCompressionRatio));
+    if (big.runs !== null) this.splitRuns(big, splitSize, out);
     big.records.forEach((r, i) => {
       if (cur === null || !cur.hasRoomFor(r, big.createdMs)) {
-        cur = this.newBatch(big.topic, big.partition, big.createdMs, ProducerBatch.writeLimitFor(r, splitSize));
+        cur = this.newBatch(big.topic, big.partition, big.createdMs, ProducerBatch.writeLimitFor(r, splitSize, big.magic));
+        cur.magic = big.magic;
         cur.closedForAppends = true;
         cur.maybeAppended = big.maybeAppended;
         out.push(cur);
@@ -126,12 +184,36 @@ export class RecordAccumulator {
         b.producerId = big.producerId;
         b.producerEpoch = big.producerEpoch;
         b.baseSequence = sequence;
-        sequence += b.records.length;
+        sequence += b.recordCount;
       }
     }
     this.release(big);
     for (let i = out.length - 1; i >= 0; i--) this.reenqueue(out[i]);
     return out;
+  }
+
+  /**
+   * splitAndReenqueue's split of a run batch: its records, one at a time with their own send times (a split is rare),
+   * into new closed run batches of at most `splitSize` bytes each.
+   */
+  private splitRuns(big: ProducerBatch, splitSize: number, out: ProducerBatch[]): void {
+    const v = big.runValues!;
+    let cur: ProducerBatch | null = null;
+    for (const run of big.runs!)
+      for (let j = 0; j < run.count; j++) {
+        const n = run.firstN + j;
+        const sendUs = run.firstSendUs + j * run.intervalUs;
+        if (cur !== null && cur.appendRun(v, n, 1, sendUs, big.createdMs).appended === 1) continue;
+        const valueBytes = Math.max(v.valueSize, utf8Length(v.prefix) + String(n).length);
+        cur = this.newBatch(big.topic, big.partition, big.createdMs, ProducerBatch.writeLimitForSizes(-1, valueBytes, splitSize, big.magic));
+        cur.magic = big.magic;
+        cur.runListener = big.runListener;
+        cur.closedForAppends = true;
+        cur.maybeAppended = big.maybeAppended;
+        out.push(cur);
+        this.usedBytes += cur.writeLimit;
+        cur.appendRun(v, n, 1, sendUs, big.createdMs);
+      }
   }
 
   /** Puts a failed batch back for a retry, in sequence order when it has one (Kafka `insertInSequenceOrder`). */

@@ -1,5 +1,6 @@
 import type { ActorContext, RandomStream, Timer } from "../../../sim/index.js";
 import type { ProducerSettings } from "../../config/producerSettings.js";
+import { RunRecordBatch } from "../../log/runRecordBatch.js";
 import type { RecordBatch } from "../../log/recordBatch.js";
 import type { Disconnect, NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
@@ -232,21 +233,26 @@ export class Sender {
       if (this.settings.idempotence && batch.baseSequence < 0) this.ids.assignSequence(batch);
       batch.attempts++;
       batch.lastAttemptMs = this.ctx.nowMs;
-      const recordBatch: RecordBatch = {
-        baseOffset: 0,
-        leaderEpoch: -1,
-        producerId: batch.producerId,
-        producerEpoch: batch.producerEpoch,
-        baseSequence: batch.baseSequence,
-        isTransactional: this.txn !== null,
-        isControl: false,
-        // The batch is closed once drained (no append reopens it), so the request shares its records.
-        records: batch.records,
-        sizeBytes: batch.wireBytes,
-      };
-      if (batch.compression !== "none") recordBatch.compression = batch.compression;
+      const compression = batch.compression !== "none" ? batch.compression : undefined;
+      const recordBatch: RecordBatch =
+        batch.runs !== null
+          ? // A perf-test workload's batch travels as its runs (RunRecordBatch): nothing built per record.
+            new RunRecordBatch(0, -1, batch.producerId, batch.producerEpoch, batch.baseSequence, this.txn !== null, batch.wireBytes, 0, batch.runs, batch.recordCount, batch.runValues!.prefix, batch.runValues!.valueSize, compression)
+          : {
+              baseOffset: 0,
+              leaderEpoch: -1,
+              producerId: batch.producerId,
+              producerEpoch: batch.producerEpoch,
+              baseSequence: batch.baseSequence,
+              isTransactional: this.txn !== null,
+              isControl: false,
+              // The batch is closed once drained (no append reopens it), so the request shares its records.
+              records: batch.records,
+              sizeBytes: batch.wireBytes,
+            };
+      if (compression !== undefined && batch.runs === null) recordBatch.compression = compression;
       partitions.push({ topic: batch.topic, partition: batch.partition, currentLeaderEpoch: -1, batch: recordBatch });
-      this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.records.length, producerId: batch.producerId, baseSequence: batch.baseSequence });
+      this.ctx.trace("producer.send", { tp: batch.key, to: node, correlationId, attempt: batch.attempts, records: batch.recordCount, producerId: batch.producerId, baseSequence: batch.baseSequence });
     }
     const req: ProduceRequest = {
       type: "Produce",
@@ -316,17 +322,17 @@ export class Sender {
     const key = batch.key;
     if (error === "NONE") {
       if (batch.baseSequence >= 0 && this.ids.isCurrent(batch)) this.ids.acknowledged(batch);
-      this.ctx.trace("producer.ack", { tp: key, baseOffset, records: batch.records.length, attempts: batch.attempts });
+      this.ctx.trace("producer.ack", { tp: key, baseOffset, records: batch.recordCount, attempts: batch.attempts });
       this.accumulator.release(batch);
       batch.complete(baseOffset);
       this.host.admitBlocked();
       this.txn?.onBatchDone();
       return;
     }
-    if (error === "MESSAGE_TOO_LARGE" && batch.records.length > 1) {
+    if (error === "MESSAGE_TOO_LARGE" && batch.recordCount > 1) {
       // Sender.completeBatch: a batch the broker found too large is split and sent again; no retry is counted.
       const parts = this.accumulator.splitAndReenqueue(batch);
-      this.ctx.trace("producer.split-batch", { tp: key, records: batch.records.length, sizeBytes: batch.wireBytes, batches: parts.length });
+      this.ctx.trace("producer.split-batch", { tp: key, records: batch.recordCount, sizeBytes: batch.wireBytes, batches: parts.length });
       return;
     }
     if (MAYBE_APPENDED.has(error)) batch.maybeAppended = true;
@@ -357,7 +363,7 @@ export class Sender {
   }
 
   private failBatch(batch: ProducerBatch, error: ErrorName): void {
-    this.ctx.trace("producer.fail", { tp: batch.key, error, attempts: batch.attempts, records: batch.records.length, indeterminate: batch.maybeAppended });
+    this.ctx.trace("producer.fail", { tp: batch.key, error, attempts: batch.attempts, records: batch.recordCount, indeterminate: batch.maybeAppended });
     this.accumulator.release(batch);
     batch.fail(error);
     this.host.admitBlocked();

@@ -1,0 +1,148 @@
+import type { SendTimeRun } from "../kafka/log/runRecordBatch.js";
+
+/**
+ * Latencies in µs counted by value (a histogram with one bucket per µs that occurs), so a run of records that
+ * share a latency costs one update: what kafka-producer-perf-test's `Stats` keeps as a sampled array, kept here
+ * whole and exact. Percentiles are nearest rank, as perf-test's `percentiles` (`latencies[(int) (p * n)]`).
+ */
+export class LatencyHistogram {
+  private readonly counts = new Map<number, number>();
+  count = 0;
+  private sumUs = 0;
+
+  /** `count` latencies `firstUs, firstUs + stepUs, …` (µs; `stepUs` may be negative or 0). */
+  addRun(firstUs: number, stepUs: number, count: number): void {
+    if (count <= 0) return;
+    if (stepUs === 0) this.add(firstUs, count);
+    else for (let i = 0; i < count; i++) this.add(firstUs + i * stepUs, 1);
+  }
+
+  private add(latencyUs: number, n: number): void {
+    this.counts.set(latencyUs, (this.counts.get(latencyUs) ?? 0) + n);
+    this.count += n;
+    this.sumUs += latencyUs * n;
+  }
+
+  /** Mean in µs (0 when empty). */
+  get meanUs(): number {
+    return this.count === 0 ? 0 : this.sumUs / this.count;
+  }
+
+  /** The nearest-rank percentiles `ps` (0..1) in µs, in the order asked; empty histogram: all 0. */
+  percentilesUs(ps: readonly number[]): number[] {
+    const keys = [...this.counts.keys()].sort((a, b) => a - b);
+    return ps.map((p) => {
+      const rank = Math.min(this.count - 1, Math.floor(p * this.count));
+      let seen = 0;
+      for (const k of keys) {
+        seen += this.counts.get(k)!;
+        if (seen > rank) return k;
+      }
+      return keys.length > 0 ? keys[keys.length - 1] : 0;
+    });
+  }
+}
+
+/** One perf-test producer's counters, as performance.ts reads a producer's history (its steady-state rule). */
+export interface ProducerPerfCounters {
+  /** The first and last acknowledgement, µs; null before any. */
+  firstAckUs: number | null;
+  lastAckUs: number;
+  /** Records acknowledged after the first acknowledgement's moment (the records/s numerator). */
+  acksAfterFirst: number;
+  /** Records sent at or after the first acknowledgement that failed (or whose outcome is unknown). */
+  failed: number;
+  /** send() to acknowledgement, µs, of the records sent at or after the first acknowledgement. */
+  latency: LatencyHistogram;
+  /** Records handed to the producer (appended), all. */
+  sent: number;
+}
+
+/** One perf-test consumer's counters. */
+export interface ConsumerPerfCounters {
+  records: number;
+  /** Value bytes of the records read. */
+  valueBytes: number;
+  firstPollUs: number | null;
+  lastPollUs: number;
+  /** Records read after the first poll that returned any (the records/s numerator, as for a producer). */
+  recordsAfterFirst: number;
+  /** send() to the poll that returned the record, µs (records of perf-test producers only: their send times travel with their batches). */
+  endToEnd: LatencyHistogram;
+}
+
+/**
+ * What perf-test clients (`perfTest: true`, issue 17 item 5) keep instead of a history: counters and latency
+ * histograms, updated once per batch. The checks never see these clients' records: performance.ts reads them.
+ */
+export class PerfTestStats {
+  readonly producers = new Map<string, ProducerPerfCounters>();
+  readonly consumers = new Map<string, ConsumerPerfCounters>();
+
+  producer(client: string): ProducerPerfCounters {
+    let p = this.producers.get(client);
+    if (!p) this.producers.set(client, (p = { firstAckUs: null, lastAckUs: 0, acksAfterFirst: 0, failed: 0, latency: new LatencyHistogram(), sent: 0 }));
+    return p;
+  }
+
+  consumer(client: string): ConsumerPerfCounters {
+    let c = this.consumers.get(client);
+    if (!c) this.consumers.set(client, (c = { records: 0, valueBytes: 0, firstPollUs: null, lastPollUs: 0, recordsAfterFirst: 0, endToEnd: new LatencyHistogram() }));
+    return c;
+  }
+
+  /**
+   * A perf-test producer's batch completed at `nowUs`: acknowledged (`ok`) or failed, its records sent as `runs`
+   * say. The steady state starts at the producer's first acknowledgement (as performance.ts reads a history).
+   */
+  producerBatchDone(client: string, nowUs: number, runs: readonly SendTimeRun[], ok: boolean): void {
+    const p = this.producer(client);
+    if (ok) {
+      if (p.firstAckUs === null) p.firstAckUs = nowUs;
+      p.lastAckUs = nowUs;
+    }
+    const from = p.firstAckUs;
+    for (const run of runs) {
+      if (ok && nowUs > from!) p.acksAfterFirst += run.count;
+      if (from === null) continue;
+      // The records of the run sent at or after the first acknowledgement.
+      const skip = run.intervalUs > 0 ? Math.max(0, Math.min(run.count, Math.ceil((from - run.firstSendUs) / run.intervalUs))) : run.firstSendUs >= from ? 0 : run.count;
+      const n = run.count - skip;
+      if (n <= 0) continue;
+      if (ok) p.latency.addRun(nowUs - (run.firstSendUs + skip * run.intervalUs), -run.intervalUs, n);
+      else p.failed += n;
+    }
+  }
+
+  /**
+   * A perf-test consumer's poll at `nowUs` returned `count` records of `valueBytes` value bytes in all; `runs`, when
+   * known (a perf-test producer's batch), the send times of exactly those records.
+   */
+  consumerRecords(client: string, nowUs: number, count: number, valueBytes: number, runs: readonly SendTimeRun[] | null): void {
+    const c = this.consumer(client);
+    if (c.firstPollUs === null) c.firstPollUs = nowUs;
+    else if (nowUs > c.firstPollUs) c.recordsAfterFirst += count;
+    c.lastPollUs = nowUs;
+    c.records += count;
+    c.valueBytes += valueBytes;
+    if (runs) for (const run of runs) c.endToEnd.addRun(nowUs - run.firstSendUs, -run.intervalUs, run.count);
+  }
+
+  /** End-to-end latencies (`nowUs` − send time) of the records `from .. from + count - 1` of a batch whose send times are `runs`. */
+  consumerRunLatencies(client: string, nowUs: number, runs: readonly SendTimeRun[], from: number, count: number): void {
+    const h = this.consumer(client).endToEnd;
+    let skip = from;
+    let left = count;
+    for (const run of runs) {
+      if (left <= 0) break;
+      if (skip >= run.count) {
+        skip -= run.count;
+        continue;
+      }
+      const k = Math.min(left, run.count - skip);
+      h.addRun(nowUs - (run.firstSendUs + skip * run.intervalUs), -run.intervalUs, k);
+      left -= k;
+      skip = 0;
+    }
+  }
+}
