@@ -6,16 +6,20 @@ import type { Performance } from "../runner/performance.js";
  * Then per broker with `capacity.brokerCpu` its request queue time and thread utilisation, per NIC its load, and the
  * ten busiest partitions' bytes (in: produced, out: consumed, replication out: to followers).
  */
+/** What a perf-test client's line says: its records were counted, not recorded, so no check judged them. */
+export const PERF_TEST_NOTE = " [perf-test: counted, not recorded in the history; no check judged its records]";
+
 export function formatPerformance(p: Performance): string[] {
   const lines: string[] = [];
   for (const x of p.producers) {
     const l = x.latency;
     const lat = l ? `, ${l.avgMs.toFixed(2)} ms avg latency, ${l.maxMs.toFixed(2)} ms max latency, ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th` : "";
-    lines.push(`  ${x.client}: ${x.acknowledged} records acknowledged${x.failed > 0 ? `, ${x.failed} failed` : ""}, ${x.recordsPerSec} records/sec (${x.mibPerSec.toFixed(2)} MiB/sec)${lat}`);
+    lines.push(`  ${x.client}: ${x.acknowledged} records acknowledged${x.failed > 0 ? `, ${x.failed} failed` : ""}, ${x.recordsPerSec} records/sec (${x.mibPerSec.toFixed(2)} MiB/sec)${lat}${x.perfTest ? PERF_TEST_NOTE : ""}`);
   }
   for (const x of p.consumers) {
     const l = x.endToEnd;
-    lines.push(`  ${x.client}: ${x.records} records consumed${l ? `, end-to-end ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th` : ""}`);
+    const rate = x.recordsPerSec !== undefined ? `, ${x.recordsPerSec} records/sec (${(x.mibPerSec ?? 0).toFixed(2)} MiB/sec)` : "";
+    lines.push(`  ${x.client}: ${x.records} records consumed${rate}${l ? `, end-to-end ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th` : ""}${x.perfTest ? PERF_TEST_NOTE : ""}`);
   }
   for (const b of p.brokers) {
     if (b.ioThreadUtilisation === null) continue;

@@ -2,7 +2,7 @@ import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { Simulation } from "../sim/index.js";
 import type { History, SendValue } from "../workload/history.js";
-import type { LatencyHistogram, PerfTestStats } from "../workload/perfTestStats.js";
+import type { LatencyHistogram, PerfTestStats, ProducerPerfCounters } from "../workload/perfTestStats.js";
 
 /** Latency percentiles in ms, as kafka-producer-perf-test prints them (50th, 99th, 99.9th, max), and the mean. */
 export interface LatencySummary {
@@ -112,11 +112,17 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** The summary of a histogram of latencies (µs), the same figures `summarise` gives for the latencies listed. */
-function summariseHistogram(h: LatencyHistogram): LatencySummary | null {
+export function summariseHistogram(h: LatencyHistogram): LatencySummary | null {
   if (h.count === 0) return null;
   const [p50, p99, p999, max] = h.percentilesUs([0.5, 0.99, 0.999, 1]);
   const ms = (us: number) => Math.round(us) / 1000;
   return { count: h.count, avgMs: ms(h.meanUs), p50Ms: ms(p50), p99Ms: ms(p99), p999Ms: ms(p999), maxMs: ms(max) };
+}
+
+/** A perf-test producer's steady-state records/s (as `steadyRecordsPerSec` for a producer with a history). */
+export function perfTestRecordsPerSec(p: ProducerPerfCounters): number {
+  const seconds = p.firstAckUs === null ? 0 : (p.lastAckUs - p.firstAckUs) / 1e6;
+  return seconds > 0 ? p.acksAfterFirst / seconds : 0;
 }
 
 /**
@@ -127,8 +133,7 @@ function summariseHistogram(h: LatencyHistogram): LatencySummary | null {
 function perfTestFigures(stats: PerfTestStats, valueBytes: ReadonlyMap<string, number>): { producers: ProducerPerformance[]; consumers: ConsumerPerformance[] } {
   const producers: ProducerPerformance[] = [];
   for (const [client, p] of stats.producers) {
-    const seconds = p.firstAckUs === null ? 0 : (p.lastAckUs - p.firstAckUs) / 1e6;
-    const recordsPerSec = seconds > 0 ? p.acksAfterFirst / seconds : 0;
+    const recordsPerSec = perfTestRecordsPerSec(p);
     producers.push({ client, acknowledged: p.latency.count, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summariseHistogram(p.latency), perfTest: true });
   }
   const consumers: ConsumerPerformance[] = [];

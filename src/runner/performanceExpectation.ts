@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Checker, Finding } from "../check/input.js";
-import { endToEndSamples, produceSamples, steadyRecordsPerSec, summarise, type LatencySummary } from "./performance.js";
+import { LatencyHistogram } from "../workload/perfTestStats.js";
+import { endToEndSamples, perfTestRecordsPerSec, produceSamples, steadyRecordsPerSec, summarise, summariseHistogram, type LatencySummary } from "./performance.js";
 
 /** A bound on one figure: at least `min`, at most `max` (either or both), in the figure's unit. */
 const bound = z
@@ -47,7 +48,8 @@ const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : St
  * nearest-rank percentiles in ms of the named clients' samples merged (as OpenMessaging Benchmark merges its
  * workers' histograms and kafka-producer-perf-test ranks its latencies), the same samples as the run's `performance`
  * summary; throughput is the producers' steady-state records/s summed. Judged from the history alone (send and poll
- * operations), so a real cluster's history could be judged the same way. One finding per figure out of bounds, and
+ * operations), so a real cluster's history could be judged the same way, and for perf-test clients (`perfTest: true`,
+ * which record no ops) from their counters and histograms (`History.perfTest`). One finding per figure out of bounds, and
  * one when nothing was measured (no samples: the bound cannot hold).
  */
 export const performanceExpectation: Checker<PerformanceBounds> = {
@@ -68,17 +70,31 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
       if (b.min !== undefined && value < b.min) out.push({ message: `${what} ${figure} ${fmt(value)} ${unit} is below the min ${fmt(b.min)}`, evidence: { figure, value, min: b.min } });
       if (b.max !== undefined && value > b.max) out.push({ message: `${what} ${figure} ${fmt(value)} ${unit} is above the max ${fmt(b.max)}`, evidence: { figure, value, max: b.max } });
     };
+    // Perf-test clients (perfTest: true) keep counters and histograms instead of ops (History.perfTest).
+    const perf = input.history.perfTest;
     if (p.measure === "throughput") {
-      const samples = [...produceSamples(input.history)].filter(([c]) => !p.clients || p.clients.includes(c));
+      const rates = [...[...produceSamples(input.history)].map(([c, s]) => [c, steadyRecordsPerSec(s)] as const), ...[...perf.producers].filter(([, x]) => x.firstAckUs !== null).map(([c, x]) => [c, perfTestRecordsPerSec(x)] as const)];
+      const samples = rates.filter(([c]) => !p.clients || p.clients.includes(c));
       if (samples.length === 0) return [{ message: "throughput: no producer acknowledged anything" }];
-      const total = samples.reduce((sum, [, s]) => sum + steadyRecordsPerSec(s), 0);
+      const total = samples.reduce((sum, [, r]) => sum + r, 0);
       check("recordsPerSec", Math.round(total), "records/s", `throughput of ${samples.map(([c]) => c).join(", ")}:`);
       return out;
     }
     const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
     const chosen = source.filter(([c]) => !p.clients || p.clients.includes(c));
     const merged = chosen.flatMap(([, l]) => l);
-    const summary: LatencySummary | null = summarise(merged);
+    const perfSource = p.measure === "endToEnd" ? [...perf.consumers].map(([c, x]) => [c, x.endToEnd] as const) : [...perf.producers].map(([c, x]) => [c, x.latency] as const);
+    const perfChosen = perfSource.filter(([c, h]) => h.count > 0 && (!p.clients || p.clients.includes(c)));
+    let summary: LatencySummary | null;
+    if (perfChosen.length === 0) summary = summarise(merged);
+    else {
+      // Histograms merged with the listed samples: the same nearest-rank figures as over one list of them all.
+      const h = new LatencyHistogram();
+      h.addValues(merged);
+      for (const [, x] of perfChosen) h.merge(x);
+      summary = summariseHistogram(h);
+      chosen.push(...perfChosen.map(([c]) => [c, [] as number[]] as const));
+    }
     const label = p.measure === "endToEnd" ? "end-to-end latency" : "produce latency";
     if (!summary) return [{ message: `${label}: no samples${p.clients ? ` from ${p.clients.join(", ")}` : ""}` }];
     const what = `${label} of ${chosen.map(([c]) => c).join(", ")} (${fmt(summary.count)} records):`;

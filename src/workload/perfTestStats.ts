@@ -17,6 +17,16 @@ export class LatencyHistogram {
     else for (let i = 0; i < count; i++) this.add(firstUs + i * stepUs, 1);
   }
 
+  /** Adds each latency (µs) of `values`. */
+  addValues(values: readonly number[]): void {
+    for (const v of values) this.add(v, 1);
+  }
+
+  /** Adds every latency `other` holds (merging clients' histograms, as OpenMessaging Benchmark merges its workers'). */
+  merge(other: LatencyHistogram): void {
+    for (const [latencyUs, n] of other.counts) this.add(latencyUs, n);
+  }
+
   private add(latencyUs: number, n: number): void {
     this.counts.set(latencyUs, (this.counts.get(latencyUs) ?? 0) + n);
     this.count += n;

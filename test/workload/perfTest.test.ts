@@ -7,15 +7,15 @@ import { parseScenario } from "../../src/scenario/load.js";
  * counts without building records must give the figures the per-record workloads give, where nothing depends on
  * the record, and record nothing in the history.
  */
-function run(opts: { perfTest: boolean; rate: number | "max"; config?: Record<string, unknown>; nicMbit?: number; consumer?: boolean; duration?: string; partitions?: number; topicConfig?: Record<string, unknown> }) {
+function run(opts: { perfTest: boolean; rate: number | "max"; config?: Record<string, unknown>; nicMbit?: number; consumer?: boolean; duration?: string; partitions?: number; topicConfig?: Record<string, unknown>; brokers?: number; latency?: string }) {
   const text = `
 name: perf
 description: a producer under the capacity model
 duration: ${opts.duration ?? "5s"}
 cluster:
-  brokers: 1
+  brokers: ${opts.brokers ?? 1}
   topics: [{ name: t, partitions: ${opts.partitions ?? 3}, replicationFactor: 1${opts.topicConfig ? `, config: ${JSON.stringify(opts.topicConfig)}` : ""} }]
-network: { latency: { model: constant, value: 1ms } }
+network: { latency: { model: constant, value: ${opts.latency ?? "1ms"} } }
 capacity: ${opts.nicMbit ? `{ nicMbitPerSec: ${opts.nicMbit} }` : "{}"}
 clients:
   - id: app
@@ -46,5 +46,92 @@ describe("perf-test producer", () => {
     expect(perf.sends).toEqual(each.sends);
     // Nothing of the perf-test producer is in the history.
     expect(perf.r.history.ops.filter((o) => o.process === "app")).toHaveLength(0);
+  });
+});
+
+describe("perf-test consumer", () => {
+  it("reads the records and end-to-end latencies a per-record consumer reads at a low rate, without a poll in the history", () => {
+    const each = run({ perfTest: false, rate: 500, consumer: true, config: { acks: 1, "linger.ms": 0 } });
+    const perf = run({ perfTest: true, rate: 500, consumer: true, config: { acks: 1, "linger.ms": 0 } });
+    const a = each.p.consumers[0];
+    const b = perf.p.consumers[0];
+    expect(b.perfTest).toBe(true);
+    expect(b.records).toBe(a.records);
+    // The same records, read by polls on the same 1 ms grid (the perf-test consumer polls again at once after a poll
+    // that returned records, which finds none at that moment): the same latencies within a poll interval.
+    expect(b.endToEnd!.count).toBe(a.endToEnd!.count);
+    expect(Math.abs(b.endToEnd!.p50Ms - a.endToEnd!.p50Ms)).toBeLessThanOrEqual(1);
+    expect(Math.abs(b.endToEnd!.p99Ms - a.endToEnd!.p99Ms)).toBeLessThanOrEqual(1);
+    expect(b.recordsPerSec).toBeGreaterThan(450);
+    expect(b.mibPerSec).toBeGreaterThan(0);
+    expect(perf.r.history.ops.filter((o) => o.process === "reader" && o.f === "poll")).toHaveLength(0);
+  });
+});
+
+describe("perf-test producer under capacity", () => {
+  it("a saturated 1 GbE NIC caps throughput at its bandwidth: ~941 Mbit/s of TCP payload, 126-byte v0 messages", () => {
+    const { producer, p } = run({ perfTest: true, rate: "max", nicMbit: 1000, partitions: 6, brokers: 3, latency: "100us", duration: "5s", topicConfig: { "message.format.version": "0.8.1" }, config: { acks: 1, "batch.size": 8196, "enable.idempotence": false } });
+    // 1 Gbit/s carries 1448 payload bytes of every 1538 on the wire (Ethernet, IP and TCP framing): 117.7 MB/s, at
+    // most 934,000 messages of 126 bytes a second, less the produce requests' own headers (~1 %).
+    const cap = (1e9 / 8) * (1448 / 1538) / 126;
+    expect(producer.recordsPerSec).toBeLessThan(cap);
+    expect(producer.recordsPerSec).toBeGreaterThan(0.97 * cap);
+    expect(p.nics.find((n) => n.host === "app")!.txUtilisation).toBeGreaterThan(0.35); // busy the 2 s of a 5 s run
+  });
+
+  it("linger.ms raises the batch size and the produce latency, as RecordAccumulator does", () => {
+    const quick = run({ perfTest: true, rate: 2000, config: { acks: 1, "linger.ms": 0 }, partitions: 1 });
+    const lingering = run({ perfTest: true, rate: 2000, config: { acks: 1, "linger.ms": 50 }, partitions: 1 });
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    expect(mean(quick.sends)).toBeLessThan(6);
+    // 2000 records/s for 50 ms: about 100 records a batch.
+    expect(mean(lingering.sends)).toBeGreaterThan(80);
+    expect(quick.producer.latency!.p50Ms).toBeLessThan(5);
+    expect(lingering.producer.latency!.p50Ms).toBeGreaterThan(25);
+    expect(lingering.producer.latency!.p99Ms).toBeGreaterThan(49);
+  });
+
+  it("the record format of message.format.version: v2 batches carry ~18 % more 100-byte records than v0 messages on 1 GbE", () => {
+    // A keyless 100-byte record takes 126 bytes as a v0 message and ~107 in a v2 batch (+ 61 a batch).
+    const v0 = run({ perfTest: true, rate: "max", nicMbit: 1000, partitions: 6, brokers: 3, latency: "100us", duration: "4s", topicConfig: { "message.format.version": "0.8.1" }, config: { acks: 1, "batch.size": 8196, "enable.idempotence": false } });
+    const v2 = run({ perfTest: true, rate: "max", nicMbit: 1000, partitions: 6, brokers: 3, latency: "100us", duration: "4s", config: { acks: 1, "batch.size": 8196, "enable.idempotence": false } });
+    const ratio = v2.producer.recordsPerSec / v0.producer.recordsPerSec;
+    expect(ratio).toBeGreaterThan(1.12);
+    expect(ratio).toBeLessThan(1.25);
+  });
+});
+
+describe("performance: expectations on perf-test clients (their counters, not ops)", () => {
+  const scenario = (bounds: string, measure = "throughput") =>
+    parseScenario(
+      `
+name: bounds
+description: a perf-test producer and consumer on a 10 Mbit/s NIC
+duration: 5s
+cluster: { brokers: 1, topics: [{ name: t, partitions: 1, replicationFactor: 1 }] }
+capacity: { nicMbitPerSec: 10 }
+clients:
+  - { id: app, kind: producer, start: 3s, config: { acks: 1, buffer.memory: 1048576 }, workload: { topic: t, rate: max, keys: { distribution: none }, valueSize: 100, perfTest: true } }
+  - { id: reader, kind: consumer, workload: { assign: { topic: t }, pollInterval: 1ms, perfTest: true } }
+expect:
+  - performance: { measure: ${measure}, ${bounds} }
+`,
+      "bounds.yaml",
+    );
+
+  it("stays quiet when the perf-test producer's records/s is within the bounds (~8,000 on 10 Mbit/s with a reader)", () => {
+    const r = runScenario(scenario("clients: [app], recordsPerSec: { min: 7000, max: 11000 }"));
+    expect(r.checks[0]).toMatchObject({ ok: true });
+  });
+
+  it("fires when it is outside them, and judges produce and end-to-end latency from the histograms", () => {
+    const r = runScenario(scenario("clients: [app], recordsPerSec: { min: 20000 }"));
+    expect(r.checks[0].ok).toBe(false);
+    expect(r.checks[0].details[0]).toMatch(/throughput of app: recordsPerSec [\d,]+ records\/s is below the min 20,000/);
+    const e2e = runScenario(scenario("p50Ms: { max: 1 }", "endToEnd"));
+    expect(e2e.checks[0].ok).toBe(false);
+    expect(e2e.checks[0].details[0]).toMatch(/^end-to-end latency of reader \([\d,]+ records\):? p50Ms [\d.,]+ ms is above the max 1/);
+    const produce = runScenario(scenario("p50Ms: { min: 100 }", "produceLatency"));
+    expect(produce.checks[0].details).toEqual([]);
   });
 });
