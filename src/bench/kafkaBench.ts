@@ -1,4 +1,6 @@
-import { parseScenario } from "../scenario/load.js";
+import { join } from "node:path";
+import { shippedScenarioDir } from "../cli/scenarioFiles.js";
+import { loadScenario, parseScenario } from "../scenario/load.js";
 import { runScenario } from "../runner/run.js";
 import { referenceWorkload } from "./referenceWorkload.js";
 
@@ -50,4 +52,27 @@ expect: [noLostAcknowledgedWrites]
   const t0 = performance.now();
   for (let s = 1; s <= seeds; s++) runScenario(scenario, { seed: s });
   return { seedsPerSec: Math.round((seeds / ((performance.now() - t0) / 1000)) * 10) / 10, seeds };
+}
+
+/**
+ * `validation`: the Kreps 2014 validation scenario (scenarios/perf-kreps-2014-single-producer.yaml, a perf-test
+ * producer at ~900,000 records per simulated second, issue 17 item 6): simulated ms per wall ms of one run at its
+ * seed (after a warm-up run), its producer's records/s and the published figure's ratio.
+ */
+export function validationSimulatedMsPerWallMs(): { scenario: string; simulatedMsPerWallMs: number; wallMs: number; events: number; recordsPerSec: number; ratioToPublished: number } {
+  const file = join(shippedScenarioDir(), "perf-kreps-2014-single-producer.yaml");
+  const scenario = loadScenario(file);
+  runScenario(scenario, { durationMs: 4_000 }); // warm the JIT up
+  const t0 = performance.now();
+  const r = runScenario(scenario);
+  const wallMs = performance.now() - t0;
+  const recordsPerSec = r.performance?.producers[0]?.recordsPerSec ?? 0;
+  return {
+    scenario: "perf-kreps-2014-single-producer",
+    simulatedMsPerWallMs: Math.round((r.simulatedMs / wallMs) * 100) / 100,
+    wallMs: Math.round(wallMs),
+    events: r.events,
+    recordsPerSec,
+    ratioToPublished: Math.round((recordsPerSec / 821_557) * 1000) / 1000,
+  };
 }

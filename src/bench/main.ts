@@ -1,5 +1,5 @@
 import { baselineEventsPerSec, engineEventsPerSec } from "./engineBench.js";
-import { exploreSeedsPerSec, kafkaSimulatedMsPerWallMs } from "./kafkaBench.js";
+import { exploreSeedsPerSec, kafkaSimulatedMsPerWallMs, validationSimulatedMsPerWallMs } from "./kafkaBench.js";
 import { checkOpsPerSec } from "./checkBench.js";
 import { exploreWorkersSeedsPerSec } from "./exploreBench.js";
 import { peakRssOfTenMinuteRun } from "./rssBench.js";
@@ -24,6 +24,7 @@ const figures: Record<string, unknown> = {
   baseline,
   ratio: Number((engine.eventsPerSec / baseline.eventsPerSec).toFixed(3)),
   kafka: { ...kafkaSimulatedMsPerWallMs(), ...peakRssOfTenMinuteRun() },
+  validation: validationSimulatedMsPerWallMs(),
   explore: { ...exploreSeedsPerSec(10), ...(await exploreWorkersSeedsPerSec(2, 60)) },
   check: checkOpsPerSec(),
   node: process.version,
