@@ -26,26 +26,53 @@ clients:
 ${opts.consumer ? `  - { id: reader, kind: consumer, workload: { assign: { topic: t }, pollInterval: 1ms${opts.perfTest ? ", perfTest: true" : ""} } }` : ""}
 `;
   const sends: number[] = [];
+  let splits = 0;
   const r = runScenario(parseScenario(text, "perf.yaml"), {
     observe: (t) => {
       if (t.type === "producer.send") sends.push((t.data as { records: number }).records);
+      if (t.type === "producer.split-batch") splits++;
     },
   });
-  return { r, p: r.performance!, producer: r.performance!.producers[0], sends };
+  return { r, p: r.performance!, producer: r.performance!.producers[0], sends, splits };
 }
 
 describe("perf-test producer", () => {
-  it("acknowledges exactly the records, batches and latencies a per-record producer does at a low rate", () => {
-    const each = run({ perfTest: false, rate: 2000, config: { acks: 1, "linger.ms": 5 } });
-    const perf = run({ perfTest: true, rate: 2000, config: { acks: 1, "linger.ms": 5 } });
+  it.each([
+    ["acks=1", { acks: 1, "linger.ms": 5 }, undefined],
+    ["the idempotent producer (sequence numbers count the records of each run batch)", { acks: "all", "linger.ms": 5 }, undefined],
+    // 100 ms of lingering fills 16 KiB batches the topic refuses: MESSAGE_TOO_LARGE, split, sequences handed on.
+    ["batches split after MESSAGE_TOO_LARGE", { acks: "all", "linger.ms": 100 }, { "max.message.bytes": 4000 }],
+  ])("acknowledges exactly the records, batches and latencies a per-record producer does at a low rate: %s", (_name, config, topicConfig) => {
+    const each = run({ perfTest: false, rate: 2000, config, topicConfig });
+    const perf = run({ perfTest: true, rate: 2000, config, topicConfig });
     expect(perf.producer.perfTest).toBe(true);
     expect(perf.producer.acknowledged).toBe(each.producer.acknowledged);
     expect(perf.producer.failed).toBe(each.producer.failed);
     expect(perf.producer.recordsPerSec).toBe(each.producer.recordsPerSec);
     expect(perf.producer.latency).toEqual(each.producer.latency);
     expect(perf.sends).toEqual(each.sends);
-    // Nothing of the perf-test producer is in the history.
+    // Nothing of the perf-test producer is in the history; the model did the same thing (same trace, same digest).
     expect(perf.r.history.ops.filter((o) => o.process === "app")).toHaveLength(0);
+    expect(perf.r.digest).toBe(each.r.digest);
+    expect(perf.producer.acknowledged).toBeGreaterThan(3000);
+    expect(perf.splits).toBe(each.splits);
+    if (topicConfig) expect(perf.splits).toBeGreaterThan(0);
+  });
+
+  it("is bad input with keys: a perf-test producer is keyless", () => {
+    expect(() =>
+      parseScenario(
+        `
+name: bad
+description: keyed perf test
+duration: 5s
+cluster: { brokers: 1, topics: [{ name: t, partitions: 1 }] }
+clients:
+  - { id: app, kind: producer, workload: { topic: t, keys: { distribution: uniform }, perfTest: true } }
+`,
+        "bad.yaml",
+      ),
+    ).toThrow(/clients\[0\]\.workload\.keys.*keyless/);
   });
 });
 
