@@ -30,9 +30,11 @@ describe("legacy message format sizes (LegacyRecord)", () => {
     expect(r.appended).toBe(65);
     expect(b.sizeBytes).toBe(65 * 126);
     expect(b.wireBytes).toBe(65 * 126);
-    // The same records in a v2 batch: the 61-byte header, then 103..105 bytes a record (varint framing, no timestamp).
+    // The same records in a v2 batch (DefaultRecord.sizeInBytes): the 61-byte header, then 109 bytes a record while
+    // its offset delta's varint is one byte (64 records, 6976 bytes), 110 after: 10 more fit, 74 in all.
     const v2 = new ProducerBatch("t", 0, 0, 8196);
-    expect(v2.appendRun(values, 0, 1000, 0, 0).appended).toBeGreaterThan(75);
+    expect(v2.appendRun(values, 0, 1000, 0, 0).appended).toBe(74);
+    expect(v2.sizeBytes).toBe(61 + 64 * 109 + 10 * 110);
   });
 
   it("maps message.format.version to its magic (MetadataVersion.highestSupportedRecordVersion)", () => {

@@ -191,13 +191,21 @@ export class ProducerBatch {
     while (appended < count) {
       if (this.isFull()) break;
       const n = firstN + appended;
+      const index = this.runRecordCount;
       const valueBytes = Math.max(values.valueSize, prefixBytes + digitsOf(n));
-      const size = this.sizeOfRecord(this.runRecordCount, tsDelta, -1, valueBytes);
-      if (this.runRecordCount > 0 && this.sizeBytes + size > this.writeLimit) break;
-      this.recordsBytes += size;
-      this.runRecordCount++;
-      appended++;
-      bytes += size;
+      const size = this.sizeOfRecord(index, tsDelta, -1, valueBytes);
+      // Records of the same size come in stretches (the value's digits and the offset delta's varint length change
+      // only at powers of ten and of 128): take as many of them at once as one-by-one appends would take.
+      let k = Math.min(count - appended, nextPowerOfTen(n) - n, this.magic === 2 ? nextVarintBoundary(index) - index : Infinity);
+      if (index === 0) k = 1; // a first record always fits (MemoryRecordsBuilder.hasRoomFor)
+      else if (this.compression === "none") k = Math.min(k, Math.floor((this.writeLimit - this.sizeBytes) / size));
+      else k = this.sizeBytes + size <= this.writeLimit ? 1 : 0; // the compressed estimate is not linear: one at a time
+      if (k <= 0) break;
+      if (stopAfterBytes !== Infinity) k = Math.min(k, Math.max(1, Math.ceil((stopAfterBytes - bytes) / size)));
+      this.recordsBytes += k * size;
+      this.runRecordCount += k;
+      appended += k;
+      bytes += k * size;
       if (bytes >= stopAfterBytes) break;
     }
     if (appended > 0) {
@@ -250,6 +258,20 @@ export class ProducerBatch {
     if (this.runListener) this.runListener(this, { ok: false, error, indeterminate: this.maybeAppended });
     for (const cb of this.callbacks) cb({ ok: false, topic: this.topic, partition: this.partition, error, indeterminate: this.maybeAppended });
   }
+}
+
+/** The smallest power of ten above `n` (where `String(n)` gains a digit). */
+function nextPowerOfTen(n: number): number {
+  let p = 10;
+  while (p <= n) p *= 10;
+  return p;
+}
+
+/** The smallest offset delta above `index` whose zig-zag varint is a byte longer (64, 8192, 1048576, …). */
+function nextVarintBoundary(index: number): number {
+  let b = 64;
+  while (b <= index) b *= 128;
+  return b;
 }
 
 /** Decimal digits of a non-negative integer (the length of `String(n)`). */
