@@ -108,6 +108,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         for (const k of ["processing", "commit", "output"] as const) if (w[k] !== undefined) fail(`${p}.workload.${k}`, "is for subscribe: consumers in a group");
         if (w.pollTimeout !== undefined && w.pollInterval !== undefined) fail(`${p}.workload.pollTimeout`, "replaces pollInterval (a blocking poll(Duration) loop); give one of them");
         if (w.pollTimeout !== undefined && w.pollTimeout <= 0) fail(`${p}.workload.pollTimeout`, "must be a duration > 0 (e.g. 100ms)");
+        if (w.perfTest && w.pollTimeout !== undefined) fail(`${p}.workload.pollTimeout`, "a perf-test consumer polls again at once while records come and waits pollInterval after an empty poll: give pollInterval, not pollTimeout");
         if (w.perfTest && groupId !== null) fail(`${p}.workload.perfTest`, "a perf-test consumer assigns its partitions: leave group.id out of its config");
         const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
         w.assign.partitions?.forEach((part, j) => {
