@@ -1,9 +1,8 @@
 import type { ErrorName } from "../../protocol/errors.js";
 import { type KafkaRecord, keyBytesOf, valueBytesOf } from "../../log/recordBatch.js";
 import { COMPRESSION_RATE_ESTIMATION_FACTOR, type CompressionType, compressedRecordsBytes } from "../../log/compression.js";
-import { batchSizeUpperBound, LEGACY_RECORD_OVERHEAD_V0_BYTES, LEGACY_RECORD_OVERHEAD_V1_BYTES, legacyRecordSizeInBytes, LOG_OVERHEAD_BYTES, RECORD_BATCH_OVERHEAD_BYTES, type RecordMagic, recordSizeInBytes } from "../../log/recordSize.js";
+import { batchSizeUpperBound, LEGACY_RECORD_OVERHEAD_V0_BYTES, LEGACY_RECORD_OVERHEAD_V1_BYTES, legacyRecordSizeInBytes, LOG_OVERHEAD_BYTES, RECORD_BATCH_OVERHEAD_BYTES, type RecordMagic, recordSizeInBytes, utf8Length } from "../../log/recordSize.js";
 import type { SendTimeRun } from "../../log/runRecordBatch.js";
-import { utf8Length } from "../../log/recordSize.js";
 
 /** What the application learns about one record: acknowledged at an offset, or failed. */
 export type SendResult =
