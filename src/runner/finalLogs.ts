@@ -2,6 +2,7 @@ import type { BrokerActor } from "../kafka/broker/broker.js";
 import type { PartitionLog } from "../kafka/log/partitionLog.js";
 import { markerOf, ProducerStateManager } from "../kafka/log/producerStateManager.js";
 import { offsetOfRecord, recordIndexOf, recordValueAt } from "../kafka/log/recordBatch.js";
+import { RunRecordBatch } from "../kafka/log/runRecordBatch.js";
 import { CONSUMER_OFFSETS_TOPIC, replayOffsets } from "../kafka/coordinator/offsetLog.js";
 import type { FinalReplicaLog, GroupOffset, LogRecord } from "../check/input.js";
 import type { World } from "../scenario/world.js";
@@ -30,6 +31,9 @@ function records(log: PartitionLog): LogRecord[] {
       open.delete(b.producerId);
       continue;
     }
+    // A perf-test producer's batch (RunRecordBatch): its records are in no history, so no check has anything to match
+    // them with; they are left out rather than built by the million (issue 17 item 6). Their offsets stay taken.
+    if (b instanceof RunRecordBatch) continue;
     b.records.forEach((r, i) => {
       const rec: LogRecord = { offset: offsetOfRecord(b, i), leaderEpoch: b.leaderEpoch, key: r.key, value: r.value };
       if (r.tombstone) rec.tombstone = true;

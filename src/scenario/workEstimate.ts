@@ -31,6 +31,10 @@ import type { ResolvedScenario } from "./resolved.js";
  * replicas): about 400 bytes per record produced (its history entries and its leader copy), 70 per follower copy,
  * 150 per record read, 4 KiB per partition replica, 60 bytes per event when a trace is kept (120 with
  * --trace-messages); × 1.5 for the garbage a run carries, plus 50 MiB.
+ *
+ * Perf-test clients (`perfTest: true`) keep no history and their batches hold runs, not records: a record of a
+ * perf-test producer counts BYTES_PER_PERF_TEST_RECORD (its share of a RunRecordBatch of ~70 records in every
+ * replica's log), a perf-test consumer's read nothing, and its reads count as polls of max.poll.records records.
  */
 export const EVENTS_PER_PRODUCER_TICK = 4.8;
 export const EVENTS_PER_BATCH = 0.5;
@@ -51,6 +55,8 @@ export const EVENTS_PER_DEMO_TICK = 2.4;
 export const CANCELLED_TIMERS_GONE = 0.68;
 
 const BYTES_PER_RECORD = 400;
+/** Measured: the Kreps validation scenario (2.5M records, RF 1) retains ~12 bytes a record once its logs are kept. */
+const BYTES_PER_PERF_TEST_RECORD = 12;
 const BYTES_PER_FOLLOWER_COPY = 70;
 const BYTES_PER_RECORD_READ = 150;
 const BYTES_PER_PARTITION_REPLICA = 4096;
@@ -67,6 +73,8 @@ export interface WorkShape {
   followerReplicas: number;
   /** Records produced over the run, and the follower copies of them. */
   records: number;
+  /** Of `records`, those of perf-test producers (no history, batches of runs). */
+  perfTestRecords: number;
   followerCopies: number;
   /** Producer application ticks (at most one per ms) and produce batches. */
   producerTicksPerSec: number;
@@ -109,13 +117,14 @@ export function workShape(s: ResolvedScenario, durationMs = s.durationMs): WorkS
     followerReplicas += t.partitions * (t.rf - 1);
   }
   let records = 0;
+  let perfTestRecords = 0;
   let followerCopies = 0;
   let producerTicksPerSec = 0;
   let batchesPerSec = 0;
   let transactionsPerSec = 0;
   let consumers = 0;
   const recordsPerSecInto = new Map<string, number>();
-  const readers: { topics: string[]; partitions: number[] | null; group: string | null }[] = [];
+  const readers: { topics: string[]; partitions: number[] | null; group: string | null; perRecord: number }[] = [];
   for (const cl of s.clients) {
     const activeS = Math.max(0, ((cl.stopMs ?? durationMs) - cl.startMs) / 1000);
     if (cl.kind === "producer" || cl.kind === "transactional-producer") {
@@ -141,13 +150,16 @@ export function workShape(s: ResolvedScenario, durationMs = s.durationMs): WorkS
       let n = ratePerSec * activeS;
       if (cl.kind === "producer" && cl.workload.records !== null) n = Math.min(n, cl.workload.records);
       records += n;
-      followerCopies += n * (t.rf - 1);
+      const perfTest = cl.kind === "producer" && cl.workload.perfTest === true;
+      if (perfTest) perfTestRecords += n;
+      else followerCopies += n * (t.rf - 1);
       batchesPerSec += written * Math.min(ratePerSec / written, 1000 / linger);
       recordsPerSecInto.set(t.name, (recordsPerSecInto.get(t.name) ?? 0) + ratePerSec);
     } else {
       consumers++;
-      if (cl.kind === "consumer") readers.push({ topics: [cl.workload.topic], partitions: cl.workload.partitions, group: null });
-      else readers.push({ topics: cl.workload.topics, partitions: null, group: cl.settings.groupId! });
+      // A perf-test consumer's cost is per poll (max.poll.records records), not per record.
+      if (cl.kind === "consumer") readers.push({ topics: [cl.workload.topic], partitions: cl.workload.partitions, group: null, perRecord: cl.workload.perfTest ? 1 / cl.settings.maxPollRecords : 1 });
+      else readers.push({ topics: cl.workload.topics, partitions: null, group: cl.settings.groupId!, perRecord: 1 });
     }
   }
   // A group reads each partition once, whatever its member count.
@@ -163,7 +175,7 @@ export function workShape(s: ResolvedScenario, durationMs = s.durationMs): WorkS
       const t = topic(name);
       const share = r.partitions ? r.partitions.length / t.partitions : 1;
       fetchStreams += r.partitions ? r.partitions.length : t.partitions;
-      recordsReadPerSec += (recordsPerSecInto.get(name) ?? 0) * share;
+      recordsReadPerSec += (recordsPerSecInto.get(name) ?? 0) * share * r.perRecord;
     }
   }
   const d = s.demo;
@@ -178,6 +190,7 @@ export function workShape(s: ResolvedScenario, durationMs = s.durationMs): WorkS
     partitionReplicas,
     followerReplicas,
     records,
+    perfTestRecords,
     followerCopies,
     producerTicksPerSec,
     batchesPerSec,
@@ -213,7 +226,8 @@ export function estimateWork(s: ResolvedScenario, options: EstimateOptions = {})
   const events = Math.round(CANCELLED_TIMERS_GONE * (perSec * w.durationS + idlePerSec * ((s.livenessMs ?? 0) / 1000)));
   const traced = options.trace === "messages" ? 2 * BYTES_PER_TRACED_EVENT : options.trace === "events" ? BYTES_PER_TRACED_EVENT : 0;
   const bytes =
-    BYTES_PER_RECORD * w.records +
+    BYTES_PER_RECORD * (w.records - w.perfTestRecords) +
+    BYTES_PER_PERF_TEST_RECORD * w.perfTestRecords +
     BYTES_PER_FOLLOWER_COPY * w.followerCopies +
     BYTES_PER_RECORD_READ * w.recordsReadPerSec * w.durationS +
     BYTES_PER_PARTITION_REPLICA * w.partitionReplicas +

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/runner/run.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { estimateWork } from "../../src/scenario/workEstimate.js";
 
 /**
  * Perf-test workloads (issue 17 items 5 and 6): a producer that appends runs of keyless records and a consumer that
@@ -160,5 +161,28 @@ expect:
     expect(e2e.checks[0].details[0]).toMatch(/^end-to-end latency of reader \([\d,]+ records\):? p50Ms [\d.,]+ ms is above the max 1/);
     const produce = runScenario(scenario("p50Ms: { min: 100 }", "produceLatency"));
     expect(produce.checks[0].details).toEqual([]);
+  });
+});
+
+describe("work estimate of perf-test clients", () => {
+  it("counts a perf-test producer's records at a few bytes each (no history, batches of runs), not 400", () => {
+    const text = (perfTest: boolean) => `
+name: big
+description: a minute at 1 GbE
+duration: 60s
+cluster: { brokers: 3, topics: [{ name: t, partitions: 6, replicationFactor: 1 }] }
+capacity: { nicMbitPerSec: 1000 }
+clients:
+  - { id: app, kind: producer, start: 3s, config: { acks: 1 }, workload: { topic: t, rate: max, keys: { distribution: none }, valueSize: 100${perfTest ? ", perfTest: true" : ""} } }
+  - { id: reader, kind: consumer, workload: { assign: { topic: t }${perfTest ? ", perfTest: true" : ""} } }
+`;
+    const perf = estimateWork(parseScenario(text(true), "big.yaml"));
+    const each = estimateWork(parseScenario(text(false), "big.yaml"));
+    expect(perf.shape.perfTestRecords).toBe(perf.shape.records);
+    expect(each.shape.perfTestRecords).toBe(0);
+    expect(perf.memoryMiB).toBeLessThan(2048);
+    expect(each.memoryMiB).toBeGreaterThan(10 * perf.memoryMiB);
+    // A perf-test consumer's reads cost per poll of max.poll.records (500) records.
+    expect(perf.shape.recordsReadPerSec).toBeCloseTo(each.shape.recordsReadPerSec / 500, 3);
   });
 });
