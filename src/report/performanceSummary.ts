@@ -3,7 +3,8 @@ import type { Performance } from "../runner/performance.js";
 /**
  * The performance lines of a run summary (a scenario with `capacity:`), in kafka-producer-perf-test's words:
  * `app: 821557 records/sec (78.35 MiB/sec), 2.10 ms avg latency, ... 1.00 ms 50th, 5.00 ms 99th, 9.00 ms 99.9th.`
- * Then per broker with `capacity.brokerCpu` its request queue time and thread utilisation, per NIC its load, and the
+ * Then per broker with `capacity.brokerCpu` its request queue time and thread utilisation, per broker with
+ * `capacity.disk` its disk (written, busy, fsyncs, throttled writes), per NIC its load, and the
  * ten busiest partitions' bytes (in: produced, out: consumed, replication out: to followers).
  */
 /** What a perf-test client's line says: its records were counted, not recorded, so no check judged them. */
@@ -26,6 +27,12 @@ export function formatPerformance(p: Performance): string[] {
     const pct = (x: number | null) => `${((x ?? 0) * 100).toFixed(1)} %`;
     const blocked = (b.networkThreadBlocked ?? 0) > 0 ? `, network threads blocked on a full request queue ${pct(b.networkThreadBlocked)} of the time` : "";
     lines.push(`  ${b.broker}: ${b.requests} requests, request queue time ${(b.requestQueueP50Ms ?? 0).toFixed(2)} ms 50th, ${(b.requestQueueP99Ms ?? 0).toFixed(2)} ms 99th; network threads ${pct(b.networkThreadUtilisation)} busy, I/O threads ${pct(b.ioThreadUtilisation)} busy${blocked}`);
+  }
+  for (const c of p.clientCpu ?? []) lines.push(`  ${c.client} CPU: ${c.jobs} codec jobs, ${c.busyMs.toFixed(1)} ms (${(c.utilisation * 100).toFixed(1)} % of one thread)`);
+  for (const d of p.disks ?? []) {
+    const fsync = d.fsyncs > 0 ? `, ${d.fsyncs} fsyncs (${(d.fsyncAvgMs ?? 0).toFixed(3)} ms avg, ${d.fsyncTotalMs.toFixed(1)} ms in all)` : ", no fsync";
+    const throttled = d.throttledWrites > 0 ? `, ${d.throttledWrites} writes throttled on the dirty limit (${d.throttledMs.toFixed(1)} ms in all)` : "";
+    lines.push(`  ${d.broker} disk: ${d.writtenMiB.toFixed(1)} MiB written (${(d.utilisation * 100).toFixed(1)} % busy)${fsync}${throttled}, ${d.dirtyMiBAtEnd.toFixed(1)} MiB dirty at the end`);
   }
   for (const n of p.nics) lines.push(`  ${n.host} NIC: tx ${n.txMiB.toFixed(1)} MiB (${(n.txUtilisation * 100).toFixed(1)} % busy), rx ${n.rxMiB.toFixed(1)} MiB (${(n.rxUtilisation * 100).toFixed(1)} % busy)`);
   // The busiest partitions (hot ones show first): at most 10 lines, and how many more there are.

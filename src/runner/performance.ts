@@ -1,3 +1,4 @@
+import type { ClientCpu } from "../kafka/client/clientCpu.js";
 import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { Simulation } from "../sim/index.js";
@@ -80,6 +81,37 @@ export interface BrokerPerformance {
   networkThreadBlocked: number | null;
 }
 
+/**
+ * One broker's disk behind its page cache over the run (`capacity.disk`, src/sim/blockDevice.ts): what it wrote
+ * (background write-back and fsyncs), how busy it was, its fsyncs (Kafka's LogFlushRateAndTimeMs: count and time,
+ * from the flush's call to its end) and how long writers waited on the page cache's dirty limit.
+ */
+export interface DiskPerformance {
+  broker: string;
+  writtenMiB: number;
+  /** Busy share 0..1 of the run (writing or flushing; at most 1). */
+  utilisation: number;
+  fsyncs: number;
+  /** Mean and total fsync time, ms; null mean without fsyncs. */
+  fsyncAvgMs: number | null;
+  fsyncTotalMs: number;
+  /** Writes throttled on the dirty limit, and their summed wait in ms. */
+  throttledWrites: number;
+  throttledMs: number;
+  /** Dirty page cache at the end of the run, MiB. */
+  dirtyMiBAtEnd: number;
+}
+
+/** One client's codec CPU over the run (`capacity.clientCpu`): compression (producer) or decompression (consumer). */
+export interface ClientCpuPerformance {
+  client: string;
+  /** Codec jobs (batches compressed, fetch answers decompressed) and their CPU time, ms. */
+  jobs: number;
+  busyMs: number;
+  /** Busy share 0..1 of its one codec thread over the run. */
+  utilisation: number;
+}
+
 /** One partition's bytes over the run, summed over brokers (MiB of record batches), and per second of the run. */
 export interface PartitionPerformance {
   topic: string;
@@ -99,6 +131,10 @@ export interface Performance {
   consumers: ConsumerPerformance[];
   nics: NicPerformance[];
   brokers: BrokerPerformance[];
+  /** Brokers with a disk (`capacity.disk`), in the scenario's order (always set by measurePerformance). */
+  disks?: DiskPerformance[];
+  /** Clients with `capacity.clientCpu`, in the scenario's order (always set by measurePerformance). */
+  clientCpu?: ClientCpuPerformance[];
   /** Partitions with any bytes, busiest (in + out) first. */
   partitions: PartitionPerformance[];
 }
@@ -237,7 +273,7 @@ export function endToEndSamples(history: History): Map<string, { records: number
  * latency from send() to the callback; per consumer, the end-to-end latency from send() to the poll that first
  * returned the record; per host with a NIC, bytes and utilisation each way over `simulatedUs`.
  */
-export function measurePerformance(s: ResolvedScenario, history: History, sim: Simulation, simulatedUs: number, brokerMetrics: ReadonlyMap<string, BrokerRequestMetrics> = new Map()): Performance {
+export function measurePerformance(s: ResolvedScenario, history: History, sim: Simulation, simulatedUs: number, brokerMetrics: ReadonlyMap<string, BrokerRequestMetrics> = new Map(), clientCpus: ReadonlyMap<string, ClientCpu> = new Map()): Performance {
   const valueBytes = new Map<string, number>();
   for (const c of s.clients) if (c.kind === "producer" || c.kind === "transactional-producer") valueBytes.set(c.id, c.workload.valueSize);
   const producers = [...produceSamples(history)].map(([client, p]): ProducerPerformance => {
@@ -254,17 +290,24 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
     const mib = (b: number) => Math.round((b / 1048576) * 100) / 100;
     return { host: name, txMiB: mib(nic.txBytes), rxMiB: mib(nic.rxBytes), txUtilisation: share(nic.txBusyUs), rxUtilisation: share(nic.rxBusyUs) };
   });
-  return { producers, consumers, nics, ...measureBrokers(brokerMetrics, simulatedUs) };
+  const clientCpu = [...clientCpus].map(([client, cpu]): ClientCpuPerformance => ({
+    client,
+    jobs: cpu.jobs,
+    busyMs: Math.round(cpu.busyUs) / 1000,
+    utilisation: Math.round(Math.min(1, cpu.busyUs / Math.max(simulatedUs, 1)) * 1000) / 1000,
+  }));
+  return { producers, consumers, nics, ...measureBrokers(brokerMetrics, simulatedUs), clientCpu };
 }
 
 /**
  * Per broker, the request path's queue time and thread utilisation; per partition, its bytes summed over the
  * brokers (a partition's leader moves: each broker counted what it served).
  */
-export function measureBrokers(metrics: ReadonlyMap<string, BrokerRequestMetrics>, simulatedUs: number): { brokers: BrokerPerformance[]; partitions: PartitionPerformance[] } {
+export function measureBrokers(metrics: ReadonlyMap<string, BrokerRequestMetrics>, simulatedUs: number): { brokers: BrokerPerformance[]; disks: DiskPerformance[]; partitions: PartitionPerformance[] } {
   const span = Math.max(simulatedUs, 1);
   const share = (busy: number, threads: number) => (threads > 0 ? Math.round((busy / (span * threads)) * 1000) / 1000 : null);
   const brokers: BrokerPerformance[] = [];
+  const disks: DiskPerformance[] = [];
   const parts = new Map<string, { topic: string; partition: number; bytesIn: number; bytesOut: number; replicationBytesOut: number }>();
   for (const [broker, m] of metrics) {
     const timed = m.ioThreads > 0;
@@ -279,6 +322,21 @@ export function measureBrokers(metrics: ReadonlyMap<string, BrokerRequestMetrics
       ioThreadUtilisation: share(m.ioBusyUs, m.ioThreads),
       networkThreadBlocked: share(m.networkBlockedUs, m.networkThreads),
     });
+    if (m.disk) {
+      const c = m.disk.countersAt(simulatedUs);
+      const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+      disks.push({
+        broker,
+        writtenMiB: round(c.bytesWritten / 1048576, 2),
+        utilisation: round(Math.min(1, c.busyUs / span), 3),
+        fsyncs: c.fsyncs,
+        fsyncAvgMs: c.fsyncs > 0 ? round(c.fsyncTotalUs / c.fsyncs / 1000, 3) : null,
+        fsyncTotalMs: round(c.fsyncTotalUs / 1000, 3),
+        throttledWrites: c.throttledWrites,
+        throttledMs: round(c.throttledUs / 1000, 3),
+        dirtyMiBAtEnd: round(m.disk.dirtyBytes(simulatedUs) / 1048576, 2),
+      });
+    }
     for (const [key, p] of m.partitions) {
       let sum = parts.get(key);
       if (!sum) parts.set(key, (sum = { topic: p.topic, partition: p.partition, bytesIn: 0, bytesOut: 0, replicationBytesOut: 0 }));
@@ -292,5 +350,5 @@ export function measureBrokers(metrics: ReadonlyMap<string, BrokerRequestMetrics
   const partitions = [...parts.values()]
     .sort((a, b) => b.bytesIn + b.bytesOut - (a.bytesIn + a.bytesOut) || (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
     .map((p): PartitionPerformance => ({ topic: p.topic, partition: p.partition, inMiB: mib(p.bytesIn), outMiB: mib(p.bytesOut), replicationOutMiB: mib(p.replicationBytesOut), inMiBPerSec: perSec(p.bytesIn), outMiBPerSec: perSec(p.bytesOut) }));
-  return { brokers, partitions };
+  return { brokers, disks, partitions };
 }

@@ -270,6 +270,6 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     eventBudget,
     drawn: s.swarm?.drawn ?? null,
     liveness,
-    performance: s.capacity ? measurePerformance(s, world.history, sim, outcome.simulatedUs, world.brokerMetrics) : null,
+    performance: s.capacity ? measurePerformance(s, world.history, sim, outcome.simulatedUs, world.brokerMetrics, world.clientCpus) : null,
   };
 }

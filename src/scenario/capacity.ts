@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { BrokerCpu } from "../kafka/broker/requestPath.js";
-import type { NicSettings } from "../sim/index.js";
+import type { BlockDeviceSettings, NicSettings } from "../sim/index.js";
 
 /** A NIC's bandwidth in Mbit/s (10^6 bits per second), each way: 1000 for 1 GbE, 10000 for 10 GbE, 25000 for 25 GbE. */
 const mbit = z
@@ -8,9 +8,44 @@ const mbit = z
   .positive("must be a bandwidth in Mbit/s > 0 (1000 for 1 GbE)")
   .max(1_000_000, "must be at most 1,000,000 Mbit/s");
 
+/**
+ * The disk models `capacity.disk.model` names, with their documented parameters (README "Capacity" cites them):
+ * - `nvme-ssd`, a datacenter NVMe SSD with power-loss protection: 3,400 MB/s sequential write (Intel/Solidigm
+ *   D7-P5510 3.84 TB product brief, 128 KiB sequential writes); 50 µs per fsync beyond its data (public fio figures of
+ *   16 KiB write + fsync on enterprise NVMe with power-loss protection, 12-58 µs: M. Callaghan, "SSDs, power loss
+ *   protection and fsync latency", smalldatum.blogspot.com, 2025).
+ * - `sata-hdd-7200`, a 7200 rpm SATA disk: 249 MB/s sequential write (Seagate Exos 7E8 8 TB data sheet, max sustained
+ *   transfer rate at the outer diameter; the inner tracks give about half); 8,330 µs per fsync (one revolution at
+ *   7200 rpm, 60/7200 s: the journal commit waits for the platter; the familiar ~120 synchronous writes per second).
+ */
+export const DISK_MODELS = {
+  "nvme-ssd": { writeMBPerSec: 3400, fsyncUs: 50 },
+  "sata-hdd-7200": { writeMBPerSec: 249, fsyncUs: 8330 },
+} as const;
+export type DiskModel = keyof typeof DISK_MODELS;
+
+/** The page cache defaults: memory the page cache may use (GiB), and Linux's `vm.dirty_ratio` (percent, default 20). */
+export const DEFAULT_PAGE_CACHE = { memoryGiB: 32, dirtyRatioPercent: 20 } as const;
+
+const diskInput = z.strictObject({
+  /** A disk model whose parameters fill in what is not set (default `nvme-ssd`). */
+  model: z.enum(Object.keys(DISK_MODELS) as [DiskModel, ...DiskModel[]], { error: `must be one of ${Object.keys(DISK_MODELS).map((m) => `"${m}"`).join(", ")}` }).optional(),
+  /** Sequential write bandwidth, MB/s (10^6 bytes per second). */
+  writeMBPerSec: z.number({ error: "must be a bandwidth in MB/s (10^6 bytes/s)" }).positive("must be a bandwidth in MB/s > 0").max(1_000_000, "must be at most 1,000,000 MB/s").optional(),
+  /** Fixed µs of an fsync beyond writing its dirty bytes. */
+  fsyncUs: z.number({ error: "must be a latency in µs (a number >= 0)" }).min(0, "must be a latency in µs >= 0").max(10_000_000, "must be at most 10,000,000 µs").optional(),
+  /** Memory the page cache may use (RAM less the JVM heap and other processes), GiB. */
+  memoryGiB: z.number({ error: "must be a memory size in GiB" }).positive("must be a memory size in GiB > 0").max(1_000_000, "must be at most 1,000,000 GiB").optional(),
+  /** Linux `vm.dirty_ratio`: dirty page cache, in percent of `memoryGiB`, past which writers are throttled. */
+  dirtyRatioPercent: z.number({ error: "must be a percentage (1 to 100)" }).gt(0, "must be a percentage > 0").max(100, "must be a percentage <= 100").optional(),
+});
+export type DiskInput = z.infer<typeof diskInput>;
+
 const hostInput = z.strictObject({
   /** Full-duplex NIC bandwidth, Mbit/s each way (default: `capacity.nicMbitPerSec`). */
   nicMbitPerSec: mbit.optional(),
+  /** This broker's disk (default: `capacity.disk`), field by field over it. */
+  disk: diskInput.optional(),
 });
 
 /** A CPU cost: a finite number ≥ 0 in the unit its name says. */
@@ -58,6 +93,17 @@ export const capacityInput = z.strictObject({
    * costs; unset costs take `DEFAULT_BROKER_CPU`. Absent: requests cost nothing and never queue.
    */
   brokerCpu: brokerCpuInput.optional(),
+  /**
+   * Every broker's disk behind its page cache (src/sim/blockDevice.ts): appends go to the page cache, written back in
+   * the background at `writeMBPerSec`; writers wait when the dirty bytes pass `dirtyRatioPercent` of `memoryGiB`;
+   * a flush (`flush.messages`, `flush.ms`) is an fsync. Absent: the disk costs no time.
+   */
+  disk: diskInput.optional(),
+  /**
+   * Client CPU for compression: a producer's batches are compressed on its sender path before they are sent, a
+   * consumer's fetched batches decompressed before poll() returns them, at the codec's ns per byte (compression.ts).
+   */
+  clientCpu: z.boolean({ error: "must be true or false" }).optional(),
 });
 export type CapacityInput = z.infer<typeof capacityInput>;
 
@@ -67,15 +113,27 @@ export interface ResolvedCapacity {
   nics: { name: string; nic: NicSettings }[];
   /** The brokers' CPU costs (every field set), or null: no request path CPU model. */
   brokerCpu: BrokerCpu | null;
+  /** Per broker with a disk (`capacity.disk` or a host's `disk`), its device settings, in the scenario's order. */
+  disks?: { name: string; disk: BlockDeviceSettings }[];
+  /** Whether clients spend CPU on compression and decompression (`capacity.clientCpu`; absent: false). */
+  clientCpu?: boolean;
 }
 
-export const NO_CAPACITY: ResolvedCapacity = { nics: [], brokerCpu: null };
+export const NO_CAPACITY: ResolvedCapacity = { nics: [], brokerCpu: null, disks: [], clientCpu: false };
+
+/** A disk's settings from its input (unset fields: the model's, then the page cache defaults). */
+export function diskSettings(input: DiskInput): BlockDeviceSettings {
+  const model = DISK_MODELS[input.model ?? "nvme-ssd"];
+  const memoryGiB = input.memoryGiB ?? DEFAULT_PAGE_CACHE.memoryGiB;
+  const ratio = input.dirtyRatioPercent ?? DEFAULT_PAGE_CACHE.dirtyRatioPercent;
+  return { writeBytesPerSec: (input.writeMBPerSec ?? model.writeMBPerSec) * 1e6, fsyncUs: input.fsyncUs ?? model.fsyncUs, dirtyLimitBytes: (memoryGiB * 2 ** 30 * ratio) / 100 };
+}
 
 /**
  * Resolves `capacity:` for the processes of a scenario (`actors`, in their order). An unknown host name fails with
  * its path (`capacity.hosts.broker-9`) and the names allowed.
  */
-export function resolveCapacity(input: CapacityInput | undefined, actors: readonly string[], fail: (path: string, problem: string) => never): ResolvedCapacity {
+export function resolveCapacity(input: CapacityInput | undefined, actors: readonly string[], fail: (path: string, problem: string) => never, brokers: readonly string[] = []): ResolvedCapacity {
   if (!input) return NO_CAPACITY;
   const known = new Set(actors);
   for (const h of Object.keys(input.hosts ?? {})) if (!known.has(h)) fail(`capacity.hosts.${h}`, `unknown actor "${h}" (actors: ${actors.join(", ")})`);
@@ -87,7 +145,15 @@ export function resolveCapacity(input: CapacityInput | undefined, actors: readon
     nics.push({ name, nic: { txBytesPerSec: bytesPerSec, rxBytesPerSec: bytesPerSec } });
   }
   const brokerCpu = input.brokerCpu ? { ...DEFAULT_BROKER_CPU, ...stripUndefined(input.brokerCpu) } : null;
-  return { nics, brokerCpu };
+  const isBroker = new Set(brokers);
+  for (const [h, host] of Object.entries(input.hosts ?? {})) if (host.disk && !isBroker.has(h)) fail(`capacity.hosts.${h}.disk`, `only brokers have a modelled disk (brokers: ${brokers.join(", ")})`);
+  const disks: ResolvedCapacity["disks"] = [];
+  for (const name of brokers) {
+    const own = input.hosts?.[name]?.disk;
+    if (!input.disk && !own) continue;
+    disks.push({ name, disk: diskSettings({ ...stripUndefined(input.disk ?? {}), ...stripUndefined(own ?? {}) }) });
+  }
+  return { nics, brokerCpu, disks, clientCpu: input.clientCpu ?? false };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,24 +1,25 @@
 import { brokerActor } from "../kafka/broker/broker.js";
+import { ClientCpu } from "../kafka/client/clientCpu.js";
 import { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
-import type { RequestPathSettings } from "../kafka/broker/requestPath.js";
+import { type RequestPathSettings, ZERO_BROKER_CPU } from "../kafka/broker/requestPath.js";
 import { brokerSettings } from "../kafka/broker/brokerSettings.js";
 import { controllerActor } from "../kafka/controller/controller.js";
 import { CONSUMER_OFFSETS_TOPIC } from "../kafka/coordinator/offsetLog.js";
 import { TRANSACTION_STATE_TOPIC } from "../kafka/coordinator/transactionLog.js";
-import type { Simulation } from "../sim/index.js";
+import { BlockDevice, type Simulation } from "../sim/index.js";
 import { consumerWorkloadActor } from "../workload/consumerWorkload.js";
 import { groupConsumerWorkloadActor } from "../workload/groupConsumerWorkload.js";
 import type { History } from "../workload/history.js";
 import { producerWorkloadActor } from "../workload/producerWorkload.js";
 import { transactionalWorkloadActor } from "../workload/transactionalWorkload.js";
-import type { ResolvedScenario } from "./resolved.js";
+import type { ResolvedClient, ResolvedScenario } from "./resolved.js";
 
 /**
  * Adds the scenario's KRaft controllers, brokers and Kafka clients to the simulation; clients record to `history`.
  * With `sendUntilMs` (a run with a liveness phase), producers send nothing new from then on (what they have in
  * flight still completes); consumers keep reading, so their groups can drain their lag.
  */
-export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History, sendUntilMs: number | null = null): Map<string, BrokerRequestMetrics> {
+export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: History, sendUntilMs: number | null = null, clientCpus: Map<string, ClientCpu> = new Map()): Map<string, BrokerRequestMetrics> {
   const brokerMetrics = new Map<string, BrokerRequestMetrics>();
   if (s.brokers.length === 0) return brokerMetrics;
   const c = s.brokerConfig;
@@ -79,13 +80,19 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
       }),
     );
   const settings = brokerSettings(c, s.simulator.legacyHighWatermarkTruncation);
-  const cpu = s.capacity?.brokerCpu ?? null;
+  // A disk needs the request path's threads (its fsyncs and throttled appends hold an I/O thread): without
+  // brokerCpu they are there at no CPU cost.
+  const cpu = s.capacity?.brokerCpu ?? ((s.capacity?.disks?.length ?? 0) > 0 ? ZERO_BROKER_CPU : null);
+  const disks = new Map((s.capacity?.disks ?? []).map(({ name, disk }) => [name, disk]));
   const pathSettings: RequestPathSettings | null = cpu ? { numNetworkThreads: c["num.network.threads"], numIoThreads: c["num.io.threads"], queuedMaxRequests: c["queued.max.requests"], cpu } : null;
   s.brokers.forEach((name, i) => {
     // With `capacity:`, each broker's requests go through its request path (measured; timed with brokerCpu).
     let requestPath: { settings: RequestPathSettings | null; metrics: BrokerRequestMetrics } | undefined;
     if (s.capacity) {
       const metrics = new BrokerRequestMetrics(pathSettings?.numNetworkThreads ?? 0, pathSettings?.numIoThreads ?? 0);
+      const diskSettings = disks.get(name);
+      // The host's disk outlives the broker's restarts (the metrics hold it, for the run's figures).
+      if (diskSettings) metrics.disk = new BlockDevice(diskSettings);
       brokerMetrics.set(name, metrics);
       requestPath = { settings: pathSettings, metrics };
     }
@@ -94,6 +101,7 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
       brokerActor({
         settings,
         ...(requestPath ? { requestPath } : {}),
+        ...(requestPath?.metrics.disk ? { disk: requestPath.metrics.disk } : {}),
         controllers: s.controllers,
         brokerIndex: i + 1,
         controllerRequestTimeoutMs: c["controller.quorum.request.timeout.ms"],
@@ -122,7 +130,8 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
     );
   });
   const sendStop = (stopMs: number | null) => (sendUntilMs === null ? stopMs : Math.min(stopMs ?? sendUntilMs, sendUntilMs));
-  for (const cl of s.clients) {
+  for (const client of s.clients) {
+    const cl = s.capacity?.clientCpu ? withClientCpu(client, clientCpus) : client;
     const startUs = Math.round(cl.startMs * 1000);
     if (cl.kind === "producer") sim.addActor(cl.id, producerWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: sendStop(cl.stopMs) }, history), startUs);
     else if (cl.kind === "transactional-producer") sim.addActor(cl.id, transactionalWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: sendStop(cl.stopMs) }, history), startUs);
@@ -130,4 +139,17 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
     else sim.addActor(cl.id, consumerWorkloadActor(s.brokers, cl.settings, { ...cl.workload, stopMs: cl.stopMs }, history), startUs);
   }
   return brokerMetrics;
+}
+
+/**
+ * `capacity.clientCpu`: the client with a CPU of its own for its codecs (a fresh ClientCpu per run, recorded in
+ * `clientCpus` by client id; a group consumer's output producer shares its application's CPU). The resolved client
+ * is copied, never changed: a scenario may be run again.
+ */
+function withClientCpu(cl: ResolvedClient, clientCpus: Map<string, ClientCpu>): ResolvedClient {
+  const cpu = new ClientCpu();
+  clientCpus.set(cl.id, cpu);
+  if (cl.kind === "group-consumer") return { ...cl, settings: { ...cl.settings, cpu }, outputProducer: cl.outputProducer ? { ...cl.outputProducer, cpu } : null };
+  if (cl.kind === "consumer") return { ...cl, settings: { ...cl.settings, cpu } };
+  return { ...cl, settings: { ...cl.settings, cpu } };
 }

@@ -339,7 +339,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     transactional,
     usesGroups,
     network: { defaults, links },
-    ...(input.capacity ? { capacity: resolveCapacity(input.capacity, [...actorNames], fail) } : {}),
+    ...(input.capacity ? { capacity: resolveCapacity(input.capacity, [...actorNames], fail, brokers) } : {}),
     clients,
     demo,
     faults,

@@ -1,3 +1,4 @@
+import type { ClientCpu } from "../kafka/client/clientCpu.js";
 import { applyCapacity } from "./capacityWorld.js";
 import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import { adminClientActor } from "../kafka/client/admin/adminClient.js";
@@ -25,6 +26,8 @@ export interface World {
   livenessMs: number | null;
   /** Each broker's request-path measurements, with `capacity:` (empty without). */
   brokerMetrics: Map<string, BrokerRequestMetrics>;
+  /** Each client's codec CPU, with `capacity.clientCpu` (empty without). */
+  clientCpus: Map<string, ClientCpu>;
 }
 
 export interface BuildOptions {
@@ -51,8 +54,9 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   const livenessMs = options.livenessMs !== undefined ? options.livenessMs : s.livenessMs;
   const faultLog = new FaultLog();
   // Kafka first: brokers and controllers start before the clients that need them.
-  const brokerMetrics = addKafkaCluster(sim, s, history, livenessMs !== null ? durationMs : null);
-  const world: World = { scenario: s, seed, sim, history, faults, faultLog, durationMs, livenessMs, brokerMetrics };
+  const clientCpus = new Map<string, ClientCpu>();
+  const brokerMetrics = addKafkaCluster(sim, s, history, livenessMs !== null ? durationMs : null, clientCpus);
+  const world: World = { scenario: s, seed, sim, history, faults, faultLog, durationMs, livenessMs, brokerMetrics, clientCpus };
   // The operator's admin client, only when the scenario makes admin calls (so other runs keep their actors).
   if (s.adminOps.length > 0) sim.addActor(ADMIN_CLIENT, adminClientActor(s.brokers, s.adminOps));
 

@@ -8,6 +8,7 @@ export { nextLatencyUs, type LatencyModel } from "./latency.js";
 export { Links, type LinkBehaviour } from "./links.js";
 export { framedBytes, Nic, Nics, type NicSettings } from "./nics.js";
 export { ServerPool, type ServerPoolOptions } from "./serverPool.js";
+export { BlockDevice, type BlockDeviceSettings, type BlockDeviceCounters } from "./blockDevice.js";
 export { Network, DISCONNECTED_MESSAGE, type Disconnected, type MessageObserver } from "./network.js";
 export { RandomStream, streamName } from "./random.js";
 export { DEFAULT_TCP_USER_TIMEOUT_US } from "./tcp.js";

@@ -72,6 +72,23 @@ describe("buffer.memory back-pressure and max.block.ms", () => {
   });
 });
 
+describe("buffer.memory: sends blocked behind each other", () => {
+  it("when an answer frees the buffer, the blocked sends go on in order (several blocked: none is starved, the loop ends)", () => {
+    // Two batches fill the buffer; the broker answers after 50 ms, so the ten blocked sends get in as room frees.
+    const sends = Array.from({ length: 12 }, (_, i) => ({ atMs: 100 + i * 0.01, record: rec(i) }));
+    const { results, requests } = runProducer({
+      config: { "batch.size": 500, "buffer.memory": 1000, "max.block.ms": 60_000, "linger.ms": 0 },
+      sends,
+      delayMs: () => 50,
+      untilMs: 5000,
+    });
+    expect(results.filter((r) => r.result.ok)).toHaveLength(12);
+    expect(requests.reduce((n, r) => n + r.records, 0)).toBe(12);
+    // Acknowledged in send order.
+    expect(results.map((r) => r.value)).toEqual(sends.map((x) => x.record.value));
+  });
+});
+
 describe("delivery.timeout.ms", () => {
   it("a record that cannot be delivered fails with a timeout after delivery.timeout.ms, as unknown outcome once sent", () => {
     const { results } = runProducer({

@@ -76,6 +76,19 @@ describe("the performance tables (the page script's shaping, no DOM)", () => {
     expect(performanceTables(base)).toEqual([]);
   });
 
+  it("disks and client CPU get a table each, busy shares from 80 % marked", () => {
+    const tables = performanceTables({
+      ...base,
+      disks: [{ broker: "broker-1", writtenMiB: 3.64, utilisation: 0.85, fsyncs: 1238, fsyncAvgMs: 8.395, fsyncTotalMs: 1997.9, throttledWrites: 2, throttledMs: 1.5, dirtyMiBAtEnd: 0.25 }],
+      clientCpu: [{ client: "app", jobs: 467, busyMs: 49.2, utilisation: 0.015 }],
+    });
+    expect(tables.map((t) => t.id)).toEqual(["perf-client-cpu", "perf-disks"]);
+    expect(tables[0].rows[0].cells.map((c) => c.text)).toEqual(["app", "467", "49.2", "1.5 %"]);
+    expect(tables[1].head).toEqual(["broker", "written MiB", "busy", "fsyncs", "fsync avg ms", "fsync total ms", "throttled writes", "throttled ms", "dirty MiB at end"]);
+    expect(tables[1].rows[0].cells.map((c) => c.text)).toEqual(["broker-1", "3.64", "85.0 %", "1,238", "8.395", "1997.9", "2", "1.5", "0.25"]);
+    expect(tables[1].rows[0].cells[2].hot).toBe(true);
+  });
+
   it("producer figures as kafka-producer-perf-test words them; a producer without acknowledgements shows dashes", () => {
     const [t] = performanceTables({
       ...base,

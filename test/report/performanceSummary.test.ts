@@ -29,6 +29,23 @@ describe("the run summary's performance lines", () => {
     expect(lines[11]).toBe("  ... 2 more partitions (all in --json)");
   });
 
+  it("per broker with a disk: written, busy, fsyncs and throttling; per client with clientCpu: its codec thread", () => {
+    const lines = formatPerformance({
+      ...base,
+      disks: [
+        { broker: "broker-1", writtenMiB: 3.64, utilisation: 0.4, fsyncs: 238, fsyncAvgMs: 8.395, fsyncTotalMs: 1997.9, throttledWrites: 0, throttledMs: 0, dirtyMiBAtEnd: 0 },
+        { broker: "broker-2", writtenMiB: 1.9, utilisation: 0.399, fsyncs: 0, fsyncAvgMs: null, fsyncTotalMs: 0, throttledWrites: 84, throttledMs: 1158.94, dirtyMiBAtEnd: 1 },
+      ],
+      clientCpu: [{ client: "app", jobs: 467, busyMs: 49.2, utilisation: 0.015 }],
+    });
+    expect(lines).toEqual([
+      "performance:",
+      "  app CPU: 467 codec jobs, 49.2 ms (1.5 % of one thread)",
+      "  broker-1 disk: 3.6 MiB written (40.0 % busy), 238 fsyncs (8.395 ms avg, 1997.9 ms in all), 0.0 MiB dirty at the end",
+      "  broker-2 disk: 1.9 MiB written (39.9 % busy), no fsync, 84 writes throttled on the dirty limit (1158.9 ms in all), 1.0 MiB dirty at the end",
+    ]);
+  });
+
   it("nothing measured: no lines", () => {
     expect(formatPerformance(base)).toEqual([]);
   });

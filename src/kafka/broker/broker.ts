@@ -1,4 +1,4 @@
-import type { Actor, ActorContext } from "../../sim/index.js";
+import type { Actor, ActorContext, BlockDevice } from "../../sim/index.js";
 import { type CoordinatedGroup, GroupCoordinator } from "../coordinator/group/groupCoordinator.js";
 import { producerIdAllocator } from "../coordinator/producerIds.js";
 import { TransactionCoordinator } from "../coordinator/transactionCoordinator.js";
@@ -16,6 +16,7 @@ import type { BrokerSettings } from "./brokerSettings.js";
 import { ControllerChannel } from "./controllerChannel.js";
 import { ForwardingManager } from "./forwardingManager.js";
 import { kafkaApis } from "./kafkaApis.js";
+import { LogDirDisk } from "./logDirDisk.js";
 import { MetadataLoader } from "./metadataLoader.js";
 import { BrokerMetadataPublisher } from "./metadataPublisher.js";
 import { ReplicaManager, type ReplicaSnapshot } from "./replicaManager.js";
@@ -42,6 +43,11 @@ export interface BrokerConfig {
    * Absent: requests go straight to their handlers, as before.
    */
   requestPath?: { settings: RequestPathSettings | null; metrics: BrokerRequestMetrics };
+  /**
+   * The host's disk behind its page cache (`capacity.disk`; it outlives restarts): appends that find the dirty
+   * bytes past their limit are throttled and flushes are fsyncs (logDirDisk.ts). Absent: the disk costs no time.
+   */
+  disk?: BlockDevice;
 }
 
 /** How long a NOT_CONTROLLER without a hint waits before trying the next controller. */
@@ -98,7 +104,7 @@ export function brokerActor(cfg: BrokerConfig) {
     // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives
     // each its own.
     const fetcherClient = client("replica-fetcher", s.replicaSocketTimeoutMs, 0, 0, Infinity);
-    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr), chargeIoNs: (ns) => path?.chargeIoNs(ns) });
+    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr), chargeIoNs: (ns) => path?.chargeIoNs(ns), ...(cfg.disk ? { disk: new LogDirDisk(cfg.disk, () => ctx.nowUs) } : {}) });
     const alterPartitionManager = new AlterPartitionManager(ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));
     const txn = cfg.transactions;
     const transactions = new TransactionCoordinator({

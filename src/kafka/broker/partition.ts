@@ -243,7 +243,10 @@ export class Partition extends ReplicaLog {
       leaderEpoch: this.leaderEpoch,
       from,
     });
-    this.maybeFlush();
+    // The write into the page cache (a throttled writer waits) and UnifiedLog.append's flush when flush.messages
+    // asks (an fsync): both on the I/O thread handling the produce, so its busy time and the response include them.
+    const diskUs = this.disk.append(appended.sizeBytes) + this.maybeFlush();
+    if (diskUs > 0) this.host.chargeIoNs?.(diskUs * 1000);
     // ReplicaManager.appendRecords: the HW moved (its move checks the purgatory) or, if not, the fetches parked on
     // the partition look again anyway (LeaderHwChange.SAME): followers have data now, a marker may move the LSO.
     if (!this.maybeIncrementHighWatermark()) this.host.tryCompleteDelayedFetch(this.key);
@@ -255,8 +258,9 @@ export class Partition extends ReplicaLog {
     return this.effectiveMinIsr <= this.isrState.maximalIsr.length ? "NONE" : "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
   }
 
-  private maybeFlush(): void {
-    if (this.log.unflushedMessages >= this.host.flushMessages(this.topic)) this.log.flush();
+  /** UnifiedLog.append: `if (localLog.unflushedMessages >= config.flushInterval) flush(false)`; the fsync's µs. */
+  private maybeFlush(): number {
+    return this.log.unflushedMessages >= this.host.flushMessages(this.topic) ? this.flushLog() : 0;
   }
 
   // ---- leader: follower fetches (Partition.fetchRecords for a follower) ----

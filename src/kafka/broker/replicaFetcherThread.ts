@@ -56,6 +56,8 @@ export class ReplicaFetcherThread {
   private readonly wake: Timer;
   /** The order the leader reads this thread's partitions in (its fetch session's, KIP-227). */
   private readonly session = new FetchSessionOrder();
+  /** µs the thread spent on the disk (throttled appends, fsyncs) while processing the answer at hand. */
+  private stallUs = 0;
 
   constructor(
     readonly leader: string,
@@ -199,7 +201,11 @@ export class ReplicaFetcherThread {
             if (this.isCurrent(st) && st.state === "fetching" && st.p.log.logEndOffset === partitions[i].fetchOffset) this.processPartitionData(st, parts[i]);
           }
         }
-        this.doWork();
+        // The thread spent the appends' throttling and the flushes' fsyncs (capacity.disk) before its next doWork.
+        const stallUs = this.stallUs;
+        this.stallUs = 0;
+        if (stallUs > 0) this.wakeAt(this.host.ctx.nowUs + stallUs);
+        else this.doWork();
       },
       timeoutMs,
     );
@@ -252,9 +258,9 @@ export class ReplicaFetcherThread {
       if (lastOffsetOf(b) < log.logEndOffset) continue;
       // A batch past our log end: the leader's cleaner removed the batches in between (offsets are sparse).
       if (b.baseOffset < log.logEndOffset) break;
-      p.appendAsFollower(b);
+      this.stallUs += p.appendAsFollower(b);
     }
-    if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(p.topic)) log.flush();
+    if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(p.topic)) this.stallUs += p.flushLog();
     const hw = Math.min(res.highWatermark, log.logEndOffset);
     if (hw > p.highWatermark) p.highWatermark = hw;
     p.followerLogStartOffset(res.logStartOffset);

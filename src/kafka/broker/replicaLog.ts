@@ -6,12 +6,15 @@ import { deleteOldSegments } from "../log/retention.js";
 import type { RecordBatch } from "../log/recordBatch.js";
 import { tpKey } from "../protocol/messages.js";
 import type { LogDefaults } from "./brokerSettings.js";
+import { type LogDirDisk, NO_LOG_DIR_DISK } from "./logDirDisk.js";
 
 /** What a replica's log needs from its broker. */
 export interface ReplicaLogHost {
   ctx: ActorContext;
   /** The topic's segment and retention settings (topic overrides, else the broker's log.* defaults). */
   logConfig(topic: string): LogDefaults;
+  /** The broker's log directory on its disk (`capacity.disk`); absent: appends and flushes cost no time. */
+  disk?: LogDirDisk;
 }
 
 /**
@@ -69,11 +72,28 @@ export class ReplicaLog {
     this.trace("log.roll", { baseOffset: seg.baseOffset, segments: this.log.segments.length });
   }
 
-  /** A follower's append of the leader's batch (ReplicaFetcherThread.processPartitionData → appendAsFollower). */
-  appendAsFollower(b: RecordBatch): void {
+  /**
+   * A follower's append of the leader's batch (ReplicaFetcherThread.processPartitionData → appendAsFollower). Returns
+   * the µs the writing thread (the replica fetcher) was throttled on the page cache's dirty limit (0 without a disk).
+   */
+  appendAsFollower(b: RecordBatch): number {
     this.maybeRoll(b.sizeBytes, b.maxTimestampMs ?? 0);
     this.log.appendAsFollower(b);
     this.producerState.update(b);
+    return this.disk.append(b.sizeBytes);
+  }
+
+  /** The broker's log directory disk (`capacity.disk`), or one where nothing costs time. */
+  protected get disk(): LogDirDisk {
+    return this.logHost.disk ?? NO_LOG_DIR_DISK;
+  }
+
+  /**
+   * `UnifiedLog.flush(logEndOffset)`: everything appended becomes durable; returns the fsync's µs on the calling
+   * thread (0 without a disk). See LogDirDisk.flush.
+   */
+  flushLog(): number {
+    return this.disk.flush(this.log);
   }
 
   /** Retention on this replica (`deleteOldSegments`, below its own HW); each deletion is traced. */

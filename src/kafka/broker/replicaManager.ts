@@ -28,6 +28,7 @@ import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, 
 import { fetchParams, readFromLog } from "./logRead.js";
 import type { AppendDone } from "./delayedProduce.js";
 import { LogCleanerThread } from "./logCleanerThread.js";
+import type { LogDirDisk } from "./logDirDisk.js";
 import { LogFlusher } from "./logFlusher.js";
 import { handleProduceRequest } from "./produceRequest.js";
 import { type FollowerRead, Partition, type PartitionHost } from "./partition.js";
@@ -45,6 +46,8 @@ export interface ReplicaManagerHost {
   alterPartition(p: Partition, newIsr: string[]): void;
   /** Charges CPU ns to the I/O thread handling the current request (RequestPath.chargeIoNs); absent: nothing. */
   chargeIoNs?(ns: number): void;
+  /** The broker's log directory on its disk (`capacity.disk`); absent: appends and flushes cost no time. */
+  disk?: LogDirDisk;
 }
 
 /** End-of-run view of a broker's replicas (for final-log readers; the model never uses it). */
@@ -120,6 +123,7 @@ export class ReplicaManager implements PartitionWriter {
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetchPurgatory.checkAndComplete(key),
       chargeIoNs: (ns) => host.chargeIoNs?.(ns),
+      ...(host.disk ? { disk: host.disk } : {}),
     };
     this.delayedFetchPurgatory = new DelayedFetchPurgatory({ ctx, source: (key) => this.partitions.get(key), knowsTopic: (topic) => image.topics.has(topic), brokerFetchMaxBytes: s.fetchMaxBytes });
     this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => this.flushMessages(t), client: host.fetcherClient });

@@ -1,3 +1,5 @@
+import type { BlockDevice } from "../../sim/index.js";
+
 /**
  * What a broker's request path measured over a run (all incarnations of the broker: a restart keeps counting), for
  * the performance figures (src/runner/performance.ts). Kafka's names: RequestQueueTimeMs (RequestChannel.Request
@@ -15,6 +17,8 @@ export class BrokerRequestMetrics {
   networkBlockedUs = 0;
   /** I/O threads' CPU µs, summed over the threads. */
   ioBusyUs = 0;
+  /** The broker's disk behind its page cache (`capacity.disk`), or null: its counters are the disk's figures. */
+  disk: BlockDevice | null = null;
   /** Per topic-partition ("topic-partition"): record batch bytes. */
   readonly partitions = new Map<string, PartitionBytes>();
 

@@ -20,6 +20,9 @@ export interface BrokerCpu {
   fetchNsPerByte: number;
 }
 
+/** No CPU cost anywhere: the request path's threads and queues only (a broker with a disk but no `brokerCpu`). */
+export const ZERO_BROKER_CPU: BrokerCpu = { networkRequestUs: 0, networkNsPerByte: 0, requestUs: 0, produceNsPerByte: 0, fetchNsPerByte: 0 };
+
 /** The request path's settings: Kafka's thread and queue configs, and the CPU costs. */
 export interface RequestPathSettings {
   /** num.network.threads (SocketServerConfigs.NUM_NETWORK_THREADS_DEFAULT = 3). */

@@ -1,3 +1,4 @@
+import type { ClientCpu } from "../client/clientCpu.js";
 import type { AssignmentStrategy } from "../assignors/index.js";
 import { CLIENT_NETWORK_KEYS, type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import { bool, ConfigDef, type ConfigOf, int, list, long, oneOf, str } from "./configDef.js";
@@ -71,6 +72,11 @@ export interface ConsumerSettings {
   metadataMaxAgeMs: number;
   /** reconnect.backoff.*, socket.connection.setup.timeout.* */
   network: ClientNetworkSettings;
+  /**
+   * The client's CPU for decompression (`capacity.clientCpu`), set by the world builder, not a Kafka config: a
+   * fetched batch is decompressed on it before poll() may return its records. Absent: decompression costs no time.
+   */
+  cpu?: ClientCpu;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ClientCpu } from "../client/clientCpu.js";
 import type { CompressionType } from "../log/compression.js";
 import { type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import type { ProducerConfig } from "./producerConfig.js";
@@ -34,6 +35,12 @@ export interface ProducerSettings {
    * magic). Absent or not listed: record batch v2. Set by the scenario from the topic configs, not a producer key.
    */
   legacyMessageFormat?: Readonly<Record<string, 0 | 1>>;
+  /**
+   * The client's CPU for compression (`capacity.clientCpu`), set by the world builder, not a Kafka config: a batch's
+   * compression (the codec's ns per uncompressed byte) runs on it before the request that carries it is written.
+   * Absent: compression costs no time.
+   */
+  cpu?: ClientCpu;
 }
 
 export interface ConfigConflict {

@@ -61,6 +61,18 @@ export function compressedRecordsBytes(recordsBytes: number, codec: CompressionT
 }
 
 /**
+ * A consumer's CPU ns to decompress a fetched batch of `batchSizeBytes` stored with `codec` (the records' bytes taken
+ * back from the batch's size past its 61-byte header and the codec's ratio, as the leader's LogValidator does): 0 for
+ * an uncompressed batch. Kafka decompresses in the application thread's poll (CompletedFetch.nextFetchedRecord →
+ * the batch's streaming iterator).
+ */
+export function decompressionNs(batchSizeBytes: number, codec: CompressionType): number {
+  if (codec === "none") return 0;
+  const recordsBytes = Math.max(0, batchSizeBytes - 61) / CODECS[codec].ratio;
+  return recordsBytes * CODECS[codec].decompressNsPerByte;
+}
+
+/**
  * `BrokerCompressionType.targetCompression(logCompression, producerCompressionType)`: the codec the leader stores a
  * batch with, given the topic's compression.type and the batch's codec.
  */

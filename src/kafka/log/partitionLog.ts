@@ -226,6 +226,13 @@ export class PartitionLog implements DiskResident {
     return this.logEndOffset - this.flushedOffset;
   }
 
+  /** Bytes of the batches not yet fsynced (those ending at or past the flush point): what an fsync writes. */
+  get unflushedBytes(): number {
+    let bytes = 0;
+    for (let k = this.batches.length - 1; k >= 0 && lastOffsetOf(this.batches[k]) >= this.flushedOffset; k--) bytes += this.batches[k].sizeBytes;
+    return bytes;
+  }
+
   /** Removes every record at or above `offset`. Returns how many records were removed. */
   truncateTo(offset: number): number {
     if (offset >= this.logEndOffset) return 0;

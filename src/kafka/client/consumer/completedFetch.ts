@@ -11,6 +11,11 @@ import type { AbortedTransaction, FetchedRecord, IsolationLevel } from "../../pr
  * epoch, which KIP-320 validation and committed offsets carry.
  */
 export class CompletedFetch {
+  /**
+   * When (µs) the consumer's CPU has decompressed its batches and poll() may hand out its records
+   * (`capacity.clientCpu`); 0 without it.
+   */
+  readyAtUs = 0;
   nextFetchOffset: number;
   lastEpoch: number | null = null;
   isConsumed = false;

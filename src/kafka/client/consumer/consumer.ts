@@ -237,7 +237,8 @@ export class KafkaConsumer {
     for (let i = 0; i < all.length && room > 0; i++) {
       const p = all[(start + i) % all.length];
       const c = p.completed;
-      if (c === null) continue;
+      // Not yet decompressed by the consumer's CPU (capacity.clientCpu): poll() returns it once it is.
+      if (c === null || c.readyAtUs > this.ctx.nowUs) continue;
       const position = p.position;
       if (!p.hasValidPosition || position === null || c.nextFetchOffset !== position.offset) {
         // FetchCollector.fetchRecords: not fetchable any more, or not next in line (an obsolete request): drained.

@@ -1,6 +1,7 @@
 import type { ConsumerFetchRequest, ConsumerFetchResponse, ConsumerFetchResponsePartition, FetchPartition } from "../../protocol/messages.js";
 import { FetchSessionOrder } from "../../protocol/fetchSessionOrder.js";
 import type { AssignedPartition } from "./assignedPartition.js";
+import { decompressionNs } from "../../log/compression.js";
 import { CompletedFetch } from "./completedFetch.js";
 import { type ConsumerRequestHost, disconnectError, readyOrWake } from "./consumerRequests.js";
 
@@ -126,7 +127,16 @@ export class Fetcher {
       return false;
     }
     if (res.batches.length === 0) return false;
-    p.completed = new CompletedFetch(p.inFlightOffset, res.batches, res.abortedTransactions, settings.isolationLevel);
+    const completed = new CompletedFetch(p.inFlightOffset, res.batches, res.abortedTransactions, settings.isolationLevel);
+    // capacity.clientCpu: the batches are decompressed on the consumer's thread before poll() returns their records.
+    // Kafka decompresses batch by batch inside poll() (CompletedFetch.nextFetchedRecord); the model decompresses the
+    // whole answer for the partition at once, one answer after another on one thread, as soon as it arrives.
+    if (settings.cpu) {
+      let ns = 0;
+      for (const b of res.batches) if (!b.isControl) ns += decompressionNs(b.sizeBytes, b.compression ?? "none");
+      completed.readyAtUs = settings.cpu.run(ctx.nowUs, ns);
+    }
+    p.completed = completed;
     return true;
   }
 }

@@ -51,6 +51,8 @@ export class KafkaProducer {
   private readonly encoder = new TextEncoder();
   private waitingForMetadata: Waiting[] = [];
   private blocked: Waiting[] = [];
+  /** admitBlocked is appending the head of `blocked`: the sends still blocked behind it do not hold it back. */
+  private admitting = false;
   private readonly ids: ProducerIdManager;
   private readonly sender: Sender;
   /** Set for a transactional producer (transactional.id). */
@@ -267,7 +269,7 @@ export class KafkaProducer {
     const parts = this.metadata.partitionsFor(record.topic)!;
     const { partition, sticky } = this.partitionFor(record, parts.length);
     const nowMs = this.ctx.nowMs;
-    if (this.blocked.length > 0 || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec, record.topic)))) {
+    if ((this.blocked.length > 0 && !this.admitting) || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec, record.topic)))) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).
       this.blocked.push({ record, cb, deadlineMs });
       this.sender.wakeAt(deadlineMs);
@@ -322,7 +324,20 @@ export class KafkaProducer {
   private admitBlocked(): void {
     while (this.blocked.length > 0 && this.accumulator.hasRoom()) {
       const w = this.blocked.shift()!;
-      this.appendOrBlock(w);
+      const behind = this.blocked.length;
+      // The head of the queue goes first: the sends behind it do not block it (before, append() saw them and queued
+      // it again at the back, and this loop never ended once two sends were blocked).
+      this.admitting = true;
+      try {
+        this.appendOrBlock(w);
+      } finally {
+        this.admitting = false;
+      }
+      if (this.blocked.length > behind) {
+        // Still no room for its new batch: it stays at the head.
+        this.blocked.unshift(this.blocked.pop()!);
+        break;
+      }
     }
   }
 }

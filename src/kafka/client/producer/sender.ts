@@ -1,8 +1,9 @@
 import type { ActorContext, RandomStream, Timer } from "../../../sim/index.js";
 import type { ProducerSettings } from "../../config/producerSettings.js";
+import { CODECS } from "../../log/compression.js";
 import { RunRecordBatch } from "../../log/runRecordBatch.js";
 import type { RecordBatch } from "../../log/recordBatch.js";
-import type { Disconnect, NetworkClient } from "../../network/networkClient.js";
+import { type Disconnect, DISCONNECTED, type NetworkClient } from "../../network/networkClient.js";
 import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { ProducePartitionData, ProduceRequest, ProduceResponse } from "../../protocol/messages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
@@ -65,6 +66,8 @@ export class Sender {
   private readonly backoffRandom: RandomStream;
   /** The next pass of the sender. */
   private readonly drainAt: Timer;
+  /** A request whose batches the producer's CPU is compressing (`capacity.clientCpu`): written at `atUs` (whole µs). */
+  private pendingWrite: { atUs: number; write: () => void } | null = null;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -86,7 +89,7 @@ export class Sender {
 
   /** Batches of the producer still in flight. */
   get hasInFlightBatches(): boolean {
-    return this.inFlight.size > 0;
+    return this.inFlight.size > 0 || this.pendingWrite !== null;
   }
 
   /** Stops sending: nothing more leaves (the host is shutting down); what is in flight may still complete. */
@@ -117,6 +120,13 @@ export class Sender {
 
   /** One pass of `Sender.runOnce`: the transaction manager's request, then `sendProducerData`. */
   private drain(): void {
+    const pending = this.pendingWrite;
+    if (pending) {
+      // Still compressing (capacity.clientCpu): the thread is busy until then.
+      if (this.ctx.nowUs < pending.atUs) return this.wakeAt(pending.atUs / 1000);
+      this.pendingWrite = null;
+      pending.write();
+    }
     const now = this.ctx.nowMs;
     let next = Infinity;
     this.host.expireWaiting(now);
@@ -156,7 +166,8 @@ export class Sender {
       while (sendable && this.client.ready(leader)) {
         const batches = this.drainBatchesForOneNode(leader, node.keys, now);
         if (batches.length === 0) break;
-        this.sendProduceRequest(leader, batches);
+        // The thread compresses the request's batches (capacity.clientCpu): the pass ends, the next starts once done.
+        if (this.sendProduceRequest(leader, batches)) return;
         const at = this.nextSendableAtMs(node.keys);
         sendable = at <= now;
         if (!sendable) next = Math.min(next, at);
@@ -225,8 +236,12 @@ export class Sender {
     return false;
   }
 
-  /** Sender.sendProduceRequest: one ProduceRequest to `node` carrying the drained batches, one per partition. */
-  private sendProduceRequest(node: string, batches: ProducerBatch[]): void {
+  /**
+   * Sender.sendProduceRequest: one ProduceRequest to `node` carrying the drained batches, one per partition. Returns
+   * true when the request waits for the producer's CPU to compress its batches (`capacity.clientCpu`): the sender
+   * does nothing else until then.
+   */
+  private sendProduceRequest(node: string, batches: ProducerBatch[]): boolean {
     const correlationId = this.client.correlationId();
     const partitions: ProducePartitionData[] = [];
     for (const batch of batches) {
@@ -262,6 +277,33 @@ export class Sender {
       ...(this.txn ? { transactionalId: this.txn.transactionalId } : {}),
       partitions,
     };
+    // capacity.clientCpu: the batches are compressed on the producer's thread before the request is written. Kafka
+    // compresses in the application thread as send() appends each record (MemoryRecordsBuilder writes through the
+    // codec's stream) and the sender thread's drain closes the batch (flushing the codec's last block); the model's
+    // send() takes no time, so the whole batch's compression is charged here, on one thread per producer, before the
+    // request leaves: the same cap on throughput (one thread at the codec's speed), and the batch waits for it. A
+    // retry sends the batch already compressed (its closed buffer): no cost.
+    const cpu = this.settings.cpu;
+    let ns = 0;
+    if (cpu) for (const b of batches) if (b.attempts === 1) ns += b.recordsBytes * CODECS[b.compression].compressNsPerByte;
+    if (cpu && ns > 0) {
+      this.pendingWrite = { atUs: cpu.run(this.ctx.nowUs, ns), write: () => this.writeProduceRequest(node, req, batches) };
+      this.wakeAt(this.pendingWrite.atUs / 1000);
+      return true;
+    }
+    this.writeProduceRequest(node, req, batches);
+    return false;
+  }
+
+  /** The request leaves: with acks=0 its batches complete now; otherwise they are in flight until the answer. */
+  private writeProduceRequest(node: string, req: ProduceRequest, batches: ProducerBatch[]): void {
+    const correlationId = req.correlationId;
+    if (!this.client.isReady(node)) {
+      // The connection went (or filled up) while the batches were being compressed (capacity.clientCpu): the request
+      // fails as one whose connection closed, and its batches are retried or failed as Sender.completeBatch decides.
+      this.markInFlight(correlationId, node, batches);
+      return this.onProduceResult(correlationId, DISCONNECTED);
+    }
     if (this.settings.acks === 0) {
       // acks=0: no response; the callback fires once the request is written, with an unknown offset (-1), as in
       // Kafka. Only what is written to a live connection can be lost with it.
@@ -274,6 +316,12 @@ export class Sender {
       }
       return;
     }
+    this.markInFlight(correlationId, node, batches);
+    this.client.send(node, req, (res) => this.onProduceResult(correlationId, res));
+  }
+
+  /** The batches are in flight in request `correlationId` to `node`, until its answer or its connection's end. */
+  private markInFlight(correlationId: number, node: string, batches: ProducerBatch[]): void {
     for (const batch of batches) {
       batch.inFlight = correlationId;
       const list = this.inFlightByPartition.get(batch.key);
@@ -281,7 +329,6 @@ export class Sender {
       else this.inFlightByPartition.set(batch.key, [batch]);
     }
     this.inFlight.set(correlationId, { batches, node });
-    this.client.send(node, req, (res) => this.onProduceResult(correlationId, res));
   }
 
   /** Takes a batch out of the in-flight bookkeeping (its answer came, or it expired). */

@@ -3,7 +3,7 @@
 /// <reference lib="dom.iterable" />
 /**
  * The report page: the performance figures of a run with `capacity:` (src/runner/performance.ts, the same object as
- * `--json`'s `performance`) as tables: producers, consumers, brokers, other hosts' NICs, and the partitions by bytes,
+ * `--json`'s `performance`) as tables: producers, consumers, brokers, disks, other hosts' NICs, and the partitions by bytes,
  * busiest first, each with a bar so a hot partition shows at a glance. `performanceTables` only shapes the figures
  * (no DOM, no page data: it runs in a unit test too); `renderPerformance` draws them, text through textContent only.
  */
@@ -93,6 +93,25 @@ export function performanceTables(p) {
         ],
       };
     }),
+    more: null,
+  });
+  tables.push({
+    id: "perf-client-cpu",
+    title: "Client CPU",
+    note: `Clients with capacity.clientCpu, over the whole run: codec jobs (a producer's batches compressed, a consumer's fetched batches decompressed, at the codec's ns per byte) and the busy share of the one thread that runs them. Shares from ${HOT_SHARE * 100} % are marked.`,
+    head: ["client", "codec jobs", "CPU ms", "busy"],
+    rows: (p.clientCpu ?? []).map((c) => ({ key: c.client, cells: [{ text: c.client }, num(count(c.jobs)), num(c.busyMs.toFixed(1)), share(c.utilisation)] })),
+    more: null,
+  });
+  tables.push({
+    id: "perf-disks",
+    title: "Disks",
+    note: `Brokers with capacity.disk, over the whole run: MiB written to the disk (background write-back of the page cache and fsyncs), its busy share, the fsyncs (flush.messages, flush.ms; Kafka's LogFlushRateAndTimeMs) with their mean and total ms, the writes throttled on the page cache's dirty limit and their wait, and the dirty MiB left at the end. Shares from ${HOT_SHARE * 100} % are marked.`,
+    head: ["broker", "written MiB", "busy", "fsyncs", "fsync avg ms", "fsync total ms", "throttled writes", "throttled ms", "dirty MiB at end"],
+    rows: (p.disks ?? []).map((d) => ({
+      key: d.broker,
+      cells: [{ text: d.broker }, num(d.writtenMiB.toFixed(2)), share(d.utilisation), num(count(d.fsyncs)), num(fixed(d.fsyncAvgMs, 3)), num(d.fsyncTotalMs.toFixed(1)), num(count(d.throttledWrites)), num(d.throttledMs.toFixed(1)), num(d.dirtyMiBAtEnd.toFixed(2))],
+    })),
     more: null,
   });
   tables.push({
