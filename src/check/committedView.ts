@@ -22,6 +22,7 @@ const views = new WeakMap<readonly FinalReplicaLog[], ReadonlyMap<string, Commit
 
 export function committedPartitions(logs: readonly FinalReplicaLog[]): ReadonlyMap<string, CommittedPartition> {
   let view = views.get(logs);
+  // Stryker disable next-line ConditionalExpression: a cache per logs array; rebuilding gives an equal view
   if (!view) views.set(logs, (view = buildView(logs)));
   return view;
 }
@@ -37,6 +38,7 @@ const judgedViews = new WeakMap<readonly FinalReplicaLog[], ReadonlyMap<string, 
 /** Each partition's judged replica (`topic-partition` → replica), without reading any records; built once per logs array. */
 export function judgedReplicas(logs: readonly FinalReplicaLog[]): ReadonlyMap<string, JudgedReplica> {
   let view = judgedViews.get(logs);
+  // Stryker disable next-line ConditionalExpression: a cache per logs array; rebuilding gives an equal view
   if (view) return view;
   const out = new Map<string, JudgedReplica>();
   for (const l of logs) {

@@ -15,6 +15,7 @@ function sightings(input: CheckInput, p: ErrorParams): number[] {
   const out: number[] = [];
   for (const op of input.history.ops) {
     if (op.process !== p.client) continue;
+    // Stryker disable next-line ConditionalExpression: `.error` of a string or number value is undefined as well (only null must be kept out)
     const recorded = op.value !== null && typeof op.value === "object" ? (op.value as { error?: unknown }).error : undefined;
     if (op.error === p.error || recorded === p.error) out.push(op.time);
   }
