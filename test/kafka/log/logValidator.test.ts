@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { CODECS, compressedRecordsBytes, targetCompression, validationNs } from "../../../src/kafka/log/compression.js";
+import { compactedTopicRecordError, validateCompression } from "../../../src/kafka/log/logValidator.js";
+
+/** The leader's checks of a batch before it is appended (Kafka `LogValidator`) and the codec table they use. */
+
+describe("a compacted topic refuses a record without a key (LogValidator.validateKey)", () => {
+  const batch = (keys: (string | null)[], isControl = false) => ({ isControl, records: keys.map((key) => ({ key, value: "v" })) });
+
+  it("names the first keyless record of the batch", () => {
+    expect(compactedTopicRecordError(batch(["a", null, null]), true)).toBe("Compacted topic cannot accept message without key (record 1)");
+    expect(compactedTopicRecordError(batch([null]), true)).toBe("Compacted topic cannot accept message without key (record 0)");
+  });
+
+  it("accepts keyed records, any record on a topic that is not compacted, and a control batch (a marker has its own key)", () => {
+    expect(compactedTopicRecordError(batch(["a", "b"]), true)).toBeNull();
+    expect(compactedTopicRecordError(batch([null]), false)).toBeNull();
+    expect(compactedTopicRecordError(batch([null], true), true)).toBeNull();
+  });
+});
+
+describe("the codec step (validateMessagesAndAssignOffsetsCompressed)", () => {
+  it("a control batch is kept as it is, whatever the topic's compression.type", () => {
+    const marker = { sizeBytes: 78, isControl: true, compression: "gzip" as const };
+    expect(validateCompression(marker, "zstd")).toEqual({ batch: marker, cpuNs: 0, recompressed: false });
+  });
+
+  it("an uncompressed batch recompressed into the topic's codec shrinks by the codec's ratio and costs its compression", () => {
+    const plain = { sizeBytes: 61 + 10_000, isControl: false };
+    const r = validateCompression(plain, "zstd");
+    expect(r.recompressed).toBe(true);
+    expect(r.batch).toEqual({ sizeBytes: 61 + compressedRecordsBytes(10_000, "zstd"), isControl: false, compression: "zstd" });
+    expect(r.cpuNs).toBeCloseTo(10_000 * CODECS.zstd.compressNsPerByte, 6);
+  });
+
+  it("a compressed batch stored uncompressed loses its codec and grows back to its records' size", () => {
+    const gz = { sizeBytes: 61 + 1_000, isControl: false, compression: "gzip" as const };
+    const r = validateCompression(gz, "uncompressed");
+    const records = Math.round(1_000 / CODECS.gzip.ratio);
+    expect(r).toEqual({ batch: { sizeBytes: 61 + records, isControl: false }, cpuNs: records * CODECS.gzip.decompressNsPerByte, recompressed: true });
+  });
+});
+
+describe("codec arithmetic", () => {
+  it("compressed size is the records' bytes times the ratio, rounded up; none keeps them", () => {
+    expect(compressedRecordsBytes(1000, "none")).toBe(1000);
+    expect(compressedRecordsBytes(1000, "gzip")).toBe(Math.ceil(1000 / 2.743));
+    expect(compressedRecordsBytes(1000, "lz4")).toBe(476);
+  });
+
+  it("validation decompresses the source, and compresses into the target only when it differs", () => {
+    expect(validationNs(1000, "none", "none")).toBe(0);
+    expect(validationNs(1000, "lz4", "lz4")).toBeCloseTo(1000 * (1000 / 4000), 9);
+    expect(validationNs(1000, "lz4", "snappy")).toBeCloseTo(1000 * (1000 / 4000) + 1000 * (1000 / 530), 9);
+    expect(targetCompression("gzip", "snappy")).toBe("gzip");
+  });
+});
