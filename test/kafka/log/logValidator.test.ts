@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CODECS, compressedRecordsBytes, targetCompression, validationNs } from "../../../src/kafka/log/compression.js";
+import { CODECS, CompressionRatioEstimator, compressedRecordsBytes, targetCompression, validationNs } from "../../../src/kafka/log/compression.js";
 import { compactedTopicRecordError, validateCompression } from "../../../src/kafka/log/logValidator.js";
 
 /** The leader's checks of a batch before it is appended (Kafka `LogValidator`) and the codec table they use. */
@@ -53,5 +53,21 @@ describe("codec arithmetic", () => {
     expect(validationNs(1000, "lz4", "lz4")).toBeCloseTo(1000 * (1000 / 4000), 9);
     expect(validationNs(1000, "lz4", "snappy")).toBeCloseTo(1000 * (1000 / 4000) + 1000 * (1000 / 530), 9);
     expect(targetCompression("gzip", "snappy")).toBe("gzip");
+  });
+});
+
+describe("the producer's compression ratio estimate (CompressionRatioEstimator)", () => {
+  it("starts at 1.0 per topic, falls by at most 0.005 per better batch, rises at once (at least 0.05) on a worse one", () => {
+    const e = new CompressionRatioEstimator();
+    expect(e.estimation("t")).toBe(1);
+    expect(e.updateEstimation("t", 0.4)).toBe(Math.fround(0.995));
+    expect(e.updateEstimation("t", 0.994)).toBe(Math.max(Math.fround(Math.fround(0.995) - 0.005), 0.994));
+    const now = e.estimation("t");
+    expect(e.updateEstimation("t", now)).toBe(now);
+    expect(e.updateEstimation("t", 1.2)).toBe(1.2);
+    expect(e.updateEstimation("t", 1.21)).toBe(Math.fround(1.25));
+    expect(e.estimation("u")).toBe(1);
+    e.setEstimation("u", 1.5);
+    expect(e.estimation("u")).toBe(1.5);
   });
 });
