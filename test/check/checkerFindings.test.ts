@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { committedPartitions, judgedReplicas } from "../../src/check/committedView.js";
-import { inconsistentOffsets, pollSkip } from "../../src/check/consumerCheckers.js";
+import { inconsistentOffsets, nonmonotonicPoll, pollSkip } from "../../src/check/consumerCheckers.js";
 import { duplicates } from "../../src/check/duplicates.js";
 import { errorNotSeen, errorSeen } from "../../src/check/errorCheckers.js";
 import { failedSends } from "../../src/check/failedSends.js";
@@ -8,6 +8,7 @@ import type { FinalReplicaLog } from "../../src/check/input.js";
 import { leaderless, METADATA_MONITOR } from "../../src/check/leaderless.js";
 import { logDivergence } from "../../src/check/logDivergence.js";
 import { lostAcknowledgedWrites } from "../../src/check/lostWrites.js";
+import { reordering } from "../../src/check/reordering.js";
 import { replicasOutOfSync } from "../../src/check/replicasOutOfSync.js";
 import { unavailability } from "../../src/check/unavailability.js";
 import { unconfirmedSends } from "../../src/check/unconfirmedSends.js";
@@ -105,6 +106,17 @@ describe("lostAcknowledgedWrites: what counts as lost", () => {
     const inv = s.history.invoke(2e6, "c", "poll", {});
     s.history.complete(2.5e6, inv, "ok", { "t-0": [] });
     s.send("p", "f", { at: 3, fail: "NOT_ENOUGH_REPLICAS" });
+    expect(lostAcknowledgedWrites.run({ history: s.history, logs: [replica("broker-1", [], { leader: true })] }, null)).toEqual([]);
+  });
+
+  it("does not count an acks=0 send even to a partition no replica holds at the end (it was never acknowledged)", () => {
+    const s = acks0(new Story(), "p", "z", 1, { tp: ["u", 0] });
+    expect(lostAcknowledgedWrites.run({ history: s.history, logs: [] }, null)).toEqual([]);
+  });
+
+  it("judges only a client's completed send, not a send recorded as a lone observation without an invocation", () => {
+    const s = new Story();
+    s.history.event(1e6, "p", "send", { topic: "t", partition: 0, key: null, value: "a", offset: 0 });
     expect(lostAcknowledgedWrites.run({ history: s.history, logs: [replica("broker-1", [], { leader: true })] }, null)).toEqual([]);
   });
 
@@ -255,6 +267,7 @@ describe("leaderless (OfflinePartitionsCount over time, from the published metad
     leader(s, 0, null, "u-0");
     leader(s, 0.5, "broker-1");
     leader(s, 1, null);
+    leader(s, 1.5, "broker-3", "u-0");
     leader(s, 5, null);
     leader(s, 13, "broker-2");
     leader(s, 15, "broker-2");
@@ -291,6 +304,19 @@ describe("leaderless (OfflinePartitionsCount over time, from the published metad
     ]);
   });
 
+  it("with min: names the first of the longest stretches, wherever it lies", () => {
+    const s = new Story();
+    for (const [from, to] of [[1, 2], [3, 6], [7, 10], [11, 12]]) {
+      leader(s, from, null);
+      leader(s, to, "broker-1");
+    }
+    expect(leaderless.run({ history: s.history, logs: [] }, { partition: "t-0", min: 5_000 })[0].message).toBe("t-0 was never without a leader for 5s (longest: from 3.000s to 6.000s (3.0s))");
+  });
+
+  it("reads the metadata monitor's partition-leader records (the monitor's process name is part of the history format)", () => {
+    expect(METADATA_MONITOR).toBe("metadata-monitor");
+  });
+
   it("says what it needs when run without a parameter", () => {
     expect(leaderless.run({ history: story().history, logs: [] }, null)).toEqual([{ message: "leaderless needs a partition and max or min" }]);
   });
@@ -321,14 +347,13 @@ describe("unavailability", () => {
 
 describe("unconfirmedSends (acks=0)", () => {
   it("fires per partition for acks=0 sends no consumer read and the final log lacks, listing the first three", () => {
-    const s = new Story();
-    for (const [v, t] of [["a", 1], ["b", 2], ["c", 3], ["d", 4], ["e", 5]] as const) acks0(s, "p", v, t);
-    acks0(s, "p", "z", 1, { tp: ["t", 1] });
+    const s = acks0(new Story(), "p", "z", 0.5, { tp: ["t", 1] });
+    for (const [v, t] of [["a", 1], ["b", 2], ["c", 3], ["d", 4], ["e", 5], ["f", 6]] as const) acks0(s, "p", v, t);
     poll(s, "c", 6, [[0, "b"]]);
     const found = unconfirmedSends.run({ history: s.history, logs: [replica("broker-1", ["b", "c"], { leader: true })] }, null);
     expect(found).toEqual([
-      { message: "3 of 5 acks=0 sends to t-0 never appeared (unconfirmed: the client is never told; first a, d, e)", atUs: 1_000_000, evidence: { partition: "t-0", sent: 5, missing: 3 } },
-      { message: "1 of 1 acks=0 sends to t-1 never appeared (unconfirmed: the client is never told; first z)", atUs: 1_000_000, evidence: { partition: "t-1", sent: 1, missing: 1 } },
+      { message: "4 of 6 acks=0 sends to t-0 never appeared (unconfirmed: the client is never told; first a, d, e)", atUs: 1_000_000, evidence: { partition: "t-0", sent: 6, missing: 4 } },
+      { message: "1 of 1 acks=0 sends to t-1 never appeared (unconfirmed: the client is never told; first z)", atUs: 500_000, evidence: { partition: "t-1", sent: 1, missing: 1 } },
     ]);
   });
 
@@ -344,7 +369,8 @@ describe("unconfirmedSends (acks=0)", () => {
   it("stays quiet when every acks=0 send was read or is in the final log", () => {
     const s = acks0(acks0(new Story(), "p", "a", 1), "p", "b", 2);
     poll(s, "c", 3, [[0, "a"]]);
-    expect(unconfirmedSends.run({ history: s.history, logs: [replica("broker-1", ["a", "b"], { leader: true })] }, null)).toEqual([]);
+    // a was read (the final log lost it later), b is in the final log.
+    expect(unconfirmedSends.run({ history: s.history, logs: [replica("broker-1", ["x", "b"], { leader: true })] }, null)).toEqual([]);
   });
 
   it("with a span: tolerates missing sends within that span of each other, reports them when spread wider, and skips the run's last span", () => {
@@ -381,6 +407,47 @@ describe("replicasOutOfSync and logDivergence: evidence", () => {
   it("logDivergence names the offset, both replicas' records and their epochs", () => {
     expect(logDivergence.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b"], { epochs: [0, 1] }), replica("broker-2", ["a", "x"], { epochs: [0, 2] })] }, null)).toEqual([
       { message: "t-0 offset 1: broker-1 has b (epoch 1), broker-2 has x (epoch 2), both below their HWs (2, 2)", evidence: { partition: "t-0", offset: 1, replicas: ["broker-1", "broker-2"] } },
+    ]);
+  });
+});
+
+describe("reordering and nonmonotonicPoll: the finding's words", () => {
+  it("reordering names the producer, both records, where they were written and when they were acknowledged", () => {
+    const s = new Story().send("p", "a", { at: 1, ack: 1.5 }).send("p", "b", { at: 2, ack: 2.5 });
+    expect(reordering.run({ history: s.history, logs: [replica("broker-1", ["b", "a"], { leader: true })] }, null)).toEqual([
+      {
+        message: "p sent a before b to t-0, but they were written at offsets 1 and 0 (acknowledged at 1.500s and 2.500s)",
+        atUs: 2_500_000,
+        jepsenKey: "nonmonotonic-send",
+        evidence: { producer: "p", partition: "t-0", earlier: { value: "a", offset: 1 }, later: { value: "b", offset: 0 } },
+      },
+    ]);
+  });
+
+  it("reordering within one transaction is Jepsen's int-nonmonotonic-send, named with the transaction", () => {
+    const s = new Story();
+    const h = s.history;
+    const txn = h.invoke(1e6, "app", "txn", { app: "pay", transactionalId: "tx", txn: "x" });
+    for (const [v, offset] of [["a", 1], ["b", 0]] as const) {
+      const send = h.invoke(1e6, "app", "send", { topic: "t", partition: null, key: null, value: v, txn: "x" });
+      h.complete(1.001e6, send, "ok", { topic: "t", partition: 0, key: null, value: v, offset, txn: "x" });
+    }
+    h.complete(2e6, txn, "ok", { app: "pay", instance: "app-1", transactionalId: "tx", txn: "x", values: ["a", "b"], producerId: 1, producerEpoch: 0, commitRequestedUs: 2e6 });
+    const found = reordering.run({ history: h, logs: [replica("broker-1", ["b", "a"], { leader: true })] }, null);
+    expect(found).toEqual([
+      {
+        message: "within transaction x, app sent a before b to t-0, but they were written at offsets 1 and 0",
+        atUs: 2_000_000,
+        jepsenKey: "int-nonmonotonic-send",
+        evidence: { producer: "app", partition: "t-0", earlier: { value: "a", offset: 1 }, later: { value: "b", offset: 0 } },
+      },
+    ]);
+  });
+
+  it("nonmonotonicPoll names the consumer, where it polled from and how far it had read", () => {
+    const s = poll(poll(new Story(), "c", 1, [[0, "a"], [1, "b"]]), "c", 2, [[1, "b"]]);
+    expect(nonmonotonicPoll.run({ history: s.history, logs: [] }, null)).toEqual([
+      { message: "c polled t-0 from offset 1 at 2.000s after having read up to 1", atUs: 2_000_000, jepsenKey: "nonmonotonic-poll", evidence: { consumer: "c", partition: "t-0", from: 1, previous: 1 } },
     ]);
   });
 });
