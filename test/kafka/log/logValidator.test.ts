@@ -20,6 +20,18 @@ describe("a compacted topic refuses a record without a key (LogValidator.validat
 });
 
 describe("the codec step (validateMessagesAndAssignOffsetsCompressed)", () => {
+  it("compression.type=producer keeps the batch as the producer sent it: uncompressed at no codec cost, compressed only decompressed to be checked", () => {
+    const plain = { sizeBytes: 61 + 10_000, isControl: false };
+    expect(validateCompression(plain, "producer")).toEqual({ batch: plain, cpuNs: 0, recompressed: false });
+    const gz = { sizeBytes: 61 + 1_000, isControl: false, compression: "gzip" as const };
+    const kept = validateCompression(gz, "producer");
+    expect(kept.batch).toBe(gz);
+    expect(kept).toEqual({ batch: gz, cpuNs: Math.round(1_000 / CODECS.gzip.ratio) * CODECS.gzip.decompressNsPerByte, recompressed: false });
+    expect(targetCompression("producer", "gzip")).toBe("gzip");
+    expect(targetCompression("producer", "none")).toBe("none");
+    expect(targetCompression("uncompressed", "lz4")).toBe("none");
+  });
+
   it("a control batch is kept as it is, whatever the topic's compression.type", () => {
     const marker = { sizeBytes: 78, isControl: true, compression: "gzip" as const };
     expect(validateCompression(marker, "zstd")).toEqual({ batch: marker, cpuNs: 0, recompressed: false });

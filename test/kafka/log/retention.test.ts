@@ -50,6 +50,12 @@ describe("retention.bytes (deleteRetentionSizeBreachedSegments)", () => {
     expect(deleteOldSegments(threeSegments(), 3, cfg({ retentionBytes: 100 }), 0).map((d) => d.baseOffsets)).toEqual([[0, 1]]);
   });
 
+  it("retention.bytes=0 deletes every segment below the HW, the active one too (a new empty one is rolled)", () => {
+    const log = threeSegments();
+    expect(deleteOldSegments(log, 3, cfg({ retentionBytes: 0 }), 0)).toEqual([{ reason: "retention-size-breach", baseOffsets: [0, 1, 2], oldLogStartOffset: 0, logStartOffset: 3 }]);
+    expect(log.segments.map((s) => [s.baseOffset, s.sizeBytes])).toEqual([[3, 0]]);
+  });
+
   it("deletes nothing when the log is at or within retention.bytes", () => {
     expect(deleteOldSegments(threeSegments(), 3, cfg({ retentionBytes: 300 }), 0)).toEqual([]);
     expect(deleteOldSegments(threeSegments(), 3, cfg({ retentionBytes: 299 }), 0)).toEqual([]);
