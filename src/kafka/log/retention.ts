@@ -36,7 +36,6 @@ export function deleteOldSegments(log: PartitionLog, highWatermark: number, cfg:
   };
   remove(log.deletableSegments(highWatermark, (_s, next) => next !== undefined && next.baseOffset <= log.logStartOffset), "log-start-offset-breach");
   if (!cfg.delete) return out;
-  // Stryker disable next-line ConditionalExpression: below retention.bytes `diff` is negative and no segment fits in it (so is `>` for `>=`, at 0: left as a survivor since the same line holds the killable `retentionBytes >= 0`)
   if (cfg.retentionBytes >= 0 && log.sizeBytes >= cfg.retentionBytes) {
     let diff = log.sizeBytes - cfg.retentionBytes;
     const n = log.deletableSegments(highWatermark, (s) => {
