@@ -15,7 +15,7 @@ import {
   type IsolationLevel,
   tpKey,
 } from "../protocol/messages.js";
-import { bytesAvailable, EMPTY_READ, type FetchParams, fetchParams, type PartitionRead, readFromLog, readPartition } from "./logRead.js";
+import { bytesAvailable, EMPTY_READ, type FetchParams, fetchParams, type PartitionRead, readFromLog, readFromLogBytes, readPartition } from "./logRead.js";
 
 /** What fetches read of their partition. */
 export interface FetchSource {
@@ -100,13 +100,21 @@ export function readRecordsForConsumer(p: FetchSource, fp: FetchPartition, isola
 /**
  * A parked follower fetch's read of one partition when it completes (DelayedFetch.onComplete → readFromLog with
  * `readFromPurgatory`: the follower's fetch state is not updated again): the same checks as the first read, then
- * the batches from the fetch offset up to `maxBytes` (`readPartition`) and the HW of this moment.
+ * the batches from the fetch offset up to `maxBytes` (`readPartition`) and the HW of this moment. Its bytes read
+ * are its batches' bytes and `partialBytes` (`responsePartitionBytes`).
  */
-export function readForDelayedFollower(p: FetchSource, fp: FetchPartition, maxBytes: number, minOneMessage: boolean): FetchResponsePartition & { bytes: number } {
+export function readForDelayedFollower(p: FetchSource, fp: FetchPartition, maxBytes: number, minOneMessage: boolean): FetchResponsePartition {
   const error = fetchError(p, fp);
-  if (error !== "NONE") return { ...followerFetchPartition(fp, error, p.highWatermark, p.log.logStartOffset, []), bytes: 0 };
+  if (error !== "NONE") return followerFetchPartition(fp, error, p.highWatermark, p.log.logStartOffset, []);
   const read = readPartition(p.log, fp.fetchOffset, p.log.logEndOffset, maxBytes, minOneMessage);
-  return { ...followerFetchPartition(fp, "NONE", p.highWatermark, p.log.logStartOffset, read.batches, read.partialBytes), bytes: read.bytes };
+  return followerFetchPartition(fp, "NONE", p.highWatermark, p.log.logStartOffset, read.batches, read.partialBytes);
+}
+
+/** The bytes of records a follower's response partition carries (bytes): its batches' and the head of a cut one. */
+export function responsePartitionBytes(part: FetchResponsePartition): number {
+  let bytes = part.partialBytes ?? 0;
+  for (const b of part.batches) bytes += b.sizeBytes;
+  return bytes;
 }
 
 /**
@@ -150,12 +158,15 @@ export interface DelayedFetchHost {
 export function delayedFetchResponse(req: FetchRequest | ConsumerFetchRequest, host: DelayedFetchHost, params: FetchParams = fetchParams(req, host.brokerFetchMaxBytes)): FetchResponse | ConsumerFetchResponse {
   if (req.replicaId !== -1) {
     const freq = req as FetchRequest;
-    const reads = readFromLog(freq, params, (i, maxBytes, minOneMessage) => {
+    // Each partition's answer is built once, as it is read (no holder with its bytes, no copy without them).
+    const partitions = new Array<FetchResponsePartition>(freq.partitions.length);
+    readFromLogBytes(freq, params, (i, maxBytes, minOneMessage) => {
       const fp = freq.partitions[i];
       const p = host.source(tpKey(fp.topic, fp.partition));
-      return p ? readForDelayedFollower(p, fp, maxBytes, minOneMessage) : { ...followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []), bytes: 0 };
+      const part = p ? readForDelayedFollower(p, fp, maxBytes, minOneMessage) : followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []);
+      partitions[i] = part;
+      return responsePartitionBytes(part);
     });
-    const partitions = reads.map(({ bytes: _bytes, ...part }) => part);
     return { type: "FetchResponse", correlationId: req.correlationId, partitions };
   }
   const creq = req as ConsumerFetchRequest;

@@ -88,17 +88,28 @@ export function fetchParams(req: FetchLimits, brokerFetchMaxBytes: number): Fetc
  * the request's index.
  */
 export function readFromLog<R extends { bytes: number }>(req: FetchLimits & { partitions: readonly FetchPartition[] }, params: FetchParams, read: (i: number, maxBytes: number, minOneMessage: boolean) => R): R[] {
+  const out = new Array<R>(req.partitions.length);
+  readFromLogBytes(req, params, (i, maxBytes, minOneMessage) => {
+    const r = read(i, maxBytes, minOneMessage);
+    out[i] = r;
+    return r.bytes;
+  });
+  return out;
+}
+
+/**
+ * `readFromLog`'s walk alone: `read(i, maxBytes, minOneMessage)` keeps what it read of partition `i` itself and
+ * returns its bytes, so a caller that builds its answer as it reads needs no holder object per partition.
+ */
+export function readFromLogBytes(req: FetchLimits & { partitions: readonly FetchPartition[] }, params: FetchParams, read: (i: number, maxBytes: number, minOneMessage: boolean) => number): void {
   const n = req.partitions.length;
-  const out = new Array<R>(n);
   let limitBytes = params.maxBytes;
   let minOneMessage = true;
   const order = req.readOrder && req.readOrder.length === n ? req.readOrder : null;
   for (let k = 0; k < n; k++) {
     const i = order ? order[k] : k;
-    const r = read(i, Math.min(req.partitions[i].partitionMaxBytes, limitBytes), minOneMessage);
-    if (r.bytes > 0) minOneMessage = false;
-    limitBytes = Math.max(0, limitBytes - r.bytes);
-    out[i] = r;
+    const bytes = read(i, Math.min(req.partitions[i].partitionMaxBytes, limitBytes), minOneMessage);
+    if (bytes > 0) minOneMessage = false;
+    limitBytes = Math.max(0, limitBytes - bytes);
   }
-  return out;
 }

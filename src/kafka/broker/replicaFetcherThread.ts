@@ -193,7 +193,9 @@ export class ReplicaFetcherThread {
           for (const st of sent) if (this.isCurrent(st)) this.delay(st);
         } else {
           const parts = (res as FetchResponse).partitions;
-          this.session.moveToEnd(readOrder.filter((i) => parts[i].batches.length > 0 || (parts[i].partialBytes ?? 0) > 0).map((i) => keys[i]));
+          const moved: string[] = [];
+          for (const i of readOrder) if (parts[i].batches.length > 0 || (parts[i].partialBytes ?? 0) > 0) moved.push(keys[i]);
+          this.session.moveToEnd(moved);
           for (let i = 0; i < parts.length; i++) {
             const st = sent[i];
             // Only if the partition is still ready for fetch from the offset asked (it may have been removed,
