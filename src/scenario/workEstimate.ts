@@ -28,9 +28,9 @@ import type { ResolvedScenario } from "./resolved.js";
  * CANCELLED_TIMERS_GONE.)
  *
  * Memory (retained heap after a forced GC, measured at 0.6M–1.8M stored records and 3,000–9,000 partition
- * replicas): about 400 bytes per record produced (its history entries and its leader copy), 70 per follower copy,
- * 150 per record read, 4 KiB per partition replica, 60 bytes per event when a trace is kept (120 with
- * --trace-messages); × 1.5 for the garbage a run carries, plus 50 MiB.
+ * replicas; per record re-measured since records are packed, below): about 150 bytes per record produced (its
+ * history entries and its leader copy), 2 per follower copy, 150 per record read, 4 KiB per partition replica,
+ * 60 bytes per event when a trace is kept (120 with --trace-messages); × 1.5 for the garbage a run carries, plus 50 MiB.
  *
  * Perf-test clients (`perfTest: true`) keep no history and their batches hold runs, not records: a record of a
  * perf-test producer counts BYTES_PER_PERF_TEST_RECORD (its share of a RunRecordBatch of ~70 records in every
@@ -54,10 +54,17 @@ export const EVENTS_PER_DEMO_TICK = 2.4;
  */
 export const CANCELLED_TIMERS_GONE = 0.68;
 
-const BYTES_PER_RECORD = 400;
+/**
+ * Measured on the reference workload (src/bench/referenceWorkload.ts) at the start of its checks after two forced
+ * GCs, 20 s against 60 s (100k against 300k records): 62 bytes of JS heap and 84 of typed arrays per record with
+ * RF 1 (the history's columns and the leader's packed batch: PackedRecordBatch, History), +3.3 bytes of heap with
+ * RF 3. Followers append the leader's batch object itself, so a follower copy costs its slot in the log (~2 bytes).
+ * These were 400 and 70 before records were packed and the history kept in columns (issue 14 item 4).
+ */
+const BYTES_PER_RECORD = 150;
 /** Measured: the Kreps validation scenario (2.5M records, RF 1) retains ~12 bytes a record once its logs are kept. */
 const BYTES_PER_PERF_TEST_RECORD = 12;
-const BYTES_PER_FOLLOWER_COPY = 70;
+const BYTES_PER_FOLLOWER_COPY = 2;
 const BYTES_PER_RECORD_READ = 150;
 const BYTES_PER_PARTITION_REPLICA = 4096;
 const BYTES_PER_TRACED_EVENT = 60;
