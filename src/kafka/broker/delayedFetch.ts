@@ -136,6 +136,8 @@ interface DelayedFetch {
   from: ConnectionId;
   request: FetchRequest | ConsumerFetchRequest;
   params: FetchParams;
+  /** Its partitions' `topic-partition` keys, in the request's order (made once, read at every check). */
+  keys: string[];
   timer: number;
   done: boolean;
 }
@@ -153,16 +155,22 @@ export interface DelayedFetchHost {
 
 /**
  * DelayedFetch.onComplete: every partition of a parked fetch read again (a follower's without updating its fetch
- * state) under the fetch's limits (`readFromLog`), as one answer in the request's order.
+ * state) under the fetch's limits (`readFromLog`), as one answer in the request's order. `keys`: the partitions'
+ * `topic-partition` keys in the request's order, when the caller has them.
  */
-export function delayedFetchResponse(req: FetchRequest | ConsumerFetchRequest, host: DelayedFetchHost, params: FetchParams = fetchParams(req, host.brokerFetchMaxBytes)): FetchResponse | ConsumerFetchResponse {
+export function delayedFetchResponse(
+  req: FetchRequest | ConsumerFetchRequest,
+  host: DelayedFetchHost,
+  params: FetchParams = fetchParams(req, host.brokerFetchMaxBytes),
+  keys: readonly string[] | null = null,
+): FetchResponse | ConsumerFetchResponse {
   if (req.replicaId !== -1) {
     const freq = req as FetchRequest;
     // Each partition's answer is built once, as it is read (no holder with its bytes, no copy without them).
     const partitions = new Array<FetchResponsePartition>(freq.partitions.length);
     readFromLogBytes(freq, params, (i, maxBytes, minOneMessage) => {
       const fp = freq.partitions[i];
-      const p = host.source(tpKey(fp.topic, fp.partition));
+      const p = host.source(keys !== null ? keys[i] : tpKey(fp.topic, fp.partition));
       const part = p ? readForDelayedFollower(p, fp, maxBytes, minOneMessage) : followerFetchPartition(fp, "NOT_LEADER_OR_FOLLOWER", -1, -1, []);
       partitions[i] = part;
       return responsePartitionBytes(part);
@@ -170,7 +178,7 @@ export function delayedFetchResponse(req: FetchRequest | ConsumerFetchRequest, h
     return { type: "FetchResponse", correlationId: req.correlationId, partitions };
   }
   const creq = req as ConsumerFetchRequest;
-  const sources = creq.partitions.map((fp) => host.source(tpKey(fp.topic, fp.partition)));
+  const sources = creq.partitions.map((fp, i) => host.source(keys !== null ? keys[i] : tpKey(fp.topic, fp.partition)));
   const reads = readFromLog(creq, params, (i, maxBytes, minOneMessage) => {
     const p = sources[i];
     return p ? readRecordsForConsumer(p, creq.partitions[i], creq.isolationLevel, maxBytes, minOneMessage) : NOT_HOSTED;
@@ -213,10 +221,10 @@ export class DelayedFetchPurgatory {
   /** Parks a fetch, watched under each of its partitions, for at most its maxWaitMs; `params`: its limits as the broker applies them. */
   watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest, params: FetchParams = fetchParams(request, this.host.brokerFetchMaxBytes)): void {
     const id = this.nextId++;
-    const op: DelayedFetch = { id, from, request, params, timer: this.expiration.set(request.maxWaitMs, id), done: false };
+    const keys = request.partitions.map((fp) => tpKey(fp.topic, fp.partition));
+    const op: DelayedFetch = { id, from, request, params, keys, timer: this.expiration.set(request.maxWaitMs, id), done: false };
     this.byId.set(id, op);
-    for (const fp of request.partitions) {
-      const key = tpKey(fp.topic, fp.partition);
+    for (const key of keys) {
       let list = this.watchers.get(key);
       if (!list) this.watchers.set(key, (list = []));
       list.push(op);
@@ -238,8 +246,10 @@ export class DelayedFetchPurgatory {
     const isolation = op.request.replicaId === -1 ? (op.request as ConsumerFetchRequest).isolationLevel : null;
     const minBytes = op.params.minBytes;
     let accumulated = 0;
-    for (const fp of op.request.partitions) {
-      const bytes = partitionBytesNow(this.host.source(tpKey(fp.topic, fp.partition)), fp, isolation, Math.max(1, minBytes - accumulated));
+    const parts = op.request.partitions;
+    for (let i = 0; i < parts.length; i++) {
+      const fp = parts[i];
+      const bytes = partitionBytesNow(this.host.source(op.keys[i]), fp, isolation, Math.max(1, minBytes - accumulated));
       if (bytes < 0) return true;
       accumulated += bytes;
       if (accumulated >= minBytes && accumulated > 0) return true;
@@ -251,14 +261,13 @@ export class DelayedFetchPurgatory {
     op.done = true;
     this.expiration.cancel(op.timer);
     this.byId.delete(op.id);
-    for (const fp of op.request.partitions) {
-      const key = tpKey(fp.topic, fp.partition);
+    for (const key of op.keys) {
       const list = this.watchers.get(key);
       if (!list) continue;
       const i = list.indexOf(op);
       if (i >= 0) list.splice(i, 1);
       if (list.length === 0) this.watchers.delete(key);
     }
-    this.host.ctx.write(op.from, delayedFetchResponse(op.request, this.host, op.params));
+    this.host.ctx.write(op.from, delayedFetchResponse(op.request, this.host, op.params, op.keys));
   }
 }
