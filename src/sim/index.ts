@@ -14,5 +14,4 @@ export { RandomStream, streamName } from "./random.js";
 export { DEFAULT_TCP_USER_TIMEOUT_US } from "./tcp.js";
 export { Simulation, DEFAULT_LINK, type RunOutcome, type StopCondition, type LastEvents, type SimulationOptions } from "./simulation.js";
 export { JsonLinesTrace, type TraceObserver, type TraceRecord } from "./trace.js";
-export { faultScheduleArbitrary } from "./faultArbitrary.js";
 export { ENGINE_TRACE_EVENTS, fitsKind, matchableKind, type TraceEventSpecs, type TraceFieldKind } from "./traceEvents.js";

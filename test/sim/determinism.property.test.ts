@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Actor, type ActorContext, faultScheduleArbitrary, type FaultOp, JsonLinesTrace, scheduleFaults, Simulation } from "../../src/sim/index.js";
+import { type Actor, type ActorContext, type FaultOp, JsonLinesTrace, scheduleFaults, Simulation } from "../../src/sim/index.js";
+import { faultScheduleArbitrary } from "../../src/sim/faultArbitrary.js";
 
 /** A random actor program: on each message or timer it draws from its stream and sends, sets timers or traces. */
 interface Program {

@@ -1,4 +1,5 @@
-export { faultScheduleArbitrary, type FaultOp } from "../../src/sim/index.js";
+export { type FaultOp } from "../../src/sim/index.js";
+export { faultScheduleArbitrary } from "../../src/sim/faultArbitrary.js";
 import type { FaultOp } from "../../src/sim/index.js";
 
 /** Heal every partition at the end so the final logs can converge. */
