@@ -34,7 +34,15 @@ export function isResponse(msg: unknown): msg is AnyResponse {
 
 /** Whether `res` is an answer of `request`'s API (Kafka parses an answer with its request's API): `<Api>Response`. */
 export function isResponseTo<R extends AnyRequest>(request: R, res: AnyResponse): res is AnyResponse & ResponseTo<R> {
-  return res.type === `${request.type}Response`;
+  return res.type === responseTypeOf(request.type);
+}
+
+const responseTypes = new Map<string, string>();
+/** `<Api>Response`, made once per API rather than once per answer (every answer is checked against its request's API). */
+function responseTypeOf(api: string): string {
+  let t = responseTypes.get(api);
+  if (t === undefined) responseTypes.set(api, (t = `${api}Response`));
+  return t;
 }
 
 /** A request's handler with its request's type checked: given an answer of any API, or a Disconnect. */
@@ -270,7 +278,7 @@ export class NetworkClient implements ConnectionOwner {
     const i = n.inFlight.findIndex((r) => r.correlationId === msg.correlationId);
     if (i < 0) return; // an answer nobody waits for any more
     // Kafka parses an answer with its request's API: a message of another API is not its answer.
-    if (msg.type !== `${n.inFlight[i].api}Response`) return;
+    if (msg.type !== responseTypeOf(n.inFlight[i].api)) return;
     const r = n.inFlight[i];
     n.inFlight.splice(i, 1);
     this.requestTimer.cancel(r.timer);
