@@ -108,7 +108,6 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         for (const k of ["processing", "commit", "output"] as const) if (w[k] !== undefined) fail(`${p}.workload.${k}`, "is for subscribe: consumers in a group");
         if (w.pollTimeout !== undefined && w.pollInterval !== undefined) fail(`${p}.workload.pollTimeout`, "replaces pollInterval (a blocking poll(Duration) loop); give one of them");
         if (w.pollTimeout !== undefined && w.pollTimeout <= 0) fail(`${p}.workload.pollTimeout`, "must be a duration > 0 (e.g. 100ms)");
-        if (w.perfTest && w.pollTimeout !== undefined) fail(`${p}.workload.pollTimeout`, "a perf-test consumer polls again at once while records come and waits pollInterval after an empty poll: give pollInterval, not pollTimeout");
         if (w.perfTest && groupId !== null) fail(`${p}.workload.perfTest`, "a perf-test consumer assigns its partitions: leave group.id out of its config");
         const topic = knownTopic(w.assign.topic, `${p}.workload.assign.topic`);
         w.assign.partitions?.forEach((part, j) => {
@@ -193,6 +192,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const keys = w.keys ?? { distribution: "uniform" as const };
     if ((w.tombstoneRatio ?? 0) > 0 && keys.distribution === "none")
       fail(`${p}.workload.tombstoneRatio`, "a tombstone deletes a key: tombstones need keys (keys.distribution uniform, hot or fixed, not none)");
+    if (w.pacing === "even" && (w.rate === undefined || w.rate === "max")) fail(`${p}.workload.pacing`, 'even pacing spaces sends at a fixed rate: give rate: records per second (not "max")');
     if (w.perfTest && keys.distribution !== "none") fail(`${p}.workload.keys`, "a perf-test producer sends keyless records, as kafka-producer-perf-test does: set keys: {distribution: none}");
     // Topics whose message.format.version is legacy: the producer writes them as MessageSets of that magic.
     const legacyMessageFormat: Record<string, 0 | 1> = {};
@@ -215,6 +215,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
         partition: w.partition ?? null,
         tombstoneRatio: w.tombstoneRatio ?? 0,
         ...(w.perfTest ? { perfTest: true } : {}),
+        ...(w.pacing === "even" ? { pacing: "even" as const } : {}),
       },
     });
   });

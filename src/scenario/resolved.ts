@@ -79,6 +79,8 @@ export interface ProducerWorkloadSpec {
   tombstoneRatio: number;
   /** kafka-producer-perf-test mode: counted, not recorded (producerWorkload.ts perfTestProducerActor). */
   perfTest?: boolean;
+  /** `even`: one send every 1/rate s (OMB's RateLimiter); absent: a tick's sends at once (producerWorkload.ts). */
+  pacing?: "even";
 }
 
 export interface TransactionalWorkloadSpec {

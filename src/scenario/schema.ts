@@ -160,6 +160,12 @@ export const producerWorkloadInput = z.strictObject({
    * but not recorded in the history (no check judges them). Needs keys: {distribution: none}.
    */
   perfTest: z.boolean({ error: "must be true or false" }).optional(),
+  /**
+   * How sends are spaced at a fixed `rate` (default `burst`): `burst`, each millisecond's sends at once (one tick per
+   * ms, or per 1000/rate ms below 1000 records/s); `even`, one send every 1/rate s, as OpenMessaging Benchmark's
+   * Guava RateLimiter.acquire() before each send spaces them (LocalWorker.submitProducersToExecutor).
+   */
+  pacing: z.enum(["burst", "even"], { error: 'must be "burst" or "even"' }).optional(),
 });
 
 export const transactionalWorkloadInput = z.strictObject({

@@ -118,7 +118,7 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
 /**
  * kafka-consumer-perf-test (`perfTest: true`): assigns itself the partitions and polls as fast as records come: at
  * once again while a poll returns records, after `pollIntervalMs` when one returns none (a poll(timeout) that found
- * nothing). The records are not built (KafkaConsumer.poll with a visitor): each stretch of a batch is counted, with
+ * nothing), or with `pollTimeoutMs` blocked in poll(Duration) until a Fetch brings records, as the per-record consumer. The records are not built (KafkaConsumer.poll with a visitor): each stretch of a batch is counted, with
  * its value bytes, and for a perf-test producer's batch (RunRecordBatch) the end-to-end latency of each record from
  * its send time, as ranges, in `history.perfTest`. Nothing is recorded in the history. A poll that throws ends the
  * application, as it ends the per-record consumer's (and is recorded, as there).
@@ -146,19 +146,37 @@ function perfTestConsumerActor(brokers: string[], settings: ConsumerSettings, w:
       for (let i = from; i < from + count; i++) bytes += Math.max(0, valueBytesOf(records[i]));
       stats.consumerRecords(ctx.name, ctx.nowUs, count, bytes, null);
     };
-    const poll = ctx.timer(() => {
+    /** The pending poll timer (-1: none); blocked: waiting in poll(Duration) (with `pollTimeoutMs`), as the per-record consumer. */
+    let pending = -1;
+    let blocked = false;
+    const run = () => {
+      pending = -1;
+      blocked = false;
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
       tryAssign();
       const before = stats.consumer(ctx.name).records;
       const result = consumer.poll(visit);
       if (!result.ok) return recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
-      poll.set(stats.consumer(ctx.name).records > before ? 0 : w.pollIntervalMs);
-    });
+      if (stats.consumer(ctx.name).records > before) pending = poll.set(0);
+      else if (w.pollTimeoutMs === null) pending = poll.set(w.pollIntervalMs);
+      else {
+        // KafkaConsumer.poll(Duration) (OMB's KafkaBenchmarkConsumer loop): blocked until a Fetch brings records or the timeout passes.
+        blocked = true;
+        pending = poll.set(w.pollTimeoutMs);
+      }
+    };
+    const poll = ctx.timer(run);
+    if (w.pollTimeoutMs !== null)
+      consumer.onFetchAvailable = () => {
+        if (!blocked) return;
+        poll.cancel(pending);
+        run();
+      };
     const net = clientProcess(ctx);
     return {
       onStart: () => {
         consumer.start();
-        poll.set(w.pollIntervalMs);
+        pending = poll.set(w.pollTimeoutMs === null ? w.pollIntervalMs : 0);
       },
       onMessage: (from, msg, conn) => {
         net.onMessage(from, msg, conn);

@@ -22,6 +22,43 @@ export interface ProducerWorkload {
    * counted in `History.perfTest` instead of recorded as ops (perfTestProducer below). Needs keys `none`, no tombstones.
    */
   perfTest?: boolean;
+  /**
+   * `even`: one send every 1/`ratePerSec` s (OpenMessaging Benchmark's Guava RateLimiter.acquire() before each send,
+   * LocalWorker.submitProducersToExecutor); absent: a tick's sends at once (a tick per ms, or per 1000/rate ms).
+   */
+  pacing?: "even";
+}
+
+/**
+ * Even pacing at `ratePerSec` records/s: the n-th send is due at `t0 + round(n × 10^6 / rate)` µs, `t0` the first
+ * tick's time, so sends are spaced by 1/rate s (to the µs) without drifting, as a RateLimiter that never falls behind.
+ * Follows Guava's `RateLimiter.acquire()` as OMB's LocalWorker calls it before each `sendAsync` (one permit a send).
+ */
+export class EvenPacer {
+  private t0Us = -1;
+  private due = 0;
+
+  constructor(private readonly ratePerSec: number) {}
+
+  private atUs(n: number): number {
+    return this.t0Us + Math.round((n * 1e6) / this.ratePerSec);
+  }
+
+  /** The sends due by `nowUs` (µs) that were not taken before; the first call starts the clock. */
+  take(nowUs: number): number {
+    if (this.t0Us < 0) this.t0Us = nowUs;
+    let k = 0;
+    while (this.atUs(this.due) <= nowUs) {
+      this.due++;
+      k++;
+    }
+    return k;
+  }
+
+  /** Milliseconds (µs resolution) from `nowUs` to the next send due. */
+  nextDelayMs(nowUs: number): number {
+    return (this.atUs(this.due) - nowUs) / 1000;
+  }
 }
 
 /**
@@ -69,8 +106,15 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
       sent++;
     };
 
+    const pacer = w.pacing === "even" ? new EvenPacer(w.ratePerSec) : null;
     const tick = ctx.timer(() => {
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+      if (pacer) {
+        // One send every 1/rate s (OMB's RateLimiter): normally one per tick.
+        for (let k = pacer.take(ctx.nowUs); k > 0 && (w.records === null || sent < w.records); k--) sendOne();
+        if (w.records === null || sent < w.records) tick.set(pacer.nextDelayMs(ctx.nowUs));
+        return;
+      }
       if (asFastAsPossible) {
         // kafka-producer-perf-test --throughput -1: send() in a loop, which blocks once buffer.memory is full. The
         // application here stops where send() would block and tries again a millisecond later (one send while the
@@ -123,11 +167,16 @@ function perfTestProducerActor(brokers: string[], settings: ProducerSettings, w:
     let owed = 0;
     let n = 0;
     const remaining = () => (w.records === null ? Number.MAX_SAFE_INTEGER : w.records - n);
+    // Even pacing: a tick per send (its own send time), what a batch carries as one arithmetic run of send times.
+    const pacer = w.pacing === "even" ? new EvenPacer(w.ratePerSec) : null;
     const tick = ctx.timer(() => {
       if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
       let want: number;
       if (asFastAsPossible) want = remaining();
-      else {
+      else if (pacer) {
+        owed += pacer.take(ctx.nowUs);
+        want = Math.min(owed, remaining());
+      } else {
         owed += perTick;
         want = Math.min(Math.floor(owed), remaining());
       }
@@ -137,7 +186,7 @@ function perfTestProducerActor(brokers: string[], settings: ProducerSettings, w:
         counters.sent += appended;
         if (!asFastAsPossible) owed -= appended;
       }
-      if (remaining() > 0) tick.set(tickMs);
+      if (remaining() > 0) tick.set(pacer ? pacer.nextDelayMs(ctx.nowUs) : tickMs);
     });
     return {
       onStart: () => {
