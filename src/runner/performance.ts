@@ -3,7 +3,7 @@ import type { BrokerRequestMetrics } from "../kafka/broker/requestMetrics.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { Simulation } from "../sim/index.js";
 import type { History, SendValue } from "../workload/history.js";
-import type { LatencyHistogram, PerfTestStats, ProducerPerfCounters } from "../workload/perfTestStats.js";
+import { type LatencyHistogram, msClockLatencyUs, type PerfTestStats, type ProducerPerfCounters } from "../workload/perfTestStats.js";
 
 /** Latency percentiles in ms, as kafka-producer-perf-test prints them (50th, 99th, 99.9th, max), and the mean. */
 export interface LatencySummary {
@@ -43,6 +43,12 @@ export interface ConsumerPerformance {
   client: string;
   records: number;
   endToEnd: LatencySummary | null;
+  /**
+   * The same records' end-to-end latency as OpenMessaging Benchmark measures it (`clock: ms`): whole milliseconds of
+   * two ms clocks (floor(receipt ms) − floor(send ms)), differences ≤ 0 dropped (`msClockLatencyUs`,
+   * LocalWorker.messageReceived); so its count may be below `endToEnd`'s. Null when every sample was dropped.
+   */
+  endToEndMsClock: LatencySummary | null;
   /**
    * A perf-test consumer only (kafka-consumer-perf-test's figures): records read per second of simulated time from
    * its first poll that returned records to its last, and the same in MiB/s of values.
@@ -177,7 +183,7 @@ function perfTestFigures(stats: PerfTestStats, valueBytes: ReadonlyMap<string, n
     const seconds = c.firstPollUs === null ? 0 : (c.lastPollUs - c.firstPollUs) / 1e6;
     const recordsPerSec = seconds > 0 ? c.recordsAfterFirst / seconds : 0;
     const bytesPerRecord = c.records > 0 ? c.valueBytes / c.records : 0;
-    consumers.push({ client, records: c.records, endToEnd: summariseHistogram(c.endToEnd), recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round(((recordsPerSec * bytesPerRecord) / 1048576) * 100) / 100, perfTest: true });
+    consumers.push({ client, records: c.records, endToEnd: summariseHistogram(c.endToEnd), endToEndMsClock: summariseHistogram(c.endToEndMsClock), recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round(((recordsPerSec * bytesPerRecord) / 1048576) * 100) / 100, perfTest: true });
   }
   return { producers, consumers };
 }
@@ -243,16 +249,17 @@ export function steadyRecordsPerSec(p: ProduceSamples): number {
 
 /**
  * Per consumer (history process), the end-to-end latency in µs of each record it returned: from the record's send()
- * to the first poll that returned it (a value returned again is not counted again). In the history's process order.
+ * to the first poll that returned it (a value returned again is not counted again), and the same as OMB measures it
+ * (`msClockLatencyUs`: whole ms of two ms clocks, ≤ 0 dropped) in `msClockLatenciesUs`. In the history's process order.
  */
-export function endToEndSamples(history: History): Map<string, { records: number; latenciesUs: number[] }> {
+export function endToEndSamples(history: History): Map<string, { records: number; latenciesUs: number[]; msClockLatenciesUs: number[] }> {
   const sentAtUs = new Map<string, number>();
   for (const op of history.ops) if (op.f === "send" && op.type === "invoke") sentAtUs.set((op.value as SendValue).value, op.time);
-  const perConsumer = new Map<string, { seen: Set<string>; latenciesUs: number[] }>();
+  const perConsumer = new Map<string, { seen: Set<string>; latenciesUs: number[]; msClockLatenciesUs: number[] }>();
   for (const { done } of history.completed("poll")) {
     if (done.type !== "ok" || done.value === null || typeof done.value !== "object") continue;
     let c = perConsumer.get(done.process);
-    if (!c) perConsumer.set(done.process, (c = { seen: new Set(), latenciesUs: [] }));
+    if (!c) perConsumer.set(done.process, (c = { seen: new Set(), latenciesUs: [], msClockLatenciesUs: [] }));
     for (const records of Object.values(done.value as Record<string, unknown>)) {
       if (!Array.isArray(records)) continue;
       for (const r of records) {
@@ -260,11 +267,14 @@ export function endToEndSamples(history: History): Map<string, { records: number
         if (typeof value !== "string" || c.seen.has(value)) continue;
         c.seen.add(value);
         const at = sentAtUs.get(value);
-        if (at !== undefined) c.latenciesUs.push(done.time - at);
+        if (at === undefined) continue;
+        c.latenciesUs.push(done.time - at);
+        const ms = msClockLatencyUs(at, done.time);
+        if (ms !== null) c.msClockLatenciesUs.push(ms);
       }
     }
   }
-  return new Map([...perConsumer].map(([k, c]) => [k, { records: c.seen.size, latenciesUs: c.latenciesUs }]));
+  return new Map([...perConsumer].map(([k, c]) => [k, { records: c.seen.size, latenciesUs: c.latenciesUs, msClockLatenciesUs: c.msClockLatenciesUs }]));
 }
 
 /**
@@ -280,7 +290,7 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
     const recordsPerSec = steadyRecordsPerSec(p);
     return { client, acknowledged: p.latenciesUs.length, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summarise(p.latenciesUs) };
   });
-  const consumers = [...endToEndSamples(history)].map(([client, c]): ConsumerPerformance => ({ client, records: c.records, endToEnd: summarise(c.latenciesUs) }));
+  const consumers = [...endToEndSamples(history)].map(([client, c]): ConsumerPerformance => ({ client, records: c.records, endToEnd: summarise(c.latenciesUs), endToEndMsClock: summarise(c.msClockLatenciesUs) }));
   const perf = perfTestFigures(history.perfTest, valueBytes);
   producers.push(...perf.producers);
   consumers.push(...perf.consumers);

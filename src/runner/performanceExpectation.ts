@@ -20,6 +20,12 @@ const schema = z
      * (acknowledged records per second, each producer's steady state, summed over the producers).
      */
     measure: z.enum(["endToEnd", "produceLatency", "throughput"], { error: "must be endToEnd, produceLatency or throughput" }),
+    /**
+     * endToEnd only: `us` (default), the exact latency in µs of simulated time; `ms`, as OpenMessaging Benchmark
+     * measures it (LocalWorker.messageReceived): floor(receipt ms) − floor(send ms) of two millisecond clocks,
+     * differences ≤ 0 dropped (runner/performance.ts `endToEndMsClock`).
+     */
+    clock: z.enum(["us", "ms"], { error: 'must be "us" or "ms"' }).optional(),
     /** The clients measured together (default: every consumer for endToEnd, every producer otherwise). */
     clients: z.array(z.string().min(1)).min(1, "must list at least one client").optional(),
     avgMs: bound.optional(),
@@ -34,6 +40,7 @@ const schema = z
     const throughput = THROUGHPUT_FIGURES.filter((f) => p[f] !== undefined);
     if (p.measure === "throughput" && latency.length > 0) ctx.addIssue({ code: "custom", path: [latency[0]], message: `is a latency figure; throughput takes ${THROUGHPUT_FIGURES.join(", ")}` });
     if (p.measure !== "throughput" && throughput.length > 0) ctx.addIssue({ code: "custom", path: [throughput[0]], message: `is a throughput figure; ${p.measure} takes ${LATENCY_FIGURES.join(", ")}` });
+    if (p.clock !== undefined && p.measure !== "endToEnd") ctx.addIssue({ code: "custom", path: ["clock"], message: "is for measure: endToEnd (OMB's produce latency is timed with System.nanoTime, exact)" });
     if (latency.length + throughput.length === 0) ctx.addIssue({ code: "custom", message: `needs at least one figure with a bound (${p.measure === "throughput" ? THROUGHPUT_FIGURES.join(", ") : LATENCY_FIGURES.join(", ")})` });
   });
 
@@ -56,7 +63,7 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
   name: "performance",
   description: "measured latency percentiles or throughput lie within bounds (for validation against published benchmarks)",
   param: {
-    example: "performance: { measure: endToEnd, p50Ms: { min: 2, max: 4 }, p99Ms: { max: 8 } }",
+    example: "performance: { measure: endToEnd, clock: ms, p50Ms: { min: 2, max: 4 }, p99Ms: { max: 8 } }",
     required: true,
     schema,
     refs: (p) => ({ clients: (p.clients ?? []).map((name, i) => ({ path: ["clients", i], name })) }),
@@ -80,10 +87,11 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
       check("recordsPerSec", Math.round(total), "records/s", `throughput of ${samples.map(([c]) => c).join(", ")}:`);
       return out;
     }
-    const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
+    const msClock = p.clock === "ms";
+    const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, msClock ? s.msClockLatenciesUs : s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
     const chosen = source.filter(([c]) => !p.clients || p.clients.includes(c));
     const merged = chosen.flatMap(([, l]) => l);
-    const perfSource = p.measure === "endToEnd" ? [...perf.consumers].map(([c, x]) => [c, x.endToEnd] as const) : [...perf.producers].map(([c, x]) => [c, x.latency] as const);
+    const perfSource = p.measure === "endToEnd" ? [...perf.consumers].map(([c, x]) => [c, msClock ? x.endToEndMsClock : x.endToEnd] as const) : [...perf.producers].map(([c, x]) => [c, x.latency] as const);
     const perfChosen = perfSource.filter(([c, h]) => h.count > 0 && (!p.clients || p.clients.includes(c)));
     let summary: LatencySummary | null;
     if (perfChosen.length === 0) summary = summarise(merged);
@@ -95,7 +103,7 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
       summary = summariseHistogram(h);
       chosen.push(...perfChosen.map(([c]) => [c, [] as number[]] as const));
     }
-    const label = p.measure === "endToEnd" ? "end-to-end latency" : "produce latency";
+    const label = p.measure === "endToEnd" ? (msClock ? "end-to-end latency (ms clocks, as OMB measures it)" : "end-to-end latency") : "produce latency";
     if (!summary) return [{ message: `${label}: no samples${p.clients ? ` from ${p.clients.join(", ")}` : ""}` }];
     const what = `${label} of ${chosen.map(([c]) => c).join(", ")} (${fmt(summary.count)} records):`;
     for (const f of LATENCY_FIGURES) check(f, summary[f], "ms", what);

@@ -53,6 +53,35 @@ export class LatencyHistogram {
   }
 }
 
+/**
+ * The end-to-end latency as OpenMessaging Benchmark measures it (`LocalWorker.messageReceived`): the consumer's
+ * `System.currentTimeMillis()` at receipt minus the record's timestamp (CreateTime, `time.milliseconds()` at send():
+ * `KafkaProducer.doSend`), both whole milliseconds, converted to µs; a difference ≤ 0 is dropped (not recorded).
+ * Takes the exact send and receipt times in µs of simulated time (both hosts' clocks agree: no skew is modelled);
+ * returns µs, a multiple of 1000, or null when OMB drops the sample. E.g. sent at 10.9 ms, received at 11.1 ms: 1000;
+ * sent at 10.1 ms, received at 10.9 ms: null.
+ */
+export function msClockLatencyUs(sendUs: number, receiveUs: number): number | null {
+  const d = Math.floor(receiveUs / 1000) - Math.floor(sendUs / 1000);
+  return d > 0 ? d * 1000 : null;
+}
+
+/**
+ * Adds to `h` the ms-clock latencies (`msClockLatencyUs`) of `count` records sent at `firstSendUs + i × intervalUs`
+ * (µs, `intervalUs` ≥ 0) and received at `receiveUs`: one update per millisecond the send times span.
+ */
+export function addMsClockRun(h: LatencyHistogram, receiveUs: number, firstSendUs: number, intervalUs: number, count: number): void {
+  const receiveMs = Math.floor(receiveUs / 1000);
+  let i = 0;
+  while (i < count) {
+    const sendMs = Math.floor((firstSendUs + i * intervalUs) / 1000);
+    // The records sent in the same millisecond as the i-th share its figure.
+    const next = intervalUs > 0 ? Math.max(i + 1, Math.min(count, Math.ceil(((sendMs + 1) * 1000 - firstSendUs) / intervalUs))) : intervalUs === 0 ? count : i + 1;
+    if (receiveMs > sendMs) h.addRun((receiveMs - sendMs) * 1000, 0, next - i);
+    i = next;
+  }
+}
+
 /** One perf-test producer's counters, as performance.ts reads a producer's history (its steady-state rule). */
 export interface ProducerPerfCounters {
   /** The first and last acknowledgement, µs; null before any. */
@@ -79,6 +108,8 @@ export interface ConsumerPerfCounters {
   recordsAfterFirst: number;
   /** send() to the poll that returned the record, µs (records of perf-test producers only: their send times travel with their batches). */
   endToEnd: LatencyHistogram;
+  /** The same records' latency as OMB measures it (`msClockLatencyUs`: whole ms of two ms clocks, ≤ 0 dropped), µs. */
+  endToEndMsClock: LatencyHistogram;
 }
 
 /**
@@ -97,7 +128,7 @@ export class PerfTestStats {
 
   consumer(client: string): ConsumerPerfCounters {
     let c = this.consumers.get(client);
-    if (!c) this.consumers.set(client, (c = { records: 0, valueBytes: 0, firstPollUs: null, lastPollUs: 0, recordsAfterFirst: 0, endToEnd: new LatencyHistogram() }));
+    if (!c) this.consumers.set(client, (c = { records: 0, valueBytes: 0, firstPollUs: null, lastPollUs: 0, recordsAfterFirst: 0, endToEnd: new LatencyHistogram(), endToEndMsClock: new LatencyHistogram() }));
     return c;
   }
 
@@ -135,12 +166,17 @@ export class PerfTestStats {
     c.lastPollUs = nowUs;
     c.records += count;
     c.valueBytes += valueBytes;
-    if (runs) for (const run of runs) c.endToEnd.addRun(nowUs - run.firstSendUs, -run.intervalUs, run.count);
+    if (runs)
+      for (const run of runs) {
+        c.endToEnd.addRun(nowUs - run.firstSendUs, -run.intervalUs, run.count);
+        addMsClockRun(c.endToEndMsClock, nowUs, run.firstSendUs, run.intervalUs, run.count);
+      }
   }
 
   /** End-to-end latencies (`nowUs` − send time) of the records `from .. from + count - 1` of a batch whose send times are `runs`. */
   consumerRunLatencies(client: string, nowUs: number, runs: readonly SendTimeRun[], from: number, count: number): void {
-    const h = this.consumer(client).endToEnd;
+    const c = this.consumer(client);
+    const h = c.endToEnd;
     let skip = from;
     let left = count;
     for (const run of runs) {
@@ -151,6 +187,7 @@ export class PerfTestStats {
       }
       const k = Math.min(left, run.count - skip);
       h.addRun(nowUs - (run.firstSendUs + skip * run.intervalUs), -run.intervalUs, k);
+      addMsClockRun(c.endToEndMsClock, nowUs, run.firstSendUs + skip * run.intervalUs, run.intervalUs, k);
       left -= k;
       skip = 0;
     }
