@@ -102,6 +102,20 @@ describe("the performance tables (the page script's shaping, no DOM)", () => {
     expect(t.rows[1].cells.slice(5).map((c) => c.text)).toEqual(["—", "—", "—", "—", "—"]);
   });
 
+  it("consumers: the exact end-to-end figures, then as OMB measures them (whole ms); dashes when OMB dropped every sample", () => {
+    const lat = (p50Ms: number, p99Ms: number) => ({ count: 10, avgMs: p50Ms, p50Ms, p99Ms, p999Ms: p99Ms, maxMs: p99Ms });
+    const [t] = performanceTables({
+      ...base,
+      consumers: [
+        { client: "c1", records: 1000, endToEnd: lat(1.49, 2.25), endToEndMsClock: lat(1, 3) },
+        { client: "c2", records: 5, endToEnd: lat(0.3, 0.4), endToEndMsClock: null },
+      ],
+    });
+    expect(t.head).toEqual(["consumer", "records", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "OMB p50 ms", "OMB p99 ms"]);
+    expect(t.rows[0].cells.map((c) => c.text)).toEqual(["c1", "1,000", "1.49", "2.25", "2.25", "2.25", "1", "3"]);
+    expect(t.rows[1].cells.slice(6).map((c) => c.text)).toEqual(["—", "—"]);
+  });
+
   it("brokers: busy shares from HOT_SHARE marked, the blocked column only when a broker was blocked, dashes without brokerCpu or NIC", () => {
     const broker = (name: string, io: number | null, blocked: number | null) => ({ broker: name, requests: 10, requestQueueP50Ms: io === null ? null : 1.5, requestQueueP99Ms: io === null ? null : 9, networkThreadUtilisation: io === null ? null : 0.1, ioThreadUtilisation: io, networkThreadBlocked: blocked });
     const calm = performanceTables({ ...base, brokers: [broker("broker-1", 0.5, 0), broker("broker-2", null, null)] })[0];
