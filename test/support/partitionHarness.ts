@@ -1,11 +1,12 @@
 import { BROKER_CONFIG } from "../../src/kafka/config/brokerConfig.js";
-import { brokerSettings } from "../../src/kafka/broker/brokerSettings.js";
+import { brokerSettings, type LogDefaults } from "../../src/kafka/broker/brokerSettings.js";
 import { Partition, type PartitionHost } from "../../src/kafka/broker/partition.js";
 import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
 import type { PartitionState } from "../../src/kafka/metadata/records.js";
 import { DelayedFetchPurgatory } from "../../src/kafka/broker/delayedFetch.js";
 import type { ConsumerFetchRequest, FetchPartition, FetchRequest } from "../../src/kafka/protocol/messages.js";
-import type { Disk } from "../../src/sim/index.js";
+import type { BlockDevice, Disk } from "../../src/sim/index.js";
+import { LogDirDisk } from "../../src/kafka/broker/logDirDisk.js";
 import { FakeContext } from "./fakeContext.js";
 
 /** The replicas of the partition under test, "t-0": broker-1 first. */
@@ -39,19 +40,25 @@ export function consumerFetch(fetchOffset: number, isolationLevel: ConsumerFetch
 /**
  * One Partition of topic "t" on one broker with a fake ReplicaManager around it: the clock is a `FakeContext`,
  * min.insync.replicas and the flush interval are the test's, brokers in `fenced` are not active (fenced or shutting
- * down), and AlterPartition requests are recorded in `alters` instead of going to a controller.
+ * down), and AlterPartition requests are recorded in `alters` instead of going to a controller. `log` overrides the
+ * topic's log config (compression.type, cleanup.policy, ...); `topic` names another topic than "t" (an internal one);
+ * the CPU and disk time an append charges its I/O thread (PartitionHost.chargeIoNs) is recorded in `ioNs` (with
+ * `chargeIo: false` the host has no chargeIoNs, as a broker without a request path);
+ * `blockDevice` is the host's disk under the log directory (`capacity.disk`; none: writes cost nothing).
  */
 export class PartitionHarness {
   readonly ctx: FakeContext;
   readonly alters: string[][] = [];
   readonly fenced = new Set<string>();
+  /** Every charge of ns to the I/O thread handling the request (codec CPU, page-cache writes, fsyncs), in order. */
+  readonly ioNs: number[] = [];
   minIsr: number;
   flushMessages: number;
   readonly p: Partition;
   /** The broker's fetch purgatory, holding fetches parked on this partition. */
   readonly delayedFetches: DelayedFetchPurgatory;
 
-  constructor(opts: { broker?: string; minIsr?: number; lagMs?: number; flushMessages?: number; disk?: Disk; maxMessageBytes?: number } = {}) {
+  constructor(opts: { broker?: string; minIsr?: number; lagMs?: number; flushMessages?: number; disk?: Disk; maxMessageBytes?: number; log?: Partial<LogDefaults>; topic?: string; blockDevice?: BlockDevice; chargeIo?: false } = {}) {
     this.ctx = new FakeContext(opts.broker ?? "broker-1", opts.disk);
     this.minIsr = opts.minIsr ?? 1;
     this.flushMessages = opts.flushMessages ?? Number.MAX_SAFE_INTEGER;
@@ -62,15 +69,17 @@ export class PartitionHarness {
     const host: PartitionHost = {
       ctx: this.ctx,
       settings,
-      logConfig: () => settings.log,
+      logConfig: () => ({ ...settings.log, ...opts.log }),
       minIsr: (_topic, replicationFactor) => Math.min(this.minIsr, replicationFactor),
       flushMessages: () => this.flushMessages,
       isBrokerActive: (b) => !this.fenced.has(b),
       sendAlterPartition: (_p, newIsr) => this.alters.push(newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetches.checkAndComplete(key),
+      ...(opts.chargeIo === false ? {} : { chargeIoNs: (ns: number) => this.ioNs.push(ns) }),
+      ...(opts.blockDevice ? { disk: new LogDirDisk(opts.blockDevice, () => this.ctx.nowUs) } : {}),
     };
     this.delayedFetches = new DelayedFetchPurgatory({ ctx: this.ctx, source: (key) => (key === this.p.key ? this.p : undefined), knowsTopic: (topic) => topic === "t", brokerFetchMaxBytes: 57671680 });
-    this.p = new Partition("t", 0, host);
+    this.p = new Partition(opts.topic ?? "t", 0, host);
   }
 
   /** Appends plain records as leader with acks=all; returns the outcome. */
