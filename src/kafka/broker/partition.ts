@@ -388,16 +388,18 @@ export class Partition extends ReplicaLog {
     return f.isCaughtUp(leaderLogEndOffset, nowUs, this.host.settings.replicaLagTimeMaxMs);
   }
 
-  /** A follower rejoins once it reached the HW and the start of the leader's epoch (KIP-320 rule 4). */
-  private maybeExpandIsr(replica: string, f: Replica): boolean {
-    if (this.isrState.kind !== "committed" || this.isrState.isr.includes(replica)) return false;
+  /**
+   * Partition.maybeExpandIsr: a follower rejoins once it reached the HW and the start of the leader's epoch (KIP-320
+   * rule 4). Returns nothing, as Kafka's: what it did is the ISR state and the AlterPartition it sent.
+   */
+  private maybeExpandIsr(replica: string, f: Replica): void {
+    if (this.isrState.kind !== "committed" || this.isrState.isr.includes(replica)) return;
     const epochStart = this.log.epochCache.startOffsetOf(this.leaderEpoch) ?? 0;
-    if (f.logEndOffset < this.highWatermark || f.logEndOffset < epochStart) return false;
-    if (!this.host.isBrokerActive(replica)) return false;
+    if (f.logEndOffset < this.highWatermark || f.logEndOffset < epochStart) return;
+    if (!this.host.isBrokerActive(replica)) return;
     this.trace("partition.isr-expand", { replica, oldIsr: this.isrState.isr, followerLogEndOffset: f.logEndOffset });
     this.setIsr(pendingExpand(this.isrState, replica), "expand requested");
     this.host.sendAlterPartition(this, [...this.isrState.isr, replica]);
-    return true;
   }
 
   /**
