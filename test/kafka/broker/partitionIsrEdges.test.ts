@@ -100,6 +100,29 @@ describe("the high watermark over several followers (Partition.maybeIncrementLea
     expect(h.p.highWatermark).toBe(2);
   });
 
+  it("a follower's fetch that leaves its log end where it was does not recompute the HW", () => {
+    // Partition.updateFollowerFetchState: `if (prevFollowerEndOffset != replica.stateSnapshot.logEndOffset)
+    // maybeIncrementLeaderHW(...)`. broker-3, outside the ISR and kept out by broker-4's pending expand, caught up at
+    // 0 s and holds the HW at 3 (shouldWaitForReplicaToJoinIsr). Past replica.lag.time.max.ms it no longer may, but
+    // its fetch from 3 again moves nothing: the HW waits for something that moves a log end.
+    const h = leader({ replicas: [...THREE, "broker-4"], isr: TWO, records: 3 });
+    h.fetch("broker-2", 3);
+    h.fetch("broker-4", 3);
+    expect(h.p.isrState.kind).toBe("pendingExpand");
+    h.fetch("broker-3", 3);
+    h.produce(["x"], 1);
+    h.fetch("broker-2", 4);
+    h.fetch("broker-4", 4);
+    expect(h.p.highWatermark).toBe(3);
+    h.ctx.advance(10_001);
+    h.fetch("broker-3", 3);
+    expect(h.p.highWatermark).toBe(3);
+    h.fetch("broker-2", 4);
+    expect(h.p.highWatermark).toBe(3);
+    h.produce(["y"], 1);
+    expect(h.p.highWatermark).toBe(4);
+  });
+
   it("says whether it moved: true when it moved, false when there was nothing to move it", () => {
     const h = leader({ records: 3 });
     h.fetch("broker-2", 3);
