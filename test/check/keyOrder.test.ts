@@ -99,3 +99,101 @@ describe("keyReordering (per-key order across partitions)", () => {
     expect(check(t).map((f) => f.evidence!.reader)).toEqual(["c (life 2)"]);
   });
 });
+
+describe("keyReordering: which writes order a key, and how a reader's deliveries are lined up", () => {
+  it("stays quiet with no keyed acknowledged write at all", () => {
+    const s = new Story().send("p", "n", { at: 1, offset: 0 });
+    poll(s, "c", 2, [[0, "n"]]);
+    expect(check(s)).toEqual([]);
+  });
+
+  it("a send with an unknown outcome (info) has no acknowledgement to order by", () => {
+    // u timed out at 1.01 s (it was written after all); b was sent at 2 s. Delivering b before u is no violation.
+    const s = new Story().send("p", "u", { key: "k", tp: ["t", 0], at: 1, info: "REQUEST_TIMED_OUT" }).send("p", "b", { key: "k", tp: ["t", 1], at: 2, offset: 0 });
+    poll(s, "c", 3, [[0, "b"]], "t-1");
+    poll(s, "c", 4, [[0, "u"]], "t-0");
+    expect(check(s)).toEqual([]);
+  });
+
+  it("a write acknowledged at the very instant the other was sent does not precede it (strictly before)", () => {
+    const s = new Story().send("p", "a", { key: "k", tp: ["t", 0], at: 1, ack: 2, offset: 0 }).send("p", "b", { key: "k", tp: ["t", 1], at: 2, offset: 0 });
+    poll(s, "c", 3, [[0, "b"]], "t-1");
+    poll(s, "c", 4, [[0, "a"]], "t-0");
+    expect(check(s)).toEqual([]);
+  });
+
+  it("polls are lined up by completion time, whatever order the history recorded them in", () => {
+    // m1's poll (7 s) is recorded before m2's (6 s): m2 delivered b first, then m1 the older a.
+    const s = new Story().send("p", "a", { key: "k", tp: ["t", 0], at: 1, offset: 0 }).send("p", "b", { key: "k", tp: ["t", 1], at: 2, offset: 7 });
+    const i1 = s.history.invoke(5e6, "m1", "poll", { group: "g" });
+    const i2 = s.history.invoke(5e6, "m2", "poll", { group: "g" });
+    s.history.complete(7e6, i1, "ok", { "t-0": [[0, "a"]] });
+    s.history.complete(6e6, i2, "ok", { "t-1": [[7, "b"]] });
+    const found = check(s);
+    expect(found.map((f) => f.evidence)).toEqual([
+      {
+        reader: "group g",
+        topic: "t",
+        key: "k",
+        outOfOrder: 1,
+        earlier: { value: "a", partition: 0, offset: 0, producer: "p", sentAtUs: 1e6, ackedAtUs: 1.01e6, consumer: "m1", deliveredAtUs: 7e6 },
+        later: { value: "b", partition: 1, offset: 7, producer: "p", sentAtUs: 2e6, ackedAtUs: (2 + 0.01) * 1e6, consumer: "m2", deliveredAtUs: 6e6 },
+      },
+    ]);
+  });
+
+  it("polls completing at the same instant keep the history's order", () => {
+    // One consumer, two polls at 3 s: b's first in the history, so b was delivered before a.
+    const s = new Story().send("p", "a", { key: "k", tp: ["t", 0], at: 1, offset: 0 }).send("p", "b", { key: "k", tp: ["t", 1], at: 2, offset: 0 });
+    poll(s, "c", 3, [[0, "b"]], "t-1");
+    poll(s, "c", 3, [[0, "a"]], "t-0");
+    expect(check(s).map((f) => f.evidence?.earlier)).toMatchObject([{ value: "a" }]);
+  });
+
+  it("the newest write delivered at an earlier instant is the one a later delivery is compared with", () => {
+    // At 6 s m1 delivers b (sent 5 s) and m2 delivers x (sent 1 s) at the same instant; at 7 s m3 delivers a, acknowledged
+    // at 2.01 s: before b was sent, so a came after a newer value.
+    const s = new Story()
+      .send("p", "x", { key: "k", tp: ["t", 2], at: 1, offset: 0 })
+      .send("p", "a", { key: "k", tp: ["t", 0], at: 2, offset: 0 })
+      .send("p", "b", { key: "k", tp: ["t", 1], at: 5, offset: 0 });
+    groupPoll(s, "m1", "g", 6, { "t-1": [[0, "b"]] });
+    groupPoll(s, "m2", "g", 6, { "t-2": [[0, "x"]] });
+    groupPoll(s, "m3", "g", 7, { "t-0": [[0, "a"]] });
+    expect(check(s).map((f) => [f.evidence?.earlier, f.evidence?.later].map((d) => (d as { value: string }).value))).toEqual([["a", "b"]]);
+  });
+
+  it("within one consumer's poll, the newest value delivered so far is the witness, not the first", () => {
+    // One poll: x (sent 1 s), b (sent 3 s), then a (acknowledged 2.01 s, before b was sent).
+    const s = new Story()
+      .send("p", "x", { key: "k", tp: ["t", 2], at: 1, offset: 0 })
+      .send("p", "a", { key: "k", tp: ["t", 0], at: 2, offset: 0 })
+      .send("p", "b", { key: "k", tp: ["t", 1], at: 3, offset: 0 });
+    const inv = s.history.invoke(4e6, "c", "poll", {});
+    s.history.complete(4e6, inv, "ok", { "t-2": [[0, "x"]], "t-1": [[0, "b"]], "t-0": [[0, "a"]] });
+    expect(check(s).map((f) => (f.evidence?.later as { value: string }).value)).toEqual(["b"]);
+  });
+
+  it("the message counts the key's out-of-order deliveries, and leaves out an offset the send never learned", () => {
+    const s = new Story()
+      .send("p", "a1", { key: "k", tp: ["t", 0], at: 1, offset: 0 })
+      .send("p", "a2", { key: "k", tp: ["t", 0], at: 2 })
+      .send("p", "b", { key: "k", tp: ["t", 1], at: 3, offset: 0 });
+    const inv = s.history.invoke(4e6, "c", "poll", {});
+    s.history.complete(4e6, inv, "ok", { "t-1": [[0, "b"]], "t-0": [[0, "a1"], [1, "a2"]] });
+    const [found] = check(s);
+    expect(found.message).toBe("c delivered key k of t out of order: b (t-1 offset 0, sent at 3.000s) at 4.000s by c, then a1 (t-0 offset 0, acknowledged earlier, at 1.010s) at 4.000s by c; 2 of the key's deliveries were out of order");
+    const t = new Story().send("p", "a", { key: "k", tp: ["t", 0], at: 1 }).send("p", "b", { key: "k", tp: ["t", 1], at: 2, offset: 0 });
+    poll(t, "c", 3, [[0, "b"]], "t-1");
+    poll(t, "c", 4, [[0, "a"]], "t-0");
+    expect(check(t)[0].message).toContain("then a (t-0, acknowledged earlier");
+  });
+
+  it("a consumer in its first life (or with no restarts known) is named plainly", () => {
+    const s = new Story().send("p", "a", { key: "k", tp: ["t", 0], at: 1, offset: 0 }).send("p", "b", { key: "k", tp: ["t", 1], at: 2, offset: 0 });
+    s.history.incarnationOf = () => 1;
+    poll(s, "c", 3, [[0, "b"]], "t-1");
+    poll(s, "c", 4, [[0, "a"]], "t-0");
+    expect(check(s).map((f) => f.evidence?.reader)).toEqual(["c"]);
+  });
+});
