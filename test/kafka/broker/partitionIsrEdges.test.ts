@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fetchPartition, PartitionHarness, partitionState } from "../../support/partitionHarness.js";
+import { fetchPartition, PartitionHarness, partitionState, plainBatch } from "../../support/partitionHarness.js";
 
 /**
  * The edges of a partition's leadership, ISR and high watermark (Kafka `core/.../cluster/Partition.scala`) that
@@ -54,6 +54,27 @@ describe("leadership lost and regained (Partition.makeLeader / makeFollower)", (
     h.p.applyState(partitionState({ replicas: TWO, isr: TWO, leader: "broker-2", leaderEpoch: 2 }));
     expect(h.p.maybeIncrementHighWatermark()).toBe(false);
     expect(h.p.highWatermark).toBe(0);
+  });
+
+  it("a former leader alone in its ISR does not take its own log end for the HW once it follows", () => {
+    // ISR {broker-1} when it stepped down: as leader its HW was its log end. As follower, what it replicates moves
+    // its log end, never its HW (the leader's answers do).
+    const h = leader({ isr: ["broker-1"], records: 3 });
+    expect(h.p.highWatermark).toBe(3);
+    h.p.applyState(partitionState({ replicas: TWO, isr: ["broker-1"], leader: "broker-2", leaderEpoch: 2 }));
+    h.p.appendAsFollower({ ...plainBatch(["d", "e"]), baseOffset: 3, leaderEpoch: 2 });
+    expect(h.p.log.logEndOffset).toBe(5);
+    expect(h.p.maybeIncrementHighWatermark()).toBe(false);
+    expect(h.p.highWatermark).toBe(3);
+  });
+
+  it("a former leader no longer says its HW may wait for a follower it knew was caught up", () => {
+    const h = leader({ isr: ["broker-1"], records: 3 });
+    h.fenced.add("broker-2");
+    h.fetch("broker-2", 3);
+    expect(h.p.mayWaitFor("broker-2")).toBe(true);
+    h.p.applyState(partitionState({ replicas: TWO, isr: ["broker-1"], leader: "broker-2", leaderEpoch: 2 }));
+    expect(h.p.mayWaitFor("broker-2")).toBe(false);
   });
 
   it("a follower runs no ISR check, however long its former followers have been silent", () => {
