@@ -151,14 +151,16 @@ describe("keyReordering: which writes order a key, and how a reader's deliveries
   });
 
   it("the newest write delivered at an earlier instant is the one a later delivery is compared with", () => {
-    // At 6 s m1 delivers b (sent 5 s) and m2 delivers x (sent 1 s) at the same instant; at 7 s m3 delivers a, acknowledged
-    // at 2.01 s: before b was sent, so a came after a newer value.
+    // At 6 s m1 delivers x (sent 1 s), m2 b (sent 5 s) and m4 y (sent 1.5 s), at the same instant (not ordered among
+    // themselves); at 7 s m3 delivers a, acknowledged at 2.01 s: before b was sent, so a came after a newer value.
     const s = new Story()
       .send("p", "x", { key: "k", tp: ["t", 2], at: 1, offset: 0 })
+      .send("p", "y", { key: "k", tp: ["t", 3], at: 1.5, offset: 0 })
       .send("p", "a", { key: "k", tp: ["t", 0], at: 2, offset: 0 })
       .send("p", "b", { key: "k", tp: ["t", 1], at: 5, offset: 0 });
-    groupPoll(s, "m1", "g", 6, { "t-1": [[0, "b"]] });
-    groupPoll(s, "m2", "g", 6, { "t-2": [[0, "x"]] });
+    groupPoll(s, "m1", "g", 6, { "t-2": [[0, "x"]] });
+    groupPoll(s, "m2", "g", 6, { "t-1": [[0, "b"]] });
+    groupPoll(s, "m4", "g", 6, { "t-3": [[0, "y"]] });
     groupPoll(s, "m3", "g", 7, { "t-0": [[0, "a"]] });
     expect(check(s).map((f) => [f.evidence?.earlier, f.evidence?.later].map((d) => (d as { value: string }).value))).toEqual([["a", "b"]]);
   });
