@@ -1,8 +1,8 @@
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import { type ConsumerPollError, KafkaConsumer } from "../kafka/client/consumer/consumer.js";
-import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History } from "./history.js";
+import { pollLoopActor } from "./pollLoop.js";
 import { type RecordBatch, valueBytesOf } from "../kafka/log/recordBatch.js";
 import { RunRecordBatch } from "../kafka/log/runRecordBatch.js";
 
@@ -68,16 +68,13 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
         history.event(ctx.nowUs, ctx.name, "assign", { topic: w.topic, partitions: parts });
       } else consumer.metadata.requestUpdate(); // the topic is not in metadata yet (partitionsFor would wait)
     };
-    /** The pending poll timer (the next poll, or a blocked poll's timeout), -1: none; blocked: waiting in poll(Duration). */
-    let pending = -1;
-    let blocked = false;
-    const run = () => {
-      pending = -1;
-      blocked = false;
-      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+    return pollLoopActor(ctx, consumer, { ...w, againAtOnce: false }, tryAssign, () => {
       tryAssign();
       const result = consumer.poll();
-      if (!result.ok) return recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
+      if (!result.ok) {
+        recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
+        return "stopped";
+      }
       const polled = result.partitions;
       if (polled.length > 0) {
         const value: PollValue = {};
@@ -85,33 +82,8 @@ export function consumerWorkloadActor(brokers: string[], settings: ConsumerSetti
         const inv = history.invoke(ctx.nowUs, ctx.name, "poll", { isolation: settings.isolationLevel });
         history.complete(ctx.nowUs, inv, "ok", value);
       }
-      if (w.pollTimeoutMs === null) pending = poll.set(w.pollIntervalMs);
-      else if (polled.length > 0) pending = poll.set(0);
-      else {
-        // KafkaConsumer.poll(Duration): blocked until a Fetch brings records or the timeout passes.
-        blocked = true;
-        pending = poll.set(w.pollTimeoutMs);
-      }
-    };
-    const poll = ctx.timer(run);
-    if (w.pollTimeoutMs !== null)
-      consumer.onFetchAvailable = () => {
-        if (!blocked) return;
-        poll.cancel(pending);
-        run();
-      };
-    const net = clientProcess(ctx);
-    return {
-      onStart: () => {
-        consumer.start();
-        pending = poll.set(w.pollTimeoutMs === null ? w.pollIntervalMs : 0);
-      },
-      onMessage: (from, msg, conn) => {
-        net.onMessage(from, msg, conn);
-        tryAssign();
-      },
-      onConnection: net.onConnection,
-    };
+      return polled.length > 0 ? "records" : "empty";
+    });
   };
 }
 
@@ -146,43 +118,15 @@ function perfTestConsumerActor(brokers: string[], settings: ConsumerSettings, w:
       for (let i = from; i < from + count; i++) bytes += Math.max(0, valueBytesOf(records[i]));
       stats.consumerRecords(ctx.name, ctx.nowUs, count, bytes, null);
     };
-    /** The pending poll timer (-1: none); blocked: waiting in poll(Duration) (with `pollTimeoutMs`), as the per-record consumer. */
-    let pending = -1;
-    let blocked = false;
-    const run = () => {
-      pending = -1;
-      blocked = false;
-      if (w.stopMs !== null && ctx.nowMs >= w.stopMs) return;
+    return pollLoopActor(ctx, consumer, { ...w, againAtOnce: true }, tryAssign, () => {
       tryAssign();
       const before = stats.consumer(ctx.name).records;
       const result = consumer.poll(visit);
-      if (!result.ok) return recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
-      if (stats.consumer(ctx.name).records > before) pending = poll.set(0);
-      else if (w.pollTimeoutMs === null) pending = poll.set(w.pollIntervalMs);
-      else {
-        // KafkaConsumer.poll(Duration) (OMB's KafkaBenchmarkConsumer loop): blocked until a Fetch brings records or the timeout passes.
-        blocked = true;
-        pending = poll.set(w.pollTimeoutMs);
+      if (!result.ok) {
+        recordPollError(history, ctx.nowUs, ctx.name, { isolation: settings.isolationLevel }, result.error);
+        return "stopped";
       }
-    };
-    const poll = ctx.timer(run);
-    if (w.pollTimeoutMs !== null)
-      consumer.onFetchAvailable = () => {
-        if (!blocked) return;
-        poll.cancel(pending);
-        run();
-      };
-    const net = clientProcess(ctx);
-    return {
-      onStart: () => {
-        consumer.start();
-        pending = poll.set(w.pollTimeoutMs === null ? w.pollIntervalMs : 0);
-      },
-      onMessage: (from, msg, conn) => {
-        net.onMessage(from, msg, conn);
-        tryAssign();
-      },
-      onConnection: net.onConnection,
-    };
+      return stats.consumer(ctx.name).records > before ? "records" : "empty";
+    });
   };
 }
