@@ -2,6 +2,7 @@ import type { ConsumerFetchRequest, ConsumerFetchResponse, ConsumerFetchResponse
 import { FetchSessionOrder } from "../../protocol/fetchSessionOrder.js";
 import type { AssignedPartition } from "./assignedPartition.js";
 import { decompressionNs } from "../../log/compression.js";
+import type { Timer } from "../../../sim/index.js";
 import { CompletedFetch } from "./completedFetch.js";
 import { type ConsumerRequestHost, disconnectError, readyOrWake } from "./consumerRequests.js";
 
@@ -22,6 +23,9 @@ export class Fetcher {
   private readonly pending = new Map<string, number>();
   /** Per node, the order its leader reads our partitions in (the fetch session's, KIP-227). */
   private readonly sessions = new Map<string, FetchSessionOrder>();
+
+  /** capacity.clientCpu: wakes a blocked poll() once an answer's decompression is done (made at first use). */
+  private decompressed: Timer | null = null;
 
   constructor(private readonly host: ConsumerRequestHost) {}
 
@@ -85,9 +89,23 @@ export class Fetcher {
           const answer = (res as unknown as ConsumerFetchResponse).partitions;
           session.moveToEnd(readOrder.filter((i) => answer[i].batches.length > 0).map((i) => parts[i].key));
           let available = false;
-          for (let i = 0; i < parts.length; i++) if (this.take(parts[i], id) && this.onPartition(parts[i], answer[i])) available = true;
+          let readyAtUs = -Infinity;
+          for (let i = 0; i < parts.length; i++)
+            if (this.take(parts[i], id) && this.onPartition(parts[i], answer[i])) {
+              available = true;
+              readyAtUs = Math.max(readyAtUs, parts[i].completed!.readyAtUs);
+            }
           // An application blocked in poll() takes the records first; its poll sends the next Fetch, with the
-          // partitions it drained (KafkaConsumer.poll sends fetches after collecting, before returning).
+          // partitions it drained (KafkaConsumer.poll sends fetches after collecting, before returning). Records
+          // still being decompressed (capacity.clientCpu) wake it once they are ready, and the next Fetch waits
+          // for that poll too: Java sends fetches only from poll() (sendFetches after collectFetch), so a Fetch
+          // sent now would leave out the partitions still buffered and hold the node's one Fetch in flight.
+          const nowUs = this.host.ctx.nowUs;
+          if (available && readyAtUs > nowUs) {
+            const wake = (this.decompressed ??= this.host.ctx.timer(() => this.host.fetchAvailable()));
+            wake.set((readyAtUs - nowUs) / 1000);
+            return;
+          }
           if (available) this.host.fetchAvailable();
         }
         this.host.pump();
