@@ -22,6 +22,10 @@ export interface ParamRefs {
   groups?: { path: (string | number)[]; name: string }[];
   /** `topic-partition` names. */
   partitions?: { path: (string | number)[]; name: string }[];
+  /** Clients that must be producers (a figure only a producer has, e.g. produce latency). */
+  producers?: { path: (string | number)[]; name: string }[];
+  /** Clients that must be consumers (a figure only a consumer has, e.g. end-to-end latency). */
+  consumers?: { path: (string | number)[]; name: string }[];
 }
 
 const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';

@@ -5,7 +5,10 @@ import { endToEndSamples, perfTestRecordsPerSec, produceSamples, steadyRecordsPe
 
 /** A bound on one figure: at least `min`, at most `max` (either or both), in the figure's unit. */
 const bound = z
-  .strictObject({ min: z.number({ error: "must be a number" }).finite().optional(), max: z.number({ error: "must be a number" }).finite().optional() })
+  .strictObject({
+    min: z.number({ error: "must be a number ≥ 0" }).finite().min(0, "must be a number ≥ 0 (latencies and rates are not negative)").optional(),
+    max: z.number({ error: "must be a number ≥ 0" }).finite().min(0, "must be a number ≥ 0 (latencies and rates are not negative)").optional(),
+  })
   .refine((b) => b.min !== undefined || b.max !== undefined, { error: "needs min, max or both" })
   .refine((b) => b.min === undefined || b.max === undefined || b.min <= b.max, { error: "min must not exceed max" });
 
@@ -66,7 +69,8 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
     example: "performance: { measure: endToEnd, clock: ms, p50Ms: { min: 2, max: 4 }, p99Ms: { max: 8 } }",
     required: true,
     schema,
-    refs: (p) => ({ clients: (p.clients ?? []).map((name, i) => ({ path: ["clients", i], name })) }),
+    // End-to-end latency is a consumer's figure; produce latency and throughput are producers'.
+    refs: (p) => ({ [p.measure === "endToEnd" ? "consumers" : "producers"]: (p.clients ?? []).map((name, i) => ({ path: ["clients", i], name })) }),
   },
   run(input, p) {
     if (!p) return [];

@@ -191,6 +191,15 @@ function checkRefs(s: ResolvedScenario, e: Expectation, refs: ParamRefs): void {
   for (const r of refs.clients ?? []) if (!names.clients.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown client "${r.name}"${known("clients", names.clients)}`);
   for (const r of refs.groups ?? []) if (!names.groups.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown consumer group "${r.name}"${known("groups", names.groups)}`);
   for (const r of refs.partitions ?? []) if (!names.partitions.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown partition "${r.name}" (write topic-partition, e.g. orders-0)${known("partitions", names.partitions)}`);
+  const ofKind = (want: "producer" | "consumer", list: { path: (string | number)[]; name: string }[] | undefined) => {
+    const allowed = new Set(s.clients.filter((c) => (want === "producer" ? c.kind === "producer" || c.kind === "transactional-producer" : c.kind === "consumer" || c.kind === "group-consumer")).map((c) => c.id));
+    for (const r of list ?? []) {
+      if (!names.clients.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: unknown client "${r.name}"${known("clients", names.clients)}`);
+      if (!allowed.has(r.name)) throw new ScenarioError(s.file, at(r.path), `${e.check}: "${r.name}" is not a ${want}; this figure is measured on ${want}s${known(`${want}s`, allowed)}`);
+    }
+  };
+  ofKind("producer", refs.producers);
+  ofKind("consumer", refs.consumers);
 }
 
 /**

@@ -48,9 +48,10 @@ describe("performance: expectations", () => {
   });
 
   it("fires when nothing was measured: a bound cannot hold without samples", () => {
-    const r = run(`  - performance: { measure: endToEnd, clients: [app], p50Ms: { max: 100 } }`);
+    // The run ends at 2 s, before the producer starts (3 s): the reader never gets a record.
+    const r = runScenario(parseScenario(scenario(`  - performance: { measure: endToEnd, clients: [reader], p50Ms: { max: 100 } }`), "perf.yaml"), { durationMs: 2000 });
     expect(r.checks[0].ok).toBe(false);
-    expect(r.checks[0].findings[0].message).toBe("end-to-end latency: no samples from app");
+    expect(r.checks[0].findings[0].message).toBe("end-to-end latency: no samples from reader");
   });
 
   it("a bad parameter is bad input at its path, before anything runs", () => {
@@ -60,6 +61,10 @@ describe("performance: expectations", () => {
     expect(bad(`  - performance: { measure: endToEnd, p99Ms: { min: 5, max: 1 } }`)).toThrow(/p99Ms: performance: min must not exceed max/);
     expect(bad(`  - performance: { measure: endToEnd, clients: [nobody], p99Ms: { max: 1 } }`)).toThrow(/expect\[0\]\.performance\.clients\[0\]: performance: unknown client "nobody"/);
     expect(bad(`  - performance: { measure: latency, p99Ms: { max: 1 } }`)).toThrow(/must be endToEnd, produceLatency or throughput/);
+    // A figure a client of the other kind does not have (newcomer's finding: it ran, then failed with "no samples").
+    expect(bad(`  - performance: { measure: throughput, clients: [reader], recordsPerSec: { min: 1 } }`)).toThrow(/clients\[0\]: performance: "reader" is not a producer; this figure is measured on producers \(the scenario has producers: app\)/);
+    expect(bad(`  - performance: { measure: endToEnd, clients: [app], p50Ms: { max: 5 } }`)).toThrow(/clients\[0\]: performance: "app" is not a consumer/);
+    expect(bad(`  - performance: { measure: endToEnd, p50Ms: { max: -1 } }`)).toThrow(/p50Ms\.max: performance: must be a number ≥ 0/);
   });
 
   it("the Confluent 2020 validation setup loads, its expectations parsed (running it takes ~6 s: not here)", () => {
