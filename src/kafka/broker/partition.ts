@@ -72,12 +72,14 @@ export class Partition extends ReplicaLog {
 
   /**
    * `Partition.deleteRecordsOnLeader`: moves the leader's log start to `offset` (-1: the HW, Kafka's
-   * DeleteRecordsRequest.HIGH_WATERMARK). OFFSET_OUT_OF_RANGE above the HW; NOT_LEADER_OR_FOLLOWER off the leader.
+   * DeleteRecordsRequest.HIGH_WATERMARK). OFFSET_OUT_OF_RANGE above the HW; NOT_LEADER_OR_FOLLOWER off the leader;
+   * POLICY_VIOLATION on a topic whose cleanup.policy has no `delete` (Kafka checks `leaderLog.config.delete` first).
    * Returns the error and the new log start (Kafka's low watermark is the smallest log start over the replicas; the
    * answer here does not wait for the followers: see README Fidelity).
    */
   deleteRecordsOnLeader(offset: number): { error: ErrorName; lowWatermark: number } {
     if (this.role !== "leader") return { error: "NOT_LEADER_OR_FOLLOWER", lowWatermark: -1 };
+    if (!this.host.logConfig(this.topic).delete) return { error: "POLICY_VIOLATION", lowWatermark: -1 };
     const target = offset === -1 ? this.highWatermark : offset;
     if (target < 0 || target > this.highWatermark) return { error: "OFFSET_OUT_OF_RANGE", lowWatermark: -1 };
     const before = this.log.logStartOffset;

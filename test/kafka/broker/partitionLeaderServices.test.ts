@@ -68,10 +68,9 @@ describe("DeleteRecords on the leader (Partition.deleteRecordsOnLeader)", () => 
     expect(h.p.deleteRecordsOnLeader(0)).toEqual({ error: "NOT_LEADER_OR_FOLLOWER", lowWatermark: -1 });
   });
 
-  it.skip("BUG (not fixed here): a topic whose cleanup.policy has no `delete` refuses it with POLICY_VIOLATION", () => {
-    // Partition.deleteRecordsOnLeader: `if (!leaderLog.config.delete) throw new PolicyViolationException(...)`. The
-    // model moves the log start of a compact-only topic (and has no POLICY_VIOLATION error name): a DeleteRecords on
-    // a compacted topic succeeds in the simulator where Kafka refuses it. Skipped until the model follows Kafka.
+  it("a topic whose cleanup.policy has no `delete` refuses it with POLICY_VIOLATION and deletes nothing", () => {
+    // Partition.deleteRecordsOnLeader: `if (!leaderLog.config.delete) throw new PolicyViolationException(...)`, before
+    // the offset is looked at; ReplicaManager.deleteRecordsOnLocalLog answers the partition with that error.
     const h = leaderOf(new PartitionHarness({ log: { compact: true, delete: false } }), { isr: ["broker-1"], records: 4 });
     expect(h.p.deleteRecordsOnLeader(2)).toEqual({ error: "POLICY_VIOLATION", lowWatermark: -1 });
     expect(h.p.log.logStartOffset).toBe(0);
