@@ -81,6 +81,11 @@ export interface Checker<P = unknown> {
   param?: ParamSpec<P>;
   /** `params` is the parsed parameter, or null/undefined when the scenario gives none. */
   run(input: CheckInput, params: P | null | undefined): Finding[];
+  /**
+   * What it measured, one line each, shown under its verdict whether it held or not (a `performance:` bound's
+   * figures, so a passing check still says how close it came). Most checks have nothing to add.
+   */
+  measured?(input: CheckInput, params: P | null | undefined): string[];
 }
 
 /** Any checker, whatever its parameter (the registry's element type). */

@@ -37,7 +37,8 @@ export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number,
   if (r.invariantViolations.length > 10) lines.push(c.red(`    ... and ${r.invariantViolations.length - 10} more`));
   for (const ch of r.checks) {
     lines.push(ch.ok ? c.green(`  ✓ ${ch.name}`) : c.red(`  ✗ ${ch.name}`));
-    const shown = ch.ok ? ch.details.slice(0, ch.name.startsWith("anomaly") ? 1 : 0) : ch.details;
+    // A check that held shows its details only when it has some: an anomaly's first finding, a bound's measured figures.
+    const shown = ch.details;
     for (const d of shown) lines.push(c.dim(`      ${d}`));
   }
   if (r.checks.length === 0) lines.push(c.dim("  (no expectations)"));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Checker, Finding } from "../check/input.js";
+import type { CheckInput, Checker, Finding } from "../check/input.js";
 import { LatencyHistogram } from "../workload/perfTestStats.js";
 import { endToEndSamples, perfTestRecordsPerSec, produceSamples, steadyRecordsPerSec, summarise, summariseHistogram, type LatencySummary } from "./performance.js";
 
@@ -52,6 +52,53 @@ export type PerformanceBounds = z.infer<typeof schema>;
 
 const fmt = (n: number) => (Number.isInteger(n) ? n.toLocaleString("en-US") : String(Math.round(n * 1000) / 1000));
 
+/** What a `performance:` expectation measured: the figures (in `unit`) and who, or why nothing was measured. */
+type Measured = { none: string } | { what: string; unit: string; values: Partial<Record<(typeof LATENCY_FIGURES)[number] | "recordsPerSec", number>> };
+
+/**
+ * The figures a `performance:` expectation judges, from the history: throughput as records/s summed over the chosen
+ * producers, latency percentiles in ms over the chosen clients' samples merged (perf-test clients from their
+ * histograms, History.perfTest). `none` when nothing was measured, saying why.
+ */
+function measurePerformance(input: CheckInput, p: PerformanceBounds): Measured {
+  // Perf-test clients (perfTest: true) keep counters and histograms instead of ops (History.perfTest).
+  const perf = input.history.perfTest;
+  if (p.measure === "throughput") {
+    const rates = [...[...produceSamples(input.history)].map(([c, s]) => [c, steadyRecordsPerSec(s)] as const), ...[...perf.producers].filter(([, x]) => x.firstAckUs !== null).map(([c, x]) => [c, perfTestRecordsPerSec(x)] as const)];
+    const samples = rates.filter(([c]) => !p.clients || p.clients.includes(c));
+    if (samples.length === 0) return { none: `throughput: no producer${p.clients ? ` of ${p.clients.join(", ")}` : ""} acknowledged anything` };
+    const total = samples.reduce((sum, [, r]) => sum + r, 0);
+    return { what: `throughput of ${samples.map(([c]) => c).join(", ")}:`, unit: "records/s", values: { recordsPerSec: Math.round(total) } };
+  }
+  const msClock = p.clock === "ms";
+  const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, msClock ? s.msClockLatenciesUs : s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
+  const chosen = source.filter(([c]) => !p.clients || p.clients.includes(c));
+  const merged = chosen.flatMap(([, l]) => l);
+  const perfSource = p.measure === "endToEnd" ? [...perf.consumers].map(([c, x]) => [c, msClock ? x.endToEndMsClock : x.endToEnd] as const) : [...perf.producers].map(([c, x]) => [c, x.latency] as const);
+  const perfChosen = perfSource.filter(([c, h]) => h.count > 0 && (!p.clients || p.clients.includes(c)));
+  let summary: LatencySummary | null;
+  if (perfChosen.length === 0) summary = summarise(merged);
+  else {
+    // Histograms merged with the listed samples: the same nearest-rank figures as over one list of them all.
+    const h = new LatencyHistogram();
+    h.addValues(merged);
+    for (const [, x] of perfChosen) h.merge(x);
+    summary = summariseHistogram(h);
+    chosen.push(...perfChosen.map(([c]) => [c, [] as number[]] as const));
+  }
+  const label = p.measure === "endToEnd" ? (msClock ? "end-to-end latency (ms clocks, as OMB measures it)" : "end-to-end latency") : "produce latency";
+  if (!summary) {
+    const whose = p.clients ? ` from ${p.clients.join(", ")}` : "";
+    const why =
+      p.measure === "endToEnd"
+        ? "a consumer times the records whose send() the run recorded: a perf-test producer's only a perf-test consumer"
+        : "only acknowledged sends are timed";
+    return { none: `${label}: no samples${whose} (${why})` };
+  }
+  const values: Record<(typeof LATENCY_FIGURES)[number], number> = { avgMs: summary.avgMs, p50Ms: summary.p50Ms, p99Ms: summary.p99Ms, p999Ms: summary.p999Ms, maxMs: summary.maxMs };
+  return { what: `${label} of ${chosen.map(([c]) => c).join(", ")} (${fmt(summary.count)} records):`, unit: "ms", values };
+}
+
 /**
  * `performance: { measure, clients?, <figure>: { min?, max? }, ... }`: the run's measured figures lie within the
  * bounds, as a benchmark's published figures are checked (README "Capacity", "Validation"). Latency figures are
@@ -74,43 +121,22 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
   },
   run(input, p) {
     if (!p) return [];
+    const m = measurePerformance(input, p);
+    if ("none" in m) return [{ message: m.none }];
     const out: Finding[] = [];
-    const check = (figure: string, value: number, unit: string, what: string) => {
+    for (const [figure, value] of Object.entries(m.values)) {
       const b = p[figure as keyof PerformanceBounds] as { min?: number; max?: number } | undefined;
-      if (!b) return;
-      if (b.min !== undefined && value < b.min) out.push({ message: `${what} ${figure} ${fmt(value)} ${unit} is below the min ${fmt(b.min)}`, evidence: { figure, value, min: b.min } });
-      if (b.max !== undefined && value > b.max) out.push({ message: `${what} ${figure} ${fmt(value)} ${unit} is above the max ${fmt(b.max)}`, evidence: { figure, value, max: b.max } });
-    };
-    // Perf-test clients (perfTest: true) keep counters and histograms instead of ops (History.perfTest).
-    const perf = input.history.perfTest;
-    if (p.measure === "throughput") {
-      const rates = [...[...produceSamples(input.history)].map(([c, s]) => [c, steadyRecordsPerSec(s)] as const), ...[...perf.producers].filter(([, x]) => x.firstAckUs !== null).map(([c, x]) => [c, perfTestRecordsPerSec(x)] as const)];
-      const samples = rates.filter(([c]) => !p.clients || p.clients.includes(c));
-      if (samples.length === 0) return [{ message: "throughput: no producer acknowledged anything" }];
-      const total = samples.reduce((sum, [, r]) => sum + r, 0);
-      check("recordsPerSec", Math.round(total), "records/s", `throughput of ${samples.map(([c]) => c).join(", ")}:`);
-      return out;
+      if (!b) continue;
+      if (b.min !== undefined && value < b.min) out.push({ message: `${m.what} ${figure} ${fmt(value)} ${m.unit} is below the min ${fmt(b.min)}`, evidence: { figure, value, min: b.min } });
+      if (b.max !== undefined && value > b.max) out.push({ message: `${m.what} ${figure} ${fmt(value)} ${m.unit} is above the max ${fmt(b.max)}`, evidence: { figure, value, max: b.max } });
     }
-    const msClock = p.clock === "ms";
-    const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, msClock ? s.msClockLatenciesUs : s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
-    const chosen = source.filter(([c]) => !p.clients || p.clients.includes(c));
-    const merged = chosen.flatMap(([, l]) => l);
-    const perfSource = p.measure === "endToEnd" ? [...perf.consumers].map(([c, x]) => [c, msClock ? x.endToEndMsClock : x.endToEnd] as const) : [...perf.producers].map(([c, x]) => [c, x.latency] as const);
-    const perfChosen = perfSource.filter(([c, h]) => h.count > 0 && (!p.clients || p.clients.includes(c)));
-    let summary: LatencySummary | null;
-    if (perfChosen.length === 0) summary = summarise(merged);
-    else {
-      // Histograms merged with the listed samples: the same nearest-rank figures as over one list of them all.
-      const h = new LatencyHistogram();
-      h.addValues(merged);
-      for (const [, x] of perfChosen) h.merge(x);
-      summary = summariseHistogram(h);
-      chosen.push(...perfChosen.map(([c]) => [c, [] as number[]] as const));
-    }
-    const label = p.measure === "endToEnd" ? (msClock ? "end-to-end latency (ms clocks, as OMB measures it)" : "end-to-end latency") : "produce latency";
-    if (!summary) return [{ message: `${label}: no samples${p.clients ? ` from ${p.clients.join(", ")}` : ""}` }];
-    const what = `${label} of ${chosen.map(([c]) => c).join(", ")} (${fmt(summary.count)} records):`;
-    for (const f of LATENCY_FIGURES) check(f, summary[f], "ms", what);
     return out;
+  },
+  measured(input, p) {
+    if (!p) return [];
+    const m = measurePerformance(input, p);
+    if ("none" in m) return [m.none];
+    const shown = Object.entries(m.values).filter(([f]) => p[f as keyof PerformanceBounds] !== undefined);
+    return [`${m.what} ${shown.map(([f, v]) => `${f} ${fmt(v)} ${m.unit}`).join(", ")}`];
   },
 };

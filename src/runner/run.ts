@@ -162,7 +162,7 @@ function parseParam(s: ResolvedScenario, e: Expectation, checker: AnyChecker): u
     if (p.required) throw new ScenarioError(s.file, e.path, `${e.check}: needs a parameter, e.g. ${p.example}`);
     return undefined;
   }
-  const r = p.schema.safeParse(e.params);
+  const r = p.schema.safeParse(e.params, { reportInput: true });
   if (!r.success) {
     const issue = describeIssue(r.error.issues[0], p.schema);
     throw new ScenarioError(s.file, issue.path === "" ? e.paramPath : `${e.paramPath}${issue.path.startsWith("[") ? "" : "."}${issue.path}`, `${e.check}: ${issue.message} (e.g. ${p.example})`);
@@ -250,6 +250,8 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
         : findings.length > 0
           ? [`${findings.length} found; first: ${findings[0].message}`]
           : [`expected the anomaly, but ${e.check} found nothing`];
+    // A held bound still says what it measured (a finding already names the figure that broke it).
+    if (ok && checker.measured) details.push(...checker.measured(input, params));
     return { name, ok, details, findings };
   });
   let status: RunStatus = "ok";
