@@ -24,6 +24,8 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
   // A number out of range: show what was written next to the range.
   if ((issue.code === "too_big" || issue.code === "too_small" || issue.code === "not_multiple_of") && typeof input === "number")
     return { path: formatPath(base), message: `${issue.message} (got ${input})` };
+  // A value outside a list of allowed ones (an enum, a literal): show what was written next to the list.
+  if (issue.code === "invalid_value" && input !== undefined && !issue.message.includes("(got ")) return { path: formatPath(base), message: `${issue.message} (got ${JSON.stringify(input)})` };
   return { path: formatPath(base), message: issue.message };
 }
 

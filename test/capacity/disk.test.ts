@@ -99,7 +99,7 @@ capacity: ${capacity}
       "bad.yaml",
     );
   it("refuses an unknown model, a bad number and a disk on a host that is not a broker, at their path", () => {
-    expect(load("{ disk: { model: ssd } }")).toThrow(/bad\.yaml: capacity\.disk\.model: must be one of "nvme-ssd", "sata-hdd-7200"/);
+    expect(load("{ disk: { model: ssd } }")).toThrow(/bad\.yaml: capacity\.disk\.model: must be one of "nvme-ssd", "sata-hdd-7200" \(got "ssd"\)$/);
     expect(load("{ disk: { writeMBPerSec: 0 } }")).toThrow(/capacity\.disk\.writeMBPerSec: must be a bandwidth in MB\/s > 0/);
     expect(load("{ disk: { dirtyRatioPercent: 150 } }")).toThrow(/capacity\.disk\.dirtyRatioPercent: must be a percentage <= 100/);
     expect(load("{ disk: { iops: 3 } }")).toThrow(/capacity\.disk/);
