@@ -102,8 +102,9 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
       const w = parseWith(consumerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
       const groupId = config["group.id"];
       if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");
-      if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
+      // A perf-test consumer is told to use assign: first; asking it for a group.id would lead the wrong way.
       if (w.perfTest && w.subscribe) fail(`${p}.workload.perfTest`, "a perf-test consumer reads assigned partitions: use assign: {topic}, not subscribe:");
+      if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
       if (w.assign) {
         for (const k of ["processing", "commit", "output"] as const) if (w[k] !== undefined) fail(`${p}.workload.${k}`, "is for subscribe: consumers in a group");
         if (w.pollTimeout !== undefined && w.pollInterval !== undefined) fail(`${p}.workload.pollTimeout`, "replaces pollInterval (a blocking poll(Duration) loop); give one of them");

@@ -77,6 +77,15 @@ clients:
   });
 });
 
+describe("perf-test consumer input", () => {
+  const load = (client: string) => () =>
+    parseScenario(`name: bad\ndescription: perf consumer\nduration: 5s\ncluster: { brokers: 1, topics: [{ name: t, partitions: 1 }] }\nclients:\n  - ${client}\n`, "bad.yaml");
+  it("with subscribe: is told to use assign: first, not to add the group.id it must not have (newcomer's finding)", () => {
+    expect(load("{ id: r, kind: consumer, workload: { subscribe: [t], perfTest: true } }")).toThrow(/clients\[0\]\.workload\.perfTest: a perf-test consumer reads assigned partitions: use assign/);
+    expect(load("{ id: r, kind: consumer, config: { group.id: g }, workload: { assign: { topic: t }, perfTest: true } }")).toThrow(/leave group\.id out/);
+  });
+});
+
 describe("perf-test consumer", () => {
   it("reads the records and end-to-end latencies a per-record consumer reads at a low rate, without a poll in the history", () => {
     const each = run({ perfTest: false, rate: 500, consumer: true, config: { acks: 1, "linger.ms": 0 } });
