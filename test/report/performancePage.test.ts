@@ -109,11 +109,14 @@ describe("the performance tables (the page script's shaping, no DOM)", () => {
       consumers: [
         { client: "c1", records: 1000, endToEnd: lat(1.49, 2.25), endToEndMsClock: lat(1, 3) },
         { client: "c2", records: 5, endToEnd: lat(0.3, 0.4), endToEndMsClock: null },
+        { client: "perf", records: 2_000_000, endToEnd: lat(1, 2), endToEndMsClock: lat(1, 2), recordsPerSec: 927_087, mibPerSec: 88.41, perfTest: true as const },
       ],
     });
-    expect(t.head).toEqual(["consumer", "records", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "OMB p50 ms", "OMB p99 ms"]);
-    expect(t.rows[0].cells.map((c) => c.text)).toEqual(["c1", "1,000", "1.49", "2.25", "2.25", "2.25", "1", "3"]);
-    expect(t.rows[1].cells.slice(6).map((c) => c.text)).toEqual(["—", "—"]);
+    // records/s and MiB/s are a perf-test consumer's (kafka-consumer-perf-test's figures); dashes for the others.
+    expect(t.head).toEqual(["consumer", "records", "records/s", "MiB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "OMB p50 ms", "OMB p99 ms"]);
+    expect(t.rows[0].cells.map((c) => c.text)).toEqual(["c1", "1,000", "—", "—", "1.49", "2.25", "2.25", "2.25", "1", "3"]);
+    expect(t.rows[1].cells.slice(8).map((c) => c.text)).toEqual(["—", "—"]);
+    expect(t.rows[2].cells.slice(0, 4).map((c) => c.text)).toEqual(["perf", "2,000,000", "927,087", "88.41"]);
   });
 
   it("brokers: busy shares from HOT_SHARE marked, the blocked column only when a broker was blocked, dashes without brokerCpu or NIC", () => {
