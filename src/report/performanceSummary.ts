@@ -15,7 +15,8 @@ export function formatPerformance(p: Performance): string[] {
   for (const x of p.producers) {
     const l = x.latency;
     const lat = l ? `, ${l.avgMs.toFixed(2)} ms avg latency, ${l.maxMs.toFixed(2)} ms max latency, ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th` : "";
-    lines.push(`  ${x.client}: ${x.acknowledged} records acknowledged${x.failed > 0 ? `, ${x.failed} failed` : ""}, ${x.recordsPerSec} records/sec (${x.mibPerSec.toFixed(2)} MiB/sec)${lat}${x.perfTest ? PERF_TEST_NOTE : ""}`);
+    const refused = x.refused ? `, ${x.refused.records} refused by send() (${x.refused.error})` : "";
+    lines.push(`  ${x.client}: ${x.acknowledged} records acknowledged${x.failed > 0 ? `, ${x.failed} failed` : ""}${refused}, ${x.recordsPerSec} records/sec (${x.mibPerSec.toFixed(2)} MiB/sec)${lat}${x.perfTest ? PERF_TEST_NOTE : ""}`);
   }
   for (const x of p.consumers) {
     const l = x.endToEnd;

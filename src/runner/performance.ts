@@ -36,6 +36,8 @@ export interface ProducerPerformance {
   latency: LatencySummary | null;
   /** True for a perf-test client: its figures come from its counters, not from a recorded history. */
   perfTest?: true;
+  /** A perf-test producer's records send() failed at once (RECORD_TOO_LARGE), over the whole run; absent when none. */
+  refused?: { records: number; error: string };
 }
 
 /** One consumer's end-to-end latency: from a record's send() to the poll that returned it (its first time). */
@@ -176,7 +178,7 @@ function perfTestFigures(stats: PerfTestStats, valueBytes: ReadonlyMap<string, n
   const producers: ProducerPerformance[] = [];
   for (const [client, p] of stats.producers) {
     const recordsPerSec = perfTestRecordsPerSec(p);
-    producers.push({ client, acknowledged: p.latency.count, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summariseHistogram(p.latency), perfTest: true });
+    producers.push({ client, acknowledged: p.latency.count, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summariseHistogram(p.latency), perfTest: true, ...(p.refused > 0 ? { refused: { records: p.refused, error: p.refusedError! } } : {}) });
   }
   const consumers: ConsumerPerformance[] = [];
   for (const [client, c] of stats.consumers) {

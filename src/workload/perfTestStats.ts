@@ -95,6 +95,12 @@ export interface ProducerPerfCounters {
   latency: LatencyHistogram;
   /** Records handed to the producer (appended), all. */
   sent: number;
+  /**
+   * Records send() failed at once, before any batch (RECORD_TOO_LARGE: larger than max.request.size or buffer.memory),
+   * all, and the error; kafka-producer-perf-test counts none of them (PerfCallback records successes only).
+   */
+  refused: number;
+  refusedError: string | null;
 }
 
 /** One perf-test consumer's counters. */
@@ -122,7 +128,7 @@ export class PerfTestStats {
 
   producer(client: string): ProducerPerfCounters {
     let p = this.producers.get(client);
-    if (!p) this.producers.set(client, (p = { firstAckUs: null, lastAckUs: 0, acksAfterFirst: 0, failed: 0, latency: new LatencyHistogram(), sent: 0 }));
+    if (!p) this.producers.set(client, (p = { firstAckUs: null, lastAckUs: 0, acksAfterFirst: 0, failed: 0, latency: new LatencyHistogram(), sent: 0, refused: 0, refusedError: null }));
     return p;
   }
 

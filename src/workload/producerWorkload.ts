@@ -164,6 +164,10 @@ function perfTestProducerActor(brokers: string[], settings: ProducerSettings, w:
     const perTick = (w.ratePerSec * tickMs) / 1000;
     // One listener for every batch: no closure per send.
     const listener: RunBatchListener = (batch, result) => stats.producerBatchDone(ctx.name, ctx.nowUs, batch.runs!, result.ok);
+    const onRefused = (records: number, error: string) => {
+      counters.refused += records;
+      counters.refusedError = error;
+    };
     let owed = 0;
     let n = 0;
     const remaining = () => (w.records === null ? Number.MAX_SAFE_INTEGER : w.records - n);
@@ -181,7 +185,7 @@ function perfTestProducerActor(brokers: string[], settings: ProducerSettings, w:
         want = Math.min(Math.floor(owed), remaining());
       }
       if (want > 0) {
-        const appended = producer.appendRun(w.topic, w.partition, values, n, want, listener);
+        const appended = producer.appendRun(w.topic, w.partition, values, n, want, listener, onRefused);
         n += appended;
         counters.sent += appended;
         if (!asFastAsPossible) owed -= appended;

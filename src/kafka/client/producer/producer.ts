@@ -7,10 +7,10 @@ import type { OffsetEntry } from "../../protocol/transactionMessages.js";
 import { BuiltInPartitioner, murmur2, toPositive } from "../../partitioner.js";
 import { ClientMetadata } from "../clientMetadata.js";
 import { nextRequestId } from "../requestIds.js";
-import type { RunBatchListener, RunValues, SendCallback } from "./producerBatch.js";
+import { type RunBatchListener, type RunValues, runValueBytes, type SendCallback } from "./producerBatch.js";
 import { ProducerIdManager } from "./producerIdManager.js";
 import { RecordAccumulator } from "./recordAccumulator.js";
-import { recordTooLarge } from "./recordSizeLimits.js";
+import { recordTooLarge, runRecordsThatFit } from "./recordSizeLimits.js";
 import { Sender } from "./sender.js";
 import { type ConsumerGroupMetadata, TransactionManager, type TxnCallback } from "./transactionManager.js";
 
@@ -187,11 +187,13 @@ export class KafkaProducer {
    * without a key would do, record for record (the sticky partitioner's choice and switch points, batch.size,
    * buffer.memory), without an object, a callback or an event per record. Values are `values.prefix + n` for n from
    * `firstN`, padded to `values.valueSize` bytes; `partition` explicit or null (the partitioner). Returns how many were
-   * appended: fewer than `count` where the next send() would block (metadata unknown, which asks for it, or
-   * buffer.memory full); the caller sends the rest later. Each batch completes through `listener`.
+   * appended or refused: fewer than `count` where the next send() would block (metadata unknown, which asks for it,
+   * or buffer.memory full); the caller sends the rest later. Each batch completes through `listener`; records too large
+   * for max.request.size or buffer.memory (`ensureValidRecordSize`) fail at once through `onRefused` (RECORD_TOO_LARGE,
+   * as each send()'s callback would), counted in the return value.
    * Not for a transactional producer (throws).
    */
-  appendRun(topic: string, partition: number | null, values: RunValues, firstN: number, count: number, listener: RunBatchListener): number {
+  appendRun(topic: string, partition: number | null, values: RunValues, firstN: number, count: number, listener: RunBatchListener, onRefused: (records: number, error: ErrorName) => void): number {
     if (this.txn) throw new Error("appendRun: a perf-test workload is not transactional");
     const parts = this.metadata.partitionsFor(topic);
     if (!parts) {
@@ -199,6 +201,16 @@ export class KafkaProducer {
       return 0;
     }
     if (this.blocked.length > 0 || this.waitingForMetadata.length > 0) return 0;
+    const fit = runRecordsThatFit(values, firstN, count, this.settings);
+    if (fit < count) {
+      // KafkaProducer.doSend fails a record larger than the limits before partitioning it: no batch, no wait.
+      const done = fit > 0 ? this.appendRun(topic, partition, values, firstN, fit, listener, onRefused) : 0;
+      if (done < fit) return done;
+      const first = recordTooLarge({ key: null, value: "", padBytes: runValueBytes(values, firstN + fit) }, this.settings)!;
+      this.ctx.trace("producer.record-too-large", { topic, ...first });
+      onRefused(count - fit, "RECORD_TOO_LARGE");
+      return count;
+    }
     const nowMs = this.ctx.nowMs;
     const sendUs = this.ctx.nowUs;
     const magic = this.accumulator.magicOf(topic);

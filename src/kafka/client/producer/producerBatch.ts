@@ -273,6 +273,11 @@ function nextVarintBoundary(index: number): number {
   return b;
 }
 
+/** Value bytes of record `n` of a run (`values.prefix + n`, padded to `values.valueSize`), as `appendRun` sizes it. */
+export function runValueBytes(values: RunValues, n: number): number {
+  return Math.max(values.valueSize, utf8Length(values.prefix) + digitsOf(n));
+}
+
 /** Decimal digits of a non-negative integer (the length of `String(n)`). */
 function digitsOf(n: number): number {
   let d = 1;
