@@ -118,7 +118,7 @@ export class MetadataLoader {
     // A long-polled fetch returns within 500ms; no answer after the request timeout means try another controller.
     this.client.sendWhenReady(this.leader, req, (res) => {
       if (req.correlationId !== this.fetchId) return;
-      if (res.type !== "Disconnected") return this.onFetchResponse(res as RaftFetchResponse);
+      if (res.type !== "Disconnected") return this.onFetchResponse(res);
       this.leader = this.nextController();
       this.wait.set(RETRY_BACKOFF_MS);
     }, this.requestTimeoutMs + 500);

@@ -2,7 +2,7 @@ import type { ActorContext, Timer } from "../../sim/index.js";
 import type { NetworkClient } from "../network/networkClient.js";
 import { UNDEFINED_EPOCH, UNDEFINED_OFFSET } from "../log/leaderEpochCache.js";
 import { lastOffsetOf } from "../log/recordBatch.js";
-import { type FetchPartition, type FetchRequest, type FetchResponse, type FetchResponsePartition, type OffsetsForLeaderEpochRequest, type OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
+import { type FetchPartition, type FetchRequest, type FetchResponsePartition, type OffsetsForLeaderEpochRequest, type OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
 import { FetchSessionOrder } from "../protocol/fetchSessionOrder.js";
 import type { BrokerSettings } from "./brokerSettings.js";
 import type { Partition } from "./partition.js";
@@ -192,7 +192,7 @@ export class ReplicaFetcherThread {
           this.session.reset();
           for (const st of sent) if (this.isCurrent(st)) this.delay(st);
         } else {
-          const parts = (res as FetchResponse).partitions;
+          const parts = res.partitions;
           const moved: string[] = [];
           for (const i of readOrder) if (parts[i].batches.length > 0 || (parts[i].partialBytes ?? 0) > 0) moved.push(keys[i]);
           this.session.moveToEnd(moved);

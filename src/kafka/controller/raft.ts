@@ -315,7 +315,7 @@ export class RaftNode {
     const leader = this.role.leader;
     const epoch = this.epoch;
     this.client.sendWhenReady(leader, req, (res) => {
-      if (res.type !== "Disconnected") return this.handleFetchResponse(leader, res as RaftFetchResponse);
+      if (res.type !== "Disconnected") return this.handleFetchResponse(leader, res);
       if (this.role.kind !== "follower" || this.role.leader !== leader || this.epoch !== epoch) return;
       if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
       this.fetchRetryTimer = this.fetchRetry.set(this.cfg.retryBackoffMs);

@@ -265,7 +265,7 @@ export class TransactionCoordinator {
    * with InitProducerId (KIP-588); after a fence by a new instance it cannot. `done` hears how the PrepareAbort
    * write ended (then the markers go out). As in TransactionCoordinator.endTransaction, the bumped epoch stays even
    * if that write fails, and the metadata is marked `hasFailedEpochFence` so the next fence does not bump again: the
-   * bumped epoch was never handed to anyone.
+   * bumped epoch has not been handed to anyone.
    */
   private abortByFence(m: TransactionMetadata, rememberOldEpoch: boolean, done: (error: ErrorName) => void = () => {}): void {
     const oldEpoch = m.producerEpoch;

@@ -29,7 +29,7 @@ export type EpochBump = { ok: true; transit: TxnTransitMetadata } | { ok: false;
  */
 export class TransactionMetadata {
   pendingState: TransactionState | null = null;
-  /** A fence whose log write failed is not bumped again (the bumped epoch was never handed out). */
+  /** A fence whose log write failed is not bumped again (nobody has been handed the bumped epoch). */
   hasFailedEpochFence = false;
   topicPartitions = new Set<string>();
 

@@ -1,4 +1,4 @@
-import type { ConsumerFetchRequest, ConsumerFetchResponse, ConsumerFetchResponsePartition, FetchPartition } from "../../protocol/messages.js";
+import type { ConsumerFetchRequest, ConsumerFetchResponsePartition, FetchPartition } from "../../protocol/messages.js";
 import { FetchSessionOrder } from "../../protocol/fetchSessionOrder.js";
 import type { AssignedPartition } from "./assignedPartition.js";
 import { decompressionNs } from "../../log/compression.js";
@@ -86,7 +86,7 @@ export class Fetcher {
           session.reset();
           for (const p of parts) if (this.take(p, id)) this.host.retryLater(p, disconnectError(res));
         } else {
-          const answer = (res as unknown as ConsumerFetchResponse).partitions;
+          const answer = res.partitions;
           session.moveToEnd(readOrder.filter((i) => answer[i].batches.length > 0).map((i) => parts[i].key));
           let available = false;
           let readyAtUs = -Infinity;
