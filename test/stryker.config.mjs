@@ -22,6 +22,8 @@ import { existsSync, readdirSync } from "node:fs";
 const TARGETS = [
   "src/kafka/log/**/*.ts",
   "src/kafka/broker/partition.ts",
+  // The leader's log append (UnifiedLog.appendAsLeader), moved out of partition.ts when it was split.
+  "src/kafka/broker/replicaLog.ts",
   "src/kafka/broker/delayedProduce.ts",
   "src/kafka/broker/delayedFetch.ts",
   "src/kafka/broker/isrState.ts",

@@ -1,6 +1,5 @@
 import type { Timer } from "../../sim/index.js";
-import { compactedTopicRecordError, validateCompression } from "../log/logValidator.js";
-import { candidateBatch, lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
+import type { RecordBatch } from "../log/recordBatch.js";
 import type { PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type { FetchPartition } from "../protocol/messages.js";
@@ -16,7 +15,6 @@ export interface PartitionHost extends ReplicaLogHost {
   settings: BrokerSettings;
   /** Effective min.insync.replicas for the topic: min(topic or broker setting, replication factor). */
   minIsr(topic: string, replicationFactor: number): number;
-  flushMessages(topic: string): number;
   isBrokerActive(broker: string): boolean;
   sendAlterPartition(p: Partition, newIsr: string[]): void;
   /**
@@ -24,11 +22,6 @@ export interface PartitionHost extends ReplicaLogHost {
    * moved or its leadership ended (Partition.tryCompleteDelayedRequests → delayedFetchPurgatory.checkAndComplete).
    */
   tryCompleteDelayedFetch(key: string): void;
-  /**
-   * CPU ns the append spent on codecs (LogValidator: decompression, recompression), charged to the I/O thread handling
-   * the request when the broker has a request path with CPU costs (capacity.brokerCpu); absent or a no-op otherwise.
-   */
-  chargeIoNs?(ns: number): void;
 }
 
 /** A leader append's outcome (Kafka `LogAppendInfo`): the batch's offsets, or why nothing was appended. */
@@ -39,7 +32,7 @@ export type FollowerRead = ({ ok: true; highWatermark: number } & PartitionRead)
 
 /**
  * One partition's replica on one broker (Kafka `core/.../cluster/Partition.scala`): becoming leader or follower,
- * the leader's append (epoch and min.insync.replicas checks, producer state, the append itself), the followers'
+ * the leader's append (epoch and min.insync.replicas checks here, then the log's `appendAsLeader`), the followers'
  * fetch state, ISR shrink/expand through the controller and the high watermark. What waits on the partition — acks=all
  * appends, parked fetches — is in its purgatories, which it tells when the log grows, the HW moves or leadership
  * ends (Kafka's `tryCompleteDelayedRequests`). A follower's fetching is its broker's `ReplicaFetcherThread` for the leader.
@@ -176,7 +169,8 @@ export class Partition extends ReplicaLog {
   /**
    * Partition.appendRecordsToLeader, for clients and for the broker's own writes (transaction markers, the
    * coordinators' logs): the epoch check, min.insync.replicas for acks=all (checked before the append: nothing is
-   * written), the producer-state checks, then the append. What the acks then wait for is the ReplicaManager's.
+   * written), then the log's append (ReplicaLog.appendAsLeader: validation, producer-state checks, the write) and the
+   * HW. What the acks then wait for is the ReplicaManager's.
    */
   appendRecordsToLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, requiredAcks: -1 | 0 | 1, currentLeaderEpoch: number, from: string): LeaderAppend {
     if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
@@ -186,83 +180,20 @@ export class Partition extends ReplicaLog {
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
       return { ok: false, error: "NOT_ENOUGH_REPLICAS" };
     }
-    // UnifiedLog.analyzeAndValidateRecords: a batch larger than max.message.bytes is refused before any producer-state
-    // check (RecordTooLargeException → MESSAGE_TOO_LARGE). The broker's own writes (markers, coordinators) are small.
-    const maxMessageBytes = this.host.logConfig(this.topic).maxMessageBytes;
-    if (batch.sizeBytes > maxMessageBytes) {
-      this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
-      return { ok: false, error: "MESSAGE_TOO_LARGE" };
-    }
-    // LogValidator's codec step: decompress to validate, recompress when the topic's compression.type asks for
-    // another codec. Internal topics keep what their writer sends (Kafka creates them with their own compression.type).
-    if (!this.topic.startsWith("__")) {
-      const v = validateCompression(batch, this.host.logConfig(this.topic).compressionType);
-      if (v.cpuNs > 0) this.host.chargeIoNs?.(v.cpuNs);
-      if (v.recompressed) {
-        batch = v.batch;
-        if (batch.sizeBytes > maxMessageBytes) {
-          this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
-          return { ok: false, error: "MESSAGE_TOO_LARGE" };
-        }
-      }
-    }
-    const recordError = compactedTopicRecordError(batch, this.host.logConfig(this.topic).compact);
-    if (recordError) {
-      this.trace("partition.reject-produce", { error: "INVALID_RECORD", reason: recordError });
-      return { ok: false, error: "INVALID_RECORD" };
-    }
-    const candidate = candidateBatch(batch, this.log.logEndOffset, this.leaderEpoch, this.ctx.nowMs);
-    const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
-    if (check.kind === "error") {
-      this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
-      return { ok: false, error: check.error };
-    }
-    if (check.kind === "duplicate") {
-      // UnifiedLog: "if we find a duplicate, we return the metadata of the appended batch".
-      this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset: check.firstOffset });
-      // Partition.appendRecordsToLeader calls maybeIncrementLeaderHW after every append, a duplicate's too: a retry
-      // is what moves a HW held back by a min.insync.replicas that was lowered at run time.
-      this.maybeIncrementHighWatermark();
-      return { ok: true, baseOffset: check.firstOffset, lastOffset: check.lastOffset };
-    }
-    // ProducerAppendInfo.checkSequence: with no state for the producer (expired by producer.id.expiration.ms, or its
-    // batches deleted and no snapshot kept it) any sequence is accepted — Kafka 4 no longer answers
-    // UNKNOWN_PRODUCER_ID (KIP-360). Traced, as it is where the idempotence window ends.
-    if (batch.producerId >= 0 && batch.baseSequence > 0 && !batch.isControl && !this.producerState.producers.has(batch.producerId))
-      this.trace("partition.unknown-producer", { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, logStartOffset: this.log.logStartOffset });
-    this.maybeRoll(batch.sizeBytes, this.ctx.nowMs);
-    const appended = this.log.appendAsLeader(batch, this.leaderEpoch, this.ctx.nowMs);
-    this.producerState.update(appended);
-    const baseOffset = appended.baseOffset;
-    const lastOffset = lastOffsetOf(appended);
-    this.trace(batch.isControl ? "partition.marker" : "partition.append", {
-      baseOffset,
-      lastOffset,
-      acks: requiredAcks,
-      producerId: appended.producerId,
-      producerEpoch: appended.producerEpoch,
-      ...(batch.isControl ? { marker: batch.records[0].key } : { baseSequence: appended.baseSequence, transactional: appended.isTransactional }),
-      leaderEpoch: this.leaderEpoch,
-      from,
-    });
-    // The write into the page cache (a throttled writer waits) and UnifiedLog.append's flush when flush.messages
-    // asks (an fsync): both on the I/O thread handling the produce, so its busy time and the response include them.
-    const diskUs = this.disk.append(appended.sizeBytes) + this.maybeFlush();
-    if (diskUs > 0) this.host.chargeIoNs?.(diskUs * 1000);
+    const r = this.appendAsLeader(batch, this.leaderEpoch, requiredAcks, from);
+    if (r.kind === "error") return { ok: false, error: r.error };
+    // Partition.appendRecordsToLeader calls maybeIncrementLeaderHW after every append, a duplicate's too: a retry
+    // is what moves a HW held back by a min.insync.replicas that was lowered at run time.
+    if (r.kind === "duplicate") this.maybeIncrementHighWatermark();
     // ReplicaManager.appendRecords: the HW moved (its move checks the purgatory) or, if not, the fetches parked on
     // the partition look again anyway (LeaderHwChange.SAME): followers have data now, a marker may move the LSO.
-    if (!this.maybeIncrementHighWatermark()) this.host.tryCompleteDelayedFetch(this.key);
-    return { ok: true, baseOffset, lastOffset };
+    else if (!this.maybeIncrementHighWatermark()) this.host.tryCompleteDelayedFetch(this.key);
+    return { ok: true, baseOffset: r.baseOffset, lastOffset: r.lastOffset };
   }
 
   /** Partition.checkEnoughReplicasReachOffset, once the HW has passed the batch: the maximal ISR is what counts. */
   enoughReplicasError(): ErrorName {
     return this.effectiveMinIsr <= this.isrState.maximalIsr.length ? "NONE" : "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
-  }
-
-  /** UnifiedLog.append: `if (localLog.unflushedMessages >= config.flushInterval) flush(false)`; the fsync's µs. */
-  private maybeFlush(): number {
-    return this.log.unflushedMessages >= this.host.flushMessages(this.topic) ? this.flushLog() : 0;
   }
 
   // ---- leader: follower fetches (Partition.fetchRecords for a follower) ----

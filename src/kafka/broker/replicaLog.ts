@@ -3,7 +3,9 @@ import { PartitionLog } from "../log/partitionLog.js";
 import { ProducerStateManager } from "../log/producerStateManager.js";
 import { cleanReplica, logToClean, type LogToClean } from "../log/logCleaner.js";
 import { deleteOldSegments } from "../log/retention.js";
-import type { RecordBatch } from "../log/recordBatch.js";
+import { compactedTopicRecordError, validateCompression } from "../log/logValidator.js";
+import { candidateBatch, lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
+import type { ErrorName } from "../protocol/errors.js";
 import { tpKey } from "../protocol/messages.js";
 import type { LogDefaults } from "./brokerSettings.js";
 import { type LogDirDisk, NO_LOG_DIR_DISK } from "./logDirDisk.js";
@@ -15,12 +17,26 @@ export interface ReplicaLogHost {
   logConfig(topic: string): LogDefaults;
   /** The broker's log directory on its disk (`capacity.disk`); absent: appends and flushes cost no time. */
   disk?: LogDirDisk;
+  /** flush.messages for the topic (topic override, else log.flush.interval.messages): appends between fsyncs. */
+  flushMessages(topic: string): number;
+  /**
+   * CPU ns the append spent on codecs (LogValidator: decompression, recompression), charged to the I/O thread handling
+   * the request when the broker has a request path with CPU costs (capacity.brokerCpu); absent or a no-op otherwise.
+   */
+  chargeIoNs?(ns: number): void;
 }
 
 /**
+ * A leader append's outcome at the log (Kafka `LogAppendInfo`): appended at offsets `baseOffset`..`lastOffset`; a
+ * duplicate of a batch already appended there (nothing written); or the error that refused it (nothing written).
+ */
+export type LogAppend = { kind: "appended" | "duplicate"; baseOffset: number; lastOffset: number } | { kind: "error"; error: ErrorName };
+
+/**
  * One partition's log on one broker with what Kafka's `UnifiedLog` keeps beside it: the producer state
- * (`ProducerStateManager`), the high watermark and its checkpoint, segment rolls, retention, log-start moves and
- * producer expiry. `Partition` (the replica's role, appends, the ISR) builds on it; the log's own storage is
+ * (`ProducerStateManager`), the high watermark and its checkpoint, the leader's and the follower's appends
+ * (validation, producer-state checks, segment rolls, flush.messages), retention, log-start moves and producer
+ * expiry. `Partition` (the replica's role, the leader's checks before an append, the ISR) builds on it; the log's own storage is
  * `PartitionLog` (src/kafka/log). Offsets are log offsets; times are ms of simulated time.
  */
 export class ReplicaLog {
@@ -70,6 +86,86 @@ export class ReplicaLog {
     if (!this.log.shouldRoll(sizeBytes, timestampMs, cfg)) return;
     const seg = this.log.roll(this.ctx.nowMs, this.producerState.snapshot(this.log.logEndOffset));
     this.trace("log.roll", { baseOffset: seg.baseOffset, segments: this.log.segments.length });
+  }
+
+  /**
+   * `UnifiedLog.appendAsLeader` for a batch the leader (`Partition.appendRecordsToLeader`, which checked the role, the
+   * leader epoch and min.insync.replicas) takes in `leaderEpoch` from `from` with `requiredAcks`: the batch's size
+   * against max.message.bytes and the codec step (analyzeAndValidateRecords, LogValidator), a compacted topic's
+   * keys, the producer-state checks (analyzeAndValidateProducerState: fencing, sequences, duplicates), then the roll,
+   * the append, the producer state's update and the flush flush.messages asks for. Errors: MESSAGE_TOO_LARGE,
+   * INVALID_RECORD, and the producer-state errors (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, ...), each
+   * traced as `partition.reject-produce`; nothing is written then. A duplicate of a batch still in the producer's
+   * state returns that batch's offsets and writes nothing. CPU (codecs) and disk time (page cache, fsync) are
+   * charged to the I/O thread handling the request (`chargeIoNs`, ns).
+   */
+  protected appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number, requiredAcks: -1 | 0 | 1, from: string): LogAppend {
+    // UnifiedLog.analyzeAndValidateRecords: a batch larger than max.message.bytes is refused before any producer-state
+    // check (RecordTooLargeException → MESSAGE_TOO_LARGE). The broker's own writes (markers, coordinators) are small.
+    const maxMessageBytes = this.logHost.logConfig(this.topic).maxMessageBytes;
+    if (batch.sizeBytes > maxMessageBytes) {
+      this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
+      return { kind: "error", error: "MESSAGE_TOO_LARGE" };
+    }
+    // LogValidator's codec step: decompress to validate, recompress when the topic's compression.type asks for
+    // another codec. Internal topics keep what their writer sends (Kafka creates them with their own compression.type).
+    if (!this.topic.startsWith("__")) {
+      const v = validateCompression(batch, this.logHost.logConfig(this.topic).compressionType);
+      if (v.cpuNs > 0) this.logHost.chargeIoNs?.(v.cpuNs);
+      if (v.recompressed) {
+        batch = v.batch;
+        if (batch.sizeBytes > maxMessageBytes) {
+          this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
+          return { kind: "error", error: "MESSAGE_TOO_LARGE" };
+        }
+      }
+    }
+    const recordError = compactedTopicRecordError(batch, this.logHost.logConfig(this.topic).compact);
+    if (recordError) {
+      this.trace("partition.reject-produce", { error: "INVALID_RECORD", reason: recordError });
+      return { kind: "error", error: "INVALID_RECORD" };
+    }
+    const candidate = candidateBatch(batch, this.log.logEndOffset, leaderEpoch, this.ctx.nowMs);
+    const check = batch.isControl ? this.producerState.checkMarker(batch.producerId, batch.producerEpoch, Number(batch.records[0].value)) : this.producerState.check(candidate, true);
+    if (check.kind === "error") {
+      this.trace("partition.reject-produce", { error: check.error, reason: check.message, producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence });
+      return { kind: "error", error: check.error };
+    }
+    if (check.kind === "duplicate") {
+      // UnifiedLog: "if we find a duplicate, we return the metadata of the appended batch".
+      this.trace("partition.duplicate-batch", { producerId: batch.producerId, baseSequence: batch.baseSequence, baseOffset: check.firstOffset });
+      return { kind: "duplicate", baseOffset: check.firstOffset, lastOffset: check.lastOffset };
+    }
+    // ProducerAppendInfo.checkSequence: with no state for the producer (expired by producer.id.expiration.ms, or its
+    // batches deleted and no snapshot kept it) any sequence is accepted — Kafka 4 no longer answers
+    // UNKNOWN_PRODUCER_ID (KIP-360). Traced, as it is where the idempotence window ends.
+    if (batch.producerId >= 0 && batch.baseSequence > 0 && !batch.isControl && !this.producerState.producers.has(batch.producerId))
+      this.trace("partition.unknown-producer", { producerId: batch.producerId, producerEpoch: batch.producerEpoch, baseSequence: batch.baseSequence, logStartOffset: this.log.logStartOffset });
+    this.maybeRoll(batch.sizeBytes, this.ctx.nowMs);
+    const appended = this.log.appendAsLeader(batch, leaderEpoch, this.ctx.nowMs);
+    this.producerState.update(appended);
+    const baseOffset = appended.baseOffset;
+    const lastOffset = lastOffsetOf(appended);
+    this.trace(batch.isControl ? "partition.marker" : "partition.append", {
+      baseOffset,
+      lastOffset,
+      acks: requiredAcks,
+      producerId: appended.producerId,
+      producerEpoch: appended.producerEpoch,
+      ...(batch.isControl ? { marker: batch.records[0].key } : { baseSequence: appended.baseSequence, transactional: appended.isTransactional }),
+      leaderEpoch,
+      from,
+    });
+    // The write into the page cache (a throttled writer waits) and UnifiedLog.append's flush when flush.messages
+    // asks (an fsync): both on the I/O thread handling the produce, so its busy time and the response include them.
+    const diskUs = this.disk.append(appended.sizeBytes) + this.maybeFlush();
+    if (diskUs > 0) this.logHost.chargeIoNs?.(diskUs * 1000);
+    return { kind: "appended", baseOffset, lastOffset };
+  }
+
+  /** UnifiedLog.append: `if (localLog.unflushedMessages >= config.flushInterval) flush(false)`; the fsync's µs. */
+  private maybeFlush(): number {
+    return this.log.unflushedMessages >= this.logHost.flushMessages(this.topic) ? this.flushLog() : 0;
   }
 
   /**
