@@ -145,7 +145,7 @@ export function brokerActor(cfg: BrokerConfig) {
         metadataLoader.start();
         lifecycle.startHeartbeats();
         replicaManager.startCheckpoints();
-        replicaManager.flusher.arm();
+        replicaManager.logManager.flusher.arm();
       },
       // An answer to one of the broker's own requests goes to the client that sent it; anything else is a request.
       onMessage: (from, msg, conn) => {

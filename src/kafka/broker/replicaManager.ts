@@ -23,13 +23,12 @@ import {
 } from "../protocol/messages.js";
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from "../protocol/transactionMessages.js";
 import type { AddPartitionsToTxnManager } from "./addPartitionsToTxnManager.js";
-import { applyDynamicBrokerConfigs, type BrokerSettings, compactionConfig, type LogDefaults } from "./brokerSettings.js";
+import { applyDynamicBrokerConfigs, type BrokerSettings } from "./brokerSettings.js";
 import { consumerFetchPartition, DelayedFetchPurgatory, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer, unknownPartitionError } from "./delayedFetch.js";
 import { fetchParams, readFromLog } from "./logRead.js";
 import type { AppendDone } from "./delayedProduce.js";
-import { LogCleanerThread } from "./logCleanerThread.js";
 import type { LogDirDisk } from "./logDirDisk.js";
-import { LogFlusher } from "./logFlusher.js";
+import { LogManager } from "./logManager.js";
 import { handleProduceRequest } from "./produceRequest.js";
 import { type FollowerRead, Partition, type PartitionHost } from "./partition.js";
 import { ReplicaFetcherManager } from "./replicaFetcherThread.js";
@@ -65,13 +64,13 @@ export interface ReplicaSnapshot {
   openTransactions: number;
 }
 
-
 /**
  * The partitions a broker hosts (Kafka `ReplicaManager`): it becomes leader or follower of each as the metadata
  * says (starting and stopping its follower fetcher), appends produce requests, markers and the coordinators' writes
  * with what their acks ask, answers follower and consumer fetches (parking them in the partition's purgatory when
- * there is nothing to read yet), ListOffsets and OffsetsForLeaderEpoch, checkpoints high watermarks and flushes logs
- * by age. It is the coordinators' `PartitionWriter`.
+ * there is nothing to read yet), ListOffsets and OffsetsForLeaderEpoch, and checkpoints high watermarks; the logs'
+ * configs and scheduled tasks (retention, flush by age, the cleaner) are its `LogManager`'s. It is the coordinators'
+ * `PartitionWriter`.
  */
 export class ReplicaManager implements PartitionWriter {
   private readonly partitions = new Map<string, Partition>();
@@ -79,46 +78,22 @@ export class ReplicaManager implements PartitionWriter {
   readonly replicaFetcherManager: ReplicaFetcherManager;
   /** Fetches waiting for data (Kafka's delayedFetchPurgatory). */
   readonly delayedFetchPurgatory: DelayedFetchPurgatory;
-  readonly flusher: LogFlusher;
+  /** The logs' configs and scheduled tasks: retention, flush by age, the cleaner, producer expiry. */
+  readonly logManager: LogManager;
   /** replica.high.watermark.checkpoint.interval.ms. */
   private readonly checkpoint: Timer;
-  /** LogManager's kafka-log-retention task (cleanupLogs). */
-  private readonly retention: Timer;
-  /** The log cleaner (compacted topics). */
-  readonly cleaner: LogCleanerThread;
-  /** UnifiedLog's PeriodicProducerExpirationCheck (one task for all of the broker's logs here). */
-  private readonly producerExpiration: Timer;
   private readonly partitionHost: PartitionHost;
-  private readonly logConfigs = new Map<string, LogDefaults>();
   private verifier: AddPartitionsToTxnManager | null = null;
 
   constructor(private readonly host: ReplicaManagerHost) {
     const { ctx, settings: s, image } = host;
+    const logManager = (this.logManager = new LogManager(ctx, s, image, () => this.partitions.values()));
     this.partitionHost = {
       ctx,
       settings: s,
       minIsr: (topic, rf) => Math.min(image.topicConfig(topic, "min.insync.replicas") ?? s.minInsyncReplicas, rf),
-      flushMessages: (topic) => this.flushMessages(topic),
-      logConfig: (topic) => {
-        // Resolved once per topic the image knows, and again after an IncrementalAlterConfigs (topicConfigChanged).
-        let c = this.logConfigs.get(topic);
-        if (c) return c;
-        c = {
-          compressionType: image.topicConfig(topic, "compression.type") ?? s.log.compressionType,
-          maxMessageBytes: image.topicConfig(topic, "max.message.bytes") ?? s.log.maxMessageBytes,
-          segmentBytes: image.topicConfig(topic, "segment.bytes") ?? s.log.segmentBytes,
-          segmentMs: image.topicConfig(topic, "segment.ms") ?? s.log.segmentMs,
-          retentionMs: image.topicConfig(topic, "retention.ms") ?? s.log.retentionMs,
-          retentionBytes: image.topicConfig(topic, "retention.bytes") ?? s.log.retentionBytes,
-          ...compactionConfig(image.topicConfig(topic, "cleanup.policy"), s.log),
-          deleteRetentionMs: image.topicConfig(topic, "delete.retention.ms") ?? s.log.deleteRetentionMs,
-          minCleanableDirtyRatio: image.topicConfig(topic, "min.cleanable.dirty.ratio") ?? s.log.minCleanableDirtyRatio,
-          minCompactionLagMs: image.topicConfig(topic, "min.compaction.lag.ms") ?? s.log.minCompactionLagMs,
-          maxCompactionLagMs: image.topicConfig(topic, "max.compaction.lag.ms") ?? s.log.maxCompactionLagMs,
-        };
-        if (image.topics.has(topic)) this.logConfigs.set(topic, c);
-        return c;
-      },
+      flushMessages: (topic) => logManager.flushMessages(topic),
+      logConfig: (topic) => logManager.logConfig(topic),
       isBrokerActive: (b) => image.isActive(b),
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetchPurgatory.checkAndComplete(key),
@@ -126,25 +101,7 @@ export class ReplicaManager implements PartitionWriter {
       ...(host.disk ? { disk: host.disk } : {}),
     };
     this.delayedFetchPurgatory = new DelayedFetchPurgatory({ ctx, source: (key) => this.partitions.get(key), knowsTopic: (topic) => image.topics.has(topic), brokerFetchMaxBytes: s.fetchMaxBytes });
-    this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => this.flushMessages(t), client: host.fetcherClient });
-    this.flusher = new LogFlusher(
-      ctx,
-      () => s.flushMs,
-      (topic) => {
-        const t = image.topicConfig(topic, "flush.ms");
-        return t !== undefined ? t : s.flushMs;
-      },
-      () => this.partitions.values(),
-    );
-    this.cleaner = new LogCleanerThread(ctx, s, () => this.partitions.values(), (topic) => this.partitionHost.logConfig(topic));
-    this.retention = ctx.timer(() => {
-      this.retention.set(s.retentionCheckIntervalMs);
-      this.cleanupLogs();
-    });
-    this.producerExpiration = ctx.timer(() => {
-      this.producerExpiration.set(s.producerIdExpirationCheckIntervalMs);
-      for (const p of this.partitions.values()) p.removeExpiredProducers(ctx.nowMs, s.producerIdExpirationMs);
-    });
+    this.replicaFetcherManager = new ReplicaFetcherManager({ ctx, settings: s, flushMessages: (t) => logManager.flushMessages(t), client: host.fetcherClient });
     this.checkpoint = ctx.timer(() => {
       this.checkpoint.set(s.highWatermarkCheckpointIntervalMs);
       this.checkpointHighWatermarks();
@@ -162,18 +119,13 @@ export class ReplicaManager implements PartitionWriter {
     return this.host.ctx;
   }
 
-  private flushMessages(topic: string): number {
-    return this.host.image.topicConfig(topic, "flush.messages") ?? this.host.settings.flushMessages;
-  }
-
   /**
    * A topic's configs changed (Kafka `DynamicConfigPublisher` → `LogManager.updateTopicConfig`): its logs read the
    * segment and retention settings afresh. min.insync.replicas, unclean.leader.election.enable and flush.* are read
    * from the metadata image at each use, so they apply at once.
    */
   topicConfigChanged(topic: string): void {
-    this.logConfigs.delete(topic);
-    this.cleaner.maybeSchedule();
+    this.logManager.updateTopicConfig(topic);
   }
 
   /**
@@ -184,9 +136,7 @@ export class ReplicaManager implements PartitionWriter {
    */
   brokerConfigChanged(): void {
     applyDynamicBrokerConfigs(this.host.settings, this.host.image.dynamicBrokerConfigs(this.ctx.name));
-    this.logConfigs.clear();
-    this.flusher.arm();
-    this.cleaner.maybeSchedule();
+    this.logManager.reconfigureDefaultLogConfig();
   }
 
   /** Other brokers were fenced: a led partition whose HW one of them could hold back recomputes it. */
@@ -207,7 +157,7 @@ export class ReplicaManager implements PartitionWriter {
   private hostPartition(topic: string, partition: number): Partition {
     const p = new Partition(topic, partition, this.partitionHost);
     this.partitions.set(p.key, p);
-    this.cleaner?.maybeSchedule();
+    this.logManager.cleaner.maybeSchedule();
     return p;
   }
 
@@ -237,7 +187,7 @@ export class ReplicaManager implements PartitionWriter {
     const became = p.applyState(st);
     if (became === "leader" || (became === "follower" && st.leader === null)) this.replicaFetcherManager.removeFetcherForPartition(key);
     else if (became === "follower") this.replicaFetcherManager.addFetcherForPartition(p, st.leader!, st.leaderEpoch);
-    this.flusher.arm();
+    this.logManager.flusher.arm();
     return { partition: p, wasLeaderEpoch };
   }
 
@@ -406,20 +356,10 @@ export class ReplicaManager implements PartitionWriter {
 
   // ---- HW checkpoints and the end of the process ----
 
+  /** ReplicaManager.startHighWatermarkCheckpointThread, then the log tasks (LogManager.startup). */
   startCheckpoints(): void {
-    const st = this.host.settings;
-    this.checkpoint.set(st.highWatermarkCheckpointIntervalMs);
-    // LogManager.startup: retention first runs log.initial.task.delay.ms (30s) after start, then every
-    // log.retention.check.interval.ms; producer expiry every producer.id.expiration.check.interval.ms.
-    this.retention.set(st.logInitialTaskDelayMs);
-    this.producerExpiration.set(st.producerIdExpirationCheckIntervalMs);
-    this.cleaner.start();
-  }
-
-  /** LogManager.cleanupLogs: every hosted replica deletes the segments retention or its log start allow. */
-  cleanupLogs(): void {
-    const now = this.ctx.nowMs;
-    for (const p of this.partitions.values()) p.deleteOldSegments(now);
+    this.checkpoint.set(this.host.settings.highWatermarkCheckpointIntervalMs);
+    this.logManager.startup();
   }
 
   /** Writes every partition's HW to its checkpoint (replica.high.watermark.checkpoint.interval.ms, and on shutdown). */
