@@ -1,10 +1,10 @@
 import type { ActorContext, ConnectionId, Timer } from "../../sim/index.js";
 import type { NetworkClient } from "../network/networkClient.js";
 import type { MetadataSnapshot } from "../metadata/metadataSnapshot.js";
-import { SnapshotFetcher } from "../metadata/snapshotFetcher.js";
 import type { MetadataRecord } from "../metadata/records.js";
-import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, RaftFetchResponse, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
+import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
+import { RaftFollowerFetcher } from "./raftFollowerFetcher.js";
 import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
 
@@ -50,6 +50,7 @@ export interface RaftListener {
  * request in flight per connection, as KafkaRaftManager's); answers come back on the connection they were asked on.
  * A follower below the leader's log start downloads the leader's latest snapshot (KIP-630, FetchSnapshot); snapshots
  * are taken by the controller (`createSnapshot`) and let the log start move (`KafkaMetadataLog.maybeClean`).
+ * The leader's answers to fetches are `RaftFetches`; a follower's fetching from its leader is `RaftFollowerFetcher`.
  * Simplification: no pre-vote (KIP-996), static voters.
  */
 export class RaftNode {
@@ -59,21 +60,16 @@ export class RaftNode {
   highWatermark = 0;
   role: Role = { kind: "unattached" };
   private electionTimer = -1;
-  private fetchTimeoutTimer = -1;
-  private fetchRetryTimer = -1;
   private checkQuorumTimer = -1;
   private readonly rnd;
+  /** The leader's side of replication: answering fetches. */
   private readonly fetches: RaftFetches;
-  /** A follower's snapshot download (FollowerState.fetchingSnapshot). */
-  private readonly snapshotFetcher: SnapshotFetcher;
+  /** The follower's side: fetching from the leader, its fetch timeout and snapshot downloads. */
+  private readonly follower: RaftFollowerFetcher;
   /** When the log is next checked for retention (RaftMetadataLogCleanerManager), ms. */
   private nextCleanMs: number;
   /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
   private readonly election: Timer;
-  /** controller.quorum.fetch.timeout.ms without a leader's answer: a follower starts an election. */
-  private readonly fetchTimeout: Timer;
-  /** A follower's fetch whose connection failed or timed out: fetch again after the retry back-off. */
-  private readonly fetchRetry: Timer;
   /** The leader's check-quorum period. */
   private readonly checkQuorumPeriod: Timer;
 
@@ -88,22 +84,23 @@ export class RaftNode {
     this.votedFor = ctx.disk.kv.get<string | null>("quorum.votedFor") ?? null;
     this.rnd = ctx.stream("raft-election");
     this.fetches = new RaftFetches(ctx, this, cfg.fetchMaxWaitMs);
-    this.snapshotFetcher = new SnapshotFetcher(ctx, client);
+    this.follower = new RaftFollowerFetcher(ctx, cfg, client, {
+      log: this.log,
+      epoch: () => this.epoch,
+      following: () => (this.role.kind === "follower" ? this.role.leader : null),
+      becomeFollower: (epoch, leader) => this.becomeFollower(epoch, leader),
+      becomeUnattached: (epoch) => this.becomeUnattached(epoch),
+      startElection: () => this.startElection(),
+      maybeCleanLog: () => this.maybeCleanLog(),
+      advanceHighWatermark: (hw) => this.advanceFollowerHighWatermark(hw),
+      appended: (fromOffset) => listener.appended(fromOffset),
+      truncated: () => listener.truncated(),
+      loadedSnapshot: (snapshot) => listener.loadedSnapshot(snapshot),
+    });
     this.nextCleanMs = ctx.nowMs + LOG_CLEAN_INTERVAL_MS;
     this.election = ctx.timer(() => {
       this.electionTimer = -1;
       if (this.role.kind !== "leader") this.startElection();
-    });
-    this.fetchTimeout = ctx.timer(() => {
-      this.fetchTimeoutTimer = -1;
-      if (this.role.kind === "follower") {
-        this.ctx.trace("raft.fetch-timeout", { leader: this.role.leader, epoch: this.epoch });
-        this.startElection();
-      }
-    });
-    this.fetchRetry = ctx.timer(() => {
-      this.fetchRetryTimer = -1;
-      if (this.role.kind === "follower") this.sendFetch();
     });
     this.checkQuorumPeriod = ctx.timer(() => {
       this.checkQuorumTimer = -1;
@@ -273,7 +270,7 @@ export class RaftNode {
     this.role = { kind: "follower", leader };
     if (wasLeader) this.listener.resigned();
     this.ctx.trace("raft.follower", { epoch, leader });
-    this.sendFetch();
+    this.follower.sendFetch();
   }
 
   /** KRaft check-quorum: a leader that has not heard from a majority within 1.5 × fetch timeout resigns. */
@@ -291,37 +288,13 @@ export class RaftNode {
   }
 
   private clearRoleTimers(): void {
-    if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
-    if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
+    this.follower.cancel();
     if (this.checkQuorumTimer >= 0) this.checkQuorumPeriod.cancel(this.checkQuorumTimer);
-    this.fetchTimeoutTimer = this.fetchRetryTimer = this.checkQuorumTimer = -1;
+    this.checkQuorumTimer = -1;
     this.fetches.clear();
-    this.snapshotFetcher.cancel();
   }
 
   // ---- replication ----
-
-  private sendFetch(): void {
-    if (this.role.kind !== "follower") return;
-    const req: RaftFetchRequest = {
-      type: "Fetch",
-      correlationId: this.client.correlationId(),
-      epoch: this.epoch,
-      replica: this.ctx.name,
-      observer: false,
-      fetchOffset: this.log.endOffset,
-      lastFetchedEpoch: this.log.lastEpoch(),
-    };
-    const leader = this.role.leader;
-    const epoch = this.epoch;
-    this.client.sendWhenReady(leader, req, (res) => {
-      if (res.type !== "Disconnected") return this.handleFetchResponse(leader, res);
-      if (this.role.kind !== "follower" || this.role.leader !== leader || this.epoch !== epoch) return;
-      if (this.fetchRetryTimer >= 0) this.fetchRetry.cancel(this.fetchRetryTimer);
-      this.fetchRetryTimer = this.fetchRetry.set(this.cfg.retryBackoffMs);
-    });
-    if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
-  }
 
   handleFetch(from: string, req: RaftFetchRequest, conn: ConnectionId): void {
     if (req.epoch > this.epoch && !req.observer) {
@@ -352,69 +325,13 @@ export class RaftNode {
     }
   }
 
-  private handleFetchResponse(from: string, res: RaftFetchResponse): void {
-    if (res.epoch > this.epoch) {
-      if (res.leader) this.becomeFollower(res.epoch, res.leader);
-      else this.becomeUnattached(res.epoch);
-      return;
-    }
-    if (this.role.kind !== "follower" || from !== this.role.leader || res.epoch !== this.epoch) return;
-    if (res.error !== "NONE") return;
-    this.maybeCleanLog();
-    if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
-    this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
-    if (res.divergingEpoch) {
-      const mine = this.log.endOffsetFor(res.divergingEpoch.epoch);
-      const to = Math.min(res.divergingEpoch.endOffset, mine.endOffset);
-      this.ctx.trace("raft.truncate", { from: this.log.endOffset, to, epoch: this.epoch });
-      this.log.truncateTo(to);
-      this.listener.truncated();
-    } else if (res.snapshotId) {
-      // KafkaRaftClient.handleFetchResponse: the leader asks for a snapshot fetch; the log is fetched after it.
-      const leader = from;
-      const epoch = this.epoch;
-      this.snapshotFetcher.start(
-        leader,
-        epoch,
-        res.snapshotId,
-        (s) => this.onSnapshotFetched(s),
-        () => {
-          if (this.role.kind === "follower" && this.role.leader === leader && this.epoch === epoch) this.sendFetch();
-        },
-      );
-      return;
-    } else if (res.baseOffset === this.log.endOffset && res.entries.length > 0) {
-      const from0 = this.log.endOffset;
-      this.log.append(res.entries);
-      this.listener.appended(from0);
-    }
-    this.advanceFollowerHighWatermark(res.highWatermark);
-    this.sendFetch();
-  }
-
+  /** A follower's HW: the leader's, up to its own log end (KafkaRaftClient.updateFollowerHighWatermark). */
   private advanceFollowerHighWatermark(leaderHighWatermark: number): void {
     const hw = Math.min(leaderHighWatermark, this.log.endOffset);
     if (hw > this.highWatermark) {
       this.highWatermark = hw;
       this.listener.committed(hw);
     }
-  }
-
-  /**
-   * handleFetchSnapshotResponse, the last chunk: the snapshot is frozen (onSnapshotFrozen), the log truncated to it
-   * (truncateToLatestSnapshot), the listener loads it (handleLoadSnapshot) and the HW is at least its end.
-   */
-  private onSnapshotFetched(s: MetadataSnapshot): void {
-    if (this.role.kind !== "follower") return;
-    if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
-    this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
-    this.log.addSnapshot(s);
-    if (this.log.truncateToLatestSnapshot()) {
-      this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "leader" });
-      this.listener.loadedSnapshot(s);
-    }
-    this.advanceFollowerHighWatermark(s.id.endOffset);
-    this.sendFetch();
   }
 
   /**
