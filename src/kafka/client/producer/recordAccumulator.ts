@@ -5,14 +5,17 @@ import { ProducerBatch, type RunBatchListener, type RunValues, type SendCallback
 
 /**
  * Per-partition queues of batches (Kafka `RecordAccumulator`). A batch is sendable when it is full, when more
- * batches queue behind it, or when it has waited `linger.ms` (a retry waits its back-off instead). Memory in use is
- * counted against `buffer.memory` until a batch completes.
+ * batches queue behind it, or when it has waited `linger.ms` (a retry waits its back-off instead); the sender drains
+ * sendable batches into one request per leader (`drainBatchesForOneNode`). Memory in use is counted against
+ * `buffer.memory` until a batch completes.
  */
 export class RecordAccumulator {
   readonly queues = new Map<string, ProducerBatch[]>();
   usedBytes = 0;
   /** The compression ratio estimates per topic (Kafka's is static per JVM; here per producer). */
   readonly estimator = new CompressionRatioEstimator();
+  /** RecordAccumulator.nodesDrainIndex: where each leader's next drain starts among its partitions (fairness). */
+  private readonly drainIndex = new Map<string, number>();
 
   constructor(
     private readonly batchSize: number,
@@ -237,4 +240,58 @@ export class RecordAccumulator {
   hasRoom(bytes = this.batchSize): boolean {
     return this.usedBytes + bytes <= this.bufferMemory;
   }
+
+  /** RecordAccumulator.ready for one leader: when one of its partitions `keys` next has a batch to send (ms; Infinity: none). */
+  nextSendableAtMs(keys: string[]): number {
+    let at = Infinity;
+    for (const key of keys) {
+      const q = this.queues.get(key)!;
+      if (q.length > 0) at = Math.min(at, this.sendableAtMs(q));
+    }
+    return at;
+  }
+
+  /**
+   * RecordAccumulator.drainBatchesForOneNode: the first batch of each of leader `node`'s partitions `keys` (those with
+   * queued batches, in queue order), starting where the last drain for it stopped (`nodesDrainIndex`), skipping
+   * partitions that are muted (`muteInFlight`: max.in.flight.requests.per.connection=1, with a batch in flight) or
+   * whose first batch is in its retry back-off at `nowMs`, until the next batch would take the request past
+   * `maxRequestSize` bytes (max.request.size; the first always fits). A retried sequenced batch with an earlier
+   * sequence of its partition still in flight stops the drain (shouldStopDrainBatchesForPartition, which breaks out
+   * of the loop as Kafka's does). Each batch drained leaves its queue and is closed (`onClose`). Simplified: the
+   * drain index runs over the leader's partitions with queued batches, not over all it leads.
+   */
+  drainBatchesForOneNode(node: string, keys: string[], nowMs: number, maxRequestSize: number, inFlight: DrainInFlight, muteInFlight: boolean): ProducerBatch[] {
+    const ready: ProducerBatch[] = [];
+    let size = 0;
+    const start = (this.drainIndex.get(node) ?? 0) % keys.length;
+    let i = start;
+    do {
+      const key = keys[i];
+      this.drainIndex.set(node, i); // updateDrainIndex: the next drain starts where this one stopped
+      i = (i + 1) % keys.length;
+      // max.in.flight=1 guarantees order by muting the partition while a batch is in flight.
+      if (muteInFlight && inFlight.has(key)) continue;
+      const q = this.queues.get(key)!;
+      const first = q[0];
+      if (first === undefined) continue;
+      if (first.attempts > 0 && nowMs < first.retryAtMs) continue;
+      if (size + first.sizeBytes > maxRequestSize && ready.length > 0) break;
+      // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
+      if (first.baseSequence >= 0 && inFlight.has(key, first.baseSequence)) break;
+      q.shift();
+      // RecordAccumulator.drainBatchesForOneNode: `batch.close()` (the estimator learns the batch's ratio), then the
+      // request counts the closed batch's size (compressed).
+      this.onClose(first);
+      size += first.wireBytes;
+      ready.push(first);
+    } while (i !== start);
+    return ready;
+  }
+}
+
+/** What a drain reads of the batches in flight (the sender's `InFlightBatches`): by partition, below a sequence. */
+export interface DrainInFlight {
+  /** Whether partition `key` has a batch in flight (with a base sequence below `belowSequence`, when given). */
+  has(key: string, belowSequence?: number): boolean;
 }

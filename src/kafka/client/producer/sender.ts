@@ -8,6 +8,7 @@ import { type ErrorName, isRetriable } from "../../protocol/errors.js";
 import type { ProducePartitionData, ProduceRequest, ProduceResponse } from "../../protocol/messages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
 import { retryBackoffMs } from "./backoff.js";
+import { InFlightBatches } from "./inFlightBatches.js";
 import type { ProducerBatch } from "./producerBatch.js";
 import type { ProducerIdManager } from "./producerIdManager.js";
 import type { RecordAccumulator } from "./recordAccumulator.js";
@@ -23,12 +24,6 @@ export interface SenderHost {
   admitBlocked(): void;
   /** KIP-794: give the built-in partitioners the queue sizes (adaptive partitioning). */
   updateLoadStats(): void;
-}
-
-/** A ProduceRequest in flight: its batches, one per partition, that have not completed yet. */
-interface InFlight {
-  batches: ProducerBatch[];
-  node: string;
 }
 
 /** Errors after which Kafka refreshes metadata (InvalidMetadataException and disconnects). */
@@ -50,14 +45,8 @@ const MAYBE_APPENDED: ReadonlySet<ErrorName> = new Set(["NETWORK_EXCEPTION", "RE
  * REQUEST_TIMED_OUT. Produce requests carry no leader epoch, as in the Java client.
  */
 export class Sender {
-  private readonly inFlight = new Map<number, InFlight>();
-  /**
-   * RecordAccumulator.nodesDrainIndex: where each leader's next drain starts among its partitions (fairness).
-   * Simplified: the index runs over the leader's partitions with queued batches, not over all it leads.
-   */
-  private readonly drainIndex = new Map<string, number>();
-  /** The batches in flight per partition (Kafka `Sender.inFlightBatches`): muting and sequence order read these. */
-  private readonly inFlightByPartition = new Map<string, ProducerBatch[]>();
+  /** The batches in flight, by request and by partition (Kafka `Sender.inFlightBatches`). */
+  private readonly inFlight = new InFlightBatches();
   /** RecordAccumulator.nextExpiryTimeMs: no batch expires before this, so the expiry scan waits for it. */
   private nextExpiryMs = -Infinity;
   private drainTimer = -1;
@@ -89,7 +78,7 @@ export class Sender {
 
   /** Batches of the producer still in flight. */
   get hasInFlightBatches(): boolean {
-    return this.inFlight.size > 0 || this.pendingWrite !== null;
+    return !this.inFlight.isEmpty || this.pendingWrite !== null;
   }
 
   /** Stops sending: nothing more leaves (the host is shutting down); what is in flight may still complete. */
@@ -164,11 +153,11 @@ export class Sender {
       // Sender.runOnce passes again at once while the leader still has a sendable batch and room on its connection.
       let sendable = true;
       while (sendable && this.client.ready(leader)) {
-        const batches = this.drainBatchesForOneNode(leader, node.keys, now);
+        const batches = this.accumulator.drainBatchesForOneNode(leader, node.keys, now, this.settings.maxRequestSize, this.inFlight, this.settings.maxInFlight === 1);
         if (batches.length === 0) break;
         // The thread compresses the request's batches (capacity.clientCpu): the pass ends, the next starts once done.
         if (this.sendProduceRequest(leader, batches)) return;
-        const at = this.nextSendableAtMs(node.keys);
+        const at = this.accumulator.nextSendableAtMs(node.keys);
         sendable = at <= now;
         if (!sendable) next = Math.min(next, at);
       }
@@ -182,58 +171,6 @@ export class Sender {
     }
     next = Math.min(next, this.host.nextWaitingDeadlineMs());
     if (next < Infinity) this.wakeAt(next);
-  }
-
-  /** RecordAccumulator.ready for one leader: when one of its partitions next has a batch to send (ms; Infinity: none). */
-  private nextSendableAtMs(keys: string[]): number {
-    let at = Infinity;
-    for (const key of keys) {
-      const q = this.accumulator.queues.get(key)!;
-      if (q.length > 0) at = Math.min(at, this.accumulator.sendableAtMs(q));
-    }
-    return at;
-  }
-
-  /**
-   * RecordAccumulator.drainBatchesForOneNode: the first batch of each of the leader's partitions, starting where the
-   * last drain for it stopped, skipping partitions that are muted (max.in.flight=1 with a batch in flight) or whose
-   * first batch is in its retry back-off, until the next batch would take the request past max.request.size (the
-   * first always fits). A retried sequenced batch that is not the first in flight of its partition stops the drain
-   * (shouldStopDrainBatchesForPartition, which breaks out of the loop as Kafka's does).
-   */
-  private drainBatchesForOneNode(node: string, keys: string[], now: number): ProducerBatch[] {
-    const ready: ProducerBatch[] = [];
-    let size = 0;
-    const start = (this.drainIndex.get(node) ?? 0) % keys.length;
-    let i = start;
-    do {
-      const key = keys[i];
-      this.drainIndex.set(node, i); // updateDrainIndex: the next drain starts where this one stopped
-      i = (i + 1) % keys.length;
-      // max.in.flight=1 guarantees order by muting the partition while a batch is in flight.
-      if (this.settings.maxInFlight === 1 && this.hasInFlight(key)) continue;
-      const q = this.accumulator.queues.get(key)!;
-      const first = q[0];
-      if (first === undefined) continue;
-      if (first.attempts > 0 && now < first.retryAtMs) continue;
-      if (size + first.sizeBytes > this.settings.maxRequestSize && ready.length > 0) break;
-      // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
-      if (first.baseSequence >= 0 && this.hasInFlight(key, first.baseSequence)) break;
-      q.shift();
-      // RecordAccumulator.drainBatchesForOneNode: `batch.close()` (the estimator learns the batch's ratio), then the
-      // request counts the closed batch's size (compressed).
-      this.accumulator.onClose(first);
-      size += first.wireBytes;
-      ready.push(first);
-    } while (i !== start);
-    return ready;
-  }
-
-  private hasInFlight(key: string, belowSequence = Infinity): boolean {
-    const list = this.inFlightByPartition.get(key);
-    if (!list) return false;
-    for (const b of list) if (b.baseSequence < belowSequence) return true;
-    return false;
   }
 
   /**
@@ -301,7 +238,7 @@ export class Sender {
     if (!this.client.isReady(node)) {
       // The connection went (or filled up) while the batches were being compressed (capacity.clientCpu): the request
       // fails as one whose connection closed, and its batches are retried or failed as Sender.completeBatch decides.
-      this.markInFlight(correlationId, node, batches);
+      this.inFlight.add(correlationId, node, batches);
       return this.onProduceResult(correlationId, DISCONNECTED);
     }
     if (this.settings.acks === 0) {
@@ -316,27 +253,8 @@ export class Sender {
       }
       return;
     }
-    this.markInFlight(correlationId, node, batches);
+    this.inFlight.add(correlationId, node, batches);
     this.client.send(node, req, (res) => this.onProduceResult(correlationId, res));
-  }
-
-  /** The batches are in flight in request `correlationId` to `node`, until its answer or its connection's end. */
-  private markInFlight(correlationId: number, node: string, batches: ProducerBatch[]): void {
-    for (const batch of batches) {
-      batch.inFlight = correlationId;
-      const list = this.inFlightByPartition.get(batch.key);
-      if (list) list.push(batch);
-      else this.inFlightByPartition.set(batch.key, [batch]);
-    }
-    this.inFlight.set(correlationId, { batches, node });
-  }
-
-  /** Takes a batch out of the in-flight bookkeeping (its answer came, or it expired). */
-  private takeInFlight(batch: ProducerBatch): void {
-    batch.inFlight = -1;
-    const list = this.inFlightByPartition.get(batch.key)!;
-    list.splice(list.indexOf(batch), 1);
-    if (list.length === 0) this.inFlightByPartition.delete(batch.key);
   }
 
   /**
@@ -345,12 +263,11 @@ export class Sender {
    * closed with NETWORK_EXCEPTION; both may have been appended.
    */
   private onProduceResult(correlationId: number, res: ProduceResponse | Disconnect): void {
-    const f = this.inFlight.get(correlationId);
+    const f = this.inFlight.takeRequest(correlationId);
     if (!f) return;
-    this.inFlight.delete(correlationId);
     for (const batch of f.batches) {
       if (batch.inFlight !== correlationId) continue; // expired meanwhile (delivery.timeout.ms)
-      this.takeInFlight(batch);
+      this.inFlight.remove(batch);
       if (res.type === "Disconnected") this.completeBatch(batch, res.timedOut ? "REQUEST_TIMED_OUT" : "NETWORK_EXCEPTION", -1);
       else {
         const r = res.responses.find((x) => x.partition === batch.partition && x.topic === batch.topic);
@@ -441,16 +358,6 @@ export class Sender {
     }
     // Sender.getExpiredInflightBatches: an in-flight batch past its delivery timeout fails now; its request's answer
     // later finds it no longer in flight.
-    for (const f of this.inFlight.values()) {
-      for (const b of f.batches) {
-        if (b.inFlight < 0) continue;
-        if (now - b.createdMs >= timeout) {
-          this.takeInFlight(b);
-          b.maybeAppended = true;
-          this.failBatch(b, "DELIVERY_TIMEOUT");
-        } else next = Math.min(next, b.createdMs + timeout);
-      }
-    }
-    return next;
+    return Math.min(next, this.inFlight.expire(now, timeout, (b) => this.failBatch(b, "DELIVERY_TIMEOUT")));
   }
 }
