@@ -1,7 +1,5 @@
 import type { ActorContext, ConnectionEvent, ConnectionId, RandomStream, Timer } from "../../sim/index.js";
-import type { ApiKey, RequestOf, ResponseOf } from "../protocol/apis.js";
-import type { ConsumerFetchRequest, ConsumerFetchResponse, FetchRequest, FetchResponse } from "../protocol/messages.js";
-import type { RaftFetchRequest, RaftFetchResponse } from "../protocol/raftMessages.js";
+import type { ApiKey, FetchResponseOf, RequestOf, ResponseOf } from "../protocol/apis.js";
 import { ClusterConnectionStates, type ConnectionBackoffConfig, type ConnectionState, type NodeConnectionState } from "./clusterConnectionStates.js";
 import { ConnectionRouter, type ConnectionOwner } from "./connectionRouter.js";
 
@@ -21,20 +19,8 @@ export const TIMED_OUT: Disconnect = Object.freeze({ type: "Disconnected" as con
 export type AnyRequest = RequestOf<ApiKey> & { correlationId: number };
 /** Any answer of the protocol (it echoes its request's correlation id). */
 export type AnyResponse = ResponseOf<ApiKey> & { correlationId: number };
-/**
- * The answer to a request, by the request's API. Fetch has three callers with three answers, told apart by the
- * request's shape as Kafka's FetchResponse is read by who asked: a consumer's Fetch (replica id -1) gets a
- * `ConsumerFetchResponse`, KRaft's Fetch of the metadata log a `RaftFetchResponse`, a follower's a `FetchResponse`.
- */
-export type ResponseTo<R> = R extends ConsumerFetchRequest
-  ? ConsumerFetchResponse
-  : R extends RaftFetchRequest
-    ? RaftFetchResponse
-    : R extends FetchRequest
-      ? FetchResponse
-      : R extends { type: infer A extends ApiKey }
-        ? ResponseOf<A>
-        : never;
+/** The answer to a request, by the request's API (a Fetch's by who asked: `FetchResponseOf`). */
+export type ResponseTo<R> = R extends RequestOf<"Fetch"> ? FetchResponseOf<R> : R extends { type: infer A extends ApiKey } ? ResponseOf<A> : never;
 /** Called once per request: with its answer, or with why none will come. */
 export type ResponseHandler<R> = (response: ResponseTo<R> | Disconnect) => void;
 

@@ -91,6 +91,12 @@ export interface KafkaApis {
 export type ApiKey = keyof KafkaApis;
 export type RequestOf<A extends ApiKey> = KafkaApis[A]["request"];
 export type ResponseOf<A extends ApiKey> = KafkaApis[A]["response"];
+/**
+ * The answer to one of Fetch's three callers, told apart by the request's shape as Kafka reads a FetchResponse by
+ * who asked: a consumer's Fetch (replica id -1) gets a `ConsumerFetchResponse`, KRaft's Fetch of the metadata log a
+ * `RaftFetchResponse`, a follower's a `FetchResponse`.
+ */
+export type FetchResponseOf<R extends RequestOf<"Fetch">> = R extends ConsumerFetchRequest ? ConsumerFetchResponse : R extends RaftFetchRequest ? RaftFetchResponse : FetchResponse;
 
 /** Any request or response of the protocol, discriminated by its `type`. */
 export type ProtocolMessage = RequestOf<ApiKey> | ResponseOf<ApiKey>;
