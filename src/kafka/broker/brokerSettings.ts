@@ -1,6 +1,7 @@
 import type { BrokerCompressionType } from "../log/compression.js";
 import type { KafkaConfig } from "../config/brokerConfig.js";
 import type { CompactionConfig } from "../log/logCleaner.js";
+import { magicOfMessageFormatVersion, type RecordMagic } from "../log/recordSize.js";
 import type { ConfigValue } from "../config/configDef.js";
 
 /** Broker-wide settings, typed, from the resolved broker config (kafka-facts §3.3). */
@@ -58,6 +59,8 @@ export interface LogDefaults extends CompactionConfig {
   segmentMs: number;
   retentionMs: number;
   retentionBytes: number;
+  /** The record format batches are written in (topic message.format.version, broker log.message.format.version): 0, 1 or 2. */
+  recordMagic: RecordMagic;
 }
 
 const HOUR_MS = 3_600_000;
@@ -82,6 +85,7 @@ export function logDefaults(c: KafkaConfig): LogDefaults {
     segmentMs: c["log.roll.ms"] ?? c["log.roll.hours"] * HOUR_MS,
     retentionMs: retentionMs < 0 ? -1 : retentionMs,
     retentionBytes: c["log.retention.bytes"],
+    recordMagic: magicOfMessageFormatVersion(c["log.message.format.version"]),
     compact: c["log.cleanup.policy"].includes("compact"),
     delete: c["log.cleanup.policy"].includes("delete"),
     deleteRetentionMs: c["log.cleaner.delete.retention.ms"],

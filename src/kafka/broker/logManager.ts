@@ -3,6 +3,7 @@ import type { MetadataImage } from "../metadata/metadataImage.js";
 import { type BrokerSettings, compactionConfig, type LogDefaults } from "./brokerSettings.js";
 import { LogCleanerThread } from "./logCleanerThread.js";
 import { LogFlusher } from "./logFlusher.js";
+import { magicOfMessageFormatVersion, type RecordMagic } from "../log/recordSize.js";
 import type { Partition } from "./partition.js";
 
 /**
@@ -69,6 +70,7 @@ export class LogManager {
       segmentMs: image.topicConfig(topic, "segment.ms") ?? s.log.segmentMs,
       retentionMs: image.topicConfig(topic, "retention.ms") ?? s.log.retentionMs,
       retentionBytes: image.topicConfig(topic, "retention.bytes") ?? s.log.retentionBytes,
+      recordMagic: topicRecordMagic(image.topicConfig(topic, "message.format.version"), s.log.recordMagic),
       ...compactionConfig(image.topicConfig(topic, "cleanup.policy"), s.log),
       deleteRetentionMs: image.topicConfig(topic, "delete.retention.ms") ?? s.log.deleteRetentionMs,
       minCleanableDirtyRatio: image.topicConfig(topic, "min.cleanable.dirty.ratio") ?? s.log.minCleanableDirtyRatio,
@@ -113,4 +115,9 @@ export class LogManager {
     const now = this.ctx.nowMs;
     for (const p of this.logs()) p.deleteOldSegments(now);
   }
+}
+
+/** A topic's record format: its message.format.version's magic, else the broker's (log.message.format.version). */
+function topicRecordMagic(version: string | undefined, brokerDefault: RecordMagic): RecordMagic {
+  return version === undefined ? brokerDefault : magicOfMessageFormatVersion(version);
 }

@@ -3,7 +3,7 @@ import { PartitionLog } from "../log/partitionLog.js";
 import { ProducerStateManager } from "../log/producerStateManager.js";
 import { cleanReplica, logToClean, type LogToClean } from "../log/logCleaner.js";
 import { deleteOldSegments } from "../log/retention.js";
-import { compactedTopicRecordError, validateCompression } from "../log/logValidator.js";
+import { compactedTopicRecordError, legacyFormatProducerError, validateCompression } from "../log/logValidator.js";
 import { candidateBatch, lastOffsetOf, type RecordBatch } from "../log/recordBatch.js";
 import type { ErrorName } from "../protocol/errors.js";
 import { tpKey } from "../protocol/messages.js";
@@ -94,7 +94,7 @@ export class ReplicaLog {
    * against max.message.bytes and the codec step (analyzeAndValidateRecords, LogValidator), a compacted topic's
    * keys, the producer-state checks (analyzeAndValidateProducerState: fencing, sequences, duplicates), then the roll,
    * the append, the producer state's update and the flush flush.messages asks for. Errors: MESSAGE_TOO_LARGE,
-   * INVALID_RECORD, and the producer-state errors (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, ...), each
+   * UNSUPPORTED_FOR_MESSAGE_FORMAT (a producer id on a legacy-format topic), INVALID_RECORD, and the producer-state errors (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, ...), each
    * traced as `partition.reject-produce`; nothing is written then. A duplicate of a batch still in the producer's
    * state returns that batch's offsets and writes nothing. CPU (codecs) and disk time (page cache, fsync) are
    * charged to the I/O thread handling the request (`chargeIoNs`, ns).
@@ -106,6 +106,12 @@ export class ReplicaLog {
     if (batch.sizeBytes > maxMessageBytes) {
       this.trace("partition.reject-produce", { error: "MESSAGE_TOO_LARGE", sizeBytes: batch.sizeBytes, maxMessageBytes });
       return { kind: "error", error: "MESSAGE_TOO_LARGE" };
+    }
+    // LogValidator.validateBatch: a legacy format has no producer id, so idempotent and transactional batches are refused.
+    const formatError = legacyFormatProducerError(batch, this.logHost.logConfig(this.topic).recordMagic);
+    if (formatError) {
+      this.trace("partition.reject-produce", { error: "UNSUPPORTED_FOR_MESSAGE_FORMAT", reason: formatError, producerId: batch.producerId });
+      return { kind: "error", error: "UNSUPPORTED_FOR_MESSAGE_FORMAT" };
     }
     // LogValidator's codec step: decompress to validate, recompress when the topic's compression.type asks for
     // another codec. Internal topics keep what their writer sends (Kafka creates them with their own compression.type).

@@ -1,6 +1,20 @@
 import { type BrokerCompressionType, CODECS, compressedRecordsBytes, targetCompression, validationNs } from "./compression.js";
 import { compressionOf, type RecordBatch } from "./recordBatch.js";
-import { RECORD_BATCH_OVERHEAD_BYTES } from "./recordSize.js";
+import { RECORD_BATCH_OVERHEAD_BYTES, type RecordMagic } from "./recordSize.js";
+
+/**
+ * `LogValidator.validateBatch`'s format check (Kafka 0.11 to 3.x, storage `LogValidator.java`): a batch with a producer
+ * id cannot be written in a legacy format (magic 0 or 1, a topic whose message.format.version is before 0.11.0), which
+ * has no producer id, epoch or sequence: "Transactional records cannot be used with magic version" /
+ * "Idempotent records cannot be used with magic version" (UnsupportedForMessageFormatException,
+ * UNSUPPORTED_FOR_MESSAGE_FORMAT). Returns the message, or null when the batch may be written.
+ */
+export function legacyFormatProducerError(batch: Pick<RecordBatch, "producerId" | "isTransactional">, magic: RecordMagic): string | null {
+  if (magic >= 2) return null;
+  if (batch.isTransactional) return `Transactional records cannot be used with magic version ${magic}`;
+  if (batch.producerId >= 0) return `Idempotent records cannot be used with magic version ${magic}`;
+  return null;
+}
 
 /**
  * `LogValidator.validateKey`: a compacted topic refuses a record without a key ("Compacted topic cannot accept

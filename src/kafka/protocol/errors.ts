@@ -62,6 +62,8 @@ export const ERRORS = {
   METADATA_TIMEOUT: { code: 7, retriable: false },
   NOT_CONTROLLER: { code: 41, retriable: true },
   INVALID_CONFIG: { code: 40, retriable: false },
+  /** An idempotent or transactional batch for a topic in a legacy message format (UnsupportedForMessageFormatException). */
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: { code: 43, retriable: false },
   /** DeleteRecords on a topic whose cleanup.policy has no `delete` (PolicyViolationException). */
   POLICY_VIOLATION: { code: 44, retriable: false },
   /** A malformed or refused admin request (a broker config that is not dynamic; another broker's resource). */

@@ -111,6 +111,21 @@ describe("an append's validation before it is written (UnifiedLog.analyzeAndVali
     expect(h.p.log.batches[0].sizeBytes).toBeLessThanOrEqual(1000);
   });
 
+  it("a topic in a legacy message format refuses idempotent and transactional batches: UNSUPPORTED_FOR_MESSAGE_FORMAT", () => {
+    // LogValidator.validateBatch (Kafka 0.11-3.x): magic 0 and 1 have no producer id, epoch or sequence, so a batch
+    // carrying one is refused ("Idempotent records cannot be used with magic version 1"); a plain batch is written.
+    const h = leaderOf(new PartitionHarness({ log: { recordMagic: 1 } }), { isr: ["broker-1"] });
+    const idempotent: Batch = { ...plainBatch(["a"]), producerId: 7, producerEpoch: 0, baseSequence: 0 };
+    expect(h.p.appendRecordsToLeader(idempotent, 1, -1, "app")).toEqual({ ok: false, error: "UNSUPPORTED_FOR_MESSAGE_FORMAT" });
+    expect(h.p.appendRecordsToLeader({ ...idempotent, isTransactional: true }, 1, -1, "app")).toEqual({ ok: false, error: "UNSUPPORTED_FOR_MESSAGE_FORMAT" });
+    expect(h.ctx.tracesOf("partition.reject-produce").map((t) => t.data.reason)).toEqual(["Idempotent records cannot be used with magic version 1", "Transactional records cannot be used with magic version 1"]);
+    expect(h.p.log.logEndOffset).toBe(0);
+    expect(h.p.appendRecordsToLeader(plainBatch(["b"]), 1, -1, "app")).toMatchObject({ ok: true, baseOffset: 0 });
+    // From 0.11.0 on (magic 2) the same idempotent batch is written.
+    const v2 = leaderOf(new PartitionHarness({ log: { recordMagic: 2 } }), { isr: ["broker-1"] });
+    expect(v2.p.appendRecordsToLeader(idempotent, 1, -1, "app")).toMatchObject({ ok: true, baseOffset: 0 });
+  });
+
   it("a recompressed batch exactly at max.message.bytes is appended (the limit is inclusive)", () => {
     // UnifiedLog.append: `if (batch.sizeInBytes > config.maxMessageSize)` refuses only what is larger.
     const probe = leaderOf(new PartitionHarness({ log: { compressionType: "uncompressed" } }), { isr: ["broker-1"] });
