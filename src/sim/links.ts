@@ -27,7 +27,25 @@ export class Links {
   /** True while no cut, override or slow link exists: the send path can skip every lookup. */
   pristine = true;
 
-  constructor(public defaults: LinkBehaviour) {}
+  /**
+   * The defaults lose, duplicate and reorder nothing: with `pristine`, a send draws only its latency. Kept in step
+   * with `defaults` (set it through the property).
+   */
+  plainDefaults = true;
+  private defaultsValue!: LinkBehaviour;
+
+  constructor(defaults: LinkBehaviour) {
+    this.defaults = defaults;
+  }
+
+  get defaults(): LinkBehaviour {
+    return this.defaultsValue;
+  }
+
+  set defaults(b: LinkBehaviour) {
+    this.defaultsValue = b;
+    this.plainDefaults = !(b.lossRate > 0) && !(b.duplicateRate > 0) && !(b.reorderRate > 0);
+  }
 
   key(from: number, to: number): number {
     return from * 65536 + to;

@@ -17,13 +17,10 @@ export const DISCONNECTED_MESSAGE: Disconnected = Object.freeze({ type: "Disconn
  * - The FIFO table: for each peer with a message possibly still in flight, the latest delivery time scheduled (a
  *   TCP connection delivers in order). A small table scanned in full (keys in a cache line or two); entries whose
  *   time has passed are reused, so it stays the size of the links busy at once, not of all peers ever used.
- * - `connectedFrom`: the peers that sent this process a message in its current life (a bitset): its open
- *   connections, which are closed (the peers told) when it stops.
  */
 export class Endpoint implements TcpEndpoint {
-  fifoPeer = new Int32Array(8).fill(-1);
-  fifoDeliveryUs = new Float64Array(8);
-  connectedFrom = new Uint32Array(0);
+  /** (peer, latest delivery µs) pairs, peer -1 when free; four pairs fit the 64 bytes V8 keeps inline. */
+  fifo = new Float64Array(8).fill(-1);
   /** Its TCP connections with an end still open or data still to retransmit (see `Tcp`). */
   readonly conns = new Set<Connection>();
 
@@ -75,6 +72,13 @@ export class Network {
    */
   messageObserver: MessageObserver | null = null;
   private readonly endpoints: Endpoint[] = [];
+  /**
+   * Which peers sent each process a message in its current life: a bit matrix, row = receiver, `openStride` words a
+   * row. Those are its open connections, closed (the peers told) when it stops. One array for all processes, so a
+   * delivery's check touches one word, not a per-process array.
+   */
+  private openFrom = new Uint32Array(0);
+  private openStride = 1;
   /** Unordered endpoint pair → time (µs) until which their connection is broken after a loss. */
   private readonly brokenUntilUs = new Map<number, number>();
 
@@ -106,6 +110,16 @@ export class Network {
   attach(process: ProcessView, random: RandomStream): Endpoint {
     const e = new Endpoint(process, random);
     this.endpoints[process.index] = e;
+    const n = this.endpoints.length;
+    if (n > this.openStride * 32 || n * this.openStride > this.openFrom.length) {
+      // Room for twice as many processes, rows copied to their new stride.
+      const stride = Math.max(this.openStride, Math.ceil((2 * n) / 32));
+      const grown = new Uint32Array(2 * n * stride);
+      for (let r = 0; r * this.openStride < this.openFrom.length; r++)
+        grown.set(this.openFrom.subarray(r * this.openStride, (r + 1) * this.openStride), r * stride);
+      this.openFrom = grown;
+      this.openStride = stride;
+    }
     return e;
   }
 
@@ -115,6 +129,12 @@ export class Network {
     const f = from.process.index;
     const t = to.process.index;
     this.messageObserver?.("send", from.process.name, to.process.name, msg);
+    if (links.pristine && links.plainDefaults && this.brokenUntilUs.size === 0) {
+      // The common case, in one step: no cut, override, loss, duplication or reordering anywhere.
+      const when = this.fifoDeliveryTime(from, t, this.host.nowUs + nextLatencyUs(links.defaults.latency, from.random));
+      this.queue.push(when, EVENT_DELIVER, t, f, to.process.life, msg);
+      return;
+    }
     const b = links.pristine ? links.defaults : links.behaviour(f, t);
     if (!links.pristine && links.isCut(f, t)) {
       this.traceDrop(from, to, msg, "partition");
@@ -167,14 +187,10 @@ export class Network {
 
   /** The receiver takes the message: the sender's connection to it is open from now on. */
   received(to: Endpoint, from: number, msg: unknown): void {
-    const word = from >>> 5;
-    if (to.connectedFrom.length <= word) {
-      const grown = new Uint32Array(Math.ceil(Math.max(this.endpoints.length, from + 1) / 32));
-      grown.set(to.connectedFrom);
-      to.connectedFrom = grown;
-    }
+    const at = to.process.index * this.openStride + (from >>> 5);
     const bit = 1 << (from & 31);
-    if ((to.connectedFrom[word] & bit) === 0) to.connectedFrom[word] |= bit;
+    const open = this.openFrom;
+    if ((open[at] & bit) === 0) open[at] |= bit;
     if (this.traceMessages) this.host.trace(to.process.name, "net.deliver", { from: this.endpoints[from].process.name, msg: messageType(msg) });
     this.messageObserver?.("deliver", this.endpoints[from].process.name, to.process.name, msg);
   }
@@ -184,19 +200,19 @@ export class Network {
    * DISCONNECTED over the network (so cuts apply), as a TCP reset or FIN would tell it.
    */
   closeConnections(e: Endpoint): void {
-    const peers = e.connectedFrom;
     const from = e.process.index;
+    const open = this.openFrom;
+    const row = from * this.openStride;
     const links = this.links;
-    for (let i = 0; i < peers.length * 32; i++) {
-      if ((peers[i >>> 5] & (1 << (i & 31))) === 0) continue;
+    for (let i = 0; i < this.openStride * 32; i++) {
+      if ((open[row + (i >>> 5)] & (1 << (i & 31))) === 0) continue;
       const peer = this.endpoints[i].process;
       if (peer.status === "down" || (!links.pristine && links.isCut(from, i))) continue;
       const b = links.behaviour(from, i);
       this.queue.push(this.host.nowUs + nextLatencyUs(b.latency, e.random), EVENT_DELIVER, i, from, peer.life, DISCONNECTED_MESSAGE);
     }
-    e.connectedFrom = new Uint32Array(0);
+    open.fill(0, row, row + this.openStride);
   }
-
 
   private pairKey(a: number, b: number): number {
     return a < b ? a * 65536 + b : b * 65536 + a;
@@ -231,29 +247,27 @@ export class Network {
 
   /** Never deliver before an earlier message on the same link (see `Endpoint`). */
   private fifoDeliveryTime(from: Endpoint, to: number, when: number): number {
-    const keys = from.fifoPeer;
-    const times = from.fifoDeliveryUs;
+    const fifo = from.fifo;
     const now = this.host.nowUs;
     let reuse = -1;
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] === to) {
-        if (when < times[i]) when = times[i];
-        times[i] = when;
+    for (let i = 0; i < fifo.length; i += 2) {
+      const peer = fifo[i];
+      if (peer === to) {
+        if (when < fifo[i + 1]) when = fifo[i + 1];
+        fifo[i + 1] = when;
         return when;
       }
-      if (reuse < 0 && (keys[i] === -1 || times[i] <= now)) reuse = i;
+      if (reuse < 0 && (peer === -1 || fifo[i + 1] <= now)) reuse = i;
     }
+    let table = fifo;
     if (reuse < 0) {
-      reuse = keys.length;
-      const k = new Int32Array(keys.length * 2).fill(-1);
-      k.set(keys);
-      const t = new Float64Array(keys.length * 2);
-      t.set(times);
-      from.fifoPeer = k;
-      from.fifoDeliveryUs = t;
+      reuse = fifo.length;
+      table = new Float64Array(fifo.length * 2).fill(-1);
+      table.set(fifo);
+      from.fifo = table;
     }
-    from.fifoPeer[reuse] = to;
-    from.fifoDeliveryUs[reuse] = when;
+    table[reuse] = to;
+    table[reuse + 1] = when;
     return when;
   }
 

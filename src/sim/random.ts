@@ -3,13 +3,29 @@ import seedrandom from "seedrandom";
 /**
  * A named, seeded random stream. Every random decision in a run comes from one of these, derived from the run seed
  * and a name (`seed:actor:purpose`), so adding an actor or a purpose never shifts another stream's draws.
- * alea is used because it draws ~7x faster than seedrandom's default ARC4 (design.md §2).
+ * alea is used because it draws ~7x faster than seedrandom's default ARC4 (design.md §2). seedrandom seeds it
+ * (`seedrandom.alea(name, { state: true }).state()`); the step itself is alea's, written out here so it inlines into
+ * the callers instead of going through a closure and boxed state (the engine's per-event cost: issue 14). The
+ * draws are the same numbers seedrandom.alea gives (test/sim/random.test.ts compares them).
  */
 export class RandomStream {
-  private readonly prng: () => number;
+  /** alea's state (s0, s1, s2, c) unboxed: a 32-byte typed array lives next to its header on the heap. */
+  private readonly st: Float64Array;
 
   constructor(readonly name: string) {
-    this.prng = seedrandom.alea(name);
+    const st = seedrandom.alea(name, { state: true }).state() as { s0: number; s1: number; s2: number; c: number };
+    this.st = Float64Array.of(st.s0, st.s1, st.s2, st.c);
+  }
+
+  /** One alea step (seedrandom lib/alea.js `Alea.next`): uniform in [0, 1). */
+  private prng(): number {
+    const st = this.st;
+    const t = 2091639 * st[0] + st[3] * 2.3283064365386963e-10; // 2^-32
+    st[0] = st[1];
+    st[1] = st[2];
+    const c = t | 0;
+    st[3] = c;
+    return (st[2] = t - c);
   }
 
   /** Uniform in [0, 1). */

@@ -526,12 +526,6 @@ export class Simulation {
     s.parked = [];
   }
 
-  private send(from: ActorSlot, toName: string, msg: unknown): void {
-    const to = this.byName.get(toName);
-    if (!to) throw new Error(`${from.name} sent to unknown actor ${toName}`);
-    this.network.send(from.endpoint, to.endpoint, msg);
-  }
-
   private deliver(target: number, from: number, life: number, msg: unknown): void {
     const s = this.slots[target];
     if (!this.network.admit(s.endpoint, from, life, msg)) return;
@@ -631,7 +625,9 @@ export class Simulation {
       },
       send: (to, msg) => {
         if (s.status !== "running") return; // a stopped or paused process sends nothing
-        sim.send(s, to, msg);
+        const peer = sim.byName.get(to);
+        if (!peer) throw new Error(`${s.name} sent to unknown actor ${to}`);
+        sim.network.send(s.endpoint, peer.endpoint, msg);
       },
       connect: (to) => {
         const peer = sim.byName.get(to);
