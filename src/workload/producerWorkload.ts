@@ -1,6 +1,6 @@
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
 import { KafkaProducer, type ProducerRecord } from "../kafka/client/producer/producer.js";
-import type { RunBatchListener } from "../kafka/client/producer/producerBatch.js";
+import type { RunBatchListener, SendResult } from "../kafka/client/producer/producerBatch.js";
 import { clientProcess } from "../kafka/network/connectionRouter.js";
 import type { Actor, ActorContext } from "../sim/index.js";
 import type { History, SendValue } from "./history.js";
@@ -83,6 +83,12 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
     let n = 0;
     let sent = 0;
 
+    // One completion for every record: the tag is the history row of the send's invocation (no closure per send).
+    const completed = (r: SendResult, inv: number) => {
+      if (r.ok) history.completeSend(ctx.nowUs, inv, "ok", r.partition, r.offset);
+      else history.completeSend(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", r.partition, undefined, r.error);
+    };
+
     const sendOne = () => {
       const key = nextKey(w.keys, n, keyRandom, names);
       const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
@@ -99,10 +105,7 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
         : w.partition !== null
           ? { topic: w.topic, key, value, padBytes, partition: w.partition }
           : { topic: w.topic, key, value, padBytes };
-      producer.send(record, (r) => {
-        if (r.ok) history.completeSend(ctx.nowUs, inv, "ok", r.partition, r.offset);
-        else history.completeSend(ctx.nowUs, inv, r.indeterminate ? "info" : "fail", r.partition, undefined, r.error);
-      });
+      producer.send(record, completed, inv);
       sent++;
     };
 

@@ -45,6 +45,8 @@ describe("MESSAGE_TOO_LARGE from the broker (max.message.bytes): Sender.complete
     });
     expect(results.map((r) => r.result.ok)).toEqual(Array(12).fill(true));
     expect(results.map((r) => (r.result.ok ? r.result.offset : -1))).toEqual([...Array(12).keys()]);
+    // Each part's records keep their tags: every callback names its own send (the harness's value is by tag).
+    expect(results.map((r) => r.value)).toEqual(sends.map((s) => s.record.value));
     // First the whole batch, then the same (it is under batch.size), then halves until each is ≤ 400 bytes.
     expect(requests[0].records).toBe(12);
     expect(requests[1].records).toBe(12);

@@ -83,6 +83,8 @@ export function runProducer(opts: {
   const settings = producerSettings(PRODUCER_CONFIG.resolve(opts.config), explicit);
   sim.addActor("app", (ctx) => {
     const producer = new KafkaProducer(ctx, brokers, settings);
+    // One callback for every send, told which send by its tag (the send's index), as the producer workload does.
+    const done = (result: SendResult, tag: number) => results.push({ atUs: ctx.nowUs, value: opts.sends[tag].record.value, result });
     return {
       onStart: () => {
         producer.start();
@@ -90,8 +92,8 @@ export function runProducer(opts: {
       },
       ...clientProcess(ctx),
       onTimer: (tag) => {
-        const s = opts.sends[(tag as { send: number }).send];
-        producer.send(s.record, (result) => results.push({ atUs: ctx.nowUs, value: s.record.value, result }));
+        const i = (tag as { send: number }).send;
+        producer.send(opts.sends[i].record, done, i);
       },
     };
   });

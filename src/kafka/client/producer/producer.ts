@@ -29,6 +29,7 @@ export interface ProducerRecord {
 interface Waiting {
   record: ProducerRecord;
   cb: SendCallback;
+  tag: number;
   deadlineMs: number;
 }
 
@@ -82,7 +83,7 @@ export class KafkaProducer {
         hasUnfinishedBatches: () => this.sender.hasInFlightBatches || this.waitingForMetadata.length > 0 || this.blocked.length > 0 || [...this.accumulator.queues.values()].some((q) => q.length > 0),
         failQueuedBatches: (error) => {
           for (const w of [...this.waitingForMetadata.splice(0), ...this.blocked.splice(0)])
-            w.cb({ ok: false, topic: w.record.topic, partition: w.record.partition ?? null, error, indeterminate: false });
+            w.cb({ ok: false, topic: w.record.topic, partition: w.record.partition ?? null, error, indeterminate: false }, w.tag);
           for (const q of this.accumulator.queues.values())
             for (const b of q.splice(0)) {
               this.accumulator.release(b);
@@ -165,21 +166,24 @@ export class KafkaProducer {
     return this.metadata.partitionsFor(topic) !== undefined && this.waitingForMetadata.length === 0 && this.blocked.length === 0 && this.accumulator.hasRoom();
   }
 
-  /** KafkaProducer.send: asynchronous; the callback runs once with the record's outcome. */
-  send(record: ProducerRecord, cb: SendCallback): void {
+  /**
+   * KafkaProducer.send: asynchronous; `cb` runs once with the record's outcome and `tag` (any number the caller
+   * wants back, 0 by default: one callback can then serve every record, see SendCallback).
+   */
+  send(record: ProducerRecord, cb: SendCallback, tag = 0): void {
     const nowMs = this.ctx.nowMs;
     if (this.txn && this.txn.state !== "IN_TRANSACTION") {
       // Kafka throws IllegalStateException: a transactional send needs an open transaction.
-      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "INVALID_TXN_STATE", indeterminate: false });
+      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "INVALID_TXN_STATE", indeterminate: false }, tag);
       return;
     }
     if (!this.metadata.partitionsFor(record.topic)) {
-      this.waitingForMetadata.push({ record, cb, deadlineMs: nowMs + this.settings.maxBlockMs });
+      this.waitingForMetadata.push({ record, cb, tag, deadlineMs: nowMs + this.settings.maxBlockMs });
       this.metadata.requestUpdate();
       this.sender.wakeAt(nowMs + this.settings.maxBlockMs);
       return;
     }
-    this.append(record, cb, nowMs + this.settings.maxBlockMs);
+    this.append(record, cb, tag, nowMs + this.settings.maxBlockMs);
   }
 
   /**
@@ -266,16 +270,16 @@ export class KafkaProducer {
   }
 
   private appendOrBlock(w: Waiting): void {
-    this.append(w.record, w.cb, w.deadlineMs);
+    this.append(w.record, w.cb, w.tag, w.deadlineMs);
   }
 
   /** The append path of send(), without allocating a holder per record (it is the producer's hot path). */
-  private append(record: ProducerRecord, cb: SendCallback, deadlineMs: number): void {
+  private append(record: ProducerRecord, cb: SendCallback, tag: number, deadlineMs: number): void {
     const rec: KafkaRecord = record.tombstone ? { key: record.key, value: record.value, tombstone: true } : record.padBytes ? { key: record.key, value: record.value, padBytes: record.padBytes } : { key: record.key, value: record.value };
     const tooLarge = recordTooLarge(rec, this.settings);
     if (tooLarge !== null) {
       this.ctx.trace("producer.record-too-large", { topic: record.topic, ...tooLarge });
-      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "RECORD_TOO_LARGE", indeterminate: false });
+      cb({ ok: false, topic: record.topic, partition: record.partition ?? null, error: "RECORD_TOO_LARGE", indeterminate: false }, tag);
       return;
     }
     const parts = this.metadata.partitionsFor(record.topic)!;
@@ -283,11 +287,11 @@ export class KafkaProducer {
     const nowMs = this.ctx.nowMs;
     if ((this.blocked.length > 0 && !this.admitting) || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec, record.topic)))) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).
-      this.blocked.push({ record, cb, deadlineMs });
+      this.blocked.push({ record, cb, tag, deadlineMs });
       this.sender.wakeAt(deadlineMs);
       return;
     }
-    const { batch, appendedBytes, newBatch, batchIsFull } = this.accumulator.append(record.topic, partition, rec, cb, nowMs);
+    const { batch, appendedBytes, newBatch, batchIsFull } = this.accumulator.append(record.topic, partition, rec, cb, nowMs, tag);
     if (sticky) {
       const enableSwitch = this.accumulator.allBatchesFull(record.topic, partition);
       sticky.updatePartitionInfo(partition, appendedBytes, enableSwitch, this.metadata.availablePartitions(record.topic), parts.length);
@@ -326,7 +330,7 @@ export class KafkaProducer {
     const keep = (list: Waiting[], error: ErrorName) =>
       list.filter((w) => {
         if (w.deadlineMs > now) return true;
-        w.cb({ ok: false, topic: w.record.topic, partition: w.record.partition ?? null, error, indeterminate: false });
+        w.cb({ ok: false, topic: w.record.topic, partition: w.record.partition ?? null, error, indeterminate: false }, w.tag);
         return false;
       });
     this.waitingForMetadata = keep(this.waitingForMetadata, "METADATA_TIMEOUT");

@@ -16,7 +16,13 @@ export type SendResult =
       indeterminate: boolean;
     };
 
-export type SendCallback = (result: SendResult) => void;
+/**
+ * The completion of a send (Kafka's `Callback.onCompletion`), called once per record with the record's `tag`: the
+ * number its `send` was given (e.g. the history row of its invocation), so one function can complete every record of
+ * a batch without a closure per record (issue 14 item 4). Kafka's ProducerBatch keeps a Thunk (callback, future) per
+ * record instead.
+ */
+export type SendCallback = (result: SendResult, tag: number) => void;
 
 /**
  * What a perf-test workload learns of a batch of its runs (one call per batch, not per record): acknowledged
@@ -38,6 +44,8 @@ export interface RunValues {
 export class ProducerBatch {
   readonly records: KafkaRecord[] = [];
   readonly callbacks: SendCallback[] = [];
+  /** Each record's tag, handed back to its callback (see SendCallback). */
+  readonly tags: number[] = [];
   /** Bytes of its records, uncompressed (`MemoryRecordsBuilder.uncompressedRecordsSizeInBytes`). */
   recordsBytes = 0;
   attempts = 0;
@@ -227,10 +235,11 @@ export class ProducerBatch {
   }
 
   /** Appends a record sent at `nowMs`; returns its bytes in the batch. */
-  add(r: KafkaRecord, cb: SendCallback, nowMs: number): number {
+  add(r: KafkaRecord, cb: SendCallback, nowMs: number, tag = 0): number {
     const bytes = this.recordBytes(r, nowMs);
     this.records.push(r);
     this.callbacks.push(cb);
+    this.tags.push(tag);
     this.recordsBytes += bytes;
     return bytes;
   }
@@ -242,20 +251,23 @@ export class ProducerBatch {
   complete(baseOffset: number): void {
     this.done = true;
     if (this.runListener) this.runListener(this, { ok: true, baseOffset });
-    this.callbacks.forEach((cb, i) => cb({ ok: true, topic: this.topic, partition: this.partition, offset: baseOffset + i }));
+    const cbs = this.callbacks;
+    for (let i = 0; i < cbs.length; i++) cbs[i]({ ok: true, topic: this.topic, partition: this.partition, offset: baseOffset + i }, this.tags[i]);
   }
 
   /** acks=0: the send succeeded as far as the client can know; offsets are unknown (-1). */
   completeWithoutOffsets(): void {
     this.done = true;
     if (this.runListener) this.runListener(this, { ok: true, baseOffset: -1 });
-    for (const cb of this.callbacks) cb({ ok: true, topic: this.topic, partition: this.partition, offset: -1 });
+    const cbs = this.callbacks;
+    for (let i = 0; i < cbs.length; i++) cbs[i]({ ok: true, topic: this.topic, partition: this.partition, offset: -1 }, this.tags[i]);
   }
 
   fail(error: ErrorName): void {
     this.done = true;
     if (this.runListener) this.runListener(this, { ok: false, error, indeterminate: this.maybeAppended });
-    for (const cb of this.callbacks) cb({ ok: false, topic: this.topic, partition: this.partition, error, indeterminate: this.maybeAppended });
+    const cbs = this.callbacks;
+    for (let i = 0; i < cbs.length; i++) cbs[i]({ ok: false, topic: this.topic, partition: this.partition, error, indeterminate: this.maybeAppended }, this.tags[i]);
   }
 }
 

@@ -50,7 +50,7 @@ export class RecordAccumulator {
    * Appends to the partition's last batch or opens a new one (RecordAccumulator.append). `batchIsFull` is Kafka's
    * RecordAppendResult.batchIsFull: more than one batch queued or the last one full, so the first is ready now.
    */
-  append(topic: string, partition: number, r: KafkaRecord, cb: SendCallback, nowMs: number): { batch: ProducerBatch; appendedBytes: number; newBatch: boolean; batchIsFull: boolean } {
+  append(topic: string, partition: number, r: KafkaRecord, cb: SendCallback, nowMs: number, tag = 0): { batch: ProducerBatch; appendedBytes: number; newBatch: boolean; batchIsFull: boolean } {
     const key = `${topic}-${partition}`;
     let q = this.queues.get(key);
     if (!q) this.queues.set(key, (q = []));
@@ -64,7 +64,7 @@ export class RecordAccumulator {
       newBatch = true;
       this.usedBytes += batch.writeLimit; // Kafka allocates max(batch.size, the record's bound) from the buffer pool
     }
-    const recordBytes = batch.add(r, cb, nowMs);
+    const recordBytes = batch.add(r, cb, nowMs, tag);
     // RecordAppendResult.appendedBytes: a new batch counts its header too (`batch.estimatedSizeInBytes()`).
     const appendedBytes = newBatch ? batch.sizeBytes : recordBytes;
     return { batch, appendedBytes, newBatch, batchIsFull: q.length > 1 || batch.isFull() };
@@ -179,7 +179,7 @@ export class RecordAccumulator {
         out.push(cur);
         this.usedBytes += cur.writeLimit;
       }
-      cur.add(r, big.callbacks[i], big.createdMs);
+      cur.add(r, big.callbacks[i], big.createdMs, big.tags[i]);
     });
     if (big.baseSequence >= 0) {
       let sequence = big.baseSequence;
