@@ -1,7 +1,7 @@
 import type { ActorContext, Timer } from "../../sim/index.js";
 import type { NetworkClient } from "../network/networkClient.js";
 import { UNDEFINED_EPOCH, UNDEFINED_OFFSET } from "../log/leaderEpochCache.js";
-import { lastOffsetOf } from "../log/recordBatch.js";
+import { batchFrom, lastOffsetOf } from "../log/recordBatch.js";
 import { type FetchPartition, type FetchRequest, type FetchResponsePartition, type OffsetsForLeaderEpochRequest, type OffsetsForLeaderEpochResponse } from "../protocol/messages.js";
 import { FetchSessionOrder } from "../protocol/fetchSessionOrder.js";
 import type { BrokerSettings } from "./brokerSettings.js";
@@ -256,10 +256,18 @@ export class ReplicaFetcherThread {
     }
     // NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...: partitionsWithError, delayed.
     if (res.error !== "NONE") return this.delay(st);
+    const legacy = this.host.settings.legacyHighWatermarkTruncation;
     for (const b of res.batches) {
       if (lastOffsetOf(b) < log.logEndOffset) continue;
+      if (b.baseOffset < log.logEndOffset) {
+        // The leader's batch straddles our log end: after a truncation to the HW (pre-0.11, where the two logs'
+        // batches need not line up) the old protocol read per message, from our log end; so take the batch's tail.
+        // Otherwise it cannot be appended (Kafka: UnexpectedAppendOffsetException) and the fetch ends here.
+        if (!legacy) break;
+        this.stallUs += p.appendAsFollower(batchFrom(b, log.logEndOffset));
+        continue;
+      }
       // A batch past our log end: the leader's cleaner removed the batches in between (offsets are sparse).
-      if (b.baseOffset < log.logEndOffset) break;
       this.stallUs += p.appendAsFollower(b);
     }
     if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(p.topic)) this.stallUs += p.flushLog();

@@ -153,6 +153,35 @@ export function batchBelow(packed: RecordBatch, offset: number): RecordBatch {
   return { ...b, records: b.records.slice(0, n), offsetDeltas: b.offsetDeltas.slice(0, n), lastOffsetDelta: Math.min(b.lastOffsetDelta ?? 0, offset - 1 - b.baseOffset) };
 }
 
+/**
+ * The batch cut to its records at and above `offset` (`baseOffset < offset <= lastOffset`): what a legacy MessageSet
+ * read from `offset` carries, each message having its own offset (before 0.11 a leader served a fetch from the
+ * message at the fetch offset, not from the start of a batch). The base offset becomes the first record kept and the
+ * base sequence moves with it; the size shrinks in proportion to the records kept (rounded up).
+ */
+export function batchFrom(packed: RecordBatch, offset: number): RecordBatch {
+  const b = plainBatch(packed);
+  const cut = offset - b.baseOffset;
+  const baseSequence = b.baseSequence === NO_SEQUENCE ? NO_SEQUENCE : (b.baseSequence + cut) % 2147483648;
+  const total = recordCountOf(b);
+  if (!b.offsetDeltas) {
+    const records = b.records.slice(cut);
+    return { ...b, baseOffset: offset, baseSequence, records, sizeBytes: Math.ceil((b.sizeBytes * records.length) / Math.max(1, total)) };
+  }
+  let first = 0;
+  while (first < b.offsetDeltas.length && b.offsetDeltas[first] < cut) first++;
+  const records = b.records.slice(first);
+  return {
+    ...b,
+    baseOffset: offset,
+    baseSequence,
+    records,
+    offsetDeltas: b.offsetDeltas.slice(first).map((d) => d - cut),
+    lastOffsetDelta: (b.lastOffsetDelta ?? total - 1) - cut,
+    sizeBytes: Math.ceil((b.sizeBytes * records.length) / Math.max(1, total)),
+  };
+}
+
 export function lastSequenceOf(b: RecordBatch): number {
   if (b.baseSequence === NO_SEQUENCE) return NO_SEQUENCE;
   // Sequences wrap at Integer.MAX_VALUE (ProducerAppendInfo: 0 follows Integer.MAX_VALUE).
