@@ -70,6 +70,7 @@ export class LeaderEpochCache {
     let i = 0;
     while (i + 1 < this.entries.length && this.entries[i + 1].startOffset <= offset) i++;
     this.entries.splice(0, i);
+    // Stryker disable next-line EqualityOperator: at an equal start, `<=` writes the same start offset back
     if (this.entries.length > 0 && this.entries[0].startOffset < offset) this.entries[0] = { ...this.entries[0], startOffset: offset };
   }
 
