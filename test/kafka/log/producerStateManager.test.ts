@@ -434,8 +434,9 @@ describe("expiration: producer.id.expiration.ms (ProducerStateManager.removeExpi
   });
 
   it("the idle time counts from the newest timestamp written: a batch with an older timestamp does not move it back", () => {
-    // ProducerStateEntry.update keeps lastTimestamp = max(lastTimestamp, batch max timestamp)... as appendDataBatch
-    // gives it the batch's max timestamp; an out-of-order CreateTime must not make the producer look older.
+    // Kafka's ProducerStateEntry.addBatch takes each batch's max timestamp as it is. In the model the leader stamps
+    // every batch with its append time, so timestamps never go back and the two agree; the model keeps the newest
+    // (Math.max), so a batch with an older timestamp (only a hand-built one has it) cannot make a producer look idle.
     const m = new ProducerStateManager();
     m.update(at(7, 0, 0, 0, 5000));
     m.update(at(7, 0, 1, 1, 3000));
@@ -444,7 +445,8 @@ describe("expiration: producer.id.expiration.ms (ProducerStateManager.removeExpi
   });
 
   it("a marker counts as a write: it moves the producer's last timestamp, never back", () => {
-    // appendEndTxnMarker → updatedEntry.update(producerEpoch, coordinatorEpoch, timestamp).
+    // appendEndTxnMarker → updatedEntry.update(producerEpoch, coordinatorEpoch, timestamp); "never back" is the
+    // model's Math.max, as for data batches above.
     const m = new ProducerStateManager();
     m.update(at(7, 0, 0, 0, 1000, true));
     m.update({ ...marker("ABORT", 0, 1), maxTimestampMs: 4000 });
