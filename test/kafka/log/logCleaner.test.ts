@@ -325,7 +325,7 @@ describe("what a cleaning keeps (Cleaner.cleanInto, shouldRetainRecord)", () => 
   });
 
   it("a record without a key is removed from the cleaned segments (a compacted topic keeps records by key)", () => {
-    // Cleaner.shouldRetainRecord: "if (!record.hasKey) return false" (such records are counted as invalid).
+    // Cleaner.shouldRetainRecord: a record without a key is not retained (counted by stats.invalidMessage).
     const b = new Builder();
     b.append(["-=x", "a=1"]);
     b.roll();
