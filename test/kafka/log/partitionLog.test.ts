@@ -277,7 +277,7 @@ describe("PartitionLog segments (LogSegment, LocalLog.roll, UnifiedLog.maybeRoll
   });
 
   it("rolling an empty active segment at the log end replaces it rather than leaving an empty segment behind", () => {
-    // LocalLog.roll: "if the active segment is empty and at the log end, delete it and create a new one".
+    // LocalLog.roll: an active segment at the new offset with size 0 is replaced (createAndDeleteSegment).
     const log = new PartitionLog();
     log.appendAsLeader(batch(["a"], 10), 0, 0);
     log.roll(5);
