@@ -288,8 +288,8 @@ describe("how dirty a log is (LogToClean, LogCleanerManager.grabFilthiestCompact
     expect(logToClean(b.log, 2, 151, lag).needCompactionNow).toBe(true);
     // The active segment's first batch does not count.
     const active = new Builder();
-    active.append(["a=1"]);
     active.nowMs = 5;
+    active.append(["a=1"]);
     expect(logToClean(active.log, 1, 1000, lag).needCompactionNow).toBe(false);
   });
 
@@ -513,5 +513,150 @@ describe("doClean on its own", () => {
     const l = logToClean(b.log, b.log.logEndOffset, 0, CFG);
     const done = doClean(b.log, l, b.state.aborted, b.state.lastRecordsOfActiveProducers(), 0, CFG);
     expect(done?.retainedAborted).toEqual([{ producerId: 7, firstOffset: 0, lastOffset: 1 }]);
+  });
+});
+
+describe("LogCleaner edges the mutation run found unpinned", () => {
+  it("clean bytes count a first segment of a single offset below the first dirty offset", () => {
+    // calculateCleanableBytes / LogToClean.cleanBytes: logSegments(-1, firstDirtyOffset) is every segment below it.
+    const b = new Builder();
+    b.append(["a=1"]);
+    b.roll();
+    b.append(["b=1"]);
+    b.roll();
+    b.append(["z=1"]);
+    b.log.cleanerCheckpoint = 1;
+    expect(logToClean(b.log, 3, 0, CFG)).toMatchObject({ cleanBytes: 100, cleanableBytes: 100 });
+  });
+
+  it("max.compaction.lag.ms is judged by the earliest first batch of the dirty segments", () => {
+    // maxCompactionDelay: firstBatchTimestamps.min.
+    const b = new Builder();
+    b.nowMs = 10;
+    b.append(["a=1"]);
+    b.roll();
+    b.nowMs = 500;
+    b.append(["b=1"]);
+    b.roll();
+    b.append(["z=1"]);
+    expect(logToClean(b.log, 3, 200, { ...CFG, maxCompactionLagMs: 100 }).needCompactionNow).toBe(true);
+  });
+
+  it("a record in a one-record batch right at the first dirty offset is mapped: it supersedes the clean part", () => {
+    // buildOffsetMap reads from the first dirty offset on (the checkpoint), that offset included.
+    const b = new Builder();
+    b.append(["a=1"]);
+    b.roll();
+    b.append(["a=2"]);
+    b.roll();
+    b.append(["z=1"]);
+    b.log.cleanerCheckpoint = 1;
+    b.clean();
+    expect(b.read()).toEqual(["1:a=2", "2:z=1"]);
+  });
+
+  it("an aborted transaction wholly below the first dirty offset does not hide the producer's later committed records from the map", () => {
+    // Only the aborted transactions overlapping the dirty range are given to the offset map's transaction metadata
+    // (collectAbortedTransactions(startOffset, upper)); an older one would make the next transaction look aborted.
+    const b = new Builder();
+    const txn = { producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true } as Partial<RecordBatch>;
+    b.append(["x=1"]);
+    b.append(["y=1"], txn);
+    b.marker(7, false);
+    b.roll();
+    b.append(["w=1"]);
+    b.clean(); // cleans [0, 3): checkpoint 3
+    expect(b.log.cleanerCheckpoint).toBe(3);
+    b.append(["x=2"], { ...txn, baseSequence: 1 });
+    b.marker(7, true);
+    b.roll();
+    b.append(["z=1"]);
+    b.clean();
+    expect(b.read().filter((r) => r.includes(":x="))).toEqual(["4:x=2"]);
+  });
+
+  it("an ABORT marker read while building the map ends its transaction: the producer's next, committed, transaction supersedes", () => {
+    // buildOffsetMap: control batches go to CleanedTransactionMetadata.onControlBatchRead, which closes the
+    // aborted transaction; its later batches are then read as committed data.
+    const b = new Builder();
+    const txn = { producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true } as Partial<RecordBatch>;
+    b.append(["x=1"]);
+    b.append(["y=1"], txn);
+    b.marker(7, false);
+    b.append(["x=2"], { ...txn, baseSequence: 1 });
+    b.marker(7, true);
+    b.roll();
+    b.append(["z=1"]);
+    b.clean();
+    expect(b.read().filter((r) => r.includes(":x="))).toEqual(["3:x=2"]);
+  });
+
+  it("producer id 0 is a producer like any other: the batch holding its last data offset is kept, emptied", () => {
+    // isBatchLastRecordOfProducer applies to every batch with a producer id (batch.hasProducerId: id >= 0).
+    const b = new Builder();
+    b.append(["a=1"], { producerId: 0, producerEpoch: 0, baseSequence: 0 });
+    b.append(["a=2"]);
+    b.roll();
+    b.append(["z=1"]);
+    b.clean();
+    expect(b.log.batches[0]).toMatchObject({ baseOffset: 0, producerId: 0, records: [] });
+  });
+
+  it("a producer whose last write is a marker at a newer epoch keeps that marker, emptied, once its horizon passed; its aborted data goes", () => {
+    // isBatchLastRecordOfProducer case 3: "the last entry in the log is a transaction marker. We retain this marker
+    // since it has the last producer epoch, which is needed to ensure fencing" (KIP-890 bumps the epoch at the end).
+    const b = new Builder();
+    b.append(["a=1"], { producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+    b.append([], { producerId: 7, producerEpoch: 1, isControl: true, isTransactional: true, records: [{ key: "ABORT", value: "0" }], sizeBytes: 80 } as Partial<RecordBatch>);
+    expect(b.state.lastRecordsOfActiveProducers().get(7)).toEqual({ lastDataOffset: -1, producerEpoch: 1 });
+    const cleanAt = (ms: number) => {
+      b.nowMs = ms;
+      b.roll();
+      b.append([`z=${ms}`]);
+      return b.clean().r;
+    };
+    cleanAt(0);
+    expect(b.log.batches.some((x) => x.baseOffset === 0)).toBe(false);
+    cleanAt(10);
+    const removed = [cleanAt(5000), cleanAt(6000)].map((r) => r?.markersRemoved);
+    const marker = b.log.batches.find((x) => x.isControl);
+    expect(marker).toMatchObject({ baseOffset: 1, producerEpoch: 1, records: [] });
+    // Its record went once, and is counted once.
+    expect(removed).toEqual([1, 0]);
+  });
+
+  it("counts an aborted batch removed whole: its records and the batch", () => {
+    const b = new Builder();
+    b.append(["a=1", "b=1"], { producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+    b.marker(7, false);
+    b.roll();
+    b.append(["z=1"]);
+    b.state.producers.delete(7);
+    expect(b.clean().r).toMatchObject({ recordsRemoved: 2, batchesRemoved: 1, markersRemoved: 0 });
+  });
+
+  it("segments above the cleaned range are not merged, however small", () => {
+    // Cleaner.groupSegmentsBySize is given only the segments cleaned (below the first uncleanable offset).
+    const b = new Builder();
+    for (const k of ["a", "b", "c"]) {
+      b.append([`${k}=1`]);
+      b.roll();
+    }
+    b.append(["z=1"]);
+    b.clean(1, { ...CFG, segmentBytes: 1 << 20 });
+    expect(b.log.segments.map((s) => s.baseOffset)).toEqual([0, 1, 2, 3]);
+  });
+
+  it("a merged segment keeps the first batch time of its first part", () => {
+    const b = new Builder();
+    b.nowMs = 10;
+    b.append(["a=1"]);
+    b.roll();
+    b.nowMs = 20;
+    b.append(["b=1"]);
+    b.roll();
+    b.append(["z=1"]);
+    b.clean();
+    expect(b.log.segments[0]).toMatchObject({ baseOffset: 0, sizeBytes: 200, firstBatchTimestampMs: 10, largestTimestampMs: 20 });
   });
 });

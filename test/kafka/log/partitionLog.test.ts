@@ -518,3 +518,62 @@ describe("PartitionLog.appendAsLeader keeps batches compactly", () => {
     expect(log.batches.flatMap((b) => b.records.map((r) => r.value))).toEqual(["p-1", "p-2", "p-3"]);
   });
 });
+
+describe("PartitionLog edges the mutation run found unpinned", () => {
+  it("moving the log start to where it already is does not count as a move", () => {
+    // UnifiedLog.maybeIncrementLogStartOffset: only "if (newLogStartOffset > logStartOffset)".
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b", "c"]), 0);
+    expect(log.maybeIncrementLogStartOffset(2)).toBe(true);
+    expect(log.maybeIncrementLogStartOffset(2)).toBe(false);
+  });
+
+  it("truncating to the log end leaves an epoch begun there in the cache (no truncation at all)", () => {
+    // UnifiedLog.truncateTo: targetOffset >= logEndOffset means nothing is truncated, the epoch cache included; a
+    // leader elected at the log end has assigned its epoch there before writing anything.
+    const log = threeBatches();
+    log.epochCache.assign(5, 6);
+    expect(log.truncateTo(6)).toBe(0);
+    expect(log.epochCache.latestEpoch()).toBe(5);
+  });
+
+  it("truncateFullyAndStartAt leaves one empty segment at the new offset, created now", () => {
+    const log = threeBatches();
+    log.truncateFullyAndStartAt(40, 123);
+    expect(log.segments).toEqual([{ baseOffset: 40, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 123 }]);
+  });
+
+  it("truncation inside a log of one segment recounts it from its first batch", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 4);
+    log.appendAsLeader(batch(["b"], 20), 0, 9);
+    log.appendAsLeader(batch(["c"], 40), 0, 6);
+    log.truncateTo(2);
+    // The newest batch by timestamp (9) went: the segment's largest timestamp is the newest left.
+    log.truncateTo(1);
+    expect(log.activeSegment).toMatchObject({ baseOffset: 0, sizeBytes: 10, firstBatchTimestampMs: 4, largestTimestampMs: 4 });
+  });
+
+  it("a cleaned segment's first batch time is its first kept batch's, its newest the newest kept (it may go down)", () => {
+    // LogSegment after Cleaner.cleanSegments: rollingBasedTimestamp is the first batch's, largestTimestamp the max
+    // of the batches written into the cleaned segment.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 0);
+    log.appendAsLeader(batch(["b"], 10), 0, 5);
+    log.appendAsLeader(batch(["c"], 10), 0, 30);
+    log.roll(31);
+    log.appendAsLeader(batch(["z"], 10), 0, 40);
+    const [a, b] = log.batches;
+    log.replaceCleaned([a, b], 3, 3);
+    expect(log.segments[0]).toMatchObject({ sizeBytes: 20, firstBatchTimestampMs: 0, largestTimestampMs: 5 });
+  });
+
+  it("a plain batch between packed ones leaves the shared value prefix alone", () => {
+    // A batch that does not fit the packed shape (a tombstone here) has no prefix to share.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["p-1"]), 0);
+    log.appendAsLeader({ ...batch([]), records: [{ key: "k", value: "gone", tombstone: true }] }, 0);
+    const next = log.appendAsLeader(batch(["p-2"]), 0);
+    expect(next.records.map((r) => r.value)).toEqual(["p-2"]);
+  });
+});
