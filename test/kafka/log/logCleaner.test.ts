@@ -623,6 +623,10 @@ describe("LogCleaner edges the mutation run found unpinned", () => {
     expect(marker).toMatchObject({ baseOffset: 1, producerEpoch: 1, records: [] });
     // Its record went once, and is counted once.
     expect(removed).toEqual([1, 0]);
+    // Once the producer expires, the empty marker batch goes too, and no marker record is counted for it.
+    b.state.producers.delete(7);
+    expect(cleanAt(7000)?.markersRemoved).toBe(0);
+    expect(b.log.batches.some((x) => x.isControl)).toBe(false);
   });
 
   it("counts an aborted batch removed whole: its records and the batch", () => {
