@@ -457,6 +457,17 @@ describe("fetch answers: the edges the mutation run found unpinned", () => {
     expect(readRecordsForConsumer(s, fetchPartition(2, -1), "read_committed", 100, true)).toMatchObject({ abortedTransactions: [] });
   });
 
+  it("read_committed lists an aborted transaction that starts in the read's last batch", () => {
+    // collectAbortedTransactions' upper bound is the end of the read (one past its last offset).
+    const s = source();
+    append(s, ["y"]); // 0
+    append(s, ["z"], { pid: 8, transactional: true }); // 1
+    append(s, ["ABORT"], { pid: 8, transactional: true, control: true }); // 2
+    s.highWatermark = 3;
+    s.lastStableOffset = 3;
+    expect(readRecordsForConsumer(s, fetchPartition(0, -1), "read_committed", 200, true)).toMatchObject({ abortedTransactions: [{ producerId: 8, firstOffset: 1 }] });
+  });
+
   it("a partition this broker does not host: NOT_LEADER_OR_FOLLOWER for a known topic, UNKNOWN_TOPIC_OR_PARTITION else, with no offsets", () => {
     // KafkaApis / ReplicaManager.readFromLog: a partition not hosted here answers -1 for HW, LSO and log start.
     expect([unknownPartitionError(true), unknownPartitionError(false)]).toEqual(["NOT_LEADER_OR_FOLLOWER", "UNKNOWN_TOPIC_OR_PARTITION"]);
