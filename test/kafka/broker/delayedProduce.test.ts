@@ -105,3 +105,39 @@ describe("DelayedProducePurgatory", () => {
     expect(done).toHaveLength(2);
   });
 });
+
+describe("DelayedProducePurgatory: the edges the mutation run found unpinned", () => {
+  it("each append times out after its own timeout: a later one with a shorter timeout goes first, the earlier one stays", () => {
+    // DelayedProduce.onExpiration is per operation (its own delayMs, the request's timeout).
+    const { ctx, p, purgatory, done, callback } = setup();
+    purgatory.tryCompleteElseWatch(5, 3, 30_000, callback);
+    purgatory.tryCompleteElseWatch(9, 6, 10_000, callback);
+    ctx.advance(10_000);
+    expect(done).toEqual([["REQUEST_TIMED_OUT", -1]]);
+    expect(p.traces.map((t) => t.data.requiredOffset)).toEqual([9]);
+    p.highWatermark = 5;
+    purgatory.checkAndComplete();
+    expect(done).toEqual([
+      ["REQUEST_TIMED_OUT", -1],
+      ["NONE", 3],
+    ]);
+  });
+
+  it("after a check that completed nothing, and after leadership moved, the purgatory holds only real appends", () => {
+    const { ctx, p, purgatory, done, callback } = setup();
+    purgatory.tryCompleteElseWatch(5, 3, 30_000, callback);
+    purgatory.checkAndComplete();
+    purgatory.failAll();
+    expect(done).toEqual([["NOT_LEADER_OR_FOLLOWER", -1]]);
+    // Leader again: a new append waits, completes once, and nothing else is answered.
+    purgatory.tryCompleteElseWatch(6, 5, 30_000, callback);
+    p.highWatermark = 6;
+    purgatory.checkAndComplete();
+    purgatory.failAll();
+    ctx.advance(60_000);
+    expect(done).toEqual([
+      ["NOT_LEADER_OR_FOLLOWER", -1],
+      ["NONE", 5],
+    ]);
+  });
+});

@@ -199,3 +199,62 @@ describe("LeaderEpochCache.clone", () => {
     ]);
   });
 });
+
+describe("LeaderEpochCache.truncateFromStart (LeaderEpochFileCache.truncateFromStartAsyncFlush)", () => {
+  it("a log start between two epochs' starts: the epochs wholly below go, and the one covering it starts there", () => {
+    // shouldUpdateSavedOffsetWhenOffsetToClearToIsBetweenEpochs: entries starting at or before the new log start are
+    // removed, and the last of them comes back with the log start as its start offset.
+    const c = cacheOf([2, 6], [3, 8], [4, 11]);
+    c.truncateFromStart(9);
+    expect(c.entries).toEqual([
+      { epoch: 3, startOffset: 9 },
+      { epoch: 4, startOffset: 11 },
+    ]);
+  });
+
+  it("a log start exactly at an epoch's start keeps that epoch as it is and drops those before it", () => {
+    // shouldUpdateSavedOffsetWhenOffsetToClearToIsAnEpochBoundary... the entry at 8 is removed and put back at 8.
+    const c = cacheOf([2, 6], [3, 8], [4, 11]);
+    c.truncateFromStart(8);
+    expect(c.entries).toEqual([
+      { epoch: 3, startOffset: 8 },
+      { epoch: 4, startOffset: 11 },
+    ]);
+  });
+
+  it("a log start below the first epoch's start changes nothing", () => {
+    // shouldNotClearAnythingIfOffsetToEarly.
+    const c = cacheOf([2, 6], [3, 8], [4, 11]);
+    c.truncateFromStart(5);
+    expect(c.entries).toEqual([
+      { epoch: 2, startOffset: 6 },
+      { epoch: 3, startOffset: 8 },
+      { epoch: 4, startOffset: 11 },
+    ]);
+  });
+
+  it("a log start past every epoch's start keeps only the latest epoch, starting at the log start", () => {
+    // shouldRetainLatestEpochOnClearAllEarliestAndUpdateItsOffset.
+    const c = cacheOf([2, 6], [3, 8], [4, 11]);
+    c.truncateFromStart(15);
+    expect(c.entries).toEqual([{ epoch: 4, startOffset: 15 }]);
+  });
+
+  it("on an empty cache it does nothing", () => {
+    // shouldClearEarliestOnEmptyCache.
+    const c = new LeaderEpochCache();
+    c.truncateFromStart(7);
+    expect(c.entries).toEqual([]);
+  });
+
+  it("a clone taken before is left as it was, and the epoch before the covering one still ends where it did", () => {
+    const c = cacheOf([2, 6], [3, 8]);
+    const before = c.clone();
+    c.truncateFromStart(7);
+    expect(before.entries).toEqual([
+      { epoch: 2, startOffset: 6 },
+      { epoch: 3, startOffset: 8 },
+    ]);
+    expect(c.endOffsetFor(2, 20)).toEqual({ epoch: 2, endOffset: 8 });
+  });
+});

@@ -233,3 +233,347 @@ describe("PartitionLog flush and power loss", () => {
     expect(log.logEndOffset).toBe(1);
   });
 });
+
+describe("PartitionLog segments (LogSegment, LocalLog.roll, UnifiedLog.maybeRoll)", () => {
+  const ROLL = { segmentBytes: 300, segmentMs: 1000 };
+
+  it("a batch that fills the active segment exactly to segment.bytes does not roll it; one byte more does", () => {
+    // LogSegment.shouldRoll: size > maxSegmentBytes - messagesSize (so size + batch == segment.bytes still fits).
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 200), 0, 0);
+    expect(log.shouldRoll(100, 0, ROLL)).toBe(false);
+    expect(log.shouldRoll(101, 0, ROLL)).toBe(true);
+  });
+
+  it("segment.ms counts from the active segment's first batch, not from its newest", () => {
+    // LogSegment.shouldRoll: timeWaitedForRoll = now - rollingBasedTimestamp (the first batch's max timestamp).
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 500);
+    log.appendAsLeader(batch(["b"], 10), 0, 1400);
+    expect(log.activeSegment).toMatchObject({ firstBatchTimestampMs: 500, largestTimestampMs: 1400, sizeBytes: 20 });
+    expect(log.shouldRoll(10, 1500, ROLL)).toBe(false);
+    expect(log.shouldRoll(10, 1501, ROLL)).toBe(true);
+  });
+
+  it("a segment's largest timestamp is the newest batch's, never moved back by an older one", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 900);
+    log.appendAsLeader(batch(["b"], 10), 0, 300);
+    expect(log.activeSegment).toMatchObject({ firstBatchTimestampMs: 900, largestTimestampMs: 900 });
+  });
+
+  it("a roll starts an empty segment at the log end, created now, carrying the snapshot taken there; the log's size is its segments'", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 120), 0, 10);
+    const snapshot = { offset: 2, producers: [], ongoing: [], aborted: [], coordinatorEpochs: [] };
+    const seg = log.roll(50, snapshot);
+    expect(seg).toEqual({ baseOffset: 2, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 50, producerSnapshot: snapshot });
+    expect(log.activeSegment).toBe(seg);
+    log.appendAsLeader(batch(["c"], 30), 0, 60);
+    expect(log.segments.map((s) => s.sizeBytes)).toEqual([120, 30]);
+    expect(log.sizeBytes).toBe(150);
+    // Without a snapshot the segment carries none.
+    expect("producerSnapshot" in log.roll(70)).toBe(false);
+  });
+
+  it("rolling an empty active segment at the log end replaces it rather than leaving an empty segment behind", () => {
+    // LocalLog.roll: an active segment at the new offset with size 0 is replaced (createAndDeleteSegment).
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 0);
+    log.roll(5);
+    log.roll(6);
+    expect(log.segments.map((s) => [s.baseOffset, s.largestTimestampMs])).toEqual([
+      [0, 0],
+      [1, 6],
+    ]);
+    // A fresh log's first segment is replaced too.
+    const fresh = new PartitionLog();
+    fresh.roll(9);
+    expect(fresh.segments).toEqual([{ baseOffset: 0, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 9 }]);
+  });
+
+  it("the producer snapshot used for recovery is the newest one within (log start, log end]", () => {
+    // ProducerStateManager.truncateAndReload deletes the snapshots at or below the log start and above the log end.
+    const log = new PartitionLog();
+    const snap = (offset: number) => ({ offset, producers: [], ongoing: [], aborted: [], coordinatorEpochs: [] });
+    log.appendAsLeader(batch(["a", "b"], 10), 0);
+    log.roll(0, snap(2));
+    log.appendAsLeader(batch(["c", "d"], 10), 0);
+    log.roll(0, snap(4));
+    // The newest, taken at the log end, is usable.
+    expect(log.latestProducerSnapshot()?.offset).toBe(4);
+    // One above the log end (left by a truncation) is passed over for an older one.
+    log.segments[2].producerSnapshot = snap(5);
+    expect(log.latestProducerSnapshot()?.offset).toBe(2);
+    // One at the log start is not used either.
+    log.segments[2].producerSnapshot = snap(4);
+    log.maybeIncrementLogStartOffset(2);
+    expect(log.latestProducerSnapshot()?.offset).toBe(4);
+    log.maybeIncrementLogStartOffset(4);
+    expect(log.latestProducerSnapshot()).toBeUndefined();
+  });
+
+  it("deletable segments: the predicate sees each segment with the next one; a segment reaching the HW exactly may go", () => {
+    // UnifiedLog.deletableSegments: upperBoundOffset = next segment's base (or log end); deletable while
+    // highWatermark >= upperBoundOffset and the predicate holds.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 10), 0);
+    log.roll(0);
+    log.appendAsLeader(batch(["c", "d"], 10), 0);
+    const seen: [number, number | undefined][] = [];
+    expect(
+      log.deletableSegments(4, (s, next) => {
+        seen.push([s.baseOffset, next?.baseOffset]);
+        return true;
+      }),
+    ).toBe(2);
+    expect(seen).toEqual([
+      [0, 2],
+      [2, undefined],
+    ]);
+    expect(log.deletableSegments(3, () => true)).toBe(1);
+    expect(log.deletableSegments(2, () => true)).toBe(1);
+    expect(log.deletableSegments(1, () => true)).toBe(0);
+  });
+
+  it("deleting no segment changes nothing; deleting more than there are keeps the log's end as a new empty segment", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 10), 0);
+    expect(log.deleteSegments(0, 5)).toBe(0);
+    expect(log.batches).toHaveLength(1);
+    expect(log.deleteSegments(7, 5)).toBe(2);
+    expect(log.segments).toEqual([{ baseOffset: 2, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 5 }]);
+    expect(log.batches).toEqual([]);
+  });
+
+  it("deleting segments keeps a batch that straddles the new log start, drops those wholly below it", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 10), 0);
+    log.appendAsLeader(batch(["c", "d"], 10), 0);
+    log.roll(0);
+    log.segments[1].baseOffset = 3; // a segment boundary inside the second batch (as a cleaned, merged log may have)
+    log.deleteSegments(1, 0);
+    expect(log.logStartOffset).toBe(3);
+    expect(log.batches.map((b) => b.baseOffset)).toEqual([2]);
+  });
+
+  it("after a cleaning, each segment wholly below the cleaned offset is recounted from its cleaned batches", () => {
+    // UnifiedLog.replaceSegments: the cleaned segments replace the old ones; sizes and timestamps are the new batches'.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 100), 0, 10);
+    log.appendAsLeader(batch(["b"], 100), 0, 20);
+    log.roll(25);
+    log.appendAsLeader(batch(["c"], 100), 0, 30);
+    log.appendAsLeader(batch(["d"], 100), 0, 40);
+    log.roll(45);
+    log.appendAsLeader(batch(["e"], 100), 0, 50);
+    const b = log.batches[1];
+    // The cleaner kept b (shrunk to 60 bytes) of the first segment and nothing of the second.
+    log.replaceCleaned([{ ...b, sizeBytes: 60 }], 4, 4);
+    expect(log.batches.map((x) => x.baseOffset)).toEqual([1, 4]);
+    expect(log.segments.map((s) => [s.baseOffset, s.sizeBytes, s.firstBatchTimestampMs, s.largestTimestampMs])).toEqual([
+      [0, 60, 20, 20],
+      // Emptied: no first batch; its newest timestamp stays (Kafka falls back to the file's mtime).
+      [2, 0, -1, 40],
+      [4, 100, 50, 50],
+    ]);
+  });
+
+  it("a cleaning up to the middle of the log recounts only the segments below it", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 100), 0, 10);
+    log.roll(15);
+    log.appendAsLeader(batch(["b"], 100), 0, 20);
+    log.roll(25);
+    log.appendAsLeader(batch(["c"], 100), 0, 30);
+    const [a, b, c] = log.batches;
+    log.replaceCleaned([{ ...a, sizeBytes: 40 }], 1, 1);
+    expect(log.batches).toEqual([{ ...a, sizeBytes: 40 }, b, c]);
+    expect(log.segments.map((s) => s.sizeBytes)).toEqual([40, 100, 100]);
+  });
+
+  it("truncation recounts the active segment: size, first and newest timestamps, and drops a snapshot above the new end", () => {
+    // LocalLog.truncateTo → LogSegment.truncateTo; ProducerStateManager.truncateAndReload drops snapshots above it.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 5);
+    log.roll(6, { offset: 1, producers: [], ongoing: [], aborted: [], coordinatorEpochs: [] });
+    log.appendAsLeader(batch(["b"], 20), 0, 7);
+    log.appendAsLeader(batch(["c"], 30), 0, 9);
+    log.appendAsLeader(batch(["d"], 40), 0, 8);
+    log.truncateTo(3);
+    expect(log.activeSegment).toMatchObject({ baseOffset: 1, sizeBytes: 50, firstBatchTimestampMs: 7, largestTimestampMs: 9 });
+    expect(log.activeSegment.producerSnapshot?.offset).toBe(1);
+    log.truncateTo(1);
+    expect(log.segments).toHaveLength(2);
+    // Emptied: no first batch; the newest timestamp stays what it was.
+    expect(log.activeSegment).toMatchObject({ baseOffset: 1, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 9 });
+    expect(log.activeSegment.producerSnapshot?.offset).toBe(1);
+    log.truncateTo(0);
+    expect(log.segments).toEqual([{ baseOffset: 0, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 5 }]);
+  });
+
+  it("a snapshot above the truncated log end is dropped from the active segment", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 10), 0, 5);
+    log.roll(6, { offset: 2, producers: [], ongoing: [], aborted: [], coordinatorEpochs: [] });
+    log.segments[1].baseOffset = 1; // the segment holding the cut
+    log.truncateTo(1);
+    expect(log.activeSegment.baseOffset).toBe(1);
+    expect(log.activeSegment.producerSnapshot).toBeUndefined();
+  });
+
+  it("a truncation below the log start leaves the log end at the log start", () => {
+    // The log start only moves forward: nothing below it can be appended again.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b", "c", "d"], 10), 0);
+    log.maybeIncrementLogStartOffset(2);
+    expect(log.truncateTo(1)).toBe(3);
+    expect([log.logEndOffset, log.logStartOffset]).toEqual([2, 2]);
+  });
+
+  it("truncateFullyAndStartAt forgets every epoch, flushed ones too", () => {
+    // UnifiedLog.truncateFullyAndStartAt: leaderEpochCache.clearAndFlush.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 3);
+    log.flush();
+    log.truncateFullyAndStartAt(100, 0);
+    expect(log.epochCache.entries).toEqual([]);
+    log.loseUnflushed();
+    expect(log.epochCache.entries).toEqual([]);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([100, 100]);
+  });
+
+  it("moving the log start forward cuts the flushed epoch cache too: a power loss afterwards recovers no epoch below it", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 10), 1);
+    log.appendAsLeader(batch(["c", "d"], 10), 2);
+    log.flush();
+    log.maybeIncrementLogStartOffset(3);
+    log.loseUnflushed();
+    expect(log.epochCache.entries).toEqual([{ epoch: 2, startOffset: 3 }]);
+  });
+
+  it("unflushed bytes: the batches ending at or past the flush point, a batch cut by it counted whole", () => {
+    // What the next fsync writes (the flush point may sit inside a batch after a truncation).
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b"], 10), 0);
+    log.appendAsLeader(batch(["c", "d"], 20), 0);
+    log.appendAsLeader(batch(["e"], 40), 0);
+    expect(log.unflushedBytes).toBe(70);
+    log.flush();
+    expect(log.unflushedBytes).toBe(0);
+    log.flushedOffset = 3;
+    expect(log.unflushedBytes).toBe(60);
+    log.flushedOffset = 4;
+    expect(log.unflushedBytes).toBe(40);
+  });
+});
+
+describe("PartitionLog reads of a cleaned (sparse) log", () => {
+  /** A log whose batches sit at 0-1, 5-6 and 9 (the cleaner removed the batches in between). */
+  function sparse(): PartitionLog {
+    const log = new PartitionLog();
+    log.appendAsFollower({ ...batch(["a", "b"]), baseOffset: 0, leaderEpoch: 0 });
+    log.appendAsFollower({ ...batch(["c", "d"]), baseOffset: 5, leaderEpoch: 0 });
+    log.appendAsFollower({ ...batch(["e"]), baseOffset: 9, leaderEpoch: 0 });
+    return log;
+  }
+
+  it("a read into a removed range starts at the next batch that exists (LogSegment.translateOffset)", () => {
+    const log = sparse();
+    expect(log.read(2, 10_000).map((b) => b.baseOffset)).toEqual([5, 9]);
+    expect(log.read(7, 10_000).map((b) => b.baseOffset)).toEqual([9]);
+    expect(log.batchIndexFrom(0)).toBe(0);
+    expect(log.batchIndexFrom(1)).toBe(0);
+    expect(log.batchIndexFrom(2)).toBe(1);
+    expect(log.batchIndexFrom(6)).toBe(1);
+    expect(log.batchIndexFrom(9)).toBe(2);
+    expect(log.batchIndexFrom(10)).toBe(-1);
+  });
+
+  it("no batch holds an offset in a removed range (batchIndexFor)", () => {
+    const log = sparse();
+    expect([0, 1, 2, 4, 5, 6, 7, 8, 9].map((o) => log.batchIndexFor(o))).toEqual([0, 0, -1, -1, 1, 1, -1, -1, 2]);
+  });
+
+  it("truncating into a cleaned batch keeps its records below the offset and moves its last offset down", () => {
+    // A cleaned batch keeps its offset deltas; cut inside it, the last offset is that of the cut (batchBelow).
+    const log = new PartitionLog();
+    log.appendAsFollower({ ...batch(["a", "c", "e"]), offsetDeltas: [0, 2, 4], lastOffsetDelta: 5, baseOffset: 0, leaderEpoch: 0 });
+    expect(log.logEndOffset).toBe(6);
+    log.truncateTo(3);
+    expect(log.logEndOffset).toBe(3);
+    expect(log.batches[0]).toMatchObject({ records: [{ value: "a" }, { value: "c" }], offsetDeltas: [0, 2], lastOffsetDelta: 2 });
+  });
+});
+
+describe("PartitionLog.appendAsLeader keeps batches compactly", () => {
+  it("a batch of a producer's numbered values is kept packed, sharing the previous batch's value prefix", () => {
+    // issue 14 item 4: one prefix string per producer life, not per batch (PackedRecordBatch).
+    const log = new PartitionLog();
+    const first = log.appendAsLeader(batch(["p-1", "p-2"]), 0);
+    const second = log.appendAsLeader(batch(["p-3"]), 0);
+    expect(first.constructor.name).toBe("PackedRecordBatch");
+    expect((second as unknown as { prefix: string }).prefix).toBe((first as unknown as { prefix: string }).prefix);
+    expect(log.batches.flatMap((b) => b.records.map((r) => r.value))).toEqual(["p-1", "p-2", "p-3"]);
+  });
+});
+
+describe("PartitionLog edges the mutation run found unpinned", () => {
+  it("moving the log start to where it already is does not count as a move", () => {
+    // UnifiedLog.maybeIncrementLogStartOffset: only "if (newLogStartOffset > logStartOffset)".
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b", "c"]), 0);
+    expect(log.maybeIncrementLogStartOffset(2)).toBe(true);
+    expect(log.maybeIncrementLogStartOffset(2)).toBe(false);
+  });
+
+  it("truncating to the log end leaves an epoch begun there in the cache (no truncation at all)", () => {
+    // UnifiedLog.truncateTo: targetOffset >= logEndOffset means nothing is truncated, the epoch cache included; a
+    // leader elected at the log end has assigned its epoch there before writing anything.
+    const log = threeBatches();
+    log.epochCache.assign(5, 6);
+    expect(log.truncateTo(6)).toBe(0);
+    expect(log.epochCache.latestEpoch()).toBe(5);
+  });
+
+  it("truncateFullyAndStartAt leaves one empty segment at the new offset, created now", () => {
+    const log = threeBatches();
+    log.truncateFullyAndStartAt(40, 123);
+    expect(log.segments).toEqual([{ baseOffset: 40, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 123 }]);
+  });
+
+  it("truncation inside a log of one segment recounts it from its first batch", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 4);
+    log.appendAsLeader(batch(["b"], 20), 0, 9);
+    log.appendAsLeader(batch(["c"], 40), 0, 6);
+    log.truncateTo(2);
+    // The newest batch by timestamp (9) went: the segment's largest timestamp is the newest left.
+    log.truncateTo(1);
+    expect(log.activeSegment).toMatchObject({ baseOffset: 0, sizeBytes: 10, firstBatchTimestampMs: 4, largestTimestampMs: 4 });
+  });
+
+  it("a cleaned segment's first batch time is its first kept batch's, its newest the newest kept (it may go down)", () => {
+    // LogSegment after Cleaner.cleanSegments: rollingBasedTimestamp is the first batch's, largestTimestamp the max
+    // of the batches written into the cleaned segment.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a"], 10), 0, 0);
+    log.appendAsLeader(batch(["b"], 10), 0, 5);
+    log.appendAsLeader(batch(["c"], 10), 0, 30);
+    log.roll(31);
+    log.appendAsLeader(batch(["z"], 10), 0, 40);
+    const [a, b] = log.batches;
+    log.replaceCleaned([a, b], 3, 3);
+    expect(log.segments[0]).toMatchObject({ sizeBytes: 20, firstBatchTimestampMs: 0, largestTimestampMs: 5 });
+  });
+
+  it("a plain batch between packed ones leaves the shared value prefix alone", () => {
+    // A batch that does not fit the packed shape (a tombstone here) has no prefix to share.
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["p-1"]), 0);
+    log.appendAsLeader({ ...batch([]), records: [{ key: "k", value: "gone", tombstone: true }] }, 0);
+    const next = log.appendAsLeader(batch(["p-2"]), 0);
+    expect(next.records.map((r) => r.value)).toEqual(["p-2"]);
+  });
+});

@@ -401,3 +401,170 @@ describe("transactions: markers", () => {
     expect([...m.ongoing]).toEqual([[7, 2]]);
   });
 });
+
+describe("expiration: producer.id.expiration.ms (ProducerStateManager.removeExpiredProducers)", () => {
+  /** A batch of producer `pid` written at `ms` (its max timestamp). */
+  const at = (pid: number, epoch: number, seq: number, offset: number, ms: number, transactional = false): RecordBatch => ({ ...data(epoch, seq, offset, { pid, transactional }), maxTimestampMs: ms });
+
+  it("forgets a producer idle for at least the expiration, keeps one idle a millisecond less, and says which went, in id order", () => {
+    // isProducerExpired: currentTimeMs - lastTimestamp >= producerIdExpirationMs, and no open transaction.
+    const m = new ProducerStateManager();
+    m.update(at(9, 0, 0, 0, 1000));
+    m.update(at(3, 0, 0, 1, 1000));
+    m.update(at(5, 0, 0, 2, 1001));
+    expect(m.removeExpiredProducers(1999, 1000)).toEqual([]);
+    expect(m.removeExpiredProducers(2000, 1000)).toEqual([3, 9]);
+    expect([...m.producers.keys()]).toEqual([5]);
+  });
+
+  it("an expired producer's next write may start at any sequence: the partition no longer knows it", () => {
+    // The KAFKA-7190 family: after expiration the producer is new to the partition (no epoch, no batches).
+    const m = new ProducerStateManager();
+    append(m, at(7, 0, 0, 0, 0));
+    m.removeExpiredProducers(5000, 5000);
+    expect(append(m, at(7, 0, 42, 1, 5000))).toEqual({ kind: "append" });
+  });
+
+  it("a producer with an open transaction is never expired, however idle", () => {
+    const m = new ProducerStateManager();
+    m.update(at(7, 0, 0, 0, 0, true));
+    expect(m.removeExpiredProducers(1_000_000, 1000)).toEqual([]);
+    m.update({ ...marker("COMMIT", 0, 1), maxTimestampMs: 10 });
+    expect(m.removeExpiredProducers(1_000_000, 1000)).toEqual([7]);
+  });
+
+  it("the idle time counts from the newest timestamp written: a batch with an older timestamp does not move it back", () => {
+    // Kafka's ProducerStateEntry.addBatch takes each batch's max timestamp as it is. In the model the leader stamps
+    // every batch with its append time, so timestamps never go back and the two agree; the model keeps the newest
+    // (Math.max), so a batch with an older timestamp (only a hand-built one has it) cannot make a producer look idle.
+    const m = new ProducerStateManager();
+    m.update(at(7, 0, 0, 0, 5000));
+    m.update(at(7, 0, 1, 1, 3000));
+    expect(m.producers.get(7)?.lastTimestampMs).toBe(5000);
+    expect(m.removeExpiredProducers(9999, 5000)).toEqual([]);
+  });
+
+  it("a marker counts as a write: it moves the producer's last timestamp, never back", () => {
+    // appendEndTxnMarker → updatedEntry.update(producerEpoch, coordinatorEpoch, timestamp); "never back" is the
+    // model's Math.max, as for data batches above.
+    const m = new ProducerStateManager();
+    m.update(at(7, 0, 0, 0, 1000, true));
+    m.update({ ...marker("ABORT", 0, 1), maxTimestampMs: 4000 });
+    expect(m.producers.get(7)?.lastTimestampMs).toBe(4000);
+    m.update({ ...marker("COMMIT", 0, 2), maxTimestampMs: 2000 });
+    expect(m.producers.get(7)?.lastTimestampMs).toBe(4000);
+  });
+});
+
+describe("what the cleaner reads (UnifiedLog.lastRecordsOfActiveProducers, transaction index)", () => {
+  it("each producer's last data offset is the last offset of its newest retained batch, with its epoch", () => {
+    const m = new ProducerStateManager();
+    m.update(data(0, 0, 0, { n: 3 }));
+    m.update(data(0, 3, 3, { n: 4 }));
+    m.update(data(2, 0, 7, { pid: 8 }));
+    expect([...m.lastRecordsOfActiveProducers()]).toEqual([
+      [7, { lastDataOffset: 6, producerEpoch: 0 }],
+      [8, { lastDataOffset: 7, producerEpoch: 2 }],
+    ]);
+  });
+
+  it("a producer whose last write was a marker at a newer epoch has no last data offset (-1)", () => {
+    // The entry the bumped marker started holds no batch (ProducerStateEntry.lastDataOffset is -1 when empty).
+    const m = new ProducerStateManager();
+    m.update(txn(0, 0, 0));
+    m.update(marker("COMMIT", 1, 1));
+    expect(m.lastRecordsOfActiveProducers().get(7)).toEqual({ lastDataOffset: -1, producerEpoch: 1 });
+  });
+
+  it("after a cleaning, aborted transactions below the cleaned offset stay only if the cleaner kept them; those at or past it stay", () => {
+    // Cleaner.cleanSegments rewrites the transaction index of the segments it cleaned (cleanedIndex of the aborted
+    // transactions whose markers it retained); the index of the segments not cleaned is untouched.
+    const m = new ProducerStateManager();
+    for (const [pid, first, last] of [
+      [1, 0, 4],
+      [2, 2, 6],
+      [3, 5, 9],
+      [4, 8, 10],
+    ])
+      m.aborted.push({ producerId: pid, firstOffset: first, lastOffset: last });
+    m.retainAbortedBelow(10, [{ producerId: 2, firstOffset: 2, lastOffset: 6 }]);
+    expect(m.aborted).toEqual([
+      { producerId: 2, firstOffset: 2, lastOffset: 6 },
+      { producerId: 4, firstOffset: 8, lastOffset: 10 },
+    ]);
+  });
+
+  it("a kept aborted transaction is matched by producer and first offset, not by producer alone", () => {
+    const m = new ProducerStateManager();
+    m.aborted.push({ producerId: 1, firstOffset: 0, lastOffset: 2 }, { producerId: 1, firstOffset: 3, lastOffset: 5 });
+    m.retainAbortedBelow(10, [{ producerId: 1, firstOffset: 3, lastOffset: 5 }]);
+    expect(m.aborted).toEqual([{ producerId: 1, firstOffset: 3, lastOffset: 5 }]);
+  });
+});
+
+describe("snapshots (ProducerStateManager.takeSnapshot, truncateAndReload)", () => {
+  it("a snapshot is a copy: later writes do not change it", () => {
+    const m = new ProducerStateManager();
+    m.update(txn(0, 0, 0));
+    const snap = m.snapshot(1);
+    m.update(txn(0, 1, 1));
+    m.update(marker("ABORT", 0, 2, 3));
+    expect(snap).toEqual({
+      offset: 1,
+      producers: [{ producerId: 7, producerEpoch: 0, lastTimestampMs: 0, batches: [{ firstSeq: 0, lastSeq: 0, firstOffset: 0, lastOffset: 0 }] }],
+      ongoing: [[7, 0]],
+      aborted: [],
+      coordinatorEpochs: [],
+    });
+  });
+
+  it("a rebuild from a snapshot restores producers, open transactions, aborted ranges and coordinator epochs, then replays the batches from the snapshot's offset", () => {
+    // UnifiedLog.rebuildProducerState: loadFromSnapshot, then the log is read from the snapshot's offset on.
+    const m = new ProducerStateManager();
+    const log = [txn(0, 0, 0), marker("ABORT", 0, 1, 4), txn(0, 1, 2, { pid: 8 }), data(0, 0, 3, { pid: 9 })];
+    for (const b of log.slice(0, 3)) m.update(b);
+    const snap = m.snapshot(3);
+    // The batches before the snapshot's offset are gone (retention); replaying them again would double-count.
+    const rebuilt = new ProducerStateManager();
+    rebuilt.rebuild([data(5, 0, 0, { pid: 7 }), ...log.slice(3)], snap);
+    expect(rebuilt.producers.get(7)?.producerEpoch).toBe(0);
+    expect([...rebuilt.ongoing]).toEqual([[8, 2]]);
+    expect(rebuilt.aborted).toEqual([{ producerId: 7, firstOffset: 0, lastOffset: 1 }]);
+    expect(rebuilt.checkMarker(7, 0, 3)).toMatchObject({ error: "TRANSACTION_COORDINATOR_FENCED" });
+    expect(retained(rebuilt, 9)).toEqual([[0, 0, 3, 3]]);
+    // The snapshot is copied in, not shared: the rebuilt state's next write leaves it as it was.
+    rebuilt.update(txn(0, 1, 4));
+    expect(snap.producers[0].batches).toHaveLength(1);
+  });
+
+  it("a batch straddling the snapshot's offset is replayed; one wholly below it is not", () => {
+    const rebuilt = new ProducerStateManager();
+    rebuilt.rebuild([data(0, 0, 0, { n: 2 }), data(0, 2, 2, { n: 3 })], { offset: 4, producers: [], ongoing: [], aborted: [], coordinatorEpochs: [] });
+    expect(retained(rebuilt)).toEqual([[2, 4, 2, 4]]);
+  });
+
+  it("without a snapshot the log is replayed from the log start: batches wholly below it are not read", () => {
+    // UnifiedLog.rebuildProducerState reads from logStartOffset (DeleteRecords may leave batches below it in a segment).
+    const rebuilt = new ProducerStateManager();
+    rebuilt.rebuild([data(0, 0, 0, { n: 2 }), data(0, 2, 2, { n: 2 }), data(0, 4, 4)], undefined, 3);
+    expect(retained(rebuilt)).toEqual([
+      [2, 3, 2, 3],
+      [4, 4, 4, 4],
+    ]);
+  });
+});
+
+describe("cleaned markers", () => {
+  it("an empty control batch (its transaction cleaned away) changes nothing: not the open transaction, not the coordinator epoch", () => {
+    // ProducerAppendInfo.append: "an empty control batch means the entire transaction has been cleaned from the log".
+    const m = new ProducerStateManager();
+    m.update(txn(0, 0, 0));
+    m.update(marker("COMMIT", 0, 1, 5));
+    m.update(txn(0, 1, 2));
+    m.update({ ...marker("ABORT", 1, 3, 9), records: [] });
+    expect([...m.ongoing]).toEqual([[7, 2]]);
+    expect(m.aborted).toEqual([]);
+    expect(m.producers.get(7)?.producerEpoch).toBe(0);
+    expect(m.checkMarker(7, 0, 5)).toEqual({ kind: "append" });
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { keyBytesOf, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, type RecordBatch, valueBytesOf } from "../../../src/kafka/log/recordBatch.js";
+import { batchBelow, candidateBatch, compressionOf, keyBytesOf, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt, valueBytesOf, withStamps } from "../../../src/kafka/log/recordBatch.js";
 import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes, sizeOfVarint, sizeOfVarlong, utf8Length } from "../../../src/kafka/log/recordSize.js";
 
 /** A record batch (Kafka `DefaultRecordBatch`, message format v2): its last offset and last sequence, and sizes. */
@@ -83,5 +83,72 @@ describe("RecordBatch", () => {
   });
   test.prop([fc.string({ unit: "binary" })])("utf8Length is TextEncoder's byte count", (s) => {
     expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+  });
+});
+
+describe("a batch the cleaner rebuilt (offset deltas, MemoryRecords.buildRetainedRecordsInto)", () => {
+  /** Records at offsets 10, 12 and 15 of a batch that held 10 … 16 (its last offset is kept: lastOffsetDelta 6). */
+  const cleaned = (): RecordBatch => ({ ...batchOf(3, 10, 100), offsetDeltas: [0, 2, 5], lastOffsetDelta: 6 });
+
+  it("keeps its last offset and last sequence whatever records were removed (DefaultRecordBatch.lastOffset / lastSequence)", () => {
+    // The producer's last sequence must survive compaction: overrideLastOffset(originalBatch.lastOffset()).
+    expect(lastOffsetOf(cleaned())).toBe(16);
+    expect(lastSequenceOf(cleaned())).toBe(106);
+    expect(lastOffsetOf({ ...cleaned(), records: [], offsetDeltas: [] })).toBe(16);
+  });
+
+  it("each record is at its offset delta; an offset the cleaner emptied holds no record", () => {
+    const b = cleaned();
+    expect([0, 1, 2].map((i) => offsetOfRecord(b, i))).toEqual([10, 12, 15]);
+    expect([10, 11, 12, 15, 16, 9].map((o) => recordIndexOf(b, o))).toEqual([0, -1, 1, 2, -1, -1]);
+  });
+
+  it("an uncleaned batch's records are at consecutive offsets; outside the batch there is none", () => {
+    const b = batchOf(3, 10, 0);
+    expect([0, 1, 2].map((i) => offsetOfRecord(b, i))).toEqual([10, 11, 12]);
+    expect([9, 10, 12, 13].map((o) => recordIndexOf(b, o))).toEqual([-1, 0, 2, -1]);
+  });
+
+  it("cut below an offset inside it: the records below stay, and its last offset becomes that of the cut", () => {
+    // A truncation inside a cleaned batch (KIP-101): a rebuilt batch ends where the log now ends.
+    expect(batchBelow(cleaned(), 13)).toMatchObject({ offsetDeltas: [0, 2], lastOffsetDelta: 2, records: [{ value: "v0" }, { value: "v1" }] });
+    expect(lastOffsetOf(batchBelow(cleaned(), 13))).toBe(12);
+    expect(batchBelow(cleaned(), 12)).toMatchObject({ offsetDeltas: [0], lastOffsetDelta: 1 });
+    expect(batchBelow(cleaned(), 16)).toMatchObject({ offsetDeltas: [0, 2, 5], lastOffsetDelta: 5 });
+  });
+
+  it("cut below an offset inside an uncleaned batch: its first records, never a negative count", () => {
+    expect(batchBelow(batchOf(4, 10, 0), 12).records.map((r) => r.value)).toEqual(["v0", "v1"]);
+    expect(batchBelow(batchOf(4, 10, 0), 5).records).toEqual([]);
+  });
+});
+
+describe("stamping a producer's batch (candidateBatch / withStamps)", () => {
+  it("stamps the base offset, the leader epoch and the append time, shares the records and copies the producer's fields", () => {
+    const b = batchOf(2, 0, 7);
+    const s = candidateBatch({ ...b, isTransactional: true }, 40, 3, 99);
+    expect(s).toEqual({ ...b, isTransactional: true, baseOffset: 40, leaderEpoch: 3, maxTimestampMs: 99 });
+    expect(s.records).toBe(b.records);
+  });
+
+  it("copies the optional fields only when the batch has them", () => {
+    const plain = withStamps(batchOf(1, 0, 0), [], 0, 0, 0);
+    expect(Object.keys(plain).sort()).toEqual(["baseOffset", "baseSequence", "isControl", "isTransactional", "leaderEpoch", "maxTimestampMs", "producerEpoch", "producerId", "records", "sizeBytes"]);
+    const full = withStamps({ ...batchOf(1, 0, 0), compression: "zstd", offsetDeltas: [1], lastOffsetDelta: 3, deleteHorizonMs: 500 }, [], 0, 0, 0);
+    expect(full).toMatchObject({ compression: "zstd", offsetDeltas: [1], lastOffsetDelta: 3, deleteHorizonMs: 500 });
+  });
+
+  it("a plain batch is its own plain form; its count and values are its records'", () => {
+    const b = batchOf(2, 5, 0);
+    expect(plainBatch(b)).toBe(b);
+    expect(recordCountOf(b)).toBe(2);
+    expect(recordValueAt(b, 1)).toBe("v1");
+  });
+
+  it("a batch without a codec is 'none'; a tombstone's value is null on the wire (-1)", () => {
+    expect(compressionOf({})).toBe("none");
+    expect(compressionOf({ compression: "gzip" })).toBe("gzip");
+    expect(valueBytesOf({ key: "k", value: "del-k", tombstone: true, padBytes: 10 })).toBe(-1);
+    expect(valueBytesOf({ key: "k", value: "abc" })).toBe(3);
   });
 });

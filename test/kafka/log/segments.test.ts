@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { PartitionLog } from "../../src/kafka/log/partitionLog.js";
-import { ProducerStateManager } from "../../src/kafka/log/producerStateManager.js";
-import type { RecordBatch } from "../../src/kafka/log/recordBatch.js";
+import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
+import { ProducerStateManager } from "../../../src/kafka/log/producerStateManager.js";
+import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
 
 /** A 100-byte batch of `n` records, optionally from an idempotent producer. */
 function batch(n: number, producerId = -1, baseSequence = -1): Omit<RecordBatch, "baseOffset" | "leaderEpoch"> {
