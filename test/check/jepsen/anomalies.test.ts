@@ -76,6 +76,11 @@ describe("unseen (kafka.clj `unseen`, final state)", () => {
     expect(errors(h).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 1 }]);
   });
 
+  it("time is that of the last ok send, poll or txn: kafka.clj's unseen walks only those, not a later assign", () => {
+    const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]]]), o(2, 0, "invoke", "assign", ["x"]), o(3, 0, "ok", "assign", ["x"]), o(4, 0, "invoke", "txn", [["poll"]]), o(5, 0, "ok", "txn", [["poll", {}]]), o(6, 1, "invoke", "subscribe", ["x"]), o(7, 1, "ok", "subscribe", ["x"])];
+    expect(errors(h).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 5 }]);
+  });
+
   it("time is 0 when the last ok op has none", () => {
     const h: JepsenOp[] = [
       { index: 0, process: 0, type: "invoke", f: "send", value: [["send", "x", "a"]] },
