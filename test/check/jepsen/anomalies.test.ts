@@ -81,6 +81,15 @@ describe("unseen (kafka.clj `unseen`, final state)", () => {
     expect(errors(h).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 5 }]);
   });
 
+  // kafka.clj's unseen computes (bm/merge sent' polled' bs/difference): bifurcan's merge keeps a key found only in
+  // polled' with its polled values. So when the last ok send/poll/txn op is the first ok op to read a key that no ok
+  // op ever sent to (its sends all crashed), Jepsen reports the values it just read as unseen, though they were seen.
+  // kafkasim does not reproduce that artefact: a value an ok poll returned is never unseen.
+  it.skip("kafka.clj divergence, kept on purpose: Jepsen would call x's a unseen, read by the last op", () => {
+    const h = [...send(0, 0, "info", [["send", "x", "a"]]), ...poll(2, 1, "ok", { x: [[0, "a"]] })];
+    expect(errors(h).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 3 }]);
+  });
+
   it("time is 0 when the last ok op has none", () => {
     const h: JepsenOp[] = [
       { index: 0, process: 0, type: "invoke", f: "send", value: [["send", "x", "a"]] },
