@@ -14,6 +14,21 @@ const send = (i: number, p: number | string, type: "ok" | "info" | "fail", mops:
 ];
 const poll = (i: number, p: number | string, type: "ok" | "info" | "fail", read: Record<string, [number | null, unknown][]>, f = "poll"): JepsenOp[] => [o(i, p, "invoke", f, [["poll"]]), o(i + 1, p, type, f, [["poll", read]])];
 
+describe("version-orders: offsets in any order of arrival", () => {
+  it("sorts a key's offsets whether they are dense (counting sort) or far apart (comparison sort), stable within one offset", () => {
+    const dense = analyzeKafkaHistory(history([...send(0, 0, "ok", [["send", "x", [5, "e"]], ["send", "x", [3, "c"]], ["send", "x", [4, "d"]], ["send", "x", [3, "z"]]])]));
+    const x = dense.ctx.h.keys.id.get("x")!;
+    const show = (a: typeof dense) => Array.from(a.ctx.vo.orders[x].byIndex, (v) => a.ctx.h.keys.values[x][v]);
+    expect(Array.from(dense.ctx.vo.orders[x].offsets)).toEqual([3, 4, 5]);
+    expect(show(dense)).toEqual(["c", "d", "e"]);
+    // Offsets 2^40 apart: a counting sort over that range could not even allocate its table.
+    const sparse = analyzeKafkaHistory(history([...send(0, 0, "ok", [["send", "x", [2 ** 40, "b"]], ["send", "x", [0, "a"]], ["send", "x", [2 ** 40, "c"]]])]));
+    expect(Array.from(sparse.ctx.vo.orders[x].offsets)).toEqual([0, 2 ** 40]);
+    expect(show(sparse)).toEqual(["a", "b"]);
+    expect(sparse.anomalies["inconsistent-offsets"]).toEqual([{ key: x, offset: 2 ** 40, index: 1, values: ["b", "c"].map((v) => sparse.ctx.h.keys.idOf(x, v)) }]);
+  });
+});
+
 describe("lost-write-cases: the bound is the highest first index of any value read", () => {
   it("takes the maximum over the poll, not its last record: reading c (offset 2) then a (offset 0) still bounds at c", () => {
     const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]], ["send", "x", [2, "c"]]]), ...poll(2, 1, "ok", { x: [[2, "c"], [0, "a"]] })];
