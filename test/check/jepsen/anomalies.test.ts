@@ -71,6 +71,16 @@ describe("lost-write-cases: the bound is the highest first index of any value re
     expect(errors(h)["lost-write"]).toBeUndefined();
   });
 
+  it("a bound of index 0: two values at offset 0, one read, the other lost (the bound's own index counts)", () => {
+    const h = [o(0, 0, "ok", "send", [["send", "x", [0, "a"]]]), ...send(1, 1, "ok", [["send", "x", [0, "b"]]]), ...poll(3, 2, "ok", { x: [[0, "b"]] })];
+    expect(errors(h)["lost-write"]).toEqual([{ key: "x", value: "a", index: 0, "max-read-index": 0, writer: 0, "max-read": 4 }]);
+  });
+
+  it("max-read: of two values at the bound, the first observed one's first reader", () => {
+    const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]]]), ...send(2, 3, "ok", [["send", "x", [1, "c"]]]), ...poll(4, 1, "ok", { x: [[1, "b"]] }), ...poll(6, 2, "ok", { x: [[1, "c"]] })];
+    expect(errors(h)["lost-write"]).toEqual([{ key: "x", value: "a", index: 0, "max-read-index": 1, writer: 1, "max-read": 5 }]);
+  });
+
   it("judges each key on its own bound", () => {
     const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]], ["send", "y", [0, "p"]], ["send", "y", [1, "q"]]]), ...poll(2, 1, "ok", { y: [[1, "q"]], x: [[0, "a"]] })];
     expect(errors(h)["lost-write"]).toEqual([{ key: "y", value: "p", index: 0, "max-read-index": 1, writer: 1, "max-read": 3 }]);
@@ -103,6 +113,11 @@ describe("unseen (kafka.clj `unseen`, final state)", () => {
   it.skip("kafka.clj divergence, kept on purpose: Jepsen would call x's a unseen, read by the last op", () => {
     const h = [...send(0, 0, "info", [["send", "x", "a"]]), ...poll(2, 1, "ok", { x: [[0, "a"]] })];
     expect(errors(h).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 3 }]);
+  });
+
+  it("the last ok op may be the history's first", () => {
+    expect(errors([o(0, 0, "ok", "send", [["send", "x", [0, "a"]]])]).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 0 }]);
+    expect(errors([{ ...o(0, 0, "ok", "send", [["send", "x", [0, "a"]]]), time: 42 }, o(1, 1, "invoke", "poll", [["poll"]])]).unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 42 }]);
   });
 
   it("time is 0 when the last ok op has none", () => {
