@@ -35,6 +35,11 @@ describe("lost-write-cases: the bound is the highest first index of any value re
     expect(errors(h)["lost-write"]).toEqual([{ key: "x", value: "b", index: 1, "max-read-index": 2, writer: 1, "max-read": 3 }]);
   });
 
+  it("takes the maximum whatever order the values were first met in (c, sent first, sits at the highest offset)", () => {
+    const h = [...send(0, 0, "ok", [["send", "x", [2, "c"]], ["send", "x", [0, "a"]], ["send", "x", [1, "b"]]]), ...poll(2, 1, "ok", { x: [[2, "c"], [0, "a"]] })];
+    expect(errors(h)["lost-write"]).toEqual([{ key: "x", value: "b", index: 1, "max-read-index": 2, writer: 1, "max-read": 3 }]);
+  });
+
   it("a value read only where its offset is unknown bounds nothing: no lost-write", () => {
     // b's send crashed without an offset, and the poll did not say where it read b.
     const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]]]), ...send(2, 0, "info", [["send", "x", "b"]]), ...poll(4, 1, "ok", { x: [[null, "b"]] })];
@@ -94,6 +99,11 @@ describe("unseen (kafka.clj `unseen`, final state)", () => {
       { key: "x", count: 1, messages: ["a"], time: 3 },
       { key: "y", count: 1, messages: ["q"], time: 3 },
     ]);
+  });
+
+  it("a key read in full is quiet even when the next key's first value is unseen", () => {
+    const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]], ["send", "y", [0, "p"]]]), ...poll(2, 1, "ok", { x: [[0, "a"]] })];
+    expect(errors(h).unseen).toEqual([{ key: "y", count: 1, messages: ["p"], time: 3 }]);
   });
 
   it("a value read only by a failed poll, or sent only by a crashed send, is not what unseen is about", () => {
@@ -207,6 +217,13 @@ describe("poll-skip+nonmonotonic-cases-per-process: edges", () => {
     const h = [...sends, ...poll(2, 0, "ok", { x: [[0, "a"]] }), ...poll(4, 0, "ok", { x: [[null, "zz"]] })];
     expect(errors(h)["poll-skip"]).toBeUndefined();
     expect(errors(h)["nonmonotonic-poll"]).toBeUndefined();
+    const after = [...sends, ...poll(2, 0, "ok", { x: [[null, "zz"]] }), ...poll(4, 0, "ok", { x: [[2, "c"]] })];
+    expect(errors(after)["poll-skip"]).toBeUndefined();
+  });
+
+  it("reading index 0 again is nonmonotonic (delta 0)", () => {
+    const h = [...sends, ...poll(2, 0, "ok", { x: [[0, "a"]] }), ...poll(4, 0, "ok", { x: [[0, "a"]] })];
+    expect(errors(h)["nonmonotonic-poll"]).toEqual([{ key: "x", values: ["a", "a"], delta: 0, ops: [3, 5] }]);
   });
 
   it("kafkasim's rebalanceResets: a key the poll's rebalance-log names starts afresh; off by default, as in Jepsen", () => {
@@ -225,6 +242,15 @@ describe("int-poll-skip and int-send-skip: within one op", () => {
   it("a txn's polls are judged like a poll's; the rebalance exemption covers only the keys it names", () => {
     const txn = [o(2, 0, "invoke", "txn", [["poll"]]), { ...o(3, 0, "ok", "txn", [["poll", { x: [[0, "a"], [2, "c"]], y: [[0, "p"], [2, "r"]] }]]), "rebalance-log": [{ keys: ["x"] }] }];
     expect(errors([...sends, ...txn])["int-poll-skip"]).toEqual([{ key: "y", values: ["p", "r"], delta: 2, skipped: ["q"], op: 3 }]);
+  });
+
+  it("a value whose index is unknown, before or after a known one, is a step of one (int-poll-skip+nonmonotonic)", () => {
+    const h = [...sends, ...poll(2, 0, "ok", { x: [[null, "zz"], [2, "c"]] }), ...poll(4, 1, "ok", { x: [[2, "c"], [null, "zz"]] })];
+    expect(errors(h)["int-poll-skip"]).toBeUndefined();
+    expect(errors(h)["int-nonmonotonic-poll"]).toBeUndefined();
+    const sendsUnknown = [o(6, 2, "invoke", "send", [["send", "x", "yy"], ["send", "x", "c"], ["send", "x", "yy"]]), o(7, 2, "info", "send", [["send", "x", "yy"], ["send", "x", "c"], ["send", "x", "yy"]])];
+    expect(errors([...sends, ...sendsUnknown])["int-send-skip"]).toBeUndefined();
+    expect(errors([...sends, ...sendsUnknown])["int-nonmonotonic-send"]).toBeUndefined();
   });
 
   it("failed and crashed polls are judged too (Kafka's pollers always emit safe data)", () => {
@@ -251,6 +277,11 @@ describe("int-poll-skip and int-send-skip: within one op", () => {
 describe("g1a-cases and precommitted-read-cases: edges", () => {
   const failed = send(0, 0, "fail", [["send", "x", [0, "a"]]]);
 
+  it("G1a: each reader only for its own reads, for a failed value that is not its key's first", () => {
+    const h = [...send(0, 0, "ok", [["send", "x", [0, "ok1"]]]), ...send(2, 0, "fail", [["send", "x", [1, "bad"]]]), o(4, 1, "invoke", "poll", [["poll"]]), o(5, 1, "ok", "poll", [["poll", { x: [[0, "ok1"]] }]]), o(6, 2, "info", "poll", [["poll", { x: [[1, "bad"]] }]]), ...poll(7, 3, "ok", { x: [[1, "bad"]] })];
+    expect(errors(h).G1a).toEqual([{ key: "x", value: "bad", writer: 3, reader: 8 }]);
+  });
+
   it("G1a needs an ok reader: a failed or crashed poll of an aborted write is no aborted read", () => {
     expect(errors([...failed, ...poll(2, 1, "info", { x: [[0, "a"]] }), ...poll(4, 2, "fail", { x: [[0, "a"]] })]).G1a).toBeUndefined();
   });
@@ -274,6 +305,11 @@ describe("g1a-cases and precommitted-read-cases: edges", () => {
       { op: 1, key: "y", value: "q" },
       { op: 3, key: "x", value: "b" },
     ]);
+  });
+
+  it("precommitted-read: an op's reads meet only its own sends, not the next op's", () => {
+    const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]]]), o(2, 1, "invoke", "txn", [["poll"]]), o(3, 1, "ok", "txn", [["poll", { x: [[0, "a"]] }]]), o(4, 2, "info", "txn", [["send", "x", [1, "a"]]])];
+    expect(errors(h)["precommitted-read"]).toBeUndefined();
   });
 
   it("precommitted-read is about txn ops only, and a txn that read nothing", () => {
