@@ -68,7 +68,9 @@ export function analyzeKafkaHistory(history: readonly JepsenOp[] | IndexedHistor
   const h = history instanceof IndexedHistory ? history : IndexedHistory.build(history, { sessionOf: options.sessionOf });
   // The rest of the analysis' arrays, in one buffer sized from what the index holds (see Arena).
   let kv = 0;
+  // Stryker disable next-line AssignmentOperator: kv only sizes the arena below
   for (let k = 0; k < h.keys.count; k++) kv += h.keys.values[k].length;
+  // Stryker disable next-line ArithmeticOperator: a size estimate; a wrong one costs speed (requests past it get their own arrays), never a result
   const arena = new Arena(31 * kv + 56 * h.entries + 64 * h.n + 64 * h.keys.count + 1024);
   const facts = buildFacts(h, arena);
   const vo = buildVersionOrders(h, facts, arena);

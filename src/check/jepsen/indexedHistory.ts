@@ -266,6 +266,7 @@ export class HistoryBuilder {
   ) {
     const ops = expectedOps;
     const rows = expectedRows;
+    // Stryker disable next-line ArithmeticOperator: a size estimate; a wrong one costs speed (the columns grow past it), never a result
     const arena = new Arena(ops * 42 + rows * 21 + 256);
     this.arena = arena;
     this.type = new ByteColumn(ops, arena);
