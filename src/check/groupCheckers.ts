@@ -43,8 +43,9 @@ function processingOf(input: CheckInput): Processing[] {
 
 const tpOf = (v: { topic: string; partition: number }) => `${v.topic}-${v.partition}`;
 
-function rebalanceEvents(input: CheckInput): { op: HistoryOp; v: RebalanceValue }[] {
-  return input.history.ops.filter((op) => op.f === "assigned" || op.f === "revoked" || op.f === "lost").map((op) => ({ op, v: op.value as RebalanceValue }));
+/** The members' onPartitionsAssigned callbacks: what names a rebalance's generation and what it handed out. */
+function assignments(input: CheckInput): { op: HistoryOp; v: RebalanceValue }[] {
+  return input.history.ops.filter((op) => op.f === "assigned").map((op) => ({ op, v: op.value as RebalanceValue }));
 }
 
 /** Final committed offsets per group and partition: the coordinator's at the end, else the last acknowledged commit. */
@@ -98,10 +99,10 @@ export const consumedTwice: Checker = {
       a.offsets.push(p.v.offset);
       again.set(key, a);
     }
-    const events = rebalanceEvents(input);
+    const events = assignments(input);
     return [...again.values()].map(({ v, first: f, second, offsets }) => {
       const tp = tpOf(v);
-      const cause = events.filter((e) => e.op.process === second.process && e.op.f === "assigned" && e.v.partitions.includes(tp) && e.op.time <= second.startUs).pop();
+      const cause = events.filter((e) => e.op.process === second.process && e.v.partitions.includes(tp) && e.op.time <= second.startUs).pop();
       const why = cause ? `; ${second.process} was assigned ${tp} in generation ${cause.v.generation} at ${at(cause.op.time)}` : second.process === f.process ? `; ${second.process} went back to the committed offset` : "";
       return {
         message: `group ${v.group}: ${offsets.length} record(s) of ${tp} (offsets ${ranges(offsets)}) processed again by ${second.process} (generation ${second.v.generation}) at ${at(second.startUs)}, first by ${f.process} (generation ${f.v.generation}) at ${at(f.startUs)}${why}`,
@@ -327,8 +328,7 @@ export const rebalanceStorm: Checker<number> = {
     const windowUs = (window ?? 60_000) * 1000;
     const out: Finding[] = [];
     const generations = new Map<string, Map<number, number>>(); // group → generation → first seen µs
-    for (const { op, v } of rebalanceEvents(input)) {
-      if (op.f !== "assigned") continue;
+    for (const { op, v } of assignments(input)) {
       let g = generations.get(v.group);
       if (!g) generations.set(v.group, (g = new Map()));
       if (!g.has(v.generation)) g.set(v.generation, op.time);
