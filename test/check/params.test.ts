@@ -55,5 +55,7 @@ describe("checker registry lookups", () => {
     expect(checkerNamed("duplicate")).toBeUndefined();
     expect(checkerNamed("rebalances")?.name).toBe("rebalances");
     expect(checkerNamed("noLostAcknowledgedWrites")).toBeUndefined();
+    // A typo one letter past a checker's name is not that checker: only a trailing s is dropped.
+    expect(checkerNamed("duplicatesX")).toBeUndefined();
   });
 });
