@@ -39,6 +39,7 @@ describe("expectation parameters", () => {
     expect(m).toContain("DELIVERY_TIMEOUT");
     expect(m).toContain("PRODUCER_FENCED");
     expect(m).not.toMatch(/\bNONE\b/);
+    expect(m).toMatch(/; known: [A-Z_]+, [A-Z_]+, /); // one name after another, readable
     expect(messageOf(errorName.safeParse(7))).toBe("must be a Kafka error name, e.g. DELIVERY_TIMEOUT");
   });
 
