@@ -54,6 +54,16 @@ export function mergeMoments(moments: readonly Moment[], findings: readonly Mome
   return [...moments, ...findings].map((m, i) => ({ m, i })).sort((a, b) => a.m.atUs - b.m.atUs || a.i - b.i).map((x) => x.m);
 }
 
+/**
+ * What names a moment merged into an earlier line: the first of its partition, its group and its last actor that
+ * differs from the first moment's (members leaving one group are named by member, not by their common group).
+ */
+function mergedName(first: Moment, m: Moment): string {
+  if (m.tp !== undefined && m.tp !== first.tp) return m.tp;
+  if (m.group !== undefined && m.group !== first.group) return m.group;
+  return m.actors[m.actors.length - 1] ?? m.tp ?? m.group ?? "?";
+}
+
 interface Line {
   atUs: number;
   kind: Moment["kind"];
@@ -85,7 +95,7 @@ function brief(all: readonly Moment[]): { lines: Line[]; cut: number } {
       continue;
     }
     if (prev && m.merge !== undefined && prev.m.merge === m.merge && m.atUs - prev.m.atUs <= 1000) {
-      prev.names.push(m.tp ?? m.group ?? m.actors[m.actors.length - 1] ?? "?");
+      prev.names.push(mergedName(prev.m, m));
       const names = prev.names.length > 6 ? `${prev.names.slice(0, 6).join(", ")} and ${prev.names.length - 6} more` : prev.names.join(", ");
       prev.line.text = `${prev.m.text}  (the same for ${names})`;
       continue;

@@ -44,6 +44,14 @@ describe("the terminal timeline", () => {
     ]);
   });
 
+  it("brief: merged members of one group are named by member, not by their common group", () => {
+    // Newcomer's finding: rebalance-storm printed "(the same for billing, billing)".
+    const leave = (atUs: number, member: string) =>
+      m(atUs, "member", `${member} did not poll within max.poll.interval.ms=5000: it leaves group billing`, "group billing members leaving", { merge: "poll-timeout billing", group: "billing", actors: [member] });
+    const lines = body(timelineLines([leave(12_300_000, "member-1"), leave(12_300_200, "member-2"), leave(12_300_400, "member-3")], "brief", c));
+    expect(lines).toEqual(["    12.300s  MEMBER      member-1 did not poll within max.poll.interval.ms=5000: it leaves group billing  (the same for member-2, member-3)"]);
+  });
+
   it("brief: the cleaner's passes are shown once, then summed up; full shows each", () => {
     const clean = (s: number) => m(s * 1e6, "clean", `broker-1 cleaned t-0 below offset ${s * 100}: 5 records removed (900 -> 400 bytes)`, "t-0 cleaned", { tp: "t-0" });
     const all = [clean(3), clean(4), clean(5), clean(6)];

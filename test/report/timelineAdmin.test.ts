@@ -29,7 +29,7 @@ describe("admin calls and full truncations in the timeline", () => {
     runScenario(loadScenario("scenarios/compacted-changelog.yaml"), { attach: rec.attach, durationMs: 10_000 });
     const cleans = rec.moments.filter((m) => m.kind === "clean");
     expect(cleans.length).toBeGreaterThan(0);
-    expect(cleans[0].text).toMatch(/^broker-1 cleaned changelog-0 below offset \d+: \d+ records removed \(\d+ -> \d+ bytes\)$/);
+    expect(cleans[0].text).toMatch(/^broker-1 cleaned changelog-0 below offset \d+: \d+ records removed \(\d+ -> \d+ bytes; each follower cleans its own copy\)$/);
     const plain = new RunRecorder({ messages: false });
     runScenario(loadScenario("scenarios/retention-delete-records.yaml"), { attach: plain.attach });
     expect(plain.moments.filter((m) => m.kind === "clean")).toEqual([]);

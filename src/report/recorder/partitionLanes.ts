@@ -248,7 +248,7 @@ export class PartitionRecorder {
           ...(markers > 0 ? [`${markers} transaction marker${markers === 1 ? "" : "s"}`] : []),
         ];
         if (what.length === 0) return;
-        this.moments.push({ atUs: t, kind: "clean", text: `${r.actor} cleaned ${tp} below offset ${d.endOffset}: ${what.join(", ")} removed (${d.bytesBefore} -> ${d.bytesAfter} bytes)`, subject: `${tp} cleaned`, actors: [r.actor], tp, internal: lane.internal });
+        this.moments.push({ atUs: t, kind: "clean", text: `${r.actor} cleaned ${tp} below offset ${d.endOffset}: ${what.join(", ")} removed (${d.bytesBefore} -> ${d.bytesAfter} bytes; each follower cleans its own copy)`, subject: `${tp} cleaned`, actors: [r.actor], tp, internal: lane.internal });
         return;
       }
       case "partition.truncate-fully":
