@@ -127,8 +127,8 @@ export const performanceExpectation: Checker<PerformanceBounds> = {
     for (const [figure, value] of Object.entries(m.values)) {
       const b = p[figure as keyof PerformanceBounds] as { min?: number; max?: number } | undefined;
       if (!b) continue;
-      if (b.min !== undefined && value < b.min) out.push({ message: `${m.what} ${figure} ${fmt(value)} ${m.unit} is below the min ${fmt(b.min)}`, evidence: { figure, value, min: b.min } });
-      if (b.max !== undefined && value > b.max) out.push({ message: `${m.what} ${figure} ${fmt(value)} ${m.unit} is above the max ${fmt(b.max)}`, evidence: { figure, value, max: b.max } });
+      if (b.min !== undefined && value < b.min) out.push({ message: `${m.what} ${figure} ${fmt(value)} ${m.unit} is below the min ${fmt(b.min)} ${m.unit}`, evidence: { figure, value, min: b.min } });
+      if (b.max !== undefined && value > b.max) out.push({ message: `${m.what} ${figure} ${fmt(value)} ${m.unit} is above the max ${fmt(b.max)} ${m.unit}`, evidence: { figure, value, max: b.max } });
     }
     return out;
   },
