@@ -17,7 +17,9 @@ const MAX_DURATION_MS = 365 * 24 * 3_600_000;
 export const duration = z.unknown().transform((v, ctx) => {
   const ms = parseDurationMs(v);
   if (ms === null) {
-    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    // "-2s" has a unit: say what is wrong with it.
+    const negative = typeof v === "string" ? /^\s*-/.test(v) && parseDurationMs(v.trim().slice(1)) !== null : typeof v === "number" && v < 0;
+    ctx.addIssue({ code: "custom", message: negative ? `must not be negative (got ${JSON.stringify(v)})` : `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
     return z.NEVER;
   }
   if (ms > MAX_DURATION_MS) {

@@ -109,7 +109,7 @@ describe("bad input exits 2 with one precise message", () => {
   });
 
   it("a negative duration", async () => {
-    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: -5s")), "duration: must be a duration");
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: -5s")), `duration: must not be negative (got "-5s")`);
   });
 
   it("an unknown Kafka config key, at its path", async () => {
