@@ -118,6 +118,7 @@ export class ReplicaLog {
     if (!this.topic.startsWith("__")) {
       const v = validateCompression(batch, this.logHost.logConfig(this.topic).compressionType);
       if (v.cpuNs > 0) this.logHost.chargeIoNs?.(v.cpuNs);
+      // Stryker disable next-line ConditionalExpression: without a recompression v.batch is the batch itself, already checked against max.message.bytes
       if (v.recompressed) {
         batch = v.batch;
         if (batch.sizeBytes > maxMessageBytes) {
