@@ -123,6 +123,16 @@ describe("the leader append's outcome at the log (UnifiedLog.appendAsLeader → 
     log.append({ ...plainBatch(["b"]), producerId: 7, producerEpoch: 0, baseSequence: 5 });
     expect(ctx.tracesOf("partition.unknown-producer").map((t) => t.data.producerId)).toEqual([7]);
   });
+
+  it("a refusal is traced with the error it answers: an idempotent batch on a legacy-format topic is UNSUPPORTED_FOR_MESSAGE_FORMAT", () => {
+    // LogValidator.validateBatch: magic 0 and 1 have no producer id; nothing is written.
+    const h = soleLeader({ recordMagic: 1 });
+    expect(h.p.appendRecordsToLeader(idempotent(7, 0), 1, -1, "app")).toEqual({ ok: false, error: "UNSUPPORTED_FOR_MESSAGE_FORMAT" });
+    expect(h.ctx.tracesOf("partition.reject-produce").map((t) => t.data)).toEqual([
+      { tp: "t-0", error: "UNSUPPORTED_FOR_MESSAGE_FORMAT", reason: "Idempotent records cannot be used with magic version 1", producerId: 7 },
+    ]);
+    expect(h.p.log.logEndOffset).toBe(0);
+  });
 });
 
 describe("retention on a replica (UnifiedLog.deleteOldSegments, run by LogManager.cleanupLogs)", () => {
