@@ -103,7 +103,8 @@ const config = {
   clearTextReporter: { reportScoreTable: true, reportMutants: true, reportTests: false },
   tempDirName: "reports/.stryker-tmp",
   // Only what the tests need is copied into Stryker's sandbox.
-  ignorePatterns: ["dist", "docs", "coverage", ".ci"],
+  // reports/ holds other runs' sandboxes (.stryker-tmp*) and reports: copying them into a sandbox crashed a second run.
+  ignorePatterns: ["dist", "docs", "coverage", ".ci", "reports"],
   cleanTempDir: true,
 };
 
