@@ -47,6 +47,8 @@ describe("describeCase: one line per anomaly", () => {
     const c = { key: x, value: va, index: 0, "max-read-index": 2, writer: 1, "max-read": 5 };
     expect(describeCase(ctx, "lost-write", c)).toBe("key x: a (offset 0) written by op 1 (producer-1 #2, process 0, ok) was never read, though op 5 (process 2, ok) read past it (to index 2)");
     expect(describeCase(ctx, "lost-write", { ...c, "max-read": -1 })).toContain("though no op read past it");
+    // The history's first op (index 0) is an op like any other, not "no op".
+    expect(describeCase(ctx, "lost-write", { ...c, writer: 0 })).toContain("written by op 0 (process 0, invoke)");
   });
 
   it("poll-skip, nonmonotonic-poll, nonmonotonic-send: the two ops in order", () => {
@@ -102,6 +104,9 @@ describe("describeCase: one line per anomaly", () => {
     ]);
     expect(describeAnalysis(a, 0).find((l) => l.kind === "unseen")!.lines).toEqual(["… and 1 more"]);
     expect(describeAnalysis(a, 1).find((l) => l.kind === "unseen")!.lines).toEqual(["key x: 1 acknowledged value(s) never polled: a (offset 0)"]);
+    // Three unacknowledged-never-polled keys, one line shown: the other two counted.
+    const three = analyzeKafkaHistory(history(["p", "q", "r"].flatMap((k, i) => [o(2 * i, i, "invoke", "send", [["send", k, "v"]]), o(2 * i + 1, i, "ok", "send", [["send", k, [0, "v"]]])])));
+    expect(describeAnalysis(three, 1).find((l) => l.kind === "unseen")!.lines).toEqual(["key p: 1 acknowledged value(s) never polled: v (offset 0)", "… and 2 more"]);
     const empty = analyzeKafkaHistory(history([o(0, 0, "invoke", "assign", ["x"]), o(1, 0, "ok", "assign", ["x"])]));
     expect(describeAnalysis(empty)).toEqual([{ kind: "empty-transaction-graph", allowed: false, count: 1, lines: ["no op depends on another: nothing sent was polled and no op followed another in time"] }]);
     const g0 = analyzeKafkaHistory(history([o(0, 0, "invoke", "send", [["send", "x", 1]]), o(1, 0, "ok", "send", [["send", "x", [1, 1]]]), o(2, 1, "invoke", "send", [["send", "x", 2]]), o(3, 1, "ok", "send", [["send", "x", [0, 2]]])]), { wwDeps: true });

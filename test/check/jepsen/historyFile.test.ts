@@ -88,6 +88,39 @@ describe("parseHistoryText: the three shapes of a history file", () => {
   });
 });
 
+describe("parseHistoryText: the whitespace and layout a hand-edited or Jepsen-written file may have", () => {
+  const op = (type: string, process: number) => ({ type, f: "assign", process, value: [1] });
+
+  it("leading blank lines before a JSON array; JSON lines with a space after the brace, CRLF and a line of spaces", () => {
+    expect(parseHistoryText('\n  [{"type": "ok", "f": "assign", "process": 0, "value": [1]}]')).toHaveLength(1);
+    const text = '{ "type": "invoke", "f": "assign", "process": 0, "value": [1]}\r\n   \r\n{ "type": "ok", "f": "assign", "process": 0, "value": [1]}\r\n';
+    expect(plain(parseHistoryText(text))).toEqual([
+      { ...op("invoke", 0), index: 0 },
+      { ...op("ok", 0), index: 1 },
+    ]);
+  });
+
+  it("EDN: an indented comment and a line of spaces are skipped; a vector with one op map per line is still one vector", () => {
+    const lines = ["{:type :invoke, :f :assign, :process 0, :value [1]}", "   ; indented comment", "   ", "{:type :ok, :f :assign, :process 0, :value [1]}"].join("\n");
+    expect(plain(parseHistoryText(lines))).toEqual([
+      { ...op("invoke", 0), index: 0 },
+      { ...op("ok", 0), index: 1 },
+    ]);
+    // Jepsen's pprint of a vector: "[" alone, then one map per line, then "]": not one op per line.
+    const vector = ["[", "{:type :invoke, :f :assign, :process 0, :value [1]}", "{:type :ok, :f :assign, :process 0, :value [1]}", "]"].join("\n");
+    expect(plain(parseHistoryText(vector))).toEqual([
+      { ...op("invoke", 0), index: 0 },
+      { ...op("ok", 0), index: 1 },
+    ]);
+    // A vector with a space after its bracket is EDN, not broken JSON.
+    expect(parseHistoryText("[ {:type :ok, :f :assign, :process 0, :value [1]}]")).toHaveLength(1);
+  });
+
+  it("EDN: a record of another tag is read as its map (a Jepsen fork's Op type)", () => {
+    expect(plain(parseHistoryText("#my.history.Op{:type :ok, :f :assign, :process 2, :value [1]}"))).toEqual([{ ...op("ok", 2), index: 0 }]);
+  });
+});
+
 describe("asJepsenOp: the fields every op must have", () => {
   const at = (raw: unknown, position = 4) => {
     try {
@@ -126,6 +159,8 @@ describe("asJepsenOp: the fields every op must have", () => {
     expect(long).toBe(`"${"x".repeat(56)}...`);
     expect(long).toHaveLength(60);
     expect(describeValue("x".repeat(58))).toHaveLength(60);
+    // Exactly 60 characters is short enough to show whole.
+    expect(describeValue("x".repeat(58))).toBe(`"${"x".repeat(58)}"`);
   });
 });
 
