@@ -205,4 +205,11 @@ describe("writing a history: history.edn and JSON lines", () => {
     expect(lines[1]).toMatch(/:note "\(\) => 1"/);
     expect(lines[2]).toContain(':value "x"');
   });
+
+  it("a txn op's micro-ops are keywords too; nil and false stay EDN's nil and false; other array fields are not micro-ops", () => {
+    const txn: JepsenOp = { index: 0, process: 0, type: "ok", f: "txn", value: [["send", "k", [0, 1]], ["poll", { k: [[0, 1]] }]], error: [["send", "timeout"]] };
+    expect(toEdnLines([txn])).toBe('{:index 0 :process 0 :type :ok :f :txn :value [[:send "k" [0 1]] [:poll {"k" [[0 1]]}]] :error [["send" "timeout"]]}\n');
+    const crash: JepsenOp = { index: 1, process: 0, type: "info", f: "crash", value: null, ok: false };
+    expect(toEdnLines([crash])).toBe("{:index 1 :process 0 :type :info :f :crash :value nil :ok false}\n");
+  });
 });
