@@ -355,6 +355,24 @@ describe("cycles! over the analysis", () => {
     expect(Object.keys(e).sort()).toEqual(["G1c", "PL-2-cycle-exists"]);
   });
 
+  it("cycle-exists names the smallest cyclic sub-component of a component, not the first Tarjan closes", () => {
+    // Elle's cycle-exists-cases sorts the projection's SCCs by size. A wr triangle (ops 3-5) completes before a wr
+    // pair (ops 8, 9) is invoked, and op 3 also read the pair's q: one component over ww+wr+realtime, two over wr.
+    const h = [
+      o(0, 0, "invoke", "txn", [["send", "x", "a"], ["poll"]]),
+      o(1, 1, "invoke", "txn", [["send", "y", "b"], ["poll"]]),
+      o(2, 2, "invoke", "txn", [["send", "z", "c"], ["poll"]]),
+      o(3, 0, "ok", "txn", [["send", "x", [0, "a"]], ["poll", { z: [[0, "c"]], q: [[0, "e"]] }]]),
+      o(4, 1, "ok", "txn", [["send", "y", [0, "b"]], ["poll", { x: [[0, "a"]] }]]),
+      o(5, 2, "ok", "txn", [["send", "z", [0, "c"]], ["poll", { y: [[0, "b"]] }]]),
+      o(6, 3, "invoke", "txn", [["send", "p", "d"], ["poll"]]),
+      o(7, 4, "invoke", "txn", [["send", "q", "e"], ["poll"]]),
+      o(8, 3, "ok", "txn", [["send", "p", [0, "d"]], ["poll", { q: [[0, "e"]] }]]),
+      o(9, 4, "ok", "txn", [["send", "q", [0, "e"]], ["poll", { p: [[0, "d"]] }]]),
+    ];
+    expect(errors(h)["PL-2-cycle-exists"]).toEqual([{ type: "PL-2-cycle-exists", not: "read-committed", subgraph: ["union", "ww", "wwp", "wr", "wrp"], "scc-size": 2, scc: [8, 9] }]);
+  });
+
   it("the model lattice: a failed model takes every stronger one along; what still holds rules its anomalies out", () => {
     expect([...impossibleWith("strong-PL-1")].sort()).toEqual(["PL-SS", "strong-PL-1", "strong-PL-2", "strong-snapshot-isolation"]);
     expect([...impossibleWith("PL-1")]).toHaveLength(13);
