@@ -72,6 +72,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("report", { type: "string", describe: "write DIR/index.html (a self-contained page: lanes, timeline, message diagram), DIR/summary.json and the history" })
           .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
           .option("history", { type: "string", describe: "write the client history in Jepsen's Kafka shape to FILE (.edn: history.edn; else JSON lines)" })
+          .option("set", { type: "string", array: true, describe: "KEY=VALUE: change one setting of the scenario for this run (repeatable), e.g. clients.app.config.acks=all, brokers.config.min.insync.replicas=2" })
           .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it" }),
       (a) => (once(a), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
     )
@@ -84,6 +85,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("seeds", { type: "string", demandOption: true, describe: "how many seeds" })
           .option("from", { type: "string", describe: "first seed (default: the scenario's)" })
           .options(SWEEP_OPTIONS)
+          .option("set", { type: "string", array: true, describe: "KEY=VALUE: change one setting of the scenario for every seed (repeatable), e.g. clients.app.config.acks=all" })
           .option("check-determinism", { type: "boolean", describe: "run each failing seed twice more and compare digests; a mismatch names the first event where the runs part" })
           .option("report", { type: "string", describe: "write DIR/index.html listing the failing seeds, with a page per failing seed in DIR/seed-N/" })
           .option("json", { type: "boolean", describe: "print one JSON object" }),
@@ -118,7 +120,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
         y
           .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
           .option("seed", { type: "string", describe: "the failing seed (default: the scenario's)" })
-          .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" }),
+          .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" })
+          .option("set", { type: "string", array: true, describe: "KEY=VALUE: the --set changes the failing run had (repeatable); the new file has them written in" }),
       (a) => (once(a), later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(

@@ -1,11 +1,8 @@
 import type { ChalkInstance } from "chalk";
-import { ScenarioError } from "../scenario/errors.js";
-import { loadScenario } from "../scenario/load.js";
-import { OverrideError, parseOverride } from "../scenario/overrides.js";
-import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./options.js";
 import { findScenario } from "./scenarioFiles.js";
+import { loadWithSets, setTexts } from "./setOption.js";
 import type { SeedTask } from "./seedTask.js";
 import { formatCompare, summarizeCompare } from "./compareSummary.js";
 import { EXIT_INTERRUPTED, planSweep, runPlannedSweep, scenarioPath, type SweepArgs, writeShardFile } from "./sweepSetup.js";
@@ -22,11 +19,11 @@ export interface CompareArgs extends SweepArgs {
  * check. A report, not a verdict on one setting: exit 0 whatever fails (2 bad input, 130 interrupted).
  */
 export async function compareCommand(args: CompareArgs, io: CliIO, c: ChalkInstance): Promise<number> {
-  const sets = (Array.isArray(args.set) ? args.set : args.set === undefined ? [] : [args.set]).map(String);
+  const sets = setTexts(args.set);
   if (sets.length < 2) throw new UsageError("compare: give at least two variants, e.g. --set clients.p1.config.acks=1 --set clients.p1.config.acks=all");
   if (new Set(sets).size !== sets.length) throw new UsageError("compare: the same --set is given twice");
   const file = findScenario(args.scenario, io.cwd);
-  const scenarios = sets.map((text) => loadVariant(file, text));
+  const scenarios = sets.map((text) => loadWithSets(file, [text]));
   const plan = planSweep(args, scenarios[0], io);
   for (const s of scenarios.slice(1)) planSweep(args, s, io); // every variant within its budget
   const path = scenarioPath(file, io);
@@ -41,15 +38,4 @@ export async function compareCommand(args: CompareArgs, io: CliIO, c: ChalkInsta
   if (args.json) io.out(JSON.stringify(summary));
   else for (const l of formatCompare(summary, c)) io.out(l);
   return run.interrupted ? EXIT_INTERRUPTED : 0;
-}
-
-/** The scenario under one `--set`; a bad key or value is exit 2 naming the --set and the path in the file. */
-function loadVariant(file: string, text: string): ResolvedScenario {
-  try {
-    return loadScenario(file, { overrides: [parseOverride(text)] });
-  } catch (e) {
-    if (e instanceof OverrideError) throw new UsageError(e.message);
-    if (e instanceof ScenarioError && e.path !== "") throw new UsageError(`--set ${text}: ${e.message}`);
-    throw e;
-  }
 }

@@ -1,6 +1,5 @@
 import type { ChalkInstance } from "chalk";
 import { join } from "node:path";
-import { loadScenario } from "../scenario/load.js";
 import type { ResolvedScenario } from "../scenario/resolved.js";
 import type { ExploreEntry } from "../report/html/page.js";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
@@ -9,6 +8,7 @@ import { runScenario } from "../runner/run.js";
 import type { CliIO } from "./io.js";
 import { prepareReportDir, RUN_REPORT_FILES, safeName, writeExploreIndex, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
+import { loadWithSets, setTexts } from "./setOption.js";
 import type { SeedTask } from "./seedTask.js";
 import { EXIT_INTERRUPTED, planSweep, runPlannedSweep, scenarioPath, type SweepArgs, writeShardFile } from "./sweepSetup.js";
 import { formatSweep, type SweepFailure, summarizeSweep } from "./sweepSummary.js";
@@ -17,6 +17,8 @@ export interface ExploreArgs extends SweepArgs {
   scenario: string;
   json?: boolean;
   report?: string;
+  /** `--set KEY=VALUE` (repeatable): settings changed in the scenario for every seed. */
+  set?: unknown;
 }
 
 /** `explore --report DIR` writes a page for at most this many failing seeds (each is one more run). */
@@ -29,17 +31,18 @@ export const MAX_SEED_REPORTS = 20;
  */
 export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInstance): Promise<number> {
   const file = findScenario(args.scenario, io.cwd);
-  const scenario = loadScenario(file);
+  const sets = setTexts(args.set);
+  const scenario = loadWithSets(file, sets);
   const plan = planSweep(args, scenario, io);
   // The report folder is checked (and made) before any seed runs.
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd, ["index.html"]) : undefined;
   const path = scenarioPath(file, io);
-  const tasks: SeedTask[] = plan.seeds.map((seed) => ({ path, overrides: [], variant: 0, seed, durationMs: plan.durationMs, checkDeterminism: args.checkDeterminism }));
+  const tasks: SeedTask[] = plan.seeds.map((seed) => ({ path, overrides: sets, variant: 0, seed, durationMs: plan.durationMs, checkDeterminism: args.checkDeterminism }));
   const run = await runPlannedSweep(tasks, plan, io, args.json);
   const { done, wallMs, workers } = run;
   const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
-  writeShardFile(plan, run, { command: "explore", scenario: scenario.name, file, path, variants: [], checkDeterminism: args.checkDeterminism, extra: scenario.sweep ? { finds: scenario.sweep.finds } : {} });
-  const summary = summarizeSweep(done, { scenario: scenario.name, file, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
+  writeShardFile(plan, run, { command: "explore", scenario: scenario.name, file, path, variants: [], checkDeterminism: args.checkDeterminism, extra: { ...(scenario.sweep ? { finds: scenario.sweep.finds } : {}), ...(sets.length > 0 ? { sets } : {}) } });
+  const summary = summarizeSweep(done, { scenario: scenario.name, file, sets, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
   if (reportDir && !run.interrupted) writeExploreReport(reportDir, scenario, file, summary.seeds, plan.from, summary.failures, plan.durationMs);
   if (args.json) io.out(JSON.stringify(summary));
   else {
@@ -67,7 +70,7 @@ function writeExploreReport(dir: string, scenario: ResolvedScenario, file: strin
       writeRunReport(seedDir, r, recorder, performance.now() - started);
       href = `${sub}/index.html`;
     }
-    return { seed: f.seed, status: f.status, checks: f.failed, firstFinding: f.firstFinding, replay: replayLine({ file, seed: f.seed }), href };
+    return { seed: f.seed, status: f.status, checks: f.failed, firstFinding: f.firstFinding, replay: replayLine({ file, seed: f.seed, sets: scenario.sets }), href };
   });
   writeExploreIndex(dir, scenario.name, file, seeds, from, entries);
 }

@@ -13,7 +13,7 @@ export interface MergeArgs {
 }
 
 /** Header fields every shard of one sweep shares. */
-const SAME: (keyof ShardHeader)[] = ["command", "scenario", "file", "scenarioSha256", "from", "seeds", "variants", "durationMs", "checkDeterminism"];
+const SAME: (keyof ShardHeader)[] = ["command", "scenario", "file", "scenarioSha256", "from", "seeds", "variants", "durationMs", "checkDeterminism", "sets"];
 
 /**
  * `kafkasim merge FILE...`: the shard files of one sweep (explore or compare with --shard K/N --out FILE) tabled as
@@ -54,7 +54,7 @@ export function mergeCommand(args: MergeArgs, io: CliIO, c: ChalkInstance): numb
     else for (const l of formatCompare(s, c)) io.out(l);
     return 0;
   }
-  const s = summarizeSweep(all, { scenario: h.scenario, file: h.file, from: h.from, asked: h.seeds, interrupted: false, wallMs });
+  const s = summarizeSweep(all, { scenario: h.scenario, file: h.file, sets: h.sets, from: h.from, asked: h.seeds, interrupted: false, wallMs });
   if (args.json) io.out(JSON.stringify(s));
   else for (const l of formatSweep(s, c, h.finds)) io.out(l);
   return s.failures.length === 0 ? 0 : 1;

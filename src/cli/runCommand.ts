@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import type { ChalkInstance } from "chalk";
-import { loadScenario } from "../scenario/load.js";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
 import { formatRunSummary, replayLine, runJson } from "../report/summary.js";
 import { findingMoments, mergeMoments, type TimelineMode, timelineLines } from "../report/timeline.js";
@@ -11,6 +10,7 @@ import { parseDurationOption, parseSeed, UsageError } from "./options.js";
 import { checkOutputFile, writeOutputFile } from "./outputPaths.js";
 import { prepareReportDir, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
+import { loadWithSets, setTexts } from "./setOption.js";
 import { extraSummary } from "./reportHooks.js";
 import { writeJepsenHistory } from "./historyFile.js";
 
@@ -26,6 +26,8 @@ export interface RunArgs {
   timeline?: unknown;
   /** Write the run's client history in Jepsen's Kafka shape (history.edn if FILE ends in .edn, else JSON lines). */
   history?: string;
+  /** `--set KEY=VALUE` (repeatable): settings changed in the scenario for this run (scenario/overrides.ts). */
+  set?: unknown;
 }
 
 const TIMELINE_MODES: readonly TimelineMode[] = ["brief", "full", "none"];
@@ -45,7 +47,7 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd) : undefined;
   const historyPath = args.history !== undefined ? checkOutputFile(args.history, "--history", io.cwd) : undefined;
   const file = findScenario(args.scenario, io.cwd);
-  const scenario = loadScenario(file);
+  const scenario = loadWithSets(file, setTexts(args.set));
   const trace = tracePath !== undefined ? new JsonLinesTrace() : undefined;
   const human = !args.json && !args.quiet;
   const recorder = reportDir || (human && timeline !== "none") ? new RunRecorder({ messages: reportDir !== undefined }) : undefined;

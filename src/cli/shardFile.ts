@@ -29,6 +29,8 @@ export interface ShardHeader {
   complete: boolean;
   /** A sweep scenario's `sweep.finds` (the table names them). */
   finds?: string[];
+  /** explore: the `--set KEY=VALUE` changes every seed ran with (absent: none). */
+  sets?: string[];
 }
 
 /** One seed's line. `moments` lists only moments reached (the rest were 0). */

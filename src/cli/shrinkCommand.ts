@@ -3,7 +3,8 @@ import type { ChalkInstance } from "chalk";
 import YAML from "yaml";
 import { ADMIN_VERBS } from "../scenario/adminOps.js";
 import { faultToYaml } from "../scenario/faultYaml.js";
-import { loadScenario, readScenarioText } from "../scenario/load.js";
+import { readScenarioText } from "../scenario/load.js";
+import { applyOverride, parseOverride } from "../scenario/overrides.js";
 import { generatedFaults } from "../scenario/world.js";
 import { checkWorkBudget } from "../scenario/workEstimate.js";
 import { formatPath } from "../scenario/errors.js";
@@ -16,11 +17,14 @@ import type { CliIO } from "./io.js";
 import { parseSeed } from "./options.js";
 import { checkOutputDir, makeOutputDir, writeOutputFile } from "./outputPaths.js";
 import { findScenario } from "./scenarioFiles.js";
+import { loadWithSets, setTexts } from "./setOption.js";
 
 export interface ShrinkArgs {
   scenario: string;
   seed?: unknown;
   out?: string;
+  /** `--set KEY=VALUE` (repeatable): the changes the failing run had; the new file has them written in. */
+  set?: unknown;
 }
 
 /**
@@ -33,9 +37,11 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const seedArg = parseSeed(args.seed);
   const dir = checkOutputDir(args.out ?? "reports", "--out", io.cwd, "the shrunk scenario");
   const file = findScenario(args.scenario, io.cwd);
-  const seed = seedArg ?? loadScenario(file).seed;
+  const sets = setTexts(args.set);
+  const loaded = loadWithSets(file, sets);
+  const seed = seedArg ?? loaded.seed;
   // A swarm scenario: the configuration this seed draws is what failed; the shrunk file fixes it.
-  const scenario = scenarioForSeed(loadScenario(file), seed);
+  const scenario = scenarioForSeed(loaded, seed);
   checkWorkBudget(scenario); // before building anything: a scenario too big to run is refused with the reason
   const faults = [...scenario.faults, ...generatedFaults(scenario, seed)].sort((a, b) => a.atMs - b.atMs);
   const result = shrinkFaults(scenario, seed, faults);
@@ -44,7 +50,8 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
     return 1;
   }
   // The new file is the original with its faults replaced and the seed fixed.
-  const doc = YAML.parseDocument(readScenarioText(file));
+  // With --set changes the file is rewritten from its data with them applied (its comments are lost then).
+  const doc = sets.length > 0 ? new YAML.Document(sets.map(parseOverride).reduce(applyOverride, YAML.parse(readScenarioText(file)) as unknown)) : YAML.parseDocument(readScenarioText(file));
   doc.set("name", `${scenario.name}-shrunk`);
   doc.set("seed", seed);
   doc.delete("randomFaults");

@@ -24,6 +24,8 @@ export interface SweepFailure {
 export interface SweepSummary {
   scenario: string;
   file: string;
+  /** The `--set KEY=VALUE` changes every seed ran with (absent: none). */
+  sets?: string[];
   /** Seeds finished (all of them unless interrupted). */
   seeds: number;
   from: number;
@@ -44,6 +46,7 @@ export interface SweepSummary {
 export interface SweepMeta {
   scenario: string;
   file: string;
+  sets?: readonly string[];
   from: number;
   shard?: string;
   asked: number;
@@ -69,6 +72,7 @@ export function summarizeSweep(outcomes: readonly TimedOutcome[], m: SweepMeta):
   return {
     scenario: m.scenario,
     file: m.file,
+    ...(m.sets && m.sets.length > 0 ? { sets: [...m.sets] } : {}),
     seeds: done.length,
     from: m.from,
     ...(m.shard ? { shard: m.shard } : {}),
@@ -102,7 +106,7 @@ export function formatSweep(s: SweepSummary, c: ChalkInstance, finds?: string[])
     for (const f of drawn.slice(0, DRAWS_SHOWN)) lines.push(`  seed ${f.seed} drew: ${describeDrawn(f.drawn!)}`);
     if (drawn.length > DRAWS_SHOWN) lines.push(c.dim(`  (and ${drawn.length - DRAWS_SHOWN} more draws in --json)`));
     for (const f of s.failures.filter((x) => x.determinism)) lines.push(`  seed ${f.seed} ${f.determinism}`);
-    lines.push(c.dim(`  replay one: ${replayLine({ file: s.file, seed: s.failures[0].seed })}`));
+    lines.push(c.dim(`  replay one: ${replayLine({ file: s.file, seed: s.failures[0].seed, sets: s.sets })}`));
     lines.push(c.dim(`  shrink it:  kafkasim shrink ${shellQuote(s.file)} --seed ${s.failures[0].seed}`));
   }
   lines.push(...formatCoverage(s.coverage, s.seeds, c));

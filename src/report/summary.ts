@@ -5,8 +5,9 @@ import { formatPerformance } from "./performanceSummary.js";
 import { shellQuote } from "./shellQuote.js";
 
 /** The replay line every failure prints (design.md §8: failures are replayable), shell-quoted so it runs as printed. */
-export function replayLine(r: Pick<RunResult, "file" | "seed">): string {
-  return `kafkasim run ${shellQuote(r.file)} --seed ${shellQuote(String(r.seed))}`;
+export function replayLine(r: Pick<RunResult, "file" | "seed"> & { sets?: readonly string[] }): string {
+  const sets = (r.sets ?? []).map((s) => ` --set ${shellQuote(s)}`).join("");
+  return `kafkasim run ${shellQuote(r.file)} --seed ${shellQuote(String(r.seed))}${sets}`;
 }
 
 export const STATUS_TEXT: Record<RunResult["status"], string> = {

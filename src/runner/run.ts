@@ -42,6 +42,8 @@ export type RunStatus = "ok" | "expectation-failed" | "invariant-broken" | "did-
 export interface RunResult {
   scenario: string;
   file: string;
+  /** The `--set KEY=VALUE` changes the scenario was loaded with (ResolvedScenario.sets). */
+  sets: readonly string[];
   seed: string | number;
   digest: string;
   events: number;
@@ -263,6 +265,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   return {
     scenario: s.name,
     file: s.file,
+    sets: s.sets,
     seed: world.seed,
     digest: outcome.digest,
     events: outcome.events,

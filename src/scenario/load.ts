@@ -90,8 +90,10 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   }
   if (data === null || typeof data !== "object" || Array.isArray(data))
     throw new ScenarioError(file, "", "must be a YAML mapping with name, description, duration, ...");
-  for (const o of options.overrides ?? []) data = applyOverride(data, o);
+  const overrides = options.overrides ?? [];
+  for (const o of overrides) data = applyOverride(data, o);
   const knobs = findKnobs(data, file);
-  return knobs.length > 0 ? resolveSwarmScenario(data, knobs, file) : scenarioFromData(data, file);
+  const resolved = knobs.length > 0 ? resolveSwarmScenario(data, knobs, file) : scenarioFromData(data, file);
+  return overrides.length > 0 ? { ...resolved, sets: overrides.map((o) => o.label) } : resolved;
 }
 

@@ -325,6 +325,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
 
   return {
     file,
+    sets: [],
     name: input.name,
     description: input.description.trim(),
     seed: input.seed ?? 1,

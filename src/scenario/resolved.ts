@@ -10,6 +10,8 @@ import type { FaultOp, LatencyModel, LinkBehaviour, ResolvedFaultBounds } from "
 /** The scenario after validation and defaults: the only type the world builder reads. Times in ms. */
 export interface ResolvedScenario {
   file: string;
+  /** The `--set KEY=VALUE` changes applied to the file as it loaded, as written (empty: none); replay lines repeat them. */
+  sets: readonly string[];
   name: string;
   description: string;
   seed: string | number;

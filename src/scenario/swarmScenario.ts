@@ -52,5 +52,5 @@ function concrete(data: unknown, knobs: Knob[], file: string, seed: string | num
  */
 export function scenarioForSeed(s: ResolvedScenario, seed: string | number): ResolvedScenario {
   if (!s.swarm || s.swarm.seed === seed) return s;
-  return concrete(s.swarm.data, s.swarm.knobs, s.file, seed);
+  return { ...concrete(s.swarm.data, s.swarm.knobs, s.file, seed), sets: s.sets };
 }

@@ -1,0 +1,90 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { cli } from "../support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kafkasim-set-"));
+
+/** A heartbeat detector (engine only: cheap) that holds with its 5-s timeout and suspects falsely with a 1-s one. */
+const FILE = join(dir, "heartbeat.yaml");
+writeFileSync(
+  FILE,
+  `name: heartbeat-set
+description: a detector whose timeout --set changes
+duration: 10s
+seed: 3
+demo:
+  heartbeat: { monitor: m, nodes: [a, b], interval: 200ms, timeout: 5s }
+randomFaults: { nodes: [a, b], kinds: [pause], count: 2, duration: { min: 1500ms, max: 3s } }
+expect:
+  - noFalseSuspicion
+`,
+);
+const SET = "demo.heartbeat.timeout=1s";
+
+describe("--set on run, explore and shrink: one setting changed for this run, as if the file said it", () => {
+  it("run: the change decides the outcome, and the replay line repeats it so the failure replays", async () => {
+    const plain = await cli("run", FILE, "--quiet");
+    expect(plain.code).toBe(0);
+    const set = await cli("run", FILE, "--quiet", "--set", SET);
+    expect(set.code).toBe(1);
+    expect(set.stdout.trim()).toBe(`kafkasim run ${FILE} --seed 3 --set ${SET}`);
+    const json = JSON.parse((await cli("run", FILE, "--json", "--set", SET)).stdout);
+    expect(json.ok).toBe(false);
+  });
+
+  it("run: a --set naming nothing or a value the scenario refuses is exit 2 naming the --set; the file's own mistake stays the file's", async () => {
+    const nothing = await cli("run", FILE, "--set", "clients.app.config.acks=all");
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toMatch(/--set clients\.app\.config\.acks=all: the scenario has no clients/);
+    const bad = await cli("run", FILE, "--set", "demo.heartbeat.timeout=soon");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--set demo\.heartbeat\.timeout=soon: .*demo\.heartbeat\.timeout/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const broken = join(dir, "broken.yaml");
+    writeFileSync(broken, readFileSync(FILE, "utf8").replace("interval: 200ms", "interval: soon"));
+    const own = await cli("run", broken, "--set", SET);
+    expect(own.code).toBe(2);
+    expect(own.stderr).toMatch(/demo\.heartbeat\.interval/);
+    expect(own.stderr).not.toMatch(/--set/);
+    expect((await cli("run", FILE, "--set", "timeout")).code).toBe(2);
+  });
+
+  it("explore: every seed runs with the change; its table, JSON and shard files carry it, and merge refuses shards of another change", async () => {
+    const plain = JSON.parse((await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--json")).stdout);
+    expect(plain.failures).toEqual([]);
+    expect(plain.sets).toBeUndefined();
+    const set = await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--json", "--set", SET);
+    expect(set.code).toBe(1);
+    const j = JSON.parse(set.stdout);
+    expect(j.sets).toEqual([SET]);
+    expect(j.failures.length).toBeGreaterThan(0);
+    const table = await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--set", SET);
+    expect(table.stdout).toContain(`--set ${SET}`);
+    const a = join(dir, "a.jsonl");
+    const b = join(dir, "b.jsonl");
+    await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--shard", "1/2", "--out", a, "--set", SET);
+    await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--shard", "2/2", "--out", b, "--set", SET);
+    expect(JSON.parse(readFileSync(a, "utf8").split("\n")[0]).sets).toEqual([SET]);
+    const merged = await cli("merge", a, b, "--json");
+    expect(merged.code).toBe(1);
+    expect(JSON.parse(merged.stdout).failures.map((f: { seed: number }) => f.seed)).toEqual(j.failures.map((f: { seed: number }) => f.seed));
+    expect(JSON.parse(merged.stdout).sets).toEqual([SET]);
+    const other = join(dir, "other.jsonl");
+    await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--shard", "2/2", "--out", other);
+    const refused = await cli("merge", a, other);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/not shards of one sweep \(sets/);
+  });
+
+  it("shrink: the shrunk file has the change written in, so it fails on its own", async () => {
+    const out = join(dir, "shrunk");
+    const r = await cli("shrink", FILE, "--seed", "3", "--out", out, "--set", SET);
+    expect(r.code).toBe(0);
+    const written = join(out, readdirSync(out)[0]);
+    expect((YAML.parse(readFileSync(written, "utf8")) as { demo: { heartbeat: { timeout: string } } }).demo.heartbeat.timeout).toBe("1s");
+    expect((await cli("run", written, "--quiet")).code).toBe(1);
+  });
+});
