@@ -68,6 +68,7 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
   return {
     scenario: r.scenario,
     file: r.file,
+    ...(r.sets.length > 0 ? { sets: r.sets } : {}),
     seed: r.seed,
     digest: r.digest,
     events: r.events,

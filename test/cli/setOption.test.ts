@@ -33,6 +33,8 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect(set.stdout.trim()).toBe(`kafkasim run ${FILE} --seed 3 --set ${SET}`);
     const json = JSON.parse((await cli("run", FILE, "--json", "--set", SET)).stdout);
     expect(json.ok).toBe(false);
+    expect(json.sets).toEqual([SET]);
+    expect(JSON.parse(plain.stdout === "" ? (await cli("run", FILE, "--json")).stdout : plain.stdout).sets).toBeUndefined();
   });
 
   it("run: a --set naming nothing or a value the scenario refuses is exit 2 naming the --set; the file's own mistake stays the file's", async () => {
