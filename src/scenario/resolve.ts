@@ -1,6 +1,7 @@
 import { formatDuration } from "../common/duration.js";
 import { resolveCapacity } from "./capacity.js";
 import type { z } from "zod";
+import YAML from "yaml";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import { magicOfMessageFormatVersion } from "../kafka/log/recordSize.js";
@@ -544,6 +545,14 @@ function resolveTrigger(on: NonNullable<FaultInput["on"]>, delayBeside: number |
   };
 }
 
+/**
+ * An expectation's parameters on one line as a scenario writes them (YAML flow: `{ group: billing, max: 2 }`), for
+ * its name in the summary, `--json` and explore's table.
+ */
+function flowYaml(v: unknown): string {
+  return YAML.stringify(v, { collectionStyle: "flow", lineWidth: 0 }).trim();
+}
+
 function parseExpectation(e: string | Record<string, unknown>, path: string, fail: Fail): Expectation {
   const lowerFirst = (x: string) => x[0].toLowerCase() + x.slice(1);
   if (typeof e === "string") {
@@ -559,12 +568,12 @@ function parseExpectation(e: string | Record<string, unknown>, path: string, fai
     // anomaly: { check: params }
     if (a !== null && typeof a === "object" && !Array.isArray(a) && Object.keys(a).length === 1) {
       const [check, params] = Object.entries(a)[0];
-      return { label: `anomaly: ${check} ${JSON.stringify(params)}`, check, mode: "some", params, path, paramPath: `${path}.anomaly.${check}` };
+      return { label: `anomaly: ${check} ${flowYaml(params)}`, check, mode: "some", params, path, paramPath: `${path}.anomaly.${check}` };
     }
     fail(`${path}.anomaly`, "must name a check (anomaly: duplicates) or a check with parameters (anomaly: { failedSends: DELIVERY_TIMEOUT })");
   }
   const m = /^no([A-Z].*)$/.exec(k);
-  const label = `${k}: ${typeof e[k] === "string" ? e[k] : JSON.stringify(e[k])}`;
+  const label = `${k}: ${typeof e[k] === "string" ? e[k] : flowYaml(e[k])}`;
   return { label, check: m ? lowerFirst(m[1]) : k, mode: "none", params: e[k], path, paramPath: `${path}.${k}` };
 }
 
