@@ -16,7 +16,10 @@ export function formatPerformance(p: Performance): string[] {
     const l = x.latency;
     const lat = l ? `, ${l.avgMs.toFixed(2)} ms avg latency, ${l.maxMs.toFixed(2)} ms max latency, ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th` : "";
     const refused = x.refused ? `, ${x.refused.records} refused by send() (${x.refused.error})` : "";
-    lines.push(`  ${x.client}: ${x.acknowledged} records acknowledged${x.failed > 0 ? `, ${x.failed} failed` : ""}${refused}, ${x.recordsPerSec} records/sec (${x.mibPerSec.toFixed(2)} MiB/sec)${lat}${x.perfTest ? PERF_TEST_NOTE : ""}`);
+    // A history producer's figures are its steady state's (sends from its first acknowledgement on), so they count
+    // fewer sends than the producers table, which counts the whole run: the line says so.
+    const steady = x.perfTest ? "" : " in the steady state (sends from its first acknowledgement on)";
+    lines.push(`  ${x.client}: ${x.acknowledged} records acknowledged${steady}${x.failed > 0 ? `, ${x.failed} failed` : ""}${refused}, ${x.recordsPerSec} records/sec (${x.mibPerSec.toFixed(2)} MiB/sec)${lat}${x.perfTest ? PERF_TEST_NOTE : ""}`);
   }
   for (const x of p.consumers) {
     const l = x.endToEnd;

@@ -46,6 +46,19 @@ describe("the run summary's performance lines", () => {
     ]);
   });
 
+  it("a producer's line says its counts are the steady state's (the producers table counts the whole run); a perf-test producer's are its counters'", () => {
+    const latency = { count: 90, avgMs: 2, maxMs: 9, p50Ms: 1.5, p99Ms: 5, p999Ms: 9 };
+    const lines = formatPerformance({
+      ...base,
+      producers: [
+        { client: "app", acknowledged: 90, failed: 0, recordsPerSec: 45, mibPerSec: 0, latency },
+        { client: "perf", acknowledged: 1000, failed: 0, recordsPerSec: 500, mibPerSec: 0.05, latency, perfTest: true },
+      ],
+    });
+    expect(lines[1]).toMatch(/^  app: 90 records acknowledged in the steady state \(sends from its first acknowledgement on\), 45 records\/sec/);
+    expect(lines[2]).toMatch(/^  perf: 1000 records acknowledged, 500 records\/sec/);
+  });
+
   it("nothing measured: no lines", () => {
     expect(formatPerformance(base)).toEqual([]);
   });
