@@ -60,6 +60,12 @@ describe("buildFacts (kafka.clj writer-of, writes-by-type, reads-by-type, reader
     expect([fact("readOk", "x", "c"), fact("firstReader", "x", "c")]).toEqual([0, -1]);
   });
 
+  it("readers-of keeps the first reader even when it is the history's first op (position 0)", () => {
+    // A history may start with a completion whose invocation came before the recording began.
+    const { fact } = factsOf([o(0, 1, "ok", "poll", [["poll", { x: [[0, "a"]] }]]), ...poll(2, "ok", { x: [[0, "a"]] })]);
+    expect(fact("firstReader", "x", "a")).toBe(0);
+  });
+
   it("a failed poll alone makes a reader but no :ok read", () => {
     const { fact } = factsOf([...send(0, "ok", [["send", "x", [0, "a"]]]), ...poll(1, "fail", { x: [[0, "a"]] })]);
     expect([fact("readOk", "x", "a"), fact("firstReader", "x", "a")]).toEqual([0, 3]);

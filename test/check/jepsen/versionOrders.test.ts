@@ -150,3 +150,51 @@ describe("version-orders: offsets arriving out of order", () => {
     }
   });
 });
+
+describe("version-orders: what sorting costs (the arena a key's sort takes its tables from)", () => {
+  // The same observations in two orders: the bytes the in-order one takes from the arena are the baseline, so the
+  // difference is what sorting the other cost. A counting sort takes its table (range + 1 counts) and its output
+  // (one id per observation) from the arena; a comparison sort allocates outside it; a key in order is not sorted.
+  const sortCost = (unsorted: number[], sorted: number[]) => {
+    const used = (offsets: number[]) => {
+      const h = IndexedHistory.build(history(send(0, "ok", offsets.map((off, j) => ["send", "x", [off, `v${j}`]]))));
+      const arena = new Arena(1 << 20);
+      buildVersionOrders(h, buildFacts(h), arena);
+      return arena.used;
+    };
+    return used(unsorted) - used(sorted);
+  };
+  // Give or take the 4 bytes of padding a later float64 request may need (or no longer need) to stay aligned.
+  const counting = (range: number, n: number) => [(range + 1 + n) * 4 - 4, (range + 1 + n) * 4 + 4];
+
+  it("a key whose offsets come in order, ties included, is not sorted at all", () => {
+    expect(sortCost([10, 10, 11, 12, 12], [10, 10, 11, 12, 12])).toBe(0);
+    // The in-order baseline with ties costs what a tie-free one does: ties alone do not trigger a sort.
+    const tie = sortCost([11, 10, 10], [10, 10, 11]);
+    const [lo, hi] = counting(2, 3);
+    expect(tie).toBeGreaterThanOrEqual(lo);
+    expect(tie).toBeLessThanOrEqual(hi);
+  });
+
+  it("dense offsets out of order take a counting table as wide as their range, not more (offsets from 10 on)", () => {
+    const cost = sortCost([12, 10, 11], [10, 11, 12]);
+    const [lo, hi] = counting(3, 3);
+    expect(cost).toBeGreaterThanOrEqual(lo);
+    expect(cost).toBeLessThanOrEqual(hi);
+  });
+
+  it("the counting sort is taken up to a range of 4 per observation + 1024, the comparison sort past it", () => {
+    // 4 observations: ranges up to 1040 count; 1041 compares (no arena bytes).
+    const at = sortCost([1039, 0, 1, 2], [0, 1, 2, 1039]);
+    const [lo, hi] = counting(1040, 4);
+    expect(at).toBeGreaterThanOrEqual(lo);
+    expect(at).toBeLessThanOrEqual(hi);
+    expect(sortCost([1040, 0, 1, 2], [0, 1, 2, 1040])).toBe(0);
+    // The allowance grows with the observations: 100 of them count over a range of 1,424.
+    const many = Array.from({ length: 99 }, (_, j) => j);
+    const wide = sortCost([1423, ...many], [...many, 1423]);
+    const [lo100, hi100] = counting(1424, 100);
+    expect(wide).toBeGreaterThanOrEqual(lo100);
+    expect(wide).toBeLessThanOrEqual(hi100);
+  });
+});
