@@ -6,6 +6,7 @@ import { E_POLL, E_SEND, type IndexedHistory } from "./indexedHistory.js";
  */
 export class OpKeys {
   /** Keys in order of first appearance in the op. */
+  // Stryker disable next-line ArrayDeclaration: load() empties it before anything reads it
   readonly keys: number[] = [];
   /** Per key: the load that last saw it (a key is new to a load while its stamp is older). */
   private readonly stamp: Int32Array;
@@ -30,6 +31,7 @@ export class OpKeys {
       if (this.stamp[k] !== stamp) {
         this.stamp[k] = stamp;
         this.slot[k] = this.keys.length;
+        // Stryker disable next-line ConditionalExpression,ArrayDeclaration: a spare array pushed when one is there leaves values[keys.length] as it was, and the next line empties that slot
         if (this.values.length === this.keys.length) this.values.push([]);
         this.values[this.keys.length].length = 0;
         this.keys.push(k);

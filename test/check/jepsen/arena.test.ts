@@ -17,6 +17,16 @@ describe("Arena: typed arrays carved out of one buffer", () => {
     expect(new Arena(16).int32(1).buffer.byteLength).toBe(16);
   });
 
+  it("a request at offset 0 is carved from the buffer like any other, whatever its element type", () => {
+    for (const take of [(a: Arena) => a.float64(1), (a: Arena) => a.int32(1), (a: Arena) => a.uint8(1)]) {
+      const a = new Arena(64);
+      const first = take(a);
+      expect(first.byteOffset).toBe(0);
+      expect(first.buffer).toBe(a.uint8(1).buffer);
+      expect(first.buffer.byteLength).toBe(64);
+    }
+  });
+
   it("a negative or zero size makes an arena that holds nothing: every request gets a fresh array", () => {
     for (const bytes of [-5, 0]) {
       const a = new Arena(bytes);
