@@ -52,8 +52,9 @@ export function buildFacts(h: IndexedHistory, arena: Arena = NO_ARENA): Facts {
         writer[kv] = i;
         if (t === FAIL) failed[kv] = 1;
         else if (t === OK) sentOk[kv] = 1;
+      } else {
         // Stryker disable next-line ConditionalExpression: poll rows exist only in poll and txn ops (HistoryBuilder.polled keeps no other, as op-reads reads no other)
-      } else if (f === F_POLL || f === F_TXN) {
+        if (f !== F_POLL && f !== F_TXN) continue;
         if (firstReader[kv] < 0) firstReader[kv] = i;
         if (t === OK) readOk[kv] = 1;
       }
