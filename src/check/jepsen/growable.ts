@@ -74,6 +74,7 @@ export class FloatColumn {
 /** An Int32Array of `n` cells, each `fill`. */
 export function filled(n: number, fill: number): Int32Array {
   const a = new Int32Array(n);
+  // Stryker disable next-line ConditionalExpression: a new Int32Array is all zeros already; filling it with 0 changes nothing
   if (fill !== 0) a.fill(fill);
   return a;
 }

@@ -45,6 +45,7 @@ export class IntIds {
     this.ids = new Int32Array(oldIds.length * 2).fill(-1);
     this.mask = this.ids.length - 1;
     this.size = 0;
+    // Stryker disable next-line EqualityOperator: one past the end reads id undefined, which is not >= 0: nothing is set
     for (let j = 0; j < oldIds.length; j++) if (oldIds[j] >= 0) this.set(oldKeys[j], oldIds[j]);
   }
 }

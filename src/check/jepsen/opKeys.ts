@@ -6,8 +6,12 @@ import { E_POLL, E_SEND, type IndexedHistory } from "./indexedHistory.js";
  */
 export class OpKeys {
   /** Keys in order of first appearance in the op. */
+  // Stryker disable next-line ArrayDeclaration: load() empties it before anything reads it
   readonly keys: number[] = [];
+  /** Per key: the load that last saw it (a key is new to a load while its stamp is older). */
   private readonly stamp: Int32Array;
+  /** Loads so far: each load stamps with its own number, so reloading an op loaded before starts afresh too. */
+  private loads = 0;
   private readonly slot: Int32Array;
   /** Per key slot: value ids in order. */
   readonly values: number[][] = [];
@@ -20,12 +24,14 @@ export class OpKeys {
   /** Loads op i's polled (E_POLL) or sent (E_SEND) values; returns the number of keys. */
   load(h: IndexedHistory, i: number, kind: typeof E_POLL | typeof E_SEND): number {
     this.keys.length = 0;
+    const stamp = ++this.loads;
     for (let e = h.opStart[i]; e < h.opStart[i + 1]; e++) {
       if (h.eKind[e] !== kind) continue;
       const k = h.eKey[e];
-      if (this.stamp[k] !== i) {
-        this.stamp[k] = i;
+      if (this.stamp[k] !== stamp) {
+        this.stamp[k] = stamp;
         this.slot[k] = this.keys.length;
+        // Stryker disable next-line ConditionalExpression,ArrayDeclaration: a spare array pushed when one is there leaves values[keys.length] as it was, and the next line empties that slot
         if (this.values.length === this.keys.length) this.values.push([]);
         this.values[this.keys.length].length = 0;
         this.keys.push(k);

@@ -48,14 +48,21 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena
   const po = new FloatColumn(h.entries, arena);
   const pv = new IntColumn(h.entries, arena);
   const { opStart, eKind, eKey, eVal, eOff } = h;
+  // Stryker disable next-line EqualityOperator: one op past the last has no entry rows (opStart[n + 1] is undefined)
   for (let i = 0; i < h.n; i++) {
+    // Stryker disable next-line ConditionalExpression: an invocation has no entry rows (HistoryBuilder keeps none)
     if (h.type[i] === INVOKE) continue;
     const f = h.f[i];
+    // The f tests follow kafka.clj (op-writes reads :send and :txn ops, op-reads :poll and :txn ones); HistoryBuilder
+    // already keeps send rows only in send/txn ops and poll rows only in poll/txn ops, so they never decide here.
+    // Stryker disable next-line ConditionalExpression: see above (only send/txn ops have send rows)
     const sendsCount = facts.committed[i] === 1 && (f === F_SEND || f === F_TXN);
+    // Stryker disable next-line ConditionalExpression: see above (only poll/txn ops have poll rows)
     const pollsCount = f === F_POLL || f === F_TXN;
     for (let e = opStart[i]; e < opStart[i + 1]; e++) {
       const o = eOff[e];
       if (o !== o) continue; // NaN: offset unknown
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: a row that is not a send is a poll row, in a poll or txn op (see above)
       if (eKind[e] === E_SEND ? !sendsCount : eKind[e] !== E_POLL || !pollsCount) continue;
       pk.push(eKey[e]);
       po.push(o);
@@ -69,11 +76,14 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena
   const valOf = pv.view();
   // Bucket pair ids by key, keeping history order within a key.
   const start = arena.int32(keyCount + 1);
+  // Stryker disable next-line EqualityOperator: one past the end reads keyOf[pairs], undefined: start[NaN]++ changes nothing
   for (let p = 0; p < pairs; p++) start[keyOf[p] + 1]++;
+  // Stryker disable next-line EqualityOperator: one past the end writes start[keyCount + 1], outside the array: ignored
   for (let k = 0; k < keyCount; k++) start[k + 1] += start[k];
   const fill = arena.int32(keyCount);
   fill.set(start.subarray(0, keyCount));
   const byKey = arena.int32(pairs);
+  // Stryker disable next-line EqualityOperator: one past the end reads keyOf[pairs], undefined: byKey[NaN] = p changes nothing
   for (let p = 0; p < pairs; p++) byKey[fill[keyOf[p]]++] = p;
 
   const orders: KeyOrder[] = [];
@@ -113,6 +123,7 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena
     const byValue = arena.int32(nv).fill(-1);
     const firstIndex = arena.int32(nv).fill(-1);
     const lastIndex = arena.int32(nv).fill(-1);
+    // Stryker disable next-line EqualityOperator: at x = D the value read is vs[nv2], undefined: no index is set and no conflict counted
     for (let x = 0; x < D; x++) {
       byIndex[x] = vs[vStart[x]];
       byValue[vs[vStart[x]]] = x;
@@ -133,6 +144,7 @@ function sortByOffset(ids: Int32Array, off: Float64Array, arena: Arena): Int32Ar
   let sorted = true;
   let min = Infinity;
   let max = -Infinity;
+  // Stryker disable next-line EqualityOperator: one past the end reads offset undefined, which compares false with everything
   for (let j = 0; j < ids.length; j++) {
     const o = off[ids[j]];
     if (j > 0 && o < off[ids[j - 1]]) sorted = false;
@@ -144,9 +156,12 @@ function sortByOffset(ids: Int32Array, off: Float64Array, arena: Arena): Int32Ar
   if (range <= 4 * ids.length + 1024) {
     // Counting sort over the offset range: Kafka offsets are dense.
     const count = arena.int32(range + 1);
+    // Stryker disable next-line EqualityOperator: one past the end reads offset undefined: count[NaN]++ changes nothing
     for (let j = 0; j < ids.length; j++) count[off[ids[j]] - min + 1]++;
+    // Stryker disable next-line EqualityOperator: one past the end writes count[range + 1], outside the table: ignored
     for (let r = 0; r < range; r++) count[r + 1] += count[r];
     const out = arena.int32(ids.length);
+    // Stryker disable next-line EqualityOperator: one past the end reads offset undefined: out[NaN] = undefined changes nothing
     for (let j = 0; j < ids.length; j++) out[count[off[ids[j]] - min]++] = ids[j];
     return out;
   }
