@@ -27,6 +27,12 @@ export interface AnalysisOptions {
   /** Skip the cycle search (for callers that read no cycle anomaly). */
   cycles?: boolean;
   /**
+   * Edge visits the cycle search may make per component and kind of cycle before it reports `cycle-search-timeout`
+   * (Elle bounds it by wall time, `:cycle-search-timeout`, one second; a count keeps the verdict deterministic).
+   * Default STEPS_PER_SEARCH (cycleCases.ts). Must be ≥ 0.
+   */
+  cycleSearchSteps?: number;
+  /**
    * Topics whose partitions are compacted (`cleanup.policy` with `compact`). Jepsen's workload never compacts: its
    * lost-write, unseen, poll-skip and int-poll-skip read a record missing from a later read as lost, but the log
    * cleaner removes every record a newer one of its record key superseded, and Jepsen's history names no record
@@ -100,7 +106,7 @@ export function analyzeKafkaHistory(history: readonly JepsenOp[] | IndexedHistor
   put("nonmonotonic-send", nonmonotonicSendCases(ctx));
   putJudged("poll-skip", polls.skip);
   putJudged("unseen", unseenCases(ctx));
-  if (options.cycles !== false) for (const [k, cases] of Object.entries(cycleCases(ctx))) put(k, cases);
+  if (options.cycles !== false) for (const [k, cases] of Object.entries(cycleCases(ctx, options.cycleSearchSteps))) put(k, cases);
   const subscribe = options.subscribe ?? h.subscribes;
   const allowed = allowedAnomalyTypes({ subscribe, wwDeps });
   const anomalyTypes = Object.keys(a).sort();

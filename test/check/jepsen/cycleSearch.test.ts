@@ -355,6 +355,28 @@ describe("cycles! over the analysis", () => {
     expect(Object.keys(e).sort()).toEqual(["G1c", "PL-2-cycle-exists"]);
   });
 
+  it("cycle-search-timeout: a search that runs out of its budget says which kind it was after and what was ruled out before, and stops there (Elle's cycle-search-timeout case)", () => {
+    // The wr triangle above: PL-1 holds, so G0 is not searched; G1c is the first search.
+    const h = [
+      o(0, 0, "invoke", "txn", [["send", "x", "a"], ["poll"]]),
+      o(1, 1, "invoke", "txn", [["send", "y", "b"], ["poll"]]),
+      o(2, 2, "invoke", "txn", [["send", "z", "c"], ["poll"]]),
+      o(3, 0, "ok", "txn", [["send", "x", [0, "a"]], ["poll", { z: [[0, "c"]] }]]),
+      o(4, 1, "ok", "txn", [["send", "y", [0, "b"]], ["poll", { x: [[0, "a"]] }]]),
+      o(5, 2, "ok", "txn", [["send", "z", [0, "c"]], ["poll", { y: [[0, "b"]] }]]),
+    ];
+    const starved = errors(h, { cycleSearchSteps: 0 });
+    expect(starved["cycle-search-timeout"]).toEqual([{ type: "cycle-search-timeout", "anomaly-spec-type": "G1c", "does-not-contain": [], "scc-size": 3 }]);
+    // The cycle-exists case needs no search budget (a projection's components); no cycle was found, none reported.
+    expect(Object.keys(starved).sort()).toEqual(["PL-2-cycle-exists", "cycle-search-timeout"]);
+    // A budget is a count of edge visits: below some count the search times out, from it on it finds the cycle.
+    const outcomes = Array.from({ length: 40 }, (_, steps) => Object.keys(errors(h, { cycleSearchSteps: steps })).sort().join(","));
+    const first = outcomes.indexOf("G1c,PL-2-cycle-exists");
+    expect(first).toBeGreaterThan(0);
+    expect(outcomes.slice(0, first).every((x) => x === "PL-2-cycle-exists,cycle-search-timeout")).toBe(true);
+    expect(outcomes.slice(first).every((x) => x === "G1c,PL-2-cycle-exists")).toBe(true);
+  });
+
   it("cycle-exists names the smallest cyclic sub-component of a component, not the first Tarjan closes", () => {
     // Elle's cycle-exists-cases sorts the projection's SCCs by size. A wr triangle (ops 3-5) completes before a wr
     // pair (ops 8, 9) is invoked, and op 3 also read the pair's q: one component over ww+wr+realtime, two over wr.

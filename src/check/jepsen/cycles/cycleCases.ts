@@ -7,7 +7,7 @@ import { SccWorkspace } from "./scc.js";
 import { CycleSearch } from "./search.js";
 
 /** Search work allowed per component and kind of cycle, in edge visits (Elle allows one second of wall time). */
-const STEPS_PER_SEARCH = 50_000_000;
+export const STEPS_PER_SEARCH = 50_000_000;
 
 export type CycleAnomalies = Record<string, (CycleCase | CycleExistsCase | CycleSearchTimeoutCase | true)[]>;
 
@@ -18,9 +18,11 @@ export type CycleAnomalies = Record<string, (CycleCase | CycleExistsCase | Cycle
  * its search order, skipping those implied by one already found (`cycle-cases-in-scc`). Found cycles are explained
  * step by step (ww before wr before realtime, the order of kafka.clj's combined explainer) and filed under the type
  * the explanation gives (Elle's `cycle-explainer`): G0 all ww, G1c with a wr, "-realtime" with a realtime step.
- * An empty graph is Elle's `:empty-transaction-graph`.
+ * An empty graph is Elle's `:empty-transaction-graph`. `stepsPerSearch`: edge visits per component and kind of cycle
+ * before the search gives up with `cycle-search-timeout` (Elle's `cycle-search-timeout` case: the anomaly types not
+ * yet searched are not ruled out).
  */
-export function cycleCases(ctx: AnalysisContext): CycleAnomalies {
+export function cycleCases(ctx: AnalysisContext, stepsPerSearch: number = STEPS_PER_SEARCH): CycleAnomalies {
   const g = buildDependencyGraph(ctx);
   const out: CycleAnomalies = {};
   if (g.empty) {
@@ -42,7 +44,7 @@ export function cycleCases(ctx: AnalysisContext): CycleAnomalies {
     }
   }
   if (members.size === 0) return out;
-  const search = new CycleSearch(g, STEPS_PER_SEARCH, scc);
+  const search = new CycleSearch(g, stepsPerSearch, scc);
   const add = (type: string, c: CycleCase | CycleExistsCase | CycleSearchTimeoutCase) => (out[type] ??= []).push(c);
   // Components in the order of their first op, so the output does not depend on Tarjan's numbering.
   // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: members was filled in node order, so its values already come by first node; the sort only states the order
