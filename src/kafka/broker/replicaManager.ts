@@ -228,6 +228,9 @@ export class ReplicaManager implements PartitionWriter {
     const reply = (error: ErrorName) => this.ctx.write(conn, { type: "WriteTxnMarkersResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error } satisfies WriteTxnMarkersResponse);
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return reply("NOT_LEADER_OR_FOLLOWER");
+    // KafkaApis.handleWriteTxnMarkersRequest: a partition whose log is in a format before v2 (magic < 2) cannot hold
+    // a control batch, so its marker is refused before any append, and the coordinator stops waiting for it.
+    if (this.logManager.logConfig(req.topic).recordMagic < 2) return reply("UNSUPPORTED_FOR_MESSAGE_FORMAT");
     const batch = {
       producerId: req.producerId,
       producerEpoch: req.producerEpoch,

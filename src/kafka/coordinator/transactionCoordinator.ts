@@ -328,8 +328,10 @@ export class TransactionCoordinator {
     const m = owner.txns.get(f.transactionalId);
     const pending = this.pendingMarkers.get(f.transactionalId);
     if (!m || !pending) return;
-    // A fenced marker (stale coordinator or epoch) is done: the partition has moved on (TransactionMarkerRequestCompletionHandler).
-    if (res.error === "NONE" || res.error === "TRANSACTION_COORDINATOR_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") {
+    // TransactionMarkerRequestCompletionHandler: a fenced marker (stale coordinator or epoch) is done, the partition has
+    // moved on; so is one refused for the partition's format (UNSUPPORTED_FOR_MESSAGE_FORMAT: "the producer would have
+    // failed to send data to the failed topic", so the partition stops being waited for). Other errors are retried.
+    if (res.error === "NONE" || res.error === "TRANSACTION_COORDINATOR_FENCED" || res.error === "INVALID_PRODUCER_EPOCH" || res.error === "UNSUPPORTED_FOR_MESSAGE_FORMAT") {
       pending.delete(f.tp);
       if (pending.size === 0) this.complete(m);
     } else this.markerRetry.set(MARKER_RETRY_MS, f.transactionalId);
