@@ -121,7 +121,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .positional("scenario", { type: "string", demandOption: true, describe: "a scenario file, or the name of a shipped one" })
           .option("seed", { type: "string", describe: "the failing seed (default: the scenario's)" })
           .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" })
-          .option("set", { type: "string", array: true, describe: "KEY=VALUE: the --set changes the failing run had (repeatable); the new file has them written in" }),
+          .option("set", { type: "string", array: true, describe: "KEY=VALUE: the --set changes the failing run had (repeatable); the new file has them written in" })
+          .option("duration", { type: "string", describe: "the simulated time the failing run had, e.g. 12s (default: the scenario's); the new file says it" }),
       (a) => (once(a), later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(

@@ -42,7 +42,7 @@ export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInsta
   const { done, wallMs, workers } = run;
   const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
   writeShardFile(plan, run, { command: "explore", scenario: scenario.name, file, path, variants: [], checkDeterminism: args.checkDeterminism, extra: { ...(scenario.sweep ? { finds: scenario.sweep.finds } : {}), ...(sets.length > 0 ? { sets } : {}) } });
-  const summary = summarizeSweep(done, { scenario: scenario.name, file, sets, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
+  const summary = summarizeSweep(done, { scenario: scenario.name, file, sets, durationMs: plan.durationMs, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
   if (reportDir && !run.interrupted) writeExploreReport(reportDir, scenario, file, summary.seeds, plan.from, summary.failures, plan.durationMs);
   if (args.json) io.out(JSON.stringify(summary));
   else {
@@ -70,7 +70,7 @@ function writeExploreReport(dir: string, scenario: ResolvedScenario, file: strin
       writeRunReport(seedDir, r, recorder, performance.now() - started);
       href = `${sub}/index.html`;
     }
-    return { seed: f.seed, status: f.status, checks: f.failed, firstFinding: f.firstFinding, replay: replayLine({ file, seed: f.seed, sets: scenario.sets }), href };
+    return { seed: f.seed, status: f.status, checks: f.failed, firstFinding: f.firstFinding, replay: replayLine({ file, seed: f.seed, sets: scenario.sets, durationMs }), href };
   });
   writeExploreIndex(dir, scenario.name, file, seeds, from, entries);
 }

@@ -54,7 +54,7 @@ export function mergeCommand(args: MergeArgs, io: CliIO, c: ChalkInstance): numb
     else for (const l of formatCompare(s, c)) io.out(l);
     return 0;
   }
-  const s = summarizeSweep(all, { scenario: h.scenario, file: h.file, sets: h.sets, from: h.from, asked: h.seeds, interrupted: false, wallMs });
+  const s = summarizeSweep(all, { scenario: h.scenario, file: h.file, sets: h.sets, durationMs: h.durationMs ?? undefined, from: h.from, asked: h.seeds, interrupted: false, wallMs });
   if (args.json) io.out(JSON.stringify(s));
   else for (const l of formatSweep(s, c, h.finds)) io.out(l);
   return s.failures.length === 0 ? 0 : 1;

@@ -14,7 +14,8 @@ import { describeFault } from "../sim/index.js";
 import { shrinkFaults } from "../runner/shrink.js";
 import { shellQuote } from "../report/shellQuote.js";
 import type { CliIO } from "./io.js";
-import { parseSeed } from "./options.js";
+import { parseDurationOption, parseSeed } from "./options.js";
+import { formatDurationMs } from "../common/duration.js";
 import { checkOutputDir, makeOutputDir, writeOutputFile } from "./outputPaths.js";
 import { findScenario } from "./scenarioFiles.js";
 import { loadWithSets, setTexts } from "./setOption.js";
@@ -25,6 +26,8 @@ export interface ShrinkArgs {
   out?: string;
   /** `--set KEY=VALUE` (repeatable): the changes the failing run had; the new file has them written in. */
   set?: unknown;
+  /** `--duration`: the simulated time the failing run had, when not the scenario's; the new file says it. */
+  duration?: unknown;
 }
 
 /**
@@ -35,13 +38,15 @@ export interface ShrinkArgs {
  */
 export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): number {
   const seedArg = parseSeed(args.seed);
+  const durationMs = parseDurationOption(args.duration, "--duration");
   const dir = checkOutputDir(args.out ?? "reports", "--out", io.cwd, "the shrunk scenario");
   const file = findScenario(args.scenario, io.cwd);
   const sets = setTexts(args.set);
   const loaded = loadWithSets(file, sets);
   const seed = seedArg ?? loaded.seed;
   // A swarm scenario: the configuration this seed draws is what failed; the shrunk file fixes it.
-  const scenario = scenarioForSeed(loaded, seed);
+  const drawn = scenarioForSeed(loaded, seed);
+  const scenario = durationMs !== undefined ? { ...drawn, durationMs } : drawn;
   checkWorkBudget(scenario); // before building anything: a scenario too big to run is refused with the reason
   const faults = [...scenario.faults, ...generatedFaults(scenario, seed)].sort((a, b) => a.atMs - b.atMs);
   const result = shrinkFaults(scenario, seed, faults);
@@ -54,6 +59,7 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const doc = sets.length > 0 ? new YAML.Document(sets.map(parseOverride).reduce(applyOverride, YAML.parse(readScenarioText(file)) as unknown)) : YAML.parseDocument(readScenarioText(file));
   doc.set("name", `${scenario.name}-shrunk`);
   doc.set("seed", seed);
+  if (durationMs !== undefined) doc.set("duration", formatDurationMs(durationMs));
   doc.delete("randomFaults");
   // The admin calls (operator verbs) stay as written: shrinking varies the injected faults only, and every run it
   // made had them.

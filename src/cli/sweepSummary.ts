@@ -1,6 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import { RARE_MOMENT_NAMES, type MomentCoverage, sumCoverage } from "../runner/rareMoments.js";
-import { replayLine } from "../report/summary.js";
+import { replayLine, replayOptions } from "../report/summary.js";
 import { shellQuote } from "../report/shellQuote.js";
 import { describeDrawn, type Drawn } from "../scenario/swarm.js";
 import type { TimedOutcome } from "./seedTask.js";
@@ -26,6 +26,8 @@ export interface SweepSummary {
   file: string;
   /** The `--set KEY=VALUE` changes every seed ran with (absent: none). */
   sets?: string[];
+  /** `--duration` (ms), when the seeds ran for other than the scenario's duration. */
+  durationMs?: number;
   /** Seeds finished (all of them unless interrupted). */
   seeds: number;
   from: number;
@@ -47,6 +49,7 @@ export interface SweepMeta {
   scenario: string;
   file: string;
   sets?: readonly string[];
+  durationMs?: number;
   from: number;
   shard?: string;
   asked: number;
@@ -73,6 +76,7 @@ export function summarizeSweep(outcomes: readonly TimedOutcome[], m: SweepMeta):
     scenario: m.scenario,
     file: m.file,
     ...(m.sets && m.sets.length > 0 ? { sets: [...m.sets] } : {}),
+    ...(m.durationMs !== undefined ? { durationMs: m.durationMs } : {}),
     seeds: done.length,
     from: m.from,
     ...(m.shard ? { shard: m.shard } : {}),
@@ -106,8 +110,8 @@ export function formatSweep(s: SweepSummary, c: ChalkInstance, finds?: string[])
     for (const f of drawn.slice(0, DRAWS_SHOWN)) lines.push(`  seed ${f.seed} drew: ${describeDrawn(f.drawn!)}`);
     if (drawn.length > DRAWS_SHOWN) lines.push(c.dim(`  (and ${drawn.length - DRAWS_SHOWN} more draws in --json)`));
     for (const f of s.failures.filter((x) => x.determinism)) lines.push(`  seed ${f.seed} ${f.determinism}`);
-    lines.push(c.dim(`  replay one: ${replayLine({ file: s.file, seed: s.failures[0].seed, sets: s.sets })}`));
-    lines.push(c.dim(`  shrink it:  kafkasim shrink ${shellQuote(s.file)} --seed ${s.failures[0].seed}`));
+    lines.push(c.dim(`  replay one: ${replayLine({ file: s.file, seed: s.failures[0].seed, sets: s.sets, durationMs: s.durationMs })}`));
+    lines.push(c.dim(`  shrink it:  kafkasim shrink ${shellQuote(s.file)} --seed ${s.failures[0].seed}${replayOptions(s)}`));
   }
   lines.push(...formatCoverage(s.coverage, s.seeds, c));
   return lines;

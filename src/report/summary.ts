@@ -3,11 +3,20 @@ import { describeFault } from "../sim/index.js";
 import type { RunResult } from "../runner/run.js";
 import { formatPerformance } from "./performanceSummary.js";
 import { shellQuote } from "./shellQuote.js";
+import { formatDurationMs } from "../common/duration.js";
 
 /** The replay line every failure prints (design.md §8: failures are replayable), shell-quoted so it runs as printed. */
-export function replayLine(r: Pick<RunResult, "file" | "seed"> & { sets?: readonly string[] }): string {
-  const sets = (r.sets ?? []).map((s) => ` --set ${shellQuote(s)}`).join("");
-  return `kafkasim run ${shellQuote(r.file)} --seed ${shellQuote(String(r.seed))}${sets}`;
+export function replayLine(r: Pick<RunResult, "file" | "seed"> & { sets?: readonly string[]; durationMs?: number }): string {
+  return `kafkasim run ${shellQuote(r.file)} --seed ${shellQuote(String(r.seed))}${replayOptions(r)}`;
+}
+
+/**
+ * The options a replay repeats after the seed: ` --duration 12s` when the run was not the scenario's length, and each
+ * ` --set KEY=VALUE` in order, shell-quoted (also for `kafkasim shrink`, which takes both).
+ */
+export function replayOptions(r: { sets?: readonly string[]; durationMs?: number }): string {
+  const duration = r.durationMs !== undefined ? ` --duration ${formatDurationMs(r.durationMs)}` : "";
+  return duration + (r.sets ?? []).map((s) => ` --set ${shellQuote(s)}`).join("");
 }
 
 export const STATUS_TEXT: Record<RunResult["status"], string> = {

@@ -44,6 +44,8 @@ export interface RunResult {
   file: string;
   /** The `--set KEY=VALUE` changes the scenario was loaded with (ResolvedScenario.sets). */
   sets: readonly string[];
+  /** The simulated time asked for instead of the scenario's (ms; `--duration`), else undefined: replay lines repeat it. */
+  durationMs?: number;
   seed: string | number;
   digest: string;
   events: number;
@@ -266,6 +268,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     scenario: s.name,
     file: s.file,
     sets: s.sets,
+    ...(options.durationMs !== undefined && options.durationMs !== s.durationMs ? { durationMs: options.durationMs } : {}),
     seed: world.seed,
     digest: outcome.digest,
     events: outcome.events,

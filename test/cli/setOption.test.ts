@@ -81,6 +81,20 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect(refused.stderr).toMatch(/not shards of one sweep \(sets/);
   });
 
+  it("--duration is repeated too: run's replay line, explore's replay and shrink lines, and shrink writes it into the file", async () => {
+    const run = await cli("run", FILE, "--quiet", "--duration", "8s", "--set", SET);
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim()).toBe(`kafkasim run ${FILE} --seed 3 --duration 8s --set ${SET}`);
+    const replayed = await cli(...run.stdout.trim().split(" ").slice(1));
+    expect(replayed.code).toBe(1);
+    const table = await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--duration", "8s", "--set", SET);
+    expect(table.stdout).toMatch(/replay one: kafkasim run \S+ --seed \d+ --duration 8s --set demo\.heartbeat\.timeout=1s/);
+    expect(table.stdout).toMatch(/shrink it: +kafkasim shrink \S+ --seed \d+ --duration 8s --set demo\.heartbeat\.timeout=1s/);
+    const out = join(dir, "shrunk-8s");
+    expect((await cli("shrink", FILE, "--seed", "3", "--out", out, "--duration", "8s", "--set", SET)).code).toBe(0);
+    expect((YAML.parse(readFileSync(join(out, readdirSync(out)[0]), "utf8")) as { duration: string }).duration).toBe("8s");
+  });
+
   it("shrink: the shrunk file has the change written in, so it fails on its own", async () => {
     const out = join(dir, "shrunk");
     const r = await cli("shrink", FILE, "--seed", "3", "--out", out, "--set", SET);
