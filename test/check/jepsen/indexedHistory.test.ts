@@ -194,6 +194,7 @@ describe("malformed ops are refused at their position", () => {
   it("micro-ops of the wrong shape, even in an invocation", () => {
     expect(refusal({ value: ["send"] })).toBe('op 3: micro-op 0 must be ["send", k, v] or ["poll", ...] (got "send")');
     expect(refusal({ value: [[]] })).toBe('op 3: micro-op 0 must be ["send", k, v] or ["poll", ...] (got [])');
+    expect(refusal({ value: [null] })).toBe('op 3: micro-op 0 must be ["send", k, v] or ["poll", ...] (got null)');
     expect(refusal({ type: "invoke", value: [["send", "x", 1], ["send", "x"]] })).toBe('op 3: micro-op 1 must be ["send", k, v] or ["send", k, [offset, v]] (got ["send","x"])');
     expect(refusal({ value: [["send", "x", [1, 2, 3]]] })).toBe("op 3: micro-op 0: a completed send is [offset, value] (got [1,2,3])");
     expect(refusal({ type: "invoke", value: [["send", "x", [1, 2, 3]]] })).toBe("accepted");
@@ -314,5 +315,21 @@ describe("the analysis' memory: arena, columns, scratch", () => {
     ]);
     expect(show(sends, sends.load(h, 1, E_SEND))).toEqual([["x", [4]]]);
     expect(polls.load(h, 1, E_POLL)).toBe(0);
+  });
+});
+
+describe("fromJepsenOps sizes its columns from the history (one buffer, see Arena)", () => {
+  /** Whether every column of h is a view into the one buffer the builder reserved (none outgrew its reservation). */
+  const oneBuffer = (h: IndexedHistory) => [h.f, h.proc, h.pair, h.opIndex, h.time, h.opStart, h.eKind, h.eKey, h.eVal, h.eOff, h.eMop].every((c) => c.buffer === h.type.buffer);
+  /** 20 ops (a column reserves at least 16 cells, so fewer would hide a short count), each completion made by `value`. */
+  const ops = (f: string, value: (j: number) => unknown) => history(Array.from({ length: 20 }, (_, j) => o(j, j, "ok", f, value(j))));
+  const pairs = (j: number) => [[j, j], [j + 1, j + 1]];
+
+  it("counts each completion's sends and every record its polls returned, from JSON objects and EDN maps alike", () => {
+    const sends = build(ops("send", (j) => [["send", "x", [j, j]], ["send", "y", j]]));
+    const objects = build(ops("poll", (j) => [["poll", { x: pairs(j), y: pairs(j) }], ["poll"]]));
+    const maps = build(ops("txn", (j) => [["poll", new Map([["x", pairs(j)], ["y", pairs(j)]])], ["send", "x", [j, j]]]));
+    expect([sends.entries, objects.entries, maps.entries]).toEqual([40, 80, 100]);
+    expect([oneBuffer(sends), oneBuffer(objects), oneBuffer(maps)]).toEqual([true, true, true]);
   });
 });
