@@ -351,8 +351,10 @@ export class HistoryBuilder {
     if (t === INVOKE) {
       if (this.open[p] >= 0) throw new HistoryFormatError(index, `process ${describe(process)} invokes while its op ${this.opIndex.data[this.open[p]]} is still open (a process runs one op at a time)`);
       this.open[p] = i;
-    // Stryker disable next-line ConditionalExpression: with no open invocation open[p] is -1, so the pair stays -1 and the write to cell -1 of a typed array does nothing
-    } else if (this.open[p] >= 0) {
+    } else if (
+      // Stryker disable next-line ConditionalExpression: with no open invocation open[p] is -1, so the pair stays -1 and the write to cell -1 of a typed array does nothing
+      this.open[p] >= 0
+    ) {
       this.pair.data[i] = this.open[p];
       this.pair.data[this.open[p]] = i;
       this.open[p] = -1;
@@ -482,8 +484,10 @@ function countRows(history: readonly JepsenOp[]): number {
     for (const mop of op.value as unknown[]) {
       if (!Array.isArray(mop)) continue;
       if (mop[0] === "send") rows++;
-      // Stryker disable next-line ConditionalExpression,LogicalOperator: a wider test only visits micro-ops with no record lists (for-in over null, a number or a string finds none; sends are counted above; readMops refuses any other verb), so the count cannot fall short
-      else if (mop[0] === "poll" && mop[1] !== null && typeof mop[1] === "object") {
+      else if (
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: a wider test only visits micro-ops with no record lists (for-in over null, a number or a string finds none; sends are counted above; readMops refuses any other verb), so the count cannot fall short
+        mop[0] === "poll" && mop[1] !== null && typeof mop[1] === "object"
+      ) {
         const polled = mop[1] as Record<string, unknown> | Map<unknown, unknown>;
         if (polled instanceof Map) for (const pairs of polled.values()) rows += Array.isArray(pairs) ? pairs.length : 0;
         else for (const k in polled) rows += Array.isArray(polled[k]) ? (polled[k] as unknown[]).length : 0;
