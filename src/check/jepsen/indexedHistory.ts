@@ -44,6 +44,7 @@ export class KeyTable {
   keyOf(raw: unknown, position: number): number {
     if (typeof raw === "number") {
       const known = this.numeric.get(raw);
+      // Stryker disable next-line ConditionalExpression: a shortcut; without it named(String(raw)) finds the same key and shown gets the same number again
       if (known !== undefined) return known;
       const k = this.named(String(raw));
       this.shown[k] = raw;
@@ -92,6 +93,7 @@ export class KeyTable {
 
   /** The id of a value already interned (the inverse of values[k][id]); undefined if the key never saw it. */
   idOf(k: number, raw: unknown): number | undefined {
+    // Stryker disable next-line ConditionalExpression: (raw | 0) === raw holds for numbers only, so without the typeof only a bigint differs (it throws), and values[k], where idOf's arguments come from, holds no bigint (valueOf stores Number(raw))
     if (typeof raw === "number" && (raw | 0) === raw) {
       const id = this.intIds[k].get(raw);
       return id < 0 ? undefined : id;
@@ -173,8 +175,10 @@ export class IndexedHistory {
 
   opRef(i: number): OpRef | null {
     if (i < 0) return null;
+    // Stryker disable next-line StringLiteral: op() keeps the name of every op whose f is F_OTHER in otherF, so the fallback is never taken
     const ref: OpRef = { index: this.opIndex[i], process: this.processNames[this.proc[i]], type: TYPE_NAME[this.type[i]], f: this.f[i] === F_OTHER ? (this.otherF.get(i) ?? "") : F_NAME[this.f[i]] };
     if (this.time[i] === this.time[i]) ref.time = this.time[i];
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a read past a typed array's end is undefined and undefined >= 0 is false, so the bound only keeps the read in range
     if (i < this.client.length && this.client[i] >= 0) {
       ref.client = this.clientNames[this.client[i]];
       ref.incarnation = this.incarnation[i];
@@ -186,6 +190,7 @@ export class IndexedHistory {
   completionsBySession(): Int32Array[] {
     if (this.bySession) return this.bySession;
     const counts = new Int32Array(this.sessionCount);
+    // Stryker disable next-line EqualityOperator: one past the end type and session read undefined, and counts[undefined] is a named property Array.from never visits
     for (let i = 0; i < this.n; i++) if (this.type[i] !== INVOKE) counts[this.session[i]]++;
     // One buffer for all sessions' lists (see Arena).
     const all = new Int32Array(this.n);
@@ -198,8 +203,11 @@ export class IndexedHistory {
     const fill = new Int32Array(this.sessionCount);
     for (let i = 0; i < this.n; i++) if (this.type[i] !== INVOKE) out[this.session[i]][fill[this.session[i]]++] = i;
     for (const list of out) {
+      // Stryker disable next-line BooleanLiteral: the scan only spares a sort; sorting a list already in invocation order leaves it as it is (orderOf differs for every op)
       let sorted = true;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: the scan only spares a sort (see above); one past the end orderOf reads undefined, which compares as false
       for (let j = 1; j < list.length && sorted; j++) if (this.orderOf(list[j]) < this.orderOf(list[j - 1])) sorted = false;
+      // Stryker disable next-line ConditionalExpression: sorting a list already in invocation order leaves it as it is (orderOf differs for every op)
       if (!sorted) list.sort((a, b) => this.orderOf(a) - this.orderOf(b));
     }
     this.bySession = out;
@@ -250,6 +258,7 @@ export class HistoryBuilder {
   private readonly procId = new Map<unknown, number>();
   private readonly sessionId = new Map<unknown, number>();
   private readonly clientId = new Map<string, number>();
+  // Stryker disable next-line ArrayDeclaration: a cell is pushed (-1) for each new process and only ever tested with >= 0, which a stray non-number cell fails just as -1 does
   private readonly open: number[] = [];
   private current = -1;
   private position = 0;
@@ -262,6 +271,7 @@ export class HistoryBuilder {
   constructor(
     private readonly options: IndexOptions = {},
     expectedOps = 1024,
+    // Stryker disable next-line ArithmeticOperator: a size estimate; a wrong one costs speed (the columns grow past it), never a result
     expectedRows = expectedOps * 2,
   ) {
     const ops = expectedOps;
@@ -277,6 +287,7 @@ export class HistoryBuilder {
     this.opIndex = new IntColumn(ops, arena);
     this.time = new FloatColumn(ops, arena);
     this.capacity = ops;
+    // Stryker disable next-line ArithmeticOperator: a size estimate; a wrong one costs speed (the column grows past it), never a result
     this.opStart = new IntColumn(ops + 1, arena);
     this.kind = new ByteColumn(rows, arena);
     this.key = new IntColumn(rows, arena);
@@ -340,7 +351,10 @@ export class HistoryBuilder {
     if (t === INVOKE) {
       if (this.open[p] >= 0) throw new HistoryFormatError(index, `process ${describe(process)} invokes while its op ${this.opIndex.data[this.open[p]]} is still open (a process runs one op at a time)`);
       this.open[p] = i;
-    } else if (this.open[p] >= 0) {
+    } else if (
+      // Stryker disable next-line ConditionalExpression: with no open invocation open[p] is -1, so the pair stays -1 and the write to cell -1 of a typed array does nothing
+      this.open[p] >= 0
+    ) {
       this.pair.data[i] = this.open[p];
       this.pair.data[this.open[p]] = i;
       this.open[p] = -1;
@@ -353,6 +367,7 @@ export class HistoryBuilder {
   /** A `[:send k v]` micro-op of the current op (offset NaN when unknown). Kept only where Jepsen's op-writes looks. */
   send(k: unknown, value: unknown, offset: number, mopIndex: number): void {
     const i = this.current;
+    // Stryker disable next-line ConditionalExpression: for a left-out op (current -1) data[-1] is undefined, so the f test below returns as well
     if (i < 0 || this.type.data[i] === INVOKE) return;
     const f = this.f.data[i];
     if (f !== F_SEND && f !== F_TXN) return;
@@ -363,6 +378,7 @@ export class HistoryBuilder {
   /** One `[offset v]` pair a poll micro-op returned for key k. Kept only where Jepsen's op-reads looks. */
   polled(k: unknown, offset: number, value: unknown, mopIndex: number): void {
     const i = this.current;
+    // Stryker disable next-line ConditionalExpression: for a left-out op (current -1) data[-1] is undefined, so the f test below returns as well
     if (i < 0 || this.type.data[i] === INVOKE) return;
     const f = this.f.data[i];
     if (f !== F_POLL && f !== F_TXN) return;
@@ -463,11 +479,15 @@ export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOption
 function countRows(history: readonly JepsenOp[]): number {
   let rows = 0;
   for (const op of history) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: counting an invocation's micro-ops too only reserves more room than the rows need, never a result
     if (op.type === "invoke" || !Array.isArray(op.value)) continue;
     for (const mop of op.value as unknown[]) {
       if (!Array.isArray(mop)) continue;
       if (mop[0] === "send") rows++;
-      else if (mop[0] === "poll" && mop[1] !== null && typeof mop[1] === "object") {
+      else if (
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: a wider test only visits micro-ops with no record lists (for-in over null, a number or a string finds none; sends are counted above; readMops refuses any other verb), so the count cannot fall short
+        mop[0] === "poll" && mop[1] !== null && typeof mop[1] === "object"
+      ) {
         const polled = mop[1] as Record<string, unknown> | Map<unknown, unknown>;
         if (polled instanceof Map) for (const pairs of polled.values()) rows += Array.isArray(pairs) ? pairs.length : 0;
         else for (const k in polled) rows += Array.isArray(polled[k]) ? (polled[k] as unknown[]).length : 0;
@@ -495,6 +515,7 @@ function readMops(b: HistoryBuilder, op: JepsenOp): void {
       } else b.send(mop[1], v, NaN, m);
     } else if (verb === "poll") {
       if (mop.length > 2) throw new HistoryFormatError(pos, `micro-op ${m} must be ["poll"] or ["poll", {k: [[offset, v], ...]}] (got ${describe(mop)})`);
+      // Stryker disable next-line ConditionalExpression: a null poll result passes the shape test below and a for-in over null reads nothing
       if (mop.length === 1 || mop[1] === null || !completed) continue;
       const polled = mop[1];
       if (typeof polled !== "object" || Array.isArray(polled)) throw new HistoryFormatError(pos, `micro-op ${m}: a completed poll is a map of key to [[offset, value], ...] (got ${describe(polled)})`);
@@ -516,6 +537,7 @@ function readPairs(b: HistoryBuilder, pos: number, m: number, rawKey: unknown, p
 function offsetOf(raw: unknown, pos: number, m: number): number {
   if (raw === null || raw === undefined) return NaN;
   if (typeof raw === "bigint") return Number(raw);
+  // Stryker disable next-line ConditionalExpression: Number.isInteger is false for anything that is not a number
   if (typeof raw !== "number" || !Number.isInteger(raw)) throw new HistoryFormatError(pos, `micro-op ${m}: an offset must be a whole number or null (got ${describe(raw)})`);
   return raw < 0 ? NaN : raw; // the Java client reports -1 when it has no offset (acks=0)
 }

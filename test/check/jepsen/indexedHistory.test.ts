@@ -64,6 +64,17 @@ describe("pairing and op columns (jepsen.history)", () => {
     expect(h.opRef(-1)).toBeNull();
   });
 
+  it("only ops of an unknown function have their f name kept aside (otherF); send, poll, txn, assign, subscribe are codes", () => {
+    const h = build(history([o(0, 0, "ok", "send", []), o(1, 0, "info", "crash", null), o(2, 0, "ok", "poll", []), o(3, 0, "ok", "txn", []), o(4, 0, "ok", "assign", []), o(5, 0, "ok", "subscribe", [])]));
+    expect([...h.otherF]).toEqual([[1, "crash"]]);
+    expect(Array.from(h.f)).toEqual([F_SEND, F_OTHER, F_POLL, F_TXN, F_ASSIGN, F_SUBSCRIBE]);
+  });
+
+  it("a nemesis op is left out before its value is read: whatever it carries is not checked (h/client-ops)", () => {
+    const h = build(history([o(0, "nemesis", "info", "send", "not micro-ops"), o(1, ":nemesis", "info", "assign", { not: "keys" }), { ...o(2, "nemesis", "info", "poll", null), "rebalance-log": "bad" as never }]));
+    expect(h.n).toBe(0);
+  });
+
   it("kafkasim's client and life are kept once any op names one (earlier ops have none)", () => {
     const h = build([o(0, 0, "ok", "assign", ["x"]), { ...o(1, 1, "ok", "assign", ["x"]), client: "c1", incarnation: 2 }, { ...o(2, 2, "ok", "assign", ["x"]), client: "c1" }, { ...o(3, 3, "ok", "assign", ["x"]), client: "c2", incarnation: 1 }]);
     expect(Array.from(h.client)).toEqual([-1, 0, 0, 1]);
@@ -72,6 +83,14 @@ describe("pairing and op columns (jepsen.history)", () => {
     expect(h.opRef(0)).not.toHaveProperty("client");
     expect(h.opRef(2)).toMatchObject({ client: "c1", incarnation: 0 });
     expect(build([o(0, 0, "ok", "assign", ["x"])]).client).toHaveLength(0);
+  });
+
+  it("once a client column exists, a later op naming no client has none (-1); a client or life of the wrong type is not one", () => {
+    const h = build([{ ...o(0, 0, "ok", "assign", ["x"]), client: "c1", incarnation: 1 }, o(1, 1, "ok", "assign", ["x"]), { ...o(2, 2, "ok", "assign", ["x"]), client: 7 as never, incarnation: "3" as never }]);
+    expect(Array.from(h.client)).toEqual([0, -1, -1]);
+    expect(Array.from(h.incarnation)).toEqual([1, 0, 0]);
+    expect(h.clientNames).toEqual(["c1"]);
+    expect(h.opRef(1)).not.toHaveProperty("client");
   });
 });
 
@@ -103,6 +122,13 @@ describe("completionsBySession: each client's completions in invocation order", 
   it("a completion without an invocation takes its own place", () => {
     const h = build(history([o(0, 0, "invoke", "poll", [["poll"]]), o(1, 1, "ok", "poll", [["poll", {}]]), o(2, 0, "ok", "poll", [["poll", {}]])]), () => "one");
     expect(h.completionsBySession().map((l) => Array.from(l))).toEqual([[2, 1]]);
+  });
+
+  it("three lanes of one client completing out of order are put back in invocation order", () => {
+    // Lanes 0, 1, 2 invoke in that order; lane 2 completes first, then 0, then 1.
+    const lanes = history([0, 1, 2].map((l) => ({ ...o(l, l, "invoke", "send", [["send", "x", l]]), client: "p" })).concat([2, 0, 1].map((l) => ({ ...o(0, l, "ok", "send", [["send", "x", [l, l]]]), client: "p" }))));
+    const h = build(lanes, (op) => op.client);
+    expect(h.completionsBySession().map((l) => Array.from(l))).toEqual([[4, 5, 3]]);
   });
 });
 
@@ -139,6 +165,11 @@ describe("entry rows: op-writes and op-reads of completions", () => {
 
   it("only where op-writes and op-reads look: a poll op's sends and a send op's polls are not rows", () => {
     const b = new HistoryBuilder();
+    // Before the first op() nothing is current: keys, rebalances, fields and rows given then belong to no op.
+    b.keys(["x"]);
+    b.rebalanced(["x"]);
+    b.attr("error", "early");
+    b.send("x", 0, 0, 0);
     b.op(0, 0, 0, "ok", "poll");
     b.send("x", 1, 0, 0);
     b.polled("x", 0, 1, 0);
@@ -194,6 +225,7 @@ describe("malformed ops are refused at their position", () => {
   it("micro-ops of the wrong shape, even in an invocation", () => {
     expect(refusal({ value: ["send"] })).toBe('op 3: micro-op 0 must be ["send", k, v] or ["poll", ...] (got "send")');
     expect(refusal({ value: [[]] })).toBe('op 3: micro-op 0 must be ["send", k, v] or ["poll", ...] (got [])');
+    expect(refusal({ value: [null] })).toBe('op 3: micro-op 0 must be ["send", k, v] or ["poll", ...] (got null)');
     expect(refusal({ type: "invoke", value: [["send", "x", 1], ["send", "x"]] })).toBe('op 3: micro-op 1 must be ["send", k, v] or ["send", k, [offset, v]] (got ["send","x"])');
     expect(refusal({ value: [["send", "x", [1, 2, 3]]] })).toBe("op 3: micro-op 0: a completed send is [offset, value] (got [1,2,3])");
     expect(refusal({ type: "invoke", value: [["send", "x", [1, 2, 3]]] })).toBe("accepted");
@@ -212,6 +244,8 @@ describe("malformed ops are refused at their position", () => {
     expect(refusal({ f: "poll", value: [["poll", { x: [["0", 2]] }]] })).toBe('op 3: micro-op 0: an offset must be a whole number or null (got "0")');
     expect(refusal({ value: [["send", null, [0, 2]]] })).toBe("op 3: a micro-op names no key");
     expect(refusal({ value: [["send", undefined, [0, 2]]] })).toBe("op 3: a micro-op names no key");
+    // Absent (undefined) is unknown, like null.
+    expect(refusal({ value: [["send", "x", [undefined, 2]]] })).toBe("accepted");
   });
 });
 
@@ -239,6 +273,9 @@ describe("KeyTable: keys and per-key values interned", () => {
     expect([t.valueOf(x, 5), t.valueOf(x, "5"), t.valueOf(x, 1.5), t.valueOf(x, { a: 1 }), t.valueOf(x, 2 ** 40), t.valueOf(x, 7)]).toEqual([0, 1, 2, 3, 4, 6]);
     expect(t.values[x]).toEqual([5, "5", 1.5, '{"a":1}', 2 ** 40, 7, 7]);
     expect(t.valueOf(y, 5)).toBe(0);
+    // A null value stays null (only objects and arrays are kept as their JSON text).
+    expect([t.valueOf(y, null), t.valueOf(y, "null"), t.valueOf(y, null)]).toEqual([1, 2, 1]);
+    expect(t.values[y]).toEqual([5, null, "null"]);
     expect([t.idOf(x, 5), t.idOf(x, "5"), t.idOf(x, 1.5), t.idOf(x, 6), t.idOf(x, "6"), t.idOf(y, "5")]).toEqual([0, 1, 2, undefined, undefined, undefined]);
   });
 
@@ -314,5 +351,21 @@ describe("the analysis' memory: arena, columns, scratch", () => {
     ]);
     expect(show(sends, sends.load(h, 1, E_SEND))).toEqual([["x", [4]]]);
     expect(polls.load(h, 1, E_POLL)).toBe(0);
+  });
+});
+
+describe("fromJepsenOps sizes its columns from the history (one buffer, see Arena)", () => {
+  /** Whether every column of h is a view into the one buffer the builder reserved (none outgrew its reservation). */
+  const oneBuffer = (h: IndexedHistory) => [h.f, h.proc, h.pair, h.opIndex, h.time, h.opStart, h.eKind, h.eKey, h.eVal, h.eOff, h.eMop].every((c) => c.buffer === h.type.buffer);
+  /** 20 ops (a column reserves at least 16 cells, so fewer would hide a short count), each completion made by `value`. */
+  const ops = (f: string, value: (j: number) => unknown) => history(Array.from({ length: 20 }, (_, j) => o(j, j, "ok", f, value(j))));
+  const pairs = (j: number) => [[j, j], [j + 1, j + 1]];
+
+  it("counts each completion's sends and every record its polls returned, from JSON objects and EDN maps alike", () => {
+    const sends = build(ops("send", (j) => [["send", "x", [j, j]], ["send", "y", j]]));
+    const objects = build(ops("poll", (j) => [["poll", { x: pairs(j), y: pairs(j) }], ["poll"]]));
+    const maps = build(ops("txn", (j) => [["poll", new Map([["x", pairs(j)], ["y", pairs(j)]])], ["send", "x", [j, j]]]));
+    expect([sends.entries, objects.entries, maps.entries]).toEqual([40, 80, 100]);
+    expect([oneBuffer(sends), oneBuffer(objects), oneBuffer(maps)]).toEqual([true, true, true]);
   });
 });
