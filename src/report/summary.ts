@@ -36,7 +36,9 @@ export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number,
   const scheduled = [...r.faults.map((f) => ({ atMs: f.atMs, text: describeFault(f) })), ...r.adminOps.map((op) => ({ atMs: op.atMs, text: op.description }))];
   if (scheduled.length > 0) {
     lines.push(c.dim(r.adminOps.length > 0 ? "faults and admin calls:" : "faults:"));
-    for (const f of scheduled.sort((a, b) => a.atMs - b.atMs)) lines.push(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${f.text}`);
+    // A run shortened by --duration stops before the later entries of the schedule: they never happen, and say so.
+    const cut = (atMs: number) => (r.durationMs !== undefined && atMs >= r.durationMs ? c.yellow(`  (after --duration ${formatDurationMs(r.durationMs)}: not done)`) : "");
+    for (const f of scheduled.sort((a, b) => a.atMs - b.atMs)) lines.push(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${f.text}${cut(f.atMs)}`);
   }
   lines.push(...extra);
   if (r.performance) lines.push(...formatPerformance(r.performance));

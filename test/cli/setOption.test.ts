@@ -95,6 +95,15 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect((YAML.parse(readFileSync(join(out, readdirSync(out)[0]), "utf8")) as { duration: string }).duration).toBe("8s");
   });
 
+  it("a run shortened by --duration marks the faults it never reaches", async () => {
+    const fixed = join(dir, "fixed.yaml");
+    writeFileSync(fixed, readFileSync(FILE, "utf8").replace(/randomFaults:.*\n/, "faults:\n  - { at: 2s, pause: a, for: 1s }\n  - { at: 6s, pause: b, for: 1s }\n"));
+    const r = await cli("run", fixed, "--duration", "5s");
+    expect(r.stdout).toMatch(/2\.000s  pause a for 1s\n/);
+    expect(r.stdout).toMatch(/6\.000s  pause b for 1s  \(after --duration 5s: not done\)/);
+    expect((await cli("run", fixed)).stdout).not.toContain("not done");
+  });
+
   it("shrink: the shrunk file has the change written in, so it fails on its own", async () => {
     const out = join(dir, "shrunk");
     const r = await cli("shrink", FILE, "--seed", "3", "--out", out, "--set", SET);
