@@ -29,7 +29,7 @@ export const errorSeen: Checker<ErrorParams> = {
   param: { example: "errorSeen: { client: app-1, error: PRODUCER_FENCED }", required: true, schema, refs: (p) => ({ clients: [{ path: ["client"], name: p.client }] }) },
   run(input, p) {
     if (!p) return [{ message: "errorSeen needs a client and an error" }];
-    return sightings(input, p).length > 0 ? [] : [{ message: `${p.client} never saw ${p.error}`, evidence: { client: p.client, error: p.error } }];
+    return sightings(input, p).length > 0 ? [] : [{ message: `no op of ${p.client} ended with ${p.error} (the history records what the application saw: an error the client retried on its own, and then got past, is not in it)`, evidence: { client: p.client, error: p.error } }];
   },
 };
 

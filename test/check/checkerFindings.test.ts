@@ -241,7 +241,7 @@ describe("errorSeen / errorNotSeen", () => {
     expect(errorSeen.run({ history: h, logs: [] }, { client: "app-1", error: "PRODUCER_FENCED" })).toEqual([]);
     expect(errorSeen.run({ history: h, logs: [] }, { client: "app-1", error: "INVALID_PRODUCER_EPOCH" })).toEqual([]);
     expect(errorSeen.run({ history: h, logs: [] }, { client: "app-1", error: "COORDINATOR_NOT_AVAILABLE" })).toEqual([
-      { message: "app-1 never saw COORDINATOR_NOT_AVAILABLE", evidence: { client: "app-1", error: "COORDINATOR_NOT_AVAILABLE" } },
+      { message: "no op of app-1 ended with COORDINATOR_NOT_AVAILABLE (the history records what the application saw: an error the client retried on its own, and then got past, is not in it)", evidence: { client: "app-1", error: "COORDINATOR_NOT_AVAILABLE" } },
     ]);
   });
 
