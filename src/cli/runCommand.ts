@@ -12,6 +12,7 @@ import { prepareReportDir, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
 import { loadWithSets, setTexts } from "./setOption.js";
 import { extraSummary } from "./reportHooks.js";
+import { scenarioNotes } from "./scenarioNotes.js";
 import { writeJepsenHistory } from "./historyFile.js";
 
 export interface RunArgs {
@@ -63,7 +64,7 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
     io.err(c.red(`${result.file}: simulator.maxEvents: ${result.eventBudget!.message}`));
   } else if (!args.quiet) {
     const moments = recorder ? mergeMoments(recorder.moments, findingMoments(result.checks, Math.round(result.simulatedMs * 1000))) : [];
-    io.out(formatRunSummary(result, c, wallMs, [...timelineLines(moments, timeline, c), ...extraSummary(result, c)]));
+    io.out(formatRunSummary(result, c, wallMs, [...scenarioNotes(scenario, c), ...timelineLines(moments, timeline, c), ...extraSummary(result, c)]));
     if (args.report) io.out(c.dim(`report: ${join(args.report, "index.html")} (open it in a browser)`));
     if (historyPath !== undefined) {
       // Jepsen's analysis reads a record missing from later reads as lost; the log cleaner removes superseded ones.
