@@ -207,8 +207,11 @@ export const hangingTransaction: Checker<number> = {
         const since = first ? sentAt.get(first.value) : undefined;
         if (since === undefined || (endUs - since) / 1000 <= boundMs) continue;
         out.push({
-          message: `${l.topic}-${l.partition}: a transaction of producer ${t.producerId} open since ${at(since)} (offset ${t.firstOffset}, ${first!.value}) has no marker at the end; the LSO is stuck at ${t.firstOffset} (HW ${l.highWatermark})`,
-          atUs: since,
+          // Its age is counted from the send of its first record (the batch's CreateTime, as Kafka's producer state
+          // keeps it); the log may have taken the record much later (a delayed produce, KIP-890's case), so the finding
+          // is placed at the end, where it is judged, not at that send.
+          message: `${l.topic}-${l.partition}: a transaction of producer ${t.producerId} has no marker at the end; the LSO is stuck at ${t.firstOffset} (HW ${l.highWatermark}); its first record (offset ${t.firstOffset}, ${first!.value}) was sent at ${at(since)}`,
+          atUs: endUs,
           evidence: { partition: `${l.topic}-${l.partition}`, producerId: t.producerId, firstOffset: t.firstOffset },
         });
       }
