@@ -27,7 +27,7 @@ export function formatPerformance(p: Performance): string[] {
     const m = x.endToEndMsClock;
     // As OMB measures it (ms clocks, ≤ 0 dropped): its percentiles are whole milliseconds.
     const omb = m ? ` (as OMB measures it, ms clocks: ${m.p50Ms.toFixed(2)} ms 50th, ${m.p99Ms.toFixed(2)} ms 99th, ${m.count} of ${l?.count ?? 0} samples kept)` : "";
-    lines.push(`  ${x.client}: ${x.records} records consumed${rate}${l ? `, end-to-end ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th${omb}` : ""}${x.perfTest ? PERF_TEST_NOTE : ""}`);
+    lines.push(`  ${x.client}: ${x.records} records consumed${rate}${l ? `, end-to-end (send() to the poll that returned it: the consumer's poll loop counts) ${l.p50Ms.toFixed(2)} ms 50th, ${l.p99Ms.toFixed(2)} ms 99th, ${l.p999Ms.toFixed(2)} ms 99.9th${omb}` : ""}${x.perfTest ? PERF_TEST_NOTE : ""}`);
   }
   for (const b of p.brokers) {
     if (b.ioThreadUtilisation === null) continue;

@@ -59,6 +59,12 @@ describe("the run summary's performance lines", () => {
     expect(lines[2]).toMatch(/^  perf: 1000 records acknowledged, 500 records\/sec/);
   });
 
+  it("a consumer's end-to-end line says what it spans: a sleeping poll loop shows in it, not the brokers alone", () => {
+    const endToEnd = { count: 10, avgMs: 150, maxMs: 210, p50Ms: 160, p99Ms: 210, p999Ms: 210 };
+    const lines = formatPerformance({ ...base, consumers: [{ client: "reader", records: 10, endToEnd, endToEndMsClock: null }] });
+    expect(lines[1]).toBe("  reader: 10 records consumed, end-to-end (send() to the poll that returned it: the consumer's poll loop counts) 160.00 ms 50th, 210.00 ms 99th, 210.00 ms 99.9th");
+  });
+
   it("nothing measured: no lines", () => {
     expect(formatPerformance(base)).toEqual([]);
   });
