@@ -42,11 +42,11 @@ export function groupLines(r: RunResult, c: ChalkInstance): string[] {
 
 /** Per member: generations it joined, time it owned nothing between a revoke/loss and its next assignment, work. */
 function memberLines(r: RunResult, group: string, c: ChalkInstance): string[] {
-  const stats = new Map<string, { generations: Set<number>; pausedUs: number; pauses: number; since: number | null; owned: Set<string>; processed: number; again: number; commitsFailed: number }>();
+  const stats = new Map<string, { generations: Set<number>; pausedUs: number; pauses: number; since: number | null; owned: Set<string>; processed: number; again: number; commitsFailed: number; commitErrors: Map<string, number> }>();
   const seen = new Set<string>();
   const get = (p: string) => {
     let s = stats.get(p);
-    if (!s) stats.set(p, (s = { generations: new Set(), pausedUs: 0, pauses: 0, since: null, owned: new Set(), processed: 0, again: 0, commitsFailed: 0 }));
+    if (!s) stats.set(p, (s = { generations: new Set(), pausedUs: 0, pauses: 0, since: null, owned: new Set(), processed: 0, again: 0, commitsFailed: 0, commitErrors: new Map() }));
     return s;
   };
   const generations = new Set<number>();
@@ -83,12 +83,18 @@ function memberLines(r: RunResult, group: string, c: ChalkInstance): string[] {
       if (seen.has(k)) s.again++;
       else s.processed++;
       seen.add(k);
-    } else if (op.f === "commit" && op.type === "fail" && (op.value as CommitValue).group === group) get(op.process).commitsFailed++;
+    } else if (op.f === "commit" && op.type === "fail" && (op.value as CommitValue).group === group) {
+      const s = get(op.process);
+      s.commitsFailed++;
+      // Which error refused them (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, ...): the count alone says nothing of why.
+      const e = op.error ?? "unknown error";
+      s.commitErrors.set(e, (s.commitErrors.get(e) ?? 0) + 1);
+    }
   }
   if (stats.size === 0) return [];
   const lines = [c.dim(`  ${generations.size} rebalance(s) (generations ${[...generations].sort((a, b) => a - b).join(", ")}), ${moves} partition move(s) between members; per member: generations joined, time without partitions after a revoke or loss, records processed first / again, commits refused:`)];
   for (const [p, s] of [...stats].sort(([a], [b]) => a.localeCompare(b)))
-    lines.push(`    ${p.padEnd(14)} ${String(s.generations.size).padStart(3)} generations   paused ${sec(s.pausedUs).padStart(7)} over ${s.pauses} rebalance(s)   processed ${s.processed} / again ${s.again}   commits refused ${s.commitsFailed}`);
+    lines.push(`    ${p.padEnd(14)} ${String(s.generations.size).padStart(3)} generations   paused ${sec(s.pausedUs).padStart(7)} over ${s.pauses} rebalance(s)   processed ${s.processed} / again ${s.again}   commits refused ${s.commitsFailed}${s.commitsFailed > 0 ? ` (${[...s.commitErrors].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([e, n]) => `${e} ${n}`).join(", ")})` : ""}`);
   return lines;
 }
 

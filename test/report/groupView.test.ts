@@ -26,6 +26,12 @@ describe("the consumer group view", () => {
     expect(lag).toHaveLength(6);
     const total = (i: number) => lag.reduce((s, l) => s + Number(l.trim().split(/\s+/)[1 + i]), 0);
     expect(total(9)).toBeGreaterThan(total(2) * 1.5); // the backlog grows over the run
+    // Each member's refused commits are counted with the error that refused them (a member past
+    // max.poll.interval.ms commits into a group that has moved on: CommitFailedException).
+    const members = lines.filter((l) => /^ {4}member-\d+ /.test(l));
+    expect(members.length).toBeGreaterThan(0);
+    for (const m of members) expect(m).toMatch(/commits refused (0|\d+ \(COMMIT_FAILED \d+\))$/);
+    expect(members.some((m) => /commits refused [1-9]/.test(m))).toBe(true);
   });
 
   it("rebalance-storm-fixed: committed offsets show, and the lag stays small", () => {
