@@ -68,12 +68,20 @@ describe("PackedRecordBatch", () => {
     // MemoryRecords.filterTo rebuilds a batch keeping its offsets (overrideLastOffset) and stamps the KIP-534 delete
     // horizon; packed records sit at consecutive offsets and carry none of these, so such a batch stays plain.
     const records: KafkaRecord[] = [{ key: "a", value: "p-1" }, { key: "b", value: "p-2" }];
-    const cases: Partial<RecordBatch>[] = [{ offsetDeltas: [0, 3], lastOffsetDelta: 4 }, { lastOffsetDelta: 4 }, { deleteHorizonMs: 86_400_000 }];
+    const cases: Partial<RecordBatch>[] = [{ offsetDeltas: [0, 3], lastOffsetDelta: 4 }, { offsetDeltas: [0, 3] }, { lastOffsetDelta: 4 }, { deleteHorizonMs: 86_400_000 }];
     for (const extra of cases) {
       const b = stampedBatch({ ...batch(records), ...extra }, 10, 1, 1);
       expect(b).not.toBeInstanceOf(PackedRecordBatch);
       expect(b).toMatchObject(extra);
     }
+  });
+
+  it("packs values that are numbers alone (an empty prefix)", () => {
+    const records: KafkaRecord[] = [{ key: "k", value: "7" }, { key: "k", value: "12" }];
+    const b = stampedBatch(batch(records), 0, 0, 0);
+    expect(b).toBeInstanceOf(PackedRecordBatch);
+    expect((b as PackedRecordBatch).prefix).toBe("");
+    expect(b.records).toEqual(records);
   });
 
   it("shares the previous batch's prefix only when it is this batch's whole prefix", () => {

@@ -108,6 +108,8 @@ describe("a batch the cleaner rebuilt (offset deltas, MemoryRecords.buildRetaine
     const b = batchOf(3, 10, 0);
     expect([0, 1, 2].map((i) => offsetOfRecord(b, i))).toEqual([10, 11, 12]);
     expect([9, 10, 12, 13].map((o) => recordIndexOf(b, o))).toEqual([-1, 0, 2, -1]);
+    // Far below the batch too: -1, not the negative distance to its base offset.
+    expect(recordIndexOf(b, 5)).toBe(-1);
   });
 
   it("cut below an offset inside it: the records below stay, and its last offset becomes that of the cut", () => {
@@ -155,8 +157,8 @@ describe("stamping a producer's batch (candidateBatch / withStamps)", () => {
 });
 
 describe("batchFrom at its edges (a legacy MessageSet read from an offset inside a batch; batchFrom.test.ts has the main case)", () => {
-  /** Records at offsets 10, 12 and 15 of a cleaned batch that held 10 … 16 (lastOffsetDelta 6), 300 bytes. */
-  const cleaned = (): RecordBatch => ({ ...batchOf(3, 10, 100), sizeBytes: 300, offsetDeltas: [0, 2, 5], lastOffsetDelta: 6 });
+  /** Records at offsets 10, 12 and 15 of a cleaned batch that held 10 … 16 (lastOffsetDelta 6), 200 bytes. */
+  const cleaned = (): RecordBatch => ({ ...batchOf(3, 10, 100), sizeBytes: 200, offsetDeltas: [0, 2, 5], lastOffsetDelta: 6 });
 
   it("a cut exactly at a record the cleaner kept keeps that record, at offset delta 0", () => {
     // Each legacy message carries its own offset: a read from offset 12 starts with the message at 12.
@@ -170,8 +172,8 @@ describe("batchFrom at its edges (a legacy MessageSet read from an offset inside
   it("the size shrinks with the share of records kept, rounded up (a message is never a fraction of a byte)", () => {
     // 100 bytes over 3 records, 2 kept: 66.7 -> 67.
     expect(batchFrom(batchOf(3, 10, 0), 11).sizeBytes).toBe(67);
-    // A cleaned batch: 300 bytes over its 3 records, 1 kept (offset 15).
-    expect(batchFrom(cleaned(), 13).sizeBytes).toBe(100);
+    // A cleaned batch: 200 bytes over its 3 records, 1 kept (offset 15): 66.7 -> 67.
+    expect(batchFrom(cleaned(), 13).sizeBytes).toBe(67);
     expect(batchFrom(cleaned(), 13).records.map((r) => r.value)).toEqual(["v2"]);
   });
 
@@ -182,6 +184,18 @@ describe("batchFrom at its edges (a legacy MessageSet read from an offset inside
     expect(b.offsetDeltas).toEqual([]);
     expect(lastOffsetOf(b)).toBe(16);
     expect(b.sizeBytes).toBe(0);
+  });
+
+  it("a batch without sequences keeps none; a sequence past Integer.MAX_VALUE wraps to 0 (DefaultRecordBatch.incrementSequence)", () => {
+    expect(batchFrom(batchOf(3, 10, NO_SEQUENCE), 12).baseSequence).toBe(NO_SEQUENCE);
+    expect(batchFrom({ ...cleaned(), baseSequence: NO_SEQUENCE }, 12).baseSequence).toBe(NO_SEQUENCE);
+    expect(batchFrom(batchOf(4, 10, 2147483646), 13).baseSequence).toBe(1);
+  });
+
+  it("a batch with offset deltas but no lastOffsetDelta ends at its last record, as lastOffsetOf reads it", () => {
+    const b = batchFrom({ ...batchOf(3, 10, 0), offsetDeltas: [0, 1, 2] }, 11);
+    expect(b.offsetDeltas).toEqual([0, 1]);
+    expect(lastOffsetOf(b)).toBe(12);
   });
 
   it("reads a packed batch as a plain one: its records, not its cells", () => {
