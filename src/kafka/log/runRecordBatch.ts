@@ -63,10 +63,12 @@ export class RunRecordBatch implements RecordBatch, PackedRecords {
     return out;
   }
 
+  /** The value of the batch's `i`-th record (0-based, across its runs); RangeError past its last record. */
   valueAt(i: number): string {
+    let inRun = i;
     for (const run of this.runs) {
-      if (i < run.count) return this.valuePrefix + (run.firstN + i);
-      i -= run.count;
+      if (inRun < run.count) return this.valuePrefix + (run.firstN + inRun);
+      inRun -= run.count;
     }
     throw new RangeError(`record ${i} past the batch's ${this.recordCount} records`);
   }

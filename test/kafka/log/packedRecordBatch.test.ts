@@ -52,6 +52,53 @@ describe("PackedRecordBatch", () => {
     plain([{ key: "COMMIT", value: "0" }], true);
   });
 
+  it("leaves plain an empty batch and a value whose digits start inside what would be the prefix", () => {
+    // No first record to take a prefix from: nothing to pack.
+    const empty = stampedBatch(batch([]), 5, 1, 1);
+    expect(empty).not.toBeInstanceOf(PackedRecordBatch);
+    expect(empty.records).toEqual([]);
+    // "a1" is prefix "a" and 1; "a1b2" is prefix "a1b" and 2: it starts with "a" but is not "a" + a number.
+    const mixed: KafkaRecord[] = [{ key: null, value: "a1" }, { key: null, value: "a1b2" }];
+    const b = stampedBatch(batch(mixed), 5, 1, 1);
+    expect(b).not.toBeInstanceOf(PackedRecordBatch);
+    expect(b.records).toEqual(mixed);
+  });
+
+  it("never packs a batch the cleaner rebuilt: its offset deltas, last offset delta and delete horizon stay with it", () => {
+    // MemoryRecords.filterTo rebuilds a batch keeping its offsets (overrideLastOffset) and stamps the KIP-534 delete
+    // horizon; packed records sit at consecutive offsets and carry none of these, so such a batch stays plain.
+    const records: KafkaRecord[] = [{ key: "a", value: "p-1" }, { key: "b", value: "p-2" }];
+    const cases: Partial<RecordBatch>[] = [{ offsetDeltas: [0, 3], lastOffsetDelta: 4 }, { offsetDeltas: [0, 3] }, { lastOffsetDelta: 4 }, { deleteHorizonMs: 86_400_000 }];
+    for (const extra of cases) {
+      const b = stampedBatch({ ...batch(records), ...extra }, 10, 1, 1);
+      expect(b).not.toBeInstanceOf(PackedRecordBatch);
+      expect(b).toMatchObject(extra);
+    }
+  });
+
+  it("packs values that are numbers alone (an empty prefix)", () => {
+    const records: KafkaRecord[] = [{ key: "k", value: "7" }, { key: "k", value: "12" }];
+    const b = stampedBatch(batch(records), 0, 0, 0);
+    expect(b).toBeInstanceOf(PackedRecordBatch);
+    expect((b as PackedRecordBatch).prefix).toBe("");
+    expect(b.records).toEqual(records);
+  });
+
+  it("shares the previous batch's prefix only when it is this batch's whole prefix", () => {
+    const records: KafkaRecord[] = [{ key: "a", value: "app-1-2" }, { key: "a", value: "app-1-3" }];
+    // A hint that is only the start of the prefix ("app-" of "app-1-") must not become the prefix.
+    const shorter = stampedBatch(batch(records), 0, 0, 0, "app-") as PackedRecordBatch;
+    expect(shorter.prefix).toBe("app-1-");
+    expect(shorter.records).toEqual(records);
+    // A hint as long as the prefix but another producer's is not shared: the batch packs with its own.
+    const other = stampedBatch(batch(records), 0, 0, 0, "app-2-");
+    expect(other).toBeInstanceOf(PackedRecordBatch);
+    expect((other as PackedRecordBatch).prefix).toBe("app-1-");
+    expect(other.records).toEqual(records);
+    // The same producer's prefix is shared.
+    expect((stampedBatch(batch(records), 0, 0, 0, "app-1-") as PackedRecordBatch).prefix).toBe("app-1-");
+  });
+
   it("a candidate for the producer-state checks shares the records it was given", () => {
     const records: KafkaRecord[] = [{ key: "a", value: "x-1" }];
     const c = candidateBatch(batch(records), 9, 2, 4);

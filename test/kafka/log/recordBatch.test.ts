@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { batchBelow, candidateBatch, compressionOf, keyBytesOf, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt, valueBytesOf, withStamps } from "../../../src/kafka/log/recordBatch.js";
+import { PackedRecordBatch, stampedBatch } from "../../../src/kafka/log/packedRecordBatch.js";
+import { batchBelow, batchFrom, candidateBatch, compressionOf, keyBytesOf, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt, valueBytesOf, withStamps } from "../../../src/kafka/log/recordBatch.js";
 import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes, sizeOfVarint, sizeOfVarlong, utf8Length } from "../../../src/kafka/log/recordSize.js";
 
 /** A record batch (Kafka `DefaultRecordBatch`, message format v2): its last offset and last sequence, and sizes. */
@@ -107,6 +108,8 @@ describe("a batch the cleaner rebuilt (offset deltas, MemoryRecords.buildRetaine
     const b = batchOf(3, 10, 0);
     expect([0, 1, 2].map((i) => offsetOfRecord(b, i))).toEqual([10, 11, 12]);
     expect([9, 10, 12, 13].map((o) => recordIndexOf(b, o))).toEqual([-1, 0, 2, -1]);
+    // Far below the batch too: -1, not the negative distance to its base offset.
+    expect(recordIndexOf(b, 5)).toBe(-1);
   });
 
   it("cut below an offset inside it: the records below stay, and its last offset becomes that of the cut", () => {
@@ -150,5 +153,77 @@ describe("stamping a producer's batch (candidateBatch / withStamps)", () => {
     expect(compressionOf({ compression: "gzip" })).toBe("gzip");
     expect(valueBytesOf({ key: "k", value: "del-k", tombstone: true, padBytes: 10 })).toBe(-1);
     expect(valueBytesOf({ key: "k", value: "abc" })).toBe(3);
+  });
+});
+
+describe("batchFrom at its edges (a legacy MessageSet read from an offset inside a batch; batchFrom.test.ts has the main case)", () => {
+  /** Records at offsets 10, 12 and 15 of a cleaned batch that held 10 … 16 (lastOffsetDelta 6), 200 bytes. */
+  const cleaned = (): RecordBatch => ({ ...batchOf(3, 10, 100), sizeBytes: 200, offsetDeltas: [0, 2, 5], lastOffsetDelta: 6 });
+
+  it("a cut exactly at a record the cleaner kept keeps that record, at offset delta 0", () => {
+    // Each legacy message carries its own offset: a read from offset 12 starts with the message at 12.
+    const b = batchFrom(cleaned(), 12);
+    expect(b.records.map((r) => r.value)).toEqual(["v1", "v2"]);
+    expect(b.offsetDeltas).toEqual([0, 3]);
+    expect(b.lastOffsetDelta).toBe(4);
+    expect(b.baseSequence).toBe(102);
+  });
+
+  it("the size shrinks with the share of records kept, rounded up (a message is never a fraction of a byte)", () => {
+    // 100 bytes over 3 records, 2 kept: 66.7 -> 67.
+    expect(batchFrom(batchOf(3, 10, 0), 11).sizeBytes).toBe(67);
+    // A cleaned batch: 200 bytes over its 3 records, 1 kept (offset 15): 66.7 -> 67.
+    expect(batchFrom(cleaned(), 13).sizeBytes).toBe(67);
+    expect(batchFrom(cleaned(), 13).records.map((r) => r.value)).toEqual(["v2"]);
+  });
+
+  it("a cleaned batch whose kept records all lie below the offset keeps none, and its last offset", () => {
+    // Offset 16 is the batch's last offset (kept by the cleaner) but holds no record: an empty tail, 0 bytes.
+    const b = batchFrom(cleaned(), 16);
+    expect(b.records).toEqual([]);
+    expect(b.offsetDeltas).toEqual([]);
+    expect(lastOffsetOf(b)).toBe(16);
+    expect(b.sizeBytes).toBe(0);
+  });
+
+  it("a batch without sequences keeps none; a sequence past Integer.MAX_VALUE wraps to 0 (DefaultRecordBatch.incrementSequence)", () => {
+    expect(batchFrom(batchOf(3, 10, NO_SEQUENCE), 12).baseSequence).toBe(NO_SEQUENCE);
+    expect(batchFrom({ ...cleaned(), baseSequence: NO_SEQUENCE }, 12).baseSequence).toBe(NO_SEQUENCE);
+    expect(batchFrom(batchOf(4, 10, 2147483646), 13).baseSequence).toBe(1);
+  });
+
+  it("a batch with offset deltas but no lastOffsetDelta ends at its last record, as lastOffsetOf reads it", () => {
+    const b = batchFrom({ ...batchOf(3, 10, 0), offsetDeltas: [0, 1, 2] }, 11);
+    expect(b.offsetDeltas).toEqual([0, 1]);
+    expect(lastOffsetOf(b)).toBe(12);
+  });
+
+  it("reads a packed batch as a plain one: its records, not its cells", () => {
+    const packed = stampedBatch({ ...batchOf(3, 0, 5), records: [1, 2, 3].map((n) => ({ key: "k", value: `p-${n}` })) }, 20, 1, 7);
+    const b = batchFrom(packed, 21);
+    expect(b).not.toBeInstanceOf(PackedRecordBatch);
+    expect(b.records).toEqual([{ key: "k", value: "p-2" }, { key: "k", value: "p-3" }]);
+    expect([b.baseOffset, b.baseSequence, b.maxTimestampMs, lastOffsetOf(b)]).toEqual([21, 6, 7, 22]);
+  });
+});
+
+describe("a packed batch in its plain form (plainBatch): the same batch, its records as objects", () => {
+  it("keeps every stamp and producer field, the append time included, and builds its records", () => {
+    // Code that copies a batch with a spread (truncation, the cleaner) must not copy a packed batch's private cells.
+    const packed = stampedBatch({ ...batchOf(2, 0, 9), producerId: 4, producerEpoch: 2, isTransactional: true, sizeBytes: 77, compression: "lz4", records: [{ key: null, value: "a-1", padBytes: 5 }, { key: null, value: "a-2", padBytes: 5 }] }, 30, 6, 1234);
+    expect(packed).toBeInstanceOf(PackedRecordBatch);
+    expect(plainBatch(packed)).toStrictEqual({
+      baseOffset: 30,
+      leaderEpoch: 6,
+      producerId: 4,
+      producerEpoch: 2,
+      baseSequence: 9,
+      isTransactional: true,
+      isControl: false,
+      records: [{ key: null, value: "a-1", padBytes: 5 }, { key: null, value: "a-2", padBytes: 5 }],
+      sizeBytes: 77,
+      maxTimestampMs: 1234,
+      compression: "lz4",
+    });
   });
 });

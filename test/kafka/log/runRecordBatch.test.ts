@@ -40,6 +40,8 @@ describe("RunRecordBatch", () => {
     expect(recordCountOf(b)).toBe(5);
     expect(recordValueAt(b, 3)).toBe("app-20");
     expect(() => b.valueAt(5)).toThrow(RangeError);
+    // The message names the index asked for, not what is left of it after the runs were walked.
+    expect(() => b.valueAt(7)).toThrow("record 7 past the batch's 5 records");
   });
 
   it("each record's send time is its run's first send time plus its place in the run times the interval (µs)", () => {
