@@ -292,6 +292,18 @@ describe("the dependency graph (kafka.clj `graph`, Elle's realtime graph)", () =
   });
 });
 
+/** Three transactions, each reading the next one's write: a wr cycle of three ops (G1c) and no ww. */
+function wrTriangle() {
+  return [
+    o(0, 0, "invoke", "txn", [["send", "x", "a"], ["poll"]]),
+    o(1, 1, "invoke", "txn", [["send", "y", "b"], ["poll"]]),
+    o(2, 2, "invoke", "txn", [["send", "z", "c"], ["poll"]]),
+    o(3, 0, "ok", "txn", [["send", "x", [0, "a"]], ["poll", { z: [[0, "c"]] }]]),
+    o(4, 1, "ok", "txn", [["send", "y", [0, "b"]], ["poll", { x: [[0, "a"]] }]]),
+    o(5, 2, "ok", "txn", [["send", "z", [0, "c"]], ["poll", { y: [[0, "b"]] }]]),
+  ];
+}
+
 describe("cycles! over the analysis", () => {
   it("G0 explained with each step's micro-op indices; components reported in the order of their first op", () => {
     // Two independent write cycles: ops 2/3 on x,y and ops 6/7 on p,q (second micro-ops).
@@ -331,14 +343,7 @@ describe("cycles! over the analysis", () => {
 
   it("cycle-exists names the smallest cyclic component of the weakest model violated, then skips what it implies", () => {
     // A wr cycle of three ops (G1c), no ww: PL-2 is the weakest violated, PL-1 holds so G0 is not searched.
-    const h = [
-      o(0, 0, "invoke", "txn", [["send", "x", "a"], ["poll"]]),
-      o(1, 1, "invoke", "txn", [["send", "y", "b"], ["poll"]]),
-      o(2, 2, "invoke", "txn", [["send", "z", "c"], ["poll"]]),
-      o(3, 0, "ok", "txn", [["send", "x", [0, "a"]], ["poll", { z: [[0, "c"]] }]]),
-      o(4, 1, "ok", "txn", [["send", "y", [0, "b"]], ["poll", { x: [[0, "a"]] }]]),
-      o(5, 2, "ok", "txn", [["send", "z", [0, "c"]], ["poll", { y: [[0, "b"]] }]]),
-    ];
+    const h = wrTriangle();
     const e = errors(h);
     expect(e["PL-2-cycle-exists"]).toEqual([{ type: "PL-2-cycle-exists", not: "read-committed", subgraph: ["union", "ww", "wwp", "wr", "wrp"], "scc-size": 3, scc: [3, 4, 5] }]);
     expect(e.G1c).toEqual([
@@ -357,14 +362,7 @@ describe("cycles! over the analysis", () => {
 
   it("cycle-search-timeout: a search that runs out of its budget says which kind it was after and what was ruled out before, and stops there (Elle's cycle-search-timeout case)", () => {
     // The wr triangle above: PL-1 holds, so G0 is not searched; G1c is the first search.
-    const h = [
-      o(0, 0, "invoke", "txn", [["send", "x", "a"], ["poll"]]),
-      o(1, 1, "invoke", "txn", [["send", "y", "b"], ["poll"]]),
-      o(2, 2, "invoke", "txn", [["send", "z", "c"], ["poll"]]),
-      o(3, 0, "ok", "txn", [["send", "x", [0, "a"]], ["poll", { z: [[0, "c"]] }]]),
-      o(4, 1, "ok", "txn", [["send", "y", [0, "b"]], ["poll", { x: [[0, "a"]] }]]),
-      o(5, 2, "ok", "txn", [["send", "z", [0, "c"]], ["poll", { y: [[0, "b"]] }]]),
-    ];
+    const h = wrTriangle();
     const starved = errors(h, { cycleSearchSteps: 0 });
     expect(starved["cycle-search-timeout"]).toEqual([{ type: "cycle-search-timeout", "anomaly-spec-type": "G1c", "does-not-contain": [], "scc-size": 3 }]);
     // The cycle-exists case needs no search budget (a projection's components); no cycle was found, none reported.
