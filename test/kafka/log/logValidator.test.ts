@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CODECS, CompressionRatioEstimator, compressedRecordsBytes, targetCompression, validationNs } from "../../../src/kafka/log/compression.js";
-import { compactedTopicRecordError, validateCompression } from "../../../src/kafka/log/logValidator.js";
+import { compactedTopicRecordError, legacyFormatProducerError, validateCompression } from "../../../src/kafka/log/logValidator.js";
 
 /** The leader's checks of a batch before it is appended (Kafka `LogValidator`) and the codec table they use. */
 
@@ -81,5 +81,38 @@ describe("the producer's compression ratio estimate (CompressionRatioEstimator)"
     expect(e.estimation("u")).toBe(1);
     e.setEstimation("u", 1.5);
     expect(e.estimation("u")).toBe(1.5);
+  });
+});
+
+describe("a legacy-format log refuses producer ids (LogValidator.validateBatch: UNSUPPORTED_FOR_MESSAGE_FORMAT)", () => {
+  it("magic 2 takes any batch; magic 0 and 1 refuse a transactional batch, then an idempotent one (producer id 0 is one), and take a plain one", () => {
+    for (const b of [{ producerId: 5, isTransactional: true }, { producerId: 0, isTransactional: false }, { producerId: -1, isTransactional: false }]) expect(legacyFormatProducerError(b, 2)).toBeNull();
+    expect(legacyFormatProducerError({ producerId: 5, isTransactional: true }, 1)).toBe("Transactional records cannot be used with magic version 1");
+    expect(legacyFormatProducerError({ producerId: 0, isTransactional: false }, 0)).toBe("Idempotent records cannot be used with magic version 0");
+    expect(legacyFormatProducerError({ producerId: 7, isTransactional: false }, 1)).toBe("Idempotent records cannot be used with magic version 1");
+    expect(legacyFormatProducerError({ producerId: -1, isTransactional: false }, 0)).toBeNull();
+    expect(legacyFormatProducerError({ producerId: -1, isTransactional: false }, 1)).toBeNull();
+  });
+});
+
+describe("validateCompression of an uncompressed batch (LogValidator: the records are the stored bytes past the header)", () => {
+  const plain: { sizeBytes: number; isControl: boolean; compression?: "gzip" } = { sizeBytes: 61 + 1000, isControl: false };
+
+  it("kept as is, at no codec cost, when the topic keeps the producer's codec or stores uncompressed", () => {
+    for (const topic of ["producer", "uncompressed"] as const) {
+      const r = validateCompression(plain, topic);
+      expect(r.batch).toBe(plain);
+      expect(r.cpuNs).toBe(0);
+      expect(r.recompressed).toBe(false);
+    }
+  });
+
+  it("compressed when the topic asks for a codec: its 1,000 record bytes, not a ratio's guess, are compressed and paid for", () => {
+    const r = validateCompression(plain, "gzip");
+    expect(r.recompressed).toBe(true);
+    expect(r.batch.sizeBytes).toBe(61 + compressedRecordsBytes(1000, "gzip"));
+    expect(r.batch.compression).toBe("gzip");
+    expect(r.cpuNs).toBe(validationNs(1000, "none", "gzip"));
+    expect(r.cpuNs).toBe(1000 * CODECS.gzip.compressNsPerByte);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { batchSizeUpperBound, recordSizeInBytes, sizeOfVarint, sizeOfVarlong, utf8Length } from "../../../src/kafka/log/recordSize.js";
+import { batchSizeUpperBound, legacyRecordSizeInBytes, magicOfMessageFormatVersion, recordSizeInBytes, sizeOfVarint, sizeOfVarlong, utf8Length } from "../../../src/kafka/log/recordSize.js";
 
 /** Record batch v2 sizes, byte for byte as Kafka's `ByteUtils`, `DefaultRecord` and `DefaultRecordBatch` count them. */
 
@@ -37,5 +37,20 @@ describe("record and batch sizes (DefaultRecord.sizeInBytes, DefaultRecordBatch.
   it("the upper bound of a one-record batch is the 61-byte header, 21 bytes of record framing, key and value", () => {
     expect(batchSizeUpperBound(-1, 10)).toBe(61 + 21 + 1 + 11 + 1);
     expect(batchSizeUpperBound(3, 200)).toBe(61 + 21 + 4 + 202 + 1);
+  });
+});
+
+describe("legacy messages (magic 0 and 1: LegacyRecord) and the format a message.format.version names", () => {
+  it("one message is LOG_OVERHEAD 12 + its overhead (14 in v0, 22 in v1) + key + value; a null key or value (-1) takes no bytes", () => {
+    expect(legacyRecordSizeInBytes(0, -1, 100)).toBe(12 + 14 + 100);
+    expect(legacyRecordSizeInBytes(1, -1, 100)).toBe(12 + 22 + 100);
+    expect(legacyRecordSizeInBytes(0, 5, 100)).toBe(12 + 14 + 5 + 100);
+    expect(legacyRecordSizeInBytes(1, 5, -1)).toBe(12 + 22 + 5);
+    expect(legacyRecordSizeInBytes(1, 0, 0)).toBe(34);
+  });
+
+  it("before 0.10 magic 0, 0.10.x magic 1, from 0.11 on magic 2 (MetadataVersion.highestSupportedRecordVersion)", () => {
+    const versions = ["0.8.0", "0.8.2", "0.9.0", "0.10.0", "0.10.2", "0.11.0", "1.0", "2.8", "3.0-IV1", "0.11.0-IV2"];
+    expect(versions.map(magicOfMessageFormatVersion)).toEqual([0, 0, 0, 1, 1, 2, 2, 2, 2, 2]);
   });
 });
