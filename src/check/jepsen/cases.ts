@@ -49,30 +49,3 @@ export interface Anomalies {
   /** Cycle anomalies (G0, G1c, G0-realtime, ...), cycle-exists cases and search timeouts, by Elle's type. */
   [cycleType: string]: unknown[] | undefined;
 }
-
-/** Every anomaly key the analysis can report, in the order kafka.clj's `analysis` assembles its :errors. */
-export const JEPSEN_KEYS = [
-  "duplicate",
-  "int-poll-skip",
-  "int-nonmonotonic-poll",
-  "int-nonmonotonic-send",
-  "int-send-skip",
-  "inconsistent-offsets",
-  "precommitted-read",
-  "G1a",
-  "lost-write",
-  "nonmonotonic-poll",
-  "nonmonotonic-send",
-  "poll-skip",
-  "unseen",
-  "G0",
-  "G1c",
-  "G0-realtime",
-  "G1c-realtime",
-  "PL-1-cycle-exists",
-  "PL-2-cycle-exists",
-  "strong-PL-1-cycle-exists",
-  "strong-PL-2-cycle-exists",
-  "cycle-search-timeout",
-  "empty-transaction-graph",
-] as const;
