@@ -1,32 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { errorNotSeen, errorSeen } from "../../src/check/errorCheckers.js";
 import { assignmentUnchanged, consumerProgress, rebalances } from "../../src/check/groupExpectations.js";
-import type { CheckInput, FinalReplicaLog } from "../../src/check/input.js";
 import { leaderless } from "../../src/check/leaderless.js";
 import { lostAcknowledgedWrites } from "../../src/check/lostWrites.js";
 import { unconfirmedSends } from "../../src/check/unconfirmedSends.js";
-import { History, type SendValue } from "../../src/workload/history.js";
-import { replica } from "../support/history.js";
+import type { SendValue } from "../../src/workload/history.js";
+import { GroupRun, replica } from "../support/history.js";
 
 /** A run's history for the operator-level expectations, told in seconds. */
-class Run {
-  readonly history = new History();
-  life = 1;
-
-  constructor() {
-    this.history.incarnationOf = () => this.life;
-  }
-
-  rebalance(f: "assigned" | "revoked" | "lost", member: string, partitions: string[], o: { at: number; gen: number; group?: string }): this {
-    this.history.event(o.at * 1e6, member, f, { group: o.group ?? "g", generation: o.gen, memberId: `${member}-m`, partitions, protocol: "range" });
-    return this;
-  }
-
-  restart(): this {
-    this.life++;
-    return this;
-  }
-
+class Run extends GroupRun {
   leader(tp: string, leader: string | null, epoch: number, at: number): this {
     this.history.event(at * 1e6, "metadata-monitor", "partition-leader", { partition: tp, leader, leaderEpoch: epoch });
     return this;
@@ -44,10 +26,6 @@ class Run {
     const inv = this.history.invoke(at * 1e6, member, "poll", { group, isolation: "read_uncommitted" });
     this.history.complete(at * 1e6, inv, "ok", { "t-0": records });
     return this;
-  }
-
-  input(logs: FinalReplicaLog[] = []): CheckInput {
-    return { history: this.history, logs };
   }
 }
 

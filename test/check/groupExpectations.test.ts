@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assignmentUnchanged, consumerProgress, rebalances } from "../../src/check/groupExpectations.js";
-import type { CheckInput, FinalReplicaLog } from "../../src/check/input.js";
-import { History, type SendValue } from "../../src/workload/history.js";
-import { replica } from "../support/history.js";
+import type { SendValue } from "../../src/workload/history.js";
+import { GroupRun, replica } from "../support/history.js";
 
 /**
  * The consumer-group expectations an operator writes about a run (`rebalances`, `assignmentUnchanged`,
@@ -10,24 +9,7 @@ import { replica } from "../support/history.js";
  * partitions are after revoke / lost / restart, and when records count as waiting for the group. The fire / quiet
  * pairs of each are in expectations.test.ts; these pin the details a refactor could lose.
  */
-class Run {
-  readonly history = new History();
-  life = 1;
-
-  constructor() {
-    this.history.incarnationOf = () => this.life;
-  }
-
-  rebalance(f: "assigned" | "revoked" | "lost", member: string, partitions: string[], o: { at: number; gen: number; group?: string }): this {
-    this.history.event(o.at * 1e6, member, f, { group: o.group ?? "g", generation: o.gen, memberId: `${member}-m`, partitions, protocol: "range" });
-    return this;
-  }
-
-  restart(): this {
-    this.life++;
-    return this;
-  }
-
+class Run extends GroupRun {
   send(value: string, o: { at: number; offset: number; fail?: string; txn?: string; topic?: string }): this {
     const v: SendValue = { topic: o.topic ?? "t", partition: null, key: null, value, ...(o.txn ? { txn: o.txn } : {}) };
     const inv = this.history.invoke(o.at * 1e6, "p", "send", v);
@@ -52,10 +34,6 @@ class Run {
   tick(at: number): this {
     this.history.event(at * 1e6, "metadata-monitor", "partition-leader", { partition: "t-0", leader: "broker-1", leaderEpoch: 0 });
     return this;
-  }
-
-  input(logs: FinalReplicaLog[] = []): CheckInput {
-    return { history: this.history, logs };
   }
 }
 

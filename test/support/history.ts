@@ -1,4 +1,4 @@
-import type { FinalReplicaLog } from "../../src/check/input.js";
+import type { CheckInput, FinalReplicaLog } from "../../src/check/input.js";
 import { History, type SendValue } from "../../src/workload/history.js";
 
 /** A little story-telling DSL for histories: each send is invoked and completed at the given seconds. */
@@ -14,6 +14,34 @@ export class Story {
     else if (opts.info) this.history.complete(doneAt, inv, "info", { ...v, partition }, opts.info);
     else this.history.complete(doneAt, inv, "ok", { ...v, partition, offset: opts.offset ?? -1 });
     return this;
+  }
+}
+
+/**
+ * A consumer group's run told in seconds, for the operator expectations' tests: rebalance events of members, restarts
+ * (each later op belongs to the next life of its process), and the check input. Each test file adds its own sends and
+ * polls.
+ */
+export class GroupRun {
+  readonly history = new History();
+  life = 1;
+
+  constructor() {
+    this.history.incarnationOf = () => this.life;
+  }
+
+  rebalance(f: "assigned" | "revoked" | "lost", member: string, partitions: string[], o: { at: number; gen: number; group?: string }): this {
+    this.history.event(o.at * 1e6, member, f, { group: o.group ?? "g", generation: o.gen, memberId: `${member}-m`, partitions, protocol: "range" });
+    return this;
+  }
+
+  restart(): this {
+    this.life++;
+    return this;
+  }
+
+  input(logs: FinalReplicaLog[] = []): CheckInput {
+    return { history: this.history, logs };
   }
 }
 
