@@ -1,6 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { CliIO } from "./io.js";
-import { UsageError } from "./options.js";
+import { parseDurationOption, UsageError } from "./options.js";
 import { findScenario } from "./scenarioFiles.js";
 import { loadWithSets, setTexts } from "./setOption.js";
 import type { SeedTask } from "./seedTask.js";
@@ -23,7 +23,8 @@ export async function compareCommand(args: CompareArgs, io: CliIO, c: ChalkInsta
   if (sets.length < 2) throw new UsageError("compare: give at least two variants, e.g. --set clients.p1.config.acks=1 --set clients.p1.config.acks=all");
   if (new Set(sets).size !== sets.length) throw new UsageError("compare: the same --set is given twice");
   const file = findScenario(args.scenario, io.cwd);
-  const scenarios = sets.map((text) => loadWithSets(file, [text]));
+  const runDurationMs = parseDurationOption(args.duration, "--duration");
+  const scenarios = sets.map((text) => loadWithSets(file, [text], runDurationMs));
   const plan = planSweep(args, scenarios[0], io);
   for (const s of scenarios.slice(1)) planSweep(args, s, io); // every variant within its budget
   const path = scenarioPath(file, io);

@@ -9,6 +9,7 @@ import type { CliIO } from "./io.js";
 import { prepareReportDir, RUN_REPORT_FILES, safeName, writeExploreIndex, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
 import { loadWithSets, setTexts } from "./setOption.js";
+import { parseDurationOption } from "./options.js";
 import type { SeedTask } from "./seedTask.js";
 import { EXIT_INTERRUPTED, planSweep, runPlannedSweep, scenarioPath, type SweepArgs, writeShardFile } from "./sweepSetup.js";
 import { formatSweep, type SweepFailure, summarizeSweep } from "./sweepSummary.js";
@@ -32,7 +33,7 @@ export const MAX_SEED_REPORTS = 20;
 export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInstance): Promise<number> {
   const file = findScenario(args.scenario, io.cwd);
   const sets = setTexts(args.set);
-  const scenario = loadWithSets(file, sets);
+  const scenario = loadWithSets(file, sets, parseDurationOption(args.duration, "--duration"));
   const plan = planSweep(args, scenario, io);
   // The report folder is checked (and made) before any seed runs.
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd, ["index.html"]) : undefined;

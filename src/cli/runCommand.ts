@@ -48,7 +48,7 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd) : undefined;
   const historyPath = args.history !== undefined ? checkOutputFile(args.history, "--history", io.cwd) : undefined;
   const file = findScenario(args.scenario, io.cwd);
-  const scenario = loadWithSets(file, setTexts(args.set));
+  const scenario = loadWithSets(file, setTexts(args.set), durationMs);
   const trace = tracePath !== undefined ? new JsonLinesTrace() : undefined;
   const human = !args.json && !args.quiet;
   const recorder = reportDir || (human && timeline !== "none") ? new RunRecorder({ messages: reportDir !== undefined }) : undefined;

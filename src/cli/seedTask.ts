@@ -36,7 +36,7 @@ export function runSeedTask(t: SeedTask): TaskResult {
   const key = [t.path, ...t.overrides].join("\0");
   try {
     let s = loaded.get(key);
-    if (!s) loaded.set(key, (s = loadScenario(t.path, { overrides: t.overrides.map(parseOverride) })));
+    if (!s) loaded.set(key, (s = loadScenario(t.path, { overrides: t.overrides.map(parseOverride), runDurationMs: t.durationMs })));
     const started = performance.now();
     const o = runSeed(s, t.seed, { durationMs: t.durationMs, checkDeterminism: t.checkDeterminism });
     return { ok: true, outcome: { ...o, variant: t.variant, wallMs: performance.now() - started } };

@@ -42,7 +42,7 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   const dir = checkOutputDir(args.out ?? "reports", "--out", io.cwd, "the shrunk scenario");
   const file = findScenario(args.scenario, io.cwd);
   const sets = setTexts(args.set);
-  const loaded = loadWithSets(file, sets);
+  const loaded = loadWithSets(file, sets, durationMs);
   const seed = seedArg ?? loaded.seed;
   // A swarm scenario: the configuration this seed draws is what failed; the shrunk file fixes it.
   const drawn = scenarioForSeed(loaded, seed);

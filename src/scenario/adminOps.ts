@@ -1,5 +1,6 @@
 import { formatDuration } from "../common/duration.js";
 import { nearest } from "../common/suggest.js";
+import type { RunBound } from "./resolve.js";
 import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import { BROKER_CONFIG, DYNAMIC_BROKER_CONFIGS, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import type { FaultInput } from "./schema.js";
@@ -23,7 +24,7 @@ export const ADMIN_CLIENT = "admin";
  * A `deleteRecords` entry (a known topic-partition and an offset ≥ -1; the schema checked its shape) or an
  * `alterConfig` entry (a topic of the scenario, and a key and value TOPIC_CONFIG accepts; null removes the override).
  */
-export function resolveAdminOp(f: FaultInput, p: string, durationMs: number, cluster: AdminCluster, fail: Fail): AdminOp {
+export function resolveAdminOp(f: FaultInput, p: string, run: RunBound, cluster: AdminCluster, fail: Fail): AdminOp {
   const { topics, brokers } = cluster;
   const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
   if (verbs.length !== 1) fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")} (got ${verbs.join(" and ")})`);
@@ -34,7 +35,7 @@ export function resolveAdminOp(f: FaultInput, p: string, durationMs: number, clu
   if (f.until !== undefined) fail(`${p}.until`, `does not apply to ${verb}`);
   if (f.delay !== undefined) fail(`${p}.delay`, `does not apply to ${verb}`);
   if (f.at === undefined) fail(p, "needs at: <time> (when the admin call is made)");
-  if (f.at > durationMs) fail(`${p}.at`, `must be within the run (duration ${formatDuration(durationMs)}); got ${formatDuration(f.at)}`);
+  if (f.at > run.ms) fail(`${p}.at`, `must be within the run (${run.text}); got ${formatDuration(f.at)}`);
   if (f.alterConfig !== undefined && f.alterConfig.broker !== undefined) return resolveBrokerAlterConfig(f.alterConfig, `${p}.alterConfig`, f.at, brokers, fail);
   if (f.alterConfig !== undefined) {
     const a = f.alterConfig;

@@ -1,6 +1,6 @@
 import { ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
-import { resolveScenario } from "./resolve.js";
+import { resolveScenario, type ResolveOptions } from "./resolve.js";
 import { scenarioInput } from "./schema.js";
 import { describeIssue } from "./zodIssues.js";
 
@@ -9,7 +9,7 @@ import { describeIssue } from "./zodIssues.js";
  * Throws ScenarioError naming the file, the first problem's path and what is allowed (with how many more there are),
  * then each other problem on a line of its own with its path.
  */
-export function scenarioFromData(data: unknown, file: string): ResolvedScenario {
+export function scenarioFromData(data: unknown, file: string, options: ResolveOptions = {}): ResolvedScenario {
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new ScenarioError(file, "", "must be a YAML mapping with name, description, duration, ...");
   const parsed = scenarioInput.safeParse(data, { reportInput: true });
   if (!parsed.success) {
@@ -18,5 +18,5 @@ export function scenarioFromData(data: unknown, file: string): ResolvedScenario 
     const others = rest.map(({ path, message }) => ({ path, problem: message }));
     throw new ScenarioError(file, first.path, first.message + (more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : ""), others);
   }
-  return resolveScenario(parsed.data, file);
+  return resolveScenario(parsed.data, file, options);
 }

@@ -58,6 +58,8 @@ export function readScenarioText(file: string): string {
 export interface LoadOptions {
   /** Settings changed in the YAML data before it is validated (throws OverrideError for a key that names nothing). */
   overrides?: readonly Override[];
+  /** The run's `--duration` in ms, when given: times in the file may reach up to it (resolve.ts ResolveOptions). */
+  runDurationMs?: number;
 }
 
 /**
@@ -93,7 +95,8 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   const overrides = options.overrides ?? [];
   for (const o of overrides) data = applyOverride(data, o);
   const knobs = findKnobs(data, file);
-  const resolved = knobs.length > 0 ? resolveSwarmScenario(data, knobs, file) : scenarioFromData(data, file);
+  const resolveOptions = { runDurationMs: options.runDurationMs };
+  const resolved = knobs.length > 0 ? resolveSwarmScenario(data, knobs, file, resolveOptions) : scenarioFromData(data, file, resolveOptions);
   return overrides.length > 0 ? { ...resolved, sets: overrides.map((o) => o.label) } : resolved;
 }
 

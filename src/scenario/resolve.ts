@@ -38,13 +38,35 @@ export function latencyModel(l: LatencyInput): LatencyModel {
   }
 }
 
+/** How a scenario is resolved for the run it is loaded for. */
+export interface ResolveOptions {
+  /**
+   * The run's simulated time in ms when the command line gives one (`--duration`): faults, admin calls and client
+   * starts may then fall up to the longer of it and the file's `duration`. The scenario's own duration is unchanged.
+   */
+  runDurationMs?: number;
+}
+
+/** The last time (ms) a fault, admin call or client start may name, and how a message says it. */
+export interface RunBound {
+  ms: number;
+  text: string;
+}
+
+function runBound(durationMs: number, runDurationMs: number | undefined): RunBound {
+  if (runDurationMs !== undefined && runDurationMs > durationMs) return { ms: runDurationMs, text: `--duration ${formatDuration(runDurationMs)}` };
+  return { ms: durationMs, text: `duration ${formatDuration(durationMs)}` };
+}
+
 /** Turns validated YAML input into the resolved scenario, checking everything that spans fields. */
-export function resolveScenario(input: ScenarioInput, file: string): ResolvedScenario {
+export function resolveScenario(input: ScenarioInput, file: string, options: ResolveOptions = {}): ResolvedScenario {
   const fail = (path: string, problem: string, more: readonly { path: string; problem: string }[] = []): never => {
     throw new ScenarioError(file, path, problem + (more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? "s" : ""})` : ""), more);
   };
   const durationMs = input.duration;
   if (durationMs <= 0) fail("duration", "must be longer than 0");
+  // Times must fall within the run: the file's duration, or a longer `--duration` the run is given.
+  const run = runBound(durationMs, options.runDurationMs);
 
   // Cluster.
   const c = input.cluster ?? {};
@@ -89,7 +111,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const explicit = new Set(Object.keys(user));
     const startMs = cl.start ?? 0;
     const stopMs = cl.stop ?? null;
-    if (startMs >= durationMs) fail(`${p}.start`, `must be before the end of the run (${formatDuration(durationMs)})`);
+    if (startMs >= run.ms) fail(`${p}.start`, `must be before the end of the run (${run.text})`);
     if (stopMs !== null && stopMs <= startMs) fail(`${p}.stop`, "must be after start");
     const knownTopic = (topic: string, path: string) => {
       const t = topics.find((x) => x.name === topic);
@@ -285,8 +307,8 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
   const adminOps: AdminOp[] = [];
   (input.faults ?? []).forEach((f, i) => {
     if (ADMIN_VERBS.some((v) => f[v] !== undefined))
-      adminOps.push(resolveAdminOp(f, `faults[${i}]`, durationMs, { topics: f.addPartitions ? created : grown(f), brokers }, fail));
-    else faults.push(resolveFault(f, `faults[${i}]`, durationMs, targets, (n) => brokerCount > 0 && isKafkaRole(n, grown(f)), fail, brokers));
+      adminOps.push(resolveAdminOp(f, `faults[${i}]`, run, { topics: f.addPartitions ? created : grown(f), brokers }, fail));
+    else faults.push(resolveFault(f, `faults[${i}]`, run, targets, (n) => brokerCount > 0 && isKafkaRole(n, grown(f)), fail, brokers));
   });
   if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
     fail("faults", `deleteRecords, alterConfig, reassign and addPartitions are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
@@ -305,7 +327,7 @@ export function resolveScenario(input: ScenarioInput, file: string): ResolvedSce
     const fromMs = r.from ?? durationMs * 0.1;
     const untilMs = r.until ?? durationMs * 0.7;
     if (untilMs < fromMs) fail("randomFaults.until", "must not be before from");
-    if (untilMs > durationMs) fail("randomFaults.until", `must be within the run (${formatDuration(durationMs)})`);
+    if (untilMs > run.ms) fail("randomFaults.until", `must be within the run (${run.text})`);
     const dur = r.duration ?? { min: 1000, max: 10000 };
     if (dur.max < dur.min) fail("randomFaults.duration", "max must be ≥ min");
     randomFaults = {
@@ -417,14 +439,14 @@ function resolveDemo(input: ScenarioInput, addActor: (n: string, p: string) => v
   return out;
 }
 
-function resolveFault(f: FaultInput, p: string, durationMs: number, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail, brokers: string[]): FaultOp {
+function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<string>, isRole: (n: string) => boolean, fail: Fail, brokers: string[]): FaultOp {
   const verbs = FAULT_VERBS.filter((v) => f[v] !== undefined);
   if (verbs.length !== 1)
     fail(p, `needs exactly one of ${FAULT_VERBS.join(", ")}${verbs.length > 1 ? ` (got ${verbs.join(" and ")})` : ""}`);
   const verb = verbs[0] as Exclude<(typeof FAULT_VERBS)[number], (typeof ADMIN_VERBS)[number]>;
   if (f.at === undefined && f.on === undefined) fail(p, "needs at: <time> or on: <trace event> (or both: on, watching from at)");
   const atMs = f.at ?? 0;
-  if (atMs > durationMs) fail(`${p}.at`, `must be within the run (duration ${formatDuration(durationMs)}); got ${formatDuration(atMs)}`);
+  if (atMs > run.ms) fail(`${p}.at`, `must be within the run (${run.text}); got ${formatDuration(atMs)}`);
   if (f.delay !== undefined && f.on === undefined) fail(`${p}.delay`, "only applies with on: (a timed fault says its time in at:)");
   const forMs = f.for;
   if (f.loseUnflushed !== undefined && verb !== "crash") fail(`${p}.loseUnflushed`, "only applies to crash");

@@ -1,5 +1,6 @@
 import type { ResolvedCapacity } from "./capacity.js";
 import type { Drawn, Knob } from "./swarm.js";
+import type { ResolveOptions } from "./resolve.js";
 import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";
@@ -53,7 +54,7 @@ export interface ResolvedScenario {
    * A swarm scenario (swarm.ts): the knobs, the raw data they sit in, and the seed whose draw this resolution is
    * (runScenario resolves again for another seed: scenarioForSeed). Absent for an ordinary scenario.
    */
-  swarm?: { data: unknown; knobs: Knob[]; seed: string | number; drawn: Drawn };
+  swarm?: { data: unknown; knobs: Knob[]; seed: string | number; drawn: Drawn; options: ResolveOptions };
 }
 
 export interface ResolvedTopic {

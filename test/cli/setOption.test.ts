@@ -104,6 +104,21 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect((await cli("run", fixed)).stdout).not.toContain("not done");
   });
 
+  it("a fault past the file's duration is accepted when a longer --duration reaches it, and refused (exit 2) otherwise", async () => {
+    const later = join(dir, "later.yaml");
+    writeFileSync(later, readFileSync(FILE, "utf8").replace(/randomFaults:.*\n/, "faults:\n  - { at: 12s, pause: b, for: 1s }\n"));
+    const refused = await cli("run", later);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("faults[0].at: must be within the run (duration 10s); got 12s");
+    const longer = await cli("run", later, "--duration", "15s");
+    expect(longer.code).toBe(0);
+    expect(longer.stdout).toMatch(/12\.000s  pause b for 1s\n/);
+    expect((await cli("explore", later, "--seeds", "2", "--workers", "1", "--duration", "15s")).code).toBe(0);
+    const tooShort = await cli("run", later, "--duration", "11s");
+    expect(tooShort.code).toBe(2);
+    expect(tooShort.stderr).toContain("faults[0].at: must be within the run (--duration 11s); got 12s");
+  });
+
   it("shrink: the shrunk file has the change written in, so it fails on its own", async () => {
     const out = join(dir, "shrunk");
     const r = await cli("shrink", FILE, "--seed", "3", "--out", out, "--set", SET);
