@@ -1,6 +1,6 @@
 import { formatDuration } from "../common/duration.js";
 import { nearest } from "../common/suggest.js";
-import type { RunBound } from "./resolve.js";
+import type { RunBound } from "./runBound.js";
 import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import { BROKER_CONFIG, DYNAMIC_BROKER_CONFIGS, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import type { FaultInput } from "./schema.js";

@@ -1,6 +1,7 @@
 import { ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
-import { resolveScenario, type ResolveOptions } from "./resolve.js";
+import { resolveScenario } from "./resolve.js";
+import type { ResolveOptions } from "./runBound.js";
 import { scenarioInput } from "./schema.js";
 import { describeIssue } from "./zodIssues.js";
 

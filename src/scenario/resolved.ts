@@ -1,6 +1,6 @@
 import type { ResolvedCapacity } from "./capacity.js";
 import type { Drawn, Knob } from "./swarm.js";
-import type { ResolveOptions } from "./resolve.js";
+import type { ResolveOptions } from "./runBound.js";
 import type { KafkaConfig, LogConfig } from "../kafka/config/brokerConfig.js";
 import type { ConsumerSettings } from "../kafka/config/consumerConfig.js";
 import type { ProducerSettings } from "../kafka/config/producerSettings.js";

@@ -1,6 +1,6 @@
 import { formatPath, ScenarioError } from "./errors.js";
 import { scenarioFromData } from "./fromData.js";
-import type { ResolveOptions } from "./resolve.js";
+import type { ResolveOptions } from "./runBound.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { applyValues, drawConfiguration, drawKnob, type Knob, knobAlternatives } from "./swarm.js";
 
