@@ -86,17 +86,42 @@ describe("PackedRecordBatch", () => {
 
   it("shares the previous batch's prefix only when it is this batch's whole prefix", () => {
     const records: KafkaRecord[] = [{ key: "a", value: "app-1-2" }, { key: "a", value: "app-1-3" }];
-    // A hint that is only the start of the prefix ("app-" of "app-1-") must not become the prefix.
-    const shorter = stampedBatch(batch(records), 0, 0, 0, "app-") as PackedRecordBatch;
+    const previous = (value: string) => stampedBatch(batch([{ key: "a", value }]), 0, 0, 0) as PackedRecordBatch;
+    // A previous prefix that is only the start of this one ("app-" of "app-1-") must not become the prefix.
+    const shorter = stampedBatch(batch(records), 0, 0, 0, previous("app-1")) as PackedRecordBatch;
     expect(shorter.prefix).toBe("app-1-");
     expect(shorter.records).toEqual(records);
-    // A hint as long as the prefix but another producer's is not shared: the batch packs with its own.
-    const other = stampedBatch(batch(records), 0, 0, 0, "app-2-");
+    // A prefix as long but another producer's is not shared: the batch packs with its own.
+    const other = stampedBatch(batch(records), 0, 0, 0, previous("app-2-1"));
     expect(other).toBeInstanceOf(PackedRecordBatch);
     expect((other as PackedRecordBatch).prefix).toBe("app-1-");
     expect(other.records).toEqual(records);
     // The same producer's prefix is shared.
-    expect((stampedBatch(batch(records), 0, 0, 0, "app-1-") as PackedRecordBatch).prefix).toBe("app-1-");
+    const same = previous("app-1-1");
+    expect((stampedBatch(batch(records), 0, 0, 0, same) as PackedRecordBatch).prefix).toBe(same.prefix);
+  });
+
+  it("shares the previous batch's producer fields only when they are equal; each batch keeps its own", () => {
+    const records: KafkaRecord[] = [{ key: "a", value: "app-1-2", padBytes: 5 }];
+    const first = stampedBatch(batch(records), 0, 0, 0) as PackedRecordBatch;
+    const variants: Partial<RecordBatch>[] = [{ producerId: 8 }, { producerEpoch: 2 }, { isTransactional: true }, { compression: "lz4" }, {}];
+    for (const v of variants) {
+      const b = stampedBatch({ ...batch(records), ...v, baseSequence: 41 }, 1, 0, 0, first);
+      expect([b.producerId, b.producerEpoch, b.isTransactional, b.compression, b.baseSequence]).toEqual([v.producerId ?? 7, v.producerEpoch ?? 1, v.isTransactional ?? false, v.compression, 41]);
+      expect(b.records).toEqual(records);
+    }
+    // Uneven padding against the previous batch: its own header, its own padBytes.
+    const padded = stampedBatch(batch([{ key: "a", value: "app-1-3", padBytes: 9 }]), 1, 0, 0, first);
+    expect(padded.records).toEqual([{ key: "a", value: "app-1-3", padBytes: 9 }]);
+  });
+
+  it("batches packed one after another each read back their own records, past a slab's end too", () => {
+    // 8K cells per slab: 1,700 batches of 5 records fill and leave one slab; one larger than a slab gets its own.
+    const packed = Array.from({ length: 1700 }, (_, j) => stampedBatch(batch([0, 1, 2, 3, 4].map((i) => ({ key: `k${i}`, value: `p-${5 * j + i}` }))), 5 * j, 0, 0));
+    const big = stampedBatch(batch(Array.from({ length: 9000 }, (_, i) => ({ key: null, value: `q-${i}` }))), 0, 0, 0);
+    packed.forEach((b, j) => expect(b.records).toEqual([0, 1, 2, 3, 4].map((i) => ({ key: `k${i}`, value: `p-${5 * j + i}` }))));
+    expect(recordValueAt(big, 8999)).toBe("q-8999");
+    expect(recordCountOf(big)).toBe(9000);
   });
 
   it("a candidate for the producer-state checks shares the records it was given", () => {
