@@ -52,6 +52,27 @@ describe("PackedRecordBatch", () => {
     plain([{ key: "COMMIT", value: "0" }], true);
   });
 
+  it("keeps the append time as whole µs, giving the ms back exactly; a time that is not whole µs stays plain", () => {
+    const us = 123_456_789;
+    const b = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, us / 1000);
+    expect(b).toBeInstanceOf(PackedRecordBatch);
+    expect(b.maxTimestampMs).toBe(us / 1000);
+    // Past 2^31 µs (35 min) too: the time takes two cells.
+    const late = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, 9_876_543_210_123 / 1000);
+    expect(late.maxTimestampMs).toBe(9_876_543_210_123 / 1000);
+    const odd = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, 0.1234567);
+    expect(odd).not.toBeInstanceOf(PackedRecordBatch);
+    expect(odd.maxTimestampMs).toBe(0.1234567);
+  });
+
+  it("leaves plain a batch whose epoch, sequence or size is not an int32 (its cells hold int32s)", () => {
+    for (const [extra, epoch] of [[{ sizeBytes: 2 ** 31 }, 0], [{ baseSequence: 2 ** 31 }, 0], [{}, 2 ** 31]] as const) {
+      const b = stampedBatch({ ...batch([{ key: "a", value: "v1" }]), ...extra }, 0, epoch, 0);
+      expect(b).not.toBeInstanceOf(PackedRecordBatch);
+      expect([b.leaderEpoch, b.baseSequence, b.sizeBytes]).toEqual([epoch, extra.baseSequence ?? 40, extra.sizeBytes ?? 300]);
+    }
+  });
+
   it("leaves plain an empty batch and a value whose digits start inside what would be the prefix", () => {
     // No first record to take a prefix from: nothing to pack.
     const empty = stampedBatch(batch([]), 5, 1, 1);
@@ -116,12 +137,17 @@ describe("PackedRecordBatch", () => {
   });
 
   it("batches packed one after another each read back their own records, past a slab's end too", () => {
-    // 8K cells per slab: 1,700 batches of 5 records fill and leave one slab; one larger than a slab gets its own.
-    const packed = Array.from({ length: 1700 }, (_, j) => stampedBatch(batch([0, 1, 2, 3, 4].map((i) => ({ key: `k${i}`, value: `p-${5 * j + i}` }))), 5 * j, 0, 0));
-    const big = stampedBatch(batch(Array.from({ length: 9000 }, (_, i) => ({ key: null, value: `q-${i}` }))), 0, 0, 0);
-    packed.forEach((b, j) => expect(b.records).toEqual([0, 1, 2, 3, 4].map((i) => ({ key: `k${i}`, value: `p-${5 * j + i}` }))));
-    expect(recordValueAt(big, 8999)).toBe("q-8999");
-    expect(recordCountOf(big)).toBe(9000);
+    // 32K cells per slab: 2,500 batches of 5 records (15 cells each) fill and leave slabs, sharing one header and
+    // its key table; one larger than a slab gets its own.
+    let previous: PackedRecordBatch | null = null;
+    const packed = Array.from({ length: 2500 }, (_, j) => (previous = stampedBatch({ ...batch([0, 1, 2, 3, 4].map((i) => ({ key: `k${(i * j) % 7}`, value: `p-${5 * j + i}` }))), baseSequence: j, sizeBytes: 100 + j }, 5 * j, j % 3, j, previous) as PackedRecordBatch));
+    const big = stampedBatch(batch(Array.from({ length: 20_000 }, (_, i) => ({ key: null, value: `q-${i}` }))), 0, 0, 0);
+    packed.forEach((b, j) => {
+      expect(b.records).toEqual([0, 1, 2, 3, 4].map((i) => ({ key: `k${(i * j) % 7}`, value: `p-${5 * j + i}` })));
+      expect([b.baseOffset, b.leaderEpoch, b.baseSequence, b.sizeBytes, b.maxTimestampMs]).toEqual([5 * j, j % 3, j, 100 + j, j]);
+    });
+    expect(recordValueAt(big, 19_999)).toBe("q-19999");
+    expect(recordCountOf(big)).toBe(20_000);
   });
 
   it("a candidate for the producer-state checks shares the records it was given", () => {
