@@ -1,6 +1,6 @@
 import { PerfTestStats } from "./perfTestStats.js";
 import { seqOf, seqPrefixLength } from "../common/seqValue.js";
-import { Float64Column, Int32Column, Interner, Uint16Column, Uint8Column } from "./historyColumns.js";
+import { Float64Column, Int32Column, Interner, Uint16Column, Uint32Column, Uint8Column } from "./historyColumns.js";
 
 /**
  * The client-observed history, Jepsen-style: each operation is an invocation followed by a completion
@@ -49,19 +49,34 @@ export interface SendValue {
 
 const TYPES: readonly OpType[] = ["invoke", "ok", "fail", "info"];
 const TYPE_CODE: Record<OpType, number> = { invoke: 0, ok: 1, fail: 2, info: 3 };
-// meta bits: type in bits 0-1, then how the value is held.
-const TYPE_MASK = 3;
-const SEND = 4; // a send held in the send columns (topic, partition, key, value, offset, acks)
+// A send row's flags: the completion's type in bits 0-1, then what the row holds.
+const DONE_TYPE_MASK = 3;
+const DONE = 4; // a completion shares the row
 const ACKS0 = 8;
-const HAS_OFFSET = 16;
-const NULL_PARTITION = 32;
+const HAS_OFFSET = 16; // the completion has an offset
+const INVOKE_NULL_PARTITION = 32;
+const DONE_NULL_PARTITION = 64;
+/** `sendValuePrefixes` for a value kept whole in `wholeValues`. */
+const WHOLE = 0xffff;
+const U16_MAX = 0xffff;
+const U32_MAX = 0xffffffff;
+
+/** A partition a Uint16 send column holds: null (a flag) or 0..65535. */
+function fitsU16(p: number | null): boolean {
+  return p === null || (Number.isInteger(p) && p >= 0 && p <= U16_MAX);
+}
 
 /**
- * The history, recorded in columns (issue 14 item 4): one row per op over typed arrays, names interned, and the
- * sends of a producer workload (`invokeSend` / `completeSend`, the hot path) in send columns shared by a send's
- * invocation and completion, its value held as prefix and number (common/seqValue.ts) rather than a string, so a
- * send costs ~85 bytes of typed arrays outside the JS heap (the reference workload's 10-minute run: 3M sends, 6M
- * ops) rather than an op object and a value object each. Other ops keep their value object as given.
+ * The history, recorded in columns (issue 14 item 4): names interned, and the sends of a producer workload
+ * (`invokeSend` / `completeSend`, the hot path) held in one send row shared by a send's invocation and its
+ * completion, with the value held as prefix and number (common/seqValue.ts) rather than a string. An op is then one
+ * int32 (`refs`: which send row, and whether invocation or completion; or which row of the generic columns), and a
+ * send costs ~51 bytes of typed arrays outside the JS heap (it cost ~85 with a row per op; the reference workload's
+ * 10-minute run: 3M sends, 6M ops). Narrow columns (Uint16 partitions, incarnations and prefix ids, an int32
+ * offset, the completion's time as a Uint32 µs delta) hold what a run records; a send whose fields do not fit them,
+ * and a second completion of one invocation (which a workload never records), take the object path instead, with
+ * the very value object the columns would give, so what readers see does not depend on which path held an op.
+ * Other ops keep their value object as given.
  *
  * `ops` still offers the Jepsen-style op objects, built on first use and then kept up to date (a run whose checks
  * read only the columns never builds them); checkers on a hot path read the columns through `length`, `fAt`,
@@ -77,37 +92,47 @@ export class History {
   /** Tells which life of a process is running (set by the runner from the engine); unset: not recorded. */
   incarnationOf?: (process: string) => number | undefined;
 
-  // One row per op.
+  /** One per op: `2 × send row (+1 for the completion)` for a columnar send, `~row` of the generic columns else. */
+  private readonly refs = new Int32Column();
+  // The generic columns: one row per op not held in a send row.
   private readonly times = new Float64Column();
   private readonly procs = new Uint16Column();
-  private readonly meta = new Uint8Column();
+  private readonly types = new Uint8Column();
   private readonly fs = new Uint16Column();
   private readonly invokes = new Int32Column();
   private readonly incarnations = new Int32Column();
   /** Interned error + 1; 0: none. */
   private readonly errors = new Uint16Column();
-  /** A columnar send's partition (NULL_PARTITION in meta: null). */
-  private readonly partitions = new Int32Column();
-  /** A columnar send's row in the send columns below; -1 for other ops. */
-  private readonly sendRows = new Int32Column();
-  // One row per columnar send, shared by its invocation and its completion: what the two have in common once.
+  /** Values of the ops in the generic columns, by op index. */
+  private readonly objects = new Map<number, unknown>();
+  // One row per columnar send, shared by its invocation and its completion.
+  /** The invocation's time (µs). */
+  private readonly sendTimes = new Float64Column();
+  /** The completion's time minus the invocation's (µs). */
+  private readonly sendDoneDeltas = new Uint32Column();
+  private readonly sendProcs = new Uint16Column();
+  private readonly sendIncarnations = new Uint16Column();
   private readonly sendTopics = new Uint16Column();
   /** Interned key + 1; 0: a null key. */
   private readonly sendKeys = new Int32Column();
   /**
-   * The send's value as `prefix + seq` (common/seqValue.ts): the interned prefix, or -1 when the value is kept whole
-   * in `wholeValues`; the string is built again when read (no string per send stays alive).
+   * The send's value as `prefix + seq` (common/seqValue.ts): the interned prefix, or WHOLE when the value is kept
+   * whole in `wholeValues`; the string is built again when read (no string per send stays alive).
    */
-  private readonly sendValuePrefixes = new Int32Column();
+  private readonly sendValuePrefixes = new Uint16Column();
   private readonly sendValueSeqs = new Int32Column();
   private readonly wholeValues = new Map<number, string>();
   private readonly valuePrefixes = new Interner();
-  /** The acknowledged offset, written by the completion that has one (HAS_OFFSET in its meta). */
-  private readonly sendOffsets = new Float64Column();
-  /** 1 once a completion wrote `sendOffsets` (a second one, which a workload never records, gets a row of its own). */
-  private readonly sendOffsetTaken = new Uint8Column();
-  /** Values of the ops not held in columns, by op index. */
-  private readonly objects = new Map<number, unknown>();
+  /** The partition the invocation named and the one its completion gave (INVOKE_/DONE_NULL_PARTITION: null). */
+  private readonly sendInvokePartitions = new Uint16Column();
+  private readonly sendDonePartitions = new Uint16Column();
+  /** The acknowledged offset (HAS_OFFSET). */
+  private readonly sendOffsets = new Int32Column();
+  /** The completion's interned error + 1; 0: none. */
+  private readonly sendErrors = new Uint16Column();
+  /** The invocation's op index (what the completion's `invoke` names). */
+  private readonly sendInvokeOps = new Int32Column();
+  private readonly sendFlags = new Uint8Column();
   private readonly processNames = new Interner();
   private readonly topicNames = new Interner();
   private readonly keyNames = new Interner();
@@ -117,38 +142,54 @@ export class History {
 
   /** How many ops have been recorded. */
   get length(): number {
-    return this.times.length;
+    return this.refs.length;
   }
 
   invoke(time: number, process: string, f: string, value: unknown): number {
-    const i = this.row(time, process, TYPE_CODE.invoke, f, -1, this.stampOf(process), undefined);
-    this.objects.set(i, value);
-    this.publish(i);
-    return i;
+    return this.generic(time, process, TYPE_CODE.invoke, f, -1, this.stampOf(process), undefined, value);
   }
 
   complete(time: number, invoke: number, type: Exclude<OpType, "invoke">, value: unknown, error?: string): void {
-    const i = this.row(time, this.processAt(invoke), TYPE_CODE[type], this.fAt(invoke), invoke, this.incarnations.get(invoke), error);
-    this.objects.set(i, value);
-    this.publish(i);
+    this.generic(time, this.processAt(invoke), TYPE_CODE[type], this.fAt(invoke), invoke, this.incarnationAt(invoke), error, value);
   }
 
   /** A single-step observation (no invocation), e.g. a monitor's verdict. */
   event(time: number, process: string, f: string, value: unknown, type: Exclude<OpType, "invoke"> = "ok"): void {
-    const i = this.row(time, process, TYPE_CODE[type], f, -1, this.stampOf(process), undefined);
-    this.objects.set(i, value);
-    this.publish(i);
+    this.generic(time, process, TYPE_CODE[type], f, -1, this.stampOf(process), undefined, value);
   }
 
   /**
-   * A producer's `send` invocation held in columns (the same op as `invoke(time, process, "send", v)`). A value
-   * with an offset, a transaction or a tombstone is kept as given instead.
+   * A producer's `send` invocation held in a send row (the same op as `invoke(time, process, "send", v)`). A value
+   * with an offset, a transaction or a tombstone, or fields the columns do not hold, is kept as given instead.
    */
   invokeSend(time: number, process: string, v: SendValue): number {
-    if (v.offset !== undefined || v.txn !== undefined || v.tombstone) return this.invoke(time, process, "send", v);
-    const i = this.row(time, process, TYPE_CODE.invoke, "send", -1, this.stampOf(process), undefined);
-    const s = this.sendRow(this.topicId(v.topic), v.key === null ? 0 : this.keyNames.id(v.key) + 1, v.value);
-    this.sendColumns(i, s, v.partition, undefined, v.acks === "0");
+    const incarnation = this.stampOf(process);
+    if (v.offset !== undefined || v.txn !== undefined || v.tombstone || !fitsU16(v.partition) || !(incarnation >= 0 && incarnation <= U16_MAX)) return this.invoke(time, process, "send", v);
+    const i = this.refs.length;
+    const s = this.sendTimes.length;
+    this.sendTimes.push(time);
+    this.sendDoneDeltas.push(0);
+    this.sendProcs.push(this.small(this.processNames, process, "process names"));
+    this.sendIncarnations.push(incarnation);
+    this.sendTopics.push(this.small(this.topicNames, v.topic, "topics"));
+    this.sendKeys.push(v.key === null ? 0 : this.keyNames.id(v.key) + 1);
+    const k = seqPrefixLength(v.value);
+    const prefix = k < 0 ? WHOLE : this.valuePrefixes.id(v.value.slice(0, k));
+    if (prefix >= WHOLE) {
+      this.sendValuePrefixes.push(WHOLE);
+      this.sendValueSeqs.push(0);
+      this.wholeValues.set(s, v.value);
+    } else {
+      this.sendValuePrefixes.push(prefix);
+      this.sendValueSeqs.push(seqOf(v.value, k));
+    }
+    this.sendInvokePartitions.push(v.partition ?? 0);
+    this.sendDonePartitions.push(0);
+    this.sendOffsets.push(0);
+    this.sendErrors.push(0);
+    this.sendInvokeOps.push(i);
+    this.sendFlags.push((v.acks === "0" ? ACKS0 : 0) | (v.partition === null ? INVOKE_NULL_PARTITION : 0));
+    this.refs.push(2 * s);
     this.publish(i);
     return i;
   }
@@ -166,11 +207,31 @@ export class History {
       this.complete(time, invoke, type, value, error);
       return;
     }
-    const i = this.row(time, this.processAt(invoke), TYPE_CODE[type], "send", invoke, this.incarnations.get(invoke), error);
-    let s = this.sendRows.get(invoke);
-    // The invocation's send row takes the first completion's offset; another completion with one gets its own row.
-    if (offset !== undefined && this.sendOffsetTaken.get(s) !== 0) s = this.sendRow(this.sendTopics.get(s), this.sendKeys.get(s), this.sendValue(s));
-    this.sendColumns(i, s, partition, offset, (this.meta.get(invoke) & ACKS0) !== 0);
+    const s = this.refs.get(invoke) >> 1;
+    const flags = this.sendFlags.get(s);
+    const delta = time - this.sendTimes.get(s);
+    const fits = (flags & DONE) === 0 && fitsU16(partition) && (offset === undefined || (offset | 0) === offset) && Number.isInteger(delta) && delta >= 0 && delta <= U32_MAX;
+    if (!fits) {
+      // What the row cannot hold (a second completion, or a field past its column) is an object completion with
+      // the value the row would have given.
+      const v: SendValue = { topic: this.sendTopicAt(invoke), partition, key: this.sendKeyAt(invoke), value: this.sendValueAt(invoke) };
+      if (offset !== undefined) v.offset = offset;
+      if (flags & ACKS0) v.acks = "0";
+      this.complete(time, invoke, type, v, error);
+      return;
+    }
+    const i = this.refs.length;
+    this.sendDoneDeltas.set(s, delta);
+    this.sendErrors.set(s, error === undefined ? 0 : this.label(error) + 1);
+    let f = flags | DONE | TYPE_CODE[type];
+    if (partition === null) f |= DONE_NULL_PARTITION;
+    else this.sendDonePartitions.set(s, partition);
+    if (offset !== undefined) {
+      f |= HAS_OFFSET;
+      this.sendOffsets.set(s, offset);
+    }
+    this.sendFlags.set(s, f);
+    this.refs.push(2 * s + 1);
     this.publish(i);
   }
 
@@ -178,26 +239,24 @@ export class History {
     return this.incarnationOf?.(process) ?? 0;
   }
 
-  private row(time: number, process: string, type: number, f: string, invoke: number, incarnation: number, error: string | undefined): number {
-    const i = this.times.length;
+  /** An op in the generic columns, its value kept as given. Returns its index. */
+  private generic(time: number, process: string, type: number, f: string, invoke: number, incarnation: number, error: string | undefined, value: unknown): number {
+    const i = this.refs.length;
+    this.refs.push(~this.times.length);
     this.times.push(time);
     this.procs.push(this.small(this.processNames, process, "process names"));
-    this.meta.push(type);
+    this.types.push(type);
     this.fs.push(this.label(f));
     this.invokes.push(invoke);
     this.incarnations.push(incarnation);
     this.errors.push(error === undefined ? 0 : this.label(error) + 1);
-    this.partitions.push(0);
-    this.sendRows.push(-1);
+    this.objects.set(i, value);
+    this.publish(i);
     return i;
   }
 
   private label(s: string): number {
     return this.small(this.labels, s, "op or error names");
-  }
-
-  private topicId(topic: string): number {
-    return this.small(this.topicNames, topic, "topics");
   }
 
   /** `s`'s id in `names`, which must fit a Uint16 column (0xfffe ids: one is kept for "none"). */
@@ -207,43 +266,10 @@ export class History {
     return id;
   }
 
-  /** A new send row; `keyId` is the interned key + 1, 0 for a null key. Returns its index. */
-  private sendRow(topicId: number, keyId: number, value: string): number {
-    const s = this.sendTopics.length;
-    this.sendTopics.push(topicId);
-    this.sendKeys.push(keyId);
-    const k = seqPrefixLength(value);
-    if (k < 0) {
-      this.sendValuePrefixes.push(-1);
-      this.sendValueSeqs.push(0);
-      this.wholeValues.set(s, value);
-    } else {
-      this.sendValuePrefixes.push(this.valuePrefixes.id(value.slice(0, k)));
-      this.sendValueSeqs.push(seqOf(value, k));
-    }
-    this.sendOffsets.push(0);
-    this.sendOffsetTaken.push(0);
-    return s;
-  }
-
   /** Send row `s`'s value string. */
   private sendValue(s: number): string {
     const p = this.sendValuePrefixes.get(s);
-    return p < 0 ? this.wholeValues.get(s)! : this.valuePrefixes.names[p] + this.sendValueSeqs.get(s);
-  }
-
-  private sendColumns(i: number, s: number, partition: number | null, offset: number | undefined, acks0: boolean): void {
-    let m = this.meta.get(i) | SEND;
-    if (acks0) m |= ACKS0;
-    if (partition === null) m |= NULL_PARTITION;
-    else this.partitions.set(i, partition);
-    if (offset !== undefined) {
-      m |= HAS_OFFSET;
-      this.sendOffsets.set(s, offset);
-      this.sendOffsetTaken.set(s, 1);
-    }
-    this.meta.set(i, m);
-    this.sendRows.set(i, s);
+    return p === WHOLE ? this.wholeValues.get(s)! : this.valuePrefixes.names[p] + this.sendValueSeqs.get(s);
   }
 
   /** Keeps the op objects, once built, up to date. */
@@ -267,85 +293,108 @@ export class History {
   }
 
   private build(i: number): HistoryOp {
-    const op: HistoryOp = { index: i, time: this.times.get(i), process: this.processAt(i), type: this.typeAt(i), f: this.fAt(i), value: this.valueAt(i) };
-    const inv = this.invokes.get(i);
+    const op: HistoryOp = { index: i, time: this.timeAt(i), process: this.processAt(i), type: this.typeAt(i), f: this.fAt(i), value: this.valueAt(i) };
+    const inv = this.invokeAt(i);
     if (inv >= 0) op.invoke = inv;
-    const e = this.errors.get(i);
-    if (e > 0) op.error = this.labels.names[e - 1];
-    const n = this.incarnations.get(i);
+    const e = this.errorAt(i);
+    if (e !== undefined) op.error = e;
+    const n = this.incarnationAt(i);
     if (n !== 0) op.incarnation = n;
     return op;
   }
 
+  /** Op `i`'s time in simulated µs. */
   timeAt(i: number): number {
-    return this.times.get(i);
+    const r = this.refs.get(i);
+    if (r < 0) return this.times.get(~r);
+    const s = r >> 1;
+    return r & 1 ? this.sendTimes.get(s) + this.sendDoneDeltas.get(s) : this.sendTimes.get(s);
   }
   processAt(i: number): string {
-    return this.processNames.names[this.procs.get(i)];
+    const r = this.refs.get(i);
+    return this.processNames.names[r < 0 ? this.procs.get(~r) : this.sendProcs.get(r >> 1)];
   }
   typeAt(i: number): OpType {
-    return TYPES[this.meta.get(i) & TYPE_MASK];
+    const r = this.refs.get(i);
+    if (r < 0) return TYPES[this.types.get(~r)];
+    return r & 1 ? TYPES[this.sendFlags.get(r >> 1) & DONE_TYPE_MASK] : "invoke";
   }
   fAt(i: number): string {
-    return this.labels.names[this.fs.get(i)];
+    const r = this.refs.get(i);
+    return r < 0 ? this.labels.names[this.fs.get(~r)] : "send";
   }
   /** The invocation a completion answers, or -1. */
   invokeAt(i: number): number {
-    return this.invokes.get(i);
+    const r = this.refs.get(i);
+    if (r < 0) return this.invokes.get(~r);
+    return r & 1 ? this.sendInvokeOps.get(r >> 1) : -1;
   }
   errorAt(i: number): string | undefined {
-    const e = this.errors.get(i);
+    const r = this.refs.get(i);
+    const e = r < 0 ? this.errors.get(~r) : r & 1 ? this.sendErrors.get(r >> 1) : 0;
     return e > 0 ? this.labels.names[e - 1] : undefined;
+  }
+  /** Which life of its process op `i` came from (0: not recorded). */
+  incarnationAt(i: number): number {
+    const r = this.refs.get(i);
+    return r < 0 ? this.incarnations.get(~r) : this.sendIncarnations.get(r >> 1);
   }
   /** Op `i`'s value (a columnar send's value object is built fresh each call). */
   valueAt(i: number): unknown {
     if (!this.isColumnarSend(i)) return this.objects.get(i);
-    const m = this.meta.get(i);
     const v: SendValue = { topic: this.sendTopicAt(i), partition: this.sendPartitionAt(i), key: this.sendKeyAt(i), value: this.sendValueAt(i) };
-    if (m & HAS_OFFSET) v.offset = this.sendOffsetAt(i);
-    if (m & ACKS0) v.acks = "0";
+    const offset = this.sendOffsetAt(i);
+    if (offset !== undefined) v.offset = offset;
+    if (this.sendAcks0At(i)) v.acks = "0";
     return v;
   }
 
   /**
-   * Whether op `i` is a send held in columns: then the `send*At` accessors read it without building objects. Other
-   * sends (transactional ones, or those recorded with `invoke`/`complete`) are read through `valueAt`.
+   * Whether op `i` is a send held in a send row: then the `send*At` accessors read it without building objects.
+   * Other sends (transactional ones, or those recorded with `invoke`/`complete`) are read through `valueAt`.
    */
   isColumnarSend(i: number): boolean {
-    return (this.meta.get(i) & SEND) !== 0;
+    return this.refs.get(i) >= 0;
   }
   sendTopicAt(i: number): string {
-    return this.isColumnarSend(i) ? this.topicNames.names[this.sendTopics.get(this.sendRows.get(i))] : (this.objects.get(i) as SendValue).topic;
+    const r = this.refs.get(i);
+    return r >= 0 ? this.topicNames.names[this.sendTopics.get(r >> 1)] : (this.objects.get(i) as SendValue).topic;
   }
   sendPartitionAt(i: number): number | null {
-    if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).partition;
-    return this.meta.get(i) & NULL_PARTITION ? null : this.partitions.get(i);
+    const r = this.refs.get(i);
+    if (r < 0) return (this.objects.get(i) as SendValue).partition;
+    const s = r >> 1;
+    const f = this.sendFlags.get(s);
+    if (r & 1) return f & DONE_NULL_PARTITION ? null : this.sendDonePartitions.get(s);
+    return f & INVOKE_NULL_PARTITION ? null : this.sendInvokePartitions.get(s);
   }
   sendKeyAt(i: number): string | null {
-    if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).key;
-    const k = this.sendKeys.get(this.sendRows.get(i));
+    const r = this.refs.get(i);
+    if (r < 0) return (this.objects.get(i) as SendValue).key;
+    const k = this.sendKeys.get(r >> 1);
     return k === 0 ? null : this.keyNames.names[k - 1];
   }
   sendValueAt(i: number): string {
-    return this.isColumnarSend(i) ? this.sendValue(this.sendRows.get(i)) : (this.objects.get(i) as SendValue).value;
+    const r = this.refs.get(i);
+    return r >= 0 ? this.sendValue(r >> 1) : (this.objects.get(i) as SendValue).value;
   }
-  /** The acknowledged offset (undefined when none was given). */
+  /** The acknowledged offset (undefined when none was given; an invocation never has one). */
   sendOffsetAt(i: number): number | undefined {
-    if (!this.isColumnarSend(i)) return (this.objects.get(i) as SendValue).offset;
-    return this.meta.get(i) & HAS_OFFSET ? this.sendOffsets.get(this.sendRows.get(i)) : undefined;
+    const r = this.refs.get(i);
+    if (r < 0) return (this.objects.get(i) as SendValue).offset;
+    return r & 1 && this.sendFlags.get(r >> 1) & HAS_OFFSET ? this.sendOffsets.get(r >> 1) : undefined;
   }
   /** acks=0: never acknowledged. */
   sendAcks0At(i: number): boolean {
-    return this.isColumnarSend(i) ? (this.meta.get(i) & ACKS0) !== 0 : (this.objects.get(i) as SendValue).acks === "0";
+    const r = this.refs.get(i);
+    return r >= 0 ? (this.sendFlags.get(r >> 1) & ACKS0) !== 0 : (this.objects.get(i) as SendValue).acks === "0";
   }
 
   /** Completions paired with their invocations. */
   *completed(f?: string): Generator<{ invoke: HistoryOp; done: HistoryOp }> {
-    const fId = f === undefined ? -1 : this.labels.find(f);
-    if (f !== undefined && fId < 0) return;
     for (let i = 0; i < this.length; i++) {
-      const inv = this.invokes.get(i);
-      if (inv < 0 || (fId >= 0 && this.fs.get(i) !== fId)) continue;
+      const inv = this.invokeAt(i);
+      if (inv < 0 || (f !== undefined && this.fAt(i) !== f)) continue;
       yield { invoke: this.opAt(inv), done: this.opAt(i) };
     }
   }

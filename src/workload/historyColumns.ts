@@ -51,6 +51,27 @@ export class Int32Column {
   }
 }
 
+/** A growable column of Uint32Array in chunks of 64K cells: appends never copy, and the slack is at most one chunk. */
+export class Uint32Column {
+  private readonly chunks: Uint32Array[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+    this.chunks[c][this.length & CHUNK_MASK] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK];
+  }
+
+  set(i: number, v: number): void {
+    this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK] = v;
+  }
+}
+
 /** A growable column of Uint16Array in chunks of 64K cells: appends never copy, and the slack is at most one chunk. */
 export class Uint16Column {
   private readonly chunks: Uint16Array[] = [];

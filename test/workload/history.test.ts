@@ -74,6 +74,41 @@ describe("History (columns)", () => {
     expect(h.valueAt(i)).toBe(v);
   });
 
+  it("one send row per send: what does not fit its narrow columns, and a second completion, read back as the object path gives them", () => {
+    // Past the columns: partition 70,000 (Uint16), offset 2^31 (int32), a completion 2^32 µs after its invocation
+    // (Uint32 delta) or before it, a fractional time, incarnation 70,000; and one invocation completed twice.
+    const [objects, columns] = both((h, col) => {
+      h.incarnationOf = (p) => (p === "old" ? 70_000 : 1);
+      const v = (value: string, partition: number | null = null): SendValue => ({ topic: "t", partition, key: "k", value });
+      const sends: [number, SendValue, number, "ok" | "fail", number | null, number | undefined][] = [
+        [send(h, col, 5, "app", v("app-1-0", 70_000)), v("app-1-0", 70_000), 6, "ok", 70_000, 1],
+        [send(h, col, 5, "app", v("app-1-1")), v("app-1-1"), 6, "ok", 70_001, 2],
+        [send(h, col, 5, "app", v("app-1-2")), v("app-1-2"), 6, "ok", 0, 2 ** 31],
+        [send(h, col, 5, "app", v("app-1-3")), v("app-1-3"), 5 + 2 ** 32, "ok", 0, 3],
+        [send(h, col, 5, "app", v("app-1-4")), v("app-1-4"), 4, "fail", null, undefined],
+        [send(h, col, 5, "app", v("app-1-5")), v("app-1-5"), 6.5, "ok", 1, 4],
+        [send(h, col, 5, "old", v("old-1-0")), v("old-1-0"), 6, "ok", 1, 5],
+        [send(h, col, 5, "app", v("app-1-6")), v("app-1-6"), 7, "ok", 2, -1],
+      ];
+      for (const [inv, value, t, type, partition, offset] of sends) done(h, col, t, inv, type, value, partition, offset, type === "fail" ? "REQUEST_TIMED_OUT" : undefined);
+      // The last send completed a second time (a workload never does; the history still records it).
+      done(h, col, 9, sends[7][0], "info", sends[7][1], 2, 8);
+    });
+    expect(JSON.stringify(columns.ops)).toBe(JSON.stringify(objects.ops));
+    for (const h of [objects, columns])
+      expect([...Array(h.length).keys()].map((i) => [h.timeAt(i), h.typeAt(i), h.invokeAt(i), h.sendPartitionAt(i), h.sendOffsetAt(i), h.errorAt(i)]).slice(8)).toEqual([
+        [6, "ok", 0, 70_000, 1, undefined],
+        [6, "ok", 1, 70_001, 2, undefined],
+        [6, "ok", 2, 0, 2 ** 31, undefined],
+        [5 + 2 ** 32, "ok", 3, 0, 3, undefined],
+        [4, "fail", 4, null, undefined, "REQUEST_TIMED_OUT"],
+        [6.5, "ok", 5, 1, 4, undefined],
+        [6, "ok", 6, 1, 5, undefined],
+        [7, "ok", 7, 2, -1, undefined],
+        [9, "info", 7, 2, 8, undefined],
+      ]);
+  });
+
   fcTest.prop([
     fc.array(fc.record({ key: fc.option(fc.constantFrom("a", "b", "c")), partition: fc.option(fc.nat(5)), outcome: fc.constantFrom("ok", "fail", "info", "open"), acks0: fc.boolean(), at: fc.nat(1000), value: fc.option(fc.oneof(fc.string(), fc.constantFrom("v007", "v1234567890", "9", "p-2-"))) }), { maxLength: 40 }),
   ])("any mix of sends reads back the same through columns as through objects (values split into prefix and number where they can be, kept whole where not)", (sends) => {

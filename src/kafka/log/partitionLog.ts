@@ -52,13 +52,13 @@ export class PartitionLog implements DiskResident {
    * Durable with the log (Kafka writes it after each cleaning).
    */
   cleanerCheckpoint = -1;
-  /** The last packed batch's value prefix, shared with the next (one string per producer life, not per batch). */
-  private valuePrefix: string | null = null;
+  /** The last packed batch: its header and value prefix are shared with the next (one per producer life, not per batch). */
+  private lastPacked: PackedRecordBatch | null = null;
 
   /** Appends a batch as leader: stamps the next offset, the leader epoch and the append time (ms). */
   appendAsLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, leaderEpoch: number, nowMs = 0): RecordBatch {
-    const stamped = stampedBatch(batch, this.logEndOffset, leaderEpoch, nowMs, this.valuePrefix);
-    if (stamped instanceof PackedRecordBatch) this.valuePrefix = stamped.prefix;
+    const stamped = stampedBatch(batch, this.logEndOffset, leaderEpoch, nowMs, this.lastPacked);
+    if (stamped instanceof PackedRecordBatch) this.lastPacked = stamped;
     this.append(stamped);
     return stamped;
   }

@@ -52,6 +52,27 @@ describe("PackedRecordBatch", () => {
     plain([{ key: "COMMIT", value: "0" }], true);
   });
 
+  it("keeps the append time as whole µs, giving the ms back exactly; a time that is not whole µs stays plain", () => {
+    const us = 123_456_789;
+    const b = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, us / 1000);
+    expect(b).toBeInstanceOf(PackedRecordBatch);
+    expect(b.maxTimestampMs).toBe(us / 1000);
+    // Past 2^31 µs (35 min) too: the time takes two cells.
+    const late = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, 9_876_543_210_123 / 1000);
+    expect(late.maxTimestampMs).toBe(9_876_543_210_123 / 1000);
+    const odd = stampedBatch(batch([{ key: "a", value: "v1" }]), 0, 0, 0.1234567);
+    expect(odd).not.toBeInstanceOf(PackedRecordBatch);
+    expect(odd.maxTimestampMs).toBe(0.1234567);
+  });
+
+  it("leaves plain a batch whose epoch, sequence or size is not an int32 (its cells hold int32s)", () => {
+    for (const [extra, epoch] of [[{ sizeBytes: 2 ** 31 }, 0], [{ baseSequence: 2 ** 31 }, 0], [{}, 2 ** 31]] as const) {
+      const b = stampedBatch({ ...batch([{ key: "a", value: "v1" }]), ...extra }, 0, epoch, 0);
+      expect(b).not.toBeInstanceOf(PackedRecordBatch);
+      expect([b.leaderEpoch, b.baseSequence, b.sizeBytes]).toEqual([epoch, extra.baseSequence ?? 40, extra.sizeBytes ?? 300]);
+    }
+  });
+
   it("leaves plain an empty batch and a value whose digits start inside what would be the prefix", () => {
     // No first record to take a prefix from: nothing to pack.
     const empty = stampedBatch(batch([]), 5, 1, 1);
@@ -86,17 +107,47 @@ describe("PackedRecordBatch", () => {
 
   it("shares the previous batch's prefix only when it is this batch's whole prefix", () => {
     const records: KafkaRecord[] = [{ key: "a", value: "app-1-2" }, { key: "a", value: "app-1-3" }];
-    // A hint that is only the start of the prefix ("app-" of "app-1-") must not become the prefix.
-    const shorter = stampedBatch(batch(records), 0, 0, 0, "app-") as PackedRecordBatch;
+    const previous = (value: string) => stampedBatch(batch([{ key: "a", value }]), 0, 0, 0) as PackedRecordBatch;
+    // A previous prefix that is only the start of this one ("app-" of "app-1-") must not become the prefix.
+    const shorter = stampedBatch(batch(records), 0, 0, 0, previous("app-1")) as PackedRecordBatch;
     expect(shorter.prefix).toBe("app-1-");
     expect(shorter.records).toEqual(records);
-    // A hint as long as the prefix but another producer's is not shared: the batch packs with its own.
-    const other = stampedBatch(batch(records), 0, 0, 0, "app-2-");
+    // A prefix as long but another producer's is not shared: the batch packs with its own.
+    const other = stampedBatch(batch(records), 0, 0, 0, previous("app-2-1"));
     expect(other).toBeInstanceOf(PackedRecordBatch);
     expect((other as PackedRecordBatch).prefix).toBe("app-1-");
     expect(other.records).toEqual(records);
     // The same producer's prefix is shared.
-    expect((stampedBatch(batch(records), 0, 0, 0, "app-1-") as PackedRecordBatch).prefix).toBe("app-1-");
+    const same = previous("app-1-1");
+    expect((stampedBatch(batch(records), 0, 0, 0, same) as PackedRecordBatch).prefix).toBe(same.prefix);
+  });
+
+  it("shares the previous batch's producer fields only when they are equal; each batch keeps its own", () => {
+    const records: KafkaRecord[] = [{ key: "a", value: "app-1-2", padBytes: 5 }];
+    const first = stampedBatch(batch(records), 0, 0, 0) as PackedRecordBatch;
+    const variants: Partial<RecordBatch>[] = [{ producerId: 8 }, { producerEpoch: 2 }, { isTransactional: true }, { compression: "lz4" }, {}];
+    for (const v of variants) {
+      const b = stampedBatch({ ...batch(records), ...v, baseSequence: 41 }, 1, 0, 0, first);
+      expect([b.producerId, b.producerEpoch, b.isTransactional, b.compression, b.baseSequence]).toEqual([v.producerId ?? 7, v.producerEpoch ?? 1, v.isTransactional ?? false, v.compression, 41]);
+      expect(b.records).toEqual(records);
+    }
+    // Uneven padding against the previous batch: its own header, its own padBytes.
+    const padded = stampedBatch(batch([{ key: "a", value: "app-1-3", padBytes: 9 }]), 1, 0, 0, first);
+    expect(padded.records).toEqual([{ key: "a", value: "app-1-3", padBytes: 9 }]);
+  });
+
+  it("batches packed one after another each read back their own records, past a slab's end too", () => {
+    // 32K cells per slab: 2,500 batches of 5 records (15 cells each) fill and leave slabs, sharing one header and
+    // its key table; one larger than a slab gets its own.
+    let previous: PackedRecordBatch | null = null;
+    const packed = Array.from({ length: 2500 }, (_, j) => (previous = stampedBatch({ ...batch([0, 1, 2, 3, 4].map((i) => ({ key: `k${(i * j) % 7}`, value: `p-${5 * j + i}` }))), baseSequence: j, sizeBytes: 100 + j }, 5 * j, j % 3, j, previous) as PackedRecordBatch));
+    const big = stampedBatch(batch(Array.from({ length: 20_000 }, (_, i) => ({ key: null, value: `q-${i}` }))), 0, 0, 0);
+    packed.forEach((b, j) => {
+      expect(b.records).toEqual([0, 1, 2, 3, 4].map((i) => ({ key: `k${(i * j) % 7}`, value: `p-${5 * j + i}` })));
+      expect([b.baseOffset, b.leaderEpoch, b.baseSequence, b.sizeBytes, b.maxTimestampMs]).toEqual([5 * j, j % 3, j, 100 + j, j]);
+    });
+    expect(recordValueAt(big, 19_999)).toBe("q-19999");
+    expect(recordCountOf(big)).toBe(20_000);
   });
 
   it("a candidate for the producer-state checks shares the records it was given", () => {
