@@ -220,11 +220,13 @@ export class DelayedFetchPurgatory {
     return this.byId.size;
   }
 
-  /** Parks a fetch, watched under each of its partitions, for at most its maxWaitMs; `params`: its limits as the broker applies them. */
-  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest, params: FetchParams = fetchParams(request, this.host.brokerFetchMaxBytes)): void {
+  /**
+   * Parks a fetch, watched under each of its partitions, for at most its maxWaitMs; `params`: its limits as the broker
+   * applies them; `keys`: its partitions' `topic-partition` keys in the request's order, when the caller has them.
+   */
+  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest, params: FetchParams = fetchParams(request, this.host.brokerFetchMaxBytes), keys: string[] = request.partitions.map((fp) => tpKey(fp.topic, fp.partition))): void {
     // Stryker disable next-line UpdateOperator: counting down gives distinct ids all the same
     const id = this.nextId++;
-    const keys = request.partitions.map((fp) => tpKey(fp.topic, fp.partition));
     const op: DelayedFetch = { id, from, request, params, keys, timer: this.expiration.set(request.maxWaitMs, id), done: false };
     this.byId.set(id, op);
     for (const key of keys) {

@@ -75,6 +75,8 @@ export class ProducerBatch {
    * a legacy one (0 or 1: a MessageSet, no batch header, each message framed alone; recordSize.ts).
    */
   magic: RecordMagic = 2;
+  /** Its partition's `topic-partition` key (made once: the sender and the in-flight table look batches up by it). */
+  readonly key: string;
 
   constructor(
     readonly topic: string,
@@ -92,6 +94,7 @@ export class ProducerBatch {
     readonly estimatedRatio = 1,
   ) {
     this.lastAttemptMs = createdMs;
+    this.key = `${topic}-${partition}`;
   }
 
   /**
@@ -142,10 +145,6 @@ export class ProducerBatch {
    */
   static writeLimitForSizes(keyBytes: number, valueBytes: number, batchSize: number, magic: RecordMagic = 2): number {
     return Math.max(batchSize, magic === 2 ? batchSizeUpperBound(keyBytes, valueBytes) : legacyRecordSizeInBytes(magic, keyBytes, valueBytes));
-  }
-
-  get key(): string {
-    return `${this.topic}-${this.partition}`;
   }
 
   /**

@@ -26,6 +26,12 @@ export interface SenderHost {
   updateLoadStats(): void;
 }
 
+/** One leader in a drain pass: whether a batch of it is sendable now, and the partitions (keys) with queued batches it leads. */
+interface ReadyNode {
+  ready: boolean;
+  keys: string[];
+}
+
 /** Errors after which Kafka refreshes metadata (InvalidMetadataException and disconnects). */
 const METADATA_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_LEADER_OR_FOLLOWER", "UNKNOWN_TOPIC_OR_PARTITION", "FENCED_LEADER_EPOCH", "UNKNOWN_LEADER_EPOCH", "NETWORK_EXCEPTION", "LEADER_NOT_AVAILABLE"]);
 /** Errors whose attempt may have been appended even though it failed. */
@@ -74,6 +80,20 @@ export class Sender {
       this.drainAtMs = Infinity;
       this.drain();
     });
+  }
+
+  /**
+   * A drain pass's leaders, in the order the pass meets them (cleared at each pass; `nodeOf` keeps their entries):
+   * the sender passes about once per produce response and linger.ms, so it reuses them rather than make new ones.
+   */
+  private readonly readyNodes = new Map<string, ReadyNode>();
+  private readonly nodeEntries = new Map<string, ReadyNode>();
+
+  /** The reusable ready-table entry of leader `node`. */
+  private nodeOf(node: string): ReadyNode {
+    let e = this.nodeEntries.get(node);
+    if (!e) this.nodeEntries.set(node, (e = { ready: false, keys: [] }));
+    return e;
   }
 
   /** Batches of the producer still in flight. */
@@ -130,7 +150,8 @@ export class Sender {
     }
     if (this.settings.partitionerAdaptive) this.host.updateLoadStats();
     // RecordAccumulator.ready: the leaders with a sendable batch, and (in queue order) the partitions each leads.
-    const nodes = new Map<string, { ready: boolean; keys: string[] }>();
+    const nodes = this.readyNodes;
+    nodes.clear();
     for (const [key, q] of this.accumulator.queues) {
       if (q.length === 0) continue;
       // A transactional batch leaves only once its partition is in the transaction (AddPartitionsToTxn).
@@ -142,7 +163,12 @@ export class Sender {
         continue;
       }
       let node = nodes.get(meta.leader);
-      if (!node) nodes.set(meta.leader, (node = { ready: false, keys: [] }));
+      if (!node) {
+        node = this.nodeOf(meta.leader);
+        node.ready = false;
+        node.keys.length = 0;
+        nodes.set(meta.leader, node);
+      }
       node.keys.push(key);
       const at = this.accumulator.sendableAtMs(q);
       if (at <= now) node.ready = true;
