@@ -241,7 +241,13 @@ export class DelayedFetchPurgatory {
     const list = this.watchers.get(key);
     // Stryker disable next-line ConditionalExpression: a shortcut; the loop over no fetches does nothing either
     if (!list || list.length === 0) return;
-    for (const op of list.slice()) if (!op.done && this.tryComplete(op)) this.forceComplete(op);
+    // No copy of the list (this runs on every append and HW move): completing `op` takes it out of the list at `i`
+    // and nothing else joins or leaves it meanwhile (the answer is only written), so the next op moves up to `i`.
+    for (let i = 0; i < list.length; ) {
+      const op = list[i];
+      if (!op.done && this.tryComplete(op)) this.forceComplete(op);
+      if (list[i] === op) i++;
+    }
   }
 
   /**

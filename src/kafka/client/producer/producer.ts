@@ -101,8 +101,10 @@ export class KafkaProducer {
     this.sender = new Sender(ctx, this.client, settings, this.metadata, this.accumulator, this.ids, this.txn, {
       expireWaiting: (now) => this.expireWaiting(now),
       nextWaitingDeadlineMs: () => {
+        // Asked on every pass of the sender: no copy of the two lists.
         let next = Infinity;
-        for (const w of [...this.waitingForMetadata, ...this.blocked]) next = Math.min(next, w.deadlineMs);
+        for (const w of this.waitingForMetadata) next = Math.min(next, w.deadlineMs);
+        for (const w of this.blocked) next = Math.min(next, w.deadlineMs);
         return next;
       },
       admitBlocked: () => this.admitBlocked(),

@@ -16,6 +16,8 @@ export class RecordAccumulator {
    * allBatchesFull) look up, without building the `topic-partition` string for every record (issue 14 item 4).
    */
   private readonly queuesByTopic = new Map<string, (ProducerBatch[] | undefined)[]>();
+  /** The queues in `queues`' order (a queue is never removed): what the sender's pass walks, without a Map iterator. */
+  readonly queueList: ProducerBatch[][] = [];
   usedBytes = 0;
   /** The compression ratio estimates per topic (Kafka's is static per JVM; here per producer). */
   readonly estimator = new CompressionRatioEstimator();
@@ -50,6 +52,7 @@ export class RecordAccumulator {
     if (!q) {
       byPartition[partition] = q = [];
       this.queues.set(`${topic}-${partition}`, q);
+      this.queueList.push(q);
     }
     return q;
   }

@@ -28,6 +28,7 @@ export interface SenderHost {
 
 /** One leader in a drain pass: whether a batch of it is sendable now, and the partitions (keys) with queued batches it leads. */
 interface ReadyNode {
+  leader: string;
   ready: boolean;
   keys: string[];
 }
@@ -83,16 +84,23 @@ export class Sender {
   }
 
   /**
-   * A drain pass's leaders, in the order the pass meets them (cleared at each pass; `nodeOf` keeps their entries):
-   * the sender passes about once per produce response and linger.ms, so it reuses them rather than make new ones.
+   * A drain pass's leaders, in the order the pass meets them: the first `readyCount` entries (the rest are kept for
+   * reuse). The sender passes about once per produce response and per linger.ms, and a producer has a few leaders, so
+   * a linear scan over reused entries beats a Map made (or cleared) every pass.
    */
-  private readonly readyNodes = new Map<string, ReadyNode>();
-  private readonly nodeEntries = new Map<string, ReadyNode>();
+  private readonly readyNodes: ReadyNode[] = [];
+  private readyCount = 0;
 
-  /** The reusable ready-table entry of leader `node`. */
-  private nodeOf(node: string): ReadyNode {
-    let e = this.nodeEntries.get(node);
-    if (!e) this.nodeEntries.set(node, (e = { ready: false, keys: [] }));
+  /** The pass's entry for `leader`: found among those met so far, else the next reused one, reset. */
+  private readyNodeOf(leader: string): ReadyNode {
+    const nodes = this.readyNodes;
+    for (let i = 0; i < this.readyCount; i++) if (nodes[i].leader === leader) return nodes[i];
+    let e = nodes[this.readyCount];
+    if (e === undefined) nodes.push((e = { leader, ready: false, keys: [] }));
+    e.leader = leader;
+    e.ready = false;
+    e.keys.length = 0;
+    this.readyCount++;
     return e;
   }
 
@@ -150,10 +158,12 @@ export class Sender {
     }
     if (this.settings.partitionerAdaptive) this.host.updateLoadStats();
     // RecordAccumulator.ready: the leaders with a sendable batch, and (in queue order) the partitions each leads.
-    const nodes = this.readyNodes;
-    nodes.clear();
-    for (const [key, q] of this.accumulator.queues) {
+    this.readyCount = 0;
+    const queues = this.accumulator.queueList;
+    for (let qi = 0; qi < queues.length; qi++) {
+      const q = queues[qi];
       if (q.length === 0) continue;
+      const key = q[0].key;
       // A transactional batch leaves only once its partition is in the transaction (AddPartitionsToTxn).
       if (this.txn && !this.txn.canSend(key)) continue;
       const first = q[0];
@@ -162,20 +172,16 @@ export class Sender {
         this.metadata.requestUpdate();
         continue;
       }
-      let node = nodes.get(meta.leader);
-      if (!node) {
-        node = this.nodeOf(meta.leader);
-        node.ready = false;
-        node.keys.length = 0;
-        nodes.set(meta.leader, node);
-      }
+      const node = this.readyNodeOf(meta.leader);
       node.keys.push(key);
       const at = this.accumulator.sendableAtMs(q);
       if (at <= now) node.ready = true;
       else next = Math.min(next, at);
     }
-    for (const [leader, node] of nodes) {
+    for (let ni = 0; ni < this.readyCount; ni++) {
+      const node = this.readyNodes[ni];
       if (!node.ready) continue;
+      const leader = node.leader;
       // Sender.runOnce passes again at once while the leader still has a sendable batch and room on its connection.
       let sendable = true;
       while (sendable && this.client.ready(leader)) {
