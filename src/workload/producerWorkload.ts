@@ -82,6 +82,8 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
     // Values stay unique across restarts of the same client: the incarnation is part of them.
     let n = 0;
     let sent = 0;
+    // The incarnation is fixed for this life (the engine counts it up before it calls the factory): made once.
+    const valuePrefix = `${ctx.name}-${ctx.incarnation}-`;
 
     // One completion for every record: the tag is the history row of the send's invocation (no closure per send).
     const completed = (r: SendResult, inv: number) => {
@@ -91,7 +93,7 @@ export function producerWorkloadActor(brokers: string[], settings: ProducerSetti
 
     const sendOne = () => {
       const key = nextKey(w.keys, n, keyRandom, names);
-      const value = `${ctx.name}-${ctx.incarnation}-${n++}`;
+      const value = valuePrefix + n++;
       const tombstone = tombstoneRandom !== null && key !== null && tombstoneRandom.chance(w.tombstoneRatio);
       const padBytes = tombstone ? 0 : Math.max(0, w.valueSize - value.length);
       // Fields added in the order the spreads gave them, without a spread's copies (this runs per record).

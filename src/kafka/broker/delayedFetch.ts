@@ -220,11 +220,13 @@ export class DelayedFetchPurgatory {
     return this.byId.size;
   }
 
-  /** Parks a fetch, watched under each of its partitions, for at most its maxWaitMs; `params`: its limits as the broker applies them. */
-  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest, params: FetchParams = fetchParams(request, this.host.brokerFetchMaxBytes)): void {
+  /**
+   * Parks a fetch, watched under each of its partitions, for at most its maxWaitMs; `params`: its limits as the broker
+   * applies them; `keys`: its partitions' `topic-partition` keys in the request's order, when the caller has them.
+   */
+  watch(from: ConnectionId, request: FetchRequest | ConsumerFetchRequest, params: FetchParams = fetchParams(request, this.host.brokerFetchMaxBytes), keys: string[] = request.partitions.map((fp) => tpKey(fp.topic, fp.partition))): void {
     // Stryker disable next-line UpdateOperator: counting down gives distinct ids all the same
     const id = this.nextId++;
-    const keys = request.partitions.map((fp) => tpKey(fp.topic, fp.partition));
     const op: DelayedFetch = { id, from, request, params, keys, timer: this.expiration.set(request.maxWaitMs, id), done: false };
     this.byId.set(id, op);
     for (const key of keys) {
@@ -239,7 +241,13 @@ export class DelayedFetchPurgatory {
     const list = this.watchers.get(key);
     // Stryker disable next-line ConditionalExpression: a shortcut; the loop over no fetches does nothing either
     if (!list || list.length === 0) return;
-    for (const op of list.slice()) if (!op.done && this.tryComplete(op)) this.forceComplete(op);
+    // No copy of the list (this runs on every append and HW move): completing `op` takes it out of the list at `i`
+    // and nothing else joins or leaves it meanwhile (the answer is only written), so the next op moves up to `i`.
+    for (let i = 0; i < list.length; ) {
+      const op = list[i];
+      if (!op.done && this.tryComplete(op)) this.forceComplete(op);
+      if (list[i] === op) i++;
+    }
   }
 
   /**

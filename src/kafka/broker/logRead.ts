@@ -28,7 +28,7 @@ export const EMPTY_READ: PartitionRead = Object.freeze({ batches: [], partialByt
  */
 export function readPartition(log: PartitionLog, fetchOffset: number, maxOffset: number, maxBytes: number, minOneMessage: boolean): PartitionRead {
   if (fetchOffset >= maxOffset) return EMPTY_READ;
-  const i = log.batchIndexFrom(fetchOffset);
+  const i = batchIndexFromTail(log, fetchOffset);
   if (i < 0) return EMPTY_READ;
   const first = log.batches[i];
   if (lastOffsetOf(first) >= maxOffset) return EMPTY_READ;
@@ -53,7 +53,7 @@ export function readPartition(log: PartitionLog, fetchOffset: number, maxOffset:
  */
 export function bytesAvailable(log: PartitionLog, fetchOffset: number, maxOffset: number, partitionMaxBytes: number, enough: number): number {
   if (fetchOffset >= maxOffset) return 0;
-  const i = log.batchIndexFrom(fetchOffset);
+  const i = batchIndexFromTail(log, fetchOffset);
   if (i < 0) return 0;
   const cap = Math.min(partitionMaxBytes, enough);
   let bytes = 0;
@@ -63,6 +63,21 @@ export function bytesAvailable(log: PartitionLog, fetchOffset: number, maxOffset
     bytes += b.sizeBytes;
   }
   return Math.min(bytes, partitionMaxBytes);
+}
+
+/** How many of the log's last batches `batchIndexFromTail` looks at before it searches the whole log. */
+const TAIL_BATCHES = 4;
+
+/**
+ * `log.batchIndexFrom(offset)` (the first batch whose last offset is ≥ `offset`, -1: none), looking at the log's
+ * last few batches first: a caught-up follower or consumer reads at the log's tail, where a binary search over a
+ * long log (60,000 batches in the reference workload's minute) takes ~16 steps per read. The same answer.
+ */
+export function batchIndexFromTail(log: PartitionLog, offset: number): number {
+  const batches = log.batches;
+  const n = batches.length;
+  for (let k = n - 1; k >= 0 && k >= n - TAIL_BATCHES; k--) if (lastOffsetOf(batches[k]) < offset) return k + 1 < n ? k + 1 : -1;
+  return log.batchIndexFrom(offset);
 }
 
 /** A Fetch's limits as the broker applies them (Kafka `FetchParams`). */

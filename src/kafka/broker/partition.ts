@@ -277,7 +277,7 @@ export class Partition extends ReplicaLog {
     }
     if (hw <= this.highWatermark) return false;
     this.highWatermark = hw;
-    this.trace("partition.hw", { highWatermark: hw, leaderEpoch: this.leaderEpoch, isr: this.isrState.maximalIsr });
+    this.ctx.trace("partition.hw", { tp: this.key, highWatermark: hw, leaderEpoch: this.leaderEpoch, isr: this.isrState.maximalIsr });
     this.delayedProduces.checkAndComplete();
     this.host.tryCompleteDelayedFetch(this.key);
     return true;

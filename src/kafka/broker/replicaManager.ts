@@ -74,6 +74,11 @@ export interface ReplicaSnapshot {
  */
 export class ReplicaManager implements PartitionWriter {
   private readonly partitions = new Map<string, Partition>();
+  /**
+   * The same partitions by topic, then partition number: what the per-request paths (Produce, Fetch) look up without
+   * building a `topic-partition` string per partition of every request.
+   */
+  private readonly partitionsByTopic = new Map<string, (Partition | undefined)[]>();
   /** The follower fetchers: one thread per source broker (num.replica.fetchers) for all partitions it leads. */
   readonly replicaFetcherManager: ReplicaFetcherManager;
   /** Fetches waiting for data (Kafka's delayedFetchPurgatory). */
@@ -153,10 +158,18 @@ export class ReplicaManager implements PartitionWriter {
     return this.partitions.get(key);
   }
 
+  /** The hosted partition `partition` of `topic`, if any (the same as `partition(tpKey(topic, partition))`). */
+  private hosted(topic: string, partition: number): Partition | undefined {
+    return this.partitionsByTopic.get(topic)?.[partition];
+  }
+
   /** Starts hosting a replica (its log is opened from disk, or created). */
   private hostPartition(topic: string, partition: number): Partition {
     const p = new Partition(topic, partition, this.partitionHost);
     this.partitions.set(p.key, p);
+    let byPartition = this.partitionsByTopic.get(topic);
+    if (!byPartition) this.partitionsByTopic.set(topic, (byPartition = []));
+    byPartition[partition] = p;
     this.logManager.cleaner.maybeSchedule();
     return p;
   }
@@ -178,6 +191,7 @@ export class ReplicaManager implements PartitionWriter {
         p.stop();
         this.replicaFetcherManager.removeFetcherForPartition(key);
         this.partitions.delete(key);
+        this.partitionsByTopic.get(st.topic)![st.partition] = undefined;
         this.ctx.disk.delete(`log/${key}`);
       }
       return null;
@@ -211,7 +225,7 @@ export class ReplicaManager implements PartitionWriter {
     handleProduceRequest(
       req,
       {
-        partition: (d) => this.partitions.get(tpKey(d.topic, d.partition)),
+        partition: (d) => this.hosted(d.topic, d.partition),
         topicExists: (topic) => this.host.image.topics.has(topic),
         verifier: this.verifier,
         append: (p, d, done) => this.appendRecords(p, d.batch, req.acks, req.timeoutMs, d.currentLeaderEpoch, from, done),
@@ -269,7 +283,7 @@ export class ReplicaManager implements PartitionWriter {
    */
   handleFetch(req: FetchRequest, conn: ConnectionId): void {
     const params = fetchParams(req, this.host.settings.fetchMaxBytes);
-    const sources = req.partitions.map((fp) => this.partitions.get(tpKey(fp.topic, fp.partition)));
+    const sources = req.partitions.map((fp) => this.hosted(fp.topic, fp.partition));
     const reads = readFromLog(req, params, (i, maxBytes, minOneMessage): FollowerRead => {
       const p = sources[i];
       return p ? p.readForFollower(req.replicaId, req.partitions[i], maxBytes, minOneMessage) : { ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
@@ -291,7 +305,14 @@ export class ReplicaManager implements PartitionWriter {
       bytesReadable += r.bytes;
     }
     if (complete || bytesReadable >= params.minBytes) this.ctx.write(conn, { type: "FetchResponse", correlationId: req.correlationId, partitions } satisfies FetchResponse);
-    else this.delayedFetchPurgatory.watch(conn, req, params);
+    // Every partition is hosted here (else it would have completed): their keys are at hand.
+    else
+      this.delayedFetchPurgatory.watch(
+        conn,
+        req,
+        params,
+        sources.map((p) => p!.key),
+      );
   }
 
   /**
@@ -304,7 +325,7 @@ export class ReplicaManager implements PartitionWriter {
    */
   handleConsumerFetch(req: ConsumerFetchRequest, conn: ConnectionId): void {
     const params = fetchParams(req, this.host.settings.fetchMaxBytes);
-    const sources = req.partitions.map((fp) => this.partitions.get(tpKey(fp.topic, fp.partition)));
+    const sources = req.partitions.map((fp) => this.hosted(fp.topic, fp.partition));
     const reads = readFromLog(req, params, (i, maxBytes, minOneMessage) => {
       const p = sources[i];
       return p ? readRecordsForConsumer(p, req.partitions[i], req.isolationLevel, maxBytes, minOneMessage) : { ok: false as const, error: "NOT_LEADER_OR_FOLLOWER" as const, bytes: 0 as const };

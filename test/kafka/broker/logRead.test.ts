@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesAvailable, fetchParams, readFromLog, readPartition } from "../../../src/kafka/broker/logRead.js";
+import { batchIndexFromTail, bytesAvailable, fetchParams, readFromLog, readPartition } from "../../../src/kafka/broker/logRead.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 import type { FetchPartition } from "../../../src/kafka/protocol/messages.js";
 import { FetchSessionOrder } from "../../../src/kafka/protocol/fetchSessionOrder.js";
@@ -17,6 +17,17 @@ function logOf(sizes: number[]): PartitionLog {
 }
 
 const offsets = (r: { batches: { baseOffset: number }[] }) => r.batches.map((b) => b.baseOffset);
+
+describe("batchIndexFromTail (the log's tail first, then its binary search)", () => {
+  it("finds the same batch as PartitionLog.batchIndexFrom for every offset, at the tail and deep in the log", () => {
+    for (const n of [0, 1, 2, 4, 5, 9]) {
+      const log = logOf(Array.from({ length: n }, () => 100));
+      // A last batch of 2 records, so an offset inside a batch (not only at its start) is asked too.
+      log.appendAsLeader({ producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: [{ key: null, value: "a" }, { key: null, value: "b" }], sizeBytes: 100 }, 0);
+      for (let offset = -1; offset <= n + 3; offset++) expect([n, offset, batchIndexFromTail(log, offset)]).toEqual([n, offset, log.batchIndexFrom(offset)]);
+    }
+  });
+});
 
 describe("readPartition (LogSegment.read, checkFetchDataInfo)", () => {
   it("whole batches up to the limit, then the head of the batch the limit falls in", () => {

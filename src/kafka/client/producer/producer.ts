@@ -101,8 +101,10 @@ export class KafkaProducer {
     this.sender = new Sender(ctx, this.client, settings, this.metadata, this.accumulator, this.ids, this.txn, {
       expireWaiting: (now) => this.expireWaiting(now),
       nextWaitingDeadlineMs: () => {
+        // Asked on every pass of the sender: no copy of the two lists.
         let next = Infinity;
-        for (const w of [...this.waitingForMetadata, ...this.blocked]) next = Math.min(next, w.deadlineMs);
+        for (const w of this.waitingForMetadata) next = Math.min(next, w.deadlineMs);
+        for (const w of this.blocked) next = Math.min(next, w.deadlineMs);
         return next;
       },
       admitBlocked: () => this.admitBlocked(),
@@ -240,13 +242,6 @@ export class KafkaProducer {
 
   // ---- partitioning and appending ----
 
-  private partitionFor(r: ProducerRecord, numPartitions: number): { partition: number; sticky: BuiltInPartitioner | null } {
-    if (r.partition !== undefined) return { partition: r.partition, sticky: null };
-    if (r.key !== null && !this.settings.partitionerIgnoreKeys) return { partition: this.keyHash(r.key) % numPartitions, sticky: null };
-    const bp = this.partitionerOf(r.topic);
-    return { partition: bp.currentPartition(this.metadata.availablePartitions(r.topic), numPartitions), sticky: bp };
-  }
-
   /** The topic's built-in (sticky) partitioner, made on first use with its own random stream. */
   private partitionerOf(topic: string): BuiltInPartitioner {
     let bp = this.partitioners.get(topic);
@@ -283,7 +278,16 @@ export class KafkaProducer {
       return;
     }
     const parts = this.metadata.partitionsFor(record.topic)!;
-    const { partition, sticky } = this.partitionFor(record, parts.length);
+    // KafkaProducer.partition: an explicit partition, else the key's hash, else the built-in (sticky) partitioner
+    // (BuiltInPartitioner.partitionForKey / peekCurrentPartitionInfo). Inline: no holder object per record.
+    let partition: number;
+    let sticky: BuiltInPartitioner | null = null;
+    if (record.partition !== undefined) partition = record.partition;
+    else if (record.key !== null && !this.settings.partitionerIgnoreKeys) partition = this.keyHash(record.key) % parts.length;
+    else {
+      sticky = this.partitionerOf(record.topic);
+      partition = sticky.currentPartition(this.metadata.availablePartitions(record.topic), parts.length);
+    }
     const nowMs = this.ctx.nowMs;
     if ((this.blocked.length > 0 && !this.admitting) || (this.accumulator.wouldOpenBatch(record.topic, partition, rec, nowMs) && !this.accumulator.hasRoom(this.accumulator.newBatchBytes(rec, record.topic)))) {
       // buffer.memory is exhausted: send() blocks up to max.block.ms (queued here, in order).

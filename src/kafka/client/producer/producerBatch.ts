@@ -75,6 +75,8 @@ export class ProducerBatch {
    * a legacy one (0 or 1: a MessageSet, no batch header, each message framed alone; recordSize.ts).
    */
   magic: RecordMagic = 2;
+  /** Its partition's `topic-partition` key (made once: the sender and the in-flight table look batches up by it). */
+  readonly key: string;
 
   constructor(
     readonly topic: string,
@@ -92,6 +94,7 @@ export class ProducerBatch {
     readonly estimatedRatio = 1,
   ) {
     this.lastAttemptMs = createdMs;
+    this.key = `${topic}-${partition}`;
   }
 
   /**
@@ -144,10 +147,6 @@ export class ProducerBatch {
     return Math.max(batchSize, magic === 2 ? batchSizeUpperBound(keyBytes, valueBytes) : legacyRecordSizeInBytes(magic, keyBytes, valueBytes));
   }
 
-  get key(): string {
-    return `${this.topic}-${this.partition}`;
-  }
-
   /**
    * `MemoryRecordsBuilder.hasRoomFor`: not when full; a first record always fits (an oversized record gets a batch of
    * its own); else when the record, framed at its offset and timestamp deltas, stays within the write limit
@@ -169,8 +168,23 @@ export class ProducerBatch {
    * the batch's first record (the batch's base timestamp: the model's records carry their send time, CreateTime).
    */
   private recordBytes(r: KafkaRecord, nowMs: number): number {
-    return this.sizeOfRecord(this.recordCount, nowMs - this.createdMs, keyBytesOf(r), valueBytesOf(r));
+    // send() sizes a record up to three times against the same batch at the same moment (the producer's blocking
+    // check, the accumulator's hasRoomFor, then add): the last answer is kept for the same record, index and time.
+    const index = this.recordCount;
+    if (r === this.sizedRecord && index === this.sizedIndex && nowMs === this.sizedAtMs) return this.sizedBytes;
+    const bytes = this.sizeOfRecord(index, nowMs - this.createdMs, keyBytesOf(r), valueBytesOf(r));
+    this.sizedRecord = r;
+    this.sizedIndex = index;
+    this.sizedAtMs = nowMs;
+    this.sizedBytes = bytes;
+    return bytes;
   }
+
+  /** The last record `recordBytes` sized (a record object is not changed once sent), at which index and ms, and its bytes. */
+  private sizedRecord: KafkaRecord | null = null;
+  private sizedIndex = -1;
+  private sizedAtMs = -1;
+  private sizedBytes = 0;
 
   /** One record's bytes in this batch's format: `DefaultRecord.sizeInBytes` (v2) or a legacy message with its LOG_OVERHEAD. */
   private sizeOfRecord(offsetDelta: number, timestampDeltaMs: number, keyBytes: number, valueBytes: number): number {

@@ -11,6 +11,13 @@ import { ProducerBatch, type RunBatchListener, type RunValues, type SendCallback
  */
 export class RecordAccumulator {
   readonly queues = new Map<string, ProducerBatch[]>();
+  /**
+   * The same queues by topic, then by partition number: what the per-record paths (append, wouldOpenBatch,
+   * allBatchesFull) look up, without building the `topic-partition` string for every record (issue 14 item 4).
+   */
+  private readonly queuesByTopic = new Map<string, (ProducerBatch[] | undefined)[]>();
+  /** The queues in `queues`' order (a queue is never removed): what the sender's pass walks, without a Map iterator. */
+  readonly queueList: ProducerBatch[][] = [];
   usedBytes = 0;
   /** The compression ratio estimates per topic (Kafka's is static per JVM; here per producer). */
   readonly estimator = new CompressionRatioEstimator();
@@ -32,6 +39,24 @@ export class RecordAccumulator {
     return this.legacyFormat[topic] ?? 2;
   }
 
+  /** The partition's queue, if it has ever had one. */
+  private queueIfAny(topic: string, partition: number): ProducerBatch[] | undefined {
+    return this.queuesByTopic.get(topic)?.[partition];
+  }
+
+  /** The partition's queue, made (and added to `queues`, in the order partitions are first appended to) if new. */
+  private queueOf(topic: string, partition: number): ProducerBatch[] {
+    let byPartition = this.queuesByTopic.get(topic);
+    if (!byPartition) this.queuesByTopic.set(topic, (byPartition = []));
+    let q = byPartition[partition];
+    if (!q) {
+      byPartition[partition] = q = [];
+      this.queues.set(`${topic}-${partition}`, q);
+      this.queueList.push(q);
+    }
+    return q;
+  }
+
   /** A new batch: with a codec it takes the topic's current ratio estimate (ProducerBatch's constructor). */
   private newBatch(topic: string, partition: number, createdMs: number, writeLimit: number): ProducerBatch {
     if (this.compression === "none") return new ProducerBatch(topic, partition, createdMs, writeLimit);
@@ -50,13 +75,11 @@ export class RecordAccumulator {
    * Appends to the partition's last batch or opens a new one (RecordAccumulator.append). `batchIsFull` is Kafka's
    * RecordAppendResult.batchIsFull: more than one batch queued or the last one full, so the first is ready now.
    */
-  append(topic: string, partition: number, r: KafkaRecord, cb: SendCallback, nowMs: number, tag = 0): { batch: ProducerBatch; appendedBytes: number; newBatch: boolean; batchIsFull: boolean } {
-    const key = `${topic}-${partition}`;
-    let q = this.queues.get(key);
-    if (!q) this.queues.set(key, (q = []));
+  append(topic: string, partition: number, r: KafkaRecord, cb: SendCallback, nowMs: number, tag = 0): AppendResult {
+    const q = this.queueOf(topic, partition);
     let batch = q[q.length - 1];
     let newBatch = false;
-    if (this.wouldOpenBatch(topic, partition, r, nowMs)) {
+    if (this.opensBatch(batch, r, nowMs)) {
       const magic = this.magicOf(topic);
       batch = this.newBatch(topic, partition, nowMs, ProducerBatch.writeLimitFor(r, this.batchSize, magic));
       batch.magic = magic;
@@ -66,9 +89,16 @@ export class RecordAccumulator {
     }
     const recordBytes = batch.add(r, cb, nowMs, tag);
     // RecordAppendResult.appendedBytes: a new batch counts its header too (`batch.estimatedSizeInBytes()`).
-    const appendedBytes = newBatch ? batch.sizeBytes : recordBytes;
-    return { batch, appendedBytes, newBatch, batchIsFull: q.length > 1 || batch.isFull() };
+    const out = this.appended;
+    out.batch = batch;
+    out.appendedBytes = newBatch ? batch.sizeBytes : recordBytes;
+    out.newBatch = newBatch;
+    out.batchIsFull = q.length > 1 || batch.isFull();
+    return out;
   }
+
+  /** append's result, one object overwritten by each append (it runs per record): read it before the next append. */
+  private readonly appended: AppendResult = { batch: null!, appendedBytes: 0, newBatch: false, batchIsFull: false };
 
   /**
    * `RecordAccumulator.append` for a run of `count` keyless records of a perf-test workload (issue 17 item 6): into
@@ -90,9 +120,7 @@ export class RecordAccumulator {
     listener: RunBatchListener,
     stopAfterBytes: number,
   ): { batch: ProducerBatch; appended: number; appendedBytes: number; newBatch: boolean; batchIsFull: boolean } | null {
-    const key = `${topic}-${partition}`;
-    let q = this.queues.get(key);
-    if (!q) this.queues.set(key, (q = []));
+    const q = this.queueOf(topic, partition);
     const last = q[q.length - 1];
     if (last !== undefined && last.runs !== null && last.attempts === 0 && last.baseSequence < 0 && !last.closedForAppends) {
       const r = last.appendRun(values, firstN, count, sendUs, nowMs, stopAfterBytes);
@@ -113,8 +141,12 @@ export class RecordAccumulator {
 
   /** Whether appending `r` now would open a new batch (and so need buffer memory). */
   wouldOpenBatch(topic: string, partition: number, r: KafkaRecord, nowMs: number): boolean {
-    const q = this.queues.get(`${topic}-${partition}`);
-    const last = q?.[q.length - 1];
+    const q = this.queueIfAny(topic, partition);
+    return this.opensBatch(q?.[q.length - 1], r, nowMs);
+  }
+
+  /** Whether `r` appended now after `last` (the partition's last batch, if any) needs a new batch. */
+  private opensBatch(last: ProducerBatch | undefined, r: KafkaRecord, nowMs: number): boolean {
     return !last || last.runs !== null || last.attempts > 0 || last.baseSequence >= 0 || last.closedForAppends || !last.hasRoomFor(r, nowMs);
   }
 
@@ -125,12 +157,12 @@ export class RecordAccumulator {
 
   /** True when every batch of the partition is full (the sticky partitioner may then switch). */
   allBatchesFull(topic: string, partition: number): boolean {
-    const q = this.queues.get(`${topic}-${partition}`);
+    const q = this.queueIfAny(topic, partition);
     return !q || q.length === 0 || q[q.length - 1].isFull();
   }
 
   queueSize(topic: string, partition: number): number {
-    return this.queues.get(`${topic}-${partition}`)?.length ?? 0;
+    return this.queueIfAny(topic, partition)?.length ?? 0;
   }
 
   /** When the first batch of a queue may be sent (ms): now if full or queued behind, else after linger / back-off. */
@@ -221,8 +253,7 @@ export class RecordAccumulator {
 
   /** Puts a failed batch back for a retry, in sequence order when it has one (Kafka `insertInSequenceOrder`). */
   reenqueue(batch: ProducerBatch): void {
-    let q = this.queues.get(batch.key);
-    if (!q) this.queues.set(batch.key, (q = []));
+    const q = this.queueOf(batch.topic, batch.partition);
     if (batch.baseSequence < 0) {
       q.unshift(batch);
       return;
@@ -288,6 +319,18 @@ export class RecordAccumulator {
     } while (i !== start);
     return ready;
   }
+}
+
+/**
+ * What RecordAccumulator.append reports (Kafka `RecordAppendResult`): the batch appended to, the bytes the append
+ * added (a new batch's header included), whether it opened the batch, and whether the partition's first batch is
+ * now ready (`batchIsFull`).
+ */
+export interface AppendResult {
+  batch: ProducerBatch;
+  appendedBytes: number;
+  newBatch: boolean;
+  batchIsFull: boolean;
 }
 
 /** What a drain reads of the batches in flight (the sender's `InFlightBatches`): by partition, below a sequence. */

@@ -26,6 +26,13 @@ export interface SenderHost {
   updateLoadStats(): void;
 }
 
+/** One leader in a drain pass: whether a batch of it is sendable now, and the partitions (keys) with queued batches it leads. */
+interface ReadyNode {
+  leader: string;
+  ready: boolean;
+  keys: string[];
+}
+
 /** Errors after which Kafka refreshes metadata (InvalidMetadataException and disconnects). */
 const METADATA_ERRORS: ReadonlySet<ErrorName> = new Set(["NOT_LEADER_OR_FOLLOWER", "UNKNOWN_TOPIC_OR_PARTITION", "FENCED_LEADER_EPOCH", "UNKNOWN_LEADER_EPOCH", "NETWORK_EXCEPTION", "LEADER_NOT_AVAILABLE"]);
 /** Errors whose attempt may have been appended even though it failed. */
@@ -74,6 +81,27 @@ export class Sender {
       this.drainAtMs = Infinity;
       this.drain();
     });
+  }
+
+  /**
+   * A drain pass's leaders, in the order the pass meets them: the first `readyCount` entries (the rest are kept for
+   * reuse). The sender passes about once per produce response and per linger.ms, and a producer has a few leaders, so
+   * a linear scan over reused entries beats a Map made (or cleared) every pass.
+   */
+  private readonly readyNodes: ReadyNode[] = [];
+  private readyCount = 0;
+
+  /** The pass's entry for `leader`: found among those met so far, else the next reused one, reset. */
+  private readyNodeOf(leader: string): ReadyNode {
+    const nodes = this.readyNodes;
+    for (let i = 0; i < this.readyCount; i++) if (nodes[i].leader === leader) return nodes[i];
+    let e = nodes[this.readyCount];
+    if (e === undefined) nodes.push((e = { leader, ready: false, keys: [] }));
+    e.leader = leader;
+    e.ready = false;
+    e.keys.length = 0;
+    this.readyCount++;
+    return e;
   }
 
   /** Batches of the producer still in flight. */
@@ -130,9 +158,12 @@ export class Sender {
     }
     if (this.settings.partitionerAdaptive) this.host.updateLoadStats();
     // RecordAccumulator.ready: the leaders with a sendable batch, and (in queue order) the partitions each leads.
-    const nodes = new Map<string, { ready: boolean; keys: string[] }>();
-    for (const [key, q] of this.accumulator.queues) {
+    this.readyCount = 0;
+    const queues = this.accumulator.queueList;
+    for (let qi = 0; qi < queues.length; qi++) {
+      const q = queues[qi];
       if (q.length === 0) continue;
+      const key = q[0].key;
       // A transactional batch leaves only once its partition is in the transaction (AddPartitionsToTxn).
       if (this.txn && !this.txn.canSend(key)) continue;
       const first = q[0];
@@ -141,15 +172,16 @@ export class Sender {
         this.metadata.requestUpdate();
         continue;
       }
-      let node = nodes.get(meta.leader);
-      if (!node) nodes.set(meta.leader, (node = { ready: false, keys: [] }));
+      const node = this.readyNodeOf(meta.leader);
       node.keys.push(key);
       const at = this.accumulator.sendableAtMs(q);
       if (at <= now) node.ready = true;
       else next = Math.min(next, at);
     }
-    for (const [leader, node] of nodes) {
+    for (let ni = 0; ni < this.readyCount; ni++) {
+      const node = this.readyNodes[ni];
       if (!node.ready) continue;
+      const leader = node.leader;
       // Sender.runOnce passes again at once while the leader still has a sendable batch and room on its connection.
       let sendable = true;
       while (sendable && this.client.ready(leader)) {
