@@ -2,7 +2,7 @@ import { shippedScenarioPath } from "../scenario/shipped.js";
 import { runSweep } from "../cli/seedPool.js";
 
 /**
- * `explore` on worker threads (issue 14's figure): the shipped 30-s zombie-producer scenario, `seeds` seeds on
+ * `explore` on worker threads (issue 14's figure): the shipped 60-s zombie-producer scenario (its GC pause ends at 40 s), `seeds` seeds on
  * `workers` threads through the same pool and task as `kafkasim explore`, timed from the pool's start (thread
  * start-up and scenario loading included) to the last outcome. Seeds per wall second.
  */
