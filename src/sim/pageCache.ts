@@ -33,8 +33,10 @@ export interface PageCacheRead {
   missBytes: number;
 }
 
-/** How a page cache reaches its disk: dirty bytes now, and a read of `bytes` in `accesses` positionings. */
+/** How a page cache reaches its disk: writes, dirty bytes now, and a read of `bytes` in `accesses` positionings. */
 export interface PageCacheDevice {
+  /** A write of `bytes` into the page cache at `nowUs`; returns the µs the writer is throttled first. */
+  write(nowUs: number, bytes: number): number;
   /** Dirty bytes in the page cache at `nowUs` (what the write-back has not written yet). */
   dirtyBytes(nowUs: number): number;
   /** Queues a read on the disk at `nowUs`; returns the µs from `nowUs` to its end. */
@@ -62,9 +64,11 @@ export class CachedFile {
 
   /**
    * Bytes written at positions [start, end) at `nowUs` (appended at the end: positions at or past `start` already
-   * there are truncated away first). They are dirty in the cache; the caller charges the write to the disk itself.
+   * there are truncated away first): dirty in the cache until written back. Returns the µs the writer is throttled
+   * on the dirty limit first (0 while the dirty bytes stay within it; BlockDevice.write).
    */
-  append(nowUs: number, start: number, end: number, bytes: number): void {
+  append(nowUs: number, start: number, end: number, bytes: number): number {
+    const throttledUs = this.cache.device.write(nowUs, bytes);
     this.truncateFrom(start);
     const last = this.chunks[this.chunks.length - 1];
     let c: Chunk;
@@ -77,6 +81,7 @@ export class CachedFile {
       this.chunks.push(c);
     }
     this.cache.written(nowUs, c, bytes);
+    return throttledUs;
   }
 
   /** Positions below `start` are gone (a log's start moved past them): their chunks leave the cache. */
@@ -149,7 +154,8 @@ export class PageCache {
   constructor(
     /** Bytes the cache may hold (> 0; Infinity: never evicts). */
     readonly capacityBytes: number,
-    private readonly device: PageCacheDevice,
+    /** @internal */
+    readonly device: PageCacheDevice,
   ) {
     if (!(capacityBytes > 0)) throw new Error(`a page cache's size must be > 0 bytes, got ${capacityBytes}`);
   }

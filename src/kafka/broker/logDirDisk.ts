@@ -43,8 +43,7 @@ export class LogDirDisk {
     const now = this.nowUs();
     const file = this.device.cache.file(key);
     file.dropBefore(logStartOffset);
-    file.append(now, b.baseOffset, lastOffsetOf(b) + 1, b.sizeBytes);
-    return this.device.write(now, b.sizeBytes);
+    return file.append(now, b.baseOffset, lastOffsetOf(b) + 1, b.sizeBytes);
   }
 
   /**
