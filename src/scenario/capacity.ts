@@ -113,7 +113,9 @@ export const capacityInput = z.strictObject({
   /**
    * Every broker's disk behind its page cache (src/sim/blockDevice.ts): appends go to the page cache, written back in
    * the background at `writeMBPerSec`; writers wait when the dirty bytes pass `dirtyRatioPercent` of `memoryGiB`;
-   * a flush (`flush.messages`, `flush.ms`) is an fsync. Absent: the disk costs no time.
+   * a flush (`flush.messages`, `flush.ms`) is an fsync; a Fetch response whose batches the page cache (`memoryGiB`,
+   * default `hostMemoryGiB` − `heapGiB`) evicted is read from the disk (`readMBPerSec`, `readAccessUs`) by the network
+   * thread sending it (sendfile). Absent: the disk costs no time.
    */
   disk: diskInput.optional(),
   /**
