@@ -29,8 +29,8 @@ export const DISK_MODELS = {
 export type DiskModel = keyof typeof DISK_MODELS;
 
 /**
- * The page cache defaults: the broker host's memory (GiB: 64, Confluent's deployment guide for Kafka brokers, "a
- * machine with 64 GB of RAM is a decent choice"), the JVM heap (GiB: 6, Kafka's documentation, ops "Java Version":
+ * The page cache defaults: the broker host's memory (GiB: 64, the production Kafka broker of Confluent's sizing
+ * guide, "Plan Capacity and Sizing", docs.confluent.io/operator: 64 GB, 24 CPUs), the JVM heap (GiB: 6, Kafka's documentation, ops "Java Version":
  * `-Xmx6g -Xms6g`), whose difference is the page cache's size (58 GiB: Kafka leaves the rest of the memory to the
  * OS's page cache, design "Don't fear the filesystem!"), and Linux's `vm.dirty_ratio` (percent, default 20).
  */

@@ -37,7 +37,7 @@ export interface BlockDeviceSettings {
 export interface BlockDeviceCounters {
   /** Bytes written to the disk, by write-back and by fsyncs. */
   bytesWritten: number;
-  /** µs the disk was writing or flushing (may overlap: see the utilisation's cap). */
+  /** µs the disk was writing, flushing or reading (may overlap: see the utilisation's cap). */
   busyUs: number;
   fsyncs: number;
   /** µs from each fsync's call to its end (its wait behind earlier fsyncs included), summed. */
