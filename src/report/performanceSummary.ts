@@ -4,7 +4,7 @@ import type { Performance } from "../runner/performance.js";
  * The performance lines of a run summary (a scenario with `capacity:`), in kafka-producer-perf-test's words:
  * `app: 821557 records/sec (78.35 MiB/sec), 2.10 ms avg latency, ... 1.00 ms 50th, 5.00 ms 99th, 9.00 ms 99.9th.`
  * Then per broker with `capacity.brokerCpu` its request queue time and thread utilisation, per broker with
- * `capacity.disk` its disk (written, busy, fsyncs, throttled writes), per NIC its load, and the
+ * `capacity.disk` its disk (written, busy, fsyncs, throttled writes, read, page cache hit ratio), per NIC its load, and the
  * ten busiest partitions' bytes (in: produced, out: consumed, replication out: to followers).
  */
 /** What a perf-test client's line says: its records were counted, not recorded, so no check judged them. */
@@ -39,7 +39,9 @@ export function formatPerformance(p: Performance): string[] {
   for (const d of p.disks ?? []) {
     const fsync = d.fsyncs > 0 ? `, ${d.fsyncs} fsyncs (${(d.fsyncAvgMs ?? 0).toFixed(3)} ms avg, ${d.fsyncTotalMs.toFixed(1)} ms in all)` : ", no fsync";
     const throttled = d.throttledWrites > 0 ? `, ${d.throttledWrites} writes throttled on the dirty limit (${d.throttledMs.toFixed(1)} ms in all)` : "";
-    lines.push(`  ${d.broker} disk: ${d.writtenMiB.toFixed(1)} MiB written (${(d.utilisation * 100).toFixed(1)} % busy)${fsync}${throttled}, ${d.dirtyMiBAtEnd.toFixed(1)} MiB dirty at the end`);
+    const hit = d.cacheHitRatio === null ? "nothing fetched" : `page cache hit ratio ${(d.cacheHitRatio * 100).toFixed(1)} %`;
+    const read = d.reads > 0 ? `, ${d.readMiB.toFixed(1)} MiB read (${d.readMiBPerSec.toFixed(2)} MiB/sec, ${d.reads} reads; network threads waited ${d.sendfileWaitMs.toFixed(1)} ms in sendfile)` : ", nothing read";
+    lines.push(`  ${d.broker} disk: ${d.writtenMiB.toFixed(1)} MiB written (${(d.utilisation * 100).toFixed(1)} % busy)${fsync}${throttled}, ${d.dirtyMiBAtEnd.toFixed(1)} MiB dirty at the end${read}, ${hit}`);
   }
   for (const n of p.nics) lines.push(`  ${n.host} NIC: tx ${n.txMiB.toFixed(1)} MiB (${(n.txUtilisation * 100).toFixed(1)} % busy), rx ${n.rxMiB.toFixed(1)} MiB (${(n.rxUtilisation * 100).toFixed(1)} % busy)`);
   // The busiest partitions (hot ones show first): at most 10 lines, and how many more there are.

@@ -92,7 +92,8 @@ export interface BrokerPerformance {
 /**
  * One broker's disk behind its page cache over the run (`capacity.disk`, src/sim/blockDevice.ts): what it wrote
  * (background write-back and fsyncs), how busy it was, its fsyncs (Kafka's LogFlushRateAndTimeMs: count and time,
- * from the flush's call to its end) and how long writers waited on the page cache's dirty limit.
+ * from the flush's call to its end), how long writers waited on the page cache's dirty limit, and what fetches read
+ * from it (page cache misses: src/sim/pageCache.ts) with the page cache's hit ratio.
  */
 export interface DiskPerformance {
   broker: string;
@@ -108,6 +109,21 @@ export interface DiskPerformance {
   throttledMs: number;
   /** Dirty page cache at the end of the run, MiB. */
   dirtyMiBAtEnd: number;
+  /** MiB read from the disk (page cache misses, whole readahead chunks), and per second of the run. */
+  readMiB: number;
+  readMiBPerSec: number;
+  /** Disk reads (one positioning each: a run of missing chunks in one Fetch response's partition). */
+  reads: number;
+  /**
+   * Share 0..1 of the bytes Fetch responses sent (consumers' and followers') that the page cache held; null when
+   * nothing was fetched.
+   */
+  cacheHitRatio: number | null;
+  /** µs the network threads waited on disk reads while sending Fetch responses (sendfile), summed, in ms. */
+  sendfileWaitMs: number;
+  /** Page cache evicted over the run and held at its end, MiB. */
+  evictedMiB: number;
+  cachedMiBAtEnd: number;
 }
 
 /** One client's codec CPU over the run (`capacity.clientCpu`): compression (producer) or decompression (consumer). */
@@ -311,6 +327,21 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
   return { producers, consumers, nics, ...measureBrokers(brokerMetrics, simulatedUs), clientCpu };
 }
 
+/** A broker's page cache figures (DiskPerformance's read fields) from its disk's counters. */
+function cacheFigures(m: BrokerRequestMetrics, spanUs: number, round: (x: number, digits: number) => number) {
+  const pc = m.disk!.cache.counters;
+  const asked = pc.hitBytes + pc.missBytes;
+  return {
+    readMiB: round(pc.diskReadBytes / 1048576, 2),
+    readMiBPerSec: round(pc.diskReadBytes / 1048576 / (spanUs / 1e6), 2),
+    reads: pc.diskReads,
+    cacheHitRatio: asked > 0 ? round(pc.hitBytes / asked, 4) : null,
+    sendfileWaitMs: round(m.networkDiskReadUs / 1000, 3),
+    evictedMiB: round(pc.evictedBytes / 1048576, 2),
+    cachedMiBAtEnd: round(m.disk!.cache.cachedBytes / 1048576, 2),
+  };
+}
+
 /**
  * Per broker, the request path's queue time and thread utilisation; per partition, its bytes summed over the
  * brokers (a partition's leader moves: each broker counted what it served).
@@ -347,6 +378,7 @@ export function measureBrokers(metrics: ReadonlyMap<string, BrokerRequestMetrics
         throttledWrites: c.throttledWrites,
         throttledMs: round(c.throttledUs / 1000, 3),
         dirtyMiBAtEnd: round(m.disk.dirtyBytes(simulatedUs) / 1048576, 2),
+        ...cacheFigures(m, span, round),
       });
     }
     for (const [key, p] of m.partitions) {

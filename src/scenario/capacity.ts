@@ -14,18 +14,27 @@ const mbit = z
  *   D7-P5510 3.84 TB product brief, 128 KiB sequential writes); 50 µs per fsync beyond its data (public fio figures of
  *   16 KiB write + fsync on enterprise NVMe with power-loss protection, 12-58 µs: M. Callaghan, "SSDs, power loss
  *   protection and fsync latency", smalldatum.blogspot.com, 2025).
+ *   Reads: 6,500 MB/s sequential (the same brief, 128 KiB sequential read) and 80 µs an access (a TLC NAND page read
+ *   at queue depth 1 with the controller and PCIe: enterprise NVMe data sheets give 4 KiB random reads of ~70-90 µs).
  * - `sata-hdd-7200`, a 7200 rpm SATA disk: 249 MB/s sequential write (Seagate Exos 7E8 8 TB data sheet, max sustained
  *   transfer rate at the outer diameter; the inner tracks give about half); 8,330 µs per fsync (one revolution at
  *   7200 rpm, 60/7200 s: the journal commit waits for the platter; the familiar ~120 synchronous writes per second).
+ *   Reads: 249 MB/s (the same transfer rate) and 12,370 µs an access: an average read seek of 8.2 ms (7200 rpm
+ *   enterprise drives' specifications, e.g. HGST Ultrastar 7K4000: 8.2 ms typical) plus half a revolution, 4.17 ms.
  */
 export const DISK_MODELS = {
-  "nvme-ssd": { writeMBPerSec: 3400, fsyncUs: 50 },
-  "sata-hdd-7200": { writeMBPerSec: 249, fsyncUs: 8330 },
+  "nvme-ssd": { writeMBPerSec: 3400, fsyncUs: 50, readMBPerSec: 6500, readAccessUs: 80 },
+  "sata-hdd-7200": { writeMBPerSec: 249, fsyncUs: 8330, readMBPerSec: 249, readAccessUs: 12_370 },
 } as const;
 export type DiskModel = keyof typeof DISK_MODELS;
 
-/** The page cache defaults: memory the page cache may use (GiB), and Linux's `vm.dirty_ratio` (percent, default 20). */
-export const DEFAULT_PAGE_CACHE = { memoryGiB: 32, dirtyRatioPercent: 20 } as const;
+/**
+ * The page cache defaults: the broker host's memory (GiB: 64, the production Kafka broker of Confluent's sizing
+ * guide, "Plan Capacity and Sizing", docs.confluent.io/operator: 64 GB, 24 CPUs), the JVM heap (GiB: 6, Kafka's documentation, ops "Java Version":
+ * `-Xmx6g -Xms6g`), whose difference is the page cache's size (58 GiB: Kafka leaves the rest of the memory to the
+ * OS's page cache, design "Don't fear the filesystem!"), and Linux's `vm.dirty_ratio` (percent, default 20).
+ */
+export const DEFAULT_PAGE_CACHE = { hostMemoryGiB: 64, heapGiB: 6, dirtyRatioPercent: 20 } as const;
 
 const diskInput = z.strictObject({
   /** A disk model whose parameters fill in what is not set (default `nvme-ssd`). */
@@ -34,7 +43,15 @@ const diskInput = z.strictObject({
   writeMBPerSec: z.number({ error: "must be a bandwidth in MB/s (10^6 bytes/s)" }).positive("must be a bandwidth in MB/s > 0").max(1_000_000, "must be at most 1,000,000 MB/s").optional(),
   /** Fixed µs of an fsync beyond writing its dirty bytes. */
   fsyncUs: z.number({ error: "must be a latency in µs (a number >= 0)" }).min(0, "must be a latency in µs >= 0").max(10_000_000, "must be at most 10,000,000 µs").optional(),
-  /** Memory the page cache may use (RAM less the JVM heap and other processes), GiB. */
+  /** Sequential read bandwidth, MB/s (10^6 bytes per second): page cache misses. */
+  readMBPerSec: z.number({ error: "must be a bandwidth in MB/s (10^6 bytes/s)" }).positive("must be a bandwidth in MB/s > 0").max(1_000_000, "must be at most 1,000,000 MB/s").optional(),
+  /** Fixed µs of one read access (an HDD's seek and half a revolution). */
+  readAccessUs: z.number({ error: "must be a latency in µs (a number >= 0)" }).min(0, "must be a latency in µs >= 0").max(10_000_000, "must be at most 10,000,000 µs").optional(),
+  /** The host's memory, GiB (default 64). */
+  hostMemoryGiB: z.number({ error: "must be a memory size in GiB" }).positive("must be a memory size in GiB > 0").max(1_000_000, "must be at most 1,000,000 GiB").optional(),
+  /** The broker's JVM heap, GiB (default 6): the page cache gets the host's memory less it. */
+  heapGiB: z.number({ error: "must be a memory size in GiB" }).min(0, "must be a memory size in GiB >= 0").max(1_000_000, "must be at most 1,000,000 GiB").optional(),
+  /** Memory the page cache may use, GiB (default: hostMemoryGiB - heapGiB). */
   memoryGiB: z.number({ error: "must be a memory size in GiB" }).positive("must be a memory size in GiB > 0").max(1_000_000, "must be at most 1,000,000 GiB").optional(),
   /** Linux `vm.dirty_ratio`: dirty page cache, in percent of `memoryGiB`, past which writers are throttled. */
   dirtyRatioPercent: z.number({ error: "must be a percentage (1 to 100)" }).gt(0, "must be a percentage > 0").max(100, "must be a percentage <= 100").optional(),
@@ -96,7 +113,9 @@ export const capacityInput = z.strictObject({
   /**
    * Every broker's disk behind its page cache (src/sim/blockDevice.ts): appends go to the page cache, written back in
    * the background at `writeMBPerSec`; writers wait when the dirty bytes pass `dirtyRatioPercent` of `memoryGiB`;
-   * a flush (`flush.messages`, `flush.ms`) is an fsync. Absent: the disk costs no time.
+   * a flush (`flush.messages`, `flush.ms`) is an fsync; a Fetch response whose batches the page cache (`memoryGiB`,
+   * default `hostMemoryGiB` − `heapGiB`) evicted is read from the disk (`readMBPerSec`, `readAccessUs`) by the network
+   * thread sending it (sendfile). Absent: the disk costs no time.
    */
   disk: diskInput.optional(),
   /**
@@ -122,11 +141,24 @@ export interface ResolvedCapacity {
 export const NO_CAPACITY: ResolvedCapacity = { nics: [], brokerCpu: null, disks: [], clientCpu: false };
 
 /** A disk's settings from its input (unset fields: the model's, then the page cache defaults). */
-export function diskSettings(input: DiskInput): BlockDeviceSettings {
+export function diskSettings(input: DiskInput, fail: (path: string, problem: string) => never = (path, problem) => {
+  throw new Error(`${path}: ${problem}`);
+}): BlockDeviceSettings {
   const model = DISK_MODELS[input.model ?? "nvme-ssd"];
-  const memoryGiB = input.memoryGiB ?? DEFAULT_PAGE_CACHE.memoryGiB;
+  const host = input.hostMemoryGiB ?? DEFAULT_PAGE_CACHE.hostMemoryGiB;
+  const heap = input.heapGiB ?? DEFAULT_PAGE_CACHE.heapGiB;
+  if (input.memoryGiB === undefined && !(host > heap)) fail("disk.heapGiB", `the JVM heap (${heap} GiB) leaves no page cache in the host's ${host} GiB (hostMemoryGiB)`);
+  const memoryGiB = input.memoryGiB ?? host - heap;
   const ratio = input.dirtyRatioPercent ?? DEFAULT_PAGE_CACHE.dirtyRatioPercent;
-  return { writeBytesPerSec: (input.writeMBPerSec ?? model.writeMBPerSec) * 1e6, fsyncUs: input.fsyncUs ?? model.fsyncUs, dirtyLimitBytes: (memoryGiB * 2 ** 30 * ratio) / 100 };
+  const cacheBytes = memoryGiB * 2 ** 30;
+  return {
+    writeBytesPerSec: (input.writeMBPerSec ?? model.writeMBPerSec) * 1e6,
+    fsyncUs: input.fsyncUs ?? model.fsyncUs,
+    dirtyLimitBytes: (cacheBytes * ratio) / 100,
+    readBytesPerSec: (input.readMBPerSec ?? model.readMBPerSec) * 1e6,
+    readAccessUs: input.readAccessUs ?? model.readAccessUs,
+    cacheBytes,
+  };
 }
 
 /**
@@ -151,7 +183,7 @@ export function resolveCapacity(input: CapacityInput | undefined, actors: readon
   for (const name of brokers) {
     const own = input.hosts?.[name]?.disk;
     if (!input.disk && !own) continue;
-    disks.push({ name, disk: diskSettings({ ...stripUndefined(input.disk ?? {}), ...stripUndefined(own ?? {}) }) });
+    disks.push({ name, disk: diskSettings({ ...stripUndefined(input.disk ?? {}), ...stripUndefined(own ?? {}) }, (path, problem) => fail(own ? `capacity.hosts.${name}.${path}` : `capacity.${path}`, problem)) });
   }
   return { nics, brokerCpu, disks, clientCpu: input.clientCpu ?? false };
 }

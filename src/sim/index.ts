@@ -9,6 +9,7 @@ export { Links, type LinkBehaviour } from "./links.js";
 export { framedBytes, Nic, Nics, type NicSettings } from "./nics.js";
 export { ServerPool, type ServerPoolOptions } from "./serverPool.js";
 export { BlockDevice, type BlockDeviceSettings, type BlockDeviceCounters } from "./blockDevice.js";
+export { PageCache, CachedFile, CHUNK_BYTES, type PageCacheCounters, type PageCacheRead, type PageCacheDevice } from "./pageCache.js";
 export { Network, DISCONNECTED_MESSAGE, type Disconnected, type MessageObserver } from "./network.js";
 export { RandomStream, streamName } from "./random.js";
 export { DEFAULT_TCP_USER_TIMEOUT_US } from "./tcp.js";

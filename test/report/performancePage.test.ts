@@ -79,13 +79,13 @@ describe("the performance tables (the page script's shaping, no DOM)", () => {
   it("disks and client CPU get a table each, busy shares from 80 % marked", () => {
     const tables = performanceTables({
       ...base,
-      disks: [{ broker: "broker-1", writtenMiB: 3.64, utilisation: 0.85, fsyncs: 1238, fsyncAvgMs: 8.395, fsyncTotalMs: 1997.9, throttledWrites: 2, throttledMs: 1.5, dirtyMiBAtEnd: 0.25 }],
+      disks: [{ broker: "broker-1", writtenMiB: 3.64, utilisation: 0.85, fsyncs: 1238, fsyncAvgMs: 8.395, fsyncTotalMs: 1997.9, throttledWrites: 2, throttledMs: 1.5, dirtyMiBAtEnd: 0.25, readMiB: 12.5, readMiBPerSec: 2.5, reads: 40, cacheHitRatio: 0.4567, sendfileWaitMs: 602.14, evictedMiB: 10, cachedMiBAtEnd: 5 }],
       clientCpu: [{ client: "app", jobs: 467, busyMs: 49.2, utilisation: 0.015 }],
     });
     expect(tables.map((t) => t.id)).toEqual(["perf-client-cpu", "perf-disks"]);
     expect(tables[0].rows[0].cells.map((c) => c.text)).toEqual(["app", "467", "49.2", "1.5 %"]);
-    expect(tables[1].head).toEqual(["broker", "written MiB", "busy", "fsyncs", "fsync avg ms", "fsync total ms", "throttled writes", "throttled ms", "dirty MiB at end"]);
-    expect(tables[1].rows[0].cells.map((c) => c.text)).toEqual(["broker-1", "3.64", "85.0 %", "1,238", "8.395", "1997.9", "2", "1.5", "0.25"]);
+    expect(tables[1].head).toEqual(["broker", "written MiB", "busy", "fsyncs", "fsync avg ms", "fsync total ms", "throttled writes", "throttled ms", "dirty MiB at end", "read MiB", "read MiB/s", "disk reads", "page cache hits", "sendfile wait ms"]);
+    expect(tables[1].rows[0].cells.map((c) => c.text)).toEqual(["broker-1", "3.64", "85.0 %", "1,238", "8.395", "1997.9", "2", "1.5", "0.25", "12.50", "2.50", "40", "45.7 %", "602.1"]);
     expect(tables[1].rows[0].cells[2].hot).toBe(true);
   });
 

@@ -33,16 +33,16 @@ describe("the run summary's performance lines", () => {
     const lines = formatPerformance({
       ...base,
       disks: [
-        { broker: "broker-1", writtenMiB: 3.64, utilisation: 0.4, fsyncs: 238, fsyncAvgMs: 8.395, fsyncTotalMs: 1997.9, throttledWrites: 0, throttledMs: 0, dirtyMiBAtEnd: 0 },
-        { broker: "broker-2", writtenMiB: 1.9, utilisation: 0.399, fsyncs: 0, fsyncAvgMs: null, fsyncTotalMs: 0, throttledWrites: 84, throttledMs: 1158.94, dirtyMiBAtEnd: 1 },
+        { broker: "broker-1", writtenMiB: 3.64, utilisation: 0.4, fsyncs: 238, fsyncAvgMs: 8.395, fsyncTotalMs: 1997.9, throttledWrites: 0, throttledMs: 0, dirtyMiBAtEnd: 0, readMiB: 0, readMiBPerSec: 0, reads: 0, cacheHitRatio: null, sendfileWaitMs: 0, evictedMiB: 0, cachedMiBAtEnd: 3.64 },
+        { broker: "broker-2", writtenMiB: 1.9, utilisation: 0.399, fsyncs: 0, fsyncAvgMs: null, fsyncTotalMs: 0, throttledWrites: 84, throttledMs: 1158.94, dirtyMiBAtEnd: 1, readMiB: 12.5, readMiBPerSec: 2.5, reads: 40, cacheHitRatio: 0.4567, sendfileWaitMs: 602.14, evictedMiB: 10, cachedMiBAtEnd: 5 },
       ],
       clientCpu: [{ client: "app", jobs: 467, busyMs: 49.2, utilisation: 0.015 }],
     });
     expect(lines).toEqual([
       "performance:",
       "  app CPU: 467 codec jobs, 49.2 ms (1.5 % of one thread)",
-      "  broker-1 disk: 3.6 MiB written (40.0 % busy), 238 fsyncs (8.395 ms avg, 1997.9 ms in all), 0.0 MiB dirty at the end",
-      "  broker-2 disk: 1.9 MiB written (39.9 % busy), no fsync, 84 writes throttled on the dirty limit (1158.9 ms in all), 1.0 MiB dirty at the end",
+      "  broker-1 disk: 3.6 MiB written (40.0 % busy), 238 fsyncs (8.395 ms avg, 1997.9 ms in all), 0.0 MiB dirty at the end, nothing read, nothing fetched",
+      "  broker-2 disk: 1.9 MiB written (39.9 % busy), no fsync, 84 writes throttled on the dirty limit (1158.9 ms in all), 1.0 MiB dirty at the end, 12.5 MiB read (2.50 MiB/sec, 40 reads; network threads waited 602.1 ms in sendfile), page cache hit ratio 45.7 %",
     ]);
   });
 

@@ -45,7 +45,8 @@ export interface BrokerConfig {
   requestPath?: { settings: RequestPathSettings | null; metrics: BrokerRequestMetrics };
   /**
    * The host's disk behind its page cache (`capacity.disk`; it outlives restarts): appends that find the dirty
-   * bytes past their limit are throttled and flushes are fsyncs (logDirDisk.ts). Absent: the disk costs no time.
+   * bytes past their limit are throttled, flushes are fsyncs, and Fetch responses whose batches the page cache lost
+   * are read from the disk by the network thread sending them (logDirDisk.ts). Absent: the disk costs no time.
    */
   disk?: BlockDevice;
 }
@@ -104,7 +105,10 @@ export function brokerActor(cfg: BrokerConfig) {
     // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives
     // each its own.
     const fetcherClient = client("replica-fetcher", s.replicaSocketTimeoutMs, 0, 0, Infinity);
-    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr), chargeIoNs: (ns) => path?.chargeIoNs(ns), ...(cfg.disk ? { disk: new LogDirDisk(cfg.disk, () => ctx.nowUs) } : {}) });
+    const logDirDisk = cfg.disk ? new LogDirDisk(cfg.disk, () => ctx.nowUs) : null;
+    // Fetch responses leave by sendfile on the network threads, which read what the page cache lacks (logDirDisk.ts).
+    if (path && logDirDisk) path.sendfileUs = (partitions) => logDirDisk.sendfileUs(partitions);
+    const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr), chargeIoNs: (ns) => path?.chargeIoNs(ns), ...(logDirDisk ? { disk: logDirDisk } : {}) });
     const alterPartitionManager = new AlterPartitionManager(ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));
     const txn = cfg.transactions;
     const transactions = new TransactionCoordinator({

@@ -171,7 +171,7 @@ export class ReplicaLog {
       });
     // The write into the page cache (a throttled writer waits) and UnifiedLog.append's flush when flush.messages
     // asks (an fsync): both on the I/O thread handling the produce, so its busy time and the response include them.
-    const diskUs = this.disk.append(appended.sizeBytes) + this.maybeFlush();
+    const diskUs = this.disk.append(this.key, appended, this.log.logStartOffset) + this.maybeFlush();
     if (diskUs > 0) this.logHost.chargeIoNs?.(diskUs * 1000);
     return { kind: "appended", baseOffset, lastOffset };
   }
@@ -189,7 +189,7 @@ export class ReplicaLog {
     this.maybeRoll(b.sizeBytes, b.maxTimestampMs ?? 0);
     this.log.appendAsFollower(b);
     this.producerState.update(b);
-    return this.disk.append(b.sizeBytes);
+    return this.disk.append(this.key, b, this.log.logStartOffset);
   }
 
   /** The broker's log directory disk (`capacity.disk`), or one where nothing costs time. */

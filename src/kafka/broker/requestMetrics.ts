@@ -15,6 +15,8 @@ export class BrokerRequestMetrics {
   networkBusyUs = 0;
   /** Network threads' µs blocked on a full request queue (queued.max.requests), summed over the threads. */
   networkBlockedUs = 0;
+  /** Network threads' µs waiting for disk reads while sending Fetch responses (sendfile of pages not cached), summed; part of networkBusyUs. */
+  networkDiskReadUs = 0;
   /** I/O threads' CPU µs, summed over the threads. */
   ioBusyUs = 0;
   /** The broker's disk behind its page cache (`capacity.disk`), or null: its counters are the disk's figures. */

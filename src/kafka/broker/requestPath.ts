@@ -91,6 +91,11 @@ export class RequestPath {
   private readonly blocked: { processor: number; request: Request; sinceUs: number }[] = [];
   /** The request an I/O thread is handling now (its handler's writes are collected into it). */
   private handling: Request | null = null;
+  /**
+   * µs a network thread waits for the disk while it sends a Fetch response's partitions (sendfile reading pages the
+   * page cache lacks; the broker's LogDirDisk.sendfileUs), or null: no disk, sending costs no disk time.
+   */
+  sendfileUs: ((partitions: readonly (FetchResponsePartition | ConsumerFetchResponsePartition)[]) => number) | null = null;
 
   constructor(
     private readonly raw: ActorContext,
@@ -113,8 +118,12 @@ export class RequestPath {
           start: (job) => {
             const bytes = kafkaWireBytes(job.msg);
             const us = (job.kind === "read" ? cpu.networkRequestUs : 0) + (bytes * cpu.networkNsPerByte) / 1000;
-            this.metrics.networkBusyUs += us;
-            return us;
+            // A Fetch response's records go out by sendfile on this thread: pages missing from the page cache are
+            // read from the disk meanwhile, and the thread waits (logDirDisk.ts).
+            const diskUs = job.kind === "write" && this.sendfileUs ? this.sendfileUs(fetchPartitions(job.msg)) : 0;
+            this.metrics.networkBusyUs += us + diskUs;
+            this.metrics.networkDiskReadUs += diskUs;
+            return us + diskUs;
           },
           finish: (job) => (job.kind === "read" ? this.enqueue(processor, { from: job.from, msg: job.msg, conn: job.conn, readUs: raw.nowUs, responses: [], extraNs: 0 }) : this.sent(job.conn, job.msg)),
         }),
