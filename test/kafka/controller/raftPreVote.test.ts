@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ControllerActor } from "../../../src/kafka/controller/controller.js";
 import { runScenario } from "../../../src/runner/run.js";
-import { parseScenario } from "../../../src/scenario/load.js";
+import { loadScenario, parseScenario } from "../../../src/scenario/load.js";
 import type { TraceRecord } from "../../../src/sim/index.js";
 
 const CONTROLLERS = ["controller-1", "controller-2", "controller-3"];
@@ -71,5 +71,17 @@ describe("KRaft pre-vote (KIP-996)", () => {
     expect(pre[0].data?.epoch).toBe(epoch);
     // The old leader, back, follows the new one in its epoch.
     for (const c of controllers) expect([c.leader, c.epoch]).toEqual([later[0].actor, epoch + 1]);
+  });
+
+  it("the shipped kraft-prevote-cut-off-controller: at each golden seed one election only, and the cut-off voter ends in the first epoch", () => {
+    for (const seed of [1, 2, 3]) {
+      const trace: TraceRecord[] = [];
+      const r = runScenario(loadScenario("scenarios/kraft-prevote-cut-off-controller.yaml"), { seed, observe: (rec) => trace.push(rec) });
+      const leaders = trace.filter((t) => t.type === "raft.leader");
+      expect({ seed, leaders: leaders.length, candidates: trace.filter((t) => t.type === "raft.candidate").length }).toEqual({ seed, leaders: 1, candidates: 1 });
+      expect(leaders[0].actor).not.toBe("controller-3");
+      expect(trace.some((t) => t.type === "raft.prospective" && t.actor === "controller-3" && t.t >= 10_000_000)).toBe(true);
+      expect(r.world.sim.actorOf<ControllerActor>("controller-3")!.inspect().epoch).toBe(leaders[0].data?.epoch);
+    }
   });
 });
