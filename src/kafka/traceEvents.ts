@@ -117,6 +117,7 @@ export const KAFKA_TRACE_EVENTS = {
   "raft.follower": { epoch: "number", leader: "string" },
   "raft.leader": { epoch: "number", logEnd: "number" },
   "raft.log-start": { from: "number", to: "number", sizeBytes: "number" },
+  "raft.prospective": { epoch: "number", leader: "string?" },
   "raft.resign": { epoch: "number", reason: "string" },
   "raft.truncate": { from: "number", to: "number", epoch: "number" },
   "txn-coordinator.expired": { transactionalId: "string", producerId: "number", producerEpoch: "number", idleMs: "number" },

@@ -5,8 +5,10 @@ import type { MetadataRecord } from "../metadata/records.js";
 import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
 import { RaftFollowerFetcher } from "./raftFollowerFetcher.js";
+import { EpochElection } from "./raftEpochElection.js";
 import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
+import { binaryExponentialElectionBackoffMs, canGrantVote, type RaftRole } from "./raftQuorumState.js";
 
 /** RaftMetadataLogCleanerManager: KafkaRaftClient cleans its log (KafkaMetadataLog.maybeClean) every 60 s. */
 const LOG_CLEAN_INTERVAL_MS = 60_000;
@@ -25,12 +27,6 @@ export interface RaftConfig {
   retention: MetadataRetention;
 }
 
-type Role =
-  | { kind: "unattached" }
-  | { kind: "follower"; leader: string }
-  | { kind: "candidate"; votes: Set<string> }
-  | { kind: "leader"; state: RaftLeaderState };
-
 export interface RaftListener {
   becameLeader(): void;
   resigned(): void;
@@ -46,20 +42,26 @@ export interface RaftListener {
 /**
  * One controller's KRaft state machine (KIP-595, Kafka `KafkaRaftClient`): pull-based replication of the metadata
  * log, elections with randomized timeouts from the seeded stream, majority commit, and the leader's check-quorum
- * resignation. Quorum state (epoch, vote) is durable. Requests go through the controller's KRaft NetworkClient (one
+ * resignation. Elections start with a pre-vote (KIP-996, Kafka 4.0): a voter whose fetch or election timeout expires
+ * becomes Prospective and asks for pre-votes in its epoch; only a majority of them makes it a Candidate that bumps
+ * the epoch, so a voter cut off from the quorum comes back in its old epoch and follows the leader it left. Quorum state (epoch, vote) is durable. Requests go through the controller's KRaft NetworkClient (one
  * request in flight per connection, as KafkaRaftManager's); answers come back on the connection they were asked on.
  * A follower below the leader's log start downloads the leader's latest snapshot (KIP-630, FetchSnapshot); snapshots
  * are taken by the controller (`createSnapshot`) and let the log start move (`KafkaMetadataLog.maybeClean`).
  * The leader's answers to fetches are `RaftFetches`; a follower's fetching from its leader is `RaftFollowerFetcher`.
- * Simplification: no pre-vote (KIP-996), static voters.
+ * The states are `RaftRole` (Kafka 4's QuorumState names). Simplification: static voters; on restart a node starts
+ * Unattached in its durable epoch with its durable vote (Kafka also persists the leader it knew and starts as its
+ * Follower, or Resigned/Candidate when it led or stood in that epoch).
  */
 export class RaftNode {
   epoch: number;
   votedFor: string | null;
   readonly log: RaftLog;
   highWatermark = 0;
-  role: Role = { kind: "unattached" };
+  role: RaftRole = { kind: "unattached" };
   private electionTimer = -1;
+  /** When the election timer (or a candidate's back-off) fires, µs; for `remainingElectionTimeMs`. */
+  private electionDeadlineUs = 0;
   private checkQuorumTimer = -1;
   private readonly rnd;
   /** The leader's side of replication: answering fetches. */
@@ -90,7 +92,10 @@ export class RaftNode {
       following: () => (this.role.kind === "follower" ? this.role.leader : null),
       becomeFollower: (epoch, leader) => this.becomeFollower(epoch, leader),
       becomeUnattached: (epoch) => this.becomeUnattached(epoch),
-      startElection: () => this.startElection(),
+      transitionToProspective: () => this.transitionToProspective(),
+      fetchedFromLeader: () => {
+        if (this.role.kind === "follower") this.role.hasFetchedFromLeader = true;
+      },
       maybeCleanLog: () => this.maybeCleanLog(),
       advanceHighWatermark: (hw) => this.advanceFollowerHighWatermark(hw),
       appended: (fromOffset) => listener.appended(fromOffset),
@@ -100,7 +105,7 @@ export class RaftNode {
     this.nextCleanMs = ctx.nowMs + LOG_CLEAN_INTERVAL_MS;
     this.election = ctx.timer(() => {
       this.electionTimer = -1;
-      if (this.role.kind !== "leader") this.startElection();
+      this.onElectionTimeout();
     });
     this.checkQuorumPeriod = ctx.timer(() => {
       this.checkQuorumTimer = -1;
@@ -112,8 +117,17 @@ export class RaftNode {
     return Math.floor(this.cfg.voters.length / 2) + 1;
   }
 
+  /** The leader this node knows in its epoch (QuorumState.leaderId): a Prospective keeps the one it followed. */
   get leader(): string | null {
-    return this.role.kind === "leader" ? this.ctx.name : this.role.kind === "follower" ? this.role.leader : null;
+    switch (this.role.kind) {
+      case "leader":
+        return this.ctx.name;
+      case "follower":
+      case "prospective":
+        return this.role.leader;
+      default:
+        return null;
+    }
   }
 
   isLeader(): boolean {
@@ -136,9 +150,12 @@ export class RaftNode {
     return offset;
   }
 
-  /** A higher epoch's leader announced itself (KIP-595 BeginQuorumEpoch). */
+  /**
+   * A leader announced itself (KIP-595 BeginQuorumEpoch; KafkaRaftClient.maybeTransition): followed when its epoch is
+   * higher, or is this node's and this node knows no leader in it (a Prospective that knows one keeps to its election).
+   */
   handleBeginQuorumEpoch(m: BeginQuorumEpoch): void {
-    if (m.epoch >= this.epoch && !(m.epoch === this.epoch && this.role.kind === "leader")) this.becomeFollower(m.epoch, m.leader);
+    if (m.epoch > this.epoch || (m.epoch === this.epoch && this.leader === null && this.role.kind !== "leader" && this.role.kind !== "resigned")) this.becomeFollower(m.epoch, m.leader);
   }
 
   /**
@@ -171,79 +188,227 @@ export class RaftNode {
     this.ctx.disk.kv.fsync();
   }
 
-  private resetElectionTimer(): void {
-    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
-    // KRaft randomizes the election timeout in [T, 2T].
-    const t = this.cfg.electionTimeoutMs * (1 + this.rnd.next());
-    this.electionTimer = this.election.set(t);
+  /** QuorumState.randomElectionTimeoutMs: the election timeout randomized in [T, 2T), ms. */
+  private randomElectionTimeoutMs(): number {
+    return this.cfg.electionTimeoutMs * (1 + this.rnd.next());
   }
 
-  private startElection(): void {
+  /** (Re)arms the election timer (election timeout or a candidate's back-off) to fire in `ms`. */
+  private setElectionTimer(ms: number): void {
+    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
+    this.electionDeadlineUs = this.ctx.nowUs + ms * 1000;
+    this.electionTimer = this.election.set(ms);
+  }
+
+  private cancelElectionTimer(): void {
+    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
+    this.electionTimer = -1;
+  }
+
+  /** The time left on the election timer, ms (0 once it fired). */
+  private remainingElectionTimeMs(): number {
+    return this.electionTimer < 0 ? 0 : Math.max(0, (this.electionDeadlineUs - this.ctx.nowUs) / 1000);
+  }
+
+  private resetElectionTimer(): void {
+    this.setElectionTimer(this.randomElectionTimeoutMs());
+  }
+
+  /** KafkaRaftClient's poll of each state when its election timer expires (pollUnattachedAsVoter, pollProspective, pollCandidate, pollResigned). */
+  private onElectionTimeout(): void {
+    const role = this.role;
+    switch (role.kind) {
+      case "unattached":
+        this.transitionToProspective();
+        return;
+      case "prospective":
+        this.prospectiveTransitionAfterElectionLoss(role);
+        return;
+      case "candidate":
+        // The election timed out: back off, then stand as Prospective again (pollCandidate).
+        if (role.backingOff) this.transitionToProspective();
+        else this.startBackingOff(role);
+        return;
+      case "resigned":
+        // pollResigned: a resigned leader may not vote in its own epoch; it goes on Unattached in the next, whose
+        // election timeout is what is left of its own (none), so at once Prospective.
+        this.becomeUnattached(this.epoch + 1, 0);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * QuorumState.transitionToProspective (KIP-996): after a fetch or election timeout, or a lost election as
+   * Candidate, ask every voter for a pre-vote in the current epoch, keeping the epoch, the vote cast in it and the
+   * leader known in it. Nothing is persisted: the durable state does not change.
+   */
+  private transitionToProspective(): void {
+    const retries = this.role.kind === "candidate" ? this.role.retries + 1 : 1;
+    const leader = this.leader;
     const wasLeader = this.role.kind === "leader";
+    this.clearRoleTimers();
+    const role: RaftRole = { kind: "prospective", election: new EpochElection(this.cfg.voters, this.ctx.name), leader, retries };
+    this.role = role;
+    if (wasLeader) this.listener.resigned();
+    this.ctx.trace("raft.prospective", { epoch: this.epoch, ...(leader !== null ? { leader } : {}) });
+    this.setElectionTimer(this.randomElectionTimeoutMs());
+    this.sendVoteRequests(role.election, true);
+    this.maybeTransitionForward();
+  }
+
+  /**
+   * KafkaRaftClient.prospectiveTransitionAfterElectionLoss: a Prospective whose pre-vote was rejected by a majority
+   * or timed out goes back to following the leader it knew, in the same epoch (no epoch bump), else to Unattached.
+   */
+  private prospectiveTransitionAfterElectionLoss(role: Extract<RaftRole, { kind: "prospective" }>): void {
+    if (role.leader !== null) {
+      this.becomeFollower(this.epoch, role.leader);
+      return;
+    }
+    // QuorumState.transitionToUnattached: a timed-out pre-vote leaves what was left of its timeout (none), so the
+    // node stands again at once; a rejected one waits a fresh election timeout.
+    const timeoutMs = role.election.isVoteRejected() ? this.randomElectionTimeoutMs() : this.remainingElectionTimeMs();
+    this.becomeUnattached(this.epoch, timeoutMs);
+  }
+
+  /** QuorumState.transitionToCandidate: a Prospective with a majority of pre-votes bumps the epoch and asks for votes. */
+  private transitionToCandidate(): void {
+    const retries = this.role.kind === "prospective" ? this.role.retries : 1;
     this.clearRoleTimers();
     this.epoch++;
     this.votedFor = this.ctx.name;
     this.persist();
-    this.role = { kind: "candidate", votes: new Set([this.ctx.name]) };
-    if (wasLeader) this.listener.resigned();
+    const role: RaftRole = { kind: "candidate", election: new EpochElection(this.cfg.voters, this.ctx.name), retries, backingOff: false };
+    this.role = role;
     this.ctx.trace("raft.candidate", { epoch: this.epoch, lastOffset: this.log.endOffset });
-    for (const v of this.cfg.voters) {
-      if (v === this.ctx.name) continue;
-      const req: VoteRequest = { type: "Vote", correlationId: this.client.correlationId(), epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset };
-      this.client.sendWhenReady(v, req, (res) => {
-        if (res.type !== "Disconnected") this.handleVoteResponse(v, res);
-      });
-    }
-    if (this.role.votes.size >= this.majority) {
-      this.becomeLeader();
-      return;
-    }
-    // Election timeout plus a random back-off before the next attempt (controller.quorum.election.backoff.max.ms).
-    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
-    const t = this.cfg.electionTimeoutMs * (1 + this.rnd.next()) + this.rnd.next() * this.cfg.electionBackoffMaxMs;
-    this.electionTimer = this.election.set(t);
+    this.setElectionTimer(this.randomElectionTimeoutMs());
+    this.sendVoteRequests(role.election, false);
+    this.maybeTransitionForward();
   }
 
+  /**
+   * KafkaRaftClient.maybeSendVoteRequests: a Vote (a pre-vote when Prospective) to every other voter; answers count
+   * only toward this `election` (a later state's election does not take an earlier state's answers).
+   */
+  private sendVoteRequests(election: EpochElection, preVote: boolean): void {
+    for (const v of this.cfg.voters) {
+      if (v === this.ctx.name) continue;
+      const req: VoteRequest = { type: "Vote", correlationId: this.client.correlationId(), epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset, preVote };
+      this.client.sendWhenReady(v, req, (res) => {
+        if (res.type !== "Disconnected") this.handleVoteResponse(v, res, election);
+      });
+    }
+  }
+
+  /** KafkaRaftClient.maybeTransitionForward: a majority granted: a Candidate leads, a Prospective stands as Candidate. */
+  private maybeTransitionForward(): void {
+    const role = this.role;
+    if ((role.kind !== "candidate" && role.kind !== "prospective") || !role.election.isVoteGranted()) return;
+    if (role.kind === "candidate") this.becomeLeader();
+    else this.transitionToCandidate();
+  }
+
+  /**
+   * KafkaRaftClient.maybeHandleElectionLoss: a Candidate rejected by a majority backs off at once (not waiting for its
+   * election timeout); a rejected Prospective goes back to its leader or to Unattached.
+   */
+  private maybeHandleElectionLoss(): void {
+    const role = this.role;
+    if ((role.kind !== "candidate" && role.kind !== "prospective") || !role.election.isVoteRejected()) return;
+    if (role.kind === "candidate") {
+      if (!role.backingOff) this.startBackingOff(role);
+    } else this.prospectiveTransitionAfterElectionLoss(role);
+  }
+
+  /** CandidateState.startBackingOff with KafkaRaftClient.binaryExponentialElectionBackoffMs(retries). */
+  private startBackingOff(role: Extract<RaftRole, { kind: "candidate" }>): void {
+    role.backingOff = true;
+    this.setElectionTimer(binaryExponentialElectionBackoffMs(role.retries, this.cfg.electionBackoffMaxMs, this.rnd.next()));
+  }
+
+  /**
+   * KafkaRaftClient.handleVoteRequest: a higher epoch (even a pre-vote's) makes this node Unattached in it; then the
+   * state decides (`canGrantVote`) on the sender's log being at least as up to date as this node's. A granted real
+   * vote is durable and restarts the election timeout; a pre-vote changes nothing here. The answer names this
+   * node's epoch and the leader it knows.
+   */
   handleVote(req: VoteRequest, conn: ConnectionId): void {
     if (req.epoch > this.epoch) this.becomeUnattached(req.epoch);
     let granted = false;
-    if (req.epoch === this.epoch && this.role.kind !== "leader") {
+    if (req.epoch === this.epoch) {
       const upToDate = req.lastEpoch > this.log.lastEpoch() || (req.lastEpoch === this.log.lastEpoch() && req.lastOffset >= this.log.endOffset);
-      if ((this.votedFor === null || this.votedFor === req.candidate) && upToDate) {
-        granted = true;
-        this.votedFor = req.candidate;
-        this.persist();
-        this.resetElectionTimer();
-      }
+      granted = canGrantVote(this.role, this.votedFor, req.candidate, upToDate, req.preVote);
+      if (granted && !req.preVote && this.votedFor === null) this.addVotedState(req.candidate);
     }
-    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, granted } satisfies VoteResponse);
+    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, leader: this.leader, granted } satisfies VoteResponse);
   }
 
-  private handleVoteResponse(from: string, res: VoteResponse): void {
+  /**
+   * QuorumState.unattachedAddVotedState / prospectiveAddVotedState: the vote for `candidate` is persisted and the
+   * election timeout starts again (the candidate has as good a chance as this node); a Prospective's pre-vote
+   * starts over in a fresh ProspectiveState.
+   */
+  private addVotedState(candidate: string): void {
+    this.votedFor = candidate;
+    this.persist();
+    const role = this.role;
+    if (role.kind === "prospective") {
+      const fresh: RaftRole = { ...role, election: new EpochElection(this.cfg.voters, this.ctx.name) };
+      this.role = fresh;
+      this.resetElectionTimer();
+      this.sendVoteRequests(fresh.election, true);
+    } else if (role.kind === "unattached") this.resetElectionTimer();
+  }
+
+  /**
+   * KafkaRaftClient.handleVoteResponse after maybeHandleCommonResponse: a higher epoch moves this node to it (following
+   * its leader when the answer names one); an answer in this epoch naming a leader this node did not know makes it
+   * that leader's Follower; otherwise the vote counts toward `election` if that is still this node's.
+   */
+  private handleVoteResponse(from: string, res: VoteResponse, election: EpochElection): void {
     if (res.epoch > this.epoch) {
-      this.becomeUnattached(res.epoch);
+      if (res.leader !== null && res.leader !== this.ctx.name) this.becomeFollower(res.epoch, res.leader);
+      else this.becomeUnattached(res.epoch);
       return;
     }
-    if (this.role.kind !== "candidate" || res.epoch !== this.epoch || !res.granted) return;
-    this.role.votes.add(from);
-    if (this.role.votes.size >= this.majority) this.becomeLeader();
+    if (res.epoch < this.epoch) return;
+    if (res.leader !== null && res.leader !== this.ctx.name && this.leader === null && this.role.kind !== "resigned") {
+      this.becomeFollower(this.epoch, res.leader);
+      return;
+    }
+    const role = this.role;
+    if ((role.kind !== "candidate" && role.kind !== "prospective") || role.election !== election) return;
+    role.election.recordVote(from, res.granted);
+    if (res.granted) this.maybeTransitionForward();
+    else this.maybeHandleElectionLoss();
   }
 
-  private becomeUnattached(epoch: number): void {
-    const wasLeader = this.role.kind === "leader";
+  /**
+   * QuorumState.transitionToUnattached: no leader known in `epoch`; a new epoch forgets the vote cast in the old one.
+   * The election timeout is `timeoutMs`, by default what is left of a nominee's, Unattached's or Resigned's own, or
+   * a fresh one after Leader or Follower.
+   */
+  private becomeUnattached(epoch: number, timeoutMs?: number): void {
+    const kind = this.role.kind;
+    const wasLeader = kind === "leader";
+    const remaining = (kind === "candidate" || kind === "unattached" || kind === "resigned" || (kind === "prospective" && !this.role.election.isVoteRejected())) && this.electionTimer >= 0;
+    const t = timeoutMs ?? (remaining ? this.remainingElectionTimeMs() : this.randomElectionTimeoutMs());
     this.clearRoleTimers();
-    this.epoch = epoch;
-    this.votedFor = null;
-    this.persist();
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.votedFor = null;
+      this.persist();
+    }
     this.role = { kind: "unattached" };
     if (wasLeader) this.listener.resigned();
-    this.resetElectionTimer();
+    this.setElectionTimer(t);
   }
 
   private becomeLeader(): void {
     this.clearRoleTimers();
-    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
-    this.electionTimer = -1;
+    this.cancelElectionTimer();
     this.role = { kind: "leader", state: new RaftLeaderState(this.ctx.name, this.cfg.voters, this.log.endOffset, this.ctx.nowUs) };
     this.ctx.trace("raft.leader", { epoch: this.epoch, logEnd: this.log.endOffset });
     // The model does not wait for BeginQuorumEpoch's answer: the new leader learns of its followers from their fetches.
@@ -265,23 +430,26 @@ export class RaftNode {
       this.votedFor = null;
       this.persist();
     }
-    if (this.electionTimer >= 0) this.election.cancel(this.electionTimer);
-    this.electionTimer = -1;
-    this.role = { kind: "follower", leader };
+    this.cancelElectionTimer();
+    this.role = { kind: "follower", leader, hasFetchedFromLeader: false };
     if (wasLeader) this.listener.resigned();
     this.ctx.trace("raft.follower", { epoch, leader });
     this.follower.sendFetch();
   }
 
-  /** KRaft check-quorum: a leader that has not heard from a majority within 1.5 × fetch timeout resigns. */
+  /**
+   * KRaft check-quorum (KafkaRaftClient.pollLeader): a leader that has not heard from a majority within 1.5 × fetch
+   * timeout becomes Resigned (QuorumState.transitionToResigned; not persisted: its vote for itself in this epoch is).
+   */
   private checkQuorum(): void {
     if (this.role.kind !== "leader") return;
     const windowUs = this.cfg.fetchTimeoutMs * 1.5 * 1000;
     if (this.role.state.votersHeardWithin(this.ctx.nowUs, windowUs) < this.majority) {
       this.ctx.trace("raft.resign", { epoch: this.epoch, reason: "no majority fetched within check-quorum window" });
-      this.becomeUnattached(this.epoch);
-      this.votedFor = this.ctx.name;
-      this.persist();
+      this.clearRoleTimers();
+      this.role = { kind: "resigned" };
+      this.listener.resigned();
+      this.resetElectionTimer();
       return;
     }
     this.checkQuorumTimer = this.checkQuorumPeriod.set(this.cfg.fetchTimeoutMs * 1.5);

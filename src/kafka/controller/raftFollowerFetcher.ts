@@ -16,8 +16,13 @@ export interface RaftFollowerHost {
   becomeFollower(epoch: number, leader: string): void;
   /** A fetch answer from a higher epoch named no leader (KafkaRaftClient.transitionToUnattached). */
   becomeUnattached(epoch: number): void;
-  /** controller.quorum.fetch.timeout.ms passed without the leader's answer: stand for election. */
-  startElection(): void;
+  /**
+   * controller.quorum.fetch.timeout.ms passed without the leader's answer: stand as Prospective and ask for pre-votes
+   * (KafkaRaftClient.pollFollowerAsVoter → transitionToProspective, KIP-996), keeping the epoch.
+   */
+  transitionToProspective(): void;
+  /** The leader answered a fetch (FollowerState.resetFetchTimeoutForSuccessfulFetch sets hasFetchedFromLeader). */
+  fetchedFromLeader(): void;
   /** KafkaRaftClient.poll's periodic log clean, checked on each answered fetch. */
   maybeCleanLog(): void;
   /** The follower's HW moves to min(`leaderHighWatermark`, its log end) when that is higher (offsets). */
@@ -32,7 +37,7 @@ export interface RaftFollowerHost {
 
 /** The timings of a voter's fetching (the quorum's settings, ms). */
 export interface RaftFollowerConfig {
-  /** controller.quorum.fetch.timeout.ms: no answer from the leader this long starts an election. */
+  /** controller.quorum.fetch.timeout.ms: no answer from the leader this long makes the follower Prospective. */
   fetchTimeoutMs: number;
   /** controller.quorum.retry.backoff.ms: a fetch whose connection failed or timed out is sent again after this. */
   retryBackoffMs: number;
@@ -44,7 +49,7 @@ export interface RaftFollowerConfig {
  * metadata log at a time from the log end with the last fetched epoch; an answer appends the leader's entries,
  * truncates to where the logs diverge (KIP-595 DivergingEpoch) or starts a snapshot download (KIP-630), moves the
  * follower's HW and fetches again. A higher epoch in an answer changes the node's role; no answer within
- * controller.quorum.fetch.timeout.ms starts an election; a failed fetch is retried after controller.quorum.retry.backoff.ms.
+ * controller.quorum.fetch.timeout.ms makes the voter Prospective (a pre-vote, KIP-996); a failed fetch is retried after controller.quorum.retry.backoff.ms.
  * The leader's side (answering fetches) is `RaftFetches`.
  */
 export class RaftFollowerFetcher {
@@ -52,7 +57,7 @@ export class RaftFollowerFetcher {
   private fetchRetryTimer = -1;
   /** A follower's snapshot download (FollowerState.fetchingSnapshot). */
   private readonly snapshotFetcher: SnapshotFetcher;
-  /** controller.quorum.fetch.timeout.ms without a leader's answer: a follower starts an election. */
+  /** controller.quorum.fetch.timeout.ms without a leader's answer: a follower becomes Prospective. */
   private readonly fetchTimeout: Timer;
   /** A follower's fetch whose connection failed or timed out: fetch again after the retry back-off. */
   private readonly fetchRetry: Timer;
@@ -69,7 +74,7 @@ export class RaftFollowerFetcher {
       const leader = this.node.following();
       if (leader !== null) {
         this.ctx.trace("raft.fetch-timeout", { leader, epoch: this.node.epoch() });
-        this.node.startElection();
+        this.node.transitionToProspective();
       }
     });
     this.fetchRetry = ctx.timer(() => {
@@ -109,8 +114,9 @@ export class RaftFollowerFetcher {
     if (this.fetchTimeoutTimer < 0) this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
   }
 
-  /** FollowerState.resetFetchTimeoutForSuccessfulFetch: the leader answered. */
+  /** FollowerState.resetFetchTimeoutForSuccessfulFetch: the leader answered (from now on no pre-vote is granted). */
   private resetFetchTimeout(): void {
+    this.node.fetchedFromLeader();
     if (this.fetchTimeoutTimer >= 0) this.fetchTimeout.cancel(this.fetchTimeoutTimer);
     this.fetchTimeoutTimer = this.fetchTimeout.set(this.cfg.fetchTimeoutMs);
   }

@@ -14,6 +14,11 @@ export interface RaftEntry {
  * Not modelled: EndQuorumEpoch (a resigning leader lets the election timeout pass) and BeginQuorumEpoch's answer.
  */
 
+/**
+ * Vote (VoteRequest.json). `epoch` is the sender's (ReplicaEpoch): a Candidate's bumped epoch, or a Prospective's
+ * unchanged one when `preVote` (version 2, KIP-996: the answer changes no vote and no epoch of the receiver's own
+ * choosing). `lastEpoch`/`lastOffset`: the sender's log end (LastOffsetEpoch, LastOffset).
+ */
 export interface VoteRequest {
   type: "Vote";
   correlationId: number;
@@ -21,12 +26,18 @@ export interface VoteRequest {
   candidate: string;
   lastEpoch: number;
   lastOffset: number;
+  preVote: boolean;
 }
 
+/**
+ * VoteResponse.json: the receiver's epoch (LeaderEpoch) and the leader it knows in it (LeaderId, null for -1), so a
+ * nominee that asked a voter with a leader learns of that leader.
+ */
 export interface VoteResponse {
   type: "VoteResponse";
   correlationId: number;
   epoch: number;
+  leader: string | null;
   granted: boolean;
 }
 
