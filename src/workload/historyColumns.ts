@@ -9,6 +9,10 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 // One class per element type, so each access site stays monomorphic.
+// One class per element type on purpose: a generic column over a typed-array constructor would make every get/push
+// site see several array kinds (polymorphic element loads on the history's hot path), where each class stays
+// monomorphic.
+
 /** A growable column of Float64Array in chunks of 64K cells: appends never copy, and the slack is at most one chunk. */
 export class Float64Column {
   private readonly chunks: Float64Array[] = [];
