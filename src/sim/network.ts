@@ -16,11 +16,13 @@ export const DISCONNECTED_MESSAGE: Disconnected = Object.freeze({ type: "Disconn
  * One process's end of the network. It survives the process's restarts, as a host's network stack does.
  * - The FIFO table: for each peer with a message possibly still in flight, the latest delivery time scheduled (a
  *   TCP connection delivers in order). A small table scanned in full (keys in a cache line or two); entries whose
- *   time has passed are reused, so it stays the size of the links busy at once, not of all peers ever used.
+ *   time has passed are dropped as a scan meets them, so it holds the links busy at once, not all peers ever used.
  */
 export class Endpoint implements TcpEndpoint {
-  /** (peer, latest delivery µs) pairs, peer -1 when free; four pairs fit the 64 bytes V8 keeps inline. */
-  fifo = new Float64Array(8).fill(-1);
+  /** (peer, latest delivery µs) pairs in `[0, fifoLength)`; four pairs fit the 64 bytes V8 keeps inline. */
+  fifo = new Float64Array(8);
+  /** How many numbers of `fifo` are in use (twice the pairs). */
+  fifoLength = 0;
   /** Its TCP connections with an end still open or data still to retransmit (see `Tcp`). */
   readonly conns = new Set<Connection>();
 
@@ -245,29 +247,40 @@ export class Network {
     if (to.process.status !== "down") this.queue.push(now + toTo, EVENT_DELIVER, t, f, to.process.life, DISCONNECTED_MESSAGE);
   }
 
-  /** Never deliver before an earlier message on the same link (see `Endpoint`). */
+  /**
+   * Never deliver before an earlier message on the same link (see `Endpoint`). Entries whose time has passed are
+   * removed as the scan meets them (the last entry fills the hole), so the scan covers only the links busy now: a
+   * passed entry bounds nothing, since `when` is never before now.
+   */
   private fifoDeliveryTime(from: Endpoint, to: number, when: number): number {
-    const fifo = from.fifo;
+    let fifo = from.fifo;
     const now = this.host.nowUs;
-    let reuse = -1;
-    for (let i = 0; i < fifo.length; i += 2) {
-      const peer = fifo[i];
-      if (peer === to) {
-        if (when < fifo[i + 1]) when = fifo[i + 1];
+    let end = from.fifoLength;
+    let i = 0;
+    while (i < end) {
+      const until = fifo[i + 1];
+      if (until <= now) {
+        end -= 2;
+        fifo[i] = fifo[end];
+        fifo[i + 1] = fifo[end + 1];
+        continue;
+      }
+      if (fifo[i] === to) {
+        if (when < until) when = until;
         fifo[i + 1] = when;
+        from.fifoLength = end;
         return when;
       }
-      if (reuse < 0 && (peer === -1 || fifo[i + 1] <= now)) reuse = i;
+      i += 2;
     }
-    let table = fifo;
-    if (reuse < 0) {
-      reuse = fifo.length;
-      table = new Float64Array(fifo.length * 2).fill(-1);
+    if (end === fifo.length) {
+      const table = new Float64Array(fifo.length * 2);
       table.set(fifo);
-      from.fifo = table;
+      from.fifo = fifo = table;
     }
-    table[reuse] = to;
-    table[reuse + 1] = when;
+    fifo[end] = to;
+    fifo[end + 1] = when;
+    from.fifoLength = end + 2;
     return when;
   }
 
