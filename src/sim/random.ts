@@ -9,23 +9,38 @@ import seedrandom from "seedrandom";
  * draws are the same numbers seedrandom.alea gives (test/sim/random.test.ts compares them).
  */
 export class RandomStream {
-  /** alea's state (s0, s1, s2, c) unboxed: a 32-byte typed array lives next to its header on the heap. */
+  /**
+   * alea's state (s0, s1, s2, c) unboxed, at `at` in a block shared with the streams made just before and after
+   * (an actor's streams): a draw reads this object and the block's numbers, not a typed array object of its own too.
+   */
   private readonly st: Float64Array;
+  private readonly at: number;
 
   constructor(readonly name: string) {
     const st = seedrandom.alea(name, { state: true }).state() as { s0: number; s1: number; s2: number; c: number };
-    this.st = Float64Array.of(st.s0, st.s1, st.s2, st.c);
+    if (blockUsed === STATE_BLOCK) {
+      block = new Float64Array(STATE_BLOCK);
+      blockUsed = 0;
+    }
+    this.st = block;
+    this.at = blockUsed;
+    blockUsed += 4;
+    block[this.at] = st.s0;
+    block[this.at + 1] = st.s1;
+    block[this.at + 2] = st.s2;
+    block[this.at + 3] = st.c;
   }
 
   /** One alea step (seedrandom lib/alea.js `Alea.next`): uniform in [0, 1). */
   private prng(): number {
     const st = this.st;
-    const t = 2091639 * st[0] + st[3] * 2.3283064365386963e-10; // 2^-32
-    st[0] = st[1];
-    st[1] = st[2];
+    const i = this.at;
+    const t = 2091639 * st[i] + st[i + 3] * 2.3283064365386963e-10; // 2^-32
+    st[i] = st[i + 1];
+    st[i + 1] = st[i + 2];
     const c = t | 0;
-    st[3] = c;
-    return (st[2] = t - c);
+    st[i + 3] = c;
+    return (st[i + 2] = t - c);
   }
 
   /** Uniform in [0, 1). */
@@ -73,6 +88,11 @@ export class RandomStream {
     return items[this.int(items.length)];
   }
 }
+
+/** Numbers per block of stream states (4 per stream); a block is freed when its last stream is. */
+const STATE_BLOCK = 4 * 256;
+let block = new Float64Array(STATE_BLOCK);
+let blockUsed = 0;
 
 /** The name of a derived stream; one place so every caller derives names the same way. */
 export function streamName(seed: string | number, ...parts: string[]): string {
