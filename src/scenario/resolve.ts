@@ -15,7 +15,7 @@ import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
 
 export { ADMIN_CLIENT };
 import { ScenarioError } from "./errors.js";
-import { isKafkaRole } from "./kafkaRoles.js";
+import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
 import { HOLDABLE_APIS, messageTypesOfApi, TRACE_EVENTS } from "./traceEventRegistry.js";
@@ -77,6 +77,9 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
   // Actors and their names.
   const actorNames = new Set<string>([...brokers, ...controllers]);
   const addActor = (n: string, path: string) => {
+    // A fault target is an actor's name or a role resolved when the fault fires (kafkaRoles.ts), and the history's
+    // metadata-monitor is a process of its own: an actor named like one of them would be ambiguous.
+    if (isReservedActorName(n)) fail(path, `"${n}" is reserved: ${RESERVED_ACTOR_NAMES}; choose another name`);
     if (actorNames.has(n)) fail(path, `actor name "${n}" is used twice (brokers are broker-1..N, controllers controller-1..N)`);
     actorNames.add(n);
   };

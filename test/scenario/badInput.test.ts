@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { METADATA_MONITOR } from "../../src/check/leaderless.js";
 import { cli } from "../support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kafkasim-bad-"));
@@ -231,6 +232,14 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("anomaly: { failedSends: TIMEOUT }", "expect[0].anomaly.failedSends", "must be a Kafka error name");
     await bad("noUnconfirmedSends: 3", "expect[0].noUnconfirmedSends", "must be a duration");
     await bad("noAbortedReads: 3", "expect[0]", "abortedReads: takes no parameter");
+  });
+
+  it("a client or demo actor named like a fault role (active-controller, leader:…, metadata-monitor) is refused", async () => {
+    for (const id of ["active-controller", "leader:orders-0", "leader:anything", METADATA_MONITOR]) {
+      await expectBadInput(file(KAFKA.replace("id: p2", `id: "${id}"`)), "clients[1].id", `"${id}"`, "reserved");
+    }
+    await expectBadInput(file(DEMO.replace("monitor: m", "monitor: active-controller")), "demo.heartbeat.monitor", "reserved");
+    await expectBadInput(file(DEMO.replace("nodes: [a, b]", 'nodes: [a, "leader:x-0"]')), "demo.heartbeat.nodes[1]", "reserved");
   });
 
   it("a producer writing to an unknown topic", async () => {
