@@ -259,6 +259,33 @@ describe("bad input exits 2 with one precise message", () => {
     expect(r.stderr).toContain("--duration");
   });
 
+  it("a flag given without its value names the flag, wherever it stands; a negative --duration says what is allowed", async () => {
+    const f = file(DEMO);
+    const noValue = async (flag: string, ...argv: string[]) => {
+      const r = await cli(...argv);
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`${flag} needs a value`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    };
+    for (const flag of ["--seed", "--duration", "--trace", "--report", "--timeline", "--history", "--set"]) {
+      await noValue(flag, "run", f, flag);
+      await noValue(flag, "run", f, flag, "--json");
+      await noValue(flag, "run", f, flag, "");
+    }
+    await noValue("--seeds", "explore", f, "--seeds");
+    for (const flag of ["--from", "--workers", "--shard", "--out", "--duration", "--set"]) await noValue(flag, "explore", f, "--seeds", "2", flag);
+    await noValue("--out", "shrink", f, "--out");
+    await noValue("--compacted", "check", join(dir, "h.edn"), "--compacted");
+    for (const argv of [["--duration", "-5s"], ["--duration=-5s"]]) {
+      const r = await cli("run", f, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("--duration: must be a positive duration");
+      expect(r.stderr).toContain('(got "-5s")');
+    }
+    expect((await cli("run", f, "--seed", "-5", "--json")).code).toBe(0); // a negative seed is a seed
+  });
+
   it("an unknown command or flag is a usage error", async () => {
     expect((await cli("frobnicate")).code).toBe(2);
     expect((await cli("run", file(DEMO), "--colour")).code).toBe(2);
