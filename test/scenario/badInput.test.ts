@@ -242,6 +242,15 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO.replace("nodes: [a, b]", 'nodes: [a, "leader:x-0"]')), "demo.heartbeat.nodes[1]", "reserved");
   });
 
+  it("topic names Kafka refuses: . and .., and two names that collide once . and _ are one (Topic.validate, Topic.hasCollision)", async () => {
+    for (const name of [".", ".."]) await expectBadInput(file(KAFKA.replace("name: orders,", `name: "${name}",`)), "cluster.topics[0].name", `"${name}"`);
+    const two = (a: string, b: string) => file(KAFKA.replace("topics: [{ name: orders,", `topics: [{ name: ${a}, partitions: 1, replicationFactor: 3 }, { name: ${b},`).replaceAll("topic: orders", `topic: ${b}`));
+    await expectBadInput(two("my.topic", "my_topic"), "cluster.topics[1].name", '"my_topic"', '"my.topic"', "collide");
+    await expectBadInput(two("a_b.c", "a.b_c"), "cluster.topics[1].name", '"a.b_c"', '"a_b.c"');
+    const ok = await cli("run", two("my.topic", "my-topic"), "--quiet");
+    expect(ok.code).not.toBe(2);
+  });
+
   it("a producer writing to an unknown topic", async () => {
     await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
   });
