@@ -332,6 +332,12 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
   }
 
   const expect = (input.expect ?? []).map((e, i) => parseExpectation(e, `expect[${i}]`, fail));
+  // "none" holds when the check finds nothing, "some" when it finds something: the same check with the same
+  // parameters both ways fails every run, whatever it does.
+  expect.forEach((e, j) => {
+    const opposite = expect.slice(0, j).find((o) => o.check === e.check && o.mode !== e.mode && JSON.stringify(o.params) === JSON.stringify(e.params));
+    if (opposite) fail(e.path, `"${e.label}" and ${opposite.path} "${opposite.label}" cannot both hold (one expects no findings, the other some); keep one`);
+  });
   if (input.liveness != null && brokers.length === 0) fail("liveness", 'the liveness phase waits for a Kafka cluster to converge, and this scenario has no brokers (remove it, or write "none")');
   const sweep = resolveSweep(input, expect, fail);
 

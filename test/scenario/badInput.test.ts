@@ -201,6 +201,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "expect:\n  - zombieFenced\n"), "expect[0]", "needs a parameter, e.g. zombieFenced: app-1");
   });
 
+  it("an expectation and its opposite (noX and anomaly: x, same parameters) cannot both hold: both paths named", async () => {
+    await expectBadInput(file(KAFKA + "expect:\n  - noLostAcknowledgedWrites\n  - noDuplicates\n  - anomaly: lostAcknowledgedWrites\n"), "expect[2]", "expect[0]", "noLostAcknowledgedWrites", "anomaly: lostAcknowledgedWrites", "cannot both hold");
+    await expectBadInput(file(KAFKA + "expect:\n  - anomaly: duplicates\n  - noDuplicates\n"), "expect[1]", "expect[0]");
+    await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: 5s\n  - anomaly: { unavailability: 5s }\n"), "expect[1]", "expect[0]");
+    // Different parameters are not opposites: no gap of 10s, but some gap of 5s.
+    expect((await cli("run", file(KAFKA + "expect:\n  - noUnavailability: 10s\n  - anomaly: { unavailability: 5s }\n"), "--quiet")).code).not.toBe(2);
+  });
+
   it("an unknown check keeps the name as written and suggests the nearest", async () => {
     await expectBadInput(file(DEMO + "expect:\n  - noSuchCheck\n"), "expect[0]", 'unknown check "noSuchCheck"');
     const r = await cli("run", file(DEMO + "expect:\n  - noSuchCheck\n"));
