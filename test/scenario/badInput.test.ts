@@ -209,6 +209,16 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", file(KAFKA + "expect:\n  - noUnavailability: 10s\n  - anomaly: { unavailability: 5s }\n"), "--quiet")).code).not.toBe(2);
   });
 
+  it("a check's window or bound that must be positive refuses 0s and a negative duration, saying a positive one is needed", async () => {
+    const bad = (line: string, path: string) => expectBadInput(file(KAFKA + `expect:\n  - ${line}\n`), path, "must be a duration > 0");
+    await bad("noUnavailability: 0s", "expect[0]");
+    await bad("noUnavailability: 0", "expect[0]");
+    await bad("noUnavailability: -5s", "expect[0]");
+    await bad("anomaly: { unavailability: 0ms }", "expect[0]");
+    await bad("noRebalanceStorm: 0s", "expect[0]");
+    await bad("consumerProgress: { group: g, within: 0s }", "expect[0].consumerProgress.within");
+  });
+
   it("an unknown check keeps the name as written and suggests the nearest", async () => {
     await expectBadInput(file(DEMO + "expect:\n  - noSuchCheck\n"), "expect[0]", 'unknown check "noSuchCheck"');
     const r = await cli("run", file(DEMO + "expect:\n  - noSuchCheck\n"));
