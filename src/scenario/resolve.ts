@@ -311,6 +311,10 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       if (!actorNames.has(a)) fail(`randomFaults.nodes[${i}]`, unknownActor(a, actorNames));
     });
     if (nodes.length === 0) fail("randomFaults.nodes", "no actors to fault: list some");
+    // boundOutages never takes one node down twice at once, so more than the distinct nodes can never be down.
+    const distinct = [...new Set(nodes)];
+    if (r.maxDown !== undefined && r.maxDown > distinct.length)
+      fail("randomFaults.maxDown", `must be at most ${distinct.length}, the number of nodes the faults may take down (${distinct.join(", ")}) (got ${r.maxDown})`);
     const count = typeof r.count === "number" ? { min: r.count, max: r.count } : (r.count ?? { min: 1, max: 4 });
     if (count.max < count.min) fail("randomFaults.count", "max must be ≥ min");
     const fromMs = r.from ?? durationMs * 0.1;

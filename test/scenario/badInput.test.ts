@@ -186,6 +186,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 10s, crash: a }\n"), "faults[0].at", "within the run");
   });
 
+  it("randomFaults.maxDown above the number of nodes the faults may take down names the path and the count", async () => {
+    await expectBadInput(file(DEMO + "randomFaults: { nodes: [a, b], kinds: [pause], maxDown: 3 }\n"), "randomFaults.maxDown", "at most 2", "a, b", "(got 3)");
+    await expectBadInput(file(DEMO + "randomFaults: { nodes: [a, b, a], maxDown: 3 }\n"), "randomFaults.maxDown", "at most 2");
+    // Default nodes: the 3 brokers and 3 controllers.
+    await expectBadInput(file(KAFKA + "randomFaults: { maxDown: 7 }\n"), "randomFaults.maxDown", "at most 6");
+    expect((await cli("run", file(DEMO + "randomFaults: { nodes: [a, b], kinds: [pause], maxDown: 2 }\n"), "--quiet")).code).not.toBe(2);
+  });
+
   it("a liveness phase that is not a duration or none, or on a scenario without brokers", async () => {
     await expectBadInput(file(KAFKA + "liveness: 60\n"), "liveness", 'or "none"', "(got 60)");
     await expectBadInput(file(KAFKA + "liveness: forever\n"), "liveness", 'like "60s"', '"forever"');
