@@ -335,6 +335,14 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     };
   }
 
+  // A timed fault whose for: reaches past the run's end: it is run (it lasts to the end), but not as written.
+  const livenessMs = input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness;
+  const warnings: string[] = [];
+  (input.faults ?? []).forEach((f, i) => {
+    if (f.for === undefined || f.on !== undefined || (f.at ?? 0) + f.for <= run.ms) return;
+    const undone = livenessMs !== null ? "the liveness phase undoes it when the run ends" : "it is never undone (liveness: none)";
+    warnings.push(`faults[${i}].for: ${formatDuration(f.for)} from ${formatDuration(f.at ?? 0)} reaches past the end of the run (${run.text}); the fault lasts to the end and ${undone}`);
+  });
   const expect = (input.expect ?? []).map((e, i) => parseExpectation(e, `expect[${i}]`, fail));
   // "none" holds when the check finds nothing, "some" when it finds something: the same check with the same
   // parameters both ways fails every run, whatever it does.
@@ -353,7 +361,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     seed: input.seed ?? 1,
     durationMs,
     // Faults of either kind turn the liveness phase on by default (60s); a fault-free run has nothing to recover from.
-    livenessMs: input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness,
+    livenessMs,
     maxEvents: input.simulator?.maxEvents ?? 20_000_000,
     maxMemoryMiB: input.simulator?.maxMemoryMiB ?? 2048,
     brokers,
@@ -376,6 +384,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false,
       tcpUserTimeoutMs: input.simulator?.tcpUserTimeout ?? DEFAULT_TCP_USER_TIMEOUT_US / 1000,
     },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 

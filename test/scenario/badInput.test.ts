@@ -182,6 +182,31 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
   });
 
+  it("a time finer than the simulator's 1 µs resolution is refused, not rounded (to 0 µs, or to a neighbour)", async () => {
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 0.0001us, crash: a }\n"), "faults[0].at", "whole number of µs", '"0.0001us"');
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1.5us }\n"), "faults[0].for", "whole number of µs");
+    await expectBadInput(file(DEMO.replace("interval: 100ms", "interval: 0.0004ms")), "demo.heartbeat.interval", "whole number of µs");
+    await expectBadInput(file(KAFKA + "liveness: 30.0000001s\n"), "liveness", "whole number of µs");
+    const r = await cli("run", file(DEMO), "--duration", "1.0000001s");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--duration");
+    expect(r.stderr).toContain("whole number of µs");
+    // Decimals that are whole µs stay allowed (1.1s is 1,100,000 µs, though 1.1 * 1000 * 1000 is not an integer in binary).
+    for (const t of ["1.1s", "0.3s", "2.5ms", "0.000001s", "1.000001s"]) expect((await cli("run", file(DEMO + `faults:\n  - { at: ${t}, pause: a, for: 1.7ms }\n`), "--quiet")).code).not.toBe(2);
+  });
+
+  it("a fault whose for: reaches past the end of the run is run, with a warning on stderr naming it", async () => {
+    const r = await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1h }\n"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning:");
+    expect(r.stderr).toContain("faults[0].for");
+    expect(r.stderr).toContain("past the end of the run");
+    const within = await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1s }\nexpect:\n  - anomaly: falseSuspicion\n"));
+    expect(within.stderr).toBe("");
+    // --quiet prints nothing when the run holds.
+    expect((await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1h }\n"), "--quiet")).stderr).toBe("");
+  });
+
   it("a fault after the end of the run", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 10s, crash: a }\n"), "faults[0].at", "within the run");
   });
