@@ -178,6 +178,26 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });
 
+  it("a restart or resume of an actor the schedule has not taken down or paused at that moment", async () => {
+    const faults = (...lines: string[]) => file(DEMO + "faults:\n" + lines.map((l) => `  - ${l}\n`).join(""));
+    await expectBadInput(faults("{ at: 2s, restart: a }"), "faults[0].restart", '"a" is not down at 2s');
+    await expectBadInput(faults("{ at: 1s, crash: a, for: 1s }", "{ at: 3s, restart: a }"), "faults[1].restart", "not down at 3s", "faults[0]");
+    await expectBadInput(faults("{ at: 1s, crash: b }", "{ at: 3s, restart: a }"), "faults[1].restart");
+    await expectBadInput(faults("{ at: 1s, crash: a }", "{ at: 2s, restart: a }", "{ at: 3s, restart: a }"), "faults[2].restart");
+    await expectBadInput(faults("{ at: 2s, resume: a }"), "faults[0].resume", '"a" is not paused at 2s');
+    await expectBadInput(faults("{ at: 1s, pause: a, for: 500ms }", "{ at: 2s, resume: a }"), "faults[1].resume", "not paused");
+    // Decidable and right: no complaint.
+    const fine = async (...lines: string[]) => expect((await cli("run", faults(...lines), "--quiet")).code).not.toBe(2);
+    await fine("{ at: 1s, crash: a }", "{ at: 2s, restart: a }");
+    await fine("{ at: 1s, shutdown: a, for: 3s }", "{ at: 2s, restart: a }");
+    await fine("{ at: 1s, pause: a }", "{ at: 2s, resume: a }");
+    await fine("{ at: 1s, crash: a }", "{ at: 2s, restart: a }", "{ at: 3s, crash: a }", "{ at: 4s, restart: a }");
+    // Not decidable from the schedule: a trigger, or the same moment as the fault that takes it down.
+    await fine("{ on: { event: demo.suspect }, crash: a }", "{ at: 3s, restart: a }");
+    await fine("{ at: 1s, crash: a }", "{ at: 1s, restart: a }");
+    expect((await cli("run", file(DEMO + "randomFaults: { nodes: [a], kinds: [crash], count: 1 }\nfaults:\n  - { at: 3s, restart: a }\n"), "--quiet")).code).not.toBe(2);
+  });
+
   it("a fault with two verbs", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
   });
