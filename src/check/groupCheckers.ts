@@ -3,7 +3,7 @@ import type { PollValue } from "../workload/consumerWorkload.js";
 import type { HistoryOp } from "../workload/history.js";
 import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
-import { durationMs } from "./params.js";
+import { positiveDurationMs } from "./params.js";
 
 /**
  * Consumer-group checks. They read only the client history (polls, processed records, commits, rebalance
@@ -336,7 +336,7 @@ const STORM_REBALANCES = 3;
 export const rebalanceStorm: Checker<number> = {
   name: "rebalanceStorm",
   description: "a group rebalanced more than 3 times in a window (default 60s), or its throughput collapsed (<5% of arrivals) for a window",
-  param: { example: "noRebalanceStorm: 60s", schema: durationMs },
+  param: { example: "noRebalanceStorm: 60s", schema: positiveDurationMs },
   run(input, window) {
     const windowUs = (window ?? 60_000) * 1000;
     const out: Finding[] = [];

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
-import { countParam, durationMs, nameParam } from "./params.js";
+import { countParam, durationMs, nameParam, positiveDurationMs } from "./params.js";
 import type { PollValue } from "../workload/consumerWorkload.js";
 import type { RebalanceValue } from "../workload/groupConsumerWorkload.js";
 import type { SendValue } from "../workload/history.js";
@@ -129,7 +129,7 @@ export const consumerProgress: Checker<ConsumerProgressParams> = {
   param: {
     example: "consumerProgress: { group: billing, within: 10s }",
     required: true,
-    schema: z.strictObject({ group: nameParam, within: durationMs }),
+    schema: z.strictObject({ group: nameParam, within: positiveDurationMs }),
     refs: (p) => ({ groups: [{ path: ["group"], name: p.group }] }),
   },
   run(input, p) {

@@ -40,6 +40,24 @@ export const durationMs = z.unknown().transform((v, ctx) => {
   return ms;
 });
 
+/**
+ * A window or bound that must be longer than 0 (noUnavailability's gap, a storm's window, a progress window): 0s
+ * would make every moment a finding, and a negative one means nothing.
+ */
+export const positiveDurationMs = z.unknown().transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  const negative = typeof v === "string" ? /^\s*-/.test(v) && parseDurationMs(v.trim().slice(1)) !== null : typeof v === "number" && v < 0;
+  if (ms === null && !negative) {
+    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  if (ms === null || ms <= 0) {
+    ctx.addIssue({ code: "custom", message: `must be a duration > 0, like "10s" (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 export const nameParam = z.string({ error: "must be a name" }).min(1, "must not be empty");
 
 export const countParam = z.number({ error: "must be a whole number ≥ 0" }).int("must be a whole number ≥ 0").min(0, "must be a whole number ≥ 0");

@@ -1,6 +1,6 @@
 import type { SendValue } from "../workload/history.js";
 import { at, type Checker, type Finding } from "./input.js";
-import { durationMs } from "./params.js";
+import { positiveDurationMs } from "./params.js";
 
 /**
  * A partition acknowledged nothing for longer than `maxGap` (default 10s) while the application kept sending:
@@ -10,7 +10,7 @@ import { durationMs } from "./params.js";
 export const unavailability: Checker<number> = {
   name: "unavailability",
   description: "a partition acknowledged no write for longer than maxGap (default 10s) while sends continued",
-  param: { example: "noUnavailability: 15s", schema: durationMs },
+  param: { example: "noUnavailability: 15s", schema: positiveDurationMs },
   run({ history }, maxGap) {
     const maxGapMs = maxGap ?? 10_000;
     const acks = new Map<string, number[]>();

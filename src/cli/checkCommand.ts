@@ -40,6 +40,8 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
   try {
     const history = parseHistoryText(text);
     ops = history.length;
+    // Nothing to judge: a verdict (valid, exit 0) would pass a file cut short or the wrong file.
+    if (ops === 0) throw new UsageError(`${file}: the history has no ops (a history from kafkasim run --history FILE, or Jepsen's history.edn)`);
     analysis = analyzeKafkaHistory(history, { wwDeps: args.wwDeps, subscribe: args.subscribe, compactedTopics: compacted });
   } catch (e) {
     if (e instanceof HistoryFormatError) throw new UsageError(`${file}: op ${e.opIndex}: ${e.problem}`);

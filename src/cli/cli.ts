@@ -23,6 +23,43 @@ export function packageVersion(): string {
 /** Options that are lists on purpose (a flag given once per item); every other option takes one value. */
 const LISTS = new Set(["compacted", "set", "files"]);
 
+/**
+ * The options that take a value, each with an example for the message when the value is missing: yargs reads a
+ * string option at the end of the line, or before another flag, as "" and would run with it (`--report` alone wrote
+ * the page into the current folder).
+ */
+const VALUE_EXAMPLES: Record<string, string> = {
+  seed: "--seed 42",
+  duration: "--duration 30s",
+  trace: "--trace run.jsonl",
+  report: "--report reports/run",
+  timeline: "--timeline brief",
+  history: "--history h.edn",
+  set: "--set clients.app.config.acks=all",
+  seeds: "--seeds 20",
+  from: "--from 1",
+  workers: "--workers 2",
+  shard: "--shard 1/4",
+  out: "--out shard-1.jsonl",
+  compacted: "--compacted TOPIC",
+};
+
+/**
+ * `--duration -5s`: yargs reads a value that starts with "-" and is not a number as more flags (-5 -s) and says
+ * "Unknown arguments: 5, s". Joined as `--duration=-5s`, the option's own check says what is allowed.
+ */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)$/.exec(argv[i]);
+    if (m && m[1] in VALUE_EXAMPLES && i + 1 < argv.length && /^-[\d.]/.test(argv[i + 1])) {
+      out.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 /** The options of a sweep (explore and compare). */
 const SWEEP_OPTIONS = {
   workers: { type: "string", describe: "worker threads (default: the machine's cores); results do not depend on it" },
@@ -48,9 +85,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     job = fn;
   };
   // yargs turns a flag given twice into a list; every option here takes one value.
-  const once = (a: Record<string, unknown>) => {
+  // `flags`: the command's options that take a value (its positionals are not among them: check's <history> is one).
+  const once = (a: Record<string, unknown>, flags: readonly string[] = []) => {
     for (const [k, v] of Object.entries(a)) if (k !== "_" && !LISTS.has(k) && Array.isArray(v) && !k.includes("-")) throw new ParseFailure(`--${k} given more than once`);
+    for (const k of flags) {
+      const v = a[k];
+      // A flag last on the line or followed by another flag has no value, even where yargs fills in a default (--timeline).
+      const bare = argv.some((t, i) => t === `--${k}` && (i + 1 === argv.length || /^-[^\d.]/.test(argv[i + 1])));
+      if (bare || v === "" || (Array.isArray(v) && v.some((x) => String(x) === ""))) throw new ParseFailure(`--${k} needs a value, e.g. ${k === "out" && a.seeds === undefined ? "--out reports" : VALUE_EXAMPLES[k]}`);
+    }
   };
+  argv = joinDashValues(argv);
   const parser = yargs(argv)
     .scriptName("kafkasim")
     .usage("$0 <command> [options]\n\nDeterministic simulation of Kafka clusters under faults, reproducible from one seed.")
@@ -74,7 +119,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("history", { type: "string", describe: "write the client history in Jepsen's Kafka shape to FILE (.edn: history.edn; else JSON lines)" })
           .option("set", { type: "string", array: true, describe: "KEY=VALUE: change one setting of the scenario for this run (repeatable), e.g. clients.app.config.acks=all, brokers.config.min.insync.replicas=2" })
           .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it" }),
-      (a) => (once(a), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
+      (a) => (once(a, ["seed", "duration", "trace", "report", "timeline", "history", "set"]), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
     )
     .command(
       "explore <scenario>",
@@ -89,7 +134,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("check-determinism", { type: "boolean", describe: "run each failing seed twice more and compare digests; a mismatch names the first event where the runs part" })
           .option("report", { type: "string", describe: "write DIR/index.html listing the failing seeds, with a page per failing seed in DIR/seed-N/" })
           .option("json", { type: "boolean", describe: "print one JSON object" }),
-      (a) => (once(a), later(() => exploreCommand({ ...a, scenario: a.scenario!, checkDeterminism: a["check-determinism"] }, io, c))),
+      (a) => (once(a, ["seeds", "from", "workers", "duration", "shard", "out", "set", "report"]), later(() => exploreCommand({ ...a, scenario: a.scenario!, checkDeterminism: a["check-determinism"] }, io, c))),
     )
     .command(
       "compare <scenario>",
@@ -102,7 +147,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("from", { type: "string", describe: "first seed (default: the scenario's)" })
           .options(SWEEP_OPTIONS)
           .option("json", { type: "boolean", describe: "print one JSON object" }),
-      (a) => (once(a), later(() => compareCommand({ ...a, scenario: a.scenario! }, io, c))),
+      (a) => (once(a, ["set", "seeds", "from", "workers", "duration", "shard", "out"]), later(() => compareCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(
       "merge <files..>",
@@ -123,7 +168,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("out", { type: "string", describe: "directory for the new scenario file (default: reports)" })
           .option("set", { type: "string", array: true, describe: "KEY=VALUE: the --set changes the failing run had (repeatable); the new file has them written in" })
           .option("duration", { type: "string", describe: "the simulated time the failing run had, e.g. 12s (default: the scenario's); the new file says it" }),
-      (a) => (once(a), later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c))),
+      (a) => (once(a, ["seed", "out", "set", "duration"]), later(() => shrinkCommand({ ...a, scenario: a.scenario! }, io, c))),
     )
     .command(
       "check <history>",
@@ -139,7 +184,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
             array: true,
             describe: "a compacted topic (repeat for more): its partitions are not judged for lost-write, unseen, poll-skip and int-poll-skip, as the log cleaner removes superseded records",
           }),
-      (a) => (once(a), later(() => checkCommand({ history: a.history!, json: a.json, wwDeps: a["ww-deps"], subscribe: a.subscribe, compacted: a.compacted }, io, c))),
+      (a) => (once(a, ["compacted"]), later(() => checkCommand({ history: a.history!, json: a.json, wwDeps: a["ww-deps"], subscribe: a.subscribe, compacted: a.compacted }, io, c))),
     )
     .command(
       "list",

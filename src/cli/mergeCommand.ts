@@ -3,7 +3,7 @@ import type { CliIO } from "./io.js";
 import { UsageError } from "./options.js";
 import { resolve } from "node:path";
 import type { TimedOutcome } from "./seedTask.js";
-import { readShardFile, type ShardHeader, shardSeeds } from "./shardFile.js";
+import { readShardFile, type ShardHeader, shardSeedCount, shardSeeds } from "./shardFile.js";
 import { formatSweep, summarizeSweep } from "./sweepSummary.js";
 import { formatCompare, summarizeCompare } from "./compareSummary.js";
 
@@ -35,8 +35,11 @@ export function mergeCommand(args: MergeArgs, io: CliIO, c: ChalkInstance): numb
     if (other !== undefined) throw new UsageError(`merge: ${s.name} and ${other} are both shard ${s.header.shard.k}/${n} (overlapping seeds)`);
     byK.set(s.header.shard.k, s.name);
     if (!s.header.complete) throw new UsageError(`merge: ${s.name} is an interrupted shard (Ctrl-C): run shard ${s.header.shard.k}/${n} again`);
-    const want = shardSeeds(s.header.from, s.header.seeds, s.header.shard);
     const variants = Math.max(1, s.header.variants.length);
+    // Count before listing: a header claiming far more seeds than the file has lines is refused without a huge list.
+    if (shardSeedCount(s.header.seeds, s.header.shard) * variants !== s.outcomes.length)
+      throw new UsageError(`merge: ${s.name} does not hold the seeds of shard ${s.header.shard.k}/${n} (${s.outcomes.length} lines, ${shardSeedCount(s.header.seeds, s.header.shard) * variants} expected)`);
+    const want = shardSeeds(s.header.from, s.header.seeds, s.header.shard);
     const got = new Set(s.outcomes.map((o) => `${o.variant}:${o.seed}`));
     if (got.size !== s.outcomes.length) throw new UsageError(`merge: ${s.name} holds a seed twice`);
     const missing = want.length * variants - s.outcomes.filter((o) => want.includes(o.seed) && o.variant < variants).length;

@@ -1,5 +1,5 @@
 import { parseSeedText, SEED_RULE } from "../common/seed.js";
-import { parseDurationMs } from "../scenario/duration.js";
+import { isWholeMicros, parseDurationMs, WHOLE_MICROS_RULE } from "../scenario/duration.js";
 
 /** Thrown for a bad command-line value: printed alone, exit 2. */
 export class UsageError extends Error {}
@@ -16,6 +16,7 @@ export function parseDurationOption(v: unknown, flag: string): number | undefine
   if (v === undefined) return undefined;
   const ms = parseDurationMs(String(v));
   if (ms === null || ms <= 0) throw new UsageError(`${flag}: must be a positive duration with a unit, like 30s or 2m (got ${JSON.stringify(v)})`);
+  if (!isWholeMicros(ms)) throw new UsageError(`${flag}: ${WHOLE_MICROS_RULE} (got ${JSON.stringify(v)})`);
   return ms;
 }
 

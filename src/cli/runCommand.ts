@@ -49,6 +49,8 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   const historyPath = args.history !== undefined ? checkOutputFile(args.history, "--history", io.cwd) : undefined;
   const file = findScenario(args.scenario, io.cwd);
   const scenario = loadWithSets(file, setTexts(args.set), durationMs);
+  // Before the run, so they come first; --quiet prints nothing for a run that holds.
+  if (!args.quiet) for (const w of scenario.warnings ?? []) io.err(c.yellow(`${scenario.file}: warning: ${w}`));
   const trace = tracePath !== undefined ? new JsonLinesTrace() : undefined;
   const human = !args.json && !args.quiet;
   const recorder = reportDir || (human && timeline !== "none") ? new RunRecorder({ messages: reportDir !== undefined }) : undefined;

@@ -82,27 +82,87 @@ export function shardText(h: ShardHeader, outcomes: readonly TimedOutcome[]): st
   return [h, ...lines].map((x) => JSON.stringify(x)).join("\n") + "\n";
 }
 
+/** The statuses a seed line may have: a run's (runner/run.ts RunStatus) or a determinism mismatch. */
+const SEED_STATUSES = ["ok", "expectation-failed", "invariant-broken", "did-not-converge", "livelock", "event-budget", "nondeterministic"];
+
+/**
+ * A field's value for a message. JSON.parse turns a number too large for a double (1e400) into Infinity, which
+ * JSON.stringify would print as null: say what it became.
+ */
+function shown(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return `${v} (a number too large to hold)`;
+  const j = JSON.stringify(v);
+  return j === undefined ? "nothing" : j.length > 60 ? `${j.slice(0, 57)}...` : j;
+}
+
+type Rule = [field: string, ok: (v: unknown) => boolean, allowed: string];
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const optional = (test: (v: unknown) => boolean) => (v: unknown) => v === undefined || test(v);
+
+/** What explore --shard --out writes in a header (shardText); anything else is refused at its field. */
+const HEADER_RULES: Rule[] = [
+  ["command", (v) => v === "explore" || v === "compare", '"explore" or "compare"'],
+  ["scenario", (v) => typeof v === "string", "a string"],
+  ["file", (v) => typeof v === "string", "a string"],
+  ["scenarioSha256", (v) => typeof v === "string", "a string"],
+  ["from", (v) => Number.isSafeInteger(v), "an integer seed"],
+  ["seeds", (v) => Number.isSafeInteger(v) && (v as number) >= 1, "a whole number ≥ 1"],
+  ["shard", (v) => isObject(v) && Number.isSafeInteger(v.k) && Number.isSafeInteger(v.n) && (v.k as number) >= 1 && (v.k as number) <= (v.n as number), "{k, n} with 1 ≤ k ≤ n"],
+  ["variants", isStrings, "a list of strings"],
+  ["durationMs", (v) => v === null || (typeof v === "number" && Number.isFinite(v) && v > 0), "null or a number of ms > 0"],
+  ["checkDeterminism", (v) => typeof v === "boolean", "true or false"],
+  ["complete", (v) => typeof v === "boolean", "true or false"],
+  ["finds", optional(isStrings), "a list of strings"],
+  ["sets", optional(isStrings), "a list of strings"],
+];
+
+/** What a seed line holds (ShardLine). */
+const LINE_RULES: Rule[] = [
+  ["seed", (v) => Number.isSafeInteger(v), "an integer seed"],
+  ["variant", optional(isCount), "a whole number ≥ 0"],
+  ["status", (v) => typeof v === "string" && SEED_STATUSES.includes(v), SEED_STATUSES.join(", ")],
+  ["failed", isStrings, "a list of strings"],
+  ["firstFinding", optional((v) => typeof v === "string"), "a string"],
+  ["digest", (v) => typeof v === "string", "a string"],
+  ["events", optional(isCount), "a whole number ≥ 0"],
+  ["wallMs", optional((v) => typeof v === "number" && Number.isFinite(v) && v >= 0), "a number of ms ≥ 0"],
+  ["moments", optional((v) => isObject(v) && Object.values(v).every(isCount)), "a map of moment names to whole numbers ≥ 0"],
+  ["drawn", optional(isObject), "a map"],
+  ["determinism", optional(isObject), "a map"],
+];
+
+function checkFields(x: Record<string, unknown>, rules: Rule[], where: string): void {
+  for (const [field, ok, allowed] of rules) if (!ok(x[field])) throw new UsageError(`${where}: ${field}: must be ${allowed} (got ${shown(x[field])})`);
+}
+
 /** A shard file read back: its header and its seeds as outcomes. Throws UsageError naming the file and line. */
-export function readShardFile(path: string, shown: string): { header: ShardHeader; outcomes: TimedOutcome[] } {
+export function readShardFile(path: string, shownName: string): { header: ShardHeader; outcomes: TimedOutcome[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`${shown}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UsageError(`${shownName}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  const rows = text.split("\n").filter((l) => l.trim() !== "");
-  const parse = (l: string, i: number): unknown => {
+  // Each row keeps its line number in the file (blank lines are skipped, not renumbered).
+  const rows = text.split("\n").flatMap((l, i) => (l.trim() === "" ? [] : [{ l, line: i + 1 }]));
+  const parse = ({ l, line }: { l: string; line: number }): unknown => {
     try {
       return JSON.parse(l);
     } catch {
-      throw new UsageError(`${shown}: line ${i + 1}: not JSON (a shard file from kafkasim explore --shard K/N --out FILE)`);
+      throw new UsageError(`${shownName}: line ${line}: not JSON (a shard file from kafkasim explore --shard K/N --out FILE)`);
     }
   };
-  const header = rows.length > 0 ? (parse(rows[0], 0) as ShardHeader) : null;
-  if (!header || header.kafkasim !== "sweep-shard" || header.version !== 1) throw new UsageError(`${shown}: not a kafkasim shard file (its first line must be the header written by explore --shard K/N --out FILE)`);
-  const outcomes = rows.slice(1).map((l, i) => {
-    const x = parse(l, i + 1) as ShardLine;
-    if (typeof x.seed !== "number" || typeof x.status !== "string" || !Array.isArray(x.failed)) throw new UsageError(`${shown}: line ${i + 2}: not a seed line`);
+  const first = rows.length > 0 ? parse(rows[0]) : null;
+  if (!isObject(first) || first.kafkasim !== "sweep-shard" || first.version !== 1) throw new UsageError(`${shownName}: not a kafkasim shard file (its first line must be the header written by explore --shard K/N --out FILE)`);
+  checkFields(first, HEADER_RULES, `${shownName}: line ${rows[0].line}`);
+  const header = first as unknown as ShardHeader;
+  const outcomes = rows.slice(1).map((row) => {
+    const raw = parse(row);
+    if (!isObject(raw)) throw new UsageError(`${shownName}: line ${row.line}: not a seed line (must be a JSON object)`);
+    checkFields(raw, LINE_RULES, `${shownName}: line ${row.line}`);
+    const x = raw as unknown as ShardLine;
     const moments = Object.fromEntries(RARE_MOMENT_NAMES.map((n) => [n, x.moments?.[n] ?? 0])) as MomentCounts;
     const o: TimedOutcome = {
       seed: x.seed,
@@ -121,4 +181,9 @@ export function readShardFile(path: string, shown: string): { header: ShardHeade
     return o;
   });
   return { header, outcomes };
+}
+
+/** How many seeds shardSeeds(from, count, shard) lists, without listing them (a header may claim 2^53 seeds). */
+export function shardSeedCount(count: number, shard: { k: number; n: number }): number {
+  return count >= shard.k ? Math.floor((count - shard.k) / shard.n) + 1 : 0;
 }

@@ -14,6 +14,19 @@ export function parseDurationMs(v: unknown): number | null {
   return n * factor;
 }
 
+/**
+ * Whether a duration (ms) is a whole number of µs, the engine's resolution (integer-µs time, design.md §2): a finer
+ * one would be rounded, `0.0001us` to 0. The tolerance only absorbs binary rounding (1.1s * 1000 is not exactly
+ * 1,100,000 µs in a double).
+ */
+export function isWholeMicros(ms: number): boolean {
+  const us = ms * 1000;
+  return Math.abs(us - Math.round(us)) <= Math.max(1e-6, Math.abs(us) * 1e-12);
+}
+
+/** The message for a duration that is not a whole number of µs. */
+export const WHOLE_MICROS_RULE = "must be a whole number of µs (the simulator's resolution is 1 µs)";
+
 /** A duration as a scenario file writes it, exactly (parseDurationMs reads it back): `90s`, `2m`, `1500ms`, `500us`. */
 export function formatDurationMs(ms: number): string {
   if (ms >= 60000 && ms % 60000 === 0) return `${ms / 60000}m`;

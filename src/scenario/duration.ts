@@ -1,2 +1,2 @@
 /** Durations are shared with the checkers' parameters: the parser lives in src/common. */
-export { formatDurationMs, parseDurationMs } from "../common/duration.js";
+export { formatDurationMs, isWholeMicros, parseDurationMs, WHOLE_MICROS_RULE } from "../common/duration.js";

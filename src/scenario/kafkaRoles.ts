@@ -30,3 +30,18 @@ export function isKafkaRole(name: string, topics: { name: string; partitions: nu
   const m = /^leader:(.+)-(\d+)$/.exec(name);
   return m !== null && topics.some((t) => t.name === m[1] && Number(m[2]) < t.partitions);
 }
+
+/** The history's process for the published metadata: check/leaderless.ts's METADATA_MONITOR (src/check sits below src/scenario, so it is not imported). */
+const METADATA_MONITOR = "metadata-monitor";
+
+/** What the names isReservedActorName refuses are, for its message. */
+export const RESERVED_ACTOR_NAMES = `fault roles are active-controller and leader:<topic>-<partition> (any name starting "leader:"), and ${METADATA_MONITOR} is the history's metadata process`;
+
+/**
+ * Whether a client or demo actor may not take this name: a fault naming it could mean the actor or the role
+ * (`active-controller`, anything starting `leader:`), and `metadata-monitor` is the process the history records
+ * partition leadership under (check/leaderless.ts).
+ */
+export function isReservedActorName(name: string): boolean {
+  return name === "active-controller" || name.startsWith("leader:") || name === METADATA_MONITOR;
+}

@@ -15,7 +15,7 @@ import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
 
 export { ADMIN_CLIENT };
 import { ScenarioError } from "./errors.js";
-import { isKafkaRole } from "./kafkaRoles.js";
+import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
 import { HOLDABLE_APIS, messageTypesOfApi, TRACE_EVENTS } from "./traceEventRegistry.js";
@@ -65,6 +65,11 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     const p = `cluster.topics[${i}]`;
     if (topicNames.has(t.name)) fail(`${p}.name`, `duplicate topic "${t.name}"`);
     if (t.name.startsWith("__")) fail(`${p}.name`, "names starting with __ are Kafka's internal topics");
+    // Kafka's Topic.validate: "." and ".." are refused (InvalidTopicException), being path names of the log directory.
+    if (t.name === "." || t.name === "..") fail(`${p}.name`, `"${t.name}" is not a legal topic name (Kafka refuses "." and ".."): use letters, digits, ".", "_" or "-"`);
+    // Kafka's Topic.hasCollision: metric names replace "." with "_", so two such topics are refused (InvalidTopicException).
+    const collides = [...topicNames].find((o) => o.replaceAll(".", "_") === t.name.replaceAll(".", "_"));
+    if (collides !== undefined) fail(`${p}.name`, `"${t.name}" and "${collides}" collide: Kafka treats "." and "_" in topic names as the same (their metrics names would clash); rename one`);
     topicNames.add(t.name);
     const rf = t.replicationFactor ?? brokerConfig["default.replication.factor"];
     if (brokerCount === 0) fail(`${p}`, "topics need brokers: set cluster.brokers");
@@ -77,6 +82,9 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
   // Actors and their names.
   const actorNames = new Set<string>([...brokers, ...controllers]);
   const addActor = (n: string, path: string) => {
+    // A fault target is an actor's name or a role resolved when the fault fires (kafkaRoles.ts), and the history's
+    // metadata-monitor is a process of its own: an actor named like one of them would be ambiguous.
+    if (isReservedActorName(n)) fail(path, `"${n}" is reserved: ${RESERVED_ACTOR_NAMES}; choose another name`);
     if (actorNames.has(n)) fail(path, `actor name "${n}" is used twice (brokers are broker-1..N, controllers controller-1..N)`);
     actorNames.add(n);
   };
@@ -285,11 +293,15 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
   // (an entry without at:, fired by a trace event, may name any partition some addPartitions creates).
   const grown = (f: { at?: number }) => topicsAfterAddPartitions(created, input.faults ?? [], f.at ?? Infinity);
   const faults: FaultOp[] = [];
+  const faultPaths: string[] = [];
   const adminOps: AdminOp[] = [];
   (input.faults ?? []).forEach((f, i) => {
     if (ADMIN_VERBS.some((v) => f[v] !== undefined))
       adminOps.push(resolveAdminOp(f, `faults[${i}]`, run, { topics: f.addPartitions ? created : grown(f), brokers }, fail));
-    else faults.push(resolveFault(f, `faults[${i}]`, run, targets, (n) => brokerCount > 0 && isKafkaRole(n, grown(f)), fail, brokers));
+    else {
+      faults.push(resolveFault(f, `faults[${i}]`, run, targets, (n) => brokerCount > 0 && isKafkaRole(n, grown(f)), fail, brokers));
+      faultPaths.push(`faults[${i}]`);
+    }
   });
   if (adminOps.length > 0 && actorNames.has(ADMIN_CLIENT))
     fail("faults", `deleteRecords, alterConfig, reassign and addPartitions are made by an admin client named "${ADMIN_CLIENT}", which is already an actor's name: rename that actor`);
@@ -303,6 +315,10 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       if (!actorNames.has(a)) fail(`randomFaults.nodes[${i}]`, unknownActor(a, actorNames));
     });
     if (nodes.length === 0) fail("randomFaults.nodes", "no actors to fault: list some");
+    // boundOutages never takes one node down twice at once, so more than the distinct nodes can never be down.
+    const distinct = [...new Set(nodes)];
+    if (r.maxDown !== undefined && r.maxDown > distinct.length)
+      fail("randomFaults.maxDown", `must be at most ${distinct.length}, the number of nodes the faults may take down (${distinct.join(", ")}) (got ${r.maxDown})`);
     const count = typeof r.count === "number" ? { min: r.count, max: r.count } : (r.count ?? { min: 1, max: 4 });
     if (count.max < count.min) fail("randomFaults.count", "max must be ≥ min");
     const fromMs = r.from ?? durationMs * 0.1;
@@ -323,7 +339,23 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     };
   }
 
+  checkInverses(faults, faultPaths, actorNames, randomFaults?.nodes ?? [], fail);
+
+  // A timed fault whose for: reaches past the run's end: it is run (it lasts to the end), but not as written.
+  const livenessMs = input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness;
+  const warnings: string[] = [];
+  (input.faults ?? []).forEach((f, i) => {
+    if (f.for === undefined || f.on !== undefined || (f.at ?? 0) + f.for <= run.ms) return;
+    const undone = livenessMs !== null ? "the liveness phase undoes it when the run ends" : "it is never undone (liveness: none)";
+    warnings.push(`faults[${i}].for: ${formatDuration(f.for)} from ${formatDuration(f.at ?? 0)} reaches past the end of the run (${run.text}); the fault lasts to the end and ${undone}`);
+  });
   const expect = (input.expect ?? []).map((e, i) => parseExpectation(e, `expect[${i}]`, fail));
+  // "none" holds when the check finds nothing, "some" when it finds something: the same check with the same
+  // parameters both ways fails every run, whatever it does.
+  expect.forEach((e, j) => {
+    const opposite = expect.slice(0, j).find((o) => o.check === e.check && o.mode !== e.mode && JSON.stringify(o.params) === JSON.stringify(e.params));
+    if (opposite) fail(e.path, `"${e.label}" and ${opposite.path} "${opposite.label}" cannot both hold (one expects no findings, the other some); keep one`);
+  });
   if (input.liveness != null && brokers.length === 0) fail("liveness", 'the liveness phase waits for a Kafka cluster to converge, and this scenario has no brokers (remove it, or write "none")');
   const sweep = resolveSweep(input, expect, fail);
 
@@ -335,7 +367,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     seed: input.seed ?? 1,
     durationMs,
     // Faults of either kind turn the liveness phase on by default (60s); a fault-free run has nothing to recover from.
-    livenessMs: input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness,
+    livenessMs,
     maxEvents: input.simulator?.maxEvents ?? 20_000_000,
     maxMemoryMiB: input.simulator?.maxMemoryMiB ?? 2048,
     brokers,
@@ -358,6 +390,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       legacyHighWatermarkTruncation: input.simulator?.legacyHighWatermarkTruncation ?? false,
       tcpUserTimeoutMs: input.simulator?.tcpUserTimeout ?? DEFAULT_TCP_USER_TIMEOUT_US / 1000,
     },
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -508,6 +541,58 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
   }
   if (f.until) op = { ...op, until: resolveTrigger(f.until, undefined, `${p}.until`, actors, fail) };
   return op;
+}
+
+/**
+ * A `restart` of an actor that is not down, or a `resume` of one that is not paused, at that moment: the engine
+ * leaves a running actor as it is, so the line does nothing, which is never what its author meant. Judged only where
+ * the schedule decides it: the actor's faults are all timed (no on:/until:), no random fault may hit it, no role
+ * (leader:…, active-controller) may resolve to it, and nothing of it happens at the same moment (the order of
+ * same-time events and inverses is the engine's).
+ */
+function checkInverses(faults: readonly FaultOp[], paths: readonly string[], actors: Set<string>, randomNodes: readonly string[], fail: Fail): void {
+  const DOWN = new Set(["crash", "shutdown", "replace-disk"]);
+  const targetsOf = (op: FaultOp): string[] => ("node" in op ? [op.node] : []);
+  const rolesDown = faults.some((op) => (DOWN.has(op.op) || op.op === "pause") && targetsOf(op).some((n) => !actors.has(n)));
+  faults.forEach((op, i) => {
+    if ((op.op !== "restart" && op.op !== "resume") || op.on) return;
+    const node = op.node;
+    if (!actors.has(node) || randomNodes.includes(node)) return;
+    // Roles resolve to brokers and controllers only; a client or demo actor cannot be one.
+    if (rolesDown && (/^broker-\d+$/.test(node) || /^controller-\d+$/.test(node))) return;
+    const takes = op.op === "restart" ? (o: FaultOp) => DOWN.has(o.op) : (o: FaultOp) => o.op === "pause";
+    const mine = faults.map((o, j) => ({ o, j })).filter(({ o }) => targetsOf(o).includes(node) && (takes(o) || o.op === op.op));
+    if (mine.some(({ o }) => o.on || o.until)) return;
+    // The moments the actor's state changes: a fault taking it down (or pausing it), its inverse after for:, and
+    // the restarts (resumes) the file asks for.
+    const moments: { atMs: number; down: boolean; j: number; asked: boolean }[] = [];
+    for (const { o, j } of mine) {
+      if (o.op === op.op) moments.push({ atMs: o.atMs, down: false, j, asked: true });
+      else {
+        moments.push({ atMs: o.atMs, down: true, j, asked: false });
+        if ("forMs" in o && o.forMs !== undefined) moments.push({ atMs: o.atMs + o.forMs, down: false, j, asked: false });
+      }
+    }
+    const times = moments.map((m) => m.atMs).filter((t) => t <= op.atMs);
+    if (new Set(times).size !== times.length) return;
+    moments.sort((a, b) => a.atMs - b.atMs);
+    let down = false;
+    let last: (typeof moments)[number] | null = null;
+    for (const m of moments) {
+      if (m.asked && m.j === i) break;
+      down = m.down;
+      last = m;
+    }
+    if (down) return;
+    const state = op.op === "restart" ? "down" : "paused";
+    const since =
+      last === null
+        ? `no earlier ${op.op === "restart" ? "crash, shutdown or replaceDisk takes it down" : "pause pauses it"}`
+        : last.asked
+          ? `${paths[last.j]} already ${op.op === "restart" ? "restarted" : "resumed"} it`
+          : `${paths[last.j]} ended at ${formatDuration(last.atMs)}`;
+    fail(`${paths[i]}.${op.op}`, `"${node}" is not ${state} at ${formatDuration(op.atMs)} (${since}), so this ${op.op} would do nothing`);
+  });
 }
 
 /** `sweep.finds` must name expectations of the scenario, as written under `expect:`. */

@@ -51,6 +51,11 @@ export interface ResolvedScenario {
   /** Simulator options (not Kafka's): pre-KIP-101 truncation; how long TCP retransmits before a reset (ms). */
   simulator: { legacyHighWatermarkTruncation: boolean; tcpUserTimeoutMs: number };
   /**
+   * What the file asks that the run does not do as written, each "path: what happens" (the CLI prints them on
+   * stderr; they change nothing in the run): a fault's `for:` reaching past the end. Absent when there are none.
+   */
+  warnings?: string[];
+  /**
    * A swarm scenario (swarm.ts): the knobs, the raw data they sit in, and the seed whose draw this resolution is
    * (runScenario resolves again for another seed: scenarioForSeed). Absent for an ordinary scenario.
    */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { capacityInput } from "./capacity.js";
-import { parseDurationMs } from "./duration.js";
+import { isWholeMicros, parseDurationMs, WHOLE_MICROS_RULE } from "./duration.js";
 import { isSeed, SEED_RULE } from "../common/seed.js";
 
 /**
@@ -26,6 +26,10 @@ export const duration = z.unknown().transform((v, ctx) => {
     ctx.addIssue({ code: "custom", message: `must be at most 365 days (got ${JSON.stringify(v)})` });
     return z.NEVER;
   }
+  if (!isWholeMicros(ms)) {
+    ctx.addIssue({ code: "custom", message: `${WHOLE_MICROS_RULE} (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
   return ms;
 });
 
@@ -38,6 +42,10 @@ export const livenessInput = z.unknown().transform((v, ctx) => {
   const ms = parseDurationMs(v);
   if (ms === null || ms <= 0 || ms > MAX_DURATION_MS) {
     ctx.addIssue({ code: "custom", message: `must be a duration up to 365 days, like "60s" or "2m", or "none" to turn the liveness phase off (got ${JSON.stringify(v)})` });
+    return z.NEVER;
+  }
+  if (!isWholeMicros(ms)) {
+    ctx.addIssue({ code: "custom", message: `${WHOLE_MICROS_RULE} (got ${JSON.stringify(v)})` });
     return z.NEVER;
   }
   return ms;

@@ -140,6 +140,44 @@ describe("kafkasim check on bad input: exit 2, one line naming the file and the 
     expect(r.stderr).toMatch(/broken\.edn: op 1: /);
   });
 
+  it("an offset that is not a finite number says so, not \"got null\"", async () => {
+    // JSON has no Infinity: 1e400 parses as one.
+    const text = JSON.stringify(lostOps).replace('[["send",1,[1,"b"]]]', '[["send",1,[1e400,"b"]]]');
+    const p = file("inf.json", text);
+    const r = await cli("check", p);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${p}: op 3: micro-op 0: an offset must be a whole number or null (got Infinity: not a finite number)`);
+    expect(r.stderr).not.toContain("got null");
+  });
+
+  it("an offset past 2^53 (not exact as a number) and a negative polled offset are refused at their op", async () => {
+    const big = file("big.json", JSON.stringify(lostOps).replace('{"1":[[1,"b"]]}', '{"1":[[9007199254740993,"b"]]}'));
+    const r1 = await cli("check", big);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toContain(`${big}: op 5: micro-op 0: key "1": an offset must be at most 2^53 - 1`);
+    const edn = file("big.edn", '{:index 0, :type :invoke, :process 0, :f :poll, :value [[:poll]]}\n{:index 1, :type :ok, :process 0, :f :poll, :value [[:poll {1 [[36028797018963968 :a]]}]]}\n');
+    const r2 = await cli("check", edn);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain(`${edn}: op 1: micro-op 0: key 1: an offset must be at most 2^53 - 1`);
+    const neg = file("neg.json", JSON.stringify(lostOps).replace('{"1":[[1,"b"]]}', '{"1":[[-1,"b"]]}'));
+    const r3 = await cli("check", neg);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toBe(`${neg}: op 5: micro-op 0: key "1": a polled record's offset must be ≥ 0 (got -1)`);
+    // A send the client completed without an offset (acks=0: the Java client reports -1) stays allowed.
+    const acks0 = file("acks0.json", JSON.stringify(lostOps).replace('[["send",1,[0,"a"]]]', '[["send",1,[-1,"a"]]]'));
+    expect((await cli("check", acks0)).code).not.toBe(2);
+  });
+
+  it("an empty history (no ops) is bad input, exit 2, not a verdict", async () => {
+    for (const [name, text] of [["empty.edn", ""], ["blank.jsonl", "\n\n"], ["empty.json", "[]"], ["comments.edn", "; nothing\n"]]) {
+      const p = file(name, text);
+      const r = await cli("check", p);
+      expect(r.code, name).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(`${p}: the history has no ops (a history from kafkasim run --history FILE, or Jepsen's history.edn)`);
+    }
+  });
+
   it("a process that invokes twice without completing", async () => {
     const r = await cli("check", file("double.json", JSON.stringify([lostOps[0], lostOps[2]])));
     expect(r.code).toBe(2);

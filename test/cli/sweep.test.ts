@@ -98,4 +98,34 @@ describe("explore --shard --out and merge", () => {
     expect((await cli("merge", join(dir, "junk.jsonl"))).code).toBe(2);
     expect((await cli("explore", RANDOM, "--seeds", "2", "--out", join(dir, "x.json"))).code).toBe(2);
   });
+
+  it("refuses a malformed or impossible shard header or seed line with exit 2, naming the file and the line", async () => {
+    const good = join(dir, "v-good.jsonl");
+    expect((await cli("explore", RANDOM, "--seeds", "2", "--shard", "1/1", "--out", good, "--workers", "1")).code).toBeLessThan(2);
+    const lines = readFileSync(good, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(3);
+    const bad = async (name: string, text: string, ...needles: string[]) => {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      const r = await cli("merge", f);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(f);
+      for (const n of needles) expect(r.stderr).toContain(n);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr.split("\n")).toHaveLength(1);
+    };
+    const edit = (i: number, from: RegExp, to: string) => lines.map((l, j) => (j === i ? l.replace(from, to) : l)).join("\n") + "\n";
+    // A number too large for a double parses as Infinity: refused, not looped over.
+    await bad("v-seeds-inf.jsonl", edit(0, /"seeds":\d+/, '"seeds":1e400'), "line 1", "seeds", "Infinity");
+    await bad("v-from-inf.jsonl", edit(0, /"from":\d+/, '"from":1e400'), "line 1", "from");
+    await bad("v-shard.jsonl", edit(0, /"shard":\{[^}]*\}/, '"shard":{"k":3,"n":2}'), "line 1", "shard");
+    await bad("v-seed-inf.jsonl", edit(2, /"seed":\d+/, '"seed":1e400'), "line 3", "seed", "Infinity");
+    await bad("v-wall.jsonl", edit(1, /"wallMs":[^,]+/, '"wallMs":-1e400'), "line 2", "wallMs");
+    await bad("v-status.jsonl", edit(1, /"status":"[^"]*"/, '"status":"great"'), "line 2", "status", "expectation-failed");
+    await bad("v-events.jsonl", edit(1, /"events":\d+/, '"events":"many"'), "line 2", "events");
+    // Line numbers are the file's, blank lines counted.
+    await bad("v-blank.jsonl", [lines[0], "", lines[1], "{oops"].join("\n") + "\n", "line 4", "not JSON");
+    // A huge seed count is refused by the count of lines it implies, without listing its seeds.
+    await bad("v-huge.jsonl", edit(0, /"seeds":\d+/, '"seeds":9007199254740991'), "does not hold the seeds");
+  });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { METADATA_MONITOR } from "../../src/check/leaderless.js";
 import { cli } from "../support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kafkasim-bad-"));
@@ -177,12 +178,65 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });
 
+  it("a restart or resume of an actor the schedule has not taken down or paused at that moment", async () => {
+    const faults = (...lines: string[]) => file(DEMO + "faults:\n" + lines.map((l) => `  - ${l}\n`).join(""));
+    await expectBadInput(faults("{ at: 2s, restart: a }"), "faults[0].restart", '"a" is not down at 2s');
+    await expectBadInput(faults("{ at: 1s, crash: a, for: 1s }", "{ at: 3s, restart: a }"), "faults[1].restart", "not down at 3s", "faults[0]");
+    await expectBadInput(faults("{ at: 1s, crash: b }", "{ at: 3s, restart: a }"), "faults[1].restart");
+    await expectBadInput(faults("{ at: 1s, crash: a }", "{ at: 2s, restart: a }", "{ at: 3s, restart: a }"), "faults[2].restart");
+    await expectBadInput(faults("{ at: 2s, resume: a }"), "faults[0].resume", '"a" is not paused at 2s');
+    await expectBadInput(faults("{ at: 1s, pause: a, for: 500ms }", "{ at: 2s, resume: a }"), "faults[1].resume", "not paused");
+    // Decidable and right: no complaint.
+    const fine = async (...lines: string[]) => expect((await cli("run", faults(...lines), "--quiet")).code).not.toBe(2);
+    await fine("{ at: 1s, crash: a }", "{ at: 2s, restart: a }");
+    await fine("{ at: 1s, shutdown: a, for: 3s }", "{ at: 2s, restart: a }");
+    await fine("{ at: 1s, pause: a }", "{ at: 2s, resume: a }");
+    await fine("{ at: 1s, crash: a }", "{ at: 2s, restart: a }", "{ at: 3s, crash: a }", "{ at: 4s, restart: a }");
+    // Not decidable from the schedule: a trigger, or the same moment as the fault that takes it down.
+    await fine("{ on: { event: demo.suspect }, crash: a }", "{ at: 3s, restart: a }");
+    await fine("{ at: 1s, crash: a }", "{ at: 1s, restart: a }");
+    expect((await cli("run", file(DEMO + "randomFaults: { nodes: [a], kinds: [crash], count: 1 }\nfaults:\n  - { at: 3s, restart: a }\n"), "--quiet")).code).not.toBe(2);
+  });
+
   it("a fault with two verbs", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
   });
 
+  it("a time finer than the simulator's 1 µs resolution is refused, not rounded (to 0 µs, or to a neighbour)", async () => {
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 0.0001us, crash: a }\n"), "faults[0].at", "whole number of µs", '"0.0001us"');
+    await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1.5us }\n"), "faults[0].for", "whole number of µs");
+    await expectBadInput(file(DEMO.replace("interval: 100ms", "interval: 0.0004ms")), "demo.heartbeat.interval", "whole number of µs");
+    await expectBadInput(file(KAFKA + "liveness: 30.0000001s\n"), "liveness", "whole number of µs");
+    const r = await cli("run", file(DEMO), "--duration", "1.0000001s");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--duration");
+    expect(r.stderr).toContain("whole number of µs");
+    // Decimals that are whole µs stay allowed (1.1s is 1,100,000 µs, though 1.1 * 1000 * 1000 is not an integer in binary).
+    for (const t of ["1.1s", "0.3s", "2.5ms", "0.000001s", "1.000001s"]) expect((await cli("run", file(DEMO + `faults:\n  - { at: ${t}, pause: a, for: 1.7ms }\n`), "--quiet")).code).not.toBe(2);
+  });
+
+  it("a fault whose for: reaches past the end of the run is run, with a warning on stderr naming it", async () => {
+    const r = await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1h }\n"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("warning:");
+    expect(r.stderr).toContain("faults[0].for");
+    expect(r.stderr).toContain("past the end of the run");
+    const within = await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1s }\nexpect:\n  - anomaly: falseSuspicion\n"));
+    expect(within.stderr).toBe("");
+    // --quiet prints nothing when the run holds.
+    expect((await cli("run", file(DEMO + "faults:\n  - { at: 1s, pause: a, for: 1h }\n"), "--quiet")).stderr).toBe("");
+  });
+
   it("a fault after the end of the run", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 10s, crash: a }\n"), "faults[0].at", "within the run");
+  });
+
+  it("randomFaults.maxDown above the number of nodes the faults may take down names the path and the count", async () => {
+    await expectBadInput(file(DEMO + "randomFaults: { nodes: [a, b], kinds: [pause], maxDown: 3 }\n"), "randomFaults.maxDown", "at most 2", "a, b", "(got 3)");
+    await expectBadInput(file(DEMO + "randomFaults: { nodes: [a, b, a], maxDown: 3 }\n"), "randomFaults.maxDown", "at most 2");
+    // Default nodes: the 3 brokers and 3 controllers.
+    await expectBadInput(file(KAFKA + "randomFaults: { maxDown: 7 }\n"), "randomFaults.maxDown", "at most 6");
+    expect((await cli("run", file(DEMO + "randomFaults: { nodes: [a, b], kinds: [pause], maxDown: 2 }\n"), "--quiet")).code).not.toBe(2);
   });
 
   it("a liveness phase that is not a duration or none, or on a scenario without brokers", async () => {
@@ -198,6 +252,24 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: banana\n"), "expect[0]", "must be a duration", '"banana"');
     await expectBadInput(file(KAFKA + "expect:\n  - noDuplicates: 5s\n"), "expect[0]", "duplicates: takes no parameter");
     await expectBadInput(file(KAFKA + "expect:\n  - zombieFenced\n"), "expect[0]", "needs a parameter, e.g. zombieFenced: app-1");
+  });
+
+  it("an expectation and its opposite (noX and anomaly: x, same parameters) cannot both hold: both paths named", async () => {
+    await expectBadInput(file(KAFKA + "expect:\n  - noLostAcknowledgedWrites\n  - noDuplicates\n  - anomaly: lostAcknowledgedWrites\n"), "expect[2]", "expect[0]", "noLostAcknowledgedWrites", "anomaly: lostAcknowledgedWrites", "cannot both hold");
+    await expectBadInput(file(KAFKA + "expect:\n  - anomaly: duplicates\n  - noDuplicates\n"), "expect[1]", "expect[0]");
+    await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: 5s\n  - anomaly: { unavailability: 5s }\n"), "expect[1]", "expect[0]");
+    // Different parameters are not opposites: no gap of 10s, but some gap of 5s.
+    expect((await cli("run", file(KAFKA + "expect:\n  - noUnavailability: 10s\n  - anomaly: { unavailability: 5s }\n"), "--quiet")).code).not.toBe(2);
+  });
+
+  it("a check's window or bound that must be positive refuses 0s and a negative duration, saying a positive one is needed", async () => {
+    const bad = (line: string, path: string) => expectBadInput(file(KAFKA + `expect:\n  - ${line}\n`), path, "must be a duration > 0");
+    await bad("noUnavailability: 0s", "expect[0]");
+    await bad("noUnavailability: 0", "expect[0]");
+    await bad("noUnavailability: -5s", "expect[0]");
+    await bad("anomaly: { unavailability: 0ms }", "expect[0]");
+    await bad("noRebalanceStorm: 0s", "expect[0]");
+    await bad("consumerProgress: { group: g, within: 0s }", "expect[0].consumerProgress.within");
   });
 
   it("an unknown check keeps the name as written and suggests the nearest", async () => {
@@ -233,6 +305,23 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("noAbortedReads: 3", "expect[0]", "abortedReads: takes no parameter");
   });
 
+  it("a client or demo actor named like a fault role (active-controller, leader:…, metadata-monitor) is refused", async () => {
+    for (const id of ["active-controller", "leader:orders-0", "leader:anything", METADATA_MONITOR]) {
+      await expectBadInput(file(KAFKA.replace("id: p2", `id: "${id}"`)), "clients[1].id", `"${id}"`, "reserved");
+    }
+    await expectBadInput(file(DEMO.replace("monitor: m", "monitor: active-controller")), "demo.heartbeat.monitor", "reserved");
+    await expectBadInput(file(DEMO.replace("nodes: [a, b]", 'nodes: [a, "leader:x-0"]')), "demo.heartbeat.nodes[1]", "reserved");
+  });
+
+  it("topic names Kafka refuses: . and .., and two names that collide once . and _ are one (Topic.validate, Topic.hasCollision)", async () => {
+    for (const name of [".", ".."]) await expectBadInput(file(KAFKA.replace("name: orders,", `name: "${name}",`)), "cluster.topics[0].name", `"${name}"`);
+    const two = (a: string, b: string) => file(KAFKA.replace("topics: [{ name: orders,", `topics: [{ name: ${a}, partitions: 1, replicationFactor: 3 }, { name: ${b},`).replaceAll("topic: orders", `topic: ${b}`));
+    await expectBadInput(two("my.topic", "my_topic"), "cluster.topics[1].name", '"my_topic"', '"my.topic"', "collide");
+    await expectBadInput(two("a_b.c", "a.b_c"), "cluster.topics[1].name", '"a.b_c"', '"a_b.c"');
+    const ok = await cli("run", two("my.topic", "my-topic"), "--quiet");
+    expect(ok.code).not.toBe(2);
+  });
+
   it("a producer writing to an unknown topic", async () => {
     await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
   });
@@ -248,6 +337,33 @@ describe("bad input exits 2 with one precise message", () => {
     const r = await cli("run", f, "--duration", "soon");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--duration");
+  });
+
+  it("a flag given without its value names the flag, wherever it stands; a negative --duration says what is allowed", async () => {
+    const f = file(DEMO);
+    const noValue = async (flag: string, ...argv: string[]) => {
+      const r = await cli(...argv);
+      expect(r.code, `${argv.join(" ")}: ${r.stderr}`).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`${flag} needs a value`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    };
+    for (const flag of ["--seed", "--duration", "--trace", "--report", "--timeline", "--history", "--set"]) {
+      await noValue(flag, "run", f, flag);
+      await noValue(flag, "run", f, flag, "--json");
+      await noValue(flag, "run", f, flag, "");
+    }
+    await noValue("--seeds", "explore", f, "--seeds");
+    for (const flag of ["--from", "--workers", "--shard", "--out", "--duration", "--set"]) await noValue(flag, "explore", f, "--seeds", "2", flag);
+    await noValue("--out", "shrink", f, "--out");
+    await noValue("--compacted", "check", join(dir, "h.edn"), "--compacted");
+    for (const argv of [["--duration", "-5s"], ["--duration=-5s"]]) {
+      const r = await cli("run", f, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("--duration: must be a positive duration");
+      expect(r.stderr).toContain('(got "-5s")');
+    }
+    expect((await cli("run", f, "--seed", "-5", "--json")).code).toBe(0); // a negative seed is a seed
   });
 
   it("an unknown command or flag is a usage error", async () => {

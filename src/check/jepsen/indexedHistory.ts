@@ -511,7 +511,7 @@ function readMops(b: HistoryBuilder, op: JepsenOp): void {
       const v = mop[2];
       if (Array.isArray(v)) {
         if (v.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: a completed send is [offset, value] (got ${describe(v)})`);
-        b.send(mop[1], v[1], offsetOf(v[0], pos, m), m);
+        b.send(mop[1], v[1], offsetOf(v[0], pos, `micro-op ${m}`, false), m);
       } else b.send(mop[1], v, NaN, m);
     } else if (verb === "poll") {
       if (mop.length > 2) throw new HistoryFormatError(pos, `micro-op ${m} must be ["poll"] or ["poll", {k: [[offset, v], ...]}] (got ${describe(mop)})`);
@@ -530,14 +530,24 @@ function readPairs(b: HistoryBuilder, pos: number, m: number, rawKey: unknown, p
   for (let j = 0; j < pairs.length; j++) {
     const pair = pairs[j];
     if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)}: each record is [offset, value] (got ${describe(pair)})`);
-    b.polled(rawKey, offsetOf(pair[0], pos, m), pair[1], m);
+    b.polled(rawKey, offsetOf(pair[0], pos, `micro-op ${m}: key ${describe(rawKey)}`, true), pair[1], m);
   }
 }
 
-function offsetOf(raw: unknown, pos: number, m: number): number {
+/**
+ * An offset as the history writes it; `where` names the micro-op (and key) for the message. Offsets are compared as
+ * JavaScript numbers, exact only up to 2^53 - 1: a larger one (a bigint from EDN, or a JSON number already rounded)
+ * would be judged against its neighbour, so it is refused rather than judged wrongly.
+ */
+function offsetOf(raw: unknown, pos: number, where: string, polled: boolean): number {
   if (raw === null || raw === undefined) return NaN;
-  if (typeof raw === "bigint") return Number(raw);
+  const n = typeof raw === "bigint" ? Number(raw) : raw;
   // Stryker disable next-line ConditionalExpression: Number.isInteger is false for anything that is not a number
-  if (typeof raw !== "number" || !Number.isInteger(raw)) throw new HistoryFormatError(pos, `micro-op ${m}: an offset must be a whole number or null (got ${describe(raw)})`);
-  return raw < 0 ? NaN : raw; // the Java client reports -1 when it has no offset (acks=0)
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new HistoryFormatError(pos, `${where}: an offset must be a whole number or null (got ${describe(raw)})`);
+  if (typeof raw === "bigint" ? raw > BigInt(Number.MAX_SAFE_INTEGER) || raw < -BigInt(Number.MAX_SAFE_INTEGER) : !Number.isSafeInteger(n))
+    throw new HistoryFormatError(pos, `${where}: an offset must be at most 2^53 - 1 (9007199254740991), the largest a number holds exactly (got ${String(raw)})`);
+  // A record a consumer read has a place in the log; a send completed without one is reported as -1 by the Java
+  // client (acks=0).
+  if (n < 0 && polled) throw new HistoryFormatError(pos, `${where}: a polled record's offset must be ≥ 0 (got ${n})`);
+  return n < 0 ? NaN : n;
 }

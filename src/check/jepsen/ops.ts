@@ -64,6 +64,10 @@ export function asJepsenOp(raw: unknown, position: number): JepsenOp {
 
 export function describe(v: unknown): string {
   if (v === undefined) return "nothing";
-  const s = JSON.stringify(v, (_k, x) => (x instanceof Map ? Object.fromEntries(x) : typeof x === "bigint" ? Number(x) : x));
+  // JSON would print Infinity (a JSON number too large, 1e400) and NaN as null: say what they are.
+  if (typeof v === "number" && !Number.isFinite(v)) return `${v}: not a finite number`;
+  const s = JSON.stringify(v, (_k, x) =>
+    x instanceof Map ? Object.fromEntries(x) : typeof x === "bigint" ? (Number.isSafeInteger(Number(x)) ? Number(x) : `\u0000${x}`) : typeof x === "number" && !Number.isFinite(x) ? `\u0000${x}` : x,
+  )?.replace(/"\\u0000([^"]*)"/g, "$1");
   return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

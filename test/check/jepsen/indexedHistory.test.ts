@@ -241,7 +241,7 @@ describe("malformed ops are refused at their position", () => {
 
   it("an offset that is not a whole number, and a micro-op that names no key", () => {
     expect(refusal({ value: [["send", "x", [1.5, 2]]] })).toBe("op 3: micro-op 0: an offset must be a whole number or null (got 1.5)");
-    expect(refusal({ f: "poll", value: [["poll", { x: [["0", 2]] }]] })).toBe('op 3: micro-op 0: an offset must be a whole number or null (got "0")');
+    expect(refusal({ f: "poll", value: [["poll", { x: [["0", 2]] }]] })).toBe('op 3: micro-op 0: key "x": an offset must be a whole number or null (got "0")');
     expect(refusal({ value: [["send", null, [0, 2]]] })).toBe("op 3: a micro-op names no key");
     expect(refusal({ value: [["send", undefined, [0, 2]]] })).toBe("op 3: a micro-op names no key");
     // Absent (undefined) is unknown, like null.
