@@ -15,6 +15,7 @@ import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
 
 export { ADMIN_CLIENT };
 import { ScenarioError } from "./errors.js";
+import { noOpInverses } from "./noOpInverses.js";
 import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
@@ -339,7 +340,8 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     };
   }
 
-  checkInverses(faults, faultPaths, actorNames, randomFaults?.nodes ?? [], fail);
+  const noOp = noOpInverses(faults, actorNames, randomFaults?.nodes ?? [], faultPaths)[0];
+  if (noOp) fail(`${faultPaths[noOp.index]}.${faults[noOp.index].op}`, noOp.message);
 
   // A timed fault whose for: reaches past the run's end: it is run (it lasts to the end), but not as written.
   const livenessMs = input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness;
@@ -541,58 +543,6 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
   }
   if (f.until) op = { ...op, until: resolveTrigger(f.until, undefined, `${p}.until`, actors, fail) };
   return op;
-}
-
-/**
- * A `restart` of an actor that is not down, or a `resume` of one that is not paused, at that moment: the engine
- * leaves a running actor as it is, so the line does nothing, which is never what its author meant. Judged only where
- * the schedule decides it: the actor's faults are all timed (no on:/until:), no random fault may hit it, no role
- * (leader:…, active-controller) may resolve to it, and nothing of it happens at the same moment (the order of
- * same-time events and inverses is the engine's).
- */
-function checkInverses(faults: readonly FaultOp[], paths: readonly string[], actors: Set<string>, randomNodes: readonly string[], fail: Fail): void {
-  const DOWN = new Set(["crash", "shutdown", "replace-disk"]);
-  const targetsOf = (op: FaultOp): string[] => ("node" in op ? [op.node] : []);
-  const rolesDown = faults.some((op) => (DOWN.has(op.op) || op.op === "pause") && targetsOf(op).some((n) => !actors.has(n)));
-  faults.forEach((op, i) => {
-    if ((op.op !== "restart" && op.op !== "resume") || op.on) return;
-    const node = op.node;
-    if (!actors.has(node) || randomNodes.includes(node)) return;
-    // Roles resolve to brokers and controllers only; a client or demo actor cannot be one.
-    if (rolesDown && (/^broker-\d+$/.test(node) || /^controller-\d+$/.test(node))) return;
-    const takes = op.op === "restart" ? (o: FaultOp) => DOWN.has(o.op) : (o: FaultOp) => o.op === "pause";
-    const mine = faults.map((o, j) => ({ o, j })).filter(({ o }) => targetsOf(o).includes(node) && (takes(o) || o.op === op.op));
-    if (mine.some(({ o }) => o.on || o.until)) return;
-    // The moments the actor's state changes: a fault taking it down (or pausing it), its inverse after for:, and
-    // the restarts (resumes) the file asks for.
-    const moments: { atMs: number; down: boolean; j: number; asked: boolean }[] = [];
-    for (const { o, j } of mine) {
-      if (o.op === op.op) moments.push({ atMs: o.atMs, down: false, j, asked: true });
-      else {
-        moments.push({ atMs: o.atMs, down: true, j, asked: false });
-        if ("forMs" in o && o.forMs !== undefined) moments.push({ atMs: o.atMs + o.forMs, down: false, j, asked: false });
-      }
-    }
-    const times = moments.map((m) => m.atMs).filter((t) => t <= op.atMs);
-    if (new Set(times).size !== times.length) return;
-    moments.sort((a, b) => a.atMs - b.atMs);
-    let down = false;
-    let last: (typeof moments)[number] | null = null;
-    for (const m of moments) {
-      if (m.asked && m.j === i) break;
-      down = m.down;
-      last = m;
-    }
-    if (down) return;
-    const state = op.op === "restart" ? "down" : "paused";
-    const since =
-      last === null
-        ? `no earlier ${op.op === "restart" ? "crash, shutdown or replaceDisk takes it down" : "pause pauses it"}`
-        : last.asked
-          ? `${paths[last.j]} already ${op.op === "restart" ? "restarted" : "resumed"} it`
-          : `${paths[last.j]} ended at ${formatDuration(last.atMs)}`;
-    fail(`${paths[i]}.${op.op}`, `"${node}" is not ${state} at ${formatDuration(op.atMs)} (${since}), so this ${op.op} would do nothing`);
-  });
 }
 
 /** `sweep.finds` must name expectations of the scenario, as written under `expect:`. */
