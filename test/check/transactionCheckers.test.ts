@@ -99,6 +99,17 @@ describe("zombieWrite and zombieFenced", () => {
     expect(zombieWrite.run({ history: s.history, logs: [] }, null)).toEqual([]);
   });
 
+  it("zombieWrite stays quiet when the replacement initialised while the commit was in flight (asked before, answered after)", () => {
+    // The zombie asked at 8.9 s; paused, it heard the answer at 41 s; the replacement initialised at 20 s, between.
+    const s = new TxnStory().init("app-1", 1).init("app-2", 20).txn("app-1", "in-flight", ["z"], { at: 5, end: 41, commit: true, commitAt: 8.9 });
+    expect(zombieWrite.run({ history: s.history, logs: [] }, null)).toEqual([]);
+    // Asked after the replacement: a zombie write, reported at the moment it asked.
+    const late = new TxnStory().init("app-1", 1).init("app-2", 20).txn("app-1", "late", ["z"], { at: 5, end: 41, commit: true, commitAt: 40 });
+    const found = zombieWrite.run({ history: late.history, logs: [] }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0].message).toMatch(/asked to commit late at 40\.000s/);
+  });
+
   it("zombieFenced fires when the named instance never saw a fencing error, and stays quiet when it did", () => {
     const quiet = new TxnStory().init("app-1", 1).txn("app-1", "x", ["a"], { at: 40, end: 41, commit: false, error: "PRODUCER_FENCED" });
     expect(zombieFenced.run({ history: quiet.history, logs: [] }, "app-1")).toEqual([]);
@@ -212,7 +223,7 @@ describe("zombieWrite: the replacement that should have fenced the commit", () =
     const s = new TxnStory().init("app-1", 1).init("app-2", 20).txn("app-1", "late", ["z", "y"], { at: 9, end: 41, commit: true });
     expect(zombieWrite.run({ history: s.history, logs: [] }, null)).toEqual([
       {
-        message: "app-1-1 committed late at 41.000s, after app-2-1 replaced it at 20.000s: 2 records from the zombie are visible",
+        message: "app-1-1 asked to commit late at 41.000s (committed at 41.000s), after app-2-1 replaced it at 20.000s: 2 records from the zombie are visible",
         atUs: 41e6,
         evidence: { zombie: "app-1-1", replacement: "app-2-1", txn: "late", values: ["z", "y"] },
       },
