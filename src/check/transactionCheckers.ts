@@ -191,12 +191,14 @@ export const zombieFenced: Checker<string> = {
 };
 
 /**
- * A hanging transaction (KIP-890): at the end, a partition's LSO is held by a transaction that has been open longer
- * than the bound (default 30s), so read_committed consumers cannot get past it.
+ * A hanging transaction (KIP-890): at the end of the run, a partition's LSO is held by a transaction still open in
+ * its leader's final log (no marker) whose first record was sent longer than the bound (default 30s) before the
+ * history's last operation, so read_committed consumers cannot get past it. Only the end is judged: a transaction
+ * that held the LSO as long but was committed or aborted before the run ended is not a finding.
  */
 export const hangingTransaction: Checker<number> = {
   name: "hangingTransaction",
-  description: "a transaction left open (no marker) holds a partition's LSO for longer than a bound (default 30s)",
+  description: "a transaction still open at the end of the run (no marker in the leader's final log) holds a partition's LSO, its first record sent longer than a bound (default 30s) before the end",
   param: { example: "noHangingTransaction: 40s", schema: durationMs },
   run(input, bound) {
     const boundMs = bound ?? 30_000;

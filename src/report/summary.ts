@@ -28,17 +28,34 @@ export const STATUS_TEXT: Record<RunResult["status"], string> = {
   "event-budget": "INCOMPLETE: the event budget ran out before the end of the run",
 };
 
+/** A time in the summary's column: `   10.000s`. */
+function clock(atMs: number): string {
+  return `${(atMs / 1000).toFixed(3).padStart(8)}s`;
+}
+
 /** Human summary of one run, for the terminal. */
 export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number, extra: string[] = []): string {
   const lines: string[] = [];
   lines.push(c.bold(`${r.scenario}`) + c.dim(`  (${r.file}, seed ${r.seed})`));
   // The faults and the operator's admin calls, in time order (a fault first at the same instant).
-  const scheduled = [...r.faults.map((f) => ({ atMs: f.atMs, text: describeFault(f) })), ...r.adminOps.map((op) => ({ atMs: op.atMs, text: op.description }))];
+  // A fault with `on:` is listed at the moment its trigger fired, or, when it never did, after the rest as "on <event>".
+  const scheduled: { atMs: number; when: string; text: string; note: string }[] = [
+    ...r.faults.map((f, i) => {
+      const fired = r.faultFiredAtMs[i] ?? null;
+      const cutAt = r.durationMs !== undefined && f.atMs >= r.durationMs;
+      const armed = f.on && f.atMs > 0 ? ` (watching from ${formatDurationMs(f.atMs)})` : "";
+      if (f.on && fired === null)
+        return { atMs: Infinity, when: `on ${f.on.event}`, text: describeFault(f) + armed, note: cutAt ? "" : c.yellow("  (never fired)") };
+      const atMs = fired ?? f.atMs;
+      return { atMs, when: clock(atMs), text: describeFault(f) + armed, note: "" };
+    }),
+    ...r.adminOps.map((op) => ({ atMs: op.atMs, when: clock(op.atMs), text: op.description, note: "" })),
+  ];
   if (scheduled.length > 0) {
     lines.push(c.dim(r.adminOps.length > 0 ? "faults and admin calls:" : "faults:"));
     // A run shortened by --duration stops before the later entries of the schedule: they never happen, and say so.
     const cut = (atMs: number) => (r.durationMs !== undefined && atMs >= r.durationMs ? c.yellow(`  (after --duration ${formatDurationMs(r.durationMs)}: not done)`) : "");
-    for (const f of scheduled.sort((a, b) => a.atMs - b.atMs)) lines.push(`  ${(f.atMs / 1000).toFixed(3).padStart(8)}s  ${f.text}${cut(f.atMs)}`);
+    for (const f of scheduled.sort((a, b) => a.atMs - b.atMs)) lines.push(`  ${f.when}  ${f.text}${f.note || cut(f.atMs)}`);
   }
   lines.push(...extra);
   if (r.performance) lines.push(...formatPerformance(r.performance));
@@ -89,7 +106,11 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     // Each finding carries the key Jepsen's Kafka analysis files it under, where one exists.
     checks: r.checks.map((c) => ({ name: c.name, ok: c.ok, details: c.details, findings: c.findings.slice(0, 100).map((f) => ({ message: f.message, ...(f.jepsenKey ? { jepsenKey: f.jepsenKey } : {}), ...(f.atUs !== undefined ? { atUs: f.atUs } : {}), ...(f.evidence ? { evidence: f.evidence } : {}) })) })),
     invariantViolations: r.invariantViolations,
-    faults: r.faults,
+    // Each fault with whether it ran and when (a fault with `on:` runs when its trigger fires, if it ever does).
+    faults: r.faults.map((f, i) => {
+      const firedAtMs = r.faultFiredAtMs[i] ?? null;
+      return { ...f, fired: firedAtMs !== null, ...(firedAtMs !== null ? { firedAtMs } : {}) };
+    }),
     ...(r.adminOps.length > 0 ? { adminOps: r.adminOps } : {}),
     ...(r.liveness ? { liveness: { ...r.liveness, converged: r.liveness.convergedAtMs !== null, ...(r.liveness.convergedAtMs === null ? { message: livenessLine(r) } : {}) } } : {}),
     ...(r.eventBudget ? { eventBudget: { stuck: r.eventBudget.stuck, message: r.eventBudget.message, reachedMs: r.eventBudget.reachedMs, neededEvents: r.eventBudget.neededEvents, repeating: r.eventBudget.lastEvents?.repeating ?? [] } } : {}),

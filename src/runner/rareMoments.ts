@@ -10,7 +10,7 @@ export const RARE_MOMENTS = {
   uncleanElection: "the controller elected a leader outside the ISR (controller.unclean-election)",
   logTruncation: "a follower truncated records from its log (partition.truncate)",
   producerFenced: "a producer was fenced: PRODUCER_FENCED or INVALID_PRODUCER_EPOCH made it fatal (producer.txn-state)",
-  isrLeaderOnly: "an ISR shrank to the leader alone (partition.isr-shrink)",
+  isrLeaderOnly: "an ISR shrank to the leader alone, by the leader (AlterPartition) or the controller (controlled shutdown, fencing, election) (controller.record)",
   notEnoughReplicas: "a leader refused a write with NOT_ENOUGH_REPLICAS (partition.reject-produce)",
   coordinatorMoved: "a transaction or group coordinator loaded its state on another broker (txn-coordinator.load, group-coordinator.loaded)",
   rebalanceDuringTransaction: "a group rebalanced while a transactional producer had a transaction open",
@@ -31,7 +31,7 @@ export const RARE_MOMENT_TYPES = [
   "controller.unclean-election",
   "partition.truncate",
   "producer.txn-state",
-  "partition.isr-shrink",
+  "controller.record",
   "partition.reject-produce",
   "txn-coordinator.load",
   "group-coordinator.loaded",
@@ -52,6 +52,8 @@ export class RareMomentCounter {
   private readonly txnHolder = new Map<string, string>();
   private readonly openTxns = new Set<string>();
   private raftLeaders = 0;
+  /** Each partition's ISR size in the controller's latest partition record. */
+  private readonly isrSize = new Map<string, number>();
 
   readonly observe = (r: TraceRecord): void => {
     const d = r.data ?? {};
@@ -66,9 +68,17 @@ export class RareMomentCounter {
         if (d.to === "FATAL_ERROR" && (d.why === "PRODUCER_FENCED" || d.why === "INVALID_PRODUCER_EPOCH")) this.hit("producerFenced");
         return;
       }
-      case "partition.isr-shrink":
-        if (Array.isArray(d.newIsr) && d.newIsr.length === 1) this.hit("isrLeaderOnly");
+      case "controller.record": {
+        // Every ISR change is a partition record the controller writes: the leader's shrink (AlterPartition) and the
+        // controller's own (controlled shutdown, fencing, an election). The leader's partition.isr-shrink is only a
+        // request, and the controller's changes never pass through it.
+        if (d.record !== "Partition" || !Array.isArray(d.isr)) return;
+        const tp = String(d.tp);
+        const before = this.isrSize.get(tp);
+        this.isrSize.set(tp, d.isr.length);
+        if (before !== undefined && before > 1 && d.isr.length === 1 && d.isr[0] === d.leader) this.hit("isrLeaderOnly");
         return;
+      }
       case "partition.reject-produce":
         if (d.error === "NOT_ENOUGH_REPLICAS") this.hit("notEnoughReplicas");
         return;

@@ -56,6 +56,11 @@ export interface RunResult {
   /** Invariant violations, except of invariants the scenario expects to break (`invariantBroken`). */
   invariantViolations: string[];
   faults: FaultOp[];
+  /**
+   * For each of `faults` (same order): the simulated ms it ran at, or null when it never ran (a trigger that never
+   * matched, a time past the end). For a fault with `on:` this is when its trigger fired, not its `atMs`.
+   */
+  faultFiredAtMs: (number | null)[];
   /** The scenario's admin calls (the operator verbs of its fault schedule), in schedule order, each with its line. */
   adminOps: (AdminOp & { description: string })[];
   history: History;
@@ -278,6 +283,10 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
     checks,
     invariantViolations: unexpected,
     faults: world.faults,
+    faultFiredAtMs: world.faults.map((f) => {
+      const us = world.faultLog.firedAtUs.get(f);
+      return us === undefined ? null : us / 1000;
+    }),
     adminOps: world.scenario.adminOps.map((op) => ({ ...op, description: describeAdminOp(op) })),
     history: world.history,
     logs: input.logs,

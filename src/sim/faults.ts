@@ -89,11 +89,17 @@ export class FaultLog {
   ended = false;
   /** Nodes (resolved from roles) down with no inverse scheduled: the scenario says they stay down. */
   readonly staysDown = new Set<string>();
+  /**
+   * When each fault of the schedule (the op object as scheduled) ran, in simulated µs; a fault missing here never
+   * ran (a trigger that never matched, a time past the end of the run). Kept off the trace: digests do not move.
+   */
+  readonly firedAtUs = new Map<FaultOp, number>();
 }
 
 /** Executes one fault now and schedules its inverse if it has a duration; nothing once `log` has ended. */
 export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResolver, log?: FaultLog): void {
   if (log?.ended) return;
+  if (log && !log.firedAtUs.has(original)) log.firedAtUs.set(original, sim.nowUs);
   const op = roles ? resolveRoles(original, roles) : original;
   let inverse: (() => void) | undefined;
   switch (op.op) {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { abortedRead, atomicity, hangingTransaction, transactionalOffsets, uncommittedRead, zombieFenced, zombieWrite } from "../../src/check/transactionCheckers.js";
 import { History } from "../../src/workload/history.js";
@@ -287,6 +288,22 @@ describe("hangingTransaction: which transaction holds the LSO, and since when", 
     expect(hangingTransaction.run({ history: s.history, logs: [withOpen(["a"], 0)] }, 29_999)).toHaveLength(1);
     expect(hangingTransaction.run({ history: s.history, logs: [withOpen(["elsewhere"], 0)] }, 1)).toEqual([]);
     expect(hangingTransaction.run({ history: s.history, logs: [withOpen(["a"], 0)] }, null)).toEqual([]); // the default bound is 30s
+  });
+});
+
+describe("hangingTransaction judges the end of the run only, and its documentation says so", () => {
+  it("a transaction that held the LSO past the bound but ended before the end is not a finding", () => {
+    // Open from 2s to 90s (aborted on transaction.timeout.ms, say): far past 30s, but no longer open at the end.
+    const s = new TxnStory().txn("app", "x", ["a"], { at: 2, end: 90, commit: false }).poll("r", 100, []);
+    expect(hangingTransaction.run({ history: s.history, logs: [replica("broker-1", ["a"], { leader: true })] }, 30_000)).toEqual([]);
+  });
+
+  it("the README and the checker's description say it judges transactions still open at the end", () => {
+    const readme = readFileSync("README.md", "utf8").replace(/\s+/g, " ");
+    const sentence = /`hangingTransaction` \(([^`]*)\)/.exec(readme)![1];
+    expect(sentence).toContain("still open at the end of the run");
+    expect(sentence).toContain("ended before the end of the run is not judged");
+    expect(hangingTransaction.description).toContain("still open at the end of the run");
   });
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { METADATA_MONITOR } from "../../src/check/leaderless.js";
+import { parseScenario } from "../../src/scenario/load.js";
 import { cli } from "../support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kafkasim-bad-"));
@@ -162,6 +163,23 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "capacity:\n  brokerCpu: { requestMs: 1 }\n"), "capacity.brokerCpu", "requestMs");
     await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { num.io.threads: 0 }\n")), "cluster.config.num.io.threads");
     await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { queued.max.requests: 0 }\n")), "cluster.config.queued.max.requests");
+  });
+
+  it("a long whose Kafka default is Long.MAX_VALUE takes Kafka's own 9223372036854775807 (number or string) as \"never\"; other values past 2^53 are refused naming the real limit", async () => {
+    const topic = (config: string) => KAFKA.replace("replicationFactor: 3 }", `replicationFactor: 3, config: { ${config} } }`);
+    const broker = (config: string) => KAFKA.replace("brokers: 3\n", `brokers: 3\n  config: { ${config} }\n`);
+    for (const v of ["9223372036854775807", '"9223372036854775807"']) {
+      const s = parseScenario(topic(`flush.messages: ${v}, flush.ms: ${v}, max.compaction.lag.ms: ${v}`), "t.yaml");
+      expect(s.topics[0].config).toEqual({ "flush.messages": Number.MAX_SAFE_INTEGER, "flush.ms": Number.MAX_SAFE_INTEGER, "max.compaction.lag.ms": Number.MAX_SAFE_INTEGER });
+      const b = parseScenario(broker(`log.flush.interval.messages: ${v}, log.cleaner.max.compaction.lag.ms: ${v}`), "t.yaml");
+      expect(b.brokerConfig["log.flush.interval.messages"]).toBe(Number.MAX_SAFE_INTEGER);
+      expect(b.brokerConfig["log.cleaner.max.compaction.lag.ms"]).toBe(Number.MAX_SAFE_INTEGER);
+    }
+    const limit = "must be an integer in [1, 9007199254740991] or 9223372036854775807 (Long.MAX_VALUE: never)";
+    await expectBadInput(file(topic("flush.messages: 9007199254740993")), "cluster.topics[0].config.flush.messages", limit, "exact only up to 2^53 - 1", "(got a number read as the double 9007199254740992)");
+    await expectBadInput(file(topic('flush.ms: "9223372036854775806"')), "cluster.topics[0].config.flush.ms", limit, '(got "9223372036854775806")');
+    // An int keeps its range; a huge number is shown as the double it was read as, not JavaScript's rounded print.
+    await expectBadInput(file(topic("max.message.bytes: 1e19")), "cluster.topics[0].config.max.message.bytes", "[0, 2147483647] (got a number read as the double 10000000000000000000)");
   });
 
   it("fetch limits out of Kafka's bounds (ConsumerConfig and ReplicationConfigs atLeast(0); the broker's fetch.max.bytes atLeast(1024))", async () => {

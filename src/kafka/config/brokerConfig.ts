@@ -1,7 +1,5 @@
 import { BROKER_COMPRESSION_TYPES } from "../log/compression.js";
-import { bool, ConfigDef, type ConfigOf, double, int, list, long, oneOf } from "./configDef.js";
-
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
+import { bool, ConfigDef, type ConfigOf, double, int, list, LONG_MAX, long, oneOf } from "./configDef.js";
 
 /**
  * `message.format.version` values (Kafka `MetadataVersion` short versions): 0.8.x and 0.9.0 write magic 0, 0.10.x

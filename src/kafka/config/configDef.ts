@@ -30,7 +30,16 @@ export interface ConfigProblem {
 }
 
 const INT_MAX = 2147483647;
-const LONG_MAX = Number.MAX_SAFE_INTEGER;
+/**
+ * The model's Long.MAX_VALUE. Values are JavaScript numbers, exact only up to 2^53 - 1, so that is the largest long
+ * kept; Kafka's own 9223372036854775807 (the default of flush.messages, flush.ms, max.compaction.lag.ms: "never") is
+ * accepted and stored as this, which means "never" here as it does in Kafka.
+ */
+export const LONG_MAX = Number.MAX_SAFE_INTEGER;
+/** Java's Long.MAX_VALUE, as written. */
+const JAVA_LONG_MAX = "9223372036854775807";
+/** The double a YAML reader turns 9223372036854775807 into (2^63): the nearest one, as no double holds it exactly. */
+const JAVA_LONG_MAX_AS_DOUBLE = 2 ** 63;
 
 export function int<N extends string>(name: N, def: number, doc: string, min = 0, max = INT_MAX): ConfigKey<N, number> {
   return { name, type: "int", default: def, min, max, doc };
@@ -126,14 +135,31 @@ function describeRange(def: ConfigKey): string {
   return `an integer in [${def.min}, ${def.max === INT_MAX ? "2147483647" : def.max === LONG_MAX ? "Long.MAX_VALUE" : def.max}]`;
 }
 
+/**
+ * Kafka's Long.MAX_VALUE as a scenario can write it: the string "9223372036854775807", or the YAML number, which
+ * reaches us as the double 2^63 (so 9223372036854775808, which YAML rounds to the same double, is taken as it too).
+ */
+function isJavaLongMax(v: unknown): boolean {
+  return typeof v === "string" ? v.trim() === JAVA_LONG_MAX : v === JAVA_LONG_MAX_AS_DOUBLE;
+}
+
+/** An integer past 2^53 as what it is: a YAML number comes as the nearest double, shown exactly (not as 9.2e18 rounded). */
+function shownInteger(v: unknown, n: number): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  return Number.isSafeInteger(n) ? String(n) : `a number read as the double ${BigInt(n)}`;
+}
+
 function checkValue(def: ConfigKey, v: unknown): string | null {
   switch (def.type) {
     case "int":
     case "long": {
+      if (def.type === "long" && def.max === LONG_MAX && isJavaLongMax(v)) return null;
       const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
       if (typeof n !== "number" || !Number.isInteger(n)) return `must be ${describeRange(def)} (got ${shown(v)})`;
+      if (def.type === "long" && def.max === LONG_MAX && n > LONG_MAX)
+        return `must be an integer in [${def.min}, ${LONG_MAX}] or ${JAVA_LONG_MAX} (Long.MAX_VALUE: never): kafkasim holds a long as a double, exact only up to 2^53 - 1 (got ${shownInteger(v, n)})`;
       if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max))
-        return `must be ${describeRange(def)} (got ${n})`;
+        return `must be ${describeRange(def)} (got ${shownInteger(v, n)})`;
       return null;
     }
     case "double": {
@@ -166,8 +192,9 @@ function checkValue(def: ConfigKey, v: unknown): string | null {
 
 function normalise(def: ConfigKey, v: unknown): ConfigValue {
   switch (def.type) {
-    case "int":
     case "long":
+      return def.max === LONG_MAX && isJavaLongMax(v) ? LONG_MAX : Number(v);
+    case "int":
     case "double":
       return Number(v);
     case "boolean":
