@@ -69,7 +69,8 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
     };
 
     const run = () => {
-      if (stopped) return;
+      // A transaction scheduled before the stop time may come due after it (everyMs later): it does not begin.
+      if (stopped || (w.stopMs !== null && ctx.nowMs >= w.stopMs)) return;
       const beginError = producer.beginTransaction();
       if (beginError) {
         history.event(ctx.nowUs, ctx.name, "txn-begin", { transactionalId: tid, error: beginError }, "fail");
