@@ -8,7 +8,9 @@ import { CaseReader } from "./kafkasim/viewSupport.js";
  * (a later send lands at or before an earlier one) and, within one transaction, `int-nonmonotonic-send`. Kafka
  * promises order per producer and partition (with idempotence, or one request in flight), not per record key. The
  * producer is the client (a restarted one is a new producer) and its order is the order of its send() calls; the
- * position judged is where each record was acknowledged, or (acks=0, unknown outcome) where it was read.
+ * position judged is where each record was acknowledged, or (acks=0, unknown outcome) where it was read; the offsets
+ * quoted are the ones compared (`orderOffset`: a record written twice by a retry is judged, and quoted, at its later
+ * copy).
  */
 export const reordering: Checker = {
   name: "reordering",
@@ -20,8 +22,8 @@ export const reordering: Checker = {
     for (const c of (ra.analysis.anomalies["nonmonotonic-send"] ?? []) as NonmonotonicSendCase[]) {
       const tp = r.tp(c.key);
       const [a, b] = c.ops;
-      const earlier = { value: r.value(c.key, c.values[0]), offset: r.offset(c.key, c.values[0]) };
-      const later = { value: r.value(c.key, c.values[1]), offset: r.offset(c.key, c.values[1]) };
+      const earlier = { value: r.value(c.key, c.values[0]), offset: r.orderOffset(c.key, c.values[0]) };
+      const later = { value: r.value(c.key, c.values[1]), offset: r.orderOffset(c.key, c.values[1]) };
       out.push({
         message: `${r.client(b)} sent ${earlier.value} before ${later.value} to ${tp}, but they were written at offsets ${earlier.offset} and ${later.offset} (acknowledged at ${at(r.atUs(a))} and ${at(r.atUs(b))})`,
         atUs: r.atUs(b),
@@ -31,8 +33,8 @@ export const reordering: Checker = {
     }
     for (const c of (ra.analysis.anomalies["int-nonmonotonic-send"] ?? []) as IntNonmonotonicCase[]) {
       const tp = r.tp(c.key);
-      const earlier = { value: r.value(c.key, c.values[0]), offset: r.offset(c.key, c.values[0]) };
-      const later = { value: r.value(c.key, c.values[1]), offset: r.offset(c.key, c.values[1]) };
+      const earlier = { value: r.value(c.key, c.values[0]), offset: r.orderOffset(c.key, c.values[0]) };
+      const later = { value: r.value(c.key, c.values[1]), offset: r.orderOffset(c.key, c.values[1]) };
       out.push({
         message: `within transaction ${String(r.attr(c.op, "txn") ?? "?")}, ${r.client(c.op)} sent ${earlier.value} before ${later.value} to ${tp}, but they were written at offsets ${earlier.offset} and ${later.offset}`,
         atUs: r.atUs(c.op),

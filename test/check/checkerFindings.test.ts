@@ -424,6 +424,13 @@ describe("reordering and nonmonotonicPoll: the finding's words", () => {
     ]);
   });
 
+  it("reordering of retried (duplicated) records quotes the offsets it compared, the later copies, not the in-order first ones", () => {
+    // a and b were written at 0 and 1, then their retried batches landed b (2) before a (3), where they were acknowledged.
+    const s = new Story().send("p", "a", { at: 1, ack: 3, offset: 3 }).send("p", "b", { at: 2, ack: 2.5, offset: 2 });
+    const found = reordering.run({ history: s.history, logs: [replica("broker-1", ["a", "b", "b", "a"], { leader: true })] }, null);
+    expect(found.map((f) => f.message)).toEqual(["p sent a before b to t-0, but they were written at offsets 3 and 2 (acknowledged at 3.000s and 2.500s)"]);
+  });
+
   it("reordering within one transaction is Jepsen's int-nonmonotonic-send, named with the transaction", () => {
     const s = new Story();
     const h = s.history;

@@ -19,6 +19,17 @@ export class CaseReader {
     return String(this.h.keys.values[k][v]);
   }
 
+  /**
+   * The offset Jepsen's send-order analyses compare for a value (kafka.clj's `:by-value`: the last place the value is
+   * the chosen one in the key's version order), or null. For a value written twice (a retried batch) this is the
+   * later copy, which `offset` (the first) is not.
+   */
+  orderOffset(k: number, v: number): number | null {
+    const order = this.ra.analysis.ctx.vo.orders[k];
+    const d = order.byValue[v];
+    return d >= 0 ? order.offsets[d] : null;
+  }
+
   /** The first offset a value was seen at in the key's version order, or null. */
   offset(k: number, v: number): number | null {
     const order = this.ra.analysis.ctx.vo.orders[k];
