@@ -74,7 +74,7 @@ export interface AssignmentUnchangedParams {
  */
 export const assignmentUnchanged: Checker<AssignmentUnchangedParams> = {
   name: "assignmentUnchanged",
-  description: "the member's partitions changed after its first assignment (or after a given moment)",
+  description: "the member's partitions changed after its first assignment (or after a given moment), or it was never assigned any",
   param: {
     example: "assignmentUnchanged: { member: member-1, after: 10s }",
     required: true,
@@ -108,6 +108,8 @@ export const assignmentUnchanged: Checker<AssignmentUnchangedParams> = {
         break;
       }
     }
+    // Never assigned: nothing stayed unchanged (a member that died at its first JoinGroup passed before).
+    if (first === null) out.push({ message: `${member} was never assigned a partition${fromUs > 0 ? ` after ${at(fromUs)}` : ""}, so its assignment cannot have stayed unchanged`, evidence: { member } });
     return out;
   },
 };

@@ -109,6 +109,14 @@ describe("assignmentUnchanged (what static membership, KIP-345, promises a membe
     expect(assignmentUnchanged.run(r.input(), { member: "m1" })).toMatchObject([{ atUs: 4e6, evidence: { first: ["t-0"], now: ["t-1"] } }]);
   });
 
+  it("a member never assigned a partition (it died at its first JoinGroup) fails it: nothing stayed unchanged", () => {
+    expect(assignmentUnchanged.run(new Run().rebalance("assigned", "m2", ["t-0"], { at: 1, gen: 1 }).input(), { member: "m1" })).toEqual([
+      { message: "m1 was never assigned a partition, so its assignment cannot have stayed unchanged", evidence: { member: "m1" } },
+    ]);
+    const late = new Run().rebalance("assigned", "m1", ["t-0"], { at: 1, gen: 1 }).rebalance("revoked", "m1", ["t-0"], { at: 2, gen: 1 });
+    expect(assignmentUnchanged.run(late.input(), { member: "m1", afterMs: 3000 })).toMatchObject([{ message: "m1 was never assigned a partition after 3.000s, so its assignment cannot have stayed unchanged" }]);
+  });
+
   it("takes the bare member name or { member, after } from a scenario, and refers to the member at its path", () => {
     const p = assignmentUnchanged.param!;
     expect(p.schema.parse("m1")).toEqual({ member: "m1" });
