@@ -59,6 +59,78 @@ export const rebalances: Checker<RebalancesParams> = {
   },
 };
 
+export interface RebalancePauseParams {
+  group: string;
+  /** The longest a member may own nothing after a revoke or loss (ms); 0: never. */
+  maxMs: number;
+}
+
+/**
+ * How long a rebalance stopped a member: from the callback that took its last partitions (onPartitionsRevoked or
+ * onPartitionsLost, ConsumerRebalanceListener) to the onPartitionsAssigned that gave it some again, per stretch —
+ * the "paused" of the group table. Eager rebalancing (revoke everything, rejoin: AbstractCoordinator's JoinGroup
+ * round) pauses every member; cooperative (KIP-429) and the consumer protocol (KIP-848) pause only a member whose
+ * every partition moves. A member's first assignment is not a pause, nor is a member that leaves or stops without
+ * getting partitions back (the stretch has no end), nor a restart (a new life owns nothing until assigned). Fires
+ * once per member, at its first stretch longer than `max`.
+ */
+export const rebalancePause: Checker<RebalancePauseParams> = {
+  name: "rebalancePause",
+  description: "a member of the group owned no partition for longer than max between a revoke (or loss) and its next assignment",
+  param: {
+    example: "rebalancePause: { group: billing, max: 2s }",
+    required: true,
+    schema: z.strictObject({ group: nameParam, max: durationMs }).transform((p, ctx) => {
+      if (p.max < 0) {
+        ctx.addIssue({ code: "custom", message: `max must be 0s or longer (got ${p.max}ms)` });
+        return z.NEVER;
+      }
+      return { group: p.group, maxMs: p.max };
+    }),
+    refs: (p) => ({ groups: [{ path: ["group"], name: p.group }] }),
+  },
+  run(input, p) {
+    if (!p) return [{ message: "rebalancePause needs a group and max" }];
+    const owned = new Map<string, Set<string>>();
+    const since = new Map<string, { atUs: number; generation: number }>();
+    const life = new Map<string, number | undefined>();
+    const reported = new Set<string>();
+    const out: Finding[] = [];
+    for (const op of input.history.ops) {
+      if (op.f !== "assigned" && op.f !== "revoked" && op.f !== "lost") continue;
+      const v = op.value as RebalanceValue;
+      if (v.group !== p.group) continue;
+      const m = op.process;
+      if (!owned.has(m) || life.get(m) !== op.incarnation) {
+        owned.set(m, new Set());
+        since.delete(m);
+        life.set(m, op.incarnation);
+      }
+      const mine = owned.get(m)!;
+      if (op.f === "assigned") {
+        for (const tp of v.partitions) mine.add(tp);
+        const from = since.get(m);
+        if (from !== undefined && mine.size > 0) {
+          since.delete(m);
+          const pausedUs = op.time - from.atUs;
+          if (pausedUs > p.maxMs * 1000 && !reported.has(m)) {
+            reported.add(m);
+            out.push({
+              message: `${m} of group ${p.group} owned no partition for ${(pausedUs / 1e6).toFixed(3)}s (from ${at(from.atUs)}, generation ${from.generation}, to ${at(op.time)}, generation ${v.generation}), longer than ${(p.maxMs / 1000).toFixed(3)}s`,
+              atUs: op.time,
+              evidence: { member: m, group: p.group, fromUs: from.atUs, toUs: op.time, pausedMs: pausedUs / 1000, maxMs: p.maxMs },
+            });
+          }
+        }
+      } else {
+        for (const tp of v.partitions) mine.delete(tp);
+        if (mine.size === 0 && v.partitions.length > 0 && !since.has(m)) since.set(m, { atUs: op.time, generation: v.generation });
+      }
+    }
+    return out;
+  },
+};
+
 export interface AssignmentUnchangedParams {
   member: string;
   /** Judge from this moment (ms), once the group has settled after its start; default from the first assignment. */

@@ -12,7 +12,7 @@ import { replicasOutOfSync } from "./replicasOutOfSync.js";
 import { unavailability } from "./unavailability.js";
 import { unconfirmedSends } from "./unconfirmedSends.js";
 import { errorNotSeen, errorSeen } from "./errorCheckers.js";
-import { assignmentUnchanged, consumerProgress, rebalances } from "./groupExpectations.js";
+import { assignmentUnchanged, consumerProgress, rebalancePause, rebalances } from "./groupExpectations.js";
 import { leaderless } from "./leaderless.js";
 import { compactedKeyLost, missedTombstone } from "./compaction.js";
 import { keyReordering } from "./keyOrder.js";
@@ -35,4 +35,4 @@ export function checkerNames(): string[] {
 for (const c of [
   falseSuspicion, staleWrite, lostAcknowledgedWrites, duplicates, logDivergence, reordering, unavailability, replicasOutOfSync, failedSends, inconsistentOffsets, nonmonotonicPoll, pollSkip, abortedRead, uncommittedRead, atomicity, zombieWrite, zombieFenced, hangingTransaction, transactionalOffsets,
   consumedTwice, skippedRecords, concurrentOwnership, committedOffsetRegression, exactlyOnce, rebalanceStorm,
-  unconfirmedSends, rebalances, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless, compactedKeyLost, missedTombstone, keyReordering]) registerChecker(c);
+  unconfirmedSends, rebalances, rebalancePause, assignmentUnchanged, consumerProgress, errorSeen, errorNotSeen, leaderless, compactedKeyLost, missedTombstone, keyReordering]) registerChecker(c);

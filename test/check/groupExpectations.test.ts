@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignmentUnchanged, consumerProgress, rebalances } from "../../src/check/groupExpectations.js";
+import { assignmentUnchanged, consumerProgress, rebalancePause, rebalances } from "../../src/check/groupExpectations.js";
 import type { SendValue } from "../../src/workload/history.js";
 import { GroupRun, replica } from "../support/history.js";
 
@@ -68,6 +68,42 @@ describe("rebalances (generations in which the group's members were given an ass
   it("orders generations by when they were first assigned, not by number", () => {
     const r = new Run().rebalance("assigned", "m1", ["t-0"], { at: 3, gen: 9 }).rebalance("assigned", "m1", ["t-0"], { at: 7, gen: 2 });
     expect(rebalances.run(r.input(), { group: "g", max: 1 })[0]).toMatchObject({ message: expect.stringContaining("(generations 9 at 3.000s, 2 at 7.000s)"), atUs: 7e6 });
+  });
+});
+
+describe("rebalancePause (how long a rebalance left a member owning nothing: the group table's pause)", () => {
+  // An eager rebalance: m1 revokes everything at 10 s and is assigned again at 12.5 s; m2 keeps t-1 throughout.
+  const eager = () =>
+    new Run()
+      .rebalance("assigned", "m1", ["t-0"], { at: 1, gen: 1 })
+      .rebalance("assigned", "m2", ["t-1"], { at: 1, gen: 1 })
+      .rebalance("revoked", "m1", ["t-0"], { at: 10, gen: 1 })
+      .rebalance("revoked", "m2", ["t-2"], { at: 10, gen: 1 })
+      .rebalance("assigned", "m1", ["t-0"], { at: 12.5, gen: 2 })
+      .rebalance("assigned", "x", ["t-0"], { at: 12.5, gen: 9, group: "other" });
+
+  it("fires for a member that owned nothing longer than max, with both ends of the stretch", () => {
+    expect(rebalancePause.run(eager().input(), { group: "g", maxMs: 2000 })).toEqual([
+      {
+        message: "m1 of group g owned no partition for 2.500s (from 10.000s, generation 1, to 12.500s, generation 2), longer than 2.000s",
+        atUs: 12.5e6,
+        evidence: { member: "m1", group: "g", fromUs: 10e6, toUs: 12.5e6, pausedMs: 2500, maxMs: 2000 },
+      },
+    ]);
+  });
+
+  it("stays quiet within max, for a member that kept a partition (cooperative), a first assignment, a restart and another group", () => {
+    expect(rebalancePause.run(eager().input(), { group: "g", maxMs: 2500 })).toEqual([]);
+    const restart = new Run().rebalance("assigned", "m1", ["t-0"], { at: 1, gen: 1 }).rebalance("revoked", "m1", ["t-0"], { at: 2, gen: 1 }).restart().rebalance("assigned", "m1", ["t-0"], { at: 30, gen: 2 });
+    expect(rebalancePause.run(restart.input(), { group: "g", maxMs: 0 })).toEqual([]);
+    expect(rebalancePause.run(eager().input(), { group: "other", maxMs: 0 })).toEqual([]);
+  });
+
+  it("takes { group, max } (max 0s: never), refers to the group, and refuses a missing max", () => {
+    const p = rebalancePause.param!;
+    expect(p.schema.parse({ group: "g", max: "0s" })).toEqual({ group: "g", maxMs: 0 });
+    expect(p.schema.safeParse({ group: "g" }).success).toBe(false);
+    expect(p.refs!({ group: "g", maxMs: 0 })).toEqual({ groups: [{ path: ["group"], name: "g" }] });
   });
 });
 

@@ -13,7 +13,7 @@ const NAMES = [
   "abortedRead", "assignmentUnchanged", "atomicity", "committedOffsetRegression", "compactedKeyLost", "concurrentOwnership", "consumedTwice",
   "consumerProgress", "duplicates", "errorNotSeen", "errorSeen", "exactlyOnce", "failedSends", "falseSuspicion", "hangingTransaction",
   "inconsistentOffsets", "keyReordering", "leaderless", "logDivergence", "lostAcknowledgedWrites", "missedTombstone", "nonmonotonicPoll",
-  "pollSkip", "rebalanceStorm", "rebalances", "reordering", "replicasOutOfSync", "skippedRecords", "staleWrite", "transactionalOffsets",
+  "pollSkip", "rebalancePause", "rebalanceStorm", "rebalances", "reordering", "replicasOutOfSync", "skippedRecords", "staleWrite", "transactionalOffsets",
   "unavailability", "uncommittedRead", "unconfirmedSends", "zombieFenced", "zombieWrite",
 ];
 
@@ -60,7 +60,7 @@ describe("checker registry", () => {
 
   it("requires a parameter exactly where the check means nothing without one", () => {
     const required = NAMES.filter((n) => checkerNamed(n)!.param?.required === true);
-    expect(required.sort()).toEqual(["assignmentUnchanged", "consumerProgress", "errorNotSeen", "errorSeen", "leaderless", "rebalances", "zombieFenced"].sort());
+    expect(required.sort()).toEqual(["assignmentUnchanged", "consumerProgress", "errorNotSeen", "errorSeen", "leaderless", "rebalancePause", "rebalances", "zombieFenced"].sort());
   });
 
   it("names the clients and partitions a parameter refers to, at their path, so a scenario naming an unknown one gets exit 2 there", () => {
