@@ -80,7 +80,7 @@ export class KeyTable {
       }
       return id;
     }
-    const v = raw !== null && typeof raw === "object" ? JSON.stringify(raw) : typeof raw === "bigint" ? Number(raw) : raw;
+    const v = raw !== null && typeof raw === "object" ? canonicalText(raw) : typeof raw === "bigint" ? bigintValue(raw) : raw;
     const ids = this.valueIds[k];
     let id = ids.get(v);
     if (id === undefined) {
@@ -447,12 +447,20 @@ export class HistoryBuilder {
  */
 export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
   const b = new HistoryBuilder(options, history.length, countRows(history));
+  // jepsen.history's `client-op?`: a client's :process is an integer; anything else (:nemesis, a named :final-reader)
+  // is not a client op. A hand-written history with named processes only (none an integer) keeps them all.
+  const integerClients = history.some((op) => typeof op.process === "number");
   for (const op of history) {
     const pos = op.index;
+    if (integerClients && typeof op.process !== "number") continue;
     const i = b.op(pos, op.time, op.process, op.type, op.f, typeof op.client === "string" ? op.client : undefined, typeof op.incarnation === "number" ? op.incarnation : undefined);
     if (i < 0) continue;
     const fc = F_CODE[op.f] ?? F_OTHER;
-    if (fc === F_SEND || fc === F_POLL || fc === F_TXN) {
+    // A nil :value is empty to kafka.clj (op-writes-helper and op-reads-helper reduce over it; select-keys of nil
+    // keys is {}): an :info send that never said what it sent, an :ok assign of nothing.
+    if (op.value === null || op.value === undefined) {
+      if (fc === F_ASSIGN || fc === F_SUBSCRIBE) b.keys([]);
+    } else if (fc === F_SEND || fc === F_POLL || fc === F_TXN) {
       if (!Array.isArray(op.value)) throw new HistoryFormatError(pos, `a ${op.f} op's value must be a list of micro-ops (got ${describe(op.value)})`);
       readMops(b, op);
     } else if (fc === F_ASSIGN || fc === F_SUBSCRIBE) {
@@ -550,4 +558,21 @@ function offsetOf(raw: unknown, pos: number, where: string, polled: boolean): nu
   // client (acks=0).
   if (n < 0 && polled) throw new HistoryFormatError(pos, `${where}: a polled record's offset must be ≥ 0 (got ${n})`);
   return n < 0 ? NaN : n;
+}
+
+/**
+ * A value that is not a number or a string, as one comparable text: maps (EDN maps read as Map) by their entries,
+ * so two different maps are two values (JSON.stringify prints every Map as {}); bigints as `123N`.
+ */
+function canonicalText(raw: object): string {
+  return JSON.stringify(raw, (_k, x) => (x instanceof Map ? { "#map": [...x.entries()] } : x instanceof Set ? { "#set": [...x] } : typeof x === "bigint" ? `${x}N` : x));
+}
+
+/**
+ * An EDN integer read exactly (a bigint): a number when one holds it exactly, else its digits with Clojure's `N`, so
+ * 9007199254740992 and 9007199254740993 stay two values (as numbers they are one).
+ */
+function bigintValue(raw: bigint): number | string {
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : `${raw}N`;
 }

@@ -45,7 +45,8 @@ function parseJsonLines(body: string): unknown[] {
 
 const EDN_OPTIONS = {
   mapAs: "map",
-  keywordAs: "string",
+  // Keywords as {key}, so :a and "a" stay apart (Clojure's = tells them apart): see plain().
+  keywordAs: "object",
   listAs: "array",
   setAs: "array",
   charAs: "string",
@@ -54,33 +55,86 @@ const EDN_OPTIONS = {
   tagHandlers: { "jepsen.history.Op": (v: unknown) => v },
 } as const;
 
+/**
+ * Jepsen's EDN, read as Clojure's reader reads it: every form in the text, whether one op per line, several on a
+ * line, an op over several lines, or one vector of ops. Lines are read one by one where each holds whole ops, so an
+ * unreadable one names its op.
+ */
 function parseEdn(body: string): unknown[] {
-  // Jepsen writes one op per line; reading line by line names the op that does not parse.
-  const lines = body.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith(";"));
-  const oneOpPerLine = lines.every((l) => /^\s*(#[\w.-]+\s*)?\{/.test(l) && /\}\s*(;.*)?$/.test(l));
-  if (oneOpPerLine) return lines.map((l, i) => fromEdn(parseEdnForm(l, i), i));
-  const v = parseEdnForm(body, 0);
-  if (!Array.isArray(v)) throw new HistoryFormatError(0, "an EDN history is one op map per line, or a vector of op maps");
-  return v.map((op, i) => fromEdn(op, i));
+  const text = exactIntegers(body);
+  const lines = text.split("\n").filter((l) => l.trim() !== "" && !l.trim().startsWith(";"));
+  const wholeOpsPerLine = lines.every((l) => /^\s*(#[\w.-]+\s*)?\{/.test(l) && /\}\s*(;.*)?$/.test(l));
+  const out: unknown[] = [];
+  if (wholeOpsPerLine) {
+    for (const l of lines) for (const form of parseEdnForms(l, out.length)) out.push(fromEdn(form, out.length));
+    return out;
+  }
+  const forms = parseEdnForms(text, 0);
+  const ops = forms.length === 1 && Array.isArray(forms[0]) ? (forms[0] as unknown[]) : forms;
+  return ops.map((op, i) => fromEdn(op, i));
 }
 
-function parseEdnForm(text: string, opIndex: number): unknown {
+/** Every top-level form of `text` (read as the elements of one vector). */
+function parseEdnForms(text: string, opIndex: number): unknown[] {
   let v: unknown;
   try {
-    v = parseEDNString(text, EDN_OPTIONS as never);
+    v = parseEDNString(`[${text}\n]`, EDN_OPTIONS as never);
   } catch (e) {
     throw new HistoryFormatError(opIndex, `not valid EDN (${(e as Error).message})`);
   }
-  if (v === undefined) throw new HistoryFormatError(opIndex, "not valid EDN (incomplete form)");
+  if (!Array.isArray(v)) throw new HistoryFormatError(opIndex, "not valid EDN (incomplete form)");
   return v;
 }
 
-/** An op map from EDN: a Map of keyword names becomes a plain object; nested values stay as parsed. */
+/**
+ * Integers too long for a double to hold exactly (16 digits or more) get Clojure's `N`, so edn-data reads them as
+ * bigints instead of rounding two different longs to one number. Text inside strings is left alone.
+ */
+function exactIntegers(text: string): string {
+  return text
+    .split(/("(?:\\.|[^"\\])*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[\s,[\]{}()])([-+]?\d{16,})(?=[\s,[\]{}()]|$)/g, "$1$2N")))
+    .join("");
+}
+
+/** An edn-data keyword object ({key}), or undefined. */
+function keywordName(x: unknown): string | undefined {
+  return x !== null && typeof x === "object" && !Array.isArray(x) && !(x instanceof Map) && "key" in x && Object.keys(x).length === 1 ? String((x as { key: unknown }).key) : undefined;
+}
+
+/** A value inside an op (a key, a record value): a keyword prints as Clojure prints it (`:a`), distinct from "a". */
+function plain(x: unknown): unknown {
+  const kw = keywordName(x);
+  if (kw !== undefined) return `:${kw}`;
+  if (Array.isArray(x)) return x.map(plain);
+  if (x instanceof Map) return new Map([...x].map(([k, v]) => [plain(k), plain(v)]));
+  return x;
+}
+
+/** A name in the op's structure (a field, :type, :f, :process, a micro-op's :send/:poll): a keyword is its name. */
+function named(x: unknown): unknown {
+  return keywordName(x) ?? plain(x);
+}
+
+/**
+ * An op map from EDN: a Map of keyword names becomes a plain object. The op's structure (field names, :type, :f,
+ * :process, :error, micro-op names, the :keys of a rebalance) reads keywords as names; keys and record values keep
+ * a keyword as `:name`.
+ */
 function fromEdn(v: unknown, opIndex: number): unknown {
   const m = v !== null && typeof v === "object" && "tag" in v && "val" in v ? (v as { val: unknown }).val : v;
   if (!(m instanceof Map)) throw new HistoryFormatError(opIndex, "an op must be a map like {:type :invoke, :f :send, :process 0, :value [...]}");
   const out: Record<string, unknown> = {};
-  for (const [k, x] of m) out[String(k)] = x;
+  for (const [k, x] of m) {
+    const field = String(named(k));
+    if (field === "type" || field === "f" || field === "process" || field === "error") out[field] = named(x);
+    // Times and positions past 2^53 (read exactly as bigints, see exactIntegers) are numbers here: they order ops, and
+    // a double orders them as Jepsen's longs do but for ties within its rounding.
+    else if ((field === "time" || field === "index") && typeof x === "bigint") out[field] = Number(x);
+    else if (field === "value") out[field] = Array.isArray(x) ? x.map((e) => (Array.isArray(e) && keywordName(e[0]) !== undefined ? [keywordName(e[0]), ...e.slice(1).map(plain)] : plain(e))) : plain(x);
+    else if (field === "rebalance-log" && Array.isArray(x)) out[field] = x.map((r) => (r instanceof Map ? new Map([...r].map(([rk, rv]) => [named(rk), plain(rv)])) : plain(r)));
+    else out[field] = plain(x);
+  }
   return out;
 }
 

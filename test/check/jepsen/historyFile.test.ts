@@ -81,7 +81,7 @@ describe("parseHistoryText: the three shapes of a history file", () => {
   });
 
   it("EDN that is neither: one error at op 0; a vector element that is not a map is named by its position", () => {
-    expect(parseError(":foo")).toEqual({ opIndex: 0, message: "op 0: an EDN history is one op map per line, or a vector of op maps" });
+    expect(parseError(":foo")).toEqual({ opIndex: 0, message: "op 0: an op must be a map like {:type :invoke, :f :send, :process 0, :value [...]}" });
     expect(parseError("[{:type :ok, :f :send, :process 0, :value []} 5]")).toEqual({ opIndex: 1, message: "op 1: an op must be a map like {:type :invoke, :f :send, :process 0, :value [...]}" });
     // One op per line where the second line is a list, not a map.
     expect(parseError("{:type :ok, :f :send, :process 0, :value []}\n{:a )}").opIndex).toBe(1);

@@ -215,9 +215,10 @@ describe("entry rows: op-writes and op-reads of completions", () => {
 describe("malformed ops are refused at their position", () => {
   it("an op's value of the wrong shape", () => {
     expect(refusal({ value: "x" })).toBe('op 3: a send op\'s value must be a list of micro-ops (got "x")');
-    expect(refusal({ f: "txn", value: null })).toBe("op 3: a txn op's value must be a list of micro-ops (got null)");
+    // A nil :value is empty to kafka.clj (op-writes-helper / op-reads-helper reduce over it; select-keys of nil is {}).
+    expect(refusal({ f: "txn", value: null })).toBe("accepted");
     expect(refusal({ f: "assign", value: "x" })).toBe('op 3: an assign op\'s value must be a list of keys (got "x")');
-    expect(refusal({ f: "subscribe", value: undefined })).toBe("op 3: an subscribe op's value must be a list of keys (got nothing)");
+    expect(refusal({ f: "subscribe", value: undefined })).toBe("accepted");
     expect(refusal({ f: "crash", value: "anything" })).toBe("accepted");
     expect(refusal({ "rebalance-log": { keys: [] } as never })).toBe('op 3: rebalance-log must be a list of {keys: [...]} (got {"keys":[]})');
   });
