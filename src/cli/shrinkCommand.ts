@@ -61,6 +61,9 @@ export function shrinkCommand(args: ShrinkArgs, io: CliIO, c: ChalkInstance): nu
   doc.set("seed", seed);
   if (durationMs !== undefined) doc.set("duration", formatDurationMs(durationMs));
   doc.delete("randomFaults");
+  // A sweep's `finds` (the expectations some seeds break) speaks of the generator's seeds; the shrunk file is one
+  // fixed failing run, not a sweep, and the comment that came with it would name seeds it no longer has.
+  doc.delete("sweep");
   // The admin calls (operator verbs) stay as written: shrinking varies the injected faults only, and every run it
   // made had them.
   const adminEntries = (scenario.adminOps.length > 0 ? (doc.toJS() as { faults?: Record<string, unknown>[] }).faults ?? [] : []).filter((e) => ADMIN_VERBS.some((v) => e[v] !== undefined));

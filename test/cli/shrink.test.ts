@@ -61,6 +61,17 @@ expect: [noLostAcknowledgedWrites]
     expect(shrunk.description).toMatch(/^Shrunk by kafkasim shrink from acks-1-leader-failover at seed 1: /);
   });
 
+  it("a sweep scenario's shrunk file is one fixed failing run: no sweep: block (its finds spoke of the generator's seeds)", async () => {
+    const out = join(dir, "sweep-out");
+    const r = await cli("shrink", "acks-1-random-leader-crashes", "--seed", "14", "--out", out);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(out, readdirSync(out)[0]), "utf8");
+    expect(text).not.toMatch(/^sweep:/m);
+    const shrunk = loadScenario(join(out, readdirSync(out)[0]));
+    expect(shrunk.sweep).toBeNull();
+    expect(runScenario(shrunk).checks.find((c) => c.name === "noLostAcknowledgedWrites")!.ok).toBe(false);
+  });
+
   it("exits 1 when the run does not fail (nothing to shrink), and writes nothing", async () => {
     const out = join(dir, "none");
     const r = await cli("shrink", "engine/lease-gc-pause-fenced", "--out", out);
