@@ -234,7 +234,14 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   options.attach?.(world);
   const invariants = world.scenario.brokers.length > 0 ? kafkaInvariants() : [];
   const violations: string[] = [];
-  for (const inv of invariants) sim.observe((r) => inv.observe(r, violations), inv.types);
+  /** When each violation was seen (µs, the trace record that broke it), so its finding sits at that moment. */
+  const violationAtUs: number[] = [];
+  for (const inv of invariants)
+    sim.observe((r) => {
+      const before = violations.length;
+      inv.observe(r, violations);
+      for (let i = before; i < violations.length; i++) violationAtUs.push(r.t);
+    }, inv.types);
   let outcome = sim.run(Math.round(world.durationMs * 1000));
   // The liveness phase: faults stop, and the run goes on until the cluster converges (the checks then judge the
   // converged state: replicasOutOfSync and logDivergence no longer see records still in flight).
@@ -247,7 +254,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
   const unexpected = violations.filter((v) => !expectedBroken.some((p) => v.startsWith(p)));
   const checks = expectations.map(({ expectation: e, checker, params }): CheckResult => {
     if (checker === INVARIANT_BROKEN) {
-      const mine = violations.filter((v) => v.startsWith(`${String(params)}:`)).map((message): Finding => ({ message }));
+      const mine = violations.flatMap((message, i): Finding[] => (message.startsWith(`${String(params)}:`) ? [{ message, atUs: violationAtUs[i] }] : []));
       return { name: e.label, ok: mine.length > 0, details: mine.length > 0 ? [`${mine.length} violation(s); first: ${mine[0].message}`] : [`expected ${String(params)} to break, but it held`], findings: mine };
     }
     const findings = checker.run(input, params);

@@ -98,6 +98,8 @@ describe("kafkasim run --timeline", () => {
     const full = await cli("run", "kip-101-truncation", "--timeline", "full");
     // The lost writes, and the LeaderCompleteness violation the scenario expects (invariantBroken).
     expect(full.stdout.split("\n").filter((l) => l.includes("FINDING"))).toHaveLength(5);
+    // The violation sits at the moment it happened (33.205 s), not at the end of the run.
+    expect(full.stdout).toMatch(/^\s+33\.205s\s+FINDING\s+invariantBroken: LeaderCompleteness/m);
     const none = await cli("run", "kip-101-truncation", "--timeline", "none");
     expect(none.stdout).not.toContain("timeline");
     expect(none.stdout).toContain("lostAcknowledgedWrites");
