@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Chalk, type ChalkInstance } from "chalk";
 import yargs from "yargs";
+import { nearest } from "../common/suggest.js";
 import { ScenarioError } from "../scenario/errors.js";
 import { checkCommand } from "./checkCommand.js";
 import { compareCommand } from "./compareCommand.js";
@@ -58,6 +59,42 @@ function joinDashValues(argv: string[]): string[] {
     } else out.push(argv[i]);
   }
   return out;
+}
+
+/** Every option name some command takes (for "did you mean" on an unknown one). */
+const OPTION_NAMES = [...Object.keys(VALUE_EXAMPLES), "json", "quiet", "trace-messages", "check-determinism", "ww-deps", "subscribe", "help", "version"];
+
+/** What each command's positional argument is, for a missing one. */
+const POSITIONAL: Record<string, string> = {
+  run: "a scenario: a file, or a shipped scenario's name (`kafkasim list` names them)",
+  explore: "a scenario: a file, or a shipped scenario's name (`kafkasim list` names them)",
+  compare: "a scenario: a file, or a shipped scenario's name (`kafkasim list` names them)",
+  shrink: "a scenario: a file, or a shipped scenario's name (`kafkasim list` names them)",
+  check: "a history file (history.edn, JSON or JSON lines)",
+  merge: "the shard files explore --shard K/N --out FILE wrote",
+};
+
+/**
+ * yargs' messages in the words of this CLI: a missing scenario or history says what to give, an unknown option
+ * suggests the nearest known one. Anything else is yargs' own message.
+ */
+function plainUsageMessage(msg: string, argv: readonly string[]): string {
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (/^Not enough non-option arguments/.test(msg) && command !== undefined && POSITIONAL[command]) return `${command} needs ${POSITIONAL[command]}`;
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (unknown) {
+    const names = unknown[1].split(", ");
+    return names
+      .map((n) => {
+        // yargs names an extra positional the same way: only a name written as a flag is an option.
+        const flag = argv.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`);
+        if (flag === undefined) return `unexpected argument ${JSON.stringify(n)}`;
+        const near = nearest(n, OPTION_NAMES);
+        return `unknown option ${flag.split("=")[0]}${near ? ` (did you mean --${near}?)` : ""}`;
+      })
+      .join("; ");
+  }
+  return msg;
 }
 
 /** The options of a sweep (explore and compare). */
@@ -196,7 +233,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new ParseFailure(msg ?? err?.message ?? "bad usage");
+      throw new ParseFailure(plainUsageMessage(msg ?? err?.message ?? "bad usage", argv));
     })
     .help()
     .alias("help", "h")

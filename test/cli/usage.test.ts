@@ -21,17 +21,22 @@ async function expectUsageError(argv: string[], ...needles: string[]) {
 
 describe("every argument is checked before the simulation runs", () => {
   it("an unknown flag exits 2 at once, without running the scenario", async () => {
-    await expectUsageError(["run", "engine/lease-gc-pause", "--sed", "5"], "Unknown argument: sed");
+    await expectUsageError(["run", "engine/lease-gc-pause", "--sed", "5"], "unknown option --sed (did you mean --seed?)");
   });
 
   it("an unknown flag on explore or shrink exits 2 before any seed runs", async () => {
-    await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "3", "--sead", "1"], "Unknown argument");
-    await expectUsageError(["shrink", "engine/lease-gc-pause", "--sed", "1"], "Unknown argument");
+    await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "3", "--sead", "1"], "unknown option --sead (did you mean --seed?)");
+    await expectUsageError(["shrink", "engine/lease-gc-pause", "--sed", "1"], "unknown option --sed");
   });
 
   it("a missing required option or an extra positional exits 2 without running", async () => {
     await expectUsageError(["explore", "engine/lease-gc-pause"], "seeds");
-    await expectUsageError(["run", "engine/lease-gc-pause", "extra"], "Unknown argument");
+    await expectUsageError(["run", "engine/lease-gc-pause", "extra"], 'unexpected argument "extra"');
+  });
+
+  it("a missing scenario or history says what to give, not yargs' count of arguments", async () => {
+    await expectUsageError(["run"], "run needs a scenario: a file, or a shipped scenario's name");
+    await expectUsageError(["check"], "check needs a history file");
   });
 
   it("an option given twice exits 2 instead of picking one", async () => {
