@@ -352,6 +352,17 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
   });
 
+  it("a second YAML document (---) is named with its line, in the file's words, not the YAML library's", async () => {
+    const f = file(KAFKA + "---\n" + KAFKA);
+    await expectBadInput(f, "line 16", "holds more than one YAML document", "one scenario per file");
+    expect((await cli("run", f)).stderr).not.toContain("parseAllDocuments");
+  });
+
+  it("a key that is a list or a mapping (? [a, b]) is refused at its line: a plain key only, and no Node warning on stderr", async () => {
+    await expectBadInput(file(DEMO + "? [a, b]\n: x\n"), "line 6", "a key must be a plain name, not a list or mapping");
+    await expectBadInput(file(KAFKA.replace("config: { acks: all }", "config: { [acks]: all }")), "line 10", "a key must be a plain name");
+  });
+
   it("a billion-laughs alias bomb is refused, not expanded", async () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
