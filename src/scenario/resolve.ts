@@ -116,6 +116,9 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       const groupId = config["group.id"];
       if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");
       // A perf-test consumer is told to use assign: first; asking it for a group.id would lead the wrong way.
+      // An idle consumer polls again pollInterval later: 0 polls forever at one instant (a livelock, exit 1, after
+      // the whole event budget), as pollTimeout: 0s would.
+      if (w.pollInterval !== undefined && w.pollInterval <= 0) fail(`${p}.workload.pollInterval`, "must be a duration > 0 (e.g. 100ms)");
       if (w.perfTest && w.subscribe) fail(`${p}.workload.perfTest`, "a perf-test consumer reads assigned partitions: use assign: {topic}, not subscribe:");
       if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
       if (w.assign) {

@@ -363,6 +363,12 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("config: { acks: all }", "config: { [acks]: all }")), "line 10", "a key must be a plain name");
   });
 
+  it("a consumer's pollInterval of 0s is refused like pollTimeout: 0s (it polled forever at one instant: exit 1 after the whole budget)", async () => {
+    const consumer = (workload: string) => file(KAFKA + `  - id: c1\n    kind: consumer\n    config: { group.id: g }\n    workload: ${workload}\n`);
+    await expectBadInput(consumer("{ subscribe: [orders], pollInterval: 0s }"), "clients[2].workload.pollInterval: must be a duration > 0");
+    await expectBadInput(consumer("{ assign: { topic: orders }, pollInterval: 0ms }"), "clients[2].workload.pollInterval: must be a duration > 0");
+  });
+
   it("a billion-laughs alias bomb is refused, not expanded", async () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
