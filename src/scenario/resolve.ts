@@ -516,6 +516,8 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
         part.forEach((g, gi) => g.forEach((a, ai) => known(a, `${p}.partition[${gi}][${ai}]`)));
         const all = part.flat();
         if (new Set(all).size !== all.length) fail(`${p}.partition`, "an actor appears in more than one group");
+        // No group cuts nothing: the fault would run and do nothing (an empty group is refused by the schema).
+        if (part.length === 0) fail(`${p}.partition`, "must list at least one group ([[broker-1]] cuts broker-1 off from everyone else; [[a], [b, c]] cuts a from b and c)");
         op = { atMs, op: "partition", groups: part, ...dur };
       } else {
         part.from.forEach((a, ai) => known(a, `${p}.partition.from[${ai}]`));
@@ -527,6 +529,7 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
     case "slow-link": {
       const s = f["slow-link"]!;
       checkLatency(s.latency, `${p}.slow-link.latency`, fail);
+      if (s.between[0] === s.between[1]) fail(`${p}.slow-link.between`, `names "${s.between[0]}" twice: a slow link is between two different actors`);
       op = { atMs, op: "slow-link", between: s.between, latency: latencyModel(s.latency), ...(s.oneWay ? { oneWay: true } : {}), ...dur };
       break;
     }

@@ -224,6 +224,15 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", file(DEMO + "randomFaults: { nodes: [a], kinds: [crash], count: 1 }\nfaults:\n  - { at: 3s, restart: a }\n"), "--quiet")).code).not.toBe(2);
   });
 
+  it("a fault that would do nothing: a partition with no group, a slow link from an actor to itself", async () => {
+    const fault = (f: string) => file(DEMO + `faults:\n  - { at: 1s, ${f} }\n`);
+    await expectBadInput(fault("partition: []"), "faults[0].partition: must list at least one group");
+    await expectBadInput(fault("partition: [[a], []]"), "faults[0].partition[1]: a group must name at least one actor");
+    await expectBadInput(fault("slow-link: { between: [a, a], latency: { model: constant, value: 1ms } }"), 'faults[0].slow-link.between: names "a" twice');
+    // One group is cut off from everyone else: still fine.
+    expect((await cli("run", fault("partition: [[a]], for: 1s"), "--quiet")).code).not.toBe(2);
+  });
+
   it("a fault with two verbs", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
   });
