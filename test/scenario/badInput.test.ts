@@ -233,6 +233,20 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", fault("partition: [[a]], for: 1s"), "--quiet")).code).not.toBe(2);
   });
 
+  it("a crash of an actor already down, a pause of one already paused, is refused: it would do nothing", async () => {
+    const faults = (...lines: string[]) => file(DEMO + "faults:\n" + lines.map((l) => `  - ${l}\n`).join(""));
+    await expectBadInput(faults("{ at: 1s, crash: a, for: 2s }", "{ at: 1500ms, crash: a, for: 1s }"), "faults[1].crash", '"a" is already down at 1.5s', "faults[0] took it down at 1s");
+    await expectBadInput(faults("{ at: 1s, crash: a }", "{ at: 2s, shutdown: a }"), "faults[1].shutdown", "already down");
+    await expectBadInput(faults("{ at: 1s, pause: a, for: 2s }", "{ at: 1500ms, pause: a }"), "faults[1].pause", '"a" is already paused at 1.5s');
+    const fine = async (...lines: string[]) => expect((await cli("run", faults(...lines), "--quiet")).code).not.toBe(2);
+    await fine("{ at: 1s, crash: a, for: 1s }", "{ at: 3s, crash: a, for: 1s }");
+    await fine("{ at: 1s, crash: a }", "{ at: 2s, restart: a }", "{ at: 3s, crash: a }", "{ at: 4s, restart: a }");
+    await fine("{ at: 1s, pause: a, for: 2s }", "{ at: 1500ms, crash: a }");
+    await fine("{ at: 1s, shutdown: a, for: 2s }", "{ at: 1500ms, crash: a }");
+    await fine("{ at: 1s, crash: a, for: 1s }", "{ at: 2s, crash: a }");
+    await fine("{ on: { event: demo.suspect }, crash: a }", "{ at: 3s, crash: a }");
+  });
+
   it("a fault with two verbs", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
   });
