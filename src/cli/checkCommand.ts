@@ -35,6 +35,8 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
   }
   const compacted = (args.compacted ?? []).flatMap((t) => String(t).split(",")).map((t) => t.trim());
   if (compacted.some((t) => t === "")) throw new UsageError("--compacted: give a topic name (e.g. --compacted changelog)");
+  const long = longToken(text);
+  if (long) throw new UsageError(`${file}: line ${long.line}: an EDN symbol, keyword or tag of ${long.length.toLocaleString("en-US")} characters; a history's are short (at most ${MAX_TOKEN.toLocaleString("en-US")}): is this a history file?`);
   let analysis;
   let ops: number;
   try {
@@ -62,4 +64,26 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
     io.out(lines.join("\n"));
   }
   return analysis.valid ? 0 : 1;
+}
+
+/** The longest symbol, keyword, tag or number a history may hold: Jepsen's are a few characters. */
+const MAX_TOKEN = 1_000;
+/** Strings, comments, and a run of token characters (starting at a token's start) longer than MAX_TOKEN. */
+const TOKEN_SCAN = new RegExp(`"(?:\\\\.|[^"\\\\])*"|;[^\\n]*|(?<![^\\s,\\[\\]{}()"';])[^\\s,\\[\\]{}()"';]{${MAX_TOKEN + 1},}`, "g");
+
+/**
+ * The first token past MAX_TOKEN characters, outside strings and comments, with its line. edn-data (the EDN reader)
+ * reads a symbol, keyword or tag in time quadratic in its length: a 1 MB one, as in a file that is no history, ran
+ * for hours. Refused before reading, whatever the format.
+ */
+function longToken(text: string): { line: number; length: number } | null {
+  TOKEN_SCAN.lastIndex = 0;
+  for (let m = TOKEN_SCAN.exec(text); m !== null; m = TOKEN_SCAN.exec(text)) {
+    const c = m[0][0];
+    if (c === '"' || c === ";") continue;
+    let line = 1;
+    for (let i = text.indexOf("\n"); i !== -1 && i < m.index; i = text.indexOf("\n", i + 1)) line++;
+    return { line, length: m[0].length };
+  }
+  return null;
 }
