@@ -68,22 +68,31 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
 
 /** The longest symbol, keyword, tag or number a history may hold: Jepsen's are a few characters. */
 const MAX_TOKEN = 1_000;
-/** Strings, comments, and a run of token characters (starting at a token's start) longer than MAX_TOKEN. */
-const TOKEN_SCAN = new RegExp(`"(?:\\\\.|[^"\\\\])*"|;[^\\n]*|(?<![^\\s,\\[\\]{}()"';])[^\\s,\\[\\]{}()"';]{${MAX_TOKEN + 1},}`, "g");
+/** Characters that end a token in EDN (and JSON): whitespace, commas, brackets, quotes, a comment's ;. */
+const DELIMITERS = new Set([..." \t\r\n\f\v,[]{}()\"';"]);
 
-/**
- * The first token past MAX_TOKEN characters, outside strings and comments, with its line. edn-data (the EDN reader)
- * reads a symbol, keyword or tag in time quadratic in its length: a 1 MB one, as in a file that is no history, ran
- * for hours. Refused before reading, whatever the format.
- */
 function longToken(text: string): { line: number; length: number } | null {
-  TOKEN_SCAN.lastIndex = 0;
-  for (let m = TOKEN_SCAN.exec(text); m !== null; m = TOKEN_SCAN.exec(text)) {
-    const c = m[0][0];
-    if (c === '"' || c === ";") continue;
-    let line = 1;
-    for (let i = text.indexOf("\n"); i !== -1 && i < m.index; i = text.indexOf("\n", i + 1)) line++;
-    return { line, length: m[0].length };
+  // One pass, by hand: a regular expression over a 10 MB text overflowed V8's stack.
+  let line = 1;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      i++;
+    } else if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === "\\") i++;
+        else if (text[i] === "\n") line++;
+      }
+      i++;
+    } else if (c === ";") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (DELIMITERS.has(c)) i++;
+    else {
+      const start = i;
+      while (i < text.length && !DELIMITERS.has(text[i])) i++;
+      if (i - start > MAX_TOKEN) return { line, length: i - start };
+    }
   }
   return null;
 }
