@@ -28,3 +28,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** A written value as YAML would show it: JSON, except .inf, -.inf and .nan, which JSON writes as null. */
+export function shown(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+  return JSON.stringify(v) ?? String(v);
+}

@@ -83,7 +83,26 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
     const e = doc.errors[0];
     const pos = lineCounter.linePos(e.pos[0]);
     const where = `line ${pos.line}, column ${pos.col}`;
+    // The library's words for this one tell a programmer to call parseAllDocuments().
+    if (e.code === "MULTIPLE_DOCS")
+      throw new ScenarioError(file, `line ${pos.line}`, "holds more than one YAML document (a --- line starts another): a scenario file is one scenario per file");
     throw new ScenarioError(file, where, `invalid YAML: ${e.message.split("\n")[0]}`);
+  }
+  // A list or mapping as a key (`? [a, b]`, `{[acks]: all}`) would be turned into text, and Node would print a
+  // warning of its own on stderr; no key of a scenario is one.
+  let complexKey: YAML.Node | undefined;
+  YAML.visit(doc, {
+    Pair(_, pair) {
+      if (YAML.isCollection(pair.key)) {
+        complexKey = pair.key;
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (complexKey) {
+    const at = complexKey.range ? `line ${lineCounter.linePos(complexKey.range[0]).line}` : "";
+    throw new ScenarioError(file, at, "a key must be a plain name, not a list or mapping");
   }
   try {
     data = doc.toJS({ maxAliasCount: 100 });

@@ -64,5 +64,37 @@ export function noOpInverses(faults: readonly FaultOp[], actors: ReadonlySet<str
           : `${pathOf(last.j)} ended at ${formatDuration(last.atMs)}`;
     found.push({ index: i, message: `"${node}" is not ${state} at ${formatDuration(op.atMs)} (${since}), so this ${op.op} would do nothing` });
   });
+  // A crash or shutdown of an actor already down, a pause of one already paused: the engine leaves it as it is, and
+  // the line's for: would bring it back before (or after) the fault that did take it down says.
+  faults.forEach((op, i) => {
+    if ((op.op !== "crash" && op.op !== "shutdown" && op.op !== "pause") || op.on || op.until) return;
+    const node = op.node;
+    if (!actors.has(node) || randomNodes.includes(node)) return;
+    if (rolesDown && (/^broker-\d+$/.test(node) || /^controller-\d+$/.test(node))) return;
+    // A shutdown takes its time to stop the actor (and a crash meanwhile is a crash): only a crash or a disk
+    // replacement is known to have it down at once.
+    const takes = op.op === "pause" ? (o: FaultOp) => o.op === "pause" : op.op === "crash" ? (o: FaultOp) => o.op === "crash" || o.op === "replace-disk" : (o: FaultOp) => DOWN.has(o.op);
+    const gives = op.op === "pause" ? "resume" : "restart";
+    const mine = faults.map((o, j) => ({ o, j })).filter(({ o, j }) => j !== i && targetsOf(o).includes(node) && (takes(o) || o.op === gives));
+    if (mine.some(({ o }) => o.on || o.until)) return;
+    const moments: { atMs: number; down: boolean; j: number }[] = [];
+    for (const { o, j } of mine) {
+      if (o.op === gives) moments.push({ atMs: o.atMs, down: false, j });
+      else {
+        moments.push({ atMs: o.atMs, down: true, j });
+        if ("forMs" in o && o.forMs !== undefined) moments.push({ atMs: o.atMs + o.forMs, down: false, j });
+      }
+    }
+    // Same-moment changes are ordered by the engine: not decided here.
+    if (moments.some((m) => m.atMs === op.atMs)) return;
+    const before = moments.filter((m) => m.atMs < op.atMs).sort((a, b) => a.atMs - b.atMs || a.j - b.j);
+    const times = before.map((m) => m.atMs);
+    if (new Set(times).size !== times.length) return;
+    const last = before.at(-1);
+    if (!last?.down) return;
+    const state = op.op === "pause" ? "paused" : "down";
+    found.push({ index: i, message: `"${node}" is already ${state} at ${formatDuration(op.atMs)} (${pathOf(last.j)} ${op.op === "pause" ? "paused it" : "took it down"} at ${formatDuration(last.atMs)}), so this ${op.op} would do nothing; give the first its for: or ${gives} it first` });
+  });
+  found.sort((a, b) => a.index - b.index);
   return found;
 }

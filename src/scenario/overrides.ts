@@ -41,7 +41,17 @@ export function parseOverride(text: string): Override {
   } catch {
     value = text.slice(eq + 1);
   }
-  if (key.split(".").some((s) => s === "")) throw new OverrideError(`--set ${text}: KEY has an empty part`);
+  const parts = key.split(".");
+  if (parts.some((s) => s === "")) throw new OverrideError(`--set ${text}: KEY has an empty part`);
+  // Walking these would reach Object.prototype (an internal error, and a write every object then sees).
+  const proto = parts.find((s) => s === "__proto__" || s === "constructor" || s === "prototype");
+  if (proto) throw new OverrideError(`--set ${text}: "${proto}" is not a key of a scenario`);
+  const indexed = /^(.*?)\[(\d+)\]$/;
+  const bracket = parts.findIndex((s) => indexed.test(s));
+  if (bracket >= 0) {
+    const fixed = parts.map((s) => s.replace(indexed, "$1.$2")).join(".");
+    throw new OverrideError(`--set ${text}: a list element is chosen by a dot, not [N]: write ${fixed}=${text.slice(eq + 1)} (or the element's id or name)`);
+  }
   return { label: text, key, value: value === null ? "" : value };
 }
 
@@ -78,7 +88,7 @@ export function applyOverride(data: unknown, o: Override): unknown {
       map[seg] = o.value;
       return root;
     }
-    if (map[seg] === undefined) {
+    if (!Object.hasOwn(map, seg) || map[seg] === undefined) {
       if (!CREATABLE.has(seg)) throw new OverrideError(`--set ${o.label}: the scenario has no ${segs.slice(0, i + 1).join(".")}`);
       map[seg] = {};
     }

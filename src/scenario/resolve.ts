@@ -116,6 +116,9 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       const groupId = config["group.id"];
       if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");
       // A perf-test consumer is told to use assign: first; asking it for a group.id would lead the wrong way.
+      // An idle consumer polls again pollInterval later: 0 polls forever at one instant (a livelock, exit 1, after
+      // the whole event budget), as pollTimeout: 0s would.
+      if (w.pollInterval !== undefined && w.pollInterval <= 0) fail(`${p}.workload.pollInterval`, "must be a duration > 0 (e.g. 100ms)");
       if (w.perfTest && w.subscribe) fail(`${p}.workload.perfTest`, "a perf-test consumer reads assigned partitions: use assign: {topic}, not subscribe:");
       if (w.subscribe && groupId === null) fail(`${p}.workload.subscribe`, "subscribe needs a group.id in the consumer config (or use assign:)");
       if (w.assign) {
@@ -513,6 +516,8 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
         part.forEach((g, gi) => g.forEach((a, ai) => known(a, `${p}.partition[${gi}][${ai}]`)));
         const all = part.flat();
         if (new Set(all).size !== all.length) fail(`${p}.partition`, "an actor appears in more than one group");
+        // No group cuts nothing: the fault would run and do nothing (an empty group is refused by the schema).
+        if (part.length === 0) fail(`${p}.partition`, "must list at least one group ([[broker-1]] cuts broker-1 off from everyone else; [[a], [b, c]] cuts a from b and c)");
         op = { atMs, op: "partition", groups: part, ...dur };
       } else {
         part.from.forEach((a, ai) => known(a, `${p}.partition.from[${ai}]`));
@@ -524,6 +529,7 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
     case "slow-link": {
       const s = f["slow-link"]!;
       checkLatency(s.latency, `${p}.slow-link.latency`, fail);
+      if (s.between[0] === s.between[1]) fail(`${p}.slow-link.between`, `names "${s.between[0]}" twice: a slow link is between two different actors`);
       op = { atMs, op: "slow-link", between: s.between, latency: latencyModel(s.latency), ...(s.oneWay ? { oneWay: true } : {}), ...dur };
       break;
     }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { capacityInput } from "./capacity.js";
 import { isWholeMicros, parseDurationMs, WHOLE_MICROS_RULE } from "./duration.js";
 import { isSeed, SEED_RULE } from "../common/seed.js";
+import { shown } from "./errors.js";
 
 /**
  * The YAML shape of a scenario (design.md §3): `ScenarioInput`. Every field is documented with its unit and
@@ -445,7 +446,7 @@ export const scenarioInput = z.strictObject({
   name,
   description: z.string({ error: "must be a string explaining the incident" }).min(1, "must not be empty"),
   /** Default seed when `--seed` is not given (default 1): an integer, the same rule as `--seed` (src/common/seed.ts). */
-  seed: z.custom<number>(isSeed, { error: (issue) => `${SEED_RULE} (got ${JSON.stringify(issue.input)})` }).optional(),
+  seed: z.custom<number>(isSeed, { error: (issue) => `${SEED_RULE} (got ${shown(issue.input)})` }).optional(),
   /** Simulated time to run (required). */
   duration,
   /**

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { formatPath } from "./errors.js";
+import { formatPath, shown } from "./errors.js";
 
 /** One zod issue as a path inside the file and a message saying what is allowed. */
 export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix: PropertyKey[] = []): { path: string; message: string } {
@@ -17,15 +17,17 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
   if (issue.code === "invalid_type" && input === undefined) return { path: formatPath(base), message: "is required" };
   if (issue.code === "invalid_type") {
     // In the file's own words: "a mapping" for an object, "a list" for an array; show what was written.
-    const want = { object: "a mapping (key: value)", array: "a list", string: "a string", number: "a number", boolean: "true or false" }[issue.expected as string] ?? issue.expected;
-    const got = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : JSON.stringify(input);
-    return { path: formatPath(base), message: `must be ${want} (got ${got})` };
+    const want = { object: "a mapping (key: value)", record: "a mapping (key: value)", array: "a list", string: "a string", number: "a number", int: "a whole number", boolean: "true or false" }[issue.expected as string] ?? issue.expected;
+    const got = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : shown(input);
+    // zod's own words for a whole number and a map are "int" and "record": the schema's message says it for the file.
+    const own = (issue.expected === "int" || issue.expected === "record") && issue.message.startsWith("must ") ? issue.message : `must be ${want}`;
+    return { path: formatPath(base), message: `${own} (got ${got})` };
   }
   // A number out of range: show what was written next to the range.
   if ((issue.code === "too_big" || issue.code === "too_small" || issue.code === "not_multiple_of") && typeof input === "number")
-    return { path: formatPath(base), message: `${issue.message} (got ${input})` };
+    return { path: formatPath(base), message: `${issue.message} (got ${shown(input)})` };
   // A value outside a list of allowed ones (an enum, a literal): show what was written next to the list.
-  if (issue.code === "invalid_value" && input !== undefined && !issue.message.includes("(got ")) return { path: formatPath(base), message: `${issue.message} (got ${JSON.stringify(input)})` };
+  if (issue.code === "invalid_value" && input !== undefined && !issue.message.includes("(got ")) return { path: formatPath(base), message: `${issue.message} (got ${shown(input)})` };
   return { path: formatPath(base), message: issue.message };
 }
 

@@ -140,6 +140,21 @@ describe("kafkasim check on bad input: exit 2, one line naming the file and the 
     expect(r.stderr).toMatch(/broken\.edn: op 1: /);
   });
 
+  it("a symbol, tag or keyword thousands of characters long is refused at once with its line (edn-data reads one in quadratic time: a 1 MB one ran for hours)", async () => {
+    const op = "{:index 0, :type :invoke, :process 0, :f :poll, :value [[:poll]]}\n";
+    for (const junk of ["#" + "x".repeat(1_000_000), "#" + "y".repeat(10_000_000), ":" + "k".repeat(200_000), "x".repeat(200_000)]) {
+      const t = Date.now();
+      const r = await cli("check", file("long-token.edn", op + junk + "\n"));
+      expect(Date.now() - t).toBeLessThan(5_000);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/long-token\.edn: line 2: an EDN symbol, keyword or tag of \d[\d,]* characters; .*at most 1,000/);
+      expect(r.stderr.split("\n")).toHaveLength(1);
+    }
+    // Long strings and comments are not tokens: read as before.
+    const ok = await cli("check", file("long-string.edn", `; ${"c".repeat(100_000)}\n` + op.replace("[[:poll]]", `[[:poll]], :note "${"s".repeat(100_000)}"`)));
+    expect(ok.stderr).not.toMatch(/characters;/);
+  });
+
   it("an offset that is not a finite number says so, not \"got null\"", async () => {
     // JSON has no Infinity: 1e400 parses as one.
     const text = JSON.stringify(lostOps).replace('[["send",1,[1,"b"]]]', '[["send",1,[1e400,"b"]]]');

@@ -54,6 +54,25 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect((await cli("run", FILE, "--set", "timeout")).code).toBe(2);
   });
 
+  it("run: a --set KEY through __proto__ or constructor is exit 2 naming it (it was an internal error, and wrote into Object.prototype)", async () => {
+    for (const set of ["__proto__.x=1", "demo.__proto__.interval=1s", "constructor.prototype.x=1", "demo.heartbeat.__proto__=1"]) {
+      const r = await cli("run", FILE, "--set", set);
+      expect(r.code, set).toBe(2);
+      expect(r.stderr, set).toContain(`--set ${set}: `);
+      expect(r.stderr, set).toMatch(/is not a key of a scenario/);
+      expect(r.stderr, set).not.toMatch(/internal error|\n\s+at /);
+      expect(({} as Record<string, unknown>).x, set).toBeUndefined();
+      expect(({} as Record<string, unknown>).interval, set).toBeUndefined();
+    }
+  });
+
+  it("run: a --set KEY with a [N] index says to write .N", async () => {
+    const r = await cli("run", FILE, "--set", "demo.heartbeat.nodes[0]=c");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--set demo.heartbeat.nodes[0]=c: ");
+    expect(r.stderr).toContain("write demo.heartbeat.nodes.0");
+  });
+
   it("explore: every seed runs with the change; its table, JSON and shard files carry it, and merge refuses shards of another change", async () => {
     const plain = JSON.parse((await cli("explore", FILE, "--seeds", "4", "--workers", "1", "--json")).stdout);
     expect(plain.failures).toEqual([]);

@@ -84,6 +84,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file("name: t\ndescription: d\nduration: 5s\n"), "cluster: the scenario has nothing to simulate");
   });
 
+  it("a wrong kind is said in the file's words, not zod's (int, record), and .inf/.nan are shown as written, not as null", async () => {
+    await expectBadInput(file(DEMO.replace("demo:", "cluster: { brokers: 2.5 }\ndemo:")), "cluster.brokers: must be a whole number of brokers from 0 to 1,000 (got 2.5)");
+    await expectBadInput(file(KAFKA.replace("brokers: 3", "brokers: 3\n  config: [a]")), "cluster.config: must be a map of Kafka config keys to values (got a list)");
+    await expectBadInput(file(KAFKA.replace("brokers: 3", "brokers: .nan")), "cluster.brokers: must be a number (got .nan)");
+    await expectBadInput(file(KAFKA.replace("duration: 5s", "duration: 5s\nseed: .inf")), "seed: must be an integer, like 42 (got .inf)");
+    await expectBadInput(file(KAFKA.replace("partitions: 3,", "partitions: -.inf,")), "cluster.topics[0].partitions: must be a number (got -.inf)");
+  });
+
   it("an unknown top-level key lists what is allowed", async () => {
     await expectBadInput(file(DEMO + "clusterz: {}\n"), 'clusterz: unknown key "clusterz"', "allowed: name, description");
   });
@@ -216,6 +224,29 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", file(DEMO + "randomFaults: { nodes: [a], kinds: [crash], count: 1 }\nfaults:\n  - { at: 3s, restart: a }\n"), "--quiet")).code).not.toBe(2);
   });
 
+  it("a fault that would do nothing: a partition with no group, a slow link from an actor to itself", async () => {
+    const fault = (f: string) => file(DEMO + `faults:\n  - { at: 1s, ${f} }\n`);
+    await expectBadInput(fault("partition: []"), "faults[0].partition: must list at least one group");
+    await expectBadInput(fault("partition: [[a], []]"), "faults[0].partition[1]: a group must name at least one actor");
+    await expectBadInput(fault("slow-link: { between: [a, a], latency: { model: constant, value: 1ms } }"), 'faults[0].slow-link.between: names "a" twice');
+    // One group is cut off from everyone else: still fine.
+    expect((await cli("run", fault("partition: [[a]], for: 1s"), "--quiet")).code).not.toBe(2);
+  });
+
+  it("a crash of an actor already down, a pause of one already paused, is refused: it would do nothing", async () => {
+    const faults = (...lines: string[]) => file(DEMO + "faults:\n" + lines.map((l) => `  - ${l}\n`).join(""));
+    await expectBadInput(faults("{ at: 1s, crash: a, for: 2s }", "{ at: 1500ms, crash: a, for: 1s }"), "faults[1].crash", '"a" is already down at 1.5s', "faults[0] took it down at 1s");
+    await expectBadInput(faults("{ at: 1s, crash: a }", "{ at: 2s, shutdown: a }"), "faults[1].shutdown", "already down");
+    await expectBadInput(faults("{ at: 1s, pause: a, for: 2s }", "{ at: 1500ms, pause: a }"), "faults[1].pause", '"a" is already paused at 1.5s');
+    const fine = async (...lines: string[]) => expect((await cli("run", faults(...lines), "--quiet")).code).not.toBe(2);
+    await fine("{ at: 1s, crash: a, for: 1s }", "{ at: 3s, crash: a, for: 1s }");
+    await fine("{ at: 1s, crash: a }", "{ at: 2s, restart: a }", "{ at: 3s, crash: a }", "{ at: 4s, restart: a }");
+    await fine("{ at: 1s, pause: a, for: 2s }", "{ at: 1500ms, crash: a }");
+    await fine("{ at: 1s, shutdown: a, for: 2s }", "{ at: 1500ms, crash: a }");
+    await fine("{ at: 1s, crash: a, for: 1s }", "{ at: 2s, crash: a }");
+    await fine("{ on: { event: demo.suspect }, crash: a }", "{ at: 3s, crash: a }");
+  });
+
   it("a fault with two verbs", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: a, pause: b }\n"), "faults[0]", "exactly one of");
   });
@@ -342,6 +373,23 @@ describe("bad input exits 2 with one precise message", () => {
 
   it("a producer writing to an unknown topic", async () => {
     await expectBadInput(file(KAFKA.replace("workload: { topic: orders }\n  - id: p2", "workload: { topic: ordrs }\n  - id: p2")), "clients[0].workload.topic", 'unknown topic "ordrs"');
+  });
+
+  it("a second YAML document (---) is named with its line, in the file's words, not the YAML library's", async () => {
+    const f = file(KAFKA + "---\n" + KAFKA);
+    await expectBadInput(f, "line 16", "holds more than one YAML document", "one scenario per file");
+    expect((await cli("run", f)).stderr).not.toContain("parseAllDocuments");
+  });
+
+  it("a key that is a list or a mapping (? [a, b]) is refused at its line: a plain key only, and no Node warning on stderr", async () => {
+    await expectBadInput(file(DEMO + "? [a, b]\n: x\n"), "line 6", "a key must be a plain name, not a list or mapping");
+    await expectBadInput(file(KAFKA.replace("config: { acks: all }", "config: { [acks]: all }")), "line 10", "a key must be a plain name");
+  });
+
+  it("a consumer's pollInterval of 0s is refused like pollTimeout: 0s (it polled forever at one instant: exit 1 after the whole budget)", async () => {
+    const consumer = (workload: string) => file(KAFKA + `  - id: c1\n    kind: consumer\n    config: { group.id: g }\n    workload: ${workload}\n`);
+    await expectBadInput(consumer("{ subscribe: [orders], pollInterval: 0s }"), "clients[2].workload.pollInterval: must be a duration > 0");
+    await expectBadInput(consumer("{ assign: { topic: orders }, pollInterval: 0ms }"), "clients[2].workload.pollInterval: must be a duration > 0");
   });
 
   it("a billion-laughs alias bomb is refused, not expanded", async () => {
