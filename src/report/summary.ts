@@ -47,7 +47,10 @@ export function formatRunSummary(r: RunResult, c: ChalkInstance, wallMs: number,
       if (f.on && fired === null)
         return { atMs: Infinity, when: `on ${f.on.event}`, text: describeFault(f) + armed, note: cutAt ? "" : c.yellow("  (never fired)") };
       const atMs = fired ?? f.atMs;
-      return { atMs, when: clock(atMs), text: describeFault(f) + armed, note: "" };
+      // A fault whose role no actor held when it came due (sim.fault-skipped).
+      const role = r.faultSkippedRole[i] ?? null;
+      const skipped = fired === null && role !== null ? c.yellow(`  (skipped: no actor was ${role} then)`) : "";
+      return { atMs, when: clock(atMs), text: describeFault(f) + armed, note: skipped };
     }),
     ...r.adminOps.map((op) => ({ atMs: op.atMs, when: clock(op.atMs), text: op.description, note: "" })),
   ];
@@ -109,7 +112,8 @@ export function runJson(r: RunResult, wallMs: number): Record<string, unknown> {
     // Each fault with whether it ran and when (a fault with `on:` runs when its trigger fires, if it ever does).
     faults: r.faults.map((f, i) => {
       const firedAtMs = r.faultFiredAtMs[i] ?? null;
-      return { ...f, fired: firedAtMs !== null, ...(firedAtMs !== null ? { firedAtMs } : {}) };
+      const skippedRole = r.faultSkippedRole[i] ?? null;
+      return { ...f, fired: firedAtMs !== null, ...(firedAtMs !== null ? { firedAtMs } : {}), ...(skippedRole !== null && firedAtMs === null ? { skipped: `no actor was ${skippedRole} then` } : {}) };
     }),
     ...(r.adminOps.length > 0 ? { adminOps: r.adminOps } : {}),
     ...(r.liveness ? { liveness: { ...r.liveness, converged: r.liveness.convergedAtMs !== null, ...(r.liveness.convergedAtMs === null ? { message: livenessLine(r) } : {}) } } : {}),

@@ -61,6 +61,8 @@ export interface RunResult {
    * matched, a time past the end). For a fault with `on:` this is when its trigger fired, not its `atMs`.
    */
   faultFiredAtMs: (number | null)[];
+  /** For each of `faults`: the role it names that no actor held when it came due (it was skipped), or null. */
+  faultSkippedRole: (string | null)[];
   /** The scenario's admin calls (the operator verbs of its fault schedule), in schedule order, each with its line. */
   adminOps: (AdminOp & { description: string })[];
   history: History;
@@ -294,6 +296,7 @@ export function runScenario(scenario: ResolvedScenario, options: RunOptions = {}
       const us = world.faultLog.firedAtUs.get(f);
       return us === undefined ? null : us / 1000;
     }),
+    faultSkippedRole: world.faults.map((f) => world.faultLog.skippedRole.get(f) ?? null),
     adminOps: world.scenario.adminOps.map((op) => ({ ...op, description: describeAdminOp(op) })),
     history: world.history,
     logs: input.logs,

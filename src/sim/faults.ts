@@ -94,13 +94,23 @@ export class FaultLog {
    * ran (a trigger that never matched, a time past the end of the run). Kept off the trace: digests do not move.
    */
   readonly firedAtUs = new Map<FaultOp, number>();
+  /** Faults skipped when they came due because a role they name was held by no actor then, with that role. */
+  readonly skippedRole = new Map<FaultOp, string>();
 }
 
 /** Executes one fault now and schedules its inverse if it has a duration; nothing once `log` has ended. */
 export function applyFault(sim: Simulation, original: FaultOp, roles?: RoleResolver, log?: FaultLog): void {
   if (log?.ended) return;
-  if (log && !log.firedAtUs.has(original)) log.firedAtUs.set(original, sim.nowUs);
   const op = roles ? resolveRoles(original, roles) : original;
+  // A role nobody holds at this moment (no active controller yet, a partition without a leader): the fault has no
+  // target, so it is skipped and says so (sim.fault-skipped), instead of failing the run on an unknown actor.
+  const unheld = actorsNamed(op).find((n) => !sim.has(n));
+  if (unheld !== undefined) {
+    sim.trace("sim", "sim.fault-skipped", { fault: op.op, role: unheld, reason: "no actor holds the role now" });
+    if (log && !log.skippedRole.has(original)) log.skippedRole.set(original, unheld);
+    return;
+  }
+  if (log && !log.firedAtUs.has(original)) log.firedAtUs.set(original, sim.nowUs);
   let inverse: (() => void) | undefined;
   switch (op.op) {
     case "crash":

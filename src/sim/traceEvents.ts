@@ -47,6 +47,7 @@ export const ENGINE_TRACE_EVENTS = {
   "sim.hold": { from: "string", to: "string", type: "string", count: "number?" },
   "sim.release": { from: "string", to: "string", type: "string" },
   "sim.trigger": { event: "string", actor: "string", nth: "number", fault: "string" },
+  "sim.fault-skipped": { fault: "string", role: "string", reason: "string" },
   "sim.event-limit": { maxEvents: "number" },
   "net.deliver": { from: "string", msg: "string", conn: "number?" },
   "net.drop": { to: "string", msg: "string", reason: "string" },
