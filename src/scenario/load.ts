@@ -78,7 +78,8 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   let data: unknown;
   // maxAliasCount bounds alias expansion ("billion laughs"); uniqueKeys rejects a key given twice.
   const lineCounter = new YAML.LineCounter();
-  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  // merge: YAML 1.1 merge keys (`<<: *base`), which YAML 1.2 files still use to share a client's settings.
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter, merge: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = lineCounter.linePos(e.pos[0]);
