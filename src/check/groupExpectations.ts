@@ -180,8 +180,10 @@ export const assignmentUnchanged: Checker<AssignmentUnchangedParams> = {
         break;
       }
     }
-    // Never assigned: nothing stayed unchanged (a member that died at its first JoinGroup passed before).
-    if (first === null) out.push({ message: `${member} was never assigned a partition${fromUs > 0 ? ` after ${at(fromUs)}` : ""}, so its assignment cannot have stayed unchanged`, evidence: { member } });
+    // Never assigned: nothing stayed unchanged (a member that died at its first JoinGroup passed before). One that
+    // was assigned before `after` and kept its partitions to the end (no callback since) has first === null too, and
+    // holds.
+    if (first === null && owned.size === 0) out.push({ message: `${member} was never assigned a partition${fromUs > 0 ? ` after ${at(fromUs)}` : ""}, so its assignment cannot have stayed unchanged`, evidence: { member } });
     return out;
   },
 };

@@ -145,6 +145,16 @@ describe("assignmentUnchanged (what static membership, KIP-345, promises a membe
     expect(assignmentUnchanged.run(r.input(), { member: "m1" })).toMatchObject([{ atUs: 4e6, evidence: { first: ["t-0"], now: ["t-1"] } }]);
   });
 
+  it("with after:, a member assigned before it and never moved since holds (not 'never assigned'); a change after its reference fires", () => {
+    const kept = new Run().rebalance("assigned", "m1", ["t-0", "t-1"], { at: 1, gen: 1 });
+    expect(assignmentUnchanged.run(kept.input(), { member: "m1", afterMs: 10_000 })).toEqual([]);
+    const changed = new Run()
+      .rebalance("assigned", "m1", ["t-0", "t-1"], { at: 1, gen: 1 })
+      .rebalance("assigned", "m1", ["t-2"], { at: 12, gen: 2 })
+      .rebalance("revoked", "m1", ["t-0"], { at: 15, gen: 2 });
+    expect(assignmentUnchanged.run(changed.input(), { member: "m1", afterMs: 10_000 })).toMatchObject([{ atUs: 15e6, evidence: { first: ["t-0", "t-1", "t-2"], now: ["t-1", "t-2"] } }]);
+  });
+
   it("a member never assigned a partition (it died at its first JoinGroup) fails it: nothing stayed unchanged", () => {
     expect(assignmentUnchanged.run(new Run().rebalance("assigned", "m2", ["t-0"], { at: 1, gen: 1 }).input(), { member: "m1" })).toEqual([
       { message: "m1 was never assigned a partition, so its assignment cannot have stayed unchanged", evidence: { member: "m1" } },
