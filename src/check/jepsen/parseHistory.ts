@@ -80,7 +80,10 @@ function parseEdnForms(text: string, opIndex: number): unknown[] {
   try {
     v = parseEDNString(`[${text}\n]`, EDN_OPTIONS as never);
   } catch (e) {
-    throw new HistoryFormatError(opIndex, `not valid EDN (${(e as Error).message})`);
+    // A closing bracket with no opening one ends the vector the forms are read in: edn-data then fails on its own
+    // internals ("undefined is not iterable"), which says nothing to the user.
+    const msg = (e as Error).message;
+    throw new HistoryFormatError(opIndex, /is not iterable|Cannot read prop/.test(msg) ? "not valid EDN (a closing ], } or ) with no opening one)" : `not valid EDN (${msg})`);
   }
   if (!Array.isArray(v)) throw new HistoryFormatError(opIndex, "not valid EDN (incomplete form)");
   return v;
@@ -91,10 +94,40 @@ function parseEdnForms(text: string, opIndex: number): unknown[] {
  * bigints instead of rounding two different longs to one number. Text inside strings is left alone.
  */
 function exactIntegers(text: string): string {
-  return text
-    .split(/("(?:\\.|[^"\\])*")/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[\s,[\]{}()])([-+]?\d{16,})(?=[\s,[\]{}()]|$)/g, "$1$2N")))
-    .join("");
+  // One pass by hand, not a regular expression: strings, ; comments and \c characters are skipped whole (a quote in a
+  // comment opens no string), and a long file cannot overflow the regexp engine's stack.
+  const parts: string[] = [];
+  let last = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // "…": to the closing quote, past escapes.
+      for (i++; i < n && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      i++;
+    } else if (c === 59) {
+      while (i < n && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 92) {
+      i += 2; // a character literal: \a, \" (a named one, \space, reads on as a token)
+    } else if (isEdnDelimiter(c)) {
+      i++;
+    } else {
+      const from = i;
+      while (i < n && !isEdnDelimiter(text.charCodeAt(i)) && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 59) i++;
+      if (i - from >= 16 && /^[-+]?\d{16,}$/.test(text.slice(from, i))) {
+        parts.push(text.slice(last, i), "N");
+        last = i;
+      }
+    }
+  }
+  parts.push(text.slice(last));
+  return parts.join("");
+}
+
+/** Whitespace, a comma or a bracket: what ends an EDN token. */
+function isEdnDelimiter(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125 || c === 40 || c === 41;
 }
 
 /** An edn-data keyword object ({key}), or undefined. */

@@ -117,3 +117,24 @@ describe("Jepsen histories, round 3: kafkasim's verdict is kafka.clj's", () => {
     expect(verdict("nemesis-only.edn").anomalyTypes).toEqual([]);
   });
 });
+
+describe("reading EDN exactly, whatever else the file holds", () => {
+  const ops = (first: string) =>
+    [
+      first,
+      '{:index 0, :time 1, :type :invoke, :process 0, :f :send, :value [[:send 0 9007199254740992]]}',
+      '{:index 1, :time 2, :type :ok, :process 0, :f :send, :value [[:send 0 [0 9007199254740992]]]}',
+      '{:index 2, :time 3, :type :invoke, :process 1, :f :send, :value [[:send 0 9007199254740993]]}',
+      '{:index 3, :time 4, :type :ok, :process 1, :f :send, :value [[:send 0 [0 9007199254740993]]]}',
+      '{:index 4, :time 5, :type :invoke, :process 2, :f :send, :value [[:send 0 "s"]]}',
+    ].join("\n");
+
+  it("a quote inside a ; comment opens no string: longs past 2^53 after it are still read exactly", () => {
+    expect(analyzeKafkaHistory(parseHistoryText(ops('; a note with a "quote'))).anomalyTypes).toContain("inconsistent-offsets");
+    expect(analyzeKafkaHistory(parseHistoryText(ops("; no quote"))).anomalyTypes).toContain("inconsistent-offsets");
+  });
+
+  it("a stray closing bracket is named as such, not by the EDN reader's internals", () => {
+    expect(() => parseHistoryText("{:index 0, :time 1, :type :invoke, :process 0, :f :poll, :value [[:poll]]}\n]")).toThrow(/closing \], \} or \) with no opening one/);
+  });
+});
