@@ -578,7 +578,8 @@ export class Simulation {
     }
   }
 
-  private setTimer(s: ActorSlot, delayMs: number, payload: unknown, onFire: TimerCallback): TimerId {
+  /** @internal `ctx.setTimer` / a component timer's `set` of the actor in `s` (SlotContext). */
+  setTimer(s: ActorSlot, delayMs: number, payload: unknown, onFire: TimerCallback): TimerId {
     const id = this.timerIds.next++;
     s.liveTimers.set(id, payload);
     // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
@@ -587,8 +588,8 @@ export class Simulation {
     return id;
   }
 
-  /** A timer cancelled (or its process stopped) before it fired: its event leaves the queue, costing nothing. */
-  private cancelTimer(s: ActorSlot, id: number): void {
+  /** @internal A timer cancelled (or its process stopped) before it fired: its event leaves the queue, costing nothing. */
+  cancelTimer(s: ActorSlot, id: number): void {
     if (s.liveTimers.delete(id)) this.unqueueTimer(id);
   }
 
@@ -643,16 +644,6 @@ export class Simulation {
     }
     return r;
   }
-
-  /** @internal `ctx.setTimer` / a component timer's `set` of the actor in `s`. */
-  setTimerOf(s: ActorSlot, delayMs: number, payload: unknown, onFire: TimerCallback): TimerId {
-    return this.setTimer(s, delayMs, payload, onFire);
-  }
-
-  /** @internal `ctx.cancelTimer` / a component timer's `cancel` of the actor in `s`. */
-  cancelTimerOf(s: ActorSlot, id: number): void {
-    this.cancelTimer(s, id);
-  }
 }
 
 /**
@@ -705,17 +696,17 @@ class SlotContext implements ActorContext {
     const callback = onFire as TimerCallback;
     const { sim, s } = this;
     return {
-      set: (delayMs, payload) => sim.setTimerOf(s, delayMs, payload, callback),
-      cancel: (id) => sim.cancelTimerOf(s, id),
+      set: (delayMs, payload) => sim.setTimer(s, delayMs, payload, callback),
+      cancel: (id) => sim.cancelTimer(s, id),
     };
   }
 
   setTimer(delayMs: number, tag: unknown): TimerId {
-    return this.sim.setTimerOf(this.s, delayMs, tag, this.s.onTimer);
+    return this.sim.setTimer(this.s, delayMs, tag, this.s.onTimer);
   }
 
   cancelTimer(id: TimerId): void {
-    this.sim.cancelTimerOf(this.s, id);
+    this.sim.cancelTimer(this.s, id);
   }
 
   stream(purpose: string): RandomStream {
