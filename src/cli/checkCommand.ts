@@ -4,7 +4,7 @@ import type { ChalkInstance } from "chalk";
 import { analyzeKafkaHistory, NOT_JUDGED_WHEN_COMPACTED } from "../check/jepsen/analysis.js";
 import { describeAnalysis } from "../check/jepsen/describe.js";
 import { HistoryFormatError } from "../check/jepsen/ops.js";
-import { parseHistoryText } from "../check/jepsen/parseHistory.js";
+import { forEachEdnToken, parseHistoryText } from "../check/jepsen/parseHistory.js";
 import { renderAnalysis } from "../check/jepsen/render.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./options.js";
@@ -68,31 +68,13 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
 
 /** The longest symbol, keyword, tag or number a history may hold: Jepsen's are a few characters. */
 const MAX_TOKEN = 1_000;
-/** Characters that end a token in EDN (and JSON): whitespace, commas, brackets, quotes, a comment's ;. */
-const DELIMITERS = new Set([..." \t\r\n\f\v,[]{}()\"';"]);
 
+/** The first token longer than MAX_TOKEN (edn-data reads one in quadratic time), with its line, or null. */
 function longToken(text: string): { line: number; length: number } | null {
-  // One pass, by hand: a regular expression over a 10 MB text overflowed V8's stack.
-  let line = 1;
-  for (let i = 0; i < text.length; ) {
-    const c = text[i];
-    if (c === "\n") {
-      line++;
-      i++;
-    } else if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === "\\") i++;
-        else if (text[i] === "\n") line++;
-      }
-      i++;
-    } else if (c === ";") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (DELIMITERS.has(c)) i++;
-    else {
-      const start = i;
-      while (i < text.length && !DELIMITERS.has(text[i])) i++;
-      if (i - start > MAX_TOKEN) return { line, length: i - start };
-    }
-  }
-  return null;
+  let found: { line: number; length: number } | null = null;
+  forEachEdnToken(text, (from, to, line) => {
+    if (to - from > MAX_TOKEN) found = { line, length: to - from };
+    return found !== null;
+  });
+  return found;
 }

@@ -4,8 +4,9 @@ import { asJepsenOp, HistoryFormatError, type JepsenOp } from "./ops.js";
 /**
  * Reads a history in Jepsen's op shape from text: a JSON array of ops, JSON lines (one op per line), or Jepsen's
  * EDN (`history.edn`: one op per line, plain maps or `#jepsen.history.Op{...}` records; or one vector of ops).
- * EDN is read by edn-data (a maintained, typed EDN library): keywords become strings (`:send` is "send"), maps of
- * ops become objects, and a poll's map of keys keeps its keys as they were (numbers stay numbers).
+ * EDN is read by edn-data (a maintained, typed EDN library) as Clojure reads it (see parseEdn and fromEdn): a keyword
+ * in the op's structure is its name (`:send` is "send"), one among keys and values stays `:a` (not "a"), maps of ops
+ * become objects, and a poll's map of keys keeps its keys as they were (numbers stay numbers).
  * Throws HistoryFormatError naming the op (its position in the file) for anything unreadable or malformed.
  */
 export function parseHistoryText(text: string): JepsenOp[] {
@@ -91,43 +92,61 @@ function parseEdnForms(text: string, opIndex: number): unknown[] {
 
 /**
  * Integers too long for a double to hold exactly (16 digits or more) get Clojure's `N`, so edn-data reads them as
- * bigints instead of rounding two different longs to one number. Text inside strings is left alone.
+ * bigints instead of rounding two different longs to one number. Text inside strings and comments is left alone.
  */
 function exactIntegers(text: string): string {
-  // One pass by hand, not a regular expression: strings, ; comments and \c characters are skipped whole (a quote in a
-  // comment opens no string), and a long file cannot overflow the regexp engine's stack.
   const parts: string[] = [];
   let last = 0;
-  let i = 0;
+  forEachEdnToken(text, (from, to) => {
+    if (to - from >= 16 && /^[-+]?\d{16,}$/.test(text.slice(from, to))) {
+      parts.push(text.slice(last, to), "N");
+      last = to;
+    }
+  });
+  parts.push(text.slice(last));
+  return parts.join("");
+}
+
+/**
+ * Calls `token(from, to, line)` for each EDN token of `text` (a symbol, keyword, tag or number: the text between
+ * delimiters) outside strings, `;` comments and `\c` characters; `line` is 1-based. Stops when `token` returns true.
+ * One pass by hand, not a regular expression: a quote in a comment opens no string, and a 10 MB text cannot overflow
+ * the regexp engine's stack.
+ */
+export function forEachEdnToken(text: string, token: (from: number, to: number, line: number) => boolean | void): void {
   const n = text.length;
+  let line = 1;
+  let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
+    if (c === 10) {
+      line++;
+      i++;
+    } else if (c === 34) {
       // "…": to the closing quote, past escapes.
-      for (i++; i < n && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      for (i++; i < n && text.charCodeAt(i) !== 34; i++) {
+        if (text.charCodeAt(i) === 92) i++;
+        else if (text.charCodeAt(i) === 10) line++;
+      }
       i++;
     } else if (c === 59) {
       while (i < n && text.charCodeAt(i) !== 10) i++;
     } else if (c === 92) {
+      if (text.charCodeAt(i + 1) === 10) line++;
       i += 2; // a character literal: \a, \" (a named one, \space, reads on as a token)
     } else if (isEdnDelimiter(c)) {
       i++;
     } else {
       const from = i;
       while (i < n && !isEdnDelimiter(text.charCodeAt(i)) && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 59) i++;
-      if (i - from >= 16 && /^[-+]?\d{16,}$/.test(text.slice(from, i))) {
-        parts.push(text.slice(last, i), "N");
-        last = i;
-      }
+      if (token(from, i, line) === true) return;
     }
   }
-  parts.push(text.slice(last));
-  return parts.join("");
 }
 
-/** Whitespace, a comma or a bracket: what ends an EDN token. */
+/** Whitespace, a comma, a bracket or a quote mark: what ends an EDN token (a string's " and a comment's ; too). */
 function isEdnDelimiter(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125 || c === 40 || c === 41;
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 12 || c === 11 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125 || c === 40 || c === 41 || c === 39;
 }
 
 /** An edn-data keyword object ({key}), or undefined. */
