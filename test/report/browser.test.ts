@@ -98,6 +98,81 @@ describe("the report page of kip-101-truncation", () => {
     expect(await svg.locator("line.msg.hl").count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
+  it("at 390 px wide (a phone) nothing scrolls sideways: the charts, header and diagram fit or scroll in their own box", async () => {
+    const { page, errors } = await openReport(browser, file, 390);
+    for (const section of ["#partitions", "#producers", "#messages"]) await page.locator(section).scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('.lane[data-lane="partition"] canvas').count()).toBe(2);
+    await expect.poll(() => page.locator("#diagram-wrap svg.lamport").count()).toBe(1);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // Each chart fits the lane it is in, with room left to plot.
+    const widths = await page.locator(".lane canvas").evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().width));
+    expect(Math.max(...widths)).toBeLessThanOrEqual(390);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: resolve(SCREENSHOT, "..", "kip-101-truncation-390.png"), fullPage: true });
+    // From wide to narrow: the charts follow the window.
+    const wide = await openReport(browser, file, 1280);
+    await wide.page.locator("#partitions").scrollIntoViewIfNeeded();
+    await expect.poll(() => wide.page.locator('.lane[data-lane="partition"] canvas').count()).toBe(2);
+    await wide.page.setViewportSize({ width: 390, height: 900 });
+    await expect.poll(() => wide.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+    expect(wide.errors).toEqual([]);
+  });
+
+  it("has a text alternative for every chart and the diagram, and works by keyboard: moments, findings, zoom reset, focus shown", async () => {
+    const { page, errors } = await openReport(browser, file);
+    for (const section of ["#partitions", "#producers", "#messages"]) await page.locator(section).scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator("#diagram-wrap svg.lamport").count()).toBe(1);
+    await expect.poll(() => page.locator('.lane[data-lane="producer"] canvas').count()).toBeGreaterThan(0);
+    const alts = await page.locator("canvas").evaluateAll((cs) => cs.map((c) => ({ role: c.getAttribute("role"), label: c.getAttribute("aria-label") ?? "" })));
+    expect(alts.length).toBeGreaterThan(4);
+    for (const a of alts) {
+      expect(a.role).toBe("img");
+      expect(a.label.length).toBeGreaterThan(20);
+    }
+    const ledger = await page.locator('.lane[data-tp="ledger-0"] canvas').evaluateAll((cs) => cs.map((c) => c.getAttribute("aria-label")));
+    expect(ledger[0]).toMatch(/^ledger-0: leader \(epoch\), ISR over time; at the end: leader \(epoch\) broker-\d e\d+ \(\d+ change\(s\)\); ISR broker-/);
+    expect(ledger[1]).toMatch(/^ledger-0: log end offset, high watermark over time; last values: log end offset \d+ \(max \d+\); high watermark \d+ \(max \d+\)$/);
+    // The same numbers as the lane's line.
+    const summary = (await page.locator('.lane[data-tp="ledger-0"] .lane-summary').textContent())!;
+    expect(ledger[1]).toContain(`high watermark ${/high watermark (\d+)/.exec(summary)![1]} `);
+    expect(ledger[1]).toContain(`log end offset ${/log end (\d+)/.exec(summary)![1]} `);
+    expect(await page.locator("#faults-chart canvas").getAttribute("aria-label")).toMatch(/^Faults and findings over time: 4 faults \(.*crash broker-1.*\); findings at 2 moment\(s\)/);
+    expect(await page.locator("svg.lamport").getAttribute("role")).toBe("img");
+    expect(await page.locator("svg.lamport").getAttribute("aria-label")).toMatch(/^Space-time diagram: \d+ message\(s\) between \d+ actors from \d+\.\d{3}s to \d+\.\d{3}s/);
+
+    // Tab from the timeline's last filter reaches its rows; arrows move, Enter selects (and zooms every chart).
+    await page.locator("#moment-filters input").last().focus();
+    await page.keyboard.press("Tab");
+    const focused = () => page.evaluate(() => ({ tag: document.activeElement?.tagName, moment: document.activeElement?.getAttribute("data-moment") ?? null, outline: document.activeElement ? getComputedStyle(document.activeElement).outlineStyle : "" }));
+    const first = await focused();
+    expect(first.tag).toBe("TR");
+    expect(first.outline).not.toBe("none");
+    await page.keyboard.press("ArrowDown");
+    const second = await focused();
+    expect(second.tag).toBe("TR");
+    expect(Number(second.moment)).toBeGreaterThan(Number(first.moment));
+    const reset = page.locator("#zoom-reset");
+    expect(await reset.isDisabled()).toBe(true);
+    await page.keyboard.press("Enter");
+    expect(await page.locator(`#moments tr[data-moment="${second.moment}"]`).getAttribute("class")).toContain("selected");
+    await expect.poll(() => page.locator("#zoom-note").textContent()).toMatch(/^showing \d+\.\d{3}s to \d+\.\d{3}s of \d+\.\d{3}s$/);
+    // The zoom comes back by keyboard too: the reset button is enabled, reachable by Tab, and shows its focus.
+    expect(await reset.isEnabled()).toBe(true);
+    await page.locator('nav a[href="#messages"]').focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("zoom-reset");
+    expect(await reset.evaluate((b) => getComputedStyle(b).outlineStyle)).not.toBe("none");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#zoom-note").textContent()).toMatch(/^the whole run/);
+    expect(await reset.isDisabled()).toBe(true);
+    // A finding's button by keyboard.
+    await page.locator("button.finding").first().focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("button.finding.selected").count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });
 
 describe("the report page of rebalance-storm (45s)", () => {
@@ -152,6 +227,10 @@ describe("the report page of a run with capacity: (test/fixtures/report-capacity
     expect([...widths].sort((a, b) => b - a)).toEqual(widths);
     await section.scrollIntoViewIfNeeded();
     expect(await section.isVisible()).toBe(true);
+    // At 390 px the wide tables scroll in their own box; the page does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 900 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await section.locator('table[data-table="perf-brokers"]').evaluate((t) => t.parentElement!.scrollWidth > t.parentElement!.clientWidth)).toBe(true);
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
   });

@@ -25,9 +25,9 @@ export interface OpenedPage {
   requests: string[];
 }
 
-/** Opens a report page from disk and waits until its script has drawn it (body[data-ready]). */
-export async function openReport(browser: Browser, file: string): Promise<OpenedPage> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+/** Opens a report page from disk, `width` CSS pixels wide, and waits until its script has drawn it (body[data-ready]). */
+export async function openReport(browser: Browser, file: string, width = 1400): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
   const errors: string[] = [];
   const requests: string[] = [];
   const url = `file://${file}`;

@@ -4,7 +4,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The page script's parts, in the order they run (each imports only parts before it). */
-export const CLIENT_PARTS = ["state.js", "dom.js", "charts.js", "lanes.js", "diagram.js", "perf.js", "main.js"];
+export const CLIENT_PARTS = ["state.js", "dom.js", "summaries.js", "charts.js", "lanes.js", "diagram.js", "perf.js", "main.js"];
 
 /**
  * Joins the page script's parts into one script for the page, which loads nothing: the parts are ES modules (so

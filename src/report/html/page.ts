@@ -99,6 +99,20 @@ table.perf tbody tr:hover { background: var(--soft); }
 .bar { display: flex; width: 260px; height: 11px; background: var(--soft); border-radius: 2px; overflow: hidden; }
 .bar > span { display: block; height: 100%; } .bar-in { background: #1f77b4; } .bar-out { background: #2ca02c; }
 #perf-tables .scroll { display: inline-block; max-width: 100%; }
+/* Keyboard focus is always shown (uPlot's and the browser's own styles do not all show it). */
+:focus-visible { outline: 2px solid #0b57d0; outline-offset: 2px; }
+table.moments tr:focus-visible { outline-offset: -2px; }
+#zoom-reset { border: 1px solid var(--line); background: #fff; border-radius: 3px; padding: 0 8px; }
+#zoom-reset:disabled { color: var(--muted); cursor: default; }
+.hscroll { overflow-x: auto; max-width: 100%; }
+h1, .desc, dl.meta dd, .lane h3, .lane-summary, ul.checks, table.moments td { overflow-wrap: anywhere; }
+/* A phone (390 px): less padding, and the bar is one line that scrolls sideways in itself rather than taking a third of the screen. */
+@media (max-width: 600px) {
+  header, main > section, nav { padding-left: 10px; padding-right: 10px; }
+  nav { flex-wrap: nowrap; overflow-x: auto; white-space: nowrap; }
+  dl.meta { grid-template-columns: 1fr; } dl.meta dd { margin-bottom: 4px; }
+  .bar { width: 140px; }
+}
 table.index { border-collapse: collapse; } table.index td, table.index th { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 `;
 
@@ -145,7 +159,7 @@ export function renderRunPage(data: ReportData, assets: PageAssets): string {
 <dt>kafkasim</dt><dd>${escapeHtml(m.version)}</dd>
 </dl>
 </header>
-<nav><a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note">drag on a chart to zoom all; double-click to reset</span></nav>
+<nav><a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note" aria-live="polite"></span><button type="button" id="zoom-reset" disabled>whole run</button></nav>
 <main>
 <section id="checks"><h2>Checks</h2><ul class="checks">${invariants}${checks || '<li class="note">no expectations</li>'}</ul></section>
 ${perf ? PERFORMANCE_SECTION : ""}<section id="overview"><h2>Faults and findings</h2><p class="note">Each bar is an injected fault (crash, clean shutdown, pause, network partition, slow link); each dot a check finding: click one to jump to its moment.</p><div id="faults-chart" class="chart"></div></section>

@@ -1,6 +1,7 @@
 import type { Performance } from "../../runner/performance.js";
 import type { RunResult } from "../../runner/run.js";
 import type { SendValue } from "../../workload/history.js";
+import type { ProducerPerfCounters } from "../../workload/perfTestStats.js";
 import type { RebalanceValue } from "../../workload/groupConsumerWorkload.js";
 import { groupPartitions, groupProgress, groupsOf, lagAt, type Point } from "../groupProgress.js";
 import type { RunRecorder } from "../recorder/runRecorder.js";
@@ -68,6 +69,12 @@ export interface ReportData {
     /** Acknowledgement latency per bucket (ms): bucket end times, median and maximum (null: no acknowledgement). */
     latency: { t: number[]; p50: (number | null)[]; max: (number | null)[] };
     sends: { invoked: number; ok: number; fail: number; info: number };
+    /**
+     * A perf-test producer's counters (History.perfTest: it records no sends): records handed to send(), and of those
+     * sent from its first acknowledgement on the acknowledged and failed ones (as ProducerPerformance counts them);
+     * records send() refused at once. Null for a producer with a send history.
+     */
+    perfTest: { sent: number; acknowledged: number; failed: number; refused: number } | null;
   }[];
   messages: MessageData | null;
   /**
@@ -286,7 +293,8 @@ function producerData(r: RunResult, rec: RunRecorder, endUs: number): ReportData
     list.push((op.time - r.history.ops[op.invoke].time) / 1000);
   }
   const lanes = new Map(rec.producerLanes().map((l) => [l.client, l]));
-  const clients = [...new Set([...lanes.keys(), ...perClient.keys()])].sort();
+  const perfTest = r.history.perfTest.producers;
+  const clients = [...new Set([...lanes.keys(), ...perClient.keys(), ...perfTest.keys()])].sort();
   return clients.map((client) => {
     const lane = lanes.get(client);
     const s = get(client);
@@ -309,6 +317,12 @@ function producerData(r: RunResult, rec: RunRecorder, endUs: number): ReportData
       errorNames: Object.fromEntries(lane ? [...lane.errorNames].sort(([a], [b]) => a.localeCompare(b)) : []),
       latency: { t: deltas(keys.map((k) => Math.min(endUs, (k + 1) * bucketUs))), p50, max },
       sends: s.sends,
+      perfTest: perfTestCounts(perfTest.get(client)),
     };
   });
+}
+
+/** A perf-test producer's counts as the report shows them (acknowledged: its latency histogram's count, as performance.ts). */
+function perfTestCounts(p: ProducerPerfCounters | undefined): ReportData["producers"][number]["perfTest"] {
+  return p ? { sent: p.sent, acknowledged: p.latency.count, failed: p.failed, refused: p.refused } : null;
 }

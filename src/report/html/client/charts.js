@@ -20,7 +20,8 @@ export function forgetWidth() {
 export function chartWidth() {
   if (widthCache === 0) {
     const main = document.querySelector("main");
-    widthCache = Math.max(480, (main ? main.clientWidth : 1000) - 70);
+    // Down to a phone's width (390 px): the page must not scroll sideways.
+    widthCache = Math.max(240, (main ? main.clientWidth : 1000) - 70);
   }
   return widthCache;
 }
@@ -103,6 +104,7 @@ export function makeChart(container, opts, data) {
       draw: [...(hooks.draw || []), drawMarks],
       setScale: [
         (/** @type {any} */ u, /** @type {string} */ key) => {
+          if (key === "x") noteZoom(u.scales.x.min, u.scales.x.max);
           if (key !== "x" || syncing) return;
           const { min, max } = u.scales.x;
           syncing = true;
@@ -152,17 +154,46 @@ export function align(list) {
 }
 
 export const ROW_H = 24;
+/** A page opened narrower than this (a phone) gets narrower axes, so its charts keep room to plot. */
+const NARROW = window.innerWidth < 600;
 /** Every chart's left axis is this wide, and its right margin this wide, so all time axes line up. */
-const LEFT_AXIS = 130;
-const RIGHT_AXIS = 64;
+const LEFT_AXIS = NARROW ? 84 : 130;
+const RIGHT_AXIS = NARROW ? 28 : 64;
+/** Row labels longer than this are cut (with …) to fit the left axis. */
+const LABEL_CHARS = NARROW ? 11 : 18;
+
+/** The last value of a series that is not null, as text ("-" if none). @param {any[]} vs */
+function lastValue(vs) {
+  for (let i = vs.length - 1; i >= 0; i--) if (vs[i] !== null && vs[i] !== undefined) return String(vs[i]);
+  return "-";
+}
+
+/**
+ * A chart's text alternative: what it draws, over time, and where each series ends (with how often a state row
+ * changed, or a number series' maximum), for someone who cannot see the canvas.
+ * @param {string} subject @param {{ label: string, end: string, more: string }[]} rows
+ * @param {string} [lastIs] what the last values are (a point series' last point is not the run's end)
+ */
+function chartAlt(subject, rows, lastIs = "at the end") {
+  return `${subject}: ${rows.map((r) => r.label).join(", ")} over time; ${lastIs}: ${rows.map((r) => `${r.label} ${r.end}${r.more}`).join("; ")}`;
+}
+
+/** Gives a chart's canvas its text alternative. @param {any} u @param {string} alt */
+function giveAlt(u, alt) {
+  const canvas = u.ctx.canvas;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", alt);
+}
 
 /**
  * Rows of discrete states over time (a leader, an ISR, a group state, a member's partitions), drawn as labelled
- * segments on a uPlot chart; the legend reads each row's state at the cursor.
+ * segments on a uPlot chart; the legend reads each row's state at the cursor. `subject` names what the rows are of
+ * (a partition, a group, a producer) for the chart's text alternative; `alt` replaces that text when given.
  * @param {HTMLElement} container
  * @param {{ label: string, steps: Steps, color: (v: string) => string }[]} rows
+ * @param {string} subject @param {string} [alt]
  */
-export function stateChart(container, rows) {
+export function stateChart(container, rows, subject, alt) {
   const n = rows.length;
   const valueLists = rows.map((r) => [...new Set(r.steps.v)]);
   const data = align(rows.map((r, i) => ({ t: r.steps.t, v: r.steps.v.map((v) => valueLists[i].indexOf(v)), step: true })));
@@ -197,7 +228,7 @@ export function stateChart(container, rows) {
     });
     ctx.restore();
   };
-  return makeChart(
+  const u = makeChart(
     container,
     {
       height: n * ROW_H + 58,
@@ -207,7 +238,7 @@ export function stateChart(container, rows) {
         { values: secAxis },
         {
           splits: () => rows.map((_, i) => n - i - 0.5),
-          values: () => rows.map((r) => (r.label.length > 18 ? `${r.label.slice(0, 17)}…` : r.label)),
+          values: () => rows.map((r) => (r.label.length > LABEL_CHARS ? `${r.label.slice(0, LABEL_CHARS - 1)}…` : r.label)),
           size: LEFT_AXIS,
           grid: { show: false },
           ticks: { show: false },
@@ -224,13 +255,16 @@ export function stateChart(container, rows) {
     },
     data,
   );
+  giveAlt(u, alt ?? chartAlt(subject, rows.map((r) => ({ label: r.label, end: lastValue(r.steps.v), more: r.steps.v.length > 1 ? ` (${r.steps.v.length - 1} change(s))` : "" }))));
+  return u;
 }
 
 /**
- * Numeric series (offsets, lag, latency) on the shared time axis.
+ * Numeric series (offsets, lag, latency) on the shared time axis; `opts.subject` names what they are of, for the
+ * chart's text alternative.
  * @param {HTMLElement} container
  * @param {{ label: string, t: number[], v: (number|null)[], step?: boolean, color: string, dash?: number[], points?: boolean }[]} list
- * @param {{ y: string, log?: boolean, fromZero?: boolean, height?: number, draw?: (u: any) => void }} opts
+ * @param {{ y: string, subject: string, log?: boolean, fromZero?: boolean, height?: number, draw?: (u: any) => void }} opts
  */
 export function numberChart(container, list, opts) {
   const data = align(list.map((s) => ({ t: s.t, v: s.v, step: !!s.step })));
@@ -243,7 +277,7 @@ export function numberChart(container, list, opts) {
         ? { range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => (max > min ? [min - (max - min) * 0.05, max + (max - min) * 0.05] : [min - 1, max + 1]) }
         : { range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] },
   });
-  return makeChart(
+  const u = makeChart(
     container,
     {
       height: opts.height || 190,
@@ -263,6 +297,9 @@ export function numberChart(container, list, opts) {
     },
     data,
   );
+  const maxOf = (/** @type {(number|null)[]} */ vs) => vs.reduce((m, v) => (v !== null && (m === null || v > m) ? v : m), /** @type {number|null} */ (null));
+  giveAlt(u, chartAlt(opts.subject, list.map((s) => ({ label: s.label, end: lastValue(s.v), more: s.v.length > 1 ? ` (max ${maxOf(s.v) ?? "-"})` : "" })), "last values"));
+  return u;
 }
 
 /** Charts are drawn when their lane comes near the viewport (a run may have many lanes). */
@@ -312,4 +349,20 @@ export function zoomAll(fromUs, toUs) {
   syncing = true;
   for (const c of charts) c.setScale("x", { min, max });
   syncing = false;
+  noteZoom(min, max);
 }
+
+/**
+ * The bar's zoom note says which stretch the charts show, and its button (a keyboard's way back, besides a
+ * double-click) is enabled while they show less than the whole run. @param {number} min @param {number} max seconds
+ */
+export function noteZoom(min, max) {
+  const note = document.getElementById("zoom-note");
+  const reset = /** @type {HTMLButtonElement | null} */ (document.getElementById("zoom-reset"));
+  const whole = min <= 0 && max >= END_S;
+  const text = whole ? ZOOM_HINT : `showing ${min.toFixed(3)}s to ${max.toFixed(3)}s of ${END_S.toFixed(3)}s`;
+  if (note && note.textContent !== text) note.textContent = text;
+  if (reset) reset.disabled = whole;
+}
+/** The zoom note while the charts show the whole run. */
+const ZOOM_HINT = "the whole run: drag on a chart to zoom all; double-click one or use the button to see it all again";

@@ -277,6 +277,10 @@ export function renderDiagram() {
   if (selected.t !== null && selected.t >= w0 && selected.t <= w1) root.append(svg("line", { class: "selected-time", x1: left - 6, x2: width - 6, y1: y(selected.t), y2: y(selected.t) }));
   root.setAttribute("data-arrows", String(drawn));
   root.setAttribute("data-moments", String(dots));
+  // Its text alternative: what it holds, and the note under the controls says the rest.
+  root.setAttribute("role", "img");
+  root.setAttribute("aria-label", `Space-time diagram: ${drawn} message(s) between ${shown.length} actors from ${sec(w0)} to ${sec(w1)}, ${dots} moment(s) marked`);
+  root.setAttribute("aria-describedby", "diagram-note");
   wrap.replaceChildren(root);
   const inside = md.windows.some(([a, b]) => w0 >= a && w1 <= b);
   note.replaceChildren(

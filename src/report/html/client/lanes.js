@@ -3,6 +3,7 @@
 /// <reference lib="dom.iterable" />
 /** The report page: a lane per partition, consumer group and producer, each a few charts on the shared time axis. */
 import { abs, floorIndex, h, sec, strong, tint, undelta, byId } from "./dom.js";
+import { producerSummary } from "./summaries.js";
 import { drawWhenSeen, numberChart, stateChart } from "./charts.js";
 import { D, selected } from "./state.js";
 /** @typedef {import("./state.js").Steps} Steps */
@@ -54,7 +55,7 @@ function partitionLane(p) {
     stateChart(stateEl, [
       { label: "leader (epoch)", steps: leader, color: leaderColor },
       { label: "ISR", steps: isr, color: isrColor(full) },
-    ]);
+    ], p.tp);
     /** @type {any[]} */
     const series = [
       { label: "log end offset", ...leo, step: true, color: "#1f77b4" },
@@ -64,6 +65,7 @@ function partitionLane(p) {
     if (lsoDiffers) series.push({ label: "last stable offset", ...lso, step: true, color: "#ff7f0e", dash: [5, 4] });
     numberChart(numEl, series, {
       y: "offset",
+      subject: p.tp,
       fromZero: false,
       draw: (u) => {
         const ctx = u.ctx;
@@ -132,8 +134,8 @@ function groupLane(g) {
       { label: g.protocol === "consumer" ? "state (group epoch)" : "state (generation)", steps: state, color: groupStateColor },
       { label: "coordinator", steps: coordinator, color: tint },
       ...g.members.map((m) => ({ label: m.client, steps: abs(m.owned), color: ownedColor })),
-    ]);
-    if (g.lag.length) numberChart(lagEl, g.lag.map((l) => ({ label: l.tp, t: lagT, v: l.v, color: strong(l.tp) })), { y: "lag (records)" });
+    ], `group ${g.group}`);
+    if (g.lag.length) numberChart(lagEl, g.lag.map((l) => ({ label: l.tp, t: lagT, v: l.v, color: strong(l.tp) })), { y: "lag (records)", subject: `group ${g.group}'s lag per partition` });
   });
   groupLaneEls.set(g.group, lane);
   return lane;
@@ -142,35 +144,35 @@ function groupLane(g) {
 /** @param {ReportData["producers"][number]} p */
 function producerLane(p) {
   const epoch = abs(p.epoch);
-  const s = p.sends;
-  const errors = Object.entries(p.errorNames).map(([k, v]) => `${k} ×${v}`).join(", ");
   const lane = h(
     "div",
     { class: "lane", "data-lane": "producer", "data-client": p.client },
     h("h3", { text: p.client }),
-    h("div", { class: "lane-summary", text: `${s.invoked} sends: ${s.ok} acknowledged, ${s.fail} failed, ${s.info} unknown outcome, ${s.invoked - s.ok - s.fail - s.info} unanswered at the end; errors (retried or failed batches): ${errors || "none"}` }),
+    h("div", { class: "lane-summary", text: producerSummary(p) }),
   );
   const stateEl = h("div", { class: "chart" });
   const latEl = h("div", { class: "chart" });
   const flightEl = h("div", { class: "chart" });
   lane.append(stateEl, latEl, flightEl);
   drawWhenSeen(lane, () => {
-    stateChart(stateEl, [{ label: "producer id, epoch", steps: epoch, color: tint }]);
+    stateChart(stateEl, [{ label: "producer id, epoch", steps: epoch, color: tint }], p.client);
     const latT = undelta(p.latency.t);
-    numberChart(
-      latEl,
-      [
-        { label: "ack latency p50", t: latT, v: p.latency.p50, color: "#1f77b4" },
-        { label: "ack latency max", t: latT, v: p.latency.max, color: "#9467bd" },
-      ],
-      { y: "ack latency (ms, log)", log: true, height: 170 },
-    );
+    // A perf-test producer records no sends, so no latency per bucket (its figures are in Performance).
+    if (!p.perfTest)
+      numberChart(
+        latEl,
+        [
+          { label: "ack latency p50", t: latT, v: p.latency.p50, color: "#1f77b4" },
+          { label: "ack latency max", t: latT, v: p.latency.max, color: "#9467bd" },
+        ],
+        { y: "ack latency (ms, log)", log: true, height: 170, subject: `${p.client}'s acknowledgement latency per time bucket, in ms` },
+      );
     /** @type {any[]} */
     const series = [];
     if (p.inFlight) series.push({ label: "produce requests in flight", ...abs(p.inFlight), step: true, color: "#7f7f7f" });
     const errs = abs(p.errors);
     if (errs.t.length) series.push({ label: "errors (retried or failed batches) per bucket", ...errs, points: true, color: "#d62728" });
-    if (series.length) numberChart(flightEl, series, { y: "count", height: 150 });
+    if (series.length) numberChart(flightEl, series, { y: "count", height: 150, subject: p.client });
   });
   producerLaneEls.set(p.client, lane);
   return lane;

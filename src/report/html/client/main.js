@@ -6,7 +6,7 @@
  * finding or a moment, and the start (which also draws the performance tables, perf.js, when the run has them).
  */
 import { byId, h, sec } from "./dom.js";
-import { chartWidth, drawNow, drawWhenSeen, forgetWidth, redrawAll, ROW_H, stateChart, zoomAll } from "./charts.js";
+import { chartWidth, drawNow, drawWhenSeen, forgetWidth, noteZoom, redrawAll, ROW_H, stateChart, zoomAll } from "./charts.js";
 import { groupLaneEls, partitionLaneEls, producerLaneEls, renderLanes } from "./lanes.js";
 import { diagram, diagramReady, ensureDiagram, renderDiagram } from "./diagram.js";
 import { renderPerformance } from "./perf.js";
@@ -66,7 +66,13 @@ function renderOverview() {
     return;
   }
   const rows = rowKeys.map((k) => ({ label: k, steps: { t: [], v: [] }, color: () => "#fff" }));
-  const overview = stateChart(container, rows);
+  // The text alternative lists what the bars and dots show (the dots are buttons too, each with its own title).
+  const findingTimes = [...new Set(D.findings.map((f) => f.t))];
+  const faultText = D.faults.map((f) => `${f.label} from ${sec(f.from)} to ${f.to === null ? "the end" : sec(f.to)}`);
+  const alt =
+    `Faults and findings over time: ${D.faults.length} faults${faultText.length ? ` (${faultText.slice(0, 30).join("; ")}${faultText.length > 30 ? "; ..." : ""})` : ""}; ` +
+    `findings at ${findingTimes.length} moment(s)${findingTimes.length ? ` (${findingTimes.slice(0, 30).map(sec).join(", ")}${findingTimes.length > 30 ? ", ..." : ""})` : ""}`;
+  const overview = stateChart(container, rows, "faults and findings", alt);
   shared.overview = overview;
   shared.afterRedraw = placeOverlays;
   const over = overview.over;
@@ -134,6 +140,7 @@ function renderMoments() {
       const m = D.moments[i];
       row.style.display = hidden.has(m.k) || (hideInternal && m.i) || (hideRoutine && m.r) ? "none" : "";
     }
+    rovingRow();
   };
   for (const k of kinds) {
     const box = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", checked: true, "data-kind": k }));
@@ -160,12 +167,53 @@ function renderMoments() {
   const body = h("tbody");
   D.moments.forEach((m, i) => {
     const row = h("tr", { "data-moment": i, on: { click: () => (m.f !== undefined ? selectFinding(m.f, false) : selectTime(m.t, m.tp, m.a)) } }, h("td", { class: "t", text: sec(m.t) }), h("td", { class: `k k-${m.k}`, text: KIND_LABEL[m.k] || m.k }), h("td", { text: m.x }));
+    row.tabIndex = -1;
     momentRows.set(i, row);
     body.append(row);
   });
   table.append(body);
+  table.setAttribute("aria-label", "moments: Tab to reach, up and down arrows to move, Enter to show one on every chart");
+  body.addEventListener("keydown", (e) => momentKey(/** @type {KeyboardEvent} */ (e)));
   if (D.momentsLeftOut > 0) filters.append(h("span", { class: "note" }, `(${D.momentsLeftOut} later moments left out of this page)`));
   apply();
+}
+
+/**
+ * The moments are one stop for Tab (a long run has thousands): one row holds tabIndex 0, the arrows, Home and End
+ * move it among the rows shown, Enter or Space does what a click does.
+ */
+function rovingRow() {
+  const rows = [...momentRows.values()];
+  const current = rows.find((r) => r.tabIndex === 0);
+  if (current && current.style.display !== "none") return;
+  if (current) current.tabIndex = -1;
+  const first = rows.find((r) => r.style.display !== "none");
+  if (first) first.tabIndex = 0;
+}
+
+/** @param {KeyboardEvent} e */
+function momentKey(e) {
+  const row = /** @type {HTMLElement} */ (e.target);
+  if (!(row instanceof HTMLTableRowElement)) return;
+  if (e.key === "Enter" || e.key === " ") {
+    e.preventDefault();
+    row.click();
+    return;
+  }
+  const shown = (/** @type {Element | null} */ r) => r !== null && /** @type {HTMLElement} */ (r).style.display !== "none";
+  /** @type {Element | null} */
+  let next = null;
+  if (e.key === "ArrowDown") for (next = row.nextElementSibling; next && !shown(next); ) next = next.nextElementSibling;
+  else if (e.key === "ArrowUp") for (next = row.previousElementSibling; next && !shown(next); ) next = next.previousElementSibling;
+  else if (e.key === "Home") next = [...momentRows.values()].find(shown) || null;
+  else if (e.key === "End") next = [...momentRows.values()].reverse().find(shown) || null;
+  else return;
+  e.preventDefault();
+  if (!next) return;
+  row.tabIndex = -1;
+  const el = /** @type {HTMLElement} */ (next);
+  el.tabIndex = 0;
+  el.focus();
 }
 
 // ---- selecting a finding or a moment ----
@@ -246,6 +294,11 @@ function resize() {
 }
 
 try {
+  noteZoom(0, END / 1e6);
+  byId("zoom-reset").addEventListener("click", () => {
+    zoomAll(0, END);
+    redrawAll();
+  });
   renderChecks();
   if (D.performance) renderPerformance(byId("perf-tables"), D.performance);
   renderOverview();

@@ -195,7 +195,7 @@ export function renderPerformance(container, p) {
       ),
     );
     const table = h("table", { class: "perf", "data-table": t.id }, h("thead", null, head), body);
-    container.append(h("h3", { text: t.title }), h("p", { class: "note", text: t.note }), h("div", { class: t.id === "perf-partitions" ? "scroll" : null }, table));
+    container.append(h("h3", { text: t.title }), h("p", { class: "note", text: t.note }), h("div", { class: t.id === "perf-partitions" ? "scroll" : "hscroll" }, table));
     if (t.more) container.append(h("p", { class: "note", text: t.more }));
   }
 }
