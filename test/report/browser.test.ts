@@ -98,6 +98,26 @@ describe("the report page of kip-101-truncation", () => {
     expect(await svg.locator("line.msg.hl").count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
+  it("dragging on the overview zooms every chart, even when the drag starts on a fault's bar; hovering a bar still names its fault", async () => {
+    const { page, errors } = await openReport(browser, file);
+    // The partition bar (10s to the end) is the widest: start on it, where a person would.
+    const band = (await page.locator('.fault-band[data-kind="partition"]').boundingBox())!;
+    const y = band.y + band.height / 2;
+    await page.mouse.move(band.x + 10, y);
+    expect(await page.evaluate(([x, yy]) => document.elementFromPoint(x, yy)?.closest("#faults-chart") !== null, [band.x + 10, y])).toBe(true);
+    await page.mouse.down();
+    await page.mouse.move(band.x + 200, y, { steps: 6 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator("#zoom-note").textContent()).toMatch(/^showing 1\d\.\d{3}s to \d+\.\d{3}s of 60\.000s$/);
+    expect(await page.locator("#zoom-reset").isEnabled()).toBe(true);
+    // Nothing moved on the page (the bar's zoom note changing length must not wrap it onto another line).
+    const after = (await page.locator('.fault-band[data-kind="partition"]').boundingBox())!;
+    expect(after.y).toBeCloseTo(band.y, 0);
+    await page.mouse.move(band.x + 5, y);
+    await expect.poll(() => page.locator("#faults-chart .u-over").getAttribute("title")).toMatch(/^partition \[broker-3\] \| \[broker-2\]: 10\.000s to /);
+    expect(errors).toEqual([]);
+  });
+
   it("at 390 px wide (a phone) nothing scrolls sideways: the charts, header and diagram fit or scroll in their own box", async () => {
     const { page, errors } = await openReport(browser, file, 390);
     for (const section of ["#partitions", "#producers", "#messages"]) await page.locator(section).scrollIntoViewIfNeeded();

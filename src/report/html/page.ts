@@ -53,7 +53,7 @@ dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; font-family: ui-mono
 .verdict.ok { background: var(--ok); } .verdict.fail { background: var(--bad); }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12.5px; }
 nav { position: sticky; top: 0; z-index: 20; background: rgba(255,255,255,.96); border-bottom: 1px solid var(--line); display: flex; gap: 14px; flex-wrap: wrap; align-items: center; }
-nav a { color: #0b57d0; text-decoration: none; } nav .zoom { margin-left: auto; color: var(--muted); }
+nav a { color: #0b57d0; text-decoration: none; } nav .zoom { margin-left: auto; color: var(--muted); white-space: nowrap; }
 button { font: inherit; cursor: pointer; }
 ul.checks { list-style: none; padding: 0; margin: 0; }
 ul.checks > li { margin: 6px 0; } .check-ok { color: var(--ok); } .check-bad { color: var(--bad); } .check-expected { color: var(--warn); }
@@ -65,7 +65,7 @@ button.finding { border: 1px solid var(--line); background: #fff; border-radius:
 .chart { margin: 2px 0; }
 #faults-chart { margin-left: 11px; } /* the lanes' border and padding: every time axis lines up */
 .uplot { font-family: inherit; } .u-legend { font-size: 12px; text-align: left; } .u-legend .u-marker { width: 10px; height: 10px; }
-.fault-band { position: absolute; top: 0; opacity: .75; border-radius: 2px; pointer-events: auto; }
+.fault-band { position: absolute; top: 0; opacity: .75; border-radius: 2px; pointer-events: none; } /* uPlot zooms only on drags that start on its own overlay */
 .fault-band.crash, .fault-band.shutdown { background: #e57373; } .fault-band.pause { background: #ffb74d; }
 .fault-band.partition { background: #9575cd; } .fault-band.slow-link { background: #fdd835; } .fault-band.hold { background: #4db6ac; }
 .finding-marker { position: absolute; width: 12px; height: 12px; margin-left: -6px; border: 0; padding: 0; border-radius: 50%; background: var(--bad); box-shadow: 0 0 0 2px #fff; pointer-events: auto; }
@@ -159,7 +159,7 @@ export function renderRunPage(data: ReportData, assets: PageAssets): string {
 <dt>kafkasim</dt><dd>${escapeHtml(m.version)}</dd>
 </dl>
 </header>
-<nav><a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note" aria-live="polite"></span><button type="button" id="zoom-reset" disabled>whole run</button></nav>
+<nav><a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note" aria-live="polite"></span><button type="button" id="zoom-reset" title="show the whole run on every chart (or double-click a chart)" disabled>whole run</button></nav>
 <main>
 <section id="checks"><h2>Checks</h2><ul class="checks">${invariants}${checks || '<li class="note">no expectations</li>'}</ul></section>
 ${perf ? PERFORMANCE_SECTION : ""}<section id="overview"><h2>Faults and findings</h2><p class="note">Each bar is an injected fault (crash, clean shutdown, pause, network partition, slow link); each dot a check finding: click one to jump to its moment.</p><div id="faults-chart" class="chart"></div></section>

@@ -365,4 +365,4 @@ export function noteZoom(min, max) {
   if (reset) reset.disabled = whole;
 }
 /** The zoom note while the charts show the whole run. */
-const ZOOM_HINT = "the whole run: drag on a chart to zoom all; double-click one or use the button to see it all again";
+const ZOOM_HINT = "the whole run: drag on a chart to zoom all";

@@ -81,6 +81,16 @@ function renderOverview() {
     over.append(el);
     bandEls.push({ el, from: f.from, to: f.to === null ? END : f.to, row });
   }
+  // The bars let the mouse through (a drag that starts on one must zoom), so the overlay names the bars under it.
+  over.addEventListener("mousemove", (/** @type {MouseEvent} */ e) => {
+    const hits = bandEls.filter(({ el }) => {
+      if (el.style.display === "none") return false;
+      const r = el.getBoundingClientRect();
+      return e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+    });
+    const title = hits.map(({ el }) => el.title).join("\n");
+    if (over.title !== title) over.title = title;
+  });
   // One dot per moment with findings (several findings at one instant share it; it jumps to the first).
   /** @type {Map<number, number[]>} */
   const atTime = new Map();
