@@ -52,37 +52,42 @@ export function messageWindows(log: Pick<MessageLog, "sendUs" | "count">, moment
   const points = moments.filter((m) => !m.internal).map((m, i) => ({ t: m.atUs, r: rank(m), i })).sort((a, b) => a.r - b.r || a.i - b.i);
   // Then windows spread over the whole run, so a quiet stretch has messages to look at too.
   for (let k = 0; k < FILLER_WINDOWS; k++) points.push({ t: Math.round(((k + 0.5) * endUs) / FILLER_WINDOWS), r: 5, i: points.length });
+  // The windows chosen so far, ascending and disjoint (overlapping ones merged as they come), so what a new window
+  // adds is exact: its messages less those the chosen windows already hold. Counted as messageData takes them, both
+  // ends included.
   const chosen: [number, number][] = [];
+  const inside = (a: number, b: number) => lowerBound(log.sendUs, log.count, b + 1) - lowerBound(log.sendUs, log.count, a);
   let used = 0;
-  const covered = (a: number, b: number) => chosen.some(([x, y]) => a >= x && b <= y);
   for (const p of points) {
     const a = Math.max(0, p.t - WINDOW_BEFORE_US);
     const b = Math.min(endUs, p.t + WINDOW_AFTER_US);
-    if (covered(a, b)) continue;
-    // Count only what the chosen windows do not hold yet (they are few: a linear pass is fine).
-    let n = lowerBound(log.sendUs, log.count, b) - lowerBound(log.sendUs, log.count, a);
-    for (const [x, y] of chosen) {
-      const lo = Math.max(a, x);
-      const hi = Math.min(b, y);
-      if (lo < hi) n -= lowerBound(log.sendUs, log.count, hi) - lowerBound(log.sendUs, log.count, lo);
-    }
-    if (used + n > budget) continue;
+    let n = inside(a, b);
+    for (const [x, y] of chosen) if (x <= b && y >= a) n -= inside(Math.max(a, x), Math.min(b, y));
+    if (n <= 0 || used + n > budget) continue;
     used += n;
-    chosen.push([a, b]);
+    addWindow(chosen, a, b);
   }
   if (chosen.length === 0) {
     // Nothing notable (or every window too big): the start of the run, as much as fits.
     const last = Math.min(log.count, budget) - 1;
     chosen.push([0, last >= 0 ? log.sendUs[last] : 0]);
   }
-  chosen.sort((x, y) => x[0] - y[0]);
-  const merged: [number, number][] = [];
-  for (const w of chosen) {
-    const top = merged[merged.length - 1];
-    if (top && w[0] <= top[1]) top[1] = Math.max(top[1], w[1]);
-    else merged.push([w[0], w[1]]);
+  return chosen;
+}
+
+/** Adds [a, b] to ascending, disjoint windows, merging it with those it touches. */
+function addWindow(windows: [number, number][], a: number, b: number): void {
+  let i = 0;
+  while (i < windows.length && windows[i][1] < a) i++;
+  let j = i;
+  let lo = a;
+  let hi = b;
+  while (j < windows.length && windows[j][0] <= b) {
+    lo = Math.min(lo, windows[j][0]);
+    hi = Math.max(hi, windows[j][1]);
+    j++;
   }
-  return merged;
+  windows.splice(i, j - i, [lo, hi]);
 }
 
 /** The messages a page holds (see MessageData), chosen by messageWindows. */
