@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { producerSummary } from "../../src/report/html/client/summaries.js";
+import { groupSummary, producerSummary } from "../../src/report/html/client/summaries.js";
+import type { ReportData } from "../../src/report/html/reportData.js";
 import { buildReportData } from "../../src/report/html/reportData.js";
 import { RunRecorder } from "../../src/report/recorder/runRecorder.js";
 import { runScenario } from "../../src/runner/run.js";
@@ -33,5 +34,26 @@ describe("a producer lane's summary line", () => {
     const ok = sends.filter((o) => o.type === "ok").length;
     expect(ok).toBeGreaterThan(0);
     expect(producerSummary(lane)).toMatch(new RegExp(`^${sends.filter((o) => o.type === "invoke").length} sends: ${ok} acknowledged, 0 failed`));
+  });
+});
+
+describe("a group lane's summary line", () => {
+  const group = (protocol: string | null, states: string[]): ReportData["groups"][number] => ({
+    group: "g",
+    protocol,
+    state: { t: states.map(() => 1), v: states },
+    coordinator: { t: [0, 5], v: ["broker-1", "broker-2"] },
+    members: [],
+    lagT: [0, 1],
+    lag: [{ tp: "t-0", v: [3, 0] }],
+  });
+
+  it("counts a KIP-848 group's stable group epochs as such (its chart says Stable e1, e2), not generations", () => {
+    const line = groupSummary(group("consumer", ["Stable e1", "Reconciling e2", "Stable e2", "Reconciling e4", "Stable e4"]));
+    expect(line).toBe("KIP-848 consumer protocol; 3 stable group epoch(s); coordinator broker-1 -> broker-2; lag at the end: t-0 0");
+  });
+
+  it("counts a classic group's stable generations", () => {
+    expect(groupSummary(group("classic", ["PreparingRebalance g0", "CompletingRebalance g1", "Stable g1", "Empty g2"]))).toBe("classic protocol; 1 stable generation(s); coordinator broker-1 -> broker-2; lag at the end: t-0 0");
   });
 });

@@ -3,7 +3,7 @@
 /// <reference lib="dom.iterable" />
 /** The report page: a lane per partition, consumer group and producer, each a few charts on the shared time axis. */
 import { abs, floorIndex, h, sec, strong, tint, undelta, byId } from "./dom.js";
-import { producerSummary } from "./summaries.js";
+import { groupSummary, producerSummary } from "./summaries.js";
 import { drawWhenSeen, numberChart, stateChart } from "./charts.js";
 import { D, selected } from "./state.js";
 /** @typedef {import("./state.js").Steps} Steps */
@@ -118,13 +118,11 @@ function groupLane(g) {
   const state = abs(g.state);
   const coordinator = abs(g.coordinator);
   const lagT = undelta(g.lagT);
-  const lastLag = g.lag.map((l) => `${l.tp} ${l.v[l.v.length - 1] ?? "-"}`).join(", ");
-  const stables = state.v.filter((v) => String(v).startsWith("Stable")).length;
   const lane = h(
     "div",
     { class: "lane", "data-lane": "group", "data-group": g.group },
     h("h3", { text: `group ${g.group}` }),
-    h("div", { class: "lane-summary", text: `${g.protocol === "consumer" ? "KIP-848 consumer protocol" : g.protocol === "classic" ? "classic protocol" : "protocol unknown"}; ${stables} stable generation(s); coordinator ${coordinator.v.join(" -> ") || "-"}; lag at the end: ${lastLag || "-"}` }),
+    h("div", { class: "lane-summary", text: groupSummary(g) }),
   );
   const stateEl = h("div", { class: "chart" });
   const lagEl = h("div", { class: "chart" });

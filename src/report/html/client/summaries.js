@@ -22,3 +22,17 @@ export function producerSummary(p) {
   const s = p.sends;
   return `${s.invoked} sends: ${s.ok} acknowledged, ${s.fail} failed, ${s.info} unknown outcome, ${s.invoked - s.ok - s.fail - s.info} unanswered at the end; ${errorText}`;
 }
+
+/**
+ * A group lane's line: its protocol, how many times it became Stable (each a generation, or under KIP-848 a group
+ * epoch: the state chart names them `Stable g3` / `Stable e3`), its coordinators and each partition's last lag.
+ * @param {ReportData["groups"][number]} g
+ * @returns {string}
+ */
+export function groupSummary(g) {
+  const kip848 = g.protocol === "consumer";
+  const protocol = kip848 ? "KIP-848 consumer protocol" : g.protocol === "classic" ? "classic protocol" : "protocol unknown";
+  const stables = g.state.v.filter((v) => String(v).startsWith("Stable")).length;
+  const lastLag = g.lag.map((l) => `${l.tp} ${l.v[l.v.length - 1] ?? "-"}`).join(", ");
+  return `${protocol}; ${stables} stable ${kip848 ? "group epoch(s)" : "generation(s)"}; coordinator ${g.coordinator.v.join(" -> ") || "-"}; lag at the end: ${lastLag || "-"}`;
+}
