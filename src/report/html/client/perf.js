@@ -106,8 +106,8 @@ export function performanceTables(p) {
   tables.push({
     id: "perf-disks",
     title: "Disks",
-    note: `Brokers with capacity.disk, over the whole run: MiB written to the disk (background write-back of the page cache and fsyncs), its busy share, the fsyncs (flush.messages, flush.ms; Kafka's LogFlushRateAndTimeMs) with their mean and total ms, the writes throttled on the page cache's dirty limit and their wait, the dirty MiB left at the end; then the reads: MiB read from the disk (page cache misses of Fetch responses, read by sendfile on the network thread sending them) and per second, the disk reads (one positioning each), the share of fetched bytes the page cache held, and the ms the network threads waited on those reads. Shares from ${HOT_SHARE * 100} % are marked.`,
-    head: ["broker", "written MiB", "busy", "fsyncs", "fsync avg ms", "fsync total ms", "throttled writes", "throttled ms", "dirty MiB at end", "read MiB", "read MiB/s", "disk reads", "page cache hits", "sendfile wait ms"],
+    note: `Brokers with capacity.disk, over the whole run: MiB written to the disk (background write-back of the page cache and fsyncs), its busy share, the fsyncs (flush.messages, flush.ms; Kafka's LogFlushRateAndTimeMs) with their mean and total ms, the writes throttled on the page cache's dirty limit and their wait, the dirty MiB left at the end; then the reads: MiB read from the disk (page cache misses of Fetch responses, read by sendfile on the network thread sending them) and per second, the disk reads (one positioning each), the share of fetched bytes the page cache held, and the ms the network threads waited on those reads; the page cache evicted over the run and held at its end. Shares from ${HOT_SHARE * 100} % are marked.`,
+    head: ["broker", "written MiB", "busy", "fsyncs", "fsync avg ms", "fsync total ms", "throttled writes", "throttled ms", "dirty MiB at end", "read MiB", "read MiB/s", "disk reads", "page cache hits", "sendfile wait ms", "evicted MiB", "cached MiB at end"],
     rows: (p.disks ?? []).map((d) => ({
       key: d.broker,
       cells: [
@@ -125,6 +125,8 @@ export function performanceTables(p) {
         num(count(d.reads ?? 0)),
         num(d.cacheHitRatio === null || d.cacheHitRatio === undefined ? "-" : `${(d.cacheHitRatio * 100).toFixed(1)} %`),
         num((d.sendfileWaitMs ?? 0).toFixed(1)),
+        num((d.evictedMiB ?? 0).toFixed(2)),
+        num((d.cachedMiBAtEnd ?? 0).toFixed(2)),
       ],
     })),
     more: null,
