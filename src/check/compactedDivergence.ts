@@ -25,8 +25,9 @@ export interface CompactedKeyDivergence {
  * records lie below `common` (the lower HW: committed on both) and one is a live value while the other says deleted
  * or holds a value at another offset. Not judged: a key whose latest record on either side is at or past `common`
  * (still in flight: the replica behind may be about to get it), a value below the other replica's log start
- * (retention of `compact,delete`, or DeleteRecords, removed it there), aborted and still-open transactions' records
- * (the cleaner drops aborted ones), and keyless records. What this finds is the lasting kind: a replica that missed a
+ * (retention of `compact,delete`, or DeleteRecords, removed it there), a key whose latest record on either side is in
+ * a transaction still open there (its marker is past that replica's log end or HW: the other may already have it),
+ * aborted transactions' records (the cleaner drops them, each replica on its own schedule), and keyless records. What this finds is the lasting kind: a replica that missed a
  * tombstone (it was away while the tombstone lived, and the leader had cleaned it past its delete horizon before the
  * replica fetched that range) keeps the deleted key's value for good, since nothing in Kafka's replication
  * compares logs below the HW.
@@ -42,6 +43,8 @@ export function compactedKeyDivergences(a: FinalReplicaLog, b: FinalReplicaLog, 
     const ra = la.get(key);
     const rb = lb.get(key);
     if ((ra && ra.offset >= common) || (rb && rb.offset >= common)) continue;
+    // A transaction whose marker one replica has not got yet (it lies at or past the common HW): still in flight.
+    if (ra?.aborted === "open" || rb?.aborted === "open") continue;
     const liveA = ra && !ra.tombstone ? ra : undefined;
     const liveB = rb && !rb.tombstone ? rb : undefined;
     if (!liveA && !liveB) continue; // deleted on both (a tombstone, or nothing left of the key)
@@ -55,9 +58,9 @@ export function compactedKeyDivergences(a: FinalReplicaLog, b: FinalReplicaLog, 
   return out.sort((x, y) => x.live.record.offset - y.live.record.offset);
 }
 
-/** Each key's record at the highest offset (aborted and still-open transactional records and keyless ones left out). */
+/** Each key's record at the highest offset (aborted transactions' records and keyless ones left out; open ones kept). */
 function latestByKey(records: readonly LogRecord[]): Map<string, LogRecord> {
   const out = new Map<string, LogRecord>();
-  for (const r of records) if (r.key !== null && !r.aborted) out.set(r.key, r);
+  for (const r of records) if (r.key !== null && r.aborted !== true) out.set(r.key, r);
   return out;
 }

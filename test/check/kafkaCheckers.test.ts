@@ -104,6 +104,15 @@ describe("logDivergence on a compacted topic: replicas must agree on each key's 
     expect(run(retained, older)).toEqual([]);
   });
 
+  it("stays quiet while a transaction's marker is on one replica only: its records are committed there, still open on the other", () => {
+    const committed = compactedReplica("broker-1", [[0, "k0", "v0"], [2, "k0", "v2"]], { hw: 4 });
+    const open = compactedReplica("broker-2", [[0, "k0", "v0"], [2, "k0", "v2"]], { leader: false, hw: 3 });
+    open.records[1].aborted = "open";
+    expect(run(committed, open)).toEqual([]);
+    // broker-1's cleaner already removed v0, superseded by the committed v2.
+    expect(run(compactedReplica("broker-1", [[2, "k0", "v2"]], { hw: 4 }), open)).toEqual([]);
+  });
+
   it("ignores aborted records, which the cleaner may drop on one replica first", () => {
     const withAborted = compactedReplica("broker-1", [[0, "k0", "v0"], [1, "k1", "v1"]]);
     withAborted.records[0].aborted = true;
