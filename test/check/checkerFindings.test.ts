@@ -409,6 +409,17 @@ describe("replicasOutOfSync and logDivergence: evidence", () => {
       { message: "t-0 offset 1: broker-1 has b (epoch 1), broker-2 has x (epoch 2), both below their HWs (2, 2)", evidence: { partition: "t-0", offset: 1, replicas: ["broker-1", "broker-2"] } },
     ]);
   });
+
+  it("logDivergence on a compacted topic names the key, the replica still holding its value, and what the other has", () => {
+    const leader = compactedReplica("broker-1", [[1, "k1", "v1"], [3, "k2", "v3"]], { hw: 4 });
+    const lagged = compactedReplica("broker-3", [[0, "k0", "v0"], [1, "k1", "v1"], [2, "k2", "v2"]], { leader: false, hw: 4 });
+    expect(logDivergence.run({ history: new Story().history, logs: [leader, lagged] }, null)).toEqual([
+      {
+        message: "t-0 key k0: broker-3 still holds v0 (offset 0, epoch 0) as the key's latest record, where broker-1 has no record of it, both below their HWs (4, 4); 2 keys differ",
+        evidence: { partition: "t-0", key: "k0", replicas: ["broker-1", "broker-3"], live: { broker: "broker-3", offset: 0, value: "v0" }, other: { broker: "broker-1", none: true }, keys: 2 },
+      },
+    ]);
+  });
 });
 
 describe("reordering and nonmonotonicPoll: the finding's words", () => {

@@ -6,7 +6,8 @@ import { lostAcknowledgedWrites } from "../../src/check/lostWrites.js";
 import { reordering } from "../../src/check/reordering.js";
 import { replicasOutOfSync } from "../../src/check/replicasOutOfSync.js";
 import { unavailability } from "../../src/check/unavailability.js";
-import { replica, Story } from "../support/history.js";
+import type { FinalReplicaLog } from "../../src/check/input.js";
+import { compactedReplica, replica, Story } from "../support/history.js";
 
 describe("lostAcknowledgedWrites", () => {
   it("fires when an acknowledged value is not below the final HW of the leader", () => {
@@ -53,6 +54,70 @@ describe("logDivergence", () => {
 
   it("stays quiet when they differ only above the common HW (not yet committed)", () => {
     expect(logDivergence.run({ history: new Story().history, logs: [replica("broker-1", ["a", "b"], { hw: 1 }), replica("broker-2", ["a", "x"])] }, null)).toEqual([]);
+  });
+});
+
+describe("logDivergence on a compacted topic: replicas must agree on each key's latest state below the common HW", () => {
+  const run = (...logs: FinalReplicaLog[]) => logDivergence.run({ history: new Story().history, logs }, null);
+
+  it("fires when a replica that missed a tombstone still holds the key's value the others deleted", () => {
+    // k0 = v0 at 0, deleted at 2. broker-1's cleaner removed v0 (superseded) and later the tombstone (past its delete
+    // horizon); broker-3 was away while the tombstone lived, came back fetching from 2 and never got it: it keeps v0.
+    const leader = compactedReplica("broker-1", [[1, "k1", "v1"], [3, "k2", "v3"]], { hw: 4 });
+    const lagged = compactedReplica("broker-3", [[0, "k0", "v0"], [1, "k1", "v1"], [3, "k2", "v3"]], { leader: false });
+    const found = run(leader, lagged);
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence).toMatchObject({ partition: "t-0", key: "k0", replicas: ["broker-1", "broker-3"], live: { broker: "broker-3", offset: 0, value: "v0" }, keys: 1 });
+  });
+
+  it("fires when one replica still has the tombstone and the other the value it deleted", () => {
+    const a = compactedReplica("broker-1", [[1, "k1", "v1"], [2, "k0", "d!"]]);
+    const b = compactedReplica("broker-2", [[0, "k0", "v0"], [1, "k1", "v1"]], { leader: false, hw: 3 });
+    expect(run(a, b)).toMatchObject([{ evidence: { key: "k0", live: { broker: "broker-2", value: "v0" }, other: { broker: "broker-1", tombstoneOffset: 2 } } }]);
+  });
+
+  it("fires when both hold a live value of the key but at different offsets (one lacks the newer write)", () => {
+    const a = compactedReplica("broker-1", [[0, "k0", "v0"], [1, "k1", "v1"]], { hw: 3 });
+    const b = compactedReplica("broker-2", [[1, "k1", "v1"], [2, "k0", "v2"]], { leader: false });
+    expect(run(a, b)).toHaveLength(1);
+  });
+
+  it("stays quiet on ordinary uneven cleaning: superseded values and expired tombstones gone on one replica only", () => {
+    // broker-1 has not cleaned yet; broker-2 removed v0 (superseded by v2) and, past its delete horizon, k1's
+    // tombstone together with v1. Both say k0 = v2 and k1 deleted.
+    const dirty = compactedReplica("broker-1", [[0, "k0", "v0"], [1, "k1", "v1"], [2, "k0", "v2"], [3, "k1", "t!"]]);
+    const cleaned = compactedReplica("broker-2", [[2, "k0", "v2"]], { leader: false, hw: 4 });
+    expect(run(dirty, cleaned)).toEqual([]);
+    expect(run(cleaned, dirty)).toEqual([]);
+  });
+
+  it("stays quiet when a replica's cleaner superseded a value with a newer write the other replica has not committed yet", () => {
+    // broker-1 (HW 6) cleaned v0 away because of v5 at offset 5; broker-2 is behind (HW 2): it is not divergence.
+    const ahead = compactedReplica("broker-1", [[1, "k1", "v1"], [5, "k0", "v5"]]);
+    const behind = compactedReplica("broker-2", [[0, "k0", "v0"], [1, "k1", "v1"]], { leader: false });
+    expect(run(ahead, behind)).toEqual([]);
+  });
+
+  it("stays quiet when retention (compact,delete) removed the value below one replica's log start", () => {
+    const retained = compactedReplica("broker-1", [[1, "k1", "v1"]], { logStart: 1, hw: 2 });
+    const older = compactedReplica("broker-2", [[0, "k0", "v0"], [1, "k1", "v1"]], { leader: false });
+    expect(run(retained, older)).toEqual([]);
+  });
+
+  it("stays quiet while a transaction's marker is on one replica only: its records are committed there, still open on the other", () => {
+    const committed = compactedReplica("broker-1", [[0, "k0", "v0"], [2, "k0", "v2"]], { hw: 4 });
+    const open = compactedReplica("broker-2", [[0, "k0", "v0"], [2, "k0", "v2"]], { leader: false, hw: 3 });
+    open.records[1].aborted = "open";
+    expect(run(committed, open)).toEqual([]);
+    // broker-1's cleaner already removed v0, superseded by the committed v2.
+    expect(run(compactedReplica("broker-1", [[2, "k0", "v2"]], { hw: 4 }), open)).toEqual([]);
+  });
+
+  it("ignores aborted records, which the cleaner may drop on one replica first", () => {
+    const withAborted = compactedReplica("broker-1", [[0, "k0", "v0"], [1, "k1", "v1"]]);
+    withAborted.records[0].aborted = true;
+    const cleaned = compactedReplica("broker-2", [[1, "k1", "v1"]], { leader: false, hw: 2 });
+    expect(run(withAborted, cleaned)).toEqual([]);
   });
 });
 

@@ -89,6 +89,28 @@ describe("compaction in a run", () => {
     expect(of("log.clean").some((c) => (c.data as { tombstonesRemoved: number }).tombstonesRemoved > 0)).toBe(true);
   });
 
+  it("once writes stop, expired tombstones in the cleaned part stay: nothing dirty, so the log is never picked again (as Kafka)", () => {
+    // Kafka's LogCleanerManager.grabFilthiestCompactedLog picks a log only for its dirty ratio or a dirty segment past
+    // max.compaction.lag.ms; KIP-534 moved the delete horizon into the batch, it did not make a log whose only work is
+    // expired tombstones cleanable. So after the last write the tombstones the last cleaning kept outlive their horizon.
+    const { r, of } = run(
+      scenario({
+        duration: "30s",
+        topicConfig: "cleanup.policy: compact, delete.retention.ms: 1000, min.cleanable.dirty.ratio: 0.1",
+        workload: "{ topic: kv, rate: 100, records: 600, valueSize: 20, keys: { distribution: fixed, count: 100 }, tombstoneRatio: 0.5 }",
+      }),
+    );
+    expect(r.ok).toBe(true);
+    const cleans = of("log.clean");
+    expect(cleans.length).toBeGreaterThan(0);
+    // The writes end at ~6s; the last cleaning follows within a back-off or two, then none for over 20s.
+    expect(Math.max(...cleans.map((c) => c.t))).toBeLessThan(10_000_000);
+    const leader = r.logs.find((l) => l.leader)!;
+    const cleanedTo = Math.max(...cleans.filter((c) => c.actor === leader.broker).map((c) => (c.data as { endOffset: number }).endOffset));
+    // Tombstones below the cleaned offset were stamped by a cleaning before 10s: their horizon (+1s) is long past at 30s.
+    expect(leader.records.filter((x) => x.tombstone && x.offset < cleanedTo).length).toBeGreaterThan(0);
+  });
+
   it("refuses what Kafka refuses: an unknown policy, a ratio outside [0, 1], tombstones without keys (exit 2 at the path)", () => {
     expect(() => parseScenario(scenario({ topicConfig: "cleanup.policy: compacted" }), "t.yaml")).toThrow(/topics\[0\]\.config\.cleanup\.policy: must be a list of "compact", "delete"/);
     expect(() => parseScenario(scenario({ topicConfig: "min.cleanable.dirty.ratio: 1.5" }), "t.yaml")).toThrow(/min\.cleanable\.dirty\.ratio: must be a number in \[0, 1\]/);

@@ -61,6 +61,19 @@ describe("consumer groups end to end", () => {
     expect(generations(r).size).toBeGreaterThanOrEqual(3); // join, c1 leaves, c1 rejoins
   });
 
+  it("a GC pause past session.timeout.ms: the woken member's commit fails as CommitFailedException and its next poll gives the partitions up as lost before returning any of their records", () => {
+    const r = run([member("c1", "", "{ perRecord: 10ms }"), member("c2")].join("\n"), "faults:\n  - { at: 20s, pause: c1, for: 15s }");
+    const after = r.history.ops.filter((op) => op.process === "c1" && op.time >= 35e6 && op.type !== "invoke");
+    const failed = after.filter((op) => op.f === "commit" && op.type === "fail");
+    // ConsumerCoordinator.OffsetCommitResponseHandler: UNKNOWN_MEMBER_ID reaches the application as CommitFailedException.
+    expect(failed.map((op) => op.error)).toEqual(["COMMIT_FAILED"]);
+    // AbstractCoordinator.joinGroupIfNeeded runs onJoinPrepare (partitions lost) on the next poll; no record is
+    // processed between the refused commit and the loss (before the fix: a whole poll's worth, at generation -1).
+    const next = after.slice(after.indexOf(failed[0]) + 1).filter((op) => op.f === "process" || op.f === "lost");
+    expect(next[0].f).toBe("lost");
+    expect(r.history.ops.some((op) => op.process === "c1" && op.f === "process" && (op.value as { generation: number }).generation === -1)).toBe(false);
+  });
+
   it("a static member restarted within its session keeps its partitions without a rebalance; a dynamic one costs two", () => {
     const stat = run([member("c1", ", group.instance.id: a"), member("c2", ", group.instance.id: b")].join("\n"), "faults:\n  - { at: 20s, shutdown: c1, for: 3s }");
     expect([...generations(stat)]).toEqual([1]);

@@ -79,9 +79,12 @@ export class ConsumerCoordinator extends GroupMember {
       this.ctx.trace("consumer.metadata-changed", { groupId: this.groupId });
       this.rejoinNeeded = true;
     }
-    if (this.rejoinNeeded && this.coordinator !== null && this.state !== "PREPARING_REBALANCE" && this.state !== "COMPLETING_REBALANCE" && this.ctx.nowUs >= this.retryAtUs) {
+    if (this.rejoinNeeded && this.coordinator !== null && this.state !== "PREPARING_REBALANCE" && this.state !== "COMPLETING_REBALANCE") {
+      // AbstractCoordinator.joinGroupIfNeeded: onJoinPrepare runs as soon as the coordinator is known; only the
+      // JoinGroup waits out retry.backoff.ms. A member whose generation was reset (a commit refused UNKNOWN_MEMBER_ID
+      // after a GC pause) so reports its partitions lost on its next poll, before that poll returns their records.
       if (!this.prepared) this.onJoinPrepare();
-      this.sendJoin();
+      if (this.ctx.nowUs >= this.retryAtUs) this.sendJoin();
     }
     this.maybeAutoCommit();
     this.fetchCommittedIfNeeded();

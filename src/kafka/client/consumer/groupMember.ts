@@ -293,7 +293,9 @@ export abstract class GroupMember {
     // KIP-848: a stale epoch is retried once the next heartbeat has brought the current one.
     if (res.error === "STALE_MEMBER_EPOCH") return this.commitFailed(c, res.error, true);
     if (!this.onCommitMembershipError(res.error) && (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE")) this.coordinatorLost(res.error);
-    this.commitFailed(c, res.error);
+    // The application never sees the broker's membership error: ConsumerCoordinator.OffsetCommitResponseHandler
+    // (classic) and CommitRequestManager (KIP-848) raise CommitFailedException for it (COMMIT_FAILED here).
+    this.commitFailed(c, res.error === "UNKNOWN_MEMBER_ID" || res.error === "ILLEGAL_GENERATION" ? "COMMIT_FAILED" : res.error);
   }
 
   /** ConsumerCoordinator.fetchCommittedOffsets (require_stable, KIP-447) for partitions with no position yet. */
