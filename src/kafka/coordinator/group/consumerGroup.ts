@@ -61,7 +61,7 @@ export class ConsumerGroup {
   /**
    * The target assignment for the group epoch, by the server-side assignor (`group.consumer.assignors`): `uniform`
    * (UniformAssignor: balanced and sticky to the current target) or `range` (RangeAssignor: ranges per topic in
-   * member-id order). Simplified: uniform uses the same balanced-sticky procedure as the client's sticky assignor,
+   * member-id order). Simplified: uniform uses the client's sticky assignor (Kafka's AbstractStickyAssignor builders),
    * and range the client RangeAssignor's arithmetic, without the server range assignor's stickiness.
    */
   computeTargetAssignment(assignor: string, partitionsPerTopic: Record<string, number>): void {
