@@ -1,101 +1,74 @@
-import { sortedMemberIds } from "./memberOrder.js";
+import { constrainedAssign } from "./constrainedAssignment.js";
+import { generalAssign } from "./generalAssignment.js";
 import { type Assignment, type AssignorMember, compareStrings, type TopicPartitionRef, tpString } from "./types.js";
 
 /**
- * The sticky assignors' goals (Kafka `AbstractStickyAssignor`, kafka-facts §2.4): first balance — partition counts
- * differ by at most one, or a member with two or more fewer partitions cannot take any of the other's — then
- * stickiness: keep as many previously owned partitions as balance allows. Racks are ignored.
+ * Kafka `AbstractStickyAssignor.assignPartitions` (StickyAssignor, and CooperativeStickyAssignor with
+ * `cooperative`), without racks: first balance, then stickiness (kafka-facts §2.4). When every member subscribes
+ * to the same topics it is Kafka's `ConstrainedAssignmentBuilder` (constrainedAssignment.ts), otherwise Kafka's
+ * `GeneralAssignmentBuilder` (generalAssignment.ts); where Kafka iterates a HashMap this follows Java's iteration
+ * order (javaHashOrder.ts), so the answer is Kafka's for the same member ids.
  *
- * Simplification: this reaches Kafka's goals and the properties its tests assert (validity, balance, stickiness,
- * cooperative validity) with its own procedure — keep valid owned partitions, hand out the rest to the least
- * loaded eligible member, then move partitions (newly given ones first, then the last owned) from members two or more above an
- * eligible one — rather than Kafka's exact constrained/general algorithms, so where several balanced, sticky
- * answers exist it may pick another one than Kafka does.
+ * Simplifications: no generations (members' claims all count as the same generation, so a partition claimed by two
+ * members is owned by neither, as Kafka does within one generation); an equal-subscription check that asks for equal
+ * topic sets outright (Kafka compares with the first non-empty set, so it would also give partitions to a member
+ * subscribed to nothing).
+ *
+ * @param partitionsPerTopic topic → partition count (topics nobody subscribes to are ignored)
+ * @param members member id → subscription; the record's insertion order is the order Kafka's coordinator put them
+ *   into its HashMap (JoinGroup response order)
+ * @returns member id → partitions, in Kafka's list order; every member appears
  */
 export function stickyAssign(partitionsPerTopic: Record<string, number>, members: Record<string, AssignorMember>, cooperative: boolean): Assignment {
-  const ids = sortedMemberIds(members);
-  const out: Assignment = {};
-  for (const id of Object.keys(members)) out[id] = [];
-  const subscribes = (id: string, topic: string) => members[id].topics.includes(topic);
-  const exists = (tp: TopicPartitionRef) => partitionsPerTopic[tp.topic] !== undefined && tp.partition >= 0 && tp.partition < partitionsPerTopic[tp.topic];
+  const ids = Object.keys(members);
+  const subscribedTopics = new Set(ids.flatMap((id) => members[id].topics));
+  // AbstractPartitionAssignor.assign: only the subscribed topics that exist.
+  const ppt: Record<string, number> = {};
+  for (const t of [...subscribedTopics].sort(compareStrings)) if (partitionsPerTopic[t] !== undefined) ppt[t] = partitionsPerTopic[t];
+  const exists = (tp: TopicPartitionRef) => ppt[tp.topic] !== undefined && tp.partition >= 0 && tp.partition < ppt[tp.topic];
 
-  // Every partition of every subscribed topic, sorted by topic then partition.
-  const all: TopicPartitionRef[] = [];
-  for (const topic of [...new Set(ids.flatMap((id) => members[id].topics))].sort(compareStrings)) {
-    const n = partitionsPerTopic[topic];
-    if (n !== undefined) for (let p = 0; p < n; p++) all.push({ topic, partition: p });
-  }
-
-  // Who claims what from the previous generation.
-  const owners = new Map<string, string[]>();
-  for (const id of ids)
-    for (const tp of members[id].ownedPartitions ?? [])
-      if (exists(tp)) {
-        const k = tpString(tp);
-        const list = owners.get(k) ?? [];
-        if (!list.includes(id)) list.push(id);
-        owners.set(k, list);
-      }
-
-  // Keep what exactly one member owned and still subscribes to; a partition claimed twice is nobody's.
-  const assigned = new Map<string, string>();
-  for (const tp of all) {
-    const o = owners.get(tpString(tp));
-    if (o && o.length === 1 && subscribes(o[0], tp.topic)) assigned.set(tpString(tp), o[0]);
-  }
-  const count = new Map(ids.map((id) => [id, 0]));
-  for (const m of assigned.values()) count.set(m, count.get(m)! + 1);
-
-  // Hand out the rest to the least loaded eligible member (member order breaks ties).
-  for (const tp of all) {
-    const k = tpString(tp);
-    if (assigned.has(k)) continue;
-    let best: string | undefined;
-    for (const id of ids) if (subscribes(id, tp.topic) && (best === undefined || count.get(id)! < count.get(best)!)) best = id;
-    if (best === undefined) continue;
-    assigned.set(k, best);
-    count.set(best, count.get(best)! + 1);
-  }
-
-  // Balance: move from a member with two or more above an eligible one, newly given partitions first.
-  const wasOwnedBy = (k: string, id: string) => owners.get(k)?.length === 1 && owners.get(k)![0] === id;
-  for (;;) {
-    let moved = false;
-    const desc = [...ids].sort((a, b) => count.get(b)! - count.get(a)! || ids.indexOf(a) - ids.indexOf(b));
-    search: for (const over of desc) {
-      for (const under of [...desc].reverse()) {
-        if (count.get(over)! - count.get(under)! < 2) break;
-        // A partition newly given to `over` moves first; else its last owned one (Kafka keeps the first owned
-        // partitions up to the quota and revokes the rest).
-        let candidate: string | undefined;
-        for (const tp of all) {
-          const k = tpString(tp);
-          if (assigned.get(k) !== over || !subscribes(under, tp.topic)) continue;
-          if (!wasOwnedBy(k, over)) {
-            candidate = k;
-            break;
-          }
-          candidate = k;
-        }
-        if (candidate !== undefined) {
-          assigned.set(candidate, under);
-          count.set(over, count.get(over)! - 1);
-          count.set(under, count.get(under)! + 1);
-          moved = true;
-          break search;
-        }
-      }
+  // allSubscriptionsEqual: each member's still-valid owned partitions; a partition claimed twice is nobody's.
+  const claims = new Map<string, number>();
+  const ownedLists = new Map<string, TopicPartitionRef[]>();
+  for (const id of ids) {
+    const seen = new Set<string>();
+    const list: TopicPartitionRef[] = [];
+    for (const tp of members[id].ownedPartitions ?? []) {
+      const k = tpString(tp);
+      if (!exists(tp) || seen.has(k)) continue;
+      seen.add(k);
+      list.push(tp);
+      claims.set(k, (claims.get(k) ?? 0) + 1);
     }
-    if (!moved) break;
+    ownedLists.set(id, list);
   }
+  const multiplyClaimed = new Set([...claims].filter(([, n]) => n > 1).map(([k]) => k));
+  const ownedByMember: Record<string, TopicPartitionRef[]> = {};
+  for (const id of ids) ownedByMember[id] = ownedLists.get(id)!.filter((tp) => !multiplyClaimed.has(tpString(tp)));
 
-  for (const tp of all) {
-    const m = assigned.get(tpString(tp));
-    if (m === undefined) continue;
+  const first = new Set(members[ids[0]]?.topics ?? []);
+  const allEqual = ids.every((id) => new Set(members[id].topics).size === first.size && members[id].topics.every((t) => first.has(t)));
+  if (allEqual && ids.length > 0) {
+    const r = constrainedAssign(ppt, ownedByMember, multiplyClaimed);
     // CooperativeStickyAssignor.adjustAssignment: a partition still owned by another member is only revoked in
     // this round; its new owner gets it in the next rebalance (KIP-429).
-    if (cooperative && (owners.get(tpString(tp)) ?? []).some((o) => o !== m)) continue;
-    out[m].push(tp);
+    if (cooperative) for (const [k, m] of r.partitionsTransferringOwnership) r.assignment[m] = r.assignment[m].filter((tp) => tpString(tp) !== k);
+    return r.assignment;
   }
-  return out;
+  const topicsByMember = Object.fromEntries(ids.map((id) => [id, members[id].topics]));
+  const assignment = generalAssign(ppt, topicsByMember, ownedByMember);
+  if (cooperative) {
+    // CooperativeStickyAssignor.computePartitionsTransferringOwnership: added to one member (not in its own
+    // ownedPartitions) while revoked from another.
+    const revoked = new Set<string>();
+    const added = new Map<string, string>();
+    for (const id of ids) {
+      const owned = new Set((members[id].ownedPartitions ?? []).map(tpString));
+      const got = new Set(assignment[id].map(tpString));
+      for (const k of got) if (!owned.has(k)) added.set(k, id);
+      for (const k of owned) if (!got.has(k)) revoked.add(k);
+    }
+    for (const [k, id] of added) if (revoked.has(k)) assignment[id] = assignment[id].filter((tp) => tpString(tp) !== k);
+  }
+  return assignment;
 }

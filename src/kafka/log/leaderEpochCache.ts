@@ -57,8 +57,12 @@ export class LeaderEpochCache {
     return { epoch: this.entries[higher - 1].epoch, endOffset: this.entries[higher].startOffset };
   }
 
-  /** Drops entries that start at or after `offset` (the log was truncated there). */
+  /**
+   * `LeaderEpochFileCache.truncateFromEnd`: drops entries that start at or after `offset` (the log was truncated
+   * there). A negative offset (UNDEFINED_EPOCH_OFFSET) changes nothing, as Kafka's `endOffset >= 0` guard says.
+   */
   truncateFromEnd(offset: number): void {
+    if (offset < 0) return;
     while (this.entries.length > 0 && this.entries[this.entries.length - 1].startOffset >= offset) this.entries.pop();
   }
 

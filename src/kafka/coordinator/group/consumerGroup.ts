@@ -60,13 +60,15 @@ export class ConsumerGroup {
 
   /**
    * The target assignment for the group epoch, by the server-side assignor (`group.consumer.assignors`): `uniform`
-   * (UniformAssignor: balanced and sticky to the current target) or `range` (RangeAssignor: ranges per topic in
-   * member-id order). Simplified: uniform uses the same balanced-sticky procedure as the client's sticky assignor,
-   * and range the client RangeAssignor's arithmetic, without the server range assignor's stickiness.
+   * (UniformAssignor: balanced and sticky to the current target) or `range` (RangeAssignor: ranges per topic over
+   * members sorted by instance id, static first, then member id). Simplified: uniform uses the client's sticky
+   * assignor (Kafka's AbstractStickyAssignor builders); range is the server RangeAssignor as rewritten in KAFKA-16944
+   * (the client RangeAssignor's arithmetic, no stickiness), so it is Kafka's.
    */
   computeTargetAssignment(assignor: string, partitionsPerTopic: Record<string, number>): void {
     const members = Object.fromEntries(
-      [...this.members.values()].map((m) => [m.memberId, { topics: m.subscribedTopics, ownedPartitions: this.targetAssignment.get(m.memberId) ?? [] }]),
+      // The instance id orders members for `range` (RangeAssignor.sortMemberIds: static members by instance id first).
+      [...this.members.values()].map((m) => [m.memberId, { topics: m.subscribedTopics, ownedPartitions: this.targetAssignment.get(m.memberId) ?? [], ...(m.instanceId !== null ? { groupInstanceId: m.instanceId } : {}) }]),
     );
     const result = sortAssignment(assignor === "range" ? rangeAssign(partitionsPerTopic, members) : stickyAssign(partitionsPerTopic, members, false));
     this.targetAssignment = new Map(Object.entries(result));
