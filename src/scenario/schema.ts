@@ -16,6 +16,11 @@ const MAX_DURATION_MS = 365 * 24 * 3_600_000;
 
 /** A duration string → milliseconds. */
 export const duration = z.unknown().transform((v, ctx) => {
+  // z.unknown() lets a missing key through to here: say so in zod's words for other fields, not "got undefined".
+  if (v === undefined) {
+    ctx.addIssue({ code: "custom", message: "is required" });
+    return z.NEVER;
+  }
   const ms = parseDurationMs(v);
   if (ms === null) {
     // "-2s" has a unit: say what is wrong with it.
@@ -86,9 +91,12 @@ export const latencyInput = z.discriminatedUnion(
 );
 export type LatencyInput = z.infer<typeof latencyInput>;
 
+/** Two actors (a link's ends): zod's own words for a tuple ("must be tuple", "Too small: expected array") are a programmer's. */
+const namePair = z.tuple([name, name], { error: "must be a list of two actor names, like [broker-1, broker-2]" });
+
 const linkInput = z.strictObject({
   /** Both directions between two actors. */
-  between: z.tuple([name, name]).optional(),
+  between: namePair.optional(),
   /** One direction: from → to. */
   from: name.optional(),
   to: name.optional(),
@@ -330,7 +338,7 @@ export const faultInput = z.strictObject({
     .optional(),
   heal: z.union([z.literal("all"), z.literal(true)], { error: 'must be "all"' }).optional(),
   "slow-link": z
-    .strictObject({ between: z.tuple([name, name]), latency: latencyInput, oneWay: z.boolean().optional() })
+    .strictObject({ between: namePair, latency: latencyInput, oneWay: z.boolean().optional() })
     .optional(),
   /** Holds one API's messages (Kafka's API name: requests and their responses) from one actor to another, then releases them in order. */
   hold: z

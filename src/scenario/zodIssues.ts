@@ -19,8 +19,8 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
     // In the file's own words: "a mapping" for an object, "a list" for an array; show what was written.
     const want = { object: "a mapping (key: value)", record: "a mapping (key: value)", array: "a list", string: "a string", number: "a number", int: "a whole number", boolean: "true or false" }[issue.expected as string] ?? issue.expected;
     const got = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : shown(input);
-    // zod's own words for a whole number and a map are "int" and "record": the schema's message says it for the file.
-    const own = (issue.expected === "int" || issue.expected === "record") && issue.message.startsWith("must ") ? issue.message : `must be ${want}`;
+    // zod's own words for a whole number, a map and a pair are "int", "record" and "tuple": the schema's message says it for the file.
+    const own = (issue.expected === "int" || issue.expected === "record" || issue.expected === "tuple") && issue.message.startsWith("must ") ? issue.message : `must be ${want}`;
     return { path: formatPath(base), message: `${own} (got ${got})` };
   }
   // A number out of range: show what was written next to the range.

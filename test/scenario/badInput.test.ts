@@ -48,6 +48,8 @@ async function expectBadInput(f: string, ...needles: string[]) {
   expect(r.stderr).toContain(f);
   for (const needle of needles) expect(r.stderr).toContain(needle);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  // Words of the program's insides, not of the file (a value the file wrote is shown quoted, as "NaN").
+  expect(r.stderr.replace(/"[^"\n]*"/g, '""')).not.toMatch(/undefined|\[object Object\]|\bNaN\b/);
   const lines = r.stderr.split("\n");
   const more = Number(/\(and (\d+) more problems?\)$/.exec(lines[0])?.[1] ?? 0);
   expect(lines).toHaveLength(1 + more);
@@ -116,6 +118,21 @@ describe("bad input exits 2 with one precise message", () => {
 
   it("a duration without a unit", async () => {
     await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5")), "duration: must be a duration with a unit");
+  });
+
+  it("a required duration left out is 'required', not 'got undefined' (found by fuzzScenario.property)", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s\n", "")), "duration: is required");
+    await expectBadInput(file(DEMO.replace("interval: 100ms, ", "")), "demo.heartbeat.interval: is required");
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: 1s, slow-link: { between: [broker-1, broker-2], latency: { model: constant } } }\n"), "faults[0].slow-link.latency.value: is required");
+    await expectBadInput(file(KAFKA + "expect:\n  - rebalancePause: { group: g }\n"), "expect[0].rebalancePause.max: rebalancePause: is required");
+  });
+
+  it("a link's two ends (between:) not a pair says so in the file's words, not zod's 'tuple' or 'Too small: expected array' (found by fuzzScenario.property)", async () => {
+    const slow = (between: string) => file(KAFKA + `faults:\n  - { at: 1s, slow-link: { between: ${between}, latency: { model: constant, value: 1s } } }\n`);
+    await expectBadInput(slow("2"), "faults[0].slow-link.between: must be a list of two actor names, like [broker-1, broker-2] (got 2)");
+    await expectBadInput(slow("[broker-1]"), "faults[0].slow-link.between: must be a list of two actor names");
+    await expectBadInput(slow("[broker-1, broker-2, broker-3]"), "faults[0].slow-link.between: must be a list of two actor names");
+    await expectBadInput(file(KAFKA + "network:\n  links:\n    - { between: 3, latency: { model: constant, value: 1s } }\n"), "network.links[0].between: must be a list of two actor names");
   });
 
   it("a negative duration", async () => {
