@@ -135,6 +135,17 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "network:\n  links:\n    - { between: 3, latency: { model: constant, value: 1s } }\n"), "network.links[0].between: must be a list of two actor names");
   });
 
+  it("a count, a list or a broker out of its bounds says what is allowed in the file's words, never zod's 'Invalid input' or 'Too small: expected array' (found by fuzzScenario.property)", async () => {
+    const bad = (extra: string, ...needles: string[]) => expectBadInput(file(KAFKA + extra), ...needles);
+    await bad("randomFaults: { count: {} }\n", "randomFaults.count: must be a whole number of faults from 0 to 1,000, or {min, max} (got a mapping)");
+    await bad("randomFaults: { count: .nan }\n", "randomFaults.count: must be a whole number of faults from 0 to 1,000, or {min, max} (got .nan)");
+    await bad("randomFaults: { kinds: [] }\n", "randomFaults.kinds: must list at least one kind");
+    await bad("faults:\n  - { at: 1s, reassign: { partition: orders-0, replicas: [1, 0] } }\n", "faults[0].reassign.replicas[1]: must be a broker's number (1) or name (broker-1) (got 0)");
+    await bad("faults:\n  - { at: 1s, reassign: { partition: orders-0, replicas: [1, {}] } }\n", "faults[0].reassign.replicas[1]: must be a broker's number (1) or name (broker-1) (got a mapping)");
+    await bad("faults:\n  - { at: 1s, partition: { from: [], to: [broker-1] } }\n", "faults[0].partition.from: must list at least one actor");
+    await bad("faults:\n  - { at: 1s, alterConfig: { broker: 0, key: min.insync.replicas, value: 1 } }\n", 'faults[0].alterConfig.broker: must be a broker number (1), a broker name (broker-1), or "all" for the cluster default (got 0)');
+  });
+
   it("a negative duration", async () => {
     await expectBadInput(file(DEMO.replace("duration: 5s", "duration: -5s")), `duration: must not be negative (got "-5s")`);
   });
