@@ -146,6 +146,17 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("faults:\n  - { at: 1s, alterConfig: { broker: 0, key: min.insync.replicas, value: 1 } }\n", 'faults[0].alterConfig.broker: must be a broker number (1), a broker name (broker-1), or "all" for the cluster default (got 0)');
   });
 
+  it("a name JavaScript objects inherit (toString, constructor, __proto__) is no trace event, event field or key: refused at its path, not an internal error or silently dropped (found by fuzzScenario.property)", async () => {
+    const on = (trigger: string) => file(KAFKA + `faults:\n  - { on: ${trigger}, crash: broker-1 }\n`);
+    await expectBadInput(on("{ event: toString }"), 'faults[0].on.event: unknown trace event "toString"');
+    await expectBadInput(on("{ event: constructor }"), 'faults[0].on.event: unknown trace event "constructor"');
+    await expectBadInput(on("{ event: producer.send, where: { toString: 1 } }"), 'faults[0].on.where.toString: producer.send has no field "toString"');
+    await expectBadInput(on("{ event: producer.send, where: { hasOwnProperty: 1 } }"), 'faults[0].on.where.hasOwnProperty: producer.send has no field "hasOwnProperty"');
+    // A map (z.record) dropped the key __proto__ without a word: a config key nobody checked.
+    await expectBadInput(file(KAFKA.replace("config: { acks: all }", "config: { acks: all, __proto__: 1 }")), 'clients[0].config.__proto__: "__proto__" is not a key of a scenario');
+    await expectBadInput(file(KAFKA + "capacity:\n  hosts: { __proto__: { nicMbitPerSec: 100 } }\n"), 'capacity.hosts.__proto__: "__proto__" is not a key of a scenario');
+  });
+
   it("a negative duration", async () => {
     await expectBadInput(file(DEMO.replace("duration: 5s", "duration: -5s")), `duration: must not be negative (got "-5s")`);
   });
