@@ -14,7 +14,7 @@ import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
 
 export { ADMIN_CLIENT };
-import { ScenarioError } from "./errors.js";
+import { formatKey, ScenarioError } from "./errors.js";
 import { noOpInverses } from "./noOpInverses.js";
 import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
@@ -418,7 +418,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: Propert
 function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail): void {
   // Every problem of the block, not only the first: a user fixing one key at a time would run once per key.
   const [first, ...rest] = def.validate(user);
-  if (first) fail(`${path}.${first.key}`, first.message, rest.map((p) => ({ path: `${path}.${p.key}`, problem: p.message })));
+  if (first) fail(`${path}.${formatKey(first.key)}`, first.message, rest.map((p) => ({ path: `${path}.${formatKey(p.key)}`, problem: p.message })));
 }
 
 function checkLatency(l: LatencyInput, path: string, fail: Fail): void {

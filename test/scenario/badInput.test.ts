@@ -157,6 +157,16 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "capacity:\n  hosts: { __proto__: { nicMbitPerSec: 100 } }\n"), 'capacity.hosts.__proto__: "__proto__" is not a key of a scenario');
   });
 
+  it("a config value of .nan or .inf is shown as the file wrote it, not as JavaScript's NaN (found by fuzzScenario.property)", async () => {
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { acks: .nan }")), 'clients[1].config.acks: must be one of "all", "-1", "0", "1" (got .nan)');
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { linger.ms: -.inf }")), "clients[1].config.linger.ms", "(got -.inf)");
+  });
+
+  it('an empty key is named as "" in the path, so the line still says where (found by fuzzScenario.property)', async () => {
+    await expectBadInput(file(DEMO + '"": 1\n'), `${'""'}: unknown key ""`);
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", 'config: { "": 1 }')), 'clients[1].config."": unknown producer config ""');
+  });
+
   it("a negative duration", async () => {
     await expectBadInput(file(DEMO.replace("duration: 5s", "duration: -5s")), `duration: must not be negative (got "-5s")`);
   });

@@ -127,7 +127,7 @@ describe("fuzzing command-line flags", () => {
   const command = fc.constantFrom("run", "explore", "compare", "merge", "shrink", "check", "runn", "");
   // Output flags write under the temp folder; explore and compare are held to few seeds of a short run.
   const argvArb = fc.tuple(command, fc.array(fc.tuple(flag, fc.option(odd, { nil: undefined })), { maxLength: 3 })).map(([cmd, flags]) => {
-    const argv = cmd === "" ? [] : [cmd];
+    const argv: string[] = cmd === "" ? [] : [cmd];
     if (["run", "explore", "compare", "shrink"].includes(cmd)) argv.push(scenario);
     if (cmd === "check" || cmd === "merge") argv.push(join(dir, "missing.jsonl"));
     for (const [f, v] of flags) {
