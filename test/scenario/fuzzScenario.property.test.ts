@@ -214,3 +214,48 @@ describe("fuzzing kafkasim check with mutated histories", () => {
     );
   });
 });
+
+describe("fuzzing kafkasim merge with mutated shard files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kafkasim-fuzz-merge-"));
+  const [a, b] = [join(dir, "a.jsonl"), join(dir, "b.jsonl")];
+  let shardA = "";
+  beforeAll(async () => {
+    const data = shipped.find((s) => s.name === "acks-1-random-leader-crashes.yaml")!.data;
+    const scenario = join(dir, "q.yaml");
+    writeFileSync(scenario, YAML.stringify({ ...data, duration: "2s", liveness: "none" }));
+    for (const [k, out] of [["1/2", a], ["2/2", b]]) expect((await cli("explore", scenario, "--seeds", "4", "--shard", k, "--out", out, "--workers", "1")).code).toBeLessThan(2);
+    shardA = readFileSync(a, "utf8");
+  });
+  const changeArb = fc.oneof(
+    fc.record({ kind: fc.constant("text" as const), mutations: fc.array(textMutationArb, { minLength: 1, maxLength: 3 }) }),
+    fc.record({ kind: fc.constant("line" as const), line: fc.nat(3), mutations: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) }),
+  );
+  let n = 0;
+
+  it("a malformed or mismatched shard exits 2 with one line naming it; the shards as written merge", async () => {
+    await fc.assert(
+      fc.asyncProperty(changeArb, async (change) => {
+        let text = shardA;
+        if (change.kind === "text") for (const m of change.mutations) text = applyTextMutation(text, m);
+        else {
+          const lines = text.split("\n").filter((l) => l !== "");
+          let line: unknown = JSON.parse(lines[change.line % lines.length]);
+          for (const m of change.mutations) line = applyMutation(line, m);
+          lines[change.line % lines.length] = JSON.stringify(line) ?? "";
+          text = lines.join("\n") + "\n";
+        }
+        const f = join(dir, `m${n++}.jsonl`);
+        writeFileSync(f, text);
+        const r = await cli("merge", f, b);
+        expectCliOutcome(r);
+        if (r.code === 2) {
+          expect(r.stderr.split("\n"), r.stderr).toHaveLength(1);
+          expect(r.stderr, r.stderr).toMatch(/m\d+\.jsonl|b\.jsonl/);
+          // "(2 lines, 2 expected)" says nothing about what is wrong.
+          expect(r.stderr).not.toMatch(/\((\d+) lines, \1 expected\)/);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
