@@ -32,6 +32,11 @@ const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';
 
 /** A duration with a unit → milliseconds. */
 export const durationMs = z.unknown().transform((v, ctx) => {
+  // z.unknown() lets a missing key through to here (a required parameter left out): not "got undefined".
+  if (v === undefined) {
+    ctx.addIssue({ code: "custom", message: "is required" });
+    return z.NEVER;
+  }
   const ms = parseDurationMs(v);
   if (ms === null) {
     ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
@@ -45,6 +50,11 @@ export const durationMs = z.unknown().transform((v, ctx) => {
  * would make every moment a finding, and a negative one means nothing.
  */
 export const positiveDurationMs = z.unknown().transform((v, ctx) => {
+  // z.unknown() lets a missing key through to here (a required parameter left out): not "got undefined".
+  if (v === undefined) {
+    ctx.addIssue({ code: "custom", message: "is required" });
+    return z.NEVER;
+  }
   const ms = parseDurationMs(v);
   const negative = typeof v === "string" ? /^\s*-/.test(v) && parseDurationMs(v.trim().slice(1)) !== null : typeof v === "number" && v < 0;
   if (ms === null && !negative) {

@@ -43,7 +43,14 @@ export function mergeCommand(args: MergeArgs, io: CliIO, c: ChalkInstance): numb
     const got = new Set(s.outcomes.map((o) => `${o.variant}:${o.seed}`));
     if (got.size !== s.outcomes.length) throw new UsageError(`merge: ${s.name} holds a seed twice`);
     const missing = want.length * variants - s.outcomes.filter((o) => want.includes(o.seed) && o.variant < variants).length;
-    if (missing !== 0 || s.outcomes.length !== want.length * variants) throw new UsageError(`merge: ${s.name} does not hold the seeds of shard ${s.header.shard.k}/${n} (${s.outcomes.length} lines, ${want.length * variants} expected)`);
+    if (missing !== 0 || s.outcomes.length !== want.length * variants) {
+      // The count is right here (checked above): say which seed is absent and which line does not belong.
+      const wantSet = new Set(want);
+      const stray = s.outcomes.find((o) => !wantSet.has(o.seed) || o.variant >= variants);
+      const absentSeed = want.find((seed) => !s.outcomes.some((o) => o.seed === seed));
+      const why = [absentSeed !== undefined ? `no line for seed ${absentSeed}` : "", stray ? `seed ${stray.seed}${stray.variant >= variants ? ` variant ${stray.variant}` : ""} is not one of its seeds` : ""].filter(Boolean).join("; ");
+      throw new UsageError(`merge: ${s.name} does not hold the seeds of shard ${s.header.shard.k}/${n} (${why || `${s.outcomes.length} lines, ${want.length * variants} expected`})`);
+    }
   }
   const absent = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !byK.has(k));
   if (absent.length > 0) throw new UsageError(`merge: missing shard${absent.length > 1 ? "s" : ""} ${absent.map((k) => `${k}/${n}`).join(", ")} (of ${first.header.scenario}, ${first.header.seeds} seeds)`);

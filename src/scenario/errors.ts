@@ -19,14 +19,19 @@ export class ScenarioError extends Error {
   }
 }
 
-/** `["clients", 1, "config", "acks"]` → `clients[1].config.acks` */
+/** `["clients", 1, "config", "acks"]` → `clients[1].config.acks`; an empty key is `""`, so a path never reads as nothing. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const p of path) {
     if (typeof p === "number") out += `[${p}]`;
-    else out += out === "" ? String(p) : `.${String(p)}`;
+    else out += out === "" ? formatKey(String(p)) : `.${formatKey(String(p))}`;
   }
   return out;
+}
+
+/** A key as a path shows it: as written, or `""` for the empty key. */
+export function formatKey(key: string): string {
+  return key === "" ? '""' : key;
 }
 
 /** A written value as YAML would show it: JSON, except .inf, -.inf and .nan, which JSON writes as null. */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
-import { ScenarioError } from "./errors.js";
+import { formatPath, ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { applyOverride, type Override } from "./overrides.js";
 import { scenarioFromData } from "./fromData.js";
@@ -112,6 +112,9 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   }
   if (data === null || typeof data !== "object" || Array.isArray(data))
     throw new ScenarioError(file, "", "must be a YAML mapping with name, description, duration, ...");
+  // zod's maps (config:, hosts:, where:) drop a "__proto__" key without a word, so nothing would check it.
+  const proto = protoKeyPath(data);
+  if (proto) throw new ScenarioError(file, formatPath(proto), '"__proto__" is not a key of a scenario');
   const overrides = options.overrides ?? [];
   for (const o of overrides) data = applyOverride(data, o);
   const knobs = findKnobs(data, file);
@@ -120,3 +123,19 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   return overrides.length > 0 ? { ...resolved, sets: overrides.map((o) => o.label) } : resolved;
 }
 
+/** The path of the first own `__proto__` key in parsed YAML data (the YAML library keeps it as an own key), or null. */
+function protoKeyPath(v: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = protoKeyPath(v[i], [...path, i]);
+      if (p) return p;
+    }
+  } else if (v !== null && typeof v === "object") {
+    if (Object.hasOwn(v, "__proto__")) return [...path, "__proto__"];
+    for (const [k, x] of Object.entries(v)) {
+      const p = protoKeyPath(x, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return null;
+}

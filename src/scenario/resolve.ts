@@ -14,7 +14,7 @@ import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
 
 export { ADMIN_CLIENT };
-import { ScenarioError } from "./errors.js";
+import { formatKey, ScenarioError } from "./errors.js";
 import { noOpInverses } from "./noOpInverses.js";
 import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
@@ -418,7 +418,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: Propert
 function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail): void {
   // Every problem of the block, not only the first: a user fixing one key at a time would run once per key.
   const [first, ...rest] = def.validate(user);
-  if (first) fail(`${path}.${first.key}`, first.message, rest.map((p) => ({ path: `${path}.${p.key}`, problem: p.message })));
+  if (first) fail(`${path}.${formatKey(first.key)}`, first.message, rest.map((p) => ({ path: `${path}.${formatKey(p.key)}`, problem: p.message })));
 }
 
 function checkLatency(l: LatencyInput, path: string, fail: Fail): void {
@@ -566,7 +566,8 @@ function resolveSweep(input: ScenarioInput, expect: Expectation[], fail: Fail): 
 /** An `on:` or `until:` trigger, checked against the trace event registries: the event, each `where` field and its value. */
 function resolveTrigger(on: NonNullable<FaultInput["on"]>, delayBeside: number | undefined, p: string, actors: Set<string>, fail: Fail): FaultTrigger {
   if (on.actor !== undefined && !actors.has(on.actor)) fail(`${p}.actor`, unknownActor(on.actor, actors));
-  const fields = TRACE_EVENTS[on.event];
+  // Own keys only: "toString" or "constructor" would find what every object inherits.
+  const fields = Object.hasOwn(TRACE_EVENTS, on.event) ? TRACE_EVENTS[on.event] : undefined;
   if (!fields) {
     const prefix = on.event.split(".")[0];
     const near = Object.keys(TRACE_EVENTS).filter((e) => e.startsWith(`${prefix}.`));
@@ -575,7 +576,7 @@ function resolveTrigger(on: NonNullable<FaultInput["on"]>, delayBeside: number |
   const matchable = Object.entries(fields).filter(([, k]) => matchableKind(k));
   const allowed = matchable.length > 0 ? matchable.map(([n, k]) => `${n} (${k.replace(/\?$/, "")})`).join(", ") : "none";
   for (const [field, value] of Object.entries(on.where ?? {})) {
-    const kind = fields[field];
+    const kind = Object.hasOwn(fields, field) ? fields[field] : undefined;
     if (kind === undefined) fail(`${p}.where.${field}`, `${on.event} has no field "${field}" (fields: ${allowed})`);
     if (!matchableKind(kind)) fail(`${p}.where.${field}`, `${on.event}.${field} is a ${kind.replace(/\?$/, "")} and cannot be matched (fields: ${allowed})`);
     if (!fitsKind(kind, value)) fail(`${p}.where.${field}`, `must be a ${kind.replace(/\?$/, "")} (got ${JSON.stringify(value)})`);

@@ -16,6 +16,11 @@ const MAX_DURATION_MS = 365 * 24 * 3_600_000;
 
 /** A duration string → milliseconds. */
 export const duration = z.unknown().transform((v, ctx) => {
+  // z.unknown() lets a missing key through to here: say so in zod's words for other fields, not "got undefined".
+  if (v === undefined) {
+    ctx.addIssue({ code: "custom", message: "is required" });
+    return z.NEVER;
+  }
   const ms = parseDurationMs(v);
   if (ms === null) {
     // "-2s" has a unit: say what is wrong with it.
@@ -86,9 +91,15 @@ export const latencyInput = z.discriminatedUnion(
 );
 export type LatencyInput = z.infer<typeof latencyInput>;
 
+const BROKER_HELP = "must be a broker's number (1) or name (broker-1)";
+const ALTER_BROKER_HELP = 'must be a broker number (1), a broker name (broker-1), or "all" for the cluster default';
+
+/** Two actors (a link's ends): zod's own words for a tuple ("must be tuple", "Too small: expected array") are a programmer's. */
+const namePair = z.tuple([name, name], { error: "must be a list of two actor names, like [broker-1, broker-2]" });
+
 const linkInput = z.strictObject({
   /** Both directions between two actors. */
-  between: z.tuple([name, name]).optional(),
+  between: namePair.optional(),
   /** One direction: from → to. */
   from: name.optional(),
   to: name.optional(),
@@ -317,20 +328,20 @@ export const faultInput = z.strictObject({
    * replaced by an empty, freshly formatted one (new meta.properties and directory.id: KIP-858), and with `for:` it
    * starts again after that long. A broker's number N, its name broker-N, or a role (leader:<topic>-<partition>).
    */
-  replaceDisk: z.union([z.number().int().min(1, "must be a broker's number (1) or name (broker-1)"), name], { error: "must be a broker's number (1) or name (broker-1)" }).optional(),
+  replaceDisk: z.union([z.number().int().min(1, BROKER_HELP), name], { error: BROKER_HELP }).optional(),
   restart: name.optional(),
   shutdown: name.optional(),
   pause: name.optional(),
   resume: name.optional(),
   isolate: name.optional(),
   partition: z
-    .union([groupList, z.strictObject({ from: z.array(name).min(1), to: z.array(name).min(1) })], {
+    .union([groupList, z.strictObject({ from: z.array(name).min(1, "must list at least one actor"), to: z.array(name).min(1, "must list at least one actor") })], {
       error: "must be a list of groups ([[a], [b, c]]) or a one-way cut {from: [a], to: [b]}",
     })
     .optional(),
   heal: z.union([z.literal("all"), z.literal(true)], { error: 'must be "all"' }).optional(),
   "slow-link": z
-    .strictObject({ between: z.tuple([name, name]), latency: latencyInput, oneWay: z.boolean().optional() })
+    .strictObject({ between: namePair, latency: latencyInput, oneWay: z.boolean().optional() })
     .optional(),
   /** Holds one API's messages (Kafka's API name: requests and their responses) from one actor to another, then releases them in order. */
   hold: z
@@ -361,7 +372,7 @@ export const faultInput = z.strictObject({
   alterConfig: z
     .strictObject({
       topic: z.string({ error: "must be a topic name" }).optional(),
-      broker: z.union([z.number().int().min(1), z.string()], { error: 'must be a broker number (1), a broker name (broker-1), or "all" for the cluster default' }).optional(),
+      broker: z.union([z.number().int().min(1, ALTER_BROKER_HELP), z.string()], { error: ALTER_BROKER_HELP }).optional(),
       key: z.string({ error: "must be a config name such as min.insync.replicas" }),
       value: z.union([z.number(), z.boolean(), z.string(), z.null()], { error: "must be the config's value (a number, true/false or a string), or null to remove the topic's override" }),
     })
@@ -374,7 +385,7 @@ export const faultInput = z.strictObject({
   reassign: z
     .strictObject({
       partition: z.string({ error: "must be a topic-partition such as orders-0" }),
-      replicas: z.array(z.union([z.number().int().min(1), z.string()]), { error: "must be a list of brokers, such as [2, 3, 4]" }),
+      replicas: z.array(z.union([z.number().int().min(1, BROKER_HELP), name], { error: BROKER_HELP }), { error: "must be a list of brokers, such as [2, 3, 4]" }),
     })
     .optional(),
   /**
@@ -397,11 +408,13 @@ const randomFaultsInput = z.strictObject({
   nodes: z.array(name).max(1_000, "must list at most 1,000 nodes").optional(),
   kinds: z
     .array(z.enum(["crash", "shutdown", "pause", "isolate", "partition", "slow-link"], { error: "must be crash, shutdown, pause, isolate, partition or slow-link" }))
-    .min(1)
+    .min(1, "must list at least one kind")
     .optional(),
   /** How many faults (default 1–4). */
   count: z
-    .union([intIn("a whole number of faults", 0, 1_000), z.strictObject({ min: intIn("a whole number of faults", 0, 1_000), max: intIn("a whole number of faults", 0, 1_000) })])
+    .union([intIn("a whole number of faults", 0, 1_000), z.strictObject({ min: intIn("a whole number of faults", 0, 1_000), max: intIn("a whole number of faults", 0, 1_000) })], {
+      error: "must be a whole number of faults from 0 to 1,000, or {min, max}",
+    })
     .optional(),
   /** Faults start between `from` and `until` (default 10% and 70% of the run). */
   from: duration.optional(),

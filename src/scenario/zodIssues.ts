@@ -18,17 +18,20 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
   if (issue.code === "invalid_type") {
     // In the file's own words: "a mapping" for an object, "a list" for an array; show what was written.
     const want = { object: "a mapping (key: value)", record: "a mapping (key: value)", array: "a list", string: "a string", number: "a number", int: "a whole number", boolean: "true or false" }[issue.expected as string] ?? issue.expected;
-    const got = input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : shown(input);
-    // zod's own words for a whole number and a map are "int" and "record": the schema's message says it for the file.
-    const own = (issue.expected === "int" || issue.expected === "record") && issue.message.startsWith("must ") ? issue.message : `must be ${want}`;
+    const got = gotText(input);
+    // zod's own words for a whole number, a map and a pair are "int", "record" and "tuple": the schema's message says it for the file.
+    const own = (issue.expected === "int" || issue.expected === "record" || issue.expected === "tuple") && issue.message.startsWith("must ") ? issue.message : `must be ${want}`;
     return { path: formatPath(base), message: `${own} (got ${got})` };
   }
+  const message = ownWords(issue);
   // A number out of range: show what was written next to the range.
   if ((issue.code === "too_big" || issue.code === "too_small" || issue.code === "not_multiple_of") && typeof input === "number")
-    return { path: formatPath(base), message: `${issue.message} (got ${shown(input)})` };
+    return { path: formatPath(base), message: `${message} (got ${shown(input)})` };
+  // None of a union's forms (a count or {min, max}): show what was written next to the forms the schema names.
+  if (issue.code === "invalid_union" && input !== undefined && !message.includes("(got ")) return { path: formatPath(base), message: `${message} (got ${gotText(input)})` };
   // A value outside a list of allowed ones (an enum, a literal): show what was written next to the list.
-  if (issue.code === "invalid_value" && input !== undefined && !issue.message.includes("(got ")) return { path: formatPath(base), message: `${issue.message} (got ${shown(input)})` };
-  return { path: formatPath(base), message: issue.message };
+  if (issue.code === "invalid_value" && input !== undefined && !message.includes("(got ")) return { path: formatPath(base), message: `${message} (got ${shown(input)})` };
+  return { path: formatPath(base), message };
 }
 
 /** Best-effort: the keys the schema allows at a path, to list them in an "unknown key" message. */
@@ -55,4 +58,32 @@ function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] | null 
   node = unwrap(node);
   const def = (node as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
   return def?.type === "object" && def.shape ? Object.keys(def.shape) : null;
+}
+
+/** What was written, as the file would say it: null, a list, a mapping, or the value itself. */
+function gotText(input: unknown): string {
+  return input === null ? "null" : Array.isArray(input) ? "a list" : typeof input === "object" ? "a mapping" : shown(input);
+}
+
+/**
+ * zod's default words for a bound or a union the schema gave no message of its own ("Too small: expected array to
+ * have >=1 items", "Invalid input", "Invalid option: expected one of ..."): said in the file's words instead. A
+ * schema's own message is kept as it is.
+ */
+function ownWords(issue: z.core.$ZodIssue): string {
+  const m = issue.message;
+  if ((issue.code === "too_small" || issue.code === "too_big") && /^Too (small|big)/.test(m)) {
+    const small = issue.code === "too_small";
+    const bound = Number(small ? issue.minimum : issue.maximum);
+    const inclusive = issue.inclusive !== false;
+    if (issue.origin === "array" || issue.origin === "set") {
+      const n = inclusive ? bound : small ? bound + 1 : bound - 1;
+      return small ? `must list at least ${n} item${n === 1 ? "" : "s"}` : `must list at most ${n} item${n === 1 ? "" : "s"}`;
+    }
+    if (issue.origin === "string") return small ? (bound <= 1 ? "must not be empty" : `must be at least ${bound} characters`) : `must be at most ${bound} characters`;
+    return `must be ${small ? (inclusive ? "≥" : ">") : inclusive ? "≤" : "<"} ${bound}`;
+  }
+  if (issue.code === "invalid_union" && m.startsWith("Invalid input")) return "is none of the forms allowed here";
+  if (issue.code === "invalid_value" && m.startsWith("Invalid option")) return `must be one of ${issue.values.map((v) => shown(v)).join(", ")}`;
+  return m;
 }

@@ -127,5 +127,7 @@ describe("explore --shard --out and merge", () => {
     await bad("v-blank.jsonl", [lines[0], "", lines[1], "{oops"].join("\n") + "\n", "line 4", "not JSON");
     // A huge seed count is refused by the count of lines it implies, without listing its seeds.
     await bad("v-huge.jsonl", edit(0, /"seeds":\d+/, '"seeds":9007199254740991'), "does not hold the seeds");
+    // The right number of lines, but a seed of another shard in place of one of this: named, not "2 lines, 2 expected" (found by fuzzScenario.property's merge fuzzing).
+    await bad("v-wrong-seed.jsonl", edit(2, /"seed":\d+/, '"seed":7'), "does not hold the seeds of shard 1/1", "no line for seed 2", "seed 7 is not one of its seeds");
   });
 });

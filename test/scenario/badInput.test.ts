@@ -48,6 +48,8 @@ async function expectBadInput(f: string, ...needles: string[]) {
   expect(r.stderr).toContain(f);
   for (const needle of needles) expect(r.stderr).toContain(needle);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  // Words of the program's insides, not of the file (a value the file wrote is shown quoted, as "NaN").
+  expect(r.stderr.replace(/"[^"\n]*"/g, '""')).not.toMatch(/undefined|\[object Object\]|\bNaN\b/);
   const lines = r.stderr.split("\n");
   const more = Number(/\(and (\d+) more problems?\)$/.exec(lines[0])?.[1] ?? 0);
   expect(lines).toHaveLength(1 + more);
@@ -116,6 +118,53 @@ describe("bad input exits 2 with one precise message", () => {
 
   it("a duration without a unit", async () => {
     await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5")), "duration: must be a duration with a unit");
+  });
+
+  it("a required duration left out is 'required', not 'got undefined' (found by fuzzScenario.property)", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s\n", "")), "duration: is required");
+    await expectBadInput(file(DEMO.replace("interval: 100ms, ", "")), "demo.heartbeat.interval: is required");
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: 1s, slow-link: { between: [broker-1, broker-2], latency: { model: constant } } }\n"), "faults[0].slow-link.latency.value: is required");
+    await expectBadInput(file(KAFKA + "expect:\n  - rebalancePause: { group: g }\n"), "expect[0].rebalancePause.max: rebalancePause: is required");
+  });
+
+  it("a link's two ends (between:) not a pair says so in the file's words, not zod's 'tuple' or 'Too small: expected array' (found by fuzzScenario.property)", async () => {
+    const slow = (between: string) => file(KAFKA + `faults:\n  - { at: 1s, slow-link: { between: ${between}, latency: { model: constant, value: 1s } } }\n`);
+    await expectBadInput(slow("2"), "faults[0].slow-link.between: must be a list of two actor names, like [broker-1, broker-2] (got 2)");
+    await expectBadInput(slow("[broker-1]"), "faults[0].slow-link.between: must be a list of two actor names");
+    await expectBadInput(slow("[broker-1, broker-2, broker-3]"), "faults[0].slow-link.between: must be a list of two actor names");
+    await expectBadInput(file(KAFKA + "network:\n  links:\n    - { between: 3, latency: { model: constant, value: 1s } }\n"), "network.links[0].between: must be a list of two actor names");
+  });
+
+  it("a count, a list or a broker out of its bounds says what is allowed in the file's words, never zod's 'Invalid input' or 'Too small: expected array' (found by fuzzScenario.property)", async () => {
+    const bad = (extra: string, ...needles: string[]) => expectBadInput(file(KAFKA + extra), ...needles);
+    await bad("randomFaults: { count: {} }\n", "randomFaults.count: must be a whole number of faults from 0 to 1,000, or {min, max} (got a mapping)");
+    await bad("randomFaults: { count: .nan }\n", "randomFaults.count: must be a whole number of faults from 0 to 1,000, or {min, max} (got .nan)");
+    await bad("randomFaults: { kinds: [] }\n", "randomFaults.kinds: must list at least one kind");
+    await bad("faults:\n  - { at: 1s, reassign: { partition: orders-0, replicas: [1, 0] } }\n", "faults[0].reassign.replicas[1]: must be a broker's number (1) or name (broker-1) (got 0)");
+    await bad("faults:\n  - { at: 1s, reassign: { partition: orders-0, replicas: [1, {}] } }\n", "faults[0].reassign.replicas[1]: must be a broker's number (1) or name (broker-1) (got a mapping)");
+    await bad("faults:\n  - { at: 1s, partition: { from: [], to: [broker-1] } }\n", "faults[0].partition.from: must list at least one actor");
+    await bad("faults:\n  - { at: 1s, alterConfig: { broker: 0, key: min.insync.replicas, value: 1 } }\n", 'faults[0].alterConfig.broker: must be a broker number (1), a broker name (broker-1), or "all" for the cluster default (got 0)');
+  });
+
+  it("a name JavaScript objects inherit (toString, constructor, __proto__) is no trace event, event field or key: refused at its path, not an internal error or silently dropped (found by fuzzScenario.property)", async () => {
+    const on = (trigger: string) => file(KAFKA + `faults:\n  - { on: ${trigger}, crash: broker-1 }\n`);
+    await expectBadInput(on("{ event: toString }"), 'faults[0].on.event: unknown trace event "toString"');
+    await expectBadInput(on("{ event: constructor }"), 'faults[0].on.event: unknown trace event "constructor"');
+    await expectBadInput(on("{ event: producer.send, where: { toString: 1 } }"), 'faults[0].on.where.toString: producer.send has no field "toString"');
+    await expectBadInput(on("{ event: producer.send, where: { hasOwnProperty: 1 } }"), 'faults[0].on.where.hasOwnProperty: producer.send has no field "hasOwnProperty"');
+    // A map (z.record) dropped the key __proto__ without a word: a config key nobody checked.
+    await expectBadInput(file(KAFKA.replace("config: { acks: all }", "config: { acks: all, __proto__: 1 }")), 'clients[0].config.__proto__: "__proto__" is not a key of a scenario');
+    await expectBadInput(file(KAFKA + "capacity:\n  hosts: { __proto__: { nicMbitPerSec: 100 } }\n"), 'capacity.hosts.__proto__: "__proto__" is not a key of a scenario');
+  });
+
+  it("a config value of .nan or .inf is shown as the file wrote it, not as JavaScript's NaN (found by fuzzScenario.property)", async () => {
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { acks: .nan }")), 'clients[1].config.acks: must be one of "all", "-1", "0", "1" (got .nan)');
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { linger.ms: -.inf }")), "clients[1].config.linger.ms", "(got -.inf)");
+  });
+
+  it('an empty key is named as "" in the path, so the line still says where (found by fuzzScenario.property)', async () => {
+    await expectBadInput(file(DEMO + '"": 1\n'), `${'""'}: unknown key ""`);
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", 'config: { "": 1 }')), 'clients[1].config."": unknown producer config ""');
   });
 
   it("a negative duration", async () => {

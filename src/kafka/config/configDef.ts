@@ -209,8 +209,10 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
 }
 
 /** A value as the user wrote it (JSON would turn a YAML `.inf` or 1e400 into null). */
+/** A value as the scenario (YAML) wrote it: .nan, .inf and -.inf for the numbers JSON has no words for. */
 function shown(v: unknown): string {
-  return typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+  return JSON.stringify(v);
 }
 
 /** `; did you mean "linger.ms"?` when a known key is a typo away, else "". */
