@@ -77,7 +77,9 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   } else if (!result.ok) {
     // stdout: only the line that replays the run, so it can be pasted or captured; stderr: what failed.
     io.out(replayLine(result));
-    io.err(`${result.status}: ${[...result.checks.filter((x) => !x.ok).map((x) => x.name), ...(result.invariantViolations.length ? ["invariant"] : [])].join(", ") || result.status}`);
+    // A run that failed no check (did-not-converge, event-limit) says its status alone.
+    const failed = [...result.checks.filter((x) => !x.ok).map((x) => x.name), ...(result.invariantViolations.length ? ["invariant"] : [])];
+    io.err(failed.length > 0 ? `${result.status}: ${failed.join(", ")}` : result.status);
   }
   return exitCodeOf(result.status);
 }

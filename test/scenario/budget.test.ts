@@ -107,6 +107,11 @@ simulator: { maxEvents: 50000 }
     expect(r.stdout).toContain("livelock: simulated time stood still at");
     expect(r.stdout).toMatch(/repeating: [ab] timer \S+ ×\d+/);
     expect(r.stdout).toContain("replay: kafkasim run");
+    // --quiet: the replay line on stdout, the status once on stderr (no check failed, so no list of checks).
+    const q = await cli("run", f, "--quiet");
+    expect(q.code).toBe(1);
+    expect(q.stdout).toMatch(/^kafkasim run /);
+    expect(q.stderr.trim()).toMatch(/^[a-z-]+$/);
   });
 
   it("formats simulated time as people read it", () => {
