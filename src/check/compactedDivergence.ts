@@ -24,9 +24,9 @@ export interface CompactedKeyDivergence {
  * read as "deleted" when it is a tombstone or when there is none. Two replicas disagree on a key when both latest
  * records lie below `common` (the lower HW: committed on both) and one is a live value while the other says deleted
  * or holds a value at another offset. Not judged: a key whose latest record on either side is at or past `common`
- * (still in flight: the replica behind may be about to get it), a value below the other replica's log start
- * (retention of `compact,delete`, or DeleteRecords, removed it there), a key whose latest record on either side is in
- * a transaction still open there (its marker is past that replica's log end or HW: the other may already have it),
+ * (still in flight: the replica behind may be about to get it), a value below the log start of a replica that has
+ * no record of the key (retention of `compact,delete`, or DeleteRecords, removed it there), a key whose latest record on either side is in
+ * a transaction still open there (no marker of it in that replica's log yet: the other may already have it),
  * aborted transactions' records (the cleaner drops them, each replica on its own schedule), and keyless records. What this finds is the lasting kind: a replica that missed a
  * tombstone (it was away while the tombstone lived, and the leader had cleaned it past its delete horizon before the
  * replica fetched that range) keeps the deleted key's value for good, since nothing in Kafka's replication
@@ -51,7 +51,9 @@ export function compactedKeyDivergences(a: FinalReplicaLog, b: FinalReplicaLog, 
     if (liveA && liveB && liveA.offset === liveB.offset) continue; // the same record (a value clash is an offset divergence)
     // The older live value is the one the other replica moved past (a newer value, a tombstone, or nothing left).
     const [live, liveBroker, other, otherLog] = !liveB || (liveA && liveA.offset < liveB.offset) ? [liveA!, a.broker, { broker: b.broker, record: rb }, b] : [liveB, b.broker, { broker: a.broker, record: ra }, a];
-    if (live.offset < otherLog.logStartOffset) continue; // retention removed it there, on purpose
+    // Retention removed the value there, on purpose — but only excuses it when the other replica has no record of the
+    // key: a newer value or tombstone there is one the live replica lacks, wherever the other's log now starts.
+    if (other.record === undefined && live.offset < otherLog.logStartOffset) continue;
     out.push({ key, live: { broker: liveBroker, record: live }, other });
   }
   // The earliest stale value first (log order); the sort is stable, so ties keep their order above.

@@ -262,3 +262,24 @@ describe("lostAcknowledgedWrites over a log that answers valueAt (a simulated ru
     expect(lostAcknowledgedWrites.run({ history: s.history, logs: [withValueAt(replica("broker-2", ["a", "b"], { leader: true }))] }, null)).toEqual([]);
   });
 });
+
+describe("logDivergence on a compacted topic: log start offsets only excuse a value the other replica has no record of", () => {
+  const run = (...logs: FinalReplicaLog[]) => logDivergence.run({ history: new Story().history, logs }, null);
+
+  it("fires when the replica behind lacks the key's newer value, even though its stale value lies below the other's log start", () => {
+    // k0 = v0 at 0, rewritten v3 at 3. broker-2 (log start 1: retention of compact,delete) has v3 as k0's latest;
+    // broker-1 never got v3 — its offset 3 held another record, superseded and cleaned since (k2's v5 at 5) — so it
+    // still says k0 = v0. Retention on broker-2 removed offset 0 there, but says nothing about broker-1 lacking v3.
+    const stale = compactedReplica("broker-1", [[0, "k0", "v0"], [1, "k1", "v1"], [5, "k2", "v5"]]);
+    const newer = compactedReplica("broker-2", [[1, "k1", "v1"], [3, "k0", "v3"], [5, "k2", "v5"]], { logStart: 1, leader: false });
+    const found = run(stale, newer);
+    expect(found).toHaveLength(1);
+    expect(found[0].evidence).toMatchObject({ key: "k0", live: { broker: "broker-1", offset: 0, value: "v0" }, other: { broker: "broker-2", offset: 3, value: "v3" } });
+  });
+
+  it("still stays quiet when the other replica has no record of the key at all and retention removed the value there", () => {
+    const older = compactedReplica("broker-1", [[0, "k0", "v0"], [1, "k1", "v1"], [2, "k1", "v2"]]);
+    const retained = compactedReplica("broker-2", [[2, "k1", "v2"]], { logStart: 2, leader: false });
+    expect(run(older, retained)).toEqual([]);
+  });
+});

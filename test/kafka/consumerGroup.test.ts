@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { committedOffsetRegression, consumedTwice, skippedRecords } from "../../src/check/groupCheckers.js";
+import { committedOffsetRegression, concurrentOwnership, consumedTwice, skippedRecords } from "../../src/check/groupCheckers.js";
 import type { CheckInput } from "../../src/check/input.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { type RunResult, runScenario } from "../../src/runner/run.js";
@@ -72,6 +72,22 @@ describe("consumer groups end to end", () => {
     const next = after.slice(after.indexOf(failed[0]) + 1).filter((op) => op.f === "process" || op.f === "lost");
     expect(next[0].f).toBe("lost");
     expect(r.history.ops.some((op) => op.process === "c1" && op.f === "process" && (op.value as { generation: number }).generation === -1)).toBe(false);
+  });
+
+  it("a cooperative member whose JoinGroup is refused UNKNOWN_MEMBER_ID mid-rebalance gives its partitions up as lost before it joins again", () => {
+    // c3 starts a rebalance at 20s; c1 runs onJoinPrepare (cooperative: it keeps t-0, t-2), sends its JoinGroup and is
+    // cut off from every broker for 15s, so the group completes without it and hands its partitions to c3. When the
+    // cut heals its JoinGroup is refused: AbstractCoordinator.resetStateAndRejoin sets needsJoinPrepare, so the next
+    // poll's onJoinPrepare (generation reset) calls onPartitionsLost. Before the fix c1 kept processing t-0 and t-2 at
+    // generation -1 while c3 owned them, and rejoined claiming them as owned.
+    const coop = ", partition.assignment.strategy: cooperative-sticky, max.poll.interval.ms: 10000";
+    const cut = "faults:\n  - on: { actor: c1, event: consumer.join-group, where: { generation: 1 } }\n    partition: { from: [c1], to: [broker-1, broker-2, broker-3] }\n    for: 15s";
+    const r = run([member("c1", coop), member("c2", coop), member("c3", coop, undefined, ", start: 20s")].join("\n"), cut);
+    const c1 = r.history.ops.filter((op) => op.process === "c1" && op.type === "ok" && op.time > 21e6);
+    expect(c1.filter((op) => op.f === "process" && (op.value as { generation: number }).generation === -1)).toEqual([]);
+    const firstAssignAfter = c1.findIndex((op) => op.f === "assigned");
+    expect(c1.slice(0, firstAssignAfter).some((op) => op.f === "lost")).toBe(true);
+    expect(concurrentOwnership.run(input(r), null)).toEqual([]);
   });
 
   it("a static member restarted within its session keeps its partitions without a rebalance; a dynamic one costs two", () => {

@@ -248,6 +248,9 @@ export class ConsumerCoordinator extends GroupMember {
     if (resetMemberId) this.memberId = "";
     this.state = "UNJOINED";
     this.rejoinNeeded = true;
+    // AbstractCoordinator.resetStateAndRejoin sets needsJoinPrepare: a reset in the middle of a rebalance (a refused
+    // JoinGroup after onJoinPrepare already ran) runs onJoinPrepare again, which gives the partitions up as lost.
+    this.prepared = false;
   }
 
   protected override fail(error: ErrorName): void {
