@@ -13,8 +13,9 @@ export function javaStringHashCode(s: string): number {
  * its keys: by bucket `(h ^ (h >>> 16)) & (capacity - 1)` (HashMap.hash), and within a bucket in insertion order
  * (a resize splits a bucket keeping relative order). Capacity starts at 16 and doubles whenever size exceeds 0.75 of
  * it (HashMap.resize). Kafka's assignors iterate such maps, so where Kafka's answer depends on that order this gives
- * the same answer; it is a pure function of the keys, so it is deterministic. Not modelled: tree bins (eight or
- * more keys in one bucket of a table of 64 or more), where Java orders a bucket differently.
+ * the same answer; it is a pure function of the keys, so it is deterministic. Not modelled: tree bins (a bucket
+ * treeifies when a put adds its ninth key, TREEIFY_THRESHOLD 8, in a table of MIN_TREEIFY_CAPACITY 64 or more; a
+ * smaller table resizes instead), where Java may move a bucket's root to its front and so order it differently.
  */
 export function javaHashMapKeyOrder(keys: readonly string[]): string[] {
   return javaHashOrder(keys, javaStringHashCode);
