@@ -56,9 +56,9 @@ describe("the explore index page", () => {
     expect(text(page)).toContain("2 of 20 seeds failed");
   });
 
-  it("fits a phone: a viewport, and tables that scroll in their own box", () => {
+  it("fits a phone: a viewport, and tables that scroll in their own box, which the keyboard can focus and scroll", () => {
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-    expect(page.match(/<div class="hscroll"><table/g)).toHaveLength(3);
+    expect(page.match(/<div class="hscroll" tabindex="0" role="region" aria-label="[a-z ]+"><table/g)).toHaveLength(3);
   });
 
   it("holds no markup from the scenario or its findings, and no script", () => {

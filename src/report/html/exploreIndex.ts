@@ -40,8 +40,11 @@ export interface ExploreIndex {
   version: string;
 }
 
-/** Tables scroll sideways in their own box, so a phone-wide page never does. */
-const scroll = (table: string) => `<div class="hscroll">${table}</div>`;
+/**
+ * Tables scroll sideways in their own box, so a phone-wide page never does; the box takes focus (its label names it)
+ * so the keyboard can scroll it too: the replay column has nothing focusable to bring it into view.
+ */
+const scroll = (label: string, table: string) => `<div class="hscroll" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 
 const INDEX_CSS = `
 /* Only the long free text may break anywhere: a check name, a status or a digest broken mid-word misreads. */
@@ -95,15 +98,15 @@ ${
   failing === 0
     ? ""
     : `<section><h2>Failing checks</h2>
-${scroll(`<table class="index" id="failing-checks"><thead><tr><th>check</th><th>seeds failing</th><th>which</th></tr></thead>\n<tbody>\n${checkRows}\n</tbody></table>`)}
+${scroll("failing checks", `<table class="index" id="failing-checks"><thead><tr><th>check</th><th>seeds failing</th><th>which</th></tr></thead>\n<tbody>\n${checkRows}\n</tbody></table>`)}
 </section>
 <section><h2>Failing seeds</h2>
-${scroll(`<table class="index" id="failing-seeds"><thead><tr><th>seed</th><th>status</th><th>failing checks</th><th>first finding</th><th>digest</th><th>replay</th></tr></thead>\n<tbody>\n${seedRows}\n</tbody></table>`)}
+${scroll("failing seeds", `<table class="index" id="failing-seeds"><thead><tr><th>seed</th><th>status</th><th>failing checks</th><th>first finding</th><th>digest</th><th>replay</th></tr></thead>\n<tbody>\n${seedRows}\n</tbody></table>`)}
 ${x.entries.some((f) => !f.href) ? `<p class="note">Pages are written for the first failing seeds only; replay another with its line above and --report.</p>` : ""}
 </section>`
 }
 <section><h2>Rare moments reached</h2>
-${scroll(`<table class="index" id="coverage"><thead><tr><th>rare moment</th><th>seeds reached</th><th>times</th></tr></thead>\n<tbody>\n${coverageRows}\n</tbody></table>`)}
+${scroll("rare moments reached", `<table class="index" id="coverage"><thead><tr><th>rare moment</th><th>seeds reached</th><th>times</th></tr></thead>\n<tbody>\n${coverageRows}\n</tbody></table>`)}
 ${never.length > 0 ? `<p class="note">never reached: ${never.join(", ")}</p>` : ""}
 </section>
 </main>
