@@ -1,7 +1,8 @@
 import type { ChalkInstance } from "chalk";
 import { join } from "node:path";
 import type { ResolvedScenario } from "../scenario/resolved.js";
-import type { ExploreEntry } from "../report/html/page.js";
+import type { ExploreEntry } from "../report/html/exploreIndex.js";
+import { describeDrawn } from "../scenario/swarm.js";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
 import { replayLine } from "../report/summary.js";
 import { runScenario } from "../runner/run.js";
@@ -12,7 +13,7 @@ import { loadWithSets, setTexts } from "./setOption.js";
 import { parseDurationOption } from "./options.js";
 import type { SeedTask } from "./seedTask.js";
 import { EXIT_INTERRUPTED, planSweep, runPlannedSweep, scenarioPath, type SweepArgs, writeShardFile } from "./sweepSetup.js";
-import { formatSweep, type SweepFailure, summarizeSweep } from "./sweepSummary.js";
+import { formatSweep, summarizeSweep, type SweepSummary } from "./sweepSummary.js";
 
 export interface ExploreArgs extends SweepArgs {
   scenario: string;
@@ -44,7 +45,7 @@ export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInsta
   const shard = plan.shard ? `${plan.shard.k}/${plan.shard.n}` : undefined;
   writeShardFile(plan, run, { command: "explore", scenario: scenario.name, file, path, variants: [], checkDeterminism: args.checkDeterminism, extra: { ...(scenario.sweep ? { finds: scenario.sweep.finds } : {}), ...(sets.length > 0 ? { sets } : {}) } });
   const summary = summarizeSweep(done, { scenario: scenario.name, file, sets, durationMs: plan.durationMs, from: plan.from, shard, asked: tasks.length, interrupted: run.interrupted, wallMs, workers });
-  if (reportDir && !run.interrupted) writeExploreReport(reportDir, scenario, file, summary.seeds, plan.from, summary.failures, plan.durationMs);
+  if (reportDir && !run.interrupted) writeExploreReport(reportDir, scenario, summary);
   if (args.json) io.out(JSON.stringify(summary));
   else {
     for (const l of formatSweep(summary, c, scenario.sweep?.finds)) io.out(l);
@@ -56,11 +57,13 @@ export async function exploreCommand(args: ExploreArgs, io: CliIO, c: ChalkInsta
 }
 
 /**
- * Runs each failing seed again (the same run: determinism) with a recorder, writes its page into DIR/seed-N/, and
- * the index page listing every failing seed. Pages only for the first MAX_SEED_REPORTS failing seeds.
+ * Runs each failing seed again (the same run: determinism) with a recorder, writes its page into DIR/seed-N/ (linked
+ * back to the index), and the index page: the numbers of `summary` (what --json prints) with a link per seed. Pages
+ * only for the first MAX_SEED_REPORTS failing seeds.
  */
-function writeExploreReport(dir: string, scenario: ResolvedScenario, file: string, seeds: number, from: number, failures: SweepFailure[], durationMs?: number): void {
-  const entries: ExploreEntry[] = failures.map((f, i) => {
+function writeExploreReport(dir: string, scenario: ResolvedScenario, summary: SweepSummary): void {
+  const { file, durationMs } = summary;
+  const entries: ExploreEntry[] = summary.failures.map((f, i) => {
     let href: string | null = null;
     if (i < MAX_SEED_REPORTS) {
       const sub = safeName(`seed-${f.seed}`);
@@ -68,10 +71,11 @@ function writeExploreReport(dir: string, scenario: ResolvedScenario, file: strin
       const recorder = new RunRecorder({ messages: true });
       const started = performance.now();
       const r = runScenario(scenario, { seed: f.seed, durationMs, attach: recorder.attach });
-      writeRunReport(seedDir, r, recorder, performance.now() - started);
+      writeRunReport(seedDir, r, recorder, performance.now() - started, { href: "../index.html", text: "failing seeds" });
       href = `${sub}/index.html`;
     }
-    return { seed: f.seed, status: f.status, checks: f.failed, firstFinding: f.firstFinding, replay: replayLine({ file, seed: f.seed, sets: scenario.sets, durationMs }), href };
+    const replay = replayLine({ file, seed: f.seed, sets: scenario.sets, durationMs });
+    return { seed: f.seed, status: f.status, checks: f.failed, firstFinding: f.firstFinding, digest: f.digest, replay, href, ...(f.drawn ? { drawn: describeDrawn(f.drawn) } : {}), ...(f.determinism ? { determinism: f.determinism } : {}) };
   });
-  writeExploreIndex(dir, scenario.name, file, seeds, from, entries);
+  writeExploreIndex(dir, { scenario: summary.scenario, file, sets: summary.sets, durationMs, seeds: summary.seeds, from: summary.from, finds: scenario.sweep?.finds, coverage: summary.coverage, entries });
 }

@@ -2,7 +2,8 @@ import { existsSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { RunResult } from "../runner/run.js";
 import { pageAssets } from "../report/html/assets.js";
-import { type ExploreEntry, renderExploreIndex, renderRunPage } from "../report/html/page.js";
+import { type ExploreIndex, renderExploreIndex } from "../report/html/exploreIndex.js";
+import { type BackLink, renderRunPage } from "../report/html/page.js";
 import { buildReportData } from "../report/html/reportData.js";
 import { HISTORY_FILE, historyLines, JEPSEN_HISTORY_FILE, jepsenHistoryText } from "../report/historyFile.js";
 import type { RunRecorder } from "../report/recorder/runRecorder.js";
@@ -47,12 +48,12 @@ export function safeName(s: string): string {
 /**
  * Writes one run's report into `dir` (already prepared): index.html (self-contained), summary.json (the --json
  * object with the timeline), the history, and for a Kafka run the history in Jepsen's shape. Returns the page's size
- * in bytes.
+ * in bytes. `back`: a link to the page this one belongs to (explore's index).
  */
-export function writeRunReport(dir: string, r: RunResult, recorder: RunRecorder, wallMs: number): number {
+export function writeRunReport(dir: string, r: RunResult, recorder: RunRecorder, wallMs: number, back?: BackLink): number {
   const assets = pageAssets();
   const data = buildReportData(r, recorder, assets.version, wallMs);
-  const page = renderRunPage(data, assets);
+  const page = renderRunPage(data, assets, back);
   writeFileSync(inside(dir, "index.html"), page);
   const moments = mergeMoments(recorder.moments, findingMoments(r.checks, Math.round(r.simulatedMs * 1000)));
   const summary = { ...runJson(r, wallMs), version: assets.version, replay: data.meta.replay, timeline: moments.map((m) => ({ atUs: m.atUs, kind: m.kind, text: m.text })) };
@@ -62,7 +63,7 @@ export function writeRunReport(dir: string, r: RunResult, recorder: RunRecorder,
   return Buffer.byteLength(page);
 }
 
-/** Writes `explore --report DIR`'s index page. */
-export function writeExploreIndex(dir: string, scenario: string, file: string, seeds: number, from: number, entries: ExploreEntry[]): void {
-  writeFileSync(inside(dir, "index.html"), renderExploreIndex(scenario, file, seeds, from, entries, pageAssets().version));
+/** Writes `explore --report DIR`'s index page (`index` without the version, which is this build's). */
+export function writeExploreIndex(dir: string, index: Omit<ExploreIndex, "version">): void {
+  writeFileSync(inside(dir, "index.html"), renderExploreIndex({ ...index, version: pageAssets().version }));
 }

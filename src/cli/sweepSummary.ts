@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import { RARE_MOMENT_NAMES, type MomentCoverage, sumCoverage } from "../runner/rareMoments.js";
+import { failuresByCheck } from "../report/failuresByCheck.js";
 import { replayLine, replayOptions } from "../report/summary.js";
 import { shellQuote } from "../report/shellQuote.js";
 import { describeDrawn, type Drawn } from "../scenario/swarm.js";
@@ -11,6 +12,8 @@ export interface SweepFailure {
   status: string;
   failed: string[];
   firstFinding: string;
+  /** The seed's run digest (16 hex digits): `kafkasim run FILE --seed N` prints the same. */
+  digest: string;
   /** A swarm scenario: the configuration the seed drew. */
   drawn?: Drawn;
   /** With --check-determinism: what the two reruns showed. */
@@ -68,6 +71,7 @@ export function summarizeSweep(outcomes: readonly TimedOutcome[], m: SweepMeta):
       status: o.status,
       failed: o.failed,
       firstFinding: o.firstFinding,
+      digest: o.digest,
       ...(o.drawn ? { drawn: o.drawn } : {}),
       ...(o.determinism ? { determinism: o.determinism.message } : {}),
     }));
@@ -102,8 +106,7 @@ export function formatSweep(s: SweepSummary, c: ChalkInstance, finds?: string[])
   lines.push(`${s.scenario}: ${head}${s.shard ? ` (shard ${s.shard})` : ""}, ${s.failures.length} failing  ${c.dim(`(${s.wallMs}ms wall${workers}, ${s.events} events, ${s.seedsPerSec.toFixed(1)} seeds/s)`)}`);
   if (finds) lines.push(c.dim(`  a sweep: the seeds that break ${finds.join(", ")} are its findings`));
   if (s.failures.length > 0) {
-    const byCheck = new Map<string, number[]>();
-    for (const f of s.failures) for (const name of f.failed.length ? f.failed : [f.status]) byCheck.set(name, [...(byCheck.get(name) ?? []), f.seed]);
+    const byCheck = failuresByCheck(s.failures);
     lines.push(c.bold("  failing check".padEnd(40) + "seeds"));
     for (const [name, seeds] of byCheck) lines.push(`  ${name.padEnd(38)}${seeds.slice(0, 12).join(" ")}${seeds.length > 12 ? ` ... (${seeds.length})` : ""}`);
     const drawn = s.failures.filter((f) => f.drawn);

@@ -143,6 +143,41 @@ expect:
     expect(links.map(([, , seed]) => Number(seed))).toEqual(json.failures.map((f: { seed: number }) => f.seed));
   });
 
+  it("shows on its index every number explore --json gives for the same run, and each seed's page links back", async () => {
+    const scenario = "acks-1-random-leader-crashes";
+    const args = ["explore", scenario, "--seeds", "6", "--from", "13", "--workers", "1", "--duration", "12s"];
+    const out = join(dir, "explore-numbers");
+    expect((await cli(...args, "--report", out)).code).toBe(1);
+    const json = JSON.parse((await cli(...args, "--json")).stdout);
+    expect(json.failures.length).toBeGreaterThan(0);
+    const index = readFileSync(join(out, "index.html"), "utf8");
+    const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/\s+/g, " ");
+    expect(text(index)).toContain(`${json.failures.length} of ${json.seeds} seeds failed`);
+    expect(text(index)).toContain(`${json.seeds} from ${json.from}`);
+    expect(text(index)).toContain("--duration 12s");
+    const checks = text(index.match(/id="failing-checks"[\s\S]*?<\/table>/)![0]);
+    expect(checks).toContain(`noLostAcknowledgedWrites ${json.failures.length} ${json.failures.map((f: { seed: number }) => f.seed).join(" ")}`);
+    const coverage = text(index.match(/id="coverage"[\s\S]*?<\/table>/)![0]);
+    for (const [name, c] of Object.entries(json.coverage as Record<string, { seeds: number; times: number }>)) {
+      if (c.seeds > 0) expect(coverage).toContain(`${name} ${c.seeds}/${json.seeds} ${c.times}`);
+      else expect(coverage).not.toContain(name);
+    }
+    for (const f of json.failures as { seed: number; digest: string }[]) {
+      expect(f.digest).toMatch(/^[0-9a-f]{16}$/);
+      const row = text(index.match(new RegExp(`<tr><td class="mono"><a href="seed-${f.seed}/index.html">[\\s\\S]*?</tr>`))![0]);
+      expect(row).toContain(f.digest);
+      // The seed's page is that very run, and links back to the index.
+      const page = readFileSync(join(out, `seed-${f.seed}`, "index.html"), "utf8");
+      expect(page).toContain(`<dd id="digest">${f.digest}</dd>`);
+      expect(page).toContain('<a href="../index.html" id="back">');
+      // The replay line shown, run as printed, gives the same digest.
+      const replay = row.match(/kafkasim run .*--seed \d+ --duration 12s/)![0];
+      expect(replay).toBe(`kafkasim run scenarios/${scenario}.yaml --seed ${f.seed} --duration 12s`);
+      const again = JSON.parse((await cli(...replay.split(" ").slice(1), "--json")).stdout);
+      expect(again.digest).toBe(f.digest);
+    }
+  }, 60_000);
+
   it("checks the folder before exploring: exit 2", async () => {
     const file = join(dir, "explore-file");
     writeFileSync(file, "x");

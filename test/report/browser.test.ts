@@ -294,3 +294,37 @@ describe("the report of the reference workload (3 brokers, 6 partitions RF3, ack
     expect(requests).toEqual([]);
   });
 });
+
+describe("explore --report's index of a hostile scenario (test/fixtures/report-hostile.yaml, 1 seed)", () => {
+  it("shows its names as text, fits a phone, and its seed links work from file:// by keyboard, there and back", async () => {
+    const out = join(dir, "explore-hostile");
+    const r = await cli("explore", "test/fixtures/report-hostile.yaml", "--seeds", "1", "--workers", "1", "--report", out);
+    expect(r.code).toBe(1);
+    const index = join(out, "index.html");
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("request", (q) => void (q.isNavigationRequest() || requests.push(q.url())));
+    await page.goto(`file://${index}`);
+    expect(await page.locator("h1").textContent()).toBe("hostile</title><script>window.__pwned = 'name'</script>");
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    // Nothing scrolls sideways at 390 px: the tables scroll in their own box.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Tab reaches the seed's link, shown focused; Enter opens its page from disk.
+    const link = page.locator('#failing-seeds a[href="seed-1/index.html"]');
+    for (let i = 0; i < 10 && !(await link.evaluate((a) => a === document.activeElement)); i++) await page.keyboard.press("Tab");
+    expect(await link.evaluate((a) => getComputedStyle(a).outlineStyle)).not.toBe("none");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`file://${join(out, "seed-1", "index.html")}`);
+    await page.waitForSelector("body[data-ready]", { state: "attached" });
+    expect(await page.locator("#scenario-name").textContent()).toBe("hostile</title><script>window.__pwned = 'name'</script>");
+    await page.locator("#back").click();
+    await page.waitForURL(`file://${index}`);
+    expect(await page.locator("#failing-seeds").count()).toBe(1);
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+    await page.close();
+  });
+});

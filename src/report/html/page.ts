@@ -119,8 +119,17 @@ table.index { border-collapse: collapse; } table.index td, table.index th { padd
 /** The performance section (only for a run with `capacity:`): its tables are drawn by the page script (client/perf.js). */
 const PERFORMANCE_SECTION = `<section id="performance"><h2>Performance</h2><p class="note">The run's capacity figures (its scenario has <code>capacity:</code>), as in its summary and <code>--json</code>.</p><div id="perf-tables"></div></section>\n`;
 
-/** One run's page: the header and checks written here (escaped), the lanes and diagram drawn by the page script. */
-export function renderRunPage(data: ReportData, assets: PageAssets): string {
+/** A link from a run's page up to the page it belongs to: `href` relative to the page, `text` what it says. */
+export interface BackLink {
+  href: string;
+  text: string;
+}
+
+/**
+ * One run's page: the header and checks written here (escaped), the lanes and diagram drawn by the page script.
+ * `back`: a first link in its bar up to the page it belongs to (explore's index, for a failing seed's page).
+ */
+export function renderRunPage(data: ReportData, assets: PageAssets, back?: BackLink): string {
   const m = data.meta;
   const style = assets.uplotCss + PAGE_CSS;
   const scripts = [assets.uplotJs, assets.clientJs];
@@ -159,7 +168,7 @@ export function renderRunPage(data: ReportData, assets: PageAssets): string {
 <dt>kafkasim</dt><dd>${escapeHtml(m.version)}</dd>
 </dl>
 </header>
-<nav><a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note" aria-live="polite"></span><button type="button" id="zoom-reset" title="show the whole run on every chart (or double-click a chart)" disabled>whole run</button></nav>
+<nav>${back ? `<a href="${escapeHtml(back.href)}" id="back">← ${escapeHtml(back.text)}</a>` : ""}<a href="#checks">Checks</a>${perf ? '<a href="#performance">Performance</a>' : ""}<a href="#overview">Faults and findings</a><a href="#timeline">Timeline</a><a href="#partitions">Partitions</a><a href="#groups">Groups</a><a href="#producers">Producers</a><a href="#messages">Messages</a><span class="zoom" id="zoom-note" aria-live="polite"></span><button type="button" id="zoom-reset" title="show the whole run on every chart (or double-click a chart)" disabled>whole run</button></nav>
 <main>
 <section id="checks"><h2>Checks</h2><ul class="checks">${invariants}${checks || '<li class="note">no expectations</li>'}</ul></section>
 ${perf ? PERFORMANCE_SECTION : ""}<section id="overview"><h2>Faults and findings</h2><p class="note">Each bar is an injected fault (crash, clean shutdown, pause, network partition, slow link); each dot a check finding: click one to jump to its moment.</p><div id="faults-chart" class="chart"></div></section>
@@ -172,53 +181,6 @@ ${perf ? PERFORMANCE_SECTION : ""}<section id="overview"><h2>Faults and findings
 <script type="application/json" id="kafkasim-data">${jsonForScript(data)}</script>
 <script>${assets.uplotJs}</script>
 <script>${assets.clientJs}</script>
-</body>
-</html>
-`;
-}
-
-/** One failing seed of an exploration, for the index page. */
-export interface ExploreEntry {
-  seed: number;
-  status: string;
-  checks: string[];
-  firstFinding: string;
-  replay: string;
-  /** Relative link to that seed's page, or null when no page was written for it. */
-  href: string | null;
-}
-
-/** `explore --report DIR`'s index: each failing seed with its check, first finding, replay line and page. No script. */
-export function renderExploreIndex(scenario: string, file: string, seeds: number, from: number, entries: ExploreEntry[], version: string): string {
-  const rows = entries
-    .map(
-      (e) =>
-        `<tr><td class="mono">${e.href ? `<a href="${escapeHtml(e.href)}">seed ${e.seed}</a>` : `seed ${e.seed}`}</td><td>${escapeHtml(e.status)}</td><td>${escapeHtml(e.checks.join(", "))}</td><td>${escapeHtml(e.firstFinding)}</td><td class="mono">${escapeHtml(e.replay)}</td></tr>`,
-    )
-    .join("\n");
-  const style = PAGE_CSS;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy([], [style]))}">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(`kafkasim explore: ${scenario}`)}</title>
-<style>${style}</style>
-</head>
-<body>
-<header>
-<h1>${escapeHtml(scenario)}</h1>
-<div class="verdict ${entries.length === 0 ? "ok" : "fail"}">${entries.length === 0 ? "every seed passed" : `${entries.length} of ${seeds} seeds failed`}</div>
-<dl class="meta"><dt>scenario file</dt><dd>${escapeHtml(file)}</dd><dt>seeds</dt><dd>${seeds} from ${from}</dd><dt>kafkasim</dt><dd>${escapeHtml(version)}</dd></dl>
-</header>
-<main><section>
-<table class="index" id="failing-seeds"><thead><tr><th>seed</th><th>status</th><th>failing checks</th><th>first finding</th><th>replay</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
-${entries.some((e) => !e.href) ? `<p class="note">Pages are written for the first failing seeds only; replay another with its line above and --report.</p>` : ""}
-</section></main>
 </body>
 </html>
 `;
