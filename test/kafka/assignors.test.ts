@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { assign, type AssignorMember } from "../../src/index.js";
+import { parts, subs } from "../support/assignorInput.js";
+import { assign } from "../../src/index.js";
 
-/** "t1-0, t1-1" → [{topic, partition}, ...] */
-const parts = (s: string) =>
-  s === ""
-    ? []
-    : s.split(",").map((x) => {
-        const [topic, p] = x.trim().split(/-(?=\d+$)/);
-        return { topic, partition: Number(p) };
-      });
-const subs = (topics: string[], extra: Partial<AssignorMember> = {}): AssignorMember => ({ topics, ...extra });
 
 
 describe("CooperativeStickyAssignor — cases of CooperativeStickyAssignorTest (kafka-facts §2.4)", () => {

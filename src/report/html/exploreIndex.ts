@@ -1,7 +1,7 @@
 import { formatDurationMs } from "../../common/duration.js";
 import { RARE_MOMENT_NAMES, type MomentCoverage } from "../../runner/rareMoments.js";
 import { failuresByCheck } from "../failuresByCheck.js";
-import { contentSecurityPolicy, escapeHtml, PAGE_CSS } from "./page.js";
+import { escapeHtml, PAGE_CSS, pageHead } from "./page.js";
 
 /** One failing seed of an exploration, for the index page. */
 export interface ExploreEntry {
@@ -77,16 +77,7 @@ export function renderExploreIndex(x: ExploreIndex): string {
     ["kafkasim", e(x.version)],
   ];
   const style = PAGE_CSS + INDEX_CSS;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(contentSecurityPolicy([], [style]))}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(`kafkasim explore: ${x.scenario}`)}</title>
-<style>${style}</style>
-</head>
+  return `${pageHead(`kafkasim explore: ${x.scenario}`, [], style)}
 <body>
 <header>
 <h1>${e(x.scenario)}</h1>

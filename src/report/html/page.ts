@@ -37,6 +37,23 @@ export function contentSecurityPolicy(scripts: string[], styles: string[]): stri
   ].join("; ");
 }
 
+/**
+ * The opening of every report page up to `<body>`: the policy above (`scripts` and `style` by hash), no referrer, a
+ * phone's viewport, the escaped `title` and the one style block. Returns HTML text.
+ */
+export function pageHead(title: string, scripts: string[], style: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts, [style]))}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>`;
+}
+
 /** The page's own style (after uPlot's). */
 export const PAGE_CSS = `
 :root { --fg: #1d232b; --muted: #5b6673; --line: #d9dee4; --bg: #fff; --soft: #f4f6f8; --ok: #1a7f37; --bad: #c62828; --warn: #b26a00; --hl: #ffeb99; }
@@ -144,16 +161,7 @@ export function renderRunPage(data: ReportData, assets: PageAssets, back?: BackL
     .join("");
   const perf = data.performance !== null;
   const invariants = data.invariantViolations.map((v) => `<li class="check-bad">✗ invariant: ${escapeHtml(v)}</li>`).join("");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(scripts, [style]))}">
-<meta name="referrer" content="no-referrer">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`kafkasim: ${m.scenario} seed ${m.seed} ${m.ok ? "OK" : "FAILED"}`)}</title>
-<style>${style}</style>
-</head>
+  return `${pageHead(`kafkasim: ${m.scenario} seed ${m.seed} ${m.ok ? "OK" : "FAILED"}`, scripts, style)}
 <body>
 <header>
 <h1 id="scenario-name">${escapeHtml(m.scenario)}</h1>

@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { parts, subs } from "../../support/assignorInput.js";
 import { assign, type AssignorMember } from "../../../src/index.js";
 
 // Vectors from Kafka's clients/src/test/java/org/apache/kafka/clients/consumer/RangeAssignorTest.java and
 // RoundRobinAssignorTest.java (racks ignored: RackConfig.NO_CONSUMER_RACK), through the public assign().
 
-/** "t1-0, t1-1" → [{topic, partition}, ...] */
-const parts = (s: string) =>
-  s === ""
-    ? []
-    : s.split(",").map((x) => {
-        const [topic, p] = x.trim().split(/-(?=\d+$)/);
-        return { topic, partition: Number(p) };
-      });
-const subs = (topics: string[], extra: Partial<AssignorMember> = {}): AssignorMember => ({ topics, ...extra });
 
 describe("RangeAssignor — Kafka's RangeAssignorTest cases", () => {
   it("testOneConsumerNoTopic / NonexistentTopic", () => {
