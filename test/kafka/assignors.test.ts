@@ -2,8 +2,6 @@ import { describe, expect, it } from "vitest";
 import { parts, subs } from "../support/assignorInput.js";
 import { assign } from "../../src/index.js";
 
-
-
 describe("CooperativeStickyAssignor — cases of CooperativeStickyAssignorTest (kafka-facts §2.4)", () => {
   it("a partition claimed by two members is revoked from both and not given to a third in the same round", () => {
     const members = {

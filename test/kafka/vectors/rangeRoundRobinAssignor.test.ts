@@ -5,7 +5,6 @@ import { assign, type AssignorMember } from "../../../src/index.js";
 // Vectors from Kafka's clients/src/test/java/org/apache/kafka/clients/consumer/RangeAssignorTest.java and
 // RoundRobinAssignorTest.java (racks ignored: RackConfig.NO_CONSUMER_RACK), through the public assign().
 
-
 describe("RangeAssignor — Kafka's RangeAssignorTest cases", () => {
   it("testOneConsumerNoTopic / NonexistentTopic", () => {
     expect(assign("range", {}, { consumer1: subs([]) })).toEqual({ consumer1: [] });
