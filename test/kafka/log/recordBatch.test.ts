@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
+import { zigZagVarintBytes } from "../../support/varintReference.js";
 import { PackedRecordBatch, stampedBatch } from "../../../src/kafka/log/packedRecordBatch.js";
 import { batchBelow, batchFrom, candidateBatch, compressionOf, keyBytesOf, lastOffsetOf, lastSequenceOf, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, offsetOfRecord, plainBatch, type RecordBatch, recordCountOf, recordIndexOf, recordValueAt, valueBytesOf, withStamps } from "../../../src/kafka/log/recordBatch.js";
 import { batchSizeUpperBound, RECORD_BATCH_OVERHEAD_BYTES, recordSizeInBytes, sizeOfVarint, sizeOfVarlong, utf8Length } from "../../../src/kafka/log/recordSize.js";
@@ -67,15 +68,7 @@ describe("RecordBatch", () => {
   });
 
   // ByteUtils.writeVarint / writeVarlong: zig-zag, then 7 bits a byte.
-  const encodedBytes = (v: bigint, bits: bigint) => {
-    let z = BigInt.asUintN(Number(bits), (v << 1n) ^ (v >> (bits - 1n)));
-    let n = 1;
-    while (z >= 128n) {
-      z >>= 7n;
-      n++;
-    }
-    return n;
-  };
+  const encodedBytes = zigZagVarintBytes;
   test.prop([fc.integer()])("sizeOfVarint is the length of the zig-zag varint encoding", (v) => {
     expect(sizeOfVarint(v)).toBe(encodedBytes(BigInt(v), 32n));
   });

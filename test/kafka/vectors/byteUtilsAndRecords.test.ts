@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { zigZagVarintBytes } from "../../support/varintReference.js";
 import { murmur2, partitionForKey, toPositive } from "../../../src/kafka/partitioner.js";
 import { lastSequenceOf, type RecordBatch } from "../../../src/kafka/log/recordBatch.js";
 import {
@@ -70,15 +71,7 @@ describe("ByteUtilsTest", () => {
   it("testSizeOfVarint / testSizeOfVarlong: agree with the simple loop for 0 and every power of two", () => {
     // The test's "old well-known implementation": zig-zag, then 7 bits a byte. Powers of two up to 2^52 here
     // (kafkasim's varlong is exact for |v| < 2^52, the model's offsets and timestamps).
-    const simple = (v: bigint, bits: bigint) => {
-      let z = BigInt.asUintN(Number(bits), (v << 1n) ^ (v >> (bits - 1n)));
-      let n = 1;
-      while (z >= 0x80n) {
-        z >>= 7n;
-        n++;
-      }
-      return n;
-    };
+    const simple = zigZagVarintBytes;
     expect(sizeOfVarint(0)).toBe(simple(0n, 32n));
     for (let i = 0; i < 31; i++) expect(sizeOfVarint(2 ** i), `2^${i}`).toBe(simple(BigInt(2 ** i), 32n));
     expect(sizeOfVarlong(0)).toBe(simple(0n, 64n));
