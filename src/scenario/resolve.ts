@@ -57,8 +57,10 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
   if (brokerCount > 0 && controllerCount === 0) fail("cluster.controllers", "must be ≥ 1 when there are brokers (KRaft needs a controller quorum)");
   const brokers = Array.from({ length: brokerCount }, (_, i) => `broker-${i + 1}`);
   const controllers = Array.from({ length: controllerCount }, (_, i) => `controller-${i + 1}`);
+  // Kafka keys that change nothing in the model, accepted: a warning for each config block that sets some.
+  const ignoredConfig: string[] = [];
   const brokerUser = c.config ?? {};
-  checkConfig(BROKER_CONFIG, brokerUser, "cluster.config", fail);
+  checkConfig(BROKER_CONFIG, brokerUser, "cluster.config", fail, ignoredConfig);
   const brokerConfig = BROKER_CONFIG.resolve(brokerUser);
   const topics: ResolvedTopic[] = [];
   const topicNames = new Set<string>();
@@ -76,7 +78,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     if (brokerCount === 0) fail(`${p}`, "topics need brokers: set cluster.brokers");
     if (rf > brokerCount)
       fail(`${p}.replicationFactor`, `must be at most the number of brokers (${brokerCount}); got ${rf}`);
-    checkConfig(TOPIC_CONFIG, t.config ?? {}, `${p}.config`, fail);
+    checkConfig(TOPIC_CONFIG, t.config ?? {}, `${p}.config`, fail, ignoredConfig);
     topics.push({ name: t.name, partitions: t.partitions, replicationFactor: rf, config: TOPIC_CONFIG.overrides(t.config ?? {}) });
   });
 
@@ -109,7 +111,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       return t!;
     };
     if (cl.kind === "consumer") {
-      checkConfig(CONSUMER_CONFIG, user, `${p}.config`, fail);
+      checkConfig(CONSUMER_CONFIG, user, `${p}.config`, fail, ignoredConfig);
       const config = CONSUMER_CONFIG.resolve(user);
       for (const conflict of consumerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
       const w = parseWith(consumerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
@@ -170,7 +172,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
       });
       return;
     }
-    checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail);
+    checkConfig(PRODUCER_CONFIG, user, `${p}.config`, fail, ignoredConfig);
     const config = PRODUCER_CONFIG.resolve(user);
     for (const conflict of producerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
     const transactionalId = config["transactional.id"];
@@ -348,7 +350,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
 
   // A timed fault whose for: reaches past the run's end: it is run (it lasts to the end), but not as written.
   const livenessMs = input.liveness === undefined ? (brokers.length > 0 && (faults.length > 0 || adminOps.length > 0 || randomFaults !== null) ? DEFAULT_LIVENESS_MS : null) : input.liveness;
-  const warnings: string[] = [];
+  const warnings: string[] = [...ignoredConfig];
   (input.faults ?? []).forEach((f, i) => {
     if (f.for === undefined || f.on !== undefined || (f.at ?? 0) + f.for <= run.ms) return;
     const undone = livenessMs !== null ? "the liveness phase undoes it when the run ends" : "it is never undone (liveness: none)";
@@ -415,10 +417,16 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: Propert
   throw new ScenarioError(file, first.path, first.message + more, rest.map(({ path: at, message }) => ({ path: at, problem: message })));
 }
 
-function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail): void {
+/**
+ * Refuses a config block with every problem it has; the Kafka keys it sets that change nothing in the model
+ * (`KafkaKeyCatalogue.inert`: bootstrap.servers, serializers, …) are accepted, and `ignored` gets a warning naming them.
+ */
+function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail, ignored: string[]): void {
   // Every problem of the block, not only the first: a user fixing one key at a time would run once per key.
   const [first, ...rest] = def.validate(user);
   if (first) fail(`${path}.${formatKey(first.key)}`, first.message, rest.map((p) => ({ path: `${path}.${formatKey(p.key)}`, problem: p.message })));
+  const inert = def.inertKeys(user);
+  if (inert.length > 0) ignored.push(`${path}: ${inert.map((k) => `${k.key} has no effect in the model (${k.why})`).join("; ")}`);
 }
 
 function checkLatency(l: LatencyInput, path: string, fail: Fail): void {

@@ -175,6 +175,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { akcs: 1 }")), "clients[1].config.akcs", 'unknown producer config "akcs"');
   });
 
+  it("a real client's bootstrap.servers and serializers run, with a warning naming them; its security.protocol is refused as Kafka's but not modelled", async () => {
+    const pasted = KAFKA.replace("config: { acks: 1 }", 'config: { acks: 1, bootstrap.servers: "kafka:9092", value.serializer: org.apache.kafka.common.serialization.StringSerializer }');
+    const r = await cli("run", file(pasted), "--duration", "2s");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: clients\[1\]\.config: bootstrap\.servers has no effect in the model \(.*\); value\.serializer has no effect in the model/);
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { acks: 1, security.protocol: SSL }")), "clients[1].config.security.protocol", `producer config "security.protocol" is Kafka's but not modelled: security (TLS, SASL) is not modelled`);
+  });
+
   it("every bad key of a config block, each at its path, and the nearest known key for a typo", async () => {
     const f = file(KAFKA.replace("config: { acks: 1 }", "config: { acks: 2, linger.mss: 5, retries: -1 }"));
     await expectBadInput(f, "clients[1].config.acks", "(and 2 more problems)", 'clients[1].config.linger.mss: unknown producer config "linger.mss"; did you mean "linger.ms"?', "clients[1].config.retries");

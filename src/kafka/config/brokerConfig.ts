@@ -1,5 +1,6 @@
 import { BROKER_COMPRESSION_TYPES } from "../log/compression.js";
 import { bool, ConfigDef, type ConfigOf, double, int, list, LONG_MAX, long, oneOf } from "./configDef.js";
+import { BROKER_KEYS, TOPIC_KEYS } from "./kafkaKeyCatalogue.js";
 
 /**
  * `message.format.version` values (Kafka `MetadataVersion` short versions): 0.8.x and 0.9.0 write magic 0, 0.10.x
@@ -91,7 +92,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   // Producer state (TransactionLogConfig).
   int("producer.id.expiration.ms", 86400000, "TransactionLogConfig: a producer's state on a partition expires after this long without a write", 1),
   int("producer.id.expiration.check.interval.ms", 600000, "TransactionLogConfig (internal): how often expired producer state is removed", 1),
-]);
+], BROKER_KEYS);
 
 /**
  * The broker configs the model has that Kafka updates at run time (IncrementalAlterConfigs of a BROKER resource):
@@ -133,7 +134,7 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   double("min.cleanable.dirty.ratio", 0.5, "LogConfig: the cleaner cleans a log once its dirty bytes are more than this share of its cleanable bytes", 0, 1),
   long("min.compaction.lag.ms", 0, "LogConfig: a record stays uncompacted at least this long (segments whose newest batch is younger are not cleaned)", 0),
   long("max.compaction.lag.ms", LONG_MAX, "LogConfig: a dirty segment older than this is cleaned whatever the dirty ratio", 1),
-]);
+], TOPIC_KEYS);
 
 /** A broker's (and controller's) resolved configuration: Kafka's keys, typed (Kafka `KafkaConfig`). */
 export type KafkaConfig = ConfigOf<typeof BROKER_CONFIG>;

@@ -74,6 +74,23 @@ export type ConfigValues<Keys extends ConfigKey> = { [K in Keys as K["name"]]: K
 /** The resolved values of a ConfigDef. */
 export type ConfigOf<D> = D extends ConfigDef<infer Keys> ? ConfigValues<Keys> : never;
 
+/**
+ * What a ConfigDef knows of Kafka's keys beyond the ones it models, so a real Kafka key is never called unknown: it is
+ * refused with why (`notModelled`, or any key under a `notModelledPrefixes` prefix), or accepted and ignored with why
+ * (`inert`: it changes nothing the model simulates, as a client's `bootstrap.servers` or serializers).
+ */
+export interface KafkaKeyCatalogue {
+  /** Kafka keys the model does not have, with why: refused with that reason, not as "unknown". */
+  notModelled?: Readonly<Record<string, string>>;
+  /** Key prefixes (e.g. `ssl.`) whose every Kafka key is refused with that reason. */
+  notModelledPrefixes?: Readonly<Record<string, string>>;
+  /**
+   * Kafka keys that name, locate, (de)serialise or observe and change nothing the model does: accepted (any scalar
+   * or list value) and ignored, with why; `inertKeys` lists those a config block sets, so a run can say so.
+   */
+  inert?: Readonly<Record<string, string>>;
+}
+
 /** A set of config keys for one kind of thing (producer, consumer, broker, topic). */
 export class ConfigDef<Keys extends ConfigKey = ConfigKey> {
   private readonly keys = new Map<string, ConfigKey>();
@@ -81,8 +98,7 @@ export class ConfigDef<Keys extends ConfigKey = ConfigKey> {
   constructor(
     readonly kind: string,
     defs: readonly Keys[],
-    /** Real Kafka keys the model does not have yet, with why: refused with that reason, not as "unknown". */
-    private readonly notModelled: Record<string, string> = {},
+    private readonly catalogue: KafkaKeyCatalogue = {},
   ) {
     for (const d of defs) this.keys.set(d.name, d);
   }
@@ -100,15 +116,42 @@ export class ConfigDef<Keys extends ConfigKey = ConfigKey> {
     const problems: ConfigProblem[] = [];
     for (const [k, v] of Object.entries(input)) {
       const def = this.keys.get(k);
-      if (!def) {
-        const why = Object.hasOwn(this.notModelled, k) ? this.notModelled[k] : null;
-        problems.push({ key: k, message: why ? `${this.kind} config "${k}" is Kafka's but not modelled: ${why} (modelled: ${this.names().join(", ")})` : `unknown ${this.kind} config "${k}"${didYouMean(k, this.names())} (known: ${this.names().join(", ")})` });
+      if (def) {
+        const err = checkValue(def, v);
+        if (err) problems.push({ key: k, message: err });
         continue;
       }
-      const err = checkValue(def, v);
-      if (err) problems.push({ key: k, message: err });
+      if (this.inertWhy(k) !== null) {
+        if (!isInertValue(v)) problems.push({ key: k, message: `must be a string, a number, true/false or a list of strings (got ${shown(v)}); kafkasim accepts ${this.kind} config "${k}" and ignores it` });
+        continue;
+      }
+      const why = this.notModelledWhy(k);
+      problems.push({ key: k, message: why !== null ? `${this.kind} config "${k}" is Kafka's but not modelled: ${why} (modelled: ${this.names().join(", ")})` : `unknown ${this.kind} config "${k}"${didYouMean(k, [...this.names(), ...Object.keys(this.catalogue.inert ?? {})])} (known: ${this.names().join(", ")})` });
     }
     return problems;
+  }
+
+  /** The keys of a (validated) user map that Kafka has and the model ignores, each with why, in the order written. */
+  inertKeys(input: Record<string, unknown>): { key: string; why: string }[] {
+    const out: { key: string; why: string }[] = [];
+    for (const k of Object.keys(input)) {
+      const why = this.keys.has(k) ? null : this.inertWhy(k);
+      if (why !== null) out.push({ key: k, why });
+    }
+    return out;
+  }
+
+  private inertWhy(k: string): string | null {
+    const inert = this.catalogue.inert ?? {};
+    return Object.hasOwn(inert, k) ? inert[k] : null;
+  }
+
+  private notModelledWhy(k: string): string | null {
+    const nm = this.catalogue.notModelled ?? {};
+    if (Object.hasOwn(nm, k)) return nm[k];
+    const prefixes = this.catalogue.notModelledPrefixes ?? {};
+    for (const p of Object.keys(prefixes)) if (k.startsWith(p) && k.length > p.length) return prefixes[p];
+    return null;
   }
 
   /** Kafka defaults overlaid with the user's (already validated) values, normalised to their types. */
@@ -129,6 +172,12 @@ export class ConfigDef<Keys extends ConfigKey = ConfigKey> {
     }
     return out as Partial<ConfigValues<Keys>>;
   }
+}
+
+/** What an ignored key may hold: what a properties file could say (a scalar, or a list of strings). */
+function isInertValue(v: unknown): boolean {
+  if (v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) return true;
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
 }
 
 function describeRange(def: ConfigKey): string {
@@ -208,7 +257,6 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
   }
 }
 
-/** A value as the user wrote it (JSON would turn a YAML `.inf` or 1e400 into null). */
 /** A value as the scenario (YAML) wrote it: .nan, .inf and -.inf for the numbers JSON has no words for. */
 function shown(v: unknown): string {
   if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";

@@ -2,6 +2,7 @@ import type { ClientCpu } from "../client/clientCpu.js";
 import type { AssignmentStrategy } from "../assignors/index.js";
 import { CLIENT_NETWORK_KEYS, type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import { bool, ConfigDef, type ConfigOf, int, list, long, oneOf, str } from "./configDef.js";
+import { CONSUMER_KEYS } from "./kafkaKeyCatalogue.js";
 
 /** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
 const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
@@ -39,7 +40,7 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
   ...CLIENT_NETWORK_KEYS,
-], {});
+], CONSUMER_KEYS);
 
 /** A consumer's resolved configuration: Kafka's keys, typed (Kafka `ConsumerConfig`). */
 export type ConsumerConfig = ConfigOf<typeof CONSUMER_CONFIG>;

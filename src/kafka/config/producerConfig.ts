@@ -1,4 +1,5 @@
 import { CLIENT_NETWORK_KEYS } from "./clientNetworkConfig.js";
+import { PRODUCER_KEYS } from "./kafkaKeyCatalogue.js";
 import { COMPRESSION_TYPES } from "../log/compression.js";
 import { bool, ConfigDef, type ConfigOf, int, long, oneOf, str } from "./configDef.js";
 
@@ -26,13 +27,7 @@ export const PRODUCER_CONFIG = new ConfigDef("producer", [
   str("transactional.id", null, "ProducerConfig: setting it makes the producer transactional (and idempotent)"),
   int("transaction.timeout.ms", 60000, "ProducerConfig: the coordinator aborts a transaction open longer than this", 1),
   ...CLIENT_NETWORK_KEYS,
-], {
-  "compression.gzip.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-  "compression.lz4.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-  "compression.zstd.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-  "partitioner.availability.timeout.ms": "the adaptive partitioner's broker-availability timeout is not modelled",
-  "partitioner.class": "only the built-in partitioner (KIP-794) is modelled",
-});
+], PRODUCER_KEYS);
 
 /** A producer's resolved configuration: Kafka's keys, typed (Kafka `ProducerConfig`). */
 export type ProducerConfig = ConfigOf<typeof PRODUCER_CONFIG>;
