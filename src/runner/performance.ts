@@ -16,23 +16,25 @@ export interface LatencySummary {
 }
 
 /**
- * One producer's throughput and produce latency (send() to its callback) in the steady state: over the sends made
- * from its first acknowledgement on (those before waited out the cluster's start-up and the first metadata, the
- * warm-up a benchmark leaves out).
+ * One producer's throughput, as kafka-producer-perf-test measures it (every acknowledged record, from its first send()
+ * to its last acknowledgement: `producerRecordsPerSec`), and its produce latency (send() to its callback) in the
+ * steady state: over the sends made from its first acknowledgement on (those before waited out the cluster's start-up
+ * and the first metadata, the warm-up a benchmark leaves out).
  */
 export interface ProducerPerformance {
   client: string;
-  /** Sends made in the steady state, acknowledged and failed. */
+  /** Sends acknowledged and failed (or left unknown), over the whole run. */
   acknowledged: number;
   failed: number;
   /**
-   * Acknowledged records per second of simulated time in the steady state: those acknowledged after the first
-   * acknowledgement, over the time from it to the last (so the cluster's start-up, which the first sends wait out,
-   * does not count).
+   * Acknowledged records per second of simulated time, kafka-producer-perf-test's records/sec: all of them, over the
+   * time from the first send() to the last acknowledgement (`producerRecordsPerSec`). A producer started before the
+   * cluster is up counts the start-up it waited out, as perf-test would.
    */
   recordsPerSec: number;
   /** The same in MiB/s of record values (`valueSize` bytes each), as kafka-producer-perf-test's MB/sec. */
   mibPerSec: number;
+  /** send() to callback of the sends made from the first acknowledgement on (the steady state; `count` says how many). */
   latency: LatencySummary | null;
   /** True for a perf-test client: its figures come from its counters, not from a recorded history. */
   perfTest?: true;
@@ -179,22 +181,22 @@ export function summariseHistogram(h: LatencyHistogram): LatencySummary | null {
   return { count: h.count, avgMs: ms(h.meanUs), p50Ms: ms(p50), p99Ms: ms(p99), p999Ms: ms(p999), maxMs: ms(max) };
 }
 
-/** A perf-test producer's steady-state records/s (as `steadyRecordsPerSec` for a producer with a history). */
+/** A perf-test producer's records/s from its counters, by `producerRecordsPerSec`'s rule. */
 export function perfTestRecordsPerSec(p: ProducerPerfCounters): number {
-  const seconds = p.firstAckUs === null ? 0 : (p.lastAckUs - p.firstAckUs) / 1e6;
-  return seconds > 0 ? p.acksAfterFirst / seconds : 0;
+  return producerRecordsPerSec({ firstSendUs: p.firstSendUs ?? 0, lastAckUs: p.lastAckUs, acknowledged: p.firstAckUs === null ? 0 : p.acknowledged });
 }
 
 /**
  * The figures of perf-test clients (issue 17 item 5) from their counters (History.perfTest), by the rules the
- * history-based figures follow: the producer's steady state from its first acknowledgement; a consumer's rate from
- * its first poll that returned records to its last.
+ * history-based figures follow: a producer's records/s from its first send() to its last acknowledgement and its
+ * latency over the steady state from its first acknowledgement; a consumer's rate from its first poll that returned
+ * records to its last.
  */
 function perfTestFigures(stats: PerfTestStats, valueBytes: ReadonlyMap<string, number>): { producers: ProducerPerformance[]; consumers: ConsumerPerformance[] } {
   const producers: ProducerPerformance[] = [];
   for (const [client, p] of stats.producers) {
     const recordsPerSec = perfTestRecordsPerSec(p);
-    producers.push({ client, acknowledged: p.latency.count, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summariseHistogram(p.latency), perfTest: true, ...(p.refused > 0 ? { refused: { records: p.refused, error: p.refusedError! } } : {}) });
+    producers.push({ client, acknowledged: p.acknowledged, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summariseHistogram(p.latency), perfTest: true, ...(p.refused > 0 ? { refused: { records: p.refused, error: p.refusedError! } } : {}) });
   }
   const consumers: ConsumerPerformance[] = [];
   for (const [client, c] of stats.consumers) {
@@ -216,53 +218,65 @@ export function summarise(latenciesUs: number[]): LatencySummary | null {
   return { count: s.length, avgMs: ms(sum / s.length), p50Ms: ms(percentile(s, 0.5)), p99Ms: ms(percentile(s, 0.99)), p999Ms: ms(percentile(s, 0.999)), maxMs: ms(s[s.length - 1]) };
 }
 
-/** One producer's steady-state samples: send() to callback latencies (µs) of the sends made from its first acknowledgement on. */
+/**
+ * One producer's samples: its throughput counts (every send) and its steady-state latencies, send() to callback in
+ * µs, of the sends made from its first acknowledgement on.
+ */
 export interface ProduceSamples {
   latenciesUs: number[];
+  /** Sends acknowledged, and failed or left unknown, over the whole history. */
+  acknowledged: number;
   failed: number;
-  /** Its first and last acknowledgement (µs), and the acknowledgements after the first. */
+  /** Its first send() and its first and last acknowledgement (µs). */
+  firstSendUs: number;
   firstAckUs: number;
   lastAckUs: number;
-  acksAfterFirst: number;
 }
 
 /**
- * Per producer (history process), the steady-state produce samples (see ProducerPerformance): sends invoked before
- * its first acknowledgement waited out the cluster's start-up and are left out. In the history's process order.
+ * Per producer (history process), its produce samples (see ProducerPerformance): every send counts towards the
+ * throughput; sends invoked before its first acknowledgement waited out the cluster's start-up and are left out of
+ * the latencies. In the history's process order.
  */
 export function produceSamples(history: History): Map<string, ProduceSamples> {
   const perProducer = new Map<string, ProduceSamples>();
   const ops = history.ops;
-  // Pass 1: each producer's first and last acknowledgement.
+  // Pass 1: each producer's first send and its first and last acknowledgement.
   for (const op of ops) {
-    if (op.f !== "send" || op.type === "invoke") continue;
+    if (op.f !== "send") continue;
     let p = perProducer.get(op.process);
-    if (!p) perProducer.set(op.process, (p = { latenciesUs: [], failed: 0, firstAckUs: Infinity, lastAckUs: -Infinity, acksAfterFirst: 0 }));
-    if (op.type === "ok") {
+    if (!p) perProducer.set(op.process, (p = { latenciesUs: [], acknowledged: 0, failed: 0, firstSendUs: Infinity, firstAckUs: Infinity, lastAckUs: -Infinity }));
+    if (op.type === "invoke") {
+      if (op.time < p.firstSendUs) p.firstSendUs = op.time;
+    } else if (op.type === "ok") {
+      p.acknowledged++;
       if (op.time < p.firstAckUs) p.firstAckUs = op.time;
       if (op.time > p.lastAckUs) p.lastAckUs = op.time;
-    }
+    } else p.failed++;
   }
-  // Pass 2: the steady state, from each producer's first acknowledgement on.
+  // Only producers with a completed send are measured (an invocation alone says nothing yet).
+  for (const [process, p] of perProducer) if (p.acknowledged + p.failed === 0) perProducer.delete(process);
+  // Pass 2: the steady state's latencies, from each producer's first acknowledgement on.
   for (const op of ops) {
-    if (op.f !== "send" || op.type === "invoke" || op.invoke === undefined) continue;
+    if (op.f !== "send" || op.type !== "ok" || op.invoke === undefined) continue;
     const p = perProducer.get(op.process)!;
-    if (op.type === "ok" && op.time > p.firstAckUs) p.acksAfterFirst++;
     const invokedUs = ops[op.invoke].time;
-    if (invokedUs < p.firstAckUs) continue;
-    if (op.type === "ok") p.latenciesUs.push(op.time - invokedUs);
-    else p.failed++;
+    if (invokedUs >= p.firstAckUs) p.latenciesUs.push(op.time - invokedUs);
   }
   return perProducer;
 }
 
 /**
- * Acknowledged records per second in the steady state: those acknowledged after the first acknowledgement, over the
- * time from it to the last (records acknowledged with the first open the window); 0 for fewer than two.
+ * Acknowledged records per second as kafka-producer-perf-test reports them (ProducerPerformance.Stats.printTotal:
+ * `count / (now - start)`, `start` taken just before the send loop's first send(), `count` every successful callback,
+ * `now` after `producer.close()` has waited for the last one): every acknowledged record over the time from the
+ * first send() to the last acknowledgement (µs in, records/s out); 0 when none was acknowledged. A producer that
+ * starts before the cluster can take its records counts that wait: its backlog, acknowledged in a burst once the
+ * cluster is up, cannot make the figure exceed the rate it sent at.
  */
-export function steadyRecordsPerSec(p: ProduceSamples): number {
-  const seconds = (p.lastAckUs - p.firstAckUs) / 1e6;
-  return seconds > 0 ? p.acksAfterFirst / seconds : 0;
+export function producerRecordsPerSec(p: { firstSendUs: number; lastAckUs: number; acknowledged: number }): number {
+  const seconds = (p.lastAckUs - p.firstSendUs) / 1e6;
+  return p.acknowledged > 0 && seconds > 0 ? p.acknowledged / seconds : 0;
 }
 
 /**
@@ -305,8 +319,8 @@ export function measurePerformance(s: ResolvedScenario, history: History, sim: S
   const valueBytes = new Map<string, number>();
   for (const c of s.clients) if (c.kind === "producer" || c.kind === "transactional-producer") valueBytes.set(c.id, c.workload.valueSize);
   const producers = [...produceSamples(history)].map(([client, p]): ProducerPerformance => {
-    const recordsPerSec = steadyRecordsPerSec(p);
-    return { client, acknowledged: p.latenciesUs.length, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summarise(p.latenciesUs) };
+    const recordsPerSec = producerRecordsPerSec(p);
+    return { client, acknowledged: p.acknowledged, failed: p.failed, recordsPerSec: Math.round(recordsPerSec), mibPerSec: Math.round((recordsPerSec * (valueBytes.get(client) ?? 0) * 100) / 1048576) / 100, latency: summarise(p.latenciesUs) };
   });
   const consumers = [...endToEndSamples(history)].map(([client, c]): ConsumerPerformance => ({ client, records: c.records, endToEnd: summarise(c.latenciesUs), endToEndMsClock: summarise(c.msClockLatenciesUs) }));
   const perf = perfTestFigures(history.perfTest, valueBytes);

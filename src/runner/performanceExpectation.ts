@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CheckInput, Checker, Finding } from "../check/input.js";
 import { LatencyHistogram } from "../workload/perfTestStats.js";
-import { endToEndSamples, perfTestRecordsPerSec, produceSamples, steadyRecordsPerSec, summarise, summariseHistogram, type LatencySummary } from "./performance.js";
+import { endToEndSamples, perfTestRecordsPerSec, producerRecordsPerSec, produceSamples, summarise, summariseHistogram, type LatencySummary } from "./performance.js";
 
 /** A bound on one figure: at least `min`, at most `max` (either or both), in the figure's unit. */
 const bound = z
@@ -20,7 +20,8 @@ const schema = z
     /**
      * What is measured: `endToEnd` (send() to the consumer's first poll that returned the record, over the named
      * consumers' records), `produceLatency` (send() to the callback, each producer's steady state), `throughput`
-     * (acknowledged records per second, each producer's steady state, summed over the producers).
+     * (acknowledged records per second as kafka-producer-perf-test measures them, from each producer's first send() to
+     * its last acknowledgement, summed over the producers).
      */
     measure: z.enum(["endToEnd", "produceLatency", "throughput"], { error: "must be endToEnd, produceLatency or throughput" }),
     /**
@@ -64,11 +65,11 @@ function measurePerformance(input: CheckInput, p: PerformanceBounds): Measured {
   // Perf-test clients (perfTest: true) keep counters and histograms instead of ops (History.perfTest).
   const perf = input.history.perfTest;
   if (p.measure === "throughput") {
-    const rates = [...[...produceSamples(input.history)].map(([c, s]) => [c, steadyRecordsPerSec(s)] as const), ...[...perf.producers].filter(([, x]) => x.firstAckUs !== null).map(([c, x]) => [c, perfTestRecordsPerSec(x)] as const)];
+    const rates = [...[...produceSamples(input.history)].map(([c, s]) => [c, producerRecordsPerSec(s)] as const), ...[...perf.producers].filter(([, x]) => x.firstAckUs !== null).map(([c, x]) => [c, perfTestRecordsPerSec(x)] as const)];
     const samples = rates.filter(([c]) => !p.clients || p.clients.includes(c));
     if (samples.length === 0) return { none: `throughput: no producer${p.clients ? ` of ${p.clients.join(", ")}` : ""} acknowledged anything` };
     const total = samples.reduce((sum, [, r]) => sum + r, 0);
-    return { what: `throughput of ${samples.map(([c]) => c).join(", ")} in the steady state:`, unit: "records/s", values: { recordsPerSec: Math.round(total) } };
+    return { what: `throughput of ${samples.map(([c]) => c).join(", ")} (from the first send() to the last acknowledgement, as kafka-producer-perf-test):`, unit: "records/s", values: { recordsPerSec: Math.round(total) } };
   }
   const msClock = p.clock === "ms";
   const source = p.measure === "endToEnd" ? [...endToEndSamples(input.history)].map(([c, s]) => [c, msClock ? s.msClockLatenciesUs : s.latenciesUs] as const) : [...produceSamples(input.history)].map(([c, s]) => [c, s.latenciesUs] as const);
@@ -106,7 +107,7 @@ function measurePerformance(input: CheckInput, p: PerformanceBounds): Measured {
  * bounds, as a benchmark's published figures are checked (README "Capacity", "Validation"). Latency figures are
  * nearest-rank percentiles in ms of the named clients' samples merged (as OpenMessaging Benchmark merges its
  * workers' histograms and kafka-producer-perf-test ranks its latencies), the same samples as the run's `performance`
- * summary; throughput is the producers' steady-state records/s summed. Judged from the history alone (send and poll
+ * summary; throughput is the producers' records/s summed, each as kafka-producer-perf-test measures it. Judged from the history alone (send and poll
  * operations), so a real cluster's history could be judged the same way, and for perf-test clients (`perfTest: true`,
  * which record no ops) from their counters and histograms (`History.perfTest`). One finding per figure out of bounds, and
  * one when nothing was measured (no samples: the bound cannot hold).

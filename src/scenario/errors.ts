@@ -19,6 +19,17 @@ export class ScenarioError extends Error {
   }
 }
 
+/** A first problem's note of how many more follow: `must be ... (and 2 more problems)`; none for 0. */
+export function withMoreCount(problem: string, more: number): string {
+  return problem + (more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : "");
+}
+
+/** A ScenarioError's problems, each with its path, in order, the first without withMoreCount's note. */
+export function problemsOf(e: ScenarioError): { path: string; problem: string }[] {
+  const note = withMoreCount("", e.more.length);
+  return [{ path: e.path, problem: note !== "" && e.problem.endsWith(note) ? e.problem.slice(0, -note.length) : e.problem }, ...e.more];
+}
+
 /** `["clients", 1, "config", "acks"]` → `clients[1].config.acks`; an empty key is `""`, so a path never reads as nothing. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";

@@ -1,4 +1,4 @@
-import { ScenarioError } from "./errors.js";
+import { ScenarioError, withMoreCount } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { resolveScenario } from "./resolve.js";
 import type { ResolveOptions } from "./runBound.js";
@@ -17,7 +17,7 @@ export function scenarioFromData(data: unknown, file: string, options: ResolveOp
     const [first, ...rest] = parsed.error.issues.map((issue) => describeIssue(issue, scenarioInput));
     const more = rest.length;
     const others = rest.map(({ path, message }) => ({ path, problem: message }));
-    throw new ScenarioError(file, first.path, first.message + (more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : ""), others);
+    throw new ScenarioError(file, first.path, withMoreCount(first.message, more), others);
   }
   return resolveScenario(parsed.data, file, options);
 }

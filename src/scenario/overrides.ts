@@ -57,7 +57,18 @@ export function parseOverride(text: string): Override {
 
 /** A copy of the raw scenario data with the override applied. Throws OverrideError naming what was not found. */
 export function applyOverride(data: unknown, o: Override): unknown {
+  return applyOverrideAt(data, o).data;
+}
+
+/**
+ * As applyOverride, and where it wrote: the path in the data (`["clients", 0, "config", "acks"]`: shortcuts
+ * expanded, a list element by its index, a Kafka key as one segment), so a problem found there can be told to be
+ * the override's (cli/setOption.ts). Throws OverrideError naming what was not found.
+ */
+export function applyOverrideAt(data: unknown, o: Override): { data: unknown; path: (string | number)[] } {
   const root = structuredClone(data) as Record<string, unknown>;
+  const path: (string | number)[] = [];
+  const done = () => ({ data: root, path });
   let segs = o.key.split(".");
   const short = SHORTCUTS[segs[0]];
   if (short && !(segs[0] in root)) segs = [...short, ...segs.slice(1)];
@@ -72,6 +83,7 @@ export function applyOverride(data: unknown, o: Override): unknown {
         const names = cur.map((x, j) => (x && typeof x === "object" ? ((x as { id?: string }).id ?? (x as { name?: string }).name ?? j) : j));
         throw new OverrideError(`--set ${o.label}: ${segs.slice(0, i).join(".")} has no "${seg}" (it has: ${names.join(", ")})`);
       }
+      path.push(idx);
       if (last) cur[idx] = o.value;
       else cur = cur[idx];
       continue;
@@ -82,11 +94,13 @@ export function applyOverride(data: unknown, o: Override): unknown {
       const kafkaKey = segs.slice(i).join(".");
       if (parentKey === "config" && FEATURES.has(kafkaKey)) throw new OverrideError(`--set ${o.label}: ${kafkaKey} is a feature level, not a config: write features.${kafkaKey}=${String(o.value)}`);
       map[kafkaKey] = o.value;
-      return root;
+      path.push(kafkaKey);
+      return done();
     }
+    path.push(seg);
     if (last) {
       map[seg] = o.value;
-      return root;
+      return done();
     }
     if (!Object.hasOwn(map, seg) || map[seg] === undefined) {
       if (!CREATABLE.has(seg)) throw new OverrideError(`--set ${o.label}: the scenario has no ${segs.slice(0, i + 1).join(".")}`);
@@ -94,5 +108,5 @@ export function applyOverride(data: unknown, o: Override): unknown {
     }
     cur = map[seg];
   }
-  return root;
+  return done();
 }

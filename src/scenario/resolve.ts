@@ -14,7 +14,7 @@ import type { AdminOp } from "../kafka/client/admin/adminClient.js";
 import { ADMIN_CLIENT, ADMIN_VERBS, resolveAdminOp } from "./adminOps.js";
 
 export { ADMIN_CLIENT };
-import { formatKey, ScenarioError } from "./errors.js";
+import { formatKey, ScenarioError, withMoreCount } from "./errors.js";
 import { noOpInverses } from "./noOpInverses.js";
 import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaRoles.js";
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
@@ -43,7 +43,7 @@ export function latencyModel(l: LatencyInput): LatencyModel {
 /** Turns validated YAML input into the resolved scenario, checking everything that spans fields. */
 export function resolveScenario(input: ScenarioInput, file: string, options: ResolveOptions = {}): ResolvedScenario {
   const fail = (path: string, problem: string, more: readonly { path: string; problem: string }[] = []): never => {
-    throw new ScenarioError(file, path, problem + (more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? "s" : ""})` : ""), more);
+    throw new ScenarioError(file, path, withMoreCount(problem, more.length), more);
   };
   const durationMs = input.duration;
   if (durationMs <= 0) fail("duration", "must be longer than 0");
@@ -413,8 +413,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: Propert
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
   const [first, ...rest] = r.error.issues.map((issue) => describeIssue(issue, schema, path));
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? "s" : ""})` : "";
-  throw new ScenarioError(file, first.path, first.message + more, rest.map(({ path: at, message }) => ({ path: at, problem: message })));
+  throw new ScenarioError(file, first.path, withMoreCount(first.message, rest.length), rest.map(({ path: at, message }) => ({ path: at, problem: message })));
 }
 
 /**

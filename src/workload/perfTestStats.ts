@@ -82,16 +82,22 @@ export function addMsClockRun(h: LatencyHistogram, receiveUs: number, firstSendU
   }
 }
 
-/** One perf-test producer's counters, as performance.ts reads a producer's history (its steady-state rule). */
+/**
+ * One perf-test producer's counters. Throughput is counted as kafka-producer-perf-test counts it
+ * (ProducerPerformance.Stats: `count` of successful callbacks over the time since the send loop began); the latency
+ * histogram keeps kafkasim's steady state (sends from the first acknowledgement on, performance.ts).
+ */
 export interface ProducerPerfCounters {
+  /** The first send() (µs): the tick the application first called appendRun, whether or not it appended. */
+  firstSendUs: number | null;
   /** The first and last acknowledgement, µs; null before any. */
   firstAckUs: number | null;
   lastAckUs: number;
-  /** Records acknowledged after the first acknowledgement's moment (the records/s numerator). */
-  acksAfterFirst: number;
-  /** Records sent at or after the first acknowledgement that failed (or whose outcome is unknown). */
+  /** Records acknowledged, all (Stats.count: PerfCallback records every success). The records/s numerator. */
+  acknowledged: number;
+  /** Records whose batch failed (or whose outcome is unknown), all. */
   failed: number;
-  /** send() to acknowledgement, µs, of the records sent at or after the first acknowledgement. */
+  /** send() to acknowledgement, µs, of the records sent at or after the first acknowledgement (the steady state). */
   latency: LatencyHistogram;
   /** Records handed to the producer (appended), all. */
   sent: number;
@@ -128,7 +134,7 @@ export class PerfTestStats {
 
   producer(client: string): ProducerPerfCounters {
     let p = this.producers.get(client);
-    if (!p) this.producers.set(client, (p = { firstAckUs: null, lastAckUs: 0, acksAfterFirst: 0, failed: 0, latency: new LatencyHistogram(), sent: 0, refused: 0, refusedError: null }));
+    if (!p) this.producers.set(client, (p = { firstSendUs: null, firstAckUs: null, lastAckUs: 0, acknowledged: 0, failed: 0, latency: new LatencyHistogram(), sent: 0, refused: 0, refusedError: null }));
     return p;
   }
 
@@ -138,9 +144,16 @@ export class PerfTestStats {
     return c;
   }
 
+  /** A perf-test producer's application calls send() for the first time at `nowUs` (its send loop begins). */
+  producerSendLoopStarted(client: string, nowUs: number): void {
+    const p = this.producer(client);
+    if (p.firstSendUs === null) p.firstSendUs = nowUs;
+  }
+
   /**
    * A perf-test producer's batch completed at `nowUs`: acknowledged (`ok`) or failed, its records sent as `runs`
-   * say. The steady state starts at the producer's first acknowledgement (as performance.ts reads a history).
+   * say. Every record counts towards `acknowledged` / `failed`; the latency histogram takes only those sent at or after
+   * the producer's first acknowledgement (the steady state, as performance.ts reads a history).
    */
   producerBatchDone(client: string, nowUs: number, runs: readonly SendTimeRun[], ok: boolean): void {
     const p = this.producer(client);
@@ -150,14 +163,13 @@ export class PerfTestStats {
     }
     const from = p.firstAckUs;
     for (const run of runs) {
-      if (ok && nowUs > from!) p.acksAfterFirst += run.count;
-      if (from === null) continue;
+      if (ok) p.acknowledged += run.count;
+      else p.failed += run.count;
+      if (!ok || from === null) continue;
       // The records of the run sent at or after the first acknowledgement.
       const skip = run.intervalUs > 0 ? Math.max(0, Math.min(run.count, Math.ceil((from - run.firstSendUs) / run.intervalUs))) : run.firstSendUs >= from ? 0 : run.count;
       const n = run.count - skip;
-      if (n <= 0) continue;
-      if (ok) p.latency.addRun(nowUs - (run.firstSendUs + skip * run.intervalUs), -run.intervalUs, n);
-      else p.failed += n;
+      if (n > 0) p.latency.addRun(nowUs - (run.firstSendUs + skip * run.intervalUs), -run.intervalUs, n);
     }
   }
 

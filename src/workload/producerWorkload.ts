@@ -190,6 +190,9 @@ function perfTestProducerActor(brokers: string[], settings: ProducerSettings, w:
         want = Math.min(Math.floor(owed), remaining());
       }
       if (want > 0) {
+        // kafka-producer-perf-test's Stats start: taken just before the send loop's first send() (which may block on
+        // metadata), so the cluster's start-up counts in its records/s.
+        stats.producerSendLoopStarted(ctx.name, ctx.nowUs);
         const appended = producer.appendRun(w.topic, w.partition, values, n, want, listener, onRefused);
         n += appended;
         counters.sent += appended;

@@ -54,6 +54,43 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect((await cli("run", FILE, "--set", "timeout")).code).toBe(2);
   });
 
+  it("run: a file invalid on its own, with --set: every line names the file and the path; a line a --set made starts with that --set", async () => {
+    const broken = join(dir, "broken-too.yaml");
+    writeFileSync(broken, readFileSync(FILE, "utf8").replace("interval: 200ms", "interval: soon"));
+    const own = `${broken}: demo.heartbeat.interval: must be a duration with a unit, like "250ms", "30s" or "2m" (got "soon")`;
+    // A --set that is fine elsewhere: the file's own problem, as without it.
+    const unrelated = await cli("run", broken, "--set", SET);
+    expect(unrelated.code).toBe(2);
+    expect(unrelated.stderr.trim()).toBe(own);
+    // A --set whose value is refused as well: the file's line, then the --set's (it was the file's words for both).
+    const both = await cli("run", broken, "--set", "demo.heartbeat.timeout=later");
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim().split("\n")).toEqual([
+      `${own} (and 1 more problem)`,
+      `--set demo.heartbeat.timeout=later: ${broken}: demo.heartbeat.timeout: must be a duration with a unit, like "250ms", "30s" or "2m" (got "later")`,
+    ]);
+    // A --set that writes another bad value where the file's was: the problem is the --set's now.
+    const over = await cli("run", broken, "--set", "demo.heartbeat.interval=later", "--set", SET);
+    expect(over.code).toBe(2);
+    expect(over.stderr.trim()).toBe(`--set demo.heartbeat.interval=later: ${broken}: demo.heartbeat.interval: must be a duration with a unit, like "250ms", "30s" or "2m" (got "later")`);
+    // A --set that mends the file: it runs, as if the file said it.
+    expect((await cli("run", broken, "--quiet", "--set", "demo.heartbeat.interval=200ms")).code).toBe(0);
+    expect(both.stderr + over.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it("run: a file only the resolver refuses, with a --set the schema refuses: the --set's line (the file's comes once the --set is right)", async () => {
+    const late = join(dir, "late-start.yaml");
+    writeFileSync(late, `name: r\ndescription: a client starting after the run\nduration: 5s\ncluster: { brokers: 1, topics: [{ name: t, partitions: 1 }] }\nclients:\n  - { id: app, kind: producer, start: 9s, workload: { topic: t, rate: 10 } }\n`);
+    const own = await cli("run", late, "--set", "clients.app.config.acks=1");
+    expect(own.stderr.trim()).toBe(`${late}: clients[0].start: must be before the end of the run (duration 5s)`);
+    // The schema's check comes before the resolver's: only the --set's problem is found, and it says so.
+    const set = await cli("run", late, "--set", "seed=x");
+    expect(set.code).toBe(2);
+    expect(set.stderr.trim()).toBe(`--set seed=x: ${late}: seed: must be an integer, like 42 (got "x")`);
+    // A --set that changes the file's own problem's words (a shorter run) is named with it.
+    expect((await cli("run", late, "--set", "duration=3s")).stderr.trim()).toBe(`--set duration=3s: ${late}: clients[0].start: must be before the end of the run (duration 3s)`);
+  });
+
   it("run: a --set KEY through __proto__ or constructor is exit 2 naming it (it was an internal error, and wrote into Object.prototype)", async () => {
     for (const set of ["__proto__.x=1", "demo.__proto__.interval=1s", "constructor.prototype.x=1", "demo.heartbeat.__proto__=1"]) {
       const r = await cli("run", FILE, "--set", set);

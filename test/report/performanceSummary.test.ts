@@ -46,17 +46,17 @@ describe("the run summary's performance lines", () => {
     ]);
   });
 
-  it("a producer's line says its counts are the steady state's (the producers table counts the whole run); a perf-test producer's are its counters'", () => {
+  it("a producer's line gives the whole run's counts and records/s (perf-test's, from the first send()) and says its latency is the steady state's, with its own count", () => {
     const latency = { count: 90, avgMs: 2, maxMs: 9, p50Ms: 1.5, p99Ms: 5, p999Ms: 9 };
     const lines = formatPerformance({
       ...base,
       producers: [
-        { client: "app", acknowledged: 90, failed: 0, recordsPerSec: 45, mibPerSec: 0, latency },
-        { client: "perf", acknowledged: 1000, failed: 0, recordsPerSec: 500, mibPerSec: 0.05, latency, perfTest: true },
+        { client: "app", acknowledged: 100, failed: 0, recordsPerSec: 45, mibPerSec: 0, latency },
+        { client: "perf", acknowledged: 1000, failed: 2, recordsPerSec: 500, mibPerSec: 0.05, latency, perfTest: true },
       ],
     });
-    expect(lines[1]).toMatch(/^  app: 90 records acknowledged in the steady state \(sends from its first acknowledgement on\), 45 records\/sec/);
-    expect(lines[2]).toMatch(/^  perf: 1000 records acknowledged, 500 records\/sec/);
+    expect(lines[1]).toBe("  app: 100 records acknowledged, 45 records/sec (0.00 MiB/sec) from its first send(); latency in the steady state (90 sends from its first acknowledgement on): 2.00 ms avg latency, 9.00 ms max latency, 1.50 ms 50th, 5.00 ms 99th, 9.00 ms 99.9th");
+    expect(lines[2]).toMatch(/^  perf: 1000 records acknowledged, 2 failed, 500 records\/sec \(0\.05 MiB\/sec\) from its first send\(\); latency in the steady state \(90 sends/);
   });
 
   it("a consumer's end-to-end line says what it spans: a sleeping poll loop shows in it, not the brokers alone", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../src/runner/run.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { perfTestRecordsPerSec, produceSamples, producerRecordsPerSec } from "../../src/runner/performance.js";
+import { History } from "../../src/workload/history.js";
+import { PerfTestStats } from "../../src/workload/perfTestStats.js";
 
 /**
  * The capacity model seen from the measurements (src/runner/performance.ts): small clusters under a producer, each
@@ -95,5 +98,54 @@ describe("capacity: rate: max (kafka-producer-perf-test --throughput -1)", () =>
     // 1 MiB of buffer at ~1.2 MB/s: a record waits most of a second in the accumulator.
     expect(producer.latency!.p50Ms).toBeGreaterThan(600);
     expect(p.nics.find((n) => n.host === "app")!.txUtilisation).toBeGreaterThan(0.35); // busy 2 s of a 5 s run
+  });
+});
+
+describe("producer records/s as kafka-producer-perf-test measures it (ProducerPerformance.Stats.printTotal)", () => {
+  // A producer sending 2 records a ms (2,000/s) from 0 to 3 s at a cluster that answers nothing before 2 s: the 4,000
+  // records of its backlog are acknowledged in a burst over 2.0-2.1 s, the later sends 2 ms after they were made.
+  // perf-test's figure is count / (now − start), start taken before the first send(): ~2,000/s. Measured from the
+  // first acknowledgement, the burst reads as ~5,800/s, a rate the producer never sent at.
+  const history = new History();
+  const stats = new PerfTestStats();
+  for (let ms = 0; ms < 3000; ms++) {
+    const sendUs = ms * 1000;
+    const ackUs = ms < 2000 ? 2_000_000 + Math.floor(ms / 20) * 1000 : sendUs + 2000;
+    for (let k = 0; k < 2; k++) {
+      const inv = history.invokeSend(sendUs, "app", { topic: "t", partition: null, key: null, value: `app-0-${2 * ms + k}` });
+      history.completeSend(ackUs, inv, "ok", 0, 2 * ms + k);
+    }
+    if (ms === 0) stats.producerSendLoopStarted("app", sendUs);
+  }
+  // The perf-test producer's counters see the same sends, one batch per send ms.
+  const byAck = new Map<number, { firstSendUs: number; count: number }[]>();
+  for (let ms = 0; ms < 3000; ms++) {
+    const ackUs = ms < 2000 ? 2_000_000 + Math.floor(ms / 20) * 1000 : ms * 1000 + 2000;
+    byAck.set(ackUs, [...(byAck.get(ackUs) ?? []), { firstSendUs: ms * 1000, count: 2 }]);
+  }
+  for (const ackUs of [...byAck.keys()].sort((a, b) => a - b)) for (const r of byAck.get(ackUs)!) stats.producerBatchDone("app", ackUs, [{ firstN: r.firstSendUs / 500, firstSendUs: r.firstSendUs, intervalUs: 0, count: r.count }], true);
+
+  it("a producer that waited out the cluster's start-up reports no more than the rate it sent at", () => {
+    const s = produceSamples(history).get("app")!;
+    expect(s.acknowledged).toBe(6000);
+    const rate = producerRecordsPerSec(s);
+    expect(rate).toBeLessThanOrEqual(2000);
+    expect(rate).toBeCloseTo(6000 / 3.001, 3); // last acknowledgement at 3.001 s
+    // The perf-test producer's counters give the same figure.
+    expect(perfTestRecordsPerSec(stats.producers.get("app")!)).toBeCloseTo(rate, 6);
+    expect(stats.producers.get("app")!.acknowledged).toBe(6000);
+  });
+
+  it("the latencies stay the steady state's: the sends from the first acknowledgement on (2 ms each)", () => {
+    const s = produceSamples(history).get("app")!;
+    expect(s.latenciesUs).toHaveLength(2000);
+    expect(new Set(s.latenciesUs)).toEqual(new Set([2000]));
+    expect(stats.producers.get("app")!.latency.count).toBe(2000);
+    expect(stats.producers.get("app")!.latency.meanUs).toBe(2000);
+  });
+
+  it("nothing acknowledged: 0 records/s", () => {
+    expect(producerRecordsPerSec({ firstSendUs: 0, lastAckUs: -Infinity, acknowledged: 0 })).toBe(0);
+    expect(perfTestRecordsPerSec(new PerfTestStats().producer("idle"))).toBe(0);
   });
 });

@@ -71,8 +71,8 @@ export interface ReportData {
     sends: { invoked: number; ok: number; fail: number; info: number };
     /**
      * A perf-test producer's counters (History.perfTest: it records no sends): records handed to send(), and of those
-     * sent from its first acknowledgement on the acknowledged and failed ones (as ProducerPerformance counts them);
-     * records send() refused at once. Null for a producer with a send history.
+     * the acknowledged and failed ones, all of them (as ProducerPerformance counts them); records send() refused at
+     * once. Null for a producer with a send history.
      */
     perfTest: { sent: number; acknowledged: number; failed: number; refused: number } | null;
   }[];
@@ -322,7 +322,7 @@ function producerData(r: RunResult, rec: RunRecorder, endUs: number): ReportData
   });
 }
 
-/** A perf-test producer's counts as the report shows them (acknowledged: its latency histogram's count, as performance.ts). */
+/** A perf-test producer's counts as the report shows them (every record, as performance.ts counts them). */
 function perfTestCounts(p: ProducerPerfCounters | undefined): ReportData["producers"][number]["perfTest"] {
-  return p ? { sent: p.sent, acknowledged: p.latency.count, failed: p.failed, refused: p.refused } : null;
+  return p ? { sent: p.sent, acknowledged: p.acknowledged, failed: p.failed, refused: p.refused } : null;
 }

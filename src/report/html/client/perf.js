@@ -49,7 +49,7 @@ export function performanceTables(p) {
   tables.push({
     id: "perf-producers",
     title: "Producers",
-    note: "Over the steady state (from each producer's first acknowledgement on): records acknowledged per second, MiB/s of record values, and the produce latency from send() to its callback in ms (nearest rank, as kafka-producer-perf-test reports it).",
+    note: "Records acknowledged and failed, records/s and MiB/s of record values as kafka-producer-perf-test reports them (every acknowledged record, from the producer's first send() to its last acknowledgement), and the produce latency from send() to its callback in ms over the steady state (the sends from the producer's first acknowledgement on; nearest rank, as kafka-producer-perf-test ranks it).",
     head: ["producer", "acknowledged", "failed", "records/s", "MiB/s", "avg ms", "p50 ms", "p99 ms", "p99.9 ms", "max ms"],
     rows: p.producers.map((x) => ({
       key: x.client,
