@@ -33,6 +33,11 @@ const variants: { file: string; set: string[]; expect: string }[] = [
     set: ["brokers.config.group.max.session.timeout.ms=1800000"],
     expect: "[{errorNotSeen: {client: reader, error: INVALID_SESSION_TIMEOUT}}, {consumerProgress: {group: audit, within: 10s}}, noSkippedRecords]",
   },
+  {
+    file: "kraft-quorum-loss-no-failover.yaml",
+    set: ["cluster.controllers=5"],
+    expect: "[{noUnavailability: 10s}, noLostAcknowledgedWrites, noLogDivergence]",
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations }) => {
