@@ -12,7 +12,8 @@ import { runScenario } from "../../src/runner/run.js";
  */
 const dir = join(import.meta.dirname, "..", "fixtures", "bug-reports");
 
-const variants: { file: string; set: string[]; expect: string }[] = [
+/** `committedTransactions`: the variant must also commit transactions (no check says "something committed"). */
+const variants: { file: string; set: string[]; expect: string; committedTransactions?: boolean }[] = [
   {
     file: "isr-shrink-after-append-retry-duplicates.yaml",
     set: ["clients.app.config.enable.idempotence=true"],
@@ -38,14 +39,35 @@ const variants: { file: string; set: string[]; expect: string }[] = [
     set: ["cluster.controllers=5"],
     expect: "[{noUnavailability: 10s}, noLostAcknowledgedWrites, noLogDivergence]",
   },
+  {
+    file: "txn-timeout-above-broker-max.yaml",
+    set: ["clients.sink.config.transaction.timeout.ms=900000"],
+    expect: "[{errorNotSeen: {client: sink, error: INVALID_TRANSACTION_TIMEOUT}}, {consumerProgress: {group: downstream, within: 5s}}, noAbortedReads, noUncommittedReads]",
+    committedTransactions: true,
+  },
+  {
+    file: "txn-timeout-above-broker-max.yaml",
+    set: ["brokers.config.transaction.max.timeout.ms=3600000"],
+    expect: "[{errorNotSeen: {client: sink, error: INVALID_TRANSACTION_TIMEOUT}}, {consumerProgress: {group: downstream, within: 5s}}, noAbortedReads, noUncommittedReads]",
+    committedTransactions: true,
+  },
 ];
 
-describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations }) => {
+describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {
   it("holds the fixed variant's expectations at seed 1", () => {
     const overrides = [...set, `expect=${expectations}`].map(parseOverride);
     const r = runScenario(loadScenario(join(dir, file), { overrides }), { seed: 1 });
     const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.details.join("; ")}`);
     expect(r.checks.length).toBeGreaterThanOrEqual(3);
     expect({ status: r.status, failed }).toEqual({ status: "ok", failed: [] });
+    if (committedTransactions) expect(r.history.ops.filter((op) => op.f === "txn" && op.type === "ok").length).toBeGreaterThan(10);
+  });
+});
+
+describe("txn-timeout-above-broker-max as written", () => {
+  it("commits no transaction: the refused initTransactions is fatal, so the sink never begins one", () => {
+    const r = runScenario(loadScenario(join(dir, "txn-timeout-above-broker-max.yaml")), { seed: 1 });
+    expect(r.history.ops.filter((op) => op.f === "txn").length).toBe(0);
+    expect(r.history.ops.filter((op) => op.process === "sink" && op.type === "fail").map((op) => (op.value as { error?: string }).error ?? op.error)).toEqual(["INVALID_TRANSACTION_TIMEOUT"]);
   });
 });
