@@ -51,6 +51,12 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     expect: "[{errorNotSeen: {client: sink, error: INVALID_TRANSACTION_TIMEOUT}}, {consumerProgress: {group: downstream, within: 5s}}, noAbortedReads, noUncommittedReads]",
     committedTransactions: true,
   },
+  {
+    file: "read-uncommitted-sees-aborted.yaml",
+    set: ["clients.reader.config.isolation.level=read_committed"],
+    expect: "[{noAbortedReads: {isolation: any}}, {consumerProgress: {group: ledger, within: 5s}}, noUncommittedReads, noSkippedRecords]",
+    committedTransactions: true,
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {
