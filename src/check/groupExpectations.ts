@@ -3,7 +3,7 @@ import { committedPartitions } from "./committedView.js";
 import { at, type Checker, type CheckInput, type Finding } from "./input.js";
 import { countParam, durationMs, nameParam, positiveDurationMs } from "./params.js";
 import type { PollValue } from "../workload/consumerWorkload.js";
-import type { RebalanceValue } from "../workload/groupConsumerWorkload.js";
+import type { ConsumerFatalValue, RebalanceValue } from "../workload/groupConsumerWorkload.js";
 import type { SendValue } from "../workload/history.js";
 import type { TxnValue } from "../workload/transactionalWorkload.js";
 
@@ -192,7 +192,8 @@ export interface ConsumerProgressParams {
  * The group kept up: on each partition of its topics, whenever records were waiting past the furthest offset the
  * group had read, its members read further within `within`. A record is waiting from when it became readable (its
  * send was acknowledged, or its transaction committed) if it is in the final log and not aborted. Reprocessing old
- * records does not count as progress; a partition nobody in the group reads is stuck too.
+ * records does not count as progress; a partition nobody in the group reads is stuck too, and so is one of a topic a
+ * member subscribed to before a fatal error ended it without an assignment.
  */
 export const consumerProgress: Checker<ConsumerProgressParams> = {
   name: "consumerProgress",
@@ -207,7 +208,8 @@ export const consumerProgress: Checker<ConsumerProgressParams> = {
     if (!p) return [{ message: "consumerProgress needs a group and a window" }];
     const withinUs = p.within * 1000;
     const parts = committedPartitions(input.logs);
-    // The group's topics: those its members polled or were assigned.
+    // The group's topics: those its members polled or were assigned, and those a member subscribed to before a fatal
+    // error ended it (a JoinGroup refused with INVALID_SESSION_TIMEOUT: no assignment, no poll, yet the group is stuck).
     const topics = new Set<string>();
     const groupPolls: { time: number; value: PollValue }[] = [];
     const invokes = new Map<number, string | undefined>();
@@ -218,6 +220,7 @@ export const consumerProgress: Checker<ConsumerProgressParams> = {
         for (const tp of Object.keys(op.value as PollValue)) topics.add(tp.slice(0, tp.lastIndexOf("-")));
       }
       if ((op.f === "assigned" || op.f === "revoked") && (op.value as RebalanceValue).group === p.group) for (const tp of (op.value as RebalanceValue).partitions) topics.add(tp.slice(0, tp.lastIndexOf("-")));
+      if (op.f === "consumer-fatal" && (op.value as ConsumerFatalValue).group === p.group) for (const t of (op.value as ConsumerFatalValue).topics ?? []) topics.add(t);
     }
     // When each visible record became readable: its acknowledgement, or its transaction's commit.
     const committedAt = new Map<string, number>();

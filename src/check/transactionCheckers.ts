@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { PollValue } from "../workload/consumerWorkload.js";
 import type { HistoryOp, SendValue } from "../workload/history.js";
 import type { TxnValue } from "../workload/transactionalWorkload.js";
@@ -51,23 +52,31 @@ function committedPolls(input: CheckInput): { op: HistoryOp; value: PollValue }[
   return out;
 }
 
+/** Which readers' returns of aborted records count: read_committed ones (the default), or any consumer's. */
+export interface AbortedReadParams {
+  isolation: "read_committed" | "any";
+}
+
 /**
  * Jepsen's G1a (aborted read): a consumer read a record whose write failed. For a transaction that aborted, only a
- * read_committed reader is wrong to return it (read_uncommitted readers see aborted records, as Kafka documents);
- * a plain send that failed for certain was never written, so nobody may read it. A view of the run's Jepsen
- * analysis.
+ * read_committed reader is wrong to return it (read_uncommitted readers see aborted records, as Kafka documents:
+ * ConsumerConfig isolation.level); a plain send that failed for certain was never written, so nobody may read it.
+ * `{ isolation: any }` counts read_uncommitted readers too, for a scenario that shows what such a consumer processed
+ * (the default is the read_committed contract). A view of the run's Jepsen analysis.
  */
-export const abortedRead: Checker = {
+export const abortedRead: Checker<AbortedReadParams> = {
   name: "abortedRead",
-  description: "a read_committed consumer read a record of an aborted transaction (G1a)",
-  run(input) {
+  description: "a read_committed consumer (or, with isolation: any, any consumer) read a record of an aborted transaction (G1a)",
+  param: { example: "abortedRead: { isolation: any }", schema: z.strictObject({ isolation: z.enum(["read_committed", "any"]) }) },
+  run(input, p) {
+    const anyReader = p?.isolation === "any";
     const ra = runAnalysis(input);
     const r = new CaseReader(ra);
     const h = ra.analysis.ctx.h;
     const out: Finding[] = [];
     for (const c of (ra.analysis.anomalies.G1a ?? []) as G1aCase[]) {
       const txn = h.f[c.writer] === F_TXN;
-      if (txn && r.attr(c.reader, "isolation") !== "read_committed") continue;
+      if (txn && !anyReader && r.attr(c.reader, "isolation") !== "read_committed") continue;
       const tp = r.tp(c.key);
       const value = r.value(c.key, c.value);
       const offset = r.offset(c.key, c.value);

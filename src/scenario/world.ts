@@ -74,6 +74,6 @@ export function buildWorld(s: ResolvedScenario, options: BuildOptions = {}): Wor
   // Per-link overrides need every actor to exist.
   for (const link of s.network.links) sim.setLink(link.from, link.to, link.behaviour);
   applyCapacity(sim, s.capacity);
-  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(sim, s.controllers) : undefined, faultLog);
+  scheduleFaults(sim, faults, s.brokers.length > 0 ? kafkaRoles(sim, s.controllers, s.brokers) : undefined, faultLog);
   return world;
 }

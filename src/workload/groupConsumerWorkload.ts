@@ -55,6 +55,17 @@ export interface RebalanceValue {
 }
 
 /**
+ * A `consumer-fatal` event: the error Kafka's client does not retry (INVALID_SESSION_TIMEOUT, FENCED_INSTANCE_ID,
+ * INCONSISTENT_GROUP_PROTOCOL, ...) that ended the application's poll loop, and the topics it had subscribed to, so
+ * a check can tell which partitions the group was left not reading.
+ */
+export interface ConsumerFatalValue {
+  group: string;
+  error: string;
+  topics: string[];
+}
+
+/**
  * A consumer application in a group: subscribe, then poll → process each record (taking the configured time; a
  * stall freezes the application thread, as a long GC or a stuck downstream call would) → commit as configured, in
  * a loop, exactly as a Java application's thread would (nothing else runs in it while it processes, which is what
@@ -130,7 +141,7 @@ export function groupConsumerWorkloadActor(brokers: string[], settings: Consumer
       const result = consumer.poll();
       const fatal = consumer.group!.fatal;
       if (fatal) {
-        history.event(ctx.nowUs, ctx.name, "consumer-fatal", { group, error: fatal }, "fail");
+        history.event(ctx.nowUs, ctx.name, "consumer-fatal", { group, error: fatal, topics: [...w.topics] } satisfies ConsumerFatalValue, "fail");
         stopped = true;
         producer?.close();
         return;

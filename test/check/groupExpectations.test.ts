@@ -198,6 +198,18 @@ describe("consumerProgress (the group read further within `within` whenever reco
     expect(consumerProgress.run(other.input([log(["v0"])]), { group: "g", within: 10_000 })).toEqual([]);
   });
 
+  it("a group whose only member died at its JoinGroup is stuck on the topics it subscribed to (the fatal error names them)", () => {
+    // session-timeout-above-broker-max: INVALID_SESSION_TIMEOUT ends the member before any assignment or poll, so
+    // only its subscription says which topics the group was to read; another group's fatal error says nothing of g.
+    const fatal = (group: string) => (r: Run) => r.history.event(2e6, "m1", "consumer-fatal", { group, error: "INVALID_SESSION_TIMEOUT", topics: ["t"] }, "fail");
+    const r = new Run().send("v0", { at: 1, offset: 0 });
+    fatal("g")(r);
+    expect(consumerProgress.run(r.tick(30).input([log(["v0"])]), { group: "g", within: 10_000 })).toMatchObject([{ evidence: { group: "g", partition: "t-0", frontier: -1, fromUs: 1.001e6, toUs: 30e6 } }]);
+    const other = new Run().send("v0", { at: 1, offset: 0 });
+    fatal("h")(other);
+    expect(consumerProgress.run(other.tick(30).input([log(["v0"])]), { group: "g", within: 10_000 })).toEqual([]);
+  });
+
   it("only the group's own polls are progress, and only topics it reads are judged", () => {
     const r = new Run().poll("m1", 0.5, [], { tp: "t-0" }).send("v0", { at: 1, offset: 0 }).poll("x", 2, [[0, "v0"]], { group: "h" }).send("u0", { at: 1, offset: 0, topic: "u" }).tick(30);
     expect(consumerProgress.run(r.input([log(["v0"]), log(["u0"], "u")]), { group: "g", within: 10_000 })).toMatchObject([{ evidence: { partition: "t-0", frontier: -1 } }]);

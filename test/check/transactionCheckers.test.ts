@@ -55,6 +55,31 @@ describe("abortedRead (G1a)", () => {
   });
 });
 
+describe("abortedRead { isolation: any } (the report's view: a read_uncommitted consumer processed aborted records)", () => {
+  // read-uncommitted-sees-aborted: Kafka documents that read_uncommitted consumers return aborted records; a user
+  // who did not know it writes the report, and the scenario must be able to state what the consumer saw.
+  const story = () => new TxnStory().init("app", 1).txn("app", "x", ["a"], { at: 2, end: 3, commit: false }).txn("app", "y", ["b"], { at: 4, end: 5, commit: true });
+
+  it("fires for a read_uncommitted reader that returned an aborted transaction's record", () => {
+    const s = story().poll("u", 6, [[0, "a"]], "read_uncommitted");
+    expect(abortedRead.run({ history: s.history, logs: [] }, { isolation: "any" })).toMatchObject([{ message: "u read a at t-0 offset 0 (6.000s) but its transaction x aborted", jepsenKey: "G1a" }]);
+    // Without the parameter the check keeps Kafka's contract for read_committed readers only.
+    expect(abortedRead.run({ history: s.history, logs: [] }, null)).toEqual([]);
+    expect(abortedRead.run({ history: s.history, logs: [] }, { isolation: "read_committed" })).toEqual([]);
+  });
+
+  it("stays quiet when every reader returned committed records only, whatever its isolation", () => {
+    const s = story().poll("u", 6, [[1, "b"]], "read_uncommitted").poll("r", 6, [[1, "b"]]);
+    expect(abortedRead.run({ history: s.history, logs: [] }, { isolation: "any" })).toEqual([]);
+  });
+
+  it("takes isolation read_committed (the default) or any, nothing else", () => {
+    expect(abortedRead.param!.schema.safeParse({ isolation: "any" }).success).toBe(true);
+    expect(abortedRead.param!.schema.safeParse({ isolation: "read_uncommitted" }).success).toBe(false);
+    expect(abortedRead.param!.required).toBeFalsy();
+  });
+});
+
 describe("uncommittedRead", () => {
   it("fires when a read_committed reader sees a record before its commit was even requested", () => {
     const s = new TxnStory().init("app", 1).txn("app", "x", ["a"], { at: 2, end: 5, commit: true, commitAt: 4 }).poll("r", 3, [[0, "a"]]);

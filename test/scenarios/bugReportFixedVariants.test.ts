@@ -1,0 +1,79 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../src/scenario/load.js";
+import { parseOverride } from "../../src/scenario/overrides.js";
+import { runScenario } from "../../src/runner/run.js";
+
+/**
+ * The fixed variant of a bug-report scenario (test/fixtures/bug-reports/, each header names its `--set`): with that
+ * setting changed, the anomaly the report describes is gone and the rest still holds. bugReports.test.ts runs each
+ * file as written (the bug shows); here the same file runs with the header's `--set` and the expectations turned
+ * around (`expect=[...]` replaces the file's list), at seed 1.
+ */
+const dir = join(import.meta.dirname, "..", "fixtures", "bug-reports");
+
+/** `committedTransactions`: the variant must also commit transactions (no check says "something committed"). */
+const variants: { file: string; set: string[]; expect: string; committedTransactions?: boolean }[] = [
+  {
+    file: "isr-shrink-after-append-retry-duplicates.yaml",
+    set: ["clients.app.config.enable.idempotence=true"],
+    expect: "[noDuplicates, noLostAcknowledgedWrites, noFailedSends, noLogDivergence, noReordering]",
+  },
+  {
+    file: "message-too-large-topic-limit.yaml",
+    set: ["topics.uploads.config.max.message.bytes=2097152"],
+    expect: "[noFailedSends, noLostAcknowledgedWrites, noSkippedRecords, noReplicasOutOfSync, {consumerProgress: {group: indexer, within: 5s}}]",
+  },
+  {
+    file: "session-timeout-above-broker-max.yaml",
+    set: ["clients.reader.config.session.timeout.ms=30000"],
+    expect: "[{errorNotSeen: {client: reader, error: INVALID_SESSION_TIMEOUT}}, {consumerProgress: {group: audit, within: 10s}}, noSkippedRecords]",
+  },
+  {
+    file: "session-timeout-above-broker-max.yaml",
+    set: ["brokers.config.group.max.session.timeout.ms=1800000"],
+    expect: "[{errorNotSeen: {client: reader, error: INVALID_SESSION_TIMEOUT}}, {consumerProgress: {group: audit, within: 10s}}, noSkippedRecords]",
+  },
+  {
+    file: "kraft-quorum-loss-no-failover.yaml",
+    set: ["cluster.controllers=5"],
+    expect: "[{noUnavailability: 10s}, noLostAcknowledgedWrites, noLogDivergence]",
+  },
+  {
+    file: "txn-timeout-above-broker-max.yaml",
+    set: ["clients.sink.config.transaction.timeout.ms=900000"],
+    expect: "[{errorNotSeen: {client: sink, error: INVALID_TRANSACTION_TIMEOUT}}, {consumerProgress: {group: downstream, within: 5s}}, noAbortedReads, noUncommittedReads]",
+    committedTransactions: true,
+  },
+  {
+    file: "txn-timeout-above-broker-max.yaml",
+    set: ["brokers.config.transaction.max.timeout.ms=3600000"],
+    expect: "[{errorNotSeen: {client: sink, error: INVALID_TRANSACTION_TIMEOUT}}, {consumerProgress: {group: downstream, within: 5s}}, noAbortedReads, noUncommittedReads]",
+    committedTransactions: true,
+  },
+  {
+    file: "read-uncommitted-sees-aborted.yaml",
+    set: ["clients.reader.config.isolation.level=read_committed"],
+    expect: "[{noAbortedReads: {isolation: any}}, {consumerProgress: {group: ledger, within: 5s}}, noUncommittedReads, noSkippedRecords]",
+    committedTransactions: true,
+  },
+];
+
+describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {
+  it("holds the fixed variant's expectations at seed 1", () => {
+    const overrides = [...set, `expect=${expectations}`].map(parseOverride);
+    const r = runScenario(loadScenario(join(dir, file), { overrides }), { seed: 1 });
+    const failed = r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.details.join("; ")}`);
+    expect(r.checks.length).toBeGreaterThanOrEqual(3);
+    expect({ status: r.status, failed }).toEqual({ status: "ok", failed: [] });
+    if (committedTransactions) expect(r.history.ops.filter((op) => op.f === "txn" && op.type === "ok").length).toBeGreaterThan(10);
+  });
+});
+
+describe("txn-timeout-above-broker-max as written", () => {
+  it("commits no transaction: the refused initTransactions is fatal, so the sink never begins one", () => {
+    const r = runScenario(loadScenario(join(dir, "txn-timeout-above-broker-max.yaml")), { seed: 1 });
+    expect(r.history.ops.filter((op) => op.f === "txn").length).toBe(0);
+    expect(r.history.ops.filter((op) => op.process === "sink" && op.type === "fail").map((op) => (op.value as { error?: string }).error ?? op.error)).toEqual(["INVALID_TRANSACTION_TIMEOUT"]);
+  });
+});
