@@ -74,6 +74,16 @@ describe("automatic preferred leader election (auto.leader.rebalance.enable)", (
     expect(r.checks.map((c) => [c.name, c.ok])).toEqual([["noLostAcknowledgedWrites", true]]);
   });
 
+  it("a new active controller schedules the check from its image: one interval after it took over, the crashed one's schedule gone with it", () => {
+    const { of } = run(scenario({ duration: "420s", faults: `${crashAndRestart}\n  - { at: 100s, crash: active-controller, for: 5s }` }));
+    const elections = of("controller.election").filter((t) => t.data!.tp === "orders-0");
+    const failover = elections.find((t) => t.data!.oldLeader === "broker-1")!;
+    const takeover = of("raft.leader").find((t) => t.t > 100_000_000)!;
+    expect(takeover.actor).not.toBe(failover.actor);
+    const preferred = elections.filter((t) => t.data!.reason === PREFERRED_ELECTION_REASON);
+    expect(preferred.map((t) => [t.actor, t.t - takeover.t, t.data!.newLeader])).toEqual([[takeover.actor, INTERVAL_US, "broker-1"]]);
+  });
+
   it("with auto.leader.rebalance.enable: false the failover's leader keeps the partition", () => {
     const { r, of } = run(scenario({ brokerConfig: "auto.leader.rebalance.enable: false", faults: crashAndRestart }));
     const elections = of("controller.election").filter((t) => t.data!.tp === "orders-0");
