@@ -45,6 +45,7 @@ export const KAFKA_TRACE_EVENTS = {
   "consumer.validation-error": { tp: "string", error: "string" },
   "controller.alter-config": { topic: "string?", broker: "string?", name: "string", value: "string|null" },
   "controller.alter-partition": { tp: "string", oldIsr: "list", newIsr: "list", by: "string" },
+  "controller.balance-leaders": { elections: "number", imbalanced: "boolean" },
   "controller.controlled-shutdown": { broker: "string" },
   "controller.create-partitions": { topic: "string", count: "number", error: "string", message: "string|null", partitions: "list" },
   "controller.election": { tp: "string", oldLeader: "string|null", newLeader: "string|null", leaderEpoch: "number", isr: "list", reason: "string" },

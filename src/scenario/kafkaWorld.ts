@@ -72,6 +72,7 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
         brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
         uncleanLeaderElectionEnable: c["unclean.leader.election.enable"],
         uncleanLeaderElectionCheckIntervalMs: c["unclean.leader.election.interval.ms"],
+        leaderImbalanceCheckIntervalMs: c["auto.leader.rebalance.enable"] ? c["leader.imbalance.check.interval.seconds"] * 1000 : null,
         connectionSetupTimeoutMs: c["socket.connection.setup.timeout.ms"],
         connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
         minInsyncReplicas: c["min.insync.replicas"],

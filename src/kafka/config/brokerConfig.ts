@@ -18,6 +18,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("default.replication.factor", 1, "ReplicationConfigs.REPLICATION_FACTOR_DEFAULT", 1),
   bool("unclean.leader.election.enable", false, "LogConfig.DEFAULT_UNCLEAN_LEADER_ELECTION_ENABLE"),
   long("unclean.leader.election.interval.ms", 300000, "ReplicationConfigs (internal): how often the active controller elects unclean leaders for leaderless partitions whose topic allows it (QuorumController.maybeScheduleNextElectUncleanLeaders)", 1),
+  bool("auto.leader.rebalance.enable", true, "ReplicationConfigs.AUTO_LEADER_REBALANCE_ENABLE_DEFAULT: the active controller moves leadership back to each partition's preferred replica (the first in its replica list) at the leader imbalance checks (ControllerServer: leaderImbalanceCheckIntervalNs only when on; QuorumController.maybeScheduleNextBalancePartitionLeaders). KRaft does not read leader.imbalance.per.broker.percentage: any partition not led by its preferred replica counts"),
+  long("leader.imbalance.check.interval.seconds", 300, "ReplicationConfigs.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS_DEFAULT: the balance check runs this long after the controller write that left some partition without its preferred leader (not on a fixed clock), and again this long after a check that left one", 1),
   long("replica.lag.time.max.ms", 30000, "ReplicationConfigs: a follower not caught up for this long leaves the ISR"),
   int("replica.fetch.wait.max.ms", 500, "ReplicationConfigs: follower fetch long-poll wait"),
   int("replica.fetch.min.bytes", 1, "ReplicationConfigs.REPLICA_FETCH_MIN_BYTES_DEFAULT: the leader answers a follower's Fetch once this many bytes can be returned (or replica.fetch.wait.max.ms passed)", -2147483648),

@@ -12,7 +12,8 @@ import { ControllerSnapshots, imageOfLog } from "./controllerSnapshots.js";
 import { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerConfig, ControllerContext } from "./controllerContext.js";
 import { RaftNode } from "./raft.js";
-import { ReplicationControlManager } from "./replicationControl.js";
+import { hasPreferredLeader } from "./partitionChange.js";
+import { MAX_ELECTIONS_PER_IMBALANCE, ReplicationControlManager } from "./replicationControl.js";
 
 export type { ControllerConfig, TopicSpec } from "./controllerContext.js";
 
@@ -22,8 +23,8 @@ const TICK_MS = 250;
 /**
  * A KRaft controller (Kafka `QuorumController`, much reduced). All controllers replay the metadata log into an
  * image; the active one (the Raft leader) also registers brokers, tracks their heartbeats and fences expired
- * sessions (`ClusterControlManager`), elects partition leaders and applies AlterPartition
- * (`ReplicationControlManager`) and alters configs (`ConfigurationControlManager`), by appending records.
+ * sessions (`ClusterControlManager`), elects partition leaders (preferred ones too, with auto.leader.rebalance.enable)
+ * and applies AlterPartition (`ReplicationControlManager`) and alters configs (`ConfigurationControlManager`), by appending records.
  * Responses to brokers are sent once the records they depend on are committed.
  */
 export function controllerActor(cfg: ControllerConfig) {
@@ -53,6 +54,16 @@ export function controllerActor(cfg: ControllerConfig) {
       uncleanTimer = -1;
       if (raft.isLeader()) maybeElectUncleanLeaders();
     });
+    /** QuorumController's imbalancedScheduled: SCHEDULED while the balance check's timer is set (its id), else -1. */
+    let balanceTimer = -1;
+    /** IMMEDIATELY (true) after a balance run that wrote MAX_ELECTIONS_PER_IMBALANCE, else DEFERRED (false). */
+    let balanceImmediately = false;
+    /** A balance run is writing its records (its own writes do not schedule the next: the run does, after them). */
+    let balancing = false;
+    const balanceCheck = ctx.timer(() => {
+      balanceTimer = -1;
+      if (raft.isLeader()) balancePartitionLeaders();
+    });
     /** The active controller's periodic check (every TICK_MS). */
     const tickPeriod = ctx.timer(() => {
       if (raft.isLeader()) tick();
@@ -61,6 +72,8 @@ export function controllerActor(cfg: ControllerConfig) {
       becameLeader: () => {
         cluster.becameLeader();
         tickTimer = tickPeriod.set(TICK_MS);
+        // QuorumController's activation (processBatchEndOffset) reschedules the periodic tasks from the image.
+        maybeScheduleNextBalancePartitionLeaders(() => replication.arePartitionLeadersImbalanced());
       },
       resigned: () => {
         pending.length = 0;
@@ -69,6 +82,10 @@ export function controllerActor(cfg: ControllerConfig) {
         // QuorumController.renounce → cancelMaybeNextElectUncleanLeaders.
         if (uncleanTimer >= 0) uncleanCheck.cancel(uncleanTimer);
         uncleanTimer = -1;
+        // QuorumController.renounce → cancelMaybeBalancePartitionLeaders: back to DEFERRED.
+        if (balanceTimer >= 0) balanceCheck.cancel(balanceTimer);
+        balanceTimer = -1;
+        balanceImmediately = false;
       },
       appended: (from) => {
         for (let i = from; i < raft.log.endOffset; i++) image.apply(raft.log.entryAt(i).record, i);
@@ -93,6 +110,9 @@ export function controllerActor(cfg: ControllerConfig) {
     function propose(record: MetadataRecord): number {
       const offset = raft.append(record);
       ctx.trace("controller.record", { offset, ...describeRecord(record) });
+      // QuorumController schedules the balance check after every write that leaves a partition without its preferred
+      // leader; only a Partition record can, so looking at this one costs nothing when leaders stay where they are.
+      if (record.type === "Partition" && !hasPreferredLeader(record.state)) maybeScheduleNextBalancePartitionLeaders(() => true);
       return offset;
     }
 
@@ -124,6 +144,34 @@ export function controllerActor(cfg: ControllerConfig) {
       if (uncleanTimer >= 0) return;
       if (!replication.hasLeaderlessPartitions()) return;
       uncleanTimer = uncleanCheck.set(cfg.uncleanLeaderElectionCheckIntervalMs);
+    }
+
+    /**
+     * QuorumController.maybeScheduleNextBalancePartitionLeaders: with auto.leader.rebalance.enable, when no check is
+     * scheduled and some partition is not led by its preferred replica, the check runs
+     * leader.imbalance.check.interval.seconds from now (DEFERRED), or 10 ms from now after a run that hit
+     * MAX_ELECTIONS_PER_IMBALANCE (IMMEDIATELY). So the first check comes one interval after the write that made the
+     * imbalance (a failover), not on a fixed clock; a scheduled check is never moved.
+     */
+    function maybeScheduleNextBalancePartitionLeaders(imbalanced: () => boolean): void {
+      const intervalMs = cfg.leaderImbalanceCheckIntervalMs;
+      if (balanceTimer >= 0 || balancing || intervalMs === null || !imbalanced()) return;
+      balanceTimer = balanceCheck.set(balanceImmediately ? 10 : intervalMs);
+    }
+
+    /**
+     * The MAYBE_BALANCE_PARTITION_LEADERS write event: ReplicationControlManager.maybeBalancePartitionLeaders, then
+     * (as after every write event) the next check is scheduled if some partition is still imbalanced — a preferred
+     * replica out of the ISR or fenced waits another interval.
+     */
+    function balancePartitionLeaders(): void {
+      balancing = true;
+      const elections = replication.maybeBalancePartitionLeaders();
+      balancing = false;
+      balanceImmediately = elections >= MAX_ELECTIONS_PER_IMBALANCE;
+      const imbalanced = replication.arePartitionLeadersImbalanced();
+      ctx.trace("controller.balance-leaders", { elections, imbalanced });
+      maybeScheduleNextBalancePartitionLeaders(() => imbalanced);
     }
 
     /**

@@ -22,6 +22,11 @@ export interface ControllerConfig {
   uncleanLeaderElectionEnable: boolean;
   /** unclean.leader.election.interval.ms: how long a leaderless partition waits for the periodic unclean election. */
   uncleanLeaderElectionCheckIntervalMs: number;
+  /**
+   * leader.imbalance.check.interval.seconds in ms, or null when auto.leader.rebalance.enable is false (Kafka's
+   * `QuorumController.leaderImbalanceCheckIntervalNs`, an OptionalLong empty then).
+   */
+  leaderImbalanceCheckIntervalMs: number | null;
   /** socket.connection.setup.timeout.ms / .max.ms of the KRaft client's connections. */
   connectionSetupTimeoutMs: number;
   connectionSetupTimeoutMaxMs: number;

@@ -8,6 +8,16 @@ export interface ElectionPolicy {
   elrEnabled: boolean;
   /** The topic's effective min.insync.replicas: min(its setting, the replication factor). */
   minIsr: number;
+  /**
+   * PartitionChangeBuilder.Election.PREFERRED (the leader balancing of auto.leader.rebalance.enable): the preferred
+   * replica leads if it is a valid new leader, else as Election.ONLINE. Never unclean.
+   */
+  preferred?: boolean;
+}
+
+/** Whether the partition is led by its preferred replica, the first in its replica list (PartitionRegistration.hasPreferredLeader). */
+export function hasPreferredLeader(p: PartitionState): boolean {
+  return p.replicas.length > 0 && p.leader === p.replicas[0];
 }
 
 /** The ELR fields after an ISR change, as `PartitionChangeBuilder.maybePopulateTargetElr` computes them. */
@@ -47,7 +57,9 @@ const same = (a: readonly string[] | undefined, b: readonly string[] | undefined
  * then becomes the ISR alone and leaves the ELR (`tryElection`). The current leader stays if still valid, else the
  * first valid replica in assignment order; with unclean election allowed and none valid, the first active replica
  * leads with ISR = [it] and the ELR is cleared. Not modelled: the last-known-leader election of balanced recovery
- * (off by default in Kafka). Returns null when nothing changes. Leader changes bump the leader epoch; every change
+ * (off by default in Kafka). With `policy.preferred` (Election.PREFERRED) the first replica is elected when valid
+ * (in the target ISR, or in the ELR when that is empty, and active: registered, unfenced, not `removed`), ahead of
+ * a valid current leader. Returns null when nothing changes. Leader changes bump the leader epoch; every change
  * bumps the partition epoch.
  */
 export function nextPartitionState(p: PartitionState, image: MetadataImage, policy: ElectionPolicy, removed?: ReadonlySet<string>, uncleanShutdown?: string): PartitionState | null {
@@ -57,14 +69,16 @@ export function nextPartitionState(p: PartitionState, image: MetadataImage, poli
   if (policy.elrEnabled) elr = targetElr(p, isr, policy.minIsr, uncleanShutdown);
   else if (isr.length === 0) isr = p.isr.length > 0 ? [p.isr.includes(p.leader ?? "") ? p.leader! : p.isr[0]] : [];
   const valid = (r: string) => (isr.includes(r) || (isr.length === 0 && elr.elr.includes(r))) && active(r);
-  let leader = p.leader !== null && valid(p.leader) ? p.leader : (p.replicas.find(valid) ?? null);
+  // electPreferredLeader tries the first replica before the current leader; electAnyLeader keeps a valid leader.
+  const preferred = policy.preferred && p.replicas.length > 0 && valid(p.replicas[0]) ? p.replicas[0] : null;
+  let leader = preferred ?? (p.leader !== null && valid(p.leader) ? p.leader : (p.replicas.find(valid) ?? null));
   let unclean = false;
   if (leader !== null && leader !== p.leader && !isr.includes(leader)) {
     // Elected from the ELR: it becomes the ISR alone and leaves the ELR.
     isr = [leader];
     elr = { elr: elr.elr.filter((r) => r !== leader), lastKnownElr: elr.lastKnownElr };
   }
-  if (leader === null && policy.uncleanAllowed) {
+  if (leader === null && policy.uncleanAllowed && !policy.preferred) {
     leader = p.replicas.find(active) ?? null;
     if (leader !== null) {
       isr = [leader];

@@ -4,9 +4,15 @@ import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/
 import type { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerContext } from "./controllerContext.js";
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, CreatePartitionsRequest, CreatePartitionsResponse } from "../protocol/configMessages.js";
-import { nextPartitionState, targetElr } from "./partitionChange.js";
+import { hasPreferredLeader, nextPartitionState, targetElr } from "./partitionChange.js";
 import { completeReassignmentIfNeeded, isReassigning, startReassignment } from "./partitionReassignment.js";
 import { placeReplicas } from "./replicaPlacer.js";
+
+/** ReplicationControlManager.MAX_ELECTIONS_PER_IMBALANCE: preferred (and unclean) elections one balance run may write. */
+export const MAX_ELECTIONS_PER_IMBALANCE = 1000;
+
+/** The `reason` of a `controller.election` made by the leader balance check (auto.leader.rebalance.enable). */
+export const PREFERRED_ELECTION_REASON = "preferred replica election (auto.leader.rebalance.enable)";
 
 /**
  * Partitions as the active controller manages them (Kafka `ReplicationControlManager`): topic creation, leader
@@ -27,29 +33,69 @@ export class ReplicationControlManager {
    * unclean.leader.election.enable was turned on at run time waits for `maybeElectUncleanLeaders`, as in Kafka.
    */
   changePartitions(reason: string, removed?: string, uncleanShutdown?: string, unclean = true): void {
-    const { ctx, cfg } = this.c;
+    const { cfg } = this.c;
     const image = this.c.image();
     const gone = new Set(this.inControlledShutdown().keys());
     if (removed !== undefined) gone.add(removed);
     for (const p of [...image.partitions.values()]) {
       const built = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
-      if (!built) continue;
-      const next = this.maybeCompleteReassignment(p, built);
-      if (next.leader !== p.leader) {
-        const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
-        const unclean = next.leader !== null && !p.isr.includes(next.leader) && !fromElr;
-        ctx.trace(unclean ? "controller.unclean-election" : fromElr ? "controller.elr-election" : "controller.election", {
-          tp: `${p.topic}-${p.partition}`,
-          oldLeader: p.leader,
-          newLeader: next.leader,
-          leaderEpoch: next.leaderEpoch,
-          isr: next.isr,
-          ...(fromElr ? { elr: p.elr } : {}),
-          reason,
-        });
-      }
-      this.c.propose({ type: "Partition", state: next });
+      if (built) this.proposeChange(p, built, reason);
     }
+  }
+
+  /** Proposes a partition's next state (a reassignment completing in it), tracing a leader change as its kind of election. */
+  private proposeChange(p: PartitionState, built: PartitionState, reason: string): void {
+    const next = this.maybeCompleteReassignment(p, built);
+    if (next.leader !== p.leader) {
+      const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
+      const unclean = next.leader !== null && !p.isr.includes(next.leader) && !fromElr;
+      this.c.ctx.trace(unclean ? "controller.unclean-election" : fromElr ? "controller.elr-election" : "controller.election", {
+        tp: `${p.topic}-${p.partition}`,
+        oldLeader: p.leader,
+        newLeader: next.leader,
+        leaderEpoch: next.leaderEpoch,
+        isr: next.isr,
+        ...(fromElr ? { elr: p.elr } : {}),
+        reason,
+      });
+    }
+    this.c.propose({ type: "Partition", state: next });
+  }
+
+  /**
+   * ReplicationControlManager.maybeBalancePartitionLeaders (auto.leader.rebalance.enable, run by the controller's
+   * balance check): every partition not led by its preferred replica (the `imbalancedPartitions` set) gets a
+   * PartitionChangeBuilder with Election.PREFERRED, so the preferred replica leads again where it is in the ISR,
+   * registered, unfenced and not in controlled shutdown; a PartitionChangeRecord per change, at most
+   * `MAX_ELECTIONS_PER_IMBALANCE`. Returns how many it wrote; at the cap QuorumController runs it again 10 ms later
+   * rather than after the interval (the ControllerResult's `true`). Partitions are visited in the image's order, where Kafka iterates a
+   * TimelineHashSet (hash order): only the choice of which partitions wait for the next run when more than the cap
+   * are imbalanced can differ.
+   */
+  maybeBalancePartitionLeaders(): number {
+    const { cfg } = this.c;
+    const image = this.c.image();
+    const gone = new Set(this.inControlledShutdown().keys());
+    let records = 0;
+    for (const p of [...image.partitions.values()]) {
+      if (records >= MAX_ELECTIONS_PER_IMBALANCE) break;
+      if (hasPreferredLeader(p)) continue;
+      const built = nextPartitionState(p, image, { uncleanAllowed: false, elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p), preferred: true }, gone);
+      if (!built) continue;
+      this.proposeChange(p, built, PREFERRED_ELECTION_REASON);
+      records++;
+    }
+    return records;
+  }
+
+  /**
+   * ReplicationControlManager.arePartitionLeadersImbalanced: whether some partition is not led by its preferred
+   * replica (a leaderless one counts). A scan of the image: asked only when a controller becomes active and after a
+   * balance check; after other writes the controller looks at the record it wrote.
+   */
+  arePartitionLeadersImbalanced(): boolean {
+    for (const p of this.c.image().partitions.values()) if (!hasPreferredLeader(p)) return true;
+    return false;
   }
 
   /** Creates the scenario's topics once every configured broker is up (ReplicationControlManager.createTopics). */
