@@ -101,6 +101,8 @@ export function transactionalWorkloadActor(brokers: string[], settings: Producer
         });
       const aborted = (cause: string | null, commitRequestedUs: number | null) =>
         producer.abortTransaction((error) => {
+          // The commit's own error, which the op's error (the abort's) would hide: what the application saw first.
+          if (error && cause && error !== cause) history.event(ctx.nowUs, ctx.name, "txn-commit-failed", { txn, error: cause }, "fail");
           // An abort that failed after a commit was asked for leaves the outcome unknown if the commit may have won.
           const type = error && commitRequestedUs !== null && producer.txn!.endOutcomeUnknown ? "info" : "fail";
           history.complete(ctx.nowUs, inv, type, outcome(commitRequestedUs), error ?? cause ?? "TRANSACTION_ABORTED");

@@ -24,7 +24,7 @@ describe("KIP-966 ELR (PartitionChangeBuilder)", () => {
     expect(targetElr(base, ["b1"], 2)).toEqual({ elr: ["b2", "b3"], lastKnownElr: [] });
     expect(targetElr({ ...base, isr: ["b1"], elr: ["b2", "b3"] }, ["b1", "b2"], 2)).toEqual({ elr: [], lastKnownElr: [] });
     // A replica back from an unclean shutdown is never eligible; it is only remembered in the last known ELR.
-    expect(targetElr({ ...base, isr: ["b1"], elr: ["b2", "b3"] }, [], 2, "b2")).toEqual({ elr: ["b1", "b3"], lastKnownElr: ["b2"] });
+    expect(targetElr({ ...base, isr: ["b1"], elr: ["b2", "b3"] }, [], 2, ["b2"])).toEqual({ elr: ["b1", "b3"], lastKnownElr: ["b2"] });
   });
 
   it("with the ISR empty, the leader comes from the ELR and becomes the ISR alone", () => {

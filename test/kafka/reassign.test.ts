@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { PartitionState } from "../../src/kafka/metadata/records.js";
-import { completeReassignmentIfNeeded, startReassignment } from "../../src/kafka/controller/partitionReassignment.js";
+import { buildPartitionChange, mergePartitionChange } from "../../src/kafka/controller/partitionChangeBuilder.js";
+import { startReassignment } from "../../src/kafka/controller/partitionReassignment.js";
 import { runTraced } from "../support/tracedRun.js";
 
 /**
@@ -32,6 +33,11 @@ expect:
 const run = runTraced;
 
 const state = (over: Partial<PartitionState> = {}): PartitionState => ({ topic: "t", partition: 0, replicas: ["b1", "b2", "b3"], isr: ["b1", "b2", "b3"], leader: "b1", leaderEpoch: 5, partitionEpoch: 9, ...over });
+/** The leader's AlterPartition to `isr` (PartitionChangeBuilder.build with that target ISR); null when nothing changes. */
+const alterIsr = (p: PartitionState, isr: string[]) => {
+  const record = buildPartitionChange(p, { isAcceptableLeader: () => true, minIsr: 1, targetIsr: isr });
+  return record && mergePartitionChange(p, record);
+};
 const bad = (faults: string) => () => parseScenario(scenario(faults), "t.yaml");
 
 describe("reassign: AlterPartitionReassignments", () => {
@@ -44,8 +50,9 @@ describe("reassign: AlterPartitionReassignments", () => {
   it("completes once every target replica is in the ISR: removed leader replaced, leader epoch bumped", () => {
     const p = startReassignment(state(), ["b2", "b3", "b4"])!;
     // b4 not in the ISR yet: not complete.
-    expect(completeReassignmentIfNeeded(p, { ...p, partitionEpoch: 11 })).toMatchObject({ addingReplicas: ["b4"] });
-    const done = completeReassignmentIfNeeded(p, { ...p, isr: ["b1", "b2", "b3", "b4"], partitionEpoch: 11 });
+    expect(alterIsr(p, p.isr)).toBeNull();
+    expect(alterIsr(p, ["b1", "b2", "b3"])).toBeNull();
+    const done = alterIsr(p, ["b1", "b2", "b3", "b4"])!;
     expect(done).toMatchObject({ replicas: ["b2", "b3", "b4"], isr: ["b2", "b3", "b4"], leader: "b2", leaderEpoch: 6, partitionEpoch: 11 });
     expect(done.addingReplicas).toBeUndefined();
     expect(done.removingReplicas).toBeUndefined();
@@ -55,7 +62,7 @@ describe("reassign: AlterPartitionReassignments", () => {
     expect(startReassignment(state(), ["b1", "b2"])).toMatchObject({ replicas: ["b1", "b2"], isr: ["b1", "b2"], leader: "b1", leaderEpoch: 6 });
     expect(startReassignment(state(), ["b1", "b2", "b3"])).toBeNull();
     const grow = startReassignment(state(), ["b1", "b2", "b3", "b4"])!;
-    const done = completeReassignmentIfNeeded(grow, { ...grow, isr: ["b1", "b2", "b3", "b4"] });
+    const done = alterIsr(grow, ["b1", "b2", "b3", "b4"])!;
     expect(done).toMatchObject({ replicas: ["b1", "b2", "b3", "b4"], leader: "b1", leaderEpoch: 5 });
   });
 

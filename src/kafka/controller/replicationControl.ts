@@ -4,8 +4,9 @@ import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/
 import type { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerContext } from "./controllerContext.js";
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, CreatePartitionsRequest, CreatePartitionsResponse } from "../protocol/configMessages.js";
-import { hasPreferredLeader, nextPartitionState, targetElr } from "./partitionChange.js";
-import { completeReassignmentIfNeeded, isReassigning, startReassignment } from "./partitionReassignment.js";
+import { hasPreferredLeader, nextPartitionState } from "./partitionChange.js";
+import { buildPartitionChange, mergePartitionChange } from "./partitionChangeBuilder.js";
+import { isReassigning, startReassignment, type ReassignmentPolicy } from "./partitionReassignment.js";
 import { placeReplicas } from "./replicaPlacer.js";
 
 /** ReplicationControlManager.MAX_ELECTIONS_PER_IMBALANCE: preferred (and unclean) elections one balance run may write. */
@@ -38,14 +39,14 @@ export class ReplicationControlManager {
     const gone = new Set(this.inControlledShutdown().keys());
     if (removed !== undefined) gone.add(removed);
     for (const p of [...image.partitions.values()]) {
-      const built = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
-      if (built) this.proposeChange(p, built, reason);
+      const next = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
+      if (next) this.proposeChange(p, next, reason);
     }
   }
 
   /** Proposes a partition's next state (a reassignment completing in it), tracing a leader change as its kind of election. */
-  private proposeChange(p: PartitionState, built: PartitionState, reason: string): void {
-    const next = this.maybeCompleteReassignment(p, built);
+  private proposeChange(p: PartitionState, next: PartitionState, reason: string): void {
+    this.traceIfCompleted(p, next);
     if (next.leader !== p.leader) {
       const fromElr = next.leader !== null && !p.isr.includes(next.leader) && (p.elr ?? []).includes(next.leader);
       const unclean = next.leader !== null && !p.isr.includes(next.leader) && !fromElr;
@@ -130,7 +131,7 @@ export class ReplicationControlManager {
   }
 
   handleAlterPartition(_from: string, req: AlterPartitionRequest, conn: ConnectionId): void {
-    const { ctx, cfg, raft } = this.c;
+    const { ctx, raft } = this.c;
     const image = this.c.image();
     const reply = (error: AlterPartitionResponse["error"], state: PartitionState | null) =>
       ctx.write(conn, { type: "AlterPartitionResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, state, leaderHint: raft.leader } satisfies AlterPartitionResponse);
@@ -144,32 +145,33 @@ export class ReplicationControlManager {
     if (req.leaderEpoch !== p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
     if (req.partitionEpoch !== p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
     // ReplicationControlManager.isEligibleReplica: not fenced, and not in controlled shutdown.
-    const shuttingDown = this.inControlledShutdown();
-    if (req.newIsr.some((b) => !p.isr.includes(b) && (!image.isActive(b) || shuttingDown.has(b)))) return reply("INELIGIBLE_REPLICA", null);
-    const next: PartitionState = { ...p, isr: [...req.newIsr], partitionEpoch: p.partitionEpoch + 1 };
-    // PartitionChangeBuilder.maybePopulateTargetElr: an ISR shrink below min ISR keeps the leavers eligible.
-    if (cfg.eligibleLeaderReplicasEnabled) {
-      const e = targetElr(p, next.isr, this.configs.effectiveMinIsr(p));
-      delete next.elr;
-      delete next.lastKnownElr;
-      if (e.elr.length > 0) next.elr = e.elr;
-      if (e.lastKnownElr.length > 0) next.lastKnownElr = e.lastKnownElr;
-    }
-    ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: next.isr, by: req.broker });
-    // PartitionChangeBuilder.build: a reassignment completes once its target replicas are all in the ISR.
-    const built = this.maybeCompleteReassignment(p, next);
-    if (built.leader !== p.leader)
-      ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: built.leader, leaderEpoch: built.leaderEpoch, isr: built.isr, reason: "reassignment completed" });
-    const offset = this.c.propose({ type: "Partition", state: built });
-    this.c.afterCommit(offset, () => reply("NONE", built));
+    const policy = this.policy(p);
+    if (req.newIsr.some((b) => !p.isr.includes(b) && !policy.isAcceptableLeader(b))) return reply("INELIGIBLE_REPLICA", null);
+    // ReplicationControlManager.alterPartition: the leader's ISR through PartitionChangeBuilder, which also fills the
+    // ELR, completes a reassignment whose target is now in the ISR, and elects (UNCLEAN where the topic allows it).
+    const record = buildPartitionChange(p, { ...policy, election: this.configs.uncleanAllowed(p.topic) ? "UNCLEAN" : "ONLINE", targetIsr: req.newIsr });
+    if (!record) return reply("NONE", p);
+    const next = mergePartitionChange(p, record);
+    ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: req.newIsr, by: req.broker });
+    this.traceIfCompleted(p, next);
+    if (next.leader !== p.leader)
+      ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: next.leader, leaderEpoch: next.leaderEpoch, isr: next.isr, reason: isReassigning(p) ? "reassignment completed" : "AlterPartition" });
+    const offset = this.c.propose({ type: "Partition", state: next });
+    // A change that moved the leadership away (a completed reassignment removed the leader) is answered
+    // NEW_LEADER_ELECTED, though it is recorded: the old leader must learn its new role from the metadata.
+    this.c.afterCommit(offset, () => (next.leader !== req.broker ? reply("NEW_LEADER_ELECTED", null) : reply("NONE", next)));
   }
 
-  /** `completeReassignmentIfNeeded` on a partition's next state, traced when it completes. */
-  private maybeCompleteReassignment(p: PartitionState, next: PartitionState): PartitionState {
-    if (!isReassigning(next)) return next;
-    const done = completeReassignmentIfNeeded(p, next);
-    if (!isReassigning(done)) this.traceReassignment("completed", done);
-    return done;
+  /** The builder's policy for a partition: acceptable leaders are active and not in controlled shutdown (Kafka's LeaderAcceptor over `ClusterControlManager.isActive`). */
+  private policy(p: PartitionState): ReassignmentPolicy {
+    const image = this.c.image();
+    const shuttingDown = this.inControlledShutdown();
+    return { isAcceptableLeader: (b) => image.isActive(b) && !shuttingDown.has(b), minIsr: this.configs.effectiveMinIsr(p), elrEnabled: this.c.cfg.eligibleLeaderReplicasEnabled };
+  }
+
+  /** Traces a reassignment that this change completed. */
+  private traceIfCompleted(p: PartitionState, next: PartitionState): void {
+    if (isReassigning(p) && !isReassigning(next)) this.traceReassignment("completed", next);
   }
 
   private traceReassignment(phase: "started" | "completed", s: PartitionState): void {
@@ -196,7 +198,7 @@ export class ReplicationControlManager {
     if (dup !== undefined) return reply("INVALID_REPLICA_ASSIGNMENT", `The manual partition assignment includes the partition ${dup} more than once.`);
     const unknown = req.replicas.find((r) => !image.brokers.has(r));
     if (unknown !== undefined) return reply("INVALID_REPLICA_ASSIGNMENT", `The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
-    const next = startReassignment(p, req.replicas);
+    const next = startReassignment(p, req.replicas, this.policy(p));
     if (!next) return reply("NONE");
     if (isReassigning(next)) this.traceReassignment("started", next);
     else {

@@ -62,7 +62,7 @@ export interface AlterPartitionResponse {
   correlationId: number;
   topic: string;
   partition: number;
-  error: ErrorName | "INELIGIBLE_REPLICA";
+  error: ErrorName | "INELIGIBLE_REPLICA" | "NEW_LEADER_ELECTED";
   state: PartitionState | null;
   leaderHint: string | null;
 }

@@ -289,8 +289,10 @@ export class RecordAccumulator {
    * whose first batch is in its retry back-off at `nowMs`, until the next batch would take the request past
    * `maxRequestSize` bytes (max.request.size; the first always fits). A retried sequenced batch with an earlier
    * sequence of its partition still in flight stops the drain (shouldStopDrainBatchesForPartition, which breaks out
-   * of the loop as Kafka's does). Each batch drained leaves its queue and is closed (`onClose`). Simplified: the
-   * drain index runs over the leader's partitions with queued batches, not over all it leads.
+   * of the loop as Kafka's does). Each batch drained leaves its queue and is closed (`onClose`). `keys` may name
+   * partitions without a queue (Kafka walks all the node leads, Cluster.partitionsForNode). Simplified: the sender
+   * passes only the leader's partitions with queued batches, so the drain index runs over those, not over all it
+   * leads (test/kafka/vectors/recordAccumulator.test.ts ports testDrainBatches over all of them).
    */
   drainBatchesForOneNode(node: string, keys: string[], nowMs: number, maxRequestSize: number, inFlight: DrainInFlight, muteInFlight: boolean): ProducerBatch[] {
     const ready: ProducerBatch[] = [];
@@ -303,9 +305,10 @@ export class RecordAccumulator {
       i = (i + 1) % keys.length;
       // max.in.flight=1 guarantees order by muting the partition while a batch is in flight.
       if (muteInFlight && inFlight.has(key)) continue;
-      const q = this.queues.get(key)!;
-      const first = q[0];
-      if (first === undefined) continue;
+      // A partition the leader leads without a queue yet has nothing to drain (Kafka's `deque == null`).
+      const q = this.queues.get(key);
+      const first = q?.[0];
+      if (q === undefined || first === undefined) continue;
       if (first.attempts > 0 && nowMs < first.retryAtMs) continue;
       if (size + first.sizeBytes > maxRequestSize && ready.length > 0) break;
       // A retried idempotent batch waits until no earlier sequence of its partition is in flight.

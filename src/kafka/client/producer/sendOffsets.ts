@@ -1,4 +1,5 @@
 import type { ErrorName } from "../../protocol/errors.js";
+import { txnErrorAction } from "./txnErrorHandling.js";
 import type {
   AddOffsetsToTxnRequest,
   AddOffsetsToTxnResponse,
@@ -19,11 +20,17 @@ export interface ConsumerGroupMetadata {
 
 export type TxnCallback = (error: ErrorName | null) => void;
 
-/** What the transaction manager does next, after an answer to a step. */
-export type SendOffsetsNext = "pump" | "retry" | "lost-coordinator" | "fenced" | { done: ErrorName | null };
+/**
+ * What the transaction manager does next, after an answer to a step: `done` ends the call (with `error`, the
+ * transaction abortable; `bumpEpoch`: its abort bumps the epoch), `fatal` ends it and the producer.
+ */
+export type SendOffsetsNext = "pump" | "retry" | "lost-coordinator" | "fenced" | { done: ErrorName | null; bumpEpoch?: boolean } | { fatal: ErrorName };
 
-/** Errors after which the transaction manager looks its coordinator up again. */
-export const COORDINATOR_ERRORS: ReadonlySet<string> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "COORDINATOR_LOAD_IN_PROGRESS"]);
+/**
+ * Errors after which a TxnOffsetCommit looks the group coordinator up again (TxnOffsetCommitHandler); other
+ * retriable ones (COORDINATOR_LOAD_IN_PROGRESS) are sent again to the same coordinator.
+ */
+export const COORDINATOR_ERRORS: ReadonlySet<string> = new Set(["NOT_COORDINATOR", "COORDINATOR_NOT_AVAILABLE", "REQUEST_TIMED_OUT"]);
 
 /** Who the requests of a step are from and where they go. */
 export interface SendOffsetsContext {
@@ -101,12 +108,19 @@ export class SendOffsets {
       this.stage = "find";
       return "pump";
     }
+    if (res.type === "AddOffsetsToTxnResponse") {
+      // AddOffsetsToTxnHandler.handleResponse
+      const action = txnErrorAction("AddOffsetsToTxn", error);
+      if (action.kind === "lookup-coordinator") return "lost-coordinator";
+      if (action.kind === "retry") return "retry";
+      if (action.kind === "abortable") return { done: action.error, bumpEpoch: action.bumpEpoch };
+      return action.error === "PRODUCER_FENCED" ? "fenced" : { fatal: action.error };
+    }
     if (COORDINATOR_ERRORS.has(error)) {
-      if (res.type === "AddOffsetsToTxnResponse") return "lost-coordinator";
       this.stage = "find";
       return "retry";
     }
-    if (error === "CONCURRENT_TRANSACTIONS" || error === "UNSTABLE_OFFSET_COMMIT") return "retry";
+    if (error === "CONCURRENT_TRANSACTIONS" || error === "UNSTABLE_OFFSET_COMMIT" || error === "COORDINATOR_LOAD_IN_PROGRESS") return "retry";
     if (error === "PRODUCER_FENCED" || error === "INVALID_PRODUCER_EPOCH") return "fenced";
     return { done: error };
   }

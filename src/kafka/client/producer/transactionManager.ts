@@ -34,6 +34,19 @@ export class TransactionManager extends TxnRequestHandlers {
     this.finishOp(error);
   }
 
+  protected abortableError(error: ErrorName, bumpEpoch: boolean): void {
+    if (bumpEpoch) this.epochBumpRequired = true;
+    // While aborting, Kafka skips the transition (transitionToAbortableError) and fails the abort; a second
+    // abortTransaction is then an illegal ABORTING -> ABORTING transition, so the producer can only be closed.
+    // Simplified: modelled as fatal with the same error, which is what the application sees.
+    if (this.state === "ABORTING_TRANSACTION") return this.fatal(error);
+    if (isTransitionValid(this.state, "ABORTABLE_ERROR")) {
+      this.lastError = error;
+      if (this.state !== "ABORTABLE_ERROR") this.transition("ABORTABLE_ERROR", error);
+    }
+    if (this.op) this.finishOp(error);
+  }
+
   protected finishOp(error: ErrorName | null): void {
     const op = this.op;
     this.op = null;
@@ -77,7 +90,8 @@ export class TransactionManager extends TxnRequestHandlers {
 
   abortTransaction(cb: TxnCallback): void {
     if (this.state !== "IN_TRANSACTION" && this.state !== "ABORTABLE_ERROR") return cb(this.state === "FATAL_ERROR" ? this.lastError : "INVALID_TXN_STATE");
-    const recover = this.state === "ABORTABLE_ERROR" && this.lastError === "INVALID_PRODUCER_EPOCH";
+    // TransactionManager.beginAbort: with epochBumpRequired the abort is an InitProducerId that bumps the epoch.
+    const recover = this.state === "ABORTABLE_ERROR" && (this.lastError === "INVALID_PRODUCER_EPOCH" || this.epochBumpRequired);
     this.transition("ABORTING_TRANSACTION", "abortTransaction");
     this.hooks.failQueuedBatches("TRANSACTION_ABORTED");
     // A batch that failed left its sequence unresolved: after the abort, bump the epoch with InitProducerId

@@ -12,7 +12,8 @@ import type {
   TxnOffsetCommitResponse,
 } from "../../protocol/transactionMessages.js";
 import type { InitProducerIdRequest, InitProducerIdResponse } from "../../protocol/messages.js";
-import { COORDINATOR_ERRORS, type SendOffsets, type TxnCallback } from "./sendOffsets.js";
+import type { SendOffsets, TxnCallback } from "./sendOffsets.js";
+import { type TxnCoordinatorApi, txnErrorAction } from "./txnErrorHandling.js";
 import type { TransactionManagerState } from "./transactionManagerState.js";
 
 /** What the transaction manager needs from the producer it belongs to. */
@@ -53,6 +54,8 @@ export abstract class TxnRequestHandlers {
   /** An EndTxn of the current end went unanswered (timeout, disconnect): the coordinator may have acted on it. */
   protected endUnanswered = false;
   protected lastError: ErrorName | null = null;
+  /** TransactionManager.epochBumpRequired: the abort of this transaction bumps the epoch (InitProducerId) instead of EndTxn. */
+  protected epochBumpRequired = false;
   protected offsetsOp: SendOffsets | null = null;
   /** A coordinator request failed: the next one waits until then (TxnRequestHandler.isRetry: retry.backoff.ms). */
   protected retryAfterMs = -Infinity;
@@ -80,6 +83,20 @@ export abstract class TxnRequestHandlers {
   protected abstract finishOp(error: ErrorName | null): void;
   /** A batch (or a partition's add) failed for good: the transaction can only be aborted now. */
   abstract onBatchFailed(error: ErrorName): void;
+  /**
+   * TxnRequestHandler.abortableError / abortableErrorIfPossible: the call in progress fails with `error` and the
+   * transaction can only be aborted (`bumpEpoch`: the abort bumps the epoch with InitProducerId).
+   */
+  protected abstract abortableError(error: ErrorName, bumpEpoch: boolean): void;
+
+  /** An error answer from the transaction coordinator, handled as Kafka's handler for `api` does (`txnErrorAction`). */
+  private onTxnError(api: TxnCoordinatorApi, error: ErrorName): void {
+    const action = txnErrorAction(api, error);
+    if (action.kind === "lookup-coordinator") this.lostCoordinator();
+    else if (action.kind === "retry") this.retryLater();
+    else if (action.kind === "fatal") this.fatal(action.error);
+    else this.abortableError(action.error, action.bumpEpoch);
+  }
 
   /** Sends what is due (called from each pass of the Sender, and when an answer or a back-off moves things on). */
   maybeSendTransactionalRequest(): void {
@@ -215,7 +232,14 @@ export abstract class TxnRequestHandlers {
       this.offsetsOp = null;
       o.cb("PRODUCER_FENCED");
       this.fatal("PRODUCER_FENCED");
-    } else this.finishOffsets(next.done);
+    } else if ("fatal" in next) {
+      this.offsetsOp = null;
+      o.cb(next.fatal);
+      this.fatal(next.fatal);
+    } else {
+      if (next.bumpEpoch) this.epochBumpRequired = true;
+      this.finishOffsets(next.done);
+    }
   }
 
   private isOffsetsStep(correlationId: number): boolean {
@@ -243,10 +267,7 @@ export abstract class TxnRequestHandlers {
       }
       this.hooks.wake();
       this.pump();
-    } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
-    else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
-    else if (res.error === "PRODUCER_FENCED" || res.error === "INVALID_PRODUCER_EPOCH") this.fatal("PRODUCER_FENCED");
-    else this.onBatchFailed(res.error);
+    } else this.onTxnError("AddPartitionsToTxn", res.error);
   }
 
   private onInitProducerIdResponse(res: InitProducerIdResponse): void {
@@ -256,10 +277,9 @@ export abstract class TxnRequestHandlers {
       this.hooks.setProducerIdAndEpoch(res.producerId, res.producerEpoch);
       this.transition("READY", this.op?.kind === "recover" ? "recovered with InitProducerId (KIP-588)" : "InitProducerId");
       this.lastError = null;
+      this.epochBumpRequired = false;
       this.finishOp(null);
-    } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
-    else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
-    else this.fatal(res.error);
+    } else this.onTxnError("InitProducerId", res.error);
   }
 
   private onEndTxnResponse(res: EndTxnResponse): void {
@@ -275,9 +295,7 @@ export abstract class TxnRequestHandlers {
       }
       this.transition("READY", this.op?.kind === "end" && this.op.commit ? "committed" : "aborted");
       this.finishOp(null);
-    } else if (COORDINATOR_ERRORS.has(res.error)) this.lostCoordinator();
-    else if (res.error === "CONCURRENT_TRANSACTIONS") this.retryLater();
-    else this.fatal(res.error);
+    } else this.onTxnError("EndTxn", res.error);
   }
 
   private finishOffsets(error: ErrorName | null): void {

@@ -137,8 +137,12 @@ export class ClassicGroup {
     return protocols.some((p) => others.every((m) => m.protocols.some((q) => q.name === p.name)));
   }
 
-  /** ClassicGroup.selectProtocol: each member votes for its most preferred candidate; most votes wins. */
+  /**
+   * ClassicGroup.selectProtocol: each member votes for its most preferred candidate; most votes wins (a tie: the
+   * first candidate, where Kafka's HashMap order decides). Throws on an empty group, as Kafka's IllegalStateException.
+   */
   selectProtocol(): string {
+    if (this.members.size === 0) throw new Error(`group ${this.groupId}: Cannot select protocol for empty group (no members)`);
     const candidates = this.candidateProtocols();
     const votes = new Map<string, number>(candidates.map((c) => [c, 0]));
     for (const m of this.members.values()) {
