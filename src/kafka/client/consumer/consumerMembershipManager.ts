@@ -2,7 +2,7 @@ import type { Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
-import { type ClassicResponseHandlers, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
+import { type ClassicResponseHandlers, type CommitErrorOutcome, type CommitIdentity, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
 
 /** The member states of Kafka's `MemberState` (clients/.../consumer/internals/MemberState.java) that the model uses. */
 export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STABLE" | "FENCED" | "STALE" | "LEAVING" | "UNSUBSCRIBED" | "FATAL";
@@ -186,16 +186,18 @@ export class ConsumerMembershipManager extends GroupMember {
     this.closed = true;
   }
 
-  protected commitIdentity(): { generationId: number; memberId: string } | ErrorName {
+  protected commitIdentity(): CommitIdentity | ErrorName {
     if (this.generation <= 0 || this.state === "FENCED" || this.state === "STALE") return "COMMIT_FAILED";
     return { generationId: this.generation, memberId: this.memberId };
   }
 
-  protected onCommitMembershipError(error: ErrorName): boolean {
-    if (error !== "UNKNOWN_MEMBER_ID") return false;
+  protected onCommitMembershipError(error: ErrorName): CommitErrorOutcome | null {
+    // KIP-848: a stale epoch is retried once the next heartbeat has brought the current one.
+    if (error === "STALE_MEMBER_EPOCH") return { error, retriable: true };
+    if (error !== "UNKNOWN_MEMBER_ID") return null;
     this.state = "FENCED";
     this.lostPending = true;
-    return true;
+    return { error: "COMMIT_FAILED", retriable: false };
   }
 
   protected onCoordinatorLost(): void {
