@@ -63,7 +63,7 @@ export type CommitKind = "auto" | "sync" | "async";
 
 /** An OffsetCommit the member sent, as its protocol's error handling needs to know it. */
 export interface SentCommit {
-  /** What the attempt answered carried (AbstractCoordinator's `sentGeneration`; KIP-848: the member epoch sent). */
+  /** What the last attempt sent carried (AbstractCoordinator's `sentGeneration`; KIP-848: the member epoch sent). */
   sent: CommitIdentity;
   kind: CommitKind;
   /** commitSync (or the auto-commit before a revocation): retried until default.api.timeout.ms. */
