@@ -12,7 +12,7 @@ import type {
   TopicPartitionRef,
 } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
-import { type ClassicResponseHandlers, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
+import { type ClassicResponseHandlers, type CommitErrorOutcome, type CommitIdentity, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps, type SentCommit } from "./groupMember.js";
 
 /** AbstractCoordinator.MemberState. */
 export type MemberState = "UNJOINED" | "PREPARING_REBALANCE" | "COMPLETING_REBALANCE" | "STABLE";
@@ -324,17 +324,36 @@ export class ConsumerCoordinator extends GroupMember {
   // ---- offsets ----
 
   /** ConsumerCoordinator.sendOffsetCommitRequest: only a stable generation may commit. */
-  protected commitIdentity(): { generationId: number; memberId: string } | ErrorName {
+  protected commitIdentity(): CommitIdentity | ErrorName {
     if (this.state !== "STABLE") return this.rebalanceInProgress() ? "REBALANCE_IN_PROGRESS" : "COMMIT_FAILED";
     return { generationId: this.generation, memberId: this.memberId };
   }
 
-  protected onCommitMembershipError(error: ErrorName): boolean {
-    if (error === "REBALANCE_IN_PROGRESS") {
-      this.rejoinNeeded = true;
-      return true;
+  /**
+   * ConsumerCoordinator.OffsetCommitResponseHandler.handle (apache/kafka 1eb7644). REBALANCE_IN_PROGRESS: rejoin
+   * (requestRejoin) keeping the generation, RebalanceInProgressException. UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION:
+   * if the member's generation is no longer the one the commit carried and it is already rejoining
+   * (PREPARING_REBALANCE), only RebalanceInProgressException — the stale answer must not reset the rebalance under
+   * way; otherwise resetStateOnResponseError (the member id kept on ILLEGAL_GENERATION) and CommitFailedException.
+   * None of them is retriable: commitSync throws at once.
+   */
+  protected onCommitMembershipError(error: ErrorName, commit: SentCommit): CommitErrorOutcome | null {
+    switch (error) {
+      case "REBALANCE_IN_PROGRESS":
+        this.rejoinNeeded = true;
+        return { error: "REBALANCE_IN_PROGRESS", retriable: false };
+      case "UNKNOWN_MEMBER_ID":
+      case "ILLEGAL_GENERATION": {
+        // OffsetCommitResponseHandler.generationUnchanged: Generation.equals on generation id and member id (the
+        // protocol name changes only with a new generation id here).
+        const generationUnchanged = commit.sent.generationId === this.generation && commit.sent.memberId === this.memberId;
+        if (!generationUnchanged && this.state === "PREPARING_REBALANCE") return { error: "REBALANCE_IN_PROGRESS", retriable: false };
+        this.membershipError(error);
+        return { error: "COMMIT_FAILED", retriable: false };
+      }
+      default:
+        return null;
     }
-    return this.membershipError(error);
   }
 
   // ---- answers ----

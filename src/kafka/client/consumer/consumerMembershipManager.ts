@@ -2,7 +2,7 @@ import type { Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
-import { type ClassicResponseHandlers, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps } from "./groupMember.js";
+import { type ClassicResponseHandlers, type CommitErrorOutcome, type CommitIdentity, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps, type SentCommit } from "./groupMember.js";
 
 /** The member states of Kafka's `MemberState` (clients/.../consumer/internals/MemberState.java) that the model uses. */
 export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STABLE" | "FENCED" | "STALE" | "LEAVING" | "UNSUBSCRIBED" | "FATAL";
@@ -80,6 +80,7 @@ export class ConsumerMembershipManager extends GroupMember {
     const added = target.filter((t) => !have.has(tpKey(t.topic, t.partition)));
     if (revoked.length > 0) {
       // Auto-commit what was consumed of the partitions leaving, before they go (autoCommitSyncBeforeRevocation).
+      // Simplified: the revocation does not wait for it (AbstractMembershipManager.maybeReconcile does).
       if (this.s.enableAutoCommit) {
         const leaving = new Set(revoked.map((t) => tpKey(t.topic, t.partition)));
         this.commit(this.subscriptions.allConsumed().filter((o) => leaving.has(tpKey(o.topic, o.partition))), true, () => {}, "auto");
@@ -186,16 +187,30 @@ export class ConsumerMembershipManager extends GroupMember {
     this.closed = true;
   }
 
-  protected commitIdentity(): { generationId: number; memberId: string } | ErrorName {
+  protected commitIdentity(): CommitIdentity | ErrorName {
     if (this.generation <= 0 || this.state === "FENCED" || this.state === "STALE") return "COMMIT_FAILED";
     return { generationId: this.generation, memberId: this.memberId };
   }
 
-  protected onCommitMembershipError(error: ErrorName): boolean {
-    if (error !== "UNKNOWN_MEMBER_ID") return false;
-    this.state = "FENCED";
-    this.lostPending = true;
-    return true;
+  /**
+   * CommitRequestManager (apache/kafka 1eb7644). OffsetCommitRequestState.onResponse only fails the commit; it never
+   * touches the membership. UNKNOWN_MEMBER_ID: CommitFailedException — the member learns it is fenced from its next
+   * heartbeat's answer (AbstractHeartbeatRequestManager.onErrorResponse → transitionToFenced), so until then it keeps
+   * its partitions. STALE_MEMBER_EPOCH (StaleMemberEpochException, not a RetriableException): commitSync raises
+   * CommitFailedException (commitSyncExceptionForError); commitAsync and the interval auto-commit see the error
+   * itself; only the auto-commit before a revocation retries it, with the latest epoch, while the member has one
+   * (autoCommitSyncBeforeRevocationWithRetries, isStaleEpochErrorAndValidEpochAvailable: epoch > 0).
+   */
+  protected onCommitMembershipError(error: ErrorName, commit: SentCommit): CommitErrorOutcome | null {
+    switch (error) {
+      case "UNKNOWN_MEMBER_ID":
+        return { error: "COMMIT_FAILED", retriable: false };
+      case "STALE_MEMBER_EPOCH":
+        if (commit.kind === "auto") return { error, retriable: commit.sync && this.generation > 0 };
+        return { error: commit.sync ? "COMMIT_FAILED" : error, retriable: false };
+      default:
+        return null;
+    }
   }
 
   protected onCoordinatorLost(): void {

@@ -50,11 +50,37 @@ export interface OwnedPartitions {
 export type CommitCallback = (error: ErrorName | null) => void;
 
 /** Told of every OffsetCommit the member sends (auto, before a rebalance, or the application's), and its outcome. */
-export type CommitObserver = (offsets: OffsetEntry[], generation: number, kind: "auto" | "sync" | "async") => CommitCallback;
+export type CommitObserver = (offsets: OffsetEntry[], generation: number, kind: CommitKind) => CommitCallback;
 
-interface PendingCommit {
-  offsets: OffsetEntry[];
+/** The generation (or member epoch) and member id an OffsetCommit carries. */
+export interface CommitIdentity {
+  generationId: number;
+  memberId: string;
+}
+
+/** Who asked for a commit: the auto-commit (on the poll path, or before a revocation), or the application. */
+export type CommitKind = "auto" | "sync" | "async";
+
+/** An OffsetCommit the member sent, as its protocol's error handling needs to know it. */
+export interface SentCommit {
+  /** What the last attempt sent carried (AbstractCoordinator's `sentGeneration`; KIP-848: the member epoch sent). */
+  sent: CommitIdentity;
+  kind: CommitKind;
+  /** commitSync (or the auto-commit before a revocation): retried until default.api.timeout.ms. */
   sync: boolean;
+}
+
+/**
+ * How a commit refused with a membership error ends: the error the caller sees (the Kafka error name of the
+ * exception the Java client raises: COMMIT_FAILED for CommitFailedException) and whether a sync commit retries it.
+ */
+export interface CommitErrorOutcome {
+  error: ErrorName;
+  retriable: boolean;
+}
+
+interface PendingCommit extends SentCommit {
+  offsets: OffsetEntry[];
   cb: CommitCallback;
   deadlineUs: number;
   inFlight: number;
@@ -147,9 +173,12 @@ export abstract class GroupMember {
   /** KafkaConsumer.groupMetadata() for sendOffsetsToTransaction (KIP-447). */
   abstract groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId?: string };
   /** The generation or epoch a commit may carry now, or why none may be sent. */
-  protected abstract commitIdentity(): { generationId: number; memberId: string } | ErrorName;
-  /** An OffsetCommit answer that says the membership is over or stale: handled, or false if not such an error. */
-  protected abstract onCommitMembershipError(error: ErrorName): boolean;
+  protected abstract commitIdentity(): CommitIdentity | ErrorName;
+  /**
+   * An OffsetCommit answer that says the membership is over or stale (the coordinator's `error` for `commit`): what
+   * it does to the membership, and how the commit ends; null if `error` is no such error.
+   */
+  protected abstract onCommitMembershipError(error: ErrorName, commit: SentCommit): CommitErrorOutcome | null;
   /** The coordinator was lost: requests in flight to it are gone. */
   protected abstract onCoordinatorLost(): void;
   /** max.poll.interval.ms passed without a poll (KIP-62). */
@@ -241,14 +270,14 @@ export abstract class GroupMember {
   }
 
   /** commitSync (sync: retried until default.api.timeout.ms) or commitAsync (one attempt). */
-  commit(offsets: OffsetEntry[], sync: boolean, callback: CommitCallback, kind: "auto" | "sync" | "async" = sync ? "sync" : "async"): void {
+  commit(offsets: OffsetEntry[], sync: boolean, callback: CommitCallback, kind: CommitKind = sync ? "sync" : "async"): void {
     const observed = offsets.length > 0 ? this.observeCommits?.(offsets, this.generation, kind) : undefined;
     const cb: CommitCallback = observed ? (e) => (observed(e), callback(e)) : callback;
     if (this.fatal) return cb(this.fatal);
     const identity = this.commitIdentity();
     if (typeof identity === "string") return cb(identity);
     if (offsets.length === 0) return cb(null);
-    const c: PendingCommit = { offsets, sync, cb, deadlineUs: this.ctx.nowUs + this.s.defaultApiTimeoutMs * 1000, inFlight: -1 };
+    const c: PendingCommit = { offsets, sync, kind, sent: identity, cb, deadlineUs: this.ctx.nowUs + this.s.defaultApiTimeoutMs * 1000, inFlight: -1 };
     this.commits.push(c);
     this.sendCommit(c);
   }
@@ -261,6 +290,7 @@ export abstract class GroupMember {
       this.ensureCoordinator();
       return; // sent again when the coordinator is found
     }
+    c.sent = identity;
     c.inFlight = this.send(this.coordinator, (correlationId) => ({ type: "OffsetCommit", correlationId, groupId: this.groupId, ...identity, groupInstanceId: this.s.groupInstanceId, offsets: c.offsets }) satisfies OffsetCommitRequest);
   }
 
@@ -290,12 +320,12 @@ export abstract class GroupMember {
       this.finishCommit(c, res.error);
       return this.fail(res.error);
     }
-    // KIP-848: a stale epoch is retried once the next heartbeat has brought the current one.
-    if (res.error === "STALE_MEMBER_EPOCH") return this.commitFailed(c, res.error, true);
-    if (!this.onCommitMembershipError(res.error) && (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE")) this.coordinatorLost(res.error);
-    // The application never sees the broker's membership error: ConsumerCoordinator.OffsetCommitResponseHandler
-    // (classic) and CommitRequestManager (KIP-848) raise CommitFailedException for it (COMMIT_FAILED here).
-    this.commitFailed(c, res.error === "UNKNOWN_MEMBER_ID" || res.error === "ILLEGAL_GENERATION" ? "COMMIT_FAILED" : res.error);
+    // Membership errors are the protocol's: ConsumerCoordinator.OffsetCommitResponseHandler (classic) and
+    // CommitRequestManager.OffsetCommitRequestState.onResponse (KIP-848) each map them to their own exceptions.
+    const membership = this.onCommitMembershipError(res.error, c);
+    if (membership !== null) return this.commitFailed(c, membership.error, membership.retriable);
+    if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.coordinatorLost(res.error);
+    this.commitFailed(c, res.error);
   }
 
   /** ConsumerCoordinator.fetchCommittedOffsets (require_stable, KIP-447) for partitions with no position yet. */

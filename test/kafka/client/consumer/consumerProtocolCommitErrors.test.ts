@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { stableConsumerProtocolMember } from "../../../support/groupMemberHarness.js";
+
+const offsets = [{ topic: "t", partition: 0, offset: 7 }];
+
+/**
+ * A KIP-848 member's refused OffsetCommit, as Kafka's CommitRequestManager (OffsetCommitRequestState.onResponse,
+ * commitSyncWithRetries, commitAsync, autoCommitSyncBeforeRevocationWithRetries; apache/kafka 1eb7644) treats it.
+ * The member is at epoch 1 owning t-0 and heartbeats every second; answers are written by hand.
+ */
+describe("KIP-848 OffsetCommit errors (CommitRequestManager)", () => {
+  it("UNKNOWN_MEMBER_ID only fails the commit (CommitFailedException); the member keeps its partitions until its heartbeat is answered UNKNOWN_MEMBER_ID", () => {
+    const h = stableConsumerProtocolMember();
+    h.consumer.commitAsync(offsets, h.recordCommit);
+    h.answer(h.one("OffsetCommit"), { error: "UNKNOWN_MEMBER_ID" });
+    expect(h.commits).toEqual(["COMMIT_FAILED"]);
+    // The next poll still owns and fetches t-0: no partitions-lost callback at the commit's answer.
+    h.consumer.poll();
+    expect(h.events).toEqual(["assigned t-0 @1"]);
+    expect(h.consumer.assignment()).toEqual([{ topic: "t", partition: 0 }]);
+    // AbstractHeartbeatRequestManager.onErrorResponse: the heartbeat's answer fences it; the next poll loses t-0 and
+    // the member joins again with epoch 0.
+    h.ctx.advance(1000);
+    const hb = h.one("ConsumerGroupHeartbeat");
+    expect(hb.msg.memberEpoch).toBe(1);
+    h.answer(hb, { error: "UNKNOWN_MEMBER_ID", memberId: h.memberId, memberEpoch: 1, heartbeatIntervalMs: 1000, assignment: null });
+    h.consumer.poll();
+    expect(h.events).toEqual(["assigned t-0 @1", "lost t-0 @1"]);
+    expect(h.consumer.assignment()).toEqual([]);
+    expect(h.one("ConsumerGroupHeartbeat").msg.memberEpoch).toBe(0);
+  });
+
+  it("STALE_MEMBER_EPOCH fails commitSync at once with CommitFailedException (commitSyncExceptionForError), without a retry", () => {
+    const h = stableConsumerProtocolMember();
+    h.consumer.commitSync(offsets, h.recordCommit);
+    h.answer(h.one("OffsetCommit"), { error: "STALE_MEMBER_EPOCH" });
+    h.ctx.advance(1000);
+    expect(h.take("OffsetCommit")).toEqual([]);
+    expect(h.commits).toEqual(["COMMIT_FAILED"]);
+  });
+
+  it("STALE_MEMBER_EPOCH reaches a commitAsync callback as itself (StaleMemberEpochException is not retriable)", () => {
+    const h = stableConsumerProtocolMember();
+    h.consumer.commitAsync(offsets, h.recordCommit);
+    h.answer(h.one("OffsetCommit"), { error: "STALE_MEMBER_EPOCH" });
+    h.ctx.advance(1000);
+    expect(h.take("OffsetCommit")).toEqual([]);
+    expect(h.commits).toEqual(["STALE_MEMBER_EPOCH"]);
+  });
+
+  it("the auto-commit before a revocation retries STALE_MEMBER_EPOCH with the epoch the heartbeat brings", () => {
+    const h = stableConsumerProtocolMember({ "enable.auto.commit": true });
+    // The coordinator takes t-0 away at epoch 2; the next poll reconciles: auto-commit t-0's position, then revoke.
+    h.ctx.advance(1000);
+    h.answer(h.one("ConsumerGroupHeartbeat"), { error: "NONE", memberId: h.memberId, memberEpoch: 2, heartbeatIntervalMs: 1000, assignment: [] });
+    h.consumer.poll();
+    const first = h.one("OffsetCommit");
+    expect([first.msg.generationId, first.msg.offsets]).toEqual([2, [{ topic: "t", partition: 0, offset: 5 }]]);
+    h.answer(first, { error: "STALE_MEMBER_EPOCH" });
+    // Meanwhile a heartbeat brings epoch 3; the retry (after retry.backoff.ms) carries it.
+    h.answer(h.one("ConsumerGroupHeartbeat"), { error: "NONE", memberId: h.memberId, memberEpoch: 3, heartbeatIntervalMs: 1000, assignment: [] });
+    h.ctx.advance(100);
+    const retry = h.one("OffsetCommit");
+    expect(retry.msg.generationId).toBe(3);
+    h.answer(retry, { error: "NONE" });
+    expect(h.events).toEqual(["assigned t-0 @1", "revoked t-0 @2"]);
+  });
+});
