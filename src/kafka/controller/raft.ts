@@ -5,7 +5,7 @@ import type { MetadataRecord } from "../metadata/records.js";
 import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
 import { RaftFollowerFetcher } from "./raftFollowerFetcher.js";
-import { EpochElection } from "./raftEpochElection.js";
+import { EpochElection, recordCandidateVote } from "./raftEpochElection.js";
 import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
 import { binaryExponentialElectionBackoffMs, canGrantVote, type RaftRole } from "./raftQuorumState.js";
@@ -379,7 +379,13 @@ export class RaftNode {
     }
     const role = this.role;
     if ((role.kind !== "candidate" && role.kind !== "prospective") || role.election !== election) return;
-    role.election.recordVote(from, res.granted);
+    if (role.kind === "prospective") role.election.recordVote(from, res.granted);
+    else {
+      // CandidateState refuses a changed answer (IllegalArgumentException); each voter is asked once per election,
+      // so the model ignores a repeated answer instead of failing the run.
+      if (role.election.isGrantedVoter(from) || role.election.isRejectedVoter(from)) return;
+      recordCandidateVote(role.election, from, res.granted);
+    }
     if (res.granted) this.maybeTransitionForward();
     else this.maybeHandleElectionLoss();
   }
