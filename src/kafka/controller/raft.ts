@@ -5,7 +5,7 @@ import type { MetadataRecord } from "../metadata/records.js";
 import type { BeginQuorumEpoch, FetchSnapshotRequest, RaftFetchRequest, VoteRequest, VoteResponse } from "../protocol/raftMessages.js";
 import { RaftFetches } from "./raftFetches.js";
 import { RaftFollowerFetcher } from "./raftFollowerFetcher.js";
-import { EpochElection } from "./raftEpochElection.js";
+import { EpochElection, recordCandidateVote } from "./raftEpochElection.js";
 import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
 import { binaryExponentialElectionBackoffMs, canGrantVote, type RaftRole } from "./raftQuorumState.js";
@@ -144,8 +144,7 @@ export class RaftNode {
     const offset = this.log.endOffset;
     this.log.append([{ epoch: this.epoch, record }]);
     this.listener.appended(offset);
-    this.role.state.updateLocalState(this.log.endOffset);
-    this.maybeAdvanceHighWatermark();
+    if (this.role.state.updateLocalState(this.log.endOffset)) this.onUpdateLeaderHighWatermark(this.role.state);
     this.fetches.answerParked();
     return offset;
   }
@@ -380,7 +379,13 @@ export class RaftNode {
     }
     const role = this.role;
     if ((role.kind !== "candidate" && role.kind !== "prospective") || role.election !== election) return;
-    role.election.recordVote(from, res.granted);
+    if (role.kind === "prospective") role.election.recordVote(from, res.granted);
+    else {
+      // CandidateState refuses a changed answer (IllegalArgumentException); each voter is asked once per election,
+      // so the model ignores a repeated answer instead of failing the run.
+      if (role.election.isGrantedVoter(from) || role.election.isRejectedVoter(from)) return;
+      recordCandidateVote(role.election, from, res.granted);
+    }
     if (res.granted) this.maybeTransitionForward();
     else this.maybeHandleElectionLoss();
   }
@@ -474,23 +479,19 @@ export class RaftNode {
     if (!req.observer) {
       this.role.state.recordFetch(req.replica, this.ctx.nowUs);
       // A fetch at offset N with a matching last epoch proves the follower has everything below N.
-      if (this.fetches.validate(req).kind === "valid") {
-        this.role.state.updateReplicaState(req.replica, req.fetchOffset);
-        this.maybeAdvanceHighWatermark();
-      }
+      if (this.fetches.validate(req).kind === "valid" && this.role.state.updateReplicaState(req.replica, req.fetchOffset)) this.onUpdateLeaderHighWatermark(this.role.state);
     }
     this.fetches.answerOrPark(from, req, conn);
     this.maybeCleanLog();
   }
 
-  private maybeAdvanceHighWatermark(): void {
-    if (this.role.kind !== "leader") return;
-    const candidate = this.role.state.highWatermarkCandidate(this.log.endOffset, this.majority, this.highWatermark);
-    if (candidate !== null) {
-      this.highWatermark = candidate;
-      this.listener.committed(candidate);
-      this.fetches.answerParked();
-    }
+  /** KafkaRaftClient.onUpdateLeaderHighWatermark: the leader's HW moved (LeaderState decided it): commit up to it. */
+  private onUpdateLeaderHighWatermark(state: RaftLeaderState): void {
+    const hw = state.highWatermark;
+    if (hw === null) return;
+    this.highWatermark = hw;
+    this.listener.committed(hw);
+    this.fetches.answerParked();
   }
 
   /** A follower's HW: the leader's, up to its own log end (KafkaRaftClient.updateFollowerHighWatermark). */

@@ -54,7 +54,7 @@ describe("EpochElection", () => {
     const e = new EpochElection(VOTERS, "c1");
     expect(e.isVoteGranted()).toBe(false);
     expect(e.recordVote("c2", true)).toBe(true);
-    expect(e.recordVote("c2", false)).toBe(false);
+    expect(e.recordVote("c2", true)).toBe(false);
     expect(e.isVoteGranted()).toBe(true);
     expect(e.grantingVoters()).toEqual(["c1", "c2"]);
     const lost = new EpochElection(VOTERS, "c1");
