@@ -72,7 +72,7 @@ export class RaftNode {
   private nextCleanMs: number;
   /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
   private readonly election: Timer;
-  /** The leader's check-quorum period. */
+  /** Wakes the leader when its check-quorum timer (RaftLeaderState) would expire. */
   private readonly checkQuorumPeriod: Timer;
 
   constructor(
@@ -414,14 +414,15 @@ export class RaftNode {
   private becomeLeader(): void {
     this.clearRoleTimers();
     this.cancelElectionTimer();
-    this.role = { kind: "leader", state: new RaftLeaderState(this.ctx.name, this.cfg.voters, this.log.endOffset, this.ctx.nowUs) };
+    const state = new RaftLeaderState(this.ctx.name, this.cfg.voters, this.log.endOffset, this.ctx.nowUs, this.cfg.fetchTimeoutMs);
+    this.role = { kind: "leader", state };
     this.ctx.trace("raft.leader", { epoch: this.epoch, logEnd: this.log.endOffset });
     // The model does not wait for BeginQuorumEpoch's answer: the new leader learns of its followers from their fetches.
     for (const v of this.cfg.voters)
       if (v !== this.ctx.name) this.client.sendWhenReady(v, { type: "BeginQuorumEpoch", correlationId: this.client.correlationId(), epoch: this.epoch, leader: this.ctx.name } satisfies BeginQuorumEpoch, null);
     // The LeaderChange record commits entries of earlier epochs once it is committed itself.
     this.append({ type: "LeaderChange", leader: this.ctx.name, epoch: this.epoch });
-    this.checkQuorumTimer = this.checkQuorumPeriod.set(this.cfg.fetchTimeoutMs * 1.5);
+    this.armCheckQuorum(state);
     this.listener.becameLeader();
   }
 
@@ -442,14 +443,21 @@ export class RaftNode {
     this.follower.sendFetch();
   }
 
+  /** Wakes the leader when its check-quorum timer would expire (KafkaRaftClient.pollLeader's timeUntilCheckQuorumExpires). */
+  private armCheckQuorum(state: RaftLeaderState): void {
+    const ms = state.timeUntilCheckQuorumExpiresMs(this.ctx.nowUs);
+    if (ms !== Infinity) this.checkQuorumTimer = this.checkQuorumPeriod.set(ms);
+  }
+
   /**
-   * KRaft check-quorum (KafkaRaftClient.pollLeader): a leader that has not heard from a majority within 1.5 × fetch
-   * timeout becomes Resigned (QuorumState.transitionToResigned; not persisted: its vote for itself in this epoch is).
+   * KRaft check-quorum (KafkaRaftClient.pollLeader): a leader whose LeaderState check-quorum timer expired — no
+   * majority of voters fetched within 1.5 × controller.quorum.fetch.timeout.ms since it last restarted — becomes
+   * Resigned (QuorumState.transitionToResigned; not persisted: its vote for itself in this epoch is). A timer that
+   * was restarted meanwhile is waited for again.
    */
   private checkQuorum(): void {
     if (this.role.kind !== "leader") return;
-    const windowUs = this.cfg.fetchTimeoutMs * 1.5 * 1000;
-    if (this.role.state.votersHeardWithin(this.ctx.nowUs, windowUs) < this.majority) {
+    if (this.role.state.timeUntilCheckQuorumExpiresMs(this.ctx.nowUs) === 0) {
       this.ctx.trace("raft.resign", { epoch: this.epoch, reason: "no majority fetched within check-quorum window" });
       this.clearRoleTimers();
       this.role = { kind: "resigned" };
@@ -457,7 +465,7 @@ export class RaftNode {
       this.resetElectionTimer();
       return;
     }
-    this.checkQuorumTimer = this.checkQuorumPeriod.set(this.cfg.fetchTimeoutMs * 1.5);
+    this.armCheckQuorum(this.role.state);
   }
 
   private clearRoleTimers(): void {
@@ -476,11 +484,10 @@ export class RaftNode {
     if (this.role.kind !== "leader") return this.fetches.refuse(req, conn, "NOT_LEADER_OR_FOLLOWER", this.epoch, this.leader, this.highWatermark);
     // A voter that missed an election is told who leads now.
     if (req.epoch < this.epoch && !req.observer) return this.fetches.refuse(req, conn, "FENCED_LEADER_EPOCH", this.epoch, this.ctx.name, this.highWatermark);
-    if (!req.observer) {
-      this.role.state.recordFetch(req.replica, this.ctx.nowUs);
-      // A fetch at offset N with a matching last epoch proves the follower has everything below N.
-      if (this.fetches.validate(req).kind === "valid" && this.role.state.updateReplicaState(req.replica, req.fetchOffset)) this.onUpdateLeaderHighWatermark(this.role.state);
-    }
+    // KafkaRaftClient.tryCompleteFetchRequest: only a valid fetch (at offset N with a matching last epoch, proving the
+    // follower has everything below N) updates the replica's state and counts for check-quorum; one that diverges or
+    // is sent to a snapshot does not.
+    if (!req.observer && this.fetches.validate(req).kind === "valid" && this.role.state.updateReplicaState(req.replica, this.ctx.nowUs, req.fetchOffset)) this.onUpdateLeaderHighWatermark(this.role.state);
     this.fetches.answerOrPark(from, req, conn);
     this.maybeCleanLog();
   }
@@ -508,7 +515,7 @@ export class RaftNode {
    * a voter's FetchSnapshot counts for check-quorum as its Fetch does.
    */
   handleFetchSnapshot(req: FetchSnapshotRequest, conn: ConnectionId): void {
-    if (this.role.kind === "leader" && req.epoch === this.epoch && this.cfg.voters.includes(req.replica)) this.role.state.recordFetch(req.replica, this.ctx.nowUs);
+    if (this.role.kind === "leader" && req.epoch === this.epoch && req.replica !== this.ctx.name) this.role.state.updateCheckQuorumForFollowingVoter(req.replica, this.ctx.nowUs);
     const error = this.role.kind !== "leader" ? "NOT_LEADER_OR_FOLLOWER" : req.epoch < this.epoch ? "FENCED_LEADER_EPOCH" : null;
     this.fetches.answerFetchSnapshot(req, conn, error, this.leader);
   }
