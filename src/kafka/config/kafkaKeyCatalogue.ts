@@ -39,6 +39,15 @@ const CLIENT_NOT_MODELLED: Record<string, string> = {
 
 const SECURITY_PREFIXES = { "ssl.": SECURITY, "sasl.": SECURITY };
 
+const LEVELS = "compression levels (KIP-390) are not modelled: each codec has one ratio and cost";
+
+/** The per-codec levels a producer and a topic both have (KIP-390). */
+const COMPRESSION_LEVELS: Record<string, string> = {
+  "compression.gzip.level": LEVELS,
+  "compression.lz4.level": LEVELS,
+  "compression.zstd.level": LEVELS,
+};
+
 /** The producer's keys beyond those PRODUCER_CONFIG models (`ProducerConfig.CONFIG`). */
 export const PRODUCER_KEYS: KafkaKeyCatalogue = {
   inert: {
@@ -48,9 +57,7 @@ export const PRODUCER_KEYS: KafkaKeyCatalogue = {
   },
   notModelled: {
     ...CLIENT_NOT_MODELLED,
-    "compression.gzip.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-    "compression.lz4.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-    "compression.zstd.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
+    ...COMPRESSION_LEVELS,
     "partitioner.availability.timeout.ms": "the adaptive partitioner's broker-availability timeout is not modelled",
     "partitioner.class": "only the built-in partitioner (KIP-794) is modelled",
     "metadata.max.idle.ms": "the producer's expiry of idle topics' metadata is not modelled",
@@ -110,9 +117,7 @@ export const BROKER_KEYS: KafkaKeyCatalogue = {
 /** Topic keys (`TopicConfig`) that TOPIC_CONFIG does not model. */
 export const TOPIC_KEYS: KafkaKeyCatalogue = {
   notModelled: {
-    "compression.gzip.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-    "compression.lz4.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
-    "compression.zstd.level": "compression levels (KIP-390) are not modelled: each codec has one ratio and cost",
+    ...COMPRESSION_LEVELS,
     "file.delete.delay.ms": "a segment is deleted at once in the model",
     "index.interval.bytes": "offset and time indexes are not modelled",
     "segment.index.bytes": "offset and time indexes are not modelled",
