@@ -135,10 +135,10 @@ export class RaftFollowerFetcher {
     this.resetFetchTimeout();
     const log = node.log;
     if (res.divergingEpoch) {
-      const mine = log.endOffsetFor(res.divergingEpoch.epoch);
-      const to = Math.min(res.divergingEpoch.endOffset, mine.endOffset);
-      this.ctx.trace("raft.truncate", { from: log.endOffset, to, epoch: node.epoch() });
-      log.truncateTo(to);
+      // KafkaRaftClient.handleFetchResponse → ReplicatedLog.truncateToEndOffset.
+      const from0 = log.endOffset;
+      const to = log.truncateToEndOffset(res.divergingEpoch.endOffset, res.divergingEpoch.epoch);
+      this.ctx.trace("raft.truncate", { from: from0, to, epoch: node.epoch() });
       node.truncated();
     } else if (res.snapshotId) {
       // KafkaRaftClient.handleFetchResponse: the leader asks for a snapshot fetch; the log is fetched after it.

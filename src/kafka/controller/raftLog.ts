@@ -77,6 +77,23 @@ export class RaftLog {
     return { epoch: found, endOffset: end };
   }
 
+  /**
+   * A follower's truncation on a DivergingEpoch answer (KIP-595), as Kafka's `ReplicatedLog.truncateToEndOffset`:
+   * for the leader's (epoch, end offset), cut to the smaller of that end and this log's own end of the epoch when this
+   * log has that epoch; when it does not, cut to this log's end of the largest earlier epoch (the next fetch, from
+   * there, asks again). Epoch 0 cuts to the smaller of the two ends. Returns the offset truncated to.
+   */
+  truncateToEndOffset(endOffset: number, epoch: number): number {
+    let to: number;
+    if (epoch === 0) to = Math.min(endOffset, this.endOffset);
+    else {
+      const local = this.endOffsetFor(epoch);
+      to = local.epoch === epoch ? Math.min(local.endOffset, endOffset) : local.endOffset;
+    }
+    this.truncateTo(to);
+    return to;
+  }
+
   /** Removes the entries from `offset` on (never below the log start: those are in a snapshot). */
   truncateTo(offset: number): void {
     const keep = Math.max(0, offset - this.startOffset);

@@ -86,3 +86,36 @@ describe("KafkaMetadataLogTest (validateOffsetAndEpoch)", () => {
     expect(log.validateOffsetAndEpoch(4, 1)).toEqual({ kind: "valid" });
   });
 });
+
+// ReplicatedLog.truncateToEndOffset (the follower's side of a DIVERGING answer, KafkaRaftClient.handleFetchResponse).
+// Kafka has no unit test of its own for it; these follow its three branches.
+describe("ReplicatedLog.truncateToEndOffset", () => {
+  it("the follower has the leader's epoch: cuts to the smaller of the two ends of it", () => {
+    const log = new RaftLog();
+    append(log, 5, 1);
+    append(log, 5, 2);
+    expect(log.truncateToEndOffset(7, 2)).toBe(7);
+    expect(log.endOffset).toBe(7);
+    expect(log.truncateToEndOffset(9, 2)).toBe(7); // the leader's end is past the follower's: nothing more
+  });
+
+  it("the follower lacks the leader's epoch: cuts to its own end of the largest earlier epoch, whatever the leader's offset", () => {
+    // Follower: epoch 1 over [0, 5), epoch 3 over [5, 10). Leader: epoch 1 over [0, 2), epoch 2 over [2, 4).
+    const log = new RaftLog();
+    append(log, 5, 1);
+    append(log, 5, 3);
+    // The leader answers (epoch 2, end 4); this log has no epoch 2, so it cuts to its end of epoch 1 (5), not to 4.
+    expect(log.truncateToEndOffset(4, 2)).toBe(5);
+    expect(log.endOffset).toBe(5);
+    // Its next fetch (offset 5, last epoch 1) is answered (epoch 1, end 2): now it has the epoch and cuts to 2.
+    expect(log.truncateToEndOffset(2, 1)).toBe(2);
+    expect(log.endOffset).toBe(2);
+  });
+
+  it("epoch 0: the smaller of the two end offsets", () => {
+    const log = new RaftLog();
+    append(log, 4, 1);
+    expect(log.truncateToEndOffset(2, 0)).toBe(2);
+    expect(log.truncateToEndOffset(9, 0)).toBe(2);
+  });
+});
