@@ -176,10 +176,21 @@ function parseParam(s: ResolvedScenario, e: Expectation, checker: AnyChecker): u
   const r = p.schema.safeParse(e.params, { reportInput: true });
   if (!r.success) {
     const issue = describeIssue(r.error.issues[0], p.schema);
-    throw new ScenarioError(s.file, issue.path === "" ? e.paramPath : `${e.paramPath}${issue.path.startsWith("[") ? "" : "."}${issue.path}`, `${e.check}: ${issue.message} (e.g. ${p.example})`);
+    throw new ScenarioError(s.file, issue.path === "" ? e.paramPath : `${e.paramPath}${issue.path.startsWith("[") ? "" : "."}${issue.path}`, `${e.check}: ${issue.message} (e.g. ${exampleAsWritten(e, p.example)})`);
   }
   if (p.refs) checkRefs(s, e, p.refs(r.data));
   return r.data;
+}
+
+/**
+ * A checker's parameter example under the key the file used (`noAbortedReads: { isolation: any }` for a file that
+ * wrote `noAbortedReads`, not the registry's `abortedRead`), so the fix can be copied as it stands.
+ */
+function exampleAsWritten(e: Expectation, example: string): string {
+  const key = /^([A-Za-z]+):/.exec(example)?.[1];
+  if (e.mode !== "none" || key === undefined || key === "anomaly") return example;
+  const written = e.paramPath.slice(e.paramPath.lastIndexOf(".") + 1);
+  return written + example.slice(key.length);
 }
 
 /** The names a scenario defines, for parameters that refer to them. */

@@ -409,7 +409,7 @@ describe("bad input exits 2 with one precise message", () => {
     await bad("anomaly: { failedSends: TIMEOUT }", "expect[0].anomaly.failedSends", "must be a Kafka error name");
     await bad("noUnconfirmedSends: 3", "expect[0].noUnconfirmedSends", "must be a duration");
     await bad("noZombieWrites: 3", "expect[0]", "zombieWrites: takes no parameter");
-    await bad("noAbortedReads: 3", "expect[0].noAbortedReads", "must be a mapping (key: value) (got 3) (e.g. abortedRead: { isolation: any })");
+    await bad("noAbortedReads: 3", "expect[0].noAbortedReads", "must be a mapping (key: value) (got 3) (e.g. noAbortedReads: { isolation: any })");
   });
 
   it("a client or demo actor named like a fault role (active-controller, leader:…, metadata-monitor) is refused", async () => {
