@@ -11,8 +11,8 @@ export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STA
  * The Java consumer's KIP-848 membership (`ConsumerMembershipManager`, `ConsumerHeartbeatRequestManager`;
  * group.protocol=consumer): no JoinGroup/SyncGroup barrier. The member joins with epoch 0, heartbeats at the interval
  * the coordinator gives, and reconciles each assignment it receives on the next poll — revoking what left it
- * (committing first with auto-commit), taking what arrived — then acknowledges at once with a heartbeat listing what
- * it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it loses its partitions and rejoins with epoch 0; past
+ * (with auto-commit, only once a commit of everything consumed has been answered), taking what arrived — then
+ * acknowledges at once with a heartbeat listing what it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it loses its partitions and rejoins with epoch 0; past
  * max.poll.interval.ms it leaves (-1, or -2 when static) and rejoins on its next poll.
  * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions.
  */
@@ -23,6 +23,11 @@ export class ConsumerMembershipManager extends GroupMember {
   private intervalMs: number;
   /** An assignment received and not yet reconciled (applied on the next poll). */
   private target: TopicPartitionRef[] | null = null;
+  /**
+   * The assignment being reconciled while the auto-commit before it is in flight (AbstractMembershipManager's
+   * reconciliationInProgress); `committed` once that commit has ended, successfully or not.
+   */
+  private reconciling: { target: TopicPartitionRef[]; committed: boolean } | null = null;
   private lostPending = false;
   private joined = { generationId: -1, memberId: "" };
   /** The heartbeat interval the coordinator gave: the next heartbeat. */
@@ -49,7 +54,8 @@ export class ConsumerMembershipManager extends GroupMember {
   poll(): void {
     if (this.fatal || this.closed) return;
     if (this.lostPending || this.state === "STALE") this.rejoinAfterLoss();
-    if (this.target !== null) this.reconcile(this.target);
+    if (this.target !== null && this.reconciling === null) this.reconcile(this.target);
+    if (this.reconciling?.committed) this.revokeAndAssign(this.reconciling.target);
     this.pollCommon();
     if ((this.state === "JOINING" || this.state === "ACKNOWLEDGING") && this.hbInFlight < 0) this.heartbeat();
     this.maybeAutoCommit();
@@ -61,6 +67,8 @@ export class ConsumerMembershipManager extends GroupMember {
     const owned = this.subscriptions.owned();
     this.lostPending = false;
     this.target = null;
+    // A reconciliation waiting for its commit is no longer relevant (maybeAbortReconciliation).
+    this.reconciling = null;
     if (owned.length > 0) {
       this.listener.onPartitionsLost(owned, this.generation);
       this.subscriptions.setAssignment([]);
@@ -70,26 +78,42 @@ export class ConsumerMembershipManager extends GroupMember {
     this.ctx.trace("consumer.rejoin", { groupId: this.groupId, memberId: this.memberId });
   }
 
-  /** ConsumerMembershipManager reconciliation, on the application thread: revoke, then assign, then acknowledge. */
+  /**
+   * AbstractMembershipManager.maybeReconcile. Without enable.auto.commit the assignment is applied at once, on the
+   * poll (the application thread, where a rebalance listener runs). With it, reconciliation starts as soon as the
+   * assignment arrives (Kafka's background thread): commit everything consumed, all partitions and not only those
+   * leaving, and wait for the answer (ConsumerMembershipManager.signalReconciliationStarted →
+   * CommitRequestManager.maybeAutoCommitSyncBeforeRevocation, retried until the rebalance timeout,
+   * max.poll.interval.ms); the first poll after it ends, successful or not, revokes, assigns and acknowledges.
+   * Until then the application keeps the records it polled, so what a poll returns while the commit is in flight
+   * is processed and not committed — Kafka's own window. An assignment arriving meanwhile waits for the next
+   * reconciliation. Simplified: a retry resends the first attempt's offsets (Kafka re-reads allConsumed), and the
+   * revocation waits for a poll even when no rebalance listener would need one.
+   */
   private reconcile(target: TopicPartitionRef[]): void {
     this.target = null;
+    if (!this.s.enableAutoCommit) return this.revokeAndAssign(target);
+    const reconciling = { target, committed: false };
+    this.reconciling = reconciling;
+    this.commit(this.subscriptions.allConsumed(), true, () => (reconciling.committed = true), "auto", this.s.maxPollIntervalMs);
+  }
+
+  /** AbstractMembershipManager.revokeAndAssign: revoke what left, assign what arrived, then acknowledge. */
+  private revokeAndAssign(target: TopicPartitionRef[]): void {
+    this.reconciling = null;
+    // The same assignment again (a heartbeat answered while the commit was in flight) is now reconciled.
+    if (this.target !== null && sameAssignment(this.target, target)) this.target = null;
     const owned = this.subscriptions.owned();
     const want = new Set(target.map((t) => tpKey(t.topic, t.partition)));
     const have = new Set(owned.map((t) => tpKey(t.topic, t.partition)));
     const revoked = owned.filter((t) => !want.has(tpKey(t.topic, t.partition)));
     const added = target.filter((t) => !have.has(tpKey(t.topic, t.partition)));
-    if (revoked.length > 0) {
-      // Auto-commit what was consumed of the partitions leaving, before they go (autoCommitSyncBeforeRevocation).
-      // Simplified: the revocation does not wait for it (AbstractMembershipManager.maybeReconcile does).
-      if (this.s.enableAutoCommit) {
-        const leaving = new Set(revoked.map((t) => tpKey(t.topic, t.partition)));
-        this.commit(this.subscriptions.allConsumed().filter((o) => leaving.has(tpKey(o.topic, o.partition))), true, () => {}, "auto");
-      }
-      this.listener.onPartitionsRevoked(revoked, this.generation);
-    }
+    if (revoked.length > 0) this.listener.onPartitionsRevoked(revoked, this.generation);
     this.subscriptions.setAssignment(target);
     this.joined = { generationId: this.generation, memberId: this.memberId };
     if (added.length > 0 || revoked.length === 0) this.listener.onPartitionsAssigned(added, this.generation, this.memberId);
+    // signalReconciliationCompleting: the interval auto-commit counts again from the new assignment.
+    if (this.s.enableAutoCommit) this.resetAutoCommitTimer();
     this.state = "ACKNOWLEDGING";
     this.fetchCommittedIfNeeded();
     if (this.hbInFlight < 0) this.heartbeat();
@@ -132,6 +156,8 @@ export class ConsumerMembershipManager extends GroupMember {
       if (res.assignment !== null && JSON.stringify(res.assignment.map((t) => tpKey(t.topic, t.partition)).sort()) !== owned) {
         this.target = res.assignment;
         this.state = "RECONCILING";
+        // The auto-commit before a reconciliation is sent now, not on the next poll (see reconcile).
+        if (this.s.enableAutoCommit && this.reconciling === null) this.reconcile(this.target);
       } else if (this.state !== "RECONCILING") this.state = "STABLE";
       if (this.state === "STABLE" && this.joined.generationId !== this.generation) this.joined = { generationId: this.generation, memberId: this.memberId };
       this.armHeartbeat();
@@ -233,4 +259,11 @@ export class ConsumerMembershipManager extends GroupMember {
   protected onRequestTimeout(id: number): boolean {
     return id === this.hbInFlight;
   }
+}
+
+/** Whether two assignments hold the same partitions, in any order. */
+function sameAssignment(a: TopicPartitionRef[], b: TopicPartitionRef[]): boolean {
+  if (a.length !== b.length) return false;
+  const keys = new Set(a.map((t) => tpKey(t.topic, t.partition)));
+  return b.every((t) => keys.has(tpKey(t.topic, t.partition)));
 }

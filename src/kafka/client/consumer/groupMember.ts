@@ -258,6 +258,11 @@ export abstract class GroupMember {
 
   // ---- offsets ----
 
+  /** The next interval auto-commit is auto.commit.interval.ms from now (CommitRequestManager.resetAutoCommitTimer). */
+  protected resetAutoCommitTimer(): void {
+    this.nextAutoCommitUs = this.ctx.nowUs + this.s.autoCommitIntervalMs * 1000;
+  }
+
   protected maybeAutoCommit(): void {
     if (!this.s.enableAutoCommit || this.ctx.nowUs < this.nextAutoCommitUs) return;
     if (this.coordinator === null) {
@@ -269,15 +274,18 @@ export abstract class GroupMember {
     if (offsets.length > 0) this.commit(offsets, false, (error) => error && this.ctx.trace("consumer.auto-commit-failed", { groupId: this.groupId, error }), "auto");
   }
 
-  /** commitSync (sync: retried until default.api.timeout.ms) or commitAsync (one attempt). */
-  commit(offsets: OffsetEntry[], sync: boolean, callback: CommitCallback, kind: CommitKind = sync ? "sync" : "async"): void {
+  /**
+   * commitSync (sync: retried until default.api.timeout.ms, or `timeoutMs` when given) or commitAsync (one attempt).
+   * The callback gets null, or the Kafka error name the caller sees.
+   */
+  commit(offsets: OffsetEntry[], sync: boolean, callback: CommitCallback, kind: CommitKind = sync ? "sync" : "async", timeoutMs = this.s.defaultApiTimeoutMs): void {
     const observed = offsets.length > 0 ? this.observeCommits?.(offsets, this.generation, kind) : undefined;
     const cb: CommitCallback = observed ? (e) => (observed(e), callback(e)) : callback;
     if (this.fatal) return cb(this.fatal);
     const identity = this.commitIdentity();
     if (typeof identity === "string") return cb(identity);
     if (offsets.length === 0) return cb(null);
-    const c: PendingCommit = { offsets, sync, kind, sent: identity, cb, deadlineUs: this.ctx.nowUs + this.s.defaultApiTimeoutMs * 1000, inFlight: -1 };
+    const c: PendingCommit = { offsets, sync, kind, sent: identity, cb, deadlineUs: this.ctx.nowUs + timeoutMs * 1000, inFlight: -1 };
     this.commits.push(c);
     this.sendCommit(c);
   }

@@ -50,19 +50,26 @@ describe("KIP-848 OffsetCommit errors (CommitRequestManager)", () => {
 
   it("the auto-commit before a revocation retries STALE_MEMBER_EPOCH with the epoch the heartbeat brings", () => {
     const h = stableConsumerProtocolMember({ "enable.auto.commit": true });
-    // The coordinator takes t-0 away at epoch 2; the next poll reconciles: auto-commit t-0's position, then revoke.
+    // The coordinator takes t-0 away at epoch 2; reconciliation starts at once (Kafka's background thread):
+    // auto-commit t-0's position first.
     h.ctx.advance(1000);
     h.answer(h.one("ConsumerGroupHeartbeat"), { error: "NONE", memberId: h.memberId, memberEpoch: 2, heartbeatIntervalMs: 1000, assignment: [] });
-    h.consumer.poll();
     const first = h.one("OffsetCommit");
     expect([first.msg.generationId, first.msg.offsets]).toEqual([2, [{ topic: "t", partition: 0, offset: 5 }]]);
+    // The next interval's heartbeat brings epoch 3 just as the commit is refused; the retry (after retry.backoff.ms)
+    // carries it.
+    h.ctx.advance(1000);
+    const hb = h.one("ConsumerGroupHeartbeat");
     h.answer(first, { error: "STALE_MEMBER_EPOCH" });
-    // Meanwhile a heartbeat brings epoch 3; the retry (after retry.backoff.ms) carries it.
-    h.answer(h.one("ConsumerGroupHeartbeat"), { error: "NONE", memberId: h.memberId, memberEpoch: 3, heartbeatIntervalMs: 1000, assignment: [] });
+    h.answer(hb, { error: "NONE", memberId: h.memberId, memberEpoch: 3, heartbeatIntervalMs: 1000, assignment: [] });
     h.ctx.advance(100);
     const retry = h.one("OffsetCommit");
     expect(retry.msg.generationId).toBe(3);
+    // Not revoked while the commit is unanswered, even across a poll.
+    h.consumer.poll();
+    expect(h.events).toEqual(["assigned t-0 @1"]);
     h.answer(retry, { error: "NONE" });
-    expect(h.events).toEqual(["assigned t-0 @1", "revoked t-0 @2"]);
+    h.consumer.poll();
+    expect(h.events).toEqual(["assigned t-0 @1", "revoked t-0 @3"]);
   });
 });
