@@ -37,6 +37,8 @@ export class ConsumerCoordinator extends GroupMember {
   private rejoinNeeded = true;
   /** onJoinPrepare has run for the rebalance under way (AbstractCoordinator.needsJoinPrepare). */
   private prepared = false;
+  /** The auto-commit onJoinPrepare sent, until it ends: the JoinGroup waits for it (autoCommitOffsetRequestFuture). */
+  private prepareCommit: { done: boolean } | null = null;
   private completed: TopicPartitionRef[] | null = null;
   private lastHeartbeatOkUs = 0;
   private leaderPartitionCounts: string | null = null;
@@ -84,7 +86,10 @@ export class ConsumerCoordinator extends GroupMember {
       // JoinGroup waits out retry.backoff.ms. A member whose generation was reset (a commit refused UNKNOWN_MEMBER_ID
       // after a GC pause) so reports its partitions lost on its next poll, before that poll returns their records.
       if (!this.prepared) this.onJoinPrepare();
-      if (this.ctx.nowUs >= this.retryAtUs) this.sendJoin();
+      // ConsumerCoordinator.onJoinPrepare returns false while its auto-commit is unanswered (retried on retriable
+      // errors, up to the rebalance timeout): no JoinGroup until a poll finds it ended, successfully or not.
+      if (this.prepareCommit?.done) this.prepareCommit = null;
+      if (this.prepareCommit === null && this.ctx.nowUs >= this.retryAtUs) this.sendJoin();
     }
     this.maybeAutoCommit();
     this.fetchCommittedIfNeeded();
@@ -104,12 +109,21 @@ export class ConsumerCoordinator extends GroupMember {
     this.hbInFlight = -1;
   }
 
-  /** ConsumerCoordinator.onJoinPrepare: commit, then revoke (eager) or report lost partitions. */
+  /**
+   * ConsumerCoordinator.onJoinPrepare: commit (enable.auto.commit; the JoinGroup waits for the answer), then revoke
+   * (eager) or report lost partitions. Simplified: the eager revocation runs at once rather than after the commit
+   * (Kafka marks the partitions pending revocation meanwhile, so the application sees no more of their records
+   * either way), and a retried commit resends the first attempt's offsets.
+   */
   private onJoinPrepare(): void {
     this.prepared = true;
     const owned = this.subscriptions.owned();
     const hasGeneration = this.generation >= 0 && this.memberId !== "";
-    if (this.s.enableAutoCommit && hasGeneration && this.state === "STABLE") this.commit(this.subscriptions.allConsumed(), false, () => {}, "auto");
+    if (this.s.enableAutoCommit && hasGeneration && this.state === "STABLE" && this.prepareCommit === null) {
+      const prepareCommit = { done: false };
+      this.prepareCommit = prepareCommit;
+      this.commit(this.subscriptions.allConsumed(), true, () => (prepareCommit.done = true), "auto", this.s.maxPollIntervalMs);
+    }
     if (!hasGeneration) {
       if (owned.length > 0) {
         this.listener.onPartitionsLost(owned, this.generation);
@@ -237,6 +251,8 @@ export class ConsumerCoordinator extends GroupMember {
       this.listener.onPartitionsRevoked(revoked, this.generation);
       this.rejoinNeeded = true;
     }
+    // The interval auto-commit counts again from the new assignment (nextAutoCommitTimer.updateAndReset).
+    if (this.s.enableAutoCommit) this.resetAutoCommitTimer();
     this.subscriptions.setAssignment(assignment);
     this.listener.onPartitionsAssigned(this.cooperative ? added : assignment, this.generation, this.memberId);
     this.fetchCommittedIfNeeded();
