@@ -12,8 +12,9 @@ export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STA
  * group.protocol=consumer): no JoinGroup/SyncGroup barrier. The member joins with epoch 0, heartbeats at the interval
  * the coordinator gives, and reconciles each assignment it receives on the next poll — revoking what left it
  * (with auto-commit, only once a commit of everything consumed has been answered), taking what arrived — then
- * acknowledges at once with a heartbeat listing what it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it loses its partitions and rejoins with epoch 0; past
- * max.poll.interval.ms it leaves (-1, or -2 when static) and rejoins on its next poll.
+ * acknowledges at once with a heartbeat listing what it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it
+ * loses its partitions and rejoins with epoch 0; past max.poll.interval.ms it leaves (-1, or -2 when static) and
+ * rejoins on its next poll.
  * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions.
  */
 export class ConsumerMembershipManager extends GroupMember {
