@@ -46,3 +46,24 @@ describe("kafka-9144-producer-expiry-open-txn's trace", () => {
     for (const c of checked) expect(c.sinceLastMs, c.key).toBeGreaterThanOrEqual(5000);
   });
 });
+
+/**
+ * Scenarios an outsider wrote from public reports where kafkasim does not yet do what Kafka does
+ * (test/fixtures/known-mismatches/, each header says what Kafka does, with its classes, and what kafkasim does). Each
+ * test states Kafka's behaviour and is marked `fails`: it turns red once the model is fixed, and the file then moves
+ * to bug-reports/.
+ */
+describe("known mismatches", () => {
+  const mismatches = join(import.meta.dirname, "..", "fixtures", "known-mismatches");
+
+  it.fails("idempotent-delivery-timeout-broker-hang: an expired batch does not resequence the batches behind it (no duplicates)", () => {
+    const r = runScenario(loadScenario(join(mismatches, "idempotent-delivery-timeout-broker-hang.yaml")), { seed: 1 });
+    const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
+    expect(failed).toEqual([]);
+  });
+
+  it("idempotent-delivery-timeout-broker-hang fails only on the duplicates the early epoch bump writes", () => {
+    const r = runScenario(loadScenario(join(mismatches, "idempotent-delivery-timeout-broker-hang.yaml")), { seed: 1 });
+    expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["noDuplicates"]);
+  });
+});
