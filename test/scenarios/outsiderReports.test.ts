@@ -67,3 +67,19 @@ describe("known mismatches", () => {
     expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["noDuplicates"]);
   });
 });
+
+describe("known checker gaps", () => {
+  const mismatches = join(import.meta.dirname, "..", "fixtures", "known-mismatches");
+
+  it.fails("new-group-latest-misses-backlog: a group started at 20s that keeps up from its join holds consumerProgress", () => {
+    const r = runScenario(loadScenario(join(mismatches, "new-group-latest-misses-backlog.yaml")), { seed: 1 });
+    expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+  });
+
+  it("new-group-latest-misses-backlog fails only consumerProgress, on a stall that began before the group's member started", () => {
+    const r = runScenario(loadScenario(join(mismatches, "new-group-latest-misses-backlog.yaml")), { seed: 1 });
+    const failed = r.checks.filter((c) => !c.ok);
+    expect(failed.map((c) => c.name)).toEqual(["consumerProgress: { group: analytics, within: 10s }"]);
+    expect(failed[0].details.every((d) => /read nothing past offset -1 of events-\d from 2\.1\d\ds/.test(d))).toBe(true);
+  });
+});
