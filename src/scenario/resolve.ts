@@ -1,5 +1,5 @@
 import { runBound, type ResolveOptions, type RunBound } from "./runBound.js";
-import { formatDuration } from "../common/duration.js";
+import { formatDuration, parseDurationMs } from "../common/duration.js";
 import { resolveCapacity } from "./capacity.js";
 import type { z } from "zod";
 import YAML from "yaml";
@@ -422,10 +422,20 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: Propert
  */
 function checkConfig(def: ConfigDef, user: Record<string, unknown>, path: string, fail: Fail, ignored: string[]): void {
   // Every problem of the block, not only the first: a user fixing one key at a time would run once per key.
-  const [first, ...rest] = def.validate(user);
+  const [first, ...rest] = def.validate(user).map((p) => ({ ...p, message: p.message + unitHint(p.key, user[p.key]) }));
   if (first) fail(`${path}.${formatKey(first.key)}`, first.message, rest.map((p) => ({ path: `${path}.${formatKey(p.key)}`, problem: p.message })));
   const inert = def.inertKeys(user);
   if (inert.length > 0) ignored.push(`${path}: ${inert.map((k) => `${k.key} has no effect in the model (${k.why})`).join("; ")}`);
+}
+
+/**
+ * For a Kafka key in milliseconds (`.ms`) given a scenario-style duration such as "45s": what Kafka expects instead,
+ * since scenario fields carry units and Kafka's keys do not (`session.timeout.ms: 45s` -> "45000").
+ */
+function unitHint(key: string, value: unknown): string {
+  if (!key.endsWith(".ms") || typeof value !== "string") return "";
+  const ms = parseDurationMs(value);
+  return ms === null || !Number.isInteger(ms) ? "" : `; Kafka's ${key} is a number of milliseconds: ${ms}`;
 }
 
 function checkLatency(l: LatencyInput, path: string, fail: Fail): void {

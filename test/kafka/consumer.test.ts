@@ -51,4 +51,13 @@ describe("assign-mode consumer", () => {
     expect(() => run("enable.auto.commit: true")).toThrow(/enable.auto.commit: needs a group.id/);
     expect(() => run("group.instance.id: a")).toThrow(/group.instance.id: needs a group.id/);
   });
+
+  it("a group.instance.id Kafka would refuse (JoinGroupRequest.validateGroupInstanceId: a legal topic name) is refused; a legal one loads", () => {
+    for (const id of ['""', '"pod a"', '".."', "x".repeat(250)])
+      expect(() => run(`group.id: g, group.instance.id: ${id}`), id).toThrow(/clients\[1\]\.config\.group\.instance\.id: must be 1–249 characters of \[a-zA-Z0-9\._-\]/);
+    const legal = (id: string) =>
+      parseScenario(`name: c\ndescription: c\nduration: 5s\ncluster: { brokers: 3, topics: [{ name: t, partitions: 1, replicationFactor: 3 }] }\nclients:\n  - { id: c, kind: consumer, config: { group.id: g, group.instance.id: ${id} }, workload: { subscribe: [t] } }\n`, "<test>");
+    expect(() => legal("pod-a.7f9c_2")).not.toThrow();
+    expect(() => legal("x".repeat(249))).not.toThrow();
+  });
 });

@@ -216,6 +216,14 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(group("group.id: g", "subscribe: [orders], output: { topic: orders, transactional.id: x }"), "clients[2].config.enable.auto.commit", "must be false");
   });
 
+  it("a Kafka .ms key written as a scenario duration names the milliseconds Kafka wants; one that is no duration gets no hint", async () => {
+    const group = (config: string) => file(`${KAFKA}  - { id: c1, kind: consumer, config: { group.id: g, ${config} }, workload: { subscribe: [orders] } }\n`);
+    await expectBadInput(group("session.timeout.ms: 45s"), "clients[2].config.session.timeout.ms", '(got "45s")', "Kafka's session.timeout.ms is a number of milliseconds: 45000");
+    const r = await cli("run", group("session.timeout.ms: soon"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain("milliseconds");
+  });
+
   it("capacity: a host that is no actor, and a bandwidth that is no bandwidth", async () => {
     await expectBadInput(file(KAFKA + "capacity:\n  hosts: { broker-9: { nicMbitPerSec: 1000 } }\n"), "capacity.hosts.broker-9", 'unknown actor "broker-9"', "actors: broker-1");
     await expectBadInput(file(KAFKA + "capacity:\n  nicMbitPerSec: -1\n"), "capacity.nicMbitPerSec", "Mbit/s > 0");

@@ -57,6 +57,22 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     expect: "[{noAbortedReads: {isolation: any}}, {consumerProgress: {group: ledger, within: 5s}}, noUncommittedReads, noSkippedRecords]",
     committedTransactions: true,
   },
+  {
+    file: "static-member-new-instance-id.yaml",
+    set: ["clients.pod-a-replacement.config.group.instance.id=pod-a"],
+    expect: "[{rebalances: {group: shipping, max: 1}}, {rebalancePause: {group: shipping, max: 0s}}, noSkippedRecords, noConcurrentOwnership]",
+  },
+  {
+    file: "read-committed-lag-long-transaction.yaml",
+    set: ["clients.batch.workload.transactions.openFor=50ms"],
+    expect: "[{consumerProgress: {group: ledger, within: 10s}}, {consumerProgress: {group: audit, within: 10s}}, noAbortedReads, noHangingTransaction]",
+    committedTransactions: true,
+  },
+  {
+    file: "duplicate-group-instance-id-fenced.yaml",
+    set: ["clients.replica-2.config.group.instance.id=shipping-consumer-2"],
+    expect: "[{errorNotSeen: {client: replica-1, error: FENCED_INSTANCE_ID}}, {errorNotSeen: {client: replica-2, error: FENCED_INSTANCE_ID}}, noConcurrentOwnership, noSkippedRecords, {consumerProgress: {group: shipping, within: 10s}}]",
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {

@@ -82,10 +82,15 @@ export interface ConsumerSettings {
 
 /**
  * Settings that are each valid but do not go together (the Java client refuses them at construction): group
- * features without a group.id. Returns key → message.
+ * features without a group.id, and a group.instance.id Kafka would refuse. Returns key → message.
  */
 export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet<string>): { key: string; message: string }[] {
   const out: { key: string; message: string }[] = [];
+  // GroupRebalanceConfig → JoinGroupRequest.validateGroupInstanceId → Topic.validate (detectInvalidTopic): the Java
+  // consumer refuses a static id that would not be a legal topic name (InvalidConfigurationException).
+  const instanceId = c["group.instance.id"];
+  if (instanceId !== null && (instanceId === "." || instanceId === ".." || !/^[a-zA-Z0-9._-]{1,249}$/.test(instanceId)))
+    out.push({ key: "group.instance.id", message: `must be 1–249 characters of [a-zA-Z0-9._-], not "." or ".." (Kafka's JoinGroupRequest.validateGroupInstanceId; got ${JSON.stringify(instanceId)})` });
   if (c["group.protocol"] === "consumer") {
     // KIP-848 moves these to the broker (ConsumerConfig refuses them with the consumer protocol).
     for (const k of ["session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy"])

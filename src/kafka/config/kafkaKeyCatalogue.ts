@@ -83,6 +83,42 @@ export const CONSUMER_KEYS: KafkaKeyCatalogue = {
   notModelledPrefixes: SECURITY_PREFIXES,
 };
 
+const SHARE_GROUPS = "share groups (KIP-932) are not modelled";
+const KIP848_BOUNDS = "the bounds a group-level override must respect are not modelled: every KIP-848 group uses group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms";
+
+/**
+ * GroupCoordinatorConfig's keys (Kafka 4, `GroupCoordinatorConfig.GROUP_CONFIG_DEF`, `OFFSET_MANAGEMENT_CONFIG_DEF`,
+ * `CONSUMER_GROUP_CONFIG_DEF`, `SHARE_GROUP_CONFIG_DEF`) the broker's ConfigDef does not model. Found by a scenario
+ * written from offsets.retention.minutes incident reports, which was told "unknown broker config".
+ */
+const GROUP_COORDINATOR_KEYS: Record<string, string> = {
+  "offsets.retention.minutes": "committed offsets never expire in the model (OffsetMetadataManager.cleanupExpiredOffsets is not modelled): an empty group keeps its offsets however long it is away",
+  "offsets.retention.check.interval.ms": "committed offsets never expire in the model (OffsetMetadataManager.cleanupExpiredOffsets is not modelled)",
+  "offsets.commit.timeout.ms": "fixed at Kafka's default in the model: an offsets append waits up to 5000 ms for acks=all",
+  "offset.metadata.max.bytes": "commits carry no metadata string in the model (OFFSET_METADATA_TOO_LARGE cannot arise)",
+  "offsets.load.buffer.size": "loading __consumer_offsets is not modelled byte by byte",
+  "offsets.topic.segment.bytes": "the segments of __consumer_offsets are not configurable in the model",
+  "offsets.topic.compression.codec": "the compression of __consumer_offsets is not modelled",
+  "group.max.size": "a group has no size limit in the model (GROUP_MAX_SIZE_REACHED cannot arise)",
+  "group.consumer.max.size": "a group has no size limit in the model (GROUP_MAX_SIZE_REACHED cannot arise)",
+  "group.consumer.min.session.timeout.ms": KIP848_BOUNDS,
+  "group.consumer.max.session.timeout.ms": KIP848_BOUNDS,
+  "group.consumer.min.heartbeat.interval.ms": KIP848_BOUNDS,
+  "group.consumer.max.heartbeat.interval.ms": KIP848_BOUNDS,
+  "group.consumer.migration.policy": "online migration between the classic and consumer protocols (KIP-848) is not modelled: a live classic group cannot become a consumer group",
+  "group.coordinator.rebalance.protocols": "both the classic and the consumer (KIP-848) protocols are always enabled; a client picks one with group.protocol",
+  "group.coordinator.new.enable": "the model's group coordinator is Kafka 4's (the new one, KIP-848)",
+  "group.coordinator.threads": "the coordinator's threads are not modelled",
+  "group.coordinator.append.linger.ms": "the coordinator's append linger is not modelled",
+  "group.share.session.timeout.ms": SHARE_GROUPS,
+  "group.share.min.session.timeout.ms": SHARE_GROUPS,
+  "group.share.max.session.timeout.ms": SHARE_GROUPS,
+  "group.share.heartbeat.interval.ms": SHARE_GROUPS,
+  "group.share.min.heartbeat.interval.ms": SHARE_GROUPS,
+  "group.share.max.heartbeat.interval.ms": SHARE_GROUPS,
+  "group.share.max.size": SHARE_GROUPS,
+};
+
 /** Broker keys that say where a process listens or keeps its logs, which the simulated hosts decide. */
 export const BROKER_KEYS: KafkaKeyCatalogue = {
   inert: {
@@ -110,6 +146,7 @@ export const BROKER_KEYS: KafkaKeyCatalogue = {
     "auto.create.topics.enable": "topics are the scenario's: automatic topic creation is not modelled",
     "num.partitions": "topics are the scenario's, each with its partitions: automatic topic creation is not modelled",
     "security.inter.broker.protocol": SECURITY,
+    ...GROUP_COORDINATOR_KEYS,
   },
   notModelledPrefixes: SECURITY_PREFIXES,
 };
