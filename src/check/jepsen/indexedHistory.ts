@@ -442,8 +442,16 @@ export class HistoryBuilder {
 }
 
 /**
+ * The client functions of Jepsen's Kafka workload the analysis does not judge: `:crash` (the generator tears a client
+ * down) and `:debug-topic-partitions` (the final generator asks each node about its partitions). jepsen.redpanda's
+ * queue client (`Client.invoke!`) knows these and send, poll, txn, assign and subscribe, and nothing else.
+ */
+const CLIENT_OTHER_F: ReadonlySet<string> = new Set(["crash", "debug-topic-partitions"]);
+
+/**
  * Indexes Jepsen op objects (from a file): checks each send/poll/txn op's micro-ops and each assign/subscribe
- * op's keys, throwing HistoryFormatError at the op that is malformed.
+ * op's keys, throwing HistoryFormatError at the op that is malformed (a client op of a function Jepsen's Kafka client
+ * does not have, too: a typo such as `:pol` would otherwise leave its records unread).
  */
 export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
   const b = new HistoryBuilder(options, history.length, countRows(history));
@@ -456,6 +464,8 @@ export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOption
     const i = b.op(pos, op.time, op.process, op.type, op.f, typeof op.client === "string" ? op.client : undefined, typeof op.incarnation === "number" ? op.incarnation : undefined);
     if (i < 0) continue;
     const fc = F_CODE[op.f] ?? F_OTHER;
+    if (fc === F_OTHER && !CLIENT_OTHER_F.has(op.f))
+      throw new HistoryFormatError(pos, `a client op's f must be one of ${[...F_NAME.slice(1), ...CLIENT_OTHER_F].join(", ")} (got ${describe(op.f)}); only the nemesis (a process that is not an integer) may use others`);
     // A nil :value is empty to kafka.clj (op-writes-helper and op-reads-helper reduce over it; select-keys of nil
     // keys is {}): an :info send that never said what it sent, an :ok assign of nothing.
     if (op.value === null || op.value === undefined) {
