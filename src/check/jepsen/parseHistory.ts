@@ -271,7 +271,10 @@ function fromEdn(v: unknown, opIndex: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of m) {
     const field = String(named(k));
-    if (field === "type" || field === "f" || field === "process" || field === "error") out[field] = named(x);
+    // A process past 2^53 (read exactly as a bigint) is still an integer, so a client's (jepsen.history `client-op?`
+    // is `integer?`): a number, exact up to 2^53 (Jepsen's processes grow by the concurrency per crash, far below).
+    if (field === "process" && typeof x === "bigint") out[field] = Number(x);
+    else if (field === "type" || field === "f" || field === "process" || field === "error") out[field] = named(x);
     // Times and positions past 2^53 (read exactly as bigints, see exactIntegers) are numbers here: they order ops, and
     // a double orders them as Jepsen's longs do but for ties within its rounding.
     else if ((field === "time" || field === "index") && typeof x === "bigint") out[field] = Number(x);
