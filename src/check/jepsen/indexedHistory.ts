@@ -157,6 +157,11 @@ export class IndexedHistory {
   eMop!: Int32Array;
   /** assign/subscribe ops: the keys named. */
   readonly subKeys = new Map<number, Int32Array>();
+  /**
+   * Completed polls that named a key with no records (`[:poll {k []}]`): op → those keys. Only realtimeLag reads it
+   * (kafka.clj `op->max-poll-offsets` gives such a key offset -1); every other analysis sees no record, so nothing.
+   */
+  readonly polledEmpty = new Map<number, number[]>();
   /** Ops with a :rebalance-log: the keys the rebalances touched. */
   readonly rebalanceKeys = new Map<number, Int32Array>();
   /** Extra fields some ops carry that views read (isolation, error, txn, acks). */
@@ -386,6 +391,18 @@ export class HistoryBuilder {
     this.row(E_POLL, key, this.h.keys.valueOf(key, value), offset, mopIndex);
   }
 
+  /** A key the current poll micro-op named with no records (see IndexedHistory.polledEmpty). */
+  polledNothing(k: unknown): void {
+    const i = this.current;
+    if (i < 0 || this.type.data[i] === INVOKE) return;
+    const f = this.f.data[i];
+    if (f !== F_POLL && f !== F_TXN) return;
+    const key = this.h.keys.keyOf(k, this.position);
+    const keys = this.h.polledEmpty.get(i);
+    if (keys) keys.push(key);
+    else this.h.polledEmpty.set(i, [key]);
+  }
+
   /** The keys an assign or subscribe op names. */
   keys(ks: readonly unknown[]): void {
     if (this.current < 0) return;
@@ -545,6 +562,7 @@ function readMops(b: HistoryBuilder, op: JepsenOp): void {
 
 function readPairs(b: HistoryBuilder, pos: number, m: number, rawKey: unknown, pairs: unknown): void {
   if (!Array.isArray(pairs)) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)} must map to a list of [offset, value] pairs (got ${describe(pairs)})`);
+  if (pairs.length === 0) b.polledNothing(rawKey);
   for (let j = 0; j < pairs.length; j++) {
     const pair = pairs[j];
     if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)}: each record is [offset, value] (got ${describe(pair)})`);
