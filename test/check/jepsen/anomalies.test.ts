@@ -86,9 +86,13 @@ describe("lost-write-cases: the bound is the highest first index of any value re
     expect(errors(h2)["lost-write"]).toEqual([{ key: "x", value: "c", index: 0, "max-read-index": 0, writer: 0, "max-read": 4 }]);
   });
 
-  it("max-read: of two values at the bound, the first observed one's first reader", () => {
+  it("max-read: of two values at the bound, the first reader of the one first in Clojure's hash-set order", () => {
+    // #{"b" "c"} iterates "b" first: its reader, op 5.
     const h = [...send(0, 0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]]]), ...send(2, 3, "ok", [["send", "x", [1, "c"]]]), ...poll(4, 1, "ok", { x: [[1, "b"]] }), ...poll(6, 2, "ok", { x: [[1, "c"]] })];
     expect(errors(h)["lost-write"]).toEqual([{ key: "x", value: "a", index: 0, "max-read-index": 1, writer: 1, "max-read": 5 }]);
+    // The same with c read first: still b's reader (op 7 now), whichever was observed first.
+    const h2 = [...send(0, 0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]]]), ...send(2, 3, "ok", [["send", "x", [1, "c"]]]), ...poll(4, 2, "ok", { x: [[1, "c"]] }), ...poll(6, 1, "ok", { x: [[1, "b"]] })];
+    expect(errors(h2)["lost-write"]).toEqual([{ key: "x", value: "a", index: 0, "max-read-index": 1, writer: 1, "max-read": 7 }]);
   });
 
   it("judges each key on its own bound", () => {
