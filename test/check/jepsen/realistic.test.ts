@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { analyzeKafkaHistory } from "../../../src/check/jepsen/analysis.js";
+import { HistoryFormatError } from "../../../src/check/jepsen/ops.js";
+import { parseHistoryText } from "../../../src/check/jepsen/parseHistory.js";
 import { describe, expect, it } from "vitest";
 import { cli } from "../../support/cli.js";
 
@@ -74,5 +78,27 @@ describe("realistic Jepsen histories (history.edn as jepsen.store writes it)", (
     expect(g1c.steps.map((s: { type: string }) => s.type)).toEqual(["wr", "wr"]);
     // The failed txn 11 read key 0's 2 too, but G1a is about failed writes, and nothing it sent was read.
     expect(out.anomalyTypes).not.toContain("G1a");
+  });
+});
+
+describe("a realistic history.edn cut short anywhere", () => {
+  it("is refused naming the op it ends in (HistoryFormatError), or judged when the cut falls between ops; never another error", () => {
+    const text = readFileSync(join(dir, "kafka-txn-subscribe-aborted-read.edn"), "utf8");
+    const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)];
+    let refused = 0;
+    for (let cut = 1; cut < text.length; cut += 23) {
+      const part = text.slice(0, cut);
+      // The op the cut falls in: the line it ends on (one op per line, no comment lines in this file).
+      const line = lineStarts.filter((s) => s <= cut).length - 1;
+      try {
+        analyzeKafkaHistory(parseHistoryText(part));
+        // Judged: the cut fell where the text still reads as whole ops (a line's end, or an op that ends in a map).
+      } catch (e) {
+        expect(e, `cut at ${cut}`).toBeInstanceOf(HistoryFormatError);
+        expect((e as HistoryFormatError).opIndex, `cut at ${cut}: ${(e as Error).message}`).toBe(line);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
   });
 });
