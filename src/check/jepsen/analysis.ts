@@ -24,6 +24,14 @@ export interface AnalysisOptions {
   sessionOf?: IndexOptions["sessionOf"];
   /** kafkasim's refinement of poll-skip: a rebalance-log key starts afresh (see PollSkipOptions). */
   rebalanceResets?: boolean;
+  /**
+   * Where one offset holds several values (an inconsistent offset), which one stands for it in the version order,
+   * and which value at the lost-write bound names `max-read`: kafka.clj takes `first` of a Clojure hash set, so its
+   * answer (a poll-skip, a nonmonotonic-send next to the conflict) depends on the values' Clojure hashes. Default
+   * true: Jepsen's choice, computed from the values as Clojure would hash them (clojureHash.ts). False: the first
+   * observed value, which kafkasim's own run views use (their verdicts do not depend on how values are spelled).
+   */
+  hashOrder?: boolean;
   /** Skip the cycle search (for callers that read no cycle anomaly). */
   cycles?: boolean;
   /**
@@ -79,9 +87,10 @@ export function analyzeKafkaHistory(history: readonly JepsenOp[] | IndexedHistor
   // Stryker disable next-line ArithmeticOperator: a size estimate; a wrong one costs speed (requests past it get their own arrays), never a result
   const arena = new Arena(31 * kv + 56 * h.entries + 64 * h.n + 64 * h.keys.count + 1024);
   const facts = buildFacts(h, arena);
-  const vo = buildVersionOrders(h, facts, arena);
+  const hashOrder = options.hashOrder ?? true;
+  const vo = buildVersionOrders(h, facts, arena, hashOrder);
   const wwDeps = options.wwDeps ?? false;
-  const ctx: AnalysisContext = { h, facts, vo, wwDeps, arena };
+  const ctx: AnalysisContext = { h, facts, vo, wwDeps, arena, hashOrder };
   const a: Anomalies = {};
   const compacted = options.compactedTopics ?? [];
   const put = (k: string, cases: unknown[] | undefined) => {

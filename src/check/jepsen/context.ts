@@ -10,6 +10,8 @@ export interface AnalysisContext {
   vo: VersionOrders;
   /** Infer write-write dependencies from log offsets (Jepsen's `:ww-deps` test option). */
   wwDeps: boolean;
+  /** Pick among an offset's values as Clojure's hash sets iterate (kafka.clj), else the first observed (AnalysisOptions.hashOrder). */
+  hashOrder: boolean;
   /** Where the analysis' large arrays come from (see Arena). */
   arena: Arena;
 }

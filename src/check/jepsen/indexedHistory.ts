@@ -157,6 +157,11 @@ export class IndexedHistory {
   eMop!: Int32Array;
   /** assign/subscribe ops: the keys named. */
   readonly subKeys = new Map<number, Int32Array>();
+  /**
+   * Completed polls that named a key with no records (`[:poll {k []}]`): op → those keys. Only realtimeLag reads it
+   * (kafka.clj `op->max-poll-offsets` gives such a key offset -1); every other analysis sees no record, so nothing.
+   */
+  readonly polledEmpty = new Map<number, number[]>();
   /** Ops with a :rebalance-log: the keys the rebalances touched. */
   readonly rebalanceKeys = new Map<number, Int32Array>();
   /** Extra fields some ops carry that views read (isolation, error, txn, acks). */
@@ -386,6 +391,18 @@ export class HistoryBuilder {
     this.row(E_POLL, key, this.h.keys.valueOf(key, value), offset, mopIndex);
   }
 
+  /** A key the current poll micro-op named with no records (see IndexedHistory.polledEmpty). */
+  polledNothing(k: unknown): void {
+    const i = this.current;
+    if (i < 0 || this.type.data[i] === INVOKE) return;
+    const f = this.f.data[i];
+    if (f !== F_POLL && f !== F_TXN) return;
+    const key = this.h.keys.keyOf(k, this.position);
+    const keys = this.h.polledEmpty.get(i);
+    if (keys) keys.push(key);
+    else this.h.polledEmpty.set(i, [key]);
+  }
+
   /** The keys an assign or subscribe op names. */
   keys(ks: readonly unknown[]): void {
     if (this.current < 0) return;
@@ -442,8 +459,16 @@ export class HistoryBuilder {
 }
 
 /**
+ * The client functions of Jepsen's Kafka workload the analysis does not judge: `:crash` (the generator tears a client
+ * down) and `:debug-topic-partitions` (the final generator asks each node about its partitions). jepsen.redpanda's
+ * queue client (`Client.invoke!`) knows these and send, poll, txn, assign and subscribe, and nothing else.
+ */
+const CLIENT_OTHER_F: ReadonlySet<string> = new Set(["crash", "debug-topic-partitions"]);
+
+/**
  * Indexes Jepsen op objects (from a file): checks each send/poll/txn op's micro-ops and each assign/subscribe
- * op's keys, throwing HistoryFormatError at the op that is malformed.
+ * op's keys, throwing HistoryFormatError at the op that is malformed (a client op of a function Jepsen's Kafka client
+ * does not have, too: a typo such as `:pol` would otherwise leave its records unread).
  */
 export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
   const b = new HistoryBuilder(options, history.length, countRows(history));
@@ -456,6 +481,8 @@ export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOption
     const i = b.op(pos, op.time, op.process, op.type, op.f, typeof op.client === "string" ? op.client : undefined, typeof op.incarnation === "number" ? op.incarnation : undefined);
     if (i < 0) continue;
     const fc = F_CODE[op.f] ?? F_OTHER;
+    if (fc === F_OTHER && !CLIENT_OTHER_F.has(op.f))
+      throw new HistoryFormatError(pos, `a client op's f must be one of ${[...F_NAME.slice(1), ...CLIENT_OTHER_F].join(", ")} (got ${describe(op.f)}); only the nemesis (a process that is not an integer) may use others`);
     // A nil :value is empty to kafka.clj (op-writes-helper and op-reads-helper reduce over it; select-keys of nil
     // keys is {}): an :info send that never said what it sent, an :ok assign of nothing.
     if (op.value === null || op.value === undefined) {
@@ -535,6 +562,7 @@ function readMops(b: HistoryBuilder, op: JepsenOp): void {
 
 function readPairs(b: HistoryBuilder, pos: number, m: number, rawKey: unknown, pairs: unknown): void {
   if (!Array.isArray(pairs)) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)} must map to a list of [offset, value] pairs (got ${describe(pairs)})`);
+  if (pairs.length === 0) b.polledNothing(rawKey);
   for (let j = 0; j < pairs.length; j++) {
     const pair = pairs[j];
     if (!Array.isArray(pair) || pair.length !== 2) throw new HistoryFormatError(pos, `micro-op ${m}: key ${describe(rawKey)}: each record is [offset, value] (got ${describe(pair)})`);

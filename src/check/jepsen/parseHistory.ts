@@ -53,13 +53,14 @@ const EDN_OPTIONS = {
   charAs: "string",
   symbolAs: "string",
   // A Jepsen Op record prints as #jepsen.history.Op{...}: the map is the op.
-  tagHandlers: { "jepsen.history.Op": (v: unknown) => v },
+  tagHandlers: { "jepsen.history.Op": (v: unknown) => v, "kafkasim.double": (v: unknown) => Number(v) },
 } as const;
 
 /**
  * Jepsen's EDN, read as Clojure's reader reads it: every form in the text, whether one op per line, several on a
  * line, an op over several lines, or one vector of ops. Lines are read one by one where each holds whole ops, so an
- * unreadable one names its op.
+ * unreadable one names its op; otherwise the text is cut into its top-level forms (ednForms) and each is read on its
+ * own, so a broken or cut-off op is named by its position (a file cut short mid-op names the op it ends in).
  */
 function parseEdn(body: string): unknown[] {
   const text = exactIntegers(body);
@@ -70,10 +71,90 @@ function parseEdn(body: string): unknown[] {
     for (const l of lines) for (const form of parseEdnForms(l, out.length)) out.push(fromEdn(form, out.length));
     return out;
   }
-  const forms = parseEdnForms(text, 0);
-  const ops = forms.length === 1 && Array.isArray(forms[0]) ? (forms[0] as unknown[]) : forms;
-  return ops.map((op, i) => fromEdn(op, i));
+  let spans = ednForms(text, 0, text.length);
+  // One vector of ops (Jepsen's pprint of a history): its elements are the ops.
+  const vector = spans.forms.length === 1 && spans.open === null && text[spans.forms[0][0]] === "[" ? spans.forms[0] : spans.forms.length === 0 && spans.open !== null && text[spans.open] === "[" ? [spans.open, text.length + 1] : null;
+  if (vector !== null) {
+    const outer = spans;
+    spans = ednForms(text, vector[0] + 1, vector[1] - 1);
+    if (spans.stray === null && spans.open === null && outer.open !== null)
+      throw new HistoryFormatError(spans.forms.length, "the file ends before the vector of ops is closed (no final ]): was it cut short?");
+  }
+  if (spans.stray !== null) throw new HistoryFormatError(spans.forms.length, "not valid EDN (a closing ], } or ) with no opening one)");
+  if (spans.open !== null) throw new HistoryFormatError(spans.forms.length, "the file ends inside this op (a [, { or \" is never closed): was it cut short?");
+  for (const [from, to] of spans.forms) for (const form of parseEdnForms(text.slice(from, to), out.length)) out.push(fromEdn(form, out.length));
+  return out;
 }
+
+/** The top-level forms of text[start, end): their spans; where one is still open at the end; a stray closer. */
+interface EdnSpans {
+  forms: [from: number, to: number][];
+  /** Where the form the text ends inside began, or null. */
+  open: number | null;
+  /** Where a closing bracket with no opening one is, or null (the forms are those before it). */
+  stray: number | null;
+}
+
+/**
+ * Cuts text[start, end) into its top-level EDN forms, lexing as forEachEdnToken does (strings, `;` comments, `\c`
+ * characters): a map, vector, list or set with all it holds, a string, or a token; a tag (`#jepsen.history.Op`,
+ * `#inst`, the `#` of a set) belongs to the form after it. Brackets are counted, not matched: edn-data then reads
+ * each form and names a mismatch.
+ */
+export function ednForms(text: string, start: number, end: number): EdnSpans {
+  const forms: [number, number][] = [];
+  let depth = 0;
+  let from = -1;
+  let tagged = false;
+  let i = start;
+  const close = (to: number) => {
+    forms.push([from, to]);
+    from = -1;
+  };
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // "…": to the closing quote, past escapes.
+      const at = i;
+      for (i++; i < end && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      if (i >= end) return { forms, open: depth === 0 ? at : from, stray: null };
+      i++;
+      if (depth === 0) {
+        if (!tagged) from = at;
+        tagged = false;
+        close(i);
+      }
+    } else if (c === 59) {
+      while (i < end && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 91 || c === 123 || c === 40) {
+      if (depth === 0 && !tagged) from = i;
+      tagged = false;
+      depth++;
+      i++;
+    } else if (c === 93 || c === 125 || c === 41) {
+      if (depth === 0) return { forms, open: null, stray: i };
+      depth--;
+      i++;
+      if (depth === 0) close(i);
+    } else if (isEdnDelimiter(c)) {
+      i++;
+    } else {
+      // A token (symbol, keyword, number, tag, \c character).
+      const at = i;
+      if (c === 92) i += 2;
+      while (i < end && !isEdnDelimiter(text.charCodeAt(i)) && text.charCodeAt(i) !== 34 && text.charCodeAt(i) !== 59) i++;
+      if (depth === 0) {
+        const tag = c === 35 && text.charCodeAt(at + 1) !== 35;
+        if (!tagged) from = at;
+        tagged = tag;
+        if (!tag) close(i);
+      }
+    }
+  }
+  return { forms, open: depth > 0 || tagged ? from : null, stray: null };
+}
+
+const NEVER_CLOSED = 'not valid EDN: this op never closes a [, { or " (was the file cut short?)';
 
 /** Every top-level form of `text` (read as the elements of one vector). */
 function parseEdnForms(text: string, opIndex: number): unknown[] {
@@ -84,15 +165,19 @@ function parseEdnForms(text: string, opIndex: number): unknown[] {
     // A closing bracket with no opening one ends the vector the forms are read in: edn-data then fails on its own
     // internals ("undefined is not iterable"), which says nothing to the user.
     const msg = (e as Error).message;
+    if (ednForms(text, 0, text.length).open !== null) throw new HistoryFormatError(opIndex, NEVER_CLOSED);
     throw new HistoryFormatError(opIndex, /is not iterable|Cannot read prop/.test(msg) ? "not valid EDN (a closing ], } or ) with no opening one)" : `not valid EDN (${msg})`);
   }
-  if (!Array.isArray(v)) throw new HistoryFormatError(opIndex, "not valid EDN (incomplete form)");
+  if (!Array.isArray(v)) throw new HistoryFormatError(opIndex, ednForms(text, 0, text.length).open !== null ? NEVER_CLOSED : "not valid EDN (incomplete form)");
   return v;
 }
 
+const SPECIAL_DOUBLES: Record<string, string> = { Inf: "Infinity", "-Inf": "-Infinity", NaN: "NaN" };
+
 /**
  * Integers too long for a double to hold exactly (16 digits or more) get Clojure's `N`, so edn-data reads them as
- * bigints instead of rounding two different longs to one number. Text inside strings and comments is left alone.
+ * bigints instead of rounding two different longs to one number; ##Inf, ##-Inf and ##NaN become numbers. Text inside
+ * strings and comments is left alone.
  */
 function exactIntegers(text: string): string {
   const parts: string[] = [];
@@ -101,6 +186,13 @@ function exactIntegers(text: string): string {
     if (to - from >= 16 && /^[-+]?\d{16,}$/.test(text.slice(from, to))) {
       parts.push(text.slice(last, to), "N");
       last = to;
+    } else if (text.charCodeAt(from) === 35 && text.charCodeAt(from + 1) === 35) {
+      // Clojure prints a double's infinities and NaN as ##Inf, ##-Inf and ##NaN, which edn-data cannot read.
+      const special = SPECIAL_DOUBLES[text.slice(from + 2, to)];
+      if (special !== undefined) {
+        parts.push(text.slice(last, from), `#kafkasim.double "${special}"`);
+        last = to;
+      }
     }
   });
   parts.push(text.slice(last));
@@ -179,7 +271,10 @@ function fromEdn(v: unknown, opIndex: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, x] of m) {
     const field = String(named(k));
-    if (field === "type" || field === "f" || field === "process" || field === "error") out[field] = named(x);
+    // A process past 2^53 (read exactly as a bigint) is still an integer, so a client's (jepsen.history `client-op?`
+    // is `integer?`): a number, exact up to 2^53 (Jepsen's processes grow by the concurrency per crash, far below).
+    if (field === "process" && typeof x === "bigint") out[field] = Number(x);
+    else if (field === "type" || field === "f" || field === "process" || field === "error") out[field] = named(x);
     // Times and positions past 2^53 (read exactly as bigints, see exactIntegers) are numbers here: they order ops, and
     // a double orders them as Jepsen's longs do but for ties within its rounding.
     else if ((field === "time" || field === "index") && typeof x === "bigint") out[field] = Number(x);

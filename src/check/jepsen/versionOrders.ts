@@ -1,5 +1,6 @@
 import type { Facts } from "./facts.js";
 import { type Arena, NO_ARENA } from "./arena.js";
+import { clojureHash, hashSetBefore } from "./clojureHash.js";
 import { FloatColumn, IntColumn } from "./growable.js";
 import { E_POLL, E_SEND, F_POLL, F_SEND, F_TXN, INVOKE, type IndexedHistory } from "./indexedHistory.js";
 
@@ -14,7 +15,11 @@ export interface KeyOrder {
   /** Values at dense index d: vals[valStart[d] .. valStart[d+1]), local value ids, first seen first. */
   valStart: Int32Array;
   vals: Int32Array;
-  /** :by-index: the value chosen for each dense index (the first observed, where Jepsen picks any). */
+  /**
+   * :by-index: the value chosen for each dense index. Where an offset holds several values, kafka.clj takes `first`
+   * of their Clojure hash set: the one first in hash-set order (see clojureHash.ts); the first observed when their
+   * hashes are not known (maps) or equal.
+   */
   byIndex: Int32Array;
   /** :by-value: per local value, the last dense index where it is the chosen value; -1 if never chosen. */
   byValue: Int32Array;
@@ -41,9 +46,10 @@ export interface VersionOrders {
  * Builds every key's version order. As kafka.clj does, sends count only when their op must have committed (ok, or
  * info and proven by a read), while polls count from every completed op, :fail and :info included ("pollers in
  * Kafka's transaction design are *always* supposed to emit safe data"). O(entries) plus a sort per key whose
- * offsets arrive out of order (a counting sort when the key's offsets are dense).
+ * offsets arrive out of order (a counting sort when the key's offsets are dense). `hashOrder` false picks the first
+ * observed value of an offset instead of Clojure's hash-set `first` (see AnalysisOptions.hashOrder).
  */
-export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena = NO_ARENA): VersionOrders {
+export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena = NO_ARENA, hashOrder = true): VersionOrders {
   const pk = new IntColumn(h.entries, arena);
   const po = new FloatColumn(h.entries, arena);
   const pv = new IntColumn(h.entries, arena);
@@ -124,9 +130,11 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena
     const firstIndex = arena.int32(nv).fill(-1);
     const lastIndex = arena.int32(nv).fill(-1);
     // Stryker disable next-line EqualityOperator: at x = D the value read is vs[nv2], undefined: no index is set and no conflict counted
+    const values = h.keys.values[k];
     for (let x = 0; x < D; x++) {
-      byIndex[x] = vs[vStart[x]];
-      byValue[vs[vStart[x]]] = x;
+      const chosen = hashOrder && vStart[x + 1] - vStart[x] > 1 ? firstInHashOrder(values, vs.subarray(vStart[x], vStart[x + 1])) : vs[vStart[x]];
+      byIndex[x] = chosen;
+      byValue[chosen] = x;
       for (let j = vStart[x]; j < vStart[x + 1]; j++) {
         const v = vs[j];
         if (firstIndex[v] < 0) firstIndex[v] = x;
@@ -137,6 +145,30 @@ export function buildVersionOrders(h: IndexedHistory, facts: Facts, arena: Arena
     orders.push({ offsets, valStart: vStart, vals: vs, byIndex, byValue, firstIndex, lastIndex });
   }
   return { orders, conflicts };
+}
+
+/**
+ * The value of `ids` (local value ids of one key, `values` their values) that `first` of a Clojure hash set of them
+ * returns; ties (unknown or equal hashes) go to the earlier id in `ids`.
+ */
+export function firstInHashOrder(values: readonly unknown[], ids: ArrayLike<number>): number {
+  let best = ids[0];
+  let bestHash = clojureHash(values[best]);
+  for (let j = 1; j < ids.length; j++) {
+    const hv = clojureHash(values[ids[j]]);
+    if (hashSetBefore(hv, bestHash)) {
+      best = ids[j];
+      bestHash = hv;
+    }
+  }
+  return best;
+}
+
+/** `ids` in Clojure hash-set order (what `(mapcat identity)` over a set yields), stable where hashes do not decide. */
+export function inHashOrder(values: readonly unknown[], ids: readonly number[]): number[] {
+  if (ids.length < 2) return [...ids];
+  const hashes = new Map(ids.map((v) => [v, clojureHash(values[v])]));
+  return [...ids].sort((a, b) => (hashSetBefore(hashes.get(a)!, hashes.get(b)!) ? -1 : hashSetBefore(hashes.get(b)!, hashes.get(a)!) ? 1 : 0));
 }
 
 /** Pair ids ordered by offset, stable (history order within an offset). */

@@ -20,7 +20,7 @@ export function runAnalysis(input: CheckInput): RunAnalysis {
   let r = cache.get(input);
   if (r) return r;
   // No expectation reads a cycle anomaly, so the run's checks skip the cycle search (kafkasim check runs it).
-  const analysis = analyzeKafkaHistory(indexRunHistory(input.history.ops, input.logs), { rebalanceResets: true, cycles: false });
+  const analysis = analyzeKafkaHistory(indexRunHistory(input.history.ops, input.logs), { rebalanceResets: true, cycles: false, hashOrder: false });
   const byKind = new Map<string, Map<string, Record<string, unknown>[]>>();
   r = {
     analysis,

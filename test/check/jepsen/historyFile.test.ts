@@ -121,6 +121,27 @@ describe("parseHistoryText: the whitespace and layout a hand-edited or Jepsen-wr
   });
 });
 
+describe("parseHistoryText: what Clojure's printer writes that edn-data does not read as Clojure does", () => {
+  it("a process past 2^53 is an integer (a client, jepsen.history client-op?), not refused", () => {
+    const ops = parseHistoryText("{:index 0, :type :invoke, :process 9223372036854775807, :f :poll, :value [[:poll]]}\n{:index 1, :type :info, :process :nemesis, :f :kill, :value nil}");
+    expect(typeof ops[0].process).toBe("number");
+    expect(ops[1].process).toBe("nemesis");
+  });
+
+  it("##Inf, ##-Inf and ##NaN are doubles; the same text inside a string stays text", () => {
+    const [op] = parseHistoryText('{:index 0, :type :info, :process :nemesis, :f :clock, :value [##Inf ##-Inf ##NaN "##Inf"]}');
+    expect(op.value).toEqual([Infinity, -Infinity, NaN, "##Inf"]);
+  });
+
+  it("a stream of ops over several lines, one cut short: the error names the op it ends in, not op 0", () => {
+    const text = "{:index 0, :type :invoke, :process 0,\n :f :poll, :value [[:poll]]}\n{:index 1, :type :ok, :process 0,\n :f :poll, :value [[:poll {1 [[0 :a]";
+    expect(parseError(text)).toEqual({ opIndex: 1, message: 'op 1: the file ends inside this op (a [, { or " is never closed): was it cut short?' });
+    // The same with its brackets closed reads two ops; a stray closer after the first names the second.
+    expect(parseHistoryText(text + "]}]]}")).toHaveLength(2);
+    expect(parseError("{:index 0, :type :invoke, :process 0,\n :f :poll, :value [[:poll]]}\n]").opIndex).toBe(1);
+  });
+});
+
 describe("asJepsenOp: the fields every op must have", () => {
   const at = (raw: unknown, position = 4) => {
     try {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyzeKafkaHistory } from "../../../src/check/jepsen/analysis.js";
+import { IndexedHistory } from "../../../src/check/jepsen/indexedHistory.js";
+import { opMaxOffsets, realtimeLag, worstRealtimeLag } from "../../../src/check/jepsen/realtimeLag.js";
+import { unseenSeries } from "../../../src/check/jepsen/unseen.js";
 import { errors, history, o, verdict } from "../../support/jepsen.js";
 
 /**
@@ -12,10 +15,10 @@ import { errors, history, o, verdict } from "../../support/jepsen.js";
 describe("version orders (kafka_test version-orders-test, log->…-index tests)", () => {
   it("reads offsets from polls, and from sends whose op must have committed; a conflict is inconsistent-offsets", () => {
     // Read [a b] at offsets 0 and 1, but an info txn wrote c at 1, b at 3 and d at 4. Though it crashed, it must
-    // have committed: someone read b.
+    // have committed: someone read b. Values are Jepsen's keywords (":a" is how kafkasim reads EDN's :a).
     const h = [
-      { index: 0, process: 0, type: "ok" as const, f: "txn", value: [["poll", { x: [[0, "a"], [1, "b"]] }]] },
-      { index: 1, process: 1, type: "info" as const, f: "txn", value: [["send", "x", [1, "c"]], ["send", "x", [3, "b"]], ["send", "x", [4, "d"]]] },
+      { index: 0, process: 0, type: "ok" as const, f: "txn", value: [["poll", { x: [[0, ":a"], [1, ":b"]] }]] },
+      { index: 1, process: 1, type: "info" as const, f: "txn", value: [["send", "x", [1, ":c"]], ["send", "x", [3, ":b"]], ["send", "x", [4, ":d"]]] },
     ];
     const a = analyzeKafkaHistory(history(h));
     const x = a.ctx.h.keys.id.get("x")!;
@@ -23,9 +26,13 @@ describe("version orders (kafka_test version-orders-test, log->…-index tests)"
     const vals = a.ctx.h.keys.values[x];
     // The raw log has a gap at offset 2.
     expect(Array.from(order.offsets)).toEqual([0, 1, 3, 4]);
-    // Jepsen picks either b or c for offset 1 (hash order; its test shows c); kafkasim keeps the first observed, b.
-    expect(Array.from(order.byIndex, (v) => vals[v])).toEqual(["a", "b", "b", "d"]);
-    expect(errors(h)["inconsistent-offsets"]).toEqual([{ key: "x", offset: 1, index: 1, values: ["b", "c"] }]);
+    // Jepsen's :by-index [:a :c :b :d]: `first` of #{:b :c} is :c in Clojure's hash order; :by-value {:a 0, :b 2, :c 1, :d 3}.
+    expect(Array.from(order.byIndex, (v) => vals[v])).toEqual([":a", ":c", ":b", ":d"]);
+    expect(Object.fromEntries([":a", ":b", ":c", ":d"].map((v) => [v, order.byValue[a.ctx.h.keys.idOf(x, v)!]]))).toEqual({ ":a": 0, ":b": 2, ":c": 1, ":d": 3 });
+    expect(errors(h)["inconsistent-offsets"]).toEqual([{ key: "x", offset: 1, index: 1, values: [":b", ":c"] }]);
+    // kafkasim's own run views pick the first observed value instead (AnalysisOptions.hashOrder false).
+    const first = analyzeKafkaHistory(history(h), { hashOrder: false });
+    expect(Array.from(first.ctx.vo.orders[x].byIndex, (v) => vals[v])).toEqual([":a", ":b", ":b", ":d"]);
   });
 
   it("a real-world example: two acknowledged sends at one offset", () => {
@@ -447,7 +454,99 @@ describe("unseen (kafka_test unseen-test)", () => {
   it("fires for b, acknowledged and never polled", () => {
     expect(errors(base).unseen).toEqual([{ key: "x", count: 1, messages: ["b"], time: 5 }]);
   });
+
+  it("the series after each ok op: nothing, then a and b unseen, then b, then none (kafka_test unseen-test's whole vector)", () => {
+    const h = IndexedHistory.build(history([...base, o(6, 0, "invoke", "poll", [["poll"]]), o(7, 0, "ok", "poll", [["poll", { x: [[1, "b"]] }]])]));
+    expect(unseenSeries(h)).toEqual([
+      { time: 1, unseen: {} },
+      { time: 3, unseen: { x: 2 } },
+      { time: 5, unseen: { x: 1 } },
+      { time: 7, unseen: { x: 0 }, messages: { x: [] } },
+    ]);
+    // Stopped after the poll of a: b is the message still unseen.
+    expect(unseenSeries(IndexedHistory.build(history(base))).at(-1)).toEqual({ time: 5, unseen: { x: 1 }, messages: { x: ["b"] } });
+  });
 });
+
+describe("op->max-offsets (kafka_test op->max-offsets-test)", () => {
+  it("the highest offset polled or sent per key: x 5 (polled 2, 5, 4), y 3 (sent 2, 3)", () => {
+    const h = IndexedHistory.build([o(0, 0, "ok", "txn", [["poll", { x: [[2, null], [5, null], [4, null]] }], ["send", "y", [2, null]], ["send", "y", [3, null]]])]);
+    const max = opMaxOffsets(h, 0)!;
+    expect(Object.fromEntries([...max].map(([k, off]) => [h.keys.shown[k], off]))).toEqual({ x: 5, y: 3 });
+  });
+
+  it("a key polled with no records is -1; a send of unknown offset forgets the sends before it; an invocation has none", () => {
+    const h = IndexedHistory.build([
+      o(0, 0, "invoke", "txn", [["send", "y", 1]]),
+      o(1, 0, "ok", "txn", [["poll", { x: [] }], ["send", "y", [4, 1]], ["send", "z", 2], ["send", "w", [0, 3]]]),
+    ]);
+    expect(opMaxOffsets(h, 0)).toBeNull();
+    const max = opMaxOffsets(h, 1)!;
+    expect(Object.fromEntries([...max].map(([k, off]) => [h.keys.shown[k], off]))).toEqual({ x: -1, w: 0 });
+  });
+});
+
+describe("realtime lag (kafka_test realtime-lag-test)", () => {
+  // Jepsen's test builds ops with :time and no :index; h/history numbers them 0, 1, ... as their times are.
+  const ops = [
+    o(0, 0, "invoke", "assign", ["x"]),
+    o(1, 0, "ok", "assign", ["x"]),
+    // This initial poll should observe nothing.
+    o(2, 0, "invoke", "poll", [["poll"]]),
+    o(3, 0, "ok", "poll", [["poll", { x: [] }]]),
+    o(4, 0, "invoke", "send", [["send", "x", "a"]]),
+    o(5, 0, "ok", "send", [["send", "x", [0, "a"]]]),
+    // Started 1 after x's a was acknowledged and did not see it: lag at least 1.
+    o(6, 0, "invoke", "poll", [["poll"]]),
+    o(7, 0, "ok", "poll", [["poll", { x: [] }]]),
+    o(8, 1, "invoke", "send", [["send", "x", "c"], ["send", "x", "d"]]),
+    o(9, 1, "ok", "send", [["send", "x", [2, "c"]], ["send", "x", [3, "d"]]]),
+    // Offsets 1, 2 and 3 exist; reading nothing again, the reader is still at time 5: lag 5.
+    o(10, 0, "invoke", "poll", [["poll"]]),
+    o(11, 0, "ok", "poll", [["poll"]]),
+    // Up to [1 b], which stopped being the last at 9 (when [2 c] was written): lag 12 - 9 = 3.
+    o(12, 0, "invoke", "poll", [["poll"]]),
+    o(13, 0, "ok", "poll", [["poll", { x: [[0, "a"], [1, "b"]] }]]),
+    // Assigned x and y again, reading nothing: x's lag is 16 - 9 = 7, y's 0 (nothing written).
+    o(14, 0, "invoke", "assign", ["x", "y"]),
+    o(15, 0, "ok", "assign", ["x", "y"]),
+    o(16, 0, "invoke", "poll", [["poll"]]),
+    o(17, 0, "ok", "poll", [["poll", {}]]),
+    // Assigned y, then x: x's offset starts over, rewound to time 5: lag 22 - 5 = 17.
+    o(18, 0, "invoke", "assign", ["y"]),
+    o(19, 0, "ok", "assign", ["y"]),
+    o(20, 0, "invoke", "assign", ["x"]),
+    o(21, 0, "ok", "assign", ["x"]),
+    o(22, 0, "invoke", "poll", [["poll"]]),
+    o(23, 0, "ok", "poll", [["poll", {}]]),
+    // Caught up to [3 d]: lag 0.
+    o(24, 0, "invoke", "poll", [["poll"], ["poll"]]),
+    o(25, 0, "ok", "poll", [["poll", { x: [[0, "a"], [1, "b"]] }], ["poll", { x: [[2, "c"], [3, "d"]] }]]),
+    // And x's b, reordered to offset 1.
+    o(26, 1, "invoke", "send", [["send", "x", "b"]]),
+    o(27, 1, "info", "send", [["send", "x", "b"]]),
+  ];
+  const l = (time: number, process: number, key: string, lag: number) => ({ time, process, key, lag });
+
+  it("realtime-lag: one lag per assigned key per ok poll, from the poll's invocation", () => {
+    const lags = realtimeLag(IndexedHistory.build(history(ops)));
+    expect(lags).toEqual([l(2, 0, "x", 0), l(6, 0, "x", 1), l(10, 0, "x", 5), l(12, 0, "x", 3), l(16, 0, "x", 7), l(16, 0, "y", 0), l(22, 0, "x", 17), l(24, 0, "x", 0)]);
+  });
+
+  it("worst realtime lag: the poll of 22 on x, 17 behind", () => {
+    expect(worstRealtimeLag(realtimeLag(IndexedHistory.build(history(ops))))).toEqual({ time: 22, process: 0, key: "x", lag: 17 });
+    // No poll at all: Jepsen's {:time 0, :lag 0}.
+    expect(worstRealtimeLag(realtimeLag(IndexedHistory.build(history(ops.slice(0, 2)))))).toEqual({ time: 0, lag: 0 });
+  });
+
+  it("a subscribe forgets every offset: after it the process lags on nothing until it polls a key", () => {
+    const sub = [...ops.slice(0, 14), o(14, 0, "invoke", "subscribe", ["x"]), o(15, 0, "ok", "subscribe", ["x"]), o(16, 0, "invoke", "poll", [["poll"]]), o(17, 0, "ok", "poll", [["poll", {}]])];
+    expect(realtimeLag(IndexedHistory.build(history(sub))).filter((x) => x.time === 16)).toEqual([]);
+  });
+});
+
+// kafka_test gen-poll-unseen-test checks Jepsen's generator (`poll-unseen` re-assigns clients to keys with unseen
+// sends), not its analysis; kafkasim's check has no generator, so it has nothing to port.
 
 describe("G0 (kafka_test g0-test)", () => {
   // Two transactions write to x and y and obtain conflicting orders: a write cycle. Needs ww-deps.

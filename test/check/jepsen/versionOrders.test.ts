@@ -72,16 +72,18 @@ describe("version-orders: dense indices, by-index, by-value, first and last inde
     expect(of("x").byValue).toEqual({ a: 0, b: 1, c: 2 });
   });
 
-  it("by-index takes the first value observed at an offset; by-value the last index where a value was chosen, -1 where it never was", () => {
+  it("by-index takes `first` of an offset's values in Clojure hash-set order; by-value the last index where a value was chosen, -1 where it never was", () => {
     const { of } = ordersOf([
-      // a at 0 and 2 (a duplicate); z also seen at 0, later: a is chosen there.
-      ...send(0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]], ["send", "x", [2, "a"]]]),
-      ...poll(1, "ok", { x: [[0, "z"]] }),
+      // a at 0 and 2 (a duplicate); z also seen at 0, later: #{"a" "z"} iterates "z" first, so z is chosen there.
+      ...send(0, "ok", [["send", "x", [0, "a"]], ["send", "x", [1, "b"]], ["send", "x", [2, "a"]], ["send", "y", [0, "c"]]]),
+      ...poll(1, "ok", { x: [[0, "z"]], y: [[0, "b"]] }),
     ]);
     const x = of("x");
     expect(x.atIndex).toEqual([["a", "z"], ["b"], ["a"]]);
-    expect(x.byIndex).toEqual(["a", "b", "a"]);
-    expect(x.byValue).toEqual({ a: 2, b: 1, z: -1 });
+    expect(x.byIndex).toEqual(["z", "b", "a"]);
+    expect(x.byValue).toEqual({ a: 2, b: 1, z: 0 });
+    // #{"c" "b"} iterates "b" first, whichever was observed first.
+    expect(of("y").byIndex).toEqual(["b"]);
     expect(x.firstIndex).toEqual({ a: 0, b: 1, z: 0 });
     expect(x.lastIndex).toEqual({ a: 2, b: 1, z: 0 });
   });
