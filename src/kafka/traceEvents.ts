@@ -111,6 +111,7 @@ export const KAFKA_TRACE_EVENTS = {
   "producer.reset-producer-id": { oldProducerId: "number", cause: "string" },
   "producer.retry": { tp: "string", error: "string", attempt: "number", baseSequence: "number" },
   "producer.send": { tp: "string", to: "string", correlationId: "number", attempt: "number", records: "number", producerId: "number", baseSequence: "number" },
+  "producer.unresolved-sequence": { tp: "string", nextSequence: "number", lastAckedSequence: "number" },
   "producer.txn-state": { transactionalId: "string", from: "string", to: "string", why: "string" },
   "raft.candidate": { epoch: "number", lastOffset: "number" },
   "raft.fetch-snapshot": { leader: "string", endOffset: "number", epoch: "number" },

@@ -77,7 +77,7 @@ export class ConsumerCoordinator extends GroupMember {
     if (this.fatal || this.closed) return;
     if (this.completed !== null) this.onJoinComplete(this.completed);
     this.pollCommon();
-    if (this.state === "STABLE" && this.isLeader() && this.leaderPartitionCounts !== null && this.leaderPartitionCounts !== this.partitionCounts()) {
+    if (!this.rejoinNeeded && this.state === "STABLE" && this.isLeader() && this.leaderPartitionCounts !== null && this.leaderPartitionCounts !== this.partitionCounts()) {
       this.ctx.trace("consumer.metadata-changed", { groupId: this.groupId });
       this.rejoinNeeded = true;
     }

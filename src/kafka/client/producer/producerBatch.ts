@@ -57,6 +57,8 @@ export class ProducerBatch {
   baseSequence = -1;
   /** Whether any attempt may have reached the log. */
   maybeAppended = false;
+  /** Re-enqueued for a retry at least once (Kafka `ProducerBatch.inRetry()`, set by `reenqueued`). */
+  retried = false;
   /** The correlation id of the request carrying it, while in flight. */
   inFlight = -1;
   done = false;

@@ -24,6 +24,11 @@ export class ProducerIdManager {
   producerEpoch = -1;
   private readonly nextSequence = new Map<string, number>();
   private readonly lastAckedSequence = new Map<string, number>();
+  /**
+   * Partitions with an unresolved sequence (`TransactionManager.partitionsWithUnresolvedSequences`): a batch that had
+   * been retried expired, so whether the broker holds its sequences is unknown; the value is the sequence after it.
+   */
+  private readonly unresolved = new Map<string, number>();
   private pidRequest = -1;
   /** retry.backoff.ms after a failed InitProducerId. */
   private readonly retry: Timer;
@@ -46,6 +51,7 @@ export class ProducerIdManager {
     this.producerEpoch = producerEpoch;
     this.nextSequence.clear();
     this.lastAckedSequence.clear();
+    this.unresolved.clear();
   }
 
   /** Whether the batch was sequenced under the current id and epoch. */
@@ -70,6 +76,43 @@ export class ProducerIdManager {
   /** A batch of the current id was acknowledged. */
   acknowledged(batch: ProducerBatch): void {
     this.lastAckedSequence.set(batch.key, Math.max(this.lastAckedSequence.get(batch.key) ?? -1, batch.lastSequence));
+  }
+
+  /**
+   * `TransactionManager.markSequenceUnresolved`: a retried batch of partition `batch.key` expired (delivery.timeout.ms)
+   * and may or may not be in the log. New batches of the partition wait (`hasUnresolvedSequence`) until
+   * `maybeResolveSequences` knows.
+   */
+  markSequenceUnresolved(batch: ProducerBatch): void {
+    const next = batch.lastSequence + 1;
+    this.unresolved.set(batch.key, Math.max(this.unresolved.get(batch.key) ?? next, next));
+  }
+
+  /** Whether partition `tp` has an unresolved sequence (`TransactionManager.hasUnresolvedSequence`). */
+  hasUnresolvedSequence(tp: string): boolean {
+    return this.unresolved.has(tp);
+  }
+
+  /** The sequence after the unresolved batch of `tp` (`isNextSequenceForUnresolvedPartition`), -1 if none. */
+  unresolvedNextSequence(tp: string): number {
+    return this.unresolved.get(tp) ?? -1;
+  }
+
+  /**
+   * `TransactionManager.maybeResolveSequences` for the idempotent producer, at the start of each sender pass: a
+   * partition with an unresolved sequence and no sequenced batch left (`hasPending`: in flight or awaiting a retry)
+   * is resolved if its last acknowledged sequence is the one before its next (a later batch succeeded, so the broker
+   * had the expired one), else the epoch is bumped (KIP-360) so its sequences start again at 0.
+   */
+  maybeResolveSequences(hasPending: (tp: string) => boolean): void {
+    for (const tp of [...this.unresolved.keys()]) {
+      if (hasPending(tp)) continue;
+      this.unresolved.delete(tp);
+      if ((this.nextSequence.get(tp) ?? 0) - this.lastAcked(tp) !== 1) {
+        this.ctx.trace("producer.unresolved-sequence", { tp, nextSequence: this.nextSequence.get(tp) ?? 0, lastAckedSequence: this.lastAcked(tp) });
+        this.bumpEpoch("DELIVERY_TIMEOUT");
+      }
+    }
   }
 
   /** Asks a broker for a producer id (InitProducerId without a transactional id), unless a request is in flight. */
@@ -119,6 +162,7 @@ export class ProducerIdManager {
     this.producerEpoch++;
     this.nextSequence.clear();
     this.lastAckedSequence.clear();
+    this.unresolved.clear();
     this.host.resequenceQueuedBatches();
     this.ctx.trace("producer.bump-epoch", { producerId: this.producerId, producerEpoch: this.producerEpoch, cause });
   }

@@ -289,12 +289,13 @@ export class RecordAccumulator {
    * whose first batch is in its retry back-off at `nowMs`, until the next batch would take the request past
    * `maxRequestSize` bytes (max.request.size; the first always fits). A retried sequenced batch with an earlier
    * sequence of its partition still in flight stops the drain (shouldStopDrainBatchesForPartition, which breaks out
-   * of the loop as Kafka's does). Each batch drained leaves its queue and is closed (`onClose`). `keys` may name
+   * of the loop as Kafka's does), and so does a new batch of a partition with an unresolved sequence
+   * (`hasUnresolvedSequence`, the idempotent producer's). Each batch drained leaves its queue and is closed (`onClose`). `keys` may name
    * partitions without a queue (Kafka walks all the node leads, Cluster.partitionsForNode). Simplified: the sender
    * passes only the leader's partitions with queued batches, so the drain index runs over those, not over all it
    * leads (test/kafka/vectors/recordAccumulator.test.ts ports testDrainBatches over all of them).
    */
-  drainBatchesForOneNode(node: string, keys: string[], nowMs: number, maxRequestSize: number, inFlight: DrainInFlight, muteInFlight: boolean): ProducerBatch[] {
+  drainBatchesForOneNode(node: string, keys: string[], nowMs: number, maxRequestSize: number, inFlight: DrainInFlight, muteInFlight: boolean, hasUnresolvedSequence?: (key: string) => boolean): ProducerBatch[] {
     const ready: ProducerBatch[] = [];
     let size = 0;
     const start = (this.drainIndex.get(node) ?? 0) % keys.length;
@@ -313,6 +314,8 @@ export class RecordAccumulator {
       if (size + first.sizeBytes > maxRequestSize && ready.length > 0) break;
       // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
       if (first.baseSequence >= 0 && inFlight.has(key, first.baseSequence)) break;
+      // A new batch waits while an expired one's sequences are unresolved (shouldStopDrainBatchesForPartition).
+      if (first.baseSequence < 0 && hasUnresolvedSequence?.(key)) break;
       q.shift();
       // RecordAccumulator.drainBatchesForOneNode: `batch.close()` (the estimator learns the batch's ratio), then the
       // request counts the closed batch's size (compressed).

@@ -133,6 +133,12 @@ export class Sender {
     else if (newBatch) this.wakeAt(batch.createdMs + this.settings.lingerMs);
   }
 
+  /** Whether partition `tp` has a batch with a sequence in flight or awaiting a retry (`TxnPartitionEntry.hasInflightBatches`). */
+  private hasSequencedBatches = (tp: string): boolean => this.inFlight.has(tp) || (this.accumulator.queues.get(tp)?.some((b) => b.baseSequence >= 0) ?? false);
+
+  /** For the drain: the idempotent producer's partitions whose sequences are unresolved hold their new batches. */
+  private unresolved = (tp: string): boolean => this.ids.hasUnresolvedSequence(tp);
+
   private backoffFor = (b: ProducerBatch): number => retryBackoffMs(b.attempts, this.settings.retryBackoffMs, this.settings.retryBackoffMaxMs, this.backoffRandom);
 
   /** One pass of `Sender.runOnce`: the transaction manager's request, then `sendProducerData`. */
@@ -149,6 +155,7 @@ export class Sender {
     this.host.expireWaiting(now);
     if (now >= this.nextExpiryMs) this.nextExpiryMs = this.expireBatches(now);
     next = Math.min(next, this.nextExpiryMs);
+    if (this.settings.idempotence && !this.txn) this.ids.maybeResolveSequences(this.hasSequencedBatches);
     if (this.closed) return;
     if (this.metadata.isStale()) this.metadata.requestUpdate();
     this.txn?.maybeSendTransactionalRequest();
@@ -185,7 +192,7 @@ export class Sender {
       // Sender.runOnce passes again at once while the leader still has a sendable batch and room on its connection.
       let sendable = true;
       while (sendable && this.client.ready(leader)) {
-        const batches = this.accumulator.drainBatchesForOneNode(leader, node.keys, now, this.settings.maxRequestSize, this.inFlight, this.settings.maxInFlight === 1);
+        const batches = this.accumulator.drainBatchesForOneNode(leader, node.keys, now, this.settings.maxRequestSize, this.inFlight, this.settings.maxInFlight === 1, this.unresolved);
         if (batches.length === 0) break;
         // The thread compresses the request's batches (capacity.clientCpu): the pass ends, the next starts once done.
         if (this.sendProduceRequest(leader, batches)) return;
@@ -333,8 +340,13 @@ export class Sender {
     }
     if (MAYBE_APPENDED.has(error)) batch.maybeAppended = true;
     const staleId = batch.baseSequence >= 0 && !this.ids.isCurrent(batch);
-    // An out-of-order sequence behind an earlier batch that has not been acknowledged yet is retried (Sender.canRetry).
-    const outOfOrderBehind = error === "OUT_OF_ORDER_SEQUENCE_NUMBER" && (staleId || batch.baseSequence !== this.ids.lastAcked(key) + 1);
+    // An out-of-order sequence behind an earlier batch that has not been acknowledged yet is retried
+    // (TransactionManager.canRetry); so is one while the partition's sequences are unresolved, bumping the epoch only
+    // for the batch right after the expired one (isNextSequenceForUnresolvedPartition).
+    const unresolved = this.ids.hasUnresolvedSequence(key);
+    const outOfOrderBehind =
+      error === "OUT_OF_ORDER_SEQUENCE_NUMBER" &&
+      (unresolved ? batch.baseSequence !== this.ids.unresolvedNextSequence(key) : staleId || batch.baseSequence !== this.ids.lastAcked(key) + 1);
     // TransactionManager.canRetry (Kafka 4): the idempotent, non-transactional producer retries every
     // OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID; when the batch is the next in sequence (a real gap, or
     // the broker lost the producer's state) it first bumps its epoch (KIP-360 `requestEpochBumpForPartition`), so
@@ -349,16 +361,32 @@ export class Sender {
       if (batch.baseSequence >= 0 && !this.ids.isCurrent(batch)) batch.baseSequence = -1; // re-sequenced under the new epoch
       this.ctx.trace("producer.retry", { tp: key, error, attempt: batch.attempts, baseSequence: batch.baseSequence });
       batch.lastAttemptMs = this.ctx.nowMs; // ProducerBatch.reenqueued: the back-off counts from the failure
+      batch.retried = true;
       batch.retryAtMs = this.ctx.nowMs + this.backoffFor(batch);
       this.accumulator.reenqueue(batch);
       return;
     }
     // Kafka's sender expires batches before it handles responses in the same pass, so a retriable failure past the
     // delivery timeout surfaces as the delivery timeout.
-    this.failBatch(batch, retriable && !withinTimeout ? "DELIVERY_TIMEOUT" : error);
+    if (retriable && !withinTimeout) this.expireBatch(batch);
+    else this.failBatch(batch, error);
   }
 
-  private failBatch(batch: ProducerBatch, error: ErrorName): void {
+  /**
+   * Sender.sendProducerData's expiry of a batch past delivery.timeout.ms: failBatch(..., adjustSequenceNumbers=false),
+   * so the epoch is not bumped while later batches may still be in flight; a batch that had been retried leaves its
+   * partition's sequences unresolved (TransactionManager.markSequenceUnresolved) until maybeResolveSequences decides.
+   */
+  private expireBatch(batch: ProducerBatch): void {
+    this.failBatch(batch, "DELIVERY_TIMEOUT", false);
+    if (!this.txn && this.settings.idempotence && batch.retried && batch.baseSequence >= 0 && this.ids.isCurrent(batch)) this.ids.markSequenceUnresolved(batch);
+  }
+
+  /**
+   * Sender.failBatch → TransactionManager.handleFailedBatch. `adjustSequenceNumbers` (false for an expired batch):
+   * the idempotent producer bumps its epoch for the gap the failed batch leaves (requestEpochBumpForPartition).
+   */
+  private failBatch(batch: ProducerBatch, error: ErrorName, adjustSequenceNumbers = true): void {
     this.ctx.trace("producer.fail", { tp: batch.key, error, attempts: batch.attempts, records: batch.recordCount, indeterminate: batch.maybeAppended });
     this.accumulator.release(batch);
     batch.fail(error);
@@ -369,8 +397,8 @@ export class Sender {
       this.txn.onBatchDone();
       return;
     }
-    // A sequenced batch that failed leaves a gap the broker will never fill (an unresolved sequence): KIP-360.
-    if (this.settings.idempotence && batch.baseSequence >= 0 && this.ids.isCurrent(batch)) this.ids.bumpEpoch(error);
+    // A sequenced batch that failed leaves a gap the broker will never fill: KIP-360.
+    if (adjustSequenceNumbers && this.settings.idempotence && batch.baseSequence >= 0 && this.ids.isCurrent(batch)) this.ids.bumpEpoch(error);
   }
 
   private expireBatches(now: number): number {
@@ -381,7 +409,7 @@ export class Sender {
         const b = q[i];
         if (now - b.createdMs >= timeout) {
           q.splice(i, 1);
-          this.failBatch(b, "DELIVERY_TIMEOUT");
+          this.expireBatch(b);
         } else {
           next = Math.min(next, b.createdMs + timeout);
           i++;
@@ -390,6 +418,6 @@ export class Sender {
     }
     // Sender.getExpiredInflightBatches: an in-flight batch past its delivery timeout fails now; its request's answer
     // later finds it no longer in flight.
-    return Math.min(next, this.inFlight.expire(now, timeout, (b) => this.failBatch(b, "DELIVERY_TIMEOUT")));
+    return Math.min(next, this.inFlight.expire(now, timeout, (b) => this.expireBatch(b)));
   }
 }
