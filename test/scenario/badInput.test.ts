@@ -266,6 +266,20 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { fetch.max.bytes: 1000 }\n")), "cluster.config.fetch.max.bytes", "[1024,...]");
   });
 
+  it("config values Kafka's ConfigDefs and constructors refuse: one line, at the path, in Kafka's words", async () => {
+    const consumer = (config: string) => file(`${KAFKA}  - { id: c1, kind: consumer, config: { group.id: g, ${config} }, workload: { subscribe: [orders] } }\n`);
+    const broker = (config: string) => file(KAFKA.replace("brokers: 3\n", `brokers: 3\n  config: { ${config} }\n`));
+    const txn = (config: string) => file(KAFKA.replace("config: { acks: 1 }\n    workload: { topic: orders }", `config: { ${config} }\n    workload: { transactions: { topic: orders } }`));
+    await expectBadInput(txn('transactional.id: ""'), "clients[1].config.transactional.id", "must be a non-empty string", "String must be non-empty");
+    await expectBadInput(txn("transactional.id: tx, acks: 1"), "clients[1].config.acks", "Cannot set a transactional.id without also enabling idempotence.");
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { max.in.flight.requests.per.connection: 0 }")), "clients[1].config.max.in.flight.requests.per.connection", "must be an integer in [1,...] (got 0)");
+    await expectBadInput(consumer("group.protocol: kip848"), "clients[2].config.group.protocol", 'must be one of (case insensitive) "classic", "consumer"');
+    await expectBadInput(consumer('group.instance.id: "a/b"'), "clients[2].config.group.instance.id", "Group instance id is invalid");
+    await expectBadInput(broker("replica.fetch.wait.max.ms: 40000"), "cluster.config.replica.fetch.wait.max.ms", "replica.socket.timeout.ms (30000) should always be at least replica.fetch.wait.max.ms (40000)");
+    await expectBadInput(broker("log.retention.hours: 0"), "cluster.config.log.retention.hours", "log.retention.ms must be unlimited (-1) or, greater than or equal to 1");
+    await expectBadInput(file(KAFKA.replace("replicationFactor: 3 }", "replicationFactor: 3, config: { min.compaction.lag.ms: 10, max.compaction.lag.ms: 5 } }")), "cluster.topics[0].config.min.compaction.lag.ms", "conflict topic config setting min.compaction.lag.ms (10) > max.compaction.lag.ms (5)");
+  });
+
   it("a fault naming an unknown actor", async () => {
     await expectBadInput(file(DEMO + "faults:\n  - { at: 1s, crash: broker-9 }\n"), "faults[0].crash", 'unknown actor "broker-9"', "actors: m, a, b");
   });
