@@ -1,7 +1,7 @@
 import type { ClientCpu } from "../client/clientCpu.js";
 import type { AssignmentStrategy } from "../assignors/index.js";
 import { CLIENT_NETWORK_KEYS, type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
-import { bool, ConfigDef, type ConfigOf, int, list, long, oneOf, str } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, int, INT_MIN, list, long, oneOf, str } from "./configDef.js";
 import { CONSUMER_KEYS } from "./kafkaKeyCatalogue.js";
 
 /** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
@@ -21,7 +21,9 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   str("group.id", null, "ConsumerConfig: without it the consumer runs in assign() mode"),
   str("group.instance.id", null, "ConsumerConfig (NonEmptyString): set means a static member (KIP-345)", { nonEmpty: true }),
   oneOf("group.protocol", "classic", ["classic", "consumer"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL: classic (JoinGroup/SyncGroup) or consumer (KIP-848); CaseInsensitiveValidString, so CONSUMER is consumer", { caseInsensitive: true }),
-  int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", 1),
+  // No validator in ConsumerConfig: with a group.id, Heartbeat refuses one not above heartbeat.interval.ms
+  // (consumerConfigConflicts) and the coordinator one outside group.min/max.session.timeout.ms (INVALID_SESSION_TIMEOUT).
+  int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", INT_MIN),
   int("heartbeat.interval.ms", 3000, "ConsumerConfig", 1),
   int("max.poll.interval.ms", 300000, "ConsumerConfig: KIP-62, enforced by the client", 1),
   list("partition.assignment.strategy", ["range", "cooperative-sticky"], Object.keys(ASSIGNOR_CLASSES), "ConsumerConfig: [RangeAssignor, CooperativeStickyAssignor]"),
@@ -127,7 +129,7 @@ export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet
     out.push({ key: "group.remote.assignor", message: "cannot be set when group.protocol=CLASSIC (ConfigException in Kafka): it needs group.protocol=consumer (KIP-848)" });
   if (c["group.id"] !== null) {
     // Heartbeat's constructor (the classic consumer, with a group.id): "Heartbeat must be set lower than the session timeout".
-    if (c["heartbeat.interval.ms"] >= c["session.timeout.ms"]) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c["session.timeout.ms"]})` });
+    if (c["heartbeat.interval.ms"] >= c["session.timeout.ms"]) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c["session.timeout.ms"]}) (IllegalArgumentException in Kafka: "Heartbeat must be set lower than the session timeout")` });
     return out;
   }
   // ConsumerConfig.maybeOverrideEnableAutoCommit. (A valid group.instance.id without a group.id is accepted and unused,

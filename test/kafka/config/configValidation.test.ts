@@ -153,6 +153,12 @@ describe("consumer (ConsumerConfig)", () => {
     expect(refusal(scenario({ consumer: "enable.auto.commit: true" }))).toContain("clients[1].config.enable.auto.commit: needs a group.id");
   });
 
+  it("session.timeout.ms has no validator: an assign consumer may say 0; in a group Heartbeat refuses one not above heartbeat.interval.ms", () => {
+    expect(consumerSettings(load(scenario({ consumer: "session.timeout.ms: 0" }))).sessionTimeoutMs).toBe(0);
+    expect(refusal(groupScenario("session.timeout.ms: 0"))).toContain('clients[0].config.heartbeat.interval.ms: must be lower than session.timeout.ms (0) (IllegalArgumentException in Kafka: "Heartbeat must be set lower than the session timeout")');
+    expect(consumerSettings(load(groupScenario("session.timeout.ms: 3001"))).sessionTimeoutMs).toBe(3001);
+  });
+
   it("request.timeout.ms and default.api.timeout.ms are atLeast(0): 0 is accepted, -1 refused", () => {
     const c = consumerSettings(load(scenario({ consumer: "request.timeout.ms: 0, default.api.timeout.ms: 0" })));
     expect([c.requestTimeoutMs, c.defaultApiTimeoutMs]).toEqual([0, 0]);
