@@ -256,10 +256,10 @@ function checkValue(def: ConfigKey, v: unknown): string | null {
       return null;
     }
     case "boolean":
-      if (typeof v === "boolean" || v === "true" || v === "false") return null;
+      if (typeof v === "boolean" || booleanText(v) !== undefined) return null;
       return `must be true or false (got ${shown(v)})`;
     case "string":
-      if (def.nonEmpty && v === "") return `must be a non-empty string (Kafka's NonEmptyString: "String must be non-empty")`;
+      if (def.nonEmpty && typeof v === "string" && v.trim() === "") return `must be a non-empty string (Kafka's NonEmptyString: "String must be non-empty")`;
       if (v === null || typeof v === "string") return null;
       return `must be ${def.nonEmpty ? "a non-empty string" : "a string"} (got ${shown(v)})`;
     case "enum": {
@@ -286,14 +286,22 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
     case "double":
       return Number(v);
     case "boolean":
-      return v === true || v === "true";
+      return v === true || booleanText(v) === true;
     case "enum":
       return enumValue(def, v) ?? String(v);
     case "list":
       return typeof v === "string" ? splitList(v) : (v as string[]);
     default:
-      return v as string | null;
+      // ConfigDef.parseType trims a STRING.
+      return typeof v === "string" ? v.trim() : (v as string | null);
   }
+}
+
+/** A BOOLEAN written as text, as ConfigDef.parseType reads it: "true" or "false" in any case, trimmed. */
+function booleanText(v: unknown): boolean | undefined {
+  if (typeof v !== "string") return undefined;
+  const t = v.trim().toLowerCase();
+  return t === "true" ? true : t === "false" ? false : undefined;
 }
 
 /** A LIST written as one string, as ConfigDef.parseType reads it: comma-separated, trimmed; "" is the empty list. */
@@ -303,7 +311,8 @@ function splitList(v: string): string[] {
 
 /** The listed value an enum key's input names (a number as its digits; any case where the key is case-insensitive). */
 function enumValue(def: ConfigKey, v: unknown): string | undefined {
-  const s = typeof v === "number" ? String(v) : v;
+  // ConfigDef.parseType trims a STRING before its validator sees it.
+  const s = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : v;
   if (typeof s !== "string") return undefined;
   return def.caseInsensitive ? def.values!.find((x) => x.toUpperCase() === s.toUpperCase()) : def.values!.find((x) => x === s);
 }

@@ -79,6 +79,20 @@ describe("ranges in Kafka's words (ConfigDef.Range.toString)", () => {
   });
 });
 
+describe("values written as text, read as ConfigDef.parseType reads them", () => {
+  it("a STRING is trimmed before its validator (\" all \" is acks=all) and a BOOLEAN is true or false in any case; other words are refused", () => {
+    const s = producerSettings(load(scenario({ producer: 'acks: " all ", enable.idempotence: "TRUE", partitioner.ignore.keys: " False "' })));
+    expect([s.acks, s.idempotence, s.partitionerIgnoreKeys]).toEqual([-1, true, false]);
+    expect(refusal(scenario({ producer: 'enable.idempotence: "yes"' }))).toContain('clients[0].config.enable.idempotence: must be true or false (got "yes")');
+    expect(refusal(scenario({ producer: 'acks: "ALL"' }))).toContain('clients[0].config.acks: must be one of "all", "-1", "0", "1" (got "ALL")');
+  });
+
+  it("a blank transactional.id is empty once trimmed: NonEmptyString refuses it", () => {
+    const txn = scenario({ producer: 'transactional.id: "  "' }).replace("workload: { topic: t, rate: 10 }", "workload: { transactions: { topic: t } }");
+    expect(refusal(txn)).toContain("clients[0].config.transactional.id: must be a non-empty string");
+  });
+});
+
 describe("producer (ProducerConfig, KafkaProducer)", () => {
   it("max.request.size is atLeast(0): 0 is accepted, -1 refused", () => {
     expect(producerSettings(load(scenario({ producer: "max.request.size: 0" }))).maxRequestSize).toBe(0);
