@@ -59,6 +59,12 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("group.max.session.timeout.ms", 1800000, "GroupCoordinatorConfig: largest session.timeout.ms a member may ask for", 1),
   int("group.consumer.session.timeout.ms", 45000, "GroupCoordinatorConfig: KIP-848 member session timeout (set by the broker, not the client)", 1),
   int("group.consumer.heartbeat.interval.ms", 5000, "GroupCoordinatorConfig: KIP-848 heartbeat interval given to members", 1),
+  // The bounds of the two above: GroupCoordinatorConfig's constructor refuses a session timeout or heartbeat interval
+  // outside them (brokerConfigConflicts); the model reads them for nothing else.
+  int("group.consumer.min.session.timeout.ms", 45000, "GroupCoordinatorConfig: the least group.consumer.session.timeout.ms may be", 1),
+  int("group.consumer.max.session.timeout.ms", 60000, "GroupCoordinatorConfig: the most group.consumer.session.timeout.ms may be", 1),
+  int("group.consumer.min.heartbeat.interval.ms", 5000, "GroupCoordinatorConfig: the least group.consumer.heartbeat.interval.ms may be", 1),
+  int("group.consumer.max.heartbeat.interval.ms", 15000, "GroupCoordinatorConfig: the most group.consumer.heartbeat.interval.ms may be", 1),
   list("group.consumer.assignors", ["uniform", "range"], ["uniform", "range"], "GroupCoordinatorConfig: KIP-848 server-side assignors, the first is the default"),
   bool("transaction.partition.verification.enable", true, "TransactionLogConfig: KIP-890 part 1, the leader verifies a transactional write with the coordinator"),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),

@@ -14,7 +14,8 @@ const HOUR_MS = 60 * MINUTE_MS;
 /**
  * The broker settings KafkaConfig.validateValues refuses together (a broker does not start: IllegalArgumentException
  * "requirement failed: ..."): replica.fetch.wait.max.ms above replica.socket.timeout.ms or replica.lag.time.max.ms,
- * and a log retention that comes to 0 ms (`logRetentionTimeMillis`: log.retention.ms, else .minutes, else .hours; a
+ * KIP-848's session timeout and heartbeat interval outside their bounds or not in order (GroupCoordinatorConfig's
+ * constructor), and a log retention that comes to 0 ms (`logRetentionTimeMillis`: log.retention.ms, else .minutes, else .hours; a
  * negative one is -1, "never"). `explicit`: the keys the scenario set, to name the one that gave the retention.
  */
 export function brokerConfigConflicts(c: KafkaConfig, explicit: ReadonlySet<string>): BrokerConfigConflict[] {
@@ -30,6 +31,18 @@ export function brokerConfigConflicts(c: KafkaConfig, explicit: ReadonlySet<stri
       key: explicit.has("replica.fetch.wait.max.ms") ? "replica.fetch.wait.max.ms" : "replica.lag.time.max.ms",
       message: `replica.fetch.wait.max.ms (${wait}) should always be less than or equal to replica.lag.time.max.ms (${c["replica.lag.time.max.ms"]}) to prevent frequent changes in ISR (Kafka's broker refuses to start)`,
     });
+  // GroupCoordinatorConfig's constructor (KIP-848 groups), in its order and words (IllegalArgumentException).
+  const within = (key: string, value: number, minKey: string, maxKey: string, min: number, max: number) => {
+    if (max < min) out.push({ key: explicit.has(maxKey) ? maxKey : minKey, message: `${maxKey} (${max}) must be greater than or equal to ${minKey} (${min}) (Kafka's broker refuses to start)` });
+    else if (value < min) out.push({ key: explicit.has(key) ? key : minKey, message: `${key} (${value}) must be greater than or equal to ${minKey} (${min}) (Kafka's broker refuses to start)` });
+    else if (value > max) out.push({ key: explicit.has(key) ? key : maxKey, message: `${key} (${value}) must be less than or equal to ${maxKey} (${max}) (Kafka's broker refuses to start)` });
+  };
+  const heartbeat = c["group.consumer.heartbeat.interval.ms"];
+  const session = c["group.consumer.session.timeout.ms"];
+  within("group.consumer.heartbeat.interval.ms", heartbeat, "group.consumer.min.heartbeat.interval.ms", "group.consumer.max.heartbeat.interval.ms", c["group.consumer.min.heartbeat.interval.ms"], c["group.consumer.max.heartbeat.interval.ms"]);
+  within("group.consumer.session.timeout.ms", session, "group.consumer.min.session.timeout.ms", "group.consumer.max.session.timeout.ms", c["group.consumer.min.session.timeout.ms"], c["group.consumer.max.session.timeout.ms"]);
+  if (heartbeat >= session)
+    out.push({ key: explicit.has("group.consumer.heartbeat.interval.ms") ? "group.consumer.heartbeat.interval.ms" : "group.consumer.session.timeout.ms", message: `group.consumer.heartbeat.interval.ms (${heartbeat}) must be less than group.consumer.session.timeout.ms (${session}) (Kafka's broker refuses to start)` });
   const [retentionKey, retentionMs] =
     c["log.retention.ms"] !== null
       ? ["log.retention.ms", c["log.retention.ms"]]

@@ -191,6 +191,16 @@ describe("broker (KafkaConfig.validateValues)", () => {
     expect(load(scenario({ cluster: "replica.lag.time.max.ms: 500" })).brokerConfig["replica.lag.time.max.ms"]).toBe(500);
   });
 
+  it("KIP-848's group.consumer.session.timeout.ms and heartbeat interval must lie within their min/max (GroupCoordinatorConfig) and in order", () => {
+    expect(refusal(scenario({ cluster: "group.consumer.session.timeout.ms: 10000" }))).toContain("cluster.config.group.consumer.session.timeout.ms: group.consumer.session.timeout.ms (10000) must be greater than or equal to group.consumer.min.session.timeout.ms (45000)");
+    expect(refusal(scenario({ cluster: "group.consumer.heartbeat.interval.ms: 20000" }))).toContain("group.consumer.heartbeat.interval.ms (20000) must be less than or equal to group.consumer.max.heartbeat.interval.ms (15000)");
+    expect(refusal(scenario({ cluster: "group.consumer.min.session.timeout.ms: 70000" }))).toContain("cluster.config.group.consumer.min.session.timeout.ms: group.consumer.max.session.timeout.ms (60000) must be greater than or equal to group.consumer.min.session.timeout.ms (70000)");
+    expect(refusal(scenario({ cluster: "group.consumer.session.timeout.ms: 6000, group.consumer.min.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 6000, group.consumer.min.heartbeat.interval.ms: 1000" }))).toContain("group.consumer.heartbeat.interval.ms (6000) must be less than group.consumer.session.timeout.ms (6000)");
+    const s = load(scenario({ cluster: "group.consumer.session.timeout.ms: 6000, group.consumer.min.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000, group.consumer.min.heartbeat.interval.ms: 1000" }));
+    expect([s.brokerConfig["group.consumer.session.timeout.ms"], s.brokerConfig["group.consumer.heartbeat.interval.ms"]]).toEqual([6000, 1000]);
+    expect(load(scenario()).brokerConfig["group.consumer.min.session.timeout.ms"]).toBe(45000);
+  });
+
   it("a log retention that comes to 0 ms is refused (log.retention.ms, .minutes or .hours); any negative one means never", () => {
     expect(refusal(scenario({ cluster: "log.retention.ms: 0" }))).toContain("cluster.config.log.retention.ms: comes to a retention of 0 ms: log.retention.ms must be unlimited (-1) or, greater than or equal to 1");
     expect(refusal(scenario({ cluster: "log.retention.hours: 0" }))).toContain("cluster.config.log.retention.hours: comes to a retention of 0 ms");
