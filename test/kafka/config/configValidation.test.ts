@@ -153,17 +153,22 @@ describe("consumer (ConsumerConfig)", () => {
     expect(refusal(groupScenario("group.remote.assignor: uniform"))).toContain("clients[0].config.group.remote.assignor: cannot be set when group.protocol=CLASSIC");
   });
 
-  it("group.instance.id is a NonEmptyString and follows Kafka's topic-name rules unless a client.id is given", () => {
+  it("group.instance.id is a NonEmptyString and follows Kafka's topic-name rules, whatever client.id says (GroupRebalanceConfig checks it first)", () => {
     expect(refusal(groupScenario('group.instance.id: ""'))).toContain("clients[0].config.group.instance.id: must be a non-empty string");
-    expect(refusal(groupScenario('group.instance.id: "a b"'))).toContain(`clients[0].config.group.instance.id: is invalid: 'a b' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`);
+    expect(refusal(groupScenario('group.instance.id: "a b"'))).toContain(`clients[0].config.group.instance.id: must be 1–249 characters of [a-zA-Z0-9._-], not "." or "..": Group instance id is invalid: 'a b' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`);
     expect(refusal(groupScenario('group.instance.id: ".."'))).toContain("'..' is not allowed");
+    expect(refusal(groupScenario('group.instance.id: "a b", client.id: app'))).toContain("clients[0].config.group.instance.id");
     expect(consumerSettings(load(groupScenario("group.instance.id: static-1.a_b"))).groupInstanceId).toBe("static-1.a_b");
-    // ConsumerConfig.maybeOverrideClientId validates it only to build a client.id.
-    expect(consumerSettings(load(groupScenario('group.instance.id: "a b", client.id: app'))).groupInstanceId).toBe("a b");
   });
 
-  it("a group.instance.id without a group.id is accepted and unused (Kafka reads it only with a group.id); enable.auto.commit: true without one is refused", () => {
+  it("a group.id that is empty or whitespace is refused (InvalidGroupIdException); a name is taken trimmed", () => {
+    expect(refusal(scenario({ consumer: 'group.id: " "' }))).toContain('clients[1].config.group.id: should not be an empty string or whitespace (InvalidGroupIdException in Kafka: "The configured group.id should not be an empty string or whitespace.")');
+    expect(consumerSettings(load(groupScenario("auto.offset.reset: earliest").replace("group.id: g", 'group.id: " g "'))).groupId).toBe("g");
+  });
+
+  it("a group.instance.id without a group.id is accepted (it is still checked) and unused; enable.auto.commit: true without one is refused", () => {
     expect(consumerSettings(load(scenario({ consumer: "group.instance.id: s1" }))).groupInstanceId).toBe(null);
+    expect(refusal(scenario({ consumer: 'group.instance.id: "s 1"' }))).toContain("clients[1].config.group.instance.id: must be 1–249 characters");
     expect(refusal(scenario({ consumer: "enable.auto.commit: true" }))).toContain("clients[1].config.enable.auto.commit: needs a group.id");
   });
 
