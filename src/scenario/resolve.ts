@@ -5,6 +5,7 @@ import type { z } from "zod";
 import YAML from "yaml";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
+import { brokerConfigConflicts, topicConfigConflicts } from "../kafka/config/brokerConfigConflicts.js";
 import { magicOfMessageFormatVersion } from "../kafka/log/recordSize.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
@@ -62,6 +63,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
   const brokerUser = c.config ?? {};
   checkConfig(BROKER_CONFIG, brokerUser, "cluster.config", fail, ignoredConfig);
   const brokerConfig = BROKER_CONFIG.resolve(brokerUser);
+  for (const conflict of brokerConfigConflicts(brokerConfig, new Set(Object.keys(brokerUser)))) fail(`cluster.config.${formatKey(conflict.key)}`, conflict.message);
   const topics: ResolvedTopic[] = [];
   const topicNames = new Set<string>();
   (c.topics ?? []).forEach((t, i) => {
@@ -79,7 +81,9 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     if (rf > brokerCount)
       fail(`${p}.replicationFactor`, `must be at most the number of brokers (${brokerCount}); got ${rf}`);
     checkConfig(TOPIC_CONFIG, t.config ?? {}, `${p}.config`, fail, ignoredConfig);
-    topics.push({ name: t.name, partitions: t.partitions, replicationFactor: rf, config: TOPIC_CONFIG.overrides(t.config ?? {}) });
+    const overrides = TOPIC_CONFIG.overrides(t.config ?? {});
+    for (const conflict of topicConfigConflicts(overrides, brokerConfig)) fail(conflict.broker ? `cluster.config.${formatKey(conflict.key)}` : `${p}.config.${formatKey(conflict.key)}`, conflict.message);
+    topics.push({ name: t.name, partitions: t.partitions, replicationFactor: rf, config: overrides });
   });
 
   // Actors and their names.
@@ -113,7 +117,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     if (cl.kind === "consumer") {
       checkConfig(CONSUMER_CONFIG, user, `${p}.config`, fail, ignoredConfig);
       const config = CONSUMER_CONFIG.resolve(user);
-      for (const conflict of consumerConfigConflicts(config, explicit)) fail(`${p}.config.${conflict.key}`, conflict.message);
+      for (const conflict of consumerConfigConflicts(config, explicit, user)) fail(`${p}.config.${conflict.key}`, conflict.message);
       const w = parseWith(consumerWorkloadInput, cl.workload, [...clientPath(i), "workload"], file);
       const groupId = config["group.id"];
       if ((w.assign === undefined) === (w.subscribe === undefined)) fail(`${p}.workload`, "needs exactly one of assign: {topic, partitions} or subscribe: [topics]");

@@ -113,7 +113,7 @@ describe("consumer groups end to end", () => {
   describe("KIP-848 (group.protocol=consumer)", () => {
     const kip848 = (id: string, config = "", processing = "{ perRecord: 5ms }", extra = "") =>
       `  - { id: ${id}, kind: consumer${extra}, config: { group.id: g, group.protocol: consumer, enable.auto.commit: false, auto.offset.reset: earliest${config} }, workload: { subscribe: [t], processing: ${processing}, commit: sync } }`;
-    const brokerConfig = "group.consumer.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000";
+    const brokerConfig = "group.consumer.session.timeout.ms: 6000, group.consumer.min.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000, group.consumer.min.heartbeat.interval.ms: 1000";
     const runK = (clients: string, faults = "") =>
       runScenario(
         parseScenario(

@@ -13,7 +13,7 @@ description: read-process-write under random faults
 duration: 50s
 cluster:
   brokers: 3
-  config: { transaction.state.log.num.partitions: 3, offsets.topic.num.partitions: 3, replica.lag.time.max.ms: 10000, group.consumer.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000 }
+  config: { transaction.state.log.num.partitions: 3, offsets.topic.num.partitions: 3, replica.lag.time.max.ms: 10000, group.consumer.session.timeout.ms: 6000, group.consumer.min.session.timeout.ms: 6000, group.consumer.min.heartbeat.interval.ms: 1000, group.consumer.heartbeat.interval.ms: 1000 }
   topics:
     - { name: in, partitions: 4, replicationFactor: 3, config: { min.insync.replicas: 2 } }
     - { name: out, partitions: 2, replicationFactor: 3, config: { min.insync.replicas: 2 } }

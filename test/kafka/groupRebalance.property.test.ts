@@ -36,7 +36,7 @@ description: a consumer group under random joins, leaves and crashes
 duration: 60s
 cluster:
   brokers: 3
-  config: { offsets.topic.num.partitions: 3, group.consumer.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000 }
+  config: { offsets.topic.num.partitions: 3, group.consumer.session.timeout.ms: 6000, group.consumer.min.session.timeout.ms: 6000, group.consumer.heartbeat.interval.ms: 1000, group.consumer.min.heartbeat.interval.ms: 1000 }
   topics: [{ name: t, partitions: 6, replicationFactor: 3 }]
 clients:
   - { id: producer, kind: producer, workload: { topic: t, rate: 100 } }

@@ -208,7 +208,7 @@ describe("bad input exits 2 with one precise message", () => {
     const group = (config: string, workload: string) =>
       file(`${KAFKA}  - { id: c1, kind: consumer, config: { ${config} }, workload: { ${workload} } }\n`);
     await expectBadInput(group("auto.offset.reset: earliest", "subscribe: [orders]"), "clients[2].workload.subscribe", "needs a group.id");
-    await expectBadInput(group("group.id: g, group.protocol: consumer, session.timeout.ms: 10000", "subscribe: [orders]"), "clients[2].config.session.timeout.ms", "not supported with group.protocol=consumer");
+    await expectBadInput(group("group.id: g, group.protocol: consumer, session.timeout.ms: 10000", "subscribe: [orders]"), "clients[2].config.session.timeout.ms", "cannot be set when group.protocol=CONSUMER");
     await expectBadInput(group("group.id: g, group.remote.assignor: uniform", "subscribe: [orders]"), "clients[2].config.group.remote.assignor", "needs group.protocol=consumer");
     await expectBadInput(group("group.id: g, partition.assignment.strategy: fair", "subscribe: [orders]"), "clients[2].config.partition.assignment.strategy", "cooperative-sticky");
     await expectBadInput(group("group.id: g, enable.auto.commit: true", "subscribe: [orders], commit: sync"), "clients[2].workload.commit", "commit twice");
@@ -248,21 +248,36 @@ describe("bad input exits 2 with one precise message", () => {
       expect(b.brokerConfig["log.flush.interval.messages"]).toBe(Number.MAX_SAFE_INTEGER);
       expect(b.brokerConfig["log.cleaner.max.compaction.lag.ms"]).toBe(Number.MAX_SAFE_INTEGER);
     }
-    const limit = "must be an integer in [1, 9007199254740991] or 9223372036854775807 (Long.MAX_VALUE: never)";
-    await expectBadInput(file(topic("flush.messages: 9007199254740993")), "cluster.topics[0].config.flush.messages", limit, "exact only up to 2^53 - 1", "(got a number read as the double 9007199254740992)");
-    await expectBadInput(file(topic('flush.ms: "9223372036854775806"')), "cluster.topics[0].config.flush.ms", limit, '(got "9223372036854775806")');
+    const limit = (min: number) => `must be an integer in [${min}, 9007199254740991] or 9223372036854775807 (Long.MAX_VALUE: never)`;
+    await expectBadInput(file(topic("flush.messages: 9007199254740993")), "cluster.topics[0].config.flush.messages", limit(1), "exact only up to 2^53 - 1", "(got a number read as the double 9007199254740992)");
+    // flush.ms is atLeast(0) in LogConfig.
+    await expectBadInput(file(topic('flush.ms: "9223372036854775806"')), "cluster.topics[0].config.flush.ms", limit(0), '(got "9223372036854775806")');
     // An int keeps its range; a huge number is shown as the double it was read as, not JavaScript's rounded print.
-    await expectBadInput(file(topic("max.message.bytes: 1e19")), "cluster.topics[0].config.max.message.bytes", "[0, 2147483647] (got a number read as the double 10000000000000000000)");
+    await expectBadInput(file(topic("max.message.bytes: 1e19")), "cluster.topics[0].config.max.message.bytes", "[0,...] that fits an int (-2147483648 to 2147483647) (got a number read as the double 10000000000000000000)");
   });
 
   it("fetch limits out of Kafka's bounds (ConsumerConfig and ReplicationConfigs atLeast(0); the broker's fetch.max.bytes atLeast(1024))", async () => {
     const consumer = (config: string) => file(`${KAFKA}  - { id: c1, kind: consumer, config: { ${config} }, workload: { assign: { topic: orders } } }\n`);
-    await expectBadInput(consumer("max.partition.fetch.bytes: -1"), "clients[2].config.max.partition.fetch.bytes", "must be an integer in [0, 2147483647] (got -1)");
-    await expectBadInput(consumer("fetch.max.bytes: -5"), "clients[2].config.fetch.max.bytes", "[0, 2147483647]");
+    await expectBadInput(consumer("max.partition.fetch.bytes: -1"), "clients[2].config.max.partition.fetch.bytes", "must be an integer in [0,...] (got -1)");
+    await expectBadInput(consumer("fetch.max.bytes: -5"), "clients[2].config.fetch.max.bytes", "[0,...]");
     await expectBadInput(consumer("fetch.min.bytes: lots"), "clients[2].config.fetch.min.bytes", "must be an integer");
-    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { replica.fetch.max.bytes: -1 }\n")), "cluster.config.replica.fetch.max.bytes", "[0, 2147483647]");
-    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { replica.fetch.response.max.bytes: -1 }\n")), "cluster.config.replica.fetch.response.max.bytes", "[0, 2147483647]");
-    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { fetch.max.bytes: 1000 }\n")), "cluster.config.fetch.max.bytes", "[1024, 2147483647]");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { replica.fetch.max.bytes: -1 }\n")), "cluster.config.replica.fetch.max.bytes", "[0,...]");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { replica.fetch.response.max.bytes: -1 }\n")), "cluster.config.replica.fetch.response.max.bytes", "[0,...]");
+    await expectBadInput(file(KAFKA.replace("brokers: 3\n", "brokers: 3\n  config: { fetch.max.bytes: 1000 }\n")), "cluster.config.fetch.max.bytes", "[1024,...]");
+  });
+
+  it("config values Kafka's ConfigDefs and constructors refuse: one line, at the path, in Kafka's words", async () => {
+    const consumer = (config: string) => file(`${KAFKA}  - { id: c1, kind: consumer, config: { group.id: g, ${config} }, workload: { subscribe: [orders] } }\n`);
+    const broker = (config: string) => file(KAFKA.replace("brokers: 3\n", `brokers: 3\n  config: { ${config} }\n`));
+    const txn = (config: string) => file(KAFKA.replace("config: { acks: 1 }\n    workload: { topic: orders }", `config: { ${config} }\n    workload: { transactions: { topic: orders } }`));
+    await expectBadInput(txn('transactional.id: ""'), "clients[1].config.transactional.id", "must be a non-empty string", "String must be non-empty");
+    await expectBadInput(txn("transactional.id: tx, acks: 1"), "clients[1].config.acks", "Cannot set a transactional.id without also enabling idempotence.");
+    await expectBadInput(file(KAFKA.replace("config: { acks: 1 }", "config: { max.in.flight.requests.per.connection: 0 }")), "clients[1].config.max.in.flight.requests.per.connection", "must be an integer in [1,...] (got 0)");
+    await expectBadInput(consumer("group.protocol: kip848"), "clients[2].config.group.protocol", 'must be one of (case insensitive) "classic", "consumer"');
+    await expectBadInput(consumer('group.instance.id: "a/b"'), "clients[2].config.group.instance.id", "Group instance id is invalid");
+    await expectBadInput(broker("replica.fetch.wait.max.ms: 40000"), "cluster.config.replica.fetch.wait.max.ms", "replica.socket.timeout.ms (30000) should always be at least replica.fetch.wait.max.ms (40000)");
+    await expectBadInput(broker("log.retention.hours: 0"), "cluster.config.log.retention.hours", "log.retention.ms must be unlimited (-1) or, greater than or equal to 1");
+    await expectBadInput(file(KAFKA.replace("replicationFactor: 3 }", "replicationFactor: 3, config: { min.compaction.lag.ms: 10, max.compaction.lag.ms: 5 } }")), "cluster.topics[0].config.min.compaction.lag.ms", "conflict topic config setting min.compaction.lag.ms (10) > max.compaction.lag.ms (5)");
   });
 
   it("a fault naming an unknown actor", async () => {

@@ -1,5 +1,5 @@
 import { BROKER_COMPRESSION_TYPES } from "../log/compression.js";
-import { bool, ConfigDef, type ConfigOf, double, int, list, LONG_MAX, long, oneOf } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, double, int, INT_MIN, list, LONG_MAX, long, oneOf } from "./configDef.js";
 import { BROKER_KEYS, TOPIC_KEYS } from "./kafkaKeyCatalogue.js";
 
 /**
@@ -45,20 +45,26 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("replica.socket.timeout.ms", 30000, "ReplicationConfigs: a follower fetch without an answer is retried after this", 1),
   long("socket.connection.setup.timeout.ms", 10000, "SocketServerConfigs: a broker's connection to another node not established in time is given up", 1),
   long("socket.connection.setup.timeout.max.ms", 30000, "SocketServerConfigs: the set-up timeout's cap (doubling per failed attempt)", 1),
-  int("transaction.state.log.num.partitions", 50, "TransactionLogConfig: partitions of __transaction_state", 1, 1000),
-  int("transaction.state.log.replication.factor", 3, "TransactionLogConfig", 1),
+  int("transaction.state.log.num.partitions", 50, "TransactionLogConfig atLeast(1): partitions of __transaction_state", 1),
+  int("transaction.state.log.replication.factor", 3, "TransactionLogConfig: a SHORT, atLeast(1)", 1, 32767),
   int("transaction.state.log.min.isr", 2, "TransactionLogConfig", 1),
   int("transaction.max.timeout.ms", 900000, "TransactionStateManagerConfig", 1),
   int("transaction.abort.timed.out.transaction.cleanup.interval.ms", 10000, "TransactionStateManagerConfig", 1),
   int("transactional.id.expiration.ms", 604800000, "TransactionStateManagerConfig: a transactional id whose transaction has not been updated for this long is expired (its metadata removed with a tombstone)", 1),
   int("transaction.remove.expired.transaction.cleanup.interval.ms", 3600000, "TransactionStateManagerConfig: how often expired transactional ids are removed", 1),
-  int("offsets.topic.num.partitions", 50, "GroupCoordinatorConfig: partitions of __consumer_offsets", 1, 1000),
-  int("offsets.topic.replication.factor", 3, "GroupCoordinatorConfig", 1),
+  int("offsets.topic.num.partitions", 50, "GroupCoordinatorConfig atLeast(1): partitions of __consumer_offsets", 1),
+  int("offsets.topic.replication.factor", 3, "GroupCoordinatorConfig: a SHORT, atLeast(1)", 1, 32767),
   int("group.initial.rebalance.delay.ms", 3000, "GroupCoordinatorConfig: the first rebalance of an empty group waits this long for more members"),
   int("group.min.session.timeout.ms", 6000, "GroupCoordinatorConfig: smallest session.timeout.ms a member may ask for", 1),
   int("group.max.session.timeout.ms", 1800000, "GroupCoordinatorConfig: largest session.timeout.ms a member may ask for", 1),
   int("group.consumer.session.timeout.ms", 45000, "GroupCoordinatorConfig: KIP-848 member session timeout (set by the broker, not the client)", 1),
   int("group.consumer.heartbeat.interval.ms", 5000, "GroupCoordinatorConfig: KIP-848 heartbeat interval given to members", 1),
+  // The bounds of the two above: GroupCoordinatorConfig's constructor refuses a session timeout or heartbeat interval
+  // outside them (brokerConfigConflicts); the model reads them for nothing else.
+  int("group.consumer.min.session.timeout.ms", 45000, "GroupCoordinatorConfig: the least group.consumer.session.timeout.ms may be", 1),
+  int("group.consumer.max.session.timeout.ms", 60000, "GroupCoordinatorConfig: the most group.consumer.session.timeout.ms may be", 1),
+  int("group.consumer.min.heartbeat.interval.ms", 5000, "GroupCoordinatorConfig: the least group.consumer.heartbeat.interval.ms may be", 1),
+  int("group.consumer.max.heartbeat.interval.ms", 15000, "GroupCoordinatorConfig: the most group.consumer.heartbeat.interval.ms may be", 1),
   list("group.consumer.assignors", ["uniform", "range"], ["uniform", "range"], "GroupCoordinatorConfig: KIP-848 server-side assignors, the first is the default"),
   bool("transaction.partition.verification.enable", true, "TransactionLogConfig: KIP-890 part 1, the leader verifies a transactional write with the coordinator"),
   long("log.flush.interval.messages", Number.MAX_SAFE_INTEGER, "fsync after this many messages (Kafka default Long.MAX_VALUE: never)", 1),
@@ -73,14 +79,16 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("log.segment.bytes", 1073741824, "ServerLogConfigs: roll a new segment when the active one would exceed this", 1048576),
   long("log.roll.ms", null, "ServerLogConfigs: roll a segment whose first batch is older than this (default: log.roll.hours)", 1),
   int("log.roll.hours", 168, "ServerLogConfigs", 1),
-  long("log.retention.ms", null, "ServerLogConfigs: delete segments older than this; -1: never (default: log.retention.minutes, else log.retention.hours)", -1),
-  long("log.retention.minutes", null, "ServerLogConfigs (an int in Kafka; default null: log.retention.hours)", -1),
-  int("log.retention.hours", 168, "ServerLogConfigs", -1),
-  long("log.retention.bytes", -1, "ServerLogConfigs: delete oldest segments while the log is larger than this; -1: no limit", -1),
+  // No validators in ServerLogConfigs: any negative retention is "never" (KafkaConfig.logRetentionTimeMillis), and
+  // one that comes to 0 is refused by KafkaConfig.validateValues (brokerConfigConflicts).
+  long("log.retention.ms", null, "ServerLogConfigs: delete segments older than this; negative: never (default: log.retention.minutes, else log.retention.hours)", -LONG_MAX),
+  long("log.retention.minutes", null, "ServerLogConfigs (an int in Kafka; default null: log.retention.hours)", INT_MIN, 2147483647),
+  int("log.retention.hours", 168, "ServerLogConfigs", INT_MIN),
+  long("log.retention.bytes", -1, "ServerLogConfigs (no validator): delete oldest segments while the log is larger than this; negative: no limit", -LONG_MAX),
   long("log.initial.task.delay.ms", 30000, "ServerLogConfigs (internal): LogManager's background tasks first run this long after start"),
   long("log.retention.check.interval.ms", 300000, "ServerLogConfigs: how often LogManager.cleanupLogs runs (first run 30s after start)", 1),
   // Compaction (CleanerConfig, ServerLogConfigs): the log cleaner's thread and the topic defaults of cleanup.*.
-  list("log.cleanup.policy", ["delete"], ["compact", "delete"], "ServerLogConfigs: default of topic cleanup.policy"),
+  list("log.cleanup.policy", ["delete"], ["compact", "delete"], "ServerLogConfigs ValidList.in(compact, delete): default of topic cleanup.policy; an empty list (neither) is valid", { allowEmpty: true }),
   bool("log.cleaner.enable", true, "CleanerConfig: run the log cleaner (compacted topics are never cleaned without it)"),
   long("log.cleaner.backoff.ms", 15000, "CleanerConfig: how long the cleaner sleeps when no log is cleanable", 0),
   double("log.cleaner.min.cleanable.ratio", 0.5, "CleanerConfig: default of topic min.cleanable.dirty.ratio", 0, 1),
@@ -88,8 +96,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   long("log.cleaner.max.compaction.lag.ms", LONG_MAX, "CleanerConfig: default of topic max.compaction.lag.ms (Long.MAX_VALUE)", 1),
   long("log.cleaner.delete.retention.ms", 86400000, "CleanerConfig: default of topic delete.retention.ms", 0),
   // The request path (SocketServerConfigs, ServerConfigs): in force with `capacity.brokerCpu` (src/kafka/broker/requestPath.ts).
-  int("num.network.threads", 3, "SocketServerConfigs.NUM_NETWORK_THREADS_DEFAULT: Processor threads reading requests and writing responses (with capacity.brokerCpu)", 1, 1000),
-  int("num.io.threads", 8, "ServerConfigs.NUM_IO_THREADS_DEFAULT: KafkaRequestHandler threads handling requests (with capacity.brokerCpu)", 1, 1000),
+  int("num.network.threads", 3, "SocketServerConfigs.NUM_NETWORK_THREADS_DEFAULT: Processor threads reading requests and writing responses (with capacity.brokerCpu)", 1),
+  int("num.io.threads", 8, "ServerConfigs.NUM_IO_THREADS_DEFAULT: KafkaRequestHandler threads handling requests (with capacity.brokerCpu)", 1),
   int("queued.max.requests", 500, "SocketServerConfigs.QUEUED_MAX_REQUESTS_DEFAULT: requests the request queue holds before the network threads block (with capacity.brokerCpu)", 1),
   // Producer state (TransactionLogConfig).
   int("producer.id.expiration.ms", 86400000, "TransactionLogConfig: a producer's state on a partition expires after this long without a write", 1),
@@ -123,15 +131,15 @@ export const TOPIC_CONFIG = new ConfigDef("topic", [
   int("min.insync.replicas", 1, "LogConfig", 1),
   bool("unclean.leader.election.enable", false, "LogConfig"),
   long("flush.messages", Number.MAX_SAFE_INTEGER, "LogConfig: fsync after this many messages", 1),
-  long("flush.ms", null, "LogConfig: fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 1),
+  long("flush.ms", null, "LogConfig atLeast(0): fsync a log at least this often (Kafka default Long.MAX_VALUE: never)", 0),
   oneOf("compression.type", "producer", BROKER_COMPRESSION_TYPES, "LogConfig: the codec batches are stored with; producer keeps the producer's, uncompressed or a codec makes the leader recompress (LogValidator)"),
   oneOf("message.format.version", "3.0-IV1", MESSAGE_FORMAT_VERSIONS, "LogConfig (deprecated, removed in Kafka 4.0 by KIP-724): the record format of the topic's batches; before 0.11.0 a legacy MessageSet (magic 0: 26 bytes a message beside key and value, magic 1: 34; LegacyRecord), which the producer writes as a producer of that version did"),
   int("max.message.bytes", 1048588, "LogConfig: the largest record batch (bytes) a leader appends; larger gets MESSAGE_TOO_LARGE", 0),
   int("segment.bytes", 1073741824, "LogConfig: roll a new segment when the active one would exceed this", 14),
   long("segment.ms", 604800000, "LogConfig: roll a segment whose first batch is older than this", 1),
   long("retention.ms", 604800000, "LogConfig: delete segments whose newest batch is older than this; -1: never", -1),
-  long("retention.bytes", -1, "LogConfig: delete oldest segments while the log is larger than this; -1: no limit", -1),
-  list("cleanup.policy", ["delete"], ["compact", "delete"], "LogConfig: delete (retention), compact (keep the latest record per key), or both"),
+  long("retention.bytes", -1, "LogConfig (no validator): delete oldest segments while the log is larger than this; negative: no limit", -LONG_MAX),
+  list("cleanup.policy", ["delete"], ["compact", "delete"], "LogConfig ValidList.in(compact, delete): delete (retention), compact (keep the latest record per key), both, or neither (an empty list)", { allowEmpty: true }),
   long("delete.retention.ms", 86400000, "LogConfig: a tombstone (and a transaction marker) is kept this long after the cleaner first cleaned its batch", 0),
   double("min.cleanable.dirty.ratio", 0.5, "LogConfig: the cleaner cleans a log once its dirty bytes are more than this share of its cleanable bytes", 0, 1),
   long("min.compaction.lag.ms", 0, "LogConfig: a record stays uncompacted at least this long (segments whose newest batch is younger are not cleaned)", 0),

@@ -18,6 +18,12 @@ export interface ConfigKey<Name extends string = string, Value extends ConfigVal
   max?: number;
   /** Allowed values for enum (and list items). */
   values?: readonly string[];
+  /** An enum matched whatever the case, as Kafka's `ConfigDef.CaseInsensitiveValidString` (stored in `values`' case). */
+  caseInsensitive?: boolean;
+  /** A list that may be empty (Kafka's `ValidList` checks each item, so none is valid: cleanup.policy). */
+  allowEmpty?: boolean;
+  /** A string that must not be empty, as Kafka's `ConfigDef.NonEmptyString` ("String must be non-empty"). */
+  nonEmpty?: boolean;
   doc: string;
 }
 
@@ -30,6 +36,8 @@ export interface ConfigProblem {
 }
 
 const INT_MAX = 2147483647;
+/** Java's Integer.MIN_VALUE: the lower bound of an int key Kafka defines without a validator. */
+export const INT_MIN = -2147483648;
 /**
  * The model's Long.MAX_VALUE. Values are JavaScript numbers, exact only up to 2^53 - 1, so that is the largest long
  * kept; Kafka's own 9223372036854775807 (the default of flush.messages, flush.ms, max.compaction.lag.ms: "never") is
@@ -57,15 +65,23 @@ export function double<N extends string>(name: N, def: number, doc: string, min:
 export function bool<N extends string>(name: N, def: boolean, doc: string): ConfigKey<N, boolean> {
   return { name, type: "boolean", default: def, doc };
 }
-/** A string whose default is Kafka's null ("not set"). */
-export function str<N extends string>(name: N, def: null, doc: string): ConfigKey<N, string | null> {
-  return { name, type: "string", default: def, doc };
+/**
+ * A string whose default is Kafka's null ("not set"); `nonEmpty` refuses "" as Kafka's `ConfigDef.NonEmptyString`
+ * does (transactional.id, group.instance.id).
+ */
+export function str<N extends string>(name: N, def: null, doc: string, opts: { nonEmpty?: boolean } = {}): ConfigKey<N, string | null> {
+  return { name, type: "string", default: def, doc, ...(opts.nonEmpty ? { nonEmpty: true } : {}) };
 }
-export function oneOf<N extends string, const V extends string>(name: N, def: V, values: readonly V[], doc: string): ConfigKey<N, V> {
-  return { name, type: "enum", default: def, values, doc };
+/**
+ * A string from a fixed set (Kafka `ConfigDef.ValidString.in`, case-sensitive); `caseInsensitive` matches as
+ * `ConfigDef.CaseInsensitiveValidString.in` does (group.protocol: CONSUMER is consumer) and stores the listed spelling.
+ */
+export function oneOf<N extends string, const V extends string>(name: N, def: V, values: readonly V[], doc: string, opts: { caseInsensitive?: boolean } = {}): ConfigKey<N, V> {
+  return { name, type: "enum", default: def, values, doc, ...(opts.caseInsensitive ? { caseInsensitive: true } : {}) };
 }
-export function list<N extends string>(name: N, def: string[], values: readonly string[], doc: string): ConfigKey<N, string[]> {
-  return { name, type: "list", default: def, values, doc };
+/** A list of strings from a fixed set; `allowEmpty` accepts an empty list (and "" as one), as Kafka's `ValidList` does. */
+export function list<N extends string>(name: N, def: string[], values: readonly string[], doc: string, opts: { allowEmpty?: boolean } = {}): ConfigKey<N, string[]> {
+  return { name, type: "list", default: def, values, doc, ...(opts.allowEmpty ? { allowEmpty: true } : {}) };
 }
 
 /** The values of a set of keys, typed, by Kafka name: what `ConfigDef.resolve` returns. */
@@ -180,8 +196,28 @@ function isInertValue(v: unknown): boolean {
   return Array.isArray(v) && v.every((x) => typeof x === "string");
 }
 
+/**
+ * The range a key allows in Kafka's own words (`ConfigDef.Range.toString`: "[1,...]" for atLeast(1),
+ * "[1,...,1000]" for between(1, 1000)), or null when only the type bounds it (Kafka defines it without a validator).
+ */
+export function kafkaRange(def: ConfigKey): string | null {
+  const lo = def.min === undefined || def.min <= typeMin(def) ? null : def.min;
+  const hi = def.max === undefined || def.max >= typeMax(def) ? null : def.max;
+  if (lo === null && hi === null) return null;
+  return hi === null ? `[${lo},...]` : lo === null ? `[...,${hi}]` : `[${lo},...,${hi}]`;
+}
+
+function typeMin(def: ConfigKey): number {
+  return def.type === "int" ? INT_MIN : -LONG_MAX;
+}
+
+function typeMax(def: ConfigKey): number {
+  return def.type === "int" ? INT_MAX : LONG_MAX;
+}
+
 function describeRange(def: ConfigKey): string {
-  return `an integer in [${def.min}, ${def.max === INT_MAX ? "2147483647" : def.max === LONG_MAX ? "Long.MAX_VALUE" : def.max}]`;
+  const range = kafkaRange(def);
+  return range === null ? "an integer" : `an integer in ${range}`;
 }
 
 /**
@@ -205,6 +241,9 @@ function checkValue(def: ConfigKey, v: unknown): string | null {
       if (def.type === "long" && def.max === LONG_MAX && isJavaLongMax(v)) return null;
       const n = typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
       if (typeof n !== "number" || !Number.isInteger(n)) return `must be ${describeRange(def)} (got ${shown(v)})`;
+      // Past the type's own bounds Kafka fails to parse it ("Not a number of type INT"), whatever the validator says.
+      if (def.type === "int" && (n > INT_MAX || n < INT_MIN))
+        return `must be ${describeRange(def)} that fits an int (-2147483648 to 2147483647) (got ${shownInteger(v, n)})`;
       if (def.type === "long" && def.max === LONG_MAX && n > LONG_MAX)
         return `must be an integer in [${def.min}, ${LONG_MAX}] or ${JAVA_LONG_MAX} (Long.MAX_VALUE: never): kafkasim holds a long as a double, exact only up to 2^53 - 1 (got ${shownInteger(v, n)})`;
       if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max))
@@ -217,23 +256,23 @@ function checkValue(def: ConfigKey, v: unknown): string | null {
       return null;
     }
     case "boolean":
-      if (typeof v === "boolean" || v === "true" || v === "false") return null;
+      if (typeof v === "boolean" || booleanText(v) !== undefined) return null;
       return `must be true or false (got ${shown(v)})`;
     case "string":
+      if (def.nonEmpty && typeof v === "string" && v.trim() === "") return `must be a non-empty string (Kafka's NonEmptyString: "String must be non-empty")`;
       if (v === null || typeof v === "string") return null;
-      return `must be a string (got ${shown(v)})`;
+      return `must be ${def.nonEmpty ? "a non-empty string" : "a string"} (got ${shown(v)})`;
     case "enum": {
-      const s = typeof v === "number" ? String(v) : v;
-      if (typeof s === "string" && def.values!.includes(s)) return null;
-      return `must be one of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${shown(v)})`;
+      if (enumValue(def, v) !== undefined) return null;
+      return `must be one of ${def.caseInsensitive ? "(case insensitive) " : ""}${def.values!.map((x) => `"${x}"`).join(", ")} (got ${shown(v)})`;
     }
     case "list": {
-      const items = typeof v === "string" ? v.split(",").map((x) => x.trim()) : v;
+      const items = typeof v === "string" ? splitList(v) : v;
       if (!Array.isArray(items) || items.some((x) => typeof x !== "string"))
         return `must be a list of ${def.values!.join(", ")} (got ${shown(v)})`;
       const bad = items.find((x) => !def.values!.includes(x as string));
       if (bad !== undefined) return `must be a list of ${def.values!.map((x) => `"${x}"`).join(", ")} (got ${JSON.stringify(bad)})`;
-      if (items.length === 0) return `must not be empty`;
+      if (items.length === 0 && !def.allowEmpty) return `must not be empty`;
       return null;
     }
   }
@@ -247,14 +286,35 @@ function normalise(def: ConfigKey, v: unknown): ConfigValue {
     case "double":
       return Number(v);
     case "boolean":
-      return v === true || v === "true";
+      return v === true || booleanText(v) === true;
     case "enum":
-      return String(v);
+      return enumValue(def, v) ?? String(v);
     case "list":
-      return typeof v === "string" ? v.split(",").map((x) => x.trim()) : (v as string[]);
+      return typeof v === "string" ? splitList(v) : (v as string[]);
     default:
-      return v as string | null;
+      // ConfigDef.parseType trims a STRING.
+      return typeof v === "string" ? v.trim() : (v as string | null);
   }
+}
+
+/** A BOOLEAN written as text, as ConfigDef.parseType reads it: "true" or "false" in any case, trimmed. */
+function booleanText(v: unknown): boolean | undefined {
+  if (typeof v !== "string") return undefined;
+  const t = v.trim().toLowerCase();
+  return t === "true" ? true : t === "false" ? false : undefined;
+}
+
+/** A LIST written as one string, as ConfigDef.parseType reads it: comma-separated, trimmed; "" is the empty list. */
+function splitList(v: string): string[] {
+  return v.trim() === "" ? [] : v.split(",").map((x) => x.trim());
+}
+
+/** The listed value an enum key's input names (a number as its digits; any case where the key is case-insensitive). */
+function enumValue(def: ConfigKey, v: unknown): string | undefined {
+  // ConfigDef.parseType trims a STRING before its validator sees it.
+  const s = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : v;
+  if (typeof s !== "string") return undefined;
+  return def.caseInsensitive ? def.values!.find((x) => x.toUpperCase() === s.toUpperCase()) : def.values!.find((x) => x === s);
 }
 
 /** A value as the scenario (YAML) wrote it: .nan, .inf and -.inf for the numbers JSON has no words for. */

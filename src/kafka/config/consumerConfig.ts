@@ -1,7 +1,7 @@
 import type { ClientCpu } from "../client/clientCpu.js";
 import type { AssignmentStrategy } from "../assignors/index.js";
 import { CLIENT_NETWORK_KEYS, type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
-import { bool, ConfigDef, type ConfigOf, int, list, long, oneOf, str } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, int, INT_MIN, list, long, oneOf, str } from "./configDef.js";
 import { CONSUMER_KEYS } from "./kafkaKeyCatalogue.js";
 
 /** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
@@ -19,15 +19,17 @@ const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
 /** Consumer settings the model reads (kafka-facts §3.2), with Kafka's defaults. */
 export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   str("group.id", null, "ConsumerConfig: without it the consumer runs in assign() mode"),
-  str("group.instance.id", null, "ConsumerConfig: set means a static member (KIP-345)"),
-  oneOf("group.protocol", "classic", ["classic", "consumer"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL: classic (JoinGroup/SyncGroup) or consumer (KIP-848)"),
-  int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", 1),
+  str("group.instance.id", null, "ConsumerConfig (NonEmptyString): set means a static member (KIP-345)", { nonEmpty: true }),
+  oneOf("group.protocol", "classic", ["classic", "consumer"], "ConsumerConfig.DEFAULT_GROUP_PROTOCOL: classic (JoinGroup/SyncGroup) or consumer (KIP-848); CaseInsensitiveValidString, so CONSUMER is consumer", { caseInsensitive: true }),
+  // No validator in ConsumerConfig: with a group.id, Heartbeat refuses one not above heartbeat.interval.ms
+  // (consumerConfigConflicts) and the coordinator one outside group.min/max.session.timeout.ms (INVALID_SESSION_TIMEOUT).
+  int("session.timeout.ms", 45000, "ConsumerConfig (45000 since Kafka 3.0)", INT_MIN),
   int("heartbeat.interval.ms", 3000, "ConsumerConfig", 1),
   int("max.poll.interval.ms", 300000, "ConsumerConfig: KIP-62, enforced by the client", 1),
   list("partition.assignment.strategy", ["range", "cooperative-sticky"], Object.keys(ASSIGNOR_CLASSES), "ConsumerConfig: [RangeAssignor, CooperativeStickyAssignor]"),
   bool("enable.auto.commit", true, "ConsumerConfig"),
   int("auto.commit.interval.ms", 5000, "ConsumerConfig"),
-  int("default.api.timeout.ms", 60000, "ConsumerConfig: how long commitSync retries", 1),
+  int("default.api.timeout.ms", 60000, "ConsumerConfig atLeast(0): how long commitSync retries"),
   str("group.remote.assignor", null, "ConsumerConfig: KIP-848 server-side assignor (uniform or range; null: the broker's default)"),
   oneOf("isolation.level", "read_uncommitted", ["read_uncommitted", "read_committed"], "ConsumerConfig.DEFAULT_ISOLATION_LEVEL"),
   int("max.poll.records", 500, "ConsumerConfig.DEFAULT_MAX_POLL_RECORDS", 1),
@@ -36,7 +38,7 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   int("fetch.min.bytes", 1, "ConsumerConfig.DEFAULT_FETCH_MIN_BYTES: the broker answers a Fetch once this many bytes can be returned (or fetch.max.wait.ms passed)"),
   int("fetch.max.bytes", 52428800, "ConsumerConfig.DEFAULT_FETCH_MAX_BYTES: the most bytes of records one Fetch response carries (the first batch of the first non-empty partition is returned whole even if larger: KIP-74)"),
   int("max.partition.fetch.bytes", 1048576, "ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES: the most bytes of records one partition contributes to a Fetch response (with the same KIP-74 exception)"),
-  int("request.timeout.ms", 30000, "ConsumerConfig", 1),
+  int("request.timeout.ms", 30000, "ConsumerConfig atLeast(0)"),
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
   ...CLIENT_NETWORK_KEYS,
@@ -80,30 +82,59 @@ export interface ConsumerSettings {
   cpu?: ClientCpu;
 }
 
+/** A value Kafka counts as not set in `ConsumerConfig.checkUnsupportedConfigsPostProcess`: null or blank (`Utils.isBlank`). */
+function isBlank(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === "string" && v.trim() === "") || (Array.isArray(v) && v.length === 0);
+}
+
 /**
- * Settings that are each valid but do not go together (the Java client refuses them at construction): group
- * features without a group.id, and a group.instance.id Kafka would refuse. Returns key → message.
+ * Why a group.instance.id is refused by `JoinGroupRequest.validateGroupInstanceId` (Kafka's topic-name rules,
+ * `Topic.detectInvalidTopic`), or null. Both consumers run it whatever client.id and group.id say (ClassicKafkaConsumer
+ * and AsyncKafkaConsumer build a GroupRebalanceConfig from the config first).
  */
-export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet<string>): { key: string; message: string }[] {
+export function invalidGroupInstanceId(id: string): string | null {
+  if (id === "") return "the empty string is not allowed";
+  if (id === "." || id === "..") return `'${id}' is not allowed`;
+  if (id.length > 249) return `the length of '${id}' is longer than the max allowed length 249`;
+  if (!/^[a-zA-Z0-9._-]+$/.test(id)) return `'${id}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
+  return null;
+}
+
+/**
+ * Settings that are each valid but do not go together (the Java client refuses them at construction). Returns
+ * key → message. `user` is the config map as written (Kafka's `originals()`): KIP-848's unsupported keys count only
+ * when set to something not blank, as ConsumerConfig.checkUnsupportedConfigsPostProcess counts them.
+ */
+export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet<string>, user: Readonly<Record<string, unknown>> = {}): { key: string; message: string }[] {
   const out: { key: string; message: string }[] = [];
   // GroupRebalanceConfig → JoinGroupRequest.validateGroupInstanceId → Topic.validate (detectInvalidTopic): the Java
   // consumer refuses a static id that would not be a legal topic name (InvalidConfigurationException).
   const instanceId = c["group.instance.id"];
-  if (instanceId !== null && (instanceId === "." || instanceId === ".." || !/^[a-zA-Z0-9._-]{1,249}$/.test(instanceId)))
-    out.push({ key: "group.instance.id", message: `must be 1–249 characters of [a-zA-Z0-9._-], not "." or ".." (Kafka's JoinGroupRequest.validateGroupInstanceId; got ${JSON.stringify(instanceId)})` });
+  const bad = instanceId !== null ? invalidGroupInstanceId(instanceId) : null;
+  if (bad !== null)
+    out.push({ key: "group.instance.id", message: `must be 1–249 characters of [a-zA-Z0-9._-], not "." or "..": Group instance id is invalid: ${bad} (InvalidConfigurationException in Kafka: JoinGroupRequest.validateGroupInstanceId)` });
+  // ClassicKafkaConsumer's constructor: InvalidGroupIdException (ConfigDef.parseType has trimmed it).
+  if (c["group.id"] !== null && c["group.id"].trim() === "") out.push({ key: "group.id", message: `should not be an empty string or whitespace (InvalidGroupIdException in Kafka: "The configured group.id should not be an empty string or whitespace.")` });
+  const set = (k: string) => explicit.has(k) && (!Object.hasOwn(user, k) || !isBlank(user[k]));
   if (c["group.protocol"] === "consumer") {
-    // KIP-848 moves these to the broker (ConsumerConfig refuses them with the consumer protocol).
-    for (const k of ["session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy"])
-      if (explicit.has(k)) out.push({ key: k, message: `is not supported with group.protocol=consumer (KIP-848 sets it on the broker: group.consumer.*)` });
+    // KIP-848 moves these to the broker: ConsumerConfig.checkUnsupportedConfigsPostProcess (CONSUMER_PROTOCOL_UNSUPPORTED_CONFIGS).
+    for (const k of ["partition.assignment.strategy", "heartbeat.interval.ms", "session.timeout.ms"])
+      if (set(k)) out.push({ key: k, message: `cannot be set when group.protocol=CONSUMER (ConfigException in Kafka; KIP-848 sets it on the broker: group.consumer.*)` });
+    // Kafka's client sends any name; the broker refuses one it does not have with UNSUPPORTED_ASSIGNOR, which the
+    // model does not play: refused here instead.
     const assignor = c["group.remote.assignor"];
     if (assignor !== null && assignor !== "uniform" && assignor !== "range") out.push({ key: "group.remote.assignor", message: `must be "uniform" or "range" (got ${JSON.stringify(assignor)})` });
-  } else if (explicit.has("group.remote.assignor")) out.push({ key: "group.remote.assignor", message: "needs group.protocol=consumer (KIP-848)" });
+  } else if (c["group.remote.assignor"] !== null && c["group.remote.assignor"].trim() !== "")
+    // ConsumerConfig.checkUnsupportedConfigsPostProcess (CLASSIC_PROTOCOL_UNSUPPORTED_CONFIGS): a blank one is let be.
+    out.push({ key: "group.remote.assignor", message: "cannot be set when group.protocol=CLASSIC (ConfigException in Kafka): it needs group.protocol=consumer (KIP-848)" });
   if (c["group.id"] !== null) {
-    if (c["heartbeat.interval.ms"] >= c["session.timeout.ms"]) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c["session.timeout.ms"]})` });
+    // Heartbeat's constructor (the classic consumer, with a group.id): "Heartbeat must be set lower than the session timeout".
+    if (c["heartbeat.interval.ms"] >= c["session.timeout.ms"]) out.push({ key: "heartbeat.interval.ms", message: `must be lower than session.timeout.ms (${c["session.timeout.ms"]}) (IllegalArgumentException in Kafka: "Heartbeat must be set lower than the session timeout")` });
     return out;
   }
-  if (explicit.has("enable.auto.commit") && c["enable.auto.commit"] === true) out.push({ key: "enable.auto.commit", message: "needs a group.id (InvalidConfigurationException in the Java client)" });
-  if (c["group.instance.id"] !== null) out.push({ key: "group.instance.id", message: "needs a group.id" });
+  // ConsumerConfig.maybeOverrideEnableAutoCommit. (A valid group.instance.id without a group.id is accepted and unused,
+  // as in Kafka: only a consumer with a group.id joins a group.)
+  if (explicit.has("enable.auto.commit") && c["enable.auto.commit"] === true) out.push({ key: "enable.auto.commit", message: "needs a group.id (InvalidConfigurationException in Kafka: \"enable.auto.commit cannot be set to true when default group id (null) is used.\")" });
   return out;
 }
 
@@ -114,7 +145,8 @@ export function consumerSettings(c: ConsumerConfig, explicit: ReadonlySet<string
     groupId,
     groupProtocol: c["group.protocol"],
     remoteAssignor: c["group.remote.assignor"],
-    groupInstanceId: c["group.instance.id"],
+    // Without a group.id Kafka never reads it (ClassicKafkaConsumer builds a GroupRebalanceConfig only with one).
+    groupInstanceId: groupId !== null ? c["group.instance.id"] : null,
     sessionTimeoutMs: c["session.timeout.ms"],
     heartbeatIntervalMs: c["heartbeat.interval.ms"],
     maxPollIntervalMs: c["max.poll.interval.ms"],

@@ -84,7 +84,6 @@ export const CONSUMER_KEYS: KafkaKeyCatalogue = {
 };
 
 const SHARE_GROUPS = "share groups (KIP-932) are not modelled";
-const KIP848_BOUNDS = "the bounds a group-level override must respect are not modelled: every KIP-848 group uses group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms";
 
 /**
  * GroupCoordinatorConfig's keys (Kafka 4, `GroupCoordinatorConfig.GROUP_CONFIG_DEF`, `OFFSET_MANAGEMENT_CONFIG_DEF`,
@@ -101,10 +100,6 @@ const GROUP_COORDINATOR_KEYS: Record<string, string> = {
   "offsets.topic.compression.codec": "the compression of __consumer_offsets is not modelled",
   "group.max.size": "a group has no size limit in the model (GROUP_MAX_SIZE_REACHED cannot arise)",
   "group.consumer.max.size": "a group has no size limit in the model (GROUP_MAX_SIZE_REACHED cannot arise)",
-  "group.consumer.min.session.timeout.ms": KIP848_BOUNDS,
-  "group.consumer.max.session.timeout.ms": KIP848_BOUNDS,
-  "group.consumer.min.heartbeat.interval.ms": KIP848_BOUNDS,
-  "group.consumer.max.heartbeat.interval.ms": KIP848_BOUNDS,
   "group.consumer.migration.policy": "online migration between the classic and consumer protocols (KIP-848) is not modelled: a live classic group cannot become a consumer group",
   "group.coordinator.rebalance.protocols": "both the classic and the consumer (KIP-848) protocols are always enabled; a client picks one with group.protocol",
   "group.coordinator.new.enable": "the model's group coordinator is Kafka 4's (the new one, KIP-848)",

@@ -49,27 +49,44 @@ export interface ConfigConflict {
 }
 
 /**
+ * linger.ms + request.timeout.ms as KafkaProducer.configureDeliveryTimeout adds them: linger.ms cut to an int
+ * (`KafkaProducer.lingerMs`), the sum capped at Integer.MAX_VALUE.
+ */
+function lingerAndRequestTimeoutMs(c: ProducerConfig): number {
+  return Math.min(Math.min(c["linger.ms"], INT_MAX) + c["request.timeout.ms"], INT_MAX);
+}
+
+const INT_MAX = 2147483647;
+
+/**
  * Kafka `ProducerConfig.postProcessAndValidateIdempotenceConfigs`: idempotence needs acks=all, retries > 0 and
  * max.in.flight ≤ 5. When enable.idempotence was set explicitly, a conflict is a ConfigException; when it was left
- * at its default, idempotence is silently switched off instead (see `producerSettings`).
+ * at its default, idempotence is silently switched off instead (see `producerSettings`) — and then a transactional.id
+ * is a ConfigException ("Cannot set a transactional.id without also enabling idempotence."), which names the key
+ * that switched it off.
  */
 export function producerConfigConflicts(c: ProducerConfig, explicit: ReadonlySet<string>): ConfigConflict[] {
   const out: ConfigConflict[] = [];
   // KafkaProducer.configureDeliveryTimeout: an explicit delivery.timeout.ms below linger.ms + request.timeout.ms is an error.
-  const minDelivery = c["linger.ms"] + c["request.timeout.ms"];
+  const minDelivery = lingerAndRequestTimeoutMs(c);
   if (explicit.has("delivery.timeout.ms") && c["delivery.timeout.ms"] < minDelivery)
     out.push({ key: "delivery.timeout.ms", message: `should be equal to or larger than linger.ms + request.timeout.ms (${minDelivery}) (ConfigException in Kafka)` });
   // A transactional producer is idempotent; it cannot be told not to be (KafkaProducer configureTransactionState).
   const transactional = c["transactional.id"] !== null;
   if (transactional && explicit.has("enable.idempotence") && c["enable.idempotence"] === false)
-    out.push({ key: "enable.idempotence", message: "cannot be false with a transactional.id: transactions need idempotence (ConfigException in Kafka)" });
-  if (!(transactional || (explicit.has("enable.idempotence") && c["enable.idempotence"] === true))) return out;
-  if (c["max.in.flight.requests.per.connection"] > 5)
-    out.push({ key: "max.in.flight.requests.per.connection", message: "must be at most 5 to use the idempotent producer (ConfigException in Kafka)" });
-  if (c.retries === 0) out.push({ key: "retries", message: "must be non-zero when using the idempotent producer (ConfigException in Kafka)" });
+    out.push({ key: "enable.idempotence", message: "cannot be false with a transactional.id: transactions need idempotence (ConfigException in Kafka: \"Cannot set a transactional.id without also enabling idempotence.\")" });
+  const explicitIdempotence = explicit.has("enable.idempotence") && c["enable.idempotence"] === true;
+  if (!(transactional || explicitIdempotence)) return out;
+  // With enable.idempotence left at its default, each conflict below switches idempotence off, and Kafka refuses
+  // the transactional.id; with it set to true, Kafka refuses the conflicting key itself.
+  const why = (kafka: string) =>
+    explicitIdempotence ? ` (ConfigException in Kafka: "${kafka}")` : `: it turns idempotence off (enable.idempotence was not set), and a transactional.id needs it (ConfigException in Kafka: "Cannot set a transactional.id without also enabling idempotence.")`;
+  if (c.retries === 0) out.push({ key: "retries", message: `must be non-zero to use the idempotent producer${why("Must set retries to non-zero when using the idempotent producer.")}` });
   const acks = c.acks;
   if (acks !== "all" && acks !== "-1")
-    out.push({ key: "acks", message: 'must be "all" (or -1) to use the idempotent producer (ConfigException in Kafka)' });
+    out.push({ key: "acks", message: `must be "all" (or -1) to use the idempotent producer${why("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")}` });
+  if (c["max.in.flight.requests.per.connection"] > 5)
+    out.push({ key: "max.in.flight.requests.per.connection", message: `must be at most 5 to use the idempotent producer${why("Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.")}` });
   return out;
 }
 
@@ -92,7 +109,7 @@ export function producerSettings(c: ProducerConfig, explicit: ReadonlySet<string
     compressionType: c["compression.type"],
     maxRequestSize: c["max.request.size"],
     // Not set explicitly and too small: Kafka raises it to linger.ms + request.timeout.ms (with a warning).
-    deliveryTimeoutMs: explicit.has("delivery.timeout.ms") ? c["delivery.timeout.ms"] : Math.max(c["delivery.timeout.ms"], c["linger.ms"] + c["request.timeout.ms"]),
+    deliveryTimeoutMs: explicit.has("delivery.timeout.ms") ? c["delivery.timeout.ms"] : Math.max(c["delivery.timeout.ms"], lingerAndRequestTimeoutMs(c)),
     requestTimeoutMs: c["request.timeout.ms"],
     retryBackoffMs: c["retry.backoff.ms"],
     retryBackoffMaxMs: c["retry.backoff.max.ms"],
