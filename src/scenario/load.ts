@@ -89,21 +89,46 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       throw new ScenarioError(file, `line ${pos.line}`, "holds more than one YAML document (a --- line starts another): a scenario file is one scenario per file");
     throw new ScenarioError(file, where, `invalid YAML: ${e.message.split("\n")[0]}`);
   }
+  // A tag the library cannot apply (`!foo 1s`, `!!int 1s`) is only a warning to it: the value would load as the
+  // plain text, so a file that says one thing would run as another.
+  if (doc.warnings.length > 0) {
+    const w = doc.warnings[0];
+    const pos = lineCounter.linePos(w.pos[0]);
+    const where = `line ${pos.line}, column ${pos.col}`;
+    if (w.code === "TAG_RESOLVE_FAILED") {
+      const tag = w.message.replace(/^Unresolved tag: /, "").replace(/^tag:yaml\.org,2002:/, "!!");
+      throw new ScenarioError(file, where, `YAML tag ${tag} cannot be applied to this value; a scenario needs no tags: write the value plainly`);
+    }
+    throw new ScenarioError(file, where, `invalid YAML: ${w.message.split("\n")[0]}`);
+  }
   // A list or mapping as a key (`? [a, b]`, `{[acks]: all}`) would be turned into text, and Node would print a
-  // warning of its own on stderr; no key of a scenario is one.
-  let complexKey: YAML.Node | undefined;
+  // warning of its own on stderr; no key of a scenario is one. A tag that makes something other than text, a number,
+  // a boolean, null, a list or a mapping (`!!binary`, `!!set`, `!!timestamp`) is no value of a scenario either; an
+  // alias of an anchor never set (`*base`) is named with its line, not as the library's exception.
+  let problem: { node: YAML.Node; text: string } | undefined;
   YAML.visit(doc, {
     Pair(_, pair) {
       if (YAML.isCollection(pair.key)) {
-        complexKey = pair.key;
+        problem = { node: pair.key, text: "a key must be a plain name, not a list or mapping" };
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+    Node(_, node) {
+      if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) {
+        problem = { node, text: `YAML tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")} makes no value a scenario has; write the value plainly` };
+        return YAML.visit.BREAK;
+      }
+      if (YAML.isAlias(node) && node.resolve(doc) === undefined) {
+        problem = { node, text: `invalid YAML: alias *${node.source} names no anchor &${node.source} set before it` };
         return YAML.visit.BREAK;
       }
       return undefined;
     },
   });
-  if (complexKey) {
-    const at = complexKey.range ? `line ${lineCounter.linePos(complexKey.range[0]).line}` : "";
-    throw new ScenarioError(file, at, "a key must be a plain name, not a list or mapping");
+  if (problem) {
+    const at = problem.node.range ? `line ${lineCounter.linePos(problem.node.range[0]).line}` : "";
+    throw new ScenarioError(file, at, problem.text);
   }
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -122,6 +147,9 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   const resolved = knobs.length > 0 ? resolveSwarmScenario(data, knobs, file, resolveOptions) : scenarioFromData(data, file, resolveOptions);
   return overrides.length > 0 ? { ...resolved, sets: overrides.map((o) => o.label) } : resolved;
 }
+
+/** YAML's core tags, whose values are JSON's: text, numbers, booleans, null, lists and mappings. */
+const PLAIN_TAGS: ReadonlySet<string> = new Set(["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`));
 
 /** The path of the first own `__proto__` key in parsed YAML data (the YAML library keeps it as an own key), or null. */
 function protoKeyPath(v: unknown, path: (string | number)[] = []): (string | number)[] | null {

@@ -464,6 +464,39 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(bomb.join("\n") + "\n"), "invalid YAML");
   });
 
+  it("a duration with a space between number and unit (5 s) is refused with the hint, in the file and on the command line (newcomer pass)", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5 s")), 'duration: must be a duration with a unit', "without a space", '(got "5 s")');
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5s\nliveness: 1 m")), "liveness:", "without a space");
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 1h2")), 'duration: must be a duration with a unit', '(got "1h2")');
+    const r = await cli("run", file(DEMO), "--duration", "5 s");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('--duration: must be a positive duration with a unit, like 30s or 2m, number and unit without a space (got "5 s")');
+    expect((await cli("run", file(DEMO), "--duration", "5s")).code).toBe(0); // the quiet case
+  });
+
+  it("a --duration past 365 days is refused as the file's duration: would be, not estimated as a run past the event budget (newcomer pass)", async () => {
+    const r = await cli("run", file(DEMO), "--duration", "9000h");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('--duration: must be at most 365 days, as a scenario\'s duration: (got "9000h")');
+  });
+
+  it("a duration of .nan is shown as the file wrote it, not as JSON's null (newcomer pass)", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: .nan")), "duration: must be a duration with a unit", "(got .nan)");
+    await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: .nan\n"), "expect[0].noUnavailability", "(got .nan)");
+  });
+
+  it("a YAML tag that cannot apply (!foo 1s, !!int 1s) or makes no scenario value (!!binary) is refused at its line, not run as plain text (newcomer pass)", async () => {
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: !foo 1s, crash: broker-1 }\n"), "line 17, column 11", "YAML tag !foo cannot be applied");
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: !!int 1s, crash: broker-1 }\n"), "line 17, column 11", "YAML tag !!int cannot be applied");
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: !!binary aGk=")), "line 3", "YAML tag !!binary makes no value a scenario has");
+    // The core tags that say what the value is anyway still load.
+    expect((await cli("run", file(DEMO.replace("name: t", "name: !!str t") + "seed: !!int 3\n"))).code).toBe(0);
+  });
+
+  it("an alias of an anchor never set names its line and the anchor (newcomer pass)", async () => {
+    await expectBadInput(file(KAFKA + "faults:\n  - *nothing\n"), "line 17", "alias *nothing names no anchor &nothing set before it");
+  });
+
   it("a bad --seed or --duration on the command line", async () => {
     const f = file(DEMO);
     const r = await cli("run", f, "--duration", "soon");
