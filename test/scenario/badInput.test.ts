@@ -497,6 +497,21 @@ describe("bad input exits 2 with one precise message", () => {
     await expectBadInput(file(KAFKA + "faults:\n  - *nothing\n"), "line 17", "alias *nothing names no anchor &nothing set before it");
   });
 
+  it("a history, shard file, trace or run summary given to run says what it is and which command reads it, even past the size limit (newcomer pass)", async () => {
+    const named = (text: string) => {
+      const f = join(dir, `other${n++}.jsonl`);
+      writeFileSync(f, text);
+      return f;
+    };
+    await expectBadInput(named('{:index 0 :time 1 :process 0 :type :invoke :f :send :value [[:send "orders-1" "a"]]}\n'), "is a client history in Jepsen's EDN shape, not a scenario", "kafkasim check");
+    await expectBadInput(named('{"index":0,"time":1,"process":0,"type":"invoke","f":"send","value":[]}\n'.repeat(20_000)), "is a client history (JSON lines), not a scenario");
+    await expectBadInput(named('{"kafkasim":"sweep-shard","version":1,"command":"explore"}\n'), "is a shard file", "kafkasim merge");
+    await expectBadInput(named('{"t":0,"actor":"broker-1","type":"sim.start","data":{}}\n'), "is a trace (kafkasim run --trace), not a scenario");
+    await expectBadInput(named('{"scenario":"t","file":"t.yaml","seed":1,"digest":"ab","events":1,"checks":[]}\n'), "is a run summary");
+    // A scenario written as JSON is still a scenario.
+    expect((await cli("run", named(JSON.stringify({ name: "t", description: "d", duration: "5s", demo: { heartbeat: { monitor: "m", nodes: ["a", "b"], interval: "100ms", timeout: "500ms" } } })))).code).toBe(0);
+  });
+
   it("a bad --seed or --duration on the command line", async () => {
     const f = file(DEMO);
     const r = await cli("run", f, "--duration", "soon");
