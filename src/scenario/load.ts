@@ -144,6 +144,10 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   // zod's maps (config:, hosts:, where:) drop a "__proto__" key without a word, so nothing would check it.
   const proto = protoKeyPath(data);
   if (proto) throw new ScenarioError(file, formatPath(proto), '"__proto__" is not a key of a scenario');
+  // A name with a terminal escape (ESC [2J clears the screen) would be printed as it is on every line naming it.
+  const control = controlCharPath(data);
+  if (control)
+    throw new ScenarioError(file, formatPath(control.path), `${control.key ? "a key here holds" : "holds"} the control character U+${control.code.toString(16).toUpperCase().padStart(4, "0")}; names and values are plain text (tabs and line breaks only in descriptions)`);
   const overrides = options.overrides ?? [];
   for (const o of overrides) data = applyOverride(data, o);
   const knobs = findKnobs(data, file);
@@ -154,6 +158,32 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
 
 /** YAML's core tags, whose values are JSON's: text, numbers, booleans, null, lists and mappings. */
 const PLAIN_TAGS: ReadonlySet<string> = new Set(["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * The first string in parsed YAML data holding a control character other than tab, CR and LF, with its path; for a
+ * key, the path of the mapping that holds it (`key`), so the message never prints the character itself.
+ */
+function controlCharPath(v: unknown, path: (string | number)[] = []): { path: (string | number)[]; code: number; key?: boolean } | null {
+  const bad = (t: string) => /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.exec(t)?.[0].charCodeAt(0) ?? null;
+  if (typeof v === "string") {
+    const code = bad(v);
+    return code === null ? null : { path, code };
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = controlCharPath(v[i], [...path, i]);
+      if (p) return p;
+    }
+  } else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      const code = bad(k);
+      if (code !== null) return { path, code, key: true };
+      const p = controlCharPath(x, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return null;
+}
 
 /** The path of the first own `__proto__` key in parsed YAML data (the YAML library keeps it as an own key), or null. */
 function protoKeyPath(v: unknown, path: (string | number)[] = []): (string | number)[] | null {

@@ -512,6 +512,15 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", named(JSON.stringify({ name: "t", description: "d", duration: "5s", demo: { heartbeat: { monitor: "m", nodes: ["a", "b"], interval: "100ms", timeout: "500ms" } } })))).code).toBe(0);
   });
 
+  it("a control character in a name, value or key (a terminal escape, a NUL) is refused at its path without printing it (newcomer pass)", async () => {
+    await expectBadInput(file(DEMO.replace("name: t", 'name: "t\\e[2J"')), "name: holds the control character U+001B");
+    await expectBadInput(file(KAFKA.replace("id: p1", 'id: "p\\0x"')), "clients[0].id: holds the control character U+0000");
+    await expectBadInput(file(KAFKA.replace("acks: all", '"ac\\x07ks": all')), "clients[0].config: a key here holds the control character U+0007");
+    expect((await cli("run", file(DEMO.replace("name: t", 'name: "t\\e[2J"')))).stderr).not.toContain("\u001b");
+    // Tabs and line breaks in a description are text.
+    expect((await cli("run", file(DEMO.replace("description: a test", 'description: "a\\ttest\\nover two lines"')))).code).toBe(0);
+  });
+
   it("a bad --seed or --duration on the command line", async () => {
     const f = file(DEMO);
     const r = await cli("run", f, "--duration", "soon");
