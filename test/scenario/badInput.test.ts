@@ -521,6 +521,12 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", file(DEMO.replace("description: a test", 'description: "a\\ttest\\nover two lines"')))).code).toBe(0);
   });
 
+  it("an unknown key in one form of a union (a latency model, a one-way partition) lists the keys of the form written (newcomer pass)", async () => {
+    await expectBadInput(file(KAFKA + "network: { latency: { model: uniform, min: 1ms, max: 2ms, mean: 3ms } }\n"), 'network.latency.mean: unknown key "mean" (allowed: model, min, max)');
+    await expectBadInput(file(KAFKA + "network: { latency: { model: normal, mean: 3ms, stddev: 1ms, max: 9ms } }\n"), 'network.latency.max: unknown key "max" (allowed: model, mean, stddev)');
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: 1s, partition: { from: [broker-1], to: [broker-2], both: true } }\n"), 'faults[0].partition.both: unknown key "both" (allowed: from, to)');
+  });
+
   it("a bad --seed or --duration on the command line", async () => {
     const f = file(DEMO);
     const r = await cli("run", f, "--duration", "soon");
