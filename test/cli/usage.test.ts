@@ -50,6 +50,15 @@ describe("every argument is checked before the simulation runs", () => {
     }
   });
 
+  it("list names a scenario before its variants, engine demos last (newcomer pass: -kip848 came before its base)", async () => {
+    const names = (JSON.parse((await cli("list", "--json")).stdout) as { name: string }[]).map((r) => r.name);
+    expect(names.indexOf("eos-read-process-write")).toBeLessThan(names.indexOf("eos-read-process-write-kip848"));
+    expect(names.indexOf("lagging-consumer-evicts-page-cache")).toBeLessThan(names.indexOf("lagging-consumer-evicts-page-cache-nvme"));
+    const firstEngine = names.findIndex((n) => n.startsWith("engine/"));
+    expect(firstEngine).toBeGreaterThan(0);
+    expect(names.slice(firstEngine).every((n) => n.startsWith("engine/"))).toBe(true);
+  });
+
   it("a missing required option or an extra positional exits 2 without running", async () => {
     await expectUsageError(["explore", "engine/lease-gc-pause"], "seeds");
     await expectUsageError(["run", "engine/lease-gc-pause", "extra"], 'unexpected argument "extra"');
