@@ -298,6 +298,15 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", fault("partition: [[a]], for: 1s"), "--quiet")).code).not.toBe(2);
   });
 
+  it("a pause, isolation, cut, slowed link or hold for 0s is refused: it ends as it starts; a crash for 0s still restarts (newcomer pass)", async () => {
+    const fault = (f: string) => file(DEMO + `faults:\n  - { at: 1s, ${f} }\n`);
+    await expectBadInput(fault("pause: a, for: 0s"), "faults[0].for: must be longer than 0s: this pause for 0s ends as it starts and does nothing");
+    await expectBadInput(fault("isolate: a, for: 0ms"), "faults[0].for: must be longer than 0s: this isolate for 0s");
+    await expectBadInput(fault("partition: [[a], [b]], for: 0s"), "faults[0].for: must be longer than 0s");
+    await expectBadInput(fault("slow-link: { between: [a, b], latency: { model: constant, value: 1ms } }, for: 0s"), "faults[0].for: must be longer than 0s");
+    expect((await cli("run", fault("crash: a, for: 0s"))).code).not.toBe(2);
+  });
+
   it("a crash of an actor already down, a pause of one already paused, is refused: it would do nothing", async () => {
     const faults = (...lines: string[]) => file(DEMO + "faults:\n" + lines.map((l) => `  - ${l}\n`).join(""));
     await expectBadInput(faults("{ at: 1s, crash: a, for: 2s }", "{ at: 1500ms, crash: a, for: 1s }"), "faults[1].crash", '"a" is already down at 1.5s', "faults[0] took it down at 1s");
