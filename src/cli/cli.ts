@@ -266,7 +266,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (e) {
     if (!(e instanceof ParseFailure)) throw e;
-    io.err(`kafkasim: ${e.message}\nRun "kafkasim --help" for usage.`);
+    // One line, as every other bad input (README "Exit codes"): the pointer to --help rides on it.
+    io.err(`kafkasim: ${e.message} (kafkasim --help shows the usage)`);
     return 2;
   }
   if (output) io.out(output);

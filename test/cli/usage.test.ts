@@ -17,6 +17,7 @@ async function expectUsageError(argv: string[], ...needles: string[]) {
   expect(r.stdout).toBe(""); // the simulation never ran: no summary, no verdict, no replay line
   for (const n of needles) expect(r.stderr).toContain(n);
   expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stderr.split("\n"), r.stderr).toHaveLength(1); // newcomer pass: a second "Run kafkasim --help" line followed
 }
 
 describe("every argument is checked before the simulation runs", () => {
