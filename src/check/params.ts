@@ -30,6 +30,12 @@ export interface ParamRefs {
 
 const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';
 
+/** A parameter's value as the file wrote it: YAML's .nan and .inf, not JSON's null. */
+function asWritten(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return Number.isNaN(v) ? ".nan" : v > 0 ? ".inf" : "-.inf";
+  return JSON.stringify(v) ?? String(v);
+}
+
 /** A duration with a unit → milliseconds. */
 export const durationMs = z.unknown().transform((v, ctx) => {
   // z.unknown() lets a missing key through to here (a required parameter left out): not "got undefined".
@@ -39,7 +45,7 @@ export const durationMs = z.unknown().transform((v, ctx) => {
   }
   const ms = parseDurationMs(v);
   if (ms === null) {
-    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${asWritten(v)})` });
     return z.NEVER;
   }
   return ms;
@@ -58,11 +64,11 @@ export const positiveDurationMs = z.unknown().transform((v, ctx) => {
   const ms = parseDurationMs(v);
   const negative = typeof v === "string" ? /^\s*-/.test(v) && parseDurationMs(v.trim().slice(1)) !== null : typeof v === "number" && v < 0;
   if (ms === null && !negative) {
-    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `must be ${DURATION_HELP} (got ${asWritten(v)})` });
     return z.NEVER;
   }
   if (ms === null || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `must be a duration > 0, like "10s" (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `must be a duration > 0, like "10s" (got ${asWritten(v)})` });
     return z.NEVER;
   }
   return ms;

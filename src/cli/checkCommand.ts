@@ -6,6 +6,7 @@ import { describeAnalysis } from "../check/jepsen/describe.js";
 import { HistoryFormatError } from "../check/jepsen/ops.js";
 import { forEachEdnToken, parseHistoryText } from "../check/jepsen/parseHistory.js";
 import { renderAnalysis } from "../check/jepsen/render.js";
+import { fileKindOf, wrongFileKind } from "../scenario/fileKind.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./options.js";
 
@@ -26,13 +27,23 @@ export interface CheckArgs {
  */
 export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): number {
   const file = args.history;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(resolve(io.cwd, file), "utf8");
+    bytes = readFileSync(resolve(io.cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a history file" : `cannot read (${code ?? (e as Error).message})`}`);
   }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsageError(`${file}: is not UTF-8 text, so not a history (histories are JSON, JSON lines or EDN text)`);
+  }
+  if (text.includes("\0")) throw new UsageError(`${file}: is a binary file (it holds a NUL byte), not a history`);
+  // A scenario, shard file, trace or summary given to check: say what it is, not "op 0: an op must be a map".
+  const kind = fileKindOf(text);
+  if (kind !== null && kind !== "history-edn" && kind !== "history-json") throw new UsageError(`${file}: ${wrongFileKind(kind, "a history")}`);
   const compacted = (args.compacted ?? []).flatMap((t) => String(t).split(",")).map((t) => t.trim());
   if (compacted.some((t) => t === "")) throw new UsageError("--compacted: give a topic name (e.g. --compacted changelog)");
   const long = longToken(text);
@@ -52,7 +63,7 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
   if (args.json) io.out(JSON.stringify(renderAnalysis(analysis, ops)));
   else {
     const lines: string[] = [];
-    lines.push(c.bold(file) + c.dim(`  ${ops} ops, ${analysis.subscribe ? "subscribe" : "assign"}${analysis.wwDeps ? ", ww-deps" : ""}`));
+    lines.push(c.bold(file) + c.dim(`  ${ops} ops; consumers ${analysis.subscribe ? "subscribe (poll-skip and nonmonotonic-poll allowed)" : "assign"}${analysis.wwDeps ? "; ww-deps (G1c allowed)" : ""}`));
     if (compacted.length > 0) lines.push(c.dim(`  compacted: ${compacted.join(", ")} (${NOT_JUDGED_WHEN_COMPACTED.join(", ")} not judged on their partitions)`));
     for (const group of describeAnalysis(analysis)) {
       const head = `${group.kind} (${group.count})${group.allowed ? " — allowed" : ""}`;

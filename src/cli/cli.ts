@@ -64,6 +64,17 @@ function joinDashValues(argv: string[]): string[] {
 /** Every option name some command takes (for "did you mean" on an unknown one). */
 const OPTION_NAMES = [...Object.keys(VALUE_EXAMPLES), "json", "quiet", "trace-messages", "check-determinism", "ww-deps", "subscribe", "help", "version"];
 
+/** The options each command takes (the unknown-option message names the command a misplaced one belongs to). */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  run: ["seed", "duration", "json", "trace", "trace-messages", "report", "timeline", "history", "set", "quiet", "help", "version"],
+  explore: ["seeds", "from", "workers", "duration", "shard", "out", "set", "check-determinism", "report", "json", "help", "version"],
+  compare: ["set", "seeds", "from", "workers", "duration", "shard", "out", "json", "help", "version"],
+  merge: ["json", "help", "version"],
+  shrink: ["seed", "out", "set", "duration", "help", "version"],
+  check: ["json", "ww-deps", "subscribe", "compacted", "help", "version"],
+  list: ["json", "help", "version"],
+};
+
 /** What each command's positional argument is, for a missing one. */
 const POSITIONAL: Record<string, string> = {
   run: "a scenario: a file, or a shipped scenario's name (`kafkasim list` names them)",
@@ -89,8 +100,16 @@ function plainUsageMessage(msg: string, argv: readonly string[]): string {
         // yargs names an extra positional the same way: only a name written as a flag is an option.
         const flag = argv.find((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`);
         if (flag === undefined) return `unexpected argument ${JSON.stringify(n)}`;
-        const near = nearest(n, OPTION_NAMES);
-        return `unknown option ${flag.split("=")[0]}${near ? ` (did you mean --${near}?)` : ""}`;
+        const name = flag.split("=")[0];
+        // `run --seeds 5`: an option of another command; "did you mean --seeds?" would name the flag given.
+        const takers = command === undefined ? [] : Object.keys(COMMAND_OPTIONS).filter((k) => COMMAND_OPTIONS[k].includes(n));
+        if (takers.length > 0 && command !== undefined && COMMAND_OPTIONS[command]) {
+          const own = nearest(n, COMMAND_OPTIONS[command]);
+          const them = takers.length === 1 ? takers[0] : `${takers.slice(0, -1).join(", ")} and ${takers[takers.length - 1]}`;
+          return `${name} is an option of ${them}, not of ${command}${own ? ` (did you mean --${own}?)` : ""}`;
+        }
+        const near = nearest(n, command !== undefined && COMMAND_OPTIONS[command] ? COMMAND_OPTIONS[command] : OPTION_NAMES);
+        return `unknown option ${name}${near ? ` (did you mean --${near}?)` : ""}`;
       })
       .join("; ");
   }
@@ -247,7 +266,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     });
   } catch (e) {
     if (!(e instanceof ParseFailure)) throw e;
-    io.err(`kafkasim: ${e.message}\nRun "kafkasim --help" for usage.`);
+    // One line, as every other bad input (README "Exit codes"): the pointer to --help rides on it.
+    io.err(`kafkasim: ${e.message} (kafkasim --help shows the usage)`);
     return 2;
   }
   if (output) io.out(output);

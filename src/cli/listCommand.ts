@@ -12,6 +12,7 @@ function firstSentence(text: string): string {
   return m ? m[1] : flat;
 }
 
+/** `kafkasim list`: the shipped scenarios by name (engine demos last), each with its description's first sentence. */
 export function listCommand(io: CliIO, c: ChalkInstance, json: boolean): number {
   const dir = shippedScenarioDir();
   const rows: { name: string; file: string; description: string; sweep?: string[] }[] = [];
@@ -25,6 +26,9 @@ export function listCommand(io: CliIO, c: ChalkInstance, json: boolean): number 
       rows.push({ name: shown, file: relative(io.cwd, file), description: `(invalid: ${e.problem})` });
     }
   }
+  // By name, engine demos last: a scenario before its variants (eos-read-process-write, then -kip848), which the
+  // files' order (".yaml" after "-") and localeCompare's punctuation rules did not give.
+  rows.sort((a, b) => Number(a.name.includes("/")) - Number(b.name.includes("/")) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (json) io.out(JSON.stringify(rows));
   else {
     const width = Math.max(...rows.map((r) => r.name.length), 10) + 2;

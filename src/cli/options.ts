@@ -1,5 +1,6 @@
 import { parseSeedText, SEED_RULE } from "../common/seed.js";
 import { isWholeMicros, parseDurationMs, WHOLE_MICROS_RULE } from "../scenario/duration.js";
+import { MAX_DURATION, spacedHint } from "../scenario/schema.js";
 
 /** Thrown for a bad command-line value: printed alone, exit 2. */
 export class UsageError extends Error {}
@@ -12,10 +13,16 @@ export function parseSeed(v: unknown, flag = "--seed"): number | undefined {
   return n;
 }
 
+/**
+ * `--duration 30s` (`flag` names it in the message) → ms: a positive duration with a unit, at most 365 days as a
+ * scenario's `duration:` (schema.ts MAX_DURATION); else exit 2.
+ */
 export function parseDurationOption(v: unknown, flag: string): number | undefined {
   if (v === undefined) return undefined;
   const ms = parseDurationMs(String(v));
-  if (ms === null || ms <= 0) throw new UsageError(`${flag}: must be a positive duration with a unit, like 30s or 2m (got ${JSON.stringify(v)})`);
+  if (ms === null || ms <= 0)
+    throw new UsageError(`${flag}: must be a positive duration with a unit, like 30s or 2m${spacedHint(String(v))} (got ${JSON.stringify(v)})`);
+  if (ms > MAX_DURATION) throw new UsageError(`${flag}: must be at most 365 days, as a scenario's duration: (got ${JSON.stringify(v)})`);
   if (!isWholeMicros(ms)) throw new UsageError(`${flag}: ${WHOLE_MICROS_RULE} (got ${JSON.stringify(v)})`);
   return ms;
 }

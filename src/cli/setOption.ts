@@ -24,6 +24,14 @@ export function loadWithSets(file: string, sets: readonly string[], runDurationM
   let overrides: Override[] = [];
   try {
     overrides = sets.map(parseOverride);
+    // Two values for one KEY: every --set applies here, so one would silently win (compare makes each a variant).
+    for (let i = 0; i < overrides.length; i++) {
+      const twin = overrides.findIndex((o, j) => j > i && o.key === overrides[i].key);
+      if (twin >= 0)
+        throw new UsageError(
+          `--set ${overrides[i].label} and --set ${overrides[twin].label}: both set ${overrides[i].key}, and every --set applies to this run; give one (kafkasim compare runs each --set as its own variant)`,
+        );
+    }
     return loadScenario(file, { overrides, runDurationMs });
   } catch (e) {
     if (e instanceof OverrideError) throw new UsageError(e.message);

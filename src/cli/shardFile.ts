@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fileKindOf, wrongFileKind } from "../scenario/fileKind.js";
 import { readFileSync } from "node:fs";
 import type { TimedOutcome } from "./seedTask.js";
 import { UsageError } from "./options.js";
@@ -143,8 +144,12 @@ export function readShardFile(path: string, shownName: string): { header: ShardH
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`${shownName}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${shownName}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a shard file" : `cannot read (${code ?? String(e)})`}`);
   }
+  // A scenario, history, trace or summary given to merge: say what it is, not "line 1: not JSON".
+  const kind = fileKindOf(text);
+  if (kind !== null && kind !== "shard") throw new UsageError(`${shownName}: ${wrongFileKind(kind, "a shard file")}`);
   // Each row keeps its line number in the file (blank lines are skipped, not renumbered).
   const rows = text.split("\n").flatMap((l, i) => (l.trim() === "" ? [] : [{ l, line: i + 1 }]));
   const parse = ({ l, line }: { l: string; line: number }): unknown => {

@@ -2,11 +2,14 @@
  * Durations as scenario files and expectation parameters write them (design.md §3: always with a unit). Shared by
  * the scenario loader, the checkers and the CLI, which import nothing from each other for it.
  */
-/** Parses a duration with a unit (`500us`, `250ms`, `30s`, `2m`, `1h`) into milliseconds. `0` alone is allowed. */
+/**
+ * Parses a duration with a unit (`500us`, `250ms`, `30s`, `2m`, `1h`) into milliseconds. `0` alone is allowed. The
+ * number and its unit are one word, as README and design.md §3 write them: `5 s`, ` 5s` and `1h2` are not durations.
+ */
 export function parseDurationMs(v: unknown): number | null {
   if (v === 0 || v === "0") return 0;
   if (typeof v !== "string") return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/.exec(v);
+  const m = /^(\d+(?:\.\d+)?)(us|µs|ms|s|m|h)$/.exec(v);
   if (!m) return null;
   const n = Number(m[1]);
   const unit = m[2];

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
+import { fileKindOf, wrongFileKind } from "./fileKind.js";
 import { formatPath, ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { applyOverride, type Override } from "./overrides.js";
@@ -46,6 +47,9 @@ export function readScenarioText(file: string): string {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read (${code ?? String(e)})`);
   }
+  // A history, shard file, trace or summary given to run (they can be past the size limit): say what it is.
+  const kind = fileKindOf(bytes.subarray(0, 64 * 1024).toString("utf8"));
+  if (kind !== null && kind !== "scenario") throw new ScenarioError(file, "", wrongFileKind(kind, "a scenario"));
   try {
     return decodeScenarioBytes(bytes);
   } catch (e) {
@@ -89,21 +93,46 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       throw new ScenarioError(file, `line ${pos.line}`, "holds more than one YAML document (a --- line starts another): a scenario file is one scenario per file");
     throw new ScenarioError(file, where, `invalid YAML: ${e.message.split("\n")[0]}`);
   }
+  // A tag the library cannot apply (`!foo 1s`, `!!int 1s`) is only a warning to it: the value would load as the
+  // plain text, so a file that says one thing would run as another.
+  if (doc.warnings.length > 0) {
+    const w = doc.warnings[0];
+    const pos = lineCounter.linePos(w.pos[0]);
+    const where = `line ${pos.line}, column ${pos.col}`;
+    if (w.code === "TAG_RESOLVE_FAILED") {
+      const tag = w.message.replace(/^Unresolved tag: /, "").replace(/^tag:yaml\.org,2002:/, "!!");
+      throw new ScenarioError(file, where, `YAML tag ${tag} cannot be applied to this value; a scenario needs no tags: write the value plainly`);
+    }
+    throw new ScenarioError(file, where, `invalid YAML: ${w.message.split("\n")[0]}`);
+  }
   // A list or mapping as a key (`? [a, b]`, `{[acks]: all}`) would be turned into text, and Node would print a
-  // warning of its own on stderr; no key of a scenario is one.
-  let complexKey: YAML.Node | undefined;
+  // warning of its own on stderr; no key of a scenario is one. A tag that makes something other than text, a number,
+  // a boolean, null, a list or a mapping (`!!binary`, `!!set`, `!!timestamp`) is no value of a scenario either; an
+  // alias of an anchor never set (`*base`) is named with its line, not as the library's exception.
+  let problem: { node: YAML.Node; text: string } | undefined;
   YAML.visit(doc, {
     Pair(_, pair) {
       if (YAML.isCollection(pair.key)) {
-        complexKey = pair.key;
+        problem = { node: pair.key, text: "a key must be a plain name, not a list or mapping" };
+        return YAML.visit.BREAK;
+      }
+      return undefined;
+    },
+    Node(_, node) {
+      if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) {
+        problem = { node, text: `YAML tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")} makes no value a scenario has; write the value plainly` };
+        return YAML.visit.BREAK;
+      }
+      if (YAML.isAlias(node) && node.resolve(doc) === undefined) {
+        problem = { node, text: `invalid YAML: alias *${node.source} names no anchor &${node.source} set before it` };
         return YAML.visit.BREAK;
       }
       return undefined;
     },
   });
-  if (complexKey) {
-    const at = complexKey.range ? `line ${lineCounter.linePos(complexKey.range[0]).line}` : "";
-    throw new ScenarioError(file, at, "a key must be a plain name, not a list or mapping");
+  if (problem) {
+    const at = problem.node.range ? `line ${lineCounter.linePos(problem.node.range[0]).line}` : "";
+    throw new ScenarioError(file, at, problem.text);
   }
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -115,12 +144,45 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   // zod's maps (config:, hosts:, where:) drop a "__proto__" key without a word, so nothing would check it.
   const proto = protoKeyPath(data);
   if (proto) throw new ScenarioError(file, formatPath(proto), '"__proto__" is not a key of a scenario');
+  // A name with a terminal escape (ESC [2J clears the screen) would be printed as it is on every line naming it.
+  const control = controlCharPath(data);
+  if (control)
+    throw new ScenarioError(file, formatPath(control.path), `${control.key ? "a key here holds" : "holds"} the control character U+${control.code.toString(16).toUpperCase().padStart(4, "0")}; names and values are plain text (tabs and line breaks only in descriptions)`);
   const overrides = options.overrides ?? [];
   for (const o of overrides) data = applyOverride(data, o);
   const knobs = findKnobs(data, file);
   const resolveOptions = { runDurationMs: options.runDurationMs };
   const resolved = knobs.length > 0 ? resolveSwarmScenario(data, knobs, file, resolveOptions) : scenarioFromData(data, file, resolveOptions);
   return overrides.length > 0 ? { ...resolved, sets: overrides.map((o) => o.label) } : resolved;
+}
+
+/** YAML's core tags, whose values are JSON's: text, numbers, booleans, null, lists and mappings. */
+const PLAIN_TAGS: ReadonlySet<string> = new Set(["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * The first string in parsed YAML data holding a control character other than tab, CR and LF, with its path; for a
+ * key, the path of the mapping that holds it (`key`), so the message never prints the character itself.
+ */
+function controlCharPath(v: unknown, path: (string | number)[] = []): { path: (string | number)[]; code: number; key?: boolean } | null {
+  const bad = (t: string) => /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/.exec(t)?.[0].charCodeAt(0) ?? null;
+  if (typeof v === "string") {
+    const code = bad(v);
+    return code === null ? null : { path, code };
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = controlCharPath(v[i], [...path, i]);
+      if (p) return p;
+    }
+  } else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      const code = bad(k);
+      if (code !== null) return { path, code, key: true };
+      const p = controlCharPath(x, [...path, k]);
+      if (p) return p;
+    }
+  }
+  return null;
 }
 
 /** The path of the first own `__proto__` key in parsed YAML data (the YAML library keeps it as an own key), or null. */

@@ -495,6 +495,10 @@ function resolveFault(f: FaultInput, p: string, run: RunBound, actors: Set<strin
   if (f.until !== undefined && (verb === "restart" || verb === "resume" || verb === "heal"))
     fail(`${p}.until`, `does not apply to ${verb}`);
   if (f.until !== undefined && forMs !== undefined) fail(`${p}.until`, "give for: or until:, not both");
+  // A pause, cut, slowed link or held API undone at the instant it starts does nothing (a crash or shutdown for 0s
+  // still restarts the process, losing its memory: that one runs).
+  if (forMs === 0 && (verb === "pause" || verb === "isolate" || verb === "partition" || verb === "slow-link" || verb === "hold"))
+    fail(`${p}.for`, `must be longer than 0s: this ${verb} for 0s ends as it starts and does nothing (leave for: out to keep it until a later fault undoes it)`);
   const dur = forMs !== undefined ? { forMs } : {};
   const known = (a: string, path: string) => {
     if (!actors.has(a) && !isRole(a)) fail(path, unknownActor(a, actors) + (isRole("active-controller") ? "; roles: active-controller, leader:<topic>-<partition>" : ""));

@@ -14,6 +14,14 @@ const DURATION_HELP = 'a duration with a unit, like "250ms", "30s" or "2m"';
 /** The longest duration accepted anywhere (a year): past it, integer-µs time and event budgets stop making sense. */
 const MAX_DURATION_MS = 365 * 24 * 3_600_000;
 
+/** The longest duration accepted anywhere, in ms (365 days); the CLI's `--duration` holds to it too. */
+export const MAX_DURATION = MAX_DURATION_MS;
+
+/** ", without a space" when a text would be a duration with its blanks taken out (`5 s`), else "". */
+export function spacedHint(v: unknown): string {
+  return typeof v === "string" && /\s/.test(v) && parseDurationMs(v.replace(/\s+/g, "")) !== null ? ", number and unit without a space" : "";
+}
+
 /** A duration string → milliseconds. */
 export const duration = z.unknown().transform((v, ctx) => {
   // z.unknown() lets a missing key through to here: say so in zod's words for other fields, not "got undefined".
@@ -24,16 +32,16 @@ export const duration = z.unknown().transform((v, ctx) => {
   const ms = parseDurationMs(v);
   if (ms === null) {
     // "-2s" has a unit: say what is wrong with it.
-    const negative = typeof v === "string" ? /^\s*-/.test(v) && parseDurationMs(v.trim().slice(1)) !== null : typeof v === "number" && v < 0;
-    ctx.addIssue({ code: "custom", message: negative ? `must not be negative (got ${JSON.stringify(v)})` : `must be ${DURATION_HELP} (got ${JSON.stringify(v)})` });
+    const negative = typeof v === "string" ? /^-/.test(v) && parseDurationMs(v.slice(1)) !== null : typeof v === "number" && v < 0;
+    ctx.addIssue({ code: "custom", message: negative ? `must not be negative (got ${shown(v)})` : `must be ${DURATION_HELP}${spacedHint(v)} (got ${shown(v)})` });
     return z.NEVER;
   }
   if (ms > MAX_DURATION_MS) {
-    ctx.addIssue({ code: "custom", message: `must be at most 365 days (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `must be at most 365 days (got ${shown(v)})` });
     return z.NEVER;
   }
   if (!isWholeMicros(ms)) {
-    ctx.addIssue({ code: "custom", message: `${WHOLE_MICROS_RULE} (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `${WHOLE_MICROS_RULE} (got ${shown(v)})` });
     return z.NEVER;
   }
   return ms;
@@ -47,11 +55,11 @@ export const livenessInput = z.unknown().transform((v, ctx) => {
   if (v === "none") return null;
   const ms = parseDurationMs(v);
   if (ms === null || ms <= 0 || ms > MAX_DURATION_MS) {
-    ctx.addIssue({ code: "custom", message: `must be a duration up to 365 days, like "60s" or "2m", or "none" to turn the liveness phase off (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `must be a duration up to 365 days, like "60s" or "2m"${spacedHint(v)}, or "none" to turn the liveness phase off (got ${shown(v)})` });
     return z.NEVER;
   }
   if (!isWholeMicros(ms)) {
-    ctx.addIssue({ code: "custom", message: `${WHOLE_MICROS_RULE} (got ${JSON.stringify(v)})` });
+    ctx.addIssue({ code: "custom", message: `${WHOLE_MICROS_RULE} (got ${shown(v)})` });
     return z.NEVER;
   }
   return ms;

@@ -7,7 +7,7 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
   const base = [...prefix, ...local];
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0];
-    const allowed = allowedKeysAt(schema, local);
+    const allowed = allowedKeysAt(schema, local, (issue as { input?: unknown }).input);
     return {
       path: formatPath([...base, key]),
       message: `unknown key "${key}"${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`,
@@ -34,8 +34,12 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
   return { path: formatPath(base), message };
 }
 
-/** Best-effort: the keys the schema allows at a path, to list them in an "unknown key" message. */
-function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] | null {
+/**
+ * Best-effort: the keys the schema allows at a path, to list them in an "unknown key" message. Where the path ends
+ * in a union of mappings (a latency model, a one-way or two-way partition), `input` (the mapping written) picks the
+ * form: the one whose literal keys (`model: uniform`) it matches, else the only form whose keys it otherwise uses.
+ */
+function allowedKeysAt(schema: z.ZodType, path: PropertyKey[], input?: unknown): string[] | null {
   let node: unknown = schema;
   const unwrap = (n: unknown): unknown => {
     let cur = n as { def?: { type?: string; innerType?: unknown; in?: unknown } };
@@ -56,8 +60,22 @@ function allowedKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] | null 
     else return null;
   }
   node = unwrap(node);
-  const def = (node as { def?: { type?: string; shape?: Record<string, unknown> } }).def;
-  return def?.type === "object" && def.shape ? Object.keys(def.shape) : null;
+  const def = (node as { def?: { type?: string; shape?: Record<string, unknown>; options?: unknown[] } }).def;
+  if (def?.type === "object" && def.shape) return Object.keys(def.shape);
+  if (def?.type !== "union" || !def.options || input === null || typeof input !== "object") return null;
+  const written = input as Record<string, unknown>;
+  const shapes = def.options
+    .map((o) => (unwrap(o) as { def?: { type?: string; shape?: Record<string, unknown> } }).def)
+    .flatMap((d) => (d?.type === "object" && d.shape ? [d.shape] : []));
+  const literal = (v: unknown) => (v as { def?: { type?: string; values?: unknown[] } }).def;
+  const byLiteral = shapes.filter((shape) => {
+    const lits = Object.entries(shape).filter(([, v]) => literal(unwrap(v))?.type === "literal");
+    return lits.length > 0 && lits.every(([k, v]) => literal(unwrap(v))!.values!.includes(written[k]));
+  });
+  if (byLiteral.length === 1) return Object.keys(byLiteral[0]);
+  const known = Object.keys(written).filter((k) => shapes.some((shape) => k in shape));
+  const byKeys = shapes.filter((shape) => known.every((k) => k in shape));
+  return byKeys.length === 1 ? Object.keys(byKeys[0]) : null;
 }
 
 /** What was written, as the file would say it: null, a list, a mapping, or the value itself. */

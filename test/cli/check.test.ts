@@ -267,6 +267,31 @@ describe("kafkasim check on bad input: exit 2, one line naming the file and the 
     expect(r.code).toBe(0);
   });
 
+  it("a scenario, shard file, trace or run summary given to check says what it is and what reads it; a binary file says it is no text (newcomer pass)", async () => {
+    const wrong = async (name: string, text: string | Buffer, ...needles: string[]) => {
+      const p = file(name, text as string);
+      const r = await cli("check", p);
+      expect(r.code, name).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n"), name).toHaveLength(1);
+      expect(r.stderr.startsWith(`${p}: `)).toBe(true);
+      for (const n of needles) expect(r.stderr, name).toContain(n);
+    };
+    await wrong("s.yaml", "name: t\ndescription: d\nduration: 5s\n", "is a scenario file, not a history", "kafkasim run FILE");
+    await wrong("shard.jsonl", '{"kafkasim":"sweep-shard","version":1}\n{"seed":1}\n', "is a shard file", "kafkasim merge");
+    await wrong("trace.jsonl", '{"t":0,"actor":"broker-1","type":"sim.start","data":{}}\n', "is a trace");
+    await wrong("summary.json", '{\n  "scenario": "t",\n  "seed": 1,\n  "digest": "abc",\n  "checks": []\n}\n', "is a run summary");
+    await wrong("junk.bin", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0xfe, 0x00, 0x01]), "is not UTF-8 text");
+    await wrong("nul.bin", "{:index 0\0}", "is a binary file");
+    // The quiet case: a history whose first op is JSON lines is judged, not taken for another kind of file.
+    expect((await cli("check", file("ok.jsonl", lostOps.map((o) => JSON.stringify(o)).join("\n")))).code).toBe(1);
+  });
+
+  it("the first line says how consumers read (assign, or subscribe with what that allows) in words", async () => {
+    expect((await cli("check", `${FIX}/kafka-assign-clean.edn`)).stdout.split("\n")[0]).toMatch(/ ops; consumers assign$/);
+    expect((await cli("check", `${FIX}/kafka-txn-subscribe.edn`)).stdout.split("\n")[0]).toMatch(/ ops; consumers subscribe \(poll-skip and nonmonotonic-poll allowed\)$/);
+  });
+
   it("a process that invokes twice without completing", async () => {
     const r = await cli("check", file("double.json", JSON.stringify([lostOps[0], lostOps[2]])));
     expect(r.code).toBe(2);

@@ -54,6 +54,19 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     expect((await cli("run", FILE, "--set", "timeout")).code).toBe(2);
   });
 
+  it("run, explore, shrink: two --set of one KEY are exit 2 naming both and pointing at compare, not the last one silently (newcomer pass)", async () => {
+    for (const argv of [["run", FILE], ["explore", FILE, "--seeds", "1"], ["shrink", FILE]]) {
+      const r = await cli(...argv, "--set", "demo.heartbeat.timeout=1s", "--set", "demo.heartbeat.timeout=5s");
+      expect(r.code, argv[0]).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toBe(
+        "--set demo.heartbeat.timeout=1s and --set demo.heartbeat.timeout=5s: both set demo.heartbeat.timeout, and every --set applies to this run; give one (kafkasim compare runs each --set as its own variant)",
+      );
+    }
+    // Two different KEYs both apply.
+    expect((await cli("run", FILE, "--quiet", "--set", SET, "--set", "demo.heartbeat.interval=100ms")).code).toBe(1);
+  });
+
   it("run: a file invalid on its own, with --set: every line names the file and the path; a line a --set made starts with that --set", async () => {
     const broken = join(dir, "broken-too.yaml");
     writeFileSync(broken, readFileSync(FILE, "utf8").replace("interval: 200ms", "interval: soon"));

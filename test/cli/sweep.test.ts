@@ -125,6 +125,13 @@ describe("explore --shard --out and merge", () => {
     await bad("v-events.jsonl", edit(1, /"events":\d+/, '"events":"many"'), "line 2", "events");
     // Line numbers are the file's, blank lines counted.
     await bad("v-blank.jsonl", [lines[0], "", lines[1], "{oops"].join("\n") + "\n", "line 4", "not JSON");
+    // Another kind of file, or none at all, says what it is (newcomer pass: "line 1: not JSON", "cannot read (ENOENT)").
+    await bad("v-scenario.jsonl", "name: t\ndescription: d\nduration: 5s\n", "is a scenario file, not a shard file");
+    await bad("v-history.jsonl", '{:index 0 :type :invoke :f :send :process 0 :value []}\n', "is a client history in Jepsen's EDN shape, not a shard file");
+    await bad("v-trace.jsonl", '{"t":0,"actor":"broker-1","type":"sim.start","data":{}}\n', "is a trace");
+    const missing = await cli("merge", join(dir, "v-none.jsonl"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(`${join(dir, "v-none.jsonl")}: no such file`);
     // A huge seed count is refused by the count of lines it implies, without listing its seeds.
     await bad("v-huge.jsonl", edit(0, /"seeds":\d+/, '"seeds":9007199254740991'), "does not hold the seeds");
     // The right number of lines, but a seed of another shard in place of one of this: named, not "2 lines, 2 expected" (found by fuzzScenario.property's merge fuzzing).

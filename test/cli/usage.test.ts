@@ -17,6 +17,7 @@ async function expectUsageError(argv: string[], ...needles: string[]) {
   expect(r.stdout).toBe(""); // the simulation never ran: no summary, no verdict, no replay line
   for (const n of needles) expect(r.stderr).toContain(n);
   expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stderr.split("\n"), r.stderr).toHaveLength(1); // newcomer pass: a second "Run kafkasim --help" line followed
 }
 
 describe("every argument is checked before the simulation runs", () => {
@@ -25,8 +26,38 @@ describe("every argument is checked before the simulation runs", () => {
   });
 
   it("an unknown flag on explore or shrink exits 2 before any seed runs", async () => {
-    await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "3", "--sead", "1"], "unknown option --sead (did you mean --seed?)");
+    // explore takes no --seed: the nearest of its own options (newcomer pass; it used to suggest run's --seed).
+    await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "3", "--sead", "1"], "unknown option --sead (did you mean --seeds?)");
     await expectUsageError(["shrink", "engine/lease-gc-pause", "--sed", "1"], "unknown option --sed");
+  });
+
+  it("an option of another command names the commands that take it, not 'did you mean' the flag itself (newcomer pass)", async () => {
+    await expectUsageError(["run", "engine/lease-gc-pause", "--seeds", "5"], "kafkasim: --seeds is an option of explore and compare, not of run (did you mean --seed?)");
+    await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "2", "--seed", "5"], "--seed is an option of run and shrink, not of explore (did you mean --seeds?)");
+    await expectUsageError(["check", "h.edn", "--seed", "5"], "--seed is an option of run and shrink, not of check");
+    expect((await cli("check", "h.edn", "--seed", "5")).stderr).not.toContain("did you mean");
+  });
+
+  it("the options the unknown-option message says a command takes are the ones its --help lists", async () => {
+    const src = readFileSync("src/cli/cli.ts", "utf8");
+    const table = /const COMMAND_OPTIONS[^{]*\{([\s\S]*?)\n\};/.exec(src)![1];
+    const rows = [...table.matchAll(/^\s+(\w+): \[([^\]]*)\]/gm)];
+    expect(rows.map((r) => r[1])).toEqual(["run", "explore", "compare", "merge", "shrink", "check", "list"]);
+    for (const [, command, list] of rows) {
+      const help = (await cli(command, "--help")).stdout;
+      const listed = [...help.matchAll(/^\s+(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1]).sort();
+      const said = [...list.matchAll(/"([a-z-]+)"/g)].map((m) => m[1]).sort();
+      expect(said, command).toEqual(listed);
+    }
+  });
+
+  it("list names a scenario before its variants, engine demos last (newcomer pass: -kip848 came before its base)", async () => {
+    const names = (JSON.parse((await cli("list", "--json")).stdout) as { name: string }[]).map((r) => r.name);
+    expect(names.indexOf("eos-read-process-write")).toBeLessThan(names.indexOf("eos-read-process-write-kip848"));
+    expect(names.indexOf("lagging-consumer-evicts-page-cache")).toBeLessThan(names.indexOf("lagging-consumer-evicts-page-cache-nvme"));
+    const firstEngine = names.findIndex((n) => n.startsWith("engine/"));
+    expect(firstEngine).toBeGreaterThan(0);
+    expect(names.slice(firstEngine).every((n) => n.startsWith("engine/"))).toBe(true);
   });
 
   it("a missing required option or an extra positional exits 2 without running", async () => {

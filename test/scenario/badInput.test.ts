@@ -313,6 +313,15 @@ describe("bad input exits 2 with one precise message", () => {
     expect((await cli("run", fault("partition: [[a]], for: 1s"), "--quiet")).code).not.toBe(2);
   });
 
+  it("a pause, isolation, cut, slowed link or hold for 0s is refused: it ends as it starts; a crash for 0s still restarts (newcomer pass)", async () => {
+    const fault = (f: string) => file(DEMO + `faults:\n  - { at: 1s, ${f} }\n`);
+    await expectBadInput(fault("pause: a, for: 0s"), "faults[0].for: must be longer than 0s: this pause for 0s ends as it starts and does nothing");
+    await expectBadInput(fault("isolate: a, for: 0ms"), "faults[0].for: must be longer than 0s: this isolate for 0s");
+    await expectBadInput(fault("partition: [[a], [b]], for: 0s"), "faults[0].for: must be longer than 0s");
+    await expectBadInput(fault("slow-link: { between: [a, b], latency: { model: constant, value: 1ms } }, for: 0s"), "faults[0].for: must be longer than 0s");
+    expect((await cli("run", fault("crash: a, for: 0s"))).code).not.toBe(2);
+  });
+
   it("a crash of an actor already down, a pause of one already paused, is refused: it would do nothing", async () => {
     const faults = (...lines: string[]) => file(DEMO + "faults:\n" + lines.map((l) => `  - ${l}\n`).join(""));
     await expectBadInput(faults("{ at: 1s, crash: a, for: 2s }", "{ at: 1500ms, crash: a, for: 1s }"), "faults[1].crash", '"a" is already down at 1.5s', "faults[0] took it down at 1s");
@@ -477,6 +486,69 @@ describe("bad input exits 2 with one precise message", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
     await expectBadInput(file(bomb.join("\n") + "\n"), "invalid YAML");
+  });
+
+  it("a duration with a space between number and unit (5 s) is refused with the hint, in the file and on the command line (newcomer pass)", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5 s")), 'duration: must be a duration with a unit', "without a space", '(got "5 s")');
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 5s\nliveness: 1 m")), "liveness:", "without a space");
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: 1h2")), 'duration: must be a duration with a unit', '(got "1h2")');
+    const r = await cli("run", file(DEMO), "--duration", "5 s");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('--duration: must be a positive duration with a unit, like 30s or 2m, number and unit without a space (got "5 s")');
+    expect((await cli("run", file(DEMO), "--duration", "5s")).code).toBe(0); // the quiet case
+  });
+
+  it("a --duration past 365 days is refused as the file's duration: would be, not estimated as a run past the event budget (newcomer pass)", async () => {
+    const r = await cli("run", file(DEMO), "--duration", "9000h");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('--duration: must be at most 365 days, as a scenario\'s duration: (got "9000h")');
+  });
+
+  it("a duration of .nan is shown as the file wrote it, not as JSON's null (newcomer pass)", async () => {
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: .nan")), "duration: must be a duration with a unit", "(got .nan)");
+    await expectBadInput(file(KAFKA + "expect:\n  - noUnavailability: .nan\n"), "expect[0].noUnavailability", "(got .nan)");
+  });
+
+  it("a YAML tag that cannot apply (!foo 1s, !!int 1s) or makes no scenario value (!!binary) is refused at its line, not run as plain text (newcomer pass)", async () => {
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: !foo 1s, crash: broker-1 }\n"), "line 17, column 11", "YAML tag !foo cannot be applied");
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: !!int 1s, crash: broker-1 }\n"), "line 17, column 11", "YAML tag !!int cannot be applied");
+    await expectBadInput(file(DEMO.replace("duration: 5s", "duration: !!binary aGk=")), "line 3", "YAML tag !!binary makes no value a scenario has");
+    // The core tags that say what the value is anyway still load.
+    expect((await cli("run", file(DEMO.replace("name: t", "name: !!str t") + "seed: !!int 3\n"))).code).toBe(0);
+  });
+
+  it("an alias of an anchor never set names its line and the anchor (newcomer pass)", async () => {
+    await expectBadInput(file(KAFKA + "faults:\n  - *nothing\n"), "line 17", "alias *nothing names no anchor &nothing set before it");
+  });
+
+  it("a history, shard file, trace or run summary given to run says what it is and which command reads it, even past the size limit (newcomer pass)", async () => {
+    const named = (text: string) => {
+      const f = join(dir, `other${n++}.jsonl`);
+      writeFileSync(f, text);
+      return f;
+    };
+    await expectBadInput(named('{:index 0 :time 1 :process 0 :type :invoke :f :send :value [[:send "orders-1" "a"]]}\n'), "is a client history in Jepsen's EDN shape, not a scenario", "kafkasim check");
+    await expectBadInput(named('{"index":0,"time":1,"process":0,"type":"invoke","f":"send","value":[]}\n'.repeat(20_000)), "is a client history (JSON lines), not a scenario");
+    await expectBadInput(named('{"kafkasim":"sweep-shard","version":1,"command":"explore"}\n'), "is a shard file", "kafkasim merge");
+    await expectBadInput(named('{"t":0,"actor":"broker-1","type":"sim.start","data":{}}\n'), "is a trace (kafkasim run --trace), not a scenario");
+    await expectBadInput(named('{"scenario":"t","file":"t.yaml","seed":1,"digest":"ab","events":1,"checks":[]}\n'), "is a run summary");
+    // A scenario written as JSON is still a scenario.
+    expect((await cli("run", named(JSON.stringify({ name: "t", description: "d", duration: "5s", demo: { heartbeat: { monitor: "m", nodes: ["a", "b"], interval: "100ms", timeout: "500ms" } } })))).code).toBe(0);
+  });
+
+  it("a control character in a name, value or key (a terminal escape, a NUL) is refused at its path without printing it (newcomer pass)", async () => {
+    await expectBadInput(file(DEMO.replace("name: t", 'name: "t\\e[2J"')), "name: holds the control character U+001B");
+    await expectBadInput(file(KAFKA.replace("id: p1", 'id: "p\\0x"')), "clients[0].id: holds the control character U+0000");
+    await expectBadInput(file(KAFKA.replace("acks: all", '"ac\\x07ks": all')), "clients[0].config: a key here holds the control character U+0007");
+    expect((await cli("run", file(DEMO.replace("name: t", 'name: "t\\e[2J"')))).stderr).not.toContain("\u001b");
+    // Tabs and line breaks in a description are text.
+    expect((await cli("run", file(DEMO.replace("description: a test", 'description: "a\\ttest\\nover two lines"')))).code).toBe(0);
+  });
+
+  it("an unknown key in one form of a union (a latency model, a one-way partition) lists the keys of the form written (newcomer pass)", async () => {
+    await expectBadInput(file(KAFKA + "network: { latency: { model: uniform, min: 1ms, max: 2ms, mean: 3ms } }\n"), 'network.latency.mean: unknown key "mean" (allowed: model, min, max)');
+    await expectBadInput(file(KAFKA + "network: { latency: { model: normal, mean: 3ms, stddev: 1ms, max: 9ms } }\n"), 'network.latency.max: unknown key "max" (allowed: model, mean, stddev)');
+    await expectBadInput(file(KAFKA + "faults:\n  - { at: 1s, partition: { from: [broker-1], to: [broker-2], both: true } }\n"), 'faults[0].partition.both: unknown key "both" (allowed: from, to)');
   });
 
   it("a bad --seed or --duration on the command line", async () => {
