@@ -105,7 +105,9 @@ export class TopicPartitionState {
    * `Metadata` keeps the newest epoch it has seen for a partition. Returns whether validation is now due.
    */
   maybeValidatePosition(current: LeaderAndEpoch): boolean {
-    if (this.fetchState === "AWAIT_RESET" || current.leader === null || this.position === null) return this.fetchState === "AWAIT_VALIDATION";
+    // SubscriptionState.TopicPartitionState.maybeValidatePosition: awaiting a reset, or no leader known, is false.
+    if (this.fetchState === "AWAIT_RESET" || current.leader === null) return false;
+    if (this.position === null) return this.fetchState === "AWAIT_VALIDATION";
     const known = this.position.currentLeader.epoch;
     if (known !== null && current.epoch !== null && current.epoch < known) return this.fetchState === "AWAIT_VALIDATION";
     if (!sameLeader(this.position.currentLeader, current)) this.validatePosition({ ...this.position, currentLeader: current });

@@ -34,6 +34,12 @@ export interface ConsumerGroupMember {
 }
 
 const key = (t: TopicPartitionRef) => tpKey(t.topic, t.partition);
+/** CurrentAssignmentBuilder.ownsRevokedPartitions: whether `owned` lists any of `partitions` (null: it may). */
+function ownsAny(owned: TopicPartitionRef[] | null, partitions: TopicPartitionRef[]): boolean {
+  if (owned === null) return true;
+  const wanted = new Set(partitions.map(key));
+  return owned.some((t) => wanted.has(key(t)));
+}
 export const sortedPartitions = (l: TopicPartitionRef[]): TopicPartitionRef[] => [...l].sort(compareTopicPartitions);
 
 export class ConsumerGroup {
@@ -86,50 +92,54 @@ export class ConsumerGroup {
   }
 
   /**
-   * CurrentAssignmentBuilder: moves a member towards the target. It keeps its epoch while it has partitions to
-   * revoke (UNREVOKED_PARTITIONS) until its heartbeat no longer lists them; then it takes the target epoch and
-   * gets the target's partitions that nobody else still holds (UNRELEASED_PARTITIONS until they are released).
-   * `owned` is what the member's heartbeat listed (null: not known).
+   * CurrentAssignmentBuilder.build: moves a member towards the target. It keeps its epoch while it has partitions to
+   * revoke (UNREVOKED_PARTITIONS) until its heartbeat no longer lists them; then it moves on (epoch + 1, and on to the
+   * target epoch if nothing more is to be revoked) and gets the target's partitions that nobody else still holds
+   * (UNRELEASED_PARTITIONS until they are released). `owned` is what the member's heartbeat listed (null: not known).
    */
   reconcile(m: ConsumerGroupMember, owned: TopicPartitionRef[] | null): void {
     if (m.memberEpoch < 0) return;
     switch (m.state) {
-      case "UNREVOKED_PARTITIONS": {
-        if (owned === null) return;
-        const still = new Set(owned.map(key));
-        if (m.pendingRevocation.some((t) => still.has(key(t)))) return; // not revoked yet
-        m.pendingRevocation = [];
-        return this.next(m);
-      }
-      case "UNRELEASED_PARTITIONS":
       case "STABLE":
-        if (m.state === "STABLE" && m.memberEpoch === this.targetAssignmentEpoch) return;
-        return this.next(m);
+        if (m.memberEpoch !== this.targetAssignmentEpoch) this.computeNextAssignment(m, m.memberEpoch, owned);
+        return;
+      case "UNREVOKED_PARTITIONS":
+        if (ownsAny(owned, m.pendingRevocation)) return; // not revoked yet
+        return this.computeNextAssignment(m, m.memberEpoch + 1, owned);
+      case "UNRELEASED_PARTITIONS":
+        return this.computeNextAssignment(m, m.memberEpoch, owned);
     }
   }
 
-  private next(m: ConsumerGroupMember): void {
+  /**
+   * CurrentAssignmentBuilder.computeNextAssignment: partitions the member holds but the target does not are revoked
+   * first (UNREVOKED_PARTITIONS at `memberEpoch`) unless its heartbeat shows it already let them go; otherwise it
+   * takes the target epoch with the target's partitions that nobody else holds (the current partition epoch of the
+   * rest is not -1: UNRELEASED_PARTITIONS). Every move sets the previous epoch to the current one, as
+   * ConsumerGroupMember.Builder.updateMemberEpoch does.
+   */
+  private computeNextAssignment(m: ConsumerGroupMember, memberEpoch: number, owned: TopicPartitionRef[] | null): void {
     const target = this.targetAssignment.get(m.memberId) ?? [];
     const targetKeys = new Set(target.map(key));
     const assignedKeys = new Set(m.assigned.map(key));
     const kept = m.assigned.filter((t) => targetKeys.has(key(t)));
     const revoke = m.assigned.filter((t) => !targetKeys.has(key(t)));
-    if (revoke.length > 0) {
-      // Revocation first: the epoch stays until the member confirms it let these go.
+    const owners = this.owners(m.memberId);
+    const add = target.filter((t) => !assignedKeys.has(key(t)));
+    const free = add.filter((t) => !owners.has(key(t)));
+    const hasUnreleased = free.length < add.length;
+    m.previousMemberEpoch = m.memberEpoch;
+    if (revoke.length > 0 && ownsAny(owned, revoke)) {
+      m.memberEpoch = memberEpoch;
       m.assigned = kept;
       m.pendingRevocation = revoke;
       m.state = "UNREVOKED_PARTITIONS";
       return;
     }
-    const owners = this.owners(m.memberId);
-    const add = target.filter((t) => !assignedKeys.has(key(t)));
-    const free = add.filter((t) => !owners.has(key(t)));
+    m.memberEpoch = this.targetAssignmentEpoch;
     m.assigned = sortedPartitions([...kept, ...free]);
-    m.state = free.length < add.length ? "UNRELEASED_PARTITIONS" : "STABLE";
-    if (m.memberEpoch !== this.targetAssignmentEpoch) {
-      m.previousMemberEpoch = m.memberEpoch;
-      m.memberEpoch = this.targetAssignmentEpoch;
-    }
+    m.pendingRevocation = [];
+    m.state = hasUnreleased ? "UNRELEASED_PARTITIONS" : "STABLE";
   }
 
   /**
