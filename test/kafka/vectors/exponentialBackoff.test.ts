@@ -45,11 +45,9 @@ describe("ExponentialBackoffTest", () => {
     expect(exponentialBackoffMs(5000, 2, 1000, 0.2, 7, rnd)).toBe(1000);
   });
 
-  // KNOWN MISMATCH, not fixed: the producer's retry back-off (RecordAccumulator.ready/shouldBackoff ->
-  // ExponentialBackoff.backoff(attempts - 1)) is `(long) (randomFactor * term)`, whole ms, as testExponentialBackoff's
-  // callers see it. kafkasim's retryBackoffMs keeps the fraction; truncating it moves the golden digests of shipped
-  // scenarios with producer retries (10 of 21 in shipped-part1), so it is left for the lead to decide.
-  it.fails("testExponentialBackoff, as the producer's retry back-off (retryBackoffMs): whole ms", () => {
+  // The producer's retry back-off (RecordAccumulator.ready/shouldBackoff -> ExponentialBackoff.backoff(attempts - 1))
+  // is `(long) (randomFactor * term)`: whole ms.
+  it("testExponentialBackoff, as the producer's retry back-off (retryBackoffMs): whole ms", () => {
     const rnd = new RandomStream("producer-retry-backoff");
     for (let attempt = 1; attempt <= 10; attempt++) {
       expect(Number.isInteger(retryBackoffMs(attempt, 100, 1000, rnd))).toBe(true);
