@@ -6,7 +6,7 @@ import { describeAnalysis } from "../check/jepsen/describe.js";
 import { HistoryFormatError } from "../check/jepsen/ops.js";
 import { forEachEdnToken, parseHistoryText } from "../check/jepsen/parseHistory.js";
 import { renderAnalysis } from "../check/jepsen/render.js";
-import { fileKindOf, wrongFileKind } from "../scenario/fileKind.js";
+import { fileKindOf, unreadable, wrongFileKind } from "../scenario/fileKind.js";
 import type { CliIO } from "./io.js";
 import { UsageError } from "./options.js";
 
@@ -31,8 +31,7 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
   try {
     bytes = readFileSync(resolve(io.cwd, file));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a history file" : `cannot read (${code ?? (e as Error).message})`}`);
+    throw new UsageError(`${file}: ${unreadable(e, "a history")}`);
   }
   let text: string;
   try {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { fileKindOf, wrongFileKind } from "../scenario/fileKind.js";
+import { fileKindOf, unreadable, wrongFileKind } from "../scenario/fileKind.js";
 import { readFileSync } from "node:fs";
 import type { TimedOutcome } from "./seedTask.js";
 import { UsageError } from "./options.js";
@@ -144,8 +144,7 @@ export function readShardFile(path: string, shownName: string): { header: ShardH
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${shownName}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a shard file" : `cannot read (${code ?? String(e)})`}`);
+    throw new UsageError(`${shownName}: ${unreadable(e, "a shard")}`);
   }
   // A scenario, history, trace or summary given to merge: say what it is, not "line 1: not JSON".
   const kind = fileKindOf(text);

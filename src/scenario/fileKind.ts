@@ -17,6 +17,15 @@ const KINDS: Record<FileKind, { what: string; instead: string }> = {
   summary: { what: "a run summary (kafkasim run --json, or a report's summary.json)", instead: 'its "file" names the scenario' },
 };
 
+/**
+ * Why a file could not be read (`e`: what readFileSync threw), for a file that should be `what` ("a scenario"):
+ * "no such file", "is a directory, not a scenario file", or "cannot read (EACCES)".
+ */
+export function unreadable(e: unknown, what: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "no such file" : code === "EISDIR" ? `is a directory, not ${what} file` : `cannot read (${code ?? String(e)})`;
+}
+
 /** The message for a file of `kind` given where `expected` ("a scenario", "a history") belongs: "is X, not Y (Z)". */
 export function wrongFileKind(kind: FileKind, expected: string): string {
   return `is ${KINDS[kind].what}, not ${expected} (${KINDS[kind].instead})`;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import YAML from "yaml";
-import { fileKindOf, wrongFileKind } from "./fileKind.js";
+import { fileKindOf, unreadable, wrongFileKind } from "./fileKind.js";
 import { formatPath, ScenarioError } from "./errors.js";
 import type { ResolvedScenario } from "./resolved.js";
 import { applyOverride, type Override } from "./overrides.js";
@@ -44,8 +44,7 @@ export function readScenarioText(file: string): string {
   try {
     bytes = readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a scenario file" : `cannot read (${code ?? String(e)})`);
+    throw new ScenarioError(file, "", unreadable(e, "a scenario"));
   }
   // A history, shard file, trace or summary given to run (they can be past the size limit): say what it is.
   const kind = fileKindOf(bytes.subarray(0, 64 * 1024).toString("utf8"));

@@ -35,7 +35,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-const INT_MAX = 2147483647;
+/** Java Integer.MAX_VALUE: an INT key's own upper bound. */
+export const INT_MAX = 2147483647;
 /** Java's Integer.MIN_VALUE: the lower bound of an int key Kafka defines without a validator. */
 export const INT_MIN = -2147483648;
 /**

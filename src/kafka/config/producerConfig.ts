@@ -1,9 +1,8 @@
 import { CLIENT_NETWORK_KEYS } from "./clientNetworkConfig.js";
 import { PRODUCER_KEYS } from "./kafkaKeyCatalogue.js";
 import { COMPRESSION_TYPES } from "../log/compression.js";
-import { bool, ConfigDef, type ConfigOf, int, INT_MIN, long, oneOf, str } from "./configDef.js";
+import { bool, ConfigDef, type ConfigOf, int, INT_MAX, INT_MIN, long, oneOf, str } from "./configDef.js";
 
-const INT_MAX = 2147483647;
 
 /** Producer settings with Kafka 4.0 defaults (kafka-facts §3.1; Kafka `ProducerConfig.java`). */
 export const PRODUCER_CONFIG = new ConfigDef("producer", [

@@ -1,6 +1,7 @@
 import type { ClientCpu } from "../client/clientCpu.js";
 import type { CompressionType } from "../log/compression.js";
 import { type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
+import { INT_MAX } from "./configDef.js";
 import type { ProducerConfig } from "./producerConfig.js";
 
 /** The producer's settings as typed fields, read once from the resolved config map. */
@@ -56,7 +57,6 @@ function lingerAndRequestTimeoutMs(c: ProducerConfig): number {
   return Math.min(Math.min(c["linger.ms"], INT_MAX) + c["request.timeout.ms"], INT_MAX);
 }
 
-const INT_MAX = 2147483647;
 
 /**
  * Kafka `ProducerConfig.postProcessAndValidateIdempotenceConfigs`: idempotence needs acks=all, retries > 0 and

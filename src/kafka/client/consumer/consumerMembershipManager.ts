@@ -153,8 +153,7 @@ export class ConsumerMembershipManager extends GroupMember {
       this.intervalMs = res.heartbeatIntervalMs;
       if (res.memberEpoch !== this.generation) this.ctx.trace("consumer.member-epoch", { groupId: this.groupId, memberId: this.memberId, memberEpoch: res.memberEpoch, previous: this.generation });
       this.generation = res.memberEpoch;
-      const owned = JSON.stringify(this.subscriptions.owned().map((t) => tpKey(t.topic, t.partition)).sort());
-      if (res.assignment !== null && JSON.stringify(res.assignment.map((t) => tpKey(t.topic, t.partition)).sort()) !== owned) {
+      if (res.assignment !== null && !sameAssignment(res.assignment, this.subscriptions.owned())) {
         this.target = res.assignment;
         this.state = "RECONCILING";
         // The auto-commit before a reconciliation is sent now, not on the next poll (see reconcile).

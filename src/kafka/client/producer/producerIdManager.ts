@@ -105,6 +105,7 @@ export class ProducerIdManager {
    * had the expired one), else the epoch is bumped (KIP-360) so its sequences start again at 0.
    */
   maybeResolveSequences(hasPending: (tp: string) => boolean): void {
+    if (this.unresolved.size === 0) return; // every sender pass comes here: no copy for nothing
     for (const tp of [...this.unresolved.keys()]) {
       if (hasPending(tp)) continue;
       this.unresolved.delete(tp);
