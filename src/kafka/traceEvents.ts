@@ -66,6 +66,8 @@ export const KAFKA_TRACE_EVENTS = {
   "group-coordinator.member-joined": { groupId: "string", memberId: "string", instanceId: "string|null", client: "string" },
   "group-coordinator.member-reconciled": { groupId: "string", memberId: "string", memberEpoch: "number", state: "string", assigned: "list", revoking: "list" },
   "group-coordinator.member-removed": { groupId: "string", memberId: "string", groupInstanceId: "string|null?", instanceId: "string|null?", reason: "string", groupEpoch: "number?" },
+  "group-coordinator.offsets-expired": { groupId: "string", partitions: "list", retentionMs: "number" },
+  "group-coordinator.group-deleted": { groupId: "string", reason: "string" },
   "group-coordinator.offset-commit": { groupId: "string", generationId: "number", memberId: "string", offsets: "list", error: "string" },
   "group-coordinator.pending-member-expired": { groupId: "string", memberId: "string" },
   "group-coordinator.prepare-rebalance": { groupId: "string", generationId: "number", reason: "string", members: "number" },

@@ -112,6 +112,8 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
           initialRebalanceDelayMs: c["group.initial.rebalance.delay.ms"],
           minSessionTimeoutMs: c["group.min.session.timeout.ms"],
           maxSessionTimeoutMs: c["group.max.session.timeout.ms"],
+          offsetsRetentionMs: c["offsets.retention.minutes"] * 60 * 1000,
+          offsetsRetentionCheckIntervalMs: c["offsets.retention.check.interval.ms"],
           consumerGroups: {
             sessionTimeoutMs: c["group.consumer.session.timeout.ms"],
             heartbeatIntervalMs: c["group.consumer.heartbeat.interval.ms"],

@@ -10,7 +10,7 @@ import type { ActorContext } from "../../src/sim/index.js";
  * The classic group coordinator driven directly, with a fake `__consumer_offsets` leader whose appends succeed at
  * once (or fail, when told). Expected answers follow Kafka's GroupMetadataManager / ClassicGroup (kafka-facts §5.4).
  */
-function harness(opts: { initialDelayMs?: number } = {}) {
+function harness(opts: { initialDelayMs?: number; offsetsRetentionMs?: number; offsetsRetentionCheckIntervalMs?: number } = {}) {
   let now = 0;
   let correlation = 0;
   /** Each client's connection, by number (the coordinator answers on the connection a request came on). */
@@ -24,7 +24,7 @@ function harness(opts: { initialDelayMs?: number } = {}) {
   const writer: PartitionWriter = {
     replica: () => replica,
     append: (_topic, _partition, b, _timeoutMs, cb) => {
-      if (appendError === "NONE") batches.push({ ...b, baseOffset: batches.length, leaderEpoch: 0 } as RecordBatch);
+      if (appendError === "NONE") batches.push({ ...b, baseOffset: batches.length, leaderEpoch: 0, maxTimestampMs: now / 1000 } as RecordBatch);
       cb(appendError);
     },
   };
@@ -34,6 +34,9 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     get nowUs() {
       return now;
     },
+    get nowMs() {
+      return now / 1000;
+    },
     write: (conn: number, msg: never) => sent.push({ to: clients[conn], msg }),
     timer: <P>(onFire: (payload: P) => void) => ({
       set: (ms: number, payload: P) => timers.push({ atUs: now + ms * 1000, fire: () => onFire(payload), seq: timers.length }),
@@ -41,7 +44,7 @@ function harness(opts: { initialDelayMs?: number } = {}) {
     }),
     trace: () => {},
   } as unknown as ActorContext;
-  const host = { ctx, numPartitions: 1, writer, partitionCount: () => 4, consumerGroups: { sessionTimeoutMs: 45000, heartbeatIntervalMs: 5000, assignors: ["uniform", "range"] }, initialRebalanceDelayMs: opts.initialDelayMs ?? 0, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1800000 };
+  const host = { ctx, numPartitions: 1, writer, partitionCount: () => 4, consumerGroups: { sessionTimeoutMs: 45000, heartbeatIntervalMs: 5000, assignors: ["uniform", "range"] }, initialRebalanceDelayMs: opts.initialDelayMs ?? 0, minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 1800000, offsetsRetentionMs: opts.offsetsRetentionMs ?? 604800000, offsetsRetentionCheckIntervalMs: opts.offsetsRetentionCheckIntervalMs ?? 600000 };
   const gc = new GroupCoordinator(host);
   const protocols = (name = "range", topics = ["t"]): GroupProtocol[] => [{ name, metadata: { topics, ownedPartitions: [], generationId: -1 } }];
   const last = (to: string, type: string) => [...sent].reverse().find((s) => s.to === to && s.msg.type === type)?.msg;
@@ -432,5 +435,89 @@ describe("KIP-848 consumer groups on the coordinator", () => {
     moved.gc.onBecomeLeader(0);
     const r = moved.cgh("a", "A", 1, tps(0, 1, 2, 3));
     expect(r).toMatchObject({ error: "NONE", memberEpoch: 1 });
+  });
+});
+
+/**
+ * Committed-offset expiry (offsets.retention.minutes): GroupCoordinatorShard.cleanupGroupMetadata every
+ * offsets.retention.check.interval.ms, OffsetMetadataManager.cleanupExpiredOffsets with each group's
+ * offsetExpirationCondition (ClassicGroup, ConsumerGroup). Retention 60 s and a check every 10 s here.
+ */
+describe("committed offsets expire (offsets.retention.minutes)", () => {
+  const short = () => {
+    const h = harness({ offsetsRetentionMs: 60_000, offsetsRetentionCheckIntervalMs: 10_000 });
+    h.gc.onBecomeLeader(0); // GroupCoordinatorShard.onLoaded schedules the expiration job
+    return h;
+  };
+  const commitTo = (h: ReturnType<typeof harness>, memberId: string, generationId: number, topic: string, offset: number) =>
+    h.gc.handleOffsetCommit({ type: "OffsetCommit", correlationId: 900 + offset, groupId: "g", generationId, memberId, groupInstanceId: null, offsets: [{ topic, partition: 0, offset }] }, 0);
+  const fetched = (h: ReturnType<typeof harness>) => h.fetch().offsets.map((o) => `${(o as unknown as { topic: string }).topic}@${o.offset}`).sort();
+
+  it("an Empty classic group's offsets expire retention after it became Empty, not after their commit (KIP-211); then the group is deleted", () => {
+    const h = short();
+    const a = h.joinDynamic("a");
+    h.advance(0);
+    h.sync("a", a.id, 1, { [a.id]: [{ topic: "t", partition: 0 }] });
+    expect(h.commit("a", a.id, 1, 7)).toBe("NONE");
+    for (let i = 0; i < 20; i++) {
+      h.advance(5000); // 100 s in a Stable group subscribed to t: its offset stays, however old its commit
+      expect(h.heartbeat("a", a.id, 1)).toBe("NONE");
+    }
+    expect(fetched(h)).toEqual(["t@7"]);
+    expect(h.leave("a", a.id)).toBe("NONE");
+    h.advance(0);
+    expect(h.state()).toBe("Empty");
+    h.advance(50_000);
+    expect(fetched(h)).toEqual(["t@7"]); // 50 s Empty: kept
+    h.advance(20_000);
+    expect(fetched(h)).toEqual([]); // 70 s Empty: the check at or after 60 s wrote its tombstone
+    expect(h.gc.describe("g")).toBeNull(); // GroupMetadataManager.maybeDeleteGroup: empty, no offsets left
+  });
+
+  it("a Stable classic group keeps the offsets of topics its members subscribe to; others expire after their commit (KIP-496)", () => {
+    const h = short();
+    const a = h.joinDynamic("a");
+    h.advance(0);
+    h.sync("a", a.id, 1, { [a.id]: [{ topic: "t", partition: 0 }] });
+    commitTo(h, a.id, 1, "t", 3);
+    commitTo(h, a.id, 1, "u", 4); // u: nobody in the group subscribes to it
+    for (let i = 0; i < 14; i++) {
+      h.advance(5000);
+      h.heartbeat("a", a.id, 1);
+    }
+    expect(fetched(h)).toEqual(["t@3"]);
+    expect(h.state()).toBe("Stable");
+  });
+
+  it("a group used only to store offsets (no member ever joined) loses them retention after their commit", () => {
+    const h = short();
+    commitTo(h, "", -1, "t", 9);
+    h.advance(50_000);
+    expect(fetched(h)).toEqual(["t@9"]);
+    commitTo(h, "", -1, "t", 10); // a new commit restarts the count
+    h.advance(50_000);
+    expect(fetched(h)).toEqual(["t@10"]);
+    h.advance(20_000);
+    expect(fetched(h)).toEqual([]);
+  });
+
+  it("a KIP-848 group expires only the offsets of topics no member subscribes to, counted from their commit", () => {
+    const h = short();
+    const first = h.cgh("a", "A", 0);
+    commitTo(h, "A", first.memberEpoch, "t", 5);
+    commitTo(h, "A", first.memberEpoch, "u", 6);
+    for (let i = 0; i < 14; i++) {
+      h.advance(5000);
+      h.cgh("a", "A", first.memberEpoch, [0, 1, 2, 3].map((partition) => ({ topic: "t", partition })));
+    }
+    expect(fetched(h)).toEqual(["t@5"]);
+  });
+
+  it("nothing expires before retention, and a default retention (7 days) keeps an Empty group's offsets through a long run", () => {
+    const h = harness();
+    h.gc.onBecomeLeader(0);
+    commitTo(h, "", -1, "t", 1);
+    h.advance(3_600_000); // an hour, six checks
+    expect(fetched(h)).toEqual(["t@1"]);
   });
 });

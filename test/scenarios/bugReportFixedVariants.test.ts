@@ -15,6 +15,16 @@ const dir = join(import.meta.dirname, "..", "fixtures", "bug-reports");
 /** `committedTransactions`: the variant must also commit transactions (no check says "something committed"). */
 const variants: { file: string; set: string[]; expect: string; committedTransactions?: boolean }[] = [
   {
+    file: "offsets-expired-empty-group.yaml",
+    set: ["brokers.config.offsets.retention.minutes=10080"],
+    expect: "[noSkippedRecords, noLostAcknowledgedWrites, noConsumedTwice]",
+  },
+  {
+    file: "offsets-expired-empty-group.yaml",
+    set: ["clients.billing-2.config.auto.offset.reset=earliest"],
+    expect: "[noSkippedRecords, noLostAcknowledgedWrites, {anomaly: consumedTwice}]",
+  },
+  {
     file: "isr-shrink-after-append-retry-duplicates.yaml",
     set: ["clients.app.config.enable.idempotence=true"],
     expect: "[noDuplicates, noLostAcknowledgedWrites, noFailedSends, noLogDivergence, noReordering]",

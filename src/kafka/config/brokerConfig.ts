@@ -54,6 +54,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("transaction.remove.expired.transaction.cleanup.interval.ms", 3600000, "TransactionStateManagerConfig: how often expired transactional ids are removed", 1),
   int("offsets.topic.num.partitions", 50, "GroupCoordinatorConfig atLeast(1): partitions of __consumer_offsets", 1),
   int("offsets.topic.replication.factor", 3, "GroupCoordinatorConfig: a SHORT, atLeast(1)", 1, 32767),
+  int("offsets.retention.minutes", 10080, "GroupCoordinatorConfig atLeast(1) (7 days): a committed offset is deleted this long after its group became empty, or, for a topic no member subscribes to (or a group without group management), after its commit (OffsetMetadataManager.cleanupExpiredOffsets)", 1),
+  long("offsets.retention.check.interval.ms", 600000, "GroupCoordinatorConfig atLeast(1): how often each __consumer_offsets partition's coordinator deletes expired offsets and empty groups without offsets (GroupCoordinatorShard.cleanupGroupMetadata)", 1),
   int("group.initial.rebalance.delay.ms", 3000, "GroupCoordinatorConfig: the first rebalance of an empty group waits this long for more members"),
   int("group.min.session.timeout.ms", 6000, "GroupCoordinatorConfig: smallest session.timeout.ms a member may ask for", 1),
   int("group.max.session.timeout.ms", 1800000, "GroupCoordinatorConfig: largest session.timeout.ms a member may ask for", 1),

@@ -87,12 +87,10 @@ const SHARE_GROUPS = "share groups (KIP-932) are not modelled";
 
 /**
  * GroupCoordinatorConfig's keys (Kafka 4, `GroupCoordinatorConfig.GROUP_CONFIG_DEF`, `OFFSET_MANAGEMENT_CONFIG_DEF`,
- * `CONSUMER_GROUP_CONFIG_DEF`, `SHARE_GROUP_CONFIG_DEF`) the broker's ConfigDef does not model. Found by a scenario
- * written from offsets.retention.minutes incident reports, which was told "unknown broker config".
+ * `CONSUMER_GROUP_CONFIG_DEF`, `SHARE_GROUP_CONFIG_DEF`) the broker's ConfigDef does not model (a scenario written
+ * from offsets.retention.minutes incident reports was told "unknown broker config"; that key is modelled now).
  */
 const GROUP_COORDINATOR_KEYS: Record<string, string> = {
-  "offsets.retention.minutes": "committed offsets never expire in the model (OffsetMetadataManager.cleanupExpiredOffsets is not modelled): an empty group keeps its offsets however long it is away",
-  "offsets.retention.check.interval.ms": "committed offsets never expire in the model (OffsetMetadataManager.cleanupExpiredOffsets is not modelled)",
   "offsets.commit.timeout.ms": "fixed at Kafka's default in the model: an offsets append waits up to 5000 ms for acks=all",
   "offset.metadata.max.bytes": "commits carry no metadata string in the model (OFFSET_METADATA_TOO_LARGE cannot arise)",
   "offsets.load.buffer.size": "loading __consumer_offsets is not modelled byte by byte",

@@ -32,6 +32,8 @@ export const GROUP_TYPES = [
   "group-coordinator.member-joined",
   "group-coordinator.member-reconciled",
   "group-coordinator.member-fenced",
+  "group-coordinator.offsets-expired",
+  "group-coordinator.group-deleted",
   "consumer.poll-timeout",
   "consumer.fatal",
 ];
@@ -113,6 +115,15 @@ export class GroupRecorder {
       case "group-coordinator.member-removed":
         say("member", `group ${group}: ${this.who(l, d.memberId)} removed: ${d.reason}`, `group ${group} members leaving`, [r.actor, this.who(l, d.memberId)], `removed ${group}`);
         l.memberEpochs.delete(String(d.memberId));
+        return;
+      case "group-coordinator.offsets-expired": {
+        const minutes = Number(d.retentionMs) / 60000;
+        say("retention", `group ${group}: committed offsets of ${(d.partitions as string[]).join(", ")} expired (offsets.retention.minutes=${minutes})`, `group ${group} offsets expire`);
+        return;
+      }
+      case "group-coordinator.group-deleted":
+        lane.state.push(t, "Dead");
+        say("retention", `group ${group} deleted: ${d.reason}`, `group ${group} offsets expire`);
         return;
       case "group-coordinator.session-expired":
         say("member", `group ${group}: ${this.who(l, d.memberId)}'s session expired (session.timeout.ms=${d.sessionTimeoutMs})`, `group ${group} members leaving`, [r.actor, this.who(l, d.memberId)], `expired ${group}`);

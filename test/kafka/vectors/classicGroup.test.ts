@@ -11,7 +11,7 @@ import { ClassicGroup, type ClassicGroupMember, type ClassicGroupState } from ".
 
 const group = (...path: ClassicGroupState[]) => {
   const g = new ClassicGroup("groupId");
-  for (const s of path) g.transitionTo(s);
+  for (const s of path) g.transitionTo(s, 0);
   return g;
 };
 
@@ -20,7 +20,7 @@ const canRebalance = (g: ClassicGroup) => {
   const copy = group();
   copy.state = g.state;
   try {
-    copy.transitionTo("PreparingRebalance");
+    copy.transitionTo("PreparingRebalance", 0);
     return true;
   } catch {
     return false;
@@ -74,7 +74,7 @@ describe("ClassicGroupTest", () => {
     ["testDeadToAwaitingRebalanceIllegalTransition", ["PreparingRebalance", "Dead"], "CompletingRebalance"],
   ])("%s", (_, path, next) => {
     const g = group(...path);
-    expect(() => g.transitionTo(next)).toThrow(/illegal transition/);
+    expect(() => g.transitionTo(next, 0)).toThrow(/illegal transition/);
     expect(g.state).toBe(path[path.length - 1] ?? "Empty");
   });
 
@@ -104,7 +104,7 @@ describe("ClassicGroupTest", () => {
     const asked = (...names: string[]) => member("new", ...names).protocols;
     expect(g.supportsProtocols(asked("range", "roundrobin"))).toBe(true);
     g.add(member("member1", "range", "roundrobin"));
-    g.transitionTo("PreparingRebalance");
+    g.transitionTo("PreparingRebalance", 0);
     expect(g.supportsProtocols(asked("roundrobin", "foo"))).toBe(true);
     expect(g.supportsProtocols(asked("range", "bar"))).toBe(true);
     expect(g.supportsProtocols(asked("foo", "bar"))).toBe(false);

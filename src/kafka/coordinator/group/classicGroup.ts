@@ -37,6 +37,13 @@ export interface ClassicGroupMember extends StoredMember {
 
 export class ClassicGroup {
   state: ClassicGroupState = "Empty";
+  /**
+   * When the group entered its current state (ms; ClassicGroup.currentStateTimestamp, kept in the GroupMetadata
+   * record): an Empty group's offsets expire offsets.retention.minutes after it (KIP-211). Null until a transition.
+   */
+  currentStateTimestampMs: number | null = null;
+  /** "consumer" once a member joined (ClassicGroup.add); null for a group only used to store offsets (`assign()`). */
+  protocolType: "consumer" | null = null;
   generationId = 0;
   protocolName: string | null = null;
   leaderId: string | null = null;
@@ -55,12 +62,15 @@ export class ClassicGroup {
 
   constructor(readonly groupId: string) {}
 
-  transitionTo(next: ClassicGroupState): void {
+  /** ClassicGroup.transitionTo at `nowMs` (ms); throws on a transition Kafka's validPreviousStates refuses. */
+  transitionTo(next: ClassicGroupState, nowMs: number): void {
     if (!VALID_PREVIOUS[next].includes(this.state)) throw new Error(`group ${this.groupId}: illegal transition ${this.state} → ${next}`);
     this.state = next;
+    this.currentStateTimestampMs = nowMs;
   }
 
   add(member: ClassicGroupMember): void {
+    if (this.members.size === 0) this.protocolType = "consumer";
     if (this.leaderId === null) this.leaderId = member.memberId;
     this.members.set(member.memberId, member);
     if (member.groupInstanceId !== null) this.staticMembers.set(member.groupInstanceId, member.memberId);

@@ -220,7 +220,7 @@ export class ClassicGroupJoin {
     g.pendingSync.clear();
     const token = ++g.rebalanceToken;
     const wasEmpty = g.state === "Empty";
-    g.transitionTo("PreparingRebalance");
+    g.transitionTo("PreparingRebalance", this.ctx.nowMs);
     if (wasEmpty) {
       // InitialDelayedJoin: wait group.initial.rebalance.delay.ms for more members, up to the rebalance timeout.
       g.initialDelay = true;
@@ -271,13 +271,13 @@ export class ClassicGroupJoin {
     g.generationId++;
     if (g.members.size === 0) {
       g.protocolName = null;
-      g.transitionTo("Empty"); // initNextGeneration of a group nobody rejoined
+      g.transitionTo("Empty", this.ctx.nowMs); // initNextGeneration of a group nobody rejoined
       this.ctx.trace("group-coordinator.generation", { groupId: g.groupId, generationId: g.generationId, state: "Empty", members: [] });
       this.host.storeGroup(g, () => {});
       return;
     }
     g.protocolName = g.selectProtocol();
-    g.transitionTo("CompletingRebalance");
+    g.transitionTo("CompletingRebalance", this.ctx.nowMs);
     this.ctx.trace("group-coordinator.generation", { groupId: g.groupId, generationId: g.generationId, state: g.state, protocol: g.protocolName, leader: g.leaderId, members: [...g.members.keys()] });
     for (const m of g.members.values()) {
       g.pendingSync.add(m.memberId);

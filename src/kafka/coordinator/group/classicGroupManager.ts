@@ -72,9 +72,14 @@ export class ClassicGroupManager {
     this.join.handleJoinGroup(from, req, conn);
   }
 
-  /** A classic group read back from its GroupMetadata record (a new coordinator after a leadership move). */
-  load(groupId: string, stored: StoredGroup, partition: number): void {
+  /**
+   * A classic group read back from its GroupMetadata record (a new coordinator after a leadership move), written at
+   * `writtenAtMs` (ms: the record's append time stands for its currentStateTimestamp).
+   */
+  load(groupId: string, stored: StoredGroup, partition: number, writtenAtMs: number): void {
     const g = new ClassicGroup(groupId);
+    g.protocolType = "consumer"; // only group management writes a GroupMetadata record here
+    g.currentStateTimestampMs = writtenAtMs;
     g.generationId = stored.generationId;
     g.protocolName = stored.protocolName;
     for (const m of stored.members) g.add({ ...m, awaitingJoin: null, awaitingSync: null, isNew: false, deadlineUs: 0 });
@@ -83,6 +88,14 @@ export class ClassicGroupManager {
     this.groups.set(groupId, g);
     for (const m of g.members.values()) this.scheduleSession(g, m);
     this.ctx.trace("group-coordinator.loaded", { groupId, partition, generationId: g.generationId, state: g.state, members: g.members.size });
+  }
+
+  /** GroupMetadataManager.maybeDeleteGroup, once its tombstone is written: an Empty group is gone (Dead). */
+  delete(groupId: string): void {
+    const g = this.groups.get(groupId);
+    if (!g || g.state !== "Empty") return;
+    g.state = "Dead";
+    this.groups.delete(groupId);
   }
 
   /** Unloads the groups of one `__consumer_offsets` partition (`partitionOf` maps a group to its partition). */
@@ -148,7 +161,7 @@ export class ClassicGroupManager {
               this.scheduleSession(g, x);
             }
           }
-          g.transitionTo("Stable");
+          g.transitionTo("Stable", this.ctx.nowMs);
           this.ctx.trace("group-coordinator.stable", { groupId: g.groupId, generationId: g.generationId, assignment: Object.fromEntries([...g.members.values()].map((x) => [x.memberId, x.assignment.map((t) => `${t.topic}-${t.partition}`)])) });
         }, assignment);
         return;

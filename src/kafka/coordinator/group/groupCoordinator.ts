@@ -1,13 +1,14 @@
-import type { ActorContext, ConnectionId } from "../../../sim/index.js";
+import type { ActorContext, ConnectionId, Timer } from "../../../sim/index.js";
 import { NO_SEQUENCE, type RecordBatch } from "../../log/recordBatch.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, HeartbeatRequest, JoinGroupRequest, LeaveGroupRequest, OffsetCommitRequest, SyncGroupRequest, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import type { OffsetFetchRequest, TxnOffsetCommitRequest } from "../../protocol/transactionMessages.js";
-import { CONSUMER_OFFSETS_TOPIC, encodeGroup, offsetsPartitionFor, replayOffsets, type StoredConsumerGroup, type StoredGroup } from "../offsetLog.js";
+import { CONSUMER_OFFSETS_TOPIC, encodeGroup, encodeGroupTombstone, encodeOffsetTombstones, offsetsPartitionFor, replayOffsets, type StoredConsumerGroup, type StoredGroup } from "../offsetLog.js";
 import type { CoordinatorReplica, PartitionWriter } from "../partitionWriter.js";
 import { ClassicGroupManager } from "./classicGroupManager.js";
 import { ConsumerGroupCoordinator, type ConsumerGroupSettings } from "./consumerGroupCoordinator.js";
 import { OffsetManager, storeOffsetsError } from "./offsetManager.js";
+import { cleanupExpiredOffsets, type ExpiringGroup } from "./offsetExpiration.js";
 
 export interface GroupCoordinatorHost {
   ctx: ActorContext;
@@ -22,6 +23,10 @@ export interface GroupCoordinatorHost {
   initialRebalanceDelayMs: number;
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** offsets.retention.minutes in ms: how long a committed offset outlives its group's interest in it. */
+  offsetsRetentionMs: number;
+  /** offsets.retention.check.interval.ms: how often each loaded `__consumer_offsets` partition is cleaned. */
+  offsetsRetentionCheckIntervalMs: number;
 }
 
 /** A coordinated group as `kafka-consumer-groups --describe --state --members` shows it (GroupCoordinator.inspectGroups). */
@@ -42,16 +47,24 @@ const COMMIT_TIMEOUT_MS = 5000;
  * leaves (onElection / onResignation), and routes each request to its part: the classic protocol
  * (`ClassicGroupManager`, `ClassicGroupJoin`), KIP-848 consumer groups (`ConsumerGroupCoordinator`) and the offsets
  * both share (`OffsetManager`, Kafka's OffsetMetadataManager). Every record goes through the `PartitionWriter`.
- * Simplified: group metadata and offsets are JSON records; no group.max.size, offset expiry or tombstones; loading
- * is instantaneous (no COORDINATOR_LOAD_IN_PROGRESS window).
+ * Committed offsets expire as `GroupCoordinatorShard.cleanupGroupMetadata` expires them (offset-expiry.ts).
+ * Simplified: group metadata and offsets are JSON records; no group.max.size; loading is instantaneous (no
+ * COORDINATOR_LOAD_IN_PROGRESS window).
  */
 export class GroupCoordinator {
   readonly classic: ClassicGroupManager;
   /** KIP-848 groups (group.protocol=consumer), kept apart from classic ones. */
   readonly consumerGroups: ConsumerGroupCoordinator;
   readonly offsets: OffsetManager;
+  /** The group-expiration job of each loaded partition (GroupCoordinatorShard.scheduleGroupMetadataExpiration). */
+  private readonly expiration: Timer<number>;
+  private readonly expirationTimers = new Map<number, number>();
 
   constructor(private readonly host: GroupCoordinatorHost) {
+    this.expiration = host.ctx.timer((index) => {
+      this.expirationTimers.set(index, this.expiration.set(this.host.offsetsRetentionCheckIntervalMs, index));
+      this.cleanupGroupMetadata(index);
+    });
     this.classic = new ClassicGroupManager({
       ctx: host.ctx,
       initialRebalanceDelayMs: host.initialRebalanceDelayMs,
@@ -166,15 +179,77 @@ export class GroupCoordinator {
       if (stored.kind === "consumer-group") {
         this.consumerGroups.load(groupId, stored);
         this.ctx.trace("group-coordinator.loaded", { groupId, partition: index, groupEpoch: stored.groupEpoch, protocol: "consumer", members: stored.members.length });
-      } else this.classic.load(groupId, stored, index);
+      } else this.classic.load(groupId, stored, index, state.groupWrittenAtMs.get(groupId) ?? this.ctx.nowMs);
     }
+    // GroupCoordinatorShard.onLoaded: the expiration job runs every offsets.retention.check.interval.ms.
+    this.expirationTimers.set(index, this.expiration.set(this.host.offsetsRetentionCheckIntervalMs, index));
   }
 
   onResign(index: number): void {
     this.unloadPartition(index);
   }
 
+  /**
+   * GroupCoordinatorShard.cleanupGroupMetadata for one partition: for every group it holds (loaded, or only known by
+   * its offsets), OffsetMetadataManager.cleanupExpiredOffsets writes a tombstone for each expired offset, and a group
+   * whose offsets are all gone and that is empty is deleted (GroupMetadataManager.maybeDeleteGroup); both in one
+   * append. Read from the partition's whole log, as Kafka's in-memory state includes writes not yet committed. An
+   * append that fails changes nothing here: the next run tries again.
+   */
+  private cleanupGroupMetadata(index: number): void {
+    const p = this.host.writer.replica(CONSUMER_OFFSETS_TOPIC, index);
+    if (!p || p.role !== "leader") return;
+    const state = replayOffsets(p.log.batches, Infinity);
+    const ids = new Set<string>();
+    for (const id of state.committed.keys()) ids.add(id);
+    for (const id of state.groups.keys()) ids.add(id);
+    for (const id of this.classic.groups.keys()) if (this.partitionFor(id) === index) ids.add(id);
+    for (const id of this.consumerGroups.groups.keys()) if (this.partitionFor(id) === index) ids.add(id);
+    const nowMs = this.ctx.nowMs;
+    for (const groupId of ids) {
+      const group = this.expiringGroup(groupId);
+      const { expired, allExpired } = cleanupExpiredOffsets(groupId, group, state, nowMs, this.host.offsetsRetentionMs);
+      const deleteGroup = allExpired && this.isEmpty(groupId);
+      if (expired.length === 0 && !(deleteGroup && (state.groups.has(groupId) || this.isKnown(groupId)))) continue;
+      const records = [];
+      if (expired.length > 0) records.push({ key: groupId, value: encodeOffsetTombstones(expired) });
+      if (deleteGroup) records.push({ key: groupId, value: encodeGroupTombstone() });
+      this.appendRecords(groupId, records, null, (error) => {
+        if (error !== "NONE") return;
+        if (expired.length > 0) this.ctx.trace("group-coordinator.offsets-expired", { groupId, partitions: expired.map((t) => `${t.topic}-${t.partition}`), retentionMs: this.host.offsetsRetentionMs });
+        if (!deleteGroup) return;
+        this.classic.delete(groupId);
+        if ((this.consumerGroups.groups.get(groupId)?.members.size ?? 0) === 0) this.consumerGroups.unload(groupId);
+        this.ctx.trace("group-coordinator.group-deleted", { groupId, reason: "all its offsets expired" });
+      });
+    }
+  }
+
+  /** What offset expiry needs of a group: its protocol, state and subscriptions (Group.offsetExpirationCondition). */
+  private expiringGroup(groupId: string): ExpiringGroup {
+    const modern = this.consumerGroups.groups.get(groupId);
+    if (modern) return { kind: "consumer", subscribedTopics: new Set([...modern.members.values()].flatMap((m) => m.subscribedTopics)) };
+    const g = this.classic.groups.get(groupId);
+    if (!g || g.protocolType === null) return { kind: "standalone" };
+    // ClassicGroup.computeSubscribedTopics: the union of the members' subscriptions.
+    const subscribedTopics = new Set([...g.members.values()].flatMap((m) => g.subscriptionOf(m).topics));
+    return { kind: "classic", state: g.state, currentStateTimestampMs: g.currentStateTimestampMs ?? 0, subscribedTopics };
+  }
+
+  /** Group.isEmpty: a classic group in state Empty, a consumer group without members (an unknown group is empty). */
+  private isEmpty(groupId: string): boolean {
+    const g = this.classic.groups.get(groupId);
+    return (g === undefined || g.state === "Empty") && (this.consumerGroups.groups.get(groupId)?.members.size ?? 0) === 0;
+  }
+
+  private isKnown(groupId: string): boolean {
+    return this.classic.groups.has(groupId) || this.consumerGroups.groups.has(groupId);
+  }
+
   private unloadPartition(index: number): void {
+    const timer = this.expirationTimers.get(index);
+    if (timer !== undefined) this.expiration.cancel(timer);
+    this.expirationTimers.delete(index);
     this.classic.unloadPartition(index, (groupId) => this.partitionFor(groupId));
     for (const groupId of [...this.consumerGroups.groups.keys()]) if (this.partitionFor(groupId) === index) this.consumerGroups.unload(groupId);
   }
@@ -188,14 +263,18 @@ export class GroupCoordinator {
   }
 
   private append(groupId: string, value: string, txn: { producerId: number; producerEpoch: number } | null, done: (error: ErrorName) => void): void {
+    this.appendRecords(groupId, [{ key: groupId, value }], txn, done);
+  }
+
+  private appendRecords(groupId: string, records: { key: string; value: string }[], txn: { producerId: number; producerEpoch: number } | null, done: (error: ErrorName) => void): void {
     const batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch"> = {
       producerId: txn?.producerId ?? -1,
       producerEpoch: txn?.producerEpoch ?? -1,
       baseSequence: NO_SEQUENCE, // a coordinator's write: never deduplicated (AppendOrigin.COORDINATOR)
       isTransactional: txn !== null,
       isControl: false,
-      records: [{ key: groupId, value }],
-      sizeBytes: 120,
+      records,
+      sizeBytes: 120 * records.length,
     };
     this.host.writer.append(CONSUMER_OFFSETS_TOPIC, this.partitionFor(groupId), batch, COMMIT_TIMEOUT_MS, done);
   }
