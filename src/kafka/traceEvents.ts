@@ -112,6 +112,7 @@ export const KAFKA_TRACE_EVENTS = {
   "producer.split-batch": { tp: "string", records: "number", sizeBytes: "number", batches: "number" },
   "producer.reset-producer-id": { oldProducerId: "number", cause: "string" },
   "producer.retry": { tp: "string", error: "string", attempt: "number", baseSequence: "number" },
+  "producer.leader-updated": { tp: "string", leader: "string", leaderEpoch: "number" },
   "producer.send": { tp: "string", to: "string", correlationId: "number", attempt: "number", records: "number", producerId: "number", baseSequence: "number" },
   "producer.unresolved-sequence": { tp: "string", nextSequence: "number", lastAckedSequence: "number" },
   "producer.txn-state": { transactionalId: "string", from: "string", to: "string", why: "string" },

@@ -230,7 +230,16 @@ export class ReplicaManager implements PartitionWriter {
         verifier: this.verifier,
         append: (p, d, done) => this.appendRecords(p, d.batch, req.acks, req.timeoutMs, d.currentLeaderEpoch, from, done),
       },
-      (res) => this.ctx.write(conn, res),
+      (res) => {
+        // KIP-951 (KafkaApis.handleProduceRequest → getCurrentLeader): a NOT_LEADER_OR_FOLLOWER entry names the
+        // leader and epoch this broker's metadata has for the partition, so the producer can retry there at once.
+        for (const r of res.responses)
+          if (r.error === "NOT_LEADER_OR_FOLLOWER") {
+            const m = this.host.image.partition(r.topic, r.partition);
+            r.currentLeader = { leader: m?.leader ?? null, leaderEpoch: m && m.leader !== null ? m.leaderEpoch : -1 };
+          }
+        this.ctx.write(conn, res);
+      },
     );
   }
 

@@ -42,6 +42,19 @@ export class ClientMetadata {
     return this.topics.get(topic)?.[partition];
   }
 
+  /**
+   * Metadata.updatePartitionLeadership (KIP-951): a leader a broker named in an error answer replaces the cached one
+   * when its epoch is newer and the partition is cached (the answer carries the leader's endpoint, so the node is
+   * always known here). Returns whether it did. The next refresh replaces it with what the broker answering it knows.
+   */
+  updatePartitionLeadership(topic: string, partition: number, leader: string, leaderEpoch: number): boolean {
+    const list = this.topics.get(topic);
+    const current = list?.[partition];
+    if (!list || !current || leaderEpoch <= current.leaderEpoch) return false;
+    list[partition] = { ...current, leader, leaderEpoch };
+    return true;
+  }
+
   /** Partitions of a topic that currently have a leader ("available" in Kafka's Cluster). */
   availablePartitions(topic: string): number[] {
     return (this.topics.get(topic) ?? []).filter((p) => p.leader !== null).map((p) => p.partition);

@@ -65,6 +65,11 @@ export interface ProducePartitionResponse {
   error: ErrorName;
   /** The offset of the batch's first record, -1 on an error. */
   baseOffset: number;
+  /**
+   * With NOT_LEADER_OR_FOLLOWER: the partition's leader and leader epoch as the answering broker knows them (KIP-951,
+   * ProduceResponse v10 CurrentLeader; leader null and epoch -1 when it knows none).
+   */
+  currentLeader?: { leader: string | null; leaderEpoch: number };
 }
 
 /** The answer to a ProduceRequest: one entry per partition it carried, in the request's order. */

@@ -52,6 +52,10 @@ export class ProducerBatch {
   lastAttemptMs: number;
   /** When a retried batch's back-off ends (ms): drawn once when it is re-enqueued (retry.backoff.ms with jitter). */
   retryAtMs = 0;
+  /** The leader epoch of its partition the batch last saw in the metadata (-1: none yet; KIP-951). */
+  currentLeaderEpoch = -1;
+  /** `attempts` when `currentLeaderEpoch` last rose (ProducerBatch.attemptsWhenLeaderLastChanged). */
+  attemptsWhenLeaderLastChanged = 0;
   producerId = -1;
   producerEpoch = -1;
   baseSequence = -1;
@@ -79,6 +83,30 @@ export class ProducerBatch {
   magic: RecordMagic = 2;
   /** Its partition's `topic-partition` key (made once: the sender and the in-flight table look batches up by it). */
   readonly key: string;
+
+  /**
+   * ProducerBatch.maybeUpdateLeaderEpoch (KIP-951, Kafka 3.7): `latestLeaderEpoch` (-1: unknown) is the partition's
+   * leader epoch in the producer's metadata now; a newer one than the batch last saw marks the attempt it came at.
+   */
+  maybeUpdateLeaderEpoch(latestLeaderEpoch: number): void {
+    if (latestLeaderEpoch >= 0 && (this.currentLeaderEpoch < 0 || this.currentLeaderEpoch < latestLeaderEpoch)) {
+      this.attemptsWhenLeaderLastChanged = this.attempts;
+      this.currentLeaderEpoch = latestLeaderEpoch;
+    }
+  }
+
+  /** ProducerBatch.hasLeaderChangedForTheOngoingRetry: a retry that goes to a newer leader than its last attempt did. */
+  hasLeaderChangedForTheOngoingRetry(): boolean {
+    return this.attempts >= 1 && this.attempts === this.attemptsWhenLeaderLastChanged;
+  }
+
+  /**
+   * RecordAccumulator.shouldBackoff at `nowMs` (ms): a retried batch waits out its back-off, unless its leader changed
+   * since its last attempt (KIP-951: then it goes at once to the new leader).
+   */
+  backingOff(nowMs: number): boolean {
+    return this.attempts > 0 && nowMs < this.retryAtMs && !this.hasLeaderChangedForTheOngoingRetry();
+  }
 
   constructor(
     readonly topic: string,

@@ -165,10 +165,21 @@ export class RecordAccumulator {
     return this.queueIfAny(topic, partition)?.length ?? 0;
   }
 
-  /** When the first batch of a queue may be sent (ms): now if full or queued behind, else after linger / back-off. */
+  /**
+   * The leader epoch (-1: unknown) of a batch's partition in the producer's metadata (`metadataSnapshot.leaderEpochFor`),
+   * set by the sender: a retry whose leader changed skips its back-off (KIP-951).
+   */
+  leaderEpochOf: (batch: ProducerBatch) => number = () => -1;
+
+  /**
+   * When the first batch of a queue may be sent (ms): now if full or queued behind, else after linger / back-off; a
+   * retry to a leader newer than its last attempt's at once (RecordAccumulator.partitionReady: maybeUpdateLeaderEpoch,
+   * then shouldBackoff). A retried batch is closed, so full.
+   */
   sendableAtMs(q: ProducerBatch[]): number {
     const first = q[0];
-    if (first.attempts > 0) return first.retryAtMs;
+    first.maybeUpdateLeaderEpoch(this.leaderEpochOf(first));
+    if (first.attempts > 0) return first.hasLeaderChangedForTheOngoingRetry() ? first.lastAttemptMs : first.retryAtMs;
     if (q.length > 1 || first.isFull()) return first.createdMs;
     return first.createdMs + this.lingerMs;
   }
@@ -310,7 +321,9 @@ export class RecordAccumulator {
       const q = this.queues.get(key);
       const first = q?.[0];
       if (q === undefined || first === undefined) continue;
-      if (first.attempts > 0 && nowMs < first.retryAtMs) continue;
+      // Only a batch out of its back-off, or one whose leader changed since its last attempt (KIP-951).
+      first.maybeUpdateLeaderEpoch(this.leaderEpochOf(first));
+      if (first.backingOff(nowMs)) continue;
       if (size + first.sizeBytes > maxRequestSize && ready.length > 0) break;
       // A retried idempotent batch waits until no earlier sequence of its partition is in flight.
       if (first.baseSequence >= 0 && inFlight.has(key, first.baseSequence)) break;

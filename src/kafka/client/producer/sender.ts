@@ -76,6 +76,7 @@ export class Sender {
     private readonly host: SenderHost,
   ) {
     this.backoffRandom = ctx.stream("producer-retry-backoff");
+    accumulator.leaderEpochOf = (b) => metadata.leaderOf(b.topic, b.partition)?.leaderEpoch ?? -1;
     this.drainAt = ctx.timer(() => {
       this.drainTimer = -1;
       this.drainAtMs = Infinity;
@@ -316,6 +317,13 @@ export class Sender {
         else this.completeBatch(batch, "NETWORK_EXCEPTION", -1);
       }
     }
+    // KIP-951 (Sender.handleProduceResponse): the leader a NOT_LEADER_OR_FOLLOWER answer names goes into the metadata
+    // at once (Metadata.updatePartitionLeadership), so the retry goes there without waiting for a refresh.
+    if (res.type === "ProduceResponse")
+      for (const r of res.responses)
+        if ((r.error === "NOT_LEADER_OR_FOLLOWER" || r.error === "FENCED_LEADER_EPOCH") && r.currentLeader && r.currentLeader.leader !== null && r.currentLeader.leaderEpoch >= 0)
+          if (this.metadata.updatePartitionLeadership(r.topic, r.partition, r.currentLeader.leader, r.currentLeader.leaderEpoch))
+            this.ctx.trace("producer.leader-updated", { tp: `${r.topic}-${r.partition}`, leader: r.currentLeader.leader, leaderEpoch: r.currentLeader.leaderEpoch });
     this.wakeAt(this.ctx.nowMs);
   }
 
