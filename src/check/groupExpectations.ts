@@ -191,9 +191,13 @@ export interface ConsumerProgressParams {
 /**
  * The group kept up: on each partition of its topics, whenever records were waiting past the furthest offset the
  * group had read, its members read further within `within`. A record is waiting from when it became readable (its
- * send was acknowledged, or its transaction committed) if it is in the final log and not aborted. Reprocessing old
- * records does not count as progress; a partition nobody in the group reads is stuck too, and so is one of a topic a
- * member subscribed to before a fatal error ended it without an assignment.
+ * send was acknowledged, or its transaction committed) if it is in the final log and not aborted, and not before the
+ * group existed: the group's clock starts at its first op in the history (its first member's first assignment, or
+ * the fatal error that refused its JoinGroup), so a group deployed after its topic filled is judged from its join,
+ * not for the time before any member of it ran. Reprocessing old records does not count as progress; a partition
+ * nobody in the group reads is stuck too, and so is one of a topic a member subscribed to before a fatal error ended
+ * it without an assignment. Simplification: a member's wait before its first assignment (JoinGroup / SyncGroup,
+ * group.initial.rebalance.delay.ms) is not counted, as the history records nothing of a member before it.
  */
 export const consumerProgress: Checker<ConsumerProgressParams> = {
   name: "consumerProgress",
@@ -213,7 +217,9 @@ export const consumerProgress: Checker<ConsumerProgressParams> = {
     const topics = new Set<string>();
     const groupPolls: { time: number; value: PollValue }[] = [];
     const invokes = new Map<number, string | undefined>();
+    let joinedUs: number | null = null; // the group's first op: before it, no member of the group existed
     for (const op of input.history.ops) {
+      if (joinedUs === null && (op.value as { group?: unknown } | null)?.group === p.group) joinedUs = op.time;
       if (op.f === "poll" && op.type === "invoke") invokes.set(op.index, (op.value as { group?: string } | null)?.group);
       if (op.f === "poll" && op.type === "ok" && invokes.get(op.invoke!) === p.group) {
         groupPolls.push({ time: op.time, value: op.value as PollValue });
@@ -236,7 +242,8 @@ export const consumerProgress: Checker<ConsumerProgressParams> = {
     const out: Finding[] = [];
     for (const [tp, part] of [...parts].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!topics.has(part.topic)) continue;
-      const arrivals = part.records.filter((r) => !r.aborted && readableAt.has(r.value)).map((r) => ({ time: readableAt.get(r.value)!, offset: r.offset }));
+      // A record readable before the group existed starts waiting when the group does.
+      const arrivals = part.records.filter((r) => !r.aborted && readableAt.has(r.value)).map((r) => ({ time: Math.max(readableAt.get(r.value)!, joinedUs ?? 0), offset: r.offset }));
       const reads = groupPolls.flatMap((q) => (q.value[tp]?.length ? [{ time: q.time, offset: Math.max(...q.value[tp].map(([o]) => o)) }] : []));
       const stall = firstStall(arrivals, reads, withinUs, endUs);
       if (stall)

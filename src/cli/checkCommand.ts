@@ -21,8 +21,8 @@ export interface CheckArgs {
 
 /**
  * `kafkasim check FILE`: Jepsen's Kafka analysis of a history in Jepsen's op shape (JSON array, JSON lines or
- * Jepsen's history.edn). Prints each anomaly with the ops involved; `--json` prints exactly one object
- * `{valid, anomalies, anomalyTypes, allowed, ops}`. Exit 0 valid, 1 an anomaly outside the allowed set, 2 the file
+ * Jepsen's history.edn). Prints each anomaly with the ops involved, and Jepsen's worst realtime lag; `--json` prints
+ * exactly one object `{valid, anomalies, anomalyTypes, allowed, ops, worstRealtimeLag}`. Exit 0 valid, 1 an anomaly outside the allowed set, 2 the file
  * is unreadable or malformed (one line naming the file and the op).
  */
 export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): number {
@@ -59,7 +59,8 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
     if (e instanceof HistoryFormatError) throw new UsageError(`${file}: op ${e.opIndex}: ${e.problem}`);
     throw e;
   }
-  if (args.json) io.out(JSON.stringify(renderAnalysis(analysis, ops)));
+  const rendered = renderAnalysis(analysis, ops);
+  if (args.json) io.out(JSON.stringify(rendered));
   else {
     const lines: string[] = [];
     lines.push(c.bold(file) + c.dim(`  ${ops} ops; consumers ${analysis.subscribe ? "subscribe (poll-skip and nonmonotonic-poll allowed)" : "assign"}${analysis.wwDeps ? "; ww-deps (G1c allowed)" : ""}`));
@@ -70,10 +71,26 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
       for (const l of group.lines) lines.push(c.dim(`      ${l}`));
     }
     if (analysis.anomalyTypes.length === 0) lines.push(c.dim("  no anomalies"));
+    lines.push(c.dim(`  ${describeWorstLag(rendered.worstRealtimeLag)}`));
     lines.push(analysis.valid ? c.green.bold("VALID: no anomaly outside the allowed set") : c.red.bold(`INVALID: ${analysis.anomalyTypes.filter((t) => !analysis.allowed.includes(t)).join(", ")}`));
     io.out(lines.join("\n"));
   }
   return analysis.valid ? 0 : 1;
+}
+
+/**
+ * Jepsen's `:worst-realtime-lag` in words: how far behind the log's end (at least) the worst poll was, which process
+ * and key, and when it was invoked; seconds, as Jepsen's checker reports them.
+ */
+function describeWorstLag(w: { time: number; lag: number; process?: number | string; key?: number | string }): string {
+  if (w.process === undefined) return "worst realtime lag: 0s (no poll to measure)";
+  return `worst realtime lag: ${secs(w.lag)} (process ${String(w.process)}, key ${String(w.key)}, poll invoked at ${secs(w.time)})`;
+}
+
+/** Seconds as Jepsen's nanos->secs gives them, printed to the ms; under a ms in µs or ns (a hand-made history's times). */
+function secs(s: number): string {
+  if (s === 0 || s >= 1e-3) return `${Number(s.toFixed(3))}s`;
+  return s >= 1e-6 ? `${Number((s * 1e6).toFixed(3))}µs` : `${Number((s * 1e9).toFixed(3))}ns`;
 }
 
 /** The longest symbol, keyword, tag or number a history may hold: Jepsen's are a few characters. */

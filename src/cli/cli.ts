@@ -124,8 +124,38 @@ const SWEEP_OPTIONS = {
   out: { type: "string", describe: "write FILE.jsonl: a header line, then one line per seed (status, failed checks, digest, wall time)" },
 } as const;
 
+/**
+ * The examples of `kafkasim --help`, each a command a newcomer can copy. Printed by us, after yargs' help, rather
+ * than with yargs' `.example`: yargs gives an example's command at most half the wrap width and breaks it there
+ * (a `compare` line came out in three pieces), and a copied command must be one line at any terminal width.
+ */
+export const HELP_EXAMPLES: readonly { command: string; what: string }[] = [
+  { command: "kafkasim run acks-1-leader-failover", what: "one run and its verdict" },
+  { command: "kafkasim explore acks-1-random-leader-crashes --seeds 20", what: "20 seeds, each its own random faults" },
+  { command: "kafkasim shrink acks-1-random-leader-crashes --seed N", what: "fewest faults that still fail" },
+  { command: "kafkasim compare acks-1-random-leader-crashes --set clients.app.config.acks=all --set clients.app.config.acks=1 --seeds 50", what: "the same seeds under two settings" },
+];
+
+/** The examples as a shell snippet: what each does as a comment, then the command on a line of its own, unwrapped. */
+function examplesText(): string {
+  return ["Examples:", ...HELP_EXAMPLES.flatMap((e) => [`  # ${e.what}`, `  ${e.command}`])].join("\n");
+}
+
+/** `kafkasim --help` (or -h) with no command: the top-level help, the one with the examples. */
+function isTopHelp(argv: readonly string[]): boolean {
+  return argv.some((a) => a === "--help" || a === "-h") && !argv.some((a) => !a.startsWith("-"));
+}
+
 /** Thrown from yargs' fail hook so that parsing stops there: no command handler runs after a usage mistake. */
 class ParseFailure extends Error {}
+
+/**
+ * Two flags that contradict each other (`run --quiet --json`: print nothing, or print one JSON object) are a usage
+ * mistake. Checked on the values rather than with yargs' `.conflicts`, which also refuses `--no-quiet --json`.
+ */
+function notBoth(a: Record<string, unknown>, x: string, y: string): void {
+  if (a[x] === true && a[y] === true) throw new ParseFailure(`--${x} and --${y} cannot be used together`);
+}
 
 /**
  * The `kafkasim` command line, runnable in-process (tests pass their own IO). Returns the exit code:
@@ -155,10 +185,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const parser = yargs(argv)
     .scriptName("kafkasim")
     .usage("$0 <command> [options]\n\nDeterministic simulation of Kafka clusters under faults, reproducible from one seed.")
-    .example("$0 run acks-1-leader-failover", "one run and its verdict")
-    .example("$0 explore acks-1-random-leader-crashes --seeds 20", "20 seeds, each its own random faults")
-    .example("$0 shrink acks-1-random-leader-crashes --seed N", "fewest faults that still fail")
-    .example("$0 compare acks-1-random-leader-crashes --set clients.app.config.acks=all --set clients.app.config.acks=1 --seeds 50", "the same seeds under two settings")
     .command(
       "run <scenario>",
       "run one scenario and check its expectations",
@@ -174,8 +200,8 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           .option("timeline", { type: "string", describe: "notable moments between the faults and the tables: brief (repeats collapsed), full or none", default: "brief" })
           .option("history", { type: "string", describe: "write the client history in Jepsen's Kafka shape to FILE (.edn: history.edn; else JSON lines)" })
           .option("set", { type: "string", array: true, describe: "KEY=VALUE: change one setting of the scenario for this run (repeatable), e.g. clients.app.config.acks=all, brokers.config.min.insync.replicas=2" })
-          .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it" }),
-      (a) => (once(a, ["seed", "duration", "trace", "report", "timeline", "history", "set"]), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
+          .option("quiet", { type: "boolean", describe: "print nothing unless the run fails, then the line that replays it (not with --json)" }),
+      (a) => (once(a, ["seed", "duration", "trace", "report", "timeline", "history", "set"]), notBoth(a, "quiet", "json"), later(() => runCommand({ ...a, scenario: a.scenario!, traceMessages: a["trace-messages"] }, io, c))),
     )
     .command(
       "explore <scenario>",
@@ -270,7 +296,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     io.err(`kafkasim: ${e.message} (kafkasim --help shows the usage)`);
     return 2;
   }
-  if (output) io.out(output);
+  if (output) io.out(isTopHelp(argv) ? `${output}\n\n${examplesText()}` : output);
   if (job === null) return 0; // --help or --version
   return guard(job, io, c);
 }

@@ -76,7 +76,7 @@ function kindOf(abs: string, say: Say): "missing" | "file" | "folder" {
     if (code === "ENOENT") return "missing";
     // ENOTDIR: a file stands where a folder of the path should be.
     if (code === "ENOTDIR") throw say(`a file is in the way (${firstFileOnPath(abs) ?? abs} is not a folder)`);
-    throw say(`cannot reach it (${code ?? String(e)})`);
+    throw say(`cannot reach it (${plainReason(code, String(e))})`);
   }
 }
 
@@ -92,7 +92,33 @@ function checkWritableFolder(folder: string, say: Say, itself: boolean): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST") return; // a probe left by a killed run of the same pid: the folder took a file, so it is writable
-    throw say(`the folder ${itself ? "" : `${folder} `}is not writable (${code ?? String(e)})`);
+    throw say(`the folder ${itself ? "" : `${folder} `}is not writable: ${plainReason(code, String(e))}`);
+  }
+}
+
+/**
+ * Why a folder cannot be written, in plain words rather than an errno name (`--report /proc/x` used to say "not
+ * writable (ENOENT)", which reads as if /proc did not exist). Unknown codes are given as they are.
+ */
+export function plainReason(code: string | undefined, fallback: string): string {
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "it is on a read-only file system";
+    case "ENOENT":
+      // The folder exists (it was just looked at), yet creating a file in it says "no such file": a special file
+      // system such as /proc, or the folder went away meanwhile.
+      return "no file can be created in it (a special file system, such as /proc)";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EDQUOT":
+      return "the disk quota is used up";
+    case "ENOTDIR":
+      return "a file stands where a folder of the path should be";
+    default:
+      return code ?? fallback;
   }
 }
 

@@ -30,8 +30,25 @@ const FEATURES = new Set(["transaction.version"]);
 /** Maps whose keys are Kafka's dotted names: the rest of the path is one key. */
 const DOTTED_MAPS = new Set(["config", "features"]);
 
-/** Parses `KEY=VALUE`. Throws OverrideError. */
+/** A control character (C0 and C1, DEL; tab and line breaks included): the first one's code, or null. */
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** The text with each control character written as `\uXXXX`, so a message quoting it is one line of plain text. */
+function escapeControls(text: string): string {
+  return text.replace(new RegExp(CONTROL.source, "g"), (ch) => `\\u${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
+}
+
+/**
+ * Parses `KEY=VALUE`. Throws OverrideError. A control character anywhere is refused, as in a scenario's names and
+ * values (load.ts): a terminal escape would be printed as it is on every line naming the --set, and a --set is one
+ * line (no tab or line break either); the message shows it escaped (`\u001B`), never the character itself.
+ */
 export function parseOverride(text: string): Override {
+  const control = CONTROL.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new OverrideError(`--set ${escapeControls(text)}: holds the control character U+${code}; a --set is plain text on one line, as a scenario's names and values are`);
+  }
   const eq = text.indexOf("=");
   if (eq <= 0) throw new OverrideError(`--set ${text}: must be KEY=VALUE, like clients.p1.config.acks=all`);
   const key = text.slice(0, eq).trim();

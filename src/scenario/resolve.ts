@@ -70,8 +70,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     const p = `cluster.topics[${i}]`;
     if (topicNames.has(t.name)) fail(`${p}.name`, `duplicate topic "${t.name}"`);
     if (t.name.startsWith("__")) fail(`${p}.name`, "names starting with __ are Kafka's internal topics");
-    // Kafka's Topic.validate: "." and ".." are refused (InvalidTopicException), being path names of the log directory.
-    if (t.name === "." || t.name === "..") fail(`${p}.name`, `"${t.name}" is not a legal topic name (Kafka refuses "." and ".."): use letters, digits, ".", "_" or "-"`);
+    // The rest of Kafka's Topic.validate ("", ".", "..", length, characters) is the schema's (kafka/config/topicName.ts).
     // Kafka's Topic.hasCollision: metric names replace "." with "_", so two such topics are refused (InvalidTopicException).
     const collides = [...topicNames].find((o) => o.replaceAll(".", "_") === t.name.replaceAll(".", "_"));
     if (collides !== undefined) fail(`${p}.name`, `"${t.name}" and "${collides}" collide: Kafka treats "." and "_" in topic names as the same (their metrics names would clash); rename one`);

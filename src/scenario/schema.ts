@@ -3,6 +3,7 @@ import { capacityInput } from "./capacity.js";
 import { isWholeMicros, parseDurationMs, WHOLE_MICROS_RULE } from "./duration.js";
 import { isSeed, SEED_RULE } from "../common/seed.js";
 import { shown } from "./errors.js";
+import { invalidTopicName, TOPIC_NAME_RULE } from "../kafka/config/topicName.js";
 
 /**
  * The YAML shape of a scenario (design.md §3): `ScenarioInput`. Every field is documented with its unit and
@@ -130,9 +131,11 @@ const networkInput = z.strictObject({
 const configMap = z.record(z.string(), z.unknown(), { error: "must be a map of Kafka config keys to values" });
 
 const topicInput = z.strictObject({
-  name: z
-    .string({ error: "must be a string" })
-    .regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be 1–249 characters of [a-zA-Z0-9._-] (Kafka's legal topic names)"),
+  // Kafka's Topic.validate (topicName.ts): the InvalidTopicException's reason after the rule.
+  name: z.string({ error: "must be a string" }).superRefine((name, ctx) => {
+    const why = invalidTopicName(name);
+    if (why !== null) ctx.addIssue({ code: "custom", message: `${TOPIC_NAME_RULE} (Kafka's legal topic names): Topic name is invalid: ${why}` });
+  }),
   partitions: intIn("a whole number of partitions", 1, 10_000),
   /** Default: the broker's default.replication.factor. */
   replicationFactor: intIn("a whole number", 1, 1_000).optional(),

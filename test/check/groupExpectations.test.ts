@@ -204,7 +204,8 @@ describe("consumerProgress (the group read further within `within` whenever reco
     const fatal = (group: string) => (r: Run) => r.history.event(2e6, "m1", "consumer-fatal", { group, error: "INVALID_SESSION_TIMEOUT", topics: ["t"] }, "fail");
     const r = new Run().send("v0", { at: 1, offset: 0 });
     fatal("g")(r);
-    expect(consumerProgress.run(r.tick(30).input([log(["v0"])]), { group: "g", within: 10_000 })).toMatchObject([{ evidence: { group: "g", partition: "t-0", frontier: -1, fromUs: 1.001e6, toUs: 30e6 } }]);
+    // The record waits from the fatal error, the group's first op: no member of g is recorded before it.
+    expect(consumerProgress.run(r.tick(30).input([log(["v0"])]), { group: "g", within: 10_000 })).toMatchObject([{ evidence: { group: "g", partition: "t-0", frontier: -1, fromUs: 2e6, toUs: 30e6 } }]);
     const other = new Run().send("v0", { at: 1, offset: 0 });
     fatal("h")(other);
     expect(consumerProgress.run(other.tick(30).input([log(["v0"])]), { group: "g", within: 10_000 })).toEqual([]);
@@ -246,6 +247,21 @@ describe("consumerProgress (the group read further within `within` whenever reco
     // v0, v1 arrive at 1s; the group reads v0 at 2s, then nothing until v1 at 20s: waiting from 2s.
     const r = new Run().poll("m1", 0.5, [], { tp: "t-0" }).send("v0", { at: 1, offset: 0 }).send("v1", { at: 1, offset: 1 }).poll("m1", 2, [[0, "v0"]]).poll("m1", 20, [[1, "v1"]]).tick(40);
     expect(consumerProgress.run(r.input([log(["v0", "v1"])]), { group: "g", within: 10_000 })).toMatchObject([{ evidence: { fromUs: 2e6, toUs: 20e6, frontier: 0 } }]);
+  });
+
+  it("a group's clock starts at its first op: records written before any member existed wait from the join", () => {
+    // new-group-latest-misses-backlog: records from 1s, the group's first member is assigned at 20s and reads at 23s
+    // (auto.offset.reset=latest: from the log end, v1 only). 3s after the join is within 10s.
+    const late = new Run().send("v0", { at: 1, offset: 0 }).rebalance("assigned", "m1", ["t-0"], { at: 20, gen: 1 }).send("v1", { at: 21, offset: 1 }).poll("m1", 23, [[1, "v1"]]).tick(40);
+    expect(consumerProgress.run(late.input([log(["v0", "v1"])]), { group: "g", within: 10_000 })).toEqual([]);
+    // The same group reading 12s after its join stalled from the join, not from the first record.
+    const slow = new Run().send("v0", { at: 1, offset: 0 }).rebalance("assigned", "m1", ["t-0"], { at: 20, gen: 1 }).poll("m1", 32, [[0, "v0"]]).tick(40);
+    expect(consumerProgress.run(slow.input([log(["v0"])]), { group: "g", within: 10_000 })).toMatchObject([
+      { message: "group g read nothing past offset -1 of t-0 from 20.000s to 32.000s (12.0s) while records were waiting", evidence: { fromUs: 20e6, toUs: 32e6 } },
+    ]);
+    // Another group's earlier op does not start g's clock: g's member, assigned at 20s, never reads.
+    const other = new Run().rebalance("assigned", "x", ["t-0"], { at: 0, gen: 1, group: "h" }).send("v0", { at: 1, offset: 0 }).rebalance("assigned", "m1", ["t-0"], { at: 20, gen: 1 }).tick(40);
+    expect(consumerProgress.run(other.input([log(["v0"])]), { group: "g", within: 10_000 })).toMatchObject([{ evidence: { fromUs: 20e6, toUs: 40e6 } }]);
   });
 
   it("judges each partition, in name order", () => {

@@ -35,7 +35,7 @@ describe("kafkasim check on Jepsen's history.edn", () => {
     const r = await cli("check", `${FIX}/kafka-assign-lost-write.edn`, "--json");
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).toEqual(["valid", "anomalies", "anomalyTypes", "allowed", "ops"]);
+    expect(Object.keys(out)).toEqual(["valid", "anomalies", "anomalyTypes", "allowed", "ops", "worstRealtimeLag"]);
     expect(out).toMatchObject({ valid: false, anomalyTypes: ["inconsistent-offsets", "lost-write", "poll-skip", "unseen"], ops: 194 });
     expect(out.anomalies["lost-write"][0]).toMatchObject({ key: 2, value: 0, index: 0, "max-read-index": 0, writer: { index: 31, process: 2, type: "ok", f: "send" } });
     expect(out.anomalies["inconsistent-offsets"]).toEqual([{ key: 2, offset: 0, index: 0, values: [0, 1] }]);
@@ -74,12 +74,59 @@ describe("kafkasim check on JSON and JSON lines", () => {
     const ok = [...lostOps.slice(0, 4), { ...lostOps[4] }, { ...lostOps[5], value: [["poll", { "1": [[0, "a"], [1, "b"]] }]] }];
     const r = await cli("check", file("ok.json", JSON.stringify(ok)), "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ valid: true, anomalies: {}, anomalyTypes: [], allowed: ["G0", "G0-process", "G0-realtime", "PL-1-cycle-exists", "int-send-skip", "strong-PL-1-cycle-exists"], ops: 6 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      valid: true,
+      anomalies: {},
+      anomalyTypes: [],
+      allowed: ["G0", "G0-process", "G0-realtime", "PL-1-cycle-exists", "int-send-skip", "strong-PL-1-cycle-exists"],
+      ops: 6,
+      // Process 1's poll (invoked at 50 ns) read key 1 up to offset 1, the last one sent: no lag.
+      worstRealtimeLag: { time: 50e-9, process: 1, key: 1, lag: 0 },
+    });
   });
 
   it("--ww-deps widens the allowed set to G1c", async () => {
     const r = await cli("check", file("ww.json", JSON.stringify(lostOps)), "--json", "--ww-deps");
     expect(JSON.parse(r.stdout).allowed).toContain("G1c");
+  });
+});
+
+describe("kafkasim check prints Jepsen's worst realtime lag (kafka.clj :worst-realtime-lag, seconds)", () => {
+  const s = 1e9; // ns
+  /** Process 0 sends a (offset 0, acknowledged at 1.5s) and b (offset 1, at 2.5s); process 1 polls a at 4s, b at 5s. */
+  const lagging = [
+    { index: 0, time: 1 * s, process: 0, type: "invoke", f: "send", value: [["send", 1, "a"]] },
+    { index: 1, time: 1.5 * s, process: 0, type: "ok", f: "send", value: [["send", 1, [0, "a"]]] },
+    { index: 2, time: 2 * s, process: 0, type: "invoke", f: "send", value: [["send", 1, "b"]] },
+    { index: 3, time: 2.5 * s, process: 0, type: "ok", f: "send", value: [["send", 1, [1, "b"]]] },
+    { index: 4, time: 4 * s, process: 1, type: "invoke", f: "poll", value: [["poll"]] },
+    { index: 5, time: 4.1 * s, process: 1, type: "ok", f: "poll", value: [["poll", { "1": [[0, "a"]] }]] },
+    { index: 6, time: 5 * s, process: 1, type: "invoke", f: "poll", value: [["poll"]] },
+    { index: 7, time: 5.1 * s, process: 1, type: "ok", f: "poll", value: [["poll", { "1": [[1, "b"]] }]] },
+  ];
+
+  it("a poll invoked at 4s that read offset 0, when offset 1 was known since 2.5s, lagged 1.5s: in --json and in words", async () => {
+    const p = file("lagging.json", JSON.stringify(lagging));
+    const json = await cli("check", p, "--json");
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).worstRealtimeLag).toEqual({ time: 4, process: 1, key: 1, lag: 1.5 });
+    const human = await cli("check", p);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("worst realtime lag: 1.5s (process 1, key 1, poll invoked at 4s)");
+  });
+
+  it("no lag when every poll read up to the last offset known; {time: 0, lag: 0} with no poll or no time, as Jepsen", async () => {
+    const caughtUp = [...lagging.slice(0, 4), lagging[6], { ...lagging[7], value: [["poll", { "1": [[0, "a"], [1, "b"]] }]] }];
+    const r = await cli("check", file("caughtup.json", JSON.stringify(caughtUp)), "--json");
+    expect(JSON.parse(r.stdout).worstRealtimeLag).toEqual({ time: 5, process: 1, key: 1, lag: 0 });
+    expect((await cli("check", file("caughtup2.json", JSON.stringify(caughtUp)))).stdout).toContain("worst realtime lag: 0s (process 1, key 1, poll invoked at 5s)");
+    // Sends only: nothing polled, nothing to measure.
+    const sendsOnly = file("sendsonly.json", JSON.stringify(lagging.slice(0, 4)));
+    expect(JSON.parse((await cli("check", sendsOnly, "--json")).stdout).worstRealtimeLag).toEqual({ time: 0, lag: 0 });
+    expect((await cli("check", sendsOnly)).stdout).toContain("worst realtime lag: 0s (no poll to measure)");
+    // kafka.clj computes realtime-lag only when the first client op has a :time (its test histories leave it off).
+    const untimed = [{ ...lagging[0], time: undefined }, ...lagging.slice(1)];
+    expect(JSON.parse((await cli("check", file("untimed.json", JSON.stringify(untimed)), "--json")).stdout).worstRealtimeLag).toEqual({ time: 0, lag: 0 });
   });
 });
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkOutputDir, checkOutputFile, writeOutputFile } from "../../src/cli/outputPaths.js";
+import { checkOutputDir, checkOutputFile, plainReason, writeOutputFile } from "../../src/cli/outputPaths.js";
 import { UsageError } from "../../src/cli/options.js";
 import { cli } from "../support/cli.js";
 
@@ -52,7 +52,20 @@ describe("output paths are checked before the run", () => {
   });
 
   it("--report in an unwritable place", async () => {
-    await expectPathError(["run", SCENARIO, "--report", join(unwritable, "r")], unwritable, "not writable");
+    await expectPathError(["run", SCENARIO, "--report", join(unwritable, "r")], unwritable, "not writable: permission denied");
+  });
+
+  it("why a folder is not writable is said in words, not as an errno name", async () => {
+    // /proc exists, but creating a file in it fails with ENOENT: it used to read "not writable (ENOENT)".
+    if (existsSync("/proc/self")) {
+      const r = await cli("run", SCENARIO, "--report", "/proc/x");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe("--report /proc/x: the folder /proc is not writable: no file can be created in it (a special file system, such as /proc)");
+    }
+    expect(plainReason("EROFS", "x")).toBe("it is on a read-only file system");
+    expect(plainReason("ENOSPC", "x")).toBe("no space left on the device");
+    expect(plainReason("EIO", "x")).toBe("EIO");
+    expect(plainReason(undefined, "Error: odd")).toBe("Error: odd");
   });
 
   it("shrink --out naming an existing file, or under a missing folder", async () => {

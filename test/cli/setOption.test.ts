@@ -24,6 +24,27 @@ expect:
 );
 const SET = "demo.heartbeat.timeout=1s";
 
+describe("--set with a control character is refused, as a scenario's names and values are", () => {
+  // An ESC in a value would be printed as it is on every line naming the --set (ESC [2J clears the screen).
+  for (const [what, text] of [
+    ["in the value", "clients.app.config.client.id=a\u001B[2Jb"],
+    ["in the key", "clients.a\u0007pp.config.acks=all"],
+    ["a C1 control", "demo.heartbeat.timeout=1s\u0085"],
+    ["a line break", "demo.heartbeat.timeout=1s\nrm"],
+  ] as const) {
+    it(`${what}: exit 2, one line, the character shown escaped`, async () => {
+      for (const command of [["run", FILE], ["explore", FILE, "--seeds", "1"], ["shrink", FILE]]) {
+        const r = await cli(...command, "--set", text);
+        expect(r.code, command[0]).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr.split("\n")).toHaveLength(1);
+        expect(r.stderr).toMatch(/^--set \S+: holds the control character U\+00[0-9A-F]{2}; a --set is plain text on one line/);
+        expect(r.stderr).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
+      }
+    });
+  }
+});
+
 describe("--set on run, explore and shrink: one setting changed for this run, as if the file said it", () => {
   it("run: the change decides the outcome, and the replay line repeats it so the failure replays", async () => {
     const plain = await cli("run", FILE, "--quiet");

@@ -6,6 +6,7 @@ import { shellQuote } from "../../src/report/shellQuote.js";
 import { parseOverride } from "../../src/scenario/overrides.js";
 import { shippedScenarioPath } from "../../src/scenario/shipped.js";
 import { loadScenario } from "../../src/scenario/load.js";
+import { HELP_EXAMPLES } from "../../src/cli/cli.js";
 import { cli } from "../support/cli.js";
 
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
@@ -189,12 +190,52 @@ function shellWords(line: string): string[] {
 
 describe("the --help examples", () => {
   it("name shipped scenarios, and their --set keys exist in those scenarios (a newcomer copies them)", () => {
-    const examples = [...readFileSync("src/cli/cli.ts", "utf8").matchAll(/\.example\("\$0 (\w+) ([^" ]+)([^"]*)"/g)];
+    const examples = HELP_EXAMPLES.map((e) => /^kafkasim (\w+) (\S+)(.*)$/.exec(e.command)!);
     expect(examples.length).toBeGreaterThanOrEqual(4);
     for (const [, , name, rest] of examples) {
       const file = shippedScenarioPath(name);
       expect(file, `${name} is a shipped scenario`).toBeDefined();
       for (const [, text] of rest.matchAll(/--set (\S+)/g)) expect(() => loadScenario(file!, { overrides: [parseOverride(text)] }), `--set ${text}`).not.toThrow();
     }
+  });
+});
+
+describe("--help prints each example command whole, on one line, at any terminal width", () => {
+  // yargs gave an example's command at most half the wrap width: the compare example came out in three pieces.
+  for (const columns of [undefined, 60, 200]) {
+    it(`with ${columns ?? "no"} terminal columns`, async () => {
+      const saved = Object.getOwnPropertyDescriptor(process.stdout, "columns");
+      Object.defineProperty(process.stdout, "columns", { value: columns, configurable: true, writable: true });
+      try {
+        const out = (await cli("--help")).stdout;
+        const section = out.slice(out.indexOf("Examples:")).split("\n").slice(1);
+        // Only comments and whole commands: no line is the rest of a broken one.
+        expect(section.length).toBe(2 * HELP_EXAMPLES.length);
+        for (const line of section) expect(line, line).toMatch(/^ {2}(# |kafkasim )/);
+        for (const e of HELP_EXAMPLES) expect(section).toContain(`  ${e.command}`);
+        expect(HELP_EXAMPLES.some((e) => e.command.length > 60)).toBe(true); // the narrow case would break one
+      } finally {
+        if (saved) Object.defineProperty(process.stdout, "columns", saved);
+        else delete (process.stdout as { columns?: number }).columns;
+      }
+    });
+  }
+
+  it("a command's own --help has no examples section", async () => {
+    expect((await cli("run", "--help")).stdout).not.toContain("Examples:");
+  });
+});
+
+describe("run --quiet with --json: they contradict each other", () => {
+  it("exit 2 with one line, whichever comes first", async () => {
+    await expectUsageError(["run", "engine/lease-gc-pause", "--quiet", "--json"], "--quiet and --json cannot be used together");
+    await expectUsageError(["run", "engine/lease-gc-pause", "--json", "--quiet"], "--quiet and --json cannot be used together");
+  });
+
+  it("--json alone, or with --no-quiet, is not refused (the scenario is then looked for)", async () => {
+    const r = await cli("run", "no-such-scenario-x", "--json", "--no-quiet");
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain("cannot be used together");
+    expect(r.stderr).toContain("no-such-scenario-x");
   });
 });

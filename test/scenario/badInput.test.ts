@@ -453,7 +453,10 @@ describe("bad input exits 2 with one precise message", () => {
   });
 
   it("topic names Kafka refuses: . and .., and two names that collide once . and _ are one (Topic.validate, Topic.hasCollision)", async () => {
-    for (const name of [".", ".."]) await expectBadInput(file(KAFKA.replace("name: orders,", `name: "${name}",`)), "cluster.topics[0].name", `"${name}"`);
+    for (const name of [".", ".."]) await expectBadInput(file(KAFKA.replace("name: orders,", `name: "${name}",`)), "cluster.topics[0].name", `Topic name is invalid: '${name}' is not allowed`);
+    // The rest of Topic.validate, by the same function (kafka/config/topicName.ts): length and characters.
+    await expectBadInput(file(KAFKA.replace("name: orders,", `name: "${"o".repeat(250)}",`)), "cluster.topics[0].name", "longer than the max allowed length 249");
+    await expectBadInput(file(KAFKA.replace("name: orders,", `name: "or ders",`)), "cluster.topics[0].name", "'or ders' contains one or more characters other than ASCII alphanumerics");
     const two = (a: string, b: string) => file(KAFKA.replace("topics: [{ name: orders,", `topics: [{ name: ${a}, partitions: 1, replicationFactor: 3 }, { name: ${b},`).replaceAll("topic: orders", `topic: ${b}`));
     await expectBadInput(two("my.topic", "my_topic"), "cluster.topics[1].name", '"my_topic"', '"my.topic"', "collide");
     await expectBadInput(two("a_b.c", "a.b_c"), "cluster.topics[1].name", '"a.b_c"', '"a_b.c"');

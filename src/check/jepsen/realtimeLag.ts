@@ -56,6 +56,13 @@ export interface RealtimeLag {
  * ok subscribe forgets them all. A poll whose invocation has no time gives no lags (Jepsen would fail on it).
  */
 export function realtimeLag(h: IndexedHistory): RealtimeLag[] {
+  const lags: RealtimeLag[] = [];
+  forEachRealtimeLag(h, (l) => lags.push(l));
+  return lags;
+}
+
+/** As realtimeLag, handing each lag to `visit` in the same order instead of keeping them all. */
+function forEachRealtimeLag(h: IndexedHistory, visit: (lag: RealtimeLag) => void): void {
   const expired: number[][] = [];
   for (let i = 0; i < h.n; i++) {
     const known = opMaxOffsets(h, i);
@@ -66,7 +73,6 @@ export function realtimeLag(h: IndexedHistory): RealtimeLag[] {
     }
   }
   const processOffsets = new Map<number, Map<number, number>>();
-  const lags: RealtimeLag[] = [];
   for (let i = 0; i < h.n; i++) {
     if (h.type[i] !== OK) continue;
     const p = h.proc[i];
@@ -87,11 +93,10 @@ export function realtimeLag(h: IndexedHistory): RealtimeLag[] {
       for (const [k, offset] of offsets) {
         const at = expired[k]?.[offset + 1];
         const expiredAt = at === undefined || at !== at ? Infinity : at;
-        lags.push({ time: invokeTime, process: h.processNames[p], key: h.keys.shown[k], lag: Math.max(0, invokeTime - expiredAt) });
+        visit({ time: invokeTime, process: h.processNames[p], key: h.keys.shown[k], lag: Math.max(0, invokeTime - expiredAt) });
       }
     }
   }
-  return lags;
 }
 
 /** kafka.clj `worst-realtime-lag`: the first of the highest lags (`util/max-by`), or `{time: 0, lag: 0}` when none. */
@@ -99,4 +104,19 @@ export function worstRealtimeLag(lags: readonly RealtimeLag[]): RealtimeLag | { 
   let worst: RealtimeLag | null = null;
   for (const l of lags) if (worst === null || l.lag > worst.lag) worst = l;
   return worst ?? { time: 0, lag: 0 };
+}
+
+/**
+ * What Jepsen's Kafka checker reports as `:worst-realtime-lag` (kafka.clj `analysis` computes `realtime-lag` only
+ * when the first client op has a :process and a :time — "we only bother computing this for \"real\" histories" —
+ * then `worst-realtime-lag`; `checker` converts :time and :lag with `nanos->secs`): the poll furthest behind the log's
+ * end, times in seconds, or `{time: 0, lag: 0}` when no poll was measured. Streams the lags rather than keeping them.
+ */
+export function worstRealtimeLagSecs(h: IndexedHistory): { time: number; lag: number; process?: number | string; key?: number | string } {
+  let worst: RealtimeLag | null = null;
+  if (h.n > 0 && h.time[0] === h.time[0]) forEachRealtimeLag(h, (l) => {
+    if (worst === null || l.lag > worst.lag) worst = l;
+  });
+  const w = worstRealtimeLag(worst === null ? [] : [worst]);
+  return { ...w, time: w.time / 1e9, lag: w.lag / 1e9 };
 }

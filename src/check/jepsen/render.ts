@@ -1,5 +1,6 @@
 import type { KafkaAnalysis } from "./analysis.js";
 import type { IndexedHistory, OpRef } from "./indexedHistory.js";
+import { worstRealtimeLagSecs } from "./realtimeLag.js";
 
 export type { OpRef };
 
@@ -41,11 +42,16 @@ function sortedIf(sort: boolean, xs: unknown[]): unknown[] {
 }
 
 /**
- * The `kafkasim check --json` object: `{valid, anomalies: {<jepsen key>: [...]}, anomalyTypes, allowed, ops}`,
- * anomaly keys sorted as Jepsen's checker sorts them.
+ * The `kafkasim check --json` object: `{valid, anomalies: {<jepsen key>: [...]}, anomalyTypes, allowed, ops,
+ * worstRealtimeLag}`, anomaly keys sorted as Jepsen's checker sorts them; `worstRealtimeLag` is Jepsen's
+ * `:worst-realtime-lag` (`{time, process, key, lag}`, time and lag in seconds; `{time: 0, lag: 0}` without a
+ * measured poll).
  */
-export function renderAnalysis(a: KafkaAnalysis, ops: number): { valid: boolean; anomalies: Record<string, unknown[]>; anomalyTypes: string[]; allowed: string[]; ops: number } {
+export function renderAnalysis(
+  a: KafkaAnalysis,
+  ops: number,
+): { valid: boolean; anomalies: Record<string, unknown[]>; anomalyTypes: string[]; allowed: string[]; ops: number; worstRealtimeLag: ReturnType<typeof worstRealtimeLagSecs> } {
   const anomalies: Record<string, unknown[]> = {};
   for (const t of a.anomalyTypes) anomalies[t] = (a.anomalies[t] ?? []).map((c) => renderCase(a.ctx.h, c));
-  return { valid: a.valid, anomalies, anomalyTypes: a.anomalyTypes, allowed: a.allowed, ops };
+  return { valid: a.valid, anomalies, anomalyTypes: a.anomalyTypes, allowed: a.allowed, ops, worstRealtimeLag: worstRealtimeLagSecs(a.ctx.h) };
 }

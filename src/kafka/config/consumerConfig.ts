@@ -3,6 +3,7 @@ import type { AssignmentStrategy } from "../assignors/index.js";
 import { CLIENT_NETWORK_KEYS, type ClientNetworkSettings, clientNetworkSettings } from "./clientNetworkConfig.js";
 import { bool, ConfigDef, type ConfigOf, int, INT_MIN, list, long, oneOf, str } from "./configDef.js";
 import { CONSUMER_KEYS } from "./kafkaKeyCatalogue.js";
+import { invalidTopicName, TOPIC_NAME_RULE } from "./topicName.js";
 
 /** The Java assignor classes by their `partition.assignment.strategy` names; short names are accepted too. */
 const ASSIGNOR_CLASSES: Record<string, AssignmentStrategy> = {
@@ -88,16 +89,12 @@ function isBlank(v: unknown): boolean {
 }
 
 /**
- * Why a group.instance.id is refused by `JoinGroupRequest.validateGroupInstanceId` (Kafka's topic-name rules,
- * `Topic.detectInvalidTopic`), or null. Both consumers run it whatever client.id and group.id say (ClassicKafkaConsumer
- * and AsyncKafkaConsumer build a GroupRebalanceConfig from the config first).
+ * Why a group.instance.id is refused by `JoinGroupRequest.validateGroupInstanceId`, which calls `Topic.validate`
+ * (Kafka's topic-name rule, topicName.ts), or null. Both consumers run it whatever client.id and group.id say
+ * (ClassicKafkaConsumer and AsyncKafkaConsumer build a GroupRebalanceConfig from the config first).
  */
 export function invalidGroupInstanceId(id: string): string | null {
-  if (id === "") return "the empty string is not allowed";
-  if (id === "." || id === "..") return `'${id}' is not allowed`;
-  if (id.length > 249) return `the length of '${id}' is longer than the max allowed length 249`;
-  if (!/^[a-zA-Z0-9._-]+$/.test(id)) return `'${id}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
-  return null;
+  return invalidTopicName(id);
 }
 
 /**
@@ -112,7 +109,7 @@ export function consumerConfigConflicts(c: ConsumerConfig, explicit: ReadonlySet
   const instanceId = c["group.instance.id"];
   const bad = instanceId !== null ? invalidGroupInstanceId(instanceId) : null;
   if (bad !== null)
-    out.push({ key: "group.instance.id", message: `must be 1–249 characters of [a-zA-Z0-9._-], not "." or "..": Group instance id is invalid: ${bad} (InvalidConfigurationException in Kafka: JoinGroupRequest.validateGroupInstanceId)` });
+    out.push({ key: "group.instance.id", message: `${TOPIC_NAME_RULE}: Group instance id is invalid: ${bad} (InvalidConfigurationException in Kafka: JoinGroupRequest.validateGroupInstanceId)` });
   // ClassicKafkaConsumer's constructor: InvalidGroupIdException (ConfigDef.parseType has trimmed it).
   if (c["group.id"] !== null && c["group.id"].trim() === "") out.push({ key: "group.id", message: `should not be an empty string or whitespace (InvalidGroupIdException in Kafka: "The configured group.id should not be an empty string or whitespace.")` });
   const set = (k: string) => explicit.has(k) && (!Object.hasOwn(user, k) || !isBlank(user[k]));

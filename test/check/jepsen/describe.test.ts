@@ -154,7 +154,7 @@ describe("renderCase: the file's keys, values and ops in place of ids", () => {
 
   it("renderAnalysis: the check --json object, anomalies in Jepsen's sorted key order", () => {
     const r = renderAnalysis(a, 8);
-    expect(Object.keys(r)).toEqual(["valid", "anomalies", "anomalyTypes", "allowed", "ops"]);
+    expect(Object.keys(r)).toEqual(["valid", "anomalies", "anomalyTypes", "allowed", "ops", "worstRealtimeLag"]);
     expect(r).toMatchObject({ valid: false, anomalyTypes: ["G1a", "lost-write", "unseen"], ops: 8 });
     expect(Object.keys(r.anomalies)).toEqual(["G1a", "lost-write", "unseen"]);
     expect(r.anomalies.unseen).toEqual([{ key: "x", count: 1, messages: ["a"], time: 7 }]);
