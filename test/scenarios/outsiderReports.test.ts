@@ -143,3 +143,33 @@ describe("static-member-poll-timeout-stalls-partitions' trace", () => {
     expect(recs.filter((r) => r.type !== "consumer.poll-timeout")).toEqual([]);
   });
 });
+
+describe("known model mismatches", () => {
+  const file = join(import.meta.dirname, "..", "fixtures", "known-mismatches", "controlled-shutdown-isr-expand-storm.yaml");
+  /** The leaders' AlterPartition proposals the controller refused with INELIGIBLE_REPLICA, with when they came. */
+  function refusals(): { t: number; tp: string; fencedAt: number }[] {
+    const out: { t: number; tp: string; fencedAt: number }[] = [];
+    let fencedAt = Infinity;
+    const r = runScenario(loadScenario(file), {
+      seed: 1,
+      observe: (x) => {
+        const rec = x as { t: number; type: string; data: { tp?: string; error?: string } };
+        if (rec.type === "controller.fence" && fencedAt === Infinity) fencedAt = rec.t;
+        if (rec.type === "partition.alter-failed" && rec.data.error === "INELIGIBLE_REPLICA") out.push({ t: rec.t, tp: rec.data.tp!, fencedAt });
+      },
+    });
+    expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+    return out;
+  }
+
+  it.fails("controlled-shutdown-isr-expand-storm: no leader proposes a broker in controlled shutdown for the ISR (Partition.isReplicaIsrEligible)", () => {
+    expect(refusals()).toEqual([]);
+  });
+
+  it("controlled-shutdown-isr-expand-storm: the refused proposals all come between broker-2's shutdown (10s) and its fencing", () => {
+    const out = refusals();
+    expect(out.length).toBeGreaterThan(100);
+    // Proposals sent before the fence may be answered just after it (one round trip to the controller).
+    expect(out.every((x) => x.t >= 10_000_000 && (x.fencedAt === Infinity || x.t - x.fencedAt < 100_000))).toBe(true);
+  });
+});
