@@ -94,6 +94,11 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     set: [1, 2, 3, 4].map((n) => `clients.coop-${n}.config.session.timeout.ms=10000`),
     expect: "[{consumerProgress: {group: shipping, within: 30s}}, {rebalancePause: {group: shipping, max: 0s}}, noConcurrentOwnership, noSkippedRecords, noCommittedOffsetRegression]",
   },
+  {
+    file: "kip848-poll-timeout-commit-failed.yaml",
+    set: ["clients.member-1.config.max.poll.interval.ms=60000"],
+    expect: "[noConsumedTwice, noSkippedRecords, noConcurrentOwnership, {errorNotSeen: {client: member-1, error: COMMIT_FAILED}}, {rebalances: {group: shipping, max: 2}}]",
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {
