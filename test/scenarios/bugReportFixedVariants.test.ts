@@ -83,6 +83,32 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     set: ["clients.replica-2.config.group.instance.id=shipping-consumer-2"],
     expect: "[{errorNotSeen: {client: replica-1, error: FENCED_INSTANCE_ID}}, {errorNotSeen: {client: replica-2, error: FENCED_INSTANCE_ID}}, noConcurrentOwnership, noSkippedRecords, {consumerProgress: {group: shipping, within: 10s}}]",
   },
+  {
+    file: "request-timeout-below-replication-duplicates.yaml",
+    set: ["clients.app.config.request.timeout.ms=30000"],
+    expect: "[noDuplicates, noLostAcknowledgedWrites, noReordering, noLogDivergence]",
+  },
+  {
+    file: "kip-360-idempotent-unclean-truncation.yaml",
+    set: ["topics.events.config.unclean.leader.election.enable=false"],
+    expect: "[noLostAcknowledgedWrites, noFailedSends, noDuplicates, noReordering, noLogDivergence]",
+  },
+  {
+    file: "txn-state-log-min-isr-blocks-transactions.yaml",
+    set: ["brokers.config.transaction.state.log.min.isr=1"],
+    expect: "[{noUnavailability: 20s}, noLostAcknowledgedWrites, noAbortedReads, noUncommittedReads]",
+    committedTransactions: true,
+  },
+  {
+    file: "cooperative-member-crash-mid-rebalance.yaml",
+    set: [1, 2, 3, 4].map((n) => `clients.coop-${n}.config.session.timeout.ms=10000`),
+    expect: "[{consumerProgress: {group: shipping, within: 30s}}, {rebalancePause: {group: shipping, max: 0s}}, noConcurrentOwnership, noSkippedRecords, noCommittedOffsetRegression]",
+  },
+  {
+    file: "kip848-poll-timeout-commit-failed.yaml",
+    set: ["clients.member-1.config.max.poll.interval.ms=60000"],
+    expect: "[noConsumedTwice, noSkippedRecords, noConcurrentOwnership, {errorNotSeen: {client: member-1, error: COMMIT_FAILED}}, {rebalances: {group: shipping, max: 2}}]",
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {

@@ -97,3 +97,92 @@ describe("new-group-latest-misses-backlog", () => {
     for (const [tp, offset] of first) expect(offset, tp).toBeGreaterThan(100);
   });
 });
+
+/** Trace records of one run of a bug-report fixture at seed 1, only those of the given types. */
+function traceOf(file: string, types: string[]): { t: number; actor: string; type: string; data: Record<string, unknown> }[] {
+  const keep = new Set(types);
+  const recs: { t: number; actor: string; type: string; data: Record<string, unknown> }[] = [];
+  runScenario(loadScenario(join(dir, file)), { seed: 1, observe: (r) => (keep.has((r as Rec).type) ? recs.push(r as never) : undefined) });
+  return recs;
+}
+
+/**
+ * kip-360-idempotent-unclean-truncation's expectations (a silent loss: no failed send, no OUT_OF_ORDER_SEQUENCE_NUMBER
+ * in the history) would also pass a model where the stale leader took the next batch without a word. The trace shows
+ * what Kafka does: the new leader refuses the producer's next sequence (ProducerAppendInfo.checkSequence), and the
+ * client, the refused batch being the next after its last acknowledged one, bumps its epoch (TransactionManager.canRetry
+ * → requestEpochBumpForPartition, KIP-360) instead of failing.
+ */
+describe("kip-360-idempotent-unclean-truncation's trace", () => {
+  it("answers OUT_OF_ORDER_SEQUENCE_NUMBER after the unclean election and the producer bumps its epoch for it", () => {
+    const recs = traceOf("kip-360-idempotent-unclean-truncation.yaml", ["controller.unclean-election", "partition.reject-produce", "producer.bump-epoch"]);
+    const election = recs.find((r) => r.type === "controller.unclean-election");
+    expect(election).toBeDefined();
+    const oos = recs.filter((r) => r.type === "partition.reject-produce" && r.data.error === "OUT_OF_ORDER_SEQUENCE_NUMBER");
+    expect(oos.length).toBeGreaterThan(0);
+    expect(oos[0].t).toBeGreaterThan(election!.t);
+    const bumps = recs.filter((r) => r.type === "producer.bump-epoch");
+    expect(bumps.map((b) => b.data.cause)).toEqual(["OUT_OF_ORDER_SEQUENCE_NUMBER"]);
+    expect(bumps[0].t).toBeGreaterThan(oos[0].t);
+  });
+});
+
+/**
+ * kafka-15489-isolated-active-controller: what KAFKA-15489 fixed is that the cut-off leader resigns (check-quorum,
+ * LeaderState.timeUntilCheckQuorumExpires: 1.5 × controller.quorum.fetch.timeout.ms) while the others elect a leader
+ * of a higher epoch; the expectations only see that the cluster kept working.
+ */
+describe("kafka-15489-isolated-active-controller's trace", () => {
+  it("the isolated leader resigns within the check-quorum window and another voter leads a higher epoch", () => {
+    const recs = traceOf("kafka-15489-isolated-active-controller.yaml", ["raft.leader", "raft.resign"]);
+    const first = recs.find((r) => r.type === "raft.leader")!;
+    const resign = recs.find((r) => r.type === "raft.resign");
+    expect(resign?.actor).toBe(first.actor);
+    expect(resign!.t - 10_000_000).toBeLessThanOrEqual(3_000_000); // isolated at 10s; 1.5 × 2s
+    const next = recs.find((r) => r.type === "raft.leader" && r.actor !== first.actor);
+    expect(next).toBeDefined();
+    expect(next!.data.epoch as number).toBeGreaterThan(first.data.epoch as number);
+  });
+});
+
+/**
+ * static-member-poll-timeout-stalls-partitions: a static member's poll timeout gives up its generation without a
+ * LeaveGroup (AbstractCoordinator.maybeLeaveGroup), so the coordinator neither removes it nor rebalances.
+ */
+describe("static-member-poll-timeout-stalls-partitions' trace", () => {
+  it("times out the poll of member-1, sends no LeaveGroup and the coordinator removes nobody", () => {
+    const recs = traceOf("static-member-poll-timeout-stalls-partitions.yaml", ["consumer.poll-timeout", "consumer.leave-group", "group-coordinator.member-removed"]);
+    expect(recs.filter((r) => r.type === "consumer.poll-timeout").map((r) => [r.actor, r.data.static])).toEqual([["member-1", true]]);
+    expect(recs.filter((r) => r.type !== "consumer.poll-timeout")).toEqual([]);
+  });
+});
+
+describe("known model mismatches", () => {
+  const file = join(import.meta.dirname, "..", "fixtures", "known-mismatches", "controlled-shutdown-isr-expand-storm.yaml");
+  /** The leaders' AlterPartition proposals the controller refused with INELIGIBLE_REPLICA, with when they came. */
+  function refusals(): { t: number; tp: string; fencedAt: number }[] {
+    const out: { t: number; tp: string; fencedAt: number }[] = [];
+    let fencedAt = Infinity;
+    const r = runScenario(loadScenario(file), {
+      seed: 1,
+      observe: (x) => {
+        const rec = x as { t: number; type: string; data: { tp?: string; error?: string } };
+        if (rec.type === "controller.fence" && fencedAt === Infinity) fencedAt = rec.t;
+        if (rec.type === "partition.alter-failed" && rec.data.error === "INELIGIBLE_REPLICA") out.push({ t: rec.t, tp: rec.data.tp!, fencedAt });
+      },
+    });
+    expect(r.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+    return out;
+  }
+
+  it.fails("controlled-shutdown-isr-expand-storm: no leader proposes a broker in controlled shutdown for the ISR (Partition.isReplicaIsrEligible)", () => {
+    expect(refusals()).toEqual([]);
+  });
+
+  it("controlled-shutdown-isr-expand-storm: the refused proposals all come between broker-2's shutdown (10s) and its fencing", () => {
+    const out = refusals();
+    expect(out.length).toBeGreaterThan(100);
+    // Proposals sent before the fence may be answered just after it (one round trip to the controller).
+    expect(out.every((x) => x.t >= 10_000_000 && (x.fencedAt === Infinity || x.t - x.fencedAt < 100_000))).toBe(true);
+  });
+});

@@ -213,8 +213,16 @@ export class ConsumerMembershipManager extends GroupMember {
     this.closed = true;
   }
 
+  /**
+   * CommitRequestManager.OffsetCommitRequestState.toUnsentRequest (apache/kafka 1eb7644): the commit carries the member
+   * id and epoch the membership manager last notified (onMemberEpochUpdated). A member without a positive epoch —
+   * fenced, left after a poll timeout (STALE), or joining — has notified neither (AbstractMembershipManager.
+   * updateMemberEpoch), so its commit is still sent, with the request's defaults: member id "" and epoch -1. It is
+   * not failed locally: the coordinator takes it if the group has no members (ConsumerGroup.validateOffsetCommit, the
+   * admin / assign() path) and otherwise answers UNKNOWN_MEMBER_ID (CommitFailedException).
+   */
   protected commitIdentity(): CommitIdentity | ErrorName {
-    if (this.generation <= 0 || this.state === "FENCED" || this.state === "STALE") return "COMMIT_FAILED";
+    if (this.generation <= 0 || this.state === "FENCED" || this.state === "STALE") return { generationId: -1, memberId: "" };
     return { generationId: this.generation, memberId: this.memberId };
   }
 

@@ -72,4 +72,32 @@ describe("KIP-848 OffsetCommit errors (CommitRequestManager)", () => {
     h.consumer.poll();
     expect(h.events).toEqual(["assigned t-0 @1", "revoked t-0 @3"]);
   });
+
+  /**
+   * A member whose poll timer expired left with epoch -1 (AbstractMembershipManager.transitionToSendingLeaveGroup) and
+   * notified no epoch (updateMemberEpoch): its commitSync is still sent, with member id "" and epoch -1
+   * (OffsetCommitRequestState.toUnsentRequest's defaults), not failed in the client. Found by
+   * test/fixtures/bug-reports/kip848-poll-timeout-commit-failed.yaml.
+   */
+  function staleMember() {
+    const h = stableConsumerProtocolMember({ "max.poll.interval.ms": 5000 });
+    h.ctx.advance(6000);
+    expect(h.take("ConsumerGroupHeartbeat").map((r) => r.msg.memberEpoch)).toContain(-1);
+    h.consumer.commitSync(offsets, h.recordCommit);
+    const commit = h.one("OffsetCommit");
+    expect([commit.msg.memberId, commit.msg.generationId]).toEqual(["", -1]);
+    return { h, commit };
+  }
+
+  it("a member stale after a poll timeout sends its commit without member id and epoch; a group with members answers UNKNOWN_MEMBER_ID (CommitFailedException)", () => {
+    const { h, commit } = staleMember();
+    h.answer(commit, { error: "UNKNOWN_MEMBER_ID" });
+    expect(h.commits).toEqual(["COMMIT_FAILED"]);
+  });
+
+  it("a member stale after a poll timeout has its commit taken by a group left empty (ConsumerGroup.validateOffsetCommit)", () => {
+    const { h, commit } = staleMember();
+    h.answer(commit, { error: "NONE" });
+    expect(h.commits).toEqual(["ok"]);
+  });
 });
