@@ -41,17 +41,7 @@ const view = (log: PartitionLog) => log.batches.map((b) => `${b.baseOffset}:${b.
  * broker-1's log is `leader` with high watermark `leaderHw`. Answers every request until the logs match or 20 rounds.
  */
 function reconcile(replicaLog: RecordBatch[], leader: PartitionLog, leaderEpoch: number, leaderHw: number) {
-  const ctx = new FakeContext("broker-2");
-  const replica = ctx.disk.open("log/t-0", () => logOf(replicaLog));
-  const settings = brokerSettings(BROKER_CONFIG.resolve({}), false);
-  let correlation = 0;
-  const fetcherClient = new NetworkClient(
-    ctx,
-    { name: "replica-fetcher", requestTimeoutMs: settings.replicaSocketTimeoutMs, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, connectionSetupTimeoutMs: settings.connectionSetupTimeoutMs, connectionSetupTimeoutMaxMs: settings.connectionSetupTimeoutMaxMs, maxInFlightRequestsPerConnection: Infinity },
-    () => ++correlation,
-  );
-  const rm = new ReplicaManager({ ctx, settings, image: new MetadataImage(), fetcherClient, alterPartition: () => {} });
-  rm.applyPartitionState({ topic: "t", partition: 0, replicas: ["broker-1", "broker-2"], isr: ["broker-1", "broker-2"], leader: "broker-1", leaderEpoch, partitionEpoch: leaderEpoch });
+  const { ctx, replica, rm } = follow(replicaLog, leaderEpoch);
   const asked: string[] = [];
   for (let round = 0; round < 20 && view(replica).join("|") !== view(leader).join("|"); round++) {
     ctx.advance(0);
@@ -71,6 +61,28 @@ function reconcile(replicaLog: RecordBatch[], leader: PartitionLog, leaderEpoch:
   return { replica, partition: rm.partition("t-0")!, asked };
 }
 
+/**
+ * broker-2 starts following t-0 from broker-1 at `leaderEpoch` with `replicaLog` on its disk (its HW checkpoint
+ * `highWatermark`; `withEpochs` false: the log's leader-epoch cache is empty, Kafka's `latestEpoch = None`).
+ * `legacy`: the fetcher cannot use OffsetsForLeaderEpoch (kafkasim's legacyHighWatermarkTruncation switch).
+ */
+function follow(replicaLog: RecordBatch[], leaderEpoch: number, opts: { highWatermark?: number; withEpochs?: boolean; legacy?: boolean } = {}) {
+  const ctx = new FakeContext("broker-2");
+  const replica = ctx.disk.open("log/t-0", () => logOf(replicaLog));
+  replica.highWatermarkCheckpoint = opts.highWatermark ?? 0;
+  if (opts.withEpochs === false) replica.epochCache.entries = [];
+  const settings = brokerSettings(BROKER_CONFIG.resolve({}), opts.legacy ?? false);
+  let correlation = 0;
+  const fetcherClient = new NetworkClient(
+    ctx,
+    { name: "replica-fetcher", requestTimeoutMs: settings.replicaSocketTimeoutMs, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, connectionSetupTimeoutMs: settings.connectionSetupTimeoutMs, connectionSetupTimeoutMaxMs: settings.connectionSetupTimeoutMaxMs, maxInFlightRequestsPerConnection: Infinity },
+    () => ++correlation,
+  );
+  const rm = new ReplicaManager({ ctx, settings, image: new MetadataImage(), fetcherClient, alterPartition: () => {} });
+  rm.applyPartitionState({ topic: "t", partition: 0, replicas: ["broker-1", "broker-2"], isr: ["broker-1", "broker-2"], leader: "broker-1", leaderEpoch, partitionEpoch: leaderEpoch });
+  return { ctx, replica, rm };
+}
+
 describe("AbstractFetcherThreadTest (truncateOnFetch = false)", () => {
   it("testTruncation: epochs 0,2,4 against the leader's 1,3,5 — the follower ends with the leader's log, start, end and HW", () => {
     const leader = logOf([mkBatch(0, 1, "a"), mkBatch(1, 3, "b"), mkBatch(2, 5, "c")]);
@@ -88,5 +100,23 @@ describe("AbstractFetcherThreadTest (truncateOnFetch = false)", () => {
     // Kafka's verifyLastFetchedEpoch(Some(2)) (truncate-on-fetch only): after the truncation the follower's last
     // epoch is 2, so it fetches again from offset 2 and never below it.
     expect(asked.filter((a) => a.startsWith("fetch"))).toEqual(["fetch 2"]);
+  });
+
+  const replicaLog = [mkBatch(0, 0, "a"), mkBatch(1, 2, "b"), mkBatch(2, 4, "c")];
+
+  /** The follower's first round: its log end and what it sent (no OffsetsForLeaderEpoch; a Fetch from the HW). */
+  function firstRound(opts: { withEpochs?: boolean; legacy?: boolean }) {
+    const { ctx, replica } = follow(replicaLog, 5, { highWatermark: 2, ...opts });
+    ctx.advance(0);
+    const sent = ctx.takeSent().map((m) => m.msg as FetchRequest | OffsetsForLeaderEpochRequest);
+    return { logEndOffset: replica.logEndOffset, sent: sent.map((m) => (m.type === "Fetch" ? `fetch ${m.partitions[0].fetchOffset}` : `epoch ${m.leaderEpoch}`)) };
+  }
+
+  it("testTruncateToHighWatermarkIfLeaderEpochRequestNotSupported: truncates to the HW (2) and fetches from it", () => {
+    expect(firstRound({ legacy: true })).toEqual({ logEndOffset: 2, sent: ["fetch 2"] });
+  });
+
+  it("testTruncateToHighWatermarkIfLeaderEpochInfoNotAvailable: no local epoch, so truncate to the HW (2) and fetch from it", () => {
+    expect(firstRound({ withEpochs: false })).toEqual({ logEndOffset: 2, sent: ["fetch 2"] });
   });
 });
