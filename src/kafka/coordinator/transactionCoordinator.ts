@@ -244,7 +244,11 @@ export class TransactionCoordinator {
     // TV2: a retried EndTxn arrives with the epoch from before the bump; a finished transaction answers it again.
     if (m && m.producerId === req.producerId && this.host.transactionVersion === 2 && req.producerEpoch === m.lastProducerEpoch && m.state === completed && m.pendingState === null)
       return reply("NONE", m.producerId, m.producerEpoch);
-    const error = this.validate(m, req.producerId, req.producerEpoch);
+    let error = this.validate(m, req.producerId, req.producerEpoch);
+    // TransactionCoordinator.endTransaction: a Prepare state with no write pending answers CONCURRENT_TRANSACTIONS to
+    // the same end (a retry; the markers are on their way) and INVALID_TXN_STATE to the other one
+    // (logInvalidStateTransitionAndReturnError).
+    if (error === "CONCURRENT_TRANSACTIONS" && m!.pendingState === null && m!.state === (req.commit ? "PrepareAbort" : "PrepareCommit")) error = "INVALID_TXN_STATE";
     if (error !== "NONE") {
       this.ctx.trace("txn-coordinator.reject", { transactionalId: req.transactionalId, request: req.commit ? "EndTxn(commit)" : "EndTxn(abort)", error, producerEpoch: req.producerEpoch, currentEpoch: m?.producerEpoch ?? null });
       return reply(error);
