@@ -222,8 +222,10 @@ export function doClean(log: PartitionLog, l: LogToClean, aborted: readonly Abor
     }
     out.push(rebuilt(b, keptRecords, keptDeltas, needToSetDeleteHorizon ? nowMs + cfg.deleteRetentionMs : b.deleteHorizonMs));
   }
+  // Grouped by the sizes the segments had before this cleaning, as Kafka groups them before cleaning each group.
+  const sizesBefore = log.segments.map((s) => s.sizeBytes);
   log.replaceCleaned(out, k, upper);
-  groupSegmentsBySize(log, upper, cfg.segmentBytes);
+  groupSegmentsBySize(log, upper, cfg.segmentBytes, sizesBefore);
   const endOffset = Math.max(upper, l.firstDirtyOffset);
   log.cleanerCheckpoint = endOffset;
   return {
@@ -251,21 +253,28 @@ function rebuilt(b: RecordBatch, records: KafkaRecord[], deltas: number[], delet
 }
 
 /**
- * `Cleaner.groupSegmentsBySize` then `replaceSegments`: consecutive segments below `upper` are merged into one while
- * their sizes add up to at most segment.bytes (the first one's base offset and producer snapshot stay).
+ * `Cleaner.groupSegmentsBySize` then `cleanSegments` / `replaceSegments`: consecutive segments below `upper` are
+ * merged into one while their sizes before this cleaning (`sizesBefore`, by index; Kafka groups the segments as they
+ * are, then cleans each group into one) add up to at most segment.bytes (the first one's base offset and producer
+ * snapshot stay). The index-size and offset-range limits of Kafka's grouping are not modelled.
  */
-function groupSegmentsBySize(log: PartitionLog, upper: number, maxBytes: number): void {
+function groupSegmentsBySize(log: PartitionLog, upper: number, maxBytes: number, sizesBefore: readonly number[]): void {
   const segs = log.segments;
   const merged: LogSegment[] = [];
+  let groupBytesBefore = 0;
   let i = 0;
   for (; i < segs.length - 1 && (segs[i + 1]?.baseOffset ?? Infinity) <= upper; i++) {
     const last = merged[merged.length - 1];
     const s = segs[i];
-    if (last && last.sizeBytes + s.sizeBytes <= maxBytes) {
+    if (last && groupBytesBefore + sizesBefore[i] <= maxBytes) {
+      groupBytesBefore += sizesBefore[i];
       last.sizeBytes += s.sizeBytes;
       last.largestTimestampMs = Math.max(last.largestTimestampMs, s.largestTimestampMs);
       if (last.firstBatchTimestampMs < 0) last.firstBatchTimestampMs = s.firstBatchTimestampMs;
-    } else merged.push(s);
+    } else {
+      merged.push(s);
+      groupBytesBefore = sizesBefore[i];
+    }
   }
   log.segments = [...merged, ...segs.slice(i)];
 }

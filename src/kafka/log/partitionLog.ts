@@ -239,9 +239,17 @@ export class PartitionLog implements DiskResident {
     return bytes;
   }
 
-  /** Removes every record at or above `offset`. Returns how many records were removed. */
+  /**
+   * Removes every record at or above `offset`. Returns how many records were removed. A truncation at or past the
+   * log end removes nothing but still drops leader-epoch entries starting at the log end (`UnifiedLog.truncateTo`:
+   * "we may have a conflicting epoch entry at the end of the log from the leader", one assigned on becoming leader
+   * with nothing appended in it).
+   */
   truncateTo(offset: number): number {
-    if (offset >= this.logEndOffset) return 0;
+    if (offset >= this.logEndOffset) {
+      this.epochCache.truncateFromEnd(this.logEndOffset);
+      return 0;
+    }
     const removed = this.logEndOffset - offset;
     while (this.batches.length > 0) {
       const last = this.batches[this.batches.length - 1];

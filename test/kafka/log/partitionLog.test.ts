@@ -528,13 +528,16 @@ describe("PartitionLog edges the mutation run found unpinned", () => {
     expect(log.maybeIncrementLogStartOffset(2)).toBe(false);
   });
 
-  it("truncating to the log end leaves an epoch begun there in the cache (no truncation at all)", () => {
-    // UnifiedLog.truncateTo: targetOffset >= logEndOffset means nothing is truncated, the epoch cache included; a
-    // leader elected at the log end has assigned its epoch there before writing anything.
+  it("truncating to the log end removes no record but drops an epoch begun there from the cache", () => {
+    // UnifiedLog.truncateTo: targetOffset >= logEndOffset truncates no record, but "always truncate epoch cache since
+    // we may have a conflicting epoch entry at the end of the log from the leader" (truncateFromEndAsyncFlush(logEndOffset)):
+    // a broker elected leader at the log end assigned its epoch there before writing anything, then lost leadership.
     const log = threeBatches();
+    const before = log.epochCache.latestEpoch();
     log.epochCache.assign(5, 6);
     expect(log.truncateTo(6)).toBe(0);
-    expect(log.epochCache.latestEpoch()).toBe(5);
+    expect(log.logEndOffset).toBe(6);
+    expect(log.epochCache.latestEpoch()).toBe(before);
   });
 
   it("truncateFullyAndStartAt leaves one empty segment at the new offset, created now", () => {

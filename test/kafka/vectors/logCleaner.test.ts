@@ -557,13 +557,10 @@ describe("LogCleanerTest: LogToClean", () => {
     expect(cleanableRatio(l)).toBeCloseTo(cleanable / (clean + cleanable), 6);
   });
 
-  // DISAGREEMENT, pinned: Kafka's Cleaner.doClean groups the segments by their sizes before the cleaning
-  // (groupSegmentsBySize(log.logSegments(0, endOffset), segmentSize, ...), then cleanSegments per group), so two
-  // 994-byte segments (segment.bytes 1024) are cleaned into two segments. kafkasim's groupSegmentsBySize merges the
-  // segments after cleaning by their cleaned sizes, so both become one (10 distinct values) and the first two
-  // segments' counts cannot both drop. The fix (group by the sizes captured before replaceCleaned) is local but
-  // moves the golden digest of scenarios/compacted-slow-reader-misses-tombstones, so it is left to the lead.
-  it.fails("testCleaningWithUncleanableSection: the segments from the first uncleanable offset's keep every value", () => {
+  // Kafka's Cleaner.doClean groups the segments by their sizes before the cleaning (groupSegmentsBySize(log.logSegments(0,
+  // endOffset), segmentSize, ...), then cleanSegments per group), so two 994-byte segments (segment.bytes 1024) are
+  // cleaned into two segments. kafkasim grouped by the cleaned sizes until this vector found it.
+  it("testCleaningWithUncleanableSection: the segments from the first uncleanable offset's keep every value", () => {
     const N = 10;
     const log = new Log(1024);
     while (log.log.segments.length <= 2) log.record(log.log.logEndOffset % N, log.log.logEndOffset);

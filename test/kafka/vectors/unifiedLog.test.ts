@@ -124,10 +124,9 @@ describe("UnifiedLogTest: truncation", () => {
   // DISAGREEMENT, pinned: UnifiedLog.truncateTo(target >= logEndOffset) changes no record but still calls
   // leaderEpochCache.truncateFromEndAsyncFlush(logEndOffset) ("we may have a conflicting epoch entry at the end of
   // the log from the leader"): an epoch a broker assigned on becoming leader, with nothing appended in it, goes when
-  // it truncates as a follower. kafkasim's PartitionLog.truncateTo returns at once, so the entry stays (and the
-  // replica answers OffsetsForLeaderEpoch with it later). The fix (truncateFromEnd(logEndOffset) in that branch) is
-  // two lines but moves the golden digests of idempotent-producer-state-deleted and txn-coordinator-shutdown.
-  it.fails("testTruncateToEndOffsetClearsEpochCache: a truncation at or past the log end drops an epoch entry at the log end", () => {
+  // it truncates as a follower. kafkasim's PartitionLog.truncateTo returned at once, so the entry stayed (and the
+  // replica answered OffsetsForLeaderEpoch with it later), until this vector found it.
+  it("testTruncateToEndOffsetClearsEpochCache: a truncation at or past the log end drops an epoch entry at the log end", () => {
     const log = new Log(1024 * 1024 * 1024);
     const b: RecordBatch = { baseOffset: 27, leaderEpoch: 19, producerId: -1, producerEpoch: -1, baseSequence: -1, isTransactional: false, isControl: false, records: [{ key: null, value: "a" }, { key: null, value: "b" }], sizeBytes: 80 };
     log.log.truncateFullyAndStartAt(27, NOW);
