@@ -1,13 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { brokerSettings } from "../../../src/kafka/broker/brokerSettings.js";
 import { fetcherId } from "../../../src/kafka/broker/replicaFetcherThread.js";
-import { ReplicaManager } from "../../../src/kafka/broker/replicaManager.js";
 import { BROKER_CONFIG } from "../../../src/kafka/config/brokerConfig.js";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
-import { MetadataImage } from "../../../src/kafka/metadata/metadataImage.js";
-import { NetworkClient } from "../../../src/kafka/network/networkClient.js";
 import type { FetchRequest, FetchResponsePartition } from "../../../src/kafka/protocol/messages.js";
 import { FakeContext } from "../../support/fakeContext.js";
+import { newReplicaManager } from "../../support/replicaManagerHarness.js";
 
 /**
  * A follower's replica fetchers (Kafka `ReplicaFetcherManager` → `ReplicaFetcherThread`): broker-2 follows
@@ -17,13 +15,7 @@ import { FakeContext } from "../../support/fakeContext.js";
 function follower(config: Record<string, number> = {}) {
   const ctx = new FakeContext("broker-2");
   const settings = brokerSettings(BROKER_CONFIG.resolve(config), false);
-  let correlation = 0;
-  const fetcherClient = new NetworkClient(
-    ctx,
-    { name: "replica-fetcher", requestTimeoutMs: settings.replicaSocketTimeoutMs, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, connectionSetupTimeoutMs: settings.connectionSetupTimeoutMs, connectionSetupTimeoutMaxMs: settings.connectionSetupTimeoutMaxMs, maxInFlightRequestsPerConnection: Infinity },
-    () => ++correlation,
-  );
-  const rm = new ReplicaManager({ ctx, settings, image: new MetadataImage(), fetcherClient, alterPartition: () => {} });
+  const rm = newReplicaManager(ctx, settings);
   const follow = (partition: number, leader: string, leaderEpoch = 1) =>
     rm.applyPartitionState({ topic: "t", partition, replicas: ["broker-1", "broker-2", "broker-3"], isr: ["broker-1", "broker-2", "broker-3"], leader, leaderEpoch, partitionEpoch: leaderEpoch });
   /** The Fetch requests sent since the last call: to whom, and which partitions from which offsets. */

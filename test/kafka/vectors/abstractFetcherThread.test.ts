@@ -18,10 +18,9 @@ import { ReplicaManager } from "../../../src/kafka/broker/replicaManager.js";
 import { BROKER_CONFIG } from "../../../src/kafka/config/brokerConfig.js";
 import { PartitionLog } from "../../../src/kafka/log/partitionLog.js";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
-import { MetadataImage } from "../../../src/kafka/metadata/metadataImage.js";
-import { NetworkClient } from "../../../src/kafka/network/networkClient.js";
 import type { FetchRequest, OffsetsForLeaderEpochRequest } from "../../../src/kafka/protocol/messages.js";
 import { FakeContext } from "../../support/fakeContext.js";
+import { newReplicaManager } from "../../support/replicaManagerHarness.js";
 
 /** AbstractFetcherThreadTest.mkBatch: one record at `baseOffset`, stamped with `leaderEpoch`. */
 function mkBatch(baseOffset: number, leaderEpoch: number, value: string): RecordBatch {
@@ -72,13 +71,7 @@ function follow(replicaLog: RecordBatch[], leaderEpoch: number, opts: { highWate
   replica.highWatermarkCheckpoint = opts.highWatermark ?? 0;
   if (opts.withEpochs === false) replica.epochCache.entries = [];
   const settings = brokerSettings(BROKER_CONFIG.resolve({}), opts.legacy ?? false);
-  let correlation = 0;
-  const fetcherClient = new NetworkClient(
-    ctx,
-    { name: "replica-fetcher", requestTimeoutMs: settings.replicaSocketTimeoutMs, reconnectBackoffMs: 0, reconnectBackoffMaxMs: 0, connectionSetupTimeoutMs: settings.connectionSetupTimeoutMs, connectionSetupTimeoutMaxMs: settings.connectionSetupTimeoutMaxMs, maxInFlightRequestsPerConnection: Infinity },
-    () => ++correlation,
-  );
-  const rm = new ReplicaManager({ ctx, settings, image: new MetadataImage(), fetcherClient, alterPartition: () => {} });
+  const rm = newReplicaManager(ctx, settings);
   rm.applyPartitionState({ topic: "t", partition: 0, replicas: ["broker-1", "broker-2"], isr: ["broker-1", "broker-2"], leader: "broker-1", leaderEpoch, partitionEpoch: leaderEpoch });
   return { ctx, replica, rm };
 }
