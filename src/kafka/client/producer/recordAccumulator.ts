@@ -174,11 +174,11 @@ export class RecordAccumulator {
   /**
    * When the first batch of a queue may be sent (ms): now if full or queued behind, else after linger / back-off; a
    * retry to a leader newer than its last attempt's at once (RecordAccumulator.partitionReady: maybeUpdateLeaderEpoch,
-   * then shouldBackoff). A retried batch is closed, so full.
+   * then shouldBackoff; `leaderEpoch` when the caller has already looked it up). A retried batch is closed, so full.
    */
-  sendableAtMs(q: ProducerBatch[]): number {
+  sendableAtMs(q: ProducerBatch[], leaderEpoch = this.leaderEpochOf(q[0])): number {
     const first = q[0];
-    first.maybeUpdateLeaderEpoch(this.leaderEpochOf(first));
+    first.maybeUpdateLeaderEpoch(leaderEpoch);
     if (first.attempts > 0) return first.hasLeaderChangedForTheOngoingRetry() ? first.lastAttemptMs : first.retryAtMs;
     if (q.length > 1 || first.isFull()) return first.createdMs;
     return first.createdMs + this.lingerMs;

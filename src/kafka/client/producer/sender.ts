@@ -182,7 +182,7 @@ export class Sender {
       }
       const node = this.readyNodeOf(meta.leader);
       node.keys.push(key);
-      const at = this.accumulator.sendableAtMs(q);
+      const at = this.accumulator.sendableAtMs(q, meta.leaderEpoch);
       if (at <= now) node.ready = true;
       else next = Math.min(next, at);
     }
