@@ -10,19 +10,29 @@ export const EVENT_RETRANSMIT = 5;
 export const EVENT_PARKED = 6;
 
 /**
- * The engine's event queue: an indexed binary min-heap over typed arrays keyed by (time µs, insertion sequence).
- * Ties are broken by insertion order, never by identity or hashing. Payloads live in slot-indexed typed arrays plus
- * one reference array, so a push or pop allocates nothing (design.md §2 measured a heap of fresh objects 2–4x
- * slower). Each slot knows its place in the heap, so an event can be removed before it comes due (a cancelled
- * timer leaves the queue instead of firing as a no-op: issue 14 measured them at 36 % of all events).
+ * The engine's event queue, keyed by (time µs, insertion sequence): ties are broken by insertion order, never by
+ * identity or hashing. Payloads live in slot-indexed typed arrays plus one reference array, so a push or pop
+ * allocates nothing (design.md §2 measured a heap of fresh objects 2–4x slower).
+ *
+ * Two binary min-heaps share one sequence counter and the payload slots: a plain one for events that always fire
+ * (deliveries, segments, callbacks), and an indexed one for events that may be taken out before they come due
+ * (`pushRemovable`: timers; a cancelled timer leaves the queue instead of firing as a no-op — issue 14 measured
+ * them at 36 % of all events). Only the indexed heap pays for knowing where each slot sits; `pop` takes the smaller
+ * of the two tops, so the order is the one total order (time, sequence) a single heap would give, and so are the
+ * digests.
  */
 export class EventQueue {
-  private heapTime: Float64Array;
-  private heapSeq: Float64Array;
-  private heapSlot: Int32Array;
-  /** Slot → its index in the heap (-1 when the slot is free). */
+  // The plain heap.
+  private pTime: Float64Array;
+  private pSeq: Float64Array;
+  private pSlot: Int32Array;
+  private pCount = 0;
+  // The indexed heap, and each of its slots' index in it (-1 when not in it).
+  private rTime: Float64Array;
+  private rSeq: Float64Array;
+  private rSlot: Int32Array;
+  private rCount = 0;
   private pos: Int32Array;
-  private count = 0;
   private nextSeq = 0;
 
   // Payload by slot.
@@ -36,32 +46,37 @@ export class EventQueue {
   private capacity: number;
 
   constructor(initialCapacity = 1024) {
-    this.capacity = initialCapacity;
-    this.heapTime = new Float64Array(initialCapacity);
-    this.heapSeq = new Float64Array(initialCapacity);
-    this.heapSlot = new Int32Array(initialCapacity);
-    this.pos = new Int32Array(initialCapacity).fill(-1);
-    this.kind = new Uint8Array(initialCapacity);
-    this.target = new Int32Array(initialCapacity);
-    this.aux = new Int32Array(initialCapacity);
-    this.aux2 = new Int32Array(initialCapacity);
-    this.refs = new Array(initialCapacity).fill(undefined);
-    this.free = new Int32Array(initialCapacity);
-    for (let i = 0; i < initialCapacity; i++) this.free[i] = initialCapacity - 1 - i;
-    this.freeTop = initialCapacity;
+    const cap = Math.max(2, initialCapacity);
+    this.capacity = cap;
+    this.pTime = new Float64Array(cap);
+    this.pSeq = new Float64Array(cap);
+    this.pSlot = new Int32Array(cap);
+    this.rTime = new Float64Array(cap);
+    this.rSeq = new Float64Array(cap);
+    this.rSlot = new Int32Array(cap);
+    this.pos = new Int32Array(cap).fill(-1);
+    this.kind = new Uint8Array(cap);
+    this.target = new Int32Array(cap);
+    this.aux = new Int32Array(cap);
+    this.aux2 = new Int32Array(cap);
+    this.refs = new Array(cap).fill(undefined);
+    this.free = new Int32Array(cap);
+    for (let i = 0; i < cap; i++) this.free[i] = cap - 1 - i;
+    this.freeTop = cap;
   }
 
   get size(): number {
-    return this.count;
+    return this.pCount + this.rCount;
   }
 
-  /** Time of the earliest event; Infinity when empty. */
+  /** Time of the earliest event (µs); Infinity when empty. */
   peekTime(): number {
-    return this.count === 0 ? Infinity : this.heapTime[0];
+    const p = this.pCount === 0 ? Infinity : this.pTime[0];
+    const r = this.rCount === 0 ? Infinity : this.rTime[0];
+    return p < r ? p : r;
   }
 
-  /** Schedules an event at `timeUs` (µs); returns its slot, which `remove` takes to unschedule it. */
-  push(timeUs: number, kind: number, target: number, aux: number, aux2: number, ref: unknown): number {
+  private take(kind: number, target: number, aux: number, aux2: number, ref: unknown): number {
     if (this.freeTop === 0) this.grow();
     const slot = this.free[--this.freeTop];
     this.kind[slot] = kind;
@@ -69,36 +84,67 @@ export class EventQueue {
     this.aux[slot] = aux;
     this.aux2[slot] = aux2;
     this.refs[slot] = ref;
+    return slot;
+  }
+
+  /** Schedules an event that will fire at `timeUs` (µs); returns its slot. It cannot be removed (see `pushRemovable`). */
+  push(timeUs: number, kind: number, target: number, aux: number, aux2: number, ref: unknown): number {
+    const slot = this.take(kind, target, aux, aux2, ref);
     const seq = this.nextSeq++;
-    this.siftUp(this.count++, timeUs, seq, slot);
+    // Sift up (plain heap: no index to keep).
+    const ht = this.pTime;
+    const hs = this.pSeq;
+    const hl = this.pSlot;
+    let i = this.pCount++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = ht[p];
+      if (pt < timeUs || (pt === timeUs && hs[p] < seq)) break;
+      ht[i] = pt;
+      hs[i] = hs[p];
+      hl[i] = hl[p];
+      i = p;
+    }
+    ht[i] = timeUs;
+    hs[i] = seq;
+    hl[i] = slot;
+    return slot;
+  }
+
+  /** Schedules an event at `timeUs` (µs) that `remove(slot)` may take out before it comes due; returns its slot. */
+  pushRemovable(timeUs: number, kind: number, target: number, aux: number, aux2: number, ref: unknown): number {
+    const slot = this.take(kind, target, aux, aux2, ref);
+    this.siftUp(this.rCount++, timeUs, this.nextSeq++, slot);
     return slot;
   }
 
   /**
-   * Unschedules the event in `slot` (from `push`, not yet popped) and frees the slot. The order of the others is
-   * untouched: the heap order is the total order (time, sequence), whatever is taken out.
+   * Unschedules the event in `slot` (from `pushRemovable`, not yet popped) and frees the slot. The order of the
+   * others is untouched: the heap order is the total order (time, sequence), whatever is taken out.
    */
   remove(slot: number): void {
     const i = this.pos[slot];
-    if (i < 0) throw new Error(`event slot ${slot} is not queued`);
-    const n = --this.count;
+    if (i < 0) throw new Error(`event slot ${slot} is not queued as removable`);
+    const n = --this.rCount;
     if (i !== n) {
       // The last leaf takes the hole, then moves up or down to its place.
-      const t = this.heapTime[n];
-      const s = this.heapSeq[n];
-      const l = this.heapSlot[n];
+      const t = this.rTime[n];
+      const s = this.rSeq[n];
+      const l = this.rSlot[n];
       const p = (i - 1) >> 1;
-      if (i > 0 && (this.heapTime[p] > t || (this.heapTime[p] === t && this.heapSeq[p] > s))) this.siftUp(i, t, s, l);
+      if (i > 0 && (this.rTime[p] > t || (this.rTime[p] === t && this.rSeq[p] > s))) this.siftUp(i, t, s, l);
       else this.siftDown(i, n, t, s, l);
     }
+    this.pos[slot] = -1;
     this.release(slot);
   }
 
+  /** Indexed heap: places (timeUs, seq, slot) at or above index `start`. */
   private siftUp(start: number, timeUs: number, seq: number, slot: number): void {
     let i = start;
-    const ht = this.heapTime;
-    const hs = this.heapSeq;
-    const hl = this.heapSlot;
+    const ht = this.rTime;
+    const hs = this.rSeq;
+    const hl = this.rSlot;
     const pos = this.pos;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -116,11 +162,11 @@ export class EventQueue {
     pos[slot] = i;
   }
 
-  /** Places (t, s, l) at or below index `start` of a heap of `n` entries. */
+  /** Indexed heap: places (t, s, l) at or below index `start` of a heap of `n` entries. */
   private siftDown(start: number, n: number, t: number, s: number, l: number): void {
-    const ht = this.heapTime;
-    const hs = this.heapSeq;
-    const hl = this.heapSlot;
+    const ht = this.rTime;
+    const hs = this.rSeq;
+    const hl = this.rSlot;
     const pos = this.pos;
     let i = start;
     for (;;) {
@@ -143,17 +189,55 @@ export class EventQueue {
 
   /** Removes the earliest event and returns its slot; read the payload arrays, then call `release(slot)`. */
   pop(): number {
-    const top = this.heapSlot[0];
-    const n = --this.count;
-    if (n > 0) this.siftDown(0, n, this.heapTime[n], this.heapSeq[n], this.heapSlot[n]);
-    this.pos[top] = -1;
+    const pc = this.pCount;
+    const rc = this.rCount;
+    if (rc > 0) {
+      const rt = this.rTime[0];
+      const pt = pc === 0 ? Infinity : this.pTime[0];
+      if (rt < pt || (rt === pt && this.rSeq[0] < this.pSeq[0])) {
+        const top = this.rSlot[0];
+        const n = (this.rCount = rc - 1);
+        if (n > 0) this.siftDown(0, n, this.rTime[n], this.rSeq[n], this.rSlot[n]);
+        this.pos[top] = -1;
+        return top;
+      }
+    }
+    return this.popPlain();
+  }
+
+  /** Plain heap: takes its top (sift down without an index to keep). */
+  private popPlain(): number {
+    const ht = this.pTime;
+    const hs = this.pSeq;
+    const hl = this.pSlot;
+    const top = hl[0];
+    const n = --this.pCount;
+    if (n > 0) {
+      const t = ht[n];
+      const s = hs[n];
+      const l = hl[n];
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        const r = c + 1;
+        if (r < n && (ht[r] < ht[c] || (ht[r] === ht[c] && hs[r] < hs[c]))) c = r;
+        if (t < ht[c] || (t === ht[c] && s < hs[c])) break;
+        ht[i] = ht[c];
+        hs[i] = hs[c];
+        hl[i] = hl[c];
+        i = c;
+      }
+      ht[i] = t;
+      hs[i] = s;
+      hl[i] = l;
+    }
     return top;
   }
 
-  /** Time of the event just popped is not kept; callers read it with peekTime() before pop(). */
+  /** Frees a slot once its payload is read (after `pop`). */
   release(slot: number): void {
     this.refs[slot] = undefined;
-    this.pos[slot] = -1;
     this.free[this.freeTop++] = slot;
   }
 
@@ -170,9 +254,12 @@ export class EventQueue {
       b.set(a);
       return b;
     };
-    this.heapTime = f64(this.heapTime);
-    this.heapSeq = f64(this.heapSeq);
-    this.heapSlot = i32(this.heapSlot);
+    this.pTime = f64(this.pTime);
+    this.pSeq = f64(this.pSeq);
+    this.pSlot = i32(this.pSlot);
+    this.rTime = f64(this.rTime);
+    this.rSeq = f64(this.rSeq);
+    this.rSlot = i32(this.rSlot);
     const pos = new Int32Array(cap).fill(-1);
     pos.set(this.pos);
     this.pos = pos;

@@ -25,12 +25,20 @@ export class Endpoint implements TcpEndpoint {
   fifoLength = 0;
   /** Its TCP connections with an end still open or data still to retransmit (see `Tcp`). */
   readonly conns = new Set<Connection>();
+  /** The process behind this end. */
+  readonly process: ProcessView;
 
+  /**
+   * `process` "self": the endpoint is the process's own object (the runtime's actor slot extends this class), so a
+   * delivery reads one object where a separate endpoint made it read two (the engine is bound by memory reads).
+   */
   constructor(
-    readonly process: ProcessView,
+    process: ProcessView | "self",
     /** This endpoint's draws: latency, loss, duplication, reordering of what it sends. */
     readonly random: RandomStream,
-  ) {}
+  ) {
+    this.process = process === "self" ? (this as unknown as ProcessView) : process;
+  }
 }
 
 /**
@@ -108,9 +116,9 @@ export class Network {
     });
   }
 
-  /** Connects a process to the network; its endpoint lives as long as the simulation. */
-  attach(process: ProcessView, random: RandomStream): Endpoint {
-    const e = new Endpoint(process, random);
+  /** Connects a process's endpoint to the network; it lives as long as the simulation. */
+  attach(e: Endpoint): Endpoint {
+    const process = e.process;
     this.endpoints[process.index] = e;
     const n = this.endpoints.length;
     if (n > this.openStride * 32 || n * this.openStride > this.openFrom.length) {

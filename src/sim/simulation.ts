@@ -4,7 +4,8 @@ import { Disk } from "./disk.js";
 import { EVENT_CALLBACK, EVENT_DELIVER, EVENT_PARKED, EVENT_RETRANSMIT, EVENT_SEGMENT, EVENT_TIMER, EventQueue } from "./eventQueue.js";
 import type { LinkBehaviour } from "./links.js";
 import type { Nic, NicSettings } from "./nics.js";
-import { type Endpoint, type MessageObserver, Network } from "./network.js";
+import { Endpoint, type MessageObserver, Network } from "./network.js";
+import type { ProcessView } from "./process.js";
 import type { ConnectionEvent, ConnectionId, TcpEndpoint } from "./tcp.js";
 import { RandomStream, streamName } from "./random.js";
 import type { TraceObserver, TraceRecord } from "./trace.js";
@@ -68,7 +69,7 @@ interface Parked {
  * One actor's slot in the runtime: what survives crashes (disk, streams, its network endpoint) and what does not
  * (actor, timers, parked messages).
  */
-class ActorSlot {
+class ActorSlot extends Endpoint implements ProcessView {
   status: ActorStatus = "down";
   actor: Actor | undefined;
   /** Bumped on every start and every stop: events scheduled in another life are void. */
@@ -88,7 +89,6 @@ class ActorSlot {
   parked: Parked[] = [];
   readonly streams = new Map<string, RandomStream>();
   readonly defaultRandom: RandomStream;
-  endpoint!: Endpoint;
   ctx!: ActorContext;
 
   constructor(
@@ -97,6 +97,8 @@ class ActorSlot {
     readonly factory: ActorFactory,
     seed: string | number,
   ) {
+    // The slot is its process's network endpoint (see Endpoint's "self"); its "net" stream draws latencies.
+    super("self", new RandomStream(streamName(seed, name, "net")));
     this.defaultRandom = new RandomStream(streamName(seed, name, "default"));
     this.streams.set("default", this.defaultRandom);
   }
@@ -191,7 +193,7 @@ export class Simulation {
   addActor(name: string, factory: ActorFactory, startAtUs: number | null = 0): void {
     if (this.byName[name] !== undefined) throw new Error(`duplicate actor name: ${name}`);
     const slot = new ActorSlot(name, this.slots.length, factory, this.seed);
-    slot.endpoint = this.network.attach(slot, new RandomStream(streamName(this.seed, name, "net")));
+    this.network.attach(slot);
     slot.ctx = this.makeContext(slot);
     this.slots.push(slot);
     this.names.push(name);
@@ -276,9 +278,9 @@ export class Simulation {
     if (s.status === "down") return;
     this.trace(name, "sim.crash", { loseUnflushed });
     if (loseUnflushed) s.disk.loseUnflushed();
-    else this.network.closeConnections(s.endpoint);
+    else this.network.closeConnections(s);
     s.hostDown = loseUnflushed;
-    this.network.tcp.processStopped(s.endpoint, loseUnflushed ? "power-loss" : "crash");
+    this.network.tcp.processStopped(s, loseUnflushed ? "power-loss" : "crash");
     this.stop(s);
   }
 
@@ -310,8 +312,8 @@ export class Simulation {
       if (why !== "at once") this.trace(name, "sim.stopped", { after: why, tookMs: (this.nowUsValue - startedUs) / 1000 });
       const restart = s.restartWhenStopped;
       s.disk.flush();
-      this.network.closeConnections(s.endpoint);
-      this.network.tcp.processStopped(s.endpoint, "shutdown");
+      this.network.closeConnections(s);
+      this.network.tcp.processStopped(s, "shutdown");
       this.stop(s);
       if (restart) this.start(name);
     };
@@ -338,7 +340,7 @@ export class Simulation {
     s.parked = [];
     for (const p of parked) {
       if (p.kind === EVENT_TIMER) {
-        if (s.liveTimers.has(p.timerId)) this.timerSlots.set(p.timerId, this.queue.push(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, p.ref));
+        if (s.liveTimers.has(p.timerId)) this.timerSlots.set(p.timerId, this.queue.pushRemovable(this.nowUsValue, EVENT_TIMER, s.index, p.timerId, s.life, p.ref));
       } else if (p.kind === EVENT_PARKED) this.queue.push(this.nowUsValue, EVENT_PARKED, s.index, 0, s.life, p);
       else this.queue.push(this.nowUsValue, EVENT_DELIVER, s.index, p.from, s.life, p.ref);
     }
@@ -532,12 +534,12 @@ export class Simulation {
 
   private deliver(target: number, from: number, life: number, msg: unknown): void {
     const s = this.slots[target];
-    if (!this.network.admit(s.endpoint, from, life, msg)) return;
+    if (!this.network.admit(s, from, life, msg)) return;
     if (s.status === "paused") {
       s.parked.push({ kind: EVENT_DELIVER, from, ref: msg, timerId: 0, conn: -1 });
       return;
     }
-    this.network.received(s.endpoint, from, msg);
+    this.network.received(s, from, msg);
     s.actor!.onMessage(this.names[from], msg, -1);
   }
 
@@ -584,7 +586,7 @@ export class Simulation {
     s.liveTimers.set(id, payload);
     // A positive delay never rounds down to zero: a "wait a little" loop must let time move.
     const delayUs = delayMs > 0 ? Math.max(1, Math.round(delayMs * 1000)) : 0;
-    this.timerSlots.set(id, this.queue.push(this.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, onFire));
+    this.timerSlots.set(id, this.queue.pushRemovable(this.nowUsValue + delayUs, EVENT_TIMER, s.index, id, s.life, onFire));
     return id;
   }
 
@@ -625,14 +627,14 @@ export class Simulation {
     if (s.status !== "running") return; // a stopped or paused process sends nothing
     const peer = this.byName[to];
     if (!peer) throw new Error(`${s.name} sent to unknown actor ${to}`);
-    this.network.send(s.endpoint, peer.endpoint, msg);
+    this.network.send(s, peer, msg);
   }
 
   /** @internal `ctx.connect` of the actor in `s`. */
   connectFrom(s: ActorSlot, to: string): ConnectionId {
     const peer = this.byName[to];
     if (!peer) throw new Error(`${s.name} connected to unknown actor ${to}`);
-    return this.network.tcp.connect(s.endpoint, peer.endpoint);
+    return this.network.tcp.connect(s, peer);
   }
 
   /** @internal `ctx.stream` of the actor in `s`. */
@@ -685,11 +687,11 @@ class SlotContext implements ActorContext {
   }
 
   write(conn: ConnectionId, msg: unknown): void {
-    if (this.s.status === "running") this.sim.network.tcp.write(this.s.endpoint, conn, msg);
+    if (this.s.status === "running") this.sim.network.tcp.write(this.s, conn, msg);
   }
 
   close(conn: ConnectionId): void {
-    if (this.s.status !== "down") this.sim.network.tcp.close(this.s.endpoint, conn);
+    if (this.s.status !== "down") this.sim.network.tcp.close(this.s, conn);
   }
 
   timer<P>(onFire: (payload: P) => void): Timer<P> {

@@ -51,7 +51,7 @@ describe("EventQueue", () => {
         let id = 0;
         for (const op of ops) {
           if (op >= 0) {
-            model.push({ t: op, id, slot: q.push(op, 0, id, 0, 0, null) });
+            model.push({ t: op, id, slot: id % 3 === 0 ? q.push(op, 0, id, 0, 0, null) : q.pushRemovable(op, 0, id, 0, 0, null) });
             id++;
           } else if (op === -1 && model.length > 0) {
             let best = 0;
@@ -62,7 +62,11 @@ describe("EventQueue", () => {
             expect(q.target[s]).toBe(want.id);
             q.release(s);
           } else if (op <= -2 && model.length > 0) {
-            const gone = model.splice((-op - 2) % model.length, 1)[0];
+            // Only removable events (two in three here) may be taken out; the plain ones stay and fire.
+            const removable = model.filter((m) => m.id % 3 !== 0);
+            if (removable.length === 0) continue;
+            const gone = removable[(-op - 2) % removable.length];
+            model.splice(model.indexOf(gone), 1);
             q.remove(gone.slot);
           }
         }
@@ -73,8 +77,10 @@ describe("EventQueue", () => {
 
   it("refuses to remove an event that is not queued", () => {
     const q = new EventQueue(2);
-    const slot = q.push(1, 0, 0, 0, 0, null);
+    const slot = q.pushRemovable(1, 0, 0, 0, 0, null);
     q.release(q.pop());
     expect(() => q.remove(slot)).toThrow(/not queued/);
+    const plain = q.push(2, 0, 0, 0, 0, null);
+    expect(() => q.remove(plain)).toThrow(/not queued as removable/);
   });
 });
