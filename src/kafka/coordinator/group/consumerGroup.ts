@@ -1,6 +1,6 @@
 import { rangeAssign } from "../../assignors/range.js";
-import { stickyAssign } from "../../assignors/sticky.js";
 import { compareTopicPartitions, sortAssignment } from "../../assignors/types.js";
+import { uniformAssign } from "../../assignors/uniform.js";
 import { tpKey } from "../../protocol/messages.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { TopicPartitionRef } from "../../protocol/groupMessages.js";
@@ -66,17 +66,18 @@ export class ConsumerGroup {
 
   /**
    * The target assignment for the group epoch, by the server-side assignor (`group.consumer.assignors`): `uniform`
-   * (UniformAssignor: balanced and sticky to the current target) or `range` (RangeAssignor: ranges per topic over
-   * members sorted by instance id, static first, then member id). Simplified: uniform uses the client's sticky
-   * assignor (Kafka's AbstractStickyAssignor builders); range is the server RangeAssignor as rewritten in KAFKA-16944
-   * (the client RangeAssignor's arithmetic, no stickiness), so it is Kafka's.
+   * (Kafka's UniformAssignor, its homogeneous and heterogeneous builders: balanced, then sticky to the current target;
+   * assignors/uniform.ts) or `range` (RangeAssignor: ranges per topic over members sorted by instance id, static
+   * first, then member id; the server RangeAssignor as rewritten in KAFKA-16944, the client RangeAssignor's
+   * arithmetic, no stickiness). The members go to the assignor in this group's member order, which stands for the
+   * order TargetAssignmentBuilder.build puts them into its HashMap.
    */
   computeTargetAssignment(assignor: string, partitionsPerTopic: Record<string, number>): void {
     const members = Object.fromEntries(
       // The instance id orders members for `range` (RangeAssignor.sortMemberIds: static members by instance id first).
       [...this.members.values()].map((m) => [m.memberId, { topics: m.subscribedTopics, ownedPartitions: this.targetAssignment.get(m.memberId) ?? [], ...(m.instanceId !== null ? { groupInstanceId: m.instanceId } : {}) }]),
     );
-    const result = sortAssignment(assignor === "range" ? rangeAssign(partitionsPerTopic, members) : stickyAssign(partitionsPerTopic, members, false));
+    const result = sortAssignment(assignor === "range" ? rangeAssign(partitionsPerTopic, members) : uniformAssign(partitionsPerTopic, members));
     this.targetAssignment = new Map(Object.entries(result));
     this.targetAssignmentEpoch = this.groupEpoch;
   }
