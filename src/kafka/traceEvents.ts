@@ -52,7 +52,7 @@ export const KAFKA_TRACE_EVENTS = {
   "controller.elr-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", elr: "list", reason: "string" },
   "controller.fence": { broker: "string", reason: "string" },
   "controller.reassignment": { tp: "string", phase: "string", replicas: "list", addingReplicas: "list", removingReplicas: "list", isr: "list", leader: "string|null" },
-  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?", replicas: "list?", addingReplicas: "list?", removingReplicas: "list?" },
+  "controller.record": { offset: "number", record: "string", type: "string?", broker: "string?", brokerEpoch: "number?", incarnation: "number?", inControlledShutdown: "boolean?", name: "string?", partitions: "number?", config: "map?", tp: "string?", leader: "string|null?", leaderEpoch: "number?", isr: "list?", partitionEpoch: "number?", elr: "list?", lastKnownElr: "list?", topic: "string?", value: "string|null?", replicas: "list?", addingReplicas: "list?", removingReplicas: "list?" },
   "controller.unclean-election": { tp: "string", oldLeader: "string|null", newLeader: "string", leaderEpoch: "number", isr: "list", reason: "string" },
   "controller.log-dirs-changed": { broker: "string", previous: "list", logDirs: "list" },
   "controller.unclean-shutdown": { broker: "string", previousBrokerEpoch: "number", brokerEpoch: "number" },

@@ -53,7 +53,7 @@ describe("txn-coordinator-shutdown (shipped), seed 9: a retry re-enqueued while 
   const scenario = loadScenario(join(CASES, "..", "..", "..", "scenarios", "txn-coordinator-shutdown.yaml"));
 
   it("is aborted with the transaction (RecordAccumulator.abortUndrainedBatches), so the EndTxn goes and the producer carries on", () => {
-    // At 21.13 s the application aborts while a batch for payments-3 comes back NOT_LEADER_OR_FOLLOWER (the controlled
+    // At 21.33 s the application aborts while a batch for payments-3 comes back NOT_LEADER_OR_FOLLOWER (the controlled
     // shutdown moved its leader) and is re-enqueued; nothing drains an aborting transaction's batches, so the abort
     // waited for it forever and txn-1 wrote nothing more.
     const r = runScenario(scenario, { seed: 9 });

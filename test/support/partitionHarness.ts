@@ -72,7 +72,7 @@ export class PartitionHarness {
       logConfig: () => ({ ...settings.log, ...opts.log }),
       minIsr: (_topic, replicationFactor) => Math.min(this.minIsr, replicationFactor),
       flushMessages: () => this.flushMessages,
-      isBrokerActive: (b) => !this.fenced.has(b),
+      isReplicaIsrEligible: (b) => !this.fenced.has(b),
       sendAlterPartition: (_p, newIsr) => this.alters.push(newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetches.checkAndComplete(key),
       ...(opts.chargeIo === false ? {} : { chargeIoNs: (ns: number) => this.ioNs.push(ns) }),

@@ -21,8 +21,8 @@ export interface MetadataPublisher {
   publishTopicConfig(topic: string): void;
   /** A dynamic broker config for this broker or the cluster default changed (a BROKER `ConfigRecord`). */
   publishBrokerConfig(): void;
-  /** These brokers were fenced (they may no longer join an ISR). */
-  publishBrokersFenced(brokers: string[]): void;
+  /** These brokers were fenced or entered controlled shutdown (they may no longer join an ISR). */
+  publishBrokersIneligible(brokers: string[]): void;
 }
 
 /**
@@ -150,16 +150,16 @@ export class MetadataLoader {
         this.publishDelta(null);
       } else {
         const changed: PartitionState[] = [];
-        const fenced: string[] = [];
+        const ineligible: string[] = [];
         res.entries.forEach((e, i) => {
           this.image.apply(e.record, res.baseOffset + i);
           if (e.record.type === "Partition") changed.push(e.record.state);
           if (e.record.type === "Config") this.publisher.publishTopicConfig(e.record.topic);
           if (e.record.type === "BrokerConfig" && (e.record.broker === "" || e.record.broker === this.ctx.name)) this.publisher.publishBrokerConfig();
-          if (e.record.type === "FenceBroker") fenced.push(e.record.broker);
+          if (e.record.type === "FenceBroker" || e.record.type === "BrokerRegistrationChange") ineligible.push(e.record.broker);
         });
         for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);
-        if (fenced.length > 0) this.publisher.publishBrokersFenced(fenced);
+        if (ineligible.length > 0) this.publisher.publishBrokersIneligible(ineligible);
       }
       if (res.entries.length > 0) this.publishLogDelta(res.entries);
     }
@@ -194,15 +194,18 @@ export class MetadataLoader {
 
   /**
    * Publishes what differs between `before` (null: an empty image) and the image now, as MetadataLoader publishes a
-   * snapshot's delta: changed partitions, changed topic configs, this broker's dynamic configs, newly fenced brokers.
+   * snapshot's delta: changed partitions, changed topic configs, this broker's dynamic configs, brokers newly fenced or
+   * in controlled shutdown.
    */
   private publishDelta(before: MetadataImage | null): void {
     for (const [k, st] of this.image.partitions) if (before?.partitions.get(k) !== st) this.publisher.publishPartition(st);
     if (before) for (const [name, t] of this.image.topics) if (before.topics.has(name) && before.topics.get(name)!.config !== t.config) this.publisher.publishTopicConfig(name);
     const dyn = (img: MetadataImage | null) => JSON.stringify(img ? img.dynamicBrokerConfigs(this.ctx.name) : {});
     if (dyn(before) !== dyn(this.image)) this.publisher.publishBrokerConfig();
-    const fenced = [...this.image.brokers.values()].filter((b) => b.fenced && !(before?.brokers.get(b.broker)?.fenced ?? false)).map((b) => b.broker);
-    if (fenced.length > 0) this.publisher.publishBrokersFenced(fenced);
+    // Eligible before: so in `before` (an unregistered broker counts as eligible, as a fenced one counted as unfenced).
+    const eligible = (b: string) => !before?.brokers.has(b) || before.isIsrEligible(b);
+    const ineligible = [...this.image.brokers.values()].filter((b) => !this.image.isIsrEligible(b.broker) && eligible(b.broker)).map((b) => b.broker);
+    if (ineligible.length > 0) this.publisher.publishBrokersIneligible(ineligible);
   }
 
 }

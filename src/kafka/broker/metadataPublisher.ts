@@ -30,13 +30,14 @@ export class BrokerMetadataPublisher implements MetadataPublisher {
   }
 
   /**
-   * Brokers were fenced. Kafka's controller writes a fenced broker's ISR removals and its fence record in one atomic
-   * batch, which the broker applies as one delta, so the leader's HW is recomputed (Partition.makeLeader →
-   * maybeIncrementLeaderHW) with the broker already ineligible. The model's metadata fetch may split them, so a
-   * leader whose HW that broker could be holding back (shouldWaitForReplicaToJoinIsr) recomputes it on the fence.
+   * Brokers were fenced, or entered controlled shutdown (KIP-841's BrokerRegistrationChangeRecord). Kafka's
+   * controller writes such a broker's ISR removals and its registration change in one atomic batch, which the broker
+   * applies as one delta, so the leader's HW is recomputed (Partition.makeLeader → maybeIncrementLeaderHW) with the
+   * broker already ineligible. The model's metadata fetch may split them, so a leader whose HW that broker could be
+   * holding back (shouldWaitForReplicaToJoinIsr) recomputes it on the change.
    */
-  publishBrokersFenced(brokers: string[]): void {
-    this.replicaManager.brokersFenced(brokers);
+  publishBrokersIneligible(brokers: string[]): void {
+    this.replicaManager.brokersIneligible(brokers);
   }
 
   publishPartition(st: PartitionState): void {

@@ -15,7 +15,12 @@ export interface PartitionHost extends ReplicaLogHost {
   settings: BrokerSettings;
   /** Effective min.insync.replicas for the topic: min(topic or broker setting, replication factor). */
   minIsr(topic: string, replicationFactor: number): number;
-  isBrokerActive(broker: string): boolean;
+  /**
+   * Partition.isReplicaIsrEligible (KRaft): the follower's broker is neither fenced nor in controlled shutdown
+   * (KIP-841) in this broker's metadata image. Simplified: Kafka also requires the broker epoch of the follower's
+   * fetch to match the image's; the model's fetches carry no broker epoch.
+   */
+  isReplicaIsrEligible(broker: string): boolean;
   sendAlterPartition(p: Partition, newIsr: string[]): void;
   /**
    * The broker's fetch purgatory should look at the fetches parked on this partition: its log grew, its HW (LSO)
@@ -273,7 +278,7 @@ export class Partition extends ReplicaLog {
     let hw = leo;
     for (const [r, f] of this.followers) {
       if (f.logEndOffset >= hw) continue;
-      if (this.isrState.maximalIsr.includes(r) || (this.isCaughtUp(f, leo, now) && this.host.isBrokerActive(r))) hw = f.logEndOffset;
+      if (this.isrState.maximalIsr.includes(r) || (this.isCaughtUp(f, leo, now) && this.host.isReplicaIsrEligible(r))) hw = f.logEndOffset;
     }
     if (hw <= this.highWatermark) return false;
     this.highWatermark = hw;
@@ -329,7 +334,8 @@ export class Partition extends ReplicaLog {
     if (this.isrState.kind !== "committed" || this.isrState.isr.includes(replica)) return;
     const epochStart = this.log.epochCache.startOffsetOf(this.leaderEpoch) ?? 0;
     if (f.logEndOffset < this.highWatermark || f.logEndOffset < epochStart) return;
-    if (!this.host.isBrokerActive(replica)) return;
+    // Partition.canAddReplicaToIsr → isReplicaIsrEligible: a fenced or shutting-down broker is not proposed (KIP-841).
+    if (!this.host.isReplicaIsrEligible(replica)) return;
     this.trace("partition.isr-expand", { replica, oldIsr: this.isrState.isr, followerLogEndOffset: f.logEndOffset });
     this.setIsr(pendingExpand(this.isrState, replica), "expand requested");
     this.host.sendAlterPartition(this, [...this.isrState.isr, replica]);

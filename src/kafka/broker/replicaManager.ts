@@ -99,7 +99,8 @@ export class ReplicaManager implements PartitionWriter {
       minIsr: (topic, rf) => Math.min(image.topicConfig(topic, "min.insync.replicas") ?? s.minInsyncReplicas, rf),
       flushMessages: (topic) => logManager.flushMessages(topic),
       logConfig: (topic) => logManager.logConfig(topic),
-      isBrokerActive: (b) => image.isActive(b),
+      // KRaftMetadataCache.isBrokerFenced / isBrokerShuttingDown, as Partition.isReplicaIsrEligible reads them.
+      isReplicaIsrEligible: (b) => image.isIsrEligible(b),
       sendAlterPartition: (p, newIsr) => host.alterPartition(p, newIsr),
       tryCompleteDelayedFetch: (key) => this.delayedFetchPurgatory.checkAndComplete(key),
       chargeIoNs: (ns) => host.chargeIoNs?.(ns),
@@ -144,8 +145,11 @@ export class ReplicaManager implements PartitionWriter {
     this.logManager.reconfigureDefaultLogConfig();
   }
 
-  /** Other brokers were fenced: a led partition whose HW one of them could hold back recomputes it. */
-  brokersFenced(brokers: string[]): void {
+  /**
+   * Other brokers were fenced or entered controlled shutdown (no longer ISR-eligible): a led partition whose HW one
+   * of them could hold back recomputes it.
+   */
+  brokersIneligible(brokers: string[]): void {
     for (const p of this.partitions.values()) if (brokers.some((b) => p.mayWaitFor(b))) p.maybeIncrementHighWatermark();
   }
 

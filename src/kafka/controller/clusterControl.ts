@@ -9,7 +9,12 @@ import type { ReplicationControlManager } from "./replicationControl.js";
  */
 export class ClusterControlManager {
   private lastHeartbeatUs = new Map<string, number>();
-  /** Brokers in controlled shutdown, with the log offset their leadership moves end at (BrokerHeartbeatManager). */
+  /**
+   * BrokerHeartbeatManager's controlled-shutdown state: brokers whose shutdown this controller is driving, with the
+   * log offset their leadership moves end at (BrokerHeartbeatState.controlledShutdownOffset). Volatile, as Kafka's: a
+   * new active controller starts without it. Who may lead or join an ISR is not read here but from the metadata
+   * image (the registration's inControlledShutdown, KIP-841), which a new controller has too.
+   */
   private shuttingDown = new Map<string, number>();
   /** How far each broker had replayed the metadata log at its last heartbeat. */
   private metadataOffsets = new Map<string, number>();
@@ -17,11 +22,6 @@ export class ClusterControlManager {
   replication!: ReplicationControlManager;
 
   constructor(private readonly c: ControllerContext) {}
-
-  /** Brokers in controlled shutdown (they may neither lead nor join an ISR). */
-  inControlledShutdown(): ReadonlyMap<string, number> {
-    return this.shuttingDown;
-  }
 
   /** A new active controller: every registered broker gets a full session from now. */
   becameLeader(): void {
@@ -85,8 +85,11 @@ export class ClusterControlManager {
   }
 
   /**
-   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown: the first wantShutDown moves the
-   * broker's leaderships and ISR places away (it may not lead or rejoin an ISR from then on); it may stop
+   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown: the first wantShutDown writes the
+   * broker's BrokerRegistrationChangeRecord with inControlledShutdown (unless its registration has it already, as
+   * after a controller failover) and moves its leaderships and ISR places away, in that order
+   * (ReplicationControlManager.processBrokerHeartbeat → handleBrokerInControlledShutdown); from then on the broker
+   * may neither lead nor join an ISR, and leaders, reading the record, do not propose it; it may stop
    * (shouldShutDown) once it leads nothing, the move is committed and every other active broker has replayed it
    * (lowestActiveOffset), so their clients find the new leaders at once; it is fenced then. A fenced broker may
    * stop at once.
@@ -97,7 +100,8 @@ export class ClusterControlManager {
     let offset = this.shuttingDown.get(broker);
     if (offset === undefined) {
       ctx.trace("controller.controlled-shutdown", { broker });
-      this.shuttingDown.set(broker, -1);
+      const reg = this.c.image().brokers.get(broker)!;
+      if (!reg.inControlledShutdown) this.c.propose({ type: "BrokerRegistrationChange", broker, brokerEpoch: reg.brokerEpoch, inControlledShutdown: true });
       this.replication.changePartitions(`${broker} controlled shutdown`);
       offset = raft.log.endOffset;
       this.shuttingDown.set(broker, offset);

@@ -125,7 +125,7 @@ export function controllerActor(cfg: ControllerConfig) {
     const shared: ControllerContext = { ctx, cfg, raft, image: () => image, propose, afterCommit };
     const configs = new ConfigurationControlManager(shared, () => maybeScheduleNextElectUncleanLeaders());
     const cluster = new ClusterControlManager(shared);
-    const replication = new ReplicationControlManager(shared, configs, () => cluster.inControlledShutdown());
+    const replication = new ReplicationControlManager(shared, configs);
     cluster.replication = replication;
 
     function tick(): void {

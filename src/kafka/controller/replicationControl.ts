@@ -24,9 +24,18 @@ export class ReplicationControlManager {
   constructor(
     private readonly c: ControllerContext,
     private readonly configs: ConfigurationControlManager,
-    /** Brokers in controlled shutdown (BrokerHeartbeatManager's state): they may neither lead nor join an ISR. */
-    private readonly inControlledShutdown: () => ReadonlyMap<string, number>,
   ) {}
+
+  /**
+   * Brokers in controlled shutdown, from their registrations in the image (KIP-841; Kafka's
+   * `ClusterControlManager.isActive` reads BrokerRegistration.inControlledShutdown): they may neither lead nor stay
+   * in or join an ISR. Registered brokers only, in the image's order.
+   */
+  private inControlledShutdown(): Set<string> {
+    const out = new Set<string>();
+    for (const b of this.c.image().brokers.values()) if (b.inControlledShutdown) out.add(b.broker);
+    return out;
+  }
 
   /**
    * New leaders and ISRs after a broker event (ReplicationControlManager.generateLeaderAndIsrUpdates). An unclean
@@ -36,7 +45,7 @@ export class ReplicationControlManager {
   changePartitions(reason: string, removed?: string, uncleanShutdown?: string, unclean = true): void {
     const { cfg } = this.c;
     const image = this.c.image();
-    const gone = new Set(this.inControlledShutdown().keys());
+    const gone = this.inControlledShutdown();
     if (removed !== undefined) gone.add(removed);
     for (const p of [...image.partitions.values()]) {
       const next = nextPartitionState(p, image, { uncleanAllowed: unclean && this.configs.uncleanAllowed(p.topic), elrEnabled: cfg.eligibleLeaderReplicasEnabled, minIsr: this.configs.effectiveMinIsr(p) }, gone, uncleanShutdown);
@@ -76,7 +85,7 @@ export class ReplicationControlManager {
   maybeBalancePartitionLeaders(): number {
     const { cfg } = this.c;
     const image = this.c.image();
-    const gone = new Set(this.inControlledShutdown().keys());
+    const gone = this.inControlledShutdown();
     let records = 0;
     for (const p of [...image.partitions.values()]) {
       if (records >= MAX_ELECTIONS_PER_IMBALANCE) break;
@@ -144,7 +153,8 @@ export class ReplicationControlManager {
     if (p.leader !== req.broker) return reply("NOT_LEADER_OR_FOLLOWER", null);
     if (req.leaderEpoch !== p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
     if (req.partitionEpoch !== p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
-    // ReplicationControlManager.isEligibleReplica: not fenced, and not in controlled shutdown.
+    // ReplicationControlManager.validateAlterPartitionData → ineligibleReplicasForIsr: a broker added to the ISR must
+    // be registered, not in controlled shutdown and not fenced (the registration's flags, KIP-841).
     const policy = this.policy(p);
     if (req.newIsr.some((b) => !p.isr.includes(b) && !policy.isAcceptableLeader(b))) return reply("INELIGIBLE_REPLICA", null);
     // ReplicationControlManager.alterPartition: the leader's ISR through PartitionChangeBuilder, which also fills the
@@ -165,8 +175,7 @@ export class ReplicationControlManager {
   /** The builder's policy for a partition: acceptable leaders are active and not in controlled shutdown (Kafka's LeaderAcceptor over `ClusterControlManager.isActive`). */
   private policy(p: PartitionState): ReassignmentPolicy {
     const image = this.c.image();
-    const shuttingDown = this.inControlledShutdown();
-    return { isAcceptableLeader: (b) => image.isActive(b) && !shuttingDown.has(b), minIsr: this.configs.effectiveMinIsr(p), elrEnabled: this.c.cfg.eligibleLeaderReplicasEnabled };
+    return { isAcceptableLeader: (b) => image.isIsrEligible(b), minIsr: this.configs.effectiveMinIsr(p), elrEnabled: this.c.cfg.eligibleLeaderReplicasEnabled };
   }
 
   /** Traces a reassignment that this change completed. */
@@ -236,8 +245,7 @@ export class ReplicationControlManager {
     if (req.count === current) return refuse("INVALID_PARTITIONS", `Topic already has ${current} partition(s).`);
     if (req.count < current) return refuse("INVALID_PARTITIONS", `The topic ${req.topic} currently has ${current} partition(s); ${req.count} would not be an increase.`);
     const replicationFactor = first.replicas.length;
-    const shuttingDown = this.inControlledShutdown();
-    const usable = cfg.brokers.filter((b) => image.isActive(b) && !shuttingDown.has(b));
+    const usable = cfg.brokers.filter((b) => image.isIsrEligible(b));
     const fenced = cfg.brokers.filter((b) => image.brokers.has(b) && !usable.includes(b));
     const states: PartitionState[] = [];
     for (let p = current; p < req.count; p++) {

@@ -12,6 +12,11 @@ export interface BrokerRegistration {
   registrationOffset: number;
   /** Its online log directories' directory.ids (KIP-858, BrokerRegistration.directories). */
   directories: string[];
+  /**
+   * KIP-841 (BrokerRegistration.inControlledShutdown): a BrokerRegistrationChangeRecord said this registration is in
+   * controlled shutdown. It stays set when the broker is fenced; a new registration starts without it.
+   */
+  inControlledShutdown: boolean;
 }
 
 export interface TopicImage {
@@ -44,8 +49,15 @@ export class MetadataImage {
           fenced: true,
           registrationOffset: offset,
           directories: record.logDirs,
+          inControlledShutdown: false,
         });
         break;
+      case "BrokerRegistrationChange": {
+        // ClusterControlManager.replayRegistrationChange: only the registration of the record's broker epoch changes.
+        const b = this.brokers.get(record.broker);
+        if (b && b.brokerEpoch === record.brokerEpoch) b.inControlledShutdown = record.inControlledShutdown;
+        break;
+      }
       case "FenceBroker": {
         const b = this.brokers.get(record.broker);
         if (b) b.fenced = true;
@@ -126,6 +138,7 @@ export class MetadataImage {
     for (const b of this.brokers.values()) {
       out.push({ type: "RegisterBroker", broker: b.broker, brokerEpoch: b.brokerEpoch, incarnation: b.incarnation, logDirs: b.directories });
       if (!b.fenced) out.push({ type: "UnfenceBroker", broker: b.broker });
+      if (b.inControlledShutdown) out.push({ type: "BrokerRegistrationChange", broker: b.broker, brokerEpoch: b.brokerEpoch, inControlledShutdown: true });
     }
     for (const t of this.topics.values()) out.push({ type: "Topic", name: t.name, partitions: t.partitions, config: t.config });
     for (const p of this.partitions.values()) out.push({ type: "Partition", state: p });
@@ -133,9 +146,25 @@ export class MetadataImage {
     return out;
   }
 
+  /** Registered and not fenced (Kafka `KRaftMetadataCache.hasAliveBroker`); a broker in controlled shutdown is still active here. */
   isActive(broker: string): boolean {
     const b = this.brokers.get(broker);
     return b !== undefined && !b.fenced;
+  }
+
+  /** KIP-841: the broker's registration is in controlled shutdown (Kafka `KRaftMetadataCache.isBrokerShuttingDown`). */
+  isShuttingDown(broker: string): boolean {
+    return this.brokers.get(broker)?.inControlledShutdown === true;
+  }
+
+  /**
+   * Registered, not fenced and not in controlled shutdown: what Kafka's controller calls active
+   * (`ClusterControlManager.isActive`), and what a leader requires of a follower before it proposes it for the ISR or
+   * lets its HW wait for it (`Partition.isReplicaIsrEligible`'s fenced and shutting-down conditions).
+   */
+  isIsrEligible(broker: string): boolean {
+    const b = this.brokers.get(broker);
+    return b !== undefined && !b.fenced && !b.inControlledShutdown;
   }
 
   partition(topic: string, partition: number): PartitionState | undefined {

@@ -32,6 +32,15 @@ export type MetadataRecord =
   | { type: "RegisterBroker"; broker: string; brokerEpoch: number; incarnation: number; logDirs: string[] }
   | { type: "FenceBroker"; broker: string }
   | { type: "UnfenceBroker"; broker: string }
+  /**
+   * KIP-841: the broker asked to shut down and the active controller moved its leaderships and ISR places away
+   * (Kafka `BrokerRegistrationChangeRecord` with InControlledShutdown = IN_CONTROLLED_SHUTDOWN, written by
+   * `ReplicationControlManager.handleBrokerInControlledShutdown` ahead of the partition changes of the same heartbeat).
+   * Kafka's field has no "out of controlled shutdown" value: the flag lasts as long as the registration (fencing keeps
+   * it; the broker's next RegisterBrokerRecord starts a registration without it). Applies only to the registration of
+   * `brokerEpoch` (ClusterControlManager.replayRegistrationChange checks the epoch).
+   */
+  | { type: "BrokerRegistrationChange"; broker: string; brokerEpoch: number; inControlledShutdown: true }
   /** A topic and the configs it overrides (Kafka `TopicRecord` + its `ConfigRecord`s). */
   | { type: "Topic"; name: string; partitions: number; config: Partial<LogConfig> }
   | { type: "Partition"; state: PartitionState }
