@@ -421,6 +421,7 @@ describe("KIP-848 consumer groups on the coordinator", () => {
     expect(h.commit("a", "A", 1)).toBe("NONE");
     expect(h.commit("a", "A", 0)).toBe("STALE_MEMBER_EPOCH");
     expect(h.commit("x", "X", 1)).toBe("UNKNOWN_MEMBER_ID");
+    // Kafka answers ILLEGAL_GENERATION here (validateTransactionalOffsetCommit); pinned in vectors/offsetMetadataManager.
     expect(h.txnCommit("a", "A", 0)).toBe("STALE_MEMBER_EPOCH");
     expect(h.txnCommit("a", "A", 1)).toBe("NONE");
     // A classic JoinGroup for a consumer group is refused.

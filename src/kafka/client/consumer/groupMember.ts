@@ -309,8 +309,15 @@ export abstract class GroupMember {
     c.cb(error);
   }
 
-  /** A failed attempt: commitSync tries again (retriable errors, before its deadline); commitAsync reports it. */
-  private commitFailed(c: PendingCommit, error: ErrorName, retriable = COORDINATOR_ERRORS.has(error) || error === "COORDINATOR_LOAD_IN_PROGRESS"): void {
+  /**
+   * A failed attempt: commitSync tries again (retriable errors, before its deadline); commitAsync reports it. Retriable
+   * are the coordinator errors and, as OffsetCommitResponseHandler raises them as RetriableExceptions,
+   * COORDINATOR_LOAD_IN_PROGRESS and UNKNOWN_TOPIC_OR_PARTITION (ConsumerCoordinatorTest.testRetryCommitUnknownTopicOrPartition;
+   * CommitRequestManager retries RetriableExceptions alike). Not modelled: the KIP-848 commit before a revocation
+   * (maybeAutoCommitSyncBeforeRevocation) takes UNKNOWN_TOPIC_OR_PARTITION as fatal; kafkasim's coordinator never
+   * answers a commit with it (offsets are not checked against topics).
+   */
+  private commitFailed(c: PendingCommit, error: ErrorName, retriable = COORDINATOR_ERRORS.has(error) || error === "COORDINATOR_LOAD_IN_PROGRESS" || error === "UNKNOWN_TOPIC_OR_PARTITION"): void {
     c.inFlight = -1;
     if (c.sync && !this.fatal && retriable && this.ctx.nowUs < c.deadlineUs) {
       this.commitRetryTimer.set(this.s.retryBackoffMs);

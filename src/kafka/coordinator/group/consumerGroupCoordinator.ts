@@ -79,7 +79,9 @@ export class ConsumerGroupCoordinator {
     // Leaving: -1 for good; -2 a static member's temporary leave (it keeps its assignment until its session ends).
     if (req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       const m = req.instanceId !== null ? group.staticMember(req.instanceId) : group.members.get(req.memberId);
-      if (!m || m.memberId !== req.memberId) return reply("UNKNOWN_MEMBER_ID");
+      if (!m) return reply("UNKNOWN_MEMBER_ID");
+      // consumerGroupStaticMemberGroupLeave: throwIfInstanceIdIsFenced, the instance held by another member id.
+      if (m.memberId !== req.memberId) return reply(req.instanceId !== null ? "FENCED_INSTANCE_ID" : "UNKNOWN_MEMBER_ID");
       if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH && m.instanceId !== null) {
         // Its epoch is kept (as the previous one) for the instance's return.
         m.previousMemberEpoch = m.memberEpoch;
@@ -124,9 +126,11 @@ export class ConsumerGroupCoordinator {
         }
       }
     } else {
-      m = group.members.get(req.memberId);
+      // getOrMaybeSubscribeStaticConsumerGroupMember: a static member is found by its instance id
+      // (throwIfStaticMemberIsUnknown), which another member id may no longer use (throwIfInstanceIdIsFenced).
+      m = req.instanceId !== null ? group.staticMember(req.instanceId) : group.members.get(req.memberId);
       if (!m) return reply("UNKNOWN_MEMBER_ID");
-      if (req.instanceId !== null && m.instanceId !== req.instanceId) return reply("FENCED_INSTANCE_ID");
+      if (m.memberId !== req.memberId) return reply("FENCED_INSTANCE_ID");
       const fenced = ConsumerGroup.epochError(m, req.memberEpoch, req.topicPartitions);
       if (fenced) {
         this.ctx.trace("group-coordinator.member-fenced", { groupId: group.groupId, memberId: m.memberId, memberEpoch: req.memberEpoch, expected: m.memberEpoch, error: fenced });
