@@ -81,7 +81,11 @@ export class Partition extends ReplicaLog {
     const target = offset === -1 ? this.highWatermark : offset;
     if (target < 0 || target > this.highWatermark) return { error: "OFFSET_OUT_OF_RANGE", lowWatermark: -1 };
     const before = this.log.logStartOffset;
-    if (this.log.maybeIncrementLogStartOffset(target)) this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "DeleteRecords" });
+    if (this.log.maybeIncrementLogStartOffset(target)) {
+      // UnifiedLog.maybeIncrementLogStartOffset → ProducerStateManager.onLogStartOffsetIncremented.
+      this.producerState.onLogStartOffsetIncremented(target);
+      this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "DeleteRecords" });
+    }
     return { error: "NONE", lowWatermark: this.log.logStartOffset };
   }
 

@@ -271,8 +271,10 @@ export class ReplicaFetcherThread {
       this.stallUs += p.appendAsFollower(b);
     }
     if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(p.topic)) this.stallUs += p.flushLog();
-    const hw = Math.min(res.highWatermark, log.logEndOffset);
-    if (hw > p.highWatermark) p.highWatermark = hw;
+    // UnifiedLog.maybeUpdateHighWatermark → updateHighWatermark: every response updates the HW (and so tells the
+    // producer state, onHighWatermarkUpdated), capped at the log end. Simplified: kafkasim's follower HW never goes
+    // back where Kafka's follows a lower leader HW ("Non-monotonic update of high watermark").
+    p.highWatermark = Math.max(p.highWatermark, Math.min(res.highWatermark, log.logEndOffset));
     p.followerLogStartOffset(res.logStartOffset);
   }
 
@@ -281,12 +283,14 @@ export class ReplicaFetcherThread {
     const p = st.p;
     const log = p.log;
     const before = log.logEndOffset;
-    const removed = log.truncateTo(offset);
+    const removed = log.truncateTo(offset, this.host.ctx.nowMs);
     if (removed > 0) {
       p.trace("partition.truncate", { from: before, to: log.logEndOffset, removed, highWatermark: p.highWatermark, why });
       p.rebuildProducerState();
+      // UnifiedLog.truncateTo: `if (highWatermark >= localLog.logEndOffset) updateHighWatermark(logEndOffsetMetadata)`
+      // (truncateFullyAndStartAt always does): the HW update drops the replayed transactions whose marker is below it.
+      if (p.highWatermark >= log.logEndOffset) p.highWatermark = log.logEndOffset;
     }
-    if (p.highWatermark > log.logEndOffset) p.highWatermark = log.logEndOffset;
     st.state = "fetching";
   }
 }

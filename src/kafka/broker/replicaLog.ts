@@ -43,8 +43,7 @@ export class ReplicaLog {
   readonly key: string;
   readonly log: PartitionLog;
   readonly producerState = new ProducerStateManager();
-  /** UnifiedLog.highWatermark: recovered from the checkpoint, moved by the leader's ISR (Partition) or its fetches. */
-  highWatermark: number;
+  private hw = 0;
 
   constructor(
     readonly topic: string,
@@ -53,12 +52,32 @@ export class ReplicaLog {
   ) {
     this.key = tpKey(topic, partition);
     this.log = logHost.ctx.disk.open(`log/${this.key}`, () => new PartitionLog());
-    // Recovery: HW from the checkpoint, producer state replayed from the log.
-    this.highWatermark = Math.max(this.log.logStartOffset, Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset));
+    // Recovery: producer state replayed from the log (LogLoader), then the HW from the checkpoint
+    // (Partition.createLog → UnifiedLog.updateHighWatermark), which drops the replayed transactions whose marker is
+    // below it from the unstable ones.
     this.rebuildProducerState();
+    this.highWatermark = Math.max(this.log.logStartOffset, Math.min(this.log.highWatermarkCheckpoint, this.log.logEndOffset));
   }
 
-  /** The last stable offset: min(HW, first offset of the oldest open transaction). */
+  /** UnifiedLog.highWatermark: recovered from the checkpoint, moved by the leader's ISR (Partition) or its fetches. */
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  /**
+   * Every HW update goes through here, as Kafka's through `UnifiedLog.updateHighWatermarkMetadata`, which tells the
+   * producer state (`ProducerStateManager.onHighWatermarkUpdated`): a completed transaction stops bounding the LSO
+   * once its marker is below the HW.
+   */
+  set highWatermark(hw: number) {
+    this.hw = hw;
+    this.producerState.onHighWatermarkUpdated(hw);
+  }
+
+  /**
+   * `UnifiedLog.lastStableOffset`: min(HW, first unstable offset), the first unstable offset being that of the
+   * oldest transaction still open or whose marker the HW has not yet passed (ProducerStateManager.firstUnstableOffset).
+   */
   get lastStableOffset(): number {
     return Math.min(this.highWatermark, this.producerState.firstUnstableOffset());
   }
@@ -212,6 +231,8 @@ export class ReplicaLog {
       deleted += d.baseOffsets.length;
       this.trace("log.delete-segments", { ...d, highWatermark: this.highWatermark });
     }
+    // UnifiedLog.deleteSegments → maybeIncrementLogStartOffset → ProducerStateManager.onLogStartOffsetIncremented.
+    if (deleted > 0) this.producerState.onLogStartOffsetIncremented(this.log.logStartOffset);
     return deleted;
   }
 
@@ -230,7 +251,10 @@ export class ReplicaLog {
   followerLogStartOffset(leaderLogStartOffset: number): void {
     const target = Math.min(leaderLogStartOffset, this.highWatermark);
     const before = this.log.logStartOffset;
-    if (this.log.maybeIncrementLogStartOffset(target)) this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "leader-offset-incremented" });
+    if (this.log.maybeIncrementLogStartOffset(target)) {
+      this.producerState.onLogStartOffsetIncremented(target);
+      this.trace("log.start-offset", { oldLogStartOffset: before, logStartOffset: target, reason: "leader-offset-incremented" });
+    }
   }
 
   /** Producer state removal by age (UnifiedLog's PeriodicProducerExpirationCheck → removeExpiredProducers). */

@@ -240,17 +240,34 @@ export class PartitionLog implements DiskResident {
   }
 
   /**
-   * Removes every record at or above `offset`. Returns how many records were removed. A truncation at or past the
-   * log end removes nothing but still drops leader-epoch entries starting at the log end (`UnifiedLog.truncateTo`:
-   * "we may have a conflicting epoch entry at the end of the log from the leader", one assigned on becoming leader
-   * with nothing appended in it).
+   * `UnifiedLog.truncateTo`: removes every record at or above `offset`. Returns how many offsets the log end went
+   * back. A truncation at or past the log end removes nothing but still drops leader-epoch entries starting at the
+   * log end ("we may have a conflicting epoch entry at the end of the log from the leader", one assigned on becoming
+   * leader with nothing appended in it). Below the first segment's base offset the log is truncated fully and
+   * restarts, empty, at `offset` (`truncateFullyAndStartAt(targetOffset)`; `nowMs` is the new segment's creation
+   * time); otherwise the log start moves back to `offset` if it was above it (`logStartOffset = min(targetOffset,
+   * logStartOffset)`).
    */
-  truncateTo(offset: number): number {
+  truncateTo(offset: number, nowMs = 0): number {
     if (offset >= this.logEndOffset) {
       this.epochCache.truncateFromEnd(this.logEndOffset);
       return 0;
     }
     const removed = this.logEndOffset - offset;
+    if (offset < this.segments[0].baseOffset) {
+      this.truncateFullyAndStartAt(offset, nowMs);
+      return removed;
+    }
+    this.removeFrom(offset, offset);
+    this.logStartOffset = Math.min(offset, this.logStartOffset);
+    return removed;
+  }
+
+  /**
+   * Drops the batches at or above `offset` (the one straddling it is cut) and ends the log at `logEndOffset`; the
+   * segments and the leader-epoch cache follow, and the flush point comes down to the log end.
+   */
+  private removeFrom(offset: number, logEndOffset: number): void {
     while (this.batches.length > 0) {
       const last = this.batches[this.batches.length - 1];
       if (last.baseOffset >= offset) this.batches.pop();
@@ -259,12 +276,11 @@ export class PartitionLog implements DiskResident {
         break;
       }
     }
-    this.logEndOffset = Math.max(offset, this.logStartOffset);
+    this.logEndOffset = logEndOffset;
     this.truncateSegments();
     this.epochCache.truncateFromEnd(this.logEndOffset);
     // Stryker disable next-line EqualityOperator: at equal offsets the assignment changes nothing
     if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
-    return removed;
   }
 
   /** `LocalLog.truncateTo` for segments: those starting above the log end go; the last one's size is recounted. */
@@ -341,9 +357,12 @@ export class PartitionLog implements DiskResident {
     this.flushedEpochCache = this.epochCache.clone();
   }
 
-  /** Power loss: the page cache is gone; the log recovers to its last fsync. */
+  /**
+   * Power loss: the page cache is gone; the log recovers to its last fsync, never below its log start (durable at
+   * once here, see `logStartOffset`): this is the disk losing writes, not `UnifiedLog.truncateTo`.
+   */
   loseUnflushed(): void {
-    this.truncateTo(this.flushedOffset);
+    if (this.flushedOffset < this.logEndOffset) this.removeFrom(this.flushedOffset, Math.max(this.flushedOffset, this.logStartOffset));
     this.epochCache.entries = this.flushedEpochCache.clone().entries;
     this.epochCache.truncateFromEnd(this.logEndOffset);
   }

@@ -67,6 +67,13 @@ export interface AbortedTxn {
   lastOffset: number;
 }
 
+/** A transaction a marker completed (Kafka `CompletedTxn` / `TxnMetadata` with its last offset): from its first offset to the marker's. */
+export interface CompletedTxn {
+  producerId: number;
+  firstOffset: number;
+  lastOffset: number;
+}
+
 /** The marker a control batch carries: its type in the key, the coordinator epoch in the value. */
 export function markerOf(batch: RecordBatch): { commit: boolean; coordinatorEpoch: number } {
   const r = batch.records[0];
@@ -82,16 +89,47 @@ export class ProducerStateManager {
   readonly producers = new Map<number, ProducerStateEntry>();
   /** Producer id → first offset of its open transaction in this partition (bounds the LSO). */
   readonly ongoing = new Map<number, number>();
+  /**
+   * Transactions a marker completed whose marker the high watermark has not yet passed, by their first offset
+   * (`ProducerStateManager.unreplicatedTxns`, filled by `completeTxn`): they still bound the LSO, so no
+   * read_committed reader sees a transaction before its outcome is replicated. Emptied by `onHighWatermarkUpdated`,
+   * `onLogStartOffsetIncremented` and a rebuild; never in a snapshot (Kafka's snapshot file has no such field).
+   */
+  readonly unreplicated = new Map<number, CompletedTxn>();
   readonly aborted: AbortedTxn[] = [];
   /** Producer id → the coordinator epoch of the last marker written for it. */
   private readonly coordinatorEpochs = new Map<number, number>();
 
-  /** First offset of the oldest open transaction, or Infinity. */
+  /**
+   * `ProducerStateManager.firstUnstableOffset`: the first offset of the oldest transaction that is open or whose
+   * marker is not yet below the high watermark (min over `ongoingTxns` and `unreplicatedTxns`), or Infinity.
+   */
   firstUnstableOffset(): number {
     let min = Infinity;
     // Stryker disable next-line EqualityOperator: `<=` only sets min to the value it already has
     for (const o of this.ongoing.values()) if (o < min) min = o;
+    // Stryker disable next-line EqualityOperator: `<=` only sets min to the value it already has
+    for (const o of this.unreplicated.keys()) if (o < min) min = o;
     return min;
+  }
+
+  /**
+   * `ProducerStateManager.onHighWatermarkUpdated` (from `UnifiedLog.updateHighWatermarkMetadata`, on every HW
+   * update of a leader or a follower): transactions whose marker is below `highWatermark` stop bounding the LSO.
+   */
+  onHighWatermarkUpdated(highWatermark: number): void {
+    this.removeUnreplicatedTransactions(highWatermark);
+  }
+
+  /** `ProducerStateManager.onLogStartOffsetIncremented`: completed transactions wholly below the new log start go. */
+  onLogStartOffsetIncremented(logStartOffset: number): void {
+    this.removeUnreplicatedTransactions(logStartOffset);
+  }
+
+  /** `ProducerStateManager.removeUnreplicatedTransactions`: those whose marker (last offset) is below `offset`. */
+  private removeUnreplicatedTransactions(offset: number): void {
+    if (this.unreplicated.size === 0) return;
+    for (const [first, txn] of this.unreplicated) if (txn.lastOffset < offset) this.unreplicated.delete(first);
   }
 
   /**
@@ -180,7 +218,13 @@ export class ProducerStateManager {
     const { commit, coordinatorEpoch } = markerOf(batch);
     const first = this.ongoing.get(batch.producerId);
     this.ongoing.delete(batch.producerId);
-    if (!commit && first !== undefined) this.aborted.push({ producerId: batch.producerId, firstOffset: first, lastOffset: batch.baseOffset });
+    // ProducerAppendInfo.appendEndTxnMarker emits a CompletedTxn only for a transaction with data here; UnifiedLog
+    // indexes an aborted one (updateTxnIndex), then `completeTxn` moves it from ongoingTxns to unreplicatedTxns,
+    // its last offset the marker's, until the HW passes the marker.
+    if (first !== undefined) {
+      if (!commit) this.aborted.push({ producerId: batch.producerId, firstOffset: first, lastOffset: batch.baseOffset });
+      this.unreplicated.set(first, { producerId: batch.producerId, firstOffset: first, lastOffset: batch.baseOffset });
+    }
     this.coordinatorEpochs.set(batch.producerId, coordinatorEpoch);
     // A marker at a newer epoch (KIP-890 TV2 bumps on every end) fences the old one here too, and resets sequences.
     const entry = this.entryAt(batch.producerId, batch.producerEpoch);
@@ -244,6 +288,10 @@ export class ProducerStateManager {
   rebuild(batches: readonly RecordBatch[], snapshot?: ProducerSnapshot, logStartOffset = 0): void {
     this.producers.clear();
     this.ongoing.clear();
+    // truncateAndReload / truncateFullyAndStartAt clear unreplicatedTxns ("we assume that the offset is less than or
+    // equal to the high watermark"); the replay below completes the transactions whose markers it reads again, and
+    // the caller's next HW update drops those below the HW.
+    this.unreplicated.clear();
     this.aborted.length = 0;
     this.coordinatorEpochs.clear();
     // Without a snapshot, replay from the log start: batches wholly below it (DeleteRecords inside a segment) are

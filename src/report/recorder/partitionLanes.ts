@@ -20,8 +20,9 @@ export interface PartitionLane {
   logEndOffset: StepSeries;
   highWatermark: StepSeries;
   /**
-   * LSO = min(HW, first offset of the oldest open transaction), followed from the leader's transactional appends
-   * and markers (ProducerStateManager.firstUnstableOffset); a derived view, not a traced value.
+   * LSO = min(HW, first offset of the oldest transaction that is open or whose marker is not yet below the HW),
+   * followed from the leader's transactional appends, markers and HW (ProducerStateManager.firstUnstableOffset over
+   * ongoingTxns and unreplicatedTxns); a derived view, not a traced value.
    */
   lastStableOffset: StepSeries;
   truncations: { atUs: number; broker: string; from: number; to: number; removed: number; why: string }[];
@@ -70,6 +71,8 @@ interface Live {
   isr: string[];
   /** Open transactions at the acting leader: producer id → first offset. */
   open: Map<number, number>;
+  /** Transactions a marker ended that the HW has not passed: first offset → the marker's offset. */
+  unreplicated: Map<number, number>;
   /** Why the ISR is about to change (the leader's request, or a broker being fenced). */
   isrReason: string | null;
 }
@@ -106,7 +109,7 @@ export class PartitionRecorder {
         truncations: [],
         appends: 0,
       };
-      this.live.set(tp, (l = { lane, actingLeader: null, leaderName: null, leaderEpoch: -1, isr: [], open: new Map(), isrReason: null }));
+      this.live.set(tp, (l = { lane, actingLeader: null, leaderName: null, leaderEpoch: -1, isr: [], open: new Map(), unreplicated: new Map(), isrReason: null }));
     }
     return l;
   }
@@ -198,8 +201,11 @@ export class PartitionRecorder {
         if (r.actor !== l.actingLeader) return;
         lane.logEndOffset.push(t, (d.lastOffset as number) + 1);
         const pid = d.producerId as number;
-        if (r.type === "partition.marker") l.open.delete(pid);
-        else {
+        if (r.type === "partition.marker") {
+          const first = l.open.get(pid);
+          if (first !== undefined) l.unreplicated.set(first, d.baseOffset as number);
+          l.open.delete(pid);
+        } else {
           lane.appends++;
           if (d.transactional && !l.open.has(pid)) l.open.set(pid, d.baseOffset as number);
         }
@@ -266,8 +272,14 @@ export class PartitionRecorder {
   }
 
   private updateLso(t: number, l: Live, keep: boolean): void {
-    let lso = l.lane.highWatermark.last ?? 0;
+    const hw = l.lane.highWatermark.last ?? 0;
+    let lso = hw;
     for (const first of l.open.values()) if (first < lso) lso = first;
+    // ProducerStateManager.onHighWatermarkUpdated: a transaction whose marker is below the HW no longer holds the LSO.
+    for (const [first, marker] of l.unreplicated) {
+      if (marker < hw) l.unreplicated.delete(first);
+      else if (first < lso) lso = first;
+    }
     l.lane.lastStableOffset.push(t, lso, keep);
   }
 

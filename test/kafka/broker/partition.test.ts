@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
+import { readRecordsForConsumer } from "../../../src/kafka/broker/delayedFetch.js";
 import { consumerFetch, fetchPartition, followerFetch, PartitionHarness, partitionState } from "../../support/partitionHarness.js";
 
 /**
@@ -631,5 +632,89 @@ describe("the last stable offset", () => {
     h.p.appendRecordsToLeader(idempotent(0, ["t"], true), 1, -1, "app");
     h.produce(["p"], 1);
     expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([4, 2]);
+  });
+
+  /** What a consumer's fetch of t-0 from `offset` reads at the leader: [base offset, control?] per batch. */
+  const consumerRead = (h: PartitionHarness, offset: number, isolation: "read_committed" | "read_uncommitted") => {
+    const r = readRecordsForConsumer(h.p, fetchPartition(offset, -1), isolation, 1048576, true);
+    return r.ok ? r.batches.map((b) => [b.baseOffset, b.isControl]) : r.error;
+  };
+
+  it("a committed transaction stays unstable until the HW passes its COMMIT marker: read_committed reads none of it before (acks=all, a slow follower)", () => {
+    // ProducerStateManager.completeTxn keeps the transaction among unreplicatedTxns; UnifiedLog.updateHighWatermarkMetadata
+    // → onHighWatermarkUpdated drops it once the HW is past the marker; LSO = min(HW, firstUnstableOffset).
+    const h = leader();
+    expect(h.p.appendRecordsToLeader(idempotent(0, ["a", "b"], true), -1, -1, "app")).toEqual({ ok: true, baseOffset: 0, lastOffset: 1 });
+    h.fetch("broker-2", 2);
+    expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([2, 0]);
+    expect(h.p.appendRecordsToLeader(marker("COMMIT"), -1, -1, "coordinator")).toEqual({ ok: true, baseOffset: 2, lastOffset: 2 });
+    // The marker is in the leader's log only: the HW is 2, below it; the transaction's records, below the HW, are
+    // readable by read_uncommitted but not by read_committed.
+    expect(h.p.producerState.ongoing.size).toBe(0);
+    expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([2, 0]);
+    expect(consumerRead(h, 0, "read_uncommitted")).toEqual([[0, false]]);
+    expect(consumerRead(h, 0, "read_committed")).toEqual([]);
+    // The follower fetches from 2: it has the records, not yet the marker, and the HW stays at 2 (no update is a
+    // move past the marker).
+    h.fetch("broker-2", 2);
+    expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([2, 0]);
+    // The follower has the marker: the HW passes it, and the whole transaction and its marker are stable at once.
+    h.fetch("broker-2", 3);
+    expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([3, 3]);
+    expect(consumerRead(h, 0, "read_committed")).toEqual([
+      [0, false],
+      [2, true],
+    ]);
+  });
+
+  it("an aborted transaction is listed to read_committed only once the HW passes its ABORT marker (the fetch stops at the LSO)", () => {
+    const h = leader();
+    h.p.appendRecordsToLeader(idempotent(0, ["a"], true), -1, -1, "app");
+    h.produce(["p"], -1);
+    h.fetch("broker-2", 2);
+    h.p.appendRecordsToLeader(marker("ABORT"), -1, -1, "coordinator");
+    expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([2, 0]);
+    expect(readRecordsForConsumer(h.p, fetchPartition(0, -1), "read_committed", 1048576, true)).toMatchObject({ ok: true, batches: [], abortedTransactions: null });
+    h.fetch("broker-2", 3);
+    expect(h.p.lastStableOffset).toBe(3);
+    expect(readRecordsForConsumer(h.p, fetchPartition(0, -1), "read_committed", 1048576, true)).toMatchObject({ ok: true, abortedTransactions: [{ producerId: 7, firstOffset: 0 }] });
+  });
+
+  it("a parked read_committed fetch is not answered by the marker's append but by the HW passing it", () => {
+    const h = leader();
+    h.p.appendRecordsToLeader(idempotent(0, ["a"], true), -1, -1, "app");
+    h.fetch("broker-2", 1);
+    h.delayedFetches.watch(h.ctx.conn("app"), consumerFetch(0, "read_committed"));
+    h.p.appendRecordsToLeader(marker("COMMIT"), -1, -1, "coordinator");
+    expect(h.ctx.sent).toEqual([]);
+    h.fetch("broker-2", 2);
+    expect(h.ctx.sent.map((s) => (s.msg as { partitions: { batches: RecordBatch[] }[] }).partitions[0].batches.map((b) => [b.baseOffset, b.isControl]))).toEqual([
+      [
+        [0, false],
+        [1, true],
+      ],
+    ]);
+  });
+
+  it("a restarted replica replays completed transactions as unstable, and the HW from the checkpoint releases those below it", () => {
+    // LogLoader rebuilds the producer state (loadProducersFromRecords → completeTxn), then Partition.createLog sets
+    // the HW from the checkpoint (updateHighWatermark → onHighWatermarkUpdated).
+    const h = leader({ isr: ["broker-1"] });
+    h.p.appendRecordsToLeader(idempotent(0, ["a"], true), 1, -1, "app");
+    h.p.appendRecordsToLeader(marker("COMMIT"), 1, -1, "coordinator");
+    expect([h.p.highWatermark, h.p.lastStableOffset]).toEqual([2, 2]);
+    h.p.checkpointHighWatermark();
+    const restarted = new PartitionHarness({ disk: h.ctx.disk });
+    expect([restarted.p.highWatermark, restarted.p.lastStableOffset]).toEqual([2, 2]);
+  });
+
+  it("a restarted replica whose checkpointed HW is below a marker keeps that transaction unstable", () => {
+    const h = leader();
+    h.p.appendRecordsToLeader(idempotent(0, ["a"], true), -1, -1, "app");
+    h.fetch("broker-2", 1);
+    h.p.appendRecordsToLeader(marker("COMMIT"), -1, -1, "coordinator");
+    h.p.checkpointHighWatermark();
+    const restarted = new PartitionHarness({ disk: h.ctx.disk });
+    expect([restarted.p.highWatermark, restarted.p.lastStableOffset]).toEqual([1, 0]);
   });
 });

@@ -3,7 +3,7 @@ import { brokerSettings } from "../../../src/kafka/broker/brokerSettings.js";
 import { fetcherId } from "../../../src/kafka/broker/replicaFetcherThread.js";
 import { BROKER_CONFIG } from "../../../src/kafka/config/brokerConfig.js";
 import type { RecordBatch } from "../../../src/kafka/log/recordBatch.js";
-import type { FetchRequest, FetchResponsePartition } from "../../../src/kafka/protocol/messages.js";
+import type { FetchRequest, FetchResponsePartition, OffsetsForLeaderEpochRequest } from "../../../src/kafka/protocol/messages.js";
 import { FakeContext } from "../../support/fakeContext.js";
 import { newReplicaManager } from "../../support/replicaManagerHarness.js";
 
@@ -165,5 +165,43 @@ describe("fetcherId (AbstractFetcherManager.getFetcherId)", () => {
     // A long topic name overflows 32 bits as Java's int arithmetic does, and the result is never negative.
     const id = fetcherId("a-rather-long-topic-name-for-overflow", 5, 3);
     expect(id >= 0 && id < 3).toBe(true);
+  });
+});
+
+describe("a follower's last stable offset follows the HW of the leader's answers (ReplicaFetcherThread.processPartitionData)", () => {
+  /** Producer 7's transactional batch of `n` records at `baseOffset`, or its COMMIT marker there. */
+  const txn = (baseOffset: number, n: number): RecordBatch => ({ ...batch(baseOffset, n), producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+  const commit = (baseOffset: number): RecordBatch => ({ baseOffset, leaderEpoch: 1, producerId: 7, producerEpoch: 0, baseSequence: -1, isTransactional: true, isControl: true, records: [{ key: "COMMIT", value: "0" }], sizeBytes: 78 });
+
+  it("a replicated COMMIT marker keeps the transaction unstable until an answer's HW passes it (UnifiedLog.maybeUpdateHighWatermark → onHighWatermarkUpdated)", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ batches: [txn(0, 2), commit(2)], highWatermark: 2 }]);
+    const p = h.rm.partition("t-0")!;
+    expect([p.log.logEndOffset, p.highWatermark, p.lastStableOffset]).toEqual([3, 2, 0]);
+    const [second] = h.fetches();
+    // An answer with no data still moves the HW, and with it the LSO.
+    h.answer(second, [{ batches: [], highWatermark: 3 }]);
+    expect([p.highWatermark, p.lastStableOffset]).toEqual([3, 3]);
+  });
+
+  it("a truncation that rebuilds the producer state replays the marker as unstable; the HW update at the new log end releases it (UnifiedLog.truncateTo)", () => {
+    // UnifiedLog.truncateTo: rebuildProducerState (loadProducersFromRecords → completeTxn), then
+    // `if (highWatermark >= localLog.logEndOffset) updateHighWatermark(logEndOffsetMetadata)`: here HW = new log end = 4.
+    const h = follower();
+    h.follow(0, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ batches: [txn(0, 2), commit(2), batch(3, 2)], highWatermark: 4 }]);
+    const p = h.rm.partition("t-0")!;
+    expect([p.log.logEndOffset, p.highWatermark, p.lastStableOffset]).toEqual([5, 4, 4]);
+    // broker-3 leads at epoch 2; it has epoch 1 up to offset 4 only: the follower truncates its last record.
+    h.follow(0, "broker-3", 2);
+    h.ctx.advance(0);
+    const ask = h.ctx.takeSent().find((m) => (m.msg as { type: string }).type === "OffsetsForLeaderEpoch")!;
+    const req = ask.msg as OffsetsForLeaderEpochRequest;
+    h.ctx.receive(ask.conn!, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", leaderEpoch: 1, endOffset: 4 });
+    expect(h.ctx.tracesOf("partition.truncate").map((t) => [t.data.from, t.data.to])).toEqual([[5, 4]]);
+    expect([p.log.logEndOffset, p.highWatermark, p.lastStableOffset]).toEqual([4, 4, 4]);
   });
 });

@@ -422,13 +422,36 @@ describe("PartitionLog segments (LogSegment, LocalLog.roll, UnifiedLog.maybeRoll
     expect(log.activeSegment.producerSnapshot).toBeUndefined();
   });
 
-  it("a truncation below the log start leaves the log end at the log start", () => {
-    // The log start only moves forward: nothing below it can be appended again.
+  it("a truncation below the log start (inside the first segment) brings the log start back to the target", () => {
+    // UnifiedLog.truncateTo: `logStartOffset = math.min(targetOffset, logStartOffset)`. (This test used to pin
+    // kafkasim's old rule, which left the log end at the log start.)
     const log = new PartitionLog();
     log.appendAsLeader(batch(["a", "b", "c", "d"], 10), 0);
     log.maybeIncrementLogStartOffset(2);
     expect(log.truncateTo(1)).toBe(3);
-    expect([log.logEndOffset, log.logStartOffset]).toEqual([2, 2]);
+    expect([log.logEndOffset, log.logStartOffset]).toEqual([1, 1]);
+    expect(log.batches.map((b) => b.records.length)).toEqual([1]);
+  });
+
+  it("a truncation below the first segment's base truncates fully and restarts the log at the target", () => {
+    // UnifiedLog.truncateTo: `if (localLog.segments.firstSegmentBaseOffset > targetOffset) truncateFullyAndStartAt(targetOffset)`.
+    const log = new PartitionLog();
+    log.truncateFullyAndStartAt(10, 0);
+    log.appendAsLeader(batch(["a", "b"], 10), 4);
+    log.flush();
+    expect(log.truncateTo(7, 500)).toBe(5);
+    expect([log.logStartOffset, log.logEndOffset, log.flushedOffset]).toEqual([7, 7, 7]);
+    expect(log.batches).toEqual([]);
+    expect(log.segments).toEqual([{ baseOffset: 7, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: 500 }]);
+    expect(log.epochCache.entries).toEqual([]);
+  });
+
+  it("a power loss below the log start still recovers to the log start (the disk, not UnifiedLog.truncateTo)", () => {
+    const log = new PartitionLog();
+    log.appendAsLeader(batch(["a", "b", "c", "d"], 10), 0);
+    log.maybeIncrementLogStartOffset(2);
+    log.loseUnflushed();
+    expect([log.logEndOffset, log.logStartOffset, log.flushedOffset]).toEqual([2, 2, 0]);
   });
 
   it("truncateFullyAndStartAt forgets every epoch, flushed ones too", () => {

@@ -255,23 +255,85 @@ describe("transactions: the open transaction and the LSO", () => {
     expect(m.firstUnstableOffset()).toBe(10);
     expect([...m.ongoing]).toEqual([[7, 10]]);
     m.update(marker("COMMIT", 0, 13));
+    expect([...m.ongoing]).toEqual([]);
+    // completeTxn: the transaction stays unstable until the HW passes its marker (at 13).
+    expect(m.firstUnstableOffset()).toBe(10);
+    m.onHighWatermarkUpdated(13);
+    expect(m.firstUnstableOffset()).toBe(10);
+    m.onHighWatermarkUpdated(14);
     expect(m.firstUnstableOffset()).toBe(Infinity);
   });
 
-  it("the oldest open transaction of all producers bounds it", () => {
-    // testFirstUnstableOffset (its firstUndecidedOffset: the model moves the LSO as soon as the marker is appended;
-    // Kafka also waits for the HW to pass the marker).
+  it("testFirstUnstableOffset: the oldest transaction that is open or whose marker is not below the HW bounds it", () => {
     const m = new ProducerStateManager();
     m.update(txn(5, 0, 99));
+    expect(m.firstUnstableOffset()).toBe(99);
     m.update(txn(5, 0, 105, { pid: 2 }));
     expect(m.firstUnstableOffset()).toBe(99);
     m.update(marker("COMMIT", 5, 109));
-    expect(m.firstUnstableOffset()).toBe(105);
-    // Producer 7 opens its next transaction after producer 2's: still the older one bounds the LSO.
-    m.update(txn(5, 1, 110));
+    // firstUndecidedOffset is 105 now, firstUnstableOffset still 99.
+    expect([...m.ongoing]).toEqual([[2, 105]]);
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.onHighWatermarkUpdated(100);
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.onHighWatermarkUpdated(110);
     expect(m.firstUnstableOffset()).toBe(105);
     m.update(marker("ABORT", 5, 112, 0, 2));
-    expect(m.firstUnstableOffset()).toBe(110);
+    expect([...m.ongoing]).toEqual([]);
+    expect(m.firstUnstableOffset()).toBe(105);
+    m.onHighWatermarkUpdated(113);
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+  });
+
+  it("an open transaction older than an unreplicated one bounds it (min over both)", () => {
+    const m = new ProducerStateManager();
+    m.update(txn(5, 0, 99, { pid: 2 }));
+    m.update(txn(5, 0, 105));
+    m.update(marker("COMMIT", 5, 109));
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.update(marker("COMMIT", 5, 110, 0, 2));
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.onHighWatermarkUpdated(110);
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.onHighWatermarkUpdated(111);
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+  });
+
+  it("a marker with no data of its producer here completes nothing (appendEndTxnMarker emits no CompletedTxn)", () => {
+    const m = new ProducerStateManager();
+    m.update(marker("COMMIT", 5, 3));
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+    expect(m.aborted).toEqual([]);
+  });
+
+  it("onLogStartOffsetIncremented drops completed transactions whose marker is below the new log start", () => {
+    const m = new ProducerStateManager();
+    m.update(txn(5, 0, 10));
+    m.update(marker("ABORT", 5, 12));
+    m.onLogStartOffsetIncremented(12);
+    expect(m.firstUnstableOffset()).toBe(10);
+    m.onLogStartOffsetIncremented(13);
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+  });
+
+  it("a rebuild forgets unreplicated transactions, then replays the markers it reads into them again (truncateAndReload, loadProducersFromRecords)", () => {
+    const m = new ProducerStateManager();
+    m.update(txn(5, 0, 10));
+    m.update(marker("COMMIT", 5, 12));
+    m.onHighWatermarkUpdated(13);
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+    // Replayed from the log: completeTxn again, until the caller's next HW update.
+    m.rebuild([txn(5, 0, 10), marker("COMMIT", 5, 12)]);
+    expect(m.firstUnstableOffset()).toBe(10);
+    m.onHighWatermarkUpdated(13);
+    expect(m.firstUnstableOffset()).toBe(Infinity);
+    // A snapshot holds no unreplicated transaction: replaying only what follows it completes nothing older.
+    m.update(txn(5, 1, 20));
+    m.update(marker("COMMIT", 5, 22));
+    const snap = m.snapshot(23);
+    expect(Object.keys(snap)).not.toContain("unreplicated");
+    m.rebuild([txn(5, 1, 20), marker("COMMIT", 5, 22)], snap);
+    expect(m.firstUnstableOffset()).toBe(Infinity);
   });
 
   it("a non-transactional write while the producer's transaction is open is INVALID_TXN_STATE", () => {

@@ -5,7 +5,7 @@
 //
 // Shapes adapted:
 // - `cleanableOffsets(log, Some(checkpoint), now)` is kafkasim's cleanableOffsets with `log.cleanerCheckpoint` set
-//   and the log's last stable offset: min(HW, the oldest open transaction's first offset), as ReplicaLog's
+//   and the log's last stable offset: min(HW, the oldest transaction open or whose marker the HW has not passed), as ReplicaLog's
 //   lastStableOffset computes it from the ProducerStateManager (UnifiedLog.lastStableOffset).
 // - grabFilthiestCompactedLog returning the log (or None) for one log is `shouldClean(logToClean(...))`; its
 //   `firstDirtyOffset` is logToClean's. min.cleanable.dirty.ratio is createLowRetentionLogConfig's 0.05.
@@ -31,8 +31,18 @@ function config(segmentBytes: number, minCompactionLagMs = 0): CompactionConfig 
 class Log {
   readonly log = new PartitionLog();
   readonly state = new ProducerStateManager();
-  highWatermark = 0;
+  private hw = 0;
   constructor(readonly cfg: CompactionConfig) {}
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  /** UnifiedLog.updateHighWatermark: tells the producer state (onHighWatermarkUpdated), as ReplicaLog's does. */
+  set highWatermark(hw: number) {
+    this.hw = hw;
+    this.state.onHighWatermarkUpdated(hw);
+  }
 
   append(records: KafkaRecord[], nowMs: number, extra: Partial<RecordBatch> = {}): void {
     let sizeBytes = RECORD_BATCH_OVERHEAD_BYTES;

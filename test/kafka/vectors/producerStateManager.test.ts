@@ -154,16 +154,28 @@ describe("ProducerStateManagerTest", () => {
     expect(lastEntry(m).firstSeq).toBe(1);
   });
 
-  it("testFirstUnstableOffset (firstUndecidedOffset): the first offset of the oldest open transaction", () => {
+  it("testFirstUnstableOffset: open transactions and those whose marker the HW has not passed (onHighWatermarkUpdated)", () => {
+    // firstUndecidedOffset is the first offset in `ongoing`.
+    const undecided = (m: ProducerStateManager) => Math.min(Infinity, ...m.ongoing.values());
     const m = new ProducerStateManager();
-    expect(m.firstUnstableOffset()).toBe(Infinity);
+    expect(undecided(m)).toBe(Infinity);
     appendClient(m, batch(5, 0, 99, { transactional: true }));
+    expect(undecided(m)).toBe(99);
     expect(m.firstUnstableOffset()).toBe(99);
     appendClient(m, batch(5, 0, 105, { transactional: true, pid: 2 }));
+    expect(undecided(m)).toBe(99);
     expect(m.firstUnstableOffset()).toBe(99);
     appendMarker(m, marker("COMMIT", 5, 109));
+    expect(undecided(m)).toBe(105);
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.onHighWatermarkUpdated(100);
+    expect(m.firstUnstableOffset()).toBe(99);
+    m.onHighWatermarkUpdated(110);
     expect(m.firstUnstableOffset()).toBe(105);
     appendMarker(m, marker("ABORT", 5, 112, 0, 2));
+    expect(undecided(m)).toBe(Infinity);
+    expect(m.firstUnstableOffset()).toBe(105);
+    m.onHighWatermarkUpdated(113);
     expect(m.firstUnstableOffset()).toBe(Infinity);
     expect(m.aborted).toEqual([{ producerId: 2, firstOffset: 105, lastOffset: 112 }]);
   });

@@ -108,17 +108,41 @@ describe("UnifiedLogTest: truncation", () => {
     expect(log.log.sizeBytes).toBe(size);
   });
 
-  // DISAGREEMENT, pinned: UnifiedLog.truncateTo below the first segment's base offset truncates fully and restarts
-  // the log there (truncateFullyAndStartAt(targetOffset)), and otherwise sets logStartOffset = min(target, logStart).
-  // kafkasim's PartitionLog.truncateTo never moves the log start back: it leaves the log end at the log start (here
-  // 1, where Kafka's is 0). A follower truncating below its own log start needs an unclean history; not fixed here.
-  it.fails("testTruncateTo, last step: truncating below the first segment's base restarts the log at the target", () => {
+  // Was a pinned disagreement: UnifiedLog.truncateTo below the first segment's base offset truncates fully and
+  // restarts the log there (truncateFullyAndStartAt(targetOffset)); kafkasim's PartitionLog.truncateTo left the log
+  // end at the log start (1 here, where Kafka's is 0).
+  it("testTruncateTo, last step: truncating below the first segment's base restarts the log at the target", () => {
     const log = new Log(10 * SET_SIZE);
     log.log.truncateFullyAndStartAt(1, NOW);
     log.appendTimes(10);
-    log.log.truncateTo(0);
+    log.log.truncateTo(0, NOW);
     expect(log.log.logEndOffset).toBe(0);
+    expect(log.log.logStartOffset).toBe(0);
     expect(log.log.sizeBytes).toBe(0);
+    expect(log.log.segments.map((s) => s.baseOffset)).toEqual([0]);
+    log.appendTimes(10);
+    expect(log.log.logEndOffset).toBe(10);
+  });
+
+  // UnifiedLog.truncateTo at or above the first segment's base: `logStartOffset = math.min(targetOffset,
+  // logStartOffset)`, so a log start that DeleteRecords moved inside the segment comes back to the target.
+  it("truncateTo between the first segment's base and the log start moves the log start back to the target", () => {
+    const log = new Log(10 * SET_SIZE);
+    log.appendTimes(10);
+    log.log.maybeIncrementLogStartOffset(6);
+    log.log.truncateTo(4, NOW);
+    expect(log.log.logEndOffset).toBe(4);
+    expect(log.log.logStartOffset).toBe(4);
+    expect(log.log.segments.map((s) => s.baseOffset)).toEqual([0]);
+  });
+
+  it("truncateTo above the log start leaves the log start where it is", () => {
+    const log = new Log(10 * SET_SIZE);
+    log.appendTimes(10);
+    log.log.maybeIncrementLogStartOffset(3);
+    log.log.truncateTo(7, NOW);
+    expect(log.log.logEndOffset).toBe(7);
+    expect(log.log.logStartOffset).toBe(3);
   });
 
   // DISAGREEMENT, pinned: UnifiedLog.truncateTo(target >= logEndOffset) changes no record but still calls
@@ -310,23 +334,22 @@ describe("UnifiedLogTest: first unstable offset", () => {
     expect(log.state.firstUnstableOffset()).toBe(Infinity);
   });
 
-  // DISAGREEMENT, pinned: Kafka's ProducerStateManager keeps a transaction ended by a marker among its
+  // Was a pinned disagreement: Kafka's ProducerStateManager keeps a transaction ended by a marker among its
   // `unreplicatedTxns` until the high watermark passes the marker (completeTxn, then onHighWatermarkUpdated), and
-  // firstUnstableOffset (hence the LSO) counts them: a read_committed consumer sees none of the transaction before
-  // its marker is replicated. kafkasim's ProducerStateManager forgets the transaction when the marker is appended, so
-  // its LSO (ReplicaLog.lastStableOffset = min(HW, firstUnstableOffset)) is the HW, and the transaction's records
-  // below the HW become readable while the marker itself is not yet committed. The fix changes when every
-  // read_committed consumer sees transactional records (not small or local); reported, not attempted.
-  it.fails("testFirstUnstableOffsetWithTransactionalData: the first offset stays unstable until the HW passes the marker", () => {
+  // firstUnstableOffset (hence the LSO) counts them; kafkasim's forgot the transaction when the marker was appended.
+  it("testFirstUnstableOffsetWithTransactionalData: the first offset stays unstable until the HW passes the marker", () => {
     const log = new Log(1024 * 1024 * 5);
     const txn = { producerId: 137, producerEpoch: 5, isTransactional: true };
     const first = log.append([{ key: null, value: "foo" }, { key: null, value: "bar" }, { key: null, value: "baz" }], NOW, { ...txn, baseSequence: 0 });
     expect(log.state.firstUnstableOffset()).toBe(first.baseOffset);
     log.append([{ key: null, value: "blah" }], NOW, { ...txn, baseSequence: 3 });
     expect(log.state.firstUnstableOffset()).toBe(first.baseOffset);
-    log.append([{ key: "COMMIT", value: "0" }], NOW, { ...txn, baseSequence: -1, isControl: true });
+    const marker = log.append([{ key: "COMMIT", value: "0" }], NOW, { ...txn, baseSequence: -1, isControl: true });
     // "first unstable offset is not updated until the high watermark is advanced"
     expect(log.state.firstUnstableOffset()).toBe(first.baseOffset);
+    // UnifiedLogTest: `log.updateHighWatermark(commitAppendInfo.lastOffset + 1)` → "now there should be no first unstable offset".
+    log.state.onHighWatermarkUpdated(marker.baseOffset + 1);
+    expect(log.state.firstUnstableOffset()).toBe(Infinity);
   });
 
   it("testFirstUnstableOffsetWithTransactionalData, up to the marker: the open transaction's first offset", () => {
