@@ -134,11 +134,9 @@ describe("ReplicaManagerTest: fetches", () => {
     expect(fetchData.batches.length).toBe(numRecords + 1);
   });
 
-  // Disagreement (the LSO area, being worked on by another helper): in Kafka a transaction stays unstable until the HW
-  // passes its marker (ProducerStateManager keeps it in unreplicatedTxns until onHighWatermarkUpdated), so after the
-  // COMMIT marker's append, before the follower has it, read_committed still reads nothing. kafkasim ends the
-  // transaction's hold on the LSO at the marker's append (README Fidelity), so the three records are readable then.
-  it.fails("testReadCommittedFetchLimitedAtLSO: after the COMMIT marker's append, before it is replicated, nothing of the transaction is visible", () => {
+  // Was a disagreement until kafkasim kept a transaction among the producer state's unreplicated transactions until
+  // the HW passes its marker (ProducerStateManager.completeTxn / onHighWatermarkUpdated), as Kafka does.
+  it("testReadCommittedFetchLimitedAtLSO: after the COMMIT marker's append, before it is replicated, nothing of the transaction is visible", () => {
     const ctx = context({ replicas: ["broker-1", "broker-2"], leaderEpoch: 0 });
     const numRecords = 3;
     for (let sequence = 0; sequence < numRecords; sequence++) ctx.appendRecords(txnRecords(sequence));
