@@ -41,11 +41,12 @@ export class ClusterControlManager {
     }
   }
 
-  fence(broker: string, reason: string): void {
+  /** Fences `broker`: its leaderships and ISR places move away, then its FenceBroker record; returns that record's offset. */
+  fence(broker: string, reason: string): number {
     this.c.ctx.trace("controller.fence", { broker, reason });
     // Leadership and ISR move off the broker before it is marked fenced.
     this.replication.changePartitions(`${broker} ${reason}`, broker);
-    this.c.propose({ type: "FenceBroker", broker });
+    return this.c.propose({ type: "FenceBroker", broker });
   }
 
   handleRegistration(_from: string, req: BrokerRegistrationRequest, conn: ConnectionId): void {
@@ -85,7 +86,8 @@ export class ClusterControlManager {
   }
 
   /**
-   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown: the first wantShutDown writes the
+   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown (of a broker that leads something when
+   * it asks; one that leads nothing is fenced at once, see handleHeartbeat): the first wantShutDown writes the
    * broker's BrokerRegistrationChangeRecord with inControlledShutdown (unless its registration has it already, as
    * after a controller failover) and moves its leaderships and ISR places away, in that order
    * (ReplicationControlManager.processBrokerHeartbeat → handleBrokerInControlledShutdown); from then on the broker
@@ -124,6 +126,17 @@ export class ClusterControlManager {
     this.lastHeartbeatUs.set(req.broker, ctx.nowUs);
     this.metadataOffsets.set(req.broker, req.metadataOffset);
     if (req.wantShutDown) {
+      // BrokerHeartbeatManager.calculateNextBrokerState: an UNFENCED broker (not in this controller's controlled
+      // shutdown state) that leads nothing (hasLeaderships) goes to SHUTDOWN_NOW, not CONTROLLED_SHUTDOWN:
+      // ReplicationControlManager.processBrokerHeartbeat → handleBrokerFenced takes it out of the ISRs and fences it
+      // in this heartbeat's batch (no BrokerRegistrationChangeRecord), and the reply, shouldShutDown, follows their
+      // commit. After a controller failover the same holds for a broker whose registration is in controlled shutdown
+      // (the new controller's BrokerHeartbeatManager starts without the state).
+      if (!reg.fenced && !this.shuttingDown.has(req.broker) && !this.replication.leadsAny(req.broker)) {
+        const offset = this.fence(req.broker, "shutdown requested, leads nothing");
+        this.c.afterCommit(offset, () => reply("NONE", true, true));
+        return;
+      }
       const stop = this.controlledShutdown(req.broker, reg.fenced);
       return reply("NONE", stop || reg.fenced, stop);
     }
