@@ -92,9 +92,10 @@ export class ClusterControlManager {
    * after a controller failover) and moves its leaderships and ISR places away, in that order
    * (ReplicationControlManager.processBrokerHeartbeat → handleBrokerInControlledShutdown); from then on the broker
    * may neither lead nor join an ISR, and leaders, reading the record, do not propose it; it may stop
-   * (shouldShutDown) once it leads nothing, the move is committed and every other active broker has replayed it
-   * (lowestActiveOffset), so their clients find the new leaders at once; it is fenced then. A fenced broker may
-   * stop at once.
+   * (shouldShutDown) once it leads nothing, the move is committed and every active broker has replayed it
+   * (lowestActiveOffset: unfenced brokers not in controlled shutdown, so neither the broker itself nor another one
+   * shutting down at the same time, as maybeUpdateControlledShutdownOffset takes them out of `active`), so their
+   * clients find the new leaders at once; it is fenced then. A fenced broker may stop at once.
    */
   private controlledShutdown(broker: string, fenced: boolean): boolean {
     if (fenced) return true;
@@ -110,7 +111,7 @@ export class ClusterControlManager {
     }
     if (this.replication.leadsAny(broker)) return false;
     if (raft.highWatermark < offset) return false;
-    for (const [b, reg] of this.c.image().brokers) if (!reg.fenced && (this.metadataOffsets.get(b) ?? -1) < offset) return false;
+    for (const [b, reg] of this.c.image().brokers) if (!reg.fenced && !this.shuttingDown.has(b) && (this.metadataOffsets.get(b) ?? -1) < offset) return false;
     this.shuttingDown.delete(broker);
     this.fence(broker, "controlled shutdown");
     return true;
