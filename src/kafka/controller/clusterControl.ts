@@ -41,11 +41,12 @@ export class ClusterControlManager {
     }
   }
 
-  fence(broker: string, reason: string): void {
+  /** Fences `broker`: its leaderships and ISR places move away, then its FenceBroker record; returns that record's offset. */
+  fence(broker: string, reason: string): number {
     this.c.ctx.trace("controller.fence", { broker, reason });
     // Leadership and ISR move off the broker before it is marked fenced.
     this.replication.changePartitions(`${broker} ${reason}`, broker);
-    this.c.propose({ type: "FenceBroker", broker });
+    return this.c.propose({ type: "FenceBroker", broker });
   }
 
   handleRegistration(_from: string, req: BrokerRegistrationRequest, conn: ConnectionId): void {
@@ -85,14 +86,16 @@ export class ClusterControlManager {
   }
 
   /**
-   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown: the first wantShutDown writes the
+   * BrokerHeartbeatManager.calculateNextBrokerState for a controlled shutdown (of a broker that leads something when
+   * it asks; one that leads nothing is fenced at once, see handleHeartbeat): the first wantShutDown writes the
    * broker's BrokerRegistrationChangeRecord with inControlledShutdown (unless its registration has it already, as
    * after a controller failover) and moves its leaderships and ISR places away, in that order
    * (ReplicationControlManager.processBrokerHeartbeat → handleBrokerInControlledShutdown); from then on the broker
    * may neither lead nor join an ISR, and leaders, reading the record, do not propose it; it may stop
-   * (shouldShutDown) once it leads nothing, the move is committed and every other active broker has replayed it
-   * (lowestActiveOffset), so their clients find the new leaders at once; it is fenced then. A fenced broker may
-   * stop at once.
+   * (shouldShutDown) once it leads nothing, the move is committed and every active broker has replayed it
+   * (lowestActiveOffset: unfenced brokers not in controlled shutdown, so neither the broker itself nor another one
+   * shutting down at the same time, as maybeUpdateControlledShutdownOffset takes them out of `active`), so their
+   * clients find the new leaders at once; it is fenced then. A fenced broker may stop at once.
    */
   private controlledShutdown(broker: string, fenced: boolean): boolean {
     if (fenced) return true;
@@ -108,7 +111,7 @@ export class ClusterControlManager {
     }
     if (this.replication.leadsAny(broker)) return false;
     if (raft.highWatermark < offset) return false;
-    for (const [b, reg] of this.c.image().brokers) if (!reg.fenced && (this.metadataOffsets.get(b) ?? -1) < offset) return false;
+    for (const [b, reg] of this.c.image().brokers) if (!reg.fenced && !this.shuttingDown.has(b) && (this.metadataOffsets.get(b) ?? -1) < offset) return false;
     this.shuttingDown.delete(broker);
     this.fence(broker, "controlled shutdown");
     return true;
@@ -124,6 +127,17 @@ export class ClusterControlManager {
     this.lastHeartbeatUs.set(req.broker, ctx.nowUs);
     this.metadataOffsets.set(req.broker, req.metadataOffset);
     if (req.wantShutDown) {
+      // BrokerHeartbeatManager.calculateNextBrokerState: an UNFENCED broker (not in this controller's controlled
+      // shutdown state) that leads nothing (hasLeaderships) goes to SHUTDOWN_NOW, not CONTROLLED_SHUTDOWN:
+      // ReplicationControlManager.processBrokerHeartbeat → handleBrokerFenced takes it out of the ISRs and fences it
+      // in this heartbeat's batch (no BrokerRegistrationChangeRecord), and the reply, shouldShutDown, follows their
+      // commit. After a controller failover the same holds for a broker whose registration is in controlled shutdown
+      // (the new controller's BrokerHeartbeatManager starts without the state).
+      if (!reg.fenced && !this.shuttingDown.has(req.broker) && !this.replication.leadsAny(req.broker)) {
+        const offset = this.fence(req.broker, "shutdown requested, leads nothing");
+        this.c.afterCommit(offset, () => reply("NONE", true, true));
+        return;
+      }
       const stop = this.controlledShutdown(req.broker, reg.fenced);
       return reply("NONE", stop || reg.fenced, stop);
     }
