@@ -10,7 +10,8 @@ export type Election = "PREFERRED" | "ONLINE" | "UNCLEAN";
 /**
  * Kafka `PartitionChangeRecord` as the builder fills it: a field is present only when it changes. `leader`
  * undefined is Kafka's NO_LEADER_CHANGE (-2), null is NO_LEADER (-1). Setting `leader` (even to the current
- * leader) bumps the leader epoch when merged. Not modelled: directories (KIP-858 assignment), leader recovery state.
+ * leader) bumps the leader epoch when merged. Not modelled: directories (KIP-858 assignment), leader recovery state (Kafka's
+ * tryElection sets RECOVERING on an unclean election, including the last-known-leader one).
  */
 export interface PartitionChangeRecord {
   leader?: string | null;
@@ -38,6 +39,13 @@ export interface PartitionChangeOptions {
   targetAdding?: readonly string[];
   /** Replicas back from an unclean shutdown: they leave the ELR (KIP-966). */
   uncleanShutdownReplicas?: readonly string[];
+  /**
+   * Kafka `setUseLastKnownLeaderInBalancedRecovery` (KIP-966 balanced recovery). Default true, the builder's
+   * default, which is what every KRaft controller runs (ReplicationControlManager never sets it): `lastKnownElr`
+   * holds only the last known leader, and it may be elected when ISR and ELR are both empty. false: `lastKnownElr`
+   * holds the former ISR/ELR members (`maybePopulateTargetElr`); only Kafka's tests set it.
+   */
+  useLastKnownLeaderInBalancedRecovery?: boolean;
 }
 
 /** Kafka `PartitionChangeBuilder.ElectionResult`: the elected node (null: none) and whether it was unclean. */
@@ -74,25 +82,45 @@ function isValidNewLeader(t: Targets, o: PartitionChangeOptions, r: string | nul
   return r !== null && (t.isr.includes(r) || (t.isr.length === 0 && t.elr.includes(r))) && o.isAcceptableLeader(r);
 }
 
+const useLastKnownLeader = (o: PartitionChangeOptions) => o.useLastKnownLeaderInBalancedRecovery ?? true;
+
+/**
+ * Kafka `PartitionChangeBuilder.canElectLastKnownLeader` (KIP-966 balanced recovery): ELR on, the last-known-leader
+ * mode on, target ISR and target ELR both empty, and the partition's own (not the target's) `lastKnownElr` holding
+ * exactly one member, the last known leader. Kafka's method then returns true whether or not that broker is an
+ * acceptable leader: at the mirror's HEAD its "last known leader is not alive" trace is logged under the inverted
+ * condition (`if (isAcceptableLeader.test(...))`) and does not return false. kafkasim follows the code, so the
+ * last known leader is elected even while it is fenced or gone.
+ */
+function canElectLastKnownLeader(p: PartitionState, t: Targets, o: PartitionChangeOptions): boolean {
+  if (!o.elrEnabled || !useLastKnownLeader(o)) return false;
+  if (t.elr.length > 0 || t.isr.length > 0) return false;
+  return (p.lastKnownElr ?? []).length === 1;
+}
+
 /**
  * `PartitionChangeBuilder.electLeader` (electPreferredLeader / electAnyLeader). PREFERRED: the first target replica
  * if valid, else the current leader if still valid, else the next valid target replica. ONLINE/UNCLEAN: the current
  * leader if valid, else the first valid target replica; UNCLEAN then falls back to the first acceptable target
- * replica (unclean: true). Not modelled: the last-known-leader election of balanced recovery
- * (`canElectLastKnownLeader`; kafkasim runs as `setUseLastKnownLeaderInBalancedRecovery(false)`).
+ * replica (unclean: true). In both, before that fallback, the last known leader when `canElectLastKnownLeader`
+ * (unclean: true, whatever the election type).
  */
 function elect(p: PartitionState, t: Targets, o: PartitionChangeOptions): ElectionResult {
   const election = o.election ?? "ONLINE";
+  const lastKnownLeader = (): ElectionResult | null => (canElectLastKnownLeader(p, t, o) ? { node: p.lastKnownElr![0], unclean: true } : null);
   if (election === "PREFERRED") {
     const preferred = t.replicas[0] ?? null;
     if (isValidNewLeader(t, o, preferred)) return { node: preferred, unclean: false };
     if (isValidNewLeader(t, o, p.leader)) return { node: p.leader, unclean: false };
     const online = t.replicas.slice(1).find((r) => isValidNewLeader(t, o, r));
-    return { node: online ?? null, unclean: false };
+    if (online !== undefined) return { node: online, unclean: false };
+    return lastKnownLeader() ?? { node: null, unclean: false };
   }
   if (isValidNewLeader(t, o, p.leader)) return { node: p.leader, unclean: false };
   const online = t.replicas.find((r) => isValidNewLeader(t, o, r));
   if (online !== undefined) return { node: online, unclean: false };
+  const last = lastKnownLeader();
+  if (last) return last;
   if (election === "UNCLEAN") {
     const unclean = t.replicas.find((r) => o.isAcceptableLeader(r));
     if (unclean !== undefined) return { node: unclean, unclean: true };
@@ -112,7 +140,7 @@ export interface ElrState {
 }
 
 /**
- * `PartitionChangeBuilder.maybePopulateTargetElr` (KIP-966): with the target ISR at or above min ISR, ELR and last
+ * `PartitionChangeBuilder.maybePopulateTargetElr` (KIP-966): the targets the builder starts from. With the target ISR at or above min ISR, ELR and last
  * known ELR are cleared; below it, ELR = (current ELR ∪ current ISR) minus the target ISR minus replicas back from an
  * unclean shutdown, and the last known ELR collects the others (with the current last known ELR) that are in neither.
  * Order: the replica list's (Kafka's HashSet of small integer ids iterates ascending, as the vectors' lists are).
@@ -128,13 +156,50 @@ export function targetElr(p: PartitionState, targetIsr: readonly string[], minIs
 }
 
 /**
+ * Kafka `PartitionChangeBuilder.maybeUpdateRecordElr`: an unclean election (the record's ISR already set) or ELR off
+ * clears the ELR fields; the ELR is recorded when it changes. With balanced recovery (the default) it returns before
+ * recording `lastKnownElr`, which `maybeUpdateLastKnownLeader` sets; without it the target last known ELR is
+ * recorded when it changes, except that a single-member one is kept while the partition stays leaderless.
+ */
+function maybeUpdateRecordElr(p: PartitionState, t: Targets, o: PartitionChangeOptions, record: PartitionChangeRecord): void {
+  if (record.isr !== undefined || !o.elrEnabled) {
+    t.elr = [];
+    t.lastKnownElr = [];
+  }
+  if (!same(t.elr, p.elr ?? [])) record.elr = t.elr;
+  const current = p.lastKnownElr ?? [];
+  // record.leader null is Kafka's NO_LEADER, undefined its NO_LEADER_CHANGE.
+  if (useLastKnownLeader(o) && current.length === 1 && (record.leader === null || (record.leader === undefined && p.leader === null))) t.lastKnownElr = [...current];
+  if (useLastKnownLeader(o)) return;
+  if (!same(t.lastKnownElr, current)) record.lastKnownElr = t.lastKnownElr;
+}
+
+/**
+ * Kafka `PartitionChangeBuilder.maybeUpdateLastKnownLeader` (ELR on, balanced recovery on): when the record empties
+ * the ISR and `lastKnownElr` is not already [the current leader], it becomes [the current leader] (the first time
+ * the partition becomes leaderless); otherwise, when the partition will have or keeps a leader, a non-empty
+ * `lastKnownElr` is cleared. Simplified: where the current leader is none (Kafka records [-1], NO_LEADER) nothing is
+ * recorded; kafkasim does not reach that case, as with ELR on a partition without a leader has an empty ISR already.
+ */
+function maybeUpdateLastKnownLeader(p: PartitionState, o: PartitionChangeOptions, record: PartitionChangeRecord): void {
+  if (!useLastKnownLeader(o) || !o.elrEnabled) return;
+  const current = p.lastKnownElr ?? [];
+  if (record.isr !== undefined && record.isr.length === 0 && (current.length !== 1 || current[0] !== p.leader)) {
+    if (p.leader !== null) record.lastKnownElr = [p.leader];
+  } else if ((typeof record.leader === "string" || (p.leader !== null && record.leader !== null)) && current.length > 0) {
+    record.lastKnownElr = [];
+  }
+}
+
+/**
  * Kafka `PartitionChangeBuilder.build` (metadata versions from 3.7 on: no leader epoch bump on an ISR shrink,
  * KAFKA-15021): completes a reassignment whose target replicas are all in the target ISR, populates the ELR, elects
  * a leader (an ELR member elected becomes the ISR alone; an unclean leader becomes the ISR alone and clears the
  * ELR), bumps the leader epoch when replicas leave the assignment, and records the ISR when it changes — an empty
- * ISR only with ELR (without it the last replica stays: "last replica standing"). Returns the change record, or
- * null when nothing changes (`changeRecordIsNoOp`). Not modelled: directories, leader recovery state, balanced
- * recovery's last known leader.
+ * ISR only with ELR (without it the last replica stays: "last replica standing"); with ELR and balanced recovery
+ * (the default) `lastKnownElr` then records the last known leader (`maybeUpdateLastKnownLeader`). Returns the
+ * change record, or null when nothing changes (`changeRecordIsNoOp`). Not modelled: directories, leader recovery
+ * state.
  */
 export function buildPartitionChange(p: PartitionState, o: PartitionChangeOptions): PartitionChangeRecord | null {
   const t = targetsOf(p, o);
@@ -163,14 +228,9 @@ export function buildPartitionChange(p: PartitionState, o: PartitionChangeOption
   }
   // triggerLeaderEpochBumpForReplicaReassignmentIfNeeded: a removed replica's fetches must be fenced.
   if (record.leader === undefined && !p.replicas.every((r) => t.replicas.includes(r))) record.leader = p.leader;
-  // maybeUpdateRecordElr: an unclean election or ELR off clears the ELR fields.
-  if (record.isr !== undefined || !o.elrEnabled) {
-    t.elr = [];
-    t.lastKnownElr = [];
-  }
-  if (!same(t.elr, p.elr ?? [])) record.elr = t.elr;
-  if (!same(t.lastKnownElr, p.lastKnownElr ?? [])) record.lastKnownElr = t.lastKnownElr;
+  maybeUpdateRecordElr(p, t, o, record);
   if (record.isr === undefined && (t.isr.length > 0 || o.elrEnabled) && !same(t.isr, p.isr)) record.isr = t.isr;
+  maybeUpdateLastKnownLeader(p, o, record);
   // setAssignmentChanges
   if (t.replicas.length > 0 && !same(t.replicas, p.replicas)) record.replicas = t.replicas;
   if (!same(t.removing, p.removingReplicas ?? [])) record.removingReplicas = t.removing;

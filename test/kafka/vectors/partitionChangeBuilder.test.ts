@@ -12,8 +12,8 @@ import type { PartitionState } from "../../../src/kafka/metadata/records.js";
 // - testLeaderEpochBumpOnIsrShrink, testNoLeaderEpochBumpOnEmptyTargetIsr: the ISR-shrink leader epoch bump of
 //   metadata versions before 3.6 (KAFKA-15021), which kafkasim does not model.
 // - testKeepsDirectoriesAfterReassignment, testUpdateDirectories: log directory assignment (KIP-858) in the record.
-// - testEligibleLeaderReplicas_ElectLastKnownLeader and the lastKnownLeaderEnabled=true runs: balanced recovery's
-//   last-known-leader election, not modelled (kafkasim runs as setUseLastKnownLeaderInBalancedRecovery(false)).
+// Balanced recovery (KIP-966's last known leader): the builder's default, as in Kafka, is
+// useLastKnownLeaderInBalancedRecovery = true; the tests where Kafka's sets it false pass the option false here.
 // - LeaderRecoveryState (RECOVERING after an unclean election) is not modelled: those tests are ported for their
 //   leader and ISR only.
 
@@ -164,7 +164,8 @@ describe("PartitionChangeBuilderTest", () => {
   });
 
   const elrPartition = (isr: number[], more: Parameters<typeof part>[3] = {}) => part([1, 2, 3, 4], isr, 1, more);
-  const elrOpts = (elr: boolean, o: Opts = {}) => notThree(elr, { minIsr: 3, election: "PREFERRED", ...o });
+  /** The builder of the IsrShrinkBelowMinISR .. RemoveUncleanShutdownReplicasFromElr tests: Kafka's sets setUseLastKnownLeaderInBalancedRecovery(false). */
+  const elrOpts = (elr: boolean, o: Opts = {}) => notThree(elr, { minIsr: 3, election: "PREFERRED", useLastKnownLeaderInBalancedRecovery: false, ...o });
 
   it.each(VERSIONS)("testEligibleLeaderReplicas_IsrShrinkBelowMinISR, %s", (_, elr) => {
     const p = elrPartition([1, 2, 3, 4]);
@@ -199,24 +200,56 @@ describe("PartitionChangeBuilderTest", () => {
     expect([next.elr ?? [], next.lastKnownElr ?? []]).toEqual(elr ? [ids(2), ids(3)] : [[], []]);
   });
 
-  it("testEligibleLeaderReplicas_ElrCanBeElected (lastKnownLeaderEnabled=false)", () => {
-    const p = elrPartition([1], { elr: [3], lastKnownElr: [2] });
-    const record = buildPartitionChange(p, opts({ acceptable: (r) => r !== "1", minIsr: 3, election: "PREFERRED", elrEnabled: true, targetIsr: [] }))!;
+  it.each([true, false])("testEligibleLeaderReplicas_ElrCanBeElected (lastKnownLeaderEnabled=%s)", (lastKnown) => {
+    const p = elrPartition([1], { elr: [3], lastKnownElr: lastKnown ? [] : [2] });
+    const build = () => buildPartitionChange(p, opts({ acceptable: (r) => r !== "1", minIsr: 3, election: "PREFERRED", elrEnabled: true, useLastKnownLeaderInBalancedRecovery: lastKnown, targetIsr: [] }));
+    const record = build()!;
     expect(record).toEqual({ isr: ids(3), elr: ids(1), leader: "3" });
     const next = mergePartitionChange(p, record);
-    expect([next.elr, next.lastKnownElr, next.isr]).toEqual([ids(1), ids(2), ids(3)]);
+    expect([next.elr, next.lastKnownElr, next.isr]).toEqual([ids(1), lastKnown ? undefined : ids(2), ids(3)]);
   });
 
-  it("testEligibleLeaderReplicas_IsrCanShrinkToZero (lastKnownLeaderEnabled=false)", () => {
+  it.each([true, false])("testEligibleLeaderReplicas_IsrCanShrinkToZero (lastKnownLeaderEnabled=%s)", (lastKnown) => {
     const p = elrPartition([1, 2, 3, 4]);
-    const record = buildPartitionChange(p, opts({ acceptable: () => false, minIsr: 3, election: "PREFERRED", elrEnabled: true, targetIsr: [] }))!;
-    expect(record).toEqual({ isr: [], leader: null, elr: ids(1, 2, 3, 4) });
+    const o = (more: Opts = {}) => opts({ acceptable: () => false, minIsr: 3, election: "PREFERRED", elrEnabled: true, useLastKnownLeaderInBalancedRecovery: lastKnown, targetIsr: [], ...more });
+    const record = buildPartitionChange(p, o())!;
+    // maybeUpdateLastKnownLeader: the ISR becomes empty for the first time, so the leader (1) is the last known one.
+    expect(record).toEqual(lastKnown ? { isr: [], leader: null, elr: ids(1, 2, 3, 4), lastKnownElr: ids(1) } : { isr: [], leader: null, elr: ids(1, 2, 3, 4) });
     const next = mergePartitionChange(p, record);
-    expect([next.elr, next.lastKnownElr, next.isr]).toEqual([ids(1, 2, 3, 4), undefined, []]);
+    expect([next.elr, next.lastKnownElr, next.isr]).toEqual([ids(1, 2, 3, 4), lastKnown ? ids(1) : undefined, []]);
+    if (lastKnown) {
+      // 2 back from an unclean shutdown leaves the ELR; the last known leader stays: no lastKnownElr in the record.
+      const again = buildPartitionChange(next, o({ uncleanShutdownReplicas: ids(2) }))!;
+      expect(again).toEqual({ elr: ids(1, 3, 4) });
+      expect("lastKnownElr" in again).toBe(false);
+    }
+  });
+
+  it("testEligibleLeaderReplicas_ElectLastKnownLeader: ISR and ELR empty, lastKnownElr [1]: 1 is elected uncleanly, ISR [1], lastKnownElr cleared", () => {
+    const p = part([1, 2, 3, 4], [], -1, { lastKnownElr: [1] });
+    const o = opts({ acceptable: () => true, minIsr: 3, election: "PREFERRED", elrEnabled: true, targetIsr: [] });
+    const record = buildPartitionChange(p, o)!;
+    // Kafka's record also sets leaderRecoveryState RECOVERING (not modelled).
+    expect(record).toEqual({ isr: ids(1), leader: "1", lastKnownElr: [] });
+    expect(electLeader(p, o)).toEqual({ node: "1", unclean: true });
+    const next = mergePartitionChange(p, record);
+    expect([next.elr, next.lastKnownElr, next.isr]).toEqual([undefined, undefined, ids(1)]);
+  });
+
+  it("canElectLastKnownLeader at the mirror's HEAD elects the last known leader even when it may not lead (the trace's condition is inverted)", () => {
+    const p = part([1, 2, 3, 4], [], -1, { lastKnownElr: [1] });
+    const o = (lastKnown: boolean, election: "PREFERRED" | "ONLINE" | "UNCLEAN") => opts({ acceptable: (r) => r === "2", minIsr: 3, election, elrEnabled: true, useLastKnownLeaderInBalancedRecovery: lastKnown, targetIsr: [] });
+    for (const election of ["PREFERRED", "ONLINE", "UNCLEAN"] as const) expect(buildPartitionChange(p, o(true, election))).toEqual({ isr: ids(1), leader: "1", lastKnownElr: [] });
+    // Quiet without balanced recovery: ONLINE elects nobody (no change), UNCLEAN the first acceptable replica.
+    expect(buildPartitionChange(p, o(false, "ONLINE"))).toBeNull();
+    expect(buildPartitionChange(p, o(false, "UNCLEAN"))).toEqual({ isr: ids(2), leader: "2", lastKnownElr: [] });
+    // Quiet with ELR off, and with more than one member in lastKnownElr.
+    expect(buildPartitionChange(p, { ...o(true, "ONLINE"), elrEnabled: false })).toBeNull();
+    expect(buildPartitionChange({ ...p, lastKnownElr: ids(1, 3) }, o(true, "ONLINE"))).toBeNull();
   });
 
   it("testEligibleLeaderReplicas_ElectLastKnownLeaderShouldFail: an ELR member that may not lead leaves the partition as it is", () => {
     const p = part([1, 2, 3, 4], [], -1, { elr: [3], lastKnownElr: [1] });
-    expect(buildPartitionChange(p, elrOpts(true, { targetIsr: [] }))).toBeNull();
+    expect(buildPartitionChange(p, elrOpts(true, { useLastKnownLeaderInBalancedRecovery: true, targetIsr: [] }))).toBeNull();
   });
 });

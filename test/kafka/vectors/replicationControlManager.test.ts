@@ -190,13 +190,10 @@ describe("ReplicationControlManagerTest: eligible leader replicas (KIP-966)", ()
     expect(ctx.registration(0).elr).toEqual([2]);
   });
 
-  // Disagreement: Kafka's ReplicationControlManager builds every PartitionChangeBuilder with
-  // useLastKnownLeaderInBalancedRecovery = true (the builder's default), so lastKnownElr holds only the last known
-  // leader, set when the ISR first becomes empty (maybeUpdateLastKnownLeader), and maybeUpdateRecordElr never writes
-  // the "real" last known ELR. kafkasim runs as setUseLastKnownLeaderInBalancedRecovery(false)
-  // (partitionChangeBuilder.ts), so the replica that left the ELR by its unclean shutdown (3) goes to lastKnownElr,
-  // and the last ISR member (0) is not recorded as the last known leader.
-  it.fails("testEligibleLeaderReplicas_UncleanShutdown: lastKnownElr stays [] when 3 leaves the ELR, then is [0], the last known leader", () => {
+  // Kafka's ReplicationControlManager builds every PartitionChangeBuilder with useLastKnownLeaderInBalancedRecovery =
+  // true (the builder's default), so lastKnownElr holds only the last known leader, set when the ISR first becomes
+  // empty (maybeUpdateLastKnownLeader); maybeUpdateRecordElr never writes the former ELR member (3) there.
+  it("testEligibleLeaderReplicas_UncleanShutdown: lastKnownElr stays [] when 3 leaves the ELR, then is [0], the last known leader", () => {
     const ctx = elrCtx();
     ctx.fenceBrokers(1, 2, 3);
     ctx.handleBrokersUncleanShutdown(3);
