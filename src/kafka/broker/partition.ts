@@ -169,6 +169,19 @@ export class Partition extends ReplicaLog {
     return requestEpoch < this.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH";
   }
 
+  /**
+   * Partition.getLocalLog with requireLeader (`localLogWithEpochOrThrow(currentLeaderEpoch, fetchOnlyFromLeader =
+   * true)`): the request's leader epoch is checked first, whatever this replica's role — FENCED_LEADER_EPOCH below
+   * ours, UNKNOWN_LEADER_EPOCH above — and only a request at our epoch (or with none) is told NOT_LEADER_OR_FOLLOWER
+   * by a replica that does not lead. A partition the broker does not host at all is ReplicaManager.getPartitionOrError's
+   * (NOT_LEADER_OR_FOLLOWER / UNKNOWN_TOPIC_OR_PARTITION, no epoch check), not this.
+   */
+  checkLeaderAndEpoch(requestEpoch: number): ErrorName {
+    const epochError = this.checkLeaderEpoch(requestEpoch);
+    if (epochError !== "NONE") return epochError;
+    return this.role === "leader" ? "NONE" : "NOT_LEADER_OR_FOLLOWER";
+  }
+
   // ---- leader: appends (Partition.appendRecordsToLeader) ----
 
   /**
@@ -178,8 +191,9 @@ export class Partition extends ReplicaLog {
    * HW. What the acks then wait for is the ReplicaManager's.
    */
   appendRecordsToLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, requiredAcks: -1 | 0 | 1, currentLeaderEpoch: number, from: string): LeaderAppend {
-    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
-    const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
+    // Kafka's appendRecordsToLeader checks only leaderLogIfLocal (Produce carries no leader epoch: clients send -1
+    // here); a broker-internal write that names an epoch gets getLocalLog's order, the epoch first.
+    const epochError = this.checkLeaderAndEpoch(currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError };
     if (requiredAcks === -1 && this.isrState.isr.length < this.effectiveMinIsr) {
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
@@ -210,11 +224,12 @@ export class Partition extends ReplicaLog {
    * (`followerFetched`, called after) runs after, so the answer carries the HW from before this fetch: a follower
    * learns an HW its own fetch moved on its next fetch. A broker that is not one of the replicas is refused
    * (Partition.followerReplicaOrThrow): UNKNOWN_LEADER_EPOCH when the fetch names the leader epoch,
-   * NOT_LEADER_OR_FOLLOWER when it does not. Changes nothing.
+   * NOT_LEADER_OR_FOLLOWER when it does not. The epoch is checked before the role (`checkLeaderAndEpoch`): a follower
+   * answers a stale epoch FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH. Changes nothing.
    */
   readForFollower(replicaId: string, req: FetchPartition, maxBytes: number, minOneMessage: boolean): FollowerRead {
-    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
-    const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
+    // Partition.fetchRecords (isFromFollower): localLogWithEpochOrThrow (epoch, then role), then followerReplicaOrThrow.
+    const epochError = this.checkLeaderAndEpoch(req.currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError, bytes: 0 };
     if (!this.followers.has(replicaId)) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
     // Partition.fetchRecords → UnifiedLog.read: below the log start or above the log end is out of range.
@@ -253,10 +268,14 @@ export class Partition extends ReplicaLog {
     if (f.logEndOffset !== previousLogEndOffset) this.maybeIncrementHighWatermark();
   }
 
-  /** Partition.lastOffsetForLeaderEpoch (KIP-101): the largest epoch ≤ `leaderEpoch` this leader has, and its end. */
+  /**
+   * Partition.lastOffsetForLeaderEpoch (KIP-101): the largest epoch ≤ `leaderEpoch` this leader has, and its end;
+   * FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a current epoch below / above ours, on a follower too, and
+   * NOT_LEADER_OR_FOLLOWER on a replica that does not lead (`checkLeaderAndEpoch`).
+   */
   lastOffsetForLeaderEpoch(currentLeaderEpoch: number, leaderEpoch: number): { error: ErrorName; leaderEpoch: number; endOffset: number } {
-    if (this.role !== "leader") return { error: "NOT_LEADER_OR_FOLLOWER", leaderEpoch: -1, endOffset: -1 };
-    const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
+    // Partition.lastOffsetForLeaderEpoch: getLocalLog(currentLeaderEpoch, fetchOnlyFromLeader = true), epoch first.
+    const epochError = this.checkLeaderAndEpoch(currentLeaderEpoch);
     if (epochError !== "NONE") return { error: epochError, leaderEpoch: -1, endOffset: -1 };
     const r = this.log.epochCache.endOffsetFor(leaderEpoch, this.log.logEndOffset);
     return { error: "NONE", leaderEpoch: r.epoch, endOffset: r.endOffset };

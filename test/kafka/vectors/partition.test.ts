@@ -128,10 +128,9 @@ describe("PartitionTest: leader epochs (Partition.getLocalLog / checkCurrentLead
     expect(lastOffsetForLeaderEpochError(h, 5)).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
-  // Disagreement: Kafka's getLocalLog checks the leader epoch before it checks leadership, so a follower answers a
-  // stale or future epoch with FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH; kafkasim's Partition.lastOffsetForLeaderEpoch
-  // (and readForFollower, and delayedFetch.ts fetchError for consumers) answers NOT_LEADER_OR_FOLLOWER first.
-  it.fails("testOffsetForLeaderEpochValidationForFollower (fetchOnlyLeader = true): a follower answers 4 FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
+  // Kafka's getLocalLog checks the leader epoch before it checks leadership, so a follower answers a stale or future
+  // epoch with FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH (Partition.checkLeaderAndEpoch).
+  it("testOffsetForLeaderEpochValidationForFollower (fetchOnlyLeader = true): a follower answers 4 FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
     const h = harness();
     h.p.applyState(state({ leader: R1, leaderEpoch: 5, isr: [LEADER, R1], replicas: [LEADER, R1] }));
     expect(lastOffsetForLeaderEpochError(h, 4)).toBe("FENCED_LEADER_EPOCH");
@@ -146,8 +145,8 @@ describe("PartitionTest: leader epochs (Partition.getLocalLog / checkCurrentLead
     expect(fetchFollower(h, R1, 0, 8)).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
-  // Disagreement (same as above): Partition.readForFollower checks the role first.
-  it.fails("testReplicaFetchToFollower: ... epoch 9 is UNKNOWN_LEADER_EPOCH and epoch 7 FENCED_LEADER_EPOCH", () => {
+  // The same order in Partition.readForFollower.
+  it("testReplicaFetchToFollower: ... epoch 9 is UNKNOWN_LEADER_EPOCH and epoch 7 FENCED_LEADER_EPOCH", () => {
     const h = harness();
     const replicas = [LEADER, R1, R2];
     h.p.applyState(state({ leader: R2, leaderEpoch: 8, isr: replicas, replicas }));
@@ -162,8 +161,8 @@ describe("PartitionTest: leader epochs (Partition.getLocalLog / checkCurrentLead
     expect(fetchConsumer(h, 0, 5)).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
-  // Disagreement (same as above), in delayedFetch.ts fetchError.
-  it.fails("testLeaderEpochValidationOnFollower (no client metadata): ... 4 is FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
+  // The same order in delayedFetch.ts fetchError.
+  it("testLeaderEpochValidationOnFollower (no client metadata): ... 4 is FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
     const h = harness();
     h.p.applyState(state({ leader: R1, leaderEpoch: 5, isr: [LEADER, R1], replicas: [LEADER, R1] }));
     expect(fetchConsumer(h, 0, 4)).toBe("FENCED_LEADER_EPOCH");
