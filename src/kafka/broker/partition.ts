@@ -142,6 +142,10 @@ export class Partition extends ReplicaLog {
     this.leader = state.leader;
     this.leaderEpoch = state.leaderEpoch;
     this.partitionEpoch = state.partitionEpoch;
+    // Partition.makeFollower → updateAssignmentAndIsr(isLeader = false, isr = Set.empty): a follower keeps no ISR and
+    // no remote replica state (remoteReplicasMap.clear()); a later makeLeader builds both afresh.
+    this.isrState = committedIsr([]);
+    this.followers.clear();
     this.trace("partition.become-follower", { leader: state.leader, leaderEpoch: state.leaderEpoch, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark });
     // Fetches parked on the former leader learn NOT_LEADER_OR_FOLLOWER now.
     this.host.tryCompleteDelayedFetch(this.key);

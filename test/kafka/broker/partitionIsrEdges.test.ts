@@ -48,7 +48,7 @@ describe("leadership lost and regained (Partition.makeLeader / makeFollower)", (
     expect(h.ctx.pendingTimers).toBe(1);
   });
 
-  it("a follower never moves its HW as a leader would, though it kept what it knew of its former followers", () => {
+  it("a follower never moves its HW as a leader would (it keeps no state of its former followers)", () => {
     // Only the leader computes the HW from its followers (maybeIncrementLeaderHW); a follower takes the leader's.
     const h = leader({ records: 3 });
     h.p.applyState(partitionState({ replicas: TWO, isr: TWO, leader: "broker-2", leaderEpoch: 2 }));
@@ -215,11 +215,14 @@ describe("AlterPartition answers that change nothing (Partition.submitAlterParti
   it("an answer reaching a replica that is no longer leader touches neither its ISR nor its epochs", () => {
     const h = leader({ isr: ["broker-1"], records: 3 });
     h.fetch("broker-2", 3);
-    const pending = h.p.isrState;
+    expect(h.p.isrState.kind).toBe("pendingExpand");
     h.p.applyState(partitionState({ replicas: TWO, isr: ["broker-1"], leader: "broker-2", leaderEpoch: 2, partitionEpoch: 2 }));
+    // Partition.makeFollower: a follower's ISR is empty (updateAssignmentAndIsr with isr = Set.empty).
+    const asFollower = h.p.isrState;
+    expect(asFollower).toEqual({ kind: "committed", isr: [], maximalIsr: [] });
     h.p.alterPartitionDone("NONE", partitionState({ replicas: TWO, isr: TWO, leaderEpoch: 2, partitionEpoch: 3 }));
     h.p.alterPartitionDone("INELIGIBLE_REPLICA", null);
-    expect([h.p.isrState, h.p.partitionEpoch]).toEqual([pending, 2]);
+    expect([h.p.isrState, h.p.partitionEpoch]).toEqual([asFollower, 2]);
     expect(h.ctx.tracesOf("partition.alter-failed")).toEqual([]);
   });
 });

@@ -252,10 +252,9 @@ describe("PartitionTest: makeLeader / makeFollower", () => {
     expect([h.p.partitionEpoch, h.p.leaderEpoch, h.p.leader, h.p.replicas]).toEqual([2, 2, R1, replicas]);
   });
 
-  // Disagreement: Kafka's makeFollower sets the partition state to an empty ISR and updateAssignmentAndIsr drops the
-  // remote replicas (a follower keeps no follower state); kafkasim's makeFollower keeps the ISR and the followers it
-  // knew as leader (role-guarded everywhere they are read; test/kafka/broker/partitionIsrEdges.test.ts).
-  it.fails("testFollowerShouldNotHaveAnyRemoteReplicaStates: ... and as follower keeps an empty ISR and no remote replica state", () => {
+  // Kafka's makeFollower sets the partition state to an empty ISR and updateAssignmentAndIsr drops the remote replicas
+  // (a follower keeps no follower state).
+  it("testFollowerShouldNotHaveAnyRemoteReplicaStates: ... and as follower keeps an empty ISR and no remote replica state", () => {
     const h = harness();
     const replicas = [LEADER, R1, R2];
     h.p.applyState(state({ leaderEpoch: 1, isr: replicas, replicas }));
