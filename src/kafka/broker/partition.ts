@@ -10,6 +10,9 @@ import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isr
 import { Replica } from "./replica.js";
 import { ReplicaLog, type ReplicaLogHost } from "./replicaLog.js";
 
+/** AlterPartition errors after which Partition.handleAlterPartitionError waits for new metadata, the change still pending. */
+const AWAIT_METADATA_ERRORS: ReadonlySet<string> = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "UNKNOWN_TOPIC_ID", "FENCED_LEADER_EPOCH", "INVALID_UPDATE_VERSION", "INVALID_REQUEST", "NEW_LEADER_ELECTED"]);
+
 /** What a partition needs from its broker (the ReplicaManager). */
 export interface PartitionHost extends ReplicaLogHost {
   settings: BrokerSettings;
@@ -365,20 +368,33 @@ export class Partition extends ReplicaLog {
   }
 
   /**
-   * The controller's answer to our AlterPartition. `proposed` is the ISR state the request was sent from (default:
-   * the current one). As in Partition.submitAlterPartition's completion, an answer for a proposal that is no longer
-   * the partition's state (the metadata moved it on and a newer request is in flight) is out of date and ignored:
+   * The controller's answer to our AlterPartition (Partition.submitAlterPartition's completion). `proposed` is the
+   * ISR state the request was sent from (default: the current one). An answer for a proposal that is no longer the
+   * partition's state (the metadata moved it on and a newer request is in flight) is out of date and ignored:
    * undoing the newer pending change would let the controller's ISR hold a replica the leader's maximal ISR lacks.
+   * Then, as Kafka's:
+   * - success (handleAlterPartitionUpdate): committed, unless it names another leader epoch or an older partition
+   *   epoch, when it is ignored and the change stays pending;
+   * - OPERATION_NOT_ATTEMPTED, INELIGIBLE_REPLICA (handleAlterPartitionError): the controller says it applied
+   *   nothing, so the last committed state comes back;
+   * - UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID, FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, INVALID_REQUEST,
+   *   NEW_LEADER_ELECTED: not retried; the change stays pending until the metadata's next state for the partition
+   *   replaces it (no ISR check runs meanwhile: maybeShrinkIsr / maybeExpandIsr need a committed state);
+   * - any other error: still pending, and the same change is sent again at once.
+   * Top-level errors (NOT_CONTROLLER, STALE_BROKER_EPOCH) and unanswered requests never reach here: the
+   * AlterPartitionManager sends those again itself.
    */
   alterPartitionDone(error: string, state: PartitionState | null, proposed: IsrState = this.isrState): void {
-    if (this.role !== "leader" || proposed !== this.isrState) return;
-    if (error === "NONE" && state && state.leaderEpoch === this.leaderEpoch && state.partitionEpoch > this.partitionEpoch) {
+    if (this.role !== "leader" || proposed !== this.isrState || proposed.kind === "committed") return;
+    if (error === "NONE" && state) {
+      if (state.leaderEpoch !== this.leaderEpoch || state.partitionEpoch < this.partitionEpoch) return;
       this.partitionEpoch = state.partitionEpoch;
       this.setIsr(committedIsr(state.isr), "AlterPartition committed");
-    } else if (this.isrState.kind !== "committed") {
-      this.trace("partition.alter-failed", { error });
-      this.setIsr(committedIsr(this.isrState.isr), `AlterPartition failed: ${error}`);
+      return;
     }
+    this.trace("partition.alter-failed", { error });
+    if (error === "OPERATION_NOT_ATTEMPTED" || error === "INELIGIBLE_REPLICA") this.setIsr(committedIsr(proposed.isr), `AlterPartition failed: ${error}`);
+    else if (!AWAIT_METADATA_ERRORS.has(error)) this.host.sendAlterPartition(this, proposed.kind === "pendingExpand" ? proposed.maximalIsr : proposed.isr.filter((r) => !proposed.removing.includes(r)));
   }
 
   private setIsr(s: IsrState, why: string): void {

@@ -192,12 +192,34 @@ describe("the ISR's changes, traced (Partition.maybeShrinkIsr / maybeExpandIsr /
 });
 
 describe("AlterPartition answers that change nothing (Partition.submitAlterPartition's completion)", () => {
-  it("an error answer is a failure even when it carries a newer state: the ISR falls back to the committed one", () => {
-    // handleAlterPartitionError: the response's partition data is not read on an error.
+  it("an error answer is a failure even when it carries a newer state: INVALID_UPDATE_VERSION keeps the change pending, unsent", () => {
+    // handleAlterPartitionError: the response's partition data is not read on an error; INVALID_UPDATE_VERSION waits
+    // for new metadata, with nothing sent again.
     const h = leader({ isr: ["broker-1"], records: 3 });
     h.fetch("broker-2", 3);
+    const sent = h.alters.length;
     h.p.alterPartitionDone("INVALID_UPDATE_VERSION", partitionState({ replicas: TWO, isr: TWO, partitionEpoch: 2 }));
-    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.partitionEpoch]).toEqual(["committed", ["broker-1"], 1]);
+    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.isrState.maximalIsr, h.p.partitionEpoch]).toEqual(["pendingExpand", ["broker-1"], TWO, 1]);
+    expect(h.alters.length).toBe(sent);
+  });
+
+  it("OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA put the last committed ISR back, with nothing sent again", () => {
+    for (const error of ["OPERATION_NOT_ATTEMPTED", "INELIGIBLE_REPLICA"]) {
+      const h = leader({ isr: ["broker-1"], records: 3 });
+      h.fetch("broker-2", 3);
+      const sent = h.alters.length;
+      h.p.alterPartitionDone(error, null);
+      expect([error, h.p.isrState]).toEqual([error, { kind: "committed", isr: ["broker-1"], maximalIsr: ["broker-1"] }]);
+      expect(h.alters.length).toBe(sent);
+    }
+  });
+
+  it("an unexpected error (REQUEST_TIMED_OUT) keeps the expansion pending and sends it again at once", () => {
+    const h = leader({ isr: ["broker-1"], records: 3 });
+    h.fetch("broker-2", 3);
+    h.p.alterPartitionDone("REQUEST_TIMED_OUT", null);
+    expect([h.p.isrState.kind, h.p.isrState.maximalIsr]).toEqual(["pendingExpand", TWO]);
+    expect(h.alters.slice(-2)).toEqual([TWO, TWO]);
   });
 
   it("an answer that arrives when nothing is pending is not a failure: no trace, no change", () => {

@@ -344,11 +344,10 @@ describe("PartitionTest: followers' fetch state and ISR expansion (updateFollowe
     expect(replicaState(h, R1)).toEqual({ lastCaughtUpTimeMs: nowMs(h), logEndOffset: 10 });
   });
 
-  // Disagreement: Partition.handleAlterPartitionError resets to the last committed state only for
-  // OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA; after INVALID_UPDATE_VERSION / INVALID_REQUEST (and the other
-  // non-retried errors) the pending state stays, with no retry, until new metadata replaces it. kafkasim's
-  // Partition.alterPartitionDone puts the committed ISR back after any error, so the maximal ISR shrinks back.
-  it.fails("testIsrNotExpandedIfUpdateFails: after INVALID_UPDATE_VERSION the pending expansion stays (maximal ISR [leader, follower]), not retried", () => {
+  // Partition.handleAlterPartitionError resets to the last committed state only for OPERATION_NOT_ATTEMPTED and
+  // INELIGIBLE_REPLICA; after INVALID_UPDATE_VERSION / INVALID_REQUEST (and the other non-retried errors) the pending
+  // state stays, with no retry, until new metadata replaces it.
+  it("testIsrNotExpandedIfUpdateFails: after INVALID_UPDATE_VERSION the pending expansion stays (maximal ISR [leader, follower]), not retried", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     h.p.applyState(state({ leaderEpoch: 5, isr: [LEADER], replicas: [LEADER, R1] }));
@@ -359,8 +358,8 @@ describe("PartitionTest: followers' fetch state and ISR expansion (updateFollowe
     expect(h.alters.length).toBe(1);
   });
 
-  // Disagreement (same as above) for INVALID_REQUEST.
-  it.fails("testInvalidAlterPartitionRequestsAreNotRetried: after INVALID_REQUEST the maximal ISR stays [leader, follower] and nothing is resent", () => {
+  // The same for INVALID_REQUEST.
+  it("testInvalidAlterPartitionRequestsAreNotRetried: after INVALID_REQUEST the maximal ISR stays [leader, follower] and nothing is resent", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     h.p.applyState(state({ leaderEpoch: 5, isr: [LEADER], replicas: [LEADER, R1] }));
@@ -415,10 +414,9 @@ describe("PartitionTest: ISR shrinking and the high watermark (maybeShrinkIsr, m
     expect(h.p.highWatermark).toBe(h.p.log.logEndOffset);
   });
 
-  // Disagreement: an unexpected AlterPartition error (NETWORK_EXCEPTION) is retried by Kafka at once, the shrink
-  // still pending (handleAlterPartitionError returns true); kafkasim drops the proposal and its next ISR check
-  // (every replica.lag.time.max.ms / 2) proposes it again (README Fidelity: "the ISR check will ask again").
-  it.fails("testRetryShrinkIsr: after NETWORK_EXCEPTION the shrink stays pending and is sent again at once", () => {
+  // An unexpected AlterPartition error (NETWORK_EXCEPTION) is retried at once, the shrink still pending
+  // (handleAlterPartitionError returns true).
+  it("testRetryShrinkIsr: after NETWORK_EXCEPTION the shrink stays pending and is sent again at once", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     const replicas = [LEADER, R1];
@@ -445,8 +443,8 @@ describe("PartitionTest: ISR shrinking and the high watermark (maybeShrinkIsr, m
     expect(h.p.highWatermark).toBe(0);
   });
 
-  // Disagreement (as testIsrNotExpandedIfUpdateFails): Kafka keeps PendingShrinkIsr after INVALID_UPDATE_VERSION.
-  it.fails("testIsrNotShrunkIfUpdateFails: after INVALID_UPDATE_VERSION the state is still PendingShrinkIsr", () => {
+  // As testIsrNotExpandedIfUpdateFails: PendingShrinkIsr stays after INVALID_UPDATE_VERSION.
+  it("testIsrNotShrunkIfUpdateFails: after INVALID_UPDATE_VERSION the state is still PendingShrinkIsr", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     const replicas = [LEADER, R1];
