@@ -345,7 +345,9 @@ export class ReplicaFetcherManager {
     const id = this.threadOf.get(key);
     if (id === undefined) return;
     this.threadOf.delete(key);
-    const t = this.threads.get(id)!;
+    // A partition its thread marked failed (onPartitionFenced) left it already; that thread may be shut down since.
+    const t = this.threads.get(id);
+    if (!t) return;
     t.removePartition(key);
     if (t.partitionStates.size === 0) {
       t.close();

@@ -98,6 +98,19 @@ describe("ReplicaFetcherThread: one Fetch per source broker (num.replica.fetcher
     expect(h.fetches().map((f) => f.req.partitions.map((p) => [p.partition, p.currentLeaderEpoch]))).toEqual([[[0, 2]]]);
   });
 
+  it("a fenced partition's thread shut down as idle meanwhile: removing or re-adding the partition later still works", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ error: "FENCED_LEADER_EPOCH" }, {}]);
+    // t-1 leaves for another leader: broker-1's thread follows nothing and is shut down.
+    h.follow(1, "broker-3", 2);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.keys()]).toEqual(["broker-3/0"]);
+    h.follow(0, "broker-3", 2);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.get("broker-3/0")!.partitionStates.keys()].sort()).toEqual(["t-0", "t-1"]);
+  });
+
   it("UNKNOWN_LEADER_EPOCH: the partition only backs off replica.fetch.backoff.ms, then fetches again at its epoch", () => {
     // AbstractFetcherThread.processFetchRequest: UNKNOWN_LEADER_EPOCH → partitionsWithError (delayed), not fenced.
     const h = follower();
