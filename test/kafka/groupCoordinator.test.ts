@@ -415,14 +415,14 @@ describe("KIP-848 consumer groups on the coordinator", () => {
     expect(h.cgh("s2", "S2", 0, [], "i1").error).toBe("UNRELEASED_INSTANCE_ID");
   });
 
-  it("offset commits carry the member epoch: a stale one is STALE_MEMBER_EPOCH, also for TxnOffsetCommit (KIP-447)", () => {
+  it("offset commits carry the member epoch: a stale one is STALE_MEMBER_EPOCH, and ILLEGAL_GENERATION for TxnOffsetCommit (KIP-447)", () => {
     const h = harness();
     h.cgh("a", "A", 0);
     expect(h.commit("a", "A", 1)).toBe("NONE");
     expect(h.commit("a", "A", 0)).toBe("STALE_MEMBER_EPOCH");
     expect(h.commit("x", "X", 1)).toBe("UNKNOWN_MEMBER_ID");
-    // Kafka answers ILLEGAL_GENERATION here (validateTransactionalOffsetCommit); pinned in vectors/offsetMetadataManager.
-    expect(h.txnCommit("a", "A", 0)).toBe("STALE_MEMBER_EPOCH");
+    // validateTransactionalOffsetCommit maps StaleMemberEpochException to ILLEGAL_GENERATION.
+    expect(h.txnCommit("a", "A", 0)).toBe("ILLEGAL_GENERATION");
     expect(h.txnCommit("a", "A", 1)).toBe("NONE");
     // A classic JoinGroup for a consumer group is refused.
     expect(h.join("z")()!.error).toBe("INCONSISTENT_GROUP_PROTOCOL");

@@ -109,7 +109,7 @@ export function brokerActor(cfg: BrokerConfig) {
     // Fetch responses leave by sendfile on the network threads, which read what the page cache lacks (logDirDisk.ts).
     if (path && logDirDisk) path.sendfileUs = (partitions) => logDirDisk.sendfileUs(partitions);
     const replicaManager: ReplicaManager = new ReplicaManager({ ctx, settings: s, image, fetcherClient, alterPartition: (p, newIsr) => alterPartitionManager.send(p, newIsr), chargeIoNs: (ns) => path?.chargeIoNs(ns), ...(logDirDisk ? { disk: logDirDisk } : {}) });
-    const alterPartitionManager = new AlterPartitionManager(ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));
+    const alterPartitionManager = new AlterPartitionManager(ctx, ctx.name, channel, () => lifecycle.brokerEpoch, (key) => replicaManager.partition(key));
     const txn = cfg.transactions;
     const transactions = new TransactionCoordinator({
       ctx,

@@ -26,8 +26,8 @@ export interface FetchSource {
   readonly lastStableOffset: number;
   readonly log: PartitionLog;
   readonly producerState: ProducerStateManager;
-  /** Partition.checkCurrentLeaderEpoch (KIP-320). */
-  checkLeaderEpoch(requestEpoch: number): ErrorName;
+  /** Partition.getLocalLog(currentLeaderEpoch, requireLeader = true): the epoch (KIP-320), then the role. */
+  checkLeaderAndEpoch(requestEpoch: number): ErrorName;
 }
 
 /** One partition of Kafka's FetchResponse for a follower (replica id ≥ 0): record batches as they are in the log. */
@@ -67,8 +67,9 @@ export function maxConsumerOffset(p: FetchSource, isolation: IsolationLevel): nu
 
 /** The checks every fetch of a partition passes before the log is read: leader, leader epoch (KIP-320), offset in range. */
 function fetchError(p: FetchSource, fp: FetchPartition): ErrorName {
-  if (p.role !== "leader") return "NOT_LEADER_OR_FOLLOWER";
-  const epochError = p.checkLeaderEpoch(fp.currentLeaderEpoch);
+  // Partition.fetchRecords → localLogWithEpochOrThrow: FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH before
+  // NOT_LEADER_OR_FOLLOWER, so a follower answers a fetch at a stale or newer epoch with the epoch error.
+  const epochError = p.checkLeaderAndEpoch(fp.currentLeaderEpoch);
   if (epochError !== "NONE") return epochError;
   // UnifiedLog.checkLogStartOffset / LocalLog.read: below the log start or beyond the log end is out of range.
   if (fp.fetchOffset < p.log.logStartOffset || fp.fetchOffset > p.log.logEndOffset) return "OFFSET_OUT_OF_RANGE";
@@ -77,7 +78,7 @@ function fetchError(p: FetchSource, fp: FetchPartition): ErrorName {
 
 /**
  * A consumer's fetch of one partition as the leader reads it (Kafka `Partition.fetchRecords` for replica id -1 →
- * `readRecords` → `UnifiedLog.read` → `LocalLog.read`): NOT_LEADER_OR_FOLLOWER or an epoch error first;
+ * `readRecords` → `UnifiedLog.read` → `LocalLog.read`): an epoch error or NOT_LEADER_OR_FOLLOWER first;
  * OFFSET_OUT_OF_RANGE below the log start (UnifiedLog.checkLogStartOffset) or beyond the log end (LocalLog.read);
  * nothing, and no error, from the HW (LSO under read_committed) up to the log end; else whole batches from the one
  * holding the fetch offset, those that end below the HW (LSO), control batches included, up to `maxBytes` bytes

@@ -10,6 +10,9 @@ import { committedIsr, type IsrState, pendingExpand, pendingShrink } from "./isr
 import { Replica } from "./replica.js";
 import { ReplicaLog, type ReplicaLogHost } from "./replicaLog.js";
 
+/** AlterPartition errors after which Partition.handleAlterPartitionError waits for new metadata, the change still pending. */
+const AWAIT_METADATA_ERRORS: ReadonlySet<string> = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "UNKNOWN_TOPIC_ID", "FENCED_LEADER_EPOCH", "INVALID_UPDATE_VERSION", "INVALID_REQUEST", "NEW_LEADER_ELECTED"]);
+
 /** What a partition needs from its broker (the ReplicaManager). */
 export interface PartitionHost extends ReplicaLogHost {
   settings: BrokerSettings;
@@ -146,6 +149,10 @@ export class Partition extends ReplicaLog {
     this.leader = state.leader;
     this.leaderEpoch = state.leaderEpoch;
     this.partitionEpoch = state.partitionEpoch;
+    // Partition.makeFollower → updateAssignmentAndIsr(isLeader = false, isr = Set.empty): a follower keeps no ISR and
+    // no remote replica state (remoteReplicasMap.clear()); a later makeLeader builds both afresh.
+    this.isrState = committedIsr([]);
+    this.followers.clear();
     this.trace("partition.become-follower", { leader: state.leader, leaderEpoch: state.leaderEpoch, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark });
     // Fetches parked on the former leader learn NOT_LEADER_OR_FOLLOWER now.
     this.host.tryCompleteDelayedFetch(this.key);
@@ -173,6 +180,19 @@ export class Partition extends ReplicaLog {
     return requestEpoch < this.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH";
   }
 
+  /**
+   * Partition.getLocalLog with requireLeader (`localLogWithEpochOrThrow(currentLeaderEpoch, fetchOnlyFromLeader =
+   * true)`): the request's leader epoch is checked first, whatever this replica's role — FENCED_LEADER_EPOCH below
+   * ours, UNKNOWN_LEADER_EPOCH above — and only a request at our epoch (or with none) is told NOT_LEADER_OR_FOLLOWER
+   * by a replica that does not lead. A partition the broker does not host at all is ReplicaManager.getPartitionOrError's
+   * (NOT_LEADER_OR_FOLLOWER / UNKNOWN_TOPIC_OR_PARTITION, no epoch check), not this.
+   */
+  checkLeaderAndEpoch(requestEpoch: number): ErrorName {
+    const epochError = this.checkLeaderEpoch(requestEpoch);
+    if (epochError !== "NONE") return epochError;
+    return this.role === "leader" ? "NONE" : "NOT_LEADER_OR_FOLLOWER";
+  }
+
   // ---- leader: appends (Partition.appendRecordsToLeader) ----
 
   /**
@@ -182,8 +202,9 @@ export class Partition extends ReplicaLog {
    * HW. What the acks then wait for is the ReplicaManager's.
    */
   appendRecordsToLeader(batch: Omit<RecordBatch, "baseOffset" | "leaderEpoch">, requiredAcks: -1 | 0 | 1, currentLeaderEpoch: number, from: string): LeaderAppend {
-    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER" };
-    const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
+    // Kafka's appendRecordsToLeader checks only leaderLogIfLocal (Produce carries no leader epoch: clients send -1
+    // here); a broker-internal write that names an epoch gets getLocalLog's order, the epoch first.
+    const epochError = this.checkLeaderAndEpoch(currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError };
     if (requiredAcks === -1 && this.isrState.isr.length < this.effectiveMinIsr) {
       this.trace("partition.reject-produce", { error: "NOT_ENOUGH_REPLICAS", isr: this.isrState.isr, minIsr: this.effectiveMinIsr });
@@ -214,11 +235,12 @@ export class Partition extends ReplicaLog {
    * (`followerFetched`, called after) runs after, so the answer carries the HW from before this fetch: a follower
    * learns an HW its own fetch moved on its next fetch. A broker that is not one of the replicas is refused
    * (Partition.followerReplicaOrThrow): UNKNOWN_LEADER_EPOCH when the fetch names the leader epoch,
-   * NOT_LEADER_OR_FOLLOWER when it does not. Changes nothing.
+   * NOT_LEADER_OR_FOLLOWER when it does not. The epoch is checked before the role (`checkLeaderAndEpoch`): a follower
+   * answers a stale epoch FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH. Changes nothing.
    */
   readForFollower(replicaId: string, req: FetchPartition, maxBytes: number, minOneMessage: boolean): FollowerRead {
-    if (this.role !== "leader") return { ok: false, error: "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
-    const epochError = this.checkLeaderEpoch(req.currentLeaderEpoch);
+    // Partition.fetchRecords (isFromFollower): localLogWithEpochOrThrow (epoch, then role), then followerReplicaOrThrow.
+    const epochError = this.checkLeaderAndEpoch(req.currentLeaderEpoch);
     if (epochError !== "NONE") return { ok: false, error: epochError, bytes: 0 };
     if (!this.followers.has(replicaId)) return { ok: false, error: req.currentLeaderEpoch >= 0 ? "UNKNOWN_LEADER_EPOCH" : "NOT_LEADER_OR_FOLLOWER", bytes: 0 };
     // Partition.fetchRecords → UnifiedLog.read: below the log start or above the log end is out of range.
@@ -257,10 +279,14 @@ export class Partition extends ReplicaLog {
     if (f.logEndOffset !== previousLogEndOffset) this.maybeIncrementHighWatermark();
   }
 
-  /** Partition.lastOffsetForLeaderEpoch (KIP-101): the largest epoch ≤ `leaderEpoch` this leader has, and its end. */
+  /**
+   * Partition.lastOffsetForLeaderEpoch (KIP-101): the largest epoch ≤ `leaderEpoch` this leader has, and its end;
+   * FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a current epoch below / above ours, on a follower too, and
+   * NOT_LEADER_OR_FOLLOWER on a replica that does not lead (`checkLeaderAndEpoch`).
+   */
   lastOffsetForLeaderEpoch(currentLeaderEpoch: number, leaderEpoch: number): { error: ErrorName; leaderEpoch: number; endOffset: number } {
-    if (this.role !== "leader") return { error: "NOT_LEADER_OR_FOLLOWER", leaderEpoch: -1, endOffset: -1 };
-    const epochError = this.checkLeaderEpoch(currentLeaderEpoch);
+    // Partition.lastOffsetForLeaderEpoch: getLocalLog(currentLeaderEpoch, fetchOnlyFromLeader = true), epoch first.
+    const epochError = this.checkLeaderAndEpoch(currentLeaderEpoch);
     if (epochError !== "NONE") return { error: epochError, leaderEpoch: -1, endOffset: -1 };
     const r = this.log.epochCache.endOffsetFor(leaderEpoch, this.log.logEndOffset);
     return { error: "NONE", leaderEpoch: r.epoch, endOffset: r.endOffset };
@@ -346,20 +372,33 @@ export class Partition extends ReplicaLog {
   }
 
   /**
-   * The controller's answer to our AlterPartition. `proposed` is the ISR state the request was sent from (default:
-   * the current one). As in Partition.submitAlterPartition's completion, an answer for a proposal that is no longer
-   * the partition's state (the metadata moved it on and a newer request is in flight) is out of date and ignored:
+   * The controller's answer to our AlterPartition (Partition.submitAlterPartition's completion). `proposed` is the
+   * ISR state the request was sent from (default: the current one). An answer for a proposal that is no longer the
+   * partition's state (the metadata moved it on and a newer request is in flight) is out of date and ignored:
    * undoing the newer pending change would let the controller's ISR hold a replica the leader's maximal ISR lacks.
+   * Then, as Kafka's:
+   * - success (handleAlterPartitionUpdate): committed, unless it names another leader epoch or an older partition
+   *   epoch, when it is ignored and the change stays pending;
+   * - OPERATION_NOT_ATTEMPTED, INELIGIBLE_REPLICA (handleAlterPartitionError): the controller says it applied
+   *   nothing, so the last committed state comes back;
+   * - UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID, FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, INVALID_REQUEST,
+   *   NEW_LEADER_ELECTED: not retried; the change stays pending until the metadata's next state for the partition
+   *   replaces it (no ISR check runs meanwhile: maybeShrinkIsr / maybeExpandIsr need a committed state);
+   * - any other error: still pending, and the same change is sent again at once.
+   * Top-level errors (NOT_CONTROLLER, STALE_BROKER_EPOCH) and unanswered requests never reach here: the
+   * AlterPartitionManager sends those again itself.
    */
   alterPartitionDone(error: string, state: PartitionState | null, proposed: IsrState = this.isrState): void {
-    if (this.role !== "leader" || proposed !== this.isrState) return;
-    if (error === "NONE" && state && state.leaderEpoch === this.leaderEpoch && state.partitionEpoch > this.partitionEpoch) {
+    if (this.role !== "leader" || proposed !== this.isrState || proposed.kind === "committed") return;
+    if (error === "NONE" && state) {
+      if (state.leaderEpoch !== this.leaderEpoch || state.partitionEpoch < this.partitionEpoch) return;
       this.partitionEpoch = state.partitionEpoch;
       this.setIsr(committedIsr(state.isr), "AlterPartition committed");
-    } else if (this.isrState.kind !== "committed") {
-      this.trace("partition.alter-failed", { error });
-      this.setIsr(committedIsr(this.isrState.isr), `AlterPartition failed: ${error}`);
+      return;
     }
+    this.trace("partition.alter-failed", { error });
+    if (error === "OPERATION_NOT_ATTEMPTED" || error === "INELIGIBLE_REPLICA") this.setIsr(committedIsr(proposed.isr), `AlterPartition failed: ${error}`);
+    else if (!AWAIT_METADATA_ERRORS.has(error)) this.host.sendAlterPartition(this, proposed.kind === "pendingExpand" ? proposed.maximalIsr : proposed.isr.filter((r) => !proposed.removing.includes(r)));
   }
 
   private setIsr(s: IsrState, why: string): void {

@@ -129,6 +129,16 @@ export class ReplicaFetcherThread {
     return !this.shutdown && this.partitionStates.get(st.p.key) === st;
   }
 
+  /**
+   * AbstractFetcherThread.onPartitionFenced, for an answer to a request this state sent (`isCurrent`): the request's
+   * epoch is the state's, so the leader is at a newer epoch than our metadata; markPartitionFailed — stop fetching
+   * the partition until the metadata's new state adds it again (ReplicaManager.applyPartitionState →
+   * addFetcherForPartition). Kafka delays it instead when the state moved on meanwhile, an answer ignored here.
+   */
+  private onPartitionFenced(st: PartitionFetchState): void {
+    this.partitionStates.delete(st.p.key);
+  }
+
   private delay(st: PartitionFetchState): void {
     st.delayedUntilUs = this.host.ctx.nowUs + this.host.settings.replicaFetchBackoffMs * 1000;
   }
@@ -216,6 +226,8 @@ export class ReplicaFetcherThread {
   /** AbstractFetcherThread.getOffsetTruncationState, one round. */
   private onOffsetsForLeaderEpoch(st: PartitionFetchState, res: OffsetsForLeaderEpochResponse): void {
     if (st.state !== "truncating") return;
+    // AbstractFetcherThread.truncateToEpochEndOffsets: FENCED_LEADER_EPOCH → onPartitionFenced; any other error delays.
+    if (res.error === "FENCED_LEADER_EPOCH") return this.onPartitionFenced(st);
     if (res.error !== "NONE") return this.delay(st);
     const p = st.p;
     const log = p.log;
@@ -254,7 +266,9 @@ export class ReplicaFetcherThread {
       st.state = "truncating";
       return;
     }
-    // NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, ...: partitionsWithError, delayed.
+    // AbstractFetcherThread.processFetchRequest: FENCED_LEADER_EPOCH → onPartitionFenced; NOT_LEADER_OR_FOLLOWER,
+    // UNKNOWN_LEADER_EPOCH, ...: partitionsWithError, delayed.
+    if (res.error === "FENCED_LEADER_EPOCH") return this.onPartitionFenced(st);
     if (res.error !== "NONE") return this.delay(st);
     const legacy = this.host.settings.legacyHighWatermarkTruncation;
     for (const b of res.batches) {
@@ -335,7 +349,9 @@ export class ReplicaFetcherManager {
     const id = this.threadOf.get(key);
     if (id === undefined) return;
     this.threadOf.delete(key);
-    const t = this.threads.get(id)!;
+    // A partition its thread marked failed (onPartitionFenced) left it already; that thread may be shut down since.
+    const t = this.threads.get(id);
+    if (!t) return;
     t.removePartition(key);
     if (t.partitionStates.size === 0) {
       t.close();

@@ -363,8 +363,8 @@ export class ReplicaManager implements PartitionWriter {
       this.ctx.write(conn, { type: "ListOffsetsResponse", correlationId: req.correlationId, topic: req.topic, partition: req.partition, error, offset } satisfies ListOffsetsResponse);
     const p = this.partitions.get(tpKey(req.topic, req.partition));
     if (!p) return reply(this.host.image.topics.has(req.topic) ? "NOT_LEADER_OR_FOLLOWER" : "UNKNOWN_TOPIC_OR_PARTITION", -1);
-    if (p.role !== "leader") return reply("NOT_LEADER_OR_FOLLOWER", -1);
-    const epochError = p.checkLeaderEpoch(req.currentLeaderEpoch);
+    // Partition.fetchOffsetForTimestamp → localLogWithEpochOrThrow: the epoch before the role.
+    const epochError = p.checkLeaderAndEpoch(req.currentLeaderEpoch);
     if (epochError !== "NONE") return reply(epochError, -1);
     reply("NONE", req.timestamp === -2 ? p.log.logStartOffset : maxConsumerOffset(p, req.isolationLevel));
   }

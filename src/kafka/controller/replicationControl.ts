@@ -149,10 +149,14 @@ export class ReplicationControlManager {
     if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", null);
     const p = image.partition(req.topic, req.partition);
     if (!p) return reply("UNKNOWN_TOPIC_OR_PARTITION", null);
-    // ReplicationControlManager.alterPartition: only the current leader, in the current epochs, may change the ISR.
-    if (p.leader !== req.broker) return reply("NOT_LEADER_OR_FOLLOWER", null);
-    if (req.leaderEpoch !== p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
-    if (req.partitionEpoch !== p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
+    // ReplicationControlManager.validateAlterPartitionData: only the current leader, in the current epochs, may change
+    // the ISR. Epochs newer than this controller's mean it is not the active one any more (NOT_CONTROLLER); then an
+    // older leader epoch is FENCED_LEADER_EPOCH, another broker's request INVALID_REQUEST, an older partition epoch
+    // INVALID_UPDATE_VERSION, in that order.
+    if (req.leaderEpoch > p.leaderEpoch || req.partitionEpoch > p.partitionEpoch) return reply("NOT_CONTROLLER", null);
+    if (req.leaderEpoch < p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
+    if (p.leader !== req.broker) return reply("INVALID_REQUEST", null);
+    if (req.partitionEpoch < p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
     // ReplicationControlManager.validateAlterPartitionData → ineligibleReplicasForIsr: a broker added to the ISR must
     // be registered, not in controlled shutdown and not fenced (the registration's flags, KIP-841).
     const policy = this.policy(p);

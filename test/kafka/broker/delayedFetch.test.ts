@@ -26,8 +26,12 @@ function source(): Source & { leaderEpoch: number } {
     log: new PartitionLog(),
     producerState: new ProducerStateManager(),
     leaderEpoch: 0,
-    // Partition.checkCurrentLeaderEpoch: -1 (a client that does not say) always passes.
-    checkLeaderEpoch: (e: number) => (e === -1 || e === s.leaderEpoch ? "NONE" : e < s.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH"),
+    // Partition.getLocalLog: the epoch (-1, a client that does not say, always passes), then the role.
+    // A method on `this`, so a copy (`{ ...source(), partition: 1 }`) checks its own role and epoch.
+    checkLeaderAndEpoch(this: { role: string; leaderEpoch: number }, e: number) {
+      if (e !== -1 && e !== this.leaderEpoch) return e < this.leaderEpoch ? "FENCED_LEADER_EPOCH" : "UNKNOWN_LEADER_EPOCH";
+      return this.role === "leader" ? "NONE" : "NOT_LEADER_OR_FOLLOWER";
+    },
   };
   return s as Source & { leaderEpoch: number };
 }

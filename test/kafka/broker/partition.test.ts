@@ -99,8 +99,10 @@ describe("becoming follower (Partition.makeFollower)", () => {
     expect(h.p.applyState(partitionState({ replicas: TWO, isr: TWO, leader: "broker-2", leaderEpoch: 2, partitionEpoch: 2 }))).toBe("follower");
     expect([h.p.role, h.p.leader, h.p.leaderEpoch, h.p.partitionEpoch]).toEqual(["follower", "broker-2", 2, 2]);
     expect(done).toEqual(["NOT_LEADER_OR_FOLLOWER"]);
+    // The follower's fetch named epoch 1, older than the partition's 2 now: Partition.fetchRecords checks the epoch
+    // before the role (getLocalLog), so it learns FENCED_LEADER_EPOCH; the consumer's named none.
     expect(h.ctx.sent.map((s) => [s.to, (s.msg as { partitions: { error: string }[] }).partitions[0].error])).toEqual([
-      ["broker-2", "NOT_LEADER_OR_FOLLOWER"],
+      ["broker-2", "FENCED_LEADER_EPOCH"],
       ["app", "NOT_LEADER_OR_FOLLOWER"],
     ]);
     expect(h.ctx.tracesOf("partition.become-follower").map((t) => t.data)).toEqual([{ tp: "t-0", leader: "broker-2", leaderEpoch: 2, logEndOffset: 2, highWatermark: 0 }]);
@@ -493,15 +495,17 @@ describe("the ISR expands (Partition.maybeExpandIsr)", () => {
     expect(h.alters).toEqual([TWO, TWO]);
   });
 
-  it("an AlterPartition answer for another leader epoch, or one that is not newer, commits nothing", () => {
-    // handleAlterPartitionUpdate ignores a stale leader epoch; the model then falls back to the committed ISR.
+  it("an AlterPartition answer for another leader epoch or an older partition epoch commits nothing; one at the same partition epoch commits", () => {
+    // handleAlterPartitionUpdate ignores a stale leader epoch and an older partition epoch (the change stays
+    // pending); a partition epoch equal to ours means the controller had nothing to change, and commits.
     const h = leader({ isr: ["broker-1"], records: 3 });
     h.fetch("broker-2", 3);
     h.p.alterPartitionDone("NONE", partitionState({ isr: TWO, leaderEpoch: 2, partitionEpoch: 2 }));
-    expect(h.p.isrState.isr).toEqual(["broker-1"]);
-    h.fetch("broker-2", 3);
+    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.partitionEpoch]).toEqual(["pendingExpand", ["broker-1"], 1]);
+    h.p.alterPartitionDone("NONE", partitionState({ isr: TWO, partitionEpoch: 0 }));
+    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.partitionEpoch]).toEqual(["pendingExpand", ["broker-1"], 1]);
     h.p.alterPartitionDone("NONE", partitionState({ isr: TWO, partitionEpoch: 1 }));
-    expect([h.p.isrState.kind, h.p.isrState.isr]).toEqual(["committed", ["broker-1"]]);
+    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.partitionEpoch]).toEqual(["committed", TWO, 1]);
   });
 
   it("an answer for a proposal the metadata already overtook is ignored, not taken for a failure of the newer one", () => {

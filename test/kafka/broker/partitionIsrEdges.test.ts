@@ -48,7 +48,7 @@ describe("leadership lost and regained (Partition.makeLeader / makeFollower)", (
     expect(h.ctx.pendingTimers).toBe(1);
   });
 
-  it("a follower never moves its HW as a leader would, though it kept what it knew of its former followers", () => {
+  it("a follower never moves its HW as a leader would (it keeps no state of its former followers)", () => {
     // Only the leader computes the HW from its followers (maybeIncrementLeaderHW); a follower takes the leader's.
     const h = leader({ records: 3 });
     h.p.applyState(partitionState({ replicas: TWO, isr: TWO, leader: "broker-2", leaderEpoch: 2 }));
@@ -192,12 +192,34 @@ describe("the ISR's changes, traced (Partition.maybeShrinkIsr / maybeExpandIsr /
 });
 
 describe("AlterPartition answers that change nothing (Partition.submitAlterPartition's completion)", () => {
-  it("an error answer is a failure even when it carries a newer state: the ISR falls back to the committed one", () => {
-    // handleAlterPartitionError: the response's partition data is not read on an error.
+  it("an error answer is a failure even when it carries a newer state: INVALID_UPDATE_VERSION keeps the change pending, unsent", () => {
+    // handleAlterPartitionError: the response's partition data is not read on an error; INVALID_UPDATE_VERSION waits
+    // for new metadata, with nothing sent again.
     const h = leader({ isr: ["broker-1"], records: 3 });
     h.fetch("broker-2", 3);
+    const sent = h.alters.length;
     h.p.alterPartitionDone("INVALID_UPDATE_VERSION", partitionState({ replicas: TWO, isr: TWO, partitionEpoch: 2 }));
-    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.partitionEpoch]).toEqual(["committed", ["broker-1"], 1]);
+    expect([h.p.isrState.kind, h.p.isrState.isr, h.p.isrState.maximalIsr, h.p.partitionEpoch]).toEqual(["pendingExpand", ["broker-1"], TWO, 1]);
+    expect(h.alters.length).toBe(sent);
+  });
+
+  it("OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA put the last committed ISR back, with nothing sent again", () => {
+    for (const error of ["OPERATION_NOT_ATTEMPTED", "INELIGIBLE_REPLICA"]) {
+      const h = leader({ isr: ["broker-1"], records: 3 });
+      h.fetch("broker-2", 3);
+      const sent = h.alters.length;
+      h.p.alterPartitionDone(error, null);
+      expect([error, h.p.isrState]).toEqual([error, { kind: "committed", isr: ["broker-1"], maximalIsr: ["broker-1"] }]);
+      expect(h.alters.length).toBe(sent);
+    }
+  });
+
+  it("an unexpected error (REQUEST_TIMED_OUT) keeps the expansion pending and sends it again at once", () => {
+    const h = leader({ isr: ["broker-1"], records: 3 });
+    h.fetch("broker-2", 3);
+    h.p.alterPartitionDone("REQUEST_TIMED_OUT", null);
+    expect([h.p.isrState.kind, h.p.isrState.maximalIsr]).toEqual(["pendingExpand", TWO]);
+    expect(h.alters.slice(-2)).toEqual([TWO, TWO]);
   });
 
   it("an answer that arrives when nothing is pending is not a failure: no trace, no change", () => {
@@ -215,11 +237,14 @@ describe("AlterPartition answers that change nothing (Partition.submitAlterParti
   it("an answer reaching a replica that is no longer leader touches neither its ISR nor its epochs", () => {
     const h = leader({ isr: ["broker-1"], records: 3 });
     h.fetch("broker-2", 3);
-    const pending = h.p.isrState;
+    expect(h.p.isrState.kind).toBe("pendingExpand");
     h.p.applyState(partitionState({ replicas: TWO, isr: ["broker-1"], leader: "broker-2", leaderEpoch: 2, partitionEpoch: 2 }));
+    // Partition.makeFollower: a follower's ISR is empty (updateAssignmentAndIsr with isr = Set.empty).
+    const asFollower = h.p.isrState;
+    expect(asFollower).toEqual({ kind: "committed", isr: [], maximalIsr: [] });
     h.p.alterPartitionDone("NONE", partitionState({ replicas: TWO, isr: TWO, leaderEpoch: 2, partitionEpoch: 3 }));
     h.p.alterPartitionDone("INELIGIBLE_REPLICA", null);
-    expect([h.p.isrState, h.p.partitionEpoch]).toEqual([pending, 2]);
+    expect([h.p.isrState, h.p.partitionEpoch]).toEqual([asFollower, 2]);
     expect(h.ctx.tracesOf("partition.alter-failed")).toEqual([]);
   });
 });

@@ -83,6 +83,46 @@ describe("ReplicaFetcherThread: one Fetch per source broker (num.replica.fetcher
     expect(h.fetches()).toEqual([]); // the Fetch for t-0 is still in flight
   });
 
+  it("FENCED_LEADER_EPOCH: the partition stops fetching until the metadata's new state adds it again (onPartitionFenced)", () => {
+    // AbstractFetcherThread.onPartitionFenced: the request's epoch is the fetch state's, so markPartitionFailed.
+    const h = follower();
+    h.follow(0, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ error: "FENCED_LEADER_EPOCH" }]);
+    expect(h.fetches()).toEqual([]);
+    expect(h.rm.replicaFetcherManager.fetcherThreads.get("broker-1/0")!.partitionStates.size).toBe(0);
+    // Not after replica.fetch.backoff.ms either: only the new leader epoch brings it back.
+    h.ctx.advance(h.settings.replicaFetchBackoffMs * 3);
+    expect(h.fetches()).toEqual([]);
+    h.follow(0, "broker-1", 2);
+    expect(h.fetches().map((f) => f.req.partitions.map((p) => [p.partition, p.currentLeaderEpoch]))).toEqual([[[0, 2]]]);
+  });
+
+  it("a fenced partition's thread shut down as idle meanwhile: removing or re-adding the partition later still works", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    h.follow(1, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ error: "FENCED_LEADER_EPOCH" }, {}]);
+    // t-1 leaves for another leader: broker-1's thread follows nothing and is shut down.
+    h.follow(1, "broker-3", 2);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.keys()]).toEqual(["broker-3/0"]);
+    h.follow(0, "broker-3", 2);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.get("broker-3/0")!.partitionStates.keys()].sort()).toEqual(["t-0", "t-1"]);
+  });
+
+  it("UNKNOWN_LEADER_EPOCH: the partition only backs off replica.fetch.backoff.ms, then fetches again at its epoch", () => {
+    // AbstractFetcherThread.processFetchRequest: UNKNOWN_LEADER_EPOCH → partitionsWithError (delayed), not fenced.
+    const h = follower();
+    h.follow(0, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ error: "UNKNOWN_LEADER_EPOCH" }]);
+    expect(h.fetches()).toEqual([]);
+    expect([...h.rm.replicaFetcherManager.fetcherThreads.get("broker-1/0")!.partitionStates.keys()]).toEqual(["t-0"]);
+    h.ctx.advance(h.settings.replicaFetchBackoffMs);
+    expect(h.fetches().map((f) => f.req.partitions.map((p) => [p.partition, p.currentLeaderEpoch]))).toEqual([[[0, 1]]]);
+  });
+
   it("a partition whose leader moves leaves the old leader's Fetch and its answer there is ignored", () => {
     const h = follower();
     h.follow(0, "broker-1");

@@ -232,11 +232,9 @@ describe("OffsetMetadataManagerTest: TxnOffsetCommit (validateTransactionalOffse
     expect(c.commitTransactionalOffset({ memberId: "member", generationId: 10 })).toBe("UNKNOWN_MEMBER_ID");
   });
 
-  // Disagreement: validateTransactionalOffsetCommit catches StaleMemberEpochException and answers ILLEGAL_GENERATION
-  // (the error a producer's TxnOffsetCommitHandler turns into an abortable CommitFailedException); kafkasim's
-  // OffsetManager.handleTxnOffsetCommit answers STALE_MEMBER_EPOCH. Mapping it moves the golden digest of the shipped
-  // scenario eos-read-process-write-kip848, so it is pinned here and reported, not fixed.
-  it.fails("testConsumerGroupTransactionalOffsetCommitWithStaleMemberEpoch: epoch 100 against 10 is ILLEGAL_GENERATION (StaleMemberEpoch mapped)", () => {
+  // validateTransactionalOffsetCommit catches StaleMemberEpochException and answers ILLEGAL_GENERATION (the error a
+  // producer's TxnOffsetCommitHandler turns into an abortable CommitFailedException).
+  it("testConsumerGroupTransactionalOffsetCommitWithStaleMemberEpoch: epoch 100 against 10 is ILLEGAL_GENERATION (StaleMemberEpoch mapped)", () => {
     const c = context();
     c.consumerGroup().members.set("member", consumerMember("member", 10));
     expect(c.commitTransactionalOffset({ memberId: "member", generationId: 100 })).toBe("ILLEGAL_GENERATION");

@@ -128,10 +128,9 @@ describe("PartitionTest: leader epochs (Partition.getLocalLog / checkCurrentLead
     expect(lastOffsetForLeaderEpochError(h, 5)).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
-  // Disagreement: Kafka's getLocalLog checks the leader epoch before it checks leadership, so a follower answers a
-  // stale or future epoch with FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH; kafkasim's Partition.lastOffsetForLeaderEpoch
-  // (and readForFollower, and delayedFetch.ts fetchError for consumers) answers NOT_LEADER_OR_FOLLOWER first.
-  it.fails("testOffsetForLeaderEpochValidationForFollower (fetchOnlyLeader = true): a follower answers 4 FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
+  // Kafka's getLocalLog checks the leader epoch before it checks leadership, so a follower answers a stale or future
+  // epoch with FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH (Partition.checkLeaderAndEpoch).
+  it("testOffsetForLeaderEpochValidationForFollower (fetchOnlyLeader = true): a follower answers 4 FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
     const h = harness();
     h.p.applyState(state({ leader: R1, leaderEpoch: 5, isr: [LEADER, R1], replicas: [LEADER, R1] }));
     expect(lastOffsetForLeaderEpochError(h, 4)).toBe("FENCED_LEADER_EPOCH");
@@ -146,8 +145,8 @@ describe("PartitionTest: leader epochs (Partition.getLocalLog / checkCurrentLead
     expect(fetchFollower(h, R1, 0, 8)).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
-  // Disagreement (same as above): Partition.readForFollower checks the role first.
-  it.fails("testReplicaFetchToFollower: ... epoch 9 is UNKNOWN_LEADER_EPOCH and epoch 7 FENCED_LEADER_EPOCH", () => {
+  // The same order in Partition.readForFollower.
+  it("testReplicaFetchToFollower: ... epoch 9 is UNKNOWN_LEADER_EPOCH and epoch 7 FENCED_LEADER_EPOCH", () => {
     const h = harness();
     const replicas = [LEADER, R1, R2];
     h.p.applyState(state({ leader: R2, leaderEpoch: 8, isr: replicas, replicas }));
@@ -162,8 +161,8 @@ describe("PartitionTest: leader epochs (Partition.getLocalLog / checkCurrentLead
     expect(fetchConsumer(h, 0, 5)).toBe("NOT_LEADER_OR_FOLLOWER");
   });
 
-  // Disagreement (same as above), in delayedFetch.ts fetchError.
-  it.fails("testLeaderEpochValidationOnFollower (no client metadata): ... 4 is FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
+  // The same order in delayedFetch.ts fetchError.
+  it("testLeaderEpochValidationOnFollower (no client metadata): ... 4 is FENCED_LEADER_EPOCH, 6 UNKNOWN_LEADER_EPOCH", () => {
     const h = harness();
     h.p.applyState(state({ leader: R1, leaderEpoch: 5, isr: [LEADER, R1], replicas: [LEADER, R1] }));
     expect(fetchConsumer(h, 0, 4)).toBe("FENCED_LEADER_EPOCH");
@@ -253,10 +252,9 @@ describe("PartitionTest: makeLeader / makeFollower", () => {
     expect([h.p.partitionEpoch, h.p.leaderEpoch, h.p.leader, h.p.replicas]).toEqual([2, 2, R1, replicas]);
   });
 
-  // Disagreement: Kafka's makeFollower sets the partition state to an empty ISR and updateAssignmentAndIsr drops the
-  // remote replicas (a follower keeps no follower state); kafkasim's makeFollower keeps the ISR and the followers it
-  // knew as leader (role-guarded everywhere they are read; test/kafka/broker/partitionIsrEdges.test.ts).
-  it.fails("testFollowerShouldNotHaveAnyRemoteReplicaStates: ... and as follower keeps an empty ISR and no remote replica state", () => {
+  // Kafka's makeFollower sets the partition state to an empty ISR and updateAssignmentAndIsr drops the remote replicas
+  // (a follower keeps no follower state).
+  it("testFollowerShouldNotHaveAnyRemoteReplicaStates: ... and as follower keeps an empty ISR and no remote replica state", () => {
     const h = harness();
     const replicas = [LEADER, R1, R2];
     h.p.applyState(state({ leaderEpoch: 1, isr: replicas, replicas }));
@@ -346,11 +344,10 @@ describe("PartitionTest: followers' fetch state and ISR expansion (updateFollowe
     expect(replicaState(h, R1)).toEqual({ lastCaughtUpTimeMs: nowMs(h), logEndOffset: 10 });
   });
 
-  // Disagreement: Partition.handleAlterPartitionError resets to the last committed state only for
-  // OPERATION_NOT_ATTEMPTED and INELIGIBLE_REPLICA; after INVALID_UPDATE_VERSION / INVALID_REQUEST (and the other
-  // non-retried errors) the pending state stays, with no retry, until new metadata replaces it. kafkasim's
-  // Partition.alterPartitionDone puts the committed ISR back after any error, so the maximal ISR shrinks back.
-  it.fails("testIsrNotExpandedIfUpdateFails: after INVALID_UPDATE_VERSION the pending expansion stays (maximal ISR [leader, follower]), not retried", () => {
+  // Partition.handleAlterPartitionError resets to the last committed state only for OPERATION_NOT_ATTEMPTED and
+  // INELIGIBLE_REPLICA; after INVALID_UPDATE_VERSION / INVALID_REQUEST (and the other non-retried errors) the pending
+  // state stays, with no retry, until new metadata replaces it.
+  it("testIsrNotExpandedIfUpdateFails: after INVALID_UPDATE_VERSION the pending expansion stays (maximal ISR [leader, follower]), not retried", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     h.p.applyState(state({ leaderEpoch: 5, isr: [LEADER], replicas: [LEADER, R1] }));
@@ -361,8 +358,8 @@ describe("PartitionTest: followers' fetch state and ISR expansion (updateFollowe
     expect(h.alters.length).toBe(1);
   });
 
-  // Disagreement (same as above) for INVALID_REQUEST.
-  it.fails("testInvalidAlterPartitionRequestsAreNotRetried: after INVALID_REQUEST the maximal ISR stays [leader, follower] and nothing is resent", () => {
+  // The same for INVALID_REQUEST.
+  it("testInvalidAlterPartitionRequestsAreNotRetried: after INVALID_REQUEST the maximal ISR stays [leader, follower] and nothing is resent", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     h.p.applyState(state({ leaderEpoch: 5, isr: [LEADER], replicas: [LEADER, R1] }));
@@ -417,10 +414,9 @@ describe("PartitionTest: ISR shrinking and the high watermark (maybeShrinkIsr, m
     expect(h.p.highWatermark).toBe(h.p.log.logEndOffset);
   });
 
-  // Disagreement: an unexpected AlterPartition error (NETWORK_EXCEPTION) is retried by Kafka at once, the shrink
-  // still pending (handleAlterPartitionError returns true); kafkasim drops the proposal and its next ISR check
-  // (every replica.lag.time.max.ms / 2) proposes it again (README Fidelity: "the ISR check will ask again").
-  it.fails("testRetryShrinkIsr: after NETWORK_EXCEPTION the shrink stays pending and is sent again at once", () => {
+  // An unexpected AlterPartition error (NETWORK_EXCEPTION) is retried at once, the shrink still pending
+  // (handleAlterPartitionError returns true).
+  it("testRetryShrinkIsr: after NETWORK_EXCEPTION the shrink stays pending and is sent again at once", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     const replicas = [LEADER, R1];
@@ -447,8 +443,8 @@ describe("PartitionTest: ISR shrinking and the high watermark (maybeShrinkIsr, m
     expect(h.p.highWatermark).toBe(0);
   });
 
-  // Disagreement (as testIsrNotExpandedIfUpdateFails): Kafka keeps PendingShrinkIsr after INVALID_UPDATE_VERSION.
-  it.fails("testIsrNotShrunkIfUpdateFails: after INVALID_UPDATE_VERSION the state is still PendingShrinkIsr", () => {
+  // As testIsrNotExpandedIfUpdateFails: PendingShrinkIsr stays after INVALID_UPDATE_VERSION.
+  it("testIsrNotShrunkIfUpdateFails: after INVALID_UPDATE_VERSION the state is still PendingShrinkIsr", () => {
     const h = harness();
     seedLogData(h, 10, 4);
     const replicas = [LEADER, R1];

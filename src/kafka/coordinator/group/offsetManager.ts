@@ -87,11 +87,12 @@ export class OffsetManager {
       }
       this.host.classic.groups.set(req.groupId, (g = new ClassicGroup(req.groupId)));
     }
-    // KIP-447 fencing: a classic group checks the generation, a consumer group the member epoch (STALE_MEMBER_EPOCH).
-    // Known difference: Kafka answers a stale member epoch here ILLEGAL_GENERATION (validateTransactionalOffsetCommit
-    // catches StaleMemberEpochException), the error a transactional producer's TxnOffsetCommitHandler knows; mapping
-    // it moves shipped digests, so it is pinned by test/kafka/vectors/offsetMetadataManager.test.ts and left for now.
-    const invalid = modern ? modern.validateOffsetCommit(req.memberId, req.generationId) : g!.validateOffsetCommit(req.generationId, req.memberId, req.groupInstanceId ?? null, true);
+    // KIP-447 fencing: a classic group checks the generation, a consumer group the member epoch. A stale member epoch
+    // is answered ILLEGAL_GENERATION (OffsetMetadataManager.validateTransactionalOffsetCommit catches
+    // StaleMemberEpochException), the error a transactional producer's TxnOffsetCommitHandler turns into an abortable
+    // CommitFailedException.
+    const checked = modern ? modern.validateOffsetCommit(req.memberId, req.generationId) : g!.validateOffsetCommit(req.generationId, req.memberId, req.groupInstanceId ?? null, true);
+    const invalid = checked === "STALE_MEMBER_EPOCH" ? "ILLEGAL_GENERATION" : checked;
     if (invalid) {
       trace(invalid);
       return reply(invalid);
