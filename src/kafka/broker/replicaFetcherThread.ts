@@ -285,10 +285,12 @@ export class ReplicaFetcherThread {
       this.stallUs += p.appendAsFollower(b);
     }
     if (res.batches.length > 0 && log.unflushedMessages >= this.host.flushMessages(p.topic)) this.stallUs += p.flushLog();
-    // UnifiedLog.maybeUpdateHighWatermark → updateHighWatermark: every response updates the HW (and so tells the
-    // producer state, onHighWatermarkUpdated), capped at the log end. Simplified: kafkasim's follower HW never goes
-    // back where Kafka's follows a lower leader HW ("Non-monotonic update of high watermark").
-    p.highWatermark = Math.max(p.highWatermark, Math.min(res.highWatermark, log.logEndOffset));
+    // ReplicaFetcherThread.processPartitionData → UnifiedLog.maybeUpdateHighWatermark → updateHighWatermark: every
+    // response sets the follower's HW to the leader's, bounded by the log start and the log end, so it follows a
+    // lower HW back (a new leader whose HW lags the old one's), and tells the producer state (onHighWatermarkUpdated).
+    // Then maybeIncrementLogStartOffset with the leader's log start.
+    const hw = Math.max(log.logStartOffset, Math.min(res.highWatermark, log.logEndOffset));
+    if (hw !== p.highWatermark) p.highWatermark = hw;
     p.followerLogStartOffset(res.logStartOffset);
   }
 

@@ -76,10 +76,12 @@ export class ReplicaLog {
 
   /**
    * `UnifiedLog.lastStableOffset`: min(HW, first unstable offset), the first unstable offset being that of the
-   * oldest transaction still open or whose marker the HW has not yet passed (ProducerStateManager.firstUnstableOffset).
+   * oldest transaction still open or whose marker the HW has not yet passed (ProducerStateManager.firstUnstableOffset),
+   * never below the log start (`UnifiedLog.maybeIncrementFirstUnstableOffset`: retention or DeleteRecords past an
+   * open transaction's first offset move it up to the log start). Offsets.
    */
   get lastStableOffset(): number {
-    return Math.min(this.highWatermark, this.producerState.firstUnstableOffset());
+    return Math.min(this.highWatermark, Math.max(this.producerState.firstUnstableOffset(), this.log.logStartOffset));
   }
 
   protected get ctx(): ActorContext {

@@ -208,6 +208,27 @@ describe("fetcherId (AbstractFetcherManager.getFetcherId)", () => {
   });
 });
 
+describe("a follower's HW is the leader's, bounded by its own log (UnifiedLog.maybeUpdateHighWatermark → updateHighWatermark)", () => {
+  it("follows a lower leader HW back (a new leader whose HW lags), and is capped at the follower's log end", () => {
+    const h = follower();
+    h.follow(0, "broker-1");
+    const [first] = h.fetches();
+    h.answer(first, [{ batches: [batch(0, 5)], highWatermark: 9 }]);
+    const p = h.rm.partition("t-0")!;
+    // Capped at the log end (5), not the leader's 9.
+    expect([p.log.logEndOffset, p.highWatermark]).toEqual([5, 5]);
+    // broker-3 leads at epoch 2 with HW 3 (it learnt the old leader's HW late): the follower's HW goes back to 3.
+    h.follow(0, "broker-3", 2);
+    h.ctx.advance(0);
+    const ask = h.ctx.takeSent().find((m) => (m.msg as { type: string }).type === "OffsetsForLeaderEpoch")!;
+    const req = ask.msg as OffsetsForLeaderEpochRequest;
+    h.ctx.receive(ask.conn!, { type: "OffsetsForLeaderEpochResponse", correlationId: req.correlationId, topic: "t", partition: 0, error: "NONE", leaderEpoch: 1, endOffset: 5 });
+    const [next] = h.fetches().filter((f) => f.to === "broker-3");
+    h.answer(next, [{ batches: [], highWatermark: 3 }]);
+    expect(p.highWatermark).toBe(3);
+  });
+});
+
 describe("a follower's last stable offset follows the HW of the leader's answers (ReplicaFetcherThread.processPartitionData)", () => {
   /** Producer 7's transactional batch of `n` records at `baseOffset`, or its COMMIT marker there. */
   const txn = (baseOffset: number, n: number): RecordBatch => ({ ...batch(baseOffset, n), producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true });

@@ -231,3 +231,38 @@ describe("producer expiry (UnifiedLog's PeriodicProducerExpirationCheck → Prod
     expect(h.ctx.tracesOf("producer-state.expired")).toHaveLength(1);
   });
 });
+
+// Vectors from Kafka's UnifiedLogTest (apache/kafka 1eb7644): the first unstable offset, hence the LSO, is lower
+// bounded by the log start (UnifiedLog.maybeIncrementFirstUnstableOffset), so DeleteRecords or retention past an open
+// transaction's first offset does not leave the LSO below the log start. Driven through a sole leader: Kafka's
+// `log.maybeIncrementLogStartOffset(n, ClientRecordDeletion)` is DeleteRecords on the leader.
+describe("the LSO never below the log start (UnifiedLog.maybeIncrementFirstUnstableOffset)", () => {
+  /** UnifiedLogTest's setup: 5 transactional records of pid 1, 3 plain, a roll, 5 more of pid 1 (log end 13). */
+  function openTransactionAcrossTwoSegments(): PartitionHarness {
+    const h = soleLeader();
+    const txn = (values: string[], baseSequence: number): Batch => ({ ...plainBatch(values), producerId: 1, producerEpoch: 0, baseSequence, isTransactional: true });
+    h.p.appendRecordsToLeader(txn(["a", "b", "c", "d", "e"], 0), 1, -1, "app");
+    h.produce(["x", "y", "z"], 1);
+    expect(h.p.log.logEndOffset).toBe(8);
+    h.p.log.roll(h.ctx.nowMs);
+    expect(h.p.log.segments).toHaveLength(2);
+    h.p.appendRecordsToLeader(txn(["f", "g", "h", "i", "j"], 5), 1, -1, "app");
+    expect(h.p.highWatermark).toBe(13);
+    expect(h.p.lastStableOffset).toBe(0);
+    return h;
+  }
+
+  it("testLastStableOffsetDoesNotExceedLogStartOffsetMidSegment: DeleteRecords to 5 makes the first unstable offset 5", () => {
+    const h = openTransactionAcrossTwoSegments();
+    expect(h.p.deleteRecordsOnLeader(5)).toEqual({ error: "NONE", lowWatermark: 5 });
+    expect(h.p.lastStableOffset).toBe(5);
+  });
+
+  it("testLastStableOffsetDoesNotExceedLogStartOffsetAfterSegmentDeletion: DeleteRecords to 8, then the first segment goes", () => {
+    const h = openTransactionAcrossTwoSegments();
+    h.p.deleteRecordsOnLeader(8);
+    h.p.deleteOldSegments(h.ctx.nowMs);
+    expect(h.p.log.segments).toHaveLength(1);
+    expect(h.p.lastStableOffset).toBe(8);
+  });
+});

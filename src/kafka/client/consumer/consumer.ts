@@ -88,7 +88,7 @@ export class KafkaConsumer {
       settings,
       partition: (key) => self.parts.get(key),
       partitions: () => self.parts.values(),
-      retryLater: (p, error) => self.retryLater(p, error),
+      retryLater: (p, error, refreshMetadata) => self.retryLater(p, error, refreshMetadata),
       wakeAt: (us) => self.wakeAt(us),
       pump: () => self.pump(),
       fetchAvailable: () => self.onFetchAvailable?.(),
@@ -279,9 +279,9 @@ export class KafkaConsumer {
   // ---- requests (the Fetcher and the OffsetFetcher) ----
 
   /** A request failed: refresh metadata and try again after retry.backoff.ms (SubscriptionState.requestFailed). */
-  private retryLater(p: AssignedPartition, error: string): void {
+  private retryLater(p: AssignedPartition, error: string, refreshMetadata = true): void {
     this.ctx.trace("consumer.retry", { tp: p.key, error });
-    this.metadata.requestUpdate();
+    if (refreshMetadata) this.metadata.requestUpdate();
     p.nextRetryTimeUs = this.ctx.nowUs + this.settings.retryBackoffMs * 1000;
     this.wakeAt(p.nextRetryTimeUs);
   }

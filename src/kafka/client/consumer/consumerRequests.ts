@@ -14,8 +14,11 @@ export interface ConsumerRequestHost {
   partition(key: string): AssignedPartition | undefined;
   /** The assigned partitions, in assignment order. */
   partitions(): Iterable<AssignedPartition>;
-  /** A request failed: refresh metadata and try the partition again after retry.backoff.ms (SubscriptionState.requestFailed). */
-  retryLater(p: AssignedPartition, error: string): void;
+  /**
+   * A request failed: try the partition again after retry.backoff.ms (SubscriptionState.requestFailed), refreshing
+   * metadata first unless `refreshMetadata` is false (an error that says our metadata is the newer one).
+   */
+  retryLater(p: AssignedPartition, error: string, refreshMetadata?: boolean): void;
   /** Run the consumer's request pass at `us` (virtual µs) or earlier. */
   wakeAt(us: number): void;
   /** Sends what can be sent now. */

@@ -139,6 +139,14 @@ export class Fetcher {
       }
       return false;
     }
+    // FetchCollector.handleInitializeErrors: UNKNOWN_LEADER_EPOCH (the broker has not yet seen the epoch our metadata
+    // gave us) is only logged: no metadata refresh (ours is the newer). Kafka fetches again at the application's next
+    // poll (pollForFetches sends no new Fetch while it waits in client.poll); the model's fetcher is not driven by
+    // the application's polls, so it waits retry.backoff.ms instead of spinning at the round trip.
+    if (res.error === "UNKNOWN_LEADER_EPOCH") {
+      this.host.retryLater(p, res.error, false);
+      return false;
+    }
     // Leader moved, epoch fenced, timeout: refresh metadata and fetch again after retry.backoff.ms.
     if (res.error !== "NONE") {
       this.host.retryLater(p, res.error);

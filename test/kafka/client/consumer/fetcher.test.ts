@@ -124,6 +124,30 @@ describe("the consumer's Fetch: one per node for all its partitions there (Abstr
     expect(h.fetches().map((f) => f.parts)).toEqual([["1@3"]]);
   });
 
+  it("UNKNOWN_LEADER_EPOCH asks no new metadata (ours is the newer: FetchCollector.handleInitializeErrors only logs it); NOT_LEADER_OR_FOLLOWER does", () => {
+    const types = () => {
+      h.ctx.advance(0);
+      return h.ctx.takeSent().map((m) => (m.msg as { type: string }).type);
+    };
+    const h = consumer();
+    const [first] = h.fetches();
+    h.answer(first, [{}]);
+    const [both] = h.fetches();
+    h.answer(both, [{ error: "UNKNOWN_LEADER_EPOCH" }, { batches: [batch(0, 3)] }]);
+    expect(h.ctx.tracesOf("consumer.retry").map((t) => t.data)).toEqual([{ tp: "t-0", error: "UNKNOWN_LEADER_EPOCH" }]);
+    expect(types()).not.toContain("Metadata");
+    h.c.poll();
+    // t-1 fetches on alone while t-0 waits retry.backoff.ms; then both go in one Fetch.
+    const [alone] = h.fetches();
+    expect(alone.parts).toEqual(["1@3"]);
+    h.ctx.advance(h.c.settings.retryBackoffMs);
+    h.answer(alone, [{}]);
+    const [later] = h.fetches();
+    expect(later.parts).toEqual(["0@0", "1@3"]);
+    h.answer(later, [{ error: "NOT_LEADER_OR_FOLLOWER" }]);
+    expect(types()).toContain("Metadata");
+  });
+
   it("a Fetch whose connection fails sends every partition in it to retry.backoff.ms", () => {
     const h = consumer();
     const [first] = h.fetches();
