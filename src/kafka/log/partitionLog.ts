@@ -220,7 +220,8 @@ export class PartitionLog implements DiskResident {
 
   /**
    * `UnifiedLog.truncateFullyAndStartAt`: everything goes and the log restarts, empty, at `offset` (a follower far
-   * behind a leader whose log start passed it).
+   * behind a leader whose log start passed it). Simplified: the flush point moves to `offset` (nothing unflushed);
+   * Kafka's LocalLog.truncateFullyAndStartAt keeps the recovery point below it (updateLogEndOffset only lowers it).
    */
   truncateFullyAndStartAt(offset: number, nowMs: number): void {
     this.batches = [];
