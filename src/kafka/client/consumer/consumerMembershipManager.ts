@@ -18,7 +18,8 @@ export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STA
  * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions. The member
  * turns STABLE when its acknowledging heartbeat is answered (Kafka: when it is built, AbstractMembershipManager.
  * onHeartbeatRequestGenerated), and an assignment equal to what it owns is not reconciled (Kafka reconciles an empty
- * first assignment too, calling onPartitionsAssigned with nothing).
+ * first assignment too, calling onPartitionsAssigned with nothing). A heartbeat answered after its interval ran out
+ * is followed by the next at the next interval tick (Kafka: a retry back-off after the answer).
  */
 export class ConsumerMembershipManager extends GroupMember {
   state: MembershipState = "JOINING";
