@@ -6,6 +6,7 @@ import YAML from "yaml";
 import type { ConfigDef } from "../kafka/config/configDef.js";
 import { BROKER_CONFIG, TOPIC_CONFIG } from "../kafka/config/brokerConfig.js";
 import { brokerConfigConflicts, topicConfigConflicts } from "../kafka/config/brokerConfigConflicts.js";
+import { hasCollision } from "../kafka/config/topicName.js";
 import { magicOfMessageFormatVersion } from "../kafka/log/recordSize.js";
 import { CONSUMER_CONFIG, consumerConfigConflicts, consumerSettings } from "../kafka/config/consumerConfig.js";
 import { PRODUCER_CONFIG } from "../kafka/config/producerConfig.js";
@@ -72,7 +73,7 @@ export function resolveScenario(input: ScenarioInput, file: string, options: Res
     if (t.name.startsWith("__")) fail(`${p}.name`, "names starting with __ are Kafka's internal topics");
     // The rest of Kafka's Topic.validate ("", ".", "..", length, characters) is the schema's (kafka/config/topicName.ts).
     // Kafka's Topic.hasCollision: metric names replace "." with "_", so two such topics are refused (InvalidTopicException).
-    const collides = [...topicNames].find((o) => o.replaceAll(".", "_") === t.name.replaceAll(".", "_"));
+    const collides = [...topicNames].find((o) => hasCollision(o, t.name));
     if (collides !== undefined) fail(`${p}.name`, `"${t.name}" and "${collides}" collide: Kafka treats "." and "_" in topic names as the same (their metrics names would clash); rename one`);
     topicNames.add(t.name);
     const rf = t.replicationFactor ?? brokerConfig["default.replication.factor"];

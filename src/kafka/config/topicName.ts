@@ -23,3 +23,19 @@ export function invalidTopicName(name: string): string | null {
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
   return null;
 }
+
+/**
+ * Kafka's `Topic.unifyCollisionChars`: "." as "_", the one spelling two colliding names share (metric names replace
+ * "." with "_").
+ */
+export function unifyCollisionChars(topic: string): string {
+  return topic.replaceAll(".", "_");
+}
+
+/**
+ * Kafka's `Topic.hasCollision`: whether two topic names would clash in metric names ("." and "_" are the same there),
+ * so Kafka refuses to create the second (InvalidTopicException, ReplicationControlManager.createTopic).
+ */
+export function hasCollision(topicA: string, topicB: string): boolean {
+  return unifyCollisionChars(topicA) === unifyCollisionChars(topicB);
+}

@@ -64,6 +64,8 @@ export class TransactionCoordinator {
   private readonly markersInFlight = new Map<number, MarkerInFlight>();
   /** Transactional id → partitions still waiting for their marker. */
   private readonly pendingMarkers = new Map<string, Set<string>>();
+  /** Transactions whose markers are all written and whose Complete write is to be retried (txnLogAppendRetryQueue). */
+  private readonly appendRetry = new Set<string>();
   private cleanupTimer = -1;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms. */
   private readonly cleanup: Timer;
@@ -115,6 +117,7 @@ export class TransactionCoordinator {
 
   onResign(index: number): void {
     if (this.loaded.delete(index)) this.ctx.trace("txn-coordinator.unload", { partition: index });
+    for (const id of this.appendRetry) if (this.partitionFor(id) === index) this.appendRetry.delete(id);
   }
 
   private owner(transactionalId: string): Loaded | ErrorName {
@@ -290,6 +293,7 @@ export class TransactionCoordinator {
   // ---- markers ----
 
   private sendMarkers(m: TransactionMetadata): void {
+    this.appendRetry.delete(m.transactionalId);
     const pending = new Set(m.topicPartitions);
     this.pendingMarkers.set(m.transactionalId, pending);
     if (pending.size === 0) return this.complete(m);
@@ -341,11 +345,19 @@ export class TransactionCoordinator {
     } else this.markerRetry.set(MARKER_RETRY_MS, f.transactionalId);
   }
 
+  /**
+   * TransactionMarkerChannelManager.tryAppendToLog: every marker written, the Complete state is appended. If the
+   * append fails with COORDINATOR_NOT_AVAILABLE (no acks=all in time, too few replicas) only the append is retried
+   * (txnLogAppendRetryQueue), the markers are not sent again; NOT_COORDINATOR gives up, the partition's new
+   * coordinator completes the transaction when it loads it.
+   */
   private complete(m: TransactionMetadata): void {
     this.pendingMarkers.delete(m.transactionalId);
     if (m.pendingState !== null) return;
     this.write(m, m.prepareComplete(this.ctx.nowMs), (error) => {
-      if (error !== "NONE") this.markerRetry.set(MARKER_RETRY_MS, m.transactionalId);
+      if (error !== "COORDINATOR_NOT_AVAILABLE") return;
+      this.appendRetry.add(m.transactionalId);
+      this.markerRetry.set(MARKER_RETRY_MS, m.transactionalId);
     });
   }
 
@@ -356,7 +368,11 @@ export class TransactionCoordinator {
     const pending = this.pendingMarkers.get(transactionalId);
     if (!m) return;
     if (!pending) {
-      if ((m.state === "PrepareCommit" || m.state === "PrepareAbort") && m.pendingState === null) this.sendMarkers(m);
+      const retryAppend = this.appendRetry.delete(transactionalId);
+      if ((m.state === "PrepareCommit" || m.state === "PrepareAbort") && m.pendingState === null) {
+        if (retryAppend) this.complete(m);
+        else this.sendMarkers(m);
+      }
       return;
     }
     const inFlight = new Set([...this.markersInFlight.values()].filter((f) => f.transactionalId === transactionalId).map((f) => f.tp));

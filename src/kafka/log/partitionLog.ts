@@ -111,9 +111,13 @@ export class PartitionLog implements DiskResident {
 
   /**
    * `LocalLog.roll`: a new, empty active segment at the log end, carrying the producer-state snapshot taken at that
-   * offset. An empty active segment is replaced rather than followed.
+   * offset. An empty active segment is replaced rather than followed. A log end below the active segment's base
+   * offset is a broken log, refused as LocalLog.roll refuses it (KafkaException: "Trying to roll a new log segment
+   * ... lower than start offset of the active segment").
    */
   roll(nowMs: number, snapshot?: ProducerSnapshot): LogSegment {
+    if (this.logEndOffset < this.activeSegment.baseOffset)
+      throw new Error(`Trying to roll a new log segment with start offset ${this.logEndOffset} (LEO) lower than start offset of the active segment ${this.activeSegment.baseOffset}`);
     // Stryker disable next-line ConditionalExpression,LogicalOperator: every batch has bytes (its 61-byte header at least), so an active segment is empty exactly when it starts at the log end
     if (this.activeSegment.sizeBytes === 0 && this.activeSegment.baseOffset === this.logEndOffset) this.segments.pop();
     const seg: LogSegment = { baseOffset: this.logEndOffset, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: nowMs, ...(snapshot ? { producerSnapshot: snapshot } : {}) };
@@ -216,7 +220,8 @@ export class PartitionLog implements DiskResident {
 
   /**
    * `UnifiedLog.truncateFullyAndStartAt`: everything goes and the log restarts, empty, at `offset` (a follower far
-   * behind a leader whose log start passed it).
+   * behind a leader whose log start passed it). Simplified: the flush point moves to `offset` (nothing unflushed);
+   * Kafka's LocalLog.truncateFullyAndStartAt keeps the recovery point below it (updateLogEndOffset only lowers it).
    */
   truncateFullyAndStartAt(offset: number, nowMs: number): void {
     this.batches = [];

@@ -34,6 +34,8 @@ export class ConsumerCoordinator extends GroupMember {
   private joinInFlight = -1;
   private syncInFlight = -1;
   private hbInFlight = -1;
+  /** The generation the heartbeat in flight carried (HeartbeatResponseHandler's `sentGeneration`). */
+  private hbSent = { generationId: -1, memberId: "" };
   private rejoinNeeded = true;
   /** onJoinPrepare has run for the rebalance under way (AbstractCoordinator.needsJoinPrepare). */
   private prepared = false;
@@ -291,6 +293,7 @@ export class ConsumerCoordinator extends GroupMember {
     }
     if (this.coordinator === null) return this.ensureCoordinator();
     if (this.hbInFlight >= 0) return;
+    this.hbSent = { generationId: this.generation, memberId: this.memberId };
     this.hbInFlight = this.send(this.coordinator, (correlationId) => ({ type: "Heartbeat", correlationId, groupId: this.groupId, generationId: this.generation, memberId: this.memberId, groupInstanceId: this.s.groupInstanceId }) satisfies HeartbeatRequest);
   }
 
@@ -306,6 +309,18 @@ export class ConsumerCoordinator extends GroupMember {
           this.ctx.trace("consumer.rebalance-requested", { groupId: this.groupId, memberId: this.memberId, generation: this.generation });
           this.rejoinNeeded = true;
         }
+        return;
+      case "ILLEGAL_GENERATION":
+      case "UNKNOWN_MEMBER_ID":
+      case "FENCED_INSTANCE_ID":
+        // AbstractCoordinator.HeartbeatResponseHandler: the error ends the membership only if the generation is the
+        // one the heartbeat carried (generationUnchanged); an answer to a heartbeat of an older generation (a
+        // rebalance completed while it was in flight) is ignored, and counts as a heartbeat received.
+        if (this.hbSent.generationId !== this.generation || this.hbSent.memberId !== this.memberId) {
+          this.lastHeartbeatOkUs = this.ctx.nowUs;
+          return;
+        }
+        this.membershipError(res.error);
         return;
       default:
         if (!this.membershipError(res.error) && COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);

@@ -15,7 +15,11 @@ export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STA
  * acknowledges at once with a heartbeat listing what it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it
  * loses its partitions and rejoins with epoch 0; past max.poll.interval.ms it leaves (-1, or -2 when static) and
  * rejoins on its next poll.
- * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions.
+ * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions. The member
+ * turns STABLE when its acknowledging heartbeat is answered (Kafka: when it is built, AbstractMembershipManager.
+ * onHeartbeatRequestGenerated), and an assignment equal to what it owns is not reconciled (Kafka reconciles an empty
+ * first assignment too, calling onPartitionsAssigned with nothing). A heartbeat answered after its interval ran out
+ * is followed by the next at the next interval tick (Kafka: a retry back-off after the answer).
  */
 export class ConsumerMembershipManager extends GroupMember {
   state: MembershipState = "JOINING";
