@@ -119,6 +119,11 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     set: ["clients.app.config.request.timeout.ms=5000"],
     expect: "[{noUnavailability: 10s}, noLostAcknowledgedWrites, noFailedSends, noDuplicates, noLogDivergence]",
   },
+  {
+    file: "kafka-4682-idle-stable-group-keeps-offsets.yaml",
+    set: ["faults.0.for=120s", "duration=6m"],
+    expect: "[{anomaly: skippedRecords}, noConsumedTwice, noLostAcknowledgedWrites]",
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {

@@ -249,3 +249,20 @@ describe("leader-cut-from-controller-stalls-acks-all's trace", () => {
     expect(recs.find((r) => r.type === "partition.become-follower" && r.actor === "broker-1")!.t).toBeGreaterThan(45_000_000);
   });
 });
+
+/**
+ * kafka-4682-idle-stable-group-keeps-offsets: its quiet expectations would also pass if the topic never went quiet.
+ * The trace shows the premise: the restarted member's OffsetFetch returns the offset committed before the quiet
+ * stretch — more than offsets.retention.minutes (1) old by then — and the coordinator expired nothing of the group.
+ */
+describe("kafka-4682-idle-stable-group-keeps-offsets' trace", () => {
+  it("the restarted member resumes from an offset committed over a minute before, and nothing of the group expired", () => {
+    const recs = traceOf("kafka-4682-idle-stable-group-keeps-offsets.yaml", ["group-coordinator.offset-commit", "group-coordinator.offsets-expired", "consumer.committed-offset", "consumer.reset-offset"]);
+    expect(recs.filter((r) => r.type === "group-coordinator.offsets-expired")).toEqual([]);
+    const lastBefore = recs.filter((r) => r.type === "group-coordinator.offset-commit" && r.t < 180_000_000).at(-1)!;
+    expect(180_000_000 - lastBefore.t).toBeGreaterThan(120_000_000);
+    const resumed = recs.filter((r) => r.type === "consumer.committed-offset" && r.t > 185_000_000);
+    expect(resumed.map((r) => r.data.offset)).toEqual([Number((lastBefore.data.offsets as string[])[0].split("@")[1])]);
+    expect(recs.filter((r) => r.type === "consumer.reset-offset" && r.t > 185_000_000)).toEqual([]);
+  });
+});
