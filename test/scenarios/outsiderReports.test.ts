@@ -266,3 +266,26 @@ describe("kafka-4682-idle-stable-group-keeps-offsets' trace", () => {
     expect(recs.filter((r) => r.type === "consumer.reset-offset" && r.t > 185_000_000)).toEqual([]);
   });
 });
+
+/**
+ * coordinator-failover-no-rebalance (tulios/kafkajs#1069): `rebalances: max 1` would also hold for a group whose
+ * coordinator never moved. The trace shows it moved, and that the new coordinator took the members' commits of the
+ * generation they had before the crash (GroupMetadataManager.onLoaded re-arms the loaded members' sessions) with no
+ * JoinGroup or rebalance after the crash.
+ */
+describe("coordinator-failover-no-rebalance's trace", () => {
+  it("the commits after the crash reach another coordinator with the old generation and member ids; nobody rejoins", () => {
+    type Ev = { t: number; actor: string; type: string; data: { groupId?: string; generationId?: number; memberId?: string; error?: string } };
+    const recs = traceOf("coordinator-failover-no-rebalance.yaml", ["group-coordinator.offset-commit", "consumer.join-group", "group-coordinator.prepare-rebalance", "sim.crash"]) as Ev[];
+    const crash = recs.find((r) => r.type === "sim.crash")!;
+    expect(crash.t).toBe(20_000_000);
+    const before = recs.filter((r) => r.type === "group-coordinator.offset-commit" && r.t < crash.t);
+    const after = recs.filter((r) => r.type === "group-coordinator.offset-commit" && r.t > crash.t);
+    expect(new Set(before.map((r) => r.actor)).size).toBe(1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => r.actor !== before[0].actor && r.data.error === "NONE")).toBe(true);
+    const ids = (rs: Ev[]) => [...new Set(rs.map((r) => `${r.data.memberId}@${r.data.generationId}`))].sort();
+    expect(ids(after)).toEqual(ids(before));
+    expect(recs.filter((r) => (r.type === "consumer.join-group" || r.type === "group-coordinator.prepare-rebalance") && r.t > crash.t)).toEqual([]);
+  });
+});
