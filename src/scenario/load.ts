@@ -117,14 +117,22 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       }
       return undefined;
     },
-    Node(_, node) {
+    Node(_, node, ancestors) {
       if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) {
         problem = { node, text: `YAML tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")} makes no value a scenario has; write the value plainly` };
         return YAML.visit.BREAK;
       }
-      if (YAML.isAlias(node) && node.resolve(doc) === undefined) {
-        problem = { node, text: `invalid YAML: alias *${node.source} names no anchor &${node.source} set before it` };
-        return YAML.visit.BREAK;
+      if (YAML.isAlias(node)) {
+        const target = node.resolve(doc);
+        if (target === undefined) {
+          problem = { node, text: `invalid YAML: alias *${node.source} names no anchor &${node.source} set before it` };
+          return YAML.visit.BREAK;
+        }
+        // An alias inside the node its anchor names (`a: &a [*a]`) makes the value contain itself: endless nesting.
+        if (ancestors.includes(target)) {
+          problem = { node, text: `invalid YAML: alias *${node.source} is inside the node its anchor &${node.source} names, so that value would contain itself without end` };
+          return YAML.visit.BREAK;
+        }
       }
       return undefined;
     },
