@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -72,5 +72,20 @@ describe("a history that nests lists and maps past any op's depth", () => {
     const r = await cli("check", file("edn", `{:index 0 :time 1 :type :invoke :process 0 :f :send :value [[:send 0 ${v}]]}\n{:index 1 :time 2 :type :ok :process 0 :f :send :value [[:send 0 [0 ${v}]]]}\n`));
     expect([0, 1]).toContain(r.code);
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("an input that never ends", () => {
+  const linux = existsSync("/dev/zero");
+
+  it.runIf(linux)("run /dev/zero: exit 2 at once, not read forever", async () => {
+    await expectBadInput(["run"], "/dev/zero", "holds more than 1 MiB; scenario files are limited to 1 MiB");
+  });
+
+  it("a scenario file past the limit still says its size, and a history past it still says what it is", async () => {
+    const text = `name: t\ndescription: ${"x".repeat(1024 * 1024)}\nduration: 5s\n`;
+    await expectBadInput(["run"], file("yaml", text), `is ${Buffer.byteLength(text)} bytes; scenario files are limited to 1 MiB`);
+    const ops = Array.from({ length: 20_000 }, (_, i) => `{:index ${i} :time ${i} :type :invoke :process ${i} :f :poll :value [[:poll]]}`).join("\n");
+    await expectBadInput(["run"], file("edn", ops), "is a client history in Jepsen's EDN shape, not a scenario");
   });
 });
