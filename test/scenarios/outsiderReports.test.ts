@@ -248,6 +248,17 @@ describe("leader-cut-from-controller-stalls-acks-all's trace", () => {
     // broker-1 learns it lost the lead only after the cut heals at 45s.
     expect(recs.find((r) => r.type === "partition.become-follower" && r.actor === "broker-1")!.t).toBeGreaterThan(45_000_000);
   });
+
+  it("with a longer cut, broker-1's ISR shrink stays pending and the controller refuses it FENCED_LEADER_EPOCH once reachable", () => {
+    const recs: Rec[] = [];
+    const keep = new Set(["partition.isr-shrink", "partition.alter-failed", "partition.become-follower"]);
+    const overrides = ["faults.0.for=60s", "duration=90s"].map(parseOverride);
+    runScenario(loadScenario(join(dir, "leader-cut-from-controller-stalls-acks-all.yaml"), { overrides }), { seed: 1, observe: (r) => (keep.has((r as Rec).type) && (r as Rec).actor === "broker-1" ? recs.push(r as Rec) : undefined) });
+    expect(recs.map((r) => r.type)).toEqual(["partition.isr-shrink", "partition.alter-failed", "partition.become-follower"]);
+    expect(recs[0].t).toBeLessThan(65_000_000); // asked while the cut still stood
+    expect(recs[1].t).toBeGreaterThan(65_000_000);
+    expect((recs[1].data as { error?: string }).error).toBe("FENCED_LEADER_EPOCH");
+  });
 });
 
 /**
