@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { MAX_LARGE_INPUT_BYTES, readBounded } from "../common/readBounded.js";
 import { resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { analyzeKafkaHistory, NOT_JUDGED_WHEN_COMPACTED } from "../check/jepsen/analysis.js";
@@ -29,8 +29,11 @@ export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): numb
   const file = args.history;
   let bytes: Buffer;
   try {
-    bytes = readFileSync(resolve(io.cwd, file));
+    const read = readBounded(resolve(io.cwd, file), MAX_LARGE_INPUT_BYTES);
+    if (read.over) throw new UsageError(`${file}: ${read.size !== null ? `is ${read.size} bytes` : "holds more than 500 MiB"}; check reads histories up to 500 MiB (${MAX_LARGE_INPUT_BYTES} bytes)`);
+    bytes = read.bytes;
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: ${unreadable(e, "a history")}`);
   }
   let text: string;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { fileKindOf, unreadable, wrongFileKind } from "../scenario/fileKind.js";
 import { readFileSync } from "node:fs";
+import { MAX_LARGE_INPUT_BYTES, readBounded } from "../common/readBounded.js";
 import type { TimedOutcome } from "./seedTask.js";
 import { UsageError } from "./options.js";
 import { RARE_MOMENT_NAMES, type MomentCounts } from "../runner/rareMoments.js";
@@ -142,8 +143,11 @@ function checkFields(x: Record<string, unknown>, rules: Rule[], where: string): 
 export function readShardFile(path: string, shownName: string): { header: ShardHeader; outcomes: TimedOutcome[] } {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const read = readBounded(path, MAX_LARGE_INPUT_BYTES);
+    if (read.over) throw new UsageError(`${shownName}: ${read.size !== null ? `is ${read.size} bytes` : "holds more than 500 MiB"}; merge reads shard files up to 500 MiB (${MAX_LARGE_INPUT_BYTES} bytes)`);
+    text = read.bytes.toString("utf8");
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${shownName}: ${unreadable(e, "a shard")}`);
   }
   // A scenario, history, trace or summary given to merge: say what it is, not "line 1: not JSON".

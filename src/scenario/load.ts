@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import YAML from "yaml";
 import { fileKindOf, unreadable, wrongFileKind } from "./fileKind.js";
 import { formatPath, ScenarioError } from "./errors.js";
@@ -10,7 +10,8 @@ import { resolveSwarmScenario } from "./swarmScenario.js";
 import { relative } from "node:path";
 import { listScenarioFiles, scenariosDir, shippedScenarioPath } from "./shipped.js";
 import { nearest } from "../common/suggest.js";
-import { checkScenarioText, decodeScenarioBytes, ScenarioTextProblem } from "./scenarioText.js";
+import { checkScenarioText, decodeScenarioBytes, MAX_SCENARIO_BYTES, ScenarioTextProblem } from "./scenarioText.js";
+import { readBounded, type BoundedRead } from "../common/readBounded.js";
 
 /**
  * Reads, parses, validates and resolves a scenario: a file path, or the name of a shipped scenario
@@ -40,15 +41,19 @@ function notFound(fileOrName: string): string {
  * unreadable file and for another encoding (named: UTF-16, UTF-32, Latin-1, binary).
  */
 export function readScenarioText(file: string): string {
-  let bytes: Buffer;
+  let read: BoundedRead;
   try {
-    bytes = readFileSync(file);
+    // Past the limit only the first bytes are read: enough to name the file's kind, and /dev/zero is not read forever.
+    read = readBounded(file, MAX_SCENARIO_BYTES);
   } catch (e) {
     throw new ScenarioError(file, "", unreadable(e, "a scenario"));
   }
+  const bytes = read.bytes;
   // A history, shard file, trace or summary given to run (they can be past the size limit): say what it is.
   const kind = fileKindOf(bytes.subarray(0, 64 * 1024).toString("utf8"));
   if (kind !== null && kind !== "scenario") throw new ScenarioError(file, "", wrongFileKind(kind, "a scenario"));
+  if (read.over)
+    throw new ScenarioError(file, "", `${read.size !== null ? `is ${read.size} bytes` : "holds more than 1 MiB"}; scenario files are limited to 1 MiB (${MAX_SCENARIO_BYTES} bytes)`);
   try {
     return decodeScenarioBytes(bytes);
   } catch (e) {
@@ -117,14 +122,22 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       }
       return undefined;
     },
-    Node(_, node) {
+    Node(_, node, ancestors) {
       if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) {
         problem = { node, text: `YAML tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")} makes no value a scenario has; write the value plainly` };
         return YAML.visit.BREAK;
       }
-      if (YAML.isAlias(node) && node.resolve(doc) === undefined) {
-        problem = { node, text: `invalid YAML: alias *${node.source} names no anchor &${node.source} set before it` };
-        return YAML.visit.BREAK;
+      if (YAML.isAlias(node)) {
+        const target = node.resolve(doc);
+        if (target === undefined) {
+          problem = { node, text: `invalid YAML: alias *${node.source} names no anchor &${node.source} set before it` };
+          return YAML.visit.BREAK;
+        }
+        // An alias inside the node its anchor names (`a: &a [*a]`) makes the value contain itself: endless nesting.
+        if (ancestors.includes(target)) {
+          problem = { node, text: `invalid YAML: alias *${node.source} is inside the node its anchor &${node.source} names, so that value would contain itself without end` };
+          return YAML.visit.BREAK;
+        }
       }
       return undefined;
     },

@@ -109,6 +109,21 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     set: ["clients.member-1.config.max.poll.interval.ms=60000"],
     expect: "[noConsumedTwice, noSkippedRecords, noConcurrentOwnership, {errorNotSeen: {client: member-1, error: COMMIT_FAILED}}, {rebalances: {group: shipping, max: 2}}]",
   },
+  {
+    file: "zombie-leader-gc-pause-acks1.yaml",
+    set: ["clients.app.config.acks=all"],
+    expect: "[noLostAcknowledgedWrites, noFailedSends, noDuplicates, noLogDivergence]",
+  },
+  {
+    file: "leader-cut-from-controller-stalls-acks-all.yaml",
+    set: ["clients.app.config.request.timeout.ms=5000"],
+    expect: "[{noUnavailability: 10s}, noLostAcknowledgedWrites, noFailedSends, noDuplicates, noLogDivergence]",
+  },
+  {
+    file: "kafka-4682-idle-stable-group-keeps-offsets.yaml",
+    set: ["faults.0.for=120s", "duration=6m"],
+    expect: "[{anomaly: skippedRecords}, noConsumedTwice, noLostAcknowledgedWrites]",
+  },
 ];
 
 describe.each(variants)("bug report $file with --set $set", ({ file, set, expect: expectations, committedTransactions }) => {

@@ -198,3 +198,105 @@ describe("controlled-shutdown-isr-expand-storm's trace", () => {
     expect(accepted.map((r) => r.data.tp).sort()).toEqual(["orders-0", "orders-1", "orders-2"]);
   });
 });
+
+/**
+ * zombie-leader-gc-pause-acks1 (KAFKA-6880's zombie leader): the loss its expectation sees must come from the
+ * mechanism the header names — broker-1, woken after the controller elected broker-2 with epoch 1, appends as the
+ * leader of epoch 0 (Partition.appendRecordsToLeader checks only that its log is local), the producer is told so, and
+ * broker-1 removes exactly those records when it becomes broker-2's follower (OffsetsForLeaderEpoch).
+ */
+describe("zombie-leader-gc-pause-acks1's trace", () => {
+  it("broker-1 appends at epoch 0 after the election of epoch 1, acknowledges, then truncates exactly those records", () => {
+    const recs = traceOf("zombie-leader-gc-pause-acks1.yaml", ["controller.election", "partition.append", "producer.ack", "partition.become-follower", "partition.truncate"]);
+    const election = recs.find((r) => r.type === "controller.election" && r.data.tp === "events-0" && r.data.newLeader === "broker-2")!;
+    expect(election.data.leaderEpoch).toBe(1);
+    const zombie = recs.filter((r) => r.type === "partition.append" && r.actor === "broker-1" && r.t > election.t);
+    expect(zombie.length).toBeGreaterThan(0);
+    expect(zombie.every((r) => r.data.leaderEpoch === 0 && r.data.acks === 1)).toBe(true);
+    const follower = recs.find((r) => r.type === "partition.become-follower" && r.actor === "broker-1" && r.t > election.t)!;
+    expect(zombie.every((r) => r.t < follower.t)).toBe(true);
+    const first = zombie[0].data.baseOffset as number;
+    const end = (zombie[zombie.length - 1].data.lastOffset as number) + 1;
+    // The producer heard of them before broker-1 learnt it no longer leads.
+    const acked = recs.filter((r) => r.type === "producer.ack" && (r.data.baseOffset as number) >= first && (r.data.baseOffset as number) < end && r.t < follower.t);
+    expect(acked.length).toBe(zombie.length);
+    const truncate = recs.find((r) => r.type === "partition.truncate" && r.actor === "broker-1" && r.t > follower.t)!;
+    expect([truncate.data.from, truncate.data.to]).toEqual([end, first]);
+  });
+});
+
+/**
+ * leader-cut-from-controller-stalls-acks-all: the gap its expectation sees is the stale leader holding acks=all
+ * requests in its purgatory — not an election gap. broker-2 leads from the fence on; broker-1, never told, keeps its
+ * ISR of three (a shrink it cannot get through: the controller later refuses it FENCED_LEADER_EPOCH), its high
+ * watermark stands still, and the requests time out; the producer's next attempt goes to broker-2.
+ */
+describe("leader-cut-from-controller-stalls-acks-all's trace", () => {
+  it("broker-1's acks=all requests time out at a standing HW while broker-2 leads; the retries go to broker-2", () => {
+    const recs = traceOf("leader-cut-from-controller-stalls-acks-all.yaml", ["controller.election", "partition.become-leader", "partition.produce-timeout", "producer.retry", "producer.send", "partition.become-follower"]);
+    const leads = recs.find((r) => r.type === "partition.become-leader" && r.actor === "broker-2")!;
+    expect(leads.t).toBeLessThan(15_000_000);
+    const timeouts = recs.filter((r) => r.type === "partition.produce-timeout" && r.actor === "broker-1");
+    expect(timeouts.length).toBeGreaterThan(0);
+    expect(timeouts.every((r) => r.t > leads.t + 29_000_000 && (r.data.isr as string[]).length === 3)).toBe(true);
+    expect(new Set(timeouts.map((r) => r.data.highWatermark)).size).toBe(1);
+    const retries = recs.filter((r) => r.type === "producer.retry");
+    expect([...new Set(retries.map((r) => r.data.error))]).toEqual(["REQUEST_TIMED_OUT"]);
+    const resent = recs.filter((r) => r.type === "producer.send" && (r.data.attempt as number) > 1);
+    expect(resent.length).toBeGreaterThan(0);
+    expect(resent.every((r) => r.data.to === "broker-2")).toBe(true);
+    // broker-1 learns it lost the lead only after the cut heals at 45s.
+    expect(recs.find((r) => r.type === "partition.become-follower" && r.actor === "broker-1")!.t).toBeGreaterThan(45_000_000);
+  });
+
+  it("with a longer cut, broker-1's ISR shrink stays pending and the controller refuses it FENCED_LEADER_EPOCH once reachable", () => {
+    const recs: Rec[] = [];
+    const keep = new Set(["partition.isr-shrink", "partition.alter-failed", "partition.become-follower"]);
+    const overrides = ["faults.0.for=60s", "duration=90s"].map(parseOverride);
+    runScenario(loadScenario(join(dir, "leader-cut-from-controller-stalls-acks-all.yaml"), { overrides }), { seed: 1, observe: (r) => (keep.has((r as Rec).type) && (r as Rec).actor === "broker-1" ? recs.push(r as Rec) : undefined) });
+    expect(recs.map((r) => r.type)).toEqual(["partition.isr-shrink", "partition.alter-failed", "partition.become-follower"]);
+    expect(recs[0].t).toBeLessThan(65_000_000); // asked while the cut still stood
+    expect(recs[1].t).toBeGreaterThan(65_000_000);
+    expect((recs[1].data as { error?: string }).error).toBe("FENCED_LEADER_EPOCH");
+  });
+});
+
+/**
+ * kafka-4682-idle-stable-group-keeps-offsets: its quiet expectations would also pass if the topic never went quiet.
+ * The trace shows the premise: the restarted member's OffsetFetch returns the offset committed before the quiet
+ * stretch — more than offsets.retention.minutes (1) old by then — and the coordinator expired nothing of the group.
+ */
+describe("kafka-4682-idle-stable-group-keeps-offsets' trace", () => {
+  it("the restarted member resumes from an offset committed over a minute before, and nothing of the group expired", () => {
+    const recs = traceOf("kafka-4682-idle-stable-group-keeps-offsets.yaml", ["group-coordinator.offset-commit", "group-coordinator.offsets-expired", "consumer.committed-offset", "consumer.reset-offset"]);
+    expect(recs.filter((r) => r.type === "group-coordinator.offsets-expired")).toEqual([]);
+    const lastBefore = recs.filter((r) => r.type === "group-coordinator.offset-commit" && r.t < 180_000_000).at(-1)!;
+    expect(180_000_000 - lastBefore.t).toBeGreaterThan(120_000_000);
+    const resumed = recs.filter((r) => r.type === "consumer.committed-offset" && r.t > 185_000_000);
+    expect(resumed.map((r) => r.data.offset)).toEqual([Number((lastBefore.data.offsets as string[])[0].split("@")[1])]);
+    expect(recs.filter((r) => r.type === "consumer.reset-offset" && r.t > 185_000_000)).toEqual([]);
+  });
+});
+
+/**
+ * coordinator-failover-no-rebalance (tulios/kafkajs#1069): `rebalances: max 1` would also hold for a group whose
+ * coordinator never moved. The trace shows it moved, and that the new coordinator took the members' commits of the
+ * generation they had before the crash (GroupMetadataManager.onLoaded re-arms the loaded members' sessions) with no
+ * JoinGroup or rebalance after the crash.
+ */
+describe("coordinator-failover-no-rebalance's trace", () => {
+  it("the commits after the crash reach another coordinator with the old generation and member ids; nobody rejoins", () => {
+    type Ev = { t: number; actor: string; type: string; data: { groupId?: string; generationId?: number; memberId?: string; error?: string } };
+    const recs = traceOf("coordinator-failover-no-rebalance.yaml", ["group-coordinator.offset-commit", "consumer.join-group", "group-coordinator.prepare-rebalance", "sim.crash"]) as Ev[];
+    const crash = recs.find((r) => r.type === "sim.crash")!;
+    expect(crash.t).toBe(20_000_000);
+    const before = recs.filter((r) => r.type === "group-coordinator.offset-commit" && r.t < crash.t);
+    const after = recs.filter((r) => r.type === "group-coordinator.offset-commit" && r.t > crash.t);
+    expect(new Set(before.map((r) => r.actor)).size).toBe(1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((r) => r.actor !== before[0].actor && r.data.error === "NONE")).toBe(true);
+    const ids = (rs: Ev[]) => [...new Set(rs.map((r) => `${r.data.memberId}@${r.data.generationId}`))].sort();
+    expect(ids(after)).toEqual(ids(before));
+    expect(recs.filter((r) => (r.type === "consumer.join-group" || r.type === "group-coordinator.prepare-rebalance") && r.t > crash.t)).toEqual([]);
+  });
+});

@@ -158,8 +158,9 @@ export class IndexedHistory {
   /** assign/subscribe ops: the keys named. */
   readonly subKeys = new Map<number, Int32Array>();
   /**
-   * Completed polls that named a key with no records (`[:poll {k []}]`): op → those keys. Only realtimeLag reads it
-   * (kafka.clj `op->max-poll-offsets` gives such a key offset -1); every other analysis sees no record, so nothing.
+   * Completed polls that named a key with no records (`[:poll {k []}]`): op → those keys. realtimeLag reads it
+   * (kafka.clj `op->max-poll-offsets` gives such a key offset -1), and pollSkip (an ok one is the key's last read,
+   * with a nil last value, in `poll-skip+nonmonotonic-cases-per-process`); every other analysis sees no record.
    */
   readonly polledEmpty = new Map<number, number[]>();
   /** Ops with a :rebalance-log: the keys the rebalances touched. */

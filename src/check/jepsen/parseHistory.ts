@@ -14,7 +14,26 @@ export function parseHistoryText(text: string): JepsenOp[] {
   if (body === "") return [];
   const first = body[0];
   const raw = first === "[" ? parseJsonArray(body) : first === "{" && /^\{\s*"/.test(body) ? parseJsonLines(body) : parseEdn(body);
-  return raw.map((op, i) => asJepsenOp(op, i));
+  return raw.map((op, i) => asJepsenOp(checkedDepth(op, i), i));
+}
+
+/**
+ * How deeply one op may nest lists and maps. Jepsen's ops nest a handful of levels (op, value, micro-op, poll map,
+ * pairs, pair, a value); far deeper is no history, and reading it further would exhaust the stack.
+ */
+export const MAX_OP_DEPTH = 100;
+
+/** `v` itself; throws HistoryFormatError for op `opIndex` if it nests lists and maps past MAX_OP_DEPTH (no recursion). */
+function checkedDepth<T>(v: T, opIndex: number): T {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, depth] = stack.pop()!;
+    if (x === null || typeof x !== "object") continue;
+    if (depth > MAX_OP_DEPTH) throw new HistoryFormatError(opIndex, `nests lists and maps more than ${MAX_OP_DEPTH} levels deep; a Jepsen op is a map of a few levels (:value [[:send k v] ...])`);
+    const children = Array.isArray(x) ? x : x instanceof Map ? [...x.keys(), ...x.values()] : Object.values(x);
+    for (const c of children) stack.push([c, depth + 1]);
+  }
+  return v;
 }
 
 function parseJsonArray(body: string): unknown[] {
@@ -68,7 +87,7 @@ function parseEdn(body: string): unknown[] {
   const wholeOpsPerLine = lines.every((l) => /^\s*(#[\w.-]+\s*)?\{/.test(l) && /\}\s*(;.*)?$/.test(l));
   const out: unknown[] = [];
   if (wholeOpsPerLine) {
-    for (const l of lines) for (const form of parseEdnForms(l, out.length)) out.push(fromEdn(form, out.length));
+    for (const l of lines) for (const form of parseEdnForms(l, out.length)) out.push(fromEdn(checkedDepth(form, out.length), out.length));
     return out;
   }
   let spans = ednForms(text, 0, text.length);
@@ -82,7 +101,7 @@ function parseEdn(body: string): unknown[] {
   }
   if (spans.stray !== null) throw new HistoryFormatError(spans.forms.length, "not valid EDN (a closing ], } or ) with no opening one)");
   if (spans.open !== null) throw new HistoryFormatError(spans.forms.length, "the file ends inside this op (a [, { or \" is never closed): was it cut short?");
-  for (const [from, to] of spans.forms) for (const form of parseEdnForms(text.slice(from, to), out.length)) out.push(fromEdn(form, out.length));
+  for (const [from, to] of spans.forms) for (const form of parseEdnForms(text.slice(from, to), out.length)) out.push(fromEdn(checkedDepth(form, out.length), out.length));
   return out;
 }
 
