@@ -19,14 +19,25 @@ export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STA
  * onHeartbeatRequestGenerated), and reconciles any target other than its current assignment, the first one after
  * joining included even when empty (AbstractMembershipManager.processAssignmentReceived, LocalAssignment).
  * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions; the ack
- * leaves within the poll that reconciled (Kafka: the background thread's next heartbeat poll). A heartbeat answered after its interval ran out
- * is followed by the next at the next interval tick (Kafka: a retry back-off after the answer).
+ * leaves within the poll that reconciled (Kafka: the background thread's next heartbeat poll). Heartbeat timing
+ * follows HeartbeatRequestState (see armHeartbeat and heartbeatTick).
  */
 export class ConsumerMembershipManager extends GroupMember {
   state: MembershipState = "JOINING";
   private hbInFlight = -1;
   private hbTimer = -1;
   private intervalMs: number;
+  /**
+   * HeartbeatRequestState.heartbeatTimer: when the interval since the last heartbeat sent runs out (µs). Reset to the
+   * interval at every send (makeHeartbeatRequest → resetTimer), to now after a failed attempt (onFailedAttempt), and
+   * to now + the new interval when the coordinator changes the interval (updateHeartbeatIntervalMs → updateAndReset).
+   */
+  private hbDueUs = 0;
+  /**
+   * RequestState's back-off: no heartbeat before this (µs) — retry.backoff.ms after the last answer, successful
+   * (onSuccessfulAttempt keeps the minimal back-off) or not; 0 after RequestState.reset().
+   */
+  private hbBackoffUntilUs = 0;
   /**
    * AbstractMembershipManager.currentTargetAssignment: the latest assignment received, with its local epoch; null is
    * LocalAssignment.NONE (nothing received since the member joined).
@@ -166,19 +177,33 @@ export class ConsumerMembershipManager extends GroupMember {
       return;
     }
     this.hbInFlight = this.send(this.coordinator, req);
+    // AbstractHeartbeatRequestManager.makeHeartbeatRequest: onSendAttempt, then heartbeatRequestState.resetTimer().
+    this.hbDueUs = this.ctx.nowUs + this.intervalMs * 1000;
     // AbstractMembershipManager.onHeartbeatRequestGenerated: the acknowledgement is done once it is sent, not answered.
     if (this.state === "ACKNOWLEDGING") this.state = this.targetAssignmentReconciled() ? "STABLE" : "RECONCILING";
     if (this.state === "STABLE" && this.joined.generationId !== this.generation) this.joined = { generationId: this.generation, memberId: this.memberId };
   }
 
+  /**
+   * Wakes the member when HeartbeatRequestState.canSendRequest turns true: the heartbeat timer has run out and the
+   * back-off after the last answer has passed (the later of the two; AbstractHeartbeatRequestManager.poll). Replaces
+   * any wake-up set before.
+   */
   private armHeartbeat(): void {
-    if (this.hbTimer < 0) this.hbTimer = this.heartbeatTimer.set(this.intervalMs);
+    if (this.hbTimer >= 0) this.heartbeatTimer.cancel(this.hbTimer);
+    const atUs = Math.max(this.hbDueUs, this.hbBackoffUntilUs, this.ctx.nowUs);
+    this.hbTimer = this.heartbeatTimer.set((atUs - this.ctx.nowUs) / 1000);
   }
 
   private onHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void {
     this.hbInFlight = -1;
     if (this.fatal || this.closed || this.state === "STALE") return;
+    // RequestState.onSuccessfulAttempt / onFailedAttempt: the minimal back-off counts from this answer. Simplified:
+    // after failed attempts too it stays retry.backoff.ms (Kafka's grows exponentially, with jitter).
+    this.hbBackoffUntilUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
     if (res.error === "NONE") {
+      // HeartbeatRequestState.updateHeartbeatIntervalMs: a new interval restarts the timer from now.
+      if (res.heartbeatIntervalMs !== this.intervalMs) this.hbDueUs = this.ctx.nowUs + res.heartbeatIntervalMs * 1000;
       this.intervalMs = res.heartbeatIntervalMs;
       if (res.memberEpoch !== this.generation) this.ctx.trace("consumer.member-epoch", { groupId: this.groupId, memberId: this.memberId, memberEpoch: res.memberEpoch, previous: this.generation });
       this.generation = res.memberEpoch;
@@ -190,10 +215,14 @@ export class ConsumerMembershipManager extends GroupMember {
       return;
     }
     this.ctx.trace("consumer.heartbeat-failed", { groupId: this.groupId, memberId: this.memberId, memberEpoch: this.generation, error: res.error });
+    // HeartbeatRequestState.onFailedAttempt: the next heartbeat need not wait for the interval.
+    this.hbDueUs = this.ctx.nowUs;
     switch (res.error) {
       case "FENCED_MEMBER_EPOCH":
       case "UNKNOWN_MEMBER_ID":
-        // Fenced: the partitions are lost (on the next poll) and the member joins again with epoch 0.
+        // Fenced: the partitions are lost (on the next poll) and the member joins again with epoch 0, without
+        // back-off (heartbeatRequestState.reset()).
+        this.hbBackoffUntilUs = 0;
         this.state = "FENCED";
         this.lostPending = true;
         return;
@@ -204,6 +233,9 @@ export class ConsumerMembershipManager extends GroupMember {
         this.state = "FATAL";
         return this.fail(res.error);
       default:
+        // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE: no back-off once the coordinator is found again
+        // (heartbeatRequestState.reset()); the coordinator lookup backs off itself.
+        if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.hbBackoffUntilUs = 0;
         if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
         this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
         this.armHeartbeat();
@@ -233,11 +265,21 @@ export class ConsumerMembershipManager extends GroupMember {
     return t.localEpoch === c.localEpoch && sameAssignment(t.partitions, c.partitions);
   }
 
+  /**
+   * AbstractHeartbeatRequestManager.poll on the member's wake-up: a heartbeat once HeartbeatRequestState.
+   * canSendRequest (timer run out, back-off passed, none in flight). While one is in flight the member sleeps: its
+   * answer, or its loss, wakes it. Simplified: one that cannot go (coordinator unknown, or the coordinator lookup's
+   * back-off) is tried again at the end of that back-off, else an interval later — Kafka's background thread polls
+   * again as soon as the coordinator is known.
+   */
   private heartbeatTick(): void {
     this.hbTimer = -1;
-    if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED") return;
-    this.armHeartbeat();
-    if (this.hbInFlight < 0) this.heartbeat();
+    if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED" || this.hbInFlight >= 0) return;
+    const now = this.ctx.nowUs;
+    if (now < this.hbDueUs || now < this.hbBackoffUntilUs) return this.armHeartbeat();
+    this.heartbeat();
+    if (this.hbInFlight >= 0) return;
+    this.hbTimer = this.heartbeatTimer.set(this.retryAtUs > now ? (this.retryAtUs - now) / 1000 : this.intervalMs);
   }
 
   protected onPollTimeout(): void {
@@ -297,6 +339,11 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   protected onCoordinatorLost(): void {
+    // A heartbeat in flight is a failed attempt (AbstractHeartbeatRequestManager.onFailure → onFailedAttempt).
+    if (this.hbInFlight >= 0) {
+      this.hbDueUs = this.ctx.nowUs;
+      this.hbBackoffUntilUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
+    }
     this.hbInFlight = -1;
     this.armHeartbeat();
   }
