@@ -220,15 +220,18 @@ export class PartitionLog implements DiskResident {
 
   /**
    * `UnifiedLog.truncateFullyAndStartAt`: everything goes and the log restarts, empty, at `offset` (a follower far
-   * behind a leader whose log start passed it). Simplified: the flush point moves to `offset` (nothing unflushed);
-   * Kafka's LocalLog.truncateFullyAndStartAt keeps the recovery point below it (updateLogEndOffset only lowers it).
+   * behind a leader whose log start passed it). The flush point (Kafka's recovery point) is only lowered to `offset`,
+   * never raised (LocalLog.truncateFullyAndStartAt → updateLogEndOffset; neither UnifiedLog.truncateFullyAndStartAt
+   * nor LogManager.truncateFullyAndStartAt, which checkpoints it as it is, moves it otherwise): the offsets below the
+   * new start still count as unflushed for log.flush.interval.messages until the next flush. The leader-epoch cache
+   * is cleared and flushed (clearAndFlush).
    */
   truncateFullyAndStartAt(offset: number, nowMs: number): void {
     this.batches = [];
     this.segments = [{ baseOffset: offset, sizeBytes: 0, firstBatchTimestampMs: -1, largestTimestampMs: nowMs }];
     this.logStartOffset = offset;
     this.logEndOffset = offset;
-    this.flushedOffset = offset;
+    this.flushedOffset = Math.min(this.flushedOffset, offset);
     this.epochCache.entries = [];
     this.flushedEpochCache = new LeaderEpochCache();
   }

@@ -101,9 +101,20 @@ describe("retention (UnifiedLog.deletableSegments / deleteSegments)", () => {
   it("truncateFullyAndStartAt empties the log at the new offset", () => {
     const log = threeSegments();
     log.truncateFullyAndStartAt(500, 7);
-    expect([log.logStartOffset, log.logEndOffset, log.flushedOffset, log.batches.length, log.segments.length]).toEqual([500, 500, 500, 0, 1]);
+    // The flush point (recovery point) stays where it was, 0: the 500 offsets skipped count as unflushed
+    // (LocalLog.updateLogEndOffset only lowers it).
+    expect([log.logStartOffset, log.logEndOffset, log.flushedOffset, log.batches.length, log.segments.length]).toEqual([500, 500, 0, 0, 1]);
+    expect(log.unflushedMessages).toBe(500);
     log.appendAsFollower({ ...batch(1), baseOffset: 500, leaderEpoch: 4 });
     expect(log.logEndOffset).toBe(501);
+  });
+
+  it("truncateFullyAndStartAt lowers a flush point above the new offset to it", () => {
+    const log = threeSegments();
+    log.flush();
+    expect(log.flushedOffset).toBeGreaterThan(2);
+    log.truncateFullyAndStartAt(2, 7);
+    expect([log.logStartOffset, log.logEndOffset, log.flushedOffset, log.unflushedMessages]).toEqual([2, 2, 2, 0]);
   });
 });
 

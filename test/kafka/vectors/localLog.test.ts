@@ -73,11 +73,10 @@ describe("LocalLogTest", () => {
     expect(readKvs(log)).toEqual(keyValues);
   });
 
-  // Pinned: Kafka's LocalLog.truncateFullyAndStartAt leaves the recovery point where it was (0: updateLogEndOffset
-  // only lowers it), so the log counts the 10 offsets below its new start as unflushed (unflushedMessages =
-  // logEndOffset - recoveryPoint, which log.flush.interval.messages reads); kafkasim's truncateFullyAndStartAt moves
-  // flushedOffset to the new start (nothing unflushed). Every other assertion holds.
-  it.fails("testTruncateFullyAndStartAt", () => {
+  // LocalLog.truncateFullyAndStartAt leaves the recovery point where it was (0: updateLogEndOffset only lowers it),
+  // and so does the whole UnifiedLog / LogManager path: the 10 offsets below the new start count as unflushed
+  // (unflushedMessages = logEndOffset - recoveryPoint, which log.flush.interval.messages reads).
+  it("testTruncateFullyAndStartAt", () => {
     const log = new PartitionLog();
     for (let offset = 0; offset <= 7; offset++) {
       appendRecords(log, [A], offset);

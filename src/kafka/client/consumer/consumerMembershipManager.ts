@@ -15,24 +15,44 @@ export type MembershipState = "JOINING" | "RECONCILING" | "ACKNOWLEDGING" | "STA
  * acknowledges at once with a heartbeat listing what it owns. Fenced (FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID) it
  * loses its partitions and rejoins with epoch 0; past max.poll.interval.ms it leaves (-1, or -2 when static) and
  * rejoins on its next poll.
- * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions. The member
- * turns STABLE when its acknowledging heartbeat is answered (Kafka: when it is built, AbstractMembershipManager.
- * onHeartbeatRequestGenerated), and an assignment equal to what it owns is not reconciled (Kafka reconciles an empty
- * first assignment too, calling onPartitionsAssigned with nothing). A heartbeat answered after its interval ran out
- * is followed by the next at the next interval tick (Kafka: a retry back-off after the answer).
+ * The member turns STABLE when its acknowledging heartbeat is sent (AbstractMembershipManager.
+ * onHeartbeatRequestGenerated), and reconciles any target other than its current assignment, the first one after
+ * joining included even when empty (AbstractMembershipManager.processAssignmentReceived, LocalAssignment).
+ * Simplified: every heartbeat carries the full subscription and owned partitions; no regex subscriptions; the ack
+ * leaves within the poll that reconciled (Kafka: the background thread's next heartbeat poll). Heartbeat timing
+ * follows HeartbeatRequestState (see armHeartbeat and heartbeatTick).
  */
 export class ConsumerMembershipManager extends GroupMember {
   state: MembershipState = "JOINING";
   private hbInFlight = -1;
   private hbTimer = -1;
   private intervalMs: number;
-  /** An assignment received and not yet reconciled (applied on the next poll). */
-  private target: TopicPartitionRef[] | null = null;
+  /**
+   * HeartbeatRequestState.heartbeatTimer: when the interval since the last heartbeat sent runs out (µs). Reset to the
+   * interval at every send (makeHeartbeatRequest → resetTimer), to now after a failed attempt (onFailedAttempt), and
+   * to now + the new interval when the coordinator changes the interval (updateHeartbeatIntervalMs → updateAndReset).
+   */
+  private hbDueUs = 0;
+  /**
+   * RequestState's back-off: no heartbeat before this (µs) — retry.backoff.ms after the last answer, successful
+   * (onSuccessfulAttempt keeps the minimal back-off) or not; 0 after RequestState.reset().
+   */
+  private hbBackoffUntilUs = 0;
+  /**
+   * AbstractMembershipManager.currentTargetAssignment: the latest assignment received, with its local epoch; null is
+   * LocalAssignment.NONE (nothing received since the member joined).
+   */
+  private targetAssignment: LocalAssignment | null = null;
+  /**
+   * AbstractMembershipManager.currentAssignment: the last assignment reconciled; null is LocalAssignment.NONE (not in
+   * the group, or nothing reconciled since joining — so even an empty first assignment is reconciled).
+   */
+  private currentAssignment: LocalAssignment | null = null;
   /**
    * The assignment being reconciled while the auto-commit before it is in flight (AbstractMembershipManager's
    * reconciliationInProgress); `committed` once that commit has ended, successfully or not.
    */
-  private reconciling: { target: TopicPartitionRef[]; committed: boolean } | null = null;
+  private reconciling: { target: LocalAssignment; committed: boolean } | null = null;
   private lostPending = false;
   private joined = { generationId: -1, memberId: "" };
   /** The heartbeat interval the coordinator gave: the next heartbeat. */
@@ -59,7 +79,7 @@ export class ConsumerMembershipManager extends GroupMember {
   poll(): void {
     if (this.fatal || this.closed) return;
     if (this.lostPending || this.state === "STALE") this.rejoinAfterLoss();
-    if (this.target !== null && this.reconciling === null) this.reconcile(this.target);
+    if (this.state === "RECONCILING" && this.reconciling === null) this.maybeReconcile();
     if (this.reconciling?.committed) this.revokeAndAssign(this.reconciling.target);
     this.pollCommon();
     if ((this.state === "JOINING" || this.state === "ACKNOWLEDGING") && this.hbInFlight < 0) this.heartbeat();
@@ -71,7 +91,9 @@ export class ConsumerMembershipManager extends GroupMember {
   private rejoinAfterLoss(): void {
     const owned = this.subscriptions.owned();
     this.lostPending = false;
-    this.target = null;
+    // clearAssignment / clearPendingAssignmentsAndLocalNamesCache: both back to LocalAssignment.NONE.
+    this.targetAssignment = null;
+    this.currentAssignment = null;
     // A reconciliation waiting for its commit is no longer relevant (maybeAbortReconciliation).
     this.reconciling = null;
     if (owned.length > 0) {
@@ -95,28 +117,39 @@ export class ConsumerMembershipManager extends GroupMember {
    * reconciliation. Simplified: a retry resends the first attempt's offsets (Kafka re-reads allConsumed), and the
    * revocation waits for a poll even when no rebalance listener would need one.
    */
-  private reconcile(target: TopicPartitionRef[]): void {
-    this.target = null;
+  private maybeReconcile(): void {
+    const target = this.targetAssignment;
+    if (target === null || this.targetAssignmentReconciled() || this.reconciling !== null) return;
+    // The partitions are those already reconciled (only the local epoch moved): acknowledge without callbacks.
+    if (this.currentAssignment !== null && sameAssignment(this.currentAssignment.partitions, target.partitions)) {
+      this.currentAssignment = target;
+      this.state = "ACKNOWLEDGING";
+      if (this.hbInFlight < 0) this.heartbeat();
+      return;
+    }
     if (!this.s.enableAutoCommit) return this.revokeAndAssign(target);
     const reconciling = { target, committed: false };
     this.reconciling = reconciling;
     this.commit(this.subscriptions.allConsumed(), true, () => (reconciling.committed = true), "auto", this.s.maxPollIntervalMs);
   }
 
-  /** AbstractMembershipManager.revokeAndAssign: revoke what left, assign what arrived, then acknowledge. */
-  private revokeAndAssign(target: TopicPartitionRef[]): void {
+  /**
+   * AbstractMembershipManager.revokeAndAssign / assignPartitions: revoke what left (onPartitionsRevoked, only if
+   * something did), assign what arrived — onPartitionsAssigned is called on every reconciliation, with nothing too
+   * (ConsumerMembershipManager.invokeOnPartitionsAssignedCallback) — then acknowledge.
+   */
+  private revokeAndAssign(target: LocalAssignment): void {
     this.reconciling = null;
-    // The same assignment again (a heartbeat answered while the commit was in flight) is now reconciled.
-    if (this.target !== null && sameAssignment(this.target, target)) this.target = null;
     const owned = this.subscriptions.owned();
-    const want = new Set(target.map((t) => tpKey(t.topic, t.partition)));
+    const want = new Set(target.partitions.map((t) => tpKey(t.topic, t.partition)));
     const have = new Set(owned.map((t) => tpKey(t.topic, t.partition)));
     const revoked = owned.filter((t) => !want.has(tpKey(t.topic, t.partition)));
-    const added = target.filter((t) => !have.has(tpKey(t.topic, t.partition)));
+    const added = target.partitions.filter((t) => !have.has(tpKey(t.topic, t.partition)));
     if (revoked.length > 0) this.listener.onPartitionsRevoked(revoked, this.generation);
-    this.subscriptions.setAssignment(target);
+    this.subscriptions.setAssignment(target.partitions);
+    this.currentAssignment = target;
     this.joined = { generationId: this.generation, memberId: this.memberId };
-    if (added.length > 0 || revoked.length === 0) this.listener.onPartitionsAssigned(added, this.generation, this.memberId);
+    this.listener.onPartitionsAssigned(added, this.generation, this.memberId);
     // signalReconciliationCompleting: the interval auto-commit counts again from the new assignment.
     if (this.s.enableAutoCommit) this.resetAutoCommitTimer();
     this.state = "ACKNOWLEDGING";
@@ -144,34 +177,52 @@ export class ConsumerMembershipManager extends GroupMember {
       return;
     }
     this.hbInFlight = this.send(this.coordinator, req);
+    // AbstractHeartbeatRequestManager.makeHeartbeatRequest: onSendAttempt, then heartbeatRequestState.resetTimer().
+    this.hbDueUs = this.ctx.nowUs + this.intervalMs * 1000;
+    // AbstractMembershipManager.onHeartbeatRequestGenerated: the acknowledgement is done once it is sent, not answered.
+    if (this.state === "ACKNOWLEDGING") this.state = this.targetAssignmentReconciled() ? "STABLE" : "RECONCILING";
+    if (this.state === "STABLE" && this.joined.generationId !== this.generation) this.joined = { generationId: this.generation, memberId: this.memberId };
   }
 
+  /**
+   * Wakes the member when HeartbeatRequestState.canSendRequest turns true: the heartbeat timer has run out and the
+   * back-off after the last answer has passed (the later of the two; AbstractHeartbeatRequestManager.poll). Replaces
+   * any wake-up set before.
+   */
   private armHeartbeat(): void {
-    if (this.hbTimer < 0) this.hbTimer = this.heartbeatTimer.set(this.intervalMs);
+    if (this.hbTimer >= 0) this.heartbeatTimer.cancel(this.hbTimer);
+    const atUs = Math.max(this.hbDueUs, this.hbBackoffUntilUs, this.ctx.nowUs);
+    this.hbTimer = this.heartbeatTimer.set((atUs - this.ctx.nowUs) / 1000);
   }
 
   private onHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void {
     this.hbInFlight = -1;
     if (this.fatal || this.closed || this.state === "STALE") return;
+    // RequestState.onSuccessfulAttempt / onFailedAttempt: the minimal back-off counts from this answer. Simplified:
+    // after failed attempts too it stays retry.backoff.ms (Kafka's grows exponentially, with jitter).
+    this.hbBackoffUntilUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
     if (res.error === "NONE") {
+      // HeartbeatRequestState.updateHeartbeatIntervalMs: a new interval restarts the timer from now.
+      if (res.heartbeatIntervalMs !== this.intervalMs) this.hbDueUs = this.ctx.nowUs + res.heartbeatIntervalMs * 1000;
       this.intervalMs = res.heartbeatIntervalMs;
       if (res.memberEpoch !== this.generation) this.ctx.trace("consumer.member-epoch", { groupId: this.groupId, memberId: this.memberId, memberEpoch: res.memberEpoch, previous: this.generation });
       this.generation = res.memberEpoch;
-      if (res.assignment !== null && !sameAssignment(res.assignment, this.subscriptions.owned())) {
-        this.target = res.assignment;
-        this.state = "RECONCILING";
-        // The auto-commit before a reconciliation is sent now, not on the next poll (see reconcile).
-        if (this.s.enableAutoCommit && this.reconciling === null) this.reconcile(this.target);
-      } else if (this.state !== "RECONCILING") this.state = "STABLE";
+      if (res.assignment !== null) this.processAssignmentReceived(res.assignment);
       if (this.state === "STABLE" && this.joined.generationId !== this.generation) this.joined = { generationId: this.generation, memberId: this.memberId };
       this.armHeartbeat();
+      // shouldHeartbeatNow: an acknowledgement that waited for this answer goes now.
+      if (this.state === "ACKNOWLEDGING") this.heartbeat();
       return;
     }
     this.ctx.trace("consumer.heartbeat-failed", { groupId: this.groupId, memberId: this.memberId, memberEpoch: this.generation, error: res.error });
+    // HeartbeatRequestState.onFailedAttempt: the next heartbeat need not wait for the interval.
+    this.hbDueUs = this.ctx.nowUs;
     switch (res.error) {
       case "FENCED_MEMBER_EPOCH":
       case "UNKNOWN_MEMBER_ID":
-        // Fenced: the partitions are lost (on the next poll) and the member joins again with epoch 0.
+        // Fenced: the partitions are lost (on the next poll) and the member joins again with epoch 0, without
+        // back-off (heartbeatRequestState.reset()).
+        this.hbBackoffUntilUs = 0;
         this.state = "FENCED";
         this.lostPending = true;
         return;
@@ -182,17 +233,53 @@ export class ConsumerMembershipManager extends GroupMember {
         this.state = "FATAL";
         return this.fail(res.error);
       default:
+        // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE: no back-off once the coordinator is found again
+        // (heartbeatRequestState.reset()); the coordinator lookup backs off itself.
+        if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.hbBackoffUntilUs = 0;
         if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
         this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
         this.armHeartbeat();
     }
   }
 
+  /**
+   * AbstractMembershipManager.processAssignmentReceived / replaceTargetAssignmentWithNewAssignment: an assignment
+   * other than the target so far (or the first since joining, even empty) becomes the new target with the next local
+   * epoch; one not yet reconciled turns the member RECONCILING (reconciled on the next poll, or with auto-commit now:
+   * see maybeReconcile), and the target received again takes a RECONCILING or JOINING member to STABLE.
+   */
+  private processAssignmentReceived(partitions: TopicPartitionRef[]): void {
+    const target = this.targetAssignment;
+    if (target === null || !sameAssignment(target.partitions, partitions)) this.targetAssignment = { localEpoch: (target?.localEpoch ?? -1) + 1, partitions };
+    if (!this.targetAssignmentReconciled()) {
+      this.state = "RECONCILING";
+      // The auto-commit before a reconciliation is sent now, not on the next poll (see maybeReconcile).
+      if (this.s.enableAutoCommit) this.maybeReconcile();
+    } else if (this.state === "RECONCILING" || this.state === "JOINING") this.state = "STABLE";
+  }
+
+  /** AbstractMembershipManager.targetAssignmentReconciled: the current assignment is the target (epoch and partitions). */
+  private targetAssignmentReconciled(): boolean {
+    const [t, c] = [this.targetAssignment, this.currentAssignment];
+    if (t === null || c === null) return t === c;
+    return t.localEpoch === c.localEpoch && sameAssignment(t.partitions, c.partitions);
+  }
+
+  /**
+   * AbstractHeartbeatRequestManager.poll on the member's wake-up: a heartbeat once HeartbeatRequestState.
+   * canSendRequest (timer run out, back-off passed, none in flight). While one is in flight the member sleeps: its
+   * answer, or its loss, wakes it. Simplified: one that cannot go (coordinator unknown, or the coordinator lookup's
+   * back-off) is tried again at the end of that back-off, else an interval later — Kafka's background thread polls
+   * again as soon as the coordinator is known.
+   */
   private heartbeatTick(): void {
     this.hbTimer = -1;
-    if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED") return;
-    this.armHeartbeat();
-    if (this.hbInFlight < 0) this.heartbeat();
+    if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED" || this.hbInFlight >= 0) return;
+    const now = this.ctx.nowUs;
+    if (now < this.hbDueUs || now < this.hbBackoffUntilUs) return this.armHeartbeat();
+    this.heartbeat();
+    if (this.hbInFlight >= 0) return;
+    this.hbTimer = this.heartbeatTimer.set(this.retryAtUs > now ? (this.retryAtUs - now) / 1000 : this.intervalMs);
   }
 
   protected onPollTimeout(): void {
@@ -252,6 +339,11 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   protected onCoordinatorLost(): void {
+    // A heartbeat in flight is a failed attempt (AbstractHeartbeatRequestManager.onFailure → onFailedAttempt).
+    if (this.hbInFlight >= 0) {
+      this.hbDueUs = this.ctx.nowUs;
+      this.hbBackoffUntilUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
+    }
     this.hbInFlight = -1;
     this.armHeartbeat();
   }
@@ -271,6 +363,12 @@ export class ConsumerMembershipManager extends GroupMember {
   protected onRequestTimeout(id: number): boolean {
     return id === this.hbInFlight;
   }
+}
+
+/** AbstractMembershipManager.LocalAssignment: an assignment and the member's own count of the targets it received. */
+interface LocalAssignment {
+  readonly localEpoch: number;
+  readonly partitions: TopicPartitionRef[];
 }
 
 /** Whether two assignments hold the same partitions, in any order. */
