@@ -18,6 +18,7 @@ export const KAFKA_TRACE_EVENTS = {
   "broker.fenced": { brokerEpoch: "number" },
   "broker.init-producer-id": { producerId: "number", producerEpoch: "number", for: "string" },
   "broker.registered": { brokerEpoch: "number" },
+  "broker.registration-failed": { error: "string", retryMs: "number" },
   "broker.shutdown-approved": { brokerEpoch: "number" },
   "broker.unfenced": { brokerEpoch: "number" },
   "consumer.assignment-computed": { groupId: "string", generation: "number", protocol: "string", assignment: "map" },

@@ -99,7 +99,7 @@ export function brokerActor(cfg: BrokerConfig) {
     // NodeToControllerChannelManager: reconnect back-off 50 ms. The model sends one AlterPartition per partition
     // change (Kafka batches them into one request), so it allows more than one request in flight.
     const channel = new ControllerChannel(ctx, client("controller-channel", cfg.controllerRequestTimeoutMs, 50, 50, Infinity), cfg.controllers, CONTROLLER_RETRY_BACKOFF_MS);
-    const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, () => image.offset);
+    const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, s.brokerSessionTimeoutMs, () => image.offset);
     // BrokerBlockingSender: no reconnect back-off (the fetcher backs off itself). Each fetcher thread has at most
     // one Fetch in flight; its OffsetsForLeaderEpoch requests (one per truncating partition here) share the
     // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives

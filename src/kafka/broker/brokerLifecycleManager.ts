@@ -1,4 +1,5 @@
-import { type ActorContext, KeyValueFile, type Timer } from "../../sim/index.js";
+import { type ActorContext, KeyValueFile, type RandomStream, type Timer } from "../../sim/index.js";
+import { exponentialBackoffMs } from "../network/exponentialBackoff.js";
 import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 import { MetaProperties } from "./metaProperties.js";
@@ -29,11 +30,19 @@ export class BrokerLifecycleManager {
   private readonly previousBrokerEpoch: number;
   /** The log directory's meta.properties: its directory.id goes in the registration's LogDirs (KIP-858). */
   private readonly metaProperties: MetaProperties;
+  /** A refused registration is sent again after this timer (BrokerLifecycleManager.scheduleNextCommunicationAfterFailure). */
+  private readonly retry: Timer;
+  /** Registrations refused in a row (`failedAttempts`), for the back-off's exponent; 0 after a success. */
+  private failedAttempts = 0;
+  /** The back-off's jitter draws. */
+  private readonly backoffRandom: RandomStream;
 
   constructor(
     private readonly ctx: ActorContext,
     private readonly channel: ControllerChannel,
     private readonly heartbeatIntervalMs: number,
+    /** broker.session.timeout.ms: the cap of the registration retry back-off (`resendExponentialBackoff`). */
+    private readonly sessionTimeoutMs: number,
     /** How far the broker has replayed the metadata log. */
     private readonly metadataOffset: () => number,
   ) {
@@ -47,6 +56,8 @@ export class BrokerLifecycleManager {
       if (this.brokerEpoch >= 0) this.heartbeat();
     });
     this.soon = ctx.timer(() => this.heartbeat());
+    this.retry = ctx.timer(() => this.register());
+    this.backoffRandom = ctx.stream("lifecycle-backoff");
   }
 
   register(): void {
@@ -91,7 +102,17 @@ export class BrokerLifecycleManager {
 
   private onRegistrationResponse(res: BrokerRegistrationResponse): void {
     if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
-    if (res.error !== "NONE") return this.register();
+    if (res.error !== "NONE") {
+      // BrokerLifecycleManager's registration response handler: any error (DUPLICATE_BROKER_REGISTRATION while the
+      // previous incarnation's session lasts) → scheduleNextCommunicationAfterFailure, ExponentialBackoff(100 ms, ×2,
+      // broker.session.timeout.ms, jitter 0.02) over the failures in a row.
+      this.registrationId = -1;
+      const delayMs = exponentialBackoffMs(100, 2, this.sessionTimeoutMs, 0.02, this.failedAttempts++, this.backoffRandom);
+      this.ctx.trace("broker.registration-failed", { error: res.error, retryMs: delayMs });
+      this.retry.set(delayMs);
+      return;
+    }
+    this.failedAttempts = 0;
     this.registrationId = -1;
     this.brokerEpoch = res.brokerEpoch;
     this.ctx.trace("broker.registered", { brokerEpoch: this.brokerEpoch });
