@@ -351,13 +351,4 @@ describe("UnifiedLogTest: first unstable offset", () => {
     log.state.onHighWatermarkUpdated(marker.baseOffset + 1);
     expect(log.state.firstUnstableOffset()).toBe(Infinity);
   });
-
-  it("testFirstUnstableOffsetWithTransactionalData, up to the marker: the open transaction's first offset", () => {
-    const log = new Log(1024 * 1024 * 5);
-    const txn = { producerId: 137, producerEpoch: 5, isTransactional: true };
-    const first = log.append([{ key: null, value: "foo" }, { key: null, value: "bar" }, { key: null, value: "baz" }], NOW, { ...txn, baseSequence: 0 });
-    expect(log.state.firstUnstableOffset()).toBe(first.baseOffset);
-    log.append([{ key: null, value: "blah" }], NOW, { ...txn, baseSequence: 3 });
-    expect(log.state.firstUnstableOffset()).toBe(first.baseOffset);
-  });
 });
