@@ -61,6 +61,12 @@ export interface ActorContext {
   write(conn: ConnectionId, msg: unknown): void;
   /** Closes this actor's end of a connection: the peer gets FIN after everything written before. */
   close(conn: ConnectionId): void;
+  /**
+   * Opens (true) or closes (false) this process's listening socket. While closed, a connection to it is refused (its
+   * host answers the SYN with a reset, as for a port nobody listens on); connections already open and the ones this
+   * process opens are not affected. Open from every start until the actor closes it.
+   */
+  listen(on: boolean): void;
   /** A timer owned by the caller: it calls `onFire` with the payload each `set` gave (see `Timer`). */
   timer<Payload = void>(onFire: (payload: Payload) => void): Timer<Payload>;
   /** The actor's own timer: `onTimer(tag)` after `delayMs`. */

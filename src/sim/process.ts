@@ -10,4 +10,9 @@ export interface ProcessView {
   readonly life: number;
   /** The machine is down (power loss), not just the process: nothing answers for it. */
   readonly hostDown: boolean;
+  /**
+   * The process has its listening socket open (`ActorContext.listen`): while not, a connection to it is refused as
+   * if it were down. True from every start until the actor says otherwise.
+   */
+  readonly listening: boolean;
 }

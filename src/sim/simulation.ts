@@ -76,6 +76,8 @@ class ActorSlot extends Endpoint implements ProcessView {
   life = 0;
   /** The machine is down (power loss), not just the process: nothing answers for it. */
   hostDown = false;
+  /** Its listening socket is open (`ActorContext.listen`); reset at every start. */
+  listening = true;
   /** A clean shutdown is under way: the actor finishes its work, then stops (see `Actor.onShutdown`). */
   stopping = false;
   /** A restart asked for while it was still shutting down: it starts again as soon as it has stopped. */
@@ -259,6 +261,7 @@ export class Simulation {
     s.incarnation++;
     s.status = "running";
     s.hostDown = false;
+    s.listening = true;
     this.trace(name, "sim.start", { incarnation: s.incarnation });
     s.actor = s.factory(s.ctx);
     s.actor.onStart?.();
@@ -692,6 +695,10 @@ class SlotContext implements ActorContext {
 
   close(conn: ConnectionId): void {
     if (this.s.status !== "down") this.sim.network.tcp.close(this.s, conn);
+  }
+
+  listen(on: boolean): void {
+    this.s.listening = on;
   }
 
   timer<P>(onFire: (payload: P) => void): Timer<P> {

@@ -14,7 +14,8 @@ export type ConnectionId = number;
 /**
  * What an actor is told about one of its connections (`Actor.onConnection`):
  * - `connected`: the handshake completed (the client end; one round trip after `connect`);
- * - `refused`: the peer's host answered the SYN with a reset (no process listening there);
+ * - `refused`: the peer's host answered the SYN with a reset (no process listening there: down, or not listening
+ *   yet, see `ActorContext.listen`);
  * - `reset`: a reset arrived on the connection (the peer's process died, or it had closed its end, or a loss broke
  *   the connection);
  * - `closed`: the peer closed its end (FIN, after every byte it had sent); this end is closed too, as Kafka's
@@ -390,11 +391,14 @@ export class Tcp {
     }
   }
 
-  /** A SYN reached the server's host: accepted if its process is up, refused (reset) if not. */
+  /**
+   * A SYN reached the server's host: accepted if its process is up and listening, refused (reset) if not: a port
+   * nobody listens on is answered with a reset, whether the process is down or has not opened its socket yet.
+   */
   private accept(c: Connection): void {
     const server = c.ends[1];
     const p = server.process;
-    if (p.status === "down") return this.answerReset(c, 0);
+    if (p.status === "down" || !p.listening) return this.answerReset(c, 0);
     c.state[1] = OPEN;
     c.life[1] = p.life;
     c.dirs[0].expected = 1;

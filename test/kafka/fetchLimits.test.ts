@@ -72,8 +72,9 @@ describe("max.partition.fetch.bytes (ConsumerConfig; ReplicaManager.readFromLog,
     const all = Array.from({ length: 400 }, (_, i) => i);
     expect(offsetsRead(wide.seen, "t-0")).toEqual(all);
     expect(offsetsRead(narrow.seen, "t-0")).toEqual(all);
-    // The default (1 MiB) takes the ~400 KB waiting at 4s in one fetch.
-    expect(wide.seen[0].parts[0].batches.length).toBe(25);
+    // The default (1 MiB) takes the ~400 KB waiting at 4s in one fetch: all 400 records (how many batches hold them
+    // depends on when the producer could first connect).
+    expect(offsetsRead(wide.seen.slice(0, 1), "t-0")).toEqual(all);
     // Every batch is larger than 2000 bytes, so each fetch returns one whole batch, no partial tail.
     const sizes = narrow.seen.flatMap((r) => r.parts[0].batches.map((b) => b.sizeBytes));
     expect(Math.min(...sizes)).toBeGreaterThan(2000);

@@ -12,15 +12,17 @@ function rows(lines: string[]): string[][] {
 }
 
 describe("the consumer group view", () => {
-  it("rebalance-storm: a row for each of the 6 partitions though nothing is committed, and a backlog that grows", () => {
+  it("rebalance-storm: a row for each of the 6 partitions, committed or not, and a backlog that grows", () => {
     const r = runScenario(loadScenario("scenarios/rebalance-storm.yaml"), { durationMs: 60_000 });
     const lines = groupLines(r, c);
     const table = rows(lines);
     expect(table.map((x) => x[0])).toEqual(["invoices-0", "invoices-1", "invoices-2", "invoices-3", "invoices-4", "invoices-5"]);
+    // In the first minute most commits are refused (CommitFailedException): some partitions have nothing committed.
+    expect(table.filter((row) => row[1] === "-").length).toBeGreaterThan(0);
     for (const row of table) {
-      expect(row[1]).toBe("-"); // CURRENT-OFFSET: nothing committed
       expect(Number(row[2])).toBeGreaterThan(0); // POSITION: records were processed
-      expect(Number(row[4])).toBe(Number(row[3]) - Number(row[2])); // LAG = log end - position
+      // LAG = log end - committed, or - position when nothing is committed (CURRENT-OFFSET "-").
+      expect(Number(row[4])).toBe(Number(row[3]) - Number(row[1] === "-" ? row[2] : row[1]));
     }
     const lag = lines.slice(lines.findIndex((l) => l.includes("lag over time")) + 1).filter((l) => /^ {4}invoices-\d+ /.test(l));
     expect(lag).toHaveLength(6);

@@ -76,6 +76,37 @@ describe("TCP connections", () => {
     expect(log).toEqual(["12000 client refused server 0"]);
   });
 
+  it("a process whose listening socket is closed (ctx.listen(false)) refuses connections, while its own go out; listening again, it accepts", () => {
+    const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: MS } } });
+    const log: string[] = [];
+    const srv: { c?: Client } = {};
+    const cli: { c?: Client } = {};
+    sim.addActor("server", client(srv, log));
+    sim.addActor("client", client(cli, log));
+    sim.at(1 * MS, () => srv.c!.ctx.listen(false));
+    sim.at(10 * MS, () => cli.c!.ctx.connect("server"));
+    sim.at(20 * MS, () => srv.c!.ctx.connect("client"));
+    sim.at(30 * MS, () => srv.c!.ctx.listen(true));
+    sim.at(40 * MS, () => cli.c!.ctx.connect("server"));
+    sim.run(100 * MS);
+    expect(log).toEqual(["12000 client refused server 0", "22000 server connected client 2", "42000 client connected server 4"]);
+  });
+
+  it("a restarted process listens again, whatever its previous life said", () => {
+    const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: MS } } });
+    const log: string[] = [];
+    const srv: { c?: Client } = {};
+    const cli: { c?: Client } = {};
+    sim.addActor("server", client(srv, log));
+    sim.addActor("client", client(cli, log));
+    sim.at(1 * MS, () => srv.c!.ctx.listen(false));
+    sim.at(2 * MS, () => sim.crash("server"));
+    sim.at(3 * MS, () => sim.restart("server"));
+    sim.at(10 * MS, () => cli.c!.ctx.connect("server"));
+    sim.run(100 * MS);
+    expect(log).toEqual(["12000 client connected server 0"]);
+  });
+
   it("a SYN to a host that is down, or across a cut, is retried (1 s, 2 s, ...) and gets through after the heal", () => {
     const { sim, log, c } = world();
     let heal = () => {};

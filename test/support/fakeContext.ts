@@ -74,6 +74,13 @@ export class FakeContext implements ActorContext {
     this.peers.delete(conn);
   }
 
+  /** Whether the process listens (`listen`); the fake has no network, so it only records it. */
+  listening = true;
+
+  listen(on: boolean): void {
+    this.listening = on;
+  }
+
   /** The connection `peer` opened to this process (one per peer): pass it where a handler takes the request's connection. */
   conn(peer: string): ConnectionId {
     let c = this.accepted.get(peer);

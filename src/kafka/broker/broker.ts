@@ -66,7 +66,8 @@ const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 300_000;
  * controller, the KRaft client, AddPartitionsToTxnManager, the transaction marker channel); their answers come back
  * to it through the process's ConnectionRouter. With `capacity:` requests pass through the `RequestPath` (Kafka's
  * SocketServer, RequestChannel and request handler pool: threads with CPU costs when `capacity.brokerCpu` asks for
- * them) before `kafkaApis`, and responses on their way out. A clean shutdown is Kafka's controlled shutdown: the broker asks
+ * them) before `kafkaApis`, and responses on their way out. It starts as BrokerServer.startup does: nobody can connect
+ * to it until the controller has unfenced it (see onStart). A clean shutdown is Kafka's controlled shutdown: the broker asks
  * the controller to move its leaderships away and stops once it may (BrokerServer.shutdown, at most 5 minutes).
  */
 export function brokerActor(cfg: BrokerConfig) {
@@ -99,7 +100,12 @@ export function brokerActor(cfg: BrokerConfig) {
     // NodeToControllerChannelManager: reconnect back-off 50 ms. The model sends one AlterPartition per partition
     // change (Kafka batches them into one request), so it allows more than one request in flight.
     const channel = new ControllerChannel(ctx, client("controller-channel", cfg.controllerRequestTimeoutMs, 50, 50, Infinity), cfg.controllers, CONTROLLER_RETRY_BACKOFF_MS);
-    const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, () => image.offset);
+    // The heartbeats report what the loader has published (BrokerServer: `() => sharedServer.loader.lastAppliedOffset()`).
+    // The controller's first unfencing ends the start-up: the listeners open (see onStart).
+    const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, s.brokerSessionTimeoutMs, () => metadataLoader.lastAppliedOffset, () => {
+      processCtx.listen(true);
+      ctx.trace("broker.started", { brokerEpoch: lifecycle.brokerEpoch });
+    });
     // BrokerBlockingSender: no reconnect back-off (the fetcher backs off itself). Each fetcher thread has at most
     // one Fetch in flight; its OffsetsForLeaderEpoch requests (one per truncating partition here) share the
     // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives
@@ -137,7 +143,9 @@ export function brokerActor(cfg: BrokerConfig) {
     replicaManager.verifyTransactionsWith(addPartitionsToTxnManager);
     // KafkaRaftManager's NetworkClient: one request in flight, reconnect back-off 50 ms up to 500 ms.
     const raftClient = client("raft-client", cfg.controllerRequestTimeoutMs, 50, 500, 1);
-    const metadataLoader = new MetadataLoader(ctx, raftClient, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs, cfg.snapshots);
+    // The first publication makes the broker ready to be unfenced (BrokerServer.startup: firstPublishFuture, then
+    // lifecycleManager.setReadyToUnfence()).
+    const metadataLoader = new MetadataLoader(ctx, raftClient, cfg.controllers, image, channel, new BrokerMetadataPublisher(replicaManager, transactions, groups), cfg.controllerRequestTimeoutMs, cfg.snapshots, () => lifecycle.setReadyToUnfence());
     const handlers = kafkaApis({ ctx, image, replicaManager, transactions, groups, forwarding: new ForwardingManager(ctx, channel) });
 
     return {
@@ -145,6 +153,13 @@ export function brokerActor(cfg: BrokerConfig) {
       inspectGroups: () => groups.inspectGroups(),
       inspectMetadata: () => image,
       onStart: () => {
+        // BrokerServer.startup opens the data-plane listeners last, once the controller has unfenced the broker
+        // (lifecycleManager.setReadyToUnfence() completes, then socketServer.enableRequestProcessing); with a fixed
+        // port the Acceptor binds its server socket only then (Acceptor.start, openServerSocket). Until then a
+        // client's or another broker's connection is refused (a reset answers its SYN), as for a port nobody
+        // listens on. The broker's own connections (registration, heartbeats, metadata fetches, replica fetchers)
+        // work from the start. Controller listeners (earlyStartListeners) are not the broker's here.
+        processCtx.listen(false);
         lifecycle.register();
         metadataLoader.start();
         lifecycle.startHeartbeats();

@@ -1,4 +1,5 @@
-import { type ActorContext, KeyValueFile, type Timer } from "../../sim/index.js";
+import { type ActorContext, KeyValueFile, type RandomStream, type Timer } from "../../sim/index.js";
+import { exponentialBackoffMs } from "../network/exponentialBackoff.js";
 import type { BrokerHeartbeatRequest, BrokerHeartbeatResponse, BrokerRegistrationRequest, BrokerRegistrationResponse } from "../protocol/controllerMessages.js";
 import type { ControllerChannel } from "./controllerChannel.js";
 import { MetaProperties } from "./metaProperties.js";
@@ -16,6 +17,8 @@ export class BrokerLifecycleManager {
   private registrationId = -1;
   private heartbeatId = -1;
   private fenced = true;
+  /** The controller has unfenced this incarnation once (`initialUnfenceFuture` completed). */
+  private unfencedOnce = false;
   /** A controlled shutdown waits for the controller's shouldShutDown, then calls this. */
   private pendingShutdown: (() => void) | null = null;
   private gotControlledShutdownResponse = false;
@@ -23,19 +26,35 @@ export class BrokerLifecycleManager {
   private readonly beat: Timer;
   /** One heartbeat sooner than the interval (controlled shutdown). */
   private readonly soon: Timer;
+  /** The next heartbeat of a starting broker, 10 ms after a fenced answer (BrokerState.STARTING); -1: none set. */
+  private readonly starting: Timer;
+  private startingId = -1;
   /** The clean-shutdown file (Kafka's `.kafka_cleanshutdown`, KIP-966): the broker epoch at the last clean shutdown. */
   private readonly cleanShutdownFile: KeyValueFile;
   /** What that file said at start-up (-1: the last shutdown was not clean); the file is then cleared. */
   private readonly previousBrokerEpoch: number;
   /** The log directory's meta.properties: its directory.id goes in the registration's LogDirs (KIP-858). */
   private readonly metaProperties: MetaProperties;
+  /** A refused registration is sent again after this timer (BrokerLifecycleManager.scheduleNextCommunicationAfterFailure). */
+  private readonly retry: Timer;
+  /** Registrations refused in a row (`failedAttempts`), for the back-off's exponent; 0 after a success. */
+  private failedAttempts = 0;
+  /** The back-off's jitter draws. */
+  private readonly backoffRandom: RandomStream;
 
   constructor(
     private readonly ctx: ActorContext,
     private readonly channel: ControllerChannel,
     private readonly heartbeatIntervalMs: number,
-    /** How far the broker has replayed the metadata log. */
+    /** broker.session.timeout.ms: the cap of the registration retry back-off (`resendExponentialBackoff`). */
+    private readonly sessionTimeoutMs: number,
+    /** How far the broker has replayed and published the metadata log (`MetadataLoader.lastAppliedOffset`). */
     private readonly metadataOffset: () => number,
+    /**
+     * Called once, when the controller first unfences this incarnation (`initialUnfenceFuture`): the end of
+     * BrokerServer.startup, which then opens the broker's listeners.
+     */
+    private readonly onFirstUnfenced: () => void = () => {},
   ) {
     this.metaProperties = new MetaProperties(ctx);
     this.cleanShutdownFile = ctx.disk.open("meta/clean-shutdown", () => new KeyValueFile());
@@ -47,6 +66,12 @@ export class BrokerLifecycleManager {
       if (this.brokerEpoch >= 0) this.heartbeat();
     });
     this.soon = ctx.timer(() => this.heartbeat());
+    this.starting = ctx.timer(() => {
+      this.startingId = -1;
+      this.heartbeat();
+    });
+    this.retry = ctx.timer(() => this.register());
+    this.backoffRandom = ctx.stream("lifecycle-backoff");
   }
 
   register(): void {
@@ -65,6 +90,15 @@ export class BrokerLifecycleManager {
 
   startHeartbeats(): void {
     this.beat.set(this.heartbeatIntervalMs);
+  }
+
+  /**
+   * SetReadyToUnfenceEvent: the broker has published its first metadata, so its heartbeats may ask to be unfenced
+   * (here: they report the published offset, which the controller compares with the registration's), and the next
+   * one goes now (scheduleNextCommunicationImmediately) rather than after the interval.
+   */
+  setReadyToUnfence(): void {
+    this.heartbeat();
   }
 
   /** One BrokerHeartbeat (once registered), replacing one still unanswered; it asks to shut down during a controlled shutdown. */
@@ -91,7 +125,17 @@ export class BrokerLifecycleManager {
 
   private onRegistrationResponse(res: BrokerRegistrationResponse): void {
     if (res.error === "NOT_CONTROLLER") return this.channel.redirect(res.correlationId, res.leaderHint);
-    if (res.error !== "NONE") return this.register();
+    if (res.error !== "NONE") {
+      // BrokerLifecycleManager's registration response handler: any error (DUPLICATE_BROKER_REGISTRATION while the
+      // previous incarnation's session lasts) → scheduleNextCommunicationAfterFailure, ExponentialBackoff(100 ms, ×2,
+      // broker.session.timeout.ms, jitter 0.02) over the failures in a row.
+      this.registrationId = -1;
+      const delayMs = exponentialBackoffMs(100, 2, this.sessionTimeoutMs, 0.02, this.failedAttempts++, this.backoffRandom);
+      this.ctx.trace("broker.registration-failed", { error: res.error, retryMs: delayMs });
+      this.retry.set(delayMs);
+      return;
+    }
+    this.failedAttempts = 0;
     this.registrationId = -1;
     this.brokerEpoch = res.brokerEpoch;
     this.ctx.trace("broker.registered", { brokerEpoch: this.brokerEpoch });
@@ -108,6 +152,19 @@ export class BrokerLifecycleManager {
     if (res.error === "NONE" && res.isFenced !== this.fenced) {
       this.fenced = res.isFenced;
       this.ctx.trace(this.fenced ? "broker.fenced" : "broker.unfenced", { brokerEpoch: this.brokerEpoch });
+      // BrokerLifecycleManager, RECOVERY → RUNNING: the first unfencing completes initialUnfenceFuture.
+      if (!this.fenced && !this.unfencedOnce) {
+        this.unfencedOnce = true;
+        this.onFirstUnfenced();
+      }
+    }
+    // BrokerLifecycleManager's heartbeat response handler, BrokerState.STARTING: until the controller finds the broker
+    // caught up, the next heartbeat goes after 10 ms ("so that ... we start up a bit quicker"). The model's controller
+    // unfences a broker as soon as it is caught up and ready (the published offset covers its registration), so a
+    // fenced answer before the first unfencing stands for STARTING; the RECOVERY wait is setReadyToUnfence's heartbeat.
+    if (res.error === "NONE" && res.isFenced && !this.unfencedOnce && this.pendingShutdown === null) {
+      if (this.startingId >= 0) this.starting.cancel(this.startingId);
+      this.startingId = this.starting.set(10);
     }
     if (res.error !== "NONE" || this.pendingShutdown === null) return;
     if (res.shouldShutDown) {

@@ -45,9 +45,15 @@ export class BrokerSnapshotFile {
  * keeps it on disk; a restarted broker loads it (`MetadataLoader.handleLoadSnapshot`) and fetches the log after it.
  * A fetch below the leader's log start is answered with the leader's snapshot id: the loader downloads it
  * (FetchSnapshot), loads it and fetches on from its end. Simplification: the broker keeps no local copy of the log
- * after its snapshot (a restarted broker fetches it again from the controller), and it publishes a snapshot loaded
- * from its disk with the first fetch answer after it, not once caught up to the high watermark
- * (MetadataLoader.stillNeedToCatchUp) — the model publishes replayed records as they come, so it does the same.
+ * after its snapshot (a restarted broker fetches it again from the controller).
+ *
+ * Catching up (Kafka `MetadataLoader.stillNeedToCatchUp`, `maybePublishMetadata`, `initializeNewPublishers`): the
+ * loader publishes nothing until its image holds a record and reaches the high watermark of `__cluster_metadata`
+ * the leader last told it (each Fetch answer carries it); the first publication is the whole image (a delta from the
+ * empty image, as `initializeNewPublishers` hands its publishers), whether it came from the log, a snapshot on the
+ * disk or one downloaded from the leader; after that every replayed batch is published as it comes. So a restarted
+ * broker never acts on the stale leaderships of the log's first records. `lastAppliedOffset` (what the broker's
+ * heartbeats report, `MetadataLoader.lastAppliedOffset`) moves with the publications only.
  */
 export class MetadataLoader {
   private leader: string;
@@ -55,8 +61,18 @@ export class MetadataLoader {
   private fetchId = -1;
   /** Epoch of the last record in the image (for the id of a snapshot of it). */
   private lastEpoch = 0;
-  /** A snapshot loaded from disk at start is published with the first fetch answer. */
-  private publishAllOnFetch = false;
+  /**
+   * Nothing is published until the image reaches the high watermark (`MetadataLoader.catchingUp`); the first
+   * publication is the whole image.
+   */
+  private catchingUp = true;
+  /** The high watermark of `__cluster_metadata` the leader's last Fetch answer gave; null until one came. */
+  private highWatermark: number | null = null;
+  /**
+   * The offset after the last published record (Kafka's `lastAppliedOffset` + 1, as the model's offsets count the
+   * next record); -1 until the first publication. The broker's heartbeats report it.
+   */
+  lastAppliedOffset = -1;
   private readonly generator: SnapshotGenerator;
   private readonly snapshotFetcher: SnapshotFetcher;
   /** The fetch's back-off after an error: then fetch again. */
@@ -71,6 +87,8 @@ export class MetadataLoader {
     private readonly publisher: MetadataPublisher,
     private readonly requestTimeoutMs: number,
     snapshotPolicy: SnapshotPolicy,
+    /** Called once, at the first publication (BrokerMetadataPublisher.firstPublishFuture). */
+    private readonly onFirstPublish: () => void = () => {},
   ) {
     this.leader = controllers[0];
     this.wait = ctx.timer(() => this.fetch());
@@ -93,7 +111,7 @@ export class MetadataLoader {
     if (s) {
       this.image.copyFrom(s.image);
       this.lastEpoch = s.id.epoch;
-      this.publishAllOnFetch = true;
+      // Published once caught up, with the log after it (handleLoadSnapshot → maybePublishMetadata).
       this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "disk" });
     }
     this.fetch();
@@ -134,6 +152,8 @@ export class MetadataLoader {
     }
     this.epoch = res.epoch;
     this.channel.hint(res.leader);
+    // KafkaRaftClient: an observer learns the high watermark from the leader's Fetch answers (highWaterMarkAccessor).
+    this.highWatermark = res.highWatermark;
     if (res.snapshotId) {
       // KafkaRaftClient.handleFetchResponse: below the leader's log start, fetch its snapshot first.
       const leader = this.leader;
@@ -144,10 +164,10 @@ export class MetadataLoader {
       return;
     }
     if (res.baseOffset === this.image.offset) {
-      if (this.publishAllOnFetch) {
-        this.publishAllOnFetch = false;
+      if (this.catchingUp) {
+        // maybePublishMetadata: still catching up, the image grows and nothing is published.
         for (const e of res.entries) this.image.apply(e.record, this.image.offset);
-        this.publishDelta(null);
+        this.maybeFinishCatchingUp();
       } else {
         const changed: PartitionState[] = [];
         const ineligible: string[] = [];
@@ -160,6 +180,7 @@ export class MetadataLoader {
         });
         for (const st of changed) this.publisher.publishPartition(this.image.partition(st.topic, st.partition)!);
         if (ineligible.length > 0) this.publisher.publishBrokersIneligible(ineligible);
+        this.lastAppliedOffset = this.image.offset;
       }
       if (res.entries.length > 0) this.publishLogDelta(res.entries);
     }
@@ -181,15 +202,33 @@ export class MetadataLoader {
 
   /** A snapshot downloaded from the leader: it becomes the image (handleLoadSnapshot) and the broker's local snapshot. */
   private loadFetchedSnapshot(s: MetadataSnapshot): void {
-    const before = this.publishAllOnFetch ? null : this.image.copy();
-    this.publishAllOnFetch = false;
+    const before = this.catchingUp ? null : this.image.copy();
     this.image.copyFrom(s.image);
     this.lastEpoch = s.id.epoch;
     this.snapshotFile(true)!.latest = s;
     this.generator.reset(this.ctx.nowMs);
     this.ctx.trace("metadata.snapshot-load", { endOffset: s.id.endOffset, epoch: s.id.epoch, sizeBytes: s.sizeBytes, from: "leader" });
-    this.publishDelta(before);
+    if (this.catchingUp) this.maybeFinishCatchingUp();
+    else {
+      this.publishDelta(before);
+      this.lastAppliedOffset = this.image.offset;
+    }
     this.fetch();
+  }
+
+  /**
+   * MetadataLoader.stillNeedToCatchUp: the loader has caught up once it knows the high watermark, its image ends at
+   * it or past it (Kafka: `highWaterMark - 1 <= offset` of the last loaded record) and it holds a record at all
+   * (`batchLoader.hasSeenRecord`). Then it publishes the whole image once (initializeNewPublishers: a delta from the
+   * empty image) and every batch after it as it comes.
+   */
+  private maybeFinishCatchingUp(): void {
+    if (this.highWatermark === null || this.image.offset < this.highWatermark || this.image.offset === 0) return;
+    this.catchingUp = false;
+    this.ctx.trace("metadata.caught-up", { offset: this.image.offset, highWatermark: this.highWatermark });
+    this.publishDelta(null);
+    this.lastAppliedOffset = this.image.offset;
+    this.onFirstPublish();
   }
 
   /**

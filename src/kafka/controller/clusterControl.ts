@@ -41,6 +41,17 @@ export class ClusterControlManager {
     }
   }
 
+  /**
+   * BrokerHeartbeatManager.hasValidSession: an unfenced broker heard from within broker.session.timeout.ms (a new
+   * active controller counts every broker as heard from at its activation, as Kafka's `touch` on activate).
+   */
+  private hasValidSession(broker: string, fenced: boolean): boolean {
+    if (fenced) return false;
+    const now = this.c.ctx.nowUs;
+    const last = this.lastHeartbeatUs.get(broker) ?? now;
+    return last + this.c.cfg.brokerSessionTimeoutMs * 1000 >= now;
+  }
+
   /** Fences `broker`: its leaderships and ISR places move away, then its FenceBroker record; returns that record's offset. */
   fence(broker: string, reason: string): number {
     this.c.ctx.trace("controller.fence", { broker, reason });
@@ -56,6 +67,14 @@ export class ClusterControlManager {
       return;
     }
     const existing = this.c.image().brokers.get(req.broker);
+    // ClusterControlManager.registerBroker: another incarnation of a broker id whose registered one still has a
+    // valid session (BrokerHeartbeatManager.hasValidSession: unfenced, last contact within broker.session.timeout.ms)
+    // is refused, DuplicateBrokerRegistrationException; a broker that crashed and restarted quickly is registered
+    // only once its old session has expired (it is fenced then) — the broker retries with back-off meanwhile.
+    if (existing && existing.incarnation !== req.incarnation && this.hasValidSession(req.broker, existing.fenced)) {
+      ctx.write(conn, { type: "BrokerRegistrationResponse", correlationId: req.correlationId, error: "DUPLICATE_BROKER_REGISTRATION", brokerEpoch: -1, leaderHint: ctx.name } satisfies BrokerRegistrationResponse);
+      return;
+    }
     let offset: number;
     if (existing && existing.incarnation === req.incarnation) offset = existing.registrationOffset;
     else {

@@ -46,6 +46,8 @@ export const ERRORS = {
   UNKNOWN_LEADER_EPOCH: { code: 75, retriable: true },
   LEADER_NOT_AVAILABLE: { code: 5, retriable: true },
   STALE_BROKER_EPOCH: { code: 77, retriable: false },
+  /** A registration for a broker id whose previous incarnation still has a valid session (DuplicateBrokerRegistrationException). */
+  DUPLICATE_BROKER_REGISTRATION: { code: 101, retriable: false },
   INVALID_UPDATE_VERSION: { code: 95, retriable: false },
   /** Client-side: a record's delivery.timeout.ms expired (TimeoutException in the Java client). */
   DELIVERY_TIMEOUT: { code: 7, retriable: false },
