@@ -13,7 +13,7 @@ import { fakeContext } from "./fakeContext.js";
  * partitions of transactions are led by broker-2. `requestTimeoutMs` is the broker's request.timeout.ms
  * (default Kafka's 30000); transactional.id.expiration.ms and its check interval default to Kafka's.
  */
-export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number; transactionalIdExpirationMs?: number; removeExpiredIntervalMs?: number } = {}) {
+export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number; transactionalIdExpirationMs?: number; removeExpiredIntervalMs?: number; transactionVersion?: 1 | 2 } = {}) {
   const f = fakeContext("broker-1");
   const batches: RecordBatch[] = [];
   let appendError: ErrorName = "NONE";
@@ -42,7 +42,7 @@ export function transactionCoordinatorHarness(opts: { requestTimeoutMs?: number;
     cleanupIntervalMs: 10000,
     transactionalIdExpirationMs: opts.transactionalIdExpirationMs ?? 604800000,
     removeExpiredIntervalMs: opts.removeExpiredIntervalMs ?? 3600000,
-    transactionVersion: 1,
+    transactionVersion: opts.transactionVersion ?? 1,
     requestTimeoutMs: opts.requestTimeoutMs ?? 30000,
     writer,
     leaderOf: () => "broker-2",

@@ -243,27 +243,53 @@ export class TransactionCoordinator {
     const owner = this.owner(req.transactionalId);
     if (typeof owner === "string") return reply(owner);
     const m = owner.txns.get(req.transactionalId);
-    const completed = req.commit ? "CompleteCommit" : "CompleteAbort";
-    // TV2: a retried EndTxn arrives with the epoch from before the bump; a finished transaction answers it again.
-    if (m && m.producerId === req.producerId && this.host.transactionVersion === 2 && req.producerEpoch === m.lastProducerEpoch && m.state === completed && m.pendingState === null)
-      return reply("NONE", m.producerId, m.producerEpoch);
-    let error = this.validate(m, req.producerId, req.producerEpoch);
-    // TransactionCoordinator.endTransaction: a Prepare state with no write pending answers CONCURRENT_TRANSACTIONS to
-    // the same end (a retry; the markers are on their way) and INVALID_TXN_STATE to the other one
-    // (logInvalidStateTransitionAndReturnError).
-    if (error === "CONCURRENT_TRANSACTIONS" && m!.pendingState === null && m!.state === (req.commit ? "PrepareAbort" : "PrepareCommit")) error = "INVALID_TXN_STATE";
+    const error = this.endTxnError(m, req.producerId, req.producerEpoch, req.commit);
+    if (error === "NONE_COMPLETED") return reply("NONE", m!.producerId, m!.producerEpoch); // a retry of a finished end
     if (error !== "NONE") {
       this.ctx.trace("txn-coordinator.reject", { transactionalId: req.transactionalId, request: req.commit ? "EndTxn(commit)" : "EndTxn(abort)", error, producerEpoch: req.producerEpoch, currentEpoch: m?.producerEpoch ?? null });
       return reply(error);
     }
-    if (m!.state === completed) return reply("NONE", m!.producerId, m!.producerEpoch); // a retry of a finished end
-    if (m!.state !== "Ongoing") return reply("INVALID_TXN_STATE");
     const meta = m!;
     this.write(meta, meta.prepareAbortOrCommit(req.commit ? "PrepareCommit" : "PrepareAbort", this.ctx.nowMs, this.host.transactionVersion === 2), (err) => {
       if (err !== "NONE") return reply(err);
       reply("NONE", meta.producerId, meta.producerEpoch);
       this.sendMarkers(meta);
     });
+  }
+
+  /**
+   * TransactionCoordinator.endTransaction's checks for a client's EndTxn, in its order: the producer id
+   * (INVALID_PRODUCER_ID_MAPPING), the epoch (PRODUCER_FENCED), a write pending (CONCURRENT_TRANSACTIONS), then the
+   * state: Ongoing may end ("NONE"); the same end already complete answers again ("NONE_COMPLETED"), or still being
+   * prepared CONCURRENT_TRANSACTIONS; the other end, or Empty/Dead, INVALID_TXN_STATE. With TV2 the epoch check
+   * depends on the state (`isValidEpoch`): EndTxn bumps the epoch, so an Ongoing/Empty/Dead transaction needs the
+   * current epoch, while a Prepare or Complete state needs the epoch before the bump (`endTxnEpochBumped`: a retry
+   * of the EndTxn that bumped it, e.g. resent to a new coordinator). With TV1, strict equality.
+   */
+  private endTxnError(m: TransactionMetadata | undefined, producerId: number, producerEpoch: number, commit: boolean): ErrorName | "NONE_COMPLETED" {
+    if (!m || m.producerId !== producerId) return "INVALID_PRODUCER_ID_MAPPING";
+    const tv2 = this.host.transactionVersion === 2 && m.pendingState !== "PrepareEpochFence";
+    const retryOnEpochBump = tv2 && m.producerEpoch === producerEpoch + 1;
+    let validEpoch: boolean;
+    if (!tv2) validEpoch = producerEpoch === m.producerEpoch;
+    else if (m.state === "Ongoing" || m.state === "Empty" || m.state === "Dead" || m.state === "PrepareEpochFence") validEpoch = producerEpoch === m.producerEpoch;
+    else validEpoch = retryOnEpochBump;
+    if (!validEpoch) return "PRODUCER_FENCED";
+    if (m.pendingState !== null && m.pendingState !== "PrepareEpochFence") return "CONCURRENT_TRANSACTIONS";
+    switch (m.state) {
+      case "Ongoing":
+        return "NONE";
+      case "CompleteCommit":
+        return commit ? "NONE_COMPLETED" : "INVALID_TXN_STATE";
+      case "CompleteAbort":
+        return commit ? "INVALID_TXN_STATE" : "NONE_COMPLETED";
+      case "PrepareCommit":
+        return commit ? "CONCURRENT_TRANSACTIONS" : "INVALID_TXN_STATE";
+      case "PrepareAbort":
+        return commit ? "INVALID_TXN_STATE" : "CONCURRENT_TRANSACTIONS";
+      default:
+        return "INVALID_TXN_STATE";
+    }
   }
 
   /**
@@ -279,7 +305,10 @@ export class TransactionCoordinator {
     const fence = m.prepareFenceProducerEpoch();
     m.applyEpochFence(fence);
     if (rememberOldEpoch) m.lastProducerEpoch = oldEpoch;
-    this.write(m, m.prepareAbortOrCommit("PrepareAbort", this.ctx.nowMs), (error) => {
+    // endTransaction(isFromClient = false): with TV2 the PrepareAbort bumps the epoch again (prepareAbortOrCommit with
+    // a version that supportsEpochBump), so the fenced transaction ends at epoch + 2 with the fence's epoch as the last
+    // one; a retried EndTxn of the old epoch is then no retry (endTxnEpochBumped) and is PRODUCER_FENCED.
+    this.write(m, m.prepareAbortOrCommit("PrepareAbort", this.ctx.nowMs, this.host.transactionVersion === 2), (error) => {
       if (error !== "NONE") {
         m.hasFailedEpochFence = true;
         this.ctx.trace("txn-coordinator.fence-failed", { transactionalId: m.transactionalId, producerId: m.producerId, producerEpoch: m.producerEpoch, error });

@@ -9,12 +9,13 @@
 //   (Empty, epoch +1 each time), AddPartitionsToTxn (Ongoing), EndTxn (PrepareCommit / PrepareAbort, markers out),
 //   the markers answered (CompleteCommit / CompleteAbort). An epoch of 10 with last epoch 9 is eleven InitProducerIds.
 // - The test's producerId 10 is whatever id the harness allocated; its producerEpoch 1 is reached by two inits.
-// - The harness runs transaction version 1 (TransactionVersion TV_0 / TV_1 behave alike here): the @ValueSource(0, 2)
-//   tests are ported for 0 only.
+// - The harness runs transaction version 1 (TransactionVersion TV_0 / TV_1 behave alike here) unless a test asks for
+//   2: the @ValueSource(0, 2) tests are ported for 0, and for 2 at the end where the epoch bump changes the answer.
 //
 // Not ported, with why: the empty/null transactional id cases of AddPartitionsToTxn and EndTxn (kafkasim's requests
 // always carry the producer's id); COORDINATOR_LOAD_IN_PROGRESS (a partition loads at once in the model); the TV2
-// epoch-bump tests (shouldReturnOkOnEndTxnV2IfEndTxnV2RetryEpochOverflow, version upgrades/downgrades);
+// epoch-overflow and version upgrade/downgrade tests (shouldReturnOkOnEndTxnV2IfEndTxnV2RetryEpochOverflow,
+// shouldReturnWhenTransactionVersionDowngraded: kafkasim's transaction version is the cluster's, not per client);
 // testVerifyPartitionHandling and shouldRespondWithInvalidTxnStateWhenVerifyOnlyAndPartitionNotPresent (per-partition
 // errors and TRANSACTION_ABORTABLE: kafkasim answers one error per verification); epoch exhaustion (Short.MaxValue
 // epochs); transaction expiration and DescribeTransactions.
@@ -265,5 +266,41 @@ describe("TransactionCoordinatorTest: EndTxn (transaction version 0)", () => {
     const { h, producerId } = inState("Ongoing");
     h.tc.onResign(0);
     expect(endTxn(h, producerId, 1, true)).toBe("NOT_COORDINATOR");
+  });
+});
+
+// TV2 (KIP-890 part 2): EndTxn bumps the epoch, so a retried EndTxn carries the epoch before the bump
+// (TransactionCoordinator.endTransaction's isValidEpoch / endTxnEpochBumped). The states are reached as above, with
+// the harness at transaction version 2: InitProducerId twice (epoch 1), AddPartitionsToTxn, EndTxn(COMMIT) at epoch 1
+// (PrepareCommit at epoch 2), the markers answered (CompleteCommit at epoch 2).
+describe("TransactionCoordinatorTest: EndTxn (transaction version 2)", () => {
+  function committing(complete: boolean) {
+    const h = transactionCoordinatorHarness({ transactionVersion: 2 });
+    init(h);
+    const { producerId } = init(h);
+    expect(h.addPartitions("app", producerId, 1)).toBe("NONE");
+    expect(endTxn(h, producerId, 1, true)).toBe("NONE");
+    if (complete) for (const m of h.markers()) h.answerMarker(m);
+    expect(h.states().at(-1)).toBe(complete ? "CompleteCommit@2" : "PrepareCommit@2");
+    return { h, producerId };
+  }
+
+  it("shouldReturnConcurrentTransactionsOnEndTxnRequestWhenStatusIsPrepareCommit (TV2): the retry at the epoch before the bump", () => {
+    const { h, producerId } = committing(false);
+    expect(endTxn(h, producerId, 1, true)).toBe("CONCURRENT_TRANSACTIONS");
+  });
+
+  it("shouldReturnInvalidTxnRequestOnEndTxnV2IfNotEndTxnV2Retry: the bumped epoch itself is the next EndTxn, not a retry", () => {
+    const preparing = committing(false);
+    expect(endTxn(preparing.h, preparing.producerId, 2, true)).toBe("PRODUCER_FENCED");
+    const complete = committing(true);
+    expect(endTxn(complete.h, complete.producerId, 2, true)).toBe("PRODUCER_FENCED");
+  });
+
+  // Not a method of Kafka's test: the CompleteCommit arm of the same rule (retryOnEpochBump, then Left(Errors.NONE)).
+  it("endTransaction (TV2), CompleteCommit and the retry at the epoch before the bump: NONE", () => {
+    const { h, producerId } = committing(true);
+    expect(endTxn(h, producerId, 1, true)).toBe("NONE");
+    expect(endTxn(h, producerId, 0, true)).toBe("PRODUCER_FENCED");
   });
 });
