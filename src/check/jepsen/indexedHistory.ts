@@ -473,12 +473,12 @@ const CLIENT_OTHER_F: ReadonlySet<string> = new Set(["crash", "debug-topic-parti
  */
 export function fromJepsenOps(history: readonly JepsenOp[], options: IndexOptions = {}): IndexedHistory {
   const b = new HistoryBuilder(options, history.length, countRows(history));
-  // jepsen.history's `client-op?`: a client's :process is an integer; anything else (:nemesis, a named :final-reader)
-  // is not a client op. A hand-written history with named processes only (none an integer) keeps them all.
-  const integerClients = history.some((op) => typeof op.process === "number");
+  // jepsen.history's `client-op?`: a client's :process is an integer (`integer?`: 0.5 is not); anything else
+  // (:nemesis, a named :final-reader, a fraction) is not a client op. A hand-written history with named processes only (none an integer) keeps them all.
+  const integerClients = history.some((op) => Number.isInteger(op.process));
   for (const op of history) {
     const pos = op.index;
-    if (integerClients && typeof op.process !== "number") continue;
+    if (integerClients && !Number.isInteger(op.process)) continue;
     const i = b.op(pos, op.time, op.process, op.type, op.f, typeof op.client === "string" ? op.client : undefined, typeof op.incarnation === "number" ? op.incarnation : undefined);
     if (i < 0) continue;
     const fc = F_CODE[op.f] ?? F_OTHER;

@@ -56,6 +56,12 @@ describe("pairing and op columns (jepsen.history)", () => {
     expect(rows(h, 0)).toEqual([[E_POLL, "x", 1, 0, 0]]);
   });
 
+  it("a process that is a number but not an integer is no client (jepsen.history client-op? is integer?)", () => {
+    const h = build(history([o(0, 0.5, "info", "start-partition", "majority"), o(1, 0, "ok", "poll", [["poll", { x: [[0, 1]] }]])]));
+    expect(h.n).toBe(1);
+    expect(h.opRef(0)).toMatchObject({ index: 1, process: 0 });
+  });
+
   it("an op the analysis does not know keeps its f name; time is given only when the op had one", () => {
     const h = build([{ index: 0, process: 0, type: "info", f: "crash", value: null }, { index: 1, time: 5, process: 0, type: "ok", f: "debug-topic-partitions", value: [] }]);
     expect(Array.from(h.f)).toEqual([F_OTHER, F_OTHER]);
