@@ -1,4 +1,4 @@
-import { MAX_LARGE_INPUT_BYTES, readBounded } from "../common/readBounded.js";
+import { type BoundedRead, MAX_LARGE_INPUT_BYTES, overLimit, readBounded } from "../common/readBounded.js";
 import { resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { analyzeKafkaHistory, NOT_JUDGED_WHEN_COMPACTED } from "../check/jepsen/analysis.js";
@@ -27,15 +27,14 @@ export interface CheckArgs {
  */
 export function checkCommand(args: CheckArgs, io: CliIO, c: ChalkInstance): number {
   const file = args.history;
-  let bytes: Buffer;
+  let read: BoundedRead;
   try {
-    const read = readBounded(resolve(io.cwd, file), MAX_LARGE_INPUT_BYTES);
-    if (read.over) throw new UsageError(`${file}: ${read.size !== null ? `is ${read.size} bytes` : "holds more than 500 MiB"}; check reads histories up to 500 MiB (${MAX_LARGE_INPUT_BYTES} bytes)`);
-    bytes = read.bytes;
+    read = readBounded(resolve(io.cwd, file), MAX_LARGE_INPUT_BYTES);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     throw new UsageError(`${file}: ${unreadable(e, "a history")}`);
   }
+  if (read.over) throw new UsageError(`${file}: ${overLimit(read, "500 MiB")}; check reads histories up to 500 MiB (${MAX_LARGE_INPUT_BYTES} bytes)`);
+  const bytes = read.bytes;
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

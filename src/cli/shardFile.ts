@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { fileKindOf, unreadable, wrongFileKind } from "../scenario/fileKind.js";
 import { readFileSync } from "node:fs";
-import { MAX_LARGE_INPUT_BYTES, readBounded } from "../common/readBounded.js";
+import { type BoundedRead, MAX_LARGE_INPUT_BYTES, overLimit, readBounded } from "../common/readBounded.js";
 import type { TimedOutcome } from "./seedTask.js";
 import { UsageError } from "./options.js";
 import { RARE_MOMENT_NAMES, type MomentCounts } from "../runner/rareMoments.js";
@@ -141,15 +141,14 @@ function checkFields(x: Record<string, unknown>, rules: Rule[], where: string): 
 
 /** A shard file read back: its header and its seeds as outcomes. Throws UsageError naming the file and line. */
 export function readShardFile(path: string, shownName: string): { header: ShardHeader; outcomes: TimedOutcome[] } {
-  let text: string;
+  let read: BoundedRead;
   try {
-    const read = readBounded(path, MAX_LARGE_INPUT_BYTES);
-    if (read.over) throw new UsageError(`${shownName}: ${read.size !== null ? `is ${read.size} bytes` : "holds more than 500 MiB"}; merge reads shard files up to 500 MiB (${MAX_LARGE_INPUT_BYTES} bytes)`);
-    text = read.bytes.toString("utf8");
+    read = readBounded(path, MAX_LARGE_INPUT_BYTES);
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     throw new UsageError(`${shownName}: ${unreadable(e, "a shard")}`);
   }
+  if (read.over) throw new UsageError(`${shownName}: ${overLimit(read, "500 MiB")}; merge reads shard files up to 500 MiB (${MAX_LARGE_INPUT_BYTES} bytes)`);
+  const text = read.bytes.toString("utf8");
   // A scenario, history, trace or summary given to merge: say what it is, not "line 1: not JSON".
   const kind = fileKindOf(text);
   if (kind !== null && kind !== "shard") throw new UsageError(`${shownName}: ${wrongFileKind(kind, "a shard file")}`);

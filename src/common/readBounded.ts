@@ -44,3 +44,11 @@ export function readBounded(path: string, limit: number): BoundedRead {
     closeSync(fd);
   }
 }
+
+/**
+ * How a read past its limit is named in the refusal: `is N bytes` for a regular file (its length known), `holds more
+ * than LIMIT` for a device, pipe or socket (`limitLabel`, e.g. "1 MiB").
+ */
+export function overLimit(read: BoundedRead, limitLabel: string): string {
+  return read.size !== null ? `is ${read.size} bytes` : `holds more than ${limitLabel}`;
+}

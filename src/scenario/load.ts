@@ -11,7 +11,7 @@ import { relative } from "node:path";
 import { listScenarioFiles, scenariosDir, shippedScenarioPath } from "./shipped.js";
 import { nearest } from "../common/suggest.js";
 import { checkScenarioText, decodeScenarioBytes, MAX_SCENARIO_BYTES, ScenarioTextProblem } from "./scenarioText.js";
-import { readBounded, type BoundedRead } from "../common/readBounded.js";
+import { overLimit, readBounded, type BoundedRead } from "../common/readBounded.js";
 
 /**
  * Reads, parses, validates and resolves a scenario: a file path, or the name of a shipped scenario
@@ -53,7 +53,7 @@ export function readScenarioText(file: string): string {
   const kind = fileKindOf(bytes.subarray(0, 64 * 1024).toString("utf8"));
   if (kind !== null && kind !== "scenario") throw new ScenarioError(file, "", wrongFileKind(kind, "a scenario"));
   if (read.over)
-    throw new ScenarioError(file, "", `${read.size !== null ? `is ${read.size} bytes` : "holds more than 1 MiB"}; scenario files are limited to 1 MiB (${MAX_SCENARIO_BYTES} bytes)`);
+    throw new ScenarioError(file, "", `${overLimit(read, "1 MiB")}; scenario files are limited to 1 MiB (${MAX_SCENARIO_BYTES} bytes)`);
   try {
     return decodeScenarioBytes(bytes);
   } catch (e) {
