@@ -269,11 +269,9 @@ export class TransactionCoordinator {
   private endTxnError(m: TransactionMetadata | undefined, producerId: number, producerEpoch: number, commit: boolean): ErrorName | "NONE_COMPLETED" {
     if (!m || m.producerId !== producerId) return "INVALID_PRODUCER_ID_MAPPING";
     const tv2 = this.host.transactionVersion === 2 && m.pendingState !== "PrepareEpochFence";
-    const retryOnEpochBump = tv2 && m.producerEpoch === producerEpoch + 1;
-    let validEpoch: boolean;
-    if (!tv2) validEpoch = producerEpoch === m.producerEpoch;
-    else if (m.state === "Ongoing" || m.state === "Empty" || m.state === "Dead" || m.state === "PrepareEpochFence") validEpoch = producerEpoch === m.producerEpoch;
-    else validEpoch = retryOnEpochBump;
+    // With TV2 a Prepare or Complete state takes only the retry of the EndTxn that bumped it (endTxnEpochBumped).
+    const retryOnly = tv2 && (m.state === "PrepareCommit" || m.state === "PrepareAbort" || m.state === "CompleteCommit" || m.state === "CompleteAbort");
+    const validEpoch = retryOnly ? m.producerEpoch === producerEpoch + 1 : producerEpoch === m.producerEpoch;
     if (!validEpoch) return "PRODUCER_FENCED";
     if (m.pendingState !== null && m.pendingState !== "PrepareEpochFence") return "CONCURRENT_TRANSACTIONS";
     switch (m.state) {
@@ -294,8 +292,9 @@ export class TransactionCoordinator {
 
   /**
    * Fence an open transaction by bumping the epoch and aborting it: for a new instance's InitProducerId (the old one
-   * is a zombie) or for a timeout. After a timeout the old epoch is remembered, so the timed-out producer can recover
-   * with InitProducerId (KIP-588); after a fence by a new instance it cannot. `done` hears how the PrepareAbort
+   * is a zombie) or for a timeout. With TV1, after a timeout the old epoch is remembered, so the timed-out producer
+   * can recover with InitProducerId (KIP-588); after a fence by a new instance it cannot. With TV2 the abort's own
+   * bump makes the fence's epoch the last one, as in Kafka, so neither can. `done` hears how the PrepareAbort
    * write ended (then the markers go out). As in TransactionCoordinator.endTransaction, the bumped epoch stays even
    * if that write fails, and the metadata is marked `hasFailedEpochFence` so the next fence does not bump again: the
    * bumped epoch has not been handed to anyone.
