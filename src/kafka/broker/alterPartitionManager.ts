@@ -55,6 +55,8 @@ export class AlterPartitionManager {
         leaderEpoch: p.leaderEpoch,
         partitionEpoch: p.partitionEpoch,
         newIsr,
+        // Partition.prepareIsrExpand / prepareIsrShrink: the state's leaderRecoveryState, RECOVERED since makeLeader.
+        leaderRecoveryState: p.leaderRecoveryState,
       }),
       (res) => this.onResponse(res),
     );

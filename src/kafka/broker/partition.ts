@@ -1,6 +1,6 @@
 import type { Timer } from "../../sim/index.js";
 import type { RecordBatch } from "../log/recordBatch.js";
-import type { PartitionState } from "../metadata/records.js";
+import { leaderRecoveryStateOf, type LeaderRecoveryState, type PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "../protocol/errors.js";
 import type { FetchPartition } from "../protocol/messages.js";
 import type { BrokerSettings } from "./brokerSettings.js";
@@ -53,6 +53,12 @@ export class Partition extends ReplicaLog {
   partitionEpoch = -1;
   role: "leader" | "follower" | "none" = "none";
   isrState: IsrState = committedIsr([]);
+  /**
+   * KIP-704, Kafka's `partitionState.leaderRecoveryState`: a leader is RECOVERED from makeLeader on (Kafka's recovery
+   * is immediate), so its AlterPartition requests carry RECOVERED; a follower keeps the metadata's; an AlterPartition
+   * answer sets the controller's.
+   */
+  leaderRecoveryState: LeaderRecoveryState = "RECOVERED";
   private readonly followers = new Map<string, Replica>();
   private isrTimer = -1;
   /** Every replica.lag.time.max.ms / 2: the leader's ISR check (Kafka's isr-expiration task). */
@@ -112,6 +118,8 @@ export class Partition extends ReplicaLog {
       }
       if (state.partitionEpoch > this.partitionEpoch) {
         this.partitionEpoch = state.partitionEpoch;
+        // Kafka's makeLeader at the same leader epoch: updateAssignmentAndIsr(..., RECOVERED).
+        this.markRecovered(state);
         this.setIsr(committedIsr(state.isr), "metadata");
       }
       // Partition.updateAssignmentAndIsr: replicas a reassignment adds are followers from now on, never caught up.
@@ -122,6 +130,8 @@ export class Partition extends ReplicaLog {
       this.makeFollower(state);
       return "follower";
     }
+    // Partition.makeFollower at the same leader: a state at our partition epoch or newer is taken (its recovery state too).
+    if (state.partitionEpoch >= this.partitionEpoch) this.leaderRecoveryState = leaderRecoveryStateOf(state);
     this.partitionEpoch = Math.max(this.partitionEpoch, state.partitionEpoch);
     return null;
   }
@@ -134,6 +144,7 @@ export class Partition extends ReplicaLog {
     this.partitionEpoch = state.partitionEpoch;
     // A new leader records where its epoch starts (PR #5678) so it can answer OffsetsForLeaderEpoch for it.
     this.log.epochCache.assign(state.leaderEpoch, this.log.logEndOffset);
+    this.markRecovered(state);
     this.isrState = committedIsr(state.isr);
     this.followers.clear();
     // Replica.resetReplicaState: an ISR member counts as caught up now; any other one never was.
@@ -141,6 +152,18 @@ export class Partition extends ReplicaLog {
     this.trace("partition.become-leader", { leaderEpoch: this.leaderEpoch, isr: state.isr, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark, wasLeader });
     if (this.isrTimer < 0) this.isrTimer = this.isrExpiration.set(this.host.settings.replicaLagTimeMaxMs / 2);
     this.maybeIncrementHighWatermark();
+  }
+
+  /**
+   * Partition.makeLeader (KIP-704): a leader whose partition the controller marked RECOVERING (it was elected
+   * uncleanly) marks it RECOVERED at once — "The topic partition … was marked as RECOVERING. Marking the topic
+   * partition as RECOVERED." — and says so to the controller with its next AlterPartition (the ISR expansion that
+   * adds the first follower back); until that is committed the controller refuses to grow the ISR of a RECOVERING
+   * partition (validateAlterPartitionData).
+   */
+  private markRecovered(state: PartitionState): void {
+    if (leaderRecoveryStateOf(state) === "RECOVERING") this.trace("partition.leader-recovered", { leaderEpoch: state.leaderEpoch, partitionEpoch: state.partitionEpoch, from: "RECOVERING" });
+    this.leaderRecoveryState = "RECOVERED";
   }
 
   private makeFollower(state: PartitionState): void {
@@ -152,6 +175,7 @@ export class Partition extends ReplicaLog {
     // Partition.makeFollower → updateAssignmentAndIsr(isLeader = false, isr = Set.empty): a follower keeps no ISR and
     // no remote replica state (remoteReplicasMap.clear()); a later makeLeader builds both afresh.
     this.isrState = committedIsr([]);
+    this.leaderRecoveryState = leaderRecoveryStateOf(state);
     this.followers.clear();
     this.trace("partition.become-follower", { leader: state.leader, leaderEpoch: state.leaderEpoch, logEndOffset: this.log.logEndOffset, highWatermark: this.highWatermark });
     // Fetches parked on the former leader learn NOT_LEADER_OR_FOLLOWER now.
@@ -393,6 +417,8 @@ export class Partition extends ReplicaLog {
     if (error === "NONE" && state) {
       if (state.leaderEpoch !== this.leaderEpoch || state.partitionEpoch < this.partitionEpoch) return;
       this.partitionEpoch = state.partitionEpoch;
+      // handleAlterPartitionUpdate: CommittedPartitionState(isr, the answer's leaderRecoveryState).
+      this.leaderRecoveryState = leaderRecoveryStateOf(state);
       this.setIsr(committedIsr(state.isr), "AlterPartition committed");
       return;
     }

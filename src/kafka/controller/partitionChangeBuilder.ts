@@ -1,4 +1,4 @@
-import type { PartitionState } from "../metadata/records.js";
+import { leaderRecoveryStateOf, type LeaderRecoveryState, type PartitionState } from "../metadata/records.js";
 
 /**
  * Kafka `PartitionChangeBuilder.Election`: PREFERRED elects the first target replica when it is a valid leader;
@@ -10,8 +10,8 @@ export type Election = "PREFERRED" | "ONLINE" | "UNCLEAN";
 /**
  * Kafka `PartitionChangeRecord` as the builder fills it: a field is present only when it changes. `leader`
  * undefined is Kafka's NO_LEADER_CHANGE (-2), null is NO_LEADER (-1). Setting `leader` (even to the current
- * leader) bumps the leader epoch when merged. Not modelled: directories (KIP-858 assignment), leader recovery state (Kafka's
- * tryElection sets RECOVERING on an unclean election, including the last-known-leader one).
+ * leader) bumps the leader epoch when merged. `leaderRecoveryState` undefined is Kafka's LeaderRecoveryState.NO_CHANGE.
+ * Not modelled: directories (KIP-858 assignment).
  */
 export interface PartitionChangeRecord {
   leader?: string | null;
@@ -21,6 +21,8 @@ export interface PartitionChangeRecord {
   replicas?: string[];
   removingReplicas?: string[];
   addingReplicas?: string[];
+  /** KIP-704: RECOVERING after an unclean election, RECOVERED when the leader's AlterPartition says so. */
+  leaderRecoveryState?: LeaderRecoveryState;
 }
 
 /** The builder's inputs (Kafka's constructor arguments and setters); targets default to the partition's own. */
@@ -46,6 +48,11 @@ export interface PartitionChangeOptions {
    * holds the former ISR/ELR members (`maybePopulateTargetElr`); only Kafka's tests set it.
    */
   useLastKnownLeaderInBalancedRecovery?: boolean;
+  /**
+   * Kafka `setTargetLeaderRecoveryState` (KIP-704): the state the leader's AlterPartition asks for. Default the
+   * partition's own (no change).
+   */
+  targetLeaderRecoveryState?: LeaderRecoveryState;
 }
 
 /** Kafka `PartitionChangeBuilder.ElectionResult`: the elected node (null: none) and whether it was unclean. */
@@ -198,8 +205,9 @@ function maybeUpdateLastKnownLeader(p: PartitionState, o: PartitionChangeOptions
  * ELR), bumps the leader epoch when replicas leave the assignment, and records the ISR when it changes — an empty
  * ISR only with ELR (without it the last replica stays: "last replica standing"); with ELR and balanced recovery
  * (the default) `lastKnownElr` then records the last known leader (`maybeUpdateLastKnownLeader`). Returns the
- * change record, or null when nothing changes (`changeRecordIsNoOp`). Not modelled: directories, leader recovery
- * state.
+ * change record, or null when nothing changes (`changeRecordIsNoOp`). KIP-704: an unclean election (the
+ * last-known-leader one included) marks the partition RECOVERING unless it already is; a `targetLeaderRecoveryState`
+ * other than the partition's (the leader's AlterPartition) is recorded as is. Not modelled: directories.
  */
 export function buildPartitionChange(p: PartitionState, o: PartitionChangeOptions): PartitionChangeRecord | null {
   const t = targetsOf(p, o);
@@ -224,7 +232,11 @@ export function buildPartitionChange(p: PartitionState, o: PartitionChangeOption
       t.elr = t.elr.filter((r) => r !== result.node);
     }
     record.leader = result.node;
-    if (result.unclean && result.node !== null) record.isr = [result.node];
+    if (result.unclean && result.node !== null) {
+      record.isr = [result.node];
+      // KIP-704: an unclean leader is RECOVERING (metadata versions from 3.2 on: isLeaderRecoverySupported).
+      if (leaderRecoveryStateOf(p) !== "RECOVERING") record.leaderRecoveryState = "RECOVERING";
+    }
   }
   // triggerLeaderEpochBumpForReplicaReassignmentIfNeeded: a removed replica's fetches must be fenced.
   if (record.leader === undefined && !p.replicas.every((r) => t.replicas.includes(r))) record.leader = p.leader;
@@ -235,12 +247,16 @@ export function buildPartitionChange(p: PartitionState, o: PartitionChangeOption
   if (t.replicas.length > 0 && !same(t.replicas, p.replicas)) record.replicas = t.replicas;
   if (!same(t.removing, p.removingReplicas ?? [])) record.removingReplicas = t.removing;
   if (!same(t.adding, p.addingReplicas ?? [])) record.addingReplicas = t.adding;
+  // A target recovery state other than the partition's is recorded last, over the election's (Kafka's build()).
+  const targetRecovery = o.targetLeaderRecoveryState ?? leaderRecoveryStateOf(p);
+  if (targetRecovery !== leaderRecoveryStateOf(p)) record.leaderRecoveryState = targetRecovery;
   return Object.keys(record).length === 0 ? null : record;
 }
 
 /**
  * Kafka `PartitionRegistration.merge`: the partition after a change record. Every record bumps the partition epoch;
- * one that sets the leader (even to the same broker) bumps the leader epoch. Empty lists drop the optional fields.
+ * one that sets the leader (even to the same broker) bumps the leader epoch. Empty lists drop the optional fields;
+ * the leader recovery state changes only where the record sets it (a leader change alone keeps RECOVERING).
  */
 export function mergePartitionChange(p: PartitionState, r: PartitionChangeRecord): PartitionState {
   const next: PartitionState = {
@@ -259,5 +275,8 @@ export function mergePartitionChange(p: PartitionState, r: PartitionChangeRecord
   optional("lastKnownElr", r.lastKnownElr ?? p.lastKnownElr);
   optional("addingReplicas", r.addingReplicas ?? p.addingReplicas);
   optional("removingReplicas", r.removingReplicas ?? p.removingReplicas);
+  // LeaderRecoveryState.changeTo: NO_CHANGE keeps the partition's; RECOVERED is stored as the field's absence.
+  delete next.leaderRecoveryState;
+  if ((r.leaderRecoveryState ?? leaderRecoveryStateOf(p)) === "RECOVERING") next.leaderRecoveryState = "RECOVERING";
   return next;
 }

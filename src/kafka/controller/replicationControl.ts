@@ -1,9 +1,10 @@
 import type { ConnectionId } from "../../sim/index.js";
-import type { PartitionState } from "../metadata/records.js";
+import { leaderRecoveryStateOf, type PartitionState } from "../metadata/records.js";
 import type { AlterPartitionRequest, AlterPartitionResponse } from "../protocol/controllerMessages.js";
 import type { ConfigurationControlManager } from "./configurationControl.js";
 import type { ControllerContext } from "./controllerContext.js";
 import type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse, CreatePartitionsRequest, CreatePartitionsResponse } from "../protocol/configMessages.js";
+import { validateAlterPartitionData } from "./alterPartitionValidation.js";
 import { hasPreferredLeader, nextPartitionState } from "./partitionChange.js";
 import { buildPartitionChange, mergePartitionChange } from "./partitionChangeBuilder.js";
 import { isReassigning, startReassignment, type ReassignmentPolicy } from "./partitionReassignment.js";
@@ -66,6 +67,8 @@ export class ReplicationControlManager {
         leaderEpoch: next.leaderEpoch,
         isr: next.isr,
         ...(fromElr ? { elr: p.elr } : {}),
+        // KIP-704: the unclean leader's partition is RECOVERING until its AlterPartition says RECOVERED.
+        ...(next.leaderRecoveryState ? { leaderRecoveryState: next.leaderRecoveryState } : {}),
         reason,
       });
     }
@@ -148,25 +151,19 @@ export class ReplicationControlManager {
     const reg = image.brokers.get(req.broker);
     if (!reg || reg.brokerEpoch !== req.brokerEpoch) return reply("STALE_BROKER_EPOCH", null);
     const p = image.partition(req.topic, req.partition);
-    if (!p) return reply("UNKNOWN_TOPIC_OR_PARTITION", null);
-    // ReplicationControlManager.validateAlterPartitionData: only the current leader, in the current epochs, may change
-    // the ISR. Epochs newer than this controller's mean it is not the active one any more (NOT_CONTROLLER); then an
-    // older leader epoch is FENCED_LEADER_EPOCH, another broker's request INVALID_REQUEST, an older partition epoch
-    // INVALID_UPDATE_VERSION, in that order.
-    if (req.leaderEpoch > p.leaderEpoch || req.partitionEpoch > p.partitionEpoch) return reply("NOT_CONTROLLER", null);
-    if (req.leaderEpoch < p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
-    if (p.leader !== req.broker) return reply("INVALID_REQUEST", null);
-    if (req.partitionEpoch < p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
-    // ReplicationControlManager.validateAlterPartitionData → ineligibleReplicasForIsr: a broker added to the ISR must
-    // be registered, not in controlled shutdown and not fenced (the registration's flags, KIP-841).
+    // ReplicationControlManager.validateAlterPartitionData (epochs, sender, ISR shape, KIP-704 recovery state, eligibility).
+    const invalid = validateAlterPartitionData(p, req, (b) => image.isIsrEligible(b));
+    if (!p || invalid !== "NONE") return reply(invalid, null);
     const policy = this.policy(p);
-    if (req.newIsr.some((b) => !p.isr.includes(b) && !policy.isAcceptableLeader(b))) return reply("INELIGIBLE_REPLICA", null);
     // ReplicationControlManager.alterPartition: the leader's ISR through PartitionChangeBuilder, which also fills the
     // ELR, completes a reassignment whose target is now in the ISR, and elects (UNCLEAN where the topic allows it).
-    const record = buildPartitionChange(p, { ...policy, election: this.configs.uncleanAllowed(p.topic) ? "UNCLEAN" : "ONLINE", targetIsr: req.newIsr });
+    // The leader's recovery state is the builder's target (setTargetLeaderRecoveryState, KIP-704): RECOVERED clears
+    // the RECOVERING of the unclean election that made it leader, in the same record as the ISR it asks for.
+    const record = buildPartitionChange(p, { ...policy, election: this.configs.uncleanAllowed(p.topic) ? "UNCLEAN" : "ONLINE", targetIsr: req.newIsr, targetLeaderRecoveryState: req.leaderRecoveryState });
     if (!record) return reply("NONE", p);
     const next = mergePartitionChange(p, record);
-    ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: req.newIsr, by: req.broker });
+    const recovery = leaderRecoveryStateOf(p) !== leaderRecoveryStateOf(next) ? { leaderRecoveryState: `${leaderRecoveryStateOf(p)} -> ${leaderRecoveryStateOf(next)}` } : {};
+    ctx.trace("controller.alter-partition", { tp: `${p.topic}-${p.partition}`, oldIsr: p.isr, newIsr: req.newIsr, by: req.broker, ...recovery });
     this.traceIfCompleted(p, next);
     if (next.leader !== p.leader)
       ctx.trace("controller.election", { tp: `${p.topic}-${p.partition}`, oldLeader: p.leader, newLeader: next.leader, leaderEpoch: next.leaderEpoch, isr: next.isr, reason: isReassigning(p) ? "reassignment completed" : "AlterPartition" });

@@ -1,6 +1,13 @@
 import type { LogConfig } from "../config/brokerConfig.js";
 import type { ConfigValue } from "../config/configDef.js";
 
+/**
+ * Kafka `org.apache.kafka.metadata.LeaderRecoveryState` (KIP-704): RECOVERING from the unclean election that made
+ * the current leader (PartitionChangeBuilder.tryElection) until the leader's AlterPartition says RECOVERED;
+ * RECOVERED otherwise.
+ */
+export type LeaderRecoveryState = "RECOVERED" | "RECOVERING";
+
 /** A partition's replication state as the controller records it (Kafka `PartitionRecord` + `PartitionChangeRecord`). */
 export interface PartitionState {
   topic: string;
@@ -19,6 +26,16 @@ export interface PartitionState {
   addingReplicas?: string[];
   /** A reassignment in progress (removingReplicas): original replicas not in the target set. */
   removingReplicas?: string[];
+  /**
+   * KIP-704 (PartitionRecord's LeaderRecoveryState): present only as RECOVERING, after an unclean election and until
+   * the leader's AlterPartition carries RECOVERED; absent is RECOVERED (Kafka's default 0).
+   */
+  leaderRecoveryState?: "RECOVERING";
+}
+
+/** The partition's leader recovery state: absent is RECOVERED. */
+export function leaderRecoveryStateOf(p: PartitionState): LeaderRecoveryState {
+  return p.leaderRecoveryState ?? "RECOVERED";
 }
 
 /**
@@ -57,7 +74,8 @@ export function describeRecord(r: MetadataRecord): Record<string, unknown> {
     const s = r.state;
     const elr = s.elr?.length || s.lastKnownElr?.length ? { elr: s.elr ?? [], lastKnownElr: s.lastKnownElr ?? [] } : {};
     const moving = s.addingReplicas || s.removingReplicas ? { replicas: s.replicas, addingReplicas: s.addingReplicas ?? [], removingReplicas: s.removingReplicas ?? [] } : {};
-    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch, ...elr, ...moving };
+    const recovering = s.leaderRecoveryState ? { leaderRecoveryState: s.leaderRecoveryState } : {};
+    return { record: r.type, tp: `${s.topic}-${s.partition}`, leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, partitionEpoch: s.partitionEpoch, ...elr, ...moving, ...recovering };
   }
   if (r.type === "BrokerConfig") return { record: r.type, broker: r.broker, name: r.name, value: r.value === null ? null : String(r.value) };
   if (r.type === "Config") return { record: r.type, topic: r.topic, name: r.name, value: r.value === null ? null : String(r.value) };

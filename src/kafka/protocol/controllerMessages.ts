@@ -1,4 +1,4 @@
-import type { PartitionState } from "../metadata/records.js";
+import type { LeaderRecoveryState, PartitionState } from "../metadata/records.js";
 import type { ErrorName } from "./errors.js";
 
 /**
@@ -55,6 +55,8 @@ export interface AlterPartitionRequest {
   leaderEpoch: number;
   partitionEpoch: number;
   newIsr: string[];
+  /** KIP-704 (AlterPartitionRequest v1+): the leader's recovery state, RECOVERED once it has recovered. */
+  leaderRecoveryState: LeaderRecoveryState;
 }
 
 export interface AlterPartitionResponse {

@@ -14,8 +14,8 @@ import type { PartitionState } from "../../../src/kafka/metadata/records.js";
 // - testKeepsDirectoriesAfterReassignment, testUpdateDirectories: log directory assignment (KIP-858) in the record.
 // Balanced recovery (KIP-966's last known leader): the builder's default, as in Kafka, is
 // useLastKnownLeaderInBalancedRecovery = true; the tests where Kafka's sets it false pass the option false here.
-// - LeaderRecoveryState (RECOVERING after an unclean election) is not modelled: those tests are ported for their
-//   leader and ISR only.
+// LeaderRecoveryState (KIP-704): the tests Kafka runs with isLeaderRecoverySupported true and false run here as true
+// only (metadata versions from 3.2 on set RECOVERING after an unclean election; kafkasim follows 3.7 on).
 
 type Opts = Omit<PartitionChangeOptions, "isAcceptableLeader" | "minIsr"> & { acceptable?: (r: string) => boolean; minIsr?: number };
 
@@ -126,30 +126,34 @@ describe("PartitionChangeBuilderTest", () => {
   });
 
   it.each(VERSIONS)("testUncleanLeaderElection, %s", (_, elr) => {
-    expect(buildPartitionChange(FOO, notThree(elr, { election: "UNCLEAN", targetIsr: ids(3) }))).toEqual({ isr: ids(2), leader: "2" });
+    expect(buildPartitionChange(FOO, notThree(elr, { election: "UNCLEAN", targetIsr: ids(3) }))).toEqual({ isr: ids(2), leader: "2", leaderRecoveryState: "RECOVERING" });
     const offline = elr ? OFFLINE_WITH_ELR : OFFLINE_WITHOUT_ELR;
     const onlyOne = (o: Opts = {}) => opts({ acceptable: (r) => r === "1", elrEnabled: elr, election: "UNCLEAN", ...o });
     // The partition with ELR: an unclean election clears the ELR fields.
-    const expected = elr ? { isr: ids(1), leader: "1", elr: [], lastKnownElr: [] } : { isr: ids(1), leader: "1" };
+    const unclean = { isr: ids(1), leader: "1", leaderRecoveryState: "RECOVERING" };
+    const expected = elr ? { ...unclean, elr: [], lastKnownElr: [] } : unclean;
     expect(buildPartitionChange(offline, onlyOne())).toEqual(expected);
     expect(buildPartitionChange(offline, onlyOne({ targetIsr: ids(2) }))).toEqual(expected);
   });
 
-  it("testChangeInLeadershipDoesNotChangeRecoveryState: without ELR the last ISR member stays while offline, then leads again", () => {
-    let p = part([1, 2, 3], [1], 1);
+  it("testChangeInLeadershipDoesNotChangeRecoveryState: a RECOVERING partition stays RECOVERING while its leader goes offline and leads again", () => {
+    let p: PartitionState = { ...part([1, 2, 3], [1], 1), leaderRecoveryState: "RECOVERING" };
     const offline = buildPartitionChange(p, opts({ acceptable: () => false, targetIsr: [] }))!;
+    // Without ELR the last ISR member stays while offline; the record leaves the recovery state alone (NO_CHANGE).
     expect(offline).toEqual({ leader: null });
     p = mergePartitionChange(p, offline);
-    expect([p.leader, p.isr]).toEqual([null, ids(1)]);
-    p = mergePartitionChange(p, buildPartitionChange(p, opts({ acceptable: () => true }))!);
-    expect([p.leader, p.isr, p.leaderEpoch]).toEqual(["1", ids(1), 102]);
+    expect([p.leader, p.isr, p.leaderRecoveryState]).toEqual([null, ids(1), "RECOVERING"]);
+    const online = buildPartitionChange(p, opts({ acceptable: () => true }))!;
+    expect("leaderRecoveryState" in online).toBe(false);
+    p = mergePartitionChange(p, online);
+    expect([p.leader, p.isr, p.leaderEpoch, p.leaderRecoveryState]).toEqual(["1", ids(1), 102, "RECOVERING"]);
   });
 
-  it("testUncleanSetsLeaderRecoveringState: leader and ISR of the unclean election", () => {
+  it("testUncleanSetsLeaderRecoveringState: the unclean election's record sets RECOVERING, ISR [leader]", () => {
     const p = part([1, 2, 3], [2, 3], -1);
     const record = buildPartitionChange(p, opts({ acceptable: (r) => r === "1", election: "UNCLEAN" }))!;
-    expect(record).toEqual({ leader: "1", isr: ids(1) });
-    expect(mergePartitionChange(p, record)).toMatchObject({ leader: "1", isr: ids(1) });
+    expect(record).toEqual({ leader: "1", isr: ids(1), leaderRecoveryState: "RECOVERING" });
+    expect(mergePartitionChange(p, record)).toMatchObject({ leader: "1", isr: ids(1), leaderRecoveryState: "RECOVERING" });
   });
 
   it("testStoppedLeaderIsDemotedAfterReassignmentCompletesEvenIfNoNewEligibleLeaders", () => {
@@ -229,8 +233,7 @@ describe("PartitionChangeBuilderTest", () => {
     const p = part([1, 2, 3, 4], [], -1, { lastKnownElr: [1] });
     const o = opts({ acceptable: () => true, minIsr: 3, election: "PREFERRED", elrEnabled: true, targetIsr: [] });
     const record = buildPartitionChange(p, o)!;
-    // Kafka's record also sets leaderRecoveryState RECOVERING (not modelled).
-    expect(record).toEqual({ isr: ids(1), leader: "1", lastKnownElr: [] });
+    expect(record).toEqual({ isr: ids(1), leader: "1", leaderRecoveryState: "RECOVERING", lastKnownElr: [] });
     expect(electLeader(p, o)).toEqual({ node: "1", unclean: true });
     const next = mergePartitionChange(p, record);
     expect([next.elr, next.lastKnownElr, next.isr]).toEqual([undefined, undefined, ids(1)]);
@@ -239,10 +242,10 @@ describe("PartitionChangeBuilderTest", () => {
   it("canElectLastKnownLeader at the mirror's HEAD elects the last known leader even when it may not lead (the trace's condition is inverted)", () => {
     const p = part([1, 2, 3, 4], [], -1, { lastKnownElr: [1] });
     const o = (lastKnown: boolean, election: "PREFERRED" | "ONLINE" | "UNCLEAN") => opts({ acceptable: (r) => r === "2", minIsr: 3, election, elrEnabled: true, useLastKnownLeaderInBalancedRecovery: lastKnown, targetIsr: [] });
-    for (const election of ["PREFERRED", "ONLINE", "UNCLEAN"] as const) expect(buildPartitionChange(p, o(true, election))).toEqual({ isr: ids(1), leader: "1", lastKnownElr: [] });
+    for (const election of ["PREFERRED", "ONLINE", "UNCLEAN"] as const) expect(buildPartitionChange(p, o(true, election))).toEqual({ isr: ids(1), leader: "1", leaderRecoveryState: "RECOVERING", lastKnownElr: [] });
     // Quiet without balanced recovery: ONLINE elects nobody (no change), UNCLEAN the first acceptable replica.
     expect(buildPartitionChange(p, o(false, "ONLINE"))).toBeNull();
-    expect(buildPartitionChange(p, o(false, "UNCLEAN"))).toEqual({ isr: ids(2), leader: "2", lastKnownElr: [] });
+    expect(buildPartitionChange(p, o(false, "UNCLEAN"))).toEqual({ isr: ids(2), leader: "2", leaderRecoveryState: "RECOVERING", lastKnownElr: [] });
     // Quiet with ELR off, and with more than one member in lastKnownElr.
     expect(buildPartitionChange(p, { ...o(true, "ONLINE"), elrEnabled: false })).toBeNull();
     expect(buildPartitionChange({ ...p, lastKnownElr: ids(1, 3) }, o(true, "ONLINE"))).toBeNull();
