@@ -62,6 +62,7 @@ export const KAFKA_TRACE_EVENTS = {
   "group-coordinator.assignment-received": { groupId: "string", generationId: "number", leader: "string" },
   "group-coordinator.generation": { groupId: "string", generationId: "number", state: "string", protocol: "string|null?", leader: "string|null?", members: "list" },
   "group-coordinator.group-epoch": { groupId: "string", groupEpoch: "number", members: "number" },
+  "group-coordinator.group-max-size-reached": { groupId: "string", memberId: "string", state: "string?", members: "number", maxSize: "number" },
   "group-coordinator.loaded": { groupId: "string", partition: "number", generationId: "number?", groupEpoch: "number?", state: "string?", protocol: "string?", members: "number" },
   "group-coordinator.member-added": { groupId: "string", memberId: "string", groupInstanceId: "string|null", client: "string" },
   "group-coordinator.member-fenced": { groupId: "string", memberId: "string", memberEpoch: "number", expected: "number", error: "string" },

@@ -112,12 +112,14 @@ export function addKafkaCluster(sim: Simulation, s: ResolvedScenario, history: H
           initialRebalanceDelayMs: c["group.initial.rebalance.delay.ms"],
           minSessionTimeoutMs: c["group.min.session.timeout.ms"],
           maxSessionTimeoutMs: c["group.max.session.timeout.ms"],
+          classicGroupMaxSize: c["group.max.size"],
           offsetsRetentionMs: c["offsets.retention.minutes"] * 60 * 1000,
           offsetsRetentionCheckIntervalMs: c["offsets.retention.check.interval.ms"],
           consumerGroups: {
             sessionTimeoutMs: c["group.consumer.session.timeout.ms"],
             heartbeatIntervalMs: c["group.consumer.heartbeat.interval.ms"],
             assignors: c["group.consumer.assignors"],
+            maxSize: c["group.consumer.max.size"],
           },
         },
         transactions: {

@@ -30,7 +30,7 @@ export interface BrokerConfig {
   transactions: { numPartitions: number; maxTimeoutMs: number; cleanupIntervalMs: number; transactionalIdExpirationMs: number; removeExpiredIntervalMs: number; verification: boolean; transactionVersion: 1 | 2 };
   offsetsNumPartitions: number;
   /** group.initial.rebalance.delay.ms, group.min/max.session.timeout.ms, offsets.retention.minutes (as ms) and offsets.retention.check.interval.ms. */
-  groups: { initialRebalanceDelayMs: number; minSessionTimeoutMs: number; maxSessionTimeoutMs: number; offsetsRetentionMs: number; offsetsRetentionCheckIntervalMs: number; consumerGroups: { sessionTimeoutMs: number; heartbeatIntervalMs: number; assignors: string[] } };
+  groups: { initialRebalanceDelayMs: number; minSessionTimeoutMs: number; maxSessionTimeoutMs: number; classicGroupMaxSize?: number; offsetsRetentionMs: number; offsetsRetentionCheckIntervalMs: number; consumerGroups: { sessionTimeoutMs: number; heartbeatIntervalMs: number; assignors: string[]; maxSize?: number } };
   controllers: string[];
   /** This broker's index, used to keep producer ids unique across brokers. */
   brokerIndex: number;

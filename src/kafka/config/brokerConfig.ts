@@ -59,6 +59,8 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("group.initial.rebalance.delay.ms", 3000, "GroupCoordinatorConfig: the first rebalance of an empty group waits this long for more members"),
   int("group.min.session.timeout.ms", 6000, "GroupCoordinatorConfig: smallest session.timeout.ms a member may ask for", 1),
   int("group.max.session.timeout.ms", 1800000, "GroupCoordinatorConfig: largest session.timeout.ms a member may ask for", 1),
+  int("group.max.size", 2147483647, "GroupCoordinatorConfig atLeast(1) (default Integer.MAX_VALUE): the most members a classic group takes; a join beyond it gets GROUP_MAX_SIZE_REACHED", 1),
+  int("group.consumer.max.size", 2147483647, "GroupCoordinatorConfig atLeast(1) (default Integer.MAX_VALUE): the most members a KIP-848 consumer group takes; a new member beyond it gets GROUP_MAX_SIZE_REACHED", 1),
   int("group.consumer.session.timeout.ms", 45000, "GroupCoordinatorConfig: KIP-848 member session timeout (set by the broker, not the client)", 1),
   int("group.consumer.heartbeat.interval.ms", 5000, "GroupCoordinatorConfig: KIP-848 heartbeat interval given to members", 1),
   // The bounds of the two above: GroupCoordinatorConfig's constructor refuses a session timeout or heartbeat interval

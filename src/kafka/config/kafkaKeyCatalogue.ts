@@ -96,8 +96,6 @@ const GROUP_COORDINATOR_KEYS: Record<string, string> = {
   "offsets.load.buffer.size": "loading __consumer_offsets is not modelled byte by byte",
   "offsets.topic.segment.bytes": "the segments of __consumer_offsets are not configurable in the model",
   "offsets.topic.compression.codec": "the compression of __consumer_offsets is not modelled",
-  "group.max.size": "a group has no size limit in the model (GROUP_MAX_SIZE_REACHED cannot arise)",
-  "group.consumer.max.size": "a group has no size limit in the model (GROUP_MAX_SIZE_REACHED cannot arise)",
   "group.consumer.migration.policy": "online migration between the classic and consumer protocols (KIP-848) is not modelled: a live classic group cannot become a consumer group",
   "group.coordinator.rebalance.protocols": "both the classic and the consumer (KIP-848) protocols are always enabled; a client picks one with group.protocol",
   "group.coordinator.new.enable": "the model's group coordinator is Kafka 4's (the new one, KIP-848)",

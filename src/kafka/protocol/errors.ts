@@ -34,6 +34,8 @@ export const ERRORS = {
   REBALANCE_IN_PROGRESS: { code: 27, retriable: false },
   MEMBER_ID_REQUIRED: { code: 79, retriable: false },
   FENCED_INSTANCE_ID: { code: 82, retriable: false },
+  /** A group at group.max.size (classic) or group.consumer.max.size (KIP-848) members; GroupMaxSizeReachedException. */
+  GROUP_MAX_SIZE_REACHED: { code: 81, retriable: false },
   GROUP_ID_NOT_FOUND: { code: 69, retriable: false },
   FENCED_MEMBER_EPOCH: { code: 110, retriable: false },
   UNRELEASED_INSTANCE_ID: { code: 111, retriable: false },

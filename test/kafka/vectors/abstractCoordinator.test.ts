@@ -22,7 +22,7 @@ import { groupMember, stableClassicMember } from "../../support/groupMemberHarne
 // Not ported, with why: metrics, wakeups and the heartbeat thread's threading, request timeouts of the JoinGroup
 // (kafka/consumer tests: the NetworkClient's), disconnections (the harness has no network to break), rejoin reasons,
 // protocol type/name checks (kafkasim's coordinator always answers the member's own protocol), authentication and
-// authorization errors, GROUP_MAX_SIZE_REACHED (group.max.size is not modelled: the coordinator never answers it),
+// authorization errors, GROUP_MAX_SIZE_REACHED (testGroupMaxSizeExceptionIsFatal is in groupMaxSize.test.ts),
 // and the LeaveGroup response parsing tests (kafkasim's member does not read the LeaveGroup answer).
 
 type H = ReturnType<typeof groupMember>;

@@ -23,7 +23,8 @@ import { FakeContext } from "../../support/fakeContext.js";
 //
 // Not ported, with why: the heartbeat's field validation (testConsumerHeartbeatRequestValidation: kafkasim's client
 // builds valid requests), regex subscriptions, assignment results and reconciliation steps (kafkasim runs its own
-// server assignors, see ServerRangeAssignor's and CurrentAssignmentBuilder's vectors), group size limits, classic
+// server assignors, see ServerRangeAssignor's and CurrentAssignmentBuilder's vectors), group size limits (in
+// groupMaxSize.test.ts), classic
 // groups' JoinGroup (kafka/groupCoordinator.test.ts), metadata refresh, timers and metrics.
 
 const GROUP = "fooup";

@@ -194,6 +194,8 @@ export class ConsumerCoordinator extends GroupMember {
         return this.sendJoin();
       case "INCONSISTENT_GROUP_PROTOCOL":
       case "INVALID_SESSION_TIMEOUT":
+      // AbstractCoordinator.JoinGroupResponseHandler: fatal, GroupMaxSizeReachedException to the application.
+      case "GROUP_MAX_SIZE_REACHED":
         return this.fail(res.error);
       default:
         if (this.membershipError(res.error)) return;

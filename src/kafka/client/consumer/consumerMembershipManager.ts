@@ -230,6 +230,8 @@ export class ConsumerMembershipManager extends GroupMember {
       case "FENCED_INSTANCE_ID":
       case "GROUP_ID_NOT_FOUND":
       case "UNSUPPORTED_ASSIGNOR":
+      // AbstractHeartbeatRequestManager.onErrorResponse: handleFatalFailure, as for INVALID_REQUEST.
+      case "GROUP_MAX_SIZE_REACHED":
         this.state = "FATAL";
         return this.fail(res.error);
       default:

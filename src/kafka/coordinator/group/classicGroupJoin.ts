@@ -10,6 +10,8 @@ export interface ClassicJoinHost {
   initialRebalanceDelayMs: number;
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** group.max.size (default Integer.MAX_VALUE, GroupMetadataManager.Builder's): the most members a group takes. */
+  classicGroupMaxSize?: number;
   /** The classic groups of this coordinator, by id. */
   groups: Map<string, ClassicGroup>;
   isCoordinatorFor(groupId: string): boolean;
@@ -95,12 +97,47 @@ export class ClassicGroupJoin {
       if (req.memberId !== "") return sendJoinResponse(this.ctx, parked, { error: "UNKNOWN_MEMBER_ID", memberId: req.memberId });
       this.host.groups.set(req.groupId, (g = new ClassicGroup(req.groupId)));
     }
+    // GroupMetadataManager.classicGroupJoinToClassicGroup: a member the group has no room for is removed (a pending
+    // one too) and told GROUP_MAX_SIZE_REACHED with no member id; the rebalance goes on without it.
+    if (!this.acceptJoiningMember(g, req.memberId)) {
+      g.remove(req.memberId);
+      g.pendingMembers.delete(req.memberId);
+      this.ctx.trace("group-coordinator.group-max-size-reached", { groupId: g.groupId, memberId: req.memberId, state: g.state, members: g.members.size, maxSize: this.maxSize });
+      return sendJoinResponse(this.ctx, parked, { error: "GROUP_MAX_SIZE_REACHED", memberId: "" });
+    }
     if (g.state === "Dead") return sendJoinResponse(this.ctx, parked, { error: "COORDINATOR_NOT_AVAILABLE", memberId: req.memberId });
     if (!g.supportsProtocols(req.protocols, req.memberId || undefined) && !(g.members.size === 1 && g.members.has(req.memberId)))
       return sendJoinResponse(this.ctx, parked, { error: "INCONSISTENT_GROUP_PROTOCOL", memberId: req.memberId });
     if (req.memberId === "") this.joinUnknownMember(g, parked, req);
     else this.joinKnownMember(g, parked, req);
     if (g.state === "PreparingRebalance") this.tryCompleteJoin(g);
+  }
+
+  private get maxSize(): number {
+    return this.host.classicGroupMaxSize ?? 2147483647;
+  }
+
+  /**
+   * GroupMetadataManager.acceptJoiningMember (group.max.size): an Empty or Dead group takes anyone; one preparing a
+   * rebalance takes a member already awaiting its join, or anyone while fewer than group.max.size members await
+   * theirs (so the last members to rejoin a group that has grown too big, the limit lowered, are the ones left out);
+   * a CompletingRebalance or Stable group takes its members, and others while it has fewer than group.max.size.
+   */
+  private acceptJoiningMember(g: ClassicGroup, memberId: string): boolean {
+    const m = memberId === "" ? undefined : g.members.get(memberId);
+    switch (g.state) {
+      case "Empty":
+      case "Dead":
+        return true;
+      case "PreparingRebalance": {
+        let awaiting = 0;
+        for (const x of g.members.values()) if (x.awaitingJoin !== null) awaiting++;
+        return (m !== undefined && m.awaitingJoin !== null) || awaiting < this.maxSize;
+      }
+      case "CompletingRebalance":
+      case "Stable":
+        return m !== undefined || g.members.size < this.maxSize;
+    }
   }
 
   private newMemberId(from: string): string {

@@ -12,6 +12,8 @@ export interface ClassicGroupHost {
   initialRebalanceDelayMs: number;
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** group.max.size (default Integer.MAX_VALUE). */
+  classicGroupMaxSize?: number;
   /** Whether this broker leads the group's offsets partition. */
   isCoordinatorFor(groupId: string): boolean;
   /** Whether the group id is a KIP-848 consumer group with members (a classic member may not join it). */
@@ -40,6 +42,7 @@ export class ClassicGroupManager {
       initialRebalanceDelayMs: host.initialRebalanceDelayMs,
       minSessionTimeoutMs: host.minSessionTimeoutMs,
       maxSessionTimeoutMs: host.maxSessionTimeoutMs,
+      ...(host.classicGroupMaxSize !== undefined ? { classicGroupMaxSize: host.classicGroupMaxSize } : {}),
       groups: this.groups,
       isCoordinatorFor: (groupId) => host.isCoordinatorFor(groupId),
       isConsumerGroup: (groupId) => host.isConsumerGroup(groupId),

@@ -10,6 +10,8 @@ export interface ConsumerGroupSettings {
   heartbeatIntervalMs: number;
   /** group.consumer.assignors: the first is the default. */
   assignors: string[];
+  /** group.consumer.max.size (default Integer.MAX_VALUE, GroupMetadataManager.Builder's): the most members a group takes. */
+  maxSize?: number;
 }
 
 export interface ConsumerGroupHost {
@@ -32,7 +34,7 @@ export interface ConsumerGroupHost {
  * timeout to revoke, is removed.
  * Simplified: the whole group is one JSON record written after each change, applied in memory first (a failed write
  * is answered with an error but not rolled back, where Kafka's runtime reverts to its last committed snapshot); no
- * regex subscriptions, racks, group size limit, or classic members in consumer groups (online upgrade).
+ * regex subscriptions, racks, or classic members in consumer groups (online upgrade).
  */
 export class ConsumerGroupCoordinator {
   readonly groups = new Map<string, ConsumerGroup>();
@@ -89,6 +91,14 @@ export class ConsumerGroupCoordinator {
         this.ctx.trace("group-coordinator.static-member-left", { groupId: group.groupId, memberId: m.memberId, instanceId: m.instanceId });
       } else this.removeMember(group, m, "the member left the group");
       return write(() => reply("NONE", { ...m, memberEpoch: req.memberEpoch }));
+    }
+
+    // GroupMetadataManager.throwIfConsumerGroupIsFull: a full group takes no member it does not have (checked before
+    // a static member's replacement too: the new member id is not yet the group's).
+    const maxSize = this.host.settings.maxSize ?? 2147483647;
+    if (group.members.size >= maxSize && !group.members.has(req.memberId)) {
+      this.ctx.trace("group-coordinator.group-max-size-reached", { groupId: group.groupId, memberId: req.memberId, members: group.members.size, maxSize });
+      return reply("GROUP_MAX_SIZE_REACHED");
     }
 
     let m: ConsumerGroupMember | undefined;

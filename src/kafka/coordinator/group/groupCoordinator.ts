@@ -23,6 +23,8 @@ export interface GroupCoordinatorHost {
   initialRebalanceDelayMs: number;
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
+  /** group.max.size (default Integer.MAX_VALUE, GroupMetadataManager.Builder's): the most members a classic group takes. */
+  classicGroupMaxSize?: number;
   /** offsets.retention.minutes in ms: how long a committed offset outlives its group's interest in it. */
   offsetsRetentionMs: number;
   /** offsets.retention.check.interval.ms: how often each loaded `__consumer_offsets` partition is cleaned. */
@@ -48,7 +50,7 @@ const COMMIT_TIMEOUT_MS = 5000;
  * (`ClassicGroupManager`, `ClassicGroupJoin`), KIP-848 consumer groups (`ConsumerGroupCoordinator`) and the offsets
  * both share (`OffsetManager`, Kafka's OffsetMetadataManager). Every record goes through the `PartitionWriter`.
  * Committed offsets expire as `GroupCoordinatorShard.cleanupGroupMetadata` expires them (offset-expiry.ts).
- * Simplified: group metadata and offsets are JSON records; no group.max.size; loading is instantaneous (no
+ * Simplified: group metadata and offsets are JSON records; loading is instantaneous (no
  * COORDINATOR_LOAD_IN_PROGRESS window).
  */
 export class GroupCoordinator {
@@ -70,6 +72,7 @@ export class GroupCoordinator {
       initialRebalanceDelayMs: host.initialRebalanceDelayMs,
       minSessionTimeoutMs: host.minSessionTimeoutMs,
       maxSessionTimeoutMs: host.maxSessionTimeoutMs,
+      ...(host.classicGroupMaxSize !== undefined ? { classicGroupMaxSize: host.classicGroupMaxSize } : {}),
       isCoordinatorFor: (groupId) => this.leaderReplica(groupId) !== null,
       isConsumerGroup: (groupId) => (this.consumerGroups.groups.get(groupId)?.members.size ?? 0) > 0,
       store: (groupId, record, done) => this.writeGroupRecord(groupId, record, done),
