@@ -37,20 +37,22 @@ export class RaftHarness {
   private nextCorrelationId = 1000;
   private taken = 0;
 
-  constructor(voters: string[], o: { epoch?: number; votedFor?: string | null; entries?: { epoch: number; count: number } } = {}) {
+  /**
+   * `entries`: the log's batches (RaftClientTestContext.appendToLog(epoch, records)), `count` entries in `epoch` each;
+   * `raft`: settings other than the harness's (RAFT_CONFIG).
+   */
+  constructor(voters: string[], o: { epoch?: number; votedFor?: string | null; entries?: { epoch: number; count: number }[]; raft?: Partial<RaftConfig> } = {}) {
     this.ctx.disk.kv.put("quorum.epoch", o.epoch ?? 0);
     this.ctx.disk.kv.put("quorum.votedFor", o.votedFor ?? null);
-    if (o.entries) {
-      const log = this.ctx.disk.open("metadata-log", () => new RaftLog());
-      for (let i = 0; i < o.entries.count; i++) log.append([{ epoch: o.entries.epoch, record: { type: "LeaderChange", leader: "c9", epoch: o.entries.epoch } }]);
-    }
+    const log = this.ctx.disk.open("metadata-log", () => new RaftLog());
+    for (const b of o.entries ?? []) for (let i = 0; i < b.count; i++) log.append([{ epoch: b.epoch, record: { type: "LeaderChange", leader: "c9", epoch: b.epoch } }]);
     let correlation = 0;
     const client = new NetworkClient(
       this.ctx,
       { name: "raft-client", requestTimeoutMs: RAFT_CONFIG.requestTimeoutMs, reconnectBackoffMs: 50, reconnectBackoffMaxMs: 500, connectionSetupTimeoutMs: 10_000, connectionSetupTimeoutMaxMs: 30_000, maxInFlightRequestsPerConnection: 1 },
       () => ++correlation,
     );
-    this.node = new RaftNode(this.ctx, { ...RAFT_CONFIG, voters }, { becameLeader() {}, resigned() {}, appended() {}, truncated() {}, loadedSnapshot() {}, committed() {} }, client);
+    this.node = new RaftNode(this.ctx, { ...RAFT_CONFIG, ...o.raft, voters }, { becameLeader() {}, resigned() {}, appended() {}, truncated() {}, loadedSnapshot() {}, committed() {} }, client);
     this.node.start();
   }
 
@@ -105,9 +107,22 @@ export class RaftHarness {
     this.deliverResponse(to, { type: "VoteResponse", epoch, leader, granted } satisfies Omit<VoteResponse, "correlationId">);
   }
 
-  /** context.fetchResponse(epoch, leaderId, EMPTY, highWatermark 0, NONE) for the last Fetch the node sent. */
-  fetchResponse(to: Outbound<RaftFetchRequest>, epoch: number, leader: string): void {
-    this.deliverResponse(to, { type: "FetchResponse", epoch, leader, error: "NONE", baseOffset: to.req.fetchOffset, entries: [], highWatermark: 0 } satisfies Omit<RaftFetchResponse, "correlationId">);
+  /** context.fetchResponse(epoch, leaderId, records, highWatermark 0, NONE) for a Fetch the node sent: `entries` in `entriesEpoch`. */
+  fetchResponse(to: Outbound<RaftFetchRequest>, epoch: number, leader: string, entries = 0, entriesEpoch = epoch): void {
+    const records = Array.from({ length: entries }, () => ({ epoch: entriesEpoch, record: { type: "LeaderChange" as const, leader, epoch: entriesEpoch } }));
+    this.deliverResponse(to, { type: "FetchResponse", epoch, leader, error: "NONE", baseOffset: to.req.fetchOffset, entries: records, highWatermark: 0 } satisfies Omit<RaftFetchResponse, "correlationId">);
+  }
+
+  /** A voter's Fetch from `replica` at (`fetchOffset`, `lastFetchedEpoch`) in `epoch`; returns its correlation id. */
+  deliverFetch(replica: string, epoch: number, fetchOffset: number, lastFetchedEpoch: number, observer = false): number {
+    const req: RaftFetchRequest = { type: "Fetch", correlationId: this.nextCorrelationId++, epoch, replica, observer, fetchOffset, lastFetchedEpoch };
+    this.node.handleFetch(replica, req, this.ctx.conn(replica));
+    return req.correlationId;
+  }
+
+  /** The node's answer to the Fetch with `correlationId`, if it has answered. */
+  fetchAnswer(correlationId: number): RaftFetchResponse | undefined {
+    return this.ctx.sent.map((s) => s.msg as RaftFetchResponse).find((m) => m.type === "FetchResponse" && m.correlationId === correlationId);
   }
 
   /** Unattached → Prospective → Candidate → Leader: every pre-vote and vote granted by every other voter. */

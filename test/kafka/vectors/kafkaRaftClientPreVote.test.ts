@@ -189,7 +189,7 @@ describe("KafkaRaftClientPreVoteTest: answering pre-votes", () => {
 
   it("testRejectPreVoteIfRemoteLogIsNotUpToDate", () => {
     const epoch = 2;
-    const h = new RaftHarness([LOCAL, "c1", "c2"], { epoch, entries: { epoch, count: 3 } });
+    const h = new RaftHarness([LOCAL, "c1", "c2"], { epoch, entries: [{ epoch, count: 3 }] });
     expect(h.node.role.kind).toBe("unattached");
     expect(h.node.log.endOffset).toBe(3);
     // Older epoch: FENCED_LEADER_EPOCH.
