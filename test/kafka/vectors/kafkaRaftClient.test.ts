@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { RaftFetchRequest, VoteRequest } from "../../../src/kafka/protocol/raftMessages.js";
-import { RAFT_CONFIG, RaftHarness } from "../../support/raftHarness.js";
+import type { RaftFetchRequest, RaftFetchResponse, VoteRequest } from "../../../src/kafka/protocol/raftMessages.js";
+import { type Outbound, RAFT_CONFIG, RaftHarness } from "../../support/raftHarness.js";
 
 // Vectors from Kafka's raft/src/test/java/org/apache/kafka/raft/KafkaRaftClientTest.java (apache/kafka 1eb7644): how a
 // voter answers real votes (preVote = false) in each state, check-quorum resignation, BeginQuorumEpoch and vote
-// answers arriving late, run against kafkasim's RaftNode (src/kafka/controller/raft.ts) through
+// answers arriving late, the leader's answers to fetches, a follower's replication, truncation and high watermark, run against kafkasim's RaftNode (src/kafka/controller/raft.ts) through
 // test/support/raftHarness.ts, with kafkaRaftClientPreVote.test.ts's shapes (the local replica "c0", others
 // "c1".."c3", observers "b1"; `withUnknownLeader` / `withVotedCandidate` the durable quorum state,
 // `withElectedLeader(e, other)` a BeginQuorumEpoch; each `withKip853Rpc` parameterization is one case).
@@ -282,5 +282,63 @@ describe("KafkaRaftClientTest: fetches", () => {
     h.poll();
     expect(h.node.log.endOffset).toBe(0);
     expect([h.node.epoch, h.node.leader]).toEqual([epoch + 1, "c2"]);
+  });
+});
+
+/** The follower's next Fetch: assertSentFetchRequest(epoch, fetchOffset, lastFetchedEpoch). */
+function assertSentFetchRequest(h: RaftHarness, epoch: number, fetchOffset: number, lastFetchedEpoch: number): Outbound<RaftFetchRequest> {
+  const sent = h.sent<RaftFetchRequest>("Fetch");
+  expect(sent.length).toBe(1);
+  expect([sent[0].req.epoch, sent[0].req.fetchOffset, sent[0].req.lastFetchedEpoch]).toEqual([epoch, fetchOffset, lastFetchedEpoch]);
+  return sent[0];
+}
+
+/** context.fetchResponse(epoch, leader, `entries` records of `entriesEpoch`, highWatermark, NONE), plus `extra` fields. */
+function fetchResponse(h: RaftHarness, to: Outbound<RaftFetchRequest>, epoch: number, leader: string, entries: number, entriesEpoch: number, highWatermark: number, extra: Partial<RaftFetchResponse> = {}): void {
+  const records = Array.from({ length: entries }, (_, i) => ({ epoch: entriesEpoch, record: { type: "Topic" as const, name: `r${i}`, partitions: 1, config: {} } }));
+  h.deliverResponse(to, { type: "FetchResponse", epoch, leader, error: "NONE", baseOffset: to.req.fetchOffset, entries: records, highWatermark, ...extra } satisfies Omit<RaftFetchResponse, "correlationId">);
+  h.poll();
+}
+
+describe("KafkaRaftClientTest: a follower's replication and high watermark", () => {
+  it("testFollowerReplication", () => {
+    const epoch = 5;
+    const h = new RaftHarness([LOCAL, "c1"], { epoch });
+    h.deliverBeginEpoch(epoch, "c1");
+    expect([h.node.epoch, h.node.leader]).toEqual([epoch, "c1"]);
+    const request = assertSentFetchRequest(h, epoch, 0, 0);
+    fetchResponse(h, request, epoch, "c1", 2, 3, 0);
+    // (Kafka also asserts firstUnflushedOffset 2: kafkasim's metadata log is durable once appended.)
+    expect(h.node.log.endOffset).toBe(2);
+  });
+
+  it("testEmptyRecordSetInFetchResponse", () => {
+    const epoch = 5;
+    const h = new RaftHarness([LOCAL, "c1"], { epoch });
+    h.deliverBeginEpoch(epoch, "c1");
+    // An empty answer.
+    fetchResponse(h, assertSentFetchRequest(h, epoch, 0, 0), epoch, "c1", 0, epoch, 0);
+    expect([h.node.log.endOffset, h.node.highWatermark]).toEqual([0, 0]);
+    // Records, without a high watermark advance.
+    fetchResponse(h, assertSentFetchRequest(h, epoch, 0, 0), epoch, "c1", 2, epoch, 0);
+    expect([h.node.log.endOffset, h.node.highWatermark]).toEqual([2, 0]);
+    // An empty answer that advances the high watermark.
+    fetchResponse(h, assertSentFetchRequest(h, epoch, 2, epoch), epoch, "c1", 0, epoch, 2);
+    expect([h.node.log.endOffset, h.node.highWatermark]).toEqual([2, 2]);
+  });
+
+  it("testFollowerLogReconciliation", () => {
+    const epoch = 5;
+    const lastEpoch = 3;
+    const h = new RaftHarness([LOCAL, "c1"], { epoch, entries: [{ epoch: lastEpoch, count: 2 }, { epoch: lastEpoch, count: 1 }] });
+    h.deliverBeginEpoch(epoch, "c1");
+    expect([h.node.epoch, h.node.leader]).toEqual([epoch, "c1"]);
+    expect(h.node.log.endOffset).toBe(3);
+    const request = assertSentFetchRequest(h, epoch, 3, lastEpoch);
+    // divergingFetchResponse(epoch, leader, divergingEpochEndOffset 2, divergingEpoch 3, highWatermark 1).
+    fetchResponse(h, request, epoch, "c1", 0, epoch, 1, { divergingEpoch: { epoch: lastEpoch, endOffset: 2 } });
+    expect(h.node.log.endOffset).toBe(2);
+    // Now it fetches from the truncated end.
+    assertSentFetchRequest(h, epoch, 2, lastEpoch);
   });
 });
