@@ -1,10 +1,11 @@
 import { ClusterControlManager } from "../../src/kafka/controller/clusterControl.js";
 import type { ControllerConfig, ControllerContext } from "../../src/kafka/controller/controllerContext.js";
 import type { RaftNode } from "../../src/kafka/controller/raft.js";
-import type { ReplicationControlManager } from "../../src/kafka/controller/replicationControl.js";
+import { ConfigurationControlManager } from "../../src/kafka/controller/configurationControl.js";
+import { ReplicationControlManager } from "../../src/kafka/controller/replicationControl.js";
 import { MetadataImage } from "../../src/kafka/metadata/metadataImage.js";
 import type { MetadataRecord } from "../../src/kafka/metadata/records.js";
-import type { BrokerHeartbeatResponse, BrokerRegistrationResponse } from "../../src/kafka/protocol/controllerMessages.js";
+import type { AlterPartitionRequest, AlterPartitionResponse, BrokerHeartbeatResponse, BrokerRegistrationResponse } from "../../src/kafka/protocol/controllerMessages.js";
 import { FakeContext } from "./fakeContext.js";
 
 /** What a broker's heartbeat brought: the answer, and the broker's registration after it. */
@@ -19,7 +20,9 @@ export interface HeartbeatOutcome {
  * shutdown) on a FakeContext with a stand-in for the rest of the controller: a metadata log that is only a counter
  * (a proposed record is applied to the image at once, at the next offset), committed at once unless `holdCommits` is
  * set (then `commit()` commits everything), and a ReplicationControlManager whose only answer is `leadsAny`, read
- * from `leaders` (the brokers that lead some partition; its partition moves are recorded in `partitionMoves`).
+ * from `leaders` (the brokers that lead some partition; its partition moves are recorded in `partitionMoves`) — or,
+ * with `replication`, kafkasim's own ReplicationControlManager over the image's partitions (cluster defaults:
+ * min.insync.replicas 1, unclean leader election off, ELR off; `brokers` the cluster's broker names).
  * Broker names are "broker-<n>"; `now` is the FakeContext's clock, moved with `ctx.advance(ms)`.
  */
 export class ClusterControlHarness {
@@ -36,8 +39,11 @@ export class ClusterControlHarness {
   private nextCorrelationId = 1;
   private readonly incarnations = new Map<string, number>();
 
+  /** Set with `replication`: kafkasim's ReplicationControlManager. */
+  readonly replication: ReplicationControlManager | null = null;
+
   /** `sessionTimeoutMs`: broker.session.timeout.ms; `firstOffset`: the offset of the first record proposed. */
-  constructor(sessionTimeoutMs: number, firstOffset = 0) {
+  constructor(sessionTimeoutMs: number, firstOffset = 0, replication?: { brokers: string[] }) {
     this.endOffset = firstOffset;
     this.highWatermark = firstOffset;
     const self = this;
@@ -53,7 +59,7 @@ export class ClusterControlHarness {
         return self.highWatermark;
       },
     } as unknown as RaftNode;
-    const cfg = { brokerSessionTimeoutMs: sessionTimeoutMs, eligibleLeaderReplicasEnabled: false } as ControllerConfig;
+    const cfg = { brokerSessionTimeoutMs: sessionTimeoutMs, eligibleLeaderReplicasEnabled: false, brokers: replication?.brokers ?? [], topics: [], minInsyncReplicas: 1, uncleanLeaderElectionEnable: false } as unknown as ControllerConfig;
     const c: ControllerContext = {
       ctx: this.ctx,
       cfg,
@@ -66,11 +72,15 @@ export class ClusterControlHarness {
       },
     };
     this.cluster = new ClusterControlManager(c);
-    this.cluster.replication = {
-      changePartitions: (reason: string) => void this.partitionMoves.push(reason),
-      leadsAny: (broker: string) => this.leaders.has(broker),
-      maybeCreateTopics: () => {},
-    } as unknown as ReplicationControlManager;
+    if (replication) {
+      this.replication = new ReplicationControlManager(c, new ConfigurationControlManager(c, () => {}));
+      this.cluster.replication = this.replication;
+    } else
+      this.cluster.replication = {
+        changePartitions: (reason: string) => void this.partitionMoves.push(reason),
+        leadsAny: (broker: string) => this.leaders.has(broker),
+        maybeCreateTopics: () => {},
+      } as unknown as ReplicationControlManager;
     this.cluster.becameLeader();
   }
 
@@ -92,7 +102,8 @@ export class ClusterControlHarness {
     for (const p of ready) p.send();
   }
 
-  private propose(record: MetadataRecord): number {
+  /** Appends `record` to the metadata log (ctx.replay of a record the test builds); returns its offset. */
+  propose(record: MetadataRecord): number {
     const offset = this.endOffset++;
     this.image.apply(record, offset);
     this.records.push({ offset, record });
@@ -134,6 +145,14 @@ export class ClusterControlHarness {
     this.register(broker);
     const reg = this.image.brokers.get(broker)!;
     this.heartbeat(broker, metadataOffset ?? reg.registrationOffset);
+  }
+
+  /** An AlterPartition from `broker` (its registered epoch unless `brokerEpoch`); the answer, once committed. */
+  alterPartition(req: Omit<AlterPartitionRequest, "type" | "correlationId" | "brokerEpoch"> & { brokerEpoch?: number }): AlterPartitionResponse | undefined {
+    this.ctx.takeSent();
+    const brokerEpoch = req.brokerEpoch ?? this.image.brokers.get(req.broker)?.brokerEpoch ?? -1;
+    this.replication!.handleAlterPartition(req.broker, { ...req, type: "AlterPartition", correlationId: this.nextCorrelationId++, brokerEpoch }, this.ctx.conn(req.broker));
+    return this.answer<AlterPartitionResponse>();
   }
 
   /** Whether `broker` is registered and unfenced. */

@@ -157,10 +157,15 @@ export class ReplicationControlManager {
     if (req.leaderEpoch < p.leaderEpoch) return reply("FENCED_LEADER_EPOCH", null);
     if (p.leader !== req.broker) return reply("INVALID_REQUEST", null);
     if (req.partitionEpoch < p.partitionEpoch) return reply("INVALID_UPDATE_VERSION", null);
-    // ReplicationControlManager.validateAlterPartitionData → ineligibleReplicasForIsr: a broker added to the ISR must
-    // be registered, not in controlled shutdown and not fenced (the registration's flags, KIP-841).
+    // validateAlterPartitionData, then: an ISR naming a broker twice or one that is not a replica (Replicas.validateIsr),
+    // or without the leader, is INVALID_REQUEST.
+    if (req.newIsr.some((b, i) => !p.replicas.includes(b) || req.newIsr.indexOf(b) !== i)) return reply("INVALID_REQUEST", null);
+    if (!req.newIsr.includes(p.leader)) return reply("INVALID_REQUEST", null);
+    // ReplicationControlManager.validateAlterPartitionData → ineligibleReplicasForIsr: every broker of the new ISR (not
+    // only those it adds) must be registered, not in controlled shutdown and not fenced (the registration's flags,
+    // KIP-841). Not modelled: the per-broker epochs of AlterPartition v3 (KIP-903), checked there too.
     const policy = this.policy(p);
-    if (req.newIsr.some((b) => !p.isr.includes(b) && !policy.isAcceptableLeader(b))) return reply("INELIGIBLE_REPLICA", null);
+    if (req.newIsr.some((b) => !policy.isAcceptableLeader(b))) return reply("INELIGIBLE_REPLICA", null);
     // ReplicationControlManager.alterPartition: the leader's ISR through PartitionChangeBuilder, which also fills the
     // ELR, completes a reassignment whose target is now in the ISR, and elects (UNCLEAN where the topic allows it).
     const record = buildPartitionChange(p, { ...policy, election: this.configs.uncleanAllowed(p.topic) ? "UNCLEAN" : "ONLINE", targetIsr: req.newIsr });
