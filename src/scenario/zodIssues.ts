@@ -1,6 +1,24 @@
 import type { z } from "zod";
 import { formatPath, shown } from "./errors.js";
 
+/**
+ * Every zod issue of a failed parse as describeIssue words it, each (path, message) once: one value can fail two
+ * checks that share a message (a number past 2^53 is neither a safe integer nor below the maximum of
+ * `intIn`), and the user would read the same line twice.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, prefix: PropertyKey[] = []): { path: string; message: string }[] {
+  const seen = new Set<string>();
+  const out: { path: string; message: string }[] = [];
+  for (const issue of issues) {
+    const d = describeIssue(issue, schema, prefix);
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
 /** One zod issue as a path inside the file and a message saying what is allowed. */
 export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix: PropertyKey[] = []): { path: string; message: string } {
   const local = issue.path as PropertyKey[];

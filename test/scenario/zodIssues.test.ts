@@ -29,3 +29,20 @@ describe("describeIssue: zod's default words never reach a scenario's author", (
     expect(said(z.object({ kinds: z.array(z.string()).min(1, "must list at least one kind") }), { kinds: [] })).toBe("kinds: must list at least one kind");
   });
 });
+
+describe("a scenario's problems are each said once", () => {
+  it("a partition count past 2^53 fails the whole-number and the maximum check with one message: one line, no '(and 1 more problem)'", async () => {
+    const { scenarioFromData } = await import("../../src/scenario/fromData.js");
+    const data = { name: "n", description: "d", duration: "5s", cluster: { brokers: 3, topics: [{ name: "t", partitions: 18446744073709551617, replicationFactor: 3 }] } };
+    let error: unknown;
+    try {
+      scenarioFromData(data, "f.yaml");
+    } catch (e) {
+      error = e;
+    }
+    const text = String((error as Error).message);
+    expect(text).toContain("cluster.topics[0].partitions: must be a whole number of partitions from 1 to 10,000");
+    expect(text).not.toContain("more problem");
+    expect((error as { more: unknown[] }).more).toEqual([]);
+  });
+});
