@@ -91,6 +91,12 @@ describe("every argument is checked before the simulation runs", () => {
     await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "2", "--from", "abc"], "--from: must be an integer");
   });
 
+  it("a sweep past the safe seeds or too large for one process exits 2 with one line (--seeds 1e9 was a V8 fatal error, exit 133)", async () => {
+    await expectUsageError(["explore", "acks-1-random-leader-crashes", "--seeds", "1e9"], "--seeds 1000000000: at most 10,000,000 seeds in one process", "--shard K/N");
+    await expectUsageError(["compare", "acks-1-random-leader-crashes", "--seeds", "1e9", "--set", "clients.app.config.acks=1", "--set", "clients.app.config.acks=all"], "at most 10,000,000 seeds in one process");
+    await expectUsageError(["explore", "acks-1-random-leader-crashes", "--seeds", "2", "--from", String(Number.MAX_SAFE_INTEGER)], "is past 9007199254740991 (2^53 - 1, the largest seed)");
+  });
+
   it("an integer seed, negative included, runs", async () => {
     expect((await cli("run", "engine/lease-gc-pause", "--seed", "-7", "--quiet")).code).not.toBe(2);
   });
