@@ -46,3 +46,20 @@ describe("a scenario's problems are each said once", () => {
     expect((error as { more: unknown[] }).more).toEqual([]);
   });
 });
+
+describe("a number YAML reads as infinite or NaN", () => {
+  it("says the range the schema allows (brokers: 1e400), or that it must be finite, not 'must be a number'", async () => {
+    const { scenarioFromData } = await import("../../src/scenario/fromData.js");
+    const problem = (data: object) => {
+      try {
+        scenarioFromData({ name: "n", description: "d", duration: "5s", ...data }, "f.yaml");
+      } catch (e) {
+        return String((e as Error).message);
+      }
+      throw new Error("expected a problem");
+    };
+    expect(problem({ cluster: { brokers: Infinity } })).toContain("cluster.brokers: must be a whole number of brokers from 0 to 1,000 (got .inf)");
+    expect(said(z.object({ n: z.number() }), { n: NaN })).toBe("n: must be a finite number (got .nan)");
+    expect(said(z.object({ n: z.number() }), { n: "x" })).toBe('n: must be a number (got "x")');
+  });
+});
