@@ -24,6 +24,31 @@ export function checkOutputFile(path: string, flag: string, cwd: string): string
   return abs;
 }
 
+/** Whether two absolute paths name one file: the same device and inode when both exist (links too), else the same path. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses (UsageError, exit 2) an output file that is the input file or another output's file: `run s.yaml --trace
+ * s.yaml` wrote the trace over the scenario, and `--trace f --history f` kept only the last. `outputs` are the flags
+ * given, with the absolute paths checkOutputFile returned; `input` is the file read, absolute.
+ */
+export function checkOutputsApart(outputs: readonly { flag: string; path: string; abs: string }[], input: { what: string; abs: string }): void {
+  for (const [i, o] of outputs.entries()) {
+    if (sameFile(o.abs, input.abs)) throw new UsageError(`${o.flag} ${o.path}: is the ${input.what} this command reads; writing there would replace it (give another file name)`);
+    const other = outputs.slice(0, i).find((p) => sameFile(p.abs, o.abs));
+    if (other) throw new UsageError(`${o.flag} ${o.path}: is also the file of ${other.flag}; each output needs its own file`);
+  }
+}
+
 /**
  * Checks that `path` (relative to `cwd`) is, or can be made, a writable folder. `what` names what goes there, for
  * the message (`the report`). Returns the absolute path. Creates nothing.

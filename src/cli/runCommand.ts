@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { RunRecorder } from "../report/recorder/runRecorder.js";
 import { formatRunSummary, replayLine, runJson } from "../report/summary.js";
@@ -7,7 +7,7 @@ import { exitCodeOf, runScenario } from "../runner/run.js";
 import { JsonLinesTrace } from "../sim/index.js";
 import type { CliIO } from "./io.js";
 import { parseDurationOption, parseSeed, UsageError } from "./options.js";
-import { checkOutputFile, writeOutputFile } from "./outputPaths.js";
+import { checkOutputFile, checkOutputsApart, writeOutputFile } from "./outputPaths.js";
 import { prepareReportDir, writeRunReport } from "./reportFiles.js";
 import { findScenario } from "./scenarioFiles.js";
 import { loadWithSets, setTexts } from "./setOption.js";
@@ -48,6 +48,11 @@ export function runCommand(args: RunArgs, io: CliIO, c: ChalkInstance): number {
   const reportDir = args.report !== undefined ? prepareReportDir(args.report, io.cwd) : undefined;
   const historyPath = args.history !== undefined ? checkOutputFile(args.history, "--history", io.cwd) : undefined;
   const file = findScenario(args.scenario, io.cwd);
+  const outputs = [
+    ...(tracePath !== undefined ? [{ flag: "--trace", path: args.trace!, abs: tracePath }] : []),
+    ...(historyPath !== undefined ? [{ flag: "--history", path: args.history!, abs: historyPath }] : []),
+  ];
+  checkOutputsApart(outputs, { what: "scenario file", abs: resolve(io.cwd, file) });
   const scenario = loadWithSets(file, setTexts(args.set), durationMs);
   // Before the run, so they come first; --quiet prints nothing for a run that holds.
   if (!args.quiet) for (const w of scenario.warnings ?? []) io.err(c.yellow(`${scenario.file}: warning: ${w}`));

@@ -45,9 +45,27 @@ export function planSweep(a: SweepArgs, scenario: ResolvedScenario, io: CliIO): 
   if (a.out !== undefined && !a.out.endsWith(".jsonl")) throw new UsageError(`--out ${a.out}: must end in .jsonl (one JSON line per seed)`);
   const outPath = a.out !== undefined ? checkOutputFile(a.out, "--out", io.cwd) : undefined;
   const from = fromRaw ?? (typeof scenario.seed === "number" ? scenario.seed : 1);
+  checkSeedRange(from, count, shard);
   // A run past its budget is refused here, once, not in every worker.
   checkWorkBudget(scenario, { durationMs });
   return { count, from, shard, seeds: shardSeeds(from, count, shard), workers, durationMs, outPath };
+}
+
+/** The most seeds one explore or compare process runs (its shard's share): a list past ~10^8 numbers is past V8's array limit. */
+export const MAX_SEEDS_PER_PROCESS = 10_000_000;
+
+/**
+ * Refuses (UsageError, exit 2) a sweep whose seeds leave the safe integers (past 2^53 - 1 two seeds would be one
+ * number) or whose share for this process is more than MAX_SEEDS_PER_PROCESS (`--seeds 1e9` allocated a billion
+ * seeds and V8 aborted with a fatal error instead of an answer).
+ */
+function checkSeedRange(from: number, count: number, shard: { k: number; n: number } | undefined): void {
+  // Not from + count - 1 > MAX: past 2^53 that sum rounds back into range; MAX - (count - 1) is exact.
+  if (from > Number.MAX_SAFE_INTEGER - (count - 1))
+    throw new UsageError(`--seeds ${count}: the last seed, ${from} + ${count} - 1, is past ${Number.MAX_SAFE_INTEGER} (2^53 - 1, the largest seed); give a smaller --from or --seeds`);
+  const mine = shard ? Math.floor((count - shard.k) / shard.n) + 1 : count;
+  if (mine > MAX_SEEDS_PER_PROCESS)
+    throw new UsageError(`--seeds ${count}: at most ${MAX_SEEDS_PER_PROCESS.toLocaleString("en-US")} seeds in one process (this one would run ${mine.toLocaleString("en-US")}); split the sweep with --shard K/N (see README "Sweeps at scale")`);
 }
 
 /** Absolute path of the scenario for worker threads (they share the process's cwd, but not the CLI's io.cwd). */

@@ -3,7 +3,7 @@
  * JavaScript safe integer, negative allowed), as README's `--seed N` says. The engine's own seeds may be strings
  * (the benchmark's "bench"); a user's are not, so a typo such as `--seed 4O` is refused rather than run.
  */
-export const SEED_RULE = "must be an integer, like 42";
+export const SEED_RULE = "must be an integer, like 42, at most 2^53 - 1 either way";
 
 /** Whether `v` is a seed a user may give: a safe integer. */
 export function isSeed(v: unknown): v is number {

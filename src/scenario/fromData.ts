@@ -3,7 +3,7 @@ import type { ResolvedScenario } from "./resolved.js";
 import { resolveScenario } from "./resolve.js";
 import type { ResolveOptions } from "./runBound.js";
 import { scenarioInput } from "./schema.js";
-import { describeIssue } from "./zodIssues.js";
+import { describeIssues } from "./zodIssues.js";
 
 /**
  * Validates a scenario's parsed YAML data against the schema and resolves it (defaults, names, Kafka configs).
@@ -14,7 +14,7 @@ export function scenarioFromData(data: unknown, file: string, options: ResolveOp
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new ScenarioError(file, "", "must be a YAML mapping with name, description, duration, ...");
   const parsed = scenarioInput.safeParse(data, { reportInput: true });
   if (!parsed.success) {
-    const [first, ...rest] = parsed.error.issues.map((issue) => describeIssue(issue, scenarioInput));
+    const [first, ...rest] = describeIssues(parsed.error.issues, scenarioInput);
     const more = rest.length;
     const others = rest.map(({ path, message }) => ({ path, problem: message }));
     throw new ScenarioError(file, first.path, withMoreCount(first.message, more), others);

@@ -52,12 +52,7 @@ export function parseOverride(text: string): Override {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new OverrideError(`--set ${text}: must be KEY=VALUE, like clients.p1.config.acks=all`);
   const key = text.slice(0, eq).trim();
-  let value: unknown;
-  try {
-    value = YAML.parse(text.slice(eq + 1));
-  } catch {
-    value = text.slice(eq + 1);
-  }
+  const value = overrideValue(text, text.slice(eq + 1));
   const parts = key.split(".");
   if (parts.some((s) => s === "")) throw new OverrideError(`--set ${text}: KEY has an empty part`);
   // Walking these would reach Object.prototype (an internal error, and a write every object then sees).
@@ -70,6 +65,35 @@ export function parseOverride(text: string): Override {
     throw new OverrideError(`--set ${text}: a list element is chosen by a dot, not [N]: write ${fixed}=${text.slice(eq + 1)} (or the element's id or name)`);
   }
   return { label: text, key, value: value === null ? "" : value };
+}
+
+/** YAML's core tags, the only ones whose values a scenario has (as load.ts allows in a file). */
+const PLAIN_TAGS: ReadonlySet<string> = new Set(["str", "int", "float", "bool", "null", "seq", "map"].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * A --set's VALUE read as YAML (text that is not YAML stays the text). An alias is refused: `&a { x: *a }` made a
+ * value that contains itself and the scenario walk overflowed the stack (an internal error, exit 3); a tag other than
+ * YAML's core ones (`!!binary`, `!!timestamp`) is refused as in a file, rather than shown as a Buffer or a date.
+ */
+function overrideValue(text: string, source: string): unknown {
+  const doc = YAML.parseDocument(source);
+  if (doc.errors.length > 0) return source;
+  // A tag YAML cannot apply (`!foo 1s`) is only a warning to the library, which would print it on stderr.
+  if (doc.warnings.length > 0) {
+    const w = doc.warnings[0];
+    const tag = w.code === "TAG_RESOLVE_FAILED" ? /Unresolved tag: (\S+)/.exec(w.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, "!!") : undefined;
+    throw new OverrideError(`--set ${text}: ${tag !== undefined ? `YAML tag ${tag} cannot be applied to this value; write the value plainly` : `invalid YAML: ${w.message.split("\n")[0]}`}`);
+  }
+  let problem: string | undefined;
+  YAML.visit(doc, {
+    Node(_, node) {
+      if (YAML.isAlias(node)) problem = `an alias (*${node.source}) has nothing to name in a --set: write the value itself`;
+      else if (node.tag !== undefined && !PLAIN_TAGS.has(node.tag)) problem = `YAML tag ${node.tag.replace(/^tag:yaml\.org,2002:/, "!!")} makes no value a scenario has; write the value plainly`;
+      return problem === undefined ? undefined : YAML.visit.BREAK;
+    },
+  });
+  if (problem !== undefined) throw new OverrideError(`--set ${text}: ${problem}`);
+  return doc.toJS();
 }
 
 /** A copy of the raw scenario data with the override applied. Throws OverrideError naming what was not found. */

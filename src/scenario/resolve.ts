@@ -22,7 +22,7 @@ import { isKafkaRole, isReservedActorName, RESERVED_ACTOR_NAMES } from "./kafkaR
 import type { FaultInput, LatencyInput, ScenarioInput } from "./schema.js";
 import { consumerWorkloadInput, FAULT_VERBS, producerWorkloadInput, transactionalWorkloadInput } from "./schema.js";
 import { HOLDABLE_APIS, messageTypesOfApi, TRACE_EVENTS } from "./traceEventRegistry.js";
-import { describeIssue } from "./zodIssues.js";
+import { describeIssues } from "./zodIssues.js";
 import type { Expectation, ResolvedClient, ResolvedDemo, ResolvedScenario, ResolvedTopic } from "./resolved.js";
 
 const us = (ms: number) => Math.round(ms * 1000);
@@ -416,7 +416,7 @@ const clientPath = (i: number): PropertyKey[] => ["clients", i];
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, path: PropertyKey[], file: string): z.infer<S> {
   const r = schema.safeParse(value, { reportInput: true });
   if (r.success) return r.data;
-  const [first, ...rest] = r.error.issues.map((issue) => describeIssue(issue, schema, path));
+  const [first, ...rest] = describeIssues(r.error.issues, schema, path);
   throw new ScenarioError(file, first.path, withMoreCount(first.message, rest.length), rest.map(({ path: at, message }) => ({ path: at, problem: message })));
 }
 

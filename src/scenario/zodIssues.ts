@@ -1,6 +1,24 @@
 import type { z } from "zod";
 import { formatPath, shown } from "./errors.js";
 
+/**
+ * Every zod issue of a failed parse as describeIssue words it, each (path, message) once: one value can fail two
+ * checks that share a message (a number past 2^53 is neither a safe integer nor below the maximum of
+ * `intIn`), and the user would read the same line twice.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodType, prefix: PropertyKey[] = []): { path: string; message: string }[] {
+  const seen = new Set<string>();
+  const out: { path: string; message: string }[] = [];
+  for (const issue of issues) {
+    const d = describeIssue(issue, schema, prefix);
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
 /** One zod issue as a path inside the file and a message saying what is allowed. */
 export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix: PropertyKey[] = []): { path: string; message: string } {
   const local = issue.path as PropertyKey[];
@@ -20,7 +38,15 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, prefix
     const want = { object: "a mapping (key: value)", record: "a mapping (key: value)", array: "a list", string: "a string", number: "a number", int: "a whole number", boolean: "true or false" }[issue.expected as string] ?? issue.expected;
     const got = gotText(input);
     // zod's own words for a whole number, a map and a pair are "int", "record" and "tuple": the schema's message says it for the file.
-    const own = (issue.expected === "int" || issue.expected === "record" || issue.expected === "tuple") && issue.message.startsWith("must ") ? issue.message : `must be ${want}`;
+    // A number YAML read as infinite or NaN (1e400, .inf, .nan) is a number to its writer: say what the schema allows
+    // (its range), or that it must be finite, not "must be a number".
+    const nonFinite = typeof input === "number" && !Number.isFinite(input);
+    const own =
+      (issue.expected === "int" || issue.expected === "record" || issue.expected === "tuple" || nonFinite) && issue.message.startsWith("must ")
+        ? issue.message
+        : nonFinite
+          ? "must be a finite number"
+          : `must be ${want}`;
     return { path: formatPath(base), message: `${own} (got ${got})` };
   }
   const message = ownWords(issue);

@@ -106,3 +106,24 @@ describe("the path checks, for any command that writes", () => {
     expect(() => checkOutputDir(aFile, "--out", dir)).toThrow(/a file is in the way/);
   });
 });
+
+describe("an output file is neither the scenario nor another output (outsider4: run s.yaml --trace s.yaml replaced the scenario)", () => {
+  it("--trace or --history naming the scenario file (directly, by another spelling or by a link) is exit 2 and the file is kept", async () => {
+    const scenario = join(dir, "mine.yaml");
+    const text = readFileSync("scenarios/engine/heartbeat-false-suspicion.yaml", "utf8");
+    writeFileSync(scenario, text);
+    await expectPathError(["run", scenario, "--trace", scenario], scenario, "--trace", "is the scenario file this command reads");
+    await expectPathError(["run", scenario, "--history", join(dir, ".", "..", dir.split("/").pop()!, "mine.yaml")], "mine.yaml", "--history", "is the scenario file");
+    const { symlinkSync } = await import("node:fs");
+    symlinkSync(scenario, join(dir, "link.yaml"));
+    await expectPathError(["run", scenario, "--trace", join(dir, "link.yaml")], "link.yaml", "is the scenario file");
+    expect(readFileSync(scenario, "utf8")).toBe(text);
+  });
+
+  it("--trace and --history naming one file is exit 2; two files run", async () => {
+    const same = join(dir, "out.jsonl");
+    await expectPathError(["run", SCENARIO, "--trace", same, "--history", same], same, "--history", "is also the file of --trace");
+    const r = await cli("run", SCENARIO, "--trace", join(dir, "t.jsonl"), "--history", join(dir, "h.jsonl"), "--quiet");
+    expect(r.code).not.toBe(2);
+  });
+});

@@ -120,7 +120,7 @@ describe("--set on run, explore and shrink: one setting changed for this run, as
     // The schema's check comes before the resolver's: only the --set's problem is found, and it says so.
     const set = await cli("run", late, "--set", "seed=x");
     expect(set.code).toBe(2);
-    expect(set.stderr.trim()).toBe(`--set seed=x: ${late}: seed: must be an integer, like 42 (got "x")`);
+    expect(set.stderr.trim()).toBe(`--set seed=x: ${late}: seed: must be an integer, like 42, at most 2^53 - 1 either way (got "x")`);
     // A --set that changes the file's own problem's words (a shorter run) is named with it.
     expect((await cli("run", late, "--set", "duration=3s")).stderr.trim()).toBe(`--set duration=3s: ${late}: clients[0].start: must be before the end of the run (duration 3s)`);
   });

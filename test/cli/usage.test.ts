@@ -81,14 +81,21 @@ describe("every argument is checked before the simulation runs", () => {
   });
 
   it("a seed that is not an integer exits 2 with one line naming the flag and what is allowed (README: --seed N)", async () => {
-    for (const bad of ["abc", "1.5", "4O", "99999999999999999999"]) {
+    // 2^53 is an integer, but not one a seed may be (outsider4: the message said only "must be an integer").
+    for (const bad of ["abc", "1.5", "4O", "99999999999999999999", "9007199254740992"]) {
       const r = await cli("run", "engine/lease-gc-pause", "--seed", bad);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe("");
-      expect(r.stderr.split("\n")).toEqual([`--seed: must be an integer, like 42 (got ${JSON.stringify(bad)})`]);
+      expect(r.stderr.split("\n")).toEqual([`--seed: must be an integer, like 42, at most 2^53 - 1 either way (got ${JSON.stringify(bad)})`]);
     }
     await expectUsageError(["shrink", "engine/lease-gc-pause", "--seed", "abc"], "--seed: must be an integer");
     await expectUsageError(["explore", "engine/lease-gc-pause", "--seeds", "2", "--from", "abc"], "--from: must be an integer");
+  });
+
+  it("a sweep past the safe seeds or too large for one process exits 2 with one line (--seeds 1e9 was a V8 fatal error, exit 133)", async () => {
+    await expectUsageError(["explore", "acks-1-random-leader-crashes", "--seeds", "1e9"], "--seeds 1000000000: at most 10,000,000 seeds in one process", "--shard K/N");
+    await expectUsageError(["compare", "acks-1-random-leader-crashes", "--seeds", "1e9", "--set", "clients.app.config.acks=1", "--set", "clients.app.config.acks=all"], "at most 10,000,000 seeds in one process");
+    await expectUsageError(["explore", "acks-1-random-leader-crashes", "--seeds", "2", "--from", String(Number.MAX_SAFE_INTEGER)], "is past 9007199254740991 (2^53 - 1, the largest seed)");
   });
 
   it("an integer seed, negative included, runs", async () => {

@@ -89,9 +89,9 @@ describe("bad input exits 2 with one precise message", () => {
   it("a wrong kind is said in the file's words, not zod's (int, record), and .inf/.nan are shown as written, not as null", async () => {
     await expectBadInput(file(DEMO.replace("demo:", "cluster: { brokers: 2.5 }\ndemo:")), "cluster.brokers: must be a whole number of brokers from 0 to 1,000 (got 2.5)");
     await expectBadInput(file(KAFKA.replace("brokers: 3", "brokers: 3\n  config: [a]")), "cluster.config: must be a map of Kafka config keys to values (got a list)");
-    await expectBadInput(file(KAFKA.replace("brokers: 3", "brokers: .nan")), "cluster.brokers: must be a number (got .nan)");
-    await expectBadInput(file(KAFKA.replace("duration: 5s", "duration: 5s\nseed: .inf")), "seed: must be an integer, like 42 (got .inf)");
-    await expectBadInput(file(KAFKA.replace("partitions: 3,", "partitions: -.inf,")), "cluster.topics[0].partitions: must be a number (got -.inf)");
+    await expectBadInput(file(KAFKA.replace("brokers: 3", "brokers: .nan")), "cluster.brokers: must be a whole number of brokers from 0 to 1,000 (got .nan)");
+    await expectBadInput(file(KAFKA.replace("duration: 5s", "duration: 5s\nseed: .inf")), "seed: must be an integer, like 42, at most 2^53 - 1 either way (got .inf)");
+    await expectBadInput(file(KAFKA.replace("partitions: 3,", "partitions: -.inf,")), "cluster.topics[0].partitions: must be a whole number of partitions from 1 to 10,000 (got -.inf)");
   });
 
   it("an unknown top-level key lists what is allowed", async () => {
@@ -99,8 +99,8 @@ describe("bad input exits 2 with one precise message", () => {
   });
 
   it("a seed that is not an integer, as --seed would refuse it", async () => {
-    await expectBadInput(file(DEMO + "seed: abc\n"), 'seed: must be an integer, like 42 (got "abc")');
-    await expectBadInput(file(DEMO + "seed: 1.5\n"), "seed: must be an integer, like 42 (got 1.5)");
+    await expectBadInput(file(DEMO + "seed: abc\n"), 'seed: must be an integer, like 42, at most 2^53 - 1 either way (got "abc")');
+    await expectBadInput(file(DEMO + "seed: 1.5\n"), "seed: must be an integer, like 42, at most 2^53 - 1 either way (got 1.5)");
   });
 
   it("a file with two problems names both, each on its own line with its path; the first line is as with one", async () => {

@@ -33,3 +33,17 @@ describe("--set KEY=VALUE", () => {
     expect(() => parseOverride("noequals")).toThrow(/must be KEY=VALUE/);
   });
 });
+
+describe("--set VALUE's YAML is held to a scenario file's rules (outsider4)", () => {
+  it("an alias is refused: &a { x: *a } was a value containing itself, and the run ended in an internal error (exit 3)", () => {
+    expect(() => parseOverride("clients.p1.config=&a { x: *a }")).toThrow("--set clients.p1.config=&a { x: *a }: an alias (*a) has nothing to name in a --set: write the value itself");
+  });
+
+  it("a tag other than YAML's core ones is refused, and so is one that cannot apply; core tags still load", () => {
+    expect(() => parseOverride("clients.p1.config.acks=!!binary eA==")).toThrow("YAML tag !!binary makes no value a scenario has; write the value plainly");
+    expect(() => parseOverride("duration=!!timestamp 2001-01-01")).toThrow("YAML tag !!timestamp makes no value a scenario has");
+    expect(() => parseOverride("duration=!dur 1s")).toThrow(/^--set duration=!dur 1s: YAML tag !dur cannot be applied to this value; write the value plainly$/);
+    expect(parseOverride("a=!!str 5").value).toBe("5");
+    expect(parseOverride("a=[1").value).toBe("[1"); // not YAML: the text itself, as before
+  });
+});

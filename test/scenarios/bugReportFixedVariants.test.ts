@@ -45,6 +45,11 @@ const variants: { file: string; set: string[]; expect: string; committedTransact
     expect: "[{errorNotSeen: {client: reader, error: INVALID_SESSION_TIMEOUT}}, {consumerProgress: {group: audit, within: 10s}}, noSkippedRecords]",
   },
   {
+    file: "stuck-follower-stalls-acks-all.yaml",
+    set: ["brokers.config.replica.lag.time.max.ms=10000"],
+    expect: "[{noUnavailability: 16s}, noLostAcknowledgedWrites, noLogDivergence, noReplicasOutOfSync]",
+  },
+  {
     file: "kraft-quorum-loss-no-failover.yaml",
     set: ["cluster.controllers=5"],
     expect: "[{noUnavailability: 10s}, noLostAcknowledgedWrites, noLogDivergence]",

@@ -55,8 +55,12 @@ export function asJepsenOp(raw: unknown, position: number): JepsenOp {
   if (typeof o.type !== "string" || !TYPES.has(o.type)) throw new HistoryFormatError(position, `type must be one of invoke, ok, fail, info (got ${describe(o.type)})`);
   if (typeof o.f !== "string" || o.f === "") throw new HistoryFormatError(position, `f must be a name such as send, poll, txn, assign, subscribe (got ${describe(o.f)})`);
   if (typeof o.process !== "number" && typeof o.process !== "string") throw new HistoryFormatError(position, `process must be a number or a name (got ${describe(o.process)})`);
-  if (o.time !== undefined && o.time !== null && typeof o.time !== "number") throw new HistoryFormatError(position, `time must be a number of nanoseconds (got ${describe(o.time)})`);
-  if (o.index !== undefined && o.index !== null && typeof o.index !== "number") throw new HistoryFormatError(position, `index must be a number (got ${describe(o.index)})`);
+  // ##NaN and ##Inf are EDN numbers but no time: a NaN time compared false with every other and hid the polls from the
+  // realtime lag ("no poll to measure").
+  if (o.time !== undefined && o.time !== null && (typeof o.time !== "number" || !Number.isFinite(o.time))) throw new HistoryFormatError(position, `time must be a number of nanoseconds (got ${describe(o.time)})`);
+  // Jepsen's indices are positions: whole numbers from 0 (jepsen.history's Op :index is a long, and a history's ops are
+  // in index order; checked by parseHistoryText).
+  if (o.index !== undefined && o.index !== null && (typeof o.index !== "number" || !Number.isInteger(o.index) || o.index < 0)) throw new HistoryFormatError(position, `index must be a whole number ≥ 0, the op's position (got ${describe(o.index)})`);
   const op = o as JepsenOp;
   if (op.index === undefined || op.index === null) op.index = position;
   return op;

@@ -59,8 +59,9 @@ function lingerAndRequestTimeoutMs(c: ProducerConfig): number {
 
 
 /**
- * Kafka `ProducerConfig.postProcessAndValidateIdempotenceConfigs`: idempotence needs acks=all, retries > 0 and
- * max.in.flight ≤ 5. When enable.idempotence was set explicitly, a conflict is a ConfigException; when it was left
+ * Kafka `ProducerConfig.postProcessAndValidateIdempotenceConfigs` (Kafka 4.0): idempotence needs acks=all, retries > 0
+ * and max.in.flight ≤ 5. A max.in.flight above 5 is a ConfigException whenever idempotence is on (by default too).
+ * For acks and retries: when enable.idempotence was set explicitly, a conflict is a ConfigException; when it was left
  * at its default, idempotence is silently switched off instead (see `producerSettings`) — and then a transactional.id
  * is a ConfigException ("Cannot set a transactional.id without also enabling idempotence."), which names the key
  * that switched it off.
@@ -75,6 +76,13 @@ export function producerConfigConflicts(c: ProducerConfig, explicit: ReadonlySet
   const transactional = c["transactional.id"] !== null;
   if (transactional && explicit.has("enable.idempotence") && c["enable.idempotence"] === false)
     out.push({ key: "enable.idempotence", message: "cannot be false with a transactional.id: transactions need idempotence (ConfigException in Kafka: \"Cannot set a transactional.id without also enabling idempotence.\")" });
+  // Kafka 4.0 (KAFKA-17927, ProducerConfig.postProcessAndValidateIdempotenceConfigs): while idempotence is on — set
+  // true, left at its default true (whatever acks and retries say), or needed by a transactional.id — max.in.flight
+  // above 5 is a ConfigException; Kafka 3.x only warned and switched a defaulted idempotence off ("in v4.0.0 and
+  // onward, this will become an error"). Only an explicit enable.idempotence=false allows more.
+  const maxInFlight = c["max.in.flight.requests.per.connection"];
+  if (maxInFlight > 5 && (c["enable.idempotence"] || transactional))
+    out.push({ key: "max.in.flight.requests.per.connection", message: `must be at most 5 while enable.idempotence is true${explicit.has("enable.idempotence") ? "" : " (its default)"} (ConfigException in Kafka 4.0: "To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is ${maxInFlight}."); set enable.idempotence: false to send more at once${transactional ? ", which a transactional producer cannot" : ""}` });
   const explicitIdempotence = explicit.has("enable.idempotence") && c["enable.idempotence"] === true;
   if (!(transactional || explicitIdempotence)) return out;
   // With enable.idempotence left at its default, each conflict below switches idempotence off, and Kafka refuses
@@ -85,8 +93,6 @@ export function producerConfigConflicts(c: ProducerConfig, explicit: ReadonlySet
   const acks = c.acks;
   if (acks !== "all" && acks !== "-1")
     out.push({ key: "acks", message: `must be "all" (or -1) to use the idempotent producer${why("Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.")}` });
-  if (c["max.in.flight.requests.per.connection"] > 5)
-    out.push({ key: "max.in.flight.requests.per.connection", message: `must be at most 5 to use the idempotent producer${why("Must set max.in.flight.requests.per.connection to at most 5 to use the idempotent producer.")}` });
   return out;
 }
 
@@ -97,8 +103,9 @@ export function producerSettings(c: ProducerConfig, explicit: ReadonlySet<string
   const maxInFlight = c["max.in.flight.requests.per.connection"];
   const retries = c.retries;
   let idempotence = c["enable.idempotence"] || c["transactional.id"] !== null;
-  // Not set explicitly and a conflicting setting: Kafka disables idempotence rather than failing.
-  if (idempotence && !explicit.has("enable.idempotence") && c["transactional.id"] === null && (acks !== -1 || retries === 0 || maxInFlight > 5)) idempotence = false;
+  // Not set explicitly and a conflicting acks or retries: Kafka disables idempotence rather than failing (a
+  // max.in.flight above 5 is refused instead, producerConfigConflicts).
+  if (idempotence && !explicit.has("enable.idempotence") && c["transactional.id"] === null && (acks !== -1 || retries === 0)) idempotence = false;
   return {
     acks,
     idempotence,

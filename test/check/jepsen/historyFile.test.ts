@@ -168,7 +168,15 @@ describe("asJepsenOp: the fields every op must have", () => {
     expect(at({ type: "ok", f: 3, process: 0 })).toBe("op 4: f must be a name such as send, poll, txn, assign, subscribe (got 3)");
     expect(at({ type: "ok", f: "send", process: null })).toBe("op 4: process must be a number or a name (got null)");
     expect(at({ type: "ok", f: "send", process: 0, time: "1s" })).toBe('op 4: time must be a number of nanoseconds (got "1s")');
-    expect(at({ type: "ok", f: "send", process: 0, index: "3" })).toBe('op 4: index must be a number (got "3")');
+    expect(at({ type: "ok", f: "send", process: 0, index: "3" })).toBe('op 4: index must be a whole number ≥ 0, the op\'s position (got "3")');
+  });
+
+  it("refuses a time that is no number of nanoseconds (EDN's ##NaN, ##Inf) and an index that is no position (1.5, -7)", () => {
+    expect(at({ type: "ok", f: "send", process: 0, time: NaN })).toBe("op 4: time must be a number of nanoseconds (got NaN: not a finite number)");
+    expect(at({ type: "ok", f: "send", process: 0, time: Infinity })).toBe("op 4: time must be a number of nanoseconds (got Infinity: not a finite number)");
+    expect(at({ type: "ok", f: "send", process: 0, index: 1.5 })).toBe("op 4: index must be a whole number ≥ 0, the op's position (got 1.5)");
+    expect(at({ type: "ok", f: "send", process: 0, index: -7 })).toBe("op 4: index must be a whole number ≥ 0, the op's position (got -7)");
+    expect(() => parseHistoryText("{:index 0 :time ##NaN :process 0 :type :invoke :f :send :value [[:send 0 1]]}")).toThrow("op 0: time must be a number of nanoseconds (got NaN: not a finite number)");
   });
 
   it("describes what it found briefly: nothing, Maps as objects, big integers as numbers, long values cut at 60", () => {

@@ -124,9 +124,16 @@ describe("producer (ProducerConfig, KafkaProducer)", () => {
   it("with a transactional.id and enable.idempotence left alone, acks=1 turns idempotence off and Kafka refuses the transactional.id; without a transactional.id it is accepted", () => {
     const txn = (config: string) => scenario({ producer: `transactional.id: tx-1, ${config}` }).replace("workload: { topic: t, rate: 10 }", "workload: { transactions: { topic: t } }");
     expect(refusal(txn("acks: 1"))).toContain('clients[0].config.acks: must be "all" (or -1) to use the idempotent producer: it turns idempotence off (enable.idempotence was not set), and a transactional.id needs it (ConfigException in Kafka: "Cannot set a transactional.id without also enabling idempotence.")');
-    expect(refusal(txn("max.in.flight.requests.per.connection: 6"))).toContain("Cannot set a transactional.id without also enabling idempotence.");
+    expect(refusal(txn("max.in.flight.requests.per.connection: 6"))).toContain("clients[0].config.max.in.flight.requests.per.connection: must be at most 5 while enable.idempotence is true (its default)");
     expect(refusal(txn("retries: 0"))).toContain("clients[0].config.retries");
     expect(producerSettings(load(scenario({ producer: "acks: 1" }))).idempotence).toBe(false);
+  });
+
+  it("max.in.flight above 5 is Kafka 4.0's ConfigException while idempotence is on, by default too (KAFKA-17927); enable.idempotence: false allows it", () => {
+    expect(refusal(scenario({ producer: "max.in.flight.requests.per.connection: 10" }))).toContain('clients[0].config.max.in.flight.requests.per.connection: must be at most 5 while enable.idempotence is true (its default) (ConfigException in Kafka 4.0: "To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5. Current value is 10."); set enable.idempotence: false to send more at once');
+    expect(refusal(scenario({ producer: "acks: 1, max.in.flight.requests.per.connection: 10" }))).toContain("clients[0].config.max.in.flight.requests.per.connection: must be at most 5");
+    const s = producerSettings(load(scenario({ producer: "enable.idempotence: false, max.in.flight.requests.per.connection: 10" })));
+    expect([s.idempotence, s.maxInFlight]).toEqual([false, 10]);
   });
 
   it("enable.idempotence: true set explicitly with acks=1 is Kafka's own acks ConfigException; with acks=all it is accepted", () => {
