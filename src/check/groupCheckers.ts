@@ -136,10 +136,11 @@ export const skippedRecords: Checker = {
       if (!group) continue;
       for (const [tp, recs] of Object.entries(op.value as PollValue)) if (recs.length > 0) from.set(`${group}/${tp}`, Math.min(from.get(`${group}/${tp}`) ?? Infinity, recs[0][0]));
     }
+    const addedLater = partitionsAddedUnderGroup(input);
     const out: Finding[] = [];
     for (const [group, byTp] of committedOffsets(input))
       for (const [tp, committed] of byTp) {
-        const start = from.get(`${group}/${tp}`) ?? committed;
+        const start = Math.min(from.get(`${group}/${tp}`) ?? committed, addedLater.get(`${group}/${tp}`) ?? Infinity);
         const skipped = (parts.get(tp)?.records ?? []).filter((r) => r.offset >= start && r.offset < committed && !(r.aborted && readCommitted.has(group)) && !done.has(`${group}/${tp}@${r.offset}`)).map((r) => r.offset);
         if (skipped.length > 0)
           out.push({
@@ -150,6 +151,47 @@ export const skippedRecords: Checker = {
     return out;
   },
 };
+
+/**
+ * KAFKA-12261: the records of a partition first handed to a group in a later generation than the first that named its
+ * topic (a partition added while the group read the topic) were in the group's scope from that first generation on —
+ * with auto.offset.reset=earliest it reads them, with latest it starts past them. Returns `group/tp` → the lowest
+ * offset of such a partition acknowledged to a producer after the group's first assignment of the topic (µs of the
+ * history's clock). A partition of the first generation is not in the map: a brand-new group's reset is its start.
+ * Generations are compared as the assignments report them (a KIP-848 member epoch stands for the generation).
+ */
+function partitionsAddedUnderGroup(input: CheckInput): Map<string, number> {
+  // group/topic → the first assignment naming the topic (generation, time); group/tp → the generation first naming it.
+  const topicFirst = new Map<string, { generation: number; time: number }>();
+  const tpFirst = new Map<string, number>();
+  const topicOf = (tp: string) => tp.slice(0, tp.lastIndexOf("-"));
+  for (const { op, v } of assignments(input))
+    for (const tp of v.partitions) {
+      const t = topicFirst.get(`${v.group}/${topicOf(tp)}`);
+      if (!t || v.generation < t.generation || (v.generation === t.generation && op.time < t.time)) topicFirst.set(`${v.group}/${topicOf(tp)}`, { generation: v.generation, time: op.time });
+      tpFirst.set(`${v.group}/${tp}`, Math.min(tpFirst.get(`${v.group}/${tp}`) ?? Infinity, v.generation));
+    }
+  // group/tp → the first assignment of its topic, for the partitions first assigned in a later generation.
+  const later = new Map<string, { generation: number; time: number }>();
+  for (const [k, generation] of tpFirst) {
+    const first = topicFirst.get(`${k.slice(0, k.indexOf("/"))}/${topicOf(k.slice(k.indexOf("/") + 1))}`)!;
+    if (generation > first.generation) later.set(k, first);
+  }
+  const out = new Map<string, number>();
+  if (later.size === 0) return out;
+  const groups = [...new Set([...later.keys()].map((k) => k.slice(0, k.indexOf("/"))))];
+  for (const { done } of input.history.completed("send")) {
+    if (done.type !== "ok") continue;
+    const v = done.value as { topic: string; partition: number | null; offset?: number };
+    if (v.partition === null || v.offset === undefined || v.offset < 0) continue;
+    for (const group of groups) {
+      const k = `${group}/${v.topic}-${v.partition}`;
+      const first = later.get(k);
+      if (first && done.time > first.time) out.set(k, Math.min(out.get(k) ?? Infinity, v.offset));
+    }
+  }
+  return out;
+}
 
 /** Two members processing records of one partition at the same moment: split brain. */
 export const concurrentOwnership: Checker = {

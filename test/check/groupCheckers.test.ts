@@ -253,6 +253,41 @@ describe("consumedTwice: which records, by whom, and which rebalance gave them t
   });
 });
 
+describe("skippedRecords: partitions added while the group reads the topic (KAFKA-12261)", () => {
+  // t-0 was the group's from generation 1 (assigned at 1 s); t-1 first in generation 2 (at 5 s), reset to latest at 3.
+  const story = (t1From: number) => {
+    const s = new GroupStory()
+      .assigned("c1", ["t-0"], { at: 1, gen: 1 })
+      .ack(0, 0.5, ["t", 1])
+      .ack(1, 2, ["t", 1])
+      .ack(2, 3, ["t", 1])
+      .ack(3, 6, ["t", 1])
+      .assigned("c1", ["t-0", "t-1"], { at: 5, gen: 2 });
+    const read = [1, 2, 3].filter((o) => o >= t1From);
+    s.poll("c1", "t-1", read, 6);
+    for (const o of read) s.process("c1", o, { at: 6 + o / 10, gen: 2, tp: ["t", 1] });
+    return s.commit("c1", { "t-1": 4 }, { at: 7, gen: 2 });
+  };
+
+  it("fires for the records acknowledged on the new partition after the group's first assignment of its topic", () => {
+    // Offset 0 was acknowledged before the group read t at all: out of scope, as for a brand-new group.
+    expect(skippedRecords.run(story(3).input([log(4, ["t", 1])]), null)).toMatchObject([{ evidence: { partition: "t-1", skipped: 2, first: 1 } }]);
+  });
+
+  it("stays quiet when the group read the new partition from there (earliest), and for a partition of the first generation", () => {
+    expect(skippedRecords.run(story(1).input([log(4, ["t", 1])]), null)).toEqual([]);
+    // Both members' first generation, the second one assigned later: a brand-new group's reset is its start.
+    const first = new GroupStory()
+      .assigned("c1", ["t-0"], { at: 1, gen: 1 })
+      .ack(0, 1.5, ["t", 1])
+      .assigned("c2", ["t-1"], { at: 2, gen: 1 })
+      .poll("c2", "t-1", [1], 3)
+      .process("c2", 1, { at: 3, tp: ["t", 1] })
+      .commit("c2", { "t-1": 2 }, { at: 4 });
+    expect(skippedRecords.run(first.input([log(2, ["t", 1])]), null)).toEqual([]);
+  });
+});
+
 describe("skippedRecords: the group's scope, isolation and committed offsets", () => {
   const abortedAt1 = () => {
     const l = log(4);
