@@ -19,6 +19,7 @@ export const KAFKA_TRACE_EVENTS = {
   "broker.init-producer-id": { producerId: "number", producerEpoch: "number", for: "string" },
   "broker.registered": { brokerEpoch: "number" },
   "broker.registration-failed": { error: "string", retryMs: "number" },
+  "broker.registration-timeout": { timeoutMs: "number", failedAttempts: "number" },
   "broker.shutdown-approved": { brokerEpoch: "number" },
   "broker.started": { brokerEpoch: "number" },
   "broker.unfenced": { brokerEpoch: "number" },

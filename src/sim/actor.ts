@@ -80,6 +80,12 @@ export interface ActorContext {
   trace(type: string, data?: Record<string, unknown>): void;
   /** Whether an actor of that name exists (the model may not invent addresses). */
   knows(name: string): boolean;
+  /**
+   * The process ends itself (a program's exit after a fatal error, as `System.exit(status)`): it stops as in a crash
+   * (volatile state and timers gone, connections closed, nothing of the disk lost) and stays down until something
+   * starts it again. Traced as sim.exit. Call it last: nothing the actor does afterwards has any effect.
+   */
+  exit(status: number): void;
 }
 
 export type ActorFactory<Message = unknown> = (ctx: ActorContext) => Actor<Message>;

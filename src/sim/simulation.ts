@@ -288,6 +288,18 @@ export class Simulation {
   }
 
   /**
+   * @internal `ctx.exit` of the actor in `s`: the process ends itself; it stops as a crash would stop it (its
+   * connections closed, its peers told), without losing anything written to its disk, and stays down until a start.
+   */
+  exitFrom(s: ActorSlot, status: number): void {
+    if (s.status === "down") return;
+    this.trace(s.name, "sim.exit", { status });
+    this.network.closeConnections(s);
+    this.network.tcp.processStopped(s, "crash");
+    this.stop(s);
+  }
+
+  /**
    * The operator replaces the actor's disk: the process stops as in `crash` (if it was up), then everything on its
    * disk is gone, fsynced or not; the next start finds an empty disk. A fault verb, not a machine's own failure:
    * nothing of the old disk comes back. Traced as sim.replace-disk (after the crash's sim.crash).
@@ -699,6 +711,10 @@ class SlotContext implements ActorContext {
 
   listen(on: boolean): void {
     this.s.listening = on;
+  }
+
+  exit(status: number): void {
+    this.sim.exitFrom(this.s, status);
   }
 
   timer<P>(onFire: (payload: P) => void): Timer<P> {

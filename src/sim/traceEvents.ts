@@ -35,6 +35,7 @@ export function fitsKind(kind: TraceFieldKind, value: unknown): boolean {
 export const ENGINE_TRACE_EVENTS = {
   "sim.start": { incarnation: "number" },
   "sim.crash": { loseUnflushed: "boolean" },
+  "sim.exit": { status: "number" },
   "sim.replace-disk": { residents: "number" },
   "sim.shutdown": {},
   "sim.stopped": { after: "string", tookMs: "number" },

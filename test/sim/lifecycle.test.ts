@@ -165,4 +165,42 @@ describe("actor lifecycle", () => {
     expect(out.events).toBe(1000);
     expect(out.simulatedUs).toBe(0);
   });
+
+  it("an actor that exits stops as a crashed one (timers gone, peers told, disk kept) and stays down until started", () => {
+    const run = (how: "exit" | "crash") => {
+      const sim = new Simulation({ seed: 1, network: { latency: { model: "constant", valueUs: 1000 } } });
+      const log: string[] = [];
+      const types: string[] = [];
+      sim.observe((r) => r.actor === "p" && types.push(`${r.t} ${r.actor} ${r.type}${r.data ? " " + JSON.stringify(r.data) : ""}`), ["sim.exit", "sim.crash", "sim.start"]);
+      sim.addActor("server", (ctx) => ({ onMessage: () => {}, onConnection: (_c, peer, event) => log.push(`${ctx.nowUs} server ${event} ${peer}`) }));
+      sim.addActor("p", (ctx) => ({
+        onStart: () => {
+          ctx.connect("server");
+          ctx.disk.open("state", () => ({ starts: 0 })).starts++;
+          ctx.setTimer(30, "later");
+          if (how === "exit" && ctx.incarnation === 1) ctx.setTimer(10, "exit");
+        },
+        onMessage: () => {},
+        onConnection: () => {},
+        onTimer: (tag) => {
+          log.push(`${ctx.nowUs} p timer ${String(tag)}`);
+          if (tag === "exit") ctx.exit(1);
+        },
+      }));
+      if (how === "crash") sim.at(10_000, () => sim.crash("p"));
+      sim.at(50_000, () => sim.start("p"));
+      sim.run(200_000);
+      return { log, types, status: sim.status("p"), starts: (sim.diskOf("p").open("state", () => ({ starts: 0 })) as { starts: number }).starts };
+    };
+    const exited = run("exit");
+    const crashed = run("crash");
+    // The exit at 10 ms: its 30-ms timer never fires; the server's connection is reset as after a crash; the start at
+    // 50 ms brings it back (its disk kept), and the new life's timer fires.
+    expect(exited.log).toEqual(["10000 p timer exit", "11000 server reset p", "80000 p timer later"]);
+    expect(exited.types).toEqual(['0 p sim.start {"incarnation":1}', '10000 p sim.exit {"status":1}', '50000 p sim.start {"incarnation":2}']);
+    expect(crashed.log.filter((l) => l.includes("server"))).toEqual(exited.log.filter((l) => l.includes("server")));
+    expect(crashed.types[1]).toBe('10000 p sim.crash {"loseUnflushed":false}');
+    expect(exited.status).toBe("running");
+    expect(exited.starts).toBe(2);
+  });
 });

@@ -75,6 +75,7 @@ export class ClusterControlHarness {
     if (replication) {
       this.replication = new ReplicationControlManager(c, new ConfigurationControlManager(c, () => {}));
       this.cluster.replication = this.replication;
+      this.replication.isShuttingDown = (broker) => this.cluster.isShuttingDown(broker);
     } else
       this.cluster.replication = {
         changePartitions: (reason: string) => void this.partitionMoves.push(reason),

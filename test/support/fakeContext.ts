@@ -74,6 +74,13 @@ export class FakeContext implements ActorContext {
     this.peers.delete(conn);
   }
 
+  /** The status the component's process exited with (`exit`); null while it runs. The fake only records it. */
+  exitStatus: number | null = null;
+
+  exit(status: number): void {
+    this.exitStatus ??= status;
+  }
+
   /** Whether the process listens (`listen`); the fake has no network, so it only records it. */
   listening = true;
 

@@ -102,10 +102,24 @@ export function brokerActor(cfg: BrokerConfig) {
     const channel = new ControllerChannel(ctx, client("controller-channel", cfg.controllerRequestTimeoutMs, 50, 50, Infinity), cfg.controllers, CONTROLLER_RETRY_BACKOFF_MS);
     // The heartbeats report what the loader has published (BrokerServer: `() => sharedServer.loader.lastAppliedOffset()`).
     // The controller's first unfencing ends the start-up: the listeners open (see onStart).
-    const lifecycle = new BrokerLifecycleManager(ctx, channel, s.brokerHeartbeatIntervalMs, s.brokerSessionTimeoutMs, () => metadataLoader.lastAppliedOffset, () => {
-      processCtx.listen(true);
-      ctx.trace("broker.started", { brokerEpoch: lifecycle.brokerEpoch });
-    });
+    // No registration within initial.broker.registration.timeout.ms: BrokerServer.startup's wait for the
+    // initialCatchUpFuture fails ("Fatal error during broker startup. Prepare to shutdown"), it shuts the broker down
+    // and Kafka.main exits with status 1 ("Exiting Kafka due to fatal exception during startup."). Simplification:
+    // the process stops as at once, as a crash stops it (BrokerServer.shutdown's clean close of the logs writes a
+    // clean-shutdown file with broker epoch -1, which a restart reads as unclean anyway).
+    const lifecycle = new BrokerLifecycleManager(
+      ctx,
+      channel,
+      s.brokerHeartbeatIntervalMs,
+      s.brokerSessionTimeoutMs,
+      () => metadataLoader.lastAppliedOffset,
+      () => {
+        processCtx.listen(true);
+        ctx.trace("broker.started", { brokerEpoch: lifecycle.brokerEpoch });
+      },
+      s.initialBrokerRegistrationTimeoutMs,
+      () => processCtx.exit(1),
+    );
     // BrokerBlockingSender: no reconnect back-off (the fetcher backs off itself). Each fetcher thread has at most
     // one Fetch in flight; its OffsetsForLeaderEpoch requests (one per truncating partition here) share the
     // connection, and with num.replica.fetchers > 1 the threads share one connection per leader where Kafka gives

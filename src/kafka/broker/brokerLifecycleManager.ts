@@ -9,7 +9,9 @@ import { MetaProperties } from "./metaProperties.js";
  * the controller it restarted), heartbeats every broker.heartbeat.interval.ms with how far it has replayed the
  * metadata log, learns whether it is fenced, registers again after STALE_BROKER_EPOCH, and runs the controlled
  * shutdown: heartbeats ask to shut down (wantShutDown) while the controller moves the broker's leaderships away, until
- * an answer says it may (shouldShutDown). One heartbeat is in flight at a time.
+ * an answer says it may (shouldShutDown). One heartbeat is in flight at a time. A broker whose first registration has
+ * not succeeded within initial.broker.registration.timeout.ms of its start gives up: the manager stops talking to the
+ * controller and the broker's process exits (`onRegistrationTimeout`).
  */
 export class BrokerLifecycleManager {
   /** -1 until registered. */
@@ -41,6 +43,18 @@ export class BrokerLifecycleManager {
   private failedAttempts = 0;
   /** The back-off's jitter draws. */
   private readonly backoffRandom: RandomStream;
+  /** The pending retry of a refused registration (-1: none). */
+  private retryId = -1;
+  /** Fires initial.broker.registration.timeout.ms after the first registration (`RegistrationTimeoutEvent`). */
+  private readonly registrationTimeout: Timer;
+  /** -1: not armed yet (the first register() arms it), or cancelled by the first successful registration. */
+  private registrationTimeoutId = -1;
+  /** The first registration was sent: this incarnation's deadline is set (Kafka's StartupEvent). */
+  private started = false;
+  /** A registration of this incarnation succeeded (`initialRegistrationSucceeded`); later refusals never time out. */
+  private initialRegistrationSucceeded = false;
+  /** The manager gave up (`ShutdownEvent` after the registration timeout): it sends nothing more. */
+  private shutDown = false;
 
   constructor(
     private readonly ctx: ActorContext,
@@ -55,6 +69,13 @@ export class BrokerLifecycleManager {
      * BrokerServer.startup, which then opens the broker's listeners.
      */
     private readonly onFirstUnfenced: () => void = () => {},
+    /** initial.broker.registration.timeout.ms (KRaftConfigs, default 60000). */
+    private readonly initialRegistrationTimeoutMs = 60_000,
+    /**
+     * Called when no registration succeeded within that timeout, after the manager has stopped: BrokerServer.startup
+     * fails (the cancelled initialCatchUpFuture) and Kafka.main exits the process.
+     */
+    private readonly onRegistrationTimeout: () => void = () => {},
   ) {
     this.metaProperties = new MetaProperties(ctx);
     this.cleanShutdownFile = ctx.disk.open("meta/clean-shutdown", () => new KeyValueFile());
@@ -70,11 +91,25 @@ export class BrokerLifecycleManager {
       this.startingId = -1;
       this.heartbeat();
     });
-    this.retry = ctx.timer(() => this.register());
+    this.retry = ctx.timer(() => {
+      this.retryId = -1;
+      this.register();
+    });
+    this.registrationTimeout = ctx.timer(() => this.onRegistrationTimeoutEvent());
     this.backoffRandom = ctx.stream("lifecycle-backoff");
   }
 
+  /**
+   * Sends a BrokerRegistration (replacing one still unanswered). The first one is the manager's start
+   * (BrokerLifecycleManager.StartupEvent): it sets the initial.broker.registration.timeout.ms deadline, measured from
+   * then, before sending, as Kafka's does (a non-positive timeout fires right after this first send).
+   */
   register(): void {
+    if (this.shutDown) return;
+    if (!this.started) {
+      this.started = true;
+      this.registrationTimeoutId = this.registrationTimeout.set(this.initialRegistrationTimeoutMs);
+    }
     if (this.registrationId >= 0) this.channel.drop(this.registrationId);
     this.registrationId = this.channel.send(
       (correlationId): BrokerRegistrationRequest => ({ type: "BrokerRegistration", correlationId, broker: this.ctx.name, incarnation: this.ctx.incarnation, previousBrokerEpoch: this.previousBrokerEpoch, logDirs: [this.metaProperties.directoryId] }),
@@ -103,7 +138,7 @@ export class BrokerLifecycleManager {
 
   /** One BrokerHeartbeat (once registered), replacing one still unanswered; it asks to shut down during a controlled shutdown. */
   heartbeat(): void {
-    if (this.brokerEpoch < 0) return;
+    if (this.brokerEpoch < 0 || this.shutDown) return;
     if (this.heartbeatId >= 0) this.channel.drop(this.heartbeatId);
     const wantShutDown = this.pendingShutdown !== null;
     this.heartbeatId = this.channel.send(
@@ -132,14 +167,37 @@ export class BrokerLifecycleManager {
       this.registrationId = -1;
       const delayMs = exponentialBackoffMs(100, 2, this.sessionTimeoutMs, 0.02, this.failedAttempts++, this.backoffRandom);
       this.ctx.trace("broker.registration-failed", { error: res.error, retryMs: delayMs });
-      this.retry.set(delayMs);
+      this.retryId = this.retry.set(delayMs);
       return;
     }
     this.failedAttempts = 0;
     this.registrationId = -1;
+    // initialRegistrationSucceeded: the deadline no longer matters. Kafka's RegistrationTimeoutEvent still runs and
+    // does nothing; here the timer is cancelled (an event that changes nothing).
+    this.initialRegistrationSucceeded = true;
+    if (this.registrationTimeoutId >= 0) this.registrationTimeout.cancel(this.registrationTimeoutId);
+    this.registrationTimeoutId = -1;
     this.brokerEpoch = res.brokerEpoch;
     this.ctx.trace("broker.registered", { brokerEpoch: this.brokerEpoch });
     this.heartbeat();
+  }
+
+  /**
+   * BrokerLifecycleManager.RegistrationTimeoutEvent: only a successful registration counts (initialRegistrationSucceeded;
+   * being caught up or unfenced does not). Without one, "Shutting down because we were unable to register with the
+   * controller quorum": eventQueue.beginShutdown → ShutdownEvent (state SHUTTING_DOWN, initialCatchUpFuture
+   * cancelled, the channel manager shut down, so the registration in flight is forgotten and none is sent again).
+   */
+  private onRegistrationTimeoutEvent(): void {
+    this.registrationTimeoutId = -1;
+    if (this.initialRegistrationSucceeded || this.shutDown) return;
+    this.ctx.trace("broker.registration-timeout", { timeoutMs: this.initialRegistrationTimeoutMs, failedAttempts: this.failedAttempts });
+    this.shutDown = true;
+    if (this.registrationId >= 0) this.channel.drop(this.registrationId);
+    this.registrationId = -1;
+    if (this.retryId >= 0) this.retry.cancel(this.retryId);
+    this.retryId = -1;
+    this.onRegistrationTimeout();
   }
 
   private onHeartbeatResponse(res: BrokerHeartbeatResponse): void {

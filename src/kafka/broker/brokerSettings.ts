@@ -29,6 +29,8 @@ export interface BrokerSettings {
   connectionSetupTimeoutMaxMs: number;
   brokerHeartbeatIntervalMs: number;
   brokerSessionTimeoutMs: number;
+  /** initial.broker.registration.timeout.ms: a broker not registered this long after its start exits (BrokerLifecycleManager). */
+  initialBrokerRegistrationTimeoutMs: number;
   highWatermarkCheckpointIntervalMs: number;
   flushMessages: number;
   flushMs: number | null;
@@ -114,6 +116,7 @@ export function brokerSettings(c: KafkaConfig, legacyHighWatermarkTruncation: bo
     connectionSetupTimeoutMaxMs: c["socket.connection.setup.timeout.max.ms"],
     brokerHeartbeatIntervalMs: c["broker.heartbeat.interval.ms"],
     brokerSessionTimeoutMs: c["broker.session.timeout.ms"],
+    initialBrokerRegistrationTimeoutMs: c["initial.broker.registration.timeout.ms"],
     highWatermarkCheckpointIntervalMs: c["replica.high.watermark.checkpoint.interval.ms"],
     flushMessages: c["log.flush.interval.messages"],
     flushMs: c["log.flush.interval.ms"],

@@ -30,6 +30,7 @@ export const BROKER_CONFIG = new ConfigDef("broker", [
   int("num.replica.fetchers", 1, "ReplicationConfigs.NUM_REPLICA_FETCHERS_DEFAULT: fetcher threads per source broker; each sends one Fetch for its partitions", 1),
   int("broker.session.timeout.ms", 9000, "KRaftConfigs: broker fenced after this long without a heartbeat", 1),
   int("broker.heartbeat.interval.ms", 2000, "KRaftConfigs", 1),
+  int("initial.broker.registration.timeout.ms", 60000, "KRaftConfigs (no validator: any int): a broker whose first registration has not succeeded this long after its start shuts down and its process exits (BrokerLifecycleManager.RegistrationTimeoutEvent; BrokerServer.startup fails, Kafka.main exits 1)", INT_MIN),
   int("controller.quorum.election.timeout.ms", 1000, "QuorumConfig.DEFAULT_QUORUM_ELECTION_TIMEOUT_MS", 1),
   int("controller.quorum.fetch.timeout.ms", 2000, "QuorumConfig: a voter starts an election after this long without a leader fetch response", 1),
   int("controller.quorum.election.backoff.max.ms", 1000, "QuorumConfig", 1),

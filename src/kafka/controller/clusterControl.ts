@@ -23,6 +23,16 @@ export class ClusterControlManager {
 
   constructor(private readonly c: ControllerContext) {}
 
+  /**
+   * BrokerHeartbeatState.shuttingDown(): this controller is driving the broker's controlled shutdown (a heartbeat
+   * asked for it). Such a broker is not among BrokerHeartbeatManager.usableBrokers, the brokers the replica placer
+   * chooses from; a broker whose registration says inControlledShutdown but whose shutdown this controller has not
+   * seen yet (after a failover, before its next heartbeat) still is, as in Kafka.
+   */
+  isShuttingDown(broker: string): boolean {
+    return this.shuttingDown.has(broker);
+  }
+
   /** A new active controller: every registered broker gets a full session from now. */
   becameLeader(): void {
     this.lastHeartbeatUs = new Map();

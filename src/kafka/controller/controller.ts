@@ -127,6 +127,7 @@ export function controllerActor(cfg: ControllerConfig) {
     const cluster = new ClusterControlManager(shared);
     const replication = new ReplicationControlManager(shared, configs);
     cluster.replication = replication;
+    replication.isShuttingDown = (broker) => cluster.isShuttingDown(broker);
 
     function tick(): void {
       tickTimer = tickPeriod.set(TICK_MS);

@@ -1,9 +1,11 @@
 /**
  * Where a new partition's replicas go (a stand-in for Kafka's `StripedReplicaPlacer.place` with one rack, used at
  * topic creation and by CreatePartitions): partition `partition` takes `replicationFactor` brokers in turn from the
- * usable ones (unfenced, not in controlled shutdown), starting at `partition` mod their count, so leaders spread;
- * only when too few are usable does it fill up with fenced ones, as the placer uses a rack's fenced list only once
- * its unfenced list is exhausted. The first replica (the leader) is always a usable broker.
+ * unfenced ones of the usable brokers (`usable`; ClusterControlManager.usableBrokers leaves out those whose controlled
+ * shutdown the controller drives), starting at `partition` mod their count, so leaders spread; only when too few are
+ * unfenced does it fill up with the fenced ones (`fenced`), as the placer uses a rack's fenced list only once its
+ * unfenced list is exhausted. The first replica is always an unfenced broker (the caller picks the leader from the
+ * active replicas).
  * Simplified: Kafka's placer starts its rotation at a random offset and strides over racks; the model's rotation
  * starts at broker 0, so with every broker usable partition p's replicas are brokers p, p+1, … (mod their count).
  * Returns the replicas (broker names), or the InvalidReplicationFactorException's message when they cannot be

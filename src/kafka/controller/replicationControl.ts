@@ -28,6 +28,12 @@ export class ReplicationControlManager {
   ) {}
 
   /**
+   * Set once built: whether the controller drives the broker's controlled shutdown (ClusterControlManager's
+   * isShuttingDown, BrokerHeartbeatState.shuttingDown): such a broker is not among the placer's usable brokers.
+   */
+  isShuttingDown!: (broker: string) => boolean;
+
+  /**
    * Brokers in controlled shutdown, from their registrations in the image (KIP-841; Kafka's
    * `ClusterControlManager.isActive` reads BrokerRegistration.inControlledShutdown): they may neither lead nor stay
    * in or join an ISR. Registered brokers only, in the image's order.
@@ -224,8 +230,13 @@ export class ReplicationControlManager {
    * ReplicationControlManager.createPartitions for one topic without manual assignments (forwarded by a broker):
    * `count` must exceed the topic's partition count (INVALID_PARTITIONS, Kafka's messages); the new partitions
    * `current..count-1` take the replication factor of the topic's first partition and are placed by `placeReplicas`
-   * over the usable brokers (INVALID_REPLICATION_FACTOR when it cannot); each gets a PartitionRecord with ISR = its
-   * active replicas, leader the first of them, epochs 0 (buildPartitionRegistration). All records or none (Kafka's
+   * over the usable brokers (ClusterControlManager.usableBrokers: registered ones whose controlled shutdown this
+   * controller is not driving, the unfenced first), INVALID_REPLICATION_FACTOR with the placer's own message when it
+   * cannot (createPartitions does not wrap it, createTopics does); each gets a PartitionRecord with ISR = its active
+   * replicas (ClusterControlManager.isActive: unfenced, registration not in controlled shutdown), leader the first of
+   * them, epochs 0 (buildPartitionRegistration); an empty ISR refuses the request with INVALID_REPLICATION_FACTOR
+   * "Unable to replicate the partition N time(s): All brokers are currently fenced or in controlled shutdown."
+   * (a broker in controlled shutdown the placer still counted). All records or none (Kafka's
    * `ControllerResult.atomicOf`); the answer goes once the last is committed. Brokers create the new partitions'
    * logs when they apply the records (ReplicaManager.applyDelta). Errors: NOT_CONTROLLER, UNKNOWN_TOPIC_OR_PARTITION.
    */
@@ -246,14 +257,22 @@ export class ReplicationControlManager {
     if (req.count === current) return refuse("INVALID_PARTITIONS", `Topic already has ${current} partition(s).`);
     if (req.count < current) return refuse("INVALID_PARTITIONS", `The topic ${req.topic} currently has ${current} partition(s); ${req.count} would not be an increase.`);
     const replicationFactor = first.replicas.length;
-    const usable = cfg.brokers.filter((b) => image.isIsrEligible(b));
-    const fenced = cfg.brokers.filter((b) => image.brokers.has(b) && !usable.includes(b));
-    const states: PartitionState[] = [];
+    // StripedReplicaPlacer's RackList over ClusterControlManager.usableBrokers(): its unfenced and fenced lists.
+    const placeable = cfg.brokers.filter((b) => image.brokers.has(b) && !this.isShuttingDown(b));
+    const unfenced = placeable.filter((b) => !image.brokers.get(b)!.fenced);
+    const fenced = placeable.filter((b) => image.brokers.get(b)!.fenced);
+    const assignments: string[][] = [];
     for (let p = current; p < req.count; p++) {
-      const replicas = placeReplicas(usable, fenced, p, replicationFactor);
-      if (!Array.isArray(replicas)) return refuse("INVALID_REPLICATION_FACTOR", `Unable to replicate the partition ${replicationFactor} time(s): ${replicas.error}`);
-      const isr = replicas.filter((b) => usable.includes(b));
-      states.push({ topic: req.topic, partition: p, replicas, isr, leader: isr[0], leaderEpoch: 0, partitionEpoch: 0 });
+      const replicas = placeReplicas(unfenced, fenced, p, replicationFactor);
+      // ReplicationControlManager.createPartitions: the placer's InvalidReplicationFactorException as it is.
+      if (!Array.isArray(replicas)) return refuse("INVALID_REPLICATION_FACTOR", replicas.error);
+      assignments.push(replicas);
+    }
+    const states: PartitionState[] = [];
+    for (const replicas of assignments) {
+      const isr = replicas.filter((b) => image.isIsrEligible(b));
+      if (isr.length === 0) return refuse("INVALID_REPLICATION_FACTOR", `Unable to replicate the partition ${replicationFactor} time(s): All brokers are currently fenced or in controlled shutdown.`);
+      states.push({ topic: req.topic, partition: current + states.length, replicas, isr, leader: isr[0], leaderEpoch: 0, partitionEpoch: 0 });
     }
     ctx.trace("controller.create-partitions", { topic: req.topic, count: req.count, error: "NONE", message: null, partitions: states.map((st) => `${st.topic}-${st.partition} [${st.replicas.join(", ")}]`) });
     let offset = -1;

@@ -13,7 +13,7 @@ export interface FaultBand {
 }
 
 /** The engine records a FaultRecorder reads. */
-export const FAULT_TYPES = ["sim.crash", "sim.replace-disk", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link", "sim.hold", "sim.release"];
+export const FAULT_TYPES = ["sim.crash", "sim.exit", "sim.replace-disk", "sim.shutdown", "sim.start", "sim.pause", "sim.resume", "sim.partition", "sim.heal", "sim.slow-link", "sim.restore-link", "sim.hold", "sim.release"];
 
 function cutLabel(d: Record<string, unknown>): { label: string; actors: string[]; key: string } {
   if (Array.isArray(d.groups)) {
@@ -48,6 +48,15 @@ export class FaultRecorder {
         const crash = r.type === "sim.crash";
         const label = crash ? `crash ${r.actor}${d.loseUnflushed ? " (power loss: unflushed writes lost)" : ""}` : `clean shutdown of ${r.actor}`;
         const band: FaultBand = { kind: crash ? "crash" : "shutdown", label, actors: [r.actor], fromUs: t, toUs: null };
+        this.bands.push(band);
+        this.down.set(r.actor, band);
+        this.moments.push({ atUs: t, kind: "fault", text: label, subject: `${r.actor} down and up`, actors: [r.actor] });
+        return;
+      }
+      case "sim.exit": {
+        // The process ended itself (a broker that could not register in time): down as after a crash.
+        const label = `${r.actor} exited (status ${d.status})`;
+        const band: FaultBand = { kind: "crash", label, actors: [r.actor], fromUs: t, toUs: null };
         this.bands.push(band);
         this.down.set(r.actor, band);
         this.moments.push({ atUs: t, kind: "fault", text: label, subject: `${r.actor} down and up`, actors: [r.actor] });

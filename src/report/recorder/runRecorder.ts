@@ -52,8 +52,8 @@ export class RunRecorder {
     const type = r.type;
     if (type.startsWith("sim.")) {
       this.faults.observe(r);
-      if (type === "sim.crash" || type === "sim.shutdown") this.partitions.brokerDown(r.actor);
-      if (type === "sim.crash" || type === "sim.shutdown" || type === "sim.start") this.producers.clientRestarted(r.t, r.actor);
+      if (type === "sim.crash" || type === "sim.exit" || type === "sim.shutdown") this.partitions.brokerDown(r.actor);
+      if (type === "sim.crash" || type === "sim.exit" || type === "sim.shutdown" || type === "sim.start") this.producers.clientRestarted(r.t, r.actor);
     } else if (type.startsWith("partition.") || type.startsWith("controller.") || type.startsWith("raft.") || type.startsWith("admin.") || type.startsWith("log.") || type.startsWith("metadata.")) this.partitions.observe(r);
     else if (type.startsWith("group-coordinator.") || type.startsWith("consumer.")) this.groups.observe(r);
     else this.producers.observe(r);

@@ -23,12 +23,10 @@ import { FakeContext } from "../../support/fakeContext.js";
 // testKraftJBODMetadataVersionUpdateEvent (offline log directories / JBOD, not modelled), testRegistrationIncludesDirs
 // (kafkasim's broker has one log directory; its directory.id is in the registration, see the first test).
 //
-// Disagreement, pinned with it.fails: testRegistrationTimeout. Kafka's manager gives up when no registration
-// succeeded within initial.broker.registration.timeout.ms (60 s by default; BrokerLifecycleManager's
-// RegistrationTimeoutEvent): state SHUTTING_DOWN, initialCatchUpFuture failed, and the broker process exits.
-// kafkasim has no initial.broker.registration.timeout.ms: a refused registration is sent again after the back-off
-// forever (README Fidelity should say so; adding the timeout would stop brokers in scenarios whose controllers are
-// unreachable for over a minute, which moves digests).
+// testRegistrationTimeout: Kafka's manager gives up when no registration succeeded within
+// initial.broker.registration.timeout.ms (60 s by default; BrokerLifecycleManager's RegistrationTimeoutEvent): state
+// SHUTTING_DOWN, initialCatchUpFuture failed, and the broker process exits. kafkasim's manager stops sending and
+// calls its `onRegistrationTimeout` (the broker's process exits: `ctx.exit(1)`), counted here as `timedOut`.
 
 interface Sent {
   req: BrokerRegistrationRequest | BrokerHeartbeatRequest;
@@ -41,10 +39,11 @@ class Harness {
   readonly sent: Sent[] = [];
   readonly manager: BrokerLifecycleManager;
   firstUnfenced = 0;
+  timedOut = 0;
   metadataOffset = 0;
   private nextId = 1;
 
-  constructor(disk = new Disk()) {
+  constructor(disk = new Disk(), initialRegistrationTimeoutMs = 60_000) {
     this.ctx = new FakeContext("broker-1", disk);
     const channel = {
       send: (make: (id: number) => Sent["req"], onResponse: Sent["onResponse"]) => {
@@ -56,7 +55,7 @@ class Harness {
       redirect: () => {},
       hint: () => {},
     } as unknown as ControllerChannel;
-    this.manager = new BrokerLifecycleManager(this.ctx, channel, 100, 1000, () => this.metadataOffset, () => this.firstUnfenced++);
+    this.manager = new BrokerLifecycleManager(this.ctx, channel, 100, 1000, () => this.metadataOffset, () => this.firstUnfenced++, initialRegistrationTimeoutMs, () => this.timedOut++);
   }
 
   /** Requests sent and neither answered nor dropped (Kafka's unsentQueue + in-flight requests). */
@@ -100,7 +99,7 @@ describe("BrokerLifecycleManagerTest", () => {
     expect(h.manager.brokerEpoch).toBe(1000);
   });
 
-  it.fails("testRegistrationTimeout (kafkasim has no initial.broker.registration.timeout.ms; see the header)", () => {
+  it("testRegistrationTimeout", () => {
     const h = new Harness();
     h.manager.register();
     // We should send the first registration request and get a failure immediately.
@@ -117,6 +116,9 @@ describe("BrokerLifecycleManagerTest", () => {
     h.ctx.advance(300_000);
     expect(h.manager.brokerEpoch).toBe(-1);
     expect(h.inFlight().length).toBe(0);
+    // kafkasim: the give-up is traced and the broker's process told, once.
+    expect(h.timedOut).toBe(1);
+    expect(h.ctx.traces.filter((t) => t.type === "broker.registration-timeout").map((t) => t.atUs)).toEqual([60_000_000]);
   });
 
   it("testControlledShutdown", () => {

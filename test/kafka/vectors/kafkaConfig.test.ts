@@ -49,6 +49,7 @@ const INVALID_VALUES: Record<string, string[] | null> = {
   "socket.connection.setup.timeout.max.ms": ["not_a_number"],
   "broker.heartbeat.interval.ms": ["not_a_number"],
   "broker.session.timeout.ms": ["not_a_number"],
+  "initial.broker.registration.timeout.ms": ["not_a_number"],
   "metadata.max.retention.bytes": ["not_a_number"],
   "metadata.max.retention.ms": ["not_a_number"],
   "queued.max.requests": ["not_a_number", "0"],
