@@ -143,7 +143,7 @@ export abstract class GroupMember {
   /**
    * The coordinator lookup's back-off: CoordinatorRequestManager.coordinatorRequestState (KIP-848), or
    * AbstractCoordinator.retryBackoff with ensureCoordinatorReady's count of failed lookups (classic; the count
-   * restarts with each poll, see restartCoordinatorLookup).
+   * restarts with each poll, see restartPollBackoffs).
    */
   private readonly findState: RequestState;
   /** The committed-offset fetch's back-off (OffsetFetchRequestState, a RequestState; classic: fetchCommittedOffsets). */
