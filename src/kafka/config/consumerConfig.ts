@@ -41,6 +41,7 @@ export const CONSUMER_CONFIG = new ConfigDef("consumer", [
   int("max.partition.fetch.bytes", 1048576, "ConsumerConfig.DEFAULT_MAX_PARTITION_FETCH_BYTES: the most bytes of records one partition contributes to a Fetch response (with the same KIP-74 exception)"),
   int("request.timeout.ms", 30000, "ConsumerConfig atLeast(0)"),
   long("retry.backoff.ms", 100, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MS"),
+  long("retry.backoff.max.ms", 1000, "CommonClientConfigs.DEFAULT_RETRY_BACKOFF_MAX_MS: the cap of the exponential back-off of group requests (coordinator lookup, heartbeats, commits; KIP-580)"),
   long("metadata.max.age.ms", 300000, "CommonClientConfigs"),
   ...CLIENT_NETWORK_KEYS,
 ], CONSUMER_KEYS);
@@ -73,6 +74,12 @@ export interface ConsumerSettings {
   maxPartitionFetchBytes: number;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /**
+   * retry.backoff.max.ms: failed group requests back off retry.backoff.ms × 2^failures up to this, with ±20% jitter
+   * (RequestState / AbstractCoordinator.retryBackoff; ExponentialBackoff). At or below retry.backoff.ms the back-off
+   * is this value, constant (CommonClientConfigs.warnDisablingExponentialBackoff).
+   */
+  retryBackoffMaxMs: number;
   metadataMaxAgeMs: number;
   /** reconnect.backoff.*, socket.connection.setup.timeout.* */
   network: ClientNetworkSettings;
@@ -161,6 +168,7 @@ export function consumerSettings(c: ConsumerConfig, explicit: ReadonlySet<string
     maxPartitionFetchBytes: c["max.partition.fetch.bytes"],
     requestTimeoutMs: c["request.timeout.ms"],
     retryBackoffMs: c["retry.backoff.ms"],
+    retryBackoffMaxMs: c["retry.backoff.max.ms"],
     metadataMaxAgeMs: c["metadata.max.age.ms"],
     network: clientNetworkSettings(c, explicit),
   };

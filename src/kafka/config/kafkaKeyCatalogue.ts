@@ -78,7 +78,6 @@ export const CONSUMER_KEYS: KafkaKeyCatalogue = {
     ...CLIENT_NOT_MODELLED,
     "client.rack": "racks (fetching from the closest replica, KIP-392) are not modelled",
     "allow.auto.create.topics": "topics are the scenario's: automatic topic creation is not modelled",
-    "retry.backoff.max.ms": "the consumer's back-off is retry.backoff.ms, not exponential (KIP-580 is modelled for the producer)",
   },
   notModelledPrefixes: SECURITY_PREFIXES,
 };

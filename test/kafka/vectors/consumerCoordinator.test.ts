@@ -12,8 +12,9 @@ import { groupMember, stableClassicMember } from "../../support/groupMemberHarne
 //   commitAsync / commitSync; what the callback or commitSync ends with is the error's name ("ok" for success):
 //   Kafka's RetriableCommitFailedException around a coordinator error is that error's name (retriable in kafkasim's
 //   catalogue), CommitFailedException is COMMIT_FAILED, RebalanceInProgressException REBALANCE_IN_PROGRESS.
-// - `coordinator.coordinatorUnknown()` is the member looking for its coordinator again: a FindCoordinator once the
-//   retry back-off (retry.backoff.ms, 100 ms) has passed.
+// - `coordinator.coordinatorUnknown()` is the member looking for its coordinator again: a FindCoordinator (at once:
+//   ensureCoordinatorReady). A commitSync retry waits `retryBackoff.backoff(attempts)` (100 ms ± 20% jitter after the
+//   first failure), which Kafka's MockTime sleeps through: here the clock is moved past its largest value.
 // - Kafka's MockClient answers requests prepared in advance; here each answer is written when the request is seen.
 //
 // Not ported, with why: disconnections (testCommitOffsetAsyncDisconnected, testCommitOffsetSyncCoordinatorDisconnected:
@@ -50,7 +51,7 @@ describe("ConsumerCoordinatorTest: OffsetCommit answers", () => {
       h.consumer.commitSync(offsets, h.recordCommit);
       h.answer(h.one("OffsetCommit"), { error });
       expect(h.commits).toEqual([]);
-      h.ctx.advance(100);
+      h.ctx.advance(120); // commitOffsetsSync sleeps retryBackoff.backoff(0): 100 ms ± 20%
       h.answer(h.one("FindCoordinator"), { error: "NONE", coordinator: "broker-1" });
       const retry = h.one("OffsetCommit");
       expect(retry.msg.offsets).toEqual(offsets);
@@ -66,7 +67,7 @@ describe("ConsumerCoordinatorTest: OffsetCommit answers", () => {
     h.consumer.commitSync(offsets, h.recordCommit);
     h.answer(h.one("OffsetCommit"), { error: "UNKNOWN_TOPIC_OR_PARTITION" });
     expect(h.commits).toEqual([]);
-    h.ctx.advance(100);
+    h.ctx.advance(120); // retryBackoff.backoff(0): 100 ms ± 20%
     h.answer(h.one("OffsetCommit"), { error: "NONE" });
     expect(h.commits).toEqual(["ok"]);
   });

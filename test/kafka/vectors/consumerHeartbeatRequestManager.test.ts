@@ -17,8 +17,8 @@ import { groupMember, stableConsumerProtocolMember } from "../../support/groupMe
 //   and sends it from the first heartbeat (KIP-1082), so that assertion is Kafka 4.0's: a member id is sent.
 //
 // Not ported, with why: toString, metrics, the request's field versions, network timeouts and disconnects (the
-// harness has no network to break), the error table's per-error back-off timings (testHeartbeatResponseOnErrorHandling:
-// kafkasim's member backs off retry.backoff.ms on every retriable error, see consumerMembershipManager.ts), and the
+// harness has no network to break), the error table's per-error back-off timings (testHeartbeatResponseOnErrorHandling,
+// testDisconnect: ported in test/kafka/client/consumer/consumerBackoff.test.ts with the back-off tests), and the
 // mocked-membership cases (testSkippingHeartbeat, testHeartbeatOutsideInterval: states driven by a mock).
 
 const manager = (h: ReturnType<typeof groupMember>) => h.consumer.group as ConsumerMembershipManager;
@@ -66,7 +66,9 @@ describe("ConsumerHeartbeatRequestManagerTest", () => {
   // the heartbeat timer (reset at the send) has run out, only RequestState's minimal back-off from the answer holds it
   // (HeartbeatRequestState.canSendRequest, RequestState.onSuccessfulAttempt / remainingBackoffMs).
   it("testHeartbeatNotSentIfAnotherOneInFlight", () => {
-    const h = stableConsumerProtocolMember();
+    // Kafka's test builds its HeartbeatRequestState without jitter; retry.backoff.max.ms = retry.backoff.ms gives the
+    // same exact 100 ms minimal back-off here.
+    const h = stableConsumerProtocolMember({ "retry.backoff.max.ms": 100 });
     h.ctx.advance(1000);
     const inflight = h.take("ConsumerGroupHeartbeat");
     expect(inflight).toHaveLength(1);

@@ -12,6 +12,7 @@ import type {
   TopicPartitionRef,
 } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
+import type { RequestState } from "../requestState.js";
 import { type ClassicResponseHandlers, type CommitErrorOutcome, type CommitIdentity, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps, type SentCommit } from "./groupMember.js";
 
 /** AbstractCoordinator.MemberState. */
@@ -49,10 +50,16 @@ export class ConsumerCoordinator extends GroupMember {
   private joined = { generationId: -1, memberId: "" };
   /** heartbeat.interval.ms: the background heartbeat thread's next beat. */
   private readonly heartbeatTimer: Timer;
+  /**
+   * Heartbeat.retryBackoff and heartbeatAttempts: a failed heartbeat is sent again after backoff(failures in a row),
+   * not an interval later (Heartbeat.failHeartbeat); an answered one restarts the count (receiveHeartbeat).
+   */
+  private readonly hbBackoff: RequestState;
 
   constructor(d: GroupMemberDeps) {
     super(d);
     this.heartbeatTimer = d.ctx.timer(() => this.heartbeatTick());
+    this.hbBackoff = this.newRequestState();
   }
 
   /** KIP-429: the protocol is cooperative only if every configured assignor supports it. */
@@ -78,6 +85,7 @@ export class ConsumerCoordinator extends GroupMember {
   poll(): void {
     if (this.fatal || this.closed) return;
     if (this.completed !== null) this.onJoinComplete(this.completed);
+    this.restartPollBackoffs();
     this.pollCommon();
     if (!this.rejoinNeeded && this.state === "STABLE" && this.isLeader() && this.leaderPartitionCounts !== null && this.leaderPartitionCounts !== this.partitionCounts()) {
       this.ctx.trace("consumer.metadata-changed", { groupId: this.groupId });
@@ -108,7 +116,26 @@ export class ConsumerCoordinator extends GroupMember {
       this.state = "UNJOINED";
       this.rejoinNeeded = true;
     }
-    this.hbInFlight = -1;
+    // A heartbeat in flight fails with the coordinator (its DisconnectException reaches the heartbeat thread's onFailure).
+    if (this.hbInFlight >= 0) {
+      this.hbInFlight = -1;
+      this.failHeartbeat();
+    }
+  }
+
+  /** AbstractCoordinator.ensureCoordinatorReady: a lost coordinator is looked up at once (no back-off after a found one). */
+  protected override get backOffAfterFoundCoordinator(): boolean {
+    return false;
+  }
+
+  /**
+   * The heartbeat thread, finding the coordinator known again, sends at once a heartbeat whose failure back-off has
+   * run out (HeartbeatThread.run: `heartbeat.shouldHeartbeat(now)` on its next loop).
+   */
+  protected override onCoordinatorFound(): void {
+    if (this.hbBackoff.attempts === 0 || this.hbInFlight >= 0 || this.fatal || this.closed) return;
+    if (this.state !== "COMPLETING_REBALANCE" && this.state !== "STABLE") return;
+    this.armHeartbeat(this.hbBackoff.remainingBackoffUs(this.ctx.nowUs) / 1000);
   }
 
   /**
@@ -285,6 +312,21 @@ export class ConsumerCoordinator extends GroupMember {
     if (this.hbTimer < 0) this.hbTimer = this.heartbeatTimer.set(this.s.heartbeatIntervalMs);
   }
 
+  /** The heartbeat thread's next wake-up in `ms`, replacing the one set before. */
+  private armHeartbeat(ms: number): void {
+    if (this.hbTimer >= 0) this.heartbeatTimer.cancel(this.hbTimer);
+    this.hbTimer = this.heartbeatTimer.set(ms);
+  }
+
+  /**
+   * Heartbeat.failHeartbeat: the heartbeat timer is reset to retryBackoff.backoff(heartbeatAttempts++) — retry.backoff.ms
+   * doubling with each failure in a row up to retry.backoff.max.ms, jittered — and the thread is woken to send then.
+   */
+  private failHeartbeat(): void {
+    this.hbBackoff.onFailedAttempt(this.ctx.nowUs);
+    this.armHeartbeat(this.hbBackoff.remainingBackoffUs(this.ctx.nowUs) / 1000);
+  }
+
   private heartbeatTick(): void {
     this.hbTimer = -1;
     if (this.fatal || this.closed || this.state === "UNJOINED" || this.state === "PREPARING_REBALANCE") return;
@@ -304,9 +346,11 @@ export class ConsumerCoordinator extends GroupMember {
     switch (res.error) {
       case "NONE":
         this.lastHeartbeatOkUs = this.ctx.nowUs;
+        this.hbBackoff.reset(); // Heartbeat.receiveHeartbeat: heartbeatAttempts = 0
         return;
       case "REBALANCE_IN_PROGRESS":
         this.lastHeartbeatOkUs = this.ctx.nowUs;
+        this.hbBackoff.reset();
         if (this.state === "STABLE" && !this.rejoinNeeded) {
           this.ctx.trace("consumer.rebalance-requested", { groupId: this.groupId, memberId: this.memberId, generation: this.generation });
           this.rejoinNeeded = true;
@@ -322,9 +366,15 @@ export class ConsumerCoordinator extends GroupMember {
           this.lastHeartbeatOkUs = this.ctx.nowUs;
           return;
         }
+        // failHeartbeat counts the failure; the member is out of the generation, so the thread stops until it has
+        // joined again (HeartbeatThread.enable resets the timer to the interval).
+        if (res.error !== "FENCED_INSTANCE_ID") this.hbBackoff.onFailedAttempt(this.ctx.nowUs);
         this.membershipError(res.error);
         return;
       default:
+        // Any other error fails the heartbeat (HeartbeatThread's onFailure → failHeartbeat): sent again after the
+        // back-off, once the coordinator is known.
+        this.failHeartbeat();
         if (!this.membershipError(res.error) && COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
     }
   }

@@ -2,6 +2,7 @@ import type { Timer } from "../../../sim/index.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, TopicPartitionRef } from "../../protocol/groupMessages.js";
 import { tpKey } from "../../protocol/messages.js";
+import type { RequestState } from "../requestState.js";
 import { type ClassicResponseHandlers, type CommitErrorOutcome, type CommitIdentity, COORDINATOR_ERRORS, GroupMember, type GroupMemberDeps, type SentCommit } from "./groupMember.js";
 
 /** The member states of Kafka's `MemberState` (clients/.../consumer/internals/MemberState.java) that the model uses. */
@@ -34,10 +35,14 @@ export class ConsumerMembershipManager extends GroupMember {
    */
   private hbDueUs = 0;
   /**
-   * RequestState's back-off: no heartbeat before this (µs) — retry.backoff.ms after the last answer, successful
-   * (onSuccessfulAttempt keeps the minimal back-off) or not; 0 after RequestState.reset().
+   * HeartbeatRequestState's RequestState back-off: after an answer no heartbeat before backoff(0) (a success:
+   * onSuccessfulAttempt keeps the minimal back-off) or backoff(failures so far) (onFailedAttempt), retry.backoff.ms
+   * doubling up to retry.backoff.max.ms with ±20% jitter; none after reset().
+   * Kafka at apache/kafka 1eb7644 builds this state with max.poll.interval.ms as its jitter (AbstractHeartbeatRequestManager's
+   * constructor; KAFKA-19813, fixed since with CommonClientConfigs.RETRY_BACKOFF_JITTER): the model uses 0.2, the
+   * jitter Kafka meant and every other RequestState has.
    */
-  private hbBackoffUntilUs = 0;
+  private readonly hbState: RequestState;
   /**
    * AbstractMembershipManager.currentTargetAssignment: the latest assignment received, with its local epoch; null is
    * LocalAssignment.NONE (nothing received since the member joined).
@@ -66,6 +71,7 @@ export class ConsumerMembershipManager extends GroupMember {
     this.generation = 0;
     this.protocol = `consumer/${d.settings.remoteAssignor ?? "default"}`;
     this.intervalMs = d.settings.retryBackoffMs;
+    this.hbState = this.newRequestState();
   }
 
   groupMetadata(): { groupId: string; generationId: number; memberId: string; groupInstanceId?: string } {
@@ -157,9 +163,22 @@ export class ConsumerMembershipManager extends GroupMember {
     if (this.hbInFlight < 0) this.heartbeat();
   }
 
+  /**
+   * AbstractMembershipManager.shouldHeartbeatNow: a member joining or acknowledging an assignment heartbeats without
+   * waiting for the interval or the back-off (AbstractHeartbeatRequestManager.poll's `heartbeatNow`, when none is in
+   * flight) — after an error or a coordinator change too. (LEAVING is the leave heartbeat, sent at once anyway.)
+   */
+  private shouldHeartbeatNow(): boolean {
+    return this.state === "JOINING" || this.state === "ACKNOWLEDGING";
+  }
+
+  /**
+   * Sends a ConsumerGroupHeartbeat now (the callers have decided it may go: heartbeatNow, or canSendRequest in
+   * heartbeatTick); with the coordinator unknown, the heartbeat poll is skipped and the coordinator looked up — the
+   * heartbeat goes when it is found (onCoordinatorFound).
+   */
   private heartbeat(epoch = this.generation): void {
     if (this.coordinator === null) return this.ensureCoordinator();
-    if (this.ctx.nowUs < this.retryAtUs && epoch >= 0) return;
     const req = (correlationId: number): ConsumerGroupHeartbeatRequest => ({
       type: "ConsumerGroupHeartbeat",
       correlationId,
@@ -185,23 +204,23 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   /**
-   * Wakes the member when HeartbeatRequestState.canSendRequest turns true: the heartbeat timer has run out and the
-   * back-off after the last answer has passed (the later of the two; AbstractHeartbeatRequestManager.poll). Replaces
-   * any wake-up set before.
+   * Wakes the member when AbstractHeartbeatRequestManager.poll would send: at once if shouldHeartbeatNow, else when
+   * HeartbeatRequestState.canSendRequest turns true — the heartbeat timer has run out and the back-off after the last
+   * answer has passed (the later of the two). Replaces any wake-up set before.
    */
   private armHeartbeat(): void {
     if (this.hbTimer >= 0) this.heartbeatTimer.cancel(this.hbTimer);
-    const atUs = Math.max(this.hbDueUs, this.hbBackoffUntilUs, this.ctx.nowUs);
+    const atUs = this.shouldHeartbeatNow() ? this.ctx.nowUs : Math.max(this.hbDueUs, this.hbState.backoffEndsUs(), this.ctx.nowUs);
     this.hbTimer = this.heartbeatTimer.set((atUs - this.ctx.nowUs) / 1000);
   }
 
   private onHeartbeatResponse(res: ConsumerGroupHeartbeatResponse): void {
     this.hbInFlight = -1;
     if (this.fatal || this.closed || this.state === "STALE") return;
-    // RequestState.onSuccessfulAttempt / onFailedAttempt: the minimal back-off counts from this answer. Simplified:
-    // after failed attempts too it stays retry.backoff.ms (Kafka's grows exponentially, with jitter).
-    this.hbBackoffUntilUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
     if (res.error === "NONE") {
+      // AbstractHeartbeatRequestManager.onResponse: updateHeartbeatIntervalMs, then onSuccessfulAttempt (the
+      // minimal back-off, backoff(0), counts from this answer).
+      this.hbState.onSuccessfulAttempt(this.ctx.nowUs);
       // HeartbeatRequestState.updateHeartbeatIntervalMs: a new interval restarts the timer from now.
       if (res.heartbeatIntervalMs !== this.intervalMs) this.hbDueUs = this.ctx.nowUs + res.heartbeatIntervalMs * 1000;
       this.intervalMs = res.heartbeatIntervalMs;
@@ -215,14 +234,16 @@ export class ConsumerMembershipManager extends GroupMember {
       return;
     }
     this.ctx.trace("consumer.heartbeat-failed", { groupId: this.groupId, memberId: this.memberId, memberEpoch: this.generation, error: res.error });
-    // HeartbeatRequestState.onFailedAttempt: the next heartbeat need not wait for the interval.
+    // AbstractHeartbeatRequestManager.onErrorResponse: HeartbeatRequestState.onFailedAttempt — the next heartbeat need
+    // not wait for the interval (heartbeatTimer.reset(0)) but waits backoff(failures so far).
+    this.hbState.onFailedAttempt(this.ctx.nowUs);
     this.hbDueUs = this.ctx.nowUs;
     switch (res.error) {
       case "FENCED_MEMBER_EPOCH":
       case "UNKNOWN_MEMBER_ID":
         // Fenced: the partitions are lost (on the next poll) and the member joins again with epoch 0, without
         // back-off (heartbeatRequestState.reset()).
-        this.hbBackoffUntilUs = 0;
+        this.hbState.reset();
         this.state = "FENCED";
         this.lostPending = true;
         return;
@@ -235,11 +256,11 @@ export class ConsumerMembershipManager extends GroupMember {
         this.state = "FATAL";
         return this.fail(res.error);
       default:
-        // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE: no back-off once the coordinator is found again
-        // (heartbeatRequestState.reset()); the coordinator lookup backs off itself.
-        if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.hbBackoffUntilUs = 0;
+        // NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE: "Skip backoff so that the next HB is sent as soon as the new
+        // coordinator is discovered" (heartbeatRequestState.reset()); the coordinator lookup backs off itself.
+        // Others (COORDINATOR_LOAD_IN_PROGRESS) wait the back-off.
+        if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.hbState.reset();
         if (COORDINATOR_ERRORS.has(res.error)) this.coordinatorLost(res.error);
-        this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
         this.armHeartbeat();
     }
   }
@@ -268,20 +289,23 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   /**
-   * AbstractHeartbeatRequestManager.poll on the member's wake-up: a heartbeat once HeartbeatRequestState.
-   * canSendRequest (timer run out, back-off passed, none in flight). While one is in flight the member sleeps: its
-   * answer, or its loss, wakes it. Simplified: one that cannot go (coordinator unknown, or the coordinator lookup's
-   * back-off) is tried again at the end of that back-off, else an interval later — Kafka's background thread polls
-   * again as soon as the coordinator is known.
+   * AbstractHeartbeatRequestManager.poll on the member's wake-up: a heartbeat if shouldHeartbeatNow, or once
+   * HeartbeatRequestState.canSendRequest (timer run out, back-off passed), none being in flight. While one is in
+   * flight the member sleeps: its answer, or its loss, wakes it. With the coordinator unknown the poll is skipped and
+   * the coordinator looked up; the member is woken again when it is found (onCoordinatorFound), as Kafka's background
+   * thread polls the heartbeat manager again right after the CoordinatorRequestManager's answer.
    */
   private heartbeatTick(): void {
     this.hbTimer = -1;
     if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED" || this.hbInFlight >= 0) return;
     const now = this.ctx.nowUs;
-    if (now < this.hbDueUs || now < this.hbBackoffUntilUs) return this.armHeartbeat();
+    if (!this.shouldHeartbeatNow() && (now < this.hbDueUs || now < this.hbState.backoffEndsUs())) return this.armHeartbeat();
     this.heartbeat();
-    if (this.hbInFlight >= 0) return;
-    this.hbTimer = this.heartbeatTimer.set(this.retryAtUs > now ? (this.retryAtUs - now) / 1000 : this.intervalMs);
+  }
+
+  protected override onCoordinatorFound(): void {
+    if (this.fatal || this.closed || this.state === "STALE" || this.state === "FENCED" || this.hbInFlight >= 0) return;
+    this.armHeartbeat();
   }
 
   protected onPollTimeout(): void {
@@ -341,10 +365,11 @@ export class ConsumerMembershipManager extends GroupMember {
   }
 
   protected onCoordinatorLost(): void {
-    // A heartbeat in flight is a failed attempt (AbstractHeartbeatRequestManager.onFailure → onFailedAttempt).
+    // A heartbeat in flight is a failed attempt (AbstractHeartbeatRequestManager.onFailure → onFailedAttempt: the
+    // timer reset to 0, the back-off backoff(failures so far)).
     if (this.hbInFlight >= 0) {
       this.hbDueUs = this.ctx.nowUs;
-      this.hbBackoffUntilUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
+      this.hbState.onFailedAttempt(this.ctx.nowUs);
     }
     this.hbInFlight = -1;
     this.armHeartbeat();

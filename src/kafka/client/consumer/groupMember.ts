@@ -1,6 +1,6 @@
-import type { ActorContext, Timer } from "../../../sim/index.js";
+import type { ActorContext, RandomStream, Timer } from "../../../sim/index.js";
 import type { ConsumerSettings } from "../../config/consumerConfig.js";
-import type { AnyRequest, NetworkClient } from "../../network/networkClient.js";
+import type { AnyRequest, Disconnect, NetworkClient } from "../../network/networkClient.js";
 import type { ErrorName } from "../../protocol/errors.js";
 import type {
   ConsumerGroupHeartbeatResponse,
@@ -15,6 +15,7 @@ import type {
 import { tpKey } from "../../protocol/messages.js";
 import type { FindCoordinatorRequest, FindCoordinatorResponse, OffsetEntry, OffsetFetchRequest, OffsetFetchResponse } from "../../protocol/transactionMessages.js";
 import type { ClientMetadata } from "../clientMetadata.js";
+import { RequestState } from "../requestState.js";
 
 /** The answers of the classic group protocol's own requests, one handler each. */
 export interface ClassicResponseHandlers {
@@ -84,6 +85,11 @@ interface PendingCommit extends SentCommit {
   cb: CommitCallback;
   deadlineUs: number;
   inFlight: number;
+  /**
+   * The commit's own back-off (KIP-848: OffsetCommitRequestState is a RequestState; classic: commitOffsetsSync's
+   * `retryBackoff.backoff(attempts++)`): each retriable failure waits longer, up to retry.backoff.max.ms.
+   */
+  backoff: RequestState;
 }
 
 /** Errors after which the member forgets its coordinator and looks it up again (AbstractCoordinator). */
@@ -132,12 +138,23 @@ export abstract class GroupMember {
   protected readonly listener: RebalanceListener;
   protected readonly client: NetworkClient;
   private readonly brokers: string[];
+  /** The jitter of every back-off of this member's requests (Kafka: ThreadLocalRandom), one seeded stream. */
+  protected readonly backoffRandom: RandomStream;
+  /**
+   * The coordinator lookup's back-off: CoordinatorRequestManager.coordinatorRequestState (KIP-848), or
+   * AbstractCoordinator.retryBackoff with ensureCoordinatorReady's count of failed lookups (classic; the count
+   * restarts with each poll, see restartPollBackoffs).
+   */
+  private readonly findState: RequestState;
+  /** The committed-offset fetch's back-off (OffsetFetchRequestState, a RequestState; classic: fetchCommittedOffsets). */
+  private readonly fetchState: RequestState;
+  private findTimerId = -1;
   private findInFlight = -1;
   private fetchInFlight = -1;
   private readonly commits: PendingCommit[] = [];
   private nextAutoCommitUs: number;
   private pollTimer = -1;
-  /** retry.backoff.ms before looking the coordinator up again. */
+  /** The end of the coordinator lookup's back-off: look it up again. */
   private readonly findTimer: Timer;
   /** max.poll.interval.ms since the last poll (KIP-62). */
   private readonly pollTimeoutTimer: Timer;
@@ -156,10 +173,16 @@ export abstract class GroupMember {
     this.listener = d.listener;
     this.lastPollUs = d.ctx.nowUs;
     this.nextAutoCommitUs = d.ctx.nowUs + d.settings.autoCommitIntervalMs * 1000;
-    this.findTimer = d.ctx.timer(() => this.ensureCoordinator());
+    this.backoffRandom = d.ctx.stream("consumer-retry-backoff");
+    this.findState = this.newRequestState();
+    this.fetchState = this.newRequestState();
+    this.findTimer = d.ctx.timer(() => {
+      this.findTimerId = -1;
+      this.ensureCoordinator();
+    });
     this.pollTimeoutTimer = d.ctx.timer(() => this.pollTimeout());
     this.commitRetryTimer = d.ctx.timer(() => {
-      for (const c of [...this.commits]) if (c.inFlight < 0) this.sendCommit(c);
+      for (const c of [...this.commits]) if (c.inFlight < 0 && c.backoff.remainingBackoffUs(this.ctx.nowUs) === 0) this.sendCommit(c);
     });
     this.fetchRetryTimer = d.ctx.timer(() => this.fetchCommittedIfNeeded());
   }
@@ -181,6 +204,16 @@ export abstract class GroupMember {
   protected abstract onCommitMembershipError(error: ErrorName, commit: SentCommit): CommitErrorOutcome | null;
   /** The coordinator was lost: requests in flight to it are gone. */
   protected abstract onCoordinatorLost(): void;
+  /** The coordinator was found: requests held up for it may go (KIP-848: the next heartbeat poll). */
+  protected onCoordinatorFound(): void {}
+  /**
+   * Whether a found coordinator, lost again, is looked up only after the minimal back-off from the last
+   * FindCoordinator answer: KIP-848's CoordinatorRequestManager keeps it (onSuccessfulAttempt, against a tight loop of
+   * FindCoordinator / NOT_COORDINATOR while metadata converges); the classic ensureCoordinatorReady looks up at once.
+   */
+  protected get backOffAfterFoundCoordinator(): boolean {
+    return true;
+  }
   /** max.poll.interval.ms passed without a poll (KIP-62). */
   protected abstract onPollTimeout(): void;
   /** The answers of the protocol's own requests (JoinGroup and friends, or ConsumerGroupHeartbeat). */
@@ -197,8 +230,13 @@ export abstract class GroupMember {
   protected send(to: string, build: (correlationId: number) => AnyRequest, timeoutMs = this.s.requestTimeoutMs): number {
     const req = build(this.client.correlationId());
     const id = req.correlationId;
-    this.client.sendWhenReady(to, req, (res) => (res.type === "Disconnected" ? this.onRequestTimedOut(id) : this.onResponse(res as GroupResponse)), timeoutMs);
+    this.client.sendWhenReady(to, req, (res) => (res.type === "Disconnected" ? this.onRequestFailed(id, res) : this.onResponse(res as GroupResponse)), timeoutMs);
     return id;
+  }
+
+  /** A RequestState with this consumer's retry.backoff.ms / retry.backoff.max.ms and jitter stream. */
+  protected newRequestState(): RequestState {
+    return new RequestState(this.s.retryBackoffMs, this.s.retryBackoffMaxMs, this.backoffRandom);
   }
 
   /** The poll-path chores both protocols share; subclasses call it from poll(). */
@@ -210,27 +248,57 @@ export abstract class GroupMember {
     this.ensureCoordinator();
   }
 
-  /** AbstractCoordinator.ensureCoordinatorReady: FindCoordinator to the least loaded broker. */
+  /**
+   * AbstractCoordinator.ensureCoordinatorReady / lookupCoordinator (classic), CoordinatorRequestManager.poll
+   * (KIP-848): FindCoordinator to the least loaded broker once the lookup's back-off has passed (findState: after a
+   * failed lookup backoff(failures), after a successful one backoff(0) — CoordinatorRequestManagerTest.
+   * testMarkCoordinatorUnknown: a coordinator lost right after it was found is looked up again only after it).
+   */
   protected ensureCoordinator(): void {
     if (this.coordinator !== null || this.findInFlight >= 0 || this.closed) return;
+    const waitUs = this.findState.remainingBackoffUs(this.ctx.nowUs);
+    if (waitUs > 0) return this.armFind(waitUs / 1000);
     const node = this.client.leastLoadedNode(this.brokers);
-    if (node === null) {
-      this.findTimer.set(this.client.config.reconnectBackoffMs);
-      return;
-    }
+    if (node === null) return this.armFind(this.client.config.reconnectBackoffMs);
     this.findInFlight = this.send(node, (correlationId) => ({ type: "FindCoordinator", correlationId, key: this.groupId, keyType: "group" }) satisfies FindCoordinatorRequest);
   }
 
-  /** AbstractCoordinator.markCoordinatorUnknown: requests in flight to it are abandoned. */
+  /** Look the coordinator up again in `ms` (replacing any wake-up set before). */
+  private armFind(ms: number): void {
+    if (this.findTimerId >= 0) this.findTimer.cancel(this.findTimerId);
+    this.findTimerId = this.findTimer.set(ms);
+  }
+
+  /**
+   * Classic: each poll() runs AbstractCoordinator.ensureCoordinatorReady and ConsumerCoordinator.fetchCommittedOffsets,
+   * whose counts of failed attempts (`attempts`, locals) start at 0 and which send at once; their back-off grows only
+   * across the failures of one poll's loop. Called at the start of the classic member's poll. (KIP-848 keeps its
+   * RequestStates across polls: the background thread owns them.)
+   */
+  protected restartPollBackoffs(): void {
+    if (this.coordinator === null) this.findState.reset();
+    if (this.fetchInFlight < 0) this.fetchState.reset();
+  }
+
+  /**
+   * AbstractCoordinator.markCoordinatorUnknown / CoordinatorRequestManager.markCoordinatorUnknown: requests in flight
+   * to it are abandoned, and it is looked up again as soon as the lookup's back-off allows (Kafka's heartbeat thread,
+   * or the KIP-848 background thread, asks at once; the back-off is the FindCoordinator's own, see ensureCoordinator).
+   * The classic JoinGroup waits out retry.backoff.ms (retryAtUs: joinGroupIfNeeded's fixed sleep).
+   */
   protected coordinatorLost(why: string): void {
     if (this.coordinator === null) return;
     this.ctx.trace("consumer.coordinator-lost", { groupId: this.groupId, coordinator: this.coordinator, why });
     this.coordinator = null;
+    if (this.fetchInFlight >= 0) {
+      this.fetchState.onFailedAttempt(this.ctx.nowUs);
+      this.fetchRetryTimer.set(this.fetchState.remainingBackoffUs(this.ctx.nowUs) / 1000);
+    }
     this.fetchInFlight = -1;
     this.onCoordinatorLost();
     for (const c of this.commits) if (c.inFlight >= 0) this.commitFailed(c, "COORDINATOR_NOT_AVAILABLE");
     this.retryAtUs = this.ctx.nowUs + this.s.retryBackoffMs * 1000;
-    this.findTimer.set(this.s.retryBackoffMs);
+    this.ensureCoordinator();
   }
 
   protected fail(error: ErrorName): void {
@@ -285,7 +353,7 @@ export abstract class GroupMember {
     const identity = this.commitIdentity();
     if (typeof identity === "string") return cb(identity);
     if (offsets.length === 0) return cb(null);
-    const c: PendingCommit = { offsets, sync, kind, sent: identity, cb, deadlineUs: this.ctx.nowUs + timeoutMs * 1000, inFlight: -1 };
+    const c: PendingCommit = { offsets, sync, kind, sent: identity, cb, deadlineUs: this.ctx.nowUs + timeoutMs * 1000, inFlight: -1, backoff: this.newRequestState() };
     this.commits.push(c);
     this.sendCommit(c);
   }
@@ -319,8 +387,11 @@ export abstract class GroupMember {
    */
   private commitFailed(c: PendingCommit, error: ErrorName, retriable = COORDINATOR_ERRORS.has(error) || error === "COORDINATOR_LOAD_IN_PROGRESS" || error === "UNKNOWN_TOPIC_OR_PARTITION"): void {
     c.inFlight = -1;
+    // OffsetCommitRequestState.onResponse / handleClientResponse → onFailedAttempt (KIP-848); classic
+    // commitOffsetsSync sleeps retryBackoff.backoff(attempts++) before the next attempt: the same growing back-off.
+    c.backoff.onFailedAttempt(this.ctx.nowUs);
     if (c.sync && !this.fatal && retriable && this.ctx.nowUs < c.deadlineUs) {
-      this.commitRetryTimer.set(this.s.retryBackoffMs);
+      this.commitRetryTimer.set(c.backoff.remainingBackoffUs(this.ctx.nowUs) / 1000);
       return;
     }
     this.finishCommit(c, error);
@@ -346,16 +417,25 @@ export abstract class GroupMember {
   /** ConsumerCoordinator.fetchCommittedOffsets (require_stable, KIP-447) for partitions with no position yet. */
   protected fetchCommittedIfNeeded(): void {
     if (this.fetchInFlight >= 0 || this.coordinator === null || this.subscriptions.awaitingCommitted().length === 0) return;
+    if (this.fetchState.remainingBackoffUs(this.ctx.nowUs) > 0) return; // fetchRetryTimer sends it at the end
     this.fetchInFlight = this.send(this.coordinator, (correlationId) => ({ type: "OffsetFetch", correlationId, groupId: this.groupId, requireStable: true }) satisfies OffsetFetchRequest);
   }
 
+  /**
+   * An OffsetFetch answer. A failed one is sent again after its back-off (OffsetFetchRequestState.onFailure →
+   * onFailedAttempt, KIP-848; classic ConsumerCoordinator.fetchCommittedOffsets sleeps retryBackoff.backoff(attempts++)),
+   * which grows with each failure in a row and restarts after a success.
+   */
   private onOffsetFetch(res: OffsetFetchResponse): void {
     this.fetchInFlight = -1;
     if (res.error !== "NONE") {
+      this.fetchState.onFailedAttempt(this.ctx.nowUs);
       if (res.error === "NOT_COORDINATOR" || res.error === "COORDINATOR_NOT_AVAILABLE") this.coordinatorLost(res.error);
-      this.fetchRetryTimer.set(this.s.retryBackoffMs);
+      this.fetchRetryTimer.set(this.fetchState.remainingBackoffUs(this.ctx.nowUs) / 1000);
       return;
     }
+    // The next fetch is a new request (KIP-848: a new OffsetFetchRequestState; classic: a new fetchCommittedOffsets).
+    this.fetchState.reset();
     const committed = new Map(res.offsets.map((o) => [tpKey(o.topic, o.partition), o]));
     for (const tp of this.subscriptions.awaitingCommitted()) this.subscriptions.setCommitted(tp, committed.get(tpKey(tp.topic, tp.partition)) ?? null);
   }
@@ -389,23 +469,35 @@ export abstract class GroupMember {
     if (res.correlationId !== this.findInFlight) return;
     this.findInFlight = -1;
     if (res.error === "NONE" && res.coordinator) {
+      if (this.backOffAfterFoundCoordinator) this.findState.onSuccessfulAttempt(this.ctx.nowUs);
+      else this.findState.reset();
       this.coordinator = res.coordinator;
       this.ctx.trace("consumer.coordinator-found", { groupId: this.groupId, coordinator: res.coordinator });
-      for (const c of this.commits) if (c.inFlight < 0) this.sendCommit(c);
+      // Commits waiting for the coordinator go now, unless their own back-off still holds (commitRetryTimer).
+      for (const c of [...this.commits]) if (c.inFlight < 0 && c.backoff.remainingBackoffUs(this.ctx.nowUs) === 0) this.sendCommit(c);
       this.fetchCommittedIfNeeded();
-    } else this.findTimer.set(this.s.retryBackoffMs);
+      this.onCoordinatorFound();
+      return;
+    }
+    // CoordinatorRequestManager.onFailedResponse / ensureCoordinatorReady: back off backoff(failures so far).
+    this.findState.onFailedAttempt(this.ctx.nowUs);
+    this.ensureCoordinator();
   }
 
   /**
    * A group request's connection closed or timed out before its answer: the coordinator is presumed lost
-   * (AbstractCoordinator marks it unknown on a disconnect), or looked up again.
+   * (AbstractCoordinator.CoordinatorResponseHandler.onFailure and CoordinatorRequestManager.handleCoordinatorDisconnect
+   * mark it unknown on a DisconnectException — NetworkClient reports a request past its timeout as a disconnection
+   * too, ClientResponse.timedOut), or, for a FindCoordinator, looked up again after the lookup's back-off. The trace
+   * says which: the connection closed or was refused, or the request timed out.
    */
-  private onRequestTimedOut(id: number): void {
+  private onRequestFailed(id: number, why: Disconnect): void {
     if (id === this.findInFlight) {
       this.findInFlight = -1;
+      this.findState.onFailedAttempt(this.ctx.nowUs);
       return this.ensureCoordinator();
     }
     const late = id === this.fetchInFlight || this.commits.some((x) => x.inFlight === id) || this.onRequestTimeout(id);
-    if (late) this.coordinatorLost("request timed out");
+    if (late) this.coordinatorLost(why.timedOut ? "request timed out" : "disconnected");
   }
 }

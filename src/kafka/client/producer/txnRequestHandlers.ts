@@ -57,9 +57,10 @@ export abstract class TxnRequestHandlers {
   /** TransactionManager.epochBumpRequired: the abort of this transaction bumps the epoch (InitProducerId) instead of EndTxn. */
   protected epochBumpRequired = false;
   protected offsetsOp: SendOffsets | null = null;
-  /** A coordinator request failed: the next one waits until then (TxnRequestHandler.isRetry: retry.backoff.ms). */
-  protected retryAfterMs = -Infinity;
-  protected retryArmedAtMs = -Infinity;
+  /** A coordinator request failed: the next one waits until then (µs; TxnRequestHandler.isRetry: retry.backoff.ms). */
+  protected retryAfterUs = -Infinity;
+  /** The end of the back-off the retry timer is set for (µs), so it is set once per back-off. */
+  protected retryArmedAtUs = -Infinity;
   /** retry.backoff.ms before the next attempt. */
   protected readonly retryTimer: Timer;
 
@@ -110,11 +111,14 @@ export abstract class TxnRequestHandlers {
   protected pump(): void {
     if (this.state === "FATAL_ERROR") return;
     if (this.coordinator === null) return this.findCoordinator();
-    const nowMs = this.ctx.nowMs;
-    if (nowMs < this.retryAfterMs) {
-      if (this.retryArmedAtMs !== this.retryAfterMs) {
-        this.retryArmedAtMs = this.retryAfterMs;
-        this.retryTimer.set(this.retryAfterMs - nowMs);
+    // In whole µs: a time in ms plus retry.backoff.ms is not exact in floating point (32759.914 + 100 is
+    // 32859.914000000004), so the timer set for the end of the back-off fired "before" it and nothing re-armed it:
+    // the transaction stalled for good (found by bug report txn-state-log-min-isr-blocks-transactions on some seeds).
+    const nowUs = this.ctx.nowUs;
+    if (nowUs < this.retryAfterUs) {
+      if (this.retryArmedAtUs !== this.retryAfterUs) {
+        this.retryArmedAtUs = this.retryAfterUs;
+        this.retryTimer.set((this.retryAfterUs - nowUs) / 1000);
       }
       return;
     }
@@ -197,7 +201,7 @@ export abstract class TxnRequestHandlers {
    */
   private lostCoordinator(): void {
     this.coordinator = null;
-    this.retryAfterMs = this.ctx.nowMs + this.retryBackoffMs;
+    this.retryAfterUs = this.ctx.nowUs + Math.round(this.retryBackoffMs * 1000);
     this.findCoordinator();
   }
 

@@ -32,7 +32,7 @@ describe("classic onJoinPrepare: the JoinGroup waits for the auto-commit", () =>
     h.answer(h.one("OffsetCommit"), { error: "COORDINATOR_LOAD_IN_PROGRESS" });
     h.consumer.poll();
     expect(h.take("JoinGroup")).toEqual([]);
-    h.ctx.advance(100);
+    h.ctx.advance(120); // the first failure's back-off: retry.backoff.ms ± 20%
     const retry = h.one("OffsetCommit");
     h.answer(retry, { error: "NONE" });
     h.consumer.poll();

@@ -56,13 +56,13 @@ describe("KIP-848 OffsetCommit errors (CommitRequestManager)", () => {
     h.answer(h.one("ConsumerGroupHeartbeat"), { error: "NONE", memberId: h.memberId, memberEpoch: 2, heartbeatIntervalMs: 1000, assignment: [] });
     const first = h.one("OffsetCommit");
     expect([first.msg.generationId, first.msg.offsets]).toEqual([2, [{ topic: "t", partition: 0, offset: 5 }]]);
-    // The next interval's heartbeat brings epoch 3 just as the commit is refused; the retry (after retry.backoff.ms)
-    // carries it.
+    // The next interval's heartbeat brings epoch 3 just as the commit is refused; the retry (after the first
+    // failure's back-off, retry.backoff.ms ± 20%) carries it.
     h.ctx.advance(1000);
     const hb = h.one("ConsumerGroupHeartbeat");
     h.answer(first, { error: "STALE_MEMBER_EPOCH" });
     h.answer(hb, { error: "NONE", memberId: h.memberId, memberEpoch: 3, heartbeatIntervalMs: 1000, assignment: [] });
-    h.ctx.advance(100);
+    h.ctx.advance(120);
     const retry = h.one("OffsetCommit");
     expect(retry.msg.generationId).toBe(3);
     // Not revoked while the commit is unanswered, even across a poll.
