@@ -9,6 +9,7 @@ import { EpochElection, recordCandidateVote } from "./raftEpochElection.js";
 import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
 import { binaryExponentialElectionBackoffMs, canGrantVote, type RaftRole } from "./raftQuorumState.js";
+import { RaftVoteRequests } from "./raftVoteRequests.js";
 
 /** RaftMetadataLogCleanerManager: KafkaRaftClient cleans its log (KafkaMetadataLog.maybeClean) every 60 s. */
 const LOG_CLEAN_INTERVAL_MS = 60_000;
@@ -68,6 +69,8 @@ export class RaftNode {
   private readonly fetches: RaftFetches;
   /** The follower's side: fetching from the leader, its fetch timeout and snapshot downloads. */
   private readonly follower: RaftFollowerFetcher;
+  /** A nominee's Vote requests, resent after a request timeout or a failure (RequestManager). */
+  private readonly votes: RaftVoteRequests;
   /** When the log is next checked for retention (RaftMetadataLogCleanerManager), ms. */
   private nextCleanMs: number;
   /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
@@ -101,6 +104,11 @@ export class RaftNode {
       appended: (fromOffset) => listener.appended(fromOffset),
       truncated: () => listener.truncated(),
       loadedSnapshot: (snapshot) => listener.loadedSnapshot(snapshot),
+    });
+    this.votes = new RaftVoteRequests(ctx, cfg, client, {
+      asking: (election) => (this.role.kind === "prospective" || (this.role.kind === "candidate" && !this.role.backingOff)) && this.role.election === election,
+      buildVoteRequest: (preVote) => ({ type: "Vote", correlationId: client.correlationId(), epoch: this.epoch, candidate: ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset, preVote }),
+      handleVoteResponse: (from, res, election) => this.handleVoteResponse(from, res, election),
     });
     this.nextCleanMs = ctx.nowMs + LOG_CLEAN_INTERVAL_MS;
     this.election = ctx.timer(() => {
@@ -288,17 +296,12 @@ export class RaftNode {
   }
 
   /**
-   * KafkaRaftClient.maybeSendVoteRequests: a Vote (a pre-vote when Prospective) to every other voter; answers count
-   * only toward this `election` (a later state's election does not take an earlier state's answers).
+   * KafkaRaftClient.maybeSendVoteRequests: a Vote (a pre-vote when Prospective) to every other voter, sent again to a
+   * voter that has not answered after a request timeout or a failure (`RaftVoteRequests`); answers count only toward
+   * this `election` (a later state's election does not take an earlier state's answers).
    */
   private sendVoteRequests(election: EpochElection, preVote: boolean): void {
-    for (const v of this.cfg.voters) {
-      if (v === this.ctx.name) continue;
-      const req: VoteRequest = { type: "Vote", correlationId: this.client.correlationId(), epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset, preVote };
-      this.client.sendWhenReady(v, req, (res) => {
-        if (res.type !== "Disconnected") this.handleVoteResponse(v, res, election);
-      });
-    }
+    this.votes.start(election, preVote);
   }
 
   /** KafkaRaftClient.maybeTransitionForward: a majority granted: a Candidate leads, a Prospective stands as Candidate. */
@@ -381,8 +384,9 @@ export class RaftNode {
     if ((role.kind !== "candidate" && role.kind !== "prospective") || role.election !== election) return;
     if (role.kind === "prospective") role.election.recordVote(from, res.granted);
     else {
-      // CandidateState refuses a changed answer (IllegalArgumentException); each voter is asked once per election,
-      // so the model ignores a repeated answer instead of failing the run.
+      // CandidateState refuses a changed answer (IllegalArgumentException); only the latest request's answer comes
+      // through (RaftVoteRequests) and none is sent to a voter that answered, so the model ignores a repeated answer
+      // instead of failing the run.
       if (role.election.isGrantedVoter(from) || role.election.isRejectedVoter(from)) return;
       recordCandidateVote(role.election, from, res.granted);
     }
@@ -470,6 +474,7 @@ export class RaftNode {
 
   private clearRoleTimers(): void {
     this.follower.cancel();
+    this.votes.cancel();
     if (this.checkQuorumTimer >= 0) this.checkQuorumPeriod.cancel(this.checkQuorumTimer);
     this.checkQuorumTimer = -1;
     this.fetches.clear();
