@@ -442,6 +442,8 @@ export class RaftNode {
     }
     this.cancelElectionTimer();
     this.role = { kind: "follower", leader, hasFetchedFromLeader: false };
+    // KafkaRaftClient.onBecomeFollower: the fetches parked on this node are answered at once, naming the new leader.
+    this.fetches.completeAllExceptionally("NOT_LEADER_OR_FOLLOWER", this.epoch, leader, this.highWatermark);
     if (wasLeader) this.listener.resigned();
     this.ctx.trace("raft.follower", { epoch, leader });
     this.follower.sendFetch();
@@ -463,6 +465,9 @@ export class RaftNode {
     if (this.role.kind !== "leader") return;
     if (this.role.state.timeUntilCheckQuorumExpiresMs(this.ctx.nowUs) === 0) {
       this.ctx.trace("raft.resign", { epoch: this.epoch, reason: "no majority fetched within check-quorum window" });
+      // KafkaRaftClient.transitionToResigned: the parked fetches are answered before the state changes, so they name
+      // this epoch and this node.
+      this.fetches.completeAllExceptionally("NOT_LEADER_OR_FOLLOWER", this.epoch, this.ctx.name, this.highWatermark);
       this.clearRoleTimers();
       this.role = { kind: "resigned" };
       this.listener.resigned();
@@ -477,7 +482,8 @@ export class RaftNode {
     this.votes.cancel();
     if (this.checkQuorumTimer >= 0) this.checkQuorumPeriod.cancel(this.checkQuorumTimer);
     this.checkQuorumTimer = -1;
-    this.fetches.clear();
+    // The fetch purgatory outlives the role (KafkaRaftClient completes it only on becoming Follower or Resigned; a
+    // leader gone Unattached answers a parked fetch when it expires, RaftFetches).
   }
 
   // ---- replication ----
