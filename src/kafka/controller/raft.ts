@@ -142,6 +142,16 @@ export class RaftNode {
     return this.role.kind === "leader";
   }
 
+  /**
+   * QuorumState.leaderIdOrSentinel: the leader named in this node's Vote, Fetch and FetchSnapshot answers. A
+   * Resigned leader names itself (ResignedState.election() is withElectedLeader(epoch, localId)), where `leader`,
+   * what the controller acts on, is null once it resigned. Simplification: Kafka's QuorumController also hints
+   * itself (latestController() is raftClient.leaderAndEpoch().leaderId()) in NOT_CONTROLLER answers while resigned.
+   */
+  private get leaderIdOrSentinel(): string | null {
+    return this.role.kind === "resigned" ? this.ctx.name : this.leader;
+  }
+
   start(): void {
     this.resetElectionTimer();
   }
@@ -344,7 +354,7 @@ export class RaftNode {
       granted = canGrantVote(this.role, this.votedFor, req.candidate, upToDate, req.preVote);
       if (granted && !req.preVote && this.votedFor === null) this.addVotedState(req.candidate);
     }
-    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, leader: this.leader, granted } satisfies VoteResponse);
+    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, leader: this.leaderIdOrSentinel, granted } satisfies VoteResponse);
   }
 
   /**
@@ -492,7 +502,7 @@ export class RaftNode {
     if (req.epoch > this.epoch && !req.observer) {
       this.becomeUnattached(req.epoch);
     }
-    if (this.role.kind !== "leader") return this.fetches.refuse(req, conn, "NOT_LEADER_OR_FOLLOWER", this.epoch, this.leader, this.highWatermark);
+    if (this.role.kind !== "leader") return this.fetches.refuse(req, conn, "NOT_LEADER_OR_FOLLOWER", this.epoch, this.leaderIdOrSentinel, this.highWatermark);
     // A voter that missed an election is told who leads now.
     if (req.epoch < this.epoch && !req.observer) return this.fetches.refuse(req, conn, "FENCED_LEADER_EPOCH", this.epoch, this.ctx.name, this.highWatermark);
     // KafkaRaftClient.tryCompleteFetchRequest: only a valid fetch (at offset N with a matching last epoch, proving the
@@ -528,7 +538,7 @@ export class RaftNode {
   handleFetchSnapshot(req: FetchSnapshotRequest, conn: ConnectionId): void {
     if (this.role.kind === "leader" && req.epoch === this.epoch && req.replica !== this.ctx.name) this.role.state.updateCheckQuorumForFollowingVoter(req.replica, this.ctx.nowUs);
     const error = this.role.kind !== "leader" ? "NOT_LEADER_OR_FOLLOWER" : req.epoch < this.epoch ? "FENCED_LEADER_EPOCH" : null;
-    this.fetches.answerFetchSnapshot(req, conn, error, this.leader);
+    this.fetches.answerFetchSnapshot(req, conn, error, this.leaderIdOrSentinel);
   }
 }
 
