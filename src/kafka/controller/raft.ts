@@ -152,8 +152,14 @@ export class RaftNode {
     return this.role.kind === "resigned" ? this.ctx.name : this.leader;
   }
 
+  /**
+   * KafkaRaftClient.initialize: the node starts Unattached in its durable epoch with its election timer running; an
+   * only voter becomes Candidate at once (`quorum.isOnlyVoter() && !quorum.isCandidate()` → transitionToCandidate),
+   * its own vote a majority, so it leads in the next epoch without waiting an election timeout.
+   */
   start(): void {
     this.resetElectionTimer();
+    if (this.cfg.voters.length === 1 && this.cfg.voters[0] === this.ctx.name) this.transitionToCandidate();
   }
 
   /** Leader only: appends a record in the current epoch. Returns its offset. */

@@ -20,10 +20,6 @@ import { type Outbound, RAFT_CONFIG, RaftHarness } from "../../support/raftHarne
 // observers' discovery, cluster ids and voter keys, DescribeQuorum, graceful shutdown, metrics, listener callbacks,
 // user-initiated resign, testRetryElection (its mocked random picks the back-off; kafkasim draws from its stream).
 //
-// Disagreements, pinned with it.fails:
-// - testInitializeSingleMemberQuorum: Kafka's only voter becomes Candidate at once on start-up
-//   (KafkaRaftClient.initialize: `quorum.isOnlyVoter() && !quorum.isCandidate()`) and so leader in epoch 1;
-//   kafkasim's RaftNode.start only arms the election timer, so a one-controller cluster waits an election timeout.
 // Kafka's fetch's MaxWaitMs (500) is the leader's controller.quorum fetch max wait here (RaftFetches holds a fetch
 // for the leader's setting), set to 500 where a test parks a fetch.
 
@@ -47,7 +43,7 @@ function fetchRequest(h: RaftHarness, replica: string, epoch: number, fetchOffse
 }
 
 describe("KafkaRaftClientTest: votes", () => {
-  it.fails("testInitializeSingleMemberQuorum (kafkasim's only voter waits an election timeout)", () => {
+  it("testInitializeSingleMemberQuorum", () => {
     const h = new RaftHarness([LOCAL]);
     h.poll();
     expect([h.node.role.kind, h.node.epoch, h.node.leader]).toEqual(["leader", 1, LOCAL]);
