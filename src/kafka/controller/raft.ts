@@ -9,6 +9,7 @@ import { EpochElection, recordCandidateVote } from "./raftEpochElection.js";
 import { RaftLeaderState } from "./raftLeaderState.js";
 import { type MetadataRetention, RaftLog } from "./raftLog.js";
 import { binaryExponentialElectionBackoffMs, canGrantVote, type RaftRole } from "./raftQuorumState.js";
+import { RaftVoteRequests } from "./raftVoteRequests.js";
 
 /** RaftMetadataLogCleanerManager: KafkaRaftClient cleans its log (KafkaMetadataLog.maybeClean) every 60 s. */
 const LOG_CLEAN_INTERVAL_MS = 60_000;
@@ -68,6 +69,8 @@ export class RaftNode {
   private readonly fetches: RaftFetches;
   /** The follower's side: fetching from the leader, its fetch timeout and snapshot downloads. */
   private readonly follower: RaftFollowerFetcher;
+  /** A nominee's Vote requests, resent after a request timeout or a failure (RequestManager). */
+  private readonly votes: RaftVoteRequests;
   /** When the log is next checked for retention (RaftMetadataLogCleanerManager), ms. */
   private nextCleanMs: number;
   /** The election timeout (randomized in [T, 2T], plus a back-off after a failed election). */
@@ -102,6 +105,11 @@ export class RaftNode {
       truncated: () => listener.truncated(),
       loadedSnapshot: (snapshot) => listener.loadedSnapshot(snapshot),
     });
+    this.votes = new RaftVoteRequests(ctx, cfg, client, {
+      asking: (election) => (this.role.kind === "prospective" || (this.role.kind === "candidate" && !this.role.backingOff)) && this.role.election === election,
+      buildVoteRequest: (preVote) => ({ type: "Vote", correlationId: client.correlationId(), epoch: this.epoch, candidate: ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset, preVote }),
+      handleVoteResponse: (from, res, election) => this.handleVoteResponse(from, res, election),
+    });
     this.nextCleanMs = ctx.nowMs + LOG_CLEAN_INTERVAL_MS;
     this.election = ctx.timer(() => {
       this.electionTimer = -1;
@@ -134,8 +142,24 @@ export class RaftNode {
     return this.role.kind === "leader";
   }
 
+  /**
+   * QuorumState.leaderIdOrSentinel: the leader named in this node's Vote, Fetch and FetchSnapshot answers. A
+   * Resigned leader names itself (ResignedState.election() is withElectedLeader(epoch, localId)), where `leader`,
+   * what the controller acts on, is null once it resigned. Simplification: Kafka's QuorumController also hints
+   * itself (latestController() is raftClient.leaderAndEpoch().leaderId()) in NOT_CONTROLLER answers while resigned.
+   */
+  private get leaderIdOrSentinel(): string | null {
+    return this.role.kind === "resigned" ? this.ctx.name : this.leader;
+  }
+
+  /**
+   * KafkaRaftClient.initialize: the node starts Unattached in its durable epoch with its election timer running; an
+   * only voter becomes Candidate at once (`quorum.isOnlyVoter() && !quorum.isCandidate()` → transitionToCandidate),
+   * its own vote a majority, so it leads in the next epoch without waiting an election timeout.
+   */
   start(): void {
     this.resetElectionTimer();
+    if (this.cfg.voters.length === 1 && this.cfg.voters[0] === this.ctx.name) this.transitionToCandidate();
   }
 
   /** Leader only: appends a record in the current epoch. Returns its offset. */
@@ -288,17 +312,12 @@ export class RaftNode {
   }
 
   /**
-   * KafkaRaftClient.maybeSendVoteRequests: a Vote (a pre-vote when Prospective) to every other voter; answers count
-   * only toward this `election` (a later state's election does not take an earlier state's answers).
+   * KafkaRaftClient.maybeSendVoteRequests: a Vote (a pre-vote when Prospective) to every other voter, sent again to a
+   * voter that has not answered after a request timeout or a failure (`RaftVoteRequests`); answers count only toward
+   * this `election` (a later state's election does not take an earlier state's answers).
    */
   private sendVoteRequests(election: EpochElection, preVote: boolean): void {
-    for (const v of this.cfg.voters) {
-      if (v === this.ctx.name) continue;
-      const req: VoteRequest = { type: "Vote", correlationId: this.client.correlationId(), epoch: this.epoch, candidate: this.ctx.name, lastEpoch: this.log.lastEpoch(), lastOffset: this.log.endOffset, preVote };
-      this.client.sendWhenReady(v, req, (res) => {
-        if (res.type !== "Disconnected") this.handleVoteResponse(v, res, election);
-      });
-    }
+    this.votes.start(election, preVote);
   }
 
   /** KafkaRaftClient.maybeTransitionForward: a majority granted: a Candidate leads, a Prospective stands as Candidate. */
@@ -341,7 +360,7 @@ export class RaftNode {
       granted = canGrantVote(this.role, this.votedFor, req.candidate, upToDate, req.preVote);
       if (granted && !req.preVote && this.votedFor === null) this.addVotedState(req.candidate);
     }
-    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, leader: this.leader, granted } satisfies VoteResponse);
+    this.ctx.write(conn, { type: "VoteResponse", correlationId: req.correlationId, epoch: this.epoch, leader: this.leaderIdOrSentinel, granted } satisfies VoteResponse);
   }
 
   /**
@@ -381,8 +400,9 @@ export class RaftNode {
     if ((role.kind !== "candidate" && role.kind !== "prospective") || role.election !== election) return;
     if (role.kind === "prospective") role.election.recordVote(from, res.granted);
     else {
-      // CandidateState refuses a changed answer (IllegalArgumentException); each voter is asked once per election,
-      // so the model ignores a repeated answer instead of failing the run.
+      // CandidateState refuses a changed answer (IllegalArgumentException); only the latest request's answer comes
+      // through (RaftVoteRequests) and none is sent to a voter that answered, so the model ignores a repeated answer
+      // instead of failing the run.
       if (role.election.isGrantedVoter(from) || role.election.isRejectedVoter(from)) return;
       recordCandidateVote(role.election, from, res.granted);
     }
@@ -438,6 +458,8 @@ export class RaftNode {
     }
     this.cancelElectionTimer();
     this.role = { kind: "follower", leader, hasFetchedFromLeader: false };
+    // KafkaRaftClient.onBecomeFollower: the fetches parked on this node are answered at once, naming the new leader.
+    this.fetches.completeAllExceptionally("NOT_LEADER_OR_FOLLOWER", this.epoch, leader, this.highWatermark);
     if (wasLeader) this.listener.resigned();
     this.ctx.trace("raft.follower", { epoch, leader });
     this.follower.sendFetch();
@@ -459,6 +481,9 @@ export class RaftNode {
     if (this.role.kind !== "leader") return;
     if (this.role.state.timeUntilCheckQuorumExpiresMs(this.ctx.nowUs) === 0) {
       this.ctx.trace("raft.resign", { epoch: this.epoch, reason: "no majority fetched within check-quorum window" });
+      // KafkaRaftClient.transitionToResigned: the parked fetches are answered before the state changes, so they name
+      // this epoch and this node.
+      this.fetches.completeAllExceptionally("NOT_LEADER_OR_FOLLOWER", this.epoch, this.ctx.name, this.highWatermark);
       this.clearRoleTimers();
       this.role = { kind: "resigned" };
       this.listener.resigned();
@@ -470,9 +495,11 @@ export class RaftNode {
 
   private clearRoleTimers(): void {
     this.follower.cancel();
+    this.votes.cancel();
     if (this.checkQuorumTimer >= 0) this.checkQuorumPeriod.cancel(this.checkQuorumTimer);
     this.checkQuorumTimer = -1;
-    this.fetches.clear();
+    // The fetch purgatory outlives the role (KafkaRaftClient completes it only on becoming Follower or Resigned; a
+    // leader gone Unattached answers a parked fetch when it expires, RaftFetches).
   }
 
   // ---- replication ----
@@ -481,7 +508,7 @@ export class RaftNode {
     if (req.epoch > this.epoch && !req.observer) {
       this.becomeUnattached(req.epoch);
     }
-    if (this.role.kind !== "leader") return this.fetches.refuse(req, conn, "NOT_LEADER_OR_FOLLOWER", this.epoch, this.leader, this.highWatermark);
+    if (this.role.kind !== "leader") return this.fetches.refuse(req, conn, "NOT_LEADER_OR_FOLLOWER", this.epoch, this.leaderIdOrSentinel, this.highWatermark);
     // A voter that missed an election is told who leads now.
     if (req.epoch < this.epoch && !req.observer) return this.fetches.refuse(req, conn, "FENCED_LEADER_EPOCH", this.epoch, this.ctx.name, this.highWatermark);
     // KafkaRaftClient.tryCompleteFetchRequest: only a valid fetch (at offset N with a matching last epoch, proving the
@@ -517,7 +544,7 @@ export class RaftNode {
   handleFetchSnapshot(req: FetchSnapshotRequest, conn: ConnectionId): void {
     if (this.role.kind === "leader" && req.epoch === this.epoch && req.replica !== this.ctx.name) this.role.state.updateCheckQuorumForFollowingVoter(req.replica, this.ctx.nowUs);
     const error = this.role.kind !== "leader" ? "NOT_LEADER_OR_FOLLOWER" : req.epoch < this.epoch ? "FENCED_LEADER_EPOCH" : null;
-    this.fetches.answerFetchSnapshot(req, conn, error, this.leader);
+    this.fetches.answerFetchSnapshot(req, conn, error, this.leaderIdOrSentinel);
   }
 }
 

@@ -10,6 +10,8 @@ export interface RaftFetchSource {
   readonly epoch: number;
   readonly highWatermark: number;
   readonly log: RaftLog;
+  /** Whether the node still leads (a fetch parked on it may outlive its leadership). */
+  isLeader(): boolean;
 }
 
 interface Parked {
@@ -19,6 +21,9 @@ interface Parked {
   conn: ConnectionId;
   request: RaftFetchRequest;
   timer: number;
+  /** The leader's epoch and high watermark when the fetch was parked: its answer should it expire after the leader stepped down. */
+  epoch: number;
+  highWatermark: number;
 }
 
 /**
@@ -41,7 +46,8 @@ export class RaftFetches {
       const p = this.parked.get(from);
       if (p) {
         this.parked.delete(p.from);
-        this.answer(p.conn, p.request);
+        if (this.leader.isLeader()) this.answer(p.conn, p.request);
+        else this.answerExpiredAfterSteppingDown(p);
       }
     });
   }
@@ -78,7 +84,7 @@ export class RaftFetches {
     }
     const old = this.parked.get(from);
     if (old) this.parkTimer.cancel(old.timer);
-    this.parked.set(from, { from, conn, request: req, timer: this.parkTimer.set(this.fetchMaxWaitMs, from) });
+    this.parked.set(from, { from, conn, request: req, timer: this.parkTimer.set(this.fetchMaxWaitMs, from), epoch: this.leader.epoch, highWatermark: this.leader.highWatermark });
   }
 
   /** Entries were appended or committed: parked fetches with something to read now get it. */
@@ -93,10 +99,37 @@ export class RaftFetches {
     }
   }
 
-  /** Leadership ended: parked fetches are dropped (their fetchers time out and find the new leader). */
-  clear(): void {
-    for (const p of this.parked.values()) this.parkTimer.cancel(p.timer);
+  /**
+   * KafkaRaftClient.onBecomeFollower / transitionToResigned: `fetchPurgatory.completeAllExceptionally`: every parked
+   * fetch is answered at once with `error` (NOT_LEADER_OR_FOLLOWER), no records, and the epoch and leader the node
+   * knows now (`buildEmptyFetchResponse`), so its fetcher finds the new leader without waiting for a timeout.
+   * Simplification: the answer carries the node's high watermark where Kafka's carries none.
+   */
+  completeAllExceptionally(error: "NOT_LEADER_OR_FOLLOWER", epoch: number, leader: string | null, highWatermark: number): void {
+    const parked = [...this.parked.values()];
     this.parked.clear();
+    for (const p of parked) {
+      this.parkTimer.cancel(p.timer);
+      this.refuse(p.request, p.conn, error, epoch, leader, highWatermark);
+    }
+  }
+
+  /**
+   * KafkaRaftClient.handleFetchRequest's purgatory timeout (REQUEST_TIMED_OUT: "just return the original fetch
+   * response") for a fetch whose leader stepped down to Unattached meanwhile (transitionToUnattached leaves the
+   * purgatory alone): the empty answer it would have had when parked, in the leader's old epoch.
+   */
+  private answerExpiredAfterSteppingDown(p: Parked): void {
+    this.ctx.write(p.conn, {
+      type: "FetchResponse",
+      correlationId: p.request.correlationId,
+      epoch: p.epoch,
+      leader: this.ctx.name,
+      error: "NONE",
+      baseOffset: p.request.fetchOffset,
+      entries: [],
+      highWatermark: p.highWatermark,
+    } satisfies RaftFetchResponse);
   }
 
   /**

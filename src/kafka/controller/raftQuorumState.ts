@@ -22,8 +22,11 @@ export type RaftRole =
   | { kind: "resigned" };
 
 /**
- * Whether a voter in `role` grants a Vote from `candidate` (Kafka `EpochState.canGrantVote` of each state, 4.0):
- * - Leader and Resigned never grant.
+ * Whether a voter in `role` grants a Vote from `candidate` (Kafka `EpochState.canGrantVote` of each state, KIP-996's
+ * pre-vote versions: apache/kafka 07639c9's ResignedStateTest, 04951ad's KafkaRaftClientPreVoteTest):
+ * - Leader never grants.
+ * - Resigned grants only a pre-vote from an up-to-date log (ResignedState.canGrantVote: it will not lead this epoch
+ *   again, so it does not stand in the way of a successor; a real vote it never grants in its own epoch).
  * - Candidate grants only a pre-vote from an up-to-date log (it has no leader either).
  * - Follower grants only a pre-vote from an up-to-date log, and only before it has fetched from its leader: a voter
  *   that hears from a leader does not help unseat it (KIP-996's point).
@@ -34,8 +37,9 @@ export type RaftRole =
 export function canGrantVote(role: RaftRole, votedFor: string | null, candidate: string, isLogUpToDate: boolean, isPreVote: boolean): boolean {
   switch (role.kind) {
     case "leader":
-    case "resigned":
       return false;
+    case "resigned":
+      return isPreVote && isLogUpToDate;
     case "candidate":
       return isPreVote && isLogUpToDate;
     case "follower":

@@ -21,12 +21,17 @@ describe("canGrantVote: which state grants which vote (EpochState.canGrantVote, 
     expect(canGrantVote(follower(false), null, "c2", UP_TO_DATE, REAL)).toBe(false);
   });
 
-  it("the leader and a resigned leader grant nothing", () => {
+  it("the leader grants nothing", () => {
     const leader = { kind: "leader" } as unknown as RaftRole;
-    for (const role of [leader, { kind: "resigned" } as RaftRole]) {
-      expect(canGrantVote(role, "c3", "c2", UP_TO_DATE, PRE)).toBe(false);
-      expect(canGrantVote(role, "c3", "c2", UP_TO_DATE, REAL)).toBe(false);
-    }
+    expect(canGrantVote(leader, "c3", "c2", UP_TO_DATE, PRE)).toBe(false);
+    expect(canGrantVote(leader, "c3", "c2", UP_TO_DATE, REAL)).toBe(false);
+  });
+
+  it("a resigned leader grants only a pre-vote from an up-to-date log (ResignedState.canGrantVote, KIP-996)", () => {
+    const resigned: RaftRole = { kind: "resigned" };
+    expect(canGrantVote(resigned, "c3", "c2", UP_TO_DATE, PRE)).toBe(true);
+    expect(canGrantVote(resigned, "c3", "c2", BEHIND, PRE)).toBe(false);
+    expect(canGrantVote(resigned, "c3", "c2", UP_TO_DATE, REAL)).toBe(false);
   });
 
   it("a pre-vote is granted or denied by log up-to-dateness alone in Unattached, Prospective and Candidate", () => {

@@ -20,17 +20,6 @@ import { type Outbound, RAFT_CONFIG, RaftHarness } from "../../support/raftHarne
 // observers' discovery, cluster ids and voter keys, DescribeQuorum, graceful shutdown, metrics, listener callbacks,
 // user-initiated resign, testRetryElection (its mocked random picks the back-off; kafkasim draws from its stream).
 //
-// Disagreements, pinned with it.fails:
-// - testInitializeSingleMemberQuorum: Kafka's only voter becomes Candidate at once on start-up
-//   (KafkaRaftClient.initialize: `quorum.isOnlyVoter() && !quorum.isCandidate()`) and so leader in epoch 1;
-//   kafkasim's RaftNode.start only arms the election timer, so a one-controller cluster waits an election timeout.
-// - testRejectVotesFromSameEpochAfterResigningLeadership: the vote is refused as in Kafka, but Kafka's resigned
-//   leader names itself as the epoch's leader (ResignedState.election() is withElectedLeader(epoch, localId));
-//   kafkasim's RaftNode.leader is null once Resigned.
-// - testPurgatoryFetchCompletedByFollowerTransition: Kafka answers the fetches parked in its purgatory with
-//   NOT_LEADER_OR_FOLLOWER (naming the new epoch and leader) when the leader becomes a follower
-//   (fetchPurgatory.completeAllExceptionally); kafkasim's RaftFetches.clear drops them unanswered, so the follower
-//   learns of the new leader only after its request times out.
 // Kafka's fetch's MaxWaitMs (500) is the leader's controller.quorum fetch max wait here (RaftFetches holds a fetch
 // for the leader's setting), set to 500 where a test parks a fetch.
 
@@ -54,7 +43,7 @@ function fetchRequest(h: RaftHarness, replica: string, epoch: number, fetchOffse
 }
 
 describe("KafkaRaftClientTest: votes", () => {
-  it.fails("testInitializeSingleMemberQuorum (kafkasim's only voter waits an election timeout)", () => {
+  it("testInitializeSingleMemberQuorum", () => {
     const h = new RaftHarness([LOCAL]);
     h.poll();
     expect([h.node.role.kind, h.node.epoch, h.node.leader]).toEqual(["leader", 1, LOCAL]);
@@ -114,7 +103,7 @@ describe("KafkaRaftClientTest: votes", () => {
     expect([h.node.epoch, h.node.votedFor]).toEqual([leaderEpoch, LOCAL]);
   });
 
-  it.fails("testRejectVotesFromSameEpochAfterResigningLeadership (kafkasim's resigned leader names no leader)", () => {
+  it("testRejectVotesFromSameEpochAfterResigningLeadership", () => {
     const h = new RaftHarness([LOCAL, "c1"], { epoch: 1 });
     h.unattachedToLeader();
     const epoch = h.node.epoch;
@@ -237,7 +226,7 @@ describe("KafkaRaftClientTest: fetches", () => {
     expect(res.entries.map((e) => e.record)).toEqual([appended[0]]);
   });
 
-  it.fails("testPurgatoryFetchCompletedByFollowerTransition (kafkasim drops parked fetches unanswered)", () => {
+  it("testPurgatoryFetchCompletedByFollowerTransition", () => {
     const h = new RaftHarness([LOCAL, "c1", "c2"], { epoch: 4, raft: { fetchMaxWaitMs: 500 } });
     h.unattachedToLeader();
     const epoch = h.node.epoch;
@@ -249,6 +238,38 @@ describe("KafkaRaftClientTest: fetches", () => {
     // The parked fetch is answered at once with an error naming the new epoch and leader.
     const res = h.fetchAnswer(id);
     expect(res).toMatchObject({ error: "NOT_LEADER_OR_FOLLOWER", epoch: epoch + 1, leader: "c2", entries: [] });
+  });
+
+  // Not a Kafka test: KafkaRaftClient.transitionToResigned completes the fetch purgatory before the state changes.
+  it("a parked fetch is answered NOT_LEADER_OR_FOLLOWER naming the resigning leader (transitionToResigned)", () => {
+    const h = new RaftHarness([LOCAL, "c1", "c2"], { epoch: 4, raft: { fetchMaxWaitMs: CHECK_QUORUM_TIMEOUT_MS * 2 } });
+    h.unattachedToLeader();
+    const epoch = h.node.epoch;
+    // An observer's fetch at the high watermark waits (and does not count for check-quorum).
+    const id = fetchRequest(h, "b1", epoch, h.node.highWatermark, 0, true);
+    expect(h.fetchAnswer(id)).toBeUndefined();
+    h.sleep(CHECK_QUORUM_TIMEOUT_MS);
+    expect(h.node.role.kind).toBe("resigned");
+    expect(h.fetchAnswer(id)).toMatchObject({ error: "NOT_LEADER_OR_FOLLOWER", epoch, leader: LOCAL, entries: [] });
+    // A fetch to the resigned leader is refused naming it too (ResignedState's election names the local leader).
+    const again = fetchRequest(h, "c1", epoch, 1, epoch);
+    expect(h.fetchAnswer(again)).toMatchObject({ error: "NOT_LEADER_OR_FOLLOWER", epoch, leader: LOCAL });
+  });
+
+  // Not a Kafka test: transitionToUnattached leaves the purgatory alone; the parked fetch expires with the answer
+  // built when it was parked (handleFetchRequest: REQUEST_TIMED_OUT returns the original response).
+  it("a fetch parked on a leader gone Unattached is answered when it expires, in the old epoch", () => {
+    const h = new RaftHarness([LOCAL, "c1"], { epoch: 4, raft: { fetchMaxWaitMs: 500 } });
+    h.unattachedToLeader();
+    const epoch = h.node.epoch;
+    const id = fetchRequest(h, "c1", epoch, 1, epoch);
+    expect(h.fetchAnswer(id)).toBeUndefined();
+    // A vote in a newer epoch: Unattached in it; the fetch is still parked.
+    h.deliverVote("c1", epoch + 1, epoch, 1, false);
+    expect([h.node.role.kind, h.node.epoch]).toEqual(["unattached", epoch + 1]);
+    expect(h.fetchAnswer(id)).toBeUndefined();
+    h.sleep(500);
+    expect(h.fetchAnswer(id)).toMatchObject({ error: "NONE", epoch, leader: LOCAL, entries: [] });
   });
 
   // Kafka 1eb7644's fetch timeout makes the voter a Candidate in epoch 6; with KIP-996 (Kafka 4.0, kafkasim) it is a

@@ -26,17 +26,16 @@ import { RAFT_CONFIG, RaftHarness } from "../../support/raftHarness.js";
 // sent in the model), testPreVoteNotSupportedByRemote (every controller speaks Vote v2),
 // testProspectiveLosesElectionHasLeaderButMissingEndpoint (endpoints).
 //
-// Disagreements, pinned with it.fails:
-// - testHandlePreVoteRequestAsResigned: this Kafka version's resigned leader grants a pre-vote from an up-to-date log
-//   in its epoch; kafkasim's canGrantVote follows 4.0's ResignedState (grants nothing; raftEpochStates.test.ts's
-//   ResignedStateTest vector).
-// - testPreVoteRequestTimeout: Kafka's Prospective sends a pre-vote again to a voter whose request timed out
-//   (KafkaRaftClient.maybeSendVoteRequests: every voter without a recorded vote, once its RequestManager is ready);
-//   kafkasim's sends one per election and waits for the election timeout.
-// - testProspectiveWithLeaderTransitionsToFollower, the same cause: the pre-vote to the leader the node was following
-//   queues behind the Fetch in flight to it (one request per connection); that Fetch times out, the connection
-//   closes and the queued pre-vote fails with it (NetworkClient.processDisconnection); kafkasim never sends it again,
-//   so only one of Kafka's two pre-votes goes out (the election still needs only the other voter).
+// A resigned leader grants a pre-vote from an up-to-date log in its epoch (testHandlePreVoteRequestAsResigned): kafkasim
+// follows the pre-vote versions of ResignedState (raftEpochStates.test.ts's ResignedStateTest vector, 07639c9), as
+// its pre-vote is KIP-996's; the mirror (1eb7644) has no pre-vote, its resigned leader grants nothing.
+//
+// A Prospective sends its pre-vote again to a voter that has not answered (KafkaRaftClient.maybeSendVoteRequests with
+// RequestManager: after a request timeout, or a retry back-off after a lost connection), as testPreVoteRequestTimeout
+// and testProspectiveWithLeaderTransitionsToFollower check. kafkasim's timers fire while the harness sleeps (Kafka's
+// MockTime sleeps in one step and polls after), so a test that sleeps past a request timeout sees such resends, and a
+// request to a voter queues behind one still in flight to it (one request per connection, as KafkaRaftManager's
+// NetworkClient; Kafka's test channel has no such limit): those tests collect within a request timeout.
 
 const LOCAL = "c0";
 const ELECTION = RAFT_CONFIG.electionTimeoutMs;
@@ -73,6 +72,17 @@ function collectPreVotes(h: RaftHarness, n: number, epoch: number) {
   const votes = preVotes(h, epoch, 0, 0);
   h.sleepUntil(() => (votes.push(...preVotes(h, epoch, 0, 0)), votes.length >= n), RAFT_CONFIG.requestTimeoutMs);
   return votes;
+}
+
+/**
+ * The follower's Fetch to its leader: it waits behind a pre-vote still in flight to that voter (the Prospective
+ * sends its pre-votes again after a request timeout or a lost connection, RequestManager), so it is collected within
+ * a request timeout.
+ */
+function collectFetches(h: RaftHarness) {
+  const fetches: ReturnType<typeof h.sent<RaftFetchRequest>> = [];
+  h.sleepUntil(() => (fetches.push(...h.sent<RaftFetchRequest>("Fetch")), fetches.length >= 1), RAFT_CONFIG.requestTimeoutMs);
+  return fetches;
 }
 
 const answer = (granted: boolean, epoch: number, leader: string | null) => ({ epoch, leader, granted });
@@ -159,7 +169,7 @@ describe("KafkaRaftClientPreVoteTest: answering pre-votes", () => {
     expect(h.deliverVote("b1", epoch, 0, 0, true)).toMatchObject(answer(false, epoch, LOCAL));
   });
 
-  it.fails("testHandlePreVoteRequestAsResigned (Kafka grants a pre-vote in the resigned epoch; kafkasim follows 4.0's ResignedState)", () => {
+  it("testHandlePreVoteRequestAsResigned", () => {
     const h = new RaftHarness([LOCAL, "c1"]);
     h.unattachedToLeader();
     // transitionToResigned: here the check-quorum timer (1.5 × fetch timeout without a majority's fetches) resigns it.
@@ -239,21 +249,27 @@ describe("KafkaRaftClientPreVoteTest: the Prospective state", () => {
     // The election timeout expires: Unattached, to rediscover the leader. Kafka's next poll finds it Unattached with
     // no election time left; kafkasim's timer runs out at the same instant, so the node has already stood again
     // (a second Prospective, with its pre-vote sent), still in epoch 5.
-    h.sleepUntil(() => prospectives() === 2, ELECTION * 2);
+    // Meanwhile the first Prospective sent its pre-vote again after each request timeout (RequestManager: Kafka's
+    // test sleeps past the election timeout in one step and never polls in between); those are drained here.
+    h.sleepUntil(() => {
+      if (prospectives() < 2) preVotes(h, epoch, 0, 0);
+      return prospectives() === 2;
+    }, ELECTION * 2);
     expect(h.node.epoch).toBe(epoch);
-    const voteRequest = preVotes(h, epoch, 0, 0);
+    // The new pre-vote waits behind the first Prospective's still in flight to c1 (one request per connection).
+    const voteRequest = collectPreVotes(h, 1, epoch);
     expect(voteRequest.length).toBe(1);
     // Enough rejected pre-votes: Unattached at once.
     h.voteResponse(voteRequest[0], false, null, epoch);
     h.poll();
     expect(h.node.role.kind).toBe("unattached");
     // After the election timeout, Prospective again with its pre-votes.
-    h.sleep(ELECTION * 2);
-    expect(h.node.role.kind).toBe("prospective");
+    // (Stopping at the transition: sleeping on past a request timeout would send the pre-vote again.)
+    h.sleepUntil(() => h.node.role.kind === "prospective", ELECTION * 2);
     expect(preVotes(h, epoch, 0, 0).length).toBe(1);
   });
 
-  it.fails("testProspectiveWithLeaderTransitionsToFollower (the pre-vote to the old leader is lost with its connection and never sent again)", () => {
+  it("testProspectiveWithLeaderTransitionsToFollower", () => {
     const epoch = 5;
     const h = follower([LOCAL, "c1", "c2"], epoch, "c1");
     h.sent("Fetch");
@@ -263,7 +279,7 @@ describe("KafkaRaftClientPreVoteTest: the Prospective state", () => {
     expect(collectPreVotes(h, 2, epoch).length).toBe(2);
     // The election timeout expires without a new leader: back to Follower of c1, fetching.
     h.sleepUntil(() => h.node.role.kind === "follower", ELECTION * 2);
-    expect(h.sent<RaftFetchRequest>("Fetch").length).toBe(1);
+    expect(collectFetches(h).length).toBe(1);
     expect([h.node.role.kind, h.node.epoch, h.node.leader]).toEqual(["follower", epoch, "c1"]);
     // After the fetch timeout again, Prospective again, still knowing leader c1.
     h.sleep(RAFT_CONFIG.fetchTimeoutMs);
@@ -276,7 +292,7 @@ describe("KafkaRaftClientPreVoteTest: the Prospective state", () => {
     h.voteResponse(voteRequests[1], false, null, epoch);
     h.poll();
     expect(h.node.role.kind).toBe("follower");
-    expect(h.sent<RaftFetchRequest>("Fetch").length).toBe(1);
+    expect(collectFetches(h).length).toBe(1);
     // After the fetch timeout again, Prospective; an answer naming another leader in a newer epoch: its Follower.
     h.sleep(RAFT_CONFIG.fetchTimeoutMs);
     voteRequests = collectPreVotes(h, 2, epoch);
@@ -300,7 +316,7 @@ describe("KafkaRaftClientPreVoteTest: the Prospective state", () => {
     expect([h.node.role.kind, h.node.leader]).toEqual(["follower", "c1"]);
   });
 
-  it.fails("testPreVoteRequestTimeout (kafkasim sends a pre-vote once per election; Kafka resends after a request timeout)", () => {
+  it("testPreVoteRequestTimeout", () => {
     const epoch = 1;
     const h = new RaftHarness([LOCAL, "c1"], { epoch });
     h.sleep(ELECTION * 2);
